@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './2026-11-26T0100_initial.js';
+
+/**
+ * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
+ * A static list (not a folder scan) so that it works the same under tsx, vitest and a bundle.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26T0100_initial': m0001,
+};

@@ -1,0 +1,169 @@
+/**
+ * The database schema as Kysely sees it. Types match what better-sqlite3 really returns:
+ * months are 'YYYY-MM' text, timestamps ISO-8601 text (UTC), flags 0/1 integers, nullable
+ * columns `T | null`. This is the only place table shapes are declared.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+import type { Better, Gender, ValueFlag } from '../domain/types.js';
+
+export type { Better, Gender, ValueFlag };
+export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
+export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial';
+export type ImportedFileStatus = 'imported' | 'unchanged' | 'rejected';
+/**
+ * How an indicator is computed, so that new indicators need no code:
+ * - `count`: a base count loaded from files (INT, ELB, LZB, ...)
+ * - `rate`: 100 × Σ numerator / mean denominator (lagged one month), like K2
+ * - `stock`: a stock whose year-to-date mean is tracked, like K3 on LZB
+ * - `published`: a value published by the BA as is (K2, K3 as printed), kept for comparison
+ */
+export type IndicatorFormula = 'count' | 'rate' | 'stock' | 'published';
+
+export interface RegionsTable {
+  /** BA Jobcenter number or official regional key (Kreis Segeberg: '01060'). */
+  id: string;
+  name: string;
+  /** 'jobcenter' | 'kreis' | 'land' | 'bund' */
+  kind: string;
+  /** IAB Vergleichstyp, e.g. 'IIb'; null when unknown. */
+  comparison_type: string | null;
+  /** 1 when the region's data are synthetic sample data. */
+  sample: number;
+  /** For sample data: the month the sample claims to be current ('YYYY-MM'). */
+  sample_as_of: string | null;
+}
+
+export interface IndicatorsTable {
+  /** 'INT', 'ELB', 'LZB', 'K2', 'K3', 'K2E4', ... */
+  code: string;
+  /** German name shown to people. */
+  name: string;
+  /** 'count' | 'percent' */
+  unit: string;
+  formula: IndicatorFormula;
+  /**
+   * For `rate`: the count summed over the months (e.g. INT). For `stock`: the stock (e.g. LZB).
+   * For `published`: the computed indicator it should agree with (e.g. 'K2').
+   */
+  numerator_code: string | null;
+  /** For `rate`: the stock averaged as denominator (e.g. ELB). */
+  denominator_code: string | null;
+  better: Better | null;
+  description: string | null;
+}
+
+export interface ObservationsTable {
+  id: Generated<number>;
+  region_id: string;
+  indicator_code: string;
+  gender: Gender;
+  month: string;
+  /** NULL when the source had a marker instead of a number (see `flag`). */
+  value: number | null;
+  flag: ValueFlag | null;
+  source_file_id: number | null;
+  loaded_at: string;
+  /** How many times an import changed this value after it was first loaded. */
+  revision_count: number;
+}
+
+export interface RevisionsTable {
+  id: Generated<number>;
+  observation_id: number;
+  region_id: string;
+  indicator_code: string;
+  gender: Gender;
+  month: string;
+  old_value: number | null;
+  old_flag: ValueFlag | null;
+  new_value: number | null;
+  new_flag: ValueFlag | null;
+  changed_at: string;
+  source_file_id: number | null;
+  import_run_id: number | null;
+}
+
+export interface TargetsTable {
+  id: Generated<number>;
+  region_id: string;
+  year: number;
+  indicator_code: string;
+  gender: Gender;
+  /** Planned relative change against the previous year in percent (1.1 means +1.1 %). */
+  target_change_pct: number;
+  better: Better;
+  /** Where the target comes from, e.g. 'AIP 2024, Tabelle 3: Integrationsquote der Frauen + 1,1 %'. */
+  source: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface TargetHistoryTable {
+  id: Generated<number>;
+  target_id: number;
+  old_change_pct: number | null;
+  new_change_pct: number;
+  changed_at: string;
+  changed_by: string | null;
+  source: string | null;
+}
+
+export interface ImportRunsTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
+  trigger: ImportTrigger;
+  status: ImportRunStatus;
+  files_count: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  error: string | null;
+}
+
+export interface ImportedFilesTable {
+  id: Generated<number>;
+  run_id: number;
+  /** Path, URL or upload name. */
+  path: string;
+  sha256: string;
+  size: number;
+  status: ImportedFileStatus;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  error: string | null;
+  sample: number;
+  imported_at: string;
+}
+
+/** Small key/value store: `data_version` (bumped by every import that changed data), ... */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  regions: RegionsTable;
+  indicators: IndicatorsTable;
+  observations: ObservationsTable;
+  revisions: RevisionsTable;
+  targets: TargetsTable;
+  target_history: TargetHistoryTable;
+  import_runs: ImportRunsTable;
+  imported_files: ImportedFilesTable;
+  meta: MetaTable;
+}
+
+export type Region = Selectable<RegionsTable>;
+export type NewRegion = Insertable<RegionsTable>;
+export type Indicator = Selectable<IndicatorsTable>;
+export type Observation = Selectable<ObservationsTable>;
+export type NewObservation = Insertable<ObservationsTable>;
+export type Revision = Selectable<RevisionsTable>;
+export type Target = Selectable<TargetsTable>;
+export type NewTarget = Insertable<TargetsTable>;
+export type TargetUpdate = Updateable<TargetsTable>;
+export type ImportRun = Selectable<ImportRunsTable>;
+export type ImportedFile = Selectable<ImportedFilesTable>;

@@ -1,0 +1,60 @@
+/** Month arithmetic on 'YYYY-MM' strings. Pure, no Date objects, no time zones. */
+import type { Month } from './types.js';
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isMonth(s: string): s is Month {
+  return MONTH_RE.test(s);
+}
+
+/** Months since year 0 (a linear index: month arithmetic becomes integer arithmetic). */
+export function monthIndex(m: Month): number {
+  const match = MONTH_RE.exec(m);
+  if (!match) throw new RangeError(`not a month (YYYY-MM): ${m}`);
+  return Number(match[1]) * 12 + Number(match[2]) - 1;
+}
+
+export function fromMonthIndex(i: number): Month {
+  const y = Math.floor(i / 12);
+  const mo = i - y * 12 + 1;
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}`;
+}
+
+export function addMonths(m: Month, n: number): Month {
+  return fromMonthIndex(monthIndex(m) + n);
+}
+
+export function yearOf(m: Month): number {
+  return Number(m.slice(0, 4));
+}
+
+/** 1 for January ... 12 for December. */
+export function monthOfYear(m: Month): number {
+  return Number(m.slice(5, 7));
+}
+
+export function makeMonth(year: number, monthOfYear: number): Month {
+  return fromMonthIndex(year * 12 + monthOfYear - 1);
+}
+
+/** Inclusive list of months from `from` to `to` (empty when `to` is before `from`). */
+export function monthRange(from: Month, to: Month): Month[] {
+  const a = monthIndex(from);
+  const b = monthIndex(to);
+  const out: Month[] = [];
+  for (let i = a; i <= b; i++) out.push(fromMonthIndex(i));
+  return out;
+}
+
+/** The same month one year earlier. */
+export function sameMonthLastYear(m: Month): Month {
+  return addMonths(m, -12);
+}
+
+/** The calendar month of a date in a time zone (default Europe/Berlin). */
+export function monthOfDate(date: Date, timeZone = 'Europe/Berlin'): Month {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(date);
+  const y = parts.find((p) => p.type === 'year')?.value ?? '1970';
+  const mo = parts.find((p) => p.type === 'month')?.value ?? '01';
+  return `${y}-${mo}`;
+}

@@ -1,0 +1,135 @@
+/**
+ * The one de-DE formatter: numbers, percents, months and dates, used by the dashboard, the
+ * charts, the exports and the e-mails alike. Pure (no React, no DOM), so the server imports it too.
+ */
+
+const TZ = 'Europe/Berlin';
+const MONTH_NAMES = [
+  'Januar',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+] as const;
+
+const intFmt = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 });
+const decFmt = new Map<number, Intl.NumberFormat>();
+function dec(digits: number): Intl.NumberFormat {
+  let f = decFmt.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('de-DE', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    decFmt.set(digits, f);
+  }
+  return f;
+}
+
+/** Placeholder shown where a value is missing. */
+export const DASH = '–';
+
+/** A count: 1527 → "1.527". */
+export function formatCount(n: number | null | undefined): string {
+  return n == null || !Number.isFinite(n) ? DASH : intFmt.format(n);
+}
+
+/** A decimal number: 1527.25 → "1.527,3" (1 digit by default). */
+export function formatNumber(n: number | null | undefined, digits = 1): string {
+  return n == null || !Number.isFinite(n) ? DASH : dec(digits).format(n);
+}
+
+/** A rate or share in percent: 14.734 → "14,7 %". */
+export function formatPercent(n: number | null | undefined, digits = 1): string {
+  return n == null || !Number.isFinite(n) ? DASH : `${dec(digits).format(n)} %`;
+}
+
+/** A relative change in percent, always signed: 1.1 → "+1,1 %", -0.4 → "−0,4 %", 0 → "±0,0 %". */
+export function formatChange(n: number | null | undefined, digits = 1): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  const abs = dec(digits).format(Math.abs(n));
+  // Compare the rounded figure so that -0.04 does not read "−0,0 %".
+  if (Number(Math.abs(n).toFixed(digits)) === 0) return `±${abs} %`;
+  return `${n > 0 ? '+' : '−'}${abs} %`;
+}
+
+/** A month 'YYYY-MM' → "Juni 2024". */
+export function formatMonth(month: string | null | undefined): string {
+  if (!month) return DASH;
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  const idx = m ? Number(m[2]) - 1 : -1;
+  return m && idx >= 0 && idx < 12 ? `${MONTH_NAMES[idx]} ${m[1]}` : month;
+}
+
+/** A short month for chart axes: 'YYYY-MM' → "Jun." / with year "Jun. 2024". */
+export function formatMonthShort(month: string, withYear = false): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) return month;
+  const name = MONTH_NAMES[Number(m[2]) - 1] ?? '';
+  const short = name.length > 4 ? `${name.slice(0, 3)}.` : name;
+  return withYear ? `${short} ${m[1]}` : short;
+}
+
+/** The German month name for 1..12. */
+export function monthName(monthOfYear: number): string {
+  return MONTH_NAMES[monthOfYear - 1] ?? String(monthOfYear);
+}
+
+function toDate(d: Date | string): Date {
+  return typeof d === 'string' ? new Date(d) : d;
+}
+
+const dateFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' });
+const dateTimeFmt = new Intl.DateTimeFormat('de-DE', {
+  timeZone: TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const timeFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+
+/** A date → "04.07.2024" (Europe/Berlin). */
+export function formatDate(d: Date | string | null | undefined): string {
+  if (d == null) return DASH;
+  const date = toDate(d);
+  return Number.isNaN(date.getTime()) ? DASH : dateFmt.format(date);
+}
+
+/** A timestamp → "04.07.2024, 06:00" (Europe/Berlin). */
+export function formatDateTime(d: Date | string | null | undefined): string {
+  if (d == null) return DASH;
+  const date = toDate(d);
+  return Number.isNaN(date.getTime()) ? DASH : dateTimeFmt.format(date);
+}
+
+/** A time of day → "06:00" (Europe/Berlin). */
+export function formatTime(d: Date | string): string {
+  const date = toDate(d);
+  return Number.isNaN(date.getTime()) ? DASH : timeFmt.format(date);
+}
+
+export type StatusWord = 'met' | 'at_risk' | 'missed' | 'no_data';
+/** Status as icon + word: never colour alone. */
+export const STATUS_TEXT: Record<StatusWord, { icon: string; word: string }> = {
+  met: { icon: '✓', word: 'im Ziel' },
+  at_risk: { icon: '▲', word: 'gefährdet' },
+  missed: { icon: '✕', word: 'verfehlt' },
+  no_data: { icon: '?', word: 'keine Daten' },
+};
+
+export const GENDER_TEXT: Record<'total' | 'female' | 'male', string> = {
+  total: 'insgesamt',
+  female: 'Frauen',
+  male: 'Männer',
+};
+
+/** The sample-data label shown wherever sample data appear. */
+export function sampleLabel(asOf: string | null | undefined): string {
+  return asOf ? `Beispieldaten, Stand ${formatMonth(asOf)}` : 'Beispieldaten';
+}
