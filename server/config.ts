@@ -64,7 +64,10 @@ export const envSchema = z
       message: 'must be at least 16 characters (or unset to disable writes)',
     }),
     PUBLIC_URL: z.url().optional().default('http://localhost:8080'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .optional()
+      .default('info'),
 
     SCHEDULE_ENABLED: bool(true),
     SCHEDULE_CRON: z.string().optional().default('0 6 * * *'),

@@ -83,7 +83,12 @@ function toDate(d: Date | string): Date {
   return typeof d === 'string' ? new Date(d) : d;
 }
 
-const dateFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' });
+const dateFmt = new Intl.DateTimeFormat('de-DE', {
+  timeZone: TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
 const dateTimeFmt = new Intl.DateTimeFormat('de-DE', {
   timeZone: TZ,
   day: '2-digit',
