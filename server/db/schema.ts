@@ -154,6 +154,94 @@ export interface Database {
   import_runs: ImportRunsTable;
   imported_files: ImportedFilesTable;
   meta: MetaTable;
+  alert_state: AlertStateTable;
+  alerts: AlertsTable;
+  alert_digests: AlertDigestsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_mutes: AlertMutesTable;
+}
+
+export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';
+export type AlertState = 'pending' | 'sent' | 'failed';
+export type AlertGoalStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
+
+/** The last status announced (or taken as baseline) per goal; alerts fire on changes of it. */
+export interface AlertStateTable {
+  region_id: string;
+  year: number;
+  /** GoalSpec id, e.g. 'K2-female'. */
+  goal_id: string;
+  last_status: AlertGoalStatus;
+  last_data_month: string;
+  /** meta.data_version at that evaluation (text integer). */
+  last_data_version: string;
+  updated_at: string;
+}
+
+/** One alert per key; the UNIQUE key is what makes "never twice" hold. */
+export interface AlertsTable {
+  id: Generated<number>;
+  /** `region|goal|dataMonth|status`, or `region|missing|month` for missing data. */
+  key: string;
+  kind: AlertKind;
+  region_id: string;
+  goal_id: string | null;
+  year: number | null;
+  data_month: string;
+  status: AlertGoalStatus | null;
+  previous_status: AlertGoalStatus | null;
+  /** One line in German naming the change. */
+  subject: string;
+  /** The change as plain text (the block the digest mails carry). */
+  body: string;
+  /** JSON array of e-mail addresses. */
+  recipients: string;
+  trigger: string;
+  /** Aggregate of its digests: sent when every digest was accepted, failed when one failed. */
+  state: AlertState;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  sent_at: string | null;
+  /** Message-ID(s) of the digest mail(s) that carried it, space-separated. */
+  message_id: string | null;
+}
+
+/** One mail to one recipient, rendered once and stored so a retry sends the same message. */
+export interface AlertDigestsTable {
+  id: Generated<number>;
+  recipient: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  /** `<sha256(keys + recipient)@zielmonitor>` */
+  message_id: string;
+  state: AlertState;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  sent_at: string | null;
+  smtp_response: string | null;
+}
+
+export interface AlertDeliveriesTable {
+  alert_id: number;
+  digest_id: number;
+}
+
+export interface AlertMutesTable {
+  id: Generated<number>;
+  /** A goal id ('K2-female'), an indicator ('K2': every gender) or 'missing' (missing-data alerts). */
+  goal: string;
+  /** NULL: every region. */
+  region_id: string | null;
+  /** Last muted day, 'YYYY-MM-DD' (inclusive, Europe/Berlin). */
+  until: string;
+  reason: string | null;
+  created_at: string;
+  created_by: string | null;
 }
 
 export type Region = Selectable<RegionsTable>;

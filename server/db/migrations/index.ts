@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './2026-11-26T0100_initial.js';
+import * as m0002 from './2026-11-26T0200_alerts.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -7,4 +8,5 @@ import * as m0001 from './2026-11-26T0100_initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-26T0100_initial': m0001,
+  '2026-11-26T0200_alerts': m0002,
 };
