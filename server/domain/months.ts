@@ -53,7 +53,11 @@ export function sameMonthLastYear(m: Month): Month {
 
 /** The calendar month of a date in a time zone (default Europe/Berlin). */
 export function monthOfDate(date: Date, timeZone = 'Europe/Berlin'): Month {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(date);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(date);
   const y = parts.find((p) => p.type === 'year')?.value ?? '1970';
   const mo = parts.find((p) => p.type === 'month')?.value ?? '01';
   return `${y}-${mo}`;
