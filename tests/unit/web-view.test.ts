@@ -1,0 +1,221 @@
+import { describe, expect, test } from 'vitest';
+
+import {
+  formatChangeVsTarget,
+  formatGoalValue,
+  goalCardView,
+  groupGoals,
+  missingLines,
+} from '../../web/lib/goal-view';
+import { addMonths, monthsOfYearUpTo } from '../../web/lib/months';
+import { sparkline } from '../../web/lib/sparkline';
+import { statusView } from '../../web/lib/status';
+import {
+  commonSearch,
+  DEFAULT_SORT,
+  monthsExportUrl,
+  monthsLinkFor,
+  monthsServerQuery,
+  monthsTableSearch,
+  parseCommon,
+  parseMonthsTable,
+  parseSort,
+} from '../../web/lib/url-state';
+
+const qs = (s: string) => new URLSearchParams(s);
+
+describe('status mapping', () => {
+  test.each([
+    ['met', '✓', 'im Ziel', 'ok'],
+    ['at_risk', '▲', 'gefährdet', 'warn'],
+    ['missed', '✕', 'verfehlt', 'bad'],
+    ['no_data', '?', 'keine Daten', 'none'],
+    ['something_new', '?', 'keine Daten', 'none'],
+  ])('%s → %s %s (%s)', (status, icon, word, tone) => {
+    expect(statusView(status)).toEqual({ icon, word, tone, label: `Status: ${word}` });
+  });
+});
+
+describe('goal figures', () => {
+  const k2 = {
+    indicator: 'K2',
+    gender: 'female',
+    targetChangePct: 1.1,
+    current: { month: '2024-06', value: 14.7349 },
+    previous: { month: '2023-06', value: 14.2 },
+    changePct: -0.84,
+    projection: { month: '2024-12', value: 27.06, changePct: 3.55, status: 'met' },
+    missing: [],
+  };
+  test('K2 values are rates, K3 values integer counts', () => {
+    expect(formatGoalValue('K2', 14.7349)).toBe('14,7 %');
+    expect(formatGoalValue('K3', 6512.4)).toBe('6.512');
+    expect(formatGoalValue('K3', null)).toBe('–');
+  });
+  test('change vs target', () => {
+    expect(formatChangeVsTarget(-0.84, -1)).toBe('−0,8 % (Ziel: −1,0 %)');
+    expect(formatChangeVsTarget(null, 6)).toBe('– (Ziel: +6,0 %)');
+  });
+  test('card view', () => {
+    expect(goalCardView(k2)).toEqual({
+      current: '14,7 %',
+      previous: '14,2 %',
+      change: '−0,8 % (Ziel: +1,1 %)',
+      projectionValue: '27,1 %',
+      projectionChange: '+3,6 %',
+      projectionLabel: 'Prognose Dezember',
+    });
+  });
+  test('missing inputs are named', () => {
+    expect(
+      missingLines({
+        missing: [
+          { indicator: 'INT', gender: 'female', month: '2024-03', reason: 'suppressed' },
+          { indicator: 'ELB', gender: 'total', month: '2023-12', reason: 'missing' },
+        ],
+      }),
+    ).toEqual(['INT Frauen, März 2024: gesperrt (Datenschutz)', 'ELB insgesamt, Dezember 2023: fehlt']);
+  });
+  test('goals group by indicator, Frauen / Männer / insgesamt', () => {
+    const groups = groupGoals([
+      { indicator: 'K3', gender: 'total' },
+      { indicator: 'K2', gender: 'total' },
+      { indicator: 'K3', gender: 'female' },
+      { indicator: 'K2', gender: 'male' },
+      { indicator: 'K2', gender: 'female' },
+      { indicator: 'K3', gender: 'male' },
+    ]);
+    expect(groups.map((g) => [g.indicator, g.goals.map((x) => x.gender)])).toEqual([
+      ['K2', ['female', 'male', 'total']],
+      ['K3', ['female', 'male', 'total']],
+    ]);
+  });
+});
+
+describe('months helpers', () => {
+  test('months of the year up to the data month', () => {
+    expect(monthsOfYearUpTo(2024, '2024-03')).toEqual(['2024-01', '2024-02', '2024-03']);
+    expect(monthsOfYearUpTo(2023, null)).toHaveLength(12);
+    expect(addMonths('2024-01', -1)).toBe('2023-12');
+  });
+});
+
+describe('sparkline geometry', () => {
+  test('maps min to the bottom and max to the top, breaks on gaps', () => {
+    const g = sparkline([[0, 10, null, 5]], 100, 20, 4, 0);
+    // x: 0, 33.3, 66.7, 100; y: 20 for 0, 0 for 10, 10 for 5.
+    expect(g.paths[0]).toBe('M0 20L33.3 0M100 10');
+  });
+  test('a reference line shares the scale', () => {
+    const g = sparkline([[1, 3]], 10, 10, 2, 0, 2);
+    expect(g.refY).toBe(5);
+  });
+  test('no values: empty paths', () => {
+    expect(sparkline([[null, null]], 10, 10)).toEqual({ paths: [''], refY: null });
+  });
+});
+
+describe('URL state', () => {
+  test('common parameters are validated one by one', () => {
+    expect(parseCommon(qs('region=01060&year=2024&month=2024-06'))).toEqual({
+      region: '01060',
+      year: 2024,
+      month: '2024-06',
+    });
+    expect(parseCommon(qs('region=<script>&year=20x4&month=2024-13'))).toEqual({
+      region: null,
+      year: null,
+      month: null,
+    });
+    // A month of another year corrects the year.
+    expect(parseCommon(qs('year=2023&month=2024-02')).year).toBe(2024);
+  });
+
+  test('common search carries region, year and month', () => {
+    expect(commonSearch({ region: '01060', year: 2024, month: null })).toBe('?region=01060&year=2024');
+    expect(commonSearch({ region: null, year: null, month: null })).toBe('');
+  });
+
+  test('sort parameter', () => {
+    expect(parseSort('k2:desc,gender:asc')).toEqual([
+      { id: 'k2', desc: true },
+      { id: 'gender', desc: false },
+    ]);
+    expect(parseSort('bogus:desc')).toEqual(DEFAULT_SORT);
+    expect(parseSort('int:sideways,elb:asc,elb:desc')).toEqual([{ id: 'elb', desc: false }]);
+  });
+
+  test('months table defaults', () => {
+    const s = parseMonthsTable(qs(''));
+    expect(s).toEqual({
+      from: null,
+      to: null,
+      genders: ['female', 'male', 'total'],
+      revisedOnly: false,
+      sort: DEFAULT_SORT,
+      columns: ['month', 'gender', 'int', 'elb', 'lzb', 'k2', 'jfw', 'k3'],
+      page: 1,
+    });
+    expect(monthsTableSearch(null, s)).toBe('');
+  });
+
+  test('months table round trip through the URL', () => {
+    const s = parseMonthsTable(
+      qs(
+        'from=2024-06&to=2024-01&gender=total,female,nonsense&revised=1&sort=int:asc&cols=k2,month,int&page=2',
+      ),
+    );
+    // A reversed range is swapped; genders and columns are put in canonical order; month stays.
+    expect(s).toEqual({
+      from: '2024-01',
+      to: '2024-06',
+      genders: ['female', 'total'],
+      revisedOnly: true,
+      sort: [{ id: 'int', desc: false }],
+      columns: ['month', 'int', 'k2'],
+      page: 2,
+    });
+    const search = monthsTableSearch('01060', s);
+    expect(parseMonthsTable(qs(search.slice(1)))).toEqual(s);
+  });
+
+  test('table state → server parameters', () => {
+    const s = parseMonthsTable(
+      qs('from=2024-01&to=2024-06&gender=female&revised=1&sort=k3:desc&cols=month,gender,k3'),
+    );
+    expect(monthsServerQuery('01060', s, 50)).toEqual({
+      region: '01060',
+      from: '2024-01',
+      to: '2024-06',
+      gender: 'female',
+      revised: 'true',
+      sort: 'k3:desc',
+      columns: 'month,gender,k3',
+      page: '1',
+      pageSize: '50',
+    });
+  });
+
+  test('export URL passes filters, sort and visible columns, not paging', () => {
+    const s = parseMonthsTable(
+      qs('from=2024-01&gender=male,total&sort=int:asc,month:desc&cols=int,month&page=3'),
+    );
+    const url = new URL(monthsExportUrl('01060', s, 'xlsx'), 'http://x');
+    expect(url.pathname).toBe('/api/months');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      region: '01060',
+      from: '2024-01',
+      gender: 'male,total',
+      sort: 'int:asc,month:desc',
+      columns: 'month,int',
+      format: 'xlsx',
+    });
+  });
+
+  test('chart point → Monatswerte link', () => {
+    expect(monthsLinkFor('01060', '2024-03', 'female')).toBe(
+      '/monate?region=01060&from=2024-03&to=2024-03&gender=female',
+    );
+    expect(monthsLinkFor(null, '2024-03', null)).toBe('/monate?from=2024-03&to=2024-03');
+  });
+});

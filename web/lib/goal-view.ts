@@ -1,0 +1,88 @@
+/**
+ * The figures of a goal as the dashboard shows them. K2 goals are tracked on the JFW (a rate, shown
+ * as "14,7 %"), K3 goals on the year-to-date mean LZB stock (a count, shown as "6.512").
+ */
+import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../format';
+import { missingReasonText } from './status';
+
+/** The fields of a goal evaluation this module reads (a structural subset of the API type). */
+export interface GoalFigures {
+  indicator: string;
+  gender: string;
+  targetChangePct: number;
+  current: { month: string; value: number | null };
+  previous: { month: string; value: number | null };
+  changePct: number | null;
+  projection: { month: string; value: number | null; changePct: number | null; status: string };
+  missing: readonly { indicator: string; gender: string; month: string; reason: string }[];
+}
+
+/** Whether the goal's value is a rate (percent) rather than a count. */
+export function isRateIndicator(indicator: string): boolean {
+  return indicator.startsWith('K2');
+}
+
+/** Formats a goal's tracked value: a percent for rates (K2), an integer count for stocks (K3). */
+export function formatGoalValue(indicator: string, value: number | null | undefined): string {
+  return isRateIndicator(indicator) ? formatPercent(value) : formatCount(value);
+}
+
+/** What the value is, in German: "JFW" for K2, "Ø LZB-Bestand" for K3. */
+export function goalValueName(indicator: string): string {
+  return isRateIndicator(indicator) ? 'Jahresfortschrittswert' : 'Ø Bestand LZB';
+}
+
+/** "−0,8 % (Ziel: −1,0 %)" */
+export function formatChangeVsTarget(changePct: number | null, targetChangePct: number): string {
+  return `${formatChange(changePct)} (Ziel: ${formatChange(targetChangePct)})`;
+}
+
+function genderText(g: string): string {
+  return g === 'total' || g === 'female' || g === 'male' ? GENDER_TEXT[g] : g;
+}
+
+/** One line per missing input: "INT Frauen, März 2024: gesperrt (Datenschutz)". */
+export function missingLines(goal: Pick<GoalFigures, 'missing'>): string[] {
+  return goal.missing.map(
+    (m) => `${m.indicator} ${genderText(m.gender)}, ${formatMonth(m.month)}: ${missingReasonText(m.reason)}`,
+  );
+}
+
+export interface GoalCardView {
+  current: string;
+  previous: string;
+  change: string;
+  projectionValue: string;
+  projectionChange: string;
+  projectionLabel: string;
+}
+
+export function goalCardView(goal: GoalFigures): GoalCardView {
+  return {
+    current: formatGoalValue(goal.indicator, goal.current.value),
+    previous: formatGoalValue(goal.indicator, goal.previous.value),
+    change: formatChangeVsTarget(goal.changePct, goal.targetChangePct),
+    projectionValue: formatGoalValue(goal.indicator, goal.projection.value),
+    projectionChange: formatChange(goal.projection.changePct),
+    projectionLabel: `Prognose ${formatMonth(goal.projection.month).split(' ')[0] ?? 'Dezember'}`,
+  };
+}
+
+/** Indicator groups in display order, goals inside by gender Frauen, Männer, insgesamt. */
+export function groupGoals<G extends { indicator: string; gender: string }>(
+  goals: readonly G[],
+): { indicator: string; goals: G[] }[] {
+  const order = ['female', 'male', 'total'];
+  const groups = new Map<string, G[]>();
+  for (const g of goals) {
+    const list = groups.get(g.indicator) ?? [];
+    list.push(g);
+    groups.set(g.indicator, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([indicator, list]) => ({
+      indicator,
+      goals: list.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender)),
+    }));
+}

@@ -1,0 +1,38 @@
+/** How a goal status is shown: icon + word always, colour only as an extra (a CSS tone). */
+import { STATUS_TEXT, type StatusWord } from '../format';
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'none';
+
+export interface StatusView {
+  icon: string;
+  word: string;
+  tone: Tone;
+  /** Text for screen readers and tooltips, e.g. "Status: gefährdet". */
+  label: string;
+}
+
+const TONE: Record<StatusWord, Tone> = { met: 'ok', at_risk: 'warn', missed: 'bad', no_data: 'none' };
+
+function isStatusWord(s: string): s is StatusWord {
+  return Object.hasOwn(STATUS_TEXT, s);
+}
+
+/** Maps an API status to its icon, word and tone. An unknown status is shown as "keine Daten". */
+export function statusView(status: string): StatusView {
+  const key: StatusWord = isStatusWord(status) ? status : 'no_data';
+  const { icon, word } = STATUS_TEXT[key];
+  return { icon, word, tone: TONE[key], label: `Status: ${word}` };
+}
+
+const REASON_TEXT: Record<string, string> = {
+  missing: 'fehlt',
+  suppressed: 'gesperrt (Datenschutz)',
+  no_value: 'nichts vorhanden',
+  not_possible: 'nicht möglich',
+  zero_denominator: 'Nenner ist null',
+};
+
+/** German text for why an input value is missing. */
+export function missingReasonText(reason: string): string {
+  return REASON_TEXT[reason] ?? reason;
+}
