@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest';
+
+import { parseWallParams, resolvePages } from '../../web/wall/params';
+
+describe('parseWallParams', () => {
+  test('an empty bookmark gives the documented defaults', () => {
+    expect(parseWallParams('')).toEqual({
+      region: null,
+      year: null,
+      intervalMs: 20_000,
+      pages: { kind: 'all' },
+      theme: 'dark',
+      pollMs: 60_000,
+      speed: 1,
+      warnings: [],
+    });
+  });
+
+  test('reads every parameter', () => {
+    const p = parseWallParams(
+      '?region=01060&year=2024&interval=30&pages=overview,K2-total,K3-female&theme=light&poll=120',
+    );
+    expect(p).toMatchObject({
+      region: '01060',
+      year: 2024,
+      intervalMs: 30_000,
+      pages: { kind: 'list', tokens: ['overview', 'K2-total', 'K3-female'] },
+      theme: 'light',
+      pollMs: 120_000,
+      warnings: [],
+    });
+  });
+
+  test('accepts a German decimal comma and divides times by the test speed factor', () => {
+    const p = parseWallParams('interval=1,5&poll=2&speed=5');
+    expect(p.intervalMs).toBe(300);
+    expect(p.pollMs).toBe(400);
+    expect(p.speed).toBe(5);
+  });
+
+  test('"all" anywhere in pages means every page', () => {
+    expect(parseWallParams('pages=overview,all').pages).toEqual({ kind: 'all' });
+  });
+
+  test.each([
+    ['interval=0.5', 'interval', { intervalMs: 20_000 }],
+    ['interval=abc', 'interval', { intervalMs: 20_000 }],
+    ['poll=0', 'poll', { pollMs: 60_000 }],
+    ['theme=blue', 'theme', { theme: 'dark' }],
+    ['year=24', 'year', { year: null }],
+    ['region=%3Cscript%3E', 'region', { region: null }],
+    ['pages=overview,K2 total', 'pages', { pages: { kind: 'all' } }],
+    ['speed=1000', 'speed', { speed: 1 }],
+  ])('%s falls back to the default with a warning naming %s', (query, key, expected) => {
+    const p = parseWallParams(query);
+    expect(p).toMatchObject(expected);
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toMatch(new RegExp(`^${key}=.* ignoriert \\(erwartet: `));
+  });
+});
+
+describe('resolvePages', () => {
+  const ids = ['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'];
+
+  test('all: the overview, then every goal in the server order', () => {
+    const { pages, unknown } = resolvePages({ kind: 'all' }, ids);
+    expect(pages.map((p) => p.key)).toEqual(['overview', ...ids.map((id) => `goal:${id}`)]);
+    expect(unknown).toEqual([]);
+  });
+
+  test('a list keeps its order, drops duplicates and reports unknown goals', () => {
+    const { pages, unknown } = resolvePages(
+      { kind: 'list', tokens: ['K3-total', 'overview', 'K9-total', 'K3-total'] },
+      ids,
+    );
+    expect(pages.map((p) => p.key)).toEqual(['goal:K3-total', 'overview']);
+    expect(unknown).toEqual(['K9-total']);
+  });
+
+  test('never leaves the screen empty: nothing known falls back to the overview', () => {
+    const { pages, unknown } = resolvePages({ kind: 'list', tokens: ['K9-total'] }, ids);
+    expect(pages.map((p) => p.key)).toEqual(['overview']);
+    expect(unknown).toEqual(['K9-total']);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The wall's URL parameters. A TV is configured by its bookmark alone, so every parameter has a
+ * safe default and a bad value falls back to it with a visible German warning instead of a blank
+ * screen. Documented in docs/wall.md.
+ */
+import { z } from 'zod';
+
+export type WallTheme = 'dark' | 'light';
+
+/** What `pages` asked for: every page, or an explicit list of page tokens in order. */
+export type PageSpec = { kind: 'all' } | { kind: 'list'; tokens: string[] };
+
+export interface WallParams {
+  /** Region id, or null for the server's default region. */
+  region: string | null;
+  /** Target year, or null for the server's default (the year of the data month). */
+  year: number | null;
+  /** Milliseconds each page stays on screen (already divided by `speed`). */
+  intervalMs: number;
+  pages: PageSpec;
+  theme: WallTheme;
+  /** Milliseconds between version polls (already divided by `speed`). */
+  pollMs: number;
+  /** Time-lapse factor for tests (1 in normal use). */
+  speed: number;
+  /** German, one per ignored parameter, shown small at the bottom of the screen. */
+  warnings: string[];
+}
+
+export const DEFAULT_INTERVAL_S = 20;
+export const MIN_INTERVAL_S = 1;
+export const MAX_INTERVAL_S = 3600;
+export const DEFAULT_POLL_S = 60;
+export const MIN_POLL_S = 1;
+export const MAX_POLL_S = 3600;
+export const MAX_SPEED = 100;
+
+/** 'overview' or a goal id such as 'K2-female' (indicator code, dash, gender). */
+export const PAGE_TOKEN_RE = /^(overview|[A-Za-z][A-Za-z0-9]*-(total|female|male))$/;
+
+const seconds = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .transform((s) => Number(s.replace(',', '.')))
+    .pipe(z.number().finite().min(min).max(max));
+
+const schemas = {
+  region: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/),
+  year: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(2000).max(2100)),
+  interval: seconds(MIN_INTERVAL_S, MAX_INTERVAL_S),
+  poll: seconds(MIN_POLL_S, MAX_POLL_S),
+  speed: seconds(1, MAX_SPEED),
+  theme: z.enum(['dark', 'light']),
+  pages: z
+    .string()
+    .trim()
+    .transform((s) =>
+      s
+        .split(/[,;\s]+/)
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(PAGE_TOKEN_RE).or(z.literal('all'))).min(1)),
+};
+
+const RULES: Record<keyof typeof schemas, string> = {
+  region: 'Regionsschlüssel aus Buchstaben und Ziffern',
+  year: 'Jahr, z. B. 2024',
+  interval: `Sekunden von ${MIN_INTERVAL_S} bis ${MAX_INTERVAL_S}`,
+  poll: `Sekunden von ${MIN_POLL_S} bis ${MAX_POLL_S}`,
+  speed: `Faktor von 1 bis ${MAX_SPEED} (nur für Tests)`,
+  theme: '"dark" oder "light"',
+  pages: '"all" oder z. B. "overview,K2-total,K3-total"',
+};
+
+/** Parses the wall's query string. Never throws: bad values are replaced by defaults and reported. */
+export function parseWallParams(search: string | URLSearchParams): WallParams {
+  const q = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const warnings: string[] = [];
+
+  function read<K extends keyof typeof schemas, T>(key: K, schema: z.ZodType<T>): T | null {
+    const raw = q.get(key);
+    if (raw === null || raw.trim() === '') return null;
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    warnings.push(`${key}=${raw.slice(0, 40)} ignoriert (erwartet: ${RULES[key]})`);
+    return null;
+  }
+
+  const speed = read('speed', schemas.speed) ?? 1;
+  const interval = read('interval', schemas.interval) ?? DEFAULT_INTERVAL_S;
+  const poll = read('poll', schemas.poll) ?? DEFAULT_POLL_S;
+  const tokens = read('pages', schemas.pages);
+
+  return {
+    region: read('region', schemas.region),
+    year: read('year', schemas.year),
+    intervalMs: Math.round((interval * 1000) / speed),
+    pages: tokens === null || tokens.includes('all') ? { kind: 'all' } : { kind: 'list', tokens },
+    theme: read('theme', schemas.theme) ?? 'dark',
+    pollMs: Math.round((poll * 1000) / speed),
+    speed,
+    warnings,
+  };
+}
+
+export type WallPage = { kind: 'overview'; key: 'overview' } | { kind: 'goal'; key: string; goalId: string };
+
+/**
+ * The pages to rotate through, given the goal ids the server knows. Unknown goal ids are dropped
+ * and reported; when nothing is left the overview is shown, so a TV never goes blank.
+ */
+export function resolvePages(
+  spec: PageSpec,
+  goalIds: readonly string[],
+): { pages: WallPage[]; unknown: string[] } {
+  const overview: WallPage = { kind: 'overview', key: 'overview' };
+  const goal = (id: string): WallPage => ({ kind: 'goal', key: `goal:${id}`, goalId: id });
+  if (spec.kind === 'all') return { pages: [overview, ...goalIds.map(goal)], unknown: [] };
+
+  const known = new Set(goalIds);
+  const pages: WallPage[] = [];
+  const unknown: string[] = [];
+  const seen = new Set<string>();
+  for (const token of spec.tokens) {
+    if (seen.has(token)) continue;
+    seen.add(token);
+    if (token === 'overview') pages.push(overview);
+    else if (known.has(token)) pages.push(goal(token));
+    else unknown.push(token);
+  }
+  return { pages: pages.length > 0 ? pages : [overview], unknown };
+}
