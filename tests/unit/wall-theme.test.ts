@@ -1,21 +1,7 @@
 import { describe, expect, test } from 'vitest';
 
-import { contrastRatio, THEMES, themeCssVars } from '../../web/wall/theme';
-
-describe('contrastRatio', () => {
-  test.each([
-    ['#000000', '#ffffff', 21],
-    ['#ffffff', '#ffffff', 1],
-    // WCAG reference value: #777777 on white is 4.48:1 (just below AA).
-    ['#777777', '#ffffff', 4.48],
-  ])('%s on %s is %d:1', (a, b, expected) => {
-    expect(contrastRatio(a, b)).toBeCloseTo(expected, 2);
-  });
-
-  test('rejects translucent colours, which have no single contrast', () => {
-    expect(() => contrastRatio('rgba(0, 0, 0, 0.5)', '#ffffff')).toThrow(/not an opaque colour/);
-  });
-});
+import { contrastRatio } from '../../web/lib/palette';
+import { THEMES, themeCssVars } from '../../web/wall/theme';
 
 describe.each(['dark', 'light'] as const)('%s theme meets WCAG AA', (name) => {
   const t = THEMES[name];

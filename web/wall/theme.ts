@@ -88,37 +88,3 @@ export function themeCssVars(theme: WallTheme): Record<string, string> {
   }
   return out;
 }
-
-/** Parses '#rrggbb' (or 'rgb(r, g, b)') to [r, g, b] 0..255; null for anything else. */
-export function parseColor(c: string): [number, number, number] | null {
-  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c.trim());
-  if (hex)
-    return [
-      Number.parseInt(hex[1] ?? '', 16),
-      Number.parseInt(hex[2] ?? '', 16),
-      Number.parseInt(hex[3] ?? '', 16),
-    ];
-  const rgb = /^rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)(?:,\s*(1|1\.0+))?\s*\)$/i.exec(c.trim());
-  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
-  return null;
-}
-
-function channel(v: number): number {
-  const s = v / 255;
-  return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-}
-
-/** WCAG 2 relative luminance of an sRGB colour. */
-export function relativeLuminance([r, g, b]: [number, number, number]): number {
-  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-}
-
-/** WCAG 2 contrast ratio (1..21) of two opaque colours. */
-export function contrastRatio(a: string, b: string): number {
-  const ca = parseColor(a);
-  const cb = parseColor(b);
-  if (!ca || !cb) throw new RangeError(`not an opaque colour: ${ca ? b : a}`);
-  const la = relativeLuminance(ca);
-  const lb = relativeLuminance(cb);
-  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-}
