@@ -1,0 +1,80 @@
+/**
+ * The HTTP app, built from injected dependencies and free of side effects (no listening, no
+ * timers): tests call `createApp(deps).request(...)` on a fresh in-memory database.
+ *
+ * The API is one chained Hono app under /api (`createApi`), so its route types flow into the web's
+ * typed client: `hc<AppType>(origin).api.goals.$get({ query })`.
+ */
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps } from './deps.js';
+import type { AppEnv } from './http/env.js';
+import { apiNotFound, onError } from './http/errors.js';
+import { requestLogger } from './http/logging.js';
+import { mountStatic } from './http/static.js';
+import { comparisonRoutes } from './routes/comparison.js';
+import { goalsRoutes } from './routes/goals.js';
+import { healthRoutes } from './routes/health.js';
+import { importsRoutes } from './routes/imports.js';
+import { indicatorsRoutes } from './routes/indicators.js';
+import { monthsRoutes } from './routes/months.js';
+import { openapiRoutes } from './routes/openapi.js';
+import { regionsRoutes } from './routes/regions.js';
+import { targetsRoutes } from './routes/targets.js';
+import { versionRoutes } from './routes/version.js';
+
+export interface AppOptions {
+  /** Directory of the built dashboard (dist/web); null or absent: API only. */
+  webRoot?: string | null;
+  /** Row limit of the CSV/XLSX exports (default 100,000). */
+  maxExportRows?: number;
+}
+
+/** The chained /api app. Add a resource with one more `.route(...)` line. */
+export function createApi(deps: AppDeps, options: AppOptions = {}) {
+  return new Hono<AppEnv>()
+    .basePath('/api')
+    .route('/health', healthRoutes(deps))
+    .route('/version', versionRoutes(deps))
+    .route('/goals', goalsRoutes(deps))
+    .route('/months', monthsRoutes(deps, { maxExportRows: options.maxExportRows }))
+    .route('/comparison', comparisonRoutes(deps))
+    .route('/regions', regionsRoutes(deps))
+    .route('/indicators', indicatorsRoutes(deps))
+    .route('/targets', targetsRoutes(deps))
+    .route('/imports', importsRoutes(deps))
+    .route('/openapi.json', openapiRoutes());
+}
+
+export type AppType = ReturnType<typeof createApi>;
+
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // ECharts and React set inline style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use('*', requestId());
+  app.use('*', requestLogger(deps.logger));
+  app.onError(onError);
+  app.route('/', createApi(deps, options));
+  if (options.webRoot) mountStatic(app, options.webRoot);
+  app.notFound(apiNotFound);
+  return app;
+}

@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import type { Database, Region } from '../schema.js';
+
+/** A region as the API shows it. */
+export interface RegionInfo {
+  id: string;
+  name: string;
+  kind: string;
+  comparisonType: string | null;
+  sample: boolean;
+  sampleAsOf: string | null;
+}
+
+export function toRegionInfo(r: Region): RegionInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    comparisonType: r.comparison_type,
+    sample: r.sample === 1,
+    sampleAsOf: r.sample_as_of,
+  };
+}
+
+export interface RegionListItem extends RegionInfo {
+  observations: number;
+  firstMonth: string | null;
+  lastMonth: string | null;
+}
+
+/** All regions with how much data each has, ordered by id. */
+export async function listRegions(db: Kysely<Database>): Promise<RegionListItem[]> {
+  const rows = await db
+    .selectFrom('regions as r')
+    .leftJoin('observations as o', 'o.region_id', 'r.id')
+    .select((eb) => [
+      'r.id',
+      'r.name',
+      'r.kind',
+      'r.comparison_type',
+      'r.sample',
+      'r.sample_as_of',
+      eb.fn.count<number>('o.id').as('observations'),
+      eb.fn.min<string | null>('o.month').as('first_month'),
+      eb.fn.max<string | null>('o.month').as('last_month'),
+    ])
+    .groupBy('r.id')
+    .orderBy('r.id')
+    .execute();
+  return rows.map((r) => ({
+    ...toRegionInfo(r),
+    observations: Number(r.observations),
+    firstMonth: r.first_month,
+    lastMonth: r.last_month,
+  }));
+}
+
+export async function getRegion(db: Kysely<Database>, id: string): Promise<Region | undefined> {
+  return db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The region with the most observations (ties: the lowest id); undefined when there is none. */
+export async function regionWithMostData(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('observations')
+    .select((eb) => ['region_id', eb.fn.countAll<number>().as('n')])
+    .groupBy('region_id')
+    .orderBy('n', 'desc')
+    .orderBy('region_id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row) return row.region_id;
+  const first = await db.selectFrom('regions').select('id').orderBy('id').limit(1).executeTakeFirst();
+  return first?.id;
+}
+
+/** Regions of a Vergleichstyp (IAB comparison type). */
+export async function regionsOfComparisonType(
+  db: Kysely<Database>,
+  comparisonType: string,
+): Promise<Region[]> {
+  return db
+    .selectFrom('regions')
+    .selectAll()
+    .where('comparison_type', '=', comparisonType)
+    .orderBy('id')
+    .execute();
+}

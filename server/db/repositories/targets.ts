@@ -1,0 +1,184 @@
+import { type Kysely, sql } from 'kysely';
+import type { Better, Gender } from '../../domain/types.js';
+import type { Database, Target } from '../schema.js';
+import { bumpDataVersion } from './meta.js';
+
+/** A target as the API shows it. */
+export interface TargetInfo {
+  id: number;
+  region: string;
+  year: number;
+  indicator: string;
+  gender: Gender;
+  targetChangePct: number;
+  better: Better;
+  source: string | null;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export function toTargetInfo(t: Target): TargetInfo {
+  return {
+    id: t.id,
+    region: t.region_id,
+    year: t.year,
+    indicator: t.indicator_code,
+    gender: t.gender,
+    targetChangePct: t.target_change_pct,
+    better: t.better,
+    source: t.source,
+    updatedAt: t.updated_at,
+    updatedBy: t.updated_by,
+  };
+}
+
+/** Targets ordered by region, year, indicator and gender (insgesamt, Frauen, Männer). */
+export async function listTargets(
+  db: Kysely<Database>,
+  filter: { region?: string | undefined; year?: number | undefined },
+): Promise<Target[]> {
+  let q = db.selectFrom('targets').selectAll();
+  if (filter.region !== undefined) q = q.where('region_id', '=', filter.region);
+  if (filter.year !== undefined) q = q.where('year', '=', filter.year);
+  return q
+    .orderBy('region_id')
+    .orderBy('year')
+    .orderBy('indicator_code')
+    .orderBy(sql`case gender when 'total' then 0 when 'female' then 1 else 2 end`)
+    .execute();
+}
+
+export interface TargetInput {
+  region: string;
+  year: number;
+  indicator: string;
+  gender: Gender;
+  targetChangePct: number;
+  better: Better;
+  source: string | null;
+  changedBy: string | null;
+}
+
+/**
+ * Creates or changes a target, writes its history row and bumps the data version, all in one
+ * transaction (goal results cached for the old version become invisible at once).
+ */
+export async function upsertTarget(
+  db: Kysely<Database>,
+  input: TargetInput,
+  now: Date,
+): Promise<{ target: Target; created: boolean; changed: boolean }> {
+  const at = now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('targets')
+      .selectAll()
+      .where('region_id', '=', input.region)
+      .where('year', '=', input.year)
+      .where('indicator_code', '=', input.indicator)
+      .where('gender', '=', input.gender)
+      .executeTakeFirst();
+    let target: Target;
+    if (existing) {
+      const changed =
+        existing.target_change_pct !== input.targetChangePct ||
+        existing.better !== input.better ||
+        (input.source !== null && existing.source !== input.source);
+      if (!changed) return { target: existing, created: false, changed: false };
+      target = await trx
+        .updateTable('targets')
+        .set({
+          target_change_pct: input.targetChangePct,
+          better: input.better,
+          source: input.source ?? existing.source,
+          updated_at: at,
+          updated_by: input.changedBy,
+        })
+        .where('id', '=', existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } else {
+      target = await trx
+        .insertInto('targets')
+        .values({
+          region_id: input.region,
+          year: input.year,
+          indicator_code: input.indicator,
+          gender: input.gender,
+          target_change_pct: input.targetChangePct,
+          better: input.better,
+          source: input.source,
+          updated_at: at,
+          updated_by: input.changedBy,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    await trx
+      .insertInto('target_history')
+      .values({
+        target_id: target.id,
+        old_change_pct: existing ? existing.target_change_pct : null,
+        new_change_pct: input.targetChangePct,
+        changed_at: at,
+        changed_by: input.changedBy,
+        source: input.source ?? existing?.source ?? null,
+      })
+      .execute();
+    await bumpDataVersion(trx);
+    return { target, created: existing === undefined, changed: true };
+  });
+}
+
+export interface TargetHistoryItem {
+  id: number;
+  targetId: number;
+  region: string;
+  year: number;
+  indicator: string;
+  gender: Gender;
+  oldChangePct: number | null;
+  newChangePct: number;
+  changedAt: string;
+  changedBy: string | null;
+  source: string | null;
+}
+
+/** History rows of the targets, newest first. */
+export async function listTargetHistory(
+  db: Kysely<Database>,
+  filter: { region?: string | undefined; year?: number | undefined },
+): Promise<TargetHistoryItem[]> {
+  let q = db
+    .selectFrom('target_history as h')
+    .innerJoin('targets as t', 't.id', 'h.target_id')
+    .select([
+      'h.id',
+      'h.target_id',
+      't.region_id',
+      't.year',
+      't.indicator_code',
+      't.gender',
+      'h.old_change_pct',
+      'h.new_change_pct',
+      'h.changed_at',
+      'h.changed_by',
+      'h.source',
+    ]);
+  if (filter.region !== undefined) q = q.where('t.region_id', '=', filter.region);
+  if (filter.year !== undefined) q = q.where('t.year', '=', filter.year);
+  const rows = await q.orderBy('h.changed_at', 'desc').orderBy('h.id', 'desc').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    targetId: r.target_id,
+    region: r.region_id,
+    year: r.year,
+    indicator: r.indicator_code,
+    gender: r.gender,
+    oldChangePct: r.old_change_pct,
+    newChangePct: r.new_change_pct,
+    changedAt: r.changed_at,
+    changedBy: r.changed_by,
+    source: r.source,
+  }));
+}

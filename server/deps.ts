@@ -1,0 +1,19 @@
+/** Everything the HTTP app needs, injected: tests pass a fresh in-memory DB and a fixed clock. */
+
+import type { EtlDeps } from '../etl/types.js';
+import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import type { GoalService } from './goals/service.js';
+import type { Logger } from './logger.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  goals: GoalService;
+  /** What the import endpoints pass to runImport / runScheduledImport. */
+  etl: EtlDeps;
+  /** Build id (sha256 of the built index.html, or 'dev'): the wall display reloads when it changes. */
+  build: string;
+}

@@ -1,0 +1,68 @@
+/**
+ * The columns of the Monatswerte export: German header, and the cell of a row as a number (typed
+ * in XLSX, decimal comma in CSV) or a text (month label, gender, BA marker).
+ */
+import { formatMonth, GENDER_TEXT } from '../../web/format.js';
+import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
+
+export type Cell = { kind: 'number'; value: number; percent: boolean } | { kind: 'text'; value: string };
+
+export interface ExportRegion {
+  id: string;
+  name: string;
+}
+
+export const COLUMN_HEADERS: Record<MonthColumn, string> = {
+  region: 'Region',
+  month: 'Monat',
+  gender: 'Geschlecht',
+  int: 'Integrationen (INT)',
+  elb: 'Erwerbsfähige Leistungsberechtigte (ELB)',
+  lzb: 'Langzeitleistungsbeziehende (LZB)',
+  k2: 'K2 Integrationsquote 12 Monate (%)',
+  jfw: 'K2 Jahresfortschrittswert (%)',
+  k3: 'K3 Veränderung LZB ggü. Vorjahresmonat (%)',
+  revised: 'Korrigiert',
+};
+
+const text = (value: string): Cell => ({ kind: 'text', value });
+const empty: Cell = text('');
+
+/** A count, or the BA marker that stood in its place (`*`, `-`, `X`), or empty. */
+function count(value: number | null, flag: string | null): Cell {
+  if (value !== null) return { kind: 'number', value, percent: false };
+  return flag === null ? empty : text(flag);
+}
+
+function percent(value: number | null): Cell {
+  return value === null ? empty : { kind: 'number', value, percent: true };
+}
+
+export function cellOf(row: MonthRow, column: MonthColumn, region: ExportRegion): Cell {
+  switch (column) {
+    case 'region':
+      return text(region.name);
+    case 'month':
+      return text(formatMonth(row.month));
+    case 'gender':
+      return text(GENDER_TEXT[row.gender]);
+    case 'int':
+      return count(row.int, row.flags.int);
+    case 'elb':
+      return count(row.elb, row.flags.elb);
+    case 'lzb':
+      return count(row.lzb, row.flags.lzb);
+    case 'k2':
+      return percent(row.k2);
+    case 'jfw':
+      return percent(row.jfw);
+    case 'k3':
+      return percent(row.k3);
+    case 'revised': {
+      const which = (['int', 'elb', 'lzb'] as const)
+        .filter((k) => row.revised[k])
+        .map((k) => k.toUpperCase());
+      return text(which.length > 0 ? `ja (${which.join(', ')})` : '');
+    }
+  }
+}

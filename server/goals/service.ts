@@ -1,0 +1,373 @@
+/**
+ * The goal service: loads a region's series from the database, asks the domain for the goals,
+ * and caches every result by data version. An import or a target change bumps
+ * `meta.data_version` in its transaction; the next request sees the new version and starts from an
+ * empty cache, so results are computed once per version and never served stale.
+ */
+import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
+import { listIndicators } from '../db/repositories/indicators.js';
+import { createDataVersionReader } from '../db/repositories/meta.js';
+import { createRegionObservationsReader } from '../db/repositories/observations.js';
+import {
+  getRegion,
+  type RegionInfo,
+  regionsOfComparisonType,
+  regionWithMostData,
+  toRegionInfo,
+} from '../db/repositories/regions.js';
+import { listTargets } from '../db/repositories/targets.js';
+import type { Region } from '../db/schema.js';
+import { type LzbShareComparison, lzbShareComparison, lzbSharePct } from '../domain/comparison.js';
+import { comparePublished, evaluateGoal, goalSeries, makeGoalSpec } from '../domain/goals.js';
+import { addMonths, isMonth, makeMonth, yearOf } from '../domain/months.js';
+import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
+import type {
+  GoalEvaluation,
+  GoalOptions,
+  GoalSeriesPoint,
+  GoalSpec,
+  IndicatorDef,
+  Month,
+} from '../domain/types.js';
+import { ApiError } from '../errors.js';
+import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js';
+import { buildRegionSeries, type RegionSeries } from './region-data.js';
+
+export interface GoalQuery {
+  region?: string | undefined;
+  year?: number | undefined;
+  month?: Month | undefined;
+}
+
+export interface GoalsResult {
+  region: RegionInfo;
+  year: number;
+  /** The data month the goals are evaluated at (Datenstand); null when the year has no data yet. */
+  dataMonth: Month | null;
+  /** When the region's data were last loaded (ISO-8601). */
+  loadedAt: string | null;
+  dataVersion: string;
+  /** The month the BA should have published by now (sample data: the sample's as-of month). */
+  expectedMonth: Month | null;
+  /** True when the region's latest data month is older than `expectedMonth`. */
+  stale: boolean;
+  goals: GoalEvaluation[];
+}
+
+export interface SeriesResult {
+  region: RegionInfo;
+  year: number;
+  dataMonth: Month | null;
+  goal: GoalEvaluation;
+  points: GoalSeriesPoint[];
+}
+
+export interface ComparisonResult extends LzbShareComparison {
+  region: RegionInfo;
+  comparisonType: string | null;
+  /** The month compared (default: the region's latest data month); null without data. */
+  month: Month | null;
+  own: { lzb: number | null; elb: number | null };
+  /** The other regions of the same Vergleichstyp with their share (null when not computable). */
+  peers: { id: string; name: string; sharePct: number | null }[];
+}
+
+export interface MonthsResult {
+  region: RegionInfo;
+  rows: MonthRow[];
+}
+
+/** The freshness of a region's data. */
+export interface Freshness {
+  latestDataMonth: Month | null;
+  expectedMonth: Month | null;
+  stale: boolean;
+}
+
+export interface GoalService {
+  getGoals(q: GoalQuery): Promise<GoalsResult>;
+  getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult>;
+  getMonths(q: { region?: string | undefined }): Promise<MonthsResult>;
+  /** The region's LZB share (total) against the mean of the other regions of its Vergleichstyp. */
+  getComparison(q: { region?: string | undefined; month?: Month | undefined }): Promise<ComparisonResult>;
+  /** The region's series and metadata (used by the comparison and health endpoints). */
+  getRegionData(regionId: string | undefined): Promise<LoadedRegion>;
+  /** The region shown when none is asked for: the one with the most observations. */
+  defaultRegionId(): Promise<string | undefined>;
+  dataVersion(): string;
+}
+
+export interface LoadedRegion {
+  region: Region;
+  info: RegionInfo;
+  series: RegionSeries;
+  freshness: Freshness;
+}
+
+interface CacheState {
+  version: string;
+  defaultRegion: Promise<string | undefined> | null;
+  indicators: Promise<Map<string, IndicatorDef>> | null;
+  regions: Map<string, Promise<LoadedRegion>>;
+  specs: Map<string, Promise<GoalSpec[]>>;
+  goals: Map<string, Promise<GoalsResult>>;
+  months: Map<string, Promise<MonthsResult>>;
+  comparisons: Map<string, Promise<ComparisonResult>>;
+}
+
+export interface GoalServiceDeps {
+  db: Db;
+  config: Pick<Config, 'AT_RISK_BAND_PCT' | 'BA_RELEASE_DAY' | 'BA_LAG_MONTHS'>;
+  /** Today, for the staleness of real data (default: the system clock). */
+  clock?: () => Date;
+}
+
+export function createGoalService({ db, config, clock = () => new Date() }: GoalServiceDeps): GoalService {
+  const readVersion = createDataVersionReader(db);
+  const readObservations = createRegionObservationsReader(db);
+  const options: GoalOptions = { atRiskBandPct: config.AT_RISK_BAND_PCT };
+  let state: CacheState = emptyState(readVersion());
+
+  function emptyState(version: string): CacheState {
+    return {
+      version,
+      defaultRegion: null,
+      indicators: null,
+      regions: new Map(),
+      specs: new Map(),
+      goals: new Map(),
+      months: new Map(),
+      comparisons: new Map(),
+    };
+  }
+
+  /** The cache of the current data version (a fresh one when the version moved on). */
+  function current(): CacheState {
+    const version = readVersion();
+    if (version !== state.version) state = emptyState(version);
+    return state;
+  }
+
+  /**
+   * Memoises a promise in `map`; a rejected promise is dropped so that a transient failure is not
+   * cached for the rest of the version.
+   */
+  function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    if (hit) return hit;
+    const p = make();
+    map.set(key, p);
+    p.catch(() => {
+      if (map.get(key) === p) map.delete(key);
+    });
+    return p;
+  }
+
+  function freshness(region: Region, series: RegionSeries): Freshness {
+    const latest = series.latestDataMonth;
+    let expected: Month | null;
+    if (region.sample === 1) {
+      // Sample data are judged against the month they claim to be current, not today's date.
+      const asOf = region.sample_as_of;
+      expected = asOf !== null && isMonth(asOf) ? sampleExpectedMonth(asOf) : latest;
+    } else {
+      expected = expectedDataMonth(clock(), {
+        releaseDay: config.BA_RELEASE_DAY,
+        lagMonths: config.BA_LAG_MONTHS,
+      });
+    }
+    return {
+      latestDataMonth: latest,
+      expectedMonth: expected,
+      stale: expected !== null && isStale(latest, expected),
+    };
+  }
+
+  async function defaultRegionId(s = current()): Promise<string | undefined> {
+    s.defaultRegion ??= regionWithMostData(db.db);
+    return s.defaultRegion;
+  }
+
+  async function loadRegion(s: CacheState, regionId: string | undefined): Promise<LoadedRegion> {
+    const id = regionId ?? (await defaultRegionId(s));
+    if (id === undefined)
+      throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
+    return memo(s.regions, id, async () => {
+      const region = await getRegion(db.db, id);
+      if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
+      const series = buildRegionSeries(readObservations(id));
+      return { region, info: toRegionInfo(region), series, freshness: freshness(region, series) };
+    });
+  }
+
+  function indicators(s: CacheState): Promise<Map<string, IndicatorDef>> {
+    s.indicators ??= listIndicators(db.db).then((list) => new Map(list.map((i) => [i.code, i])));
+    return s.indicators;
+  }
+
+  function specs(s: CacheState, regionId: string, year: number): Promise<GoalSpec[]> {
+    return memo(s.specs, `${regionId}|${year}`, async () => {
+      const defs = await indicators(s);
+      const targets = await listTargets(db.db, { region: regionId, year });
+      const out: GoalSpec[] = [];
+      for (const t of targets) {
+        const def = defs.get(t.indicator_code);
+        if (!def) continue; // FK guarantees it exists; kept for type narrowing
+        out.push(
+          makeGoalSpec(def, {
+            gender: t.gender,
+            year: t.year,
+            targetChangePct: t.target_change_pct,
+            better: t.better,
+            source: t.source,
+          }),
+        );
+      }
+      return out;
+    });
+  }
+
+  /** Resolves year and data month from the query and the region's data. */
+  function resolvePeriod(q: GoalQuery, data: RegionSeries): { year: number; dataMonth: Month | null } {
+    if (q.month !== undefined) {
+      const y = yearOf(q.month);
+      if (q.year !== undefined && q.year !== y) {
+        throw new ApiError(
+          400,
+          'bad_request',
+          `Invalid query parameter: month ${q.month} does not lie in year ${q.year}`,
+        );
+      }
+      return { year: y, dataMonth: q.month };
+    }
+    if (q.year !== undefined) {
+      const year = q.year;
+      const inYear = data.dataMonths.filter((m) => yearOf(m) === year);
+      return { year, dataMonth: inYear.at(-1) ?? null };
+    }
+    const latest = data.latestDataMonth;
+    return { year: latest === null ? yearOf(monthOfClock()) : yearOf(latest), dataMonth: latest };
+  }
+
+  function monthOfClock(): Month {
+    const d = clock();
+    return makeMonth(d.getUTCFullYear(), d.getUTCMonth() + 1);
+  }
+
+  /** The BA's own figure for the goal's indicator, compared with ours (see comparePublished). */
+  function withPublished(
+    ev: GoalEvaluation,
+    spec: GoalSpec,
+    defs: Map<string, IndicatorDef>,
+    data: RegionSeries,
+  ): GoalEvaluation {
+    for (const def of defs.values()) {
+      if (def.formula !== 'published' || def.numeratorCode !== spec.indicator.code) continue;
+      const obs = data.lookup(def.code, spec.gender).get(ev.current.month);
+      // The BA publishes K2 as the 12-month rate and K3 as the change of the stock in percent.
+      const computed = spec.indicator.formula === 'rate' ? ev.monthly.value : ev.monthly.changePct;
+      const published = comparePublished(computed, obs);
+      if (published) return { ...ev, published };
+    }
+    return ev;
+  }
+
+  async function getGoals(q: GoalQuery): Promise<GoalsResult> {
+    const s = current();
+    const loaded = await loadRegion(s, q.region);
+    const { year, dataMonth } = resolvePeriod(q, loaded.series);
+    return memo(s.goals, `${loaded.region.id}|${year}|${dataMonth ?? ''}`, async () => {
+      const [goalSpecs, defs] = await Promise.all([specs(s, loaded.region.id, year), indicators(s)]);
+      const at = dataMonth ?? makeMonth(year, 1);
+      const goals = goalSpecs.map((spec) =>
+        withPublished(evaluateGoal(spec, loaded.series.lookup, at, options), spec, defs, loaded.series),
+      );
+      return {
+        region: loaded.info,
+        year,
+        dataMonth,
+        loadedAt: loaded.series.loadedAt,
+        dataVersion: s.version,
+        expectedMonth: loaded.freshness.expectedMonth,
+        stale: loaded.freshness.stale,
+        goals,
+      };
+    });
+  }
+
+  async function getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult> {
+    const s = current();
+    const result = await getGoals(q);
+    const goal = result.goals.find((g) => g.id === q.id);
+    const spec = (await specs(s, result.region.id, result.year)).find((g) => g.id === q.id);
+    if (!goal || !spec) {
+      throw new ApiError(
+        404,
+        'goal_not_found',
+        `No goal ${q.id} for region ${result.region.id} in ${result.year} (goals: ${result.goals.map((g) => g.id).join(', ') || 'none'})`,
+      );
+    }
+    const loaded = await loadRegion(s, result.region.id);
+    // Without a data month in the year, every month of the year counts as not yet known.
+    const at = result.dataMonth ?? addMonths(makeMonth(result.year, 1), -1);
+    return {
+      region: result.region,
+      year: result.year,
+      dataMonth: result.dataMonth,
+      goal,
+      points: goalSeries(spec, loaded.series.lookup, result.year, at, options),
+    };
+  }
+
+  async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
+    const s = current();
+    const loaded = await loadRegion(s, q.region);
+    return memo(s.months, loaded.region.id, async () => {
+      const defs = await indicators(s);
+      const codes = monthRowCodes(defs.get('K2'), defs.get('K3'));
+      return { region: loaded.info, rows: computeMonthRows(loaded.series, codes) };
+    });
+  }
+
+  async function getComparison(q: { region?: string | undefined; month?: Month | undefined }) {
+    const s = current();
+    const loaded = await loadRegion(s, q.region);
+    const month = q.month ?? loaded.series.latestDataMonth;
+    return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, async (): Promise<ComparisonResult> => {
+      const type = loaded.region.comparison_type;
+      const valueAt = (data: RegionSeries, code: string) =>
+        month === null ? null : (data.lookup(code, 'total').get(month)?.value ?? null);
+      const own = { lzb: valueAt(loaded.series, 'LZB'), elb: valueAt(loaded.series, 'ELB') };
+      const peers: ComparisonResult['peers'] = [];
+      const inputs: { regionId: string; lzb: number | null; elb: number | null }[] = [];
+      if (type !== null) {
+        for (const peer of await regionsOfComparisonType(db.db, type)) {
+          if (peer.id === loaded.region.id) continue;
+          const data = (await loadRegion(s, peer.id)).series;
+          const input = { regionId: peer.id, lzb: valueAt(data, 'LZB'), elb: valueAt(data, 'ELB') };
+          inputs.push(input);
+          peers.push({ id: peer.id, name: peer.name, sharePct: lzbSharePct(input) });
+        }
+      }
+      return {
+        region: loaded.info,
+        comparisonType: type,
+        month,
+        own,
+        peers,
+        ...lzbShareComparison(own, inputs),
+      };
+    });
+  }
+
+  return {
+    getGoals,
+    getComparison,
+    getSeries,
+    getMonths,
+    getRegionData: (regionId) => loadRegion(current(), regionId),
+    defaultRegionId: () => defaultRegionId(),
+    dataVersion: () => current().version,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The one error path of the API: every failure leaves as `{ error: { code, message } }`.
+ * 4xx are the caller's problem and are not logged as errors; 5xx are logged with context.
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import type { AppEnv } from './env.js';
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Turns a zod error into one sentence that names each bad parameter. */
+export function describeZodError(
+  where: string,
+  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+): string {
+  const parts = error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+  return `Invalid ${where}: ${parts.join('; ')}`;
+}
+
+function errorJson(c: Context, status: ApiError['status'], code: string, message: string, details?: unknown) {
+  const body: ErrorBody = { error: details === undefined ? { code, message } : { code, message, details } };
+  return c.json(body, status);
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) {
+    if (err.status >= 500) c.var.logger?.error({ err, path: c.req.path }, err.message);
+    return errorJson(c, err.status, err.code, err.message, err.details);
+  }
+  if (err instanceof z.ZodError) {
+    return errorJson(c, 400, 'bad_request', describeZodError('input', err));
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own 4xx (e.g. a malformed JSON body in a validator).
+    const status = err.status === 413 ? 413 : err.status === 401 ? 401 : err.status === 403 ? 403 : 400;
+    return errorJson(
+      c,
+      status,
+      status === 413 ? 'payload_too_large' : 'bad_request',
+      err.message || 'Bad request',
+    );
+  }
+  const logger = c.var.logger;
+  logger?.error(
+    { err, method: c.req.method, path: c.req.path, requestId: c.var.requestId },
+    'unhandled error while answering a request',
+  );
+  return errorJson(c, 500, 'internal', 'Internal server error');
+};
+
+export const apiNotFound: NotFoundHandler<AppEnv> = (c) =>
+  errorJson(c, 404, 'not_found', `No such endpoint: ${c.req.method} ${c.req.path}`);

@@ -1,0 +1,265 @@
+/**
+ * zod schemas of the API's responses. They document the API (OpenAPI) and the API tests parse
+ * real responses with them, so a drift between code and description fails a test.
+ */
+import { z } from 'zod';
+
+const month = z.string().regex(/^\d{4}-\d{2}$/);
+const gender = z.enum(['total', 'female', 'male']);
+const better = z.enum(['higher', 'lower']);
+const status = z.enum(['met', 'at_risk', 'missed', 'no_data']);
+const flag = z.enum(['*', '-', 'X']).nullable();
+const num = z.number().nullable();
+
+export const regionInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  comparisonType: z.string().nullable(),
+  sample: z.boolean(),
+  sampleAsOf: month.nullable(),
+});
+
+export const missingPoint = z.object({
+  indicator: z.string(),
+  gender,
+  month,
+  reason: z.enum(['missing', 'suppressed', 'no_value', 'not_possible', 'zero_denominator']),
+});
+
+export const goalEvaluation = z.object({
+  id: z.string(),
+  indicator: z.string(),
+  gender,
+  label: z.string(),
+  better,
+  targetChangePct: z.number(),
+  current: z.object({ month, value: num }),
+  previous: z.object({ month, value: num }),
+  changePct: num,
+  status,
+  missing: z.array(missingPoint),
+  monthly: z.object({ value: num, changePct: num }),
+  projection: z.object({ month, value: num, changePct: num, status }),
+  published: z.object({ value: z.number(), computed: num, differs: z.boolean() }).nullable(),
+});
+
+export const goalsResponse = z.object({
+  region: regionInfo,
+  year: z.number().int(),
+  dataMonth: month.nullable(),
+  loadedAt: z.string().nullable(),
+  dataVersion: z.string(),
+  expectedMonth: month.nullable(),
+  stale: z.boolean(),
+  goals: z.array(goalEvaluation),
+});
+
+export const seriesResponse = z.object({
+  region: regionInfo,
+  year: z.number().int(),
+  dataMonth: month.nullable(),
+  goal: goalEvaluation,
+  points: z.array(
+    z.object({
+      month,
+      current: num,
+      previous: num,
+      target: num,
+      atRiskEdge: num,
+      projection: num,
+      revised: z.boolean(),
+    }),
+  ),
+});
+
+export const monthRow = z.object({
+  month,
+  gender,
+  int: num,
+  elb: num,
+  lzb: num,
+  k2: num,
+  jfw: num,
+  k3: num,
+  flags: z.object({ int: flag, elb: flag, lzb: flag }),
+  revised: z.object({ int: z.boolean(), elb: z.boolean(), lzb: z.boolean() }),
+});
+
+export const monthsResponse = z.object({
+  region: regionInfo,
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  rows: z.array(monthRow),
+});
+
+export const revisionsResponse = z.object({
+  region: regionInfo,
+  month,
+  revisions: z.array(
+    z.object({
+      id: z.number().int(),
+      region: z.string(),
+      indicator: z.string(),
+      gender,
+      month,
+      oldValue: num,
+      oldFlag: flag,
+      newValue: num,
+      newFlag: flag,
+      changedAt: z.string(),
+      sourceFile: z.string().nullable(),
+      importRunId: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const comparisonResponse = z.object({
+  region: regionInfo,
+  comparisonType: z.string().nullable(),
+  month: month.nullable(),
+  own: z.object({ lzb: num, elb: num }),
+  peers: z.array(z.object({ id: z.string(), name: z.string(), sharePct: num })),
+  ownSharePct: num,
+  peerMeanPct: num,
+  peerCount: z.number().int(),
+  below: z.boolean(),
+});
+
+export const healthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  dataMonth: month.nullable(),
+  expectedMonth: month,
+  stale: z.boolean(),
+  sample: z.boolean(),
+  lastImport: z.object({ finishedAt: z.string(), status: z.string() }).nullable(),
+  dataVersion: z.string(),
+  build: z.string(),
+});
+
+export const versionResponse = z.object({ dataVersion: z.string(), build: z.string() });
+
+export const regionsResponse = z.object({
+  defaultRegion: z.string().nullable(),
+  regions: z.array(
+    regionInfo.extend({
+      observations: z.number().int(),
+      firstMonth: month.nullable(),
+      lastMonth: month.nullable(),
+    }),
+  ),
+});
+
+export const indicatorsResponse = z.object({
+  indicators: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      unit: z.string(),
+      formula: z.enum(['count', 'rate', 'stock', 'published']),
+      numeratorCode: z.string().nullable(),
+      denominatorCode: z.string().nullable(),
+      better: better.nullable(),
+      description: z.string().nullable(),
+    }),
+  ),
+});
+
+export const targetInfo = z.object({
+  id: z.number().int(),
+  region: z.string(),
+  year: z.number().int(),
+  indicator: z.string(),
+  gender,
+  targetChangePct: z.number(),
+  better,
+  source: z.string().nullable(),
+  updatedAt: z.string(),
+  updatedBy: z.string().nullable(),
+});
+
+export const targetsResponse = z.object({ targets: z.array(targetInfo) });
+export const targetPutResponse = z.object({ target: targetInfo, created: z.boolean(), changed: z.boolean() });
+export const targetHistoryResponse = z.object({
+  history: z.array(
+    z.object({
+      id: z.number().int(),
+      targetId: z.number().int(),
+      region: z.string(),
+      year: z.number().int(),
+      indicator: z.string(),
+      gender,
+      oldChangePct: num,
+      newChangePct: z.number(),
+      changedAt: z.string(),
+      changedBy: z.string().nullable(),
+      source: z.string().nullable(),
+    }),
+  ),
+});
+
+const importFile = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  status: z.enum(['imported', 'unchanged', 'rejected']),
+  rowsInserted: z.number().int(),
+  rowsUpdated: z.number().int(),
+  rowsUnchanged: z.number().int(),
+  error: z.string().nullable(),
+  sample: z.boolean(),
+  importedAt: z.string(),
+});
+
+export const importsResponse = z.object({
+  runs: z.array(
+    z.object({
+      id: z.number().int(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      trigger: z.enum(['cron', 'cli', 'upload', 'api', 'startup']),
+      status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial']),
+      filesCount: z.number().int(),
+      rowsInserted: z.number().int(),
+      rowsUpdated: z.number().int(),
+      rowsUnchanged: z.number().int(),
+      error: z.string().nullable(),
+      files: z.array(importFile),
+    }),
+  ),
+});
+
+/** The ImportSummary of etl/ as answered by POST /api/imports. */
+export const importSummaryResponse = z.object({
+  runId: z.number().int(),
+  status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial']),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      sha256: z.string(),
+      size: z.number().int(),
+      status: z.enum(['imported', 'unchanged', 'rejected']),
+      inserted: z.number().int(),
+      updated: z.number().int(),
+      unchanged: z.number().int(),
+      error: z
+        .object({
+          file: z.string(),
+          sheet: z.string().nullable(),
+          row: z.number().int().nullable(),
+          column: z.string().nullable(),
+          message: z.string(),
+        })
+        .nullable(),
+    }),
+  ),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  changed: z.boolean(),
+  dataVersion: z.number().int(),
+});

@@ -1,0 +1,167 @@
+/**
+ * The zod schemas of every API input. The routes validate with them and the OpenAPI description
+ * is generated from them, so the documentation cannot drift from what the server accepts.
+ */
+import { z } from 'zod';
+import { GENDERS } from '../domain/types.js';
+import { MONTH_COLUMNS, SORTABLE_COLUMNS } from '../goals/month-rows.js';
+
+export const MAX_EXPORT_ROWS = 100_000;
+
+export const regionId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a region key (letters, digits, "_", "-", ".")')
+  .describe('Region key (BA Jobcenter number or official regional key, e.g. 01060)');
+
+export const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2024-06')
+  .describe('A calendar month as YYYY-MM');
+
+export const year = z
+  .string()
+  .regex(/^\d{4}$/, 'must be a four-digit year, e.g. 2024')
+  .transform(Number)
+  .pipe(z.number().int().min(2000).max(2100))
+  .describe('A calendar year, e.g. 2024');
+
+export const yearNumber = z.number().int().min(2000).max(2100);
+
+export const gender = z.enum(GENDERS);
+
+const indicatorCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9_]+$/, 'must be an indicator code such as K2, LZB or K2E4');
+
+const positiveInt = (def: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a positive whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+    .transform((v) => v ?? def);
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+function commaList<T extends z.ZodType<string>>(item: T, what: string) {
+  return z
+    .string()
+    .max(500)
+    .transform((s, ctx) => {
+      const parts = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const out: z.output<T>[] = [];
+      for (const p of parts) {
+        const r = item.safeParse(p);
+        if (!r.success) {
+          ctx.addIssue({ code: 'custom', message: `unknown ${what} "${p}"` });
+          return z.NEVER;
+        }
+        out.push(r.data);
+      }
+      return out;
+    });
+}
+
+export const regionQuery = z.object({ region: regionId.optional() });
+
+export const goalsQuery = z.object({
+  region: regionId.optional(),
+  year: year.optional(),
+  month: month
+    .optional()
+    .describe('Evaluate as at this data month (YYYY-MM); must lie in `year` when both are given'),
+});
+
+export const goalParam = z.object({
+  id: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_]+-(total|female|male)$/, 'must be a goal id such as K2-female'),
+});
+
+const sortSpec = z.string().transform((s, ctx) => {
+  const out: { key: (typeof SORTABLE_COLUMNS)[number]; dir: 'asc' | 'desc' }[] = [];
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [key, dir = 'asc', ...rest] = part.split(':');
+    const k = SORTABLE_COLUMNS.find((c) => c === key);
+    if (!k || rest.length > 0 || (dir !== 'asc' && dir !== 'desc')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${part}" is not column:asc|desc with a column of ${SORTABLE_COLUMNS.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    out.push({ key: k, dir });
+  }
+  return out;
+});
+
+export const monthsQuery = z
+  .object({
+    region: regionId.optional(),
+    from: month.optional(),
+    to: month.optional(),
+    gender: commaList(gender, 'gender (total, female, male)')
+      .optional()
+      .describe('Comma list: total,female,male'),
+    revised: bool.optional().describe('Only rows with (true) or without (false) a revised value'),
+    sort: sortSpec.optional().describe('Comma list of column:asc|desc, e.g. month:desc,gender:asc'),
+    page: positiveInt(1, 1_000_000),
+    pageSize: positiveInt(50, 1000),
+    columns: commaList(z.enum(MONTH_COLUMNS), 'column')
+      .optional()
+      .describe(`Export columns: ${MONTH_COLUMNS.join(', ')}`),
+    format: z.enum(['json', 'csv', 'xlsx']).optional().default('json'),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
+export const revisionsParam = z.object({ month });
+export const revisionsQuery = z.object({
+  region: regionId.optional(),
+  indicator: indicatorCode.optional(),
+  gender: gender.optional(),
+});
+
+export const comparisonQuery = z.object({ region: regionId.optional(), month: month.optional() });
+
+export const targetsQuery = z.object({ region: regionId.optional(), year: year.optional() });
+
+export const importsQuery = z.object({ limit: positiveInt(20, 200) });
+
+export const targetBody = z.object({
+  region: regionId,
+  year: yearNumber,
+  indicator: indicatorCode,
+  gender: gender,
+  targetChangePct: z
+    .number()
+    .finite()
+    .min(-100)
+    .max(1000)
+    .describe('Planned relative change in percent (1.1 = +1.1 %)'),
+  better: z.enum(['higher', 'lower']),
+  source: z.string().trim().max(500).optional(),
+  changedBy: z.string().trim().min(1).max(100).optional(),
+});
+
+export const changedByHeader = z.object({
+  'x-changed-by': z.string().trim().min(1).max(100).optional(),
+});
+
+export const runSourcesBody = z.object({ action: z.literal('run-sources') });

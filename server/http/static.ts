@@ -1,0 +1,37 @@
+/**
+ * Serves the built dashboard (dist/web): hashed files under /assets/ are cached for a year, the
+ * HTML never (so a new deployment is picked up at once), and every other GET that is not under
+ * /api answers with index.html so that client routes like /ziel/K2-female or /wall work on reload.
+ */
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv } from './env.js';
+
+const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
+
+/** Runs `handler` only outside /api (API paths fall through to the API's 404). */
+function outsideApi(handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return (c, next) => (isApi(c.req.path) ? next() : handler(c, next));
+}
+
+export function mountStatic(app: Hono<AppEnv>, root: string): void {
+  app.use(
+    '*',
+    outsideApi(async (c, next) => {
+      await next();
+      if (c.res.status !== 200) return;
+      if (c.req.path.startsWith('/assets/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      else if ((c.res.headers.get('content-type') ?? '').startsWith('text/html'))
+        c.header('Cache-Control', 'no-cache');
+    }),
+  );
+  app.get('*', outsideApi(serveStatic<AppEnv>({ root })));
+  // SPA fallback: any other non-API GET gets index.html; the client router decides what it means.
+  app.get(
+    '*',
+    outsideApi(async (c, next) => {
+      if (c.req.path.startsWith('/assets/')) return next(); // a missing asset is a 404, not the app
+      return serveStatic<AppEnv>({ root, path: 'index.html' })(c, next);
+    }),
+  );
+}

@@ -1,0 +1,246 @@
+/**
+ * The OpenAPI 3.1 description of the API, generated from the same zod schemas the routes validate
+ * with (server/http/schemas.ts) and the tests check responses against (server/http/responses.ts).
+ */
+import { z } from 'zod';
+import { errorBodySchema } from './http/errors.js';
+import * as res from './http/responses.js';
+import * as req from './http/schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+}
+
+interface Endpoint {
+  method: 'get' | 'post' | 'put';
+  path: string;
+  summary: string;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  body?: { contentType: string; schema: z.ZodType | JsonSchema }[];
+  admin?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+const uploadForm: JsonSchema = {
+  type: 'object',
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'CSV or XLSX file (canonical or BA layout)' },
+  },
+  required: ['file'],
+};
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    summary: 'State of the data (stale or not) and of the last import',
+    responses: { 200: { description: 'Health', schema: res.healthResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/version',
+    summary: 'Data version and build (ETag; 304 on If-None-Match) for polling displays',
+    responses: {
+      200: { description: 'Version', schema: res.versionResponse },
+      304: { description: 'Unchanged' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/goals',
+    summary: "The year's goals of a region evaluated at a data month",
+    query: req.goalsQuery,
+    responses: { 200: { description: 'Goals', schema: res.goalsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/goals/{id}/series',
+    summary: "Monthly points of one goal's chart",
+    params: req.goalParam,
+    query: req.goalsQuery,
+    responses: { 200: { description: 'Series', schema: res.seriesResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/months',
+    summary: 'Monthly figures per month and gender (JSON pages, or CSV/XLSX export of all filtered rows)',
+    query: req.monthsQuery,
+    responses: {
+      200: {
+        description: 'Rows (JSON), or a CSV/XLSX file with format=csv|xlsx',
+        schema: res.monthsResponse,
+      },
+      422: { description: 'Export larger than the row limit' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/months/{month}/revisions',
+    summary: 'Revision history of a month, newest first',
+    params: req.revisionsParam,
+    query: req.revisionsQuery,
+    responses: { 200: { description: 'Revisions', schema: res.revisionsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/comparison',
+    summary: 'LZB share against the mean of the same Vergleichstyp',
+    query: req.comparisonQuery,
+    responses: { 200: { description: 'Comparison', schema: res.comparisonResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/regions',
+    summary: 'All regions',
+    responses: { 200: { description: 'Regions', schema: res.regionsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/indicators',
+    summary: 'Indicator definitions',
+    responses: { 200: { description: 'Indicators', schema: res.indicatorsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/targets',
+    summary: 'Targets (AIP) by region and year',
+    query: req.targetsQuery,
+    responses: { 200: { description: 'Targets', schema: res.targetsResponse } },
+  },
+  {
+    method: 'put',
+    path: '/api/targets',
+    summary: 'Create or change a target (with history; name from changedBy or X-Changed-By)',
+    admin: true,
+    body: [{ contentType: 'application/json', schema: req.targetBody }],
+    responses: { 200: { description: 'The saved target', schema: res.targetPutResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/targets/history',
+    summary: 'Who changed which target when, newest first',
+    query: req.targetsQuery,
+    responses: { 200: { description: 'History', schema: res.targetHistoryResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/imports',
+    summary: 'Import run log with files',
+    query: req.importsQuery,
+    responses: { 200: { description: 'Runs', schema: res.importsResponse } },
+  },
+  {
+    method: 'post',
+    path: '/api/imports',
+    summary:
+      'Upload a file (multipart field "file") or run the configured sources ({"action":"run-sources"})',
+    admin: true,
+    body: [
+      { contentType: 'multipart/form-data', schema: uploadForm },
+      { contentType: 'application/json', schema: req.runSourcesBody },
+    ],
+    responses: {
+      200: { description: 'Imported or unchanged', schema: res.importSummaryResponse },
+      409: { description: 'Another import is running' },
+      413: { description: 'File larger than UPLOAD_MAX_BYTES' },
+      422: { description: 'File rejected (the summary names file, sheet, row and column)' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This description',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+];
+
+function parameters(e: Endpoint): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  for (const [where, obj] of [
+    ['path', e.params],
+    ['query', e.query],
+  ] as const) {
+    if (!obj) continue;
+    for (const [name, schema] of Object.entries(obj.shape)) {
+      const s = schema as z.ZodType;
+      const json = toSchema(s, 'input');
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || !s.safeParse(undefined).success,
+        ...(typeof json.description === 'string' ? { description: json.description } : {}),
+        schema: json,
+      });
+    }
+  }
+  return out;
+}
+
+export function buildOpenApi(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const e of ENDPOINTS) {
+    const responses: Record<string, JsonSchema> = {};
+    for (const [code, r] of Object.entries(e.responses)) {
+      responses[code] = {
+        description: r.description,
+        ...(r.schema
+          ? { content: { [r.contentType ?? 'application/json']: { schema: toSchema(r.schema, 'output') } } }
+          : {}),
+      };
+    }
+    responses['400'] ??= {
+      description: 'Bad input (the message names the parameter)',
+      content: errorContent(),
+    };
+    if (e.admin) {
+      responses['401'] = { description: 'Authorization header missing', content: errorContent() };
+      responses['403'] = {
+        description: 'Wrong token, or writes disabled (no ADMIN_TOKEN)',
+        content: errorContent(),
+      };
+    }
+    responses.default = { description: 'Error', content: errorContent() };
+    const item = paths[e.path] ?? {};
+    paths[e.path] = item;
+    item[e.method] = {
+      summary: e.summary,
+      parameters: parameters(e),
+      ...(e.body
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                e.body.map((b) => [
+                  b.contentType,
+                  { schema: b.schema instanceof z.ZodType ? toSchema(b.schema, 'input') : b.schema },
+                ]),
+              ),
+            },
+          }
+        : {}),
+      ...(e.admin ? { security: [{ bearer: [] }] } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Zielmonitor API',
+      version: '1',
+      description: 'K2/K3 goals of the AIP against the monthly figures of the Statistik der BA.',
+    },
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+      schemas: { Error: toSchema(errorBodySchema, 'output') },
+    },
+  };
+}
+
+function errorContent(): JsonSchema {
+  return { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+}

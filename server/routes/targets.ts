@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import { getIndicator } from '../db/repositories/indicators.js';
+import { getRegion } from '../db/repositories/regions.js';
+import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { requireAdmin } from '../http/auth.js';
+import { limitBody } from '../http/body-limit.js';
+import type { AppEnv } from '../http/env.js';
+import { changedByHeader, targetBody, targetsQuery } from '../http/schemas.js';
+import { validate } from '../http/validate.js';
+
+/** GET /api/targets, GET /api/targets/history, PUT /api/targets (admin). */
+export function targetsRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/', validate('query', targetsQuery), async (c) => {
+      const rows = await listTargets(deps.db.db, c.req.valid('query'));
+      return c.json({ targets: rows.map(toTargetInfo) });
+    })
+    .get('/history', validate('query', targetsQuery), async (c) => {
+      return c.json({ history: await listTargetHistory(deps.db.db, c.req.valid('query')) });
+    })
+    .put(
+      '/',
+      requireAdmin(deps.config.ADMIN_TOKEN),
+      limitBody(64 * 1024),
+      validate('header', changedByHeader),
+      validate('json', targetBody),
+      async (c) => {
+        const body = c.req.valid('json');
+        const header = c.req.valid('header');
+        if (!(await getRegion(deps.db.db, body.region))) {
+          throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
+        }
+        const indicator = await getIndicator(deps.db.db, body.indicator);
+        if (!indicator)
+          throw new ApiError(404, 'indicator_not_found', `Unknown indicator: ${body.indicator}`);
+        if (indicator.formula !== 'rate' && indicator.formula !== 'stock') {
+          throw new ApiError(
+            422,
+            'invalid_target',
+            `Indicator ${indicator.code} has formula '${indicator.formula}': targets need a 'rate' or 'stock' indicator.`,
+          );
+        }
+        const result = await upsertTarget(
+          deps.db.db,
+          {
+            region: body.region,
+            year: body.year,
+            indicator: body.indicator,
+            gender: body.gender,
+            targetChangePct: body.targetChangePct,
+            better: body.better,
+            source: body.source ?? null,
+            changedBy: body.changedBy ?? header['x-changed-by'] ?? null,
+          },
+          deps.clock(),
+        );
+        c.var.logger.info(
+          {
+            target: result.target.id,
+            changed: result.changed,
+            by: body.changedBy ?? header['x-changed-by'] ?? null,
+          },
+          'target saved',
+        );
+        return c.json({
+          target: toTargetInfo(result.target),
+          created: result.created,
+          changed: result.changed,
+        });
+      },
+    );
+}
