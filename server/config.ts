@@ -102,6 +102,10 @@ export const envSchema = z
     ALERT_CONFIG_FILE: optionalText,
     OUTBOX_DIR: z.string().optional().default('data/outbox'),
     ALERTS_ENABLED: bool(true),
+    /** Day of the month by which the month the BA released that month must be loaded, or a missing-data alert goes out. */
+    ALERT_MISSING_DATA_DAY: int(28, 1, 28),
+    /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
+    ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
   })
   .superRefine((env, ctx) => {
     for (const r of env.ALERT_RECIPIENTS) {

@@ -1,0 +1,62 @@
+/**
+ * When a goal's status is worth a mail. Pure: the previous state in, the decision out.
+ *
+ * - Worse (`met` → `at_risk` → `missed`): mailed.
+ * - Recovered (`at_risk`/`missed` → `met`): mailed ("wieder im Ziel").
+ * - `missed` → `at_risk` with a new data month: better, but still short of the target: recorded
+ *   silently (the next mail comes when it is met again or slips back).
+ * - Any status change for the data month already evaluated (a revision of the figures, or a
+ *   changed target): mailed as a revision, whichever the direction, because the earlier mail was wrong.
+ * - `no_data` is never mailed and never replaces the last known status, so that a suppressed month
+ *   does not produce a "recovered" mail afterwards (missing months have their own check).
+ * - No previous state (the first evaluation of a goal in a year): the baseline. Goals that are
+ *   `at_risk` or `missed` are mailed (people want to know), `met` goals are not.
+ */
+import type { AlertKind, GoalStatus, Month } from './types.js';
+
+export interface PriorState {
+  status: GoalStatus;
+  dataMonth: Month;
+}
+
+export type GoalAlertKind = Exclude<AlertKind, 'missing_data'>;
+
+export interface StatusDecision {
+  /** The alert to send, or null when the change is not worth a mail. */
+  kind: GoalAlertKind | null;
+  /** The status announced before (null on the baseline). */
+  previousStatus: GoalStatus | null;
+  /** What to store as the last status. */
+  nextStatus: GoalStatus;
+}
+
+const RANK: Record<Exclude<GoalStatus, 'no_data'>, number> = { met: 0, at_risk: 1, missed: 2 };
+
+export function decideStatusChange(
+  prior: PriorState | undefined,
+  status: GoalStatus,
+  dataMonth: Month,
+): StatusDecision {
+  const known = prior && prior.status !== 'no_data' ? prior.status : null;
+  if (status === 'no_data') {
+    return { kind: null, previousStatus: known, nextStatus: known ?? 'no_data' };
+  }
+  if (known === null) {
+    return { kind: status === 'met' ? null : 'worse', previousStatus: null, nextStatus: status };
+  }
+  if (known === status) return { kind: null, previousStatus: known, nextStatus: status };
+  if (prior?.dataMonth === dataMonth) return { kind: 'revision', previousStatus: known, nextStatus: status };
+  if (RANK[status] > RANK[known]) return { kind: 'worse', previousStatus: known, nextStatus: status };
+  if (status === 'met') return { kind: 'recovered', previousStatus: known, nextStatus: status };
+  return { kind: null, previousStatus: known, nextStatus: status };
+}
+
+/** The alert key of a goal change: the same change is never mailed twice. */
+export function goalAlertKey(regionId: string, goalId: string, dataMonth: Month, status: GoalStatus): string {
+  return `${regionId}|${goalId}|${dataMonth}|${status}`;
+}
+
+/** The alert key of a missing data month. */
+export function missingAlertKey(regionId: string, month: Month): string {
+  return `${regionId}|missing|${month}`;
+}

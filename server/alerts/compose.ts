@@ -1,0 +1,286 @@
+/**
+ * The German texts of the alerts: one block per change (stored on the alert row) and one digest
+ * mail per recipient (subject, plain text, HTML). Pure; numbers through the shared de-DE formatter.
+ */
+import { createHash } from 'node:crypto';
+import {
+  formatChange,
+  formatCount,
+  formatDate,
+  formatMonth,
+  formatPercent,
+  STATUS_TEXT,
+  sampleLabel,
+} from '../../web/format.js';
+import type { GoalAlertKind } from './changes.js';
+import type { GoalEvaluation, GoalStatus, Month } from './types.js';
+
+export interface AlertRegion {
+  id: string;
+  name: string;
+  sample: boolean;
+  sampleAsOf: string | null;
+}
+
+export interface GoalChangeItem {
+  type: 'goal';
+  key: string;
+  kind: GoalAlertKind;
+  region: AlertRegion;
+  year: number;
+  dataMonth: Month;
+  previousStatus: GoalStatus | null;
+  goal: GoalEvaluation;
+  /** The unit of the tracked value: 'percent' (K2: JFW) or 'count' (K3: mean stock). */
+  unit: 'percent' | 'count';
+}
+
+export interface MissingDataItem {
+  type: 'missing';
+  key: string;
+  region: AlertRegion;
+  /** The month that should have been loaded. */
+  month: Month;
+  /** The newest month loaded for the region (null: none). */
+  latestMonth: Month | null;
+  /** The day by which it should have been loaded ('YYYY-MM-DD'). */
+  deadline: string;
+}
+
+export type AlertItem = GoalChangeItem | MissingDataItem;
+
+export function statusText(s: GoalStatus): string {
+  const t = STATUS_TEXT[s];
+  return `${t.icon} ${t.word}`;
+}
+
+/** The few words that say what happened to a goal. */
+function headline(item: GoalChangeItem): string {
+  const word = STATUS_TEXT[item.goal.status].word;
+  if (item.kind === 'recovered') return 'wieder im Ziel';
+  if (item.kind === 'revision') return `nach Korrektur ${word}`;
+  return word;
+}
+
+/** One line naming the change (the alert row's subject). */
+export function itemSubject(item: AlertItem): string {
+  if (item.type === 'missing') return `Daten für ${formatMonth(item.month)} fehlen – ${item.region.name}`;
+  return `${item.goal.label} ${headline(item)} – ${item.region.name}, Datenstand ${formatMonth(item.dataMonth)}`;
+}
+
+function formatValue(value: number | null, unit: 'percent' | 'count'): string {
+  return unit === 'percent' ? formatPercent(value, 2) : formatCount(value);
+}
+
+function valueLabel(item: GoalChangeItem, month: Month): string {
+  return item.unit === 'percent'
+    ? `Jahresfortschrittswert ${formatMonth(month)}`
+    : `Ø Bestand Januar bis ${formatMonth(month)}`;
+}
+
+/** The deep link to the goal page. */
+export function goalLink(publicUrl: string, item: GoalChangeItem): string {
+  const base = publicUrl.replace(/\/+$/, '');
+  const q = new URLSearchParams({ region: item.region.id, year: String(item.year) });
+  return `${base}/ziel/${encodeURIComponent(item.goal.id)}?${q.toString()}`;
+}
+
+function kindLine(item: GoalChangeItem): string {
+  const before = item.previousStatus ? statusText(item.previousStatus) : null;
+  switch (item.kind) {
+    case 'recovered':
+      return `Das Ziel ist wieder erreicht (vorher: ${before ?? '–'}).`;
+    case 'revision':
+      return `Korrigierte Daten für ${formatMonth(item.dataMonth)} ändern die Bewertung (vorher: ${before ?? '–'}).`;
+    case 'worse':
+      return before
+        ? `Die Bewertung hat sich verschlechtert (vorher: ${before}).`
+        : `Erste Bewertung des Jahres ${item.year}: das Ziel ist nicht erreicht.`;
+  }
+}
+
+interface Row {
+  label: string;
+  value: string;
+}
+
+function goalRows(item: GoalChangeItem, link: string): Row[] {
+  const g = item.goal;
+  const projectionStatus = g.projection.status;
+  return [
+    { label: 'Region', value: `${item.region.name} (${item.region.id})` },
+    { label: 'Status', value: statusText(g.status) },
+    { label: valueLabel(item, g.current.month), value: formatValue(g.current.value, item.unit) },
+    { label: `Vorjahr (${formatMonth(g.previous.month)})`, value: formatValue(g.previous.value, item.unit) },
+    {
+      label: 'Veränderung zum Vorjahr',
+      value: `${formatChange(g.changePct, 2)} (Ziel: ${formatChange(g.targetChangePct)})`,
+    },
+    {
+      label: `Prognose ${formatMonth(g.projection.month)}`,
+      value: `${formatValue(g.projection.value, item.unit)} (${formatChange(g.projection.changePct, 2)}, ${statusText(projectionStatus)}) – Prognose, keine Ist-Zahl`,
+    },
+    { label: 'Datenstand', value: formatMonth(item.dataMonth) },
+    { label: 'Details', value: link },
+  ];
+}
+
+function missingText(item: MissingDataItem): string {
+  const latest = item.latestMonth ? formatMonth(item.latestMonth) : 'keiner';
+  return (
+    `Die Zahlen für ${formatMonth(item.month)} hätten bis zum ${formatDate(`${item.deadline}T12:00:00Z`)} ` +
+    `geladen sein sollen. Neuester geladener Monat: ${latest}. Bitte den Import prüfen.`
+  );
+}
+
+/** The plain-text block of one change (also stored as the alert row's body). */
+export function itemText(item: AlertItem, publicUrl: string): string {
+  if (item.type === 'missing') {
+    return `■ ${itemSubject(item)}\n  ${missingText(item)}`;
+  }
+  const rows = goalRows(item, goalLink(publicUrl, item));
+  const width = Math.max(...rows.map((r) => r.label.length));
+  const lines = [
+    `■ ${item.goal.label} (${item.goal.indicator}, ${item.year}): ${headline(item)}`,
+    `  ${kindLine(item)}`,
+    ...rows.map((r) => `  ${`${r.label}:`.padEnd(width + 2)}${r.value}`),
+  ];
+  if (item.region.sample)
+    lines.push(`  ${sampleLabel(item.region.sampleAsOf)} – keine Zahlen der Statistik der BA.`);
+  return lines.join('\n');
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+const STATUS_COLOR: Record<GoalStatus, string> = {
+  met: '#1b7f3b',
+  at_risk: '#9a6700',
+  missed: '#b42318',
+  no_data: '#555555',
+};
+
+function itemHtml(item: AlertItem, publicUrl: string): string {
+  if (item.type === 'missing') {
+    return (
+      `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(itemSubject(item))}</h2>` +
+      `<p style="margin:0 0 6px">${escapeHtml(missingText(item))}</p>` +
+      (item.region.sample
+        ? `<p style="margin:0;color:#555">${escapeHtml(sampleLabel(item.region.sampleAsOf))}</p>`
+        : '')
+    );
+  }
+  const link = goalLink(publicUrl, item);
+  const rows = goalRows(item, link)
+    .map((r) => {
+      let value = escapeHtml(r.value);
+      if (r.label === 'Status') {
+        value = `<strong style="color:${STATUS_COLOR[item.goal.status]}">${value}</strong>`;
+      } else if (r.label === 'Details') {
+        value = `<a href="${escapeHtml(link)}">Ziel im Zielmonitor öffnen</a>`;
+      }
+      return `<tr><th style="text-align:left;font-weight:normal;color:#555;padding:2px 12px 2px 0">${escapeHtml(r.label)}</th><td style="padding:2px 0">${value}</td></tr>`;
+    })
+    .join('');
+  return (
+    `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(`${item.goal.label} (${item.goal.indicator}, ${item.year}): ${headline(item)}`)}</h2>` +
+    `<p style="margin:0 0 6px">${escapeHtml(kindLine(item))}</p>` +
+    `<table style="border-collapse:collapse">${rows}</table>` +
+    (item.region.sample
+      ? `<p style="margin:6px 0 0;color:#555">${escapeHtml(`${sampleLabel(item.region.sampleAsOf)} – keine Zahlen der Statistik der BA.`)}</p>`
+      : '')
+  );
+}
+
+export interface DigestMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function regionPart(items: readonly AlertItem[]): string {
+  const names = [...new Set(items.map((i) => i.region.name))];
+  return names.length === 1 ? (names[0] ?? '') : `${names.length} Regionen`;
+}
+
+/** The subject of a digest: the single change, or counts of changes. */
+export function digestSubject(items: readonly AlertItem[]): string {
+  const goals = items.filter((i): i is GoalChangeItem => i.type === 'goal');
+  const missing = items.filter((i): i is MissingDataItem => i.type === 'missing');
+  const parts: string[] = [];
+  if (goals.length === 1 && goals[0]) parts.push(`${goals[0].goal.label} ${headline(goals[0])}`);
+  else if (goals.length > 1) parts.push(`${goals.length} Ziele verändert`);
+  const missingMonths = [...new Set(missing.map((m) => m.month))].sort();
+  if (missingMonths.length > 0) parts.push(`Daten für ${missingMonths.map(formatMonth).join(', ')} fehlen`);
+  let subject = `Zielmonitor: ${parts.join(', ')} – ${regionPart(items)}`;
+  const dataMonths = [...new Set(goals.map((g) => g.dataMonth))];
+  if (dataMonths.length === 1 && dataMonths[0]) subject += `, Datenstand ${formatMonth(dataMonths[0])}`;
+  if (items.some((i) => i.region.sample)) subject += ' (Beispieldaten)';
+  return subject;
+}
+
+/** The digest mail to one recipient: every change of one evaluation they follow. */
+export function composeDigest(
+  items: readonly AlertItem[],
+  opts: { publicUrl: string; name: string | null },
+): DigestMail {
+  const subject = digestSubject(items);
+  const greeting = opts.name ? `Guten Tag ${opts.name},` : 'Guten Tag,';
+  const count = items.length === 1 ? 'eine Änderung' : `${items.length} Änderungen`;
+  const intro = `der Zielmonitor meldet ${count}:`;
+  const samples = [
+    ...new Set(items.filter((i) => i.region.sample).map((i) => sampleLabel(i.region.sampleAsOf))),
+  ];
+  const sampleNote =
+    samples.length > 0
+      ? `Hinweis: ${samples.join(', ')}. Die Zahlen sind synthetisch und stammen nicht von der Statistik der BA.`
+      : null;
+  const footer =
+    'Diese Nachricht wurde automatisch vom Zielmonitor versandt. Jede Änderung wird nur einmal gemeldet; ' +
+    'Prognosen schreiben den bisherigen Verlauf mit dem Saisonmuster des Vorjahres fort.';
+  const base = opts.publicUrl.replace(/\/+$/, '');
+
+  const text = [
+    greeting,
+    '',
+    intro,
+    ...(sampleNote ? ['', sampleNote] : []),
+    '',
+    items.map((i) => itemText(i, opts.publicUrl)).join('\n\n'),
+    '',
+    '-- ',
+    footer,
+    `Zielmonitor: ${base}/`,
+    '',
+  ].join('\n');
+
+  const html =
+    '<!doctype html><html lang="de"><head><meta charset="utf-8">' +
+    `<title>${escapeHtml(subject)}</title></head>` +
+    '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1a1a1a">' +
+    `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(intro)}</p>` +
+    (sampleNote ? `<p style="padding:6px 8px;background:#fff4ce">${escapeHtml(sampleNote)}</p>` : '') +
+    items.map((i) => itemHtml(i, opts.publicUrl)).join('') +
+    `<hr style="margin-top:24px"><p style="color:#555;font-size:12px">${escapeHtml(footer)} ` +
+    `<a href="${escapeHtml(`${base}/`)}">Zielmonitor</a></p></body></html>`;
+
+  return { subject, text, html };
+}
+
+/** The Message-ID of a digest, derived from its alert keys and its recipient (stable across retries). */
+export function digestMessageId(keys: readonly string[], recipient: string): string {
+  const h = createHash('sha256')
+    .update([...keys].sort().join('\n'))
+    .update('\n')
+    .update(recipient.toLowerCase())
+    .digest('hex');
+  return `<${h.slice(0, 40)}@zielmonitor>`;
+}

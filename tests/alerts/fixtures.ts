@@ -1,0 +1,154 @@
+/** Shared set-up for the alert tests: a migrated SQLite database, goals we control, a clock we move. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AlertServiceDeps, createAlertService } from '../../server/alerts/service.js';
+import type { GoalsQuery, GoalsResult, GoalsSource } from '../../server/alerts/types.js';
+import { type Config, testConfig } from '../../server/config.js';
+import { type Db, openDatabase } from '../../server/db/connection.js';
+import type { GoalEvaluation, GoalStatus } from '../../server/domain/types.js';
+import { silentLogger } from '../../server/logger.js';
+
+export const REGION = { id: '01060', name: 'Kreis Segeberg', sample: false, sampleAsOf: null };
+
+/** A fresh database (a temp file, as in production) with Kreis Segeberg and its 2024 targets. */
+export async function freshDb(): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), 'zm-alerts-'));
+  const db = await openDatabase(join(dir, 'test.db'));
+  const now = '2024-10-01T00:00:00.000Z';
+  db.sqlite
+    .prepare('insert into regions (id, name, kind, sample, sample_as_of) values (?, ?, ?, ?, ?)')
+    .run(REGION.id, REGION.name, 'kreis', 0, null);
+  const target = db.sqlite.prepare(
+    'insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, updated_at) values (?, 2024, ?, ?, ?, ?, ?)',
+  );
+  for (const [ind, gender, pct, better] of [
+    ['K2', 'female', 1.1, 'higher'],
+    ['K2', 'male', -1.0, 'higher'],
+    ['K3', 'total', 6.0, 'lower'],
+  ] as const) {
+    target.run(REGION.id, ind, gender, pct, better, now);
+  }
+  return db;
+}
+
+/** Adds one observation so the missing-data check sees the region's newest month. */
+export function addObservation(db: Db, month: string, regionId = REGION.id): void {
+  db.sqlite
+    .prepare(
+      'insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at) values (?, ?, ?, ?, ?, null, ?)',
+    )
+    .run(regionId, 'ELB', 'total', month, 10400, '2024-10-01T00:00:00.000Z');
+}
+
+interface GoalInput {
+  id: 'K2-female' | 'K2-male' | 'K3-total';
+  status: GoalStatus;
+  month?: string;
+  current: number | null;
+  previous: number | null;
+  changePct: number | null;
+  projection?: { value: number | null; changePct: number | null; status: GoalStatus };
+}
+
+const META = {
+  'K2-female': {
+    indicator: 'K2',
+    gender: 'female',
+    label: 'Integrationsquote Frauen',
+    better: 'higher',
+    target: 1.1,
+  },
+  'K2-male': {
+    indicator: 'K2',
+    gender: 'male',
+    label: 'Integrationsquote Männer',
+    better: 'higher',
+    target: -1.0,
+  },
+  'K3-total': {
+    indicator: 'K3',
+    gender: 'total',
+    label: 'Bestand Langzeitleistungsbeziehende insgesamt',
+    better: 'lower',
+    target: 6.0,
+  },
+} as const;
+
+export function goal(g: GoalInput): GoalEvaluation {
+  const m = META[g.id];
+  const month = g.month ?? '2024-06';
+  const year = Number(month.slice(0, 4));
+  return {
+    id: g.id,
+    indicator: m.indicator,
+    gender: m.gender,
+    label: m.label,
+    better: m.better,
+    targetChangePct: m.target,
+    current: { month, value: g.current },
+    previous: { month: `${year - 1}${month.slice(4)}`, value: g.previous },
+    changePct: g.changePct,
+    status: g.status,
+    missing: [],
+    monthly: { value: null, changePct: null },
+    projection: {
+      month: `${year}-12`,
+      ...(g.projection ?? { value: null, changePct: null, status: g.status }),
+    },
+    published: null,
+  };
+}
+
+/** A goal source whose answer the test sets; it answers only for regions it knows. */
+export class FixtureGoals implements GoalsSource {
+  dataMonth = '2024-06';
+  goals: GoalEvaluation[] = [];
+  region: GoalsResult['region'] = REGION;
+  calls: GoalsQuery[] = [];
+  async getGoals(q: GoalsQuery): Promise<GoalsResult> {
+    this.calls.push(q);
+    if (q.region !== undefined && q.region !== this.region.id) throw new Error(`unknown region ${q.region}`);
+    return {
+      region: this.region,
+      year: Number(this.dataMonth.slice(0, 4)),
+      dataMonth: this.dataMonth,
+      goals: this.goals,
+    };
+  }
+}
+
+export class ManualClock {
+  constructor(public t: Date) {}
+  now = (): Date => new Date(this.t);
+  advanceMinutes(n: number): void {
+    this.t = new Date(this.t.getTime() + n * 60_000);
+  }
+}
+
+export function smtpConfig(port: number, extra: Record<string, string> = {}): Config {
+  return testConfig({
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(port),
+    SMTP_FROM: 'Zielmonitor <zielmonitor@jobcenter.example>',
+    ALERT_RECIPIENTS: 'gf@jobcenter.example, controlling@jobcenter.example',
+    PUBLIC_URL: 'https://zielmonitor.jobcenter.example',
+    ...extra,
+  });
+}
+
+export function makeService(
+  overrides: Partial<AlertServiceDeps> & Pick<AlertServiceDeps, 'db' | 'config' | 'goals'>,
+) {
+  return createAlertService({
+    logger: silentLogger(),
+    clock: new ManualClock(new Date('2024-10-30T08:00:00Z')).now,
+    alertConfig: null,
+    ...overrides,
+  });
+}
+
+/** Rows of the alerts table straight from SQLite (not through the code under test). */
+export function alertRows(db: Db) {
+  return db.sqlite.prepare('select * from alerts order by id').all() as Record<string, unknown>[];
+}
