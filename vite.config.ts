@@ -10,6 +10,8 @@ export default defineConfig({
     outDir: '../dist/web',
     emptyOutDir: true,
     sourcemap: false,
+    // bench/sizes.ts reads the manifest to report the JS each page loads.
+    manifest: true,
     chunkSizeWarningLimit: 800,
   },
   server: {
