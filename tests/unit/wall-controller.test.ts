@@ -13,10 +13,8 @@ import {
 import type { TimerApi } from '../../web/wall/timing';
 
 interface Goals {
-  goals: { id: string; value: number }[];
-}
-interface Health {
   stale: boolean;
+  goals: { id: string; value: number }[];
 }
 interface Points {
   id: string;
@@ -24,7 +22,7 @@ interface Points {
 }
 
 /** A tiny fake server: a data version, a build, and a switch to take it down. */
-class FakeServer implements WallApi<Goals, Health, Points> {
+class FakeServer implements WallApi<Goals, Points> {
   dataVersion = 1;
   build = 'b1';
   up = true;
@@ -45,11 +43,7 @@ class FakeServer implements WallApi<Goals, Health, Points> {
   }
   async goals(signal: AbortSignal): Promise<Goals> {
     this.check('goals', signal);
-    return { goals: this.ids.map((id) => ({ id, value: this.dataVersion * 10 })) };
-  }
-  async health(signal: AbortSignal): Promise<Health> {
-    this.check('health', signal);
-    return { stale: this.stale };
+    return { stale: this.stale, goals: this.ids.map((id) => ({ id, value: this.dataVersion * 10 })) };
   }
   async series(id: string, signal: AbortSignal): Promise<Points> {
     this.check(`series:${id}`, signal);
@@ -84,7 +78,7 @@ function make(server: FakeServer, opts: Partial<WallOptions> = {}) {
 }
 
 describe('WallController', () => {
-  test('loads goals, health and the series of every goal page', async () => {
+  test('loads the goals and the series of every goal page', async () => {
     const server = new FakeServer();
     const { ctl } = make(server);
     ctl.start();
@@ -121,7 +115,7 @@ describe('WallController', () => {
     server.dataVersion = 2;
     server.calls = [];
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(server.calls.slice(0, 3)).toEqual(['version', 'goals', 'health']);
+    expect(server.calls.slice(0, 2)).toEqual(['version', 'goals']);
     const s = ctl.getState();
     expect(s.data?.dataVersion).toBe('2');
     expect(s.data?.goals.goals[0]?.value).toBe(20);
@@ -241,16 +235,16 @@ describe('WallController', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  test('re-reads health periodically even without new data (staleness follows the calendar)', async () => {
+  test('re-reads the goals periodically even without new data (staleness follows the calendar)', async () => {
     const server = new FakeServer();
-    const { ctl } = make(server, { healthEveryMs: 15 * 60_000 });
+    const { ctl } = make(server, { recheckEveryMs: 15 * 60_000 });
     ctl.start();
     await vi.advanceTimersByTimeAsync(0);
     server.stale = true;
     await vi.advanceTimersByTimeAsync(14 * 60_000);
-    expect(ctl.getState().data?.health.stale).toBe(false);
+    expect(ctl.getState().data?.goals.stale).toBe(false);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(ctl.getState().data?.health.stale).toBe(true);
+    expect(ctl.getState().data?.goals.stale).toBe(true);
     ctl.stop();
   });
 

@@ -1,4 +1,86 @@
-/** The wall display (`/wall`): an unattended TV mode. Placeholder until the wall components land. */
+/**
+ * The wall display (`/wall`): an unattended TV mode. Configured by its URL alone (docs/wall.md):
+ * it rotates from the overview of all goals through each goal's chart, picks up new data without
+ * reloading, keeps the last good figures through outages and says so, and reloads itself after a
+ * new deployment. The engine lives in web/wall/controller.ts; this page only renders its state.
+ */
+import '../wall/wall.css';
+
+import { useMemo } from 'react';
+
+import { parseWallParams } from '../wall/params';
+import { THEMES, themeCssVars } from '../wall/theme';
+import { useViewportUnit, useWallController } from '../wall/useWall';
+import { WallGoalPage, WallOverview } from '../wall/WallGoals';
+import { WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
+
+/** Smallest text on the wall, in units of `--u` (1 % of the 16:9 height): 26 px at 1080p. */
+export const MIN_TEXT_U = 2.4;
+
 export default function Wall() {
-  return <main aria-label="Wanddisplay">Wanddisplay wird geladen …</main>;
+  // The bookmark is the configuration: read once, like a TV that is set up once.
+  const params = useMemo(() => parseWallParams(window.location.search), []);
+  const state = useWallController(params);
+  const u = useViewportUnit();
+  const colors = THEMES[params.theme];
+  const style = useMemo(() => themeCssVars(params.theme), [params.theme]);
+
+  const data = state.data;
+  const goals = data?.goals ?? null;
+  const page = state.pages[state.pageIndex];
+  const goal = page?.kind === 'goal' ? goals?.goals.find((g) => g.id === page.goalId) : undefined;
+  const pageTitle = goal ? goal.label : 'Überblick';
+  const warnings = [
+    ...params.warnings,
+    ...state.unknownPages.map((id) => `pages: Ziel ${id} gibt es hier nicht`),
+  ];
+
+  return (
+    <main
+      className="wall"
+      data-theme={params.theme}
+      data-page={page?.key ?? 'loading'}
+      data-rotations={state.rotations}
+      data-data-version={data?.dataVersion ?? ''}
+      data-offline={state.offlineSince === null ? 'false' : 'true'}
+      style={style}
+      aria-label="Zielmonitor – Wandanzeige"
+    >
+      <WallHeader
+        regionName={goals?.region.name ?? null}
+        year={goals?.year ?? params.year}
+        dataMonth={goals?.dataMonth ?? null}
+        loadedAt={goals?.loadedAt ?? null}
+        sample={goals?.region.sample ? { asOf: goals.region.sampleAsOf } : null}
+        now={state.now}
+      />
+      <WallBanners
+        now={state.now}
+        offline={
+          state.offlineSince === null
+            ? null
+            : { since: state.offlineSince, reason: state.lastError, hasData: data !== null }
+        }
+        stale={goals?.stale ? { dataMonth: goals.dataMonth, expectedMonth: goals.expectedMonth } : null}
+      />
+      <div className="wall-body">
+        {!goals ? (
+          <p className="wall-empty">
+            {state.offlineSince === null ? 'Zielmonitor wird geladen …' : 'Warte auf den Server …'}
+          </p>
+        ) : goal ? (
+          <WallGoalPage
+            goal={goal}
+            series={data?.series.get(goal.id)}
+            year={goals.year}
+            colors={colors}
+            fontPx={Math.round(u * MIN_TEXT_U)}
+          />
+        ) : (
+          <WallOverview goals={goals} />
+        )}
+      </div>
+      <WallFooter pages={state.pages} pageIndex={state.pageIndex} pageTitle={pageTitle} warnings={warnings} />
+    </main>
+  );
 }

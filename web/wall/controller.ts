@@ -33,25 +33,24 @@ export interface GoalsLike {
 }
 
 /** The wall's view of the API, already bound to its region and year (see api.ts). */
-export interface WallApi<G extends GoalsLike, H, S> {
+export interface WallApi<G extends GoalsLike, S> {
   version(etag: string | null, signal: AbortSignal): Promise<VersionResult>;
+  /** The goals with the region's Datenstand, freshness and sample flag. */
   goals(signal: AbortSignal): Promise<G>;
-  health(signal: AbortSignal): Promise<H>;
   series(goalId: string, signal: AbortSignal): Promise<S>;
 }
 
 /** One consistent set of figures, all fetched for the same data version. */
-export interface WallData<G, H, S> {
+export interface WallData<G, S> {
   dataVersion: string;
   goals: G;
-  health: H;
   /** Chart points per goal id, only for the goals that have a page. Replaced, never appended. */
   series: ReadonlyMap<string, S>;
 }
 
-export interface WallState<G, H, S> {
+export interface WallState<G, S> {
   /** The last good figures; kept while the connection is down. */
-  data: WallData<G, H, S> | null;
+  data: WallData<G, S> | null;
   pages: readonly WallPage[];
   /** Goal ids from `pages` the server does not know. */
   unknownPages: readonly string[];
@@ -71,8 +70,8 @@ export interface WallOptions {
   pages: PageSpec;
   intervalMs: number;
   pollMs: number;
-  /** How often health is re-read even without new data: "stale" depends on the calendar too. */
-  healthEveryMs?: number;
+  /** How often the goals are re-read even without new data: "stale" depends on the calendar too. */
+  recheckEveryMs?: number;
   /** Abort a request that hangs longer than this. */
   requestTimeoutMs?: number;
   timers?: TimerApi;
@@ -90,24 +89,24 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-export class WallController<G extends GoalsLike, H, S> {
-  private state: WallState<G, H, S>;
+export class WallController<G extends GoalsLike, S> {
+  private state: WallState<G, S>;
   private readonly listeners = new Set<() => void>();
   private scheduler: Scheduler<TaskKey> | null = null;
   private inflight: AbortController | null = null;
   private etag: string | null = null;
   private build: string | null = null;
-  private healthAt = 0;
+  private goalsAt = 0;
   private readonly timers: TimerApi;
-  private readonly healthEveryMs: number;
+  private readonly recheckEveryMs: number;
   private readonly requestTimeoutMs: number;
 
   constructor(
-    private readonly api: WallApi<G, H, S>,
+    private readonly api: WallApi<G, S>,
     private readonly options: WallOptions,
   ) {
     this.timers = options.timers ?? realTimers;
-    this.healthEveryMs = options.healthEveryMs ?? Math.max(options.pollMs, 15 * 60_000);
+    this.recheckEveryMs = options.recheckEveryMs ?? Math.max(options.pollMs, 15 * 60_000);
     this.requestTimeoutMs = options.requestTimeoutMs ?? Math.min(15_000, Math.max(2000, options.pollMs));
     this.state = {
       data: null,
@@ -122,7 +121,7 @@ export class WallController<G extends GoalsLike, H, S> {
     };
   }
 
-  getState = (): WallState<G, H, S> => this.state;
+  getState = (): WallState<G, S> => this.state;
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -152,7 +151,7 @@ export class WallController<G extends GoalsLike, H, S> {
     return this.scheduler !== null;
   }
 
-  private set(patch: Partial<WallState<G, H, S>>): void {
+  private set(patch: Partial<WallState<G, S>>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
   }
@@ -173,7 +172,7 @@ export class WallController<G extends GoalsLike, H, S> {
     });
   }
 
-  /** One poll cycle: version, then (only if it changed) goals + health, then the series. */
+  /** One poll cycle: version, then (only if it changed) the goals, then the series. */
   private async poll(): Promise<void> {
     const scheduler = this.scheduler;
     if (!scheduler) return;
@@ -209,7 +208,7 @@ export class WallController<G extends GoalsLike, H, S> {
     const v = await this.api.version(current ? this.etag : null, signal);
     if (v.status === 'not-modified') {
       if (!current) throw new Error('304 ohne geladene Daten');
-      await this.refreshHealthIfDue(signal, current);
+      await this.recheckGoalsIfDue(signal, current);
       return;
     }
     if (this.build === null) this.build = v.version.build;
@@ -222,11 +221,11 @@ export class WallController<G extends GoalsLike, H, S> {
     const dataVersion = String(v.version.dataVersion);
     if (current && current.dataVersion === dataVersion) {
       this.etag = v.etag;
-      await this.refreshHealthIfDue(signal, current);
+      await this.recheckGoalsIfDue(signal, current);
       return;
     }
 
-    const [goals, health] = await Promise.all([this.api.goals(signal), this.api.health(signal)]);
+    const goals = await this.api.goals(signal);
     const { pages, unknown } = resolvePages(
       this.options.pages,
       goals.goals.map((g) => g.id),
@@ -245,9 +244,9 @@ export class WallController<G extends GoalsLike, H, S> {
     const kept = pages.findIndex((p) => p.key === shownKey);
     const hadRotation = this.state.pages.length > 1;
     this.etag = v.etag;
-    this.healthAt = this.timers.now();
+    this.goalsAt = this.timers.now();
     this.set({
-      data: { dataVersion, goals, health, series },
+      data: { dataVersion, goals, series },
       pages,
       unknownPages: unknown,
       pageIndex: Math.max(kept, 0),
@@ -256,10 +255,10 @@ export class WallController<G extends GoalsLike, H, S> {
     if (pages.length <= 1) this.scheduler?.cancel('rotate');
   }
 
-  private async refreshHealthIfDue(signal: AbortSignal, current: WallData<G, H, S>): Promise<void> {
-    if (this.timers.now() - this.healthAt < this.healthEveryMs) return;
-    const health = await this.api.health(signal);
-    this.healthAt = this.timers.now();
-    if (this.state.data === current) this.set({ data: { ...current, health } });
+  private async recheckGoalsIfDue(signal: AbortSignal, current: WallData<G, S>): Promise<void> {
+    if (this.timers.now() - this.goalsAt < this.recheckEveryMs) return;
+    const goals = await this.api.goals(signal);
+    this.goalsAt = this.timers.now();
+    if (this.state.data === current) this.set({ data: { ...current, goals } });
   }
 }

@@ -49,7 +49,7 @@ const schemas = {
   region: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{1,32}$/),
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
   year: z
     .string()
     .trim()

@@ -1,0 +1,128 @@
+/**
+ * The wall's two kinds of page: all goals at once, and one goal with its chart. The chart page
+ * keeps one ECharts instance while it rotates from goal to goal (only the option changes); it is
+ * disposed when the rotation returns to the overview (the EChart wrapper owns the lifecycle).
+ */
+import { useMemo } from 'react';
+
+import { EChart } from '../charts/EChart';
+import { formatChange, formatMonth } from '../format';
+import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
+import { statusView } from '../lib/status';
+import type { WallGoals, WallSeries } from './api';
+import { buildWallChartOption } from './chart';
+import type { WallColors } from './theme';
+
+type Goal = WallGoals['goals'][number];
+
+function Status({ status, className = '' }: { status: string; className?: string }) {
+  const v = statusView(status);
+  return (
+    <span className={`wall-status wall-tone-${v.tone} ${className}`} data-status={status}>
+      <span className="wall-status-icon" aria-hidden="true">
+        {v.icon}
+      </span>{' '}
+      <span className="wall-status-word">{v.word}</span>
+    </span>
+  );
+}
+
+function GoalTile({ goal }: { goal: Goal }) {
+  const v = goalCardView(goal);
+  const month = formatMonth(goal.current.month).split(' ')[0] ?? '';
+  return (
+    <article className="wall-tile" data-goal={goal.id} aria-label={goal.label}>
+      <h2 className="wall-tile-title">{goal.label}</h2>
+      <p className="wall-tile-status">
+        <Status status={goal.status} />
+      </p>
+      <p className="wall-tile-value">
+        <span className="wall-value" data-testid="wall-value">
+          {v.current}
+        </span>{' '}
+        <span className="wall-value-note">
+          {isRateIndicator(goal.indicator) ? 'JFW' : 'Ø'} bis {month} · Vorjahr {v.previous}
+        </span>
+      </p>
+      <p className="wall-tile-change" data-testid="wall-change">
+        Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
+        {formatChange(goal.targetChangePct)}
+      </p>
+      <p className="wall-tile-projection">
+        {v.projectionLabel}: {v.projectionChange} ·{' '}
+        <Status status={goal.projection.status} className="wall-status-sm" />
+      </p>
+    </article>
+  );
+}
+
+export function WallOverview({ goals }: { goals: WallGoals }) {
+  const groups = useMemo(() => groupGoals(goals.goals), [goals.goals]);
+  if (goals.goals.length === 0) {
+    return (
+      <section className="wall-empty" aria-label="Überblick">
+        <p>Für {goals.year} sind keine Ziele hinterlegt.</p>
+      </section>
+    );
+  }
+  const columns = Math.max(...groups.map((g) => g.goals.length));
+  return (
+    <section
+      className="wall-overview"
+      aria-label="Überblick aller Ziele"
+      style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      data-testid="wall-overview"
+    >
+      {groups.flatMap((g) => g.goals.map((goal) => <GoalTile key={goal.id} goal={goal} />))}
+    </section>
+  );
+}
+
+export interface GoalPageProps {
+  goal: Goal;
+  series: WallSeries | undefined;
+  year: number;
+  colors: WallColors;
+  fontPx: number;
+}
+
+export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPageProps) {
+  const v = goalCardView(goal);
+  const formatValue = useMemo(
+    () => (n: number | null) => formatGoalValue(goal.indicator, n),
+    [goal.indicator],
+  );
+  const option = useMemo(
+    () => buildWallChartOption({ points: series?.points ?? [], year, formatValue, colors, fontPx }),
+    [series, year, formatValue, colors, fontPx],
+  );
+  return (
+    <section className="wall-goal" aria-label={goal.label} data-goal={goal.id} data-testid="wall-goal">
+      <div className="wall-goal-head">
+        <h2 className="wall-goal-title">{goal.label}</h2>
+        <Status status={goal.status} className="wall-status-lg" />
+        <p className="wall-goal-figures">
+          {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
+          Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
+          {formatChange(goal.targetChangePct)}
+        </p>
+        <p className="wall-goal-projection">
+          {v.projectionLabel}: {v.projectionValue} ({v.projectionChange}) ·{' '}
+          <Status status={goal.projection.status} className="wall-status-sm" />
+        </p>
+      </div>
+      <div className="wall-chart">
+        {series ? (
+          <EChart
+            option={option}
+            height="100%"
+            testId="wall-chart"
+            ariaLabel={`${goal.label}: ${year} gegen ${year - 1}, Zielpfad, Bereich gefährdet und Prognose`}
+          />
+        ) : (
+          <p className="wall-empty">Verlauf wird geladen …</p>
+        )}
+      </div>
+    </section>
+  );
+}
