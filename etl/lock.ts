@@ -1,0 +1,147 @@
+/**
+ * One import at a time. Two guards:
+ * - in-process: a set of databases with an import in progress (keyed by file path, or by the
+ *   connection for ':memory:'),
+ * - cross-process: a lock row `import_lock` in `meta`, claimed in a BEGIN IMMEDIATE transaction.
+ *   A lock whose holder process is gone (same host) or whose heartbeat is older than the stale
+ *   timeout is taken over, so a crashed import never blocks the next one for long.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type SqliteDatabase from 'better-sqlite3';
+import { z } from 'zod';
+
+/** Another import is running (the API answers 409). */
+export class ImportBusyError extends Error {
+  constructor(message = 'Ein anderer Import läuft gerade; bitte später erneut versuchen.') {
+    super(message);
+    this.name = 'ImportBusyError';
+  }
+}
+
+const LOCK_KEY = 'import_lock';
+/** A heartbeat older than this means the holder hung or died on another host. */
+export const STALE_LOCK_MS = 30 * 60 * 1000;
+
+const lockSchema = z.object({
+  pid: z.number().int(),
+  host: z.string(),
+  token: z.string(),
+  since: z.string(),
+  heartbeat: z.string(),
+});
+type LockValue = z.infer<typeof lockSchema>;
+
+const inProcessByPath = new Set<string>();
+const inProcessByHandle = new WeakSet<SqliteDatabase.Database>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return e instanceof Error && 'code' in e && e.code === 'EPERM';
+  }
+}
+
+export interface ImportLock {
+  /** Refreshes the heartbeat (call between files). */
+  touch(): void;
+  release(): void;
+}
+
+function readLock(sqlite: SqliteDatabase.Database): LockValue | null | 'invalid' {
+  const raw: unknown = sqlite.prepare('select value from meta where key = ?').pluck().get(LOCK_KEY);
+  if (raw === undefined) return null;
+  try {
+    const parsed = lockSchema.safeParse(JSON.parse(String(raw)));
+    return parsed.success ? parsed.data : 'invalid';
+  } catch {
+    return 'invalid';
+  }
+}
+
+function isBusyError(e: unknown): boolean {
+  return e instanceof Error && 'code' in e && (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED');
+}
+
+/** Claims both guards or throws ImportBusyError saying who holds the lock. */
+export function acquireImportLock(
+  sqlite: SqliteDatabase.Database,
+  now: () => Date,
+  staleMs: number = STALE_LOCK_MS,
+): ImportLock {
+  const memory = sqlite.memory;
+  const path = sqlite.name;
+  if (memory ? inProcessByHandle.has(sqlite) : inProcessByPath.has(path)) {
+    throw new ImportBusyError(
+      'Ein anderer Import läuft gerade in diesem Prozess; bitte warten, bis er fertig ist.',
+    );
+  }
+  const token = randomUUID();
+  const host = hostname();
+  const claim = sqlite.transaction(() => {
+    const current = readLock(sqlite);
+    if (current !== null && current !== 'invalid') {
+      const age = now().getTime() - Date.parse(current.heartbeat);
+      const dead = current.host === host && current.pid !== process.pid && !processAlive(current.pid);
+      const sameProcessLeftover = current.host === host && current.pid === process.pid;
+      if (!dead && !sameProcessLeftover && !(age > staleMs)) {
+        throw new ImportBusyError(
+          `Ein anderer Import läuft gerade (Prozess ${current.pid} auf ${current.host}, seit ${current.since}); bitte später erneut versuchen.`,
+        );
+      }
+    }
+    const stamp = now().toISOString();
+    const value: LockValue = { pid: process.pid, host, token, since: stamp, heartbeat: stamp };
+    sqlite
+      .prepare(
+        'insert into meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value',
+      )
+      .run(LOCK_KEY, JSON.stringify(value));
+  });
+  try {
+    claim.immediate();
+  } catch (e) {
+    if (isBusyError(e)) {
+      throw new ImportBusyError(
+        'Die Datenbank wird gerade von einem anderen Import beschrieben; bitte später erneut versuchen.',
+      );
+    }
+    throw e;
+  }
+  if (memory) inProcessByHandle.add(sqlite);
+  else inProcessByPath.add(path);
+
+  let released = false;
+  const ours = () => {
+    const current = readLock(sqlite);
+    return current !== null && current !== 'invalid' && current.token === token ? current : null;
+  };
+  return {
+    touch() {
+      if (released) return;
+      const current = ours();
+      if (!current) return;
+      sqlite
+        .prepare('update meta set value = ? where key = ?')
+        .run(JSON.stringify({ ...current, heartbeat: now().toISOString() }), LOCK_KEY);
+    },
+    release() {
+      if (released) return;
+      released = true;
+      if (memory) inProcessByHandle.delete(sqlite);
+      else inProcessByPath.delete(path);
+      try {
+        sqlite
+          .transaction(() => {
+            if (ours()) sqlite.prepare('delete from meta where key = ?').run(LOCK_KEY);
+          })
+          .immediate();
+      } catch {
+        // The row is left behind; the next claim sees it as ours-dead or stale and takes over.
+      }
+    },
+  };
+}

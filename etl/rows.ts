@@ -1,0 +1,220 @@
+/**
+ * The validated content of one file before it is written: regions, indicators and observation
+ * rows in growable typed arrays (one file can hold half a million rows; no object per row).
+ * Every push is checked: known, loadable indicator; counts not negative and whole; no key twice
+ * with different values.
+ */
+import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
+import { FileRejection } from './types.js';
+import { type MonthIndex, monthString } from './values.js';
+
+export interface IndicatorInfo {
+  code: string;
+  name: string;
+  unit: string;
+  formula: IndicatorFormula;
+}
+
+/** The indicators known to the database, looked up case-insensitively by code. */
+export class IndicatorCatalog {
+  private readonly byUpper = new Map<string, IndicatorInfo>();
+  constructor(readonly all: readonly IndicatorInfo[]) {
+    for (const i of all) this.byUpper.set(i.code.toUpperCase(), i);
+  }
+  find(code: string): IndicatorInfo | undefined {
+    return this.byUpper.get(code.trim().toUpperCase());
+  }
+  /** Indicators a file may carry: base counts and published figures (computed ones are not loaded). */
+  loadableCodes(): string[] {
+    return this.all.filter((i) => isLoadable(i)).map((i) => i.code);
+  }
+  /** The indicator for a file's code, or a rejection that lists the codes the database knows. */
+  resolve(
+    code: string,
+    at: { sheet: string | null; row: number | null; column: string | null },
+  ): IndicatorInfo {
+    const info = this.find(code);
+    if (!info) {
+      throw new FileRejection(
+        `unbekannte Kennzahl '${code.trim()}' (bekannt: ${this.loadableCodes().join(', ')})`,
+        at.sheet,
+        at.row,
+        at.column,
+      );
+    }
+    if (!isLoadable(info)) {
+      throw new FileRejection(
+        `Kennzahl '${info.code}' wird aus den Grundzahlen berechnet und nicht geladen; veröffentlichte Werte bitte als ${info.code}_BA liefern (ladbar: ${this.loadableCodes().join(', ')})`,
+        at.sheet,
+        at.row,
+        at.column,
+      );
+    }
+    return info;
+  }
+}
+
+function isLoadable(i: IndicatorInfo): boolean {
+  return i.formula === 'count' || i.formula === 'published';
+}
+
+export interface RegionInfo {
+  id: string;
+  name: string | null;
+  comparisonType: string | null;
+}
+
+export const GENDER_CODES: readonly Gender[] = ['total', 'female', 'male'];
+export const FLAG_CODES: readonly (ValueFlag | null)[] = [null, '*', '-', 'X'];
+const FLAG_INDEX: Record<ValueFlag, number> = { '*': 1, '-': 2, X: 3 };
+
+/** Describes where a pushed value came from, for error messages; only called on failure. */
+export interface SourcePosition {
+  sheet: string | null;
+  row: number;
+  column: string | null;
+}
+
+const MONTH_BASE = 1990 * 12;
+
+export class ObservationRows {
+  length = 0;
+  region = new Int32Array(1024);
+  indicator = new Uint16Array(1024);
+  gender = new Uint8Array(1024);
+  month = new Int32Array(1024);
+  value = new Float64Array(1024);
+  flag = new Uint8Array(1024);
+  /** Index into `positions` callers keep, or a line number: whatever `describe` understands. */
+  source = new Int32Array(1024);
+
+  readonly regions: RegionInfo[] = [];
+  readonly indicators: IndicatorInfo[] = [];
+  private readonly regionIndex = new Map<string, number>();
+  private readonly indicatorIndex = new Map<string, number>();
+  private readonly keys = new Map<number, number>();
+
+  /**
+   * @param describe turns a row's `source` tag and a column hint into a position for errors.
+   */
+  constructor(private readonly describe: (source: number, what: 'value' | 'key') => SourcePosition) {}
+
+  /** Index of a region, registering it on first sight (name and comparison type: first non-empty wins). */
+  regionOf(id: string, name: string | null, comparisonType: string | null): number {
+    let idx = this.regionIndex.get(id);
+    if (idx === undefined) {
+      idx = this.regions.length;
+      this.regions.push({ id, name: name || null, comparisonType: comparisonType || null });
+      this.regionIndex.set(id, idx);
+    } else {
+      const r = this.regions[idx];
+      if (r) {
+        if (!r.name && name) r.name = name;
+        if (!r.comparisonType && comparisonType) r.comparisonType = comparisonType;
+      }
+    }
+    return idx;
+  }
+
+  indicatorOf(info: IndicatorInfo): number {
+    let idx = this.indicatorIndex.get(info.code);
+    if (idx === undefined) {
+      idx = this.indicators.length;
+      this.indicators.push(info);
+      this.indicatorIndex.set(info.code, idx);
+    }
+    return idx;
+  }
+
+  private grow(): void {
+    const cap = this.region.length * 2;
+    const g = <T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.region = g(this.region, (n) => new Int32Array(n));
+    this.indicator = g(this.indicator, (n) => new Uint16Array(n));
+    this.gender = g(this.gender, (n) => new Uint8Array(n));
+    this.month = g(this.month, (n) => new Int32Array(n));
+    this.value = g(this.value, (n) => new Float64Array(n));
+    this.flag = g(this.flag, (n) => new Uint8Array(n));
+    this.source = g(this.source, (n) => new Int32Array(n));
+  }
+
+  /**
+   * Adds one value (`flag` null) or marker (`value` ignored). Throws a FileRejection for a
+   * negative or fractional count, or for a key already seen with a different value; an exact
+   * repetition of a row is dropped.
+   */
+  push(
+    regionIdx: number,
+    indicatorIdx: number,
+    genderIdx: number,
+    month: MonthIndex,
+    value: number,
+    flag: ValueFlag | null,
+    source: number,
+  ): void {
+    const flagIdx = flag === null ? 0 : FLAG_INDEX[flag];
+    const info = this.indicators[indicatorIdx];
+    if (flagIdx === 0 && info && info.unit === 'count') {
+      if (value < 0) {
+        const p = this.describe(source, 'value');
+        throw new FileRejection(
+          `negative Anzahl ${value} für ${info.code} (${info.name}): erwartet eine Zahl ≥ 0`,
+          p.sheet,
+          p.row,
+          p.column,
+        );
+      }
+      if (!Number.isInteger(value)) {
+        const p = this.describe(source, 'value');
+        throw new FileRejection(
+          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${info.code} (${info.name}) ist eine Anzahl`,
+          p.sheet,
+          p.row,
+          p.column,
+        );
+      }
+    }
+    const key = ((regionIdx * 1024 + indicatorIdx) * 4 + genderIdx) * 2048 + (month - MONTH_BASE);
+    const prev = this.keys.get(key);
+    if (prev !== undefined) {
+      const sameFlag = this.flag[prev] === flagIdx;
+      if (sameFlag && (flagIdx !== 0 || this.value[prev] === value)) return;
+      const p = this.describe(source, 'key');
+      const first = this.describe(this.source[prev] ?? 0, 'key');
+      const where = first.sheet !== null && first.sheet !== p.sheet ? `Blatt '${first.sheet}', ` : '';
+      throw new FileRejection(
+        `doppelter Eintrag für Region ${this.regions[regionIdx]?.id}, ${info?.code}, ${GENDER_CODES[genderIdx]}, ${monthString(month)} mit anderem Wert (schon in ${where}Zeile ${first.row})`,
+        p.sheet,
+        p.row,
+        p.column,
+      );
+    }
+    if (this.length === this.region.length) this.grow();
+    const i = this.length++;
+    this.keys.set(key, i);
+    this.region[i] = regionIdx;
+    this.indicator[i] = indicatorIdx;
+    this.gender[i] = genderIdx;
+    this.month[i] = month;
+    this.value[i] = flagIdx === 0 ? value : 0;
+    this.flag[i] = flagIdx;
+    this.source[i] = source;
+  }
+}
+
+export function genderIndex(g: Gender): number {
+  return g === 'total' ? 0 : g === 'female' ? 1 : 2;
+}
+
+/** What a parser hands to the writer. */
+export interface ParsedFile {
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
+  rows: ObservationRows;
+}

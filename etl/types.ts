@@ -1,0 +1,88 @@
+/** Types of the ETL's public contract (re-exported by etl/index.ts) and its internal errors. */
+import type { Db } from '../server/db/connection.js';
+import type { ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
+import type { Logger } from '../server/logger.js';
+
+export type ImportSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'buffer'; name: string; data: Uint8Array }
+  | { kind: 'url'; url: string };
+
+export interface ImportOptions {
+  trigger: ImportTrigger;
+  /** Set for the bundled synthetic sample: marks its regions as sample data "as of" this month. */
+  sample?: { asOf: string /* YYYY-MM */ };
+}
+
+/** Where and why a file was rejected. `row` is the 1-based line (CSV) or spreadsheet row. */
+export interface ImportErrorInfo {
+  file: string;
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  message: string;
+}
+
+export interface FileResult {
+  path: string;
+  sha256: string;
+  size: number;
+  status: 'imported' | 'unchanged' | 'rejected';
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  error: ImportErrorInfo | null;
+}
+
+export interface ImportSummary {
+  runId: number;
+  status: ImportRunStatus;
+  startedAt: string;
+  finishedAt: string;
+  files: FileResult[];
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  changed: boolean;
+  dataVersion: number;
+}
+
+export interface FetchOptions {
+  timeoutMs: number;
+  maxBytes: number;
+  retries: number;
+}
+
+export interface EtlDeps {
+  db: Db;
+  logger: Logger;
+  clock?: () => Date;
+  /** Called after a run that changed data (the server wires the alert evaluation to it). */
+  afterImport?: (s: ImportSummary) => Promise<void> | void;
+  fetchOptions?: FetchOptions;
+}
+
+/**
+ * A file's content is not acceptable. Carries the position (sheet, row, column) so that the
+ * runner can name the file too; the message says what was found and what was expected.
+ */
+export class FileRejection extends Error {
+  constructor(
+    message: string,
+    readonly sheet: string | null = null,
+    readonly row: number | null = null,
+    readonly column: string | null = null,
+  ) {
+    super(message);
+    this.name = 'FileRejection';
+  }
+}
+
+/** "Datei a.csv, Blatt eLb, Zeile 17, Spalte E: …" — the one-line form stored and shown. */
+export function formatImportError(e: ImportErrorInfo): string {
+  const parts = [`Datei ${e.file}`];
+  if (e.sheet !== null) parts.push(`Blatt '${e.sheet}'`);
+  if (e.row !== null) parts.push(`Zeile ${e.row}`);
+  if (e.column !== null) parts.push(`Spalte '${e.column}'`);
+  return `${parts.join(', ')}: ${e.message}`;
+}

@@ -1,0 +1,209 @@
+/**
+ * Tolerant parsing of the single values people put into BA-style files: German numbers, months in
+ * the usual spellings, genders in German or English, and the BA markers `*`, `-`, `X`.
+ * Pure functions; callers turn a failed parse into an error that names the file position.
+ */
+import type { Gender, ValueFlag } from '../server/domain/types.js';
+
+const MIN_YEAR = 1990;
+const MAX_YEAR = 2100;
+
+/** The month as a linear index (year × 12 + month − 1), or null when `s` is no month. */
+export type MonthIndex = number;
+
+const MONTH_NAMES: Record<string, number> = {};
+for (const [n, names] of [
+  [1, 'januar jan jän jänner january'],
+  [2, 'februar feb febr february'],
+  [3, 'märz maerz mär mrz mar march'],
+  [4, 'april apr'],
+  [5, 'mai may'],
+  [6, 'juni jun june'],
+  [7, 'juli jul july'],
+  [8, 'august aug'],
+  [9, 'september sep sept'],
+  [10, 'oktober okt oct october'],
+  [11, 'november nov'],
+  [12, 'dezember dez dec december'],
+] as const) {
+  for (const name of names.split(' ')) MONTH_NAMES[name] = n;
+}
+
+const ISO_MONTH = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/;
+const SLASH_MONTH = /^(\d{1,2})\s*[/.]\s*(\d{4})$/;
+const GERMAN_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
+const NAMED_MONTH = /^([A-Za-zÄÖÜäöüß]+)\.?\s+(\d{4})$/;
+
+function toIndex(year: number, month: number): MonthIndex | null {
+  if (!Number.isInteger(year) || year < MIN_YEAR || year > MAX_YEAR) return null;
+  if (!Number.isInteger(month) || month < 1 || month > 12) return null;
+  return year * 12 + month - 1;
+}
+
+/**
+ * Parses `2024-03`, `2024-03-01`, `03/2024`, `3/2024`, `03.2024`, `01.03.2024`, `März 2024`,
+ * `Mrz 2024`, `Mar 2024`, `Januar 2021`. Returns the month index or null (also for impossible
+ * months like `2024-13` and years outside 1990–2100).
+ */
+export function parseMonth(input: string): MonthIndex | null {
+  const s = input.trim();
+  let m = ISO_MONTH.exec(s);
+  if (m) {
+    if (m[3] !== undefined) {
+      const day = Number(m[3]);
+      if (day < 1 || day > 31) return null;
+    }
+    return toIndex(Number(m[1]), Number(m[2]));
+  }
+  m = SLASH_MONTH.exec(s);
+  if (m) return toIndex(Number(m[2]), Number(m[1]));
+  m = GERMAN_DATE.exec(s);
+  if (m) {
+    const day = Number(m[1]);
+    if (day < 1 || day > 31) return null;
+    return toIndex(Number(m[3]), Number(m[2]));
+  }
+  m = NAMED_MONTH.exec(s);
+  if (m?.[1] !== undefined) {
+    const n = MONTH_NAMES[m[1].toLowerCase()];
+    return n === undefined ? null : toIndex(Number(m[2]), n);
+  }
+  return null;
+}
+
+/** A month index from a spreadsheet date cell (exceljs gives dates in UTC). */
+export function monthOfDateCell(d: Date): MonthIndex | null {
+  if (Number.isNaN(d.getTime())) return null;
+  return toIndex(d.getUTCFullYear(), d.getUTCMonth() + 1);
+}
+
+const monthStrings = new Map<MonthIndex, string>();
+/** 'YYYY-MM' for a month index (cached: a file has few distinct months). */
+export function monthString(i: MonthIndex): string {
+  let s = monthStrings.get(i);
+  if (s === undefined) {
+    const y = Math.floor(i / 12);
+    s = `${y}-${String(i - y * 12 + 1).padStart(2, '0')}`;
+    monthStrings.set(i, s);
+  }
+  return s;
+}
+
+const GENDERS: Record<string, Gender> = {
+  total: 'total',
+  insgesamt: 'total',
+  gesamt: 'total',
+  alle: 'total',
+  zusammen: 'total',
+  female: 'female',
+  frauen: 'female',
+  weiblich: 'female',
+  frau: 'female',
+  w: 'female',
+  f: 'female',
+  male: 'male',
+  männer: 'male',
+  maenner: 'male',
+  männlich: 'male',
+  maennlich: 'male',
+  mann: 'male',
+  m: 'male',
+};
+
+/** insgesamt/gesamt/total, Frauen/weiblich/female, Männer/Maenner/männlich/male (any case). */
+export function parseGender(input: string): Gender | null {
+  return GENDERS[input.trim().toLowerCase()] ?? null;
+}
+
+export const GENDER_WORDS = 'insgesamt, Frauen, Männer (oder total, female, male)';
+
+/** BA markers: `*` suppressed, `-` (also – and —) nothing, `X`/`x` not possible. */
+export function parseMarker(input: string): ValueFlag | null {
+  switch (input.trim()) {
+    case '*':
+      return '*';
+    case '-':
+    case '–':
+    case '—':
+      return '-';
+    case 'X':
+    case 'x':
+      return 'X';
+    default:
+      return null;
+  }
+}
+
+const THOUSANDS_DOT = /^[1-9]\d{0,2}(?:\.\d{3})+$/;
+const COMMA_DECIMAL = /^(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+),\d+$/;
+const DOT_DECIMAL = /^\d+\.\d+$/;
+const PLAIN_INT = /^\d+$/;
+
+/**
+ * A German-formatted number: `1.527` → 1527 (`.` groups of three are thousands), `14,7` → 14.7,
+ * `1.527,25` → 1527.25, `-3,2` / `−3,2` / `+1,1` signed, optional trailing `%`, spaces and
+ * non-breaking spaces ignored. A lone `.` that is not a thousands group is a decimal point
+ * (`14.7` → 14.7). Returns NaN when the text is no number (e.g. `12,3,4`).
+ */
+export function parseGermanNumber(input: string): number {
+  // Fast path: plain digits (the bulk of every file).
+  const n = input.length;
+  if (n > 0 && n < 16) {
+    let v = 0;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = input.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (i === n) return v;
+  }
+  let s = input.replace(/[\s\u00A0\u202F]+/g, '');
+  if (s.endsWith('%')) s = s.slice(0, -1);
+  let sign = 1;
+  const first = s.charAt(0);
+  if (first === '-' || first === '−' || first === '+') {
+    if (first !== '+') sign = -1;
+    s = s.slice(1);
+  }
+  if (s === '') return Number.NaN;
+  if (PLAIN_INT.test(s)) return sign * Number(s);
+  if (s.includes(',')) {
+    if (!COMMA_DECIMAL.test(s)) return Number.NaN;
+    return sign * Number(s.replace(/\./g, '').replace(',', '.'));
+  }
+  if (THOUSANDS_DOT.test(s)) return sign * Number(s.replace(/\./g, ''));
+  if (DOT_DECIMAL.test(s)) return sign * Number(s);
+  return Number.NaN;
+}
+
+/**
+ * Normalises a header or title label: strips footnote markers (` 1)`, `¹`, `1)` at the end),
+ * collapses whitespace (also line breaks inside spreadsheet cells), lower-cases.
+ */
+export function normalizeLabel(input: string): string {
+  return input
+    .replace(/[\u00B9\u00B2\u00B3\u2070-\u2079]+/g, '')
+    .replace(/(?:\s*\d{1,2}\))+\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** A region key as stored: digits and letters (e.g. '01060', '36201'); null when not acceptable. */
+export function parseRegionKey(input: string): string | null {
+  const s = input.trim();
+  return /^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$/.test(s) ? s : null;
+}
+
+/** Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA. */
+export function columnLetter(index0: number): string {
+  let n = index0 + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}

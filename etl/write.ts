@@ -1,0 +1,166 @@
+/**
+ * Writes one validated file in ONE synchronous better-sqlite3 transaction: the imported_files
+ * row, new regions, inserted/updated observations with their revisions, and the data_version
+ * bump. Either all of it lands or (on error or crash) none of it.
+ */
+import type SqliteDatabase from 'better-sqlite3';
+import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
+import { monthString } from './values.js';
+
+export interface WriteContext {
+  runId: number;
+  path: string;
+  sha256: string;
+  size: number;
+  sample: { asOf: string } | null;
+  now: string;
+  onProgress?: (written: number, total: number) => void;
+}
+
+export interface WriteResult {
+  fileId: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Observations or region metadata changed (data_version was bumped). */
+  changed: boolean;
+}
+
+const INSERT_BATCH = 64;
+
+type ObsRow = [id: number, value: number | null, flag: string | null];
+
+export function bumpDataVersion(sqlite: SqliteDatabase.Database): void {
+  sqlite
+    .prepare(
+      `insert into meta (key, value) values ('data_version', '1')
+       on conflict(key) do update set value = cast(cast(value as integer) + 1 as text)`,
+    )
+    .run();
+}
+
+export function readDataVersion(sqlite: SqliteDatabase.Database): number {
+  const row: unknown = sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get();
+  const n = Number(row ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function writeObservations(
+  sqlite: SqliteDatabase.Database,
+  rows: ObservationRows,
+  ctx: WriteContext,
+): WriteResult {
+  const insertFile = sqlite.prepare(
+    `insert into imported_files (run_id, path, sha256, size, status, sample, imported_at)
+     values (?, ?, ?, ?, 'imported', ?, ?)`,
+  );
+  const finishFile = sqlite.prepare(
+    'update imported_files set rows_inserted = ?, rows_updated = ?, rows_unchanged = ? where id = ?',
+  );
+  const getRegion = sqlite.prepare('select comparison_type, sample, sample_as_of from regions where id = ?');
+  const insertRegion = sqlite.prepare(
+    'insert into regions (id, name, comparison_type, sample, sample_as_of) values (?, ?, ?, ?, ?)',
+  );
+  const updateRegion = sqlite.prepare(
+    'update regions set comparison_type = ?, sample = ?, sample_as_of = ? where id = ?',
+  );
+  const regionHasData = sqlite.prepare('select 1 from observations where region_id = ? limit 1').pluck();
+  const insertObs = sqlite.prepare(
+    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  // Many rows per statement: the per-call overhead of the driver is the hot path's main cost.
+  const insertBatch = sqlite.prepare(
+    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count)
+     values ${Array(INSERT_BATCH).fill('(?, ?, ?, ?, ?, ?, ?, ?, 0)').join(', ')}`,
+  );
+  const findObs = sqlite
+    .prepare(
+      'select id, value, flag from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
+    )
+    .raw();
+  const updateObs = sqlite.prepare(
+    `update observations set value = ?, flag = ?, source_file_id = ?, loaded_at = ?, revision_count = revision_count + 1
+     where id = ?`,
+  );
+  const insertRevision = sqlite.prepare(
+    `insert into revisions (observation_id, region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag,
+       changed_at, source_file_id, import_run_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  const tx = sqlite.transaction((): WriteResult => {
+    const fileId = Number(
+      insertFile.run(ctx.runId, ctx.path, ctx.sha256, ctx.size, ctx.sample ? 1 : 0, ctx.now).lastInsertRowid,
+    );
+    let regionsChanged = false;
+    const hasData: boolean[] = [];
+    for (const r of rows.regions) {
+      const sample = ctx.sample ? 1 : 0;
+      const asOf = ctx.sample ? ctx.sample.asOf : null;
+      const existing = getRegion.get(r.id) as
+        | { comparison_type: string | null; sample: number; sample_as_of: string | null }
+        | undefined;
+      if (!existing) {
+        insertRegion.run(r.id, r.name ?? r.id, r.comparisonType, sample, asOf);
+        regionsChanged = true;
+        hasData.push(false);
+        continue;
+      }
+      const type = r.comparisonType ?? existing.comparison_type;
+      if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
+        updateRegion.run(type, sample, asOf, r.id);
+        regionsChanged = true;
+      }
+      hasData.push(regionHasData.get(r.id) !== undefined);
+    }
+
+    const regionIds = rows.regions.map((r) => r.id);
+    const codes = rows.indicators.map((i) => i.code);
+    const n = rows.length;
+    const { region, indicator, gender, month, value, flag } = rows;
+    const batch: (string | number | null)[] = [];
+    let inserted = 0;
+    let updated = 0;
+    let unchanged = 0;
+    for (let i = 0; i < n; i++) {
+      const regionIdx = region[i] ?? 0;
+      const rid = regionIds[regionIdx] ?? '';
+      const code = codes[indicator[i] ?? 0] ?? '';
+      const g = GENDER_CODES[gender[i] ?? 0] ?? 'total';
+      const m = monthString(month[i] ?? 0);
+      const f = FLAG_CODES[flag[i] ?? 0] ?? null;
+      const v = f === null ? (value[i] ?? 0) : null;
+      if (!hasData[regionIdx]) {
+        // Fast path: the region had no observations before this file, so every key is new
+        // (the file itself has no key twice: ObservationRows drops or rejects repeats).
+        batch.push(rid, code, g, m, v, f, fileId, ctx.now);
+        if (batch.length === INSERT_BATCH * 8) {
+          insertBatch.run(batch);
+          batch.length = 0;
+        }
+        inserted++;
+      } else {
+        const old = findObs.get(rid, code, g, m) as ObsRow | undefined;
+        if (old === undefined) {
+          insertObs.run(rid, code, g, m, v, f, fileId, ctx.now);
+          inserted++;
+        } else if (old[1] === v && old[2] === f) {
+          unchanged++;
+        } else {
+          updateObs.run(v, f, fileId, ctx.now, old[0]);
+          insertRevision.run(old[0], rid, code, g, m, old[1], old[2], v, f, ctx.now, fileId, ctx.runId);
+          updated++;
+        }
+      }
+      if (ctx.onProgress && (i + 1) % 50_000 === 0) ctx.onProgress(i + 1, n);
+    }
+    for (let k = 0; k < batch.length; k += 8) insertObs.run(batch.slice(k, k + 8));
+    finishFile.run(inserted, updated, unchanged, fileId);
+    const changed = inserted + updated > 0 || regionsChanged;
+    if (changed) bumpDataVersion(sqlite);
+    return { fileId, inserted, updated, unchanged, changed };
+  });
+  // IMMEDIATE: take the write lock at BEGIN, so a concurrent writer fails fast instead of mid-way.
+  return tx.immediate();
+}

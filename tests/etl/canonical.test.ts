@@ -1,0 +1,499 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { runImport } from '../../etl/index.js';
+import { buf, dataVersion, dumpData, memoryDeps, observations } from './helpers.js';
+
+const HEADER = 'region;region_name;month;indicator;gender;value;flag';
+
+async function importText(
+  text: string | Uint8Array,
+  name = 'data.csv',
+  deps?: Awaited<ReturnType<typeof memoryDeps>>,
+) {
+  const d = deps ?? (await memoryDeps());
+  const data = typeof text === 'string' ? buf(text) : text;
+  const summary = await runImport(d, [{ kind: 'buffer', name, data }], { trigger: 'cli' });
+  return { deps: d, summary, file: summary.files[0] };
+}
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.close();
+});
+
+describe('canonical CSV: accepted spellings', () => {
+  test('the documented example: counts, thousands separator, markers as NULL + flag', async () => {
+    const { deps, summary, file } = await importText(
+      [
+        HEADER,
+        '01060;Kreis Segeberg;2024-01;INT;total;312;',
+        '01060;Kreis Segeberg;2024-01;ELB;female;5.123;',
+        '01060;Kreis Segeberg;2024-02;INT;male;*;',
+      ].join('\n'),
+    );
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(summary.status).toBe('success');
+    expect(file?.inserted).toBe(3);
+    expect(observations(deps.db)).toEqual([
+      {
+        region_id: '01060',
+        indicator_code: 'ELB',
+        gender: 'female',
+        month: '2024-01',
+        value: 5123,
+        flag: null,
+        revision_count: 0,
+      },
+      {
+        region_id: '01060',
+        indicator_code: 'INT',
+        gender: 'male',
+        month: '2024-02',
+        value: null,
+        flag: '*',
+        revision_count: 0,
+      },
+      {
+        region_id: '01060',
+        indicator_code: 'INT',
+        gender: 'total',
+        month: '2024-01',
+        value: 312,
+        flag: null,
+        revision_count: 0,
+      },
+    ]);
+    const region = deps.db.sqlite.prepare('select id, name, sample, sample_as_of from regions').get();
+    expect(region).toEqual({ id: '01060', name: 'Kreis Segeberg', sample: 0, sample_as_of: null });
+    expect(dataVersion(deps.db)).toBe(1);
+  });
+
+  test('comma separator, quoted decimal comma, CRLF, UTF-8 BOM, published percent', async () => {
+    const text =
+      '\uFEFFregion,region_name,month,indicator,gender,value,flag\r\n01060,"Kreis Segeberg, Holstein",2024-03,K2_BA,total,"14,7",\r\n01060,"Kreis Segeberg, Holstein",2024-03,INT,female,"1.527",\r\n';
+    const { deps, file } = await importText(text);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    const rows = observations(deps.db);
+    expect(rows.map((r) => [r.indicator_code, r.value])).toEqual([
+      ['INT', 1527],
+      ['K2_BA', 14.7],
+    ]);
+    expect(deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Kreis Segeberg, Holstein');
+  });
+
+  test('quoted fields with doubled quotes and a line break inside', async () => {
+    const text = `${HEADER}\n01060;"Kreis ""Segeberg""\nNord";2024-03;INT;total;"312";\n01060;x;2024-04;INT;total;7;\n`;
+    const { deps, file } = await importText(text);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(file?.inserted).toBe(2);
+    expect(deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Kreis "Segeberg"\nNord');
+  });
+
+  test('Windows-1252 with German header aliases, März and Männer', async () => {
+    const text =
+      'Regionalschlüssel;Regionsname;Berichtsmonat;Kennzahl;Geschlecht;Wert;Kennzeichen\n01060;Kreis Segeberg;März 2024;INT;Männer;1.527;\n01060;Kreis Segeberg;Mrz 2024;LZB;Frauen;4.002;\n';
+    // Encode as cp1252: every char here is in Latin-1, so one byte per char.
+    const bytes = Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+    const { deps, file } = await importText(bytes);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db).map((r) => [r.indicator_code, r.gender, r.month, r.value])).toEqual([
+      ['INT', 'male', '2024-03', 1527],
+      ['LZB', 'female', '2024-03', 4002],
+    ]);
+  });
+
+  test('Windows-1252 bytes 0x80-0x9F decode as cp1252 (en dash marker, euro in a name)', async () => {
+    const text = `${HEADER}\n01060;Kreis \u20AC;2024-01;INT;total;\u2013;\n`;
+    const map: Record<string, number> = { '\u20AC': 0x80, '\u2013': 0x96 };
+    const bytes = Uint8Array.from([...text].map((c) => map[c] ?? c.charCodeAt(0)));
+    const { deps, file } = await importText(bytes);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db)[0]).toMatchObject({ value: null, flag: '-' });
+    expect(deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Kreis €');
+  });
+
+  test.each([
+    ['2024-03', '2024-03'],
+    ['03/2024', '2024-03'],
+    ['3/2024', '2024-03'],
+    ['März 2024', '2024-03'],
+    ['Mrz 2024', '2024-03'],
+    ['maerz 2024', '2024-03'],
+    ['2024-03-01', '2024-03'],
+    ['Dezember 2023', '2023-12'],
+    ['Okt 2022', '2022-10'],
+    ['01.07.2024', '2024-07'],
+  ])('month %s → %s', async (input, expected) => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;${input};INT;total;1;\n`);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db)[0]?.month).toBe(expected);
+  });
+
+  test.each([
+    ['insgesamt', 'total'],
+    ['Insgesamt', 'total'],
+    ['gesamt', 'total'],
+    ['TOTAL', 'total'],
+    ['Frauen', 'female'],
+    ['weiblich', 'female'],
+    ['female', 'female'],
+    ['Männer', 'male'],
+    ['Maenner', 'male'],
+    ['männlich', 'male'],
+    ['MALE', 'male'],
+  ])('gender %s → %s', async (input, expected) => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;INT;${input};1;\n`);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db)[0]?.gender).toBe(expected);
+  });
+
+  test.each([
+    ['*', '', '*'],
+    ['-', '', '-'],
+    ['X', '', 'X'],
+    ['x', '', 'X'],
+    ['', '*', '*'],
+    ['', 'X', 'X'],
+    ['*', '*', '*'],
+  ])('value %j with flag %j is stored as NULL + %s, never 0', async (value, flag, expected) => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;INT;total;${value};${flag}\n`);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db)[0]).toMatchObject({ value: null, flag: expected });
+  });
+
+  test.each([
+    ['1.527', 1527],
+    ['1.527.300', 1527300],
+    ['14,7', 14.7],
+    ['1.527,25', 1527.25],
+    ['14.7', 14.7],
+    ['-3,2', -3.2],
+    ['+1,1', 1.1],
+    ['0,5', 0.5],
+  ])('published percent value %s → %d', async (input, expected) => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;K3_BA;total;${input};\n`);
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db)[0]?.value).toBe(expected);
+  });
+
+  test('optional comparison_type column (Vergleichstyp) sets the region type', async () => {
+    const { deps, file } = await importText(
+      'Region;Name;Monat;Kennzahl;Geschlecht;Wert;Vergleichstyp\n09999;JC Beispiel;2024-01;ELB;total;9000;IIb\n',
+    );
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(deps.db.sqlite.prepare('select comparison_type from regions').pluck().get()).toBe('IIb');
+  });
+
+  test('an exact repetition of a row is accepted once', async () => {
+    const { deps, file } = await importText(
+      `${HEADER}\n01060;K;2024-01;INT;total;5;\n01060;K;2024-01;INT;total;5;\n`,
+    );
+    open.push(deps.db);
+    expect(file?.inserted).toBe(1);
+  });
+});
+
+describe('canonical CSV: rejections name row and column and write nothing', () => {
+  test.each([
+    ['12,3,4', 3, 'value', "'12,3,4' ist keine Zahl"],
+    ['', 3, 'value', 'leerer Wert ohne Kennzeichen'],
+    ['-5', 3, 'value', 'negative Anzahl -5'],
+    ['12,5', 3, 'value', 'keine ganze Zahl'],
+  ])('value %j → row %d, column %s', async (value, row, column, message) => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    await importText(`${HEADER}\n01060;K;2024-01;INT;total;1;\n`, 'first.csv', deps);
+    const before = dumpData(deps.db);
+    const { file, summary } = await importText(
+      `${HEADER}\n01060;K;2024-02;INT;total;2;\n01060;K;2024-03;INT;total;${value};\n`,
+      'bad.csv',
+      deps,
+    );
+    expect(file?.status).toBe('rejected');
+    expect(file?.error).toMatchObject({ file: 'bad.csv', sheet: null, row, column });
+    expect(file?.error?.message).toContain(message);
+    expect(summary.status).toBe('failed');
+    expect(dumpData(deps.db)).toEqual(before);
+    const recorded = deps.db.sqlite
+      .prepare(`select status, error from imported_files where path = 'bad.csv'`)
+      .get();
+    expect(recorded).toMatchObject({ status: 'rejected' });
+    expect(String((recorded as { error: string }).error)).toContain(
+      `Datei bad.csv, Zeile ${row}, Spalte '${column}'`,
+    );
+  });
+
+  test('German error message names the file column as written in the header', async () => {
+    const { deps, file } = await importText(
+      'Region;Name;Monat;Kennzahl;Geschlecht;Wert;Kennzeichen\n01060;K;2024-01;INT;total;5;\n01060;K;2024-02;INT;total;12,3,4;\n',
+    );
+    open.push(deps.db);
+    expect(file?.error).toEqual({
+      file: 'data.csv',
+      sheet: null,
+      row: 3,
+      column: 'Wert',
+      message: expect.stringContaining("'12,3,4' ist keine Zahl"),
+    });
+    expect(observations(deps.db)).toEqual([]);
+  });
+
+  test.each([
+    ['2024-13', 'month', 'kein gültiger Monat'],
+    ['13/2024', 'month', 'kein gültiger Monat'],
+    ['Foo 2024', 'month', 'kein gültiger Monat'],
+    ['2024-00', 'month', 'kein gültiger Monat'],
+  ])('impossible month %s is rejected', async (month, column, message) => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;${month};INT;total;5;\n`);
+    open.push(deps.db);
+    expect(file?.error).toMatchObject({ row: 2, column });
+    expect(file?.error?.message).toContain(message);
+    expect(observations(deps.db)).toEqual([]);
+    expect(deps.db.sqlite.prepare('select count(*) from regions').pluck().get()).toBe(0);
+  });
+
+  test('unknown gender', async () => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;INT;divers;5;\n`);
+    open.push(deps.db);
+    expect(file?.error).toMatchObject({ row: 2, column: 'gender' });
+    expect(file?.error?.message).toContain('insgesamt, Frauen, Männer');
+  });
+
+  test('unknown indicator lists the codes the database knows (not a hard-coded list)', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    deps.db.sqlite
+      .prepare(
+        `insert into indicators (code, name, unit, formula) values ('K2E4', 'Integrationsquote Alleinerziehende', 'percent', 'published')`,
+      )
+      .run();
+    const { file } = await importText(
+      `${HEADER}\n01060;K;2024-01;INT;total;5;\n01060;K;2024-01;FOO;total;5;\n`,
+      'a.csv',
+      deps,
+    );
+    expect(file?.error).toMatchObject({ row: 3, column: 'indicator' });
+    expect(file?.error?.message).toMatch(/unbekannte Kennzahl 'FOO' \(bekannt: .*ELB.*INT.*K2E4.*K2_BA.*LZB/);
+    // The new indicator is loadable without code changes.
+    const ok = await importText(`${HEADER}\n01060;K;2024-01;K2E4;total;"31,5";\n`, 'b.csv', deps);
+    expect(ok.file?.error).toBeNull();
+  });
+
+  test('computed indicators (K2) are not loaded from files', async () => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;K2;total;5;\n`);
+    open.push(deps.db);
+    expect(file?.error?.message).toContain('K2_BA');
+  });
+
+  test('the same key twice with different values', async () => {
+    const { deps, file } = await importText(
+      `${HEADER}\n01060;K;2024-01;INT;total;5;\n01060;K;2024-02;INT;total;5;\n01060;K;01/2024;INT;insgesamt;6;\n`,
+    );
+    open.push(deps.db);
+    expect(file?.error).toMatchObject({ row: 4 });
+    expect(file?.error?.message).toContain('doppelter Eintrag für Region 01060, INT, total, 2024-01');
+    expect(file?.error?.message).toContain('Zeile 2');
+    expect(observations(deps.db)).toEqual([]);
+  });
+
+  test('missing required column, wrong field count, number and flag together, bad flag', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const missing = await importText('region;month;indicator;value\n01060;2024-01;INT;5\n', 'm.csv', deps);
+    expect(missing.file?.error).toMatchObject({ row: 1 });
+    expect(missing.file?.error?.message).toContain("es fehlt 'gender'");
+    const short = await importText(`${HEADER}\n01060;K;2024-01;INT\n`, 's.csv', deps);
+    expect(short.file?.error).toMatchObject({ row: 2 });
+    expect(short.file?.error?.message).toContain('4 Felder, erwartet 7');
+    const both = await importText(`${HEADER}\n01060;K;2024-01;INT;total;5;*\n`, 'b.csv', deps);
+    expect(both.file?.error).toMatchObject({ row: 2, column: 'flag' });
+    const flag = await importText(`${HEADER}\n01060;K;2024-01;INT;total;;Q\n`, 'f.csv', deps);
+    expect(flag.file?.error?.message).toContain("unbekanntes Kennzeichen 'Q'");
+    const quote = await importText(`${HEADER}\n01060;"K;2024-01;INT;total;5;\n`, 'q.csv', deps);
+    expect(quote.file?.error).toMatchObject({ row: 2 });
+    expect(observations(deps.db)).toEqual([]);
+  });
+});
+
+describe('re-imports: idempotent, revisions, never duplicates', () => {
+  const base = [
+    HEADER,
+    '01060;K;2024-01;INT;total;300;',
+    '01060;K;2024-02;INT;total;310;',
+    '01060;K;2024-03;INT;total;*;',
+  ];
+
+  test('the same file twice is "unchanged" and writes nothing', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    await importText(base.join('\n'), 'a.csv', deps);
+    const before = dumpData(deps.db);
+    const { summary, file } = await importText(base.join('\n'), 'a-again.csv', deps);
+    expect(file?.status).toBe('unchanged');
+    expect(summary.status).toBe('unchanged');
+    expect(summary.changed).toBe(false);
+    expect(dumpData(deps.db)).toEqual(before);
+  });
+
+  test('a different file with the same values imports with everything unchanged', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    await importText(base.join('\n'), 'a.csv', deps);
+    const v = dataVersion(deps.db);
+    const { summary, file } = await importText(`${base.join('\r\n')}\r\n`, 'b.csv', deps);
+    expect(file).toMatchObject({ status: 'imported', inserted: 0, updated: 0, unchanged: 3 });
+    expect(summary.status).toBe('unchanged');
+    expect(dataVersion(deps.db)).toBe(v);
+  });
+
+  test('a corrected month updates the value and records the old one', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const first = await importText(base.join('\n'), 'a.csv', deps);
+    const v = dataVersion(deps.db);
+    const corrected = [
+      HEADER,
+      '01060;K;2024-01;INT;total;300;',
+      '01060;K;2024-02;INT;total;315;',
+      '01060;K;2024-03;INT;total;320;',
+      '01060;K;2024-04;INT;total;330;',
+    ];
+    const { summary, file } = await importText(corrected.join('\n'), 'b.csv', deps);
+    expect(file).toMatchObject({ status: 'imported', inserted: 1, updated: 2, unchanged: 1 });
+    expect(summary.changed).toBe(true);
+    expect(dataVersion(deps.db)).toBe(v + 1);
+    expect(observations(deps.db).map((r) => [r.month, r.value, r.flag, r.revision_count])).toEqual([
+      ['2024-01', 300, null, 0],
+      ['2024-02', 315, null, 1],
+      ['2024-03', 320, null, 1],
+      ['2024-04', 330, null, 0],
+    ]);
+    const revisions = deps.db.sqlite
+      .prepare(
+        'select month, old_value, old_flag, new_value, new_flag, import_run_id from revisions order by month',
+      )
+      .all();
+    expect(revisions).toEqual([
+      {
+        month: '2024-02',
+        old_value: 310,
+        old_flag: null,
+        new_value: 315,
+        new_flag: null,
+        import_run_id: summary.runId,
+      },
+      {
+        month: '2024-03',
+        old_value: null,
+        old_flag: '*',
+        new_value: 320,
+        new_flag: null,
+        import_run_id: summary.runId,
+      },
+    ]);
+    expect(summary.runId).toBeGreaterThan(first.summary.runId);
+    const fileId = deps.db.sqlite.prepare(`select id from imported_files where path = 'b.csv'`).pluck().get();
+    expect(deps.db.sqlite.prepare('select distinct source_file_id from revisions').pluck().all()).toEqual([
+      fileId,
+    ]);
+    expect(deps.db.sqlite.prepare('select count(*) from observations').pluck().get()).toBe(4);
+  });
+
+  test('a number replaced by a marker is a revision too', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    await importText(base.join('\n'), 'a.csv', deps);
+    const { file } = await importText(`${HEADER}\n01060;K;2024-01;INT;total;X;\n`, 'b.csv', deps);
+    expect(file).toMatchObject({ updated: 1 });
+    expect(deps.db.sqlite.prepare('select old_value, new_value, new_flag from revisions').get()).toEqual({
+      old_value: 300,
+      new_value: null,
+      new_flag: 'X',
+    });
+  });
+});
+
+describe('runs and regions', () => {
+  test('a run with one good and one bad file is partial; the good file is kept', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const summary = await runImport(
+      deps,
+      [
+        { kind: 'buffer', name: 'good.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) },
+        { kind: 'buffer', name: 'bad.csv', data: buf(`${HEADER}\n01060;K;2024-02;INT;total;x5;\n`) },
+      ],
+      { trigger: 'api' },
+    );
+    expect(summary.status).toBe('partial');
+    expect(summary.files.map((f) => f.status)).toEqual(['imported', 'rejected']);
+    expect(observations(deps.db)).toHaveLength(1);
+    const run = deps.db.sqlite.prepare('select * from import_runs where id = ?').get(summary.runId);
+    expect(run).toMatchObject({ status: 'partial', trigger: 'api', files_count: 2, rows_inserted: 1 });
+    expect(String((run as { error: string }).error)).toContain('bad.csv');
+    expect((run as { finished_at: string | null }).finished_at).not.toBeNull();
+  });
+
+  test('sample import marks regions; a later real import clears the mark', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    await runImport(
+      deps,
+      [{ kind: 'buffer', name: 's.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
+      {
+        trigger: 'startup',
+        sample: { asOf: '2024-09' },
+      },
+    );
+    expect(deps.db.sqlite.prepare('select sample, sample_as_of from regions').get()).toEqual({
+      sample: 1,
+      sample_as_of: '2024-09',
+    });
+    expect(deps.db.sqlite.prepare('select sample from imported_files').pluck().get()).toBe(1);
+    const s = await runImport(
+      deps,
+      [{ kind: 'buffer', name: 'r.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
+      { trigger: 'cli' },
+    );
+    expect(s.changed).toBe(true);
+    expect(deps.db.sqlite.prepare('select sample, sample_as_of from regions').get()).toEqual({
+      sample: 0,
+      sample_as_of: null,
+    });
+  });
+
+  test('afterImport is called after a change only', async () => {
+    const calls: number[] = [];
+    const deps = await memoryDeps({ afterImport: (s) => void calls.push(s.runId) });
+    open.push(deps.db);
+    const a = await runImport(
+      deps,
+      [{ kind: 'buffer', name: 'a.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
+      { trigger: 'cli' },
+    );
+    await runImport(
+      deps,
+      [{ kind: 'buffer', name: 'a.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
+      { trigger: 'cli' },
+    );
+    expect(calls).toEqual([a.runId]);
+  });
+
+  test('a missing file is rejected with a readable message', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const s = await runImport(deps, [{ kind: 'file', path: '/nonexistent/x.csv' }], { trigger: 'cli' });
+    expect(s.files[0]?.status).toBe('rejected');
+    expect(s.files[0]?.error?.message).toContain('Datei nicht lesbar');
+  });
+});

@@ -1,0 +1,58 @@
+/** Shared helpers for the ETL tests: fresh databases, temp dirs, table dumps. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EtlDeps } from '../../etl/index.js';
+import { type Db, openDatabase } from '../../server/db/connection.js';
+import { silentLogger } from '../../server/logger.js';
+
+export async function memoryDeps(extra: Partial<EtlDeps> = {}): Promise<EtlDeps & { db: Db }> {
+  const db = await openDatabase(':memory:');
+  return { db, logger: silentLogger(), clock: () => new Date('2024-11-20T06:00:00Z'), ...extra };
+}
+
+export function tempDir(prefix = 'zm-etl-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeText(dir: string, name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Every row of the data tables, in a stable order: equal dumps mean nothing was written. */
+export function dumpData(db: Db): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of ['regions', 'observations', 'revisions', 'targets', 'target_history', 'meta']) {
+    out[t] = db.sqlite.prepare(`select * from ${t} order by 1`).all();
+  }
+  return out;
+}
+
+export function buf(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export interface ObsRowView {
+  region_id: string;
+  indicator_code: string;
+  gender: string;
+  month: string;
+  value: number | null;
+  flag: string | null;
+  revision_count: number;
+}
+
+export function observations(db: Db): ObsRowView[] {
+  return db.sqlite
+    .prepare(
+      'select region_id, indicator_code, gender, month, value, flag, revision_count from observations order by region_id, indicator_code, gender, month',
+    )
+    .all() as ObsRowView[];
+}
+
+export function dataVersion(db: Db): number {
+  return Number(db.sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get());
+}
