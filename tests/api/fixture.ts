@@ -1,0 +1,190 @@
+/**
+ * A small hand-made data set for the API tests, inserted directly with SQL into a fresh migrated
+ * in-memory database. The numbers follow simple rules so that expected figures can be computed by
+ * hand in the tests (the arithmetic is written next to each assertion).
+ *
+ * Region A '01060' "Kreis Segeberg" (Vergleichstyp IIb), months 2022-12 .. 2024-12 (25 months),
+ * i = month of year (1..12):
+ *   total  INT: 2022-12 15;  2023: 20 + i (21..32);     2024: 22 + i (23..34)
+ *          ELB: 2022-12 1000; 2023: 1000 + 10 i (1010..1120); 2024: 1120 + 5 i (1125..1180)
+ *          LZB: 2022-12 600;  2023: 600 + 2 i (602..624);  2024: 630 - i (629..618)
+ *   female INT: 2022-12 8;  2023: 10 + i;  2024: 11 + i
+ *          ELB: 2022-12 500;  2023: 500 + 5 i;  2024: 560 + 2 i
+ *          LZB: 2022-12 300;  2023: 300 + i;   2024: 312 + i
+ *   male   like female, but INT 2024-02 is suppressed ('*')
+ *   INT total 2024-02 was revised (revision_count 1, one revisions row 25 → 24).
+ *   Published (K2_BA, K3_BA) total 2024-03: K2 29.9, K3 5.0.
+ *   Targets 2024: the six rows of AIP Tabelle 3.
+ * Region B '09999' named like a formula (for the CSV injection test), Vergleichstyp IIb, the same
+ *   25 months, total only: INT 30, ELB 2000, LZB 1400 every month. Target 2024: K2 total +1.0.
+ */
+import { createApp } from '../../server/app.js';
+import { type Config, testConfig } from '../../server/config.js';
+import { type Db, openDatabase } from '../../server/db/connection.js';
+import type { AppDeps } from '../../server/deps.js';
+import { createGoalService } from '../../server/goals/service.js';
+import { silentLogger } from '../../server/logger.js';
+
+export const REGION_A = '01060';
+export const REGION_B = '09999';
+export const REGION_B_NAME = '=HYPERLINK("http://evil.example","Klick")';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const LOADED_AT = '2025-01-20T06:00:00.000Z';
+
+type Row = [
+  region: string,
+  code: string,
+  gender: string,
+  month: string,
+  value: number | null,
+  flag: string | null,
+];
+
+function monthsOf(year: number): string[] {
+  return Array.from({ length: 12 }, (_, k) => `${year}-${String(k + 1).padStart(2, '0')}`);
+}
+
+export function fixtureRows(): Row[] {
+  const rows: Row[] = [];
+  const add = (
+    region: string,
+    code: string,
+    gender: string,
+    month: string,
+    value: number | null,
+    flag = null,
+  ) => rows.push([region, code, gender, month, value, flag]);
+  // Region A, total
+  add(REGION_A, 'INT', 'total', '2022-12', 15);
+  add(REGION_A, 'ELB', 'total', '2022-12', 1000);
+  add(REGION_A, 'LZB', 'total', '2022-12', 600);
+  monthsOf(2023).forEach((m, k) => {
+    const i = k + 1;
+    add(REGION_A, 'INT', 'total', m, 20 + i);
+    add(REGION_A, 'ELB', 'total', m, 1000 + 10 * i);
+    add(REGION_A, 'LZB', 'total', m, 600 + 2 * i);
+  });
+  monthsOf(2024).forEach((m, k) => {
+    const i = k + 1;
+    add(REGION_A, 'INT', 'total', m, 22 + i);
+    add(REGION_A, 'ELB', 'total', m, 1120 + 5 * i);
+    add(REGION_A, 'LZB', 'total', m, 630 - i);
+  });
+  // Region A, female and male
+  for (const g of ['female', 'male']) {
+    add(REGION_A, 'INT', g, '2022-12', 8);
+    add(REGION_A, 'ELB', g, '2022-12', 500);
+    add(REGION_A, 'LZB', g, '2022-12', 300);
+    monthsOf(2023).forEach((m, k) => {
+      const i = k + 1;
+      add(REGION_A, 'INT', g, m, 10 + i);
+      add(REGION_A, 'ELB', g, m, 500 + 5 * i);
+      add(REGION_A, 'LZB', g, m, 300 + i);
+    });
+    monthsOf(2024).forEach((m, k) => {
+      const i = k + 1;
+      if (g === 'male' && m === '2024-02') rows.push([REGION_A, 'INT', g, m, null, '*']);
+      else add(REGION_A, 'INT', g, m, 11 + i);
+      add(REGION_A, 'ELB', g, m, 560 + 2 * i);
+      add(REGION_A, 'LZB', g, m, 312 + i);
+    });
+  }
+  add(REGION_A, 'K2_BA', 'total', '2024-03', 29.9);
+  add(REGION_A, 'K3_BA', 'total', '2024-03', 5.0);
+  // Region B, total only
+  for (const m of ['2022-12', ...monthsOf(2023), ...monthsOf(2024)]) {
+    add(REGION_B, 'INT', 'total', m, 30);
+    add(REGION_B, 'ELB', 'total', m, 2000);
+    add(REGION_B, 'LZB', 'total', m, 1400);
+  }
+  return rows;
+}
+
+export const TARGETS_2024: [indicator: string, gender: string, pct: number, better: string][] = [
+  ['K2', 'female', 1.1, 'higher'],
+  ['K2', 'male', -1.0, 'higher'],
+  ['K2', 'total', -0.4, 'higher'],
+  ['K3', 'female', 7.8, 'lower'],
+  ['K3', 'male', 3.9, 'lower'],
+  ['K3', 'total', 6.0, 'lower'],
+];
+
+/** Inserts the fixture into a migrated database. */
+export function insertFixture(db: Db): void {
+  const s = db.sqlite;
+  s.prepare(
+    `insert into regions (id, name, kind, comparison_type, sample, sample_as_of) values (?, ?, 'jobcenter', 'IIb', 0, null)`,
+  ).run(REGION_A, 'Kreis Segeberg');
+  s.prepare(
+    `insert into regions (id, name, kind, comparison_type, sample, sample_as_of) values (?, ?, 'jobcenter', 'IIb', 0, null)`,
+  ).run(REGION_B, REGION_B_NAME);
+  const ins = s.prepare(
+    `insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at, revision_count)
+     values (?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  s.transaction(() => {
+    for (const r of fixtureRows()) ins.run(...r, LOADED_AT);
+  })();
+  // INT total 2024-02 was first loaded as 25 and corrected to 24 (= 22 + 2).
+  const obs = s
+    .prepare<[], { id: number }>(
+      `select id from observations where region_id = '${REGION_A}' and indicator_code = 'INT' and gender = 'total' and month = '2024-02'`,
+    )
+    .get();
+  if (!obs) throw new Error('fixture: observation missing');
+  s.prepare('update observations set revision_count = 1 where id = ?').run(obs.id);
+  s.prepare(
+    `insert into revisions (observation_id, region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag, changed_at)
+     values (?, ?, 'INT', 'total', '2024-02', 25, null, 24, null, '2024-07-20T06:00:00.000Z')`,
+  ).run(obs.id, REGION_A);
+  const tgt = s.prepare(
+    `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at, updated_by)
+     values (?, 2024, ?, ?, ?, ?, 'AIP 2024, Tabelle 3', '2024-01-15T00:00:00.000Z', null)`,
+  );
+  for (const [ind, g, pct, better] of TARGETS_2024) tgt.run(REGION_A, ind, g, pct, better);
+  tgt.run(REGION_B, 'K2', 'total', 1.0, 'higher');
+  s.prepare(`update meta set value = '1' where key = 'data_version'`).run();
+}
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  db: Db;
+  config: Config;
+}
+
+/** A fresh in-memory database with the fixture, and the app over it. */
+export async function setup(
+  options: { env?: Record<string, string>; now?: string; fixture?: boolean; maxExportRows?: number } = {},
+): Promise<TestContext> {
+  const db = await openDatabase(':memory:');
+  if (options.fixture ?? true) insertFixture(db);
+  const config = testConfig({ ADMIN_TOKEN, ...options.env });
+  const logger = silentLogger();
+  // 1 May 2025: before the 25th, so the BA should have published December 2024 (lag 4 + 1).
+  const now = new Date(options.now ?? '2025-05-01T10:00:00Z');
+  const clock = () => now;
+  const deps: AppDeps = {
+    db,
+    config,
+    logger,
+    clock,
+    goals: createGoalService({ db, config, clock }),
+    etl: { db, logger, clock },
+    build: 'test-build',
+  };
+  return { app: createApp(deps, { maxExportRows: options.maxExportRows }), deps, db, config };
+}
+
+/** GET and parse JSON, failing loudly on a non-JSON answer. */
+export async function getJson(ctx: TestContext, path: string, init?: RequestInit) {
+  const res = await ctx.app.request(path, init);
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${path}: not JSON (${res.status}): ${text.slice(0, 200)}`);
+  }
+  return { res, status: res.status, body };
+}

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { goalsResponse, seriesResponse } from '../../server/http/responses.js';
+import { getJson, REGION_A, REGION_B, setup } from './fixture.js';
+
+// Figures below are computed by hand from the fixture rules (see fixture.ts).
+
+describe('GET /api/goals', () => {
+  it('defaults to the region with most data, the year and month of its latest data month', async () => {
+    const ctx = await setup();
+    const { status, body } = await getJson(ctx, '/api/goals');
+    expect(status).toBe(200);
+    const r = goalsResponse.parse(body);
+    expect(r.region).toEqual({
+      id: REGION_A,
+      name: 'Kreis Segeberg',
+      kind: 'jobcenter',
+      comparisonType: 'IIb',
+      sample: false,
+      sampleAsOf: null,
+    });
+    expect(r.year).toBe(2024);
+    expect(r.dataMonth).toBe('2024-12');
+    expect(r.loadedAt).toBe('2025-01-20T06:00:00.000Z');
+    expect(r.dataVersion).toBe('1');
+    // 1 May 2025 is before the release day (25th): expected is May − 4 − 1 = December 2024.
+    expect(r.expectedMonth).toBe('2024-12');
+    expect(r.stale).toBe(false);
+    expect(r.goals.map((g) => g.id)).toEqual([
+      'K2-total',
+      'K2-female',
+      'K2-male',
+      'K3-total',
+      'K3-female',
+      'K3-male',
+    ]);
+  });
+
+  it('computes K2 (JFW) and K3 (mean LZB) for December exactly', async () => {
+    const ctx = await setup();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const k2 = r.goals.find((g) => g.id === 'K2-total');
+    // JFW 2024(12) = 100 × Σ INT 2024 (23..34 = 342) / mean ELB Dec23..Nov24 ((1120 + 1125..1175) / 12 = 13770/12 = 1147.5)
+    expect(k2?.current).toEqual({ month: '2024-12', value: 34200 / 1147.5 });
+    // JFW 2023(12) = 100 × Σ 21..32 (318) / mean(1000, 1010..1110) = 31800 / (12660/12 = 1055)
+    expect(k2?.previous.month).toBe('2023-12');
+    expect(k2?.previous.value).toBeCloseTo(31800 / 1055, 12);
+    // change = 100 × (29.8039.. / 30.1422.. − 1) = −1.1222 %: short of −0.4 % by 0.72 < band 1.0 → at risk
+    const change = 100 * (34200 / 1147.5 / (31800 / 1055) - 1);
+    expect(k2?.changePct).toBeCloseTo(change, 10);
+    expect(k2?.changePct).toBeCloseTo(-1.12224, 4);
+    expect(k2?.status).toBe('at_risk');
+    expect(k2?.targetChangePct).toBe(-0.4);
+    expect(k2?.better).toBe('higher');
+    expect(k2?.label).toBe('Integrationsquote insgesamt');
+    // In December the projection is the actual value.
+    expect(k2?.projection.value).toBe(k2?.current.value);
+    expect(k2?.projection.status).toBe('at_risk');
+
+    const k3 = r.goals.find((g) => g.id === 'K3-total');
+    // mean LZB 2024 = mean(629..618) = 623.5; 2023 = mean(602..624) = 613; change = 100 × 10.5/613 = 1.7129 % ≤ 6.0 → met
+    expect(k3?.current.value).toBe(623.5);
+    expect(k3?.previous.value).toBe(613);
+    expect(k3?.changePct).toBeCloseTo((100 * 10.5) / 613, 10);
+    expect(k3?.status).toBe('met');
+    // The month's own figure: LZB Dec 2024 = 618, against Dec 2023 = 624: 100 × (618/624 − 1)
+    expect(k3?.monthly.value).toBe(618);
+    expect(k3?.monthly.changePct).toBeCloseTo(100 * (618 / 624 - 1), 10);
+
+    const k2f = r.goals.find((g) => g.id === 'K2-female');
+    // 2024: 100 × 210 / (6852/12 = 571); 2023: 100 × 198 / (6330/12 = 527.5); change −2.019 % vs +1.1 → missed
+    expect(k2f?.current.value).toBeCloseTo(21000 / 571, 10);
+    expect(k2f?.previous.value).toBeCloseTo(19800 / 527.5, 10);
+    expect(k2f?.changePct).toBeCloseTo(100 * (21000 / 571 / (19800 / 527.5) - 1), 10);
+    expect(k2f?.status).toBe('missed');
+  });
+
+  it('says which month is missing when a value is suppressed', async () => {
+    const ctx = await setup();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const k2m = r.goals.find((g) => g.id === 'K2-male');
+    expect(k2m?.status).toBe('no_data');
+    expect(k2m?.changePct).toBeNull();
+    expect(k2m?.missing).toContainEqual({
+      indicator: 'INT',
+      gender: 'male',
+      month: '2024-02',
+      reason: 'suppressed',
+    });
+  });
+
+  it('shows the state as it stood at an earlier data month, with the published BA figures compared', async () => {
+    const ctx = await setup();
+    const r = goalsResponse.parse((await getJson(ctx, `/api/goals?region=${REGION_A}&month=2024-03`)).body);
+    expect(r.dataMonth).toBe('2024-03');
+    expect(r.year).toBe(2024);
+    const k2 = r.goals.find((g) => g.id === 'K2-total');
+    // JFW 2024(3) = 100 × (23+24+25) / mean(1120, 1125, 1130) = 7200 / 1125 = 6.4
+    expect(k2?.current.value).toBe(6.4);
+    // JFW 2023(3) = 100 × (21+22+23) / mean(1000, 1010, 1020) = 6600 / 1010
+    expect(k2?.previous.value).toBeCloseTo(6600 / 1010, 12);
+    // change = 100 × (6.4 × 1010 / 6600 − 1) = 100 × (6464/6600 − 1) = −2.0606 % → missed (band 1.0)
+    expect(k2?.changePct).toBeCloseTo(100 * (6464 / 6600 - 1), 10);
+    expect(k2?.status).toBe('missed');
+    // Projection: 6.4 × JFW2023(12) / JFW2023(3) = 6.4 × (31800/1055) / (6600/1010)
+    expect(k2?.projection.value).toBeCloseTo((6.4 * (31800 / 1055)) / (6600 / 1010), 10);
+    // 12-month K2 of March 2024: Σ INT Apr23..Mar24 = (24..32 = 252) + 72 = 324;
+    // mean ELB Mar23..Feb24 = (1030..1120 = 10750 + 1125 + 1130) / 12 = 1083.75 → 29.8962 %
+    expect(k2?.monthly.value).toBeCloseTo(32400 / 1083.75, 10);
+    // Published 29.9 vs 29.8962: within half a unit of the last decimal → not a difference.
+    expect(k2?.published).toEqual({ value: 29.9, computed: k2?.monthly.value, differs: false });
+    const k3 = r.goals.find((g) => g.id === 'K3-total');
+    // K3 published 5.0 vs LZB Mar24 / Mar23 = 627/606: 100 × 21/606 = 3.4653 % → differs
+    expect(k3?.published?.value).toBe(5);
+    expect(k3?.published?.computed).toBeCloseTo((100 * 21) / 606, 10);
+    expect(k3?.published?.differs).toBe(true);
+    // No published figure for the female goals.
+    expect(r.goals.find((g) => g.id === 'K2-female')?.published).toBeNull();
+  });
+
+  it('takes the latest data month within an asked year, and a year without data evaluates to no_data', async () => {
+    const ctx = await setup();
+    const y2024 = goalsResponse.parse((await getJson(ctx, '/api/goals?year=2024')).body);
+    expect(y2024.dataMonth).toBe('2024-12');
+    const y2025 = goalsResponse.parse((await getJson(ctx, '/api/goals?year=2025')).body);
+    expect(y2025.dataMonth).toBeNull();
+    expect(y2025.goals).toEqual([]); // no targets for 2025 in the fixture
+  });
+
+  it('answers 400 naming the parameter for bad input, 404 for an unknown region', async () => {
+    const ctx = await setup();
+    const cases: [string, RegExp][] = [
+      ['/api/goals?year=24', /year/],
+      ['/api/goals?month=2024-13', /month/],
+      ['/api/goals?month=June', /month/],
+      ['/api/goals?region=%27%3B%20drop%20table%20observations%3B--', /region/],
+      ['/api/goals?year=2023&month=2024-03', /month 2024-03 does not lie in year 2023/],
+    ];
+    for (const [path, reason] of cases) {
+      const { status, body } = await getJson(ctx, path);
+      expect(status, path).toBe(400);
+      expect(body).toMatchObject({ error: { code: 'bad_request', message: expect.stringMatching(reason) } });
+    }
+    const { status, body } = await getJson(ctx, '/api/goals?region=12345');
+    expect(status).toBe(404);
+    expect(body).toEqual({ error: { code: 'region_not_found', message: 'Unknown region: 12345' } });
+  });
+
+  it('marks stale data against today for real data and against the as-of month for sample data', async () => {
+    // 26 May 2025: on/after the release day, so January 2025 is expected; data end in December.
+    const late = await setup({ now: '2025-05-26T10:00:00Z' });
+    const r = goalsResponse.parse((await getJson(late, '/api/goals')).body);
+    expect(r.expectedMonth).toBe('2025-01');
+    expect(r.stale).toBe(true);
+
+    const sample = await setup({ now: '2030-01-01T00:00:00Z' });
+    sample.db.sqlite
+      .prepare(`update regions set sample = 1, sample_as_of = '2024-12' where id = ?`)
+      .run(REGION_A);
+    const s = goalsResponse.parse((await getJson(sample, '/api/goals')).body);
+    expect(s.region.sample).toBe(true);
+    expect(s.region.sampleAsOf).toBe('2024-12');
+    expect(s.expectedMonth).toBe('2024-12');
+    expect(s.stale).toBe(false); // 2030 does not make the sample stale
+  });
+
+  it('serves another region by key', async () => {
+    const ctx = await setup();
+    const r = goalsResponse.parse((await getJson(ctx, `/api/goals?region=${REGION_B}`)).body);
+    expect(r.goals).toHaveLength(1);
+    // Flat data: JFW 2024 = JFW 2023 → change 0 % vs target +1.0 % (higher) → short by 1.0 = band → missed
+    expect(r.goals[0]?.changePct).toBe(0);
+    expect(r.goals[0]?.status).toBe('missed');
+  });
+});
+
+describe('GET /api/goals/:id/series', () => {
+  it('returns the 12 monthly points with target path, band edge, projection and revised months', async () => {
+    const ctx = await setup();
+    const { status, body } = await getJson(ctx, '/api/goals/K2-total/series?month=2024-03');
+    expect(status).toBe(200);
+    const r = seriesResponse.parse(body);
+    expect(r.goal.id).toBe('K2-total');
+    expect(r.dataMonth).toBe('2024-03');
+    expect(r.points.map((p) => p.month)).toEqual(
+      Array.from({ length: 12 }, (_, k) => `2024-${String(k + 1).padStart(2, '0')}`),
+    );
+    const mar = r.points[2];
+    expect(mar?.current).toBe(6.4);
+    const prevMar = 6600 / 1010;
+    expect(mar?.previous).toBeCloseTo(prevMar, 12);
+    // target path: previous × (1 − 0.4 %); band edge: previous × (1 − 1.4 %)
+    expect(mar?.target).toBeCloseTo(prevMar * 0.996, 12);
+    expect(mar?.atRiskEdge).toBeCloseTo(prevMar * 0.986, 12);
+    expect(mar?.projection).toBe(6.4); // at the data month: the current value
+    const jun = r.points[5];
+    expect(jun?.current).toBeNull();
+    // JFW 2023(6) = 100 × (21..26 = 141) / mean(1000, 1010..1050) = 14100 / (6150/6 = 1025)
+    const prevJun = 14100 / 1025;
+    expect(jun?.previous).toBeCloseTo(prevJun, 12);
+    expect(jun?.projection).toBeCloseTo((6.4 * prevJun) / prevMar, 10);
+    expect(r.points[0]?.projection).toBeNull();
+    // INT total Feb 2024 was revised.
+    expect(r.points.filter((p) => p.revised).map((p) => p.month)).toEqual(['2024-02']);
+  });
+
+  it('answers 404 for an unknown goal and 400 for a malformed id', async () => {
+    const ctx = await setup();
+    const unknown = await getJson(ctx, '/api/goals/K9-total/series');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: { code: 'goal_not_found' } });
+    const bad = await getJson(ctx, '/api/goals/..%2F..%2Fetc/series');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'bad_request', message: expect.stringMatching(/id/) } });
+  });
+});
