@@ -43,15 +43,27 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
 
-const list = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? '')
-      .split(/[,;\s]+/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+/**
+ * A comma/semicolon/space separated list whose items must each pass `item` (checked per field, so
+ * that one bad variable does not hide another).
+ */
+const list = (item: (s: string) => boolean = () => true, what = 'value') =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v ?? '')
+        .split(/[,;\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const bad of items.filter((s) => !item(s))) {
+        ctx.addIssue({ code: 'custom', message: `not ${what}: ${bad}` });
+      }
+      return items;
+    });
+
+const isEmail = (s: string) => z.email().safeParse(s).success;
+const isHttpUrl = (s: string) => /^https?:\/\//.test(s) && z.url().safeParse(s).success;
 
 export const envSchema = z
   .object({
@@ -75,7 +87,7 @@ export const envSchema = z
     INBOX_DIR: z.string().optional().default('data/inbox'),
     ARCHIVE_DIR: z.string().optional().default('data/archive'),
     REJECTED_DIR: z.string().optional().default('data/rejected'),
-    SOURCE_URLS: list,
+    SOURCE_URLS: list(isHttpUrl, 'an http(s) URL'),
     FETCH_TIMEOUT_MS: int(30_000, 100, 600_000),
     FETCH_MAX_BYTES: int(50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     FETCH_RETRIES: int(3, 0, 10),
@@ -89,7 +101,9 @@ export const envSchema = z
     /** Months between a release and the reference month it covers (3 months Wartezeit + 1). */
     BA_LAG_MONTHS: int(4, 0, 12),
 
-    SMTP_URL: optionalText,
+    SMTP_URL: optionalText.refine((v) => v === null || /^smtps?:\/\//.test(v), {
+      message: 'must start with smtp:// or smtps://',
+    }),
     SMTP_HOST: optionalText,
     SMTP_PORT: int(587, 1, 65535),
     SMTP_SECURE: bool(false),
@@ -97,7 +111,7 @@ export const envSchema = z
     SMTP_PASSWORD: optionalText,
     SMTP_FROM: z.string().optional().default('Zielmonitor <zielmonitor@localhost>'),
     /** Simple case: everybody here follows every goal of every region. */
-    ALERT_RECIPIENTS: list,
+    ALERT_RECIPIENTS: list(isEmail, 'an e-mail address'),
     /** Per-goal lists and mutes: a JSON file (see data/alerts.example.json). */
     ALERT_CONFIG_FILE: optionalText,
     OUTBOX_DIR: z.string().optional().default('data/outbox'),
@@ -106,21 +120,6 @@ export const envSchema = z
     ALERT_MISSING_DATA_DAY: int(28, 1, 28),
     /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
     ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
-  })
-  .superRefine((env, ctx) => {
-    for (const r of env.ALERT_RECIPIENTS) {
-      if (!z.email().safeParse(r).success) {
-        ctx.addIssue({ code: 'custom', path: ['ALERT_RECIPIENTS'], message: `not an e-mail address: ${r}` });
-      }
-    }
-    for (const u of env.SOURCE_URLS) {
-      if (!/^https?:\/\//.test(u) || !z.url().safeParse(u).success) {
-        ctx.addIssue({ code: 'custom', path: ['SOURCE_URLS'], message: `not an http(s) URL: ${u}` });
-      }
-    }
-    if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'must start with smtp:// or smtps://' });
-    }
   });
 
 export type Config = Readonly<z.output<typeof envSchema>>;
