@@ -190,7 +190,6 @@ describe('URL state', () => {
       gender: 'female',
       revised: 'true',
       sort: 'k3:desc',
-      columns: 'month,gender,k3',
       page: '1',
       pageSize: '50',
     });

@@ -176,24 +176,34 @@ export function monthsLinkFor(region: string | null, month: string, gender: Gend
 export const MONTHS_PAGE_SIZE = 200;
 
 /**
- * The server parameters of GET /api/months for the table state: the same filters, sort and
- * columns drive the table and the export, so an export holds exactly the rows and columns in view.
+ * The server parameters of GET /api/months for the table state: the same filters and sort drive
+ * the table and the export, so an export holds exactly the rows in view. (Column visibility is
+ * applied in the browser, so toggling a column does not refetch; the export gets `columns`.)
  */
+export interface MonthsServerQuery {
+  region?: string;
+  from?: string;
+  to?: string;
+  gender: string;
+  revised?: 'true';
+  sort: string;
+  page: string;
+  pageSize: string;
+}
+
 export function monthsServerQuery(
   region: string | null,
   s: MonthsTableState,
   pageSize = MONTHS_PAGE_SIZE,
-): Record<string, string> {
-  const q: Record<string, string> = {};
+): MonthsServerQuery {
+  const q: MonthsServerQuery = { gender: '', sort: '', page: '1', pageSize: String(pageSize) };
   if (region !== null) q.region = region;
   if (s.from !== null) q.from = s.from;
   if (s.to !== null) q.to = s.to;
   q.gender = s.genders.join(',');
   if (s.revisedOnly) q.revised = 'true';
   q.sort = serializeSort(s.sort);
-  q.columns = s.columns.join(',');
   q.page = String(s.page);
-  q.pageSize = String(pageSize);
   return q;
 }
 
@@ -203,5 +213,5 @@ export function monthsServerQuery(
  */
 export function monthsExportUrl(region: string | null, s: MonthsTableState, format: 'csv' | 'xlsx'): string {
   const { page: _page, pageSize: _size, ...q } = monthsServerQuery(region, s);
-  return `/api/months${toSearch({ ...q, format })}`;
+  return `/api/months${toSearch({ ...q, columns: s.columns.join(','), format })}`;
 }

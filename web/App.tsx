@@ -1,0 +1,112 @@
+/**
+ * Routes and the app chrome (skip link, header, nav, main). Every page is its own chunk; the wall
+ * display renders without the chrome (full screen, no navigation).
+ */
+import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
+import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
+
+import { useDataVersionWatcher } from './api';
+import { announceNavigation, PageHeading } from './components/PageHeading';
+import { Loading } from './components/States';
+import { commonSearch, parseCommon } from './lib/url-state';
+
+const Overview = lazy(() => import('./pages/Overview'));
+const Goal = lazy(() => import('./pages/Goal'));
+const Months = lazy(() => import('./pages/Months'));
+const Imports = lazy(() => import('./pages/Imports'));
+const Alerts = lazy(() => import('./pages/Alerts'));
+const Wall = lazy(() => import('./pages/Wall'));
+
+const NAV = [
+  { href: '/', label: 'Überblick', match: (p: string) => p === '/' || p.startsWith('/ziel/') },
+  { href: '/monate', label: 'Monatswerte', match: (p: string) => p === '/monate' },
+  { href: '/importe', label: 'Importe', match: (p: string) => p === '/importe' },
+  { href: '/hinweise', label: 'Hinweise', match: (p: string) => p === '/hinweise' },
+];
+
+function Chrome({ children }: { children: ReactNode }) {
+  // The wall display polls on its own terms; the dashboard pages share this one watcher.
+  useDataVersionWatcher();
+  const [path] = useLocation();
+  const search = useSearch();
+  // Region and year travel with the navigation; the rest belongs to the page it was set on.
+  const common = parseCommon(new URLSearchParams(search));
+  const carry = commonSearch({ region: common.region, year: common.year, month: null });
+
+  // Moving to another page (not a gender tab or a filter on the same page) moves the focus to
+  // the new page's heading.
+  const pageKey = path.split('/')[1] ?? '';
+  const lastPage = useRef(pageKey);
+  useEffect(() => {
+    if (lastPage.current === pageKey) return;
+    lastPage.current = pageKey;
+    announceNavigation();
+  }, [pageKey]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Zum Inhalt springen
+      </a>
+      <header className="app-header">
+        <Link href={`/${carry}`} className="brand">
+          <span aria-hidden="true" className="brand-mark" />
+          Zielmonitor
+        </Link>
+        <nav aria-label="Hauptnavigation">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.href}>
+                <Link href={`${n.href}${carry}`} aria-current={n.match(path) ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading what="Seite" />}>{children}</Suspense>
+      </main>
+      <footer className="app-footer">
+        Zielmonitor · Kennzahlen nach § 48a SGB II · Zahlen: Statistik der Bundesagentur für Arbeit bzw.
+        Beispieldaten (gekennzeichnet)
+      </footer>
+    </>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="page">
+      <PageHeading title="Seite nicht gefunden" />
+      <p>
+        Diese Adresse gibt es im Zielmonitor nicht. <Link href="/">Zum Überblick</Link>
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  return (
+    <Switch>
+      <Route path="/wall">
+        <Suspense fallback={null}>
+          <Wall />
+        </Suspense>
+      </Route>
+      <Route>
+        <Chrome>
+          <Switch>
+            <Route path="/" component={Overview} />
+            <Route path="/ziel/:id" component={Goal} />
+            <Route path="/monate" component={Months} />
+            <Route path="/importe" component={Imports} />
+            <Route path="/hinweise" component={Alerts} />
+            <Route component={NotFound} />
+          </Switch>
+        </Chrome>
+      </Route>
+    </Switch>
+  );
+}

@@ -1,0 +1,222 @@
+/**
+ * The one typed API client (`hc<AppType>`, types inferred from the server's routes) and one
+ * react-query hook per endpoint. Response types are never redeclared here: they are inferred.
+ */
+import {
+  keepPreviousData,
+  type QueryClient,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { type ClientResponse, hc, type InferResponseType } from 'hono/client';
+import { useEffect, useRef } from 'react';
+
+import type { AppType } from '../server/app';
+import type { MonthsServerQuery } from './lib/url-state';
+
+export const client = hc<AppType>('/');
+
+/** An API answer that was not 2xx: the server's `{ error: { code, message } }`, or the status. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+function errorBody(body: unknown): { code: string; message: string } | null {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return null;
+  const e = body.error;
+  if (typeof e !== 'object' || e === null) return null;
+  const code = 'code' in e && typeof e.code === 'string' ? e.code : 'error';
+  const message = 'message' in e && typeof e.message === 'string' ? e.message : '';
+  return { code, message };
+}
+
+type JsonOf<R> =
+  R extends ClientResponse<infer T, infer _S, infer F> ? (F extends 'json' ? T : never) : never;
+
+/** Reads a JSON answer, turning a non-2xx answer into an ApiRequestError. */
+export async function read<R extends ClientResponse<unknown, number, string>>(res: R): Promise<JsonOf<R>> {
+  if (!res.ok) {
+    let info: { code: string; message: string } | null = null;
+    try {
+      info = errorBody(await res.json());
+    } catch {
+      // Not JSON (a proxy error page, a dropped connection): the status says enough.
+    }
+    throw new ApiRequestError(
+      res.status,
+      info?.code ?? `http_${res.status}`,
+      info?.message || `Der Server antwortete mit Status ${res.status}.`,
+    );
+  }
+  // The typed client knows the JSON shape of a 2xx answer; this only narrows away the non-JSON
+  // variants (the CSV/XLSX bodies of the same route), which a JSON request never receives.
+  return res.json() as Promise<JsonOf<R>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response types (inferred)
+
+export type HealthResponse = InferResponseType<typeof client.api.health.$get, 200>;
+export type VersionResponse = InferResponseType<typeof client.api.version.$get, 200>;
+export type GoalsResponse = InferResponseType<typeof client.api.goals.$get, 200>;
+export type Goal = GoalsResponse['goals'][number];
+export type GoalSeriesResponse = InferResponseType<(typeof client.api.goals)[':id']['series']['$get'], 200>;
+export type MonthsResponse = Extract<
+  InferResponseType<typeof client.api.months.$get, 200>,
+  { rows: unknown }
+>;
+export type MonthRow = MonthsResponse['rows'][number];
+export type RevisionsResponse = InferResponseType<
+  (typeof client.api.months)[':month']['revisions']['$get'],
+  200
+>;
+export type ComparisonResponse = InferResponseType<typeof client.api.comparison.$get, 200>;
+export type RegionsResponse = InferResponseType<typeof client.api.regions.$get, 200>;
+export type ImportsResponse = InferResponseType<typeof client.api.imports.$get, 200>;
+export type AlertsResponse = InferResponseType<typeof client.api.alerts.$get, 200>;
+
+// ---------------------------------------------------------------------------------------------
+// Query hooks: one per endpoint
+
+type GoalQuery = { region?: string; year?: string; month?: string };
+type MonthsQuery = MonthsServerQuery;
+
+export const queryKeys = {
+  health: ['health'] as const,
+  version: ['version'] as const,
+  goals: (q: GoalQuery) => ['goals', q] as const,
+  goalSeries: (id: string, q: GoalQuery) => ['goal-series', id, q] as const,
+  months: (q: MonthsQuery) => ['months', q] as const,
+  revisions: (month: string, q: Record<string, string>) => ['revisions', month, q] as const,
+  comparison: (q: { region?: string; month?: string }) => ['comparison', q] as const,
+  regions: ['regions'] as const,
+  imports: ['imports'] as const,
+  alerts: ['alerts'] as const,
+};
+
+export function useHealth() {
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: async () => read(await client.api.health.$get()),
+  });
+}
+
+export function useGoals(q: GoalQuery) {
+  return useQuery({
+    queryKey: queryKeys.goals(q),
+    queryFn: async () => read(await client.api.goals.$get({ query: q })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useGoalSeries(id: string, q: GoalQuery) {
+  return useQuery({
+    queryKey: queryKeys.goalSeries(id, q),
+    queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The series of several goals, fetched in parallel (the overview's sparklines). */
+export function useGoalSeriesMany(ids: readonly string[], q: GoalQuery) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: queryKeys.goalSeries(id, q),
+      queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
+    })),
+  });
+}
+
+export function useMonths(q: MonthsQuery) {
+  return useQuery({
+    queryKey: queryKeys.months(q),
+    queryFn: async () => read(await client.api.months.$get({ query: q })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useRevisions(month: string | null, q: Record<string, string>) {
+  return useQuery({
+    queryKey: queryKeys.revisions(month ?? '', q),
+    queryFn: async () =>
+      read(await client.api.months[':month'].revisions.$get({ param: { month: month ?? '' }, query: q })),
+    enabled: month !== null,
+  });
+}
+
+export function useComparison(q: { region?: string; month?: string }) {
+  return useQuery({
+    queryKey: queryKeys.comparison(q),
+    queryFn: async () => read(await client.api.comparison.$get({ query: q })),
+  });
+}
+
+export function useRegions() {
+  return useQuery({
+    queryKey: queryKeys.regions,
+    queryFn: async () => read(await client.api.regions.$get()),
+    staleTime: 10 * 60_000,
+  });
+}
+
+export function useImports() {
+  return useQuery({
+    queryKey: queryKeys.imports,
+    queryFn: async () => read(await client.api.imports.$get({ query: {} })),
+  });
+}
+
+export function useAlerts() {
+  return useQuery({
+    queryKey: queryKeys.alerts,
+    queryFn: async () => read(await client.api.alerts.$get()),
+  });
+}
+
+/** Uploads a file as admin. The token is sent only with this request. */
+export function useUploadImport() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ file, token }: { file: File; token: string }) =>
+      read(
+        await client.api.imports.$post({ form: { file } }, { headers: { Authorization: `Bearer ${token}` } }),
+      ),
+    onSuccess: () => invalidateData(qc),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// New data: poll the cheap version endpoint, refresh everything when the data version changes
+
+export const VERSION_POLL_MS = 60_000;
+
+export function invalidateData(qc: QueryClient): Promise<void> {
+  return qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'version' });
+}
+
+/** Polls /api/version; when the data version changes (a new import landed), refetches all data. */
+export function useDataVersionWatcher(intervalMs = VERSION_POLL_MS): void {
+  const qc = useQueryClient();
+  const version = useQuery({
+    queryKey: queryKeys.version,
+    queryFn: async () => read(await client.api.version.$get()),
+    refetchInterval: intervalMs,
+    refetchIntervalInBackground: false,
+  });
+  const seen = useRef<string | null>(null);
+  const current = version.data ? String(version.data.dataVersion) : null;
+  useEffect(() => {
+    if (current === null) return;
+    if (seen.current !== null && seen.current !== current) void invalidateData(qc);
+    seen.current = current;
+  }, [current, qc]);
+}

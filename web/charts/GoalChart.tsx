@@ -1,0 +1,214 @@
+/**
+ * A goal's year: this year vs last year per month, the target path, the at-risk band between the
+ * target and its edge, the projection (dashed, labelled "Prognose") and revised months (diamonds).
+ * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
+ */
+import { useMemo } from 'react';
+
+import { formatMonth, formatMonthShort } from '../format';
+import { GOAL_SERIES, TEXT, TEXT_MUTED } from '../lib/palette';
+import { EChart } from './EChart';
+import type { ChartOption, LineSeriesOption } from './echarts';
+
+export interface GoalChartPoint {
+  month: string;
+  current: number | null;
+  previous: number | null;
+  target: number | null;
+  atRiskEdge: number | null;
+  projection: number | null;
+  revised: boolean;
+}
+
+export interface GoalChartProps {
+  points: readonly GoalChartPoint[];
+  year: number;
+  /** Formats a value for axis and tooltip ("14,7 %" or "6.512"). */
+  formatValue: (v: number | null) => string;
+  ariaLabel: string;
+  onMonthClick?: (month: string) => void;
+}
+
+export const SERIES_NAMES = {
+  current: (year: number) => `${year}`,
+  previous: (year: number) => `${year - 1} (Vorjahr)`,
+  target: 'Zielpfad',
+  band: 'Bereich „gefährdet“',
+  projection: 'Prognose',
+  revised: 'revidiert',
+} as const;
+
+type Row = GoalChartPoint;
+
+export function buildGoalChartOption(
+  points: readonly Row[],
+  year: number,
+  formatValue: (v: number | null) => string,
+): ChartOption {
+  const months = points.map((p) => p.month);
+  const lower = points.map((p) =>
+    p.target === null || p.atRiskEdge === null ? null : Math.min(p.target, p.atRiskEdge),
+  );
+  const width = points.map((p) =>
+    p.target === null || p.atRiskEdge === null ? null : Math.abs(p.target - p.atRiskEdge),
+  );
+  const line = (
+    key: 'current' | 'previous' | 'target' | 'projection',
+    name: string,
+    data: (number | null)[],
+    extra: LineSeriesOption = {},
+  ): LineSeriesOption => {
+    const s = GOAL_SERIES[key];
+    return {
+      id: key,
+      name,
+      type: 'line',
+      data,
+      symbol: s.symbol,
+      symbolSize: key === 'current' ? 8 : 6,
+      showAllSymbol: true,
+      connectNulls: false,
+      lineStyle: { color: s.color, width: s.width, type: s.type },
+      itemStyle: { color: s.color },
+      emphasis: { focus: 'series' },
+      ...extra,
+    };
+  };
+  const series: LineSeriesOption[] = [
+    // The band: an invisible base line and, stacked on it, the band's width filled.
+    {
+      id: 'band-base',
+      name: SERIES_NAMES.band,
+      type: 'line',
+      data: lower,
+      stack: 'band',
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      tooltip: { show: false },
+      silent: true,
+    },
+    {
+      id: 'band',
+      name: SERIES_NAMES.band,
+      type: 'line',
+      data: width,
+      stack: 'band',
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      areaStyle: { color: GOAL_SERIES.band.color, opacity: GOAL_SERIES.band.opacity },
+      itemStyle: { color: GOAL_SERIES.band.color },
+      silent: true,
+    },
+    line(
+      'previous',
+      SERIES_NAMES.previous(year),
+      points.map((p) => p.previous),
+    ),
+    line(
+      'target',
+      SERIES_NAMES.target,
+      points.map((p) => p.target),
+      { symbolSize: 5 },
+    ),
+    line(
+      'projection',
+      SERIES_NAMES.projection,
+      points.map((p) => p.projection),
+      {
+        endLabel: { show: true, formatter: 'Prognose', color: TEXT, fontWeight: 'bold' },
+      },
+    ),
+    line(
+      'current',
+      SERIES_NAMES.current(year),
+      points.map((p) => p.current),
+      { z: 5 },
+    ),
+    {
+      id: 'revised',
+      name: SERIES_NAMES.revised,
+      type: 'line',
+      data: points.map((p) => (p.revised ? (p.current ?? p.previous) : null)),
+      symbol: GOAL_SERIES.revised.symbol,
+      symbolSize: 14,
+      showAllSymbol: true,
+      lineStyle: { width: 0, opacity: 0 },
+      itemStyle: { color: GOAL_SERIES.revised.color, borderColor: '#000000', borderWidth: 1 },
+      z: 6,
+    },
+  ];
+
+  return {
+    animation: false,
+    grid: { left: 16, right: 80, top: 56, bottom: 32, containLabel: true },
+    legend: {
+      top: 0,
+      left: 0,
+      textStyle: { color: TEXT, fontSize: 13 },
+      itemWidth: 32,
+      data: [
+        SERIES_NAMES.current(year),
+        SERIES_NAMES.previous(year),
+        SERIES_NAMES.target,
+        SERIES_NAMES.band,
+        SERIES_NAMES.projection,
+        SERIES_NAMES.revised,
+      ],
+    },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (raw: unknown) => {
+        const items = Array.isArray(raw) ? raw : [raw];
+        const first: unknown = items[0];
+        const idx =
+          first && typeof first === 'object' && 'dataIndex' in first && typeof first.dataIndex === 'number'
+            ? first.dataIndex
+            : -1;
+        const p = points[idx];
+        if (!p) return '';
+        const rows: [string, string][] = [
+          [SERIES_NAMES.current(year), formatValue(p.current)],
+          [SERIES_NAMES.previous(year), formatValue(p.previous)],
+          [SERIES_NAMES.target, formatValue(p.target)],
+          ['Grenze „gefährdet“', formatValue(p.atRiskEdge)],
+        ];
+        if (p.projection !== null) rows.push([SERIES_NAMES.projection, formatValue(p.projection)]);
+        const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+        return [
+          `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
+          ...rows.map(([k, v]) => `${esc(k)}: <strong>${esc(v)}</strong>`),
+        ].join('<br>');
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: months,
+      boundaryGap: false,
+      axisLabel: { color: TEXT_MUTED, formatter: (m: string) => formatMonthShort(m) },
+      axisLine: { lineStyle: { color: TEXT_MUTED } },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: { color: TEXT_MUTED, formatter: (v: number) => formatValue(v) },
+      splitLine: { lineStyle: { color: '#dde1e6' } },
+    },
+    series,
+  };
+}
+
+export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick }: GoalChartProps) {
+  const option = useMemo(() => buildGoalChartOption(points, year, formatValue), [points, year, formatValue]);
+  return (
+    <EChart
+      option={option}
+      ariaLabel={ariaLabel}
+      testId="goal-chart"
+      height="min(60vh, 520px)"
+      onClick={(e) => {
+        const p = points[e.dataIndex];
+        if (p && onMonthClick) onMonthClick(p.month);
+      }}
+    />
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The page's h1, which also sets the document title and takes the focus after a client-side
+ * navigation to another page (screen readers announce the new page; keyboard users continue from
+ * the top of the content instead of from a nav link of the old page).
+ */
+import { type ReactNode, useEffect, useRef } from 'react';
+
+let pendingFocus = false;
+
+/** Called by the app chrome when the user navigated to another page. */
+export function announceNavigation(): void {
+  const h1 = document.querySelector<HTMLElement>('main h1');
+  if (h1) {
+    h1.focus({ preventScroll: true });
+    pendingFocus = false;
+  } else {
+    // The page is still loading: its heading takes the focus when it appears.
+    pendingFocus = true;
+  }
+}
+
+export function PageHeading({ id, title, children }: { id?: string; title: string; children?: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} – Zielmonitor`;
+  }, [title]);
+  useEffect(() => {
+    if (pendingFocus && ref.current) {
+      ref.current.focus({ preventScroll: true });
+      pendingFocus = false;
+    }
+  }, []);
+  return (
+    <h1 id={id} ref={ref} tabIndex={-1}>
+      {children ?? title}
+    </h1>
+  );
+}

@@ -1,0 +1,41 @@
+/** Loading, empty and error states, the same on every view. */
+import type { ReactNode } from 'react';
+
+import { ApiRequestError } from '../api';
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {what} wird geladen …
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="state state-empty">{children}</p>;
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof ApiRequestError) {
+    if (err.status === 404) return `Nicht gefunden: ${err.message}`;
+    if (err.status >= 500) return `Der Server hat einen Fehler gemeldet (${err.status}): ${err.message}`;
+    return err.message;
+  }
+  if (err instanceof TypeError) return 'Der Server ist nicht erreichbar. Bitte Verbindung prüfen.';
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function ErrorState({ error, what, retry }: { error: unknown; what: string; retry?: () => void }) {
+  return (
+    <div className="state state-error" role="alert">
+      <p>
+        <strong>{what} konnte nicht geladen werden.</strong> {errorText(error)}
+      </p>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Erneut versuchen
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,221 @@
+/**
+ * Ziel: one goal's year as a chart (this year vs last year, target path, at-risk band, projection,
+ * revised months), a gender switch, and the table of the numbers the chart is drawn from. A click
+ * on a chart point (or a month in the table) opens Monatswerte filtered to that month and gender.
+ */
+import { useCallback } from 'react';
+import { Link, useLocation, useParams, useSearch } from 'wouter';
+
+import { useGoalSeries, useGoals } from '../api';
+import { GoalChart } from '../charts/GoalChart';
+import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { PageHeading } from '../components/PageHeading';
+import { ErrorState, Loading } from '../components/States';
+import { StatusBadge } from '../components/StatusBadge';
+import { Tabs } from '../components/Tabs';
+import { formatChange, formatMonth, GENDER_TEXT } from '../format';
+import { formatGoalValue, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
+import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
+
+function genderOf(id: string): 'total' | 'female' | 'male' | null {
+  const g = id.split('-').pop();
+  return g === 'total' || g === 'female' || g === 'male' ? g : null;
+}
+
+export default function Goal() {
+  const params = useParams<{ id: string }>();
+  const id = params.id ?? '';
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const common = parseCommon(new URLSearchParams(search));
+  const q = goalQuery(common);
+  // Both in parallel: the series for the chart, the goal list for the gender tabs.
+  const series = useGoalSeries(id, q);
+  const goals = useGoals(q);
+
+  const gender = genderOf(id);
+  const region = common.region ?? series.data?.region.id ?? null;
+  const indicator = series.data?.goal.indicator ?? id.split('-')[0] ?? '';
+  const formatValue = useCallback((v: number | null) => formatGoalValue(indicator, v), [indicator]);
+  const onMonthClick = useCallback(
+    (month: string) => navigate(monthsLinkFor(region, month, gender)),
+    [navigate, region, gender],
+  );
+
+  if (series.isPending) return <Loading what="Das Ziel" />;
+  if (series.isError) {
+    return (
+      <section className="page">
+        <PageHeading title={`Ziel ${id}`} />
+        <ErrorState error={series.error} what="Das Ziel" retry={() => void series.refetch()} />
+        <p>
+          <Link href={`/${commonSearch(common)}`}>Zurück zum Überblick</Link>
+        </p>
+      </section>
+    );
+  }
+  const data = series.data;
+  const goal = data.goal;
+  const v = goalCardView(goal);
+  const state: CommonState = { region: data.region.id, year: data.year, month: common.month };
+  const siblings = (goals.data?.goals ?? []).filter((g) => g.indicator === goal.indicator);
+  const order = ['female', 'male', 'total'];
+  siblings.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender));
+  const valueName = goalValueName(goal.indicator);
+  const withData = data.points.filter((p) => p.current !== null);
+  const lastPoint = withData[withData.length - 1];
+  const summary =
+    `Diagramm ${goal.label} ${data.year}: ${valueName} ${formatMonth(goal.current.month)} ${v.current}, ` +
+    `Vorjahr ${v.previous}, Veränderung ${v.change}. ` +
+    `Prognose Dezember ${v.projectionValue}. ` +
+    (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +
+    'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
+  const panelId = 'goal-panel';
+
+  const panel = (
+    <>
+      <dl className="figures figures-row">
+        <div className="figure figure-main">
+          <dt>
+            {valueName} {formatMonth(goal.current.month)}
+          </dt>
+          <dd data-field="current">{v.current}</dd>
+        </div>
+        <div className="figure">
+          <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
+          <dd data-field="previous">{v.previous}</dd>
+        </div>
+        <div className="figure">
+          <dt>Veränderung</dt>
+          <dd data-field="change">{v.change}</dd>
+        </div>
+        <div className="figure projection">
+          <dt>{v.projectionLabel} (Hochrechnung)</dt>
+          <dd data-field="projection">
+            {v.projectionValue} ({v.projectionChange}){' '}
+            <StatusBadge status={goal.projection.status} size="sm" />
+          </dd>
+        </div>
+      </dl>
+      {goal.status === 'no_data' && goal.missing.length > 0 && (
+        <div className="missing">
+          <p>Es fehlen Werte:</p>
+          <ul className="missing-list">
+            {missingLines(goal).map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <figure className="card chart-card">
+        <GoalChart
+          points={data.points}
+          year={data.year}
+          formatValue={formatValue}
+          ariaLabel={summary}
+          onMonthClick={onMonthClick}
+        />
+        <figcaption>
+          Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
+          {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
+          Ziel). Die Prognose schreibt den bisherigen Wert mit dem Saisonverlauf des Vorjahres bis Dezember
+          fort. Ein Klick auf einen Monat öffnet die Monatswerte.
+        </figcaption>
+      </figure>
+
+      <div className="table-wrap">
+        <table className="data-table" data-testid="goal-table">
+          <caption>Zahlen zum Diagramm: {valueName} je Monat</caption>
+          <thead>
+            <tr>
+              <th scope="col">Monat</th>
+              <th scope="col" className="num">
+                {data.year}
+              </th>
+              <th scope="col" className="num">
+                {data.year - 1}
+              </th>
+              <th scope="col" className="num">
+                Zielpfad
+              </th>
+              <th scope="col" className="num">
+                Grenze „gefährdet“
+              </th>
+              <th scope="col" className="num">
+                Prognose
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.points.map((p) => (
+              <tr key={p.month}>
+                <th scope="row" className="row-head">
+                  <Link href={monthsLinkFor(state.region, p.month, gender)}>{formatMonth(p.month)}</Link>
+                  {p.revised && (
+                    <span className="revised-mark" title="revidiert">
+                      {' '}
+                      <span aria-hidden="true">↻</span>
+                      <span className="visually-hidden">revidiert</span>
+                    </span>
+                  )}
+                </th>
+                <td className="num">{formatValue(p.current)}</td>
+                <td className="num">{formatValue(p.previous)}</td>
+                <td className="num">{formatValue(p.target)}</td>
+                <td className="num">{formatValue(p.atRiskEdge)}</td>
+                <td className="num">{p.projection === null ? '' : formatValue(p.projection)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+
+  return (
+    <section className="page goal-page" aria-labelledby="goal-h">
+      <p className="breadcrumb">
+        <Link href={`/${commonSearch(state)}`}>Überblick</Link> <span aria-hidden="true">›</span> {goal.label}
+      </p>
+      <div className="page-head">
+        <div>
+          <PageHeading id="goal-h" title={`${goal.label} ${data.year}`} />
+          <p className="meta">
+            {data.region.name} · Datenstand: {formatMonth(data.dataMonth)}{' '}
+            <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
+          </p>
+        </div>
+        <StatusBadge status={goal.status} size="lg" />
+      </div>
+      {goals.data && (
+        <StaleBanner
+          stale={Boolean(goals.data.stale)}
+          expectedMonth={goals.data.expectedMonth ?? null}
+          dataMonth={goals.data.dataMonth}
+        />
+      )}
+
+      {siblings.length > 1 && (
+        <Tabs
+          label="Geschlecht"
+          items={siblings.map((g) => ({
+            key: g.id,
+            label: g.gender in GENDER_TEXT ? GENDER_TEXT[g.gender] : g.gender,
+          }))}
+          selected={goal.id}
+          onSelect={(key) => navigate(`/ziel/${encodeURIComponent(key)}${commonSearch(state)}`)}
+          panelId={panelId}
+        />
+      )}
+
+      {siblings.length > 1 ? (
+        <div id={panelId} role="tabpanel" aria-labelledby={`tab-${goal.id}`}>
+          {panel}
+        </div>
+      ) : (
+        <div id={panelId}>{panel}</div>
+      )}
+    </section>
+  );
+}

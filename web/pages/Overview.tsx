@@ -1,0 +1,280 @@
+/**
+ * Überblick: one card per goal (grouped by indicator), the data month and load time, a month
+ * selector to see the goals as they stood then, the sample badge, the stale banner and the
+ * Vergleichstyp panel. Goals, health, regions and comparison load in parallel.
+ */
+import { useId } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
+
+import { type Goal, useComparison, useGoalSeriesMany, useGoals, useHealth, useRegions } from '../api';
+import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { PageHeading } from '../components/PageHeading';
+import { Sparkline } from '../components/Sparkline';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { StatusBadge } from '../components/StatusBadge';
+import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../format';
+import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
+import { monthsOfYearUpTo, yearOfMonth } from '../lib/months';
+import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
+
+const INDICATOR_TITLE: Record<string, string> = {
+  K2: 'K2 Integrationsquote',
+  K3: 'K3 Bestand Langzeitleistungsbeziehende (LZB)',
+};
+
+type SeriesState = { current: (number | null)[]; previous: (number | null)[]; target: number | null } | null;
+
+function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; series: SeriesState }) {
+  const v = goalCardView(goal);
+  const headingId = useId();
+  const gender = goal.gender in GENDER_TEXT ? GENDER_TEXT[goal.gender] : goal.gender;
+  const href = `/ziel/${encodeURIComponent(goal.id)}${commonSearch(common)}`;
+  return (
+    <article className="card goal-card" aria-labelledby={headingId} data-testid={`goal-${goal.id}`}>
+      <header className="goal-card-head">
+        <h3 id={headingId}>
+          <Link href={href}>
+            {goal.label}
+            <span className="visually-hidden"> – Details</span>
+          </Link>
+        </h3>
+        <StatusBadge status={goal.status} />
+      </header>
+      <dl className="figures">
+        <div className="figure figure-main">
+          <dt>
+            {goalValueName(goal.indicator)} {formatMonth(goal.current.month)}
+          </dt>
+          <dd data-field="current">{v.current}</dd>
+        </div>
+        <div className="figure">
+          <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
+          <dd data-field="previous">{v.previous}</dd>
+        </div>
+        <div className="figure">
+          <dt>Veränderung</dt>
+          <dd data-field="change">{v.change}</dd>
+        </div>
+      </dl>
+      {series ? (
+        <Sparkline
+          current={series.current}
+          previous={series.previous}
+          target={series.target}
+          label={`Verlauf ${gender}: durchgezogen ${yearOfMonth(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
+        />
+      ) : (
+        <div className="sparkline sparkline-placeholder" aria-hidden="true" />
+      )}
+      <div className="projection" data-field="projection">
+        <span className="projection-label">{v.projectionLabel}</span>{' '}
+        <span data-field="projection-value">{v.projectionValue}</span>{' '}
+        <span data-field="projection-change">({v.projectionChange})</span>{' '}
+        <StatusBadge status={goal.projection.status} size="sm" />
+      </div>
+      {goal.status === 'no_data' && goal.missing.length > 0 && (
+        <div className="missing">
+          <p>Es fehlen Werte:</p>
+          <ul className="missing-list">
+            {missingLines(goal).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function ComparisonPanel({ common, month }: { common: CommonState; month: string | null }) {
+  const q: { region?: string; month?: string } = {};
+  if (common.region) q.region = common.region;
+  if (month) q.month = month;
+  const cmp = useComparison(q);
+  return (
+    <section className="card comparison" aria-labelledby="cmp-h">
+      <h2 id="cmp-h">Vergleichstyp: Anteil LZB an eLb</h2>
+      {cmp.isPending ? (
+        <Loading what="Vergleich" />
+      ) : cmp.isError ? (
+        <ErrorState error={cmp.error} what="Der Vergleich" retry={() => void cmp.refetch()} />
+      ) : (
+        <ComparisonBody data={cmp.data} />
+      )}
+    </section>
+  );
+}
+
+function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useComparison>['data']> }) {
+  const c = data;
+  if (c.peerCount === 0 || c.peerMeanPct === null) {
+    return (
+      <>
+        <p data-field="own-share">
+          Eigener Anteil {formatMonth(data.month)}: <strong>{formatPercent(c.ownSharePct)}</strong>
+        </p>
+        <Empty>
+          Keine Vergleichswerte: Für den Vergleichstyp {data.comparisonType ?? '(unbekannt)'} sind keine
+          anderen Regionen geladen.
+        </Empty>
+      </>
+    );
+  }
+  return (
+    <>
+      <dl className="figures">
+        <div className="figure">
+          <dt>Eigener Anteil ({formatMonth(data.month)})</dt>
+          <dd data-field="own-share">{formatPercent(c.ownSharePct)}</dd>
+        </div>
+        <div className="figure">
+          <dt>
+            Mittel Vergleichstyp {data.comparisonType} ({c.peerCount} Regionen)
+          </dt>
+          <dd data-field="peer-share">{formatPercent(c.peerMeanPct)}</dd>
+        </div>
+      </dl>
+      <StatusBadge status={c.below ? 'met' : 'missed'} />{' '}
+      {c.below ? 'unter dem Mittel (Ziel erreicht)' : 'nicht unter dem Mittel'}
+    </>
+  );
+}
+
+export default function Overview() {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const common = parseCommon(new URLSearchParams(search));
+  const q = goalQuery(common);
+  const goals = useGoals(q);
+  const health = useHealth();
+  const regions = useRegions();
+  const ids = goals.data?.goals.map((g) => g.id) ?? [];
+  // The sparklines need the goal ids, so they start when the goals arrive — all six in parallel.
+  const seriesQ = {
+    ...q,
+    ...(goals.data ? { year: String(goals.data.year), month: goals.data.dataMonth ?? '' } : {}),
+  };
+  if (!seriesQ.month) delete seriesQ.month;
+  const series = useGoalSeriesMany(ids, seriesQ);
+  const monthSelectId = useId();
+  const regionSelectId = useId();
+
+  if (goals.isPending) return <Loading what="Die Zielübersicht" />;
+  if (goals.isError) {
+    return (
+      <section className="page">
+        <PageHeading title="Überblick" />
+        <ErrorState error={goals.error} what="Die Ziele" retry={() => void goals.refetch()} />
+      </section>
+    );
+  }
+  const data = goals.data;
+  const latest = health.data?.dataMonth ?? null;
+  const lastOfYear = latest !== null && yearOfMonth(latest) === data.year ? latest : `${data.year}-12`;
+  const months = monthsOfYearUpTo(data.year, lastOfYear);
+  const state: CommonState = {
+    region: common.region ?? data.region.id,
+    year: data.year,
+    month: common.month,
+  };
+
+  const setParam = (patch: Partial<CommonState>) => {
+    navigate(`/${commonSearch({ ...state, ...patch })}`, { replace: false });
+  };
+
+  const seriesById = new Map<string, SeriesState>();
+  ids.forEach((id, i) => {
+    const s = series[i]?.data;
+    if (!s) return;
+    const last = s.points[s.points.length - 1];
+    seriesById.set(id, {
+      current: s.points.map((p) => p.current),
+      previous: s.points.map((p) => p.previous),
+      target: last?.target ?? null,
+    });
+  });
+
+  return (
+    <section className="page overview" aria-labelledby="overview-h">
+      <div className="page-head">
+        <div>
+          <PageHeading id="overview-h" title={`Überblick ${data.region.name} ${data.year}`}>
+            {data.region.name} · Ziele {data.year}
+          </PageHeading>
+          <p className="meta">
+            <span data-field="data-month">Datenstand: {formatMonth(data.dataMonth)}</span>
+            <span aria-hidden="true"> · </span>
+            <span data-field="loaded-at">geladen am {formatDateTime(data.loadedAt)}</span>{' '}
+            <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
+          </p>
+        </div>
+        <form className="controls" onSubmit={(e) => e.preventDefault()}>
+          {regions.data && regions.data.regions.length > 1 && (
+            <div className="control">
+              <label htmlFor={regionSelectId}>Region</label>
+              <select
+                id={regionSelectId}
+                value={state.region ?? ''}
+                onChange={(e) => setParam({ region: e.target.value, month: null })}
+              >
+                {regions.data.regions.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <div className="control">
+            <label htmlFor={monthSelectId}>Stand zum Monat</label>
+            <select
+              id={monthSelectId}
+              value={common.month ?? ''}
+              onChange={(e) => setParam({ month: e.target.value || null })}
+              data-testid="month-select"
+            >
+              <option value="">neuester ({formatMonth(lastOfYear)})</option>
+              {months.map((m) => (
+                <option key={m} value={m}>
+                  {formatMonth(m)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </form>
+      </div>
+
+      <StaleBanner
+        stale={Boolean(data.stale)}
+        expectedMonth={data.expectedMonth ?? null}
+        dataMonth={latest ?? data.dataMonth}
+      />
+      {goals.isFetching && !goals.isPending && (
+        <p className="visually-hidden" role="status">
+          Aktualisiere …
+        </p>
+      )}
+
+      {data.goals.length === 0 ? (
+        <Empty>
+          Für {data.year} sind keine Ziele hinterlegt. Zielwerte werden als Datei unter data/targets geladen.
+        </Empty>
+      ) : (
+        groupGoals(data.goals).map((group) => (
+          <section key={group.indicator} className="goal-group" aria-labelledby={`grp-${group.indicator}`}>
+            <h2 id={`grp-${group.indicator}`}>{INDICATOR_TITLE[group.indicator] ?? group.indicator}</h2>
+            <ul className="cards">
+              {group.goals.map((g) => (
+                <li key={g.id}>
+                  <GoalCard goal={g} common={state} series={seriesById.get(g.id) ?? null} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))
+      )}
+
+      <ComparisonPanel common={state} month={data.dataMonth} />
+    </section>
+  );
+}
