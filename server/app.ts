@@ -13,6 +13,7 @@ import type { AppEnv } from './http/env.js';
 import { apiNotFound, onError } from './http/errors.js';
 import { requestLogger } from './http/logging.js';
 import { mountStatic } from './http/static.js';
+import { alertsRoutes } from './routes/alerts.js';
 import { comparisonRoutes } from './routes/comparison.js';
 import { goalsRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
@@ -44,6 +45,7 @@ export function createApi(deps: AppDeps, options: AppOptions = {}) {
     .route('/indicators', indicatorsRoutes(deps))
     .route('/targets', targetsRoutes(deps))
     .route('/imports', importsRoutes(deps))
+    .route('/alerts', alertsRoutes(deps))
     .route('/openapi.json', openapiRoutes());
 }
 

@@ -1,6 +1,7 @@
 /** Everything the HTTP app needs, injected: tests pass a fresh in-memory DB and a fixed clock. */
 
 import type { EtlDeps } from '../etl/types.js';
+import type { AlertService } from './alerts/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import type { GoalService } from './goals/service.js';
@@ -12,6 +13,8 @@ export interface AppDeps {
   logger: Logger;
   clock: () => Date;
   goals: GoalService;
+  /** E-mail alerts: history, mutes, evaluation on demand. */
+  alerts: AlertService;
   /** What the import endpoints pass to runImport / runScheduledImport. */
   etl: EtlDeps;
   /** Build id (sha256 of the built index.html, or 'dev'): the wall display reloads when it changes. */

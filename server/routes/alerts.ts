@@ -1,0 +1,86 @@
+/**
+ * GET /api/alerts (history), POST /api/alerts/evaluate (admin), GET/PUT /api/alerts/mutes,
+ * DELETE /api/alerts/mutes/:id (admin). Writes need the admin bearer token like every write.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { berlinDay, muteSchema } from '../alerts/alert-config.js';
+import { getRegion } from '../db/repositories/regions.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { requireAdmin } from '../http/auth.js';
+import { limitBody } from '../http/body-limit.js';
+import type { AppEnv } from '../http/env.js';
+import { validate } from '../http/validate.js';
+
+export const alertsQuery = z
+  .object({
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 1 to 1000')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000'))
+      .optional()
+      .transform((v) => v ?? 100),
+    state: z.enum(['pending', 'sent', 'failed']).optional(),
+  })
+  .describe('Alert history, newest first');
+
+export const muteBody = muteSchema.describe(
+  'Mute a goal (or indicator, or "missing") until a day, inclusive',
+);
+
+export const muteIdParam = z.object({
+  id: z.string().regex(/^\d+$/, 'must be a mute id').transform(Number).pipe(z.number().int().min(1)),
+});
+
+const changedBy = z.object({ 'x-changed-by': z.string().trim().min(1).max(100).optional() });
+
+export function alertsRoutes(deps: AppDeps) {
+  const admin = requireAdmin(deps.config.ADMIN_TOKEN);
+  return new Hono<AppEnv>()
+    .get('/', validate('query', alertsQuery), async (c) => {
+      const q = c.req.valid('query');
+      const alerts = await deps.alerts.listAlerts({ limit: q.limit, ...(q.state ? { state: q.state } : {}) });
+      return c.json({ alerts });
+    })
+    .post('/evaluate', admin, async (c) => {
+      const evaluation = await deps.alerts.evaluate('manual');
+      const missingData = await deps.alerts.checkMissingData();
+      return c.json({ evaluation, missingData });
+    })
+    .get('/mutes', async (c) => c.json({ mutes: await deps.alerts.listMutes() }))
+    .put(
+      '/mutes',
+      admin,
+      limitBody(16 * 1024),
+      validate('header', changedBy),
+      validate('json', muteBody),
+      async (c) => {
+        const body = c.req.valid('json');
+        if (body.until < berlinDay(deps.clock())) {
+          throw new ApiError(
+            400,
+            'bad_request',
+            `until: ${body.until} is in the past (delete the mute instead)`,
+          );
+        }
+        if (body.region !== undefined && !(await getRegion(deps.db.db, body.region))) {
+          throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
+        }
+        const mute = await deps.alerts.setMute(body, c.req.valid('header')['x-changed-by'] ?? null);
+        return c.json({ mute });
+      },
+    )
+    .delete('/mutes/:id', admin, validate('param', muteIdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await deps.alerts.deleteMute(id))) {
+        throw new ApiError(
+          404,
+          'mute_not_found',
+          `No mute with id ${id} (mutes from the configuration file are changed there)`,
+        );
+      }
+      return c.json({ deleted: id });
+    });
+}

@@ -1,0 +1,313 @@
+/**
+ * End to end: files imported with runImport → afterImport → the real goal service → alert
+ * evaluation → mails accepted by a real SMTP server; and the HTTP endpoints through createApp.
+ *
+ * Data (canonical CSV, region 01060), chosen so the figures can be checked by hand (INT, ELB and
+ * LZB total are present every month too, because a data month needs all three):
+ *   female ELB = 1000 every month from 2022-12; INT female = 10 per month in 2023, 9 per month in 2024 H1
+ *   total LZB = 600 every month of 2023, 630 in 2024-01..06
+ *   Targets 2024: K2 female +1,1 % (higher is better), K3 total +6,0 % (lower is better); band 1,0.
+ * Import 1 (data to June 2024):
+ *   JFW_2024(6) = 100 × (6 × 9) / 1000 = 5,40 %;  JFW_2023(6) = 100 × 60 / 1000 = 6,00 %
+ *   change = 100 × (5,4 / 6,0 − 1) = −10,00 %  → missed (target +1,1)
+ *   projection = 5,4 × JFW_2023(12) / JFW_2023(6) = 5,4 × 12,0 / 6,0 = 10,80 %
+ *   K3: mean LZB 2024(1..6) = 630 vs 600 → +5,00 % ≤ +6,0 → met (baseline: no mail)
+ * Import 2 (July 2024: INT female 30, LZB 700):
+ *   JFW_2024(7) = 100 × 84 / 1000 = 8,40 %; JFW_2023(7) = 7,00 % → +20,00 % → met: "wieder im Ziel"
+ *   K3: mean(6 × 630 + 700) / 7 = 640 vs 600 → +6,67 %, 0,67 short of +6,0 (< band 1,0) → at risk
+ * Import 3 corrects INT female 2024-07 from 30 to 5 (same data month):
+ *   JFW_2024(7) = 100 × 59 / 1000 = 5,90 % → 100 × (5,9 / 7,0 − 1) = −15,71 % → missed, as a correction
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { runImport } from '../../etl/index.js';
+import { createAlertService } from '../../server/alerts/service.js';
+import { createApp } from '../../server/app.js';
+import { openDatabase } from '../../server/db/connection.js';
+import type { AppDeps } from '../../server/deps.js';
+import { createGoalService } from '../../server/goals/service.js';
+import { silentLogger } from '../../server/logger.js';
+import { alertRows, ManualClock, smtpConfig } from './fixtures.js';
+import { startSmtp } from './smtp.js';
+
+const HEADER = 'region;region_name;month;indicator;gender;value;flag';
+const ADMIN_TOKEN = 'alerts-test-admin-token-0123';
+
+function months(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+function csv(rows: [month: string, indicator: string, gender: string, value: number][]): Uint8Array {
+  const lines = [HEADER, ...rows.map(([mo, ind, g, v]) => `01060;Kreis Segeberg;${mo};${ind};${g};${v};`)];
+  return new TextEncoder().encode(`${lines.join('\n')}\n`);
+}
+
+function baseRows(): [string, string, string, number][] {
+  const rows: [string, string, string, number][] = [];
+  for (const mo of months('2022-12', '2024-06'))
+    rows.push([mo, 'ELB', 'female', 1000], [mo, 'ELB', 'total', 2000]);
+  rows.push(['2022-12', 'INT', 'total', 20], ['2022-12', 'LZB', 'total', 600]);
+  for (const mo of months('2023-01', '2023-12')) {
+    rows.push([mo, 'INT', 'female', 10], [mo, 'INT', 'total', 20], [mo, 'LZB', 'total', 600]);
+  }
+  for (const mo of months('2024-01', '2024-06')) {
+    rows.push([mo, 'INT', 'female', 9], [mo, 'INT', 'total', 18], [mo, 'LZB', 'total', 630]);
+  }
+  return rows;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(opts: { afterImport?: boolean } = {}) {
+  const smtp = await startSmtp();
+  const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'zm-alerts-e2e-')), 'zielmonitor.db'));
+  const clock = new ManualClock(new Date('2024-11-20T06:00:00Z'));
+  const config = smtpConfig(smtp.port, {
+    ALERT_RECIPIENTS: 'gf@jobcenter.example',
+    ADMIN_TOKEN,
+    AT_RISK_BAND_PCT: '1',
+  });
+  const logger = silentLogger();
+  const goals = createGoalService({ db, config, clock: clock.now });
+  const alerts = createAlertService({ db, config, logger, clock: clock.now, goals, alertConfig: null });
+  const etl = {
+    db,
+    logger,
+    clock: clock.now,
+    afterImport:
+      opts.afterImport === false
+        ? undefined
+        : async () => {
+            await alerts.evaluate('import');
+          },
+  };
+  cleanups.push(async () => {
+    await alerts.stop();
+    await db.close();
+    await smtp.close();
+  });
+  const importRows = (name: string, rows: [string, string, string, number][]) =>
+    runImport(etl, [{ kind: 'buffer', name, data: csv(rows) }], { trigger: 'cli' });
+  const addTargets = () => {
+    const ins = db.sqlite.prepare(
+      `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at)
+       values ('01060', 2024, ?, ?, ?, ?, 'AIP 2024, Tabelle 3', '2024-01-15T00:00:00.000Z')`,
+    );
+    ins.run('K2', 'female', 1.1, 'higher');
+    ins.run('K3', 'total', 6.0, 'lower');
+    db.sqlite
+      .prepare(`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`)
+      .run();
+  };
+  return { smtp, db, clock, config, goals, alerts, etl, importRows, addTargets, logger };
+}
+
+describe('import → goals → alerts → SMTP', () => {
+  test('a missed target, the same import again, a recovery, and a correction', async () => {
+    const { smtp, db, alerts, importRows, addTargets } = await setup();
+
+    // Targets arrive before the data: the first import evaluates them.
+    await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
+    addTargets();
+    const first = await importRows('bis-juni-2024.csv', baseRows());
+    expect(first.changed).toBe(true);
+
+    expect(smtp.received).toHaveLength(1);
+    const june = smtp.received[0]?.parsed;
+    expect(smtp.received[0]?.rcptTo).toEqual(['gf@jobcenter.example']);
+    expect(june?.subject).toBe(
+      'Zielmonitor: Integrationsquote Frauen verfehlt – Kreis Segeberg, Datenstand Juni 2024',
+    );
+    expect(june?.text).toContain('Jahresfortschrittswert Juni 2024: 5,40 %');
+    expect(june?.text).toContain('Vorjahr (Juni 2023):              6,00 %');
+    expect(june?.text).toContain('−10,00 % (Ziel: +1,1 %)');
+    expect(june?.text).toContain('Prognose Dezember 2024:           10,80 % (−10,00 %, ✕ verfehlt)');
+    expect(june?.text).toContain(
+      'https://zielmonitor.jobcenter.example/ziel/K2-female?region=01060&year=2024',
+    );
+    expect(june?.text).not.toContain('Langzeitleistungsbeziehende'); // K3 met on the baseline: no mail
+
+    // The same file again: unchanged, nothing new; a manual evaluation neither.
+    const again = await importRows('bis-juni-2024.csv', baseRows());
+    expect(again.changed).toBe(false);
+    expect(await alerts.evaluate('manual')).toMatchObject({ changes: 0, alertsCreated: 0 });
+    expect(smtp.received).toHaveLength(1);
+
+    // July: K2 Frauen recovers, K3 slips into the at-risk band: one digest with both.
+    await importRows('juli-2024.csv', [
+      ['2023-07', 'INT', 'female', 10],
+      ['2024-06', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'female', 30],
+      ['2024-07', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'total', 40],
+      ['2024-07', 'ELB', 'total', 2000],
+      ['2024-07', 'LZB', 'total', 700],
+    ]);
+    expect(smtp.received).toHaveLength(2);
+    const july = smtp.received[1]?.parsed;
+    expect(july?.subject).toBe('Zielmonitor: 2 Ziele verändert – Kreis Segeberg, Datenstand Juli 2024');
+    expect(july?.text).toContain('Integrationsquote Frauen (K2, 2024): wieder im Ziel');
+    expect(july?.text).toContain('Jahresfortschrittswert Juli 2024: 8,40 %');
+    expect(july?.text).toContain('+20,00 % (Ziel: +1,1 %)');
+    expect(july?.text).toContain('Bestand Langzeitleistungsbeziehende insgesamt (K3, 2024): gefährdet');
+    expect(july?.text).toContain('Ø Bestand Januar bis Juli 2024: 640');
+    expect(july?.text).toContain('+6,67 % (Ziel: +6,0 %)');
+
+    // A correction of July turns K2 Frauen back to missed for the same data month.
+    await importRows('juli-2024-korrigiert.csv', [['2024-07', 'INT', 'female', 5]]);
+    expect(smtp.received).toHaveLength(3);
+    const corrected = smtp.received[2]?.parsed;
+    expect(corrected?.subject).toBe(
+      'Zielmonitor: Integrationsquote Frauen nach Korrektur verfehlt – Kreis Segeberg, Datenstand Juli 2024',
+    );
+    expect(corrected?.text).toContain('Jahresfortschrittswert Juli 2024: 5,90 %');
+    expect(corrected?.text).toContain('−15,71 % (Ziel: +1,1 %)');
+
+    expect(alertRows(db).map((r) => [r.key, r.kind, r.state])).toEqual([
+      ['01060|K2-female|2024-06|missed', 'worse', 'sent'],
+      ['01060|K2-female|2024-07|met', 'recovered', 'sent'],
+      ['01060|K3-total|2024-07|at_risk', 'worse', 'sent'],
+      ['01060|K2-female|2024-07|missed', 'revision', 'sent'],
+    ]);
+  });
+});
+
+describe('HTTP: /api/alerts', () => {
+  async function appSetup() {
+    // No import hook here: the evaluate endpoint is what finds the changes.
+    const s = await setup({ afterImport: false });
+    const deps: AppDeps = {
+      db: s.db,
+      config: s.config,
+      logger: s.logger,
+      clock: s.clock.now,
+      goals: s.goals,
+      alerts: s.alerts,
+      etl: s.etl,
+      build: 'test',
+    };
+    return { ...s, app: createApp(deps) };
+  }
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+  test('history with the documented fields; evaluate needs the admin token', async () => {
+    const { app, importRows, addTargets, smtp } = await appSetup();
+    await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
+    addTargets();
+    expect((await app.request('/api/alerts/evaluate', { method: 'POST' })).status).toBe(401);
+    expect(
+      (
+        await app.request('/api/alerts/evaluate', {
+          method: 'POST',
+          headers: { Authorization: 'Bearer wrong-token-000000' },
+        })
+      ).status,
+    ).toBe(403);
+
+    await importRows('bis-juni-2024.csv', baseRows());
+    const res = await app.request('/api/alerts/evaluate', { method: 'POST', headers: auth });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      evaluation: { trigger: 'manual', changes: 1, alertsCreated: 1, delivery: { sent: 1 } },
+      missingData: { expectedMonth: '2024-06', missing: 0 },
+    });
+    expect(smtp.received).toHaveLength(1);
+    const again = await (await app.request('/api/alerts/evaluate', { method: 'POST', headers: auth })).json();
+    expect(again.evaluation).toMatchObject({ changes: 0, alertsCreated: 0 });
+    expect(smtp.received).toHaveLength(1);
+
+    const list = await app.request('/api/alerts?limit=10&state=sent');
+    expect(list.status).toBe(200);
+    const { alerts } = await list.json();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      key: '01060|K2-female|2024-06|missed',
+      kind: 'worse',
+      regionId: '01060',
+      goalId: 'K2-female',
+      dataMonth: '2024-06',
+      status: 'missed',
+      subject: 'Integrationsquote Frauen verfehlt – Kreis Segeberg, Datenstand Juni 2024',
+      recipients: ['gf@jobcenter.example'],
+      state: 'sent',
+      attempts: 1,
+      lastError: null,
+      createdAt: '2024-11-20T06:00:00.000Z',
+      sentAt: '2024-11-20T06:00:00.000Z',
+      messageId: smtp.received[0]?.parsed.messageId,
+    });
+    expect((await (await app.request('/api/alerts?state=failed')).json()).alerts).toEqual([]);
+
+    const bad = await app.request('/api/alerts?limit=0&state=lost');
+    expect(bad.status).toBe(400);
+    const err = await bad.json();
+    expect(err.error.code).toBe('bad_request');
+    expect(err.error.message).toContain('limit');
+    expect(err.error.message).toContain('state');
+  });
+
+  test('mutes: validated, admin only, listed, deleted', async () => {
+    const { app, importRows } = await appSetup();
+    await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
+    const put = (body: unknown, headers: Record<string, string> = auth) =>
+      app.request('/api/alerts/mutes', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ goal: 'K2-female', until: '2024-12-31' }, {})).status).toBe(401);
+
+    const bad = await put({ goal: 'K2-divers', until: '2024-13-01' });
+    expect(bad.status).toBe(400);
+    const msg = (await bad.json()).error.message;
+    expect(msg).toContain('goal: must be a goal id');
+    expect(msg).toContain('until: must be a date');
+    expect((await put({ goal: 'K2-female', until: '2024-11-19' })).status).toBe(400); // in the past
+    expect((await put({ goal: 'K2-female', region: '99999', until: '2024-12-31' })).status).toBe(404);
+
+    const ok = await put(
+      { goal: 'K2-female', region: '01060', until: '2024-12-31', reason: 'Sondereffekt' },
+      {
+        ...auth,
+        'X-Changed-By': 'Controlling',
+      },
+    );
+    expect(ok.status).toBe(200);
+    const { mute } = await ok.json();
+    expect(mute).toMatchObject({
+      goal: 'K2-female',
+      regionId: '01060',
+      until: '2024-12-31',
+      source: 'api',
+      createdBy: 'Controlling',
+    });
+
+    const list = await (await app.request('/api/alerts/mutes')).json();
+    expect(list.mutes).toHaveLength(1);
+    expect((await app.request(`/api/alerts/mutes/${mute.id}`, { method: 'DELETE' })).status).toBe(401);
+    expect(
+      (await app.request(`/api/alerts/mutes/${mute.id}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(200);
+    expect(
+      (await app.request(`/api/alerts/mutes/${mute.id}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(404);
+    expect((await (await app.request('/api/alerts/mutes')).json()).mutes).toEqual([]);
+  });
+});
