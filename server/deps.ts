@@ -1,6 +1,6 @@
 /** Everything the HTTP app needs, injected: tests pass a fresh in-memory DB and a fixed clock. */
 
-import type { EtlDeps } from '../etl/types.js';
+import type { EtlDeps } from '../etl/index.js';
 import type { AlertService } from './alerts/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';

@@ -1,14 +1,112 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { ImportBusyError, type ImportSummary, runImport } from '../../etl/index.js';
 import { listImportRuns } from '../db/repositories/imports.js';
 import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { requireAdmin } from '../http/auth.js';
+import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
+/** Multipart envelope allowance on top of the file itself (boundaries, part headers). */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+const uploadForm = z.object({ file: z.instanceof(File, { message: 'must be a file' }).optional() });
+const actionBody = z.object({ action: z.literal('run-sources').optional() });
+
+/**
+ * The upload's name as stored and shown: the last path segment only (no directories, no
+ * traversal), printable characters only, never hidden, at most 120 characters.
+ */
+export function safeUploadName(raw: string): string {
+  const last = raw.split(/[\\/]/).pop() ?? '';
+  const cleaned = last
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N} ._()-]+/gu, '_')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(-120);
+  return cleaned === '' ? 'upload' : cleaned;
+}
+
+function rejectedMessage(summary: ImportSummary): string {
+  const errors = summary.files.flatMap((f) => (f.error ? [f.error] : []));
+  return errors
+    .map((e) => {
+      const where = [
+        e.file,
+        e.sheet && `Blatt ${e.sheet}`,
+        e.row !== null && `Zeile ${e.row}`,
+        e.column && `Spalte ${e.column}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      return `${where}: ${e.message}`;
+    })
+    .join('; ');
+}
+
 /** GET /api/imports (run log with files), POST /api/imports (admin: upload or run the sources). */
 export function importsRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/', validate('query', importsQuery), async (c) => {
-    const { limit } = c.req.valid('query');
-    return c.json({ runs: await listImportRuns(deps.db.db, limit) });
-  });
+  const maxBytes = deps.config.UPLOAD_MAX_BYTES;
+  return new Hono<AppEnv>()
+    .get('/', validate('query', importsQuery), async (c) => {
+      const { limit } = c.req.valid('query');
+      return c.json({ runs: await listImportRuns(deps.db.db, limit) });
+    })
+    .post(
+      '/',
+      requireAdmin(deps.config.ADMIN_TOKEN),
+      limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
+      validate('form', uploadForm),
+      validate('json', actionBody),
+      async (c) => {
+        const { file } = c.req.valid('form');
+        const { action } = c.req.valid('json');
+        let summary: ImportSummary;
+        try {
+          if (file) {
+            if (file.size > maxBytes) {
+              throw new ApiError(
+                413,
+                'payload_too_large',
+                `The file is larger than the limit of ${maxBytes} bytes.`,
+              );
+            }
+            const name = safeUploadName(file.name);
+            const data = new Uint8Array(await file.arrayBuffer());
+            summary = await runImport(deps.etl, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
+          } else if (action === 'run-sources') {
+            throw new ApiError(503, 'not_available', 'Running the configured sources is not available yet.');
+          } else {
+            throw new ApiError(
+              400,
+              'bad_request',
+              'Send multipart/form-data with a field "file", or JSON {"action":"run-sources"}.',
+            );
+          }
+        } catch (err) {
+          if (err instanceof ImportBusyError) throw new ApiError(409, 'import_busy', err.message);
+          throw err;
+        }
+        c.var.logger.info(
+          {
+            runId: summary.runId,
+            status: summary.status,
+            inserted: summary.inserted,
+            updated: summary.updated,
+          },
+          'import via API',
+        );
+        if (summary.files.some((f) => f.status === 'rejected')) {
+          return c.json(
+            { ...summary, error: { code: 'file_rejected', message: rejectedMessage(summary) } },
+            422,
+          );
+        }
+        return c.json(summary, 200);
+      },
+    );
 }

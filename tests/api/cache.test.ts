@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { goalsResponse, monthsResponse } from '../../server/http/responses.js';
+import { getJson, REGION_A, setup } from './fixture.js';
+
+describe('goal results cached per data version', () => {
+  it('serves the cached result until meta.data_version moves, then recomputes', async () => {
+    const ctx = await setup();
+    const first = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const k3Before = first.goals.find((g) => g.id === 'K3-total');
+    expect(k3Before?.current.value).toBe(623.5);
+
+    // Change LZB total Dec 2024 from 618 to 630 behind the service's back, without a version bump:
+    // the cached result is still served (computed once per version, not per request).
+    ctx.db.sqlite
+      .prepare(
+        `update observations set value = 630 where region_id = ? and indicator_code = 'LZB' and gender = 'total' and month = '2024-12'`,
+      )
+      .run(REGION_A);
+    const cached = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    expect(cached.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(623.5);
+    const cachedRows = monthsResponse.parse(
+      (await getJson(ctx, '/api/months?from=2024-12&gender=total')).body,
+    );
+    expect(cachedRows.rows[0]?.lzb).toBe(618);
+
+    // The import's transaction bumps the version: everything is recomputed from the database.
+    ctx.db.sqlite.prepare(`update meta set value = '2' where key = 'data_version'`).run();
+    const fresh = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    expect(fresh.dataVersion).toBe('2');
+    // mean LZB 2024 = (629 + ... + 619 + 630) / 12 = (7482 − 618 + 630) / 12 = 7494 / 12 = 624.5
+    expect(fresh.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(624.5);
+    const freshRows = monthsResponse.parse(
+      (await getJson(ctx, '/api/months?from=2024-12&gender=total')).body,
+    );
+    expect(freshRows.rows[0]?.lzb).toBe(630);
+  });
+
+  it('moves the default region and data month when new data arrive', async () => {
+    const ctx = await setup();
+    expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataMonth).toBe('2024-12');
+    const ins = ctx.db.sqlite.prepare(
+      `insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at, revision_count)
+       values (?, ?, 'total', '2025-01', ?, null, '2025-02-20T06:00:00.000Z', 0)`,
+    );
+    ins.run(REGION_A, 'INT', 24);
+    ins.run(REGION_A, 'ELB', 1185);
+    // Without LZB total, January 2025 is not yet a data month.
+    ctx.db.sqlite.prepare(`update meta set value = '2' where key = 'data_version'`).run();
+    expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataMonth).toBe('2024-12');
+    ins.run(REGION_A, 'LZB', 617);
+    ctx.db.sqlite.prepare(`update meta set value = '3' where key = 'data_version'`).run();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    expect(r.dataMonth).toBe('2025-01');
+    expect(r.year).toBe(2025);
+    expect(r.loadedAt).toBe('2025-02-20T06:00:00.000Z');
+  });
+});
