@@ -6,7 +6,7 @@
 import { useMemo } from 'react';
 
 import { EChart } from '../charts/EChart';
-import { formatChange, formatMonth } from '../format';
+import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../format';
 import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';
@@ -29,31 +29,47 @@ function Status({ status, className = '' }: { status: string; className?: string
 
 function GoalTile({ goal }: { goal: Goal }) {
   const v = goalCardView(goal);
-  const month = formatMonth(goal.current.month).split(' ')[0] ?? '';
+  const gender =
+    goal.gender === 'female' || goal.gender === 'male' || goal.gender === 'total'
+      ? GENDER_TEXT[goal.gender]
+      : goal.label;
   return (
     <article className="wall-tile" data-goal={goal.id} aria-label={goal.label}>
-      <h2 className="wall-tile-title">{goal.label}</h2>
-      <p className="wall-tile-status">
+      <div className="wall-tile-head">
+        <h3 className="wall-tile-title">{gender}</h3>
         <Status status={goal.status} />
-      </p>
+      </div>
       <p className="wall-tile-value">
         <span className="wall-value" data-testid="wall-value">
           {v.current}
         </span>{' '}
-        <span className="wall-value-note">
-          {isRateIndicator(goal.indicator) ? 'JFW' : 'Ø'} bis {month} · Vorjahr {v.previous}
-        </span>
+        <span className="wall-value-note">Vorjahr {v.previous}</span>
       </p>
-      <p className="wall-tile-change" data-testid="wall-change">
-        Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
-        {formatChange(goal.targetChangePct)}
-      </p>
-      <p className="wall-tile-projection">
-        {v.projectionLabel}: {v.projectionChange} ·{' '}
-        <Status status={goal.projection.status} className="wall-status-sm" />
-      </p>
+      <dl className="wall-tile-facts">
+        <dt>Veränderung</dt>
+        <dd className="wall-fact-num" data-testid="wall-change">
+          {formatChange(goal.changePct)}
+        </dd>
+        <dd>Ziel {formatChange(goal.targetChangePct)}</dd>
+        <dt>Prognose {formatMonthShort(goal.projection.month)}</dt>
+        <dd className="wall-fact-num">{v.projectionChange}</dd>
+        <dd>
+          <Status status={goal.projection.status} className="wall-status-sm" />
+        </dd>
+      </dl>
     </article>
   );
+}
+
+/** "Integrationsquote Frauen" → "Integrationsquote": the indicator's name without the gender. */
+function indicatorName(label: string): string {
+  return label.replace(/\s+(Frauen|Männer|insgesamt)$/u, '');
+}
+
+/** What the tracked value is, for the section heading. */
+function valueCaption(indicator: string, month: string): string {
+  const m = formatMonth(month);
+  return isRateIndicator(indicator) ? `Jahresfortschrittswert bis ${m}` : `Ø Bestand Januar bis ${m}`;
 }
 
 export function WallOverview({ goals }: { goals: WallGoals }) {
@@ -67,14 +83,29 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
   }
   const columns = Math.max(...groups.map((g) => g.goals.length));
   return (
-    <section
-      className="wall-overview"
-      aria-label="Überblick aller Ziele"
-      style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
-      data-testid="wall-overview"
-    >
-      {groups.flatMap((g) => g.goals.map((goal) => <GoalTile key={goal.id} goal={goal} />))}
-    </section>
+    <div className="wall-overview" data-testid="wall-overview">
+      {groups.map((g) => {
+        const first = g.goals[0];
+        return (
+          <section key={g.indicator} className="wall-group" aria-label={g.indicator}>
+            <h2 className="wall-group-title">
+              {g.indicator} · {first ? indicatorName(first.label) : ''}
+              {first && (
+                <span className="wall-group-caption">
+                  {' '}
+                  – {valueCaption(g.indicator, first.current.month)}
+                </span>
+              )}
+            </h2>
+            <div className="wall-tiles" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+              {g.goals.map((goal) => (
+                <GoalTile key={goal.id} goal={goal} />
+              ))}
+            </div>
+          </section>
+        );
+      })}
+    </div>
   );
 }
 

@@ -20,9 +20,14 @@ export function WallHeader({ regionName, year, dataMonth, loadedAt, sample, now 
     <header className="wall-header">
       <div className="wall-title">
         <h1 className="wall-region">{regionName ?? 'Zielmonitor'}</h1>
-        {year !== null && (
-          <p className="wall-subtitle">Zielerreichung {year} · Kennzahlen nach § 48a SGB II</p>
-        )}
+        <p className="wall-subtitle">
+          {year !== null && <span>Zielerreichung {year}</span>}
+          {sample && (
+            <span className="wall-badge" data-testid="wall-sample">
+              {sampleLabel(sample.asOf)}
+            </span>
+          )}
+        </p>
       </div>
       <div className="wall-meta">
         <p className="wall-datamonth" data-testid="wall-datamonth">
@@ -32,11 +37,6 @@ export function WallHeader({ regionName, year, dataMonth, loadedAt, sample, now 
           geladen: {formatDateTime(loadedAt)}
         </p>
       </div>
-      {sample && (
-        <p className="wall-badge" data-testid="wall-sample">
-          {sampleLabel(sample.asOf)}
-        </p>
-      )}
       <div className="wall-clock" data-testid="wall-clock">
         <time className="wall-clock-time" dateTime={new Date(now).toISOString()}>
           {formatTime(new Date(now))}

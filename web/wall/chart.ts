@@ -76,8 +76,10 @@ export function buildWallChartOption({
 
   // A value label at the last point of a line: read without hovering.
   const labelAt = (index: number, color: string, prefix = '') => ({
-    show: true,
+    show: index >= 0,
     position: 'top' as const,
+    // Text ends at the point, so the label of December never runs off the right edge.
+    align: 'right' as const,
     distance: Math.round(fontPx * 0.4),
     color,
     fontSize: fontPx,
@@ -90,7 +92,7 @@ export function buildWallChartOption({
     // The band: an invisible base line and, stacked on it, the band's width filled.
     {
       id: 'band-base',
-      name: SERIES_NAMES.band,
+      name: 'band-base',
       type: 'line',
       data: points.map((p) =>
         p.target === null || p.atRiskEdge === null ? null : Math.min(p.target, p.atRiskEdge),
@@ -127,7 +129,8 @@ export function buildWallChartOption({
       points.map((p) => p.target),
     ),
     line('projection', SERIES_NAMES.projection, colors.current, projection, {
-      label: labelAt(lastProjection, colors.text, 'Prognose '),
+      // At the data month the projection starts from this year's value: label it only beyond.
+      label: labelAt(lastProjection > lastCurrent ? lastProjection : -1, colors.text, 'Prognose '),
     }),
     line('current', SERIES_NAMES.current(year), colors.current, current, {
       z: 5,
@@ -158,7 +161,7 @@ export function buildWallChartOption({
         SERIES_NAMES.current(year),
         SERIES_NAMES.previous(year),
         SERIES_NAMES.target,
-        SERIES_NAMES.band,
+        { name: SERIES_NAMES.band, icon: 'rect', itemStyle: { color: colors.band } },
         SERIES_NAMES.projection,
       ],
       selectedMode: false,
