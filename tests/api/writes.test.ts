@@ -22,7 +22,7 @@ function putTarget(ctx: TestContext, body: unknown, headers: Record<string, stri
 function upload(
   ctx: TestContext,
   name: string,
-  content: string | Uint8Array,
+  content: string | Uint8Array<ArrayBuffer>,
   headers: Record<string, string> = auth,
 ) {
   const form = new FormData();
