@@ -6,6 +6,8 @@ import { FileRejection } from './types.js';
 
 export interface ParseContext {
   catalog: IndicatorCatalog;
+  /** data/ba-mapping.json unless set (tests). */
+  mappingPath?: string;
   onProgress?: (rows: number, fraction: number) => void;
 }
 

@@ -184,7 +184,7 @@ export function parseGermanNumber(input: string): number {
 export function normalizeLabel(input: string): string {
   return input
     .replace(/[\u00B9\u00B2\u00B3\u2070-\u2079]+/g, '')
-    .replace(/(?:\s*\d{1,2}\))+\s*$/, '')
+    .replace(/(?:\s+\d{1,2}\))+\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();

@@ -1,0 +1,425 @@
+/**
+ * BA-style tables (one sheet per indicator, title rows, multi-row headers, footnotes), driven by
+ * data/ba-mapping.json. Two layouts:
+ * - months as rows: a header row with "Berichtsmonat", region key/name columns, and gender columns
+ *   (Insgesamt | davon: Männer, Frauen — the genders may sit in a second header row);
+ * - months as columns (transposed): a header row of month labels, one row per region × gender.
+ * The grid comes from exceljs (ba-xlsx.ts) or from a CSV saved from the same layout.
+ */
+import type { Gender, ValueFlag } from '../server/domain/types.js';
+import type { BaMapping } from './mapping.js';
+import {
+  genderIndex,
+  type IndicatorCatalog,
+  type IndicatorInfo,
+  ObservationRows,
+  type ParsedFile,
+} from './rows.js';
+import { FileRejection } from './types.js';
+import {
+  columnLetter,
+  type MonthIndex,
+  monthOfDateCell,
+  normalizeLabel,
+  parseGermanNumber,
+  parseMarker,
+  parseMonth,
+  parseRegionKey,
+} from './values.js';
+
+export type Cell = string | number | Date | boolean | null;
+
+export interface Sheet {
+  /** Worksheet name; null for a CSV file. */
+  name: string | null;
+  /** rows[i] is spreadsheet row rowNumbers[i]; cells by 0-based column. */
+  rows: Cell[][];
+  rowNumbers: number[];
+}
+
+function text(c: Cell | undefined): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'string') return c.trim();
+  if (c instanceof Date) return c.toISOString().slice(0, 10);
+  return String(c);
+}
+
+function isEmpty(c: Cell | undefined): boolean {
+  return c === null || c === undefined || (typeof c === 'string' && c.trim() === '');
+}
+
+function nonEmptyCount(row: readonly Cell[]): number {
+  let n = 0;
+  for (const c of row) if (!isEmpty(c)) n++;
+  return n;
+}
+
+function firstText(row: readonly Cell[]): string {
+  for (const c of row) if (!isEmpty(c)) return text(c);
+  return '';
+}
+
+function monthOfCell(c: Cell | undefined): MonthIndex | null {
+  if (c instanceof Date) return monthOfDateCell(c);
+  if (typeof c === 'string')
+    return parseMonth(c.replace(/[\u00B9\u00B2\u00B3\u2070-\u2079]+/g, '').replace(/\s+\d{1,2}\)\s*$/, ''));
+  return null;
+}
+
+interface Layout {
+  kind: 'rows' | 'columns';
+  headerRow: number;
+  dataStart: number;
+  monthCol: number;
+  keyCol: number;
+  nameCol: number;
+  genderCol: number;
+  indicatorCol: number;
+  /** Rows layout: value columns by gender. */
+  genderCols: { col: number; gender: Gender; label: string }[];
+  /** Columns layout: value columns by month. */
+  monthCols: { col: number; month: MonthIndex; label: string }[];
+}
+
+class SheetReader {
+  constructor(
+    private readonly sheet: Sheet,
+    private readonly sheetIdx: number,
+    private readonly mapping: BaMapping,
+    private readonly catalog: IndicatorCatalog,
+    private readonly out: ObservationRows,
+    private readonly positions: number[],
+  ) {}
+
+  private get label(): string | null {
+    return this.sheet.name;
+  }
+
+  private rowNo(i: number): number {
+    return this.sheet.rowNumbers[i] ?? i + 1;
+  }
+
+  private reject(message: string, i: number | null, col: number | null): never {
+    const cellRef = i !== null && col !== null ? `Zelle ${columnLetter(col)}${this.rowNo(i)}: ` : '';
+    throw new FileRejection(
+      `${cellRef}${message}`,
+      this.label,
+      i === null ? null : this.rowNo(i),
+      col === null ? null : columnLetter(col),
+    );
+  }
+
+  private headerLabel(i: number, col: number): string {
+    return text(this.sheet.rows[i]?.[col]);
+  }
+
+  /** Finds the header row and the meaning of every column. */
+  private layout(): Layout | null {
+    const rows = this.sheet.rows;
+    const limit = Math.min(rows.length, this.mapping.headerSearchRows);
+    for (let i = 0; i < limit; i++) {
+      const row = rows[i] ?? [];
+      const roles = row.map((c) => (typeof c === 'string' ? this.mapping.headerRole(c) : null));
+      const find = (role: string) => roles.indexOf(role as never);
+      const base = {
+        headerRow: i,
+        keyCol: find('regionKey'),
+        nameCol: find('regionName'),
+        genderCol: find('gender'),
+        indicatorCol: find('indicator'),
+      };
+      const monthCol = find('month');
+      if (monthCol >= 0) {
+        const sub = rows[i + 1] ?? [];
+        const continuation =
+          isEmpty(sub[monthCol]) && sub.some((c) => typeof c === 'string' && this.mapping.gender(c) !== null);
+        const genderCols: Layout['genderCols'] = [];
+        const width = Math.max(row.length, continuation ? sub.length : 0);
+        for (let col = 0; col < width; col++) {
+          if (col === monthCol || (roles[col] ?? null) !== null) continue;
+          const subLabel = continuation ? text(sub[col]) : '';
+          const label = subLabel !== '' ? subLabel : text(row[col]);
+          const gender = label === '' ? null : this.mapping.gender(label);
+          if (gender === null) continue;
+          const dup = genderCols.find((g) => g.gender === gender);
+          if (dup) {
+            this.reject(
+              `zwei Spalten für ${label} (${columnLetter(dup.col)} und ${columnLetter(col)})`,
+              continuation ? i + 1 : i,
+              col,
+            );
+          }
+          genderCols.push({ col, gender, label: normalizeLabel(label) });
+        }
+        if (genderCols.length === 0) {
+          this.reject(
+            `keine Spalten für Insgesamt/Männer/Frauen gefunden (Kopfzeile: ${row.map(text).filter(Boolean).join(' | ')})`,
+            i,
+            null,
+          );
+        }
+        return {
+          ...base,
+          kind: 'rows',
+          dataStart: i + (continuation ? 2 : 1),
+          monthCol,
+          genderCols,
+          monthCols: [],
+        };
+      }
+      const monthCols: Layout['monthCols'] = [];
+      row.forEach((c, col) => {
+        if ((roles[col] ?? null) !== null) return;
+        const m = monthOfCell(c ?? null);
+        if (m !== null) monthCols.push({ col, month: m, label: text(c ?? null) });
+      });
+      if (monthCols.length >= 2) {
+        const seen = new Map<MonthIndex, number>();
+        for (const m of monthCols) {
+          const prev = seen.get(m.month);
+          if (prev !== undefined)
+            this.reject(
+              `Monat '${m.label}' steht zweimal in der Kopfzeile (auch Spalte ${columnLetter(prev)})`,
+              i,
+              m.col,
+            );
+          seen.set(m.month, m.col);
+        }
+        return { ...base, kind: 'columns', dataStart: i + 1, monthCol: -1, genderCols: [], monthCols };
+      }
+    }
+    return null;
+  }
+
+  /** Region from the subtitle rows above the header, e.g. "Jobcenter Kreis Segeberg (01060)". */
+  private subtitleRegion(headerRow: number): { key: string; name: string } | null {
+    for (let i = 0; i < headerRow; i++) {
+      for (const c of this.sheet.rows[i] ?? []) {
+        if (typeof c !== 'string') continue;
+        const r = this.mapping.subtitleRegion(c);
+        if (r) return r;
+      }
+    }
+    return null;
+  }
+
+  private regionKey(c: Cell | undefined, i: number, col: number): string {
+    if (typeof c === 'number' && Number.isInteger(c) && c >= 0) {
+      // Excel turned '01060' into 1060: restore the leading zeros.
+      return String(c).padStart(this.mapping.regionKeyDigits, '0');
+    }
+    const key = parseRegionKey(text(c ?? null));
+    if (key === null)
+      this.reject(`'${text(c ?? null)}' ist kein Regionalschlüssel (erwartet z. B. 01060)`, i, col);
+    return key;
+  }
+
+  private value(
+    c: Cell | undefined,
+    i: number,
+    col: number,
+    what: string,
+  ): { value: number; flag: ValueFlag | null } {
+    if (typeof c === 'number') {
+      if (!Number.isFinite(c)) this.reject(`${what}: keine gültige Zahl`, i, col);
+      return { value: c, flag: null };
+    }
+    const t = text(c ?? null);
+    if (t === '') this.reject(`${what}: leere Zelle, erwartet eine Zahl oder *, -, X`, i, col);
+    const flag = parseMarker(t);
+    if (flag !== null) return { value: 0, flag };
+    const v = parseGermanNumber(t);
+    if (Number.isNaN(v))
+      this.reject(`${what}: '${t}' ist keine Zahl (erwartet z. B. 1.527 oder 14,7 oder *, -, X)`, i, col);
+    return { value: v, flag: null };
+  }
+
+  private push(
+    region: number,
+    indicator: number,
+    gender: Gender,
+    month: MonthIndex,
+    v: { value: number; flag: ValueFlag | null },
+    i: number,
+    col: number,
+  ): void {
+    const pos = this.positions.length / 3;
+    this.positions.push(this.sheetIdx, i, col);
+    this.out.push(region, indicator, genderIndex(gender), month, v.value, v.flag, pos);
+  }
+
+  private indicatorFromCell(c: Cell | undefined, i: number, col: number): IndicatorInfo {
+    const t = text(c ?? null);
+    const code = this.mapping.indicatorForLabel(t) ?? t;
+    return this.catalog.resolve(code, { sheet: this.label, row: this.rowNo(i), column: columnLetter(col) });
+  }
+
+  read(): boolean {
+    const rows = this.sheet.rows;
+    const name = this.sheet.name;
+    if (name !== null && this.mapping.isIgnoredSheet(name)) return false;
+    let title = '';
+    for (let i = 0; i < Math.min(3, rows.length) && title === ''; i++) title = firstText(rows[i] ?? []);
+    const code =
+      (name !== null ? this.mapping.indicatorForSheet(name) : null) ??
+      (title ? this.mapping.indicatorForTitle(title) : null);
+    const layout = this.layout();
+    if (!layout) {
+      if (code === null) return false; // a sheet of notes
+      this.reject(
+        `keine Kopfzeile gefunden: erwartet in den ersten ${this.mapping.headerSearchRows} Zeilen eine Zeile mit 'Berichtsmonat' (Monate als Zeilen) oder mit Monaten als Spalten`,
+        null,
+        null,
+      );
+    }
+    if (code === null && layout.indicatorCol < 0) {
+      this.reject(
+        `keiner Kennzahl zugeordnet: ${name !== null ? `Blattname '${name}' und ` : ''}Titel '${title}' stehen nicht in data/ba-mapping.json (bekannt: ${this.mapping.knownSheets.join(', ')})`,
+        null,
+        null,
+      );
+    }
+    const sheetIndicator =
+      code === null
+        ? null
+        : this.out.indicatorOf(this.catalog.resolve(code, { sheet: this.label, row: 1, column: null }));
+    const fallbackRegion = this.subtitleRegion(layout.headerRow);
+    if (layout.keyCol < 0 && fallbackRegion === null) {
+      this.reject(
+        "keine Region: erwartet eine Spalte 'Regionalschlüssel' oder einen Untertitel wie 'Jobcenter Kreis Segeberg (01060)'",
+        layout.headerRow,
+        null,
+      );
+    }
+
+    let blankSeen = false;
+    let inFooter = false;
+    let dataRows = 0;
+    for (let i = layout.dataStart; i < rows.length; i++) {
+      const row = rows[i] ?? [];
+      const filled = nonEmptyCount(row);
+      if (filled === 0) {
+        if (dataRows > 0) blankSeen = true;
+        continue;
+      }
+      const first = firstText(row);
+      if (this.mapping.isFooter(first)) {
+        inFooter = true;
+        continue;
+      }
+      if (inFooter) {
+        if (filled <= 1) continue;
+        this.reject(
+          `unerwarteter Inhalt nach den Fußnoten: '${first}'`,
+          i,
+          row.findIndex((c) => !isEmpty(c)),
+        );
+      }
+
+      let region: number;
+      const keyCell = layout.keyCol >= 0 ? row[layout.keyCol] : undefined;
+      const regionFrom = (i2: number) => {
+        if (layout.keyCol >= 0 && !isEmpty(keyCell)) {
+          const key = this.regionKey(keyCell, i2, layout.keyCol);
+          const nm = layout.nameCol >= 0 ? text(row[layout.nameCol] ?? null) : '';
+          return this.out.regionOf(
+            key,
+            nm || (fallbackRegion?.key === key ? fallbackRegion.name : null),
+            null,
+          );
+        }
+        if (fallbackRegion === null) this.reject('Regionalschlüssel fehlt', i2, layout.keyCol);
+        return this.out.regionOf(fallbackRegion.key, fallbackRegion.name || null, null);
+      };
+
+      if (layout.kind === 'rows') {
+        const monthCell = row[layout.monthCol];
+        const month = monthOfCell(monthCell);
+        if (month === null) {
+          if (blankSeen && filled === 1) {
+            inFooter = true; // free text below the table
+            continue;
+          }
+          this.reject(
+            `'${text(monthCell ?? null)}' ist kein Monat (erwartet z. B. 'Januar 2024' oder '2024-01')`,
+            i,
+            layout.monthCol,
+          );
+        }
+        region = regionFrom(i);
+        const ind =
+          sheetIndicator ??
+          this.out.indicatorOf(this.indicatorFromCell(row[layout.indicatorCol], i, layout.indicatorCol));
+        for (const g of layout.genderCols) {
+          const v = this.value(
+            row[g.col],
+            i,
+            g.col,
+            this.headerLabel(layout.headerRow + 1, g.col) || g.label,
+          );
+          this.push(region, ind, g.gender, month, v, i, g.col);
+        }
+      } else {
+        let gender: Gender = 'total';
+        if (layout.genderCol >= 0) {
+          const gCell = row[layout.genderCol];
+          const g = typeof gCell === 'string' ? this.mapping.gender(gCell) : null;
+          if (g === null) {
+            if (blankSeen && filled === 1) {
+              inFooter = true;
+              continue;
+            }
+            this.reject(
+              `'${text(gCell ?? null)}' ist kein Geschlecht (erwartet Insgesamt, Männer oder Frauen)`,
+              i,
+              layout.genderCol,
+            );
+          }
+          gender = g;
+        } else if (blankSeen && filled === 1) {
+          inFooter = true;
+          continue;
+        }
+        region = regionFrom(i);
+        const ind =
+          sheetIndicator ??
+          this.out.indicatorOf(this.indicatorFromCell(row[layout.indicatorCol], i, layout.indicatorCol));
+        for (const m of layout.monthCols) {
+          const v = this.value(row[m.col], i, m.col, m.label);
+          this.push(region, ind, gender, m.month, v, i, m.col);
+        }
+      }
+      dataRows++;
+    }
+    if (dataRows === 0) this.reject('keine Datenzeilen unter der Kopfzeile', layout.headerRow, null);
+    return true;
+  }
+}
+
+/** Parses every sheet of a BA-style workbook (or the one "sheet" of a BA-style CSV). */
+export function parseBaSheets(
+  sheets: readonly Sheet[],
+  mapping: BaMapping,
+  catalog: IndicatorCatalog,
+  format: 'ba-xlsx' | 'ba-csv',
+): ParsedFile {
+  const positions: number[] = [];
+  const out = new ObservationRows((pos) => {
+    const sheet = sheets[positions[pos * 3] ?? 0];
+    const i = positions[pos * 3 + 1] ?? 0;
+    const col = positions[pos * 3 + 2] ?? 0;
+    return { sheet: sheet?.name ?? null, row: sheet?.rowNumbers[i] ?? i + 1, column: columnLetter(col) };
+  });
+  let used = 0;
+  sheets.forEach((sheet, idx) => {
+    if (new SheetReader(sheet, idx, mapping, catalog, out, positions).read()) used++;
+  });
+  if (used === 0 || out.length === 0) {
+    throw new FileRejection(
+      format === 'ba-csv'
+        ? 'Format nicht erkannt: weder eine Kopfzeile region;region_name;month;indicator;gender;value;flag noch eine BA-Tabelle mit Berichtsmonat'
+        : `keine Tabelle mit Daten gefunden (Blätter: ${sheets.map((s) => s.name).join(', ')}; bekannt: ${mapping.knownSheets.join(', ')})`,
+    );
+  }
+  return { format, rows: out };
+}

@@ -1,0 +1,133 @@
+/**
+ * The BA layout mapping (data/ba-mapping.json): which sheet or title means which indicator, and
+ * which header labels mean month, region key, region name, gender. Validated with zod on load.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Gender } from '../server/domain/types.js';
+import { normalizeLabel } from './values.js';
+
+export const DEFAULT_MAPPING_PATH = fileURLToPath(new URL('../data/ba-mapping.json', import.meta.url));
+
+const labels = z.array(z.string().min(1)).min(1);
+const regex = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+export const mappingSchema = z.object({
+  $comment: z.string().optional(),
+  indicators: z
+    .array(
+      z.object({
+        code: z.string().min(1),
+        sheetNames: z.array(z.string()).default([]),
+        titleContains: z.array(z.string()).default([]),
+      }),
+    )
+    .min(1),
+  headers: z.object({
+    month: labels,
+    regionKey: labels,
+    regionName: labels,
+    gender: labels,
+    indicator: labels,
+  }),
+  genders: z.object({ total: labels, male: labels, female: labels }),
+  subtitleRegion: regex.nullable().default(null),
+  regionKeyDigits: z.number().int().min(0).max(16).default(5),
+  footer: z.array(regex).default([]),
+  ignoreSheets: z.array(z.string()).default([]),
+  headerSearchRows: z.number().int().min(1).max(500).default(25),
+});
+export type MappingFile = z.infer<typeof mappingSchema>;
+
+export type HeaderRole = 'month' | 'regionKey' | 'regionName' | 'gender' | 'indicator';
+
+/** The mapping compiled for lookups: normalised labels, compiled patterns. */
+export interface BaMapping {
+  indicatorForSheet(name: string): string | null;
+  indicatorForTitle(title: string): string | null;
+  /** For an indicator column's cell: a code or a label from the mapping. */
+  indicatorForLabel(label: string): string | null;
+  headerRole(label: string): HeaderRole | null;
+  gender(label: string): Gender | null;
+  isFooter(text: string): boolean;
+  isIgnoredSheet(name: string): boolean;
+  subtitleRegion(text: string): { key: string; name: string } | null;
+  regionKeyDigits: number;
+  headerSearchRows: number;
+  /** Human list of the sheet names known, for error messages. */
+  knownSheets: string[];
+}
+
+export function compileMapping(m: MappingFile): BaMapping {
+  const sheetToCode = new Map<string, string>();
+  for (const i of m.indicators)
+    for (const s of [...i.sheetNames, i.code]) sheetToCode.set(normalizeLabel(s), i.code);
+  const titles = m.indicators.map((i) => ({
+    code: i.code,
+    parts: i.titleContains.map((t) => t.toLowerCase()),
+  }));
+  const roles = new Map<string, HeaderRole>();
+  for (const role of ['month', 'regionKey', 'regionName', 'gender', 'indicator'] as const) {
+    for (const l of m.headers[role]) roles.set(normalizeLabel(l), role);
+  }
+  const genders = new Map<string, Gender>();
+  for (const g of ['total', 'male', 'female'] as const)
+    for (const l of m.genders[g]) genders.set(normalizeLabel(l), g);
+  const footer = m.footer.map((f) => new RegExp(f, 'iu'));
+  const ignored = new Set(m.ignoreSheets.map(normalizeLabel));
+  const subtitle = m.subtitleRegion === null ? null : new RegExp(m.subtitleRegion, 'u');
+  const byTitle = (title: string): string | null => {
+    const t = normalizeLabel(title);
+    for (const i of titles) if (i.parts.some((p) => t.includes(p))) return i.code;
+    return null;
+  };
+  return {
+    indicatorForSheet: (name) => sheetToCode.get(normalizeLabel(name)) ?? null,
+    indicatorForTitle: byTitle,
+    indicatorForLabel: (label) => sheetToCode.get(normalizeLabel(label)) ?? byTitle(label),
+    headerRole: (label) => roles.get(normalizeLabel(label)) ?? null,
+    gender: (label) => genders.get(normalizeLabel(label)) ?? null,
+    isFooter: (text) => footer.some((r) => r.test(text.trim())),
+    isIgnoredSheet: (name) => ignored.has(normalizeLabel(name)),
+    subtitleRegion: (text) => {
+      const match = subtitle?.exec(text.trim());
+      const key = match?.groups?.key;
+      if (!match || !key) return null;
+      return { key, name: (match.groups?.name ?? '').trim() };
+    },
+    regionKeyDigits: m.regionKeyDigits,
+    headerSearchRows: m.headerSearchRows,
+    knownSheets: m.indicators.flatMap((i) => i.sheetNames.slice(0, 1).map((s) => `${s} (${i.code})`)),
+  };
+}
+
+/** Reads and validates the mapping file; the error names every bad field. */
+export async function loadMapping(path: string = DEFAULT_MAPPING_PATH): Promise<BaMapping> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(
+      `BA-Layout-Zuordnung ${path} nicht lesbar: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const parsed = mappingSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`BA-Layout-Zuordnung ${path} ungültig: ${problems}`);
+  }
+  return compileMapping(parsed.data);
+}

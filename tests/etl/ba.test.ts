@@ -1,0 +1,326 @@
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { runImport } from '../../etl/index.js';
+import { parseFile } from '../../etl/parse.js';
+import { IndicatorCatalog } from '../../etl/rows.js';
+import { buf, dumpData, memoryDeps, observations, tempDir, writeText } from './helpers.js';
+
+type Row = (string | number | Date | null)[];
+
+async function workbook(sheets: { name: string; rows: Row[]; merges?: string[] }[]): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name);
+    s.rows.forEach((r, i) => {
+      const row = ws.getRow(i + 1);
+      r.forEach((v, c) => {
+        if (v !== null) row.getCell(c + 1).value = v;
+      });
+    });
+    for (const m of s.merges ?? []) ws.mergeCells(m);
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/** The layout of a BA table as described in docs/input-formats.md. */
+function baSheet(
+  title: string,
+  data: Row[],
+  footer: string[] = ['1) Fußnote', '© Statistik der Bundesagentur für Arbeit'],
+): Row[] {
+  return [
+    [title],
+    ['Jobcenter Kreis Segeberg (01060)'],
+    [],
+    ['Berichtsmonat', 'Regionalschlüssel', 'Region', 'Insgesamt', 'davon', null],
+    ['', '', '', '', 'Männer', 'Frauen 1)'],
+    ...data,
+    [],
+    ...footer.map((f) => [f]),
+  ];
+}
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.close();
+});
+
+async function importBytes(data: Uint8Array, name: string) {
+  const deps = await memoryDeps();
+  open.push(deps.db);
+  const summary = await runImport(deps, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
+  return { deps, summary, file: summary.files[0] };
+}
+
+describe('BA-style xlsx', () => {
+  test('one sheet per indicator, two header rows, footnotes, markers, German text numbers, quota sheet', async () => {
+    const bytes = await workbook([
+      {
+        name: 'Integrationen',
+        rows: baSheet('Integrationen (INT) 1)', [
+          ['Januar 2024', '01060', 'Kreis Segeberg', 213, 136, 77],
+          ['Februar 2024', '01060', 'Kreis Segeberg', '1.210', '*', '-'],
+        ]),
+        merges: ['A4:A5', 'E4:F4'],
+      },
+      {
+        name: 'eLb',
+        rows: baSheet('Erwerbsfähige Leistungsberechtigte (eLb)', [
+          ['Januar 2024', 1060, 'Kreis Segeberg', 10557, 5631, 4926],
+          ['Februar 2024', 1060, 'Kreis Segeberg', 10584, 'X', 4950],
+        ]),
+      },
+      {
+        name: 'LZB',
+        rows: baSheet('Langzeitleistungsbeziehende (LZB) 2)', [
+          ['Januar 2024', '01060', 'Kreis Segeberg', '6.651', '3.555', '3.096'],
+        ]),
+      },
+      {
+        name: 'Integrationsquote (K2)',
+        rows: baSheet(
+          'Integrationsquote (K2)',
+          [['Januar 2024', '01060', 'Kreis Segeberg', '24,9', 29.7, '19,4 %']],
+          [
+            'K2: Integrationen der letzten 12 Monate je durchschnittlichem Bestand eLb, in %',
+            'Beispieldaten (synthetisch) im Layout der Statistik der Bundesagentur für Arbeit',
+          ],
+        ),
+      },
+      { name: 'Impressum', rows: [['Herausgeber: Statistik der BA'], ['Nürnberg']] },
+    ]);
+    const { deps, file } = await importBytes(bytes, 'ba.xlsx');
+    expect(file?.error).toBeNull();
+    expect(file?.inserted).toBe(6 + 6 + 3 + 3);
+    const rows = observations(deps.db);
+    const get = (ind: string, g: string, m: string) =>
+      rows.find((r) => r.indicator_code === ind && r.gender === g && r.month === m);
+    expect(get('INT', 'total', '2024-01')).toMatchObject({ value: 213, flag: null });
+    expect(get('INT', 'female', '2024-01')).toMatchObject({ value: 77 });
+    expect(get('INT', 'total', '2024-02')).toMatchObject({ value: 1210 });
+    expect(get('INT', 'male', '2024-02')).toMatchObject({ value: null, flag: '*' });
+    expect(get('INT', 'female', '2024-02')).toMatchObject({ value: null, flag: '-' });
+    expect(get('ELB', 'male', '2024-02')).toMatchObject({ value: null, flag: 'X' });
+    expect(get('LZB', 'total', '2024-01')).toMatchObject({ value: 6651 });
+    expect(get('K2_BA', 'total', '2024-01')).toMatchObject({ value: 24.9 });
+    expect(get('K2_BA', 'male', '2024-01')).toMatchObject({ value: 29.7 });
+    expect(get('K2_BA', 'female', '2024-01')).toMatchObject({ value: 19.4 });
+    // A numeric key 1060 got its leading zero back: one region, not two.
+    expect(deps.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+      { id: '01060', name: 'Kreis Segeberg' },
+    ]);
+  });
+
+  test('transposed layout: months as columns, one row per region and gender', async () => {
+    const bytes = await workbook([
+      {
+        name: 'Tabelle 1',
+        rows: [
+          ['Langzeitleistungsbeziehende (LZB)'],
+          [],
+          [
+            'Regionalschlüssel',
+            'Region',
+            'Geschlecht',
+            'Jan 2024',
+            'Februar 2024',
+            '2024-03',
+            new Date(Date.UTC(2024, 3, 1)),
+          ],
+          ['01060', 'Kreis Segeberg', 'Insgesamt', 6651, 6729, 6759, '6.800'],
+          ['01060', 'Kreis Segeberg', 'Männer', 3555, 3575, '*', 3600],
+          ['01060', 'Kreis Segeberg', 'Frauen', 3096, 3154, 3174, 3200],
+          ['01062', 'Stormarn', 'Insgesamt', 4000, 4010, 4020, 4030],
+          [],
+          ['© Statistik der Bundesagentur für Arbeit'],
+        ],
+      },
+    ]);
+    const { deps, file } = await importBytes(bytes, 't.xlsx');
+    expect(file?.error).toBeNull();
+    expect(file?.inserted).toBe(16);
+    const rows = observations(deps.db);
+    expect(
+      rows
+        .filter((r) => r.region_id === '01060' && r.gender === 'male')
+        .map((r) => [r.month, r.value, r.flag]),
+    ).toEqual([
+      ['2024-01', 3555, null],
+      ['2024-02', 3575, null],
+      ['2024-03', null, '*'],
+      ['2024-04', 3600, null],
+    ]);
+    expect(rows.find((r) => r.region_id === '01062' && r.month === '2024-04')).toMatchObject({
+      indicator_code: 'LZB',
+      value: 4030,
+    });
+  });
+
+  test('a bad cell names the sheet, the column letter and the row; nothing is written', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const good = await workbook([
+      { name: 'eLb', rows: baSheet('eLb', [['Januar 2024', '01060', 'Kreis Segeberg', 10, 5, 5]]) },
+    ]);
+    await runImport(deps, [{ kind: 'buffer', name: 'good.xlsx', data: good }], { trigger: 'cli' });
+    const before = dumpData(deps.db);
+    const bad = await workbook([
+      {
+        name: 'Integrationen',
+        rows: baSheet('Integrationen (INT)', [['Januar 2024', '01060', 'Kreis Segeberg', 213, 136, 77]]),
+      },
+      {
+        name: 'eLb',
+        rows: baSheet('eLb', [
+          ['Januar 2024', '01060', 'Kreis Segeberg', 10557, 5631, 4926],
+          ['Februar 2024', '01060', 'Kreis Segeberg', 10584, '5.63x', 4950],
+        ]),
+      },
+    ]);
+    const s = await runImport(deps, [{ kind: 'buffer', name: 'bad.xlsx', data: bad }], { trigger: 'cli' });
+    expect(s.files[0]?.error).toEqual({
+      file: 'bad.xlsx',
+      sheet: 'eLb',
+      row: 7,
+      column: 'E',
+      message: "Zelle E7: Männer: '5.63x' ist keine Zahl (erwartet z. B. 1.527 oder 14,7 oder *, -, X)",
+    });
+    expect(dumpData(deps.db)).toEqual(before);
+  });
+
+  test.each([
+    [[['Januar 2024', '01060', 'K', 1, 1, null]], 'F', 6, 'leere Zelle'],
+    [[['Janbruar 2024', '01060', 'K', 1, 1, 1]], 'A', 6, "'Janbruar 2024' ist kein Monat"],
+    [[['Januar 2024', '01060', 'K', -4, 1, 1]], 'D', 6, 'negative Anzahl'],
+    [
+      [
+        ['Januar 2024', '01060', 'K', 1, 1, 1],
+        ['Januar 2024', '01060', 'K', 2, 1, 1],
+      ],
+      'D',
+      7,
+      'doppelter Eintrag',
+    ],
+  ])('rejects %j at cell %s%d', async (data, column, row, message) => {
+    const bytes = await workbook([{ name: 'LZB', rows: baSheet('Langzeitleistungsbeziehende (LZB)', data) }]);
+    const { deps, file } = await importBytes(bytes, 'x.xlsx');
+    expect(file, JSON.stringify(observations(deps.db))).toMatchObject({ status: 'rejected' });
+    expect(file?.error).toMatchObject({ sheet: 'LZB', row, column });
+    expect(file?.error?.message).toContain(message);
+    expect(observations(deps.db)).toEqual([]);
+  });
+
+  test('a data sheet the mapping does not know is rejected with the known sheets', async () => {
+    const bytes = await workbook([
+      {
+        name: 'Arbeitsaufnahmen',
+        rows: baSheet('Arbeitsaufnahmen insgesamt', [['Januar 2024', '01060', 'K', 1, 1, 1]]),
+      },
+    ]);
+    const { file } = await importBytes(bytes, 'x.xlsx');
+    expect(file?.error?.sheet).toBe('Arbeitsaufnahmen');
+    expect(file?.error?.message).toContain('keiner Kennzahl zugeordnet');
+    expect(file?.error?.message).toContain('Integrationen (INT)');
+  });
+
+  test('content after the footnotes is an error, not silently dropped', async () => {
+    const rows = baSheet('LZB', [['Januar 2024', '01060', 'K', 1, 1, 1]]);
+    rows.push(['Februar 2024', '01060', 'K', 2, 2, 2]);
+    const { file } = await importBytes(await workbook([{ name: 'LZB', rows }]), 'x.xlsx');
+    expect(file?.error).toMatchObject({ sheet: 'LZB', row: 10 });
+    expect(file?.error?.message).toContain('nach den Fußnoten');
+  });
+
+  test('a corrupt xlsx is rejected clearly', async () => {
+    const bytes = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]);
+    const { file } = await importBytes(bytes, 'broken.xlsx');
+    expect(file?.error?.message).toContain('keine lesbare .xlsx-Datei');
+  });
+
+  test('the layout mapping is data: a renamed sheet and header are a mapping edit', async () => {
+    const t = tempDir();
+    try {
+      const mapping = JSON.parse(
+        await import('node:fs/promises').then((fs) =>
+          fs.readFile(new URL('../../data/ba-mapping.json', import.meta.url), 'utf8'),
+        ),
+      );
+      mapping.indicators.push({ code: 'INT', sheetNames: ['Arbeitsaufnahmen'], titleContains: [] });
+      mapping.headers.month.push('Stichtag');
+      const mappingPath = writeText(t.dir, 'mapping.json', JSON.stringify(mapping));
+      const rows = baSheet('Arbeitsaufnahmen', [['Januar 2024', '01060', 'K', 5, 3, 2]]);
+      rows[3] = ['Stichtag', 'Regionalschlüssel', 'Region', 'Insgesamt', 'davon', null];
+      const bytes = await workbook([{ name: 'Arbeitsaufnahmen', rows }]);
+      const deps = await memoryDeps();
+      open.push(deps.db);
+      const catalog = new IndicatorCatalog(
+        deps.db.sqlite.prepare('select code, name, unit, formula from indicators').all() as never,
+      );
+      const parsed = await parseFile('a.xlsx', bytes, { catalog, mappingPath });
+      expect(parsed.rows.length).toBe(3);
+      expect(parsed.rows.indicators.map((i) => i.code)).toEqual(['INT']);
+      await expect(parseFile('a.xlsx', bytes, { catalog })).rejects.toThrow(
+        /keine Tabelle mit Daten gefunden/,
+      );
+      const broken = writeText(t.dir, 'broken.json', JSON.stringify({ ...mapping, headers: { month: [] } }));
+      await expect(parseFile('a.xlsx', bytes, { catalog, mappingPath: broken })).rejects.toThrow(
+        /ungültig: headers/,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('BA layout saved as CSV', () => {
+  test('semicolon CSV with title rows, two header rows, German numbers and footer', async () => {
+    const text = [
+      'Langzeitleistungsbeziehende (LZB) 2);;;;;',
+      'Jobcenter Kreis Segeberg (01060);;;;;',
+      ';;;;;',
+      'Berichtsmonat;Regionalschlüssel;Region;Insgesamt;davon;',
+      ';;;;Männer;Frauen 1)',
+      'Januar 2024;01060;Kreis Segeberg;6.651;3.555;3.096',
+      'Februar 2024;01060;Kreis Segeberg;6.729;*;3.154',
+      ';;;;;',
+      '1) Fußnote;;;;;',
+      '© Statistik der Bundesagentur für Arbeit;;;;;',
+    ].join('\r\n');
+    const { deps, file } = await importBytes(buf(text), 'lzb.csv');
+    expect(file?.error).toBeNull();
+    expect(observations(deps.db).map((r) => [r.gender, r.month, r.value, r.flag])).toEqual([
+      ['female', '2024-01', 3096, null],
+      ['female', '2024-02', 3154, null],
+      ['male', '2024-01', 3555, null],
+      ['male', '2024-02', null, '*'],
+      ['total', '2024-01', 6651, null],
+      ['total', '2024-02', 6729, null],
+    ]);
+  });
+
+  test('region from the subtitle when the table has no key column; errors give cell letters', async () => {
+    const ok = [
+      'Integrationsquote (K2)',
+      'Jobcenter Kreis Segeberg (01060)',
+      '',
+      'Berichtsmonat;Insgesamt;Männer;Frauen',
+      'Januar 2024;24,9;29,7;19,4',
+      '',
+    ].join('\n');
+    const a = await importBytes(buf(ok), 'k2.csv');
+    expect(a.file?.error).toBeNull();
+    expect(observations(a.deps.db).map((r) => [r.region_id, r.indicator_code, r.gender, r.value])).toEqual([
+      ['01060', 'K2_BA', 'female', 19.4],
+      ['01060', 'K2_BA', 'male', 29.7],
+      ['01060', 'K2_BA', 'total', 24.9],
+    ]);
+    const bad = ok.replace('29,7', '29,7,1');
+    const b = await importBytes(buf(bad), 'k2.csv');
+    expect(b.file?.error, JSON.stringify(b.file?.error)).toMatchObject({ sheet: null, row: 5, column: 'C' });
+  });
+
+  test('neither canonical nor BA: a clear format error', async () => {
+    const { file } = await importBytes(buf('foo;bar\n1;2\n'), 'x.csv');
+    expect(file?.error?.message).toContain('Format nicht erkannt');
+  });
+});
