@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { errorBodySchema } from './http/errors.js';
 import * as res from './http/responses.js';
 import * as req from './http/schemas.js';
+import { alertsQuery, muteBody, muteIdParam } from './routes/alerts.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 interface Endpoint {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   query?: z.ZodObject;
@@ -149,6 +150,42 @@ const ENDPOINTS: Endpoint[] = [
       413: { description: 'File larger than UPLOAD_MAX_BYTES' },
       422: { description: 'File rejected (the summary names file, sheet, row and column)' },
     },
+  },
+  {
+    method: 'get',
+    path: '/api/alerts',
+    summary: 'E-mail alert history, newest first',
+    query: alertsQuery,
+    responses: { 200: { description: 'Alerts' } },
+  },
+  {
+    method: 'post',
+    path: '/api/alerts/evaluate',
+    summary: 'Evaluate every goal now and mail the changes (and missing data)',
+    admin: true,
+    responses: { 200: { description: 'Evaluation summary' } },
+  },
+  {
+    method: 'get',
+    path: '/api/alerts/mutes',
+    summary: 'Active and past mutes (file and API)',
+    responses: { 200: { description: 'Mutes' } },
+  },
+  {
+    method: 'put',
+    path: '/api/alerts/mutes',
+    summary: 'Mute alerts of a goal until a day',
+    admin: true,
+    body: [{ contentType: 'application/json', schema: muteBody }],
+    responses: { 200: { description: 'The mute' } },
+  },
+  {
+    method: 'delete',
+    path: '/api/alerts/mutes/{id}',
+    summary: 'Delete a mute',
+    admin: true,
+    params: muteIdParam,
+    responses: { 200: { description: 'Deleted' }, 404: { description: 'No such mute' } },
   },
   {
     method: 'get',

@@ -18,6 +18,7 @@
  * Region B '09999' named like a formula (for the CSV injection test), Vergleichstyp IIb, the same
  *   25 months, total only: INT 30, ELB 2000, LZB 1400 every month. Target 2024: K2 total +1.0.
  */
+import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { type Config, testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
@@ -164,12 +165,14 @@ export async function setup(
   // 1 May 2025: before the 25th, so the BA should have published December 2024 (lag 4 + 1).
   const now = new Date(options.now ?? '2025-05-01T10:00:00Z');
   const clock = () => now;
+  const goals = createGoalService({ db, config, clock });
   const deps: AppDeps = {
     db,
     config,
     logger,
     clock,
-    goals: createGoalService({ db, config, clock }),
+    goals,
+    alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
     etl: { db, logger, clock },
     build: 'test-build',
   };
