@@ -186,8 +186,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   }
 
   let chain: Promise<unknown> = Promise.resolve();
+  /** Operations queued or running; timers skip a tick while the service is busy (no pile-up behind a slow SMTP server). */
+  let queued = 0;
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = chain.then(fn, fn);
+    queued++;
+    const run = chain.then(fn, fn).finally(() => {
+      queued--;
+    });
     chain = run.catch(() => undefined);
     return run;
   }
@@ -539,23 +544,26 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       if (!config.ALERTS_ENABLED || timers.length > 0) return;
       const report = (what: string) => (err: unknown) =>
         log.error({ error: errorText(err) }, `alerts: ${what} failed`);
-      const tick = async () => {
-        await service.retryPending().catch(report('retry'));
-        await service.checkMissingData().catch(report('missing-data check'));
-        // Once a day also evaluate without an import: catches changed targets or settings.
-        const today = berlinDay(clock());
-        if (lastDailyEvaluation !== today) {
-          lastDailyEvaluation = today;
-          await service.evaluate('daily').catch(report('daily evaluation'));
-        }
+      // One tick is one exclusive operation, so stop() (which awaits the chain) never leaves half a tick running.
+      const tick = () => {
+        if (queued > 0 || timers.length === 0) return;
+        void exclusive(async () => {
+          await deliverDue().catch(report('retry'));
+          await checkMissingNow().catch(report('missing-data check'));
+          // Once a day also evaluate without an import: catches changed targets or settings.
+          const today = berlinDay(clock());
+          if (lastDailyEvaluation !== today) {
+            lastDailyEvaluation = today;
+            await evaluateNow('daily').catch(report('daily evaluation'));
+          }
+        });
       };
       timers.push(
-        setTimeout(() => void tick(), timerOpts.firstCheckDelayMs).unref(),
-        setInterval(() => void tick(), timerOpts.checkIntervalMs).unref(),
-        setInterval(
-          () => void service.retryPending().catch(report('retry')),
-          timerOpts.retryIntervalMs,
-        ).unref(),
+        setTimeout(tick, timerOpts.firstCheckDelayMs).unref(),
+        setInterval(tick, timerOpts.checkIntervalMs).unref(),
+        setInterval(() => {
+          if (queued === 0) void service.retryPending().catch(report('retry'));
+        }, timerOpts.retryIntervalMs).unref(),
       );
       log.info(
         { transport: transport.description, recipients: recipients.length, mutes: fileMutes.length },

@@ -466,3 +466,33 @@ describe('content', () => {
     expect(p?.text).toContain('Kreis <b>"A" & B</b>');
   });
 });
+
+describe('timers', () => {
+  test('start() runs the first check soon after start-up; stop() waits and ends the timers', async () => {
+    const smtp = await startSmtp();
+    const db = await freshDb();
+    const goals = new FixtureGoals();
+    const clock = new ManualClock(new Date('2024-10-30T08:00:00Z'));
+    const alerts = makeService({
+      db,
+      goals,
+      clock: clock.now,
+      config: smtpConfig(smtp.port, { ALERT_RECIPIENTS: 'gf@jobcenter.example' }),
+      timers: { firstCheckDelayMs: 10, checkIntervalMs: 60_000, retryIntervalMs: 60_000 },
+    });
+    cleanups.push(async () => {
+      await alerts.stop();
+      await db.close();
+      await smtp.close();
+    });
+    goals.goals = [femaleMissed()];
+    alerts.start();
+    // Wait (bounded) for the first tick's daily evaluation to deliver.
+    for (let i = 0; i < 200 && (await alerts.listAlerts({ limit: 1, state: 'sent' })).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await alerts.stop();
+    expect(smtp.received).toHaveLength(1);
+    expect(alertRows(db)[0]).toMatchObject({ trigger: 'daily', state: 'sent' });
+  });
+});
