@@ -6,6 +6,8 @@ import { executeImport, prepareSources } from './run.js';
 import type { EtlDeps, ImportOptions, ImportSource, ImportSummary } from './types.js';
 
 export { ImportBusyError } from './lock.js';
+export { seedIfEmpty } from './seed.js';
+export { loadTargetsFile } from './targets.js';
 export type {
   EtlDeps,
   FileResult,
