@@ -95,7 +95,7 @@ function kindLine(item: GoalChangeItem): string {
     case 'worse':
       return before
         ? `Die Bewertung hat sich verschlechtert (vorher: ${before}).`
-        : `Erste Bewertung des Jahres ${item.year}: das Ziel ist nicht erreicht.`;
+        : `Erste Bewertung des Jahres ${item.year}: das Ziel ist ${item.goal.status === 'missed' ? 'verfehlt' : 'gefährdet'}.`;
   }
 }
 
@@ -133,8 +133,11 @@ function missingText(item: MissingDataItem): string {
   );
 }
 
-/** The plain-text block of one change (also stored as the alert row's body). */
-export function itemText(item: AlertItem, publicUrl: string): string {
+/**
+ * The plain-text block of one change (also stored as the alert row's body). `sampleNote: false`
+ * leaves out the per-change sample label when the whole mail already carries it.
+ */
+export function itemText(item: AlertItem, publicUrl: string, opts: { sampleNote?: boolean } = {}): string {
   if (item.type === 'missing') {
     return `■ ${itemSubject(item)}\n  ${missingText(item)}`;
   }
@@ -145,8 +148,9 @@ export function itemText(item: AlertItem, publicUrl: string): string {
     `  ${kindLine(item)}`,
     ...rows.map((r) => `  ${`${r.label}:`.padEnd(width + 2)}${r.value}`),
   ];
-  if (item.region.sample)
+  if (item.region.sample && opts.sampleNote !== false) {
     lines.push(`  ${sampleLabel(item.region.sampleAsOf)} – keine Zahlen der Statistik der BA.`);
+  }
   return lines.join('\n');
 }
 
@@ -168,12 +172,12 @@ const STATUS_COLOR: Record<GoalStatus, string> = {
   no_data: '#555555',
 };
 
-function itemHtml(item: AlertItem, publicUrl: string): string {
+function itemHtml(item: AlertItem, publicUrl: string, sampleNote: boolean): string {
   if (item.type === 'missing') {
     return (
       `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(itemSubject(item))}</h2>` +
       `<p style="margin:0 0 6px">${escapeHtml(missingText(item))}</p>` +
-      (item.region.sample
+      (item.region.sample && sampleNote
         ? `<p style="margin:0;color:#555">${escapeHtml(sampleLabel(item.region.sampleAsOf))}</p>`
         : '')
     );
@@ -194,7 +198,7 @@ function itemHtml(item: AlertItem, publicUrl: string): string {
     `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(`${item.goal.label} (${item.goal.indicator}, ${item.year}): ${headline(item)}`)}</h2>` +
     `<p style="margin:0 0 6px">${escapeHtml(kindLine(item))}</p>` +
     `<table style="border-collapse:collapse">${rows}</table>` +
-    (item.region.sample
+    (item.region.sample && sampleNote
       ? `<p style="margin:6px 0 0;color:#555">${escapeHtml(`${sampleLabel(item.region.sampleAsOf)} – keine Zahlen der Statistik der BA.`)}</p>`
       : '')
   );
@@ -247,6 +251,8 @@ export function composeDigest(
     'Diese Nachricht wurde automatisch vom Zielmonitor versandt. Jede Änderung wird nur einmal gemeldet; ' +
     'Prognosen schreiben den bisherigen Verlauf mit dem Saisonmuster des Vorjahres fort.';
   const base = opts.publicUrl.replace(/\/+$/, '');
+  // Per-change sample labels only in a mail that mixes sample and real regions.
+  const perItemSample = sampleNote !== null && !items.every((i) => i.region.sample);
 
   const text = [
     greeting,
@@ -254,7 +260,7 @@ export function composeDigest(
     intro,
     ...(sampleNote ? ['', sampleNote] : []),
     '',
-    items.map((i) => itemText(i, opts.publicUrl)).join('\n\n'),
+    items.map((i) => itemText(i, opts.publicUrl, { sampleNote: perItemSample })).join('\n\n'),
     '',
     '-- ',
     footer,
@@ -268,7 +274,7 @@ export function composeDigest(
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1a1a1a">' +
     `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(intro)}</p>` +
     (sampleNote ? `<p style="padding:6px 8px;background:#fff4ce">${escapeHtml(sampleNote)}</p>` : '') +
-    items.map((i) => itemHtml(i, opts.publicUrl)).join('') +
+    items.map((i) => itemHtml(i, opts.publicUrl, perItemSample)).join('') +
     `<hr style="margin-top:24px"><p style="color:#555;font-size:12px">${escapeHtml(footer)} ` +
     `<a href="${escapeHtml(`${base}/`)}">Zielmonitor</a></p></body></html>`;
 
