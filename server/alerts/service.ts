@@ -321,7 +321,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           text: d.bodyText,
           html: d.bodyHtml,
           messageId: d.messageId,
-          date: clock(),
+          // The digest was complete when it was stored: that is its origination date (RFC 5322), also on retries.
+          date: new Date(d.createdAt),
           keys: d.keys,
         });
         await markDigestSent(db, d.id, result.response, clock().toISOString());

@@ -116,6 +116,7 @@ export function createOutboxTransport(dir: string, logger: Logger): MailTranspor
       const raw = info.message;
       if (!Buffer.isBuffer(raw)) throw new Error('outbox: nodemailer did not return a buffer');
       mkdirSync(dir, { recursive: true });
+      // Named by origination date and Message-ID: a retry after a crash overwrites instead of duplicating.
       const stamp = mail.date
         .toISOString()
         .replace(/[-:]/g, '')

@@ -388,6 +388,13 @@ describe('delivery failures', () => {
       ]);
     }
     expect(new Set(smtp.received.map((m) => m.parsed.messageId)).size).toBe(4);
+    // Date is when the alert was raised (08:00 / 08:00:30), not when the server came back.
+    expect(smtp.received.map((m) => m.parsed.headers.get('date')).sort()).toEqual([
+      'Wed, 30 Oct 2024 08:00:00 +0000',
+      'Wed, 30 Oct 2024 08:00:00 +0000',
+      'Wed, 30 Oct 2024 08:00:30 +0000',
+      'Wed, 30 Oct 2024 08:00:30 +0000',
+    ]);
     rows = alertRows(db);
     expect(rows.map((r) => r.state)).toEqual(['sent', 'sent']);
     // The history keeps what went wrong before.
