@@ -120,6 +120,12 @@ export async function executeImport(
   let runId = 0;
   let changed = false;
   try {
+    // Holding the lock, any run still 'running' belongs to an importer that died.
+    sqlite
+      .prepare(
+        `update import_runs set status = 'failed', finished_at = ?, error = ? where status = 'running'`,
+      )
+      .run(startedAt, 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war');
     runId = Number(
       sqlite
         .prepare(

@@ -73,9 +73,18 @@ export class FileRejection extends Error {
     readonly row: number | null = null,
     readonly column: string | null = null,
   ) {
-    super(message);
+    super(clipMessage(message));
     this.name = 'FileRejection';
   }
+}
+
+/**
+ * Cell contents quoted in a message are cut to 80 characters and the whole text to 2,000: a
+ * 1 MB cell must not become a 1 MB error text in the run log, the API answer and the log line.
+ */
+export function clipMessage(message: string): string {
+  const s = message.replace(/'([^']{80})[^']+'/g, "'$1…'");
+  return s.length > 2000 ? `${s.slice(0, 2000)}…` : s;
 }
 
 /** "Datei a.csv, Blatt eLb, Zeile 17, Spalte E: …" — the one-line form stored and shown. */
