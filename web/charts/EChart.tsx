@@ -6,40 +6,53 @@ import { useEffect, useRef } from 'react';
 
 import { type ChartOption, echarts } from './echarts';
 
-export interface ChartClick {
-  seriesId: string | undefined;
-  dataIndex: number;
-}
 
 export interface EChartProps {
   option: ChartOption;
   /** Short text alternative; the page should also show the numbers as a table. */
   ariaLabel: string;
-  onClick?: (e: ChartClick) => void;
+  /**
+   * A click anywhere in the plot area over a category (a month): the index of that category on
+   * the first x axis. A whole column is a much larger target than an 8-pixel symbol.
+   */
+  onCategoryClick?: (index: number) => void;
   className?: string;
   height?: number | string;
   testId?: string;
 }
 
-export function EChart({ option, ariaLabel, onClick, className, height = 360, testId }: EChartProps) {
+export function EChart({ option, ariaLabel, onCategoryClick, className, height = 360, testId }: EChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   // The latest click handler, read by the one listener registered at init.
-  const clickRef = useRef(onClick);
-  clickRef.current = onClick;
+  const clickRef = useRef(onCategoryClick);
+  clickRef.current = onCategoryClick;
 
   useEffect(() => {
     const node = el.current;
     if (!node) return;
     const instance = echarts.init(node, null, { renderer: 'svg', locale: 'EN' });
     chart.current = instance;
-    instance.on('click', (p) => {
-      const seriesId = typeof p.seriesId === 'string' ? p.seriesId : undefined;
-      if (typeof p.dataIndex === 'number') clickRef.current?.({ seriesId, dataIndex: p.dataIndex });
-    });
+    const zr = instance.getZr();
+    const onZrClick = (e: { offsetX: number; offsetY: number }) => {
+      const point = [e.offsetX, e.offsetY];
+      if (!clickRef.current || !instance.containPixel('grid', point)) return;
+      const index = instance.convertFromPixel({ xAxisIndex: 0 }, point);
+      const i = Array.isArray(index) ? index[0] : index;
+      if (typeof i === 'number' && Number.isFinite(i)) clickRef.current(Math.round(i));
+    };
+    zr.on('click', onZrClick);
+    // Show that the plot is clickable.
+    const onZrMove = (e: { offsetX: number; offsetY: number }) => {
+      const over = Boolean(clickRef.current) && instance.containPixel('grid', [e.offsetX, e.offsetY]);
+      zr.setCursorStyle(over ? 'pointer' : 'default');
+    };
+    zr.on('mousemove', onZrMove);
     const ro = new ResizeObserver(() => instance.resize());
     ro.observe(node);
     return () => {
+      zr.off('click', onZrClick);
+      zr.off('mousemove', onZrMove);
       ro.disconnect();
       instance.dispose();
       chart.current = null;

@@ -150,7 +150,8 @@ export function buildGoalChartOption(
         SERIES_NAMES.current(year),
         SERIES_NAMES.previous(year),
         SERIES_NAMES.target,
-        SERIES_NAMES.band,
+        // The band's legend icon: a filled box in the band's colour (not the invisible base line).
+        { name: SERIES_NAMES.band, icon: 'rect', itemStyle: { color: GOAL_SERIES.band.color, opacity: 0.6 } },
         SERIES_NAMES.projection,
         SERIES_NAMES.revised,
       ],
@@ -205,8 +206,8 @@ export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick }
       ariaLabel={ariaLabel}
       testId="goal-chart"
       height="min(60vh, 520px)"
-      onClick={(e) => {
-        const p = points[e.dataIndex];
+      onCategoryClick={(i) => {
+        const p = points[i];
         if (p && onMonthClick) onMonthClick(p.month);
       }}
     />

@@ -1,3 +1,4 @@
+import { formatChange } from '../format';
 import { statusView } from '../lib/status';
 
 /** Status as icon + word; the colour of the badge is only an extra. */
@@ -10,5 +11,15 @@ export function StatusBadge({ status, size = 'md' }: { status: string; size?: 's
       </span>{' '}
       <span className="status-word">{v.word}</span>
     </span>
+  );
+}
+
+/** "−0,8 % (Ziel: −1,0 %)", wrapping only between the change and the target. */
+export function ChangeVsTarget({ change, target }: { change: number | null; target: number }) {
+  return (
+    <>
+      <span className="nowrap">{formatChange(change)}</span>{' '}
+      <span className="nowrap">(Ziel: {formatChange(target)})</span>
+    </>
   );
 }

@@ -2,21 +2,20 @@
 import { useAlerts } from '../api';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { StatusBadge } from '../components/StatusBadge';
 import { formatDateTime, formatMonth } from '../format';
+import { statusView } from '../lib/status';
 
 const KIND_TEXT: Record<string, string> = {
-  missed: 'Ziel verfehlt',
-  at_risk: 'Ziel gefährdet',
+  worse: 'Ziel verschlechtert',
   recovered: 'wieder im Ziel',
-  stale: 'Daten überfällig',
-  digest: 'Zusammenfassung',
+  revision: 'Werte revidiert',
+  missing_data: 'Daten fehlen',
 };
 const STATE_TEXT: Record<string, { icon: string; word: string; tone: string }> = {
   sent: { icon: '✓', word: 'versendet', tone: 'ok' },
-  pending: { icon: '…', word: 'wartet', tone: 'none' },
-  retrying: { icon: '↻', word: 'neuer Versuch', tone: 'warn' },
+  pending: { icon: '…', word: 'wartet auf Versand', tone: 'none' },
   failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
-  muted: { icon: '–', word: 'stummgeschaltet', tone: 'none' },
 };
 
 export default function Alerts() {
@@ -38,6 +37,7 @@ export default function Alerts() {
               <tr>
                 <th scope="col">erstellt</th>
                 <th scope="col">Art</th>
+                <th scope="col">Status</th>
                 <th scope="col">Betreff</th>
                 <th scope="col">Datenstand</th>
                 <th scope="col">Empfänger</th>
@@ -52,9 +52,15 @@ export default function Alerts() {
                   <tr key={a.id}>
                     <td>{formatDateTime(a.createdAt)}</td>
                     <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
+                    <td>
+                      {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
+                      {a.previousStatus && a.status && a.previousStatus !== a.status && (
+                        <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
+                      )}
+                    </td>
                     <td>{a.subject}</td>
                     <td>{formatMonth(a.dataMonth)}</td>
-                    <td>{Array.isArray(a.recipients) ? a.recipients.join(', ') : String(a.recipients)}</td>
+                    <td>{a.recipients.join(', ') || '–'}</td>
                     <td>
                       <span className={`status status-${st.tone} status-sm`}>
                         <span aria-hidden="true">{st.icon}</span> {st.word}

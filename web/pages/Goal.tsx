@@ -11,7 +11,7 @@ import { GoalChart } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorState, Loading } from '../components/States';
-import { StatusBadge } from '../components/StatusBadge';
+import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
 import { formatChange, formatMonth, GENDER_TEXT } from '../format';
 import { formatGoalValue, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
@@ -87,7 +87,9 @@ export default function Goal() {
         </div>
         <div className="figure">
           <dt>Veränderung</dt>
-          <dd data-field="change">{v.change}</dd>
+          <dd data-field="change">
+            <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
+          </dd>
         </div>
         <div className="figure projection">
           <dt>{v.projectionLabel} (Hochrechnung)</dt>

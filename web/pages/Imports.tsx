@@ -5,7 +5,7 @@
  */
 import { type FormEvent, useId, useRef, useState } from 'react';
 
-import { type ImportsResponse, useImports, useUploadImport } from '../api';
+import { type ImportsResponse, type UploadResult, useImports, useUploadImport } from '../api';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, errorText, Loading } from '../components/States';
 import { formatCount, formatDateTime } from '../format';
@@ -164,17 +164,12 @@ function UploadForm() {
   );
 }
 
-function UploadSummary({ result }: { result: unknown }) {
+function UploadSummary({ result }: { result: UploadResult }) {
   // The run is also listed in the log below; here the headline numbers.
-  if (typeof result !== 'object' || result === null) return null;
-  const pick = (k: string) => (k in result ? Number((result as Record<string, unknown>)[k]) : Number.NaN);
-  const ins = pick('rowsInserted');
-  const upd = pick('rowsUpdated');
-  const unch = pick('rowsUnchanged');
-  if ([ins, upd, unch].some(Number.isNaN)) return null;
   return (
     <>
-      {formatCount(ins)} neu, {formatCount(upd)} geändert, {formatCount(unch)} unverändert.
+      {formatCount(result.inserted)} neu, {formatCount(result.updated)} geändert,{' '}
+      {formatCount(result.unchanged)} unverändert.
     </>
   );
 }

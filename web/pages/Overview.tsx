@@ -11,7 +11,7 @@ import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { StatusBadge } from '../components/StatusBadge';
+import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../format';
 import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
 import { monthsOfYearUpTo, yearOfMonth } from '../lib/months';
@@ -53,7 +53,9 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
         </div>
         <div className="figure">
           <dt>Veränderung</dt>
-          <dd data-field="change">{v.change}</dd>
+          <dd data-field="change">
+            <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
+          </dd>
         </div>
       </dl>
       {series ? (

@@ -1,0 +1,622 @@
+/**
+ * The dashboard end to end: the real server (server/main.ts, sample data on a temporary database)
+ * as a child process and a real Chromium. Every figure the UI shows is compared with the API's
+ * answer formatted by web/format.ts. Screenshots go to test-artifacts/dashboard-*.png.
+ *
+ * Needs dist/web (run `npx vite build` first; `npm test` does).
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import type {
+  AlertsResponse,
+  ComparisonResponse,
+  GoalSeriesResponse,
+  GoalsResponse,
+  MonthsResponse,
+  RevisionsResponse,
+} from '../../web/api';
+import {
+  formatChange,
+  formatCount,
+  formatDateTime,
+  formatMonth,
+  formatPercent,
+  GENDER_TEXT,
+  STATUS_TEXT,
+  sampleLabel,
+} from '../../web/format';
+import {
+  artifactPath,
+  launchBrowser,
+  startServer,
+  TEST_ADMIN_TOKEN,
+  type TestServer,
+  trackConsoleErrors,
+} from '../helpers/server';
+
+const E2E_TIMEOUT = 120_000;
+
+async function api<T>(server: TestServer, path: string): Promise<T> {
+  const res = await fetch(`${server.url}${path}`);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+  // Test code reading the server's own contract; the types are the web client's inferred ones.
+  return (await res.json()) as T;
+}
+
+function goalValue(indicator: string, v: number | null): string {
+  return indicator.startsWith('K2') ? formatPercent(v) : formatCount(v);
+}
+
+function statusText(status: keyof typeof STATUS_TEXT): string {
+  const s = STATUS_TEXT[status];
+  return `${s.icon} ${s.word}`;
+}
+
+/** The outline style of the focused element (a visible focus indicator is not 'none'). */
+async function focusOutline(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    return a ? getComputedStyle(a).outlineStyle : 'none';
+  });
+}
+
+/** "1.527" → 1527, "24,8 %" → 24.8, "+8,8 %" / "−0,4 %" → signed numbers. */
+function parseDe(s: string): number {
+  return Number(
+    s
+      .replace(/[%\s.]/g, '')
+      .replace('−', '-')
+      .replace('±', '')
+      .replace(',', '.'),
+  );
+}
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function open(browser: Browser, width = 1366, height = 768): Promise<Session> {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  return { context, page, errors: trackConsoleErrors(page) };
+}
+
+/** The visible text of each cell of the table's body rows (screen-reader-only text removed). */
+async function tableCells(page: Page, selector: string): Promise<string[][]> {
+  return page.$$eval(`${selector} tbody tr`, (rows) =>
+    rows.map((r) =>
+      Array.from(r.children).map((cell) => {
+        const copy = cell.cloneNode(true);
+        if (copy instanceof Element) for (const h of copy.querySelectorAll('.visually-hidden')) h.remove();
+        return (copy.textContent ?? '').replace(/\s*↻\s*/, '').trim();
+      }),
+    ),
+  );
+}
+
+async function tableHeaders(page: Page, selector: string): Promise<string[]> {
+  return page.$$eval(`${selector} thead th`, (ths) => ths.map((th) => th.getAttribute('data-col') ?? ''));
+}
+
+/** Presses Tab until `match` holds for the focused element; returns how many presses it took. */
+async function tabTo(
+  page: Page,
+  match: (el: { tag: string; text: string; label: string }) => boolean,
+  max = 60,
+) {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    const el = await page.evaluate(() => {
+      const a = document.activeElement;
+      const id = a?.id;
+      const label = id ? (document.querySelector(`label[for="${id}"]`)?.textContent ?? '') : '';
+      return { tag: a?.tagName ?? '', text: (a?.textContent ?? '').trim(), label };
+    });
+    if (match(el)) return i;
+  }
+  throw new Error('focus never reached the element');
+}
+
+describe('dashboard on the sample data', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, E2E_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  test(
+    'Überblick: six goal cards whose figures equal the API, header, sample badge, month selector',
+    async () => {
+      const goals = await api<GoalsResponse>(server, '/api/goals');
+      const cmp = await api<ComparisonResponse>(server, '/api/comparison');
+      expect(goals.goals).toHaveLength(6);
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('article[data-testid^="goal-"]');
+      // Wait for the sparklines too (they load after the goals, in parallel).
+      await page.waitForFunction(
+        () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+      );
+
+      expect(await page.locator('article[data-testid^="goal-"]').count()).toBe(6);
+      const header = await page.locator('.page-head').textContent();
+      expect(header).toContain(`Datenstand: ${formatMonth(goals.dataMonth)}`);
+      expect(header).toContain(`geladen am ${formatDateTime(goals.loadedAt)}`);
+      expect(goals.region.sample).toBe(true);
+      await expect(page.locator('.badge-sample').textContent()).resolves.toBe(
+        sampleLabel(goals.region.sampleAsOf),
+      );
+      expect(await page.locator('h1').textContent()).toBe(`${goals.region.name} · Ziele ${goals.year}`);
+
+      for (const g of goals.goals) {
+        const card = page.locator(`[data-testid="goal-${g.id}"]`);
+        const text = async (field: string) => card.locator(`[data-field="${field}"]`).first().textContent();
+        expect(await text('current')).toBe(goalValue(g.indicator, g.current.value));
+        expect(await text('previous')).toBe(goalValue(g.indicator, g.previous.value));
+        expect(await text('change')).toBe(
+          `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
+        );
+        expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
+        expect(await text('projection-value')).toBe(goalValue(g.indicator, g.projection.value));
+        expect(await text('projection-change')).toBe(`(${formatChange(g.projection.changePct)})`);
+        expect(await card.locator('.projection-label').textContent()).toBe('Prognose Dezember');
+        expect(await card.locator('h3 a').getAttribute('href')).toContain(`/ziel/${g.id}`);
+        expect(await card.locator('svg.sparkline path.spark-current').getAttribute('d')).toMatch(
+          /^M[\d.]+ [\d.]+L/,
+        );
+      }
+      // K2 cards come first (grouped by indicator), Frauen / Männer / insgesamt inside.
+      const order = await page.$$eval('article[data-testid^="goal-"]', (as) =>
+        as.map((a) => a.getAttribute('data-testid')),
+      );
+      expect(order).toEqual(
+        ['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'].map((id) => `goal-${id}`),
+      );
+
+      // Vergleichstyp panel.
+      expect(await page.locator('[data-field="own-share"]').textContent()).toBe(
+        formatPercent(cmp.ownSharePct),
+      );
+      expect(await page.locator('[data-field="peer-share"]').textContent()).toBe(
+        formatPercent(cmp.peerMeanPct),
+      );
+      await page.screenshot({ path: artifactPath('dashboard-overview.png'), fullPage: true });
+
+      // The goals as they stood at June: the URL keeps the month, the figures follow the API.
+      const june = `${goals.year}-06`;
+      await page.getByLabel('Stand zum Monat').selectOption(june);
+      await page.waitForURL(/month=\d{4}-06/);
+      await page.waitForFunction(
+        (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Datenstand: ${m}`,
+        formatMonth(june),
+      );
+      const atJune = await api<GoalsResponse>(server, `/api/goals?month=${june}`);
+      expect(atJune.dataMonth).toBe(june);
+      for (const g of atJune.goals) {
+        const card = page.locator(`[data-testid="goal-${g.id}"]`);
+        expect(await card.locator('[data-field="current"]').textContent()).toBe(
+          goalValue(g.indicator, g.current.value),
+        );
+        expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
+      }
+      // A shared URL restores the same state.
+      await page.reload();
+      await page.waitForSelector('article[data-testid^="goal-"]');
+      expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
+        `Datenstand: ${formatMonth(june)}`,
+      );
+
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Ziel: the chart is drawn, the table holds its numbers, gender tabs, a click opens Monatswerte',
+    async () => {
+      const series = await api<GoalSeriesResponse>(server, '/api/goals/K2-female/series');
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/ziel/K2-female`);
+      await page.waitForSelector('[data-testid="goal-chart"] svg path', { state: 'attached' });
+
+      // The chart: an SVG with the lines (this year in Okabe-Ito blue), legend entries in German.
+      const chart = page.locator('[data-testid="goal-chart"]');
+      const paths = await chart.locator('svg path').count();
+      expect(paths).toBeGreaterThan(30);
+      const currentLine = await chart
+        .locator('svg path[stroke="#0072B2"][fill="none"]')
+        .first()
+        .getAttribute('d');
+      expect(currentLine?.length ?? 0).toBeGreaterThan(50);
+      const svgText = await chart.locator('svg').textContent();
+      for (const label of [
+        'Zielpfad',
+        'Prognose',
+        'revidiert',
+        `${series.year - 1} (Vorjahr)`,
+        'Jan.',
+        'Dez.',
+      ]) {
+        expect(svgText).toContain(label);
+      }
+      const ariaLabel = await chart.getAttribute('aria-label');
+      expect(ariaLabel).toContain(formatPercent(series.goal.current.value));
+
+      // The table below is the chart's data.
+      const cells = await tableCells(page, '[data-testid="goal-table"]');
+      expect(cells).toHaveLength(series.points.length);
+      series.points.forEach((p, i) => {
+        expect(cells[i]).toEqual([
+          formatMonth(p.month),
+          formatPercent(p.current),
+          formatPercent(p.previous),
+          formatPercent(p.target),
+          formatPercent(p.atRiskEdge),
+          p.projection === null ? '' : formatPercent(p.projection),
+        ]);
+      });
+      // A German tooltip on hover.
+      const box = await chart.boundingBox();
+      if (!box) throw new Error('chart has no box');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('[data-testid="goal-chart"] div')).some((d) =>
+          /Zielpfad: .*%/.test(d.textContent ?? ''),
+        ),
+      );
+      await page.screenshot({ path: artifactPath('dashboard-goal.png'), fullPage: true });
+
+      // Gender tabs: arrow keys move between them; the URL and the figures follow.
+      await page.getByRole('tab', { name: 'Frauen' }).focus();
+      await page.keyboard.press('ArrowRight');
+      await page.waitForURL(/\/ziel\/K2-male/);
+      const male = await api<GoalSeriesResponse>(server, '/api/goals/K2-male/series');
+      await page.waitForFunction(
+        (v) => document.querySelector('[data-field="current"]')?.textContent === v,
+        formatPercent(male.goal.current.value),
+      );
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Männer');
+      expect(await page.getByRole('tab', { name: 'Männer' }).getAttribute('aria-selected')).toBe('true');
+
+      // A click on the June column of the chart opens Monatswerte for June, men.
+      const juneLabel = chart.locator('svg text', { hasText: /^Juni$/ });
+      const lb = await juneLabel.boundingBox();
+      const cb = await chart.boundingBox();
+      if (!lb || !cb) throw new Error('no label box');
+      await page.mouse.click(lb.x + lb.width / 2, cb.y + cb.height / 2);
+      await page.waitForURL(/\/monate\?/);
+      const url = new URL(page.url());
+      expect(url.searchParams.get('from')).toBe(`${series.year}-06`);
+      expect(url.searchParams.get('to')).toBe(`${series.year}-06`);
+      expect(url.searchParams.get('gender')).toBe('male');
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      const rows = await tableCells(page, '[data-testid="months-table"]');
+      expect(rows.map((r) => [r[0], r[1]])).toEqual([[formatMonth(`${series.year}-06`), 'Männer']]);
+
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Monatswerte: sorting, filters, column visibility, and CSV/XLSX exports of exactly the rows in view',
+    async () => {
+      const { page, context, errors } = await open(browser, 1600, 900);
+      const year = (await api<GoalsResponse>(server, '/api/goals')).year;
+      const from = `${year}-01`;
+      const to = `${year}-09`;
+      await page.goto(`${server.url}/monate?from=${from}&to=${to}`);
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      const all = await api<MonthsResponse>(server, `/api/months?from=${from}&to=${to}&pageSize=1000`);
+      expect(await page.locator('[data-testid="months-table"] tbody tr').count()).toBe(all.total);
+
+      // Sort by Integrationen: ascending, then descending; aria-sort and the URL follow.
+      const intHeader = page.locator('th[data-col="int"]');
+      await intHeader.getByRole('button').click();
+      await page.waitForURL(/sort=int%3Aasc|sort=int:asc/);
+      await expect.poll(() => intHeader.getAttribute('aria-sort')).toBe('ascending');
+      const intIndex = (await tableHeaders(page, '[data-testid="months-table"]')).indexOf('int');
+      let ints = (await tableCells(page, '[data-testid="months-table"]')).map((r) =>
+        parseDe(r[intIndex] ?? ''),
+      );
+      expect(ints).toEqual([...ints].sort((a, b) => a - b));
+      const byApi = await api<MonthsResponse>(
+        server,
+        `/api/months?from=${from}&to=${to}&sort=int:asc&pageSize=1000`,
+      );
+      expect(ints).toEqual(byApi.rows.map((r) => r.int));
+      await intHeader.getByRole('button').click();
+      await expect.poll(() => intHeader.getAttribute('aria-sort')).toBe('descending');
+      ints = (await tableCells(page, '[data-testid="months-table"]')).map((r) => parseDe(r[intIndex] ?? ''));
+      expect(ints).toEqual([...ints].sort((a, b) => b - a));
+
+      // Filter: without men.
+      await page.getByTestId('filter-gender-male').uncheck();
+      await page.waitForURL(/gender=female%2Ctotal|gender=female,total/);
+      await page.waitForFunction(
+        () =>
+          !Array.from(document.querySelectorAll('[data-testid="months-table"] tbody tr')).some(
+            (r) => r.getAttribute('data-gender') === 'male',
+          ),
+      );
+      const noMen = await api<MonthsResponse>(
+        server,
+        `/api/months?from=${from}&to=${to}&gender=female,total&pageSize=1000`,
+      );
+      await expect
+        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count())
+        .toBe(noMen.total);
+      // Narrow the range with the month inputs.
+      await page.getByTestId('filter-from').fill(`${year}-04`);
+      await page.waitForURL(new RegExp(`from=${year}-04`));
+      const narrowed = await api<MonthsResponse>(
+        server,
+        `/api/months?from=${year}-04&to=${to}&gender=female,total&pageSize=1000`,
+      );
+      await expect
+        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count())
+        .toBe(narrowed.total);
+      // "nur revidierte" on untouched sample data: nothing, and an empty state says so.
+      await page.getByTestId('filter-revised').check();
+      await page.waitForSelector('text=Keine Monatswerte für diese Filter');
+      await page.getByTestId('filter-revised').uncheck();
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+
+      // Column visibility: hide eLb and K3.
+      await page.getByTestId('col-elb').uncheck();
+      await page.getByTestId('col-k3').uncheck();
+      await page.waitForURL(/cols=/);
+      const headers = await tableHeaders(page, '[data-testid="months-table"]');
+      expect(headers).toEqual(['month', 'gender', 'int', 'lzb', 'k2', 'jfw']);
+      await page.screenshot({ path: artifactPath('dashboard-months.png'), fullPage: true });
+
+      const view = await tableCells(page, '[data-testid="months-table"]');
+      expect(view.length).toBeGreaterThan(5);
+
+      // CSV (German Excel): BOM, ';', exactly the rows and columns in view, in the same order.
+      const [csvDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-csv').click(),
+      ]);
+      const csvPath = await csvDownload.path();
+      const csv = await readFile(csvPath, 'utf8');
+      expect(csv.charCodeAt(0)).toBe(0xfeff);
+      const lines = csv
+        .slice(1)
+        .split('\r\n')
+        .filter((l) => l !== '');
+      const csvRows = lines.map((l) => l.split(';'));
+      expect(csvRows[0]).toHaveLength(headers.length);
+      expect(csvRows[0]?.[0]).toBe('Monat');
+      expect(csvRows.slice(1)).toHaveLength(view.length);
+      const csvNum = (s: string | undefined) =>
+        s === undefined || s === '' ? null : Number(s.replace(',', '.'));
+      view.forEach((cells, i) => {
+        const r = csvRows[i + 1] ?? [];
+        expect(r[0]).toBe(cells[0]); // Monat
+        expect(r[1]).toBe(cells[1]); // Geschlecht
+        expect(formatCount(csvNum(r[2]))).toBe(cells[2]); // Integrationen
+        expect(formatCount(csvNum(r[3]))).toBe(cells[3]); // LZB
+        expect(formatPercent(csvNum(r[4]))).toBe(cells[4]); // K2
+        expect(formatPercent(csvNum(r[5]))).toBe(cells[5]); // JFW
+      });
+
+      // XLSX: the same rows and columns, numbers as numbers.
+      const [xlsxDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-xlsx').click(),
+      ]);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.read(createReadStream(await xlsxDownload.path()));
+      const ws = wb.worksheets[0];
+      if (!ws) throw new Error('no worksheet');
+      const sheet: unknown[][] = [];
+      ws.eachRow((row) => {
+        const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+        sheet.push(values);
+      });
+      expect(sheet[0]).toHaveLength(headers.length);
+      expect(sheet[0]?.[0]).toBe('Monat');
+      expect(sheet.slice(1)).toHaveLength(view.length);
+      view.forEach((cells, i) => {
+        const r = sheet[i + 1] ?? [];
+        expect(r[0]).toBe(cells[0]);
+        expect(r[1]).toBe(cells[1]);
+        expect(typeof r[2]).toBe('number');
+        expect(formatCount(Number(r[2]))).toBe(cells[2]);
+        expect(formatCount(Number(r[3]))).toBe(cells[3]);
+        expect(formatPercent(Number(r[4]))).toBe(cells[4]);
+        expect(formatPercent(Number(r[5]))).toBe(cells[5]);
+      });
+
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'keyboard: skip link, controls, card links and table sorting are reachable without a mouse',
+    async () => {
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('article[data-testid^="goal-"]');
+
+      // The first Tab lands on the skip link; Enter jumps to the main content.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Zum Inhalt springen');
+      expect(await focusOutline(page)).not.toBe('none');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+      // From there: the month selector, then the first goal card's link.
+      await tabTo(page, (el) => el.tag === 'SELECT' && el.label === 'Stand zum Monat');
+      expect(await focusOutline(page)).not.toBe('none');
+      await tabTo(page, (el) => el.tag === 'A' && el.text.startsWith('Integrationsquote Frauen'));
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/ziel\/K2-female/);
+      // After the navigation the new page's heading has the focus.
+      await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+
+      // The main navigation by keyboard, then sorting a column with Enter.
+      await page.goto(`${server.url}/monate`);
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      await tabTo(page, (el) => el.tag === 'BUTTON' && el.text.startsWith('LZB'));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('th[data-col="lzb"]').getAttribute('aria-sort')).toBe('ascending');
+
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Importe and Hinweise show the run log and the alert history (or its empty state)',
+    async () => {
+      const alerts = await api<AlertsResponse>(server, '/api/alerts');
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/importe`);
+      await page.waitForSelector('[data-testid="imports-table"] tbody tr');
+      const runs = await tableCells(page, '[data-testid="imports-table"]');
+      expect(runs.length).toBeGreaterThanOrEqual(1);
+      expect(runs.some((r) => r.join(' ').includes('segeberg-sample.csv'))).toBe(true);
+      expect(await page.getByLabel('Admin-Token').count()).toBe(1);
+      await page.screenshot({ path: artifactPath('dashboard-imports.png'), fullPage: true });
+
+      await page.goto(`${server.url}/hinweise`);
+      if (alerts.alerts.length === 0) {
+        await page.waitForSelector('text=Noch keine Hinweise versendet.');
+      } else {
+        await page.waitForSelector('[data-testid="alerts-table"] tbody tr');
+        expect(await page.locator('[data-testid="alerts-table"] tbody tr').count()).toBe(
+          alerts.alerts.length,
+        );
+        const first = alerts.alerts[0];
+        if (first)
+          expect(await page.locator('[data-testid="alerts-table"]').textContent()).toContain(first.subject);
+      }
+      await page.screenshot({ path: artifactPath('dashboard-alerts.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+});
+
+describe('a revised value shows its history', () => {
+  // Its own server: the upload changes the data (and ends the sample marking) for everything after.
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, E2E_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  test(
+    'upload a corrected file as admin, then the value is marked revised and its history opens',
+    async () => {
+      const month = '2023-06';
+      const before = await api<MonthsResponse>(server, `/api/months?from=${month}&to=${month}&gender=female`);
+      const old = before.rows[0]?.int;
+      if (old == null) throw new Error('sample has no INT for women in June 2023');
+      const corrected = old + 7;
+      const file = [
+        'region;region_name;month;indicator;gender;value;flag;comparison_type',
+        `01060;Kreis Segeberg;${month};INT;female;${corrected};;IIIb`,
+        '',
+      ].join('\n');
+
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/importe`);
+      await page.getByLabel('Admin-Token').fill(TEST_ADMIN_TOKEN);
+      await page.getByLabel('Datei').setInputFiles({
+        name: 'korrektur-juni-2023.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(file, 'utf8'),
+      });
+      await page.getByRole('button', { name: 'Importieren' }).click();
+      await page.waitForSelector('text=Import abgeschlossen.');
+      expect(await page.getByTestId('upload-result').textContent()).toContain('1 geändert');
+      // The token stays in this tab's sessionStorage only.
+      expect(await page.evaluate(() => sessionStorage.getItem('zielmonitor.adminToken'))).toBe(
+        TEST_ADMIN_TOKEN,
+      );
+      expect(await page.evaluate(() => localStorage.length)).toBe(0);
+      // The run log shows the upload.
+      await page.waitForFunction(() =>
+        document
+          .querySelector('[data-testid="imports-table"]')
+          ?.textContent?.includes('korrektur-juni-2023.csv'),
+      );
+      await page.screenshot({ path: artifactPath('dashboard-upload.png'), fullPage: true });
+
+      // Reload Monatswerte with "nur revidierte": exactly the corrected row, marked.
+      await page.goto(`${server.url}/monate?revised=1`);
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      const rows = await tableCells(page, '[data-testid="months-table"]');
+      expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([
+        [formatMonth(month), GENDER_TEXT.female, formatCount(corrected)],
+      ]);
+      const mark = page.locator(`[data-revised="${month}-female-int"]`);
+      expect(await mark.textContent()).toContain('↻');
+
+      // Its history: old → new, when, which file.
+      const revs = await api<RevisionsResponse>(
+        server,
+        `/api/months/${month}/revisions?indicator=INT&gender=female`,
+      );
+      expect(revs.revisions).toHaveLength(1);
+      await mark.click();
+      const dialog = page.getByTestId('revision-dialog');
+      await dialog.locator('tbody tr').waitFor();
+      const hist = await tableCells(page, '[data-testid="revision-dialog"] table');
+      const rev = revs.revisions[0];
+      if (!rev) throw new Error('no revision');
+      expect(hist).toEqual([
+        [
+          formatDateTime(rev.changedAt),
+          formatCount(old),
+          `→ ${formatCount(corrected)}`,
+          'korrektur-juni-2023.csv',
+        ],
+      ]);
+      await page.screenshot({ path: artifactPath('dashboard-revision.png') });
+      // Escape closes the dialog and gives the focus back to the value.
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-revised'))).toBe(
+        `${month}-female-int`,
+      );
+
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+});
