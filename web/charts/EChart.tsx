@@ -6,7 +6,6 @@ import { useEffect, useRef } from 'react';
 
 import { type ChartOption, echarts } from './echarts';
 
-
 export interface EChartProps {
   option: ChartOption;
   /** Short text alternative; the page should also show the numbers as a table. */
