@@ -258,6 +258,10 @@ describe('dashboard on the sample data', () => {
       ]) {
         expect(svgText).toContain(label);
       }
+      // The change chart: one more SVG, with the target line and the change line.
+      expect(
+        await page.locator('[data-testid="change-chart"] svg path[stroke="#D55E00"]').count(),
+      ).toBeGreaterThan(0);
       const ariaLabel = await chart.getAttribute('aria-label');
       expect(ariaLabel).toContain(formatPercent(series.goal.current.value));
 
@@ -269,6 +273,7 @@ describe('dashboard on the sample data', () => {
           formatMonth(p.month),
           formatPercent(p.current),
           formatPercent(p.previous),
+          formatChange(p.current === null || p.previous === null ? null : 100 * (p.current / p.previous - 1)),
           formatPercent(p.target),
           formatPercent(p.atRiskEdge),
           p.projection === null ? '' : formatPercent(p.projection),

@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 
-import { formatMonth, formatMonthShort } from '../format';
+import { formatChange, formatMonth, formatMonthShort } from '../format';
 import { GOAL_SERIES, TEXT, TEXT_MUTED } from '../lib/palette';
 import { EChart } from './EChart';
 import type { ChartOption, LineSeriesOption } from './echarts';
@@ -212,4 +212,162 @@ export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick }
       }}
     />
   );
+}
+
+/** The change against last year per month, in percent (null where either value is missing). */
+export function monthlyChanges(points: readonly GoalChartPoint[]): {
+  actual: (number | null)[];
+  projected: (number | null)[];
+} {
+  const rel = (a: number | null, b: number | null) =>
+    a === null || b === null || b === 0 ? null : 100 * (a / b - 1);
+  return {
+    actual: points.map((p) => rel(p.current, p.previous)),
+    projected: points.map((p) => rel(p.projection, p.previous)),
+  };
+}
+
+export interface ChangeChartProps {
+  points: readonly GoalChartPoint[];
+  targetChangePct: number;
+  /** The change at which the at-risk band ends (beyond it the goal is missed). */
+  atRiskEdgePct: number;
+  ariaLabel: string;
+  onMonthClick?: (month: string) => void;
+}
+
+export function buildChangeChartOption(
+  points: readonly GoalChartPoint[],
+  targetChangePct: number,
+  atRiskEdgePct: number,
+): ChartOption {
+  const { actual, projected } = monthlyChanges(points);
+  const lo = Math.min(targetChangePct, atRiskEdgePct);
+  const width = Math.abs(targetChangePct - atRiskEdgePct);
+  const s = GOAL_SERIES;
+  return {
+    animation: false,
+    grid: { left: 16, right: 80, top: 40, bottom: 32, containLabel: true },
+    legend: {
+      top: 0,
+      left: 0,
+      textStyle: { color: TEXT, fontSize: 13 },
+      itemWidth: 32,
+      data: [
+        'Veränderung',
+        'Ziel',
+        { name: 'Bereich „gefährdet“', icon: 'rect', itemStyle: { color: s.band.color, opacity: 0.6 } },
+        'Prognose',
+      ],
+    },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) => (typeof v === 'number' ? formatChange(v) : '–'),
+    },
+    xAxis: {
+      type: 'category',
+      data: points.map((p) => p.month),
+      boundaryGap: false,
+      axisLabel: { color: TEXT_MUTED, formatter: (m: string) => formatMonthShort(m) },
+      axisLine: { lineStyle: { color: TEXT_MUTED } },
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: { color: TEXT_MUTED, formatter: (v: number) => formatChange(v) },
+      splitLine: { lineStyle: { color: '#dde1e6' } },
+    },
+    series: [
+      {
+        id: 'band-base',
+        name: 'Bereich „gefährdet“',
+        type: 'line',
+        data: points.map(() => lo),
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        tooltip: { show: false },
+        silent: true,
+      },
+      {
+        id: 'band',
+        name: 'Bereich „gefährdet“',
+        type: 'line',
+        data: points.map(() => width),
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: s.band.color, opacity: s.band.opacity },
+        tooltip: { show: false },
+        silent: true,
+      },
+      {
+        id: 'target',
+        name: 'Ziel',
+        type: 'line',
+        data: points.map(() => targetChangePct),
+        symbol: 'none',
+        lineStyle: { color: s.target.color, width: s.target.width, type: s.target.type },
+        itemStyle: { color: s.target.color },
+      },
+      {
+        id: 'projection',
+        name: 'Prognose',
+        type: 'line',
+        data: projected,
+        symbol: s.projection.symbol,
+        symbolSize: 6,
+        lineStyle: { color: s.projection.color, width: s.projection.width, type: s.projection.type },
+        itemStyle: { color: s.projection.color },
+        endLabel: { show: true, formatter: 'Prognose', color: TEXT, fontWeight: 'bold' },
+      },
+      {
+        id: 'change',
+        name: 'Veränderung',
+        type: 'line',
+        data: actual,
+        symbol: s.current.symbol,
+        symbolSize: 8,
+        showAllSymbol: true,
+        connectNulls: false,
+        lineStyle: { color: s.current.color, width: s.current.width, type: s.current.type },
+        itemStyle: { color: s.current.color },
+        z: 5,
+      },
+    ],
+  };
+}
+
+export function ChangeChart({
+  points,
+  targetChangePct,
+  atRiskEdgePct,
+  ariaLabel,
+  onMonthClick,
+}: ChangeChartProps) {
+  const option = useMemo(
+    () => buildChangeChartOption(points, targetChangePct, atRiskEdgePct),
+    [points, targetChangePct, atRiskEdgePct],
+  );
+  return (
+    <EChart
+      option={option}
+      ariaLabel={ariaLabel}
+      testId="change-chart"
+      height="min(40vh, 340px)"
+      onCategoryClick={(i) => {
+        const p = points[i];
+        if (p && onMonthClick) onMonthClick(p.month);
+      }}
+    />
+  );
+}
+
+/** The at-risk edge as a change in percent, read back from the points (edge = previous × (1 + e/100)). */
+export function atRiskEdgePctOf(points: readonly GoalChartPoint[]): number | null {
+  for (const p of points) {
+    if (p.atRiskEdge !== null && p.previous !== null && p.previous !== 0)
+      return 100 * (p.atRiskEdge / p.previous - 1);
+  }
+  return null;
 }

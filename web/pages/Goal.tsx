@@ -7,7 +7,7 @@ import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 
 import { useGoalSeries, useGoals } from '../api';
-import { GoalChart } from '../charts/GoalChart';
+import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorState, Loading } from '../components/States';
@@ -71,6 +71,8 @@ export default function Goal() {
     (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +
     'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
   const panelId = 'goal-panel';
+  const edgePct = atRiskEdgePctOf(data.points);
+  const changes = monthlyChanges(data.points);
 
   const panel = (
     <>
@@ -126,6 +128,22 @@ export default function Goal() {
         </figcaption>
       </figure>
 
+      {edgePct !== null && (
+        <figure className="card chart-card">
+          <ChangeChart
+            points={data.points}
+            targetChangePct={goal.targetChangePct}
+            atRiskEdgePct={edgePct}
+            ariaLabel={`Diagramm: Veränderung gegenüber dem Vorjahr je Monat, Ziel ${formatChange(goal.targetChangePct)}, gefährdet bis ${formatChange(edgePct)}. Die Werte stehen in der Tabelle.`}
+            onMonthClick={onMonthClick}
+          />
+          <figcaption>
+            Veränderung gegenüber dem Vorjahresmonat ({valueName}) mit dem Ziel{' '}
+            {formatChange(goal.targetChangePct)} und dem Bereich „gefährdet“ bis {formatChange(edgePct)}.
+          </figcaption>
+        </figure>
+      )}
+
       <div className="table-wrap">
         <table className="data-table" data-testid="goal-table">
           <caption>Zahlen zum Diagramm: {valueName} je Monat</caption>
@@ -139,6 +157,9 @@ export default function Goal() {
                 {data.year - 1}
               </th>
               <th scope="col" className="num">
+                Veränderung
+              </th>
+              <th scope="col" className="num">
                 Zielpfad
               </th>
               <th scope="col" className="num">
@@ -150,7 +171,7 @@ export default function Goal() {
             </tr>
           </thead>
           <tbody>
-            {data.points.map((p) => (
+            {data.points.map((p, i) => (
               <tr key={p.month}>
                 <th scope="row" className="row-head">
                   <Link href={monthsLinkFor(state.region, p.month, gender)}>{formatMonth(p.month)}</Link>
@@ -164,6 +185,7 @@ export default function Goal() {
                 </th>
                 <td className="num">{formatValue(p.current)}</td>
                 <td className="num">{formatValue(p.previous)}</td>
+                <td className="num">{formatChange(changes.actual[i] ?? null)}</td>
                 <td className="num">{formatValue(p.target)}</td>
                 <td className="num">{formatValue(p.atRiskEdge)}</td>
                 <td className="num">{p.projection === null ? '' : formatValue(p.projection)}</td>

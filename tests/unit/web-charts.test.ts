@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+
+import {
+  atRiskEdgePctOf,
+  buildChangeChartOption,
+  buildGoalChartOption,
+  type GoalChartPoint,
+  monthlyChanges,
+} from '../../web/charts/GoalChart';
+import { formatPercent } from '../../web/format';
+
+// Three months of a K2 goal with target +1.1 % and a band of 1 point (edge +0.1 %):
+// target = previous × 1.011, edge = previous × 1.001.
+const points: GoalChartPoint[] = [
+  {
+    month: '2024-01',
+    current: 2.1,
+    previous: 2.0,
+    target: 2.022,
+    atRiskEdge: 2.002,
+    projection: null,
+    revised: false,
+  },
+  {
+    month: '2024-02',
+    current: 4.0,
+    previous: 4.0,
+    target: 4.044,
+    atRiskEdge: 4.004,
+    projection: 4.0,
+    revised: true,
+  },
+  {
+    month: '2024-03',
+    current: null,
+    previous: 6.0,
+    target: 6.066,
+    atRiskEdge: 6.006,
+    projection: 6.0,
+    revised: false,
+  },
+];
+
+function byId(option: ReturnType<typeof buildGoalChartOption>, id: string): unknown {
+  const all: unknown[] = Array.isArray(option.series) ? option.series : [option.series];
+  for (const s of all) {
+    if (typeof s === 'object' && s !== null && 'id' in s && s.id === id && 'data' in s) return s.data;
+  }
+  return undefined;
+}
+
+describe('goal chart option', () => {
+  const option = buildGoalChartOption(points, 2024, (v) => formatPercent(v));
+
+  test('the at-risk band is stacked from the lower edge with the band width', () => {
+    const base = byId(option, 'band-base');
+    const width = byId(option, 'band');
+    expect(base).toEqual([2.002, 4.004, 6.006]);
+    // 2.022 − 2.002 = 0.02, 4.044 − 4.004 = 0.04, 6.066 − 6.006 = 0.06
+    expect((width as number[]).map((w) => Number(w.toFixed(6)))).toEqual([0.02, 0.04, 0.06]);
+  });
+
+  test('lines carry the values; revised months get a marker on this year’s value', () => {
+    expect(byId(option, 'current')).toEqual([2.1, 4.0, null]);
+    expect(byId(option, 'previous')).toEqual([2.0, 4.0, 6.0]);
+    expect(byId(option, 'projection')).toEqual([null, 4.0, 6.0]);
+    expect(byId(option, 'revised')).toEqual([null, 4.0, null]);
+  });
+
+  test('German tooltip', () => {
+    const tooltip = option.tooltip;
+    const formatter =
+      !Array.isArray(tooltip) && tooltip && typeof tooltip.formatter === 'function'
+        ? tooltip.formatter
+        : null;
+    if (!formatter) throw new Error('no tooltip formatter');
+    const html = String(formatter([{ dataIndex: 1 }] as never, '', () => {}));
+    expect(html).toContain('<strong>Februar 2024</strong> (revidiert)');
+    expect(html).toContain('2024: <strong>4,0 %</strong>');
+    expect(html).toContain('Zielpfad: <strong>4,0 %</strong>');
+    expect(html).toContain('Prognose: <strong>4,0 %</strong>');
+  });
+});
+
+describe('change chart', () => {
+  test('monthly change against last year, and the projected change', () => {
+    const { actual, projected } = monthlyChanges(points);
+    // 100 × (2.1 / 2.0 − 1) = 5; 100 × (4 / 4 − 1) = 0; March has no current value.
+    expect(actual.map((v) => (v === null ? null : Number(v.toFixed(9))))).toEqual([5, 0, null]);
+    expect(projected).toEqual([null, 0, 0]);
+  });
+
+  test('the band edge is read back from the points', () => {
+    // 100 × (2.002 / 2.0 − 1) = 0.1
+    expect(atRiskEdgePctOf(points)).toBeCloseTo(0.1, 9);
+    expect(atRiskEdgePctOf([])).toBeNull();
+  });
+
+  test('target and band as constant lines', () => {
+    const option = buildChangeChartOption(points, 1.1, 0.1);
+    expect(byId(option, 'target')).toEqual([1.1, 1.1, 1.1]);
+    expect(byId(option, 'band-base')).toEqual([0.1, 0.1, 0.1]);
+    expect((byId(option, 'band') as number[]).map((w) => Number(w.toFixed(9)))).toEqual([1, 1, 1]);
+  });
+});
