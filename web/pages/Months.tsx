@@ -7,12 +7,13 @@ import {
   type ColumnDef,
   flexRender,
   getCoreRowModel,
+  type RowData,
   type SortingState,
   type Updater,
   useReactTable,
   type VisibilityState,
 } from '@tanstack/react-table';
-import { useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 
 import { type MonthRow, useMonths } from '../api';
@@ -33,6 +34,13 @@ import {
   parseCommon,
   parseMonthsTable,
 } from '../lib/url-state';
+
+declare module '@tanstack/react-table' {
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** Right-aligned, tabular figures. */
+    numeric?: boolean;
+  }
+}
 
 const FLAG_TITLE: Record<string, string> = {
   '*': 'gesperrt (Datenschutz)',
@@ -98,23 +106,26 @@ export default function Months() {
   const columnVisibility: VisibilityState = Object.fromEntries(
     MONTH_COLUMNS.map((c) => [c, state.columns.includes(c)]),
   );
-  const isColumn = (id: string): id is MonthColumn => (MONTH_COLUMNS as readonly string[]).includes(id);
+  const isColumn = (id: string): id is MonthColumn => MONTH_COLUMNS.some((c) => c === id);
   const onSortingChange = (u: Updater<SortingState>) => {
     const next = typeof u === 'function' ? u(sorting) : u;
-    const sort = next.filter((s) => isColumn(s.id)).map((s) => ({ id: s.id as MonthColumn, desc: s.desc }));
+    const sort = next.flatMap((s) => (isColumn(s.id) ? [{ id: s.id, desc: s.desc }] : []));
     update({ sort: sort.length ? sort : [{ id: 'month', desc: true }] });
   };
 
-  const openHistory = (row: MonthRow, k: CountKey) =>
-    setHistory({
-      month: row.month,
-      indicator: INDICATOR_OF[k],
-      indicatorLabel: MONTH_COLUMN_LABEL[k],
-      gender: row.gender,
-      region: region ?? months.data?.region.id ?? null,
-    });
+  const regionId = region ?? months.data?.region.id ?? null;
+  const openHistory = useCallback(
+    (row: MonthRow, k: CountKey) =>
+      setHistory({
+        month: row.month,
+        indicator: INDICATOR_OF[k],
+        indicatorLabel: MONTH_COLUMN_LABEL[k],
+        gender: row.gender,
+        region: regionId,
+      }),
+    [regionId],
+  );
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: openHistory only reads the region, listed.
   const columns = useMemo<ColumnDef<MonthRow>[]>(
     () => [
       {
@@ -161,7 +172,7 @@ export default function Months() {
         meta: { numeric: true },
       },
     ],
-    [region, months.data?.region.id],
+    [openHistory],
   );
 
   const rows = months.data?.rows ?? [];
@@ -313,7 +324,7 @@ export default function Months() {
                   <tr key={hg.id}>
                     {hg.headers.map((h) => {
                       const sorted = h.column.getIsSorted();
-                      const numeric = (h.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+                      const numeric = h.column.columnDef.meta?.numeric;
                       const priority = state.sort.findIndex((s) => s.id === h.column.id);
                       return (
                         <th
@@ -346,7 +357,7 @@ export default function Months() {
                 {table.getRowModel().rows.map((r) => (
                   <tr key={r.id} data-month={r.original.month} data-gender={r.original.gender}>
                     {r.getVisibleCells().map((c) => {
-                      const numeric = (c.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+                      const numeric = c.column.columnDef.meta?.numeric;
                       return c.column.id === 'month' ? (
                         <th key={c.id} scope="row" className="row-head" data-col="month">
                           {flexRender(c.column.columnDef.cell, c.getContext())}
