@@ -33,6 +33,7 @@ export interface PreparedSource {
   load(): Promise<Uint8Array>;
 }
 
+/** Progress of one file; each phase starts with an event with `rows: 0`. */
 export interface ImportProgress {
   file: string;
   phase: 'parse' | 'write';
@@ -205,12 +206,20 @@ export async function executeImport(
         result = { ...base, sha256, size, status: 'unchanged', error: null };
       } else {
         try {
+          hooks.onProgress?.({ file: source.label, phase: 'parse', rows: 0, total: null, fraction: 0 });
           const parsed = await parseFile(source.name, bytes, {
             catalog,
             onProgress: hooks.onProgress
               ? (rows, fraction) =>
                   hooks.onProgress?.({ file: source.label, phase: 'parse', rows, total: null, fraction })
               : undefined,
+          });
+          hooks.onProgress?.({
+            file: source.label,
+            phase: 'write',
+            rows: 0,
+            total: parsed.rows.length,
+            fraction: 0,
           });
           const w = writeObservations(sqlite, parsed.rows, {
             runId,

@@ -1,0 +1,236 @@
+/**
+ * `npm run etl -- <file or folder>...` and `npm run etl -- --targets data/targets/2024.csv`.
+ * Imports once (trigger 'cli') into DATABASE_PATH, shows progress on long files (rows/s on
+ * stderr), prints a summary table. Exit codes: 0 ok, 1 a file was rejected, 2 usage error,
+ * 3 another import is running.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { openDatabase } from '../server/db/connection.js';
+import { formatCount } from '../web/format.js';
+import { ImportBusyError } from './lock.js';
+import { executeImport, type ImportProgress, prepareSources } from './run.js';
+import { loadTargetsFile } from './targets.js';
+import { type FileResult, formatImportError } from './types.js';
+
+const USAGE = `Aufruf / usage:
+  npm run etl -- <Datei oder Ordner>...          CSV- und xlsx-Dateien importieren
+  npm run etl -- --targets data/targets/2024.csv  Zielwerte laden
+Optionen: --targets <datei> (mehrfach möglich), --help
+Datenbank: DATABASE_PATH (Standard data/zielmonitor.db). Formate: docs/input-formats.md
+Exit: 0 ok, 1 Datei abgelehnt, 2 Aufruffehler, 3 anderer Import läuft`;
+
+class UsageError extends Error {}
+
+interface Args {
+  inputs: string[];
+  targets: string[];
+}
+
+export function parseArgs(argv: readonly string[]): Args | 'help' {
+  const args: Args = { inputs: [], targets: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--help' || a === '-h') return 'help';
+    if (a === '--') continue;
+    if (a === '--targets' || a === '-t') {
+      const v = argv[++i];
+      if (!v) throw new UsageError('--targets braucht einen Dateinamen');
+      args.targets.push(v);
+    } else if (a.startsWith('--targets=')) {
+      args.targets.push(a.slice('--targets='.length));
+    } else if (a.startsWith('-')) {
+      throw new UsageError(`unbekannte Option ${a}`);
+    } else {
+      args.inputs.push(a);
+    }
+  }
+  if (args.inputs.length === 0 && args.targets.length === 0) throw new UsageError('keine Datei angegeben');
+  return args;
+}
+
+async function expand(inputs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let s: Awaited<ReturnType<typeof stat>>;
+    try {
+      s = await stat(input);
+    } catch {
+      throw new UsageError(`Datei oder Ordner nicht gefunden: ${input}`);
+    }
+    if (s.isDirectory()) {
+      const names = (await readdir(input))
+        .filter((n) => !n.startsWith('.') && /\.(csv|xlsx)$/i.test(n))
+        .sort();
+      if (names.length === 0) throw new UsageError(`keine .csv- oder .xlsx-Dateien in ${input}`);
+      files.push(...names.map((n) => join(input, n)));
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+const STATUS: Record<FileResult['status'], string> = {
+  imported: 'importiert',
+  unchanged: 'unverändert (schon geladen)',
+  rejected: 'ABGELEHNT',
+};
+
+function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  return rows
+    .map((r, i) => {
+      const line = r
+        .map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd();
+      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
+}
+
+function progressPrinter(): { update(p: ImportProgress): void; done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let started = 0;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (p.rows === 0) {
+        started = now; // a phase begins
+        return;
+      }
+      if (now - last < 500 && tty) return;
+      last = now;
+      const secs = Math.max(0.001, (now - started) / 1000);
+      const verb = p.phase === 'parse' ? 'geprüft' : 'geschrieben';
+      const total =
+        p.total === null ? ` (${Math.round(p.fraction * 100)} % der Datei)` : ` von ${formatCount(p.total)}`;
+      const line = `${p.file}: ${formatCount(p.rows)} Zeilen ${verb}${total}, ${formatCount(p.rows / secs)} Zeilen/s`;
+      process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+      shown = true;
+    },
+    done() {
+      if (shown && tty) process.stderr.write('\n');
+      shown = false;
+    },
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`Fehler: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  let files: string[];
+  try {
+    config = loadConfig(process.env);
+    files = await expand(args.inputs);
+    for (const t of args.targets) {
+      if (!(await stat(t).catch(() => null))?.isFile())
+        throw new UsageError(`Zieldatei nicht gefunden: ${t}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`Fehler: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const logger = pino(
+    { level: process.env.LOG_LEVEL ?? 'warn', base: { app: 'zielmonitor-etl' } },
+    pino.destination(2),
+  );
+  const db = await openDatabase(config.DATABASE_PATH);
+  const deps = { db, logger };
+  let exit = 0;
+  try {
+    if (files.length > 0) {
+      const progress = progressPrinter();
+      const summary = await executeImport(
+        deps,
+        prepareSources(
+          deps,
+          files.map((path) => ({ kind: 'file' as const, path })),
+        ),
+        { trigger: 'cli' },
+        {
+          onProgress: (p) => progress.update(p),
+          onFile: () => progress.done(),
+        },
+      );
+      const rows = [['Datei', 'Status', 'neu', 'geändert', 'unverändert']];
+      for (const f of summary.files) {
+        rows.push([
+          f.path,
+          STATUS[f.status],
+          formatCount(f.inserted),
+          formatCount(f.updated),
+          formatCount(f.unchanged),
+        ]);
+      }
+      rows.push([
+        'Summe',
+        '',
+        formatCount(summary.inserted),
+        formatCount(summary.updated),
+        formatCount(summary.unchanged),
+      ]);
+      process.stdout.write(`\n${table(rows, new Set([2, 3, 4]))}\n\n`);
+      const rejected = summary.files.filter((f) => f.error);
+      for (const f of rejected) if (f.error) process.stdout.write(`Fehler: ${formatImportError(f.error)}\n`);
+      process.stdout.write(
+        `Importlauf #${summary.runId}: ${summary.status}, Datenstand-Version ${summary.dataVersion}${summary.changed ? '' : ' (keine Änderung)'}\n`,
+      );
+      if (rejected.length > 0) exit = 1;
+    }
+    for (const t of args.targets) {
+      try {
+        const r = await loadTargetsFile(deps, t, 'cli');
+        process.stdout.write(
+          `Ziele ${t}: ${formatCount(r.inserted)} neu, ${formatCount(r.updated)} geändert, ${formatCount(r.unchanged)} unverändert\n`,
+        );
+      } catch (e) {
+        process.stdout.write(`Fehler: ${e instanceof Error ? e.message : String(e)}\n`);
+        exit = 1;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ImportBusyError) {
+      process.stderr.write(`${e.message}\n`);
+      return 3;
+    }
+    throw e;
+  } finally {
+    await db.close();
+  }
+  return exit;
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(
+        `Unerwarteter Fehler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * The scheduled import: every file in the inbox folder plus every SOURCE_URL, on a node-cron
+ * schedule with an explicit time zone. Inbox files end up in the archive (imported or
+ * unchanged) or in the rejected folder with `<name>.error.txt` beside them.
+ */
+import { copyFile, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import cron from 'node-cron';
+import type { Config } from '../server/config.js';
+import { safeFileName } from './fetch.js';
+import { ImportBusyError } from './lock.js';
+import { executeImport, prepareSources } from './run.js';
+import {
+  type EtlDeps,
+  type FileResult,
+  formatImportError,
+  type ImportSource,
+  type ImportSummary,
+} from './types.js';
+
+/** Files younger than this may still be being written (copy, upload) and wait for the next run. */
+export const INBOX_SETTLE_MS = 5_000;
+const INBOX_EXTENSIONS = /\.(csv|xlsx)$/i;
+const PARTIAL = /\.(part|partial|tmp|crdownload|download)$/i;
+
+export interface ScheduledOptions {
+  settleMs?: number;
+  retryBackoffMs?: number;
+}
+
+function stamp(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+async function freeName(dir: string, name: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? name : name.replace(/(\.[^.]*)?$/, (ext) => `-${i}${ext}`);
+    try {
+      await stat(join(dir, candidate));
+    } catch {
+      return join(dir, candidate);
+    }
+  }
+}
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if (!(e instanceof Error && 'code' in e && e.code === 'EXDEV')) throw e;
+    await copyFile(from, to);
+    await unlink(from);
+  }
+}
+
+/** Inbox files ready to import: csv/xlsx, no dotfiles, no partial downloads, not modified just now. */
+export async function listInbox(dir: string, now: Date, settleMs = INBOX_SETTLE_MS): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (!e.isFile() || e.name.startsWith('.') || PARTIAL.test(e.name) || !INBOX_EXTENSIONS.test(e.name))
+      continue;
+    const p = join(dir, e.name);
+    const s = await stat(p);
+    if (now.getTime() - s.mtimeMs < settleMs) continue;
+    out.push(p);
+  }
+  return out.sort();
+}
+
+function errorText(result: FileResult, when: Date): string {
+  const e = result.error;
+  return [
+    `Import abgelehnt am ${when.toISOString()}`,
+    `Quelle: ${result.path}`,
+    e ? formatImportError(e) : 'unbekannter Fehler',
+    '',
+    e
+      ? `Blatt: ${e.sheet ?? '-'}\nZeile: ${e.row ?? '-'}\nSpalte: ${e.column ?? '-'}\nFehler: ${e.message}`
+      : '',
+    '',
+    'Die Datei wurde nicht geladen (nichts davon). Bitte korrigieren und erneut in den Eingangsordner legen.',
+    '',
+  ].join('\n');
+}
+
+/** Internal form of runScheduledImport with knobs for tests. */
+export async function runScheduled(
+  deps: EtlDeps,
+  config: Config,
+  opts: ScheduledOptions = {},
+): Promise<ImportSummary | null> {
+  const clock = deps.clock ?? (() => new Date());
+  const files = await listInbox(config.INBOX_DIR, clock(), opts.settleMs);
+  if (files.length === 0 && config.SOURCE_URLS.length === 0) return null;
+  const sources: ImportSource[] = [
+    ...files.map((path) => ({ kind: 'file' as const, path })),
+    ...config.SOURCE_URLS.map((url) => ({ kind: 'url' as const, url })),
+  ];
+  const withFetch: EtlDeps = {
+    ...deps,
+    fetchOptions: deps.fetchOptions ?? {
+      timeoutMs: config.FETCH_TIMEOUT_MS,
+      maxBytes: config.FETCH_MAX_BYTES,
+      retries: config.FETCH_RETRIES,
+    },
+  };
+  const prepared = prepareSources(withFetch, sources, { retryBackoffMs: opts.retryBackoffMs });
+  await mkdir(config.ARCHIVE_DIR, { recursive: true });
+  await mkdir(config.REJECTED_DIR, { recursive: true });
+  return executeImport(
+    withFetch,
+    prepared,
+    { trigger: 'cron' },
+    {
+      onFile: async (index, result, bytes) => {
+        const source = sources[index];
+        const name = prepared[index]?.name ?? 'datei';
+        if (!source) return;
+        const when = clock();
+        const target = `${stamp(when)}_${safeFileName(source.kind === 'file' ? basename(source.path) : name)}`;
+        try {
+          if (result.status === 'rejected') {
+            const dest = await freeName(config.REJECTED_DIR, target);
+            if (source.kind === 'file') await moveFile(source.path, dest);
+            else if (bytes) await writeFile(dest, bytes);
+            await writeFile(`${dest}.error.txt`, errorText(result, when), 'utf8');
+          } else if (source.kind === 'file') {
+            await moveFile(source.path, await freeName(config.ARCHIVE_DIR, target));
+          } else if (result.status === 'imported' && bytes) {
+            await writeFile(await freeName(config.ARCHIVE_DIR, target), bytes);
+          }
+        } catch (e) {
+          deps.logger.error({ err: e, source: result.path }, 'could not move the file out of the inbox');
+        }
+      },
+    },
+  );
+}
+
+/** Imports every inbox file and every SOURCE_URL once; null when there is nothing to do. */
+export async function runScheduledImport(deps: EtlDeps, config: Config): Promise<ImportSummary | null> {
+  return runScheduled(deps, config);
+}
+
+/**
+ * Starts the node-cron schedule (config.SCHEDULE_CRON in config.SCHEDULE_TIMEZONE; DST is the
+ * time zone's business). A run that is still going when the next is due is not overlapped; an
+ * import started elsewhere (CLI, upload) makes the scheduled run skip with a warning.
+ */
+export function startSchedule(deps: EtlDeps, config: Config): { stop(): Promise<void> } {
+  if (!cron.validate(config.SCHEDULE_CRON))
+    throw new Error(`SCHEDULE_CRON is not a valid cron expression: '${config.SCHEDULE_CRON}'`);
+  try {
+    new Intl.DateTimeFormat('de-DE', { timeZone: config.SCHEDULE_TIMEZONE });
+  } catch {
+    throw new Error(`SCHEDULE_TIMEZONE is not a known time zone: '${config.SCHEDULE_TIMEZONE}'`);
+  }
+  if (!config.SCHEDULE_ENABLED) {
+    deps.logger.info('import schedule disabled (SCHEDULE_ENABLED=false)');
+    return { stop: async () => undefined };
+  }
+  let running: Promise<void> | null = null;
+  const tick = async () => {
+    if (running) {
+      deps.logger.warn('scheduled import skipped: the previous one is still running');
+      return;
+    }
+    running = (async () => {
+      try {
+        const s = await runScheduledImport(deps, config);
+        if (s === null) deps.logger.debug('scheduled import: nothing to do');
+      } catch (e) {
+        if (e instanceof ImportBusyError) deps.logger.warn({ reason: e.message }, 'scheduled import skipped');
+        else deps.logger.error({ err: e }, 'scheduled import failed');
+      }
+    })();
+    try {
+      await running;
+    } finally {
+      running = null;
+    }
+  };
+  const task = cron.schedule(config.SCHEDULE_CRON, tick, {
+    timezone: config.SCHEDULE_TIMEZONE,
+    name: 'zielmonitor-import',
+    noOverlap: true,
+  });
+  deps.logger.info(
+    {
+      cron: config.SCHEDULE_CRON,
+      timezone: config.SCHEDULE_TIMEZONE,
+      next: task.getNextRun()?.toISOString() ?? null,
+    },
+    'import schedule started',
+  );
+  return {
+    async stop() {
+      await task.stop();
+      await task.destroy();
+      if (running) await running;
+    },
+  };
+}
