@@ -1,0 +1,180 @@
+/**
+ * Shared helpers of the reliability tests: a seeded PRNG (so every random run can be replayed),
+ * logical checksums of the database, and generators of valid seed files.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type SqliteDatabase from 'better-sqlite3';
+
+/** mulberry32: small, fast, good enough to spread mutations; same seed → same run. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    /** Integer in [min, max] (inclusive). */
+    int(min: number, max: number): number {
+      return min + Math.floor(next() * (max - min + 1));
+    },
+    pick<T>(items: readonly T[]): T {
+      const item = items[Math.floor(next() * items.length)];
+      if (item === undefined) throw new Error('pick from an empty list');
+      return item;
+    },
+    bytes(n: number): Uint8Array {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.floor(next() * 256);
+      return out;
+    },
+  };
+}
+export type Prng = ReturnType<typeof prng>;
+
+/** Tables that only record what was tried (runs, files) and legitimately grow on a rejection. */
+const BOOKKEEPING = new Set(['import_runs', 'imported_files', 'sqlite_sequence']);
+
+/** Every table holding data (all tables except the import bookkeeping and migration tables). */
+export function dataTables(sqlite: SqliteDatabase.Database): string[] {
+  const names = sqlite
+    .prepare(`select name from sqlite_master where type = 'table' order by name`)
+    .pluck()
+    .all()
+    .filter((n): n is string => typeof n === 'string');
+  return names.filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_'));
+}
+
+/**
+ * A logical checksum of a set of tables: every row as JSON, sorted, hashed. Equal checksums mean
+ * the same rows (independent of page layout and row order).
+ */
+export function tablesChecksum(sqlite: SqliteDatabase.Database, tables: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const t of tables) {
+    const rows = sqlite
+      .prepare(`select * from "${t.replace(/"/g, '""')}"`)
+      .raw()
+      .all()
+      .map((r) => JSON.stringify(r))
+      .sort();
+    h.update(`${t}\n${rows.length}\n`);
+    for (const r of rows) h.update(`${r}\n`);
+  }
+  return h.digest('hex');
+}
+
+/** Checksum of all data tables (see dataTables). */
+export function dataChecksum(sqlite: SqliteDatabase.Database): string {
+  return tablesChecksum(sqlite, dataTables(sqlite));
+}
+
+/** Checksum of the observations only: (region, indicator, gender, month, value, flag). */
+export function observationsChecksum(sqlite: SqliteDatabase.Database): string {
+  const rows = sqlite
+    .prepare(
+      'select region_id, indicator_code, gender, month, value, flag from observations order by region_id, indicator_code, gender, month',
+    )
+    .raw()
+    .all();
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
+export function integrityCheck(sqlite: SqliteDatabase.Database): string {
+  return sqlite
+    .prepare('pragma integrity_check')
+    .pluck()
+    .all()
+    .map((v) => String(v))
+    .join('; ');
+}
+
+export function tempDir(prefix: string): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const GENDERS = ['total', 'female', 'male'] as const;
+export type SeedGender = (typeof GENDERS)[number];
+export const BASE_CODES = ['INT', 'ELB', 'LZB'] as const;
+
+export function monthsOfYear(year: number): string[] {
+  return Array.from({ length: 12 }, (_, k) => `${year}-${String(k + 1).padStart(2, '0')}`);
+}
+
+export const GERMAN_MONTHS = [
+  'Januar',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+] as const;
+
+/** '2023-03' → 'März 2023'. */
+export function germanMonth(month: string): string {
+  const [y, m] = month.split('-');
+  return `${GERMAN_MONTHS[Number(m) - 1] ?? '?'} ${y}`;
+}
+
+/** A plausible count for (indicator, gender, month index), deterministic, gender parts sum to total. */
+export function seedValue(code: string, gender: SeedGender, k: number, salt = 0): number {
+  const base = code === 'INT' ? 200 : code === 'ELB' ? 10_400 : 6_600;
+  const female = Math.round(base * 0.45) + ((k * 7 + salt) % 13);
+  const male = Math.round(base * 0.55) + ((k * 11 + salt) % 17);
+  return gender === 'female' ? female : gender === 'male' ? male : female + male;
+}
+
+export interface CanonicalRow {
+  region: string;
+  name: string;
+  month: string;
+  indicator: string;
+  gender: string;
+  value: string;
+  flag: string;
+}
+
+export const CANONICAL_HEADER = 'region;region_name;month;indicator;gender;value;flag';
+
+/** Rows of a valid canonical file: `region` × 12 months of `year` × INT/ELB/LZB × 3 genders. */
+export function canonicalRows(region: string, name: string, year: number, salt = 0): CanonicalRow[] {
+  const rows: CanonicalRow[] = [];
+  monthsOfYear(year).forEach((month, k) => {
+    for (const indicator of BASE_CODES) {
+      for (const gender of GENDERS) {
+        rows.push({
+          region,
+          name,
+          month,
+          indicator,
+          gender,
+          value: String(seedValue(indicator, gender, k, salt)),
+          flag: '',
+        });
+      }
+    }
+  });
+  return rows;
+}
+
+export function canonicalText(rows: readonly CanonicalRow[], eol = '\n'): string {
+  const lines = [CANONICAL_HEADER];
+  for (const r of rows)
+    lines.push([r.region, r.name, r.month, r.indicator, r.gender, r.value, r.flag].join(';'));
+  return lines.join(eol) + eol;
+}
+
+export const utf8 = (s: string) => new TextEncoder().encode(s);
