@@ -7,6 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -454,6 +455,38 @@ describe('dashboard on the sample data', () => {
         expect(formatPercent(Number(r[5]))).toBe(cells[5]);
       });
 
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'the overview loads at most 250 KB of gzipped JavaScript, and no ECharts',
+    async () => {
+      const { page, context, errors } = await open(browser);
+      const scripts = new Map<string, Promise<Buffer>>();
+      page.on('response', (r) => {
+        if (r.request().resourceType() === 'script') scripts.set(r.url(), r.body());
+      });
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(
+        () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+      );
+      let gzipped = 0;
+      let raw = 0;
+      for (const body of scripts.values()) {
+        const b = await body;
+        raw += b.length;
+        gzipped += gzipSync(b).length;
+        // ECharts registers itself under this name; it must not be in the overview's code.
+        expect(b.toString('utf8')).not.toContain('echarts');
+      }
+      console.info(
+        `overview initial JS: ${scripts.size} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`,
+      );
+      expect(scripts.size).toBeGreaterThan(1); // code-split: the page is its own chunk
+      expect(gzipped).toBeLessThanOrEqual(250 * 1024);
       expect(errors).toEqual([]);
       await context.close();
     },
