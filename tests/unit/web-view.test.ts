@@ -7,7 +7,7 @@ import {
   groupGoals,
   missingLines,
 } from '../../web/lib/goal-view';
-import { addMonths, monthsOfYearUpTo } from '../../web/lib/months';
+import { addMonths, monthsOfYearUpTo, yearsBetween } from '../../web/lib/months';
 import { sparkline } from '../../web/lib/sparkline';
 import { statusView } from '../../web/lib/status';
 import {
@@ -97,6 +97,8 @@ describe('months helpers', () => {
     expect(monthsOfYearUpTo(2024, '2024-03')).toEqual(['2024-01', '2024-02', '2024-03']);
     expect(monthsOfYearUpTo(2023, null)).toHaveLength(12);
     expect(addMonths('2024-01', -1)).toBe('2023-12');
+    expect(yearsBetween(2022, 2024)).toEqual([2024, 2023, 2022]);
+    expect(yearsBetween(2025, 2024)).toEqual([]);
   });
 });
 

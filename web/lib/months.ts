@@ -38,3 +38,10 @@ export function monthsOfYearUpTo(year: number, last: string | null): string[] {
   }
   return out;
 }
+
+/** The years from `from` to `to`, newest first. */
+export function yearsBetween(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let y = to; y >= from; y--) out.push(y);
+  return out;
+}

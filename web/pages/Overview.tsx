@@ -1,12 +1,12 @@
 /**
  * Überblick: one card per goal (grouped by indicator), the data month and load time, a month
  * selector to see the goals as they stood then, the sample badge, the stale banner and the
- * Vergleichstyp panel. Goals, health, regions and comparison load in parallel.
+ * Vergleichstyp panel. Goals, regions and comparison load in parallel.
  */
 import { useId } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 
-import { type Goal, useComparison, useGoalSeriesMany, useGoals, useHealth, useRegions } from '../api';
+import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
@@ -14,7 +14,7 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../format';
 import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
-import { monthsOfYearUpTo, yearOfMonth } from '../lib/months';
+import { monthsOfYearUpTo, yearOfMonth, yearsBetween } from '../lib/months';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -148,7 +148,6 @@ export default function Overview() {
   const common = parseCommon(new URLSearchParams(search));
   const q = goalQuery(common);
   const goals = useGoals(q);
-  const health = useHealth();
   const regions = useRegions();
   const ids = goals.data?.goals.map((g) => g.id) ?? [];
   // The sparklines need the goal ids, so they start when the goals arrive — all six in parallel.
@@ -160,6 +159,7 @@ export default function Overview() {
   const series = useGoalSeriesMany(ids, seriesQ);
   const monthSelectId = useId();
   const regionSelectId = useId();
+  const yearSelectId = useId();
 
   if (goals.isPending) return <Loading what="Die Zielübersicht" />;
   if (goals.isError) {
@@ -171,9 +171,15 @@ export default function Overview() {
     );
   }
   const data = goals.data;
-  const latest = health.data?.dataMonth ?? null;
+  const regionInfo = regions.data?.regions.find((r) => r.id === data.region.id);
+  const latest = regionInfo?.lastMonth ?? null;
   const lastOfYear = latest !== null && yearOfMonth(latest) === data.year ? latest : `${data.year}-12`;
   const months = monthsOfYearUpTo(data.year, lastOfYear);
+  // A year needs the year before it (the targets are changes against last year).
+  const years =
+    regionInfo?.firstMonth && regionInfo.lastMonth
+      ? yearsBetween(yearOfMonth(regionInfo.firstMonth) + 1, yearOfMonth(regionInfo.lastMonth))
+      : [data.year];
   const state: CommonState = {
     region: common.region ?? data.region.id,
     year: data.year,
@@ -222,6 +228,22 @@ export default function Overview() {
                 {regions.data.regions.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {years.length > 1 && (
+            <div className="control">
+              <label htmlFor={yearSelectId}>Jahr</label>
+              <select
+                id={yearSelectId}
+                value={data.year}
+                onChange={(e) => setParam({ year: Number(e.target.value), month: null })}
+              >
+                {years.map((y) => (
+                  <option key={y} value={y}>
+                    {y}
                   </option>
                 ))}
               </select>
