@@ -84,7 +84,8 @@ export function prepareSources(
   });
 }
 
-function loadCatalog(deps: EtlDeps): IndicatorCatalog {
+/** The indicators the database knows (validation of files is driven by this, not by a list in code). */
+export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
   const rows = deps.db.sqlite.prepare('select code, name, unit, formula from indicators order by code').all();
   const all: IndicatorInfo[] = [];
   for (const r of rows) {

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
 import { parseFile } from '../../etl/parse.js';
-import { IndicatorCatalog } from '../../etl/rows.js';
+import { loadCatalog } from '../../etl/run.js';
 import { buf, dumpData, memoryDeps, observations, tempDir, writeText } from './helpers.js';
 
 type Row = (string | number | Date | null)[];
@@ -253,9 +253,7 @@ describe('BA-style xlsx', () => {
       const bytes = await workbook([{ name: 'Arbeitsaufnahmen', rows }]);
       const deps = await memoryDeps();
       open.push(deps.db);
-      const catalog = new IndicatorCatalog(
-        deps.db.sqlite.prepare('select code, name, unit, formula from indicators').all() as never,
-      );
+      const catalog = loadCatalog(deps);
       const parsed = await parseFile('a.xlsx', bytes, { catalog, mappingPath });
       expect(parsed.rows.length).toBe(3);
       expect(parsed.rows.indicators.map((i) => i.code)).toEqual(['INT']);
