@@ -583,16 +583,49 @@ describe('a revised value shows its history', () => {
       const before = await api<MonthsResponse>(server, `/api/months?from=${month}&to=${month}&gender=female`);
       const old = before.rows[0]?.int;
       if (old == null) throw new Error('sample has no INT for women in June 2023');
-      const corrected = old + 7;
+      const corrected = old + 40;
       const file = [
         'region;region_name;month;indicator;gender;value;flag;comparison_type',
         `01060;Kreis Segeberg;${month};INT;female;${corrected};;IIIb`,
         '',
       ].join('\n');
 
+      // An overview left open (its clock under the test's control) must pick the new data up by itself.
+      const watcher = await open(browser);
+      await watcher.page.clock.install();
+      await watcher.page.goto(`${server.url}/`);
+      await watcher.page.waitForSelector('article[data-testid="goal-K2-female"]');
+      const beforeGoals = await api<GoalsResponse>(server, '/api/goals');
+      const previousBefore = beforeGoals.goals.find((g) => g.id === 'K2-female')?.previous.value ?? null;
+      const prevField = watcher.page.locator('[data-testid="goal-K2-female"] [data-field="previous"]');
+      expect(await prevField.textContent()).toBe(formatPercent(previousBefore));
+
       const { page, context, errors } = await open(browser);
       await page.goto(`${server.url}/importe`);
       await page.getByLabel('Admin-Token').fill(TEST_ADMIN_TOKEN);
+      // A broken file first: the error names the file, the row and the column.
+      await page.getByLabel('Datei').setInputFiles({
+        name: 'kaputt.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          'region;region_name;month;indicator;gender;value;flag;comparison_type\n01060;Kreis Segeberg;2023-06;INT;female;viele;;IIIb\n',
+          'utf8',
+        ),
+      });
+      await page.getByRole('button', { name: 'Importieren' }).click();
+      const failure = page.getByRole('alert').filter({ hasText: 'Import fehlgeschlagen' });
+      await failure.waitFor();
+      const failureText = (await failure.textContent()) ?? '';
+      expect(failureText).toContain('kaputt.csv');
+      expect(failureText).toMatch(/Zeile 2/);
+      expect(failureText).toMatch(/Spalte/);
+      // The rejected upload is an expected 422, not a page error.
+      const expected422 = (e: string) =>
+        /422/.test(e) && (/\/api\/imports/.test(e) || e.startsWith('console:'));
+      const unexpected = errors.filter((e) => !expected422(e));
+      expect(unexpected).toEqual([]);
+      errors.length = 0;
+
       await page.getByLabel('Datei').setInputFiles({
         name: 'korrektur-juni-2023.csv',
         mimeType: 'text/csv',
@@ -613,6 +646,17 @@ describe('a revised value shows its history', () => {
           ?.textContent?.includes('korrektur-juni-2023.csv'),
       );
       await page.screenshot({ path: artifactPath('dashboard-upload.png'), fullPage: true });
+
+      // The open overview: after its next version poll (60 s, fast-forwarded) it shows the new figure.
+      const afterGoals = await api<GoalsResponse>(server, '/api/goals');
+      const previousAfter = afterGoals.goals.find((g) => g.id === 'K2-female')?.previous.value ?? null;
+      expect(formatPercent(previousAfter)).not.toBe(formatPercent(previousBefore));
+      await watcher.page.clock.fastForward(61_000);
+      await expect
+        .poll(() => prevField.textContent(), { timeout: 15_000 })
+        .toBe(formatPercent(previousAfter));
+      expect(watcher.errors).toEqual([]);
+      await watcher.context.close();
 
       // Reload Monatswerte with "nur revidierte": exactly the corrected row, marked.
       await page.goto(`${server.url}/monate?revised=1`);
