@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { z } from 'zod';
 
@@ -73,7 +74,7 @@ export function acquireImportLock(
   staleMs: number = STALE_LOCK_MS,
 ): ImportLock {
   const memory = sqlite.memory;
-  const path = sqlite.name;
+  const path = resolve(sqlite.name);
   if (memory ? inProcessByHandle.has(sqlite) : inProcessByPath.has(path)) {
     throw new ImportBusyError(
       'Ein anderer Import läuft gerade in diesem Prozess; bitte warten, bis er fertig ist.',
