@@ -610,7 +610,8 @@ describe('hostile input on every endpoint (reliability)', () => {
       );
     };
     // Existing directories ('.', '..', /tmp) change all the time and cannot become upload files.
-    const stamp = (p: string) => (existsSync(p) ? (statSync(p).isDirectory() ? 'dir' : statSync(p).mtimeMs) : null);
+    const stamp = (p: string) =>
+      existsSync(p) ? (statSync(p).isDirectory() ? 'dir' : statSync(p).mtimeMs) : null;
     const listing = () => {
       const out: string[] = [];
       const walk = (d: string) => {
