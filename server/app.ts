@@ -6,12 +6,10 @@
  * typed client: `hc<AppType>(origin).api.goals.$get({ query })`.
  */
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
+import { envelope } from './http/envelope.js';
 import { apiNotFound, onError } from './http/errors.js';
-import { requestLogger } from './http/logging.js';
 import { mountStatic } from './http/static.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { comparisonRoutes } from './routes/comparison.js';
@@ -53,27 +51,8 @@ export type AppType = ReturnType<typeof createApi>;
 
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // ECharts and React set inline style attributes.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-    }),
-  );
-  app.use('*', requestId());
-  app.use('*', requestLogger(deps.logger));
+  // Request id, request logger, security headers (CSP for the built app), one log line.
+  app.use('*', envelope(deps.logger));
   app.onError(onError);
   app.route('/', createApi(deps, options));
   if (options.webRoot) mountStatic(app, options.webRoot);

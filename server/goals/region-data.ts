@@ -2,9 +2,7 @@
  * One region's observations turned into domain series, loaded once per data version: every
  * indicator and gender in one query, indexed by indicator and gender.
  */
-
-import type { ObservationRow } from '../db/repositories/observations.js';
-import { monthIndex } from '../domain/months.js';
+import type { RegionObservations } from '../db/repositories/observations.js';
 import type { Gender, Month, Obs, Series, SeriesLookup } from '../domain/types.js';
 
 /** Base counts that must all be present (total) for a month to count as a data month. */
@@ -27,29 +25,32 @@ function key(code: string, gender: Gender): string {
   return `${code}|${gender}`;
 }
 
-export function buildRegionSeries(rows: readonly ObservationRow[]): RegionSeries {
+export function buildRegionSeries(data: RegionObservations): RegionSeries {
   const byKey = new Map<string, Map<Month, Obs>>();
   const allMonths = new Set<Month>();
-  let loadedAt: string | null = null;
-  for (const r of rows) {
-    const k = key(r.indicator_code, r.gender);
-    let s = byKey.get(k);
-    if (!s) {
-      s = new Map();
-      byKey.set(k, s);
+  for (const s of data.series) {
+    const map = new Map<Month, Obs>();
+    for (let i = 0; i < s.months.length; i++) {
+      const month = s.months[i];
+      if (month === undefined) continue;
+      map.set(month, {
+        value: s.values[i] ?? null,
+        flag: s.flags[i] ?? null,
+        revised: (s.revisionCounts[i] ?? 0) > 0,
+      });
+      allMonths.add(month);
     }
-    s.set(r.month, { value: r.value, flag: r.flag, revised: r.revision_count > 0 });
-    allMonths.add(r.month);
-    if (loadedAt === null || r.loaded_at > loadedAt) loadedAt = r.loaded_at;
+    byKey.set(key(s.indicator, s.gender), map);
   }
-  const months = [...allMonths].sort((a, b) => monthIndex(a) - monthIndex(b));
+  // 'YYYY-MM' sorts as text in calendar order.
+  const months = [...allMonths].sort();
   const totals = DATA_MONTH_CODES.map((c) => byKey.get(key(c, 'total')) ?? EMPTY);
   const dataMonths = months.filter((m) => totals.every((s) => s.has(m)));
   return {
     lookup: (code, gender) => byKey.get(key(code, gender)) ?? EMPTY,
     dataMonths,
     latestDataMonth: dataMonths.at(-1) ?? null,
-    loadedAt,
+    loadedAt: data.loadedAt,
     months,
   };
 }

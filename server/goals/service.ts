@@ -8,16 +8,15 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { listIndicators } from '../db/repositories/indicators.js';
 import { createDataVersionReader } from '../db/repositories/meta.js';
-import { createRegionObservationsReader } from '../db/repositories/observations.js';
+import { createRegionObservationsReader, type RegionObservations } from '../db/repositories/observations.js';
 import {
-  getRegion,
+  listAllRegions,
   type RegionInfo,
-  regionsOfComparisonType,
   regionWithMostData,
   toRegionInfo,
 } from '../db/repositories/regions.js';
 import { listTargets } from '../db/repositories/targets.js';
-import type { Region } from '../db/schema.js';
+import type { Region, Target } from '../db/schema.js';
 import { type LzbShareComparison, lzbShareComparison, lzbSharePct } from '../domain/comparison.js';
 import { comparePublished, evaluateGoal, goalSeries, makeGoalSpec } from '../domain/goals.js';
 import { addMonths, isMonth, makeMonth, yearOf } from '../domain/months.js';
@@ -96,6 +95,12 @@ export interface GoalService {
   /** The region shown when none is asked for: the one with the most observations. */
   defaultRegionId(): Promise<string | undefined>;
   dataVersion(): string;
+  /**
+   * Re-reads meta.data_version now. Writers in this process call it after their transaction so
+   * that the next request sees the change at once (other processes are seen within
+   * `versionCheckMs`).
+   */
+  refresh(): string;
 }
 
 export interface LoadedRegion {
@@ -105,13 +110,22 @@ export interface LoadedRegion {
   freshness: Freshness;
 }
 
+interface Catalog {
+  defs: Map<string, IndicatorDef>;
+  /** Every region by id (one query per data version). */
+  regions: Map<string, Region>;
+  read: (regionId: string) => RegionObservations;
+}
+
 interface CacheState {
   version: string;
   defaultRegion: Promise<string | undefined> | null;
-  indicators: Promise<Map<string, IndicatorDef>> | null;
+  catalog: Promise<Catalog> | null;
+  targets: Map<number, Promise<Map<string, Target[]>>>;
   regions: Map<string, Promise<LoadedRegion>>;
   specs: Map<string, Promise<GoalSpec[]>>;
   goals: Map<string, Promise<GoalsResult>>;
+  series: Map<string, Promise<SeriesResult>>;
   months: Map<string, Promise<MonthsResult>>;
   comparisons: Map<string, Promise<ComparisonResult>>;
 }
@@ -121,31 +135,56 @@ export interface GoalServiceDeps {
   config: Pick<Config, 'AT_RISK_BAND_PCT' | 'BA_RELEASE_DAY' | 'BA_LAG_MONTHS'>;
   /** Today, for the staleness of real data (default: the system clock). */
   clock?: () => Date;
+  /**
+   * How long a read of meta.data_version is trusted, in ms (default 500). Reading it costs a
+   * SQLite read transaction, more than answering a cached request; an import by another process
+   * (the CLI) is picked up within this time, writes in this process call `refresh()`. 0: read on
+   * every request.
+   */
+  versionCheckMs?: number;
+  /** Monotonic milliseconds for `versionCheckMs` (tests inject one). */
+  monotonicMs?: () => number;
 }
 
-export function createGoalService({ db, config, clock = () => new Date() }: GoalServiceDeps): GoalService {
+export function createGoalService({
+  db,
+  config,
+  clock = () => new Date(),
+  versionCheckMs = 500,
+  monotonicMs = () => performance.now(),
+}: GoalServiceDeps): GoalService {
   const readVersion = createDataVersionReader(db);
   const readObservations = createRegionObservationsReader(db);
   const options: GoalOptions = { atRiskBandPct: config.AT_RISK_BAND_PCT };
   let state: CacheState = emptyState(readVersion());
+  let checkedAt = monotonicMs();
 
   function emptyState(version: string): CacheState {
     return {
       version,
       defaultRegion: null,
-      indicators: null,
+      catalog: null,
+      targets: new Map(),
       regions: new Map(),
       specs: new Map(),
       goals: new Map(),
+      series: new Map(),
       months: new Map(),
       comparisons: new Map(),
     };
   }
 
-  /** The cache of the current data version (a fresh one when the version moved on). */
-  function current(): CacheState {
+  /** Reads the data version and drops the cache when it moved on. */
+  function refresh(): string {
+    checkedAt = monotonicMs();
     const version = readVersion();
     if (version !== state.version) state = emptyState(version);
+    return version;
+  }
+
+  /** The cache of the current data version (checked at most every `versionCheckMs`). */
+  function current(): CacheState {
+    if (versionCheckMs <= 0 || monotonicMs() - checkedAt >= versionCheckMs) refresh();
     return state;
   }
 
@@ -164,6 +203,24 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
     return p;
   }
 
+  let expectedCache: { hour: string; month: Month } | null = null;
+  /**
+   * The month the BA should have published by now. Computed at most once per hour (it changes
+   * once a month), because the time-zone arithmetic costs more than evaluating a region's goals.
+   */
+  function expectedNow(): Month {
+    const now = clock();
+    const hour = now.toISOString().slice(0, 13);
+    if (expectedCache?.hour !== hour) {
+      const month = expectedDataMonth(now, {
+        releaseDay: config.BA_RELEASE_DAY,
+        lagMonths: config.BA_LAG_MONTHS,
+      });
+      expectedCache = { hour, month };
+    }
+    return expectedCache.month;
+  }
+
   function freshness(region: Region, series: RegionSeries): Freshness {
     const latest = series.latestDataMonth;
     let expected: Month | null;
@@ -172,10 +229,7 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
       const asOf = region.sample_as_of;
       expected = asOf !== null && isMonth(asOf) ? sampleExpectedMonth(asOf) : latest;
     } else {
-      expected = expectedDataMonth(clock(), {
-        releaseDay: config.BA_RELEASE_DAY,
-        lagMonths: config.BA_LAG_MONTHS,
-      });
+      expected = expectedNow();
     }
     return {
       latestDataMonth: latest,
@@ -189,29 +243,58 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
     return s.defaultRegion;
   }
 
+  /** Indicators, regions and the prepared series reader of the current version. */
+  function catalog(s: CacheState): Promise<Catalog> {
+    s.catalog ??= Promise.all([listIndicators(db.db), listAllRegions(db.db)]).then(
+      ([indicators, regions]) => ({
+        defs: new Map(indicators.map((i) => [i.code, i])),
+        regions: new Map(regions.map((r) => [r.id, r])),
+        read: readObservations,
+      }),
+    );
+    return s.catalog;
+  }
+
   async function loadRegion(s: CacheState, regionId: string | undefined): Promise<LoadedRegion> {
     const id = regionId ?? (await defaultRegionId(s));
     if (id === undefined)
       throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
     return memo(s.regions, id, async () => {
-      const region = await getRegion(db.db, id);
+      const cat = await catalog(s);
+      const region = cat.regions.get(id);
       if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
-      const series = buildRegionSeries(readObservations(id));
+      const series = buildRegionSeries(cat.read(id));
       return { region, info: toRegionInfo(region), series, freshness: freshness(region, series) };
     });
   }
 
-  function indicators(s: CacheState): Promise<Map<string, IndicatorDef>> {
-    s.indicators ??= listIndicators(db.db).then((list) => new Map(list.map((i) => [i.code, i])));
-    return s.indicators;
+  async function indicators(s: CacheState): Promise<Map<string, IndicatorDef>> {
+    return (await catalog(s)).defs;
+  }
+
+  /** The targets of a year for every region (one query), by region. */
+  function targetsOfYear(s: CacheState, year: number): Promise<Map<string, Target[]>> {
+    let p = s.targets.get(year);
+    if (!p) {
+      p = listTargets(db.db, { year }).then((rows) => {
+        const byRegion = new Map<string, Target[]>();
+        for (const t of rows) {
+          const list = byRegion.get(t.region_id) ?? [];
+          list.push(t);
+          byRegion.set(t.region_id, list);
+        }
+        return byRegion;
+      });
+      s.targets.set(year, p);
+    }
+    return p;
   }
 
   function specs(s: CacheState, regionId: string, year: number): Promise<GoalSpec[]> {
     return memo(s.specs, `${regionId}|${year}`, async () => {
-      const defs = await indicators(s);
-      const targets = await listTargets(db.db, { region: regionId, year });
+      const [defs, byRegion] = await Promise.all([indicators(s), targetsOfYear(s, year)]);
       const out: GoalSpec[] = [];
-      for (const t of targets) {
+      for (const t of byRegion.get(regionId) ?? []) {
         const def = defs.get(t.indicator_code);
         if (!def) continue; // FK guarantees it exists; kept for type narrowing
         out.push(
@@ -299,25 +382,29 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
   async function getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult> {
     const s = current();
     const result = await getGoals(q);
-    const goal = result.goals.find((g) => g.id === q.id);
-    const spec = (await specs(s, result.region.id, result.year)).find((g) => g.id === q.id);
-    if (!goal || !spec) {
-      throw new ApiError(
-        404,
-        'goal_not_found',
-        `No goal ${q.id} for region ${result.region.id} in ${result.year} (goals: ${result.goals.map((g) => g.id).join(', ') || 'none'})`,
-      );
-    }
-    const loaded = await loadRegion(s, result.region.id);
-    // Without a data month in the year, every month of the year counts as not yet known.
-    const at = result.dataMonth ?? addMonths(makeMonth(result.year, 1), -1);
-    return {
-      region: result.region,
-      year: result.year,
-      dataMonth: result.dataMonth,
-      goal,
-      points: goalSeries(spec, loaded.series.lookup, result.year, at, options),
-    };
+    const key = `${result.region.id}|${result.year}|${result.dataMonth ?? ''}|${q.id}`;
+    return memo(s.series, key, async () => {
+      const goal = result.goals.find((g) => g.id === q.id);
+      const spec = (await specs(s, result.region.id, result.year)).find((g) => g.id === q.id);
+      if (!goal || !spec) {
+        const known = result.goals.map((g) => g.id).join(', ') || 'none';
+        throw new ApiError(
+          404,
+          'goal_not_found',
+          `No goal ${q.id} for region ${result.region.id} in ${result.year} (goals: ${known})`,
+        );
+      }
+      const loaded = await loadRegion(s, result.region.id);
+      // Without a data month in the year, every month of the year counts as not yet known.
+      const at = result.dataMonth ?? addMonths(makeMonth(result.year, 1), -1);
+      return {
+        region: result.region,
+        year: result.year,
+        dataMonth: result.dataMonth,
+        goal,
+        points: goalSeries(spec, loaded.series.lookup, result.year, at, options),
+      };
+    });
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -342,8 +429,9 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
       const peers: ComparisonResult['peers'] = [];
       const inputs: { regionId: string; lzb: number | null; elb: number | null }[] = [];
       if (type !== null) {
-        for (const peer of await regionsOfComparisonType(db.db, type)) {
-          if (peer.id === loaded.region.id) continue;
+        const all = [...(await catalog(s)).regions.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+        for (const peer of all) {
+          if (peer.comparison_type !== type || peer.id === loaded.region.id) continue;
           const data = (await loadRegion(s, peer.id)).series;
           const input = { regionId: peer.id, lzb: valueAt(data, 'LZB'), elb: valueAt(data, 'ELB') };
           inputs.push(input);
@@ -369,5 +457,6 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => defaultRegionId(),
     dataVersion: () => current().version,
+    refresh,
   };
 }

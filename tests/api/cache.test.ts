@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { goalsResponse, monthsResponse } from '../../server/http/responses.js';
-import { getJson, REGION_A, setup } from './fixture.js';
+import { getJson, REGION_A, setup, VERSION_CHECK_MS } from './fixture.js';
+
+const bump = (ctx: Awaited<ReturnType<typeof setup>>, v: string) =>
+  ctx.db.sqlite.prepare(`update meta set value = ? where key = 'data_version'`).run(v);
 
 describe('goal results cached per data version', () => {
   it('serves the cached result until meta.data_version moves, then recomputes', async () => {
     const ctx = await setup();
     const first = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
-    const k3Before = first.goals.find((g) => g.id === 'K3-total');
-    expect(k3Before?.current.value).toBe(623.5);
+    expect(first.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(623.5);
 
     // Change LZB total Dec 2024 from 618 to 630 behind the service's back, without a version bump:
-    // the cached result is still served (computed once per version, not per request).
+    // the cached result is still served (computed once per version, not per request), however
+    // much time passes.
     ctx.db.sqlite
       .prepare(
         `update observations set value = 630 where region_id = ? and indicator_code = 'LZB' and gender = 'total' and month = '2024-12'`,
       )
       .run(REGION_A);
+    ctx.advance(10 * VERSION_CHECK_MS);
     const cached = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(cached.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(623.5);
     const cachedRows = monthsResponse.parse(
@@ -23,8 +27,12 @@ describe('goal results cached per data version', () => {
     );
     expect(cachedRows.rows[0]?.lzb).toBe(618);
 
-    // The import's transaction bumps the version: everything is recomputed from the database.
-    ctx.db.sqlite.prepare(`update meta set value = '2' where key = 'data_version'`).run();
+    // An import's transaction bumps the version (here "another process"): within the check
+    // interval the old state is still served, after it everything is recomputed.
+    bump(ctx, '2');
+    ctx.advance(VERSION_CHECK_MS - 1);
+    expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataVersion).toBe('1');
+    ctx.advance(1);
     const fresh = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(fresh.dataVersion).toBe('2');
     // mean LZB 2024 = (629 + ... + 619 + 630) / 12 = (7482 − 618 + 630) / 12 = 7494 / 12 = 624.5
@@ -33,6 +41,14 @@ describe('goal results cached per data version', () => {
       (await getJson(ctx, '/api/months?from=2024-12&gender=total')).body,
     );
     expect(freshRows.rows[0]?.lzb).toBe(630);
+  });
+
+  it('sees a write of this process at once through refresh()', async () => {
+    const ctx = await setup();
+    expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataVersion).toBe('1');
+    bump(ctx, '7');
+    expect(ctx.deps.goals.refresh()).toBe('7');
+    expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataVersion).toBe('7');
   });
 
   it('moves the default region and data month when new data arrive', async () => {
@@ -45,13 +61,31 @@ describe('goal results cached per data version', () => {
     ins.run(REGION_A, 'INT', 24);
     ins.run(REGION_A, 'ELB', 1185);
     // Without LZB total, January 2025 is not yet a data month.
-    ctx.db.sqlite.prepare(`update meta set value = '2' where key = 'data_version'`).run();
+    bump(ctx, '2');
+    ctx.deps.goals.refresh();
     expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataMonth).toBe('2024-12');
     ins.run(REGION_A, 'LZB', 617);
-    ctx.db.sqlite.prepare(`update meta set value = '3' where key = 'data_version'`).run();
+    bump(ctx, '3');
+    ctx.deps.goals.refresh();
     const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(r.dataMonth).toBe('2025-01');
     expect(r.year).toBe(2025);
     expect(r.loadedAt).toBe('2025-02-20T06:00:00.000Z');
+  });
+
+  it('answers repeated requests with identical bytes and the envelope headers', async () => {
+    const ctx = await setup();
+    const a = await ctx.app.request('/api/goals', { headers: { 'X-Request-Id': 'abc-123' } });
+    const b = await ctx.app.request('/api/goals');
+    expect(await a.text()).toBe(await b.text());
+    expect(a.headers.get('x-request-id')).toBe('abc-123');
+    expect(b.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.headers.get('content-type')).toBe('application/json');
+    expect(a.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // A hostile request id is replaced, not echoed.
+    for (const hostile of ['<script>alert(1)</script>', 'a'.repeat(256)]) {
+      const c = await ctx.app.request('/api/goals', { headers: { 'X-Request-Id': hostile } });
+      expect(c.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 });

@@ -152,7 +152,15 @@ export interface TestContext {
   deps: AppDeps;
   db: Db;
   config: Config;
+  /**
+   * Moves the service's monotonic clock on by `ms`: a data version written by "another process"
+   * (SQL in the test) is seen once VERSION_CHECK_MS have passed.
+   */
+  advance(ms: number): void;
 }
+
+/** How long the goal service trusts a read of meta.data_version (the production default). */
+export const VERSION_CHECK_MS = 500;
 
 /** A fresh in-memory database with the fixture, and the app over it. */
 export async function setup(
@@ -165,7 +173,14 @@ export async function setup(
   // 1 May 2025: before the 25th, so the BA should have published December 2024 (lag 4 + 1).
   const now = new Date(options.now ?? '2025-05-01T10:00:00Z');
   const clock = () => now;
-  const goals = createGoalService({ db, config, clock });
+  let monotonic = 0;
+  const goals = createGoalService({
+    db,
+    config,
+    clock,
+    versionCheckMs: VERSION_CHECK_MS,
+    monotonicMs: () => monotonic,
+  });
   const deps: AppDeps = {
     db,
     config,
@@ -176,7 +191,15 @@ export async function setup(
     etl: { db, logger, clock },
     build: 'test-build',
   };
-  return { app: createApp(deps, { maxExportRows: options.maxExportRows }), deps, db, config };
+  return {
+    app: createApp(deps, { maxExportRows: options.maxExportRows }),
+    deps,
+    db,
+    config,
+    advance: (ms) => {
+      monotonic += ms;
+    },
+  };
 }
 
 /** GET and parse JSON, failing loudly on a non-JSON answer. */

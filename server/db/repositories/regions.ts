@@ -55,6 +55,11 @@ export async function listRegions(db: Kysely<Database>): Promise<RegionListItem[
   }));
 }
 
+/** Every region, ordered by id. */
+export async function listAllRegions(db: Kysely<Database>): Promise<Region[]> {
+  return db.selectFrom('regions').selectAll().orderBy('id').execute();
+}
+
 export async function getRegion(db: Kysely<Database>, id: string): Promise<Region | undefined> {
   return db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -72,17 +77,4 @@ export async function regionWithMostData(db: Kysely<Database>): Promise<string |
   if (row) return row.region_id;
   const first = await db.selectFrom('regions').select('id').orderBy('id').limit(1).executeTakeFirst();
   return first?.id;
-}
-
-/** Regions of a Vergleichstyp (IAB comparison type). */
-export async function regionsOfComparisonType(
-  db: Kysely<Database>,
-  comparisonType: string,
-): Promise<Region[]> {
-  return db
-    .selectFrom('regions')
-    .selectAll()
-    .where('comparison_type', '=', comparisonType)
-    .orderBy('id')
-    .execute();
 }

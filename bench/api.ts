@@ -1,0 +1,199 @@
+/**
+ * API benchmark (issue 3): with a national data set loaded (404 regions × 45 months × 3 genders ×
+ * INT/ELB/LZB, six targets each),
+ * - autocannon at 50 connections for ~10 s against GET /api/goals?region=… on the real server
+ *   (createApp + @hono/node-server, production logging and middleware), and in the same script
+ *   against a bare node:http server that sends the same bytes with the same headers;
+ *   goals: requests/s ratio ≥ 0.7, p99 ≤ 10 ms;
+ * - the time to compute the goals of all 404 regions from a cold cache; goal ≤ 200 ms.
+ *
+ * The servers run in a child process (bench/api-server.ts) so that the load generator does not
+ * share their event loop. Loopback only; every loop is bounded.
+ *
+ * Run alone: npx tsx bench/api.ts   (DURATION_S=… to change the 10 s per run)
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { testConfig } from '../server/config.js';
+import { openDatabase } from '../server/db/connection.js';
+import { createGoalService } from '../server/goals/service.js';
+import { loadNationalData, REGION_COUNT, regionIds } from './api-data.js';
+
+export interface ApiBenchResult {
+  regions: number;
+  observations: number;
+  loadMs: number;
+  responseBytes: number;
+  api: { requestsPerSec: number; p99Ms: number; p50Ms: number; errors: number; non2xx: number };
+  bare: { requestsPerSec: number; p99Ms: number; p50Ms: number; errors: number; non2xx: number };
+  ratio: number;
+  coldAllRegionsMs: number;
+  warmAllRegionsMs: number;
+  serverRssMb: number;
+  goals: { ratio: boolean; p99: boolean; cold: boolean };
+}
+
+interface ReadyMessage {
+  type: 'ready';
+  honoPort: number;
+  barePort: number;
+  bytes: number;
+  status: number;
+}
+
+function isReady(m: unknown): m is ReadyMessage {
+  return typeof m === 'object' && m !== null && 'type' in m && m.type === 'ready';
+}
+
+function isRss(m: unknown): m is { type: 'rss'; rss: number } {
+  return typeof m === 'object' && m !== null && 'type' in m && m.type === 'rss' && 'rss' in m;
+}
+
+async function nextMessage<T>(
+  child: ChildProcess,
+  guard: (m: unknown) => m is T,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('benchmark server did not answer in time')), timeoutMs);
+    const onMessage = (m: unknown) => {
+      if (!guard(m)) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m);
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`benchmark server exited early (code ${code})`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+async function load(url: string, durationS: number) {
+  const r = await autocannon({ url, connections: 50, duration: durationS, pipelining: 1 });
+  return {
+    requestsPerSec: r.requests.average,
+    p99Ms: r.latency.p99,
+    p50Ms: r.latency.p50,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+export async function benchApi(
+  options: { durationS?: number; print?: boolean } = {},
+): Promise<ApiBenchResult> {
+  const durationS = options.durationS ?? Number(process.env.DURATION_S ?? 10);
+  const dir = mkdtempSync(join(tmpdir(), 'zm-bench-api-'));
+  const dbPath = join(dir, 'national.db');
+  let child: ChildProcess | null = null;
+  try {
+    const t0 = performance.now();
+    const db = await openDatabase(dbPath);
+    const observations = loadNationalData(db);
+    const loadMs = performance.now() - t0;
+    const ids = regionIds();
+
+    // Cold: a fresh service, every region computed from the database once.
+    const config = testConfig({ DATABASE_PATH: dbPath });
+    const cold = createGoalService({ db, config });
+    const c0 = performance.now();
+    let goalsComputed = 0;
+    for (const id of ids) goalsComputed += (await cold.getGoals({ region: id })).goals.length;
+    const coldAllRegionsMs = performance.now() - c0;
+    if (goalsComputed !== REGION_COUNT * 6)
+      throw new Error(`expected ${REGION_COUNT * 6} goals, got ${goalsComputed}`);
+    const w0 = performance.now();
+    for (const id of ids) await cold.getGoals({ region: id });
+    const warmAllRegionsMs = performance.now() - w0;
+    await db.close();
+
+    const region = ids[Math.floor(ids.length / 2)] ?? '10001';
+    const path = `/api/goals?region=${region}`;
+    const serverFile = join(dirname(fileURLToPath(import.meta.url)), 'api-server.ts');
+    child = fork(serverFile, [dbPath, path], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const ready = await nextMessage(child, isReady, 30_000);
+    if (ready.status !== 200) throw new Error(`GET ${path} answered ${ready.status}`);
+
+    // Short warm-ups, then the measured runs (bare first, then the API).
+    await load(`http://127.0.0.1:${ready.barePort}${path}`, 1);
+    await load(`http://127.0.0.1:${ready.honoPort}${path}`, 1);
+    const bare = await load(`http://127.0.0.1:${ready.barePort}${path}`, durationS);
+    const api = await load(`http://127.0.0.1:${ready.honoPort}${path}`, durationS);
+
+    child.send('rss');
+    const { rss } = await nextMessage(child, isRss, 5_000);
+    const ratio = api.requestsPerSec / bare.requestsPerSec;
+    const result: ApiBenchResult = {
+      regions: REGION_COUNT,
+      observations,
+      loadMs,
+      responseBytes: ready.bytes,
+      api,
+      bare,
+      ratio,
+      coldAllRegionsMs,
+      warmAllRegionsMs,
+      serverRssMb: rss / 1024 / 1024,
+      goals: { ratio: ratio >= 0.7, p99: api.p99Ms <= 10, cold: coldAllRegionsMs <= 200 },
+    };
+    if (options.print ?? true) printTable(result);
+    return result;
+  } finally {
+    if (child && child.exitCode === null) {
+      child.send('stop');
+      await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(r: ApiBenchResult): void {
+  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+  const rows: [string, string, string, string][] = [
+    [
+      'data set',
+      `${r.regions} regions, ${r.observations} observations`,
+      '',
+      `${r.loadMs.toFixed(0)} ms to load`,
+    ],
+    [
+      'GET /api/goals (Hono)',
+      `${r.api.requestsPerSec.toFixed(0)} req/s`,
+      '',
+      `p50 ${r.api.p50Ms} ms, p99 ${r.api.p99Ms} ms`,
+    ],
+    ['bare node:http, same bytes', `${r.bare.requestsPerSec.toFixed(0)} req/s`, '', `p99 ${r.bare.p99Ms} ms`],
+    ['requests/s ratio', r.ratio.toFixed(2), '≥ 0.70', ok(r.goals.ratio)],
+    ['p99 at 50 connections', `${r.api.p99Ms} ms`, '≤ 10 ms', ok(r.goals.p99)],
+    ['goals of 404 regions, cold', `${r.coldAllRegionsMs.toFixed(1)} ms`, '≤ 200 ms', ok(r.goals.cold)],
+    ['goals of 404 regions, cached', `${r.warmAllRegionsMs.toFixed(1)} ms`, '', ''],
+    ['server RSS', `${r.serverRssMb.toFixed(0)} MB`, '≤ 150 MB', ok(r.serverRssMb <= 150)],
+    ['errors / non-2xx', `${r.api.errors + r.bare.errors} / ${r.api.non2xx + r.bare.non2xx}`, '0', ''],
+  ];
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
+  console.log(`\nAPI benchmark (response ${r.responseBytes} bytes)`);
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(w[i] ?? 0)).join('  '));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchApi().then(
+    (r) => process.exit(r.api.errors + r.bare.errors === 0 ? 0 : 1),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
