@@ -281,6 +281,7 @@ describe('dashboard on the sample data', () => {
         ]);
       });
       // A German tooltip on hover.
+      await chart.scrollIntoViewIfNeeded();
       const box = await chart.boundingBox();
       if (!box) throw new Error('chart has no box');
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -304,6 +305,7 @@ describe('dashboard on the sample data', () => {
       expect(await page.getByRole('tab', { name: 'Männer' }).getAttribute('aria-selected')).toBe('true');
 
       // A click on the June column of the chart opens Monatswerte for June, men.
+      await chart.scrollIntoViewIfNeeded();
       const juneLabel = chart.locator('svg text', { hasText: /^Juni$/ });
       const lb = await juneLabel.boundingBox();
       const cb = await chart.boundingBox();
@@ -604,7 +606,7 @@ describe('a revised value shows its history', () => {
       await page.goto(`${server.url}/importe`);
       await page.getByLabel('Admin-Token').fill(TEST_ADMIN_TOKEN);
       // A broken file first: the error names the file, the row and the column.
-      await page.getByLabel('Datei').setInputFiles({
+      await page.getByLabel('Datei', { exact: true }).setInputFiles({
         name: 'kaputt.csv',
         mimeType: 'text/csv',
         buffer: Buffer.from(
@@ -626,7 +628,7 @@ describe('a revised value shows its history', () => {
       expect(unexpected).toEqual([]);
       errors.length = 0;
 
-      await page.getByLabel('Datei').setInputFiles({
+      await page.getByLabel('Datei', { exact: true }).setInputFiles({
         name: 'korrektur-juni-2023.csv',
         mimeType: 'text/csv',
         buffer: Buffer.from(file, 'utf8'),

@@ -61,6 +61,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for the 'listening' line (the first start loads the sample data). */
   timeoutMs?: number;
+  /** The server entry to run (default server/main.ts; E2E_SERVER_ENTRY overrides it too). */
+  entry?: string;
 }
 
 export function assertWebBuilt(): void {
@@ -112,7 +114,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      const entry = options.entry ?? process.env.E2E_SERVER_ENTRY ?? 'server/main.ts';
+      const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
         cwd: ROOT,
         env: { ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL ?? 'http://127.0.0.1' },
         stdio: ['ignore', 'pipe', 'pipe'],

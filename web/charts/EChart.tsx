@@ -36,8 +36,9 @@ export function EChart({ option, ariaLabel, onCategoryClick, className, height =
     const onZrClick = (e: { offsetX: number; offsetY: number }) => {
       const point = [e.offsetX, e.offsetY];
       if (!clickRef.current || !instance.containPixel('grid', point)) return;
-      const index = instance.convertFromPixel({ xAxisIndex: 0 }, point);
-      const i = Array.isArray(index) ? index[0] : index;
+      // In grid coordinates [x, y]; on a category x axis, x is the category's index.
+      const data = instance.convertFromPixel({ gridIndex: 0 }, point);
+      const i = Array.isArray(data) ? data[0] : null;
       if (typeof i === 'number' && Number.isFinite(i)) clickRef.current(Math.round(i));
     };
     zr.on('click', onZrClick);

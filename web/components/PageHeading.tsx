@@ -9,14 +9,13 @@ let pendingFocus = false;
 
 /** Called by the app chrome when the user navigated to another page. */
 export function announceNavigation(): void {
-  const h1 = document.querySelector<HTMLElement>('main h1');
-  if (h1) {
-    h1.focus({ preventScroll: true });
-    pendingFocus = false;
-  } else {
-    // The page is still loading: its heading takes the focus when it appears.
-    pendingFocus = true;
-  }
+  // Only a rendered heading: while the next page loads, React may keep the old one hidden.
+  const h1 = Array.from(document.querySelectorAll<HTMLElement>('main h1')).find(
+    (h) => h.getClientRects().length > 0,
+  );
+  h1?.focus({ preventScroll: true });
+  // Not there yet (the page is still loading): its heading takes the focus when it appears.
+  pendingFocus = !h1 || document.activeElement !== h1;
 }
 
 export function PageHeading({ id, title, children }: { id?: string; title: string; children?: ReactNode }) {
