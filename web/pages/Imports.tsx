@@ -79,7 +79,8 @@ function RunRow({ run }: { run: Run }) {
         </span>
       </td>
       <td className="errors">
-        {run.error && <p>{run.error}</p>}
+        {/* The run's error repeats the files' errors; show it only when no file carries one. */}
+        {run.error && errors.length === 0 && <p>{run.error}</p>}
         {errors.map((f) => (
           <p key={f.id}>
             <strong>{fileName(f.path)}:</strong> {f.error}
