@@ -364,6 +364,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         delivery: { attempted: 0, sent: 0, failed: 0 },
       };
     }
+    goals.refresh?.();
     const units = await indicatorUnits(db);
     const items: GoalChangeItem[] = [];
     const updates: StateUpdate[] = [];

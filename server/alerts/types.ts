@@ -23,6 +23,11 @@ export interface GoalsResult {
 /** The goal service as the alerts see it. */
 export interface GoalsSource {
   getGoals(query: GoalsQuery): Promise<GoalsResult>;
+  /**
+   * Re-reads the data version now (the goal service trusts it for a short while). Called before
+   * every evaluation, so an evaluation right after an import never sees the cache of the data before it.
+   */
+  refresh?(): unknown;
 }
 
 /** The current time; injected so tests drive retries and the monthly check without waiting. */
