@@ -532,6 +532,69 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    'every page: landmarks, labelled controls, no horizontal overflow from 1366×768 to 4K',
+    async () => {
+      const pages = ['/', '/ziel/K3-total', '/monate', '/importe', '/hinweise'];
+      for (const [width, height] of [
+        [1366, 768],
+        [3840, 2160],
+      ] as const) {
+        const { page, context, errors } = await open(browser, width, height);
+        for (const path of pages) {
+          await page.goto(`${server.url}${path}`);
+          await page.waitForSelector('main h1');
+          await page.waitForLoadState('networkidle');
+          const report = await page.evaluate(() => {
+            const name = (el: Element): string => {
+              const aria = el.getAttribute('aria-label') ?? '';
+              const by = el.getAttribute('aria-labelledby');
+              const labelled = by ? (document.getElementById(by)?.textContent ?? '') : '';
+              const forLabel = el.id
+                ? (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '')
+                : '';
+              const wrapping = el.closest('label')?.textContent ?? '';
+              return (aria || labelled || forLabel || wrapping || el.textContent || '').trim();
+            };
+            const controls = Array.from(document.querySelectorAll('input, select, button, a[href]'));
+            return {
+              lang: document.documentElement.lang,
+              // The banner landmark: a header not inside an article/section/main (those are not landmarks).
+              header: Array.from(document.querySelectorAll('header')).filter(
+                (h) => !h.closest('article, section, main'),
+              ).length,
+              nav: document.querySelectorAll('nav').length,
+              main: document.querySelectorAll('main').length,
+              h1: document.querySelectorAll('h1').length,
+              unnamed: controls.filter((c) => name(c) === '').map((c) => c.outerHTML.slice(0, 80)),
+              images: Array.from(document.querySelectorAll('[role="img"]')).filter(
+                (i) => !i.getAttribute('aria-label'),
+              ).length,
+              overflowX: document.documentElement.scrollWidth - window.innerWidth,
+            };
+          });
+          expect(report, `${path} at ${width}×${height}`).toEqual({
+            lang: 'de',
+            header: 1,
+            nav: 1,
+            main: 1,
+            h1: 1,
+            unnamed: [],
+            images: 0,
+            overflowX: 0,
+          });
+          if (width > 2000) {
+            const name = path === '/' ? 'overview' : path.split('/')[1];
+            await page.screenshot({ path: artifactPath(`dashboard-4k-${name}.png`) });
+          }
+        }
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'Importe and Hinweise show the run log and the alert history (or its empty state)',
     async () => {
       const alerts = await api<AlertsResponse>(server, '/api/alerts');
