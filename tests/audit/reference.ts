@@ -293,7 +293,9 @@ export async function loadSample(): Promise<Observations> {
 export interface Ratio {
   /** Σ INT over the numerator months. */
   sumInt: number;
-  /** mean ELB over the denominator months. */
+  /** Σ ELB over the denominator months, their count and mean. */
+  sumElb: number;
+  elbMonths: number;
   meanElb: number;
   intFrom: string;
   intTo: string;
@@ -308,6 +310,18 @@ function sumOver(o: Observations, region: string, ind: string, g: Gender, from: 
   return s;
 }
 
+/** Σ of an indicator over the months `from`..`to` ('YYYY-MM', inclusive). */
+export function sumMonths(
+  o: Observations,
+  region: string,
+  ind: string,
+  g: Gender,
+  from: string,
+  to: string,
+): number {
+  return sumOver(o, region, ind, g, monthIndex(from), monthIndex(to));
+}
+
 function meanOver(o: Observations, region: string, ind: string, g: Gender, from: number, to: number): number {
   return sumOver(o, region, ind, g, from, to) / (to - from + 1);
 }
@@ -317,9 +331,13 @@ export function jfw(o: Observations, region: string, g: Gender, year: number, mo
   const jan = year * 12;
   const m = jan + monthOfYear - 1;
   const sumInt = sumOver(o, region, 'INT', g, jan, m);
-  const meanElb = meanOver(o, region, 'ELB', g, jan - 1, m - 1);
+  const sumElb = sumOver(o, region, 'ELB', g, jan - 1, m - 1);
+  const elbMonths = m - jan + 1;
+  const meanElb = sumElb / elbMonths;
   return {
     sumInt,
+    sumElb,
+    elbMonths,
     meanElb,
     intFrom: monthOf(jan),
     intTo: monthOf(m),
@@ -333,9 +351,12 @@ export function jfw(o: Observations, region: string, g: Gender, year: number, mo
 export function k2TwelveMonth(o: Observations, region: string, g: Gender, month: string): Ratio {
   const m = monthIndex(month);
   const sumInt = sumOver(o, region, 'INT', g, m - 11, m);
-  const meanElb = meanOver(o, region, 'ELB', g, m - 12, m - 1);
+  const sumElb = sumOver(o, region, 'ELB', g, m - 12, m - 1);
+  const meanElb = sumElb / 12;
   return {
     sumInt,
+    sumElb,
+    elbMonths: 12,
     meanElb,
     intFrom: monthOf(m - 11),
     intTo: monthOf(m),
