@@ -178,3 +178,48 @@ export function canonicalText(rows: readonly CanonicalRow[], eol = '\n'): string
 }
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** Columns that differ between two runs that loaded the same data (timestamps, row ids, links to runs). */
+function incidental(col: { name: string; type: string; pk: number }): boolean {
+  return (
+    (col.pk > 0 && /int/i.test(col.type) && col.name === 'id') ||
+    col.name.endsWith('_at') ||
+    ['source_file_id', 'import_run_id', 'observation_id', 'run_id'].includes(col.name)
+  );
+}
+
+/**
+ * A checksum of what the data tables SAY, without what differs between two loads of the same
+ * file (timestamps, autoincrement ids): two databases that loaded the same files in the same
+ * order, at different times, have the same logical checksum. `meta` is left out (it holds the
+ * import lock); compare data_version separately.
+ */
+export function logicalChecksum(sqlite: SqliteDatabase.Database): string {
+  const h = createHash('sha256');
+  for (const t of dataTables(sqlite).filter((n) => n !== 'meta')) {
+    const cols = sqlite
+      .prepare(`pragma table_info("${t.replace(/"/g, '""')}")`)
+      .all()
+      .flatMap((c) => {
+        if (typeof c !== 'object' || c === null) return [];
+        const { name, type, pk } = c as Record<string, unknown>;
+        return typeof name === 'string' ? [{ name, type: String(type), pk: Number(pk) }] : [];
+      })
+      .filter((c) => !incidental(c))
+      .map((c) => `"${c.name}"`);
+    if (cols.length === 0) continue;
+    const rows = sqlite
+      .prepare(`select ${cols.join(', ')} from "${t}"`)
+      .raw()
+      .all()
+      .map((r) => JSON.stringify(r))
+      .sort();
+    h.update(`${t}(${cols.join(',')})\n${rows.length}\n`);
+    for (const r of rows) h.update(`${r}\n`);
+  }
+  return h.digest('hex');
+}
+
+export function dataVersionOf(sqlite: SqliteDatabase.Database): number {
+  return Number(sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get() ?? 0);
+}
