@@ -595,6 +595,48 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    'error and flag states: a failing API shows an error with a retry; BA markers are shown, not zeros',
+    async () => {
+      const { page, context, errors } = await open(browser);
+      // The goals endpoint fails (intercepted in the browser); the page says so and offers a retry.
+      let fail = true;
+      await page.route(
+        (url) => url.pathname === '/api/goals',
+        (route) =>
+          fail
+            ? route.fulfill({
+                status: 500,
+                contentType: 'application/json',
+                body: JSON.stringify({ error: { code: 'internal', message: 'Testfehler' } }),
+              })
+            : route.continue(),
+      );
+      await page.goto(`${server.url}/`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor({ timeout: 20_000 });
+      expect(await alert.textContent()).toContain('Fehler beim Laden (Ziele).');
+      expect(await alert.textContent()).toContain('Testfehler');
+      await page.screenshot({ path: artifactPath('dashboard-error.png') });
+      fail = false;
+      await page.getByRole('button', { name: 'Erneut versuchen' }).click();
+      await page.waitForSelector('article[data-testid^="goal-"]');
+      // Only the intercepted failures were reported.
+      expect(errors.filter((e) => !/500/.test(e))).toEqual([]);
+      errors.length = 0;
+
+      // The sample suppresses women's integrations of May 2021: '*' with its meaning, never 0.
+      await page.goto(`${server.url}/monate?from=2021-05&to=2021-05&gender=female`);
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      const flag = page.locator('[data-testid="months-table"] td[data-col="int"] abbr[data-flag="*"]');
+      expect(await flag.getAttribute('title')).toBe('gesperrt (Datenschutz)');
+      expect(await flag.textContent()).toBe('* (gesperrt (Datenschutz))');
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'Importe and Hinweise show the run log and the alert history (or its empty state)',
     async () => {
       const alerts = await api<AlertsResponse>(server, '/api/alerts');

@@ -53,9 +53,9 @@ export function RevisionDialog({ target, onClose }: { target: RevisionTarget | n
             {formatMonth(target.month)}
           </h2>
           {rev.isPending ? (
-            <Loading what="Die Historie" />
+            <Loading what="Historie" />
           ) : rev.isError ? (
-            <ErrorState error={rev.error} what="Die Historie" retry={() => void rev.refetch()} />
+            <ErrorState error={rev.error} what="Historie" retry={() => void rev.refetch()} />
           ) : rev.data.revisions.length === 0 ? (
             <p className="state state-empty">Für diesen Wert ist keine Änderung gespeichert.</p>
           ) : (

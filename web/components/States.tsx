@@ -3,10 +3,11 @@ import type { ReactNode } from 'react';
 
 import { ApiRequestError } from '../api';
 
+/** `what` is a bare noun: "Lade Monatswerte …". */
 export function Loading({ what }: { what: string }) {
   return (
     <p className="state state-loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> {what} wird geladen …
+      <span className="spinner" aria-hidden="true" /> Lade {what} …
     </p>
   );
 }
@@ -29,7 +30,7 @@ export function ErrorState({ error, what, retry }: { error: unknown; what: strin
   return (
     <div className="state state-error" role="alert">
       <p>
-        <strong>{what} konnte nicht geladen werden.</strong> {errorText(error)}
+        <strong>Fehler beim Laden ({what}).</strong> {errorText(error)}
       </p>
       {retry && (
         <button type="button" onClick={retry}>

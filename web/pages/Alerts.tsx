@@ -25,9 +25,9 @@ export default function Alerts() {
       <PageHeading id="alerts-h" title="Hinweise" />
       <p className="meta">E-Mail-Hinweise bei verfehlten, gefährdeten und wieder erreichten Zielen.</p>
       {alerts.isPending ? (
-        <Loading what="Die Hinweise" />
+        <Loading what="Hinweise" />
       ) : alerts.isError ? (
-        <ErrorState error={alerts.error} what="Die Hinweise" retry={() => void alerts.refetch()} />
+        <ErrorState error={alerts.error} what="Hinweise" retry={() => void alerts.refetch()} />
       ) : alerts.data.alerts.length === 0 ? (
         <Empty>Noch keine Hinweise versendet.</Empty>
       ) : (

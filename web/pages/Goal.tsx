@@ -42,12 +42,12 @@ export default function Goal() {
     [navigate, region, gender],
   );
 
-  if (series.isPending) return <Loading what="Das Ziel" />;
+  if (series.isPending) return <Loading what="Ziel" />;
   if (series.isError) {
     return (
       <section className="page">
         <PageHeading title={`Ziel ${id}`} />
-        <ErrorState error={series.error} what="Das Ziel" retry={() => void series.refetch()} />
+        <ErrorState error={series.error} what="Ziel" retry={() => void series.refetch()} />
         <p>
           <Link href={`/${commonSearch(common)}`}>Zurück zum Überblick</Link>
         </p>

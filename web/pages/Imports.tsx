@@ -183,9 +183,9 @@ export default function Imports() {
       <section aria-labelledby="log-h">
         <h2 id="log-h">Protokoll</h2>
         {runs.isPending ? (
-          <Loading what="Das Importprotokoll" />
+          <Loading what="Importprotokoll" />
         ) : runs.isError ? (
-          <ErrorState error={runs.error} what="Das Importprotokoll" retry={() => void runs.refetch()} />
+          <ErrorState error={runs.error} what="Importprotokoll" retry={() => void runs.refetch()} />
         ) : runs.data.runs.length === 0 ? (
           <Empty>Noch keine Importe.</Empty>
         ) : (

@@ -303,9 +303,9 @@ export default function Months() {
       </form>
 
       {months.isPending ? (
-        <Loading what="Die Monatswerte" />
+        <Loading what="Monatswerte" />
       ) : months.isError ? (
-        <ErrorState error={months.error} what="Die Monatswerte" retry={() => void months.refetch()} />
+        <ErrorState error={months.error} what="Monatswerte" retry={() => void months.refetch()} />
       ) : rows.length === 0 ? (
         <Empty>Keine Monatswerte für diese Filter. Filter zurücksetzen oder den Zeitraum erweitern.</Empty>
       ) : (

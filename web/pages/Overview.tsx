@@ -99,7 +99,7 @@ function ComparisonPanel({ common, month }: { common: CommonState; month: string
       {cmp.isPending ? (
         <Loading what="Vergleich" />
       ) : cmp.isError ? (
-        <ErrorState error={cmp.error} what="Der Vergleich" retry={() => void cmp.refetch()} />
+        <ErrorState error={cmp.error} what="Vergleich" retry={() => void cmp.refetch()} />
       ) : (
         <ComparisonBody data={cmp.data} />
       )}
@@ -161,12 +161,12 @@ export default function Overview() {
   const regionSelectId = useId();
   const yearSelectId = useId();
 
-  if (goals.isPending) return <Loading what="Die Zielübersicht" />;
+  if (goals.isPending) return <Loading what="Ziele" />;
   if (goals.isError) {
     return (
       <section className="page">
         <PageHeading title="Überblick" />
-        <ErrorState error={goals.error} what="Die Ziele" retry={() => void goals.refetch()} />
+        <ErrorState error={goals.error} what="Ziele" retry={() => void goals.refetch()} />
       </section>
     );
   }
