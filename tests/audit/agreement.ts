@@ -24,6 +24,8 @@ export function checkNumber(
   label: string,
   actual: number | null | undefined,
   expected: number,
+  /** Also accept an absolute difference up to this (for figures printed with fixed decimals). */
+  absTol = 0,
 ): void {
   t.compared++;
   if (typeof actual !== 'number' || !Number.isFinite(actual)) {
@@ -38,7 +40,8 @@ export function checkNumber(
     t.worst = label;
   }
   if (rel > t.maxRelDiff) t.maxRelDiff = rel;
-  if (rel > REL_TOL) t.mismatches.push(`${label}: expected ${expected}, got ${actual} (abs diff ${abs})`);
+  if (rel > REL_TOL && abs > absTol)
+    t.mismatches.push(`${label}: expected ${expected}, got ${actual} (abs diff ${abs})`);
 }
 
 /** Compares a non-numeric figure (status, month, flag) exactly. */

@@ -23,6 +23,8 @@ import {
   monthIndex,
   monthOf,
   type Observations,
+  parseGermanMonth,
+  parseGermanNumber,
   readTargets,
   SEGEBERG,
   TARGETS_FILE,
@@ -364,6 +366,60 @@ function orNull(compute: () => number): number | null {
     throw e;
   }
 }
+
+describe('GET /api/months?format=csv agrees (what a controller opens in Excel)', () => {
+  test('2023-01 .. 2024-09: counts exact, K2/JFW/K3 to the 10 decimals exported', async () => {
+    const res = await ctx.app.request(`/api/months?region=${SEGEBERG}&from=2023-01&to=2024-09&format=csv`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter((l) => l !== '');
+    const header = (lines[0] ?? '').split(';');
+    const col = (start: string) => {
+      const i = header.findIndex((h) => h.startsWith(start));
+      if (i < 0) throw new Error(`export has no column "${start}…": ${header.join(' | ')}`);
+      return i;
+    };
+    const c = {
+      month: col('Monat'),
+      gender: col('Geschlecht'),
+      int: col('Integrationen'),
+      elb: col('Erwerbsfähige'),
+      lzb: col('Langzeit'),
+      k2: col('K2 Integrationsquote 12'),
+      jfw: col('K2 Jahresfortschritt'),
+      k3: col('K3'),
+    };
+    const genderOf: Record<string, (typeof GENDERS)[number]> = {
+      insgesamt: 'total',
+      Frauen: 'female',
+      Männer: 'male',
+    };
+    const t = newTally();
+    const rows = lines.slice(1);
+    expect(rows).toHaveLength(21 * 3);
+    for (const line of rows) {
+      const f = line.split(';');
+      const month = parseGermanMonth(f[c.month] ?? '');
+      const g = genderOf[f[c.gender] ?? ''];
+      if (month === null || g === undefined) throw new Error(`export row not understood: ${line}`);
+      const i = monthIndex(month);
+      const year = Math.floor(i / 12);
+      const n = (k: keyof typeof c) => parseGermanNumber(f[c[k]] ?? '', `export ${month} ${g} ${k}`);
+      const l = `csv ${month} ${g}`;
+      checkNumber(t, `${l} int`, n('int'), obs.get(SEGEBERG, 'INT', g, month));
+      checkNumber(t, `${l} elb`, n('elb'), obs.get(SEGEBERG, 'ELB', g, month));
+      checkNumber(t, `${l} lzb`, n('lzb'), obs.get(SEGEBERG, 'LZB', g, month));
+      checkNumber(t, `${l} k2`, n('k2'), k2TwelveMonth(obs, SEGEBERG, g, month).value, 5.01e-11);
+      checkNumber(t, `${l} jfw`, n('jfw'), jfw(obs, SEGEBERG, g, year, i - year * 12 + 1).value, 5.01e-11);
+      checkNumber(t, `${l} k3`, n('k3'), k3(obs, SEGEBERG, g, month), 5.01e-11);
+    }
+    // Kept out of the headline tally: these figures are rounded to 10 decimals on purpose.
+    console.log(`audit (CSV export): ${t.compared} figures, max abs diff ${t.maxAbsDiff} (${t.worst})`);
+    expect(t.mismatches).toEqual([]);
+  });
+});
 
 describe('GET /api/months over the whole sample (2021-01 .. 2024-09): null exactly where an input is missing', () => {
   test('K2 needs 13 months of history, JFW the December before, K3 the month a year ago; the marker blanks 12 months', async () => {
