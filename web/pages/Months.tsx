@@ -311,7 +311,10 @@ export default function Months() {
       ) : (
         <>
           <p className="table-info" role="status" data-testid="row-count">
-            {formatCount(total)} Zeilen{pages > 1 ? `, Seite ${state.page} von ${pages}` : ''}
+            {formatCount(total)} Zeilen
+            {pages > 1
+              ? `, Seite ${state.page} von ${pages} (der Export enthält alle ${formatCount(total)} Zeilen)`
+              : ''}
             {months.isFetching ? ' – aktualisiere …' : ''}
           </p>
           <section className="table-scroll" aria-label="Tabelle der Monatswerte">
