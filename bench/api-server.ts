@@ -67,6 +67,10 @@ const barePort = portOf(bare.address());
 process.send({ type: 'ready', honoPort, barePort, bytes: body.length, status: res.status });
 process.on('message', (msg: unknown) => {
   if (msg === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss });
+  if (msg === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ type: 'cpu', cpu: u.user + u.system, user: u.user, system: u.system });
+  }
   if (msg === 'stop') {
     hono.close();
     bare.close();

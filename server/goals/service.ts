@@ -95,12 +95,6 @@ export interface GoalService {
   /** The region shown when none is asked for: the one with the most observations. */
   defaultRegionId(): Promise<string | undefined>;
   dataVersion(): string;
-  /**
-   * Re-reads meta.data_version now. Writers in this process call it after their transaction so
-   * that the next request sees the change at once (other processes are seen within
-   * `versionCheckMs`).
-   */
-  refresh(): string;
 }
 
 export interface LoadedRegion {
@@ -135,29 +129,13 @@ export interface GoalServiceDeps {
   config: Pick<Config, 'AT_RISK_BAND_PCT' | 'BA_RELEASE_DAY' | 'BA_LAG_MONTHS'>;
   /** Today, for the staleness of real data (default: the system clock). */
   clock?: () => Date;
-  /**
-   * How long a read of meta.data_version is trusted, in ms (default 500). Reading it costs a
-   * SQLite read transaction, more than answering a cached request; an import by another process
-   * (the CLI) is picked up within this time, writes in this process call `refresh()`. 0: read on
-   * every request.
-   */
-  versionCheckMs?: number;
-  /** Monotonic milliseconds for `versionCheckMs` (tests inject one). */
-  monotonicMs?: () => number;
 }
 
-export function createGoalService({
-  db,
-  config,
-  clock = () => new Date(),
-  versionCheckMs = 500,
-  monotonicMs = () => performance.now(),
-}: GoalServiceDeps): GoalService {
+export function createGoalService({ db, config, clock = () => new Date() }: GoalServiceDeps): GoalService {
   const readVersion = createDataVersionReader(db);
   const readObservations = createRegionObservationsReader(db);
   const options: GoalOptions = { atRiskBandPct: config.AT_RISK_BAND_PCT };
   let state: CacheState = emptyState(readVersion());
-  let checkedAt = monotonicMs();
 
   function emptyState(version: string): CacheState {
     return {
@@ -174,17 +152,14 @@ export function createGoalService({
     };
   }
 
-  /** Reads the data version and drops the cache when it moved on. */
-  function refresh(): string {
-    checkedAt = monotonicMs();
+  /**
+   * The cache of the current data version: a fresh one when the version moved on. Reading the
+   * version costs a few microseconds (one prepared statement), so every request checks it and an
+   * import by any process is seen at once.
+   */
+  function current(): CacheState {
     const version = readVersion();
     if (version !== state.version) state = emptyState(version);
-    return version;
-  }
-
-  /** The cache of the current data version (checked at most every `versionCheckMs`). */
-  function current(): CacheState {
-    if (versionCheckMs <= 0 || monotonicMs() - checkedAt >= versionCheckMs) refresh();
     return state;
   }
 
@@ -457,6 +432,5 @@ export function createGoalService({
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => defaultRegionId(),
     dataVersion: () => current().version,
-    refresh,
   };
 }

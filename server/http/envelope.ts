@@ -63,7 +63,14 @@ const SANE_ID = /^[\w\-=]{1,255}$/;
 export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now();
-    const incoming = c.req.header('x-request-id');
+    // Node's parsed headers when served by @hono/node-server: c.req.header() would first build a
+    // WHATWG Headers object from all request headers.
+    const raw = c.env?.incoming?.headers['x-request-id'];
+    const incoming = c.env?.incoming
+      ? typeof raw === 'string'
+        ? raw
+        : undefined
+      : c.req.header('x-request-id');
     const requestId = incoming !== undefined && SANE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     const log = logger.child({ requestId });

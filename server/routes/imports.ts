@@ -91,7 +91,6 @@ export function importsRoutes(deps: AppDeps) {
           if (err instanceof ImportBusyError) throw new ApiError(409, 'import_busy', err.message);
           throw err;
         }
-        if (summary.changed) deps.goals.refresh();
         c.var.logger.info(
           {
             runId: summary.runId,

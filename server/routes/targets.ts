@@ -56,7 +56,6 @@ export function targetsRoutes(deps: AppDeps) {
           },
           deps.clock(),
         );
-        if (result.changed) deps.goals.refresh();
         c.var.logger.info(
           {
             target: result.target.id,

@@ -152,15 +152,7 @@ export interface TestContext {
   deps: AppDeps;
   db: Db;
   config: Config;
-  /**
-   * Moves the service's monotonic clock on by `ms`: a data version written by "another process"
-   * (SQL in the test) is seen once VERSION_CHECK_MS have passed.
-   */
-  advance(ms: number): void;
 }
-
-/** How long the goal service trusts a read of meta.data_version (the production default). */
-export const VERSION_CHECK_MS = 500;
 
 /** A fresh in-memory database with the fixture, and the app over it. */
 export async function setup(
@@ -173,14 +165,7 @@ export async function setup(
   // 1 May 2025: before the 25th, so the BA should have published December 2024 (lag 4 + 1).
   const now = new Date(options.now ?? '2025-05-01T10:00:00Z');
   const clock = () => now;
-  let monotonic = 0;
-  const goals = createGoalService({
-    db,
-    config,
-    clock,
-    versionCheckMs: VERSION_CHECK_MS,
-    monotonicMs: () => monotonic,
-  });
+  const goals = createGoalService({ db, config, clock });
   const deps: AppDeps = {
     db,
     config,
@@ -196,9 +181,6 @@ export async function setup(
     deps,
     db,
     config,
-    advance: (ms) => {
-      monotonic += ms;
-    },
   };
 }
 
