@@ -191,7 +191,7 @@ describe('API under load during imports (reliability)', () => {
 
   /** The goals as a fresh service computes them from the database now (no cache involved). */
   async function freshGoals(): Promise<unknown> {
-    const fresh = createGoalService({ db, config: deps.config, clock: deps.clock, versionCheckMs: 0 });
+    const fresh = createGoalService({ db, config: deps.config, clock: deps.clock });
     return JSON.parse(JSON.stringify(await fresh.getGoals({ region: REGION_A, year: 2024 })));
   }
 

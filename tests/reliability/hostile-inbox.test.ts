@@ -83,12 +83,12 @@ describe('hostile inbox and URL source names (reliability)', () => {
       { name: '%2e%2e%2fescape.csv', good: false },
       { name: 'CON.csv', good: true },
     ];
-    hostile.forEach((f, i) =>
+    for (const [i, f] of hostile.entries()) {
       writeFileSync(
         join(inbox, f.name),
         f.good ? csv(`069${String(i).padStart(2, '0')}`, i + 1) : 'Unsinn\n',
-      ),
-    );
+      );
+    }
     // A symlink to a (valid) file outside the inbox, and a FIFO.
     const target = join(outside, 'secret.csv');
     writeFileSync(target, csv('06990', 1));
