@@ -1,0 +1,133 @@
+/**
+ * The server process: reads the environment, opens the database, seeds an empty one with the
+ * sample data, starts the HTTP server, the import schedule and the alert timers, and shuts all of
+ * it down in order on SIGTERM/SIGINT.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ServerType, serve } from '@hono/node-server';
+import { seedIfEmpty, startSchedule } from '../etl/index.js';
+import { createAlertService } from './alerts/service.js';
+import { createApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { createGoalService } from './goals/service.js';
+import { createLogger } from './logger.js';
+
+/** How long shutdown waits for running requests (an upload being imported) before closing them. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error('Zielmonitor kann nicht starten: ungültige Konfiguration.');
+      for (const p of err.problems) console.error(`  - ${p}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** The built dashboard (relative to the working directory, as serve-static wants it) and its build id. */
+function webBuild(): { root: string | null; build: string } {
+  const dist = fileURLToPath(new URL('../dist/web', import.meta.url));
+  const index = `${dist}/index.html`;
+  if (!existsSync(index)) return { root: null, build: 'dev' };
+  const build = createHash('sha256').update(readFileSync(index)).digest('hex').slice(0, 16);
+  return { root: relative(process.cwd(), dist) || '.', build };
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  const db = await openDatabase(config.DATABASE_PATH);
+  logger.info({ database: db.path }, 'database open, migrations applied');
+  const clock = () => new Date();
+  const goals = createGoalService({ db, config, clock });
+  const alerts = createAlertService({ db, config, logger, clock, goals });
+  const etl = {
+    db,
+    logger,
+    clock,
+    // Every run that changed data re-evaluates the goals and mails what changed.
+    afterImport: async () => {
+      await alerts.evaluate('import');
+    },
+  };
+
+  if (config.LOAD_SAMPLE_ON_EMPTY && (await seedIfEmpty(etl))) {
+    logger.info('empty database: sample data (Beispieldaten) and targets loaded');
+  }
+
+  const web = webBuild();
+  if (web.root === null) {
+    logger.warn(
+      'dist/web is missing: the API works, the dashboard does not. Run `npm run build` (or `npm run dev`).',
+    );
+  }
+  const app = createApp(
+    { db, config, logger, clock, goals, alerts, etl, build: web.build },
+    { webRoot: web.root },
+  );
+
+  const schedule = config.SCHEDULE_ENABLED ? startSchedule(etl, config) : null;
+  const listening = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+  });
+  if (!(listening instanceof Server)) throw new Error('expected an HTTP/1.1 server');
+  const server = listening;
+  const address = server.address();
+  // PORT=0 asks the OS for a free port: report the one it gave.
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+  logger.info({ host: config.HOST, port, build: web.build }, 'listening');
+  console.log(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
+  alerts.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // 1. No new scheduled imports; a running one is finished (each file is one transaction).
+    await schedule?.stop();
+    // 2. No new connections; idle keep-alive connections closed, running requests finish.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timedOut = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), SHUTDOWN_TIMEOUT_MS).unref()),
+    ]);
+    if (timedOut) {
+      logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'requests still running at shutdown; closing them');
+      server.closeAllConnections();
+    }
+    // 3. Alert timers and mails in flight, then the database.
+    await alerts.stop();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      shutdown(signal).catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('Zielmonitor konnte nicht starten:', err);
+  process.exit(1);
+});
