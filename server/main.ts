@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   // PORT=0 asks the OS for a free port: report the one it gave.
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   logger.info({ host: config.HOST, port, build: web.build }, 'listening');
-  console.log(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
+  // For the person at the terminal; on stderr, so that stdout stays one JSON object per line.
+  console.error(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
   alerts.start();
 
   let stopping = false;

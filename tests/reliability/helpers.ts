@@ -192,11 +192,11 @@ function incidental(col: { name: string; type: string; pk: number }): boolean {
  * A checksum of what the data tables SAY, without what differs between two loads of the same
  * file (timestamps, autoincrement ids): two databases that loaded the same files in the same
  * order, at different times, have the same logical checksum. `meta` is left out (it holds the
- * import lock); compare data_version separately.
+ * import lock); compare data_version separately. `only` restricts it to some tables.
  */
-export function logicalChecksum(sqlite: SqliteDatabase.Database): string {
+export function logicalChecksum(sqlite: SqliteDatabase.Database, only?: readonly string[]): string {
   const h = createHash('sha256');
-  for (const t of dataTables(sqlite).filter((n) => n !== 'meta')) {
+  for (const t of only ?? dataTables(sqlite).filter((n) => n !== 'meta')) {
     const cols = sqlite
       .prepare(`pragma table_info("${t.replace(/"/g, '""')}")`)
       .all()
