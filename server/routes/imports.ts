@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ImportBusyError, type ImportSummary, runImport } from '../../etl/index.js';
+import { ImportBusyError, type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
 import { listImportRuns } from '../db/repositories/imports.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -79,7 +79,18 @@ export function importsRoutes(deps: AppDeps) {
             const data = new Uint8Array(await file.arrayBuffer());
             summary = await runImport(deps.etl, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
           } else if (action === 'run-sources') {
-            throw new ApiError(503, 'not_available', 'Running the configured sources is not available yet.');
+            const ran = await runScheduledImport(deps.etl, deps.config);
+            if (ran === null) {
+              return c.json(
+                {
+                  changed: false,
+                  files: [],
+                  message: 'Nothing to import: the inbox is empty and no SOURCE_URLS are set.',
+                },
+                200,
+              );
+            }
+            summary = ran;
           } else {
             throw new ApiError(
               400,

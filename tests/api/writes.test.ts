@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireImportLock } from '../../etl/lock.js';
 import {
@@ -250,5 +253,41 @@ describe('POST /api/imports', () => {
     });
     expect(wrongAction.status).toBe(400);
     expect(wrongAction.body).toMatchObject({ error: { message: expect.stringContaining('action') } });
+  });
+});
+
+describe('POST /api/imports {"action":"run-sources"}', () => {
+  it('imports the inbox once and moves the file to the archive; an empty inbox is a no-op', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zm-api-sources-'));
+    try {
+      const inbox = join(dir, 'inbox');
+      const ctx = await setup({
+        env: { INBOX_DIR: inbox, ARCHIVE_DIR: join(dir, 'archive'), REJECTED_DIR: join(dir, 'rejected') },
+      });
+      const run = () =>
+        getJson(ctx, '/api/imports', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...auth },
+          body: JSON.stringify({ action: 'run-sources' }),
+        });
+      mkdirSync(inbox);
+      const empty = await run();
+      expect(empty.status).toBe(200);
+      expect(empty.body).toMatchObject({ changed: false, files: [] });
+
+      const file = join(inbox, 'neu.csv');
+      writeFileSync(file, CSV);
+      // The inbox only takes files that have not changed for a few seconds before the clock's
+      // "now" (1 May 2025 in the fixture): no half-copied files.
+      const old = new Date('2025-04-30T12:00:00Z');
+      utimesSync(file, old, old);
+      const { status, body } = await run();
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(importSummaryResponse.parse(body)).toMatchObject({ inserted: 3, changed: true });
+      expect(existsSync(file)).toBe(false);
+      expect(readdirSync(join(dir, 'archive'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

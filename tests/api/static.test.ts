@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.js';
+import { setup } from './fixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'zm-web-'));
+mkdirSync(join(dir, 'assets'));
+writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Zielmonitor</title><div id="root"></div>');
+writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function app() {
+  const ctx = await setup();
+  // serve-static takes a root relative to the working directory.
+  return createApp(ctx.deps, { webRoot: relative(process.cwd(), dir) });
+}
+
+describe('the built dashboard', () => {
+  it('serves index.html without caching and hashed assets for a year', async () => {
+    const a = await app();
+    const index = await a.request('/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toContain('text/html');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(await index.text()).toContain('Zielmonitor');
+    const asset = await a.request('/assets/index-abc123.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('answers client routes with index.html, but not missing assets or API paths', async () => {
+    const a = await app();
+    for (const path of ['/wall', '/ziel/K2-female', '/monatswerte?gender=total']) {
+      const res = await a.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(await res.text()).toContain('<div id="root">');
+    }
+    expect((await a.request('/assets/missing-123.js')).status).toBe(404);
+    const api = await a.request('/api/unknown');
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect((await a.request('/../../etc/passwd')).status).not.toBe(500);
+  });
+});
