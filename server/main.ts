@@ -56,9 +56,13 @@ async function main(): Promise<void> {
     db,
     logger,
     clock,
-    // Every run that changed data re-evaluates the goals and mails what changed.
-    afterImport: async () => {
-      await alerts.evaluate('import');
+    // Every run that changed data re-evaluates the goals and mails what changed. Not awaited: an
+    // upload's answer must not wait for a slow SMTP server (the alert service runs its operations
+    // one at a time, and shutdown waits for them in alerts.stop()).
+    afterImport: () => {
+      alerts
+        .evaluate('import')
+        .catch((err: unknown) => logger.error({ err }, 'alert evaluation after import failed'));
     },
   };
 

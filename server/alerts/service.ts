@@ -345,6 +345,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   async function evaluateNow(trigger: AlertTrigger): Promise<EvalSummary> {
     const now = clock();
     const dataVersion = await readDataVersion(db);
+    lastEvaluatedVersion = dataVersion;
     const empty: RecordSummary = {
       changes: 0,
       muted: 0,
@@ -504,11 +505,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
   const timerOpts = {
     retryIntervalMs: deps.timers?.retryIntervalMs ?? 30_000,
-    checkIntervalMs: deps.timers?.checkIntervalMs ?? 60 * 60_000,
+    checkIntervalMs: deps.timers?.checkIntervalMs ?? 15 * 60_000,
     firstCheckDelayMs: deps.timers?.firstCheckDelayMs ?? 5_000,
   };
   const timers: NodeJS.Timeout[] = [];
   let lastDailyEvaluation: string | null = null;
+  /** The data version the last evaluation saw (any trigger). */
+  let lastEvaluatedVersion: string | null = null;
 
   const service: AlertService = {
     evaluate: (trigger) => exclusive(() => evaluateNow(trigger)),
@@ -552,9 +555,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         void exclusive(async () => {
           await deliverDue().catch(report('retry'));
           await checkMissingNow().catch(report('missing-data check'));
-          // Once a day also evaluate without an import: catches changed targets or settings.
+          // Once a day, and whenever the data version moved without an evaluation here (an import
+          // by the CLI in another process), evaluate: catches changed targets or settings too.
           const today = berlinDay(clock());
-          if (lastDailyEvaluation !== today) {
+          const version = await readDataVersion(db).catch(() => null);
+          if (lastDailyEvaluation !== today || (version !== null && version !== lastEvaluatedVersion)) {
             lastDailyEvaluation = today;
             await evaluateNow('daily').catch(report('daily evaluation'));
           }

@@ -475,7 +475,11 @@ describe('content', () => {
 });
 
 describe('timers', () => {
-  test('start() runs the first check soon after start-up; stop() waits and ends the timers', async () => {
+  async function until(cond: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 400 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  test('start() evaluates soon after start-up and again when another process changed the data; stop() waits', async () => {
     const smtp = await startSmtp();
     const db = await freshDb();
     const goals = new FixtureGoals();
@@ -485,7 +489,7 @@ describe('timers', () => {
       goals,
       clock: clock.now,
       config: smtpConfig(smtp.port, { ALERT_RECIPIENTS: 'gf@jobcenter.example' }),
-      timers: { firstCheckDelayMs: 10, checkIntervalMs: 60_000, retryIntervalMs: 60_000 },
+      timers: { firstCheckDelayMs: 10, checkIntervalMs: 100, retryIntervalMs: 60_000 },
     });
     cleanups.push(async () => {
       await alerts.stop();
@@ -494,12 +498,32 @@ describe('timers', () => {
     });
     goals.goals = [femaleMissed()];
     alerts.start();
-    // Wait (bounded) for the first tick's daily evaluation to deliver.
-    for (let i = 0; i < 200 && (await alerts.listAlerts({ limit: 1, state: 'sent' })).length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    await alerts.stop();
+    // Bounded waits for the ticks' effects (the assertions below do not depend on how long they took).
+    await until(async () => (await alerts.listAlerts({ limit: 1, state: 'sent' })).length === 1);
     expect(smtp.received).toHaveLength(1);
     expect(alertRows(db)[0]).toMatchObject({ trigger: 'daily', state: 'sent' });
+
+    // Same day, data unchanged: later ticks evaluate nothing. A CLI import in another process bumps
+    // the data version: the next tick evaluates and mails the recovery.
+    goals.dataMonth = '2024-07';
+    goals.goals = [
+      goal({
+        id: 'K2-female',
+        month: '2024-07',
+        status: 'met',
+        current: 12.9,
+        previous: 12.7,
+        changePct: 1.57,
+      }),
+    ];
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received).toHaveLength(1);
+    db.sqlite.prepare("update meta set value = '7' where key = 'data_version'").run();
+    await until(async () => (await alerts.listAlerts({ limit: 5, state: 'sent' })).length === 2);
+    await alerts.stop();
+    expect(smtp.received.map((m) => m.parsed.subject)).toEqual([
+      'Zielmonitor: Integrationsquote Frauen verfehlt – Kreis Segeberg, Datenstand Juni 2024',
+      'Zielmonitor: Integrationsquote Frauen wieder im Ziel – Kreis Segeberg, Datenstand Juli 2024',
+    ]);
   });
 });
