@@ -526,6 +526,39 @@ describe('hostile input on every endpoint (reliability)', () => {
     expect(wholeDb(ctx)).toBe(before);
   }, 60_000);
 
+  it('answers hostile path parameters of write endpoints (with the token) with 4xx and changes nothing', async () => {
+    const writes = ops.filter((o) => o.method !== 'GET' && o.params.some((p) => p.in === 'path'));
+    expect(writes.length).toBeGreaterThan(0);
+    const before = wholeDb(ctx);
+    const problems: string[] = [];
+    for (const op of writes) {
+      for (const p of op.params.filter((x) => x.in === 'path')) {
+        for (const value of [
+          ...HOSTILE,
+          '1 OR 1=1',
+          '1;DELETE FROM alert_mutes',
+          '0x1',
+          '1.0',
+          '+1',
+          '99999999999999999999',
+        ]) {
+          const w = validWrite(op, 1);
+          const res = await ctx.app.request(fillPath(op, { name: p.name, value }), {
+            method: op.method,
+            headers: { ...w.headers, ...auth },
+            body: w.body,
+          });
+          const text = await res.text();
+          const where = `${op.method} ${op.path} ${p.name}=${JSON.stringify(value.slice(0, 30))}`;
+          if (res.status < 400 || res.status >= 500)
+            problems.push(`${where}: ${res.status} ${text.slice(0, 120)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(wholeDb(ctx)).toBe(before);
+  });
+
   it('stores SQL metacharacters in written text fields literally and keeps every table', async () => {
     const counts = () =>
       ['observations', 'regions', 'targets', 'revisions'].map((t) =>
