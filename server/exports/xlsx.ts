@@ -1,5 +1,4 @@
 /** XLSX export of the Monatswerte with typed numeric cells and German headers (exceljs). */
-import ExcelJS from 'exceljs';
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
 import { COLUMN_HEADERS, cellOf, type ExportRegion } from './columns.js';
 
@@ -11,6 +10,8 @@ export async function monthRowsToXlsx(
   columns: readonly MonthColumn[],
   region: ExportRegion,
 ): Promise<Uint8Array<ArrayBuffer>> {
+  // Loaded on first use: exceljs is large, and most server processes never write a workbook.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Zielmonitor';
   wb.title = `Monatswerte ${region.name}`;

@@ -30,6 +30,7 @@ import type {
   Month,
 } from '../domain/types.js';
 import { ApiError } from '../errors.js';
+import { LruMap } from './lru.js';
 import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js';
 import { buildRegionSeries, type RegionSeries } from './region-data.js';
 
@@ -104,6 +105,20 @@ export interface LoadedRegion {
   freshness: Freshness;
 }
 
+/** What `memo` needs of a cache: a Map, or an LruMap where memory must stay bounded. */
+interface PromiseCache<T> {
+  get(key: string): Promise<T> | undefined;
+  set(key: string, value: Promise<T>): unknown;
+  delete(key: string): boolean;
+}
+
+/**
+ * Cache bounds per data version. A region's series are the large part (about 100 kB for 45
+ * months); results are a few kB. All 404 Jobcenters' goals stay cached; walking every month of
+ * every region does not grow memory without bound.
+ */
+const LIMITS = { regions: 64, results: 2048 } as const;
+
 interface Catalog {
   defs: Map<string, IndicatorDef>;
   /** Every region by id (one query per data version). */
@@ -116,12 +131,12 @@ interface CacheState {
   defaultRegion: Promise<string | undefined> | null;
   catalog: Promise<Catalog> | null;
   targets: Map<number, Promise<Map<string, Target[]>>>;
-  regions: Map<string, Promise<LoadedRegion>>;
-  specs: Map<string, Promise<GoalSpec[]>>;
-  goals: Map<string, Promise<GoalsResult>>;
-  series: Map<string, Promise<SeriesResult>>;
-  months: Map<string, Promise<MonthsResult>>;
-  comparisons: Map<string, Promise<ComparisonResult>>;
+  regions: PromiseCache<LoadedRegion>;
+  specs: PromiseCache<GoalSpec[]>;
+  goals: PromiseCache<GoalsResult>;
+  series: PromiseCache<SeriesResult>;
+  months: PromiseCache<MonthsResult>;
+  comparisons: PromiseCache<ComparisonResult>;
 }
 
 export interface GoalServiceDeps {
@@ -143,12 +158,12 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
       defaultRegion: null,
       catalog: null,
       targets: new Map(),
-      regions: new Map(),
+      regions: new LruMap(LIMITS.regions),
       specs: new Map(),
-      goals: new Map(),
-      series: new Map(),
-      months: new Map(),
-      comparisons: new Map(),
+      goals: new LruMap(LIMITS.results),
+      series: new LruMap(LIMITS.results),
+      months: new LruMap(LIMITS.regions),
+      comparisons: new LruMap(LIMITS.results),
     };
   }
 
@@ -167,7 +182,7 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
    * Memoises a promise in `map`; a rejected promise is dropped so that a transient failure is not
    * cached for the rest of the version.
    */
-  function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  function memo<T>(map: PromiseCache<T>, key: string, make: () => Promise<T>): Promise<T> {
     const hit = map.get(key);
     if (hit) return hit;
     const p = make();
