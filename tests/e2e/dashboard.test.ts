@@ -675,13 +675,31 @@ describe('a revised value shows its history', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    // Alerts off here, so that the Hinweise page's empty state is shown too.
+    [server, browser] = await Promise.all([
+      startServer({ env: { ALERTS_ENABLED: 'false' } }),
+      launchBrowser(),
+    ]);
   }, E2E_TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
     await server?.dispose();
   });
+
+  test(
+    'Hinweise without any alert: the empty state',
+    async () => {
+      expect((await api<AlertsResponse>(server, '/api/alerts')).alerts).toEqual([]);
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/hinweise`);
+      await page.waitForSelector('text=Noch keine Hinweise versendet.');
+      expect(await page.locator('[data-testid="alerts-table"]').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
 
   test(
     'upload a corrected file as admin, then the value is marked revised and its history opens',
