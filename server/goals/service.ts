@@ -134,6 +134,7 @@ interface CacheState {
   regions: PromiseCache<LoadedRegion>;
   specs: PromiseCache<GoalSpec[]>;
   goals: PromiseCache<GoalsResult>;
+  queries: PromiseCache<GoalsResult>;
   series: PromiseCache<SeriesResult>;
   months: PromiseCache<MonthsResult>;
   comparisons: PromiseCache<ComparisonResult>;
@@ -161,6 +162,7 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
       regions: new LruMap(LIMITS.regions),
       specs: new Map(),
       goals: new LruMap(LIMITS.results),
+      queries: new LruMap(LIMITS.results),
       series: new LruMap(LIMITS.results),
       months: new LruMap(LIMITS.regions),
       comparisons: new LruMap(LIMITS.results),
@@ -346,8 +348,16 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
     return ev;
   }
 
-  async function getGoals(q: GoalQuery): Promise<GoalsResult> {
+  /**
+   * The goals for a query as asked (defaults unresolved): a repeated request is one map lookup,
+   * without touching the region's series (which may have been evicted from the LRU).
+   */
+  function getGoals(q: GoalQuery): Promise<GoalsResult> {
     const s = current();
+    return memo(s.queries, `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}`, () => computeGoals(s, q));
+  }
+
+  async function computeGoals(s: CacheState, q: GoalQuery): Promise<GoalsResult> {
     const loaded = await loadRegion(s, q.region);
     const { year, dataMonth } = resolvePeriod(q, loaded.series);
     return memo(s.goals, `${loaded.region.id}|${year}|${dataMonth ?? ''}`, async () => {
