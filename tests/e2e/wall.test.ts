@@ -1,0 +1,340 @@
+/**
+ * The wall display end to end: the real server (sample data) as a child process, real Chromium.
+ * Layout at three screen sizes, rotation, new data without reload, a stopped and restarted
+ * server, and the stale banner. Screenshots go to test-artifacts/.
+ */
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import {
+  artifactPath,
+  launchBrowser,
+  startServer,
+  TEST_ADMIN_TOKEN,
+  type TestServer,
+  trackConsoleErrors,
+} from '../helpers/server';
+import { checkLayout, minFontPx, wallState } from './wall-checks';
+
+const REGION = '01060';
+const VIEWPORTS = [
+  [1920, 1080],
+  [3840, 2160],
+  [1366, 768],
+] as const;
+
+function expectClean(report: Awaited<ReturnType<typeof checkLayout>>) {
+  expect(report.scroll.width).toBeLessThanOrEqual(report.viewport.width);
+  expect(report.scroll.height).toBeLessThanOrEqual(report.viewport.height);
+  expect(report.outside).toEqual([]);
+  expect(report.small).toEqual([]);
+  expect(report.truncated).toEqual([]);
+  expect(report.lowContrast).toEqual([]);
+}
+
+async function tileTexts(page: Page) {
+  return page.$$eval('[data-testid="wall-overview"] article[data-goal]', (tiles) =>
+    tiles.map((t) => ({
+      id: t.getAttribute('data-goal'),
+      status: t.querySelector('.wall-tile-head [data-status] .wall-status-word')?.textContent ?? '',
+      value: t.querySelector('[data-testid="wall-value"]')?.textContent ?? '',
+      change: t.querySelector('[data-testid="wall-change"]')?.textContent ?? '',
+    })),
+  );
+}
+
+/** Marks the window; a reload would lose the mark. */
+async function markWindow(page: Page): Promise<string> {
+  const mark = `m-${Math.random()}`;
+  await page.evaluate((m) => {
+    Object.assign(window, { __wallMark: m });
+  }, mark);
+  return mark;
+}
+async function readMark(page: Page): Promise<unknown> {
+  return page.evaluate(() => Reflect.get(window, '__wallMark'));
+}
+
+describe('wall display on the sample data', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  describe.each(VIEWPORTS)('at %i×%i', (width, height) => {
+    test('the overview shows all six goals, fits the screen, and its text is large enough', async () => {
+      const page = await browser.newPage({ viewport: { width, height } });
+      const errors = trackConsoleErrors(page);
+      await page.goto(`${server.url}/wall?region=${REGION}&pages=overview`);
+      await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]');
+
+      const tiles = await tileTexts(page);
+      expect(tiles.map((t) => t.id).sort()).toEqual(
+        ['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'].sort(),
+      );
+      for (const t of tiles) {
+        expect(t.status).toMatch(/^(im Ziel|gefährdet|verfehlt|keine Daten)$/);
+        expect(t.value).toMatch(/^[\d.]+(,\d)?( %)?$/);
+        expect(t.change).toMatch(/^([+−]\d+,\d|±0,0) %$/);
+      }
+      // The figures are the API's, formatted de-DE.
+      const api = await (await fetch(`${server.url}/api/goals?region=${REGION}`)).json();
+      const k2 = api.goals.find((g: { id: string }) => g.id === 'K2-total');
+      const shown = tiles.find((t) => t.id === 'K2-total');
+      expect(shown?.value).toBe(`${k2.current.value.toFixed(1).replace('.', ',')} %`);
+
+      await expect(page.textContent('[data-testid="wall-datamonth"]')).resolves.toBe(
+        'Datenstand: September 2024',
+      );
+      await expect(page.textContent('[data-testid="wall-sample"]')).resolves.toBe(
+        'Beispieldaten, Stand September 2024',
+      );
+      await expect(page.textContent('[data-testid="wall-loaded"]')).resolves.toMatch(
+        /^geladen: \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/,
+      );
+      await expect(page.textContent('[data-testid="wall-clock"] time')).resolves.toMatch(/^\d{2}:\d{2}$/);
+      expect(await page.$('[data-testid="wall-stale"]')).toBeNull();
+      expect(await page.$('[data-testid="wall-offline"]')).toBeNull();
+      expect(await page.$$('button, input, select, a[href]')).toHaveLength(0);
+
+      const report = await checkLayout(page, minFontPx(height));
+      console.log(
+        `wall ${width}×${height} overview: ${report.textElements} texts, smallest ${report.smallestFontPx} px`,
+      );
+      expectClean(report);
+      await page.screenshot({ path: artifactPath(`wall-overview-${width}x${height}.png`) });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    test('a goal page draws its chart with large text, inside the screen', async () => {
+      const page = await browser.newPage({ viewport: { width, height } });
+      const errors = trackConsoleErrors(page);
+      await page.goto(`${server.url}/wall?region=${REGION}&pages=K3-total`);
+      await page.waitForSelector('[data-testid="wall-chart"] svg text');
+      await expect(page.textContent('.wall-goal-title')).resolves.toMatch(/insgesamt$/);
+      const legend = await page.$$eval('[data-testid="wall-chart"] svg text', (ts) =>
+        ts.map((t) => t.textContent),
+      );
+      expect(legend).toEqual(expect.arrayContaining(['2024', '2023 (Vorjahr)', 'Zielpfad', 'Prognose']));
+
+      const report = await checkLayout(page, minFontPx(height));
+      console.log(
+        `wall ${width}×${height} chart: ${report.textElements} texts, smallest ${report.smallestFontPx} px`,
+      );
+      expectClean(report);
+      await page.screenshot({ path: artifactPath(`wall-chart-${width}x${height}.png`) });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  });
+
+  test('the light theme fits and keeps AA contrast too', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?region=${REGION}&pages=overview,K2-female&interval=3&theme=light`);
+    await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]');
+    expect(await page.getAttribute('main.wall', 'data-theme')).toBe('light');
+    expectClean(await checkLayout(page, minFontPx(1080)));
+    await page.screenshot({ path: artifactPath('wall-overview-light.png') });
+    await page.waitForSelector('[data-testid="wall-chart"] svg text', { timeout: 10_000 });
+    expectClean(await checkLayout(page, minFontPx(1080)));
+    await page.screenshot({ path: artifactPath('wall-chart-light.png') });
+    await page.close();
+  });
+
+  test('rotates through the overview and every goal chart, reusing one chart instance', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors = trackConsoleErrors(page);
+    await page.goto(`${server.url}/wall?region=${REGION}&interval=1`);
+    await page.waitForSelector('[data-testid="wall-overview"]');
+    const seen = new Set<string>();
+    const start = Date.now();
+    // 'loading' is not a page: only count pages once the data are there.
+    while (seen.size < 7 && Date.now() - start < 20_000) {
+      const s = await wallState(page);
+      if (s.page && s.page !== 'loading') seen.add(s.page);
+      await page.waitForTimeout(150);
+    }
+    expect([...seen].sort()).toEqual(
+      [
+        'overview',
+        ...['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'].map((id) => `goal:${id}`),
+      ].sort(),
+    );
+    expect((await wallState(page)).rotations).toBeGreaterThanOrEqual(6);
+    // Only one chart exists at any time: the page's chart is reused from goal to goal.
+    await page.waitForSelector('[data-page^="goal:"] [data-testid="wall-chart"]');
+    expect(await page.$$eval('[data-testid="wall-chart"]', (els) => els.length)).toBe(1);
+    expect(await page.$$eval('svg', (els) => els.length)).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('bad bookmark values fall back to defaults and say so', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${server.url}/wall?region=${REGION}&interval=abc&pages=overview,K9-total&theme=pink`);
+    await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]');
+    const warning = await page.textContent('[data-testid="wall-warnings"]');
+    expect(warning).toContain('interval=abc ignoriert');
+    expect(warning).toContain('theme=pink ignoriert');
+    expect(warning).toContain('Ziel K9-total gibt es hier nicht');
+    expect(await page.getAttribute('main.wall', 'data-theme')).toBe('dark');
+    await page.close();
+  });
+});
+
+/** A canonical CSV (the ETL's long format) with German numbers. */
+function canonicalCsv(
+  rows: { region: string; name: string; month: string; indicator: string; gender: string; value: number }[],
+) {
+  const lines = rows.map((r) =>
+    [r.region, r.name, r.month, r.indicator, r.gender, String(r.value).replace('.', ','), ''].join(';'),
+  );
+  return ['region;region_name;month;indicator;gender;value;flag', ...lines].join('\n');
+}
+
+async function upload(server: TestServer, name: string, csv: string) {
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), name);
+  const res = await fetch(`${server.url}/api/imports`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    body: form,
+  });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`upload ${name}: ${res.status} ${body}`);
+  return body;
+}
+
+describe('wall display keeps itself up to date', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  test('a new import appears without a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors = trackConsoleErrors(page);
+    await page.goto(`${server.url}/wall?region=${REGION}&pages=overview&poll=1`);
+    await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]');
+    const before = await tileTexts(page);
+    const versionBefore = (await wallState(page)).dataVersion;
+    const mark = await markWindow(page);
+
+    // Raise the LZB stock of September 2024 by a fifth: the K3 year-to-date means and changes move.
+    const months = await (await fetch(`${server.url}/api/months?region=${REGION}`)).json();
+    const sept = months.rows.filter((r: { month: string }) => r.month === '2024-09');
+    expect(sept.length).toBeGreaterThan(0);
+    const rows = ['female', 'male', 'total'].map((gender) => {
+      const row = sept.find((r: { gender: string }) => r.gender === gender);
+      const lzb = row?.lzb;
+      if (typeof lzb !== 'number') throw new Error(`no LZB for ${gender} in ${JSON.stringify(row)}`);
+      return {
+        region: REGION,
+        name: 'Kreis Segeberg',
+        month: '2024-09',
+        indicator: 'LZB',
+        gender,
+        value: Math.round(lzb * 1.2),
+      };
+    });
+    await upload(server, 'korrektur-lzb-2024-09.csv', canonicalCsv(rows));
+
+    await page.waitForFunction(
+      (v) => document.querySelector('main.wall')?.getAttribute('data-data-version') !== v,
+      versionBefore,
+      { timeout: 10_000 },
+    );
+    const after = await tileTexts(page);
+    const k3Before = before.find((t) => t.id === 'K3-total');
+    const k3After = after.find((t) => t.id === 'K3-total');
+    expect(k3After?.value).not.toBe(k3Before?.value);
+    expect(k3After?.change).not.toBe(k3Before?.change);
+    // K2 does not use LZB: unchanged.
+    expect(after.find((t) => t.id === 'K2-total')).toEqual(before.find((t) => t.id === 'K2-total'));
+    expect(await readMark(page)).toBe(mark);
+    await page.screenshot({ path: artifactPath('wall-after-import.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a stopped server is survived: banner with the time, last figures kept, recovery without reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?region=${REGION}&pages=overview&poll=1`);
+    await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]');
+    const before = await tileTexts(page);
+    const mark = await markWindow(page);
+
+    await server.stop();
+    await page.waitForSelector('[data-testid="wall-offline"]', { timeout: 10_000 });
+    const banner = await page.textContent('[data-testid="wall-offline"]');
+    expect(banner).toMatch(/Verbindung unterbrochen seit \d{2}:\d{2}/);
+    expect(await tileTexts(page)).toEqual(before);
+    expectClean(await checkLayout(page, minFontPx(1080)));
+    await page.screenshot({ path: artifactPath('wall-offline.png') });
+    // Still down a few retries later: the same first-failure time, the same figures.
+    await page.waitForTimeout(3000);
+    expect(await page.textContent('[data-testid="wall-offline"]')).toBe(banner);
+    expect(await tileTexts(page)).toEqual(before);
+
+    await server.start();
+    await page.waitForSelector('[data-testid="wall-offline"]', { state: 'detached', timeout: 15_000 });
+    expect(await tileTexts(page)).toEqual(before);
+    expect(await readMark(page)).toBe(mark);
+    expect((await wallState(page)).offline).toBe(false);
+    await page.close();
+  });
+
+  test('the stale banner appears for a region whose expected month is missing', async () => {
+    // A small real (non-sample) region whose newest month is long past: stale by the calendar.
+    const rows = [];
+    for (const month of ['2023-04', '2023-05', '2023-06']) {
+      for (const gender of ['female', 'male', 'total']) {
+        const k = gender === 'total' ? 2 : 1;
+        rows.push({ region: '09001', name: 'Testkreis Alt', month, indicator: 'INT', gender, value: 20 * k });
+        rows.push({
+          region: '09001',
+          name: 'Testkreis Alt',
+          month,
+          indicator: 'ELB',
+          gender,
+          value: 1000 * k,
+        });
+        rows.push({
+          region: '09001',
+          name: 'Testkreis Alt',
+          month,
+          indicator: 'LZB',
+          gender,
+          value: 600 * k,
+        });
+      }
+    }
+    await upload(server, 'testkreis-alt.csv', canonicalCsv(rows));
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${server.url}/wall?region=09001&pages=overview`);
+    await page.waitForSelector('[data-testid="wall-stale"]');
+    const text = await page.textContent('[data-testid="wall-stale"]');
+    expect(text).toMatch(/Daten veraltet: \S+ \d{4} fehlt, gezeigt wird der Datenstand Juni 2023\./);
+    await expect(page.textContent('[data-testid="wall-datamonth"]')).resolves.toBe('Datenstand: Juni 2023');
+    await expect(page.textContent('.wall-region')).resolves.toBe('Testkreis Alt');
+    expect(await page.$('[data-testid="wall-sample"]')).toBeNull();
+    expectClean(await checkLayout(page, minFontPx(768)));
+    await page.screenshot({ path: artifactPath('wall-stale.png') });
+    await page.close();
+  });
+});
