@@ -43,7 +43,8 @@ function closure(manifest: Manifest, key: string, seen = new Set<string>()): Set
 
 export function pageSizes(distDir = 'dist/web'): PageSize[] {
   const manifestPath = join(distDir, '.vite', 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`no build manifest at ${manifestPath}: run npm run build first`);
+  if (!existsSync(manifestPath))
+    throw new Error(`no build manifest at ${manifestPath}: run npm run build first`);
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
   const entryKey = Object.keys(manifest).find((k) => manifest[k]?.isEntry);
   if (!entryKey) throw new Error('no entry in the build manifest');

@@ -65,62 +65,61 @@ const list = (item: (s: string) => boolean = () => true, what = 'value') =>
 const isEmail = (s: string) => z.email().safeParse(s).success;
 const isHttpUrl = (s: string) => /^https?:\/\//.test(s) && z.url().safeParse(s).success;
 
-export const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['production', 'development', 'test']).optional().default('production'),
-    HOST: z.string().optional().default('127.0.0.1'),
-    PORT: int(8080, 0, 65535),
-    DATABASE_PATH: z.string().optional().default('data/zielmonitor.db'),
-    /** Bearer token for every write. Unset: writes are disabled. */
-    ADMIN_TOKEN: optionalText.refine((v) => v === null || v.length >= 16, {
-      message: 'must be at least 16 characters (or unset to disable writes)',
-    }),
-    PUBLIC_URL: z.url().optional().default('http://localhost:8080'),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .optional()
-      .default('info'),
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).optional().default('production'),
+  HOST: z.string().optional().default('127.0.0.1'),
+  PORT: int(8080, 0, 65535),
+  DATABASE_PATH: z.string().optional().default('data/zielmonitor.db'),
+  /** Bearer token for every write. Unset: writes are disabled. */
+  ADMIN_TOKEN: optionalText.refine((v) => v === null || v.length >= 16, {
+    message: 'must be at least 16 characters (or unset to disable writes)',
+  }),
+  PUBLIC_URL: z.url().optional().default('http://localhost:8080'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .default('info'),
 
-    SCHEDULE_ENABLED: bool(true),
-    SCHEDULE_CRON: z.string().optional().default('0 6 * * *'),
-    SCHEDULE_TIMEZONE: z.string().optional().default('Europe/Berlin'),
-    INBOX_DIR: z.string().optional().default('data/inbox'),
-    ARCHIVE_DIR: z.string().optional().default('data/archive'),
-    REJECTED_DIR: z.string().optional().default('data/rejected'),
-    SOURCE_URLS: list(isHttpUrl, 'an http(s) URL'),
-    FETCH_TIMEOUT_MS: int(30_000, 100, 600_000),
-    FETCH_MAX_BYTES: int(50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    FETCH_RETRIES: int(3, 0, 10),
-    UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
-    LOAD_SAMPLE_ON_EMPTY: bool(true),
+  SCHEDULE_ENABLED: bool(true),
+  SCHEDULE_CRON: z.string().optional().default('0 6 * * *'),
+  SCHEDULE_TIMEZONE: z.string().optional().default('Europe/Berlin'),
+  INBOX_DIR: z.string().optional().default('data/inbox'),
+  ARCHIVE_DIR: z.string().optional().default('data/archive'),
+  REJECTED_DIR: z.string().optional().default('data/rejected'),
+  SOURCE_URLS: list(isHttpUrl, 'an http(s) URL'),
+  FETCH_TIMEOUT_MS: int(30_000, 100, 600_000),
+  FETCH_MAX_BYTES: int(50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  FETCH_RETRIES: int(3, 0, 10),
+  UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  LOAD_SAMPLE_ON_EMPTY: bool(true),
 
-    /** Width of the amber "at risk" band, in percentage points of change short of the target. */
-    AT_RISK_BAND_PCT: num(1.0, 0, 100),
-    /** Day of the month from which the BA's release of the month is expected to be loaded. */
-    BA_RELEASE_DAY: int(25, 1, 28),
-    /** Months between a release and the reference month it covers (3 months Wartezeit + 1). */
-    BA_LAG_MONTHS: int(4, 0, 12),
+  /** Width of the amber "at risk" band, in percentage points of change short of the target. */
+  AT_RISK_BAND_PCT: num(1.0, 0, 100),
+  /** Day of the month from which the BA's release of the month is expected to be loaded. */
+  BA_RELEASE_DAY: int(25, 1, 28),
+  /** Months between a release and the reference month it covers (3 months Wartezeit + 1). */
+  BA_LAG_MONTHS: int(4, 0, 12),
 
-    SMTP_URL: optionalText.refine((v) => v === null || /^smtps?:\/\//.test(v), {
-      message: 'must start with smtp:// or smtps://',
-    }),
-    SMTP_HOST: optionalText,
-    SMTP_PORT: int(587, 1, 65535),
-    SMTP_SECURE: bool(false),
-    SMTP_USER: optionalText,
-    SMTP_PASSWORD: optionalText,
-    SMTP_FROM: z.string().optional().default('Zielmonitor <zielmonitor@localhost>'),
-    /** Simple case: everybody here follows every goal of every region. */
-    ALERT_RECIPIENTS: list(isEmail, 'an e-mail address'),
-    /** Per-goal lists and mutes: a JSON file (see data/alerts.example.json). */
-    ALERT_CONFIG_FILE: optionalText,
-    OUTBOX_DIR: z.string().optional().default('data/outbox'),
-    ALERTS_ENABLED: bool(true),
-    /** Day of the month by which the month the BA released that month must be loaded, or a missing-data alert goes out. */
-    ALERT_MISSING_DATA_DAY: int(28, 1, 28),
-    /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
-    ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
-  });
+  SMTP_URL: optionalText.refine((v) => v === null || /^smtps?:\/\//.test(v), {
+    message: 'must start with smtp:// or smtps://',
+  }),
+  SMTP_HOST: optionalText,
+  SMTP_PORT: int(587, 1, 65535),
+  SMTP_SECURE: bool(false),
+  SMTP_USER: optionalText,
+  SMTP_PASSWORD: optionalText,
+  SMTP_FROM: z.string().optional().default('Zielmonitor <zielmonitor@localhost>'),
+  /** Simple case: everybody here follows every goal of every region. */
+  ALERT_RECIPIENTS: list(isEmail, 'an e-mail address'),
+  /** Per-goal lists and mutes: a JSON file (see data/alerts.example.json). */
+  ALERT_CONFIG_FILE: optionalText,
+  OUTBOX_DIR: z.string().optional().default('data/outbox'),
+  ALERTS_ENABLED: bool(true),
+  /** Day of the month by which the month the BA released that month must be loaded, or a missing-data alert goes out. */
+  ALERT_MISSING_DATA_DAY: int(28, 1, 28),
+  /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
+  ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
+});
 
 export type Config = Readonly<z.output<typeof envSchema>>;
 

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -43,7 +43,7 @@ function headers(mail: OutgoingMail): Record<string, string> {
   };
 }
 
-function message(mail: OutgoingMail) {
+function message(mail: OutgoingMail): SendMailOptions {
   return {
     from: mail.from,
     to: mail.to,
@@ -53,6 +53,40 @@ function message(mail: OutgoingMail) {
     messageId: mail.messageId,
     date: mail.date,
     headers: headers(mail),
+  };
+}
+
+/**
+ * nodemailer, loaded on first use: it costs ~15 MB of resident memory and most installations send
+ * a mail a few times a month, so the server does not load it at start-up.
+ */
+async function loadNodemailer() {
+  return (await import('nodemailer')).default;
+}
+
+/**
+ * A transporter created on the first send (the module is loaded then). A failed load is not
+ * remembered, so the next send tries again.
+ */
+function lazyTransporter<T extends Pick<Transporter, 'close'>>(
+  create: (nm: Awaited<ReturnType<typeof loadNodemailer>>) => T,
+) {
+  let transporter: Promise<T> | null = null;
+  return {
+    get(): Promise<T> {
+      transporter ??= loadNodemailer().then(create);
+      transporter.catch(() => {
+        transporter = null;
+      });
+      return transporter;
+    },
+    close(): void {
+      // Nothing to close when no mail was ever sent.
+      void transporter?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
+    },
   };
 }
 
@@ -76,15 +110,17 @@ export function createSmtpTransport(config: Config): MailTransport {
   const timeouts = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
   const auth =
     config.SMTP_USER !== null ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined;
-  const transporter = config.SMTP_URL
-    ? nodemailer.createTransport({ url: config.SMTP_URL, ...timeouts })
-    : nodemailer.createTransport({
-        host: config.SMTP_HOST ?? 'localhost',
-        port: config.SMTP_PORT,
-        secure: config.SMTP_SECURE,
-        ...(auth ? { auth } : {}),
-        ...timeouts,
-      });
+  const transporter = lazyTransporter((nodemailer) =>
+    config.SMTP_URL
+      ? nodemailer.createTransport({ url: config.SMTP_URL, ...timeouts })
+      : nodemailer.createTransport({
+          host: config.SMTP_HOST ?? 'localhost',
+          port: config.SMTP_PORT,
+          secure: config.SMTP_SECURE,
+          ...(auth ? { auth } : {}),
+          ...timeouts,
+        }),
+  );
   const description = config.SMTP_URL
     ? redactUrl(config.SMTP_URL)
     : `smtp${config.SMTP_SECURE ? 's' : ''}://${config.SMTP_USER ? `${config.SMTP_USER}@` : ''}${config.SMTP_HOST}:${config.SMTP_PORT}`;
@@ -92,7 +128,7 @@ export function createSmtpTransport(config: Config): MailTransport {
     kind: 'smtp',
     description,
     async send(mail) {
-      const info = await transporter.sendMail(message(mail));
+      const info = await (await transporter.get()).sendMail(message(mail));
       const rejected = info.rejected.map(String);
       if (rejected.length > 0) {
         throw new Error(`SMTP server rejected recipient(s) ${rejected.join(', ')}: ${info.response}`);
@@ -107,13 +143,15 @@ export function createSmtpTransport(config: Config): MailTransport {
 
 /** Writes each mail as an .eml file to `dir`; the file name derives from the Message-ID (a retry overwrites). */
 export function createOutboxTransport(dir: string, logger: Logger): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const transporter = lazyTransporter((nodemailer) =>
+    nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+  );
   return {
     kind: 'outbox',
     description: `outbox ${dir}`,
     async send(mail) {
-      const info = await transporter.sendMail(message(mail));
-      const raw = info.message;
+      const info = await (await transporter.get()).sendMail(message(mail));
+      const raw: unknown = info.message;
       if (!Buffer.isBuffer(raw)) throw new Error('outbox: nodemailer did not return a buffer');
       mkdirSync(dir, { recursive: true });
       // Named by origination date and Message-ID: a retry after a crash overwrites instead of duplicating.

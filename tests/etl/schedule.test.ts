@@ -78,7 +78,7 @@ describe('inbox', () => {
     expect(rejected[1]).toBe(`${rejected[0]}.error.txt`);
     const errorText = readFileSync(join(dirs.rejected, rejected[1] ?? ''), 'utf8');
     expect(errorText).toContain(
-      'Datei ' + join(dirs.inbox, 'bad.csv') + ", Zeile 2, Spalte 'value': '12,3,4' ist keine Zahl",
+      `Datei ${join(dirs.inbox, 'bad.csv')}, Zeile 2, Spalte 'value': '12,3,4' ist keine Zahl`,
     );
     expect(s?.files[1]?.path).toBe(join(dirs.inbox, 'good.csv'));
     expect(deps.db.sqlite.prepare('select trigger from import_runs').pluck().get()).toBe('cron');

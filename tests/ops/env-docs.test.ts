@@ -22,7 +22,12 @@ describe('configuration is documented and validated', () => {
 
   test('every bad variable is named at once', () => {
     try {
-      loadConfig({ PORT: 'abc', ADMIN_TOKEN: 'short', ALERT_RECIPIENTS: 'a@b.de,not-an-address', SMTP_URL: 'http://x' });
+      loadConfig({
+        PORT: 'abc',
+        ADMIN_TOKEN: 'short',
+        ALERT_RECIPIENTS: 'a@b.de,not-an-address',
+        SMTP_URL: 'http://x',
+      });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
