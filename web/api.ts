@@ -69,7 +69,6 @@ export async function read<R extends ClientResponse<unknown, number, string>>(re
 // Response types (inferred)
 
 export type HealthResponse = InferResponseType<typeof client.api.health.$get, 200>;
-export type VersionResponse = InferResponseType<typeof client.api.version.$get, 200>;
 export type GoalsResponse = InferResponseType<typeof client.api.goals.$get, 200>;
 export type Goal = GoalsResponse['goals'][number];
 export type GoalSeriesResponse = InferResponseType<(typeof client.api.goals)[':id']['series']['$get'], 200>;
@@ -237,17 +236,32 @@ export function invalidateData(qc: QueryClient): Promise<void> {
   return qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'version' });
 }
 
+/**
+ * The data version from /api/version. Checked at run time: the route answers a 304 as a bare
+ * Response (for its ETag), which leaves the client without an inferred body type.
+ */
+async function readDataVersion(): Promise<string> {
+  const res = await client.api.version.$get();
+  if (!res.ok) throw await toApiError(res);
+  const body: unknown = await res.json();
+  if (typeof body === 'object' && body !== null && 'dataVersion' in body) {
+    const v = body.dataVersion;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+  }
+  throw new ApiRequestError(res.status, 'bad_response', 'Unerwartete Antwort von /api/version.');
+}
+
 /** Polls /api/version; when the data version changes (a new import landed), refetches all data. */
 export function useDataVersionWatcher(intervalMs = VERSION_POLL_MS): void {
   const qc = useQueryClient();
   const version = useQuery({
     queryKey: queryKeys.version,
-    queryFn: async () => read(await client.api.version.$get()),
+    queryFn: readDataVersion,
     refetchInterval: intervalMs,
     refetchIntervalInBackground: false,
   });
   const seen = useRef<string | null>(null);
-  const current = version.data ? String(version.data.dataVersion) : null;
+  const current = version.data ?? null;
   useEffect(() => {
     if (current === null) return;
     if (seen.current !== null && seen.current !== current) void invalidateData(qc);

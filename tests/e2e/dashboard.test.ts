@@ -40,7 +40,9 @@ import {
   trackConsoleErrors,
 } from '../helpers/server';
 
-const E2E_TIMEOUT = 120_000;
+const E2E_TIMEOUT = 180_000;
+/** Per wait: generous, as CI machines (2 cores) run the server, Chromium and other tests at once. */
+const WAIT_TIMEOUT = 60_000;
 
 async function api<T>(server: TestServer, path: string): Promise<T> {
   const res = await fetch(`${server.url}${path}`);
@@ -90,6 +92,7 @@ async function open(browser: Browser, width = 1366, height = 768): Promise<Sessi
     timezoneId: 'Europe/Berlin',
     acceptDownloads: true,
   });
+  context.setDefaultTimeout(WAIT_TIMEOUT);
   const page = await context.newPage();
   return { context, page, errors: trackConsoleErrors(page) };
 }

@@ -166,6 +166,8 @@ function UploadForm() {
 }
 
 function UploadSummary({ result }: { result: UploadResult }) {
+  // "Nothing to import" (a run of the sources with an empty inbox) carries only a message.
+  if (!('inserted' in result)) return <>{result.message}</>;
   // The run is also listed in the log below; here the headline numbers.
   return (
     <>
