@@ -7,6 +7,7 @@ import { copyFile, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:
 import { basename, join } from 'node:path';
 import cron from 'node-cron';
 import type { Config } from '../server/config.js';
+import type { ImportTrigger } from '../server/db/schema.js';
 import { safeFileName } from './fetch.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, prepareSources } from './run.js';
@@ -26,6 +27,8 @@ const PARTIAL = /\.(part|partial|tmp|crdownload|download)$/i;
 export interface ScheduledOptions {
   settleMs?: number;
   retryBackoffMs?: number;
+  /** Recorded in the run log: 'cron' for the schedule, 'api' when an admin asked for the run. */
+  trigger?: ImportTrigger;
 }
 
 function stamp(d: Date): string {
@@ -114,7 +117,7 @@ export async function runScheduled(
   return executeImport(
     withFetch,
     prepared,
-    { trigger: 'cron' },
+    { trigger: opts.trigger ?? 'cron' },
     {
       onFile: async (index, result, bytes) => {
         const source = sources[index];
@@ -142,8 +145,12 @@ export async function runScheduled(
 }
 
 /** Imports every inbox file and every SOURCE_URL once; null when there is nothing to do. */
-export async function runScheduledImport(deps: EtlDeps, config: Config): Promise<ImportSummary | null> {
-  return runScheduled(deps, config);
+export async function runScheduledImport(
+  deps: EtlDeps,
+  config: Config,
+  trigger: ImportTrigger = 'cron',
+): Promise<ImportSummary | null> {
+  return runScheduled(deps, config, { trigger });
 }
 
 /**

@@ -79,7 +79,7 @@ export function importsRoutes(deps: AppDeps) {
             const data = new Uint8Array(await file.arrayBuffer());
             summary = await runImport(deps.etl, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
           } else if (action === 'run-sources') {
-            const ran = await runScheduledImport(deps.etl, deps.config);
+            const ran = await runScheduledImport(deps.etl, deps.config, 'api');
             if (ran === null) {
               return c.json(
                 {

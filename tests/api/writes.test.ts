@@ -286,6 +286,9 @@ describe('POST /api/imports {"action":"run-sources"}', () => {
       expect(importSummaryResponse.parse(body)).toMatchObject({ inserted: 3, changed: true });
       expect(existsSync(file)).toBe(false);
       expect(readdirSync(join(dir, 'archive'))).toHaveLength(1);
+      // The run log says an admin asked for this run, not the schedule.
+      const log = await getJson(ctx, '/api/imports');
+      expect(JSON.stringify(log.body)).toContain('"trigger":"api"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
