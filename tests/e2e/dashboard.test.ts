@@ -43,6 +43,7 @@ import {
 const E2E_TIMEOUT = 180_000;
 /** Per wait: generous, as CI machines (2 cores) run the server, Chromium and other tests at once. */
 const WAIT_TIMEOUT = 60_000;
+const POLL = { timeout: 20_000 };
 
 async function api<T>(server: TestServer, path: string): Promise<T> {
   const res = await fetch(`${server.url}${path}`);
@@ -345,21 +346,27 @@ describe('dashboard on the sample data', () => {
       const intHeader = page.locator('th[data-col="int"]');
       await intHeader.getByRole('button').click();
       await page.waitForURL(/sort=int%3Aasc|sort=int:asc/);
-      await expect.poll(() => intHeader.getAttribute('aria-sort')).toBe('ascending');
+      await expect.poll(() => intHeader.getAttribute('aria-sort'), POLL).toBe('ascending');
       const intIndex = (await tableHeaders(page, '[data-testid="months-table"]')).indexOf('int');
-      let ints = (await tableCells(page, '[data-testid="months-table"]')).map((r) =>
-        parseDe(r[intIndex] ?? ''),
-      );
-      expect(ints).toEqual([...ints].sort((a, b) => a - b));
-      const byApi = await api<MonthsResponse>(
+      const shownInts = async () =>
+        (await tableCells(page, '[data-testid="months-table"]')).map((r) => parseDe(r[intIndex] ?? ''));
+      // The rows follow once the sorted page has arrived: the server's order, ascending.
+      const ascByApi = await api<MonthsResponse>(
         server,
         `/api/months?from=${from}&to=${to}&sort=int:asc&pageSize=1000`,
       );
-      expect(ints).toEqual(byApi.rows.map((r) => r.int));
+      await expect.poll(shownInts, POLL).toEqual(ascByApi.rows.map((r) => r.int));
+      const asc = await shownInts();
+      expect(asc).toEqual([...asc].sort((a, b) => a - b));
       await intHeader.getByRole('button').click();
-      await expect.poll(() => intHeader.getAttribute('aria-sort')).toBe('descending');
-      ints = (await tableCells(page, '[data-testid="months-table"]')).map((r) => parseDe(r[intIndex] ?? ''));
-      expect(ints).toEqual([...ints].sort((a, b) => b - a));
+      await expect.poll(() => intHeader.getAttribute('aria-sort'), POLL).toBe('descending');
+      const descByApi = await api<MonthsResponse>(
+        server,
+        `/api/months?from=${from}&to=${to}&sort=int:desc&pageSize=1000`,
+      );
+      await expect.poll(shownInts, POLL).toEqual(descByApi.rows.map((r) => r.int));
+      const desc = await shownInts();
+      expect(desc).toEqual([...desc].sort((a, b) => b - a));
 
       // Filter: without men.
       await page.getByTestId('filter-gender-male').uncheck();
@@ -375,7 +382,7 @@ describe('dashboard on the sample data', () => {
         `/api/months?from=${from}&to=${to}&gender=female,total&pageSize=1000`,
       );
       await expect
-        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count())
+        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
         .toBe(noMen.total);
       // Narrow the range with the month inputs.
       await page.getByTestId('filter-from').fill(`${year}-04`);
@@ -385,7 +392,7 @@ describe('dashboard on the sample data', () => {
         `/api/months?from=${year}-04&to=${to}&gender=female,total&pageSize=1000`,
       );
       await expect
-        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count())
+        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
         .toBe(narrowed.total);
       // "nur revidierte" on untouched sample data: nothing, and an empty state says so.
       await page.getByTestId('filter-revised').check();
@@ -526,7 +533,9 @@ describe('dashboard on the sample data', () => {
       await page.waitForSelector('[data-testid="months-table"] tbody tr');
       await tabTo(page, (el) => el.tag === 'BUTTON' && el.text.startsWith('LZB'));
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('th[data-col="lzb"]').getAttribute('aria-sort')).toBe('ascending');
+      await expect
+        .poll(() => page.locator('th[data-col="lzb"]').getAttribute('aria-sort'), POLL)
+        .toBe('ascending');
 
       expect(errors).toEqual([]);
       await context.close();
@@ -819,7 +828,7 @@ describe('a revised value shows its history', () => {
       await page.screenshot({ path: artifactPath('dashboard-revision.png') });
       // Escape closes the dialog and gives the focus back to the value.
       await page.keyboard.press('Escape');
-      await expect.poll(() => dialog.isVisible()).toBe(false);
+      await expect.poll(() => dialog.isVisible(), POLL).toBe(false);
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-revised'))).toBe(
         `${month}-female-int`,
       );
