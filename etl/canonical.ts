@@ -62,7 +62,12 @@ export function looksCanonical(text: string): boolean {
   const line = firstLine(text);
   const sep = detectSeparator(line);
   const found = new Set(line.split(sep).map(headerField));
-  return found.has('region') && found.has('month') && found.has('indicator') && found.has('value');
+  found.delete(undefined);
+  // Canonical when the header names most of its columns, including one a BA table never has
+  // (indicator, gender, value, flag): a header missing a required column is then reported as
+  // such ("es fehlt 'month'") instead of "format not recognised".
+  const canonicalOnly = ['indicator', 'gender', 'value', 'flag'] as const;
+  return found.size >= 3 && canonicalOnly.some((f) => found.has(f));
 }
 
 export interface ParseProgress {

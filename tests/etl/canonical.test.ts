@@ -312,6 +312,17 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     const missing = await importText('region;month;indicator;value\n01060;2024-01;INT;5\n', 'm.csv', deps);
     expect(missing.file?.error).toMatchObject({ row: 1 });
     expect(missing.file?.error?.message).toContain("es fehlt 'gender'");
+    // Any required column missing is named, not just reported as an unknown format.
+    for (const [header, absent] of [
+      ['month;indicator;gender;value', 'region'],
+      ['region;indicator;gender;value', 'month'],
+      ['region;month;gender;value', 'indicator'],
+      ['region;month;indicator;gender', 'value'],
+    ] as const) {
+      const r = await importText(`${header}\n01060;2024-01;INT;total\n`, `${absent}.csv`, deps);
+      expect(r.file?.error).toMatchObject({ row: 1 });
+      expect(r.file?.error?.message).toContain(`es fehlt '${absent}'`);
+    }
     const short = await importText(`${HEADER}\n01060;K;2024-01;INT\n`, 's.csv', deps);
     expect(short.file?.error).toMatchObject({ row: 2 });
     expect(short.file?.error?.message).toContain('4 Felder, erwartet 7');
