@@ -134,8 +134,11 @@ export function safeNameFromUrl(url: string): string {
 
 export function safeFileName(name: string): string {
   const cleaned = name
+    .normalize('NFC')
     .replace(/[\\/]/g, '_')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    // German letters stay ("Übersicht März.csv"); anything else that could confuse a shell or a
+    // file system (separators, control characters, quotes, spaces) becomes '_'.
+    .replace(/[^A-Za-z0-9äöüÄÖÜß._-]+/g, '_')
     .replace(/^[.]+/, '')
     .replace(/\.{2,}/g, '.')
     .slice(0, 120);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { safeFileName } from '../../etl/fetch.js';
 import { runScheduledImport, startSchedule } from '../../etl/index.js';
 import { runScheduled } from '../../etl/schedule.js';
 import { testConfig } from '../../server/config.js';
@@ -243,5 +244,17 @@ describe('startSchedule', () => {
     expect(() =>
       startSchedule(deps, testConfig({ SCHEDULE_ENABLED: 'true', SCHEDULE_TIMEZONE: 'Mars/Olympus' })),
     ).toThrow(/SCHEDULE_TIMEZONE/);
+  });
+});
+
+describe('safeFileName', () => {
+  test.each([
+    ['Übersicht März 2024.csv', 'Übersicht_März_2024.csv'],
+    ['../../etc/passwd', '_._etc_passwd'],
+    ['a\u0000b\nc.csv', 'a_b_c.csv'],
+    ['..hidden.xlsx', 'hidden.xlsx'],
+    ['', 'download'],
+  ])('%j → %j', (input, expected) => {
+    expect(safeFileName(input)).toBe(expected);
   });
 });

@@ -147,7 +147,7 @@ describe('hostile inbox and URL source names (reliability)', () => {
         problems.push(`unexpected path ${JSON.stringify(p)}`);
         continue;
       }
-      if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name) || name.length > 160)
+      if (!/^[A-Za-z0-9_][A-Za-z0-9äöüÄÖÜß._-]*$/.test(name) || name.length > 160)
         problems.push(`unsafe name ${JSON.stringify(name)}`);
     }
     expect(problems).toEqual([]);
