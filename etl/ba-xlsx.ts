@@ -1,5 +1,4 @@
 /** Turns an xlsx workbook (exceljs) or a BA-layout CSV into sheets of plain cells for ba.ts. */
-import ExcelJS from 'exceljs';
 import { type Cell, parseBaSheets, type Sheet } from './ba.js';
 import { CsvReader, type Separator } from './csv.js';
 import { loadMapping } from './mapping.js';
@@ -26,6 +25,9 @@ function plain(v: unknown): Cell {
 }
 
 export async function readWorkbook(bytes: Uint8Array): Promise<Sheet[]> {
+  // exceljs (~28 MB resident) is loaded with the first workbook, not with the server: BA-layout
+  // CSV files and canonical CSV never need it.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   try {
     const copy = new ArrayBuffer(bytes.byteLength);

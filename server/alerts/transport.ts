@@ -74,10 +74,13 @@ function lazyTransporter<T extends Pick<Transporter, 'close'>>(
   let transporter: Promise<T> | null = null;
   return {
     get(): Promise<T> {
-      transporter ??= loadNodemailer().then(create);
-      transporter.catch(() => {
-        transporter = null;
-      });
+      if (transporter === null) {
+        const p = loadNodemailer().then(create);
+        p.catch(() => {
+          if (transporter === p) transporter = null;
+        });
+        transporter = p;
+      }
       return transporter;
     },
     close(): void {
