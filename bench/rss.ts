@@ -1,5 +1,6 @@
 /**
- * Server memory with national data: the real server process (server/main.ts) on a database holding
+ * Server memory with national data: the real server process, run the production way (`npm run
+ * serve`: plain node on the bundle dist/server/main.js, rebuilt here first), on a database holding
  * 404 regions, after it has answered /api/goals and /api/months for every region; resident set
  * size read from /proc. Runnable alone: `npx tsx bench/rss.ts`.
  */
@@ -8,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildServer } from '../scripts/build-server.js';
 import { openDatabase } from '../server/db/connection.js';
 import { loadNationalData, regionIds } from './api-data.js';
 
@@ -33,8 +35,9 @@ export async function benchRss(): Promise<RssResult> {
   const observations = loadNationalData(d);
   await d.close();
 
-  // Plain node with the tsx loader, as `npm run serve` runs it in production.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // Plain node on the bundle, as `npm run serve` and the systemd unit run it in production.
+  const bundle = await buildServer();
+  const child = spawn(process.execPath, [bundle], {
     env: {
       ...process.env,
       DATABASE_PATH: dbPath,

@@ -132,8 +132,9 @@ How each figure is made:
 - API: \`bench/api.ts\` loads 404 regions × 45 months, runs autocannon for 10 s with 50 connections
   against \`/api/goals\` and against a bare \`node:http\` server sending the same bytes and headers.
   "Cold" computes the goals of all regions with an empty cache.
-- RSS: \`bench/rss.ts\` starts the real server (\`server/main.ts\`) on the national database and asks
-  for the goals and monthly figures of every region, then reads \`/proc/<pid>/status\`.
+- RSS: \`bench/rss.ts\` builds the server and starts it the production way (\`node
+  dist/server/main.js\`, as \`npm run serve\`) on the national database, asks for the goals and
+  monthly figures of every region, then reads \`/proc/<pid>/status\`.
 - JS per page: \`bench/sizes.ts\` adds up the gzipped chunks each page loads (Vite manifest).
 - Wall: \`bench/wall.ts\` rotates the wall display 500 times in Chromium at 0.2 s per page and
   compares the JS heap after garbage collection.
