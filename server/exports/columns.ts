@@ -2,7 +2,7 @@
  * The columns of the Monatswerte export: German header, and the cell of a row as a number (typed
  * in XLSX, decimal comma in CSV) or a text (month label, gender, BA marker).
  */
-import { formatMonth, GENDER_TEXT } from '../../web/format.js';
+import { formatMonth, GENDER_TEXT, sampleLabel } from '../../web/format.js';
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
 
 export type Cell = { kind: 'number'; value: number; percent: boolean } | { kind: 'text'; value: string };
@@ -10,6 +10,19 @@ export type Cell = { kind: 'number'; value: number; percent: boolean } | { kind:
 export interface ExportRegion {
   id: string;
   name: string;
+  /** Sample data must say so wherever they appear, exports included. */
+  sample?: boolean;
+  sampleAsOf?: string | null;
+}
+
+/**
+ * The note that closes an export of sample data (like the footer of a BA table), or null for real
+ * data: "Beispieldaten, Stand September 2024 – synthetische Zahlen, keine Daten der Statistik der BA".
+ */
+export function exportNote(region: ExportRegion): string | null {
+  return region.sample
+    ? `${sampleLabel(region.sampleAsOf)} – synthetische Zahlen, keine Daten der Statistik der Bundesagentur für Arbeit`
+    : null;
 }
 
 export const COLUMN_HEADERS: Record<MonthColumn, string> = {

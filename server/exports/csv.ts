@@ -4,7 +4,7 @@
  * formula injection neutralised.
  */
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
-import { type Cell, COLUMN_HEADERS, cellOf, type ExportRegion } from './columns.js';
+import { type Cell, COLUMN_HEADERS, cellOf, type ExportRegion, exportNote } from './columns.js';
 
 const BOM = '\uFEFF';
 /** Characters that make Excel (or LibreOffice) treat a cell as a formula or a DDE command. */
@@ -42,6 +42,9 @@ export function monthRowsToCsv(
 ): string {
   const lines = [columns.map((c) => quote(COLUMN_HEADERS[c])).join(';')];
   for (const row of rows) lines.push(columns.map((c) => renderCell(cellOf(row, c, region))).join(';'));
+  const note = exportNote(region);
+  // After a blank line, as the BA closes its tables with a footer.
+  if (note) lines.push('', quote(neutraliseFormula(note)));
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
@@ -51,8 +54,11 @@ export function exportFileName(
   from: string | undefined,
   to: string | undefined,
   ext: 'csv' | 'xlsx',
+  sample = false,
 ): string {
-  const parts = ['zielmonitor-monatswerte', regionId, from, to].filter((p): p is string => p !== undefined);
+  const parts = ['zielmonitor-monatswerte', regionId, from, to, sample ? 'beispieldaten' : undefined].filter(
+    (p): p is string => p !== undefined,
+  );
   const base = parts
     .join('_')
     .replace(/[^A-Za-z0-9._-]+/g, '-')

@@ -1,6 +1,6 @@
 /** XLSX export of the Monatswerte with typed numeric cells and German headers (exceljs). */
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
-import { COLUMN_HEADERS, cellOf, type ExportRegion } from './columns.js';
+import { COLUMN_HEADERS, cellOf, type ExportRegion, exportNote } from './columns.js';
 
 const COUNT_FORMAT = '#,##0';
 const PERCENT_FORMAT = '0.0';
@@ -28,6 +28,12 @@ export async function monthRowsToXlsx(
     cells.forEach((cell, i) => {
       if (cell.kind === 'number') r.getCell(i + 1).numFmt = cell.percent ? PERCENT_FORMAT : COUNT_FORMAT;
     });
+  }
+  const note = exportNote(region);
+  if (note) {
+    wb.title = `${wb.title} (${note})`;
+    ws.addRow([]);
+    ws.addRow([note]).font = { italic: true };
   }
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: Math.max(1, columns.length) } };
   const buf = await wb.xlsx.writeBuffer();

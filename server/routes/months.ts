@@ -30,7 +30,7 @@ export function monthsRoutes(deps: AppDeps, limits: { maxExportRows?: number } =
           );
         }
         const columns = q.columns && q.columns.length > 0 ? q.columns : [...MONTH_COLUMNS];
-        const name = exportFileName(region.id, q.from, q.to, q.format);
+        const name = exportFileName(region.id, q.from, q.to, q.format, region.sample);
         const disposition = `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`;
         c.header('Content-Disposition', disposition);
         c.header('Cache-Control', 'no-store');

@@ -152,6 +152,37 @@ describe('GET /api/months?format=csv', () => {
   });
 });
 
+describe('exports of sample data say so', () => {
+  it('ends CSV and XLSX with the sample note and names the file accordingly; real data carry none', async () => {
+    const ctx = await setup();
+    ctx.db.sqlite
+      .prepare("update regions set sample = 1, sample_as_of = '2024-09' where id = ?")
+      .run(REGION_A);
+    ctx.db.sqlite.prepare("update meta set value = value + 1 where key = 'data_version'").run();
+    const note =
+      'Beispieldaten, Stand September 2024 – synthetische Zahlen, keine Daten der Statistik der Bundesagentur für Arbeit';
+
+    const csv = await ctx.app.request(`/api/months?region=${REGION_A}&from=2024-03&gender=total&format=csv`);
+    expect(csv.headers.get('content-disposition')).toContain('_beispieldaten.csv');
+    const text = (await csv.text()).replace(/^\uFEFF/, '');
+    const [table = '', footer] = text.split('\r\n\r\n');
+    expect(footer).toBe(`${note}\r\n`);
+    expect(table.split('\r\n')[1]).toMatch(/^Kreis Segeberg;Dezember 2024;insgesamt;34;/);
+
+    const xlsx = await ctx.app.request(
+      `/api/months?region=${REGION_A}&from=2024-03&gender=total&format=xlsx`,
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const ws = wb.getWorksheet('Monatswerte');
+    expect(ws?.getRow(ws.rowCount).getCell(1).value).toBe(note);
+
+    const real = await ctx.app.request(`/api/months?region=${REGION_B}&format=csv`);
+    expect(real.headers.get('content-disposition')).not.toContain('beispieldaten');
+    expect(await real.text()).not.toContain('Beispieldaten');
+  });
+});
+
 describe('GET /api/months?format=xlsx', () => {
   it('writes typed numeric cells with German headers that parse back to the same rows', async () => {
     const ctx = await setup();

@@ -419,11 +419,13 @@ describe('dashboard on the sample data', () => {
       const csvPath = await csvDownload.path();
       const csv = await readFile(csvPath, 'utf8');
       expect(csv.charCodeAt(0)).toBe(0xfeff);
-      const lines = csv
-        .slice(1)
-        .split('\r\n')
-        .filter((l) => l !== '');
-      const csvRows = lines.map((l) => l.split(';'));
+      // Sample data end with a note after a blank line, like the footer of a BA table.
+      const [table = '', footer = ''] = csv.slice(1).split('\r\n\r\n');
+      expect(footer.trim()).toBe(
+        'Beispieldaten, Stand September 2024 – synthetische Zahlen, keine Daten der Statistik der Bundesagentur für Arbeit',
+      );
+      expect(csvDownload.suggestedFilename()).toContain('beispieldaten');
+      const csvRows = table.split('\r\n').map((l) => l.split(';'));
       expect(csvRows[0]).toHaveLength(headers.length);
       expect(csvRows[0]?.[0]).toBe('Monat');
       expect(csvRows.slice(1)).toHaveLength(view.length);
@@ -455,6 +457,8 @@ describe('dashboard on the sample data', () => {
       });
       expect(sheet[0]).toHaveLength(headers.length);
       expect(sheet[0]?.[0]).toBe('Monat');
+      // The last row is the sample-data note (eachRow skips the blank row before it).
+      expect(String(sheet.pop()?.[0])).toMatch(/^Beispieldaten, Stand September 2024 – synthetische Zahlen/);
       expect(sheet.slice(1)).toHaveLength(view.length);
       view.forEach((cells, i) => {
         const r = sheet[i + 1] ?? [];
