@@ -339,6 +339,7 @@ describe('dashboard on the sample data', () => {
       const to = `${year}-09`;
       await page.goto(`${server.url}/monate?from=${from}&to=${to}`);
       await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      expect(await page.locator('.badge-sample').textContent()).toBe('Beispieldaten, Stand September 2024');
       const all = await api<MonthsResponse>(server, `/api/months?from=${from}&to=${to}&pageSize=1000`);
       expect(await page.locator('[data-testid="months-table"] tbody tr').count()).toBe(all.total);
 

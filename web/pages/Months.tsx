@@ -17,6 +17,7 @@ import { useCallback, useId, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 
 import { type MonthRow, useMonths } from '../api';
+import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -205,7 +206,13 @@ export default function Months() {
           <PageHeading id="months-h" title={`Monatswerte${regionName ? ` · ${regionName}` : ''}`} />
           <p className="meta">
             Integrationen (INT), erwerbsfähige Leistungsberechtigte (eLb) und Langzeitleistungsbeziehende
-            (LZB) je Monat und Geschlecht, mit K2, JFW und K3.
+            (LZB) je Monat und Geschlecht, mit K2, JFW und K3.{' '}
+            {months.data && (
+              <SampleBadge
+                sample={Boolean(months.data.region.sample)}
+                asOf={months.data.region.sampleAsOf ?? null}
+              />
+            )}
           </p>
         </div>
         <div className="export">
