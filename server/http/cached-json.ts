@@ -1,30 +1,84 @@
 /**
- * JSON answers for the hot, cached endpoints (goals, series, version): the serialised body is
- * kept per result object (results are cached per data version, so the same object is answered
- * many times), and the response is built with all headers in one plain object, which
- * @hono/node-server writes without converting through `Headers`.
+ * JSON answers for the hot, cached endpoints (goals, series, version). Results are cached per data
+ * version, so the same object is answered many times: its body is serialised and UTF-8 encoded
+ * once (kept with its length and an ETag in a WeakMap, so it goes when the result is evicted), and
+ * the response is built with all headers in one plain object, which @hono/node-server writes
+ * without converting through `Headers`. Content-Length comes first: the adapter scans the header
+ * keys for it and otherwise measures the body itself.
+ *
+ * A request whose If-None-Match carries the ETag gets a 304 without a body (the wall display and
+ * browsers revalidate with it).
  */
+import { createHash } from 'node:crypto';
 import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
 import type { AppEnv } from './env.js';
-import { envelopeHeaders, markComplete } from './envelope.js';
+import { markComplete, SECURITY_HEADERS } from './envelope.js';
 
-const bodies = new WeakMap<object, string>();
+interface Prepared {
+  body: Uint8Array<ArrayBuffer>;
+  length: string;
+  etag: string;
+}
+
+const prepared = new WeakMap<object, Prepared>();
+
+function prepare(value: object): Prepared {
+  let p = prepared.get(value);
+  if (p === undefined) {
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+    p = { body, length: String(body.byteLength), etag };
+    prepared.set(value, p);
+  }
+  return p;
+}
+
+/** The request's If-None-Match (from Node's parsed headers when served by @hono/node-server). */
+function ifNoneMatch(c: Context<AppEnv>): string | undefined {
+  const incoming = c.env?.incoming;
+  if (incoming) {
+    const v = incoming.headers['if-none-match'];
+    return typeof v === 'string' ? v : undefined;
+  }
+  return c.req.header('if-none-match');
+}
+
+/** True when `header` (an If-None-Match value) lists `etag` (weak comparison, as RFC 9110 asks). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === bare;
+  });
+}
 
 export function cachedJson<T extends object>(
   c: Context<AppEnv>,
   value: T,
   extraHeaders: Record<string, string> = {},
 ): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
-  let body = bodies.get(value);
-  if (body === undefined) {
-    body = JSON.stringify(value);
-    bodies.set(value, body);
+  const p = prepare(value);
+  const etag = extraHeaders.etag ?? p.etag;
+  const notModified = etagMatches(ifNoneMatch(c), etag);
+  // One object literal per response (no intermediate spreads): this runs for every cached answer.
+  const headers: Record<string, string> = notModified
+    ? { 'cache-control': 'no-cache', etag, ...SECURITY_HEADERS, 'x-request-id': c.get('requestId') }
+    : {
+        'content-length': p.length,
+        'content-type': 'application/json',
+        // Revalidate every time (with the ETag): the data change with each import.
+        'cache-control': 'no-cache',
+        etag,
+        ...SECURITY_HEADERS,
+        'x-request-id': c.get('requestId'),
+      };
+  for (const name in extraHeaders) {
+    const v = extraHeaders[name];
+    if (v !== undefined) headers[name] = v;
   }
-  const res = new Response(body, {
-    status: 200,
-    headers: { ...envelopeHeaders(c), 'content-type': 'application/json', ...extraHeaders },
-  });
+  const res = new Response(notModified ? null : p.body, { status: notModified ? 304 : 200, headers });
   // TypedResponse only carries the body type for the typed client (hc); the object is a Response.
   return markComplete(res) as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }

@@ -55,7 +55,8 @@ export function markComplete(res: Response): Response {
 
 /** The envelope headers of this request, as a plain object (for responses built by hand). */
 export function envelopeHeaders(c: Context<AppEnv>): Record<string, string> {
-  return { ...SECURITY_HEADERS, 'x-request-id': c.var.requestId };
+  // c.get, not c.var: Hono builds a new object of all variables on every `c.var` access.
+  return { ...SECURITY_HEADERS, 'x-request-id': c.get('requestId') };
 }
 
 const SANE_ID = /^[\w\-=]{1,255}$/;
