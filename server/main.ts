@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.DATABASE_PATH);
   logger.info({ database: db.path }, 'database open, migrations applied');
   const clock = () => new Date();
-  const goals = createGoalService({ db, config, clock });
+  // Requests read from the sockets in one event-loop turn share one data-version read.
+  const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
   const alerts = createAlertService({ db, config, logger, clock, goals });
   const etl = {
     db,

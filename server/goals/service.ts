@@ -145,10 +145,24 @@ export interface GoalServiceDeps {
   config: Pick<Config, 'AT_RISK_BAND_PCT' | 'BA_RELEASE_DAY' | 'BA_LAG_MONTHS'>;
   /** Today, for the staleness of real data (default: the system clock). */
   clock?: () => Date;
+  /**
+   * Read the data version from SQLite at most once per event-loop turn (the HTTP server sets
+   * this: the requests read from the sockets in one turn share one read). Writes through this
+   * process's connection (imports, target changes, which the alert evaluation must see at once)
+   * are still seen immediately, because SQLite's total_changes() moves; a commit by another
+   * process (the ETL command line) is seen from the next turn on, which no request received
+   * before it could have noticed anyway. Default false: every call reads the version.
+   */
+  versionOncePerTurn?: boolean;
 }
 
-export function createGoalService({ db, config, clock = () => new Date() }: GoalServiceDeps): GoalService {
-  const readVersion = createDataVersionReader(db);
+export function createGoalService({
+  db,
+  config,
+  clock = () => new Date(),
+  versionOncePerTurn = false,
+}: GoalServiceDeps): GoalService {
+  const readVersion = versionOncePerTurn ? createTurnVersionReader(db) : createDataVersionReader(db);
   const readObservations = createRegionObservationsReader(db);
   const options: GoalOptions = { atRiskBandPct: config.AT_RISK_BAND_PCT };
   let state: CacheState = emptyState(readVersion());
@@ -171,8 +185,9 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
 
   /**
    * The cache of the current data version: a fresh one when the version moved on. Reading the
-   * version costs a few microseconds (one prepared statement), so every request checks it and an
-   * import by any process is seen at once.
+   * version costs one prepared statement (a few microseconds: SQLite takes and releases its WAL
+   * read lock), so every request checks it and an import by any process is seen at once (with
+   * `versionOncePerTurn`, once per event-loop turn).
    */
   function current(): CacheState {
     const version = readVersion();
@@ -457,5 +472,30 @@ export function createGoalService({ db, config, clock = () => new Date() }: Goal
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => defaultRegionId(),
     dataVersion: () => current().version,
+  };
+}
+
+/**
+ * A data-version reader that asks SQLite at most once per event-loop turn, unless this
+ * connection changed rows since (SQLite's total_changes(), which costs no lock). See
+ * `GoalServiceDeps.versionOncePerTurn`.
+ */
+function createTurnVersionReader(db: Db): () => string {
+  const read = createDataVersionReader(db);
+  const totalChanges = db.sqlite.prepare<[], number>('select total_changes()').pluck();
+  let version: string | null = null;
+  let changes = -1;
+  const forget = () => {
+    version = null;
+  };
+  return () => {
+    const now = totalChanges.get() ?? -1;
+    if (version === null || now !== changes) {
+      version = read();
+      changes = now;
+      // Immediates run after the poll phase that handed us this turn's requests.
+      setImmediate(forget);
+    }
+    return version;
   };
 }
