@@ -370,10 +370,10 @@ describe('GET /api/months?format=csv agrees (what a controller opens in Excel)',
   test('2023-01 .. 2024-09: counts exact, K2/JFW/K3 to the 10 decimals exported', async () => {
     const res = await ctx.app.request(`/api/months?region=${SEGEBERG}&from=2023-01&to=2024-09&format=csv`);
     expect(res.status).toBe(200);
-    const lines = (await res.text())
-      .replace(/^\uFEFF/, '')
-      .split('\r\n')
-      .filter((l) => l !== '');
+    // The table, then (sample data) a blank line and the sample note as a footer.
+    const [table = '', footer = ''] = (await res.text()).replace(/^\uFEFF/, '').split('\r\n\r\n');
+    expect(footer).toMatch(/^Beispieldaten, Stand September 2024 – synthetische Zahlen/);
+    const lines = table.split('\r\n').filter((l) => l !== '');
     const header = (lines[0] ?? '').split(';');
     const col = (start: string) => {
       const i = header.findIndex((h) => h.startsWith(start));
