@@ -18,9 +18,9 @@ const manifestSchema = z.object({
 });
 
 /**
- * When `observations` is empty: imports the sample files listed in `<sampleDir>/manifest.json`
- * (marked as sample "as of" the manifest's month, trigger 'startup'), then every
- * `<targetsDir>/*.csv`. Returns true when it loaded anything.
+ * When `observations` is empty: loads every `<targetsDir>/*.csv`, then imports the sample files
+ * listed in `<sampleDir>/manifest.json` (marked as sample "as of" the manifest's month, trigger
+ * 'startup'). Returns true when it loaded anything.
  */
 export async function seedIfEmpty(
   deps: EtlDeps,
@@ -31,6 +31,22 @@ export async function seedIfEmpty(
   const sampleDir = opts.sampleDir ?? DEFAULT_SAMPLE_DIR;
   const targetsDir = opts.targetsDir ?? DEFAULT_TARGETS_DIR;
   let loaded = false;
+
+  // Targets first: the sample import's after-import alert evaluation then sees the goals.
+  let targetFiles: string[] = [];
+  try {
+    targetFiles = (await readdir(targetsDir)).filter((f) => f.toLowerCase().endsWith('.csv')).sort();
+  } catch (e) {
+    deps.logger.warn({ err: e, targetsDir }, 'no targets folder');
+  }
+  for (const f of targetFiles) {
+    try {
+      const r = await loadTargetsFile(deps, join(targetsDir, f), 'startup');
+      loaded ||= r.inserted + r.updated > 0;
+    } catch (e) {
+      deps.logger.error({ err: e, file: f }, 'targets file rejected');
+    }
+  }
 
   let manifest: z.infer<typeof manifestSchema> | null = null;
   try {
@@ -54,19 +70,5 @@ export async function seedIfEmpty(
     }
   }
 
-  let targetFiles: string[] = [];
-  try {
-    targetFiles = (await readdir(targetsDir)).filter((f) => f.toLowerCase().endsWith('.csv')).sort();
-  } catch (e) {
-    deps.logger.warn({ err: e, targetsDir }, 'no targets folder');
-  }
-  for (const f of targetFiles) {
-    try {
-      const r = await loadTargetsFile(deps, join(targetsDir, f), 'startup');
-      loaded ||= r.inserted + r.updated > 0;
-    } catch (e) {
-      deps.logger.error({ err: e, file: f }, 'targets file rejected');
-    }
-  }
   return loaded;
 }

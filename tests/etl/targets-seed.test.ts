@@ -188,7 +188,16 @@ describe('seedIfEmpty', () => {
 
   test('the bundled sample (data/sample, data/targets) loads without a rejected file', async () => {
     const { deps } = await setup();
-    expect(await seedIfEmpty(deps)).toBe(true);
+    // The after-import hook (the alert evaluation) must already see the year's targets.
+    let targetsAtAfterImport = -1;
+    const withHook = {
+      ...deps,
+      afterImport: () => {
+        targetsAtAfterImport = Number(deps.db.sqlite.prepare('select count(*) from targets').pluck().get());
+      },
+    };
+    expect(await seedIfEmpty(withHook)).toBe(true);
+    expect(targetsAtAfterImport).toBe(6);
     const rejected = deps.db.sqlite
       .prepare(`select path, error from imported_files where status = 'rejected'`)
       .all();
