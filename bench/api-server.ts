@@ -25,13 +25,16 @@ function portOf(address: string | { port: number } | null): number {
 
 const db = await openDatabase(dbPath);
 const config = testConfig({ DATABASE_PATH: dbPath, LOG_LEVEL: 'info' });
-// Production logging (one JSON line per request), written to /dev/null so the terminal stays quiet.
+// Production logging, as createLogger (server/logger.ts) sets it up: one JSON line per request,
+// ISO timestamps, written synchronously (pino's default for stdout); here to /dev/null so the
+// terminal stays quiet.
 const logger = pino(
-  { level: 'info', base: { app: 'zielmonitor' } },
-  pino.destination({ dest: '/dev/null', sync: false }),
+  { level: 'info', base: { app: 'zielmonitor' }, timestamp: pino.stdTimeFunctions.isoTime },
+  pino.destination({ dest: '/dev/null', sync: true }),
 );
 const clock = () => new Date();
-const goals = createGoalService({ db, config, clock });
+// As server/main.ts sets it up.
+const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
 const alerts = createAlertService({ db, config, logger, clock, goals, alertConfig: null });
 const app = createApp({
   db,
