@@ -20,6 +20,7 @@ export default defineConfig({
   test: {
     root: '.',
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
