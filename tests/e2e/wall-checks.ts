@@ -127,11 +127,18 @@ export async function wallState(page: Page) {
   });
 }
 
-/** Waits until the wall has shown at least `n` pages after the first. */
+/**
+ * Waits until the wall has shown at least `n` pages after the first. Polls from Node rather than
+ * with page.waitForFunction, whose in-page polling keeps state in the page's heap for as long as
+ * it waits (it would blur the long-run memory figures).
+ */
 export async function waitForRotations(page: Page, n: number, timeoutMs: number): Promise<void> {
-  await page.waitForFunction(
-    (target) => Number(document.querySelector('main.wall')?.getAttribute('data-rotations') ?? 0) >= target,
-    n,
-    { timeout: timeoutMs, polling: 50 },
-  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = Number((await page.getAttribute('main.wall', 'data-rotations')) ?? Number.NaN);
+    if (value >= n) return;
+    if (Date.now() > deadline)
+      throw new Error(`wall: ${value} rotations after ${timeoutMs} ms, expected ${n}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
