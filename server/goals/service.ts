@@ -189,9 +189,17 @@ export function createGoalService({
    * read lock), so every request checks it and an import by any process is seen at once (with
    * `versionOncePerTurn`, once per event-loop turn).
    */
+  /** The expected month the cached results were computed against. */
+  let stateExpected: Month | null = null;
   function current(): CacheState {
     const version = readVersion();
-    if (version !== state.version) state = emptyState(version);
+    // "Stale" depends on the calendar too: when the month the BA should have published moves on,
+    // the cached results (and their ETags) must go, or a wall left alone for weeks never turns stale.
+    const expected = expectedNow();
+    if (version !== state.version || expected !== stateExpected) {
+      state = emptyState(version);
+      stateExpected = expected;
+    }
     return state;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createGoalService } from '../../server/goals/service.js';
 import { goalsResponse, seriesResponse } from '../../server/http/responses.js';
 import { getJson, REGION_A, REGION_B, setup } from './fixture.js';
 
@@ -161,6 +162,20 @@ describe('GET /api/goals', () => {
     expect(s.region.sampleAsOf).toBe('2024-12');
     expect(s.expectedMonth).toBe('2024-12');
     expect(s.stale).toBe(false); // 2030 does not make the sample stale
+  });
+
+  it('turns stale when the calendar passes the release day, without any import', async () => {
+    const ctx = await setup();
+    let now = new Date('2025-05-24T10:00:00Z'); // before the 25th: December 2024 is expected
+    const goals = createGoalService({ db: ctx.db, config: ctx.deps.config, clock: () => now });
+    const before = await goals.getGoals({});
+    expect(before.expectedMonth).toBe('2024-12');
+    expect(before.stale).toBe(false);
+    now = new Date('2025-05-26T10:00:00Z'); // the May release (January 2025) is now due
+    const after = await goals.getGoals({});
+    expect(after.dataVersion).toBe(before.dataVersion);
+    expect(after.expectedMonth).toBe('2025-01');
+    expect(after.stale).toBe(true);
   });
 
   it('serves another region by key', async () => {
