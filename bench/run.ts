@@ -108,12 +108,7 @@ add(
   '≤ 1.1',
   wall.ratio <= 1.1,
 );
-add(
-  'Wall elements on the overview after 10 → 500',
-  `${wall.nodesAfter10} → ${wall.nodesAfter500}`,
-  '',
-  null,
-);
+add('Wall elements on the overview after 10 → 500', `${wall.nodesAfter10} → ${wall.nodesAfter500}`, '', null);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`;
