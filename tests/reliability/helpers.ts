@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
+import { formatMonth, monthName } from '../../web/format.js';
 
 /** mulberry32: small, fast, good enough to spread mutations; same seed → same run. */
 export function prng(seed: number) {
@@ -108,25 +109,12 @@ export function monthsOfYear(year: number): string[] {
   return Array.from({ length: 12 }, (_, k) => `${year}-${String(k + 1).padStart(2, '0')}`);
 }
 
-export const GERMAN_MONTHS = [
-  'Januar',
-  'Februar',
-  'März',
-  'April',
-  'Mai',
-  'Juni',
-  'Juli',
-  'August',
-  'September',
-  'Oktober',
-  'November',
-  'Dezember',
-] as const;
+/** German month names, from the product's one formatter (not re-typed here). */
+export const GERMAN_MONTHS = Array.from({ length: 12 }, (_, i) => monthName(i + 1));
 
 /** '2023-03' → 'März 2023'. */
 export function germanMonth(month: string): string {
-  const [y, m] = month.split('-');
-  return `${GERMAN_MONTHS[Number(m) - 1] ?? '?'} ${y}`;
+  return formatMonth(month);
 }
 
 /** A plausible count for (indicator, gender, month index), deterministic, gender parts sum to total. */
