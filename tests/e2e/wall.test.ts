@@ -6,7 +6,7 @@
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
+import { formatChange, formatCount, formatPercent, STATUS_TEXT, type StatusWord } from '../../web/format';
 import {
   artifactPath,
   launchBrowser,
@@ -89,6 +89,21 @@ describe('wall display on the sample data', () => {
       const k2 = api.goals.find((g: { id: string }) => g.id === 'K2-total');
       const shown = tiles.find((t) => t.id === 'K2-total');
       expect(shown?.value).toBe(`${k2.current.value.toFixed(1).replace('.', ',')} %`);
+      // Every tile: value, change and status word equal the API's goal, formatted de-DE.
+      const goals: {
+        id: string;
+        indicator: string;
+        status: StatusWord;
+        changePct: number | null;
+        current: { value: number | null };
+      }[] = api.goals;
+      for (const g of goals) {
+        const t = tiles.find((x) => x.id === g.id);
+        const value = g.indicator === 'K2' ? formatPercent(g.current.value) : formatCount(g.current.value);
+        expect(t?.value, g.id).toBe(value);
+        expect(t?.change, g.id).toBe(formatChange(g.changePct));
+        expect(t?.status, g.id).toBe(STATUS_TEXT[g.status].word);
+      }
 
       await expect(page.textContent('[data-testid="wall-datamonth"]')).resolves.toBe(
         'Datenstand: September 2024',
