@@ -226,6 +226,7 @@ export const importsResponse = z.object({
       rowsUpdated: z.number().int(),
       rowsUnchanged: z.number().int(),
       error: z.string().nullable(),
+      startedBy: z.string().nullable(),
       files: z.array(importFile),
     }),
   ),
