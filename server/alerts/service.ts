@@ -33,6 +33,7 @@ import {
   resolveRecipients,
 } from './alert-config.js';
 import { decideStatusChange, goalAlertKey, missingAlertKey } from './changes.js';
+import { monthComments } from './comments.js';
 import {
   type AlertItem,
   composeDigest,
@@ -419,6 +420,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           previousStatus: decision.previousStatus,
           goal,
           unit: units.get(goal.indicator) === 'percent' ? 'percent' : 'count',
+          comments: await monthComments(db, region.id, goal.id, dataMonth),
         });
       }
     }
