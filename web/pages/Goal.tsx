@@ -6,8 +6,10 @@
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 
-import { useGoalSeries, useGoals } from '../api';
+import { useComments, useGoalSeries, useGoals, useMe } from '../api';
 import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
+import { CommentMarkers } from '../components/CommentMarkers';
+import { GoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorState, Loading } from '../components/States';
@@ -37,6 +39,9 @@ export default function Goal() {
   const region = common.region ?? series.data?.region.id ?? null;
   const indicator = series.data?.goal.indicator ?? id.split('-')[0] ?? '';
   const formatValue = useCallback((v: number | null) => formatGoalValue(indicator, v), [indicator]);
+  const me = useMe();
+  const commentYear = series.data ? String(series.data.year) : undefined;
+  const comments = useComments(region && commentYear ? { region, goal: id, year: commentYear } : null);
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
     [navigate, region, gender],
@@ -119,7 +124,9 @@ export default function Goal() {
           formatValue={formatValue}
           ariaLabel={summary}
           onMonthClick={onMonthClick}
+          comments={comments.data?.comments}
         />
+        <CommentMarkers months={data.points.map((p) => p.month)} comments={comments.data?.comments} />
         <figcaption>
           Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
           {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
@@ -194,6 +201,13 @@ export default function Goal() {
           </tbody>
         </table>
       </div>
+      <GoalComments
+        region={data.region.id}
+        goal={goal.id}
+        months={data.points.map((p) => p.month)}
+        comments={comments.data?.comments}
+        me={me.data}
+      />
     </>
   );
 

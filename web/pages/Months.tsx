@@ -16,7 +16,8 @@ import {
 import { useCallback, useId, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 
-import { type MonthRow, useMonths } from '../api';
+import { type MonthRow, useComments, useMonths } from '../api';
+import { commentsColumn } from '../components/CommentsCell';
 import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
@@ -127,6 +128,7 @@ export default function Months() {
     [regionId],
   );
 
+  const comments = useComments(regionId ? { region: regionId } : null).data?.comments;
   const columns = useMemo<ColumnDef<MonthRow>[]>(
     () => [
       {
@@ -172,8 +174,10 @@ export default function Months() {
         cell: (c) => formatChange(c.row.original.k3),
         meta: { numeric: true },
       },
+      // Only when the region has comments, so the table stays as narrow as it was otherwise.
+      ...(comments?.length ? [commentsColumn(comments)] : []),
     ],
-    [openHistory],
+    [openHistory, comments],
   );
 
   const rows = months.data?.rows ?? [];

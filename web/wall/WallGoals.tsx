@@ -5,12 +5,14 @@
  */
 import { useMemo } from 'react';
 
+import type { CommentItem } from '../api';
 import { EChart } from '../charts/EChart';
 import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../format';
 import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';
 import { buildWallChartOption } from './chart';
+import { latestComment, oneLine, useWallComments } from './comments';
 import type { WallColors } from './theme';
 
 type Goal = WallGoals['goals'][number];
@@ -27,7 +29,7 @@ function Status({ status, className = '' }: { status: string; className?: string
   );
 }
 
-function GoalTile({ goal }: { goal: Goal }) {
+function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null }) {
   const v = goalCardView(goal);
   const gender =
     goal.gender === 'female' || goal.gender === 'male' || goal.gender === 'total'
@@ -57,6 +59,12 @@ function GoalTile({ goal }: { goal: Goal }) {
           <Status status={goal.projection.status} className="wall-status-sm" />
         </dd>
       </dl>
+      {comment && (
+        <p className="wall-comment" data-testid="wall-comment">
+          <span aria-hidden="true">💬 </span>
+          {comment.author}: {oneLine(comment.text)}
+        </p>
+      )}
     </article>
   );
 }
@@ -74,6 +82,7 @@ function valueCaption(indicator: string, month: string): string {
 
 export function WallOverview({ goals }: { goals: WallGoals }) {
   const groups = useMemo(() => groupGoals(goals.goals), [goals.goals]);
+  const comments = useWallComments(goals.region.id, goals.year).data?.comments;
   if (goals.goals.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
@@ -99,7 +108,7 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
             </h2>
             <div className="wall-tiles" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
               {g.goals.map((goal) => (
-                <GoalTile key={goal.id} goal={goal} />
+                <GoalTile key={goal.id} goal={goal} comment={latestComment(comments, goal.id)} />
               ))}
             </div>
           </section>
