@@ -13,7 +13,7 @@ function Marker({ month, comments, left }: { month: string; comments: CommentIte
   return (
     <li className="comment-marker" style={{ left }} data-month={month}>
       <button type="button" aria-describedby={tip} aria-label={`Kommentar ${formatMonth(month)}`}>
-        <span aria-hidden="true">💬</span> {formatMonthShort(month)}
+        <span aria-hidden="true">✎</span> {formatMonthShort(month)}
       </button>
       <div role="tooltip" id={tip} className="comment-tip">
         {comments.map((c) => (

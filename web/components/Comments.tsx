@@ -123,10 +123,20 @@ function CommentEntry({ comment }: { comment: CommentItem }) {
   );
 }
 
-function NewComment({ region, goal, months }: { region: string; goal: string; months: readonly string[] }) {
+function NewComment({
+  region,
+  goal,
+  months,
+  defaultMonth,
+}: {
+  region: string;
+  goal: string;
+  months: readonly string[];
+  defaultMonth: string;
+}) {
   const ids = { month: useId(), whole: useId() };
   const create = useCreateComment();
-  const [month, setMonth] = useState(months[months.length - 1] ?? '');
+  const [month, setMonth] = useState(months.includes(defaultMonth) ? defaultMonth : (months[0] ?? ''));
   const [whole, setWhole] = useState(false);
   const [key, setKey] = useState(0);
   const indicator = goal.split('-')[0] ?? goal;
@@ -166,11 +176,13 @@ export interface GoalCommentsProps {
   region: string;
   goal: string;
   months: readonly string[];
+  /** The month the form starts on: the newest month with data. */
+  defaultMonth: string;
   comments: readonly CommentItem[] | undefined;
   me: MeResponse | undefined;
 }
 
-export function GoalComments({ region, goal, months, comments, me }: GoalCommentsProps) {
+export function GoalComments({ region, goal, months, defaultMonth, comments, me }: GoalCommentsProps) {
   return (
     <section className="card comments" aria-labelledby="comments-h" data-testid="goal-comments">
       <h2 id="comments-h">Kommentare</h2>
@@ -186,7 +198,7 @@ export function GoalComments({ region, goal, months, comments, me }: GoalComment
         </ol>
       )}
       {hasRole(me, 'controller') ? (
-        <NewComment region={region} goal={goal} months={months} />
+        <NewComment region={region} goal={goal} months={months} defaultMonth={defaultMonth} />
       ) : (
         <p className="muted">
           {me?.signedIn

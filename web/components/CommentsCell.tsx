@@ -31,7 +31,7 @@ export function CommentsCell({
     <ul className="month-comments">
       {list.map((c) => (
         <li key={c.id}>
-          <span aria-hidden="true">💬 </span>
+          <span aria-hidden="true">✎ </span>
           <span className="muted">
             {c.goal}, {c.author}:
           </span>{' '}

@@ -205,6 +205,7 @@ export default function Goal() {
         region={data.region.id}
         goal={goal.id}
         months={data.points.map((p) => p.month)}
+        defaultMonth={goal.current.month}
         comments={comments.data?.comments}
         me={me.data}
       />

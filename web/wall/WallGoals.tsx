@@ -61,7 +61,7 @@ function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null 
       </dl>
       {comment && (
         <p className="wall-comment" data-testid="wall-comment">
-          <span aria-hidden="true">💬 </span>
+          <span aria-hidden="true">✎ </span>
           {comment.author}: {oneLine(comment.text)}
         </p>
       )}
