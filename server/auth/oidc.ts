@@ -44,7 +44,8 @@ function claimStrings(v: unknown): string[] {
 export function createOidcClient(config: Config): OidcClient | null {
   const issuer = config.OIDC_ISSUER;
   const clientId = config.OIDC_CLIENT_ID;
-  if (issuer === null || clientId === null) return null;
+  if (issuer === null) return null;
+  if (clientId === null) throw new Error('OIDC_ISSUER is set but OIDC_CLIENT_ID is not.');
   const issuerUrl = new URL(issuer);
   // Plain http only to a provider on this machine (development and the tests).
   const insecure = issuerUrl.protocol === 'http:' && LOOPBACK.has(issuerUrl.hostname);

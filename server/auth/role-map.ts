@@ -64,6 +64,8 @@ export async function mappedRole(
   map: StaticRoleMap,
   who: { userNames: readonly string[]; groups: readonly string[] },
 ): Promise<Role | null> {
+  // '*' as a group: everyone who signed in.
+  who = { userNames: who.userNames, groups: [...who.groups, '*'] };
   const found: (Role | undefined)[] = [
     ...who.userNames.map((u) => map.users.get(u)),
     ...who.groups.map((g) => map.groups.get(g)),
