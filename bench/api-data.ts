@@ -4,8 +4,9 @@
  * of 2024 for every region. Deterministic (seeded), realistic magnitudes (LZB ≈ 63 % of ELB,
  * integrations ≈ 2 % of ELB a month with spring/autumn peaks and a December dip).
  */
+
+import { monthRange } from '../core/months.js';
 import type { Db } from '../server/db/connection.js';
-import { monthRange } from '../server/domain/months.js';
 
 export const REGION_COUNT = 404;
 export const FIRST_MONTH = '2021-01';

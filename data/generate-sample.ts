@@ -18,11 +18,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-
+import { formatMonth } from '../core/format.js';
+import { addMonths, monthIndex, monthOfYear, monthRange, yearOf } from '../core/months.js';
 import { lzbShareComparison } from '../server/domain/comparison.js';
 import { evaluateGoal, makeGoalSpec } from '../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../server/domain/kennzahlen.js';
-import { addMonths, monthIndex, monthOfYear, monthRange, yearOf } from '../server/domain/months.js';
 import { buildSeriesLookup, type ObservationRow } from '../server/domain/series.js';
 import type {
   Better,
@@ -32,7 +32,6 @@ import type {
   Month,
   SeriesLookup,
 } from '../server/domain/types.js';
-import { formatMonth } from '../web/format.js';
 
 export const SAMPLE_AS_OF: Month = '2024-09';
 export const SAMPLE_FIRST: Month = '2021-01';

@@ -7,9 +7,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
+import { formatCount } from '../core/format.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/connection.js';
-import { formatCount } from '../web/format.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, type ImportProgress, prepareSources } from './run.js';
 import { loadTargetsFile } from './targets.js';

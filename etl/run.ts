@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { isMonth } from '../core/months.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
-import { isMonth } from '../server/domain/months.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock } from './lock.js';
 import { parseFile } from './parse.js';

@@ -15,9 +15,10 @@
  * All operations run one at a time (a promise chain), so an import finishing during the daily
  * check cannot make two evaluations race for the same state.
  */
+
+import { addMonths } from '../../core/months.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
-import { addMonths } from '../domain/months.js';
 import { expectedDataMonth, isStale } from '../domain/staleness.js';
 import type { Logger } from '../logger.js';
 import {

@@ -34,5 +34,7 @@ export interface GoalsSource {
 export type Clock = () => Date;
 
 export type AlertTrigger = 'import' | 'daily' | 'manual';
-export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';
+export type { AlertKind } from '../../core/vocabulary.js';
+
+import type { AlertKind } from '../../core/vocabulary.js';
 export type AlertDeliveryState = 'pending' | 'sent' | 'failed';

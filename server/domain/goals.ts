@@ -12,6 +12,8 @@
  *
  * Pure functions over a `SeriesLookup`; the goal service loads the series from the database.
  */
+
+import { addMonths, makeMonth, monthIndex, monthOfYear, yearOf } from '../../core/months.js';
 import {
   mergeMissing,
   rateTwelveMonth,
@@ -23,7 +25,6 @@ import {
   stockYearToDateMean,
   valueAt,
 } from './kennzahlen.js';
-import { addMonths, makeMonth, monthIndex, monthOfYear, yearOf } from './months.js';
 import { projectOnShape, projectYearEnd } from './projection.js';
 import { atRiskEdgePct, goalStatus, relativeChange } from './status.js';
 import type {

@@ -4,6 +4,8 @@
  * `meta.data_version` in its transaction; the next request sees the new version and starts from an
  * empty cache, so results are computed once per version and never served stale.
  */
+
+import { addMonths, isMonth, makeMonth, yearOf } from '../../core/months.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { listIndicators } from '../db/repositories/indicators.js';
@@ -19,7 +21,6 @@ import { listTargets } from '../db/repositories/targets.js';
 import type { Region, Target } from '../db/schema.js';
 import { type LzbShareComparison, lzbShareComparison, lzbSharePct } from '../domain/comparison.js';
 import { comparePublished, evaluateGoal, goalSeries, makeGoalSpec } from '../domain/goals.js';
-import { addMonths, isMonth, makeMonth, yearOf } from '../domain/months.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
 import type {
   GoalEvaluation,

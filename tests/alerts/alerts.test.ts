@@ -4,7 +4,7 @@
  * test with imported files and the real goal service is in e2e.test.ts.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { formatChange, formatCount, formatPercent } from '../../web/format.js';
+import { formatChange, formatCount, formatPercent } from '../../core/format.js';
 import {
   alertRows,
   FixtureGoals,

@@ -1,5 +1,5 @@
 /** Small hand-written series for the domain tests. */
-import { addMonths } from '../../server/domain/months.js';
+import { addMonths } from '../../core/months.js';
 import type { Gender, Month, Obs, Series, SeriesLookup, ValueFlag } from '../../server/domain/types.js';
 
 /** A number, a BA marker, or `null` for "month absent from the series". */

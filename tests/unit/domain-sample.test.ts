@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
+import { monthRange } from '../../core/months.js';
 import {
   CSV_LAST,
   evaluateTargets,
@@ -22,7 +22,6 @@ import {
 import { lzbShareComparison } from '../../server/domain/comparison.js';
 import { comparePublished } from '../../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../../server/domain/kennzahlen.js';
-import { monthRange } from '../../server/domain/months.js';
 import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
 import type { Gender, GoalEvaluation, Month, SeriesLookup } from '../../server/domain/types.js';
 

@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 
-import { formatChange, formatMonth, formatMonthShort } from '../format';
+import { formatChange, formatMonth, formatMonthShort } from '../../core/format';
 import { GOAL_SERIES, TEXT, TEXT_MUTED } from '../lib/palette';
 import { EChart } from './EChart';
 import type { ChartOption, LineSeriesOption } from './echarts';

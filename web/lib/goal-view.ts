@@ -2,7 +2,7 @@
  * The figures of a goal as the dashboard shows them. K2 goals are tracked on the JFW (a rate, shown
  * as "14,7 %"), K3 goals on the year-to-date mean LZB stock (a count, shown as "6.512").
  */
-import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../format';
+import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { missingReasonText } from './status';
 
 /** The fields of a goal evaluation this module reads (a structural subset of the API type). */

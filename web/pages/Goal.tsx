@@ -5,7 +5,7 @@
  */
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
-
+import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
 import { useGoalSeries, useGoals } from '../api';
 import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
@@ -13,7 +13,6 @@ import { PageHeading } from '../components/PageHeading';
 import { ErrorState, Loading } from '../components/States';
 import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
-import { formatChange, formatMonth, GENDER_TEXT } from '../format';
 import { formatGoalValue, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
 

@@ -15,13 +15,13 @@ import {
 } from '@tanstack/react-table';
 import { useCallback, useId, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
-
+import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
+import { FLAG_TEXT } from '../../core/vocabulary';
 import { type MonthRow, useMonths } from '../api';
 import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../format';
 import {
   GENDER_ORDER,
   MONTH_COLUMN_LABEL,
@@ -43,11 +43,7 @@ declare module '@tanstack/react-table' {
   }
 }
 
-const FLAG_TITLE: Record<string, string> = {
-  '*': 'gesperrt (Datenschutz)',
-  '-': 'nichts vorhanden',
-  X: 'nicht möglich',
-};
+const FLAG_TITLE: Record<string, string> = FLAG_TEXT;
 
 type CountKey = 'int' | 'elb' | 'lzb';
 const INDICATOR_OF: Record<CountKey, string> = { int: 'INT', elb: 'ELB', lzb: 'LZB' };

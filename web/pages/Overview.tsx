@@ -5,14 +5,13 @@
  */
 import { useId } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-
+import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
-import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../format';
 import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
 import { monthsOfYearUpTo, yearOfMonth, yearsBetween } from '../lib/months';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';

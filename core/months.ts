@@ -1,5 +1,5 @@
 /** Month arithmetic on 'YYYY-MM' strings. Pure, no Date objects, no time zones. */
-import type { Month } from './types.js';
+import type { Month } from './vocabulary.js';
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
