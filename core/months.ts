@@ -46,9 +46,17 @@ export function monthRange(from: Month, to: Month): Month[] {
   return out;
 }
 
-/** The same month one year earlier. */
-export function sameMonthLastYear(m: Month): Month {
-  return addMonths(m, -12);
+/** Months of `year` from January up to and including `last` (or December when null). */
+export function monthsOfYearUpTo(year: number, last: Month | null): Month[] {
+  const december = makeMonth(year, 12);
+  return monthRange(makeMonth(year, 1), last !== null && last < december ? last : december);
+}
+
+/** The years from `from` to `to`, newest first (empty when `to` is before `from`). */
+export function yearsBetween(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let y = to; y >= from; y--) out.push(y);
+  return out;
 }
 
 /** The calendar month of a date in a time zone (default Europe/Berlin). */

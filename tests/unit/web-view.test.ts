@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-
+import { addMonths, monthsOfYearUpTo, yearsBetween } from '../../core/months';
 import {
   formatChangeVsTarget,
   formatGoalValue,
@@ -7,7 +7,6 @@ import {
   groupGoals,
   missingLines,
 } from '../../web/lib/goal-view';
-import { addMonths, monthsOfYearUpTo, yearsBetween } from '../../web/lib/months';
 import { sparkline } from '../../web/lib/sparkline';
 import { statusView } from '../../web/lib/status';
 import {

@@ -6,6 +6,7 @@
 import { useId } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
+import { monthsOfYearUpTo, yearOf, yearsBetween } from '../../core/months';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
@@ -13,7 +14,6 @@ import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
-import { monthsOfYearUpTo, yearOfMonth, yearsBetween } from '../lib/months';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -62,7 +62,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
           current={series.current}
           previous={series.previous}
           target={series.target}
-          label={`Verlauf ${gender}: durchgezogen ${yearOfMonth(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
+          label={`Verlauf ${gender}: durchgezogen ${yearOf(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
         />
       ) : (
         <div className="sparkline sparkline-placeholder" aria-hidden="true" />
@@ -172,12 +172,12 @@ export default function Overview() {
   const data = goals.data;
   const regionInfo = regions.data?.regions.find((r) => r.id === data.region.id);
   const latest = regionInfo?.lastMonth ?? null;
-  const lastOfYear = latest !== null && yearOfMonth(latest) === data.year ? latest : `${data.year}-12`;
+  const lastOfYear = latest !== null && yearOf(latest) === data.year ? latest : `${data.year}-12`;
   const months = monthsOfYearUpTo(data.year, lastOfYear);
   // A year needs the year before it (the targets are changes against last year).
   const years =
     regionInfo?.firstMonth && regionInfo.lastMonth
-      ? yearsBetween(yearOfMonth(regionInfo.firstMonth) + 1, yearOfMonth(regionInfo.lastMonth))
+      ? yearsBetween(yearOf(regionInfo.firstMonth) + 1, yearOf(regionInfo.lastMonth))
       : [data.year];
   const state: CommonState = {
     region: common.region ?? data.region.id,
