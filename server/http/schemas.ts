@@ -3,6 +3,7 @@
  * is generated from them, so the documentation cannot drift from what the server accepts.
  */
 import { z } from 'zod';
+import { isGoalId } from '../../core/goal-id.js';
 import { GENDERS } from '../domain/types.js';
 import { MONTH_COLUMNS, SORTABLE_COLUMNS } from '../goals/month-rows.js';
 
@@ -83,10 +84,7 @@ export const goalsQuery = z.object({
 });
 
 export const goalParam = z.object({
-  id: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9_]+-(total|female|male)$/, 'must be a goal id such as K2-female'),
+  id: z.string().max(64).refine(isGoalId, 'must be a goal id such as K2-female'),
 });
 
 const sortSpec = z.string().transform((s, ctx) => {

@@ -9,11 +9,12 @@ import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../c
 import { monthsOfYearUpTo, yearOf, yearsBetween } from '../../core/months';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
-import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
+import { StatusBadge } from '../components/StatusBadge';
+import { goalCardView, groupGoals } from '../lib/goal-view';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -39,24 +40,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
         </h3>
         <StatusBadge status={goal.status} />
       </header>
-      <dl className="figures">
-        <div className="figure figure-main">
-          <dt>
-            {goalValueName(goal.indicator)} {formatMonth(goal.current.month)}
-          </dt>
-          <dd data-field="current">{v.current}</dd>
-        </div>
-        <div className="figure">
-          <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
-          <dd data-field="previous">{v.previous}</dd>
-        </div>
-        <div className="figure">
-          <dt>Veränderung</dt>
-          <dd data-field="change">
-            <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
-          </dd>
-        </div>
-      </dl>
+      <GoalFigures goal={goal} />
       {series ? (
         <Sparkline
           current={series.current}
@@ -73,16 +57,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
         <span data-field="projection-change">({v.projectionChange})</span>{' '}
         <StatusBadge status={goal.projection.status} size="sm" />
       </div>
-      {goal.status === 'no_data' && goal.missing.length > 0 && (
-        <div className="missing">
-          <p>Es fehlen Werte:</p>
-          <ul className="missing-list">
-            {missingLines(goal).map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <GoalMissing goal={goal} />
     </article>
   );
 }
