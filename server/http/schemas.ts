@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isGoalId } from '../../core/goal-id.js';
+import { isMonth, type Month } from '../../core/months.js';
 import { GENDERS } from '../domain/types.js';
 import { MONTH_COLUMNS, SORTABLE_COLUMNS } from '../goals/month-rows.js';
 
@@ -19,7 +20,8 @@ export const regionId = z
 
 export const month = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2024-06')
+  .refine(isMonth, 'must be a month as YYYY-MM, e.g. 2024-06')
+  .transform((s) => s as Month) // checked by isMonth just above (zod's refine does not narrow)
   .describe('A calendar month as YYYY-MM');
 
 export const year = z

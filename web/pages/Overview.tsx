@@ -6,7 +6,7 @@
 import { useId } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
-import { monthsOfYearUpTo, yearOf, yearsBetween } from '../../core/months';
+import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
@@ -146,14 +146,12 @@ export default function Overview() {
   }
   const data = goals.data;
   const regionInfo = regions.data?.regions.find((r) => r.id === data.region.id);
-  const latest = regionInfo?.lastMonth ?? null;
-  const lastOfYear = latest !== null && yearOf(latest) === data.year ? latest : `${data.year}-12`;
+  const first = parseMonth(regionInfo?.firstMonth ?? '');
+  const latest = parseMonth(regionInfo?.lastMonth ?? '');
+  const lastOfYear = latest !== null && yearOf(latest) === data.year ? latest : makeMonth(data.year, 12);
   const months = monthsOfYearUpTo(data.year, lastOfYear);
   // A year needs the year before it (the targets are changes against last year).
-  const years =
-    regionInfo?.firstMonth && regionInfo.lastMonth
-      ? yearsBetween(yearOf(regionInfo.firstMonth) + 1, yearOf(regionInfo.lastMonth))
-      : [data.year];
+  const years = first && latest ? yearsBetween(yearOf(first) + 1, yearOf(latest)) : [data.year];
   const state: CommonState = {
     region: common.region ?? data.region.id,
     year: data.year,
