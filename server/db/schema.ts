@@ -169,10 +169,10 @@ export interface RegionSummariesTable {
   /** meta.data_version the row was built from. */
   data_version: string;
   observations: number;
-  first_month: string | null;
-  last_month: string | null;
+  first_month: Month | null;
+  last_month: Month | null;
   /** Latest month with INT, ELB and LZB (total) all present. */
-  latest_data_month: string | null;
+  latest_data_month: Month | null;
   /** Latest loaded_at of the region's observations. */
   loaded_at: string | null;
 }
@@ -183,7 +183,7 @@ export interface GoalSnapshotsTable {
   /** `<data_version>:<format>`: rows of another key are outdated. */
   snapshot_key: string;
   year: number;
-  data_month: string | null;
+  data_month: Month | null;
   /** The goal objects as JSON (GoalEvaluation[]). */
   body: string;
 }

@@ -129,8 +129,8 @@ export function createRegionObservationsReader(db: Db): (regionId: string) => Re
 export async function readRegionWindow(
   db: Kysely<Database>,
   regionId: string,
-  from: string,
-  to: string,
+  from: Month,
+  to: Month,
 ): Promise<RegionObservations> {
   const rows = await db
     .selectFrom('observations')
@@ -140,10 +140,10 @@ export async function readRegionWindow(
     .where('month', '<=', to)
     .orderBy('month')
     .execute();
-  const months: string[] = [];
+  const months: Month[] = [];
   for (const r of rows) if (months.at(-1) !== r.month) months.push(r.month);
-  const position = new Map<string, number>();
-  for (let i = 0; i < months.length; i++) position.set(months[i] ?? '', i);
+  const position = new Map<Month, number>();
+  for (const [i, m] of months.entries()) position.set(m, i);
   const byKey = new Map<string, SeriesColumns>();
   for (const r of rows) {
     const key = `${r.indicator_code}|${r.gender}`;
@@ -171,7 +171,7 @@ export async function readRegionWindow(
 export async function readTotalsAt(
   db: Kysely<Database>,
   regionIds: readonly string[],
-  month: string,
+  month: Month,
   codes: readonly string[],
 ): Promise<Map<string, Map<string, number | null>>> {
   const out = new Map<string, Map<string, number | null>>();
