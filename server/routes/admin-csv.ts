@@ -1,6 +1,6 @@
 /** The audit log as a German CSV download (formula injection neutralised by the shared writer). */
 
-import { formatDateTime } from '../../web/format.js';
+import { formatDateTime } from '../../core/format.js';
 import type { AuditEntry } from '../db/repositories/audit.js';
 import { textRowsToCsv } from '../exports/csv.js';
 

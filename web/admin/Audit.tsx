@@ -1,8 +1,7 @@
 /** The audit log: filters (person, action, days) and the CSV download with the same filters. */
 import { useId, useState } from 'react';
-
+import { formatDateTime } from '../../core/format';
 import { ErrorState, Loading } from '../components/States';
-import { formatDateTime } from '../format';
 import { type AuditFilter, auditCsvUrl, useAudit } from './api';
 
 const ACTIONS: [string, string][] = [

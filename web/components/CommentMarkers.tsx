@@ -4,9 +4,8 @@
  * take the focus). The text is React text, never HTML.
  */
 import { useId } from 'react';
-
+import { formatMonth, formatMonthShort } from '../../core/format';
 import type { CommentItem } from '../api';
-import { formatMonth, formatMonthShort } from '../format';
 
 function Marker({ month, comments, left }: { month: string; comments: CommentItem[]; left: string }) {
   const tip = useId();

@@ -3,7 +3,7 @@
  * (controllers and admins), and editing or deleting by the author (admins: any).
  */
 import { type FormEvent, useId, useState } from 'react';
-
+import { formatCount, formatDateTime, formatMonth } from '../../core/format';
 import {
   type CommentItem,
   hasRole,
@@ -12,7 +12,6 @@ import {
   useDeleteComment,
   useEditComment,
 } from '../api';
-import { formatCount, formatDateTime, formatMonth } from '../format';
 import { errorText } from './States';
 
 export const COMMENT_MAX = 2000;

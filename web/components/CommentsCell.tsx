@@ -3,6 +3,7 @@
  * gender (K2-female, K3-female, …) and on whole indicators (K2, K3). Plain React text.
  */
 import type { ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
 
 import type { CommentItem, MonthRow } from '../api';
 
@@ -40,6 +41,11 @@ export function CommentsCell({
       ))}
     </ul>
   );
+}
+
+/** The comments column while there are comments (memoised, so the table keeps its columns). */
+export function useCommentsColumn(comments: readonly CommentItem[] | undefined): ColumnDef<MonthRow>[] {
+  return useMemo(() => (comments?.length ? [commentsColumn(comments)] : []), [comments]);
 }
 
 /** The "Kommentare" column of the Monatswerte table (not sortable, not hideable). */
