@@ -218,7 +218,7 @@ describe('HTTP: /api/alerts', () => {
           headers: { Authorization: 'Bearer wrong-token-000000' },
         })
       ).status,
-    ).toBe(403);
+    ).toBe(401); // a wrong token is invalid_token
 
     await importRows('bis-juni-2024.csv', baseRows());
     const res = await app.request('/api/alerts/evaluate', { method: 'POST', headers: auth });
