@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { findSession, touchSession } from '../db/repositories/sessions.js';
-import { findApiToken, touchApiToken, upsertUser } from '../db/repositories/users.js';
+import { findApiToken, findUserByExternalId, touchApiToken, upsertUser } from '../db/repositories/users.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { tokenMatches } from '../http/auth.js';
@@ -165,11 +165,21 @@ export async function principalFromProxy(
   }
   const name = raw.slice(0, 200);
   const role = await mappedRole(deps.db.db, auth.roleMap, { userNames: [name], groups: [] });
-  const user = await upsertUser(
-    deps.db.db,
-    { externalId: `proxy:${name}`, name, email: null, source: 'proxy', mappedRole: role },
-    deps.clock(),
-  );
+  const now = deps.clock();
+  const known = await findUserByExternalId(deps.db.db, `proxy:${name}`);
+  // Written only when new, when the mapping changed, or once a minute (last seen): not per request.
+  const fresh =
+    known !== undefined &&
+    known.mapped_role === role &&
+    known.last_seen_at !== null &&
+    now.getTime() - Date.parse(known.last_seen_at) < 60_000;
+  const user = fresh
+    ? known
+    : await upsertUser(
+        deps.db.db,
+        { externalId: `proxy:${name}`, name, email: null, source: 'proxy', mappedRole: role },
+        now,
+      );
   if (user.disabled === 1) return null;
   return { kind: 'person', userId: user.id, name: user.name, role: effectiveRole(user), via: 'proxy' };
 }

@@ -38,6 +38,13 @@ export async function findUserByName(db: Kysely<Database>, name: string): Promis
   return db.selectFrom('users').selectAll().where('name', '=', name).orderBy('id').executeTakeFirst();
 }
 
+export async function findUserByExternalId(
+  db: Kysely<Database>,
+  externalId: string,
+): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+}
+
 export async function listUsers(db: Kysely<Database>): Promise<UserInfo[]> {
   const rows = await db.selectFrom('users').selectAll().orderBy('name').orderBy('id').execute();
   return rows.map(toUserInfo);
