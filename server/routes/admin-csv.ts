@@ -1,10 +1,20 @@
 /** The audit log as a German CSV download (formula injection neutralised by the shared writer). */
 
 import { formatDateTime } from '../../core/format.js';
+import { actionText, viaText } from '../../core/people.js';
 import type { AuditEntry } from '../db/repositories/audit.js';
 import { textRowsToCsv } from '../exports/csv.js';
 
-const HEADER = ['Zeitpunkt', 'Person', 'Anmeldung über', 'Aktion', 'Gegenstand', 'Details', 'Adresse'];
+const HEADER = [
+  'Zeitpunkt',
+  'Person',
+  'Anmeldung über',
+  'Aktion',
+  'Code',
+  'Gegenstand',
+  'Details',
+  'Adresse',
+];
 
 export function auditToCsv(entries: readonly AuditEntry[]): string {
   return textRowsToCsv(
@@ -12,7 +22,8 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
     entries.map((e) => [
       formatDateTime(e.at),
       e.actor,
-      e.via,
+      viaText(e.via),
+      actionText(e.action),
       e.action,
       e.subject ?? '',
       e.detail ?? '',

@@ -45,7 +45,17 @@ export function authRoutes(deps: AppDeps, auth: Auth) {
       if (!auth.oidc)
         throw new ApiError(404, 'oidc_disabled', 'OpenID Connect is not configured (OIDC_ISSUER).');
       auth.checkBlocked(c);
-      const flow = await auth.oidc.start();
+      let flow: Awaited<ReturnType<NonNullable<Auth['oidc']>['start']>>;
+      try {
+        flow = await auth.oidc.start();
+      } catch (err) {
+        c.var.logger.error({ err }, 'OIDC provider unreachable (discovery)');
+        throw new ApiError(
+          503,
+          'oidc_unavailable',
+          'The identity provider cannot be reached; please try again later.',
+        );
+      }
       await saveLoginFlow(
         deps.db.db,
         {

@@ -226,10 +226,36 @@ describe('audit log export', () => {
     ).toHaveLength(0);
     const csv = await (await ctx.app.request('/api/admin/audit?format=csv', { headers: admin })).text();
     const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toBe('Zeitpunkt;Person;Anmeldung über;Aktion;Gegenstand;Details;Adresse');
-    expect(lines[1]).toContain(`;"'=HYPERLINK(""http://evil.example"")";token;comment.create;`);
+    expect(lines[0]).toBe('Zeitpunkt;Person;Anmeldung über;Aktion;Code;Gegenstand;Details;Adresse');
+    expect(lines[1]).toContain(
+      `;"'=HYPERLINK(""http://evil.example"")";persönlicher Token;Kommentar geschrieben;comment.create;`,
+    );
+    // The comment text "+1 Stelle" sits inside the JSON details, which start with "{": no formula.
+    expect(lines[1]).toContain('+1 Stelle');
     expect(lines[1]).toMatch(/^01\.05\.2025, 12:00;/);
     const anon = await ctx.app.request('/api/admin/audit?format=csv');
     expect(anon.status).toBe(401);
+  });
+});
+
+describe('ANONYMOUS_READ=false', () => {
+  it('reads need a person with a role; health, version and sign-in stay open', async () => {
+    const ctx = await setup({ env: { ANONYMOUS_READ: 'false' } });
+    const anon = await ctx.app.request('/api/goals');
+    expect(anon.status).toBe(401);
+    expect(anon.headers.get('www-authenticate')).toContain('Bearer');
+    for (const open of ['/api/health', '/api/version', '/api/me', '/api/openapi.json']) {
+      expect((await ctx.app.request(open)).status, open).toBeLessThan(400);
+    }
+    const viewer = await tokenFor(ctx, 'Vera', 'viewer');
+    const read = await ctx.app.request('/api/goals', {
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    expect(read.status).toBe(200);
+    const noRole = await sessionFor(ctx, 'Nils', null);
+    const refused = await ctx.app.request('/api/goals', {
+      headers: { cookie: `zm_session=${noRole.cookie}` },
+    });
+    expect(refused.status).toBe(403);
   });
 });

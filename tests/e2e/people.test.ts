@@ -34,6 +34,7 @@ beforeAll(async () => {
     {
       carla: { name: 'Carla Controlling', email: 'carla@jc.example', groups: ['zm-controlling'] },
       nora: { name: 'Nora Ohnerolle', email: 'nora@jc.example', groups: ['gaeste'] },
+      adam: { name: 'Adam Admin', email: 'adam@jc.example', groups: ['zm-admins'] },
     },
     `${url}/api/auth/callback`,
   );
@@ -45,7 +46,7 @@ beforeAll(async () => {
       OIDC_CLIENT_ID: provider.clientId,
       OIDC_CLIENT_SECRET: provider.clientSecret,
       OIDC_SCOPES: 'openid profile email groups',
-      OIDC_ROLE_MAP: 'zm-controlling=controller',
+      OIDC_ROLE_MAP: 'zm-controlling=controller,zm-admins=admin',
       ALERTS_ENABLED: 'false',
     },
   });
@@ -162,6 +163,52 @@ describe('people in the browser', () => {
       });
       expect(answer.status).toBe(403);
       expect(answer.body).toContain('forbidden');
+      await context.close();
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'an admin finds every write on /verwaltung (hostile text as text) and creates a token shown once',
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await signIn(page, 'adam');
+      const written = await page.evaluate(async (text) => {
+        const res = await fetch('/api/comments', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ region: '01060', goal: 'K3', month: '2024-03', text }),
+        });
+        return res.status;
+      }, XSS);
+      expect(written).toBe(201);
+      const errors = trackConsoleErrors(page);
+      await page.getByRole('link', { name: 'Verwaltung' }).click();
+      const audit = page.getByTestId('audit-table');
+      await audit.waitFor(WAIT);
+      const row = audit.locator('tr', { hasText: 'Kommentar geschrieben' }).filter({ hasText: 'Adam Admin' });
+      await row.first().waitFor(WAIT);
+      expect(await row.first().textContent()).toContain('<img src=x onerror=');
+      expect(await audit.locator('img, b').count()).toBe(0);
+
+      const tokens = page.getByRole('region', { name: 'Persönliche API-Tokens' });
+      await tokens.getByLabel('Person', { exact: true }).fill('Import-Skript');
+      await tokens.getByLabel('Zweck', { exact: true }).fill('Nachtlauf');
+      await tokens.getByRole('button', { name: 'Token erstellen' }).click();
+      const shown = page.getByTestId('new-token');
+      await shown.waitFor(WAIT);
+      const token = (await shown.locator('code').textContent()) ?? '';
+      expect(token).toMatch(/^zm_/);
+      const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(await me.json()).toMatchObject({ name: 'Import-Skript', role: 'controller' });
+      await page.screenshot({ path: artifactPath('people-admin.png'), fullPage: true });
+      // After a reload the token is gone for good: only its record is listed.
+      await page.reload();
+      await audit.waitFor(WAIT);
+      expect(await page.getByTestId('new-token').count()).toBe(0);
+      expect(await page.content()).not.toContain(token);
+      expect(errors).toEqual([]);
       await context.close();
     },
     TIMEOUT,

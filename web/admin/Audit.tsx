@@ -1,6 +1,7 @@
 /** The audit log: filters (person, action, days) and the CSV download with the same filters. */
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
+import { actionText, viaText } from '../../core/people';
 import { ErrorState, Loading } from '../components/States';
 import { type AuditFilter, auditCsvUrl, useAudit } from './api';
 
@@ -68,8 +69,8 @@ export function Audit() {
                 <tr key={e.id}>
                   <td>{formatDateTime(e.at)}</td>
                   <td>{e.actor}</td>
-                  <td>{e.via}</td>
-                  <td>{e.action}</td>
+                  <td>{viaText(e.via)}</td>
+                  <td title={e.action}>{actionText(e.action)}</td>
                   <td>{e.subject ?? ''}</td>
                   <td className="audit-detail">{e.detail ?? ''}</td>
                 </tr>
