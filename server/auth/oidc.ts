@@ -15,7 +15,6 @@ export interface OidcClaims {
   email: string | null;
   /** Values of the role claim (OIDC_ROLE_CLAIM): a string or list of strings in the ID token. */
   groups: string[];
-  idToken: string | null;
 }
 
 export interface OidcClient {
@@ -102,7 +101,6 @@ export function createOidcClient(config: Config): OidcClient | null {
         username: str('preferred_username'),
         email: str('email'),
         groups: claimStrings(claims[config.OIDC_ROLE_CLAIM]),
-        idToken: tokens.id_token ?? null,
       };
     },
   };

@@ -338,8 +338,6 @@ export interface SessionsTable {
   revoked_at: string | null;
   address: string | null;
   user_agent: string | null;
-  /** The ID token (for the provider's sign-out hint). */
-  id_token: string | null;
 }
 
 export interface ApiTokensTable {

@@ -117,7 +117,6 @@ export function authRoutes(deps: AppDeps, auth: Auth) {
           expiresAt: new Date(now.getTime() + maxMs).toISOString(),
           address: auth.address(c),
           userAgent: c.req.header('user-agent') ?? null,
-          idToken: claims.idToken,
         },
         now,
       );

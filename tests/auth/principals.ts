@@ -73,7 +73,6 @@ export async function sessionFor(
       expiresAt: (times.expiresAt ?? new Date(now.getTime() + 3_600_000)).toISOString(),
       address: null,
       userAgent: null,
-      idToken: null,
     },
     times.lastSeenAt ?? now,
   );

@@ -58,7 +58,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('revoked_at', 'text')
     .addColumn('address', 'text')
     .addColumn('user_agent', 'text')
-    .addColumn('id_token', 'text')
     .execute();
 
   await db.schema

@@ -21,7 +21,6 @@ export async function createSession(
     expiresAt: string;
     address: string | null;
     userAgent: string | null;
-    idToken: string | null;
   },
   now: Date,
 ): Promise<number> {
@@ -36,7 +35,6 @@ export async function createSession(
       revoked_at: null,
       address: input.address,
       user_agent: input.userAgent?.slice(0, 300) ?? null,
-      id_token: input.idToken,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
