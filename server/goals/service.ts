@@ -19,6 +19,7 @@ import {
 } from '../db/repositories/regions.js';
 import { listTargets } from '../db/repositories/targets.js';
 import type { Region, Target } from '../db/schema.js';
+import { type BacktestRow, backtestReport, MIN_ERRORS } from '../domain/backtest.js';
 import { type LzbShareComparison, lzbShareComparison, lzbSharePct } from '../domain/comparison.js';
 import { comparePublished, evaluateGoal, goalSeries, makeGoalSpec } from '../domain/goals.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
@@ -31,6 +32,7 @@ import type {
   Month,
 } from '../domain/types.js';
 import { ApiError } from '../errors.js';
+import { type BacktestCache, type BacktestPools, createBacktestCache } from './backtest-cache.js';
 import { LruMap } from './lru.js';
 import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js';
 import { buildRegionSeries, type RegionSeries } from './region-data.js';
@@ -74,6 +76,19 @@ export interface ComparisonResult extends LzbShareComparison {
   peers: { id: string; name: string; sharePct: number | null }[];
 }
 
+/** The backtest report of one goal: how good the forecast has been, by origin month. */
+export interface BacktestResult {
+  region: RegionInfo;
+  year: number;
+  goal: { id: string; label: string; indicator: string; gender: GoalSpec['gender'] };
+  method: 'yoy3';
+  /** Errors needed for an interval. */
+  minErrors: number;
+  /** Whose history: the sample regions' or the real regions', and how many regions. */
+  pool: { sample: boolean; regions: number };
+  rows: BacktestRow[];
+}
+
 export interface MonthsResult {
   region: RegionInfo;
   rows: MonthRow[];
@@ -90,6 +105,8 @@ export interface GoalService {
   getGoals(q: GoalQuery): Promise<GoalsResult>;
   getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult>;
   getMonths(q: { region?: string | undefined }): Promise<MonthsResult>;
+  /** The forecast's backtest report for a goal (pooled over the regions of the same kind). */
+  getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult>;
   /** The region's LZB share (total) against the mean of the other regions of its Vergleichstyp. */
   getComparison(q: { region?: string | undefined; month?: Month | undefined }): Promise<ComparisonResult>;
   /** The region's series and metadata (used by the comparison and health endpoints). */
@@ -155,6 +172,8 @@ export interface GoalServiceDeps {
    * before it could have noticed anyway. Default false: every call reads the version.
    */
   versionOncePerTurn?: boolean;
+  /** The backtest per data version (default: one computed from `db`). */
+  backtests?: BacktestCache;
 }
 
 export function createGoalService({
@@ -162,6 +181,7 @@ export function createGoalService({
   config,
   clock = () => new Date(),
   versionOncePerTurn = false,
+  backtests = createBacktestCache(db),
 }: GoalServiceDeps): GoalService {
   const readVersion = versionOncePerTurn ? createTurnVersionReader(db) : createDataVersionReader(db);
   const readObservations = createRegionObservationsReader(db);
@@ -387,8 +407,17 @@ export function createGoalService({
     return memo(s.goals, `${loaded.region.id}|${year}|${dataMonth ?? ''}`, async () => {
       const [goalSpecs, defs] = await Promise.all([specs(s, loaded.region.id, year), indicators(s)]);
       const at = dataMonth ?? makeMonth(year, 1);
+      const pool = poolOf(await backtests.pools(s.version), loaded.region);
+      // The interval of year t is built from the errors of every other year.
+      const history = (indicator: string, gender: GoalSpec['gender'], m: number) =>
+        pool.errors(indicator, gender, m, year);
       const goals = goalSpecs.map((spec) =>
-        withPublished(evaluateGoal(spec, loaded.series.lookup, at, options), spec, defs, loaded.series),
+        withPublished(
+          evaluateGoal(spec, loaded.series.lookup, at, options, history),
+          spec,
+          defs,
+          loaded.series,
+        ),
       );
       return {
         region: loaded.info,
@@ -426,9 +455,25 @@ export function createGoalService({
         year: result.year,
         dataMonth: result.dataMonth,
         goal,
-        points: goalSeries(spec, loaded.series.lookup, result.year, at, options),
+        points: goalSeries(spec, loaded.series.lookup, result.year, at, options, goal.forecast.interval),
       };
     });
+  }
+
+  async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
+    const s = current();
+    const { goal, region, year } = await getSeries(q);
+    const pools = await backtests.pools(s.version);
+    const sample = region.sample;
+    return {
+      region,
+      year,
+      goal: { id: goal.id, label: goal.label, indicator: goal.indicator, gender: goal.gender },
+      method: 'yoy3',
+      minErrors: MIN_ERRORS,
+      pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
+      rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
+    };
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -478,10 +523,16 @@ export function createGoalService({
     getComparison,
     getSeries,
     getMonths,
+    getBacktest,
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => defaultRegionId(),
     dataVersion: () => current().version,
   };
+}
+
+/** Sample regions learn from sample history, real regions from real history. */
+function poolOf(pools: BacktestPools, region: Region) {
+  return region.sample === 1 ? pools.sample : pools.real;
 }
 
 /**
