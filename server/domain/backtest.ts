@@ -5,9 +5,11 @@
  * origin month, give the 80 % interval (forecast + q10(e) .. forecast + q90(e)) and the
  * probability of meeting the target (the share of e for which forecast + e meets it).
  *
- * An interval for year t is built from the errors of every *other* year (leave one year out): a
- * year in progress has no errors of its own anyway, and a past year is then judged only by the
- * history it did not produce. See docs/decisions/012-forecast-yoy3-backtest.md. Pure.
+ * A goal's interval for year t is built from the errors of every *other* year: a year in progress
+ * has no errors of its own anyway, and a past year is then judged only by the history it did not
+ * produce. The report's coverage judges each case by the interval from all *other* cases (leave
+ * one out), so that a database with a single complete year can still be checked.
+ * See docs/decisions/012-forecast-yoy3-backtest.md. Pure.
  */
 import { makeMonth } from '../../core/months.js';
 import { pointForecast } from './forecast.js';
@@ -47,6 +49,30 @@ export function quantile(sorted: readonly number[], p: number): number {
   const a = sorted[lo] ?? Number.NaN;
   const b = sorted[Math.min(lo + 1, sorted.length - 1)] ?? a;
   return a + (h - lo) * (b - a);
+}
+
+/** `quantile` of ascending `sorted` without its element at index `skip` (no copy). */
+export function quantileWithout(sorted: readonly number[], p: number, skip: number): number {
+  const n = sorted.length - 1;
+  if (n <= 0) throw new RangeError('quantile: no values');
+  const at = (i: number) => sorted[i < skip ? i : i + 1] ?? Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const a = at(lo);
+  const b = at(Math.min(lo + 1, n - 1));
+  return a + (h - lo) * (b - a);
+}
+
+/** The index of `value` in ascending `sorted` (it must be there). */
+function indexOf(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? Number.NaN) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Every backtest case of one region, for the goals `specs` and the candidate `years`. */
@@ -145,7 +171,7 @@ export interface BacktestRow {
   maeNaive: number | null;
   /** Share (0..1) of cases whose actual change lay inside their 80 % interval; null without intervals. */
   coverage: number | null;
-  /** Cases that had an interval (≥ MIN_ERRORS errors of the other years). */
+  /** Cases that had an interval (≥ MIN_ERRORS errors of the other cases). */
   covered: number;
 }
 
@@ -157,14 +183,17 @@ export function backtestReport(pool: ErrorPool, indicator: string, gender: Gende
     let absN = 0;
     let inside = 0;
     let covered = 0;
+    const errors = pool.errors(indicator, gender, m);
     for (const c of cases) {
-      absF += Math.abs(c.actualPct - c.forecastPct);
+      const e = c.actualPct - c.forecastPct;
+      absF += Math.abs(e);
       absN += Math.abs(c.actualPct - c.naivePct);
-      const errors = pool.errors(indicator, gender, m, c.year);
-      if (errors.length < MIN_ERRORS) continue;
+      if (errors.length - 1 < MIN_ERRORS) continue;
+      // Leave one out: the interval from every other case's error.
+      const skip = indexOf(errors, e);
       covered++;
-      const low = c.forecastPct + quantile(errors, 0.1);
-      const high = c.forecastPct + quantile(errors, 0.9);
+      const low = c.forecastPct + quantileWithout(errors, 0.1, skip);
+      const high = c.forecastPct + quantileWithout(errors, 0.9, skip);
       if (c.actualPct >= low && c.actualPct <= high) inside++;
     }
     const n = cases.length;

@@ -11,6 +11,7 @@ import {
   errorPool,
   intervalEstimate,
   quantile,
+  quantileWithout,
 } from '../../server/domain/backtest.js';
 import { goalDrivers } from '../../server/domain/drivers.js';
 import { pointForecast } from '../../server/domain/forecast.js';
@@ -205,6 +206,12 @@ describe('backtest: quantiles, interval, probability', () => {
     expect(quantile(x, p)).toBeCloseTo(q, 12);
   });
 
+  test('quantileWithout skips one element: the same as quantile of the shorter list', () => {
+    expect(quantileWithout([1, 2, 3, 4, 5], 0.1, 0)).toBeCloseTo(quantile([2, 3, 4, 5], 0.1), 12);
+    expect(quantileWithout([1, 2, 3, 4, 5], 0.9, 2)).toBeCloseTo(quantile([1, 2, 4, 5], 0.9), 12);
+    expect(quantileWithout([1, 2, 3, 4, 5], 0.9, 4)).toBeCloseTo(quantile([1, 2, 3, 4], 0.9), 12);
+  });
+
   const errors = [-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3];
   test('80 % interval = forecast + q10 .. forecast + q90; probability = share of errors meeting the target', () => {
     // Forecast +1,0 %, target +1,1 % (higher is better): met when 1 + e >= 1.1, e >= 0.1: 5 of 10.
@@ -250,7 +257,7 @@ describe('backtest: quantiles, interval, probability', () => {
     expect(sep?.naivePct).toBeCloseTo(100 * (sum(LZB_2024) / sum(LZB_2023.slice(0, 9)) - 1), 10);
   });
 
-  test('backtestReport: MAE of forecast and naive baseline, coverage from the other years', () => {
+  test('backtestReport: MAE of forecast and naive baseline, coverage leave-one-out', () => {
     const mk = (year: number, actualPct: number, forecastPct: number, naivePct: number): BacktestCase => ({
       region: 'r',
       year,
@@ -268,9 +275,12 @@ describe('backtest: quantiles, interval, probability', () => {
     expect(row?.maeForecast).toBeCloseTo((sum(errors.map(Math.abs)) + 1) / 11, 12);
     // Naive: |e − 1| for 2022, |1 − 4| for 2023.
     expect(row?.maeNaive).toBeCloseTo((sum(errors.map((e) => Math.abs(e - 1))) + 3) / 11, 12);
-    // Only the 2023 case has ten errors of other years: interval 0 − 1.55 .. 0 + 2.1 holds 1.
-    expect(row?.covered).toBe(1);
-    expect(row?.coverage).toBe(1);
+    // Leave one out: each case is judged by the other ten errors (q10 = x0 + 0.9 (x1 − x0),
+    // q90 = x8 + 0.1 (x9 − x8) of the remaining ten, all errors −2 −1.5 −1 −0.5 0 0.5 1 1 1.5 2 3):
+    // without −2: −1.05 .. 2.1, −2 outside; without −1.5: −1.1 .., outside; without −1 .. 1.5:
+    // −1.55 .. 2.1, inside (7 cases); without 2: .. 1.5 + 0.15, outside; without 3: .. 1.55, outside.
+    expect(row?.covered).toBe(11);
+    expect(row?.coverage).toBeCloseTo(7 / 11, 12);
   });
 });
 
