@@ -114,3 +114,18 @@ export function driversSentence(d: DriversLike, changePct: number | null): strin
   }
   return `Frauen ${formatPercentPoints(d.femalePp)}, Männer ${formatPercentPoints(d.malePp)} → Bestand ${total}`;
 }
+
+/**
+ * The pace in a few words, for the wall's tiles (read from three metres, one line): K2 "Bedarf:
+ * 340 Integrationen je Monat", K3 "Ø LZB höchstens 3.150 (zuletzt 3.292)".
+ */
+export function paceShort(p: PaceLike, latestStock: number | null = null): string {
+  if (p.kind === 'integrations_needed') {
+    return p.total <= 0
+      ? 'Ziel gesichert bei erwartetem eLb-Bestand'
+      : `Bedarf: ${formatCount(p.perMonth)} Integrationen je Monat`;
+  }
+  if (p.perMonth <= 0) return 'Ziel rechnerisch nicht mehr erreichbar';
+  const latest = latestStock === null ? '' : ` (zuletzt ${formatCount(latestStock)})`;
+  return `Ø LZB höchstens ${formatCount(p.perMonth)}${latest}`;
+}

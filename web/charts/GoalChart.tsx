@@ -1,6 +1,7 @@
 /**
  * A goal's year: this year vs last year per month, the target path, the at-risk band between the
- * target and its edge, the projection (dashed, labelled "Prognose") and revised months (diamonds).
+ * target and its edge, the forecast (dashed, labelled "Prognose") with its 80 % band, and revised
+ * months (diamonds).
  * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
  */
 import { useMemo } from 'react';
@@ -16,7 +17,10 @@ export interface GoalChartPoint {
   previous: number | null;
   target: number | null;
   atRiskEdge: number | null;
-  projection: number | null;
+  forecast: number | null;
+  /** The 80 % band around the forecast path (null without an interval). */
+  forecastLow: number | null;
+  forecastHigh: number | null;
   revised: boolean;
 }
 
@@ -34,7 +38,8 @@ export const SERIES_NAMES = {
   previous: (year: number) => `${year - 1} (Vorjahr)`,
   target: 'Zielpfad',
   band: 'Bereich „gefährdet“',
-  projection: 'Prognose',
+  forecast: 'Prognose',
+  forecastBand: 'Prognose 80 %-Bereich',
   revised: 'revidiert',
 } as const;
 
@@ -53,7 +58,7 @@ export function buildGoalChartOption(
     p.target === null || p.atRiskEdge === null ? null : Math.abs(p.target - p.atRiskEdge),
   );
   const line = (
-    key: 'current' | 'previous' | 'target' | 'projection',
+    key: 'current' | 'previous' | 'target' | 'forecast',
     name: string,
     data: (number | null)[],
     extra: LineSeriesOption = {},
@@ -110,10 +115,36 @@ export function buildGoalChartOption(
       points.map((p) => p.target),
       { symbolSize: 5 },
     ),
+    // The forecast's 80 % band: a base line at the low edge and, stacked on it, the width.
+    {
+      id: 'forecast-band-base',
+      name: SERIES_NAMES.forecastBand,
+      type: 'line',
+      data: points.map((p) => p.forecastLow),
+      stack: 'forecast-band',
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      tooltip: { show: false },
+      silent: true,
+    },
+    {
+      id: 'forecast-band',
+      name: SERIES_NAMES.forecastBand,
+      type: 'line',
+      data: points.map((p) =>
+        p.forecastLow === null || p.forecastHigh === null ? null : p.forecastHigh - p.forecastLow,
+      ),
+      stack: 'forecast-band',
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      areaStyle: { color: GOAL_SERIES.forecastBand.color, opacity: GOAL_SERIES.forecastBand.opacity },
+      itemStyle: { color: GOAL_SERIES.forecastBand.color },
+      silent: true,
+    },
     line(
-      'projection',
-      SERIES_NAMES.projection,
-      points.map((p) => p.projection),
+      'forecast',
+      SERIES_NAMES.forecast,
+      points.map((p) => p.forecast),
       {
         endLabel: { show: true, formatter: 'Prognose', color: TEXT, fontWeight: 'bold' },
       },
@@ -152,7 +183,12 @@ export function buildGoalChartOption(
         SERIES_NAMES.target,
         // The band's legend icon: a filled box in the band's colour (not the invisible base line).
         { name: SERIES_NAMES.band, icon: 'rect', itemStyle: { color: GOAL_SERIES.band.color, opacity: 0.6 } },
-        SERIES_NAMES.projection,
+        SERIES_NAMES.forecast,
+        {
+          name: SERIES_NAMES.forecastBand,
+          icon: 'rect',
+          itemStyle: { color: GOAL_SERIES.forecastBand.color, opacity: 0.6 },
+        },
         SERIES_NAMES.revised,
       ],
     },
@@ -173,7 +209,13 @@ export function buildGoalChartOption(
           [SERIES_NAMES.target, formatValue(p.target)],
           ['Grenze „gefährdet“', formatValue(p.atRiskEdge)],
         ];
-        if (p.projection !== null) rows.push([SERIES_NAMES.projection, formatValue(p.projection)]);
+        if (p.forecast !== null) rows.push([SERIES_NAMES.forecast, formatValue(p.forecast)]);
+        if (p.forecastLow !== null && p.forecastHigh !== null) {
+          rows.push([
+            SERIES_NAMES.forecastBand,
+            `${formatValue(p.forecastLow)} … ${formatValue(p.forecastHigh)}`,
+          ]);
+        }
         const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
         return [
           `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
@@ -223,7 +265,7 @@ export function monthlyChanges(points: readonly GoalChartPoint[]): {
     a === null || b === null || b === 0 ? null : 100 * (a / b - 1);
   return {
     actual: points.map((p) => rel(p.current, p.previous)),
-    projected: points.map((p) => rel(p.projection, p.previous)),
+    projected: points.map((p) => rel(p.forecast, p.previous)),
   };
 }
 
@@ -311,14 +353,14 @@ export function buildChangeChartOption(
         itemStyle: { color: s.target.color },
       },
       {
-        id: 'projection',
+        id: 'forecast',
         name: 'Prognose',
         type: 'line',
         data: projected,
-        symbol: s.projection.symbol,
+        symbol: s.forecast.symbol,
         symbolSize: 6,
-        lineStyle: { color: s.projection.color, width: s.projection.width, type: s.projection.type },
-        itemStyle: { color: s.projection.color },
+        lineStyle: { color: s.forecast.color, width: s.forecast.width, type: s.forecast.type },
+        itemStyle: { color: s.forecast.color },
         endLabel: { show: true, formatter: 'Prognose', color: TEXT, fontWeight: 'bold' },
       },
       {

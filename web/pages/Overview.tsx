@@ -8,6 +8,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { ForecastSummary } from '../components/Forecast';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -67,12 +68,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
       ) : (
         <div className="sparkline sparkline-placeholder" aria-hidden="true" />
       )}
-      <div className="projection" data-field="projection">
-        <span className="projection-label">{v.projectionLabel}</span>{' '}
-        <span data-field="projection-value">{v.projectionValue}</span>{' '}
-        <span data-field="projection-change">({v.projectionChange})</span>{' '}
-        <StatusBadge status={goal.projection.status} size="sm" />
-      </div>
+      <ForecastSummary status={goal.forecast.status} v={v} />
       {goal.status === 'no_data' && goal.missing.length > 0 && (
         <div className="missing">
           <p>Es fehlen Werte:</p>

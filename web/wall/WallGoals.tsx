@@ -4,9 +4,17 @@
  * disposed when the rotation returns to the overview (the EChart wrapper owns the lifecycle).
  */
 import { useMemo } from 'react';
-import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../../core/format';
+import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { monthOfYear } from '../../core/months';
+import { FORECAST_LABEL } from '../../core/steering-text';
 import { EChart } from '../charts/EChart';
-import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
+import {
+  formatGoalValue,
+  type GoalCardView,
+  goalCardView,
+  groupGoals,
+  isRateIndicator,
+} from '../lib/goal-view';
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';
 import { buildWallChartOption } from './chart';
@@ -50,14 +58,38 @@ function GoalTile({ goal }: { goal: Goal }) {
           {formatChange(goal.changePct)}
         </dd>
         <dd>Ziel {formatChange(goal.targetChangePct)}</dd>
-        <dt>Prognose {formatMonthShort(goal.projection.month)}</dt>
-        <dd className="wall-fact-num">{v.projectionChange}</dd>
+        <dt>{FORECAST_LABEL}</dt>
+        <dd className="wall-fact-num" data-testid="wall-forecast-change">
+          {v.forecastChange}
+        </dd>
         <dd>
-          <Status status={goal.projection.status} className="wall-status-sm" />
+          <Status status={goal.forecast.status} className="wall-status-sm" />
         </dd>
       </dl>
+      <p className="wall-tile-line" data-testid="wall-forecast-interval">
+        {forecastUncertainty(goal, v)}
+      </p>
+      {v.paceShort !== null && (
+        <p className="wall-tile-line" data-testid="wall-pace">
+          {v.paceShort}
+        </p>
+      )}
     </article>
   );
+}
+
+/**
+ * The tile's second forecast line: "80 %: +0,9 … +2,6 % · 72 % Zielerreichung", or in a few words
+ * why there is none.
+ */
+function forecastUncertainty(goal: Goal, v: GoalCardView): string {
+  if (v.forecastInterval !== null) {
+    const p = v.forecastProbability === null ? '' : ` · ${v.forecastProbability}`;
+    return `80 %: ${v.forecastInterval}${p}`;
+  }
+  if (goal.forecast.changePct === null) return 'keine Prognose möglich';
+  if (monthOfYear(goal.current.month) === 12) return 'Jahreswert steht fest';
+  return 'zu wenig Historie für ein Intervall';
 }
 
 /** "Integrationsquote Frauen" → "Integrationsquote": the indicator's name without the gender. */
@@ -137,8 +169,9 @@ export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPagePro
           {formatChange(goal.targetChangePct)}
         </p>
         <p className="wall-goal-projection">
-          {v.projectionLabel}: {v.projectionValue} ({v.projectionChange}) ·{' '}
-          <Status status={goal.projection.status} className="wall-status-sm" />
+          {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)} ·{' '}
+          <Status status={goal.forecast.status} className="wall-status-sm" />
+          {v.paceShort !== null && ` · ${v.paceShort}`}
         </p>
       </div>
       <div className="wall-chart">
