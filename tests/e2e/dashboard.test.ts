@@ -22,6 +22,7 @@ import {
   STATUS_TEXT,
   sampleLabel,
 } from '../../core/format.js';
+import { paceSentence } from '../../core/steering-text.js';
 import type {
   AlertsResponse,
   ComparisonResponse,
@@ -179,9 +180,17 @@ describe('dashboard on the sample data', () => {
           `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
         );
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
-        expect(await text('projection-value')).toBe(goalValue(g.indicator, g.projection.value));
-        expect(await text('projection-change')).toBe(`(${formatChange(g.projection.changePct)})`);
-        expect(await card.locator('.projection-label').textContent()).toBe('Prognose Dezember');
+        // The forecast, labelled; the sample's single region has too little history for an interval.
+        expect(await card.locator('.forecast-label').textContent()).toBe('Prognose Dez.:');
+        expect(await text('forecast-change')).toBe(formatChange(g.forecast.changePct));
+        expect(g.forecast.interval).toBeNull();
+        expect(await card.locator('[data-field="forecast-interval"]').count()).toBe(0);
+        expect(await text('forecast-note')).toBe(g.forecast.reason);
+        expect(g.forecast.reason).toContain('zu wenig Historie');
+        if (g.pace === null) throw new Error(`${g.id}: pace expected at ${g.current.month}`);
+        expect(await text('pace')).toBe(
+          paceSentence(g.pace, g.current.month, g.indicator === 'K3' ? g.monthly.value : null),
+        );
         expect(await card.locator('h3 a').getAttribute('href')).toContain(`/ziel/${g.id}`);
         expect(await card.locator('svg.sparkline path.spark-current').getAttribute('d')).toMatch(
           /^M[\d.]+ [\d.]+L/,
@@ -280,7 +289,7 @@ describe('dashboard on the sample data', () => {
           formatChange(p.current === null || p.previous === null ? null : 100 * (p.current / p.previous - 1)),
           formatPercent(p.target),
           formatPercent(p.atRiskEdge),
-          p.projection === null ? '' : formatPercent(p.projection),
+          p.forecast === null ? '' : formatPercent(p.forecast),
         ]);
       });
       // A German tooltip on hover.

@@ -66,8 +66,16 @@ function GoalTile({ goal }: { goal: Goal }) {
           <Status status={goal.forecast.status} className="wall-status-sm" />
         </dd>
       </dl>
-      <p className="wall-tile-line" data-testid="wall-forecast-interval">
-        {forecastUncertainty(goal, v)}
+      <p className="wall-tile-line wall-tile-wrap">
+        <span data-testid="wall-forecast-interval">{forecastUncertainty(goal, v)}</span>
+        {v.forecastProbability !== null && (
+          <>
+            {' · '}
+            <span className="nowrap" data-testid="wall-forecast-probability">
+              {v.forecastProbability}
+            </span>
+          </>
+        )}
       </p>
       {v.paceShort !== null && (
         <p className="wall-tile-line" data-testid="wall-pace">
@@ -78,18 +86,12 @@ function GoalTile({ goal }: { goal: Goal }) {
   );
 }
 
-/**
- * The tile's second forecast line: "80 %: +0,9 … +2,6 % · 72 % Zielerreichung", or in a few words
- * why there is none.
- */
+/** The forecast's 80 % interval "80 %: +0,9 … +2,6 %", or in a few words why there is none. */
 function forecastUncertainty(goal: Goal, v: GoalCardView): string {
-  if (v.forecastInterval !== null) {
-    const p = v.forecastProbability === null ? '' : ` · ${v.forecastProbability}`;
-    return `80 %: ${v.forecastInterval}${p}`;
-  }
-  if (goal.forecast.changePct === null) return 'keine Prognose möglich';
-  if (monthOfYear(goal.current.month) === 12) return 'Jahreswert steht fest';
-  return 'zu wenig Historie für ein Intervall';
+  if (v.forecastInterval !== null) return `80 %: ${v.forecastInterval}`;
+  if (goal.forecast.changePct === null) return 'keine Prognose';
+  if (monthOfYear(goal.current.month) === 12) return 'Jahreswert';
+  return 'zu wenig Historie';
 }
 
 /** "Integrationsquote Frauen" → "Integrationsquote": the indicator's name without the gender. */
@@ -169,7 +171,8 @@ export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPagePro
           {formatChange(goal.targetChangePct)}
         </p>
         <p className="wall-goal-projection">
-          {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)} ·{' '}
+          {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)}
+          {v.forecastProbability !== null && ` · ${v.forecastProbability}`} ·{' '}
           <Status status={goal.forecast.status} className="wall-status-sm" />
           {v.paceShort !== null && ` · ${v.paceShort}`}
         </p>
