@@ -55,7 +55,7 @@ export async function benchForecast(
   try {
     loadNationalData(db);
     const t0 = performance.now();
-    const pools = await computeBacktestPools(db);
+    const pools = await computeBacktestPools(db.db);
     const seconds = (performance.now() - t0) / 1000;
     const reports = GOALS.flatMap(([code]) => GENDERS.map((g) => backtestReport(pools.real, code, g)));
     const rows = ORIGIN_MONTHS.map((m, i): ForecastBenchRow => {

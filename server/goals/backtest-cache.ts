@@ -8,14 +8,16 @@
  * of real figures, nor the other way round.
  */
 
+import type { Kysely } from 'kysely';
 import { GENDERS } from '../../core/vocabulary.js';
-import type { Db } from '../db/connection.js';
 import { listIndicators } from '../db/repositories/indicators.js';
-import { createRegionObservationsReader } from '../db/repositories/observations.js';
+import { readRegionWindow } from '../db/repositories/observations.js';
 import { listAllRegions } from '../db/repositories/regions.js';
+import type { Database } from '../db/schema.js';
 import { type BacktestCase, backtestRegion, type ErrorPool, errorPool } from '../domain/backtest.js';
 import { goalId } from '../domain/goals.js';
 import type { QuantitySpec } from '../domain/quantity.js';
+import type { ForecastHistory } from '../domain/steering.js';
 import { buildRegionSeries } from './region-data.js';
 
 export interface BacktestPools {
@@ -33,18 +35,18 @@ export interface BacktestCache {
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Every backtest case of the database, pooled by sample flag. */
-export async function computeBacktestPools(db: Db): Promise<BacktestPools> {
-  const [indicators, regions] = await Promise.all([listIndicators(db.db), listAllRegions(db.db)]);
+export async function computeBacktestPools(db: Kysely<Database>): Promise<BacktestPools> {
+  const [indicators, regions] = await Promise.all([listIndicators(db), listAllRegions(db)]);
   const specs: QuantitySpec[] = [];
   for (const indicator of indicators) {
     if (indicator.formula !== 'rate' && indicator.formula !== 'stock') continue;
     for (const gender of GENDERS) specs.push({ id: goalId(indicator.code, gender), indicator, gender });
   }
-  const read = createRegionObservationsReader(db);
   const cases: { sample: BacktestCase[]; real: BacktestCase[] } = { sample: [], real: [] };
   const counts = { sample: 0, real: 0 };
   for (const region of regions) {
-    const series = buildRegionSeries(read(region.id));
+    // The whole history of the region: every past year is a backtest year.
+    const series = buildRegionSeries(await readRegionWindow(db, region.id, '0000-01', '9999-12'));
     const years = [...new Set(series.months.map((m) => Number(m.slice(0, 4))))];
     const kind = region.sample === 1 ? 'sample' : 'real';
     counts[kind]++;
@@ -54,7 +56,16 @@ export async function computeBacktestPools(db: Db): Promise<BacktestPools> {
   return { sample: errorPool(cases.sample), real: errorPool(cases.real), regions: counts };
 }
 
-export function createBacktestCache(db: Db): BacktestCache {
+/**
+ * The errors a goal's interval is built from: the pool of its kind of region (sample or real),
+ * without the goal's own year.
+ */
+export function historyFor(pools: BacktestPools, sample: boolean, year: number): ForecastHistory {
+  const pool = sample ? pools.sample : pools.real;
+  return (indicator, gender, originMonth) => pool.errors(indicator, gender, originMonth, year);
+}
+
+export function createBacktestCache(db: Kysely<Database>): BacktestCache {
   let cached: { version: string; pools: Promise<BacktestPools> } | null = null;
   return {
     pools(version) {
