@@ -14,10 +14,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   formatChange,
+  formatChangeRange,
   formatCount,
   formatDateTime,
   formatMonth,
   formatPercent,
+  formatShare,
   GENDER_TEXT,
   STATUS_TEXT,
   sampleLabel,
@@ -180,13 +182,20 @@ describe('dashboard on the sample data', () => {
           `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
         );
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
-        // The forecast, labelled; the sample's single region has too little history for an interval.
+        // The forecast, labelled, with its interval and probability from the sample regions' history.
         expect(await card.locator('.forecast-label').textContent()).toBe('Prognose Dez.:');
         expect(await text('forecast-change')).toBe(formatChange(g.forecast.changePct));
-        expect(g.forecast.interval).toBeNull();
-        expect(await card.locator('[data-field="forecast-interval"]').count()).toBe(0);
-        expect(await text('forecast-note')).toBe(g.forecast.reason);
-        expect(g.forecast.reason).toContain('zu wenig Historie');
+        if (g.forecast.interval !== null) {
+          expect(await text('forecast-interval')).toBe(
+            `(80 %: ${formatChangeRange(g.forecast.interval.lowPct, g.forecast.interval.highPct)})`,
+          );
+          expect(await text('forecast-probability')).toBe(
+            `${formatShare(g.forecast.probabilityMet)} Zielerreichung`,
+          );
+        } else {
+          expect(await card.locator('[data-field="forecast-interval"]').count()).toBe(0);
+          expect(await text('forecast-note')).toBe(g.forecast.reason);
+        }
         if (g.pace === null) throw new Error(`${g.id}: pace expected at ${g.current.month}`);
         expect(await text('pace')).toBe(
           paceSentence(g.pace, g.current.month, g.indicator === 'K3' ? g.monthly.value : null),
