@@ -26,7 +26,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { forecastLine, paceSentence } from '../../core/steering-text.js';
 import { runImport } from '../../etl/index.js';
+import { escapeHtml } from '../../server/alerts/compose.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/connection.js';
@@ -124,7 +126,7 @@ async function setup(opts: { afterImport?: boolean } = {}) {
 
 describe('import → goals → alerts → SMTP', () => {
   test('a missed target, the same import again, a recovery, and a correction', async () => {
-    const { smtp, db, alerts, importRows, addTargets } = await setup();
+    const { smtp, db, alerts, goals, importRows, addTargets } = await setup();
 
     // Targets arrive before the data: the first import evaluates them.
     await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
@@ -151,6 +153,13 @@ describe('import → goals → alerts → SMTP', () => {
       'https://zielmonitor.jobcenter.example/ziel/K2-female?region=01060&year=2024',
     );
     expect(june?.text).not.toContain('Langzeitleistungsbeziehende'); // K3 met on the baseline: no mail
+    // The mail's forecast and pace are the API's goal, in the same words as the dashboard.
+    const apiGoal = (await goals.getGoals({ region: '01060' })).goals.find((g) => g.id === 'K2-female');
+    if (!apiGoal?.pace) throw new Error('K2-female with a pace expected');
+    for (const body of [june?.text ?? '', june?.html ?? '']) {
+      expect(body).toContain(escapeHtml(forecastLine(apiGoal.forecast).replace(/\.$/, '')));
+      expect(body).toContain(escapeHtml(paceSentence(apiGoal.pace, apiGoal.current.month)));
+    }
 
     // The same file again: unchanged, nothing new; a manual evaluation neither.
     const again = await importRows('bis-juni-2024.csv', baseRows());
