@@ -12,7 +12,7 @@ import {
   formatPercentPoints,
   formatShare,
 } from './format.js';
-import { addMonths } from './months.js';
+import { addMonths, type Month } from './months.js';
 import { type GoalStatus, STATUS_TEXT } from './vocabulary.js';
 
 export interface ForecastLike {
@@ -73,7 +73,7 @@ export function forecastLine(f: ForecastLike): string {
 }
 
 /** "Okt.–Dez." for the months after `dataMonth` to December. */
-export function remainingMonthsText(dataMonth: string, months: number): string {
+export function remainingMonthsText(dataMonth: Month, months: number): string {
   const first = formatMonthShort(addMonths(dataMonth, 1));
   return months <= 1 ? first : `${first}–${formatMonthShort(addMonths(dataMonth, months))}`;
 }
@@ -83,7 +83,7 @@ export function remainingMonthsText(dataMonth: string, months: number): string {
  * Monat; Vorjahr Okt.–Dez.: 298 je Monat; Prognose: 310 je Monat)". K3: "Der LZB-Bestand darf
  * Okt.–Dez. im Schnitt höchstens 3.150 betragen (zuletzt 3.292)".
  */
-export function paceSentence(p: PaceLike, dataMonth: string, latestStock: number | null = null): string {
+export function paceSentence(p: PaceLike, dataMonth: Month, latestStock: number | null = null): string {
   const span = remainingMonthsText(dataMonth, p.months);
   if (p.kind === 'integrations_needed') {
     if (p.total <= 0) return 'Ziel bereits gesichert, wenn der eLb-Bestand wie erwartet verläuft.';

@@ -13,12 +13,17 @@
  * Pure functions over a `SeriesLookup`; the goal service loads the series from the database.
  */
 
+import { goalId } from '../../core/goal-id.js';
 import { addMonths, makeMonth, monthIndex, yearOf } from '../../core/months.js';
+import { GENDER_TEXT } from '../../core/vocabulary.js';
 import { forecastPath, type PointForecast, pointForecast } from './forecast.js';
 import { mergeMissing, relativeChangeOf } from './kennzahlen.js';
 import { goalQuantity } from './quantity.js';
 import { atRiskEdgePct, goalStatus } from './status.js';
 import { type ForecastHistory, goalSteering } from './steering.js';
+
+export { goalId };
+
 import type {
   Better,
   Gender,
@@ -34,16 +39,9 @@ import type {
   SeriesLookup,
 } from './types.js';
 
-const GENDER_WORD: Record<Gender, string> = { total: 'insgesamt', female: 'Frauen', male: 'Männer' };
-
 /** German label of a goal: 'Integrationsquote Frauen', 'Bestand Langzeitleistungsbeziehende insgesamt'. */
 export function goalLabel(indicator: Pick<IndicatorDef, 'name'>, gender: Gender): string {
-  return `${indicator.name} ${GENDER_WORD[gender]}`;
-}
-
-/** The stable id of a goal within a region and year, e.g. 'K2-female'. */
-export function goalId(indicatorCode: string, gender: Gender): string {
-  return `${indicatorCode}-${gender}`;
+  return `${indicator.name} ${GENDER_TEXT[gender]}`;
 }
 
 /** Builds a GoalSpec from an indicator and a target row (id and label derived here, once). */

@@ -9,6 +9,7 @@
  */
 
 import type { Kysely } from 'kysely';
+import { month } from '../../core/months.js';
 import { GENDERS } from '../../core/vocabulary.js';
 import { listIndicators } from '../db/repositories/indicators.js';
 import { readRegionWindow } from '../db/repositories/observations.js';
@@ -32,6 +33,9 @@ export interface BacktestCache {
   pools(version: string): Promise<BacktestPools>;
 }
 
+/** Every month a region can have. */
+const ALL = { from: month('0000-01'), to: month('9999-12') };
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Every backtest case of the database, pooled by sample flag. */
@@ -46,7 +50,7 @@ export async function computeBacktestPools(db: Kysely<Database>): Promise<Backte
   const counts = { sample: 0, real: 0 };
   for (const region of regions) {
     // The whole history of the region: every past year is a backtest year.
-    const series = buildRegionSeries(await readRegionWindow(db, region.id, '0000-01', '9999-12'));
+    const series = buildRegionSeries(await readRegionWindow(db, region.id, ALL.from, ALL.to));
     const years = [...new Set(series.months.map((m) => Number(m.slice(0, 4))))];
     const kind = region.sample === 1 ? 'sample' : 'real';
     counts[kind]++;

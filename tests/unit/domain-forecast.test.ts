@@ -4,6 +4,7 @@
  * arithmetic a controller would do with the fixture figures (tests/unit/domain-fixtures.ts).
  */
 import { describe, expect, test } from 'vitest';
+import { month as M } from '../../core/months.js';
 import {
   type BacktestCase,
   backtestRegion,
@@ -61,9 +62,9 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 function fixture(patch: { INT?: Series; ELB?: Series; LZB?: Series } = {}) {
   const base = {
-    INT: series('2022-12', [20, ...INT_2023, ...INT_2024]),
-    ELB: series('2022-12', [ELB_DEC_2022, ...ELB_2023, ...ELB_2024]),
-    LZB: series('2023-01', [...LZB_2023, ...LZB_2024]),
+    INT: series(M('2022-12'), [20, ...INT_2023, ...INT_2024]),
+    ELB: series(M('2022-12'), [ELB_DEC_2022, ...ELB_2023, ...ELB_2024]),
+    LZB: series(M('2023-01'), [...LZB_2023, ...LZB_2024]),
   };
   const s = { ...base, ...patch };
   return {
@@ -97,9 +98,9 @@ describe('yoy3 forecast: K2 (JFW of December)', () => {
     ((1500 + 1520 + 1530 + sum(ELB_2023.slice(2, 11)) * rElb2) / 12);
 
   test.each([
-    { m: '2024-09', basis: ['2024-07', '2024-08', '2024-09'], rInt: rInt9, value: jfw9 },
-    { m: '2024-01', basis: ['2024-01'], rInt: rInt1, value: jfw1 },
-    { m: '2024-02', basis: ['2024-01', '2024-02'], rInt: rInt2, value: jfw2 },
+    { m: M('2024-09'), basis: [M('2024-07'), M('2024-08'), M('2024-09')], rInt: rInt9, value: jfw9 },
+    { m: M('2024-01'), basis: [M('2024-01')], rInt: rInt1, value: jfw1 },
+    { m: M('2024-02'), basis: [M('2024-01'), M('2024-02')], rInt: rInt2, value: jfw2 },
   ])('as of $m', ({ m, basis, rInt, value }) => {
     const f = pointForecast(spec(K2, 1.1, 'higher'), fixture().lookup, m);
     expect(f.basisMonths).toEqual(basis);
@@ -113,21 +114,21 @@ describe('yoy3 forecast: K2 (JFW of December)', () => {
   test('a suppressed month of last year in the basis: left out of the basis, and named (no December base)', () => {
     // INT August 2023 suppressed: the basis keeps July and September, but last year's December
     // JFW (Σ INT 2023) is unknown, so there is no forecast change; the reason names the month.
-    const { lookup } = fixture({ INT: withCell(fixture().series.INT, '2023-08', '*') });
-    const f = pointForecast(spec(K2, 1.1, 'higher'), lookup, '2024-09');
-    expect(f.basisMonths).toEqual(['2024-07', '2024-09']);
+    const { lookup } = fixture({ INT: withCell(fixture().series.INT, M('2023-08'), '*') });
+    const f = pointForecast(spec(K2, 1.1, 'higher'), lookup, M('2024-09'));
+    expect(f.basisMonths).toEqual([M('2024-07'), M('2024-09')]);
     expect(f.ratios.INT).toBeCloseTo((27 + 36) / (26 + 34), 12);
     expect(f.value).toBeNull();
     expect(f.reason).toBe('Keine Prognose: INT Frauen August 2023: gesperrt (Datenschutz).');
   });
 
   test('a suppressed month of last year that must be carried forward: no forecast, reason named', () => {
-    const { lookup } = fixture({ INT: withCell(fixture().series.INT, '2023-11', '*') });
-    const f = pointForecast(spec(K2, 1.1, 'higher'), lookup, '2024-09');
+    const { lookup } = fixture({ INT: withCell(fixture().series.INT, M('2023-11'), '*') });
+    const f = pointForecast(spec(K2, 1.1, 'higher'), lookup, M('2024-09'));
     expect(f.value).toBeNull();
     expect(f.changePct).toBeNull();
     expect(f.reason).toBe('Keine Prognose: INT Frauen November 2023: gesperrt (Datenschutz).');
-    const steering = goalSteering(spec(K2, 1.1, 'higher'), lookup, '2024-09', OPTIONS);
+    const steering = goalSteering(spec(K2, 1.1, 'higher'), lookup, M('2024-09'), OPTIONS);
     expect(steering.forecast).toMatchObject({
       value: null,
       status: 'no_data',
@@ -138,8 +139,8 @@ describe('yoy3 forecast: K2 (JFW of December)', () => {
   });
 
   test('a missing month of this year: no forecast, reason names it', () => {
-    const { lookup } = fixture({ INT: withCell(fixture().series.INT, '2024-05', null) });
-    const f = pointForecast(spec(K2, 1.1, 'higher'), lookup, '2024-09');
+    const { lookup } = fixture({ INT: withCell(fixture().series.INT, M('2024-05'), null) });
+    const f = pointForecast(spec(K2, 1.1, 'higher'), lookup, M('2024-09'));
     expect(f.value).toBeNull();
     expect(f.reason).toBe('Keine Prognose: INT Frauen Mai 2024: fehlt.');
   });
@@ -149,16 +150,16 @@ describe('yoy3 forecast: K3 (mean LZB of January..December)', () => {
   test('as of September: last three months against last year, carried to December', () => {
     const r = (996 + 1002 + 1008) / (930 + 935 + 940);
     const mean = (sum(LZB_2024) + (945 + 950 + 955) * r) / 12;
-    const f = pointForecast(spec(K3, 7.8, 'lower'), fixture().lookup, '2024-09');
+    const f = pointForecast(spec(K3, 7.8, 'lower'), fixture().lookup, M('2024-09'));
     expect(f.value).toBeCloseTo(mean, 10);
     expect(f.changePct).toBeCloseTo(100 * (mean / LZB_2023_MEAN - 1), 10);
   });
 
   test('December: the forecast is the actual, no interval, no pace', () => {
-    const lzb = series('2023-01', [...LZB_2023, ...LZB_2024, 1014, 1020, 1026]);
+    const lzb = series(M('2023-01'), [...LZB_2023, ...LZB_2024, 1014, 1020, 1026]);
     const lookup = lookupOf({ LZB: { female: lzb } });
     const s = spec(K3, 7.8, 'lower');
-    const e = evaluateGoal(s, lookup, '2024-12', OPTIONS, () => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const e = evaluateGoal(s, lookup, M('2024-12'), OPTIONS, () => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     const mean = (sum(LZB_2024) + 1014 + 1020 + 1026) / 12;
     expect(e.forecast.value).toBeCloseTo(mean, 10);
     expect(e.forecast.changePct).toBeCloseTo(e.changePct ?? Number.NaN, 10);
@@ -175,21 +176,21 @@ describe('constructed series: integrations 10 % above last year for four months 
   const intLast = Array(12).fill(30) as number[];
   const intNow = [30, 30, 30, 30, 30, 30, 33, 33, 33, 33];
   const lookup = lookupOf({
-    INT: { total: series('2023-01', [...intLast, ...intNow]) },
-    ELB: { total: series('2022-12', Array(23).fill(1000) as number[]) },
+    INT: { total: series(M('2023-01'), [...intLast, ...intNow]) },
+    ELB: { total: series(M('2022-12'), Array(23).fill(1000) as number[]) },
   });
   const s = spec(K2, 0, 'higher', 'total');
   const q = goalQuantity(s, lookup);
 
   test('current change = (180 + 132) / 300 − 1 = +4 %; forecast = (312 + 2 × 33) / 360 − 1 = +5 %', () => {
-    const current = ytdChange(q, '2024-10');
+    const current = ytdChange(q, M('2024-10'));
     expect(current).toBeCloseTo(100 * ((180 + 4 * 33) / 300 - 1), 10);
-    const f = pointForecast(s, lookup, '2024-10');
+    const f = pointForecast(s, lookup, M('2024-10'));
     expect(f.ratios.INT).toBeCloseTo(99 / 90, 12);
     expect(f.changePct).toBeCloseTo(100 * ((180 + 4 * 33 + 2 * 30 * 1.1) / 360 - 1), 10);
     expect(f.changePct ?? 0).toBeGreaterThan((current ?? 0) + 0.5);
     // The naive baseline (the current change persists) stays at the current change: not above it.
-    const naive = ytdChange(q, '2024-10');
+    const naive = ytdChange(q, M('2024-10'));
     expect(naive).toBe(current);
   });
 });
@@ -229,12 +230,12 @@ describe('backtest: quantiles, interval, probability', () => {
       probabilityMet: null,
       cases: 9,
     });
-    const e = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, '2024-09', OPTIONS, () =>
+    const e = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () =>
       errors.slice(1),
     );
     expect(e.forecast.interval).toBeNull();
     expect(e.forecast.reason).toBe('zu wenig Historie (9 Vergleichsfälle, mindestens 10 nötig).');
-    const full = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, '2024-09', OPTIONS, () => errors);
+    const full = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () => errors);
     const f = full.forecast.changePct ?? Number.NaN;
     expect(full.forecast.interval?.lowPct).toBeCloseTo(f - 1.55, 10);
     expect(full.forecast.reason).toBeNull();
@@ -243,7 +244,7 @@ describe('backtest: quantiles, interval, probability', () => {
   test('backtestRegion: one case per origin month 1..11 with actual, forecast and naive change', () => {
     // K3 of 2024 with a full year: LZB 2023 and 2024.
     const lzb2024 = [...LZB_2024, 1014, 1020, 1026];
-    const lookup = lookupOf({ LZB: { female: series('2023-01', [...LZB_2023, ...lzb2024]) } });
+    const lookup = lookupOf({ LZB: { female: series(M('2023-01'), [...LZB_2023, ...lzb2024]) } });
     const cases = backtestRegion('r1', [spec(K3, 7.8, 'lower')], lookup, [2023, 2024]);
     expect(cases.map((c) => c.originMonth)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const actual = 100 * (sum(lzb2024) / sum(LZB_2023) - 1);
@@ -293,7 +294,7 @@ describe('pace: what it still takes', () => {
     const total = ((JFW_2023_DEC * (1 + target / 100)) / 100) * d - sum(INT_2024);
     const { lookup } = fixture();
     const s = spec(K2, target, 'higher');
-    const p = goalPace(s, lookup, pointForecast(s, lookup, '2024-09').lookup, '2024-09');
+    const p = goalPace(s, lookup, pointForecast(s, lookup, M('2024-09')).lookup, M('2024-09'));
     expect(p?.kind).toBe('integrations_needed');
     expect(p?.months).toBe(3);
     expect(p?.total).toBeCloseTo(total, 9);
@@ -306,7 +307,7 @@ describe('pace: what it still takes', () => {
     const target = 7.8;
     const r = (996 + 1002 + 1008) / (930 + 935 + 940);
     const total = 12 * LZB_2023_MEAN * (1 + target / 100) - sum(LZB_2024);
-    const e = evaluateGoal(spec(K3, target, 'lower'), fixture().lookup, '2024-09', OPTIONS);
+    const e = evaluateGoal(spec(K3, target, 'lower'), fixture().lookup, M('2024-09'), OPTIONS);
     expect(e.pace).toMatchObject({ kind: 'max_mean_stock', months: 3 });
     expect(e.pace?.total).toBeCloseTo(total, 9);
     expect(e.pace?.perMonth).toBeCloseTo(total / 3, 9);
@@ -316,7 +317,7 @@ describe('pace: what it still takes', () => {
 
   test('K3 as of January (m = 1): eleven months left', () => {
     const total = 12 * LZB_2023_MEAN * 1.078 - 960;
-    const e = evaluateGoal(spec(K3, 7.8, 'lower'), fixture().lookup, '2024-01', OPTIONS);
+    const e = evaluateGoal(spec(K3, 7.8, 'lower'), fixture().lookup, M('2024-01'), OPTIONS);
     expect(e.pace?.months).toBe(11);
     expect(e.pace?.perMonth).toBeCloseTo(total / 11, 9);
   });
@@ -324,11 +325,11 @@ describe('pace: what it still takes', () => {
 
 describe('drivers: why it moved', () => {
   test('K2: integrations vs ELB; (1 + change) = (1 + num) / (1 + den)', () => {
-    const e = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, '2024-09', OPTIONS);
+    const e = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS);
     const num = 100 * (sum(INT_2024) / sum(INT_2023.slice(0, 9)) - 1);
     const den =
       100 * ((1500 + sum(ELB_2024.slice(0, 8))) / 9 / ((ELB_DEC_2022 + sum(ELB_2023.slice(0, 8))) / 9) - 1);
-    const d = goalDrivers(spec(K2, 1.1, 'higher'), fixture().lookup, '2024-09');
+    const d = goalDrivers(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'));
     expect(d).toEqual({
       numeratorChangePct: expect.closeTo(num, 10),
       denominatorChangePct: expect.closeTo(den, 10),
@@ -339,11 +340,11 @@ describe('drivers: why it moved', () => {
 
   test('K3 insgesamt: women and men in pp of last year total, adding up to the total change', () => {
     // February 2024. Women 100, 100 → 110, 110; men 200, 200 → 190, 196; total = women + men.
-    const f = series('2023-01', [100, 100, ...Array(10).fill(100), 110, 110]);
-    const m = series('2023-01', [200, 200, ...Array(10).fill(200), 190, 196]);
-    const t = series('2023-01', [300, 300, ...Array(10).fill(300), 300, 306]);
+    const f = series(M('2023-01'), [100, 100, ...Array(10).fill(100), 110, 110]);
+    const m = series(M('2023-01'), [200, 200, ...Array(10).fill(200), 190, 196]);
+    const t = series(M('2023-01'), [300, 300, ...Array(10).fill(300), 300, 306]);
     const lookup = lookupOf({ LZB: { female: f, male: m, total: t } });
-    const e = evaluateGoal(spec(K3, 6, 'lower', 'total'), lookup, '2024-02', OPTIONS);
+    const e = evaluateGoal(spec(K3, 6, 'lower', 'total'), lookup, M('2024-02'), OPTIONS);
     // Last year's total mean (Jan..Feb) 300: women (110 − 100) / 300, men (193 − 200) / 300.
     expect(e.drivers).toEqual({
       femalePp: expect.closeTo((100 * 10) / 300, 12),
@@ -354,7 +355,7 @@ describe('drivers: why it moved', () => {
       ((e.drivers as { femalePp: number }).femalePp ?? 0) + ((e.drivers as { malePp: number }).malePp ?? 0),
     ).toBeCloseTo(e.changePct ?? Number.NaN, 12);
     // Women's and men's own goals have no drivers split.
-    expect(evaluateGoal(spec(K3, 7.8, 'lower', 'female'), lookup, '2024-02', OPTIONS).drivers).toBeNull();
+    expect(evaluateGoal(spec(K3, 7.8, 'lower', 'female'), lookup, M('2024-02'), OPTIONS).drivers).toBeNull();
   });
 });
 
@@ -363,8 +364,8 @@ describe('goal chart: forecast path and band', () => {
     const s = spec(K3, 7.8, 'lower');
     const { lookup } = fixture();
     const interval = { lowPct: 1, highPct: 3 };
-    const pts = goalSeries(s, lookup, 2024, '2024-09', OPTIONS, interval);
-    const f = pointForecast(s, lookup, '2024-09');
+    const pts = goalSeries(s, lookup, 2024, M('2024-09'), OPTIONS, interval);
+    const f = pointForecast(s, lookup, M('2024-09'));
     expect(pts[7]?.forecast).toBeNull();
     expect(pts[8]?.forecast).toBe(pts[8]?.current);
     expect(pts[8]?.forecastLow).toBe(pts[8]?.current);

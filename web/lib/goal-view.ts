@@ -3,6 +3,7 @@
  * as "14,7 %"), K3 goals on the year-to-date mean LZB stock (a count, shown as "6.512").
  */
 import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
+import { parseMonth } from '../../core/months';
 import {
   type DriversLike,
   driversSentence,
@@ -15,7 +16,7 @@ import {
 import { missingReasonText } from './status';
 
 /** The fields of a goal evaluation this module reads (a structural subset of the API type). */
-export interface GoalFigures {
+export interface GoalFacts {
   indicator: string;
   gender: string;
   targetChangePct: number;
@@ -54,7 +55,7 @@ function genderText(g: string): string {
 }
 
 /** One line per missing input: "INT Frauen, März 2024: gesperrt (Datenschutz)". */
-export function missingLines(goal: Pick<GoalFigures, 'missing'>): string[] {
+export function missingLines(goal: Pick<GoalFacts, 'missing'>): string[] {
   return goal.missing.map(
     (m) => `${m.indicator} ${genderText(m.gender)}, ${formatMonth(m.month)}: ${missingReasonText(m.reason)}`,
   );
@@ -83,11 +84,11 @@ export interface GoalCardView {
 }
 
 /** K3's latest stock (the month's own figure), shown beside the allowed mean; none for K2. */
-function latestStock(goal: GoalFigures): number | null {
+function latestStock(goal: GoalFacts): number | null {
   return isRateIndicator(goal.indicator) ? null : goal.monthly.value;
 }
 
-function forecastView(goal: GoalFigures) {
+function forecastView(goal: GoalFacts) {
   const p = forecastParts(goal.forecast);
   return {
     forecastChange: p.change,
@@ -98,13 +99,15 @@ function forecastView(goal: GoalFigures) {
   };
 }
 
-export function goalCardView(goal: GoalFigures): GoalCardView {
+export function goalCardView(goal: GoalFacts): GoalCardView {
+  const dataMonth = parseMonth(goal.current.month);
   return {
     current: formatGoalValue(goal.indicator, goal.current.value),
     previous: formatGoalValue(goal.indicator, goal.previous.value),
     change: formatChangeVsTarget(goal.changePct, goal.targetChangePct),
     ...forecastView(goal),
-    pace: goal.pace === null ? null : paceSentence(goal.pace, goal.current.month, latestStock(goal)),
+    pace:
+      goal.pace === null || dataMonth === null ? null : paceSentence(goal.pace, dataMonth, latestStock(goal)),
     paceShort: goal.pace === null ? null : paceShort(goal.pace, latestStock(goal)),
     drivers: goal.drivers === null ? null : driversSentence(goal.drivers, goal.changePct),
   };
