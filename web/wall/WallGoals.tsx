@@ -170,7 +170,7 @@ export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPagePro
           Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
           {formatChange(goal.targetChangePct)}
         </p>
-        <p className="wall-goal-projection">
+        <p className="wall-goal-forecast">
           {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)}
           {v.forecastProbability !== null && ` · ${v.forecastProbability}`} ·{' '}
           <Status status={goal.forecast.status} className="wall-status-sm" />
