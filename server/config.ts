@@ -128,7 +128,7 @@ export const envSchema = z.object({
   /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
   ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
 
-  // People (issue 15): see docs/decisions/004-people-and-auth.md
+  // People (issue 15): see docs/decisions/015-people-and-auth.md
   /** Reading without sign-in (the intranet and the wall). Writes always need a person. */
   ANONYMOUS_READ: bool(true),
   /** Minutes without a request after which a browser session ends. */
