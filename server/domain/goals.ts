@@ -179,6 +179,9 @@ export function evaluateGoal(
     label: spec.label,
     better: spec.better,
     targetChangePct: spec.targetChangePct,
+    unit: spec.indicator.unit,
+    formula: spec.indicator.formula,
+    atRiskEdgePct: atRiskEdgePct(spec.targetChangePct, spec.better, options.atRiskBandPct),
     current: { month, value: cur.value },
     previous: { month: prevMonth, value: prev.value },
     changePct,
@@ -259,6 +262,8 @@ export function goalSeries(
       target: previous === null ? null : previous * targetFactor,
       atRiskEdge: previous === null ? null : previous * edgeFactor,
       projection,
+      changePct: relativeChange(current, previous),
+      projectionChangePct: relativeChange(projection, previous),
       revised: q.inputs.some((ref) => ref.series.get(month)?.revised === true),
     });
   }

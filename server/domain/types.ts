@@ -77,6 +77,12 @@ export interface GoalEvaluation {
   label: string;
   better: Better;
   targetChangePct: number;
+  /** The unit of the tracked value, from the indicator ('percent' for K2's JFW, 'count' for K3's stock). */
+  unit: string;
+  /** How the indicator is computed ('rate' for K2, 'stock' for K3). */
+  formula: IndicatorFormula;
+  /** The change at which the at-risk band ends: beyond it the goal is missed. */
+  atRiskEdgePct: number;
   /** K2: JFW of year t at month m. K3: mean LZB stock Jan..m of year t. */
   current: { month: Month; value: number | null };
   /** The same quantity for the same month of year t-1. */
@@ -105,5 +111,9 @@ export interface GoalSeriesPoint {
   atRiskEdge: number | null;
   /** Projection for months after the data month (null up to the data month, except at it). */
   projection: number | null;
+  /** 100 × (current / previous − 1): the month's change against last year. */
+  changePct: number | null;
+  /** 100 × (projection / previous − 1). */
+  projectionChangePct: number | null;
   revised: boolean;
 }

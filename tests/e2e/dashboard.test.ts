@@ -51,8 +51,9 @@ async function api<T>(server: TestServer, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-function goalValue(indicator: string, v: number | null): string {
-  return indicator.startsWith('K2') ? formatPercent(v) : formatCount(v);
+/** A goal's value in the unit the API states for it. */
+function goalValue(unit: string, v: number | null): string {
+  return unit === 'percent' ? formatPercent(v) : formatCount(v);
 }
 
 function statusText(status: keyof typeof STATUS_TEXT): string {
@@ -173,13 +174,13 @@ describe('dashboard on the sample data', () => {
       for (const g of goals.goals) {
         const card = page.locator(`[data-testid="goal-${g.id}"]`);
         const text = async (field: string) => card.locator(`[data-field="${field}"]`).first().textContent();
-        expect(await text('current')).toBe(goalValue(g.indicator, g.current.value));
-        expect(await text('previous')).toBe(goalValue(g.indicator, g.previous.value));
+        expect(await text('current')).toBe(goalValue(g.unit, g.current.value));
+        expect(await text('previous')).toBe(goalValue(g.unit, g.previous.value));
         expect(await text('change')).toBe(
           `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
         );
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
-        expect(await text('projection-value')).toBe(goalValue(g.indicator, g.projection.value));
+        expect(await text('projection-value')).toBe(goalValue(g.unit, g.projection.value));
         expect(await text('projection-change')).toBe(`(${formatChange(g.projection.changePct)})`);
         expect(await card.locator('.projection-label').textContent()).toBe('Prognose Dezember');
         expect(await card.locator('h3 a').getAttribute('href')).toContain(`/ziel/${g.id}`);
@@ -217,7 +218,7 @@ describe('dashboard on the sample data', () => {
       for (const g of atJune.goals) {
         const card = page.locator(`[data-testid="goal-${g.id}"]`);
         expect(await card.locator('[data-field="current"]').textContent()).toBe(
-          goalValue(g.indicator, g.current.value),
+          goalValue(g.unit, g.current.value),
         );
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
       }
@@ -277,7 +278,7 @@ describe('dashboard on the sample data', () => {
           formatMonth(p.month),
           formatPercent(p.current),
           formatPercent(p.previous),
-          formatChange(p.current === null || p.previous === null ? null : 100 * (p.current / p.previous - 1)),
+          formatChange(p.changePct),
           formatPercent(p.target),
           formatPercent(p.atRiskEdge),
           p.projection === null ? '' : formatPercent(p.projection),

@@ -1,11 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { formatPercent } from '../../core/format.js';
 import {
-  atRiskEdgePctOf,
   buildChangeChartOption,
   buildGoalChartOption,
   type GoalChartPoint,
-  monthlyChanges,
 } from '../../web/charts/GoalChart';
 
 // Three months of a K2 goal with target +1.1 % and a band of 1 point (edge +0.1 %):
@@ -18,6 +16,8 @@ const points: GoalChartPoint[] = [
     target: 2.022,
     atRiskEdge: 2.002,
     projection: null,
+    changePct: 5, // 100 × (2.1 / 2.0 − 1)
+    projectionChangePct: null,
     revised: false,
   },
   {
@@ -27,6 +27,8 @@ const points: GoalChartPoint[] = [
     target: 4.044,
     atRiskEdge: 4.004,
     projection: 4.0,
+    changePct: 0,
+    projectionChangePct: 0,
     revised: true,
   },
   {
@@ -36,6 +38,8 @@ const points: GoalChartPoint[] = [
     target: 6.066,
     atRiskEdge: 6.006,
     projection: 6.0,
+    changePct: null,
+    projectionChangePct: 0,
     revised: false,
   },
 ];
@@ -82,17 +86,10 @@ describe('goal chart option', () => {
 });
 
 describe('change chart', () => {
-  test('monthly change against last year, and the projected change', () => {
-    const { actual, projected } = monthlyChanges(points);
-    // 100 × (2.1 / 2.0 − 1) = 5; 100 × (4 / 4 − 1) = 0; March has no current value.
-    expect(actual.map((v) => (v === null ? null : Number(v.toFixed(9))))).toEqual([5, 0, null]);
-    expect(projected).toEqual([null, 0, 0]);
-  });
-
-  test('the band edge is read back from the points', () => {
-    // 100 × (2.002 / 2.0 − 1) = 0.1
-    expect(atRiskEdgePctOf(points)).toBeCloseTo(0.1, 9);
-    expect(atRiskEdgePctOf([])).toBeNull();
+  test('the change line and the projected change are the per-point changes of the API', () => {
+    const option = buildChangeChartOption(points, 1.1, 0.1);
+    expect(byId(option, 'change')).toEqual([5, 0, null]);
+    expect(byId(option, 'projection')).toEqual([null, 0, 0]);
   });
 
   test('target and band as constant lines', () => {
