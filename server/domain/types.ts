@@ -9,9 +9,6 @@ import type {
   ValueFlag,
 } from '../../core/vocabulary.js';
 
-import type { Drivers } from './drivers.js';
-import type { Pace } from './pace.js';
-
 export { GENDERS } from '../../core/vocabulary.js';
 export type { Better, Gender, GoalStatus, IndicatorFormula, Month, ValueFlag };
 
@@ -151,4 +148,26 @@ export interface GoalSeriesPoint {
   /** 100 × (forecast / previous − 1). */
   forecastChangePct: number | null;
   revised: boolean;
+}
+
+/** What moved a goal's change: for K2 its numerator and denominator, for K3 the genders (see drivers.ts). */
+export type Drivers =
+  | { numeratorChangePct: number; denominatorChangePct: number }
+  | { femalePp: number; malePp: number };
+
+/** How much is still allowed or needed per month to the year's end (see pace.ts). */
+export type PaceKind = 'integrations_needed' | 'max_mean_stock';
+
+export interface Pace<K extends string = PaceKind> {
+  kind: K;
+  /** K2: integrations still needed m+1..Dec. K3: stock-months allowed over m+1..Dec. */
+  total: number;
+  /** total / months: integrations needed per month, or the highest mean stock allowed. */
+  perMonth: number;
+  /** Last year's figure per month over the same months (integrations, or the mean stock). */
+  previousYearPerMonth: number | null;
+  /** The forecast's figure per month over the same months. */
+  forecastPerMonth: number | null;
+  /** Months left: 12 − m. */
+  months: number;
 }
