@@ -15,7 +15,7 @@
 import { addMonths, makeMonth, monthOfYear, monthRange, yearOf } from '../../core/months.js';
 import { meanOver, rateYearToDate, sumOver } from './kennzahlen.js';
 import { goalQuantity, type QuantitySpec } from './quantity.js';
-import type { GoalSpec, Month, Pace, PaceKind, SeriesLookup } from './types.js';
+import type { GoalSpec, Month, Pace, SeriesLookup } from './types.js';
 
 export type { Pace, PaceKind } from './types.js';
 
