@@ -108,6 +108,15 @@ export const seriesResponse = z.object({
   ),
 });
 
+const backtestRow = z.object({
+  originMonth: z.number().int().min(1).max(11),
+  cases: z.number().int(),
+  maeForecast: num,
+  maeNaive: num,
+  coverage: z.number().min(0).max(1).nullable(),
+  covered: z.number().int(),
+});
+
 export const backtestResponse = z.object({
   region: regionInfo,
   year: z.number().int(),
@@ -115,16 +124,8 @@ export const backtestResponse = z.object({
   method: z.literal('yoy3'),
   minErrors: z.number().int(),
   pool: z.object({ sample: z.boolean(), regions: z.number().int() }),
-  rows: z.array(
-    z.object({
-      originMonth: z.number().int().min(1).max(11),
-      cases: z.number().int(),
-      maeForecast: num,
-      maeNaive: num,
-      coverage: z.number().min(0).max(1).nullable(),
-      covered: z.number().int(),
-    }),
-  ),
+  rows: z.array(backtestRow),
+  regionRows: z.array(backtestRow),
 });
 
 export const monthRow = z.object({
