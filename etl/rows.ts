@@ -218,3 +218,11 @@ export interface ParsedFile {
   format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
   rows: ObservationRows;
 }
+
+/** What every parser is given besides the bytes. */
+export interface ParseContext {
+  catalog: IndicatorCatalog;
+  /** data/ba-mapping.json unless set (tests). */
+  mappingPath?: string;
+  onProgress?: (rows: number, fraction: number) => void;
+}
