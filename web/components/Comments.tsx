@@ -8,9 +8,11 @@ import {
   type CommentItem,
   hasRole,
   type MeResponse,
+  useComments,
   useCreateComment,
   useDeleteComment,
   useEditComment,
+  useMe,
 } from '../api';
 import { errorText } from './States';
 
@@ -206,5 +208,34 @@ export function GoalComments({ region, goal, months, defaultMonth, comments, me 
         </p>
       )}
     </section>
+  );
+}
+
+/** What a goal page knows that the comments need (the goal series answer fits). */
+export interface CommentedSeries {
+  region: { id: string };
+  year: number;
+  goal: { id: string; current: { month: string } };
+  points: readonly { month: string }[];
+}
+
+/** The comments of the goal's year (one query, shared by the chart markers and this list). */
+export function useGoalComments(series: CommentedSeries) {
+  return useComments({ region: series.region.id, goal: series.goal.id, year: String(series.year) }).data
+    ?.comments;
+}
+
+/** The comments section under a goal, fetching what it needs. */
+export function GoalCommentsFor({ series }: { series: CommentedSeries }) {
+  const me = useMe();
+  return (
+    <GoalComments
+      region={series.region.id}
+      goal={series.goal.id}
+      months={series.points.map((p) => p.month)}
+      defaultMonth={series.goal.current.month}
+      comments={useGoalComments(series)}
+      me={me.data}
+    />
   );
 }

@@ -8,10 +8,10 @@ import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
-import { type CommentItem, useComments, useGoalSeries, useGoals, useMe } from '../api';
+import { useGoalSeries, useGoals } from '../api';
 import { ChangeChart, GoalChart } from '../charts/GoalChart';
 import { CommentMarkers } from '../components/CommentMarkers';
-import { GoalComments } from '../components/Comments';
+import { GoalCommentsFor, useGoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
@@ -90,13 +90,12 @@ function GoalChartFigure({
   data,
   formatValue,
   onMonthClick,
-  comments,
 }: {
   data: SeriesData;
   formatValue: ValueFormat;
   onMonthClick: (month: string) => void;
-  comments: readonly CommentItem[] | undefined;
 }) {
+  const comments = useGoalComments(data);
   const goal = data.goal;
   const v = goalCardView(goal);
   const lastPoint = data.points.filter((p) => p.current !== null).at(-1);
@@ -166,9 +165,6 @@ export default function Goal() {
   const region = common.region ?? series.data?.region.id ?? null;
   const unit = series.data?.goal.unit ?? 'count';
   const formatValue = useCallback((v: number | null) => formatGoalValue({ unit }, v), [unit]);
-  const me = useMe();
-  const commentYear = series.data ? String(series.data.year) : undefined;
-  const comments = useComments(region && commentYear ? { region, goal: id, year: commentYear } : null);
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
     [navigate, region, gender],
@@ -210,12 +206,7 @@ export default function Goal() {
           Warum: {v.drivers}
         </p>
       )}
-      <GoalChartFigure
-        data={data}
-        formatValue={formatValue}
-        onMonthClick={onMonthClick}
-        comments={comments.data?.comments}
-      />
+      <GoalChartFigure data={data} formatValue={formatValue} onMonthClick={onMonthClick} />
       {data.points.some((p) => p.previous !== null) && (
         <ChangeFigure data={data} onMonthClick={onMonthClick} />
       )}
@@ -224,14 +215,7 @@ export default function Goal() {
         formatValue={formatValue}
         monthHref={(month) => monthsLinkFor(state.region, month, gender)}
       />
-      <GoalComments
-        region={data.region.id}
-        goal={goal.id}
-        months={data.points.map((p) => p.month)}
-        defaultMonth={goal.current.month}
-        comments={comments.data?.comments}
-        me={me.data}
-      />
+      <GoalCommentsFor series={data} />
       <ForecastQuality id={goal.id} query={q} />
     </>
   );
