@@ -36,6 +36,7 @@ import type {
   GoalSeriesPoint,
   GoalSpec,
   GoalStatus,
+  GoalUnit,
   IndicatorDef,
   MissingPoint,
   Month,
@@ -48,6 +49,13 @@ const GENDER_WORD: Record<Gender, string> = { total: 'insgesamt', female: 'Fraue
 /** German label of a goal: 'Integrationsquote Frauen', 'Bestand Langzeitleistungsbeziehende insgesamt'. */
 export function goalLabel(indicator: Pick<IndicatorDef, 'name'>, gender: Gender): string {
   return `${indicator.name} ${GENDER_WORD[gender]}`;
+}
+
+/** The unit of an indicator's values as a goal unit ('count' for anything not listed). */
+export function goalUnitOf(indicatorUnit: string): GoalUnit {
+  return indicatorUnit === 'percent' || indicatorUnit === 'eur' || indicatorUnit === 'places'
+    ? indicatorUnit
+    : 'count';
 }
 
 /** The stable id of a goal within a region and year, e.g. 'K2-female'. */
@@ -181,6 +189,13 @@ export function evaluateGoal(
     label: spec.label,
     better: spec.better,
     targetChangePct: spec.targetChangePct,
+    kind: 'change',
+    unit: goalUnitOf(spec.indicator.unit),
+    plan: null,
+    planToDate: null,
+    planRule: null,
+    pace: null,
+    commitments: null,
     current: { month, value: cur.value },
     previous: { month: prevMonth, value: prev.value },
     changePct,

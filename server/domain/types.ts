@@ -2,15 +2,30 @@
 
 import type {
   Better,
+  Direction,
   Gender,
+  GoalKind,
   GoalStatus,
+  GoalUnit,
   IndicatorFormula,
   Month,
+  PlanGoalKind,
   ValueFlag,
 } from '../../core/vocabulary.js';
 
 export { GENDERS } from '../../core/vocabulary.js';
-export type { Better, Gender, GoalStatus, IndicatorFormula, Month, ValueFlag };
+export type {
+  Better,
+  Direction,
+  Gender,
+  GoalKind,
+  GoalStatus,
+  GoalUnit,
+  IndicatorFormula,
+  Month,
+  PlanGoalKind,
+  ValueFlag,
+};
 
 /** One stored value: a number, or NULL with the BA marker that stood in its place. */
 export interface Obs {
@@ -75,8 +90,24 @@ export interface GoalEvaluation {
   indicator: string;
   gender: Gender;
   label: string;
-  better: Better;
+  /** Plan goals may be `both` (a budget: under- and overspend are bad). */
+  better: Direction;
+  /** Change goals: the planned change. Plan goals: 0 (the path itself; see `planRule`). */
   targetChangePct: number;
+  /** How the goal is tracked; `change` for Tabelle 3 (see core/vocabulary.ts). */
+  kind: GoalKind;
+  /** Unit of `current.value`, `plan` and `planToDate`. */
+  unit: GoalUnit;
+  /** Plan goals: the annual plan (e.g. 250 entries, 6,400,000 €, 140 places); null for change goals. */
+  plan: number | null;
+  /** Plan goals: the path at the data month (what the plan asks for by then); null for change goals. */
+  planToDate: number | null;
+  /** Plan goals: how the path and the status are set; null for change goals. */
+  planRule: PlanRule | null;
+  /** Cumulative and budget goals: what is left to the annual plan and how much per remaining month. */
+  pace: Pace | null;
+  /** Budget goals: the commitments (Bindungen) of the data month, when the finance export gave them. */
+  commitments: number | null;
   /** K2: JFW of year t at month m. K3: mean LZB stock Jan..m of year t. */
   current: { month: Month; value: number | null };
   /** The same quantity for the same month of year t-1. */
@@ -92,6 +123,51 @@ export interface GoalEvaluation {
   projection: { month: Month; value: number | null; changePct: number | null; status: GoalStatus };
   /** The BA's published figure for the month, when a file carried one, compared with ours. */
   published: { value: number; computed: number | null; differs: boolean } | null;
+}
+
+/** How a plan goal's path is shaped over the year. */
+export type PathProfile =
+  | { type: 'pro_rata' }
+  | { type: 'last_year' }
+  /** 12 monthly weights (any scale; normalised to shares of the year). */
+  | { type: 'explicit'; weights: readonly number[] };
+
+export interface PlanRule {
+  profile: PathProfile['type'];
+  /** Deviation from the path (percent of the path) still counted as im Ziel, on the bad side(s). */
+  tolerancePct: number;
+  /** Width of the gefährdet band beyond the tolerance, in percent of the path. */
+  bandPct: number;
+}
+
+export interface Pace {
+  /** Plan minus the year-to-date figure (negative: the plan is exceeded). */
+  remaining: number;
+  /** Months left after the data month (0 in December). */
+  months: number;
+  /** max(remaining, 0) / months; null in December. */
+  perMonth: number | null;
+}
+
+/** One plan goal of a year: a row of `plan_targets` joined with its indicator. */
+export interface PlanGoalSpec {
+  /** `${indicator}-total`, e.g. 'EIN_FBW-total'. */
+  id: string;
+  indicator: IndicatorDef;
+  kind: PlanGoalKind;
+  unit: GoalUnit;
+  year: number;
+  /** The annual plan: a count, euros, or places. */
+  plan: number;
+  better: Direction;
+  tolerancePct: number;
+  /** Null: the configured default band (AT_RISK_BAND_PCT). */
+  bandPct: number | null;
+  profile: PathProfile;
+  /** Budget goals: the indicator holding the commitments (Bindungen), e.g. 'EGT_BIND'. */
+  commitmentsCode: string | null;
+  label: string;
+  source: string | null;
 }
 
 /** One month of a goal's chart. */
