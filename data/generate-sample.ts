@@ -571,9 +571,15 @@ export async function readTargets(file: string): Promise<TargetRow[]> {
   const text = await readFile(file, 'utf8');
   const [header, ...lines] = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const cols = (header ?? '').split(';');
+  // Plan goals (kind cumulative, budget, capacity) are evaluated by data/sample-plan.ts.
+  const kindAt = cols.indexOf('kind');
+  const isChange = (line: string) => {
+    const kind = kindAt < 0 ? '' : (line.split(';')[kindAt] ?? '');
+    return kind === '' || kind === 'change';
+  };
   return lines
     .map((line, i) => ({ line, n: i + 2 }))
-    .filter(({ line }) => line.trim() !== '')
+    .filter(({ line }) => line.trim() !== '' && isChange(line))
     .map(({ line, n }) => {
       const cells = line.split(';');
       const parsed = targetRow.safeParse(Object.fromEntries(cols.map((c, j) => [c, cells[j] ?? ''])));

@@ -215,6 +215,6 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv';
   rows: ObservationRows;
 }

@@ -33,6 +33,7 @@ import type {
 import { ApiError } from '../errors.js';
 import { LruMap } from './lru.js';
 import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js';
+import { createPlanGoals } from './plan-goals.js';
 import { buildRegionSeries, type RegionSeries } from './region-data.js';
 
 export interface GoalQuery {
@@ -167,6 +168,7 @@ export function createGoalService({
   const readObservations = createRegionObservationsReader(db);
   const options: GoalOptions = { atRiskBandPct: config.AT_RISK_BAND_PCT };
   let state: CacheState = emptyState(readVersion());
+  const plans = createPlanGoals(db, options);
 
   function emptyState(version: string): CacheState {
     return {
@@ -390,6 +392,11 @@ export function createGoalService({
       const goals = goalSpecs.map((spec) =>
         withPublished(evaluateGoal(spec, loaded.series.lookup, at, options), spec, defs, loaded.series),
       );
+      // Plan goals of the AIP beyond Tabelle 3 (entries, budgets, places): the same goal object.
+      const { lookup } = loaded.series;
+      goals.push(
+        ...(await plans.evaluate(s.version, { regionId: loaded.region.id, year, month: at, lookup, defs })),
+      );
       return {
         region: loaded.info,
         year,
@@ -410,6 +417,19 @@ export function createGoalService({
     return memo(s.series, key, async () => {
       const goal = result.goals.find((g) => g.id === q.id);
       const spec = (await specs(s, result.region.id, result.year)).find((g) => g.id === q.id);
+      if (goal && goal.kind !== 'change') {
+        const loaded = await loadRegion(s, result.region.id);
+        const points = await plans.series(s.version, {
+          regionId: result.region.id,
+          year: result.year,
+          id: q.id,
+          dataMonth: result.dataMonth ?? addMonths(makeMonth(result.year, 1), -1),
+          lookup: loaded.series.lookup,
+          defs: await indicators(s),
+        });
+        if (points)
+          return { region: result.region, year: result.year, dataMonth: result.dataMonth, goal, points };
+      }
       if (!goal || !spec) {
         const known = result.goals.map((g) => g.id).join(', ') || 'none';
         throw new ApiError(

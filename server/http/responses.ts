@@ -32,8 +32,21 @@ export const goalEvaluation = z.object({
   indicator: z.string(),
   gender,
   label: z.string(),
-  better,
+  better: z.enum(['higher', 'lower', 'both']),
   targetChangePct: z.number(),
+  kind: z.enum(['change', 'cumulative', 'budget', 'capacity']),
+  unit: z.enum(['count', 'eur', 'places', 'percent']),
+  plan: num,
+  planToDate: num,
+  planRule: z
+    .object({
+      profile: z.enum(['pro_rata', 'last_year', 'explicit']),
+      tolerancePct: z.number(),
+      bandPct: z.number(),
+    })
+    .nullable(),
+  pace: z.object({ remaining: z.number(), months: z.number().int(), perMonth: num }).nullable(),
+  commitments: num,
   current: z.object({ month, value: num }),
   previous: z.object({ month, value: num }),
   changePct: num,
