@@ -13,6 +13,7 @@ import {
   sampleLabel,
 } from '../../core/format.js';
 import type { GoalAlertKind } from './changes.js';
+import { planGoalRows } from './compose-plan.js';
 import type { GoalEvaluation, GoalStatus, Month } from './types.js';
 
 export interface AlertRegion {
@@ -106,6 +107,7 @@ interface Row {
 
 function goalRows(item: GoalChangeItem, link: string): Row[] {
   const g = item.goal;
+  if (g.kind !== 'change') return planGoalRows(g, item.dataMonth, link);
   const projectionStatus = g.projection.status;
   return [
     { label: 'Region', value: `${item.region.name} (${item.region.id})` },
