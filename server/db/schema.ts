@@ -196,6 +196,33 @@ export interface Database {
   alert_digests: AlertDigestsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_mutes: AlertMutesTable;
+  region_summaries: RegionSummariesTable;
+  goal_snapshots: GoalSnapshotsTable;
+}
+
+/** Per region how much data it has, rebuilt once per data version (see goals/summaries). */
+export interface RegionSummariesTable {
+  region_id: string;
+  /** meta.data_version the row was built from. */
+  data_version: string;
+  observations: number;
+  first_month: string | null;
+  last_month: string | null;
+  /** Latest month with INT, ELB and LZB (total) all present. */
+  latest_data_month: string | null;
+  /** Latest loaded_at of the region's observations. */
+  loaded_at: string | null;
+}
+
+/** A region's goals at its latest data month, computed once per data version (goals/snapshot). */
+export interface GoalSnapshotsTable {
+  region_id: string;
+  /** `<data_version>:<format>`: rows of another key are outdated. */
+  snapshot_key: string;
+  year: number;
+  data_month: string | null;
+  /** The goal objects as JSON (GoalEvaluation[]). */
+  body: string;
 }
 
 export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';

@@ -119,6 +119,81 @@ export function createRegionObservationsReader(db: Db): (regionId: string) => Re
   };
 }
 
+/**
+ * Reads the months `from`..`to` of one region (every indicator and gender): the goal read, which
+ * needs about 25 months, not the whole history. The index `observations_region_month` covers it
+ * (region and month lead, every column read is in it), so the cost follows the window, not the
+ * history. `loadedAt` is left null (the region summary carries it).
+ */
+export async function readRegionWindow(
+  db: Kysely<Database>,
+  regionId: string,
+  from: string,
+  to: string,
+): Promise<RegionObservations> {
+  const rows = await db
+    .selectFrom('observations')
+    .select(['month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count'])
+    .where('region_id', '=', regionId)
+    .where('month', '>=', from)
+    .where('month', '<=', to)
+    .orderBy('month')
+    .execute();
+  const months: string[] = [];
+  for (const r of rows) if (months.at(-1) !== r.month) months.push(r.month);
+  const position = new Map<string, number>();
+  for (let i = 0; i < months.length; i++) position.set(months[i] ?? '', i);
+  const byKey = new Map<string, SeriesColumns>();
+  for (const r of rows) {
+    const key = `${r.indicator_code}|${r.gender}`;
+    let s = byKey.get(key);
+    if (!s) {
+      s = {
+        indicator: r.indicator_code,
+        gender: r.gender,
+        values: new Float64Array(months.length).fill(Number.NaN),
+        states: new Uint8Array(months.length),
+      };
+      byKey.set(key, s);
+    }
+    const i = position.get(r.month) ?? 0;
+    s.values[i] = r.value ?? Number.NaN;
+    s.states[i] = (r.flag === null ? OBS_VALUE : OBS_FLAG[r.flag]) | (r.revision_count > 0 ? OBS_REVISED : 0);
+  }
+  return { months, series: [...byKey.values()], loadedAt: null };
+}
+
+/**
+ * The values of `codes` (gender total) at one month for many regions, by region and code: the
+ * Vergleichstyp comparison reads all members of a type at once (covering index, one seek each).
+ */
+export async function readTotalsAt(
+  db: Kysely<Database>,
+  regionIds: readonly string[],
+  month: string,
+  codes: readonly string[],
+): Promise<Map<string, Map<string, number | null>>> {
+  const out = new Map<string, Map<string, number | null>>();
+  if (regionIds.length === 0 || codes.length === 0) return out;
+  const rows = await db
+    .selectFrom('observations')
+    .select(['region_id', 'indicator_code', 'value'])
+    .where('region_id', 'in', [...regionIds])
+    .where('month', '=', month)
+    .where('indicator_code', 'in', [...codes])
+    .where('gender', '=', 'total')
+    .execute();
+  for (const r of rows) {
+    let m = out.get(r.region_id);
+    if (!m) {
+      m = new Map();
+      out.set(r.region_id, m);
+    }
+    m.set(r.indicator_code, r.value);
+  }
+  return out;
+}
+
 export interface RevisionItem {
   id: number;
   region: string;
