@@ -141,8 +141,8 @@ export function formatEuro(n: number | null | undefined, opts: { compact?: boole
 }
 
 /**
- * A goal's value in its unit (the API's `unit`): counts "1.527", places "135,3" (a mean
- * occupancy; whole numbers without decimals), euros as formatEuro, percent "14,73 %".
+ * A goal's value in its unit (the API's `unit`): counts "1.527" (rounded to whole ones), places
+ * "135,3" (a mean occupancy; whole numbers without decimals), euros as formatEuro, percent "14,73 %".
  */
 export function formatGoalValue(
   n: number | null | undefined,
@@ -158,7 +158,8 @@ export function formatGoalValue(
     case 'places':
       return Number.isInteger(n) ? formatCount(n) : formatNumber(n, 1);
     default:
-      return Number.isInteger(n) ? formatCount(n) : formatNumber(n, 1);
+      // Counts are whole: a path or forecast of 191,04 entries reads "191".
+      return formatCount(n);
   }
 }
 

@@ -92,11 +92,12 @@ describe('wall display on the sample data', () => {
       // Every tile: value, change and status word equal the API's goal, formatted de-DE.
       const goals: {
         id: string;
+        kind: string;
         indicator: string;
         status: StatusWord;
         changePct: number | null;
         current: { value: number | null };
-      }[] = api.goals;
+      }[] = api.goals.filter((g: { kind: string }) => g.kind === 'change');
       for (const g of goals) {
         const t = tiles.find((x) => x.id === g.id);
         const value = g.indicator === 'K2' ? formatPercent(g.current.value) : formatCount(g.current.value);

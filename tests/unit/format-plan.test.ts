@@ -20,6 +20,7 @@ describe('goal values by unit', () => {
   test.each([
     [250, 'count', '250'],
     [1527, 'count', '1.527'],
+    [191.04, 'count', '191'],
     [135.33, 'places', '135,3'],
     [140, 'places', '140'],
     [4_460_706.3, 'eur', '4.460.706 €'],

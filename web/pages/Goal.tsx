@@ -5,15 +5,17 @@
  */
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
-import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { useGoalSeries, useGoals } from '../api';
 import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalPanel } from '../components/PlanGoalPanel';
 import { ErrorState, Loading } from '../components/States';
 import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
 import { formatGoalValue, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
 
 function genderOf(id: string): 'total' | 'female' | 'male' | null {
@@ -35,7 +37,13 @@ export default function Goal() {
   const gender = genderOf(id);
   const region = common.region ?? series.data?.region.id ?? null;
   const indicator = series.data?.goal.indicator ?? id.split('-')[0] ?? '';
-  const formatValue = useCallback((v: number | null) => formatGoalValue(indicator, v), [indicator]);
+  // Plan goals carry their unit (count, eur, places); Tabelle 3 goals are formatted by indicator.
+  const planUnit = series.data && isPlanGoal(series.data.goal) ? series.data.goal.unit : null;
+  const formatValue = useCallback(
+    (v: number | null) =>
+      planUnit === null ? formatGoalValue(indicator, v) : formatInUnit(v, planUnit, { compact: true }),
+    [indicator, planUnit],
+  );
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
     [navigate, region, gender],
@@ -73,7 +81,14 @@ export default function Goal() {
   const edgePct = atRiskEdgePctOf(data.points);
   const changes = monthlyChanges(data.points);
 
-  const panel = (
+  const panel = isPlanGoal(goal) ? (
+    <PlanGoalPanel
+      data={data}
+      formatValue={formatValue}
+      monthLink={(month) => monthsLinkFor(state.region, month, null)}
+      onMonthClick={onMonthClick}
+    />
+  ) : (
     <>
       <dl className="figures figures-row">
         <div className="figure figure-main">

@@ -9,11 +9,13 @@ import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../c
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalCard } from '../components/PlanGoalCard';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
 import { monthsOfYearUpTo, yearOfMonth, yearsBetween } from '../lib/months';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -87,6 +89,23 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
   );
 }
 
+/** The AIP's plan figures beyond Tabelle 3: entries, budgets, places. */
+function PlanGoalsSection({ goals, common }: { goals: Goal[]; common: CommonState }) {
+  if (goals.length === 0) return null;
+  return (
+    <section className="goal-group plan-goals" aria-labelledby="grp-plan" data-testid="plan-goals">
+      <h2 id="grp-plan">Eingliederung und Budget</h2>
+      <ul className="cards">
+        {goals.map((g) => (
+          <li key={g.id}>
+            <PlanGoalCard goal={g} href={`/ziel/${encodeURIComponent(g.id)}${commonSearch(common)}`} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function ComparisonPanel({ common, month }: { common: CommonState; month: string | null }) {
   const q: { region?: string; month?: string } = {};
   if (common.region) q.region = common.region;
@@ -148,7 +167,8 @@ export default function Overview() {
   const q = goalQuery(common);
   const goals = useGoals(q);
   const regions = useRegions();
-  const ids = goals.data?.goals.map((g) => g.id) ?? [];
+  // Sparklines for the Tabelle 3 goals; the plan goals show their figures against the plan.
+  const ids = goals.data?.goals.filter((g) => !isPlanGoal(g)).map((g) => g.id) ?? [];
   // The sparklines need the goal ids, so they start when the goals arrive — all six in parallel.
   const seriesQ = {
     ...q,
@@ -283,7 +303,7 @@ export default function Overview() {
           Für {data.year} sind keine Ziele hinterlegt. Zielwerte werden als Datei unter data/targets geladen.
         </Empty>
       ) : (
-        groupGoals(data.goals).map((group) => (
+        groupGoals(data.goals.filter((g) => !isPlanGoal(g))).map((group) => (
           <section key={group.indicator} className="goal-group" aria-labelledby={`grp-${group.indicator}`}>
             <h2 id={`grp-${group.indicator}`}>{INDICATOR_TITLE[group.indicator] ?? group.indicator}</h2>
             <ul className="cards">
@@ -296,6 +316,8 @@ export default function Overview() {
           </section>
         ))
       )}
+
+      <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={state} />
 
       <ComparisonPanel common={state} month={data.dataMonth} />
     </section>
