@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { formatNumber } from '../core/format.js';
-import { makeMonth, monthRange } from '../core/months.js';
+import { makeMonth, monthRange, month as toMonth } from '../core/months.js';
 import { parseTargets } from '../etl/targets.js';
 import { toPlanGoalSpec } from '../server/db/repositories/plan-targets.js';
 import { evaluatePlanGoal } from '../server/domain/plan-goals.js';
@@ -24,7 +24,7 @@ export const PLAN_FILES = {
   finance: 'segeberg-finanzen-sample.csv',
 } as const;
 const REGION = { id: '01060', name: 'Kreis Segeberg' } as const;
-const FIRST: Month = '2023-01';
+const FIRST: Month = toMonth('2023-01');
 
 /** The plan indicators as the migration 2026-11-30T0500_i16_plan_goals defines them. */
 const UNITS: Record<string, 'count' | 'eur' | 'places'> = {
@@ -128,7 +128,7 @@ export function generatePlanSample(): PlanSample {
   ];
   for (const b of budgets) {
     const sum = b.shape.reduce((a, c) => a + c, 0);
-    for (const month of monthRange(FIRST, '2024-09')) {
+    for (const month of monthRange(FIRST, toMonth('2024-09'))) {
       const year = Number(month.slice(0, 4));
       const k = Number(month.slice(5, 7)) - 1;
       const total = year === 2023 ? b.y2023 : b.y2024;

@@ -3,6 +3,7 @@
  * computed by hand in the comments.
  */
 import { describe, expect, test } from 'vitest';
+import { month as M } from '../../core/months.js';
 import {
   cumulativeShares,
   evaluatePlanGoal,
@@ -62,7 +63,7 @@ function spec(
 const FBW_2023 = [10, 20, 30, 20, 10, 10, 10, 20, 40, 30, 30, 10];
 // 2024 January..June: 12 + 18 + 27 + 24 + 9 + 12 = 102.
 const FBW_2024 = [12, 18, 27, 24, 9, 12];
-const fbw = (s: Series = series('2023-01', [...FBW_2023, ...FBW_2024])) =>
+const fbw = (s: Series = series(M('2023-01'), [...FBW_2023, ...FBW_2024])) =>
   lookupOf({ EIN_FBW: { total: s } });
 
 const PRO_RATA: PathProfile = { type: 'pro_rata' };
@@ -96,7 +97,7 @@ describe('path: cumulative shares of the year', () => {
               {
                 indicator: 'EIN_FBW',
                 gender: 'total' as const,
-                month: '2023-05',
+                month: M('2023-05'),
                 reason: 'suppressed' as const,
               },
             ],
@@ -150,7 +151,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     [LAST_YEAR, 100, 2, 'met'], // 240 × 100/240
     [EXPLICIT, 80, 27.5, 'met'], // 240 × 6/18
   ] as const)('%o: path %f, deviation %f %%, %s', (profile, path, dev, status) => {
-    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { profile }), fbw(), '2024-06', OPTIONS);
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { profile }), fbw(), M('2024-06'), OPTIONS);
     expect(g.kind).toBe('cumulative');
     expect(g.unit).toBe('count');
     expect(g.gender).toBe('total');
@@ -166,14 +167,14 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     const g = evaluatePlanGoal(
       spec('EIN_FBW', 'cumulative', 240, { bandPct: 12 }),
       fbw(),
-      '2024-06',
+      M('2024-06'),
       OPTIONS,
     );
     expect(g.status).toBe('at_risk');
   });
 
   test('no band in the targets file: the configured band applies', () => {
-    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { bandPct: null }), fbw(), '2024-06', {
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { bandPct: null }), fbw(), M('2024-06'), {
       atRiskBandPct: 20,
     });
     expect(g.planRule).toEqual({ profile: 'pro_rata', tolerancePct: 5, bandPct: 20 });
@@ -189,7 +190,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     // January: ratio 12/10 = 1.2; rest of 2023 = 230 → 12 + 276
     ['2024-01', 288, 20, 228, 11, 228 / 11],
   ] as const)('forecast and pace at %s', (month, forecast, dev, remaining, months, perMonth) => {
-    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(), month, OPTIONS);
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(), M(month), OPTIONS);
     expect(g.projection.month).toBe('2024-12');
     expect(g.projection.value).toBeCloseTo(forecast, 9);
     expect(g.projection.changePct).toBeCloseTo(dev, 9);
@@ -205,8 +206,8 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
   });
 
   test('a month with no data: keine Daten, naming the month, no forecast or pace', () => {
-    const s = withCell(series('2023-01', [...FBW_2023, ...FBW_2024]), '2024-03', null);
-    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(s), '2024-06', OPTIONS);
+    const s = withCell(series(M('2023-01'), [...FBW_2023, ...FBW_2024]), M('2024-03'), null);
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(s), M('2024-06'), OPTIONS);
     expect(g.status).toBe('no_data');
     expect(g.current.value).toBeNull();
     expect(g.changePct).toBeNull();
@@ -219,11 +220,11 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
   });
 
   test('a seasonal profile needs all of last year: a suppressed month means keine Daten', () => {
-    const s = withCell(series('2023-01', [...FBW_2023, ...FBW_2024]), '2023-05', '*');
+    const s = withCell(series(M('2023-01'), [...FBW_2023, ...FBW_2024]), M('2023-05'), '*');
     const g = evaluatePlanGoal(
       spec('EIN_FBW', 'cumulative', 240, { profile: LAST_YEAR }),
       fbw(s),
-      '2024-06',
+      M('2024-06'),
       OPTIONS,
     );
     expect(g.status).toBe('no_data');
@@ -233,7 +234,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
   });
 
   test('chart points: path, year to date, last year, forecast path', () => {
-    const pts = planGoalSeries(spec('EIN_FBW', 'cumulative', 240), fbw(), 2024, '2024-06', OPTIONS);
+    const pts = planGoalSeries(spec('EIN_FBW', 'cumulative', 240), fbw(), 2024, M('2024-06'), OPTIONS);
     expect(pts).toHaveLength(12);
     expect(pts[2]?.target).toBe(60); // 240 × 3/12
     expect(pts[2]?.atRiskEdge).toBeCloseTo(51, 9); // 60 × (1 − 15 %)
@@ -252,8 +253,8 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
   const LAST = Array.from({ length: 12 }, () => 100_000);
   const budget = (spend2024: number[], bind: number | null = null) =>
     lookupOf({
-      FBW_IST: { total: series('2023-01', [...LAST, ...spend2024]) },
-      ...(bind === null ? {} : { FBW_BIND: { total: series('2024-03', [bind]) } }),
+      FBW_IST: { total: series(M('2023-01'), [...LAST, ...spend2024]) },
+      ...(bind === null ? {} : { FBW_BIND: { total: series(M('2024-03'), [bind]) } }),
     });
   const fbwBudget = spec('FBW_IST', 'budget', 1_200_000, { better: 'both', commitmentsCode: 'FBW_BIND' });
 
@@ -263,7 +264,7 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
     [[120_000, 110_000, 130_000], 360_000, 20, 'missed'], // overspend
     [[100_000, 100_000, 110_000], 310_000, 10 / 3, 'met'],
   ] as const)('%o → ytd %f, deviation %f %%, %s', (spend, ytd, dev, status) => {
-    const g = evaluatePlanGoal(fbwBudget, budget([...spend]), '2024-03', OPTIONS);
+    const g = evaluatePlanGoal(fbwBudget, budget([...spend]), M('2024-03'), OPTIONS);
     expect(g.unit).toBe('eur');
     expect(g.better).toBe('both');
     expect(g.current.value).toBe(ytd);
@@ -273,7 +274,7 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
   });
 
   test('underspend forecast: 270.000 + 0,9 × 900.000 = 1.080.000 (−10 %, gefährdet); commitments beside', () => {
-    const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000], 450_000), '2024-03', OPTIONS);
+    const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000], 450_000), M('2024-03'), OPTIONS);
     expect(g.projection.value).toBeCloseTo(1_080_000, 6);
     expect(g.projection.changePct).toBeCloseTo(-10, 9);
     expect(g.projection.status).toBe('at_risk');
@@ -282,13 +283,13 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
   });
 
   test('without commitments in the export the field is null', () => {
-    const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000]), '2024-03', OPTIONS);
+    const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000]), M('2024-03'), OPTIONS);
     expect(g.commitments).toBeNull();
   });
 });
 
 describe('capacity goal (Aktivcenter, 140 places, tolerance 5 %, band 10 %)', () => {
-  const occ = (values: number[]) => lookupOf({ BELEGT_AC: { total: series('2024-01', values) } });
+  const occ = (values: number[]) => lookupOf({ BELEGT_AC: { total: series(M('2024-01'), values) } });
   const ac = spec('BELEGT_AC', 'capacity', 140);
 
   test.each([
@@ -297,7 +298,7 @@ describe('capacity goal (Aktivcenter, 140 places, tolerance 5 %, band 10 %)', ()
     [[120, 130], '2024-02', 125, (100 * (125 - 140)) / 140, 'at_risk'],
     [[100], '2024-01', 100, (100 * (100 - 140)) / 140, 'missed'],
   ] as const)('%o at %s: mean %f, deviation %f %%, %s', (values, month, mean, dev, status) => {
-    const g = evaluatePlanGoal(ac, occ([...values]), month, OPTIONS);
+    const g = evaluatePlanGoal(ac, occ([...values]), M(month), OPTIONS);
     expect(g.unit).toBe('places');
     expect(g.current.value).toBe(mean);
     expect(g.planToDate).toBe(140);
@@ -309,7 +310,7 @@ describe('capacity goal (Aktivcenter, 140 places, tolerance 5 %, band 10 %)', ()
   });
 
   test('chart: the path is the planned places every month, current the running mean', () => {
-    const pts = planGoalSeries(ac, occ([120, 130, 140, 150]), 2024, '2024-04', OPTIONS);
+    const pts = planGoalSeries(ac, occ([120, 130, 140, 150]), 2024, M('2024-04'), OPTIONS);
     expect(pts.map((p) => p.target)).toEqual(Array.from({ length: 12 }, () => 140));
     expect(pts.slice(0, 5).map((p) => p.current)).toEqual([120, 125, 130, 135, null]);
   });

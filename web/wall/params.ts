@@ -4,6 +4,7 @@
  * screen. Documented in docs/wall.md.
  */
 import { z } from 'zod';
+import { GOAL_ID_PATTERN } from '../../core/goal-id';
 
 export type WallTheme = 'dark' | 'light';
 
@@ -39,7 +40,7 @@ export const MAX_SPEED = 100;
  * 'overview', 'plan' (the plan goals: entries, budgets, places) or a goal id such as 'K2-female'
  * (indicator code, dash, gender).
  */
-export const PAGE_TOKEN_RE = /^(overview|plan|[A-Za-z][A-Za-z0-9_]*-(total|female|male))$/;
+export const PAGE_TOKEN_RE = new RegExp(`^(overview|plan|${GOAL_ID_PATTERN})$`);
 
 const seconds = (min: number, max: number) =>
   z
