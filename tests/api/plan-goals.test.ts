@@ -129,6 +129,62 @@ describe('plan goals in /api/goals', () => {
   });
 });
 
+describe('GET /api/months/plan (Monatswerte, Planwerte)', () => {
+  it('answers the plan series by month, newest first, and exports them as CSV with the sample note', async () => {
+    const ctx = await sampleApp();
+    const { status, body } = await getJson(ctx, '/api/months/plan?region=01060&from=2024-01&to=2024-09');
+    expect(status).toBe(200);
+    const r = body as {
+      columns: { code: string; unit: string }[];
+      rows: { month: string; values: Record<string, number | null> }[];
+    };
+    expect(r.columns.map((c) => c.code).sort()).toEqual(
+      [
+        'BELEGT_AC',
+        'BELEGT_JA',
+        'BELEGT_MN',
+        'EGT_BIND',
+        'EGT_IST',
+        'EIN_EF',
+        'EIN_EQ',
+        'EIN_FBW',
+        'EIN_FBW_ABS',
+        'FBW_BIND',
+        'FBW_IST',
+        'PLAETZE_AC',
+      ].sort(),
+    );
+    expect(r.rows.map((x) => x.month)).toEqual([
+      '2024-09',
+      '2024-08',
+      '2024-07',
+      '2024-06',
+      '2024-05',
+      '2024-04',
+      '2024-03',
+      '2024-02',
+      '2024-01',
+    ]);
+    const file = 'data/sample/segeberg-plan-sample.csv';
+    expect(r.rows[0]?.values.EIN_FBW).toBe(sumCsv(file, 'EIN_FBW', ['2024-09']));
+
+    const csv = await ctx.app.request('/api/months/plan?region=01060&format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toContain('zielmonitor-planwerte_01060_beispieldaten.csv');
+    const text = await csv.text();
+    const [header, first] = text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(header).toContain('Eintritte FbW (EIN_FBW)');
+    expect(header).toContain('Ausgaben Eingliederungstitel (EGT_IST) (€)');
+    expect(first).toMatch(/^Kreis Segeberg;September 2024;/);
+    expect(text).toContain('Beispieldaten, Stand September 2024');
+    // Euros with decimal comma and no thousands separator (Excel reads them back as numbers).
+    expect(first).toMatch(/;\d+,\d{1,2};/);
+
+    const bad = await ctx.app.request('/api/months/plan?from=2024-09&to=2024-01');
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('targets file and finance export: bad input is rejected whole with its position', () => {
   it('a plan row without plan, and an unknown budget line, name row and column', async () => {
     const ctx = await setup({ fixture: false });

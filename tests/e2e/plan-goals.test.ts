@@ -130,6 +130,31 @@ describe('plan goals in the browser', () => {
     await page.close();
   });
 
+  test('Monatswerte: the plan series by month with CSV and XLSX export links', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = trackConsoleErrors(page);
+    await page.goto(`${server.url}/monate?region=01060`);
+    await page.waitForSelector('[data-testid="plan-months-table"] tbody tr');
+    const api = (await (await fetch(`${server.url}/api/months/plan?region=01060`)).json()) as {
+      rows: { month: string; values: Record<string, number | null> }[];
+    };
+    const first = page.locator('[data-testid="plan-months-table"] tbody tr').first();
+    expect(await first.locator('th').textContent()).toBe(formatMonth(api.rows[0]?.month));
+    expect(await first.locator('td[data-code="EIN_FBW"]').textContent()).toBe(
+      formatGoalValue(api.rows[0]?.values.EIN_FBW, 'count'),
+    );
+    expect(await first.locator('td[data-code="EGT_IST"]').textContent()).toBe(
+      formatGoalValue(api.rows[0]?.values.EGT_IST, 'eur'),
+    );
+    expect(await page.getAttribute('[data-testid="plan-export-csv"]', 'href')).toBe(
+      '/api/months/plan?format=csv&region=01060',
+    );
+    const csv = await fetch(`${server.url}/api/months/plan?format=csv&region=01060`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   describe.each(VIEWPORTS)('wall plan page at %i×%i', (width, height) => {
     test('every plan goal as a tile with the API’s figures; fits the screen; text large enough', async () => {
       const page = await browser.newPage({ viewport: { width, height } });

@@ -36,6 +36,11 @@ export interface PlanCardView {
   pace: string | null;
 }
 
+/** The goal unit of an indicator's unit column ('count' for anything else). */
+export function goalUnitOfIndicator(unit: string): PlanGoalFigures['unit'] {
+  return unit === 'eur' || unit === 'places' || unit === 'percent' ? unit : 'count';
+}
+
 export function isPlanGoal(goal: { kind: string }): boolean {
   return goal.kind !== 'change';
 }
