@@ -99,6 +99,18 @@ export const monthRow = z.object({
   revised: z.object({ int: z.boolean(), elb: z.boolean(), lzb: z.boolean() }),
 });
 
+export const planMonthsResponse = z.object({
+  region: regionInfo,
+  columns: z.array(z.object({ code: z.string(), name: z.string(), unit: z.string() })),
+  rows: z.array(
+    z.object({
+      month,
+      values: z.record(z.string(), num),
+      flags: z.record(z.string(), z.string().nullable()),
+    }),
+  ),
+});
+
 export const monthsResponse = z.object({
   region: regionInfo,
   total: z.number().int(),

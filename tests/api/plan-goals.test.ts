@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seedIfEmpty } from '../../etl/index.js';
-import { goalsResponse, seriesResponse } from '../../server/http/responses.js';
+import { goalsResponse, planMonthsResponse, seriesResponse } from '../../server/http/responses.js';
 import { tempDir, writeText } from '../etl/helpers.js';
 import { getJson, setup } from './fixture.js';
 
@@ -134,10 +134,7 @@ describe('GET /api/months/plan (Monatswerte, Planwerte)', () => {
     const ctx = await sampleApp();
     const { status, body } = await getJson(ctx, '/api/months/plan?region=01060&from=2024-01&to=2024-09');
     expect(status).toBe(200);
-    const r = body as {
-      columns: { code: string; unit: string }[];
-      rows: { month: string; values: Record<string, number | null> }[];
-    };
+    const r = planMonthsResponse.parse(body);
     expect(r.columns.map((c) => c.code).sort()).toEqual(
       [
         'BELEGT_AC',
