@@ -126,6 +126,7 @@ describe('plan goals in the browser', () => {
     expect(await page.locator('[data-testid="goal-table"] tbody tr').nth(8).locator('th').textContent()).toBe(
       formatMonth('2024-09'),
     );
+    await page.screenshot({ path: artifactPath('plan-goal-page.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
