@@ -4,7 +4,7 @@
  * the numbers the chart is drawn from.
  */
 import { Link } from 'wouter';
-import { formatMonth } from '../../core/format';
+import { formatGoalValue, formatMonth } from '../../core/format';
 import type { GoalSeriesResponse } from '../api';
 import { GoalChart } from '../charts/GoalChart';
 import { missingLines } from '../lib/goal-view';
@@ -32,6 +32,8 @@ export function PlanGoalPanel({
   const v = planCardView(goal);
   const rule = goal.planRule;
   const capacity = goal.kind === 'capacity';
+  // The table gives whole amounts ("1.095.412 €"); the chart's axis the compact form.
+  const full = (n: number | null) => formatGoalValue(n, goal.unit);
   const valueName = capacity ? 'Ø Belegung seit Januar' : 'Ist seit Januar (kumuliert)';
   const summary =
     `Diagramm ${goal.label} ${data.year}: ${v.currentLabel} ${v.current}, ${v.planToDateLabel} ${v.planToDate}, ` +
@@ -134,11 +136,11 @@ export function PlanGoalPanel({
                 <th scope="row" className="row-head">
                   <Link href={monthLink(p.month)}>{formatMonth(p.month)}</Link>
                 </th>
-                <td className="num">{formatValue(p.current)}</td>
-                <td className="num">{formatValue(p.previous)}</td>
-                <td className="num">{formatValue(p.target)}</td>
-                <td className="num">{formatValue(p.atRiskEdge)}</td>
-                <td className="num">{p.projection === null ? '' : formatValue(p.projection)}</td>
+                <td className="num">{full(p.current)}</td>
+                <td className="num">{full(p.previous)}</td>
+                <td className="num">{full(p.target)}</td>
+                <td className="num">{full(p.atRiskEdge)}</td>
+                <td className="num">{p.projection === null ? '' : full(p.projection)}</td>
               </tr>
             ))}
           </tbody>
