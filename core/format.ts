@@ -169,7 +169,7 @@ export function formatGoalValue(
  * counted thing (the indicator's name); euros need no noun.
  */
 export function formatPace(
-  pace: { remaining: number; months: number; perMonth: number | null },
+  pace: { total: number; months: number; perMonth: number },
   unit: GoalUnit,
   what: string,
 ): string {
@@ -178,12 +178,31 @@ export function formatPace(
     return Math.abs(n) >= 10 || Number.isInteger(n) ? formatCount(Math.round(n)) : formatNumber(n, 1);
   };
   const noun = unit === 'eur' ? '' : ` ${what}`;
-  if (pace.remaining <= 0) {
-    return pace.remaining === 0
+  if (pace.total <= 0) {
+    return pace.total === 0
       ? 'Jahresplan erreicht'
-      : `Jahresplan um ${amount(-pace.remaining)}${noun} überschritten`;
+      : `Jahresplan um ${amount(-pace.total)}${noun} überschritten`;
   }
-  if (pace.months === 0 || pace.perMonth === null)
-    return `noch ${amount(pace.remaining)}${noun} bis Jahresende`;
-  return `noch ${amount(pace.remaining)}${noun} bis Dezember, ${amount(pace.perMonth)} je Monat`;
+  return `noch ${amount(pace.total)}${noun} bis Dezember, ${amount(pace.perMonth)} je Monat`;
+}
+
+/** A range of changes: (0.94, 2.61) → "+0,9 … +2,6 %" (one unit sign at the end). */
+export function formatChangeRange(
+  low: number | null | undefined,
+  high: number | null | undefined,
+  digits = 1,
+): string {
+  if (low == null || high == null || !Number.isFinite(low) || !Number.isFinite(high)) return DASH;
+  return `${formatChange(low, digits).replace(/ %$/, '')} … ${formatChange(high, digits)}`;
+}
+
+/** A difference in percentage points, always signed: 3.33 → "+3,3 Prozentpunkte". */
+export function formatPercentPoints(n: number | null | undefined, digits = 1): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  return `${formatChange(n, digits).replace(/ %$/, '')} Prozentpunkte`;
+}
+
+/** A share 0..1 as a whole percent: 0.724 → "72 %". */
+export function formatShare(p: number | null | undefined): string {
+  return p == null || !Number.isFinite(p) ? DASH : formatPercent(p * 100, 0);
 }

@@ -667,7 +667,7 @@ async function main(): Promise<void> {
   }
   for (const g of planGoals) {
     console.log(
-      `  ${g.label.padEnd(45)} ytd ${String(g.current.value?.toFixed(0)).padStart(9)}  path ${String(g.planToDate?.toFixed(0)).padStart(9)}  ${pct(g.changePct).padStart(9)}  forecast ${String(g.projection.value?.toFixed(0)).padStart(9)}  ${g.status}`,
+      `  ${g.label.padEnd(45)} ytd ${String(g.current.value?.toFixed(0)).padStart(9)}  path ${String(g.planToDate?.toFixed(0)).padStart(9)}  ${pct(g.changePct).padStart(9)}  forecast ${String(g.forecast.value?.toFixed(0)).padStart(9)}  ${g.status}`,
     );
   }
   const at = (region: string, code: string) =>

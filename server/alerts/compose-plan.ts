@@ -29,10 +29,10 @@ export function planGoalRows(
     rows.push({ label: 'Bindungen', value: v(g.commitments) });
   if (g.kind === 'capacity')
     rows.push({ label: `Belegung ${formatMonth(g.current.month)}`, value: v(g.monthly.value) });
-  if (g.projection.value !== null) {
+  if (g.forecast.value !== null) {
     rows.push({
-      label: `Prognose ${formatMonth(g.projection.month)}`,
-      value: `${v(g.projection.value)} (${formatChange(g.projection.changePct, 1)} zum Plan, ${word(g.projection.status)}) – Prognose, keine Ist-Zahl`,
+      label: `Prognose Dezember ${g.current.month.slice(0, 4)}`,
+      value: `${v(g.forecast.value)} (${formatChange(g.forecast.changePct, 1)} zum Plan, ${word(g.forecast.status)}) – Prognose, keine Ist-Zahl`,
     });
   }
   if (g.pace !== null) rows.push({ label: 'Noch zu erreichen', value: formatPace(g.pace, g.unit, g.label) });

@@ -23,18 +23,19 @@
 import { addMonths, makeMonth, monthOfYear, monthRange, yearOf } from '../../core/months.js';
 import { goalId } from './goals.js';
 import { meanOver, mergeMissing, type SeriesRef, seriesRef, sumOver, valueAt } from './kennzahlen.js';
+import type { Pace } from './pace.js';
 import { goalStatus } from './status.js';
 import type {
   Computed,
   Direction,
   GoalEvaluation,
+  GoalForecast,
   GoalOptions,
   GoalSeriesPoint,
   GoalStatus,
   IndicatorDef,
   MissingPoint,
   Month,
-  Pace,
   PathProfile,
   PlanGoalKind,
   PlanGoalSpec,
@@ -184,11 +185,32 @@ export function forecastYearEnd(ref: SeriesRef, month: Month): Computed & { rati
   return { value: ytd.value + ratio * rest.value, missing: [], ratio };
 }
 
-/** What is left of the plan after month m (1..12) and how much per remaining month. */
-export function paceOf(plan: number, ytd: number, m: number): Pace {
-  const remaining = plan - ytd;
+/**
+ * What is left of the plan after month m (1..12) and how much per remaining month (the pace shape
+ * of the Tabelle 3 goals, kind `plan_remaining`): `total` = plan − ytd (negative when the plan is
+ * exceeded), `perMonth` = max(total, 0) / months; beside it last year's and the forecast's figure
+ * per remaining month. Null in December: the year is decided.
+ */
+export function paceOf(
+  plan: number,
+  ytd: number,
+  m: number,
+  beside: { lastYearRest?: number | null; forecast?: number | null } = {},
+): Pace | null {
   const months = 12 - m;
-  return { remaining, months, perMonth: months > 0 ? Math.max(remaining, 0) / months : null };
+  if (months <= 0) return null;
+  const total = plan - ytd;
+  const per = (v: number | null | undefined) => (v === null || v === undefined ? null : v / months);
+  return {
+    kind: 'plan_remaining',
+    total,
+    perMonth: Math.max(total, 0) / months,
+    previousYearPerMonth: per(beside.lastYearRest),
+    forecastPerMonth: per(
+      beside.forecast === null || beside.forecast === undefined ? null : beside.forecast - ytd,
+    ),
+    months,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,9 +241,60 @@ function planInputs(spec: PlanGoalSpec, lookup: SeriesLookup, options: GoalOptio
 }
 
 /**
+ * The year-end forecast against the annual plan (cumulative, budget; `yoy3`-like: last year's
+ * remaining months scaled by the recent ratio) and the pace. Capacity has neither: a mean of
+ * places does not add up. `ytd` null: no current figure, so neither.
+ */
+function planSteering(
+  spec: PlanGoalSpec,
+  inp: PlanInputs,
+  month: Month,
+  ytd: number | null,
+): { forecast: GoalForecast; pace: Pace | null } {
+  const m = monthOfYear(month);
+  const none = (reason: string): GoalForecast => ({
+    method: 'yoy3',
+    value: null,
+    changePct: null,
+    status: 'no_data',
+    interval: null,
+    probabilityMet: null,
+    basisMonths: [],
+    reason,
+  });
+  if (spec.kind === 'capacity')
+    return { forecast: none('Keine Prognose für Plätze (Ø Belegung).'), pace: null };
+  if (ytd === null) return { forecast: none('Keine Prognose: es fehlen Monatswerte.'), pace: null };
+  const f = forecastYearEnd(inp.ref, month);
+  const basisMonths = monthRange(makeMonth(spec.year, Math.max(1, m - 2)), month);
+  const lastYearRest =
+    m === 12
+      ? null
+      : sumOver(inp.ref, monthRange(makeMonth(spec.year - 1, m + 1), makeMonth(spec.year - 1, 12))).value;
+  const pace = paceOf(spec.plan, ytd, m, { lastYearRest, forecast: f.value });
+  if (f.value === null) {
+    return { forecast: none('Keine Prognose: es fehlen Vorjahreswerte.'), pace };
+  }
+  const dev = deviationPct(f.value, spec.plan);
+  return {
+    forecast: {
+      method: 'yoy3',
+      value: f.value,
+      changePct: Number.isFinite(dev) ? dev : null,
+      status: planStatus(dev, spec.better, spec.tolerancePct, inp.bandPct),
+      interval: null,
+      probabilityMet: null,
+      basisMonths: m === 12 ? [] : basisMonths,
+      reason: null,
+    },
+    pace,
+  };
+}
+
+/**
  * The state of plan goal `spec` at data month `month` (in the goal's year), in the same shape as
  * a change goal: `current.value` is the year-to-date figure, `previous` last year's at the same
- * month, `changePct` the deviation from the path, `projection` the year-end forecast against the plan.
+ * month, `changePct` the deviation from the path, `forecast` the year-end forecast against the plan.
  */
 export function evaluatePlanGoal(
   spec: PlanGoalSpec,
@@ -248,9 +321,7 @@ export function evaluatePlanGoal(
     status = planStatus(d, spec.better, spec.tolerancePct, inp.bandPct);
   }
 
-  const forecast = spec.kind === 'capacity' || status === 'no_data' ? null : forecastYearEnd(inp.ref, month);
-  const forecastValue = forecast?.value ?? null;
-  const forecastDev = forecastValue === null ? null : deviationPct(forecastValue, spec.plan);
+  const steering = planSteering(spec, inp, month, status === 'no_data' ? null : cur.value);
   const monthly = valueAt(inp.ref, month).value;
   const monthlyPrev = valueAt(inp.ref, prevMonth).value;
   const commitments =
@@ -270,10 +341,6 @@ export function evaluatePlanGoal(
     plan: spec.plan,
     planToDate,
     planRule: { profile: spec.profile.type, tolerancePct: spec.tolerancePct, bandPct: inp.bandPct },
-    pace:
-      spec.kind === 'capacity' || cur.value === null || status === 'no_data'
-        ? null
-        : paceOf(spec.plan, cur.value, m),
     commitments,
     current: { month, value: cur.value },
     previous: { month: prevMonth, value: prev.value },
@@ -287,15 +354,9 @@ export function evaluatePlanGoal(
           ? null
           : deviationPct(monthly, monthlyPrev),
     },
-    projection: {
-      month: makeMonth(spec.year, 12),
-      value: forecastValue,
-      changePct: forecastDev !== null && Number.isFinite(forecastDev) ? forecastDev : null,
-      status:
-        forecastDev === null
-          ? 'no_data'
-          : planStatus(forecastDev, spec.better, spec.tolerancePct, inp.bandPct),
-    },
+    forecast: steering.forecast,
+    pace: steering.pace,
+    drivers: null,
     published: null,
   };
 }
@@ -303,7 +364,7 @@ export function evaluatePlanGoal(
 /**
  * The 12 monthly points of a plan goal's chart as known at `dataMonth`: `current` the
  * year-to-date figure, `previous` last year's, `target` the path, `atRiskEdge` the edge of the
- * band on the bad side (the under side for `both`), `projection` the forecast path from the data
+ * band on the bad side (the under side for `both`), `forecast` the forecast path from the data
  * month on (cumulative and budget: ytd(m) + r × Σ x_{t−1}(m+1..k)).
  */
 export function planGoalSeries(
@@ -325,7 +386,7 @@ export function planGoalSeries(
     const month = makeMonth(year, k);
     const path = pathAt(spec.kind, spec.plan, inp.shares, k);
     let projection: number | null = null;
-    if (dataInYear && k === m) projection = curAtData;
+    if (dataInYear && k === m && forecast?.value != null) projection = curAtData;
     if (dataInYear && k > m && forecast?.ratio != null && curAtData !== null) {
       restSoFar += valueAt(inp.ref, makeMonth(year - 1, k)).value ?? 0;
       projection = curAtData + forecast.ratio * restSoFar;
@@ -336,7 +397,9 @@ export function planGoalSeries(
       previous: inp.ytd(makeMonth(year - 1, k)).value,
       target: path,
       atRiskEdge: path === null ? null : path * edge,
-      projection,
+      forecast: projection,
+      forecastLow: null,
+      forecastHigh: null,
       revised: inp.ref.series.get(month)?.revised === true,
     });
   }

@@ -7,6 +7,7 @@
 import { addMonths, makeMonth } from '../../core/months.js';
 import { comparePublished, evaluateGoal, goalSeries } from '../domain/goals.js';
 import { evaluatePlanGoal, planGoalSeries } from '../domain/plan-goals.js';
+import type { ForecastHistory } from '../domain/steering.js';
 import type {
   GoalEvaluation,
   GoalOptions,
@@ -19,7 +20,7 @@ import type {
 } from '../domain/types.js';
 
 /** Version of the shape and rules of the goal objects; part of the snapshot key. */
-export const GOAL_FORMAT = '2';
+export const GOAL_FORMAT = '3';
 
 export interface RegionGoalInput {
   specs: readonly GoalSpec[];
@@ -31,6 +32,8 @@ export interface RegionGoalInput {
   year: number;
   dataMonth: Month | null;
   options: GoalOptions;
+  /** The backtest errors the forecast interval is built from (none: no interval). */
+  history?: ForecastHistory | undefined;
 }
 
 /** The BA's own figure for the goal's indicator, compared with ours (see comparePublished). */
@@ -50,16 +53,23 @@ function withPublished(ev: GoalEvaluation, spec: GoalSpec, input: RegionGoalInpu
 export function computeRegionGoals(input: RegionGoalInput): GoalEvaluation[] {
   const at = input.dataMonth ?? makeMonth(input.year, 1);
   const goals = input.specs.map((spec) =>
-    withPublished(evaluateGoal(spec, input.lookup, at, input.options), spec, input),
+    withPublished(evaluateGoal(spec, input.lookup, at, input.options, input.history), spec, input),
   );
   for (const spec of input.planSpecs) goals.push(evaluatePlanGoal(spec, input.lookup, at, input.options));
   return goals;
 }
 
-/** The 12 chart points of one goal (see goalSeries); no data month: every month not yet known. */
-export function computeGoalSeries(spec: GoalSpec | PlanGoalSpec, input: RegionGoalInput): GoalSeriesPoint[] {
+/**
+ * The 12 chart points of one goal (see goalSeries); no data month: every month not yet known.
+ * `interval` is the goal's forecast interval (the band around the forecast path; Tabelle 3 only).
+ */
+export function computeGoalSeries(
+  spec: GoalSpec | PlanGoalSpec,
+  input: RegionGoalInput,
+  interval: GoalEvaluation['forecast']['interval'] = null,
+): GoalSeriesPoint[] {
   const at = input.dataMonth ?? addMonths(makeMonth(input.year, 1), -1);
   return 'kind' in spec
     ? planGoalSeries(spec, input.lookup, input.year, at, input.options)
-    : goalSeries(spec, input.lookup, input.year, at, input.options);
+    : goalSeries(spec, input.lookup, input.year, at, input.options, interval);
 }

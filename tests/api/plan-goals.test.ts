@@ -78,7 +78,12 @@ describe('plan goals in /api/goals', () => {
     expect(dev).toBeLessThan(-5);
     expect(dev).toBeGreaterThan(-15);
     expect(g?.status).toBe('at_risk');
-    expect(g?.pace).toEqual({ remaining: 250 - ytd, months: 3, perMonth: (250 - ytd) / 3 });
+    expect(g?.pace).toMatchObject({
+      kind: 'plan_remaining',
+      total: 250 - ytd,
+      months: 3,
+      perMonth: (250 - ytd) / 3,
+    });
     expect(g?.planRule).toEqual({ profile: 'last_year', tolerancePct: 5, bandPct: 10 });
   });
 
@@ -101,7 +106,7 @@ describe('plan goals in /api/goals', () => {
     expect(g?.current.value).toBeCloseTo(ytd, 2);
     expect(g?.commitments).toBeCloseTo(bind, 2);
     expect(g?.better).toBe('both');
-    expect(g?.projection.value).not.toBeNull();
+    expect(g?.forecast.value).not.toBeNull();
   });
 
   it('capacity: the mean occupancy of Jan..Sep against the planned places, the latest month beside it', async () => {
@@ -124,7 +129,7 @@ describe('plan goals in /api/goals', () => {
     expect(r.points[8]?.current).toBe(r.goal.current.value);
     expect(r.points[8]?.target).toBeCloseTo(r.goal.planToDate ?? 0, 9);
     expect(r.points[9]?.current).toBeNull();
-    expect(r.points[11]?.projection).toBeCloseTo(r.goal.projection.value ?? 0, 9);
+    expect(r.points[11]?.forecast).toBeCloseTo(r.goal.forecast.value ?? 0, 9);
     expect(r.points[11]?.target).toBe(250);
   });
 });

@@ -24,9 +24,9 @@ interface ApiGoal {
   status: StatusWord;
   plan: number | null;
   planToDate: number | null;
-  pace: { remaining: number; months: number; perMonth: number | null } | null;
+  pace: { total: number; months: number; perMonth: number } | null;
   current: { month: string; value: number | null };
-  projection: { value: number | null; status: StatusWord };
+  forecast: { value: number | null; status: StatusWord };
 }
 
 const VIEWPORTS = [
@@ -83,8 +83,8 @@ describe('plan goals in the browser', () => {
       expect(await card.locator('.goal-card-head [data-status] .status-word').textContent(), g.id).toBe(
         STATUS_TEXT[g.status].word,
       );
-      if (g.projection.value !== null)
-        expect(await text('projection-value'), g.id).toBe(v(g, g.projection.value));
+      if (g.forecast.value !== null)
+        expect(await text('projection-value'), g.id).toBe(v(g, g.forecast.value));
       if (g.pace !== null) expect(await text('pace'), g.id).toBe(formatPace(g.pace, g.unit, g.label));
     }
     // de-DE: euros in millions with a decimal comma, counts with thousands dots.

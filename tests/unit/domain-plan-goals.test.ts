@@ -191,18 +191,27 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     ['2024-01', 288, 20, 228, 11, 228 / 11],
   ] as const)('forecast and pace at %s', (month, forecast, dev, remaining, months, perMonth) => {
     const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(), M(month), OPTIONS);
-    expect(g.projection.month).toBe('2024-12');
-    expect(g.projection.value).toBeCloseTo(forecast, 9);
-    expect(g.projection.changePct).toBeCloseTo(dev, 9);
-    expect(g.pace?.remaining).toBe(remaining);
+    expect(g.forecast.method).toBe('yoy3');
+    expect(g.forecast.value).toBeCloseTo(forecast, 9);
+    expect(g.forecast.changePct).toBeCloseTo(dev, 9);
+    expect(g.pace?.kind).toBe('plan_remaining');
+    expect(g.pace?.total).toBe(remaining);
     expect(g.pace?.months).toBe(months);
     expect(g.pace?.perMonth).toBeCloseTo(perMonth, 9);
   });
 
-  test('pace when the plan is exceeded and in December', () => {
-    expect(paceOf(250, 166, 9)).toEqual({ remaining: 84, months: 3, perMonth: 28 });
-    expect(paceOf(10, 12, 6)).toEqual({ remaining: -2, months: 6, perMonth: 0 });
-    expect(paceOf(10, 8, 12)).toEqual({ remaining: 2, months: 0, perMonth: null });
+  test('pace: 250 − 166 = 84 over 3 months = 28; exceeded; none in December', () => {
+    // beside it: last year's remaining 60 → 20 a month; the forecast 226 → (226 − 166) / 3 = 20
+    expect(paceOf(250, 166, 9, { lastYearRest: 60, forecast: 226 })).toEqual({
+      kind: 'plan_remaining',
+      total: 84,
+      perMonth: 28,
+      previousYearPerMonth: 20,
+      forecastPerMonth: 20,
+      months: 3,
+    });
+    expect(paceOf(10, 12, 6)).toMatchObject({ total: -2, months: 6, perMonth: 0 });
+    expect(paceOf(10, 8, 12)).toBeNull();
   });
 
   test('a month with no data: keine Daten, naming the month, no forecast or pace', () => {
@@ -214,8 +223,8 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(g.missing).toEqual([
       { indicator: 'EIN_FBW', gender: 'total', month: '2024-03', reason: 'missing' },
     ]);
-    expect(g.projection.value).toBeNull();
-    expect(g.projection.status).toBe('no_data');
+    expect(g.forecast.value).toBeNull();
+    expect(g.forecast.status).toBe('no_data');
     expect(g.pace).toBeNull();
   });
 
@@ -240,11 +249,11 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(pts[2]?.atRiskEdge).toBeCloseTo(51, 9); // 60 × (1 − 15 %)
     expect(pts[5]?.current).toBe(102);
     expect(pts[5]?.previous).toBe(100);
-    expect(pts[5]?.projection).toBe(102);
-    expect(pts[4]?.projection).toBeNull();
+    expect(pts[5]?.forecast).toBe(102);
+    expect(pts[4]?.forecast).toBeNull();
     expect(pts[6]?.current).toBeNull();
-    expect(pts[6]?.projection).toBeCloseTo(102 + 1.125 * 10, 9); // July 2023 was 10
-    expect(pts[11]?.projection).toBeCloseTo(259.5, 9);
+    expect(pts[6]?.forecast).toBeCloseTo(102 + 1.125 * 10, 9); // July 2023 was 10
+    expect(pts[11]?.forecast).toBeCloseTo(259.5, 9);
     expect(pts[11]?.previous).toBe(240);
   });
 });
@@ -275,10 +284,18 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
 
   test('underspend forecast: 270.000 + 0,9 × 900.000 = 1.080.000 (−10 %, gefährdet); commitments beside', () => {
     const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000], 450_000), M('2024-03'), OPTIONS);
-    expect(g.projection.value).toBeCloseTo(1_080_000, 6);
-    expect(g.projection.changePct).toBeCloseTo(-10, 9);
-    expect(g.projection.status).toBe('at_risk');
-    expect(g.pace).toEqual({ remaining: 930_000, months: 9, perMonth: 930_000 / 9 });
+    expect(g.forecast.value).toBeCloseTo(1_080_000, 6);
+    expect(g.forecast.changePct).toBeCloseTo(-10, 9);
+    expect(g.forecast.status).toBe('at_risk');
+    // last year's remaining 9 × 100.000; the forecast's (1.080.000 − 270.000) / 9 = 90.000
+    expect(g.pace).toEqual({
+      kind: 'plan_remaining',
+      total: 930_000,
+      perMonth: 930_000 / 9,
+      previousYearPerMonth: 100_000,
+      forecastPerMonth: expect.closeTo(90_000, 6),
+      months: 9,
+    });
     expect(g.commitments).toBe(450_000);
   });
 
@@ -306,7 +323,7 @@ describe('capacity goal (Aktivcenter, 140 places, tolerance 5 %, band 10 %)', ()
     expect(g.status).toBe(status);
     expect(g.monthly.value).toBe(values.at(-1)); // the latest month's occupancy
     expect(g.pace).toBeNull();
-    expect(g.projection.value).toBeNull();
+    expect(g.forecast.value).toBeNull();
   });
 
   test('chart: the path is the planned places every month, current the running mean', () => {

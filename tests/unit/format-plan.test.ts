@@ -33,37 +33,36 @@ describe('goal values by unit', () => {
 describe('pace', () => {
   test.each([
     [
-      { remaining: 84, months: 3, perMonth: 28 },
+      { total: 84, months: 3, perMonth: 28 },
       'count',
       'Eintritte',
       'noch 84 Eintritte bis Dezember, 28 je Monat',
     ],
     [
-      { remaining: 2, months: 3, perMonth: 2 / 3 },
+      { total: 2, months: 3, perMonth: 2 / 3 },
       'count',
       'EQ-Bewilligungen',
       'noch 2 EQ-Bewilligungen bis Dezember, 0,7 je Monat',
     ],
     [
-      { remaining: 118, months: 5, perMonth: 23.6 },
+      { total: 118, months: 5, perMonth: 23.6 },
       'count',
       'Eintritte FbW',
       'noch 118 Eintritte FbW bis Dezember, 24 je Monat',
     ],
     [
-      { remaining: 1_930_000, months: 3, perMonth: 643_333.33 },
+      { total: 1_930_000, months: 3, perMonth: 643_333.33 },
       'eur',
       'Ausgaben',
       'noch 1,93 Mio € bis Dezember, 643.333 € je Monat',
     ],
-    [{ remaining: 0, months: 3, perMonth: 0 }, 'count', 'Eintritte', 'Jahresplan erreicht'],
+    [{ total: 0, months: 3, perMonth: 0 }, 'count', 'Eintritte', 'Jahresplan erreicht'],
     [
-      { remaining: -12, months: 3, perMonth: 0 },
+      { total: -12, months: 3, perMonth: 0 },
       'count',
       'Eintritte',
       'Jahresplan um 12 Eintritte überschritten',
     ],
-    [{ remaining: 5, months: 0, perMonth: null }, 'count', 'Eintritte', 'noch 5 Eintritte bis Jahresende'],
   ] as const)('%o → %s', (pace, unit, what, text) => {
     expect(formatPace(pace, unit, what)).toBe(text);
   });

@@ -68,8 +68,7 @@ export function PlanGoalPanel({
           <div className="figure projection">
             <dt>{v.forecast.label} (Hochrechnung)</dt>
             <dd data-field="projection">
-              {v.forecast.value} ({v.forecast.change}){' '}
-              <StatusBadge status={goal.projection.status} size="sm" />
+              {v.forecast.value} ({v.forecast.change}) <StatusBadge status={goal.forecast.status} size="sm" />
             </dd>
           </div>
         )}
@@ -140,7 +139,7 @@ export function PlanGoalPanel({
                 <td className="num">{full(p.previous)}</td>
                 <td className="num">{full(p.target)}</td>
                 <td className="num">{full(p.atRiskEdge)}</td>
-                <td className="num">{p.projection === null ? '' : full(p.projection)}</td>
+                <td className="num">{p.forecast === null ? '' : full(p.forecast)}</td>
               </tr>
             ))}
           </tbody>

@@ -13,10 +13,10 @@ export interface PlanGoalFigures {
   planToDate: number | null;
   changePct: number | null;
   commitments: number | null;
-  pace: { remaining: number; months: number; perMonth: number | null } | null;
+  pace: { total: number; months: number; perMonth: number } | null;
   current: { month: string; value: number | null };
   monthly: { value: number | null };
-  projection: { month: string; value: number | null; changePct: number | null; status: string };
+  forecast: { value: number | null; changePct: number | null; status: string };
 }
 
 export interface PlanCardView {
@@ -70,12 +70,12 @@ export function planCardView(
     deviation: `${formatChange(goal.changePct)} zum Plan`,
     extra,
     forecast:
-      goal.projection.value === null
+      goal.forecast.value === null
         ? null
         : {
-            label: `Prognose ${monthWord(goal.projection.month)}`,
-            value: v(goal.projection.value),
-            change: `${formatChange(goal.projection.changePct)} zum Jahresplan`,
+            label: 'Prognose Dezember',
+            value: v(goal.forecast.value),
+            change: `${formatChange(goal.forecast.changePct)} zum Jahresplan`,
           },
     pace: goal.pace === null ? null : formatPace(goal.pace, goal.unit, goal.label),
   };

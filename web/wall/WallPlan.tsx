@@ -52,7 +52,7 @@ function PlanTile({ goal }: { goal: Goal }) {
       {v.forecast && (
         <p className="wall-plan-fact">
           Prognose <strong data-testid="wall-forecast">{v.forecast.value}</strong>{' '}
-          <Status status={goal.projection.status} className="wall-status-sm" />
+          <Status status={goal.forecast.status} className="wall-status-sm" />
         </p>
       )}
     </article>
