@@ -249,7 +249,26 @@ export const targetInfo = z.object({
   updatedBy: z.string().nullable(),
 });
 
-export const targetsResponse = z.object({ targets: z.array(targetInfo) });
+export const planTargetInfo = z.object({
+  id: z.number().int(),
+  region: z.string(),
+  year: z.number().int(),
+  indicator: z.string(),
+  kind: z.enum(['cumulative', 'budget', 'capacity']),
+  plan: z.number(),
+  better: z.enum(['higher', 'lower', 'both']),
+  tolerancePct: z.number(),
+  bandPct: num,
+  profile: z.enum(['pro_rata', 'last_year', 'explicit']),
+  profileWeights: z.array(z.number()).nullable(),
+  source: z.string().nullable(),
+  updatedAt: z.string(),
+  updatedBy: z.string().nullable(),
+});
+export const targetsResponse = z.object({
+  targets: z.array(targetInfo),
+  planTargets: z.array(planTargetInfo),
+});
 export const targetPutResponse = z.object({ target: targetInfo, created: z.boolean(), changed: z.boolean() });
 export const targetHistoryResponse = z.object({
   history: z.array(

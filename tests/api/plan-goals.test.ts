@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seedIfEmpty } from '../../etl/index.js';
-import { goalsResponse, planMonthsResponse, seriesResponse } from '../../server/http/responses.js';
+import {
+  goalsResponse,
+  planMonthsResponse,
+  seriesResponse,
+  targetsResponse,
+} from '../../server/http/responses.js';
 import { tempDir, writeText } from '../etl/helpers.js';
 import { getJson, setup } from './fixture.js';
 
@@ -131,6 +136,37 @@ describe('plan goals in /api/goals', () => {
     expect(r.points[9]?.current).toBeNull();
     expect(r.points[11]?.forecast).toBeCloseTo(r.goal.forecast.value ?? 0, 9);
     expect(r.points[11]?.target).toBe(250);
+  });
+});
+
+describe('GET /api/targets lists the plan targets beside Tabelle 3', () => {
+  it('with plan, direction, tolerance, band, profile and the seed section as source', async () => {
+    const ctx = await sampleApp();
+    const r = targetsResponse.parse((await getJson(ctx, '/api/targets?year=2024')).body);
+    expect(r.targets).toHaveLength(6);
+    const egt = r.planTargets.find((t) => t.indicator === 'EGT_IST');
+    expect(egt).toMatchObject({
+      kind: 'budget',
+      plan: 6_400_000,
+      better: 'both',
+      tolerancePct: 5,
+      bandPct: 10,
+    });
+    expect(egt?.source).toContain('Abschnitt 4');
+    const eq = r.planTargets.find((t) => t.indicator === 'EIN_EQ');
+    expect(eq?.profile).toBe('explicit');
+    expect(eq?.profileWeights).toEqual([0, 0, 0, 0, 0, 1, 1, 3, 3, 1, 1, 0]);
+    expect(r.planTargets.map((t) => [t.indicator, t.plan])).toEqual([
+      ['EGT_IST', 6_400_000],
+      ['FBW_IST', 1_600_000],
+      ['EIN_FBW', 250],
+      ['EIN_FBW_ABS', 55],
+      ['EIN_EQ', 10],
+      ['EIN_EF', 1000],
+      ['BELEGT_MN', 300],
+      ['BELEGT_AC', 140],
+      ['BELEGT_JA', 30],
+    ]);
   });
 });
 

@@ -196,11 +196,17 @@ describe('plan goals in the browser', () => {
   test('pages=all rotates from the overview to the plan page, then the Tabelle 3 goals', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const errors = trackConsoleErrors(page);
-    await page.goto(`${server.url}/wall?region=01060&interval=1&speed=2`);
+    await page.goto(`${server.url}/wall?region=01060&interval=2&speed=2`);
     await page.waitForSelector('main.wall[data-page="overview"]');
-    await page.waitForSelector('main.wall[data-page="plan"]', { timeout: 10_000 });
     // Overview, the plan page, then the six Tabelle 3 goals: 8 pages, the plan page second.
-    expect(await page.textContent('[data-testid="wall-page-title"]')).toBe('Eingliederung und Budget · 2/8');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('main.wall')?.getAttribute('data-page') === 'plan' &&
+        document.querySelector('[data-testid="wall-page-title"]')?.textContent ===
+          'Eingliederung und Budget · 2/8',
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.waitForSelector('main.wall[data-page="goal:K2-female"]', { timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();

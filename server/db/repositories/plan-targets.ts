@@ -33,6 +33,31 @@ function profileOf(t: PlanTarget): PathProfile {
   return t.profile === 'last_year' ? { type: 'last_year' } : { type: 'pro_rata' };
 }
 
+function weightsOf(t: PlanTarget): number[] | null {
+  const p = profileOf(t);
+  return p.type === 'explicit' ? [...p.weights] : null;
+}
+
+/** A plan target as GET /api/targets shows it (beside the Tabelle 3 targets). */
+export function toPlanTargetInfo(t: PlanTargetRow) {
+  return {
+    id: t.id,
+    region: t.region_id,
+    year: t.year,
+    indicator: t.indicator_code,
+    kind: t.kind,
+    plan: t.plan_value,
+    better: t.better,
+    tolerancePct: t.tolerance_pct,
+    bandPct: t.band_pct,
+    profile: t.profile,
+    profileWeights: weightsOf(t),
+    source: t.source,
+    updatedAt: t.updated_at,
+    updatedBy: t.updated_by,
+  };
+}
+
 /** The domain spec of a plan target row (the one place a row becomes a PlanGoalSpec). */
 export function toPlanGoalSpec(t: PlanTargetRow, indicator: IndicatorDef): PlanGoalSpec {
   return makePlanGoalSpec(indicator, {
