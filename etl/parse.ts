@@ -2,17 +2,10 @@
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
 import { loadFinanceMapping, looksFinance, parseFinanceCsv } from './finance.js';
-import type { IndicatorCatalog, ParsedFile } from './rows.js';
+import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
-export interface ParseContext {
-  catalog: IndicatorCatalog;
-  /** data/ba-mapping.json unless set (tests). */
-  mappingPath?: string;
-  /** data/finance-mapping.json unless set (tests). */
-  financeMappingPath?: string;
-  onProgress?: (rows: number, fraction: number) => void;
-}
+export type { ParseContext };
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);

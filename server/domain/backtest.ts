@@ -175,10 +175,18 @@ export interface BacktestRow {
   covered: number;
 }
 
-/** The backtest report of one goal (indicator and gender) by origin month. */
-export function backtestReport(pool: ErrorPool, indicator: string, gender: Gender): BacktestRow[] {
+/**
+ * The backtest report of one goal (indicator and gender) by origin month. `only` narrows the cases
+ * reported (e.g. to one region); the intervals still come from the whole pool (leave one out).
+ */
+export function backtestReport(
+  pool: ErrorPool,
+  indicator: string,
+  gender: Gender,
+  only: (c: BacktestCase) => boolean = () => true,
+): BacktestRow[] {
   return ORIGIN_MONTHS.map((m) => {
-    const cases = pool.cases(indicator, gender, m);
+    const cases = pool.cases(indicator, gender, m).filter(only);
     let absF = 0;
     let absN = 0;
     let inside = 0;

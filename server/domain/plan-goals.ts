@@ -24,7 +24,7 @@ import { addMonths, makeMonth, monthOfYear, monthRange, yearOf } from '../../cor
 import { goalId } from './goals.js';
 import { meanOver, mergeMissing, type SeriesRef, seriesRef, sumOver, valueAt } from './kennzahlen.js';
 import type { Pace } from './pace.js';
-import { goalStatus } from './status.js';
+import { goalStatus, relativeChange } from './status.js';
 import type {
   Computed,
   Direction,
@@ -338,6 +338,9 @@ export function evaluatePlanGoal(
     targetChangePct: 0,
     kind: spec.kind,
     unit: spec.unit,
+    formula: spec.indicator.formula,
+    // The deviation from the path at which the band ends (the under side for `both`).
+    atRiskEdgePct: (spec.better === 'lower' ? 1 : -1) * (spec.tolerancePct + inp.bandPct),
     plan: spec.plan,
     planToDate,
     planRule: { profile: spec.profile.type, tolerancePct: spec.tolerancePct, bandPct: inp.bandPct },
@@ -391,15 +394,19 @@ export function planGoalSeries(
       restSoFar += valueAt(inp.ref, makeMonth(year - 1, k)).value ?? 0;
       projection = curAtData + forecast.ratio * restSoFar;
     }
+    const current = dataInYear && k <= m ? inp.ytd(month).value : null;
+    const previous = inp.ytd(makeMonth(year - 1, k)).value;
     points.push({
       month,
-      current: dataInYear && k <= m ? inp.ytd(month).value : null,
-      previous: inp.ytd(makeMonth(year - 1, k)).value,
+      current,
+      previous,
       target: path,
       atRiskEdge: path === null ? null : path * edge,
       forecast: projection,
       forecastLow: null,
       forecastHigh: null,
+      changePct: relativeChange(current, previous),
+      forecastChangePct: relativeChange(projection, previous),
       revised: inp.ref.series.get(month)?.revised === true,
     });
   }

@@ -13,9 +13,6 @@ import type {
   ValueFlag,
 } from '../../core/vocabulary.js';
 
-import type { Drivers } from './drivers.js';
-import type { Pace } from './pace.js';
-
 export { GENDERS } from '../../core/vocabulary.js';
 export type {
   Better,
@@ -99,8 +96,12 @@ export interface GoalEvaluation {
   targetChangePct: number;
   /** How the goal is tracked; `change` for Tabelle 3 (see core/vocabulary.ts). */
   kind: GoalKind;
-  /** Unit of `current.value`, `plan` and `planToDate`. */
+  /** Unit of `current.value`, `plan` and `planToDate`, from the indicator ('percent' for K2's JFW, 'count' for K3's stock, 'eur', 'places'). */
   unit: GoalUnit;
+  /** How the indicator is computed ('rate' for K2, 'stock' for K3, 'count' for the plan series). */
+  formula: IndicatorFormula;
+  /** The change at which the at-risk band ends: beyond it the goal is missed (plan goals: the deviation from the path, on the under side for `both`). */
+  atRiskEdgePct: number;
   /** Plan goals: the annual plan (e.g. 250 entries, 6,400,000 €, 140 places); null for change goals. */
   plan: number | null;
   /** Plan goals: the path at the data month (what the plan asks for by then); null for change goals. */
@@ -208,5 +209,32 @@ export interface GoalSeriesPoint {
   /** The 80 % band around the forecast path (null where there is no interval). */
   forecastLow: number | null;
   forecastHigh: number | null;
+  /** 100 × (current / previous − 1): the month's change against last year. */
+  changePct: number | null;
+  /** 100 × (forecast / previous − 1). */
+  forecastChangePct: number | null;
   revised: boolean;
+}
+
+/** What moved a goal's change: for K2 its numerator and denominator, for K3 the genders (see drivers.ts). */
+export type Drivers =
+  | { numeratorChangePct: number; denominatorChangePct: number }
+  | { femalePp: number; malePp: number };
+
+/** How much is still allowed or needed per month to the year's end (see pace.ts). */
+/** `plan_remaining`: a plan goal's annual plan minus the year so far (server/domain/plan-goals.ts). */
+export type PaceKind = 'integrations_needed' | 'max_mean_stock' | 'plan_remaining';
+
+export interface Pace<K extends string = PaceKind> {
+  kind: K;
+  /** K2: integrations still needed m+1..Dec. K3: stock-months allowed over m+1..Dec. */
+  total: number;
+  /** total / months: integrations needed per month, or the highest mean stock allowed. */
+  perMonth: number;
+  /** Last year's figure per month over the same months (integrations, or the mean stock). */
+  previousYearPerMonth: number | null;
+  /** The forecast's figure per month over the same months. */
+  forecastPerMonth: number | null;
+  /** Months left: 12 − m. */
+  months: number;
 }

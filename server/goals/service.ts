@@ -85,7 +85,10 @@ export interface BacktestResult {
   minErrors: number;
   /** Whose history: the sample regions' or the real regions', and how many regions. */
   pool: { sample: boolean; regions: number };
+  /** Over every region of the pool. */
   rows: BacktestRow[];
+  /** The asked region's own cases only (intervals still from the whole pool). */
+  regionRows: BacktestRow[];
 }
 
 export interface RegionsResult {
@@ -418,6 +421,12 @@ export function createGoalService({
       minErrors: MIN_ERRORS,
       pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
       rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
+      regionRows: backtestReport(
+        sample ? pools.sample : pools.real,
+        goal.indicator,
+        goal.gender,
+        (c) => c.region === region.id,
+      ),
     };
   }
 

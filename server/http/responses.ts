@@ -10,6 +10,7 @@ const better = z.enum(['higher', 'lower']);
 const status = z.enum(['met', 'at_risk', 'missed', 'no_data']);
 const flag = z.enum(['*', '-', 'X']).nullable();
 const num = z.number().nullable();
+const formula = z.enum(['count', 'rate', 'stock', 'published']);
 
 export const regionInfo = z.object({
   id: z.string(),
@@ -35,7 +36,15 @@ export const goalEvaluation = z.object({
   better: z.enum(['higher', 'lower', 'both']),
   targetChangePct: z.number(),
   kind: z.enum(['change', 'cumulative', 'budget', 'capacity']),
-  unit: z.enum(['count', 'eur', 'places', 'percent']),
+  unit: z
+    .enum(['count', 'eur', 'places', 'percent'])
+    .describe(
+      "Unit of the tracked value: 'percent' (K2: JFW), 'count' (K3: mean stock; entries), 'eur', 'places'",
+    ),
+  formula,
+  atRiskEdgePct: z
+    .number()
+    .describe('The change at which the at-risk band ends; beyond it the goal is missed'),
   plan: num,
   planToDate: num,
   planRule: z
@@ -107,9 +116,20 @@ export const seriesResponse = z.object({
       forecast: num,
       forecastLow: num,
       forecastHigh: num,
+      changePct: num.describe('100 × (current / previous − 1)'),
+      forecastChangePct: num.describe('100 × (forecast / previous − 1)'),
       revised: z.boolean(),
     }),
   ),
+});
+
+const backtestRow = z.object({
+  originMonth: z.number().int().min(1).max(11),
+  cases: z.number().int(),
+  maeForecast: num,
+  maeNaive: num,
+  coverage: z.number().min(0).max(1).nullable(),
+  covered: z.number().int(),
 });
 
 export const backtestResponse = z.object({
@@ -119,16 +139,8 @@ export const backtestResponse = z.object({
   method: z.literal('yoy3'),
   minErrors: z.number().int(),
   pool: z.object({ sample: z.boolean(), regions: z.number().int() }),
-  rows: z.array(
-    z.object({
-      originMonth: z.number().int().min(1).max(11),
-      cases: z.number().int(),
-      maeForecast: num,
-      maeNaive: num,
-      coverage: z.number().min(0).max(1).nullable(),
-      covered: z.number().int(),
-    }),
-  ),
+  rows: z.array(backtestRow),
+  regionRows: z.array(backtestRow),
 });
 
 export const monthRow = z.object({
@@ -227,7 +239,7 @@ export const indicatorsResponse = z.object({
       code: z.string(),
       name: z.string(),
       unit: z.string(),
-      formula: z.enum(['count', 'rate', 'stock', 'published']),
+      formula,
       numeratorCode: z.string().nullable(),
       denominatorCode: z.string().nullable(),
       better: better.nullable(),

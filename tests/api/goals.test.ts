@@ -275,9 +275,14 @@ describe('GET /api/goals/:id/backtest', () => {
     expect(mar?.cases).toBe(2);
     expect(mar?.maeForecast).toBeCloseTo(Math.abs(actual - forecast) / 2, 10);
     expect(mar?.maeNaive).toBeCloseTo(Math.abs(actual - naive) / 2, 10);
-    // Two cases of one year: no other year's errors, so no interval to cover.
+    // Two cases in all: one other error is fewer than 10, so no interval to cover.
     expect(mar?.covered).toBe(0);
     expect(mar?.coverage).toBeNull();
+    // The region's own rows: region A's single case.
+    const own = r.regionRows[2];
+    expect(own?.cases).toBe(1);
+    expect(own?.maeForecast).toBeCloseTo(Math.abs(actual - forecast), 10);
+    expect(own?.maeNaive).toBeCloseTo(Math.abs(actual - naive), 10);
   });
 
   it('answers 404 for an unknown goal and 400 for a bad query', async () => {

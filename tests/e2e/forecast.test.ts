@@ -169,14 +169,18 @@ describe('forecast on the national bench data', () => {
         trs.map((tr) => Array.from(tr.children).map((c) => (c.textContent ?? '').trim())),
       );
       expect(rows).toEqual(
-        bt.rows.map((r) => [
+        bt.rows.map((r, i) => [
           monthName(r.originMonth),
           formatCount(r.cases),
           formatNumber(r.maeForecast, 2),
           formatNumber(r.maeNaive, 2),
           r.coverage === null ? 'zu wenig Historie' : formatShare(r.coverage),
+          formatCount(bt.regionRows[i]?.cases ?? 0),
+          formatNumber(bt.regionRows[i]?.maeForecast ?? null, 2),
         ]),
       );
+      // The region's own history: one complete K2 year (2023) per origin month.
+      expect(bt.regionRows.every((r) => r.cases === 1)).toBe(true);
       expect(bt.rows.every((r) => r.coverage !== null)).toBe(true);
       await page.screenshot({ path: artifactPath('forecast-goal.png'), fullPage: true });
       expect(errors).toEqual([]);

@@ -22,7 +22,7 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
         vergangene Jahr {pool} ({formatCount(r.pool.regions)} Regionen), je Prognosemonat: mittlere absolute
         Abweichung von der tatsächlichen Dezember-Veränderung, zum Vergleich die naive Fortschreibung der
         aktuellen Veränderung, und der Anteil der Fälle im 80 %-Intervall. Ein Intervall braucht mindestens{' '}
-        {r.minErrors} Vergleichsfälle.
+        {r.minErrors} Vergleichsfälle. Die letzten beiden Spalten zeigen nur die Jahre von {r.region.name}.
       </p>
       <div className="table-wrap">
         <table className="data-table" data-testid="forecast-quality-table">
@@ -42,10 +42,16 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
               <th scope="col" className="num">
                 im 80 %-Intervall
               </th>
+              <th scope="col" className="num">
+                Fälle {r.region.name}
+              </th>
+              <th scope="col" className="num">
+                Abweichung Prognose {r.region.name}
+              </th>
             </tr>
           </thead>
           <tbody>
-            {r.rows.map((row) => (
+            {r.rows.map((row, i) => (
               <tr key={row.originMonth}>
                 <th scope="row" className="row-head">
                   {monthName(row.originMonth)}
@@ -56,6 +62,8 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
                 <td className="num">
                   {row.coverage === null ? 'zu wenig Historie' : formatShare(row.coverage)}
                 </td>
+                <td className="num">{formatCount(r.regionRows[i]?.cases ?? 0)}</td>
+                <td className="num">{formatNumber(r.regionRows[i]?.maeForecast ?? null, 2)}</td>
               </tr>
             ))}
           </tbody>
