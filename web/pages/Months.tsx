@@ -32,6 +32,7 @@ import {
   Pager,
   useMonthsTable,
 } from './months/MonthsTable';
+import { PlanMonths } from './months/PlanMonths';
 
 export default function Months() {
   const search = useSearch();
@@ -109,6 +110,7 @@ export default function Months() {
           <MarkerLegend />
         </>
       )}
+      <PlanMonths region={region} />
       <RevisionDialog target={history} onClose={() => setHistory(null)} />
     </section>
   );

@@ -111,9 +111,10 @@ function indicatorName(label: string): string {
 }
 
 export function WallOverview({ goals }: { goals: WallGoals }) {
-  const groups = useMemo(() => groupGoals(goals.goals), [goals.goals]);
+  // Tabelle 3 only: the plan goals have their own page (WallPlan.tsx).
+  const groups = useMemo(() => groupGoals(goals.goals.filter((g) => g.kind === 'change')), [goals.goals]);
   const comments = useWallComments(goals.region.id, goals.year).data?.comments;
-  if (goals.goals.length === 0) {
+  if (groups.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
         <p>Für {goals.year} sind keine Ziele hinterlegt.</p>
