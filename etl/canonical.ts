@@ -4,6 +4,7 @@
  * See docs/input-formats.md for every accepted spelling.
  */
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
+import type { ImportLimits } from './limits.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 import {
@@ -80,9 +81,10 @@ export function parseCanonicalCsv(
   text: string,
   catalog: IndicatorCatalog,
   onProgress?: (p: ParseProgress) => void,
+  limits?: ImportLimits,
 ): ParsedFile {
   const sep = detectSeparator(firstLine(text));
-  const reader = new CsvReader(text, sep);
+  const reader = new CsvReader(text, sep, limits);
   const header = reader.next();
   if (!header)
     throw new FileRejection('Datei ist leer: erwartet eine Kopfzeile und Datenzeilen', null, 1, null);
@@ -137,8 +139,9 @@ export function parseCanonicalCsv(
 
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {
     const line = reader.line;
+    // Empty lines and lines of separators only (';;;;;;', as Excel writes empty rows).
+    if (isBlankRecord(fields)) continue;
     if (fields.length <= lastRequired) {
-      if (isBlankRecord(fields)) continue;
       throw new FileRejection(
         `${fields.length} Felder, erwartet ${labels.length} (Trennzeichen '${sep}')`,
         null,
@@ -175,10 +178,15 @@ export function parseCanonicalCsv(
         id,
         cName >= 0 ? (fields[cName] ?? '').trim() : null,
         cType >= 0 ? (fields[cType] ?? '').trim() : null,
+        { sheet: null, row: line, column: label(cName >= 0 ? cName : cType) },
       );
       regionCache.set(regionRaw, regionIdx);
     } else if (cType >= 0 && rows.regions[regionIdx]?.comparisonType === null) {
-      rows.regionOf(rows.regions[regionIdx]?.id ?? '', null, (fields[cType] ?? '').trim());
+      rows.regionOf(rows.regions[regionIdx]?.id ?? '', null, (fields[cType] ?? '').trim(), {
+        sheet: null,
+        row: line,
+        column: label(cType),
+      });
     }
 
     const monthRaw = fields[cMonth] ?? '';
@@ -224,7 +232,7 @@ export function parseCanonicalCsv(
     const flagRaw = cFlag >= 0 ? (fields[cFlag] ?? '') : '';
     let value = parseGermanNumber(valueRaw);
     if (!Number.isNaN(value) && flagRaw === '') {
-      rows.push(regionIdx, ind, g, month, value, null, line);
+      rows.push(regionIdx, ind, g, month, value, null, line, valueRaw.includes('%'));
     } else {
       const v = valueRaw.trim();
       const f = flagRaw.trim();
@@ -269,7 +277,7 @@ export function parseCanonicalCsv(
           );
         }
         if (fMarker === null) {
-          rows.push(regionIdx, ind, g, month, value, null, line);
+          rows.push(regionIdx, ind, g, month, value, null, line, v.includes('%'));
         } else {
           throw new FileRejection(
             `Zahl '${v}' und Kennzeichen '${f}' zugleich: ein Kennzeichen steht nur anstelle einer Zahl`,

@@ -3,7 +3,9 @@
  * (the bulk of machine-written files); lines with quotes go through an RFC 4180 state machine
  * (doubled quotes, separators and line breaks inside quoted fields).
  */
+import { count, DEFAULT_LIMITS, type ImportLimits } from './limits.js';
 import { FileRejection } from './types.js';
+import { columnLetter } from './values.js';
 
 export type Separator = ';' | ',' | '\t';
 
@@ -33,12 +35,46 @@ export class CsvReader {
   private pos = 0;
   private nextLine = 1;
   private readonly sepCode: number;
+  private records = 0;
 
   constructor(
     private readonly text: string,
     readonly sep: Separator,
+    private readonly limits: ImportLimits = DEFAULT_LIMITS,
   ) {
     this.sepCode = sep.charCodeAt(0);
+  }
+
+  private checkRecord(fields: string[], chars: number): string[] {
+    const { csvMaxRows, csvMaxLineChars, maxCellChars } = this.limits;
+    if (++this.records > csvMaxRows) {
+      throw new FileRejection(
+        `die Datei hat mehr als ${count(csvMaxRows)} Zeilen (Grenze CSV_MAX_ROWS)`,
+        null,
+        this.line,
+        null,
+      );
+    }
+    if (chars > csvMaxLineChars) {
+      throw new FileRejection(
+        `die Zeile ist länger als ${count(csvMaxLineChars)} Zeichen (Grenze CSV_MAX_LINE_CHARS)`,
+        null,
+        this.line,
+        null,
+      );
+    }
+    if (chars > maxCellChars) {
+      const i = fields.findIndex((f) => f.length > maxCellChars);
+      if (i >= 0) {
+        throw new FileRejection(
+          `Feld ${i + 1} hat mehr als ${count(maxCellChars)} Zeichen (Grenze MAX_CELL_CHARS)`,
+          null,
+          this.line,
+          columnLetter(i),
+        );
+      }
+    }
+    return fields;
   }
 
   /** Bytes (characters) consumed so far, for progress reports. */
@@ -57,12 +93,18 @@ export class CsvReader {
     let lineEnd = end;
     if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     const line = text.slice(start, lineEnd);
+    if (lineEnd - start > this.limits.csvMaxLineChars) {
+      // Checked before splitting: a 100 MB line must not become an array first.
+      return this.checkRecord([], lineEnd - start);
+    }
     if (line.indexOf('"') < 0) {
       this.pos = end + 1;
       this.nextLine++;
-      return line.split(this.sep);
+      return this.checkRecord(line.split(this.sep), line.length);
     }
-    return this.quoted();
+    const from = this.pos;
+    const fields = this.quoted();
+    return this.checkRecord(fields, this.pos - from);
   }
 
   private quoted(): string[] {

@@ -1,6 +1,7 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
+import type { ImportLimits } from './limits.js';
 import type { IndicatorCatalog, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
@@ -9,6 +10,8 @@ export interface ParseContext {
   /** data/ba-mapping.json unless set (tests). */
   mappingPath?: string;
   onProgress?: (rows: number, fraction: number) => void;
+  /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
+  limits?: ImportLimits;
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
@@ -34,6 +37,7 @@ export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseConte
       text,
       ctx.catalog,
       ctx.onProgress && ((p) => ctx.onProgress?.(p.rows, p.fraction)),
+      ctx.limits,
     );
   }
   const { parseBaCsv } = await import('./ba-xlsx.js');

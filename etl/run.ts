@@ -86,14 +86,21 @@ export function prepareSources(
 
 /** The indicators the database knows (validation of files is driven by this, not by a list in code). */
 export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
-  const rows = deps.db.sqlite.prepare('select code, name, unit, formula from indicators order by code').all();
+  const rows = deps.db.sqlite
+    .prepare(
+      `select i.code, i.name, i.unit, i.formula, n.formula as base_formula
+       from indicators i left join indicators n on n.code = i.numerator_code order by i.code`,
+    )
+    .all();
   const all: IndicatorInfo[] = [];
   for (const r of rows) {
     if (typeof r !== 'object' || r === null) continue;
-    const { code, name, unit, formula } = r as Record<string, unknown>;
+    const { code, name, unit, formula, base_formula } = r as Record<string, unknown>;
     if (typeof code !== 'string' || typeof name !== 'string' || typeof unit !== 'string') continue;
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
-    all.push({ code, name, unit, formula });
+    // A published figure of a rate (K2_BA of K2) is a rate; of a stock (K3_BA of K3), a change.
+    const percentKind = unit === 'percent' ? (base_formula === 'rate' ? 'rate' : 'change') : undefined;
+    all.push({ code, name, unit, formula, ...(percentKind ? { percentKind } : {}) });
   }
   return new IndicatorCatalog(all);
 }
