@@ -6,13 +6,17 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Db } from '../server/db/connection.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
 import { isMonth } from '../server/domain/months.js';
+import { redactUrl } from '../server/redact.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
-import { acquireImportLock } from './lock.js';
+import { resolveLimits } from './limits.js';
+import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
+  ABORTED_MESSAGE,
   type EtlDeps,
   FileRejection,
   type FileResult,
@@ -45,6 +49,10 @@ export interface ImportProgress {
 
 export interface RunHooks {
   onProgress?: (p: ImportProgress) => void;
+  /** The run row exists (its id), holding the lock. */
+  onRunStart?: (runId: number) => void;
+  /** A file is about to be loaded and parsed. */
+  onFileStart?: (index: number, label: string) => void;
   /** Called after each file with its bytes (null when they could not be read). */
   onFile?: (index: number, result: FileResult, bytes: Uint8Array | null) => Promise<void> | void;
   /** Backoff base for URL retries (tests shorten it). */
@@ -52,7 +60,7 @@ export interface RunHooks {
 }
 
 export function prepareSources(
-  deps: EtlDeps,
+  deps: Pick<EtlDeps, 'fetchOptions' | 'logger'>,
   sources: readonly ImportSource[],
   hooks: RunHooks = {},
 ): PreparedSource[] {
@@ -68,7 +76,8 @@ export function prepareSources(
         return { label: s.name, name: basename(s.name), load: async () => s.data };
       case 'url':
         return {
-          label: s.url,
+          // Shown in the run log and logged: never the user info or query (tokens) of the URL.
+          label: redactUrl(s.url),
           name: safeNameFromUrl(s.url),
           load: () =>
             fetchWithRetry(
@@ -105,6 +114,36 @@ export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
   return new IndicatorCatalog(all);
 }
 
+/**
+ * Runs still 'running' while the caller holds the import lock belong to an importer that died
+ * (killed, crashed, power cut): they become 'aborted'. Called at every run and at server start.
+ */
+export function markAbortedRuns(sqlite: Db['sqlite'], now: string): number {
+  return sqlite
+    .prepare(`update import_runs set status = 'aborted', finished_at = ?, error = ? where status = 'running'`)
+    .run(now, ABORTED_MESSAGE).changes;
+}
+
+/**
+ * At start-up: marks runs left 'running' by a dead importer as 'aborted', when no import holds
+ * the lock right now (a live import elsewhere keeps its 'running'). Returns how many were marked.
+ */
+export function recoverAbortedRuns(deps: Pick<EtlDeps, 'db' | 'clock'>): number {
+  const clock = deps.clock ?? (() => new Date());
+  let lock: ReturnType<typeof acquireImportLock>;
+  try {
+    lock = acquireImportLock(deps.db.sqlite, clock);
+  } catch (e) {
+    if (e instanceof ImportBusyError) return 0;
+    throw e;
+  }
+  try {
+    return markAbortedRuns(deps.db.sqlite, clock().toISOString());
+  } finally {
+    lock.release();
+  }
+}
+
 function runStatus(files: readonly FileResult[], changed: boolean): ImportRunStatus {
   const rejected = files.filter((f) => f.status === 'rejected').length;
   if (rejected > 0) return rejected === files.length ? 'failed' : 'partial';
@@ -113,7 +152,7 @@ function runStatus(files: readonly FileResult[], changed: boolean): ImportRunSta
 
 export async function executeImport(
   deps: EtlDeps,
-  sources: readonly PreparedSource[],
+  sourcesOrList: readonly PreparedSource[] | (() => Promise<readonly PreparedSource[]>),
   options: ImportOptions,
   hooks: RunHooks = {},
 ): Promise<ImportSummary> {
@@ -128,13 +167,11 @@ export async function executeImport(
   const files: FileResult[] = [];
   let runId = 0;
   let changed = false;
+  let sources: readonly PreparedSource[] = [];
   try {
-    // Holding the lock, any run still 'running' belongs to an importer that died.
-    sqlite
-      .prepare(
-        `update import_runs set status = 'failed', finished_at = ?, error = ? where status = 'running'`,
-      )
-      .run(startedAt, 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war');
+    markAbortedRuns(sqlite, startedAt);
+    // A list built under the lock (the inbox's in-progress files belong to nobody else then).
+    sources = typeof sourcesOrList === 'function' ? await sourcesOrList() : sourcesOrList;
     runId = Number(
       sqlite
         .prepare(
@@ -142,6 +179,7 @@ export async function executeImport(
         )
         .run(startedAt, options.trigger, sources.length).lastInsertRowid,
     );
+    hooks.onRunStart?.(runId);
     const catalog = loadCatalog(deps);
     // Known = imported before with the same sample-ness (a real import of sample bytes still
     // has to clear the sample mark).
@@ -155,6 +193,7 @@ export async function executeImport(
 
     for (const [index, source] of sources.entries()) {
       lock.touch();
+      hooks.onFileStart?.(index, source.label);
       let bytes: Uint8Array | null = null;
       let result: FileResult;
       const base = { path: source.label, inserted: 0, updated: 0, unchanged: 0 };
@@ -217,6 +256,7 @@ export async function executeImport(
           hooks.onProgress?.({ file: source.label, phase: 'parse', rows: 0, total: null, fraction: 0 });
           const parsed = await parseFile(source.name, bytes, {
             catalog,
+            limits: resolveLimits(deps.limits),
             onProgress: hooks.onProgress
               ? (rows, fraction) =>
                   hooks.onProgress?.({ file: source.label, phase: 'parse', rows, total: null, fraction })
