@@ -3,7 +3,7 @@
  * schedule with an explicit time zone. Inbox files end up in the archive (imported or
  * unchanged) or in the rejected folder with `<name>.error.txt` beside them.
  */
-import { copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import cron from 'node-cron';
 import type { Config } from '../server/config.js';
@@ -174,7 +174,6 @@ export async function runScheduled(
   };
   await mkdir(config.ARCHIVE_DIR, { recursive: true });
   await mkdir(config.REJECTED_DIR, { recursive: true });
-  await mkdir(busyDir, { recursive: true });
   const entries: Entry[] = [];
   const hooks = { retryBackoffMs: opts.retryBackoffMs };
   // Listed again under the import lock: files in the in-progress folder then belong to a dead run.
@@ -205,6 +204,7 @@ export async function runScheduled(
         ...p,
         load: async () => {
           const to = join(busyDir, basename(from));
+          await mkdir(busyDir, { recursive: true });
           await moveFile(from, to);
           entry.current = to;
           return new Uint8Array(await readFile(to));
@@ -212,18 +212,23 @@ export async function runScheduled(
       };
     });
   };
-  return executeImport(
-    withFetch,
-    list,
-    { trigger: opts.trigger ?? 'cron' },
-    {
-      ...opts.hooks,
-      onFile: async (index, result, bytes) => {
-        await settleFile(deps, config, entries[index], result, bytes, clock());
-        await opts.hooks?.onFile?.(index, result, bytes);
+  try {
+    return await executeImport(
+      withFetch,
+      list,
+      { trigger: opts.trigger ?? 'cron' },
+      {
+        ...opts.hooks,
+        onFile: async (index, result, bytes) => {
+          await settleFile(deps, config, entries[index], result, bytes, clock());
+          await opts.hooks?.onFile?.(index, result, bytes);
+        },
       },
-    },
-  );
+    );
+  } finally {
+    // Empty after a clean run: the inbox shows only what people put there.
+    await rmdir(busyDir).catch(() => undefined);
+  }
 }
 
 /** Moves an inbox file (or stores a download) to the archive or the rejected folder. */
