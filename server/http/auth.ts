@@ -14,6 +14,17 @@ export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/**
+ * True when the request carries the valid admin token (no error when it does not): views that
+ * show more to admins (server paths, e-mail addresses) ask this. The one place to swap for roles.
+ */
+export function isAdminRequest(authorization: string | undefined, adminToken: string | null): boolean {
+  if (adminToken === null || authorization === undefined) return false;
+  const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+  const given = match?.[1]?.trim() ?? '';
+  return given !== '' && tokenMatches(given, adminToken);
+}
+
 export function requireAdmin(adminToken: string | null): MiddlewareHandler<AppEnv> {
   const expected = adminToken === null ? null : digest(adminToken);
   return async (c, next) => {

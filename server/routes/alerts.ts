@@ -8,10 +8,11 @@ import { berlinDay, muteSchema } from '../alerts/alert-config.js';
 import { getRegion } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../http/auth.js';
+import { isAdminRequest, requireAdmin } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
+import { HIDDEN_EMAIL, hideEmails } from '../redact.js';
 
 export const alertsQuery = z
   .object({
@@ -42,14 +43,30 @@ export function alertsRoutes(deps: AppDeps) {
     .get('/', validate('query', alertsQuery), async (c) => {
       const q = c.req.valid('query');
       const alerts = await deps.alerts.listAlerts({ limit: q.limit, ...(q.state ? { state: q.state } : {}) });
-      return c.json({ alerts });
+      if (isAdminRequest(c.req.header('authorization'), deps.config.ADMIN_TOKEN)) return c.json({ alerts });
+      // Who gets which mail is personal data: anonymous readers see that there were recipients.
+      return c.json({
+        alerts: alerts.map((a) => ({
+          ...a,
+          recipients: a.recipients.map(() => HIDDEN_EMAIL),
+          subject: hideEmails(a.subject),
+          body: hideEmails(a.body),
+          lastError: a.lastError === null ? null : hideEmails(a.lastError),
+        })),
+      });
     })
     .post('/evaluate', admin, async (c) => {
       const evaluation = await deps.alerts.evaluate('manual');
       const missingData = await deps.alerts.checkMissingData();
       return c.json({ evaluation, missingData });
     })
-    .get('/mutes', async (c) => c.json({ mutes: await deps.alerts.listMutes() }))
+    .get('/mutes', async (c) => {
+      const mutes = await deps.alerts.listMutes();
+      if (isAdminRequest(c.req.header('authorization'), deps.config.ADMIN_TOKEN)) return c.json({ mutes });
+      return c.json({
+        mutes: mutes.map((m) => ({ ...m, createdBy: m.createdBy === null ? null : hideEmails(m.createdBy) })),
+      });
+    })
     .put(
       '/mutes',
       admin,
