@@ -90,6 +90,7 @@ export function parseCanonicalCsv(
     throw new FileRejection('Datei ist leer: erwartet eine Kopfzeile und Datenzeilen', null, 1, null);
   const col: Partial<Record<CanonicalField, number>> = {};
   const labels: string[] = header.map((h) => h.trim());
+  reader.columnNames = labels;
   header.forEach((h, i) => {
     const f = headerField(h);
     if (f === undefined) return;

@@ -36,6 +36,8 @@ export class CsvReader {
   private nextLine = 1;
   private readonly sepCode: number;
   private records = 0;
+  /** Names for columns in errors (a header's labels); unset: spreadsheet letters. */
+  columnNames: readonly string[] | null = null;
 
   constructor(
     private readonly text: string,
@@ -65,16 +67,32 @@ export class CsvReader {
     }
     if (chars > maxCellChars) {
       const i = fields.findIndex((f) => f.length > maxCellChars);
-      if (i >= 0) {
-        throw new FileRejection(
-          `Feld ${i + 1} hat mehr als ${count(maxCellChars)} Zeichen (Grenze MAX_CELL_CHARS)`,
-          null,
-          this.line,
-          columnLetter(i),
-        );
-      }
+      if (i >= 0) this.hugeField(i);
     }
     return fields;
+  }
+
+  private hugeField(i: number): never {
+    throw new FileRejection(
+      `Feld ${i + 1} hat mehr als ${count(this.limits.maxCellChars)} Zeichen (Grenze MAX_CELL_CHARS)`,
+      null,
+      this.line,
+      this.columnNames ? (this.columnNames[i] ?? null) : columnLetter(i),
+    );
+  }
+
+  /** The first field longer than the cell limit in text[start, end), found without splitting. */
+  private findHugeField(start: number, end: number): number {
+    let field = 0;
+    let from = start;
+    while (from <= end) {
+      let to = this.text.indexOf(this.sep, from);
+      if (to < 0 || to > end) to = end;
+      if (to - from > this.limits.maxCellChars) return to === end && field === 0 ? -1 : field;
+      field++;
+      from = to + 1;
+    }
+    return -1;
   }
 
   /** Bytes (characters) consumed so far, for progress reports. */
@@ -94,7 +112,10 @@ export class CsvReader {
     if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     const line = text.slice(start, lineEnd);
     if (lineEnd - start > this.limits.csvMaxLineChars) {
-      // Checked before splitting: a 100 MB line must not become an array first.
+      // Checked before splitting: a 100 MB line must not become an array first. A huge field in
+      // it is named with its column (a line that is one field is named as a line).
+      const huge = this.findHugeField(start, lineEnd);
+      if (huge >= 0) this.hugeField(huge);
       return this.checkRecord([], lineEnd - start);
     }
     if (line.indexOf('"') < 0) {

@@ -27,7 +27,7 @@ export const DEFAULT_LIMITS: ImportLimits = Object.freeze({
   xlsxMaxRows: 100_000,
   xlsxMaxColumns: 1_000,
   csvMaxRows: 2_000_000,
-  csvMaxLineChars: 100_000,
+  csvMaxLineChars: 1_000_000,
   maxCellChars: 10_000,
 });
 

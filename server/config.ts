@@ -104,7 +104,7 @@ export const envSchema = z.object({
   XLSX_MAX_ROWS: int(100_000, 10, 1_048_576),
   XLSX_MAX_COLUMNS: int(1000, 10, 16_384),
   CSV_MAX_ROWS: int(2_000_000, 10, 100_000_000),
-  CSV_MAX_LINE_CHARS: int(100_000, 100, 100_000_000),
+  CSV_MAX_LINE_CHARS: int(1_000_000, 100, 100_000_000),
   MAX_CELL_CHARS: int(10_000, 100, 10_000_000),
 
   /** Width of the amber "at risk" band, in percentage points of change short of the target. */
