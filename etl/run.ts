@@ -229,7 +229,7 @@ export async function executeImport(
         result = reject(
           '',
           0,
-          e instanceof Error && e.name === 'FetchError'
+          e instanceof FileRejection || (e instanceof Error && e.name === 'FetchError')
             ? e
             : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`),
         );

@@ -150,6 +150,7 @@ export async function rejectInProgress(config: Config, when: Date, reason: strin
       'utf8',
     );
   }
+  await rmdir(inProgressDir(config)).catch(() => undefined);
   return stale.length;
 }
 
