@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
+import { month } from '../../core/months.js';
 import { runImport, runScheduledImport } from '../../etl/index.js';
 import { insertAlertOnce } from '../../server/alerts/repository.js';
 import { testConfig } from '../../server/config.js';
@@ -139,7 +140,7 @@ describe('GET /api/alerts and /api/alerts/mutes', () => {
         regionId: '01060',
         goalId: 'K2-total',
         year: 2024,
-        dataMonth: '2024-06',
+        dataMonth: month('2024-06'),
         status: 'missed',
         previousStatus: 'met',
         subject: 'K2 verfehlt',
