@@ -7,6 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { openDatabase } from '../server/db/connection.js';
+import { storeRegionSummariesSync } from '../server/db/repositories/region-summaries.js';
+import { DATA_MONTH_CODES } from '../server/goals/region-data.js';
+import { ensureDerived } from '../server/goals/snapshot.js';
 import type { WorkerJob, WorkerMessage } from './isolated.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, prepareSources, type RunHooks } from './run.js';
@@ -29,6 +32,9 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
     clock: () => new Date(Date.now() + job.clockOffsetMs),
     ...(job.fetchOptions ? { fetchOptions: job.fetchOptions } : {}),
     ...(job.limits ? { limits: job.limits } : {}),
+    ...(job.goalOptions
+      ? { afterChange: (sqlite, version) => storeRegionSummariesSync(sqlite, version, DATA_MONTH_CODES) }
+      : {}),
   };
   const hooks: RunHooks = {
     onRunStart: (runId) => post({ type: 'run', runId }),

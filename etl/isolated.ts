@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
 import type { ImportTrigger } from '../server/db/schema.js';
+import type { GoalOptions } from '../server/domain/types.js';
 import type { ImportLimits } from './limits.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import type { ImportProgress, RunHooks } from './run.js';
@@ -38,6 +39,7 @@ export interface WorkerJob {
   clockOffsetMs: number;
   busyTimeoutMs: number;
   progress: boolean;
+  goalOptions?: GoalOptions;
   fetchOptions?: FetchOptions;
   limits?: Partial<ImportLimits>;
   retryBackoffMs?: number;
@@ -56,6 +58,12 @@ export type WorkerMessage =
 export interface IsolationOptions {
   /** Heap limit of the worker (resourceLimits.maxOldGenerationSizeMb). */
   maxOldGenerationSizeMb: number;
+  /**
+   * Set (the server): after a run that changed data the worker also stores the region summaries
+   * and goal snapshots of the new data version, so that the server's first requests read them
+   * instead of aggregating the whole table on its event loop.
+   */
+  goalOptions?: GoalOptions;
 }
 
 /**
@@ -167,6 +175,7 @@ async function spawn(
     clockOffsetMs: clock().getTime() - Date.now(),
     busyTimeoutMs: 10_000,
     progress: hooks.onProgress !== undefined,
+    ...(isolation.goalOptions ? { goalOptions: isolation.goalOptions } : {}),
     ...(deps.fetchOptions ? { fetchOptions: deps.fetchOptions } : {}),
     ...(deps.limits ? { limits: deps.limits } : {}),
     ...(hooks.retryBackoffMs !== undefined ? { retryBackoffMs: hooks.retryBackoffMs } : {}),

@@ -272,6 +272,7 @@ async function parseAndWrite(
     sample: ctx.options.sample ?? null,
     now: ctx.clock().toISOString(),
     onProgress: onProgress ? (rows, total) => progress('write', rows, total, rows / total) : undefined,
+    ...(ctx.deps.afterChange ? { afterChange: ctx.deps.afterChange } : {}),
   });
   return {
     path: source.label,

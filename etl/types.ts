@@ -69,6 +69,12 @@ export interface EtlDeps {
    * databases only; an in-memory database cannot be shared with a thread).
    */
   isolation?: IsolationOptions;
+  /**
+   * Runs inside each file's write transaction after the data version bump: the import worker
+   * stores the region summaries of the new version there, so that no reader ever sees the new
+   * version without them (and aggregates the whole table on the server's event loop).
+   */
+  afterChange?: (sqlite: Db['sqlite'], dataVersion: string) => void;
 }
 
 /** Why a run or file was closed that a dead importer left behind. */

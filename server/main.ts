@@ -69,7 +69,10 @@ async function main(): Promise<void> {
     limits: importLimits(config),
     // Uploads, the inbox and SOURCE_URLS are parsed and written in a worker thread with its own
     // heap: the API keeps answering, a hostile file kills the worker, not the server.
-    isolation: { maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB },
+    isolation: {
+      maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
+      goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
+    },
     // Every run that changed data re-evaluates the goals and mails what changed. Not awaited: an
     // upload's answer must not wait for a slow SMTP server (the alert service runs its operations
     // one at a time, and shutdown waits for them in alerts.stop()).

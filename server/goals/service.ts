@@ -29,7 +29,7 @@ import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js'
 import { compareWithPeers, ownFigures, type PeerTable, readPeerTable } from './peers.js';
 import { type PeriodQuery, queryYear, resolvePeriod } from './period.js';
 import { buildRegionSeries, type RegionSeries } from './region-data.js';
-import { type Derived, ensureDerived, readGoalSeries } from './snapshot.js';
+import { type Derived, readGoalSeries, startDerived } from './snapshot.js';
 
 export interface GoalQuery extends PeriodQuery {
   region?: string | undefined;
@@ -133,6 +133,8 @@ export interface GoalServiceDeps {
 interface State {
   version: string;
   derived: () => Promise<Derived>;
+  /** The goal snapshots' build of this version (resolves when stored, or with storeError). */
+  built: () => Promise<Derived>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -173,10 +175,12 @@ export function createGoalService({
 
   const stateOf = versionedState((version): State => {
     const catalog = once(() => loadCatalog(kdb));
-    const derived = once(() => ensureDerived(kdb, options));
+    const started = once(() => startDerived(kdb, options));
+    const derived = once(async () => (await started()).derived);
     const s: State = {
       version,
       derived,
+      built: once(async () => (await started()).complete),
       catalog,
       defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
       regions: once(async () => listRegionItems(s)),
@@ -418,6 +422,6 @@ export function createGoalService({
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
-    prepare: async () => (await current().derived()).storeError,
+    prepare: async () => (await current().built()).storeError,
   };
 }

@@ -59,8 +59,13 @@ describe('the API stays responsive during a big upload (reliability)', () => {
         logger,
         clock,
         limits: importLimits(config),
-        isolation: { maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB },
+        isolation: {
+          maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
+          goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
+        },
+        // As server/main.ts: store the goals of the new data version, evaluate the alerts.
         afterImport: () => {
+          goals.prepare().catch(() => undefined);
           alerts.evaluate('import').catch(() => undefined);
         },
       },
