@@ -44,19 +44,21 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
     ...(job.retryBackoffMs !== undefined ? { retryBackoffMs: job.retryBackoffMs } : {}),
   };
   try {
-    if (job.task.kind === 'sources') {
-      return await executeImport(
-        deps,
-        prepareSources(deps, job.task.sources, hooks),
-        job.task.options,
-        hooks,
-      );
+    const summary =
+      job.task.kind === 'sources'
+        ? await executeImport(deps, prepareSources(deps, job.task.sources, hooks), job.task.options, hooks)
+        : await runScheduled(deps, job.task.config, {
+            trigger: job.task.trigger,
+            ...(job.task.settleMs !== undefined ? { settleMs: job.task.settleMs } : {}),
+            hooks,
+          });
+    // The goals of the new data version, stored here rather than on the server's event loop.
+    if (summary?.changed && job.goalOptions) {
+      const derived = await ensureDerived(db.db, job.goalOptions);
+      if (derived.storeError !== undefined)
+        logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
     }
-    return await runScheduled(deps, job.task.config, {
-      trigger: job.task.trigger,
-      ...(job.task.settleMs !== undefined ? { settleMs: job.task.settleMs } : {}),
-      hooks,
-    });
+    return summary;
   } finally {
     await db.close();
   }
