@@ -26,6 +26,7 @@ import {
 } from '../db/repositories/region-summaries.js';
 import type { Database } from '../db/schema.js';
 import type { GoalEvaluation, GoalOptions, Month } from '../domain/types.js';
+import { type BacktestPools, computeBacktestPools, historyFor } from './backtest-cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { computeRegionGoals, GOAL_FORMAT } from './compute.js';
 import { goalWindow } from './period.js';
@@ -61,6 +62,7 @@ async function computeLatest(
   regionId: string,
   latest: Month,
   options: GoalOptions,
+  pools: BacktestPools,
 ): Promise<GoalEvaluation[]> {
   const year = yearOf(latest);
   const [series, specs] = await Promise.all([
@@ -74,6 +76,7 @@ async function computeLatest(
     year,
     dataMonth: latest,
     options,
+    history: historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year),
   });
 }
 
@@ -86,6 +89,7 @@ async function snapshotsValid(
   key: string,
   summaries: readonly RegionSummary[],
   options: GoalOptions,
+  pools: () => Promise<BacktestPools>,
 ): Promise<boolean> {
   if (!(await hasGoalSnapshots(db, key))) return false;
   const probe = summaries.find((s) => s.latestDataMonth !== null);
@@ -98,6 +102,7 @@ async function snapshotsValid(
     probe.regionId,
     probe.latestDataMonth,
     options,
+    await pools(),
   );
   return stored.body === JSON.stringify(goals);
 }
@@ -107,8 +112,13 @@ async function snapshotsValid(
  * them when they are outdated. Returns what holds for `version` (the caller's data version);
  * when the data moved on meanwhile, nothing is written and the caller's next call sees the new one.
  */
-export async function ensureDerived(db: Kysely<Database>, options: GoalOptions): Promise<Derived> {
-  return (await startDerived(db, options)).complete;
+export async function ensureDerived(
+  db: Kysely<Database>,
+  options: GoalOptions,
+  /** The backtest of the data version (the goal service's cache; default: computed here). */
+  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+): Promise<Derived> {
+  return (await startDerived(db, options, pools)).complete;
 }
 
 /**
@@ -119,6 +129,7 @@ export async function ensureDerived(db: Kysely<Database>, options: GoalOptions):
 export async function startDerived(
   db: Kysely<Database>,
   options: GoalOptions,
+  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
 ): Promise<{ derived: Derived; complete: Promise<Derived> }> {
   const version = await getDataVersion(db);
   const key = snapshotKey(version, options);
@@ -126,10 +137,10 @@ export async function startDerived(
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  if (storedSummaries && (await snapshotsValid(db, key, summaries, options))) {
+  if (storedSummaries && (await snapshotsValid(db, key, summaries, options, pools))) {
     return { derived, complete: Promise.resolve(derived) };
   }
-  const complete = buildSnapshots(db, derived, summaries, options);
+  const complete = buildSnapshots(db, derived, summaries, options, pools);
   complete.catch(() => undefined); // awaited by prepare(); no unhandled rejection when nobody asks
   return { derived, complete };
 }
@@ -139,16 +150,17 @@ async function buildSnapshots(
   derived: Derived,
   summaries: readonly RegionSummary[],
   options: GoalOptions,
+  pools: () => Promise<BacktestPools>,
 ): Promise<Derived> {
   const { version, key } = derived;
-  const catalog = await loadCatalog(db);
+  const [catalog, backtest] = await Promise.all([loadCatalog(db), pools()]);
   const rows: GoalSnapshotRow[] = [];
   for (const [i, s] of summaries.entries()) {
     if (s.latestDataMonth === null) continue; // no data: the clock decides the year, not stored
     // Back to the event loop now and then: the queries are synchronous under the awaits, and a
     // thousand regions after a big import would otherwise hold every request for seconds.
     if (i % 8 === 7) await new Promise<void>((resolve) => setImmediate(resolve));
-    const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options);
+    const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options, backtest);
     rows.push({
       regionId: s.regionId,
       year: yearOf(s.latestDataMonth),
