@@ -64,6 +64,8 @@ export interface IsolationOptions {
    * instead of aggregating the whole table on its event loop.
    */
   goalOptions?: GoalOptions;
+  /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
+  onRunning?: (running: boolean) => void;
 }
 
 /**
@@ -147,7 +149,13 @@ export async function runIsolated(
 ): Promise<ImportSummary | null> {
   const release = holdInProcess(resolve(deps.db.sqlite.name));
   try {
-    const summary = await spawn(deps, isolation, task, hooks);
+    isolation.onRunning?.(true);
+    let summary: ImportSummary | null;
+    try {
+      summary = await spawn(deps, isolation, task, hooks);
+    } finally {
+      isolation.onRunning?.(false);
+    }
     if (summary?.changed && deps.afterImport) {
       try {
         await deps.afterImport(summary);

@@ -52,7 +52,14 @@ async function main(): Promise<void> {
   logger.info({ database: db.path }, 'database open, migrations applied');
   const clock = () => new Date();
   // Requests read from the sockets in one event-loop turn share one data-version read.
-  const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
+  let importing = false;
+  const goals = createGoalService({
+    db,
+    config,
+    clock,
+    versionOncePerTurn: true,
+    holdVersion: () => importing,
+  });
   const alerts = createAlertService({ db, config, logger, clock, goals });
   // Every region's goals of the current data version, stored once (after each import, and now
   // when the stored ones are outdated), so that requests read them instead of computing.
@@ -72,6 +79,9 @@ async function main(): Promise<void> {
     isolation: {
       maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
       goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
+      onRunning: (running) => {
+        importing = running;
+      },
     },
     // Every run that changed data re-evaluates the goals and mails what changed. Not awaited: an
     // upload's answer must not wait for a slow SMTP server (the alert service runs its operations

@@ -149,6 +149,8 @@ export interface GoalServiceDeps {
   versionOncePerTurn?: boolean;
   /** The backtest per data version (default: one computed from `db`). */
   backtests?: BacktestCache;
+  /** True while requests should keep the data version they have (an import in this process's worker). */
+  holdVersion?: () => boolean;
 }
 
 /** Everything cached for one data version (and one expected month). */
@@ -190,6 +192,7 @@ export function createGoalService({
   clock = () => new Date(),
   versionOncePerTurn = false,
   backtests = createBacktestCache(db.db),
+  holdVersion = () => false,
 }: GoalServiceDeps): GoalService {
   const kdb = db.db;
   const readVersion = versionOncePerTurn ? createTurnVersionReader(db) : createDataVersionReader(db);
@@ -224,7 +227,14 @@ export function createGoalService({
    * (with `versionOncePerTurn`, once per event-loop turn). "Stale" depends on the calendar too:
    * when the month the BA should have published moves on, the cached results go as well.
    */
-  const current = (): State => stateOf(readVersion(), expectedNow());
+  let last: State | null = null;
+  const current = (): State => {
+    // While this process's import worker runs, requests keep the data version they had: the
+    // import appears all at once when it is done, with its summaries and goals stored.
+    if (last !== null && holdVersion()) return last;
+    last = stateOf(readVersion(), expectedNow());
+    return last;
+  };
 
   let expectedCache: { hour: string; month: Month } | null = null;
   /**

@@ -137,10 +137,15 @@ export async function startDerived(
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  if (storedSummaries && (await snapshotsValid(db, key, summaries, options, pools))) {
-    return { derived, complete: Promise.resolve(derived) };
-  }
-  const complete = buildSnapshots(db, derived, summaries, options, pools);
+  const all = summaries;
+  // Stored snapshots are served at once; whether this code would compute the same (a probe that
+  // needs the backtest of every region) is checked behind them, and they are rebuilt if not.
+  const complete =
+    storedSummaries && (await hasGoalSnapshots(db, key))
+      ? snapshotsValid(db, key, all, options, pools).then((valid) =>
+          valid ? derived : buildSnapshots(db, derived, all, options, pools),
+        )
+      : buildSnapshots(db, derived, all, options, pools);
   complete.catch(() => undefined); // awaited by prepare(); no unhandled rejection when nobody asks
   return { derived, complete };
 }

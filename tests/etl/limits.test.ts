@@ -198,7 +198,8 @@ describe('linear-time labels', () => {
     for (let i = 0; i < 10; i++) expect(normalizeLabel(padded)).toBe('berichtsmonat');
     expect(stripFootnotes(`${' '.repeat(150_000)}x`)).toBe(`${' '.repeat(150_000)}x`);
     expect(normalizeLabel(`${' 1)'.repeat(50_000)} `)).toBe('');
-    expect(performance.now() - t).toBeLessThan(500);
+    // The quadratic patterns took 77 s for one such label; linear is milliseconds (slack for CI).
+    expect(performance.now() - t).toBeLessThan(2000);
   });
 
   test.each([

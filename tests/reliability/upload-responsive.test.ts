@@ -45,7 +45,14 @@ describe('the API stays responsive during a big upload (reliability)', () => {
     const config = testConfig({ ADMIN_TOKEN, UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) });
     const logger = silentLogger();
     const clock = () => new Date('2025-05-01T10:00:00Z');
-    const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
+    let importing = false;
+    const goals = createGoalService({
+      db,
+      config,
+      clock,
+      versionOncePerTurn: true,
+      holdVersion: () => importing,
+    });
     const alerts = createAlertService({ db, config, logger, clock, goals, alertConfig: null });
     const deps: AppDeps = {
       db,
@@ -62,6 +69,9 @@ describe('the API stays responsive during a big upload (reliability)', () => {
         isolation: {
           maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
           goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
+          onRunning: (running) => {
+            importing = running;
+          },
         },
         // As server/main.ts: store the goals of the new data version, evaluate the alerts.
         afterImport: () => {
