@@ -1,18 +1,10 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
-import type { ImportLimits } from './limits.js';
-import type { IndicatorCatalog, ParsedFile } from './rows.js';
+import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
-export interface ParseContext {
-  catalog: IndicatorCatalog;
-  /** data/ba-mapping.json unless set (tests). */
-  mappingPath?: string;
-  onProgress?: (rows: number, fraction: number) => void;
-  /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
-  limits?: ImportLimits;
-}
+export type { ParseContext };
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);

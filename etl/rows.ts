@@ -5,6 +5,7 @@
  * with different values.
  */
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
+import type { ImportLimits } from './limits.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
 
@@ -267,4 +268,14 @@ export function genderIndex(g: Gender): number {
 export interface ParsedFile {
   format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
   rows: ObservationRows;
+}
+
+/** What every parser is given besides the bytes. */
+export interface ParseContext {
+  catalog: IndicatorCatalog;
+  /** data/ba-mapping.json unless set (tests). */
+  mappingPath?: string;
+  onProgress?: (rows: number, fraction: number) => void;
+  /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
+  limits?: ImportLimits;
 }
