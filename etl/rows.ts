@@ -266,7 +266,7 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv';
   rows: ObservationRows;
 }
 
@@ -275,6 +275,8 @@ export interface ParseContext {
   catalog: IndicatorCatalog;
   /** data/ba-mapping.json unless set (tests). */
   mappingPath?: string;
+  /** data/finance-mapping.json unless set (tests). */
+  financeMappingPath?: string;
   onProgress?: (rows: number, fraction: number) => void;
   /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
   limits?: ImportLimits;
