@@ -9,7 +9,8 @@ import type { Better, Direction, Gender, Month, PlanGoalKind, ValueFlag } from '
 
 export type { Better, Gender, ValueFlag };
 export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
-export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial';
+/** 'aborted': the importing process or worker died mid-run (found at the next start). */
+export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial' | 'aborted';
 export type ImportedFileStatus = 'imported' | 'unchanged' | 'rejected';
 /**
  * How an indicator is computed, so that new indicators need no code:
