@@ -13,6 +13,11 @@ export interface IndicatorInfo {
   name: string;
   unit: string;
   formula: IndicatorFormula;
+  /**
+   * A stock (ELB, LZB: the denominator of a rate or the base of a stock indicator). The BA
+   * projects stocks at the current edge, so they may carry decimals (provisional values).
+   */
+  stock?: boolean;
 }
 
 /** The indicators known to the database, looked up case-insensitively by code. */
@@ -62,6 +67,8 @@ export interface RegionInfo {
   id: string;
   name: string | null;
   comparisonType: string | null;
+  /** Other keys of the region to remember (e.g. the BA Jobcenter id beside the Kreis key). */
+  aliases?: string[];
 }
 
 export const GENDER_CODES: readonly Gender[] = ['total', 'female', 'male'];
@@ -87,6 +94,8 @@ export class ObservationRows {
   flag = new Uint8Array(1024);
   /** Index into `positions` callers keep, or a line number: whatever `describe` understands. */
   source = new Int32Array(1024);
+  /** 1: the value is provisional (a BA projection); see `push`. */
+  provisional = new Uint8Array(1024);
 
   readonly regions: RegionInfo[] = [];
   readonly indicators: IndicatorInfo[] = [];
@@ -143,12 +152,15 @@ export class ObservationRows {
     this.value = g(this.value, (n) => new Float64Array(n));
     this.flag = g(this.flag, (n) => new Uint8Array(n));
     this.source = g(this.source, (n) => new Int32Array(n));
+    this.provisional = g(this.provisional, (n) => new Uint8Array(n));
   }
 
   /**
    * Adds one value (`flag` null) or marker (`value` ignored). Throws a FileRejection for a
-   * negative or fractional count, or for a key already seen with a different value; an exact
-   * repetition of a row is dropped.
+   * negative count, a fractional count of events (INT), or a key already seen with a different
+   * value; an exact repetition of a row is dropped. A stock (ELB, LZB) may have decimals: the
+   * BA's projections at the current edge; such a value is stored as provisional, as is any value
+   * the caller marks `provisional` (a file's note, a marker column, the mapping).
    */
   push(
     regionIdx: number,
@@ -158,9 +170,11 @@ export class ObservationRows {
     value: number,
     flag: ValueFlag | null,
     source: number,
+    provisional = false,
   ): void {
     const flagIdx = flag === null ? 0 : FLAG_INDEX[flag];
     const info = this.indicators[indicatorIdx];
+    let prov = provisional && flagIdx === 0;
     if (flagIdx === 0 && info && info.unit === 'count') {
       if (value < 0) {
         const p = this.describe(source, 'value');
@@ -171,10 +185,12 @@ export class ObservationRows {
           p.column,
         );
       }
-      if (!Number.isInteger(value)) {
+      if (!Number.isInteger(value) && info.stock === true) {
+        prov = true;
+      } else if (!Number.isInteger(value)) {
         const p = this.describe(source, 'value');
         throw new FileRejection(
-          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${info.code} (${info.name}) ist eine Anzahl`,
+          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${info.code} (${info.name}) ist eine Anzahl von Ereignissen (Dezimalwerte nur bei Beständen wie ELB, LZB)`,
           p.sheet,
           p.row,
           p.column,
@@ -185,7 +201,10 @@ export class ObservationRows {
     const prev = this.keys.get(key);
     if (prev !== undefined) {
       const sameFlag = this.flag[prev] === flagIdx;
-      if (sameFlag && (flagIdx !== 0 || this.value[prev] === value)) return;
+      if (sameFlag && (flagIdx !== 0 || this.value[prev] === value)) {
+        if (prov) this.provisional[prev] = 1;
+        return;
+      }
       const p = this.describe(source, 'key');
       const first = this.describe(this.source[prev] ?? 0, 'key');
       const where = first.sheet !== null && first.sheet !== p.sheet ? `Blatt '${first.sheet}', ` : '';
@@ -206,6 +225,7 @@ export class ObservationRows {
     this.value[i] = flagIdx === 0 ? value : 0;
     this.flag[i] = flagIdx;
     this.source[i] = source;
+    this.provisional[i] = prov ? 1 : 0;
   }
 }
 
@@ -215,6 +235,6 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'ba-table' | 'eckwerte' | 'mapping';
   rows: ObservationRows;
 }

@@ -11,6 +11,7 @@ import { isMonth } from '../server/domain/months.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock } from './lock.js';
 import { parseFile } from './parse.js';
+import { linkDirectoryAliases, loadJobcenterDirectory, loadReference, loadSavedMappings } from './reference.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
   type EtlDeps,
@@ -87,13 +88,24 @@ export function prepareSources(
 /** The indicators the database knows (validation of files is driven by this, not by a list in code). */
 export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
   const rows = deps.db.sqlite.prepare('select code, name, unit, formula from indicators order by code').all();
+  // Stocks: what a rate averages as denominator (ELB) and what a stock indicator tracks (LZB).
+  const stocks = new Set(
+    deps.db.sqlite
+      .prepare(
+        `select denominator_code from indicators where formula = 'rate' and denominator_code is not null
+         union select numerator_code from indicators where formula = 'stock' and numerator_code is not null`,
+      )
+      .pluck()
+      .all()
+      .map(String),
+  );
   const all: IndicatorInfo[] = [];
   for (const r of rows) {
     if (typeof r !== 'object' || r === null) continue;
     const { code, name, unit, formula } = r as Record<string, unknown>;
     if (typeof code !== 'string' || typeof name !== 'string' || typeof unit !== 'string') continue;
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
-    all.push({ code, name, unit, formula });
+    all.push({ code, name, unit, formula, stock: stocks.has(code) });
   }
   return new IndicatorCatalog(all);
 }
@@ -135,7 +147,13 @@ export async function executeImport(
         )
         .run(startedAt, options.trigger, sources.length).lastInsertRowid,
     );
+    try {
+      await loadJobcenterDirectory(deps.db);
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'Jobcenter directory not loaded; files must name regions by key');
+    }
     const catalog = loadCatalog(deps);
+    const mappings = loadSavedMappings(deps.db);
     // Known = imported before with the same sample-ness (a real import of sample bytes still
     // has to clear the sample mark).
     const knownSha = sqlite
@@ -210,6 +228,9 @@ export async function executeImport(
           hooks.onProgress?.({ file: source.label, phase: 'parse', rows: 0, total: null, fraction: 0 });
           const parsed = await parseFile(source.name, bytes, {
             catalog,
+            // Read per file: the file before may have created a region or alias.
+            reference: loadReference(deps.db),
+            mappings,
             onProgress: hooks.onProgress
               ? (rows, fraction) =>
                   hooks.onProgress?.({ file: source.label, phase: 'parse', rows, total: null, fraction })
@@ -269,6 +290,7 @@ export async function executeImport(
     throw e;
   }
 
+  if (changed) linkDirectoryAliases(deps.db);
   const finishedAt = clock().toISOString();
   const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
   const status = runStatus(files, changed);
