@@ -173,7 +173,16 @@ function monthsAcross(t: Table, region: ResolvedRegion, mapping: BaMapping): Pla
     if (placed === null || cols.every(({ col }) => isEmptyCell(row[col]))) continue;
     const rowNumber = sheet.rowNumbers[i] ?? i + 1;
     for (const { col, month } of cols) {
-      out.push({ region, ...placed, month, cell: row[col] ?? null, sheet: sheet.name, row: rowNumber, col, provisional: false });
+      out.push({
+        region,
+        ...placed,
+        month,
+        cell: row[col] ?? null,
+        sheet: sheet.name,
+        row: rowNumber,
+        col,
+        provisional: false,
+      });
     }
   }
   return out;
@@ -191,7 +200,8 @@ function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): Place
   const header = sheet.rows[t.headerIndex] ?? [];
   const below = sheet.rows[t.headerIndex + 1] ?? [];
   // A second header row (empty first cell, gender labels) splits each indicator into genders.
-  const twoRows = isEmptyCell(below[0]) && below.some((c) => mapping.gender(rowLabelKey(cellText(c))) !== null);
+  const twoRows =
+    isEmptyCell(below[0]) && below.some((c) => mapping.gender(rowLabelKey(cellText(c))) !== null);
   const series: SeriesColumn[] = [];
   const hierarchy = new LabelHierarchy(mapping);
   let top: string | null = null;
@@ -222,7 +232,17 @@ function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): Place
       );
     }
     for (const s of series) {
-      out.push({ region, indicator: s.indicator, gender: s.gender, month, cell: row[s.col] ?? null, sheet: sheet.name, row: rowNumber, col: s.col, provisional: false });
+      out.push({
+        region,
+        indicator: s.indicator,
+        gender: s.gender,
+        month,
+        cell: row[s.col] ?? null,
+        sheet: sheet.name,
+        row: rowNumber,
+        col: s.col,
+        provisional: false,
+      });
     }
   }
   return out;
@@ -237,7 +257,9 @@ export function placeBaTable(
   const t = readMetadata(sheet);
   const region = resolveRegion(t, mapping, resolver);
   const first = normalizeLabel(cellText((sheet.rows[t.headerIndex] ?? [])[0]));
-  const cells = first.startsWith('berichtsmonat') ? monthsDown(t, region, mapping) : monthsAcross(t, region, mapping);
+  const cells = first.startsWith('berichtsmonat')
+    ? monthsDown(t, region, mapping)
+    : monthsAcross(t, region, mapping);
   return { cells, note: t.note };
 }
 

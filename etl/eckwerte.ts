@@ -9,7 +9,15 @@
  */
 import type { Sheet } from './ba.js';
 import { LabelHierarchy } from './ba-table.js';
-import { type BuildResult, buildRows, cellText, isEmptyCell, isNumberCell, isProvisionalNote, type PlacedCell } from './grid.js';
+import {
+  type BuildResult,
+  buildRows,
+  cellText,
+  isEmptyCell,
+  isNumberCell,
+  isProvisionalNote,
+  type PlacedCell,
+} from './grid.js';
 import type { BaMapping } from './mapping.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
@@ -62,7 +70,11 @@ function findRegion(sheets: readonly Sheet[], fileName: string, resolver: Region
   );
 }
 
-function placeSheet(sheet: Sheet, region: ResolvedRegion, mapping: BaMapping): { cells: PlacedCell[]; note: boolean } {
+function placeSheet(
+  sheet: Sheet,
+  region: ResolvedRegion,
+  mapping: BaMapping,
+): { cells: PlacedCell[]; note: boolean } {
   const month = sheetMonth(sheet, mapping.headerSearchRows);
   if (month === null) {
     throw new FileRejection(

@@ -67,7 +67,9 @@ export function cellValue(c: Cell | undefined): { value: number; flag: ValueFlag
   const marker = parseMarker(t);
   if (marker) return { value: 0, flag: marker };
   const v = parseGermanNumber(t);
-  return Number.isNaN(v) ? `'${t}' ist keine Zahl (erwartet z. B. 1.527 oder 3.730,59 oder *, -, X)` : { value: v, flag: null };
+  return Number.isNaN(v)
+    ? `'${t}' ist keine Zahl (erwartet z. B. 1.527 oder 3.730,59 oder *, -, X)`
+    : { value: v, flag: null };
 }
 
 /** Every cell of a sheet as a number (for the wizard's preview of number cells). */
@@ -107,7 +109,12 @@ export function buildRows(
   let latest = Number.NEGATIVE_INFINITY;
   for (const c of cells) if (c.month > latest) latest = c.month;
   const fail = (c: PlacedCell, message: string) => {
-    const e = new FileRejection(`Zelle ${columnLetter(c.col)}${c.row}: ${message}`, c.sheet, c.row, columnLetter(c.col));
+    const e = new FileRejection(
+      `Zelle ${columnLetter(c.col)}${c.row}: ${message}`,
+      c.sheet,
+      c.row,
+      columnLetter(c.col),
+    );
     if (!opts.collect) throw e;
     issues.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
   };

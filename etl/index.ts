@@ -6,6 +6,7 @@ import { executeImport, prepareSources } from './run.js';
 import type { EtlDeps, ImportOptions, ImportSource, ImportSummary } from './types.js';
 
 export { ImportBusyError } from './lock.js';
+export { loadJobcenterDirectory } from './reference.js';
 export { runScheduledImport, startSchedule } from './schedule.js';
 export { seedIfEmpty } from './seed.js';
 export { loadTargetsFile } from './targets.js';

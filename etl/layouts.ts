@@ -13,8 +13,14 @@ import type { ParseContext } from './parse.js';
 import { type ReferenceData, RegionResolver } from './regions.js';
 import { GENDER_CODES, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
-import { applyGridSpec, findMapping, type GridSpec, previewSheets, type SheetPreview } from './wizard-mapping.js';
 import { monthString } from './values.js';
+import {
+  applyGridSpec,
+  findMapping,
+  type GridSpec,
+  previewSheets,
+  type SheetPreview,
+} from './wizard-mapping.js';
 
 const NO_REFERENCE: ReferenceData = { regions: [], aliases: [], jobcenters: [] };
 
@@ -114,7 +120,11 @@ export async function previewFile(
     if (!(e instanceof FileRejection)) throw e;
     return {
       sheets: preview,
-      result: { count: 0, observations: [], issues: [{ sheet: e.sheet, row: e.row, column: e.column, message: e.message }] },
+      result: {
+        count: 0,
+        observations: [],
+        issues: [{ sheet: e.sheet, row: e.row, column: e.column, message: e.message }],
+      },
     };
   }
 }

@@ -1,7 +1,7 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
-import { type ReferenceData, RegionResolver, canonicaliseRegions } from './regions.js';
+import { canonicaliseRegions, type ReferenceData, RegionResolver } from './regions.js';
 import type { IndicatorCatalog, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 import type { SavedMapping } from './wizard-mapping.js';
@@ -36,7 +36,10 @@ async function parseByLayout(name: string, bytes: Uint8Array, ctx: ParseContext)
     const { parseSheetsByLayout } = await import('./layouts.js');
     const byLayout = await parseSheetsByLayout(name, sheets, ctx);
     if (byLayout) return byLayout;
-    const [{ parseBaSheets }, { loadMapping }] = await Promise.all([import('./ba.js'), import('./mapping.js')]);
+    const [{ parseBaSheets }, { loadMapping }] = await Promise.all([
+      import('./ba.js'),
+      import('./mapping.js'),
+    ]);
     return parseBaSheets(sheets, await loadMapping(ctx.mappingPath), ctx.catalog, 'ba-xlsx');
   }
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {

@@ -10,7 +10,9 @@ import { CsvReader } from './csv.js';
 import type { ReferenceData } from './regions.js';
 import { gridSpecSchema, type SavedMapping } from './wizard-mapping.js';
 
-export const DEFAULT_JOBCENTERS_PATH = fileURLToPath(new URL('../data/reference/ba-jobcenters.csv', import.meta.url));
+export const DEFAULT_JOBCENTERS_PATH = fileURLToPath(
+  new URL('../data/reference/ba-jobcenters.csv', import.meta.url),
+);
 
 function rowsOf(db: Db, sql: string): Record<string, unknown>[] {
   return db.sqlite.prepare(sql).all() as Record<string, unknown>[];
@@ -61,7 +63,9 @@ export async function loadJobcenterDirectory(db: Db, path = DEFAULT_JOBCENTERS_P
     const reader = new CsvReader(text, ';');
     const header = reader.next() ?? [];
     const col = (name: string) => header.indexOf(name);
-    const [id, name, ags, kreis] = ['jobcenter_id', 'name_ba', 'kreis_ags_derived', 'kreis_name_derived'].map(col);
+    const [id, name, ags, kreis] = ['jobcenter_id', 'name_ba', 'kreis_ags_derived', 'kreis_name_derived'].map(
+      col,
+    );
     if (id === undefined || name === undefined || id < 0 || name < 0) {
       throw new Error(`${path}: header must name jobcenter_id and name_ba`);
     }

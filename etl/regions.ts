@@ -54,7 +54,11 @@ const JC_ID = /\bt\d{5}\b/i;
 const AGS = /(?:^|[^\d])(\d{5})(?:[^\d]|$)/;
 
 function norm(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/\s*-\s*/g, '-').trim().toLowerCase();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/\s*-\s*/g, '-')
+    .trim()
+    .toLowerCase();
 }
 
 /** A BA label without its `, JC` suffix: 'Segeberg, JC' → 'segeberg'. */

@@ -11,7 +11,12 @@ import { isMonth } from '../server/domain/months.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock } from './lock.js';
 import { parseFile } from './parse.js';
-import { linkDirectoryAliases, loadJobcenterDirectory, loadReference, loadSavedMappings } from './reference.js';
+import {
+  linkDirectoryAliases,
+  loadJobcenterDirectory,
+  loadReference,
+  loadSavedMappings,
+} from './reference.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
   type EtlDeps,

@@ -7,7 +7,16 @@
  */
 import { z } from 'zod';
 import type { Sheet } from './ba.js';
-import { type BuildResult, buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote, type PlacedCell } from './grid.js';
+import {
+  type BuildResult,
+  buildRows,
+  cellMonth,
+  cellText,
+  isEmptyCell,
+  isNumberCell,
+  isProvisionalNote,
+  type PlacedCell,
+} from './grid.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
 import { FileRejection } from './types.js';
@@ -74,7 +83,10 @@ export function matchesPattern(pattern: string, fileName: string): boolean {
 }
 
 /** The first saved mapping whose pattern matches the file name. */
-export function findMapping<T extends { pattern: string }>(mappings: readonly T[], fileName: string): T | null {
+export function findMapping<T extends { pattern: string }>(
+  mappings: readonly T[],
+  fileName: string,
+): T | null {
   return mappings.find((m) => matchesPattern(m.pattern, fileName)) ?? null;
 }
 
@@ -106,7 +118,10 @@ function regionOf(sheet: Sheet, spec: GridSpec, fileName: string, resolver: Regi
       return resolver.byKey(r.region);
     case 'fileName': {
       const key = /\bt\d{5}\b|(?<!\d)\d{5}(?!\d)/i.exec(fileName);
-      if (!key) throw new FileRejection(`der Dateiname '${fileName}' enthält keinen Regionsschlüssel (t12345 oder 01060)`);
+      if (!key)
+        throw new FileRejection(
+          `der Dateiname '${fileName}' enthält keinen Regionsschlüssel (t12345 oder 01060)`,
+        );
       return resolver.byKey(key[0].toLowerCase());
     }
     case 'metadata': {
@@ -117,7 +132,12 @@ function regionOf(sheet: Sheet, spec: GridSpec, fileName: string, resolver: Regi
         const text = cellText(row[1]);
         const found = resolver.byLabel(text);
         if (found) return found.name === null ? { ...found, name: text } : found;
-        throw new FileRejection(`Region '${text}' ist nicht bekannt`, sheet.name, sheet.rowNumbers[i] ?? i + 1, 'B');
+        throw new FileRejection(
+          `Region '${text}' ist nicht bekannt`,
+          sheet.name,
+          sheet.rowNumbers[i] ?? i + 1,
+          'B',
+        );
       }
       throw new FileRejection(`keine Kopfzeile '${r.key}:' gefunden`, sheet.name);
     }
@@ -149,19 +169,40 @@ function place(sheet: Sheet, spec: GridSpec, region: ResolvedRegion, all: boolea
       if (month === null) continue;
       const marked = spec.provisionalLine !== null && !isEmptyCell(row[spec.provisionalLine]);
       for (const s of spec.series) {
-        cells.push({ region, indicator: s.indicator, gender: s.gender, month, cell: row[s.line] ?? null, sheet: sheet.name, row: sheet.rowNumbers[i] ?? i + 1, col: s.line, provisional: all || marked });
+        cells.push({
+          region,
+          indicator: s.indicator,
+          gender: s.gender,
+          month,
+          cell: row[s.line] ?? null,
+          sheet: sheet.name,
+          row: sheet.rowNumbers[i] ?? i + 1,
+          col: s.line,
+          provisional: all || marked,
+        });
       }
     }
     return cells;
   }
   const monthRow = sheet.rows[rowIndexOf(sheet, spec.monthLine)] ?? [];
-  const marks = spec.provisionalLine === null ? [] : (sheet.rows[rowIndexOf(sheet, spec.provisionalLine)] ?? []);
+  const marks =
+    spec.provisionalLine === null ? [] : (sheet.rows[rowIndexOf(sheet, spec.provisionalLine)] ?? []);
   for (let c = 0; c < monthRow.length; c++) {
     const month = cellMonth(monthRow[c]);
     if (month === null) continue;
     for (const s of spec.series) {
       const i = rowIndexOf(sheet, s.line);
-      cells.push({ region, indicator: s.indicator, gender: s.gender, month, cell: sheet.rows[i]?.[c] ?? null, sheet: sheet.name, row: s.line, col: c, provisional: all || !isEmptyCell(marks[c]) });
+      cells.push({
+        region,
+        indicator: s.indicator,
+        gender: s.gender,
+        month,
+        cell: sheet.rows[i]?.[c] ?? null,
+        sheet: sheet.name,
+        row: s.line,
+        col: c,
+        provisional: all || !isEmptyCell(marks[c]),
+      });
     }
   }
   return cells;
@@ -180,10 +221,16 @@ export function applyGridSpec(
   const region = regionOf(sheet, spec, fileName, resolver);
   const cells = place(sheet, spec, region, spec.provisional === 'all');
   if (cells.length === 0) {
-    const where = spec.monthAxis === 'rows' ? `Spalte ${columnLetter(spec.monthLine)}` : `Zeile ${spec.monthLine}`;
-    throw new FileRejection(`${where} enthält keinen Monat (erwartet z. B. Januar 2024 oder 2024-01)`, sheet.name);
+    const where =
+      spec.monthAxis === 'rows' ? `Spalte ${columnLetter(spec.monthLine)}` : `Zeile ${spec.monthLine}`;
+    throw new FileRejection(
+      `${where} enthält keinen Monat (erwartet z. B. Januar 2024 oder 2024-01)`,
+      sheet.name,
+    );
   }
-  const note = spec.provisional === 'auto' && sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
+  const note =
+    spec.provisional === 'auto' &&
+    sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
   return buildRows(cells, catalog, { collect: opts.collect, note, edgeMonths: opts.edgeMonths });
 }
 

@@ -156,7 +156,22 @@ export function writeObservations(
         } else {
           // A final value replacing a provisional one (even an equal number) is a revision too.
           updateObs.run(v, f, p, fileId, ctx.now, old[0]);
-          insertRevision.run(old[0], rid, code, g, m, old[1], old[2], v, f, ctx.now, fileId, ctx.runId, old[3], p);
+          insertRevision.run(
+            old[0],
+            rid,
+            code,
+            g,
+            m,
+            old[1],
+            old[2],
+            v,
+            f,
+            ctx.now,
+            fileId,
+            ctx.runId,
+            old[3],
+            p,
+          );
           updated++;
         }
       }

@@ -15,8 +15,11 @@ import { alertsRoutes } from './routes/alerts.js';
 import { comparisonRoutes } from './routes/comparison.js';
 import { goalsRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
+import { importMappingsRoutes } from './routes/import-mappings.js';
+import { importWizardRoutes } from './routes/import-wizard.js';
 import { importsRoutes } from './routes/imports.js';
 import { indicatorsRoutes } from './routes/indicators.js';
+import { jobcentersRoutes } from './routes/jobcenters.js';
 import { monthsRoutes } from './routes/months.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { regionsRoutes } from './routes/regions.js';
@@ -43,6 +46,9 @@ export function createApi(deps: AppDeps, options: AppOptions = {}) {
     .route('/indicators', indicatorsRoutes(deps))
     .route('/targets', targetsRoutes(deps))
     .route('/imports', importsRoutes(deps))
+    .route('/import-mappings', importMappingsRoutes(deps))
+    .route('/import-wizard', importWizardRoutes(deps))
+    .route('/jobcenters', jobcentersRoutes(deps))
     .route('/alerts', alertsRoutes(deps))
     .route('/openapi.json', openapiRoutes());
 }

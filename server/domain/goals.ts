@@ -181,6 +181,7 @@ export function evaluateGoal(
     better: spec.better,
     targetChangePct: spec.targetChangePct,
     current: { month, value: cur.value },
+    provisional: cur.value !== null && restsOnProvisional(q.inputs, month),
     previous: { month: prevMonth, value: prev.value },
     changePct,
     status,
@@ -215,6 +216,17 @@ export function comparePublished(
   // not flagged because of binary floating-point noise.
   const differs = computed !== null && Math.abs(computed - published.value) > halfUnit + 1e-9;
   return { value: published.value, computed, differs };
+}
+
+/**
+ * Whether a year-to-date value at `month` reads a provisional observation: any input month from
+ * December of the year before up to `month` (the rate's denominator lags by one month).
+ */
+export function restsOnProvisional(inputs: readonly SeriesRef[], month: Month): boolean {
+  for (let m = makeMonth(yearOf(month) - 1, 12); m <= month; m = addMonths(m, 1)) {
+    if (inputs.some((ref) => ref.series.get(m)?.provisional === true)) return true;
+  }
+  return false;
 }
 
 /**
@@ -261,6 +273,7 @@ export function goalSeries(
       atRiskEdge: previous === null ? null : previous * edgeFactor,
       projection,
       revised: q.inputs.some((ref) => ref.series.get(month)?.revised === true),
+      provisional: current !== null && restsOnProvisional(q.inputs, month),
     });
   }
   return points;

@@ -11,6 +11,7 @@ import { createDataVersionReader } from '../db/repositories/meta.js';
 import { createRegionObservationsReader, type RegionObservations } from '../db/repositories/observations.js';
 import {
   listAllRegions,
+  listRegionAliases,
   type RegionInfo,
   regionWithMostData,
   toRegionInfo,
@@ -123,6 +124,8 @@ interface Catalog {
   defs: Map<string, IndicatorDef>;
   /** Every region by id (one query per data version). */
   regions: Map<string, Region>;
+  /** Other keys of regions (lower-cased alias → region id): `t11522` finds `01060`. */
+  aliases: Map<string, string>;
   read: (regionId: string) => RegionObservations;
 }
 
@@ -260,10 +263,11 @@ export function createGoalService({
 
   /** Indicators, regions and the prepared series reader of the current version. */
   function catalog(s: CacheState): Promise<Catalog> {
-    s.catalog ??= Promise.all([listIndicators(db.db), listAllRegions(db.db)]).then(
-      ([indicators, regions]) => ({
+    s.catalog ??= Promise.all([listIndicators(db.db), listAllRegions(db.db), listRegionAliases(db.db)]).then(
+      ([indicators, regions, aliases]) => ({
         defs: new Map(indicators.map((i) => [i.code, i])),
         regions: new Map(regions.map((r) => [r.id, r])),
+        aliases,
         read: readObservations,
       }),
     );
@@ -271,11 +275,12 @@ export function createGoalService({
   }
 
   async function loadRegion(s: CacheState, regionId: string | undefined): Promise<LoadedRegion> {
-    const id = regionId ?? (await defaultRegionId(s));
-    if (id === undefined)
+    const key = regionId ?? (await defaultRegionId(s));
+    if (key === undefined)
       throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
+    const cat = await catalog(s);
+    const id = cat.regions.has(key) ? key : (cat.aliases.get(key.toLowerCase()) ?? key);
     return memo(s.regions, id, async () => {
-      const cat = await catalog(s);
       const region = cat.regions.get(id);
       if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
       const series = buildRegionSeries(cat.read(id));

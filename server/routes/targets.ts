@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { getIndicator } from '../db/repositories/indicators.js';
-import { getRegion } from '../db/repositories/regions.js';
+import { resolveRegionKey } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -29,7 +29,8 @@ export function targetsRoutes(deps: AppDeps) {
       async (c) => {
         const body = c.req.valid('json');
         const header = c.req.valid('header');
-        if (!(await getRegion(deps.db.db, body.region))) {
+        const regionId = await resolveRegionKey(deps.db.db, body.region);
+        if (regionId === undefined) {
           throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
         }
         const indicator = await getIndicator(deps.db.db, body.indicator);
@@ -45,7 +46,7 @@ export function targetsRoutes(deps: AppDeps) {
         const result = await upsertTarget(
           deps.db.db,
           {
-            region: body.region,
+            region: regionId,
             year: body.year,
             indicator: body.indicator,
             gender: body.gender,

@@ -46,6 +46,7 @@ interface GoalInput {
   status: GoalStatus;
   month?: string;
   current: number | null;
+  provisional?: boolean;
   previous: number | null;
   changePct: number | null;
   projection?: { value: number | null; changePct: number | null; status: GoalStatus };
@@ -87,6 +88,7 @@ export function goal(g: GoalInput): GoalEvaluation {
     better: m.better,
     targetChangePct: m.target,
     current: { month, value: g.current },
+    provisional: g.provisional ?? false,
     previous: { month: `${year - 1}${month.slice(4)}`, value: g.previous },
     changePct: g.changePct,
     status: g.status,

@@ -75,7 +75,9 @@ async function withSegeberg(d: Deps) {
   await importBuffer(
     d,
     'seed.csv',
-    buf('region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-01;INT;total;300;\n'),
+    buf(
+      'region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-01;INT;total;300;\n',
+    ),
   );
 }
 
@@ -83,17 +85,24 @@ describe('BA statistics table (months across)', () => {
   test.each([
     ['CSV', 'ba-tabelle.csv', async () => buf(toBaCsv(baTableLines(PROVISIONAL)))],
     ['xlsx', 'ba-tabelle.xlsx', () => baTableXlsx(PROVISIONAL)],
-  ])('%s: region from "Jobcenter:; Segeberg, JC", genders by position, provisional edge, "-"', async (_k, name, make) => {
-    const d = await deps();
-    await withSegeberg(d);
-    const s = await importBuffer(d, name, await make());
-    expect(s.files[0]?.error).toBeNull();
-    expect(rows(d, "indicator_code in ('ELB','LZB')").map(brief)).toEqual(EXPECTED_PROVISIONAL);
-    // The "Frauen" row under "Ausländer" was not read; the change columns were not read.
-    expect(d.db.sqlite.prepare("select count(*) from observations where value = 2100").pluck().get()).toBe(0);
-    // The BA id became an alias of the region.
-    expect(d.db.sqlite.prepare("select region_id from region_aliases where alias = 't11522'").pluck().get()).toBe('01060');
-  });
+  ])(
+    '%s: region from "Jobcenter:; Segeberg, JC", genders by position, provisional edge, "-"',
+    async (_k, name, make) => {
+      const d = await deps();
+      await withSegeberg(d);
+      const s = await importBuffer(d, name, await make());
+      expect(s.files[0]?.error).toBeNull();
+      expect(rows(d, "indicator_code in ('ELB','LZB')").map(brief)).toEqual(EXPECTED_PROVISIONAL);
+      // The "Frauen" row under "Ausländer" was not read; the change columns were not read.
+      expect(d.db.sqlite.prepare('select count(*) from observations where value = 2100').pluck().get()).toBe(
+        0,
+      );
+      // The BA id became an alias of the region.
+      expect(
+        d.db.sqlite.prepare("select region_id from region_aliases where alias = 't11522'").pluck().get(),
+      ).toBe('01060');
+    },
+  );
 
   test('the same file again changes nothing; final values later replace the provisional ones as revisions', async () => {
     const d = await deps();
@@ -127,7 +136,14 @@ describe('BA statistics table (months across)', () => {
     const d = await deps();
     await withSegeberg(d);
     const before = dumpData(d.db);
-    const v = { ...PROVISIONAL, int: [['312,5', '300', '290'], ['150', '140', '130'], ['162', '160', '160']] as [string, string, string][] };
+    const v = {
+      ...PROVISIONAL,
+      int: [
+        ['312,5', '300', '290'],
+        ['150', '140', '130'],
+        ['162', '160', '160'],
+      ] as [string, string, string][],
+    };
     const s = await importBuffer(d, 'int.csv', buf(toBaCsv(baTableLines(v))));
     expect(s.files[0]?.status).toBe('rejected');
     expect(s.files[0]?.error).toMatchObject({ row: 18, column: 'B' });
@@ -137,16 +153,26 @@ describe('BA statistics table (months across)', () => {
 
   test('a region the directory does not know is rejected naming the metadata line', async () => {
     const d = await deps();
-    const s = await importBuffer(d, 'x.csv', buf(toBaCsv(baTableLines(PROVISIONAL, { region: 'Jobcenter:;Atlantis, JC' }))));
+    const s = await importBuffer(
+      d,
+      'x.csv',
+      buf(toBaCsv(baTableLines(PROVISIONAL, { region: 'Jobcenter:;Atlantis, JC' }))),
+    );
     expect(s.files[0]?.error).toMatchObject({ row: 1, column: 'B' });
     expect(s.files[0]?.error?.message).toContain("Region 'Atlantis, JC'");
   });
 
   test('without an existing region: "Land:; Schleswig-Holstein" creates the Land by its key', async () => {
     const d = await deps();
-    const s = await importBuffer(d, 'land.csv', buf(toBaCsv(baTableLines(FINAL, { region: 'Land:;Schleswig-Holstein', note: false }))));
+    const s = await importBuffer(
+      d,
+      'land.csv',
+      buf(toBaCsv(baTableLines(FINAL, { region: 'Land:;Schleswig-Holstein', note: false }))),
+    );
     expect(s.files[0]?.error).toBeNull();
-    expect(d.db.sqlite.prepare('select id, name from regions').all()).toEqual([{ id: '01', name: 'Schleswig-Holstein' }]);
+    expect(d.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+      { id: '01', name: 'Schleswig-Holstein' },
+    ]);
   });
 });
 
@@ -157,20 +183,22 @@ describe('BA statistics table (time series: months down the rows)', () => {
     const s = await importBuffer(d, 'zeitreihe.csv', buf(baTimeSeriesCsv()));
     expect(s.files[0]?.error).toBeNull();
     const got = rows(d, "indicator_code in ('ELB','LZB') and gender != 'total'").map(brief);
-    expect(got).toEqual([
-      '01060 ELB female 2024-01 4850 p',
-      '01060 ELB female 2024-02 4860 p',
-      '01060 ELB female 2024-03 4875.25 p',
-      '01060 ELB male 2024-01 5550 p',
-      '01060 ELB male 2024-02 5560 p',
-      '01060 ELB male 2024-03 5580.25 p',
-      '01060 LZB female 2024-01 3350 p',
-      '01060 LZB female 2024-02 3355 p',
-      '01060 LZB female 2024-03 3360.5 p',
-      '01060 LZB male 2024-01 3250 p',
-      '01060 LZB male 2024-02 - ',
-      '01060 LZB male 2024-03 3265.25 p',
-    ].map((x) => x.trimEnd()));
+    expect(got).toEqual(
+      [
+        '01060 ELB female 2024-01 4850 p',
+        '01060 ELB female 2024-02 4860 p',
+        '01060 ELB female 2024-03 4875.25 p',
+        '01060 ELB male 2024-01 5550 p',
+        '01060 ELB male 2024-02 5560 p',
+        '01060 ELB male 2024-03 5580.25 p',
+        '01060 LZB female 2024-01 3350 p',
+        '01060 LZB female 2024-02 3355 p',
+        '01060 LZB female 2024-03 3360.5 p',
+        '01060 LZB male 2024-01 3250 p',
+        '01060 LZB male 2024-02 - ',
+        '01060 LZB male 2024-03 3265.25 p',
+      ].map((x) => x.trimEnd()),
+    );
   });
 });
 
@@ -191,7 +219,11 @@ describe('Eckwerte für Jobcenter workbook', () => {
       '01060 LZB total 2024-06 6650',
       '01060 LZB total 2024-09 6730.59 p',
     ]);
-    const final = await importBuffer(d, 'jc-eckwerte-t11522-0-202409-final.xlsx', await eckwerteWorkbook({ final: true }));
+    const final = await importBuffer(
+      d,
+      'jc-eckwerte-t11522-0-202409-final.xlsx',
+      await eckwerteWorkbook({ final: true }),
+    );
     expect(final.files[0]).toMatchObject({ updated: 6, unchanged: 3, error: null });
     expect(rows(d, 'provisional = 1')).toEqual([]);
   });
@@ -200,12 +232,22 @@ describe('Eckwerte für Jobcenter workbook', () => {
     const d = await deps();
     const s = await importBuffer(d, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx', await eckwerteWorkbook());
     expect(s.files[0]?.error).toBeNull();
-    expect(d.db.sqlite.prepare('select id, name from regions').all()).toEqual([{ id: 't11522', name: 'Segeberg, JC' }]);
+    expect(d.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+      { id: 't11522', name: 'Segeberg, JC' },
+    ]);
     expect(d.db.sqlite.prepare('select alias, region_id from region_aliases').all()).toEqual([
       { alias: '01060', region_id: 't11522' },
     ]);
     // A canonical file keyed 01060 lands in the same region.
-    await importBuffer(d, 'c.csv', buf('region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-09;INT;total;300;\n'));
-    expect(d.db.sqlite.prepare('select distinct region_id from observations').pluck().all()).toEqual(['t11522']);
+    await importBuffer(
+      d,
+      'c.csv',
+      buf(
+        'region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-09;INT;total;300;\n',
+      ),
+    );
+    expect(d.db.sqlite.prepare('select distinct region_id from observations').pluck().all()).toEqual([
+      't11522',
+    ]);
   });
 });

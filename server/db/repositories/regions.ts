@@ -23,6 +23,8 @@ export function toRegionInfo(r: Region): RegionInfo {
 }
 
 export interface RegionListItem extends RegionInfo {
+  /** Other keys of the region (BA Jobcenter id, Kreis key). */
+  aliases: string[];
   observations: number;
   firstMonth: string | null;
   lastMonth: string | null;
@@ -47,8 +49,10 @@ export async function listRegions(db: Kysely<Database>): Promise<RegionListItem[
     .groupBy('r.id')
     .orderBy('r.id')
     .execute();
+  const aliases = await aliasesByRegion(db);
   return rows.map((r) => ({
     ...toRegionInfo(r),
+    aliases: aliases.get(r.id) ?? [],
     observations: Number(r.observations),
     firstMonth: r.first_month,
     lastMonth: r.last_month,
@@ -66,6 +70,15 @@ export async function getRegion(db: Kysely<Database>, id: string): Promise<Regio
 
 /** The region with the most observations (ties: the lowest id); undefined when there is none. */
 export async function regionWithMostData(db: Kysely<Database>): Promise<string | undefined> {
+  // The Jobcenter chosen at set-up, once it has data.
+  const home = await db
+    .selectFrom('meta')
+    .innerJoin('observations as o', 'o.region_id', 'meta.value')
+    .select('meta.value')
+    .where('meta.key', '=', 'home_region')
+    .limit(1)
+    .executeTakeFirst();
+  if (home) return home.value;
   const row = await db
     .selectFrom('observations')
     .select((eb) => ['region_id', eb.fn.countAll<number>().as('n')])
@@ -77,4 +90,34 @@ export async function regionWithMostData(db: Kysely<Database>): Promise<string |
   if (row) return row.region_id;
   const first = await db.selectFrom('regions').select('id').orderBy('id').limit(1).executeTakeFirst();
   return first?.id;
+}
+
+/** Every alias (lower-cased) → region id: the BA Jobcenter id beside the Kreis key, and back. */
+export async function listRegionAliases(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('region_aliases').select(['alias', 'region_id']).execute();
+  return new Map(rows.map((r) => [r.alias.toLowerCase(), r.region_id]));
+}
+
+/** The region a key means: its own id, or the region it is an alias of; undefined when unknown. */
+export async function resolveRegionKey(db: Kysely<Database>, key: string): Promise<string | undefined> {
+  const direct = await db.selectFrom('regions').select('id').where('id', '=', key).executeTakeFirst();
+  if (direct) return direct.id;
+  const alias = await db
+    .selectFrom('region_aliases')
+    .select('region_id')
+    .where((eb) => eb(eb.fn('lower', ['alias']), '=', key.toLowerCase()))
+    .executeTakeFirst();
+  return alias?.region_id;
+}
+
+/** Aliases of each region (for the region list and the set-up). */
+export async function aliasesByRegion(db: Kysely<Database>): Promise<Map<string, string[]>> {
+  const rows = await db
+    .selectFrom('region_aliases')
+    .select(['alias', 'region_id'])
+    .orderBy('alias')
+    .execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.region_id, [...(out.get(r.region_id) ?? []), r.alias]);
+  return out;
 }
