@@ -5,7 +5,7 @@
  */
 import { ImportBusyError, type ImportSummary } from '../etl/index.js';
 import { executeImport, type ImportProgress, prepareSources } from '../etl/run.js';
-import type { EtlDeps } from '../etl/types.js';
+import { type EtlDeps, formatImportError } from '../etl/types.js';
 
 export interface ImportJob {
   id: string;
@@ -67,7 +67,8 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
         .then((summary) => {
           job.summary = summary;
           job.state = summary.status === 'failed' ? 'failed' : 'done';
-          job.error = summary.files.find((f) => f.error)?.error?.message ?? null;
+          const failed = summary.files.find((f) => f.error)?.error;
+          job.error = failed ? formatImportError(failed) : null;
           job.rows = summary.inserted + summary.updated + summary.unchanged;
           job.percent = 100;
         })

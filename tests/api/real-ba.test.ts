@@ -90,6 +90,13 @@ describe('real BA files through the API', () => {
     const pts = Object.fromEntries(points.map((p) => [p.month, p.provisional]));
     expect([pts['2024-10'], pts['2024-11'], pts['2024-12']]).toEqual([false, true, true]);
 
+    // Exports keep the numbers and name the provisional ones in a note.
+    const csv = await ctx.app.request('/api/months?region=t11522&format=csv&from=2024-10&to=2024-12');
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain(
+      'Vorläufige Werte (von der BA hochgerechnet, endgültige Werte folgen): November 2024 (ELB, LZB); Dezember 2024 (ELB, LZB)',
+    );
+
     // Final values replace the provisional ones as revisions; flags gone; same status: no alert.
     const statusBefore = goals.map((x) => `${x.id}:${x.status}`);
     const fin = await upload(ctx, 'ba-tabelle-final.csv', table(false));

@@ -1,6 +1,7 @@
 /**
  * A goal's year: this year vs last year per month, the target path, the at-risk band between the
- * target and its edge, the projection (dashed, labelled "Prognose") and revised months (diamonds).
+ * target and its edge, the projection (dashed, labelled "Prognose"), revised months (diamonds) and
+ * provisional values (hollow points).
  * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
  */
 import { useMemo } from 'react';
@@ -18,6 +19,8 @@ export interface GoalChartPoint {
   atRiskEdge: number | null;
   projection: number | null;
   revised: boolean;
+  /** The value rests on provisional BA figures: drawn as a hollow point, said in the tooltip. */
+  provisional?: boolean;
 }
 
 export interface GoalChartProps {
@@ -36,6 +39,7 @@ export const SERIES_NAMES = {
   band: 'Bereich „gefährdet“',
   projection: 'Prognose',
   revised: 'revidiert',
+  provisional: 'vorläufig',
 } as const;
 
 type Row = GoalChartPoint;
@@ -136,6 +140,19 @@ export function buildGoalChartOption(
       itemStyle: { color: GOAL_SERIES.revised.color, borderColor: '#000000', borderWidth: 1 },
       z: 6,
     },
+    {
+      // Hollow points: a provisional value is not yet a fact (the final value replaces it).
+      id: 'provisional',
+      name: SERIES_NAMES.provisional,
+      type: 'line',
+      data: points.map((p) => (p.provisional === true ? p.current : null)),
+      symbol: 'circle',
+      symbolSize: 13,
+      showAllSymbol: true,
+      lineStyle: { width: 0, opacity: 0 },
+      itemStyle: { color: '#ffffff', borderColor: TEXT, borderWidth: 2.5 },
+      z: 7,
+    },
   ];
 
   return {
@@ -154,6 +171,7 @@ export function buildGoalChartOption(
         { name: SERIES_NAMES.band, icon: 'rect', itemStyle: { color: GOAL_SERIES.band.color, opacity: 0.6 } },
         SERIES_NAMES.projection,
         SERIES_NAMES.revised,
+        SERIES_NAMES.provisional,
       ],
     },
     tooltip: {
@@ -176,7 +194,7 @@ export function buildGoalChartOption(
         if (p.projection !== null) rows.push([SERIES_NAMES.projection, formatValue(p.projection)]);
         const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
         return [
-          `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
+          `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}${p.provisional ? ' (vorläufig)' : ''}`,
           ...rows.map(([k, v]) => `${esc(k)}: <strong>${esc(v)}</strong>`),
         ].join('<br>');
       },

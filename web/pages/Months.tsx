@@ -22,6 +22,7 @@ import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../format';
+import { formatProvisionalCount } from '../lib/provisional';
 import {
   GENDER_ORDER,
   MONTH_COLUMN_LABEL,
@@ -69,6 +70,8 @@ function CountCell({
         {flag}
         <span className="visually-hidden"> ({FLAG_TITLE[flag] ?? flag})</span>
       </abbr>
+    ) : row.provisional[k] ? (
+      <span data-provisional={`${row.month}-${row.gender}-${k}`}>{formatProvisionalCount(value)}</span>
     ) : (
       formatCount(value)
     );

@@ -15,6 +15,7 @@ import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../format';
 import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
 import { monthsOfYearUpTo, yearOfMonth, yearsBetween } from '../lib/months';
+import { PROVISIONAL_FOOTNOTE } from '../lib/provisional';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -44,6 +45,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
         <div className="figure figure-main">
           <dt>
             {goalValueName(goal.indicator)} {formatMonth(goal.current.month)}
+            {goal.provisional && ' *'}
           </dt>
           <dd data-field="current">{v.current}</dd>
         </div>
@@ -58,6 +60,11 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
           </dd>
         </div>
       </dl>
+      {goal.provisional && (
+        <p className="provisional-note muted" data-field="provisional">
+          * {PROVISIONAL_FOOTNOTE}
+        </p>
+      )}
       {series ? (
         <Sparkline
           current={series.current}

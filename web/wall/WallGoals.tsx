@@ -45,6 +45,11 @@ function GoalTile({ goal }: { goal: Goal }) {
         </span>{' '}
         <span className="wall-value-note">Vorjahr {v.previous}</span>
       </p>
+      {goal.provisional && (
+        <p className="wall-value-note" data-testid="wall-provisional">
+          * vorläufig (hochgerechnete BA-Werte)
+        </p>
+      )}
       <dl className="wall-tile-facts">
         <dt>Veränderung</dt>
         <dd className="wall-fact-num" data-testid="wall-change">
@@ -136,6 +141,9 @@ export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPagePro
           {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
           Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
           {formatChange(goal.targetChangePct)}
+          {goal.provisional && (
+            <span data-testid="wall-provisional"> · * vorläufig (hochgerechnete BA-Werte)</span>
+          )}
         </p>
         <p className="wall-goal-projection">
           {v.projectionLabel}: {v.projectionValue} ({v.projectionChange}) ·{' '}
