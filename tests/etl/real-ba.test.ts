@@ -251,3 +251,70 @@ describe('Eckwerte für Jobcenter workbook', () => {
     ]);
   });
 });
+
+describe('real BA files through the inbox and the CLI', () => {
+  test('inbox: a BA table and an Eckwerte workbook import with the right months, genders and region', async () => {
+    const { mkdirSync, utimesSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runScheduledImport } = await import('../../etl/index.js');
+    const { testConfig } = await import('../../server/config.js');
+    const { tempDir } = await import('./helpers.js');
+    const d = await deps();
+    await withSegeberg(d);
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const inbox = join(t.dir, 'inbox');
+    mkdirSync(inbox);
+    const past = new Date(Date.now() - 60_000);
+    const put = (name: string, data: Uint8Array | string) => {
+      writeFileSync(join(inbox, name), data);
+      utimesSync(join(inbox, name), past, past);
+    };
+    put('ba-tabelle.csv', toBaCsv(baTableLines(PROVISIONAL)));
+    put('jc-eckwerte-t11522-0-202409-xlsx.xlsx', await eckwerteWorkbook());
+    const config = testConfig({
+      INBOX_DIR: inbox,
+      ARCHIVE_DIR: join(t.dir, 'archive'),
+      REJECTED_DIR: join(t.dir, 'rejected'),
+    });
+    const s = await runScheduledImport({ ...d, clock: () => new Date() }, config, 'cron');
+    expect(s?.files.map((f) => [f.status, f.error])).toEqual([
+      ['imported', null],
+      ['imported', null],
+    ]);
+    expect(rows(d, "indicator_code = 'LZB' and gender = 'male'").map(brief)).toEqual([
+      '01060 LZB male 2023-09 -',
+      '01060 LZB male 2024-06 3280',
+      '01060 LZB male 2024-08 3321.2 p',
+      '01060 LZB male 2024-09 3329.39 p',
+    ]);
+  });
+
+  test('CLI: `npm run etl -- <folder>` imports both layouts; exit 0', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const { openDatabase } = await import('../../server/db/connection.js');
+    const { tempDir } = await import('./helpers.js');
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const dir = join(t.dir, 'in');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'ba-tabelle.csv'), toBaCsv(baTableLines(PROVISIONAL)));
+    writeFileSync(join(dir, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx'), await eckwerteWorkbook());
+    const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(t.dir, 'zm.db') };
+    const cli = fileURLToPath(new URL('../../etl/cli.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', cli, dir], { env, encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const db = await openDatabase(join(t.dir, 'zm.db'));
+    cleanups.push(() => db.close());
+    // No region existed: the BA label created the Jobcenter's region; both files landed in it.
+    expect(db.sqlite.prepare('select distinct region_id from observations').pluck().all()).toEqual([
+      't11522',
+    ]);
+    expect(db.sqlite.prepare('select count(*) from observations where provisional = 1').pluck().get()).toBe(
+      12,
+    );
+  });
+});
