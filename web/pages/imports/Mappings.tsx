@@ -93,7 +93,7 @@ export function Mappings({ token }: { token: string }) {
         </a>
       </p>
       <div className="control">
-        <label htmlFor={fileId}>Zuordnungen aus JSON importieren (Admin-Token nötig)</label>
+        <label htmlFor={fileId}>Zuordnungen aus einer JSON-Datei übernehmen</label>
         <input
           id={fileId}
           type="file"
