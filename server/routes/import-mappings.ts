@@ -16,8 +16,8 @@ import type { AppEnv } from '../http/env.js';
 import { changedByHeader } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
-const idParam = z.object({ id: z.coerce.number().int().min(1) });
-const importBody = z.object({ mappings: z.array(savedMappingSchema).min(1).max(100) });
+export const mappingIdParam = z.object({ id: z.coerce.number().int().min(1) });
+export const mappingsImportBody = z.object({ mappings: z.array(savedMappingSchema).min(1).max(100) });
 
 /** The layouts recognised by content, configured in data/ba-mapping.json (shown, not editable here). */
 export const BUILTIN_MAPPINGS = [
@@ -79,7 +79,7 @@ export function importMappingsRoutes(deps: AppDeps) {
       admin,
       limitBody(1024 * 1024),
       validate('header', changedByHeader),
-      validate('json', importBody),
+      validate('json', mappingsImportBody),
       async (c) => {
         const by = c.req.valid('header')['x-changed-by'] ?? null;
         const ids: number[] = [];
@@ -92,7 +92,7 @@ export function importMappingsRoutes(deps: AppDeps) {
       '/:id',
       admin,
       limitBody(256 * 1024),
-      validate('param', idParam),
+      validate('param', mappingIdParam),
       validate('header', changedByHeader),
       validate('json', savedMappingSchema),
       async (c) => {
@@ -108,7 +108,7 @@ export function importMappingsRoutes(deps: AppDeps) {
         return c.json({ mapping: await getImportMapping(deps.db.db, id) });
       },
     )
-    .delete('/:id', admin, validate('param', idParam), async (c) => {
+    .delete('/:id', admin, validate('param', mappingIdParam), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await deleteImportMapping(deps.db.db, id)))
         throw new ApiError(404, 'mapping_not_found', `Unknown mapping: ${id}`);

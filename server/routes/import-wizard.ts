@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { previewFile } from '../../etl/layouts.js';
-import { loadReference } from '../../etl/reference.js';
+import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
 import { FileRejection } from '../../etl/types.js';
 import { gridSpecSchema } from '../../etl/wizard-mapping.js';
@@ -24,7 +24,7 @@ const previewForm = z.object({
     .max(256 * 1024)
     .optional(),
 });
-const jobParam = z.object({ id: z.string().min(1).max(40) });
+export const jobParam = z.object({ id: z.string().min(1).max(40) });
 
 function parseSpec(text: string | undefined) {
   if (text === undefined || text.trim() === '') return null;
@@ -66,6 +66,7 @@ export function importWizardRoutes(deps: AppDeps) {
         tooLarge(form.file);
         const spec = parseSpec(form.spec);
         const name = safeUploadName(form.file.name);
+        await loadJobcenterDirectory(deps.db);
         try {
           const result = await previewFile(
             name,

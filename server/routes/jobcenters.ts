@@ -9,7 +9,7 @@ import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
 
-const setupBody = z.object({
+export const setupBody = z.object({
   jobcenter: z
     .string()
     .trim()
