@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import type { MonthsResponse } from '../../web/api';
+import { baTableLines, PROVISIONAL, toBaCsv } from '../fixtures/real-ba';
 import { unknownLayoutCsv } from '../fixtures/unknown-layout';
 import {
   artifactPath,
@@ -123,6 +124,34 @@ describe('import wizard', () => {
           ?.textContent?.includes('lzb-segeberg-2024-07.csv'),
       );
       // The first upload's rejection is an expected 4xx-free path (jobs answer 202/200).
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'a BA table with projected values uploads with progress; the Monatswerte show "≈ … (vorläufig)"',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'de-DE' });
+      context.setDefaultTimeout(60_000);
+      const page = await context.newPage();
+      const errors = trackConsoleErrors(page);
+      await page.goto(`${server.url}/importe`);
+      await page.getByLabel('Admin-Token').fill(TEST_ADMIN_TOKEN);
+      await page.getByLabel('Datei', { exact: true }).setInputFiles({
+        name: 'ba-tabelle-2024-09.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(toBaCsv(baTableLines(PROVISIONAL)), 'utf8'),
+      });
+      await page.getByRole('button', { name: 'Importieren' }).click();
+      await page.waitForSelector('text=Import abgeschlossen.');
+      await page.goto(`${server.url}/monate?region=t11522`);
+      const cell = page.locator('[data-provisional="2024-09-total-elb"]');
+      await cell.waitFor();
+      expect(await cell.textContent()).toBe('≈ 10.585 (vorläufig)');
+      expect(await page.locator('[data-provisional="2023-09-total-elb"]').count()).toBe(0);
+      await page.screenshot({ path: artifactPath('months-provisional.png'), fullPage: false });
       expect(errors).toEqual([]);
       await context.close();
     },
