@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { month } from '../../core/months.js';
 import { itemText } from '../../server/alerts/compose.js';
 import { buildGoalChartOption, type GoalChartPoint } from '../../web/charts/GoalChart.js';
 import { formatProvisionalCount } from '../../web/lib/provisional.js';
@@ -51,7 +52,7 @@ describe('provisional values in the web and in mails', () => {
       kind: 'worse' as const,
       region,
       year: 2024,
-      dataMonth: '2024-06',
+      dataMonth: month('2024-06'),
       previousStatus: 'met' as const,
       goal: goal({
         id: 'K2-female',

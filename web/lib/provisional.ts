@@ -1,5 +1,5 @@
 /** How provisional (hochgerechnete) BA values are shown: approximate, rounded, and said in words. */
-import { formatCount } from '../format';
+import { formatCount } from '../../core/format';
 
 export const PROVISIONAL_WORD = 'vorläufig';
 

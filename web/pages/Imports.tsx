@@ -5,11 +5,10 @@
  * (gone when the tab closes) and is sent only with the upload.
  */
 import { useState } from 'react';
-
+import { formatCount, formatDateTime } from '../../core/format';
 import { type ImportsResponse, useImports } from '../api';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { formatCount, formatDateTime } from '../format';
 import { JobcenterSetup } from './imports/JobcenterSetup';
 import { Mappings } from './imports/Mappings';
 import { UploadPanel } from './imports/UploadPanel';

@@ -25,6 +25,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('new_provisional', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
 
+  // The goal read's covering index (issue 13) must cover the new column too.
+  await db.schema.dropIndex('observations_region_month').ifExists().execute();
+  await db.schema
+    .createIndex('observations_region_month')
+    .on('observations')
+    .columns([
+      'region_id',
+      'month',
+      'indicator_code',
+      'gender',
+      'value',
+      'flag',
+      'revision_count',
+      'provisional',
+    ])
+    .execute();
+
   await db.schema
     .createTable('region_aliases')
     .addColumn('alias', 'text', (c) => c.primaryKey())
@@ -58,6 +75,12 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('import_mappings').execute();
   await db.schema.dropTable('jobcenters').execute();
   await db.schema.dropTable('region_aliases').execute();
+  await db.schema.dropIndex('observations_region_month').ifExists().execute();
+  await db.schema
+    .createIndex('observations_region_month')
+    .on('observations')
+    .columns(['region_id', 'month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count'])
+    .execute();
   await db.schema.alterTable('revisions').dropColumn('new_provisional').execute();
   await db.schema.alterTable('revisions').dropColumn('old_provisional').execute();
   await db.schema.alterTable('observations').dropColumn('provisional').execute();

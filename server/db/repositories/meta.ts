@@ -24,3 +24,13 @@ export async function bumpDataVersion(trx: Kysely<Database> | Transaction<Databa
   await trx.insertInto('meta').values({ key: 'data_version', value: '1' }).execute();
   return '1';
 }
+
+/** meta.data_version through Kysely (for reads inside a transaction); '0' when never bumped. */
+export async function getDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'data_version')
+    .executeTakeFirst();
+  return row?.value ?? '0';
+}

@@ -30,35 +30,6 @@ export interface RegionListItem extends RegionInfo {
   lastMonth: string | null;
 }
 
-/** All regions with how much data each has, ordered by id. */
-export async function listRegions(db: Kysely<Database>): Promise<RegionListItem[]> {
-  const rows = await db
-    .selectFrom('regions as r')
-    .leftJoin('observations as o', 'o.region_id', 'r.id')
-    .select((eb) => [
-      'r.id',
-      'r.name',
-      'r.kind',
-      'r.comparison_type',
-      'r.sample',
-      'r.sample_as_of',
-      eb.fn.count<number>('o.id').as('observations'),
-      eb.fn.min<string | null>('o.month').as('first_month'),
-      eb.fn.max<string | null>('o.month').as('last_month'),
-    ])
-    .groupBy('r.id')
-    .orderBy('r.id')
-    .execute();
-  const aliases = await aliasesByRegion(db);
-  return rows.map((r) => ({
-    ...toRegionInfo(r),
-    aliases: aliases.get(r.id) ?? [],
-    observations: Number(r.observations),
-    firstMonth: r.first_month,
-    lastMonth: r.last_month,
-  }));
-}
-
 /** Every region, ordered by id. */
 export async function listAllRegions(db: Kysely<Database>): Promise<Region[]> {
   return db.selectFrom('regions').selectAll().orderBy('id').execute();
@@ -66,30 +37,6 @@ export async function listAllRegions(db: Kysely<Database>): Promise<Region[]> {
 
 export async function getRegion(db: Kysely<Database>, id: string): Promise<Region | undefined> {
   return db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** The region with the most observations (ties: the lowest id); undefined when there is none. */
-export async function regionWithMostData(db: Kysely<Database>): Promise<string | undefined> {
-  // The Jobcenter chosen at set-up, once it has data.
-  const home = await db
-    .selectFrom('meta')
-    .innerJoin('observations as o', 'o.region_id', 'meta.value')
-    .select('meta.value')
-    .where('meta.key', '=', 'home_region')
-    .limit(1)
-    .executeTakeFirst();
-  if (home) return home.value;
-  const row = await db
-    .selectFrom('observations')
-    .select((eb) => ['region_id', eb.fn.countAll<number>().as('n')])
-    .groupBy('region_id')
-    .orderBy('n', 'desc')
-    .orderBy('region_id', 'asc')
-    .limit(1)
-    .executeTakeFirst();
-  if (row) return row.region_id;
-  const first = await db.selectFrom('regions').select('id').orderBy('id').limit(1).executeTakeFirst();
-  return first?.id;
 }
 
 /** Every alias (lower-cased) → region id: the BA Jobcenter id beside the Kreis key, and back. */

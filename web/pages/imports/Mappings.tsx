@@ -4,9 +4,8 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-
+import { formatDateTime } from '../../../core/format';
 import { errorText } from '../../components/States';
-import { formatDateTime } from '../../format';
 import { deleteMapping, fetchMappings, importMappings, mappingsExportPath } from './wizard-api';
 
 export function Mappings({ token }: { token: string }) {

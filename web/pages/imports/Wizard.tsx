@@ -7,10 +7,9 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
-
+import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
 import { client, read } from '../../api';
 import { errorText } from '../../components/States';
-import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../format';
 import { JobState, useJob } from './UploadPanel';
 import { WizardGrid } from './WizardGrid';
 import {

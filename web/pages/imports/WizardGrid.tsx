@@ -2,7 +2,7 @@
  * The file as a grid of buttons (keyboard reachable): clicking a cell applies the chosen tool.
  * Marked: the month line, the mapped series (with their label), the region cell, number cells.
  */
-import { GENDER_TEXT } from '../../format';
+import { GENDER_TEXT } from '../../../core/format';
 import type { PreviewResponse } from './wizard-api';
 import { columnName, type Draft } from './wizard-draft';
 
