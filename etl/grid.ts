@@ -158,7 +158,10 @@ export function buildRows(
   return { rows, issues };
 }
 
-/** The "vorläufige Daten" note of the BA, anywhere in a text. */
+/**
+ * The BA's note "Am aktuellen Rand werden vorläufige Daten ausgewiesen" (or "hochgerechnete
+ * Werte") in a text. A lone word such as a marker cell's "vorläufig" is not the note.
+ */
 export function isProvisionalNote(text: string): boolean {
-  return /vorläufig|hochgerechnet/i.test(text);
+  return /(?:vorläufige|hochgerechnete)\s+(?:Daten|Werte)/i.test(text);
 }

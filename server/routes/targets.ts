@@ -12,13 +12,18 @@ import { validate } from '../http/validate.js';
 
 /** GET /api/targets, GET /api/targets/history, PUT /api/targets (admin). */
 export function targetsRoutes(deps: AppDeps) {
+  /** `region=t11522` means the region that key is an alias of. */
+  const canonicalRegion = async <Q extends { region?: string | undefined }>(q: Q): Promise<Q> =>
+    q.region === undefined ? q : { ...q, region: (await resolveRegionKey(deps.db.db, q.region)) ?? q.region };
   return new Hono<AppEnv>()
     .get('/', validate('query', targetsQuery), async (c) => {
-      const rows = await listTargets(deps.db.db, c.req.valid('query'));
+      const rows = await listTargets(deps.db.db, await canonicalRegion(c.req.valid('query')));
       return c.json({ targets: rows.map(toTargetInfo) });
     })
     .get('/history', validate('query', targetsQuery), async (c) => {
-      return c.json({ history: await listTargetHistory(deps.db.db, c.req.valid('query')) });
+      return c.json({
+        history: await listTargetHistory(deps.db.db, await canonicalRegion(c.req.valid('query'))),
+      });
     })
     .put(
       '/',

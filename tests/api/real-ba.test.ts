@@ -160,3 +160,16 @@ describe('real BA files through the API', () => {
     ]);
   });
 });
+
+describe('targets by either key', () => {
+  it('GET /api/targets?region=t11522 lists the targets of 01060 once the alias is known', async () => {
+    const ctx = await setup();
+    await upload(ctx, 'ba-tabelle.csv', table(true));
+    const byAlias = (await getJson(ctx, '/api/targets?region=t11522&year=2024')).body as {
+      targets: { region: string }[];
+    };
+    const byId = (await getJson(ctx, '/api/targets?region=01060&year=2024')).body as { targets: unknown[] };
+    expect(byAlias.targets.length).toBe(byId.targets.length);
+    expect(byAlias.targets.length).toBeGreaterThan(0);
+  });
+});

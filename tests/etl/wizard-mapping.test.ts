@@ -142,4 +142,23 @@ describe('layouts mapped in the wizard', () => {
       '01060',
     ]);
   });
+
+  test('a marker column marks the values of its months provisional (stocks only)', async () => {
+    const d = await segebergDeps();
+    const csv = unknownLayoutCsv(3)
+      .replace('Monat;Insgesamt;Frauen;Männer', 'Monat;Insgesamt;Frauen;Männer;Stand')
+      .replace(/(März 2024;[^\n]*)/, '$1;hochgerechnet');
+    const spec = { ...UNKNOWN_LAYOUT_SPEC, provisionalLine: 4 };
+    const p = await previewFile(
+      'x.csv',
+      buf(csv),
+      { catalog: loadCatalog(d), reference: loadReference(d.db) },
+      spec,
+    );
+    expect(p.result?.issues).toEqual([]);
+    const marked = (p.result?.observations ?? [])
+      .filter((o) => o.provisional)
+      .map((o) => `${o.month} ${o.gender}`);
+    expect(marked).toEqual(['2024-03 total', '2024-03 female', '2024-03 male']);
+  });
 });
