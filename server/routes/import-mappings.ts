@@ -97,10 +97,19 @@ export function importMappingsRoutes(deps: AppDeps) {
       validate('json', savedMappingSchema),
       async (c) => {
         const { id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const same = (await listImportMappings(deps.db.db)).find((m) => m.name === body.name && m.id !== id);
+        if (same) {
+          throw new ApiError(
+            409,
+            'mapping_name_taken',
+            `Another mapping is named '${body.name}' (id ${same.id}).`,
+          );
+        }
         const ok = await updateImportMapping(
           deps.db.db,
           id,
-          c.req.valid('json'),
+          body,
           now(),
           c.req.valid('header')['x-changed-by'] ?? null,
         );

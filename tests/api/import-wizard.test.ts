@@ -55,6 +55,27 @@ describe('import mappings and the wizard API', () => {
     };
     expect(list.builtin.map((b) => b.name)).toEqual(['BA-Statistiktabelle', 'Eckwerte für Jobcenter']);
     expect(list.mappings).toMatchObject([{ name: 'LZB Segeberg', pattern: 'lzb-segeberg-*.csv' }]);
+    const other = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...m, name: 'Andere' }),
+    });
+    const otherId = (other.body as { mapping: { id: number } }).mapping.id;
+    const taken = await getJson(ctx, `/api/import-mappings/${otherId}`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify(m),
+    });
+    expect(taken.status).toBe(409);
+    const renamed = await getJson(ctx, `/api/import-mappings/${otherId}`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ ...m, name: 'Andere', pattern: 'andere-*.csv' }),
+    });
+    expect(renamed.body).toMatchObject({ mapping: { pattern: 'andere-*.csv' } });
+    expect(
+      (await getJson(ctx, `/api/import-mappings/${otherId}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(200);
     const exported = (await getJson(ctx, '/api/import-mappings/export')).body;
     expect(
       (await getJson(ctx, `/api/import-mappings/${id}`, { method: 'DELETE', headers: auth })).status,

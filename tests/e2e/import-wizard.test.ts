@@ -103,7 +103,13 @@ describe('import wizard', () => {
       await wizard.getByText('Import abgeschlossen.').waitFor();
       expect(await lzb(server, '2024-06')).toEqual({ total: 6650, female: 3375, male: 3275 });
       // The saved mapping is listed with its pattern.
-      await page.getByTestId('mappings').getByText('lzb-segeberg-*.csv').waitFor();
+      const mappings = page.getByTestId('mappings');
+      await mappings.getByText('lzb-segeberg-*.csv').waitFor();
+      // Renamed in the list (admin): the pattern stays.
+      await mappings.getByRole('button', { name: 'Bearbeiten' }).click();
+      await mappings.getByLabel('Name der Zuordnung').fill('LZB Segeberg monatlich');
+      await mappings.getByRole('button', { name: 'Speichern' }).click();
+      await mappings.getByText('LZB Segeberg monatlich', { exact: true }).waitFor();
 
       // Next month: dropped into the inbox, imported by the run of the sources.
       const file = path.join(server.dir, 'inbox', 'lzb-segeberg-2024-07.csv');

@@ -6,19 +6,36 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../../core/format';
 import { errorText } from '../../components/States';
-import { deleteMapping, fetchMappings, importMappings, mappingsExportPath } from './wizard-api';
+import {
+  deleteMapping,
+  fetchMappings,
+  importMappings,
+  mappingsExportPath,
+  updateMapping,
+} from './wizard-api';
 
 export function Mappings({ token }: { token: string }) {
   const qc = useQueryClient();
   const fileId = useId();
   const q = useQuery({ queryKey: ['import-mappings'], queryFn: fetchMappings });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [editing, setEditing] = useState<{ id: number; name: string; pattern: string } | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['import-mappings'] });
 
   const remove = (id: number, name: string) => {
     if (!window.confirm(`Zuordnung „${name}“ löschen?`)) return;
     deleteMapping(id, token)
       .then(() => setMessage({ ok: true, text: `Zuordnung „${name}“ gelöscht.` }))
+      .catch((e: unknown) => setMessage({ ok: false, text: errorText(e) }))
+      .finally(refresh);
+  };
+  const saveEdit = (spec: unknown) => {
+    if (!editing) return;
+    updateMapping(editing.id, { name: editing.name, pattern: editing.pattern, spec }, token)
+      .then(() => {
+        setMessage({ ok: true, text: `Zuordnung „${editing.name}“ gespeichert.` });
+        setEditing(null);
+      })
       .catch((e: unknown) => setMessage({ ok: false, text: errorText(e) }))
       .finally(refresh);
   };
@@ -64,25 +81,61 @@ export function Mappings({ token }: { token: string }) {
                 <td>–</td>
               </tr>
             ))}
-            {q.data.mappings.map((m) => (
-              <tr key={m.id}>
-                <td>{m.name}</td>
-                <td>
-                  <code>{m.pattern}</code>
-                </td>
-                <td>{formatDateTime(m.updatedAt)}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={!token}
-                    onClick={() => remove(m.id, m.name)}
-                  >
-                    Löschen
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {q.data.mappings.map((m) =>
+              editing?.id === m.id ? (
+                <tr key={m.id}>
+                  <td>
+                    <input
+                      aria-label="Name der Zuordnung"
+                      value={editing.name}
+                      onChange={(e) => setEditing({ ...editing, name: e.target.value })}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label="Dateimuster"
+                      value={editing.pattern}
+                      onChange={(e) => setEditing({ ...editing, pattern: e.target.value })}
+                    />
+                  </td>
+                  <td>{formatDateTime(m.updatedAt)}</td>
+                  <td>
+                    <button type="button" onClick={() => saveEdit(m.spec)}>
+                      Speichern
+                    </button>{' '}
+                    <button type="button" className="secondary" onClick={() => setEditing(null)}>
+                      Abbrechen
+                    </button>
+                  </td>
+                </tr>
+              ) : (
+                <tr key={m.id}>
+                  <td>{m.name}</td>
+                  <td>
+                    <code>{m.pattern}</code>
+                  </td>
+                  <td>{formatDateTime(m.updatedAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={!token}
+                      onClick={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
+                    >
+                      Bearbeiten
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={!token}
+                      onClick={() => remove(m.id, m.name)}
+                    >
+                      Löschen
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       )}

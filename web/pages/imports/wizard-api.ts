@@ -77,6 +77,20 @@ export async function deleteMapping(id: number, token: string): Promise<void> {
   );
 }
 
+/** Renames a mapping or changes its file pattern (the spec is sent back as stored). */
+export async function updateMapping(
+  id: number,
+  m: { name: string; pattern: string; spec: unknown },
+  token: string,
+): Promise<void> {
+  const res = await fetch(`${client.api['import-mappings'].$path()}/${id}`, {
+    method: 'PUT',
+    body: JSON.stringify(m),
+    headers: { ...bearer(token), 'Content-Type': 'application/json' },
+  });
+  if (!res.ok) throw await toApiError(res);
+}
+
 /** Loads mappings exported from another installation (the JSON of GET /export). */
 export async function importMappings(json: unknown, token: string): Promise<number> {
   const res = await fetch(client.api['import-mappings'].import.$path(), {
