@@ -12,6 +12,7 @@ import { type Db, openDatabase } from '../../server/db/connection.js';
 import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
 import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
 import type { Gender, Month } from '../../server/domain/types.js';
+import { computeBacktestPools, historyFor } from '../../server/goals/backtest-cache.js';
 import { loadCatalog } from '../../server/goals/catalog.js';
 import { computeRegionGoals, GOAL_FORMAT } from '../../server/goals/compute.js';
 import { createGoalService, type GoalService } from '../../server/goals/service.js';
@@ -117,6 +118,8 @@ describe('goals from the window and the snapshot equal goals over the whole hist
     const goals = service(db);
     const catalog = await loadCatalog(db.db);
     const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
+    // The forecast interval comes from the backtest over every region's whole history.
+    const pools = await computeBacktestPools(db.db);
     let compared = 0;
     for (const id of REGIONS) {
       const lookup = fullLookup(db, id);
@@ -131,6 +134,7 @@ describe('goals from the window and the snapshot equal goals over the whole hist
           year,
           dataMonth: month,
           options,
+          history: historyFor(pools, false, year),
         });
         const got = await goals.getGoals({ region: id, month });
         expect(got.goals, `${id} ${month}`).toEqual(expected);

@@ -23,7 +23,9 @@ describe('provisional values in the web and in mails', () => {
       previous: 10,
       target: 11,
       atRiskEdge: 10.5,
-      projection: null,
+      forecast: null,
+      forecastLow: null,
+      forecastHigh: null,
       revised: false,
       provisional,
     });
