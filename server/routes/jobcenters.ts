@@ -23,7 +23,7 @@ export const setupBody = z.object({
 export function jobcentersRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      await loadJobcenterDirectory(deps.db);
+      // Read only: the directory is loaded at start-up (and by every import run).
       const [jobcenters, home] = await Promise.all([listJobcenters(deps.db.db), getHomeRegion(deps.db.db)]);
       return c.json({
         home,
@@ -34,7 +34,7 @@ export function jobcentersRoutes(deps: AppDeps) {
     .post(
       '/home',
       requireAdmin(deps.config.ADMIN_TOKEN),
-      limitBody(4096),
+      limitBody(64 * 1024),
       validate('json', setupBody),
       async (c) => {
         const { jobcenter } = c.req.valid('json');

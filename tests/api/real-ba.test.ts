@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadJobcenterDirectory } from '../../etl/reference.js';
 import { baTableLines, eckwerteWorkbook, type TableValues, toBaCsv } from '../fixtures/real-ba.js';
 import { ADMIN_TOKEN, getJson, REGION_A, setup, type TestContext } from './fixture.js';
 
@@ -126,6 +127,8 @@ describe('real BA files through the API', () => {
 
   it("jobcenter directory and set-up: picking one's Jobcenter creates the region with its Kreis key as alias", async () => {
     const ctx = await setup({ fixture: false });
+    // What server start-up does (server/main.ts).
+    await loadJobcenterDirectory(ctx.db);
     const list = await getJson(ctx, '/api/jobcenters');
     const jcs = (list.body as { jobcenters: { id: string; nameBa: string }[] }).jobcenters;
     expect(jcs).toHaveLength(404);
