@@ -1,21 +1,11 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
-import { canonicaliseRegions, type ReferenceData, RegionResolver } from './regions.js';
-import type { IndicatorCatalog, ParsedFile } from './rows.js';
+import { canonicaliseRegions, RegionResolver } from './regions.js';
+import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
-import type { SavedMapping } from './wizard-mapping.js';
 
-export interface ParseContext {
-  catalog: IndicatorCatalog;
-  /** data/ba-mapping.json unless set (tests). */
-  mappingPath?: string;
-  onProgress?: (rows: number, fraction: number) => void;
-  /** Regions, aliases and the Jobcenter directory: files naming a region by any key land in it. */
-  reference?: ReferenceData;
-  /** Layouts mapped in the wizard, tried first by file-name pattern. */
-  mappings?: readonly Pick<SavedMapping, 'pattern' | 'spec'>[];
-}
+export type { ParseContext };
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);

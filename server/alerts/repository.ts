@@ -21,12 +21,6 @@ export async function regionsWithTargets(db: Q): Promise<string[]> {
   return rows.map((r) => r.region_id);
 }
 
-/** Unit of every indicator ('percent' | 'count'), for formatting. */
-export async function indicatorUnits(db: Q): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('indicators').select(['code', 'unit']).execute();
-  return new Map(rows.map((r) => [r.code, r.unit]));
-}
-
 export interface RegionLatest {
   id: string;
   name: string;

@@ -19,7 +19,7 @@ import { GENDER_TEXT } from '../../core/vocabulary.js';
 import { forecastPath, type PointForecast, pointForecast } from './forecast.js';
 import { mergeMissing, relativeChangeOf, type SeriesRef } from './kennzahlen.js';
 import { goalQuantity } from './quantity.js';
-import { atRiskEdgePct, goalStatus } from './status.js';
+import { atRiskEdgePct, goalStatus, relativeChange } from './status.js';
 import { type ForecastHistory, goalSteering } from './steering.js';
 
 export { goalId };
@@ -107,6 +107,9 @@ export function evaluateGoal(
     label: spec.label,
     better: spec.better,
     targetChangePct: spec.targetChangePct,
+    unit: spec.indicator.unit,
+    formula: spec.indicator.formula,
+    atRiskEdgePct: atRiskEdgePct(spec.targetChangePct, spec.better, options.atRiskBandPct),
     current: { month, value: cur.value },
     provisional: cur.value !== null && restsOnProvisional(q.inputs, month),
     previous: { month: prevMonth, value: prev.value },
@@ -198,6 +201,8 @@ export function goalSeries(
       forecast,
       forecastLow,
       forecastHigh,
+      changePct: relativeChange(current, previous),
+      forecastChangePct: relativeChange(forecast, previous),
       revised: q.inputs.some((ref) => ref.series.get(month)?.revised === true),
       provisional: current !== null && restsOnProvisional(q.inputs, month),
     });

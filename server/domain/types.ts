@@ -9,9 +9,6 @@ import type {
   ValueFlag,
 } from '../../core/vocabulary.js';
 
-import type { Drivers } from './drivers.js';
-import type { Pace } from './pace.js';
-
 export { GENDERS } from '../../core/vocabulary.js';
 export type { Better, Gender, GoalStatus, IndicatorFormula, Month, ValueFlag };
 
@@ -82,6 +79,12 @@ export interface GoalEvaluation {
   label: string;
   better: Better;
   targetChangePct: number;
+  /** The unit of the tracked value, from the indicator ('percent' for K2's JFW, 'count' for K3's stock). */
+  unit: string;
+  /** How the indicator is computed ('rate' for K2, 'stock' for K3). */
+  formula: IndicatorFormula;
+  /** The change at which the at-risk band ends: beyond it the goal is missed. */
+  atRiskEdgePct: number;
   /** K2: JFW of year t at month m. K3: mean LZB stock Jan..m of year t. */
   current: { month: Month; value: number | null };
   /** The current value rests on a provisional input (BA projection): shown marked "vorläufig". */
@@ -144,7 +147,33 @@ export interface GoalSeriesPoint {
   /** The 80 % band around the forecast path (null where there is no interval). */
   forecastLow: number | null;
   forecastHigh: number | null;
+  /** 100 × (current / previous − 1): the month's change against last year. */
+  changePct: number | null;
+  /** 100 × (forecast / previous − 1). */
+  forecastChangePct: number | null;
   revised: boolean;
   /** The year-to-date value rests on a provisional input (a BA projection at the current edge). */
   provisional: boolean;
+}
+
+/** What moved a goal's change: for K2 its numerator and denominator, for K3 the genders (see drivers.ts). */
+export type Drivers =
+  | { numeratorChangePct: number; denominatorChangePct: number }
+  | { femalePp: number; malePp: number };
+
+/** How much is still allowed or needed per month to the year's end (see pace.ts). */
+export type PaceKind = 'integrations_needed' | 'max_mean_stock';
+
+export interface Pace<K extends string = PaceKind> {
+  kind: K;
+  /** K2: integrations still needed m+1..Dec. K3: stock-months allowed over m+1..Dec. */
+  total: number;
+  /** total / months: integrations needed per month, or the highest mean stock allowed. */
+  perMonth: number;
+  /** Last year's figure per month over the same months (integrations, or the mean stock). */
+  previousYearPerMonth: number | null;
+  /** The forecast's figure per month over the same months. */
+  forecastPerMonth: number | null;
+  /** Months left: 12 − m. */
+  months: number;
 }

@@ -10,6 +10,7 @@ const better = z.enum(['higher', 'lower']);
 const status = z.enum(['met', 'at_risk', 'missed', 'no_data']);
 const flag = z.enum(['*', '-', 'X']).nullable();
 const num = z.number().nullable();
+const formula = z.enum(['count', 'rate', 'stock', 'published']);
 
 export const regionInfo = z.object({
   id: z.string(),
@@ -34,6 +35,11 @@ export const goalEvaluation = z.object({
   label: z.string(),
   better,
   targetChangePct: z.number(),
+  unit: z.string().describe("Unit of the tracked value: 'percent' (K2: JFW) or 'count' (K3: mean stock)"),
+  formula,
+  atRiskEdgePct: z
+    .number()
+    .describe('The change at which the at-risk band ends; beyond it the goal is missed'),
   current: z.object({ month, value: num }),
   previous: z.object({ month, value: num }),
   changePct: num,
@@ -95,6 +101,8 @@ export const seriesResponse = z.object({
       forecast: num,
       forecastLow: num,
       forecastHigh: num,
+      changePct: num.describe('100 × (current / previous − 1)'),
+      forecastChangePct: num.describe('100 × (forecast / previous − 1)'),
       revised: z.boolean(),
     }),
   ),
@@ -204,7 +212,7 @@ export const indicatorsResponse = z.object({
       code: z.string(),
       name: z.string(),
       unit: z.string(),
-      formula: z.enum(['count', 'rate', 'stock', 'published']),
+      formula,
       numeratorCode: z.string().nullable(),
       denominatorCode: z.string().nullable(),
       better: better.nullable(),

@@ -54,8 +54,9 @@ async function api<T>(server: TestServer, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-function goalValue(indicator: string, v: number | null): string {
-  return indicator.startsWith('K2') ? formatPercent(v) : formatCount(v);
+/** A goal's value in the unit the API states for it. */
+function goalValue(unit: string, v: number | null): string {
+  return unit === 'percent' ? formatPercent(v) : formatCount(v);
 }
 
 function statusText(status: keyof typeof STATUS_TEXT): string {
@@ -176,8 +177,8 @@ describe('dashboard on the sample data', () => {
       for (const g of goals.goals) {
         const card = page.locator(`[data-testid="goal-${g.id}"]`);
         const text = async (field: string) => card.locator(`[data-field="${field}"]`).first().textContent();
-        expect(await text('current')).toBe(goalValue(g.indicator, g.current.value));
-        expect(await text('previous')).toBe(goalValue(g.indicator, g.previous.value));
+        expect(await text('current')).toBe(goalValue(g.unit, g.current.value));
+        expect(await text('previous')).toBe(goalValue(g.unit, g.previous.value));
         expect(await text('change')).toBe(
           `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
         );
@@ -198,7 +199,7 @@ describe('dashboard on the sample data', () => {
         }
         if (g.pace === null) throw new Error(`${g.id}: pace expected at ${g.current.month}`);
         expect(await text('pace')).toBe(
-          paceSentence(g.pace, g.current.month, g.indicator === 'K3' ? g.monthly.value : null),
+          paceSentence(g.pace, g.current.month, g.formula === 'stock' ? g.monthly.value : null),
         );
         expect(await card.locator('h3 a').getAttribute('href')).toContain(`/ziel/${g.id}`);
         expect(await card.locator('svg.sparkline path.spark-current').getAttribute('d')).toMatch(
@@ -235,7 +236,7 @@ describe('dashboard on the sample data', () => {
       for (const g of atJune.goals) {
         const card = page.locator(`[data-testid="goal-${g.id}"]`);
         expect(await card.locator('[data-field="current"]').textContent()).toBe(
-          goalValue(g.indicator, g.current.value),
+          goalValue(g.unit, g.current.value),
         );
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
       }
@@ -295,7 +296,7 @@ describe('dashboard on the sample data', () => {
           formatMonth(p.month),
           formatPercent(p.current),
           formatPercent(p.previous),
-          formatChange(p.current === null || p.previous === null ? null : 100 * (p.current / p.previous - 1)),
+          formatChange(p.changePct),
           formatPercent(p.target),
           formatPercent(p.atRiskEdge),
           p.forecast === null ? '' : formatPercent(p.forecast),

@@ -93,13 +93,14 @@ describe('wall display on the sample data', () => {
       const goals: {
         id: string;
         indicator: string;
+        unit: string;
         status: StatusWord;
         changePct: number | null;
         current: { value: number | null };
       }[] = api.goals;
       for (const g of goals) {
         const t = tiles.find((x) => x.id === g.id);
-        const value = g.indicator === 'K2' ? formatPercent(g.current.value) : formatCount(g.current.value);
+        const value = g.unit === 'percent' ? formatPercent(g.current.value) : formatCount(g.current.value);
         expect(t?.value, g.id).toBe(value);
         expect(t?.change, g.id).toBe(formatChange(g.changePct));
         expect(t?.status, g.id).toBe(STATUS_TEXT[g.status].word);

@@ -26,6 +26,8 @@ describe('provisional values in the web and in mails', () => {
       forecast: null,
       forecastLow: null,
       forecastHigh: null,
+      changePct: null,
+      forecastChangePct: null,
       revised: false,
       provisional,
     });

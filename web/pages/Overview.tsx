@@ -112,6 +112,81 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
   );
 }
 
+/** Region, year and "as at month" selectors; each choice goes into the URL. */
+function PeriodControls({
+  regions,
+  state,
+  years,
+  months,
+  latest,
+  month,
+  setParam,
+}: {
+  regions: readonly { id: string; name: string }[];
+  state: CommonState;
+  years: readonly number[];
+  months: readonly string[];
+  latest: string;
+  month: string | null;
+  setParam: (patch: Partial<CommonState>) => void;
+}) {
+  const monthSelectId = useId();
+  const regionSelectId = useId();
+  const yearSelectId = useId();
+  return (
+    <form className="controls" onSubmit={(e) => e.preventDefault()}>
+      {regions.length > 1 && (
+        <div className="control">
+          <label htmlFor={regionSelectId}>Region</label>
+          <select
+            id={regionSelectId}
+            value={state.region ?? ''}
+            onChange={(e) => setParam({ region: e.target.value, month: null })}
+          >
+            {regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {years.length > 1 && (
+        <div className="control">
+          <label htmlFor={yearSelectId}>Jahr</label>
+          <select
+            id={yearSelectId}
+            value={state.year ?? ''}
+            onChange={(e) => setParam({ year: Number(e.target.value), month: null })}
+          >
+            {years.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div className="control">
+        <label htmlFor={monthSelectId}>Stand zum Monat</label>
+        <select
+          id={monthSelectId}
+          value={month ?? ''}
+          onChange={(e) => setParam({ month: e.target.value || null })}
+          data-testid="month-select"
+        >
+          <option value="">neuester ({formatMonth(latest)})</option>
+          {months.map((m) => (
+            <option key={m} value={m}>
+              {formatMonth(m)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}
+
 export default function Overview() {
   const search = useSearch();
   const [, navigate] = useLocation();
@@ -127,10 +202,6 @@ export default function Overview() {
   };
   if (!seriesQ.month) delete seriesQ.month;
   const series = useGoalSeriesMany(ids, seriesQ);
-  const monthSelectId = useId();
-  const regionSelectId = useId();
-  const yearSelectId = useId();
-
   if (goals.isPending) return <Loading what="Ziele" />;
   if (goals.isError) {
     return (
@@ -184,56 +255,15 @@ export default function Overview() {
             <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
           </p>
         </div>
-        <form className="controls" onSubmit={(e) => e.preventDefault()}>
-          {regions.data && regions.data.regions.length > 1 && (
-            <div className="control">
-              <label htmlFor={regionSelectId}>Region</label>
-              <select
-                id={regionSelectId}
-                value={state.region ?? ''}
-                onChange={(e) => setParam({ region: e.target.value, month: null })}
-              >
-                {regions.data.regions.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          {years.length > 1 && (
-            <div className="control">
-              <label htmlFor={yearSelectId}>Jahr</label>
-              <select
-                id={yearSelectId}
-                value={data.year}
-                onChange={(e) => setParam({ year: Number(e.target.value), month: null })}
-              >
-                {years.map((y) => (
-                  <option key={y} value={y}>
-                    {y}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          <div className="control">
-            <label htmlFor={monthSelectId}>Stand zum Monat</label>
-            <select
-              id={monthSelectId}
-              value={common.month ?? ''}
-              onChange={(e) => setParam({ month: e.target.value || null })}
-              data-testid="month-select"
-            >
-              <option value="">neuester ({formatMonth(lastOfYear)})</option>
-              {months.map((m) => (
-                <option key={m} value={m}>
-                  {formatMonth(m)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </form>
+        <PeriodControls
+          regions={regions.data?.regions ?? []}
+          state={state}
+          years={years}
+          months={months}
+          latest={lastOfYear}
+          month={common.month}
+          setParam={setParam}
+        />
       </div>
 
       <StaleBanner
