@@ -237,7 +237,7 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'ba-table' | 'eckwerte' | 'mapping';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv' | 'ba-table' | 'eckwerte' | 'mapping';
   rows: ObservationRows;
 }
 
@@ -246,6 +246,8 @@ export interface ParseContext {
   catalog: IndicatorCatalog;
   /** data/ba-mapping.json unless set (tests). */
   mappingPath?: string;
+  /** data/finance-mapping.json unless set (tests). */
+  financeMappingPath?: string;
   onProgress?: (rows: number, fraction: number) => void;
   /** Regions, aliases and the Jobcenter directory: files naming a region by any key land in it. */
   reference?: ReferenceData;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { getIndicator } from '../db/repositories/indicators.js';
+import { listPlanTargets, toPlanTargetInfo } from '../db/repositories/plan-targets.js';
 import { resolveRegionKey } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
 import type { AppDeps } from '../deps.js';
@@ -17,8 +18,9 @@ export function targetsRoutes(deps: AppDeps) {
     q.region === undefined ? q : { ...q, region: (await resolveRegionKey(deps.db.db, q.region)) ?? q.region };
   return new Hono<AppEnv>()
     .get('/', validate('query', targetsQuery), async (c) => {
-      const rows = await listTargets(deps.db.db, await canonicalRegion(c.req.valid('query')));
-      return c.json({ targets: rows.map(toTargetInfo) });
+      const q = await canonicalRegion(c.req.valid('query'));
+      const [rows, plans] = await Promise.all([listTargets(deps.db.db, q), listPlanTargets(deps.db.db, q)]);
+      return c.json({ targets: rows.map(toTargetInfo), planTargets: plans.map(toPlanTargetInfo) });
     })
     .get('/history', validate('query', targetsQuery), async (c) => {
       return c.json({

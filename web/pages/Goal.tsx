@@ -6,7 +6,7 @@
  */
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
-import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
 import { useGoalSeries, useGoals } from '../api';
 import { ChangeChart, GoalChart } from '../charts/GoalChart';
@@ -15,10 +15,12 @@ import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalPanel } from '../components/PlanGoalPanel';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
 import { formatGoalValue, goalCardView, goalValueName } from '../lib/goal-view';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
 
 type SeriesData = NonNullable<ReturnType<typeof useGoalSeries>['data']>;
@@ -159,7 +161,12 @@ export default function Goal() {
   const gender = parseGoalId(id)?.gender ?? null;
   const region = common.region ?? series.data?.region.id ?? null;
   const unit = series.data?.goal.unit ?? 'count';
-  const formatValue = useCallback((v: number | null) => formatGoalValue({ unit }, v), [unit]);
+  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
+  const plan = series.data !== undefined && isPlanGoal(series.data.goal);
+  const formatValue = useCallback(
+    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
+    [unit, plan],
+  );
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
     [navigate, region, gender],
@@ -186,7 +193,14 @@ export default function Goal() {
   siblings.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender));
   const panelId = 'goal-panel';
 
-  const panel = (
+  const panel = isPlanGoal(goal) ? (
+    <PlanGoalPanel
+      data={data}
+      formatValue={formatValue}
+      monthLink={(month) => monthsLinkFor(state.region, month, null)}
+      onMonthClick={onMonthClick}
+    />
+  ) : (
     <>
       <GoalFigures goal={goal} className="figures figures-row">
         <div className="figure">

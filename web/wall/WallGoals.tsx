@@ -108,8 +108,9 @@ function indicatorName(label: string): string {
 }
 
 export function WallOverview({ goals }: { goals: WallGoals }) {
-  const groups = useMemo(() => groupGoals(goals.goals), [goals.goals]);
-  if (goals.goals.length === 0) {
+  // Tabelle 3 only: the plan goals have their own page (WallPlan.tsx).
+  const groups = useMemo(() => groupGoals(goals.goals.filter((g) => g.kind === 'change')), [goals.goals]);
+  if (groups.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
         <p>Für {goals.year} sind keine Ziele hinterlegt.</p>
