@@ -9,6 +9,7 @@ import type { EtlDeps, ImportOptions, ImportSource, ImportSummary } from './type
 export type { ImportLimits } from '../core/limits.js';
 export { DEFAULT_LIMITS } from '../core/limits.js';
 export { ImportBusyError } from './lock.js';
+export { loadJobcenterDirectory } from './reference.js';
 export { markAbortedRuns, recoverAbortedRuns } from './run.js';
 export { inProgressDir, runScheduledImport, startSchedule } from './schedule.js';
 export { seedIfEmpty } from './seed.js';

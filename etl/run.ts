@@ -14,6 +14,12 @@ import type { ImportRunStatus } from '../server/db/schema.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
+import {
+  linkDirectoryAliases,
+  loadJobcenterDirectory,
+  loadReference,
+  loadSavedMappings,
+} from './reference.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
   ABORTED_MESSAGE,
@@ -101,6 +107,17 @@ export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
        from indicators i left join indicators n on n.code = i.numerator_code order by i.code`,
     )
     .all();
+  // Stocks: what a rate averages as denominator (ELB) and what a stock indicator tracks (LZB).
+  const stocks = new Set(
+    deps.db.sqlite
+      .prepare(
+        `select denominator_code from indicators where formula = 'rate' and denominator_code is not null
+         union select numerator_code from indicators where formula = 'stock' and numerator_code is not null`,
+      )
+      .pluck()
+      .all()
+      .map(String),
+  );
   const all: IndicatorInfo[] = [];
   for (const r of rows) {
     if (typeof r !== 'object' || r === null) continue;
@@ -109,7 +126,7 @@ export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
     // A published figure of a rate (K2_BA of K2) is a rate; of a stock (K3_BA of K3), a change.
     const percentKind = unit === 'percent' ? (base_formula === 'rate' ? 'rate' : 'change') : undefined;
-    all.push({ code, name, unit, formula, ...(percentKind ? { percentKind } : {}) });
+    all.push({ code, name, unit, formula, stock: stocks.has(code), ...(percentKind ? { percentKind } : {}) });
   }
   return new IndicatorCatalog(all);
 }
@@ -157,6 +174,8 @@ interface RunContext {
   clock: () => Date;
   runId: number;
   catalog: IndicatorCatalog;
+  /** Layouts mapped in the import wizard (tried first by file-name pattern). */
+  mappings: ReturnType<typeof loadSavedMappings>;
   /** Known = imported before with the same sample-ness (a real import of sample bytes still has to clear the sample mark). */
   isKnown(sha256: string): boolean;
   recordFile(f: {
@@ -204,6 +223,7 @@ function runContext(
     clock,
     runId,
     catalog: loadCatalog(deps),
+    mappings: loadSavedMappings(deps.db),
     isKnown: (sha256) => knownSha.get(sha256, sample) !== undefined,
     recordFile: (f) =>
       insertFile.run(runId, f.path, f.sha256, f.size, f.status, f.error, sample, clock().toISOString()),
@@ -261,6 +281,9 @@ async function parseAndWrite(
   const parsed = await parseFile(source.name, bytes, {
     catalog: ctx.catalog,
     limits: resolveLimits(ctx.deps.limits),
+    // Read per file: the file before may have created a region or alias.
+    reference: loadReference(ctx.deps.db),
+    mappings: ctx.mappings,
     onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
   });
   progress('write', 0, parsed.rows.length, 0);
@@ -406,6 +429,11 @@ export async function executeImport(
     const sources = typeof sourcesOrList === 'function' ? await sourcesOrList() : sourcesOrList;
     runId = openRun(deps, options, sources.length, started.toISOString());
     hooks.onRunStart?.(runId);
+    try {
+      await loadJobcenterDirectory(deps.db);
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'Jobcenter directory not loaded; files must name regions by key');
+    }
     const ctx = runContext(deps, options, hooks, clock, runId);
     for (const [index, source] of sources.entries()) {
       lock.touch();
@@ -425,6 +453,7 @@ export async function executeImport(
     lock.release();
     throw e;
   }
+  if (changed) linkDirectoryAliases(deps.db);
   let summary: ImportSummary;
   try {
     summary = await finishRun(deps, {

@@ -30,7 +30,7 @@ export interface WriteResult {
 
 const INSERT_BATCH = 64;
 
-type ObsRow = [id: number, value: number | null, flag: string | null];
+type ObsRow = [id: number, value: number | null, flag: string | null, provisional: number];
 
 export function bumpDataVersion(sqlite: SqliteDatabase.Database): void {
   sqlite
@@ -67,28 +67,31 @@ export function writeObservations(
     'update regions set comparison_type = ?, sample = ?, sample_as_of = ? where id = ?',
   );
   const regionHasData = sqlite.prepare('select 1 from observations where region_id = ? limit 1').pluck();
+  const insertAlias = sqlite.prepare(
+    `insert into region_aliases (alias, region_id, source) values (?, ?, 'file') on conflict(alias) do nothing`,
+  );
   const insertObs = sqlite.prepare(
-    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
   );
   // Many rows per statement: the per-call overhead of the driver is the hot path's main cost.
   const insertBatch = sqlite.prepare(
-    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count)
-     values ${Array(INSERT_BATCH).fill('(?, ?, ?, ?, ?, ?, ?, ?, 0)').join(', ')}`,
+    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional)
+     values ${Array(INSERT_BATCH).fill('(?, ?, ?, ?, ?, ?, ?, ?, 0, ?)').join(', ')}`,
   );
   const findObs = sqlite
     .prepare(
-      'select id, value, flag from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
+      'select id, value, flag, provisional from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
     )
     .raw();
   const updateObs = sqlite.prepare(
-    `update observations set value = ?, flag = ?, source_file_id = ?, loaded_at = ?, revision_count = revision_count + 1
+    `update observations set value = ?, flag = ?, provisional = ?, source_file_id = ?, loaded_at = ?, revision_count = revision_count + 1
      where id = ?`,
   );
   const insertRevision = sqlite.prepare(
     `insert into revisions (observation_id, region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag,
-       changed_at, source_file_id, import_run_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       changed_at, source_file_id, import_run_id, old_provisional, new_provisional)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
   const tx = sqlite.transaction((): WriteResult => {
@@ -105,10 +108,12 @@ export function writeObservations(
         | undefined;
       if (!existing) {
         insertRegion.run(r.id, r.name ?? r.id, r.comparisonType, sample, asOf);
+        for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
         regionsChanged = true;
         hasData.push(false);
         continue;
       }
+      for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
       const type = r.comparisonType ?? existing.comparison_type;
       if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
         updateRegion.run(type, sample, asOf, r.id);
@@ -120,7 +125,7 @@ export function writeObservations(
     const regionIds = rows.regions.map((r) => r.id);
     const codes = rows.indicators.map((i) => i.code);
     const n = rows.length;
-    const { region, indicator, gender, month, value, flag } = rows;
+    const { region, indicator, gender, month, value, flag, provisional } = rows;
     const batch: (string | number | null)[] = [];
     let inserted = 0;
     let updated = 0;
@@ -133,11 +138,12 @@ export function writeObservations(
       const m = monthString(month[i] ?? 0);
       const f = FLAG_CODES[flag[i] ?? 0] ?? null;
       const v = f === null ? (value[i] ?? 0) : null;
+      const p = provisional[i] ?? 0;
       if (!hasData[regionIdx]) {
         // Fast path: the region had no observations before this file, so every key is new
         // (the file itself has no key twice: ObservationRows drops or rejects repeats).
-        batch.push(rid, code, g, m, v, f, fileId, ctx.now);
-        if (batch.length === INSERT_BATCH * 8) {
+        batch.push(rid, code, g, m, v, f, fileId, ctx.now, p);
+        if (batch.length === INSERT_BATCH * 9) {
           insertBatch.run(batch);
           batch.length = 0;
         }
@@ -145,19 +151,35 @@ export function writeObservations(
       } else {
         const old = findObs.get(rid, code, g, m) as ObsRow | undefined;
         if (old === undefined) {
-          insertObs.run(rid, code, g, m, v, f, fileId, ctx.now);
+          insertObs.run(rid, code, g, m, v, f, fileId, ctx.now, p);
           inserted++;
-        } else if (old[1] === v && old[2] === f) {
+        } else if (old[1] === v && old[2] === f && old[3] === p) {
           unchanged++;
         } else {
-          updateObs.run(v, f, fileId, ctx.now, old[0]);
-          insertRevision.run(old[0], rid, code, g, m, old[1], old[2], v, f, ctx.now, fileId, ctx.runId);
+          // A final value replacing a provisional one (even an equal number) is a revision too.
+          updateObs.run(v, f, p, fileId, ctx.now, old[0]);
+          insertRevision.run(
+            old[0],
+            rid,
+            code,
+            g,
+            m,
+            old[1],
+            old[2],
+            v,
+            f,
+            ctx.now,
+            fileId,
+            ctx.runId,
+            old[3],
+            p,
+          );
           updated++;
         }
       }
       if (ctx.onProgress && (i + 1) % 50_000 === 0) ctx.onProgress(i + 1, n);
     }
-    for (let k = 0; k < batch.length; k += 8) insertObs.run(batch.slice(k, k + 8));
+    for (let k = 0; k < batch.length; k += 9) insertObs.run(batch.slice(k, k + 9));
     finishFile.run(inserted, updated, unchanged, fileId);
     const changed = inserted + updated > 0 || regionsChanged;
     if (changed) {

@@ -73,7 +73,7 @@ export function monthsRoutes(deps: AppDeps, limits: { maxExportRows?: number } =
           if (regionId === undefined) throw new ApiError(404, 'no_data', 'No region has been loaded yet.');
           const { info } = await deps.goals.getRegionData(regionId);
           const revisions = await listRevisions(deps.db.db, {
-            region: regionId,
+            region: info.id,
             month,
             indicator: q.indicator,
             gender: q.gender,
