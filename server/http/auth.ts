@@ -9,11 +9,6 @@ import type { AppEnv } from './env.js';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
-/** True when `given` equals `expected`, in time independent of where they differ. */
-export function tokenMatches(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 export function requireAdmin(adminToken: string | null): MiddlewareHandler<AppEnv> {
   const expected = adminToken === null ? null : digest(adminToken);
   return async (c, next) => {

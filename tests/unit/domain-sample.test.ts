@@ -18,7 +18,7 @@ import {
   SAMPLE_AS_OF,
   TARGETS_2024,
   writeSample,
-} from '../../data/generate-sample.js';
+} from '../../scripts/generate-sample.js';
 import { lzbShareComparison } from '../../server/domain/comparison.js';
 import { comparePublished } from '../../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../../server/domain/kennzahlen.js';

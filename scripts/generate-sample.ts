@@ -48,7 +48,8 @@ export const FILES = {
   manifest: 'manifest.json',
 } as const;
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** data/ (the generator lives in scripts/, its files in data/sample and data/targets). */
+const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../data');
 export const TARGETS_2024 = path.join(HERE, 'targets', '2024.csv');
 
 /** The indicators as the initial migration defines them (the generator needs no database). */
