@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isMonth } from '../core/months.js';
+import { readDataVersionSync } from '../server/db/repositories/meta.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock } from './lock.js';
@@ -22,7 +23,7 @@ import {
   type ImportSource,
   type ImportSummary,
 } from './types.js';
-import { readDataVersion, writeObservations } from './write.js';
+import { writeObservations } from './write.js';
 
 /** A source ready to be read: how it is named in results and how to get its bytes. */
 export interface PreparedSource {
@@ -310,7 +311,7 @@ async function finishRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed,
-    dataVersion: readDataVersion(sqlite),
+    dataVersion: readDataVersionSync(sqlite),
   };
 }
 

@@ -3,12 +3,12 @@
  * `targets` in one transaction with a `target_history` row for every new or changed target.
  */
 import { readFile } from 'node:fs/promises';
+import { bumpDataVersionSync } from '../server/db/repositories/meta.js';
 import type { Better, Gender } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
 import { type EtlDeps, FileRejection, formatImportError } from './types.js';
 import { GENDER_WORDS, normalizeLabel, parseGender, parseGermanNumber, parseRegionKey } from './values.js';
-import { bumpDataVersion } from './write.js';
 
 type Field =
   | 'region'
@@ -257,7 +257,7 @@ export async function loadTargetsFile(
           r.unchanged++;
         }
       }
-      if (r.inserted + r.updated > 0) bumpDataVersion(sqlite);
+      if (r.inserted + r.updated > 0) bumpDataVersionSync(sqlite);
       return r;
     })
     .immediate();

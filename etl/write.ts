@@ -3,7 +3,9 @@
  * row, new regions, inserted/updated observations with their revisions, and the data_version
  * bump. Either all of it lands or (on error or crash) none of it.
  */
+
 import type SqliteDatabase from 'better-sqlite3';
+import { bumpDataVersionSync } from '../server/db/repositories/meta.js';
 import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
 import { monthString } from './values.js';
 
@@ -29,21 +31,6 @@ export interface WriteResult {
 const INSERT_BATCH = 64;
 
 type ObsRow = [id: number, value: number | null, flag: string | null];
-
-export function bumpDataVersion(sqlite: SqliteDatabase.Database): void {
-  sqlite
-    .prepare(
-      `insert into meta (key, value) values ('data_version', '1')
-       on conflict(key) do update set value = cast(cast(value as integer) + 1 as text)`,
-    )
-    .run();
-}
-
-export function readDataVersion(sqlite: SqliteDatabase.Database): number {
-  const row: unknown = sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get();
-  const n = Number(row ?? 0);
-  return Number.isFinite(n) ? n : 0;
-}
 
 export function writeObservations(
   sqlite: SqliteDatabase.Database,
@@ -158,7 +145,7 @@ export function writeObservations(
     for (let k = 0; k < batch.length; k += 8) insertObs.run(batch.slice(k, k + 8));
     finishFile.run(inserted, updated, unchanged, fileId);
     const changed = inserted + updated > 0 || regionsChanged;
-    if (changed) bumpDataVersion(sqlite);
+    if (changed) bumpDataVersionSync(sqlite);
     return { fileId, inserted, updated, unchanged, changed };
   });
   // IMMEDIATE: take the write lock at BEGIN, so a concurrent writer fails fast instead of mid-way.
