@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatPercent } from '../../core/format.js';
+import { month as M } from '../../core/months.js';
 import {
   buildChangeChartOption,
   buildGoalChartOption,
@@ -10,7 +11,7 @@ import {
 // target = previous × 1.011, edge = previous × 1.001.
 const points: GoalChartPoint[] = [
   {
-    month: '2024-01',
+    month: M('2024-01'),
     current: 2.1,
     previous: 2.0,
     target: 2.022,
@@ -23,7 +24,7 @@ const points: GoalChartPoint[] = [
     revised: false,
   },
   {
-    month: '2024-02',
+    month: M('2024-02'),
     current: 4.0,
     previous: 4.0,
     target: 4.044,
@@ -36,7 +37,7 @@ const points: GoalChartPoint[] = [
     revised: true,
   },
   {
-    month: '2024-03',
+    month: M('2024-03'),
     current: null,
     previous: 6.0,
     target: 6.066,
