@@ -1,6 +1,7 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
+import { loadFinanceMapping, looksFinance, parseFinanceCsv } from './finance.js';
 import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
@@ -30,6 +31,9 @@ export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseConte
       ctx.catalog,
       ctx.onProgress && ((p) => ctx.onProgress?.(p.rows, p.fraction)),
     );
+  }
+  if (looksFinance(text)) {
+    return parseFinanceCsv(text, ctx.catalog, await loadFinanceMapping(ctx.financeMappingPath));
   }
   const { parseBaCsv } = await import('./ba-xlsx.js');
   return parseBaCsv(text, ctx);

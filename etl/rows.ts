@@ -215,7 +215,7 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv';
   rows: ObservationRows;
 }
 
@@ -224,5 +224,7 @@ export interface ParseContext {
   catalog: IndicatorCatalog;
   /** data/ba-mapping.json unless set (tests). */
   mappingPath?: string;
+  /** data/finance-mapping.json unless set (tests). */
+  financeMappingPath?: string;
   onProgress?: (rows: number, fraction: number) => void;
 }

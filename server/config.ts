@@ -2,6 +2,7 @@
  * Environment configuration, validated once at start-up. Every variable is documented in
  * `.env.example` and the README; a bad value fails start-up with every bad field named.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = (def: boolean) =>
@@ -63,6 +64,13 @@ const list = (item: (s: string) => boolean = () => true, what = 'value') =>
     });
 
 const isEmail = (s: string) => z.email().safeParse(s).success;
+const isAddressOrCidr = (s: string) => {
+  const [addr, bits, extra] = s.split('/');
+  if (extra !== undefined || addr === undefined || isIP(addr) === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (isIP(addr) === 4 ? 32 : 128);
+};
 const isHttpUrl = (s: string) => /^https?:\/\//.test(s) && z.url().safeParse(s).success;
 
 export const envSchema = z.object({
@@ -119,6 +127,32 @@ export const envSchema = z.object({
   ALERT_MISSING_DATA_DAY: int(28, 1, 28),
   /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
   ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
+
+  // People (issue 15): see docs/decisions/015-people-and-auth.md
+  /** Reading without sign-in (the intranet and the wall). Writes always need a person. */
+  ANONYMOUS_READ: bool(true),
+  /** Minutes without a request after which a browser session ends. */
+  SESSION_IDLE_MINUTES: int(120, 1, 7 * 24 * 60),
+  /** Hours after sign-in after which a browser session ends, active or not. */
+  SESSION_MAX_HOURS: int(12, 1, 24 * 30),
+  /** Wrong tokens or failed sign-ins per address and minute before 429. */
+  AUTH_MAX_FAILURES_PER_MINUTE: int(10, 1, 1000),
+  /** OpenID Connect issuer (discovery at <issuer>/.well-known/openid-configuration). Unset: no OIDC. */
+  OIDC_ISSUER: optionalText.refine((v) => v === null || isHttpUrl(v), { message: 'must be an http(s) URL' }),
+  OIDC_CLIENT_ID: optionalText,
+  /** Unset: a public client (PKCE only, no client secret). */
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_SCOPES: z.string().optional().default('openid profile email'),
+  /** The ID-token claim holding groups or roles (a string or a list of strings). */
+  OIDC_ROLE_CLAIM: z.string().optional().default('groups'),
+  /** Claim value → role, e.g. `zm-admins=admin,controlling=controller`. */
+  OIDC_ROLE_MAP: list((s) => /^[^=]+=(viewer|controller|admin)$/.test(s), 'value=viewer|controller|admin'),
+  /** Header a trusted reverse proxy sets to the signed-in user (e.g. X-Remote-User). Unset: off. */
+  AUTH_PROXY_HEADER: optionalText,
+  /** Addresses or CIDR ranges the proxy header is accepted from (e.g. 10.0.0.5, 10.1.0.0/16). */
+  AUTH_PROXY_TRUSTED: list(isAddressOrCidr, 'an IP address or CIDR range'),
+  /** JSON file mapping user names and groups to roles: {"users":{"mueller":"admin"},"groups":{...}}. */
+  ROLE_MAP_FILE: optionalText,
 });
 
 export type Config = Readonly<z.output<typeof envSchema>>;

@@ -10,7 +10,12 @@ export { getDataVersion as readDataVersion } from '../db/repositories/meta.js';
 
 /** Regions that have targets: the ones whose goals are evaluated. */
 export async function regionsWithTargets(db: Q): Promise<string[]> {
-  const rows = await db.selectFrom('targets').select('region_id').distinct().orderBy('region_id').execute();
+  const rows = await db
+    .selectFrom('targets')
+    .select('region_id')
+    .union(db.selectFrom('plan_targets').select('region_id'))
+    .orderBy('region_id')
+    .execute();
   return rows.map((r) => r.region_id);
 }
 

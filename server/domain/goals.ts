@@ -32,6 +32,7 @@ import type {
   GoalSeriesPoint,
   GoalSpec,
   GoalStatus,
+  GoalUnit,
   IndicatorDef,
   MissingPoint,
   Month,
@@ -42,6 +43,13 @@ import type {
 /** German label of a goal: 'Integrationsquote Frauen', 'Bestand Langzeitleistungsbeziehende insgesamt'. */
 export function goalLabel(indicator: Pick<IndicatorDef, 'name'>, gender: Gender): string {
   return `${indicator.name} ${GENDER_TEXT[gender]}`;
+}
+
+/** The unit of an indicator's values as a goal unit ('count' for anything not listed). */
+export function goalUnitOf(indicatorUnit: string): GoalUnit {
+  return indicatorUnit === 'percent' || indicatorUnit === 'eur' || indicatorUnit === 'places'
+    ? indicatorUnit
+    : 'count';
 }
 
 /** Builds a GoalSpec from an indicator and a target row (id and label derived here, once). */
@@ -107,7 +115,12 @@ export function evaluateGoal(
     label: spec.label,
     better: spec.better,
     targetChangePct: spec.targetChangePct,
-    unit: spec.indicator.unit,
+    kind: 'change',
+    unit: goalUnitOf(spec.indicator.unit),
+    plan: null,
+    planToDate: null,
+    planRule: null,
+    commitments: null,
     formula: spec.indicator.formula,
     atRiskEdgePct: atRiskEdgePct(spec.targetChangePct, spec.better, options.atRiskBandPct),
     current: { month, value: cur.value },

@@ -5,10 +5,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { berlinDay, muteSchema } from '../alerts/alert-config.js';
+import { actorName, audit } from '../auth/audit.js';
+import { requireRole } from '../auth/middleware.js';
+import type { Auth } from '../auth/service.js';
 import { getRegion } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
@@ -36,8 +38,8 @@ export const muteIdParam = z.object({
 
 const changedBy = z.object({ 'x-changed-by': z.string().trim().min(1).max(100).optional() });
 
-export function alertsRoutes(deps: AppDeps) {
-  const admin = requireAdmin(deps.config.ADMIN_TOKEN);
+export function alertsRoutes(deps: AppDeps, auth: Auth) {
+  const admin = requireRole(deps, 'admin');
   return new Hono<AppEnv>()
     .get('/', validate('query', alertsQuery), async (c) => {
       const q = c.req.valid('query');
@@ -47,6 +49,7 @@ export function alertsRoutes(deps: AppDeps) {
     .post('/evaluate', admin, async (c) => {
       const evaluation = await deps.alerts.evaluate('manual');
       const missingData = await deps.alerts.checkMissingData();
+      await audit(deps, auth, c, 'alert.evaluate', null);
       return c.json({ evaluation, missingData });
     })
     .get('/mutes', async (c) => c.json({ mutes: await deps.alerts.listMutes() }))
@@ -68,7 +71,11 @@ export function alertsRoutes(deps: AppDeps) {
         if (body.region !== undefined && !(await getRegion(deps.db.db, body.region))) {
           throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
         }
-        const mute = await deps.alerts.setMute(body, c.req.valid('header')['x-changed-by'] ?? null);
+        const mute = await deps.alerts.setMute(
+          body,
+          actorName(c, c.req.valid('header')['x-changed-by'] ?? null),
+        );
+        await audit(deps, auth, c, 'mute.set', `${body.region ?? '*'} ${body.goal}`, { until: body.until });
         return c.json({ mute });
       },
     )
@@ -81,6 +88,7 @@ export function alertsRoutes(deps: AppDeps) {
           `No mute with id ${id} (mutes from the configuration file are changed there)`,
         );
       }
+      await audit(deps, auth, c, 'mute.delete', `mute ${id}`);
       return c.json({ deleted: id });
     });
 }

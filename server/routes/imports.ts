@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ImportBusyError, type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
-import { listImportRuns } from '../db/repositories/imports.js';
+import { actorName, audit } from '../auth/audit.js';
+import { requireRole } from '../auth/middleware.js';
+import type { Auth } from '../auth/service.js';
+import { listImportRuns, setImportRunStartedBy } from '../db/repositories/imports.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
@@ -49,7 +51,7 @@ function rejectedMessage(summary: ImportSummary): string {
 }
 
 /** GET /api/imports (run log with files), POST /api/imports (admin: upload or run the sources). */
-export function importsRoutes(deps: AppDeps) {
+export function importsRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   return new Hono<AppEnv>()
     .get('/', validate('query', importsQuery), async (c) => {
@@ -58,7 +60,7 @@ export function importsRoutes(deps: AppDeps) {
     })
     .post(
       '/',
-      requireAdmin(deps.config.ADMIN_TOKEN),
+      requireRole(deps, 'controller'),
       limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
       validate('form', uploadForm),
       validate('json', actionBody),
@@ -110,6 +112,21 @@ export function importsRoutes(deps: AppDeps) {
             updated: summary.updated,
           },
           'import via API',
+        );
+        const by = actorName(c, null);
+        await setImportRunStartedBy(deps.db.db, summary.runId, by);
+        await audit(
+          deps,
+          auth,
+          c,
+          file ? 'import.upload' : 'import.run_sources',
+          file ? safeUploadName(file.name) : null,
+          {
+            runId: summary.runId,
+            status: summary.status,
+            inserted: summary.inserted,
+            updated: summary.updated,
+          },
         );
         if (summary.files.some((f) => f.status === 'rejected')) {
           return c.json(

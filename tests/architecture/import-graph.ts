@@ -121,10 +121,11 @@ export function layerOf(file: string): Layer {
         return 'db';
       case 'goals':
       case 'alerts':
-      case 'exports':
         return 'service';
+      case 'exports': // CSV/XLSX answers of the routes
       case 'routes':
       case 'http':
+      case 'auth': // who is asking: middleware, sessions, tokens (HTTP-level, beside the routes)
       case 'openapi.ts':
       case 'deps.ts': // the interface of what the routes are given
         return 'routes';

@@ -6,19 +6,23 @@
  */
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
-import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
 import { useGoalSeries, useGoals } from '../api';
 import { ChangeChart, GoalChart } from '../charts/GoalChart';
+import { CommentMarkers } from '../components/CommentMarkers';
+import { GoalCommentsFor, useGoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalPanel } from '../components/PlanGoalPanel';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
 import { formatGoalValue, goalCardView, goalValueName } from '../lib/goal-view';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
 
 type SeriesData = NonNullable<ReturnType<typeof useGoalSeries>['data']>;
@@ -93,6 +97,7 @@ function GoalChartFigure({
   formatValue: ValueFormat;
   onMonthClick: (month: string) => void;
 }) {
+  const comments = useGoalComments(data);
   const goal = data.goal;
   const v = goalCardView(goal);
   const lastPoint = data.points.filter((p) => p.current !== null).at(-1);
@@ -110,7 +115,9 @@ function GoalChartFigure({
         formatValue={formatValue}
         ariaLabel={summary}
         onMonthClick={onMonthClick}
+        comments={comments}
       />
+      <CommentMarkers months={data.points.map((p) => p.month)} comments={comments} />
       <figcaption>
         Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
         {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
@@ -159,7 +166,12 @@ export default function Goal() {
   const gender = parseGoalId(id)?.gender ?? null;
   const region = common.region ?? series.data?.region.id ?? null;
   const unit = series.data?.goal.unit ?? 'count';
-  const formatValue = useCallback((v: number | null) => formatGoalValue({ unit }, v), [unit]);
+  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
+  const plan = series.data !== undefined && isPlanGoal(series.data.goal);
+  const formatValue = useCallback(
+    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
+    [unit, plan],
+  );
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
     [navigate, region, gender],
@@ -186,7 +198,14 @@ export default function Goal() {
   siblings.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender));
   const panelId = 'goal-panel';
 
-  const panel = (
+  const panel = isPlanGoal(goal) ? (
+    <PlanGoalPanel
+      data={data}
+      formatValue={formatValue}
+      monthLink={(month) => monthsLinkFor(state.region, month, null)}
+      onMonthClick={onMonthClick}
+    />
+  ) : (
     <>
       <GoalFigures goal={goal} className="figures figures-row">
         <div className="figure">
@@ -210,6 +229,7 @@ export default function Goal() {
         formatValue={formatValue}
         monthHref={(month) => monthsLinkFor(state.region, month, gender)}
       />
+      <GoalCommentsFor series={data} />
       <ForecastQuality id={goal.id} query={q} />
     </>
   );

@@ -12,10 +12,12 @@ import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { ForecastSummary } from '../components/Forecast';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalCard } from '../components/PlanGoalCard';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { goalCardView, groupGoals } from '../lib/goal-view';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -55,6 +57,23 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
       <ForecastSummary status={goal.forecast.status} v={v} />
       <GoalMissing goal={goal} />
     </article>
+  );
+}
+
+/** The AIP's plan figures beyond Tabelle 3: entries, budgets, places. */
+function PlanGoalsSection({ goals, common }: { goals: Goal[]; common: CommonState }) {
+  if (goals.length === 0) return null;
+  return (
+    <section className="goal-group plan-goals" aria-labelledby="grp-plan" data-testid="plan-goals">
+      <h2 id="grp-plan">Eingliederung und Budget</h2>
+      <ul className="cards">
+        {goals.map((g) => (
+          <li key={g.id}>
+            <PlanGoalCard goal={g} href={`/ziel/${encodeURIComponent(g.id)}${commonSearch(common)}`} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -194,7 +213,8 @@ export default function Overview() {
   const q = goalQuery(common);
   const goals = useGoals(q);
   const regions = useRegions();
-  const ids = goals.data?.goals.map((g) => g.id) ?? [];
+  // Sparklines for the Tabelle 3 goals; the plan goals show their figures against the plan.
+  const ids = goals.data?.goals.filter((g) => !isPlanGoal(g)).map((g) => g.id) ?? [];
   // The sparklines need the goal ids, so they start when the goals arrive — all six in parallel.
   const seriesQ = {
     ...q,
@@ -282,7 +302,7 @@ export default function Overview() {
           Für {data.year} sind keine Ziele hinterlegt. Zielwerte werden als Datei unter data/targets geladen.
         </Empty>
       ) : (
-        groupGoals(data.goals).map((group) => (
+        groupGoals(data.goals.filter((g) => !isPlanGoal(g))).map((group) => (
           <section key={group.indicator} className="goal-group" aria-labelledby={`grp-${group.indicator}`}>
             <h2 id={`grp-${group.indicator}`}>{INDICATOR_TITLE[group.indicator] ?? group.indicator}</h2>
             <ul className="cards">
@@ -295,6 +315,8 @@ export default function Overview() {
           </section>
         ))
       )}
+
+      <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={state} />
 
       <ComparisonPanel common={state} month={data.dataMonth} />
     </section>
