@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { authenticate } from './auth/middleware.js';
 import { type Auth, createAuth } from './auth/service.js';
 import type { AppDeps } from './deps.js';
+import { waitForWritableDb } from './http/busy-writes.js';
 import type { AppEnv } from './http/env.js';
 import { envelope } from './http/envelope.js';
 import { apiNotFound, onError } from './http/errors.js';
@@ -67,6 +68,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Request id, request logger, security headers (CSP for the built app), one log line.
   app.use('*', envelope(deps.logger));
   app.onError(onError);
+  app.use(
+    '/api/*',
+    waitForWritableDb(deps.db, (path) => path === '/api/imports'),
+  );
   app.route('/', createApi(deps, options));
   if (options.webRoot) mountStatic(app, options.webRoot);
   app.notFound(apiNotFound);

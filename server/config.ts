@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { ImportLimits } from '../etl/limits.js';
 
 const bool = (def: boolean) =>
   z
@@ -101,6 +102,19 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   LOAD_SAMPLE_ON_EMPTY: bool(true),
 
+  /** Heap limit of the import worker thread; a file needing more is rejected, the server lives on. */
+  IMPORT_WORKER_MAX_MB: int(1024, 64, 16_384),
+  /** How long a write waits (asynchronously) for a database busy with an import before 503. */
+  DB_BUSY_WAIT_MS: int(10_000, 0, 120_000),
+  /** Limits of one import file (a file past one is rejected with the limit named). */
+  XLSX_MAX_UNPACKED_MB: int(200, 1, 4096),
+  XLSX_MAX_SHEETS: int(50, 1, 1000),
+  XLSX_MAX_ROWS: int(100_000, 10, 1_048_576),
+  XLSX_MAX_COLUMNS: int(1000, 10, 16_384),
+  CSV_MAX_ROWS: int(2_000_000, 10, 100_000_000),
+  CSV_MAX_LINE_CHARS: int(1_000_000, 100, 100_000_000),
+  MAX_CELL_CHARS: int(10_000, 100, 10_000_000),
+
   /** Width of the amber "at risk" band, in percentage points of change short of the target. */
   AT_RISK_BAND_PCT: num(1.0, 0, 100),
   /** Day of the month from which the BA's release of the month is expected to be loaded. */
@@ -171,6 +185,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   return Object.freeze(parsed.data);
+}
+
+/** The parser limits of a config. */
+export function importLimits(config: Config): ImportLimits {
+  return {
+    xlsxMaxUnpackedBytes: config.XLSX_MAX_UNPACKED_MB * 1024 * 1024,
+    xlsxMaxSheets: config.XLSX_MAX_SHEETS,
+    xlsxMaxRows: config.XLSX_MAX_ROWS,
+    xlsxMaxColumns: config.XLSX_MAX_COLUMNS,
+    csvMaxRows: config.CSV_MAX_ROWS,
+    csvMaxLineChars: config.CSV_MAX_LINE_CHARS,
+    maxCellChars: config.MAX_CELL_CHARS,
+  };
 }
 
 /** A config for tests: defaults, overridden by `overrides`. */

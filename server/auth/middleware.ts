@@ -104,3 +104,9 @@ export function personOf(c: Context<AppEnv>) {
   if (p.kind !== 'person') throw new ApiError(401, 'unauthorized', 'Sign in first.');
   return p;
 }
+
+/** True when the request comes from an admin: views that show more to admins (server paths, e-mail addresses) ask this. */
+export function isAdmin(c: Context<AppEnv>): boolean {
+  const p = c.get('principal');
+  return p.kind === 'person' && roleAtLeast(p.role, 'admin');
+}

@@ -18,7 +18,8 @@ import type {
 
 export type { AlertKind, Better, Gender, IndicatorFormula, ValueFlag };
 export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
-export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial';
+/** 'aborted': the importing process or worker died mid-run (found at the next start). */
+export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial' | 'aborted';
 export type ImportedFileStatus = 'imported' | 'unchanged' | 'rejected';
 
 export interface RegionsTable {

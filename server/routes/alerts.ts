@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { berlinDay, muteSchema } from '../alerts/alert-config.js';
 import { actorName, audit } from '../auth/audit.js';
-import { requireRole } from '../auth/middleware.js';
+import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import { getRegion } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
@@ -14,6 +14,7 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
+import { HIDDEN_EMAIL, hideEmails } from '../redact.js';
 
 export const alertsQuery = z
   .object({
@@ -44,7 +45,17 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
     .get('/', validate('query', alertsQuery), async (c) => {
       const q = c.req.valid('query');
       const alerts = await deps.alerts.listAlerts({ limit: q.limit, ...(q.state ? { state: q.state } : {}) });
-      return c.json({ alerts });
+      if (isAdmin(c)) return c.json({ alerts });
+      // Who gets which mail is personal data: anonymous readers see that there were recipients.
+      return c.json({
+        alerts: alerts.map((a) => ({
+          ...a,
+          recipients: a.recipients.map(() => HIDDEN_EMAIL),
+          subject: hideEmails(a.subject),
+          body: hideEmails(a.body),
+          lastError: a.lastError === null ? null : hideEmails(a.lastError),
+        })),
+      });
     })
     .post('/evaluate', admin, async (c) => {
       const evaluation = await deps.alerts.evaluate('manual');
@@ -52,7 +63,13 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
       await audit(deps, auth, c, 'alert.evaluate', null);
       return c.json({ evaluation, missingData });
     })
-    .get('/mutes', async (c) => c.json({ mutes: await deps.alerts.listMutes() }))
+    .get('/mutes', async (c) => {
+      const mutes = await deps.alerts.listMutes();
+      if (isAdmin(c)) return c.json({ mutes });
+      return c.json({
+        mutes: mutes.map((m) => ({ ...m, createdBy: m.createdBy === null ? null : hideEmails(m.createdBy) })),
+      });
+    })
     .put(
       '/mutes',
       admin,

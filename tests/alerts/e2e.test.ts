@@ -252,7 +252,10 @@ describe('HTTP: /api/alerts', () => {
     expect(again.evaluation).toMatchObject({ changes: 0, alertsCreated: 0 });
     expect(smtp.received).toHaveLength(1);
 
-    const list = await app.request('/api/alerts?limit=10&state=sent');
+    // Recipients' addresses are for admins only (issue 11); anonymous readers see placeholders.
+    const anonymous = await (await app.request('/api/alerts?limit=10&state=sent')).json();
+    expect(JSON.stringify(anonymous)).not.toContain('gf@jobcenter.example');
+    const list = await app.request('/api/alerts?limit=10&state=sent', { headers: auth });
     expect(list.status).toBe(200);
     const { alerts } = await list.json();
     expect(alerts).toHaveLength(1);

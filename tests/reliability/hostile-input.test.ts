@@ -234,9 +234,11 @@ describe('hostile input on every endpoint (reliability)', () => {
   });
 
   it('answers hostile values in every query and path parameter with 4xx or a correct result, never 5xx, and changes nothing', async () => {
-    // The first read builds the per-data-version caches (region summaries, goal snapshots).
+    // The first reads build the per-data-version caches (region summaries, goal snapshots); let
+    // them settle, so that what follows shows that the hostile reads themselves write nothing.
     await ctx.app.request('/api/health');
     await ctx.app.request('/api/goals');
+    await ctx.deps.goals.prepare();
     const before = wholeDb(ctx);
     const tablesBefore = allTables(ctx);
     const problems: string[] = [];
@@ -748,6 +750,7 @@ describe('hostile input on every endpoint (reliability)', () => {
     const ok = await ctx.app.request('/api/health', { headers: { 'X-Request-Id': 'client-id-123' } });
     expect(ok.headers.get('x-request-id')).toBe('client-id-123');
 
+    await ctx.deps.goals.prepare(); // the goal snapshot cache of this version settles first
     const before = wholeDb(ctx);
     const long = 'q'.repeat(100_000);
     for (const url of [

@@ -24,6 +24,7 @@ const RUN_STATUS_TEXT: Record<string, { icon: string; word: string; tone: string
   unchanged: { icon: '=', word: 'unverändert', tone: 'none' },
   partial: { icon: '▲', word: 'teilweise', tone: 'warn' },
   failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
+  aborted: { icon: '✕', word: 'abgebrochen', tone: 'bad' },
 };
 const FILE_STATUS_TEXT: Record<string, string> = {
   imported: 'importiert',
