@@ -25,6 +25,7 @@ import type {
   ImportOptions,
   ImportSource,
   ImportSummary,
+  IsolationOptions,
 } from './types.js';
 
 export type WorkerTask =
@@ -54,19 +55,7 @@ export type WorkerMessage =
   | { type: 'done'; summary: ImportSummary | null }
   | { type: 'failed'; busy: boolean; message: string };
 
-/** How the worker is isolated; absent in EtlDeps: imports run in the calling thread. */
-export interface IsolationOptions {
-  /** Heap limit of the worker (resourceLimits.maxOldGenerationSizeMb). */
-  maxOldGenerationSizeMb: number;
-  /**
-   * Set (the server): after a run that changed data the worker also stores the region summaries
-   * and goal snapshots of the new data version, so that the server's first requests read them
-   * instead of aggregating the whole table on its event loop.
-   */
-  goalOptions?: GoalOptions;
-  /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
-  onRunning?: (running: boolean) => void;
-}
+export type { IsolationOptions };
 
 /**
  * Set by scripts/build-server.ts in the bundle's banner: the bundle's own URL. The worker entry
