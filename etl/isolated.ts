@@ -10,12 +10,12 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
 import { readDataVersionSync } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
-import type { ImportLimits } from './limits.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import type { ImportProgress, RunHooks } from './run.js';
 import type {
@@ -54,8 +54,6 @@ export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; summary: ImportSummary | null }
   | { type: 'failed'; busy: boolean; message: string };
-
-export type { IsolationOptions };
 
 /**
  * Set by scripts/build-server.ts in the bundle's banner: the bundle's own URL. The worker entry

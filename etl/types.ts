@@ -1,9 +1,10 @@
 /** Types of the ETL's public contract (re-exported by etl/index.ts) and its internal errors. */
+
+import type { ImportLimits } from '../core/limits.js';
 import type { Db } from '../server/db/connection.js';
 import type { ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import type { Logger } from '../server/logger.js';
-import type { ImportLimits } from './limits.js';
 
 export type ImportSource =
   | { kind: 'file'; path: string }
