@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
+import { readDataVersionSync } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
@@ -26,7 +27,6 @@ import type {
   ImportSummary,
   IsolationOptions,
 } from './types.js';
-import { readDataVersion } from './write.js';
 
 export type WorkerTask =
   | { kind: 'sources'; sources: ImportSource[]; options: ImportOptions }
@@ -292,6 +292,6 @@ async function recoverCrashedRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed: files.some((f) => f.status === 'imported' && f.inserted + f.updated > 0),
-    dataVersion: readDataVersion(sqlite),
+    dataVersion: readDataVersionSync(sqlite),
   };
 }

@@ -10,6 +10,7 @@ import { resolveLimits } from '../core/limits.js';
 import { isMonth } from '../core/months.js';
 import { redactUrl } from '../core/redact.js';
 import type { Db } from '../server/db/connection.js';
+import { readDataVersionSync } from '../server/db/repositories/meta.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock, ImportBusyError } from './lock.js';
@@ -32,7 +33,7 @@ import {
   type ImportSource,
   type ImportSummary,
 } from './types.js';
-import { readDataVersion, writeObservations } from './write.js';
+import { writeObservations } from './write.js';
 
 /** A source ready to be read: how it is named in results and how to get its bytes. */
 export interface PreparedSource {
@@ -379,7 +380,7 @@ async function finishRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed,
-    dataVersion: readDataVersion(sqlite),
+    dataVersion: readDataVersionSync(sqlite),
   };
 }
 

@@ -3,13 +3,14 @@
  * `targets` in one transaction with a `target_history` row for every new or changed target.
  */
 import { readFile } from 'node:fs/promises';
+import { bumpDataVersionSync } from '../server/db/repositories/meta.js';
+import { decideTargetWrite, type StoredTarget } from '../server/db/repositories/targets.js';
 import type { Better, Gender, PlanGoalKind } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
 import { PLAN_KINDS, type PlanTargetRow, parsePlanRow, writePlanTargets } from './plan-targets.js';
 import { type EtlDeps, FileRejection, formatImportError } from './types.js';
 import { GENDER_WORDS, normalizeLabel, parseGender, parseGermanNumber, parseRegionKey } from './values.js';
-import { bumpDataVersion } from './write.js';
 
 type Field =
   | 'region'
@@ -325,26 +326,37 @@ export async function loadTargetsFile(
       r.unchanged += p.unchanged;
       for (const t of rows) {
         if (getRegion.get(t.region) === undefined) insertRegion.run(t.region, t.regionName ?? t.region);
-        const old = find.get(t.region, t.year, t.indicator, t.gender) as
-          | { id: number; target_change_pct: number; better: string; source: string | null }
-          | undefined;
-        if (!old) {
-          const id = Number(
-            insert.run(t.region, t.year, t.indicator, t.gender, t.pct, t.better, t.source, now, by)
-              .lastInsertRowid,
-          );
-          history.run(id, null, t.pct, now, by, t.source);
-          r.inserted++;
-        } else if (old.target_change_pct !== t.pct || old.better !== t.better || old.source !== t.source) {
-          update.run(t.pct, t.better, t.source, now, by, old.id);
-          if (old.target_change_pct !== t.pct)
-            history.run(old.id, old.target_change_pct, t.pct, now, by, t.source);
-          r.updated++;
-        } else {
+        const old = find.get(t.region, t.year, t.indicator, t.gender) as StoredTarget | undefined;
+        const write = decideTargetWrite(old, { targetChangePct: t.pct, better: t.better, source: t.source });
+        if (write.kind === 'none') {
           r.unchanged++;
+          continue;
         }
+        const f = write.fields;
+        let id: number;
+        if (old !== undefined) {
+          update.run(f.target_change_pct, f.better, f.source, now, by, old.id);
+          id = old.id;
+        } else {
+          const ins = insert.run(
+            t.region,
+            t.year,
+            t.indicator,
+            t.gender,
+            f.target_change_pct,
+            f.better,
+            f.source,
+            now,
+            by,
+          );
+          id = Number(ins.lastInsertRowid);
+        }
+        const h = write.history;
+        history.run(id, h.old_change_pct, h.new_change_pct, now, by, h.source);
+        if (old === undefined) r.inserted++;
+        else r.updated++;
       }
-      if (r.inserted + r.updated > 0) bumpDataVersion(sqlite);
+      if (r.inserted + r.updated > 0) bumpDataVersionSync(sqlite);
       return r;
     })
     .immediate();

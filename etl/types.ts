@@ -47,7 +47,7 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   changed: boolean;
-  dataVersion: number;
+  dataVersion: string;
 }
 
 export interface FetchOptions {

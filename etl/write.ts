@@ -3,7 +3,9 @@
  * row, new regions, inserted/updated observations with their revisions, and the data_version
  * bump. Either all of it lands or (on error or crash) none of it.
  */
+
 import type SqliteDatabase from 'better-sqlite3';
+import { bumpDataVersionSync } from '../server/db/repositories/meta.js';
 import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
 import { monthString } from './values.js';
 
@@ -31,21 +33,6 @@ export interface WriteResult {
 const INSERT_BATCH = 64;
 
 type ObsRow = [id: number, value: number | null, flag: string | null, provisional: number];
-
-export function bumpDataVersion(sqlite: SqliteDatabase.Database): void {
-  sqlite
-    .prepare(
-      `insert into meta (key, value) values ('data_version', '1')
-       on conflict(key) do update set value = cast(cast(value as integer) + 1 as text)`,
-    )
-    .run();
-}
-
-export function readDataVersion(sqlite: SqliteDatabase.Database): number {
-  const row: unknown = sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get();
-  const n = Number(row ?? 0);
-  return Number.isFinite(n) ? n : 0;
-}
 
 export function writeObservations(
   sqlite: SqliteDatabase.Database,
@@ -183,8 +170,8 @@ export function writeObservations(
     finishFile.run(inserted, updated, unchanged, fileId);
     const changed = inserted + updated > 0 || regionsChanged;
     if (changed) {
-      bumpDataVersion(sqlite);
-      ctx.afterChange?.(sqlite, String(readDataVersion(sqlite)));
+      const version = bumpDataVersionSync(sqlite);
+      ctx.afterChange?.(sqlite, version);
     }
     return { fileId, inserted, updated, unchanged, changed };
   });
