@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { precompress } from './scripts/compress-web';
+import { precompress } from './scripts/compress-web.js';
 
 const apiPort = Number(process.env.PORT ?? 8080);
 

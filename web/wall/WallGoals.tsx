@@ -1,30 +1,14 @@
 /**
- * The wall's two kinds of page: all goals at once, and one goal with its chart. The chart page
- * keeps one ECharts instance while it rotates from goal to goal (only the option changes); it is
- * disposed when the rotation returns to the overview (the EChart wrapper owns the lifecycle).
+ * The wall's overview page: all goals at once as tiles. The chart page (one goal with its chart)
+ * is WallGoalPage.tsx, loaded with ECharts only when the rotation first reaches it.
  */
 import { useMemo } from 'react';
 import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../../core/format';
-import { EChart } from '../charts/EChart';
 import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
-import { statusView } from '../lib/status';
-import type { WallGoals, WallSeries } from './api';
-import { buildWallChartOption } from './chart';
-import type { WallColors } from './theme';
+import type { WallGoals } from './api';
+import { WallStatus as Status } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
-
-function Status({ status, className = '' }: { status: string; className?: string }) {
-  const v = statusView(status);
-  return (
-    <span className={`wall-status wall-tone-${v.tone} ${className}`} data-status={status}>
-      <span className="wall-status-icon" aria-hidden="true">
-        {v.icon}
-      </span>{' '}
-      <span className="wall-status-word">{v.word}</span>
-    </span>
-  );
-}
 
 function GoalTile({ goal }: { goal: Goal }) {
   const v = goalCardView(goal);
@@ -105,54 +89,5 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
         );
       })}
     </div>
-  );
-}
-
-export interface GoalPageProps {
-  goal: Goal;
-  series: WallSeries | undefined;
-  year: number;
-  colors: WallColors;
-  fontPx: number;
-}
-
-export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPageProps) {
-  const v = goalCardView(goal);
-  const formatValue = useMemo(
-    () => (n: number | null) => formatGoalValue(goal.indicator, n),
-    [goal.indicator],
-  );
-  const option = useMemo(
-    () => buildWallChartOption({ points: series?.points ?? [], year, formatValue, colors, fontPx }),
-    [series, year, formatValue, colors, fontPx],
-  );
-  return (
-    <section className="wall-goal" aria-label={goal.label} data-goal={goal.id} data-testid="wall-goal">
-      <div className="wall-goal-head">
-        <h2 className="wall-goal-title">{goal.label}</h2>
-        <Status status={goal.status} className="wall-status-lg" />
-        <p className="wall-goal-figures">
-          {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
-          Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
-          {formatChange(goal.targetChangePct)}
-        </p>
-        <p className="wall-goal-projection">
-          {v.projectionLabel}: {v.projectionValue} ({v.projectionChange}) ·{' '}
-          <Status status={goal.projection.status} className="wall-status-sm" />
-        </p>
-      </div>
-      <div className="wall-chart">
-        {series ? (
-          <EChart
-            option={option}
-            height="100%"
-            testId="wall-chart"
-            ariaLabel={`${goal.label}: ${year} gegen ${year - 1}, Zielpfad, Bereich gefährdet und Prognose`}
-          />
-        ) : (
-          <p className="wall-empty">Verlauf wird geladen …</p>
-        )}
-      </div>
-    </section>
   );
 }
