@@ -14,7 +14,9 @@ export type ValueFlag = '*' | '-' | 'X';
 export const VALUE_FLAGS: readonly ValueFlag[] = ['*', '-', 'X'];
 
 /** A calendar month as 'YYYY-MM'. */
-export type Month = string;
+declare const monthBrand: unique symbol;
+/** Made only by the parsers in core/months.ts (isMonth, parseMonth) and its arithmetic. */
+export type Month = string & { readonly [monthBrand]: true };
 
 export type GoalStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
 export const GOAL_STATUSES: readonly GoalStatus[] = ['met', 'at_risk', 'missed', 'no_data'];

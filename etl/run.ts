@@ -104,172 +104,189 @@ function runStatus(files: readonly FileResult[], changed: boolean): ImportRunSta
   return changed ? 'success' : 'unchanged';
 }
 
-export async function executeImport(
-  deps: EtlDeps,
-  sources: readonly PreparedSource[],
-  options: ImportOptions,
-  hooks: RunHooks = {},
-): Promise<ImportSummary> {
-  if (options.sample && !isMonth(options.sample.asOf)) {
-    throw new Error(`sample.asOf must be a month YYYY-MM, got '${options.sample.asOf}'`);
-  }
-  const clock = deps.clock ?? (() => new Date());
+interface RunContext {
+  deps: EtlDeps;
+  options: ImportOptions;
+  hooks: RunHooks;
+  clock: () => Date;
+  runId: number;
+  catalog: IndicatorCatalog;
+  /** Known = imported before with the same sample-ness (a real import of sample bytes still has to clear the sample mark). */
+  isKnown(sha256: string): boolean;
+  recordFile(f: {
+    path: string;
+    sha256: string;
+    size: number;
+    status: 'unchanged' | 'rejected';
+    error: string | null;
+  }): void;
+}
+
+/** Step 1 (holding the lock): close runs of importers that died, open this run's row. */
+function openRun(deps: EtlDeps, options: ImportOptions, fileCount: number, startedAt: string): number {
   const { sqlite } = deps.db;
-  const lock = acquireImportLock(sqlite, clock);
-  const started = clock();
-  const startedAt = started.toISOString();
-  const files: FileResult[] = [];
-  let runId = 0;
-  let changed = false;
-  try {
-    // Holding the lock, any run still 'running' belongs to an importer that died.
+  sqlite
+    .prepare(`update import_runs set status = 'failed', finished_at = ?, error = ? where status = 'running'`)
+    .run(startedAt, 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war');
+  return Number(
     sqlite
       .prepare(
-        `update import_runs set status = 'failed', finished_at = ?, error = ? where status = 'running'`,
+        `insert into import_runs (started_at, trigger, status, files_count) values (?, ?, 'running', ?)`,
       )
-      .run(startedAt, 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war');
-    runId = Number(
-      sqlite
-        .prepare(
-          `insert into import_runs (started_at, trigger, status, files_count) values (?, ?, 'running', ?)`,
-        )
-        .run(startedAt, options.trigger, sources.length).lastInsertRowid,
-    );
-    const catalog = loadCatalog(deps);
-    // Known = imported before with the same sample-ness (a real import of sample bytes still
-    // has to clear the sample mark).
-    const knownSha = sqlite
-      .prepare(`select 1 from imported_files where sha256 = ? and status = 'imported' and sample = ? limit 1`)
-      .pluck();
-    const recordFile = sqlite.prepare(
-      `insert into imported_files (run_id, path, sha256, size, status, error, sample, imported_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+      .run(startedAt, options.trigger, fileCount).lastInsertRowid,
+  );
+}
 
-    for (const [index, source] of sources.entries()) {
-      lock.touch();
-      let bytes: Uint8Array | null = null;
-      let result: FileResult;
-      const base = { path: source.label, inserted: 0, updated: 0, unchanged: 0 };
-      const reject = (sha256: string, size: number, e: unknown): FileResult => {
-        const error: ImportErrorInfo =
-          e instanceof FileRejection
-            ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
-            : {
-                file: source.label,
-                sheet: null,
-                row: null,
-                column: null,
-                message: e instanceof Error ? e.message : String(e),
-              };
-        if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
-          deps.logger.error({ err: e, file: source.label, runId }, 'unexpected error while importing a file');
-        }
-        recordFile.run(
-          runId,
-          source.label,
-          sha256,
-          size,
-          'rejected',
-          formatImportError(error),
-          options.sample ? 1 : 0,
-          clock().toISOString(),
-        );
-        return { ...base, sha256, size, status: 'rejected', error };
-      };
-      try {
-        bytes = await source.load();
-      } catch (e) {
-        result = reject(
-          '',
-          0,
-          e instanceof Error && e.name === 'FetchError'
-            ? e
-            : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`),
-        );
-        files.push(result);
-        await hooks.onFile?.(index, result, null);
-        continue;
-      }
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const size = bytes.byteLength;
-      if (knownSha.get(sha256, options.sample ? 1 : 0) !== undefined) {
-        recordFile.run(
-          runId,
-          source.label,
-          sha256,
-          size,
-          'unchanged',
-          null,
-          options.sample ? 1 : 0,
-          clock().toISOString(),
-        );
-        result = { ...base, sha256, size, status: 'unchanged', error: null };
-      } else {
-        try {
-          hooks.onProgress?.({ file: source.label, phase: 'parse', rows: 0, total: null, fraction: 0 });
-          const parsed = await parseFile(source.name, bytes, {
-            catalog,
-            onProgress: hooks.onProgress
-              ? (rows, fraction) =>
-                  hooks.onProgress?.({ file: source.label, phase: 'parse', rows, total: null, fraction })
-              : undefined,
-          });
-          hooks.onProgress?.({
-            file: source.label,
-            phase: 'write',
-            rows: 0,
-            total: parsed.rows.length,
-            fraction: 0,
-          });
-          const w = writeObservations(sqlite, parsed.rows, {
-            runId,
-            path: source.label,
-            sha256,
-            size,
-            sample: options.sample ?? null,
-            now: clock().toISOString(),
-            onProgress: hooks.onProgress
-              ? (rows, total) =>
-                  hooks.onProgress?.({
-                    file: source.label,
-                    phase: 'write',
-                    rows,
-                    total,
-                    fraction: rows / total,
-                  })
-              : undefined,
-          });
-          changed ||= w.changed;
-          result = {
-            ...base,
-            sha256,
-            size,
-            status: 'imported',
-            inserted: w.inserted,
-            updated: w.updated,
-            unchanged: w.unchanged,
-            error: null,
-          };
-        } catch (e) {
-          result = reject(sha256, size, e);
-        }
-      }
-      files.push(result);
-      await hooks.onFile?.(index, result, bytes);
-    }
-  } catch (e) {
-    // Bookkeeping failed (or a hook threw): close the run as failed, then let the caller know.
-    if (runId > 0) {
-      sqlite
-        .prepare('update import_runs set finished_at = ?, status = ?, error = ? where id = ?')
-        .run(clock().toISOString(), 'failed', e instanceof Error ? e.message : String(e), runId);
-    }
-    lock.release();
-    throw e;
+function runContext(
+  deps: EtlDeps,
+  options: ImportOptions,
+  hooks: RunHooks,
+  clock: () => Date,
+  runId: number,
+): RunContext {
+  const { sqlite } = deps.db;
+  const sample = options.sample ? 1 : 0;
+  const knownSha = sqlite
+    .prepare(`select 1 from imported_files where sha256 = ? and status = 'imported' and sample = ? limit 1`)
+    .pluck();
+  const insertFile = sqlite.prepare(
+    `insert into imported_files (run_id, path, sha256, size, status, error, sample, imported_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return {
+    deps,
+    options,
+    hooks,
+    clock,
+    runId,
+    catalog: loadCatalog(deps),
+    isKnown: (sha256) => knownSha.get(sha256, sample) !== undefined,
+    recordFile: (f) =>
+      insertFile.run(runId, f.path, f.sha256, f.size, f.status, f.error, sample, clock().toISOString()),
+  };
+}
+
+/** A file that could not be imported: recorded with the place of the error; unexpected errors are logged. */
+function rejectFile(
+  ctx: RunContext,
+  source: PreparedSource,
+  sha256: string,
+  size: number,
+  e: unknown,
+): FileResult {
+  const error: ImportErrorInfo =
+    e instanceof FileRejection
+      ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
+      : {
+          file: source.label,
+          sheet: null,
+          row: null,
+          column: null,
+          message: e instanceof Error ? e.message : String(e),
+        };
+  if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
+    ctx.deps.logger.error(
+      { err: e, file: source.label, runId: ctx.runId },
+      'unexpected error while importing a file',
+    );
   }
+  ctx.recordFile({ path: source.label, sha256, size, status: 'rejected', error: formatImportError(error) });
+  return {
+    path: source.label,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    sha256,
+    size,
+    status: 'rejected',
+    error,
+  };
+}
 
-  const finishedAt = clock().toISOString();
+/** Parse and validate the whole file, then write it in one transaction. */
+async function parseAndWrite(
+  ctx: RunContext,
+  source: PreparedSource,
+  bytes: Uint8Array,
+  sha256: string,
+): Promise<FileResult & { changed: boolean }> {
+  const { onProgress } = ctx.hooks;
+  const progress = (phase: ImportProgress['phase'], rows: number, total: number | null, fraction: number) =>
+    onProgress?.({ file: source.label, phase, rows, total, fraction });
+  progress('parse', 0, null, 0);
+  const parsed = await parseFile(source.name, bytes, {
+    catalog: ctx.catalog,
+    onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
+  });
+  progress('write', 0, parsed.rows.length, 0);
+  const w = writeObservations(ctx.deps.db.sqlite, parsed.rows, {
+    runId: ctx.runId,
+    path: source.label,
+    sha256,
+    size: bytes.byteLength,
+    sample: ctx.options.sample ?? null,
+    now: ctx.clock().toISOString(),
+    onProgress: onProgress ? (rows, total) => progress('write', rows, total, rows / total) : undefined,
+  });
+  return {
+    path: source.label,
+    sha256,
+    size: bytes.byteLength,
+    status: 'imported',
+    inserted: w.inserted,
+    updated: w.updated,
+    unchanged: w.unchanged,
+    error: null,
+    changed: w.changed,
+  };
+}
+
+/** Step 2, per file: read, checksum, skip if known, parse + write (or record the rejection). */
+async function importOneFile(
+  ctx: RunContext,
+  source: PreparedSource,
+): Promise<{ result: FileResult; bytes: Uint8Array | null; changed: boolean }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await source.load();
+  } catch (e) {
+    const err =
+      e instanceof Error && e.name === 'FetchError'
+        ? e
+        : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
+    return { result: rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const size = bytes.byteLength;
+  if (ctx.isKnown(sha256)) {
+    ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
+    const result: FileResult = {
+      path: source.label,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      sha256,
+      size,
+      status: 'unchanged',
+      error: null,
+    };
+    return { result, bytes, changed: false };
+  }
+  try {
+    const { changed, ...result } = await parseAndWrite(ctx, source, bytes, sha256);
+    return { result, bytes, changed };
+  } catch (e) {
+    return { result: rejectFile(ctx, source, sha256, size, e), bytes, changed: false };
+  }
+}
+
+/** Step 3: close the run row with its totals, log, and let afterImport (alerts) know of changes. */
+async function finishRun(
+  deps: EtlDeps,
+  run: { runId: number; started: Date; files: FileResult[]; changed: boolean; finishedAt: string },
+): Promise<ImportSummary> {
+  const { sqlite } = deps.db;
+  const { runId, files, changed, finishedAt } = run;
   const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
   const status = runStatus(files, changed);
   const rejected = files.filter((f) => f.error !== null);
@@ -283,12 +300,10 @@ export async function executeImport(
        where id = ?`,
     )
     .run(finishedAt, status, sum('inserted'), sum('updated'), sum('unchanged'), errorText, runId);
-  lock.release();
-
-  const summary: ImportSummary = {
+  return {
     runId,
     status,
-    startedAt,
+    startedAt: run.started.toISOString(),
     finishedAt,
     files,
     inserted: sum('inserted'),
@@ -297,27 +312,81 @@ export async function executeImport(
     changed,
     dataVersion: readDataVersion(sqlite),
   };
+}
+
+async function announce(deps: EtlDeps, options: ImportOptions, summary: ImportSummary, started: Date) {
   deps.logger.info(
     {
-      runId,
+      runId: summary.runId,
       trigger: options.trigger,
-      status,
-      files: files.length,
-      rejected: rejected.length,
+      status: summary.status,
+      files: summary.files.length,
+      rejected: summary.files.filter((f) => f.error !== null).length,
       inserted: summary.inserted,
       updated: summary.updated,
       unchanged: summary.unchanged,
       dataVersion: summary.dataVersion,
-      ms: Date.parse(finishedAt) - started.getTime(),
+      ms: Date.parse(summary.finishedAt) - started.getTime(),
     },
     'import finished',
   );
-  if (changed && deps.afterImport) {
+  if (summary.changed && deps.afterImport) {
     try {
       await deps.afterImport(summary);
     } catch (e) {
-      deps.logger.error({ err: e, runId }, 'afterImport failed');
+      deps.logger.error({ err: e, runId: summary.runId }, 'afterImport failed');
     }
   }
+}
+
+export async function executeImport(
+  deps: EtlDeps,
+  sources: readonly PreparedSource[],
+  options: ImportOptions,
+  hooks: RunHooks = {},
+): Promise<ImportSummary> {
+  if (options.sample && !isMonth(options.sample.asOf)) {
+    throw new Error(`sample.asOf must be a month YYYY-MM, got '${options.sample.asOf}'`);
+  }
+  const clock = deps.clock ?? (() => new Date());
+  const { sqlite } = deps.db;
+  const lock = acquireImportLock(sqlite, clock);
+  const started = clock();
+  const files: FileResult[] = [];
+  let runId = 0;
+  let changed = false;
+  try {
+    runId = openRun(deps, options, sources.length, started.toISOString());
+    const ctx = runContext(deps, options, hooks, clock, runId);
+    for (const [index, source] of sources.entries()) {
+      lock.touch();
+      const one = await importOneFile(ctx, source);
+      changed ||= one.changed;
+      files.push(one.result);
+      await hooks.onFile?.(index, one.result, one.bytes);
+    }
+  } catch (e) {
+    // Bookkeeping failed (or a hook threw): close the run as failed, then let the caller know.
+    if (runId > 0) {
+      sqlite
+        .prepare('update import_runs set finished_at = ?, status = ?, error = ? where id = ?')
+        .run(clock().toISOString(), 'failed', e instanceof Error ? e.message : String(e), runId);
+    }
+    lock.release();
+    throw e;
+  }
+  let summary: ImportSummary;
+  try {
+    summary = await finishRun(deps, {
+      runId,
+      started,
+      files,
+      changed,
+      finishedAt: clock().toISOString(),
+    });
+  } finally {
+    lock.release();
+  }
+  await announce(deps, options, summary, started);
   return summary;
 }

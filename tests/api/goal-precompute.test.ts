@@ -6,7 +6,7 @@
  * read), and a new data version or a snapshot from other code is rebuilt.
  */
 import { describe, expect, it } from 'vitest';
-import { addMonths, makeMonth, monthRange } from '../../core/months.js';
+import { addMonths, month as M, makeMonth, monthRange } from '../../core/months.js';
 import { testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
@@ -20,8 +20,8 @@ import { ensureDerived } from '../../server/goals/snapshot.js';
 const GENDERS: Gender[] = ['total', 'female', 'male'];
 const TYPES = ['Ia', 'IIb', 'IIIc'];
 const REGIONS = Array.from({ length: 9 }, (_, i) => `t${String(10_000 + i)}`);
-const FIRST: Month = '2020-01';
-const LAST: Month = '2024-09';
+const FIRST: Month = M('2020-01');
+const LAST: Month = M('2024-09');
 
 /** Deterministic, region- and month-dependent figures; region 4 stops two months earlier. */
 function figure(r: number, code: string, g: number, k: number): number {
@@ -49,11 +49,11 @@ async function seed(): Promise<Db> {
         GENDERS.forEach((g, gi) => {
           for (const code of ['INT', 'ELB', 'LZB']) {
             // A suppressed value and a revised one, to carry markers through every path.
-            if (r === 2 && code === 'INT' && g === 'male' && m === '2024-02') {
+            if (r === 2 && code === 'INT' && g === 'male' && m === M('2024-02')) {
               obs.run(id, code, g, m, null, '*', `2024-06-0${gi + 1}T00:00:00Z`, 0);
               continue;
             }
-            const revised = r === 1 && code === 'ELB' && m === '2023-05' ? 1 : 0;
+            const revised = r === 1 && code === 'ELB' && m === M('2023-05') ? 1 : 0;
             obs.run(
               id,
               code,
@@ -67,7 +67,7 @@ async function seed(): Promise<Db> {
           }
         });
       });
-      obs.run(id, 'K2_BA', 'total', '2024-03', 25.1, null, '2024-06-01T00:00:00Z', 0);
+      obs.run(id, 'K2_BA', 'total', M('2024-03'), 25.1, null, '2024-06-01T00:00:00Z', 0);
       for (const year of [2023, 2024]) {
         tgt.run(id, year, 'K2', 'total', -0.4, 'higher');
         tgt.run(id, year, 'K2', 'female', 1.1, 'higher');
@@ -121,7 +121,7 @@ describe('goals from the window and the snapshot equal goals over the whole hist
     for (const id of REGIONS) {
       const lookup = fullLookup(db, id);
       const latest = id === REGIONS[4] ? addMonths(LAST, -2) : LAST;
-      for (const month of monthRange('2023-01', latest)) {
+      for (const month of monthRange(M('2023-01'), latest)) {
         const year = Number(month.slice(0, 4));
         const specs = await catalog.specs(id, year);
         const expected = computeRegionGoals({
@@ -141,10 +141,10 @@ describe('goals from the window and the snapshot equal goals over the whole hist
       expect(byDefault.dataMonth).toBe(latest);
       expect(byDefault.goals).toEqual((await goals.getGoals({ region: id, month: latest })).goals);
       // A year asked: its latest data month.
-      expect((await goals.getGoals({ region: id, year: 2023 })).dataMonth).toBe('2023-12');
+      expect((await goals.getGoals({ region: id, year: 2023 })).dataMonth).toBe(M('2023-12'));
     }
     expect(compared).toBeGreaterThan(9 * 20 * 3);
-    const published = (await goals.getGoals({ region: REGIONS[0], month: '2024-03' })).goals.find(
+    const published = (await goals.getGoals({ region: REGIONS[0], month: M('2024-03') })).goals.find(
       (g) => g.id === 'K2-total',
     );
     expect(published?.published?.value).toBe(25.1);
@@ -228,7 +228,7 @@ describe('comparison per Vergleichstyp and the region list', () => {
         )
         .pluck()
         .get(id, code, m) as number | undefined) ?? null;
-    for (const month of [undefined, '2023-06'] as const) {
+    for (const month of [undefined, M('2023-06')] as const) {
       for (const [r, id] of REGIONS.entries()) {
         const res = await goals.getComparison({ region: id, month });
         const m = month ?? (r === 4 ? addMonths(LAST, -2) : LAST);

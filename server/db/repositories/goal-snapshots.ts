@@ -1,10 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Month } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
 
 export interface GoalSnapshotRow {
   regionId: string;
   year: number;
-  dataMonth: string | null;
+  dataMonth: Month | null;
   /** The goal objects as JSON. */
   body: string;
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isMonth, type Month } from '../../../core/months.js';
 import type { Db } from '../connection.js';
 import type { Database, Gender, ValueFlag } from '../schema.js';
 
@@ -25,7 +26,7 @@ export interface SeriesColumns {
 
 export interface RegionObservations {
   /** Every month with any observation of the region, ascending ('YYYY-MM'). */
-  months: string[];
+  months: Month[];
   series: SeriesColumns[];
   /** Latest loaded_at of the region's observations (ISO-8601), null without data. */
   loadedAt: string | null;
@@ -39,10 +40,10 @@ function parseArray(text: unknown, what: string): unknown[] {
   return parsed;
 }
 
-function monthsOf(text: string): string[] {
-  const months: string[] = [];
+function monthsOf(text: string): Month[] {
+  const months: Month[] = [];
   for (const m of parseArray(text, 'month')) {
-    if (typeof m !== 'string') throw new Error('observations: unexpected month');
+    if (!isMonth(m)) throw new Error('observations: unexpected month');
     months.push(m);
   }
   return months;
@@ -71,7 +72,7 @@ export function createRegionObservationsReader(db: Db): (regionId: string) => Re
     const rows = stmt.all(regionId);
     let loadedAt: string | null = null;
     // Pass 1: the month lists (parsed once per distinct JSON text) and their union.
-    const monthLists = new Map<string, string[]>();
+    const monthLists = new Map<string, Month[]>();
     for (const row of rows) {
       const text = row[2];
       if (typeof text !== 'string') throw new Error('observations: unexpected month list');
@@ -79,11 +80,11 @@ export function createRegionObservationsReader(db: Db): (regionId: string) => Re
       const loaded = row[5];
       if (typeof loaded === 'string' && (loadedAt === null || loaded > loadedAt)) loadedAt = loaded;
     }
-    let months: string[];
+    let months: Month[];
     if (monthLists.size === 1) {
       months = [...monthLists.values()][0] ?? [];
     } else {
-      const all = new Set<string>();
+      const all = new Set<Month>();
       for (const list of monthLists.values()) for (const m of list) all.add(m);
       // 'YYYY-MM' sorts as text in calendar order.
       months = [...all].sort();
@@ -128,8 +129,8 @@ export function createRegionObservationsReader(db: Db): (regionId: string) => Re
 export async function readRegionWindow(
   db: Kysely<Database>,
   regionId: string,
-  from: string,
-  to: string,
+  from: Month,
+  to: Month,
 ): Promise<RegionObservations> {
   const rows = await db
     .selectFrom('observations')
@@ -139,10 +140,10 @@ export async function readRegionWindow(
     .where('month', '<=', to)
     .orderBy('month')
     .execute();
-  const months: string[] = [];
+  const months: Month[] = [];
   for (const r of rows) if (months.at(-1) !== r.month) months.push(r.month);
-  const position = new Map<string, number>();
-  for (let i = 0; i < months.length; i++) position.set(months[i] ?? '', i);
+  const position = new Map<Month, number>();
+  for (const [i, m] of months.entries()) position.set(m, i);
   const byKey = new Map<string, SeriesColumns>();
   for (const r of rows) {
     const key = `${r.indicator_code}|${r.gender}`;
@@ -170,7 +171,7 @@ export async function readRegionWindow(
 export async function readTotalsAt(
   db: Kysely<Database>,
   regionIds: readonly string[],
-  month: string,
+  month: Month,
   codes: readonly string[],
 ): Promise<Map<string, Map<string, number | null>>> {
   const out = new Map<string, Map<string, number | null>>();
@@ -212,7 +213,7 @@ export interface RevisionItem {
 /** The revision history of a month, newest first. */
 export async function listRevisions(
   db: Kysely<Database>,
-  filter: { region: string; month: string; indicator?: string | undefined; gender?: Gender | undefined },
+  filter: { region: string; month: Month; indicator?: string | undefined; gender?: Gender | undefined },
 ): Promise<RevisionItem[]> {
   let q = db
     .selectFrom('revisions as r')

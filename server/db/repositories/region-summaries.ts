@@ -1,14 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Month } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
 
 /** What a region holds, as /api/regions and the default period need it. */
 export interface RegionSummary {
   regionId: string;
   observations: number;
-  firstMonth: string | null;
-  lastMonth: string | null;
+  firstMonth: Month | null;
+  lastMonth: Month | null;
   /** Latest month in which every one of the data-month codes (total) is present. */
-  latestDataMonth: string | null;
+  latestDataMonth: Month | null;
   loadedAt: string | null;
 }
 
@@ -30,8 +31,8 @@ export async function aggregateRegionSummaries(
       .select((eb) => [
         'region_id',
         eb.fn.countAll<number>().as('n'),
-        eb.fn.min<string>('month').as('first_month'),
-        eb.fn.max<string>('month').as('last_month'),
+        eb.fn.min<Month>('month').as('first_month'),
+        eb.fn.max<Month>('month').as('last_month'),
         eb.fn.max<string>('loaded_at').as('loaded_at'),
       ])
       .groupBy('region_id')
@@ -47,7 +48,7 @@ export async function aggregateRegionSummaries(
           .having((h) => h.fn.count('indicator_code').distinct(), '=', dataMonthCodes.length)
           .as('d'),
       )
-      .select((eb) => ['d.region_id', eb.fn.max<string>('d.month').as('month')])
+      .select((eb) => ['d.region_id', eb.fn.max<Month>('d.month').as('month')])
       .groupBy('d.region_id')
       .execute(),
   ]);
