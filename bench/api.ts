@@ -201,12 +201,18 @@ export interface RssFigures {
  * start-up for every region), the goals of every region at its latest month and at each of 9
  * months, every region's month table, every comparison and the region list.
  */
-export async function rssFullScenario(dbPath: string, logFile: string, outbox: string): Promise<RssFigures> {
-  const s = await startServer(dbPath, logFile, {
-    ALERTS_ENABLED: 'true',
-    ALERT_RECIPIENTS: 'controlling@example.org',
-    OUTBOX_DIR: outbox,
-  });
+export async function rssFullScenario(
+  dbPath: string,
+  logFile: string,
+  outbox: string,
+  nodeArgs: readonly string[] = [],
+): Promise<RssFigures> {
+  const s = await startServer(
+    dbPath,
+    logFile,
+    { ALERTS_ENABLED: 'true', ALERT_RECIPIENTS: 'controlling@example.org', OUTBOX_DIR: outbox },
+    nodeArgs,
+  );
   try {
     const { spread } = apiScenarios();
     const ids = regionIds();

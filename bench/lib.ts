@@ -46,15 +46,16 @@ export interface ServerProcess {
 /**
  * Starts the production server as `npm run serve` does (`node dist/server/main.js`) on `dbPath`,
  * its JSON log lines to `logFile` (as a service manager would keep them), and resolves once it
- * listens. `cpuProfileDir` runs it under `--cpu-prof`.
+ * listens. `nodeArgs` go to node before the script (e.g. `--cpu-prof`, or the flags of
+ * `npm run serve`, see `serveNodeArgs`).
  */
 export function startServer(
   dbPath: string,
   logFile: string,
   env: Record<string, string> = {},
-  cpuProfileDir?: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const args = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const args = [...nodeArgs];
   const child: ChildProcess = spawn(process.execPath, [...args, 'dist/server/main.js'], {
     cwd: ROOT,
     env: {
@@ -105,4 +106,11 @@ export async function timedGet(url: string, headers: Record<string, string> = {}
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return performance.now() - t0;
+}
+
+/** The node flags `npm run serve` passes (package.json), so that a bench can start it the same way. */
+export function serveNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  const m = /^node\s+(.*?)\s*dist\/server\/main\.js$/.exec(pkg.scripts.serve ?? '');
+  return m?.[1] ? m[1].split(/\s+/) : [];
 }

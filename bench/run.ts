@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { apiScenarios, coldFigures, rssFullScenario, type VersusBare, versusBare } from './api.js';
 import { LIGHTHOUSE_PAGES, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
-import { median, medianRange, ROOT, startServer } from './lib.js';
+import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
 import { writeNationalFiles } from './national.js';
 
 const quick = process.argv.includes('--quick');
@@ -133,10 +133,18 @@ try {
   mkdirSync(outbox, { recursive: true });
   const rss = await rssFullScenario(etl.dbPath, logFile, outbox);
   add(
-    'server RSS, 404 regions × 120 months, goals (all months), all month tables, comparisons, alerts on',
+    'server RSS (`node dist/server/main.js`), 404 regions × 120 months, goals (all months), all month tables, comparisons, alerts on',
     `${rss.rssMb.toFixed(0)} MB (peak ${rss.peakMb.toFixed(0)} MB) after ${rss.requests.toLocaleString('en')} requests`,
     '≤ 150 MB',
     rss.peakMb <= 150,
+  );
+  const flags = serveNodeArgs();
+  const rssServe = await rssFullScenario(etl.dbPath, logFile, outbox, flags);
+  add(
+    `… the same as \`npm run serve\` starts it (\`node ${flags.join(' ')} dist/server/main.js\`)`,
+    `${rssServe.rssMb.toFixed(0)} MB (peak ${rssServe.peakMb.toFixed(0)} MB)`,
+    '≤ 150 MB',
+    rssServe.peakMb <= 150,
   );
 
   log('\n== browser: bytes over the wire, Lighthouse');

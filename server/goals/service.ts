@@ -12,7 +12,7 @@
 import { isMonth, makeMonth, yearOf } from '../../core/months.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
-import { readGoalSnapshot } from '../db/repositories/goal-snapshots.js';
+import { type GoalSnapshotRow, readAllGoalSnapshots } from '../db/repositories/goal-snapshots.js';
 import { createDataVersionReader } from '../db/repositories/meta.js';
 import { createRegionObservationsReader } from '../db/repositories/observations.js';
 import type { RegionSummary } from '../db/repositories/region-summaries.js';
@@ -133,6 +133,8 @@ export interface GoalServiceDeps {
 interface State {
   version: string;
   derived: () => Promise<Derived>;
+  /** The stored goals of every region (read once per version; empty when not stored). */
+  snapshots: () => Promise<Map<string, GoalSnapshotRow>>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -179,6 +181,10 @@ export function createGoalService({
     const s: State = {
       version,
       derived,
+      snapshots: once(async () => {
+        const d = await derived();
+        return d.version === version ? readAllGoalSnapshots(kdb, d.key) : new Map();
+      }),
       catalog,
       defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
       regions: once(async () => listRegionItems(s)),
@@ -303,12 +309,8 @@ export function createGoalService({
     year: number,
     latest: Month,
   ): Promise<GoalEvaluation[]> {
-    const derived = await s.derived();
-    if (derived.version === s.version) {
-      const row = await readGoalSnapshot(kdb, regionId, derived.key);
-      if (row && row.dataMonth === latest && row.year === year)
-        return JSON.parse(row.body) as GoalEvaluation[];
-    }
+    const row = (await s.snapshots()).get(regionId);
+    if (row && row.dataMonth === latest && row.year === year) return JSON.parse(row.body) as GoalEvaluation[];
     return computeRegionGoals(await goalInput(s, regionId, year, latest));
   }
 

@@ -56,3 +56,18 @@ export async function readGoalSnapshot(
     .executeTakeFirst();
   return row && { regionId: row.region_id, year: row.year, dataMonth: row.data_month, body: row.body };
 }
+
+/** Every region's snapshot under `key`, by region (one read for all: a fresh server's first requests). */
+export async function readAllGoalSnapshots(db: Q, key: string): Promise<Map<string, GoalSnapshotRow>> {
+  const rows = await db
+    .selectFrom('goal_snapshots')
+    .select(['region_id', 'year', 'data_month', 'body'])
+    .where('snapshot_key', '=', key)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.region_id,
+      { regionId: r.region_id, year: r.year, dataMonth: r.data_month, body: r.body },
+    ]),
+  );
+}
