@@ -66,7 +66,7 @@ export async function wireBytes(base: string): Promise<WireBytes> {
 
 export const LIGHTHOUSE_PAGES = ['/', '/wall', '/monate', '/ziel/K2-female'] as const;
 
-/** Lighthouse performance scores (0–100) per page, one array entry per run. */
+/** Lighthouse performance scores (0–100) per page, one array entry per run that produced one. */
 export async function lighthouseScores(
   base: string,
   runs: number,
@@ -87,9 +87,16 @@ export async function lighthouseScores(
           logLevel: 'error',
         });
         const score = result?.lhr.categories.performance?.score;
-        if (typeof score !== 'number') throw new Error(`lighthouse: no performance score for ${path}`);
-        out[path]?.push(Math.round(score * 100));
-        log(`  lighthouse run ${run + 1} ${path}: ${Math.round(score * 100)}`);
+        if (typeof score === 'number') {
+          out[path]?.push(Math.round(score * 100));
+          log(`  lighthouse run ${run + 1} ${path}: ${Math.round(score * 100)}`);
+        } else {
+          // A run without a score (Lighthouse's own error, e.g. no paint seen in time on a loaded
+          // machine) is reported, not counted.
+          log(
+            `  lighthouse run ${run + 1} ${path}: no score (${result?.lhr.runtimeError?.code ?? 'unknown'})`,
+          );
+        }
       } finally {
         await chrome.kill();
       }

@@ -166,9 +166,12 @@ try {
     const scores = await lighthouseScores(web.base, quick ? 1 : 3, log);
     add(
       `Lighthouse 12.2.3 performance ${LIGHTHOUSE_PAGES.map((p) => `\`${p}\``).join(', ')} (median of ${quick ? 1 : 3})`,
-      LIGHTHOUSE_PAGES.map((p) => `${median(scores[p] ?? [])} (${(scores[p] ?? []).join('/')})`).join(', '),
+      LIGHTHOUSE_PAGES.map((p) => {
+        const xs = scores[p] ?? [];
+        return xs.length === 0 ? 'no score' : `${median(xs)} (${xs.join('/')})`;
+      }).join(', '),
       '≥ 95 each',
-      LIGHTHOUSE_PAGES.every((p) => median(scores[p] ?? []) >= 95),
+      LIGHTHOUSE_PAGES.every((p) => (scores[p] ?? []).length > 0 && median(scores[p] ?? []) >= 95),
     );
   } finally {
     await web.stop();
