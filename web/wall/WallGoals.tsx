@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../../core/format';
-import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
+import { goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
 import type { WallGoals } from './api';
 import { WallStatus as Status } from './WallStatus';
 
