@@ -6,11 +6,13 @@
  */
 import { useMemo } from 'react';
 import { formatChange, formatMonth } from '../../core/format';
+import { FORECAST_LABEL } from '../../core/steering-text';
 import { EChart } from '../charts/EChart';
 import { formatGoalValue, goalCardView } from '../lib/goal-view';
 import type { WallGoals, WallSeries } from './api';
 import { buildWallChartOption } from './chart';
 import type { WallColors } from './theme';
+import { forecastUncertainty } from './WallGoals';
 import { WallStatus as Status } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
@@ -43,9 +45,11 @@ export default function WallGoalPage({ goal, series, year, colors, fontPx }: Goa
           Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
           {formatChange(goal.targetChangePct)}
         </p>
-        <p className="wall-goal-projection">
-          {v.projectionLabel}: {v.projectionValue} ({v.projectionChange}) ·{' '}
-          <Status status={goal.projection.status} className="wall-status-sm" />
+        <p className="wall-goal-forecast">
+          {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)}
+          {v.forecastProbability !== null && ` · ${v.forecastProbability}`} ·{' '}
+          <Status status={goal.forecast.status} className="wall-status-sm" />
+          {v.paceShort !== null && ` · ${v.paceShort}`}
         </p>
       </div>
       <div className="wall-chart">
