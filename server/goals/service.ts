@@ -127,8 +127,9 @@ export interface GoalService {
   defaultRegionId(): Promise<string | undefined>;
   dataVersion(): string;
   /**
-   * Builds (or checks) the stored goals of the current data version now, so that no request
-   * waits for them: after an import, and at start-up. Resolves with the store error, if any.
+   * Builds, or checks by recomputing one region, the stored goals of the current data version
+   * now, so that no request waits for them: after an import, and at start-up. Resolves with the
+   * store error, if any.
    */
   prepare(): Promise<unknown>;
 }
@@ -474,6 +475,12 @@ export function createGoalService({
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
-    prepare: async () => (await current().derived()).storeError,
+    prepare: async () => {
+      const s = current();
+      const d = await ensureDerived(kdb, options, () => backtests.pools(s.version), { verify: true });
+      // Rebuilt within the same version (stored by other code): drop what was served from them.
+      if (d.rebuilt && d.version === s.version) stateOf(s.version, expectedNow(), true);
+      return d.storeError;
+    },
   };
 }

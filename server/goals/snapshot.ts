@@ -39,6 +39,8 @@ export interface Derived {
   summaries: ReadonlyMap<string, RegionSummary>;
   /** Set when the build could not be stored (the caller may log it). */
   storeError?: unknown;
+  /** True when this call computed the snapshots (rather than finding them stored). */
+  rebuilt?: boolean;
 }
 
 export function snapshotKey(version: string, options: GoalOptions): string {
@@ -117,6 +119,12 @@ export async function ensureDerived(
   options: GoalOptions,
   /** The backtest of the data version (the goal service's cache; default: computed here). */
   pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+  /**
+   * Recompute one region and compare before trusting stored snapshots (start-up: catches code
+   * that changed the goals without bumping GOAL_FORMAT). Off on the request path, where it would
+   * put the backtest of the whole database before the first answer.
+   */
+  check: { verify?: boolean } = {},
 ): Promise<Derived> {
   const version = await getDataVersion(db);
   const key = snapshotKey(version, options);
@@ -124,7 +132,12 @@ export async function ensureDerived(
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  if (storedSummaries && (await snapshotsValid(db, key, summaries, options, pools))) return derived;
+  if (storedSummaries) {
+    const valid = check.verify
+      ? await snapshotsValid(db, key, summaries, options, pools)
+      : await hasGoalSnapshots(db, key);
+    if (valid) return derived;
+  }
 
   const [catalog, backtest] = await Promise.all([loadCatalog(db), pools()]);
   const rows: GoalSnapshotRow[] = [];
@@ -148,7 +161,7 @@ export async function ensureDerived(
   } catch (err) {
     // Not stored (a read-only database, or another writer held the lock past the busy timeout):
     // the summaries in hand still hold, and goals are computed per region until a later build.
-    return { ...derived, storeError: err };
+    return { ...derived, storeError: err, rebuilt: true };
   }
-  return derived;
+  return { ...derived, rebuilt: true };
 }
