@@ -127,9 +127,8 @@ export interface GoalService {
   defaultRegionId(): Promise<string | undefined>;
   dataVersion(): string;
   /**
-   * Builds, or checks by recomputing one region, the stored goals of the current data version
-   * now, so that no request waits for them: after an import, and at start-up. Resolves with the
-   * store error, if any.
+   * Builds the stored goals of the current data version now when they are missing, so that no
+   * request waits for them: after an import, and at start-up. Resolves with the store error, if any.
    */
   prepare(): Promise<unknown>;
 }
@@ -477,9 +476,7 @@ export function createGoalService({
     dataVersion: () => current().version,
     prepare: async () => {
       const s = current();
-      const d = await ensureDerived(kdb, options, () => backtests.pools(s.version), { verify: true });
-      // Rebuilt within the same version (stored by other code): drop what was served from them.
-      if (d.rebuilt && d.version === s.version) stateOf(s.version, expectedNow(), true);
+      const d = await s.derived();
       return d.storeError;
     },
   };

@@ -13,7 +13,6 @@ import { yearOf } from '../../core/months.js';
 import {
   type GoalSnapshotRow,
   hasGoalSnapshots,
-  readGoalSnapshot,
   replaceGoalSnapshots,
 } from '../db/repositories/goal-snapshots.js';
 import { getDataVersion } from '../db/repositories/meta.js';
@@ -83,33 +82,6 @@ async function computeLatest(
 }
 
 /**
- * Stored snapshots were computed by this code when a region's recomputed goals equal the stored
- * ones (a deployment that changed the goal rules without bumping GOAL_FORMAT is caught here).
- */
-async function snapshotsValid(
-  db: Kysely<Database>,
-  key: string,
-  summaries: readonly RegionSummary[],
-  options: GoalOptions,
-  pools: () => Promise<BacktestPools>,
-): Promise<boolean> {
-  if (!(await hasGoalSnapshots(db, key))) return false;
-  const probe = summaries.find((s) => s.latestDataMonth !== null);
-  if (!probe?.latestDataMonth) return true;
-  const stored = await readGoalSnapshot(db, probe.regionId, key);
-  if (!stored) return false;
-  const goals = await computeLatest(
-    db,
-    await loadCatalog(db),
-    probe.regionId,
-    probe.latestDataMonth,
-    options,
-    await pools(),
-  );
-  return stored.body === JSON.stringify(goals);
-}
-
-/**
  * Makes sure the summaries and goal snapshots of the current data version are stored, building
  * them when they are outdated. Returns what holds for `version` (the caller's data version);
  * when the data moved on meanwhile, nothing is written and the caller's next call sees the new one.
@@ -119,12 +91,6 @@ export async function ensureDerived(
   options: GoalOptions,
   /** The backtest of the data version (the goal service's cache; default: computed here). */
   pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
-  /**
-   * Recompute one region and compare before trusting stored snapshots (start-up: catches code
-   * that changed the goals without bumping GOAL_FORMAT). Off on the request path, where it would
-   * put the backtest of the whole database before the first answer.
-   */
-  check: { verify?: boolean } = {},
 ): Promise<Derived> {
   const version = await getDataVersion(db);
   const key = snapshotKey(version, options);
@@ -132,12 +98,8 @@ export async function ensureDerived(
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  if (storedSummaries) {
-    const valid = check.verify
-      ? await snapshotsValid(db, key, summaries, options, pools)
-      : await hasGoalSnapshots(db, key);
-    if (valid) return derived;
-  }
+  // Snapshots of this key were computed by code of this GOAL_FORMAT from this data version.
+  if (storedSummaries && (await hasGoalSnapshots(db, key))) return derived;
 
   const [catalog, backtest] = await Promise.all([loadCatalog(db), pools()]);
   const rows: GoalSnapshotRow[] = [];
