@@ -7,12 +7,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isMonth } from '../core/months.js';
+import type { Db } from '../server/db/connection.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
+import { redactUrl } from '../server/redact.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
-import { acquireImportLock } from './lock.js';
+import { resolveLimits } from './limits.js';
+import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
+  ABORTED_MESSAGE,
   type EtlDeps,
   FileRejection,
   type FileResult,
@@ -45,6 +49,10 @@ export interface ImportProgress {
 
 export interface RunHooks {
   onProgress?: (p: ImportProgress) => void;
+  /** The run row exists (its id), holding the lock. */
+  onRunStart?: (runId: number) => void;
+  /** A file is about to be loaded and parsed. */
+  onFileStart?: (index: number, label: string) => void;
   /** Called after each file with its bytes (null when they could not be read). */
   onFile?: (index: number, result: FileResult, bytes: Uint8Array | null) => Promise<void> | void;
   /** Backoff base for URL retries (tests shorten it). */
@@ -52,7 +60,7 @@ export interface RunHooks {
 }
 
 export function prepareSources(
-  deps: EtlDeps,
+  deps: Pick<EtlDeps, 'fetchOptions' | 'logger'>,
   sources: readonly ImportSource[],
   hooks: RunHooks = {},
 ): PreparedSource[] {
@@ -68,7 +76,8 @@ export function prepareSources(
         return { label: s.name, name: basename(s.name), load: async () => s.data };
       case 'url':
         return {
-          label: s.url,
+          // Shown in the run log and logged: never the user info or query (tokens) of the URL.
+          label: redactUrl(s.url),
           name: safeNameFromUrl(s.url),
           load: () =>
             fetchWithRetry(
@@ -86,16 +95,53 @@ export function prepareSources(
 
 /** The indicators the database knows (validation of files is driven by this, not by a list in code). */
 export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
-  const rows = deps.db.sqlite.prepare('select code, name, unit, formula from indicators order by code').all();
+  const rows = deps.db.sqlite
+    .prepare(
+      `select i.code, i.name, i.unit, i.formula, n.formula as base_formula
+       from indicators i left join indicators n on n.code = i.numerator_code order by i.code`,
+    )
+    .all();
   const all: IndicatorInfo[] = [];
   for (const r of rows) {
     if (typeof r !== 'object' || r === null) continue;
-    const { code, name, unit, formula } = r as Record<string, unknown>;
+    const { code, name, unit, formula, base_formula } = r as Record<string, unknown>;
     if (typeof code !== 'string' || typeof name !== 'string' || typeof unit !== 'string') continue;
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
-    all.push({ code, name, unit, formula });
+    // A published figure of a rate (K2_BA of K2) is a rate; of a stock (K3_BA of K3), a change.
+    const percentKind = unit === 'percent' ? (base_formula === 'rate' ? 'rate' : 'change') : undefined;
+    all.push({ code, name, unit, formula, ...(percentKind ? { percentKind } : {}) });
   }
   return new IndicatorCatalog(all);
+}
+
+/**
+ * Runs still 'running' while the caller holds the import lock belong to an importer that died
+ * (killed, crashed, power cut): they become 'aborted'. Called at every run and at server start.
+ */
+export function markAbortedRuns(sqlite: Db['sqlite'], now: string): number {
+  return sqlite
+    .prepare(`update import_runs set status = 'aborted', finished_at = ?, error = ? where status = 'running'`)
+    .run(now, ABORTED_MESSAGE).changes;
+}
+
+/**
+ * At start-up: marks runs left 'running' by a dead importer as 'aborted', when no import holds
+ * the lock right now (a live import elsewhere keeps its 'running'). Returns how many were marked.
+ */
+export function recoverAbortedRuns(deps: Pick<EtlDeps, 'db' | 'clock'>): number {
+  const clock = deps.clock ?? (() => new Date());
+  let lock: ReturnType<typeof acquireImportLock>;
+  try {
+    lock = acquireImportLock(deps.db.sqlite, clock);
+  } catch (e) {
+    if (e instanceof ImportBusyError) return 0;
+    throw e;
+  }
+  try {
+    return markAbortedRuns(deps.db.sqlite, clock().toISOString());
+  } finally {
+    lock.release();
+  }
 }
 
 function runStatus(files: readonly FileResult[], changed: boolean): ImportRunStatus {
@@ -125,9 +171,7 @@ interface RunContext {
 /** Step 1 (holding the lock): close runs of importers that died, open this run's row. */
 function openRun(deps: EtlDeps, options: ImportOptions, fileCount: number, startedAt: string): number {
   const { sqlite } = deps.db;
-  sqlite
-    .prepare(`update import_runs set status = 'failed', finished_at = ?, error = ? where status = 'running'`)
-    .run(startedAt, 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war');
+  markAbortedRuns(sqlite, startedAt);
   return Number(
     sqlite
       .prepare(
@@ -216,6 +260,7 @@ async function parseAndWrite(
   progress('parse', 0, null, 0);
   const parsed = await parseFile(source.name, bytes, {
     catalog: ctx.catalog,
+    limits: resolveLimits(ctx.deps.limits),
     onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
   });
   progress('write', 0, parsed.rows.length, 0);
@@ -227,6 +272,7 @@ async function parseAndWrite(
     sample: ctx.options.sample ?? null,
     now: ctx.clock().toISOString(),
     onProgress: onProgress ? (rows, total) => progress('write', rows, total, rows / total) : undefined,
+    ...(ctx.deps.afterChange ? { afterChange: ctx.deps.afterChange } : {}),
   });
   return {
     path: source.label,
@@ -251,7 +297,7 @@ async function importOneFile(
     bytes = await source.load();
   } catch (e) {
     const err =
-      e instanceof Error && e.name === 'FetchError'
+      e instanceof FileRejection || (e instanceof Error && e.name === 'FetchError')
         ? e
         : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
     return { result: rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
@@ -341,7 +387,7 @@ async function announce(deps: EtlDeps, options: ImportOptions, summary: ImportSu
 
 export async function executeImport(
   deps: EtlDeps,
-  sources: readonly PreparedSource[],
+  sourcesOrList: readonly PreparedSource[] | (() => Promise<readonly PreparedSource[]>),
   options: ImportOptions,
   hooks: RunHooks = {},
 ): Promise<ImportSummary> {
@@ -356,10 +402,14 @@ export async function executeImport(
   let runId = 0;
   let changed = false;
   try {
+    // A list built under the lock (the inbox's in-progress files belong to nobody else then).
+    const sources = typeof sourcesOrList === 'function' ? await sourcesOrList() : sourcesOrList;
     runId = openRun(deps, options, sources.length, started.toISOString());
+    hooks.onRunStart?.(runId);
     const ctx = runContext(deps, options, hooks, clock, runId);
     for (const [index, source] of sources.entries()) {
       lock.touch();
+      hooks.onFileStart?.(index, source.label);
       const one = await importOneFile(ctx, source);
       changed ||= one.changed;
       files.push(one.result);

@@ -3,9 +3,10 @@
  * `targets` in one transaction with a `target_history` row for every new or changed target.
  */
 import { readFile } from 'node:fs/promises';
-import type { Better, Gender } from '../server/domain/types.js';
+import type { Better, Gender, PlanGoalKind } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
+import { PLAN_KINDS, type PlanTargetRow, parsePlanRow, writePlanTargets } from './plan-targets.js';
 import { type EtlDeps, FileRejection, formatImportError } from './types.js';
 import { GENDER_WORDS, normalizeLabel, parseGender, parseGermanNumber, parseRegionKey } from './values.js';
 import { bumpDataVersion } from './write.js';
@@ -18,7 +19,12 @@ type Field =
   | 'gender'
   | 'target_change_pct'
   | 'better'
-  | 'source';
+  | 'source'
+  | 'kind'
+  | 'plan'
+  | 'tolerance_pct'
+  | 'band_pct'
+  | 'profile';
 const ALIASES: Record<Field, string[]> = {
   region: ['region', 'region_id', 'regionalschlüssel', 'jobcenter-nr.', 'schlüssel'],
   region_name: ['region_name', 'regionsname', 'name'],
@@ -36,8 +42,14 @@ const ALIASES: Record<Field, string[]> = {
   ],
   better: ['better', 'besser', 'richtung'],
   source: ['source', 'quelle'],
+  kind: ['kind', 'art', 'zielart'],
+  plan: ['plan', 'jahresplan', 'planwert'],
+  tolerance_pct: ['tolerance_pct', 'toleranz'],
+  band_pct: ['band_pct', 'band', 'bandbreite'],
+  profile: ['profile', 'verlauf', 'profil'],
 };
-const REQUIRED: readonly Field[] = ['region', 'year', 'indicator', 'gender', 'target_change_pct'];
+/** `target_change_pct` is required on change rows, `plan` on plan rows (checked per row). */
+const REQUIRED: readonly Field[] = ['region', 'year', 'indicator', 'gender'];
 const BETTER: Record<string, Better> = {
   higher: 'higher',
   höher: 'higher',
@@ -61,6 +73,18 @@ interface TargetRow {
   line: number;
 }
 
+/** What a targets file holds: Tabelle 3 change targets and plan targets. */
+export interface ParsedTargets {
+  change: TargetRow[];
+  plan: PlanTargetRow[];
+}
+
+interface IndicatorEntry {
+  code: string;
+  better: Better | null;
+  unit: string;
+}
+
 export interface TargetsResult {
   inserted: number;
   updated: number;
@@ -68,10 +92,7 @@ export interface TargetsResult {
 }
 
 /** Parses and validates a whole targets file. */
-export function parseTargets(
-  text: string,
-  indicators: ReadonlyMap<string, { code: string; better: Better | null }>,
-): TargetRow[] {
+export function parseTargets(text: string, indicators: ReadonlyMap<string, IndicatorEntry>): ParsedTargets {
   const reader = new CsvReader(text, detectSeparator(firstLine(text)));
   const header = reader.next();
   if (!header) throw new FileRejection('Datei ist leer', null, 1, null);
@@ -83,10 +104,12 @@ export function parseTargets(
       if (names.includes(n) && col[field] === undefined) col[field] = i;
     }
   });
-  const missing = REQUIRED.filter((f) => col[f] === undefined);
+  const missing: Field[] = REQUIRED.filter((f) => col[f] === undefined);
+  // A file needs a change column (Tabelle 3) or a plan column (plan goals), or both.
+  if (col.target_change_pct === undefined && col.plan === undefined) missing.push('target_change_pct');
   if (missing.length > 0) {
     throw new FileRejection(
-      `Kopfzeile unvollständig: es fehlt ${missing.map((m) => `'${m}'`).join(', ')} (erwartet region;region_name;year;indicator;gender;target_change_pct;better;source)`,
+      `Kopfzeile unvollständig: es fehlt ${missing.map((m) => `'${m}'`).join(', ')} (erwartet region;region_name;year;indicator;gender;kind;target_change_pct;plan;better;tolerance_pct;band_pct;profile;source)`,
       null,
       1,
       null,
@@ -97,8 +120,14 @@ export function parseTargets(
     return i === undefined ? '' : (fields[i] ?? '').trim();
   };
   const name = (f: Field) => labels[col[f] ?? 0] ?? f;
+  const labelOf = (f: string) => {
+    const i = col[f as Field];
+    return i === undefined ? null : (labels[i] ?? f);
+  };
   const out: TargetRow[] = [];
+  const plans: PlanTargetRow[] = [];
   const seen = new Map<string, TargetRow>();
+  const seenPlans = new Map<string, number>();
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {
     const line = reader.line;
     if (isBlankRecord(fields)) continue;
@@ -125,6 +154,38 @@ export function parseTargets(
         name('indicator'),
       );
     }
+    const kind = kindOf(get(fields, 'kind'), line, col.kind === undefined ? null : name('kind'));
+    if (kind !== 'change') {
+      const cells = { get: (f: string) => get(fields, f as Field), label: (f: string) => labelOf(f), line };
+      const genderText = get(fields, 'gender');
+      if (genderText !== '' && parseGender(genderText) !== 'total') {
+        throw new FileRejection(
+          `Planziele gelten für alle (insgesamt), nicht '${genderText}'`,
+          null,
+          line,
+          name('gender'),
+        );
+      }
+      const regionName = get(fields, 'region_name') || null;
+      const plan = parsePlanRow(
+        cells,
+        { region, regionName, year, indicator: ind.code, unit: ind.unit },
+        kind,
+      );
+      const key = `${region}|${year}|${ind.code}`;
+      const first = seenPlans.get(key);
+      if (first !== undefined) {
+        throw new FileRejection(
+          `Plan für ${region}, ${year}, ${ind.code} doppelt (schon in Zeile ${first})`,
+          null,
+          line,
+          null,
+        );
+      }
+      seenPlans.set(key, line);
+      plans.push(plan);
+      continue;
+    }
     const gender = parseGender(get(fields, 'gender'));
     if (gender === null) {
       throw new FileRejection(
@@ -141,7 +202,7 @@ export function parseTargets(
         `'${pctText}' ist keine Veränderung in % (erwartet z. B. 1,1 oder -0,4)`,
         null,
         line,
-        name('target_change_pct'),
+        col.target_change_pct === undefined ? null : name('target_change_pct'),
       );
     }
     const betterText = get(fields, 'better').toLowerCase();
@@ -181,8 +242,25 @@ export function parseTargets(
     seen.set(key, row);
     out.push(row);
   }
-  if (out.length === 0) throw new FileRejection('keine Zielzeilen unter der Kopfzeile', null, null, null);
-  return out;
+  if (out.length + plans.length === 0)
+    throw new FileRejection('keine Zielzeilen unter der Kopfzeile', null, null, null);
+  return { change: out, plan: plans };
+}
+
+/** The kind of a row: empty or `change` for Tabelle 3 rows, else a plan kind. */
+function kindOf(text: string, line: number, column: string | null): 'change' | PlanGoalKind {
+  const t = text.trim().toLowerCase();
+  if (t === '' || t === 'change' || t === 'veränderung') return 'change';
+  const kind = PLAN_KINDS[t];
+  if (kind === undefined) {
+    throw new FileRejection(
+      `'${text}' ist keine Zielart (erwartet change, cumulative, budget oder capacity)`,
+      null,
+      line,
+      column,
+    );
+  }
+  return kind;
 }
 
 /**
@@ -196,18 +274,19 @@ export async function loadTargetsFile(
 ): Promise<TargetsResult> {
   const { sqlite } = deps.db;
   const now = (deps.clock ?? (() => new Date()))().toISOString();
-  const indicators = new Map<string, { code: string; better: Better | null }>();
-  for (const r of sqlite.prepare('select code, better from indicators').all()) {
+  const indicators = new Map<string, IndicatorEntry>();
+  for (const r of sqlite.prepare('select code, better, unit from indicators').all()) {
     if (typeof r !== 'object' || r === null || !('code' in r) || typeof r.code !== 'string') continue;
     const b = 'better' in r ? r.better : null;
     indicators.set(r.code.toUpperCase(), {
       code: r.code,
       better: b === 'higher' || b === 'lower' ? b : null,
+      unit: 'unit' in r && typeof r.unit === 'string' ? r.unit : 'count',
     });
   }
-  let rows: TargetRow[];
+  let parsed: ParsedTargets;
   try {
-    rows = parseTargets(decodeText(new Uint8Array(await readFile(path))).text, indicators);
+    parsed = parseTargets(decodeText(new Uint8Array(await readFile(path))).text, indicators);
   } catch (e) {
     if (e instanceof FileRejection) {
       throw new Error(
@@ -233,9 +312,17 @@ export async function loadTargetsFile(
     'insert into target_history (target_id, old_change_pct, new_change_pct, changed_at, changed_by, source) values (?, ?, ?, ?, ?, ?)',
   );
   const by = changedBy ?? null;
+  const rows = parsed.change;
   const result = sqlite
     .transaction((): TargetsResult => {
       const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
+      for (const t of parsed.plan) {
+        if (getRegion.get(t.region) === undefined) insertRegion.run(t.region, t.regionName ?? t.region);
+      }
+      const p = writePlanTargets(sqlite, parsed.plan, now, by);
+      r.inserted += p.inserted;
+      r.updated += p.updated;
+      r.unchanged += p.unchanged;
       for (const t of rows) {
         if (getRegion.get(t.region) === undefined) insertRegion.run(t.region, t.regionName ?? t.region);
         const old = find.get(t.region, t.year, t.indicator, t.gender) as

@@ -15,6 +15,8 @@ export interface WriteContext {
   sample: { asOf: string } | null;
   now: string;
   onProgress?: (written: number, total: number) => void;
+  /** Runs inside the transaction after a data version bump (the new version as stored text). */
+  afterChange?: (sqlite: SqliteDatabase.Database, dataVersion: string) => void;
 }
 
 export interface WriteResult {
@@ -158,7 +160,10 @@ export function writeObservations(
     for (let k = 0; k < batch.length; k += 8) insertObs.run(batch.slice(k, k + 8));
     finishFile.run(inserted, updated, unchanged, fileId);
     const changed = inserted + updated > 0 || regionsChanged;
-    if (changed) bumpDataVersion(sqlite);
+    if (changed) {
+      bumpDataVersion(sqlite);
+      ctx.afterChange?.(sqlite, String(readDataVersion(sqlite)));
+    }
     return { fileId, inserted, updated, unchanged, changed };
   });
   // IMMEDIATE: take the write lock at BEGIN, so a concurrent writer fails fast instead of mid-way.

@@ -20,12 +20,16 @@ import { build } from 'esbuild';
 const SOURCE_URL = '__zielmonitorSourceUrl';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** One bundle: `entry` (one folder below the root) to `outfile` (two folders below the root). */
-async function bundle(entry: string, outfile: string): Promise<string> {
+/**
+ * One bundle directory: `entries` (name → source one folder below the root) into `outdir` (two
+ * folders below the root), each with the import worker beside it: etl/isolated.ts starts
+ * ./import-worker.js relative to the bundle's own URL (__zielmonitorBundleUrl).
+ */
+async function bundle(entries: Record<string, string>, outdir: string, sourceModule: string): Promise<void> {
   await build({
     absWorkingDir: ROOT,
-    entryPoints: [entry],
-    outfile: `${ROOT}${outfile}`,
+    entryPoints: { ...entries, 'import-worker': 'etl/import-worker.ts' },
+    outdir: `${ROOT}${outdir}`,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -34,21 +38,22 @@ async function bundle(entry: string, outfile: string): Promise<string> {
     sourcemap: true,
     define: { 'import.meta.url': SOURCE_URL },
     banner: {
-      js: `const ${SOURCE_URL} = new URL('../../${entry.replace(/\.ts$/, '.js')}', import.meta.url).href;`,
+      js: `const ${SOURCE_URL} = new URL('../../${sourceModule}', import.meta.url).href; const __zielmonitorBundleUrl = import.meta.url;`,
     },
     logLevel: 'warning',
   });
-  return `${ROOT}${outfile}`;
 }
 
-/** Builds dist/server/main.js (and its source map); returns the bundle's path. */
+/** Builds dist/server/main.js and import-worker.js (with source maps); returns main.js's path. */
 export async function buildServer(): Promise<string> {
-  return bundle('server/main.ts', 'dist/server/main.js');
+  await bundle({ main: 'server/main.ts' }, 'dist/server', 'server/main.js');
+  return `${ROOT}dist/server/main.js`;
 }
 
-/** Builds dist/etl/cli.js, the command line `npm run etl` runs (no tsx at run time). */
+/** Builds dist/etl/cli.js (and its import worker), the command line `npm run etl` runs (no tsx). */
 export async function buildEtlCli(): Promise<string> {
-  return bundle('etl/main.ts', 'dist/etl/cli.js');
+  await bundle({ cli: 'etl/main.ts' }, 'dist/etl', 'etl/main.js');
+  return `${ROOT}dist/etl/cli.js`;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

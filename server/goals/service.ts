@@ -12,7 +12,7 @@
 import { isMonth, makeMonth, yearOf } from '../../core/months.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
-import { type GoalSnapshotRow, readAllGoalSnapshots } from '../db/repositories/goal-snapshots.js';
+import { readGoalSnapshot } from '../db/repositories/goal-snapshots.js';
 import { createDataVersionReader } from '../db/repositories/meta.js';
 import { createRegionObservationsReader } from '../db/repositories/observations.js';
 import type { RegionSummary } from '../db/repositories/region-summaries.js';
@@ -31,7 +31,7 @@ import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js'
 import { compareWithPeers, ownFigures, type PeerTable, readPeerTable } from './peers.js';
 import { type PeriodQuery, queryYear, resolvePeriod } from './period.js';
 import { buildRegionSeries, type RegionSeries } from './region-data.js';
-import { type Derived, ensureDerived, readGoalSeries } from './snapshot.js';
+import { type Derived, readGoalSeries, startDerived } from './snapshot.js';
 
 export interface GoalQuery extends PeriodQuery {
   region?: string | undefined;
@@ -127,8 +127,8 @@ export interface GoalService {
   defaultRegionId(): Promise<string | undefined>;
   dataVersion(): string;
   /**
-   * Builds the stored goals of the current data version now when they are missing, so that no
-   * request waits for them: after an import, and at start-up. Resolves with the store error, if any.
+   * Builds (or checks) the stored goals of the current data version now, so that no request
+   * waits for them: after an import, and at start-up. Resolves with the store error, if any.
    */
   prepare(): Promise<unknown>;
 }
@@ -149,14 +149,16 @@ export interface GoalServiceDeps {
   versionOncePerTurn?: boolean;
   /** The backtest per data version (default: one computed from `db`). */
   backtests?: BacktestCache;
+  /** True while requests should keep the data version they have (an import in this process's worker). */
+  holdVersion?: () => boolean;
 }
 
 /** Everything cached for one data version (and one expected month). */
 interface State {
   version: string;
   derived: () => Promise<Derived>;
-  /** The stored goals of every region (read once per version; empty when not stored). */
-  snapshots: () => Promise<Map<string, GoalSnapshotRow>>;
+  /** The goal snapshots' build of this version (resolves when stored, or with storeError). */
+  built: () => Promise<Derived>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -192,6 +194,7 @@ export function createGoalService({
   clock = () => new Date(),
   versionOncePerTurn = false,
   backtests = createBacktestCache(db.db),
+  holdVersion = () => false,
 }: GoalServiceDeps): GoalService {
   const kdb = db.db;
   const readVersion = versionOncePerTurn ? createTurnVersionReader(db) : createDataVersionReader(db);
@@ -200,14 +203,12 @@ export function createGoalService({
 
   const stateOf = versionedState((version): State => {
     const catalog = once(() => loadCatalog(kdb));
-    const derived = once(() => ensureDerived(kdb, options, () => backtests.pools(version)));
+    const started = once(() => startDerived(kdb, options, () => backtests.pools(version)));
+    const derived = once(async () => (await started()).derived);
     const s: State = {
       version,
       derived,
-      snapshots: once(async () => {
-        const d = await derived();
-        return d.version === version ? readAllGoalSnapshots(kdb, d.key) : new Map();
-      }),
+      built: once(async () => (await started()).complete),
       catalog,
       defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
       regions: once(async () => listRegionItems(s)),
@@ -228,7 +229,14 @@ export function createGoalService({
    * (with `versionOncePerTurn`, once per event-loop turn). "Stale" depends on the calendar too:
    * when the month the BA should have published moves on, the cached results go as well.
    */
-  const current = (): State => stateOf(readVersion(), expectedNow());
+  let last: State | null = null;
+  const current = (): State => {
+    // While this process's import worker runs, requests keep the data version they had: the
+    // import appears all at once when it is done, with its summaries and goals stored.
+    if (last !== null && holdVersion()) return last;
+    last = stateOf(readVersion(), expectedNow());
+    return last;
+  };
 
   let expectedCache: { until: number; month: Month } | null = null;
   /**
@@ -325,9 +333,12 @@ export function createGoalService({
       goalSeriesOf(s, regionId, year),
       backtests.pools(s.version),
     ]);
-    const specs = await catalog.specs(regionId, year);
+    const [specs, planSpecs] = await Promise.all([
+      catalog.specs(regionId, year),
+      catalog.planSpecs(regionId, year),
+    ]);
     const history = historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year);
-    return { specs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options, history };
+    return { specs, planSpecs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options, history };
   }
 
   /** The goals at the region's latest data month: from the stored snapshot when there is one. */
@@ -337,8 +348,12 @@ export function createGoalService({
     year: number,
     latest: Month,
   ): Promise<GoalEvaluation[]> {
-    const row = (await s.snapshots()).get(regionId);
-    if (row && row.dataMonth === latest && row.year === year) return JSON.parse(row.body) as GoalEvaluation[];
+    const derived = await s.derived();
+    if (derived.version === s.version) {
+      const row = await readGoalSnapshot(kdb, regionId, derived.key);
+      if (row && row.dataMonth === latest && row.year === year)
+        return JSON.parse(row.body) as GoalEvaluation[];
+    }
     return computeRegionGoals(await goalInput(s, regionId, year, latest));
   }
 
@@ -391,7 +406,7 @@ export function createGoalService({
     return memo(s.series, key, async () => {
       const goal = result.goals.find((g) => g.id === q.id);
       const input = await goalInput(s, result.region.id, result.year, result.dataMonth);
-      const spec = input.specs.find((g) => g.id === q.id);
+      const spec = input.specs.find((g) => g.id === q.id) ?? input.planSpecs.find((g) => g.id === q.id);
       if (!goal || !spec) {
         const known = result.goals.map((g) => g.id).join(', ') || 'none';
         throw new ApiError(
@@ -474,10 +489,6 @@ export function createGoalService({
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
-    prepare: async () => {
-      const s = current();
-      const d = await s.derived();
-      return d.storeError;
-    },
+    prepare: async () => (await current().built()).storeError,
   };
 }

@@ -13,6 +13,7 @@ import { yearOf } from '../../core/months.js';
 import {
   type GoalSnapshotRow,
   hasGoalSnapshots,
+  readGoalSnapshot,
   replaceGoalSnapshots,
 } from '../db/repositories/goal-snapshots.js';
 import { getDataVersion } from '../db/repositories/meta.js';
@@ -38,8 +39,6 @@ export interface Derived {
   summaries: ReadonlyMap<string, RegionSummary>;
   /** Set when the build could not be stored (the caller may log it). */
   storeError?: unknown;
-  /** True when this call computed the snapshots (rather than finding them stored). */
-  rebuilt?: boolean;
 }
 
 export function snapshotKey(version: string, options: GoalOptions): string {
@@ -66,12 +65,14 @@ async function computeLatest(
   pools: BacktestPools,
 ): Promise<GoalEvaluation[]> {
   const year = yearOf(latest);
-  const [series, specs] = await Promise.all([
+  const [series, specs, planSpecs] = await Promise.all([
     readGoalSeries(db, regionId, year),
     catalog.specs(regionId, year),
+    catalog.planSpecs(regionId, year),
   ]);
   return computeRegionGoals({
     specs,
+    planSpecs,
     defs: catalog.defs,
     lookup: series.lookup,
     year,
@@ -79,6 +80,33 @@ async function computeLatest(
     options,
     history: historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year),
   });
+}
+
+/**
+ * Stored snapshots were computed by this code when a region's recomputed goals equal the stored
+ * ones (a deployment that changed the goal rules without bumping GOAL_FORMAT is caught here).
+ */
+async function snapshotsValid(
+  db: Kysely<Database>,
+  key: string,
+  summaries: readonly RegionSummary[],
+  options: GoalOptions,
+  pools: () => Promise<BacktestPools>,
+): Promise<boolean> {
+  if (!(await hasGoalSnapshots(db, key))) return false;
+  const probe = summaries.find((s) => s.latestDataMonth !== null);
+  if (!probe?.latestDataMonth) return true;
+  const stored = await readGoalSnapshot(db, probe.regionId, key);
+  if (!stored) return false;
+  const goals = await computeLatest(
+    db,
+    await loadCatalog(db),
+    probe.regionId,
+    probe.latestDataMonth,
+    options,
+    await pools(),
+  );
+  return stored.body === JSON.stringify(goals);
 }
 
 /**
@@ -92,19 +120,53 @@ export async function ensureDerived(
   /** The backtest of the data version (the goal service's cache; default: computed here). */
   pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
 ): Promise<Derived> {
+  return (await startDerived(db, options, pools)).complete;
+}
+
+/**
+ * The summaries of the current data version at once, and the goal snapshots' build behind them
+ * (`complete`). Requests need only the summaries: after a big import they must not wait for every
+ * region's goals to be built (a region without a stored snapshot is computed on its own meanwhile).
+ */
+export async function startDerived(
+  db: Kysely<Database>,
+  options: GoalOptions,
+  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+): Promise<{ derived: Derived; complete: Promise<Derived> }> {
   const version = await getDataVersion(db);
   const key = snapshotKey(version, options);
   let summaries = await readRegionSummaries(db, version);
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  // Snapshots of this key were computed by code of this GOAL_FORMAT from this data version.
-  if (storedSummaries && (await hasGoalSnapshots(db, key))) return derived;
+  const all = summaries;
+  // Stored snapshots are served at once; whether this code would compute the same (a probe that
+  // needs the backtest of every region) is checked behind them, and they are rebuilt if not.
+  const complete =
+    storedSummaries && (await hasGoalSnapshots(db, key))
+      ? snapshotsValid(db, key, all, options, pools).then((valid) =>
+          valid ? derived : buildSnapshots(db, derived, all, options, pools),
+        )
+      : buildSnapshots(db, derived, all, options, pools);
+  complete.catch(() => undefined); // awaited by prepare(); no unhandled rejection when nobody asks
+  return { derived, complete };
+}
 
+async function buildSnapshots(
+  db: Kysely<Database>,
+  derived: Derived,
+  summaries: readonly RegionSummary[],
+  options: GoalOptions,
+  pools: () => Promise<BacktestPools>,
+): Promise<Derived> {
+  const { version, key } = derived;
   const [catalog, backtest] = await Promise.all([loadCatalog(db), pools()]);
   const rows: GoalSnapshotRow[] = [];
-  for (const s of summaries) {
+  for (const [i, s] of summaries.entries()) {
     if (s.latestDataMonth === null) continue; // no data: the clock decides the year, not stored
+    // Back to the event loop now and then: the queries are synchronous under the awaits, and a
+    // thousand regions after a big import would otherwise hold every request for seconds.
+    if (i % 8 === 7) await new Promise<void>((resolve) => setImmediate(resolve));
     const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options, backtest);
     rows.push({
       regionId: s.regionId,
@@ -123,7 +185,7 @@ export async function ensureDerived(
   } catch (err) {
     // Not stored (a read-only database, or another writer held the lock past the busy timeout):
     // the summaries in hand still hold, and goals are computed per region until a later build.
-    return { ...derived, storeError: err, rebuilt: true };
+    return { ...derived, storeError: err };
   }
-  return { ...derived, rebuilt: true };
+  return derived;
 }

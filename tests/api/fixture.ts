@@ -156,9 +156,16 @@ export interface TestContext {
 
 /** A fresh in-memory database with the fixture, and the app over it. */
 export async function setup(
-  options: { env?: Record<string, string>; now?: string; fixture?: boolean; maxExportRows?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: string;
+    fixture?: boolean;
+    maxExportRows?: number;
+    /** A database file instead of ':memory:' (tests of concurrent connections). */
+    databasePath?: string;
+  } = {},
 ): Promise<TestContext> {
-  const db = await openDatabase(':memory:');
+  const db = await openDatabase(options.databasePath ?? ':memory:');
   if (options.fixture ?? true) insertFixture(db);
   const config = testConfig({ ADMIN_TOKEN, ...options.env });
   const logger = silentLogger();

@@ -13,6 +13,7 @@ import { THEMES, themeCssVars } from '../wall/theme';
 import { useViewportUnit, useWallController } from '../wall/useWall';
 import { WallOverview } from '../wall/WallGoals';
 import { WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
+import { WallPlanPage } from '../wall/WallPlan';
 
 // The chart page carries ECharts (the bulk of the wall's code): fetched when the rotation first
 // reaches a chart page, so the overview tiles paint with a fraction of the bytes.
@@ -33,7 +34,7 @@ export default function Wall() {
   const goals = data?.goals ?? null;
   const page = state.pages[state.pageIndex];
   const goal = page?.kind === 'goal' ? goals?.goals.find((g) => g.id === page.goalId) : undefined;
-  const pageTitle = goal ? goal.label : 'Überblick';
+  const pageTitle = goal ? goal.label : page?.kind === 'plan' ? 'Eingliederung und Budget' : 'Überblick';
   const warnings = [
     ...params.warnings,
     ...state.unknownPages.map((id) => `pages: Ziel ${id} gibt es hier nicht`),
@@ -82,6 +83,8 @@ export default function Wall() {
               fontPx={Math.round(u * MIN_TEXT_U)}
             />
           </Suspense>
+        ) : page?.kind === 'plan' ? (
+          <WallPlanPage goals={goals} />
         ) : (
           <WallOverview goals={goals} />
         )}

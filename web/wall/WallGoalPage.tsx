@@ -27,10 +27,8 @@ export interface GoalPageProps {
 
 export default function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPageProps) {
   const v = goalCardView(goal);
-  const formatValue = useMemo(
-    () => (n: number | null) => formatGoalValue(goal.indicator, n),
-    [goal.indicator],
-  );
+  const unit = goal.unit;
+  const formatValue = useMemo(() => (n: number | null) => formatGoalValue({ unit }, n), [unit]);
   const option = useMemo(
     () => buildWallChartOption({ points: series?.points ?? [], year, formatValue, colors, fontPx }),
     [series, year, formatValue, colors, fontPx],

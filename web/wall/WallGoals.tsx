@@ -3,16 +3,18 @@
  * is WallGoalPage.tsx, loaded with ECharts only when the rotation first reaches it.
  */
 import { useMemo } from 'react';
-import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { formatChange, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
 import { FORECAST_LABEL } from '../../core/steering-text';
-import { type GoalCardView, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
+import type { CommentItem } from '../api';
+import { type GoalCardView, goalCardView, goalValueCaption, groupGoals } from '../lib/goal-view';
 import type { WallGoals } from './api';
+import { latestComment, oneLine, useWallComments } from './comments';
 import { WallStatus as Status } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
 
-function GoalTile({ goal }: { goal: Goal }) {
+function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null }) {
   const v = goalCardView(goal);
   const gender =
     goal.gender === 'female' || goal.gender === 'male' || goal.gender === 'total'
@@ -60,6 +62,12 @@ function GoalTile({ goal }: { goal: Goal }) {
           {v.paceShort}
         </p>
       )}
+      {comment && (
+        <p className="wall-comment" data-testid="wall-comment">
+          <span aria-hidden="true">✎ </span>
+          {comment.author}: {oneLine(comment.text)}
+        </p>
+      )}
     </article>
   );
 }
@@ -74,18 +82,17 @@ export function forecastUncertainty(goal: Goal, v: GoalCardView): string {
 
 /** "Integrationsquote Frauen" → "Integrationsquote": the indicator's name without the gender. */
 function indicatorName(label: string): string {
-  return label.replace(/\s+(Frauen|Männer|insgesamt)$/u, '');
-}
-
-/** What the tracked value is, for the section heading. */
-function valueCaption(indicator: string, month: string): string {
-  const m = formatMonth(month);
-  return isRateIndicator(indicator) ? `Jahresfortschrittswert bis ${m}` : `Ø Bestand Januar bis ${m}`;
+  for (const word of Object.values(GENDER_TEXT)) {
+    if (label.endsWith(` ${word}`)) return label.slice(0, -word.length - 1);
+  }
+  return label;
 }
 
 export function WallOverview({ goals }: { goals: WallGoals }) {
-  const groups = useMemo(() => groupGoals(goals.goals), [goals.goals]);
-  if (goals.goals.length === 0) {
+  // Tabelle 3 only: the plan goals have their own page (WallPlan.tsx).
+  const groups = useMemo(() => groupGoals(goals.goals.filter((g) => g.kind === 'change')), [goals.goals]);
+  const comments = useWallComments(goals.region.id, goals.year).data?.comments;
+  if (groups.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
         <p>Für {goals.year} sind keine Ziele hinterlegt.</p>
@@ -102,15 +109,12 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
             <h2 className="wall-group-title">
               {g.indicator} · {first ? indicatorName(first.label) : ''}
               {first && (
-                <span className="wall-group-caption">
-                  {' '}
-                  – {valueCaption(g.indicator, first.current.month)}
-                </span>
+                <span className="wall-group-caption"> – {goalValueCaption(first, first.current.month)}</span>
               )}
             </h2>
             <div className="wall-tiles" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
               {g.goals.map((goal) => (
-                <GoalTile key={goal.id} goal={goal} />
+                <GoalTile key={goal.id} goal={goal} comment={latestComment(comments, goal.id)} />
               ))}
             </div>
           </section>

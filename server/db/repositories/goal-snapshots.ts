@@ -42,17 +42,17 @@ export async function hasGoalSnapshots(db: Q, key: string): Promise<boolean> {
   return row?.snapshot_key === key;
 }
 
-/** Every region's snapshot under `key`, by region (one read for all: a fresh server's first requests). */
-export async function readAllGoalSnapshots(db: Q, key: string): Promise<Map<string, GoalSnapshotRow>> {
-  const rows = await db
+/** One region's snapshot under `key`; undefined when absent or outdated. */
+export async function readGoalSnapshot(
+  db: Q,
+  regionId: string,
+  key: string,
+): Promise<GoalSnapshotRow | undefined> {
+  const row = await db
     .selectFrom('goal_snapshots')
     .select(['region_id', 'year', 'data_month', 'body'])
+    .where('region_id', '=', regionId)
     .where('snapshot_key', '=', key)
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.region_id,
-      { regionId: r.region_id, year: r.year, dataMonth: r.data_month, body: r.body },
-    ]),
-  );
+    .executeTakeFirst();
+  return row && { regionId: row.region_id, year: row.year, dataMonth: row.data_month, body: row.body };
 }
