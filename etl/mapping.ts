@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { PATTERN_INPUT_CAP } from '../core/limits.js';
 import type { Gender } from '../server/domain/types.js';
-import { PATTERN_INPUT_CAP } from './limits.js';
 import { normalizeLabel } from './values.js';
 
 export const DEFAULT_MAPPING_PATH = fileURLToPath(new URL('../data/ba-mapping.json', import.meta.url));

@@ -4,8 +4,9 @@
  * Every push is checked: known, loadable indicator; counts not negative and whole; no key twice
  * with different values.
  */
+
+import type { ImportLimits } from '../core/limits.js';
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
-import type { ImportLimits } from './limits.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
 

@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { resolveLimits } from '../core/limits.js';
 import { isMonth } from '../core/months.js';
+import { redactUrl } from '../core/redact.js';
 import type { Db } from '../server/db/connection.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
-import { redactUrl } from '../server/redact.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
-import { resolveLimits } from './limits.js';
 import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
