@@ -51,7 +51,8 @@ function webBuild(): { root: string | null; build: string } {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  // Buffered: one write per batch of request lines, not one blocking write per request.
+  const logger = createLogger(config.LOG_LEVEL, { buffered: true });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   const db = await openDatabase(config.DATABASE_PATH);
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
   // PORT=0 asks the OS for a free port: report the one it gave.
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   logger.info({ host: config.HOST, port, build: web.build }, 'listening');
+  logger.flush();
   // For the person at the terminal; on stderr, so that stdout stays one JSON object per line.
   console.error(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
   alerts.start();
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
     await alerts.stop();
     await db.close();
     logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
