@@ -39,6 +39,28 @@ export function writeObservations(
   rows: ObservationRows,
   ctx: WriteContext,
 ): WriteResult {
+  const st = prepareStatements(sqlite);
+  const tx = sqlite.transaction((): WriteResult => {
+    const fileId = Number(
+      st.insertFile.run(ctx.runId, ctx.path, ctx.sha256, ctx.size, ctx.sample ? 1 : 0, ctx.now)
+        .lastInsertRowid,
+    );
+    const { regionsChanged, hasData } = writeRegions(st, rows, ctx);
+    const { inserted, updated, unchanged } = writeRows(st, rows, ctx, fileId, hasData);
+    st.finishFile.run(inserted, updated, unchanged, fileId);
+    const changed = inserted + updated > 0 || regionsChanged;
+    if (changed) {
+      const version = bumpDataVersionSync(sqlite);
+      ctx.afterChange?.(sqlite, version);
+    }
+    return { fileId, inserted, updated, unchanged, changed };
+  });
+  // IMMEDIATE: take the write lock at BEGIN, so a concurrent writer fails fast instead of mid-way.
+  return withoutForeignKeyChecks(sqlite, () => tx.immediate());
+}
+
+/** The prepared statements of one write. */
+function prepareStatements(sqlite: SqliteDatabase.Database) {
   const insertFile = sqlite.prepare(
     `insert into imported_files (run_id, path, sha256, size, status, sample, imported_at)
      values (?, ?, ?, ?, 'imported', ?, ?)`,
@@ -80,103 +102,125 @@ export function writeObservations(
        changed_at, source_file_id, import_run_id, old_provisional, new_provisional)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  return {
+    insertFile,
+    finishFile,
+    getRegion,
+    insertRegion,
+    updateRegion,
+    regionHasData,
+    insertAlias,
+    insertObs,
+    insertBatch,
+    findObs,
+    updateObs,
+    insertRevision,
+  };
+}
 
-  const tx = sqlite.transaction((): WriteResult => {
-    const fileId = Number(
-      insertFile.run(ctx.runId, ctx.path, ctx.sha256, ctx.size, ctx.sample ? 1 : 0, ctx.now).lastInsertRowid,
-    );
-    let regionsChanged = false;
-    const hasData: boolean[] = [];
-    for (const r of rows.regions) {
-      const sample = ctx.sample ? 1 : 0;
-      const asOf = ctx.sample ? ctx.sample.asOf : null;
-      const existing = getRegion.get(r.id) as
-        | { comparison_type: string | null; sample: number; sample_as_of: string | null }
-        | undefined;
-      if (!existing) {
-        insertRegion.run(r.id, r.name ?? r.id, r.comparisonType, sample, asOf);
-        for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
-        regionsChanged = true;
-        hasData.push(false);
-        continue;
-      }
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** Inserts new regions and their aliases, updates changed ones; tells which regions had data before. */
+function writeRegions(
+  st: Statements,
+  rows: ObservationRows,
+  ctx: WriteContext,
+): { regionsChanged: boolean; hasData: boolean[] } {
+  const { getRegion, insertRegion, insertAlias, updateRegion, regionHasData } = st;
+  let regionsChanged = false;
+  const hasData: boolean[] = [];
+  for (const r of rows.regions) {
+    const sample = ctx.sample ? 1 : 0;
+    const asOf = ctx.sample ? ctx.sample.asOf : null;
+    const existing = getRegion.get(r.id) as
+      | { comparison_type: string | null; sample: number; sample_as_of: string | null }
+      | undefined;
+    if (!existing) {
+      insertRegion.run(r.id, r.name ?? r.id, r.comparisonType, sample, asOf);
       for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
-      const type = r.comparisonType ?? existing.comparison_type;
-      if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
-        updateRegion.run(type, sample, asOf, r.id);
-        regionsChanged = true;
-      }
-      hasData.push(regionHasData.get(r.id) !== undefined);
+      regionsChanged = true;
+      hasData.push(false);
+      continue;
     }
+    for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
+    const type = r.comparisonType ?? existing.comparison_type;
+    if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
+      updateRegion.run(type, sample, asOf, r.id);
+      regionsChanged = true;
+    }
+    hasData.push(regionHasData.get(r.id) !== undefined);
+  }
+  return { regionsChanged, hasData };
+}
 
-    const regionIds = rows.regions.map((r) => r.id);
-    const codes = rows.indicators.map((i) => i.code);
-    const n = rows.length;
-    const { region, indicator, gender, month, value, flag, provisional } = rows;
-    const batch: (string | number | null)[] = [];
-    let inserted = 0;
-    let updated = 0;
-    let unchanged = 0;
-    for (let i = 0; i < n; i++) {
-      const regionIdx = region[i] ?? 0;
-      const rid = regionIds[regionIdx] ?? '';
-      const code = codes[indicator[i] ?? 0] ?? '';
-      const g = GENDER_CODES[gender[i] ?? 0] ?? 'total';
-      const m = monthString(month[i] ?? 0);
-      const f = FLAG_CODES[flag[i] ?? 0] ?? null;
-      const v = f === null ? (value[i] ?? 0) : null;
-      const p = provisional[i] ?? 0;
-      if (!hasData[regionIdx]) {
-        // Fast path: the region had no observations before this file, so every key is new
-        // (the file itself has no key twice: ObservationRows drops or rejects repeats).
-        batch.push(rid, code, g, m, v, f, fileId, ctx.now, p);
-        if (batch.length === INSERT_BATCH * 9) {
-          insertBatch.run(batch);
-          batch.length = 0;
-        }
-        inserted++;
-      } else {
-        const old = findObs.get(rid, code, g, m) as ObsRow | undefined;
-        if (old === undefined) {
-          insertObs.run(rid, code, g, m, v, f, fileId, ctx.now, p);
-          inserted++;
-        } else if (old[1] === v && old[2] === f && old[3] === p) {
-          unchanged++;
-        } else {
-          // A final value replacing a provisional one (even an equal number) is a revision too.
-          updateObs.run(v, f, p, fileId, ctx.now, old[0]);
-          insertRevision.run(
-            old[0],
-            rid,
-            code,
-            g,
-            m,
-            old[1],
-            old[2],
-            v,
-            f,
-            ctx.now,
-            fileId,
-            ctx.runId,
-            old[3],
-            p,
-          );
-          updated++;
-        }
+/** Inserts new observations (batched where the region had none) and revises changed ones. */
+function writeRows(
+  st: Statements,
+  rows: ObservationRows,
+  ctx: WriteContext,
+  fileId: number,
+  hasData: readonly boolean[],
+): { inserted: number; updated: number; unchanged: number } {
+  const { insertObs, insertBatch, findObs, updateObs, insertRevision } = st;
+  const regionIds = rows.regions.map((r) => r.id);
+  const codes = rows.indicators.map((i) => i.code);
+  const n = rows.length;
+  const { region, indicator, gender, month, value, flag, provisional } = rows;
+  const batch: (string | number | null)[] = [];
+  let inserted = 0;
+  let updated = 0;
+  let unchanged = 0;
+  for (let i = 0; i < n; i++) {
+    const regionIdx = region[i] ?? 0;
+    const rid = regionIds[regionIdx] ?? '';
+    const code = codes[indicator[i] ?? 0] ?? '';
+    const g = GENDER_CODES[gender[i] ?? 0] ?? 'total';
+    const m = monthString(month[i] ?? 0);
+    const f = FLAG_CODES[flag[i] ?? 0] ?? null;
+    const v = f === null ? (value[i] ?? 0) : null;
+    const p = provisional[i] ?? 0;
+    if (!hasData[regionIdx]) {
+      // Fast path: the region had no observations before this file, so every key is new
+      // (the file itself has no key twice: ObservationRows drops or rejects repeats).
+      batch.push(rid, code, g, m, v, f, fileId, ctx.now, p);
+      if (batch.length === INSERT_BATCH * 9) {
+        insertBatch.run(batch);
+        batch.length = 0;
       }
-      if (ctx.onProgress && (i + 1) % 50_000 === 0) ctx.onProgress(i + 1, n);
+      inserted++;
+    } else {
+      const old = findObs.get(rid, code, g, m) as ObsRow | undefined;
+      if (old === undefined) {
+        insertObs.run(rid, code, g, m, v, f, fileId, ctx.now, p);
+        inserted++;
+      } else if (old[1] === v && old[2] === f && old[3] === p) {
+        unchanged++;
+      } else {
+        // A final value replacing a provisional one (even an equal number) is a revision too.
+        updateObs.run(v, f, p, fileId, ctx.now, old[0]);
+        insertRevision.run(
+          old[0],
+          rid,
+          code,
+          g,
+          m,
+          old[1],
+          old[2],
+          v,
+          f,
+          ctx.now,
+          fileId,
+          ctx.runId,
+          old[3],
+          p,
+        );
+        updated++;
+      }
     }
-    for (let k = 0; k < batch.length; k += 9) insertObs.run(batch.slice(k, k + 9));
-    finishFile.run(inserted, updated, unchanged, fileId);
-    const changed = inserted + updated > 0 || regionsChanged;
-    if (changed) {
-      const version = bumpDataVersionSync(sqlite);
-      ctx.afterChange?.(sqlite, version);
-    }
-    return { fileId, inserted, updated, unchanged, changed };
-  });
-  // IMMEDIATE: take the write lock at BEGIN, so a concurrent writer fails fast instead of mid-way.
-  return withoutForeignKeyChecks(sqlite, () => tx.immediate());
+    if (ctx.onProgress && (i + 1) % 50_000 === 0) ctx.onProgress(i + 1, n);
+  }
+  for (let k = 0; k < batch.length; k += 9) insertObs.run(batch.slice(k, k + 9));
+  return { inserted, updated, unchanged };
 }
 
 /**
