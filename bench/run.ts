@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { apiScenarios, coldFigures, rssFullScenario, type VersusBare, versusBare } from './api.js';
 import { LIGHTHOUSE_PAGES, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
+import { benchForecast } from './forecast.js';
 import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
 import { writeNationalFiles } from './national.js';
 
@@ -176,6 +177,16 @@ try {
   } finally {
     await web.stop();
   }
+
+  log('\n== forecast: backtest coverage of the 80 % interval on the national data');
+  const fc = await benchForecast({ log });
+  const coverages = fc.rows.map((r) => 100 * r.coverage);
+  add(
+    `80 % forecast interval: share of backtest cases (${fc.regionYears} region-years) whose actual December change lies inside, per origin month 1..11`,
+    `${Math.min(...coverages).toFixed(1)} … ${Math.max(...coverages).toFixed(1)} % (MAE yoy3 ${fc.rows.map((r) => r.maeForecast.toFixed(2)).join('/')} pp; naive ${fc.rows.map((r) => r.maeNaive.toFixed(2)).join('/')} pp)`,
+    '80 % ± 7 % in every origin month',
+    fc.ok,
+  );
 
   const cpuName = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const header = `Latest \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
