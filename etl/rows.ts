@@ -237,7 +237,9 @@ export class ObservationRows {
           p.column,
         );
       }
-      if (!Number.isInteger(value) && info.stock === true) {
+      // A decimal is a provisional (projected) stock: accepted only where the file says so (the
+      // BA note, a marker column, the mapping); anywhere else it is an error, as for counts.
+      if (!Number.isInteger(value) && info.stock === true && prov) {
         prov = true;
       } else if (!Number.isInteger(value)) {
         const p = this.describe(source, 'value');
