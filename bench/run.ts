@@ -6,6 +6,8 @@
  *
  *   npm run bench            full run (about 10 minutes; the machine should be otherwise idle)
  *   npm run bench -- --quick one repeat each, short slices, one Lighthouse run (a smoke test)
+ *   npm run bench -- --only etl   the ETL rows alone (3 interleaved runs); replaces only those rows
+ *                                 and the ETL profile in the table, the other rows stay as they were
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,9 @@ import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js'
 import { writeNationalFiles } from './national.js';
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'etl') throw new Error(`--only ${only}: only 'etl' is supported`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
@@ -68,6 +73,11 @@ try {
     '',
     null,
   );
+  if (only === 'etl') {
+    writeDocs(rows, etl.profile, `the ETL rows by \`npm run bench -- --only etl\` at ${stamp()} UTC`);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
 
   log('\n== API over HTTP: production server vs bare node:http with the same bytes');
   const server = await startServer(etl.dbPath, logFile, { ALERTS_ENABLED: 'false' });
@@ -188,34 +198,70 @@ try {
     fc.ok,
   );
 
+  writeDocs(rows, etl.profile, null);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * Writes the table between the bench markers of docs/benchmarks.md. `partial` (the rows of one
+ * section, e.g. `--only etl`): only the rows with the same label and the ETL profile are replaced,
+ * and a line under the header says when they were measured.
+ */
+function writeDocs(
+  measured: readonly Row[],
+  profile: readonly { name: string; where: string; pct: number }[],
+  partial: string | null,
+): void {
   const cpuName = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const header = `Latest \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
-  const table = [
-    header,
-    '',
-    '| what | measured | goal | met |',
-    '|---|---|---|---|',
-    ...rows.map(
-      (r) => `| ${r.what} | ${r.figure} | ${r.goal} | ${r.ok === null ? '' : r.ok ? 'yes' : 'NO'} |`,
-    ),
-    '',
-    'CPU profile of `node dist/etl/cli.js national.csv` (self time, top entries):',
-    '',
-    ...etl.profile.map((e) => `- ${e.pct.toFixed(1)} % \`${e.name}\` ${e.where}`),
-  ].join('\n');
-  log(`\n${table}`);
+  const header = `Latest \`npm run bench\`${quick ? ' (--quick)' : ''}, ${stamp()} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const line = (r: Row) =>
+    `| ${r.what} | ${r.figure} | ${r.goal} | ${r.ok === null ? '' : r.ok ? 'yes' : 'NO'} |`;
+  const profileTitle = 'CPU profile of `node dist/etl/cli.js national.csv` (self time, top entries):';
+  const profileLines = ['', ...profile.map((e) => `- ${e.pct.toFixed(1)} % \`${e.name}\` ${e.where}`)];
   const docs = join(ROOT, 'docs/benchmarks.md');
   const text = readFileSync(docs, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
   const a = text.indexOf(start);
   const b = text.indexOf(end);
+  let table: string;
+  if (partial !== null && a >= 0 && b > a) {
+    const old = text
+      .slice(a + start.length, b)
+      .trim()
+      .split('\n');
+    const updated = old.map((l) => {
+      const r = measured.find((m) => l.startsWith(`| ${m.what} |`));
+      return r ? line(r) : l;
+    });
+    const note = `Re-measured: ${partial}.`;
+    const at = updated.findIndex((l) => l.startsWith('Re-measured: '));
+    if (at >= 0) updated[at] = note;
+    else updated.splice(1, 0, note);
+    const p = updated.indexOf(profileTitle);
+    table = [...(p >= 0 ? updated.slice(0, p) : [...updated, '']), profileTitle, ...profileLines].join('\n');
+  } else {
+    table = [
+      header,
+      '',
+      '| what | measured | goal | met |',
+      '|---|---|---|---|',
+      ...measured.map(line),
+      '',
+      profileTitle,
+      ...profileLines,
+    ].join('\n');
+  }
+  log(`\n${table}`);
   const next =
     a >= 0 && b > a
       ? `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`
       : `${text.trimEnd()}\n\n${start}\n${table}\n${end}\n`;
   writeFileSync(docs, next);
   log(`\nwritten to docs/benchmarks.md`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
