@@ -4,7 +4,7 @@
  * of 2024 for every region. Deterministic (seeded), realistic magnitudes (LZB ≈ 63 % of ELB,
  * integrations ≈ 2 % of ELB a month with spring/autumn peaks and a December dip).
  */
-import type { Db } from '../server/db/connection.js';
+import type { SqliteDb } from '../server/db/connection.js';
 import { monthRange } from '../server/domain/months.js';
 
 export const REGION_COUNT = 404;
@@ -37,7 +37,7 @@ export function regionIds(): string[] {
 }
 
 /** Inserts the data set; returns the number of observations written. */
-export function loadNationalData(db: Db): number {
+export function loadNationalData(db: SqliteDb): number {
   const s = db.sqlite;
   const random = rng(20240901);
   const months = monthRange(FIRST_MONTH, LAST_MONTH);

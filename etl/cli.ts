@@ -8,7 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/connection.js';
+import { openConfiguredDatabase } from '../server/db/connection.js';
 import { formatCount } from '../web/format.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, type ImportProgress, prepareSources } from './run.js';
@@ -19,7 +19,7 @@ const USAGE = `Aufruf / usage:
   npm run etl -- <Datei oder Ordner>...          CSV- und xlsx-Dateien importieren
   npm run etl -- --targets data/targets/2024.csv  Zielwerte laden
 Optionen: --targets <datei> (mehrfach möglich), --help
-Datenbank: DATABASE_PATH (Standard data/zielmonitor.db). Formate: docs/input-formats.md
+Datenbank: DATABASE_URL (PostgreSQL) oder DATABASE_PATH (Standard data/zielmonitor.db). Formate: docs/input-formats.md
 Exit: 0 ok, 1 Datei abgelehnt, 2 Aufruffehler, 3 anderer Import läuft`;
 
 class UsageError extends Error {}
@@ -154,7 +154,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     { level: process.env.LOG_LEVEL ?? 'warn', base: { app: 'zielmonitor-etl' } },
     pino.destination(2),
   );
-  const db = await openDatabase(config.DATABASE_PATH);
+  const db = await openConfiguredDatabase(config);
   const deps = { db, logger };
   let exit = 0;
   try {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { syncDataVersion } from '../server/db/repositories/meta.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
 import { isMonth } from '../server/domain/months.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
@@ -85,13 +86,14 @@ export function prepareSources(
 }
 
 /** The indicators the database knows (validation of files is driven by this, not by a list in code). */
-export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
-  const rows = deps.db.sqlite.prepare('select code, name, unit, formula from indicators order by code').all();
+export async function loadCatalog(deps: Pick<EtlDeps, 'db'>): Promise<IndicatorCatalog> {
+  const rows = await deps.db.db
+    .selectFrom('indicators')
+    .select(['code', 'name', 'unit', 'formula'])
+    .orderBy('code')
+    .execute();
   const all: IndicatorInfo[] = [];
-  for (const r of rows) {
-    if (typeof r !== 'object' || r === null) continue;
-    const { code, name, unit, formula } = r as Record<string, unknown>;
-    if (typeof code !== 'string' || typeof name !== 'string' || typeof unit !== 'string') continue;
+  for (const { code, name, unit, formula } of rows) {
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
     all.push({ code, name, unit, formula });
   }
@@ -114,8 +116,8 @@ export async function executeImport(
     throw new Error(`sample.asOf must be a month YYYY-MM, got '${options.sample.asOf}'`);
   }
   const clock = deps.clock ?? (() => new Date());
-  const { sqlite } = deps.db;
-  const lock = acquireImportLock(sqlite, clock);
+  const { db } = deps.db;
+  const lock = await acquireImportLock(deps.db, clock);
   const started = clock();
   const startedAt = started.toISOString();
   const files: FileResult[] = [];
@@ -123,35 +125,77 @@ export async function executeImport(
   let changed = false;
   try {
     // Holding the lock, any run still 'running' belongs to an importer that died.
-    sqlite
-      .prepare(
-        `update import_runs set status = 'failed', finished_at = ?, error = ? where status = 'running'`,
-      )
-      .run(startedAt, 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war');
-    runId = Number(
-      sqlite
-        .prepare(
-          `insert into import_runs (started_at, trigger, status, files_count) values (?, ?, 'running', ?)`,
-        )
-        .run(startedAt, options.trigger, sources.length).lastInsertRowid,
-    );
-    const catalog = loadCatalog(deps);
+    await db
+      .updateTable('import_runs')
+      .set({
+        status: 'failed',
+        finished_at: startedAt,
+        error: 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war',
+      })
+      .where('status', '=', 'running')
+      .execute();
+    const run = await db
+      .insertInto('import_runs')
+      .values({
+        started_at: startedAt,
+        finished_at: null,
+        trigger: options.trigger,
+        status: 'running',
+        files_count: sources.length,
+        rows_inserted: 0,
+        rows_updated: 0,
+        rows_unchanged: 0,
+        error: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    runId = run.id;
+    const catalog = await loadCatalog(deps);
+    const sampleFlag = options.sample ? 1 : 0;
     // Known = imported before with the same sample-ness (a real import of sample bytes still
     // has to clear the sample mark).
-    const knownSha = sqlite
-      .prepare(`select 1 from imported_files where sha256 = ? and status = 'imported' and sample = ? limit 1`)
-      .pluck();
-    const recordFile = sqlite.prepare(
-      `insert into imported_files (run_id, path, sha256, size, status, error, sample, imported_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const known = async (sha256: string) =>
+      (
+        await db
+          .selectFrom('imported_files')
+          .select('id')
+          .where('sha256', '=', sha256)
+          .where('status', '=', 'imported')
+          .where('sample', '=', sampleFlag)
+          .limit(1)
+          .execute()
+      ).length > 0;
+    const recordFile = async (
+      sha256: string,
+      size: number,
+      status: 'rejected' | 'unchanged',
+      error: string | null,
+      path: string,
+    ) => {
+      await db
+        .insertInto('imported_files')
+        .values({
+          run_id: runId,
+          path,
+          sha256,
+          size,
+          status,
+          rows_inserted: 0,
+          rows_updated: 0,
+          rows_unchanged: 0,
+          error,
+          sample: sampleFlag,
+          imported_at: clock().toISOString(),
+        })
+        .execute();
+    };
 
     for (const [index, source] of sources.entries()) {
       lock.touch();
       let bytes: Uint8Array | null = null;
       let result: FileResult;
       const base = { path: source.label, inserted: 0, updated: 0, unchanged: 0 };
-      const reject = (sha256: string, size: number, e: unknown): FileResult => {
+      const reject = async (sha256: string, size: number, e: unknown): Promise<FileResult> => {
         const error: ImportErrorInfo =
           e instanceof FileRejection
             ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
@@ -165,22 +209,13 @@ export async function executeImport(
         if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
           deps.logger.error({ err: e, file: source.label, runId }, 'unexpected error while importing a file');
         }
-        recordFile.run(
-          runId,
-          source.label,
-          sha256,
-          size,
-          'rejected',
-          formatImportError(error),
-          options.sample ? 1 : 0,
-          clock().toISOString(),
-        );
+        await recordFile(sha256, size, 'rejected', formatImportError(error), source.label);
         return { ...base, sha256, size, status: 'rejected', error };
       };
       try {
         bytes = await source.load();
       } catch (e) {
-        result = reject(
+        result = await reject(
           '',
           0,
           e instanceof Error && e.name === 'FetchError'
@@ -193,17 +228,8 @@ export async function executeImport(
       }
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const size = bytes.byteLength;
-      if (knownSha.get(sha256, options.sample ? 1 : 0) !== undefined) {
-        recordFile.run(
-          runId,
-          source.label,
-          sha256,
-          size,
-          'unchanged',
-          null,
-          options.sample ? 1 : 0,
-          clock().toISOString(),
-        );
+      if (await known(sha256)) {
+        await recordFile(sha256, size, 'unchanged', null, source.label);
         result = { ...base, sha256, size, status: 'unchanged', error: null };
       } else {
         try {
@@ -222,7 +248,7 @@ export async function executeImport(
             total: parsed.rows.length,
             fraction: 0,
           });
-          const w = writeObservations(sqlite, parsed.rows, {
+          const w = await writeObservations(deps.db, parsed.rows, {
             runId,
             path: source.label,
             sha256,
@@ -252,7 +278,7 @@ export async function executeImport(
             error: null,
           };
         } catch (e) {
-          result = reject(sha256, size, e);
+          result = await reject(sha256, size, e);
         }
       }
       files.push(result);
@@ -261,11 +287,18 @@ export async function executeImport(
   } catch (e) {
     // Bookkeeping failed (or a hook threw): close the run as failed, then let the caller know.
     if (runId > 0) {
-      sqlite
-        .prepare('update import_runs set finished_at = ?, status = ?, error = ? where id = ?')
-        .run(clock().toISOString(), 'failed', e instanceof Error ? e.message : String(e), runId);
+      await db
+        .updateTable('import_runs')
+        .set({
+          finished_at: clock().toISOString(),
+          status: 'failed',
+          error: e instanceof Error ? e.message : String(e),
+        })
+        .where('id', '=', runId)
+        .execute()
+        .catch(() => undefined);
     }
-    lock.release();
+    await lock.release();
     throw e;
   }
 
@@ -277,13 +310,24 @@ export async function executeImport(
     rejected.length === 0
       ? null
       : `${rejected.length} von ${files.length} Dateien abgelehnt:\n${rejected.map((f) => (f.error ? formatImportError(f.error) : '')).join('\n')}`;
-  sqlite
-    .prepare(
-      `update import_runs set finished_at = ?, status = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?, error = ?
-       where id = ?`,
-    )
-    .run(finishedAt, status, sum('inserted'), sum('updated'), sum('unchanged'), errorText, runId);
-  lock.release();
+  try {
+    await db
+      .updateTable('import_runs')
+      .set({
+        finished_at: finishedAt,
+        status,
+        rows_inserted: sum('inserted'),
+        rows_updated: sum('updated'),
+        rows_unchanged: sum('unchanged'),
+        error: errorText,
+      })
+      .where('id', '=', runId)
+      .execute();
+  } finally {
+    await lock.release();
+  }
+  // This instance's caches see the new version at once (other instances on their next request).
+  await syncDataVersion(deps.db);
 
   const summary: ImportSummary = {
     runId,
@@ -295,7 +339,7 @@ export async function executeImport(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed,
-    dataVersion: readDataVersion(sqlite),
+    dataVersion: await readDataVersion(db),
   };
   deps.logger.info(
     {

@@ -3,12 +3,15 @@
  * `targets` in one transaction with a `target_history` row for every new or changed target.
  */
 import { readFile } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import { withWriteTransaction } from '../server/db/dialect/index.js';
+import { bumpDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
+import type { Database } from '../server/db/schema.js';
 import type { Better, Gender } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
 import { type EtlDeps, FileRejection, formatImportError } from './types.js';
 import { GENDER_WORDS, normalizeLabel, parseGender, parseGermanNumber, parseRegionKey } from './values.js';
-import { bumpDataVersion } from './write.js';
 
 type Field =
   | 'region'
@@ -194,12 +197,10 @@ export async function loadTargetsFile(
   path: string,
   changedBy?: string,
 ): Promise<TargetsResult> {
-  const { sqlite } = deps.db;
   const now = (deps.clock ?? (() => new Date()))().toISOString();
   const indicators = new Map<string, { code: string; better: Better | null }>();
-  for (const r of sqlite.prepare('select code, better from indicators').all()) {
-    if (typeof r !== 'object' || r === null || !('code' in r) || typeof r.code !== 'string') continue;
-    const b = 'better' in r ? r.better : null;
+  for (const r of await deps.db.db.selectFrom('indicators').select(['code', 'better']).execute()) {
+    const b = r.better;
     indicators.set(r.code.toUpperCase(), {
       code: r.code,
       better: b === 'higher' || b === 'lower' ? b : null,
@@ -217,50 +218,92 @@ export async function loadTargetsFile(
     throw new Error(`Datei ${path}: nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
   }
 
-  const getRegion = sqlite.prepare('select 1 from regions where id = ?').pluck();
-  const insertRegion = sqlite.prepare('insert into regions (id, name) values (?, ?)');
-  const find = sqlite.prepare(
-    'select id, target_change_pct, better, source from targets where region_id = ? and year = ? and indicator_code = ? and gender = ?',
-  );
-  const insert = sqlite.prepare(
-    `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at, updated_by)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const update = sqlite.prepare(
-    'update targets set target_change_pct = ?, better = ?, source = ?, updated_at = ?, updated_by = ? where id = ?',
-  );
-  const history = sqlite.prepare(
-    'insert into target_history (target_id, old_change_pct, new_change_pct, changed_at, changed_by, source) values (?, ?, ?, ?, ?, ?)',
-  );
   const by = changedBy ?? null;
-  const result = sqlite
-    .transaction((): TargetsResult => {
-      const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
-      for (const t of rows) {
-        if (getRegion.get(t.region) === undefined) insertRegion.run(t.region, t.regionName ?? t.region);
-        const old = find.get(t.region, t.year, t.indicator, t.gender) as
-          | { id: number; target_change_pct: number; better: string; source: string | null }
-          | undefined;
-        if (!old) {
-          const id = Number(
-            insert.run(t.region, t.year, t.indicator, t.gender, t.pct, t.better, t.source, now, by)
-              .lastInsertRowid,
-          );
-          history.run(id, null, t.pct, now, by, t.source);
-          r.inserted++;
-        } else if (old.target_change_pct !== t.pct || old.better !== t.better || old.source !== t.source) {
-          update.run(t.pct, t.better, t.source, now, by, old.id);
-          if (old.target_change_pct !== t.pct)
-            history.run(old.id, old.target_change_pct, t.pct, now, by, t.source);
-          r.updated++;
-        } else {
-          r.unchanged++;
-        }
-      }
-      if (r.inserted + r.updated > 0) bumpDataVersion(sqlite);
-      return r;
-    })
-    .immediate();
+  const result = await withWriteTransaction(deps.db, ({ trx }) => writeTargets(trx, rows, now, by));
+  await syncDataVersion(deps.db);
   deps.logger.info({ file: path, ...result }, 'targets loaded');
   return result;
+}
+
+/** Writes the targets in the caller's transaction, with a history row for each new or changed value. */
+async function writeTargets(
+  trx: Kysely<Database>,
+  rows: readonly TargetRow[],
+  now: string,
+  by: string | null,
+): Promise<TargetsResult> {
+  const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
+  const history = (targetId: number, old: number | null, t: TargetRow) =>
+    trx
+      .insertInto('target_history')
+      .values({
+        target_id: targetId,
+        old_change_pct: old,
+        new_change_pct: t.pct,
+        changed_at: now,
+        changed_by: by,
+        source: t.source,
+      })
+      .execute();
+  for (const t of rows) {
+    const region = await trx.selectFrom('regions').select('id').where('id', '=', t.region).executeTakeFirst();
+    if (!region) {
+      await trx
+        .insertInto('regions')
+        .values({
+          id: t.region,
+          name: t.regionName ?? t.region,
+          kind: 'jobcenter',
+          comparison_type: null,
+          sample: 0,
+          sample_as_of: null,
+        })
+        .execute();
+    }
+    const old = await trx
+      .selectFrom('targets')
+      .select(['id', 'target_change_pct', 'better', 'source'])
+      .where('region_id', '=', t.region)
+      .where('year', '=', t.year)
+      .where('indicator_code', '=', t.indicator)
+      .where('gender', '=', t.gender)
+      .executeTakeFirst();
+    if (!old) {
+      const row = await trx
+        .insertInto('targets')
+        .values({
+          region_id: t.region,
+          year: t.year,
+          indicator_code: t.indicator,
+          gender: t.gender,
+          target_change_pct: t.pct,
+          better: t.better,
+          source: t.source,
+          updated_at: now,
+          updated_by: by,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await history(row.id, null, t);
+      r.inserted++;
+    } else if (old.target_change_pct !== t.pct || old.better !== t.better || old.source !== t.source) {
+      await trx
+        .updateTable('targets')
+        .set({
+          target_change_pct: t.pct,
+          better: t.better,
+          source: t.source,
+          updated_at: now,
+          updated_by: by,
+        })
+        .where('id', '=', old.id)
+        .execute();
+      if (old.target_change_pct !== t.pct) await history(old.id, old.target_change_pct, t);
+      r.updated++;
+    } else {
+      r.unchanged++;
+    }
+  }
+  if (r.inserted + r.updated > 0) await bumpDataVersion(trx);
+  return r;
 }

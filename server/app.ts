@@ -6,6 +6,7 @@
  * typed client: `hc<AppType>(origin).api.goals.$get({ query })`.
  */
 import { Hono } from 'hono';
+import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
 import { envelope } from './http/envelope.js';
@@ -54,6 +55,15 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Request id, request logger, security headers (CSP for the built app), one log line.
   app.use('*', envelope(deps.logger));
   app.onError(onError);
+  if (deps.db.dialect === 'postgres') {
+    // Several instances share the database: every API request first learns the current data
+    // version (one query shared by the requests of a moment), so an import in another instance
+    // turns this instance's caches over by the next request.
+    app.use('/api/*', async (c, next) => {
+      if (c.req.path !== '/api/health/live') await syncDataVersion(deps.db);
+      await next();
+    });
+  }
   app.route('/', createApi(deps, options));
   if (options.webRoot) mountStatic(app, options.webRoot);
   app.notFound(apiNotFound);

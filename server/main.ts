@@ -10,12 +10,18 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import { seedIfEmpty, startSchedule } from '../etl/index.js';
+import { ImportBusyError } from '../etl/lock.js';
 import { createAlertService } from './alerts/service.js';
 import { createApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/connection.js';
+import { openConfiguredDatabase } from './db/connection.js';
+import { serialised } from './db/dialect/index.js';
 import { createGoalService } from './goals/service.js';
+import { startLeadership } from './leader.js';
 import { createLogger } from './logger.js';
+
+/** Key of the advisory lock under which an empty PostgreSQL database is seeded by one instance. */
+const SEED_LOCK = 7_301_004;
 
 /** How long shutdown waits for running requests (an upload being imported) before closing them. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -47,8 +53,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const db = await openDatabase(config.DATABASE_PATH);
-  logger.info({ database: db.path }, 'database open, migrations applied');
+  // Several instances starting together: migrations and the first-start seeding run one at a time.
+  const db = await openConfiguredDatabase(config);
+  logger.info({ database: db.path, dialect: db.dialect }, 'database open, migrations applied');
   const clock = () => new Date();
   // Requests read from the sockets in one event-loop turn share one data-version read.
   const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
@@ -67,8 +74,15 @@ async function main(): Promise<void> {
     },
   };
 
-  if (config.LOAD_SAMPLE_ON_EMPTY && (await seedIfEmpty(etl))) {
-    logger.info('empty database: sample data (Beispieldaten) and targets loaded');
+  if (config.LOAD_SAMPLE_ON_EMPTY) {
+    try {
+      if (await serialised(db, SEED_LOCK, () => seedIfEmpty(etl))) {
+        logger.info('empty database: sample data (Beispieldaten) and targets loaded');
+      }
+    } catch (err) {
+      if (!(err instanceof ImportBusyError)) throw err;
+      logger.info('another instance is importing; no sample data loaded here');
+    }
   }
 
   const web = webBuild();
@@ -82,7 +96,6 @@ async function main(): Promise<void> {
     { webRoot: web.root },
   );
 
-  const schedule = config.SCHEDULE_ENABLED ? startSchedule(etl, config) : null;
   const listening = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
   });
@@ -94,7 +107,22 @@ async function main(): Promise<void> {
   logger.info({ host: config.HOST, port, build: web.build }, 'listening');
   // For the person at the terminal; on stderr, so that stdout stays one JSON object per line.
   console.error(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
-  alerts.start();
+  // The schedule and the alert timers run in one instance at a time (the leader).
+  let schedule: { stop(): Promise<void> } | null = null;
+  const leadership = startLeadership(db, {
+    pollMs: config.LEADER_POLL_SECONDS * 1000,
+    logger,
+    onAcquire: () => {
+      if (config.SCHEDULE_ENABLED) schedule = startSchedule(etl, config);
+      alerts.start();
+    },
+    onLose: async () => {
+      const running = schedule;
+      schedule = null;
+      await running?.stop();
+      await alerts.pause();
+    },
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -105,7 +133,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // 1. No new scheduled imports; a running one is finished (each file is one transaction).
-    await schedule?.stop();
+    //    Another instance takes over the schedule and alert delivery.
+    await leadership.stop();
     // 2. No new connections; idle keep-alive connections closed, running requests finish.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

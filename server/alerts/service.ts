@@ -137,9 +137,20 @@ export interface AlertService {
   readonly transport: MailTransport;
   /** Starts the timers: retries of failed mails, the daily missing-data check and evaluation. */
   start(): void;
-  /** Stops the timers and waits for a running operation to finish. */
+  /**
+   * Stops the timers and waits for a running operation to finish; `start()` may follow (another
+   * instance took over the schedule and alert delivery).
+   */
+  pause(): Promise<void>;
+  /** Stops the timers, waits for a running operation to finish and closes the mail transport. */
   stop(): Promise<void>;
 }
+
+/**
+ * How long a claimed digest stays with the instance sending it: another instance retries it only
+ * after this (when the sender died between claiming and marking it).
+ */
+const CLAIM_LEASE_MS = 10 * 60_000;
 
 /** Backoff before attempt n+1 after n failed attempts: 1, 2, 4, 8 … minutes, capped. */
 export function retryDelayMs(failedAttempts: number, maxMinutes: number): number {
@@ -309,10 +320,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   /** Step 3: send every due digest; mark it sent only after the server accepted it. */
   async function deliverDue(): Promise<DeliverySummary> {
     const summary: DeliverySummary = { attempted: 0, sent: 0, failed: 0 };
-    const due = await dueDigests(db, clock().toISOString());
+    const now = clock();
+    const due = await dueDigests(db, now.toISOString());
     for (const d of due) {
+      const attempts = await markAttempt(db, d.id, {
+        now: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
+      });
+      // Another instance on the same database claimed it first (or sent it meanwhile).
+      if (attempts === null) continue;
       summary.attempted++;
-      const attempts = await markAttempt(db, d.id);
       try {
         const result = await transport.send({
           from: config.SMTP_FROM,
@@ -577,9 +594,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         'alerts started',
       );
     },
-    async stop() {
+    async pause() {
       for (const t of timers.splice(0)) clearTimeout(t);
       await chain;
+    },
+    async stop() {
+      await service.pause();
       transport.close();
     },
   };

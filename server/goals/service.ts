@@ -123,7 +123,7 @@ interface Catalog {
   defs: Map<string, IndicatorDef>;
   /** Every region by id (one query per data version). */
   regions: Map<string, Region>;
-  read: (regionId: string) => RegionObservations;
+  read: (regionId: string) => RegionObservations | Promise<RegionObservations>;
 }
 
 interface CacheState {
@@ -278,7 +278,7 @@ export function createGoalService({
       const cat = await catalog(s);
       const region = cat.regions.get(id);
       if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
-      const series = buildRegionSeries(cat.read(id));
+      const series = buildRegionSeries(await cat.read(id));
       return { region, info: toRegionInfo(region), series, freshness: freshness(region, series) };
     });
   }
@@ -490,6 +490,8 @@ export function createGoalService({
  */
 function createTurnVersionReader(db: Db): () => string {
   const read = createDataVersionReader(db);
+  // PostgreSQL's reader is already a memory read (refreshed once per request).
+  if (db.dialect !== 'sqlite') return read;
   const totalChanges = db.sqlite.prepare<[], number>('select total_changes()').pluck();
   let version: string | null = null;
   let changes = -1;

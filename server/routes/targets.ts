@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { getIndicator } from '../db/repositories/indicators.js';
+import { syncDataVersion } from '../db/repositories/meta.js';
 import { getRegion } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
 import type { AppDeps } from '../deps.js';
@@ -56,6 +57,7 @@ export function targetsRoutes(deps: AppDeps) {
           },
           deps.clock(),
         );
+        if (result.changed || result.created) await syncDataVersion(deps.db);
         c.var.logger.info(
           {
             target: result.target.id,
