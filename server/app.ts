@@ -60,7 +60,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     // version (one query shared by the requests of a moment), so an import in another instance
     // turns this instance's caches over by the next request.
     app.use('/api/*', async (c, next) => {
-      if (c.req.path !== '/api/health/live') await syncDataVersion(deps.db);
+      // Not for the load balancer's probes: they must answer even when the schema is not there yet.
+      if (!c.req.path.startsWith('/api/health/')) await syncDataVersion(deps.db);
       await next();
     });
   }

@@ -63,6 +63,11 @@ async function copyRows(
 export async function pgWriteTransaction<T>(pool: pg.Pool, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A connection error between two statements surfaces in the next query; do not crash on it.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     const trx = kyselyOn(client);
@@ -80,6 +85,7 @@ export async function pgWriteTransaction<T>(pool: pg.Pool, fn: (tx: WriteTx) => 
     }
     throw e;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
@@ -101,6 +107,13 @@ export async function trySessionLock(pool: pg.Pool, key: number): Promise<Sessio
   }
   if (!ok) return null;
   let released = false;
+  // The connection may die while the lock is held (server restart, terminated backend): the lock
+  // is gone with it; drop the client instead of letting its error crash the process.
+  client.on('error', (err) => {
+    if (released) return;
+    released = true;
+    client.release(err);
+  });
   return {
     async release() {
       if (released) return;
