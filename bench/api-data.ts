@@ -4,12 +4,13 @@
  * of 2024 for every region. Deterministic (seeded), realistic magnitudes (LZB ≈ 63 % of ELB,
  * integrations ≈ 2 % of ELB a month with spring/autumn peaks and a December dip).
  */
+
+import { month, monthRange } from '../core/months.js';
 import type { SqliteDb } from '../server/db/connection.js';
-import { monthRange } from '../server/domain/months.js';
 
 export const REGION_COUNT = 404;
-export const FIRST_MONTH = '2021-01';
-export const LAST_MONTH = '2024-09';
+export const FIRST_MONTH = month('2021-01');
+export const LAST_MONTH = month('2024-09');
 
 const SEASON = [1.0, 1.05, 1.15, 1.1, 1.0, 0.95, 0.9, 1.05, 1.15, 1.1, 1.0, 0.7];
 const TARGETS: [string, string, number, string][] = [

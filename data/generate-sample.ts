@@ -18,11 +18,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-
+import { formatMonth } from '../core/format.js';
+import { addMonths, month as M, monthIndex, monthOfYear, monthRange, yearOf } from '../core/months.js';
 import { lzbShareComparison } from '../server/domain/comparison.js';
 import { evaluateGoal, makeGoalSpec } from '../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../server/domain/kennzahlen.js';
-import { addMonths, monthIndex, monthOfYear, monthRange, yearOf } from '../server/domain/months.js';
 import { buildSeriesLookup, type ObservationRow } from '../server/domain/series.js';
 import type {
   Better,
@@ -32,12 +32,11 @@ import type {
   Month,
   SeriesLookup,
 } from '../server/domain/types.js';
-import { formatMonth } from '../web/format.js';
 
-export const SAMPLE_AS_OF: Month = '2024-09';
-export const SAMPLE_FIRST: Month = '2021-01';
+export const SAMPLE_AS_OF: Month = M('2024-09');
+export const SAMPLE_FIRST: Month = M('2021-01');
 /** The canonical CSV holds Segeberg up to here; the BA-style xlsx holds the months after it. */
-export const CSV_LAST: Month = '2023-12';
+export const CSV_LAST: Month = M('2023-12');
 export const COMPARISON_TYPE = 'IIIb';
 export const SAMPLE_LABEL = 'Beispieldaten, Stand September 2024';
 export const AT_RISK_BAND_PCT = 1.0;
@@ -170,43 +169,43 @@ const SEGEBERG_MODEL: RegionModel = {
   // refugees from Ukraine into SGB II (June 2022) lifts the stock, women more than men.
   female: {
     elb: [
-      ['2021-01', 4720],
-      ['2021-12', 4600],
-      ['2022-05', 4480],
-      ['2022-09', 4880],
-      ['2023-06', 4860],
-      ['2023-12', 4880],
-      ['2024-09', 4950],
+      [M('2021-01'), 4720],
+      [M('2021-12'), 4600],
+      [M('2022-05'), 4480],
+      [M('2022-09'), 4880],
+      [M('2023-06'), 4860],
+      [M('2023-12'), 4880],
+      [M('2024-09'), 4950],
     ],
     lzbShare: [
-      ['2021-01', 0.63],
-      ['2021-12', 0.655],
-      ['2022-05', 0.66],
-      ['2022-09', 0.605],
-      ['2023-06', 0.6],
-      ['2023-12', 0.605],
-      ['2024-09', 0.625],
+      [M('2021-01'), 0.63],
+      [M('2021-12'), 0.655],
+      [M('2022-05'), 0.66],
+      [M('2022-09'), 0.605],
+      [M('2023-06'), 0.6],
+      [M('2023-12'), 0.605],
+      [M('2024-09'), 0.625],
     ],
     annualRate: 0.193,
   },
   male: {
     elb: [
-      ['2021-01', 5750],
-      ['2021-12', 5560],
-      ['2022-05', 5380],
-      ['2022-09', 5560],
-      ['2023-06', 5540],
-      ['2023-12', 5580],
-      ['2024-09', 5660],
+      [M('2021-01'), 5750],
+      [M('2021-12'), 5560],
+      [M('2022-05'), 5380],
+      [M('2022-09'), 5560],
+      [M('2023-06'), 5540],
+      [M('2023-12'), 5580],
+      [M('2024-09'), 5660],
     ],
     lzbShare: [
-      ['2021-01', 0.62],
-      ['2021-12', 0.645],
-      ['2022-05', 0.65],
-      ['2022-09', 0.625],
-      ['2023-06', 0.62],
-      ['2023-12', 0.62],
-      ['2024-09', 0.625],
+      [M('2021-01'), 0.62],
+      [M('2021-12'), 0.645],
+      [M('2022-05'), 0.65],
+      [M('2022-09'), 0.625],
+      [M('2023-06'), 0.62],
+      [M('2023-12'), 0.62],
+      [M('2024-09'), 0.625],
     ],
     annualRate: 0.295,
   },
@@ -313,8 +312,8 @@ function generateSegeberg(months: readonly Month[]): Counts {
   };
   // Phase the adjustment in from October 2023 to April 2024, so the monthly lines bend instead of
   // jumping at the turn of the year; January..September 2023 (the comparison base) stay as simulated.
-  const rampFrom = monthIndex('2023-09');
-  const rampTo = monthIndex('2024-04');
+  const rampFrom = monthIndex(M('2023-09'));
+  const rampTo = monthIndex(M('2024-04'));
   const ramp = (m: Month) => Math.min(1, Math.max(0, (monthIndex(m) - rampFrom) / (rampTo - rampFrom)));
   const scale = (b: Base, g: SplitGender, m: Month) => (b === 'ELB' ? 1 : 1 + (factor[b][g] - 1) * ramp(m));
   let counts = roundAll(raw, scale);
@@ -347,7 +346,7 @@ function generateSegeberg(months: readonly Month[]): Counts {
 }
 
 /** The one suppressed cell of the sample: women's integrations of May 2021 (a '*', not a zero). */
-export const SUPPRESSED = { indicator: 'INT', gender: 'female', month: '2021-05' } as const;
+export const SUPPRESSED = { indicator: 'INT', gender: 'female', month: M('2021-05') } as const;
 
 function rowsOf(model: Pick<RegionModel, 'id' | 'name'>, c: Counts, months: readonly Month[]): SampleRow[] {
   const rows: SampleRow[] = [];

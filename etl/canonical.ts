@@ -3,6 +3,8 @@
  * (`region;region_name;month;indicator;gender;value;flag`, optional `comparison_type`).
  * See docs/input-formats.md for every accepted spelling.
  */
+
+import type { ValueFlag } from '../core/vocabulary.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
@@ -75,18 +77,11 @@ export interface ParseProgress {
   fraction: number;
 }
 
-/** Parses and validates a whole canonical CSV text. Throws a FileRejection at the first problem. */
-export function parseCanonicalCsv(
-  text: string,
-  catalog: IndicatorCatalog,
-  onProgress?: (p: ParseProgress) => void,
-): ParsedFile {
-  const sep = detectSeparator(firstLine(text));
-  const reader = new CsvReader(text, sep);
-  const header = reader.next();
-  if (!header)
-    throw new FileRejection('Datei ist leer: erwartet eine Kopfzeile und Datenzeilen', null, 1, null);
-  const col: Partial<Record<CanonicalField, number>> = {};
+type Columns = Partial<Record<CanonicalField, number>>;
+
+/** Step 1: the header → column index per field (duplicates and missing required fields rejected). */
+function readHeader(header: string[]): { col: Columns; labels: string[] } {
+  const col: Columns = {};
   const labels: string[] = header.map((h) => h.trim());
   header.forEach((h, i) => {
     const f = headerField(h);
@@ -110,176 +105,194 @@ export function parseCanonicalCsv(
       null,
     );
   }
-  const cRegion = col.region ?? 0;
-  const cMonth = col.month ?? 0;
-  const cIndicator = col.indicator ?? 0;
-  const cGender = col.gender ?? 0;
-  const cValue = col.value ?? 0;
-  const cName = col.region_name ?? -1;
-  const cFlag = col.flag ?? -1;
+  return { col, labels };
+}
+
+/** Step 2, per record: too few fields (blank lines skipped) or non-empty fields beyond the header. */
+function recordFits(
+  fields: string[],
+  lastRequired: number,
+  width: number,
+  sep: string,
+  line: number,
+): boolean {
+  if (fields.length <= lastRequired) {
+    if (isBlankRecord(fields)) return false;
+    throw new FileRejection(
+      `${fields.length} Felder, erwartet ${width} (Trennzeichen '${sep}')`,
+      null,
+      line,
+      null,
+    );
+  }
+  for (let i = width; i < fields.length; i++) {
+    if ((fields[i] ?? '').trim() !== '') {
+      throw new FileRejection(
+        `mehr Felder (${fields.length}) als die Kopfzeile (${width})`,
+        null,
+        line,
+        null,
+      );
+    }
+  }
+  return true;
+}
+
+/** Step 3, per cell: value and flag → the number or the marker (either in the value or in the flag column). */
+export function valueAndMarker(
+  valueRaw: string,
+  flagRaw: string,
+  where: { line: number; valueColumn: string; flagColumn: string },
+): { value: number; flag: ValueFlag | null } {
+  const fast = parseGermanNumber(valueRaw);
+  if (!Number.isNaN(fast) && flagRaw === '') return { value: fast, flag: null };
+  const reject = (message: string, column: string) => new FileRejection(message, null, where.line, column);
+  const v = valueRaw.trim();
+  const f = flagRaw.trim();
+  const vMarker = parseMarker(v);
+  const fMarker = f === '' ? null : parseMarker(f);
+  if (f !== '' && fMarker === null) {
+    throw reject(`unbekanntes Kennzeichen '${f}' (erlaubt: *, -, X)`, where.flagColumn);
+  }
+  if (vMarker !== null) {
+    if (fMarker !== null && fMarker !== vMarker) {
+      throw reject(`Wert '${v}' und Kennzeichen '${f}' widersprechen sich`, where.flagColumn);
+    }
+    return { value: 0, flag: vMarker };
+  }
+  if (v === '') {
+    if (fMarker === null) {
+      throw reject(
+        'leerer Wert ohne Kennzeichen: erwartet eine Zahl oder *, -, X (in Wert oder Kennzeichen)',
+        where.valueColumn,
+      );
+    }
+    return { value: 0, flag: fMarker };
+  }
+  const value = parseGermanNumber(v);
+  if (Number.isNaN(value)) {
+    throw reject(`'${v}' ist keine Zahl (erwartet z. B. 1.527 oder 14,7 oder *, -, X)`, where.valueColumn);
+  }
+  if (fMarker !== null) {
+    throw reject(
+      `Zahl '${v}' und Kennzeichen '${f}' zugleich: ein Kennzeichen steht nur anstelle einer Zahl`,
+      where.flagColumn,
+    );
+  }
+  return { value, flag: null };
+}
+
+/** Memoises a parse per distinct cell text: a file has few regions, months, indicators and genders. */
+function memo<T>(parse: (raw: string, line: number) => T): (raw: string, line: number) => T {
+  const cache = new Map<string, T>();
+  return (raw, line) => {
+    let v = cache.get(raw);
+    if (v === undefined) {
+      v = parse(raw, line);
+      cache.set(raw, v);
+    }
+    return v;
+  };
+}
+
+/** The key cells of a record (region, month, indicator, gender) → row indices, cached per distinct text. */
+function keyParsers(
+  rows: ObservationRows,
+  catalog: IndicatorCatalog,
+  col: Columns,
+  label: (i: number) => string,
+) {
   const cType = col.comparison_type ?? -1;
-  const lastRequired = Math.max(cRegion, cMonth, cIndicator, cGender, cValue);
+  const cName = col.region_name ?? -1;
+  const reject = (message: string, line: number, c: number | undefined) =>
+    new FileRejection(message, null, line, label(c ?? 0));
+  const regionIdOf = memo((raw, line) => {
+    const id = parseRegionKey(raw);
+    if (id === null)
+      throw reject(`'${raw}' ist kein Regionalschlüssel (erwartet z. B. 01060)`, line, col.region);
+    return id;
+  });
+  const seenRegions = new Map<string, number>();
+  return {
+    region(fields: string[], line: number): number {
+      const raw = fields[col.region ?? 0] ?? '';
+      const known = seenRegions.get(raw);
+      const type = cType >= 0 ? (fields[cType] ?? '').trim() : null;
+      if (known !== undefined) {
+        // A comparison type may first appear on a later row of the region.
+        if (type !== null && rows.regions[known]?.comparisonType === null) {
+          rows.regionOf(rows.regions[known]?.id ?? '', null, type);
+        }
+        return known;
+      }
+      const idx = rows.regionOf(
+        regionIdOf(raw, line),
+        cName >= 0 ? (fields[cName] ?? '').trim() : null,
+        type,
+      );
+      seenRegions.set(raw, idx);
+      return idx;
+    },
+    month: memo((raw, line) => {
+      const m = parseMonth(raw);
+      if (m === null) {
+        throw reject(
+          `'${raw}' ist kein gültiger Monat (erwartet z. B. 2024-03, 03/2024 oder März 2024)`,
+          line,
+          col.month,
+        );
+      }
+      return m;
+    }),
+    indicator: memo((raw, line) =>
+      rows.indicatorOf(catalog.resolve(raw, { sheet: null, row: line, column: label(col.indicator ?? 0) })),
+    ),
+    gender: memo((raw, line) => {
+      const parsed = parseGender(raw);
+      if (parsed === null)
+        throw reject(`'${raw}' ist kein Geschlecht (erwartet ${GENDER_WORDS})`, line, col.gender);
+      return parsed === 'total' ? 0 : parsed === 'female' ? 1 : 2;
+    }),
+  };
+}
+
+/** Parses and validates a whole canonical CSV text. Throws a FileRejection at the first problem. */
+export function parseCanonicalCsv(
+  text: string,
+  catalog: IndicatorCatalog,
+  onProgress?: (p: ParseProgress) => void,
+): ParsedFile {
+  const sep = detectSeparator(firstLine(text));
+  const reader = new CsvReader(text, sep);
+  const header = reader.next();
+  if (!header)
+    throw new FileRejection('Datei ist leer: erwartet eine Kopfzeile und Datenzeilen', null, 1, null);
+  const { col, labels } = readHeader(header);
+  const cValue = col.value ?? 0;
+  const cFlag = col.flag ?? -1;
+  const lastRequired = Math.max(col.region ?? 0, col.month ?? 0, col.indicator ?? 0, col.gender ?? 0, cValue);
   const label = (i: number) => labels[i] ?? String(i + 1);
+  const where = { line: 0, valueColumn: label(cValue), flagColumn: label(cFlag) };
 
   const rows = new ObservationRows((line, what) => ({
     sheet: null,
     row: line,
     column: what === 'value' ? label(cValue) : null,
   }));
-
-  // Per-distinct-string caches: a file has few regions, months, indicators and genders.
-  const regionCache = new Map<string, number>();
-  const monthCache = new Map<string, number>();
-  const indicatorCache = new Map<string, number>();
-  const genderCache = new Map<string, number>();
+  const keys = keyParsers(rows, catalog, col, label);
   const total = text.length;
   let count = 0;
 
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {
     const line = reader.line;
-    if (fields.length <= lastRequired) {
-      if (isBlankRecord(fields)) continue;
-      throw new FileRejection(
-        `${fields.length} Felder, erwartet ${labels.length} (Trennzeichen '${sep}')`,
-        null,
-        line,
-        null,
-      );
-    }
-    if (fields.length > labels.length) {
-      for (let i = labels.length; i < fields.length; i++) {
-        if ((fields[i] ?? '').trim() !== '') {
-          throw new FileRejection(
-            `mehr Felder (${fields.length}) als die Kopfzeile (${labels.length})`,
-            null,
-            line,
-            null,
-          );
-        }
-      }
-    }
-
-    const regionRaw = fields[cRegion] ?? '';
-    let regionIdx = regionCache.get(regionRaw);
-    if (regionIdx === undefined) {
-      const id = parseRegionKey(regionRaw);
-      if (id === null) {
-        throw new FileRejection(
-          `'${regionRaw}' ist kein Regionalschlüssel (erwartet z. B. 01060)`,
-          null,
-          line,
-          label(cRegion),
-        );
-      }
-      regionIdx = rows.regionOf(
-        id,
-        cName >= 0 ? (fields[cName] ?? '').trim() : null,
-        cType >= 0 ? (fields[cType] ?? '').trim() : null,
-      );
-      regionCache.set(regionRaw, regionIdx);
-    } else if (cType >= 0 && rows.regions[regionIdx]?.comparisonType === null) {
-      rows.regionOf(rows.regions[regionIdx]?.id ?? '', null, (fields[cType] ?? '').trim());
-    }
-
-    const monthRaw = fields[cMonth] ?? '';
-    let month = monthCache.get(monthRaw);
-    if (month === undefined) {
-      const m = parseMonth(monthRaw);
-      if (m === null) {
-        throw new FileRejection(
-          `'${monthRaw}' ist kein gültiger Monat (erwartet z. B. 2024-03, 03/2024 oder März 2024)`,
-          null,
-          line,
-          label(cMonth),
-        );
-      }
-      month = m;
-      monthCache.set(monthRaw, m);
-    }
-
-    const indRaw = fields[cIndicator] ?? '';
-    let ind = indicatorCache.get(indRaw);
-    if (ind === undefined) {
-      ind = rows.indicatorOf(catalog.resolve(indRaw, { sheet: null, row: line, column: label(cIndicator) }));
-      indicatorCache.set(indRaw, ind);
-    }
-
-    const genderRaw = fields[cGender] ?? '';
-    let g = genderCache.get(genderRaw);
-    if (g === undefined) {
-      const parsed = parseGender(genderRaw);
-      if (parsed === null) {
-        throw new FileRejection(
-          `'${genderRaw}' ist kein Geschlecht (erwartet ${GENDER_WORDS})`,
-          null,
-          line,
-          label(cGender),
-        );
-      }
-      g = parsed === 'total' ? 0 : parsed === 'female' ? 1 : 2;
-      genderCache.set(genderRaw, g);
-    }
-
-    const valueRaw = fields[cValue] ?? '';
-    const flagRaw = cFlag >= 0 ? (fields[cFlag] ?? '') : '';
-    let value = parseGermanNumber(valueRaw);
-    if (!Number.isNaN(value) && flagRaw === '') {
-      rows.push(regionIdx, ind, g, month, value, null, line);
-    } else {
-      const v = valueRaw.trim();
-      const f = flagRaw.trim();
-      const vMarker = parseMarker(v);
-      const fMarker = f === '' ? null : parseMarker(f);
-      if (f !== '' && fMarker === null) {
-        throw new FileRejection(
-          `unbekanntes Kennzeichen '${f}' (erlaubt: *, -, X)`,
-          null,
-          line,
-          label(cFlag),
-        );
-      }
-      if (vMarker !== null) {
-        if (fMarker !== null && fMarker !== vMarker) {
-          throw new FileRejection(
-            `Wert '${v}' und Kennzeichen '${f}' widersprechen sich`,
-            null,
-            line,
-            label(cFlag),
-          );
-        }
-        rows.push(regionIdx, ind, g, month, 0, vMarker, line);
-      } else if (v === '') {
-        if (fMarker === null) {
-          throw new FileRejection(
-            'leerer Wert ohne Kennzeichen: erwartet eine Zahl oder *, -, X (in Wert oder Kennzeichen)',
-            null,
-            line,
-            label(cValue),
-          );
-        }
-        rows.push(regionIdx, ind, g, month, 0, fMarker, line);
-      } else {
-        value = parseGermanNumber(v);
-        if (Number.isNaN(value)) {
-          throw new FileRejection(
-            `'${v}' ist keine Zahl (erwartet z. B. 1.527 oder 14,7 oder *, -, X)`,
-            null,
-            line,
-            label(cValue),
-          );
-        }
-        if (fMarker === null) {
-          rows.push(regionIdx, ind, g, month, value, null, line);
-        } else {
-          throw new FileRejection(
-            `Zahl '${v}' und Kennzeichen '${f}' zugleich: ein Kennzeichen steht nur anstelle einer Zahl`,
-            null,
-            line,
-            label(cFlag),
-          );
-        }
-      }
-    }
+    if (!recordFits(fields, lastRequired, labels.length, sep, line)) continue;
+    const regionIdx = keys.region(fields, line);
+    const month = keys.month(fields[col.month ?? 0] ?? '', line);
+    const ind = keys.indicator(fields[col.indicator ?? 0] ?? '', line);
+    const g = keys.gender(fields[col.gender ?? 0] ?? '', line);
+    where.line = line;
+    const cell = valueAndMarker(fields[cValue] ?? '', cFlag >= 0 ? (fields[cFlag] ?? '') : '', where);
+    rows.push(regionIdx, ind, g, month, cell.value, cell.flag, line);
     if (onProgress && ++count % 50_000 === 0) onProgress({ rows: count, fraction: reader.position / total });
   }
   if (rows.length === 0) throw new FileRejection('keine Datenzeilen unter der Kopfzeile', null, null, null);

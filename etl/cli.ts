@@ -7,9 +7,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
+import { formatCount } from '../core/format.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openConfiguredDatabase } from '../server/db/connection.js';
-import { formatCount } from '../web/format.js';
+import { ensureDerived } from '../server/goals/snapshot.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, type ImportProgress, prepareSources } from './run.js';
 import { loadTargetsFile } from './targets.js';
@@ -208,6 +209,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         exit = 1;
       }
     }
+    // The goals of every region for the new data version, computed once here so that the
+    // server's first request reads them (docs/decisions/003-goal-precompute.md).
+    const derived = await ensureDerived(db.db, { atRiskBandPct: config.AT_RISK_BAND_PCT });
+    if (derived.storeError !== undefined)
+      logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
   } catch (e) {
     if (e instanceof ImportBusyError) {
       process.stderr.write(`${e.message}\n`);

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { isMonth } from '../core/months.js';
 import { syncDataVersion } from '../server/db/repositories/meta.js';
 import type { ImportRunStatus } from '../server/db/schema.js';
-import { isMonth } from '../server/domain/months.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock } from './lock.js';
 import { parseFile } from './parse.js';
@@ -106,6 +106,292 @@ function runStatus(files: readonly FileResult[], changed: boolean): ImportRunSta
   return changed ? 'success' : 'unchanged';
 }
 
+interface RunContext {
+  deps: EtlDeps;
+  options: ImportOptions;
+  hooks: RunHooks;
+  clock: () => Date;
+  runId: number;
+  catalog: IndicatorCatalog;
+  /** Known = imported before with the same sample-ness (a real import of sample bytes still has to clear the sample mark). */
+  isKnown(sha256: string): Promise<boolean>;
+  recordFile(f: {
+    path: string;
+    sha256: string;
+    size: number;
+    status: 'unchanged' | 'rejected';
+    error: string | null;
+  }): Promise<void>;
+}
+
+/** Step 1 (holding the lock): close runs of importers that died, open this run's row. */
+async function openRun(
+  deps: EtlDeps,
+  options: ImportOptions,
+  fileCount: number,
+  startedAt: string,
+): Promise<number> {
+  const { db } = deps.db;
+  await db
+    .updateTable('import_runs')
+    .set({
+      status: 'failed',
+      finished_at: startedAt,
+      error: 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war',
+    })
+    .where('status', '=', 'running')
+    .execute();
+  const run = await db
+    .insertInto('import_runs')
+    .values({
+      started_at: startedAt,
+      finished_at: null,
+      trigger: options.trigger,
+      status: 'running',
+      files_count: fileCount,
+      rows_inserted: 0,
+      rows_updated: 0,
+      rows_unchanged: 0,
+      error: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return run.id;
+}
+
+async function runContext(
+  deps: EtlDeps,
+  options: ImportOptions,
+  hooks: RunHooks,
+  clock: () => Date,
+  runId: number,
+): Promise<RunContext> {
+  const { db } = deps.db;
+  const sample = options.sample ? 1 : 0;
+  return {
+    deps,
+    options,
+    hooks,
+    clock,
+    runId,
+    catalog: await loadCatalog(deps),
+    isKnown: async (sha256) =>
+      (
+        await db
+          .selectFrom('imported_files')
+          .select('id')
+          .where('sha256', '=', sha256)
+          .where('status', '=', 'imported')
+          .where('sample', '=', sample)
+          .limit(1)
+          .execute()
+      ).length > 0,
+    recordFile: async (f) => {
+      await db
+        .insertInto('imported_files')
+        .values({
+          run_id: runId,
+          path: f.path,
+          sha256: f.sha256,
+          size: f.size,
+          status: f.status,
+          rows_inserted: 0,
+          rows_updated: 0,
+          rows_unchanged: 0,
+          error: f.error,
+          sample,
+          imported_at: clock().toISOString(),
+        })
+        .execute();
+    },
+  };
+}
+
+/** A file that could not be imported: recorded with the place of the error; unexpected errors are logged. */
+async function rejectFile(
+  ctx: RunContext,
+  source: PreparedSource,
+  sha256: string,
+  size: number,
+  e: unknown,
+): Promise<FileResult> {
+  const error: ImportErrorInfo =
+    e instanceof FileRejection
+      ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
+      : {
+          file: source.label,
+          sheet: null,
+          row: null,
+          column: null,
+          message: e instanceof Error ? e.message : String(e),
+        };
+  if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
+    ctx.deps.logger.error(
+      { err: e, file: source.label, runId: ctx.runId },
+      'unexpected error while importing a file',
+    );
+  }
+  await ctx.recordFile({
+    path: source.label,
+    sha256,
+    size,
+    status: 'rejected',
+    error: formatImportError(error),
+  });
+  return {
+    path: source.label,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    sha256,
+    size,
+    status: 'rejected',
+    error,
+  };
+}
+
+/** Parse and validate the whole file, then write it in one transaction. */
+async function parseAndWrite(
+  ctx: RunContext,
+  source: PreparedSource,
+  bytes: Uint8Array,
+  sha256: string,
+): Promise<FileResult & { changed: boolean }> {
+  const { onProgress } = ctx.hooks;
+  const progress = (phase: ImportProgress['phase'], rows: number, total: number | null, fraction: number) =>
+    onProgress?.({ file: source.label, phase, rows, total, fraction });
+  progress('parse', 0, null, 0);
+  const parsed = await parseFile(source.name, bytes, {
+    catalog: ctx.catalog,
+    onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
+  });
+  progress('write', 0, parsed.rows.length, 0);
+  const w = await writeObservations(ctx.deps.db, parsed.rows, {
+    runId: ctx.runId,
+    path: source.label,
+    sha256,
+    size: bytes.byteLength,
+    sample: ctx.options.sample ?? null,
+    now: ctx.clock().toISOString(),
+    onProgress: onProgress ? (rows, total) => progress('write', rows, total, rows / total) : undefined,
+  });
+  return {
+    path: source.label,
+    sha256,
+    size: bytes.byteLength,
+    status: 'imported',
+    inserted: w.inserted,
+    updated: w.updated,
+    unchanged: w.unchanged,
+    error: null,
+    changed: w.changed,
+  };
+}
+
+/** Step 2, per file: read, checksum, skip if known, parse + write (or record the rejection). */
+async function importOneFile(
+  ctx: RunContext,
+  source: PreparedSource,
+): Promise<{ result: FileResult; bytes: Uint8Array | null; changed: boolean }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await source.load();
+  } catch (e) {
+    const err =
+      e instanceof Error && e.name === 'FetchError'
+        ? e
+        : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
+    return { result: await rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const size = bytes.byteLength;
+  if (await ctx.isKnown(sha256)) {
+    await ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
+    const result: FileResult = {
+      path: source.label,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      sha256,
+      size,
+      status: 'unchanged',
+      error: null,
+    };
+    return { result, bytes, changed: false };
+  }
+  try {
+    const { changed, ...result } = await parseAndWrite(ctx, source, bytes, sha256);
+    return { result, bytes, changed };
+  } catch (e) {
+    return { result: await rejectFile(ctx, source, sha256, size, e), bytes, changed: false };
+  }
+}
+
+/** Step 3: close the run row with its totals, log, and let afterImport (alerts) know of changes. */
+async function finishRun(
+  deps: EtlDeps,
+  run: { runId: number; started: Date; files: FileResult[]; changed: boolean; finishedAt: string },
+): Promise<ImportSummary> {
+  const { db } = deps.db;
+  const { runId, files, changed, finishedAt } = run;
+  const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
+  const status = runStatus(files, changed);
+  const rejected = files.filter((f) => f.error !== null);
+  const errorText =
+    rejected.length === 0
+      ? null
+      : `${rejected.length} von ${files.length} Dateien abgelehnt:\n${rejected.map((f) => (f.error ? formatImportError(f.error) : '')).join('\n')}`;
+  await db
+    .updateTable('import_runs')
+    .set({
+      finished_at: finishedAt,
+      status,
+      rows_inserted: sum('inserted'),
+      rows_updated: sum('updated'),
+      rows_unchanged: sum('unchanged'),
+      error: errorText,
+    })
+    .where('id', '=', runId)
+    .execute();
+  return {
+    runId,
+    status,
+    startedAt: run.started.toISOString(),
+    finishedAt,
+    files,
+    inserted: sum('inserted'),
+    updated: sum('updated'),
+    unchanged: sum('unchanged'),
+    changed,
+    dataVersion: await readDataVersion(db),
+  };
+}
+
+async function announce(deps: EtlDeps, options: ImportOptions, summary: ImportSummary, started: Date) {
+  deps.logger.info(
+    {
+      runId: summary.runId,
+      trigger: options.trigger,
+      status: summary.status,
+      files: summary.files.length,
+      rejected: summary.files.filter((f) => f.error !== null).length,
+      inserted: summary.inserted,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      dataVersion: summary.dataVersion,
+      ms: Date.parse(summary.finishedAt) - started.getTime(),
+    },
+    'import finished',
+  );
+  if (summary.changed && deps.afterImport) {
+    try {
+      await deps.afterImport(summary);
+    } catch (e) {
+      deps.logger.error({ err: e, runId: summary.runId }, 'afterImport failed');
+    }
+  }
+}
+
 export async function executeImport(
   deps: EtlDeps,
   sources: readonly PreparedSource[],
@@ -119,170 +405,18 @@ export async function executeImport(
   const { db } = deps.db;
   const lock = await acquireImportLock(deps.db, clock);
   const started = clock();
-  const startedAt = started.toISOString();
   const files: FileResult[] = [];
   let runId = 0;
   let changed = false;
   try {
-    // Holding the lock, any run still 'running' belongs to an importer that died.
-    await db
-      .updateTable('import_runs')
-      .set({
-        status: 'failed',
-        finished_at: startedAt,
-        error: 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war',
-      })
-      .where('status', '=', 'running')
-      .execute();
-    const run = await db
-      .insertInto('import_runs')
-      .values({
-        started_at: startedAt,
-        finished_at: null,
-        trigger: options.trigger,
-        status: 'running',
-        files_count: sources.length,
-        rows_inserted: 0,
-        rows_updated: 0,
-        rows_unchanged: 0,
-        error: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    runId = run.id;
-    const catalog = await loadCatalog(deps);
-    const sampleFlag = options.sample ? 1 : 0;
-    // Known = imported before with the same sample-ness (a real import of sample bytes still
-    // has to clear the sample mark).
-    const known = async (sha256: string) =>
-      (
-        await db
-          .selectFrom('imported_files')
-          .select('id')
-          .where('sha256', '=', sha256)
-          .where('status', '=', 'imported')
-          .where('sample', '=', sampleFlag)
-          .limit(1)
-          .execute()
-      ).length > 0;
-    const recordFile = async (
-      sha256: string,
-      size: number,
-      status: 'rejected' | 'unchanged',
-      error: string | null,
-      path: string,
-    ) => {
-      await db
-        .insertInto('imported_files')
-        .values({
-          run_id: runId,
-          path,
-          sha256,
-          size,
-          status,
-          rows_inserted: 0,
-          rows_updated: 0,
-          rows_unchanged: 0,
-          error,
-          sample: sampleFlag,
-          imported_at: clock().toISOString(),
-        })
-        .execute();
-    };
-
+    runId = await openRun(deps, options, sources.length, started.toISOString());
+    const ctx = await runContext(deps, options, hooks, clock, runId);
     for (const [index, source] of sources.entries()) {
       lock.touch();
-      let bytes: Uint8Array | null = null;
-      let result: FileResult;
-      const base = { path: source.label, inserted: 0, updated: 0, unchanged: 0 };
-      const reject = async (sha256: string, size: number, e: unknown): Promise<FileResult> => {
-        const error: ImportErrorInfo =
-          e instanceof FileRejection
-            ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
-            : {
-                file: source.label,
-                sheet: null,
-                row: null,
-                column: null,
-                message: e instanceof Error ? e.message : String(e),
-              };
-        if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
-          deps.logger.error({ err: e, file: source.label, runId }, 'unexpected error while importing a file');
-        }
-        await recordFile(sha256, size, 'rejected', formatImportError(error), source.label);
-        return { ...base, sha256, size, status: 'rejected', error };
-      };
-      try {
-        bytes = await source.load();
-      } catch (e) {
-        result = await reject(
-          '',
-          0,
-          e instanceof Error && e.name === 'FetchError'
-            ? e
-            : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`),
-        );
-        files.push(result);
-        await hooks.onFile?.(index, result, null);
-        continue;
-      }
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const size = bytes.byteLength;
-      if (await known(sha256)) {
-        await recordFile(sha256, size, 'unchanged', null, source.label);
-        result = { ...base, sha256, size, status: 'unchanged', error: null };
-      } else {
-        try {
-          hooks.onProgress?.({ file: source.label, phase: 'parse', rows: 0, total: null, fraction: 0 });
-          const parsed = await parseFile(source.name, bytes, {
-            catalog,
-            onProgress: hooks.onProgress
-              ? (rows, fraction) =>
-                  hooks.onProgress?.({ file: source.label, phase: 'parse', rows, total: null, fraction })
-              : undefined,
-          });
-          hooks.onProgress?.({
-            file: source.label,
-            phase: 'write',
-            rows: 0,
-            total: parsed.rows.length,
-            fraction: 0,
-          });
-          const w = await writeObservations(deps.db, parsed.rows, {
-            runId,
-            path: source.label,
-            sha256,
-            size,
-            sample: options.sample ?? null,
-            now: clock().toISOString(),
-            onProgress: hooks.onProgress
-              ? (rows, total) =>
-                  hooks.onProgress?.({
-                    file: source.label,
-                    phase: 'write',
-                    rows,
-                    total,
-                    fraction: rows / total,
-                  })
-              : undefined,
-          });
-          changed ||= w.changed;
-          result = {
-            ...base,
-            sha256,
-            size,
-            status: 'imported',
-            inserted: w.inserted,
-            updated: w.updated,
-            unchanged: w.unchanged,
-            error: null,
-          };
-        } catch (e) {
-          result = await reject(sha256, size, e);
-        }
-      }
-      files.push(result);
-      await hooks.onFile?.(index, result, bytes);
+      const one = await importOneFile(ctx, source);
+      changed ||= one.changed;
+      files.push(one.result);
+      await hooks.onFile?.(index, one.result, one.bytes);
     }
   } catch (e) {
     // Bookkeeping failed (or a hook threw): close the run as failed, then let the caller know.
@@ -301,67 +435,20 @@ export async function executeImport(
     await lock.release();
     throw e;
   }
-
-  const finishedAt = clock().toISOString();
-  const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
-  const status = runStatus(files, changed);
-  const rejected = files.filter((f) => f.error !== null);
-  const errorText =
-    rejected.length === 0
-      ? null
-      : `${rejected.length} von ${files.length} Dateien abgelehnt:\n${rejected.map((f) => (f.error ? formatImportError(f.error) : '')).join('\n')}`;
+  let summary: ImportSummary;
   try {
-    await db
-      .updateTable('import_runs')
-      .set({
-        finished_at: finishedAt,
-        status,
-        rows_inserted: sum('inserted'),
-        rows_updated: sum('updated'),
-        rows_unchanged: sum('unchanged'),
-        error: errorText,
-      })
-      .where('id', '=', runId)
-      .execute();
+    summary = await finishRun(deps, {
+      runId,
+      started,
+      files,
+      changed,
+      finishedAt: clock().toISOString(),
+    });
   } finally {
     await lock.release();
   }
-  // This instance's caches see the new version at once (other instances on their next request).
+  // This instance's caches see the new version at once (other instances with their next request).
   await syncDataVersion(deps.db);
-
-  const summary: ImportSummary = {
-    runId,
-    status,
-    startedAt,
-    finishedAt,
-    files,
-    inserted: sum('inserted'),
-    updated: sum('updated'),
-    unchanged: sum('unchanged'),
-    changed,
-    dataVersion: await readDataVersion(db),
-  };
-  deps.logger.info(
-    {
-      runId,
-      trigger: options.trigger,
-      status,
-      files: files.length,
-      rejected: rejected.length,
-      inserted: summary.inserted,
-      updated: summary.updated,
-      unchanged: summary.unchanged,
-      dataVersion: summary.dataVersion,
-      ms: Date.parse(finishedAt) - started.getTime(),
-    },
-    'import finished',
-  );
-  if (changed && deps.afterImport) {
-    try {
-      await deps.afterImport(summary);
-    } catch (e) {
-      deps.logger.error({ err: e, runId }, 'afterImport failed');
-    }
-  }
+  await announce(deps, options, summary, started);
   return summary;
 }

@@ -5,6 +5,7 @@
  * through the dialect's loader (SQLite: multi-row prepared statements, PostgreSQL: COPY).
  */
 import type { Kysely } from 'kysely';
+import { isMonth } from '../core/months.js';
 import type { Db } from '../server/db/connection.js';
 import { type BulkRow, withWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion } from '../server/db/repositories/meta.js';
@@ -94,7 +95,8 @@ async function writeRegions(
   ctx: WriteContext,
 ): Promise<{ hasData: boolean[]; changed: boolean }> {
   const sample = ctx.sample ? 1 : 0;
-  const asOf = ctx.sample ? ctx.sample.asOf : null;
+  // Checked as a month by executeImport.
+  const asOf = ctx.sample && isMonth(ctx.sample.asOf) ? ctx.sample.asOf : null;
   const known = new Map(
     (
       await trx.selectFrom('regions').select(['id', 'comparison_type', 'sample', 'sample_as_of']).execute()

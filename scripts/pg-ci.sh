@@ -1,26 +1,30 @@
-#!/bin/sh
-# Starts the machine's PostgreSQL 15 (Debian cluster "15 main") when it is down and creates the
-# role the PostgreSQL test suite uses (CREATEDB: every test file makes its own throw-away database).
-# Prints the URL to export as TEST_DATABASE_URL. Fails loudly when PostgreSQL cannot be started.
-#
-#   eval "$(scripts/pg-ci.sh)"   # exports TEST_DATABASE_URL
-set -eu
+#!/usr/bin/env bash
+# Starts the machine's PostgreSQL cluster when it is down (CI and fresh developer machines) and
+# creates the role the PostgreSQL test run uses (`npm run test:pg`): zielmonitor_test with
+# CREATEDB, because every test makes its own throw-away database. Its URL is the default of
+# TEST_DATABASE_URL (tests/helpers/db.ts); the last line printed is that URL as an export.
+# Fails loudly when no cluster can be started.
+set -euo pipefail
 ROLE="${PG_TEST_ROLE:-zielmonitor_test}"
 PASSWORD="${PG_TEST_PASSWORD:-zielmonitor_test}"
-PORT="${PG_PORT:-5432}"
 
-if ! pg_isready -q -h localhost -p "$PORT"; then
-  pg_ctlcluster 15 main start >&2
-  i=0
-  until pg_isready -q -h localhost -p "$PORT"; do
-    i=$((i + 1))
-    if [ "$i" -gt 30 ]; then
-      echo "pg-ci: PostgreSQL did not come up on port $PORT" >&2
-      exit 1
-    fi
-    sleep 1
-  done
+if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  if [ -z "$cluster" ]; then
+    echo "no PostgreSQL cluster on this machine" >&2
+    exit 1
+  fi
+  # shellcheck disable=SC2086
+  pg_ctlcluster $cluster start
 fi
+pg_lsclusters >&2
+PORT=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
+
+for _ in $(seq 1 30); do
+  pg_isready -q -h localhost -p "$PORT" && break
+  sleep 1
+done
+pg_isready -h localhost -p "$PORT" >&2
 
 su postgres -c "psql -v ON_ERROR_STOP=1 -q -p $PORT" >&2 <<SQL
 do \$\$

@@ -60,6 +60,14 @@ async function main(): Promise<void> {
   // Requests read from the sockets in one event-loop turn share one data-version read.
   const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
   const alerts = createAlertService({ db, config, logger, clock, goals });
+  // Every region's goals of the current data version, stored once (after each import, and now
+  // when the stored ones are outdated), so that requests read them instead of computing.
+  const prepareGoals = () => {
+    goals
+      .prepare()
+      .then((err) => err !== undefined && logger.warn({ err }, 'goal snapshots not stored'))
+      .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
+  };
   const etl = {
     db,
     logger,
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
     // upload's answer must not wait for a slow SMTP server (the alert service runs its operations
     // one at a time, and shutdown waits for them in alerts.stop()).
     afterImport: () => {
+      prepareGoals();
       alerts
         .evaluate('import')
         .catch((err: unknown) => logger.error({ err }, 'alert evaluation after import failed'));
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
       await alerts.pause();
     },
   });
+  prepareGoals();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

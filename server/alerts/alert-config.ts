@@ -5,14 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isGoalId, isIndicatorCode } from '../../core/goal-id.js';
 
 /** A goal id ('K2-female'), an indicator code ('K2': every gender) or 'missing' (missing-data alerts). */
-export const goalRefSchema = z
-  .string()
-  .regex(
-    /^(missing|[A-Z][A-Z0-9_]*(-(total|female|male))?)$/,
-    'must be a goal id like "K2-female", an indicator like "K2" (all genders) or "missing"',
-  );
+export const goalRefSchema = z.string().refine((s) => s === 'missing' || isIndicatorCode(s) || isGoalId(s), {
+  message: 'must be a goal id like "K2-female", an indicator like "K2" (all genders) or "missing"',
+});
 
 function isRealDay(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);

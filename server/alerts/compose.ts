@@ -11,7 +11,7 @@ import {
   formatPercent,
   STATUS_TEXT,
   sampleLabel,
-} from '../../web/format.js';
+} from '../../core/format.js';
 import type { GoalAlertKind } from './changes.js';
 import type { GoalEvaluation, GoalStatus, Month } from './types.js';
 

@@ -46,7 +46,7 @@ export async function regionsWithLatestMonth(db: Q): Promise<RegionLatest[]> {
       'r.name',
       'r.sample',
       'r.sample_as_of',
-      eb.fn.max<string | null>('o.month').as('latest'),
+      eb.fn.max<Month | null>('o.month').as('latest'),
     ])
     .groupBy('r.id')
     .orderBy('r.id')

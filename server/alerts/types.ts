@@ -23,16 +23,12 @@ export interface GoalsResult {
 /** The goal service as the alerts see it. */
 export interface GoalsSource {
   getGoals(query: GoalsQuery): Promise<GoalsResult>;
-  /**
-   * Re-reads the data version now (the goal service trusts it for a short while). Called before
-   * every evaluation, so an evaluation right after an import never sees the cache of the data before it.
-   */
-  refresh?(): unknown;
 }
 
 /** The current time; injected so tests drive retries and the monthly check without waiting. */
 export type Clock = () => Date;
 
 export type AlertTrigger = 'import' | 'daily' | 'manual';
-export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';
+export type { AlertKind } from '../../core/vocabulary.js';
+
 export type AlertDeliveryState = 'pending' | 'sent' | 'failed';

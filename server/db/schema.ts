@@ -5,7 +5,7 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-import type { Better, Gender, ValueFlag } from '../domain/types.js';
+import type { Better, Gender, Month, ValueFlag } from '../domain/types.js';
 
 export type { Better, Gender, ValueFlag };
 export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
@@ -31,7 +31,7 @@ export interface RegionsTable {
   /** 1 when the region's data are synthetic sample data. */
   sample: number;
   /** For sample data: the month the sample claims to be current ('YYYY-MM'). */
-  sample_as_of: string | null;
+  sample_as_of: Month | null;
 }
 
 export interface IndicatorsTable {
@@ -58,7 +58,7 @@ export interface ObservationsTable {
   region_id: string;
   indicator_code: string;
   gender: Gender;
-  month: string;
+  month: Month;
   /** NULL when the source had a marker instead of a number (see `flag`). */
   value: number | null;
   flag: ValueFlag | null;
@@ -74,7 +74,7 @@ export interface RevisionsTable {
   region_id: string;
   indicator_code: string;
   gender: Gender;
-  month: string;
+  month: Month;
   old_value: number | null;
   old_flag: ValueFlag | null;
   new_value: number | null;
@@ -159,6 +159,33 @@ export interface Database {
   alert_digests: AlertDigestsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_mutes: AlertMutesTable;
+  region_summaries: RegionSummariesTable;
+  goal_snapshots: GoalSnapshotsTable;
+}
+
+/** Per region how much data it has, rebuilt once per data version (see goals/summaries). */
+export interface RegionSummariesTable {
+  region_id: string;
+  /** meta.data_version the row was built from. */
+  data_version: string;
+  observations: number;
+  first_month: Month | null;
+  last_month: Month | null;
+  /** Latest month with INT, ELB and LZB (total) all present. */
+  latest_data_month: Month | null;
+  /** Latest loaded_at of the region's observations. */
+  loaded_at: string | null;
+}
+
+/** A region's goals at its latest data month, computed once per data version (goals/snapshot). */
+export interface GoalSnapshotsTable {
+  region_id: string;
+  /** `<data_version>:<format>`: rows of another key are outdated. */
+  snapshot_key: string;
+  year: number;
+  data_month: Month | null;
+  /** The goal objects as JSON (GoalEvaluation[]). */
+  body: string;
 }
 
 export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';
@@ -172,7 +199,7 @@ export interface AlertStateTable {
   /** GoalSpec id, e.g. 'K2-female'. */
   goal_id: string;
   last_status: AlertGoalStatus;
-  last_data_month: string;
+  last_data_month: Month;
   /** meta.data_version at that evaluation (text integer). */
   last_data_version: string;
   updated_at: string;
@@ -187,7 +214,7 @@ export interface AlertsTable {
   region_id: string;
   goal_id: string | null;
   year: number | null;
-  data_month: string;
+  data_month: Month;
   status: AlertGoalStatus | null;
   previous_status: AlertGoalStatus | null;
   /** One line in German naming the change. */

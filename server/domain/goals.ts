@@ -12,6 +12,10 @@
  *
  * Pure functions over a `SeriesLookup`; the goal service loads the series from the database.
  */
+
+import { goalId } from '../../core/goal-id.js';
+import { addMonths, makeMonth, monthIndex, monthOfYear, yearOf } from '../../core/months.js';
+import { GENDER_TEXT } from '../../core/vocabulary.js';
 import {
   mergeMissing,
   rateTwelveMonth,
@@ -23,9 +27,11 @@ import {
   stockYearToDateMean,
   valueAt,
 } from './kennzahlen.js';
-import { addMonths, makeMonth, monthIndex, monthOfYear, yearOf } from './months.js';
 import { projectOnShape, projectYearEnd } from './projection.js';
 import { atRiskEdgePct, goalStatus, relativeChange } from './status.js';
+
+export { goalId };
+
 import type {
   Better,
   Computed,
@@ -42,16 +48,9 @@ import type {
   SeriesLookup,
 } from './types.js';
 
-const GENDER_WORD: Record<Gender, string> = { total: 'insgesamt', female: 'Frauen', male: 'Männer' };
-
 /** German label of a goal: 'Integrationsquote Frauen', 'Bestand Langzeitleistungsbeziehende insgesamt'. */
 export function goalLabel(indicator: Pick<IndicatorDef, 'name'>, gender: Gender): string {
-  return `${indicator.name} ${GENDER_WORD[gender]}`;
-}
-
-/** The stable id of a goal within a region and year, e.g. 'K2-female'. */
-export function goalId(indicatorCode: string, gender: Gender): string {
-  return `${indicatorCode}-${gender}`;
+  return `${indicator.name} ${GENDER_TEXT[gender]}`;
 }
 
 /** Builds a GoalSpec from an indicator and a target row (id and label derived here, once). */

@@ -11,7 +11,7 @@
  * marker instead of a number, the result is `null` together with the list of those months, so the
  * UI can say which month is missing and why.
  */
-import { addMonths, makeMonth, monthRange, yearOf } from './months.js';
+import { addMonths, makeMonth, monthRange, yearOf } from '../../core/months.js';
 import type {
   Computed,
   Gender,

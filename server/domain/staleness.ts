@@ -3,7 +3,7 @@
  * lag behind it. The BA releases monthly (about the 20th–25th) after a three-month waiting period
  * (Wartezeit), so a release in calendar month M covers reference month M − lag (lag 4 by default).
  */
-import { addMonths, isMonth, monthIndex, monthOfDate } from './months.js';
+import { addMonths, isMonth, monthIndex, monthOfDate } from '../../core/months.js';
 import type { Month } from './types.js';
 
 export interface ReleaseSchedule {

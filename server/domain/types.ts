@@ -1,14 +1,16 @@
 /** Domain vocabulary shared by the goal maths, the database layer, the API and the web. */
 
-export type Gender = 'total' | 'female' | 'male';
-export const GENDERS: readonly Gender[] = ['total', 'female', 'male'];
-export type Better = 'higher' | 'lower';
-/** BA markers instead of numbers: `*` suppressed, `-` nothing, `X` not possible. */
-export type ValueFlag = '*' | '-' | 'X';
-/** A calendar month as 'YYYY-MM'. */
-export type Month = string;
+import type {
+  Better,
+  Gender,
+  GoalStatus,
+  IndicatorFormula,
+  Month,
+  ValueFlag,
+} from '../../core/vocabulary.js';
 
-export type GoalStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
+export { GENDERS } from '../../core/vocabulary.js';
+export type { Better, Gender, GoalStatus, IndicatorFormula, Month, ValueFlag };
 
 /** One stored value: a number, or NULL with the BA marker that stood in its place. */
 export interface Obs {
@@ -37,7 +39,6 @@ export interface Computed {
   missing: MissingPoint[];
 }
 
-export type IndicatorFormula = 'count' | 'rate' | 'stock' | 'published';
 /** How an indicator is computed (a row of the `indicators` table). */
 export interface IndicatorDef {
   code: string;

@@ -2,7 +2,7 @@
  * The columns of the Monatswerte export: German header, and the cell of a row as a number (typed
  * in XLSX, decimal comma in CSV) or a text (month label, gender, BA marker).
  */
-import { formatMonth, GENDER_TEXT, sampleLabel } from '../../web/format.js';
+import { formatMonth, GENDER_TEXT, sampleLabel } from '../../core/format.js';
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
 
 export type Cell = { kind: 'number'; value: number; percent: boolean } | { kind: 'text'; value: string };

@@ -106,7 +106,7 @@ export class CompactSeries implements ReadonlyMap<Month, Obs> {
 export function buildRegionSeries(data: RegionObservations): RegionSeries {
   const { months } = data;
   const position = new Map<Month, number>();
-  for (let i = 0; i < months.length; i++) position.set(months[i] ?? '', i);
+  for (const [i, m] of months.entries()) position.set(m, i);
   // Indicator → gender → series: no key string built per lookup.
   const byCode = new Map<string, Map<Gender, Series>>();
   for (const s of data.series) {

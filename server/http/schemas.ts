@@ -3,6 +3,8 @@
  * is generated from them, so the documentation cannot drift from what the server accepts.
  */
 import { z } from 'zod';
+import { isGoalId } from '../../core/goal-id.js';
+import { isMonth, type Month } from '../../core/months.js';
 import { GENDERS } from '../domain/types.js';
 import { MONTH_COLUMNS, SORTABLE_COLUMNS } from '../goals/month-rows.js';
 
@@ -18,7 +20,8 @@ export const regionId = z
 
 export const month = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2024-06')
+  .refine(isMonth, 'must be a month as YYYY-MM, e.g. 2024-06')
+  .transform((s) => s as Month) // checked by isMonth just above (zod's refine does not narrow)
   .describe('A calendar month as YYYY-MM');
 
 export const year = z
@@ -83,10 +86,7 @@ export const goalsQuery = z.object({
 });
 
 export const goalParam = z.object({
-  id: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9_]+-(total|female|male)$/, 'must be a goal id such as K2-female'),
+  id: z.string().max(64).refine(isGoalId, 'must be a goal id such as K2-female'),
 });
 
 const sortSpec = z.string().transform((s, ctx) => {

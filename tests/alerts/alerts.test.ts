@@ -3,8 +3,11 @@
  * Goals come from a fixture goal source so each test sets the statuses it needs; the end-to-end
  * test with imported files and the real goal service is in e2e.test.ts.
  */
+
 import { afterEach, describe, expect, test } from 'vitest';
-import { formatChange, formatCount, formatPercent } from '../../web/format.js';
+import { formatChange, formatCount, formatPercent } from '../../core/format.js';
+import { month as M } from '../../core/months.js';
+import type { Month } from '../../core/vocabulary.js';
 import { all } from '../helpers/db.js';
 import {
   alertRows,
@@ -197,11 +200,11 @@ describe('status changes', () => {
     await alerts.evaluate('import');
     expect(smtp.received).toHaveLength(1);
 
-    goals.dataMonth = '2024-07';
+    goals.dataMonth = M('2024-07');
     goals.goals = [
       goal({
         id: 'K2-female',
-        month: '2024-07',
+        month: M('2024-07'),
         status: 'met',
         current: 12.9,
         previous: 12.7,
@@ -209,7 +212,7 @@ describe('status changes', () => {
       }),
       goal({
         id: 'K2-male',
-        month: '2024-07',
+        month: M('2024-07'),
         status: 'met',
         current: 18.8,
         previous: 18.7,
@@ -232,11 +235,11 @@ describe('status changes', () => {
     ]);
 
     // Staying met: nothing more.
-    goals.dataMonth = '2024-08';
+    goals.dataMonth = M('2024-08');
     goals.goals = [
       goal({
         id: 'K2-female',
-        month: '2024-08',
+        month: M('2024-08'),
         status: 'met',
         current: 14.1,
         previous: 13.9,
@@ -249,16 +252,16 @@ describe('status changes', () => {
 
   test('met → at risk → missed are each announced; missed → at risk is not', async () => {
     const { smtp, goals, alerts } = await setup({ ALERT_RECIPIENTS: 'gf@jobcenter.example' });
-    const step = async (month: string, status: 'met' | 'at_risk' | 'missed') => {
+    const step = async (month: Month, status: 'met' | 'at_risk' | 'missed') => {
       goals.dataMonth = month;
       goals.goals = [goal({ id: 'K3-total', month, status, current: 6500, previous: 6200, changePct: 4.8 })];
       return alerts.evaluate('import');
     };
-    expect(await step('2024-04', 'met')).toMatchObject({ changes: 0 });
-    expect(await step('2024-05', 'at_risk')).toMatchObject({ changes: 1 });
-    expect(await step('2024-06', 'missed')).toMatchObject({ changes: 1 });
-    expect(await step('2024-07', 'at_risk')).toMatchObject({ changes: 0 });
-    expect(await step('2024-08', 'missed')).toMatchObject({ changes: 1 });
+    expect(await step(M('2024-04'), 'met')).toMatchObject({ changes: 0 });
+    expect(await step(M('2024-05'), 'at_risk')).toMatchObject({ changes: 1 });
+    expect(await step(M('2024-06'), 'missed')).toMatchObject({ changes: 1 });
+    expect(await step(M('2024-07'), 'at_risk')).toMatchObject({ changes: 0 });
+    expect(await step(M('2024-08'), 'missed')).toMatchObject({ changes: 1 });
     expect(smtp.received.map((m) => m.parsed.subject)).toEqual([
       'Zielmonitor: Bestand Langzeitleistungsbeziehende insgesamt gefährdet – Kreis Segeberg, Datenstand Mai 2024',
       'Zielmonitor: Bestand Langzeitleistungsbeziehende insgesamt verfehlt – Kreis Segeberg, Datenstand Juni 2024',
@@ -294,11 +297,11 @@ describe('status changes', () => {
     const { smtp, goals, alerts } = await setup({ ALERT_RECIPIENTS: 'gf@jobcenter.example' });
     goals.goals = [femaleMissed()];
     await alerts.evaluate('import');
-    goals.dataMonth = '2024-07';
+    goals.dataMonth = M('2024-07');
     goals.goals = [
       goal({
         id: 'K2-female',
-        month: '2024-07',
+        month: M('2024-07'),
         status: 'no_data',
         current: null,
         previous: 12.7,
@@ -306,11 +309,11 @@ describe('status changes', () => {
       }),
     ];
     expect(await alerts.evaluate('import')).toMatchObject({ changes: 0 });
-    goals.dataMonth = '2024-08';
+    goals.dataMonth = M('2024-08');
     goals.goals = [
       goal({
         id: 'K2-female',
-        month: '2024-08',
+        month: M('2024-08'),
         status: 'met',
         current: 14.1,
         previous: 13.9,
@@ -343,11 +346,11 @@ describe('delivery failures', () => {
     const first = await alerts.evaluate('import');
     expect(first.delivery).toEqual({ attempted: 2, sent: 0, failed: 2 });
     // A second change while the server is still down.
-    goals.dataMonth = '2024-07';
+    goals.dataMonth = M('2024-07');
     goals.goals = [
       goal({
         id: 'K2-female',
-        month: '2024-07',
+        month: M('2024-07'),
         status: 'met',
         current: 12.9,
         previous: 12.7,
@@ -456,7 +459,7 @@ describe('delivery failures', () => {
 describe('content', () => {
   test('sample data are labelled in subject and body', async () => {
     const { smtp, goals, alerts } = await setup({ ALERT_RECIPIENTS: 'gf@jobcenter.example' });
-    goals.region = { ...REGION, sample: true, sampleAsOf: '2024-09' };
+    goals.region = { ...REGION, sample: true, sampleAsOf: M('2024-09') };
     goals.goals = [femaleMissed()];
     await alerts.evaluate('import');
     const p = smtp.received[0]?.parsed;
@@ -510,11 +513,11 @@ describe('timers', () => {
 
     // Same day, data unchanged: later ticks evaluate nothing. A CLI import in another process bumps
     // the data version: the next tick evaluates and mails the recovery.
-    goals.dataMonth = '2024-07';
+    goals.dataMonth = M('2024-07');
     goals.goals = [
       goal({
         id: 'K2-female',
-        month: '2024-07',
+        month: M('2024-07'),
         status: 'met',
         current: 12.9,
         previous: 12.7,

@@ -1,12 +1,14 @@
 /** Shared set-up for the alert tests: a migrated SQLite database, goals we control, a clock we move. */
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { month as M } from '../../core/months.js';
 import { type AlertServiceDeps, createAlertService } from '../../server/alerts/service.js';
 import type { GoalsQuery, GoalsResult, GoalsSource } from '../../server/alerts/types.js';
 import { type Config, testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
-import type { GoalEvaluation, GoalStatus } from '../../server/domain/types.js';
+import type { GoalEvaluation, GoalStatus, Month } from '../../server/domain/types.js';
 import { silentLogger } from '../../server/logger.js';
 import { all, openTestDb, TEST_DB } from '../helpers/db.js';
 
@@ -64,7 +66,7 @@ export async function addObservation(db: Db, month: string, regionId = REGION.id
 interface GoalInput {
   id: 'K2-female' | 'K2-male' | 'K3-total';
   status: GoalStatus;
-  month?: string;
+  month?: Month;
   current: number | null;
   previous: number | null;
   changePct: number | null;
@@ -97,7 +99,7 @@ const META = {
 
 export function goal(g: GoalInput): GoalEvaluation {
   const m = META[g.id];
-  const month = g.month ?? '2024-06';
+  const month = g.month ?? M('2024-06');
   const year = Number(month.slice(0, 4));
   return {
     id: g.id,
@@ -107,13 +109,13 @@ export function goal(g: GoalInput): GoalEvaluation {
     better: m.better,
     targetChangePct: m.target,
     current: { month, value: g.current },
-    previous: { month: `${year - 1}${month.slice(4)}`, value: g.previous },
+    previous: { month: M(`${year - 1}${month.slice(4)}`), value: g.previous },
     changePct: g.changePct,
     status: g.status,
     missing: [],
     monthly: { value: null, changePct: null },
     projection: {
-      month: `${year}-12`,
+      month: M(`${year}-12`),
       ...(g.projection ?? { value: null, changePct: null, status: g.status }),
     },
     published: null,
@@ -122,7 +124,7 @@ export function goal(g: GoalInput): GoalEvaluation {
 
 /** A goal source whose answer the test sets; it answers only for regions it knows. */
 export class FixtureGoals implements GoalsSource {
-  dataMonth = '2024-06';
+  dataMonth = M('2024-06');
   goals: GoalEvaluation[] = [];
   region: GoalsResult['region'] = REGION;
   calls: GoalsQuery[] = [];

@@ -1,8 +1,10 @@
 /** Who gets what: per-goal and per-region recipient lists, mutes from the file and the API, the config file. */
+
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { month as M } from '../../core/months.js';
 import { AlertConfigError, loadAlertConfigFile } from '../../server/alerts/alert-config.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { testConfig } from '../../server/config.js';
@@ -111,11 +113,11 @@ describe('recipients and mutes', () => {
       ['K3', '2024-10-31', null],
     ]);
 
-    goals.dataMonth = '2024-07';
+    goals.dataMonth = M('2024-07');
     goals.goals = [
       goal({
         id: 'K3-total',
-        month: '2024-07',
+        month: M('2024-07'),
         status: 'missed',
         current: 6900,
         previous: 6300,
@@ -127,11 +129,11 @@ describe('recipients and mutes', () => {
 
     // 1.11.: the mute is over; a later change is mailed again.
     clock.t = new Date('2024-11-01T08:00:00Z');
-    goals.dataMonth = '2024-08';
+    goals.dataMonth = M('2024-08');
     goals.goals = [
       goal({
         id: 'K3-total',
-        month: '2024-08',
+        month: M('2024-08'),
         status: 'met',
         current: 6500,
         previous: 6300,

@@ -1,17 +1,19 @@
 /** The pure rules of the alerts, table-driven: which status change is mailed, backoff, who follows what. */
+
 import { describe, expect, test } from 'vitest';
+import { month as M } from '../../core/months.js';
 import { findMute, follows, type Mute, resolveRecipients } from '../../server/alerts/alert-config.js';
 import { decideStatusChange, goalAlertKey, missingAlertKey } from '../../server/alerts/changes.js';
 import { digestMessageId } from '../../server/alerts/compose.js';
 import { retryDelayMs } from '../../server/alerts/service.js';
-import type { GoalStatus } from '../../server/domain/types.js';
+import type { GoalStatus, Month } from '../../server/domain/types.js';
 
-type Prior = { status: GoalStatus; dataMonth: string } | undefined;
+type Prior = { status: GoalStatus; dataMonth: Month } | undefined;
 
 describe('decideStatusChange', () => {
-  const JUNE = '2024-06';
-  const JULY = '2024-07';
-  test.each<[string, Prior, GoalStatus, string, ReturnType<typeof decideStatusChange>]>([
+  const JUNE = M('2024-06');
+  const JULY = M('2024-07');
+  test.each<[string, Prior, GoalStatus, Month, ReturnType<typeof decideStatusChange>]>([
     ['baseline met: silent', undefined, 'met', JUNE, { kind: null, previousStatus: null, nextStatus: 'met' }],
     [
       'baseline at risk: mailed',
@@ -123,8 +125,8 @@ describe('decideStatusChange', () => {
   });
 
   test('keys', () => {
-    expect(goalAlertKey('01060', 'K2-female', '2024-06', 'missed')).toBe('01060|K2-female|2024-06|missed');
-    expect(missingAlertKey('01060', '2024-06')).toBe('01060|missing|2024-06');
+    expect(goalAlertKey('01060', 'K2-female', M('2024-06'), 'missed')).toBe('01060|K2-female|2024-06|missed');
+    expect(missingAlertKey('01060', M('2024-06'))).toBe('01060|missing|2024-06');
   });
 });
 

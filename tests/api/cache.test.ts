@@ -11,6 +11,8 @@ describe('goal results cached per data version', () => {
     const ctx = await setup();
     const first = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(first.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(623.5);
+    const monthsPath = '/api/months?from=2024-12&gender=total';
+    expect(monthsResponse.parse((await getJson(ctx, monthsPath)).body).rows[0]?.lzb).toBe(618);
 
     // Change LZB total Dec 2024 from 618 to 630 behind the service's back, without a version bump:
     // the cached result is still served (computed once per version, not per request).
@@ -20,9 +22,7 @@ describe('goal results cached per data version', () => {
     );
     const cached = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(cached.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(623.5);
-    const cachedRows = monthsResponse.parse(
-      (await getJson(ctx, '/api/months?from=2024-12&gender=total')).body,
-    );
+    const cachedRows = monthsResponse.parse((await getJson(ctx, monthsPath)).body);
     expect(cachedRows.rows[0]?.lzb).toBe(618);
 
     // An import's transaction bumps the version: everything is recomputed from the database.
@@ -31,9 +31,7 @@ describe('goal results cached per data version', () => {
     expect(fresh.dataVersion).toBe('2');
     // mean LZB 2024 = (629 + ... + 619 + 630) / 12 = (7482 − 618 + 630) / 12 = 7494 / 12 = 624.5
     expect(fresh.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(624.5);
-    const freshRows = monthsResponse.parse(
-      (await getJson(ctx, '/api/months?from=2024-12&gender=total')).body,
-    );
+    const freshRows = monthsResponse.parse((await getJson(ctx, monthsPath)).body);
     expect(freshRows.rows[0]?.lzb).toBe(630);
   });
 

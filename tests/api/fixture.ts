@@ -18,6 +18,8 @@
  * Region B '09999' named like a formula (for the CSV injection test), Vergleichstyp IIb, the same
  *   25 months, total only: INT 30, ELB 2000, LZB 1400 every month. Target 2024: K2 total +1.0.
  */
+
+import { month as M } from '../../core/months.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { type Config, testConfig } from '../../server/config.js';
@@ -133,7 +135,7 @@ export async function insertFixture(db: Db): Promise<void> {
     region_id,
     indicator_code,
     gender: gender as Gender,
-    month,
+    month: M(month),
     value,
     flag: flag as ValueFlag | null,
     source_file_id: null,
@@ -152,7 +154,7 @@ export async function insertFixture(db: Db): Promise<void> {
     .where('region_id', '=', REGION_A)
     .where('indicator_code', '=', 'INT')
     .where('gender', '=', 'total')
-    .where('month', '=', '2024-02')
+    .where('month', '=', M('2024-02'))
     .returning('id')
     .executeTakeFirst();
   if (!obs) throw new Error('fixture: observation missing');
@@ -163,7 +165,7 @@ export async function insertFixture(db: Db): Promise<void> {
       region_id: REGION_A,
       indicator_code: 'INT',
       gender: 'total',
-      month: '2024-02',
+      month: M('2024-02'),
       old_value: 25,
       old_flag: null,
       new_value: 24,

@@ -12,15 +12,6 @@ import { gzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
-import type {
-  AlertsResponse,
-  ComparisonResponse,
-  GoalSeriesResponse,
-  GoalsResponse,
-  MonthsResponse,
-  RevisionsResponse,
-} from '../../web/api';
 import {
   formatChange,
   formatCount,
@@ -30,7 +21,15 @@ import {
   GENDER_TEXT,
   STATUS_TEXT,
   sampleLabel,
-} from '../../web/format';
+} from '../../core/format.js';
+import type {
+  AlertsResponse,
+  ComparisonResponse,
+  GoalSeriesResponse,
+  GoalsResponse,
+  MonthsResponse,
+  RevisionsResponse,
+} from '../../web/api';
 import {
   artifactPath,
   launchBrowser,

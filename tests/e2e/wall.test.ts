@@ -6,7 +6,7 @@
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatChange, formatCount, formatPercent, STATUS_TEXT, type StatusWord } from '../../web/format';
+import { formatChange, formatCount, formatPercent, STATUS_TEXT, type StatusWord } from '../../core/format.js';
 import {
   artifactPath,
   launchBrowser,

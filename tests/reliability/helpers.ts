@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
-import { formatMonth, monthName } from '../../web/format.js';
+import { formatMonth, monthName } from '../../core/format.js';
 
 /** mulberry32: small, fast, good enough to spread mutations; same seed → same run. */
 export function prng(seed: number) {

@@ -1,5 +1,5 @@
 /** Small hand-written series for the domain tests. */
-import { addMonths } from '../../server/domain/months.js';
+import { addMonths, month as M } from '../../core/months.js';
 import type { Gender, Month, Obs, Series, SeriesLookup, ValueFlag } from '../../server/domain/types.js';
 
 /** A number, a BA marker, or `null` for "month absent from the series". */
@@ -49,8 +49,8 @@ export const LZB_2024 = [960, 966, 972, 978, 984, 990, 996, 1002, 1008] as const
 
 export function fixtureSeries() {
   return {
-    INT: series('2022-12', [20, ...INT_2023, ...INT_2024]),
-    ELB: series('2022-12', [ELB_DEC_2022, ...ELB_2023, ...ELB_2024]),
-    LZB: series('2023-01', [...LZB_2023, ...LZB_2024]),
+    INT: series(M('2022-12'), [20, ...INT_2023, ...INT_2024]),
+    ELB: series(M('2022-12'), [ELB_DEC_2022, ...ELB_2023, ...ELB_2024]),
+    LZB: series(M('2023-01'), [...LZB_2023, ...LZB_2024]),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { month as M } from '../../core/months.js';
 
 import {
   comparePublished,
@@ -58,9 +59,9 @@ function spec(
 }
 
 // Women, December 2022 .. December 2024 (October-December 2024 added for the year-end tests).
-const INT = series('2022-12', [20, ...INT_2023, ...INT_2024, 33, 29, 20]);
-const ELB = series('2022-12', [1480, ...ELB_2023, ...ELB_2024, 1525, 1530, 1520]);
-const LZB = series('2023-01', [...LZB_2023, ...LZB_2024, 1010, 1012, 1014]);
+const INT = series(M('2022-12'), [20, ...INT_2023, ...INT_2024, 33, 29, 20]);
+const ELB = series(M('2022-12'), [1480, ...ELB_2023, ...ELB_2024, 1525, 1530, 1520]);
+const LZB = series(M('2023-01'), [...LZB_2023, ...LZB_2024, 1010, 1012, 1014]);
 const data = (over: Partial<Record<'INT' | 'ELB' | 'LZB', Series>> = {}) =>
   lookupOf({
     INT: { female: over.INT ?? INT },
@@ -77,13 +78,13 @@ describe('evaluateGoal: K2 (rate, higher is better)', () => {
   test.each<{ name: string; month: Month; current: number; previous: number }>([
     {
       name: 'January: JFW over one month, December of the previous year as denominator',
-      month: '2024-01',
+      month: M('2024-01'),
       current: (100 * 26) / 1500,
       previous: (100 * 25) / 1480,
     },
     {
       name: 'March',
-      month: '2024-03',
+      month: M('2024-03'),
       current: (100 * (26 + 30 + 36)) / ((1500 + 1520 + 1530) / 3),
       previous: (100 * (25 + 28 + 35)) / ((1480 + 1500 + 1510) / 3),
     },
@@ -101,13 +102,13 @@ describe('evaluateGoal: K2 (rate, higher is better)', () => {
 
   test('the target direction decides: the same figures against a +5 % target are missed', () => {
     // March change is 100 × ((92 / 1516.67) / (88 / 1496.67) − 1) ≈ +3.17 %; 5 − 3.17 > 1.
-    expect(evaluateGoal(spec(K2, 5, 'higher'), data(), '2024-03', OPTIONS).status).toBe('missed');
+    expect(evaluateGoal(spec(K2, 5, 'higher'), data(), M('2024-03'), OPTIONS).status).toBe('missed');
     // Against +4 % it is short by less than 1 point.
-    expect(evaluateGoal(spec(K2, 4, 'higher'), data(), '2024-03', OPTIONS).status).toBe('at_risk');
+    expect(evaluateGoal(spec(K2, 4, 'higher'), data(), M('2024-03'), OPTIONS).status).toBe('at_risk');
   });
 
   test('monthly: the 12-month K2 and its change, null when last year lacks the inputs', () => {
-    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), '2024-03', OPTIONS);
+    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-03'), OPTIONS);
     expect(e.monthly.value).toBeCloseTo(
       (100 * (33 + 30 + 27 + 26 + 29 + 34 + 31 + 27 + 18 + 26 + 30 + 36)) /
         ((1520 + 1515 + 1505 + 1500 + 1495 + 1490 + 1500 + 1505 + 1510 + 1500 + 1520 + 1530) / 12),
@@ -116,7 +117,7 @@ describe('evaluateGoal: K2 (rate, higher is better)', () => {
     // K2 of March 2023 needs INT from April 2022: not in the fixture.
     expect(e.monthly.changePct).toBeNull();
     // December 2024 against December 2023 has everything.
-    const dec = evaluateGoal(spec(K2, 1.1, 'higher'), data(), '2024-12', OPTIONS);
+    const dec = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-12'), OPTIONS);
     const k2Dec2024 =
       (100 * (26 + 30 + 36 + 35 + 31 + 28 + 27 + 30 + 36 + 33 + 29 + 20)) /
       ((1500 + 1520 + 1530 + 1540 + 1535 + 1525 + 1520 + 1515 + 1510 + 1520 + 1525 + 1530) / 12);
@@ -125,17 +126,17 @@ describe('evaluateGoal: K2 (rate, higher is better)', () => {
   });
 
   test('projection on last year shape: JFW_t(m) × JFW_t-1(12) / JFW_t-1(m)', () => {
-    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), '2024-03', OPTIONS);
+    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-03'), OPTIONS);
     const cur = (100 * (26 + 30 + 36)) / ((1500 + 1520 + 1530) / 3);
     const prev = (100 * (25 + 28 + 35)) / ((1480 + 1500 + 1510) / 3);
-    expect(e.projection.month).toBe('2024-12');
+    expect(e.projection.month).toBe(M('2024-12'));
     expect(e.projection.value).toBeCloseTo((cur * JFW_2023_DEC) / prev, 12);
     expect(e.projection.changePct).toBeCloseTo(100 * ((cur * JFW_2023_DEC) / prev / JFW_2023_DEC - 1), 10);
     expect(e.projection.status).toBe('met');
   });
 
   test('December: the projection equals the actual value', () => {
-    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), '2024-12', OPTIONS);
+    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-12'), OPTIONS);
     expect(e.current.value).not.toBeNull();
     expect(e.projection.value).toBe(e.current.value);
     expect(e.projection.changePct).toBe(e.changePct);
@@ -153,7 +154,7 @@ describe('evaluateGoal: K3 (stock, lower is better)', () => {
     { target: 6.0, expected: 'at_risk' }, // 0.96 points above the target, band 1
     { target: 5.9, expected: 'missed' }, // 1.06 points above
   ])('target +$target % → $expected', ({ target, expected }) => {
-    const e = evaluateGoal(spec(K3, target, 'lower'), data(), '2024-09', OPTIONS);
+    const e = evaluateGoal(spec(K3, target, 'lower'), data(), M('2024-09'), OPTIONS);
     expect(e.current.value).toBeCloseTo(current, 12);
     expect(e.previous.value).toBeCloseTo(previous, 12);
     expect(e.changePct).toBeCloseTo(100 * (current / previous - 1), 10);
@@ -164,9 +165,9 @@ describe('evaluateGoal: K3 (stock, lower is better)', () => {
 
   test('projection: mean_t(Jan..m) × mean_t-1(Jan..Dec) / mean_t-1(Jan..m); December equals the actual', () => {
     const prevYear = (900 + 905 + 910 + 915 + 920 + 925 + 930 + 935 + 940 + 945 + 950 + 955) / 12;
-    const e = evaluateGoal(spec(K3, 7.8, 'lower'), data(), '2024-09', OPTIONS);
+    const e = evaluateGoal(spec(K3, 7.8, 'lower'), data(), M('2024-09'), OPTIONS);
     expect(e.projection.value).toBeCloseTo((current * prevYear) / previous, 10);
-    const dec = evaluateGoal(spec(K3, 7.8, 'lower'), data(), '2024-12', OPTIONS);
+    const dec = evaluateGoal(spec(K3, 7.8, 'lower'), data(), M('2024-12'), OPTIONS);
     expect(dec.current.value).toBeCloseTo(
       (960 + 966 + 972 + 978 + 984 + 990 + 996 + 1002 + 1008 + 1010 + 1012 + 1014) / 12,
       12,
@@ -179,8 +180,8 @@ describe('evaluateGoal: missing inputs', () => {
   test('a suppressed month last year → no_data naming the month', () => {
     const e = evaluateGoal(
       spec(K2, 1.1, 'higher'),
-      data({ INT: withCell(INT, '2023-02', '*') }),
-      '2024-03',
+      data({ INT: withCell(INT, M('2023-02'), '*') }),
+      M('2024-03'),
       OPTIONS,
     );
     expect(e.status).toBe('no_data');
@@ -188,7 +189,7 @@ describe('evaluateGoal: missing inputs', () => {
     expect(e.previous.value).toBeNull();
     expect(e.current.value).not.toBeNull();
     expect(e.missing).toEqual([
-      { indicator: 'INT', gender: 'female', month: '2023-02', reason: 'suppressed' },
+      { indicator: 'INT', gender: 'female', month: M('2023-02'), reason: 'suppressed' },
     ]);
     expect(e.projection).toMatchObject({ value: null, changePct: null, status: 'no_data' });
   });
@@ -196,26 +197,28 @@ describe('evaluateGoal: missing inputs', () => {
   test('a missing LZB month this year → no_data naming the month', () => {
     const e = evaluateGoal(
       spec(K3, 6, 'lower'),
-      data({ LZB: withCell(LZB, '2024-04', null) }),
-      '2024-09',
+      data({ LZB: withCell(LZB, M('2024-04'), null) }),
+      M('2024-09'),
       OPTIONS,
     );
     expect(e.status).toBe('no_data');
-    expect(e.missing).toEqual([{ indicator: 'LZB', gender: 'female', month: '2024-04', reason: 'missing' }]);
+    expect(e.missing).toEqual([
+      { indicator: 'LZB', gender: 'female', month: M('2024-04'), reason: 'missing' },
+    ]);
   });
 
   test('a gap after the data month does not matter', () => {
     const e = evaluateGoal(
       spec(K3, 7.8, 'lower'),
-      data({ LZB: withCell(LZB, '2024-10', '*') }),
-      '2024-09',
+      data({ LZB: withCell(LZB, M('2024-10'), '*') }),
+      M('2024-09'),
       OPTIONS,
     );
     expect(e.status).toBe('met');
   });
 
   test('a goal is evaluated only at a month of its year; count/published indicators are no goals', () => {
-    expect(() => evaluateGoal(spec(K2, 1.1, 'higher'), data(), '2023-12', OPTIONS)).toThrow(/2024/);
+    expect(() => evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2023-12'), OPTIONS)).toThrow(/2024/);
     const published: IndicatorDef = {
       ...K2,
       code: 'K2_BA',
@@ -223,9 +226,13 @@ describe('evaluateGoal: missing inputs', () => {
       numeratorCode: 'K2',
       denominatorCode: null,
     };
-    expect(() => evaluateGoal(spec(published, 1, 'higher'), data(), '2024-03', OPTIONS)).toThrow(/formula/);
+    expect(() => evaluateGoal(spec(published, 1, 'higher'), data(), M('2024-03'), OPTIONS)).toThrow(
+      /formula/,
+    );
     const broken: IndicatorDef = { ...K2, denominatorCode: null };
-    expect(() => evaluateGoal(spec(broken, 1, 'higher'), data(), '2024-03', OPTIONS)).toThrow(/denominator/);
+    expect(() => evaluateGoal(spec(broken, 1, 'higher'), data(), M('2024-03'), OPTIONS)).toThrow(
+      /denominator/,
+    );
   });
 });
 
@@ -237,20 +244,20 @@ describe('goalSeries', () => {
   };
 
   test('K2: current up to the data month, previous all year, target and band edge, projection after', () => {
-    const pts = goalSeries(spec(K2, 1.1, 'higher'), data(), 2024, '2024-03', OPTIONS);
+    const pts = goalSeries(spec(K2, 1.1, 'higher'), data(), 2024, M('2024-03'), OPTIONS);
     expect(pts.map((p) => p.month)).toEqual([
-      '2024-01',
-      '2024-02',
-      '2024-03',
-      '2024-04',
-      '2024-05',
-      '2024-06',
-      '2024-07',
-      '2024-08',
-      '2024-09',
-      '2024-10',
-      '2024-11',
-      '2024-12',
+      M('2024-01'),
+      M('2024-02'),
+      M('2024-03'),
+      M('2024-04'),
+      M('2024-05'),
+      M('2024-06'),
+      M('2024-07'),
+      M('2024-08'),
+      M('2024-09'),
+      M('2024-10'),
+      M('2024-11'),
+      M('2024-12'),
     ]);
     expect(pts.map((p) => p.current === null)).toEqual([
       false,
@@ -283,12 +290,12 @@ describe('goalSeries', () => {
     expect(pts[3]?.projection).toBeCloseTo((jfw2024(3) * prevApr) / prevMar, 12);
     expect(pts[11]?.projection).toBeCloseTo((jfw2024(3) * JFW_2023_DEC) / prevMar, 12);
     // The year-end point of the chart matches the evaluation's projection.
-    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), '2024-03', OPTIONS);
+    const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-03'), OPTIONS);
     expect(pts[11]?.projection).toBeCloseTo(e.projection.value ?? Number.NaN, 12);
   });
 
   test('K3 (lower is better): the band edge lies above the target', () => {
-    const pts = goalSeries(spec(K3, 7.8, 'lower'), data(), 2024, '2024-09', OPTIONS);
+    const pts = goalSeries(spec(K3, 7.8, 'lower'), data(), 2024, M('2024-09'), OPTIONS);
     const prevJan = 900;
     expect(pts[0]?.target).toBeCloseTo(prevJan * (1 + 7.8 / 100), 12);
     expect(pts[0]?.atRiskEdge).toBeCloseTo(prevJan * (1 + (7.8 + 1) / 100), 12);
@@ -298,8 +305,8 @@ describe('goalSeries', () => {
   });
 
   test('a revised month is flagged on its point; the value used is the revised one', () => {
-    const revisedInt = withCell(INT, '2024-02', 40, true);
-    const pts = goalSeries(spec(K2, 1.1, 'higher'), data({ INT: revisedInt }), 2024, '2024-03', OPTIONS);
+    const revisedInt = withCell(INT, M('2024-02'), 40, true);
+    const pts = goalSeries(spec(K2, 1.1, 'higher'), data({ INT: revisedInt }), 2024, M('2024-03'), OPTIONS);
     expect(pts.map((p) => p.revised)).toEqual([
       false,
       true,
@@ -316,13 +323,13 @@ describe('goalSeries', () => {
     ]);
     expect(pts[2]?.current).toBeCloseTo((100 * (26 + 40 + 36)) / ((1500 + 1520 + 1530) / 3), 12);
     // A revised denominator month flags its own month too.
-    const revisedElb = withCell(ELB, '2024-01', 1521, true);
-    const pts2 = goalSeries(spec(K2, 1.1, 'higher'), data({ ELB: revisedElb }), 2024, '2024-03', OPTIONS);
-    expect(pts2.filter((p) => p.revised).map((p) => p.month)).toEqual(['2024-01']);
+    const revisedElb = withCell(ELB, M('2024-01'), 1521, true);
+    const pts2 = goalSeries(spec(K2, 1.1, 'higher'), data({ ELB: revisedElb }), 2024, M('2024-03'), OPTIONS);
+    expect(pts2.filter((p) => p.revised).map((p) => p.month)).toEqual([M('2024-01')]);
   });
 
   test('a data month in a later year: the whole year is actual, no projection', () => {
-    const pts = goalSeries(spec(K2, 1.1, 'higher'), data(), 2024, '2025-02', OPTIONS);
+    const pts = goalSeries(spec(K2, 1.1, 'higher'), data(), 2024, M('2025-02'), OPTIONS);
     expect(pts.every((p) => p.current !== null && p.projection === null)).toBe(true);
   });
 });

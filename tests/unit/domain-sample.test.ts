@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
+import { month as M, monthRange } from '../../core/months.js';
 import {
   CSV_LAST,
   evaluateTargets,
@@ -22,7 +22,6 @@ import {
 import { lzbShareComparison } from '../../server/domain/comparison.js';
 import { comparePublished } from '../../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../../server/domain/kennzahlen.js';
-import { monthRange } from '../../server/domain/months.js';
 import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
 import type { Gender, GoalEvaluation, Month, SeriesLookup } from '../../server/domain/types.js';
 
@@ -59,7 +58,7 @@ function parseCanonical(text: string): Row[] {
     else expect(value).toMatch(/^\d+$/);
     return {
       region: region ?? '',
-      month: month ?? '',
+      month: M(month ?? ''),
       indicator: indicator ?? '',
       gender,
       value: isFlag ? null : Number(value),
@@ -73,7 +72,7 @@ function germanMonth(label: string): Month {
   const [name, year] = label.split(' ');
   const i = MONTHS_DE.indexOf(name ?? '');
   if (i < 0 || !year) throw new Error(`not a German month: ${label}`);
-  return `${year}-${String(i + 1).padStart(2, '0')}`;
+  return M(`${year}-${String(i + 1).padStart(2, '0')}`);
 }
 
 const SHEET_INDICATOR: Record<string, string> = {
@@ -159,7 +158,7 @@ describe('sample files', () => {
     const manifest: unknown = JSON.parse(await readFile(path.join(SAMPLE_DIR, FILES.manifest), 'utf8'));
     expect(manifest).toEqual({
       sample: true,
-      asOf: '2024-09',
+      asOf: M('2024-09'),
       label: 'Beispieldaten, Stand September 2024',
       files: ['segeberg-sample.csv', 'segeberg-sample-ba.xlsx', 'vergleichstyp-sample.csv'],
     });
@@ -168,8 +167,8 @@ describe('sample files', () => {
   test('CSV covers 2021-01..2023-12, the xlsx 2024-01..2024-09, without overlap, 9 rows a month', () => {
     const csvMonths = [...new Set(csvRows.map((r) => r.month))];
     const xlsxMonths = [...new Set(xlsxRows.map((r) => r.month))];
-    expect(csvMonths).toEqual(monthRange('2021-01', CSV_LAST));
-    expect(xlsxMonths).toEqual(monthRange('2024-01', '2024-09'));
+    expect(csvMonths).toEqual(monthRange(M('2021-01'), CSV_LAST));
+    expect(xlsxMonths).toEqual(monthRange(M('2024-01'), M('2024-09')));
     expect(csvRows).toHaveLength(36 * 9);
     expect(xlsxRows).toHaveLength(9 * 9);
     expect(new Set(csvRows.map((r) => r.region))).toEqual(new Set(['01060']));
@@ -196,7 +195,7 @@ describe('sample files', () => {
     const all = [...segeberg, ...peers];
     expect(
       all.filter((r) => r.flag !== null).map((r) => [r.region, r.indicator, r.gender, r.month, r.flag]),
-    ).toEqual([['01060', 'INT', 'female', '2021-05', '*']]);
+    ).toEqual([['01060', 'INT', 'female', M('2021-05'), '*']]);
     const key = (r: Row) => `${r.region}|${r.indicator}|${r.month}`;
     const byKey = new Map<string, Partial<Record<Gender, number | null>>>();
     for (const r of all) byKey.set(key(r), { ...byKey.get(key(r)), [r.gender]: r.value });
@@ -212,19 +211,19 @@ describe('sample files', () => {
   test('magnitudes of shared/domain.md', () => {
     const v = (indicator: string, gender: Gender, month: Month) =>
       lookup(indicator, gender).get(month)?.value ?? Number.NaN;
-    const elbMid2023 = v('ELB', 'total', '2023-06');
+    const elbMid2023 = v('ELB', 'total', M('2023-06'));
     expect(elbMid2023).toBeGreaterThan(10_100);
     expect(elbMid2023).toBeLessThan(10_700);
-    expect(v('ELB', 'female', '2023-06') / elbMid2023).toBeGreaterThan(0.45);
-    expect(v('ELB', 'female', '2023-06') / elbMid2023).toBeLessThan(0.48);
-    for (const month of monthRange('2021-01', SAMPLE_AS_OF)) {
+    expect(v('ELB', 'female', M('2023-06')) / elbMid2023).toBeGreaterThan(0.45);
+    expect(v('ELB', 'female', M('2023-06')) / elbMid2023).toBeLessThan(0.48);
+    for (const month of monthRange(M('2021-01'), SAMPLE_AS_OF)) {
       const share = v('LZB', 'total', month) / v('ELB', 'total', month);
       expect(share, month).toBeGreaterThan(0.59);
       expect(share, month).toBeLessThan(0.67);
     }
     const k2 = (gender: Gender) =>
-      rateTwelveMonth(seriesRef(lookup, 'INT', gender), seriesRef(lookup, 'ELB', gender), '2023-12').value ??
-      Number.NaN;
+      rateTwelveMonth(seriesRef(lookup, 'INT', gender), seriesRef(lookup, 'ELB', gender), M('2023-12'))
+        .value ?? Number.NaN;
     expect(k2('total')).toBeGreaterThan(24);
     expect(k2('total')).toBeLessThan(25.5);
     expect(k2('male')).toBeGreaterThan(28.5);
@@ -232,10 +231,10 @@ describe('sample files', () => {
     expect(k2('female')).toBeGreaterThan(18.5);
     expect(k2('female')).toBeLessThan(20.5);
     // Seasonality: December is the weakest month of integrations, spring and autumn the strongest.
-    const int2023 = monthRange('2023-01', '2023-12').map((m) => v('INT', 'total', m));
-    expect(Math.min(...int2023)).toBe(v('INT', 'total', '2023-12'));
-    expect(v('INT', 'total', '2023-03')).toBeGreaterThan(v('INT', 'total', '2023-06'));
-    expect(v('INT', 'total', '2023-09')).toBeGreaterThan(v('INT', 'total', '2023-07'));
+    const int2023 = monthRange(M('2023-01'), M('2023-12')).map((m) => v('INT', 'total', m));
+    expect(Math.min(...int2023)).toBe(v('INT', 'total', M('2023-12')));
+    expect(v('INT', 'total', M('2023-03'))).toBeGreaterThan(v('INT', 'total', M('2023-06')));
+    expect(v('INT', 'total', M('2023-09'))).toBeGreaterThan(v('INT', 'total', M('2023-07')));
   });
 });
 

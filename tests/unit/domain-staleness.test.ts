@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-
+import { month as M } from '../../core/months.js';
+import type { Month } from '../../core/vocabulary.js';
 import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../../server/domain/staleness.js';
 
@@ -10,32 +11,32 @@ describe('expectedDataMonth (release day 25, lag 4, Europe/Berlin)', () => {
     {
       name: 'the day before the release: one month less',
       now: '2024-07-24T12:00:00+02:00',
-      expected: '2024-02',
+      expected: M('2024-02'),
     },
-    { name: 'on the release day', now: '2024-07-25T12:00:00+02:00', expected: '2024-03' },
+    { name: 'on the release day', now: '2024-07-25T12:00:00+02:00', expected: M('2024-03') },
     // 22:30 UTC on the 24th is already 00:30 on the 25th in Berlin (CEST, UTC+2).
     {
       name: 'release day starts at Berlin midnight, not UTC',
       now: '2024-07-24T22:30:00Z',
-      expected: '2024-03',
+      expected: M('2024-03'),
     },
-    { name: 'late on the release day in Berlin', now: '2024-07-25T21:59:00Z', expected: '2024-03' },
-    { name: 'after the release day', now: '2024-07-31T10:00:00+02:00', expected: '2024-03' },
+    { name: 'late on the release day in Berlin', now: '2024-07-25T21:59:00Z', expected: M('2024-03') },
+    { name: 'after the release day', now: '2024-07-31T10:00:00+02:00', expected: M('2024-03') },
     // Across the year start: January looks back into the previous year.
-    { name: 'early January', now: '2025-01-10T09:00:00+01:00', expected: '2024-08' },
-    { name: 'January after the release', now: '2025-01-27T09:00:00+01:00', expected: '2024-09' },
+    { name: 'early January', now: '2025-01-10T09:00:00+01:00', expected: M('2024-08') },
+    { name: 'January after the release', now: '2025-01-27T09:00:00+01:00', expected: M('2024-09') },
     {
       name: 'New Year in Berlin while still 31 December in UTC',
       now: '2024-12-31T23:30:00Z',
-      expected: '2024-08',
+      expected: M('2024-08'),
     },
-    { name: '31 December after the release', now: '2024-12-31T12:00:00+01:00', expected: '2024-08' },
+    { name: '31 December after the release', now: '2024-12-31T12:00:00+01:00', expected: M('2024-08') },
     {
       name: 'May before the release: December of last year',
       now: '2025-05-24T09:00:00+02:00',
-      expected: '2024-12',
+      expected: M('2024-12'),
     },
-    { name: 'May on the release day: January', now: '2025-05-25T09:00:00+02:00', expected: '2025-01' },
+    { name: 'May on the release day: January', now: '2025-05-25T09:00:00+02:00', expected: M('2025-01') },
   ])('$name: $now → $expected', ({ now, expected }) => {
     expect(expectedDataMonth(new Date(now), BA)).toBe(expected);
   });
@@ -43,16 +44,16 @@ describe('expectedDataMonth (release day 25, lag 4, Europe/Berlin)', () => {
   test('another time zone counts the day there', () => {
     // 2024-07-24T22:30Z is still the 24th in New York.
     expect(expectedDataMonth(new Date('2024-07-24T22:30:00Z'), { ...BA, timeZone: 'America/New_York' })).toBe(
-      '2024-02',
+      M('2024-02'),
     );
   });
 
   test('other schedules', () => {
     expect(expectedDataMonth(new Date('2024-07-01T12:00:00+02:00'), { releaseDay: 1, lagMonths: 0 })).toBe(
-      '2024-07',
+      M('2024-07'),
     );
     expect(expectedDataMonth(new Date('2024-07-20T12:00:00+02:00'), { releaseDay: 20, lagMonths: 3 })).toBe(
-      '2024-04',
+      M('2024-04'),
     );
   });
 
@@ -64,21 +65,21 @@ describe('expectedDataMonth (release day 25, lag 4, Europe/Berlin)', () => {
 });
 
 describe('isStale', () => {
-  test.each<{ latest: string | null; expected: string; stale: boolean }>([
-    { latest: '2024-03', expected: '2024-03', stale: false },
-    { latest: '2024-04', expected: '2024-03', stale: false },
-    { latest: '2024-02', expected: '2024-03', stale: true },
-    { latest: '2023-12', expected: '2024-01', stale: true },
-    { latest: null, expected: '2024-01', stale: true },
+  test.each<{ latest: Month | null; expected: Month; stale: boolean }>([
+    { latest: M('2024-03'), expected: M('2024-03'), stale: false },
+    { latest: M('2024-04'), expected: M('2024-03'), stale: false },
+    { latest: M('2024-02'), expected: M('2024-03'), stale: true },
+    { latest: M('2023-12'), expected: M('2024-01'), stale: true },
+    { latest: null, expected: M('2024-01'), stale: true },
   ])('latest $latest, expected $expected → $stale', ({ latest, expected, stale }) => {
     expect(isStale(latest, expected)).toBe(stale);
   });
 
   test('sample data are judged against their own as-of month', () => {
-    expect(sampleExpectedMonth('2024-09')).toBe('2024-09');
-    expect(isStale('2024-09', sampleExpectedMonth('2024-09'))).toBe(false);
-    expect(isStale('2024-08', sampleExpectedMonth('2024-09'))).toBe(true);
-    expect(() => sampleExpectedMonth('2024-13')).toThrow(RangeError);
+    expect(sampleExpectedMonth(M('2024-09'))).toBe(M('2024-09'));
+    expect(isStale(M('2024-09'), sampleExpectedMonth(M('2024-09')))).toBe(false);
+    expect(isStale(M('2024-08'), sampleExpectedMonth(M('2024-09')))).toBe(true);
+    expect(() => sampleExpectedMonth('2024-13' as Month)).toThrow(RangeError);
   });
 });
 

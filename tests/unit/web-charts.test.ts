@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-
+import { formatPercent } from '../../core/format.js';
 import {
   atRiskEdgePctOf,
   buildChangeChartOption,
@@ -7,7 +7,6 @@ import {
   type GoalChartPoint,
   monthlyChanges,
 } from '../../web/charts/GoalChart';
-import { formatPercent } from '../../web/format';
 
 // Three months of a K2 goal with target +1.1 % and a band of 1 point (edge +0.1 %):
 // target = previous × 1.011, edge = previous × 1.001.

@@ -11,7 +11,7 @@ import {
   formatPercent,
   STATUS_TEXT,
   sampleLabel,
-} from '../../web/format';
+} from '../../core/format.js';
 
 describe('de-DE formatting (web/format.ts)', () => {
   test.each([

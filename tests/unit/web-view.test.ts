@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-
+import { addMonths, month as M, monthsOfYearUpTo, yearsBetween } from '../../core/months';
 import {
   formatChangeVsTarget,
   formatGoalValue,
@@ -7,7 +7,6 @@ import {
   groupGoals,
   missingLines,
 } from '../../web/lib/goal-view';
-import { addMonths, monthsOfYearUpTo, yearsBetween } from '../../web/lib/months';
 import { sparkline } from '../../web/lib/sparkline';
 import { statusView } from '../../web/lib/status';
 import {
@@ -41,10 +40,10 @@ describe('goal figures', () => {
     indicator: 'K2',
     gender: 'female',
     targetChangePct: 1.1,
-    current: { month: '2024-06', value: 14.7349 },
-    previous: { month: '2023-06', value: 14.2 },
+    current: { month: M('2024-06'), value: 14.7349 },
+    previous: { month: M('2023-06'), value: 14.2 },
     changePct: -0.84,
-    projection: { month: '2024-12', value: 27.06, changePct: 3.55, status: 'met' },
+    projection: { month: M('2024-12'), value: 27.06, changePct: 3.55, status: 'met' },
     missing: [],
   };
   test('K2 values are rates, K3 values integer counts', () => {
@@ -70,8 +69,8 @@ describe('goal figures', () => {
     expect(
       missingLines({
         missing: [
-          { indicator: 'INT', gender: 'female', month: '2024-03', reason: 'suppressed' },
-          { indicator: 'ELB', gender: 'total', month: '2023-12', reason: 'missing' },
+          { indicator: 'INT', gender: 'female', month: M('2024-03'), reason: 'suppressed' },
+          { indicator: 'ELB', gender: 'total', month: M('2023-12'), reason: 'missing' },
         ],
       }),
     ).toEqual(['INT Frauen, März 2024: gesperrt (Datenschutz)', 'ELB insgesamt, Dezember 2023: fehlt']);
@@ -94,9 +93,9 @@ describe('goal figures', () => {
 
 describe('months helpers', () => {
   test('months of the year up to the data month', () => {
-    expect(monthsOfYearUpTo(2024, '2024-03')).toEqual(['2024-01', '2024-02', '2024-03']);
+    expect(monthsOfYearUpTo(2024, M('2024-03'))).toEqual([M('2024-01'), M('2024-02'), M('2024-03')]);
     expect(monthsOfYearUpTo(2023, null)).toHaveLength(12);
-    expect(addMonths('2024-01', -1)).toBe('2023-12');
+    expect(addMonths(M('2024-01'), -1)).toBe(M('2023-12'));
     expect(yearsBetween(2022, 2024)).toEqual([2024, 2023, 2022]);
     expect(yearsBetween(2025, 2024)).toEqual([]);
   });
@@ -122,7 +121,7 @@ describe('URL state', () => {
     expect(parseCommon(qs('region=01060&year=2024&month=2024-06'))).toEqual({
       region: '01060',
       year: 2024,
-      month: '2024-06',
+      month: M('2024-06'),
     });
     expect(parseCommon(qs('region=<script>&year=20x4&month=2024-13'))).toEqual({
       region: null,
@@ -169,8 +168,8 @@ describe('URL state', () => {
     );
     // A reversed range is swapped; genders and columns are put in canonical order; month stays.
     expect(s).toEqual({
-      from: '2024-01',
-      to: '2024-06',
+      from: M('2024-01'),
+      to: M('2024-06'),
       genders: ['female', 'total'],
       revisedOnly: true,
       sort: [{ id: 'int', desc: false }],
@@ -187,8 +186,8 @@ describe('URL state', () => {
     );
     expect(monthsServerQuery('01060', s, 50)).toEqual({
       region: '01060',
-      from: '2024-01',
-      to: '2024-06',
+      from: M('2024-01'),
+      to: M('2024-06'),
       gender: 'female',
       revised: 'true',
       sort: 'k3:desc',
@@ -205,7 +204,7 @@ describe('URL state', () => {
     expect(url.pathname).toBe('/api/months');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       region: '01060',
-      from: '2024-01',
+      from: M('2024-01'),
       gender: 'male,total',
       sort: 'int:asc,month:desc',
       columns: 'month,int',
@@ -214,9 +213,9 @@ describe('URL state', () => {
   });
 
   test('chart point → Monatswerte link', () => {
-    expect(monthsLinkFor('01060', '2024-03', 'female')).toBe(
+    expect(monthsLinkFor('01060', M('2024-03'), 'female')).toBe(
       '/monate?region=01060&from=2024-03&to=2024-03&gender=female',
     );
-    expect(monthsLinkFor(null, '2024-03', null)).toBe('/monate?from=2024-03&to=2024-03');
+    expect(monthsLinkFor(null, M('2024-03'), null)).toBe('/monate?from=2024-03&to=2024-03');
   });
 });

@@ -5,10 +5,18 @@
  */
 import { useMemo } from 'react';
 
-import { formatChange, formatMonth, formatMonthShort } from '../format';
-import { GOAL_SERIES, TEXT, TEXT_MUTED } from '../lib/palette';
+import { formatChange, formatMonth } from '../../core/format';
+import { GOAL_SERIES } from '../lib/palette';
 import { EChart } from './EChart';
 import type { ChartOption, LineSeriesOption } from './echarts';
+import {
+  BAND_NAME,
+  bandLegendItem,
+  bandSeries,
+  monthChartFrame,
+  projectionEndLabel,
+  styledLine,
+} from './scaffold';
 
 export interface GoalChartPoint {
   month: string;
@@ -33,7 +41,7 @@ export const SERIES_NAMES = {
   current: (year: number) => `${year}`,
   previous: (year: number) => `${year - 1} (Vorjahr)`,
   target: 'Zielpfad',
-  band: 'Bereich „gefährdet“',
+  band: BAND_NAME,
   projection: 'Prognose',
   revised: 'revidiert',
 } as const;
@@ -45,85 +53,36 @@ export function buildGoalChartOption(
   year: number,
   formatValue: (v: number | null) => string,
 ): ChartOption {
-  const months = points.map((p) => p.month);
-  const lower = points.map((p) =>
-    p.target === null || p.atRiskEdge === null ? null : Math.min(p.target, p.atRiskEdge),
-  );
-  const width = points.map((p) =>
-    p.target === null || p.atRiskEdge === null ? null : Math.abs(p.target - p.atRiskEdge),
-  );
-  const line = (
-    key: 'current' | 'previous' | 'target' | 'projection',
-    name: string,
-    data: (number | null)[],
-    extra: LineSeriesOption = {},
-  ): LineSeriesOption => {
-    const s = GOAL_SERIES[key];
-    return {
-      id: key,
-      name,
-      type: 'line',
-      data,
-      symbol: s.symbol,
-      symbolSize: key === 'current' ? 8 : 6,
-      showAllSymbol: true,
-      connectNulls: false,
-      lineStyle: { color: s.color, width: s.width, type: s.type },
-      itemStyle: { color: s.color },
-      emphasis: { focus: 'series' },
-      ...extra,
-    };
-  };
+  const withBand = (f: (target: number, edge: number) => number) =>
+    points.map((p) => (p.target === null || p.atRiskEdge === null ? null : f(p.target, p.atRiskEdge)));
   const series: LineSeriesOption[] = [
-    // The band: an invisible base line and, stacked on it, the band's width filled.
-    {
-      id: 'band-base',
-      name: SERIES_NAMES.band,
-      type: 'line',
-      data: lower,
-      stack: 'band',
-      symbol: 'none',
-      lineStyle: { opacity: 0 },
-      tooltip: { show: false },
-      silent: true,
-    },
-    {
-      id: 'band',
-      name: SERIES_NAMES.band,
-      type: 'line',
-      data: width,
-      stack: 'band',
-      symbol: 'none',
-      lineStyle: { opacity: 0 },
-      areaStyle: { color: GOAL_SERIES.band.color, opacity: GOAL_SERIES.band.opacity },
-      itemStyle: { color: GOAL_SERIES.band.color },
-      silent: true,
-    },
-    line(
-      'previous',
-      SERIES_NAMES.previous(year),
-      points.map((p) => p.previous),
+    ...bandSeries(
+      withBand(Math.min),
+      withBand((t, e) => Math.abs(t - e)),
     ),
-    line(
-      'target',
-      SERIES_NAMES.target,
-      points.map((p) => p.target),
-      { symbolSize: 5 },
-    ),
-    line(
-      'projection',
-      SERIES_NAMES.projection,
-      points.map((p) => p.projection),
-      {
-        endLabel: { show: true, formatter: 'Prognose', color: TEXT, fontWeight: 'bold' },
-      },
-    ),
-    line(
-      'current',
-      SERIES_NAMES.current(year),
-      points.map((p) => p.current),
-      { z: 5 },
-    ),
+    styledLine('previous', {
+      id: 'previous',
+      name: SERIES_NAMES.previous(year),
+      data: points.map((p) => p.previous),
+    }),
+    styledLine('target', {
+      id: 'target',
+      name: SERIES_NAMES.target,
+      data: points.map((p) => p.target),
+      symbolSize: 5,
+    }),
+    styledLine('projection', {
+      id: 'projection',
+      name: SERIES_NAMES.projection,
+      data: points.map((p) => p.projection),
+      endLabel: projectionEndLabel,
+    }),
+    styledLine('current', {
+      id: 'current',
+      name: SERIES_NAMES.current(year),
+      data: points.map((p) => p.current),
+      z: 5,
+    }),
     {
       id: 'revised',
       name: SERIES_NAMES.revised,
@@ -137,65 +96,43 @@ export function buildGoalChartOption(
       z: 6,
     },
   ];
-
-  return {
-    animation: false,
-    grid: { left: 16, right: 80, top: 56, bottom: 32, containLabel: true },
-    legend: {
-      top: 0,
-      left: 0,
-      textStyle: { color: TEXT, fontSize: 13 },
-      itemWidth: 32,
-      data: [
-        SERIES_NAMES.current(year),
-        SERIES_NAMES.previous(year),
-        SERIES_NAMES.target,
-        // The band's legend icon: a filled box in the band's colour (not the invisible base line).
-        { name: SERIES_NAMES.band, icon: 'rect', itemStyle: { color: GOAL_SERIES.band.color, opacity: 0.6 } },
-        SERIES_NAMES.projection,
-        SERIES_NAMES.revised,
-      ],
-    },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (raw: unknown) => {
-        const items = Array.isArray(raw) ? raw : [raw];
-        const first: unknown = items[0];
-        const idx =
-          first && typeof first === 'object' && 'dataIndex' in first && typeof first.dataIndex === 'number'
-            ? first.dataIndex
-            : -1;
-        const p = points[idx];
-        if (!p) return '';
-        const rows: [string, string][] = [
-          [SERIES_NAMES.current(year), formatValue(p.current)],
-          [SERIES_NAMES.previous(year), formatValue(p.previous)],
-          [SERIES_NAMES.target, formatValue(p.target)],
-          ['Grenze „gefährdet“', formatValue(p.atRiskEdge)],
-        ];
-        if (p.projection !== null) rows.push([SERIES_NAMES.projection, formatValue(p.projection)]);
-        const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-        return [
-          `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
-          ...rows.map(([k, v]) => `${esc(k)}: <strong>${esc(v)}</strong>`),
-        ].join('<br>');
-      },
-    },
-    xAxis: {
-      type: 'category',
-      data: months,
-      boundaryGap: false,
-      axisLabel: { color: TEXT_MUTED, formatter: (m: string) => formatMonthShort(m) },
-      axisLine: { lineStyle: { color: TEXT_MUTED } },
-    },
-    yAxis: {
-      type: 'value',
-      scale: true,
-      axisLabel: { color: TEXT_MUTED, formatter: (v: number) => formatValue(v) },
-      splitLine: { lineStyle: { color: '#dde1e6' } },
-    },
-    series,
+  const tooltip = (raw: unknown) => {
+    const items = Array.isArray(raw) ? raw : [raw];
+    const first: unknown = items[0];
+    const idx =
+      first && typeof first === 'object' && 'dataIndex' in first && typeof first.dataIndex === 'number'
+        ? first.dataIndex
+        : -1;
+    const p = points[idx];
+    if (!p) return '';
+    const rows: [string, string][] = [
+      [SERIES_NAMES.current(year), formatValue(p.current)],
+      [SERIES_NAMES.previous(year), formatValue(p.previous)],
+      [SERIES_NAMES.target, formatValue(p.target)],
+      ['Grenze „gefährdet“', formatValue(p.atRiskEdge)],
+    ];
+    if (p.projection !== null) rows.push([SERIES_NAMES.projection, formatValue(p.projection)]);
+    const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return [
+      `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
+      ...rows.map(([k, v]) => `${esc(k)}: <strong>${esc(v)}</strong>`),
+    ].join('<br>');
   };
+  return monthChartFrame({
+    months: points.map((p) => p.month),
+    top: 56,
+    legend: [
+      SERIES_NAMES.current(year),
+      SERIES_NAMES.previous(year),
+      SERIES_NAMES.target,
+      bandLegendItem,
+      SERIES_NAMES.projection,
+      SERIES_NAMES.revised,
+    ],
+    tooltip: { formatter: tooltip },
+    formatY: (v) => formatValue(v),
+    series,
+  });
 }
 
 export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick }: GoalChartProps) {
@@ -242,100 +179,28 @@ export function buildChangeChartOption(
   atRiskEdgePct: number,
 ): ChartOption {
   const { actual, projected } = monthlyChanges(points);
-  const lo = Math.min(targetChangePct, atRiskEdgePct);
-  const width = Math.abs(targetChangePct - atRiskEdgePct);
-  const s = GOAL_SERIES;
-  return {
-    animation: false,
-    grid: { left: 16, right: 80, top: 40, bottom: 32, containLabel: true },
-    legend: {
-      top: 0,
-      left: 0,
-      textStyle: { color: TEXT, fontSize: 13 },
-      itemWidth: 32,
-      data: [
-        'Veränderung',
-        'Ziel',
-        { name: 'Bereich „gefährdet“', icon: 'rect', itemStyle: { color: s.band.color, opacity: 0.6 } },
-        'Prognose',
-      ],
-    },
-    tooltip: {
-      trigger: 'axis',
-      valueFormatter: (v) => (typeof v === 'number' ? formatChange(v) : '–'),
-    },
-    xAxis: {
-      type: 'category',
-      data: points.map((p) => p.month),
-      boundaryGap: false,
-      axisLabel: { color: TEXT_MUTED, formatter: (m: string) => formatMonthShort(m) },
-      axisLine: { lineStyle: { color: TEXT_MUTED } },
-    },
-    yAxis: {
-      type: 'value',
-      scale: true,
-      axisLabel: { color: TEXT_MUTED, formatter: (v: number) => formatChange(v) },
-      splitLine: { lineStyle: { color: '#dde1e6' } },
-    },
+  const constant = (v: number) => points.map(() => v);
+  return monthChartFrame({
+    months: points.map((p) => p.month),
+    top: 40,
+    legend: ['Veränderung', 'Ziel', bandLegendItem, 'Prognose'],
+    tooltip: { valueFormatter: (v) => (typeof v === 'number' ? formatChange(v) : '–') },
+    formatY: (v) => formatChange(v),
     series: [
-      {
-        id: 'band-base',
-        name: 'Bereich „gefährdet“',
-        type: 'line',
-        data: points.map(() => lo),
-        stack: 'band',
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        tooltip: { show: false },
-        silent: true,
-      },
-      {
-        id: 'band',
-        name: 'Bereich „gefährdet“',
-        type: 'line',
-        data: points.map(() => width),
-        stack: 'band',
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        areaStyle: { color: s.band.color, opacity: s.band.opacity },
-        tooltip: { show: false },
-        silent: true,
-      },
-      {
-        id: 'target',
-        name: 'Ziel',
-        type: 'line',
-        data: points.map(() => targetChangePct),
-        symbol: 'none',
-        lineStyle: { color: s.target.color, width: s.target.width, type: s.target.type },
-        itemStyle: { color: s.target.color },
-      },
-      {
+      ...bandSeries(
+        constant(Math.min(targetChangePct, atRiskEdgePct)),
+        constant(Math.abs(targetChangePct - atRiskEdgePct)),
+      ),
+      styledLine('target', { id: 'target', name: 'Ziel', data: constant(targetChangePct), symbol: 'none' }),
+      styledLine('projection', {
         id: 'projection',
         name: 'Prognose',
-        type: 'line',
         data: projected,
-        symbol: s.projection.symbol,
-        symbolSize: 6,
-        lineStyle: { color: s.projection.color, width: s.projection.width, type: s.projection.type },
-        itemStyle: { color: s.projection.color },
-        endLabel: { show: true, formatter: 'Prognose', color: TEXT, fontWeight: 'bold' },
-      },
-      {
-        id: 'change',
-        name: 'Veränderung',
-        type: 'line',
-        data: actual,
-        symbol: s.current.symbol,
-        symbolSize: 8,
-        showAllSymbol: true,
-        connectNulls: false,
-        lineStyle: { color: s.current.color, width: s.current.width, type: s.current.type },
-        itemStyle: { color: s.current.color },
-        z: 5,
-      },
+        endLabel: projectionEndLabel,
+      }),
+      styledLine('current', { id: 'change', name: 'Veränderung', data: actual, z: 5 }),
     ],
-  };
+  });
 }
 
 export function ChangeChart({

@@ -1,5 +1,5 @@
 /** The sample-data badge and the stale banner: shown wherever figures are shown. */
-import { formatMonth, sampleLabel } from '../format';
+import { formatMonth, sampleLabel } from '../../core/format';
 
 export function SampleBadge({ sample, asOf }: { sample: boolean; asOf: string | null }) {
   if (!sample) return null;

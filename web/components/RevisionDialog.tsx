@@ -1,15 +1,13 @@
 /** The history of a revised value: every change (old → new, when, which file). Native <dialog>. */
 import { useEffect, useRef } from 'react';
-
+import { formatCount, formatDateTime, formatMonth, GENDER_TEXT } from '../../core/format';
+import { FLAG_TEXT } from '../../core/vocabulary';
 import { useRevisions } from '../api';
-import { formatCount, formatDateTime, formatMonth, GENDER_TEXT } from '../format';
 import { ErrorState, Loading } from './States';
-
-const FLAG_TEXT: Record<string, string> = { '*': 'gesperrt', '-': 'nichts vorhanden', X: 'nicht möglich' };
 
 function valueText(value: number | null, flag: string | null): string {
   if (value !== null) return formatCount(value);
-  if (flag) return `${flag} (${FLAG_TEXT[flag] ?? flag})`;
+  if (flag) return `${flag} (${FLAG_TEXT[flag as keyof typeof FLAG_TEXT] ?? flag})`;
   return '–';
 }
 

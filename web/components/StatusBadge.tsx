@@ -1,4 +1,4 @@
-import { formatChange } from '../format';
+import { formatChange } from '../../core/format';
 import { statusView } from '../lib/status';
 
 /** Status as icon + word; the colour of the badge is only an extra. */

@@ -2,11 +2,11 @@
  * The figures of a goal as the dashboard shows them. K2 goals are tracked on the JFW (a rate, shown
  * as "14,7 %"), K3 goals on the year-to-date mean LZB stock (a count, shown as "6.512").
  */
-import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../format';
+import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { missingReasonText } from './status';
 
 /** The fields of a goal evaluation this module reads (a structural subset of the API type). */
-export interface GoalFigures {
+export interface GoalFacts {
   indicator: string;
   gender: string;
   targetChangePct: number;
@@ -42,7 +42,7 @@ function genderText(g: string): string {
 }
 
 /** One line per missing input: "INT Frauen, März 2024: gesperrt (Datenschutz)". */
-export function missingLines(goal: Pick<GoalFigures, 'missing'>): string[] {
+export function missingLines(goal: Pick<GoalFacts, 'missing'>): string[] {
   return goal.missing.map(
     (m) => `${m.indicator} ${genderText(m.gender)}, ${formatMonth(m.month)}: ${missingReasonText(m.reason)}`,
   );
@@ -57,7 +57,7 @@ export interface GoalCardView {
   projectionLabel: string;
 }
 
-export function goalCardView(goal: GoalFigures): GoalCardView {
+export function goalCardView(goal: GoalFacts): GoalCardView {
   return {
     current: formatGoalValue(goal.indicator, goal.current.value),
     previous: formatGoalValue(goal.indicator, goal.previous.value),

@@ -1,5 +1,6 @@
 /** How a goal status is shown: icon + word always, colour only as an extra (a CSS tone). */
-import { STATUS_TEXT, type StatusWord } from '../format';
+import { STATUS_TEXT, type StatusWord } from '../../core/format';
+import { FLAG_TEXT } from '../../core/vocabulary';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'none';
 
@@ -26,9 +27,9 @@ export function statusView(status: string): StatusView {
 
 const REASON_TEXT: Record<string, string> = {
   missing: 'fehlt',
-  suppressed: 'gesperrt (Datenschutz)',
-  no_value: 'nichts vorhanden',
-  not_possible: 'nicht möglich',
+  suppressed: FLAG_TEXT['*'],
+  no_value: FLAG_TEXT['-'],
+  not_possible: FLAG_TEXT.X,
   zero_denominator: 'Nenner ist null',
 };
 

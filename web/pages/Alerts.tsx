@@ -1,9 +1,10 @@
 /** Hinweise: the history of e-mail alerts (sent, pending, failed), newest first. */
+
+import { formatDateTime, formatMonth } from '../../core/format';
 import { useAlerts } from '../api';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatDateTime, formatMonth } from '../format';
 import { statusView } from '../lib/status';
 
 const KIND_TEXT: Record<string, string> = {

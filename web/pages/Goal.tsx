@@ -5,22 +5,18 @@
  */
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
-
+import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { parseGoalId } from '../../core/goal-id';
 import { useGoalSeries, useGoals } from '../api';
 import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorState, Loading } from '../components/States';
-import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
+import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
-import { formatChange, formatMonth, GENDER_TEXT } from '../format';
-import { formatGoalValue, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
+import { formatGoalValue, goalCardView, goalValueName } from '../lib/goal-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
-
-function genderOf(id: string): 'total' | 'female' | 'male' | null {
-  const g = id.split('-').pop();
-  return g === 'total' || g === 'female' || g === 'male' ? g : null;
-}
 
 export default function Goal() {
   const params = useParams<{ id: string }>();
@@ -33,9 +29,10 @@ export default function Goal() {
   const series = useGoalSeries(id, q);
   const goals = useGoals(q);
 
-  const gender = genderOf(id);
+  const ref = parseGoalId(id);
+  const gender = ref?.gender ?? null;
   const region = common.region ?? series.data?.region.id ?? null;
-  const indicator = series.data?.goal.indicator ?? id.split('-')[0] ?? '';
+  const indicator = series.data?.goal.indicator ?? ref?.indicator ?? '';
   const formatValue = useCallback((v: number | null) => formatGoalValue(indicator, v), [indicator]);
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
@@ -76,23 +73,7 @@ export default function Goal() {
 
   const panel = (
     <>
-      <dl className="figures figures-row">
-        <div className="figure figure-main">
-          <dt>
-            {valueName} {formatMonth(goal.current.month)}
-          </dt>
-          <dd data-field="current">{v.current}</dd>
-        </div>
-        <div className="figure">
-          <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
-          <dd data-field="previous">{v.previous}</dd>
-        </div>
-        <div className="figure">
-          <dt>Veränderung</dt>
-          <dd data-field="change">
-            <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
-          </dd>
-        </div>
+      <GoalFigures goal={goal} className="figures figures-row">
         <div className="figure projection">
           <dt>{v.projectionLabel} (Hochrechnung)</dt>
           <dd data-field="projection">
@@ -100,17 +81,8 @@ export default function Goal() {
             <StatusBadge status={goal.projection.status} size="sm" />
           </dd>
         </div>
-      </dl>
-      {goal.status === 'no_data' && goal.missing.length > 0 && (
-        <div className="missing">
-          <p>Es fehlen Werte:</p>
-          <ul className="missing-list">
-            {missingLines(goal).map((l) => (
-              <li key={l}>{l}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      </GoalFigures>
+      <GoalMissing goal={goal} />
 
       <figure className="card chart-card">
         <GoalChart

@@ -4,11 +4,10 @@
  * (gone when the tab closes) and is sent only with the upload.
  */
 import { type FormEvent, useId, useRef, useState } from 'react';
-
+import { formatCount, formatDateTime } from '../../core/format';
 import { type ImportsResponse, type UploadResult, useImports, useUploadImport } from '../api';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, errorText, Loading } from '../components/States';
-import { formatCount, formatDateTime } from '../format';
 
 const TOKEN_KEY = 'zielmonitor.adminToken';
 

@@ -5,16 +5,16 @@
  */
 import { useId } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-
+import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
+import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { ChangeVsTarget, StatusBadge } from '../components/StatusBadge';
-import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../format';
-import { goalCardView, goalValueName, groupGoals, missingLines } from '../lib/goal-view';
-import { monthsOfYearUpTo, yearOfMonth, yearsBetween } from '../lib/months';
+import { StatusBadge } from '../components/StatusBadge';
+import { goalCardView, groupGoals } from '../lib/goal-view';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -40,30 +40,13 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
         </h3>
         <StatusBadge status={goal.status} />
       </header>
-      <dl className="figures">
-        <div className="figure figure-main">
-          <dt>
-            {goalValueName(goal.indicator)} {formatMonth(goal.current.month)}
-          </dt>
-          <dd data-field="current">{v.current}</dd>
-        </div>
-        <div className="figure">
-          <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
-          <dd data-field="previous">{v.previous}</dd>
-        </div>
-        <div className="figure">
-          <dt>Veränderung</dt>
-          <dd data-field="change">
-            <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
-          </dd>
-        </div>
-      </dl>
+      <GoalFigures goal={goal} />
       {series ? (
         <Sparkline
           current={series.current}
           previous={series.previous}
           target={series.target}
-          label={`Verlauf ${gender}: durchgezogen ${yearOfMonth(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
+          label={`Verlauf ${gender}: durchgezogen ${yearOf(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
         />
       ) : (
         <div className="sparkline sparkline-placeholder" aria-hidden="true" />
@@ -74,16 +57,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
         <span data-field="projection-change">({v.projectionChange})</span>{' '}
         <StatusBadge status={goal.projection.status} size="sm" />
       </div>
-      {goal.status === 'no_data' && goal.missing.length > 0 && (
-        <div className="missing">
-          <p>Es fehlen Werte:</p>
-          <ul className="missing-list">
-            {missingLines(goal).map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <GoalMissing goal={goal} />
     </article>
   );
 }
@@ -172,14 +146,12 @@ export default function Overview() {
   }
   const data = goals.data;
   const regionInfo = regions.data?.regions.find((r) => r.id === data.region.id);
-  const latest = regionInfo?.lastMonth ?? null;
-  const lastOfYear = latest !== null && yearOfMonth(latest) === data.year ? latest : `${data.year}-12`;
+  const first = parseMonth(regionInfo?.firstMonth ?? '');
+  const latest = parseMonth(regionInfo?.lastMonth ?? '');
+  const lastOfYear = latest !== null && yearOf(latest) === data.year ? latest : makeMonth(data.year, 12);
   const months = monthsOfYearUpTo(data.year, lastOfYear);
   // A year needs the year before it (the targets are changes against last year).
-  const years =
-    regionInfo?.firstMonth && regionInfo.lastMonth
-      ? yearsBetween(yearOfMonth(regionInfo.firstMonth) + 1, yearOfMonth(regionInfo.lastMonth))
-      : [data.year];
+  const years = first && latest ? yearsBetween(yearOf(first) + 1, yearOf(latest)) : [data.year];
   const state: CommonState = {
     region: common.region ?? data.region.id,
     year: data.year,

@@ -4,9 +4,8 @@
  * disposed when the rotation returns to the overview (the EChart wrapper owns the lifecycle).
  */
 import { useMemo } from 'react';
-
+import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../../core/format';
 import { EChart } from '../charts/EChart';
-import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../format';
 import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';

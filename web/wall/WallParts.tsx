@@ -3,7 +3,7 @@
  * sample badge, the clock), the banners (stale data, lost connection) and the footer (page
  * position, configuration warnings). Everything is text: nothing depends on hover or colour.
  */
-import { formatDate, formatDateTime, formatMonth, formatTime, sampleLabel } from '../format';
+import { formatDate, formatDateTime, formatMonth, formatTime, sampleLabel } from '../../core/format';
 import type { WallPage } from './params';
 
 export interface HeaderProps {

@@ -3,9 +3,10 @@
  * target path, the at-risk band, the dashed projection) in the wall's theme, with text sized for
  * three metres and no tooltip (nobody hovers on a TV): the figures that matter are labelled.
  */
+
+import { formatMonthShort } from '../../core/format';
 import type { ChartOption, LineSeriesOption } from '../charts/echarts';
 import { SERIES_NAMES } from '../charts/GoalChart';
-import { formatMonthShort } from '../format';
 import { GOAL_SERIES } from '../lib/palette';
 import type { WallColors } from './theme';
 

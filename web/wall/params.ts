@@ -4,6 +4,7 @@
  * screen. Documented in docs/wall.md.
  */
 import { z } from 'zod';
+import { GOAL_ID_PATTERN } from '../../core/goal-id';
 
 export type WallTheme = 'dark' | 'light';
 
@@ -36,7 +37,7 @@ export const MAX_POLL_S = 3600;
 export const MAX_SPEED = 100;
 
 /** 'overview' or a goal id such as 'K2-female' (indicator code, dash, gender). */
-export const PAGE_TOKEN_RE = /^(overview|[A-Za-z][A-Za-z0-9]*-(total|female|male))$/;
+export const PAGE_TOKEN_RE = new RegExp(`^(overview|${GOAL_ID_PATTERN})$`);
 
 const seconds = (min: number, max: number) =>
   z

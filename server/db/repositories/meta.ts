@@ -53,13 +53,18 @@ export async function bumpDataVersion(trx: Kysely<Database> | Transaction<Databa
   return '1';
 }
 
-/** The data version as stored (a query, also inside a transaction). */
+/** The data version as a number (the ETL's import summary). */
 export async function readDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<number> {
+  const n = Number(await getDataVersion(db));
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** meta.data_version through Kysely (for reads inside a transaction); '0' when never bumped. */
+export async function getDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<string> {
   const row = await db
     .selectFrom('meta')
     .select('value')
     .where('key', '=', 'data_version')
     .executeTakeFirst();
-  const n = Number(row?.value ?? 0);
-  return Number.isFinite(n) ? n : 0;
+  return row?.value ?? '0';
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isMonth, type Month } from '../../../core/months.js';
 import type { Db } from '../connection.js';
 import type { Database, Gender, ValueFlag } from '../schema.js';
 
@@ -25,7 +26,7 @@ export interface SeriesColumns {
 
 export interface RegionObservations {
   /** Every month with any observation of the region, ascending ('YYYY-MM'). */
-  months: string[];
+  months: Month[];
   series: SeriesColumns[];
   /** Latest loaded_at of the region's observations (ISO-8601), null without data. */
   loadedAt: string | null;
@@ -39,10 +40,10 @@ function parseArray(text: unknown, what: string): unknown[] {
   return parsed;
 }
 
-function monthsOf(text: string): string[] {
-  const months: string[] = [];
+function monthsOf(text: string): Month[] {
+  const months: Month[] = [];
   for (const m of parseArray(text, 'month')) {
-    if (typeof m !== 'string') throw new Error('observations: unexpected month');
+    if (!isMonth(m)) throw new Error('observations: unexpected month');
     months.push(m);
   }
   return months;
@@ -86,7 +87,7 @@ export function createRegionObservationsReader(
 function toRegionObservations(rows: unknown[][]): RegionObservations {
   let loadedAt: string | null = null;
   // Pass 1: the month lists (parsed once per distinct JSON text) and their union.
-  const monthLists = new Map<string, string[]>();
+  const monthLists = new Map<string, Month[]>();
   for (const row of rows) {
     const text = row[2];
     if (typeof text !== 'string') throw new Error('observations: unexpected month list');
@@ -94,11 +95,11 @@ function toRegionObservations(rows: unknown[][]): RegionObservations {
     const loaded = row[5];
     if (typeof loaded === 'string' && (loadedAt === null || loaded > loadedAt)) loadedAt = loaded;
   }
-  let months: string[];
+  let months: Month[];
   if (monthLists.size === 1) {
     months = [...monthLists.values()][0] ?? [];
   } else {
-    const all = new Set<string>();
+    const all = new Set<Month>();
     for (const list of monthLists.values()) for (const m of list) all.add(m);
     // 'YYYY-MM' sorts as text in calendar order.
     months = [...all].sort();
@@ -133,6 +134,81 @@ function toRegionObservations(rows: unknown[][]): RegionObservations {
   return { months, series, loadedAt };
 }
 
+/**
+ * Reads the months `from`..`to` of one region (every indicator and gender): the goal read, which
+ * needs about 25 months, not the whole history. The index `observations_region_month` covers it
+ * (region and month lead, every column read is in it), so the cost follows the window, not the
+ * history. `loadedAt` is left null (the region summary carries it).
+ */
+export async function readRegionWindow(
+  db: Kysely<Database>,
+  regionId: string,
+  from: Month,
+  to: Month,
+): Promise<RegionObservations> {
+  const rows = await db
+    .selectFrom('observations')
+    .select(['month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count'])
+    .where('region_id', '=', regionId)
+    .where('month', '>=', from)
+    .where('month', '<=', to)
+    .orderBy('month')
+    .execute();
+  const months: Month[] = [];
+  for (const r of rows) if (months.at(-1) !== r.month) months.push(r.month);
+  const position = new Map<Month, number>();
+  for (const [i, m] of months.entries()) position.set(m, i);
+  const byKey = new Map<string, SeriesColumns>();
+  for (const r of rows) {
+    const key = `${r.indicator_code}|${r.gender}`;
+    let s = byKey.get(key);
+    if (!s) {
+      s = {
+        indicator: r.indicator_code,
+        gender: r.gender,
+        values: new Float64Array(months.length).fill(Number.NaN),
+        states: new Uint8Array(months.length),
+      };
+      byKey.set(key, s);
+    }
+    const i = position.get(r.month) ?? 0;
+    s.values[i] = r.value ?? Number.NaN;
+    s.states[i] = (r.flag === null ? OBS_VALUE : OBS_FLAG[r.flag]) | (r.revision_count > 0 ? OBS_REVISED : 0);
+  }
+  return { months, series: [...byKey.values()], loadedAt: null };
+}
+
+/**
+ * The values of `codes` (gender total) at one month for many regions, by region and code: the
+ * Vergleichstyp comparison reads all members of a type at once (covering index, one seek each).
+ */
+export async function readTotalsAt(
+  db: Kysely<Database>,
+  regionIds: readonly string[],
+  month: Month,
+  codes: readonly string[],
+): Promise<Map<string, Map<string, number | null>>> {
+  const out = new Map<string, Map<string, number | null>>();
+  if (regionIds.length === 0 || codes.length === 0) return out;
+  const rows = await db
+    .selectFrom('observations')
+    .select(['region_id', 'indicator_code', 'value'])
+    .where('region_id', 'in', [...regionIds])
+    .where('month', '=', month)
+    .where('indicator_code', 'in', [...codes])
+    .where('gender', '=', 'total')
+    .execute();
+  for (const r of rows) {
+    let m = out.get(r.region_id);
+    if (!m) {
+      m = new Map();
+      out.set(r.region_id, m);
+    }
+    m.set(r.indicator_code, r.value);
+  }
+  return out;
+}
+
 export interface RevisionItem {
   id: number;
   region: string;
@@ -151,7 +227,7 @@ export interface RevisionItem {
 /** The revision history of a month, newest first. */
 export async function listRevisions(
   db: Kysely<Database>,
-  filter: { region: string; month: string; indicator?: string | undefined; gender?: Gender | undefined },
+  filter: { region: string; month: Month; indicator?: string | undefined; gender?: Gender | undefined },
 ): Promise<RevisionItem[]> {
   let q = db
     .selectFrom('revisions as r')

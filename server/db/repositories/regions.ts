@@ -28,33 +28,6 @@ export interface RegionListItem extends RegionInfo {
   lastMonth: string | null;
 }
 
-/** All regions with how much data each has, ordered by id. */
-export async function listRegions(db: Kysely<Database>): Promise<RegionListItem[]> {
-  const rows = await db
-    .selectFrom('regions as r')
-    .leftJoin('observations as o', 'o.region_id', 'r.id')
-    .select((eb) => [
-      'r.id',
-      'r.name',
-      'r.kind',
-      'r.comparison_type',
-      'r.sample',
-      'r.sample_as_of',
-      eb.fn.count<number>('o.id').as('observations'),
-      eb.fn.min<string | null>('o.month').as('first_month'),
-      eb.fn.max<string | null>('o.month').as('last_month'),
-    ])
-    .groupBy('r.id')
-    .orderBy('r.id')
-    .execute();
-  return rows.map((r) => ({
-    ...toRegionInfo(r),
-    observations: Number(r.observations),
-    firstMonth: r.first_month,
-    lastMonth: r.last_month,
-  }));
-}
-
 /** Every region, ordered by id. */
 export async function listAllRegions(db: Kysely<Database>): Promise<Region[]> {
   return db.selectFrom('regions').selectAll().orderBy('id').execute();
@@ -62,19 +35,4 @@ export async function listAllRegions(db: Kysely<Database>): Promise<Region[]> {
 
 export async function getRegion(db: Kysely<Database>, id: string): Promise<Region | undefined> {
   return db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** The region with the most observations (ties: the lowest id); undefined when there is none. */
-export async function regionWithMostData(db: Kysely<Database>): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('observations')
-    .select((eb) => ['region_id', eb.fn.countAll<number>().as('n')])
-    .groupBy('region_id')
-    .orderBy('n', 'desc')
-    .orderBy('region_id', 'asc')
-    .limit(1)
-    .executeTakeFirst();
-  if (row) return row.region_id;
-  const first = await db.selectFrom('regions').select('id').orderBy('id').limit(1).executeTakeFirst();
-  return first?.id;
 }

@@ -3,6 +3,8 @@
  * charts, the exports and the e-mails alike. Pure (no React, no DOM), so the server imports it too.
  */
 
+import { GENDER_TEXT, type GoalStatus, STATUS_TEXT } from './vocabulary.js';
+
 const TZ = 'Europe/Berlin';
 const MONTH_NAMES = [
   'Januar',
@@ -119,20 +121,9 @@ export function formatTime(d: Date | string): string {
   return Number.isNaN(date.getTime()) ? DASH : timeFmt.format(date);
 }
 
-export type StatusWord = 'met' | 'at_risk' | 'missed' | 'no_data';
-/** Status as icon + word: never colour alone. */
-export const STATUS_TEXT: Record<StatusWord, { icon: string; word: string }> = {
-  met: { icon: '✓', word: 'im Ziel' },
-  at_risk: { icon: '▲', word: 'gefährdet' },
-  missed: { icon: '✕', word: 'verfehlt' },
-  no_data: { icon: '?', word: 'keine Daten' },
-};
-
-export const GENDER_TEXT: Record<'total' | 'female' | 'male', string> = {
-  total: 'insgesamt',
-  female: 'Frauen',
-  male: 'Männer',
-};
+/** The status union under the name the web helpers use. */
+export type StatusWord = GoalStatus;
+export { GENDER_TEXT, STATUS_TEXT };
 
 /** The sample-data label shown wherever sample data appear. */
 export function sampleLabel(asOf: string | null | undefined): string {

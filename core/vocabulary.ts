@@ -1,0 +1,49 @@
+/**
+ * The vocabulary that the server, the ETL and the web all speak: the domain type unions and the
+ * German words shown for them. Imports nothing of ours, so every layer may depend on it.
+ */
+
+export type Gender = 'total' | 'female' | 'male';
+export const GENDERS: readonly Gender[] = ['total', 'female', 'male'];
+
+/** Which direction of change meets a target. */
+export type Better = 'higher' | 'lower';
+
+/** BA markers instead of numbers: `*` suppressed, `-` nothing, `X` not possible. */
+export type ValueFlag = '*' | '-' | 'X';
+export const VALUE_FLAGS: readonly ValueFlag[] = ['*', '-', 'X'];
+
+/** A calendar month as 'YYYY-MM'. */
+declare const monthBrand: unique symbol;
+/** Made only by the parsers in core/months.ts (isMonth, parseMonth) and its arithmetic. */
+export type Month = string & { readonly [monthBrand]: true };
+
+export type GoalStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
+export const GOAL_STATUSES: readonly GoalStatus[] = ['met', 'at_risk', 'missed', 'no_data'];
+
+/** How an indicator is computed (the `indicators.formula` column). */
+export type IndicatorFormula = 'count' | 'rate' | 'stock' | 'published';
+
+/** What an alert mail reports. */
+export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';
+
+/** Status as icon + word: never colour alone. */
+export const STATUS_TEXT: Record<GoalStatus, { icon: string; word: string }> = {
+  met: { icon: '✓', word: 'im Ziel' },
+  at_risk: { icon: '▲', word: 'gefährdet' },
+  missed: { icon: '✕', word: 'verfehlt' },
+  no_data: { icon: '?', word: 'keine Daten' },
+};
+
+export const GENDER_TEXT: Record<Gender, string> = {
+  total: 'insgesamt',
+  female: 'Frauen',
+  male: 'Männer',
+};
+
+/** The German words for the BA markers, as shown in tables, dialogs and exports. */
+export const FLAG_TEXT: Record<ValueFlag, string> = {
+  '*': 'gesperrt (Datenschutz)',
+  '-': 'nichts vorhanden',
+  X: 'nicht möglich',
+};

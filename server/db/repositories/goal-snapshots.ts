@@ -1,0 +1,58 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Month } from '../../../core/vocabulary.js';
+import type { Database } from '../schema.js';
+
+export interface GoalSnapshotRow {
+  regionId: string;
+  year: number;
+  dataMonth: Month | null;
+  /** The goal objects as JSON. */
+  body: string;
+}
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Replaces every snapshot with `rows` under `key` (call inside a transaction). */
+export async function replaceGoalSnapshots(
+  db: Q,
+  key: string,
+  rows: readonly GoalSnapshotRow[],
+): Promise<void> {
+  await db.deleteFrom('goal_snapshots').execute();
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    await db
+      .insertInto('goal_snapshots')
+      .values(
+        chunk.map((r) => ({
+          region_id: r.regionId,
+          snapshot_key: key,
+          year: r.year,
+          data_month: r.dataMonth,
+          body: r.body,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** True when the stored snapshots were built under `key`. */
+export async function hasGoalSnapshots(db: Q, key: string): Promise<boolean> {
+  const row = await db.selectFrom('goal_snapshots').select('snapshot_key').limit(1).executeTakeFirst();
+  return row?.snapshot_key === key;
+}
+
+/** One region's snapshot under `key`; undefined when absent or outdated. */
+export async function readGoalSnapshot(
+  db: Q,
+  regionId: string,
+  key: string,
+): Promise<GoalSnapshotRow | undefined> {
+  const row = await db
+    .selectFrom('goal_snapshots')
+    .select(['region_id', 'year', 'data_month', 'body'])
+    .where('region_id', '=', regionId)
+    .where('snapshot_key', '=', key)
+    .executeTakeFirst();
+  return row && { regionId: row.region_id, year: row.year, dataMonth: row.data_month, body: row.body };
+}

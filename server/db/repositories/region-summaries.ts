@@ -1,0 +1,109 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Month } from '../../../core/vocabulary.js';
+import type { Database } from '../schema.js';
+
+/** What a region holds, as /api/regions and the default period need it. */
+export interface RegionSummary {
+  regionId: string;
+  observations: number;
+  firstMonth: Month | null;
+  lastMonth: Month | null;
+  /** Latest month in which every one of the data-month codes (total) is present. */
+  latestDataMonth: Month | null;
+  loadedAt: string | null;
+}
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Aggregates every region's observations (two grouped reads over the covering index, once per
+ * data version). `dataMonthCodes` are the base counts that must all be present (gender total)
+ * for a month to count as a data month.
+ */
+export async function aggregateRegionSummaries(
+  db: Q,
+  dataMonthCodes: readonly string[],
+): Promise<RegionSummary[]> {
+  const [regions, counts, latest] = await Promise.all([
+    db.selectFrom('regions').select('id').orderBy('id').execute(),
+    db
+      .selectFrom('observations')
+      .select((eb) => [
+        'region_id',
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.min<Month>('month').as('first_month'),
+        eb.fn.max<Month>('month').as('last_month'),
+        eb.fn.max<string>('loaded_at').as('loaded_at'),
+      ])
+      .groupBy('region_id')
+      .execute(),
+    db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('observations')
+          .select(['region_id', 'month'])
+          .where('gender', '=', 'total')
+          .where('indicator_code', 'in', [...dataMonthCodes])
+          .groupBy(['region_id', 'month'])
+          .having((h) => h.fn.count('indicator_code').distinct(), '=', dataMonthCodes.length)
+          .as('d'),
+      )
+      .select((eb) => ['d.region_id', eb.fn.max<Month>('d.month').as('month')])
+      .groupBy('d.region_id')
+      .execute(),
+  ]);
+  const byRegion = new Map(counts.map((c) => [c.region_id, c]));
+  const latestBy = new Map(latest.map((l) => [l.region_id, l.month]));
+  return regions.map(({ id }) => {
+    const c = byRegion.get(id);
+    return {
+      regionId: id,
+      observations: Number(c?.n ?? 0),
+      firstMonth: c?.first_month ?? null,
+      lastMonth: c?.last_month ?? null,
+      latestDataMonth: latestBy.get(id) ?? null,
+      loadedAt: c?.loaded_at ?? null,
+    };
+  });
+}
+
+/** Replaces every summary with `rows`, built from `dataVersion` (call inside a transaction). */
+export async function replaceRegionSummaries(
+  db: Q,
+  dataVersion: string,
+  rows: readonly RegionSummary[],
+): Promise<void> {
+  await db.deleteFrom('region_summaries').execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    if (chunk.length === 0) break;
+    await db
+      .insertInto('region_summaries')
+      .values(
+        chunk.map((r) => ({
+          region_id: r.regionId,
+          data_version: dataVersion,
+          observations: r.observations,
+          first_month: r.firstMonth,
+          last_month: r.lastMonth,
+          latest_data_month: r.latestDataMonth,
+          loaded_at: r.loadedAt,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** The stored summaries when they were built from `dataVersion`; null when outdated or absent. */
+export async function readRegionSummaries(db: Q, dataVersion: string): Promise<RegionSummary[] | null> {
+  const rows = await db.selectFrom('region_summaries').selectAll().orderBy('region_id').execute();
+  if (rows.length === 0 || rows.some((r) => r.data_version !== dataVersion)) return null;
+  return rows.map((r) => ({
+    regionId: r.region_id,
+    observations: r.observations,
+    firstMonth: r.first_month,
+    lastMonth: r.last_month,
+    latestDataMonth: r.latest_data_month,
+    loadedAt: r.loaded_at,
+  }));
+}

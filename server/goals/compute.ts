@@ -1,0 +1,57 @@
+/**
+ * The goal objects of one region: THE function that turns a region's series, its targets and a
+ * period into what /api/goals, the wall, the alerts and the snapshots show. Extend the goal
+ * objects here (forecast, pace, drivers, plan goals), so that every path gets them, and bump
+ * GOAL_FORMAT so that snapshots stored by older code are rebuilt.
+ */
+import { addMonths, makeMonth } from '../../core/months.js';
+import { comparePublished, evaluateGoal, goalSeries } from '../domain/goals.js';
+import type {
+  GoalEvaluation,
+  GoalOptions,
+  GoalSeriesPoint,
+  GoalSpec,
+  IndicatorDef,
+  Month,
+  SeriesLookup,
+} from '../domain/types.js';
+
+/** Version of the shape and rules of the goal objects; part of the snapshot key. */
+export const GOAL_FORMAT = '1';
+
+export interface RegionGoalInput {
+  specs: readonly GoalSpec[];
+  defs: ReadonlyMap<string, IndicatorDef>;
+  /** The region's series; at least the months of `goalWindow(year)`. */
+  lookup: SeriesLookup;
+  year: number;
+  dataMonth: Month | null;
+  options: GoalOptions;
+}
+
+/** The BA's own figure for the goal's indicator, compared with ours (see comparePublished). */
+function withPublished(ev: GoalEvaluation, spec: GoalSpec, input: RegionGoalInput): GoalEvaluation {
+  for (const def of input.defs.values()) {
+    if (def.formula !== 'published' || def.numeratorCode !== spec.indicator.code) continue;
+    const obs = input.lookup(def.code, spec.gender).get(ev.current.month);
+    // The BA publishes K2 as the 12-month rate and K3 as the change of the stock in percent.
+    const computed = spec.indicator.formula === 'rate' ? ev.monthly.value : ev.monthly.changePct;
+    const published = comparePublished(computed, obs);
+    if (published) return { ...ev, published };
+  }
+  return ev;
+}
+
+/** Every goal of the region for the year, evaluated at the data month (January when none). */
+export function computeRegionGoals(input: RegionGoalInput): GoalEvaluation[] {
+  const at = input.dataMonth ?? makeMonth(input.year, 1);
+  return input.specs.map((spec) =>
+    withPublished(evaluateGoal(spec, input.lookup, at, input.options), spec, input),
+  );
+}
+
+/** The 12 chart points of one goal (see goalSeries); no data month: every month not yet known. */
+export function computeGoalSeries(spec: GoalSpec, input: RegionGoalInput): GoalSeriesPoint[] {
+  const at = input.dataMonth ?? addMonths(makeMonth(input.year, 1), -1);
+  return goalSeries(spec, input.lookup, input.year, at, input.options);
+}

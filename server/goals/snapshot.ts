@@ -1,0 +1,144 @@
+/**
+ * What is computed once per data version for every region, stored in the database and served
+ * from there, so that a fresh server's first request is a read, not a computation:
+ * - the region summaries (how much data, latest data month: /api/regions, the default period);
+ * - every region's goals at its latest data month (`computeRegionGoals`).
+ * Built at import time (the ETL's afterImport) or by the first server that finds them outdated,
+ * written in one transaction only when the data version is still the one they were built from.
+ * See docs/decisions/003-goal-precompute.md.
+ */
+
+import type { Kysely } from 'kysely';
+import { yearOf } from '../../core/months.js';
+import {
+  type GoalSnapshotRow,
+  hasGoalSnapshots,
+  readGoalSnapshot,
+  replaceGoalSnapshots,
+} from '../db/repositories/goal-snapshots.js';
+import { getDataVersion } from '../db/repositories/meta.js';
+import { readRegionWindow } from '../db/repositories/observations.js';
+import {
+  aggregateRegionSummaries,
+  type RegionSummary,
+  readRegionSummaries,
+  replaceRegionSummaries,
+} from '../db/repositories/region-summaries.js';
+import type { Database } from '../db/schema.js';
+import type { GoalEvaluation, GoalOptions, Month } from '../domain/types.js';
+import { type Catalog, loadCatalog } from './catalog.js';
+import { computeRegionGoals, GOAL_FORMAT } from './compute.js';
+import { goalWindow } from './period.js';
+import { buildRegionSeries, DATA_MONTH_CODES, type RegionSeries } from './region-data.js';
+
+export interface Derived {
+  version: string;
+  /** Key of the stored goal snapshots (data version, goal format, at-risk band). */
+  key: string;
+  summaries: ReadonlyMap<string, RegionSummary>;
+  /** Set when the build could not be stored (the caller may log it). */
+  storeError?: unknown;
+}
+
+export function snapshotKey(version: string, options: GoalOptions): string {
+  return `${version}:${GOAL_FORMAT}:${options.atRiskBandPct}`;
+}
+
+/** The series of a region for the goals of `year` (the months of `goalWindow`). */
+export async function readGoalSeries(
+  db: Kysely<Database>,
+  regionId: string,
+  year: number,
+): Promise<RegionSeries> {
+  const { from, to } = goalWindow(year);
+  return buildRegionSeries(await readRegionWindow(db, regionId, from, to));
+}
+
+/** A region's goals at its latest data month, computed from the database. */
+async function computeLatest(
+  db: Kysely<Database>,
+  catalog: Catalog,
+  regionId: string,
+  latest: Month,
+  options: GoalOptions,
+): Promise<GoalEvaluation[]> {
+  const year = yearOf(latest);
+  const [series, specs] = await Promise.all([
+    readGoalSeries(db, regionId, year),
+    catalog.specs(regionId, year),
+  ]);
+  return computeRegionGoals({
+    specs,
+    defs: catalog.defs,
+    lookup: series.lookup,
+    year,
+    dataMonth: latest,
+    options,
+  });
+}
+
+/**
+ * Stored snapshots were computed by this code when a region's recomputed goals equal the stored
+ * ones (a deployment that changed the goal rules without bumping GOAL_FORMAT is caught here).
+ */
+async function snapshotsValid(
+  db: Kysely<Database>,
+  key: string,
+  summaries: readonly RegionSummary[],
+  options: GoalOptions,
+): Promise<boolean> {
+  if (!(await hasGoalSnapshots(db, key))) return false;
+  const probe = summaries.find((s) => s.latestDataMonth !== null);
+  if (!probe?.latestDataMonth) return true;
+  const stored = await readGoalSnapshot(db, probe.regionId, key);
+  if (!stored) return false;
+  const goals = await computeLatest(
+    db,
+    await loadCatalog(db),
+    probe.regionId,
+    probe.latestDataMonth,
+    options,
+  );
+  return stored.body === JSON.stringify(goals);
+}
+
+/**
+ * Makes sure the summaries and goal snapshots of the current data version are stored, building
+ * them when they are outdated. Returns what holds for `version` (the caller's data version);
+ * when the data moved on meanwhile, nothing is written and the caller's next call sees the new one.
+ */
+export async function ensureDerived(db: Kysely<Database>, options: GoalOptions): Promise<Derived> {
+  const version = await getDataVersion(db);
+  const key = snapshotKey(version, options);
+  let summaries = await readRegionSummaries(db, version);
+  const storedSummaries = summaries !== null;
+  summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
+  const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
+  if (storedSummaries && (await snapshotsValid(db, key, summaries, options))) return derived;
+
+  const catalog = await loadCatalog(db);
+  const rows: GoalSnapshotRow[] = [];
+  for (const s of summaries) {
+    if (s.latestDataMonth === null) continue; // no data: the clock decides the year, not stored
+    const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options);
+    rows.push({
+      regionId: s.regionId,
+      year: yearOf(s.latestDataMonth),
+      dataMonth: s.latestDataMonth,
+      body: JSON.stringify(goals),
+    });
+  }
+  const all = summaries;
+  try {
+    await db.transaction().execute(async (trx) => {
+      if ((await getDataVersion(trx)) !== version) return;
+      await replaceRegionSummaries(trx, version, all);
+      await replaceGoalSnapshots(trx, key, rows);
+    });
+  } catch (err) {
+    // Not stored (a read-only database, or another writer held the lock past the busy timeout):
+    // the summaries in hand still hold, and goals are computed per region until a later build.
+    return { ...derived, storeError: err };
+  }
+  return derived;
+}

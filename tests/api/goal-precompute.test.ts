@@ -1,0 +1,264 @@
+/**
+ * The performance design must not change a single figure: goals read from the 36-month window
+ * and from the stored snapshots equal the goals computed over the whole history; the comparison
+ * aggregated per Vergleichstyp equals the one made peer by peer; /api/regions from the summaries
+ * equals a scan of the observations. Plus: a fresh service serves the stored snapshot (cold is a
+ * read), and a new data version or a snapshot from other code is rebuilt.
+ */
+import { describe, expect, it } from 'vitest';
+import { addMonths, month as M, makeMonth, monthRange } from '../../core/months.js';
+import { testConfig } from '../../server/config.js';
+import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
+import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
+import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
+import type { Gender, Month } from '../../server/domain/types.js';
+import { loadCatalog } from '../../server/goals/catalog.js';
+import { computeRegionGoals } from '../../server/goals/compute.js';
+import { createGoalService, type GoalService } from '../../server/goals/service.js';
+import { ensureDerived } from '../../server/goals/snapshot.js';
+
+const GENDERS: Gender[] = ['total', 'female', 'male'];
+const TYPES = ['Ia', 'IIb', 'IIIc'];
+const REGIONS = Array.from({ length: 9 }, (_, i) => `t${String(10_000 + i)}`);
+const FIRST: Month = M('2020-01');
+const LAST: Month = M('2024-09');
+
+/** Deterministic, region- and month-dependent figures; region 4 stops two months earlier. */
+function figure(r: number, code: string, g: number, k: number): number {
+  const base = { INT: 40, ELB: 2000, LZB: 1300 }[code] ?? 1;
+  return Math.round(base * (1 + r / 10) * (1 + g / 7) * (1 + ((k * 7 + r * 3) % 13) / 50));
+}
+
+async function seed(): Promise<SqliteDb> {
+  const db = await openDatabase(':memory:');
+  const s = db.sqlite;
+  const reg = s.prepare(`insert into regions (id, name, comparison_type) values (?, ?, ?)`);
+  const obs = s.prepare(
+    `insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at, revision_count)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const tgt = s.prepare(
+    `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at)
+     values (?, ?, ?, ?, ?, ?, null, '2024-01-01T00:00:00Z')`,
+  );
+  s.transaction(() => {
+    REGIONS.forEach((id, r) => {
+      reg.run(id, `Jobcenter ${r}`, r === 8 ? null : TYPES[r % 3]);
+      const last = r === 4 ? addMonths(LAST, -2) : LAST;
+      monthRange(FIRST, last).forEach((m, k) => {
+        GENDERS.forEach((g, gi) => {
+          for (const code of ['INT', 'ELB', 'LZB']) {
+            // A suppressed value and a revised one, to carry markers through every path.
+            if (r === 2 && code === 'INT' && g === 'male' && m === M('2024-02')) {
+              obs.run(id, code, g, m, null, '*', `2024-06-0${gi + 1}T00:00:00Z`, 0);
+              continue;
+            }
+            const revised = r === 1 && code === 'ELB' && m === M('2023-05') ? 1 : 0;
+            obs.run(
+              id,
+              code,
+              g,
+              m,
+              figure(r, code, gi, k),
+              null,
+              `2024-0${(k % 9) + 1}-01T00:00:00Z`,
+              revised,
+            );
+          }
+        });
+      });
+      obs.run(id, 'K2_BA', 'total', M('2024-03'), 25.1, null, '2024-06-01T00:00:00Z', 0);
+      for (const year of [2023, 2024]) {
+        tgt.run(id, year, 'K2', 'total', -0.4, 'higher');
+        tgt.run(id, year, 'K2', 'female', 1.1, 'higher');
+        tgt.run(id, year, 'K3', 'male', 3.9, 'lower');
+      }
+    });
+    s.prepare(`update meta set value = '7' where key = 'data_version'`).run();
+  })();
+  return db;
+}
+
+function service(db: SqliteDb): GoalService {
+  return createGoalService({ db, config: testConfig(), clock: () => new Date('2025-02-01T00:00:00Z') });
+}
+
+/** Every observation of a region (the whole history) as a lookup: the reference path. */
+function fullLookup(db: SqliteDb, regionId: string) {
+  const rows = db.sqlite
+    .prepare(
+      'select indicator_code, gender, month, value, flag, revision_count from observations where region_id = ?',
+    )
+    .all(regionId) as {
+    indicator_code: string;
+    gender: Gender;
+    month: Month;
+    value: number | null;
+    flag: '*' | '-' | 'X' | null;
+    revision_count: number;
+  }[];
+  return buildSeriesLookup(
+    rows.map(
+      (r): ObservationRow => ({
+        indicator: r.indicator_code,
+        gender: r.gender,
+        month: r.month,
+        value: r.value,
+        flag: r.flag,
+        revised: r.revision_count > 0,
+      }),
+    ),
+  );
+}
+
+describe('goals from the window and the snapshot equal goals over the whole history', () => {
+  it('for every region and every month of 2023 and 2024', async () => {
+    const db = await seed();
+    const goals = service(db);
+    const catalog = await loadCatalog(db.db);
+    const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
+    let compared = 0;
+    for (const id of REGIONS) {
+      const lookup = fullLookup(db, id);
+      const latest = id === REGIONS[4] ? addMonths(LAST, -2) : LAST;
+      for (const month of monthRange(M('2023-01'), latest)) {
+        const year = Number(month.slice(0, 4));
+        const specs = await catalog.specs(id, year);
+        const expected = computeRegionGoals({
+          specs,
+          defs: catalog.defs,
+          lookup,
+          year,
+          dataMonth: month,
+          options,
+        });
+        const got = await goals.getGoals({ region: id, month });
+        expect(got.goals, `${id} ${month}`).toEqual(expected);
+        compared += expected.length;
+      }
+      // No period asked: the latest data month, from the stored snapshot.
+      const byDefault = await goals.getGoals({ region: id });
+      expect(byDefault.dataMonth).toBe(latest);
+      expect(byDefault.goals).toEqual((await goals.getGoals({ region: id, month: latest })).goals);
+      // A year asked: its latest data month.
+      expect((await goals.getGoals({ region: id, year: 2023 })).dataMonth).toBe(M('2023-12'));
+    }
+    expect(compared).toBeGreaterThan(9 * 20 * 3);
+    const published = (await goals.getGoals({ region: REGIONS[0], month: M('2024-03') })).goals.find(
+      (g) => g.id === 'K2-total',
+    );
+    expect(published?.published?.value).toBe(25.1);
+  });
+});
+
+describe('goal snapshots: computed once per data version, served from the database', () => {
+  const snapshotCount = (db: SqliteDb) =>
+    db.sqlite.prepare('select count(*) from goal_snapshots').pluck().get() as number;
+
+  it('a fresh service serves the stored snapshot; a new version rebuilds it', async () => {
+    const db = await seed();
+    await service(db).getGoals({ region: REGIONS[0] });
+    expect(snapshotCount(db)).toBe(REGIONS.length);
+    const key = db.sqlite.prepare('select distinct snapshot_key from goal_snapshots').pluck().all();
+    expect(key).toEqual([`7:1:${testConfig().AT_RISK_BAND_PCT}`]);
+
+    // Mark the stored goals of one region (not the probe, the first region with data): a fresh
+    // service on the same database answers with the marked goals, so it read, not computed.
+    const victim = REGIONS[3] ?? '';
+    const stored = JSON.parse(
+      db.sqlite.prepare('select body from goal_snapshots where region_id = ?').pluck().get(victim) as string,
+    ) as { label: string }[];
+    for (const g of stored) g.label = 'aus dem Speicher';
+    db.sqlite
+      .prepare('update goal_snapshots set body = ? where region_id = ?')
+      .run(JSON.stringify(stored), victim);
+    const fresh = await service(db).getGoals({ region: victim });
+    expect(fresh.goals.map((g) => g.label)).toEqual(stored.map(() => 'aus dem Speicher'));
+
+    // An import bumps the version: everything is computed again.
+    db.sqlite.prepare(`update meta set value = '8' where key = 'data_version'`).run();
+    const after = await service(db).getGoals({ region: victim });
+    expect(after.goals.every((g) => g.label !== 'aus dem Speicher')).toBe(true);
+    expect(db.sqlite.prepare('select distinct snapshot_key from goal_snapshots').pluck().all()).toEqual([
+      `8:1:${testConfig().AT_RISK_BAND_PCT}`,
+    ]);
+  });
+
+  it('a snapshot written by other code (the probe region differs) is rebuilt', async () => {
+    const db = await seed();
+    const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
+    await ensureDerived(db.db, options);
+    const probe = REGIONS[0] ?? '';
+    db.sqlite.prepare(`update goal_snapshots set body = '[]' where region_id = ?`).run(probe);
+    await ensureDerived(db.db, options);
+    const body = db.sqlite.prepare('select body from goal_snapshots where region_id = ?').pluck().get(probe);
+    expect(JSON.parse(String(body))).toHaveLength(3);
+  });
+
+  it('an import that lands while the snapshot is computed is not overwritten by the old one', async () => {
+    const db = await seed();
+    const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
+    // The import commits when the builder reads the targets (after it read the version).
+    let committed = false;
+    const racing = db.db.withPlugin({
+      transformQuery(args) {
+        if (!committed && JSON.stringify(args.node).includes('"targets"')) {
+          db.sqlite.prepare(`update meta set value = '9' where key = 'data_version'`).run();
+          committed = true;
+        }
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const derived = await ensureDerived(racing, options);
+    expect(committed).toBe(true);
+    expect(derived.version).toBe('7');
+    expect(snapshotCount(db)).toBe(0);
+  });
+});
+
+describe('comparison per Vergleichstyp and the region list', () => {
+  it('equals the comparison made peer by peer, for every region and two months', async () => {
+    const db = await seed();
+    const goals = service(db);
+    const at = (id: string, code: string, m: string) =>
+      (db.sqlite
+        .prepare(
+          `select value from observations where region_id = ? and indicator_code = ? and gender = 'total' and month = ?`,
+        )
+        .pluck()
+        .get(id, code, m) as number | undefined) ?? null;
+    for (const month of [undefined, M('2023-06')] as const) {
+      for (const [r, id] of REGIONS.entries()) {
+        const res = await goals.getComparison({ region: id, month });
+        const m = month ?? (r === 4 ? addMonths(LAST, -2) : LAST);
+        const type = r === 8 ? null : TYPES[r % 3];
+        const peers = REGIONS.filter((p, k) => p !== id && type !== null && k !== 8 && TYPES[k % 3] === type);
+        const inputs = peers.map((p) => ({ regionId: p, lzb: at(p, 'LZB', m), elb: at(p, 'ELB', m) }));
+        const own = { lzb: at(id, 'LZB', m), elb: at(id, 'ELB', m) };
+        expect(res.month).toBe(m);
+        expect(res.own).toEqual(own);
+        expect(res.peers.map((p) => p.id)).toEqual(peers);
+        expect(res.peers.map((p) => p.sharePct)).toEqual(inputs.map(lzbSharePct));
+        const { ownSharePct, peerMeanPct, peerCount, below } = res;
+        expect({ ownSharePct, peerMeanPct, peerCount, below }).toEqual(lzbShareComparison(own, inputs));
+      }
+    }
+  });
+
+  it('/api/regions reports what a scan of the observations says', async () => {
+    const db = await seed();
+    const { regions, defaultRegion } = await service(db).getRegions();
+    const scan = db.sqlite
+      .prepare(
+        'select region_id as id, count(*) as n, min(month) as first, max(month) as last from observations group by region_id order by region_id',
+      )
+      .all() as { id: string; n: number; first: string; last: string }[];
+    expect(regions.map((r) => [r.id, r.observations, r.firstMonth, r.lastMonth])).toEqual(
+      scan.map((s) => [s.id, s.n, s.first, s.last]),
+    );
+    // Most observations: the highest ids are no larger than the others, so the first full region.
+    expect(defaultRegion).toBe(REGIONS[0]);
+    expect(makeMonth(2024, 9)).toBe(LAST);
+  });
+});

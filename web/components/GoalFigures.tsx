@@ -1,0 +1,57 @@
+/**
+ * The figures of one goal as the overview card and the goal page both show them: the tracked value
+ * of the data month, last year's, the change against the target, and what is missing (if anything).
+ */
+import type { ReactNode } from 'react';
+import { formatMonth } from '../../core/format';
+import { type GoalFacts, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
+import { ChangeVsTarget } from './StatusBadge';
+
+export function GoalFigures({
+  goal,
+  className = 'figures',
+  children,
+}: {
+  goal: GoalFacts;
+  className?: string;
+  /** Further figures (`<div className="figure">`) after the three. */
+  children?: ReactNode;
+}) {
+  const v = goalCardView(goal);
+  return (
+    <dl className={className}>
+      <div className="figure figure-main">
+        <dt>
+          {goalValueName(goal.indicator)} {formatMonth(goal.current.month)}
+        </dt>
+        <dd data-field="current">{v.current}</dd>
+      </div>
+      <div className="figure">
+        <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
+        <dd data-field="previous">{v.previous}</dd>
+      </div>
+      <div className="figure">
+        <dt>Veränderung</dt>
+        <dd data-field="change">
+          <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
+        </dd>
+      </div>
+      {children}
+    </dl>
+  );
+}
+
+/** "Es fehlen Werte:" and one line per missing input, for a goal without status. */
+export function GoalMissing({ goal }: { goal: Pick<GoalFacts, 'missing'> & { status: string } }) {
+  if (goal.status !== 'no_data' || goal.missing.length === 0) return null;
+  return (
+    <div className="missing">
+      <p>Es fehlen Werte:</p>
+      <ul className="missing-list">
+        {missingLines(goal).map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+/** The filter form of the months table: period, genders, revised only, visible columns. */
+import type { Table } from '@tanstack/react-table';
+import { useId } from 'react';
+import { GENDER_TEXT } from '../../../core/format';
+import type { MonthRow } from '../../api';
+import { GENDER_ORDER, MONTH_COLUMN_LABEL, type MonthsTableState } from '../../lib/url-state';
+import { isMonthColumn } from './MonthsTable';
+
+export function MonthsFilters({
+  state,
+  update,
+  table,
+}: {
+  state: MonthsTableState;
+  update: (patch: Partial<MonthsTableState>) => void;
+  table: Table<MonthRow>;
+}) {
+  const ids = { from: useId(), to: useId(), filters: useId() };
+  return (
+    <form className="filters card" aria-labelledby={ids.filters} onSubmit={(e) => e.preventDefault()}>
+      <h2 id={ids.filters} className="visually-hidden">
+        Filter
+      </h2>
+      <div className="control">
+        <label htmlFor={ids.from}>von Monat</label>
+        <input
+          id={ids.from}
+          type="month"
+          value={state.from ?? ''}
+          max={state.to ?? undefined}
+          onChange={(e) => update({ from: e.target.value || null })}
+          data-testid="filter-from"
+        />
+      </div>
+      <div className="control">
+        <label htmlFor={ids.to}>bis Monat</label>
+        <input
+          id={ids.to}
+          type="month"
+          value={state.to ?? ''}
+          min={state.from ?? undefined}
+          onChange={(e) => update({ to: e.target.value || null })}
+          data-testid="filter-to"
+        />
+      </div>
+      <fieldset className="control-group">
+        <legend>Geschlecht</legend>
+        {GENDER_ORDER.map((g) => (
+          <label key={g} className="check">
+            <input
+              type="checkbox"
+              checked={state.genders.includes(g)}
+              onChange={(e) => {
+                const set = e.target.checked ? [...state.genders, g] : state.genders.filter((x) => x !== g);
+                // No gender at all would show nothing: keep at least the one being unticked.
+                if (set.length > 0) update({ genders: GENDER_ORDER.filter((x) => set.includes(x)) });
+              }}
+              data-testid={`filter-gender-${g}`}
+            />
+            {GENDER_TEXT[g]}
+          </label>
+        ))}
+      </fieldset>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={state.revisedOnly}
+          onChange={(e) => update({ revisedOnly: e.target.checked })}
+          data-testid="filter-revised"
+        />
+        nur revidierte
+      </label>
+      <fieldset className="control-group">
+        <legend>Spalten</legend>
+        {table
+          .getAllLeafColumns()
+          .filter((c) => c.getCanHide())
+          .map((c) => (
+            <label key={c.id} className="check">
+              <input
+                type="checkbox"
+                checked={c.getIsVisible()}
+                onChange={c.getToggleVisibilityHandler()}
+                data-testid={`col-${c.id}`}
+              />
+              {isMonthColumn(c.id) ? MONTH_COLUMN_LABEL[c.id] : c.id}
+            </label>
+          ))}
+      </fieldset>
+    </form>
+  );
+}
