@@ -49,12 +49,14 @@ export function startLeadership(db: Db, opts: LeadershipOptions): Leadership {
   const drop = async (why: string) => {
     const c = client;
     client = null;
-    if (c) await c.end().catch(() => undefined);
+    // The tasks stop before the lock goes (ending the connection releases it), so that two
+    // instances never run them at once.
     if (leading) {
       leading = false;
       log.warn({ why }, 'no longer leading: schedule and alert delivery stopped here');
       await opts.onLose().catch((err: unknown) => log.error({ err }, 'stopping the leader tasks failed'));
     }
+    if (c) await c.end().catch(() => undefined);
   };
 
   const attempt = async () => {

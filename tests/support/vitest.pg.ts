@@ -19,6 +19,7 @@ export default defineConfig({
     // on DATABASE_PATH): their PostgreSQL counterparts are in tests/pg/.
     exclude: [
       'tests/api/version-per-turn.test.ts',
+      'tests/api/goal-precompute.test.ts',
       'tests/etl/lock-crash.test.ts',
       'tests/etl/cli.test.ts',
       'tests/reliability/**',
