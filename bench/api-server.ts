@@ -10,7 +10,7 @@ import pino from 'pino';
 import { createAlertService } from '../server/alerts/service.js';
 import { createApp } from '../server/app.js';
 import { testConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/connection.js';
+import { openDatabase, openPostgres } from '../server/db/connection.js';
 import { createGoalService } from '../server/goals/service.js';
 
 const [dbPath, path] = process.argv.slice(2);
@@ -23,8 +23,9 @@ function portOf(address: string | { port: number } | null): number {
   return address.port;
 }
 
-const db = await openDatabase(dbPath);
-const config = testConfig({ DATABASE_PATH: dbPath, LOG_LEVEL: 'info' });
+// A postgres:// URL: the same app on PostgreSQL (bench/pg.ts).
+const db = /^postgres(ql)?:\/\//.test(dbPath) ? await openPostgres(dbPath) : await openDatabase(dbPath);
+const config = testConfig({ LOG_LEVEL: 'info' });
 // Production logging, as createLogger (server/logger.ts) sets it up: one JSON line per request,
 // ISO timestamps, written synchronously (pino's default for stdout); here to /dev/null so the
 // terminal stays quiet.

@@ -59,7 +59,7 @@ function lcg(seed: number): () => number {
  * Writes the canonical CSV for runImport and the same rows in the table's column order for
  * sqlite3 (.import maps fields to columns by position and cannot skip the id column).
  */
-function generate(dir: string): { csv: string; cliCsv: string; rows: number } {
+export function generate(dir: string): { csv: string; cliCsv: string; rows: number } {
   const rnd = lcg(20241120);
   const ours: string[] = ['region;region_name;month;indicator;gender;value;flag'];
   const cli: string[] = [];
