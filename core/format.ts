@@ -129,3 +129,24 @@ export { GENDER_TEXT, STATUS_TEXT };
 export function sampleLabel(asOf: string | null | undefined): string {
   return asOf ? `Beispieldaten, Stand ${formatMonth(asOf)}` : 'Beispieldaten';
 }
+
+/** A range of changes: (0.94, 2.61) → "+0,9 … +2,6 %" (one unit sign at the end). */
+export function formatChangeRange(
+  low: number | null | undefined,
+  high: number | null | undefined,
+  digits = 1,
+): string {
+  if (low == null || high == null || !Number.isFinite(low) || !Number.isFinite(high)) return DASH;
+  return `${formatChange(low, digits).replace(/ %$/, '')} … ${formatChange(high, digits)}`;
+}
+
+/** A difference in percentage points, always signed: 3.33 → "+3,3 Prozentpunkte". */
+export function formatPercentPoints(n: number | null | undefined, digits = 1): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  return `${formatChange(n, digits).replace(/ %$/, '')} Prozentpunkte`;
+}
+
+/** A share 0..1 as a whole percent: 0.724 → "72 %". */
+export function formatShare(p: number | null | undefined): string {
+  return p == null || !Number.isFinite(p) ? DASH : formatPercent(p * 100, 0);
+}

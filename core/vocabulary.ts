@@ -47,3 +47,12 @@ export const FLAG_TEXT: Record<ValueFlag, string> = {
   '-': 'nichts vorhanden',
   X: 'nicht möglich',
 };
+
+/** Why an input value is missing (the domain's MissingReason), in German. */
+export const MISSING_REASON_TEXT: Record<string, string> = {
+  missing: 'fehlt',
+  suppressed: FLAG_TEXT['*'],
+  no_value: FLAG_TEXT['-'],
+  not_possible: FLAG_TEXT.X,
+  zero_denominator: 'Nenner ist null',
+};

@@ -82,6 +82,15 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/goals/{id}/backtest',
+    summary:
+      "The forecast's backtest report for one goal: by origin month the mean absolute error of the yoy3 forecast and of the naive baseline, and the coverage of the 80 % interval",
+    params: req.goalParam,
+    query: req.goalsQuery,
+    responses: { 200: { description: 'Backtest report', schema: res.backtestResponse } },
+  },
+  {
+    method: 'get',
     path: '/api/months',
     summary: 'Monthly figures per month and gender (JSON pages, or CSV/XLSX export of all filtered rows)',
     query: req.monthsQuery,

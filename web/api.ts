@@ -72,6 +72,10 @@ export type HealthResponse = InferResponseType<typeof client.api.health.$get, 20
 export type GoalsResponse = InferResponseType<typeof client.api.goals.$get, 200>;
 export type Goal = GoalsResponse['goals'][number];
 export type GoalSeriesResponse = InferResponseType<(typeof client.api.goals)[':id']['series']['$get'], 200>;
+export type GoalBacktestResponse = InferResponseType<
+  (typeof client.api.goals)[':id']['backtest']['$get'],
+  200
+>;
 export type MonthsResponse = Extract<
   InferResponseType<typeof client.api.months.$get, 200>,
   { rows: unknown }
@@ -90,7 +94,7 @@ export type UploadResult = InferResponseType<typeof client.api.imports.$post, 20
 // ---------------------------------------------------------------------------------------------
 // Query hooks: one per endpoint
 
-type GoalQuery = { region?: string; year?: string; month?: string };
+export type GoalQuery = { region?: string; year?: string; month?: string };
 type MonthsQuery = MonthsServerQuery;
 
 export const queryKeys = {
@@ -98,6 +102,7 @@ export const queryKeys = {
   version: ['version'] as const,
   goals: (q: GoalQuery) => ['goals', q] as const,
   goalSeries: (id: string, q: GoalQuery) => ['goal-series', id, q] as const,
+  goalBacktest: (id: string, q: GoalQuery) => ['goal-backtest', id, q] as const,
   months: (q: MonthsQuery) => ['months', q] as const,
   revisions: (month: string, q: Record<string, string>) => ['revisions', month, q] as const,
   comparison: (q: { region?: string; month?: string }) => ['comparison', q] as const,
@@ -125,6 +130,15 @@ export function useGoalSeries(id: string, q: GoalQuery) {
   return useQuery({
     queryKey: queryKeys.goalSeries(id, q),
     queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The forecast's backtest report of one goal (Prognosegüte). */
+export function useGoalBacktest(id: string, q: GoalQuery) {
+  return useQuery({
+    queryKey: queryKeys.goalBacktest(id, q),
+    queryFn: async () => read(await client.api.goals[':id'].backtest.$get({ param: { id }, query: q })),
     placeholderData: keepPreviousData,
   });
 }

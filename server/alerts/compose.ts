@@ -12,6 +12,7 @@ import {
   STATUS_TEXT,
   sampleLabel,
 } from '../../core/format.js';
+import { forecastLine, paceSentence } from '../../core/steering-text.js';
 import type { GoalAlertKind } from './changes.js';
 import type { GoalEvaluation, GoalStatus, Month } from './types.js';
 
@@ -52,6 +53,11 @@ export type AlertItem = GoalChangeItem | MissingDataItem;
 export function statusText(s: GoalStatus): string {
   const t = STATUS_TEXT[s];
   return `${t.icon} ${t.word}`;
+}
+
+function forecastStatusText(s: GoalStatus): string {
+  const t = STATUS_TEXT[s];
+  return s === 'no_data' ? `${t.icon} ${t.word}` : `${t.icon} voraussichtlich ${t.word}`;
 }
 
 /** The few words that say what happened to a goal. */
@@ -106,7 +112,6 @@ interface Row {
 
 function goalRows(item: GoalChangeItem, link: string): Row[] {
   const g = item.goal;
-  const projectionStatus = g.projection.status;
   return [
     { label: 'Region', value: `${item.region.name} (${item.region.id})` },
     { label: 'Status', value: statusText(g.status) },
@@ -117,12 +122,20 @@ function goalRows(item: GoalChangeItem, link: string): Row[] {
       value: `${formatChange(g.changePct, 2)} (Ziel: ${formatChange(g.targetChangePct)})`,
     },
     {
-      label: `Prognose ${formatMonth(g.projection.month)}`,
-      value: `${formatValue(g.projection.value, item.unit)} (${formatChange(g.projection.changePct, 2)}, ${statusText(projectionStatus)}) – Prognose, keine Ist-Zahl`,
+      label: `Prognose Dezember ${item.year}`,
+      value: `${forecastLine(g.forecast).replace(/\.$/, '')}; Dezemberwert ${formatValue(g.forecast.value, item.unit)} (${forecastStatusText(g.forecast.status)}) – Prognose, keine Ist-Zahl`,
     },
+    ...(g.pace === null
+      ? []
+      : [{ label: 'Was es noch braucht', value: paceSentence(g.pace, item.dataMonth, latestStock(item)) }]),
     { label: 'Datenstand', value: formatMonth(item.dataMonth) },
     { label: 'Details', value: link },
   ];
+}
+
+/** K3's latest stock (the month's own figure) beside the allowed mean; none for K2. */
+function latestStock(item: GoalChangeItem): number | null {
+  return item.unit === 'count' ? item.goal.monthly.value : null;
 }
 
 function missingText(item: MissingDataItem): string {

@@ -14,27 +14,18 @@
  */
 
 import { goalId } from '../../core/goal-id.js';
-import { addMonths, makeMonth, monthIndex, monthOfYear, yearOf } from '../../core/months.js';
+import { addMonths, makeMonth, monthIndex, yearOf } from '../../core/months.js';
 import { GENDER_TEXT } from '../../core/vocabulary.js';
-import {
-  mergeMissing,
-  rateTwelveMonth,
-  rateYearToDate,
-  relativeChangeOf,
-  type SeriesRef,
-  seriesRef,
-  stockChange,
-  stockYearToDateMean,
-  valueAt,
-} from './kennzahlen.js';
-import { projectOnShape, projectYearEnd } from './projection.js';
-import { atRiskEdgePct, goalStatus, relativeChange } from './status.js';
+import { forecastPath, type PointForecast, pointForecast } from './forecast.js';
+import { mergeMissing, relativeChangeOf } from './kennzahlen.js';
+import { goalQuantity } from './quantity.js';
+import { atRiskEdgePct, goalStatus } from './status.js';
+import { type ForecastHistory, goalSteering } from './steering.js';
 
 export { goalId };
 
 import type {
   Better,
-  Computed,
   Gender,
   GoalEvaluation,
   GoalOptions,
@@ -70,60 +61,6 @@ export function makeGoalSpec(
   };
 }
 
-/** How a goal's indicator is computed from base series. */
-interface GoalQuantity {
-  /** The tracked year-to-date value at month m (JFW or mean stock). */
-  ytd(m: Month): Computed;
-  /** The month's own figure (12-month rate, or the stock) and its change against m−12. */
-  monthly(m: Month): { value: number | null; changePct: number | null };
-  /** The base series the goal reads (for the revised flags). */
-  inputs: readonly SeriesRef[];
-}
-
-function requireCode(code: string | null, spec: GoalSpec, role: string): string {
-  if (code === null || code === '') {
-    throw new RangeError(`goal ${spec.id}: indicator ${spec.indicator.code} has no ${role} code`);
-  }
-  return code;
-}
-
-function goalQuantity(spec: GoalSpec, lookup: SeriesLookup): GoalQuantity {
-  const { indicator, gender } = spec;
-  switch (indicator.formula) {
-    case 'rate': {
-      const num = seriesRef(lookup, requireCode(indicator.numeratorCode, spec, 'numerator'), gender);
-      const den = seriesRef(lookup, requireCode(indicator.denominatorCode, spec, 'denominator'), gender);
-      return {
-        ytd: (m) => rateYearToDate(num, den, m),
-        monthly: (m) => {
-          const value = rateTwelveMonth(num, den, m).value;
-          return {
-            value,
-            changePct: relativeChange(value, rateTwelveMonth(num, den, addMonths(m, -12)).value),
-          };
-        },
-        inputs: [num, den],
-      };
-    }
-    case 'stock': {
-      const stock = seriesRef(
-        lookup,
-        requireCode(indicator.numeratorCode, spec, 'stock (numerator)'),
-        gender,
-      );
-      return {
-        ytd: (m) => stockYearToDateMean(stock, m),
-        monthly: (m) => ({ value: valueAt(stock, m).value, changePct: stockChange(stock, m).value }),
-        inputs: [stock],
-      };
-    }
-    default:
-      throw new RangeError(
-        `goal ${spec.id}: indicator ${indicator.code} has formula '${indicator.formula}'; goals need 'rate' or 'stock'`,
-      );
-  }
-}
-
 function statusOf(changePct: number | null, spec: GoalSpec, options: GoalOptions): GoalStatus {
   return changePct === null
     ? 'no_data'
@@ -140,6 +77,7 @@ export function evaluateGoal(
   lookup: SeriesLookup,
   month: Month,
   options: GoalOptions,
+  history?: ForecastHistory,
 ): GoalEvaluation {
   if (yearOf(month) !== spec.year) {
     throw new RangeError(`goal ${spec.id} is for ${spec.year}; cannot evaluate it at ${month}`);
@@ -162,16 +100,6 @@ export function evaluateGoal(
   }
   const status = statusOf(changePct, spec, options);
 
-  const december = makeMonth(spec.year, 12);
-  const isDecember = monthOfYear(month) === 12;
-  const prevDecember = isDecember ? prev : q.ytd(addMonths(december, -12));
-  const projection = projectYearEnd(
-    status === 'no_data' ? null : cur.value,
-    prev.value,
-    prevDecember.value,
-    isDecember,
-  );
-
   return {
     id: spec.id,
     indicator: spec.indicator.code,
@@ -185,13 +113,7 @@ export function evaluateGoal(
     status,
     missing,
     monthly: q.monthly(month),
-    projection: {
-      month: december,
-      value: projection.value,
-      // In December the projection is the actual; take the same change so both read identically.
-      changePct: isDecember ? changePct : projection.changePct,
-      status: isDecember ? status : statusOf(projection.changePct, spec, options),
-    },
+    ...goalSteering(spec, lookup, month, options, history),
     published: null,
   };
 }
@@ -222,8 +144,11 @@ export function comparePublished(
  * - `previous`: last year's line for the whole year.
  * - `target`: previous × (1 + target/100), the path the year has to stay on (above or below).
  * - `atRiskEdge`: previous × (1 + (target ∓ band)/100): − band when higher is better, + when lower.
- * - `projection`: after `dataMonth`, current(dataMonth) × previous(k) / previous(dataMonth); at
- *   `dataMonth` the current value itself; null before, and null when `dataMonth` is not in `year`.
+ * - `forecast`: the yoy3 forecast path from `dataMonth` (the current value itself) to December;
+ *   null before, and null when `dataMonth` is not in `year` (see forecast.ts).
+ * - `forecastLow`/`forecastHigh`: the 80 % band of `interval` (the December interval of the
+ *   forecast change), opening linearly from the data month (width 0) to December: a visual guide,
+ *   only December's band is a backtested interval.
  * - `revised`: an observation of month k of one of the goal's base series (e.g. INT or ELB, or LZB)
  *   was changed by an import after it was first loaded.
  */
@@ -233,12 +158,14 @@ export function goalSeries(
   year: number,
   dataMonth: Month,
   options: GoalOptions,
+  interval: { lowPct: number; highPct: number } | null = null,
 ): GoalSeriesPoint[] {
   const q = goalQuantity(spec, lookup);
   const dataIdx = monthIndex(dataMonth);
   const dataInYear = yearOf(dataMonth) === year;
-  const curAtData = dataInYear ? q.ytd(dataMonth).value : null;
-  const prevAtData = dataInYear ? q.ytd(addMonths(dataMonth, -12)).value : null;
+  const point = dataInYear ? pointForecast(spec, lookup, dataMonth) : null;
+  const path = point === null ? new Map<Month, number>() : forecastPath(spec, point, dataMonth);
+  const band = bandOf(point, interval, dataIdx);
   const targetFactor = 1 + spec.targetChangePct / 100;
   const edgeFactor = 1 + atRiskEdgePct(spec.targetChangePct, spec.better, options.atRiskBandPct) / 100;
 
@@ -248,19 +175,42 @@ export function goalSeries(
     const idx = monthIndex(month);
     const previous = q.ytd(makeMonth(year - 1, k)).value;
     const current = idx <= dataIdx ? q.ytd(month).value : null;
-    let projection: number | null = null;
-    if (dataInYear && idx >= dataIdx) {
-      projection = projectOnShape(curAtData, prevAtData, previous, idx === dataIdx);
-    }
+    const forecast = path.get(month) ?? null;
+    const [forecastLow, forecastHigh] = forecast === null ? [null, null] : band(forecast, idx);
     points.push({
       month,
       current,
       previous,
       target: previous === null ? null : previous * targetFactor,
       atRiskEdge: previous === null ? null : previous * edgeFactor,
-      projection,
+      forecast,
+      forecastLow,
+      forecastHigh,
       revised: q.inputs.some((ref) => ref.series.get(month)?.revised === true),
     });
   }
   return points;
+}
+
+/**
+ * The band around the forecast path: December's interval in value terms (last year's December
+ * value × (1 + low/100) and × (1 + high/100)), its offsets from the forecast value scaled by the
+ * share of the remaining months already passed, (k − m) / (12 − m).
+ */
+function bandOf(
+  point: PointForecast | null,
+  interval: { lowPct: number; highPct: number } | null,
+  dataIdx: number,
+): (value: number, idx: number) => [number | null, number | null] {
+  if (point === null || interval === null || point.value === null || point.previousValue === null) {
+    return () => [null, null];
+  }
+  const prev = point.previousValue;
+  const lowOffset = prev * (1 + interval.lowPct / 100) - point.value;
+  const highOffset = prev * (1 + interval.highPct / 100) - point.value;
+  const remaining = 11 - (dataIdx % 12);
+  return (value, idx) => {
+    const share = remaining === 0 ? 1 : (idx - dataIdx) / remaining;
+    return [value + lowOffset * share, value + highOffset * share];
+  };
 }

@@ -9,6 +9,9 @@ import type {
   ValueFlag,
 } from '../../core/vocabulary.js';
 
+import type { Drivers } from './drivers.js';
+import type { Pace } from './pace.js';
+
 export { GENDERS } from '../../core/vocabulary.js';
 export type { Better, Gender, GoalStatus, IndicatorFormula, Month, ValueFlag };
 
@@ -88,10 +91,39 @@ export interface GoalEvaluation {
   missing: MissingPoint[];
   /** The month's own figure: K2 the 12-month rate, K3 the LZB stock; with its change vs m−12. */
   monthly: { value: number | null; changePct: number | null };
-  /** Year-end projection on last year's seasonal shape. Always labelled as a projection. */
-  projection: { month: Month; value: number | null; changePct: number | null; status: GoalStatus };
+  /** Year-end forecast (yoy3) with its 80 % interval from the backtest. Always labelled "Prognose". */
+  forecast: GoalForecast;
+  /** What it still takes until December; null in December or without the inputs. */
+  pace: Pace | null;
+  /** The change split into its parts (K2: integrations vs ELB; K3 insgesamt: women vs men). */
+  drivers: Drivers | null;
   /** The BA's published figure for the month, when a file carried one, compared with ours. */
   published: { value: number; computed: number | null; differs: boolean } | null;
+}
+
+/** The December forecast of a goal (see server/domain/forecast.ts and backtest.ts). */
+export interface GoalForecast {
+  method: 'yoy3';
+  /** Forecast December value (JFW or mean stock). */
+  value: number | null;
+  /** Forecast change against last year's December value, in percent. */
+  changePct: number | null;
+  /** The forecast status, with the same thresholds as the current status. */
+  status: GoalStatus;
+  /** 80 % interval of the forecast change (percent); null with fewer than 10 backtest errors. */
+  interval: { lowPct: number; highPct: number } | null;
+  /** Share (0..1) of backtest errors with which the target would be met. */
+  probabilityMet: number | null;
+  /** The months the year-on-year ratios were taken over. */
+  basisMonths: Month[];
+  /** German: why there is no forecast or interval, or what the basis left out; null otherwise. */
+  reason: string | null;
+}
+
+export interface GoalSteering {
+  forecast: GoalForecast;
+  pace: Pace | null;
+  drivers: Drivers | null;
 }
 
 /** One month of a goal's chart. */
@@ -103,7 +135,10 @@ export interface GoalSeriesPoint {
   target: number | null;
   /** Edge of the at-risk band: beyond it the goal is missed. */
   atRiskEdge: number | null;
-  /** Projection for months after the data month (null up to the data month, except at it). */
-  projection: number | null;
+  /** The forecast path (yoy3) from the data month to December (null before the data month). */
+  forecast: number | null;
+  /** The 80 % band around the forecast path (null where there is no interval). */
+  forecastLow: number | null;
+  forecastHigh: number | null;
   revised: boolean;
 }

@@ -6,6 +6,7 @@
  */
 import { addMonths, makeMonth } from '../../core/months.js';
 import { comparePublished, evaluateGoal, goalSeries } from '../domain/goals.js';
+import type { ForecastHistory } from '../domain/steering.js';
 import type {
   GoalEvaluation,
   GoalOptions,
@@ -17,7 +18,7 @@ import type {
 } from '../domain/types.js';
 
 /** Version of the shape and rules of the goal objects; part of the snapshot key. */
-export const GOAL_FORMAT = '1';
+export const GOAL_FORMAT = '2';
 
 export interface RegionGoalInput {
   specs: readonly GoalSpec[];
@@ -27,6 +28,8 @@ export interface RegionGoalInput {
   year: number;
   dataMonth: Month | null;
   options: GoalOptions;
+  /** The backtest errors the forecast interval is built from (none: no interval). */
+  history?: ForecastHistory | undefined;
 }
 
 /** The BA's own figure for the goal's indicator, compared with ours (see comparePublished). */
@@ -46,12 +49,19 @@ function withPublished(ev: GoalEvaluation, spec: GoalSpec, input: RegionGoalInpu
 export function computeRegionGoals(input: RegionGoalInput): GoalEvaluation[] {
   const at = input.dataMonth ?? makeMonth(input.year, 1);
   return input.specs.map((spec) =>
-    withPublished(evaluateGoal(spec, input.lookup, at, input.options), spec, input),
+    withPublished(evaluateGoal(spec, input.lookup, at, input.options, input.history), spec, input),
   );
 }
 
-/** The 12 chart points of one goal (see goalSeries); no data month: every month not yet known. */
-export function computeGoalSeries(spec: GoalSpec, input: RegionGoalInput): GoalSeriesPoint[] {
+/**
+ * The 12 chart points of one goal (see goalSeries); no data month: every month not yet known.
+ * `interval` is the goal's forecast interval (the band around the forecast path).
+ */
+export function computeGoalSeries(
+  spec: GoalSpec,
+  input: RegionGoalInput,
+  interval: GoalEvaluation['forecast']['interval'] = null,
+): GoalSeriesPoint[] {
   const at = input.dataMonth ?? addMonths(makeMonth(input.year, 1), -1);
-  return goalSeries(spec, input.lookup, input.year, at, input.options);
+  return goalSeries(spec, input.lookup, input.year, at, input.options, interval);
 }

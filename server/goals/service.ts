@@ -18,10 +18,12 @@ import { createRegionObservationsReader } from '../db/repositories/observations.
 import type { RegionSummary } from '../db/repositories/region-summaries.js';
 import { type RegionInfo, type RegionListItem, toRegionInfo } from '../db/repositories/regions.js';
 import type { Region } from '../db/schema.js';
+import { type BacktestRow, backtestReport, MIN_ERRORS } from '../domain/backtest.js';
 import type { LzbShareComparison } from '../domain/comparison.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
-import type { GoalEvaluation, GoalOptions, GoalSeriesPoint, Month } from '../domain/types.js';
+import type { GoalEvaluation, GoalOptions, GoalSeriesPoint, GoalSpec, Month } from '../domain/types.js';
 import { ApiError } from '../errors.js';
+import { type BacktestCache, createBacktestCache, historyFor } from './backtest-cache.js';
 import { createTurnVersionReader, LIMITS, lru, memo, once, versionedState } from './cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { computeGoalSeries, computeRegionGoals, type RegionGoalInput } from './compute.js';
@@ -73,6 +75,22 @@ export interface MonthsResult {
   rows: MonthRow[];
 }
 
+/** The backtest report of one goal: how good the forecast has been, by origin month. */
+export interface BacktestResult {
+  region: RegionInfo;
+  year: number;
+  goal: { id: string; label: string; indicator: string; gender: GoalSpec['gender'] };
+  method: 'yoy3';
+  /** Errors needed for an interval. */
+  minErrors: number;
+  /** Whose history: the sample regions' or the real regions', and how many regions. */
+  pool: { sample: boolean; regions: number };
+  /** Over every region of the pool. */
+  rows: BacktestRow[];
+  /** The asked region's own cases only (intervals still from the whole pool). */
+  regionRows: BacktestRow[];
+}
+
 export interface RegionsResult {
   defaultRegion: string | null;
   regions: RegionListItem[];
@@ -97,6 +115,8 @@ export interface GoalService {
   getGoals(q: GoalQuery): Promise<GoalsResult>;
   getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult>;
   getMonths(q: { region?: string | undefined }): Promise<MonthsResult>;
+  /** The forecast's backtest report for a goal (pooled over the regions of the same kind). */
+  getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult>;
   /** The region's LZB share (total) against the mean of the other regions of its Vergleichstyp. */
   getComparison(q: { region?: string | undefined; month?: Month | undefined }): Promise<ComparisonResult>;
   /** Every region with how much data it has, and the default region (from the summaries). */
@@ -127,6 +147,8 @@ export interface GoalServiceDeps {
    * before it could have noticed anyway. Default false: every call reads the version.
    */
   versionOncePerTurn?: boolean;
+  /** The backtest per data version (default: one computed from `db`). */
+  backtests?: BacktestCache;
 }
 
 /** Everything cached for one data version (and one expected month). */
@@ -165,6 +187,7 @@ export function createGoalService({
   config,
   clock = () => new Date(),
   versionOncePerTurn = false,
+  backtests = createBacktestCache(db.db),
 }: GoalServiceDeps): GoalService {
   const kdb = db.db;
   const readVersion = versionOncePerTurn ? createTurnVersionReader(db) : createDataVersionReader(db);
@@ -173,7 +196,7 @@ export function createGoalService({
 
   const stateOf = versionedState((version): State => {
     const catalog = once(() => loadCatalog(kdb));
-    const derived = once(() => ensureDerived(kdb, options));
+    const derived = once(() => ensureDerived(kdb, options, () => backtests.pools(version)));
     const s: State = {
       version,
       derived,
@@ -288,9 +311,14 @@ export function createGoalService({
     year: number,
     dataMonth: Month | null,
   ): Promise<RegionGoalInput> {
-    const [catalog, series] = await Promise.all([s.catalog(), goalSeriesOf(s, regionId, year)]);
+    const [catalog, series, pools] = await Promise.all([
+      s.catalog(),
+      goalSeriesOf(s, regionId, year),
+      backtests.pools(s.version),
+    ]);
     const specs = await catalog.specs(regionId, year);
-    return { specs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options };
+    const history = historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year);
+    return { specs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options, history };
   }
 
   /** The goals at the region's latest data month: from the stored snapshot when there is one. */
@@ -372,9 +400,31 @@ export function createGoalService({
         year: result.year,
         dataMonth: result.dataMonth,
         goal,
-        points: computeGoalSeries(spec, input),
+        points: computeGoalSeries(spec, input, goal.forecast.interval),
       };
     });
+  }
+
+  async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
+    const s = current();
+    const { goal, region, year } = await getSeries(q);
+    const pools = await backtests.pools(s.version);
+    const sample = region.sample;
+    return {
+      region,
+      year,
+      goal: { id: goal.id, label: goal.label, indicator: goal.indicator, gender: goal.gender },
+      method: 'yoy3',
+      minErrors: MIN_ERRORS,
+      pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
+      rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
+      regionRows: backtestReport(
+        sample ? pools.sample : pools.real,
+        goal.indicator,
+        goal.gender,
+        (c) => c.region === region.id,
+      ),
+    };
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -414,6 +464,7 @@ export function createGoalService({
     getComparison,
     getSeries,
     getMonths,
+    getBacktest,
     getRegions: () => current().regions(),
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => current().defaultRegion(),

@@ -26,6 +26,7 @@ import {
 } from '../db/repositories/region-summaries.js';
 import type { Database } from '../db/schema.js';
 import type { GoalEvaluation, GoalOptions, Month } from '../domain/types.js';
+import { type BacktestPools, computeBacktestPools, historyFor } from './backtest-cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { computeRegionGoals, GOAL_FORMAT } from './compute.js';
 import { goalWindow } from './period.js';
@@ -61,6 +62,7 @@ async function computeLatest(
   regionId: string,
   latest: Month,
   options: GoalOptions,
+  pools: BacktestPools,
 ): Promise<GoalEvaluation[]> {
   const year = yearOf(latest);
   const [series, specs] = await Promise.all([
@@ -74,6 +76,7 @@ async function computeLatest(
     year,
     dataMonth: latest,
     options,
+    history: historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year),
   });
 }
 
@@ -86,6 +89,7 @@ async function snapshotsValid(
   key: string,
   summaries: readonly RegionSummary[],
   options: GoalOptions,
+  pools: () => Promise<BacktestPools>,
 ): Promise<boolean> {
   if (!(await hasGoalSnapshots(db, key))) return false;
   const probe = summaries.find((s) => s.latestDataMonth !== null);
@@ -98,6 +102,7 @@ async function snapshotsValid(
     probe.regionId,
     probe.latestDataMonth,
     options,
+    await pools(),
   );
   return stored.body === JSON.stringify(goals);
 }
@@ -107,20 +112,25 @@ async function snapshotsValid(
  * them when they are outdated. Returns what holds for `version` (the caller's data version);
  * when the data moved on meanwhile, nothing is written and the caller's next call sees the new one.
  */
-export async function ensureDerived(db: Kysely<Database>, options: GoalOptions): Promise<Derived> {
+export async function ensureDerived(
+  db: Kysely<Database>,
+  options: GoalOptions,
+  /** The backtest of the data version (the goal service's cache; default: computed here). */
+  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+): Promise<Derived> {
   const version = await getDataVersion(db);
   const key = snapshotKey(version, options);
   let summaries = await readRegionSummaries(db, version);
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  if (storedSummaries && (await snapshotsValid(db, key, summaries, options))) return derived;
+  if (storedSummaries && (await snapshotsValid(db, key, summaries, options, pools))) return derived;
 
-  const catalog = await loadCatalog(db);
+  const [catalog, backtest] = await Promise.all([loadCatalog(db), pools()]);
   const rows: GoalSnapshotRow[] = [];
   for (const s of summaries) {
     if (s.latestDataMonth === null) continue; // no data: the clock decides the year, not stored
-    const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options);
+    const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options, backtest);
     rows.push({
       regionId: s.regionId,
       year: yearOf(s.latestDataMonth),

@@ -40,7 +40,32 @@ export const goalEvaluation = z.object({
   status,
   missing: z.array(missingPoint),
   monthly: z.object({ value: num, changePct: num }),
-  projection: z.object({ month, value: num, changePct: num, status }),
+  forecast: z.object({
+    method: z.literal('yoy3'),
+    value: num,
+    changePct: num,
+    status,
+    interval: z.object({ lowPct: z.number(), highPct: z.number() }).nullable(),
+    probabilityMet: z.number().min(0).max(1).nullable(),
+    basisMonths: z.array(month),
+    reason: z.string().nullable(),
+  }),
+  pace: z
+    .object({
+      kind: z.enum(['integrations_needed', 'max_mean_stock']),
+      total: z.number(),
+      perMonth: z.number(),
+      previousYearPerMonth: num,
+      forecastPerMonth: num,
+      months: z.number().int(),
+    })
+    .nullable(),
+  drivers: z
+    .union([
+      z.object({ numeratorChangePct: z.number(), denominatorChangePct: z.number() }),
+      z.object({ femalePp: z.number(), malePp: z.number() }),
+    ])
+    .nullable(),
   published: z.object({ value: z.number(), computed: num, differs: z.boolean() }).nullable(),
 });
 
@@ -67,10 +92,32 @@ export const seriesResponse = z.object({
       previous: num,
       target: num,
       atRiskEdge: num,
-      projection: num,
+      forecast: num,
+      forecastLow: num,
+      forecastHigh: num,
       revised: z.boolean(),
     }),
   ),
+});
+
+const backtestRow = z.object({
+  originMonth: z.number().int().min(1).max(11),
+  cases: z.number().int(),
+  maeForecast: num,
+  maeNaive: num,
+  coverage: z.number().min(0).max(1).nullable(),
+  covered: z.number().int(),
+});
+
+export const backtestResponse = z.object({
+  region: regionInfo,
+  year: z.number().int(),
+  goal: z.object({ id: z.string(), label: z.string(), indicator: z.string(), gender }),
+  method: z.literal('yoy3'),
+  minErrors: z.number().int(),
+  pool: z.object({ sample: z.boolean(), regions: z.number().int() }),
+  rows: z.array(backtestRow),
+  regionRows: z.array(backtestRow),
 });
 
 export const monthRow = z.object({

@@ -5,7 +5,10 @@ import type { AppEnv } from '../http/env.js';
 import { goalParam, goalsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
-/** GET /api/goals and GET /api/goals/:id/series (results cached per data version). */
+/**
+ * GET /api/goals, GET /api/goals/:id/series and GET /api/goals/:id/backtest (results cached per
+ * data version).
+ */
 export function goalsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/', validate('query', goalsQuery), async (c) => {
@@ -14,5 +17,9 @@ export function goalsRoutes(deps: AppDeps) {
     .get('/:id/series', validate('param', goalParam), validate('query', goalsQuery), async (c) => {
       const { id } = c.req.valid('param');
       return cachedJson(c, await deps.goals.getSeries({ ...c.req.valid('query'), id }));
+    })
+    .get('/:id/backtest', validate('param', goalParam), validate('query', goalsQuery), async (c) => {
+      const { id } = c.req.valid('param');
+      return cachedJson(c, await deps.goals.getBacktest({ ...c.req.valid('query'), id }));
     });
 }

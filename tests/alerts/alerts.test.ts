@@ -48,7 +48,21 @@ const femaleMissed = () =>
     current: 10.2534,
     previous: 10.8,
     changePct: 100 * (10.2534 / 10.8 - 1), // −5.0611… %
-    projection: { value: 19.87, changePct: -5.0611, status: 'missed' },
+    forecast: {
+      value: 19.87,
+      changePct: -4.2,
+      status: 'missed',
+      interval: { lowPct: -5.31, highPct: -3.04 },
+      probabilityMet: 0.04,
+    },
+    pace: {
+      kind: 'integrations_needed',
+      total: 1020.4,
+      perMonth: 170.07,
+      previousYearPerMonth: 151.2,
+      forecastPerMonth: 149.6,
+      months: 6,
+    },
   });
 const maleMet = () => goal({ id: 'K2-male', status: 'met', current: 16.1, previous: 16.0, changePct: 0.625 });
 const lzbMet = () =>
@@ -87,7 +101,13 @@ describe('a missed target', () => {
         expect(body).toContain('−5,06 % (Ziel: +1,1 %)');
         expect(body).toContain('✕ verfehlt');
         expect(body).toContain('Prognose Dezember 2024');
-        expect(body).toContain('19,87 %');
+        expect(body).toContain('Prognose Dez.: −4,2 % (80 %: −5,3 … −3,0 %) · 4 % Zielerreichung');
+        expect(body).toContain(
+          'Dezemberwert 19,87 % (✕ voraussichtlich verfehlt) – Prognose, keine Ist-Zahl',
+        );
+        expect(body).toContain(
+          'Für das Ziel fehlen noch 1.020 Integrationen bis Dezember (170 je Monat; Vorjahr Juli–Dez.: 151 je Monat; Prognose: 150 je Monat).',
+        );
         expect(body).toContain('Juni 2024');
         expect(body).not.toContain('Integrationsquote Männer');
         expect(body).not.toContain('Beispieldaten');

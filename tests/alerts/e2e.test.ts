@@ -10,7 +10,11 @@
  * Import 1 (data to June 2024):
  *   JFW_2024(6) = 100 × (6 × 9) / 1000 = 5,40 %;  JFW_2023(6) = 100 × 60 / 1000 = 6,00 %
  *   change = 100 × (5,4 / 6,0 − 1) = −10,00 %  → missed (target +1,1)
- *   projection = 5,4 × JFW_2023(12) / JFW_2023(6) = 5,4 × 12,0 / 6,0 = 10,80 %
+ *   forecast (yoy3): r_INT = (9+9+9)/(10+10+10) = 0,9, r_ELB = 1; INT Jul..Dec = 6 × 10 × 0,9 = 54;
+ *   JFW_2024(12) = 100 × (54 + 54) / 1000 = 10,80 %, change = 100 × (10,8 / 12,0 − 1) = −10,0 %
+ *   (one region, no past year: no interval, "zu wenig Historie")
+ *   pace: target JFW = 12,0 × 1,011 = 12,132 %; needed = 12,132 / 100 × 1000 − 54 = 67,32
+ *   integrations, 11,22 per month; last year 10, forecast 9 per month
  *   K3: mean LZB 2024(1..6) = 630 vs 600 → +5,00 % ≤ +6,0 → met (baseline: no mail)
  * Import 2 (July 2024: INT female 30, LZB 700):
  *   JFW_2024(7) = 100 × 84 / 1000 = 8,40 %; JFW_2023(7) = 7,00 % → +20,00 % → met: "wieder im Ziel"
@@ -22,7 +26,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { forecastLine, paceSentence } from '../../core/steering-text.js';
 import { runImport } from '../../etl/index.js';
+import { escapeHtml } from '../../server/alerts/compose.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/connection.js';
@@ -133,7 +139,7 @@ async function setup(opts: { afterImport?: boolean } = {}) {
 
 describe('import → goals → alerts → SMTP', () => {
   test('a missed target, the same import again, a recovery, and a correction', async () => {
-    const { smtp, db, alerts, importRows, addTargets } = await setup();
+    const { smtp, db, alerts, goals, importRows, addTargets } = await setup();
 
     // Targets arrive before the data: the first import evaluates them.
     await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
@@ -150,11 +156,23 @@ describe('import → goals → alerts → SMTP', () => {
     expect(june?.text).toContain('Jahresfortschrittswert Juni 2024: 5,40 %');
     expect(june?.text).toContain('Vorjahr (Juni 2023):              6,00 %');
     expect(june?.text).toContain('−10,00 % (Ziel: +1,1 %)');
-    expect(june?.text).toContain('Prognose Dezember 2024:           10,80 % (−10,00 %, ✕ verfehlt)');
+    expect(june?.text).toContain(
+      'Prognose Dezember 2024:           Prognose Dez.: −10,0 % · zu wenig Historie (0 Vergleichsfälle, mindestens 10 nötig); Dezemberwert 10,80 % (✕ voraussichtlich verfehlt) – Prognose, keine Ist-Zahl',
+    );
+    expect(june?.text).toContain(
+      'Was es noch braucht:              Für das Ziel fehlen noch 67 Integrationen bis Dezember (11 je Monat; Vorjahr Juli–Dez.: 10 je Monat; Prognose: 9 je Monat).',
+    );
     expect(june?.text).toContain(
       'https://zielmonitor.jobcenter.example/ziel/K2-female?region=01060&year=2024',
     );
     expect(june?.text).not.toContain('Langzeitleistungsbeziehende'); // K3 met on the baseline: no mail
+    // The mail's forecast and pace are the API's goal, in the same words as the dashboard.
+    const apiGoal = (await goals.getGoals({ region: '01060' })).goals.find((g) => g.id === 'K2-female');
+    if (!apiGoal?.pace) throw new Error('K2-female with a pace expected');
+    for (const body of [june?.text ?? '', june?.html ?? '']) {
+      expect(body).toContain(escapeHtml(forecastLine(apiGoal.forecast).replace(/\.$/, '')));
+      expect(body).toContain(escapeHtml(paceSentence(apiGoal.pace, apiGoal.current.month)));
+    }
 
     // The same file again: unchanged, nothing new; a manual evaluation neither.
     const again = await importRows('bis-juni-2024.csv', baseRows());

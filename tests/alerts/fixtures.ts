@@ -70,7 +70,8 @@ interface GoalInput {
   current: number | null;
   previous: number | null;
   changePct: number | null;
-  projection?: { value: number | null; changePct: number | null; status: GoalStatus };
+  forecast?: Partial<GoalEvaluation['forecast']>;
+  pace?: GoalEvaluation['pace'];
 }
 
 const META = {
@@ -114,10 +115,19 @@ export function goal(g: GoalInput): GoalEvaluation {
     status: g.status,
     missing: [],
     monthly: { value: null, changePct: null },
-    projection: {
-      month: M(`${year}-12`),
-      ...(g.projection ?? { value: null, changePct: null, status: g.status }),
+    forecast: {
+      method: 'yoy3',
+      value: null,
+      changePct: null,
+      status: g.status,
+      interval: null,
+      probabilityMet: null,
+      basisMonths: [],
+      reason: null,
+      ...g.forecast,
     },
+    pace: g.pace ?? null,
+    drivers: null,
     published: null,
   };
 }

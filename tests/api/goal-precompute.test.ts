@@ -12,8 +12,9 @@ import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
 import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
 import type { Gender, Month } from '../../server/domain/types.js';
+import { computeBacktestPools, historyFor } from '../../server/goals/backtest-cache.js';
 import { loadCatalog } from '../../server/goals/catalog.js';
-import { computeRegionGoals } from '../../server/goals/compute.js';
+import { computeRegionGoals, GOAL_FORMAT } from '../../server/goals/compute.js';
 import { createGoalService, type GoalService } from '../../server/goals/service.js';
 import { ensureDerived } from '../../server/goals/snapshot.js';
 
@@ -117,6 +118,8 @@ describe('goals from the window and the snapshot equal goals over the whole hist
     const goals = service(db);
     const catalog = await loadCatalog(db.db);
     const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
+    // The forecast interval comes from the backtest over every region's whole history.
+    const pools = await computeBacktestPools(db.db);
     let compared = 0;
     for (const id of REGIONS) {
       const lookup = fullLookup(db, id);
@@ -131,6 +134,7 @@ describe('goals from the window and the snapshot equal goals over the whole hist
           year,
           dataMonth: month,
           options,
+          history: historyFor(pools, false, year),
         });
         const got = await goals.getGoals({ region: id, month });
         expect(got.goals, `${id} ${month}`).toEqual(expected);
@@ -160,7 +164,7 @@ describe('goal snapshots: computed once per data version, served from the databa
     await service(db).getGoals({ region: REGIONS[0] });
     expect(snapshotCount(db)).toBe(REGIONS.length);
     const key = db.sqlite.prepare('select distinct snapshot_key from goal_snapshots').pluck().all();
-    expect(key).toEqual([`7:1:${testConfig().AT_RISK_BAND_PCT}`]);
+    expect(key).toEqual([`7:${GOAL_FORMAT}:${testConfig().AT_RISK_BAND_PCT}`]);
 
     // Mark the stored goals of one region (not the probe, the first region with data): a fresh
     // service on the same database answers with the marked goals, so it read, not computed.
@@ -180,7 +184,7 @@ describe('goal snapshots: computed once per data version, served from the databa
     const after = await service(db).getGoals({ region: victim });
     expect(after.goals.every((g) => g.label !== 'aus dem Speicher')).toBe(true);
     expect(db.sqlite.prepare('select distinct snapshot_key from goal_snapshots').pluck().all()).toEqual([
-      `8:1:${testConfig().AT_RISK_BAND_PCT}`,
+      `8:${GOAL_FORMAT}:${testConfig().AT_RISK_BAND_PCT}`,
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGoalService } from '../../server/goals/service.js';
-import { goalsResponse, seriesResponse } from '../../server/http/responses.js';
+import { backtestResponse, goalsResponse, seriesResponse } from '../../server/http/responses.js';
 import { rows, sql } from '../helpers/db.js';
 import { getJson, REGION_A, REGION_B, setup } from './fixture.js';
 
@@ -54,9 +54,11 @@ describe('GET /api/goals', () => {
     expect(k2?.targetChangePct).toBe(-0.4);
     expect(k2?.better).toBe('higher');
     expect(k2?.label).toBe('Integrationsquote insgesamt');
-    // In December the projection is the actual value.
-    expect(k2?.projection.value).toBe(k2?.current.value);
-    expect(k2?.projection.status).toBe('at_risk');
+    // In December the forecast is the actual value; no interval, no pace.
+    expect(k2?.forecast.value).toBeCloseTo(k2?.current.value ?? Number.NaN, 12);
+    expect(k2?.forecast.status).toBe('at_risk');
+    expect(k2?.forecast.interval).toBeNull();
+    expect(k2?.pace).toBeNull();
 
     const k3 = r.goals.find((g) => g.id === 'K3-total');
     // mean LZB 2024 = mean(629..618) = 623.5; 2023 = mean(602..624) = 613; change = 100 × 10.5/613 = 1.7129 % ≤ 6.0 → met
@@ -103,8 +105,27 @@ describe('GET /api/goals', () => {
     // change = 100 × (6.4 × 1010 / 6600 − 1) = 100 × (6464/6600 − 1) = −2.0606 % → missed (band 1.0)
     expect(k2?.changePct).toBeCloseTo(100 * (6464 / 6600 - 1), 10);
     expect(k2?.status).toBe('missed');
-    // Projection: 6.4 × JFW2023(12) / JFW2023(3) = 6.4 × (31800/1055) / (6600/1010)
-    expect(k2?.projection.value).toBeCloseTo((6.4 * (31800 / 1055)) / (6600 / 1010), 10);
+    // Forecast (yoy3): r_INT = (23+24+25)/(21+22+23) = 72/66, r_ELB = (1125+1130+1135)/(1010+1020+1030);
+    // INT Apr..Dec = (24..32 = 252) × r_INT, ELB Apr..Nov = (1040..1110 = 8600) × r_ELB.
+    const meanElb = (1120 + 1125 + 1130 + 1135 + (8600 * 3390) / 3060) / 12;
+    const jfwDec = (100 * (72 + (252 * 72) / 66)) / meanElb;
+    expect(k2?.forecast.value).toBeCloseTo(jfwDec, 10);
+    expect(k2?.forecast.changePct).toBeCloseTo(100 * (jfwDec / (31800 / 1055) - 1), 10);
+    expect(k2?.forecast.basisMonths).toEqual(['2024-01', '2024-02', '2024-03']);
+    // One region, one complete year: too little history for an interval.
+    expect(k2?.forecast.interval).toBeNull();
+    expect(k2?.forecast.reason).toContain('zu wenig Historie');
+    // Pace: target JFW = JFW2023(12) × (1 − 0.4 %); needed = target / 100 × meanElb − 72 over 9 months.
+    const needed = (((31800 / 1055) * 0.996) / 100) * meanElb - 72;
+    expect(k2?.pace?.kind).toBe('integrations_needed');
+    expect(k2?.pace?.total).toBeCloseTo(needed, 9);
+    expect(k2?.pace?.perMonth).toBeCloseTo(needed / 9, 9);
+    expect(k2?.pace?.previousYearPerMonth).toBeCloseTo(252 / 9, 12);
+    // Drivers: integrations 72/66 − 1, ELB mean(1120,1125,1130)/mean(1000,1010,1020) − 1.
+    expect(k2?.drivers).toEqual({
+      numeratorChangePct: expect.closeTo(100 * (72 / 66 - 1), 10),
+      denominatorChangePct: expect.closeTo(100 * (3375 / 3030 - 1), 10),
+    });
     // 12-month K2 of March 2024: Σ INT Apr23..Mar24 = (24..32 = 252) + 72 = 324;
     // mean ELB Mar23..Feb24 = (1030..1120 = 10750 + 1125 + 1130) / 12 = 1083.75 → 29.8962 %
     expect(k2?.monthly.value).toBeCloseTo(32400 / 1083.75, 10);
@@ -191,7 +212,7 @@ describe('GET /api/goals', () => {
 });
 
 describe('GET /api/goals/:id/series', () => {
-  it('returns the 12 monthly points with target path, band edge, projection and revised months', async () => {
+  it('returns the 12 monthly points with target path, band edge, forecast and revised months', async () => {
     const ctx = await setup();
     const { status, body } = await getJson(ctx, '/api/goals/K2-total/series?month=2024-03');
     expect(status).toBe(200);
@@ -208,14 +229,17 @@ describe('GET /api/goals/:id/series', () => {
     // target path: previous × (1 − 0.4 %); band edge: previous × (1 − 1.4 %)
     expect(mar?.target).toBeCloseTo(prevMar * 0.996, 12);
     expect(mar?.atRiskEdge).toBeCloseTo(prevMar * 0.986, 12);
-    expect(mar?.projection).toBe(6.4); // at the data month: the current value
+    expect(mar?.forecast).toBeCloseTo(6.4, 12); // at the data month: the current value
     const jun = r.points[5];
     expect(jun?.current).toBeNull();
     // JFW 2023(6) = 100 × (21..26 = 141) / mean(1000, 1010..1050) = 14100 / (6150/6 = 1025)
     const prevJun = 14100 / 1025;
     expect(jun?.previous).toBeCloseTo(prevJun, 12);
-    expect(jun?.projection).toBeCloseTo((6.4 * prevJun) / prevMar, 10);
-    expect(r.points[0]?.projection).toBeNull();
+    // Forecast path at June: INT Jan..Mar + Apr..Jun 2023 (24+25+26) × 72/66 over
+    // ELB Dec 2023..Feb 2024 + Mar 2024 actual + Apr..May 2023 (1040 + 1050) × 3390/3060.
+    const elbJun = (1120 + 1125 + 1130 + 1135 + ((1040 + 1050) * 3390) / 3060) / 6;
+    expect(jun?.forecast).toBeCloseTo((100 * (72 + (75 * 72) / 66)) / elbJun, 10);
+    expect(r.points[0]?.forecast).toBeNull();
     // INT total Feb 2024 was revised.
     expect(r.points.filter((p) => p.revised).map((p) => p.month)).toEqual(['2024-02']);
   });
@@ -228,5 +252,46 @@ describe('GET /api/goals/:id/series', () => {
     const bad = await getJson(ctx, '/api/goals/..%2F..%2Fetc/series');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'bad_request', message: expect.stringMatching(/id/) } });
+  });
+});
+
+describe('GET /api/goals/:id/backtest', () => {
+  it('reports by origin month the MAE of the forecast and of the naive baseline', async () => {
+    const ctx = await setup();
+    const { status, body } = await getJson(ctx, '/api/goals/K2-total/backtest?region=01060&year=2024');
+    expect(status).toBe(200);
+    const r = backtestResponse.parse(body);
+    expect(r.goal).toMatchObject({ id: 'K2-total', indicator: 'K2', gender: 'total' });
+    expect(r.method).toBe('yoy3');
+    expect(r.minErrors).toBe(10);
+    expect(r.pool).toEqual({ sample: false, regions: 2 });
+    expect(r.rows.map((row) => row.originMonth)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // Origin March 2024: region A (figures as in the March test above) and region B (constant
+    // series: actual, forecast and naive change all 0).
+    const prevDec = 31800 / 1055;
+    const actual = 100 * (34200 / 1147.5 / prevDec - 1);
+    const meanElb = (1120 + 1125 + 1130 + 1135 + (8600 * 3390) / 3060) / 12;
+    const forecast = 100 * ((100 * (72 + (252 * 72) / 66)) / meanElb / prevDec - 1);
+    const naive = 100 * (6464 / 6600 - 1);
+    const mar = r.rows[2];
+    expect(mar?.cases).toBe(2);
+    expect(mar?.maeForecast).toBeCloseTo(Math.abs(actual - forecast) / 2, 10);
+    expect(mar?.maeNaive).toBeCloseTo(Math.abs(actual - naive) / 2, 10);
+    // Two cases in all: one other error is fewer than 10, so no interval to cover.
+    expect(mar?.covered).toBe(0);
+    expect(mar?.coverage).toBeNull();
+    // The region's own rows: region A's single case.
+    const own = r.regionRows[2];
+    expect(own?.cases).toBe(1);
+    expect(own?.maeForecast).toBeCloseTo(Math.abs(actual - forecast), 10);
+    expect(own?.maeNaive).toBeCloseTo(Math.abs(actual - naive), 10);
+  });
+
+  it('answers 404 for an unknown goal and 400 for a bad query', async () => {
+    const ctx = await setup();
+    expect((await getJson(ctx, '/api/goals/K9-total/backtest')).status).toBe(404);
+    const bad = await getJson(ctx, '/api/goals/K2-total/backtest?year=abc');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'bad_request' } });
   });
 });

@@ -422,13 +422,56 @@ export interface GoalFigures {
   monthlyChangePct: number;
   /** Last year's full-year value (K2: JFW_{t−1}(12); K3: mean LZB_{t−1}(Jan..Dec)). */
   previousFullYear: number;
-  projection: number;
-  projectionChangePct: number;
-  projectionStatus: Status;
+  /** The yoy3 forecast of December (JFW_t(12) or mean LZB_t(Jan..Dec)). */
+  forecast: number;
+  forecastChangePct: number;
+  forecastStatus: Status;
+  /** The year-on-year ratio of each base series over the basis months. */
+  forecastRatios: Record<string, number>;
   /** The raw inputs, for the worked example. */
   detail:
     | { kind: 'K2'; current: Ratio; previous: Ratio; previousDec: Ratio; twelveMonth: Ratio }
     | { kind: 'K3'; lzbNow: number; lzbYearAgo: number };
+}
+
+/**
+ * The yoy3 forecast from the issue text alone: r_X = Σ X_t(j) / Σ X_{t−1}(j) over j = max(1, m−2)..m
+ * (the sample has every month, so no basis month is dropped); later months X_{t−1}(k) × r_X; then
+ * K2: 100 × (Σ INT actual Jan..m + forecast m+1..Dec) / mean(ELB Dec t−1, actual Jan..m, forecast
+ * m+1..Nov); K3: mean of LZB actual Jan..m and forecast m+1..Dec.
+ */
+export function yoy3(
+  o: Observations,
+  region: string,
+  t: Target,
+  year: number,
+  m: number,
+): { value: number; ratios: Record<string, number> } {
+  const g = t.gender;
+  const ratio = (code: string) => {
+    let cur = 0;
+    let last = 0;
+    for (let j = Math.max(1, m - 2); j <= m; j++) {
+      cur += o.get(region, code, g, ym(year, j));
+      last += o.get(region, code, g, ym(year - 1, j));
+    }
+    return cur / last;
+  };
+  const at = (code: string, k: number, r: number) =>
+    k <= m ? o.get(region, code, g, ym(year, k)) : o.get(region, code, g, ym(year - 1, k)) * r;
+  if (t.indicator === 'K2') {
+    const rInt = ratio('INT');
+    const rElb = ratio('ELB');
+    let ints = 0;
+    for (let k = 1; k <= 12; k++) ints += at('INT', k, rInt);
+    let elbs = o.get(region, 'ELB', g, ym(year - 1, 12));
+    for (let k = 1; k <= 11; k++) elbs += at('ELB', k, rElb);
+    return { value: (100 * ints) / (elbs / 12), ratios: { INT: rInt, ELB: rElb } };
+  }
+  const r = ratio('LZB');
+  let sum = 0;
+  for (let k = 1; k <= 12; k++) sum += at('LZB', k, r);
+  return { value: sum / 12, ratios: { LZB: r } };
 }
 
 /** Evaluates one target at data month `year`-`monthOfYear`, from the formulas alone. */
@@ -468,8 +511,8 @@ export function evaluate(
     detail = { kind: 'K3', lzbNow: monthly, lzbYearAgo: o.get(region, 'LZB', t.gender, previousMonth) };
   }
   const change = changePct(value, previous);
-  const projection = (value * previousFullYear) / previous;
-  const projectionChangePct = changePct(projection, previousFullYear);
+  const fc = yoy3(o, region, t, year, monthOfYear);
+  const forecastChangePct = changePct(fc.value, previousFullYear);
   const edge = t.better === 'higher' ? t.targetPct - band : t.targetPct + band;
   return {
     id: `${t.indicator}-${t.gender}`,
@@ -487,9 +530,10 @@ export function evaluate(
     monthly,
     monthlyChangePct,
     previousFullYear,
-    projection,
-    projectionChangePct,
-    projectionStatus: status(projectionChangePct, t.targetPct, t.better, band),
+    forecast: fc.value,
+    forecastChangePct,
+    forecastStatus: status(forecastChangePct, t.targetPct, t.better, band),
+    forecastRatios: fc.ratios,
     detail,
   };
 }

@@ -31,6 +31,7 @@ import {
   TARGETS_FILE,
   type Target,
   ym,
+  yoy3,
 } from './reference.js';
 
 const YEAR = 2024;
@@ -51,7 +52,7 @@ const goalSchema = z.object({
   status: statusSchema,
   missing: z.array(z.unknown()),
   monthly: z.object({ value: num, changePct: num }),
-  projection: z.object({ month: z.string(), value: num, changePct: num, status: statusSchema }),
+  forecast: z.object({ value: num, changePct: num, status: statusSchema }),
   published: z.object({ value: z.number(), computed: num, differs: z.boolean() }).nullable(),
 });
 const goalsSchema = z.object({
@@ -71,7 +72,7 @@ const seriesSchema = z.object({
       previous: num,
       target: num,
       atRiskEdge: num,
-      projection: num,
+      forecast: num,
       revised: z.boolean(),
     }),
   ),
@@ -214,10 +215,9 @@ function checkGoal(t: Tally, where: string, api: z.infer<typeof goalSchema>, min
   checkExact(t, `${l} missing`, api.missing.length, 0);
   checkNumber(t, `${l} monthly.value`, api.monthly.value, mine.monthly);
   checkNumber(t, `${l} monthly.changePct`, api.monthly.changePct, mine.monthlyChangePct);
-  checkExact(t, `${l} projection.month`, api.projection.month, ym(YEAR, 12));
-  checkNumber(t, `${l} projection.value`, api.projection.value, mine.projection);
-  checkNumber(t, `${l} projection.changePct`, api.projection.changePct, mine.projectionChangePct);
-  checkExact(t, `${l} projection.status`, api.projection.status, mine.projectionStatus);
+  checkNumber(t, `${l} forecast.value`, api.forecast.value, mine.forecast);
+  checkNumber(t, `${l} forecast.changePct`, api.forecast.changePct, mine.forecastChangePct);
+  checkExact(t, `${l} forecast.status`, api.forecast.status, mine.forecastStatus);
   if (mine.indicator === 'K2') {
     // The xlsx carries the BA-style K2 (one decimal): the API compares it with the 12-month K2.
     const published = obs.get(SEGEBERG, 'K2_BA', mine.gender, mine.month);
@@ -284,7 +284,6 @@ describe('GET /api/goals/:id/series agrees (chart points for every data month)',
       checkGoal(t, `series ${ym(YEAR, m)}`, body.goal, evaluate(obs, SEGEBERG, target, YEAR, m));
       checkExact(t, `${id}@${m} point count`, body.points.length, 12);
       const nowValue = tracked(target, YEAR, m);
-      const nowPrev = tracked(target, YEAR - 1, m);
       const sign = target.better === 'higher' ? -1 : 1;
       for (let k = 1; k <= 12; k++) {
         const p = body.points[k - 1];
@@ -306,9 +305,11 @@ describe('GET /api/goals/:id/series agrees (chart points for every data month)',
         );
         if (k <= m) checkNumber(t, `${l} current`, p.current, tracked(target, YEAR, k));
         else checkExact(t, `${l} current`, p.current, null);
-        // Projection: null before the data month, the value at it, last year's shape after it.
-        if (k < m) checkExact(t, `${l} projection`, p.projection, null);
-        else checkNumber(t, `${l} projection`, p.projection, (nowValue * prev) / nowPrev);
+        // Forecast path: null before the data month, the value at it, the December forecast at the end.
+        if (k < m) checkExact(t, `${l} forecast`, p.forecast, null);
+        else if (k === m) checkNumber(t, `${l} forecast`, p.forecast, nowValue);
+        else if (k === 12)
+          checkNumber(t, `${l} forecast`, p.forecast, yoy3(obs, SEGEBERG, target, YEAR, m).value);
         checkExact(t, `${l} revised`, p.revised, false);
       }
     }
@@ -479,9 +480,9 @@ describe('the at-risk band is configuration (AT_RISK_BAND_PCT=0.5)', () => {
           checkExact(t, `band 0.5 ${ym(YEAR, m)} ${mine.id} status`, api?.status, mine.status);
           checkExact(
             t,
-            `band 0.5 ${ym(YEAR, m)} ${mine.id} projection.status`,
-            api?.projection.status,
-            mine.projectionStatus,
+            `band 0.5 ${ym(YEAR, m)} ${mine.id} forecast.status`,
+            api?.forecast.status,
+            mine.forecastStatus,
           );
         }
       }

@@ -107,7 +107,7 @@ function k2Section(o: Observations, f: GoalFigures): string[] {
     ...ratioLines(`JFW ${YEAR - 1} (Sep)`, g, d.previous),
     `Veränderung = 100 × (JFW ${YEAR} / JFW ${YEAR - 1} − 1) = 100 × (${jfw4(f.value)} / ${jfw4(f.previous)} − 1) = **${change(f.changePct)}**`,
     `Status: ${statusReason(f)}`,
-    `Prognose Dez ${YEAR}: JFW ${YEAR - 1} (Dez) = 100 × ${count(d.previousDec.sumInt)} / ${mean(d.previousDec.meanElb)} = ${pct(d.previousDec.value)} (Σ INT ${range(d.previousDec.intFrom, d.previousDec.intTo)}, Ø eLb ${range(d.previousDec.elbFrom, d.previousDec.elbTo)}); Prognose = JFW ${YEAR} (Sep) × JFW ${YEAR - 1} (Dez) / JFW ${YEAR - 1} (Sep) = ${jfw4(f.value)} × ${jfw4(f.previousFullYear)} / ${jfw4(f.previous)} = **${pct(f.projection)}** (Veränderung ${change(f.projectionChangePct)}, ${STATUS_DE[f.projectionStatus]})`,
+    `Prognose Dez ${YEAR}: JFW ${YEAR - 1} (Dez) = 100 × ${count(d.previousDec.sumInt)} / ${mean(d.previousDec.meanElb)} = ${pct(d.previousDec.value)} (Σ INT ${range(d.previousDec.intFrom, d.previousDec.intTo)}, Ø eLb ${range(d.previousDec.elbFrom, d.previousDec.elbTo)}); Prognose (yoy3: Jul–Sep ${YEAR} gegen Vorjahr, r_INT = ${jfw4(f.forecastRatios.INT ?? Number.NaN)}, r_eLb = ${jfw4(f.forecastRatios.ELB ?? Number.NaN)}; Okt–Dez aus dem Vorjahr × r) = **${pct(f.forecast)}** (Veränderung ${change(f.forecastChangePct)}, voraussichtlich ${STATUS_DE[f.forecastStatus]})`,
     `12-Monats-K2 Sep ${YEAR}: 100 × Σ INT ${range(d.twelveMonth.intFrom, d.twelveMonth.intTo)} / Ø eLb ${range(d.twelveMonth.elbFrom, d.twelveMonth.elbTo)} = 100 × ${count(d.twelveMonth.sumInt)} / ${mean(d.twelveMonth.meanElb)} = ${pct(d.twelveMonth.value)}; in der Beispiel-xlsx als BA-Wert ausgewiesen: ${de(o.get(SEGEBERG, 'K2_BA', g, f.month), 1)} %`,
   ];
   for (const b of bullets) out.push(`- ${b}`);
@@ -135,7 +135,7 @@ function k3Section(o: Observations, f: GoalFigures): string[] {
     `Σ LZB ${range(janPrev, sepPrev)} = ${count(sumPrev)}; Ø LZB ${range(janPrev, sepPrev)} = ${count(sumPrev)} / ${MONTH} = **${mean2(f.previous)}**`,
     `Veränderung = 100 × (${mean2(f.value)} / ${mean2(f.previous)} − 1) = **${change(f.changePct)}**`,
     `Status: ${statusReason(f)}`,
-    `Prognose Dez ${YEAR}: Ø LZB ${range(janPrev, decPrev)} = ${count(sumPrevYear)} / 12 = ${mean2(f.previousFullYear)}; Prognose = ${mean2(f.value)} × ${mean2(f.previousFullYear)} / ${mean2(f.previous)} = **${mean(f.projection)}** (Veränderung ${change(f.projectionChangePct)}, ${STATUS_DE[f.projectionStatus]})`,
+    `Prognose Dez ${YEAR}: Ø LZB ${range(janPrev, decPrev)} = ${count(sumPrevYear)} / 12 = ${mean2(f.previousFullYear)}; Prognose (yoy3: Jul–Sep ${YEAR} gegen Vorjahr, r = ${jfw4(f.forecastRatios.LZB ?? Number.NaN)}; Okt–Dez aus dem Vorjahr × r) = **${mean(f.forecast)}** (Veränderung ${change(f.forecastChangePct)}, voraussichtlich ${STATUS_DE[f.forecastStatus]})`,
     `K3 Sep ${YEAR} (Bestand gegen Vorjahresmonat): 100 × (LZB Sep ${YEAR} / LZB Sep ${YEAR - 1} − 1) = 100 × (${count(f.detail.lzbNow)} / ${count(f.detail.lzbYearAgo)} − 1) = ${change(k3(o, SEGEBERG, g, sep))}`,
   ];
   for (const b of bullets) out.push(`- ${b}`);
@@ -191,10 +191,10 @@ export function renderWorkedExample(o: Observations, targets: Target[]): string 
     `- **Status:** im Ziel, wenn die Veränderung das Ziel erreicht (K2: ≥ Ziel, K3: ≤ Ziel); gefährdet, wenn sie es um weniger als ${de(AT_RISK_BAND, 1)} Prozentpunkte verfehlt (Toleranzband, einstellbar mit \`AT_RISK_BAND_PCT\`); sonst verfehlt.`,
   );
   L.push(
-    '- **Prognose (Jahresende):** `JFW_t(m) × JFW_t−1(Dez) / JFW_t−1(m)`, für K3 entsprechend mit `Ø LZB`',
+    '- **Prognose (Jahresende, yoy3):** je Grundgröße X (INT, eLb, LZB) `r = Σ X_t(m−2..m) / Σ X_t−1(m−2..m)`,',
   );
   L.push(
-    '  — der bisherige Stand, fortgeschrieben mit dem Saisonverlauf des Vorjahres. Immer eine Prognose,',
+    '  die übrigen Monate `X_t−1(k) × r`; daraus JFW Dezember bzw. `Ø LZB` Jan–Dez. Immer eine Prognose,',
   );
   L.push('  kein Ist-Wert.');
   L.push('');
@@ -211,7 +211,7 @@ export function renderWorkedExample(o: Observations, targets: Target[]): string 
         : `K3 Bestand LZB ${GENDER_DE[f.gender]} (Ø)`;
     const v = (n: number) => (f.indicator === 'K2' ? pct(n) : mean(n));
     L.push(
-      `| ${name} | ${v(f.value)} | ${v(f.previous)} | ${change(f.changePct)} | ${signedTarget(f.targetPct)} | ${STATUS_DE[f.status]} | ${v(f.projection)} |`,
+      `| ${name} | ${v(f.value)} | ${v(f.previous)} | ${change(f.changePct)} | ${signedTarget(f.targetPct)} | ${STATUS_DE[f.status]} | ${v(f.forecast)} |`,
     );
   }
   L.push('');

@@ -14,14 +14,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   formatChange,
+  formatChangeRange,
   formatCount,
   formatDateTime,
   formatMonth,
   formatPercent,
+  formatShare,
   GENDER_TEXT,
   STATUS_TEXT,
   sampleLabel,
 } from '../../core/format.js';
+import { paceSentence } from '../../core/steering-text.js';
 import type {
   AlertsResponse,
   ComparisonResponse,
@@ -179,9 +182,24 @@ describe('dashboard on the sample data', () => {
           `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
         );
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
-        expect(await text('projection-value')).toBe(goalValue(g.indicator, g.projection.value));
-        expect(await text('projection-change')).toBe(`(${formatChange(g.projection.changePct)})`);
-        expect(await card.locator('.projection-label').textContent()).toBe('Prognose Dezember');
+        // The forecast, labelled, with its interval and probability from the sample regions' history.
+        expect(await card.locator('.forecast-label').textContent()).toBe('Prognose Dez.:');
+        expect(await text('forecast-change')).toBe(formatChange(g.forecast.changePct));
+        if (g.forecast.interval !== null) {
+          expect(await text('forecast-interval')).toBe(
+            `(80 %: ${formatChangeRange(g.forecast.interval.lowPct, g.forecast.interval.highPct)})`,
+          );
+          expect(await text('forecast-probability')).toBe(
+            `${formatShare(g.forecast.probabilityMet)} Zielerreichung`,
+          );
+        } else {
+          expect(await card.locator('[data-field="forecast-interval"]').count()).toBe(0);
+          expect(await text('forecast-note')).toBe(g.forecast.reason);
+        }
+        if (g.pace === null) throw new Error(`${g.id}: pace expected at ${g.current.month}`);
+        expect(await text('pace')).toBe(
+          paceSentence(g.pace, g.current.month, g.indicator === 'K3' ? g.monthly.value : null),
+        );
         expect(await card.locator('h3 a').getAttribute('href')).toContain(`/ziel/${g.id}`);
         expect(await card.locator('svg.sparkline path.spark-current').getAttribute('d')).toMatch(
           /^M[\d.]+ [\d.]+L/,
@@ -280,7 +298,7 @@ describe('dashboard on the sample data', () => {
           formatChange(p.current === null || p.previous === null ? null : 100 * (p.current / p.previous - 1)),
           formatPercent(p.target),
           formatPercent(p.atRiskEdge),
-          p.projection === null ? '' : formatPercent(p.projection),
+          p.forecast === null ? '' : formatPercent(p.forecast),
         ]);
       });
       // A German tooltip on hover.

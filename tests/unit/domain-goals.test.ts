@@ -125,22 +125,31 @@ describe('evaluateGoal: K2 (rate, higher is better)', () => {
     expect(dec.monthly.changePct).toBeCloseTo(100 * (k2Dec2024 / JFW_2023_DEC - 1), 10);
   });
 
-  test('projection on last year shape: JFW_t(m) × JFW_t-1(12) / JFW_t-1(m)', () => {
+  test('forecast (yoy3) as of March: basis January..March, status with the same thresholds', () => {
     const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-03'), OPTIONS);
-    const cur = (100 * (26 + 30 + 36)) / ((1500 + 1520 + 1530) / 3);
-    const prev = (100 * (25 + 28 + 35)) / ((1480 + 1500 + 1510) / 3);
-    expect(e.projection.month).toBe(M('2024-12'));
-    expect(e.projection.value).toBeCloseTo((cur * JFW_2023_DEC) / prev, 12);
-    expect(e.projection.changePct).toBeCloseTo(100 * ((cur * JFW_2023_DEC) / prev / JFW_2023_DEC - 1), 10);
-    expect(e.projection.status).toBe('met');
+    const rInt = (26 + 30 + 36) / (25 + 28 + 35);
+    const rElb = (1520 + 1530 + 1540) / (1500 + 1510 + 1520);
+    const ints = 26 + 30 + 36 + (33 + 30 + 27 + 26 + 29 + 34 + 31 + 27 + 18) * rInt;
+    const elbs = 1500 + 1520 + 1530 + 1540 + (1515 + 1505 + 1500 + 1495 + 1490 + 1500 + 1505 + 1510) * rElb;
+    const value = (100 * ints) / (elbs / 12);
+    expect(e.forecast).toMatchObject({
+      method: 'yoy3',
+      basisMonths: [M('2024-01'), M('2024-02'), M('2024-03')],
+    });
+    expect(e.forecast.value).toBeCloseTo(value, 10);
+    expect(e.forecast.changePct).toBeCloseTo(100 * (value / JFW_2023_DEC - 1), 10);
+    expect(e.forecast.status).toBe('met');
+    // Without backtest history: no interval, and the reason says so.
+    expect(e.forecast.interval).toBeNull();
+    expect(e.forecast.reason).toContain('zu wenig Historie');
   });
 
-  test('December: the projection equals the actual value', () => {
+  test('December: the forecast equals the actual value', () => {
     const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-12'), OPTIONS);
     expect(e.current.value).not.toBeNull();
-    expect(e.projection.value).toBe(e.current.value);
-    expect(e.projection.changePct).toBe(e.changePct);
-    expect(e.projection.status).toBe(e.status);
+    expect(e.forecast.value).toBeCloseTo(e.current.value ?? Number.NaN, 12);
+    expect(e.forecast.changePct).toBeCloseTo(e.changePct ?? Number.NaN, 10);
+    expect(e.forecast.status).toBe(e.status);
     expect(e.previous.value).toBeCloseTo(JFW_2023_DEC, 12);
   });
 });
@@ -163,16 +172,16 @@ describe('evaluateGoal: K3 (stock, lower is better)', () => {
     expect(e.monthly.changePct).toBeCloseTo(100 * (1008 / 940 - 1), 10);
   });
 
-  test('projection: mean_t(Jan..m) × mean_t-1(Jan..Dec) / mean_t-1(Jan..m); December equals the actual', () => {
-    const prevYear = (900 + 905 + 910 + 915 + 920 + 925 + 930 + 935 + 940 + 945 + 950 + 955) / 12;
+  test('forecast: Jan..Sep actual, Oct..Dec last year × r; December equals the actual', () => {
+    const r = (996 + 1002 + 1008) / (930 + 935 + 940);
     const e = evaluateGoal(spec(K3, 7.8, 'lower'), data(), M('2024-09'), OPTIONS);
-    expect(e.projection.value).toBeCloseTo((current * prevYear) / previous, 10);
+    expect(e.forecast.value).toBeCloseTo((9 * current + (945 + 950 + 955) * r) / 12, 10);
     const dec = evaluateGoal(spec(K3, 7.8, 'lower'), data(), M('2024-12'), OPTIONS);
     expect(dec.current.value).toBeCloseTo(
       (960 + 966 + 972 + 978 + 984 + 990 + 996 + 1002 + 1008 + 1010 + 1012 + 1014) / 12,
       12,
     );
-    expect(dec.projection.value).toBe(dec.current.value);
+    expect(dec.forecast.value).toBeCloseTo(dec.current.value ?? Number.NaN, 12);
   });
 });
 
@@ -191,7 +200,8 @@ describe('evaluateGoal: missing inputs', () => {
     expect(e.missing).toEqual([
       { indicator: 'INT', gender: 'female', month: M('2023-02'), reason: 'suppressed' },
     ]);
-    expect(e.projection).toMatchObject({ value: null, changePct: null, status: 'no_data' });
+    expect(e.forecast).toMatchObject({ value: null, changePct: null, status: 'no_data' });
+    expect(e.forecast.reason).toBe('Keine Prognose: INT Frauen Februar 2023: gesperrt (Datenschutz).');
   });
 
   test('a missing LZB month this year → no_data naming the month', () => {
@@ -243,7 +253,7 @@ describe('goalSeries', () => {
     return (100 * ints) / (elbs / months);
   };
 
-  test('K2: current up to the data month, previous all year, target and band edge, projection after', () => {
+  test('K2: current up to the data month, previous all year, target and band edge, forecast after', () => {
     const pts = goalSeries(spec(K2, 1.1, 'higher'), data(), 2024, M('2024-03'), OPTIONS);
     expect(pts.map((p) => p.month)).toEqual([
       M('2024-01'),
@@ -282,16 +292,14 @@ describe('goalSeries', () => {
       expect(p.target).toBeCloseTo((p.previous ?? 0) * (1 + 1.1 / 100), 12);
       expect(p.atRiskEdge).toBeCloseTo((p.previous ?? 0) * (1 + (1.1 - 1) / 100), 12);
     }
-    expect(pts[0]?.projection).toBeNull();
-    expect(pts[1]?.projection).toBeNull();
-    expect(pts[2]?.projection).toBe(pts[2]?.current);
-    const prevMar = (100 * (25 + 28 + 35)) / ((1480 + 1500 + 1510) / 3);
-    const prevApr = (100 * (25 + 28 + 35 + 33)) / ((1480 + 1500 + 1510 + 1520) / 4);
-    expect(pts[3]?.projection).toBeCloseTo((jfw2024(3) * prevApr) / prevMar, 12);
-    expect(pts[11]?.projection).toBeCloseTo((jfw2024(3) * JFW_2023_DEC) / prevMar, 12);
-    // The year-end point of the chart matches the evaluation's projection.
+    expect(pts[0]?.forecast).toBeNull();
+    expect(pts[1]?.forecast).toBeNull();
+    expect(pts[2]?.forecast).toBeCloseTo(pts[2]?.current ?? Number.NaN, 12);
+    // The year-end point of the chart matches the evaluation's forecast.
     const e = evaluateGoal(spec(K2, 1.1, 'higher'), data(), M('2024-03'), OPTIONS);
-    expect(pts[11]?.projection).toBeCloseTo(e.projection.value ?? Number.NaN, 12);
+    expect(pts[11]?.forecast).toBeCloseTo(e.forecast.value ?? Number.NaN, 12);
+    // Without an interval there is no band.
+    expect(pts.every((p) => p.forecastLow === null && p.forecastHigh === null)).toBe(true);
   });
 
   test('K3 (lower is better): the band edge lies above the target', () => {
@@ -300,7 +308,7 @@ describe('goalSeries', () => {
     expect(pts[0]?.target).toBeCloseTo(prevJan * (1 + 7.8 / 100), 12);
     expect(pts[0]?.atRiskEdge).toBeCloseTo(prevJan * (1 + (7.8 + 1) / 100), 12);
     expect(pts[8]?.current).toBeCloseTo((960 + 966 + 972 + 978 + 984 + 990 + 996 + 1002 + 1008) / 9, 12);
-    expect(pts[8]?.projection).toBe(pts[8]?.current);
+    expect(pts[8]?.forecast).toBeCloseTo(pts[8]?.current ?? Number.NaN, 12);
     expect(pts[9]?.current).toBeNull();
   });
 
@@ -328,9 +336,9 @@ describe('goalSeries', () => {
     expect(pts2.filter((p) => p.revised).map((p) => p.month)).toEqual([M('2024-01')]);
   });
 
-  test('a data month in a later year: the whole year is actual, no projection', () => {
+  test('a data month in a later year: the whole year is actual, no forecast', () => {
     const pts = goalSeries(spec(K2, 1.1, 'higher'), data(), 2024, M('2025-02'), OPTIONS);
-    expect(pts.every((p) => p.current !== null && p.projection === null)).toBe(true);
+    expect(pts.every((p) => p.current !== null && p.forecast === null)).toBe(true);
   });
 });
 

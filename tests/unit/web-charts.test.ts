@@ -17,7 +17,9 @@ const points: GoalChartPoint[] = [
     previous: 2.0,
     target: 2.022,
     atRiskEdge: 2.002,
-    projection: null,
+    forecast: null,
+    forecastLow: null,
+    forecastHigh: null,
     revised: false,
   },
   {
@@ -26,7 +28,9 @@ const points: GoalChartPoint[] = [
     previous: 4.0,
     target: 4.044,
     atRiskEdge: 4.004,
-    projection: 4.0,
+    forecast: 4.0,
+    forecastLow: 4.0,
+    forecastHigh: 4.0,
     revised: true,
   },
   {
@@ -35,7 +39,9 @@ const points: GoalChartPoint[] = [
     previous: 6.0,
     target: 6.066,
     atRiskEdge: 6.006,
-    projection: 6.0,
+    forecast: 6.0,
+    forecastLow: 5.7,
+    forecastHigh: 6.2,
     revised: false,
   },
 ];
@@ -62,7 +68,14 @@ describe('goal chart option', () => {
   test('lines carry the values; revised months get a marker on this year’s value', () => {
     expect(byId(option, 'current')).toEqual([2.1, 4.0, null]);
     expect(byId(option, 'previous')).toEqual([2.0, 4.0, 6.0]);
-    expect(byId(option, 'projection')).toEqual([null, 4.0, 6.0]);
+    expect(byId(option, 'forecast')).toEqual([null, 4.0, 6.0]);
+    // The forecast's 80 % band: base at the low edge, stacked width high − low.
+    expect(byId(option, 'forecast-band-base')).toEqual([null, 4.0, 5.7]);
+    expect(
+      (byId(option, 'forecast-band') as (number | null)[]).map((w) =>
+        w === null ? null : Number(w.toFixed(6)),
+      ),
+    ).toEqual([null, 0, 0.5]);
     expect(byId(option, 'revised')).toEqual([null, 4.0, null]);
   });
 

@@ -33,7 +33,7 @@ describe('WCAG contrast of the palette', () => {
   });
 
   test.each([
-    ...(['current', 'previous', 'target', 'projection', 'revised'] as const).map(
+    ...(['current', 'previous', 'target', 'forecast', 'revised'] as const).map(
       (k) => [`goal series ${k}`, GOAL_SERIES[k].color] as const,
     ),
     ...(['female', 'male', 'total'] as const).map((g) => [`gender ${g}`, GENDER_LINE[g].color] as const),
@@ -42,7 +42,7 @@ describe('WCAG contrast of the palette', () => {
   });
 
   test('line styles tell the series apart without colour', () => {
-    const styles = (['current', 'previous', 'target', 'projection'] as const).map(
+    const styles = (['current', 'previous', 'target', 'forecast'] as const).map(
       (k) => `${GOAL_SERIES[k].type}/${GOAL_SERIES[k].width}/${GOAL_SERIES[k].symbol}`,
     );
     expect(new Set(styles).size).toBe(styles.length);

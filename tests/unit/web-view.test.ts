@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { addMonths, month as M, monthsOfYearUpTo, yearsBetween } from '../../core/months';
+import { driversSentence, forecastLine, paceSentence, paceShort } from '../../core/steering-text';
 import {
   formatChangeVsTarget,
   formatGoalValue,
@@ -43,7 +44,24 @@ describe('goal figures', () => {
     current: { month: M('2024-06'), value: 14.7349 },
     previous: { month: M('2023-06'), value: 14.2 },
     changePct: -0.84,
-    projection: { month: M('2024-12'), value: 27.06, changePct: 3.55, status: 'met' },
+    monthly: { value: 24.1, changePct: 0.4 },
+    forecast: {
+      value: 27.06,
+      changePct: 1.84,
+      status: 'met' as const,
+      interval: { lowPct: 0.94, highPct: 2.61 },
+      probabilityMet: 0.724,
+      reason: null,
+    },
+    pace: {
+      kind: 'integrations_needed',
+      total: 1020.4,
+      perMonth: 170.07,
+      previousYearPerMonth: 151.2,
+      forecastPerMonth: 149.6,
+      months: 6,
+    },
+    drivers: { numeratorChangePct: 3.2, denominatorChangePct: 5.0 },
     missing: [],
   };
   test('K2 values are rates, K3 values integer counts', () => {
@@ -60,10 +78,46 @@ describe('goal figures', () => {
       current: '14,7 %',
       previous: '14,2 %',
       change: '−0,8 % (Ziel: +1,1 %)',
-      projectionValue: '27,1 %',
-      projectionChange: '+3,6 %',
-      projectionLabel: 'Prognose Dezember',
+      forecastChange: '+1,8 %',
+      forecastInterval: '+0,9 … +2,6 %',
+      forecastProbability: '72 % Zielerreichung',
+      forecastValue: '27,1 %',
+      forecastNote: null,
+      pace: 'Für das Ziel fehlen noch 1.020 Integrationen bis Dezember (170 je Monat; Vorjahr Juli–Dez.: 151 je Monat; Prognose: 150 je Monat).',
+      paceShort: 'Bedarf: 170 Integrationen je Monat',
+      drivers: 'Integrationen +3,2 %, eLb-Bestand +5,0 % → Quote −0,8 %',
     });
+  });
+  test('steering sentences: forecast line, K3 pace, secured pace, drivers of K3 insgesamt', () => {
+    expect(forecastLine(k2.forecast)).toBe(
+      'Prognose Dez.: +1,8 % (80 %: +0,9 … +2,6 %) · 72 % Zielerreichung',
+    );
+    expect(
+      forecastLine({
+        ...k2.forecast,
+        interval: null,
+        probabilityMet: null,
+        reason: 'zu wenig Historie (3 Vergleichsfälle, mindestens 10 nötig).',
+      }),
+    ).toBe('Prognose Dez.: +1,8 % · zu wenig Historie (3 Vergleichsfälle, mindestens 10 nötig).');
+    const k3Pace = {
+      kind: 'max_mean_stock',
+      total: 9450,
+      perMonth: 3150,
+      previousYearPerMonth: 3300,
+      forecastPerMonth: 3280,
+      months: 3,
+    };
+    expect(paceSentence(k3Pace, M('2024-09'), 3292)).toBe(
+      'Der LZB-Bestand darf Okt.–Dez. im Schnitt höchstens 3.150 betragen (zuletzt 3.292).',
+    );
+    expect(paceShort(k3Pace, 3292)).toBe('Ø LZB höchstens 3.150 (zuletzt 3.292)');
+    expect(paceSentence({ ...k2.pace, total: -5, perMonth: -1 }, M('2024-06'))).toBe(
+      'Ziel bereits gesichert, wenn der eLb-Bestand wie erwartet verläuft.',
+    );
+    expect(driversSentence({ femalePp: 10 / 3, malePp: -7 / 3 }, 1)).toBe(
+      'Frauen +3,3 Prozentpunkte, Männer −2,3 Prozentpunkte → Bestand +1,0 %',
+    );
   });
   test('missing inputs are named', () => {
     expect(

@@ -1,6 +1,7 @@
 /**
  * A goal's year: this year vs last year per month, the target path, the at-risk band between the
- * target and its edge, the projection (dashed, labelled "Prognose") and revised months (diamonds).
+ * target and its edge, the forecast (dashed, labelled "Prognose") with its 80 % band, and revised
+ * months (diamonds).
  * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
  */
 import { useMemo } from 'react';
@@ -13,8 +14,9 @@ import {
   BAND_NAME,
   bandLegendItem,
   bandSeries,
+  forecastBandSeries,
+  forecastEndLabel,
   monthChartFrame,
-  projectionEndLabel,
   styledLine,
 } from './scaffold';
 
@@ -24,7 +26,10 @@ export interface GoalChartPoint {
   previous: number | null;
   target: number | null;
   atRiskEdge: number | null;
-  projection: number | null;
+  forecast: number | null;
+  /** The 80 % band around the forecast path (null without an interval). */
+  forecastLow: number | null;
+  forecastHigh: number | null;
   revised: boolean;
 }
 
@@ -42,7 +47,8 @@ export const SERIES_NAMES = {
   previous: (year: number) => `${year - 1} (Vorjahr)`,
   target: 'Zielpfad',
   band: BAND_NAME,
-  projection: 'Prognose',
+  forecast: 'Prognose',
+  forecastBand: 'Prognose 80 %-Bereich',
   revised: 'revidiert',
 } as const;
 
@@ -71,11 +77,16 @@ export function buildGoalChartOption(
       data: points.map((p) => p.target),
       symbolSize: 5,
     }),
-    styledLine('projection', {
-      id: 'projection',
-      name: SERIES_NAMES.projection,
-      data: points.map((p) => p.projection),
-      endLabel: projectionEndLabel,
+    ...forecastBandSeries(
+      SERIES_NAMES.forecastBand,
+      points.map((p) => p.forecastLow),
+      points.map((p) => p.forecastHigh),
+    ),
+    styledLine('forecast', {
+      id: 'forecast',
+      name: SERIES_NAMES.forecast,
+      data: points.map((p) => p.forecast),
+      endLabel: forecastEndLabel,
     }),
     styledLine('current', {
       id: 'current',
@@ -111,7 +122,13 @@ export function buildGoalChartOption(
       [SERIES_NAMES.target, formatValue(p.target)],
       ['Grenze „gefährdet“', formatValue(p.atRiskEdge)],
     ];
-    if (p.projection !== null) rows.push([SERIES_NAMES.projection, formatValue(p.projection)]);
+    if (p.forecast !== null) rows.push([SERIES_NAMES.forecast, formatValue(p.forecast)]);
+    if (p.forecastLow !== null && p.forecastHigh !== null) {
+      rows.push([
+        SERIES_NAMES.forecastBand,
+        `${formatValue(p.forecastLow)} … ${formatValue(p.forecastHigh)}`,
+      ]);
+    }
     const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
     return [
       `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
@@ -126,7 +143,12 @@ export function buildGoalChartOption(
       SERIES_NAMES.previous(year),
       SERIES_NAMES.target,
       bandLegendItem,
-      SERIES_NAMES.projection,
+      SERIES_NAMES.forecast,
+      {
+        name: SERIES_NAMES.forecastBand,
+        icon: 'rect',
+        itemStyle: { color: GOAL_SERIES.forecastBand.color, opacity: 0.6 },
+      },
       SERIES_NAMES.revised,
     ],
     tooltip: { formatter: tooltip },
@@ -160,7 +182,7 @@ export function monthlyChanges(points: readonly GoalChartPoint[]): {
     a === null || b === null || b === 0 ? null : 100 * (a / b - 1);
   return {
     actual: points.map((p) => rel(p.current, p.previous)),
-    projected: points.map((p) => rel(p.projection, p.previous)),
+    projected: points.map((p) => rel(p.forecast, p.previous)),
   };
 }
 
@@ -192,11 +214,11 @@ export function buildChangeChartOption(
         constant(Math.abs(targetChangePct - atRiskEdgePct)),
       ),
       styledLine('target', { id: 'target', name: 'Ziel', data: constant(targetChangePct), symbol: 'none' }),
-      styledLine('projection', {
-        id: 'projection',
+      styledLine('forecast', {
+        id: 'forecast',
         name: 'Prognose',
         data: projected,
-        endLabel: projectionEndLabel,
+        endLabel: forecastEndLabel,
       }),
       styledLine('current', { id: 'change', name: 'Veränderung', data: actual, z: 5 }),
     ],

@@ -71,7 +71,7 @@ export function bandSeries(lower: (number | null)[], width: (number | null)[]): 
 
 /** A line in one of the palette's goal styles. */
 export function styledLine(
-  style: 'current' | 'previous' | 'target' | 'projection',
+  style: 'current' | 'previous' | 'target' | 'forecast',
   opts: { id: string; name: string; data: (number | null)[] } & LineSeriesOption,
 ): LineSeriesOption {
   const s = GOAL_SERIES[style];
@@ -88,10 +88,37 @@ export function styledLine(
   };
 }
 
-/** The "Prognose" label at the end of a projection line. */
-export const projectionEndLabel: LineSeriesOption['endLabel'] = {
+/** The "Prognose" label at the end of a forecast line. */
+export const forecastEndLabel: LineSeriesOption['endLabel'] = {
   show: true,
   formatter: 'Prognose',
   color: TEXT,
   fontWeight: 'bold',
 };
+
+/** The forecast's 80 % band from `low` to `high` per month (null: no band that month). */
+export function forecastBandSeries(
+  name: string,
+  low: (number | null)[],
+  high: (number | null)[],
+): LineSeriesOption[] {
+  const hidden = { stack: 'forecast-band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true } as const;
+  const width = low.map((l, i) => {
+    const h = high[i];
+    return l === null || h === null || h === undefined ? null : h - l;
+  });
+  const { color, opacity } = GOAL_SERIES.forecastBand;
+  return [
+    { id: 'forecast-band-base', name, type: 'line', data: low, ...hidden, tooltip: { show: false } },
+    {
+      id: 'forecast-band',
+      name,
+      type: 'line',
+      data: width,
+      ...hidden,
+      areaStyle: { color, opacity },
+      itemStyle: { color },
+      tooltip: { show: false },
+    },
+  ];
+}

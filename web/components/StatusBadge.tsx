@@ -1,15 +1,26 @@
 import { formatChange } from '../../core/format';
 import { statusView } from '../lib/status';
 
-/** Status as icon + word; the colour of the badge is only an extra. */
-export function StatusBadge({ status, size = 'md' }: { status: string; size?: 'sm' | 'md' | 'lg' }) {
+/**
+ * Status as icon + word; the colour of the badge is only an extra. `prefix` qualifies the word
+ * (a forecast status reads "voraussichtlich im Ziel").
+ */
+export function StatusBadge({
+  status,
+  size = 'md',
+  prefix,
+}: {
+  status: string;
+  size?: 'sm' | 'md' | 'lg';
+  prefix?: string;
+}) {
   const v = statusView(status);
   return (
     <span className={`status status-${v.tone} status-${size}`} data-status={status}>
       <span className="status-icon" aria-hidden="true">
         {v.icon}
       </span>{' '}
-      <span className="status-word">{v.word}</span>
+      <span className="status-word">{prefix && status !== 'no_data' ? `${prefix} ${v.word}` : v.word}</span>
     </span>
   );
 }

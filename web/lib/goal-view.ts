@@ -3,6 +3,16 @@
  * as "14,7 %"), K3 goals on the year-to-date mean LZB stock (a count, shown as "6.512").
  */
 import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
+import { parseMonth } from '../../core/months';
+import {
+  type DriversLike,
+  driversSentence,
+  type ForecastLike,
+  forecastParts,
+  type PaceLike,
+  paceSentence,
+  paceShort,
+} from '../../core/steering-text';
 import { missingReasonText } from './status';
 
 /** The fields of a goal evaluation this module reads (a structural subset of the API type). */
@@ -13,7 +23,10 @@ export interface GoalFacts {
   current: { month: string; value: number | null };
   previous: { month: string; value: number | null };
   changePct: number | null;
-  projection: { month: string; value: number | null; changePct: number | null; status: string };
+  monthly: { value: number | null; changePct: number | null };
+  forecast: ForecastLike & { value: number | null };
+  pace: PaceLike | null;
+  drivers: DriversLike | null;
   missing: readonly { indicator: string; gender: string; month: string; reason: string }[];
 }
 
@@ -52,19 +65,51 @@ export interface GoalCardView {
   current: string;
   previous: string;
   change: string;
-  projectionValue: string;
-  projectionChange: string;
-  projectionLabel: string;
+  /** "+1,8 %" */
+  forecastChange: string;
+  /** "+0,9 … +2,6 %" or null */
+  forecastInterval: string | null;
+  /** "72 % Zielerreichung" or null */
+  forecastProbability: string | null;
+  /** The forecast December value (JFW or mean stock). */
+  forecastValue: string;
+  /** Why there is no forecast or interval, or null. */
+  forecastNote: string | null;
+  /** The pace as a sentence, or null (December, or without inputs). */
+  pace: string | null;
+  /** The pace in a few words (wall), or null. */
+  paceShort: string | null;
+  /** The drivers as a sentence, or null. */
+  drivers: string | null;
+}
+
+/** K3's latest stock (the month's own figure), shown beside the allowed mean; none for K2. */
+function latestStock(goal: GoalFacts): number | null {
+  return isRateIndicator(goal.indicator) ? null : goal.monthly.value;
+}
+
+function forecastView(goal: GoalFacts) {
+  const p = forecastParts(goal.forecast);
+  return {
+    forecastChange: p.change,
+    forecastInterval: p.interval,
+    forecastProbability: p.probability,
+    forecastValue: formatGoalValue(goal.indicator, goal.forecast.value),
+    forecastNote: p.note,
+  };
 }
 
 export function goalCardView(goal: GoalFacts): GoalCardView {
+  const dataMonth = parseMonth(goal.current.month);
   return {
     current: formatGoalValue(goal.indicator, goal.current.value),
     previous: formatGoalValue(goal.indicator, goal.previous.value),
     change: formatChangeVsTarget(goal.changePct, goal.targetChangePct),
-    projectionValue: formatGoalValue(goal.indicator, goal.projection.value),
-    projectionChange: formatChange(goal.projection.changePct),
-    projectionLabel: `Prognose ${formatMonth(goal.projection.month).split(' ')[0] ?? 'Dezember'}`,
+    ...forecastView(goal),
+    pace:
+      goal.pace === null || dataMonth === null ? null : paceSentence(goal.pace, dataMonth, latestStock(goal)),
+    paceShort: goal.pace === null ? null : paceShort(goal.pace, latestStock(goal)),
+    drivers: goal.drivers === null ? null : driversSentence(goal.drivers, goal.changePct),
   };
 }
 

@@ -28,7 +28,8 @@ export const GOAL_SERIES = {
   current: { color: OKABE_ITO.blue, type: 'solid', width: 3, symbol: 'circle' },
   previous: { color: OKABE_ITO.black, type: 'dotted', width: 2, symbol: 'emptyCircle' },
   target: { color: OKABE_ITO.vermillion, type: 'dashed', width: 2, symbol: 'triangle' },
-  projection: { color: OKABE_ITO.blue, type: 'dashed', width: 2, symbol: 'emptyCircle' },
+  forecast: { color: OKABE_ITO.blue, type: 'dashed', width: 2, symbol: 'emptyCircle' },
+  forecastBand: { color: OKABE_ITO.skyBlue, opacity: 0.3 },
   revised: { color: OKABE_ITO.reddishPurple, symbol: 'diamond' },
   band: { color: OKABE_ITO.orange, opacity: 0.28 },
 } as const;

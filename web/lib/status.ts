@@ -1,6 +1,6 @@
 /** How a goal status is shown: icon + word always, colour only as an extra (a CSS tone). */
 import { STATUS_TEXT, type StatusWord } from '../../core/format';
-import { FLAG_TEXT } from '../../core/vocabulary';
+import { MISSING_REASON_TEXT } from '../../core/vocabulary';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'none';
 
@@ -25,15 +25,7 @@ export function statusView(status: string): StatusView {
   return { icon, word, tone: TONE[key], label: `Status: ${word}` };
 }
 
-const REASON_TEXT: Record<string, string> = {
-  missing: 'fehlt',
-  suppressed: FLAG_TEXT['*'],
-  no_value: FLAG_TEXT['-'],
-  not_possible: FLAG_TEXT.X,
-  zero_denominator: 'Nenner ist null',
-};
-
 /** German text for why an input value is missing. */
 export function missingReasonText(reason: string): string {
-  return REASON_TEXT[reason] ?? reason;
+  return MISSING_REASON_TEXT[reason] ?? reason;
 }

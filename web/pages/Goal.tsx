@@ -1,6 +1,7 @@
 /**
- * Ziel: one goal's year as a chart (this year vs last year, target path, at-risk band, projection,
- * revised months), a gender switch, and the table of the numbers the chart is drawn from. A click
+ * Ziel: one goal's year as a chart (this year vs last year, target path, at-risk band, the forecast
+ * with its 80 % band, revised months), the forecast, pace and drivers as sentences, a gender
+ * switch, the table of the numbers the chart is drawn from, and the forecast's track record. A click
  * on a chart point (or a month in the table) opens Monatswerte filtered to that month and gender.
  */
 import { useCallback } from 'react';
@@ -10,6 +11,8 @@ import { parseGoalId } from '../../core/goal-id';
 import { useGoalSeries, useGoals } from '../api';
 import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { ForecastSummary } from '../components/Forecast';
+import { ForecastQuality } from '../components/ForecastQuality';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { ErrorState, Loading } from '../components/States';
@@ -64,7 +67,7 @@ export default function Goal() {
   const summary =
     `Diagramm ${goal.label} ${data.year}: ${valueName} ${formatMonth(goal.current.month)} ${v.current}, ` +
     `Vorjahr ${v.previous}, Veränderung ${v.change}. ` +
-    `Prognose Dezember ${v.projectionValue}. ` +
+    `Prognose Dezember ${v.forecastValue} (${v.forecastChange}). ` +
     (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +
     'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
   const panelId = 'goal-panel';
@@ -74,15 +77,18 @@ export default function Goal() {
   const panel = (
     <>
       <GoalFigures goal={goal} className="figures figures-row">
-        <div className="figure projection">
-          <dt>{v.projectionLabel} (Hochrechnung)</dt>
-          <dd data-field="projection">
-            {v.projectionValue} ({v.projectionChange}){' '}
-            <StatusBadge status={goal.projection.status} size="sm" />
-          </dd>
+        <div className="figure">
+          <dt>Prognose Dezember</dt>
+          <dd data-field="forecast-value">{v.forecastValue}</dd>
         </div>
       </GoalFigures>
       <GoalMissing goal={goal} />
+      <ForecastSummary status={goal.forecast.status} v={v} />
+      {v.drivers !== null && (
+        <p className="drivers" data-field="drivers">
+          Warum: {v.drivers}
+        </p>
+      )}
 
       <figure className="card chart-card">
         <GoalChart
@@ -95,8 +101,10 @@ export default function Goal() {
         <figcaption>
           Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
           {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
-          Ziel). Die Prognose schreibt den bisherigen Wert mit dem Saisonverlauf des Vorjahres bis Dezember
-          fort. Ein Klick auf einen Monat öffnet die Monatswerte.
+          Ziel). Prognose (gestrichelt): die letzten drei Monate im Verhältnis zum Vorjahr, mit den
+          Vorjahresmonaten bis Dezember fortgeschrieben; die Fläche darum zeigt das 80 %-Intervall aus der
+          Rückrechnung (im Dezember, davor zur Orientierung aufgeweitet). Ein Klick auf einen Monat öffnet die
+          Monatswerte.
         </figcaption>
       </figure>
 
@@ -160,12 +168,13 @@ export default function Goal() {
                 <td className="num">{formatChange(changes.actual[i] ?? null)}</td>
                 <td className="num">{formatValue(p.target)}</td>
                 <td className="num">{formatValue(p.atRiskEdge)}</td>
-                <td className="num">{p.projection === null ? '' : formatValue(p.projection)}</td>
+                <td className="num">{p.forecast === null ? '' : formatValue(p.forecast)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <ForecastQuality id={goal.id} query={q} />
     </>
   );
 

@@ -9,6 +9,7 @@ import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../c
 import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
 import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { ForecastSummary } from '../components/Forecast';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { Sparkline } from '../components/Sparkline';
@@ -51,12 +52,7 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
       ) : (
         <div className="sparkline sparkline-placeholder" aria-hidden="true" />
       )}
-      <div className="projection" data-field="projection">
-        <span className="projection-label">{v.projectionLabel}</span>{' '}
-        <span data-field="projection-value">{v.projectionValue}</span>{' '}
-        <span data-field="projection-change">({v.projectionChange})</span>{' '}
-        <StatusBadge status={goal.projection.status} size="sm" />
-      </div>
+      <ForecastSummary status={goal.forecast.status} v={v} />
       <GoalMissing goal={goal} />
     </article>
   );

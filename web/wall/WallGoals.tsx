@@ -4,9 +4,17 @@
  * disposed when the rotation returns to the overview (the EChart wrapper owns the lifecycle).
  */
 import { useMemo } from 'react';
-import { formatChange, formatMonth, formatMonthShort, GENDER_TEXT } from '../../core/format';
+import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { monthOfYear } from '../../core/months';
+import { FORECAST_LABEL } from '../../core/steering-text';
 import { EChart } from '../charts/EChart';
-import { formatGoalValue, goalCardView, groupGoals, isRateIndicator } from '../lib/goal-view';
+import {
+  formatGoalValue,
+  type GoalCardView,
+  goalCardView,
+  groupGoals,
+  isRateIndicator,
+} from '../lib/goal-view';
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';
 import { buildWallChartOption } from './chart';
@@ -50,14 +58,40 @@ function GoalTile({ goal }: { goal: Goal }) {
           {formatChange(goal.changePct)}
         </dd>
         <dd>Ziel {formatChange(goal.targetChangePct)}</dd>
-        <dt>Prognose {formatMonthShort(goal.projection.month)}</dt>
-        <dd className="wall-fact-num">{v.projectionChange}</dd>
+        <dt>{FORECAST_LABEL}</dt>
+        <dd className="wall-fact-num" data-testid="wall-forecast-change">
+          {v.forecastChange}
+        </dd>
         <dd>
-          <Status status={goal.projection.status} className="wall-status-sm" />
+          <Status status={goal.forecast.status} className="wall-status-sm" />
         </dd>
       </dl>
+      <p className="wall-tile-line wall-tile-wrap">
+        <span data-testid="wall-forecast-interval">{forecastUncertainty(goal, v)}</span>
+        {v.forecastProbability !== null && (
+          <>
+            {' · '}
+            <span className="nowrap" data-testid="wall-forecast-probability">
+              {v.forecastProbability}
+            </span>
+          </>
+        )}
+      </p>
+      {v.paceShort !== null && (
+        <p className="wall-tile-line" data-testid="wall-pace">
+          {v.paceShort}
+        </p>
+      )}
     </article>
   );
+}
+
+/** The forecast's 80 % interval "80 %: +0,9 … +2,6 %", or in a few words why there is none. */
+function forecastUncertainty(goal: Goal, v: GoalCardView): string {
+  if (v.forecastInterval !== null) return `80 %: ${v.forecastInterval}`;
+  if (goal.forecast.changePct === null) return 'keine Prognose';
+  if (monthOfYear(goal.current.month) === 12) return 'Jahreswert';
+  return 'zu wenig Historie';
 }
 
 /** "Integrationsquote Frauen" → "Integrationsquote": the indicator's name without the gender. */
@@ -136,9 +170,11 @@ export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPagePro
           Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
           {formatChange(goal.targetChangePct)}
         </p>
-        <p className="wall-goal-projection">
-          {v.projectionLabel}: {v.projectionValue} ({v.projectionChange}) ·{' '}
-          <Status status={goal.projection.status} className="wall-status-sm" />
+        <p className="wall-goal-forecast">
+          {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)}
+          {v.forecastProbability !== null && ` · ${v.forecastProbability}`} ·{' '}
+          <Status status={goal.forecast.status} className="wall-status-sm" />
+          {v.paceShort !== null && ` · ${v.paceShort}`}
         </p>
       </div>
       <div className="wall-chart">

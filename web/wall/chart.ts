@@ -1,6 +1,6 @@
 /**
  * The wall's goal chart: the same series as the dashboard's goal chart (this year, last year, the
- * target path, the at-risk band, the dashed projection) in the wall's theme, with text sized for
+ * target path, the at-risk band, the dashed forecast) in the wall's theme, with text sized for
  * three metres and no tooltip (nobody hovers on a TV): the figures that matter are labelled.
  */
 
@@ -16,7 +16,7 @@ export interface WallChartPoint {
   previous: number | null;
   target: number | null;
   atRiskEdge: number | null;
-  projection: number | null;
+  forecast: number | null;
 }
 
 export interface WallChartInput {
@@ -46,12 +46,12 @@ export function buildWallChartOption({
   const lineWidth = Math.max(2, Math.round(fontPx / 6));
 
   const current = points.map((p) => p.current);
-  const projection = points.map((p) => p.projection);
+  const forecast = points.map((p) => p.forecast);
   const lastCurrent = lastIndex(current);
-  const lastProjection = lastIndex(projection);
+  const lastForecast = lastIndex(forecast);
 
   const line = (
-    key: 'current' | 'previous' | 'target' | 'projection',
+    key: 'current' | 'previous' | 'target' | 'forecast',
     name: string,
     color: string,
     data: (number | null)[],
@@ -129,9 +129,9 @@ export function buildWallChartOption({
       colors.target,
       points.map((p) => p.target),
     ),
-    line('projection', SERIES_NAMES.projection, colors.current, projection, {
-      // At the data month the projection starts from this year's value: label it only beyond.
-      label: labelAt(lastProjection > lastCurrent ? lastProjection : -1, colors.text, 'Prognose '),
+    line('forecast', SERIES_NAMES.forecast, colors.current, forecast, {
+      // At the data month the forecast starts from this year's value: label it only beyond.
+      label: labelAt(lastForecast > lastCurrent ? lastForecast : -1, colors.text, 'Prognose '),
     }),
     line('current', SERIES_NAMES.current(year), colors.current, current, {
       z: 5,
@@ -163,7 +163,7 @@ export function buildWallChartOption({
         SERIES_NAMES.previous(year),
         SERIES_NAMES.target,
         { name: SERIES_NAMES.band, icon: 'rect', itemStyle: { color: colors.band } },
-        SERIES_NAMES.projection,
+        SERIES_NAMES.forecast,
       ],
       selectedMode: false,
     },

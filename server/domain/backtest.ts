@@ -1,0 +1,217 @@
+/**
+ * The forecast's own history (backtest): for every region, every past year whose December and
+ * previous year are loaded, and every origin month m = 1..11, the yoy3 forecast as of m against
+ * the actual December change. The errors e = actual − forecast, pooled per indicator, gender and
+ * origin month, give the 80 % interval (forecast + q10(e) .. forecast + q90(e)) and the
+ * probability of meeting the target (the share of e for which forecast + e meets it).
+ *
+ * A goal's interval for year t is built from the errors of every *other* year: a year in progress
+ * has no errors of its own anyway, and a past year is then judged only by the history it did not
+ * produce. The report's coverage judges each case by the interval from all *other* cases (leave
+ * one out), so that a database with a single complete year can still be checked.
+ * See docs/decisions/012-forecast-yoy3-backtest.md. Pure.
+ */
+import { makeMonth } from '../../core/months.js';
+import { pointForecast } from './forecast.js';
+import { goalQuantity, type QuantitySpec, ytdChange } from './quantity.js';
+import { goalStatus } from './status.js';
+import type { Better, Gender, SeriesLookup } from './types.js';
+
+/** Fewer pooled errors than this: no interval and no probability ("zu wenig Historie"). */
+export const MIN_ERRORS = 10;
+/** Origin months of the backtest: in December the year is decided. */
+export const ORIGIN_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+
+/** One backtest case: the forecast as of month `originMonth` of `year` against the actual. */
+export interface BacktestCase {
+  region: string;
+  year: number;
+  originMonth: number;
+  indicator: string;
+  gender: Gender;
+  /** The actual December change of `year`. */
+  actualPct: number;
+  /** The yoy3 forecast change as of the origin month. */
+  forecastPct: number;
+  /** The naive baseline: the year-to-date change at the origin month persists to December. */
+  naivePct: number;
+}
+
+/**
+ * The quantile p of ascending `sorted` with linear interpolation between order statistics
+ * (numpy's default, "type 7"): h = (n − 1) × p, x[⌊h⌋] + (h − ⌊h⌋) × (x[⌊h⌋+1] − x[⌊h⌋]).
+ */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new RangeError('quantile: no values');
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile: p must lie in [0, 1] (got ${p})`);
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const a = sorted[lo] ?? Number.NaN;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)] ?? a;
+  return a + (h - lo) * (b - a);
+}
+
+/** `quantile` of ascending `sorted` without its element at index `skip` (no copy). */
+export function quantileWithout(sorted: readonly number[], p: number, skip: number): number {
+  const n = sorted.length - 1;
+  if (n <= 0) throw new RangeError('quantile: no values');
+  const at = (i: number) => sorted[i < skip ? i : i + 1] ?? Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const a = at(lo);
+  const b = at(Math.min(lo + 1, n - 1));
+  return a + (h - lo) * (b - a);
+}
+
+/** The index of `value` in ascending `sorted` (it must be there). */
+function indexOf(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? Number.NaN) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Every backtest case of one region, for the goals `specs` and the candidate `years`. */
+export function backtestRegion(
+  region: string,
+  specs: readonly QuantitySpec[],
+  lookup: SeriesLookup,
+  years: readonly number[],
+): BacktestCase[] {
+  const out: BacktestCase[] = [];
+  for (const spec of specs) {
+    const q = goalQuantity(spec, lookup);
+    for (const year of years) {
+      const actualPct = ytdChange(q, makeMonth(year, 12));
+      if (actualPct === null) continue;
+      for (const m of ORIGIN_MONTHS) {
+        const origin = makeMonth(year, m);
+        const naivePct = ytdChange(q, origin);
+        const forecastPct = naivePct === null ? null : pointForecast(spec, lookup, origin).changePct;
+        if (naivePct === null || forecastPct === null) continue;
+        const { indicator, gender } = { indicator: spec.indicator.code, gender: spec.gender };
+        out.push({ region, year, originMonth: m, indicator, gender, actualPct, forecastPct, naivePct });
+      }
+    }
+  }
+  return out;
+}
+
+/** The pooled errors of a key, ascending; `excludeYear` leaves that year's cases out. */
+export interface ErrorPool {
+  errors(indicator: string, gender: Gender, originMonth: number, excludeYear?: number): readonly number[];
+  cases(indicator: string, gender: Gender, originMonth: number): readonly BacktestCase[];
+}
+
+export function errorPool(all: readonly BacktestCase[]): ErrorPool {
+  const byKey = new Map<string, BacktestCase[]>();
+  for (const c of all) {
+    const key = `${c.indicator}|${c.gender}|${c.originMonth}`;
+    const list = byKey.get(key) ?? [];
+    list.push(c);
+    byKey.set(key, list);
+  }
+  const sorted = new Map<string, number[]>();
+  return {
+    cases: (indicator, gender, originMonth) => byKey.get(`${indicator}|${gender}|${originMonth}`) ?? [],
+    errors(indicator, gender, originMonth, excludeYear) {
+      const key = `${indicator}|${gender}|${originMonth}`;
+      const memoKey = `${key}|${excludeYear ?? ''}`;
+      let s = sorted.get(memoKey);
+      if (!s) {
+        s = (byKey.get(key) ?? [])
+          .filter((c) => c.year !== excludeYear)
+          .map((c) => c.actualPct - c.forecastPct)
+          .sort((a, b) => a - b);
+        sorted.set(memoKey, s);
+      }
+      return s;
+    },
+  };
+}
+
+export interface IntervalEstimate {
+  interval: { lowPct: number; highPct: number } | null;
+  /** Share (0..1) of pooled errors e for which forecast + e meets the target. */
+  probabilityMet: number | null;
+  /** How many errors were pooled. */
+  cases: number;
+}
+
+/** The 80 % interval and the probability of meeting the target from ascending pooled `errors`. */
+export function intervalEstimate(
+  changePct: number,
+  errors: readonly number[],
+  target: { targetChangePct: number; better: Better },
+): IntervalEstimate {
+  if (errors.length < MIN_ERRORS) return { interval: null, probabilityMet: null, cases: errors.length };
+  let met = 0;
+  for (const e of errors) {
+    if (goalStatus(changePct + e, target.targetChangePct, target.better, 0) === 'met') met++;
+  }
+  return {
+    interval: { lowPct: changePct + quantile(errors, 0.1), highPct: changePct + quantile(errors, 0.9) },
+    probabilityMet: met / errors.length,
+    cases: errors.length,
+  };
+}
+
+/** One origin month of the backtest report. Errors in percentage points of change. */
+export interface BacktestRow {
+  originMonth: number;
+  /** Cases (region-years) with a forecast and an actual. */
+  cases: number;
+  /** Mean |actual − forecast| of the yoy3 forecast. */
+  maeForecast: number | null;
+  /** Mean |actual − current change| of the naive "current change persists" baseline. */
+  maeNaive: number | null;
+  /** Share (0..1) of cases whose actual change lay inside their 80 % interval; null without intervals. */
+  coverage: number | null;
+  /** Cases that had an interval (≥ MIN_ERRORS errors of the other cases). */
+  covered: number;
+}
+
+/**
+ * The backtest report of one goal (indicator and gender) by origin month. `only` narrows the cases
+ * reported (e.g. to one region); the intervals still come from the whole pool (leave one out).
+ */
+export function backtestReport(
+  pool: ErrorPool,
+  indicator: string,
+  gender: Gender,
+  only: (c: BacktestCase) => boolean = () => true,
+): BacktestRow[] {
+  return ORIGIN_MONTHS.map((m) => {
+    const cases = pool.cases(indicator, gender, m).filter(only);
+    let absF = 0;
+    let absN = 0;
+    let inside = 0;
+    let covered = 0;
+    const errors = pool.errors(indicator, gender, m);
+    for (const c of cases) {
+      const e = c.actualPct - c.forecastPct;
+      absF += Math.abs(e);
+      absN += Math.abs(c.actualPct - c.naivePct);
+      if (errors.length - 1 < MIN_ERRORS) continue;
+      // Leave one out: the interval from every other case's error.
+      const skip = indexOf(errors, e);
+      covered++;
+      const low = c.forecastPct + quantileWithout(errors, 0.1, skip);
+      const high = c.forecastPct + quantileWithout(errors, 0.9, skip);
+      if (c.actualPct >= low && c.actualPct <= high) inside++;
+    }
+    const n = cases.length;
+    return {
+      originMonth: m,
+      cases: n,
+      maeForecast: n === 0 ? null : absF / n,
+      maeNaive: n === 0 ? null : absN / n,
+      coverage: covered === 0 ? null : inside / covered,
+      covered,
+    };
+  });
+}

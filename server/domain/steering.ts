@@ -1,0 +1,81 @@
+/**
+ * The steering figures of one goal at one data month, put together: the yoy3 forecast with its
+ * interval and probability from the backtest history, the required pace and the drivers.
+ * Pure; the goal evaluation calls it once per goal.
+ */
+import { monthOfYear } from '../../core/months.js';
+import { intervalEstimate, MIN_ERRORS } from './backtest.js';
+import { goalDrivers } from './drivers.js';
+import { FORECAST_METHOD, type PointForecast, pointForecast } from './forecast.js';
+import { goalPace } from './pace.js';
+import { goalStatus } from './status.js';
+import type { GoalForecast, GoalOptions, GoalSpec, GoalSteering, Month, SeriesLookup } from './types.js';
+
+/**
+ * The pooled backtest errors (actual − forecast change, ascending) of an indicator, gender and
+ * origin month; the caller leaves out the goal's own year.
+ */
+export type ForecastHistory = (
+  indicator: string,
+  gender: GoalSpec['gender'],
+  originMonth: number,
+) => readonly number[];
+
+const DECIDED = 'Dezember: das Jahr ist entschieden, der Wert ist das Ist.';
+
+function joinReasons(...parts: (string | null)[]): string | null {
+  const text = parts.filter((p): p is string => p !== null && p !== '').join(' ');
+  return text === '' ? null : text;
+}
+
+/** The forecast object of the API from a point forecast and the pooled errors. */
+export function goalForecast(
+  spec: GoalSpec,
+  point: PointForecast,
+  m: Month,
+  options: GoalOptions,
+  history: ForecastHistory | undefined,
+): GoalForecast {
+  const base = {
+    method: FORECAST_METHOD,
+    value: point.value,
+    changePct: point.changePct,
+    basisMonths: point.basisMonths,
+  } as const;
+  if (point.changePct === null) {
+    return { ...base, status: 'no_data', interval: null, probabilityMet: null, reason: point.reason };
+  }
+  const status = goalStatus(point.changePct, spec.targetChangePct, spec.better, options.atRiskBandPct);
+  if (monthOfYear(m) === 12) {
+    return { ...base, status, interval: null, probabilityMet: null, reason: DECIDED };
+  }
+  const errors = history?.(spec.indicator.code, spec.gender, monthOfYear(m)) ?? [];
+  const est = intervalEstimate(point.changePct, errors, spec);
+  const few =
+    est.interval === null
+      ? `zu wenig Historie (${est.cases} Vergleichsfälle, mindestens ${MIN_ERRORS} nötig).`
+      : null;
+  return {
+    ...base,
+    status,
+    interval: est.interval,
+    probabilityMet: est.probabilityMet,
+    reason: joinReasons(point.reason, few),
+  };
+}
+
+/** Forecast, pace and drivers of goal `spec` as of data month `m`. */
+export function goalSteering(
+  spec: GoalSpec,
+  lookup: SeriesLookup,
+  m: Month,
+  options: GoalOptions,
+  history?: ForecastHistory,
+): GoalSteering {
+  const point = pointForecast(spec, lookup, m);
+  return {
+    forecast: goalForecast(spec, point, m, options, history),
+    pace: goalPace(spec, lookup, point.lookup, m),
+    drivers: goalDrivers(spec, lookup, m),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Prognosegüte: how good the yoy3 forecast has been in the product's own history, by origin month
+ * (the backtest report of GET /api/goals/:id/backtest): the mean absolute error of the forecast
+ * and of the naive "current change persists" baseline, and how often the 80 % interval held the
+ * actual December change.
+ */
+import { formatCount, formatNumber, formatShare, monthName } from '../../core/format';
+import { type GoalQuery, useGoalBacktest } from '../api';
+import { ErrorState, Loading } from './States';
+
+export function ForecastQuality({ id, query }: { id: string; query: GoalQuery }) {
+  const bt = useGoalBacktest(id, query);
+  if (bt.isPending) return <Loading what="Prognosegüte" />;
+  if (bt.isError) return <ErrorState error={bt.error} what="Prognosegüte" retry={() => void bt.refetch()} />;
+  const r = bt.data;
+  const pool = r.pool.sample ? 'der Beispielregionen' : 'aller geladenen Regionen';
+  return (
+    <section className="card forecast-quality" aria-labelledby="fq-h" data-testid="forecast-quality">
+      <h2 id="fq-h">Prognosegüte</h2>
+      <p>
+        Rückrechnung der Prognose (letzte drei Monate gegen Vorjahr, bis Dezember fortgeschrieben) für jedes
+        vergangene Jahr {pool} ({formatCount(r.pool.regions)} Regionen), je Prognosemonat: mittlere absolute
+        Abweichung von der tatsächlichen Dezember-Veränderung, zum Vergleich die naive Fortschreibung der
+        aktuellen Veränderung, und der Anteil der Fälle im 80 %-Intervall. Ein Intervall braucht mindestens{' '}
+        {r.minErrors} Vergleichsfälle. Die letzten beiden Spalten zeigen nur die Jahre von {r.region.name}.
+      </p>
+      <div className="table-wrap">
+        <table className="data-table" data-testid="forecast-quality-table">
+          <caption>Prognosegüte {r.goal.label}: Abweichungen in Prozentpunkten der Veränderung</caption>
+          <thead>
+            <tr>
+              <th scope="col">Prognose aus Monat</th>
+              <th scope="col" className="num">
+                Fälle
+              </th>
+              <th scope="col" className="num">
+                Abweichung Prognose
+              </th>
+              <th scope="col" className="num">
+                Abweichung naiv
+              </th>
+              <th scope="col" className="num">
+                im 80 %-Intervall
+              </th>
+              <th scope="col" className="num">
+                Fälle {r.region.name}
+              </th>
+              <th scope="col" className="num">
+                Abweichung Prognose {r.region.name}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.rows.map((row, i) => (
+              <tr key={row.originMonth}>
+                <th scope="row" className="row-head">
+                  {monthName(row.originMonth)}
+                </th>
+                <td className="num">{formatCount(row.cases)}</td>
+                <td className="num">{formatNumber(row.maeForecast, 2)}</td>
+                <td className="num">{formatNumber(row.maeNaive, 2)}</td>
+                <td className="num">
+                  {row.coverage === null ? 'zu wenig Historie' : formatShare(row.coverage)}
+                </td>
+                <td className="num">{formatCount(r.regionRows[i]?.cases ?? 0)}</td>
+                <td className="num">{formatNumber(r.regionRows[i]?.maeForecast ?? null, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
