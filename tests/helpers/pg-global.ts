@@ -27,7 +27,7 @@ export async function setup(): Promise<void> {
     await withAdmin((c) => c.query('select 1'));
   } catch (e) {
     throw new Error(
-      `TEST_DB=postgres: PostgreSQL is not available (${e instanceof Error ? e.message : String(e)}). Start it with: eval "$(scripts/pg-ci.sh)"`,
+      `TEST_DB=postgres: PostgreSQL is not available (${e instanceof Error ? e.message : String(e)}). Start it with: bash scripts/pg-ci.sh`,
     );
   }
 }

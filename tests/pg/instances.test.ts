@@ -171,6 +171,37 @@ describe('two instances on one PostgreSQL database', () => {
     expect(keys.length).toBe(new Set(keys).size);
     const history = await json(b, '/api/alerts?limit=50');
     expect(history.status).toBe(200);
+
+    // July: K2 Frauen recovers. Three evaluations race: a's after its import and one
+    // more on each instance at the same moment. Each new alert still reaches the sink once.
+    const mailsBefore = smtp.received.length;
+    const july = [
+      ['2023-07', 'INT', 'female', 10],
+      ['2024-06', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'female', 30],
+      ['2024-07', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'total', 40],
+      ['2024-07', 'ELB', 'total', 2000],
+      ['2024-07', 'LZB', 'total', 700],
+    ]
+      .map(([mo, ind, g, v]) => `01060;Kreis Segeberg;${mo};${ind};${g};${v};`)
+      .join('\n');
+    expect((await upload(a, 'juli-2024.csv', `${HEADER}\n${july}\n`)).status).toBe(200);
+    const raced = await Promise.all(
+      [a, b].map((s) => json(s, '/api/alerts/evaluate', { method: 'POST', headers: auth })),
+    );
+    expect(raced.map((r) => r.status)).toEqual([200, 200]);
+    await waitFor('the July mail', async () => smtp.received.length > mailsBefore, 20_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const allKeys = smtp.received.flatMap((m) =>
+      String(m.raw.match(/^X-Zielmonitor-Alert-Keys: (.*)$/m)?.[1] ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    );
+    // K2 Frauen (the goal with a target here) is back on track in July: that alert, once.
+    expect(allKeys.filter((k) => k.includes('K2-female') && k.includes('2024-07'))).toHaveLength(1);
+    expect(allKeys.length).toBe(new Set(allKeys).size);
   }, 120_000);
 
   test('SIGKILL the instance that runs schedule and alerts: the other takes over', async () => {
