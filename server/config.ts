@@ -74,8 +74,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalText.refine((v) => v === null || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
     message: 'must be a postgres:// or postgresql:// URL (or unset for SQLite)',
   }),
-  /** Connections in each instance's PostgreSQL pool. */
-  DATABASE_POOL_SIZE: int(10, 1, 200),
+  /** Connections in each instance's PostgreSQL pool (an import holds two: its lock and its transaction). */
+  DATABASE_POOL_SIZE: int(10, 4, 200),
   /** PostgreSQL: how often an instance that does not run the schedule and alert delivery tries to take them over. */
   LEADER_POLL_SECONDS: int(15, 1, 60),
   /** Bearer token for every write. Unset: writes are disabled. */
