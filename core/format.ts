@@ -3,7 +3,7 @@
  * charts, the exports and the e-mails alike. Pure (no React, no DOM), so the server imports it too.
  */
 
-import { GENDER_TEXT, type GoalStatus, STATUS_TEXT } from './vocabulary.js';
+import { GENDER_TEXT, type GoalStatus, type GoalUnit, STATUS_TEXT } from './vocabulary.js';
 
 const TZ = 'Europe/Berlin';
 const MONTH_NAMES = [
@@ -128,6 +128,62 @@ export { GENDER_TEXT, STATUS_TEXT };
 /** The sample-data label shown wherever sample data appear. */
 export function sampleLabel(asOf: string | null | undefined): string {
   return asOf ? `Beispieldaten, Stand ${formatMonth(asOf)}` : 'Beispieldaten';
+}
+
+/**
+ * An amount in euros: whole euros with thousands dots, 6400000 → "6.400.000 €"; `compact` from a
+ * million on in millions with two decimals, 1234567 → "1,23 Mio €" (for cards and the wall).
+ */
+export function formatEuro(n: number | null | undefined, opts: { compact?: boolean } = {}): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  if (opts.compact && Math.abs(n) >= 1e6) return `${dec(2).format(n / 1e6)} Mio €`;
+  return `${intFmt.format(n)} €`;
+}
+
+/**
+ * A goal's value in its unit (the API's `unit`): counts "1.527" (rounded to whole ones), places
+ * "135,3" (a mean occupancy; whole numbers without decimals), euros as formatEuro, percent "14,73 %".
+ */
+export function formatGoalValue(
+  n: number | null | undefined,
+  unit: GoalUnit,
+  opts: { compact?: boolean } = {},
+): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  switch (unit) {
+    case 'eur':
+      return formatEuro(n, opts);
+    case 'percent':
+      return formatPercent(n, 2);
+    case 'places':
+      return Number.isInteger(n) ? formatCount(n) : formatNumber(n, 1);
+    default:
+      // Counts are whole: a path or forecast of 191,04 entries reads "191".
+      return formatCount(n);
+  }
+}
+
+/**
+ * What a plan still asks for, in words: "noch 84 Eintritte FbW bis Dezember, 28 je Monat",
+ * "noch 1,93 Mio € bis Dezember, 0,64 Mio € je Monat", "Jahresplan erreicht". `what` names the
+ * counted thing (the indicator's name); euros need no noun.
+ */
+export function formatPace(
+  pace: { total: number; months: number; perMonth: number },
+  unit: GoalUnit,
+  what: string,
+): string {
+  const amount = (n: number) => {
+    if (unit === 'eur') return formatEuro(n, { compact: true });
+    return Math.abs(n) >= 10 || Number.isInteger(n) ? formatCount(Math.round(n)) : formatNumber(n, 1);
+  };
+  const noun = unit === 'eur' ? '' : ` ${what}`;
+  if (pace.total <= 0) {
+    return pace.total === 0
+      ? 'Jahresplan erreicht'
+      : `Jahresplan um ${amount(-pace.total)}${noun} überschritten`;
+  }
+  return `noch ${amount(pace.total)}${noun} bis Dezember, ${amount(pace.perMonth)} je Monat`;
 }
 
 /** A range of changes: (0.94, 2.61) → "+0,9 … +2,6 %" (one unit sign at the end). */

@@ -8,6 +8,24 @@ export const GENDERS: readonly Gender[] = ['total', 'female', 'male'];
 
 /** Which direction of change meets a target. */
 export type Better = 'higher' | 'lower';
+/**
+ * Which side of a plan goal's path is bad: `higher`/`lower` as for Better, or `both` (a budget:
+ * underspend, money returned at year end, is as much a warning as overspend).
+ */
+export type Direction = Better | 'both';
+
+/**
+ * How a goal is tracked: `change` (Tabelle 3: relative change against the previous year),
+ * `cumulative` (a count summed over the year against an annual plan), `budget` (money spent against
+ * an annual budget), `capacity` (mean occupancy of places against the planned places).
+ */
+export type GoalKind = 'change' | 'cumulative' | 'budget' | 'capacity';
+export const GOAL_KINDS: readonly GoalKind[] = ['change', 'cumulative', 'budget', 'capacity'];
+/** The kinds tracked against an annual plan (everything but `change`). */
+export type PlanGoalKind = Exclude<GoalKind, 'change'>;
+/** The unit of a goal's tracked value, for formatting: counts, euros, places, percent. */
+export type GoalUnit = 'count' | 'eur' | 'places' | 'percent';
+export const GOAL_UNITS: readonly GoalUnit[] = ['count', 'eur', 'places', 'percent'];
 
 /** BA markers instead of numbers: `*` suppressed, `-` nothing, `X` not possible. */
 export type ValueFlag = '*' | '-' | 'X';

@@ -32,6 +32,13 @@ import type {
   Month,
   SeriesLookup,
 } from '../server/domain/types.js';
+import {
+  evaluatePlanTargets,
+  financeCsv,
+  generatePlanSample,
+  PLAN_FILES,
+  planCountsCsv,
+} from './sample-plan.js';
 
 export const SAMPLE_AS_OF: Month = M('2024-09');
 export const SAMPLE_FIRST: Month = M('2021-01');
@@ -545,7 +552,7 @@ export const MANIFEST = {
   sample: true,
   asOf: SAMPLE_AS_OF,
   label: SAMPLE_LABEL,
-  files: [FILES.csv, FILES.xlsx, FILES.peers],
+  files: [FILES.csv, FILES.xlsx, FILES.peers, PLAN_FILES.counts, PLAN_FILES.finance],
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -571,9 +578,15 @@ export async function readTargets(file: string): Promise<TargetRow[]> {
   const text = await readFile(file, 'utf8');
   const [header, ...lines] = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const cols = (header ?? '').split(';');
+  // Plan goals (kind cumulative, budget, capacity) are evaluated by data/sample-plan.ts.
+  const kindAt = cols.indexOf('kind');
+  const isChange = (line: string) => {
+    const kind = kindAt < 0 ? '' : (line.split(';')[kindAt] ?? '');
+    return kind === '' || kind === 'change';
+  };
   return lines
     .map((line, i) => ({ line, n: i + 2 }))
-    .filter(({ line }) => line.trim() !== '')
+    .filter(({ line }) => line.trim() !== '' && isChange(line))
     .map(({ line, n }) => {
       const cells = line.split(';');
       const parsed = targetRow.safeParse(Object.fromEntries(cols.map((c, j) => [c, cells[j] ?? ''])));
@@ -613,13 +626,18 @@ export function evaluateTargets(
 const pct = (n: number | null, digits = 2) =>
   n === null ? '–' : `${n >= 0 ? '+' : ''}${n.toFixed(digits)} %`;
 
-export async function writeSample(outDir: string): Promise<{ goals: GoalEvaluation[]; sample: Sample }> {
+export async function writeSample(
+  outDir: string,
+): Promise<{ goals: GoalEvaluation[]; planGoals: GoalEvaluation[]; sample: Sample }> {
   const sample = generateSample();
   const csvRows = sample.segeberg.filter((r) => monthIndex(r.month) <= monthIndex(CSV_LAST));
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, FILES.csv), canonicalCsv(csvRows));
   await writeFile(path.join(outDir, FILES.peers), canonicalCsv(sample.peers));
   await writeFile(path.join(outDir, FILES.xlsx), await baXlsx(sample));
+  const plan = generatePlanSample();
+  await writeFile(path.join(outDir, PLAN_FILES.counts), planCountsCsv(plan));
+  await writeFile(path.join(outDir, PLAN_FILES.finance), financeCsv(plan));
   await writeFile(path.join(outDir, FILES.manifest), `${JSON.stringify(MANIFEST, null, 2)}\n`);
 
   const goals = evaluateTargets(sample.segeberg, await readTargets(TARGETS_2024), SAMPLE_AS_OF);
@@ -627,18 +645,29 @@ export async function writeSample(outDir: string): Promise<{ goals: GoalEvaluati
   for (const s of ['met', 'at_risk', 'missed'] as const) {
     if (!statuses.has(s)) throw new Error(`sample check failed: no goal is '${s}' at ${SAMPLE_AS_OF}`);
   }
-  return { goals, sample };
+  const planGoals = await evaluatePlanTargets(TARGETS_2024, plan, SAMPLE_AS_OF, AT_RISK_BAND_PCT);
+  const planStatuses = new Set(planGoals.map((g) => g.status));
+  for (const s of ['met', 'at_risk', 'missed'] as const) {
+    if (!planStatuses.has(s))
+      throw new Error(`sample check failed: no plan goal is '${s}' at ${SAMPLE_AS_OF}`);
+  }
+  return { goals, planGoals, sample };
 }
 
 async function main(): Promise<void> {
   const outDir = path.resolve(process.argv[2] ?? path.join(HERE, 'sample'));
-  const { goals, sample } = await writeSample(outDir);
+  const { goals, planGoals, sample } = await writeSample(outDir);
   console.log(`Wrote synthetic sample data to ${outDir} (${SAMPLE_LABEL})`);
   console.log(`  ${sample.segeberg.length} Segeberg rows, ${sample.peers.length} peer rows`);
   console.log(`Goals at ${SAMPLE_AS_OF} (band ${AT_RISK_BAND_PCT} point):`);
   for (const g of goals) {
     console.log(
       `  ${g.label.padEnd(45)} change ${pct(g.changePct).padStart(9)}  target ${pct(g.targetChangePct, 1).padStart(8)}  ${g.status}`,
+    );
+  }
+  for (const g of planGoals) {
+    console.log(
+      `  ${g.label.padEnd(45)} ytd ${String(g.current.value?.toFixed(0)).padStart(9)}  path ${String(g.planToDate?.toFixed(0)).padStart(9)}  ${pct(g.changePct).padStart(9)}  forecast ${String(g.forecast.value?.toFixed(0)).padStart(9)}  ${g.status}`,
     );
   }
   const at = (region: string, code: string) =>

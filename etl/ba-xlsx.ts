@@ -2,8 +2,7 @@
 import { type Cell, parseBaSheets, type Sheet } from './ba.js';
 import { CsvReader, type Separator } from './csv.js';
 import { loadMapping } from './mapping.js';
-import type { ParseContext } from './parse.js';
-import type { ParsedFile } from './rows.js';
+import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
 function plain(v: unknown): Cell {

@@ -66,6 +66,14 @@ function monthOfCell(c: Cell | undefined): MonthIndex | null {
   return null;
 }
 
+interface SheetPlan {
+  layout: Layout;
+  /** The indicator of the whole sheet (null: a column names it per row). */
+  sheetIndicator: number | null;
+  /** The region named in the sheet's subtitle, for tables without a key column. */
+  fallbackRegion: { key: string; name: string } | null;
+}
+
 interface Layout {
   kind: 'rows' | 'columns';
   headerRow: number;
@@ -254,10 +262,11 @@ class SheetReader {
     return this.catalog.resolve(code, { sheet: this.label, row: this.rowNo(i), column: columnLetter(col) });
   }
 
-  read(): boolean {
+  /** The sheet's layout, its indicator (null: a column names it per row) and the subtitle region; null: not a data sheet. */
+  private prepare(): SheetPlan | null {
     const rows = this.sheet.rows;
     const name = this.sheet.name;
-    if (name !== null && this.mapping.isIgnoredSheet(name)) return false;
+    if (name !== null && this.mapping.isIgnoredSheet(name)) return null;
     let title = '';
     for (let i = 0; i < Math.min(3, rows.length) && title === ''; i++) title = firstText(rows[i] ?? []);
     const code =
@@ -265,7 +274,7 @@ class SheetReader {
       (title ? this.mapping.indicatorForTitle(title) : null);
     const layout = this.layout();
     if (!layout) {
-      if (code === null) return false; // a sheet of notes
+      if (code === null) return null; // a sheet of notes
       this.reject(
         `keine Kopfzeile gefunden: erwartet in den ersten ${this.mapping.headerSearchRows} Zeilen eine Zeile mit 'Berichtsmonat' (Monate als Zeilen) oder mit Monaten als Spalten`,
         null,
@@ -291,11 +300,83 @@ class SheetReader {
         null,
       );
     }
+    return { layout, sheetIndicator, fallbackRegion };
+  }
 
+  /** The region of data row i: its key column, else the sheet's subtitle. */
+  private regionOfRow(plan: SheetPlan, row: readonly Cell[], i: number): number {
+    const { layout, fallbackRegion } = plan;
+    const keyCell = layout.keyCol >= 0 ? row[layout.keyCol] : undefined;
+    if (layout.keyCol >= 0 && !isEmpty(keyCell)) {
+      const key = this.regionKey(keyCell, i, layout.keyCol);
+      const nm = layout.nameCol >= 0 ? text(row[layout.nameCol] ?? null) : '';
+      return this.out.regionOf(key, nm || (fallbackRegion?.key === key ? fallbackRegion.name : null), null);
+    }
+    if (fallbackRegion === null) this.reject('Regionalschlüssel fehlt', i, layout.keyCol);
+    return this.out.regionOf(fallbackRegion.key, fallbackRegion.name || null, null);
+  }
+
+  private indicatorOfRow(plan: SheetPlan, row: readonly Cell[], i: number): number {
+    const col = plan.layout.indicatorCol;
+    return plan.sheetIndicator ?? this.out.indicatorOf(this.indicatorFromCell(row[col], i, col));
+  }
+
+  /** One data row; 'footer' when it turns out to be free text below the table. */
+  private readRow(plan: SheetPlan, row: readonly Cell[], i: number, blankSeen: boolean): 'row' | 'footer' {
+    const { layout } = plan;
+    const lone = blankSeen && nonEmptyCount(row) === 1;
+    if (layout.kind === 'rows') {
+      const monthCell = row[layout.monthCol];
+      const month = monthOfCell(monthCell);
+      if (month === null) {
+        if (lone) return 'footer';
+        this.reject(
+          `'${text(monthCell ?? null)}' ist kein Monat (erwartet z. B. 'Januar 2024' oder '2024-01')`,
+          i,
+          layout.monthCol,
+        );
+      }
+      const region = this.regionOfRow(plan, row, i);
+      const ind = this.indicatorOfRow(plan, row, i);
+      for (const g of layout.genderCols) {
+        const v = this.value(row[g.col], i, g.col, this.headerLabel(layout.headerRow + 1, g.col) || g.label);
+        this.push(region, ind, g.gender, month, v, i, g.col);
+      }
+      return 'row';
+    }
+    let gender: Gender = 'total';
+    if (layout.genderCol >= 0) {
+      const gCell = row[layout.genderCol];
+      const g = typeof gCell === 'string' ? this.mapping.gender(gCell) : null;
+      if (g === null) {
+        if (lone) return 'footer';
+        this.reject(
+          `'${text(gCell ?? null)}' ist kein Geschlecht (erwartet Insgesamt, Männer oder Frauen)`,
+          i,
+          layout.genderCol,
+        );
+      }
+      gender = g;
+    } else if (lone) {
+      return 'footer';
+    }
+    const region = this.regionOfRow(plan, row, i);
+    const ind = this.indicatorOfRow(plan, row, i);
+    for (const m of layout.monthCols) {
+      const v = this.value(row[m.col], i, m.col, m.label);
+      this.push(region, ind, gender, m.month, v, i, m.col);
+    }
+    return 'row';
+  }
+
+  read(): boolean {
+    const plan = this.prepare();
+    if (plan === null) return false;
+    const rows = this.sheet.rows;
     let blankSeen = false;
     let inFooter = false;
     let dataRows = 0;
-    for (let i = layout.dataStart; i < rows.length; i++) {
+    for (let i = plan.layout.dataStart; i < rows.length; i++) {
       const row = rows[i] ?? [];
       const filled = nonEmptyCount(row);
       if (filled === 0) {
@@ -315,83 +396,13 @@ class SheetReader {
           row.findIndex((c) => !isEmpty(c)),
         );
       }
-
-      let region: number;
-      const keyCell = layout.keyCol >= 0 ? row[layout.keyCol] : undefined;
-      const regionFrom = (i2: number) => {
-        if (layout.keyCol >= 0 && !isEmpty(keyCell)) {
-          const key = this.regionKey(keyCell, i2, layout.keyCol);
-          const nm = layout.nameCol >= 0 ? text(row[layout.nameCol] ?? null) : '';
-          return this.out.regionOf(
-            key,
-            nm || (fallbackRegion?.key === key ? fallbackRegion.name : null),
-            null,
-          );
-        }
-        if (fallbackRegion === null) this.reject('Regionalschlüssel fehlt', i2, layout.keyCol);
-        return this.out.regionOf(fallbackRegion.key, fallbackRegion.name || null, null);
-      };
-
-      if (layout.kind === 'rows') {
-        const monthCell = row[layout.monthCol];
-        const month = monthOfCell(monthCell);
-        if (month === null) {
-          if (blankSeen && filled === 1) {
-            inFooter = true; // free text below the table
-            continue;
-          }
-          this.reject(
-            `'${text(monthCell ?? null)}' ist kein Monat (erwartet z. B. 'Januar 2024' oder '2024-01')`,
-            i,
-            layout.monthCol,
-          );
-        }
-        region = regionFrom(i);
-        const ind =
-          sheetIndicator ??
-          this.out.indicatorOf(this.indicatorFromCell(row[layout.indicatorCol], i, layout.indicatorCol));
-        for (const g of layout.genderCols) {
-          const v = this.value(
-            row[g.col],
-            i,
-            g.col,
-            this.headerLabel(layout.headerRow + 1, g.col) || g.label,
-          );
-          this.push(region, ind, g.gender, month, v, i, g.col);
-        }
-      } else {
-        let gender: Gender = 'total';
-        if (layout.genderCol >= 0) {
-          const gCell = row[layout.genderCol];
-          const g = typeof gCell === 'string' ? this.mapping.gender(gCell) : null;
-          if (g === null) {
-            if (blankSeen && filled === 1) {
-              inFooter = true;
-              continue;
-            }
-            this.reject(
-              `'${text(gCell ?? null)}' ist kein Geschlecht (erwartet Insgesamt, Männer oder Frauen)`,
-              i,
-              layout.genderCol,
-            );
-          }
-          gender = g;
-        } else if (blankSeen && filled === 1) {
-          inFooter = true;
-          continue;
-        }
-        region = regionFrom(i);
-        const ind =
-          sheetIndicator ??
-          this.out.indicatorOf(this.indicatorFromCell(row[layout.indicatorCol], i, layout.indicatorCol));
-        for (const m of layout.monthCols) {
-          const v = this.value(row[m.col], i, m.col, m.label);
-          this.push(region, ind, gender, m.month, v, i, m.col);
-        }
+      if (this.readRow(plan, row, i, blankSeen) === 'footer') {
+        inFooter = true; // free text below the table
+        continue;
       }
       dataRows++;
     }
-    if (dataRows === 0) this.reject('keine Datenzeilen unter der Kopfzeile', layout.headerRow, null);
+    if (dataRows === 0) this.reject('keine Datenzeilen unter der Kopfzeile', plan.layout.headerRow, null);
     return true;
   }
 }

@@ -1,15 +1,11 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
-import type { IndicatorCatalog, ParsedFile } from './rows.js';
+import { loadFinanceMapping, looksFinance, parseFinanceCsv } from './finance.js';
+import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
-export interface ParseContext {
-  catalog: IndicatorCatalog;
-  /** data/ba-mapping.json unless set (tests). */
-  mappingPath?: string;
-  onProgress?: (rows: number, fraction: number) => void;
-}
+export type { ParseContext };
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
@@ -35,6 +31,9 @@ export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseConte
       ctx.catalog,
       ctx.onProgress && ((p) => ctx.onProgress?.(p.rows, p.fraction)),
     );
+  }
+  if (looksFinance(text)) {
+    return parseFinanceCsv(text, ctx.catalog, await loadFinanceMapping(ctx.financeMappingPath));
   }
   const { parseBaCsv } = await import('./ba-xlsx.js');
   return parseBaCsv(text, ctx);

@@ -215,6 +215,16 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv';
   rows: ObservationRows;
+}
+
+/** What every parser is given besides the bytes. */
+export interface ParseContext {
+  catalog: IndicatorCatalog;
+  /** data/ba-mapping.json unless set (tests). */
+  mappingPath?: string;
+  /** data/finance-mapping.json unless set (tests). */
+  financeMappingPath?: string;
+  onProgress?: (rows: number, fraction: number) => void;
 }

@@ -7,9 +7,10 @@ import type { Kysely } from 'kysely';
 import { withWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
 import type { Database } from '../server/db/schema.js';
-import type { Better, Gender } from '../server/domain/types.js';
+import type { Better, Gender, PlanGoalKind } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
+import { PLAN_KINDS, type PlanTargetRow, parsePlanRow, writePlanTargets } from './plan-targets.js';
 import { type EtlDeps, FileRejection, formatImportError } from './types.js';
 import { GENDER_WORDS, normalizeLabel, parseGender, parseGermanNumber, parseRegionKey } from './values.js';
 
@@ -21,7 +22,12 @@ type Field =
   | 'gender'
   | 'target_change_pct'
   | 'better'
-  | 'source';
+  | 'source'
+  | 'kind'
+  | 'plan'
+  | 'tolerance_pct'
+  | 'band_pct'
+  | 'profile';
 const ALIASES: Record<Field, string[]> = {
   region: ['region', 'region_id', 'regionalschlüssel', 'jobcenter-nr.', 'schlüssel'],
   region_name: ['region_name', 'regionsname', 'name'],
@@ -39,8 +45,14 @@ const ALIASES: Record<Field, string[]> = {
   ],
   better: ['better', 'besser', 'richtung'],
   source: ['source', 'quelle'],
+  kind: ['kind', 'art', 'zielart'],
+  plan: ['plan', 'jahresplan', 'planwert'],
+  tolerance_pct: ['tolerance_pct', 'toleranz'],
+  band_pct: ['band_pct', 'band', 'bandbreite'],
+  profile: ['profile', 'verlauf', 'profil'],
 };
-const REQUIRED: readonly Field[] = ['region', 'year', 'indicator', 'gender', 'target_change_pct'];
+/** `target_change_pct` is required on change rows, `plan` on plan rows (checked per row). */
+const REQUIRED: readonly Field[] = ['region', 'year', 'indicator', 'gender'];
 const BETTER: Record<string, Better> = {
   higher: 'higher',
   höher: 'higher',
@@ -64,6 +76,18 @@ interface TargetRow {
   line: number;
 }
 
+/** What a targets file holds: Tabelle 3 change targets and plan targets. */
+export interface ParsedTargets {
+  change: TargetRow[];
+  plan: PlanTargetRow[];
+}
+
+interface IndicatorEntry {
+  code: string;
+  better: Better | null;
+  unit: string;
+}
+
 export interface TargetsResult {
   inserted: number;
   updated: number;
@@ -71,10 +95,7 @@ export interface TargetsResult {
 }
 
 /** Parses and validates a whole targets file. */
-export function parseTargets(
-  text: string,
-  indicators: ReadonlyMap<string, { code: string; better: Better | null }>,
-): TargetRow[] {
+export function parseTargets(text: string, indicators: ReadonlyMap<string, IndicatorEntry>): ParsedTargets {
   const reader = new CsvReader(text, detectSeparator(firstLine(text)));
   const header = reader.next();
   if (!header) throw new FileRejection('Datei ist leer', null, 1, null);
@@ -86,10 +107,12 @@ export function parseTargets(
       if (names.includes(n) && col[field] === undefined) col[field] = i;
     }
   });
-  const missing = REQUIRED.filter((f) => col[f] === undefined);
+  const missing: Field[] = REQUIRED.filter((f) => col[f] === undefined);
+  // A file needs a change column (Tabelle 3) or a plan column (plan goals), or both.
+  if (col.target_change_pct === undefined && col.plan === undefined) missing.push('target_change_pct');
   if (missing.length > 0) {
     throw new FileRejection(
-      `Kopfzeile unvollständig: es fehlt ${missing.map((m) => `'${m}'`).join(', ')} (erwartet region;region_name;year;indicator;gender;target_change_pct;better;source)`,
+      `Kopfzeile unvollständig: es fehlt ${missing.map((m) => `'${m}'`).join(', ')} (erwartet region;region_name;year;indicator;gender;kind;target_change_pct;plan;better;tolerance_pct;band_pct;profile;source)`,
       null,
       1,
       null,
@@ -100,8 +123,14 @@ export function parseTargets(
     return i === undefined ? '' : (fields[i] ?? '').trim();
   };
   const name = (f: Field) => labels[col[f] ?? 0] ?? f;
+  const labelOf = (f: string) => {
+    const i = col[f as Field];
+    return i === undefined ? null : (labels[i] ?? f);
+  };
   const out: TargetRow[] = [];
+  const plans: PlanTargetRow[] = [];
   const seen = new Map<string, TargetRow>();
+  const seenPlans = new Map<string, number>();
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {
     const line = reader.line;
     if (isBlankRecord(fields)) continue;
@@ -128,6 +157,38 @@ export function parseTargets(
         name('indicator'),
       );
     }
+    const kind = kindOf(get(fields, 'kind'), line, col.kind === undefined ? null : name('kind'));
+    if (kind !== 'change') {
+      const cells = { get: (f: string) => get(fields, f as Field), label: (f: string) => labelOf(f), line };
+      const genderText = get(fields, 'gender');
+      if (genderText !== '' && parseGender(genderText) !== 'total') {
+        throw new FileRejection(
+          `Planziele gelten für alle (insgesamt), nicht '${genderText}'`,
+          null,
+          line,
+          name('gender'),
+        );
+      }
+      const regionName = get(fields, 'region_name') || null;
+      const plan = parsePlanRow(
+        cells,
+        { region, regionName, year, indicator: ind.code, unit: ind.unit },
+        kind,
+      );
+      const key = `${region}|${year}|${ind.code}`;
+      const first = seenPlans.get(key);
+      if (first !== undefined) {
+        throw new FileRejection(
+          `Plan für ${region}, ${year}, ${ind.code} doppelt (schon in Zeile ${first})`,
+          null,
+          line,
+          null,
+        );
+      }
+      seenPlans.set(key, line);
+      plans.push(plan);
+      continue;
+    }
     const gender = parseGender(get(fields, 'gender'));
     if (gender === null) {
       throw new FileRejection(
@@ -144,7 +205,7 @@ export function parseTargets(
         `'${pctText}' ist keine Veränderung in % (erwartet z. B. 1,1 oder -0,4)`,
         null,
         line,
-        name('target_change_pct'),
+        col.target_change_pct === undefined ? null : name('target_change_pct'),
       );
     }
     const betterText = get(fields, 'better').toLowerCase();
@@ -184,8 +245,25 @@ export function parseTargets(
     seen.set(key, row);
     out.push(row);
   }
-  if (out.length === 0) throw new FileRejection('keine Zielzeilen unter der Kopfzeile', null, null, null);
-  return out;
+  if (out.length + plans.length === 0)
+    throw new FileRejection('keine Zielzeilen unter der Kopfzeile', null, null, null);
+  return { change: out, plan: plans };
+}
+
+/** The kind of a row: empty or `change` for Tabelle 3 rows, else a plan kind. */
+function kindOf(text: string, line: number, column: string | null): 'change' | PlanGoalKind {
+  const t = text.trim().toLowerCase();
+  if (t === '' || t === 'change' || t === 'veränderung') return 'change';
+  const kind = PLAN_KINDS[t];
+  if (kind === undefined) {
+    throw new FileRejection(
+      `'${text}' ist keine Zielart (erwartet change, cumulative, budget oder capacity)`,
+      null,
+      line,
+      column,
+    );
+  }
+  return kind;
 }
 
 /**
@@ -198,17 +276,18 @@ export async function loadTargetsFile(
   changedBy?: string,
 ): Promise<TargetsResult> {
   const now = (deps.clock ?? (() => new Date()))().toISOString();
-  const indicators = new Map<string, { code: string; better: Better | null }>();
-  for (const r of await deps.db.db.selectFrom('indicators').select(['code', 'better']).execute()) {
+  const indicators = new Map<string, IndicatorEntry>();
+  for (const r of await deps.db.db.selectFrom('indicators').select(['code', 'better', 'unit']).execute()) {
     const b = r.better;
     indicators.set(r.code.toUpperCase(), {
       code: r.code,
       better: b === 'higher' || b === 'lower' ? b : null,
+      unit: 'unit' in r && typeof r.unit === 'string' ? r.unit : 'count',
     });
   }
-  let rows: TargetRow[];
+  let parsed: ParsedTargets;
   try {
-    rows = parseTargets(decodeText(new Uint8Array(await readFile(path))).text, indicators);
+    parsed = parseTargets(decodeText(new Uint8Array(await readFile(path))).text, indicators);
   } catch (e) {
     if (e instanceof FileRejection) {
       throw new Error(
@@ -219,7 +298,30 @@ export async function loadTargetsFile(
   }
 
   const by = changedBy ?? null;
-  const result = await withWriteTransaction(deps.db, ({ trx }) => writeTargets(trx, rows, now, by));
+  const rows = parsed.change;
+  if (parsed.plan.length > 0 && deps.db.dialect !== 'sqlite') {
+    throw new Error(
+      `Datei ${path}: Plan-Ziele (Zeilen mit kind) lassen sich mit PostgreSQL noch nicht laden; bitte mit SQLite laden und mit npm run db:copy übertragen.`,
+    );
+  }
+  const db = deps.db;
+  const result = await withWriteTransaction(db, async ({ trx }) => {
+    const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
+    if (db.dialect === 'sqlite' && parsed.plan.length > 0) {
+      // Same connection, same transaction (see withWriteTransaction).
+      for (const t of parsed.plan) await ensureRegion(trx, t.region, t.regionName);
+      const p = writePlanTargets(db.sqlite, parsed.plan, now, by);
+      r.inserted += p.inserted;
+      r.updated += p.updated;
+      r.unchanged += p.unchanged;
+    }
+    const c = await writeTargets(trx, rows, now, by);
+    r.inserted += c.inserted;
+    r.updated += c.updated;
+    r.unchanged += c.unchanged;
+    if (c.inserted + c.updated === 0 && r.inserted + r.updated > 0) await bumpDataVersion(trx);
+    return r;
+  });
   await syncDataVersion(deps.db);
   deps.logger.info({ file: path, ...result }, 'targets loaded');
   return result;
@@ -246,20 +348,7 @@ async function writeTargets(
       })
       .execute();
   for (const t of rows) {
-    const region = await trx.selectFrom('regions').select('id').where('id', '=', t.region).executeTakeFirst();
-    if (!region) {
-      await trx
-        .insertInto('regions')
-        .values({
-          id: t.region,
-          name: t.regionName ?? t.region,
-          kind: 'jobcenter',
-          comparison_type: null,
-          sample: 0,
-          sample_as_of: null,
-        })
-        .execute();
-    }
+    await ensureRegion(trx, t.region, t.regionName);
     const old = await trx
       .selectFrom('targets')
       .select(['id', 'target_change_pct', 'better', 'source'])
@@ -306,4 +395,14 @@ async function writeTargets(
   }
   if (r.inserted + r.updated > 0) await bumpDataVersion(trx);
   return r;
+}
+
+/** Inserts the region (named as in the file) unless it is known. */
+async function ensureRegion(trx: Kysely<Database>, id: string, name: string | null): Promise<void> {
+  const region = await trx.selectFrom('regions').select('id').where('id', '=', id).executeTakeFirst();
+  if (region) return;
+  await trx
+    .insertInto('regions')
+    .values({ id, name: name ?? id, kind: 'jobcenter', comparison_type: null, sample: 0, sample_as_of: null })
+    .execute();
 }

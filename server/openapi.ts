@@ -104,6 +104,14 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/months/plan',
+    summary:
+      'Series of the plan goals (entries, spending, commitments, places) by month; format=csv|xlsx exports',
+    query: req.planMonthsQuery,
+    responses: { 200: { description: 'Plan series by month', schema: res.planMonthsResponse } },
+  },
+  {
+    method: 'get',
     path: '/api/months/{month}/revisions',
     summary: 'Revision history of a month, newest first',
     params: req.revisionsParam,

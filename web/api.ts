@@ -170,6 +170,14 @@ export function useRevisions(month: string | null, q: Record<string, string>) {
   });
 }
 
+/** The series of the plan goals by month (Monatswerte, section Planwerte). */
+export function usePlanMonths(q: { region?: string }) {
+  return useQuery({
+    queryKey: ['plan-months', q] as const,
+    queryFn: async () => read(await client.api.months.plan.$get({ query: q })),
+  });
+}
+
 export function useComparison(q: { region?: string; month?: string }) {
   return useQuery({
     queryKey: queryKeys.comparison(q),

@@ -14,6 +14,7 @@ import {
 } from '../../core/format.js';
 import { forecastLine, paceSentence } from '../../core/steering-text.js';
 import type { GoalAlertKind } from './changes.js';
+import { planGoalRows } from './compose-plan.js';
 import type { GoalEvaluation, GoalStatus, Month } from './types.js';
 
 export interface AlertRegion {
@@ -112,6 +113,7 @@ interface Row {
 
 function goalRows(item: GoalChangeItem, link: string): Row[] {
   const g = item.goal;
+  if (g.kind !== 'change') return planGoalRows(g, item.dataMonth, link);
   return [
     { label: 'Region', value: `${item.region.name} (${item.region.id})` },
     { label: 'Status', value: statusText(g.status) },

@@ -11,13 +11,7 @@ import type { Logger } from '../logger.js';
 import { decideStatusChange, goalAlertKey, missingAlertKey } from './changes.js';
 import type { AlertRegion, GoalChangeItem, MissingDataItem } from './compose.js';
 import { errorText } from './delivery.js';
-import {
-  indicatorUnits,
-  loadStates,
-  regionsWithLatestMonth,
-  regionsWithTargets,
-  type StateUpdate,
-} from './repository.js';
+import { loadStates, regionsWithLatestMonth, regionsWithTargets, type StateUpdate } from './repository.js';
 import type { GoalsResult, GoalsSource, Month } from './types.js';
 
 export interface GoalChanges {
@@ -38,7 +32,6 @@ async function regionChanges(
   res: GoalsResult,
   dataMonth: Month,
   dataVersion: string,
-  units: Map<string, string>,
 ): Promise<Pick<GoalChanges, 'items' | 'updates'>> {
   const region = alertRegion(res.region);
   const prior = await loadStates(db, region.id, res.year);
@@ -72,7 +65,7 @@ async function regionChanges(
       dataMonth,
       previousStatus: decision.previousStatus,
       goal,
-      unit: units.get(goal.indicator) === 'percent' ? 'percent' : 'count',
+      unit: goal.unit === 'percent' ? 'percent' : 'count',
     });
   }
   return { items, updates };
@@ -84,7 +77,6 @@ export async function collectGoalChanges(
   dataVersion: string,
 ): Promise<GoalChanges> {
   const { db, goals, log } = deps;
-  const units = await indicatorUnits(db);
   const out: GoalChanges = { items: [], updates: [], regions: 0, goals: 0 };
   for (const regionId of await regionsWithTargets(db)) {
     let res: GoalsResult;
@@ -97,7 +89,7 @@ export async function collectGoalChanges(
     if (res.dataMonth === null || res.goals.length === 0) continue;
     out.regions++;
     out.goals += res.goals.length;
-    const changes = await regionChanges(db, res, res.dataMonth, dataVersion, units);
+    const changes = await regionChanges(db, res, res.dataMonth, dataVersion);
     out.items.push(...changes.items);
     out.updates.push(...changes.updates);
   }

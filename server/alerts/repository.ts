@@ -18,14 +18,13 @@ export async function readDataVersion(db: Q): Promise<string> {
 
 /** Regions that have targets: the ones whose goals are evaluated. */
 export async function regionsWithTargets(db: Q): Promise<string[]> {
-  const rows = await db.selectFrom('targets').select('region_id').distinct().orderBy('region_id').execute();
+  const rows = await db
+    .selectFrom('targets')
+    .select('region_id')
+    .union(db.selectFrom('plan_targets').select('region_id'))
+    .orderBy('region_id')
+    .execute();
   return rows.map((r) => r.region_id);
-}
-
-/** Unit of every indicator ('percent' | 'count'), for formatting. */
-export async function indicatorUnits(db: Q): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('indicators').select(['code', 'unit']).execute();
-  return new Map(rows.map((r) => [r.code, r.unit]));
 }
 
 export interface RegionLatest {

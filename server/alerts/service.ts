@@ -18,7 +18,13 @@ import type { AlertConfigFile, MuteInput, Recipient } from './alert-config.js';
 import type { AlertItem } from './compose.js';
 import { type DeliverySummary, deliverDue, NO_DELIVERY } from './delivery.js';
 import { collectGoalChanges, collectMissingData } from './evaluation.js';
-import { createRecipientBook, installRecipients, type MuteView, readAlertConfig } from './recipients.js';
+import {
+  createRecipientBook,
+  installRecipients,
+  type MuteView,
+  type RecipientBook,
+  readAlertConfig,
+} from './recipients.js';
 import { NOTHING_RECORDED, type RecordSummary, recordAlerts } from './record.js';
 import { type AlertView, listAlerts, readDataVersion, type StateUpdate } from './repository.js';
 import { createSerialQueue, startAlertTimers, type TimerPeriods } from './timers.js';
@@ -85,97 +91,109 @@ export interface AlertService {
   stop(): Promise<void>;
 }
 
+interface Engine {
+  deps: AlertServiceDeps;
+  db: AlertServiceDeps['db']['db'];
+  log: Logger;
+  transport: MailTransport;
+  book: RecipientBook;
+  /** The data version the last evaluation saw (any trigger). */
+  lastEvaluatedVersion: string | null;
+}
+
+function deliverNow(e: Engine): Promise<DeliverySummary> {
+  const { config, clock } = e.deps;
+  return deliverDue({
+    db: e.db,
+    transport: e.transport,
+    clock,
+    log: e.log,
+    from: config.SMTP_FROM,
+    retryMaxMinutes: config.ALERT_RETRY_MAX_MINUTES,
+  });
+}
+
+async function recordAndDeliver(
+  e: Engine,
+  batch: { items: readonly AlertItem[]; updates: readonly StateUpdate[]; trigger: AlertTrigger },
+  now: Date,
+) {
+  const routing = await e.book.route(batch.items, now);
+  const recorded = await recordAlerts(
+    e.db,
+    { changes: batch.items.length, routing, updates: batch.updates, trigger: batch.trigger },
+    { publicUrl: e.deps.config.PUBLIC_URL, now },
+  );
+  return { ...recorded, delivery: await deliverNow(e) };
+}
+
+async function evaluateNow(e: Engine, trigger: AlertTrigger): Promise<EvalSummary> {
+  const now = e.deps.clock();
+  const dataVersion = await readDataVersion(e.db);
+  e.lastEvaluatedVersion = dataVersion;
+  if (!e.deps.config.ALERTS_ENABLED) {
+    return {
+      trigger,
+      enabled: false,
+      dataVersion,
+      regions: 0,
+      goals: 0,
+      ...NOTHING_RECORDED,
+      delivery: { ...NO_DELIVERY },
+    };
+  }
+  const changes = await collectGoalChanges({ db: e.db, goals: e.deps.goals, log: e.log }, dataVersion);
+  const done = await recordAndDeliver(e, { items: changes.items, updates: changes.updates, trigger }, now);
+  const summary: EvalSummary = {
+    trigger,
+    enabled: true,
+    dataVersion,
+    regions: changes.regions,
+    goals: changes.goals,
+    ...done,
+  };
+  e.log.info(summary, 'alerts evaluated');
+  return summary;
+}
+
+async function checkMissingNow(e: Engine): Promise<MissingDataSummary> {
+  const { config } = e.deps;
+  const now = e.deps.clock();
+  const missing = await collectMissingData(e.db, now, {
+    deadlineDay: config.ALERT_MISSING_DATA_DAY,
+    lagMonths: config.BA_LAG_MONTHS,
+  });
+  const base = { enabled: config.ALERTS_ENABLED, expectedMonth: missing.expectedMonth };
+  if (!config.ALERTS_ENABLED) {
+    return { ...base, regionsChecked: 0, missing: 0, ...NOTHING_RECORDED, delivery: { ...NO_DELIVERY } };
+  }
+  const done = await recordAndDeliver(e, { items: missing.items, updates: [], trigger: 'daily' }, now);
+  const summary: MissingDataSummary = {
+    ...base,
+    regionsChecked: missing.regionsChecked,
+    missing: missing.items.length,
+    ...done,
+  };
+  if (missing.items.length > 0) e.log.info(summary, 'missing-data check');
+  return summary;
+}
+
 export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const { config, clock, goals } = deps;
+  const { config, clock } = deps;
   const db = deps.db.db;
   const log = deps.logger.child({ component: 'alerts' });
   const transport = deps.transport ?? createTransportFromConfig(config, log);
   const file = readAlertConfig(config, deps.alertConfig);
   const recipients = installRecipients(config, file, transport.kind, log);
   const book = createRecipientBook({ db, recipients, file, log });
+  const engine: Engine = { deps, db, log, transport, book, lastEvaluatedVersion: null };
   const queue = createSerialQueue();
   let stopTimers: (() => void) | null = null;
-  /** The data version the last evaluation saw (any trigger). */
-  let lastEvaluatedVersion: string | null = null;
-
-  const deliver = () =>
-    deliverDue({
-      db,
-      transport,
-      clock,
-      log,
-      from: config.SMTP_FROM,
-      retryMaxMinutes: config.ALERT_RETRY_MAX_MINUTES,
-    });
-
-  async function recordAndDeliver(
-    items: readonly AlertItem[],
-    updates: readonly StateUpdate[],
-    trigger: AlertTrigger,
-    now: Date,
-  ) {
-    const routing = await book.route(items, now);
-    const recorded = await recordAlerts(
-      db,
-      { changes: items.length, routing, updates, trigger },
-      { publicUrl: config.PUBLIC_URL, now },
-    );
-    return { ...recorded, delivery: await deliver() };
-  }
-
-  async function evaluateNow(trigger: AlertTrigger): Promise<EvalSummary> {
-    const now = clock();
-    const dataVersion = await readDataVersion(db);
-    lastEvaluatedVersion = dataVersion;
-    if (!config.ALERTS_ENABLED) {
-      return {
-        trigger,
-        enabled: false,
-        dataVersion,
-        regions: 0,
-        goals: 0,
-        ...NOTHING_RECORDED,
-        delivery: { ...NO_DELIVERY },
-      };
-    }
-    const changes = await collectGoalChanges({ db, goals, log }, dataVersion);
-    const done = await recordAndDeliver(changes.items, changes.updates, trigger, now);
-    const summary: EvalSummary = {
-      trigger,
-      enabled: true,
-      dataVersion,
-      regions: changes.regions,
-      goals: changes.goals,
-      ...done,
-    };
-    log.info(summary, 'alerts evaluated');
-    return summary;
-  }
-
-  async function checkMissingNow(): Promise<MissingDataSummary> {
-    const now = clock();
-    const missing = await collectMissingData(db, now, {
-      deadlineDay: config.ALERT_MISSING_DATA_DAY,
-      lagMonths: config.BA_LAG_MONTHS,
-    });
-    const base = { enabled: config.ALERTS_ENABLED, expectedMonth: missing.expectedMonth };
-    if (!config.ALERTS_ENABLED) {
-      return { ...base, regionsChecked: 0, missing: 0, ...NOTHING_RECORDED, delivery: { ...NO_DELIVERY } };
-    }
-    const done = await recordAndDeliver(missing.items, [], 'daily', now);
-    const summary: MissingDataSummary = {
-      ...base,
-      regionsChecked: missing.regionsChecked,
-      missing: missing.items.length,
-      ...done,
-    };
-    if (missing.items.length > 0) log.info(summary, 'missing-data check');
-    return summary;
-  }
+  const deliver = () => deliverNow(engine);
 
   return {
-    evaluate: (trigger) => queue.run(() => evaluateNow(trigger)),
-    checkMissingData: () => queue.run(() => checkMissingNow()),
+    evaluate: (trigger) => queue.run(() => evaluateNow(engine, trigger)),
+    checkMissingData: () => queue.run(() => checkMissingNow(engine)),
     retryPending: () => queue.run(() => deliver()),
     listAlerts: (opts) => listAlerts(db, opts),
     listMutes: () => book.listMutes(clock()),
@@ -189,10 +207,10 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         queue,
         {
           deliverDue: deliver,
-          checkMissing: checkMissingNow,
-          evaluate: evaluateNow,
+          checkMissing: () => checkMissingNow(engine),
+          evaluate: (trigger) => evaluateNow(engine, trigger),
           readDataVersion: () => readDataVersion(db),
-          lastEvaluatedVersion: () => lastEvaluatedVersion,
+          lastEvaluatedVersion: () => engine.lastEvaluatedVersion,
         },
         { clock, log, periods: deps.timers },
       );

@@ -5,7 +5,7 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-import type { Better, Gender, Month, ValueFlag } from '../domain/types.js';
+import type { Better, Direction, Gender, Month, PlanGoalKind, ValueFlag } from '../domain/types.js';
 
 export type { Better, Gender, ValueFlag };
 export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
@@ -51,6 +51,8 @@ export interface IndicatorsTable {
   denominator_code: string | null;
   better: Better | null;
   description: string | null;
+  /** For a spending series (unit `eur`): the series of its commitments (Bindungen), e.g. 'EGT_BIND'. */
+  commitments_code: string | null;
 }
 
 export interface ObservationsTable {
@@ -97,6 +99,39 @@ export interface TargetsTable {
   source: string | null;
   updated_at: string;
   updated_by: string | null;
+}
+
+/** A plan goal of the AIP beyond Tabelle 3: a count, money or places against an annual plan. */
+export interface PlanTargetsTable {
+  id: Generated<number>;
+  region_id: string;
+  year: number;
+  /** The base series tracked, e.g. 'EIN_FBW', 'EGT_IST', 'BELEGT_AC' (its unit: count, eur, places). */
+  indicator_code: string;
+  kind: PlanGoalKind;
+  /** The annual plan: 250 entries, 6400000 (€), 140 places. */
+  plan_value: number;
+  better: Direction;
+  /** Deviation from the path (percent of the path) still counted as im Ziel. */
+  tolerance_pct: number;
+  /** Width of the gefährdet band beyond the tolerance; NULL: AT_RISK_BAND_PCT. */
+  band_pct: number | null;
+  profile: 'pro_rata' | 'last_year' | 'explicit';
+  /** For `explicit`: 12 monthly weights as a JSON array. */
+  profile_weights: string | null;
+  source: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PlanTargetHistoryTable {
+  id: Generated<number>;
+  plan_target_id: number;
+  old_plan_value: number | null;
+  new_plan_value: number;
+  changed_at: string;
+  changed_by: string | null;
+  source: string | null;
 }
 
 export interface TargetHistoryTable {
@@ -151,6 +186,8 @@ export interface Database {
   revisions: RevisionsTable;
   targets: TargetsTable;
   target_history: TargetHistoryTable;
+  plan_targets: PlanTargetsTable;
+  plan_target_history: PlanTargetHistoryTable;
   import_runs: ImportRunsTable;
   imported_files: ImportedFilesTable;
   meta: MetaTable;
@@ -280,5 +317,6 @@ export type Revision = Selectable<RevisionsTable>;
 export type Target = Selectable<TargetsTable>;
 export type NewTarget = Insertable<TargetsTable>;
 export type TargetUpdate = Updateable<TargetsTable>;
+export type PlanTarget = Selectable<PlanTargetsTable>;
 export type ImportRun = Selectable<ImportRunsTable>;
 export type ImportedFile = Selectable<ImportedFilesTable>;

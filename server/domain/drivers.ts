@@ -13,11 +13,9 @@
 import { addMonths, makeMonth, monthRange, yearOf } from '../../core/months.js';
 import { meanOver, relativeChangeOf, seriesRef, sumOver } from './kennzahlen.js';
 import { goalQuantity, type QuantitySpec } from './quantity.js';
-import type { Month, SeriesLookup } from './types.js';
+import type { Drivers, Month, SeriesLookup } from './types.js';
 
-export type Drivers =
-  | { numeratorChangePct: number; denominatorChangePct: number }
-  | { femalePp: number; malePp: number };
+export type { Drivers } from './types.js';
 
 function change(cur: number | null, prev: number | null): number | null {
   return cur === null || prev === null || prev === 0 ? null : relativeChangeOf(cur, prev);

@@ -19,7 +19,7 @@ import { GENDER_TEXT } from '../../core/vocabulary.js';
 import { forecastPath, type PointForecast, pointForecast } from './forecast.js';
 import { mergeMissing, relativeChangeOf } from './kennzahlen.js';
 import { goalQuantity } from './quantity.js';
-import { atRiskEdgePct, goalStatus } from './status.js';
+import { atRiskEdgePct, goalStatus, relativeChange } from './status.js';
 import { type ForecastHistory, goalSteering } from './steering.js';
 
 export { goalId };
@@ -32,6 +32,7 @@ import type {
   GoalSeriesPoint,
   GoalSpec,
   GoalStatus,
+  GoalUnit,
   IndicatorDef,
   MissingPoint,
   Month,
@@ -42,6 +43,13 @@ import type {
 /** German label of a goal: 'Integrationsquote Frauen', 'Bestand Langzeitleistungsbeziehende insgesamt'. */
 export function goalLabel(indicator: Pick<IndicatorDef, 'name'>, gender: Gender): string {
   return `${indicator.name} ${GENDER_TEXT[gender]}`;
+}
+
+/** The unit of an indicator's values as a goal unit ('count' for anything not listed). */
+export function goalUnitOf(indicatorUnit: string): GoalUnit {
+  return indicatorUnit === 'percent' || indicatorUnit === 'eur' || indicatorUnit === 'places'
+    ? indicatorUnit
+    : 'count';
 }
 
 /** Builds a GoalSpec from an indicator and a target row (id and label derived here, once). */
@@ -107,6 +115,14 @@ export function evaluateGoal(
     label: spec.label,
     better: spec.better,
     targetChangePct: spec.targetChangePct,
+    kind: 'change',
+    unit: goalUnitOf(spec.indicator.unit),
+    plan: null,
+    planToDate: null,
+    planRule: null,
+    commitments: null,
+    formula: spec.indicator.formula,
+    atRiskEdgePct: atRiskEdgePct(spec.targetChangePct, spec.better, options.atRiskBandPct),
     current: { month, value: cur.value },
     previous: { month: prevMonth, value: prev.value },
     changePct,
@@ -186,6 +202,8 @@ export function goalSeries(
       forecast,
       forecastLow,
       forecastHigh,
+      changePct: relativeChange(current, previous),
+      forecastChangePct: relativeChange(forecast, previous),
       revised: q.inputs.some((ref) => ref.series.get(month)?.revised === true),
     });
   }

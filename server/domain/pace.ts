@@ -15,23 +15,9 @@
 import { addMonths, makeMonth, monthOfYear, monthRange, yearOf } from '../../core/months.js';
 import { meanOver, rateYearToDate, sumOver } from './kennzahlen.js';
 import { goalQuantity, type QuantitySpec } from './quantity.js';
-import type { GoalSpec, Month, SeriesLookup } from './types.js';
+import type { GoalSpec, Month, Pace, SeriesLookup } from './types.js';
 
-export type PaceKind = 'integrations_needed' | 'max_mean_stock';
-
-export interface Pace<K extends string = PaceKind> {
-  kind: K;
-  /** K2: integrations still needed m+1..Dec. K3: stock-months allowed over m+1..Dec. */
-  total: number;
-  /** total / months: integrations needed per month, or the highest mean stock allowed. */
-  perMonth: number;
-  /** Last year's figure per month over the same months (integrations, or the mean stock). */
-  previousYearPerMonth: number | null;
-  /** The forecast's figure per month over the same months. */
-  forecastPerMonth: number | null;
-  /** Months left: 12 − m. */
-  months: number;
-}
+export type { Pace, PaceKind } from './types.js';
 
 /**
  * The pace of goal `spec` as of data month `m`. `forecastLookup` is the point forecast's lookup

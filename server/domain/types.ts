@@ -2,18 +2,30 @@
 
 import type {
   Better,
+  Direction,
   Gender,
+  GoalKind,
   GoalStatus,
+  GoalUnit,
   IndicatorFormula,
   Month,
+  PlanGoalKind,
   ValueFlag,
 } from '../../core/vocabulary.js';
 
-import type { Drivers } from './drivers.js';
-import type { Pace } from './pace.js';
-
 export { GENDERS } from '../../core/vocabulary.js';
-export type { Better, Gender, GoalStatus, IndicatorFormula, Month, ValueFlag };
+export type {
+  Better,
+  Direction,
+  Gender,
+  GoalKind,
+  GoalStatus,
+  GoalUnit,
+  IndicatorFormula,
+  Month,
+  PlanGoalKind,
+  ValueFlag,
+};
 
 /** One stored value: a number, or NULL with the BA marker that stood in its place. */
 export interface Obs {
@@ -78,8 +90,26 @@ export interface GoalEvaluation {
   indicator: string;
   gender: Gender;
   label: string;
-  better: Better;
+  /** Plan goals may be `both` (a budget: under- and overspend are bad). */
+  better: Direction;
+  /** Change goals: the planned change. Plan goals: 0 (the path itself; see `planRule`). */
   targetChangePct: number;
+  /** How the goal is tracked; `change` for Tabelle 3 (see core/vocabulary.ts). */
+  kind: GoalKind;
+  /** Unit of `current.value`, `plan` and `planToDate`, from the indicator ('percent' for K2's JFW, 'count' for K3's stock, 'eur', 'places'). */
+  unit: GoalUnit;
+  /** How the indicator is computed ('rate' for K2, 'stock' for K3, 'count' for the plan series). */
+  formula: IndicatorFormula;
+  /** The change at which the at-risk band ends: beyond it the goal is missed (plan goals: the deviation from the path, on the under side for `both`). */
+  atRiskEdgePct: number;
+  /** Plan goals: the annual plan (e.g. 250 entries, 6,400,000 €, 140 places); null for change goals. */
+  plan: number | null;
+  /** Plan goals: the path at the data month (what the plan asks for by then); null for change goals. */
+  planToDate: number | null;
+  /** Plan goals: how the path and the status are set; null for change goals. */
+  planRule: PlanRule | null;
+  /** Budget goals: the commitments (Bindungen) of the data month, when the finance export gave them. */
+  commitments: number | null;
   /** K2: JFW of year t at month m. K3: mean LZB stock Jan..m of year t. */
   current: { month: Month; value: number | null };
   /** The same quantity for the same month of year t-1. */
@@ -93,12 +123,51 @@ export interface GoalEvaluation {
   monthly: { value: number | null; changePct: number | null };
   /** Year-end forecast (yoy3) with its 80 % interval from the backtest. Always labelled "Prognose". */
   forecast: GoalForecast;
-  /** What it still takes until December; null in December or without the inputs. */
+  /**
+   * What it still takes until December; null in December or without the inputs. Plan goals
+   * (kind `plan_remaining`): what is left of the annual plan, per remaining month.
+   */
   pace: Pace | null;
   /** The change split into its parts (K2: integrations vs ELB; K3 insgesamt: women vs men). */
   drivers: Drivers | null;
   /** The BA's published figure for the month, when a file carried one, compared with ours. */
   published: { value: number; computed: number | null; differs: boolean } | null;
+}
+
+/** How a plan goal's path is shaped over the year. */
+export type PathProfile =
+  | { type: 'pro_rata' }
+  | { type: 'last_year' }
+  /** 12 monthly weights (any scale; normalised to shares of the year). */
+  | { type: 'explicit'; weights: readonly number[] };
+
+export interface PlanRule {
+  profile: PathProfile['type'];
+  /** Deviation from the path (percent of the path) still counted as im Ziel, on the bad side(s). */
+  tolerancePct: number;
+  /** Width of the gefährdet band beyond the tolerance, in percent of the path. */
+  bandPct: number;
+}
+
+/** One plan goal of a year: a row of `plan_targets` joined with its indicator. */
+export interface PlanGoalSpec {
+  /** `${indicator}-total`, e.g. 'EIN_FBW-total'. */
+  id: string;
+  indicator: IndicatorDef;
+  kind: PlanGoalKind;
+  unit: GoalUnit;
+  year: number;
+  /** The annual plan: a count, euros, or places. */
+  plan: number;
+  better: Direction;
+  tolerancePct: number;
+  /** Null: the configured default band (AT_RISK_BAND_PCT). */
+  bandPct: number | null;
+  profile: PathProfile;
+  /** Budget goals: the indicator holding the commitments (Bindungen), e.g. 'EGT_BIND'. */
+  commitmentsCode: string | null;
+  label: string;
+  source: string | null;
 }
 
 /** The December forecast of a goal (see server/domain/forecast.ts and backtest.ts). */
@@ -140,5 +209,32 @@ export interface GoalSeriesPoint {
   /** The 80 % band around the forecast path (null where there is no interval). */
   forecastLow: number | null;
   forecastHigh: number | null;
+  /** 100 × (current / previous − 1): the month's change against last year. */
+  changePct: number | null;
+  /** 100 × (forecast / previous − 1). */
+  forecastChangePct: number | null;
   revised: boolean;
+}
+
+/** What moved a goal's change: for K2 its numerator and denominator, for K3 the genders (see drivers.ts). */
+export type Drivers =
+  | { numeratorChangePct: number; denominatorChangePct: number }
+  | { femalePp: number; malePp: number };
+
+/** How much is still allowed or needed per month to the year's end (see pace.ts). */
+/** `plan_remaining`: a plan goal's annual plan minus the year so far (server/domain/plan-goals.ts). */
+export type PaceKind = 'integrations_needed' | 'max_mean_stock' | 'plan_remaining';
+
+export interface Pace<K extends string = PaceKind> {
+  kind: K;
+  /** K2: integrations still needed m+1..Dec. K3: stock-months allowed over m+1..Dec. */
+  total: number;
+  /** total / months: integrations needed per month, or the highest mean stock allowed. */
+  perMonth: number;
+  /** Last year's figure per month over the same months (integrations, or the mean stock). */
+  previousYearPerMonth: number | null;
+  /** The forecast's figure per month over the same months. */
+  forecastPerMonth: number | null;
+  /** Months left: 12 − m. */
+  months: number;
 }

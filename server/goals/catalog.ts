@@ -4,11 +4,12 @@
  */
 import type { Kysely } from 'kysely';
 import { listIndicators } from '../db/repositories/indicators.js';
+import { listPlanTargets, toPlanGoalSpec } from '../db/repositories/plan-targets.js';
 import { listAllRegions } from '../db/repositories/regions.js';
 import { listTargets } from '../db/repositories/targets.js';
 import type { Database, Region, Target } from '../db/schema.js';
 import { makeGoalSpec } from '../domain/goals.js';
-import type { GoalSpec, IndicatorDef } from '../domain/types.js';
+import type { GoalSpec, IndicatorDef, PlanGoalSpec } from '../domain/types.js';
 
 export interface Catalog {
   defs: ReadonlyMap<string, IndicatorDef>;
@@ -16,6 +17,8 @@ export interface Catalog {
   regions: ReadonlyMap<string, Region>;
   /** The goal specs of a region and year (from the targets). */
   specs(regionId: string, year: number): Promise<GoalSpec[]>;
+  /** The plan goal specs (cumulative, budget, capacity) of a region and year (from plan_targets). */
+  planSpecs(regionId: string, year: number): Promise<PlanGoalSpec[]>;
 }
 
 /** Goal specs from a region's target rows of one year. */
@@ -59,9 +62,28 @@ export async function loadCatalog(db: Kysely<Database>): Promise<Catalog> {
     }
     return p;
   };
+  const planByYear = new Map<number, Promise<Map<string, PlanGoalSpec[]>>>();
+  const planSpecsOfYear = (year: number) => {
+    let p = planByYear.get(year);
+    if (!p) {
+      p = listPlanTargets(db, { year }).then((rows) => {
+        const byRegion = new Map<string, PlanGoalSpec[]>();
+        for (const t of rows) {
+          const def = defs.get(t.indicator_code);
+          if (!def) continue; // FK guarantees it exists
+          byRegion.set(t.region_id, [...(byRegion.get(t.region_id) ?? []), toPlanGoalSpec(t, def)]);
+        }
+        return byRegion;
+      });
+      planByYear.set(year, p);
+      p.catch(() => planByYear.delete(year));
+    }
+    return p;
+  };
   return {
     defs,
     regions: new Map(regions.map((r) => [r.id, r])),
     specs: async (regionId, year) => (await specsOfYear(year)).get(regionId) ?? [],
+    planSpecs: async (regionId, year) => (await planSpecsOfYear(year)).get(regionId) ?? [],
   };
 }

@@ -6,6 +6,7 @@
  */
 import { addMonths, makeMonth } from '../../core/months.js';
 import { comparePublished, evaluateGoal, goalSeries } from '../domain/goals.js';
+import { evaluatePlanGoal, planGoalSeries } from '../domain/plan-goals.js';
 import type { ForecastHistory } from '../domain/steering.js';
 import type {
   GoalEvaluation,
@@ -14,14 +15,17 @@ import type {
   GoalSpec,
   IndicatorDef,
   Month,
+  PlanGoalSpec,
   SeriesLookup,
 } from '../domain/types.js';
 
 /** Version of the shape and rules of the goal objects; part of the snapshot key. */
-export const GOAL_FORMAT = '2';
+export const GOAL_FORMAT = '3';
 
 export interface RegionGoalInput {
   specs: readonly GoalSpec[];
+  /** Plan goals of the AIP beyond Tabelle 3 (entries, budgets, places), after the Tabelle 3 goals. */
+  planSpecs: readonly PlanGoalSpec[];
   defs: ReadonlyMap<string, IndicatorDef>;
   /** The region's series; at least the months of `goalWindow(year)`. */
   lookup: SeriesLookup;
@@ -48,20 +52,24 @@ function withPublished(ev: GoalEvaluation, spec: GoalSpec, input: RegionGoalInpu
 /** Every goal of the region for the year, evaluated at the data month (January when none). */
 export function computeRegionGoals(input: RegionGoalInput): GoalEvaluation[] {
   const at = input.dataMonth ?? makeMonth(input.year, 1);
-  return input.specs.map((spec) =>
+  const goals = input.specs.map((spec) =>
     withPublished(evaluateGoal(spec, input.lookup, at, input.options, input.history), spec, input),
   );
+  for (const spec of input.planSpecs) goals.push(evaluatePlanGoal(spec, input.lookup, at, input.options));
+  return goals;
 }
 
 /**
  * The 12 chart points of one goal (see goalSeries); no data month: every month not yet known.
- * `interval` is the goal's forecast interval (the band around the forecast path).
+ * `interval` is the goal's forecast interval (the band around the forecast path; Tabelle 3 only).
  */
 export function computeGoalSeries(
-  spec: GoalSpec,
+  spec: GoalSpec | PlanGoalSpec,
   input: RegionGoalInput,
   interval: GoalEvaluation['forecast']['interval'] = null,
 ): GoalSeriesPoint[] {
   const at = input.dataMonth ?? addMonths(makeMonth(input.year, 1), -1);
-  return goalSeries(spec, input.lookup, input.year, at, input.options, interval);
+  return 'kind' in spec
+    ? planGoalSeries(spec, input.lookup, input.year, at, input.options)
+    : goalSeries(spec, input.lookup, input.year, at, input.options, interval);
 }

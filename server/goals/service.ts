@@ -316,9 +316,12 @@ export function createGoalService({
       goalSeriesOf(s, regionId, year),
       backtests.pools(s.version),
     ]);
-    const specs = await catalog.specs(regionId, year);
+    const [specs, planSpecs] = await Promise.all([
+      catalog.specs(regionId, year),
+      catalog.planSpecs(regionId, year),
+    ]);
     const history = historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year);
-    return { specs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options, history };
+    return { specs, planSpecs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options, history };
   }
 
   /** The goals at the region's latest data month: from the stored snapshot when there is one. */
@@ -386,7 +389,7 @@ export function createGoalService({
     return memo(s.series, key, async () => {
       const goal = result.goals.find((g) => g.id === q.id);
       const input = await goalInput(s, result.region.id, result.year, result.dataMonth);
-      const spec = input.specs.find((g) => g.id === q.id);
+      const spec = input.specs.find((g) => g.id === q.id) ?? input.planSpecs.find((g) => g.id === q.id);
       if (!goal || !spec) {
         const known = result.goals.map((g) => g.id).join(', ') || 'none';
         throw new ApiError(

@@ -65,12 +65,14 @@ async function computeLatest(
   pools: BacktestPools,
 ): Promise<GoalEvaluation[]> {
   const year = yearOf(latest);
-  const [series, specs] = await Promise.all([
+  const [series, specs, planSpecs] = await Promise.all([
     readGoalSeries(db, regionId, year),
     catalog.specs(regionId, year),
+    catalog.planSpecs(regionId, year),
   ]);
   return computeRegionGoals({
     specs,
+    planSpecs,
     defs: catalog.defs,
     lookup: series.lookup,
     year,

@@ -10,6 +10,7 @@ const better = z.enum(['higher', 'lower']);
 const status = z.enum(['met', 'at_risk', 'missed', 'no_data']);
 const flag = z.enum(['*', '-', 'X']).nullable();
 const num = z.number().nullable();
+const formula = z.enum(['count', 'rate', 'stock', 'published']);
 
 export const regionInfo = z.object({
   id: z.string(),
@@ -32,8 +33,28 @@ export const goalEvaluation = z.object({
   indicator: z.string(),
   gender,
   label: z.string(),
-  better,
+  better: z.enum(['higher', 'lower', 'both']),
   targetChangePct: z.number(),
+  kind: z.enum(['change', 'cumulative', 'budget', 'capacity']),
+  unit: z
+    .enum(['count', 'eur', 'places', 'percent'])
+    .describe(
+      "Unit of the tracked value: 'percent' (K2: JFW), 'count' (K3: mean stock; entries), 'eur', 'places'",
+    ),
+  formula,
+  atRiskEdgePct: z
+    .number()
+    .describe('The change at which the at-risk band ends; beyond it the goal is missed'),
+  plan: num,
+  planToDate: num,
+  planRule: z
+    .object({
+      profile: z.enum(['pro_rata', 'last_year', 'explicit']),
+      tolerancePct: z.number(),
+      bandPct: z.number(),
+    })
+    .nullable(),
+  commitments: num,
   current: z.object({ month, value: num }),
   previous: z.object({ month, value: num }),
   changePct: num,
@@ -52,7 +73,7 @@ export const goalEvaluation = z.object({
   }),
   pace: z
     .object({
-      kind: z.enum(['integrations_needed', 'max_mean_stock']),
+      kind: z.enum(['integrations_needed', 'max_mean_stock', 'plan_remaining']),
       total: z.number(),
       perMonth: z.number(),
       previousYearPerMonth: num,
@@ -95,6 +116,8 @@ export const seriesResponse = z.object({
       forecast: num,
       forecastLow: num,
       forecastHigh: num,
+      changePct: num.describe('100 × (current / previous − 1)'),
+      forecastChangePct: num.describe('100 × (forecast / previous − 1)'),
       revised: z.boolean(),
     }),
   ),
@@ -131,6 +154,18 @@ export const monthRow = z.object({
   k3: num,
   flags: z.object({ int: flag, elb: flag, lzb: flag }),
   revised: z.object({ int: z.boolean(), elb: z.boolean(), lzb: z.boolean() }),
+});
+
+export const planMonthsResponse = z.object({
+  region: regionInfo,
+  columns: z.array(z.object({ code: z.string(), name: z.string(), unit: z.string() })),
+  rows: z.array(
+    z.object({
+      month,
+      values: z.record(z.string(), num),
+      flags: z.record(z.string(), z.string().nullable()),
+    }),
+  ),
 });
 
 export const monthsResponse = z.object({
@@ -214,7 +249,7 @@ export const indicatorsResponse = z.object({
       code: z.string(),
       name: z.string(),
       unit: z.string(),
-      formula: z.enum(['count', 'rate', 'stock', 'published']),
+      formula,
       numeratorCode: z.string().nullable(),
       denominatorCode: z.string().nullable(),
       better: better.nullable(),
@@ -236,7 +271,26 @@ export const targetInfo = z.object({
   updatedBy: z.string().nullable(),
 });
 
-export const targetsResponse = z.object({ targets: z.array(targetInfo) });
+export const planTargetInfo = z.object({
+  id: z.number().int(),
+  region: z.string(),
+  year: z.number().int(),
+  indicator: z.string(),
+  kind: z.enum(['cumulative', 'budget', 'capacity']),
+  plan: z.number(),
+  better: z.enum(['higher', 'lower', 'both']),
+  tolerancePct: z.number(),
+  bandPct: num,
+  profile: z.enum(['pro_rata', 'last_year', 'explicit']),
+  profileWeights: z.array(z.number()).nullable(),
+  source: z.string().nullable(),
+  updatedAt: z.string(),
+  updatedBy: z.string().nullable(),
+});
+export const targetsResponse = z.object({
+  targets: z.array(targetInfo),
+  planTargets: z.array(planTargetInfo),
+});
 export const targetPutResponse = z.object({ target: targetInfo, created: z.boolean(), changed: z.boolean() });
 export const targetHistoryResponse = z.object({
   history: z.array(

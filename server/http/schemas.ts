@@ -131,6 +131,19 @@ export const monthsQuery = z
     path: ['from'],
   });
 
+/** GET /api/months/plan: the series of the plan goals by month (JSON, CSV or XLSX). */
+export const planMonthsQuery = z
+  .object({
+    region: regionId.optional(),
+    from: month.optional(),
+    to: month.optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).optional().default('json'),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+
 export const revisionsParam = z.object({ month });
 export const revisionsQuery = z.object({
   region: regionId.optional(),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { getIndicator } from '../db/repositories/indicators.js';
 import { syncDataVersion } from '../db/repositories/meta.js';
+import { listPlanTargets, toPlanTargetInfo } from '../db/repositories/plan-targets.js';
 import { getRegion } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
 import type { AppDeps } from '../deps.js';
@@ -15,8 +16,9 @@ import { validate } from '../http/validate.js';
 export function targetsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/', validate('query', targetsQuery), async (c) => {
-      const rows = await listTargets(deps.db.db, c.req.valid('query'));
-      return c.json({ targets: rows.map(toTargetInfo) });
+      const q = c.req.valid('query');
+      const [rows, plans] = await Promise.all([listTargets(deps.db.db, q), listPlanTargets(deps.db.db, q)]);
+      return c.json({ targets: rows.map(toTargetInfo), planTargets: plans.map(toPlanTargetInfo) });
     })
     .get('/history', validate('query', targetsQuery), async (c) => {
       return c.json({ history: await listTargetHistory(deps.db.db, c.req.valid('query')) });

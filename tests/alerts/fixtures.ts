@@ -81,6 +81,8 @@ const META = {
     label: 'Integrationsquote Frauen',
     better: 'higher',
     target: 1.1,
+    unit: 'percent',
+    formula: 'rate',
   },
   'K2-male': {
     indicator: 'K2',
@@ -88,6 +90,8 @@ const META = {
     label: 'Integrationsquote Männer',
     better: 'higher',
     target: -1.0,
+    unit: 'percent',
+    formula: 'rate',
   },
   'K3-total': {
     indicator: 'K3',
@@ -95,6 +99,8 @@ const META = {
     label: 'Bestand Langzeitleistungsbeziehende insgesamt',
     better: 'lower',
     target: 6.0,
+    unit: 'count',
+    formula: 'stock',
   },
 } as const;
 
@@ -109,6 +115,15 @@ export function goal(g: GoalInput): GoalEvaluation {
     label: m.label,
     better: m.better,
     targetChangePct: m.target,
+    kind: 'change',
+    unit: m.unit,
+    formula: m.formula,
+    // The default band of 1 point: short of the target by it when higher is better, past it when lower.
+    atRiskEdgePct: m.better === 'higher' ? m.target - 1 : m.target + 1,
+    plan: null,
+    planToDate: null,
+    planRule: null,
+    commitments: null,
     current: { month, value: g.current },
     previous: { month: M(`${year - 1}${month.slice(4)}`), value: g.previous },
     changePct: g.changePct,

@@ -129,6 +129,7 @@ describe('goals from the window and the snapshot equal goals over the whole hist
         const specs = await catalog.specs(id, year);
         const expected = computeRegionGoals({
           specs,
+          planSpecs: await catalog.planSpecs(id, year),
           defs: catalog.defs,
           lookup,
           year,

@@ -257,6 +257,8 @@ export function readTargets(file: string, region: string, year: number): Target[
   const iGender = at('gender');
   const iPct = at('target_change_pct');
   const iBetter = at('better');
+  // Plan goals (kind cumulative, budget, capacity) are not Tabelle 3 targets.
+  const iKind = header.indexOf('kind');
   const out: Target[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
@@ -264,6 +266,7 @@ export function readTargets(file: string, region: string, year: number): Target[
     const f = line.split(';');
     const where = `${path.basename(file)} line ${i + 1}`;
     if (f[iRegion] !== region || Number(f[iYear]) !== year) continue;
+    if (iKind >= 0 && (f[iKind] ?? '') !== '' && f[iKind] !== 'change') continue;
     const indicator = f[iInd];
     const better = f[iBetter];
     if (indicator !== 'K2' && indicator !== 'K3') throw new Error(`${where}: indicator ${indicator}`);

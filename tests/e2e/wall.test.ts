@@ -92,14 +92,16 @@ describe('wall display on the sample data', () => {
       // Every tile: value, change and status word equal the API's goal, formatted de-DE.
       const goals: {
         id: string;
+        kind: string;
         indicator: string;
+        unit: string;
         status: StatusWord;
         changePct: number | null;
         current: { value: number | null };
-      }[] = api.goals;
+      }[] = api.goals.filter((g: { kind: string }) => g.kind === 'change');
       for (const g of goals) {
         const t = tiles.find((x) => x.id === g.id);
-        const value = g.indicator === 'K2' ? formatPercent(g.current.value) : formatCount(g.current.value);
+        const value = g.unit === 'percent' ? formatPercent(g.current.value) : formatCount(g.current.value);
         expect(t?.value, g.id).toBe(value);
         expect(t?.change, g.id).toBe(formatChange(g.changePct));
         expect(t?.status, g.id).toBe(STATUS_TEXT[g.status].word);
@@ -172,7 +174,8 @@ describe('wall display on the sample data', () => {
     const seen = new Set<string>();
     const start = Date.now();
     // 'loading' is not a page: only count pages once the data are there.
-    while (seen.size < 7 && Date.now() - start < 20_000) {
+    // Overview, the plan page (Eingliederung und Budget) and the six Tabelle 3 charts.
+    while (seen.size < 8 && Date.now() - start < 20_000) {
       const s = await wallState(page);
       if (s.page && s.page !== 'loading') seen.add(s.page);
       await page.waitForTimeout(150);
@@ -180,10 +183,11 @@ describe('wall display on the sample data', () => {
     expect([...seen].sort()).toEqual(
       [
         'overview',
+        'plan',
         ...['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'].map((id) => `goal:${id}`),
       ].sort(),
     );
-    expect((await wallState(page)).rotations).toBeGreaterThanOrEqual(6);
+    expect((await wallState(page)).rotations).toBeGreaterThanOrEqual(7);
     // Only one chart exists at any time: the page's chart is reused from goal to goal.
     await page.waitForSelector('[data-page^="goal:"] [data-testid="wall-chart"]');
     expect(await page.$$eval('[data-testid="wall-chart"]', (els) => els.length)).toBe(1);

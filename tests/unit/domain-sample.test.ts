@@ -19,6 +19,7 @@ import {
   TARGETS_2024,
   writeSample,
 } from '../../data/generate-sample.js';
+import { PLAN_FILES } from '../../data/sample-plan.js';
 import { lzbShareComparison } from '../../server/domain/comparison.js';
 import { comparePublished } from '../../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../../server/domain/kennzahlen.js';
@@ -147,7 +148,14 @@ afterAll(async () => {
 describe('sample files', () => {
   test('the committed files equal a fresh, deterministic generator run', async () => {
     await writeSample(tmp);
-    for (const f of [FILES.csv, FILES.xlsx, FILES.peers, FILES.manifest]) {
+    for (const f of [
+      FILES.csv,
+      FILES.xlsx,
+      FILES.peers,
+      FILES.manifest,
+      PLAN_FILES.counts,
+      PLAN_FILES.finance,
+    ]) {
       const fresh = await readFile(path.join(tmp, f));
       const committed = await readFile(path.join(SAMPLE_DIR, f));
       expect(fresh.equals(committed), `${f} differs from a fresh run of npm run sample`).toBe(true);
@@ -160,7 +168,13 @@ describe('sample files', () => {
       sample: true,
       asOf: M('2024-09'),
       label: 'Beispieldaten, Stand September 2024',
-      files: ['segeberg-sample.csv', 'segeberg-sample-ba.xlsx', 'vergleichstyp-sample.csv'],
+      files: [
+        'segeberg-sample.csv',
+        'segeberg-sample-ba.xlsx',
+        'vergleichstyp-sample.csv',
+        'segeberg-plan-sample.csv',
+        'segeberg-finanzen-sample.csv',
+      ],
     });
   });
 

@@ -1,11 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { formatPercent } from '../../core/format.js';
 import {
-  atRiskEdgePctOf,
   buildChangeChartOption,
   buildGoalChartOption,
   type GoalChartPoint,
-  monthlyChanges,
 } from '../../web/charts/GoalChart';
 
 // Three months of a K2 goal with target +1.1 % and a band of 1 point (edge +0.1 %):
@@ -20,6 +18,8 @@ const points: GoalChartPoint[] = [
     forecast: null,
     forecastLow: null,
     forecastHigh: null,
+    changePct: 5, // 100 × (2.1 / 2.0 − 1)
+    forecastChangePct: null,
     revised: false,
   },
   {
@@ -31,6 +31,8 @@ const points: GoalChartPoint[] = [
     forecast: 4.0,
     forecastLow: 4.0,
     forecastHigh: 4.0,
+    changePct: 0,
+    forecastChangePct: 0,
     revised: true,
   },
   {
@@ -42,6 +44,8 @@ const points: GoalChartPoint[] = [
     forecast: 6.0,
     forecastLow: 5.7,
     forecastHigh: 6.2,
+    changePct: null,
+    forecastChangePct: 0,
     revised: false,
   },
 ];
@@ -95,17 +99,10 @@ describe('goal chart option', () => {
 });
 
 describe('change chart', () => {
-  test('monthly change against last year, and the projected change', () => {
-    const { actual, projected } = monthlyChanges(points);
-    // 100 × (2.1 / 2.0 − 1) = 5; 100 × (4 / 4 − 1) = 0; March has no current value.
-    expect(actual.map((v) => (v === null ? null : Number(v.toFixed(9))))).toEqual([5, 0, null]);
-    expect(projected).toEqual([null, 0, 0]);
-  });
-
-  test('the band edge is read back from the points', () => {
-    // 100 × (2.002 / 2.0 − 1) = 0.1
-    expect(atRiskEdgePctOf(points)).toBeCloseTo(0.1, 9);
-    expect(atRiskEdgePctOf([])).toBeNull();
+  test('the change line and the forecast change are the per-point changes of the API', () => {
+    const option = buildChangeChartOption(points, 1.1, 0.1);
+    expect(byId(option, 'change')).toEqual([5, 0, null]);
+    expect(byId(option, 'forecast')).toEqual([null, 0, 0]);
   });
 
   test('target and band as constant lines', () => {

@@ -39,6 +39,8 @@ describe('status mapping', () => {
 describe('goal figures', () => {
   const k2 = {
     indicator: 'K2',
+    unit: 'percent',
+    formula: 'rate',
     gender: 'female',
     targetChangePct: 1.1,
     current: { month: M('2024-06'), value: 14.7349 },
@@ -64,10 +66,10 @@ describe('goal figures', () => {
     drivers: { numeratorChangePct: 3.2, denominatorChangePct: 5.0 },
     missing: [],
   };
-  test('K2 values are rates, K3 values integer counts', () => {
-    expect(formatGoalValue('K2', 14.7349)).toBe('14,7 %');
-    expect(formatGoalValue('K3', 6512.4)).toBe('6.512');
-    expect(formatGoalValue('K3', null)).toBe('–');
+  test('values in percent are rates, values in counts integers (the unit comes from the API)', () => {
+    expect(formatGoalValue({ unit: 'percent' }, 14.7349)).toBe('14,7 %');
+    expect(formatGoalValue({ unit: 'count' }, 6512.4)).toBe('6.512');
+    expect(formatGoalValue({ unit: 'count' }, null)).toBe('–');
   });
   test('change vs target', () => {
     expect(formatChangeVsTarget(-0.84, -1)).toBe('−0,8 % (Ziel: −1,0 %)');

@@ -30,6 +30,10 @@ export interface GoalChartPoint {
   /** The 80 % band around the forecast path (null without an interval). */
   forecastLow: number | null;
   forecastHigh: number | null;
+  /** The month's change against last year, from the API. */
+  changePct: number | null;
+  /** The forecast's change against last year, from the API. */
+  forecastChangePct: number | null;
   revised: boolean;
 }
 
@@ -173,19 +177,6 @@ export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick }
   );
 }
 
-/** The change against last year per month, in percent (null where either value is missing). */
-export function monthlyChanges(points: readonly GoalChartPoint[]): {
-  actual: (number | null)[];
-  projected: (number | null)[];
-} {
-  const rel = (a: number | null, b: number | null) =>
-    a === null || b === null || b === 0 ? null : 100 * (a / b - 1);
-  return {
-    actual: points.map((p) => rel(p.current, p.previous)),
-    projected: points.map((p) => rel(p.forecast, p.previous)),
-  };
-}
-
 export interface ChangeChartProps {
   points: readonly GoalChartPoint[];
   targetChangePct: number;
@@ -200,7 +191,8 @@ export function buildChangeChartOption(
   targetChangePct: number,
   atRiskEdgePct: number,
 ): ChartOption {
-  const { actual, projected } = monthlyChanges(points);
+  const actual = points.map((p) => p.changePct);
+  const projected = points.map((p) => p.forecastChangePct);
   const constant = (v: number) => points.map(() => v);
   return monthChartFrame({
     months: points.map((p) => p.month),
@@ -248,13 +240,4 @@ export function ChangeChart({
       }}
     />
   );
-}
-
-/** The at-risk edge as a change in percent, read back from the points (edge = previous × (1 + e/100)). */
-export function atRiskEdgePctOf(points: readonly GoalChartPoint[]): number | null {
-  for (const p of points) {
-    if (p.atRiskEdge !== null && p.previous !== null && p.previous !== 0)
-      return 100 * (p.atRiskEdge / p.previous - 1);
-  }
-  return null;
 }

@@ -22,7 +22,7 @@ export function GoalFigures({
     <dl className={className}>
       <div className="figure figure-main">
         <dt>
-          {goalValueName(goal.indicator)} {formatMonth(goal.current.month)}
+          {goalValueName(goal)} {formatMonth(goal.current.month)}
         </dt>
         <dd data-field="current">{v.current}</dd>
       </div>

@@ -1,6 +1,7 @@
 /**
- * The figures of a goal as the dashboard shows them. K2 goals are tracked on the JFW (a rate, shown
- * as "14,7 %"), K3 goals on the year-to-date mean LZB stock (a count, shown as "6.512").
+ * The figures of a goal as the dashboard shows them. The API says what a goal's value is (`unit`,
+ * `formula`): K2 goals are tracked on the JFW (a rate in percent, shown as "14,7 %"), K3 goals on
+ * the year-to-date mean LZB stock (a count, shown as "6.512").
  */
 import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { parseMonth } from '../../core/months';
@@ -18,6 +19,8 @@ import { missingReasonText } from './status';
 /** The fields of a goal evaluation this module reads (a structural subset of the API type). */
 export interface GoalFacts {
   indicator: string;
+  unit: string;
+  formula: string;
   gender: string;
   targetChangePct: number;
   current: { month: string; value: number | null };
@@ -30,19 +33,20 @@ export interface GoalFacts {
   missing: readonly { indicator: string; gender: string; month: string; reason: string }[];
 }
 
-/** Whether the goal's value is a rate (percent) rather than a count. */
-export function isRateIndicator(indicator: string): boolean {
-  return indicator.startsWith('K2');
+/** Formats a goal's tracked value in its unit: a percent (K2), an integer count (K3). */
+export function formatGoalValue(goal: Pick<GoalFacts, 'unit'>, value: number | null | undefined): string {
+  return goal.unit === 'percent' ? formatPercent(value) : formatCount(value);
 }
 
-/** Formats a goal's tracked value: a percent for rates (K2), an integer count for stocks (K3). */
-export function formatGoalValue(indicator: string, value: number | null | undefined): string {
-  return isRateIndicator(indicator) ? formatPercent(value) : formatCount(value);
+/** What the value is, in German: "Jahresfortschrittswert" for a rate (K2), "Ø Bestand LZB" for a stock (K3). */
+export function goalValueName(goal: Pick<GoalFacts, 'formula'>): string {
+  return goal.formula === 'rate' ? 'Jahresfortschrittswert' : 'Ø Bestand LZB';
 }
 
-/** What the value is, in German: "JFW" for K2, "Ø LZB-Bestand" for K3. */
-export function goalValueName(indicator: string): string {
-  return isRateIndicator(indicator) ? 'Jahresfortschrittswert' : 'Ø Bestand LZB';
+/** The section caption of a goal's value up to a month ("Jahresfortschrittswert bis Juni 2024"). */
+export function goalValueCaption(goal: Pick<GoalFacts, 'formula'>, month: string): string {
+  const m = formatMonth(month);
+  return goal.formula === 'rate' ? `Jahresfortschrittswert bis ${m}` : `Ø Bestand Januar bis ${m}`;
 }
 
 /** "−0,8 % (Ziel: −1,0 %)" */
@@ -85,7 +89,7 @@ export interface GoalCardView {
 
 /** K3's latest stock (the month's own figure), shown beside the allowed mean; none for K2. */
 function latestStock(goal: GoalFacts): number | null {
-  return isRateIndicator(goal.indicator) ? null : goal.monthly.value;
+  return goal.formula === 'stock' ? goal.monthly.value : null;
 }
 
 function forecastView(goal: GoalFacts) {
@@ -94,7 +98,7 @@ function forecastView(goal: GoalFacts) {
     forecastChange: p.change,
     forecastInterval: p.interval,
     forecastProbability: p.probability,
-    forecastValue: formatGoalValue(goal.indicator, goal.forecast.value),
+    forecastValue: formatGoalValue(goal, goal.forecast.value),
     forecastNote: p.note,
   };
 }
@@ -102,8 +106,8 @@ function forecastView(goal: GoalFacts) {
 export function goalCardView(goal: GoalFacts): GoalCardView {
   const dataMonth = parseMonth(goal.current.month);
   return {
-    current: formatGoalValue(goal.indicator, goal.current.value),
-    previous: formatGoalValue(goal.indicator, goal.previous.value),
+    current: formatGoalValue(goal, goal.current.value),
+    previous: formatGoalValue(goal, goal.previous.value),
     change: formatChangeVsTarget(goal.changePct, goal.targetChangePct),
     ...forecastView(goal),
     pace:

@@ -6,20 +6,146 @@
  */
 import { useCallback } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
-import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
 import { useGoalSeries, useGoals } from '../api';
-import { atRiskEdgePctOf, ChangeChart, GoalChart, monthlyChanges } from '../charts/GoalChart';
+import { ChangeChart, GoalChart } from '../charts/GoalChart';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalPanel } from '../components/PlanGoalPanel';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
 import { formatGoalValue, goalCardView, goalValueName } from '../lib/goal-view';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
+
+type SeriesData = NonNullable<ReturnType<typeof useGoalSeries>['data']>;
+type Point = SeriesData['points'][number];
+type ValueFormat = (v: number | null) => string;
+
+/** The numbers the chart is drawn from, one row per month; a month opens Monatswerte. */
+function GoalTable({
+  data,
+  formatValue,
+  monthHref,
+}: {
+  data: SeriesData;
+  formatValue: ValueFormat;
+  monthHref: (month: string) => string;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table" data-testid="goal-table">
+        <caption>Zahlen zum Diagramm: {goalValueName(data.goal)} je Monat</caption>
+        <thead>
+          <tr>
+            <th scope="col">Monat</th>
+            {[
+              String(data.year),
+              String(data.year - 1),
+              'Veränderung',
+              'Zielpfad',
+              'Grenze „gefährdet“',
+              'Prognose',
+            ].map((h) => (
+              <th key={h} scope="col" className="num">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.points.map((p: Point) => (
+            <tr key={p.month}>
+              <th scope="row" className="row-head">
+                <Link href={monthHref(p.month)}>{formatMonth(p.month)}</Link>
+                {p.revised && (
+                  <span className="revised-mark" title="revidiert">
+                    {' '}
+                    <span aria-hidden="true">↻</span>
+                    <span className="visually-hidden">revidiert</span>
+                  </span>
+                )}
+              </th>
+              <td className="num">{formatValue(p.current)}</td>
+              <td className="num">{formatValue(p.previous)}</td>
+              <td className="num">{formatChange(p.changePct)}</td>
+              <td className="num">{formatValue(p.target)}</td>
+              <td className="num">{formatValue(p.atRiskEdge)}</td>
+              <td className="num">{p.forecast === null ? '' : formatValue(p.forecast)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The year's chart with its caption (target rule and projection explained). */
+function GoalChartFigure({
+  data,
+  formatValue,
+  onMonthClick,
+}: {
+  data: SeriesData;
+  formatValue: ValueFormat;
+  onMonthClick: (month: string) => void;
+}) {
+  const goal = data.goal;
+  const v = goalCardView(goal);
+  const lastPoint = data.points.filter((p) => p.current !== null).at(-1);
+  const summary =
+    `Diagramm ${goal.label} ${data.year}: ${goalValueName(goal)} ${formatMonth(goal.current.month)} ${v.current}, ` +
+    `Vorjahr ${v.previous}, Veränderung ${v.change}. ` +
+    `Prognose Dezember ${v.forecastValue} (${v.forecastChange}). ` +
+    (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +
+    'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
+  return (
+    <figure className="card chart-card">
+      <GoalChart
+        points={data.points}
+        year={data.year}
+        formatValue={formatValue}
+        ariaLabel={summary}
+        onMonthClick={onMonthClick}
+      />
+      <figcaption>
+        Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
+        {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
+        Ziel). Prognose (gestrichelt): die letzten drei Monate im Verhältnis zum Vorjahr, mit den
+        Vorjahresmonaten bis Dezember fortgeschrieben; die Fläche darum zeigt das 80 %-Intervall aus der
+        Rückrechnung (im Dezember, davor zur Orientierung aufgeweitet). Ein Klick auf einen Monat öffnet die
+        Monatswerte.
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The change against last year per month, with the target and the at-risk band (both from the API). */
+function ChangeFigure({ data, onMonthClick }: { data: SeriesData; onMonthClick: (month: string) => void }) {
+  const goal = data.goal;
+  const target = formatChange(goal.targetChangePct);
+  const edge = formatChange(goal.atRiskEdgePct);
+  return (
+    <figure className="card chart-card">
+      <ChangeChart
+        points={data.points}
+        targetChangePct={goal.targetChangePct}
+        atRiskEdgePct={goal.atRiskEdgePct}
+        ariaLabel={`Diagramm: Veränderung gegenüber dem Vorjahr je Monat, Ziel ${target}, gefährdet bis ${edge}. Die Werte stehen in der Tabelle.`}
+        onMonthClick={onMonthClick}
+      />
+      <figcaption>
+        Veränderung gegenüber dem Vorjahresmonat ({goalValueName(goal)}) mit dem Ziel {target} und dem Bereich
+        „gefährdet“ bis {edge}.
+      </figcaption>
+    </figure>
+  );
+}
 
 export default function Goal() {
   const params = useParams<{ id: string }>();
@@ -32,11 +158,15 @@ export default function Goal() {
   const series = useGoalSeries(id, q);
   const goals = useGoals(q);
 
-  const ref = parseGoalId(id);
-  const gender = ref?.gender ?? null;
+  const gender = parseGoalId(id)?.gender ?? null;
   const region = common.region ?? series.data?.region.id ?? null;
-  const indicator = series.data?.goal.indicator ?? ref?.indicator ?? '';
-  const formatValue = useCallback((v: number | null) => formatGoalValue(indicator, v), [indicator]);
+  const unit = series.data?.goal.unit ?? 'count';
+  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
+  const plan = series.data !== undefined && isPlanGoal(series.data.goal);
+  const formatValue = useCallback(
+    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
+    [unit, plan],
+  );
   const onMonthClick = useCallback(
     (month: string) => navigate(monthsLinkFor(region, month, gender)),
     [navigate, region, gender],
@@ -61,20 +191,16 @@ export default function Goal() {
   const siblings = (goals.data?.goals ?? []).filter((g) => g.indicator === goal.indicator);
   const order = ['female', 'male', 'total'];
   siblings.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender));
-  const valueName = goalValueName(goal.indicator);
-  const withData = data.points.filter((p) => p.current !== null);
-  const lastPoint = withData[withData.length - 1];
-  const summary =
-    `Diagramm ${goal.label} ${data.year}: ${valueName} ${formatMonth(goal.current.month)} ${v.current}, ` +
-    `Vorjahr ${v.previous}, Veränderung ${v.change}. ` +
-    `Prognose Dezember ${v.forecastValue} (${v.forecastChange}). ` +
-    (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +
-    'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
   const panelId = 'goal-panel';
-  const edgePct = atRiskEdgePctOf(data.points);
-  const changes = monthlyChanges(data.points);
 
-  const panel = (
+  const panel = isPlanGoal(goal) ? (
+    <PlanGoalPanel
+      data={data}
+      formatValue={formatValue}
+      monthLink={(month) => monthsLinkFor(state.region, month, null)}
+      onMonthClick={onMonthClick}
+    />
+  ) : (
     <>
       <GoalFigures goal={goal} className="figures figures-row">
         <div className="figure">
@@ -89,91 +215,15 @@ export default function Goal() {
           Warum: {v.drivers}
         </p>
       )}
-
-      <figure className="card chart-card">
-        <GoalChart
-          points={data.points}
-          year={data.year}
-          formatValue={formatValue}
-          ariaLabel={summary}
-          onMonthClick={onMonthClick}
-        />
-        <figcaption>
-          Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
-          {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
-          Ziel). Prognose (gestrichelt): die letzten drei Monate im Verhältnis zum Vorjahr, mit den
-          Vorjahresmonaten bis Dezember fortgeschrieben; die Fläche darum zeigt das 80 %-Intervall aus der
-          Rückrechnung (im Dezember, davor zur Orientierung aufgeweitet). Ein Klick auf einen Monat öffnet die
-          Monatswerte.
-        </figcaption>
-      </figure>
-
-      {edgePct !== null && (
-        <figure className="card chart-card">
-          <ChangeChart
-            points={data.points}
-            targetChangePct={goal.targetChangePct}
-            atRiskEdgePct={edgePct}
-            ariaLabel={`Diagramm: Veränderung gegenüber dem Vorjahr je Monat, Ziel ${formatChange(goal.targetChangePct)}, gefährdet bis ${formatChange(edgePct)}. Die Werte stehen in der Tabelle.`}
-            onMonthClick={onMonthClick}
-          />
-          <figcaption>
-            Veränderung gegenüber dem Vorjahresmonat ({valueName}) mit dem Ziel{' '}
-            {formatChange(goal.targetChangePct)} und dem Bereich „gefährdet“ bis {formatChange(edgePct)}.
-          </figcaption>
-        </figure>
+      <GoalChartFigure data={data} formatValue={formatValue} onMonthClick={onMonthClick} />
+      {data.points.some((p) => p.previous !== null) && (
+        <ChangeFigure data={data} onMonthClick={onMonthClick} />
       )}
-
-      <div className="table-wrap">
-        <table className="data-table" data-testid="goal-table">
-          <caption>Zahlen zum Diagramm: {valueName} je Monat</caption>
-          <thead>
-            <tr>
-              <th scope="col">Monat</th>
-              <th scope="col" className="num">
-                {data.year}
-              </th>
-              <th scope="col" className="num">
-                {data.year - 1}
-              </th>
-              <th scope="col" className="num">
-                Veränderung
-              </th>
-              <th scope="col" className="num">
-                Zielpfad
-              </th>
-              <th scope="col" className="num">
-                Grenze „gefährdet“
-              </th>
-              <th scope="col" className="num">
-                Prognose
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.points.map((p, i) => (
-              <tr key={p.month}>
-                <th scope="row" className="row-head">
-                  <Link href={monthsLinkFor(state.region, p.month, gender)}>{formatMonth(p.month)}</Link>
-                  {p.revised && (
-                    <span className="revised-mark" title="revidiert">
-                      {' '}
-                      <span aria-hidden="true">↻</span>
-                      <span className="visually-hidden">revidiert</span>
-                    </span>
-                  )}
-                </th>
-                <td className="num">{formatValue(p.current)}</td>
-                <td className="num">{formatValue(p.previous)}</td>
-                <td className="num">{formatChange(changes.actual[i] ?? null)}</td>
-                <td className="num">{formatValue(p.target)}</td>
-                <td className="num">{formatValue(p.atRiskEdge)}</td>
-                <td className="num">{p.forecast === null ? '' : formatValue(p.forecast)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <GoalTable
+        data={data}
+        formatValue={formatValue}
+        monthHref={(month) => monthsLinkFor(state.region, month, gender)}
+      />
       <ForecastQuality id={goal.id} query={q} />
     </>
   );

@@ -31,6 +31,7 @@ import {
   Pager,
   useMonthsTable,
 } from './months/MonthsTable';
+import { PlanMonths } from './months/PlanMonths';
 
 export default function Months() {
   const search = useSearch();
@@ -104,6 +105,7 @@ export default function Months() {
           <MarkerLegend />
         </>
       )}
+      <PlanMonths region={region} />
       <RevisionDialog target={history} onClose={() => setHistory(null)} />
     </section>
   );

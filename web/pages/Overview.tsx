@@ -12,10 +12,12 @@ import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { ForecastSummary } from '../components/Forecast';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
+import { PlanGoalCard } from '../components/PlanGoalCard';
 import { Sparkline } from '../components/Sparkline';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { goalCardView, groupGoals } from '../lib/goal-view';
+import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
@@ -55,6 +57,23 @@ function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; s
       <ForecastSummary status={goal.forecast.status} v={v} />
       <GoalMissing goal={goal} />
     </article>
+  );
+}
+
+/** The AIP's plan figures beyond Tabelle 3: entries, budgets, places. */
+function PlanGoalsSection({ goals, common }: { goals: Goal[]; common: CommonState }) {
+  if (goals.length === 0) return null;
+  return (
+    <section className="goal-group plan-goals" aria-labelledby="grp-plan" data-testid="plan-goals">
+      <h2 id="grp-plan">Eingliederung und Budget</h2>
+      <ul className="cards">
+        {goals.map((g) => (
+          <li key={g.id}>
+            <PlanGoalCard goal={g} href={`/ziel/${encodeURIComponent(g.id)}${commonSearch(common)}`} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -112,6 +131,81 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
   );
 }
 
+/** Region, year and "as at month" selectors; each choice goes into the URL. */
+function PeriodControls({
+  regions,
+  state,
+  years,
+  months,
+  latest,
+  month,
+  setParam,
+}: {
+  regions: readonly { id: string; name: string }[];
+  state: CommonState;
+  years: readonly number[];
+  months: readonly string[];
+  latest: string;
+  month: string | null;
+  setParam: (patch: Partial<CommonState>) => void;
+}) {
+  const monthSelectId = useId();
+  const regionSelectId = useId();
+  const yearSelectId = useId();
+  return (
+    <form className="controls" onSubmit={(e) => e.preventDefault()}>
+      {regions.length > 1 && (
+        <div className="control">
+          <label htmlFor={regionSelectId}>Region</label>
+          <select
+            id={regionSelectId}
+            value={state.region ?? ''}
+            onChange={(e) => setParam({ region: e.target.value, month: null })}
+          >
+            {regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {years.length > 1 && (
+        <div className="control">
+          <label htmlFor={yearSelectId}>Jahr</label>
+          <select
+            id={yearSelectId}
+            value={state.year ?? ''}
+            onChange={(e) => setParam({ year: Number(e.target.value), month: null })}
+          >
+            {years.map((y) => (
+              <option key={y} value={y}>
+                {y}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div className="control">
+        <label htmlFor={monthSelectId}>Stand zum Monat</label>
+        <select
+          id={monthSelectId}
+          value={month ?? ''}
+          onChange={(e) => setParam({ month: e.target.value || null })}
+          data-testid="month-select"
+        >
+          <option value="">neuester ({formatMonth(latest)})</option>
+          {months.map((m) => (
+            <option key={m} value={m}>
+              {formatMonth(m)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}
+
 export default function Overview() {
   const search = useSearch();
   const [, navigate] = useLocation();
@@ -119,7 +213,8 @@ export default function Overview() {
   const q = goalQuery(common);
   const goals = useGoals(q);
   const regions = useRegions();
-  const ids = goals.data?.goals.map((g) => g.id) ?? [];
+  // Sparklines for the Tabelle 3 goals; the plan goals show their figures against the plan.
+  const ids = goals.data?.goals.filter((g) => !isPlanGoal(g)).map((g) => g.id) ?? [];
   // The sparklines need the goal ids, so they start when the goals arrive — all six in parallel.
   const seriesQ = {
     ...q,
@@ -127,10 +222,6 @@ export default function Overview() {
   };
   if (!seriesQ.month) delete seriesQ.month;
   const series = useGoalSeriesMany(ids, seriesQ);
-  const monthSelectId = useId();
-  const regionSelectId = useId();
-  const yearSelectId = useId();
-
   if (goals.isPending) return <Loading what="Ziele" />;
   if (goals.isError) {
     return (
@@ -184,56 +275,15 @@ export default function Overview() {
             <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
           </p>
         </div>
-        <form className="controls" onSubmit={(e) => e.preventDefault()}>
-          {regions.data && regions.data.regions.length > 1 && (
-            <div className="control">
-              <label htmlFor={regionSelectId}>Region</label>
-              <select
-                id={regionSelectId}
-                value={state.region ?? ''}
-                onChange={(e) => setParam({ region: e.target.value, month: null })}
-              >
-                {regions.data.regions.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          {years.length > 1 && (
-            <div className="control">
-              <label htmlFor={yearSelectId}>Jahr</label>
-              <select
-                id={yearSelectId}
-                value={data.year}
-                onChange={(e) => setParam({ year: Number(e.target.value), month: null })}
-              >
-                {years.map((y) => (
-                  <option key={y} value={y}>
-                    {y}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          <div className="control">
-            <label htmlFor={monthSelectId}>Stand zum Monat</label>
-            <select
-              id={monthSelectId}
-              value={common.month ?? ''}
-              onChange={(e) => setParam({ month: e.target.value || null })}
-              data-testid="month-select"
-            >
-              <option value="">neuester ({formatMonth(lastOfYear)})</option>
-              {months.map((m) => (
-                <option key={m} value={m}>
-                  {formatMonth(m)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </form>
+        <PeriodControls
+          regions={regions.data?.regions ?? []}
+          state={state}
+          years={years}
+          months={months}
+          latest={lastOfYear}
+          month={common.month}
+          setParam={setParam}
+        />
       </div>
 
       <StaleBanner
@@ -252,7 +302,7 @@ export default function Overview() {
           Für {data.year} sind keine Ziele hinterlegt. Zielwerte werden als Datei unter data/targets geladen.
         </Empty>
       ) : (
-        groupGoals(data.goals).map((group) => (
+        groupGoals(data.goals.filter((g) => !isPlanGoal(g))).map((group) => (
           <section key={group.indicator} className="goal-group" aria-labelledby={`grp-${group.indicator}`}>
             <h2 id={`grp-${group.indicator}`}>{INDICATOR_TITLE[group.indicator] ?? group.indicator}</h2>
             <ul className="cards">
@@ -265,6 +315,8 @@ export default function Overview() {
           </section>
         ))
       )}
+
+      <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={state} />
 
       <ComparisonPanel common={state} month={data.dataMonth} />
     </section>

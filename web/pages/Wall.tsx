@@ -13,6 +13,7 @@ import { THEMES, themeCssVars } from '../wall/theme';
 import { useViewportUnit, useWallController } from '../wall/useWall';
 import { WallGoalPage, WallOverview } from '../wall/WallGoals';
 import { WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
+import { WallPlanPage } from '../wall/WallPlan';
 
 /** Smallest text on the wall, in units of `--u` (1 % of the 16:9 height): 26 px at 1080p. */
 export const MIN_TEXT_U = 2.4;
@@ -29,7 +30,7 @@ export default function Wall() {
   const goals = data?.goals ?? null;
   const page = state.pages[state.pageIndex];
   const goal = page?.kind === 'goal' ? goals?.goals.find((g) => g.id === page.goalId) : undefined;
-  const pageTitle = goal ? goal.label : 'Überblick';
+  const pageTitle = goal ? goal.label : page?.kind === 'plan' ? 'Eingliederung und Budget' : 'Überblick';
   const warnings = [
     ...params.warnings,
     ...state.unknownPages.map((id) => `pages: Ziel ${id} gibt es hier nicht`),
@@ -76,6 +77,8 @@ export default function Wall() {
             colors={colors}
             fontPx={Math.round(u * MIN_TEXT_U)}
           />
+        ) : page?.kind === 'plan' ? (
+          <WallPlanPage goals={goals} />
         ) : (
           <WallOverview goals={goals} />
         )}

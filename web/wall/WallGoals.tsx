@@ -12,8 +12,8 @@ import {
   formatGoalValue,
   type GoalCardView,
   goalCardView,
+  goalValueCaption,
   groupGoals,
-  isRateIndicator,
 } from '../lib/goal-view';
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';
@@ -96,18 +96,16 @@ function forecastUncertainty(goal: Goal, v: GoalCardView): string {
 
 /** "Integrationsquote Frauen" → "Integrationsquote": the indicator's name without the gender. */
 function indicatorName(label: string): string {
-  return label.replace(/\s+(Frauen|Männer|insgesamt)$/u, '');
-}
-
-/** What the tracked value is, for the section heading. */
-function valueCaption(indicator: string, month: string): string {
-  const m = formatMonth(month);
-  return isRateIndicator(indicator) ? `Jahresfortschrittswert bis ${m}` : `Ø Bestand Januar bis ${m}`;
+  for (const word of Object.values(GENDER_TEXT)) {
+    if (label.endsWith(` ${word}`)) return label.slice(0, -word.length - 1);
+  }
+  return label;
 }
 
 export function WallOverview({ goals }: { goals: WallGoals }) {
-  const groups = useMemo(() => groupGoals(goals.goals), [goals.goals]);
-  if (goals.goals.length === 0) {
+  // Tabelle 3 only: the plan goals have their own page (WallPlan.tsx).
+  const groups = useMemo(() => groupGoals(goals.goals.filter((g) => g.kind === 'change')), [goals.goals]);
+  if (groups.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
         <p>Für {goals.year} sind keine Ziele hinterlegt.</p>
@@ -124,10 +122,7 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
             <h2 className="wall-group-title">
               {g.indicator} · {first ? indicatorName(first.label) : ''}
               {first && (
-                <span className="wall-group-caption">
-                  {' '}
-                  – {valueCaption(g.indicator, first.current.month)}
-                </span>
+                <span className="wall-group-caption"> – {goalValueCaption(first, first.current.month)}</span>
               )}
             </h2>
             <div className="wall-tiles" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
@@ -152,10 +147,8 @@ export interface GoalPageProps {
 
 export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPageProps) {
   const v = goalCardView(goal);
-  const formatValue = useMemo(
-    () => (n: number | null) => formatGoalValue(goal.indicator, n),
-    [goal.indicator],
-  );
+  const unit = goal.unit;
+  const formatValue = useMemo(() => (n: number | null) => formatGoalValue({ unit }, n), [unit]);
   const option = useMemo(
     () => buildWallChartOption({ points: series?.points ?? [], year, formatValue, colors, fontPx }),
     [series, year, formatValue, colors, fontPx],

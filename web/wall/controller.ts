@@ -29,7 +29,8 @@ export type VersionResult =
 
 /** The fields of the goals answer the engine reads (the page reads the rest). */
 export interface GoalsLike {
-  goals: readonly { id: string }[];
+  /** `kind` is 'change' for Tabelle 3 goals (own chart pages); plan goals share one page. */
+  goals: readonly { id: string; kind?: string }[];
 }
 
 /** The wall's view of the API, already bound to its region and year (see api.ts). */
@@ -226,9 +227,11 @@ export class WallController<G extends GoalsLike, S> {
     }
 
     const goals = await this.api.goals(signal);
+    const isChange = (g: { kind?: string }) => g.kind === undefined || g.kind === 'change';
     const { pages, unknown } = resolvePages(
       this.options.pages,
-      goals.goals.map((g) => g.id),
+      goals.goals.filter(isChange).map((g) => g.id),
+      goals.goals.some((g) => !isChange(g)),
     );
     const seriesIds = pages.flatMap((p) => (p.kind === 'goal' ? [p.goalId] : []));
     const seriesList = await Promise.all(seriesIds.map((id) => this.api.series(id, signal)));

@@ -36,8 +36,11 @@ export const MIN_POLL_S = 1;
 export const MAX_POLL_S = 3600;
 export const MAX_SPEED = 100;
 
-/** 'overview' or a goal id such as 'K2-female' (indicator code, dash, gender). */
-export const PAGE_TOKEN_RE = new RegExp(`^(overview|${GOAL_ID_PATTERN})$`);
+/**
+ * 'overview', 'plan' (the plan goals: entries, budgets, places) or a goal id such as 'K2-female'
+ * (indicator code, dash, gender).
+ */
+export const PAGE_TOKEN_RE = new RegExp(`^(overview|plan|${GOAL_ID_PATTERN})$`);
 
 const seconds = (min: number, max: number) =>
   z
@@ -80,7 +83,7 @@ const RULES: Record<keyof typeof schemas, string> = {
   poll: `Sekunden von ${MIN_POLL_S} bis ${MAX_POLL_S}`,
   speed: `Faktor von 1 bis ${MAX_SPEED} (nur für Tests)`,
   theme: '"dark" oder "light"',
-  pages: '"all" oder z. B. "overview,K2-total,K3-total"',
+  pages: '"all" oder z. B. "overview,plan,K2-total,K3-total"',
 };
 
 /** Parses the wall's query string. Never throws: bad values are replaced by defaults and reported. */
@@ -114,19 +117,27 @@ export function parseWallParams(search: string | URLSearchParams): WallParams {
   };
 }
 
-export type WallPage = { kind: 'overview'; key: 'overview' } | { kind: 'goal'; key: string; goalId: string };
+export type WallPage =
+  | { kind: 'overview'; key: 'overview' }
+  | { kind: 'plan'; key: 'plan' }
+  | { kind: 'goal'; key: string; goalId: string };
 
 /**
- * The pages to rotate through, given the goal ids the server knows. Unknown goal ids are dropped
- * and reported; when nothing is left the overview is shown, so a TV never goes blank.
+ * The pages to rotate through, given the Tabelle 3 goal ids the server knows and whether it has
+ * plan goals (one page for all of them, after the overview). Unknown goal ids are dropped and
+ * reported; when nothing is left the overview is shown, so a TV never goes blank.
  */
 export function resolvePages(
   spec: PageSpec,
   goalIds: readonly string[],
+  hasPlanGoals = false,
 ): { pages: WallPage[]; unknown: string[] } {
   const overview: WallPage = { kind: 'overview', key: 'overview' };
+  const plan: WallPage = { kind: 'plan', key: 'plan' };
   const goal = (id: string): WallPage => ({ kind: 'goal', key: `goal:${id}`, goalId: id });
-  if (spec.kind === 'all') return { pages: [overview, ...goalIds.map(goal)], unknown: [] };
+  if (spec.kind === 'all') {
+    return { pages: [overview, ...(hasPlanGoals ? [plan] : []), ...goalIds.map(goal)], unknown: [] };
+  }
 
   const known = new Set(goalIds);
   const pages: WallPage[] = [];
@@ -136,6 +147,7 @@ export function resolvePages(
     if (seen.has(token)) continue;
     seen.add(token);
     if (token === 'overview') pages.push(overview);
+    else if (token === 'plan' && hasPlanGoals) pages.push(plan);
     else if (known.has(token)) pages.push(goal(token));
     else unknown.push(token);
   }

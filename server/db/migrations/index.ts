@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './2026-11-26T0100_initial.js';
 import * as m0002 from './2026-11-26T0200_alerts.js';
 import * as i13GoalCache from './2026-11-30T0500_i13_goal_cache.js';
+import * as mI16 from './2026-11-30T0500_i16_plan_goals.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0100_initial': m0001,
   '2026-11-26T0200_alerts': m0002,
   '2026-11-30T0500_i13_goal_cache': i13GoalCache,
+  '2026-11-30T0500_i16_plan_goals': mI16,
 };

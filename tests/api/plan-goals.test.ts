@@ -1,0 +1,270 @@
+/**
+ * Plan goals end to end through the ETL and the API: the bundled targets file and sample
+ * (entries, places, finance export) are loaded into a fresh database; /api/goals answers them in
+ * the same goal object as Tabelle 3, and the figures agree with sums over the sample files.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { seedIfEmpty } from '../../etl/index.js';
+import {
+  goalsResponse,
+  planMonthsResponse,
+  seriesResponse,
+  targetsResponse,
+} from '../../server/http/responses.js';
+import { tempDir, writeText } from '../etl/helpers.js';
+import { pluck } from '../helpers/db.js';
+import { getJson, setup } from './fixture.js';
+
+async function sampleApp() {
+  const ctx = await setup({ fixture: false, now: '2024-10-26T10:00:00Z' });
+  await seedIfEmpty(ctx.deps.etl);
+  return ctx;
+}
+
+/** Σ of a canonical sample CSV's values for an indicator over months (gender total). */
+function sumCsv(file: string, code: string, months: string[]): number {
+  let s = 0;
+  for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+    const f = line.split(';');
+    if (f[3] === code && months.includes(f[2] ?? '')) s += Number(f[5]);
+  }
+  return s;
+}
+
+const JAN_SEP = Array.from({ length: 9 }, (_, i) => `2024-0${i + 1}`);
+
+describe('plan goals in /api/goals', () => {
+  it('lists the nine plan goals of AIP 2024 after Tabelle 3, with kind, unit, plan and path', async () => {
+    const ctx = await sampleApp();
+    const { status, body } = await getJson(ctx, '/api/goals');
+    expect(status).toBe(200);
+    const r = goalsResponse.parse(body);
+    expect(r.dataMonth).toBe('2024-09');
+    const plan = r.goals.filter((g) => g.kind !== 'change');
+    expect(plan.map((g) => [g.id, g.kind, g.unit, g.plan, g.gender])).toEqual([
+      ['EGT_IST-total', 'budget', 'eur', 6_400_000, 'total'],
+      ['FBW_IST-total', 'budget', 'eur', 1_600_000, 'total'],
+      ['EIN_FBW-total', 'cumulative', 'count', 250, 'total'],
+      ['EIN_FBW_ABS-total', 'cumulative', 'count', 55, 'total'],
+      ['EIN_EQ-total', 'cumulative', 'count', 10, 'total'],
+      ['EIN_EF-total', 'cumulative', 'count', 1000, 'total'],
+      ['BELEGT_MN-total', 'capacity', 'places', 300, 'total'],
+      ['BELEGT_AC-total', 'capacity', 'places', 140, 'total'],
+      ['BELEGT_JA-total', 'capacity', 'places', 30, 'total'],
+    ]);
+    const change = r.goals.filter((g) => g.kind === 'change');
+    expect(change).toHaveLength(6);
+    expect(change.every((g) => g.plan === null && g.planToDate === null)).toBe(true);
+    expect(change.find((g) => g.id === 'K2-total')?.unit).toBe('percent');
+  });
+
+  it('EIN_FBW: current is Σ Jan..Sep of the file, the path 250 × last year’s share, status from the band', async () => {
+    const ctx = await sampleApp();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const g = r.goals.find((x) => x.id === 'EIN_FBW-total');
+    const file = 'data/sample/segeberg-plan-sample.csv';
+    const ytd = sumCsv(file, 'EIN_FBW', JAN_SEP);
+    const last = sumCsv(
+      file,
+      'EIN_FBW',
+      JAN_SEP.map((m) => m.replace('2024', '2023')),
+    );
+    const lastYear = sumCsv(
+      file,
+      'EIN_FBW',
+      Array.from({ length: 12 }, (_, i) => `2023-${String(i + 1).padStart(2, '0')}`),
+    );
+    expect(g?.current.value).toBe(ytd);
+    expect(g?.previous.value).toBe(last);
+    expect(g?.planToDate).toBeCloseTo((250 * last) / lastYear, 9);
+    const dev = 100 * (ytd / ((250 * last) / lastYear) - 1);
+    expect(g?.changePct).toBeCloseTo(dev, 9);
+    // tolerance 5, band 10 (targets file): −15 < dev < −5 is gefährdet
+    expect(dev).toBeLessThan(-5);
+    expect(dev).toBeGreaterThan(-15);
+    expect(g?.status).toBe('at_risk');
+    expect(g?.pace).toMatchObject({
+      kind: 'plan_remaining',
+      total: 250 - ytd,
+      months: 3,
+      perMonth: (250 - ytd) / 3,
+    });
+    expect(g?.planRule).toEqual({ profile: 'last_year', tolerancePct: 5, bandPct: 10 });
+  });
+
+  it('budget goals read the finance export (amounts with decimal comma) and show the commitments', async () => {
+    const ctx = await sampleApp();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const g = r.goals.find((x) => x.id === 'EGT_IST-total');
+    let ytd = 0;
+    let bind = 0;
+    for (const line of readFileSync('data/sample/segeberg-finanzen-sample.csv', 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)) {
+      const [month, budgetLine, amount, commitments] = line.split(';');
+      const num = (s = '') => Number(s.replaceAll('.', '').replace(',', '.'));
+      if (budgetLine !== 'Eingliederungstitel' || !month?.endsWith('.2024')) continue;
+      ytd += num(amount);
+      if (month === '09.2024') bind = num(commitments);
+    }
+    expect(g?.current.value).toBeCloseTo(ytd, 2);
+    expect(g?.commitments).toBeCloseTo(bind, 2);
+    expect(g?.better).toBe('both');
+    expect(g?.forecast.value).not.toBeNull();
+  });
+
+  it('capacity: the mean occupancy of Jan..Sep against the planned places, the latest month beside it', async () => {
+    const ctx = await sampleApp();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const g = r.goals.find((x) => x.id === 'BELEGT_AC-total');
+    const file = 'data/sample/segeberg-plan-sample.csv';
+    expect(g?.current.value).toBeCloseTo(sumCsv(file, 'BELEGT_AC', JAN_SEP) / 9, 9);
+    expect(g?.monthly.value).toBe(sumCsv(file, 'BELEGT_AC', ['2024-09']));
+    expect(g?.planToDate).toBe(140);
+    expect(g?.pace).toBeNull();
+  });
+
+  it('series of a plan goal: 12 points with the path, cumulative actuals and the forecast path', async () => {
+    const ctx = await sampleApp();
+    const { status, body } = await getJson(ctx, '/api/goals/EIN_FBW-total/series');
+    expect(status).toBe(200);
+    const r = seriesResponse.parse(body);
+    expect(r.points).toHaveLength(12);
+    expect(r.points[8]?.current).toBe(r.goal.current.value);
+    expect(r.points[8]?.target).toBeCloseTo(r.goal.planToDate ?? 0, 9);
+    expect(r.points[9]?.current).toBeNull();
+    expect(r.points[11]?.forecast).toBeCloseTo(r.goal.forecast.value ?? 0, 9);
+    expect(r.points[11]?.target).toBe(250);
+  });
+});
+
+describe('GET /api/targets lists the plan targets beside Tabelle 3', () => {
+  it('with plan, direction, tolerance, band, profile and the seed section as source', async () => {
+    const ctx = await sampleApp();
+    const r = targetsResponse.parse((await getJson(ctx, '/api/targets?year=2024')).body);
+    expect(r.targets).toHaveLength(6);
+    const egt = r.planTargets.find((t) => t.indicator === 'EGT_IST');
+    expect(egt).toMatchObject({
+      kind: 'budget',
+      plan: 6_400_000,
+      better: 'both',
+      tolerancePct: 5,
+      bandPct: 10,
+    });
+    expect(egt?.source).toContain('Abschnitt 4');
+    const eq = r.planTargets.find((t) => t.indicator === 'EIN_EQ');
+    expect(eq?.profile).toBe('explicit');
+    expect(eq?.profileWeights).toEqual([0, 0, 0, 0, 0, 1, 1, 3, 3, 1, 1, 0]);
+    expect(r.planTargets.map((t) => [t.indicator, t.plan])).toEqual([
+      ['EGT_IST', 6_400_000],
+      ['FBW_IST', 1_600_000],
+      ['EIN_FBW', 250],
+      ['EIN_FBW_ABS', 55],
+      ['EIN_EQ', 10],
+      ['EIN_EF', 1000],
+      ['BELEGT_MN', 300],
+      ['BELEGT_AC', 140],
+      ['BELEGT_JA', 30],
+    ]);
+  });
+});
+
+describe('GET /api/months/plan (Monatswerte, Planwerte)', () => {
+  it('answers the plan series by month, newest first, and exports them as CSV with the sample note', async () => {
+    const ctx = await sampleApp();
+    const { status, body } = await getJson(ctx, '/api/months/plan?region=01060&from=2024-01&to=2024-09');
+    expect(status).toBe(200);
+    const r = planMonthsResponse.parse(body);
+    expect(r.columns.map((c) => c.code).sort()).toEqual(
+      [
+        'BELEGT_AC',
+        'BELEGT_JA',
+        'BELEGT_MN',
+        'EGT_BIND',
+        'EGT_IST',
+        'EIN_EF',
+        'EIN_EQ',
+        'EIN_FBW',
+        'EIN_FBW_ABS',
+        'FBW_BIND',
+        'FBW_IST',
+        'PLAETZE_AC',
+      ].sort(),
+    );
+    expect(r.rows.map((x) => x.month)).toEqual([
+      '2024-09',
+      '2024-08',
+      '2024-07',
+      '2024-06',
+      '2024-05',
+      '2024-04',
+      '2024-03',
+      '2024-02',
+      '2024-01',
+    ]);
+    const file = 'data/sample/segeberg-plan-sample.csv';
+    expect(r.rows[0]?.values.EIN_FBW).toBe(sumCsv(file, 'EIN_FBW', ['2024-09']));
+
+    const csv = await ctx.app.request('/api/months/plan?region=01060&format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toContain('zielmonitor-planwerte_01060_beispieldaten.csv');
+    const text = await csv.text();
+    const [header, first] = text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(header).toContain('Eintritte FbW (EIN_FBW)');
+    expect(header).toContain('Ausgaben Eingliederungstitel (EGT_IST) (€)');
+    expect(first).toMatch(/^Kreis Segeberg;September 2024;/);
+    expect(text).toContain('Beispieldaten, Stand September 2024');
+    // Euros with decimal comma and no thousands separator (Excel reads them back as numbers).
+    expect(first).toMatch(/;\d+,\d{1,2};/);
+
+    const bad = await ctx.app.request('/api/months/plan?from=2024-09&to=2024-01');
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('targets file and finance export: bad input is rejected whole with its position', () => {
+  it('a plan row without plan, and an unknown budget line, name row and column', async () => {
+    const ctx = await setup({ fixture: false });
+    const t = tempDir();
+    const { loadTargetsFile } = await import('../../etl/index.js');
+    const bad = writeText(
+      t.dir,
+      'plan.csv',
+      'region;year;indicator;gender;kind;target_change_pct;plan;better\n01060;2024;EIN_FBW;total;cumulative;;;higher\n',
+    );
+    await expect(loadTargetsFile(ctx.deps.etl, bad)).rejects.toThrow(
+      /Zeile 2, Spalte 'plan': Jahresplan fehlt/,
+    );
+    const both = writeText(
+      t.dir,
+      'plan2.csv',
+      'region;year;indicator;gender;kind;plan;better\n01060;2024;EGT_IST;total;budget;6.400.000;beides\n01060;2024;EIN_EQ;total;cumulative;10;sideways\n',
+    );
+    await expect(loadTargetsFile(ctx.deps.etl, both)).rejects.toThrow(
+      /Zeile 3, Spalte 'better': 'sideways' ist keine Richtung/,
+    );
+    expect(await pluck(ctx.db, 'select count(*) as n from plan_targets')).toBe(0);
+
+    const res = await ctx.app.request('/api/imports', {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      body: (() => {
+        const f = new FormData();
+        f.append(
+          'file',
+          new Blob([
+            'Monat;Haushaltsstelle;Betrag\n01.2024;Eingliederungstitel;1.000,50\n02.2024;Kantine;12,00\n',
+          ]),
+          'finanzen.csv',
+        );
+        return f;
+      })(),
+    });
+    const text = await res.text();
+    expect(text).toMatch(/Zeile 3, Spalte Haushaltsstelle: unbekannte Haushaltsstelle 'Kantine'/);
+    expect(await pluck(ctx.db, 'select count(*) as n from observations')).toBe(0);
+    t.cleanup();
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * Plan goals (cumulative, budget, capacity): path, status, forecast and pace against values
+ * computed by hand in the comments.
+ */
+import { describe, expect, test } from 'vitest';
+import { month as M } from '../../core/months.js';
+import {
+  cumulativeShares,
+  evaluatePlanGoal,
+  makePlanGoalSpec,
+  paceOf,
+  planGoalSeries,
+  planStatus,
+} from '../../server/domain/plan-goals.js';
+import type {
+  IndicatorDef,
+  PathProfile,
+  PlanGoalKind,
+  PlanGoalSpec,
+  Series,
+} from '../../server/domain/types.js';
+import { lookupOf, series, withCell } from './domain-fixtures.js';
+
+const OPTIONS = { atRiskBandPct: 1 };
+
+function indicator(code: string, unit: string): IndicatorDef {
+  return {
+    code,
+    name: code,
+    unit,
+    formula: 'count',
+    numeratorCode: null,
+    denominatorCode: null,
+    better: null,
+  };
+}
+
+function spec(
+  code: string,
+  kind: PlanGoalKind,
+  plan: number,
+  over: Partial<Omit<PlanGoalSpec, 'id' | 'indicator' | 'label'>> = {},
+): PlanGoalSpec {
+  return makePlanGoalSpec(
+    indicator(code, kind === 'budget' ? 'eur' : kind === 'capacity' ? 'places' : 'count'),
+    {
+      kind,
+      unit: kind === 'budget' ? 'eur' : kind === 'capacity' ? 'places' : 'count',
+      year: 2024,
+      plan,
+      better: 'higher',
+      tolerancePct: 5,
+      bandPct: 10,
+      profile: { type: 'pro_rata' },
+      commitmentsCode: null,
+      source: null,
+      ...over,
+    },
+  );
+}
+
+// FbW entries. 2023 sums to 240: [10,20,30,20,10,10,10,20,40,30,30,10].
+const FBW_2023 = [10, 20, 30, 20, 10, 10, 10, 20, 40, 30, 30, 10];
+// 2024 January..June: 12 + 18 + 27 + 24 + 9 + 12 = 102.
+const FBW_2024 = [12, 18, 27, 24, 9, 12];
+const fbw = (s: Series = series(M('2023-01'), [...FBW_2023, ...FBW_2024])) =>
+  lookupOf({ EIN_FBW: { total: s } });
+
+const PRO_RATA: PathProfile = { type: 'pro_rata' };
+const LAST_YEAR: PathProfile = { type: 'last_year' };
+const EXPLICIT: PathProfile = { type: 'explicit', weights: [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2] };
+
+describe('path: cumulative shares of the year', () => {
+  const lastYear = FBW_2023.map((v) => ({ value: v, missing: [] }));
+  test.each([
+    // pro rata: m / 12
+    [PRO_RATA, 3, 3 / 12],
+    [PRO_RATA, 6, 0.5],
+    [PRO_RATA, 12, 1],
+    // last year: 2023 Jan..Jun = 100 of 240; Jan..Sep = 170 of 240
+    [LAST_YEAR, 6, 100 / 240],
+    [LAST_YEAR, 9, 170 / 240],
+    // explicit weights 1×6, 2×6 (sum 18): Jun 6/18, Sep 12/18
+    [EXPLICIT, 6, 6 / 18],
+    [EXPLICIT, 9, 12 / 18],
+  ])('%o at month %i → share %f', (profile, m, share) => {
+    const { shares } = cumulativeShares(profile, lastYear);
+    expect(shares?.[m - 1]).toBeCloseTo(share, 12);
+  });
+
+  test('last year with a suppressed month gives no path, naming the month', () => {
+    const withGap = lastYear.map((c, i) =>
+      i === 4
+        ? {
+            value: null,
+            missing: [
+              {
+                indicator: 'EIN_FBW',
+                gender: 'total' as const,
+                month: M('2023-05'),
+                reason: 'suppressed' as const,
+              },
+            ],
+          }
+        : c,
+    );
+    const r = cumulativeShares(LAST_YEAR, withGap);
+    expect(r.shares).toBeNull();
+    expect(r.missing).toEqual([
+      { indicator: 'EIN_FBW', gender: 'total', month: '2023-05', reason: 'suppressed' },
+    ]);
+  });
+
+  test('an explicit profile needs 12 weights', () => {
+    expect(() => cumulativeShares({ type: 'explicit', weights: [1, 2, 3] }, lastYear)).toThrow(/12 weights/);
+  });
+});
+
+describe('status against the path', () => {
+  test.each([
+    // deviation, better, tolerance, band → status
+    [0, 'higher', 0, 10, 'met'],
+    [-5, 'higher', 5, 10, 'met'], // exactly at the tolerance
+    [-5.01, 'higher', 5, 10, 'at_risk'],
+    [-14.99, 'higher', 5, 10, 'at_risk'],
+    [-15, 'higher', 5, 10, 'missed'], // the band edge is missed
+    [30, 'higher', 5, 10, 'met'],
+    [5, 'lower', 5, 10, 'met'],
+    [14.99, 'lower', 5, 10, 'at_risk'],
+    [15, 'lower', 5, 10, 'missed'],
+    [-50, 'lower', 5, 10, 'met'],
+    // both: underspend and overspend both warn
+    [-10, 'both', 5, 10, 'at_risk'],
+    [10, 'both', 5, 10, 'at_risk'],
+    [-20, 'both', 5, 10, 'missed'],
+    [20, 'both', 5, 10, 'missed'],
+    [3, 'both', 5, 10, 'met'],
+    [-3, 'both', 5, 10, 'met'],
+    // a path of 0 with something done: beyond every band on the over side
+    [Number.POSITIVE_INFINITY, 'higher', 5, 10, 'met'],
+    [Number.POSITIVE_INFINITY, 'lower', 5, 10, 'missed'],
+  ] as const)('deviation %f, %s, tolerance %f, band %f → %s', (d, better, tol, band, status) => {
+    expect(planStatus(d, better, tol, band)).toBe(status);
+  });
+});
+
+describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () => {
+  test.each([
+    // profile, path at June, deviation 100 × (102 / path − 1), status (tolerance 5, band 10)
+    [PRO_RATA, 120, -15, 'missed'], // 240 × 6/12
+    [LAST_YEAR, 100, 2, 'met'], // 240 × 100/240
+    [EXPLICIT, 80, 27.5, 'met'], // 240 × 6/18
+  ] as const)('%o: path %f, deviation %f %%, %s', (profile, path, dev, status) => {
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { profile }), fbw(), M('2024-06'), OPTIONS);
+    expect(g.kind).toBe('cumulative');
+    expect(g.unit).toBe('count');
+    expect(g.gender).toBe('total');
+    expect(g.plan).toBe(240);
+    expect(g.current.value).toBe(102);
+    expect(g.previous.value).toBe(100); // 2023 Jan..Jun
+    expect(g.planToDate).toBeCloseTo(path, 9);
+    expect(g.changePct).toBeCloseTo(dev, 9);
+    expect(g.status).toBe(status);
+  });
+
+  test('a band of 12 turns the pro-rata shortfall of 15 % into gefährdet', () => {
+    const g = evaluatePlanGoal(
+      spec('EIN_FBW', 'cumulative', 240, { bandPct: 12 }),
+      fbw(),
+      M('2024-06'),
+      OPTIONS,
+    );
+    expect(g.status).toBe('at_risk');
+  });
+
+  test('no band in the targets file: the configured band applies', () => {
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { bandPct: null }), fbw(), M('2024-06'), {
+      atRiskBandPct: 20,
+    });
+    expect(g.planRule).toEqual({ profile: 'pro_rata', tolerancePct: 5, bandPct: 20 });
+    expect(g.status).toBe('at_risk'); // shortfall 10 beyond the tolerance < 20
+  });
+
+  test.each([
+    // month, forecast, deviation vs plan, remaining, months left, per month
+    // June: ratio (24+9+12)/(20+10+10) = 45/40 = 1.125; rest of 2023 = 140 → 102 + 157.5
+    ['2024-06', 259.5, 8.125, 138, 6, 23],
+    // February: ratio (12+18)/(10+20) = 1; rest of 2023 = 210 → 30 + 210
+    ['2024-02', 240, 0, 210, 10, 21],
+    // January: ratio 12/10 = 1.2; rest of 2023 = 230 → 12 + 276
+    ['2024-01', 288, 20, 228, 11, 228 / 11],
+  ] as const)('forecast and pace at %s', (month, forecast, dev, remaining, months, perMonth) => {
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(), M(month), OPTIONS);
+    expect(g.forecast.method).toBe('yoy3');
+    expect(g.forecast.value).toBeCloseTo(forecast, 9);
+    expect(g.forecast.changePct).toBeCloseTo(dev, 9);
+    expect(g.pace?.kind).toBe('plan_remaining');
+    expect(g.pace?.total).toBe(remaining);
+    expect(g.pace?.months).toBe(months);
+    expect(g.pace?.perMonth).toBeCloseTo(perMonth, 9);
+  });
+
+  test('pace: 250 − 166 = 84 over 3 months = 28; exceeded; none in December', () => {
+    // beside it: last year's remaining 60 → 20 a month; the forecast 226 → (226 − 166) / 3 = 20
+    expect(paceOf(250, 166, 9, { lastYearRest: 60, forecast: 226 })).toEqual({
+      kind: 'plan_remaining',
+      total: 84,
+      perMonth: 28,
+      previousYearPerMonth: 20,
+      forecastPerMonth: 20,
+      months: 3,
+    });
+    expect(paceOf(10, 12, 6)).toMatchObject({ total: -2, months: 6, perMonth: 0 });
+    expect(paceOf(10, 8, 12)).toBeNull();
+  });
+
+  test('a month with no data: keine Daten, naming the month, no forecast or pace', () => {
+    const s = withCell(series(M('2023-01'), [...FBW_2023, ...FBW_2024]), M('2024-03'), null);
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(s), M('2024-06'), OPTIONS);
+    expect(g.status).toBe('no_data');
+    expect(g.current.value).toBeNull();
+    expect(g.changePct).toBeNull();
+    expect(g.missing).toEqual([
+      { indicator: 'EIN_FBW', gender: 'total', month: '2024-03', reason: 'missing' },
+    ]);
+    expect(g.forecast.value).toBeNull();
+    expect(g.forecast.status).toBe('no_data');
+    expect(g.pace).toBeNull();
+  });
+
+  test('a seasonal profile needs all of last year: a suppressed month means keine Daten', () => {
+    const s = withCell(series(M('2023-01'), [...FBW_2023, ...FBW_2024]), M('2023-05'), '*');
+    const g = evaluatePlanGoal(
+      spec('EIN_FBW', 'cumulative', 240, { profile: LAST_YEAR }),
+      fbw(s),
+      M('2024-06'),
+      OPTIONS,
+    );
+    expect(g.status).toBe('no_data');
+    expect(g.missing).toEqual([
+      { indicator: 'EIN_FBW', gender: 'total', month: '2023-05', reason: 'suppressed' },
+    ]);
+  });
+
+  test('chart points: path, year to date, last year, forecast path', () => {
+    const pts = planGoalSeries(spec('EIN_FBW', 'cumulative', 240), fbw(), 2024, M('2024-06'), OPTIONS);
+    expect(pts).toHaveLength(12);
+    expect(pts[2]?.target).toBe(60); // 240 × 3/12
+    expect(pts[2]?.atRiskEdge).toBeCloseTo(51, 9); // 60 × (1 − 15 %)
+    expect(pts[5]?.current).toBe(102);
+    expect(pts[5]?.previous).toBe(100);
+    expect(pts[5]?.forecast).toBe(102);
+    expect(pts[4]?.forecast).toBeNull();
+    expect(pts[6]?.current).toBeNull();
+    expect(pts[6]?.forecast).toBeCloseTo(102 + 1.125 * 10, 9); // July 2023 was 10
+    expect(pts[11]?.forecast).toBeCloseTo(259.5, 9);
+    expect(pts[11]?.previous).toBe(240);
+  });
+});
+
+describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, band 10 %)', () => {
+  const LAST = Array.from({ length: 12 }, () => 100_000);
+  const budget = (spend2024: number[], bind: number | null = null) =>
+    lookupOf({
+      FBW_IST: { total: series(M('2023-01'), [...LAST, ...spend2024]) },
+      ...(bind === null ? {} : { FBW_BIND: { total: series(M('2024-03'), [bind]) } }),
+    });
+  const fbwBudget = spec('FBW_IST', 'budget', 1_200_000, { better: 'both', commitmentsCode: 'FBW_BIND' });
+
+  test.each([
+    // spend Jan..Mar, ytd, deviation from the path 300.000 (pro rata), status
+    [[80_000, 90_000, 100_000], 270_000, -10, 'at_risk'], // underspend
+    [[120_000, 110_000, 130_000], 360_000, 20, 'missed'], // overspend
+    [[100_000, 100_000, 110_000], 310_000, 10 / 3, 'met'],
+  ] as const)('%o → ytd %f, deviation %f %%, %s', (spend, ytd, dev, status) => {
+    const g = evaluatePlanGoal(fbwBudget, budget([...spend]), M('2024-03'), OPTIONS);
+    expect(g.unit).toBe('eur');
+    expect(g.better).toBe('both');
+    expect(g.current.value).toBe(ytd);
+    expect(g.planToDate).toBe(300_000);
+    expect(g.changePct).toBeCloseTo(dev, 9);
+    expect(g.status).toBe(status);
+  });
+
+  test('underspend forecast: 270.000 + 0,9 × 900.000 = 1.080.000 (−10 %, gefährdet); commitments beside', () => {
+    const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000], 450_000), M('2024-03'), OPTIONS);
+    expect(g.forecast.value).toBeCloseTo(1_080_000, 6);
+    expect(g.forecast.changePct).toBeCloseTo(-10, 9);
+    expect(g.forecast.status).toBe('at_risk');
+    // last year's remaining 9 × 100.000; the forecast's (1.080.000 − 270.000) / 9 = 90.000
+    expect(g.pace).toEqual({
+      kind: 'plan_remaining',
+      total: 930_000,
+      perMonth: 930_000 / 9,
+      previousYearPerMonth: 100_000,
+      forecastPerMonth: expect.closeTo(90_000, 6),
+      months: 9,
+    });
+    expect(g.commitments).toBe(450_000);
+  });
+
+  test('without commitments in the export the field is null', () => {
+    const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000]), M('2024-03'), OPTIONS);
+    expect(g.commitments).toBeNull();
+  });
+});
+
+describe('capacity goal (Aktivcenter, 140 places, tolerance 5 %, band 10 %)', () => {
+  const occ = (values: number[]) => lookupOf({ BELEGT_AC: { total: series(M('2024-01'), values) } });
+  const ac = spec('BELEGT_AC', 'capacity', 140);
+
+  test.each([
+    // occupancy Jan.., month, mean, deviation from 140, status
+    [[120, 130, 140, 150], '2024-04', 135, (100 * (135 - 140)) / 140, 'met'],
+    [[120, 130], '2024-02', 125, (100 * (125 - 140)) / 140, 'at_risk'],
+    [[100], '2024-01', 100, (100 * (100 - 140)) / 140, 'missed'],
+  ] as const)('%o at %s: mean %f, deviation %f %%, %s', (values, month, mean, dev, status) => {
+    const g = evaluatePlanGoal(ac, occ([...values]), M(month), OPTIONS);
+    expect(g.unit).toBe('places');
+    expect(g.current.value).toBe(mean);
+    expect(g.planToDate).toBe(140);
+    expect(g.changePct).toBeCloseTo(dev, 9);
+    expect(g.status).toBe(status);
+    expect(g.monthly.value).toBe(values.at(-1)); // the latest month's occupancy
+    expect(g.pace).toBeNull();
+    expect(g.forecast.value).toBeNull();
+  });
+
+  test('chart: the path is the planned places every month, current the running mean', () => {
+    const pts = planGoalSeries(ac, occ([120, 130, 140, 150]), 2024, M('2024-04'), OPTIONS);
+    expect(pts.map((p) => p.target)).toEqual(Array.from({ length: 12 }, () => 140));
+    expect(pts.slice(0, 5).map((p) => p.current)).toEqual([120, 125, 130, 135, null]);
+  });
+});

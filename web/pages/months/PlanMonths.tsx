@@ -1,0 +1,75 @@
+/**
+ * Monatswerte, section Planwerte: the series of the plan goals (entries, spending, commitments,
+ * places) by month, newest first, with CSV and XLSX export of the same rows.
+ */
+import { formatGoalValue, formatMonth } from '../../../core/format';
+import { usePlanMonths } from '../../api';
+import { ErrorState, Loading } from '../../components/States';
+import { goalUnitOfIndicator } from '../../lib/plan-view';
+
+function exportUrl(region: string | null, format: 'csv' | 'xlsx'): string {
+  const q = new URLSearchParams({ format });
+  if (region) q.set('region', region);
+  return `/api/months/plan?${q.toString()}`;
+}
+
+export function PlanMonths({ region }: { region: string | null }) {
+  const plan = usePlanMonths(region ? { region } : {});
+  if (plan.isPending) return <Loading what="Planwerte" />;
+  if (plan.isError)
+    return <ErrorState error={plan.error} what="Planwerte" retry={() => void plan.refetch()} />;
+  const { columns, rows } = plan.data;
+  if (columns.length === 0) return null;
+  return (
+    <section className="plan-months" aria-labelledby="plan-months-h" data-testid="plan-months">
+      <div className="page-head">
+        <h2 id="plan-months-h">Planwerte: Eingliederung und Budget</h2>
+        <div className="export">
+          {(['csv', 'xlsx'] as const).map((format) => (
+            <a
+              key={format}
+              className="button"
+              href={exportUrl(region, format)}
+              download
+              data-testid={`plan-export-${format}`}
+            >
+              <span className="visually-hidden">Export der Planwerte als </span>
+              {format === 'csv' ? 'CSV (Excel)' : 'XLSX'}
+            </a>
+          ))}
+        </div>
+      </div>
+      <div className="table-wrap">
+        <table className="data-table" data-testid="plan-months-table">
+          <caption>Eintritte, Ausgaben, Bindungen und Belegung je Monat (insgesamt)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Monat</th>
+              {columns.map((c) => (
+                <th key={c.code} scope="col" className="num" title={c.code}>
+                  {c.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.month}>
+                <th scope="row" className="row-head">
+                  {formatMonth(r.month)}
+                </th>
+                {columns.map((c) => (
+                  <td key={c.code} className="num" data-code={c.code}>
+                    {r.values[c.code] == null
+                      ? (r.flags[c.code] ?? '')
+                      : formatGoalValue(r.values[c.code], goalUnitOfIndicator(c.unit))}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * The wall's plan page: every plan goal of the AIP beyond Tabelle 3 (entries, budgets, places) as
+ * a tile with its status (icon + word), the year-to-date figure, the plan to date and for the
+ * year, and the forecast. Rotates after the Tabelle 3 overview; same layout rules (units of --u).
+ */
+import { formatMonthShort } from '../../core/format';
+import { isPlanGoal, planCardView } from '../lib/plan-view';
+import { statusView } from '../lib/status';
+import type { WallGoals } from './api';
+
+type Goal = WallGoals['goals'][number];
+
+function Status({ status, className = '' }: { status: string; className?: string }) {
+  const v = statusView(status);
+  return (
+    <span className={`wall-status wall-tone-${v.tone} ${className}`} data-status={status}>
+      <span className="wall-status-icon" aria-hidden="true">
+        {v.icon}
+      </span>{' '}
+      <span className="wall-status-word">{v.word}</span>
+    </span>
+  );
+}
+
+function PlanTile({ goal }: { goal: Goal }) {
+  const v = planCardView(goal);
+  const month = formatMonthShort(goal.current.month);
+  return (
+    <article className="wall-tile wall-plan-tile" data-goal={goal.id} aria-label={goal.label}>
+      <h3 className="wall-plan-title">{goal.label}</h3>
+      <p className="wall-plan-main">
+        <span className="wall-plan-value" data-testid="wall-value">
+          {v.current}
+        </span>
+        <Status status={goal.status} className="wall-plan-status" />
+      </p>
+      <p className="wall-plan-fact">
+        {goal.kind === 'capacity' ? 'Plätze' : `Plan ${month}`}{' '}
+        <strong data-testid="wall-plan-to-date">{v.planToDate}</strong>
+        {goal.kind === 'capacity' ? (
+          <>
+            {' '}
+            · belegt {month} <strong>{v.extra?.value}</strong>
+          </>
+        ) : (
+          <>
+            {' '}
+            · Jahr <strong data-testid="wall-plan">{v.plan}</strong>
+          </>
+        )}
+      </p>
+      {v.forecast && (
+        <p className="wall-plan-fact">
+          Prognose <strong data-testid="wall-forecast">{v.forecast.value}</strong>{' '}
+          <Status status={goal.forecast.status} className="wall-status-sm" />
+        </p>
+      )}
+    </article>
+  );
+}
+
+export function WallPlanPage({ goals }: { goals: WallGoals }) {
+  const plan = goals.goals.filter(isPlanGoal);
+  if (plan.length === 0) {
+    return (
+      <section className="wall-empty" aria-label="Eingliederung und Budget">
+        <p>Für {goals.year} sind keine Planziele hinterlegt.</p>
+      </section>
+    );
+  }
+  const columns = plan.length > 4 ? 3 : 2;
+  return (
+    <section className="wall-plan" aria-label="Eingliederung und Budget" data-testid="wall-plan">
+      <h2 className="wall-group-title">Eingliederung und Budget – Ist seit Januar gegen den Plan</h2>
+      <div
+        className="wall-tiles wall-plan-tiles"
+        style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      >
+        {plan.map((g) => (
+          <PlanTile key={g.id} goal={g} />
+        ))}
+      </div>
+    </section>
+  );
+}
