@@ -299,22 +299,13 @@ export async function loadTargetsFile(
 
   const by = changedBy ?? null;
   const rows = parsed.change;
-  if (parsed.plan.length > 0 && deps.db.dialect !== 'sqlite') {
-    throw new Error(
-      `Datei ${path}: Plan-Ziele (Zeilen mit kind) lassen sich mit PostgreSQL noch nicht laden; bitte mit SQLite laden und mit npm run db:copy übertragen.`,
-    );
-  }
-  const db = deps.db;
-  const result = await withWriteTransaction(db, async ({ trx }) => {
+  const result = await withWriteTransaction(deps.db, async ({ trx }) => {
     const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
-    if (db.dialect === 'sqlite' && parsed.plan.length > 0) {
-      // Same connection, same transaction (see withWriteTransaction).
-      for (const t of parsed.plan) await ensureRegion(trx, t.region, t.regionName);
-      const p = writePlanTargets(db.sqlite, parsed.plan, now, by);
-      r.inserted += p.inserted;
-      r.updated += p.updated;
-      r.unchanged += p.unchanged;
-    }
+    for (const t of parsed.plan) await ensureRegion(trx, t.region, t.regionName);
+    const p = await writePlanTargets(trx, parsed.plan, now, by);
+    r.inserted += p.inserted;
+    r.updated += p.updated;
+    r.unchanged += p.unchanged;
     const c = await writeTargets(trx, rows, now, by);
     r.inserted += c.inserted;
     r.updated += c.updated;

@@ -20,9 +20,6 @@ export default defineConfig({
     exclude: [
       'tests/api/version-per-turn.test.ts',
       'tests/api/goal-precompute.test.ts',
-      // Plan goals (issue 16) are loaded through SQLite's handle so far.
-      'tests/api/plan-goals.test.ts',
-      'tests/alerts/plan-goals.test.ts',
       'tests/etl/lock-crash.test.ts',
       'tests/etl/cli.test.ts',
       'tests/reliability/**',
