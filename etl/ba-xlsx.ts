@@ -1,9 +1,12 @@
 /** Turns an xlsx workbook (exceljs) or a BA-layout CSV into sheets of plain cells for ba.ts. */
 import { type Cell, parseBaSheets, type Sheet } from './ba.js';
-import { CsvReader, type Separator } from './csv.js';
+import { CsvReader, isBlankRecord, type Separator } from './csv.js';
+import { count, DEFAULT_LIMITS, type ImportLimits } from './limits.js';
 import { loadMapping } from './mapping.js';
 import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
+import { columnLetter } from './values.js';
+import { checkXlsx } from './xlsx-guard.js';
 
 function plain(v: unknown): Cell {
   if (v === null || v === undefined) return null;
@@ -23,7 +26,16 @@ function plain(v: unknown): Cell {
   return String(v);
 }
 
-export async function readWorkbook(bytes: Uint8Array): Promise<Sheet[]> {
+/**
+ * The sheets of an xlsx as plain cells. The file is checked against the limits first
+ * (xlsx-guard.ts), and only rows that exist are visited: a sheet with one cell in row 1,048,576
+ * costs one row, not a million.
+ */
+export async function readWorkbook(
+  bytes: Uint8Array,
+  limits: ImportLimits = DEFAULT_LIMITS,
+): Promise<Sheet[]> {
+  checkXlsx(bytes, limits);
   // exceljs (~28 MB resident) is loaded with the first workbook, not with the server: BA-layout
   // CSV files and canonical CSV never need it.
   const { default: ExcelJS } = await import('exceljs');
@@ -32,32 +44,61 @@ export async function readWorkbook(bytes: Uint8Array): Promise<Sheet[]> {
     const copy = new ArrayBuffer(bytes.byteLength);
     new Uint8Array(copy).set(bytes);
     await wb.xlsx.load(copy);
-  } catch (e) {
-    throw new FileRejection(`keine lesbare .xlsx-Datei: ${e instanceof Error ? e.message : String(e)}`);
+  } catch {
+    // exceljs' own messages are JavaScript internals ("Cannot read properties of undefined").
+    throw new FileRejection('keine lesbare .xlsx-Datei: der Inhalt ist beschädigt');
   }
   const sheets: Sheet[] = [];
   wb.eachSheet((ws) => {
     const rows: Cell[][] = [];
     const rowNumbers: number[] = [];
-    const last = ws.rowCount;
-    for (let r = 1; r <= last; r++) {
-      const row = ws.getRow(r);
+    let previous = 0;
+    ws.eachRow({ includeEmpty: false }, (row, r) => {
+      // Rows in between are empty: one empty row keeps "a blank line ends the table" intact.
+      if (r > previous + 1) {
+        rows.push([]);
+        rowNumbers.push(previous + 1);
+      }
+      previous = r;
       const cells: Cell[] = [];
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         // Merged cells: only the top-left one carries the value.
-        cells[col - 1] = cell.type === ExcelJS.ValueType.Merge ? null : plain(cell.value);
+        cells[col - 1] =
+          cell.type === ExcelJS.ValueType.Merge ? null : cellValue(cell.value, ws.name, r, col, limits);
       });
       for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
       rows.push(cells);
       rowNumbers.push(r);
-    }
+    });
     sheets.push({ name: ws.name, rows, rowNumbers });
   });
   return sheets;
 }
 
+function cellValue(v: unknown, sheet: string, row: number, col: number, limits: ImportLimits): Cell {
+  const where = () => `Zelle ${columnLetter(col - 1)}${row}`;
+  let c: Cell;
+  try {
+    c = plain(v);
+  } catch {
+    throw new FileRejection(`${where()}: beschädigter Zellinhalt`, sheet, row, columnLetter(col - 1));
+  }
+  if (c instanceof Date && Number.isNaN(c.getTime())) {
+    throw new FileRejection(`${where()}: ungültiges Datum`, sheet, row, columnLetter(col - 1));
+  }
+  if (typeof c === 'string' && c.length > limits.maxCellChars) {
+    throw new FileRejection(
+      `${where()} hat mehr als ${count(limits.maxCellChars)} Zeichen (Grenze MAX_CELL_CHARS)`,
+      sheet,
+      row,
+      columnLetter(col - 1),
+    );
+  }
+  return c;
+}
+
 export async function parseBaWorkbook(bytes: Uint8Array, ctx: ParseContext): Promise<ParsedFile> {
-  const sheets = await readWorkbook(bytes);
+  const sheets = await readWorkbook(bytes, ctx.limits);
   return parseBaSheets(sheets, await loadMapping(ctx.mappingPath), ctx.catalog, 'ba-xlsx');
 }
 
@@ -66,11 +107,12 @@ export async function parseBaCsv(text: string, ctx: ParseContext): Promise<Parse
   // German spreadsheet CSV uses ';' (the comma is the decimal sign); else tab, else comma.
   const head = text.split('\n', 30).join('\n');
   const sep: Separator = head.includes(';') ? ';' : head.includes('\t') ? '\t' : ',';
-  const reader = new CsvReader(text, sep);
+  const reader = new CsvReader(text, sep, ctx.limits);
   const rows: Cell[][] = [];
   const rowNumbers: number[] = [];
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {
-    rows.push(fields);
+    // Excel writes empty rows of a table as separators only (';;;;;;'): an empty row.
+    rows.push(isBlankRecord(fields) ? [] : fields);
     rowNumbers.push(reader.line);
   }
   return parseBaSheets(

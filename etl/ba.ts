@@ -25,6 +25,7 @@ import {
   parseMarker,
   parseMonth,
   parseRegionKey,
+  stripMarkers,
 } from './values.js';
 
 export type Cell = string | number | Date | boolean | null;
@@ -61,8 +62,7 @@ function firstText(row: readonly Cell[]): string {
 
 function monthOfCell(c: Cell | undefined): MonthIndex | null {
   if (c instanceof Date) return monthOfDateCell(c);
-  if (typeof c === 'string')
-    return parseMonth(c.replace(/[\u00B9\u00B2\u00B3\u2070-\u2079]+/g, '').replace(/\s+\d{1,2}\)\s*$/, ''));
+  if (typeof c === 'string') return parseMonth(stripMarkers(c));
   return null;
 }
 
@@ -212,9 +212,17 @@ class SheetReader {
   }
 
   private regionKey(c: Cell | undefined, i: number, col: number): string {
-    if (typeof c === 'number' && Number.isInteger(c) && c >= 0) {
-      // Excel turned '01060' into 1060: restore the leading zeros.
-      return String(c).padStart(this.mapping.regionKeyDigits, '0');
+    if (typeof c === 'number') {
+      // Excel turned '01060' into 1060: restore the leading zeros. Only whole numbers Excel holds
+      // exactly (1.5E+300 or 9007199254740993 are no keys; their digits are not the ones typed).
+      if (Number.isInteger(c) && c >= 0 && c < 1e12) {
+        return String(c).padStart(this.mapping.regionKeyDigits, '0');
+      }
+      this.reject(
+        `Zahl ${String(c)} ist kein Regionalschlüssel (erwartet z. B. 01060; lange Schlüssel bitte als Text)`,
+        i,
+        col,
+      );
     }
     const key = parseRegionKey(text(c ?? null));
     if (key === null)
@@ -227,7 +235,7 @@ class SheetReader {
     i: number,
     col: number,
     what: string,
-  ): { value: number; flag: ValueFlag | null } {
+  ): { value: number; flag: ValueFlag | null; percent?: boolean } {
     if (typeof c === 'number') {
       if (!Number.isFinite(c)) this.reject(`${what}: keine gültige Zahl`, i, col);
       return { value: c, flag: null };
@@ -239,7 +247,7 @@ class SheetReader {
     const v = parseGermanNumber(t);
     if (Number.isNaN(v))
       this.reject(`${what}: '${t}' ist keine Zahl (erwartet z. B. 1.527 oder 14,7 oder *, -, X)`, i, col);
-    return { value: v, flag: null };
+    return { value: v, flag: null, percent: t.includes('%') };
   }
 
   private push(
@@ -247,13 +255,13 @@ class SheetReader {
     indicator: number,
     gender: Gender,
     month: MonthIndex,
-    v: { value: number; flag: ValueFlag | null },
+    v: { value: number; flag: ValueFlag | null; percent?: boolean },
     i: number,
     col: number,
   ): void {
     const pos = this.positions.length / 3;
     this.positions.push(this.sheetIdx, i, col);
-    this.out.push(region, indicator, genderIndex(gender), month, v.value, v.flag, pos);
+    this.out.push(region, indicator, genderIndex(gender), month, v.value, v.flag, pos, v.percent === true);
   }
 
   private indicatorFromCell(c: Cell | undefined, i: number, col: number): IndicatorInfo {
@@ -310,7 +318,11 @@ class SheetReader {
     if (layout.keyCol >= 0 && !isEmpty(keyCell)) {
       const key = this.regionKey(keyCell, i, layout.keyCol);
       const nm = layout.nameCol >= 0 ? text(row[layout.nameCol] ?? null) : '';
-      return this.out.regionOf(key, nm || (fallbackRegion?.key === key ? fallbackRegion.name : null), null);
+      return this.out.regionOf(key, nm || (fallbackRegion?.key === key ? fallbackRegion.name : null), null, {
+        sheet: this.label,
+        row: this.rowNo(i),
+        column: columnLetter(Math.max(0, layout.nameCol)),
+      });
     }
     if (fallbackRegion === null) this.reject('Regionalschlüssel fehlt', i, layout.keyCol);
     return this.out.regionOf(fallbackRegion.key, fallbackRegion.name || null, null);

@@ -6,6 +6,7 @@
 
 import type { ValueFlag } from '../core/vocabulary.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
+import type { ImportLimits } from './limits.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 import {
@@ -116,8 +117,9 @@ function recordFits(
   sep: string,
   line: number,
 ): boolean {
+  // Empty lines and lines of separators only (';;;;;;', as Excel writes empty rows).
+  if (isBlankRecord(fields)) return false;
   if (fields.length <= lastRequired) {
-    if (isBlankRecord(fields)) return false;
     throw new FileRejection(
       `${fields.length} Felder, erwartet ${width} (Trennzeichen '${sep}')`,
       null,
@@ -221,7 +223,11 @@ function keyParsers(
       if (known !== undefined) {
         // A comparison type may first appear on a later row of the region.
         if (type !== null && rows.regions[known]?.comparisonType === null) {
-          rows.regionOf(rows.regions[known]?.id ?? '', null, type);
+          rows.regionOf(rows.regions[known]?.id ?? '', null, type, {
+            sheet: null,
+            row: line,
+            column: label(cType),
+          });
         }
         return known;
       }
@@ -229,6 +235,7 @@ function keyParsers(
         regionIdOf(raw, line),
         cName >= 0 ? (fields[cName] ?? '').trim() : null,
         type,
+        { sheet: null, row: line, column: label(cName >= 0 ? cName : cType) },
       );
       seenRegions.set(raw, idx);
       return idx;
@@ -261,13 +268,15 @@ export function parseCanonicalCsv(
   text: string,
   catalog: IndicatorCatalog,
   onProgress?: (p: ParseProgress) => void,
+  limits?: ImportLimits,
 ): ParsedFile {
   const sep = detectSeparator(firstLine(text));
-  const reader = new CsvReader(text, sep);
+  const reader = new CsvReader(text, sep, limits);
   const header = reader.next();
   if (!header)
     throw new FileRejection('Datei ist leer: erwartet eine Kopfzeile und Datenzeilen', null, 1, null);
   const { col, labels } = readHeader(header);
+  reader.columnNames = labels;
   const cValue = col.value ?? 0;
   const cFlag = col.flag ?? -1;
   const lastRequired = Math.max(col.region ?? 0, col.month ?? 0, col.indicator ?? 0, col.gender ?? 0, cValue);
@@ -291,8 +300,9 @@ export function parseCanonicalCsv(
     const ind = keys.indicator(fields[col.indicator ?? 0] ?? '', line);
     const g = keys.gender(fields[col.gender ?? 0] ?? '', line);
     where.line = line;
-    const cell = valueAndMarker(fields[cValue] ?? '', cFlag >= 0 ? (fields[cFlag] ?? '') : '', where);
-    rows.push(regionIdx, ind, g, month, cell.value, cell.flag, line);
+    const valueRaw = fields[cValue] ?? '';
+    const cell = valueAndMarker(valueRaw, cFlag >= 0 ? (fields[cFlag] ?? '') : '', where);
+    rows.push(regionIdx, ind, g, month, cell.value, cell.flag, line, valueRaw.includes('%'));
     if (onProgress && ++count % 50_000 === 0) onProgress({ rows: count, fraction: reader.position / total });
   }
   if (rows.length === 0) throw new FileRejection('keine Datenzeilen unter der Kopfzeile', null, null, null);

@@ -8,13 +8,14 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { formatCount } from '../core/format.js';
-import { ConfigError, loadConfig } from '../server/config.js';
+import { ConfigError, importLimits, loadConfig } from '../server/config.js';
 import { openConfiguredDatabase } from '../server/db/connection.js';
 import { ensureDerived } from '../server/goals/snapshot.js';
+import { runImport } from './index.js';
 import { ImportBusyError } from './lock.js';
-import { executeImport, type ImportProgress, prepareSources } from './run.js';
+import type { ImportProgress } from './run.js';
 import { loadTargetsFile } from './targets.js';
-import { type FileResult, formatImportError } from './types.js';
+import { type EtlDeps, type FileResult, formatImportError } from './types.js';
 
 const USAGE = `Aufruf / usage:
   npm run etl -- <Datei oder Ordner>...          CSV- und xlsx-Dateien importieren
@@ -156,17 +157,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     pino.destination(2),
   );
   const db = await openConfiguredDatabase(config);
-  const deps = { db, logger };
+  // Parsed and written in a worker thread with its own heap limit (SQLite; on PostgreSQL in-process):
+  // a file needing more memory is reported as rejected instead of killing the CLI.
+  const deps: EtlDeps = {
+    db,
+    logger,
+    limits: importLimits(config),
+    isolation: { maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB },
+  };
   let exit = 0;
   try {
     if (files.length > 0) {
       const progress = progressPrinter();
-      const summary = await executeImport(
+      const summary = await runImport(
         deps,
-        prepareSources(
-          deps,
-          files.map((path) => ({ kind: 'file' as const, path })),
-        ),
+        files.map((path) => ({ kind: 'file' as const, path })),
         { trigger: 'cli' },
         {
           onProgress: (p) => progress.update(p),

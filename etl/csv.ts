@@ -3,7 +3,9 @@
  * (the bulk of machine-written files); lines with quotes go through an RFC 4180 state machine
  * (doubled quotes, separators and line breaks inside quoted fields).
  */
+import { count, DEFAULT_LIMITS, type ImportLimits } from './limits.js';
 import { FileRejection } from './types.js';
+import { columnLetter } from './values.js';
 
 export type Separator = ';' | ',' | '\t';
 
@@ -33,12 +35,64 @@ export class CsvReader {
   private pos = 0;
   private nextLine = 1;
   private readonly sepCode: number;
+  private records = 0;
+  /** Names for columns in errors (a header's labels); unset: spreadsheet letters. */
+  columnNames: readonly string[] | null = null;
 
   constructor(
     private readonly text: string,
     readonly sep: Separator,
+    private readonly limits: ImportLimits = DEFAULT_LIMITS,
   ) {
     this.sepCode = sep.charCodeAt(0);
+  }
+
+  private checkRecord(fields: string[], chars: number): string[] {
+    const { csvMaxRows, csvMaxLineChars, maxCellChars } = this.limits;
+    if (++this.records > csvMaxRows) {
+      throw new FileRejection(
+        `die Datei hat mehr als ${count(csvMaxRows)} Zeilen (Grenze CSV_MAX_ROWS)`,
+        null,
+        this.line,
+        null,
+      );
+    }
+    if (chars > csvMaxLineChars) {
+      throw new FileRejection(
+        `die Zeile ist länger als ${count(csvMaxLineChars)} Zeichen (Grenze CSV_MAX_LINE_CHARS)`,
+        null,
+        this.line,
+        null,
+      );
+    }
+    if (chars > maxCellChars) {
+      const i = fields.findIndex((f) => f.length > maxCellChars);
+      if (i >= 0) this.hugeField(i);
+    }
+    return fields;
+  }
+
+  private hugeField(i: number): never {
+    throw new FileRejection(
+      `Feld ${i + 1} hat mehr als ${count(this.limits.maxCellChars)} Zeichen (Grenze MAX_CELL_CHARS)`,
+      null,
+      this.line,
+      this.columnNames ? (this.columnNames[i] ?? null) : columnLetter(i),
+    );
+  }
+
+  /** The first field longer than the cell limit in text[start, end), found without splitting. */
+  private findHugeField(start: number, end: number): number {
+    let field = 0;
+    let from = start;
+    while (from <= end) {
+      let to = this.text.indexOf(this.sep, from);
+      if (to < 0 || to > end) to = end;
+      if (to - from > this.limits.maxCellChars) return to === end && field === 0 ? -1 : field;
+      field++;
+      from = to + 1;
+    }
+    return -1;
   }
 
   /** Bytes (characters) consumed so far, for progress reports. */
@@ -57,12 +111,21 @@ export class CsvReader {
     let lineEnd = end;
     if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     const line = text.slice(start, lineEnd);
+    if (lineEnd - start > this.limits.csvMaxLineChars) {
+      // Checked before splitting: a 100 MB line must not become an array first. A huge field in
+      // it is named with its column (a line that is one field is named as a line).
+      const huge = this.findHugeField(start, lineEnd);
+      if (huge >= 0) this.hugeField(huge);
+      return this.checkRecord([], lineEnd - start);
+    }
     if (line.indexOf('"') < 0) {
       this.pos = end + 1;
       this.nextLine++;
-      return line.split(this.sep);
+      return this.checkRecord(line.split(this.sep), line.length);
     }
-    return this.quoted();
+    const from = this.pos;
+    const fields = this.quoted();
+    return this.checkRecord(fields, this.pos - from);
   }
 
   private quoted(): string[] {

@@ -1,4 +1,5 @@
-/** Bytes → text: UTF-8 (with or without BOM) when valid, else Windows-1252. */
+/** Bytes → text: UTF-16 with BOM, UTF-8 (with or without BOM) when valid, else Windows-1252. */
+import { FileRejection } from './types.js';
 
 // Windows-1252 differs from Latin-1 in 0x80–0x9F (€, „, –, …). Node's small ICU decodes
 // 'windows-1252' as Latin-1, so the table is spelled out here.
@@ -23,14 +24,77 @@ export function decodeWindows1252(bytes: Uint8Array): string {
   return chunks.join('');
 }
 
-export type TextEncoding = 'utf-8' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'utf-16' | 'windows-1252';
 
-/** Decodes a text file; a leading UTF-8 BOM is dropped. */
+/**
+ * Where UTF-8 decoding fails: the byte offset of the first invalid sequence and whether valid
+ * multi-byte sequences occur before it (then the file is UTF-8 with a broken byte, not
+ * Windows-1252).
+ */
+function firstInvalidUtf8(bytes: Uint8Array): { at: number; multibyte: boolean } | null {
+  let multibyte = false;
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= n;
+    for (let k = 1; ok && k < len; k++) ok = ((bytes[i + k] ?? 0) & 0xc0) === 0x80;
+    if (!ok) return { at: i, multibyte };
+    multibyte = true;
+    i += len;
+  }
+  return null;
+}
+
+function lineOf(bytes: Uint8Array, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+  return line;
+}
+
+/** Classic Mac files end lines with CR alone: read them as LF. */
+function normaliseLineEnds(text: string): string {
+  return text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? text.replace(/\r/g, '\n') : text;
+}
+
+/**
+ * Decodes a text file: UTF-16 with a byte order mark, UTF-8 (a leading BOM is dropped), else
+ * Windows-1252. A file that is UTF-8 except for a broken byte is rejected with that byte's line
+ * (decoding it as Windows-1252 would garble every umlaut in it).
+ */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    let le = bytes.subarray(2);
+    if (bytes[0] === 0xfe) {
+      le = new Uint8Array(le.length);
+      for (let i = 0; i + 1 < le.length; i += 2) {
+        le[i] = bytes[i + 3] ?? 0;
+        le[i + 1] = bytes[i + 2] ?? 0;
+      }
+    }
+    return { text: normaliseLineEnds(new TextDecoder('utf-16le').decode(le)), encoding: 'utf-16' };
+  }
   try {
     // fatal: invalid UTF-8 throws, which is how Windows-1252 files are recognised.
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: normaliseLineEnds(text), encoding: 'utf-8' };
   } catch {
-    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+    // below: broken UTF-8 or Windows-1252
   }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad?.multibyte) {
+    const hex = (bytes[bad.at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    throw new FileRejection(
+      `ungültiges UTF-8: Byte 0x${hex} passt nicht zur übrigen Kodierung der Datei (bitte als UTF-8 speichern)`,
+      null,
+      lineOf(bytes, bad.at),
+      null,
+    );
+  }
+  return { text: normaliseLineEnds(decodeWindows1252(bytes)), encoding: 'windows-1252' };
 }

@@ -3,6 +3,7 @@
  * maxBytes) and retries with exponential backoff for network errors, timeouts, 429 and 5xx.
  */
 import type { Logger } from '../server/logger.js';
+import { redactUrl, redactUrlsIn } from '../server/redact.js';
 import type { FetchOptions } from './types.js';
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {
@@ -25,17 +26,35 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }
 
+/** fetch() refuses URLs with user info: `user:pass@` becomes a Basic Authorization header. */
+function withBasicAuth(url: string, signal: AbortSignal): [string, RequestInit] {
+  const init: RequestInit = { signal, redirect: 'follow' };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return [url, init];
+  }
+  if (u.username === '' && u.password === '') return [url, init];
+  const user = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  const token = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+  return [u.href, { ...init, headers: { authorization: `Basic ${token}` } }];
+}
+
 async function fetchOnce(url: string, opts: FetchOptions): Promise<Uint8Array> {
   let res: Response;
   const signal = AbortSignal.timeout(opts.timeoutMs);
   try {
-    res = await fetch(url, { signal, redirect: 'follow' });
+    res = await fetch(...withBasicAuth(url, signal));
   } catch (e) {
     const timedOut = signal.aborted;
     throw new FetchError(
       timedOut
         ? `keine Antwort innerhalb von ${opts.timeoutMs} ms`
-        : `Verbindung fehlgeschlagen: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+        : `Verbindung fehlgeschlagen: ${redactUrlsIn(e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e))}`,
       true,
     );
   }
@@ -77,7 +96,7 @@ async function fetchOnce(url: string, opts: FetchOptions): Promise<Uint8Array> {
     throw new FetchError(
       signal.aborted
         ? `Download nicht innerhalb von ${opts.timeoutMs} ms abgeschlossen`
-        : `Download abgebrochen: ${e instanceof Error ? e.message : String(e)}`,
+        : `Download abgebrochen: ${redactUrlsIn(e instanceof Error ? e.message : String(e))}`,
       true,
     );
   }
@@ -105,13 +124,13 @@ export async function fetchWithRetry(
       if (!err.retryable || attempt >= opts.retries) {
         const tries = attempt + 1;
         throw new FetchError(
-          `Download von ${url} fehlgeschlagen${tries > 1 ? ` (nach ${tries} Versuchen)` : ''}: ${err.message}`,
+          `Download von ${redactUrl(url)} fehlgeschlagen${tries > 1 ? ` (nach ${tries} Versuchen)` : ''}: ${err.message}`,
           false,
         );
       }
       const delay = backoffBaseMs * 2 ** attempt;
       logger.warn(
-        { url, attempt: attempt + 1, delayMs: delay, err: err.message },
+        { url: redactUrl(url), attempt: attempt + 1, delayMs: delay, err: redactUrlsIn(err.message) },
         'download failed, retrying',
       );
       await new Promise((r) => setTimeout(r, delay));

@@ -2,20 +2,26 @@
  * The ETL's public surface: runImport is the one entry point used by the CLI, the schedule,
  * the API upload and first-start seeding.
  */
-import { executeImport, prepareSources } from './run.js';
+import { isolatable, runIsolated } from './isolated.js';
+import { executeImport, prepareSources, type RunHooks } from './run.js';
 import type { EtlDeps, ImportOptions, ImportSource, ImportSummary } from './types.js';
 
+export type { IsolationOptions } from './isolated.js';
+export type { ImportLimits } from './limits.js';
+export { DEFAULT_LIMITS } from './limits.js';
 export { ImportBusyError } from './lock.js';
-export { runScheduledImport, startSchedule } from './schedule.js';
+export { markAbortedRuns, recoverAbortedRuns } from './run.js';
+export { inProgressDir, runScheduledImport, startSchedule } from './schedule.js';
 export { seedIfEmpty } from './seed.js';
 export { loadTargetsFile } from './targets.js';
-export type {
-  EtlDeps,
-  FileResult,
-  ImportErrorInfo,
-  ImportOptions,
-  ImportSource,
-  ImportSummary,
+export {
+  ABORTED_MESSAGE,
+  type EtlDeps,
+  type FileResult,
+  type ImportErrorInfo,
+  type ImportOptions,
+  type ImportSource,
+  type ImportSummary,
 } from './types.js';
 
 /**
@@ -26,6 +32,18 @@ export async function runImport(
   deps: EtlDeps,
   sources: ImportSource[],
   options: ImportOptions,
+  hooks: Pick<RunHooks, 'onProgress' | 'onFile'> = {},
 ): Promise<ImportSummary> {
-  return executeImport(deps, prepareSources(deps, sources), options);
+  const isolated = isolatable(deps);
+  if (isolated?.isolation) {
+    const summary = await runIsolated(
+      isolated,
+      isolated.isolation,
+      { kind: 'sources', sources, options },
+      hooks,
+    );
+    if (summary === null) throw new Error('import worker returned no summary');
+    return summary;
+  }
+  return executeImport(deps, prepareSources(deps, sources, hooks), options, hooks);
 }

@@ -25,7 +25,7 @@ export class ImportBusyError extends Error {
   }
 }
 
-const LOCK_KEY = 'import_lock';
+export const LOCK_KEY = 'import_lock';
 /** A heartbeat older than this means the holder hung or died on another host. */
 export const STALE_LOCK_MS = 30 * 60 * 1000;
 
@@ -40,6 +40,22 @@ type LockValue = z.infer<typeof lockSchema>;
 
 const inProcessByPath = new Set<string>();
 const inProcessByHandle = new WeakSet<SqliteDatabase.Database>();
+
+/**
+ * Claims the in-process guard for a database file without touching the database (the parent of
+ * an import worker holds it while the worker holds the lock row). Returns the release function.
+ */
+export function holdInProcess(path: string): () => void {
+  if (inProcessByPath.has(path)) {
+    throw new ImportBusyError(
+      'Ein anderer Import läuft gerade in diesem Prozess; bitte warten, bis er fertig ist.',
+    );
+  }
+  inProcessByPath.add(path);
+  return () => {
+    inProcessByPath.delete(path);
+  };
+}
 
 function processAlive(pid: number): boolean {
   try {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Gender } from '../server/domain/types.js';
+import { PATTERN_INPUT_CAP } from './limits.js';
 import { normalizeLabel } from './values.js';
 
 export const DEFAULT_MAPPING_PATH = fileURLToPath(new URL('../data/ba-mapping.json', import.meta.url));
@@ -69,6 +70,10 @@ export interface BaMapping {
   knownSheets: string[];
 }
 
+function capped(text: string): string {
+  return text.trim().slice(0, PATTERN_INPUT_CAP);
+}
+
 export function compileMapping(m: MappingFile): BaMapping {
   const sheetToCode = new Map<string, string>();
   for (const i of m.indicators)
@@ -98,10 +103,15 @@ export function compileMapping(m: MappingFile): BaMapping {
     indicatorForLabel: (label) => sheetToCode.get(normalizeLabel(label)) ?? byTitle(label),
     headerRole: (label) => roles.get(normalizeLabel(label)) ?? null,
     gender: (label) => genders.get(normalizeLabel(label)) ?? null,
-    isFooter: (text) => footer.some((r) => r.test(text.trim())),
+    // Patterns come from a file an operator edits: they only see the first PATTERN_INPUT_CAP
+    // characters, so a backtracking pattern cannot meet an unbounded cell.
+    isFooter: (text) => {
+      const t = capped(text);
+      return footer.some((r) => r.test(t));
+    },
     isIgnoredSheet: (name) => ignored.has(normalizeLabel(name)),
     subtitleRegion: (text) => {
-      const match = subtitle?.exec(text.trim());
+      const match = subtitle?.exec(capped(text));
       const key = match?.groups?.key;
       if (!match || !key) return null;
       return { key, name: (match.groups?.name ?? '').trim() };

@@ -30,6 +30,7 @@ export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseConte
       text,
       ctx.catalog,
       ctx.onProgress && ((p) => ctx.onProgress?.(p.rows, p.fraction)),
+      ctx.limits,
     );
   }
   if (looksFinance(text)) {

@@ -5,6 +5,7 @@
  * with different values.
  */
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
+import type { ImportLimits } from './limits.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
 
@@ -13,7 +14,16 @@ export interface IndicatorInfo {
   name: string;
   unit: string;
   formula: IndicatorFormula;
+  /** For published percent figures: a rate (0–100) or a change against last year (≥ −100). */
+  percentKind?: 'rate' | 'change';
 }
+
+/** Longest region name or comparison type accepted. */
+export const MAX_NAME_CHARS = 200;
+/** No count in an SGB II file comes near this (Germany has about 4 million ELB). */
+export const MAX_COUNT = 100_000_000;
+/** Highest plausible change against last year, in percent. */
+const MAX_CHANGE_PCT = 1000;
 
 /** The indicators known to the database, looked up case-insensitively by code. */
 export class IndicatorCatalog {
@@ -99,8 +109,29 @@ export class ObservationRows {
    */
   constructor(private readonly describe: (source: number, what: 'value' | 'key') => SourcePosition) {}
 
-  /** Index of a region, registering it on first sight (name and comparison type: first non-empty wins). */
-  regionOf(id: string, name: string | null, comparisonType: string | null): number {
+  /**
+   * Index of a region, registering it on first sight (name and comparison type: first non-empty
+   * wins). Names and comparison types longer than MAX_NAME_CHARS are rejected at `at`.
+   */
+  regionOf(
+    id: string,
+    name: string | null,
+    comparisonType: string | null,
+    at: SourcePosition | null = null,
+  ): number {
+    for (const [what, v] of [
+      ['Regionsname', name],
+      ['Vergleichstyp', comparisonType],
+    ] as const) {
+      if (v !== null && v.length > MAX_NAME_CHARS) {
+        throw new FileRejection(
+          `${what} hat ${v.length} Zeichen, erlaubt sind höchstens ${MAX_NAME_CHARS}`,
+          at?.sheet ?? null,
+          at?.row ?? null,
+          at?.column ?? null,
+        );
+      }
+    }
     let idx = this.regionIndex.get(id);
     if (idx === undefined) {
       idx = this.regions.length;
@@ -145,6 +176,24 @@ export class ObservationRows {
     this.source = g(this.source, (n) => new Int32Array(n));
   }
 
+  /** Finite, plausible, and a count never written as a percentage. */
+  private checkRange(info: IndicatorInfo, value: number, source: number, percentSign: boolean): void {
+    let problem: string | null = null;
+    if (!Number.isFinite(value)) problem = `keine endliche Zahl für ${info.code}`;
+    else if (info.unit === 'count' && percentSign)
+      problem = `Prozentangabe für ${info.code} (${info.name}): erwartet eine Anzahl, kein %`;
+    else if (info.unit === 'count' && value > MAX_COUNT)
+      problem = `unplausibel große Anzahl ${value} für ${info.code}: erwartet höchstens ${MAX_COUNT}`;
+    else if (info.unit === 'percent' && info.percentKind === 'rate' && (value < 0 || value > 100))
+      problem = `${info.code} ist eine Quote: erwartet 0 bis 100, nicht ${value}`;
+    else if (info.unit === 'percent' && (value < -100 || value > MAX_CHANGE_PCT))
+      problem = `${info.code}: ${value} % liegt außerhalb von −100 bis ${MAX_CHANGE_PCT}`;
+    if (problem !== null) {
+      const p = this.describe(source, 'value');
+      throw new FileRejection(problem, p.sheet, p.row, p.column);
+    }
+  }
+
   /**
    * Adds one value (`flag` null) or marker (`value` ignored). Throws a FileRejection for a
    * negative or fractional count, or for a key already seen with a different value; an exact
@@ -158,9 +207,11 @@ export class ObservationRows {
     value: number,
     flag: ValueFlag | null,
     source: number,
+    percentSign = false,
   ): void {
     const flagIdx = flag === null ? 0 : FLAG_INDEX[flag];
     const info = this.indicators[indicatorIdx];
+    if (flagIdx === 0 && info) this.checkRange(info, value, source, percentSign);
     if (flagIdx === 0 && info && info.unit === 'count') {
       if (value < 0) {
         const p = this.describe(source, 'value');
@@ -227,4 +278,6 @@ export interface ParseContext {
   /** data/finance-mapping.json unless set (tests). */
   financeMappingPath?: string;
   onProgress?: (rows: number, fraction: number) => void;
+  /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
+  limits?: ImportLimits;
 }

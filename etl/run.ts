@@ -6,14 +6,18 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Kysely } from 'kysely';
 import { isMonth } from '../core/months.js';
 import { syncDataVersion } from '../server/db/repositories/meta.js';
-import type { ImportRunStatus } from '../server/db/schema.js';
+import type { Database, ImportRunStatus } from '../server/db/schema.js';
+import { redactUrl } from '../server/redact.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
-import { acquireImportLock } from './lock.js';
+import { resolveLimits } from './limits.js';
+import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
+  ABORTED_MESSAGE,
   type EtlDeps,
   FileRejection,
   type FileResult,
@@ -46,6 +50,10 @@ export interface ImportProgress {
 
 export interface RunHooks {
   onProgress?: (p: ImportProgress) => void;
+  /** The run row exists (its id), holding the lock. */
+  onRunStart?: (runId: number) => void;
+  /** A file is about to be loaded and parsed. */
+  onFileStart?: (index: number, label: string) => void;
   /** Called after each file with its bytes (null when they could not be read). */
   onFile?: (index: number, result: FileResult, bytes: Uint8Array | null) => Promise<void> | void;
   /** Backoff base for URL retries (tests shorten it). */
@@ -53,7 +61,7 @@ export interface RunHooks {
 }
 
 export function prepareSources(
-  deps: EtlDeps,
+  deps: Pick<EtlDeps, 'fetchOptions' | 'logger'>,
   sources: readonly ImportSource[],
   hooks: RunHooks = {},
 ): PreparedSource[] {
@@ -69,7 +77,8 @@ export function prepareSources(
         return { label: s.name, name: basename(s.name), load: async () => s.data };
       case 'url':
         return {
-          label: s.url,
+          // Shown in the run log and logged: never the user info or query (tokens) of the URL.
+          label: redactUrl(s.url),
           name: safeNameFromUrl(s.url),
           load: () =>
             fetchWithRetry(
@@ -88,16 +97,52 @@ export function prepareSources(
 /** The indicators the database knows (validation of files is driven by this, not by a list in code). */
 export async function loadCatalog(deps: Pick<EtlDeps, 'db'>): Promise<IndicatorCatalog> {
   const rows = await deps.db.db
-    .selectFrom('indicators')
-    .select(['code', 'name', 'unit', 'formula'])
-    .orderBy('code')
+    .selectFrom('indicators as i')
+    .leftJoin('indicators as n', 'n.code', 'i.numerator_code')
+    .select(['i.code', 'i.name', 'i.unit', 'i.formula', 'n.formula as base_formula'])
+    .orderBy('i.code')
     .execute();
   const all: IndicatorInfo[] = [];
-  for (const { code, name, unit, formula } of rows) {
+  for (const { code, name, unit, formula, base_formula } of rows) {
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
-    all.push({ code, name, unit, formula });
+    // A published figure of a rate (K2_BA of K2) is a rate; of a stock (K3_BA of K3), a change.
+    const percentKind = unit === 'percent' ? (base_formula === 'rate' ? 'rate' : 'change') : undefined;
+    all.push({ code, name, unit, formula, ...(percentKind ? { percentKind } : {}) });
   }
   return new IndicatorCatalog(all);
+}
+
+/**
+ * Runs still 'running' while the caller holds the import lock belong to an importer that died
+ * (killed, crashed, power cut): they become 'aborted'. Called at every run and at server start.
+ */
+export async function markAbortedRuns(db: Kysely<Database>, now: string): Promise<number> {
+  const r = await db
+    .updateTable('import_runs')
+    .set({ status: 'aborted', finished_at: now, error: ABORTED_MESSAGE })
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * At start-up: marks runs left 'running' by a dead importer as 'aborted', when no import holds
+ * the lock right now (a live import elsewhere keeps its 'running'). Returns how many were marked.
+ */
+export async function recoverAbortedRuns(deps: Pick<EtlDeps, 'db' | 'clock'>): Promise<number> {
+  const clock = deps.clock ?? (() => new Date());
+  let lock: Awaited<ReturnType<typeof acquireImportLock>>;
+  try {
+    lock = await acquireImportLock(deps.db, clock);
+  } catch (e) {
+    if (e instanceof ImportBusyError) return 0;
+    throw e;
+  }
+  try {
+    return await markAbortedRuns(deps.db.db, clock().toISOString());
+  } finally {
+    await lock.release();
+  }
 }
 
 function runStatus(files: readonly FileResult[], changed: boolean): ImportRunStatus {
@@ -132,15 +177,7 @@ async function openRun(
   startedAt: string,
 ): Promise<number> {
   const { db } = deps.db;
-  await db
-    .updateTable('import_runs')
-    .set({
-      status: 'failed',
-      finished_at: startedAt,
-      error: 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war',
-    })
-    .where('status', '=', 'running')
-    .execute();
+  await markAbortedRuns(db, startedAt);
   const run = await db
     .insertInto('import_runs')
     .values({
@@ -263,6 +300,7 @@ async function parseAndWrite(
   progress('parse', 0, null, 0);
   const parsed = await parseFile(source.name, bytes, {
     catalog: ctx.catalog,
+    limits: resolveLimits(ctx.deps.limits),
     onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
   });
   progress('write', 0, parsed.rows.length, 0);
@@ -274,6 +312,7 @@ async function parseAndWrite(
     sample: ctx.options.sample ?? null,
     now: ctx.clock().toISOString(),
     onProgress: onProgress ? (rows, total) => progress('write', rows, total, rows / total) : undefined,
+    ...(ctx.deps.afterChange ? { afterChange: ctx.deps.afterChange } : {}),
   });
   return {
     path: source.label,
@@ -298,7 +337,7 @@ async function importOneFile(
     bytes = await source.load();
   } catch (e) {
     const err =
-      e instanceof Error && e.name === 'FetchError'
+      e instanceof FileRejection || (e instanceof Error && e.name === 'FetchError')
         ? e
         : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
     return { result: await rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
@@ -394,7 +433,7 @@ async function announce(deps: EtlDeps, options: ImportOptions, summary: ImportSu
 
 export async function executeImport(
   deps: EtlDeps,
-  sources: readonly PreparedSource[],
+  sourcesOrList: readonly PreparedSource[] | (() => Promise<readonly PreparedSource[]>),
   options: ImportOptions,
   hooks: RunHooks = {},
 ): Promise<ImportSummary> {
@@ -409,10 +448,14 @@ export async function executeImport(
   let runId = 0;
   let changed = false;
   try {
+    // A list built under the lock (the inbox's in-progress files belong to nobody else then).
+    const sources = typeof sourcesOrList === 'function' ? await sourcesOrList() : sourcesOrList;
     runId = await openRun(deps, options, sources.length, started.toISOString());
+    hooks.onRunStart?.(runId);
     const ctx = await runContext(deps, options, hooks, clock, runId);
     for (const [index, source] of sources.entries()) {
       lock.touch();
+      hooks.onFileStart?.(index, source.label);
       const one = await importOneFile(ctx, source);
       changed ||= one.changed;
       files.push(one.result);

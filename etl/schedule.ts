@@ -3,16 +3,19 @@
  * schedule with an explicit time zone. Inbox files end up in the archive (imported or
  * unchanged) or in the rejected folder with `<name>.error.txt` beside them.
  */
-import { copyFile, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import cron from 'node-cron';
 import type { Config } from '../server/config.js';
 import type { ImportTrigger } from '../server/db/schema.js';
-import { safeFileName } from './fetch.js';
+import { safeFileName, safeNameFromUrl } from './fetch.js';
+import { isolatable, runIsolated } from './isolated.js';
 import { ImportBusyError } from './lock.js';
-import { executeImport, prepareSources } from './run.js';
+import { executeImport, type PreparedSource, prepareSources, type RunHooks } from './run.js';
 import {
+  ABORTED_MESSAGE,
   type EtlDeps,
+  FileRejection,
   type FileResult,
   formatImportError,
   type ImportSource,
@@ -29,6 +32,8 @@ export interface ScheduledOptions {
   retryBackoffMs?: number;
   /** Recorded in the run log: 'cron' for the schedule, 'api' when an admin asked for the run. */
   trigger?: ImportTrigger;
+  /** Extra hooks (the import worker reports progress and files to its parent through them). */
+  hooks?: RunHooks;
 }
 
 function stamp(d: Date): string {
@@ -90,6 +95,65 @@ function errorText(result: FileResult, when: Date): string {
   ].join('\n');
 }
 
+/**
+ * Inbox files being imported sit here (inside the inbox, hidden): a file still found here when
+ * the next run starts was being read when the importer died, and is rejected instead of retried,
+ * so one poison file cannot crash the server on every scheduled run.
+ */
+export function inProgressDir(config: Pick<Config, 'INBOX_DIR'>): string {
+  return join(config.INBOX_DIR, '.importing');
+}
+
+async function listInProgress(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => join(dir, e.name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+interface Entry {
+  source: ImportSource;
+  /** Where an inbox file is now (moved to the in-progress folder before it is read). */
+  current: string | null;
+}
+
+/**
+ * Moves every file in the in-progress folder to REJECTED_DIR with `reason` beside it (after a
+ * worker crash the parent calls this; the next run would otherwise do it).
+ */
+export async function rejectInProgress(config: Config, when: Date, reason: string): Promise<number> {
+  const stale = await listInProgress(inProgressDir(config));
+  await mkdir(config.REJECTED_DIR, { recursive: true });
+  for (const path of stale) {
+    const dest = await freeName(config.REJECTED_DIR, `${stamp(when)}_${safeFileName(basename(path))}`);
+    await moveFile(path, dest);
+    await writeFile(
+      `${dest}.error.txt`,
+      errorText(
+        {
+          path: basename(path),
+          sha256: '',
+          size: 0,
+          status: 'rejected',
+          inserted: 0,
+          updated: 0,
+          unchanged: 0,
+          error: { file: basename(path), sheet: null, row: null, column: null, message: reason },
+        },
+        when,
+      ),
+      'utf8',
+    );
+  }
+  await rmdir(inProgressDir(config)).catch(() => undefined);
+  return stale.length;
+}
+
 /** Internal form of runScheduledImport with knobs for tests. */
 export async function runScheduled(
   deps: EtlDeps,
@@ -97,12 +161,10 @@ export async function runScheduled(
   opts: ScheduledOptions = {},
 ): Promise<ImportSummary | null> {
   const clock = deps.clock ?? (() => new Date());
-  const files = await listInbox(config.INBOX_DIR, clock(), opts.settleMs);
-  if (files.length === 0 && config.SOURCE_URLS.length === 0) return null;
-  const sources: ImportSource[] = [
-    ...files.map((path) => ({ kind: 'file' as const, path })),
-    ...config.SOURCE_URLS.map((url) => ({ kind: 'url' as const, url })),
-  ];
+  const busyDir = inProgressDir(config);
+  const pending = await listInbox(config.INBOX_DIR, clock(), opts.settleMs);
+  const leftovers = await listInProgress(busyDir);
+  if (pending.length === 0 && leftovers.length === 0 && config.SOURCE_URLS.length === 0) return null;
   const withFetch: EtlDeps = {
     ...deps,
     fetchOptions: deps.fetchOptions ?? {
@@ -111,37 +173,95 @@ export async function runScheduled(
       retries: config.FETCH_RETRIES,
     },
   };
-  const prepared = prepareSources(withFetch, sources, { retryBackoffMs: opts.retryBackoffMs });
   await mkdir(config.ARCHIVE_DIR, { recursive: true });
   await mkdir(config.REJECTED_DIR, { recursive: true });
-  return executeImport(
-    withFetch,
-    prepared,
-    { trigger: opts.trigger ?? 'cron' },
-    {
-      onFile: async (index, result, bytes) => {
-        const source = sources[index];
-        const name = prepared[index]?.name ?? 'datei';
-        if (!source) return;
-        const when = clock();
-        const target = `${stamp(when)}_${safeFileName(source.kind === 'file' ? basename(source.path) : name)}`;
-        try {
-          if (result.status === 'rejected') {
-            const dest = await freeName(config.REJECTED_DIR, target);
-            if (source.kind === 'file') await moveFile(source.path, dest);
-            else if (bytes) await writeFile(dest, bytes);
-            await writeFile(`${dest}.error.txt`, errorText(result, when), 'utf8');
-          } else if (source.kind === 'file') {
-            await moveFile(source.path, await freeName(config.ARCHIVE_DIR, target));
-          } else if (result.status === 'imported' && bytes) {
-            await writeFile(await freeName(config.ARCHIVE_DIR, target), bytes);
-          }
-        } catch (e) {
-          deps.logger.error({ err: e, source: result.path }, 'could not move the file out of the inbox');
-        }
+  const entries: Entry[] = [];
+  const hooks = { retryBackoffMs: opts.retryBackoffMs };
+  // Listed again under the import lock: files in the in-progress folder then belong to a dead run.
+  const list = async () => {
+    const stale = await listInProgress(busyDir);
+    const files = await listInbox(config.INBOX_DIR, clock(), opts.settleMs);
+    entries.push(
+      ...stale.map((path): Entry => ({ source: { kind: 'file', path }, current: path })),
+      ...files.map((path): Entry => ({ source: { kind: 'file', path }, current: null })),
+      ...config.SOURCE_URLS.map((url): Entry => ({ source: { kind: 'url', url }, current: null })),
+    );
+    const prepared = prepareSources(
+      withFetch,
+      entries.map((e) => e.source),
+      hooks,
+    );
+    return prepared.map((p, i): PreparedSource => {
+      const entry = entries[i];
+      if (entry === undefined || entry.source.kind !== 'file') return p;
+      if (entry.current !== null) {
+        return {
+          ...p,
+          load: () => Promise.reject(new FileRejection(ABORTED_MESSAGE)),
+        };
+      }
+      const from = entry.source.path;
+      return {
+        ...p,
+        load: async () => {
+          const to = join(busyDir, basename(from));
+          await mkdir(busyDir, { recursive: true });
+          await moveFile(from, to);
+          entry.current = to;
+          return new Uint8Array(await readFile(to));
+        },
+      };
+    });
+  };
+  try {
+    return await executeImport(
+      withFetch,
+      list,
+      { trigger: opts.trigger ?? 'cron' },
+      {
+        ...opts.hooks,
+        onFile: async (index, result, bytes) => {
+          await settleFile(deps, config, entries[index], result, bytes, clock());
+          await opts.hooks?.onFile?.(index, result, bytes);
+        },
       },
-    },
-  );
+    );
+  } finally {
+    // Empty after a clean run: the inbox shows only what people put there.
+    await rmdir(busyDir).catch(() => undefined);
+  }
+}
+
+/** Moves an inbox file (or stores a download) to the archive or the rejected folder. */
+async function settleFile(
+  deps: EtlDeps,
+  config: Config,
+  entry: Entry | undefined,
+  result: FileResult,
+  bytes: Uint8Array | null,
+  when: Date,
+): Promise<void> {
+  if (!entry) return;
+  const source = entry.source;
+  const name =
+    source.kind === 'file' ? basename(source.path) : safeNameFromUrl(source.kind === 'url' ? source.url : '');
+  const target = `${stamp(when)}_${safeFileName(name)}`;
+  const from = entry.current;
+  try {
+    if (result.status === 'rejected') {
+      const dest = await freeName(config.REJECTED_DIR, target);
+      if (source.kind === 'file') {
+        if (from !== null) await moveFile(from, dest);
+      } else if (bytes) await writeFile(dest, bytes);
+      await writeFile(`${dest}.error.txt`, errorText(result, when), 'utf8');
+    } else if (source.kind === 'file') {
+      if (from !== null) await moveFile(from, await freeName(config.ARCHIVE_DIR, target));
+    } else if (result.status === 'imported' && bytes) {
+      await writeFile(await freeName(config.ARCHIVE_DIR, target), bytes);
+    }
+  } catch (e) {
+    deps.logger.error({ err: e, source: result.path }, 'could not move the file out of the inbox');
+  }
 }
 
 /** Imports every inbox file and every SOURCE_URL once; null when there is nothing to do. */
@@ -150,6 +270,15 @@ export async function runScheduledImport(
   config: Config,
   trigger: ImportTrigger = 'cron',
 ): Promise<ImportSummary | null> {
+  const isolated = isolatable(deps);
+  if (isolated?.isolation) {
+    const summary = await runIsolated(isolated, isolated.isolation, { kind: 'scheduled', config, trigger });
+    if (summary?.status === 'aborted') {
+      const reason = summary.files.find((f) => f.error)?.error?.message ?? ABORTED_MESSAGE;
+      await rejectInProgress(config, deps.clock?.() ?? new Date(), reason);
+    }
+    return summary;
+  }
   return runScheduled(deps, config, { trigger });
 }
 

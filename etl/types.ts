@@ -1,7 +1,10 @@
 /** Types of the ETL's public contract (re-exported by etl/index.ts) and its internal errors. */
+import type { Kysely } from 'kysely';
 import type { Db } from '../server/db/connection.js';
-import type { ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
+import type { Database, ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
 import type { Logger } from '../server/logger.js';
+import type { IsolationOptions } from './isolated.js';
+import type { ImportLimits } from './limits.js';
 
 export type ImportSource =
   | { kind: 'file'; path: string }
@@ -60,7 +63,23 @@ export interface EtlDeps {
   /** Called after a run that changed data (the server wires the alert evaluation to it). */
   afterImport?: (s: ImportSummary) => Promise<void> | void;
   fetchOptions?: FetchOptions;
+  /** Parser limits (DEFAULT_LIMITS for what is not set). */
+  limits?: Partial<ImportLimits>;
+  /**
+   * Set: runImport and runScheduledImport run in a worker thread with this heap limit (file
+   * databases only; an in-memory database cannot be shared with a thread).
+   */
+  isolation?: IsolationOptions;
+  /**
+   * Runs inside each file's write transaction after the data version bump: the import worker
+   * stores the region summaries of the new version there, so that no reader ever sees the new
+   * version without them (and aggregates the whole table on the server's event loop).
+   */
+  afterChange?: (trx: Kysely<Database>, dataVersion: string) => Promise<void>;
 }
+
+/** Why a run or file was closed that a dead importer left behind. */
+export const ABORTED_MESSAGE = 'Import abgebrochen (Absturz oder Neustart)';
 
 /**
  * A file's content is not acceptable. Carries the position (sheet, row, column) so that the

@@ -47,6 +47,7 @@ function toIndex(year: number, month: number): MonthIndex | null {
  */
 export function parseMonth(input: string): MonthIndex | null {
   const s = input.trim();
+  if (s.length > 40) return null; // no month is spelled longer; keeps the patterns cheap
   let m = ISO_MONTH.exec(s);
   if (m) {
     if (m[3] !== undefined) {
@@ -177,17 +178,59 @@ export function parseGermanNumber(input: string): number {
   return Number.NaN;
 }
 
+const SUPERSCRIPT_DIGITS = /[\u00B9\u00B2\u00B3\u2070-\u2079]+/g;
+
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Drops trailing footnote markers (` 1)`, ` 2) 4)`) and trailing blanks. A scan from the end,
+ * linear in the length: a regular expression for this backtracks quadratically on a label padded
+ * with 150,000 spaces.
+ */
+export function stripFootnotes(s: string): string {
+  let end = s.length;
+  while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
+  for (;;) {
+    if (end < 3 || s.charCodeAt(end - 1) !== 41 /* ) */) break;
+    let d = end - 1;
+    while (d > 0 && end - 1 - d < 3) {
+      const c = s.charCodeAt(d - 1);
+      if (c < 48 || c > 57) break;
+      d--;
+    }
+    const digits = end - 1 - d;
+    if (digits < 1 || digits > 2 || d === 0 || !isSpace(s.charCodeAt(d - 1))) break;
+    end = d;
+    while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
+  }
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** A label without superscript digits (`¹`) and trailing footnote markers (` 1)`). */
+export function stripMarkers(input: string): string {
+  return stripFootnotes(input.replace(SUPERSCRIPT_DIGITS, ''));
+}
+
 /**
  * Normalises a header or title label: strips footnote markers (` 1)`, `¹`, `1)` at the end),
- * collapses whitespace (also line breaks inside spreadsheet cells), lower-cases.
+ * collapses whitespace (also line breaks inside spreadsheet cells), lower-cases. Linear time.
  */
 export function normalizeLabel(input: string): string {
-  return input
-    .replace(/[\u00B9\u00B2\u00B3\u2070-\u2079]+/g, '')
-    .replace(/(?:\s+\d{1,2}\))+\s*$/, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+  return stripMarkers(input).replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 /** A region key as stored: digits and letters (e.g. '01060', '36201'); null when not acceptable. */

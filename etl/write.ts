@@ -23,6 +23,8 @@ export interface WriteContext {
   sample: { asOf: string } | null;
   now: string;
   onProgress?: (written: number, total: number) => void;
+  /** Runs inside the transaction after a data version bump (the new version as stored text). */
+  afterChange?: (trx: Kysely<Database>, dataVersion: string) => Promise<void>;
 }
 
 export interface WriteResult {
@@ -286,7 +288,10 @@ export async function writeObservations(
       .where('id', '=', fileId)
       .execute();
     const changed = counts.inserted + counts.updated > 0 || regions.changed;
-    if (changed) await bumpDataVersion(trx);
+    if (changed) {
+      const version = await bumpDataVersion(trx);
+      await ctx.afterChange?.(trx, version);
+    }
     return { fileId, ...counts, changed };
   });
 }

@@ -19,13 +19,15 @@ import { build } from 'esbuild';
 const SOURCE_URL = '__zielmonitorSourceUrl';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds dist/server/main.js (and its source map); returns the bundle's path. */
+/** Builds dist/server/main.js and import-worker.js (with source maps); returns main.js's path. */
 export async function buildServer(): Promise<string> {
   const outfile = `${ROOT}dist/server/main.js`;
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ['server/main.ts'],
-    outfile,
+    // The import worker is a second entry: dist/server/import-worker.js, started by etl/isolated.ts
+    // relative to the bundle's own URL (__zielmonitorBundleUrl).
+    entryPoints: { main: 'server/main.ts', 'import-worker': 'etl/import-worker.ts' },
+    outdir: `${ROOT}dist/server`,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -33,7 +35,9 @@ export async function buildServer(): Promise<string> {
     packages: 'external',
     sourcemap: true,
     define: { 'import.meta.url': SOURCE_URL },
-    banner: { js: `const ${SOURCE_URL} = new URL('../../server/main.js', import.meta.url).href;` },
+    banner: {
+      js: `const ${SOURCE_URL} = new URL('../../server/main.js', import.meta.url).href; const __zielmonitorBundleUrl = import.meta.url;`,
+    },
     logLevel: 'warning',
   });
   return outfile;

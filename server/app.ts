@@ -6,13 +6,19 @@
  * typed client: `hc<AppType>(origin).api.goals.$get({ query })`.
  */
 import { Hono } from 'hono';
+import { authenticate } from './auth/middleware.js';
+import { type Auth, createAuth } from './auth/service.js';
 import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
+import { waitForWritableDb } from './http/busy-writes.js';
 import type { AppEnv } from './http/env.js';
 import { envelope } from './http/envelope.js';
 import { apiNotFound, onError } from './http/errors.js';
 import { mountStatic } from './http/static.js';
+import { adminRoutes } from './routes/admin.js';
 import { alertsRoutes } from './routes/alerts.js';
+import { authRoutes, meRoutes } from './routes/auth.js';
+import { commentsRoutes } from './routes/comments.js';
 import { comparisonRoutes } from './routes/comparison.js';
 import { goalsRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
@@ -29,12 +35,16 @@ export interface AppOptions {
   webRoot?: string | null;
   /** Row limit of the CSV/XLSX exports (default 100,000). */
   maxExportRows?: number;
+  /** Shared auth state (rate limits, OIDC client); built from deps when absent. */
+  auth?: Auth;
 }
 
 /** The chained /api app. Add a resource with one more `.route(...)` line. */
 export function createApi(deps: AppDeps, options: AppOptions = {}) {
+  const auth = options.auth ?? createAuth(deps);
   return new Hono<AppEnv>()
     .basePath('/api')
+    .use('*', authenticate(deps, auth))
     .route('/health', healthRoutes(deps))
     .route('/version', versionRoutes(deps))
     .route('/goals', goalsRoutes(deps))
@@ -42,9 +52,13 @@ export function createApi(deps: AppDeps, options: AppOptions = {}) {
     .route('/comparison', comparisonRoutes(deps))
     .route('/regions', regionsRoutes(deps))
     .route('/indicators', indicatorsRoutes(deps))
-    .route('/targets', targetsRoutes(deps))
-    .route('/imports', importsRoutes(deps))
-    .route('/alerts', alertsRoutes(deps))
+    .route('/targets', targetsRoutes(deps, auth))
+    .route('/imports', importsRoutes(deps, auth))
+    .route('/alerts', alertsRoutes(deps, auth))
+    .route('/comments', commentsRoutes(deps, auth))
+    .route('/admin', adminRoutes(deps, auth))
+    .route('/auth', authRoutes(deps, auth))
+    .route('/me', meRoutes(deps, auth))
     .route('/openapi.json', openapiRoutes());
 }
 
@@ -65,6 +79,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       await next();
     });
   }
+  app.use(
+    '/api/*',
+    waitForWritableDb(deps.db, (path) => path === '/api/imports'),
+  );
   app.route('/', createApi(deps, options));
   if (options.webRoot) mountStatic(app, options.webRoot);
   app.notFound(apiNotFound);

@@ -2,7 +2,9 @@
  * Environment configuration, validated once at start-up. Every variable is documented in
  * `.env.example` and the README; a bad value fails start-up with every bad field named.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { ImportLimits } from '../etl/limits.js';
 
 const bool = (def: boolean) =>
   z
@@ -63,6 +65,13 @@ const list = (item: (s: string) => boolean = () => true, what = 'value') =>
     });
 
 const isEmail = (s: string) => z.email().safeParse(s).success;
+const isAddressOrCidr = (s: string) => {
+  const [addr, bits, extra] = s.split('/');
+  if (extra !== undefined || addr === undefined || isIP(addr) === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (isIP(addr) === 4 ? 32 : 128);
+};
 const isHttpUrl = (s: string) => /^https?:\/\//.test(s) && z.url().safeParse(s).success;
 
 export const envSchema = z.object({
@@ -101,6 +110,19 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   LOAD_SAMPLE_ON_EMPTY: bool(true),
 
+  /** Heap limit of the import worker thread; a file needing more is rejected, the server lives on. */
+  IMPORT_WORKER_MAX_MB: int(1024, 64, 16_384),
+  /** How long a write waits (asynchronously) for a database busy with an import before 503. */
+  DB_BUSY_WAIT_MS: int(10_000, 0, 120_000),
+  /** Limits of one import file (a file past one is rejected with the limit named). */
+  XLSX_MAX_UNPACKED_MB: int(200, 1, 4096),
+  XLSX_MAX_SHEETS: int(50, 1, 1000),
+  XLSX_MAX_ROWS: int(100_000, 10, 1_048_576),
+  XLSX_MAX_COLUMNS: int(1000, 10, 16_384),
+  CSV_MAX_ROWS: int(2_000_000, 10, 100_000_000),
+  CSV_MAX_LINE_CHARS: int(1_000_000, 100, 100_000_000),
+  MAX_CELL_CHARS: int(10_000, 100, 10_000_000),
+
   /** Width of the amber "at risk" band, in percentage points of change short of the target. */
   AT_RISK_BAND_PCT: num(1.0, 0, 100),
   /** Day of the month from which the BA's release of the month is expected to be loaded. */
@@ -127,6 +149,32 @@ export const envSchema = z.object({
   ALERT_MISSING_DATA_DAY: int(28, 1, 28),
   /** Longest wait between two attempts to send an alert mail (the backoff doubles from 1 minute up to this). */
   ALERT_RETRY_MAX_MINUTES: int(60, 1, 24 * 60),
+
+  // People (issue 15): see docs/decisions/015-people-and-auth.md
+  /** Reading without sign-in (the intranet and the wall). Writes always need a person. */
+  ANONYMOUS_READ: bool(true),
+  /** Minutes without a request after which a browser session ends. */
+  SESSION_IDLE_MINUTES: int(120, 1, 7 * 24 * 60),
+  /** Hours after sign-in after which a browser session ends, active or not. */
+  SESSION_MAX_HOURS: int(12, 1, 24 * 30),
+  /** Wrong tokens or failed sign-ins per address and minute before 429. */
+  AUTH_MAX_FAILURES_PER_MINUTE: int(10, 1, 1000),
+  /** OpenID Connect issuer (discovery at <issuer>/.well-known/openid-configuration). Unset: no OIDC. */
+  OIDC_ISSUER: optionalText.refine((v) => v === null || isHttpUrl(v), { message: 'must be an http(s) URL' }),
+  OIDC_CLIENT_ID: optionalText,
+  /** Unset: a public client (PKCE only, no client secret). */
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_SCOPES: z.string().optional().default('openid profile email'),
+  /** The ID-token claim holding groups or roles (a string or a list of strings). */
+  OIDC_ROLE_CLAIM: z.string().optional().default('groups'),
+  /** Claim value → role, e.g. `zm-admins=admin,controlling=controller`. */
+  OIDC_ROLE_MAP: list((s) => /^[^=]+=(viewer|controller|admin)$/.test(s), 'value=viewer|controller|admin'),
+  /** Header a trusted reverse proxy sets to the signed-in user (e.g. X-Remote-User). Unset: off. */
+  AUTH_PROXY_HEADER: optionalText,
+  /** Addresses or CIDR ranges the proxy header is accepted from (e.g. 10.0.0.5, 10.1.0.0/16). */
+  AUTH_PROXY_TRUSTED: list(isAddressOrCidr, 'an IP address or CIDR range'),
+  /** JSON file mapping user names and groups to roles: {"users":{"mueller":"admin"},"groups":{...}}. */
+  ROLE_MAP_FILE: optionalText,
 });
 
 export type Config = Readonly<z.output<typeof envSchema>>;
@@ -145,6 +193,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   return Object.freeze(parsed.data);
+}
+
+/** The parser limits of a config. */
+export function importLimits(config: Config): ImportLimits {
+  return {
+    xlsxMaxUnpackedBytes: config.XLSX_MAX_UNPACKED_MB * 1024 * 1024,
+    xlsxMaxSheets: config.XLSX_MAX_SHEETS,
+    xlsxMaxRows: config.XLSX_MAX_ROWS,
+    xlsxMaxColumns: config.XLSX_MAX_COLUMNS,
+    csvMaxRows: config.CSV_MAX_ROWS,
+    csvMaxLineChars: config.CSV_MAX_LINE_CHARS,
+    maxCellChars: config.MAX_CELL_CHARS,
+  };
 }
 
 /** A config for tests: defaults, overridden by `overrides`. */

@@ -9,11 +9,12 @@ import { Server } from 'node:http';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
-import { seedIfEmpty, startSchedule } from '../etl/index.js';
+import { type EtlDeps, recoverAbortedRuns, seedIfEmpty, startSchedule } from '../etl/index.js';
 import { ImportBusyError } from '../etl/lock.js';
 import { createAlertService } from './alerts/service.js';
 import { createApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, importLimits, loadConfig } from './config.js';
+import { setDefaultBusyWait } from './db/busy.js';
 import { openConfiguredDatabase } from './db/connection.js';
 import { serialised } from './db/dialect/index.js';
 import { createGoalService } from './goals/service.js';
@@ -58,7 +59,14 @@ async function main(): Promise<void> {
   logger.info({ database: db.path, dialect: db.dialect }, 'database open, migrations applied');
   const clock = () => new Date();
   // Requests read from the sockets in one event-loop turn share one data-version read.
-  const goals = createGoalService({ db, config, clock, versionOncePerTurn: true });
+  let importing = false;
+  const goals = createGoalService({
+    db,
+    config,
+    clock,
+    versionOncePerTurn: true,
+    holdVersion: () => importing,
+  });
   const alerts = createAlertService({ db, config, logger, clock, goals });
   // Every region's goals of the current data version, stored once (after each import, and now
   // when the stored ones are outdated), so that requests read them instead of computing.
@@ -68,10 +76,20 @@ async function main(): Promise<void> {
       .then((err) => err !== undefined && logger.warn({ err }, 'goal snapshots not stored'))
       .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
   };
-  const etl = {
+  const etl: EtlDeps = {
     db,
     logger,
     clock,
+    limits: importLimits(config),
+    // Uploads, the inbox and SOURCE_URLS are parsed and written in a worker thread with its own
+    // heap: the API keeps answering, a hostile file kills the worker, not the server.
+    isolation: {
+      maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
+      goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
+      onRunning: (running) => {
+        importing = running;
+      },
+    },
     // Every run that changed data re-evaluates the goals and mails what changed. Not awaited: an
     // upload's answer must not wait for a slow SMTP server (the alert service runs its operations
     // one at a time, and shutdown waits for them in alerts.stop()).
@@ -93,6 +111,16 @@ async function main(): Promise<void> {
       logger.info('another instance is importing; no sample data loaded here');
     }
   }
+
+  // A run left 'running' by a killed importer shows as 'abgebrochen' from now on.
+  const aborted = await recoverAbortedRuns(etl);
+  if (aborted > 0)
+    logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
+  // From here on the event loop never waits for SQLite's busy timeout: writes meeting an import
+  // retry asynchronously (server/db/busy.ts) and answer 503 when it takes too long. (PostgreSQL
+  // waits for row locks without blocking the loop; imports run in-process there, see etl/isolated.ts.)
+  if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');
+  setDefaultBusyWait(config.DB_BUSY_WAIT_MS);
 
   const web = webBuild();
   if (web.root === null) {

@@ -3,10 +3,14 @@
  * with (server/http/schemas.ts) and the tests check responses against (server/http/responses.ts).
  */
 import { z } from 'zod';
+import type { Role } from './auth/roles.js';
 import { errorBodySchema } from './http/errors.js';
 import * as res from './http/responses.js';
 import * as req from './http/schemas.js';
+import { auditQuery, idParam, roleMappingBody, tokenBody, userPatchBody } from './routes/admin.js';
 import { alertsQuery, muteBody, muteIdParam } from './routes/alerts.js';
+import { callbackQuery, loginQuery } from './routes/auth.js';
+import { commentBody, commentIdParam, commentPatchBody, commentsQuery } from './routes/comments.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -16,13 +20,14 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 interface Endpoint {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   query?: z.ZodObject;
   params?: z.ZodObject;
   body?: { contentType: string; schema: z.ZodType | JsonSchema }[];
-  admin?: boolean;
+  /** The least role the route needs (writes); absent: anyone who may read. */
+  role?: Role;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
@@ -33,6 +38,160 @@ const uploadForm: JsonSchema = {
   },
   required: ['file'],
 };
+
+const json = (schema: z.ZodType) => [{ contentType: 'application/json', schema }];
+
+const COMMENT_ENDPOINTS: Endpoint[] = [
+  {
+    method: 'get',
+    path: '/api/comments',
+    summary: 'Comments of a region (a goal includes those on its whole indicator), oldest month first',
+    query: commentsQuery,
+    responses: { 200: { description: 'Comments with edit history and canEdit for the asking person' } },
+  },
+  {
+    method: 'post',
+    path: '/api/comments',
+    summary: 'Write a comment on a goal (or indicator) and month; plain text, at most 2,000 characters',
+    role: 'controller',
+    body: json(commentBody),
+    responses: { 201: { description: 'The comment' }, 404: { description: 'Unknown region or indicator' } },
+  },
+  {
+    method: 'patch',
+    path: '/api/comments/{id}',
+    summary: 'Change the text of a comment (its author, or an admin); the old text goes to the history',
+    role: 'controller',
+    params: commentIdParam,
+    body: json(commentPatchBody),
+    responses: { 200: { description: 'The comment' }, 404: { description: 'No such comment' } },
+  },
+  {
+    method: 'delete',
+    path: '/api/comments/{id}',
+    summary: 'Delete a comment (its author, or an admin)',
+    role: 'controller',
+    params: commentIdParam,
+    responses: { 200: { description: 'Deleted' }, 404: { description: 'No such comment' } },
+  },
+];
+
+const AUTH_ENDPOINTS: Endpoint[] = [
+  {
+    method: 'get',
+    path: '/api/me',
+    summary: 'Who is asking (name, role, how signed in) and whether OpenID Connect sign-in is available',
+    responses: { 200: { description: 'The principal' } },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/login',
+    summary: 'Start the OpenID Connect sign-in (302 to the identity provider)',
+    query: loginQuery,
+    responses: { 302: { description: 'To the provider' }, 404: { description: 'OIDC not configured' } },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/callback',
+    summary: 'Back from the identity provider: checks state, nonce and PKCE, sets the session cookie',
+    query: callbackQuery,
+    responses: { 302: { description: 'Signed in; to the page of returnTo' } },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out: ends the browser session on the server and deletes the cookie',
+    responses: { 200: { description: 'Signed out' } },
+  },
+];
+
+const ADMIN_ENDPOINTS: Endpoint[] = [
+  {
+    method: 'get',
+    path: '/api/admin/users',
+    summary: 'Users',
+    role: 'admin',
+    responses: { 200: { description: 'Users' } },
+  },
+  {
+    method: 'patch',
+    path: '/api/admin/users/{id}',
+    summary: "Set a user's role by hand (null: from the mappings) or disable the user",
+    role: 'admin',
+    params: idParam,
+    body: json(userPatchBody),
+    responses: { 200: { description: 'The user' }, 404: { description: 'No such user' } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/role-mappings',
+    summary: 'Role mappings of the admin page',
+    role: 'admin',
+    responses: { 200: { description: 'Mappings' } },
+  },
+  {
+    method: 'put',
+    path: '/api/admin/role-mappings',
+    summary: 'Map a user name or group (claim value) to a role',
+    role: 'admin',
+    body: json(roleMappingBody),
+    responses: { 200: { description: 'The mapping' } },
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/role-mappings/{id}',
+    summary: 'Delete a role mapping',
+    role: 'admin',
+    params: idParam,
+    responses: { 200: { description: 'Deleted' }, 404: { description: 'No such mapping' } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/tokens',
+    summary: 'Personal API tokens (never the tokens themselves)',
+    role: 'admin',
+    responses: { 200: { description: 'Tokens' } },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/tokens',
+    summary: 'Create a personal API token; the answer shows it once',
+    role: 'admin',
+    body: json(tokenBody),
+    responses: { 201: { description: 'The token (once) and its record' } },
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/tokens/{id}',
+    summary: 'Revoke a personal API token',
+    role: 'admin',
+    params: idParam,
+    responses: { 200: { description: 'Revoked' }, 404: { description: 'No such active token' } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/sessions',
+    summary: 'Active browser sessions',
+    role: 'admin',
+    responses: { 200: { description: 'Sessions' } },
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/sessions/{id}',
+    summary: 'End a browser session',
+    role: 'admin',
+    params: idParam,
+    responses: { 200: { description: 'Revoked' }, 404: { description: 'No such active session' } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/audit',
+    summary: 'Audit log of every write, newest first (format=csv: download)',
+    role: 'admin',
+    query: auditQuery,
+    responses: { 200: { description: 'Entries, or a CSV file with format=csv' } },
+  },
+];
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -148,7 +307,7 @@ const ENDPOINTS: Endpoint[] = [
     method: 'put',
     path: '/api/targets',
     summary: 'Create or change a target (with history; name from changedBy or X-Changed-By)',
-    admin: true,
+    role: 'admin',
     body: [{ contentType: 'application/json', schema: req.targetBody }],
     responses: { 200: { description: 'The saved target', schema: res.targetPutResponse } },
   },
@@ -171,7 +330,7 @@ const ENDPOINTS: Endpoint[] = [
     path: '/api/imports',
     summary:
       'Upload a file (multipart field "file") or run the configured sources ({"action":"run-sources"})',
-    admin: true,
+    role: 'controller',
     body: [
       { contentType: 'multipart/form-data', schema: uploadForm },
       { contentType: 'application/json', schema: req.runSourcesBody },
@@ -194,7 +353,7 @@ const ENDPOINTS: Endpoint[] = [
     method: 'post',
     path: '/api/alerts/evaluate',
     summary: 'Evaluate every goal now and mail the changes (and missing data)',
-    admin: true,
+    role: 'admin',
     responses: { 200: { description: 'Evaluation summary' } },
   },
   {
@@ -207,7 +366,7 @@ const ENDPOINTS: Endpoint[] = [
     method: 'put',
     path: '/api/alerts/mutes',
     summary: 'Mute alerts of a goal until a day',
-    admin: true,
+    role: 'admin',
     body: [{ contentType: 'application/json', schema: muteBody }],
     responses: { 200: { description: 'The mute' } },
   },
@@ -215,10 +374,13 @@ const ENDPOINTS: Endpoint[] = [
     method: 'delete',
     path: '/api/alerts/mutes/{id}',
     summary: 'Delete a mute',
-    admin: true,
+    role: 'admin',
     params: muteIdParam,
     responses: { 200: { description: 'Deleted' }, 404: { description: 'No such mute' } },
   },
+  ...COMMENT_ENDPOINTS,
+  ...AUTH_ENDPOINTS,
+  ...ADMIN_ENDPOINTS,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -265,10 +427,17 @@ export function buildOpenApi(): JsonSchema {
       description: 'Bad input (the message names the parameter)',
       content: errorContent(),
     };
-    if (e.admin) {
-      responses['401'] = { description: 'Authorization header missing', content: errorContent() };
+    if (e.role) {
+      responses['401'] = {
+        description: 'Not signed in, or the token is unknown, expired or revoked',
+        content: errorContent(),
+      };
       responses['403'] = {
-        description: 'Wrong token, or writes disabled (no ADMIN_TOKEN)',
+        description: `Needs the role ${e.role} (or, with a cookie, the Origin is not PUBLIC_URL)`,
+        content: errorContent(),
+      };
+      responses['429'] = {
+        description: 'Too many wrong tokens or failed sign-ins from this address (Retry-After)',
         content: errorContent(),
       };
     }
@@ -291,7 +460,7 @@ export function buildOpenApi(): JsonSchema {
             },
           }
         : {}),
-      ...(e.admin ? { security: [{ bearer: [] }] } : {}),
+      ...(e.role ? { security: [{ bearer: [] }, { session: [] }], 'x-role': e.role } : {}),
       responses,
     };
   }
@@ -304,7 +473,19 @@ export function buildOpenApi(): JsonSchema {
     },
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A personal API token (zm_…), or the break-glass ADMIN_TOKEN',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'zm_session',
+          description: 'Browser session after OpenID Connect sign-in (writes also need a matching Origin)',
+        },
+      },
       schemas: { Error: toSchema(errorBodySchema, 'output') },
     },
   };

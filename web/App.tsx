@@ -5,7 +5,8 @@
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 
-import { useDataVersionWatcher } from './api';
+import { hasRole, useDataVersionWatcher, useMe } from './api';
+import { AuthStatus } from './components/AuthStatus';
 import { announceNavigation, PageHeading } from './components/PageHeading';
 import { Loading } from './components/States';
 import { commonSearch, parseCommon } from './lib/url-state';
@@ -16,6 +17,7 @@ const Months = lazy(() => import('./pages/Months'));
 const Imports = lazy(() => import('./pages/Imports'));
 const Alerts = lazy(() => import('./pages/Alerts'));
 const Wall = lazy(() => import('./pages/Wall'));
+const Admin = lazy(() => import('./pages/Admin'));
 
 const NAV = [
   { href: '/', label: 'Überblick', match: (p: string) => p === '/' || p.startsWith('/ziel/') },
@@ -29,6 +31,7 @@ function Chrome({ children }: { children: ReactNode }) {
   useDataVersionWatcher();
   const [path] = useLocation();
   const search = useSearch();
+  const isAdmin = hasRole(useMe().data, 'admin');
   // Region and year travel with the navigation; the rest belongs to the page it was set on.
   const common = parseCommon(new URLSearchParams(search));
   const carry = commonSearch({ region: common.region, year: common.year, month: null });
@@ -62,8 +65,16 @@ function Chrome({ children }: { children: ReactNode }) {
                 </Link>
               </li>
             ))}
+            {isAdmin && (
+              <li>
+                <Link href={`/verwaltung${carry}`} aria-current={path === '/verwaltung' ? 'page' : undefined}>
+                  Verwaltung
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
+        <AuthStatus />
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading what="Seite" />}>{children}</Suspense>
@@ -103,6 +114,7 @@ export function App() {
             <Route path="/monate" component={Months} />
             <Route path="/importe" component={Imports} />
             <Route path="/hinweise" component={Alerts} />
+            <Route path="/verwaltung" component={Admin} />
             <Route component={NotFound} />
           </Switch>
         </Chrome>

@@ -231,7 +231,8 @@ async function postImport(file: File, token: string): Promise<UploadResult> {
   const res = await fetch(client.api.imports.$path(), {
     method: 'POST',
     body: form,
-    headers: { Authorization: `Bearer ${token}` },
+    // Without a token the session cookie (a signed-in controller) carries the upload.
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
   if (!res.ok) throw await toApiError(res);
   const body: unknown = await res.json();
@@ -289,4 +290,90 @@ export function useDataVersionWatcher(intervalMs = VERSION_POLL_MS): void {
     if (seen.current !== null && seen.current !== current) void invalidateData(qc);
     seen.current = current;
   }, [current, qc]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// People: who am I, comments, the admin page (issue 15)
+
+export type MeResponse = InferResponseType<typeof client.api.me.$get, 200>;
+export type CommentsResponse = InferResponseType<typeof client.api.comments.$get, 200>;
+export type CommentItem = CommentsResponse['comments'][number];
+export type Role = 'viewer' | 'controller' | 'admin';
+
+const ROLE_RANK: Record<Role, number> = { viewer: 1, controller: 2, admin: 3 };
+
+/** True when the signed-in person has at least `role`. */
+export function hasRole(me: MeResponse | undefined, role: Role): boolean {
+  const r = me?.role;
+  return r !== null && r !== undefined && ROLE_RANK[r] >= ROLE_RANK[role];
+}
+
+export const peopleKeys = {
+  me: ['me'] as const,
+  comments: (q: CommentsQuery) => ['comments', q] as const,
+  admin: (what: string, q: Record<string, string> = {}) => ['admin', what, q] as const,
+};
+
+export function useMe() {
+  return useQuery({
+    queryKey: peopleKeys.me,
+    queryFn: async () => read(await client.api.me.$get()),
+    staleTime: 60_000,
+  });
+}
+
+/** Ends the session on the server; the page then reloads as nobody. */
+export async function signOut(): Promise<void> {
+  const res = await client.api.auth.logout.$post();
+  if (!res.ok) throw await toApiError(res);
+}
+
+/** Where the sign-in button sends the browser (back to `returnTo` afterwards). */
+export function signInUrl(returnTo: string): string {
+  return `${client.api.auth.login.$path()}?${new URLSearchParams({ returnTo }).toString()}`;
+}
+
+export interface CommentsQuery {
+  region: string;
+  goal?: string;
+  year?: string;
+}
+
+export function useComments(q: CommentsQuery | null) {
+  return useQuery({
+    queryKey: peopleKeys.comments(q ?? { region: '' }),
+    queryFn: async () => read(await client.api.comments.$get({ query: q ?? { region: '' } })),
+    enabled: q !== null && q.region !== '',
+  });
+}
+
+function invalidateComments(qc: QueryClient) {
+  return qc.invalidateQueries({ queryKey: ['comments'] });
+}
+
+export function useCreateComment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: { region: string; goal: string; month: string; text: string }) =>
+      read(await client.api.comments.$post({ json: body })),
+    onSuccess: () => invalidateComments(qc),
+  });
+}
+
+export function useEditComment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, text }: { id: number; text: string }) =>
+      read(await client.api.comments[':id'].$patch({ param: { id: String(id) }, json: { text } })),
+    onSuccess: () => invalidateComments(qc),
+  });
+}
+
+export function useDeleteComment() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: number) =>
+      read(await client.api.comments[':id'].$delete({ param: { id: String(id) } })),
+    onSuccess: () => invalidateComments(qc),
+  });
 }

@@ -35,6 +35,14 @@ export interface GoalChangeItem {
   goal: GoalEvaluation;
   /** The unit of the tracked value: 'percent' (K2: JFW) or 'count' (K3: mean stock). */
   unit: 'percent' | 'count';
+  /** Comments on this goal (or its indicator) for the data month, oldest first. */
+  comments?: readonly AlertComment[];
+}
+
+/** A comment as an alert mail quotes it (plain text; escaped in the HTML part). */
+export interface AlertComment {
+  author: string;
+  text: string;
 }
 
 export interface MissingDataItem {
@@ -131,6 +139,7 @@ function goalRows(item: GoalChangeItem, link: string): Row[] {
       ? []
       : [{ label: 'Was es noch braucht', value: paceSentence(g.pace, item.dataMonth, latestStock(item)) }]),
     { label: 'Datenstand', value: formatMonth(item.dataMonth) },
+    ...(item.comments ?? []).map((c) => ({ label: `Kommentar von ${c.author}`, value: c.text })),
     { label: 'Details', value: link },
   ];
 }
@@ -161,7 +170,9 @@ export function itemText(item: AlertItem, publicUrl: string, opts: { sampleNote?
   const lines = [
     `■ ${item.goal.label} (${item.goal.indicator}, ${item.year}): ${headline(item)}`,
     `  ${kindLine(item)}`,
-    ...rows.map((r) => `  ${`${r.label}:`.padEnd(width + 2)}${r.value}`),
+    ...rows.map(
+      (r) => `  ${`${r.label}:`.padEnd(width + 2)}${r.value.replace(/\n/g, `\n  ${' '.repeat(width + 2)}`)}`,
+    ),
   ];
   if (item.region.sample && opts.sampleNote !== false) {
     lines.push(`  ${sampleLabel(item.region.sampleAsOf)} – keine Zahlen der Statistik der BA.`);
@@ -206,7 +217,7 @@ function itemHtml(item: AlertItem, publicUrl: string, sampleNote: boolean): stri
       } else if (r.label === 'Details') {
         value = `<a href="${escapeHtml(link)}">Ziel im Zielmonitor öffnen</a>`;
       }
-      return `<tr><th style="text-align:left;font-weight:normal;color:#555;padding:2px 12px 2px 0">${escapeHtml(r.label)}</th><td style="padding:2px 0">${value}</td></tr>`;
+      return `<tr><th style="text-align:left;font-weight:normal;color:#555;padding:2px 12px 2px 0">${escapeHtml(r.label)}</th><td style="padding:2px 0;white-space:pre-wrap">${value}</td></tr>`;
     })
     .join('');
   return (

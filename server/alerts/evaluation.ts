@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.js';
 import { expectedDataMonth, isStale } from '../domain/staleness.js';
 import type { Logger } from '../logger.js';
 import { decideStatusChange, goalAlertKey, missingAlertKey } from './changes.js';
+import { monthComments } from './comments.js';
 import type { AlertRegion, GoalChangeItem, MissingDataItem } from './compose.js';
 import { errorText } from './delivery.js';
 import { loadStates, regionsWithLatestMonth, regionsWithTargets, type StateUpdate } from './repository.js';
@@ -66,6 +67,7 @@ async function regionChanges(
       previousStatus: decision.previousStatus,
       goal,
       unit: goal.unit === 'percent' ? 'percent' : 'count',
+      comments: await monthComments(db, region.id, goal.id, dataMonth),
     });
   }
   return { items, updates };

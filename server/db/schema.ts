@@ -9,7 +9,8 @@ import type { Better, Direction, Gender, Month, PlanGoalKind, ValueFlag } from '
 
 export type { Better, Gender, ValueFlag };
 export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
-export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial';
+/** 'aborted': the importing process or worker died mid-run (found at the next start). */
+export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial' | 'aborted';
 export type ImportedFileStatus = 'imported' | 'unchanged' | 'rejected';
 /**
  * How an indicator is computed, so that new indicators need no code:
@@ -155,6 +156,8 @@ export interface ImportRunsTable {
   rows_updated: number;
   rows_unchanged: number;
   error: string | null;
+  /** Who uploaded or started the run (null: the schedule, the CLI, or before issue 15). */
+  started_by: string | null;
 }
 
 export interface ImportedFilesTable {
@@ -198,6 +201,14 @@ export interface Database {
   alert_mutes: AlertMutesTable;
   region_summaries: RegionSummariesTable;
   goal_snapshots: GoalSnapshotsTable;
+  users: UsersTable;
+  role_mappings: RoleMappingsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_flows: LoginFlowsTable;
+  audit_log: AuditLogTable;
+  comments: CommentsTable;
+  comment_history: CommentHistoryTable;
 }
 
 /** Per region how much data it has, rebuilt once per data version (see goals/summaries). */
@@ -320,3 +331,117 @@ export type TargetUpdate = Updateable<TargetsTable>;
 export type PlanTarget = Selectable<PlanTargetsTable>;
 export type ImportRun = Selectable<ImportRunsTable>;
 export type ImportedFile = Selectable<ImportedFilesTable>;
+
+// ---------------------------------------------------------------------------------------------
+// People (issue 15)
+
+export type Role = 'viewer' | 'controller' | 'admin';
+export type UserSource = 'oidc' | 'proxy' | 'local';
+
+export interface UsersTable {
+  id: Generated<number>;
+  /** Display name (OIDC `name`, the proxy user, or the name given for a local user). */
+  name: string;
+  email: string | null;
+  source: UserSource;
+  /** Unique per person: `oidc:<issuer>|<sub>`, `proxy:<user>`, `local:<name>`. */
+  external_id: string;
+  /** Role an admin set by hand; NULL: the role comes from the mappings. */
+  role: Role | null;
+  /** Role from the mappings at the last sign-in (claim/group or user name). */
+  mapped_role: Role | null;
+  disabled: number;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
+export interface RoleMappingsTable {
+  id: Generated<number>;
+  /** 'user': a user name (proxy user or OIDC preferred_username); 'group': a claim/group value. */
+  kind: 'user' | 'group';
+  value: string;
+  role: Role;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  /** SHA-256 (hex) of the cookie value; the value itself is never stored. */
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute end of the session. */
+  expires_at: string;
+  revoked_at: string | null;
+  address: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  user_id: number;
+  name: string;
+  role: Role;
+  created_at: string;
+  created_by: string | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginFlowsTable {
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  /** The person's name at the time (or 'ADMIN_TOKEN'). */
+  actor: string;
+  /** How the person was signed in: 'session' | 'token' | 'proxy' | 'admin_token' | 'cli'. */
+  via: string;
+  /** e.g. 'import.upload', 'target.update', 'comment.create', 'token.revoke'. */
+  action: string;
+  /** What was written, e.g. '01060 K2-female 2024-09' or 'token 4'. */
+  subject: string | null;
+  /** JSON with the details (never a secret). */
+  detail: string | null;
+  address: string | null;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  region_id: string;
+  /** A goal id ('K2-female') or a whole indicator ('K2'). */
+  goal: string;
+  month: string;
+  /** Plain text, 1..2,000 characters; never rendered as HTML. */
+  text: string;
+  author_id: number | null;
+  author: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface CommentHistoryTable {
+  id: Generated<number>;
+  comment_id: number;
+  /** The text before the edit. */
+  text: string;
+  replaced_at: string;
+  replaced_by: string;
+}
+
+export type User = Selectable<UsersTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
+export type Comment = Selectable<CommentsTable>;

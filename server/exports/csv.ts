@@ -65,3 +65,9 @@ export function exportFileName(
     .slice(0, 120);
   return `${base}.${ext}`;
 }
+
+/** Plain text rows (the audit log) as CSV the same way: BOM, `;`, CRLF, formulas neutralised. */
+export function textRowsToCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => cells.map((s) => quote(neutraliseFormula(s))).join(';');
+  return `${BOM}${[line(header), ...rows.map(line)].join('\r\n')}\r\n`;
+}

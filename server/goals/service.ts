@@ -31,7 +31,7 @@ import { computeMonthRows, type MonthRow, monthRowCodes } from './month-rows.js'
 import { compareWithPeers, ownFigures, type PeerTable, readPeerTable } from './peers.js';
 import { type PeriodQuery, queryYear, resolvePeriod } from './period.js';
 import { buildRegionSeries, type RegionSeries } from './region-data.js';
-import { type Derived, ensureDerived, readGoalSeries } from './snapshot.js';
+import { type Derived, readGoalSeries, startDerived } from './snapshot.js';
 
 export interface GoalQuery extends PeriodQuery {
   region?: string | undefined;
@@ -149,12 +149,16 @@ export interface GoalServiceDeps {
   versionOncePerTurn?: boolean;
   /** The backtest per data version (default: one computed from `db`). */
   backtests?: BacktestCache;
+  /** True while requests should keep the data version they have (an import in this process's worker). */
+  holdVersion?: () => boolean;
 }
 
 /** Everything cached for one data version (and one expected month). */
 interface State {
   version: string;
   derived: () => Promise<Derived>;
+  /** The goal snapshots' build of this version (resolves when stored, or with storeError). */
+  built: () => Promise<Derived>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -188,6 +192,7 @@ export function createGoalService({
   clock = () => new Date(),
   versionOncePerTurn = false,
   backtests = createBacktestCache(db.db),
+  holdVersion = () => false,
 }: GoalServiceDeps): GoalService {
   const kdb = db.db;
   const readVersion = versionOncePerTurn ? createTurnVersionReader(db) : createDataVersionReader(db);
@@ -196,10 +201,12 @@ export function createGoalService({
 
   const stateOf = versionedState((version): State => {
     const catalog = once(() => loadCatalog(kdb));
-    const derived = once(() => ensureDerived(kdb, options, () => backtests.pools(version)));
+    const started = once(() => startDerived(kdb, options, () => backtests.pools(version)));
+    const derived = once(async () => (await started()).derived);
     const s: State = {
       version,
       derived,
+      built: once(async () => (await started()).complete),
       catalog,
       defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
       regions: once(async () => listRegionItems(s)),
@@ -220,7 +227,14 @@ export function createGoalService({
    * (with `versionOncePerTurn`, once per event-loop turn). "Stale" depends on the calendar too:
    * when the month the BA should have published moves on, the cached results go as well.
    */
-  const current = (): State => stateOf(readVersion(), expectedNow());
+  let last: State | null = null;
+  const current = (): State => {
+    // While this process's import worker runs, requests keep the data version they had: the
+    // import appears all at once when it is done, with its summaries and goals stored.
+    if (last !== null && holdVersion()) return last;
+    last = stateOf(readVersion(), expectedNow());
+    return last;
+  };
 
   let expectedCache: { hour: string; month: Month } | null = null;
   /**
@@ -472,6 +486,6 @@ export function createGoalService({
     getRegionData: (regionId) => loadRegion(current(), regionId),
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
-    prepare: async () => (await current().derived()).storeError,
+    prepare: async () => (await current().built()).storeError,
   };
 }

@@ -120,18 +120,53 @@ export async function ensureDerived(
   /** The backtest of the data version (the goal service's cache; default: computed here). */
   pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
 ): Promise<Derived> {
+  return (await startDerived(db, options, pools)).complete;
+}
+
+/**
+ * The summaries of the current data version at once, and the goal snapshots' build behind them
+ * (`complete`). Requests need only the summaries: after a big import they must not wait for every
+ * region's goals to be built (a region without a stored snapshot is computed on its own meanwhile).
+ */
+export async function startDerived(
+  db: Kysely<Database>,
+  options: GoalOptions,
+  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+): Promise<{ derived: Derived; complete: Promise<Derived> }> {
   const version = await getDataVersion(db);
   const key = snapshotKey(version, options);
   let summaries = await readRegionSummaries(db, version);
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
   const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
-  if (storedSummaries && (await snapshotsValid(db, key, summaries, options, pools))) return derived;
+  const all = summaries;
+  // Stored snapshots are served at once; whether this code would compute the same (a probe that
+  // needs the backtest of every region) is checked behind them, and they are rebuilt if not.
+  const complete =
+    storedSummaries && (await hasGoalSnapshots(db, key))
+      ? snapshotsValid(db, key, all, options, pools).then((valid) =>
+          valid ? derived : buildSnapshots(db, derived, all, options, pools),
+        )
+      : buildSnapshots(db, derived, all, options, pools);
+  complete.catch(() => undefined); // awaited by prepare(); no unhandled rejection when nobody asks
+  return { derived, complete };
+}
 
+async function buildSnapshots(
+  db: Kysely<Database>,
+  derived: Derived,
+  summaries: readonly RegionSummary[],
+  options: GoalOptions,
+  pools: () => Promise<BacktestPools>,
+): Promise<Derived> {
+  const { version, key } = derived;
   const [catalog, backtest] = await Promise.all([loadCatalog(db), pools()]);
   const rows: GoalSnapshotRow[] = [];
-  for (const s of summaries) {
+  for (const [i, s] of summaries.entries()) {
     if (s.latestDataMonth === null) continue; // no data: the clock decides the year, not stored
+    // Back to the event loop now and then: the queries are synchronous under the awaits, and a
+    // thousand regions after a big import would otherwise hold every request for seconds.
+    if (i % 8 === 7) await new Promise<void>((resolve) => setImmediate(resolve));
     const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options, backtest);
     rows.push({
       regionId: s.regionId,

@@ -5,6 +5,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { DatabaseBusyError, isBusyError } from '../db/busy.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from './env.js';
 
@@ -31,6 +32,18 @@ function errorJson(c: Context, status: ApiError['status'], code: string, message
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof DatabaseBusyError || isBusyError(err)) {
+    // An import (worker thread or another process) holds the write lock: try again shortly.
+    const retry = err instanceof DatabaseBusyError ? err.retryAfterSeconds : 5;
+    c.header('Retry-After', String(retry));
+    c.var.logger?.warn({ path: c.req.path, method: c.req.method }, 'database busy: answered 503');
+    return errorJson(
+      c,
+      503,
+      'database_busy',
+      err instanceof DatabaseBusyError ? err.message : new DatabaseBusyError(retry).message,
+    );
+  }
   if (err instanceof ApiError) {
     if (err.status >= 500) c.var.logger?.error({ err, path: c.req.path }, err.message);
     return errorJson(c, err.status, err.code, err.message, err.details);

@@ -331,12 +331,13 @@ export const importsResponse = z.object({
       startedAt: z.string(),
       finishedAt: z.string().nullable(),
       trigger: z.enum(['cron', 'cli', 'upload', 'api', 'startup']),
-      status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial']),
+      status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial', 'aborted']),
       filesCount: z.number().int(),
       rowsInserted: z.number().int(),
       rowsUpdated: z.number().int(),
       rowsUnchanged: z.number().int(),
       error: z.string().nullable(),
+      startedBy: z.string().nullable(),
       files: z.array(importFile),
     }),
   ),
@@ -345,7 +346,7 @@ export const importsResponse = z.object({
 /** The ImportSummary of etl/ as answered by POST /api/imports. */
 export const importSummaryResponse = z.object({
   runId: z.number().int(),
-  status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial']),
+  status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial', 'aborted']),
   startedAt: z.string(),
   finishedAt: z.string(),
   files: z.array(

@@ -5,13 +5,16 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { berlinDay, muteSchema } from '../alerts/alert-config.js';
+import { actorName, audit } from '../auth/audit.js';
+import { isAdmin, requireRole } from '../auth/middleware.js';
+import type { Auth } from '../auth/service.js';
 import { getRegion } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
+import { HIDDEN_EMAIL, hideEmails } from '../redact.js';
 
 export const alertsQuery = z
   .object({
@@ -36,20 +39,37 @@ export const muteIdParam = z.object({
 
 const changedBy = z.object({ 'x-changed-by': z.string().trim().min(1).max(100).optional() });
 
-export function alertsRoutes(deps: AppDeps) {
-  const admin = requireAdmin(deps.config.ADMIN_TOKEN);
+export function alertsRoutes(deps: AppDeps, auth: Auth) {
+  const admin = requireRole(deps, 'admin');
   return new Hono<AppEnv>()
     .get('/', validate('query', alertsQuery), async (c) => {
       const q = c.req.valid('query');
       const alerts = await deps.alerts.listAlerts({ limit: q.limit, ...(q.state ? { state: q.state } : {}) });
-      return c.json({ alerts });
+      if (isAdmin(c)) return c.json({ alerts });
+      // Who gets which mail is personal data: anonymous readers see that there were recipients.
+      return c.json({
+        alerts: alerts.map((a) => ({
+          ...a,
+          recipients: a.recipients.map(() => HIDDEN_EMAIL),
+          subject: hideEmails(a.subject),
+          body: hideEmails(a.body),
+          lastError: a.lastError === null ? null : hideEmails(a.lastError),
+        })),
+      });
     })
     .post('/evaluate', admin, async (c) => {
       const evaluation = await deps.alerts.evaluate('manual');
       const missingData = await deps.alerts.checkMissingData();
+      await audit(deps, auth, c, 'alert.evaluate', null);
       return c.json({ evaluation, missingData });
     })
-    .get('/mutes', async (c) => c.json({ mutes: await deps.alerts.listMutes() }))
+    .get('/mutes', async (c) => {
+      const mutes = await deps.alerts.listMutes();
+      if (isAdmin(c)) return c.json({ mutes });
+      return c.json({
+        mutes: mutes.map((m) => ({ ...m, createdBy: m.createdBy === null ? null : hideEmails(m.createdBy) })),
+      });
+    })
     .put(
       '/mutes',
       admin,
@@ -68,7 +88,11 @@ export function alertsRoutes(deps: AppDeps) {
         if (body.region !== undefined && !(await getRegion(deps.db.db, body.region))) {
           throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
         }
-        const mute = await deps.alerts.setMute(body, c.req.valid('header')['x-changed-by'] ?? null);
+        const mute = await deps.alerts.setMute(
+          body,
+          actorName(c, c.req.valid('header')['x-changed-by'] ?? null),
+        );
+        await audit(deps, auth, c, 'mute.set', `${body.region ?? '*'} ${body.goal}`, { until: body.until });
         return c.json({ mute });
       },
     )
@@ -81,6 +105,7 @@ export function alertsRoutes(deps: AppDeps) {
           `No mute with id ${id} (mutes from the configuration file are changed there)`,
         );
       }
+      await audit(deps, auth, c, 'mute.delete', `mute ${id}`);
       return c.json({ deleted: id });
     });
 }

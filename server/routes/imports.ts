@@ -1,14 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ImportBusyError, type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
-import { listImportRuns } from '../db/repositories/imports.js';
+import { actorName, audit } from '../auth/audit.js';
+import { isAdmin, requireRole } from '../auth/middleware.js';
+import type { Auth } from '../auth/service.js';
+import { type ImportRunInfo, listImportRuns, setImportRunStartedBy } from '../db/repositories/imports.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
+import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../redact.js';
 
 /** Multipart envelope allowance on top of the file itself (boundaries, part headers). */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -48,17 +51,38 @@ function rejectedMessage(summary: ImportSummary): string {
     .join('; ');
 }
 
+/**
+ * What a reader may see of a run: URLs never with user info or query; anonymous readers see file
+ * names instead of server paths and no e-mail addresses; admins see the paths.
+ */
+export function importRunView(run: ImportRunInfo, admin: boolean): ImportRunInfo {
+  const paths = run.files.map((f) => f.path);
+  const text = (t: string | null) =>
+    t === null ? null : admin ? redactUrlsIn(t) : redactForAnonymous(t, paths);
+  return {
+    ...run,
+    error: text(run.error),
+    files: run.files.map((f) => ({
+      ...f,
+      path: admin ? redactUrl(f.path) : fileName(redactUrl(f.path)),
+      error: text(f.error),
+    })),
+  };
+}
+
 /** GET /api/imports (run log with files), POST /api/imports (admin: upload or run the sources). */
-export function importsRoutes(deps: AppDeps) {
+export function importsRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   return new Hono<AppEnv>()
     .get('/', validate('query', importsQuery), async (c) => {
       const { limit } = c.req.valid('query');
-      return c.json({ runs: await listImportRuns(deps.db.db, limit) });
+      const admin = isAdmin(c);
+      const runs = await listImportRuns(deps.db.db, limit);
+      return c.json({ runs: runs.map((r) => importRunView(r, admin)) });
     })
     .post(
       '/',
-      requireAdmin(deps.config.ADMIN_TOKEN),
+      requireRole(deps, 'controller'),
       limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
       validate('form', uploadForm),
       validate('json', actionBody),
@@ -110,6 +134,21 @@ export function importsRoutes(deps: AppDeps) {
             updated: summary.updated,
           },
           'import via API',
+        );
+        const by = actorName(c, null);
+        await setImportRunStartedBy(deps.db.db, summary.runId, by);
+        await audit(
+          deps,
+          auth,
+          c,
+          file ? 'import.upload' : 'import.run_sources',
+          file ? safeUploadName(file.name) : null,
+          {
+            runId: summary.runId,
+            status: summary.status,
+            inserted: summary.inserted,
+            updated: summary.updated,
+          },
         );
         if (summary.files.some((f) => f.status === 'rejected')) {
           return c.json(

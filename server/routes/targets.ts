@@ -1,4 +1,7 @@
 import { Hono } from 'hono';
+import { actorName, audit } from '../auth/audit.js';
+import { requireRole } from '../auth/middleware.js';
+import type { Auth } from '../auth/service.js';
 import { getIndicator } from '../db/repositories/indicators.js';
 import { syncDataVersion } from '../db/repositories/meta.js';
 import { listPlanTargets, toPlanTargetInfo } from '../db/repositories/plan-targets.js';
@@ -6,14 +9,13 @@ import { getRegion } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { changedByHeader, targetBody, targetsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
 /** GET /api/targets, GET /api/targets/history, PUT /api/targets (admin). */
-export function targetsRoutes(deps: AppDeps) {
+export function targetsRoutes(deps: AppDeps, auth: Auth) {
   return new Hono<AppEnv>()
     .get('/', validate('query', targetsQuery), async (c) => {
       const q = c.req.valid('query');
@@ -25,13 +27,15 @@ export function targetsRoutes(deps: AppDeps) {
     })
     .put(
       '/',
-      requireAdmin(deps.config.ADMIN_TOKEN),
+      requireRole(deps, 'admin'),
       limitBody(64 * 1024),
       validate('header', changedByHeader),
       validate('json', targetBody),
       async (c) => {
         const body = c.req.valid('json');
         const header = c.req.valid('header');
+        // A person writes under their own name; only the shared ADMIN_TOKEN may give one.
+        const by = actorName(c, body.changedBy ?? header['x-changed-by'] ?? null);
         if (!(await getRegion(deps.db.db, body.region))) {
           throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
         }
@@ -55,7 +59,7 @@ export function targetsRoutes(deps: AppDeps) {
             targetChangePct: body.targetChangePct,
             better: body.better,
             source: body.source ?? null,
-            changedBy: body.changedBy ?? header['x-changed-by'] ?? null,
+            changedBy: by,
           },
           deps.clock(),
         );
@@ -64,10 +68,24 @@ export function targetsRoutes(deps: AppDeps) {
           {
             target: result.target.id,
             changed: result.changed,
-            by: body.changedBy ?? header['x-changed-by'] ?? null,
+            by,
           },
           'target saved',
         );
+        if (result.changed || result.created) {
+          await audit(
+            deps,
+            auth,
+            c,
+            'target.update',
+            `${body.region} ${body.year} ${body.indicator}-${body.gender}`,
+            {
+              targetChangePct: body.targetChangePct,
+              better: body.better,
+              created: result.created,
+            },
+          );
+        }
         return c.json({
           target: toTargetInfo(result.target),
           created: result.created,

@@ -31,6 +31,7 @@ import { runImport } from '../../etl/index.js';
 import { escapeHtml } from '../../server/alerts/compose.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { issueToken } from '../../server/auth/tokens.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import type { AppDeps } from '../../server/deps.js';
@@ -249,7 +250,7 @@ describe('HTTP: /api/alerts', () => {
           headers: { Authorization: 'Bearer wrong-token-000000' },
         })
       ).status,
-    ).toBe(403);
+    ).toBe(401); // a wrong token is invalid_token
 
     await importRows('bis-juni-2024.csv', baseRows());
     const res = await app.request('/api/alerts/evaluate', { method: 'POST', headers: auth });
@@ -264,7 +265,10 @@ describe('HTTP: /api/alerts', () => {
     expect(again.evaluation).toMatchObject({ changes: 0, alertsCreated: 0 });
     expect(smtp.received).toHaveLength(1);
 
-    const list = await app.request('/api/alerts?limit=10&state=sent');
+    // Recipients' addresses are for admins only (issue 11); anonymous readers see placeholders.
+    const anonymous = await (await app.request('/api/alerts?limit=10&state=sent')).json();
+    expect(JSON.stringify(anonymous)).not.toContain('gf@jobcenter.example');
+    const list = await app.request('/api/alerts?limit=10&state=sent', { headers: auth });
     expect(list.status).toBe(200);
     const { alerts } = await list.json();
     expect(alerts).toHaveLength(1);
@@ -340,5 +344,61 @@ describe('HTTP: /api/alerts', () => {
       (await app.request(`/api/alerts/mutes/${mute.id}`, { method: 'DELETE', headers: auth })).status,
     ).toBe(404);
     expect((await (await app.request('/api/alerts/mutes')).json()).mutes).toEqual([]);
+  });
+});
+
+describe('comments in the next alert mail', () => {
+  test('a comment a controller writes through the API is quoted in the next mail about that goal and month', async () => {
+    const s = await setup();
+    const deps: AppDeps = {
+      db: s.db,
+      config: s.config,
+      logger: s.logger,
+      clock: s.clock.now,
+      goals: s.goals,
+      alerts: s.alerts,
+      etl: s.etl,
+      build: 'test',
+    };
+    const app = createApp(deps);
+    await s.importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
+    s.addTargets();
+    await s.importRows('bis-juni-2024.csv', baseRows());
+    expect(s.smtp.received).toHaveLength(1);
+
+    const { token } = await issueToken(
+      s.db.db,
+      { user: 'Carla Controlling', role: 'controller', name: 'Test', expiresInDays: 1, by: 'test' },
+      s.clock.now(),
+    );
+    const text = 'Maßnahme X endete im Juni <script>alert(1)</script>';
+    const res = await app.request('/api/comments', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ region: '01060', goal: 'K2-female', month: '2024-07', text }),
+    });
+    expect(res.status).toBe(201);
+
+    await s.importRows('juli-2024.csv', [
+      ['2023-07', 'INT', 'female', 10],
+      ['2024-06', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'female', 30],
+      ['2024-07', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'total', 40],
+      ['2024-07', 'ELB', 'total', 2000],
+      ['2024-07', 'LZB', 'total', 700],
+    ]);
+    expect(s.smtp.received).toHaveLength(2);
+    const july = s.smtp.received[1]?.parsed;
+    const k2 = (july?.text ?? '').split('■').find((b) => b.includes('Integrationsquote Frauen')) ?? '';
+    expect(k2).toMatch(
+      /Kommentar von Carla Controlling: +Maßnahme X endete im Juni <script>alert\(1\)<\/script>/,
+    );
+    // Only on the goal it belongs to, and escaped in the HTML part.
+    const k3 = (july?.text ?? '').split('■').find((b) => b.includes('Langzeitleistungsbeziehende')) ?? '';
+    expect(k3).not.toContain('Kommentar');
+    const html = typeof july?.html === 'string' ? july.html : '';
+    expect(html).toContain('Maßnahme X endete im Juni &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
   });
 });

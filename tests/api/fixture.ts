@@ -23,7 +23,7 @@ import { month as M } from '../../core/months.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { type Config, testConfig } from '../../server/config.js';
-import type { Db } from '../../server/db/connection.js';
+import { type Db, openDatabase } from '../../server/db/connection.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import type { Gender, ValueFlag } from '../../server/db/schema.js';
 import type { AppDeps } from '../../server/deps.js';
@@ -206,9 +206,17 @@ export interface TestContext {
 
 /** A fresh in-memory database with the fixture, and the app over it. */
 export async function setup(
-  options: { env?: Record<string, string>; now?: string; fixture?: boolean; maxExportRows?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: string;
+    fixture?: boolean;
+    maxExportRows?: number;
+    /** A database file instead of ':memory:' (tests of concurrent connections). */
+    databasePath?: string;
+  } = {},
 ): Promise<TestContext> {
-  const db = await openTestDb();
+  // A file path is SQLite (tests of concurrent connections); otherwise the suite's engine.
+  const db = options.databasePath ? await openDatabase(options.databasePath) : await openTestDb();
   if (options.fixture ?? true) await insertFixture(db);
   const config = testConfig({ ADMIN_TOKEN, ...options.env });
   const logger = silentLogger();

@@ -59,7 +59,7 @@ describe('authorisation of every write endpoint', () => {
   ];
 
   it.each(writes)(
-    '%s: 401 without a token, 403 with a wrong one, 403 writes_disabled without ADMIN_TOKEN',
+    '%s: 401 without a token, 401 invalid_token with a wrong one, the ADMIN_TOKEN only when configured',
     async (_n, call) => {
       const ctx = await setup();
       const missing = await call(ctx, {});
@@ -68,15 +68,17 @@ describe('authorisation of every write endpoint', () => {
       expect(missing.res.headers.get('www-authenticate')).toContain('Bearer');
 
       const wrong = await call(ctx, { Authorization: `Bearer ${ADMIN_TOKEN}x` });
-      expect(wrong.status).toBe(403);
-      expect(wrong.body).toMatchObject({ error: { code: 'forbidden' } });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toMatchObject({ error: { code: 'invalid_token' } });
+      expect(wrong.res.headers.get('www-authenticate')).toContain('invalid_token');
       const notBearer = await call(ctx, { Authorization: `Basic ${ADMIN_TOKEN}` });
-      expect(notBearer.status).toBe(403);
+      expect(notBearer.status).toBe(401);
 
+      // Without ADMIN_TOKEN configured, the old token is just a wrong token.
       const disabled = await setup({ env: { ADMIN_TOKEN: '' } });
       const off = await call(disabled, auth);
-      expect(off.status).toBe(403);
-      expect(off.body).toMatchObject({ error: { code: 'writes_disabled' } });
+      expect(off.status).toBe(401);
+      expect(off.body).toMatchObject({ error: { code: 'invalid_token' } });
 
       // Nothing was written by any refused call.
       expect(ctx.deps.goals.dataVersion()).toBe('1');

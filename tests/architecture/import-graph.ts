@@ -125,6 +125,7 @@ export function layerOf(file: string): Layer {
         return 'service';
       case 'routes':
       case 'http':
+      case 'auth': // who is asking: middleware, sessions, tokens (HTTP-level, beside the routes)
       case 'openapi.ts':
       case 'deps.ts': // the interface of what the routes are given
         return 'routes';

@@ -36,6 +36,7 @@ describe('layer rule', () => {
     ['server/goals/service.ts', 'service'],
     ['server/alerts/service.ts', 'service'],
     ['server/routes/goals.ts', 'routes'],
+    ['server/auth/middleware.ts', 'routes'],
     ['server/app.ts', 'app'],
     ['web/pages/Goal.tsx', 'web'],
   ])('%s is in layer %s', (file, layer) => {

@@ -171,16 +171,15 @@ describe('canonical CSV: accepted spellings', () => {
   });
 
   test.each([
-    ['1.527', 1527],
-    ['1.527.300', 1527300],
-    ['14,7', 14.7],
-    ['1.527,25', 1527.25],
-    ['14.7', 14.7],
-    ['-3,2', -3.2],
-    ['+1,1', 1.1],
-    ['0,5', 0.5],
-  ])('published percent value %s → %d', async (input, expected) => {
-    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;K3_BA;total;${input};\n`);
+    ['1.527', 1527, 'INT'],
+    ['1.527.300', 1527300, 'INT'],
+    ['14,7', 14.7, 'K3_BA'],
+    ['14.7', 14.7, 'K3_BA'],
+    ['-3,2', -3.2, 'K3_BA'],
+    ['+1,1', 1.1, 'K3_BA'],
+    ['0,5', 0.5, 'K3_BA'],
+  ])('value %s → %d (%s)', async (input, expected, indicator) => {
+    const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;${indicator};total;${input};\n`);
     open.push(deps.db);
     expect(file?.error).toBeNull();
     expect((await observations(deps.db))[0]?.value).toBe(expected);

@@ -202,12 +202,12 @@ describe('crash mid-import', () => {
       db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
     ).toBe(before.files);
     expect(await dataVersion(db)).toBe(before.version);
-    // The dead importer's lock is taken over, and its run row (left 'running') is closed as failed.
+    // The dead importer's lock is taken over, and its run row (left 'running') is closed as aborted.
     const s = await runImport(deps, [{ kind: 'file', path: big }], { trigger: 'cli' });
     expect(s.status).toBe('success');
     expect(db.sqlite.prepare('select status, error from import_runs where id = ?').get(s.runId - 1)).toEqual({
-      status: 'failed',
-      error: 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war',
+      status: 'aborted',
+      error: 'Import abgebrochen (Absturz oder Neustart)',
     });
     expect(s.inserted).toBe(rows);
     expect(db.sqlite.prepare('select count(*) from observations').pluck().get()).toBe(rows + 1);

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { type Db, openDatabase, openPostgres, type PgDb } from '../../server/db/connection.js';
+import { type Db, openDatabase, openPostgres, type PgDb, type SqliteDb } from '../../server/db/connection.js';
 import type { Database } from '../../server/db/schema.js';
 
 export const TEST_DB: 'sqlite' | 'postgres' = process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
@@ -139,4 +139,10 @@ export async function pluck<T = unknown>(db: Db, text: string, ...params: unknow
 /** The first column of every row. */
 export async function pluckAll<T = unknown>(db: Db, text: string, ...params: unknown[]): Promise<T[]> {
   return (await all(db, text, ...params)).map((r) => Object.values(r)[0] as T);
+}
+
+/** The better-sqlite3 handle of a test that is about SQLite's own mechanics (fails on PostgreSQL). */
+export function sqliteOf(db: Db): SqliteDb['sqlite'] {
+  if (db.dialect !== 'sqlite') throw new Error('this test needs a SQLite database');
+  return db.sqlite;
 }

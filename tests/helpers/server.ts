@@ -66,6 +66,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** The server entry to run (default server/main.ts; E2E_SERVER_ENTRY overrides it too). */
   entry?: string;
+  /** A fixed port (e.g. from freePort(), when PUBLIC_URL must name it); default 0: any free port. */
+  port?: number;
 }
 
 export function assertWebBuilt(): void {
@@ -94,7 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const timeoutMs = options.timeoutMs ?? 90_000;
   const logs: string[] = [];
   let child: ChildProcess | null = null;
-  let port = 0;
+  let port = options.port ?? 0;
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -5,8 +5,9 @@
  * - SQL metacharacters, LIKE wildcards, NUL bytes, odd unicode, traversal strings and very long
  *   values in every query and path parameter → 4xx with `{ error: { code, message } }` or a
  *   correct (not wildcard-matched) answer; never 5xx; the database unchanged;
- * - every non-GET operation: no token → 401, wrong token → 403, writes disabled → 403, and
- *   nothing written; with the right token the same request succeeds (so it was the token);
+ * - every operation that needs a role: no token → 401, wrong token → 401 invalid_token, no
+ *   ADMIN_TOKEN configured → 401 whatever is sent, and nothing written; with the right token the
+ *   same request succeeds (so it was the token);
  * - oversized bodies → 413 (also streamed without Content-Length), wrong content types and
  *   malformed JSON → 400;
  * - upload file names with traversal, NUL, CR/LF, absolute paths → stored sanitised, no file
@@ -72,6 +73,8 @@ const HOSTILE = [
 interface Operation {
   method: string;
   path: string;
+  /** The least role the route needs (`x-role`), if any. */
+  role: string | null;
   params: { in: string; name: string }[];
   body: string[];
 }
@@ -96,7 +99,8 @@ function operations(doc: unknown): Operation[] {
         isRecord(op.requestBody) && isRecord(op.requestBody.content)
           ? Object.keys(op.requestBody.content)
           : [];
-      out.push({ method: method.toUpperCase(), path, params, body });
+      const role = typeof op['x-role'] === 'string' ? op['x-role'] : null;
+      out.push({ method: method.toUpperCase(), path, role, params, body });
     }
   }
   return out;
@@ -216,7 +220,10 @@ describe('hostile input on every endpoint (reliability)', () => {
 
   beforeAll(async () => {
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-    ctx = await setup({ env: { ...dirs, UPLOAD_MAX_BYTES: String(UPLOAD_MAX) } });
+    // The brute-force limit (tests/auth) would stop this flood of wrong tokens after ten.
+    ctx = await setup({
+      env: { ...dirs, UPLOAD_MAX_BYTES: String(UPLOAD_MAX), AUTH_MAX_FAILURES_PER_MINUTE: '1000' },
+    });
     const res = await ctx.app.request('/api/openapi.json');
     expect(res.status).toBe(200);
     ops = operations(await res.json());
@@ -233,6 +240,11 @@ describe('hostile input on every endpoint (reliability)', () => {
   });
 
   it('answers hostile values in every query and path parameter with 4xx or a correct result, never 5xx, and changes nothing', async () => {
+    // The first reads build the per-data-version caches (region summaries, goal snapshots); let
+    // them settle, so that what follows shows that the hostile reads themselves write nothing.
+    await ctx.app.request('/api/health');
+    await ctx.app.request('/api/goals');
+    await ctx.deps.goals.prepare();
     const before = wholeDb(ctx);
     const tablesBefore = allTables(ctx);
     const problems: string[] = [];
@@ -253,7 +265,8 @@ describe('hostile input on every endpoint (reliability)', () => {
             p.in === 'path'
               ? fillPath(op, { name: p.name, value })
               : `${fillPath(op)}?${new URLSearchParams({ [p.name]: value })}`;
-          const res = await ctx.app.request(url);
+          // Admin reads need the admin: the hostile value must reach the route.
+          const res = await ctx.app.request(url, { headers: op.role ? auth : {} });
           requests++;
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           const where = `${op.method} ${op.path} ${p.in}:${p.name}=${JSON.stringify(value.slice(0, 40))}`;
@@ -292,8 +305,8 @@ describe('hostile input on every endpoint (reliability)', () => {
     expect(integrityCheck(sqliteOf(ctx))).toBe('ok');
   }, 120_000);
 
-  it('refuses every write without a token (401) or with a wrong one (403) and writes nothing', async () => {
-    const writes = ops.filter((o) => o.method !== 'GET');
+  it('refuses every write without a token or with a wrong one (401) and writes nothing', async () => {
+    const writes = ops.filter((o) => o.method !== 'GET' && o.role !== null);
     // A mute to delete, so that an unauthorised DELETE would be visible.
     const mute = await ctx.app.request('/api/alerts/mutes', {
       method: 'PUT',
@@ -305,18 +318,18 @@ describe('hostile input on every endpoint (reliability)', () => {
     const variants: { name: string; header: string | null; expect: number[] }[] = [
       { name: 'missing', header: null, expect: [401] },
       { name: 'empty', header: '', expect: [401] },
-      { name: 'scheme only', header: 'Bearer', expect: [401, 403] },
-      { name: 'wrong', header: 'Bearer wrong-token-0123456789abcdef', expect: [403] },
-      { name: 'prefix', header: `Bearer ${ADMIN_TOKEN.slice(0, -1)}`, expect: [403] },
-      { name: 'longer', header: `Bearer ${ADMIN_TOKEN}x`, expect: [403] },
-      { name: 'case', header: `Bearer ${ADMIN_TOKEN.toUpperCase()}`, expect: [403] },
+      { name: 'scheme only', header: 'Bearer', expect: [401] },
+      { name: 'wrong', header: 'Bearer wrong-token-0123456789abcdef', expect: [401] },
+      { name: 'prefix', header: `Bearer ${ADMIN_TOKEN.slice(0, -1)}`, expect: [401] },
+      { name: 'longer', header: `Bearer ${ADMIN_TOKEN}x`, expect: [401] },
+      { name: 'case', header: `Bearer ${ADMIN_TOKEN.toUpperCase()}`, expect: [401] },
       {
         name: 'basic',
         header: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`,
-        expect: [401, 403],
+        expect: [401],
       },
-      { name: 'sql', header: "Bearer ' OR 1=1 --", expect: [403] },
-      { name: 'huge', header: `Bearer ${'a'.repeat(8000)}`, expect: [403] },
+      { name: 'sql', header: "Bearer ' OR 1=1 --", expect: [401] },
+      { name: 'huge', header: `Bearer ${'a'.repeat(8000)}`, expect: [401] },
     ];
     const problems: string[] = [];
     let n = 0;
@@ -359,19 +372,21 @@ describe('hostile input on every endpoint (reliability)', () => {
     }
   });
 
-  it('refuses every write when no ADMIN_TOKEN is configured (403), whatever token is sent', async () => {
-    const off = await setup({ env: { ...dirs, ADMIN_TOKEN: '' } });
+  it('refuses every write when no ADMIN_TOKEN is configured (401), whatever token is sent', async () => {
+    const off = await setup({ env: { ...dirs, ADMIN_TOKEN: '', AUTH_MAX_FAILURES_PER_MINUTE: '1000' } });
     try {
       const before = wholeDb(off);
-      for (const op of ops.filter((o) => o.method !== 'GET')) {
+      for (const op of ops.filter((o) => o.method !== 'GET' && o.role !== null)) {
         for (const header of [null, `Bearer ${ADMIN_TOKEN}`, 'Bearer ', 'Bearer null', 'Bearer undefined']) {
           const w = validWrite(op, 1);
           const headers: Record<string, string> = { ...w.headers };
           if (header !== null) headers.Authorization = header;
           const res = await off.app.request(fillPath(op), { method: op.method, headers, body: w.body });
           const body: unknown = await res.json();
-          expect(res.status, `${op.method} ${op.path} with ${header}`).toBe(403);
-          expect(isRecord(body) && isRecord(body.error) && body.error.code).toBe('writes_disabled');
+          expect(res.status, `${op.method} ${op.path} with ${header}`).toBe(401);
+          expect(isRecord(body) && isRecord(body.error) && body.error.code).toBe(
+            header === null ? 'unauthorized' : 'invalid_token',
+          );
         }
       }
       expect(wholeDb(off)).toBe(before);
@@ -741,6 +756,7 @@ describe('hostile input on every endpoint (reliability)', () => {
     const ok = await ctx.app.request('/api/health', { headers: { 'X-Request-Id': 'client-id-123' } });
     expect(ok.headers.get('x-request-id')).toBe('client-id-123');
 
+    await ctx.deps.goals.prepare(); // the goal snapshot cache of this version settles first
     const before = wholeDb(ctx);
     const long = 'q'.repeat(100_000);
     for (const url of [

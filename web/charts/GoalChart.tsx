@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 
 import { formatChange, formatMonth } from '../../core/format';
-import { GOAL_SERIES } from '../lib/palette';
+import { GOAL_SERIES, TEXT } from '../lib/palette';
 import { EChart } from './EChart';
 import type { ChartOption, LineSeriesOption } from './echarts';
 import {
@@ -44,7 +44,19 @@ export interface GoalChartProps {
   formatValue: (v: number | null) => string;
   ariaLabel: string;
   onMonthClick?: (month: string) => void;
+  /** Comments to mark at their months (hover shows them; CommentMarkers gives keyboard access). */
+  comments?: readonly ChartComment[];
 }
+
+/** A comment as the chart marks it. */
+export interface ChartComment {
+  month: string;
+  author: string;
+  text: string;
+}
+
+/** At most this much of a comment in the chart's tooltip (the full text is under the goal). */
+const TIP_CHARS = 200;
 
 export const SERIES_NAMES = {
   current: (year: number) => `${year}`,
@@ -54,6 +66,7 @@ export const SERIES_NAMES = {
   forecast: 'Prognose',
   forecastBand: 'Prognose 80 %-Bereich',
   revised: 'revidiert',
+  comment: 'Kommentar',
 } as const;
 
 type Row = GoalChartPoint;
@@ -62,7 +75,10 @@ export function buildGoalChartOption(
   points: readonly Row[],
   year: number,
   formatValue: (v: number | null) => string,
+  comments: readonly ChartComment[] = [],
 ): ChartOption {
+  const commented = new Map<string, ChartComment[]>();
+  for (const c of comments) commented.set(c.month, [...(commented.get(c.month) ?? []), c]);
   const withBand = (f: (target: number, edge: number) => number) =>
     points.map((p) => (p.target === null || p.atRiskEdge === null ? null : f(p.target, p.atRiskEdge)));
   const series: LineSeriesOption[] = [
@@ -111,6 +127,20 @@ export function buildGoalChartOption(
       z: 6,
     },
   ];
+  if (commented.size > 0) {
+    series.push({
+      id: 'comments',
+      name: SERIES_NAMES.comment,
+      type: 'line',
+      data: points.map((p) => (commented.has(p.month) ? (p.current ?? p.previous ?? p.target) : null)),
+      symbol: 'pin',
+      symbolSize: 26,
+      showAllSymbol: true,
+      lineStyle: { width: 0, opacity: 0 },
+      itemStyle: { color: '#ffffff', borderColor: TEXT, borderWidth: 2 },
+      z: 7,
+    });
+  }
   const tooltip = (raw: unknown) => {
     const items = Array.isArray(raw) ? raw : [raw];
     const first: unknown = items[0];
@@ -133,10 +163,15 @@ export function buildGoalChartOption(
         `${formatValue(p.forecastLow)} … ${formatValue(p.forecastHigh)}`,
       ]);
     }
-    const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const notes = (commented.get(p.month) ?? []).map((c) => {
+      const text = [...c.text].length > TIP_CHARS ? `${[...c.text].slice(0, TIP_CHARS).join('')} …` : c.text;
+      return `${esc(SERIES_NAMES.comment)} (${esc(c.author)}): ${esc(text)}`;
+    });
     return [
       `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
       ...rows.map(([k, v]) => `${esc(k)}: <strong>${esc(v)}</strong>`),
+      ...notes,
     ].join('<br>');
   };
   return monthChartFrame({
@@ -154,6 +189,7 @@ export function buildGoalChartOption(
         itemStyle: { color: GOAL_SERIES.forecastBand.color, opacity: 0.6 },
       },
       SERIES_NAMES.revised,
+      ...(commented.size > 0 ? [SERIES_NAMES.comment] : []),
     ],
     tooltip: { formatter: tooltip },
     formatY: (v) => formatValue(v),
@@ -161,8 +197,11 @@ export function buildGoalChartOption(
   });
 }
 
-export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick }: GoalChartProps) {
-  const option = useMemo(() => buildGoalChartOption(points, year, formatValue), [points, year, formatValue]);
+export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick, comments }: GoalChartProps) {
+  const option = useMemo(
+    () => buildGoalChartOption(points, year, formatValue, comments),
+    [points, year, formatValue, comments],
+  );
   return (
     <EChart
       option={option}

@@ -10,6 +10,8 @@ import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT
 import { parseGoalId } from '../../core/goal-id';
 import { useGoalSeries, useGoals } from '../api';
 import { ChangeChart, GoalChart } from '../charts/GoalChart';
+import { CommentMarkers } from '../components/CommentMarkers';
+import { GoalCommentsFor, useGoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
@@ -95,6 +97,7 @@ function GoalChartFigure({
   formatValue: ValueFormat;
   onMonthClick: (month: string) => void;
 }) {
+  const comments = useGoalComments(data);
   const goal = data.goal;
   const v = goalCardView(goal);
   const lastPoint = data.points.filter((p) => p.current !== null).at(-1);
@@ -112,7 +115,9 @@ function GoalChartFigure({
         formatValue={formatValue}
         ariaLabel={summary}
         onMonthClick={onMonthClick}
+        comments={comments}
       />
+      <CommentMarkers months={data.points.map((p) => p.month)} comments={comments} />
       <figcaption>
         Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
         {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
@@ -224,6 +229,7 @@ export default function Goal() {
         formatValue={formatValue}
         monthHref={(month) => monthsLinkFor(state.region, month, gender)}
       />
+      <GoalCommentsFor series={data} />
       <ForecastQuality id={goal.id} query={q} />
     </>
   );

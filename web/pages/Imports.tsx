@@ -5,7 +5,7 @@
  */
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { formatCount, formatDateTime } from '../../core/format';
-import { type ImportsResponse, type UploadResult, useImports, useUploadImport } from '../api';
+import { hasRole, type ImportsResponse, type UploadResult, useImports, useMe, useUploadImport } from '../api';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, errorText, Loading } from '../components/States';
 
@@ -24,6 +24,7 @@ const RUN_STATUS_TEXT: Record<string, { icon: string; word: string; tone: string
   unchanged: { icon: '=', word: 'unverändert', tone: 'none' },
   partial: { icon: '▲', word: 'teilweise', tone: 'warn' },
   failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
+  aborted: { icon: '✕', word: 'abgebrochen', tone: 'bad' },
 };
 const FILE_STATUS_TEXT: Record<string, string> = {
   imported: 'importiert',
@@ -51,7 +52,10 @@ function RunRow({ run }: { run: Run }) {
   return (
     <tr data-run={run.id}>
       <td>{formatDateTime(run.finishedAt ?? run.startedAt)}</td>
-      <td>{TRIGGER_TEXT[run.trigger] ?? run.trigger}</td>
+      <td>
+        {TRIGGER_TEXT[run.trigger] ?? run.trigger}
+        {run.startedBy && <span className="muted"> ({run.startedBy})</span>}
+      </td>
       <td>
         {run.files.length === 0 ? (
           '–'
@@ -96,11 +100,13 @@ function UploadForm() {
   const [token, setToken] = useState(readToken);
   const fileRef = useRef<HTMLInputElement>(null);
   const upload = useUploadImport();
+  // A signed-in controller uploads with the session; a token is needed only without one.
+  const signedIn = hasRole(useMe().data, 'controller');
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const file = fileRef.current?.files?.[0];
-    if (!file || !token) return;
+    if (!file || (!token && !signedIn)) return;
     try {
       sessionStorage.setItem(TOKEN_KEY, token);
     } catch {
@@ -118,12 +124,14 @@ function UploadForm() {
       </p>
       <form onSubmit={onSubmit} aria-describedby={ids.help}>
         <div className="control">
-          <label htmlFor={ids.token}>Admin-Token</label>
+          <label htmlFor={ids.token}>
+            {signedIn ? 'Token (nicht nötig, Sie sind angemeldet)' : 'Admin-Token'}
+          </label>
           <input
             id={ids.token}
             type="password"
             autoComplete="off"
-            required
+            required={!signedIn}
             value={token}
             onChange={(e) => setToken(e.target.value)}
           />

@@ -7,7 +7,8 @@
 import { useCallback, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { formatCount } from '../../core/format';
-import { type MonthRow, useMonths } from '../api';
+import { type MonthRow, useComments, useMonths } from '../api';
+import { useCommentsColumn } from '../components/CommentsCell';
 import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
@@ -59,7 +60,11 @@ export default function Months() {
     [regionId],
   );
   const rows = months.data?.rows ?? [];
-  const table = useMonthsTable(rows, state, update, openHistory);
+  // A "Kommentare" column only when the region has comments.
+  const commentColumns = useCommentsColumn(
+    useComments(regionId ? { region: regionId } : null).data?.comments,
+  );
+  const table = useMonthsTable(rows, state, update, openHistory, commentColumns);
   const total = months.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / MONTHS_PAGE_SIZE));
   const regionName = months.data?.region.name;

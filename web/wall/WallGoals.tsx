@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
 import { FORECAST_LABEL } from '../../core/steering-text';
+import type { CommentItem } from '../api';
 import { EChart } from '../charts/EChart';
 import {
   formatGoalValue,
@@ -18,6 +19,7 @@ import {
 import { statusView } from '../lib/status';
 import type { WallGoals, WallSeries } from './api';
 import { buildWallChartOption } from './chart';
+import { latestComment, oneLine, useWallComments } from './comments';
 import type { WallColors } from './theme';
 
 type Goal = WallGoals['goals'][number];
@@ -34,7 +36,7 @@ function Status({ status, className = '' }: { status: string; className?: string
   );
 }
 
-function GoalTile({ goal }: { goal: Goal }) {
+function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null }) {
   const v = goalCardView(goal);
   const gender =
     goal.gender === 'female' || goal.gender === 'male' || goal.gender === 'total'
@@ -82,6 +84,12 @@ function GoalTile({ goal }: { goal: Goal }) {
           {v.paceShort}
         </p>
       )}
+      {comment && (
+        <p className="wall-comment" data-testid="wall-comment">
+          <span aria-hidden="true">✎ </span>
+          {comment.author}: {oneLine(comment.text)}
+        </p>
+      )}
     </article>
   );
 }
@@ -105,6 +113,7 @@ function indicatorName(label: string): string {
 export function WallOverview({ goals }: { goals: WallGoals }) {
   // Tabelle 3 only: the plan goals have their own page (WallPlan.tsx).
   const groups = useMemo(() => groupGoals(goals.goals.filter((g) => g.kind === 'change')), [goals.goals]);
+  const comments = useWallComments(goals.region.id, goals.year).data?.comments;
   if (groups.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
@@ -127,7 +136,7 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
             </h2>
             <div className="wall-tiles" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
               {g.goals.map((goal) => (
-                <GoalTile key={goal.id} goal={goal} />
+                <GoalTile key={goal.id} goal={goal} comment={latestComment(comments, goal.id)} />
               ))}
             </div>
           </section>

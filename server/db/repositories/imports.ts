@@ -26,6 +26,8 @@ export interface ImportRunInfo {
   rowsUpdated: number;
   rowsUnchanged: number;
   error: string | null;
+  /** Who uploaded or started it (null: schedule, CLI, start-up). */
+  startedBy: string | null;
   files: ImportFileInfo[];
 }
 
@@ -78,6 +80,7 @@ export async function listImportRuns(db: Kysely<Database>, limit: number): Promi
     rowsUpdated: r.rows_updated,
     rowsUnchanged: r.rows_unchanged,
     error: r.error,
+    startedBy: r.started_by,
     files: byRun.get(r.id) ?? [],
   }));
 }
@@ -95,4 +98,13 @@ export async function lastFinishedImport(
     .limit(1)
     .executeTakeFirst();
   return row?.finished_at ? { finishedAt: row.finished_at, status: row.status } : null;
+}
+
+/** Names the person who started a run (after the ETL created it). */
+export async function setImportRunStartedBy(
+  db: Kysely<Database>,
+  runId: number,
+  by: string | null,
+): Promise<void> {
+  await db.updateTable('import_runs').set({ started_by: by }).where('id', '=', runId).execute();
 }

@@ -116,8 +116,10 @@ export function useMonthsTable(
   state: MonthsTableState,
   update: (patch: Partial<MonthsTableState>, resetPage?: boolean) => void,
   onHistory: (row: MonthRow, k: CountKey) => void,
+  /** Columns after the figures (the comments), not sortable, not in the URL state. */
+  extra: readonly ColumnDef<MonthRow>[] = [],
 ): Table<MonthRow> {
-  const columns = useMemo(() => monthColumns(onHistory), [onHistory]);
+  const columns = useMemo(() => [...monthColumns(onHistory), ...extra], [onHistory, extra]);
   const sorting: SortingState = state.sort.map((s) => ({ id: s.id, desc: s.desc }));
   const columnVisibility: VisibilityState = Object.fromEntries(
     MONTH_COLUMNS.map((c) => [c, state.columns.includes(c)]),

@@ -1,0 +1,75 @@
+/**
+ * Entry of the import worker thread (see isolated.ts): opens its own connection to the database
+ * file, runs one import job, reports progress, finished files and log lines to the parent and
+ * ends with the summary. Its heap is limited by the parent (resourceLimits): a hostile file that
+ * still gets past the parsers' limits kills this thread, not the server.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import { openDatabase } from '../server/db/connection.js';
+import { storeRegionSummariesIn } from '../server/db/repositories/region-summaries.js';
+import { DATA_MONTH_CODES } from '../server/goals/region-data.js';
+import { ensureDerived } from '../server/goals/snapshot.js';
+import type { WorkerJob, WorkerMessage } from './isolated.js';
+import { ImportBusyError } from './lock.js';
+import { executeImport, prepareSources, type RunHooks } from './run.js';
+import { runScheduled } from './schedule.js';
+import type { EtlDeps, ImportSummary } from './types.js';
+
+const port = parentPort;
+if (port === null) throw new Error('etl/import-worker.ts runs only as a worker thread');
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+async function run(job: WorkerJob): Promise<ImportSummary | null> {
+  const logger = pino(
+    { level: job.logLevel === '' ? 'info' : job.logLevel },
+    { write: (line: string) => post({ type: 'log', line }) },
+  );
+  const db = await openDatabase(job.dbPath, { migrate: false, busyTimeoutMs: job.busyTimeoutMs });
+  const deps: EtlDeps = {
+    db,
+    logger,
+    clock: () => new Date(Date.now() + job.clockOffsetMs),
+    ...(job.fetchOptions ? { fetchOptions: job.fetchOptions } : {}),
+    ...(job.limits ? { limits: job.limits } : {}),
+    ...(job.goalOptions
+      ? { afterChange: (trx, version) => storeRegionSummariesIn(trx, version, DATA_MONTH_CODES) }
+      : {}),
+  };
+  const hooks: RunHooks = {
+    onRunStart: (runId) => post({ type: 'run', runId }),
+    onFileStart: (index, label) => post({ type: 'file-start', index, label }),
+    onFile: (index, result) => post({ type: 'file', index, result }),
+    ...(job.progress ? { onProgress: (p) => post({ type: 'progress', progress: p }) } : {}),
+    ...(job.retryBackoffMs !== undefined ? { retryBackoffMs: job.retryBackoffMs } : {}),
+  };
+  try {
+    const summary =
+      job.task.kind === 'sources'
+        ? await executeImport(deps, prepareSources(deps, job.task.sources, hooks), job.task.options, hooks)
+        : await runScheduled(deps, job.task.config, {
+            trigger: job.task.trigger,
+            ...(job.task.settleMs !== undefined ? { settleMs: job.task.settleMs } : {}),
+            hooks,
+          });
+    // The goals of the new data version, stored here rather than on the server's event loop.
+    if (summary?.changed && job.goalOptions) {
+      const derived = await ensureDerived(db.db, job.goalOptions);
+      if (derived.storeError !== undefined)
+        logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
+    }
+    return summary;
+  } finally {
+    await db.close();
+  }
+}
+
+run(workerData as WorkerJob).then(
+  (summary) => post({ type: 'done', summary }),
+  (e: unknown) =>
+    post({
+      type: 'failed',
+      busy: e instanceof ImportBusyError,
+      message: e instanceof Error ? e.message : String(e),
+    }),
+);

@@ -1,0 +1,324 @@
+/**
+ * Runs an import job in a worker thread with its own heap limit and its own database connection,
+ * so that parsing and the one-transaction write never block the server's event loop, and a crash
+ * or out-of-memory of the worker becomes an import error instead of a server death.
+ *
+ * The parent keeps the in-process guard (one import per database file at a time), forwards
+ * progress and log lines, and after a worker death closes the run as 'aborted', records the file
+ * that was being read as rejected and frees the cross-process lock the worker held.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../server/config.js';
+import { waitForWrite } from '../server/db/busy.js';
+import type { SqliteDb } from '../server/db/connection.js';
+import type { ImportTrigger } from '../server/db/schema.js';
+import type { GoalOptions } from '../server/domain/types.js';
+import type { ImportLimits } from './limits.js';
+import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
+import type { ImportProgress, RunHooks } from './run.js';
+import type {
+  EtlDeps,
+  FetchOptions,
+  FileResult,
+  ImportOptions,
+  ImportSource,
+  ImportSummary,
+} from './types.js';
+import { readDataVersion } from './write.js';
+
+/**
+ * The worker opens its own connection to the database FILE: isolation is for SQLite only. On
+ * PostgreSQL imports run in-process (the pg driver does not block the event loop the way the
+ * synchronous better-sqlite3 does, and parsing is bounded by the same limits).
+ */
+export type SqliteEtlDeps = EtlDeps & { db: SqliteDb };
+
+/** `deps` when its import can run in a worker thread (a SQLite file database), else null. */
+export function isolatable(deps: EtlDeps): SqliteEtlDeps | null {
+  const { db } = deps;
+  return deps.isolation && db.dialect === 'sqlite' && db.sqlite.name !== ':memory:' ? { ...deps, db } : null;
+}
+
+export type WorkerTask =
+  | { kind: 'sources'; sources: ImportSource[]; options: ImportOptions }
+  | { kind: 'scheduled'; config: Config; trigger: ImportTrigger; settleMs?: number };
+
+/** Everything the worker needs, structured-clone safe. */
+export interface WorkerJob {
+  task: WorkerTask;
+  dbPath: string;
+  logLevel: string;
+  clockOffsetMs: number;
+  busyTimeoutMs: number;
+  progress: boolean;
+  goalOptions?: GoalOptions;
+  fetchOptions?: FetchOptions;
+  limits?: Partial<ImportLimits>;
+  retryBackoffMs?: number;
+}
+
+export type WorkerMessage =
+  | { type: 'log'; line: string }
+  | { type: 'run'; runId: number }
+  | { type: 'file-start'; index: number; label: string }
+  | { type: 'file'; index: number; result: FileResult }
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'done'; summary: ImportSummary | null }
+  | { type: 'failed'; busy: boolean; message: string };
+
+/** How the worker is isolated; absent in EtlDeps: imports run in the calling thread. */
+export interface IsolationOptions {
+  /** Heap limit of the worker (resourceLimits.maxOldGenerationSizeMb). */
+  maxOldGenerationSizeMb: number;
+  /**
+   * Set (the server): after a run that changed data the worker also stores the region summaries
+   * and goal snapshots of the new data version, so that the server's first requests read them
+   * instead of aggregating the whole table on its event loop.
+   */
+  goalOptions?: GoalOptions;
+  /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
+  onRunning?: (running: boolean) => void;
+}
+
+/**
+ * Set by scripts/build-server.ts in the bundle's banner: the bundle's own URL. The worker entry
+ * is then the bundled dist/server/import-worker.js beside it.
+ */
+declare const __zielmonitorBundleUrl: string | undefined;
+
+let sourceBundle: Promise<URL> | null = null;
+
+/**
+ * Running from source (tsx, vitest): the worker entry is bundled once per process with esbuild
+ * (a dependency of tsx, so present wherever tsx is) into node_modules/.cache, where the npm
+ * packages it leaves external resolve. A plain-JS worker starts in ~0.1 s; loading the TypeScript
+ * sources through the tsx loader in every worker took seconds.
+ */
+function bundleFromSource(): Promise<URL> {
+  sourceBundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const outfile = join(root, 'node_modules', '.cache', 'zielmonitor', `import-worker-${process.pid}.mjs`);
+    const sourceUrl = new URL('./import-worker.ts', import.meta.url).href;
+    await build({
+      absWorkingDir: root,
+      entryPoints: [join(root, 'etl', 'import-worker.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      // Modules find data/ relative to import.meta.url, one folder below the root, as under tsx.
+      define: { 'import.meta.url': '__zielmonitorSourceUrl' },
+      banner: { js: `const __zielmonitorSourceUrl = ${JSON.stringify(sourceUrl)};` },
+      logLevel: 'silent',
+    });
+    return pathToFileURL(outfile);
+  })();
+  return sourceBundle;
+}
+
+async function workerEntry(): Promise<URL> {
+  if (typeof __zielmonitorBundleUrl === 'string')
+    return new URL('./import-worker.js', __zielmonitorBundleUrl);
+  return bundleFromSource();
+}
+
+function logFromWorker(deps: EtlDeps, line: string): void {
+  try {
+    const {
+      level,
+      msg,
+      time: _t,
+      pid: _p,
+      hostname: _h,
+      ...rest
+    } = JSON.parse(line) as Record<string, unknown>;
+    const label = typeof level === 'number' ? deps.logger.levels.labels[level] : undefined;
+    const log =
+      label === 'fatal' || label === 'error' || label === 'warn' || label === 'debug' ? label : 'info';
+    deps.logger[log]({ ...rest, worker: true }, typeof msg === 'string' ? msg : '');
+  } catch {
+    deps.logger.info({ worker: true }, line);
+  }
+}
+
+function crashReason(err: unknown): string {
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return 'Import abgebrochen: die Datei braucht mehr Speicher als erlaubt (Grenze IMPORT_WORKER_MAX_MB)';
+  }
+  return 'Import abgebrochen: der Import-Prozess ist unerwartet beendet worden';
+}
+
+/** Runs `task` in a worker; resolves with its summary (null: scheduled run with nothing to do). */
+export async function runIsolated(
+  deps: SqliteEtlDeps,
+  isolation: IsolationOptions,
+  task: WorkerTask,
+  hooks: RunHooks = {},
+): Promise<ImportSummary | null> {
+  const release = holdInProcess(resolve(deps.db.sqlite.name));
+  try {
+    isolation.onRunning?.(true);
+    let summary: ImportSummary | null;
+    try {
+      summary = await spawn(deps, isolation, task, hooks);
+    } finally {
+      isolation.onRunning?.(false);
+    }
+    if (summary?.changed && deps.afterImport) {
+      try {
+        await deps.afterImport(summary);
+      } catch (e) {
+        deps.logger.error({ err: e, runId: summary.runId }, 'afterImport failed');
+      }
+    }
+    return summary;
+  } finally {
+    release();
+  }
+}
+
+async function spawn(
+  deps: SqliteEtlDeps,
+  isolation: IsolationOptions,
+  task: WorkerTask,
+  hooks: RunHooks,
+): Promise<ImportSummary | null> {
+  const clock = deps.clock ?? (() => new Date());
+  const job: WorkerJob = {
+    task,
+    dbPath: deps.db.sqlite.name,
+    logLevel: deps.logger.level,
+    clockOffsetMs: clock().getTime() - Date.now(),
+    busyTimeoutMs: 10_000,
+    progress: hooks.onProgress !== undefined,
+    ...(isolation.goalOptions ? { goalOptions: isolation.goalOptions } : {}),
+    ...(deps.fetchOptions ? { fetchOptions: deps.fetchOptions } : {}),
+    ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(hooks.retryBackoffMs !== undefined ? { retryBackoffMs: hooks.retryBackoffMs } : {}),
+  };
+  const worker = new Worker(await workerEntry(), {
+    workerData: job,
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb },
+    stdout: false,
+    stderr: false,
+  });
+  let runId = 0;
+  let current: { index: number; label: string } | null = null;
+  const files: FileResult[] = [];
+  let outcome: { summary: ImportSummary | null } | { failed: string; busy: boolean } | null = null;
+  let error: unknown = null;
+  return new Promise((resolvePromise, rejectPromise) => {
+    worker.on('message', (m: WorkerMessage) => {
+      switch (m.type) {
+        case 'log':
+          logFromWorker(deps, m.line);
+          break;
+        case 'run':
+          runId = m.runId;
+          break;
+        case 'file-start':
+          current = { index: m.index, label: m.label };
+          break;
+        case 'file':
+          current = null;
+          files.push(m.result);
+          void hooks.onFile?.(m.index, m.result, null);
+          break;
+        case 'progress':
+          hooks.onProgress?.(m.progress);
+          break;
+        case 'done':
+          outcome = { summary: m.summary };
+          break;
+        case 'failed':
+          outcome = { failed: m.message, busy: m.busy };
+          break;
+      }
+    });
+    worker.on('error', (e) => {
+      error = e;
+    });
+    worker.on('exit', () => {
+      const o: typeof outcome = outcome;
+      if (o !== null && 'summary' in o) return resolvePromise(o.summary);
+      if (o !== null && 'failed' in o) {
+        return rejectPromise(o.busy ? new ImportBusyError(o.failed) : new Error(o.failed));
+      }
+      const reason = crashReason(error);
+      deps.logger.error({ err: error, runId, file: current?.label }, 'import worker died');
+      recoverCrashedRun(deps, runId, current, files, reason).then(resolvePromise, rejectPromise);
+    });
+  });
+}
+
+/**
+ * After a worker death: the run becomes 'aborted', the file being read is recorded as rejected
+ * with the reason, and the lock row the worker held (same process id) is removed.
+ */
+async function recoverCrashedRun(
+  deps: SqliteEtlDeps,
+  runId: number,
+  current: { index: number; label: string } | null,
+  done: readonly FileResult[],
+  reason: string,
+): Promise<ImportSummary> {
+  const clock = deps.clock ?? (() => new Date());
+  const now = clock().toISOString();
+  const { sqlite } = deps.db;
+  const files = [...done];
+  if (current !== null) {
+    files.push({
+      path: current.label,
+      sha256: '',
+      size: 0,
+      status: 'rejected',
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      error: { file: current.label, sheet: null, row: null, column: null, message: reason },
+    });
+  }
+  await waitForWrite(() => {
+    sqlite
+      .transaction(() => {
+        if (runId > 0) {
+          sqlite
+            .prepare(`update import_runs set status = 'aborted', finished_at = ?, error = ? where id = ?`)
+            .run(now, current ? `Datei ${current.label}: ${reason}` : reason, runId);
+          if (current) {
+            sqlite
+              .prepare(
+                `insert into imported_files (run_id, path, sha256, size, status, error, sample, imported_at)
+                 values (?, ?, '', 0, 'rejected', ?, 0, ?)`,
+              )
+              .run(runId, current.label, `Datei ${current.label}: ${reason}`, now);
+          }
+        }
+        const raw: unknown = sqlite.prepare('select value from meta where key = ?').pluck().get(LOCK_KEY);
+        if (typeof raw === 'string' && raw.includes(`"pid":${process.pid},`)) {
+          sqlite.prepare('delete from meta where key = ?').run(LOCK_KEY);
+        }
+      })
+      .immediate();
+  });
+  const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
+  return {
+    runId,
+    status: 'aborted',
+    startedAt: now,
+    finishedAt: now,
+    files,
+    inserted: sum('inserted'),
+    updated: sum('updated'),
+    unchanged: sum('unchanged'),
+    changed: files.some((f) => f.status === 'imported' && f.inserted + f.updated > 0),
+    dataVersion: await readDataVersion(deps.db.db),
+  };
+}

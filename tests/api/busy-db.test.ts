@@ -1,0 +1,153 @@
+/**
+ * A database busy with an import (issue 11): the server's connection has no busy timeout, so the
+ * event loop never waits inside SQLite; a write that meets another writer waits asynchronously for
+ * a bounded time, then answers 503 + Retry-After "Ein Import läuft gerade" — never 500; reads
+ * answer at once (WAL). The other writer is a second connection (as another process would be), and
+ * in the last test a real CLI import in a child process.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterEach, describe, expect, test } from 'vitest';
+import { setDefaultBusyWait } from '../../server/db/busy.js';
+import { sqliteOf } from '../helpers/db.js';
+import { canonicalRows, canonicalText, tempDir } from '../reliability/helpers.js';
+import { ADMIN_TOKEN, getJson, REGION_A, setup, type TestContext } from './fixture.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const auth = { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
+const target = {
+  region: REGION_A,
+  year: 2024,
+  indicator: 'K2',
+  gender: 'total',
+  targetChangePct: 2,
+  better: 'higher',
+};
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  setDefaultBusyWait(10_000);
+});
+
+async function serverOnFile(): Promise<{ ctx: TestContext; path: string; dir: string }> {
+  const tmp = tempDir('zm-busy-');
+  const path = join(tmp.dir, 'zm.db');
+  const ctx = await setup({ databasePath: path });
+  // As server/main.ts does after start-up.
+  sqliteOf(ctx.db).pragma('busy_timeout = 0');
+  cleanups.push(tmp.cleanup, () => ctx.db.close());
+  return { ctx, path, dir: tmp.dir };
+}
+
+const putTarget = (ctx: TestContext) =>
+  getJson(ctx, '/api/targets', { method: 'PUT', headers: auth, body: JSON.stringify(target) });
+
+/** Longest gap between timer ticks while `run` is pending: the event loop's responsiveness. */
+async function maxTimerGap<T>(run: () => Promise<T>): Promise<{ result: T; gap: number }> {
+  let last = performance.now();
+  let gap = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 10);
+  try {
+    const result = await run();
+    return { result, gap };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe('busy database', () => {
+  test('a write meeting another writer waits without blocking, then answers 503 with Retry-After; reads answer at once', async () => {
+    const { ctx, path } = await serverOnFile();
+    const other = new SqliteDatabase(path);
+    cleanups.push(() => other.close());
+    other.exec('BEGIN IMMEDIATE'); // an import holding the write lock
+    setDefaultBusyWait(1000);
+
+    const t = performance.now();
+    const { result: put, gap } = await maxTimerGap(() => putTarget(ctx));
+    const waited = performance.now() - t;
+    expect(put.status).toBe(503);
+    expect(put.res.headers.get('retry-after')).toBe('1');
+    expect(put.body).toMatchObject({ error: { code: 'database_busy' } });
+    expect(JSON.stringify(put.body)).toContain('Ein Import läuft gerade');
+    expect(waited).toBeGreaterThanOrEqual(950);
+    // A synchronous busy timeout would freeze the loop for the whole second.
+    expect(gap).toBeLessThan(400);
+
+    const mute = await getJson(ctx, '/api/alerts/mutes', {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ goal: 'K2', until: '2099-12-31' }),
+    });
+    expect(mute.status).toBe(503);
+
+    const r = performance.now();
+    const goals = await getJson(ctx, `/api/goals?region=${REGION_A}&year=2024`);
+    expect(goals.status).toBe(200);
+    expect(performance.now() - r).toBeLessThan(1000);
+    other.exec('ROLLBACK');
+  });
+
+  test('a write answers 2xx once the other writer commits within the wait', async () => {
+    const { ctx, path } = await serverOnFile();
+    const other = new SqliteDatabase(path);
+    cleanups.push(() => other.close());
+    other.exec('BEGIN IMMEDIATE');
+    setDefaultBusyWait(5000);
+    setTimeout(() => other.exec('COMMIT'), 300);
+    const t = performance.now();
+    const put = await putTarget(ctx);
+    expect(put.status).toBe(200);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(250);
+  });
+
+  test('server writes during a CLI import in another process answer 2xx or 503, never 500', async () => {
+    const { ctx, path, dir } = await serverOnFile();
+    setDefaultBusyWait(300);
+    // 200 regions × 12 months × 9 series: 21,600 rows per repetition, 4 years.
+    const parts: string[] = [];
+    for (let y = 2019; y <= 2022; y++)
+      for (let i = 0; i < 200; i++) {
+        const text = canonicalText(canonicalRows(`R${String(i).padStart(5, '0')}`, `Region ${i}`, y));
+        parts.push(parts.length === 0 ? text : text.slice(text.indexOf('\n') + 1));
+      }
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, parts.join(''));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'etl/cli.ts'), file], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: path, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    const statuses: number[] = [];
+    let duringImport = 0;
+    const lockHeld = () =>
+      sqliteOf(ctx.db).prepare(`select 1 from meta where key = 'import_lock'`).pluck().get() === 1;
+    while (running) {
+      const held = lockHeld();
+      const put = await putTarget(ctx);
+      statuses.push(put.status);
+      if (held) duringImport++;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await exited, output).toBe(0);
+    expect(output).toContain('importiert');
+    expect(duringImport).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+  }, 120_000);
+});

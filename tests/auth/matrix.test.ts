@@ -1,0 +1,260 @@
+/**
+ * Role × endpoint matrix over every write route of the OpenAPI document: anonymous, viewer,
+ * controller, admin, the break-glass ADMIN_TOKEN, an expired token, a revoked token, and the
+ * proxy header from an untrusted source. Each answer is checked, and a refused request must
+ * leave every table as it was; an accepted one must leave an audit-log row.
+ */
+import { describe, expect, it } from 'vitest';
+import { createComment } from '../../server/db/repositories/comments.js';
+import { setRoleMapping } from '../../server/db/repositories/users.js';
+import { buildOpenApi } from '../../server/openapi.js';
+import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
+import { sqliteOf } from '../helpers/db.js';
+import { expiredToken, revokedToken, sessionFor, tokenFor } from './principals.js';
+
+type Role = 'viewer' | 'controller' | 'admin';
+
+interface Call {
+  path: string;
+  init: RequestInit;
+}
+
+interface Who {
+  /** Headers to send (a token, or the proxy header). */
+  headers: Record<string, string>;
+  /** The user id behind it (comments the route changes belong to them). */
+  userId: number | null;
+}
+
+const CSV = [
+  'region;region_name;month;indicator;gender;value;flag',
+  '05555;Jobcenter Upload;2024-01;INT;total;12;',
+  '',
+].join('\n');
+
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** One successful request per write route, with whatever it needs prepared first. */
+const SAMPLES: Record<string, (ctx: TestContext, who: Who) => Promise<Call>> = {
+  'put /api/targets': async () => ({
+    path: '/api/targets',
+    init: json('PUT', {
+      region: REGION_A,
+      year: 2024,
+      indicator: 'K2',
+      gender: 'total',
+      targetChangePct: 2,
+      better: 'higher',
+    }),
+  }),
+  'post /api/imports': async () => {
+    const form = new FormData();
+    form.append('file', new File([CSV], 'upload.csv', { type: 'text/csv' }));
+    return { path: '/api/imports', init: { method: 'POST', body: form } };
+  },
+  'post /api/alerts/evaluate': async () => ({ path: '/api/alerts/evaluate', init: { method: 'POST' } }),
+  'put /api/alerts/mutes': async () => ({
+    path: '/api/alerts/mutes',
+    init: json('PUT', { goal: 'K2-female', until: '2025-06-30' }),
+  }),
+  'delete /api/alerts/mutes/{id}': async (ctx) => {
+    const mute = await ctx.deps.alerts.setMute({ goal: 'K3-total', until: '2025-07-31' }, 'test');
+    return { path: `/api/alerts/mutes/${mute.id}`, init: { method: 'DELETE' } };
+  },
+  'post /api/comments': async () => ({
+    path: '/api/comments',
+    init: json('POST', { region: REGION_A, goal: 'K2-female', month: '2024-09', text: 'Maßnahme X endete' }),
+  }),
+  'patch /api/comments/{id}': async (ctx, who) => {
+    const c = await ownComment(ctx, who);
+    return { path: `/api/comments/${c}`, init: json('PATCH', { text: 'geändert' }) };
+  },
+  'delete /api/comments/{id}': async (ctx, who) => {
+    const c = await ownComment(ctx, who);
+    return { path: `/api/comments/${c}`, init: { method: 'DELETE' } };
+  },
+  'patch /api/admin/users/{id}': async (ctx) => {
+    const t = await tokenFor(ctx, 'zu-aendern', 'viewer');
+    return { path: `/api/admin/users/${t.userId}`, init: json('PATCH', { role: 'controller' }) };
+  },
+  'put /api/admin/role-mappings': async () => ({
+    path: '/api/admin/role-mappings',
+    init: json('PUT', { kind: 'group', value: 'zm-controlling', role: 'controller' }),
+  }),
+  'delete /api/admin/role-mappings/{id}': async (ctx) => {
+    const m = await setRoleMapping(
+      ctx.db.db,
+      { kind: 'user', value: 'x', role: 'viewer', by: 't' },
+      ctx.deps.clock(),
+    );
+    return { path: `/api/admin/role-mappings/${m.id}`, init: { method: 'DELETE' } };
+  },
+  'post /api/admin/tokens': async () => ({
+    path: '/api/admin/tokens',
+    init: json('POST', { user: 'skript', name: 'Import', role: 'controller' }),
+  }),
+  'delete /api/admin/tokens/{id}': async (ctx) => {
+    const t = await tokenFor(ctx, 'alt', 'viewer');
+    return { path: `/api/admin/tokens/${t.tokenId}`, init: { method: 'DELETE' } };
+  },
+  'delete /api/admin/sessions/{id}': async (ctx) => {
+    const s = await sessionFor(ctx, 'Sitzung', 'viewer');
+    return { path: `/api/admin/sessions/${s.sessionId}`, init: { method: 'DELETE' } };
+  },
+};
+
+async function ownComment(ctx: TestContext, who: Who): Promise<number> {
+  const c = await createComment(
+    ctx.db.db,
+    { region: REGION_A, goal: 'K2-female', month: '2024-03', text: 'alt', authorId: who.userId, author: 'x' },
+    ctx.deps.clock(),
+  );
+  return c.id;
+}
+
+/** Every row of every table a write could touch (volatile last-used/seen times left out). */
+function snapshot(ctx: TestContext): string {
+  const s = sqliteOf(ctx.db);
+  const q = (sql: string) => s.prepare(sql).all();
+  return JSON.stringify({
+    comments: q('select * from comments'),
+    history: q('select * from comment_history'),
+    targets: q('select * from targets'),
+    targetHistory: q('select * from target_history'),
+    runs: q('select * from import_runs'),
+    observations: q('select count(*) n from observations'),
+    mutes: q('select * from alert_mutes'),
+    alerts: q('select count(*) n from alerts'),
+    users: q('select id, name, role, disabled from users'),
+    mappings: q('select * from role_mappings'),
+    tokens: q('select id, revoked_at from api_tokens'),
+    sessions: q('select id, revoked_at from sessions'),
+    audit: q('select * from audit_log'),
+    meta: q('select * from meta'),
+  });
+}
+
+const RANK: Record<Role, number> = { viewer: 1, controller: 2, admin: 3 };
+
+type Principal = 'anonymous' | Role | 'admin_token' | 'expired' | 'revoked' | 'untrusted_proxy';
+const PRINCIPALS: Principal[] = [
+  'anonymous',
+  'viewer',
+  'controller',
+  'admin',
+  'admin_token',
+  'expired',
+  'revoked',
+  'untrusted_proxy',
+];
+
+/** The principal's headers on this context (tokens are created in it). */
+async function who(ctx: TestContext, p: Principal): Promise<Who> {
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  switch (p) {
+    case 'anonymous':
+      return { headers: {}, userId: null };
+    case 'admin_token':
+      return { headers: bearer(ADMIN_TOKEN), userId: null };
+    case 'expired':
+      return { headers: bearer(await expiredToken(ctx, 'admin')), userId: null };
+    case 'revoked':
+      return { headers: bearer(await revokedToken(ctx, 'admin')), userId: null };
+    case 'untrusted_proxy':
+      // An admin by name, but the request does not come from AUTH_PROXY_TRUSTED.
+      await setRoleMapping(
+        ctx.db.db,
+        { kind: 'user', value: 'pia', role: 'admin', by: 't' },
+        ctx.deps.clock(),
+      );
+      return { headers: { 'x-remote-user': 'pia' }, userId: null };
+    default: {
+      const t = await tokenFor(ctx, `person-${p}`, p);
+      return { headers: bearer(t.token), userId: t.userId };
+    }
+  }
+}
+
+function expected(p: Principal, role: Role): { status: number; code?: string } {
+  if (p === 'anonymous' || p === 'untrusted_proxy') return { status: 401, code: 'unauthorized' };
+  if (p === 'expired' || p === 'revoked') return { status: 401, code: 'invalid_token' };
+  if (p === 'admin_token') return { status: 200 };
+  return RANK[p] >= RANK[role] ? { status: 200 } : { status: 403, code: 'forbidden' };
+}
+
+const doc = buildOpenApi() as { paths: Record<string, Record<string, { 'x-role'?: Role }>> };
+const writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+  Object.entries(ops)
+    .filter(([method]) => method !== 'get')
+    .map(([method, op]) => ({ key: `${method} ${path}`, role: op['x-role'] })),
+);
+
+describe('every write route of the OpenAPI document needs a role', () => {
+  it('finds the write routes, each with a role (sign-out only needs a session) and a sample here', () => {
+    expect(writes.length).toBeGreaterThanOrEqual(15);
+    for (const w of writes) {
+      if (w.key === 'post /api/auth/logout') continue;
+      expect(w.role, w.key).toBeDefined();
+      expect(SAMPLES[w.key], `no sample request for ${w.key}`).toBeDefined();
+    }
+  });
+
+  const cases = writes
+    .filter((w) => w.role !== undefined)
+    .flatMap((w) => PRINCIPALS.map((p) => [w.key, p, w.role as Role] as const));
+
+  it.each(cases)('%s as %s', async (key, p, role) => {
+    const ctx = await setup({
+      env: {
+        AUTH_PROXY_HEADER: 'X-Remote-User',
+        AUTH_PROXY_TRUSTED: '10.9.9.9',
+        AUTH_MAX_FAILURES_PER_MINUTE: '1000',
+      },
+    });
+    const principal = await who(ctx, p);
+    const sample = SAMPLES[key];
+    if (!sample) throw new Error(`no sample for ${key}`);
+    const call = await sample(ctx, principal);
+    const before = snapshot(ctx);
+    const auditBefore = sqliteOf(ctx.db).prepare('select count(*) n from audit_log').get() as { n: number };
+    const headers = new Headers(call.init.headers);
+    for (const [k, v] of Object.entries(principal.headers)) headers.set(k, v);
+    const res = await ctx.app.request(call.path, { ...call.init, headers });
+    const body = (await res.json()) as { error?: { code: string } };
+    const want = expected(p, role);
+    if (want.status === 200) {
+      expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(200);
+      expect(res.status, JSON.stringify(body)).toBeLessThan(300);
+      const auditAfter = sqliteOf(ctx.db).prepare('select count(*) n from audit_log').get() as { n: number };
+      expect(auditAfter.n, 'the write is in the audit log').toBeGreaterThan(auditBefore.n);
+    } else {
+      expect(res.status, JSON.stringify(body)).toBe(want.status);
+      expect(body.error?.code).toBe(want.code);
+      expect(snapshot(ctx), 'nothing changed').toBe(before);
+    }
+  });
+});
+
+describe('comments: the author changes their own, an admin any', () => {
+  it('a controller cannot change or delete a comment of another controller', async () => {
+    const ctx = await setup();
+    const anna = await tokenFor(ctx, 'Anna', 'controller');
+    const ben = await tokenFor(ctx, 'Ben', 'controller');
+    const id = await ownComment(ctx, { headers: {}, userId: anna.userId });
+    const before = snapshot(ctx);
+    const auth = { authorization: `Bearer ${ben.token}`, 'content-type': 'application/json' };
+    const patch = await ctx.app.request(`/api/comments/${id}`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ text: 'fremd' }),
+    });
+    expect(patch.status).toBe(403);
+    const del = await ctx.app.request(`/api/comments/${id}`, { method: 'DELETE', headers: auth });
+    expect(del.status).toBe(403);
+    expect(snapshot(ctx)).toBe(before);
+  });
+});

@@ -1,0 +1,331 @@
+/**
+ * Bounded parsing (issue 11): every limit is a named German error, hostile files are rejected
+ * quickly and without writing anything, labels are normalised in linear time, and the input checks
+ * the reliability probe found missing hold.
+ */
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type EtlDeps, type ImportSummary, runImport } from '../../etl/index.js';
+import { DEFAULT_LIMITS, type ImportLimits } from '../../etl/limits.js';
+import { normalizeLabel, parseGermanNumber, stripFootnotes } from '../../etl/values.js';
+import type { Db } from '../../server/db/connection.js';
+import { pluck } from '../helpers/db.js';
+import {
+  numberCell,
+  rawWorkbook,
+  sparseWorkbook,
+  textCell,
+  zipBombWorkbook,
+} from '../reliability/hostile-files.js';
+import { buf, dumpData, memoryDeps, observations } from './helpers.js';
+
+const HEADER = 'region;region_name;month;indicator;gender;value;flag';
+/** Line i: INT of month i (counted from January 2000), value i. */
+const line = (i: number) =>
+  `01060;Kreis;${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')};INT;total;${i};`;
+const open: Db[] = [];
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.close();
+});
+
+async function importBytes(
+  name: string,
+  data: Uint8Array,
+  limits: Partial<ImportLimits> = {},
+): Promise<{ summary: ImportSummary; deps: EtlDeps; ms: number; unchanged: boolean }> {
+  const deps = await memoryDeps({ limits });
+  open.push(deps.db);
+  const before = JSON.stringify(dumpData(deps.db));
+  const t = performance.now();
+  const summary = await runImport(deps, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
+  const ms = performance.now() - t;
+  return { summary, deps, ms, unchanged: JSON.stringify(dumpData(deps.db)) === before };
+}
+
+/** The one file's error, asserting that it was rejected and nothing was written. */
+async function rejection(name: string, data: Uint8Array, limits: Partial<ImportLimits> = {}) {
+  const r = await importBytes(name, data, limits);
+  const f = r.summary.files[0];
+  expect(f?.status).toBe('rejected');
+  expect(r.unchanged).toBe(true);
+  expect(f?.error?.file).toBe(name);
+  return { error: f?.error, ms: r.ms };
+}
+
+function baSheetXml(rows: string[][]): string {
+  return rows.map((cells, i) => `<row r="${i + 1}">${cells.map((c) => c).join('')}</row>`).join('');
+}
+
+/** A small valid BA sheet (months as rows) in raw XML, with optional extra cells. */
+function baRows(extra: string[] = []): string[][] {
+  return [
+    [textCell('A1', 'Erwerbsfähige Leistungsberechtigte (eLb)')],
+    [textCell('A2', 'Berichtsmonat'), textCell('B2', 'Regionalschlüssel'), textCell('C2', 'Insgesamt')],
+    [textCell('A3', 'Januar 2024'), textCell('B3', '01060'), numberCell('C3', '10000'), ...extra],
+  ];
+}
+
+describe('xlsx limits, checked before exceljs loads the file', () => {
+  test("the probe's 17.5 KB workbook (40 sheets, a cell at row 1,048,576) is rejected in well under a second", async () => {
+    const data = sparseWorkbook(40);
+    expect(data.length).toBeLessThan(20_000);
+    const { error, ms } = await rejection('sparse.xlsx', data);
+    expect(error?.message).toBe("Tabellenblatt 'Blatt 1' hat mehr als 100.000 Zeilen");
+    expect(error?.sheet).toBe('Blatt 1');
+    expect(ms).toBeLessThan(2000);
+  });
+
+  test('a raised row limit lets the sparse workbook through the guard; only existing rows are visited', async () => {
+    const r = await importBytes('sparse.xlsx', sparseWorkbook(3), { xlsxMaxRows: 1_048_576 });
+    expect(r.summary.files[0]?.status).toBe('rejected'); // no BA table in it
+    expect(r.summary.files[0]?.error?.message).toContain('keine Tabelle mit Daten gefunden');
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  test.each([
+    ['honest headers', false],
+    ['headers claiming 1,000 bytes', true],
+  ])('a zip bomb (%s) stops at XLSX_MAX_UNPACKED_MB', async (_what, lie) => {
+    const data = zipBombWorkbook(12, lie);
+    expect(data.length).toBeLessThan(100_000);
+    const { error } = await rejection('bomb.xlsx', data, { xlsxMaxUnpackedBytes: 5 * 1024 * 1024 });
+    expect(error?.message).toBe('die .xlsx-Datei ist entpackt größer als 5 MB (Grenze XLSX_MAX_UNPACKED_MB)');
+  });
+
+  test('too many sheets and too many columns are named', async () => {
+    const sheets = Array.from({ length: 4 }, (_, i) => ({ name: `S${i}`, sheetData: '' }));
+    expect((await rejection('many.xlsx', rawWorkbook(sheets), { xlsxMaxSheets: 3 })).error?.message).toBe(
+      'die .xlsx-Datei hat 4 Tabellenblätter, erlaubt sind höchstens 3',
+    );
+    const wide = rawWorkbook([{ name: 'eLb', sheetData: `<row r="1">${textCell('ZZ1', 'x')}</row>` }]);
+    expect((await rejection('wide.xlsx', wide, { xlsxMaxColumns: 100 })).error?.message).toBe(
+      "Tabellenblatt 'eLb' hat mehr als 100 Spalten",
+    );
+  });
+
+  test('a cell longer than MAX_CELL_CHARS is named with sheet and cell', async () => {
+    const data = rawWorkbook([
+      { name: 'eLb', sheetData: baSheetXml(baRows([textCell('D3', 'x'.repeat(150))])) },
+    ]);
+    const { error } = await rejection('long.xlsx', data, { maxCellChars: 100 });
+    expect(error).toMatchObject({ sheet: 'eLb', row: 3, column: 'D' });
+    expect(error?.message).toBe('Zelle D3 hat mehr als 100 Zeichen (Grenze MAX_CELL_CHARS)');
+  });
+
+  test('the same cell twice with different content is rejected (exceljs would keep the last silently)', async () => {
+    const data = rawWorkbook([{ name: 'eLb', sheetData: baSheetXml(baRows([numberCell('C3', '99')])) }]);
+    const { error } = await rejection('dup.xlsx', data);
+    expect(error).toMatchObject({ sheet: 'eLb', row: 3, column: 'C' });
+    expect(error?.message).toBe('Zelle C3 steht zweimal im Blatt, mit verschiedenem Inhalt');
+  });
+
+  test('a corrupt cell is named with sheet and cell, never with a raw JavaScript message', async () => {
+    for (const cell of [
+      '<c r="C3" t="s"><v>999</v></c>',
+      '<c r="C3"><v>12abc</v></c>',
+      '<c r="C3" t="b"><v>7</v></c>',
+    ]) {
+      const rows = baRows();
+      rows[2] = [textCell('A3', 'Januar 2024'), textCell('B3', '01060'), cell];
+      const { error } = await rejection(
+        'corrupt.xlsx',
+        rawWorkbook([{ name: 'eLb', sheetData: baSheetXml(rows) }]),
+      );
+      expect(error).toMatchObject({ sheet: 'eLb', row: 3, column: 'C' });
+      expect(error?.message).toMatch(/^Zelle C3: beschädigter Zellinhalt/);
+      expect(error?.message).not.toMatch(/undefined|TypeError|Cannot read/);
+    }
+  });
+
+  test('a valid raw workbook passes the guard and imports', async () => {
+    const r = await importBytes('ok.xlsx', rawWorkbook([{ name: 'eLb', sheetData: baSheetXml(baRows()) }]));
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect(await observations(r.deps.db)).toMatchObject([
+      { region_id: '01060', indicator_code: 'ELB', value: 10000 },
+    ]);
+  });
+
+  test.each([
+    [1.5e300, 'Zahl 1.5e+300 ist kein Regionalschlüssel'],
+    [Number('9007199254740993'), 'Zahl 9007199254740992 ist kein Regionalschlüssel'],
+  ])('a numeric region key %d is rejected, not turned into digits nobody typed', async (key, message) => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('eLb');
+    ws.addRow(['Erwerbsfähige Leistungsberechtigte (eLb)']);
+    ws.addRow(['Berichtsmonat', 'Regionalschlüssel', 'Insgesamt']);
+    ws.addRow(['Januar 2024', key, 10000]);
+    const { error } = await rejection('keys.xlsx', new Uint8Array(await wb.xlsx.writeBuffer()));
+    expect(error).toMatchObject({ sheet: 'eLb', row: 3, column: 'B' });
+    expect(error?.message).toContain(message);
+  });
+});
+
+describe('CSV limits', () => {
+  test('rows, line length and cell length are named with their line', async () => {
+    const many = `${HEADER}\n${Array.from({ length: 12 }, (_, i) => line(i)).join('\n')}\n`;
+    expect((await rejection('many.csv', buf(many), { csvMaxRows: 10 })).error).toMatchObject({
+      row: 11,
+      message: 'die Datei hat mehr als 10 Zeilen (Grenze CSV_MAX_ROWS)',
+    });
+    const long = `${HEADER}\n${line(1)}\n01060;${'K'.repeat(500)};2024-02;INT;total;1;\n`;
+    expect((await rejection('long.csv', buf(long), { csvMaxLineChars: 200 })).error).toMatchObject({
+      row: 3,
+      message: 'die Zeile ist länger als 200 Zeichen (Grenze CSV_MAX_LINE_CHARS)',
+    });
+    expect((await rejection('cell.csv', buf(long), { maxCellChars: 300 })).error).toMatchObject({
+      row: 3,
+      column: 'region_name',
+      message: 'Feld 2 hat mehr als 300 Zeichen (Grenze MAX_CELL_CHARS)',
+    });
+  });
+
+  test('the defaults are the documented ones', () => {
+    expect(DEFAULT_LIMITS).toEqual({
+      xlsxMaxUnpackedBytes: 200 * 1024 * 1024,
+      xlsxMaxSheets: 50,
+      xlsxMaxRows: 100_000,
+      xlsxMaxColumns: 1000,
+      csvMaxRows: 2_000_000,
+      csvMaxLineChars: 1_000_000,
+      maxCellChars: 10_000,
+    });
+  });
+});
+
+describe('linear-time labels', () => {
+  test('normalizeLabel of a label padded with 150,000 spaces takes milliseconds, not a minute', () => {
+    const padded = `Berichtsmonat${' '.repeat(150_000)}`;
+    const t = performance.now();
+    for (let i = 0; i < 10; i++) expect(normalizeLabel(padded)).toBe('berichtsmonat');
+    expect(stripFootnotes(`${' '.repeat(150_000)}x`)).toBe(`${' '.repeat(150_000)}x`);
+    expect(normalizeLabel(`${' 1)'.repeat(50_000)} `)).toBe('');
+    // The quadratic patterns took 77 s for one such label; linear is milliseconds (slack for CI).
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
+  test.each([
+    ['Frauen 1)', 'frauen'],
+    ['Frauen 2) 4)', 'frauen'],
+    ['Frauen¹', 'frauen'],
+    ['Frauen 123)', 'frauen 123)'],
+    ['Frauen1)', 'frauen1)'],
+    ['  Männer \n insgesamt  ', 'männer insgesamt'],
+  ])('normalizeLabel(%j) = %j', (input, expected) => {
+    expect(normalizeLabel(input)).toBe(expected);
+  });
+
+  test('a CSV whose header is padded with 150,000 spaces is answered at once (rejected by the cell limit, or read)', async () => {
+    const header = HEADER.replace('month', `month${' '.repeat(150_000)}`);
+    const text = `${header}\n${line(5)}\n`;
+    const rejected = await rejection('spaces.csv', buf(text));
+    expect(rejected.error).toMatchObject({ row: 1 });
+    expect(rejected.ms).toBeLessThan(2000);
+    const read = await importBytes('spaces.csv', buf(text), {
+      maxCellChars: 200_000,
+      csvMaxLineChars: 300_000,
+    });
+    expect(read.summary.files[0]?.error ?? null).toBeNull();
+    expect(read.ms).toBeLessThan(2000);
+  });
+
+  test('a BA subtitle cell of 9,000 spaces before the key does not stall the mapping pattern', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('eLb');
+    ws.addRow(['Erwerbsfähige Leistungsberechtigte (eLb)']);
+    ws.addRow([`Jobcenter Kreis Segeberg${' '.repeat(9000)}(01060`]);
+    ws.addRow(['Berichtsmonat', 'Insgesamt']);
+    ws.addRow(['Januar 2024', 10000]);
+    const r = await importBytes('subtitle.xlsx', new Uint8Array(await wb.xlsx.writeBuffer()));
+    expect(r.summary.files[0]?.status).toBe('rejected');
+    expect(r.summary.files[0]?.error?.message).toContain('keine Region');
+    expect(r.ms).toBeLessThan(3000);
+  });
+});
+
+describe('input checks', () => {
+  const one = (value: string, indicator = 'INT') =>
+    `${HEADER}\n01060;Kreis;2024-01;${indicator};total;${value};\n`;
+
+  test.each([
+    ['5 %', 'INT', 'Prozentangabe für INT'],
+    ['2.000.000.000', 'ELB', 'unplausibel große Anzahl'],
+    [`1${'0'.repeat(400)}`, 'INT', 'keine endliche Zahl'],
+    ['120', 'K2_BA', 'K2_BA ist eine Quote: erwartet 0 bis 100'],
+    ['-5', 'K2_BA', 'K2_BA ist eine Quote'],
+    ['-150', 'K3_BA', 'außerhalb von −100 bis 1000'],
+  ])('value %j for %s is rejected (%s)', async (value, indicator, message) => {
+    const { error } = await rejection('range.csv', buf(one(value, indicator)));
+    expect(error).toMatchObject({ row: 2, column: 'value' });
+    expect(error?.message).toContain(message);
+  });
+
+  test.each([
+    ['14,7', 'K2_BA', 14.7],
+    ['-3,2', 'K3_BA', -3.2],
+    ['0', 'INT', 0],
+  ])('value %j for %s is accepted', async (value, indicator, expected) => {
+    const r = await importBytes('ok.csv', buf(one(value, indicator)));
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect((await observations(r.deps.db))[0]?.value).toBe(expected);
+  });
+
+  test('parseGermanNumber still reads grouped decimals', () => {
+    expect(parseGermanNumber('1.527,25')).toBe(1527.25);
+  });
+
+  test('names and comparison types are at most 200 characters', async () => {
+    const name = (n: number) =>
+      `${HEADER};comparison_type\n01060;${'N'.repeat(n)};2024-01;INT;total;1;;IIa\n`;
+    expect((await importBytes('ok.csv', buf(name(200)))).summary.files[0]?.error ?? null).toBeNull();
+    const { error } = await rejection('name.csv', buf(name(201)));
+    expect(error).toMatchObject({ row: 2, column: 'region_name' });
+    expect(error?.message).toBe('Regionsname hat 201 Zeichen, erlaubt sind höchstens 200');
+    const type = `${HEADER};comparison_type\n01060;K;2024-01;INT;total;1;;${'T'.repeat(300)}\n`;
+    expect((await rejection('type.csv', buf(type))).error?.message).toBe(
+      'Vergleichstyp hat 300 Zeichen, erlaubt sind höchstens 200',
+    );
+  });
+
+  test("rows of separators only (';;;;;;', as Excel writes them) are ignored", async () => {
+    const text = `${HEADER}\n${line(1)}\n;;;;;;\n;;;;;;;;;\n${line(2)}\n;;;;;;\n`;
+    const r = await importBytes('sep.csv', buf(text));
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect(await observations(r.deps.db)).toHaveLength(2);
+  });
+
+  test('CR-only line endings (classic Mac) are read', async () => {
+    const r = await importBytes('cr.csv', buf(`${HEADER}\r${line(7)}\r${line(8)}\r`));
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect((await observations(r.deps.db)).map((o) => o.value)).toEqual([7, 8]);
+  });
+
+  test.each(['le', 'be'] as const)('UTF-16 %s with a byte order mark is read', async (endian) => {
+    const text = `${HEADER}\n01060;Lübeck-Süd;2024-01;INT;Männer;3;\n`;
+    const le = Buffer.from(text, 'utf16le');
+    if (endian === 'be') le.swap16();
+    const bom = endian === 'le' ? [0xff, 0xfe] : [0xfe, 0xff];
+    const r = await importBytes('u16.csv', new Uint8Array([...bom, ...le]));
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect(await observations(r.deps.db)).toMatchObject([{ gender: 'male', value: 3 }]);
+    expect(await pluck(r.deps.db, 'select name from regions')).toBe('Lübeck-Süd');
+  });
+
+  test('an invalid byte in an otherwise UTF-8 file is named with its line instead of garbling names', async () => {
+    const good = Buffer.from(
+      `${HEADER}\n01060;Lübeck;2024-01;INT;total;1;\n01060;Lübeck;2024-02;INT;total;2;\n`,
+      'utf8',
+    );
+    const at = good.lastIndexOf(Buffer.from('2024-02'));
+    const bad = Buffer.concat([good.subarray(0, at), Buffer.from([0xfc]), good.subarray(at)]);
+    const { error } = await rejection('bad.csv', new Uint8Array(bad));
+    expect(error).toMatchObject({ row: 3 });
+    expect(error?.message).toContain('ungültiges UTF-8: Byte 0xFC');
+  });
+
+  test('a Windows-1252 file (no UTF-8 sequence at all) is still read as such', async () => {
+    const text = `${HEADER}\n01060;Lübeck;2024-01;INT;Männer;1;\n`;
+    const r = await importBytes('ansi.csv', new Uint8Array(Buffer.from(text, 'latin1')));
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect(await pluck(r.deps.db, 'select name from regions')).toBe('Lübeck');
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * Imports in a worker thread (issue 11): the same result as in the calling thread; a worker that
+ * runs out of memory becomes an aborted run with the file rejected, the lock freed and the next
+ * import working; poison files left in the inbox's in-progress folder are rejected, not retried;
+ * runs left 'running' by a dead importer show as 'aborted' after a restart.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  ABORTED_MESSAGE,
+  type EtlDeps,
+  type IsolationOptions,
+  inProgressDir,
+  recoverAbortedRuns,
+  runImport,
+  runScheduledImport,
+} from '../../etl/index.js';
+import { testConfig } from '../../server/config.js';
+import { type Db, openDatabase } from '../../server/db/connection.js';
+import { silentLogger } from '../../server/logger.js';
+import { sqliteOf } from '../helpers/db.js';
+import {
+  canonicalRows,
+  canonicalText,
+  dataChecksum,
+  observationsChecksum,
+  tempDir,
+  utf8,
+} from './helpers.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const SAMPLE = `${ROOT}data/sample/segeberg-sample.csv`;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function fileDb(): Promise<{ db: Db; dir: string }> {
+  const tmp = tempDir('zm-worker-');
+  const db = await openDatabase(join(tmp.dir, 'zm.db'));
+  cleanups.push(tmp.cleanup, () => db.close());
+  return { db, dir: tmp.dir };
+}
+
+const deps = (db: Db, isolation?: IsolationOptions): EtlDeps => ({
+  db,
+  logger: silentLogger(),
+  clock: () => new Date('2024-11-20T06:00:00Z'),
+  ...(isolation ? { isolation } : {}),
+});
+
+/** A canonical CSV of `regions` × 12 months × 3 indicators × 3 genders rows. */
+function bigCsv(regions: number): Uint8Array {
+  const parts: string[] = [];
+  for (let i = 0; i < regions; i++) {
+    const text = canonicalText(canonicalRows(`R${String(i).padStart(5, '0')}`, `Region ${i}`, 2023));
+    parts.push(i === 0 ? text : text.slice(text.indexOf('\n') + 1));
+  }
+  return utf8(parts.join(''));
+}
+
+const lockRow = (db: Db) =>
+  sqliteOf(db).prepare(`select value from meta where key = 'import_lock'`).pluck().get();
+
+describe('imports in a worker thread', () => {
+  test('give the same database as an import in the calling thread, with progress reported', async () => {
+    const a = await fileDb();
+    const b = await fileDb();
+    const progress: string[] = [];
+    const inWorker = await runImport(
+      deps(a.db, { maxOldGenerationSizeMb: 256 }),
+      [{ kind: 'file', path: SAMPLE }],
+      { trigger: 'cli' },
+      { onProgress: (p) => progress.push(p.phase) },
+    );
+    const inThread = await runImport(deps(b.db), [{ kind: 'file', path: SAMPLE }], { trigger: 'cli' });
+    expect(inWorker.status).toBe('success');
+    expect(inWorker.inserted).toBe(inThread.inserted);
+    expect(observationsChecksum(sqliteOf(a.db))).toBe(observationsChecksum(sqliteOf(b.db)));
+    expect(progress).toContain('write');
+    expect(lockRow(a.db)).toBeUndefined();
+  });
+
+  test('a worker out of memory is an aborted run with the file rejected; the lock is freed, the next import works', async () => {
+    const { db } = await fileDb();
+    const before = dataChecksum(sqliteOf(db));
+    const data = bigCsv(2500); // 270,000 rows: far more than a 24 MB heap holds
+    const summary = await runImport(
+      deps(db, { maxOldGenerationSizeMb: 24 }),
+      [{ kind: 'buffer', name: 'gross.csv', data }],
+      { trigger: 'upload' },
+    );
+    expect(summary.status).toBe('aborted');
+    expect(summary.files).toHaveLength(1);
+    expect(summary.files[0]).toMatchObject({ path: 'gross.csv', status: 'rejected' });
+    expect(summary.files[0]?.error?.message).toBe(
+      'Import abgebrochen: die Datei braucht mehr Speicher als erlaubt (Grenze IMPORT_WORKER_MAX_MB)',
+    );
+    expect(
+      sqliteOf(db).prepare('select status from import_runs where id = ?').pluck().get(summary.runId),
+    ).toBe('aborted');
+    expect(
+      sqliteOf(db).prepare('select error from imported_files where run_id = ?').pluck().get(summary.runId),
+    ).toContain('Datei gross.csv: Import abgebrochen');
+    expect(dataChecksum(sqliteOf(db))).toBe(before);
+    expect(lockRow(db)).toBeUndefined();
+
+    const next = await runImport(
+      deps(db, { maxOldGenerationSizeMb: 256 }),
+      [{ kind: 'file', path: SAMPLE }],
+      {
+        trigger: 'cli',
+      },
+    );
+    expect(next.status).toBe('success');
+  }, 60_000);
+
+  test('an inbox file that kills the worker is moved to the rejected folder with the reason, once', async () => {
+    const { db, dir } = await fileDb();
+    const config = testConfig({
+      INBOX_DIR: join(dir, 'inbox'),
+      ARCHIVE_DIR: join(dir, 'archive'),
+      REJECTED_DIR: join(dir, 'rejected'),
+    });
+    mkdirSync(config.INBOX_DIR, { recursive: true });
+    writeFileSync(join(config.INBOX_DIR, 'gift.csv'), bigCsv(2500));
+    const d = { ...deps(db, { maxOldGenerationSizeMb: 24 }), clock: () => new Date(Date.now() + 60_000) };
+    const summary = await runScheduledImport(d, config);
+    expect(summary?.status).toBe('aborted');
+    expect(readdirSync(config.INBOX_DIR)).toEqual([]);
+    const rejected = readdirSync(config.REJECTED_DIR).sort();
+    expect(rejected).toHaveLength(2);
+    const errorFile = rejected.find((n) => n.endsWith('.error.txt')) ?? '';
+    expect(readFileSync(join(config.REJECTED_DIR, errorFile), 'utf8')).toContain('mehr Speicher als erlaubt');
+    // The next run has nothing to do: the poison file is not retried.
+    expect(await runScheduledImport(d, config)).toBeNull();
+  }, 60_000);
+});
+
+describe('poison files and dead runs', () => {
+  test("a file left in the inbox's in-progress folder is rejected with 'Import abgebrochen (Absturz oder Neustart)'", async () => {
+    const { db, dir } = await fileDb();
+    const config = testConfig({
+      INBOX_DIR: join(dir, 'inbox'),
+      ARCHIVE_DIR: join(dir, 'archive'),
+      REJECTED_DIR: join(dir, 'rejected'),
+    });
+    mkdirSync(inProgressDir(config), { recursive: true });
+    writeFileSync(join(inProgressDir(config), 'gift.xlsx'), 'whatever killed the last run');
+    // The dead run's row, as a SIGKILL leaves it.
+    sqliteOf(db)
+      .prepare(
+        `insert into import_runs (started_at, trigger, status, files_count) values (?, 'cron', 'running', 1)`,
+      )
+      .run('2024-11-19T06:00:00.000Z');
+    const before = dataChecksum(sqliteOf(db));
+    const d = { ...deps(db), clock: () => new Date(Date.now() + 60_000) };
+    const summary = await runScheduledImport(d, config);
+    expect(summary?.files).toMatchObject([
+      {
+        status: 'rejected',
+        error: { message: ABORTED_MESSAGE, file: join(inProgressDir(config), 'gift.xlsx') },
+      },
+    ]);
+    expect(dataChecksum(sqliteOf(db))).toBe(before);
+    expect(existsSync(inProgressDir(config))).toBe(false);
+    const rejected = readdirSync(config.REJECTED_DIR).sort();
+    expect(rejected.map((n) => n.replace(/^\d{8}T\d{6}Z_/, ''))).toEqual([
+      'gift.xlsx',
+      'gift.xlsx.error.txt',
+    ]);
+    expect(readFileSync(join(config.REJECTED_DIR, rejected[1] ?? ''), 'utf8')).toContain(ABORTED_MESSAGE);
+    expect(sqliteOf(db).prepare('select status, error from import_runs order by id').all()).toEqual([
+      { status: 'aborted', error: ABORTED_MESSAGE },
+      { status: 'failed', error: expect.stringContaining(ABORTED_MESSAGE) },
+    ]);
+  });
+
+  test("at start-up a run left 'running' shows as aborted, unless an import holds the lock", async () => {
+    const { db } = await fileDb();
+    const insert = sqliteOf(db).prepare(
+      `insert into import_runs (started_at, trigger, status, files_count) values ('2024-11-19T06:00:00.000Z', 'cli', 'running', 1)`,
+    );
+    insert.run();
+    expect(await recoverAbortedRuns(deps(db))).toBe(1);
+    expect(sqliteOf(db).prepare('select status, error from import_runs').get()).toEqual({
+      status: 'aborted',
+      error: ABORTED_MESSAGE,
+    });
+    // A live importer (another process) holds the lock: its run stays 'running'.
+    insert.run();
+    sqliteOf(db)
+      .prepare(`insert into meta (key, value) values ('import_lock', ?)`)
+      .run(
+        JSON.stringify({
+          pid: process.ppid,
+          host: (await import('node:os')).hostname(),
+          token: 'x',
+          since: new Date().toISOString(),
+          heartbeat: new Date().toISOString(),
+        }),
+      );
+    expect(await recoverAbortedRuns({ db: db, clock: () => new Date() })).toBe(0);
+    expect(
+      sqliteOf(db).prepare(`select count(*) from import_runs where status = 'running'`).pluck().get(),
+    ).toBe(1);
+  });
+});
