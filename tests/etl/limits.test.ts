@@ -35,11 +35,11 @@ async function importBytes(
 ): Promise<{ summary: ImportSummary; deps: EtlDeps; ms: number; unchanged: boolean }> {
   const deps = await memoryDeps({ limits });
   open.push(deps.db);
-  const before = JSON.stringify(dumpData(deps.db));
+  const before = JSON.stringify(await dumpData(deps.db));
   const t = performance.now();
   const summary = await runImport(deps, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
   const ms = performance.now() - t;
-  return { summary, deps, ms, unchanged: JSON.stringify(dumpData(deps.db)) === before };
+  return { summary, deps, ms, unchanged: JSON.stringify(await dumpData(deps.db)) === before };
 }
 
 /** The one file's error, asserting that it was rejected and nothing was written. */
