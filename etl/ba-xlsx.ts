@@ -1,7 +1,8 @@
 /** Turns an xlsx workbook (exceljs) or a BA-layout CSV into sheets of plain cells for ba.ts. */
+
+import { count, DEFAULT_LIMITS, type ImportLimits } from '../core/limits.js';
 import { type Cell, parseBaSheets, type Sheet } from './ba.js';
 import { CsvReader, isBlankRecord, type Separator } from './csv.js';
-import { count, DEFAULT_LIMITS, type ImportLimits } from './limits.js';
 import { loadMapping } from './mapping.js';
 import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';

@@ -4,9 +4,9 @@
  * See docs/input-formats.md for every accepted spelling.
  */
 
+import type { ImportLimits } from '../core/limits.js';
 import type { ValueFlag } from '../core/vocabulary.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
-import type { ImportLimits } from './limits.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 import {

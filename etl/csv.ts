@@ -3,7 +3,7 @@
  * (the bulk of machine-written files); lines with quotes go through an RFC 4180 state machine
  * (doubled quotes, separators and line breaks inside quoted fields).
  */
-import { count, DEFAULT_LIMITS, type ImportLimits } from './limits.js';
+import { count, DEFAULT_LIMITS, type ImportLimits } from '../core/limits.js';
 import { FileRejection } from './types.js';
 import { columnLetter } from './values.js';
 

@@ -2,8 +2,9 @@
  * Downloads a source URL with a timeout (AbortSignal), a size limit (reading stops past
  * maxBytes) and retries with exponential backoff for network errors, timeouts, 429 and 5xx.
  */
+
+import { redactUrl, redactUrlsIn } from '../core/redact.js';
 import type { Logger } from '../server/logger.js';
-import { redactUrl, redactUrlsIn } from '../server/redact.js';
 import type { FetchOptions } from './types.js';
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = {

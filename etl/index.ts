@@ -6,14 +6,15 @@ import { isolatable, runIsolated } from './isolated.js';
 import { executeImport, prepareSources, type RunHooks } from './run.js';
 import type { EtlDeps, ImportOptions, ImportSource, ImportSummary } from './types.js';
 
-export type { IsolationOptions } from './isolated.js';
-export type { ImportLimits } from './limits.js';
-export { DEFAULT_LIMITS } from './limits.js';
+export type { ImportLimits } from '../core/limits.js';
+export { DEFAULT_LIMITS } from '../core/limits.js';
 export { ImportBusyError } from './lock.js';
+export { loadJobcenterDirectory } from './reference.js';
 export { markAbortedRuns, recoverAbortedRuns } from './run.js';
 export { inProgressDir, runScheduledImport, startSchedule } from './schedule.js';
 export { seedIfEmpty } from './seed.js';
 export { loadTargetsFile } from './targets.js';
+export type { IsolationOptions } from './types.js';
 export {
   ABORTED_MESSAGE,
   type EtlDeps,

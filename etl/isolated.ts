@@ -10,12 +10,12 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
 import type { SqliteDb } from '../server/db/connection.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
-import type { ImportLimits } from './limits.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import type { ImportProgress, RunHooks } from './run.js';
 import type {
@@ -25,6 +25,7 @@ import type {
   ImportOptions,
   ImportSource,
   ImportSummary,
+  IsolationOptions,
 } from './types.js';
 import { readDataVersion } from './write.js';
 
@@ -67,20 +68,6 @@ export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; summary: ImportSummary | null }
   | { type: 'failed'; busy: boolean; message: string };
-
-/** How the worker is isolated; absent in EtlDeps: imports run in the calling thread. */
-export interface IsolationOptions {
-  /** Heap limit of the worker (resourceLimits.maxOldGenerationSizeMb). */
-  maxOldGenerationSizeMb: number;
-  /**
-   * Set (the server): after a run that changed data the worker also stores the region summaries
-   * and goal snapshots of the new data version, so that the server's first requests read them
-   * instead of aggregating the whole table on its event loop.
-   */
-  goalOptions?: GoalOptions;
-  /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
-  onRunning?: (running: boolean) => void;
-}
 
 /**
  * Set by scripts/build-server.ts in the bundle's banner: the bundle's own URL. The worker entry

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { PATTERN_INPUT_CAP } from '../core/limits.js';
 import type { Gender } from '../server/domain/types.js';
-import { PATTERN_INPUT_CAP } from './limits.js';
 import { normalizeLabel } from './values.js';
 
 export const DEFAULT_MAPPING_PATH = fileURLToPath(new URL('../data/ba-mapping.json', import.meta.url));
@@ -48,6 +48,24 @@ export const mappingSchema = z.object({
   footer: z.array(regex).default([]),
   ignoreSheets: z.array(z.string()).default([]),
   headerSearchRows: z.number().int().min(1).max(500).default(25),
+  /**
+   * Row labels of the BA statistics table and the Eckwerte workbook (exact, after footnote
+   * markers and a trailing abbreviation in brackets are stripped) → indicator code. A gender row
+   * below such a row belongs to it; rows not listed here are ignored.
+   */
+  rowLabels: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** Metadata keys of a BA statistics table that name the region, in order of preference. */
+  regionMetadata: z.array(z.string().min(1)).default(['Jobcenter', 'Kreis', 'Land', 'Region']),
+  /** With the note "vorläufige Daten": the stocks of this many latest months are provisional. */
+  provisionalEdgeMonths: z.number().int().min(1).max(24).default(3),
+  eckwerte: z
+    .object({
+      /** Sheets read (others are ignored); each states its own reference month. */
+      sheets: z.array(z.string().min(1)).min(1),
+      /** The header of the value column. */
+      valueColumn: labels,
+    })
+    .default({ sheets: ['1.1 Eckwerte'], valueColumn: ['Rechtskreis SGB II'] }),
 });
 export type MappingFile = z.infer<typeof mappingSchema>;
 
@@ -68,6 +86,20 @@ export interface BaMapping {
   headerSearchRows: number;
   /** Human list of the sheet names known, for error messages. */
   knownSheets: string[];
+  /** The indicator a BA table row label stands for, or null (row ignored). */
+  rowIndicator(label: string): string | null;
+  regionMetadata: string[];
+  provisionalEdgeMonths: number;
+  eckwerte: { sheets: string[]; valueColumn: string[] };
+}
+
+/** A row label reduced for lookups: markers, a leading "darunter"/"davon", a trailing "(eLb)" go. */
+export function rowLabelKey(label: string): string {
+  return normalizeLabel(label)
+    .replace(/^(?:darunter|davon|dar\.)\s*:?\s*/, '')
+    .replace(/\s*\([^()]*\)$/, '')
+    .replace(/(?:\s+\d{1,2}\))+$/, '')
+    .trim();
 }
 
 function capped(text: string): string {
@@ -91,6 +123,8 @@ export function compileMapping(m: MappingFile): BaMapping {
     for (const l of m.genders[g]) genders.set(normalizeLabel(l), g);
   const footer = m.footer.map((f) => new RegExp(f, 'iu'));
   const ignored = new Set(m.ignoreSheets.map(normalizeLabel));
+  const rowLabels = new Map<string, string>();
+  for (const [label, code] of Object.entries(m.rowLabels)) rowLabels.set(rowLabelKey(label), code);
   const subtitle = m.subtitleRegion === null ? null : new RegExp(m.subtitleRegion, 'u');
   const byTitle = (title: string): string | null => {
     const t = normalizeLabel(title);
@@ -119,6 +153,10 @@ export function compileMapping(m: MappingFile): BaMapping {
     regionKeyDigits: m.regionKeyDigits,
     headerSearchRows: m.headerSearchRows,
     knownSheets: m.indicators.flatMap((i) => i.sheetNames.slice(0, 1).map((s) => `${s} (${i.code})`)),
+    rowIndicator: (label) => rowLabels.get(rowLabelKey(label)) ?? null,
+    regionMetadata: m.regionMetadata,
+    provisionalEdgeMonths: m.provisionalEdgeMonths,
+    eckwerte: m.eckwerte,
   };
 }
 

@@ -2,6 +2,7 @@
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
 import { loadFinanceMapping, looksFinance, parseFinanceCsv } from './finance.js';
+import { canonicaliseRegions, RegionResolver } from './regions.js';
 import type { ParseContext, ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
@@ -11,11 +12,26 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
+/** Parses a file by its layout, then maps its region keys to the regions they mean. */
 export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseContext): Promise<ParsedFile> {
+  const parsed = await parseByLayout(name, bytes, ctx);
+  if (ctx.reference) canonicaliseRegions(parsed.rows, new RegionResolver(ctx.reference));
+  return parsed;
+}
+
+async function parseByLayout(name: string, bytes: Uint8Array, ctx: ParseContext): Promise<ParsedFile> {
   if (bytes.length === 0) throw new FileRejection('Datei ist leer');
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
-    const { parseBaWorkbook } = await import('./ba-xlsx.js');
-    return parseBaWorkbook(bytes, ctx);
+    const { readWorkbook } = await import('./ba-xlsx.js');
+    const sheets = await readWorkbook(bytes);
+    const { parseSheetsByLayout } = await import('./layouts.js');
+    const byLayout = await parseSheetsByLayout(name, sheets, ctx);
+    if (byLayout) return byLayout;
+    const [{ parseBaSheets }, { loadMapping }] = await Promise.all([
+      import('./ba.js'),
+      import('./mapping.js'),
+    ]);
+    return parseBaSheets(sheets, await loadMapping(ctx.mappingPath), ctx.catalog, 'ba-xlsx');
   }
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new FileRejection(
@@ -25,6 +41,12 @@ export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseConte
   if (/\.xlsx$/i.test(name)) throw new FileRejection('keine gültige .xlsx-Datei (kein ZIP-Archiv)');
   const { text } = decodeText(bytes);
   if (text.trim() === '') throw new FileRejection('Datei ist leer');
+  const { hasSavedMapping, parseSheetsByLayout } = await import('./layouts.js');
+  const { csvSheet, looksLikeBaTableText } = await import('./ba-table.js');
+  if (hasSavedMapping(name, ctx) || looksLikeBaTableText(text)) {
+    const byLayout = await parseSheetsByLayout(name, [csvSheet(text)], ctx);
+    if (byLayout) return byLayout;
+  }
   if (looksCanonical(text)) {
     return parseCanonicalCsv(
       text,

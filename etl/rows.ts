@@ -4,10 +4,13 @@
  * Every push is checked: known, loadable indicator; counts not negative and whole; no key twice
  * with different values.
  */
+
+import type { ImportLimits } from '../core/limits.js';
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
-import type { ImportLimits } from './limits.js';
+import type { ReferenceData } from './regions.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
+import type { SavedMapping } from './wizard-mapping.js';
 
 export interface IndicatorInfo {
   code: string;
@@ -16,6 +19,11 @@ export interface IndicatorInfo {
   formula: IndicatorFormula;
   /** For published percent figures: a rate (0–100) or a change against last year (≥ −100). */
   percentKind?: 'rate' | 'change';
+  /**
+   * A stock (ELB, LZB: the denominator of a rate or the base of a stock indicator). The BA
+   * projects stocks at the current edge, so they may carry decimals (provisional values).
+   */
+  stock?: boolean;
 }
 
 /** Longest region name or comparison type accepted. */
@@ -72,6 +80,8 @@ export interface RegionInfo {
   id: string;
   name: string | null;
   comparisonType: string | null;
+  /** Other keys of the region to remember (e.g. the BA Jobcenter id beside the Kreis key). */
+  aliases?: string[];
 }
 
 export const GENDER_CODES: readonly Gender[] = ['total', 'female', 'male'];
@@ -97,6 +107,8 @@ export class ObservationRows {
   flag = new Uint8Array(1024);
   /** Index into `positions` callers keep, or a line number: whatever `describe` understands. */
   source = new Int32Array(1024);
+  /** 1: the value is provisional (a BA projection); see `push`. */
+  provisional = new Uint8Array(1024);
 
   readonly regions: RegionInfo[] = [];
   readonly indicators: IndicatorInfo[] = [];
@@ -174,6 +186,7 @@ export class ObservationRows {
     this.value = g(this.value, (n) => new Float64Array(n));
     this.flag = g(this.flag, (n) => new Uint8Array(n));
     this.source = g(this.source, (n) => new Int32Array(n));
+    this.provisional = g(this.provisional, (n) => new Uint8Array(n));
   }
 
   /** Finite, plausible, and a count never written as a percentage. */
@@ -196,8 +209,10 @@ export class ObservationRows {
 
   /**
    * Adds one value (`flag` null) or marker (`value` ignored). Throws a FileRejection for a
-   * negative or fractional count, or for a key already seen with a different value; an exact
-   * repetition of a row is dropped.
+   * negative count, a fractional count of events (INT), or a key already seen with a different
+   * value; an exact repetition of a row is dropped. A stock (ELB, LZB) may have decimals: the
+   * BA's projections at the current edge; such a value is stored as provisional, as is any value
+   * the caller marks `provisional` (a file's note, a marker column, the mapping).
    */
   push(
     regionIdx: number,
@@ -208,10 +223,12 @@ export class ObservationRows {
     flag: ValueFlag | null,
     source: number,
     percentSign = false,
+    provisional = false,
   ): void {
     const flagIdx = flag === null ? 0 : FLAG_INDEX[flag];
     const info = this.indicators[indicatorIdx];
     if (flagIdx === 0 && info) this.checkRange(info, value, source, percentSign);
+    let prov = provisional && flagIdx === 0;
     if (flagIdx === 0 && info && info.unit === 'count') {
       if (value < 0) {
         const p = this.describe(source, 'value');
@@ -222,10 +239,12 @@ export class ObservationRows {
           p.column,
         );
       }
-      if (!Number.isInteger(value)) {
+      if (!Number.isInteger(value) && info.stock === true) {
+        prov = true;
+      } else if (!Number.isInteger(value)) {
         const p = this.describe(source, 'value');
         throw new FileRejection(
-          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${info.code} (${info.name}) ist eine Anzahl`,
+          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${info.code} (${info.name}) ist eine Anzahl von Ereignissen (Dezimalwerte nur bei Beständen wie ELB, LZB)`,
           p.sheet,
           p.row,
           p.column,
@@ -236,7 +255,10 @@ export class ObservationRows {
     const prev = this.keys.get(key);
     if (prev !== undefined) {
       const sameFlag = this.flag[prev] === flagIdx;
-      if (sameFlag && (flagIdx !== 0 || this.value[prev] === value)) return;
+      if (sameFlag && (flagIdx !== 0 || this.value[prev] === value)) {
+        if (prov) this.provisional[prev] = 1;
+        return;
+      }
       const p = this.describe(source, 'key');
       const first = this.describe(this.source[prev] ?? 0, 'key');
       const where = first.sheet !== null && first.sheet !== p.sheet ? `Blatt '${first.sheet}', ` : '';
@@ -257,6 +279,7 @@ export class ObservationRows {
     this.value[i] = flagIdx === 0 ? value : 0;
     this.flag[i] = flagIdx;
     this.source[i] = source;
+    this.provisional[i] = prov ? 1 : 0;
   }
 }
 
@@ -266,7 +289,7 @@ export function genderIndex(g: Gender): number {
 
 /** What a parser hands to the writer. */
 export interface ParsedFile {
-  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv';
+  format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv' | 'ba-table' | 'eckwerte' | 'mapping';
   rows: ObservationRows;
 }
 
@@ -280,4 +303,8 @@ export interface ParseContext {
   onProgress?: (rows: number, fraction: number) => void;
   /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
   limits?: ImportLimits;
+  /** Regions, aliases and the Jobcenter directory: files naming a region by any key land in it. */
+  reference?: ReferenceData;
+  /** Layouts mapped in the wizard, tried first by file-name pattern. */
+  mappings?: readonly Pick<SavedMapping, 'pattern' | 'spec'>[];
 }

@@ -6,15 +6,21 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { resolveLimits } from '../core/limits.js';
 import { isMonth } from '../core/months.js';
+import { redactUrl } from '../core/redact.js';
 import { syncDataVersion } from '../server/db/repositories/meta.js';
 import type { Database, ImportRunStatus } from '../server/db/schema.js';
-import { redactUrl } from '../server/redact.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
-import { resolveLimits } from './limits.js';
 import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
+import {
+  linkDirectoryAliases,
+  loadJobcenterDirectory,
+  loadReference,
+  loadSavedMappings,
+} from './reference.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
 import {
   ABORTED_MESSAGE,
@@ -102,12 +108,21 @@ export async function loadCatalog(deps: Pick<EtlDeps, 'db'>): Promise<IndicatorC
     .select(['i.code', 'i.name', 'i.unit', 'i.formula', 'n.formula as base_formula'])
     .orderBy('i.code')
     .execute();
+  // Stocks: what a rate averages as denominator (ELB) and what a stock indicator tracks (LZB).
+  const stocks = new Set(
+    (
+      await sql<{ code: string }>`select denominator_code as code from indicators
+         where formula = 'rate' and denominator_code is not null
+         union select numerator_code as code from indicators
+         where formula = 'stock' and numerator_code is not null`.execute(deps.db.db)
+    ).rows.map((r) => String(r.code)),
+  );
   const all: IndicatorInfo[] = [];
   for (const { code, name, unit, formula, base_formula } of rows) {
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
     // A published figure of a rate (K2_BA of K2) is a rate; of a stock (K3_BA of K3), a change.
     const percentKind = unit === 'percent' ? (base_formula === 'rate' ? 'rate' : 'change') : undefined;
-    all.push({ code, name, unit, formula, ...(percentKind ? { percentKind } : {}) });
+    all.push({ code, name, unit, formula, stock: stocks.has(code), ...(percentKind ? { percentKind } : {}) });
   }
   return new IndicatorCatalog(all);
 }
@@ -158,6 +173,8 @@ interface RunContext {
   clock: () => Date;
   runId: number;
   catalog: IndicatorCatalog;
+  /** Layouts mapped in the import wizard (tried first by file-name pattern). */
+  mappings: Awaited<ReturnType<typeof loadSavedMappings>>;
   /** Known = imported before with the same sample-ness (a real import of sample bytes still has to clear the sample mark). */
   isKnown(sha256: string): Promise<boolean>;
   recordFile(f: {
@@ -212,6 +229,7 @@ async function runContext(
     clock,
     runId,
     catalog: await loadCatalog(deps),
+    mappings: await loadSavedMappings(deps.db),
     isKnown: async (sha256) =>
       (
         await db
@@ -301,6 +319,9 @@ async function parseAndWrite(
   const parsed = await parseFile(source.name, bytes, {
     catalog: ctx.catalog,
     limits: resolveLimits(ctx.deps.limits),
+    // Read per file: the file before may have created a region or alias.
+    reference: await loadReference(ctx.deps.db),
+    mappings: ctx.mappings,
     onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
   });
   progress('write', 0, parsed.rows.length, 0);
@@ -452,6 +473,11 @@ export async function executeImport(
     const sources = typeof sourcesOrList === 'function' ? await sourcesOrList() : sourcesOrList;
     runId = await openRun(deps, options, sources.length, started.toISOString());
     hooks.onRunStart?.(runId);
+    try {
+      await loadJobcenterDirectory(deps.db);
+    } catch (e) {
+      deps.logger.warn({ err: e }, 'Jobcenter directory not loaded; files must name regions by key');
+    }
     const ctx = await runContext(deps, options, hooks, clock, runId);
     for (const [index, source] of sources.entries()) {
       lock.touch();
@@ -478,6 +504,7 @@ export async function executeImport(
     await lock.release();
     throw e;
   }
+  if (changed) await linkDirectoryAliases(deps.db);
   let summary: ImportSummary;
   try {
     summary = await finishRun(deps, {

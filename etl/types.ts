@@ -1,10 +1,11 @@
 /** Types of the ETL's public contract (re-exported by etl/index.ts) and its internal errors. */
+
 import type { Kysely } from 'kysely';
+import type { ImportLimits } from '../core/limits.js';
 import type { Db } from '../server/db/connection.js';
 import type { Database, ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
+import type { GoalOptions } from '../server/domain/types.js';
 import type { Logger } from '../server/logger.js';
-import type { IsolationOptions } from './isolated.js';
-import type { ImportLimits } from './limits.js';
 
 export type ImportSource =
   | { kind: 'file'; path: string }
@@ -113,4 +114,18 @@ export function formatImportError(e: ImportErrorInfo): string {
   if (e.row !== null) parts.push(`Zeile ${e.row}`);
   if (e.column !== null) parts.push(`Spalte '${e.column}'`);
   return `${parts.join(', ')}: ${e.message}`;
+}
+
+/** How the worker is isolated; absent in EtlDeps: imports run in the calling thread. */
+export interface IsolationOptions {
+  /** Heap limit of the worker (resourceLimits.maxOldGenerationSizeMb). */
+  maxOldGenerationSizeMb: number;
+  /**
+   * Set (the server): after a run that changed data the worker also stores the region summaries
+   * and goal snapshots of the new data version, so that the server's first requests read them
+   * instead of aggregating the whole table on its event loop.
+   */
+  goalOptions?: GoalOptions;
+  /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
+  onRunning?: (running: boolean) => void;
 }

@@ -46,6 +46,7 @@ const OBS_COLUMNS = [
   'source_file_id',
   'loaded_at',
   'revision_count',
+  'provisional',
 ] as const;
 
 const REVISION_COLUMNS = [
@@ -61,6 +62,8 @@ const REVISION_COLUMNS = [
   'changed_at',
   'source_file_id',
   'import_run_id',
+  'old_provisional',
+  'new_provisional',
 ] as const;
 
 /** Row i of the file as its key and value. */
@@ -71,12 +74,14 @@ interface Decoded {
   m: string;
   v: number | null;
   f: string | null;
+  /** 1: provisional (a BA projection). */
+  p: number;
 }
 
 function decoder(rows: ObservationRows): (i: number) => Decoded {
   const regionIds = rows.regions.map((r) => r.id);
   const codes = rows.indicators.map((i) => i.code);
-  const { region, indicator, gender, month, value, flag } = rows;
+  const { region, indicator, gender, month, value, flag, provisional } = rows;
   return (i) => {
     const f = FLAG_CODES[flag[i] ?? 0] ?? null;
     return {
@@ -86,6 +91,7 @@ function decoder(rows: ObservationRows): (i: number) => Decoded {
       m: monthString(month[i] ?? 0),
       v: f === null ? (value[i] ?? 0) : null,
       f,
+      p: provisional[i] ?? 0,
     };
   };
 }
@@ -120,10 +126,12 @@ async function writeRegions(
           sample_as_of: asOf,
         })
         .execute();
+      await writeAliases(trx, r);
       changed = true;
       hasData.push(false);
       continue;
     }
+    await writeAliases(trx, r);
     const type = r.comparisonType ?? existing.comparison_type;
     if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
       await trx
@@ -142,6 +150,17 @@ async function writeRegions(
     hasData.push(any.length > 0);
   }
   return { hasData, changed };
+}
+
+/** Other keys of the region named in the file (the BA Jobcenter id beside the Kreis key). */
+async function writeAliases(trx: Kysely<Database>, r: ObservationRows['regions'][number]): Promise<void> {
+  const aliases = (r.aliases ?? []).filter((a) => a !== r.id);
+  if (aliases.length === 0) return;
+  await trx
+    .insertInto('region_aliases')
+    .values(aliases.map((alias) => ({ alias, region_id: r.id, source: 'file' })))
+    .onConflict((oc) => oc.column('alias').doNothing())
+    .execute();
 }
 
 interface Counts {
@@ -169,10 +188,13 @@ async function mergeRegion(
   ctx: WriteContext & { fileId: number },
   counts: Counts,
 ): Promise<void> {
-  const stored = new Map<string, { id: number; value: number | null; flag: string | null }>();
+  const stored = new Map<
+    string,
+    { id: number; value: number | null; flag: string | null; provisional: number }
+  >();
   const old = await tx.trx
     .selectFrom('observations')
-    .select(['id', 'indicator_code', 'gender', 'month', 'value', 'flag'])
+    .select(['id', 'indicator_code', 'gender', 'month', 'value', 'flag', 'provisional'])
     .where('region_id', '=', regionId)
     .execute();
   for (const o of old) stored.set(`${o.indicator_code}|${o.gender}|${o.month}`, o);
@@ -182,9 +204,9 @@ async function mergeRegion(
     const d = decode(i);
     const before = stored.get(`${d.code}|${d.g}|${d.m}`);
     if (before === undefined) {
-      inserts.push([d.rid, d.code, d.g, d.m, d.v, d.f, ctx.fileId, ctx.now, 0]);
+      inserts.push([d.rid, d.code, d.g, d.m, d.v, d.f, ctx.fileId, ctx.now, 0, d.p]);
       counts.inserted++;
-    } else if (before.value === d.v && before.flag === d.f) {
+    } else if (before.value === d.v && before.flag === d.f && before.provisional === d.p) {
       counts.unchanged++;
     } else {
       await tx.trx
@@ -192,6 +214,7 @@ async function mergeRegion(
         .set((eb) => ({
           value: d.v,
           flag: d.f as never,
+          provisional: d.p,
           source_file_id: ctx.fileId,
           loaded_at: ctx.now,
           revision_count: eb('revision_count', '+', 1),
@@ -211,6 +234,8 @@ async function mergeRegion(
         ctx.now,
         ctx.fileId,
         ctx.runId,
+        before.provisional,
+        d.p,
       ]);
       counts.updated++;
     }
@@ -270,7 +295,7 @@ export async function writeObservations(
         }
         const d = decode(i);
         row.length = 0;
-        row.push(d.rid, d.code, d.g, d.m, d.v, d.f, fileId, ctx.now, 0);
+        row.push(d.rid, d.code, d.g, d.m, d.v, d.f, fileId, ctx.now, 0, d.p);
         counts.inserted++;
         progress();
         yield row;

@@ -6,7 +6,7 @@
  * cells whose content cannot be read. Only a file that passes reaches exceljs.
  */
 import { inflateRawSync } from 'node:zlib';
-import { count, type ImportLimits, megabytes } from './limits.js';
+import { count, type ImportLimits, megabytes } from '../core/limits.js';
 import { FileRejection } from './types.js';
 import { columnLetter } from './values.js';
 

@@ -22,8 +22,11 @@ import { commentsRoutes } from './routes/comments.js';
 import { comparisonRoutes } from './routes/comparison.js';
 import { goalsRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
+import { importMappingsRoutes } from './routes/import-mappings.js';
+import { importWizardRoutes } from './routes/import-wizard.js';
 import { importsRoutes } from './routes/imports.js';
 import { indicatorsRoutes } from './routes/indicators.js';
+import { jobcentersRoutes } from './routes/jobcenters.js';
 import { monthsRoutes } from './routes/months.js';
 import { openapiRoutes } from './routes/openapi.js';
 import { regionsRoutes } from './routes/regions.js';
@@ -54,6 +57,9 @@ export function createApi(deps: AppDeps, options: AppOptions = {}) {
     .route('/indicators', indicatorsRoutes(deps))
     .route('/targets', targetsRoutes(deps, auth))
     .route('/imports', importsRoutes(deps, auth))
+    .route('/import-mappings', importMappingsRoutes(deps, auth))
+    .route('/import-wizard', importWizardRoutes(deps, auth))
+    .route('/jobcenters', jobcentersRoutes(deps, auth))
     .route('/alerts', alertsRoutes(deps, auth))
     .route('/comments', commentsRoutes(deps, auth))
     .route('/admin', adminRoutes(deps, auth))

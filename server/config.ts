@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { ImportLimits } from '../etl/limits.js';
+import type { ImportLimits } from '../core/limits.js';
 
 const bool = (def: boolean) =>
   z

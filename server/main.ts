@@ -9,7 +9,13 @@ import { Server } from 'node:http';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
-import { type EtlDeps, recoverAbortedRuns, seedIfEmpty, startSchedule } from '../etl/index.js';
+import {
+  type EtlDeps,
+  loadJobcenterDirectory,
+  recoverAbortedRuns,
+  seedIfEmpty,
+  startSchedule,
+} from '../etl/index.js';
 import { ImportBusyError } from '../etl/lock.js';
 import { createAlertService } from './alerts/service.js';
 import { createApp } from './app.js';
@@ -101,6 +107,11 @@ async function main(): Promise<void> {
     },
   };
 
+  try {
+    await loadJobcenterDirectory(db);
+  } catch (e) {
+    logger.warn({ err: e }, 'Jobcenter directory not loaded');
+  }
   if (config.LOAD_SAMPLE_ON_EMPTY) {
     try {
       if (await serialised(db, SEED_LOCK, () => seedIfEmpty(etl))) {

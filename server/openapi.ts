@@ -3,6 +3,7 @@
  * with (server/http/schemas.ts) and the tests check responses against (server/http/responses.ts).
  */
 import { z } from 'zod';
+import { savedMappingSchema } from '../etl/wizard-mapping.js';
 import type { Role } from './auth/roles.js';
 import { errorBodySchema } from './http/errors.js';
 import * as res from './http/responses.js';
@@ -11,6 +12,9 @@ import { auditQuery, idParam, roleMappingBody, tokenBody, userPatchBody } from '
 import { alertsQuery, muteBody, muteIdParam } from './routes/alerts.js';
 import { callbackQuery, loginQuery } from './routes/auth.js';
 import { commentBody, commentIdParam, commentPatchBody, commentsQuery } from './routes/comments.js';
+import { mappingIdParam, mappingsImportBody } from './routes/import-mappings.js';
+import { jobParam } from './routes/import-wizard.js';
+import { setupBody } from './routes/jobcenters.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -341,6 +345,95 @@ const ENDPOINTS: Endpoint[] = [
       413: { description: 'File larger than UPLOAD_MAX_BYTES' },
       422: { description: 'File rejected (the summary names file, sheet, row and column)' },
     },
+  },
+  {
+    method: 'get',
+    path: '/api/import-mappings',
+    summary: 'Layouts mapped in the import wizard (name, file pattern, spec) and the built-in BA layouts',
+    responses: { 200: { description: 'Mappings' } },
+  },
+  {
+    method: 'get',
+    path: '/api/import-mappings/export',
+    summary: 'The saved mappings as a JSON download (for POST /api/import-mappings/import elsewhere)',
+    responses: { 200: { description: 'Mappings JSON' } },
+  },
+  {
+    method: 'post',
+    path: '/api/import-mappings',
+    summary: 'Save a mapping (same name: replaced); applied to later files whose name matches the pattern',
+    role: 'admin',
+    body: [{ contentType: 'application/json', schema: savedMappingSchema }],
+    responses: { 201: { description: 'The saved mapping' } },
+  },
+  {
+    method: 'post',
+    path: '/api/import-mappings/import',
+    summary: 'Load exported mappings',
+    role: 'admin',
+    body: [{ contentType: 'application/json', schema: mappingsImportBody }],
+    responses: { 200: { description: 'How many were loaded' } },
+  },
+  {
+    method: 'put',
+    path: '/api/import-mappings/{id}',
+    summary: 'Change a mapping',
+    role: 'admin',
+    params: mappingIdParam,
+    body: [{ contentType: 'application/json', schema: savedMappingSchema }],
+    responses: { 200: { description: 'The mapping' }, 404: { description: 'No such mapping' } },
+  },
+  {
+    method: 'delete',
+    path: '/api/import-mappings/{id}',
+    summary: 'Delete a mapping',
+    role: 'admin',
+    params: mappingIdParam,
+    responses: { 200: { description: 'Deleted' }, 404: { description: 'No such mapping' } },
+  },
+  {
+    method: 'post',
+    path: '/api/import-wizard/preview',
+    summary:
+      'A file\'s sheets, first rows, detected header rows, month axis and number cells; with a draft spec (form field "spec", JSON) the observations it yields and every failing cell. Writes nothing.',
+    role: 'controller',
+    body: [{ contentType: 'multipart/form-data', schema: uploadForm }],
+    responses: { 200: { description: 'Preview' }, 422: { description: 'File not readable' } },
+  },
+  {
+    method: 'post',
+    path: '/api/import-wizard/jobs',
+    summary: 'Import an uploaded file in the background; poll GET /api/import-wizard/jobs/{id} for progress',
+    role: 'controller',
+    body: [{ contentType: 'multipart/form-data', schema: uploadForm }],
+    responses: { 202: { description: 'The started job' } },
+  },
+  {
+    method: 'get',
+    path: '/api/import-wizard/jobs',
+    summary: 'Background imports of this server process, newest first',
+    responses: { 200: { description: 'Jobs' } },
+  },
+  {
+    method: 'get',
+    path: '/api/import-wizard/jobs/{id}',
+    summary: 'Progress (rows, percent) and result of a background import',
+    params: jobParam,
+    responses: { 200: { description: 'The job' }, 404: { description: 'No such job' } },
+  },
+  {
+    method: 'get',
+    path: '/api/jobcenters',
+    summary: 'The directory of all Jobcenters (BA id, label; Kreis key and name derived, not official)',
+    responses: { 200: { description: 'Directory' } },
+  },
+  {
+    method: 'post',
+    path: '/api/jobcenters/home',
+    summary: "Set-up: choose one's own Jobcenter (its region is created or linked by alias)",
+    role: 'admin',
+    body: [{ contentType: 'application/json', schema: setupBody }],
+    responses: { 200: { description: 'The home region' }, 404: { description: 'Unknown Jobcenter' } },
   },
   {
     method: 'get',

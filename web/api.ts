@@ -43,7 +43,10 @@ type JsonOf<R> =
   R extends ClientResponse<infer T, infer _S, infer F> ? (F extends 'json' ? T : never) : never;
 
 /** The ApiRequestError for a non-2xx answer (reads the body). */
-async function toApiError(res: { status: number; json(): Promise<unknown> }): Promise<ApiRequestError> {
+export async function toApiError(res: {
+  status: number;
+  json(): Promise<unknown>;
+}): Promise<ApiRequestError> {
   let info: { code: string; message: string } | null = null;
   try {
     info = errorBody(await res.json());
@@ -89,7 +92,6 @@ export type ComparisonResponse = InferResponseType<typeof client.api.comparison.
 export type RegionsResponse = InferResponseType<typeof client.api.regions.$get, 200>;
 export type ImportsResponse = InferResponseType<typeof client.api.imports.$get, 200>;
 export type AlertsResponse = InferResponseType<typeof client.api.alerts.$get, 200>;
-export type UploadResult = InferResponseType<typeof client.api.imports.$post, 200>;
 
 // ---------------------------------------------------------------------------------------------
 // Query hooks: one per endpoint
@@ -204,49 +206,6 @@ export function useAlerts() {
   return useQuery({
     queryKey: queryKeys.alerts,
     queryFn: async () => read(await client.api.alerts.$get({ query: {} })),
-  });
-}
-
-function isUploadResult(x: unknown): x is UploadResult {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    'runId' in x &&
-    typeof x.runId === 'number' &&
-    'files' in x &&
-    Array.isArray(x.files) &&
-    'inserted' in x &&
-    typeof x.inserted === 'number'
-  );
-}
-
-/**
- * POST /api/imports with a file. Sent with fetch and FormData rather than the typed client: the
- * route validates a form *or* a JSON body, and the client's types ask for both at once. The path
- * still comes from the client, and the answer is checked before it is used.
- */
-async function postImport(file: File, token: string): Promise<UploadResult> {
-  const form = new FormData();
-  form.append('file', file);
-  const res = await fetch(client.api.imports.$path(), {
-    method: 'POST',
-    body: form,
-    // Without a token the session cookie (a signed-in controller) carries the upload.
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-  });
-  if (!res.ok) throw await toApiError(res);
-  const body: unknown = await res.json();
-  if (!isUploadResult(body))
-    throw new ApiRequestError(res.status, 'bad_response', 'Unerwartete Antwort des Servers.');
-  return body;
-}
-
-/** Uploads a file as admin. The token is sent only with this request. */
-export function useUploadImport() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ file, token }: { file: File; token: string }) => postImport(file, token),
-    onSuccess: () => invalidateData(qc),
   });
 }
 

@@ -125,7 +125,12 @@ function goalRows(item: GoalChangeItem, link: string): Row[] {
   return [
     { label: 'Region', value: `${item.region.name} (${item.region.id})` },
     { label: 'Status', value: statusText(g.status) },
-    { label: valueLabel(item, g.current.month), value: formatValue(g.current.value, item.unit) },
+    {
+      label: valueLabel(item, g.current.month),
+      value: g.provisional
+        ? `${formatValue(g.current.value, item.unit)} (vorläufig: enthält hochgerechnete BA-Werte, endgültige folgen)`
+        : formatValue(g.current.value, item.unit),
+    },
     { label: `Vorjahr (${formatMonth(g.previous.month)})`, value: formatValue(g.previous.value, item.unit) },
     {
       label: 'Veränderung zum Vorjahr',

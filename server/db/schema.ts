@@ -69,6 +69,8 @@ export interface ObservationsTable {
   loaded_at: string;
   /** How many times an import changed this value after it was first loaded. */
   revision_count: number;
+  /** 1 when the BA marked the value provisional (hochgerechnet); a final value replaces it later. */
+  provisional: number;
 }
 
 export interface RevisionsTable {
@@ -85,6 +87,39 @@ export interface RevisionsTable {
   changed_at: string;
   source_file_id: number | null;
   import_run_id: number | null;
+  old_provisional: number;
+  new_provisional: number;
+}
+
+/** Another key of a region: the BA Jobcenter id (`t11522`) beside the Kreis key (`01060`). */
+export interface RegionAliasesTable {
+  alias: string;
+  region_id: string;
+  /** 'directory' (from the Jobcenter directory), 'file' (seen in a file), 'setup', 'manual'. */
+  source: string;
+}
+
+/** The BA's directory of Jobcenters (data/reference/ba-jobcenters.csv). */
+export interface JobcentersTable {
+  /** BA id, `t` + five digits. */
+  id: string;
+  /** The BA's label, e.g. 'Segeberg, JC'. */
+  name_ba: string;
+  /** Derived (not official) key and name of the Kreis. */
+  kreis_ags: string | null;
+  kreis_name: string | null;
+}
+
+/** A file layout mapped in the import wizard (spec: JSON, see etl/wizard-mapping.ts). */
+export interface ImportMappingsTable {
+  id: Generated<number>;
+  name: string;
+  /** File-name glob, e.g. `jc-eckwerte-*-xlsx.xlsx`. */
+  pattern: string;
+  spec: string;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
 }
 
 export interface TargetsTable {
@@ -194,6 +229,9 @@ export interface Database {
   import_runs: ImportRunsTable;
   imported_files: ImportedFilesTable;
   meta: MetaTable;
+  region_aliases: RegionAliasesTable;
+  jobcenters: JobcentersTable;
+  import_mappings: ImportMappingsTable;
   alert_state: AlertStateTable;
   alerts: AlertsTable;
   alert_digests: AlertDigestsTable;

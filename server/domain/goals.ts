@@ -17,7 +17,7 @@ import { goalId } from '../../core/goal-id.js';
 import { addMonths, makeMonth, monthIndex, yearOf } from '../../core/months.js';
 import { GENDER_TEXT } from '../../core/vocabulary.js';
 import { forecastPath, type PointForecast, pointForecast } from './forecast.js';
-import { mergeMissing, relativeChangeOf } from './kennzahlen.js';
+import { mergeMissing, relativeChangeOf, type SeriesRef } from './kennzahlen.js';
 import { goalQuantity } from './quantity.js';
 import { atRiskEdgePct, goalStatus, relativeChange } from './status.js';
 import { type ForecastHistory, goalSteering } from './steering.js';
@@ -124,6 +124,7 @@ export function evaluateGoal(
     formula: spec.indicator.formula,
     atRiskEdgePct: atRiskEdgePct(spec.targetChangePct, spec.better, options.atRiskBandPct),
     current: { month, value: cur.value },
+    provisional: cur.value !== null && restsOnProvisional(q.inputs, month),
     previous: { month: prevMonth, value: prev.value },
     changePct,
     status,
@@ -152,6 +153,17 @@ export function comparePublished(
   // not flagged because of binary floating-point noise.
   const differs = computed !== null && Math.abs(computed - published.value) > halfUnit + 1e-9;
   return { value: published.value, computed, differs };
+}
+
+/**
+ * Whether a year-to-date value at `month` reads a provisional observation: any input month from
+ * December of the year before up to `month` (the rate's denominator lags by one month).
+ */
+export function restsOnProvisional(inputs: readonly SeriesRef[], month: Month): boolean {
+  for (let m = makeMonth(yearOf(month) - 1, 12); m <= month; m = addMonths(m, 1)) {
+    if (inputs.some((ref) => ref.series.get(m)?.provisional === true)) return true;
+  }
+  return false;
 }
 
 /**
@@ -205,6 +217,7 @@ export function goalSeries(
       changePct: relativeChange(current, previous),
       forecastChangePct: relativeChange(forecast, previous),
       revised: q.inputs.some((ref) => ref.series.get(month)?.revised === true),
+      provisional: current !== null && restsOnProvisional(q.inputs, month),
     });
   }
   return points;

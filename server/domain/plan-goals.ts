@@ -346,6 +346,7 @@ export function evaluatePlanGoal(
     planRule: { profile: spec.profile.type, tolerancePct: spec.tolerancePct, bandPct: inp.bandPct },
     commitments,
     current: { month, value: cur.value },
+    provisional: false,
     previous: { month: prevMonth, value: prev.value },
     changePct,
     status,
@@ -408,6 +409,8 @@ export function planGoalSeries(
       changePct: relativeChange(current, previous),
       forecastChangePct: relativeChange(projection, previous),
       revised: inp.ref.series.get(month)?.revised === true,
+      // Plan series are our own bookings and counts, never BA projections.
+      provisional: false,
     });
   }
   return points;

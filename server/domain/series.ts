@@ -8,6 +8,7 @@ export interface ObservationRow {
   value: number | null;
   flag: ValueFlag | null;
   revised?: boolean;
+  provisional?: boolean;
 }
 
 const EMPTY: Series = new Map();
@@ -27,6 +28,7 @@ export function buildSeriesLookup(rows: Iterable<ObservationRow>): SeriesLookup 
     }
     const obs: Obs = { value: r.value, flag: r.flag };
     if (r.revised) obs.revised = true;
+    if (r.provisional) obs.provisional = true;
     s.set(r.month, obs);
   }
   return (indicator, gender) => index.get(`${indicator}|${gender}`) ?? EMPTY;

@@ -33,6 +33,8 @@ export interface Obs {
   flag: ValueFlag | null;
   /** True when an import changed this value after it was first loaded. */
   revised?: boolean;
+  /** True when the BA marked the value provisional (hochgerechnet); a final value follows. */
+  provisional?: boolean;
 }
 /** One indicator for one region and gender, by month. A month absent from the map is missing. */
 export type Series = ReadonlyMap<Month, Obs>;
@@ -112,6 +114,8 @@ export interface GoalEvaluation {
   commitments: number | null;
   /** K2: JFW of year t at month m. K3: mean LZB stock Jan..m of year t. */
   current: { month: Month; value: number | null };
+  /** The current value rests on a provisional input (BA projection): shown marked "vorläufig". */
+  provisional: boolean;
   /** The same quantity for the same month of year t-1. */
   previous: { month: Month; value: number | null };
   /** 100 × (current / previous − 1). */
@@ -214,6 +218,8 @@ export interface GoalSeriesPoint {
   /** 100 × (forecast / previous − 1). */
   forecastChangePct: number | null;
   revised: boolean;
+  /** The year-to-date value rests on a provisional input (a BA projection at the current edge). */
+  provisional: boolean;
 }
 
 /** What moved a goal's change: for K2 its numerator and denominator, for K3 the genders (see drivers.ts). */

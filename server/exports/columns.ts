@@ -25,6 +25,27 @@ export function exportNote(region: ExportRegion): string | null {
     : null;
 }
 
+/**
+ * The note naming the provisional (hochgerechnete) values an export contains, or null: the
+ * numbers stay numbers (one can compute with them), the note says which are not final yet.
+ */
+export function provisionalNote(rows: readonly MonthRow[]): string | null {
+  const byMonth = new Map<string, Set<string>>();
+  for (const r of rows) {
+    for (const k of ['int', 'elb', 'lzb'] as const) {
+      if (!r.provisional[k]) continue;
+      const set = byMonth.get(r.month) ?? new Set<string>();
+      set.add(k.toUpperCase());
+      byMonth.set(r.month, set);
+    }
+  }
+  if (byMonth.size === 0) return null;
+  const parts = [...byMonth.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([m, codes]) => `${formatMonth(m)} (${[...codes].join(', ')})`);
+  return `Vorläufige Werte (von der BA hochgerechnet, endgültige Werte folgen): ${parts.join('; ')}`;
+}
+
 export const COLUMN_HEADERS: Record<MonthColumn, string> = {
   region: 'Region',
   month: 'Monat',

@@ -4,7 +4,14 @@
  * formula injection neutralised.
  */
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
-import { type Cell, COLUMN_HEADERS, cellOf, type ExportRegion, exportNote } from './columns.js';
+import {
+  type Cell,
+  COLUMN_HEADERS,
+  cellOf,
+  type ExportRegion,
+  exportNote,
+  provisionalNote,
+} from './columns.js';
 
 const BOM = '\uFEFF';
 /** Characters that make Excel (or LibreOffice) treat a cell as a formula or a DDE command. */
@@ -42,9 +49,9 @@ export function monthRowsToCsv(
 ): string {
   const lines = [columns.map((c) => quote(COLUMN_HEADERS[c])).join(';')];
   for (const row of rows) lines.push(columns.map((c) => renderCell(cellOf(row, c, region))).join(';'));
-  const note = exportNote(region);
+  const notes = [provisionalNote(rows), exportNote(region)].filter((n): n is string => n !== null);
   // After a blank line, as the BA closes its tables with a footer.
-  if (note) lines.push('', quote(neutraliseFormula(note)));
+  if (notes.length > 0) lines.push('', ...notes.map((n) => quote(neutraliseFormula(n))));
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 

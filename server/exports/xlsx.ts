@@ -1,6 +1,6 @@
 /** XLSX export of the Monatswerte with typed numeric cells and German headers (exceljs). */
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
-import { COLUMN_HEADERS, cellOf, type ExportRegion, exportNote } from './columns.js';
+import { COLUMN_HEADERS, cellOf, type ExportRegion, exportNote, provisionalNote } from './columns.js';
 
 const COUNT_FORMAT = '#,##0';
 const PERCENT_FORMAT = '0.0';
@@ -28,6 +28,11 @@ export async function monthRowsToXlsx(
     cells.forEach((cell, i) => {
       if (cell.kind === 'number') r.getCell(i + 1).numFmt = cell.percent ? PERCENT_FORMAT : COUNT_FORMAT;
     });
+  }
+  const provisional = provisionalNote(rows);
+  if (provisional) {
+    ws.addRow([]);
+    ws.addRow([provisional]).font = { italic: true };
   }
   const note = exportNote(region);
   if (note) {

@@ -4,8 +4,9 @@
  */
 import type { Kysely } from 'kysely';
 import { listIndicators } from '../db/repositories/indicators.js';
+import { getHomeRegion } from '../db/repositories/jobcenters.js';
 import { listPlanTargets, toPlanGoalSpec } from '../db/repositories/plan-targets.js';
-import { listAllRegions } from '../db/repositories/regions.js';
+import { listAllRegions, listRegionAliases } from '../db/repositories/regions.js';
 import { listTargets } from '../db/repositories/targets.js';
 import type { Database, Region, Target } from '../db/schema.js';
 import { makeGoalSpec } from '../domain/goals.js';
@@ -15,6 +16,10 @@ export interface Catalog {
   defs: ReadonlyMap<string, IndicatorDef>;
   /** Every region by id, ordered by id. */
   regions: ReadonlyMap<string, Region>;
+  /** Other keys of regions (lower-cased alias → region id): `t11522` finds `01060`. */
+  aliases: ReadonlyMap<string, string>;
+  /** The region of the Jobcenter chosen at set-up (meta `home_region`), or null. */
+  home: string | null;
   /** The goal specs of a region and year (from the targets). */
   specs(regionId: string, year: number): Promise<GoalSpec[]>;
   /** The plan goal specs (cumulative, budget, capacity) of a region and year (from plan_targets). */
@@ -41,7 +46,12 @@ export function specsOf(defs: ReadonlyMap<string, IndicatorDef>, targets: readon
 }
 
 export async function loadCatalog(db: Kysely<Database>): Promise<Catalog> {
-  const [indicators, regions] = await Promise.all([listIndicators(db), listAllRegions(db)]);
+  const [indicators, regions, aliases, home] = await Promise.all([
+    listIndicators(db),
+    listAllRegions(db),
+    listRegionAliases(db),
+    getHomeRegion(db),
+  ]);
   const defs = new Map(indicators.map((i) => [i.code, i]));
   const byYear = new Map<number, Promise<Map<string, GoalSpec[]>>>();
   const specsOfYear = (year: number) => {
@@ -83,6 +93,8 @@ export async function loadCatalog(db: Kysely<Database>): Promise<Catalog> {
   return {
     defs,
     regions: new Map(regions.map((r) => [r.id, r])),
+    aliases,
+    home,
     specs: async (regionId, year) => (await specsOfYear(year)).get(regionId) ?? [],
     planSpecs: async (regionId, year) => (await planSpecsOfYear(year)).get(regionId) ?? [],
   };

@@ -21,6 +21,8 @@ export interface MonthRow {
   k3: number | null;
   flags: { int: ValueFlag | null; elb: ValueFlag | null; lzb: ValueFlag | null };
   revised: { int: boolean; elb: boolean; lzb: boolean };
+  /** Provisional (hochgerechnet) base values; K2/JFW/K3 computed from them are provisional too. */
+  provisional: { int: boolean; elb: boolean; lzb: boolean };
 }
 
 /** Column keys of the table and its exports, in their default order ('region' is the region's name). */
@@ -90,6 +92,11 @@ export function computeMonthRows(data: RegionSeries, codes: MonthRowCodes): Mont
         k3: stockChange(lzb, month).value,
         flags: { int: oi?.flag ?? null, elb: oe?.flag ?? null, lzb: ol?.flag ?? null },
         revised: { int: oi?.revised === true, elb: oe?.revised === true, lzb: ol?.revised === true },
+        provisional: {
+          int: oi?.provisional === true,
+          elb: oe?.provisional === true,
+          lzb: ol?.provisional === true,
+        },
       });
     }
   }

@@ -10,6 +10,7 @@
 import {
   OBS_ABSENT,
   OBS_FLAG,
+  OBS_PROVISIONAL,
   OBS_REVISED,
   OBS_VALUE,
   type RegionObservations,
@@ -59,13 +60,15 @@ export class CompactSeries implements ReadonlyMap<Month, Obs> {
   #at(i: number): Obs | undefined {
     const state = this.columns.states[i] ?? OBS_ABSENT;
     if (state === OBS_ABSENT) return undefined;
-    const kind = state & ~OBS_REVISED;
+    const kind = state & ~(OBS_REVISED | OBS_PROVISIONAL);
     const value = this.columns.values[i] ?? Number.NaN;
-    return {
+    const obs: Obs = {
       value: kind === OBS_VALUE && !Number.isNaN(value) ? value : null,
       flag: FLAG_OF[kind] ?? null,
       revised: (state & OBS_REVISED) !== 0,
     };
+    if ((state & OBS_PROVISIONAL) !== 0) obs.provisional = true;
+    return obs;
   }
 
   get(month: Month): Obs | undefined {

@@ -171,8 +171,12 @@ interface State {
   comparisons: ReturnType<typeof lru<ComparisonResult>>;
 }
 
-/** The region with the most observations (ties: the lowest id), else the first region. */
+/**
+ * The Jobcenter chosen at set-up once it has data; else the region with the most observations
+ * (ties: the lowest id), else the first region.
+ */
 function mostData(summaries: ReadonlyMap<string, RegionSummary>, catalog: Catalog): string | undefined {
+  if (catalog.home !== null && (summaries.get(catalog.home)?.observations ?? 0) > 0) return catalog.home;
   let best: RegionSummary | undefined;
   for (const s of summaries.values()) {
     if (s.observations === 0) continue;
@@ -285,6 +289,7 @@ export function createGoalService({
       const sum = summaries.get(r.id);
       return {
         ...toRegionInfo(r),
+        aliases: [...catalog.aliases].filter(([, id]) => id === r.id).map(([alias]) => alias),
         observations: sum?.observations ?? 0,
         firstMonth: sum?.firstMonth ?? null,
         lastMonth: sum?.lastMonth ?? null,
@@ -297,10 +302,12 @@ export function createGoalService({
     s: State,
     regionId: string | undefined,
   ): Promise<LoadedRegion & { summary: RegionSummary | undefined }> {
-    const id = regionId ?? (await s.defaultRegion());
-    if (id === undefined)
+    const key = regionId ?? (await s.defaultRegion());
+    if (key === undefined)
       throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
     const [catalog, derived] = await Promise.all([s.catalog(), s.derived()]);
+    // Any key of a region finds it: `t11522` and `01060` alike.
+    const id = catalog.regions.has(key) ? key : (catalog.aliases.get(key.toLowerCase()) ?? key);
     const region = catalog.regions.get(id);
     if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
     const summary = derived.summaries.get(id);

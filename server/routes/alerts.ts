@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { HIDDEN_EMAIL, hideEmails } from '../../core/redact.js';
 import { berlinDay, muteSchema } from '../alerts/alert-config.js';
 import { actorName, audit } from '../auth/audit.js';
 import { isAdmin, requireRole } from '../auth/middleware.js';
@@ -14,7 +15,6 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
-import { HIDDEN_EMAIL, hideEmails } from '../redact.js';
 
 export const alertsQuery = z
   .object({

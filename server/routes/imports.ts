@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../../core/redact.js';
 import { ImportBusyError, type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
 import { actorName, audit } from '../auth/audit.js';
 import { isAdmin, requireRole } from '../auth/middleware.js';
@@ -11,7 +12,6 @@ import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
-import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../redact.js';
 
 /** Multipart envelope allowance on top of the file itself (boundaries, part headers). */
 const MULTIPART_OVERHEAD = 64 * 1024;

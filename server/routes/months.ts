@@ -3,7 +3,6 @@ import { listRevisions } from '../db/repositories/observations.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { exportFileName, monthRowsToCsv } from '../exports/csv.js';
-import { planMonthsResponse } from '../exports/plan-route.js';
 import { monthRowsToXlsx } from '../exports/xlsx.js';
 import { MONTH_COLUMNS, selectMonthRows } from '../goals/month-rows.js';
 import type { AppEnv } from '../http/env.js';
@@ -15,6 +14,7 @@ import {
   revisionsQuery,
 } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
+import { planMonthsResponse } from './plan-months.js';
 
 /** GET /api/months (JSON pages, CSV and XLSX exports) and GET /api/months/:month/revisions. */
 export function monthsRoutes(deps: AppDeps, limits: { maxExportRows?: number } = {}) {
@@ -73,7 +73,7 @@ export function monthsRoutes(deps: AppDeps, limits: { maxExportRows?: number } =
           if (regionId === undefined) throw new ApiError(404, 'no_data', 'No region has been loaded yet.');
           const { info } = await deps.goals.getRegionData(regionId);
           const revisions = await listRevisions(deps.db.db, {
-            region: regionId,
+            region: info.id,
             month,
             indicator: q.indicator,
             gender: q.gender,

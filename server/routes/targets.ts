@@ -5,7 +5,7 @@ import type { Auth } from '../auth/service.js';
 import { getIndicator } from '../db/repositories/indicators.js';
 import { syncDataVersion } from '../db/repositories/meta.js';
 import { listPlanTargets, toPlanTargetInfo } from '../db/repositories/plan-targets.js';
-import { getRegion } from '../db/repositories/regions.js';
+import { resolveRegionKey } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -16,14 +16,19 @@ import { validate } from '../http/validate.js';
 
 /** GET /api/targets, GET /api/targets/history, PUT /api/targets (admin). */
 export function targetsRoutes(deps: AppDeps, auth: Auth) {
+  /** `region=t11522` means the region that key is an alias of. */
+  const canonicalRegion = async <Q extends { region?: string | undefined }>(q: Q): Promise<Q> =>
+    q.region === undefined ? q : { ...q, region: (await resolveRegionKey(deps.db.db, q.region)) ?? q.region };
   return new Hono<AppEnv>()
     .get('/', validate('query', targetsQuery), async (c) => {
-      const q = c.req.valid('query');
+      const q = await canonicalRegion(c.req.valid('query'));
       const [rows, plans] = await Promise.all([listTargets(deps.db.db, q), listPlanTargets(deps.db.db, q)]);
       return c.json({ targets: rows.map(toTargetInfo), planTargets: plans.map(toPlanTargetInfo) });
     })
     .get('/history', validate('query', targetsQuery), async (c) => {
-      return c.json({ history: await listTargetHistory(deps.db.db, c.req.valid('query')) });
+      return c.json({
+        history: await listTargetHistory(deps.db.db, await canonicalRegion(c.req.valid('query'))),
+      });
     })
     .put(
       '/',
@@ -36,7 +41,8 @@ export function targetsRoutes(deps: AppDeps, auth: Auth) {
         const header = c.req.valid('header');
         // A person writes under their own name; only the shared ADMIN_TOKEN may give one.
         const by = actorName(c, body.changedBy ?? header['x-changed-by'] ?? null);
-        if (!(await getRegion(deps.db.db, body.region))) {
+        const regionId = await resolveRegionKey(deps.db.db, body.region);
+        if (regionId === undefined) {
           throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
         }
         const indicator = await getIndicator(deps.db.db, body.indicator);
@@ -52,7 +58,7 @@ export function targetsRoutes(deps: AppDeps, auth: Auth) {
         const result = await upsertTarget(
           deps.db.db,
           {
-            region: body.region,
+            region: regionId,
             year: body.year,
             indicator: body.indicator,
             gender: body.gender,

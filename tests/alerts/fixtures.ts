@@ -68,6 +68,7 @@ interface GoalInput {
   status: GoalStatus;
   month?: Month;
   current: number | null;
+  provisional?: boolean;
   previous: number | null;
   changePct: number | null;
   forecast?: Partial<GoalEvaluation['forecast']>;
@@ -125,6 +126,7 @@ export function goal(g: GoalInput): GoalEvaluation {
     planRule: null,
     commitments: null,
     current: { month, value: g.current },
+    provisional: g.provisional ?? false,
     previous: { month: M(`${year - 1}${month.slice(4)}`), value: g.previous },
     changePct: g.changePct,
     status: g.status,

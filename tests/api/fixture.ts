@@ -141,6 +141,7 @@ export async function insertFixture(db: Db): Promise<void> {
     source_file_id: null,
     loaded_at: LOADED_AT,
     revision_count: 0,
+    provisional: 0,
   }));
   for (let i = 0; i < all.length; i += 500)
     await k
@@ -168,6 +169,8 @@ export async function insertFixture(db: Db): Promise<void> {
       month: M('2024-02'),
       old_value: 25,
       old_flag: null,
+      old_provisional: 0,
+      new_provisional: 0,
       new_value: 24,
       new_flag: null,
       changed_at: '2024-07-20T06:00:00.000Z',

@@ -8,10 +8,10 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import { month } from '../../core/months.js';
+import { HIDDEN_EMAIL, redactForAnonymous, redactUrl } from '../../core/redact.js';
 import { runImport, runScheduledImport } from '../../etl/index.js';
 import { insertAlertOnce } from '../../server/alerts/repository.js';
 import { testConfig } from '../../server/config.js';
-import { HIDDEN_EMAIL, redactForAnonymous, redactUrl } from '../../server/redact.js';
 import { ADMIN_TOKEN, getJson, setup, type TestContext } from './fixture.js';
 
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -71,11 +71,12 @@ describe('GET /api/imports', () => {
     expect(asAdmin[0]?.files[0]?.path).toBe(path);
     expect(asAdmin[0]?.files[0]?.error).toContain(path);
 
-    const wrong = runsOf(
-      (await getJson(ctx, '/api/imports', { headers: { Authorization: 'Bearer falsch-falsch-falsch' } }))
-        .body,
-    );
-    expect(wrong[0]?.files[0]?.path).toBe('kaputt.csv');
+    // A wrong token is refused outright (401), so it can never see more than anonymous readers.
+    const wrong = await getJson(ctx, '/api/imports', {
+      headers: { Authorization: 'Bearer falsch-falsch-falsch' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(JSON.stringify(wrong.body)).not.toContain('/srv/zielmonitor');
   });
 
   test('a SOURCE_URL with user info and a token appears nowhere: not in the run log (anonymous or admin), not in the log', async () => {

@@ -5,8 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
+import { DEFAULT_LIMITS, type ImportLimits } from '../../core/limits.js';
 import { type EtlDeps, type ImportSummary, runImport } from '../../etl/index.js';
-import { DEFAULT_LIMITS, type ImportLimits } from '../../etl/limits.js';
 import { normalizeLabel, parseGermanNumber, stripFootnotes } from '../../etl/values.js';
 import type { Db } from '../../server/db/connection.js';
 import { pluck } from '../helpers/db.js';

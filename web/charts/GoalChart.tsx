@@ -1,7 +1,7 @@
 /**
  * A goal's year: this year vs last year per month, the target path, the at-risk band between the
- * target and its edge, the forecast (dashed, labelled "Prognose") with its 80 % band, and revised
- * months (diamonds).
+ * target and its edge, the forecast (dashed, labelled "Prognose") with its 80 % band, revised
+ * months (diamonds) and provisional values (hollow points).
  * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
  */
 import { useMemo } from 'react';
@@ -35,6 +35,8 @@ export interface GoalChartPoint {
   /** The forecast's change against last year, from the API. */
   forecastChangePct: number | null;
   revised: boolean;
+  /** The value rests on provisional BA figures: drawn as a hollow point, said in the tooltip. */
+  provisional?: boolean;
 }
 
 export interface GoalChartProps {
@@ -67,6 +69,7 @@ export const SERIES_NAMES = {
   forecastBand: 'Prognose 80 %-Bereich',
   revised: 'revidiert',
   comment: 'Kommentar',
+  provisional: 'vorläufig',
 } as const;
 
 type Row = GoalChartPoint;
@@ -126,6 +129,19 @@ export function buildGoalChartOption(
       itemStyle: { color: GOAL_SERIES.revised.color, borderColor: '#000000', borderWidth: 1 },
       z: 6,
     },
+    {
+      // Hollow points: a provisional value is not yet a fact (the final value replaces it).
+      id: 'provisional',
+      name: SERIES_NAMES.provisional,
+      type: 'line',
+      data: points.map((p) => (p.provisional === true ? p.current : null)),
+      symbol: 'circle',
+      symbolSize: 13,
+      showAllSymbol: true,
+      lineStyle: { width: 0, opacity: 0 },
+      itemStyle: { color: '#ffffff', borderColor: '#1b1f24', borderWidth: 2.5 },
+      z: 7,
+    },
   ];
   if (commented.size > 0) {
     series.push({
@@ -169,7 +185,7 @@ export function buildGoalChartOption(
       return `${esc(SERIES_NAMES.comment)} (${esc(c.author)}): ${esc(text)}`;
     });
     return [
-      `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}`,
+      `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}${p.provisional ? ' (vorläufig)' : ''}`,
       ...rows.map(([k, v]) => `${esc(k)}: <strong>${esc(v)}</strong>`),
       ...notes,
     ].join('<br>');
@@ -190,6 +206,7 @@ export function buildGoalChartOption(
       },
       SERIES_NAMES.revised,
       ...(commented.size > 0 ? [SERIES_NAMES.comment] : []),
+      SERIES_NAMES.provisional,
     ],
     tooltip: { formatter: tooltip },
     formatY: (v) => formatValue(v),

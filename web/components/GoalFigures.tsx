@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { formatMonth } from '../../core/format';
 import { type GoalFacts, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
+import { PROVISIONAL_FOOTNOTE } from '../lib/provisional';
 import { ChangeVsTarget } from './StatusBadge';
 
 export function GoalFigures({
@@ -23,6 +24,7 @@ export function GoalFigures({
       <div className="figure figure-main">
         <dt>
           {goalValueName(goal)} {formatMonth(goal.current.month)}
+          {goal.provisional && ' *'}
         </dt>
         <dd data-field="current">{v.current}</dd>
       </div>
@@ -37,6 +39,12 @@ export function GoalFigures({
         </dd>
       </div>
       {children}
+      {goal.provisional && (
+        <div className="figure provisional-note muted" data-field="provisional">
+          <dt>*</dt>
+          <dd>{PROVISIONAL_FOOTNOTE}</dd>
+        </div>
+      )}
     </dl>
   );
 }

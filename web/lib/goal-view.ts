@@ -31,6 +31,8 @@ export interface GoalFacts {
   pace: PaceLike | null;
   drivers: DriversLike | null;
   missing: readonly { indicator: string; gender: string; month: string; reason: string }[];
+  /** The value rests on provisional (hochgerechnete) BA figures. */
+  provisional?: boolean;
 }
 
 /** Formats a goal's tracked value in its unit: a percent (K2), an integer count (K3). */

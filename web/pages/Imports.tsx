@@ -1,13 +1,18 @@
 /**
  * Importe: the run log (when, trigger, files, rows inserted/updated/unchanged, status, errors per
- * file) and, for holders of the admin token, a file upload. The token stays in sessionStorage only
+ * file) and, for holders of the admin token, a file upload with progress, the import wizard for
+ * unknown layouts, the saved layout mappings and the choice of one's own Jobcenter. The token stays in sessionStorage only
  * (gone when the tab closes) and is sent only with the upload.
  */
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { formatCount, formatDateTime } from '../../core/format';
-import { hasRole, type ImportsResponse, type UploadResult, useImports, useMe, useUploadImport } from '../api';
+import { type ImportsResponse, useImports } from '../api';
 import { PageHeading } from '../components/PageHeading';
-import { Empty, ErrorState, errorText, Loading } from '../components/States';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { JobcenterSetup } from './imports/JobcenterSetup';
+import { Mappings } from './imports/Mappings';
+import { UploadPanel } from './imports/UploadPanel';
+import { Wizard } from './imports/Wizard';
 
 const TOKEN_KEY = 'zielmonitor.adminToken';
 
@@ -95,97 +100,23 @@ function RunRow({ run }: { run: Run }) {
   );
 }
 
-function UploadForm() {
-  const ids = { token: useId(), file: useId(), help: useId() };
-  const [token, setToken] = useState(readToken);
-  const fileRef = useRef<HTMLInputElement>(null);
-  const upload = useUploadImport();
-  // A signed-in controller uploads with the session; a token is needed only without one.
-  const signedIn = hasRole(useMe().data, 'controller');
-
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const file = fileRef.current?.files?.[0];
-    if (!file || (!token && !signedIn)) return;
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token);
-    } catch {
-      // Storage disabled: the token then lives only in this form.
-    }
-    upload.mutate({ file, token });
-  };
-
-  return (
-    <section className="card upload" aria-labelledby="upload-h">
-      <h2 id="upload-h">Datei hochladen (Administration)</h2>
-      <p id={ids.help} className="muted">
-        BA-Kennzahlen als XLSX oder CSV (Semikolon). Das Admin-Token wird nur in diesem Browser-Tab
-        gespeichert.
-      </p>
-      <form onSubmit={onSubmit} aria-describedby={ids.help}>
-        <div className="control">
-          <label htmlFor={ids.token}>
-            {signedIn ? 'Token (nicht nötig, Sie sind angemeldet)' : 'Admin-Token'}
-          </label>
-          <input
-            id={ids.token}
-            type="password"
-            autoComplete="off"
-            required={!signedIn}
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-          />
-        </div>
-        <div className="control">
-          <label htmlFor={ids.file}>Datei</label>
-          <input id={ids.file} ref={fileRef} type="file" required accept=".xlsx,.csv,.txt" />
-        </div>
-        <button type="submit" disabled={upload.isPending}>
-          {upload.isPending ? 'Wird importiert …' : 'Importieren'}
-        </button>
-        {token && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              setToken('');
-              sessionStorage.removeItem(TOKEN_KEY);
-            }}
-          >
-            Token vergessen
-          </button>
-        )}
-      </form>
-      <div aria-live="polite" data-testid="upload-result">
-        {upload.isError && (
-          <div className="banner banner-error" role="alert">
-            <strong>Import fehlgeschlagen:</strong> {errorText(upload.error)}
-          </div>
-        )}
-        {upload.isSuccess && (
-          <div className="banner banner-ok" role="status">
-            <strong>Import abgeschlossen.</strong> <UploadSummary result={upload.data} />
-          </div>
-        )}
-      </div>
-    </section>
-  );
-}
-
-function UploadSummary({ result }: { result: UploadResult }) {
-  // "Nothing to import" (a run of the sources with an empty inbox) carries only a message.
-  if (!('inserted' in result)) return <>{result.message}</>;
-  // The run is also listed in the log below; here the headline numbers.
-  return (
-    <>
-      {formatCount(result.inserted)} neu, {formatCount(result.updated)} geändert,{' '}
-      {formatCount(result.unchanged)} unverändert.
-    </>
-  );
+function storeToken(t: string): void {
+  try {
+    if (t) sessionStorage.setItem(TOKEN_KEY, t);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Storage disabled: the token then lives only in this page.
+  }
 }
 
 export default function Imports() {
   const runs = useImports();
+  const [token, setToken] = useState(readToken);
+  const [wizardFile, setWizardFile] = useState<File | null>(null);
+  const onToken = (t: string) => {
+    setToken(t);
+    storeToken(t);
+  };
   return (
     <section className="page" aria-labelledby="imports-h">
       <PageHeading id="imports-h" title="Importe" />
@@ -227,7 +158,17 @@ export default function Imports() {
           </section>
         )}
       </section>
-      <UploadForm />
+      <UploadPanel token={token} onToken={onToken} onOpenWizard={setWizardFile} />
+      {wizardFile && token && (
+        <Wizard
+          key={`${wizardFile.name}-${wizardFile.size}`}
+          file={wizardFile}
+          token={token}
+          onClose={() => setWizardFile(null)}
+        />
+      )}
+      <Mappings token={token} />
+      <JobcenterSetup token={token} />
     </section>
   );
 }

@@ -54,6 +54,11 @@ function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null 
         </span>{' '}
         <span className="wall-value-note">Vorjahr {v.previous}</span>
       </p>
+      {goal.provisional && (
+        <p className="wall-value-note" data-testid="wall-provisional">
+          * vorläufig (hochgerechnete BA-Werte)
+        </p>
+      )}
       <dl className="wall-tile-facts">
         <dt>Veränderung</dt>
         <dd className="wall-fact-num" data-testid="wall-change">
@@ -171,6 +176,9 @@ export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPagePro
           {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
           Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
           {formatChange(goal.targetChangePct)}
+          {goal.provisional && (
+            <span data-testid="wall-provisional"> · * vorläufig (hochgerechnete BA-Werte)</span>
+          )}
         </p>
         <p className="wall-goal-forecast">
           {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)}

@@ -8,6 +8,8 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter } from 'kyse
 export function columnTypes(db: Kysely<unknown>) {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   return {
+    /** PostgreSQL (for the rare check that needs another function, e.g. JSON validity). */
+    pg,
     /** Floating-point values (observations, targets). */
     real: pg ? ('double precision' as const) : ('real' as const),
     /** An integer primary key numbered by the database. */

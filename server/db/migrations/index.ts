@@ -3,6 +3,7 @@ import * as m0001 from './2026-11-26T0100_initial.js';
 import * as m0002 from './2026-11-26T0200_alerts.js';
 import * as i13GoalCache from './2026-11-30T0500_i13_goal_cache.js';
 import * as mI16 from './2026-11-30T0500_i16_plan_goals.js';
+import * as mI14 from './2026-11-30T0600_i14_provisional_aliases.js';
 import * as mI15 from './2026-11-30T0600_i15_people.js';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0200_alerts': m0002,
   '2026-11-30T0500_i13_goal_cache': i13GoalCache,
   '2026-11-30T0500_i16_plan_goals': mI16,
+  '2026-11-30T0600_i14_provisional_aliases': mI14,
   '2026-11-30T0600_i15_people': mI15,
 };

@@ -9,6 +9,8 @@ export const OBS_VALUE = 1;
 /** A marker instead of a number: `*`, `-`, `X` (the value is NULL). */
 export const OBS_FLAG: Readonly<Record<ValueFlag, number>> = { '*': 2, '-': 3, X: 4 };
 export const OBS_REVISED = 8;
+/** Bit 4 set: the value is provisional (a BA projection). */
+export const OBS_PROVISIONAL = 16;
 
 /**
  * One series of a region (an indicator for a gender), aligned with `RegionObservations.months`:
@@ -20,7 +22,7 @@ export interface SeriesColumns {
   gender: Gender;
   /** The value, NaN where the month is absent or holds a marker. */
   values: Float64Array;
-  /** OBS_ABSENT, OBS_VALUE or an OBS_FLAG code, plus OBS_REVISED. */
+  /** OBS_ABSENT, OBS_VALUE or an OBS_FLAG code, plus OBS_REVISED and OBS_PROVISIONAL. */
   states: Uint8Array;
 }
 
@@ -62,7 +64,8 @@ export function createRegionObservationsReader(
 ): (regionId: string) => RegionObservations | Promise<RegionObservations> {
   const state = `case flag when '*' then ${OBS_FLAG['*']} when '-' then ${OBS_FLAG['-']}
                            when 'X' then ${OBS_FLAG.X} else ${OBS_VALUE} end
-                 | (case when revision_count > 0 then ${OBS_REVISED} else 0 end)`;
+                 | (case when revision_count > 0 then ${OBS_REVISED} else 0 end)
+                 | (case when provisional = 1 then ${OBS_PROVISIONAL} else 0 end)`;
   if (db.dialect === 'postgres') {
     // The same shape from PostgreSQL: JSON texts of each series, months in order.
     const text = `select indicator_code, gender, json_agg(month order by month)::text,
@@ -148,7 +151,7 @@ export async function readRegionWindow(
 ): Promise<RegionObservations> {
   const rows = await db
     .selectFrom('observations')
-    .select(['month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count'])
+    .select(['month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count', 'provisional'])
     .where('region_id', '=', regionId)
     .where('month', '>=', from)
     .where('month', '<=', to)
@@ -173,7 +176,10 @@ export async function readRegionWindow(
     }
     const i = position.get(r.month) ?? 0;
     s.values[i] = r.value ?? Number.NaN;
-    s.states[i] = (r.flag === null ? OBS_VALUE : OBS_FLAG[r.flag]) | (r.revision_count > 0 ? OBS_REVISED : 0);
+    s.states[i] =
+      (r.flag === null ? OBS_VALUE : OBS_FLAG[r.flag]) |
+      (r.revision_count > 0 ? OBS_REVISED : 0) |
+      (r.provisional === 1 ? OBS_PROVISIONAL : 0);
   }
   return { months, series: [...byKey.values()], loadedAt: null };
 }

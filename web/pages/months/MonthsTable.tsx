@@ -17,6 +17,7 @@ import { useMemo } from 'react';
 import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../../core/format';
 import { FLAG_TEXT, VALUE_FLAGS } from '../../../core/vocabulary';
 import type { MonthRow } from '../../api';
+import { formatProvisionalCount } from '../../lib/provisional';
 import {
   MONTH_COLUMN_LABEL,
   MONTH_COLUMNS,
@@ -55,6 +56,8 @@ function CountCell({
         {flag}
         <span className="visually-hidden"> ({FLAG_TITLE[flag] ?? flag})</span>
       </abbr>
+    ) : row.provisional[k] ? (
+      <span data-provisional={`${row.month}-${row.gender}-${k}`}>{formatProvisionalCount(value)}</span>
     ) : (
       formatCount(value)
     );

@@ -4,7 +4,7 @@
  * exhaust memory or time. The server takes them from the environment (server/config.ts), the
  * parsers fall back to these defaults.
  */
-import { formatCount } from '../core/format.js';
+import { formatCount } from './format.js';
 
 export interface ImportLimits {
   /** Sum of the unpacked sizes of all parts of an xlsx (zip) file, in bytes. */

@@ -3,9 +3,9 @@ import type { Context } from 'hono';
 import type { AppDeps } from '../deps.js';
 import type { Month } from '../domain/types.js';
 import { ApiError } from '../errors.js';
+import { planExportFileName, planRowsToCsv, planRowsToXlsx } from '../exports/plan.js';
 import { planMonthRows } from '../goals/plan-rows.js';
 import type { AppEnv } from '../http/env.js';
-import { planExportFileName, planRowsToCsv, planRowsToXlsx } from './plan.js';
 
 export async function planMonthsResponse(
   c: Context<AppEnv>,

@@ -1,0 +1,287 @@
+/**
+ * The BA statistics table as its table service exports it (CSV or xlsx):
+ *
+ *   Land:; Schleswig-Holstein            metadata `Key:; value` until a blank line
+ *   Berichtsmonat:; September 2024
+ *   Hinweis:; Am aktuellen Rand werden vorläufige Daten ausgewiesen.
+ *
+ *   Ausgewählte Merkmale;September 2024;August 2024;September 2023;Veränderung …;
+ *   Erwerbsfähige Leistungsberechtigte;10.585,41;10.570,02;10.101,00;484,41;
+ *   Frauen;4.942,10;…                    a gender row belongs to the indicator row above it
+ *   © Statistik der Bundesagentur für Arbeit
+ *
+ * or, the time-series variant, a header starting with `Berichtsmonat` and months down the rows.
+ * The region comes from the metadata (`Jobcenter:; Segeberg, JC`), never from a column.
+ */
+import type { Gender } from '../server/domain/types.js';
+import type { Cell, Sheet } from './ba.js';
+import { CsvReader } from './csv.js';
+import {
+  type BuildResult,
+  buildRows,
+  cellMonth,
+  cellText,
+  isEmptyCell,
+  isNumberCell,
+  isProvisionalNote,
+  type PlacedCell,
+} from './grid.js';
+import { type BaMapping, rowLabelKey } from './mapping.js';
+import type { RegionResolver, ResolvedRegion } from './regions.js';
+import type { IndicatorCatalog } from './rows.js';
+import { FileRejection } from './types.js';
+import { type MonthIndex, normalizeLabel } from './values.js';
+
+const META_LINE = /^\s*"?[\p{L}][\p{L} .()/-]{0,40}:"?\s*;/u;
+
+/** A text whose first non-empty line is a metadata line `Key:; value` (a BA table as CSV). */
+export function looksLikeBaTableText(text: string): boolean {
+  const head = text.slice(0, 2000).replace(/^\uFEFF/, '');
+  const first = head.split(/\r?\n/).find((l) => l.trim() !== '');
+  return first !== undefined && META_LINE.test(first);
+}
+
+function isMetaRow(row: readonly Cell[] | undefined): boolean {
+  if (!row) return false;
+  const key = cellText(row[0]);
+  return key.length > 1 && key.length <= 42 && key.endsWith(':') && !isEmptyCell(row[1]);
+}
+
+function rowIsBlank(row: readonly Cell[] | undefined): boolean {
+  return !row || row.every((c) => isEmptyCell(c));
+}
+
+/** A sheet that starts (after blank rows) with a metadata line and has a table after it. */
+export function isBaTableSheet(sheet: Sheet): boolean {
+  const first = sheet.rows.findIndex((r) => !rowIsBlank(r));
+  return first >= 0 && isMetaRow(sheet.rows[first]);
+}
+
+/** The rows of a BA table saved as CSV (`;`, or tab). */
+export function csvSheet(text: string): Sheet {
+  const head = text.split('\n', 30).join('\n');
+  const reader = new CsvReader(text, head.includes(';') ? ';' : head.includes('\t') ? '\t' : ',');
+  const rows: Cell[][] = [];
+  const rowNumbers: number[] = [];
+  for (let fields = reader.next(); fields !== null; fields = reader.next()) {
+    rows.push(fields);
+    rowNumbers.push(reader.line);
+  }
+  return { name: null, rows, rowNumbers };
+}
+
+/**
+ * Reads indicator and gender from labels by position: an indicator label starts a block, a gender
+ * label below it belongs to it, anything else ends the block (its gender rows are someone else's).
+ */
+export class LabelHierarchy {
+  private current: string | null = null;
+  constructor(private readonly mapping: BaMapping) {}
+
+  place(label: string, hasNumbers: boolean): { indicator: string; gender: Gender } | null {
+    const code = this.mapping.rowIndicator(label);
+    if (code !== null) {
+      this.current = code;
+      return { indicator: code, gender: 'total' };
+    }
+    const gender = this.mapping.gender(rowLabelKey(label));
+    if (gender !== null) return this.current === null ? null : { indicator: this.current, gender };
+    // A sub-heading without numbers ("darunter nach Geschlecht:") keeps the block open.
+    if (!hasNumbers && /^(darunter|davon|nach)\b/.test(normalizeLabel(label))) return null;
+    this.current = null;
+    return null;
+  }
+}
+
+interface Table {
+  sheet: Sheet;
+  meta: Map<string, { value: string; row: number }>;
+  headerIndex: number;
+  note: boolean;
+}
+
+function readMetadata(sheet: Sheet): Table {
+  const meta = new Map<string, { value: string; row: number }>();
+  let i = sheet.rows.findIndex((r) => !rowIsBlank(r));
+  for (; i < sheet.rows.length && isMetaRow(sheet.rows[i]); i++) {
+    const row = sheet.rows[i] ?? [];
+    const key = normalizeLabel(cellText(row[0]).replace(/:$/, ''));
+    meta.set(key, { value: cellText(row[1]), row: sheet.rowNumbers[i] ?? i + 1 });
+  }
+  while (i < sheet.rows.length && rowIsBlank(sheet.rows[i])) i++;
+  if (i >= sheet.rows.length) {
+    throw new FileRejection('nach den Kopfzeilen (Schlüssel:; Wert) folgt keine Tabelle', sheet.name);
+  }
+  const note = sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
+  return { sheet, meta, headerIndex: i, note };
+}
+
+function resolveRegion(t: Table, mapping: BaMapping, resolver: RegionResolver): ResolvedRegion {
+  for (const key of mapping.regionMetadata) {
+    const line = t.meta.get(normalizeLabel(key));
+    if (!line) continue;
+    const region = resolver.byLabel(line.value);
+    if (region === null) {
+      throw new FileRejection(
+        `Region '${line.value}' ist weder eine bekannte Region noch im Jobcenter-Verzeichnis (erwartet z. B. 'Segeberg, JC', 't11522' oder '01060')`,
+        t.sheet.name,
+        line.row,
+        'B',
+      );
+    }
+    return region.name === null ? { ...region, name: line.value } : region;
+  }
+  throw new FileRejection(
+    `keine Region in den Kopfzeilen (erwartet eine Zeile ${mapping.regionMetadata.map((k) => `'${k}:'`).join(', ')})`,
+    t.sheet.name,
+    t.sheet.rowNumbers[0] ?? 1,
+    'A',
+  );
+}
+
+function isFooterRow(row: readonly Cell[], mapping: BaMapping): boolean {
+  const first = cellText(row.find((c) => !isEmptyCell(c)));
+  return first.startsWith('©') || mapping.isFooter(first);
+}
+
+/** Months across the header: each month column (change columns are no months and are skipped). */
+function monthsAcross(t: Table, region: ResolvedRegion, mapping: BaMapping): PlacedCell[] {
+  const { sheet } = t;
+  const header = sheet.rows[t.headerIndex] ?? [];
+  const cols: { col: number; month: MonthIndex }[] = [];
+  for (let c = 1; c < header.length; c++) {
+    if (/^veränderung/i.test(cellText(header[c]))) continue;
+    const month = cellMonth(header[c]);
+    if (month !== null) cols.push({ col: c, month });
+  }
+  if (cols.length === 0) {
+    throw new FileRejection(
+      'die Kopfzeile der Tabelle nennt keinen Monat (erwartet z. B. "Ausgewählte Merkmale;September 2024;…")',
+      sheet.name,
+      sheet.rowNumbers[t.headerIndex] ?? null,
+    );
+  }
+  const hierarchy = new LabelHierarchy(mapping);
+  const out: PlacedCell[] = [];
+  for (let i = t.headerIndex + 1; i < sheet.rows.length; i++) {
+    const row = sheet.rows[i] ?? [];
+    if (rowIsBlank(row)) continue;
+    if (isFooterRow(row, mapping)) break;
+    const hasNumbers = cols.some(({ col }) => isNumberCell(row[col]));
+    const placed = hierarchy.place(cellText(row[0]), hasNumbers);
+    // A category row carries no number: it only opens a block.
+    if (placed === null || cols.every(({ col }) => isEmptyCell(row[col]))) continue;
+    const rowNumber = sheet.rowNumbers[i] ?? i + 1;
+    for (const { col, month } of cols) {
+      out.push({
+        region,
+        ...placed,
+        month,
+        cell: row[col] ?? null,
+        sheet: sheet.name,
+        row: rowNumber,
+        col,
+        provisional: false,
+      });
+    }
+  }
+  return out;
+}
+
+interface SeriesColumn {
+  col: number;
+  indicator: string;
+  gender: Gender;
+}
+
+/** The time-series variant: `Berichtsmonat` heads the first column, series run across. */
+function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): PlacedCell[] {
+  const { sheet } = t;
+  const header = sheet.rows[t.headerIndex] ?? [];
+  const below = sheet.rows[t.headerIndex + 1] ?? [];
+  // A second header row (empty first cell, gender labels) splits each indicator into genders.
+  const twoRows =
+    isEmptyCell(below[0]) && below.some((c) => mapping.gender(rowLabelKey(cellText(c))) !== null);
+  const series: SeriesColumn[] = [];
+  const hierarchy = new LabelHierarchy(mapping);
+  let top: string | null = null;
+  const width = Math.max(header.length, twoRows ? below.length : 0);
+  for (let c = 1; c < width; c++) {
+    if (twoRows) {
+      if (!isEmptyCell(header[c])) top = mapping.rowIndicator(cellText(header[c]));
+      const gender = isEmptyCell(below[c]) ? 'total' : mapping.gender(rowLabelKey(cellText(below[c])));
+      if (top !== null && gender !== null) series.push({ col: c, indicator: top, gender });
+    } else {
+      const placed = hierarchy.place(cellText(header[c]), true);
+      if (placed) series.push({ col: c, ...placed });
+    }
+  }
+  const out: PlacedCell[] = [];
+  for (let i = t.headerIndex + (twoRows ? 2 : 1); i < sheet.rows.length; i++) {
+    const row = sheet.rows[i] ?? [];
+    if (rowIsBlank(row)) continue;
+    if (isFooterRow(row, mapping)) break;
+    const rowNumber = sheet.rowNumbers[i] ?? i + 1;
+    const month = cellMonth(row[0]);
+    if (month === null) {
+      throw new FileRejection(
+        `'${cellText(row[0])}' ist kein Monat (erwartet z. B. September 2024)`,
+        sheet.name,
+        rowNumber,
+        'A',
+      );
+    }
+    for (const s of series) {
+      out.push({
+        region,
+        indicator: s.indicator,
+        gender: s.gender,
+        month,
+        cell: row[s.col] ?? null,
+        sheet: sheet.name,
+        row: rowNumber,
+        col: s.col,
+        provisional: false,
+      });
+    }
+  }
+  return out;
+}
+
+/** Places the cells of a BA statistics table (either variant). */
+export function placeBaTable(
+  sheet: Sheet,
+  mapping: BaMapping,
+  resolver: RegionResolver,
+): { cells: PlacedCell[]; note: boolean } {
+  const t = readMetadata(sheet);
+  const region = resolveRegion(t, mapping, resolver);
+  const first = normalizeLabel(cellText((sheet.rows[t.headerIndex] ?? [])[0]));
+  const cells = first.startsWith('berichtsmonat')
+    ? monthsDown(t, region, mapping)
+    : monthsAcross(t, region, mapping);
+  return { cells, note: t.note };
+}
+
+export function parseBaTable(
+  sheets: readonly Sheet[],
+  mapping: BaMapping,
+  resolver: RegionResolver,
+  catalog: IndicatorCatalog,
+  collect = false,
+): BuildResult {
+  const cells: PlacedCell[] = [];
+  let note = false;
+  for (const sheet of sheets) {
+    if (!isBaTableSheet(sheet)) continue;
+    const placed = placeBaTable(sheet, mapping, resolver);
+    cells.push(...placed.cells);
+    note ||= placed.note;
+  }
+  if (cells.length === 0) {
+    throw new FileRejection(
+      'die Tabelle enthält keine bekannte Zeile (erwartet z. B. "Erwerbsfähige Leistungsberechtigte", "Langzeitleistungsbezieher"; siehe rowLabels in data/ba-mapping.json)',
+    );
+  }
+  return buildRows(cells, catalog, { collect, note, edgeMonths: mapping.provisionalEdgeMonths });
+}

@@ -1,0 +1,151 @@
+/**
+ * The BA workbook "Eckwerte für Jobcenter" (`jc-eckwerte-t11522-0-202409-xlsx.xlsx`): about 21
+ * sheets (Deckblatt, Impressum, Inhaltsverzeichnis, "1.1 Eckwerte", …). The sheets listed in
+ * data/ba-mapping.json (`eckwerte.sheets`) are read: labels in column A with footnote markers,
+ * category rows without a number, the figures in the column headed "Rechtskreis SGB II". Each
+ * sheet states its own reference month (sections 3 and 4 lag the file's month by three to six
+ * months): the month is read from the sheet, never from the file name. Rows the mapping does not
+ * know are ignored.
+ */
+import type { Sheet } from './ba.js';
+import { LabelHierarchy } from './ba-table.js';
+import {
+  type BuildResult,
+  buildRows,
+  cellText,
+  isEmptyCell,
+  isNumberCell,
+  isProvisionalNote,
+  type PlacedCell,
+} from './grid.js';
+import type { BaMapping } from './mapping.js';
+import type { RegionResolver, ResolvedRegion } from './regions.js';
+import type { IndicatorCatalog } from './rows.js';
+import { FileRejection } from './types.js';
+import { columnLetter, type MonthIndex, monthOfDateCell, normalizeLabel, parseMonth } from './values.js';
+
+const MONTH_IN_TEXT =
+  /\b(Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s+(\d{4})\b|\b(\d{1,2})\/(\d{4})\b/i;
+
+/** A workbook of this kind: one of its sheets is named like the first sheet of `eckwerte.sheets`. */
+export function isEckwerteWorkbook(sheets: readonly Sheet[], mapping: BaMapping): boolean {
+  const main = normalizeLabel(mapping.eckwerte.sheets[0] ?? '');
+  return sheets.some((s) => s.name !== null && normalizeLabel(s.name) === main);
+}
+
+/** The reference month a sheet states in its first rows ("Berichtsmonat: Juni 2024", a date cell). */
+function sheetMonth(sheet: Sheet, searchRows: number): MonthIndex | null {
+  for (let i = 0; i < Math.min(sheet.rows.length, searchRows); i++) {
+    for (const c of sheet.rows[i] ?? []) {
+      if (c instanceof Date) {
+        const m = monthOfDateCell(c);
+        if (m !== null) return m;
+      }
+      if (typeof c !== 'string') continue;
+      const hit = MONTH_IN_TEXT.exec(c);
+      if (!hit) continue;
+      const m = hit[1] ? parseMonth(`${hit[1]} ${hit[2]}`) : parseMonth(`${hit[3]}/${hit[4]}`);
+      if (m !== null) return m;
+    }
+  }
+  return null;
+}
+
+/** The region named on the sheet or the Deckblatt (`Segeberg, JC`, `t11522`), else in the file name. */
+function findRegion(sheets: readonly Sheet[], fileName: string, resolver: RegionResolver): ResolvedRegion {
+  for (const sheet of sheets) {
+    for (const row of sheet.rows.slice(0, 12)) {
+      for (const c of row) {
+        if (typeof c !== 'string' || !/\bt\d{5}\b|,\s*JC\b|^Jobcenter\b/i.test(c)) continue;
+        const label = c.replace(/^Jobcenter:?\s*/i, '');
+        const r = resolver.byLabel(label);
+        if (r) return r.name === null ? { ...r, name: label.trim() } : r;
+      }
+    }
+  }
+  const fromName = /\bt\d{5}\b/i.exec(fileName);
+  if (fromName) return resolver.byKey(fromName[0].toLowerCase());
+  throw new FileRejection(
+    'kein Jobcenter gefunden: weder das Deckblatt noch die Blätter noch der Dateiname nennen eines (erwartet z. B. "Segeberg, JC" oder t11522)',
+  );
+}
+
+function placeSheet(
+  sheet: Sheet,
+  region: ResolvedRegion,
+  mapping: BaMapping,
+): { cells: PlacedCell[]; note: boolean } {
+  const month = sheetMonth(sheet, mapping.headerSearchRows);
+  if (month === null) {
+    throw new FileRejection(
+      'das Blatt nennt keinen Berichtsmonat in seinen ersten Zeilen (erwartet z. B. "Berichtsmonat: September 2024")',
+      sheet.name,
+    );
+  }
+  const wanted = new Set(mapping.eckwerte.valueColumn.map(normalizeLabel));
+  let headerIndex = -1;
+  let valueCol = -1;
+  for (let i = 0; i < Math.min(sheet.rows.length, mapping.headerSearchRows) && valueCol < 0; i++) {
+    const row = sheet.rows[i] ?? [];
+    const c = row.findIndex((cell) => wanted.has(normalizeLabel(cellText(cell))));
+    if (c > 0) {
+      headerIndex = i;
+      valueCol = c;
+    }
+  }
+  if (valueCol < 0) {
+    throw new FileRejection(
+      `keine Spalte ${mapping.eckwerte.valueColumn.map((l) => `'${l}'`).join(' oder ')} in den ersten ${mapping.headerSearchRows} Zeilen`,
+      sheet.name,
+    );
+  }
+  const note = sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
+  const hierarchy = new LabelHierarchy(mapping);
+  const cells: PlacedCell[] = [];
+  for (let i = headerIndex + 1; i < sheet.rows.length; i++) {
+    const row = sheet.rows[i] ?? [];
+    const label = cellText(row[0]);
+    if (label === '' || label.startsWith('©') || mapping.isFooter(label)) continue;
+    const value = row[valueCol];
+    const placed = hierarchy.place(label, isNumberCell(value));
+    if (placed === null || isEmptyCell(value)) continue;
+    cells.push({
+      region,
+      ...placed,
+      month,
+      cell: value ?? null,
+      sheet: sheet.name,
+      row: sheet.rowNumbers[i] ?? i + 1,
+      col: valueCol,
+      provisional: false,
+    });
+  }
+  return { cells, note };
+}
+
+export function parseEckwerte(
+  sheets: readonly Sheet[],
+  fileName: string,
+  mapping: BaMapping,
+  resolver: RegionResolver,
+  catalog: IndicatorCatalog,
+  collect = false,
+): BuildResult {
+  const region = findRegion(sheets, fileName, resolver);
+  const wanted = mapping.eckwerte.sheets.map(normalizeLabel);
+  const cells: PlacedCell[] = [];
+  const noted: PlacedCell[] = [];
+  for (const sheet of sheets) {
+    if (sheet.name === null || !wanted.includes(normalizeLabel(sheet.name))) continue;
+    const placed = placeSheet(sheet, region, mapping);
+    // A sheet holds one month: its note marks its stocks, whatever the other sheets' months.
+    for (const c of placed.cells) (placed.note ? noted : cells).push(c);
+  }
+  if (cells.length + noted.length === 0) {
+    throw new FileRejection(
+      `keine bekannte Zeile in den Blättern ${mapping.eckwerte.sheets.map((s) => `'${s}'`).join(', ')} (Spalte ${columnLetter(0)}, siehe rowLabels in data/ba-mapping.json)`,
+    );
+  }
+  for (const c of noted) cells.push({ ...c, provisional: true });
+  return buildRows(cells, catalog, { collect, note: false, edgeMonths: mapping.provisionalEdgeMonths });
+}

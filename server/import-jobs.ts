@@ -1,0 +1,95 @@
+/**
+ * Imports that run in the background while the browser polls their progress (rows, percent):
+ * the upload answers at once with a job id, the page shows progress and may be left; the run
+ * log holds the result. One registry per app instance (no module state).
+ */
+import { ImportBusyError, type ImportSummary } from '../etl/index.js';
+import { executeImport, type ImportProgress, prepareSources } from '../etl/run.js';
+import { type EtlDeps, formatImportError } from '../etl/types.js';
+
+export interface ImportJob {
+  id: string;
+  file: string;
+  state: 'running' | 'done' | 'failed';
+  phase: ImportProgress['phase'] | null;
+  rows: number;
+  total: number | null;
+  /** 0..100, parse counted as the first half, write as the second. */
+  percent: number;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: ImportSummary | null;
+  error: string | null;
+}
+
+export interface ImportJobs {
+  start(name: string, data: Uint8Array): ImportJob;
+  get(id: string): ImportJob | undefined;
+  list(): ImportJob[];
+}
+
+const KEEP = 50;
+
+export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
+  const jobs = new Map<string, ImportJob>();
+  let seq = 0;
+  const start = (name: string, data: Uint8Array): ImportJob => {
+    seq++;
+    const job: ImportJob = {
+      id: `${clock().getTime().toString(36)}-${seq}`,
+      file: name,
+      state: 'running',
+      phase: null,
+      rows: 0,
+      total: null,
+      percent: 0,
+      startedAt: clock().toISOString(),
+      finishedAt: null,
+      summary: null,
+      error: null,
+    };
+    jobs.set(job.id, job);
+    while (jobs.size > KEEP) jobs.delete(jobs.keys().next().value as string);
+    const onProgress = (p: ImportProgress) => {
+      job.phase = p.phase;
+      job.rows = p.rows;
+      job.total = p.total;
+      job.percent = Math.round((p.phase === 'parse' ? p.fraction * 50 : 50 + p.fraction * 50) * 10) / 10;
+    };
+    // Started on the next turn: the caller answers with the job first.
+    setImmediate(() => {
+      executeImport(
+        etl,
+        prepareSources(etl, [{ kind: 'buffer', name, data }]),
+        { trigger: 'upload' },
+        { onProgress },
+      )
+        .then((summary) => {
+          job.summary = summary;
+          job.state = summary.status === 'failed' ? 'failed' : 'done';
+          const failed = summary.files.find((f) => f.error)?.error;
+          job.error = failed ? formatImportError(failed) : null;
+          job.rows = summary.inserted + summary.updated + summary.unchanged;
+          job.percent = 100;
+        })
+        .catch((e: unknown) => {
+          job.state = 'failed';
+          job.error =
+            e instanceof ImportBusyError
+              ? 'Es läuft bereits ein Import; bitte gleich noch einmal versuchen.'
+              : e instanceof Error
+                ? e.message
+                : String(e);
+        })
+        .finally(() => {
+          job.finishedAt = clock().toISOString();
+        });
+    });
+    return job;
+  };
+  return {
+    start,
+    get: (id) => jobs.get(id),
+    list: () => [...jobs.values()].reverse(),
+  };
+}

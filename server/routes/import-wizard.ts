@@ -1,0 +1,107 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { previewFile } from '../../etl/layouts.js';
+import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
+import { loadCatalog } from '../../etl/run.js';
+import { FileRejection } from '../../etl/types.js';
+import { gridSpecSchema } from '../../etl/wizard-mapping.js';
+import { requireRole } from '../auth/middleware.js';
+import type { Auth } from '../auth/service.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { limitBody } from '../http/body-limit.js';
+import type { AppEnv } from '../http/env.js';
+import { validate } from '../http/validate.js';
+import { createImportJobs } from '../import-jobs.js';
+import { safeUploadName } from './imports.js';
+
+const MULTIPART_OVERHEAD = 64 * 1024;
+const fileForm = z.object({ file: z.instanceof(File, { message: 'must be a file' }) });
+const previewForm = z.object({
+  file: z.instanceof(File, { message: 'must be a file' }),
+  /** The draft mapping as JSON text (absent: only the file's preview). */
+  spec: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
+});
+export const jobParam = z.object({ id: z.string().min(1).max(40) });
+
+function parseSpec(text: string | undefined) {
+  if (text === undefined || text.trim() === '') return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'bad_request', 'form field spec: not valid JSON');
+  }
+  const parsed = gridSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ');
+    throw new ApiError(400, 'bad_request', `form field spec: ${why}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * /api/import-wizard: POST /preview (a file's sheets, first rows, detected headers and month
+ * axis, and what a draft mapping makes of it: observations and every failing cell; nothing is
+ * written), POST /jobs (an upload imported in the background), GET /jobs/:id (its progress).
+ */
+export function importWizardRoutes(deps: AppDeps, _auth: Auth) {
+  const admin = requireRole(deps, 'controller');
+  const maxBytes = deps.config.UPLOAD_MAX_BYTES;
+  const jobs = createImportJobs(deps.etl, deps.clock);
+  const tooLarge = (f: File) => {
+    if (f.size > maxBytes)
+      throw new ApiError(413, 'payload_too_large', `The file is larger than the limit of ${maxBytes} bytes.`);
+  };
+  return new Hono<AppEnv>()
+    .post(
+      '/preview',
+      admin,
+      limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
+      validate('form', previewForm),
+      async (c) => {
+        const form = c.req.valid('form');
+        tooLarge(form.file);
+        const spec = parseSpec(form.spec);
+        const name = safeUploadName(form.file.name);
+        await loadJobcenterDirectory(deps.db);
+        try {
+          const result = await previewFile(
+            name,
+            new Uint8Array(await form.file.arrayBuffer()),
+            {
+              catalog: await loadCatalog(deps.etl),
+              reference: await loadReference(deps.db),
+            },
+            spec,
+          );
+          return c.json({ file: name, ...result });
+        } catch (e) {
+          if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', `${name}: ${e.message}`);
+          throw e;
+        }
+      },
+    )
+    .post(
+      '/jobs',
+      admin,
+      limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
+      validate('form', fileForm),
+      async (c) => {
+        const { file } = c.req.valid('form');
+        tooLarge(file);
+        const job = jobs.start(safeUploadName(file.name), new Uint8Array(await file.arrayBuffer()));
+        return c.json({ job }, 202);
+      },
+    )
+    .get('/jobs', (c) => c.json({ jobs: jobs.list() }))
+    .get('/jobs/:id', validate('param', jobParam), (c) => {
+      const job = jobs.get(c.req.valid('param').id);
+      if (!job)
+        throw new ApiError(404, 'job_not_found', 'Unknown import job (jobs are kept while the server runs).');
+      return c.json({ job });
+    });
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
+import { sqliteOf } from '../helpers/db.js';
+import { ADMIN_TOKEN, getJson, setup, type TestContext } from './fixture.js';
+
+const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+const json = { ...auth, 'Content-Type': 'application/json' };
+
+function form(name: string, text: string, spec?: unknown): FormData {
+  const f = new FormData();
+  f.append('file', new File([text], name));
+  if (spec !== undefined) f.append('spec', typeof spec === 'string' ? spec : JSON.stringify(spec));
+  return f;
+}
+
+async function waitForJob(ctx: TestContext, id: string) {
+  for (let i = 0; i < 200; i++) {
+    const r = await getJson(ctx, `/api/import-wizard/jobs/${id}`);
+    const job = (r.body as { job: { state: string; percent: number; error: string | null } }).job;
+    if (job.state !== 'running') return job;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  throw new Error('job did not finish');
+}
+
+describe('import mappings and the wizard API', () => {
+  it('mappings: writes need the token; a bad spec is a 400 naming the field; export → import round trip', async () => {
+    const ctx = await setup();
+    const m = { name: 'LZB Segeberg', pattern: 'lzb-segeberg-*.csv', spec: UNKNOWN_LAYOUT_SPEC };
+    expect(
+      (
+        await getJson(ctx, '/api/import-mappings', {
+          method: 'POST',
+          body: JSON.stringify(m),
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).toBe(401);
+    const bad = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...m, spec: { ...UNKNOWN_LAYOUT_SPEC, monthAxis: 'diagonal' } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('monthAxis');
+    const created = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(m),
+    });
+    expect(created.status).toBe(201);
+    const id = (created.body as { mapping: { id: number } }).mapping.id;
+    const list = (await getJson(ctx, '/api/import-mappings')).body as {
+      builtin: { name: string }[];
+      mappings: { name: string; pattern: string }[];
+    };
+    expect(list.builtin.map((b) => b.name)).toEqual(['BA-Statistiktabelle', 'Eckwerte für Jobcenter']);
+    expect(list.mappings).toMatchObject([{ name: 'LZB Segeberg', pattern: 'lzb-segeberg-*.csv' }]);
+    const other = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...m, name: 'Andere' }),
+    });
+    const otherId = (other.body as { mapping: { id: number } }).mapping.id;
+    const taken = await getJson(ctx, `/api/import-mappings/${otherId}`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify(m),
+    });
+    expect(taken.status).toBe(409);
+    const renamed = await getJson(ctx, `/api/import-mappings/${otherId}`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ ...m, name: 'Andere', pattern: 'andere-*.csv' }),
+    });
+    expect(renamed.body).toMatchObject({ mapping: { pattern: 'andere-*.csv' } });
+    expect(
+      (await getJson(ctx, `/api/import-mappings/${otherId}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(200);
+    const exported = (await getJson(ctx, '/api/import-mappings/export')).body;
+    expect(
+      (await getJson(ctx, `/api/import-mappings/${id}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(200);
+    expect(
+      (await getJson(ctx, `/api/import-mappings/${id}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(404);
+    const imported = await getJson(ctx, '/api/import-mappings/import', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(exported),
+    });
+    expect(imported.body).toMatchObject({ imported: 1 });
+    expect(
+      ((await getJson(ctx, '/api/import-mappings')).body as { mappings: unknown[] }).mappings,
+    ).toHaveLength(1);
+  });
+
+  it('preview: sheets and detected month axis; with a draft the observations and failing cells; writes nothing', async () => {
+    const ctx = await setup();
+    const before = sqliteOf(ctx.db).prepare('select count(*) from observations').pluck().get();
+    const plain = await getJson(ctx, '/api/import-wizard/preview', {
+      method: 'POST',
+      headers: auth,
+      body: form('x.csv', unknownLayoutCsv(3)),
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.body).toMatchObject({
+      result: null,
+      sheets: [{ name: null, monthAxis: { axis: 'rows', column: 0 } }],
+    });
+    const draft = await getJson(ctx, '/api/import-wizard/preview', {
+      method: 'POST',
+      headers: auth,
+      body: form('x.csv', unknownLayoutCsv(3).replace('3355', '3.3x5'), UNKNOWN_LAYOUT_SPEC),
+    });
+    const result = (draft.body as { result: { count: number; issues: { row: number; column: string }[] } })
+      .result;
+    expect(result.count).toBe(8);
+    expect(result.issues).toMatchObject([{ row: 5, column: 'C' }]);
+    const badSpec = await getJson(ctx, '/api/import-wizard/preview', {
+      method: 'POST',
+      headers: auth,
+      body: form('x.csv', 'a', '{nope'),
+    });
+    expect(badSpec.status).toBe(400);
+    expect(sqliteOf(ctx.db).prepare('select count(*) from observations').pluck().get()).toBe(before);
+  });
+
+  it('background import: 202 with a job, polled to the result; a rejected file names file, row and column', async () => {
+    const ctx = await setup();
+    const start = await getJson(ctx, '/api/import-wizard/jobs', {
+      method: 'POST',
+      headers: auth,
+      body: form(
+        'a.csv',
+        'region;region_name;month;indicator;gender;value;flag\n01060;K;2024-12;INT;total;1,5;\n',
+      ),
+    });
+    expect(start.status).toBe(202);
+    const job = await waitForJob(ctx, (start.body as { job: { id: string } }).job.id);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/^Datei a\.csv, Zeile 2, Spalte 'value': 1,5 ist keine ganze Zahl/);
+    const ok = await getJson(ctx, '/api/import-wizard/jobs', {
+      method: 'POST',
+      headers: auth,
+      body: form(
+        'b.csv',
+        'region;region_name;month;indicator;gender;value;flag\n01060;K;2025-01;INT;total;15;\n',
+      ),
+    });
+    const done = await waitForJob(ctx, (ok.body as { job: { id: string } }).job.id);
+    expect(done).toMatchObject({ state: 'done', percent: 100, error: null });
+    expect((await getJson(ctx, '/api/import-wizard/jobs/nope')).status).toBe(404);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * First set-up: choose one's own Jobcenter from the BA's directory (404 Jobcenters). Its files
+ * then land in one region whether they name it `t11522` or by its Kreis key `01060`.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+
+import { invalidateData } from '../../api';
+import { errorText } from '../../components/States';
+import { chooseHome, fetchJobcenters } from './wizard-api';
+
+export function JobcenterSetup({ token }: { token: string }) {
+  const id = useId();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['jobcenters'], queryFn: fetchJobcenters, staleTime: 60 * 60_000 });
+  const [choice, setChoice] = useState('');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const home = q.data?.jobcenters.find((j) => j.regionId !== null && j.regionId === q.data?.home);
+
+  const submit = () => {
+    chooseHome(choice, token)
+      .then((region) => {
+        setResult({ ok: true, text: `Eigenes Jobcenter festgelegt (Region ${region}).` });
+        void qc.invalidateQueries({ queryKey: ['jobcenters'] });
+        void invalidateData(qc);
+      })
+      .catch((e: unknown) => setResult({ ok: false, text: errorText(e) }));
+  };
+
+  return (
+    <section className="card" aria-labelledby="setup-h" data-testid="jobcenter-setup">
+      <h2 id="setup-h">Eigenes Jobcenter</h2>
+      {q.isError && <p role="alert">{errorText(q.error)}</p>}
+      <p className="muted">
+        {home ? `Festgelegt: ${home.nameBa} (${home.id}). ` : 'Noch nicht festgelegt. '}
+        {q.data?.note}
+      </p>
+      <div className="control">
+        <label htmlFor={id}>Jobcenter aus dem Verzeichnis der BA</label>
+        <select id={id} value={choice} onChange={(e) => setChoice(e.target.value)}>
+          <option value="">– bitte wählen –</option>
+          {(q.data?.jobcenters ?? []).map((j) => (
+            <option key={j.id} value={j.id}>
+              {j.nameBa} ({j.id}
+              {j.kreisAgs ? `, Kreis ${j.kreisAgs}` : ''})
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" disabled={!choice || !token} onClick={submit}>
+        Als eigenes Jobcenter festlegen
+      </button>
+      {!token && <p className="muted">Zum Festlegen oben das Admin-Token eingeben.</p>}
+      <div aria-live="polite">
+        {result && (
+          <p
+            className={result.ok ? 'banner banner-ok' : 'banner banner-error'}
+            role={result.ok ? 'status' : 'alert'}
+          >
+            {result.text}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

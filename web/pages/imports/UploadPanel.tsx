@@ -1,0 +1,142 @@
+/**
+ * Upload as admin: the file is imported in the background while the page shows its progress
+ * (rows, percent; polled). The page may be left: the run log shows the result. A file whose
+ * layout is not recognised can be opened in the import wizard from here.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { formatCount, formatNumber } from '../../../core/format';
+import { invalidateData } from '../../api';
+import { errorText } from '../../components/States';
+import { fetchImportJob, type ImportJob, startImportJob } from './wizard-api';
+
+const POLL_MS = 400;
+
+/** Polls a running job until it is done or failed. */
+export function useJob(initial: ImportJob | null): ImportJob | null {
+  const [job, setJob] = useState(initial);
+  const qc = useQueryClient();
+  useEffect(() => setJob(initial), [initial]);
+  useEffect(() => {
+    if (job === null || job.state !== 'running') return;
+    const t = setTimeout(() => {
+      fetchImportJob(job.id)
+        .then((j) => {
+          setJob(j);
+          if (j.state !== 'running') void invalidateData(qc);
+        })
+        .catch(() => setJob({ ...job })); // transient: try again
+    }, POLL_MS);
+    return () => clearTimeout(t);
+  }, [job, qc]);
+  return job;
+}
+
+export function UploadPanel(props: {
+  token: string;
+  onToken: (t: string) => void;
+  onOpenWizard: (file: File) => void;
+}) {
+  const ids = { token: useId(), file: useId(), help: useId() };
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [started, setStarted] = useState<ImportJob | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [startError, setStartError] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
+  const job = useJob(started);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const f = fileRef.current?.files?.[0];
+    if (!f || !props.token) return;
+    props.onToken(props.token);
+    setFile(f);
+    setStartError(null);
+    setPending(true);
+    startImportJob(f, props.token)
+      .then(setStarted)
+      .catch(setStartError)
+      .finally(() => setPending(false));
+  };
+  const running = pending || job?.state === 'running';
+
+  return (
+    <section className="card upload" aria-labelledby="upload-h">
+      <h2 id="upload-h">Datei hochladen (Administration)</h2>
+      <p id={ids.help} className="muted">
+        BA-Kennzahlen als XLSX oder CSV (Semikolon): BA-Statistiktabellen, „Eckwerte für Jobcenter“, das
+        kanonische CSV oder ein im Assistenten zugeordnetes Layout. Das Admin-Token wird nur in diesem
+        Browser-Tab gespeichert.
+      </p>
+      <form onSubmit={onSubmit} aria-describedby={ids.help}>
+        <div className="control">
+          <label htmlFor={ids.token}>Admin-Token</label>
+          <input
+            id={ids.token}
+            type="password"
+            autoComplete="off"
+            required
+            value={props.token}
+            onChange={(e) => props.onToken(e.target.value)}
+          />
+        </div>
+        <div className="control">
+          <label htmlFor={ids.file}>Datei</label>
+          <input id={ids.file} ref={fileRef} type="file" required accept=".xlsx,.csv,.txt" />
+        </div>
+        <button type="submit" disabled={running}>
+          {running ? 'Wird importiert …' : 'Importieren'}
+        </button>
+        {props.token && (
+          <button type="button" className="secondary" onClick={() => props.onToken('')}>
+            Token vergessen
+          </button>
+        )}
+      </form>
+      <div aria-live="polite" data-testid="upload-result">
+        {startError !== null && (
+          <div className="banner banner-error" role="alert">
+            <strong>Import fehlgeschlagen:</strong> {errorText(startError)}
+          </div>
+        )}
+        {job && <JobState job={job} onOpenWizard={file ? () => props.onOpenWizard(file) : null} />}
+      </div>
+    </section>
+  );
+}
+
+export function JobState({ job, onOpenWizard }: { job: ImportJob; onOpenWizard: (() => void) | null }) {
+  if (job.state === 'running') {
+    return (
+      <div className="banner" role="status" data-testid="import-progress">
+        <label>
+          Import läuft: {job.file} – {formatCount(job.rows)} Zeilen, {formatNumber(job.percent, 0)} %
+          <progress max={100} value={job.percent} />
+        </label>
+        <p className="muted">Sie können die Seite verlassen; das Protokoll zeigt das Ergebnis.</p>
+      </div>
+    );
+  }
+  const s = job.summary;
+  if (job.state === 'done' && s && !job.error) {
+    return (
+      <div className="banner banner-ok" role="status">
+        <strong>Import abgeschlossen.</strong> {formatCount(s.inserted)} neu, {formatCount(s.updated)}{' '}
+        geändert, {formatCount(s.unchanged)} unverändert.
+      </div>
+    );
+  }
+  return (
+    <div className="banner banner-error" role="alert">
+      <strong>Import fehlgeschlagen:</strong> {job.error ?? 'unbekannter Fehler'}
+      {onOpenWizard && (
+        <p>
+          Layout nicht erkannt?{' '}
+          <button type="button" className="secondary" onClick={onOpenWizard}>
+            Im Zuordnungsassistenten öffnen
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,355 @@
+/**
+ * The import wizard: a file whose layout is not recognised is shown as a grid; the controller
+ * marks by clicks where the months are, which column (or row) is which indicator and gender, and
+ * which cell names the region. Every change is previewed on the server at once: the observations
+ * that would result and every cell that would fail, named. Saved under a name with a file-name
+ * pattern, the mapping imports every later file of that pattern (upload, inbox, SOURCE_URLS).
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
+import { client, read } from '../../api';
+import { errorText } from '../../components/States';
+import { JobState, useJob } from './UploadPanel';
+import { WizardGrid } from './WizardGrid';
+import {
+  type GridSpec,
+  type ImportJob,
+  type PreviewResponse,
+  previewFile,
+  saveMapping,
+  startImportJob,
+} from './wizard-api';
+import { columnName, type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
+
+function useLoadableIndicators() {
+  return useQuery({
+    queryKey: ['indicators'],
+    queryFn: async () => read(await client.api.indicators.$get()),
+    select: (d) => d.indicators.filter((i) => i.formula === 'count' || i.formula === 'published'),
+    staleTime: 10 * 60_000,
+  });
+}
+
+/** Debounced live preview of the draft on the server. */
+function useLivePreview(file: File, spec: GridSpec | null, token: string) {
+  const [state, setState] = useState<{ data: PreviewResponse | null; error: unknown; busy: boolean }>({
+    data: null,
+    error: null,
+    busy: true,
+  });
+  const key = JSON.stringify(spec);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `spec` (a new object each render)
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, busy: true }));
+    const t = setTimeout(() => {
+      previewFile(file, spec, token)
+        .then((data) => live && setState({ data, error: null, busy: false }))
+        .catch((error: unknown) => live && setState({ data: null, error, busy: false }));
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [file, key, token]);
+  return state;
+}
+
+export function Wizard({ file, token, onClose }: { file: File; token: string; onClose: () => void }) {
+  const ids = { name: useId(), pattern: useId(), sheet: useId(), indicator: useId(), gender: useId() };
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [tool, setTool] = useState<Tool>('month');
+  const [indicator, setIndicator] = useState('LZB');
+  const [gender, setGender] = useState<'total' | 'female' | 'male'>('total');
+  const [name, setName] = useState(() => file.name.replace(/\.[^.]+$/, ''));
+  const [pattern, setPattern] = useState(() => defaultPattern(file.name));
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [started, setStarted] = useState<ImportJob | null>(null);
+  const job = useJob(started);
+  const indicators = useLoadableIndicators();
+  const spec = useMemo(() => (draft ? toSpec(draft) : null), [draft]);
+  const live = useLivePreview(file, spec, token);
+
+  // The first answer (without a draft) seeds the draft with the detected month axis.
+  useEffect(() => {
+    if (draft === null && live.data) setDraft(draftFromPreview(live.data));
+  }, [draft, live.data]);
+
+  const sheets = live.data?.sheets ?? [];
+  const sheet = sheets.find((s) => s.name === draft?.sheet) ?? sheets[0];
+
+  const onCell = (row: number, col: number) => {
+    if (!draft) return;
+    const line = draft.monthAxis === 'rows' ? col : row;
+    if (tool === 'month') setDraft({ ...draft, monthLine: line });
+    else if (tool === 'region') setDraft({ ...draft, region: { from: 'cell', row, col } });
+    else {
+      const series = draft.series.filter((s) => s.line !== line);
+      setDraft({
+        ...draft,
+        series: [...series, { line, indicator, gender }].sort((a, b) => a.line - b.line),
+      });
+    }
+  };
+
+  const save = () => {
+    if (!spec) return;
+    setSaveError(null);
+    saveMapping({ name, pattern, spec }, token)
+      .then(() => startImportJob(file, token))
+      .then(setStarted)
+      .catch(setSaveError);
+  };
+
+  if (live.error && !live.data) {
+    return (
+      <section className="card wizard" aria-labelledby="wizard-h">
+        <h2 id="wizard-h">Zuordnungsassistent: {file.name}</h2>
+        <div className="banner banner-error" role="alert">
+          {errorText(live.error)}
+        </div>
+        <button type="button" className="secondary" onClick={onClose}>
+          Schließen
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card wizard" aria-labelledby="wizard-h" data-testid="wizard">
+      <h2 id="wizard-h">Zuordnungsassistent: {file.name}</h2>
+      <p className="muted">
+        Das Layout dieser Datei ist nicht bekannt. Legen Sie per Klick fest, wo die Monate stehen, welche
+        Spalte oder Zeile welche Kennzahl und welches Geschlecht ist und welche Zelle die Region nennt. Die
+        Vorschau rechnet bei jeder Änderung neu.
+      </p>
+      {draft && (
+        <div className="wizard-controls">
+          {sheets.length > 1 && (
+            <div className="control">
+              <label htmlFor={ids.sheet}>Blatt</label>
+              <select
+                id={ids.sheet}
+                value={draft.sheet ?? ''}
+                onChange={(e) =>
+                  setDraft({ ...draft, sheet: e.target.value || null, series: [], monthLine: null })
+                }
+              >
+                {sheets.map((s) => (
+                  <option key={s.name ?? ''} value={s.name ?? ''}>
+                    {s.name ?? '(CSV)'}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <fieldset className="control-group">
+            <legend>Monate stehen</legend>
+            {(['rows', 'columns'] as const).map((a) => (
+              <label key={a}>
+                <input
+                  type="radio"
+                  name="axis"
+                  checked={draft.monthAxis === a}
+                  onChange={() => setDraft({ ...draft, monthAxis: a, monthLine: null, series: [] })}
+                />{' '}
+                {a === 'rows' ? 'untereinander (eine Spalte)' : 'nebeneinander (eine Zeile)'}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="control-group">
+            <legend>Klick in die Tabelle legt fest</legend>
+            {(
+              [
+                ['month', draft.monthAxis === 'rows' ? 'Monatsspalte' : 'Monatszeile'],
+                [
+                  'series',
+                  draft.monthAxis === 'rows'
+                    ? 'Spalte = Kennzahl + Geschlecht'
+                    : 'Zeile = Kennzahl + Geschlecht',
+                ],
+                ['region', 'Zelle mit der Region'],
+              ] as const
+            ).map(([t, label]) => (
+              <label key={t}>
+                <input type="radio" name="tool" checked={tool === t} onChange={() => setTool(t)} /> {label}
+              </label>
+            ))}
+          </fieldset>
+          <div className="control">
+            <label htmlFor={ids.indicator}>Kennzahl</label>
+            <select id={ids.indicator} value={indicator} onChange={(e) => setIndicator(e.target.value)}>
+              {(indicators.data ?? []).map((i) => (
+                <option key={i.code} value={i.code}>
+                  {i.code} – {i.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="control">
+            <label htmlFor={ids.gender}>Geschlecht</label>
+            <select
+              id={ids.gender}
+              value={gender}
+              onChange={(e) =>
+                setGender(
+                  e.target.value === 'female' ? 'female' : e.target.value === 'male' ? 'male' : 'total',
+                )
+              }
+            >
+              {(['total', 'female', 'male'] as const).map((g) => (
+                <option key={g} value={g}>
+                  {GENDER_TEXT[g]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      )}
+      {draft && sheet && <WizardGrid sheet={sheet} draft={draft} onCell={onCell} />}
+      {draft && <DraftSummary draft={draft} onChange={setDraft} />}
+      <LiveResult data={live.data} busy={live.busy} error={live.error} hasSpec={spec !== null} />
+      <div className="wizard-save">
+        <div className="control">
+          <label htmlFor={ids.name}>Name der Zuordnung</label>
+          <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="control">
+          <label htmlFor={ids.pattern}>Dateimuster</label>
+          <input id={ids.pattern} value={pattern} onChange={(e) => setPattern(e.target.value)} />
+        </div>
+        <button
+          type="button"
+          disabled={!spec || !name.trim() || !pattern.trim() || (live.data?.result?.issues.length ?? 1) > 0}
+          onClick={save}
+        >
+          Zuordnung speichern und importieren
+        </button>
+        <button type="button" className="secondary" onClick={onClose}>
+          Schließen
+        </button>
+      </div>
+      <div aria-live="polite">
+        {saveError !== null && (
+          <div className="banner banner-error" role="alert">
+            {errorText(saveError)}
+          </div>
+        )}
+        {job && <JobState job={job} onOpenWizard={null} />}
+      </div>
+    </section>
+  );
+}
+
+function DraftSummary({ draft, onChange }: { draft: Draft; onChange: (d: Draft) => void }) {
+  const axisWord = draft.monthAxis === 'rows' ? 'Spalte' : 'Zeile';
+  const lineName = (line: number) => (draft.monthAxis === 'rows' ? columnName(line) : String(line));
+  return (
+    <ul className="plain wizard-summary" data-testid="wizard-summary">
+      <li>
+        Monate: {draft.monthLine === null ? 'noch nicht gewählt' : `${axisWord} ${lineName(draft.monthLine)}`}
+      </li>
+      <li>
+        Region:{' '}
+        {draft.region === null
+          ? 'noch nicht gewählt'
+          : draft.region.from === 'cell'
+            ? `Zelle ${columnName(draft.region.col)}${draft.region.row}`
+            : draft.region.from}
+      </li>
+      {draft.series.map((s) => (
+        <li key={s.line}>
+          {axisWord} {lineName(s.line)}: {s.indicator} {GENDER_TEXT[s.gender]}{' '}
+          <button
+            type="button"
+            className="secondary"
+            aria-label={`${axisWord} ${lineName(s.line)} entfernen`}
+            onClick={() => onChange({ ...draft, series: draft.series.filter((x) => x.line !== s.line) })}
+          >
+            entfernen
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function LiveResult(props: {
+  data: PreviewResponse | null;
+  busy: boolean;
+  error: unknown;
+  hasSpec: boolean;
+}) {
+  const r = props.data?.result ?? null;
+  return (
+    <section aria-live="polite" aria-labelledby="wizard-result-h" data-testid="wizard-result">
+      <h3 id="wizard-result-h">Ergebnis {props.busy ? '(wird berechnet …)' : ''}</h3>
+      {props.error !== null && <p role="alert">{errorText(props.error)}</p>}
+      {!props.hasSpec && <p className="muted">Monate, mindestens eine Reihe und die Region festlegen.</p>}
+      {r && (
+        <>
+          <p>
+            <strong data-testid="wizard-count">{formatCount(r.count)} Werte</strong>
+            {r.issues.length > 0 ? (
+              <span>
+                {' '}
+                · <span aria-hidden="true">✕</span> {formatCount(r.issues.length)} fehlerhafte Zellen
+              </span>
+            ) : (
+              <span>
+                {' '}
+                · <span aria-hidden="true">✓</span> keine fehlerhaften Zellen
+              </span>
+            )}
+          </p>
+          {r.issues.length > 0 && (
+            <ul className="errors" data-testid="wizard-issues">
+              {r.issues.slice(0, 50).map((i) => (
+                <li key={`${i.sheet}-${i.row}-${i.column}-${i.message}`}>
+                  {[
+                    i.sheet && `Blatt ${i.sheet}`,
+                    i.row !== null && `Zeile ${i.row}`,
+                    i.column && `Spalte ${i.column}`,
+                  ]
+                    .filter(Boolean)
+                    .join(', ')}
+                  : {i.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {r.observations.length > 0 && (
+            <table className="data-table compact" data-testid="wizard-observations">
+              <thead>
+                <tr>
+                  <th scope="col">Region</th>
+                  <th scope="col">Monat</th>
+                  <th scope="col">Kennzahl</th>
+                  <th scope="col">Geschlecht</th>
+                  <th scope="col" className="num">
+                    Wert
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.observations.slice(0, 24).map((o) => (
+                  <tr key={`${o.region}-${o.indicator}-${o.gender}-${o.month}`}>
+                    <td>{o.region}</td>
+                    <td>{formatMonth(o.month)}</td>
+                    <td>{o.indicator}</td>
+                    <td>{GENDER_TEXT[o.gender as 'total'] ?? o.gender}</td>
+                    <td className="num">
+                      {o.flag ??
+                        (o.provisional ? `≈ ${formatNumber(o.value, 2)} (vorläufig)` : formatCount(o.value))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
