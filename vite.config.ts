@@ -1,11 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { precompress } from './scripts/compress-web.js';
 
 const apiPort = Number(process.env.PORT ?? 8080);
 
+/** Brotli and gzip copies of every built file, served by Accept-Encoding (server/http/static.ts). */
+function precompressPlugin(): Plugin {
+  return {
+    name: 'zielmonitor-precompress',
+    apply: 'build',
+    closeBundle() {
+      precompress(fileURLToPath(new URL('./dist/web', import.meta.url)));
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [react()],
+  plugins: [react(), precompressPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

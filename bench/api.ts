@@ -1,311 +1,241 @@
 /**
- * API benchmark (issue 3): with a national data set loaded (404 regions × 45 months × 3 genders ×
- * INT/ELB/LZB, six targets each),
- * - autocannon at 50 connections for ~10 s per server (in alternating slices) against
- *   GET /api/goals?region=… on the real server
- *   (createApp + @hono/node-server, production logging and middleware), and in the same script
- *   against a bare node:http server that sends the same bytes with the same headers;
- *   goals: requests/s ratio ≥ 0.7, p99 ≤ 10 ms;
- * - the time to compute the goals of all 404 regions from a cold cache; goal ≤ 200 ms.
- *
- * The servers run in a child process (bench/api-server.ts) so that the load generator does not
- * share their event loop. Loopback only; every loop is bounded.
- *
- * Run alone: npx tsx bench/api.ts   (DURATION_S=… to change the 10 s per run)
+ * The API as clients meet it: HTTP against the production server (`node dist/server/main.js`,
+ * started as `npm run serve` starts it, log lines to a file) on the national database.
+ * - req/s against a bare node:http server sending the same bytes (bench/bare-server.mjs), for one
+ *   URL and for requests spread over 404 regions × 9 data months; autocannon with 50 connections,
+ *   the two servers in alternating slices so that other load on the machine hits both alike;
+ *   CPU per request from /proc of each server process;
+ * - the goals of all 404 regions on a freshly started server, sequentially over HTTP;
+ * - /api/comparison for every region (fresh server), and for a quarter of them (linearity);
+ * - /api/regions, first answer and median of repeated ones.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { testConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/connection.js';
-import { createGoalService } from '../server/goals/service.js';
-import { loadNationalData, REGION_COUNT, regionIds } from './api-data.js';
+import { median, processCpuMs, processRss, ROOT, startServer, timedGet } from './lib.js';
+import { regionIds, SPREAD_MONTHS } from './national.js';
 
-export interface ApiBenchResult {
-  regions: number;
-  observations: number;
-  loadMs: number;
-  responseBytes: number;
-  api: LoadFigures;
-  bare: LoadFigures;
-  ratio: number;
-  coldAllRegionsMs: number;
-  coldAllRegionsCpuMs: number;
-  warmAllRegionsMs: number;
-  /** All regions again right after a data-version bump (an import): cold cache, warm code. */
-  afterImportAllRegionsMs: number;
-  afterImportAllRegionsCpuMs: number;
-  /** Load average (1 min) when the run ended: figures on a busy machine are worse. */
-  loadAverage: number;
-  serverRssMb: number;
-  goals: { ratio: boolean; p99: boolean; cold: boolean };
-}
-
-interface ReadyMessage {
-  type: 'ready';
-  honoPort: number;
-  barePort: number;
-  bytes: number;
-  status: number;
-}
-
-function isReady(m: unknown): m is ReadyMessage {
-  return typeof m === 'object' && m !== null && 'type' in m && m.type === 'ready';
-}
-
-function isRss(m: unknown): m is { type: 'rss'; rss: number } {
-  return typeof m === 'object' && m !== null && 'type' in m && m.type === 'rss' && 'rss' in m;
-}
-
-async function nextMessage<T>(
-  child: ChildProcess,
-  guard: (m: unknown) => m is T,
-  timeoutMs: number,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('benchmark server did not answer in time')), timeoutMs);
-    const onMessage = (m: unknown) => {
-      if (!guard(m)) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(m);
-    };
-    const onExit = (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`benchmark server exited early (code ${code})`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-function isCpu(m: unknown): m is { type: 'cpu'; cpu: number } {
-  return typeof m === 'object' && m !== null && 'type' in m && m.type === 'cpu' && 'cpu' in m;
-}
-
-interface LoadFigures {
-  requestsPerSec: number;
+export interface Slice {
+  reqPerSec: number;
+  cpuUsPerReq: number;
   p99Ms: number;
-  p50Ms: number;
   errors: number;
-  non2xx: number;
-  /** CPU time of the server process per answered request (µs): robust on a shared machine. */
-  cpuUsPerRequest: number;
 }
 
-interface Tally {
-  requests: number;
-  seconds: number;
-  latencies: number[];
-  errors: number;
-  non2xx: number;
-  cpuUs: number;
+export interface VersusBare {
+  api: Slice[];
+  bare: Slice[];
+  /** api / bare req/s per slice pair. */
+  ratios: number[];
 }
 
-const emptyTally = (): Tally => ({ requests: 0, seconds: 0, latencies: [], errors: 0, non2xx: 0, cpuUs: 0 });
+interface Recorded {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
-/** One slice of load at 50 connections; every response time is kept for exact percentiles. */
-async function slice(child: ChildProcess, url: string, durationS: number, into: Tally): Promise<void> {
-  child.send('cpu');
-  const cpu0 = (await nextMessage(child, isCpu, 5_000)).cpu;
-  const t0 = performance.now();
-  const r = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url, connections: 50, duration: durationS, pipelining: 1 },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
-      into.latencies.push(responseTime);
+/** Records each path's answer from the production server (warming its caches as a client would). */
+async function record(base: string, paths: readonly string[]): Promise<Record<string, Recorded>> {
+  const out: Record<string, Recorded> = {};
+  for (const path of paths) {
+    const res = await fetch(base + path);
+    const body = Buffer.from(await res.arrayBuffer());
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      if (!['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)) headers[k] = v;
     });
+    headers['content-length'] = String(body.byteLength);
+    out[path] = { status: res.status, headers, body: body.toString('base64') };
+  }
+  return out;
+}
+
+async function startBare(file: string): Promise<{ pid: number; base: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['bench/bare-server.mjs', file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  into.seconds += (performance.now() - t0) / 1000;
-  child.send('cpu');
-  into.cpuUs += (await nextMessage(child, isCpu, 5_000)).cpu - cpu0;
-  into.requests += r.requests.total;
-  into.errors += r.errors + r.timeouts;
-  into.non2xx += r.non2xx;
+  let err = '';
+  for await (const chunk of child.stderr) {
+    err += String(chunk);
+    const m = /listening (\d+)/.exec(err);
+    if (m && child.pid !== undefined) {
+      const pid = child.pid;
+      return { pid, base: `http://127.0.0.1:${m[1]}`, stop: () => child.kill('SIGTERM') };
+    }
+  }
+  throw new Error(`bare server did not start: ${err}`);
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function figures(t: Tally): LoadFigures {
-  const sorted = [...t.latencies].sort((a, b) => a - b);
-  const ms = (v: number) => Math.round(v * 10) / 10;
+/** One autocannon slice: `paths` requested round-robin over all connections. */
+async function slice(base: string, pid: number, paths: readonly string[], seconds: number): Promise<Slice> {
+  let next = 0;
+  const cpu0 = processCpuMs(pid);
+  const r = await autocannon({
+    url: base,
+    connections: 50,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => {
+          const path = paths[next++ % paths.length] ?? '/';
+          return { ...req, path };
+        },
+      },
+    ],
+  });
+  const cpu = processCpuMs(pid) - cpu0;
+  const n = Math.max(1, r.requests.total);
   return {
-    requestsPerSec: t.requests / t.seconds,
-    p99Ms: ms(percentile(sorted, 99)),
-    p50Ms: ms(percentile(sorted, 50)),
-    errors: t.errors,
-    non2xx: t.non2xx,
-    cpuUsPerRequest: t.cpuUs / Math.max(1, t.requests),
+    reqPerSec: r.requests.total / seconds,
+    cpuUsPerReq: (cpu * 1000) / n,
+    p99Ms: r.latency.p99,
+    errors: r.errors + r.non2xx + r.timeouts,
   };
 }
 
-export async function benchApi(
-  options: { durationS?: number; rounds?: number; print?: boolean } = {},
-): Promise<ApiBenchResult> {
-  const durationS = options.durationS ?? Number(process.env.DURATION_S ?? 10);
-  const rounds = Math.max(1, options.rounds ?? Number(process.env.ROUNDS ?? 5));
-  const dir = mkdtempSync(join(tmpdir(), 'zm-bench-api-'));
-  const dbPath = join(dir, 'national.db');
-  let child: ChildProcess | null = null;
+/** The production server against the bare one on `paths`, in `slices` alternating pairs. */
+export async function versusBare(
+  dir: string,
+  api: { pid: number; base: string },
+  paths: readonly string[],
+  options: { slices: number; seconds: number; name: string },
+): Promise<VersusBare> {
+  const file = join(dir, `recorded-${options.name}.json`);
+  writeFileSync(file, JSON.stringify(await record(api.base, paths)));
+  const bare = await startBare(file);
+  const out: VersusBare = { api: [], bare: [], ratios: [] };
   try {
-    const t0 = performance.now();
-    const db = await openDatabase(dbPath);
-    const observations = loadNationalData(db);
-    const loadMs = performance.now() - t0;
-    const ids = regionIds();
-
-    // Cold: a fresh service, every region computed from the database once.
-    const config = testConfig({ DATABASE_PATH: dbPath });
-    const cold = createGoalService({ db, config });
-    const c0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    let goalsComputed = 0;
-    for (const id of ids) goalsComputed += (await cold.getGoals({ region: id })).goals.length;
-    const coldAllRegionsMs = performance.now() - c0;
-    const cpu1 = process.cpuUsage(cpu0);
-    // CPU time too: on a busy machine wall time includes waiting for a core.
-    const coldAllRegionsCpuMs = (cpu1.user + cpu1.system) / 1000;
-    if (goalsComputed !== REGION_COUNT * 6)
-      throw new Error(`expected ${REGION_COUNT * 6} goals, got ${goalsComputed}`);
-    const w0 = performance.now();
-    for (const id of ids) await cold.getGoals({ region: id });
-    const warmAllRegionsMs = performance.now() - w0;
-    // What a running server does after an import: the data version moves, every cached result
-    // is dropped and recomputed - a cold cache, but code the JIT has already compiled (the first
-    // figure above also pays for compiling it, once per process).
-    db.sqlite
-      .prepare(`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`)
-      .run();
-    const a0 = performance.now();
-    const acpu0 = process.cpuUsage();
-    for (const id of ids) await cold.getGoals({ region: id });
-    const afterImportAllRegionsMs = performance.now() - a0;
-    const acpu = process.cpuUsage(acpu0);
-    const afterImportAllRegionsCpuMs = (acpu.user + acpu.system) / 1000;
-    await db.close();
-
-    const region = ids[Math.floor(ids.length / 2)] ?? '10001';
-    const path = `/api/goals?region=${region}`;
-    const serverFile = join(dirname(fileURLToPath(import.meta.url)), 'api-server.ts');
-    child = fork(serverFile, [dbPath, path], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const ready = await nextMessage(child, isReady, 30_000);
-    if (ready.status !== 200) throw new Error(`GET ${path} answered ${ready.status}`);
-
-    // Short warm-ups, then the measured runs: the two servers take turns in `rounds` slices of
-    // durationS / rounds seconds each, so that a burst of other work on a shared machine falls on
-    // both alike instead of on whichever happened to run at the time.
-    const bareUrl = `http://127.0.0.1:${ready.barePort}${path}`;
-    const apiUrl = `http://127.0.0.1:${ready.honoPort}${path}`;
-    await slice(child, bareUrl, 1, emptyTally());
-    await slice(child, apiUrl, 1, emptyTally());
-    const bareTally = emptyTally();
-    const apiTally = emptyTally();
-    for (let i = 0; i < rounds; i++) {
-      await slice(child, bareUrl, durationS / rounds, bareTally);
-      await slice(child, apiUrl, durationS / rounds, apiTally);
+    // A short warm-up of both (JIT, connections), not counted.
+    await slice(api.base, api.pid, paths, 1);
+    await slice(bare.base, bare.pid, paths, 1);
+    for (let i = 0; i < options.slices; i++) {
+      const first = i % 2 === 0;
+      const a = first ? await slice(api.base, api.pid, paths, options.seconds) : null;
+      const b = await slice(bare.base, bare.pid, paths, options.seconds);
+      const a2 = a ?? (await slice(api.base, api.pid, paths, options.seconds));
+      out.api.push(a2);
+      out.bare.push(b);
+      out.ratios.push(a2.reqPerSec / b.reqPerSec);
     }
-    const bare = figures(bareTally);
-    const api = figures(apiTally);
-
-    child.send('rss');
-    const { rss } = await nextMessage(child, isRss, 5_000);
-    const ratio = api.requestsPerSec / bare.requestsPerSec;
-    const result: ApiBenchResult = {
-      regions: REGION_COUNT,
-      observations,
-      loadMs,
-      responseBytes: ready.bytes,
-      api,
-      bare,
-      ratio,
-      coldAllRegionsMs,
-      coldAllRegionsCpuMs,
-      warmAllRegionsMs,
-      afterImportAllRegionsMs,
-      afterImportAllRegionsCpuMs,
-      loadAverage: loadavg()[0] ?? 0,
-      serverRssMb: rss / 1024 / 1024,
-      goals: { ratio: ratio >= 0.7, p99: api.p99Ms <= 10, cold: coldAllRegionsMs <= 200 },
-    };
-    if (options.print ?? true) printTable(result);
-    return result;
   } finally {
-    if (child && child.exitCode === null) {
-      child.send('stop');
-      await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
+    bare.stop();
+    rmSync(file, { force: true });
   }
+  return out;
 }
 
-function printTable(r: ApiBenchResult): void {
-  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
-  const rows: [string, string, string, string][] = [
-    [
-      'data set',
-      `${r.regions} regions, ${r.observations} observations`,
-      '',
-      `${r.loadMs.toFixed(0)} ms to load`,
-    ],
-    [
-      'GET /api/goals (Hono)',
-      `${r.api.requestsPerSec.toFixed(0)} req/s`,
-      '',
-      `p50 ${r.api.p50Ms} ms, p99 ${r.api.p99Ms} ms, ${r.api.cpuUsPerRequest.toFixed(1)} µs CPU/request`,
-    ],
-    [
-      'bare node:http, same bytes',
-      `${r.bare.requestsPerSec.toFixed(0)} req/s`,
-      '',
-      `p50 ${r.bare.p50Ms} ms, p99 ${r.bare.p99Ms} ms, ${r.bare.cpuUsPerRequest.toFixed(1)} µs CPU/request`,
-    ],
-    ['requests/s ratio', r.ratio.toFixed(2), '≥ 0.70', ok(r.goals.ratio)],
-    ['p99 at 50 connections', `${r.api.p99Ms} ms`, '≤ 10 ms', ok(r.goals.p99)],
-    [
-      'goals of 404 regions, cold',
-      `${r.coldAllRegionsMs.toFixed(1)} ms (${r.coldAllRegionsCpuMs.toFixed(0)} ms CPU)`,
-      '≤ 200 ms',
-      ok(r.goals.cold),
-    ],
-    [
-      'goals of 404 regions, after an import',
-      `${r.afterImportAllRegionsMs.toFixed(1)} ms (${r.afterImportAllRegionsCpuMs.toFixed(0)} ms CPU)`,
-      '',
-      'cold cache, compiled code',
-    ],
-    ['goals of 404 regions, cached', `${r.warmAllRegionsMs.toFixed(1)} ms`, '', ''],
-    // Not the production figure (that is bench/rss.ts: the bundled server under plain node): this
-    // process runs under the tsx loader and also holds the bare server and the bench's caches.
-    ['benchmark server process RSS', `${r.serverRssMb.toFixed(0)} MB`, '', 'tsx; see bench/rss.ts'],
-    ['errors / non-2xx', `${r.api.errors + r.bare.errors} / ${r.api.non2xx + r.bare.non2xx}`, '0', ''],
-  ];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
-  console.log(
-    `\nAPI benchmark (response ${r.responseBytes} bytes, load average ${r.loadAverage.toFixed(1)})`,
-  );
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(w[i] ?? 0)).join('  '));
+/** Sequential GETs of `paths` against `base`; total milliseconds. */
+async function sequential(base: string, paths: readonly string[]): Promise<number> {
+  const t0 = performance.now();
+  for (const p of paths) await timedGet(base + p);
+  return performance.now() - t0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchApi().then(
-    (r) => process.exit(r.api.errors + r.bare.errors === 0 ? 0 : 1),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
+export interface ColdFigures {
+  /** Goals of all regions, fresh server each time, ms per run. */
+  goalsAll: number[];
+  /** Comparison of all regions on a fresh server, ms per run. */
+  comparisonAll: number[];
+  /** Comparison of the first quarter of the regions on a fresh server, ms per run. */
+  comparisonQuarter: number[];
+  /** /api/regions: the first answer of a fresh server, and the median of 50 after it (ms). */
+  regionsFirst: number[];
+  regionsWarm: number[];
+}
+
+/** Figures on freshly started servers: what the first users after a start (or an import) meet. */
+export async function coldFigures(dbPath: string, logFile: string, repeats: number): Promise<ColdFigures> {
+  const ids = regionIds();
+  const goals = ids.map((id) => `/api/goals?region=${id}`);
+  const comparison = ids.map((id) => `/api/comparison?region=${id}`);
+  const out: ColdFigures = {
+    goalsAll: [],
+    comparisonAll: [],
+    comparisonQuarter: [],
+    regionsFirst: [],
+    regionsWarm: [],
+  };
+  for (let run = 0; run < repeats; run++) {
+    let s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    out.regionsFirst.push(await timedGet(`${s.base}/api/regions`));
+    const warm: number[] = [];
+    for (let i = 0; i < 50; i++) warm.push(await timedGet(`${s.base}/api/regions`));
+    out.regionsWarm.push(median(warm));
+    await s.stop();
+
+    s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    out.goalsAll.push(await sequential(s.base, goals));
+    await s.stop();
+
+    s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    out.comparisonAll.push(await sequential(s.base, comparison));
+    await s.stop();
+
+    s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    out.comparisonQuarter.push(await sequential(s.base, comparison.slice(0, ids.length / 4)));
+    await s.stop();
+  }
+  return out;
+}
+
+/** The paths of the two req/s scenarios. */
+export function apiScenarios(): { one: string[]; spread: string[] } {
+  const spread: string[] = [];
+  for (const id of regionIds())
+    for (const m of SPREAD_MONTHS) spread.push(`/api/goals?region=${id}&month=${m}`);
+  return { one: ['/api/goals'], spread };
+}
+
+export interface RssFigures {
+  rssMb: number;
+  peakMb: number;
+  requests: number;
+}
+
+/**
+ * Resident memory of the production server under the full scenario: alerts on (evaluated at
+ * start-up for every region), the goals of every region at its latest month and at each of 9
+ * months, every region's month table, every comparison and the region list.
+ */
+export async function rssFullScenario(
+  dbPath: string,
+  logFile: string,
+  outbox: string,
+  nodeArgs: readonly string[] = [],
+): Promise<RssFigures> {
+  const s = await startServer(
+    dbPath,
+    logFile,
+    { ALERTS_ENABLED: 'true', ALERT_RECIPIENTS: 'controlling@example.org', OUTBOX_DIR: outbox },
+    nodeArgs,
   );
+  try {
+    const { spread } = apiScenarios();
+    const ids = regionIds();
+    const paths = [
+      '/api/regions',
+      ...ids.map((id) => `/api/goals?region=${id}`),
+      ...spread,
+      ...ids.map((id) => `/api/months?region=${id}`),
+      ...ids.map((id) => `/api/comparison?region=${id}`),
+      ...ids.map((id) => `/api/goals/K2-total/series?region=${id}`),
+    ];
+    // Four clients at a time, as a few browsers and the wall would.
+    let next = 0;
+    const worker = async () => {
+      while (next < paths.length) {
+        const p = paths[next++];
+        if (p !== undefined) await timedGet(s.base + p, { 'accept-encoding': 'gzip, deflate, br' });
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const rss = processRss(s.pid);
+    return { ...rss, requests: paths.length };
+  } finally {
+    await s.stop();
+  }
 }

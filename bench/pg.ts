@@ -26,7 +26,7 @@ import { createGoalService } from '../server/goals/service.js';
 import { silentLogger } from '../server/logger.js';
 import { createPgDatabase, dropPgDatabase } from '../tests/helpers/db.js';
 import { loadNationalData, regionIds } from './api-data.js';
-import { generate } from './etl.js';
+import { generate } from './pg-data.js';
 
 export interface PgBenchResult {
   etl: { rows: number; seconds: number; psqlSeconds: number; bareTableSeconds: number; ratio: number };

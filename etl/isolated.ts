@@ -14,6 +14,7 @@ import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
 import type { SqliteDb } from '../server/db/connection.js';
+import { readDataVersionSync } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
@@ -27,7 +28,6 @@ import type {
   ImportSummary,
   IsolationOptions,
 } from './types.js';
-import { readDataVersion } from './write.js';
 
 /**
  * The worker opens its own connection to the database FILE: isolation is for SQLite only. On
@@ -306,6 +306,6 @@ async function recoverCrashedRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed: files.some((f) => f.status === 'imported' && f.inserted + f.updated > 0),
-    dataVersion: await readDataVersion(deps.db.db),
+    dataVersion: readDataVersionSync(sqlite),
   };
 }

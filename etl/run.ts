@@ -10,7 +10,7 @@ import { type Kysely, sql } from 'kysely';
 import { resolveLimits } from '../core/limits.js';
 import { isMonth } from '../core/months.js';
 import { redactUrl } from '../core/redact.js';
-import { syncDataVersion } from '../server/db/repositories/meta.js';
+import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
 import type { Database, ImportRunStatus } from '../server/db/schema.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock, ImportBusyError } from './lock.js';
@@ -33,7 +33,7 @@ import {
   type ImportSource,
   type ImportSummary,
 } from './types.js';
-import { readDataVersion, writeObservations } from './write.js';
+import { writeObservations } from './write.js';
 
 /** A source ready to be read: how it is named in results and how to get its bytes. */
 export interface PreparedSource {
@@ -423,7 +423,7 @@ async function finishRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed,
-    dataVersion: await readDataVersion(db),
+    dataVersion: await getDataVersion(db),
   };
 }
 

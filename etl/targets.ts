@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { withWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
+import { decideTargetWrite } from '../server/db/repositories/targets.js';
 import type { Database } from '../server/db/schema.js';
 import type { Better, Gender, PlanGoalKind } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
@@ -326,18 +327,6 @@ async function writeTargets(
   by: string | null,
 ): Promise<TargetsResult> {
   const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
-  const history = (targetId: number, old: number | null, t: TargetRow) =>
-    trx
-      .insertInto('target_history')
-      .values({
-        target_id: targetId,
-        old_change_pct: old,
-        new_change_pct: t.pct,
-        changed_at: now,
-        changed_by: by,
-        source: t.source,
-      })
-      .execute();
   for (const t of rows) {
     await ensureRegion(trx, t.region, t.regionName);
     const old = await trx
@@ -348,41 +337,35 @@ async function writeTargets(
       .where('indicator_code', '=', t.indicator)
       .where('gender', '=', t.gender)
       .executeTakeFirst();
-    if (!old) {
-      const row = await trx
-        .insertInto('targets')
-        .values({
-          region_id: t.region,
-          year: t.year,
-          indicator_code: t.indicator,
-          gender: t.gender,
-          target_change_pct: t.pct,
-          better: t.better,
-          source: t.source,
-          updated_at: now,
-          updated_by: by,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await history(row.id, null, t);
-      r.inserted++;
-    } else if (old.target_change_pct !== t.pct || old.better !== t.better || old.source !== t.source) {
-      await trx
-        .updateTable('targets')
-        .set({
-          target_change_pct: t.pct,
-          better: t.better,
-          source: t.source,
-          updated_at: now,
-          updated_by: by,
-        })
-        .where('id', '=', old.id)
-        .execute();
-      if (old.target_change_pct !== t.pct) await history(old.id, old.target_change_pct, t);
-      r.updated++;
-    } else {
+    // The one write rule for targets, shared with the API (server/db/repositories/targets.ts).
+    const write = decideTargetWrite(old, { targetChangePct: t.pct, better: t.better, source: t.source });
+    if (write.kind === 'none') {
       r.unchanged++;
+      continue;
     }
+    const stamp = { ...write.fields, updated_at: now, updated_by: by };
+    const id =
+      old !== undefined
+        ? (await trx.updateTable('targets').set(stamp).where('id', '=', old.id).execute(), old.id)
+        : (
+            await trx
+              .insertInto('targets')
+              .values({
+                region_id: t.region,
+                year: t.year,
+                indicator_code: t.indicator,
+                gender: t.gender,
+                ...stamp,
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id;
+    await trx
+      .insertInto('target_history')
+      .values({ target_id: id, ...write.history, changed_at: now, changed_by: by })
+      .execute();
+    if (old === undefined) r.inserted++;
+    else r.updated++;
   }
   if (r.inserted + r.updated > 0) await bumpDataVersion(trx);
   return r;

@@ -48,7 +48,7 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   changed: boolean;
-  dataVersion: number;
+  dataVersion: string;
 }
 
 export interface FetchOptions {

@@ -57,7 +57,8 @@ function webBuild(): { root: string | null; build: string } {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  // Buffered: one write per batch of request lines, not one blocking write per request.
+  const logger = createLogger(config.LOG_LEVEL, { buffered: true });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   // Several instances starting together: migrations and the first-start seeding run one at a time.
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   // PORT=0 asks the OS for a free port: report the one it gave.
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   logger.info({ host: config.HOST, port, build: web.build }, 'listening');
+  logger.flush();
   // For the person at the terminal; on stderr, so that stdout stays one JSON object per line.
   console.error(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
   // The schedule and the alert timers run in one instance at a time (the leader).
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
     await alerts.stop();
     await db.close();
     logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,6 +1,8 @@
 /**
- * Routes and the app chrome (skip link, header, nav, main). Every page is its own chunk; the wall
- * display renders without the chrome (full screen, no navigation).
+ * Routes and the app chrome (skip link, header, nav, main). Every page but the overview is its own
+ * chunk; the wall display renders without the chrome (full screen, no navigation). The overview,
+ * the landing page, is part of the main chunk: it is fetched with it (modulepreload) instead of
+ * after it has run, one round trip less before the first goals show.
  */
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
@@ -10,8 +12,8 @@ import { AuthStatus } from './components/AuthStatus';
 import { announceNavigation, PageHeading } from './components/PageHeading';
 import { Loading } from './components/States';
 import { commonSearch, parseCommon } from './lib/url-state';
+import Overview from './pages/Overview';
 
-const Overview = lazy(() => import('./pages/Overview'));
 const Goal = lazy(() => import('./pages/Goal'));
 const Months = lazy(() => import('./pages/Months'));
 const Imports = lazy(() => import('./pages/Imports'));

@@ -100,7 +100,6 @@ export type GoalQuery = { region?: string; year?: string; month?: string };
 type MonthsQuery = MonthsServerQuery;
 
 export const queryKeys = {
-  health: ['health'] as const,
   version: ['version'] as const,
   goals: (q: GoalQuery) => ['goals', q] as const,
   goalSeries: (id: string, q: GoalQuery) => ['goal-series', id, q] as const,
@@ -112,13 +111,6 @@ export const queryKeys = {
   imports: ['imports'] as const,
   alerts: ['alerts'] as const,
 };
-
-export function useHealth() {
-  return useQuery({
-    queryKey: queryKeys.health,
-    queryFn: async () => read(await client.api.health.$get()),
-  });
-}
 
 export function useGoals(q: GoalQuery) {
   return useQuery({

@@ -7,14 +7,7 @@ import type { Month } from './types.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export async function readDataVersion(db: Q): Promise<string> {
-  const row = await db
-    .selectFrom('meta')
-    .select('value')
-    .where('key', '=', 'data_version')
-    .executeTakeFirst();
-  return row?.value ?? '0';
-}
+export { getDataVersion as readDataVersion } from '../db/repositories/meta.js';
 
 /** Regions that have targets: the ones whose goals are evaluated. */
 export async function regionsWithTargets(db: Q): Promise<string[]> {

@@ -3,23 +3,24 @@
  * months are 'YYYY-MM' text, timestamps ISO-8601 text (UTC), flags 0/1 integers, nullable
  * columns `T | null`. This is the only place table shapes are declared.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
-import type { Better, Direction, Gender, Month, PlanGoalKind, ValueFlag } from '../domain/types.js';
+import type { AlertKind, IndicatorFormula } from '../../core/vocabulary.js';
+import type {
+  Better,
+  Direction,
+  Gender,
+  GoalStatus,
+  Month,
+  PlanGoalKind,
+  ValueFlag,
+} from '../domain/types.js';
 
-export type { Better, Gender, ValueFlag };
+export type { AlertKind, Better, Gender, IndicatorFormula, ValueFlag };
 export type ImportTrigger = 'cron' | 'cli' | 'upload' | 'api' | 'startup';
 /** 'aborted': the importing process or worker died mid-run (found at the next start). */
 export type ImportRunStatus = 'running' | 'success' | 'unchanged' | 'failed' | 'partial' | 'aborted';
 export type ImportedFileStatus = 'imported' | 'unchanged' | 'rejected';
-/**
- * How an indicator is computed, so that new indicators need no code:
- * - `count`: a base count loaded from files (INT, ELB, LZB, ...)
- * - `rate`: 100 × Σ numerator / mean denominator (lagged one month), like K2
- * - `stock`: a stock whose year-to-date mean is tracked, like K3 on LZB
- * - `published`: a value published by the BA as is (K2, K3 as printed), kept for comparison
- */
-export type IndicatorFormula = 'count' | 'rate' | 'stock' | 'published';
 
 export interface RegionsTable {
   /** BA Jobcenter number or official regional key (Kreis Segeberg: '01060'). */
@@ -274,9 +275,8 @@ export interface GoalSnapshotsTable {
   body: string;
 }
 
-export type AlertKind = 'worse' | 'recovered' | 'revision' | 'missing_data';
 export type AlertState = 'pending' | 'sent' | 'failed';
-export type AlertGoalStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
+export type AlertGoalStatus = GoalStatus;
 
 /** The last status announced (or taken as baseline) per goal; alerts fire on changes of it. */
 export interface AlertStateTable {
@@ -358,17 +358,9 @@ export interface AlertMutesTable {
 }
 
 export type Region = Selectable<RegionsTable>;
-export type NewRegion = Insertable<RegionsTable>;
 export type Indicator = Selectable<IndicatorsTable>;
-export type Observation = Selectable<ObservationsTable>;
-export type NewObservation = Insertable<ObservationsTable>;
-export type Revision = Selectable<RevisionsTable>;
 export type Target = Selectable<TargetsTable>;
-export type NewTarget = Insertable<TargetsTable>;
-export type TargetUpdate = Updateable<TargetsTable>;
 export type PlanTarget = Selectable<PlanTargetsTable>;
-export type ImportRun = Selectable<ImportRunsTable>;
-export type ImportedFile = Selectable<ImportedFilesTable>;
 
 // ---------------------------------------------------------------------------------------------
 // People (issue 15)

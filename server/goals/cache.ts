@@ -94,13 +94,18 @@ export function createTurnVersionReader(db: Db): () => string {
   };
 }
 
-/** Holds the state of the current version; `get(version, expected)` replaces it when either moved. */
-export function versionedState<S>(make: (version: string) => S): (version: string, expected: string) => S {
+/**
+ * Holds the state of the current version; `get(version, expected)` replaces it when either moved,
+ * or when `fresh` asks for a new one (stored results were rebuilt within the same version).
+ */
+export function versionedState<S>(
+  make: (version: string) => S,
+): (version: string, expected: string, fresh?: boolean) => S {
   let state: S | null = null;
   let key = '';
-  return (version, expected) => {
+  return (version, expected, fresh = false) => {
     const k = `${version}|${expected}`;
-    if (state === null || k !== key) {
+    if (state === null || k !== key || fresh) {
       state = make(version);
       key = k;
     }

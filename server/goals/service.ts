@@ -190,6 +190,8 @@ function mostData(summaries: ReadonlyMap<string, RegionSummary>, catalog: Catalo
   return best?.regionId ?? catalog.regions.keys().next().value;
 }
 
+const HOUR_MS = 3_600_000;
+
 export function createGoalService({
   db,
   config,
@@ -240,20 +242,21 @@ export function createGoalService({
     return last;
   };
 
-  let expectedCache: { hour: string; month: Month } | null = null;
+  let expectedCache: { until: number; month: Month } | null = null;
   /**
    * The month the BA should have published by now. Computed at most once per hour (it changes
-   * once a month), because the time-zone arithmetic costs more than serving a cached result.
+   * once a month): the time-zone arithmetic costs more than serving a cached result, and this
+   * runs on every request, so the check is one comparison of milliseconds.
    */
   function expectedNow(): Month {
     const now = clock();
-    const hour = now.toISOString().slice(0, 13);
-    if (expectedCache?.hour !== hour) {
+    const t = now.getTime();
+    if (expectedCache === null || t >= expectedCache.until || t < expectedCache.until - HOUR_MS) {
       const month = expectedDataMonth(now, {
         releaseDay: config.BA_RELEASE_DAY,
         lagMonths: config.BA_LAG_MONTHS,
       });
-      expectedCache = { hour, month };
+      expectedCache = { until: (Math.floor(t / HOUR_MS) + 1) * HOUR_MS, month };
     }
     return expectedCache.month;
   }

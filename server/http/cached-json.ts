@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
+import { COMPRESS_MIN_BYTES, chooseEncoding, compressBody, type Encoding } from './compress.js';
 import type { AppEnv } from './env.js';
 import { markComplete, SECURITY_HEADERS } from './envelope.js';
 
@@ -19,6 +20,16 @@ interface Prepared {
   body: Uint8Array<ArrayBuffer>;
   length: string;
   etag: string;
+  /** Compressed copies, made on the first request that accepts them (large bodies only). */
+  br?: Uint8Array<ArrayBuffer>;
+  gzip?: Uint8Array<ArrayBuffer>;
+}
+
+/** The body to send for `encoding`: compressed once per cached result, then kept. */
+function encoded(p: Prepared, encoding: Encoding | null): Uint8Array<ArrayBuffer> | null {
+  if (encoding === null || p.body.byteLength < COMPRESS_MIN_BYTES) return null;
+  p[encoding] ??= compressBody(p.body, encoding);
+  return p[encoding];
 }
 
 const prepared = new WeakMap<object, Prepared>();
@@ -62,11 +73,14 @@ export function cachedJson<T extends object>(
   const p = prepare(value);
   const etag = extraHeaders.etag ?? p.etag;
   const notModified = etagMatches(ifNoneMatch(c), etag);
+  const large = p.body.byteLength >= COMPRESS_MIN_BYTES;
+  const compressed = notModified || !large ? null : encoded(p, chooseEncoding(c));
+  const encoding = compressed === null ? null : compressed === p.br ? 'br' : 'gzip';
   // One object literal per response (no intermediate spreads): this runs for every cached answer.
   const headers: Record<string, string> = notModified
     ? { 'cache-control': 'no-cache', etag, ...SECURITY_HEADERS, 'x-request-id': c.get('requestId') }
     : {
-        'content-length': p.length,
+        'content-length': compressed === null ? p.length : String(compressed.byteLength),
         'content-type': 'application/json',
         // Revalidate every time (with the ETag): the data change with each import.
         'cache-control': 'no-cache',
@@ -74,11 +88,16 @@ export function cachedJson<T extends object>(
         ...SECURITY_HEADERS,
         'x-request-id': c.get('requestId'),
       };
+  if (large) headers.vary = 'Accept-Encoding';
+  if (encoding !== null) headers['content-encoding'] = encoding;
   for (const name in extraHeaders) {
     const v = extraHeaders[name];
     if (v !== undefined) headers[name] = v;
   }
-  const res = new Response(notModified ? null : p.body, { status: notModified ? 304 : 200, headers });
+  const res = new Response(notModified ? null : (compressed ?? p.body), {
+    status: notModified ? 304 : 200,
+    headers,
+  });
   // TypedResponse only carries the body type for the typed client (hc); the object is a Response.
   return markComplete(res) as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }

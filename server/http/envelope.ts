@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from '../logger.js';
+import { compressJson } from './compress.js';
 import type { AppEnv } from './env.js';
 
 /** Content-Security-Policy for the built dashboard: own scripts only; inline styles for ECharts/React. */
@@ -77,6 +78,7 @@ export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
     const log = logger.child({ requestId });
     c.set('logger', log);
     await next();
+    if (!complete.has(c.res)) await compressJson(c);
     const res = c.res;
     if (!complete.has(res)) {
       for (const name in SECURITY_HEADERS) {

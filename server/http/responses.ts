@@ -373,5 +373,5 @@ export const importSummaryResponse = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   changed: z.boolean(),
-  dataVersion: z.number().int(),
+  dataVersion: z.string(),
 });

@@ -75,8 +75,6 @@ function commaList<T extends z.ZodType<string>>(item: T, what: string) {
     });
 }
 
-export const regionQuery = z.object({ region: regionId.optional() });
-
 export const goalsQuery = z.object({
   region: regionId.optional(),
   year: year.optional(),

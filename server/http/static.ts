@@ -2,6 +2,8 @@
  * Serves the built dashboard (dist/web): hashed files under /assets/ are cached for a year, the
  * HTML never (so a new deployment is picked up at once), and every other GET that is not under
  * /api answers with index.html so that client routes like /ziel/K2-female or /wall work on reload.
+ * Files are sent precompressed (brotli, else gzip, as the browser accepts; written at build time
+ * by scripts/compress-web.ts), so nothing is compressed per request.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono, MiddlewareHandler } from 'hono';
@@ -20,18 +22,20 @@ export function mountStatic(app: Hono<AppEnv>, root: string): void {
     outsideApi(async (c, next) => {
       await next();
       if (c.res.status !== 200) return;
+      // Every static answer depends on Accept-Encoding (the identity one included), for caches.
+      if (!c.res.headers.has('vary')) c.header('Vary', 'Accept-Encoding');
       if (c.req.path.startsWith('/assets/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
       else if ((c.res.headers.get('content-type') ?? '').startsWith('text/html'))
         c.header('Cache-Control', 'no-cache');
     }),
   );
-  app.get('*', outsideApi(serveStatic<AppEnv>({ root })));
+  app.get('*', outsideApi(serveStatic<AppEnv>({ root, precompressed: true })));
   // SPA fallback: any other non-API GET gets index.html; the client router decides what it means.
   app.get(
     '*',
     outsideApi(async (c, next) => {
       if (c.req.path.startsWith('/assets/')) return next(); // a missing asset is a 404, not the app
-      return serveStatic<AppEnv>({ root, path: 'index.html' })(c, next);
+      return serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true })(c, next);
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { savedMappingSchema } from '../../etl/wizard-mapping.js';
+import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import {
@@ -42,7 +43,7 @@ export const BUILTIN_MAPPINGS = [
  * /api/import-mappings: layouts mapped in the import wizard. GET lists them (and the built-in
  * ones), GET /export gives them as JSON for another installation; writes need the admin token.
  */
-export function importMappingsRoutes(deps: AppDeps, _auth: Auth) {
+export function importMappingsRoutes(deps: AppDeps, auth: Auth) {
   const admin = requireRole(deps, 'admin');
   const now = () => deps.clock().toISOString();
   return new Hono<AppEnv>()
@@ -70,8 +71,9 @@ export function importMappingsRoutes(deps: AppDeps, _auth: Auth) {
           deps.db.db,
           body,
           now(),
-          c.req.valid('header')['x-changed-by'] ?? null,
+          actorName(c, c.req.valid('header')['x-changed-by'] ?? null),
         );
+        await audit(deps, auth, c, 'mapping.save', body.name, { id, pattern: body.pattern });
         return c.json({ mapping: await getImportMapping(deps.db.db, id) }, 201);
       },
     )
@@ -82,10 +84,11 @@ export function importMappingsRoutes(deps: AppDeps, _auth: Auth) {
       validate('header', changedByHeader),
       validate('json', mappingsImportBody),
       async (c) => {
-        const by = c.req.valid('header')['x-changed-by'] ?? null;
+        const by = actorName(c, c.req.valid('header')['x-changed-by'] ?? null);
         const ids: number[] = [];
         for (const m of c.req.valid('json').mappings)
           ids.push(await upsertImportMapping(deps.db.db, m, now(), by));
+        await audit(deps, auth, c, 'mapping.import', null, { ids });
         return c.json({ imported: ids.length, ids });
       },
     )
@@ -112,9 +115,10 @@ export function importMappingsRoutes(deps: AppDeps, _auth: Auth) {
           id,
           body,
           now(),
-          c.req.valid('header')['x-changed-by'] ?? null,
+          actorName(c, c.req.valid('header')['x-changed-by'] ?? null),
         );
         if (!ok) throw new ApiError(404, 'mapping_not_found', `Unknown mapping: ${id}`);
+        await audit(deps, auth, c, 'mapping.update', body.name, { id, pattern: body.pattern });
         return c.json({ mapping: await getImportMapping(deps.db.db, id) });
       },
     )
@@ -122,6 +126,7 @@ export function importMappingsRoutes(deps: AppDeps, _auth: Auth) {
       const { id } = c.req.valid('param');
       if (!(await deleteImportMapping(deps.db.db, id)))
         throw new ApiError(404, 'mapping_not_found', `Unknown mapping: ${id}`);
+      await audit(deps, auth, c, 'mapping.delete', String(id));
       return c.json({ deleted: id });
     });
 }

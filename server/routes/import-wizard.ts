@@ -5,6 +5,7 @@ import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
 import { FileRejection } from '../../etl/types.js';
 import { gridSpecSchema } from '../../etl/wizard-mapping.js';
+import { audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import type { AppDeps } from '../deps.js';
@@ -48,8 +49,8 @@ function parseSpec(text: string | undefined) {
  * axis, and what a draft mapping makes of it: observations and every failing cell; nothing is
  * written), POST /jobs (an upload imported in the background), GET /jobs/:id (its progress).
  */
-export function importWizardRoutes(deps: AppDeps, _auth: Auth) {
-  const admin = requireRole(deps, 'controller');
+export function importWizardRoutes(deps: AppDeps, auth: Auth) {
+  const controller = requireRole(deps, 'controller');
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   const jobs = createImportJobs(deps.etl, deps.clock);
   const tooLarge = (f: File) => {
@@ -59,7 +60,7 @@ export function importWizardRoutes(deps: AppDeps, _auth: Auth) {
   return new Hono<AppEnv>()
     .post(
       '/preview',
-      admin,
+      controller,
       limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
       validate('form', previewForm),
       async (c) => {
@@ -78,6 +79,7 @@ export function importWizardRoutes(deps: AppDeps, _auth: Auth) {
             },
             spec,
           );
+          await audit(deps, auth, c, 'import.preview', name);
           return c.json({ file: name, ...result });
         } catch (e) {
           if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', `${name}: ${e.message}`);
@@ -87,13 +89,15 @@ export function importWizardRoutes(deps: AppDeps, _auth: Auth) {
     )
     .post(
       '/jobs',
-      admin,
+      controller,
       limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
       validate('form', fileForm),
       async (c) => {
         const { file } = c.req.valid('form');
         tooLarge(file);
-        const job = jobs.start(safeUploadName(file.name), new Uint8Array(await file.arrayBuffer()));
+        const name = safeUploadName(file.name);
+        const job = jobs.start(name, new Uint8Array(await file.arrayBuffer()));
+        await audit(deps, auth, c, 'import.upload', name, { via: 'wizard' });
         return c.json({ job }, 202);
       },
     )

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { loadJobcenterDirectory } from '../../etl/reference.js';
+import { audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import { chooseHomeJobcenter, getHomeRegion, listJobcenters } from '../db/repositories/jobcenters.js';
@@ -21,7 +22,7 @@ export const setupBody = z.object({
  * GET /api/jobcenters: the directory of all Jobcenters (BA id, label, derived Kreis key) and the
  * home Jobcenter; POST /api/jobcenters/home (admin): choose one's own Jobcenter at set-up.
  */
-export function jobcentersRoutes(deps: AppDeps, _auth: Auth) {
+export function jobcentersRoutes(deps: AppDeps, auth: Auth) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       // Read only: the directory is loaded at start-up (and by every import run).
@@ -43,6 +44,7 @@ export function jobcentersRoutes(deps: AppDeps, _auth: Auth) {
         const region = await chooseHomeJobcenter(deps.db.db, jobcenter);
         if (region === null)
           throw new ApiError(404, 'jobcenter_not_found', `Unknown Jobcenter: ${jobcenter}`);
+        await audit(deps, auth, c, 'setup.home', jobcenter);
         return c.json({ home: region });
       },
     );

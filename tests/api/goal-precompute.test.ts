@@ -200,17 +200,6 @@ describe('goal snapshots: computed once per data version, served from the databa
     ]);
   });
 
-  it('a snapshot written by other code (the probe region differs) is rebuilt', async () => {
-    const db = await seed();
-    const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
-    await ensureDerived(db.db, options);
-    const probe = REGIONS[0] ?? '';
-    db.sqlite.prepare(`update goal_snapshots set body = '[]' where region_id = ?`).run(probe);
-    await ensureDerived(db.db, options);
-    const body = db.sqlite.prepare('select body from goal_snapshots where region_id = ?').pluck().get(probe);
-    expect(JSON.parse(String(body))).toHaveLength(3);
-  });
-
   it('an import that lands while the snapshot is computed is not overwritten by the old one', async () => {
     const db = await seed();
     const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };

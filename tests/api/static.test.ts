@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { precompress } from '../../scripts/compress-web.js';
 import { createApp } from '../../server/app.js';
 import { setup } from './fixture.js';
 
@@ -9,6 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), 'zm-web-'));
 mkdirSync(join(dir, 'assets'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Zielmonitor</title><div id="root"></div>');
 writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+const BIG = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `Wort ${i % 37}`))};\n`;
+writeFileSync(join(dir, 'assets', 'chunk-big.js'), BIG);
+precompress(dir);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function app() {
@@ -44,5 +49,27 @@ describe('the built dashboard', () => {
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
     expect((await a.request('/../../etc/passwd')).status).not.toBe(500);
+  });
+
+  it('sends the precompressed copy the browser accepts, identity otherwise, always with Vary', async () => {
+    const a = await app();
+    const cases: [string | null, string | null, (b: Buffer) => Buffer][] = [
+      ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+      ['gzip, deflate', 'gzip', gunzipSync],
+      [null, null, (b) => b],
+    ];
+    for (const [accept, encoding, decode] of cases) {
+      const res = await a.request(
+        '/assets/chunk-big.js',
+        accept ? { headers: { 'Accept-Encoding': accept } } : {},
+      );
+      expect(res.status, String(accept)).toBe(200);
+      expect(res.headers.get('content-encoding'), String(accept)).toBe(encoding);
+      expect(res.headers.get('content-type')).toContain('javascript');
+      expect(res.headers.get('vary')).toContain('Accept-Encoding');
+      const body = Buffer.from(await res.arrayBuffer());
+      if (encoding !== null) expect(body.byteLength).toBeLessThan(BIG.length / 3);
+      expect(decode(body).toString()).toBe(BIG);
+    }
   });
 });

@@ -6,9 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createComment } from '../../server/db/repositories/comments.js';
+import { upsertImportMapping } from '../../server/db/repositories/import-mappings.js';
 import { setRoleMapping } from '../../server/db/repositories/users.js';
 import { buildOpenApi } from '../../server/openapi.js';
 import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
+import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
 import { sqliteOf } from '../helpers/db.js';
 import { expiredToken, revokedToken, sessionFor, tokenFor } from './principals.js';
 
@@ -39,7 +41,41 @@ const json = (method: string, body: unknown): RequestInit => ({
 });
 
 /** One successful request per write route, with whatever it needs prepared first. */
+const MAPPING = { name: 'LZB Segeberg', pattern: 'lzb-segeberg-*.csv', spec: UNKNOWN_LAYOUT_SPEC };
+const savedMapping = (ctx: TestContext) =>
+  upsertImportMapping(ctx.db.db, { ...MAPPING, name: 'Vorhanden' }, ctx.deps.clock().toISOString(), 'test');
+const wizardForm = () => {
+  const form = new FormData();
+  form.append('file', new File([unknownLayoutCsv(9)], 'lzb-segeberg-2024-09.csv', { type: 'text/csv' }));
+  return form;
+};
+
 const SAMPLES: Record<string, (ctx: TestContext, who: Who) => Promise<Call>> = {
+  'post /api/import-mappings': async () => ({ path: '/api/import-mappings', init: json('POST', MAPPING) }),
+  'post /api/import-mappings/import': async () => ({
+    path: '/api/import-mappings/import',
+    init: json('POST', { mappings: [MAPPING] }),
+  }),
+  'put /api/import-mappings/{id}': async (ctx) => ({
+    path: `/api/import-mappings/${await savedMapping(ctx)}`,
+    init: json('PUT', { ...MAPPING, name: 'Umbenannt' }),
+  }),
+  'delete /api/import-mappings/{id}': async (ctx) => ({
+    path: `/api/import-mappings/${await savedMapping(ctx)}`,
+    init: { method: 'DELETE' },
+  }),
+  'post /api/import-wizard/preview': async () => ({
+    path: '/api/import-wizard/preview',
+    init: { method: 'POST', body: wizardForm() },
+  }),
+  'post /api/import-wizard/jobs': async () => ({
+    path: '/api/import-wizard/jobs',
+    init: { method: 'POST', body: wizardForm() },
+  }),
+  'post /api/jobcenters/home': async () => ({
+    path: '/api/jobcenters/home',
+    init: json('POST', { jobcenter: 't11522' }),
+  }),
   'put /api/targets': async () => ({
     path: '/api/targets',
     init: json('PUT', {

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../server/db/connection.js';
 import { tempDir, writeText } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../../etl/cli.ts', import.meta.url));
+// What `npm run etl` runs: the bundle (`npm run build`, which `npm test` does first), no tsx.
+const CLI = fileURLToPath(new URL('../../dist/etl/cli.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/child.ts', import.meta.url));
 const HEADER = 'region;region_name;month;indicator;gender;value;flag';
 
@@ -19,7 +21,8 @@ function run(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+    const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

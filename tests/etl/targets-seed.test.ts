@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadTargetsFile, seedIfEmpty } from '../../etl/index.js';
+import { upsertTarget } from '../../server/db/repositories/targets.js';
 import { all, get, pluck, pluckAll } from '../helpers/db.js';
 import { dataVersion, dumpData, memoryDeps, tempDir, writeText } from './helpers.js';
 
@@ -84,6 +85,60 @@ describe('loadTargetsFile', () => {
       ),
     ).toEqual([{ old_change_pct: 1.1, new_change_pct: 1.5, changed_by: 'controller@jc' }]);
     expect(await dataVersion(deps.db)).toBe(v + 1);
+  });
+
+  test('a targets file and the API (upsertTarget) write one history by one rule', async () => {
+    const history = (db: Parameters<typeof all>[0]) =>
+      all(
+        db,
+        `select t.indicator_code, t.gender, h.old_change_pct, h.new_change_pct, h.changed_by, h.source
+           from target_history h join targets t on t.id = h.target_id order by h.id`,
+      );
+    const viaFile = await setup();
+    const viaApi = await setup();
+    for (const s of [viaFile, viaApi]) await loadTargetsFile(s.deps, writeText(s.dir, '2024.csv', TARGETS));
+    // The same change: the K2 target of women from +1,1 % to +1,5 %, and the K2 target of men from −1,0 % to −0,5 %.
+    const changed = TARGETS.replace('1,1;higher', '1,5;higher').replace(';K2;male;-1,0;', ';K2;male;-0,5;');
+    await loadTargetsFile(viaFile.deps, writeText(viaFile.dir, '2024b.csv', changed), 'controller@jc');
+    const kysely = viaApi.deps.db.db;
+    const now = new Date('2024-10-01T08:00:00Z');
+    const base = { region: '01060', year: 2024, changedBy: 'controller@jc' };
+    await upsertTarget(
+      kysely,
+      {
+        ...base,
+        indicator: 'K2',
+        gender: 'female',
+        targetChangePct: 1.5,
+        better: 'higher',
+        source: 'AIP 2024 Jobcenter Kreis Segeberg, Tabelle 3: Integrationsquote der Frauen + 1,1 %',
+      },
+      now,
+    );
+    await upsertTarget(
+      kysely,
+      {
+        ...base,
+        indicator: 'K2',
+        gender: 'male',
+        targetChangePct: -0.5,
+        better: 'higher',
+        source: 'AIP 2024, Tabelle 3',
+      },
+      now,
+    );
+    const fileRows = await history(viaFile.deps.db);
+    expect(fileRows).toHaveLength(8); // six created, two changed
+    expect(await history(viaApi.deps.db)).toEqual(fileRows);
+    // The same file once more: no change, no history row (by either path).
+    await loadTargetsFile(viaFile.deps, writeText(viaFile.dir, '2024c.csv', changed), 'controller@jc');
+    await upsertTarget(
+      kysely,
+      { ...base, indicator: 'K2', gender: 'male', targetChangePct: -0.5, better: 'higher', source: null },
+      now,
+    );
+    expect(await history(viaFile.deps.db)).toHaveLength(8);
+    expect(await history(viaApi.deps.db)).toHaveLength(8);
   });
 
   test.each([

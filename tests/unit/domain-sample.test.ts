@@ -10,6 +10,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { month as M, monthRange } from '../../core/months.js';
+import { PLAN_FILES } from '../../data/sample-plan.js';
 import {
   CSV_LAST,
   evaluateTargets,
@@ -18,8 +19,7 @@ import {
   SAMPLE_AS_OF,
   TARGETS_2024,
   writeSample,
-} from '../../data/generate-sample.js';
-import { PLAN_FILES } from '../../data/sample-plan.js';
+} from '../../scripts/generate-sample.js';
 import { lzbShareComparison } from '../../server/domain/comparison.js';
 import { comparePublished } from '../../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../../server/domain/kennzahlen.js';

@@ -17,8 +17,8 @@ describe('provisional values in the web and in mails', () => {
   });
 
   test('the goal chart draws provisional points hollow on this year’s line and says so in the tooltip', () => {
-    const pt = (month: string, current: number | null, provisional: boolean): GoalChartPoint => ({
-      month,
+    const pt = (m: string, current: number | null, provisional: boolean): GoalChartPoint => ({
+      month: month(m),
       current,
       previous: 10,
       target: 11,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatPercent } from '../../core/format.js';
+import { month as M } from '../../core/months.js';
 import {
   buildChangeChartOption,
   buildGoalChartOption,
@@ -10,7 +11,7 @@ import {
 // target = previous × 1.011, edge = previous × 1.001.
 const points: GoalChartPoint[] = [
   {
-    month: '2024-01',
+    month: M('2024-01'),
     current: 2.1,
     previous: 2.0,
     target: 2.022,
@@ -21,9 +22,10 @@ const points: GoalChartPoint[] = [
     changePct: 5, // 100 × (2.1 / 2.0 − 1)
     forecastChangePct: null,
     revised: false,
+    provisional: false,
   },
   {
-    month: '2024-02',
+    month: M('2024-02'),
     current: 4.0,
     previous: 4.0,
     target: 4.044,
@@ -34,9 +36,10 @@ const points: GoalChartPoint[] = [
     changePct: 0,
     forecastChangePct: 0,
     revised: true,
+    provisional: false,
   },
   {
-    month: '2024-03',
+    month: M('2024-03'),
     current: null,
     previous: 6.0,
     target: 6.066,
@@ -47,6 +50,7 @@ const points: GoalChartPoint[] = [
     changePct: null,
     forecastChangePct: 0,
     revised: false,
+    provisional: false,
   },
 ];
 

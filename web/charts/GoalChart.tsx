@@ -4,9 +4,10 @@
  * months (diamonds) and provisional values (hollow points).
  * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
  */
-import { useMemo } from 'react';
 
+import { useMemo } from 'react';
 import { formatChange, formatMonth } from '../../core/format';
+import type { GoalSeriesResponse } from '../api';
 import { GOAL_SERIES, TEXT } from '../lib/palette';
 import { EChart } from './EChart';
 import type { ChartOption, LineSeriesOption } from './echarts';
@@ -20,24 +21,8 @@ import {
   styledLine,
 } from './scaffold';
 
-export interface GoalChartPoint {
-  month: string;
-  current: number | null;
-  previous: number | null;
-  target: number | null;
-  atRiskEdge: number | null;
-  forecast: number | null;
-  /** The 80 % band around the forecast path (null without an interval). */
-  forecastLow: number | null;
-  forecastHigh: number | null;
-  /** The month's change against last year, from the API. */
-  changePct: number | null;
-  /** The forecast's change against last year, from the API. */
-  forecastChangePct: number | null;
-  revised: boolean;
-  /** The value rests on provisional BA figures: drawn as a hollow point, said in the tooltip. */
-  provisional?: boolean;
-}
+/** One month of a goal's series, as the API sends it (the type is the client's inferred one). */
+export type GoalChartPoint = GoalSeriesResponse['points'][number];
 
 export interface GoalChartProps {
   points: readonly GoalChartPoint[];

@@ -6,14 +6,18 @@
  */
 import '../wall/wall.css';
 
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 
 import { parseWallParams } from '../wall/params';
 import { THEMES, themeCssVars } from '../wall/theme';
 import { useViewportUnit, useWallController } from '../wall/useWall';
-import { WallGoalPage, WallOverview } from '../wall/WallGoals';
+import { WallOverview } from '../wall/WallGoals';
 import { WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
 import { WallPlanPage } from '../wall/WallPlan';
+
+// The chart page carries ECharts (the bulk of the wall's code): fetched when the rotation first
+// reaches a chart page, so the overview tiles paint with a fraction of the bytes.
+const WallGoalPage = lazy(() => import('../wall/WallGoalPage'));
 
 /** Smallest text on the wall, in units of `--u` (1 % of the 16:9 height): 26 px at 1080p. */
 export const MIN_TEXT_U = 2.4;
@@ -70,13 +74,15 @@ export default function Wall() {
             {state.offlineSince === null ? 'Zielmonitor wird geladen …' : 'Warte auf den Server …'}
           </p>
         ) : goal ? (
-          <WallGoalPage
-            goal={goal}
-            series={data?.series.get(goal.id)}
-            year={goals.year}
-            colors={colors}
-            fontPx={Math.round(u * MIN_TEXT_U)}
-          />
+          <Suspense fallback={<p className="wall-empty">Verlauf wird geladen …</p>}>
+            <WallGoalPage
+              goal={goal}
+              series={data?.series.get(goal.id)}
+              year={goals.year}
+              colors={colors}
+              fontPx={Math.round(u * MIN_TEXT_U)}
+            />
+          </Suspense>
         ) : page?.kind === 'plan' ? (
           <WallPlanPage goals={goals} />
         ) : (

@@ -1,40 +1,18 @@
 /**
- * The wall's two kinds of page: all goals at once, and one goal with its chart. The chart page
- * keeps one ECharts instance while it rotates from goal to goal (only the option changes); it is
- * disposed when the rotation returns to the overview (the EChart wrapper owns the lifecycle).
+ * The wall's overview page: all goals at once as tiles. The chart page (one goal with its chart)
+ * is WallGoalPage.tsx, loaded with ECharts only when the rotation first reaches it.
  */
 import { useMemo } from 'react';
-import { formatChange, formatMonth, GENDER_TEXT } from '../../core/format';
+import { formatChange, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
 import { FORECAST_LABEL } from '../../core/steering-text';
 import type { CommentItem } from '../api';
-import { EChart } from '../charts/EChart';
-import {
-  formatGoalValue,
-  type GoalCardView,
-  goalCardView,
-  goalValueCaption,
-  groupGoals,
-} from '../lib/goal-view';
-import { statusView } from '../lib/status';
-import type { WallGoals, WallSeries } from './api';
-import { buildWallChartOption } from './chart';
+import { type GoalCardView, goalCardView, goalValueCaption, groupGoals } from '../lib/goal-view';
+import type { WallGoals } from './api';
 import { latestComment, oneLine, useWallComments } from './comments';
-import type { WallColors } from './theme';
+import { WallStatus as Status } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
-
-function Status({ status, className = '' }: { status: string; className?: string }) {
-  const v = statusView(status);
-  return (
-    <span className={`wall-status wall-tone-${v.tone} ${className}`} data-status={status}>
-      <span className="wall-status-icon" aria-hidden="true">
-        {v.icon}
-      </span>{' '}
-      <span className="wall-status-word">{v.word}</span>
-    </span>
-  );
-}
 
 function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null }) {
   const v = goalCardView(goal);
@@ -100,7 +78,7 @@ function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null 
 }
 
 /** The forecast's 80 % interval "80 %: +0,9 … +2,6 %", or in a few words why there is none. */
-function forecastUncertainty(goal: Goal, v: GoalCardView): string {
+export function forecastUncertainty(goal: Goal, v: GoalCardView): string {
   if (v.forecastInterval !== null) return `80 %: ${v.forecastInterval}`;
   if (goal.forecast.changePct === null) return 'keine Prognose';
   if (monthOfYear(goal.current.month) === 12) return 'Jahreswert';
@@ -148,57 +126,5 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
         );
       })}
     </div>
-  );
-}
-
-export interface GoalPageProps {
-  goal: Goal;
-  series: WallSeries | undefined;
-  year: number;
-  colors: WallColors;
-  fontPx: number;
-}
-
-export function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPageProps) {
-  const v = goalCardView(goal);
-  const unit = goal.unit;
-  const formatValue = useMemo(() => (n: number | null) => formatGoalValue({ unit }, n), [unit]);
-  const option = useMemo(
-    () => buildWallChartOption({ points: series?.points ?? [], year, formatValue, colors, fontPx }),
-    [series, year, formatValue, colors, fontPx],
-  );
-  return (
-    <section className="wall-goal" aria-label={goal.label} data-goal={goal.id} data-testid="wall-goal">
-      <div className="wall-goal-head">
-        <h2 className="wall-goal-title">{goal.label}</h2>
-        <Status status={goal.status} className="wall-status-lg" />
-        <p className="wall-goal-figures">
-          {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
-          Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
-          {formatChange(goal.targetChangePct)}
-          {goal.provisional && (
-            <span data-testid="wall-provisional"> · * vorläufig (hochgerechnete BA-Werte)</span>
-          )}
-        </p>
-        <p className="wall-goal-forecast">
-          {FORECAST_LABEL}: {v.forecastChange} · {forecastUncertainty(goal, v)}
-          {v.forecastProbability !== null && ` · ${v.forecastProbability}`} ·{' '}
-          <Status status={goal.forecast.status} className="wall-status-sm" />
-          {v.paceShort !== null && ` · ${v.paceShort}`}
-        </p>
-      </div>
-      <div className="wall-chart">
-        {series ? (
-          <EChart
-            option={option}
-            height="100%"
-            testId="wall-chart"
-            ariaLabel={`${goal.label}: ${year} gegen ${year - 1}, Zielpfad, Bereich gefährdet und Prognose`}
-          />
-        ) : (
-          <p className="wall-empty">Verlauf wird geladen …</p>
-        )}
-      </div>
-    </section>
   );
 }

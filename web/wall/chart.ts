@@ -6,18 +6,14 @@
 
 import { formatMonthShort } from '../../core/format';
 import type { ChartOption, LineSeriesOption } from '../charts/echarts';
-import { SERIES_NAMES } from '../charts/GoalChart';
+import { type GoalChartPoint, SERIES_NAMES } from '../charts/GoalChart';
 import { GOAL_SERIES } from '../lib/palette';
 import type { WallColors } from './theme';
 
-export interface WallChartPoint {
-  month: string;
-  current: number | null;
-  previous: number | null;
-  target: number | null;
-  atRiskEdge: number | null;
-  forecast: number | null;
-}
+export type WallChartPoint = Pick<
+  GoalChartPoint,
+  'month' | 'current' | 'previous' | 'target' | 'atRiskEdge' | 'forecast'
+>;
 
 export interface WallChartInput {
   points: readonly WallChartPoint[];

@@ -1,6 +1,29 @@
+/**
+ * The data version (meta.data_version): bumped by every transaction that changes observations,
+ * region metadata or targets, read by every cache. The one place it is written and read; the ETL's
+ * synchronous better-sqlite3 transactions and the server's Kysely transactions run the same SQL.
+ * It is a decimal counter kept as text, and always handed out as a string.
+ */
+import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Db } from '../connection.js';
 import type { Database } from '../schema.js';
+
+const BUMP_SQL = `insert into meta (key, value) values ('data_version', '1')
+  on conflict(key) do update set value = cast(cast(value as integer) + 1 as text)
+  returning value`;
+const READ_SQL = `select value from meta where key = 'data_version'`;
+
+/** Increments the data version inside the caller's (synchronous) transaction; returns the new one. */
+export function bumpDataVersionSync(sqlite: SqliteDatabase.Database): string {
+  return String(sqlite.prepare(BUMP_SQL).pluck().get());
+}
+
+/** The current data version through the raw handle; '0' when never bumped. */
+export function readDataVersionSync(sqlite: SqliteDatabase.Database): string {
+  const v: unknown = sqlite.prepare(READ_SQL).pluck().get();
+  return typeof v === 'string' ? v : '0';
+}
 
 /**
  * The current data version (bumped by every transaction that changes observations or targets).
@@ -13,8 +36,8 @@ export function createDataVersionReader(db: Db): () => string {
     const mirror = db.dataVersion;
     return () => mirror.value;
   }
-  const stmt = db.sqlite.prepare<[string], string>('select value from meta where key = ?').pluck();
-  return () => stmt.get('data_version') ?? '0';
+  const stmt = db.sqlite.prepare<[], string>(READ_SQL).pluck();
+  return () => stmt.get() ?? '0';
 }
 
 /**
@@ -42,15 +65,8 @@ export function syncDataVersion(db: Db): Promise<void> {
 
 /** Increments meta.data_version inside `trx` (call it in the transaction that changes data). */
 export async function bumpDataVersion(trx: Kysely<Database> | Transaction<Database>): Promise<string> {
-  const row = await trx
-    .updateTable('meta')
-    .set({ value: sql<string>`cast(cast(value as integer) + 1 as text)` })
-    .where('key', '=', 'data_version')
-    .returning('value')
-    .executeTakeFirst();
-  if (row) return row.value;
-  await trx.insertInto('meta').values({ key: 'data_version', value: '1' }).execute();
-  return '1';
+  const { rows } = await sql<{ value: string }>`${sql.raw(BUMP_SQL)}`.execute(trx);
+  return String(rows[0]?.value ?? '1');
 }
 
 /** The data version as a number (the ETL's import summary). */
@@ -61,10 +77,6 @@ export async function readDataVersion(db: Kysely<Database> | Transaction<Databas
 
 /** meta.data_version through Kysely (for reads inside a transaction); '0' when never bumped. */
 export async function getDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<string> {
-  const row = await db
-    .selectFrom('meta')
-    .select('value')
-    .where('key', '=', 'data_version')
-    .executeTakeFirst();
-  return row?.value ?? '0';
+  const { rows } = await sql<{ value: string }>`${sql.raw(READ_SQL)}`.execute(db);
+  return rows[0]?.value ?? '0';
 }

@@ -59,6 +59,47 @@ export interface TargetInput {
   changedBy: string | null;
 }
 
+/** The stored fields of a target that the write rule compares. */
+export interface StoredTarget {
+  id: number;
+  target_change_pct: number;
+  better: Better;
+  source: string | null;
+}
+
+/** What one write of a target does: the target's new fields and its history row, or nothing. */
+export type TargetWrite =
+  | { kind: 'none' }
+  | {
+      kind: 'insert' | 'update';
+      fields: { target_change_pct: number; better: Better; source: string | null };
+      history: { old_change_pct: number | null; new_change_pct: number; source: string | null };
+    };
+
+/**
+ * THE rule for writing a target, for the targets file and the API alike: a new target is inserted;
+ * an existing one changes when its change, its direction or its (given) source differ, and keeps
+ * its source when none is given. Every insert and change writes one history row; no change, no row.
+ */
+export function decideTargetWrite(
+  existing: StoredTarget | undefined,
+  input: { targetChangePct: number; better: Better; source: string | null },
+): TargetWrite {
+  const source = input.source ?? existing?.source ?? null;
+  const fields = { target_change_pct: input.targetChangePct, better: input.better, source };
+  const history = {
+    old_change_pct: existing ? existing.target_change_pct : null,
+    new_change_pct: input.targetChangePct,
+    source,
+  };
+  if (!existing) return { kind: 'insert', fields, history };
+  const changed =
+    existing.target_change_pct !== input.targetChangePct ||
+    existing.better !== input.better ||
+    existing.source !== source;
+  return changed ? { kind: 'update', fields, history } : { kind: 'none' };
+}
+
 /**
  * Creates or changes a target, writes its history row and bumps the data version, all in one
  * transaction (goal results cached for the old version become invisible at once).
@@ -78,52 +119,31 @@ export async function upsertTarget(
       .where('indicator_code', '=', input.indicator)
       .where('gender', '=', input.gender)
       .executeTakeFirst();
-    let target: Target;
-    if (existing) {
-      const changed =
-        existing.target_change_pct !== input.targetChangePct ||
-        existing.better !== input.better ||
-        (input.source !== null && existing.source !== input.source);
-      if (!changed) return { target: existing, created: false, changed: false };
-      target = await trx
-        .updateTable('targets')
-        .set({
-          target_change_pct: input.targetChangePct,
-          better: input.better,
-          source: input.source ?? existing.source,
-          updated_at: at,
-          updated_by: input.changedBy,
-        })
-        .where('id', '=', existing.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    } else {
-      target = await trx
-        .insertInto('targets')
-        .values({
-          region_id: input.region,
-          year: input.year,
-          indicator_code: input.indicator,
-          gender: input.gender,
-          target_change_pct: input.targetChangePct,
-          better: input.better,
-          source: input.source,
-          updated_at: at,
-          updated_by: input.changedBy,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
+    const write = decideTargetWrite(existing, input);
+    if (write.kind === 'none') return { target: existing as Target, created: false, changed: false };
+    const stamp = { ...write.fields, updated_at: at, updated_by: input.changedBy };
+    const target =
+      existing !== undefined
+        ? await trx
+            .updateTable('targets')
+            .set(stamp)
+            .where('id', '=', existing.id)
+            .returningAll()
+            .executeTakeFirstOrThrow()
+        : await trx
+            .insertInto('targets')
+            .values({
+              region_id: input.region,
+              year: input.year,
+              indicator_code: input.indicator,
+              gender: input.gender,
+              ...stamp,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
     await trx
       .insertInto('target_history')
-      .values({
-        target_id: target.id,
-        old_change_pct: existing ? existing.target_change_pct : null,
-        new_change_pct: input.targetChangePct,
-        changed_at: at,
-        changed_by: input.changedBy,
-        source: input.source ?? existing?.source ?? null,
-      })
+      .values({ target_id: target.id, ...write.history, changed_at: at, changed_by: input.changedBy })
       .execute();
     await bumpDataVersion(trx);
     return { target, created: existing === undefined, changed: true };

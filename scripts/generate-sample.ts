@@ -20,6 +20,13 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { formatMonth } from '../core/format.js';
 import { addMonths, month as M, monthIndex, monthOfYear, monthRange, yearOf } from '../core/months.js';
+import {
+  evaluatePlanTargets,
+  financeCsv,
+  generatePlanSample,
+  PLAN_FILES,
+  planCountsCsv,
+} from '../data/sample-plan.js';
 import { lzbShareComparison } from '../server/domain/comparison.js';
 import { evaluateGoal, makeGoalSpec } from '../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../server/domain/kennzahlen.js';
@@ -32,13 +39,6 @@ import type {
   Month,
   SeriesLookup,
 } from '../server/domain/types.js';
-import {
-  evaluatePlanTargets,
-  financeCsv,
-  generatePlanSample,
-  PLAN_FILES,
-  planCountsCsv,
-} from './sample-plan.js';
 
 export const SAMPLE_AS_OF: Month = M('2024-09');
 export const SAMPLE_FIRST: Month = M('2021-01');
@@ -55,7 +55,8 @@ export const FILES = {
   manifest: 'manifest.json',
 } as const;
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** data/ (the generator lives in scripts/, its files in data/sample and data/targets). */
+const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../data');
 export const TARGETS_2024 = path.join(HERE, 'targets', '2024.csv');
 
 /** The indicators as the initial migration defines them (the generator needs no database). */
