@@ -344,22 +344,24 @@ async function writeTargets(
       continue;
     }
     const stamp = { ...write.fields, updated_at: now, updated_by: by };
-    const id =
-      old !== undefined
-        ? (await trx.updateTable('targets').set(stamp).where('id', '=', old.id).execute(), old.id)
-        : (
-            await trx
-              .insertInto('targets')
-              .values({
-                region_id: t.region,
-                year: t.year,
-                indicator_code: t.indicator,
-                gender: t.gender,
-                ...stamp,
-              })
-              .returning('id')
-              .executeTakeFirstOrThrow()
-          ).id;
+    let id: number;
+    if (old !== undefined) {
+      await trx.updateTable('targets').set(stamp).where('id', '=', old.id).execute();
+      id = old.id;
+    } else {
+      const row = await trx
+        .insertInto('targets')
+        .values({
+          region_id: t.region,
+          year: t.year,
+          indicator_code: t.indicator,
+          gender: t.gender,
+          ...stamp,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = row.id;
+    }
     await trx
       .insertInto('target_history')
       .values({ target_id: id, ...write.history, changed_at: now, changed_by: by })

@@ -110,10 +110,10 @@ describe('BA statistics table (months across)', () => {
     await withSegeberg(d);
     const first = buf(toBaCsv(baTableLines(PROVISIONAL)));
     await importBuffer(d, 'sep.csv', first);
-    const before = dumpData(d.db);
+    const before = await dumpData(d.db);
     const again = await importBuffer(d, 'sep-copy.csv', first);
     expect(again.files[0]?.status).toBe('unchanged');
-    expect(dumpData(d.db)).toEqual(before);
+    expect(await dumpData(d.db)).toEqual(before);
 
     const final = await importBuffer(d, 'sep-final.csv', buf(toBaCsv(baTableLines(FINAL, { note: false }))));
     expect(final.files[0]?.error).toBeNull();
@@ -136,7 +136,7 @@ describe('BA statistics table (months across)', () => {
   test('a decimal in integrations is an error naming the cell; nothing is written', async () => {
     const d = await deps();
     await withSegeberg(d);
-    const before = dumpData(d.db);
+    const before = await dumpData(d.db);
     const v = {
       ...PROVISIONAL,
       int: [
@@ -149,7 +149,7 @@ describe('BA statistics table (months across)', () => {
     expect(s.files[0]?.status).toBe('rejected');
     expect(s.files[0]?.error).toMatchObject({ row: 18, column: 'B' });
     expect(s.files[0]?.error?.message).toContain('312,5 ist keine ganze Zahl');
-    expect(dumpData(d.db)).toEqual(before);
+    expect(await dumpData(d.db)).toEqual(before);
   });
 
   test('a region the directory does not know is rejected naming the metadata line', async () => {
