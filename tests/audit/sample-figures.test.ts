@@ -59,7 +59,10 @@ const goalsSchema = z.object({
   region: z.object({ id: z.string(), sample: z.boolean(), sampleAsOf: z.string().nullable() }),
   year: z.number(),
   dataMonth: z.string().nullable(),
-  goals: z.array(goalSchema),
+  // Tabelle 3 goals only: the plan goals (issue 16) have their own hand-computed tests.
+  goals: z
+    .array(z.looseObject({ kind: z.string() }))
+    .transform((gs) => z.array(goalSchema).parse(gs.filter((g) => g.kind === 'change'))),
 });
 const seriesSchema = z.object({
   year: z.number(),
@@ -190,13 +193,28 @@ describe('the independent reader sees the sample as documented', () => {
   });
 
   test('the database holds exactly the rows of the sample files', async () => {
+    // The indicators of the K2/K3 sample files (the plan-figure sample files hold other codes).
+    const codes = [...new Set([...obs.values.keys()].map((k) => k.split('|')[1] ?? ''))];
+    const inList = codes.map(() => '?').join(',');
     const row = z
       .object({ n: z.number() })
-      .parse(await getRow(ctx.db, 'select count(*) as n from observations'));
+      .parse(
+        await getRow(
+          ctx.db,
+          `select count(*) as n from observations where indicator_code in (${inList})`,
+          ...codes,
+        ),
+      );
     expect(row.n).toBe(obs.values.size);
     const markers = z
       .object({ n: z.number() })
-      .parse(await getRow(ctx.db, 'select count(*) as n from observations where value is null'));
+      .parse(
+        await getRow(
+          ctx.db,
+          `select count(*) as n from observations where value is null and indicator_code in (${inList})`,
+          ...codes,
+        ),
+      );
     expect(markers.n).toBe([...obs.values.values()].filter((v) => v === null).length);
   });
 });
