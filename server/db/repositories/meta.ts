@@ -10,7 +10,7 @@ import type { Db } from '../connection.js';
 import type { Database } from '../schema.js';
 
 const BUMP_SQL = `insert into meta (key, value) values ('data_version', '1')
-  on conflict(key) do update set value = cast(cast(value as integer) + 1 as text)
+  on conflict(key) do update set value = cast(cast(meta.value as integer) + 1 as text)
   returning value`;
 const READ_SQL = `select value from meta where key = 'data_version'`;
 
