@@ -13,6 +13,7 @@
  * or, the time-series variant, a header starting with `Berichtsmonat` and months down the rows.
  * The region comes from the metadata (`Jobcenter:; Segeberg, JC`), never from a column.
  */
+import type { ImportLimits } from '../core/limits.js';
 import type { Gender } from '../server/domain/types.js';
 import type { Cell, Sheet } from './ba.js';
 import { CsvReader } from './csv.js';
@@ -58,9 +59,9 @@ export function isBaTableSheet(sheet: Sheet): boolean {
 }
 
 /** The rows of a BA table saved as CSV (`;`, or tab). */
-export function csvSheet(text: string): Sheet {
+export function csvSheet(text: string, limits?: ImportLimits): Sheet {
   const head = text.split('\n', 30).join('\n');
-  const reader = new CsvReader(text, head.includes(';') ? ';' : head.includes('\t') ? '\t' : ',');
+  const reader = new CsvReader(text, head.includes(';') ? ';' : head.includes('\t') ? '\t' : ',', limits);
   const rows: Cell[][] = [];
   const rowNumbers: number[] = [];
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {

@@ -23,7 +23,7 @@ async function parseByLayout(name: string, bytes: Uint8Array, ctx: ParseContext)
   if (bytes.length === 0) throw new FileRejection('Datei ist leer');
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
     const { readWorkbook } = await import('./ba-xlsx.js');
-    const sheets = await readWorkbook(bytes);
+    const sheets = await readWorkbook(bytes, ctx.limits);
     const { parseSheetsByLayout } = await import('./layouts.js');
     const byLayout = await parseSheetsByLayout(name, sheets, ctx);
     if (byLayout) return byLayout;
@@ -44,7 +44,7 @@ async function parseByLayout(name: string, bytes: Uint8Array, ctx: ParseContext)
   const { hasSavedMapping, parseSheetsByLayout } = await import('./layouts.js');
   const { csvSheet, looksLikeBaTableText } = await import('./ba-table.js');
   if (hasSavedMapping(name, ctx) || looksLikeBaTableText(text)) {
-    const byLayout = await parseSheetsByLayout(name, [csvSheet(text)], ctx);
+    const byLayout = await parseSheetsByLayout(name, [csvSheet(text, ctx.limits)], ctx);
     if (byLayout) return byLayout;
   }
   if (looksCanonical(text)) {

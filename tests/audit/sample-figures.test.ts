@@ -60,9 +60,13 @@ const goalsSchema = z.object({
   year: z.number(),
   dataMonth: z.string().nullable(),
   // Tabelle 3 goals only: the plan goals (issue 16) have their own hand-computed tests.
-  goals: z
-    .array(z.looseObject({ kind: z.string() }))
-    .transform((gs) => z.array(goalSchema).parse(gs.filter((g) => g.kind === 'change'))),
+  goals: z.preprocess(
+    (gs) =>
+      Array.isArray(gs)
+        ? gs.filter((g: unknown) => typeof g === 'object' && g !== null && 'kind' in g && g.kind === 'change')
+        : gs,
+    z.array(goalSchema),
+  ),
 });
 const seriesSchema = z.object({
   year: z.number(),
