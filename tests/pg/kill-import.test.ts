@@ -1,7 +1,7 @@
 /**
  * PostgreSQL: kill -9 of an importing process in the middle of its write transaction leaves the
  * old data whole (PostgreSQL rolls the transaction back when the connection drops), releases the
- * import lock with the connection, and the next import closes the dead run as failed.
+ * import lock with the connection, and the next import closes the dead run as aborted.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
+import { ABORTED_MESSAGE } from '../../etl/types.js';
 import { openPostgres } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
 import { all, createPgDatabase, dropPgDatabase, pluck } from '../helpers/db.js';
@@ -125,10 +126,8 @@ describe('PostgreSQL: crash mid-import', () => {
     expect(s.status).toBe('success');
     expect(s.inserted).toBe(rows);
     expect(await all(db, 'select status, error from import_runs where id = ?', s.runId - 1)).toEqual([
-      {
-        status: 'failed',
-        error: 'Import abgebrochen: der Prozess wurde beendet, bevor der Lauf abgeschlossen war',
-      },
+      // As on SQLite (issue 11): a run a dead importer left 'running' is closed as aborted.
+      { status: 'aborted', error: ABORTED_MESSAGE },
     ]);
     expect(await pluck(db, 'select count(*) from observations')).toBe(rows + 2);
   }, 120_000);
