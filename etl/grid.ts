@@ -132,7 +132,9 @@ export function buildRows(
       continue;
     }
     const atEdge = opts.note && c.month > latest - opts.edgeMonths;
-    const provisional = info.stock === true && (c.provisional || atEdge);
+    // A file with the BA note marks its edge months provisional, and any projected (decimal) stock.
+    const projected = typeof v.value === 'number' && !Number.isInteger(v.value) && opts.note;
+    const provisional = info.stock === true && (c.provisional || atEdge || projected);
     const source = positions.length;
     positions.push({ sheet: c.sheet, row: c.row, col: c.col });
     try {

@@ -9,7 +9,7 @@ import { decodeText } from './decode.js';
 import { isEckwerteWorkbook, parseEckwerte } from './eckwerte.js';
 import type { CellIssue } from './grid.js';
 import { loadMapping } from './mapping.js';
-import type { ParseContext } from './parse.js';
+import type { ParseContext } from './parse-context.js';
 import { type ReferenceData, RegionResolver } from './regions.js';
 import { GENDER_CODES, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';

@@ -2,8 +2,9 @@
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
 import { decodeText } from './decode.js';
 import { loadFinanceMapping, looksFinance, parseFinanceCsv } from './finance.js';
+import type { ParseContext } from './parse-context.js';
 import { canonicaliseRegions, RegionResolver } from './regions.js';
-import type { ParseContext, ParsedFile } from './rows.js';
+import type { ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 
 export type { ParseContext };

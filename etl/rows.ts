@@ -7,10 +7,8 @@
 
 import type { ImportLimits } from '../core/limits.js';
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
-import type { ReferenceData } from './regions.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
-import type { SavedMapping } from './wizard-mapping.js';
 
 export interface IndicatorInfo {
   code: string;
@@ -239,7 +237,9 @@ export class ObservationRows {
           p.column,
         );
       }
-      if (!Number.isInteger(value) && info.stock === true) {
+      // A decimal is a provisional (projected) stock: accepted only where the file says so (the
+      // BA note, a marker column, the mapping); anywhere else it is an error, as for counts.
+      if (!Number.isInteger(value) && info.stock === true && prov) {
         prov = true;
       } else if (!Number.isInteger(value)) {
         const p = this.describe(source, 'value');
@@ -291,20 +291,4 @@ export function genderIndex(g: Gender): number {
 export interface ParsedFile {
   format: 'canonical-csv' | 'ba-xlsx' | 'ba-csv' | 'finance-csv' | 'ba-table' | 'eckwerte' | 'mapping';
   rows: ObservationRows;
-}
-
-/** What every parser is given besides the bytes. */
-export interface ParseContext {
-  catalog: IndicatorCatalog;
-  /** data/ba-mapping.json unless set (tests). */
-  mappingPath?: string;
-  /** data/finance-mapping.json unless set (tests). */
-  financeMappingPath?: string;
-  onProgress?: (rows: number, fraction: number) => void;
-  /** DEFAULT_LIMITS unless set (the server passes the configured ones). */
-  limits?: ImportLimits;
-  /** Regions, aliases and the Jobcenter directory: files naming a region by any key land in it. */
-  reference?: ReferenceData;
-  /** Layouts mapped in the wizard, tried first by file-name pattern. */
-  mappings?: readonly Pick<SavedMapping, 'pattern' | 'spec'>[];
 }

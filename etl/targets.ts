@@ -95,11 +95,56 @@ export interface TargetsResult {
   unchanged: number;
 }
 
+/** A row's cells read through the header: by field, with the file's own column label for errors. */
+interface TargetCells {
+  get(fields: string[], f: Field): string;
+  /** The file's label of a field's column (for errors), the field name if absent. */
+  name(f: Field): string;
+  labelOf(f: string): string | null;
+  has(f: Field): boolean;
+}
+
 /** Parses and validates a whole targets file. */
 export function parseTargets(text: string, indicators: ReadonlyMap<string, IndicatorEntry>): ParsedTargets {
   const reader = new CsvReader(text, detectSeparator(firstLine(text)));
   const header = reader.next();
   if (!header) throw new FileRejection('Datei ist leer', null, 1, null);
+  const cells = readHeader(header);
+  const out: TargetRow[] = [];
+  const plans: PlanTargetRow[] = [];
+  const seen = new Map<string, TargetRow>();
+  const seenPlans = new Map<string, number>();
+  for (let fields = reader.next(); fields !== null; fields = reader.next()) {
+    const line = reader.line;
+    if (isBlankRecord(fields)) continue;
+    const { region, year, ind } = parseRowKey(cells, fields, line, indicators);
+    const kind = kindOf(cells.get(fields, 'kind'), line, cells.has('kind') ? cells.name('kind') : null);
+    if (kind !== 'change') {
+      plans.push(parsePlanLine(cells, fields, line, { region, year, ind, kind }, seenPlans));
+      continue;
+    }
+    const row = parseChangeLine(cells, fields, line, { region, year, ind });
+    const key = `${region}|${year}|${ind.code}|${row.gender}`;
+    const prev = seen.get(key);
+    if (prev) {
+      if (prev.pct === row.pct && prev.better === row.better) continue;
+      throw new FileRejection(
+        `Ziel für ${region}, ${year}, ${ind.code}, ${row.gender} doppelt mit anderem Wert (schon in Zeile ${prev.line})`,
+        null,
+        line,
+        null,
+      );
+    }
+    seen.set(key, row);
+    out.push(row);
+  }
+  if (out.length + plans.length === 0)
+    throw new FileRejection('keine Zielzeilen unter der Kopfzeile', null, null, null);
+  return { change: out, plan: plans };
+}
+
+/** Maps the header's labels to fields; rejects a header without the required columns. */
+function readHeader(header: string[]): TargetCells {
   const labels = header.map((h) => h.trim());
   const col: Partial<Record<Field, number>> = {};
   labels.forEach((h, i) => {
@@ -128,127 +173,127 @@ export function parseTargets(text: string, indicators: ReadonlyMap<string, Indic
     const i = col[f as Field];
     return i === undefined ? null : (labels[i] ?? f);
   };
-  const out: TargetRow[] = [];
-  const plans: PlanTargetRow[] = [];
-  const seen = new Map<string, TargetRow>();
-  const seenPlans = new Map<string, number>();
-  for (let fields = reader.next(); fields !== null; fields = reader.next()) {
-    const line = reader.line;
-    if (isBlankRecord(fields)) continue;
-    const region = parseRegionKey(get(fields, 'region'));
-    if (region === null)
-      throw new FileRejection(
-        `'${get(fields, 'region')}' ist kein Regionalschlüssel`,
-        null,
-        line,
-        name('region'),
-      );
-    const yearText = get(fields, 'year');
-    const year = Number(yearText);
-    if (!/^\d{4}$/.test(yearText) || year < 2000 || year > 2100) {
-      throw new FileRejection(`'${yearText}' ist kein Jahr (erwartet z. B. 2024)`, null, line, name('year'));
-    }
-    const indText = get(fields, 'indicator');
-    const ind = indicators.get(indText.toUpperCase());
-    if (!ind) {
-      throw new FileRejection(
-        `unbekannte Kennzahl '${indText}' (bekannt: ${[...indicators.values()].map((i) => i.code).join(', ')})`,
-        null,
-        line,
-        name('indicator'),
-      );
-    }
-    const kind = kindOf(get(fields, 'kind'), line, col.kind === undefined ? null : name('kind'));
-    if (kind !== 'change') {
-      const cells = { get: (f: string) => get(fields, f as Field), label: (f: string) => labelOf(f), line };
-      const genderText = get(fields, 'gender');
-      if (genderText !== '' && parseGender(genderText) !== 'total') {
-        throw new FileRejection(
-          `Planziele gelten für alle (insgesamt), nicht '${genderText}'`,
-          null,
-          line,
-          name('gender'),
-        );
-      }
-      const regionName = get(fields, 'region_name') || null;
-      const plan = parsePlanRow(
-        cells,
-        { region, regionName, year, indicator: ind.code, unit: ind.unit },
-        kind,
-      );
-      const key = `${region}|${year}|${ind.code}`;
-      const first = seenPlans.get(key);
-      if (first !== undefined) {
-        throw new FileRejection(
-          `Plan für ${region}, ${year}, ${ind.code} doppelt (schon in Zeile ${first})`,
-          null,
-          line,
-          null,
-        );
-      }
-      seenPlans.set(key, line);
-      plans.push(plan);
-      continue;
-    }
-    const gender = parseGender(get(fields, 'gender'));
-    if (gender === null) {
-      throw new FileRejection(
-        `'${get(fields, 'gender')}' ist kein Geschlecht (erwartet ${GENDER_WORDS})`,
-        null,
-        line,
-        name('gender'),
-      );
-    }
-    const pctText = get(fields, 'target_change_pct');
-    const pct = parseGermanNumber(pctText);
-    if (pctText === '' || !Number.isFinite(pct) || Math.abs(pct) > 1000) {
-      throw new FileRejection(
-        `'${pctText}' ist keine Veränderung in % (erwartet z. B. 1,1 oder -0,4)`,
-        null,
-        line,
-        col.target_change_pct === undefined ? null : name('target_change_pct'),
-      );
-    }
-    const betterText = get(fields, 'better').toLowerCase();
-    const better = betterText === '' ? ind.better : (BETTER[betterText] ?? null);
-    if (better === null) {
-      throw new FileRejection(
-        betterText === ''
-          ? `Richtung fehlt und ${ind.code} hat keine Voreinstellung: erwartet higher oder lower`
-          : `'${get(fields, 'better')}' ist keine Richtung (erwartet higher oder lower)`,
-        null,
-        line,
-        col.better === undefined ? null : name('better'),
-      );
-    }
-    const row: TargetRow = {
-      region,
-      regionName: get(fields, 'region_name') || null,
-      year,
-      indicator: ind.code,
-      gender,
-      pct,
-      better,
-      source: get(fields, 'source') || null,
+  return { get, name, labelOf, has: (f) => col[f] !== undefined };
+}
+
+/** The region, year and indicator every row names. */
+function parseRowKey(
+  { get, name }: TargetCells,
+  fields: string[],
+  line: number,
+  indicators: ReadonlyMap<string, IndicatorEntry>,
+): { region: string; year: number; ind: IndicatorEntry } {
+  const region = parseRegionKey(get(fields, 'region'));
+  if (region === null)
+    throw new FileRejection(
+      `'${get(fields, 'region')}' ist kein Regionalschlüssel`,
+      null,
       line,
-    };
-    const key = `${region}|${year}|${ind.code}|${gender}`;
-    const prev = seen.get(key);
-    if (prev) {
-      if (prev.pct === pct && prev.better === better) continue;
-      throw new FileRejection(
-        `Ziel für ${region}, ${year}, ${ind.code}, ${gender} doppelt mit anderem Wert (schon in Zeile ${prev.line})`,
-        null,
-        line,
-        null,
-      );
-    }
-    seen.set(key, row);
-    out.push(row);
+      name('region'),
+    );
+  const yearText = get(fields, 'year');
+  const year = Number(yearText);
+  if (!/^\d{4}$/.test(yearText) || year < 2000 || year > 2100) {
+    throw new FileRejection(`'${yearText}' ist kein Jahr (erwartet z. B. 2024)`, null, line, name('year'));
   }
-  if (out.length + plans.length === 0)
-    throw new FileRejection('keine Zielzeilen unter der Kopfzeile', null, null, null);
-  return { change: out, plan: plans };
+  const indText = get(fields, 'indicator');
+  const ind = indicators.get(indText.toUpperCase());
+  if (!ind) {
+    throw new FileRejection(
+      `unbekannte Kennzahl '${indText}' (bekannt: ${[...indicators.values()].map((i) => i.code).join(', ')})`,
+      null,
+      line,
+      name('indicator'),
+    );
+  }
+  return { region, year, ind };
+}
+
+/** A plan-goal row (cumulative, budget, capacity); a second plan for the same key is rejected. */
+function parsePlanLine(
+  { get, name, labelOf }: TargetCells,
+  fields: string[],
+  line: number,
+  at: { region: string; year: number; ind: IndicatorEntry; kind: PlanGoalKind },
+  seenPlans: Map<string, number>,
+): PlanTargetRow {
+  const { region, year, ind, kind } = at;
+  const cells = { get: (f: string) => get(fields, f as Field), label: (f: string) => labelOf(f), line };
+  const genderText = get(fields, 'gender');
+  if (genderText !== '' && parseGender(genderText) !== 'total') {
+    throw new FileRejection(
+      `Planziele gelten für alle (insgesamt), nicht '${genderText}'`,
+      null,
+      line,
+      name('gender'),
+    );
+  }
+  const regionName = get(fields, 'region_name') || null;
+  const plan = parsePlanRow(cells, { region, regionName, year, indicator: ind.code, unit: ind.unit }, kind);
+  const key = `${region}|${year}|${ind.code}`;
+  const first = seenPlans.get(key);
+  if (first !== undefined) {
+    throw new FileRejection(
+      `Plan für ${region}, ${year}, ${ind.code} doppelt (schon in Zeile ${first})`,
+      null,
+      line,
+      null,
+    );
+  }
+  seenPlans.set(key, line);
+  return plan;
+}
+
+/** A Tabelle 3 change-target row. */
+function parseChangeLine(
+  { get, name, has }: TargetCells,
+  fields: string[],
+  line: number,
+  at: { region: string; year: number; ind: IndicatorEntry },
+): TargetRow {
+  const { region, year, ind } = at;
+  const gender = parseGender(get(fields, 'gender'));
+  if (gender === null) {
+    throw new FileRejection(
+      `'${get(fields, 'gender')}' ist kein Geschlecht (erwartet ${GENDER_WORDS})`,
+      null,
+      line,
+      name('gender'),
+    );
+  }
+  const pctText = get(fields, 'target_change_pct');
+  const pct = parseGermanNumber(pctText);
+  if (pctText === '' || !Number.isFinite(pct) || Math.abs(pct) > 1000) {
+    throw new FileRejection(
+      `'${pctText}' ist keine Veränderung in % (erwartet z. B. 1,1 oder -0,4)`,
+      null,
+      line,
+      has('target_change_pct') ? name('target_change_pct') : null,
+    );
+  }
+  const betterText = get(fields, 'better').toLowerCase();
+  const better = betterText === '' ? ind.better : (BETTER[betterText] ?? null);
+  if (better === null) {
+    throw new FileRejection(
+      betterText === ''
+        ? `Richtung fehlt und ${ind.code} hat keine Voreinstellung: erwartet higher oder lower`
+        : `'${get(fields, 'better')}' ist keine Richtung (erwartet higher oder lower)`,
+      null,
+      line,
+      has('better') ? name('better') : null,
+    );
+  }
+  return {
+    region,
+    regionName: get(fields, 'region_name') || null,
+    year,
+    indicator: ind.code,
+    gender,
+    pct,
+    better,
+    source: get(fields, 'source') || null,
+    line,
+  };
 }
 
 /** The kind of a row: empty or `change` for Tabelle 3 rows, else a plan kind. */

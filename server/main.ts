@@ -175,6 +175,21 @@ async function main(): Promise<void> {
   });
   prepareGoals();
 
+  handleShutdownSignals({ logger, schedule, server, alerts, db });
+}
+
+/**
+ * On SIGTERM/SIGINT: stops the schedule, lets running requests finish (up to a timeout), stops the
+ * alert timers and closes the database, in that order. A second signal exits at once.
+ */
+function handleShutdownSignals(parts: {
+  logger: ReturnType<typeof createLogger>;
+  schedule: ReturnType<typeof startSchedule> | null;
+  server: Server;
+  alerts: ReturnType<typeof createAlertService>;
+  db: Awaited<ReturnType<typeof openDatabase>>;
+}): void {
+  const { logger, schedule, server, alerts, db } = parts;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {

@@ -280,7 +280,7 @@ export function composeDigest(
       : null;
   const footer =
     'Diese Nachricht wurde automatisch vom Zielmonitor versandt. Jede Änderung wird nur einmal gemeldet; ' +
-    'Prognosen schreiben den bisherigen Verlauf mit dem Saisonmuster des Vorjahres fort.';
+    'Prognosen tragen das Verhältnis der letzten drei Monate zum Vorjahr bis Dezember fort; das 80-%-Intervall stammt aus früheren Prognosefehlern.';
   const base = opts.publicUrl.replace(/\/+$/, '');
   // Per-change sample labels only in a mail that mixes sample and real regions.
   const perItemSample = sampleNote !== null && !items.every((i) => i.region.sample);

@@ -192,6 +192,250 @@ function mostData(summaries: ReadonlyMap<string, RegionSummary>, catalog: Catalo
 
 const HOUR_MS = 3_600_000;
 
+/** What the reads of a state share: the database, the goal options, the backtests and the calendar. */
+interface Reader {
+  kdb: Db['db'];
+  options: GoalOptions;
+  backtests: BacktestCache;
+  expectedNow: () => Month;
+  today: () => Month;
+}
+
+/** The empty caches of one data version; derived data are computed on first use. */
+function newState(version: string, kdb: Db['db'], options: GoalOptions, backtests: BacktestCache): State {
+  const catalog = once(() => loadCatalog(kdb));
+  const started = once(() => startDerived(kdb, options, () => backtests.pools(version)));
+  const derived = once(async () => (await started()).derived);
+  const s: State = {
+    version,
+    derived,
+    built: once(async () => (await started()).complete),
+    catalog,
+    defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
+    regions: once(async () => listRegionItems(s)),
+    windows: lru(LIMITS.windows),
+    queries: lru(LIMITS.queries),
+    results: lru(LIMITS.results),
+    series: lru(LIMITS.series),
+    months: lru(LIMITS.months),
+    peerTables: lru(LIMITS.peerTables),
+    comparisons: lru(LIMITS.comparisons),
+  };
+  return s;
+}
+
+/**
+ * The month the BA should have published by now. Computed at most once per hour (it changes
+ * once a month): the time-zone arithmetic costs more than serving a cached result, and this
+ * runs on every request, so the check is one comparison of milliseconds.
+ */
+function expectedMonthClock(
+  clock: () => Date,
+  config: Pick<Config, 'BA_RELEASE_DAY' | 'BA_LAG_MONTHS'>,
+): () => Month {
+  let expectedCache: { until: number; month: Month } | null = null;
+  return () => {
+    const now = clock();
+    const t = now.getTime();
+    if (expectedCache === null || t >= expectedCache.until || t < expectedCache.until - HOUR_MS) {
+      const month = expectedDataMonth(now, {
+        releaseDay: config.BA_RELEASE_DAY,
+        lagMonths: config.BA_LAG_MONTHS,
+      });
+      expectedCache = { until: (Math.floor(t / HOUR_MS) + 1) * HOUR_MS, month };
+    }
+    return expectedCache.month;
+  };
+}
+
+function freshness(r: Reader, region: Region, latest: Month | null): Freshness {
+  let expected: Month | null;
+  if (region.sample === 1) {
+    // Sample data are judged against the month they claim to be current, not today's date.
+    const asOf = region.sample_as_of;
+    expected = asOf !== null && isMonth(asOf) ? sampleExpectedMonth(asOf) : latest;
+  } else {
+    expected = r.expectedNow();
+  }
+  return {
+    latestDataMonth: latest,
+    expectedMonth: expected,
+    stale: expected !== null && isStale(latest, expected),
+  };
+}
+
+async function listRegionItems(s: State): Promise<RegionsResult> {
+  const [{ summaries }, catalog, defaultRegion] = await Promise.all([
+    s.derived(),
+    s.catalog(),
+    s.defaultRegion(),
+  ]);
+  const regions = [...catalog.regions.values()].map((r) => {
+    const sum = summaries.get(r.id);
+    return {
+      ...toRegionInfo(r),
+      aliases: [...catalog.aliases].filter(([, id]) => id === r.id).map(([alias]) => alias),
+      observations: sum?.observations ?? 0,
+      firstMonth: sum?.firstMonth ?? null,
+      lastMonth: sum?.lastMonth ?? null,
+    };
+  });
+  return { defaultRegion: defaultRegion ?? null, regions };
+}
+
+async function loadRegion(
+  r: Reader,
+  s: State,
+  regionId: string | undefined,
+): Promise<LoadedRegion & { summary: RegionSummary | undefined }> {
+  const key = regionId ?? (await s.defaultRegion());
+  if (key === undefined)
+    throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
+  const [catalog, derived] = await Promise.all([s.catalog(), s.derived()]);
+  // Any key of a region finds it: `t11522` and `01060` alike.
+  const id = catalog.regions.has(key) ? key : (catalog.aliases.get(key.toLowerCase()) ?? key);
+  const region = catalog.regions.get(id);
+  if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
+  const summary = derived.summaries.get(id);
+  const latest = (summary?.latestDataMonth ?? null) as Month | null;
+  return {
+    region,
+    info: toRegionInfo(region),
+    freshness: freshness(r, region, latest),
+    loadedAt: summary?.loadedAt ?? null,
+    summary,
+  };
+}
+
+/** The region's series for the goals of `year` (the goal window, not the whole history). */
+function goalSeriesOf(r: Reader, s: State, regionId: string, year: number): Promise<RegionSeries> {
+  return memo(s.windows, `${regionId}|${year}`, () => readGoalSeries(r.kdb, regionId, year));
+}
+
+async function goalInput(
+  r: Reader,
+  s: State,
+  regionId: string,
+  year: number,
+  dataMonth: Month | null,
+): Promise<RegionGoalInput> {
+  const [catalog, series, pools] = await Promise.all([
+    s.catalog(),
+    goalSeriesOf(r, s, regionId, year),
+    r.backtests.pools(s.version),
+  ]);
+  const [specs, planSpecs] = await Promise.all([
+    catalog.specs(regionId, year),
+    catalog.planSpecs(regionId, year),
+  ]);
+  const history = historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year);
+  return {
+    specs,
+    planSpecs,
+    defs: catalog.defs,
+    lookup: series.lookup,
+    year,
+    dataMonth,
+    options: r.options,
+    history,
+  };
+}
+
+/** The goals at the region's latest data month: from the stored snapshot when there is one. */
+async function latestGoals(
+  r: Reader,
+  s: State,
+  regionId: string,
+  year: number,
+  latest: Month,
+): Promise<GoalEvaluation[]> {
+  const derived = await s.derived();
+  if (derived.version === s.version) {
+    const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
+    if (row && row.dataMonth === latest && row.year === year) return JSON.parse(row.body) as GoalEvaluation[];
+  }
+  return computeRegionGoals(await goalInput(r, s, regionId, year, latest));
+}
+
+async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<GoalsResult> {
+  const loaded = await loadRegion(r, s, q.region);
+  const latest = loaded.freshness.latestDataMonth;
+  const year = queryYear(q, latest, r.today());
+  const onLatest =
+    latest !== null && yearOf(latest) === year && (q.month === undefined || q.month === latest);
+  let dataMonth = latest;
+  if (!onLatest) {
+    const series = await goalSeriesOf(r, s, loaded.region.id, year);
+    ({ dataMonth } = resolvePeriod(
+      q,
+      latest,
+      (y) => series.dataMonths.filter((m) => yearOf(m) === y),
+      r.today(),
+    ));
+  }
+  return memo(s.results, `${loaded.region.id}|${year}|${dataMonth ?? ''}`, async () => {
+    const goals =
+      onLatest && dataMonth !== null
+        ? await latestGoals(r, s, loaded.region.id, year, dataMonth)
+        : computeRegionGoals(await goalInput(r, s, loaded.region.id, year, dataMonth));
+    return {
+      region: loaded.info,
+      year,
+      dataMonth,
+      loadedAt: loaded.loadedAt,
+      dataVersion: s.version,
+      expectedMonth: loaded.freshness.expectedMonth,
+      stale: loaded.freshness.stale,
+      goals,
+    };
+  });
+}
+
+/** The backtest of a goal's forecast: over the pool of its kind of data, and over its own region. */
+function backtestOf(
+  { goal, region, year }: SeriesResult,
+  pools: Awaited<ReturnType<BacktestCache['pools']>>,
+): BacktestResult {
+  const sample = region.sample;
+  return {
+    region,
+    year,
+    goal: { id: goal.id, label: goal.label, indicator: goal.indicator, gender: goal.gender },
+    method: 'yoy3',
+    minErrors: MIN_ERRORS,
+    pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
+    rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
+    regionRows: backtestReport(
+      sample ? pools.sample : pools.real,
+      goal.indicator,
+      goal.gender,
+      (c) => c.region === region.id,
+    ),
+  };
+}
+
+/** The region's figures beside those of its comparison type's peers in `month`. */
+async function computeComparison(
+  kdb: Db['db'],
+  s: State,
+  loaded: LoadedRegion,
+  month: Month | null,
+): Promise<ComparisonResult> {
+  const type = loaded.region.comparison_type;
+  let table: PeerTable | null = null;
+  if (type !== null && month !== null) {
+    const regions = (await s.catalog()).regions.values();
+    table = await memo(s.peerTables, `${type}|${month}`, () => readPeerTable(kdb, regions, type, month));
+  }
+  const own = await ownFigures(kdb, loaded.region.id, month, table);
+  return {
+    region: loaded.info,
+    comparisonType: type,
+    month,
+    ...compareWithPeers(loaded.region.id, own, table),
+  };
+}
+
 export function createGoalService({
   db,
   config,
@@ -205,27 +449,14 @@ export function createGoalService({
   const readHistory = createRegionObservationsReader(db);
   const options: GoalOptions = { atRiskBandPct: config.AT_RISK_BAND_PCT };
 
-  const stateOf = versionedState((version): State => {
-    const catalog = once(() => loadCatalog(kdb));
-    const started = once(() => startDerived(kdb, options, () => backtests.pools(version)));
-    const derived = once(async () => (await started()).derived);
-    const s: State = {
-      version,
-      derived,
-      built: once(async () => (await started()).complete),
-      catalog,
-      defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
-      regions: once(async () => listRegionItems(s)),
-      windows: lru(LIMITS.windows),
-      queries: lru(LIMITS.queries),
-      results: lru(LIMITS.results),
-      series: lru(LIMITS.series),
-      months: lru(LIMITS.months),
-      peerTables: lru(LIMITS.peerTables),
-      comparisons: lru(LIMITS.comparisons),
-    };
-    return s;
-  });
+  const expectedNow = expectedMonthClock(clock, config);
+  function today(): Month {
+    const d = clock();
+    return makeMonth(d.getUTCFullYear(), d.getUTCMonth() + 1);
+  }
+  const r: Reader = { kdb, options, backtests, expectedNow, today };
+
+  const stateOf = versionedState((version) => newState(version, kdb, options, backtests));
 
   /**
    * The state of the current data version. Reading the version costs one prepared statement (a
@@ -242,168 +473,12 @@ export function createGoalService({
     return last;
   };
 
-  let expectedCache: { until: number; month: Month } | null = null;
-  /**
-   * The month the BA should have published by now. Computed at most once per hour (it changes
-   * once a month): the time-zone arithmetic costs more than serving a cached result, and this
-   * runs on every request, so the check is one comparison of milliseconds.
-   */
-  function expectedNow(): Month {
-    const now = clock();
-    const t = now.getTime();
-    if (expectedCache === null || t >= expectedCache.until || t < expectedCache.until - HOUR_MS) {
-      const month = expectedDataMonth(now, {
-        releaseDay: config.BA_RELEASE_DAY,
-        lagMonths: config.BA_LAG_MONTHS,
-      });
-      expectedCache = { until: (Math.floor(t / HOUR_MS) + 1) * HOUR_MS, month };
-    }
-    return expectedCache.month;
-  }
-
-  function today(): Month {
-    const d = clock();
-    return makeMonth(d.getUTCFullYear(), d.getUTCMonth() + 1);
-  }
-
-  function freshness(region: Region, latest: Month | null): Freshness {
-    let expected: Month | null;
-    if (region.sample === 1) {
-      // Sample data are judged against the month they claim to be current, not today's date.
-      const asOf = region.sample_as_of;
-      expected = asOf !== null && isMonth(asOf) ? sampleExpectedMonth(asOf) : latest;
-    } else {
-      expected = expectedNow();
-    }
-    return {
-      latestDataMonth: latest,
-      expectedMonth: expected,
-      stale: expected !== null && isStale(latest, expected),
-    };
-  }
-
-  async function listRegionItems(s: State): Promise<RegionsResult> {
-    const [{ summaries }, catalog, defaultRegion] = await Promise.all([
-      s.derived(),
-      s.catalog(),
-      s.defaultRegion(),
-    ]);
-    const regions = [...catalog.regions.values()].map((r) => {
-      const sum = summaries.get(r.id);
-      return {
-        ...toRegionInfo(r),
-        aliases: [...catalog.aliases].filter(([, id]) => id === r.id).map(([alias]) => alias),
-        observations: sum?.observations ?? 0,
-        firstMonth: sum?.firstMonth ?? null,
-        lastMonth: sum?.lastMonth ?? null,
-      };
-    });
-    return { defaultRegion: defaultRegion ?? null, regions };
-  }
-
-  async function loadRegion(
-    s: State,
-    regionId: string | undefined,
-  ): Promise<LoadedRegion & { summary: RegionSummary | undefined }> {
-    const key = regionId ?? (await s.defaultRegion());
-    if (key === undefined)
-      throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
-    const [catalog, derived] = await Promise.all([s.catalog(), s.derived()]);
-    // Any key of a region finds it: `t11522` and `01060` alike.
-    const id = catalog.regions.has(key) ? key : (catalog.aliases.get(key.toLowerCase()) ?? key);
-    const region = catalog.regions.get(id);
-    if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
-    const summary = derived.summaries.get(id);
-    const latest = (summary?.latestDataMonth ?? null) as Month | null;
-    return {
-      region,
-      info: toRegionInfo(region),
-      freshness: freshness(region, latest),
-      loadedAt: summary?.loadedAt ?? null,
-      summary,
-    };
-  }
-
-  /** The region's series for the goals of `year` (the goal window, not the whole history). */
-  function goalSeriesOf(s: State, regionId: string, year: number): Promise<RegionSeries> {
-    return memo(s.windows, `${regionId}|${year}`, () => readGoalSeries(kdb, regionId, year));
-  }
-
-  async function goalInput(
-    s: State,
-    regionId: string,
-    year: number,
-    dataMonth: Month | null,
-  ): Promise<RegionGoalInput> {
-    const [catalog, series, pools] = await Promise.all([
-      s.catalog(),
-      goalSeriesOf(s, regionId, year),
-      backtests.pools(s.version),
-    ]);
-    const [specs, planSpecs] = await Promise.all([
-      catalog.specs(regionId, year),
-      catalog.planSpecs(regionId, year),
-    ]);
-    const history = historyFor(pools, catalog.regions.get(regionId)?.sample === 1, year);
-    return { specs, planSpecs, defs: catalog.defs, lookup: series.lookup, year, dataMonth, options, history };
-  }
-
-  /** The goals at the region's latest data month: from the stored snapshot when there is one. */
-  async function latestGoals(
-    s: State,
-    regionId: string,
-    year: number,
-    latest: Month,
-  ): Promise<GoalEvaluation[]> {
-    const derived = await s.derived();
-    if (derived.version === s.version) {
-      const row = await readGoalSnapshot(kdb, regionId, derived.key);
-      if (row && row.dataMonth === latest && row.year === year)
-        return JSON.parse(row.body) as GoalEvaluation[];
-    }
-    return computeRegionGoals(await goalInput(s, regionId, year, latest));
-  }
-
   /**
    * The goals for a query as asked (defaults unresolved): a repeated request is one map lookup.
    */
   function getGoals(q: GoalQuery): Promise<GoalsResult> {
     const s = current();
-    return memo(s.queries, `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}`, () => computeGoals(s, q));
-  }
-
-  async function computeGoals(s: State, q: GoalQuery): Promise<GoalsResult> {
-    const loaded = await loadRegion(s, q.region);
-    const latest = loaded.freshness.latestDataMonth;
-    const year = queryYear(q, latest, today());
-    const onLatest =
-      latest !== null && yearOf(latest) === year && (q.month === undefined || q.month === latest);
-    let dataMonth = latest;
-    if (!onLatest) {
-      const series = await goalSeriesOf(s, loaded.region.id, year);
-      ({ dataMonth } = resolvePeriod(
-        q,
-        latest,
-        (y) => series.dataMonths.filter((m) => yearOf(m) === y),
-        today(),
-      ));
-    }
-    return memo(s.results, `${loaded.region.id}|${year}|${dataMonth ?? ''}`, async () => {
-      const goals =
-        onLatest && dataMonth !== null
-          ? await latestGoals(s, loaded.region.id, year, dataMonth)
-          : computeRegionGoals(await goalInput(s, loaded.region.id, year, dataMonth));
-      return {
-        region: loaded.info,
-        year,
-        dataMonth,
-        loadedAt: loaded.loadedAt,
-        dataVersion: s.version,
-        expectedMonth: loaded.freshness.expectedMonth,
-        stale: loaded.freshness.stale,
-        goals,
-      };
-    });
+    return memo(s.queries, `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}`, () => computeGoals(r, s, q));
   }
 
   async function getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult> {
@@ -412,7 +487,7 @@ export function createGoalService({
     const key = `${result.region.id}|${result.year}|${result.dataMonth ?? ''}|${q.id}`;
     return memo(s.series, key, async () => {
       const goal = result.goals.find((g) => g.id === q.id);
-      const input = await goalInput(s, result.region.id, result.year, result.dataMonth);
+      const input = await goalInput(r, s, result.region.id, result.year, result.dataMonth);
       const spec = input.specs.find((g) => g.id === q.id) ?? input.planSpecs.find((g) => g.id === q.id);
       if (!goal || !spec) {
         const known = result.goals.map((g) => g.id).join(', ') || 'none';
@@ -434,29 +509,13 @@ export function createGoalService({
 
   async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
     const s = current();
-    const { goal, region, year } = await getSeries(q);
-    const pools = await backtests.pools(s.version);
-    const sample = region.sample;
-    return {
-      region,
-      year,
-      goal: { id: goal.id, label: goal.label, indicator: goal.indicator, gender: goal.gender },
-      method: 'yoy3',
-      minErrors: MIN_ERRORS,
-      pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
-      rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
-      regionRows: backtestReport(
-        sample ? pools.sample : pools.real,
-        goal.indicator,
-        goal.gender,
-        (c) => c.region === region.id,
-      ),
-    };
+    const series = await getSeries(q);
+    return backtestOf(series, await backtests.pools(s.version));
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
     const s = current();
-    const loaded = await loadRegion(s, q.region);
+    const loaded = await loadRegion(r, s, q.region);
     return memo(s.months, loaded.region.id, async () => {
       const defs = (await s.catalog()).defs;
       const codes = monthRowCodes(defs.get('K2'), defs.get('K3'));
@@ -467,23 +526,11 @@ export function createGoalService({
 
   async function getComparison(q: { region?: string | undefined; month?: Month | undefined }) {
     const s = current();
-    const loaded = await loadRegion(s, q.region);
+    const loaded = await loadRegion(r, s, q.region);
     const month = q.month ?? loaded.freshness.latestDataMonth;
-    return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, async (): Promise<ComparisonResult> => {
-      const type = loaded.region.comparison_type;
-      let table: PeerTable | null = null;
-      if (type !== null && month !== null) {
-        const regions = (await s.catalog()).regions.values();
-        table = await memo(s.peerTables, `${type}|${month}`, () => readPeerTable(kdb, regions, type, month));
-      }
-      const own = await ownFigures(kdb, loaded.region.id, month, table);
-      return {
-        region: loaded.info,
-        comparisonType: type,
-        month,
-        ...compareWithPeers(loaded.region.id, own, table),
-      };
-    });
+    return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, () =>
+      computeComparison(kdb, s, loaded, month),
+    );
   }
 
   return {
@@ -493,7 +540,7 @@ export function createGoalService({
     getMonths,
     getBacktest,
     getRegions: () => current().regions(),
-    getRegionData: (regionId) => loadRegion(current(), regionId),
+    getRegionData: (regionId) => loadRegion(r, current(), regionId),
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
     prepare: async () => (await current().built()).storeError,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { createImportJobs } from '../../etl/import-jobs.js';
 import { previewFile } from '../../etl/layouts.js';
 import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
@@ -13,7 +14,6 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { validate } from '../http/validate.js';
-import { createImportJobs } from '../import-jobs.js';
 import { safeUploadName } from './imports.js';
 
 const MULTIPART_OVERHEAD = 64 * 1024;

@@ -12,6 +12,7 @@ import {
   type EtlDeps,
   type IsolationOptions,
   inProgressDir,
+  loadJobcenterDirectory,
   recoverAbortedRuns,
   runImport,
   runScheduledImport,
@@ -40,6 +41,9 @@ async function fileDb(): Promise<{ db: Db; dir: string }> {
   const tmp = tempDir('zm-worker-');
   const db = await openDatabase(join(tmp.dir, 'zm.db'));
   cleanups.push(tmp.cleanup, () => db.close());
+  // As server/main.ts does at start: the Jobcenter directory is reference data, loaded before any
+  // import (a run refreshes it; it is not part of what a rejected file may change).
+  await loadJobcenterDirectory(db);
   return { db, dir: tmp.dir };
 }
 

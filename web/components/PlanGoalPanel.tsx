@@ -32,47 +32,13 @@ export function PlanGoalPanel({
   const v = planCardView(goal);
   const rule = goal.planRule;
   const capacity = goal.kind === 'capacity';
-  // The table gives whole amounts ("1.095.412 €"); the chart's axis the compact form.
-  const full = (n: number | null) => formatGoalValue(n, goal.unit);
-  const valueName = capacity ? 'Ø Belegung seit Januar' : 'Ist seit Januar (kumuliert)';
   const summary =
     `Diagramm ${goal.label} ${data.year}: ${v.currentLabel} ${v.current}, ${v.planToDateLabel} ${v.planToDate}, ` +
     `Jahresplan ${v.plan}. ${v.forecast ? `${v.forecast.label} ${v.forecast.value}. ` : ''}` +
     'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
   return (
     <>
-      <dl className="figures figures-row">
-        <div className="figure figure-main">
-          <dt>{v.currentLabel}</dt>
-          <dd data-field="current">{v.current}</dd>
-        </div>
-        <div className="figure">
-          <dt>{v.planToDateLabel}</dt>
-          <dd data-field="plan-to-date">{v.planToDate}</dd>
-        </div>
-        <div className="figure">
-          <dt>Jahresplan</dt>
-          <dd data-field="plan">{v.plan}</dd>
-        </div>
-        <div className="figure">
-          <dt>Abweichung</dt>
-          <dd data-field="deviation">{v.deviation}</dd>
-        </div>
-        {v.extra && (
-          <div className="figure">
-            <dt>{v.extra.label}</dt>
-            <dd data-field="extra">{v.extra.value}</dd>
-          </div>
-        )}
-        {v.forecast && (
-          <div className="figure projection">
-            <dt>{v.forecast.label} (Hochrechnung)</dt>
-            <dd data-field="projection">
-              {v.forecast.value} ({v.forecast.change}) <StatusBadge status={goal.forecast.status} size="sm" />
-            </dd>
-          </div>
-        )}
-      </dl>
+      <PlanFigures v={v} status={goal.forecast.status} />
       {v.pace && (
         <p className="plan-pace" data-field="pace">
           {v.pace}
@@ -106,45 +72,107 @@ export function PlanGoalPanel({
         </figcaption>
       </figure>
 
-      <div className="table-wrap">
-        <table className="data-table" data-testid="goal-table">
-          <caption>Zahlen zum Diagramm: {valueName} je Monat</caption>
-          <thead>
-            <tr>
-              <th scope="col">Monat</th>
-              <th scope="col" className="num">
-                {data.year}
-              </th>
-              <th scope="col" className="num">
-                {data.year - 1}
-              </th>
-              <th scope="col" className="num">
-                {capacity ? 'Geplante Plätze' : 'Planpfad'}
-              </th>
-              <th scope="col" className="num">
-                Grenze „gefährdet“
-              </th>
-              <th scope="col" className="num">
-                Prognose
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.points.map((p) => (
-              <tr key={p.month}>
-                <th scope="row" className="row-head">
-                  <Link href={monthLink(p.month)}>{formatMonth(p.month)}</Link>
-                </th>
-                <td className="num">{full(p.current)}</td>
-                <td className="num">{full(p.previous)}</td>
-                <td className="num">{full(p.target)}</td>
-                <td className="num">{full(p.atRiskEdge)}</td>
-                <td className="num">{p.forecast === null ? '' : full(p.forecast)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <PlanTable data={data} capacity={capacity} monthLink={monthLink} />
     </>
+  );
+}
+
+/** The figures against the plan: to date, the whole year, the deviation and the forecast. */
+function PlanFigures({
+  v,
+  status,
+}: {
+  v: ReturnType<typeof planCardView>;
+  status: GoalSeriesResponse['goal']['forecast']['status'];
+}) {
+  return (
+    <dl className="figures figures-row">
+      <div className="figure figure-main">
+        <dt>{v.currentLabel}</dt>
+        <dd data-field="current">{v.current}</dd>
+      </div>
+      <div className="figure">
+        <dt>{v.planToDateLabel}</dt>
+        <dd data-field="plan-to-date">{v.planToDate}</dd>
+      </div>
+      <div className="figure">
+        <dt>Jahresplan</dt>
+        <dd data-field="plan">{v.plan}</dd>
+      </div>
+      <div className="figure">
+        <dt>Abweichung</dt>
+        <dd data-field="deviation">{v.deviation}</dd>
+      </div>
+      {v.extra && (
+        <div className="figure">
+          <dt>{v.extra.label}</dt>
+          <dd data-field="extra">{v.extra.value}</dd>
+        </div>
+      )}
+      {v.forecast && (
+        <div className="figure projection">
+          <dt>{v.forecast.label} (Hochrechnung)</dt>
+          <dd data-field="projection">
+            {v.forecast.value} ({v.forecast.change}) <StatusBadge status={status} size="sm" />
+          </dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+/** The numbers the chart is drawn from, one row per month. */
+function PlanTable({
+  data,
+  capacity,
+  monthLink,
+}: {
+  data: GoalSeriesResponse;
+  capacity: boolean;
+  monthLink: (month: string) => string;
+}) {
+  // The table gives whole amounts ("1.095.412 €"); the chart's axis the compact form.
+  const full = (n: number | null) => formatGoalValue(n, data.goal.unit);
+  const valueName = capacity ? 'Ø Belegung seit Januar' : 'Ist seit Januar (kumuliert)';
+  return (
+    <div className="table-wrap">
+      <table className="data-table" data-testid="goal-table">
+        <caption>Zahlen zum Diagramm: {valueName} je Monat</caption>
+        <thead>
+          <tr>
+            <th scope="col">Monat</th>
+            <th scope="col" className="num">
+              {data.year}
+            </th>
+            <th scope="col" className="num">
+              {data.year - 1}
+            </th>
+            <th scope="col" className="num">
+              {capacity ? 'Geplante Plätze' : 'Planpfad'}
+            </th>
+            <th scope="col" className="num">
+              Grenze „gefährdet“
+            </th>
+            <th scope="col" className="num">
+              Prognose
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.points.map((p) => (
+            <tr key={p.month}>
+              <th scope="row" className="row-head">
+                <Link href={monthLink(p.month)}>{formatMonth(p.month)}</Link>
+              </th>
+              <td className="num">{full(p.current)}</td>
+              <td className="num">{full(p.previous)}</td>
+              <td className="num">{full(p.target)}</td>
+              <td className="num">{full(p.atRiskEdge)}</td>
+              <td className="num">{p.forecast === null ? '' : full(p.forecast)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

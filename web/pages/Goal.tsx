@@ -152,6 +152,48 @@ function ChangeFigure({ data, onMonthClick }: { data: SeriesData; onMonthClick: 
   );
 }
 
+/** The body of a Tabelle 3 change goal: figures, forecast, drivers, charts, table, comments, track record. */
+function ChangeGoalPanel({
+  data,
+  formatValue,
+  onMonthClick,
+  monthHref,
+  query,
+}: {
+  data: SeriesData;
+  formatValue: ValueFormat;
+  onMonthClick: (month: string) => void;
+  monthHref: (month: string) => string;
+  query: ReturnType<typeof goalQuery>;
+}) {
+  const goal = data.goal;
+  const v = goalCardView(goal);
+  return (
+    <>
+      <GoalFigures goal={goal} className="figures figures-row">
+        <div className="figure">
+          <dt>Prognose Dezember</dt>
+          <dd data-field="forecast-value">{v.forecastValue}</dd>
+        </div>
+      </GoalFigures>
+      <GoalMissing goal={goal} />
+      <ForecastSummary status={goal.forecast.status} v={v} />
+      {v.drivers !== null && (
+        <p className="drivers" data-field="drivers">
+          Warum: {v.drivers}
+        </p>
+      )}
+      <GoalChartFigure data={data} formatValue={formatValue} onMonthClick={onMonthClick} />
+      {data.points.some((p) => p.previous !== null) && (
+        <ChangeFigure data={data} onMonthClick={onMonthClick} />
+      )}
+      <GoalTable data={data} formatValue={formatValue} monthHref={monthHref} />
+      <GoalCommentsFor series={data} />
+      <ForecastQuality id={goal.id} query={query} />
+    </>
+  );
+}
+
 export default function Goal() {
   const params = useParams<{ id: string }>();
   const id = params.id ?? '';
@@ -191,7 +233,6 @@ export default function Goal() {
   }
   const data = series.data;
   const goal = data.goal;
-  const v = goalCardView(goal);
   const state: CommonState = { region: data.region.id, year: data.year, month: common.month };
   const siblings = (goals.data?.goals ?? []).filter((g) => g.indicator === goal.indicator);
   const order = ['female', 'male', 'total'];
@@ -206,32 +247,13 @@ export default function Goal() {
       onMonthClick={onMonthClick}
     />
   ) : (
-    <>
-      <GoalFigures goal={goal} className="figures figures-row">
-        <div className="figure">
-          <dt>Prognose Dezember</dt>
-          <dd data-field="forecast-value">{v.forecastValue}</dd>
-        </div>
-      </GoalFigures>
-      <GoalMissing goal={goal} />
-      <ForecastSummary status={goal.forecast.status} v={v} />
-      {v.drivers !== null && (
-        <p className="drivers" data-field="drivers">
-          Warum: {v.drivers}
-        </p>
-      )}
-      <GoalChartFigure data={data} formatValue={formatValue} onMonthClick={onMonthClick} />
-      {data.points.some((p) => p.previous !== null) && (
-        <ChangeFigure data={data} onMonthClick={onMonthClick} />
-      )}
-      <GoalTable
-        data={data}
-        formatValue={formatValue}
-        monthHref={(month) => monthsLinkFor(state.region, month, gender)}
-      />
-      <GoalCommentsFor series={data} />
-      <ForecastQuality id={goal.id} query={q} />
-    </>
+    <ChangeGoalPanel
+      data={data}
+      formatValue={formatValue}
+      onMonthClick={onMonthClick}
+      monthHref={(month) => monthsLinkFor(state.region, month, gender)}
+      query={q}
+    />
   );
 
   return (

@@ -14,12 +14,19 @@ import {
   updateMapping,
 } from './wizard-api';
 
+type SavedMapping = Awaited<ReturnType<typeof fetchMappings>>['mappings'][number];
+interface Editing {
+  id: number;
+  name: string;
+  pattern: string;
+}
+
 export function Mappings({ token }: { token: string }) {
   const qc = useQueryClient();
   const fileId = useId();
   const q = useQuery({ queryKey: ['import-mappings'], queryFn: fetchMappings });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [editing, setEditing] = useState<{ id: number; name: string; pattern: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['import-mappings'] });
 
   const remove = (id: number, name: string) => {
@@ -83,57 +90,22 @@ export function Mappings({ token }: { token: string }) {
             ))}
             {q.data.mappings.map((m) =>
               editing?.id === m.id ? (
-                <tr key={m.id}>
-                  <td>
-                    <input
-                      aria-label="Name der Zuordnung"
-                      value={editing.name}
-                      onChange={(e) => setEditing({ ...editing, name: e.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label="Dateimuster"
-                      value={editing.pattern}
-                      onChange={(e) => setEditing({ ...editing, pattern: e.target.value })}
-                    />
-                  </td>
-                  <td>{formatDateTime(m.updatedAt)}</td>
-                  <td>
-                    <button type="button" onClick={() => saveEdit(m.spec)}>
-                      Speichern
-                    </button>{' '}
-                    <button type="button" className="secondary" onClick={() => setEditing(null)}>
-                      Abbrechen
-                    </button>
-                  </td>
-                </tr>
+                <EditRow
+                  key={m.id}
+                  mapping={m}
+                  editing={editing}
+                  onChange={setEditing}
+                  onSave={() => saveEdit(m.spec)}
+                  onCancel={() => setEditing(null)}
+                />
               ) : (
-                <tr key={m.id}>
-                  <td>{m.name}</td>
-                  <td>
-                    <code>{m.pattern}</code>
-                  </td>
-                  <td>{formatDateTime(m.updatedAt)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={!token}
-                      onClick={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
-                    >
-                      Bearbeiten
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={!token}
-                      onClick={() => remove(m.id, m.name)}
-                    >
-                      Löschen
-                    </button>
-                  </td>
-                </tr>
+                <MappingRow
+                  key={m.id}
+                  mapping={m}
+                  disabled={!token}
+                  onEdit={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
+                  onRemove={() => remove(m.id, m.name)}
+                />
               ),
             )}
           </tbody>
@@ -157,16 +129,97 @@ export function Mappings({ token }: { token: string }) {
           }}
         />
       </div>
-      <div aria-live="polite">
-        {message && (
-          <p
-            className={message.ok ? 'banner banner-ok' : 'banner banner-error'}
-            role={message.ok ? 'status' : 'alert'}
-          >
-            {message.text}
-          </p>
-        )}
-      </div>
+      <MessageBanner message={message} />
     </section>
+  );
+}
+
+/** A saved mapping's row while its name and pattern are edited. */
+function EditRow({
+  mapping,
+  editing,
+  onChange,
+  onSave,
+  onCancel,
+}: {
+  mapping: SavedMapping;
+  editing: Editing;
+  onChange: (next: Editing) => void;
+  onSave: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <tr>
+      <td>
+        <input
+          aria-label="Name der Zuordnung"
+          value={editing.name}
+          onChange={(e) => onChange({ ...editing, name: e.target.value })}
+        />
+      </td>
+      <td>
+        <input
+          aria-label="Dateimuster"
+          value={editing.pattern}
+          onChange={(e) => onChange({ ...editing, pattern: e.target.value })}
+        />
+      </td>
+      <td>{formatDateTime(mapping.updatedAt)}</td>
+      <td>
+        <button type="button" onClick={onSave}>
+          Speichern
+        </button>{' '}
+        <button type="button" className="secondary" onClick={onCancel}>
+          Abbrechen
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** A saved mapping's row with its actions (edit, delete). */
+function MappingRow({
+  mapping,
+  disabled,
+  onEdit,
+  onRemove,
+}: {
+  mapping: SavedMapping;
+  disabled: boolean;
+  onEdit: () => void;
+  onRemove: () => void;
+}) {
+  return (
+    <tr>
+      <td>{mapping.name}</td>
+      <td>
+        <code>{mapping.pattern}</code>
+      </td>
+      <td>{formatDateTime(mapping.updatedAt)}</td>
+      <td>
+        <button type="button" className="secondary" disabled={disabled} onClick={onEdit}>
+          Bearbeiten
+        </button>{' '}
+        <button type="button" className="secondary" disabled={disabled} onClick={onRemove}>
+          Löschen
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** The outcome of the last action, read out politely (success) or at once (error). */
+function MessageBanner({ message }: { message: { ok: boolean; text: string } | null }) {
+  return (
+    <div aria-live="polite">
+      {message && (
+        <p
+          className={message.ok ? 'banner banner-ok' : 'banner banner-error'}
+          role={message.ok ? 'status' : 'alert'}
+        >
+          {message.text}
+        </p>
+      )}
+    </div>
   );
 }

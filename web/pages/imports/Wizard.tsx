@@ -57,11 +57,11 @@ function useLivePreview(file: File, spec: GridSpec | null, token: string) {
 }
 
 export function Wizard({ file, token, onClose }: { file: File; token: string; onClose: () => void }) {
-  const ids = { name: useId(), pattern: useId(), sheet: useId(), indicator: useId(), gender: useId() };
+  const ids = { name: useId(), pattern: useId() };
   const [draft, setDraft] = useState<Draft | null>(null);
   const [tool, setTool] = useState<Tool>('month');
   const [indicator, setIndicator] = useState('LZB');
-  const [gender, setGender] = useState<'total' | 'female' | 'male'>('total');
+  const [gender, setGender] = useState<Gender>('total');
   const [name, setName] = useState(() => file.name.replace(/\.[^.]+$/, ''));
   const [pattern, setPattern] = useState(() => defaultPattern(file.name));
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -125,87 +125,18 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
         Vorschau rechnet bei jeder Änderung neu.
       </p>
       {draft && (
-        <div className="wizard-controls">
-          {sheets.length > 1 && (
-            <div className="control">
-              <label htmlFor={ids.sheet}>Blatt</label>
-              <select
-                id={ids.sheet}
-                value={draft.sheet ?? ''}
-                onChange={(e) =>
-                  setDraft({ ...draft, sheet: e.target.value || null, series: [], monthLine: null })
-                }
-              >
-                {sheets.map((s) => (
-                  <option key={s.name ?? ''} value={s.name ?? ''}>
-                    {s.name ?? '(CSV)'}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          <fieldset className="control-group">
-            <legend>Monate stehen</legend>
-            {(['rows', 'columns'] as const).map((a) => (
-              <label key={a}>
-                <input
-                  type="radio"
-                  name="axis"
-                  checked={draft.monthAxis === a}
-                  onChange={() => setDraft({ ...draft, monthAxis: a, monthLine: null, series: [] })}
-                />{' '}
-                {a === 'rows' ? 'untereinander (eine Spalte)' : 'nebeneinander (eine Zeile)'}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="control-group">
-            <legend>Klick in die Tabelle legt fest</legend>
-            {(
-              [
-                ['month', draft.monthAxis === 'rows' ? 'Monatsspalte' : 'Monatszeile'],
-                [
-                  'series',
-                  draft.monthAxis === 'rows'
-                    ? 'Spalte = Kennzahl + Geschlecht'
-                    : 'Zeile = Kennzahl + Geschlecht',
-                ],
-                ['region', 'Zelle mit der Region'],
-              ] as const
-            ).map(([t, label]) => (
-              <label key={t}>
-                <input type="radio" name="tool" checked={tool === t} onChange={() => setTool(t)} /> {label}
-              </label>
-            ))}
-          </fieldset>
-          <div className="control">
-            <label htmlFor={ids.indicator}>Kennzahl</label>
-            <select id={ids.indicator} value={indicator} onChange={(e) => setIndicator(e.target.value)}>
-              {(indicators.data ?? []).map((i) => (
-                <option key={i.code} value={i.code}>
-                  {i.code} – {i.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="control">
-            <label htmlFor={ids.gender}>Geschlecht</label>
-            <select
-              id={ids.gender}
-              value={gender}
-              onChange={(e) =>
-                setGender(
-                  e.target.value === 'female' ? 'female' : e.target.value === 'male' ? 'male' : 'total',
-                )
-              }
-            >
-              {(['total', 'female', 'male'] as const).map((g) => (
-                <option key={g} value={g}>
-                  {GENDER_TEXT[g]}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <WizardControls
+          draft={draft}
+          onDraft={setDraft}
+          sheets={sheets}
+          tool={tool}
+          onTool={setTool}
+          indicator={indicator}
+          onIndicator={setIndicator}
+          gender={gender}
+          onGender={setGender}
+          indicators={indicators.data ?? []}
+        />
       )}
       {draft && sheet && <WizardGrid sheet={sheet} draft={draft} onCell={onCell} />}
       {draft && <DraftSummary draft={draft} onChange={setDraft} />}
@@ -239,6 +170,114 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
         {job && <JobState job={job} onOpenWizard={null} />}
       </div>
     </section>
+  );
+}
+
+type Gender = 'total' | 'female' | 'male';
+
+/** The wizard's choices: sheet, month axis, what a click sets, and the series' indicator and gender. */
+function WizardControls({
+  draft,
+  onDraft,
+  sheets,
+  tool,
+  onTool,
+  indicator,
+  onIndicator,
+  gender,
+  onGender,
+  indicators,
+}: {
+  draft: Draft;
+  onDraft: (d: Draft) => void;
+  sheets: PreviewResponse['sheets'];
+  tool: Tool;
+  onTool: (t: Tool) => void;
+  indicator: string;
+  onIndicator: (code: string) => void;
+  gender: Gender;
+  onGender: (g: Gender) => void;
+  indicators: NonNullable<ReturnType<typeof useLoadableIndicators>['data']>;
+}) {
+  const ids = { sheet: useId(), indicator: useId(), gender: useId() };
+  return (
+    <div className="wizard-controls">
+      {sheets.length > 1 && (
+        <div className="control">
+          <label htmlFor={ids.sheet}>Blatt</label>
+          <select
+            id={ids.sheet}
+            value={draft.sheet ?? ''}
+            onChange={(e) =>
+              onDraft({ ...draft, sheet: e.target.value || null, series: [], monthLine: null })
+            }
+          >
+            {sheets.map((s) => (
+              <option key={s.name ?? ''} value={s.name ?? ''}>
+                {s.name ?? '(CSV)'}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <fieldset className="control-group">
+        <legend>Monate stehen</legend>
+        {(['rows', 'columns'] as const).map((a) => (
+          <label key={a}>
+            <input
+              type="radio"
+              name="axis"
+              checked={draft.monthAxis === a}
+              onChange={() => onDraft({ ...draft, monthAxis: a, monthLine: null, series: [] })}
+            />{' '}
+            {a === 'rows' ? 'untereinander (eine Spalte)' : 'nebeneinander (eine Zeile)'}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="control-group">
+        <legend>Klick in die Tabelle legt fest</legend>
+        {(
+          [
+            ['month', draft.monthAxis === 'rows' ? 'Monatsspalte' : 'Monatszeile'],
+            [
+              'series',
+              draft.monthAxis === 'rows' ? 'Spalte = Kennzahl + Geschlecht' : 'Zeile = Kennzahl + Geschlecht',
+            ],
+            ['region', 'Zelle mit der Region'],
+          ] as const
+        ).map(([t, label]) => (
+          <label key={t}>
+            <input type="radio" name="tool" checked={tool === t} onChange={() => onTool(t)} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <div className="control">
+        <label htmlFor={ids.indicator}>Kennzahl</label>
+        <select id={ids.indicator} value={indicator} onChange={(e) => onIndicator(e.target.value)}>
+          {indicators.map((i) => (
+            <option key={i.code} value={i.code}>
+              {i.code} – {i.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="control">
+        <label htmlFor={ids.gender}>Geschlecht</label>
+        <select
+          id={ids.gender}
+          value={gender}
+          onChange={(e) =>
+            onGender(e.target.value === 'female' ? 'female' : e.target.value === 'male' ? 'male' : 'total')
+          }
+        >
+          {(['total', 'female', 'male'] as const).map((g) => (
+            <option key={g} value={g}>
+              {GENDER_TEXT[g]}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
   );
 }
 

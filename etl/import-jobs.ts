@@ -3,9 +3,9 @@
  * the upload answers at once with a job id, the page shows progress and may be left; the run
  * log holds the result. One registry per app instance (no module state).
  */
-import { ImportBusyError, type ImportSummary } from '../etl/index.js';
-import { executeImport, type ImportProgress, prepareSources } from '../etl/run.js';
-import { type EtlDeps, formatImportError } from '../etl/types.js';
+import { ImportBusyError, type ImportSummary } from './index.js';
+import { executeImport, type ImportProgress, prepareSources } from './run.js';
+import { type EtlDeps, formatImportError } from './types.js';
 
 export interface ImportJob {
   id: string;
