@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   });
   prepareGoals();
 
-  handleShutdownSignals({ logger, schedule, server, alerts, db });
+  handleShutdownSignals({ logger, leadership, server, alerts, db });
 }
 
 /**
@@ -184,12 +184,12 @@ async function main(): Promise<void> {
  */
 function handleShutdownSignals(parts: {
   logger: ReturnType<typeof createLogger>;
-  schedule: ReturnType<typeof startSchedule> | null;
+  leadership: ReturnType<typeof startLeadership>;
   server: Server;
   alerts: ReturnType<typeof createAlertService>;
-  db: Awaited<ReturnType<typeof openDatabase>>;
+  db: Awaited<ReturnType<typeof openConfiguredDatabase>>;
 }): void {
-  const { logger, schedule, server, alerts, db } = parts;
+  const { logger, leadership, server, alerts, db } = parts;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
