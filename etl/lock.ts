@@ -16,11 +16,12 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../server/db/connection.js';
 import { trySessionLock } from '../server/db/dialect/postgres.js';
+import { DomainError } from '../server/domain/errors.js';
 
 /** Another import is running (the API answers 409). */
-export class ImportBusyError extends Error {
+export class ImportBusyError extends DomainError {
   constructor(message = 'Ein anderer Import läuft gerade; bitte später erneut versuchen.') {
-    super(message);
+    super('import_busy', message);
     this.name = 'ImportBusyError';
   }
 }

@@ -55,6 +55,33 @@ function webBuild(): { root: string | null; build: string } {
   return { root: relative(process.cwd(), dist) || '.', build };
 }
 
+/**
+ * Before serving: the Jobcenter directory, the sample data on an empty database (one instance at a
+ * time), and runs left 'running' by a killed importer closed as aborted.
+ */
+async function prepareData(config: Config, etl: EtlDeps): Promise<void> {
+  const { db, logger } = etl;
+  try {
+    await loadJobcenterDirectory(db);
+  } catch (e) {
+    logger.warn({ err: e }, 'Jobcenter directory not loaded');
+  }
+  if (config.LOAD_SAMPLE_ON_EMPTY) {
+    try {
+      if (await serialised(db, SEED_LOCK, () => seedIfEmpty(etl))) {
+        logger.info('empty database: sample data (Beispieldaten) and targets loaded');
+      }
+    } catch (err) {
+      if (!(err instanceof ImportBusyError)) throw err;
+      logger.info('another instance is importing; no sample data loaded here');
+    }
+  }
+  // A run left 'running' by a killed importer shows as 'abgebrochen' from now on.
+  const aborted = await recoverAbortedRuns(etl);
+  if (aborted > 0)
+    logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   // Buffered: one write per batch of request lines, not one blocking write per request.
@@ -108,26 +135,7 @@ async function main(): Promise<void> {
     },
   };
 
-  try {
-    await loadJobcenterDirectory(db);
-  } catch (e) {
-    logger.warn({ err: e }, 'Jobcenter directory not loaded');
-  }
-  if (config.LOAD_SAMPLE_ON_EMPTY) {
-    try {
-      if (await serialised(db, SEED_LOCK, () => seedIfEmpty(etl))) {
-        logger.info('empty database: sample data (Beispieldaten) and targets loaded');
-      }
-    } catch (err) {
-      if (!(err instanceof ImportBusyError)) throw err;
-      logger.info('another instance is importing; no sample data loaded here');
-    }
-  }
-
-  // A run left 'running' by a killed importer shows as 'abgebrochen' from now on.
-  const aborted = await recoverAbortedRuns(etl);
-  if (aborted > 0)
-    logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
+  await prepareData(config, etl);
   // From here on the event loop never waits for SQLite's busy timeout: writes meeting an import
   // retry asynchronously (server/db/busy.ts) and answer 503 when it takes too long. (PostgreSQL
   // waits for row locks without blocking the loop; imports run in-process there, see etl/isolated.ts.)
