@@ -1,6 +1,7 @@
 /** Users (role set by hand, disable), role mappings (user name or group → role), and sessions. */
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
+import { DataTable } from '../components/DataTable';
 import { errorText } from '../components/States';
 import {
   useDeleteMapping,
@@ -21,52 +22,42 @@ export function Users() {
       <h2 id="users-h">Personen</h2>
       {update.isError && <p className="error-text">{errorText(update.error)}</p>}
       <div className="table-wrap">
-        <table className="data-table">
-          <caption>Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Quelle</th>
-              <th scope="col">Rolle aus Zuordnung</th>
-              <th scope="col">Rolle festgelegt</th>
-              <th scope="col">Zuletzt gesehen</th>
-              <th scope="col">Zugang</th>
+        <DataTable
+          caption="Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung"
+          columns={['Name', 'Quelle', 'Rolle aus Zuordnung', 'Rolle festgelegt', 'Zuletzt gesehen', 'Zugang']}
+        >
+          {(users.data?.users ?? []).map((u) => (
+            <tr key={u.id}>
+              <td>{u.name}</td>
+              <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
+              <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
+              <td>
+                <select
+                  aria-label={`Rolle von ${u.name}`}
+                  value={u.role ?? ''}
+                  onChange={(e) => update.mutate({ id: u.id, role: roleOf(e.target.value) })}
+                >
+                  <option value="">aus Zuordnung</option>
+                  {ROLE_OPTIONS.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_TEXT[r]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
+              <td>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
+                >
+                  {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(users.data?.users ?? []).map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
-                <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
-                <td>
-                  <select
-                    aria-label={`Rolle von ${u.name}`}
-                    value={u.role ?? ''}
-                    onChange={(e) => update.mutate({ id: u.id, role: roleOf(e.target.value) })}
-                  >
-                    <option value="">aus Zuordnung</option>
-                    {ROLE_OPTIONS.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_TEXT[r]}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
-                  >
-                    {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </section>
   );

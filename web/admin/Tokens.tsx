@@ -1,6 +1,7 @@
 /** Personal API tokens: create (the token is shown once), list with last use, revoke. */
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
+import { DataTable } from '../components/DataTable';
 import { errorText } from '../components/States';
 import { type NewToken, useCreateToken, useRevokeToken, useTokens } from './api';
 import { ROLE_OPTIONS, ROLE_TEXT, type RoleOption } from './roles';
@@ -79,39 +80,29 @@ export function Tokens() {
         </div>
       )}
       <div className="table-wrap">
-        <table className="data-table">
-          <caption>Tokens (nur ein Hash wird gespeichert)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Person</th>
-              <th scope="col">Zweck</th>
-              <th scope="col">Rolle</th>
-              <th scope="col">Gültig bis</th>
-              <th scope="col">Zuletzt benutzt</th>
-              <th scope="col">Status</th>
+        <DataTable
+          caption="Tokens (nur ein Hash wird gespeichert)"
+          columns={['Person', 'Zweck', 'Rolle', 'Gültig bis', 'Zuletzt benutzt', 'Status']}
+        >
+          {(tokens.data?.tokens ?? []).map((t) => (
+            <tr key={t.id}>
+              <td>{t.user}</td>
+              <td>{t.name}</td>
+              <td>{ROLE_TEXT[t.role]}</td>
+              <td>{t.expiresAt ? formatDateTime(t.expiresAt) : 'unbegrenzt'}</td>
+              <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'nie'}</td>
+              <td>
+                {t.revokedAt ? (
+                  <>widerrufen {formatDateTime(t.revokedAt)}</>
+                ) : (
+                  <button type="button" className="secondary" onClick={() => revoke.mutate(t.id)}>
+                    Widerrufen
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(tokens.data?.tokens ?? []).map((t) => (
-              <tr key={t.id}>
-                <td>{t.user}</td>
-                <td>{t.name}</td>
-                <td>{ROLE_TEXT[t.role]}</td>
-                <td>{t.expiresAt ? formatDateTime(t.expiresAt) : 'unbegrenzt'}</td>
-                <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'nie'}</td>
-                <td>
-                  {t.revokedAt ? (
-                    <>widerrufen {formatDateTime(t.revokedAt)}</>
-                  ) : (
-                    <button type="button" className="secondary" onClick={() => revoke.mutate(t.id)}>
-                      Widerrufen
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </section>
   );

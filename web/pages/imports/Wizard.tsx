@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
 import { client, read } from '../../api';
+import { DataTable, num } from '../../components/DataTable';
 import { errorText } from '../../components/States';
 import { JobState, useJob } from './UploadPanel';
 import { WizardGrid } from './WizardGrid';
@@ -359,33 +360,24 @@ function LiveResult(props: {
             </ul>
           )}
           {r.observations.length > 0 && (
-            <table className="data-table compact" data-testid="wizard-observations">
-              <thead>
-                <tr>
-                  <th scope="col">Region</th>
-                  <th scope="col">Monat</th>
-                  <th scope="col">Kennzahl</th>
-                  <th scope="col">Geschlecht</th>
-                  <th scope="col" className="num">
-                    Wert
-                  </th>
+            <DataTable
+              variant="compact"
+              testId="wizard-observations"
+              columns={['Region', 'Monat', 'Kennzahl', 'Geschlecht', num('Wert')]}
+            >
+              {r.observations.slice(0, 24).map((o) => (
+                <tr key={`${o.region}-${o.indicator}-${o.gender}-${o.month}`}>
+                  <td>{o.region}</td>
+                  <td>{formatMonth(o.month)}</td>
+                  <td>{o.indicator}</td>
+                  <td>{GENDER_TEXT[o.gender as 'total'] ?? o.gender}</td>
+                  <td className="num">
+                    {o.flag ??
+                      (o.provisional ? `≈ ${formatNumber(o.value, 2)} (vorläufig)` : formatCount(o.value))}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {r.observations.slice(0, 24).map((o) => (
-                  <tr key={`${o.region}-${o.indicator}-${o.gender}-${o.month}`}>
-                    <td>{o.region}</td>
-                    <td>{formatMonth(o.month)}</td>
-                    <td>{o.indicator}</td>
-                    <td>{GENDER_TEXT[o.gender as 'total'] ?? o.gender}</td>
-                    <td className="num">
-                      {o.flag ??
-                        (o.provisional ? `≈ ${formatNumber(o.value, 2)} (vorläufig)` : formatCount(o.value))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         </>
       )}
