@@ -27,6 +27,7 @@ import type {
   ImportSummary,
   IsolationOptions,
 } from './types.js';
+import { fileError, fileWithoutRows } from './types.js';
 
 export type WorkerTask =
   | { kind: 'sources'; sources: ImportSource[]; options: ImportOptions }
@@ -247,16 +248,7 @@ async function recoverCrashedRun(
   const { sqlite } = deps.db;
   const files = [...done];
   if (current !== null) {
-    files.push({
-      path: current.label,
-      sha256: '',
-      size: 0,
-      status: 'rejected',
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      error: { file: current.label, sheet: null, row: null, column: null, message: reason },
-    });
+    files.push(fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)));
   }
   await waitForWrite(() => {
     sqlite

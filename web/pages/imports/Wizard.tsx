@@ -8,6 +8,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
+import { columnLetter } from '../../../core/spreadsheet';
 import { client, read } from '../../api';
 import { DataTable, num } from '../../components/DataTable';
 import { errorText } from '../../components/States';
@@ -21,7 +22,7 @@ import {
   saveMapping,
   startImportJob,
 } from './wizard-api';
-import { columnName, type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
+import { type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
 
 function useLoadableIndicators() {
   return useQuery({
@@ -284,7 +285,7 @@ function WizardControls({
 
 function DraftSummary({ draft, onChange }: { draft: Draft; onChange: (d: Draft) => void }) {
   const axisWord = draft.monthAxis === 'rows' ? 'Spalte' : 'Zeile';
-  const lineName = (line: number) => (draft.monthAxis === 'rows' ? columnName(line) : String(line));
+  const lineName = (line: number) => (draft.monthAxis === 'rows' ? columnLetter(line) : String(line));
   return (
     <ul className="plain wizard-summary" data-testid="wizard-summary">
       <li>
@@ -295,7 +296,7 @@ function DraftSummary({ draft, onChange }: { draft: Draft; onChange: (d: Draft) 
         {draft.region === null
           ? 'noch nicht gewählt'
           : draft.region.from === 'cell'
-            ? `Zelle ${columnName(draft.region.col)}${draft.region.row}`
+            ? `Zelle ${columnLetter(draft.region.col)}${draft.region.row}`
             : draft.region.from}
       </li>
       {draft.series.map((s) => (
