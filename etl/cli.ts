@@ -10,7 +10,6 @@ import pino from 'pino';
 import { formatCount } from '../core/format.js';
 import { ConfigError, importLimits, loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/connection.js';
-import { ensureDerived } from '../server/goals/snapshot.js';
 import { runImport } from './index.js';
 import { ImportBusyError } from './lock.js';
 import type { ImportProgress } from './run.js';
@@ -214,11 +213,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         exit = 1;
       }
     }
-    // The goals of every region for the new data version, computed once here so that the
-    // server's first request reads them (docs/decisions/003-goal-precompute.md).
-    const derived = await ensureDerived(db.db, { atRiskBandPct: config.AT_RISK_BAND_PCT });
-    if (derived.storeError !== undefined)
-      logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
+    // The goal snapshots, region summaries and backtests of the new data version are not
+    // computed here: the import bumped the data version, and the server (running now, or at its
+    // next start) notices it and builds them once for that version
+    // (docs/decisions/003-goal-precompute.md). The import itself stays a write.
   } catch (e) {
     if (e instanceof ImportBusyError) {
       process.stderr.write(`${e.message}\n`);

@@ -11,11 +11,12 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { z } from 'zod';
+import { DomainError } from '../server/domain/errors.js';
 
 /** Another import is running (the API answers 409). */
-export class ImportBusyError extends Error {
+export class ImportBusyError extends DomainError {
   constructor(message = 'Ein anderer Import läuft gerade; bitte später erneut versuchen.') {
-    super(message);
+    super('import_busy', message);
     this.name = 'ImportBusyError';
   }
 }
