@@ -67,6 +67,8 @@ function op(
 // biome-ignore format: a table, one endpoint a row
 const ENDPOINTS: Endpoint[] = [
   op('get /api/health', 'State of the data (stale or not) and of the last import', { 200: ['Health', res.healthResponse] }),
+  op('get /api/health/live', 'Liveness for a load balancer: the process answers (no database access)', { 200: ['Live', res.liveResponse] }),
+  op('get /api/health/ready', 'Readiness for a load balancer: database reachable and migrations current (503 otherwise)', { 200: ['Ready', res.readyResponse], 503: ['Not ready', res.readyResponse] }),
   op('get /api/version', 'Data version and build (ETag; 304 on If-None-Match) for polling displays', { 200: ['Version', res.versionResponse], 304: 'Unchanged' }),
   op('get /api/goals', "The year's goals of a region evaluated at a data month", { 200: ['Goals', res.goalsResponse] }, { query: req.goalsQuery }),
   op('get /api/goals/{id}/series', "Monthly points of one goal's chart", { 200: ['Series', res.seriesResponse] }, { params: req.goalParam, query: req.goalsQuery }),

@@ -518,7 +518,7 @@ export function createGoalService({
     return memo(s.months, loaded.region.id, async () => {
       const defs = (await s.catalog()).defs;
       const codes = monthRowCodes(defs.get('K2'), defs.get('K3'));
-      const series = buildRegionSeries(readHistory(loaded.region.id));
+      const series = buildRegionSeries(await readHistory(loaded.region.id));
       return { region: loaded.info, rows: computeMonthRows(series, codes) };
     });
   }
