@@ -1,7 +1,7 @@
 /** Users (role set by hand, disable), role mappings (user name or group → role), and sessions. */
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
-import { errorText } from '../components/States';
+import { errorText } from '../lib/error-text';
 import {
   useDeleteMapping,
   useMappings,

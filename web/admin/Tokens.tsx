@@ -1,7 +1,7 @@
 /** Personal API tokens: create (the token is shown once), list with last use, revoke. */
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
-import { errorText } from '../components/States';
+import { errorText } from '../lib/error-text';
 import { type NewToken, useCreateToken, useRevokeToken, useTokens } from './api';
 import { ROLE_OPTIONS, ROLE_TEXT, type RoleOption } from './roles';
 

@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 
 import { invalidateData } from '../../api';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import { chooseHome, fetchJobcenters } from './wizard-api';
 
 export function JobcenterSetup({ token }: { token: string }) {

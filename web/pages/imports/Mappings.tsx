@@ -5,7 +5,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../../core/format';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import {
   deleteMapping,
   fetchMappings,

@@ -9,7 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
 import { client, read } from '../../api';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import { JobState, useJob } from './UploadPanel';
 import { WizardGrid } from './WizardGrid';
 import {
