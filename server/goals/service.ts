@@ -392,11 +392,16 @@ async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<GoalsRes
 }
 
 /** The backtest of a goal's forecast: over the pool of its kind of data, and over its own region. */
-function backtestOf(
+async function backtestOf(
   { goal, region, year }: SeriesResult,
-  pools: Awaited<ReturnType<BacktestCache['pools']>>,
-): BacktestResult {
+  backtests: BacktestCache,
+  version: string,
+): Promise<BacktestResult> {
   const sample = region.sample;
+  const [pools, pool] = await Promise.all([
+    backtests.pools(version),
+    backtests.casePool(version, sample, goal.indicator, goal.gender),
+  ]);
   return {
     region,
     year,
@@ -404,13 +409,8 @@ function backtestOf(
     method: 'yoy3',
     minErrors: MIN_ERRORS,
     pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
-    rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
-    regionRows: backtestReport(
-      sample ? pools.sample : pools.real,
-      goal.indicator,
-      goal.gender,
-      (c) => c.region === region.id,
-    ),
+    rows: backtestReport(pool, goal.indicator, goal.gender),
+    regionRows: backtestReport(pool, goal.indicator, goal.gender, (c) => c.region === region.id),
   };
 }
 
@@ -509,7 +509,7 @@ export function createGoalService({
   async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
     const s = current();
     const series = await getSeries(q);
-    return backtestOf(series, await backtests.pools(s.version));
+    return backtestOf(series, backtests, s.version);
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -518,7 +518,7 @@ export function createGoalService({
     return memo(s.months, loaded.region.id, async () => {
       const defs = (await s.catalog()).defs;
       const codes = monthRowCodes(defs.get('K2'), defs.get('K3'));
-      const series = buildRegionSeries(readHistory(loaded.region.id));
+      const series = buildRegionSeries(await readHistory(loaded.region.id));
       return { region: loaded.info, rows: computeMonthRows(series, codes) };
     });
   }

@@ -9,6 +9,7 @@ import {
   PROVISIONAL,
   toBaCsv,
 } from '../fixtures/real-ba.js';
+import { sqliteOf } from '../helpers/db.js';
 import { buf, dumpData, memoryDeps } from './helpers.js';
 
 type Deps = Awaited<ReturnType<typeof memoryDeps>>;
@@ -38,7 +39,7 @@ interface Row {
   revision_count: number;
 }
 function rows(d: Deps, where = '1 = 1'): Row[] {
-  return d.db.sqlite
+  return sqliteOf(d.db)
     .prepare(
       `select region_id, indicator_code, gender, month, value, flag, provisional, revision_count from observations
        where ${where} order by indicator_code, gender, month`,
@@ -94,12 +95,12 @@ describe('BA statistics table (months across)', () => {
       expect(s.files[0]?.error).toBeNull();
       expect(rows(d, "indicator_code in ('ELB','LZB')").map(brief)).toEqual(EXPECTED_PROVISIONAL);
       // The "Frauen" row under "Ausländer" was not read; the change columns were not read.
-      expect(d.db.sqlite.prepare('select count(*) from observations where value = 2100').pluck().get()).toBe(
-        0,
-      );
+      expect(
+        sqliteOf(d.db).prepare('select count(*) from observations where value = 2100').pluck().get(),
+      ).toBe(0);
       // The BA id became an alias of the region.
       expect(
-        d.db.sqlite.prepare("select region_id from region_aliases where alias = 't11522'").pluck().get(),
+        sqliteOf(d.db).prepare("select region_id from region_aliases where alias = 't11522'").pluck().get(),
       ).toBe('01060');
     },
   );
@@ -109,10 +110,10 @@ describe('BA statistics table (months across)', () => {
     await withSegeberg(d);
     const first = buf(toBaCsv(baTableLines(PROVISIONAL)));
     await importBuffer(d, 'sep.csv', first);
-    const before = dumpData(d.db);
+    const before = await dumpData(d.db);
     const again = await importBuffer(d, 'sep-copy.csv', first);
     expect(again.files[0]?.status).toBe('unchanged');
-    expect(dumpData(d.db)).toEqual(before);
+    expect(await dumpData(d.db)).toEqual(before);
 
     const final = await importBuffer(d, 'sep-final.csv', buf(toBaCsv(baTableLines(FINAL, { note: false }))));
     expect(final.files[0]?.error).toBeNull();
@@ -121,7 +122,7 @@ describe('BA statistics table (months across)', () => {
     expect(lzbTotalAug).toMatchObject({ value: 6720, provisional: 0, revision_count: 1 });
     const elbSep = rows(d, "indicator_code = 'ELB' and gender = 'total' and month = '2024-09'")[0];
     expect(elbSep).toMatchObject({ value: 10590, provisional: 0, revision_count: 1 });
-    const rev = d.db.sqlite
+    const rev = sqliteOf(d.db)
       .prepare(
         "select old_value, new_value, old_provisional, new_provisional from revisions where indicator_code = 'ELB' and gender = 'total' and month = '2024-09'",
       )
@@ -135,7 +136,7 @@ describe('BA statistics table (months across)', () => {
   test('a decimal in integrations is an error naming the cell; nothing is written', async () => {
     const d = await deps();
     await withSegeberg(d);
-    const before = dumpData(d.db);
+    const before = await dumpData(d.db);
     const v = {
       ...PROVISIONAL,
       int: [
@@ -148,7 +149,7 @@ describe('BA statistics table (months across)', () => {
     expect(s.files[0]?.status).toBe('rejected');
     expect(s.files[0]?.error).toMatchObject({ row: 18, column: 'B' });
     expect(s.files[0]?.error?.message).toContain('312,5 ist keine ganze Zahl');
-    expect(dumpData(d.db)).toEqual(before);
+    expect(await dumpData(d.db)).toEqual(before);
   });
 
   test('a region the directory does not know is rejected naming the metadata line', async () => {
@@ -170,7 +171,7 @@ describe('BA statistics table (months across)', () => {
       buf(toBaCsv(baTableLines(FINAL, { region: 'Land:;Schleswig-Holstein', note: false }))),
     );
     expect(s.files[0]?.error).toBeNull();
-    expect(d.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+    expect(sqliteOf(d.db).prepare('select id, name from regions').all()).toEqual([
       { id: '01', name: 'Schleswig-Holstein' },
     ]);
   });
@@ -232,10 +233,10 @@ describe('Eckwerte für Jobcenter workbook', () => {
     const d = await deps();
     const s = await importBuffer(d, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx', await eckwerteWorkbook());
     expect(s.files[0]?.error).toBeNull();
-    expect(d.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+    expect(sqliteOf(d.db).prepare('select id, name from regions').all()).toEqual([
       { id: 't11522', name: 'Segeberg, JC' },
     ]);
-    expect(d.db.sqlite.prepare('select alias, region_id from region_aliases').all()).toEqual([
+    expect(sqliteOf(d.db).prepare('select alias, region_id from region_aliases').all()).toEqual([
       { alias: '01060', region_id: 't11522' },
     ]);
     // A canonical file keyed 01060 lands in the same region.
@@ -246,7 +247,7 @@ describe('Eckwerte für Jobcenter workbook', () => {
         'region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-09;INT;total;300;\n',
       ),
     );
-    expect(d.db.sqlite.prepare('select distinct region_id from observations').pluck().all()).toEqual([
+    expect(sqliteOf(d.db).prepare('select distinct region_id from observations').pluck().all()).toEqual([
       't11522',
     ]);
   });
@@ -310,11 +311,11 @@ describe('real BA files through the inbox and the CLI', () => {
     const db = await openDatabase(join(t.dir, 'zm.db'));
     cleanups.push(() => db.close());
     // No region existed: the BA label created the Jobcenter's region; both files landed in it.
-    expect(db.sqlite.prepare('select distinct region_id from observations').pluck().all()).toEqual([
+    expect(sqliteOf(db).prepare('select distinct region_id from observations').pluck().all()).toEqual([
       't11522',
     ]);
-    expect(db.sqlite.prepare('select count(*) from observations where provisional = 1').pluck().get()).toBe(
-      12,
-    );
+    expect(
+      sqliteOf(db).prepare('select count(*) from observations where provisional = 1').pluck().get(),
+    ).toBe(12);
   });
 });
