@@ -2,7 +2,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { DataTable } from '../components/DataTable';
-import { errorText } from '../components/States';
+import { errorText } from '../lib/error-text';
 import {
   useDeleteMapping,
   useMappings,

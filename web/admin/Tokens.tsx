@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { DataTable } from '../components/DataTable';
-import { errorText } from '../components/States';
+import { errorText } from '../lib/error-text';
 import { type NewToken, useCreateToken, useRevokeToken, useTokens } from './api';
 import { RoleSelect, TextField } from './fields';
 import { ROLE_TEXT, type RoleOption } from './roles';

@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 
 import { invalidateData } from '../../api';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import { chooseHome, fetchJobcenters } from './wizard-api';
 
 export function JobcenterSetup({ token }: { token: string }) {

@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 import { formatDateTime } from '../../../core/format';
 import { DataTable } from '../../components/DataTable';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import {
   deleteMapping,
   fetchMappings,

@@ -11,7 +11,7 @@ import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../co
 import { columnLetter } from '../../../core/spreadsheet';
 import { client, read } from '../../api';
 import { DataTable, num } from '../../components/DataTable';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import { JobState, useJob } from './UploadPanel';
 import { WizardGrid } from './WizardGrid';
 import {
