@@ -59,6 +59,8 @@ export default defineConfig({
   test: {
     root: '.',
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    // PostgreSQL-only tests run in the PostgreSQL run (tests/support/vitest.pg.ts).
+    exclude: ['tests/pg/**', 'node_modules/**'],
     reporters: ['default', './tests/support/summary-reporter.ts'],
     environment: 'node',
     testTimeout: 30_000,

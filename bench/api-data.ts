@@ -6,7 +6,7 @@
  */
 
 import { month, monthRange } from '../core/months.js';
-import type { Db } from '../server/db/connection.js';
+import type { SqliteDb } from '../server/db/connection.js';
 
 export const REGION_COUNT = 404;
 export const FIRST_MONTH = month('2021-01');
@@ -38,7 +38,7 @@ export function regionIds(): string[] {
 }
 
 /** Inserts the data set; returns the number of observations written. */
-export function loadNationalData(db: Db): number {
+export function loadNationalData(db: SqliteDb): number {
   const s = db.sqlite;
   const random = rng(20240901);
   const months = monthRange(FIRST_MONTH, LAST_MONTH);

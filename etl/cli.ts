@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { formatCount } from '../core/format.js';
 import { ConfigError, importLimits, loadConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/connection.js';
-import { ensureDerived } from '../server/goals/snapshot.js';
+import { openConfiguredDatabase } from '../server/db/connection.js';
 import { runImport } from './index.js';
 import { ImportBusyError } from './lock.js';
 import type { ImportProgress } from './run.js';
@@ -21,7 +20,7 @@ const USAGE = `Aufruf / usage:
   npm run etl -- <Datei oder Ordner>...          CSV- und xlsx-Dateien importieren
   npm run etl -- --targets data/targets/2024.csv  Zielwerte laden
 Optionen: --targets <datei> (mehrfach möglich), --help
-Datenbank: DATABASE_PATH (Standard data/zielmonitor.db). Formate: docs/input-formats.md
+Datenbank: DATABASE_URL (PostgreSQL) oder DATABASE_PATH (Standard data/zielmonitor.db). Formate: docs/input-formats.md
 Exit: 0 ok, 1 Datei abgelehnt, 2 Aufruffehler, 3 anderer Import läuft`;
 
 class UsageError extends Error {}
@@ -156,9 +155,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     { level: process.env.LOG_LEVEL ?? 'warn', base: { app: 'zielmonitor-etl' } },
     pino.destination(2),
   );
-  const db = await openDatabase(config.DATABASE_PATH);
-  // Parsed and written in a worker thread with its own heap limit: a file needing more memory is
-  // reported as rejected instead of killing the CLI.
+  const db = await openConfiguredDatabase(config);
+  // Parsed and written in a worker thread with its own heap limit (SQLite; on PostgreSQL in-process):
+  // a file needing more memory is reported as rejected instead of killing the CLI.
   const deps: EtlDeps = {
     db,
     logger,
@@ -214,11 +213,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         exit = 1;
       }
     }
-    // The goals of every region for the new data version, computed once here so that the
-    // server's first request reads them (docs/decisions/003-goal-precompute.md).
-    const derived = await ensureDerived(db.db, { atRiskBandPct: config.AT_RISK_BAND_PCT });
-    if (derived.storeError !== undefined)
-      logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
+    // The goal snapshots, region summaries and backtests of the new data version are not
+    // computed here: the import bumped the data version, and the server (running now, or at its
+    // next start) notices it and builds them once for that version
+    // (docs/decisions/003-goal-precompute.md). The import itself stays a write.
   } catch (e) {
     if (e instanceof ImportBusyError) {
       process.stderr.write(`${e.message}\n`);

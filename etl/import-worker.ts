@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { openDatabase } from '../server/db/connection.js';
-import { storeRegionSummariesSync } from '../server/db/repositories/region-summaries.js';
+import { storeRegionSummariesIn } from '../server/db/repositories/region-summaries.js';
 import { DATA_MONTH_CODES } from '../server/goals/region-data.js';
 import { ensureDerived } from '../server/goals/snapshot.js';
 import type { WorkerJob, WorkerMessage } from './isolated.js';
@@ -33,7 +33,7 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
     ...(job.fetchOptions ? { fetchOptions: job.fetchOptions } : {}),
     ...(job.limits ? { limits: job.limits } : {}),
     ...(job.goalOptions
-      ? { afterChange: (sqlite, version) => storeRegionSummariesSync(sqlite, version, DATA_MONTH_CODES) }
+      ? { afterChange: (trx, version) => storeRegionSummariesIn(trx, version, DATA_MONTH_CODES) }
       : {}),
   };
   const hooks: RunHooks = {

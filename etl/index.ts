@@ -2,7 +2,7 @@
  * The ETL's public surface: runImport is the one entry point used by the CLI, the schedule,
  * the API upload and first-start seeding.
  */
-import { runIsolated } from './isolated.js';
+import { isolatable, runIsolated } from './isolated.js';
 import { executeImport, prepareSources, type RunHooks } from './run.js';
 import type { EtlDeps, ImportOptions, ImportSource, ImportSummary } from './types.js';
 
@@ -35,8 +35,14 @@ export async function runImport(
   options: ImportOptions,
   hooks: Pick<RunHooks, 'onProgress' | 'onFile'> = {},
 ): Promise<ImportSummary> {
-  if (deps.isolation && deps.db.sqlite.name !== ':memory:') {
-    const summary = await runIsolated(deps, deps.isolation, { kind: 'sources', sources, options }, hooks);
+  const isolated = isolatable(deps);
+  if (isolated?.isolation) {
+    const summary = await runIsolated(
+      isolated,
+      isolated.isolation,
+      { kind: 'sources', sources, options },
+      hooks,
+    );
     if (summary === null) throw new Error('import worker returned no summary');
     return summary;
   }

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
+import type { SqliteDb } from '../server/db/connection.js';
 import { readDataVersionSync } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
@@ -27,6 +28,19 @@ import type {
   ImportSummary,
   IsolationOptions,
 } from './types.js';
+
+/**
+ * The worker opens its own connection to the database FILE: isolation is for SQLite only. On
+ * PostgreSQL imports run in-process (the pg driver does not block the event loop the way the
+ * synchronous better-sqlite3 does, and parsing is bounded by the same limits).
+ */
+export type SqliteEtlDeps = EtlDeps & { db: SqliteDb };
+
+/** `deps` when its import can run in a worker thread (a SQLite file database), else null. */
+export function isolatable(deps: EtlDeps): SqliteEtlDeps | null {
+  const { db } = deps;
+  return deps.isolation && db.dialect === 'sqlite' && db.sqlite.name !== ':memory:' ? { ...deps, db } : null;
+}
 
 export type WorkerTask =
   | { kind: 'sources'; sources: ImportSource[]; options: ImportOptions }
@@ -129,7 +143,7 @@ function crashReason(err: unknown): string {
 
 /** Runs `task` in a worker; resolves with its summary (null: scheduled run with nothing to do). */
 export async function runIsolated(
-  deps: EtlDeps,
+  deps: SqliteEtlDeps,
   isolation: IsolationOptions,
   task: WorkerTask,
   hooks: RunHooks = {},
@@ -157,7 +171,7 @@ export async function runIsolated(
 }
 
 async function spawn(
-  deps: EtlDeps,
+  deps: SqliteEtlDeps,
   isolation: IsolationOptions,
   task: WorkerTask,
   hooks: RunHooks,
@@ -236,7 +250,7 @@ async function spawn(
  * with the reason, and the lock row the worker held (same process id) is removed.
  */
 async function recoverCrashedRun(
-  deps: EtlDeps,
+  deps: SqliteEtlDeps,
   runId: number,
   current: { index: number; label: string } | null,
   done: readonly FileResult[],

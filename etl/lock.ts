@@ -1,21 +1,27 @@
 /**
  * One import at a time. Two guards:
  * - in-process: a set of databases with an import in progress (keyed by file path, or by the
- *   connection for ':memory:'),
- * - cross-process: a lock row `import_lock` in `meta`, claimed in a BEGIN IMMEDIATE transaction.
- *   A lock whose holder process is gone (same host) or whose heartbeat is older than the stale
- *   timeout is taken over, so a crashed import never blocks the next one for long.
+ *   connection for ':memory:', or by the PostgreSQL pool),
+ * - cross-process, SQLite: a lock row `import_lock` in `meta`, claimed in a BEGIN IMMEDIATE
+ *   transaction. A lock whose holder process is gone (same host) or whose heartbeat is older than
+ *   the stale timeout is taken over, so a crashed import never blocks the next one for long.
+ * - cross-instance, PostgreSQL: a session advisory lock held on its own connection for the whole
+ *   import; PostgreSQL releases it when the holder's connection ends (also on kill -9).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
+import type pg from 'pg';
 import { z } from 'zod';
+import type { Db } from '../server/db/connection.js';
+import { trySessionLock } from '../server/db/dialect/postgres.js';
+import { DomainError } from '../server/domain/errors.js';
 
 /** Another import is running (the API answers 409). */
-export class ImportBusyError extends Error {
+export class ImportBusyError extends DomainError {
   constructor(message = 'Ein anderer Import läuft gerade; bitte später erneut versuchen.') {
-    super(message);
+    super('import_busy', message);
     this.name = 'ImportBusyError';
   }
 }
@@ -65,7 +71,8 @@ function processAlive(pid: number): boolean {
 export interface ImportLock {
   /** Refreshes the heartbeat (call between files). */
   touch(): void;
-  release(): void;
+  /** Frees the lock (await it before the next import of this process may start). */
+  release(): void | Promise<void>;
 }
 
 function readLock(sqlite: SqliteDatabase.Database): LockValue | null | 'invalid' {
@@ -83,8 +90,51 @@ function isBusyError(e: unknown): boolean {
   return e instanceof Error && 'code' in e && (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED');
 }
 
-/** Claims both guards or throws ImportBusyError saying who holds the lock. */
-export function acquireImportLock(
+/** Key of the PostgreSQL session advisory lock that serialises imports across instances. */
+const PG_IMPORT_LOCK = 7_301_002;
+const inProcessByPool = new WeakSet<pg.Pool>();
+
+/** Claims the import lock of `db` or throws ImportBusyError saying who holds it. */
+export async function acquireImportLock(db: Db, now: () => Date): Promise<ImportLock> {
+  if (db.dialect === 'sqlite') return acquireSqliteImportLock(db.sqlite, now);
+  const pool = db.pool;
+  if (inProcessByPool.has(pool)) {
+    throw new ImportBusyError(
+      'Ein anderer Import läuft bereits in diesem Prozess; bitte warten, bis er fertig ist.',
+    );
+  }
+  inProcessByPool.add(pool);
+  let session: Awaited<ReturnType<typeof trySessionLock>>;
+  try {
+    session = await trySessionLock(pool, PG_IMPORT_LOCK);
+  } catch (e) {
+    inProcessByPool.delete(pool);
+    throw e;
+  }
+  if (!session) {
+    inProcessByPool.delete(pool);
+    throw new ImportBusyError(
+      'Ein anderer Import läuft bereits (in dieser oder einer anderen Instanz); bitte später erneut versuchen.',
+    );
+  }
+  const held = session;
+  let released = false;
+  return {
+    touch() {},
+    async release() {
+      if (released) return;
+      released = true;
+      try {
+        await held.release();
+      } finally {
+        inProcessByPool.delete(pool);
+      }
+    },
+  };
+}
+
+/** SQLite: claims both guards or throws ImportBusyError saying who holds the lock. */
+export function acquireSqliteImportLock(
   sqlite: SqliteDatabase.Database,
   now: () => Date,
   staleMs: number = STALE_LOCK_MS,

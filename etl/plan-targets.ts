@@ -4,7 +4,8 @@
  * `plan_target_history` row per new or changed plan) inside the targets file's transaction.
  * See data/targets/README.md for the columns.
  */
-import type SqliteDatabase from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database } from '../server/db/schema.js';
 import type { Direction, PlanGoalKind } from '../server/domain/types.js';
 import { FileRejection } from './types.js';
 import { parseGermanNumber } from './values.js';
@@ -148,54 +149,62 @@ export function parsePlanRow(
 }
 
 /** Upserts the plan rows (inside the caller's transaction); counts like the change targets. */
-export function writePlanTargets(
-  sqlite: SqliteDatabase.Database,
+export async function writePlanTargets(
+  trx: Kysely<Database>,
   rows: readonly PlanTargetRow[],
   now: string,
   by: string | null,
-): { inserted: number; updated: number; unchanged: number } {
-  const find = sqlite.prepare<[string, number, string]>(
-    'select id, kind, plan_value, better, tolerance_pct, band_pct, profile, profile_weights, source from plan_targets where region_id = ? and year = ? and indicator_code = ?',
-  );
-  const insert = sqlite.prepare(
-    `insert into plan_targets (region_id, year, indicator_code, kind, plan_value, better, tolerance_pct, band_pct, profile, profile_weights, source, updated_at, updated_by)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const update = sqlite.prepare(
-    `update plan_targets set kind = ?, plan_value = ?, better = ?, tolerance_pct = ?, band_pct = ?, profile = ?, profile_weights = ?,
-     source = ?, updated_at = ?, updated_by = ? where id = ?`,
-  );
-  const history = sqlite.prepare(
-    'insert into plan_target_history (plan_target_id, old_plan_value, new_plan_value, changed_at, changed_by, source) values (?, ?, ?, ?, ?, ?)',
-  );
+): Promise<{ inserted: number; updated: number; unchanged: number }> {
   const r = { inserted: 0, updated: 0, unchanged: 0 };
+  const history = (id: number, old: number | null, t: PlanTargetRow) =>
+    trx
+      .insertInto('plan_target_history')
+      .values({
+        plan_target_id: id,
+        old_plan_value: old,
+        new_plan_value: t.plan,
+        changed_at: now,
+        changed_by: by,
+        source: t.source,
+      })
+      .execute();
   for (const t of rows) {
-    const old = find.get(t.region, t.year, t.indicator) as
-      | {
-          id: number;
-          kind: string;
-          plan_value: number;
-          better: string;
-          tolerance_pct: number;
-          band_pct: number | null;
-          profile: string;
-          profile_weights: string | null;
-          source: string | null;
-        }
-      | undefined;
-    const values = [
-      t.kind,
-      t.plan,
-      t.better,
-      t.tolerancePct,
-      t.bandPct,
-      t.profile,
-      t.weights,
-      t.source,
-    ] as const;
+    const old = await trx
+      .selectFrom('plan_targets')
+      .select([
+        'id',
+        'kind',
+        'plan_value',
+        'better',
+        'tolerance_pct',
+        'band_pct',
+        'profile',
+        'profile_weights',
+        'source',
+      ])
+      .where('region_id', '=', t.region)
+      .where('year', '=', t.year)
+      .where('indicator_code', '=', t.indicator)
+      .executeTakeFirst();
+    const values = {
+      kind: t.kind,
+      plan_value: t.plan,
+      better: t.better,
+      tolerance_pct: t.tolerancePct,
+      band_pct: t.bandPct,
+      profile: t.profile,
+      profile_weights: t.weights,
+      source: t.source,
+      updated_at: now,
+      updated_by: by,
+    };
     if (!old) {
-      const id = Number(insert.run(t.region, t.year, t.indicator, ...values, now, by).lastInsertRowid);
-      history.run(id, null, t.plan, now, by, t.source);
+      const row = await trx
+        .insertInto('plan_targets')
+        .values({ region_id: t.region, year: t.year, indicator_code: t.indicator, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await history(row.id, null, t);
       r.inserted++;
       continue;
     }
@@ -212,8 +221,8 @@ export function writePlanTargets(
       r.unchanged++;
       continue;
     }
-    update.run(...values, now, by, old.id);
-    if (old.plan_value !== t.plan) history.run(old.id, old.plan_value, t.plan, now, by, t.source);
+    await trx.updateTable('plan_targets').set(values).where('id', '=', old.id).execute();
+    if (old.plan_value !== t.plan) await history(old.id, old.plan_value, t);
     r.updated++;
   }
   return r;

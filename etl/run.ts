@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { type Kysely, sql } from 'kysely';
 import { resolveLimits } from '../core/limits.js';
 import { isMonth } from '../core/months.js';
 import { redactUrl } from '../core/redact.js';
-import type { Db } from '../server/db/connection.js';
-import { readDataVersionSync } from '../server/db/repositories/meta.js';
-import type { ImportRunStatus } from '../server/db/schema.js';
+import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
+import type { Database, ImportRunStatus } from '../server/db/schema.js';
 import { DEFAULT_FETCH_OPTIONS, fetchWithRetry, safeNameFromUrl } from './fetch.js';
 import { acquireImportLock, ImportBusyError } from './lock.js';
 import { parseFile } from './parse.js';
@@ -101,29 +101,24 @@ export function prepareSources(
 }
 
 /** The indicators the database knows (validation of files is driven by this, not by a list in code). */
-export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
-  const rows = deps.db.sqlite
-    .prepare(
-      `select i.code, i.name, i.unit, i.formula, n.formula as base_formula
-       from indicators i left join indicators n on n.code = i.numerator_code order by i.code`,
-    )
-    .all();
+export async function loadCatalog(deps: Pick<EtlDeps, 'db'>): Promise<IndicatorCatalog> {
+  const rows = await deps.db.db
+    .selectFrom('indicators as i')
+    .leftJoin('indicators as n', 'n.code', 'i.numerator_code')
+    .select(['i.code', 'i.name', 'i.unit', 'i.formula', 'n.formula as base_formula'])
+    .orderBy('i.code')
+    .execute();
   // Stocks: what a rate averages as denominator (ELB) and what a stock indicator tracks (LZB).
   const stocks = new Set(
-    deps.db.sqlite
-      .prepare(
-        `select denominator_code from indicators where formula = 'rate' and denominator_code is not null
-         union select numerator_code from indicators where formula = 'stock' and numerator_code is not null`,
-      )
-      .pluck()
-      .all()
-      .map(String),
+    (
+      await sql<{ code: string }>`select denominator_code as code from indicators
+         where formula = 'rate' and denominator_code is not null
+         union select numerator_code as code from indicators
+         where formula = 'stock' and numerator_code is not null`.execute(deps.db.db)
+    ).rows.map((r) => String(r.code)),
   );
   const all: IndicatorInfo[] = [];
-  for (const r of rows) {
-    if (typeof r !== 'object' || r === null) continue;
-    const { code, name, unit, formula, base_formula } = r as Record<string, unknown>;
-    if (typeof code !== 'string' || typeof name !== 'string' || typeof unit !== 'string') continue;
+  for (const { code, name, unit, formula, base_formula } of rows) {
     if (formula !== 'count' && formula !== 'rate' && formula !== 'stock' && formula !== 'published') continue;
     // A published figure of a rate (K2_BA of K2) is a rate; of a stock (K3_BA of K3), a change.
     const percentKind = unit === 'percent' ? (base_formula === 'rate' ? 'rate' : 'change') : undefined;
@@ -136,29 +131,32 @@ export function loadCatalog(deps: Pick<EtlDeps, 'db'>): IndicatorCatalog {
  * Runs still 'running' while the caller holds the import lock belong to an importer that died
  * (killed, crashed, power cut): they become 'aborted'. Called at every run and at server start.
  */
-export function markAbortedRuns(sqlite: Db['sqlite'], now: string): number {
-  return sqlite
-    .prepare(`update import_runs set status = 'aborted', finished_at = ?, error = ? where status = 'running'`)
-    .run(now, ABORTED_MESSAGE).changes;
+export async function markAbortedRuns(db: Kysely<Database>, now: string): Promise<number> {
+  const r = await db
+    .updateTable('import_runs')
+    .set({ status: 'aborted', finished_at: now, error: ABORTED_MESSAGE })
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /**
  * At start-up: marks runs left 'running' by a dead importer as 'aborted', when no import holds
  * the lock right now (a live import elsewhere keeps its 'running'). Returns how many were marked.
  */
-export function recoverAbortedRuns(deps: Pick<EtlDeps, 'db' | 'clock'>): number {
+export async function recoverAbortedRuns(deps: Pick<EtlDeps, 'db' | 'clock'>): Promise<number> {
   const clock = deps.clock ?? (() => new Date());
-  let lock: ReturnType<typeof acquireImportLock>;
+  let lock: Awaited<ReturnType<typeof acquireImportLock>>;
   try {
-    lock = acquireImportLock(deps.db.sqlite, clock);
+    lock = await acquireImportLock(deps.db, clock);
   } catch (e) {
     if (e instanceof ImportBusyError) return 0;
     throw e;
   }
   try {
-    return markAbortedRuns(deps.db.sqlite, clock().toISOString());
+    return await markAbortedRuns(deps.db.db, clock().toISOString());
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 
@@ -176,69 +174,102 @@ interface RunContext {
   runId: number;
   catalog: IndicatorCatalog;
   /** Layouts mapped in the import wizard (tried first by file-name pattern). */
-  mappings: ReturnType<typeof loadSavedMappings>;
+  mappings: Awaited<ReturnType<typeof loadSavedMappings>>;
   /** Known = imported before with the same sample-ness (a real import of sample bytes still has to clear the sample mark). */
-  isKnown(sha256: string): boolean;
+  isKnown(sha256: string): Promise<boolean>;
   recordFile(f: {
     path: string;
     sha256: string;
     size: number;
     status: 'unchanged' | 'rejected';
     error: string | null;
-  }): void;
+  }): Promise<void>;
 }
 
 /** Step 1 (holding the lock): close runs of importers that died, open this run's row. */
-function openRun(deps: EtlDeps, options: ImportOptions, fileCount: number, startedAt: string): number {
-  const { sqlite } = deps.db;
-  markAbortedRuns(sqlite, startedAt);
-  return Number(
-    sqlite
-      .prepare(
-        `insert into import_runs (started_at, trigger, status, files_count) values (?, ?, 'running', ?)`,
-      )
-      .run(startedAt, options.trigger, fileCount).lastInsertRowid,
-  );
+async function openRun(
+  deps: EtlDeps,
+  options: ImportOptions,
+  fileCount: number,
+  startedAt: string,
+): Promise<number> {
+  const { db } = deps.db;
+  await markAbortedRuns(db, startedAt);
+  const run = await db
+    .insertInto('import_runs')
+    .values({
+      started_at: startedAt,
+      finished_at: null,
+      trigger: options.trigger,
+      status: 'running',
+      files_count: fileCount,
+      rows_inserted: 0,
+      rows_updated: 0,
+      rows_unchanged: 0,
+      error: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return run.id;
 }
 
-function runContext(
+async function runContext(
   deps: EtlDeps,
   options: ImportOptions,
   hooks: RunHooks,
   clock: () => Date,
   runId: number,
-): RunContext {
-  const { sqlite } = deps.db;
+): Promise<RunContext> {
+  const { db } = deps.db;
   const sample = options.sample ? 1 : 0;
-  const knownSha = sqlite
-    .prepare(`select 1 from imported_files where sha256 = ? and status = 'imported' and sample = ? limit 1`)
-    .pluck();
-  const insertFile = sqlite.prepare(
-    `insert into imported_files (run_id, path, sha256, size, status, error, sample, imported_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   return {
     deps,
     options,
     hooks,
     clock,
     runId,
-    catalog: loadCatalog(deps),
-    mappings: loadSavedMappings(deps.db),
-    isKnown: (sha256) => knownSha.get(sha256, sample) !== undefined,
-    recordFile: (f) =>
-      insertFile.run(runId, f.path, f.sha256, f.size, f.status, f.error, sample, clock().toISOString()),
+    catalog: await loadCatalog(deps),
+    mappings: await loadSavedMappings(deps.db),
+    isKnown: async (sha256) =>
+      (
+        await db
+          .selectFrom('imported_files')
+          .select('id')
+          .where('sha256', '=', sha256)
+          .where('status', '=', 'imported')
+          .where('sample', '=', sample)
+          .limit(1)
+          .execute()
+      ).length > 0,
+    recordFile: async (f) => {
+      await db
+        .insertInto('imported_files')
+        .values({
+          run_id: runId,
+          path: f.path,
+          sha256: f.sha256,
+          size: f.size,
+          status: f.status,
+          rows_inserted: 0,
+          rows_updated: 0,
+          rows_unchanged: 0,
+          error: f.error,
+          sample,
+          imported_at: clock().toISOString(),
+        })
+        .execute();
+    },
   };
 }
 
 /** A file that could not be imported: recorded with the place of the error; unexpected errors are logged. */
-function rejectFile(
+async function rejectFile(
   ctx: RunContext,
   source: PreparedSource,
   sha256: string,
   size: number,
   e: unknown,
-): FileResult {
+): Promise<FileResult> {
   const error: ImportErrorInfo =
     e instanceof FileRejection
       ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
@@ -255,7 +286,13 @@ function rejectFile(
       'unexpected error while importing a file',
     );
   }
-  ctx.recordFile({ path: source.label, sha256, size, status: 'rejected', error: formatImportError(error) });
+  await ctx.recordFile({
+    path: source.label,
+    sha256,
+    size,
+    status: 'rejected',
+    error: formatImportError(error),
+  });
   return {
     path: source.label,
     inserted: 0,
@@ -283,12 +320,12 @@ async function parseAndWrite(
     catalog: ctx.catalog,
     limits: resolveLimits(ctx.deps.limits),
     // Read per file: the file before may have created a region or alias.
-    reference: loadReference(ctx.deps.db),
+    reference: await loadReference(ctx.deps.db),
     mappings: ctx.mappings,
     onProgress: onProgress ? (rows, fraction) => progress('parse', rows, null, fraction) : undefined,
   });
   progress('write', 0, parsed.rows.length, 0);
-  const w = writeObservations(ctx.deps.db.sqlite, parsed.rows, {
+  const w = await writeObservations(ctx.deps.db, parsed.rows, {
     runId: ctx.runId,
     path: source.label,
     sha256,
@@ -324,12 +361,12 @@ async function importOneFile(
       e instanceof FileRejection || (e instanceof Error && e.name === 'FetchError')
         ? e
         : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
-    return { result: rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
+    return { result: await rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const size = bytes.byteLength;
-  if (ctx.isKnown(sha256)) {
-    ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
+  if (await ctx.isKnown(sha256)) {
+    await ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
     const result: FileResult = {
       path: source.label,
       inserted: 0,
@@ -346,7 +383,7 @@ async function importOneFile(
     const { changed, ...result } = await parseAndWrite(ctx, source, bytes, sha256);
     return { result, bytes, changed };
   } catch (e) {
-    return { result: rejectFile(ctx, source, sha256, size, e), bytes, changed: false };
+    return { result: await rejectFile(ctx, source, sha256, size, e), bytes, changed: false };
   }
 }
 
@@ -355,7 +392,7 @@ async function finishRun(
   deps: EtlDeps,
   run: { runId: number; started: Date; files: FileResult[]; changed: boolean; finishedAt: string },
 ): Promise<ImportSummary> {
-  const { sqlite } = deps.db;
+  const { db } = deps.db;
   const { runId, files, changed, finishedAt } = run;
   const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
   const status = runStatus(files, changed);
@@ -364,12 +401,18 @@ async function finishRun(
     rejected.length === 0
       ? null
       : `${rejected.length} von ${files.length} Dateien abgelehnt:\n${rejected.map((f) => (f.error ? formatImportError(f.error) : '')).join('\n')}`;
-  sqlite
-    .prepare(
-      `update import_runs set finished_at = ?, status = ?, rows_inserted = ?, rows_updated = ?, rows_unchanged = ?, error = ?
-       where id = ?`,
-    )
-    .run(finishedAt, status, sum('inserted'), sum('updated'), sum('unchanged'), errorText, runId);
+  await db
+    .updateTable('import_runs')
+    .set({
+      finished_at: finishedAt,
+      status,
+      rows_inserted: sum('inserted'),
+      rows_updated: sum('updated'),
+      rows_unchanged: sum('unchanged'),
+      error: errorText,
+    })
+    .where('id', '=', runId)
+    .execute();
   return {
     runId,
     status,
@@ -380,7 +423,7 @@ async function finishRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed,
-    dataVersion: readDataVersionSync(sqlite),
+    dataVersion: await getDataVersion(db),
   };
 }
 
@@ -419,8 +462,8 @@ export async function executeImport(
     throw new Error(`sample.asOf must be a month YYYY-MM, got '${options.sample.asOf}'`);
   }
   const clock = deps.clock ?? (() => new Date());
-  const { sqlite } = deps.db;
-  const lock = acquireImportLock(sqlite, clock);
+  const { db } = deps.db;
+  const lock = await acquireImportLock(deps.db, clock);
   const started = clock();
   const files: FileResult[] = [];
   let runId = 0;
@@ -428,14 +471,14 @@ export async function executeImport(
   try {
     // A list built under the lock (the inbox's in-progress files belong to nobody else then).
     const sources = typeof sourcesOrList === 'function' ? await sourcesOrList() : sourcesOrList;
-    runId = openRun(deps, options, sources.length, started.toISOString());
+    runId = await openRun(deps, options, sources.length, started.toISOString());
     hooks.onRunStart?.(runId);
     try {
       await loadJobcenterDirectory(deps.db);
     } catch (e) {
       deps.logger.warn({ err: e }, 'Jobcenter directory not loaded; files must name regions by key');
     }
-    const ctx = runContext(deps, options, hooks, clock, runId);
+    const ctx = await runContext(deps, options, hooks, clock, runId);
     for (const [index, source] of sources.entries()) {
       lock.touch();
       hooks.onFileStart?.(index, source.label);
@@ -447,14 +490,21 @@ export async function executeImport(
   } catch (e) {
     // Bookkeeping failed (or a hook threw): close the run as failed, then let the caller know.
     if (runId > 0) {
-      sqlite
-        .prepare('update import_runs set finished_at = ?, status = ?, error = ? where id = ?')
-        .run(clock().toISOString(), 'failed', e instanceof Error ? e.message : String(e), runId);
+      await db
+        .updateTable('import_runs')
+        .set({
+          finished_at: clock().toISOString(),
+          status: 'failed',
+          error: e instanceof Error ? e.message : String(e),
+        })
+        .where('id', '=', runId)
+        .execute()
+        .catch(() => undefined);
     }
-    lock.release();
+    await lock.release();
     throw e;
   }
-  if (changed) linkDirectoryAliases(deps.db);
+  if (changed) await linkDirectoryAliases(deps.db);
   let summary: ImportSummary;
   try {
     summary = await finishRun(deps, {
@@ -465,8 +515,10 @@ export async function executeImport(
       finishedAt: clock().toISOString(),
     });
   } finally {
-    lock.release();
+    await lock.release();
   }
+  // This instance's caches see the new version at once (other instances with their next request).
+  await syncDataVersion(deps.db);
   await announce(deps, options, summary, started);
   return summary;
 }

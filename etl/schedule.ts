@@ -9,7 +9,7 @@ import cron from 'node-cron';
 import type { Config } from '../server/config.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import { safeFileName, safeNameFromUrl } from './fetch.js';
-import { runIsolated } from './isolated.js';
+import { isolatable, runIsolated } from './isolated.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, type PreparedSource, prepareSources, type RunHooks } from './run.js';
 import {
@@ -270,8 +270,9 @@ export async function runScheduledImport(
   config: Config,
   trigger: ImportTrigger = 'cron',
 ): Promise<ImportSummary | null> {
-  if (deps.isolation && deps.db.sqlite.name !== ':memory:') {
-    const summary = await runIsolated(deps, deps.isolation, { kind: 'scheduled', config, trigger });
+  const isolated = isolatable(deps);
+  if (isolated?.isolation) {
+    const summary = await runIsolated(isolated, isolated.isolation, { kind: 'scheduled', config, trigger });
     if (summary?.status === 'aborted') {
       const reason = summary.files.find((f) => f.error)?.error?.message ?? ABORTED_MESSAGE;
       await rejectInProgress(config, deps.clock?.() ?? new Date(), reason);

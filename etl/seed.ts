@@ -26,8 +26,8 @@ export async function seedIfEmpty(
   deps: EtlDeps,
   opts: { sampleDir?: string; targetsDir?: string } = {},
 ): Promise<boolean> {
-  const { sqlite } = deps.db;
-  if (sqlite.prepare('select 1 from observations limit 1').get() !== undefined) return false;
+  const any = await deps.db.db.selectFrom('observations').select('id').limit(1).execute();
+  if (any.length > 0) return false;
   const sampleDir = opts.sampleDir ?? DEFAULT_SAMPLE_DIR;
   const targetsDir = opts.targetsDir ?? DEFAULT_TARGETS_DIR;
   let loaded = false;

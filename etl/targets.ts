@@ -3,8 +3,11 @@
  * `targets` in one transaction with a `target_history` row for every new or changed target.
  */
 import { readFile } from 'node:fs/promises';
-import { bumpDataVersionSync } from '../server/db/repositories/meta.js';
-import { decideTargetWrite, type StoredTarget } from '../server/db/repositories/targets.js';
+import type { Kysely } from 'kysely';
+import { withWriteTransaction } from '../server/db/dialect/index.js';
+import { bumpDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
+import { decideTargetWrite } from '../server/db/repositories/targets.js';
+import type { Database } from '../server/db/schema.js';
 import type { Better, Gender, PlanGoalKind } from '../server/domain/types.js';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
@@ -318,12 +321,10 @@ export async function loadTargetsFile(
   path: string,
   changedBy?: string,
 ): Promise<TargetsResult> {
-  const { sqlite } = deps.db;
   const now = (deps.clock ?? (() => new Date()))().toISOString();
   const indicators = new Map<string, IndicatorEntry>();
-  for (const r of sqlite.prepare('select code, better, unit from indicators').all()) {
-    if (typeof r !== 'object' || r === null || !('code' in r) || typeof r.code !== 'string') continue;
-    const b = 'better' in r ? r.better : null;
+  for (const r of await deps.db.db.selectFrom('indicators').select(['code', 'better', 'unit']).execute()) {
+    const b = r.better;
     indicators.set(r.code.toUpperCase(), {
       code: r.code,
       better: b === 'higher' || b === 'lower' ? b : null,
@@ -342,69 +343,87 @@ export async function loadTargetsFile(
     throw new Error(`Datei ${path}: nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
   }
 
-  const getRegion = sqlite.prepare('select 1 from regions where id = ?').pluck();
-  const insertRegion = sqlite.prepare('insert into regions (id, name) values (?, ?)');
-  const find = sqlite.prepare(
-    'select id, target_change_pct, better, source from targets where region_id = ? and year = ? and indicator_code = ? and gender = ?',
-  );
-  const insert = sqlite.prepare(
-    `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at, updated_by)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const update = sqlite.prepare(
-    'update targets set target_change_pct = ?, better = ?, source = ?, updated_at = ?, updated_by = ? where id = ?',
-  );
-  const history = sqlite.prepare(
-    'insert into target_history (target_id, old_change_pct, new_change_pct, changed_at, changed_by, source) values (?, ?, ?, ?, ?, ?)',
-  );
   const by = changedBy ?? null;
   const rows = parsed.change;
-  const result = sqlite
-    .transaction((): TargetsResult => {
-      const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
-      for (const t of parsed.plan) {
-        if (getRegion.get(t.region) === undefined) insertRegion.run(t.region, t.regionName ?? t.region);
-      }
-      const p = writePlanTargets(sqlite, parsed.plan, now, by);
-      r.inserted += p.inserted;
-      r.updated += p.updated;
-      r.unchanged += p.unchanged;
-      for (const t of rows) {
-        if (getRegion.get(t.region) === undefined) insertRegion.run(t.region, t.regionName ?? t.region);
-        const old = find.get(t.region, t.year, t.indicator, t.gender) as StoredTarget | undefined;
-        const write = decideTargetWrite(old, { targetChangePct: t.pct, better: t.better, source: t.source });
-        if (write.kind === 'none') {
-          r.unchanged++;
-          continue;
-        }
-        const f = write.fields;
-        let id: number;
-        if (old !== undefined) {
-          update.run(f.target_change_pct, f.better, f.source, now, by, old.id);
-          id = old.id;
-        } else {
-          const ins = insert.run(
-            t.region,
-            t.year,
-            t.indicator,
-            t.gender,
-            f.target_change_pct,
-            f.better,
-            f.source,
-            now,
-            by,
-          );
-          id = Number(ins.lastInsertRowid);
-        }
-        const h = write.history;
-        history.run(id, h.old_change_pct, h.new_change_pct, now, by, h.source);
-        if (old === undefined) r.inserted++;
-        else r.updated++;
-      }
-      if (r.inserted + r.updated > 0) bumpDataVersionSync(sqlite);
-      return r;
-    })
-    .immediate();
+  const result = await withWriteTransaction(deps.db, async ({ trx }) => {
+    const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const t of parsed.plan) await ensureRegion(trx, t.region, t.regionName);
+    const p = await writePlanTargets(trx, parsed.plan, now, by);
+    r.inserted += p.inserted;
+    r.updated += p.updated;
+    r.unchanged += p.unchanged;
+    const c = await writeTargets(trx, rows, now, by);
+    r.inserted += c.inserted;
+    r.updated += c.updated;
+    r.unchanged += c.unchanged;
+    if (c.inserted + c.updated === 0 && r.inserted + r.updated > 0) await bumpDataVersion(trx);
+    return r;
+  });
+  await syncDataVersion(deps.db);
   deps.logger.info({ file: path, ...result }, 'targets loaded');
   return result;
+}
+
+/** Writes the targets in the caller's transaction, with a history row for each new or changed value. */
+async function writeTargets(
+  trx: Kysely<Database>,
+  rows: readonly TargetRow[],
+  now: string,
+  by: string | null,
+): Promise<TargetsResult> {
+  const r: TargetsResult = { inserted: 0, updated: 0, unchanged: 0 };
+  for (const t of rows) {
+    await ensureRegion(trx, t.region, t.regionName);
+    const old = await trx
+      .selectFrom('targets')
+      .select(['id', 'target_change_pct', 'better', 'source'])
+      .where('region_id', '=', t.region)
+      .where('year', '=', t.year)
+      .where('indicator_code', '=', t.indicator)
+      .where('gender', '=', t.gender)
+      .executeTakeFirst();
+    // The one write rule for targets, shared with the API (server/db/repositories/targets.ts).
+    const write = decideTargetWrite(old, { targetChangePct: t.pct, better: t.better, source: t.source });
+    if (write.kind === 'none') {
+      r.unchanged++;
+      continue;
+    }
+    const stamp = { ...write.fields, updated_at: now, updated_by: by };
+    let id: number;
+    if (old !== undefined) {
+      await trx.updateTable('targets').set(stamp).where('id', '=', old.id).execute();
+      id = old.id;
+    } else {
+      const row = await trx
+        .insertInto('targets')
+        .values({
+          region_id: t.region,
+          year: t.year,
+          indicator_code: t.indicator,
+          gender: t.gender,
+          ...stamp,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = row.id;
+    }
+    await trx
+      .insertInto('target_history')
+      .values({ target_id: id, ...write.history, changed_at: now, changed_by: by })
+      .execute();
+    if (old === undefined) r.inserted++;
+    else r.updated++;
+  }
+  if (r.inserted + r.updated > 0) await bumpDataVersion(trx);
+  return r;
+}
+
+/** Inserts the region (named as in the file) unless it is known. */
+async function ensureRegion(trx: Kysely<Database>, id: string, name: string | null): Promise<void> {
+  const region = await trx.selectFrom('regions').select('id').where('id', '=', id).executeTakeFirst();
+  if (region) return;
+  await trx
+    .insertInto('regions')
+    .values({ id, name: name ?? id, kind: 'jobcenter', comparison_type: null, sample: 0, sample_as_of: null })
+    .execute();
 }

@@ -1,8 +1,9 @@
 /** Types of the ETL's public contract (re-exported by etl/index.ts) and its internal errors. */
 
+import type { Kysely } from 'kysely';
 import type { ImportLimits } from '../core/limits.js';
 import type { Db } from '../server/db/connection.js';
-import type { ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
+import type { Database, ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import type { Logger } from '../server/logger.js';
 
@@ -75,7 +76,7 @@ export interface EtlDeps {
    * stores the region summaries of the new version there, so that no reader ever sees the new
    * version without them (and aggregates the whole table on the server's event loop).
    */
-  afterChange?: (sqlite: Db['sqlite'], dataVersion: string) => void;
+  afterChange?: (trx: Kysely<Database>, dataVersion: string) => Promise<void>;
 }
 
 /** Why a run or file was closed that a dead importer left behind. */

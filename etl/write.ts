@@ -1,13 +1,19 @@
 /**
- * Writes one validated file in ONE synchronous better-sqlite3 transaction: the imported_files
- * row, new regions, inserted/updated observations with their revisions, and the data_version
- * bump. Either all of it lands or (on error or crash) none of it.
+ * Writes one validated file in ONE transaction: the imported_files row, new regions,
+ * inserted/updated observations with their revisions, and the data_version bump. Either all of it
+ * lands or (on error or crash) none of it. Written once for both engines; the bulk inserts go
+ * through the dialect's loader (SQLite: multi-row prepared statements, PostgreSQL: COPY).
  */
-
-import type SqliteDatabase from 'better-sqlite3';
-import { bumpDataVersionSync } from '../server/db/repositories/meta.js';
+import type { Kysely } from 'kysely';
+import { isMonth } from '../core/months.js';
+import type { Db } from '../server/db/connection.js';
+import { type BulkRow, withWriteTransaction } from '../server/db/dialect/index.js';
+import { bumpDataVersion } from '../server/db/repositories/meta.js';
+import type { Database } from '../server/db/schema.js';
 import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
 import { monthString } from './values.js';
+
+export { readDataVersion } from '../server/db/repositories/meta.js';
 
 export interface WriteContext {
   runId: number;
@@ -18,7 +24,7 @@ export interface WriteContext {
   now: string;
   onProgress?: (written: number, total: number) => void;
   /** Runs inside the transaction after a data version bump (the new version as stored text). */
-  afterChange?: (sqlite: SqliteDatabase.Database, dataVersion: string) => void;
+  afterChange?: (trx: Kysely<Database>, dataVersion: string) => Promise<void>;
 }
 
 export interface WriteResult {
@@ -30,214 +36,287 @@ export interface WriteResult {
   changed: boolean;
 }
 
-const INSERT_BATCH = 64;
+const OBS_COLUMNS = [
+  'region_id',
+  'indicator_code',
+  'gender',
+  'month',
+  'value',
+  'flag',
+  'source_file_id',
+  'loaded_at',
+  'revision_count',
+  'provisional',
+] as const;
 
-type ObsRow = [id: number, value: number | null, flag: string | null, provisional: number];
+const REVISION_COLUMNS = [
+  'observation_id',
+  'region_id',
+  'indicator_code',
+  'gender',
+  'month',
+  'old_value',
+  'old_flag',
+  'new_value',
+  'new_flag',
+  'changed_at',
+  'source_file_id',
+  'import_run_id',
+  'old_provisional',
+  'new_provisional',
+] as const;
 
-export function writeObservations(
-  sqlite: SqliteDatabase.Database,
-  rows: ObservationRows,
-  ctx: WriteContext,
-): WriteResult {
-  const st = prepareStatements(sqlite);
-  const tx = sqlite.transaction((): WriteResult => {
-    const fileId = Number(
-      st.insertFile.run(ctx.runId, ctx.path, ctx.sha256, ctx.size, ctx.sample ? 1 : 0, ctx.now)
-        .lastInsertRowid,
-    );
-    const { regionsChanged, hasData } = writeRegions(st, rows, ctx);
-    const { inserted, updated, unchanged } = writeRows(st, rows, ctx, fileId, hasData);
-    st.finishFile.run(inserted, updated, unchanged, fileId);
-    const changed = inserted + updated > 0 || regionsChanged;
-    if (changed) {
-      const version = bumpDataVersionSync(sqlite);
-      ctx.afterChange?.(sqlite, version);
-    }
-    return { fileId, inserted, updated, unchanged, changed };
-  });
-  // IMMEDIATE: take the write lock at BEGIN, so a concurrent writer fails fast instead of mid-way.
-  return withoutForeignKeyChecks(sqlite, () => tx.immediate());
+/** Row i of the file as its key and value. */
+interface Decoded {
+  rid: string;
+  code: string;
+  g: string;
+  m: string;
+  v: number | null;
+  f: string | null;
+  /** 1: provisional (a BA projection). */
+  p: number;
 }
 
-/** The prepared statements of one write. */
-function prepareStatements(sqlite: SqliteDatabase.Database) {
-  const insertFile = sqlite.prepare(
-    `insert into imported_files (run_id, path, sha256, size, status, sample, imported_at)
-     values (?, ?, ?, ?, 'imported', ?, ?)`,
-  );
-  const finishFile = sqlite.prepare(
-    'update imported_files set rows_inserted = ?, rows_updated = ?, rows_unchanged = ? where id = ?',
-  );
-  const getRegion = sqlite.prepare('select comparison_type, sample, sample_as_of from regions where id = ?');
-  const insertRegion = sqlite.prepare(
-    'insert into regions (id, name, comparison_type, sample, sample_as_of) values (?, ?, ?, ?, ?)',
-  );
-  const updateRegion = sqlite.prepare(
-    'update regions set comparison_type = ?, sample = ?, sample_as_of = ? where id = ?',
-  );
-  const regionHasData = sqlite.prepare('select 1 from observations where region_id = ? limit 1').pluck();
-  const insertAlias = sqlite.prepare(
-    `insert into region_aliases (alias, region_id, source) values (?, ?, 'file') on conflict(alias) do nothing`,
-  );
-  const insertObs = sqlite.prepare(
-    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-  );
-  // Many rows per statement: the per-call overhead of the driver is the hot path's main cost.
-  const insertBatch = sqlite.prepare(
-    `insert into observations (region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional)
-     values ${Array(INSERT_BATCH).fill('(?, ?, ?, ?, ?, ?, ?, ?, 0, ?)').join(', ')}`,
-  );
-  const findObs = sqlite
-    .prepare(
-      'select id, value, flag, provisional from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
-    )
-    .raw();
-  const updateObs = sqlite.prepare(
-    `update observations set value = ?, flag = ?, provisional = ?, source_file_id = ?, loaded_at = ?, revision_count = revision_count + 1
-     where id = ?`,
-  );
-  const insertRevision = sqlite.prepare(
-    `insert into revisions (observation_id, region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag,
-       changed_at, source_file_id, import_run_id, old_provisional, new_provisional)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  return {
-    insertFile,
-    finishFile,
-    getRegion,
-    insertRegion,
-    updateRegion,
-    regionHasData,
-    insertAlias,
-    insertObs,
-    insertBatch,
-    findObs,
-    updateObs,
-    insertRevision,
+function decoder(rows: ObservationRows): (i: number) => Decoded {
+  const regionIds = rows.regions.map((r) => r.id);
+  const codes = rows.indicators.map((i) => i.code);
+  const { region, indicator, gender, month, value, flag, provisional } = rows;
+  return (i) => {
+    const f = FLAG_CODES[flag[i] ?? 0] ?? null;
+    return {
+      rid: regionIds[region[i] ?? 0] ?? '',
+      code: codes[indicator[i] ?? 0] ?? '',
+      g: GENDER_CODES[gender[i] ?? 0] ?? 'total',
+      m: monthString(month[i] ?? 0),
+      v: f === null ? (value[i] ?? 0) : null,
+      f,
+      p: provisional[i] ?? 0,
+    };
   };
 }
 
-type Statements = ReturnType<typeof prepareStatements>;
-
-/** Inserts new regions and their aliases, updates changed ones; tells which regions had data before. */
-function writeRegions(
-  st: Statements,
+/** Inserts new regions and updates changed metadata; returns which regions already had observations. */
+async function writeRegions(
+  trx: Kysely<Database>,
   rows: ObservationRows,
   ctx: WriteContext,
-): { regionsChanged: boolean; hasData: boolean[] } {
-  const { getRegion, insertRegion, insertAlias, updateRegion, regionHasData } = st;
-  let regionsChanged = false;
+): Promise<{ hasData: boolean[]; changed: boolean }> {
+  const sample = ctx.sample ? 1 : 0;
+  // Checked as a month by executeImport.
+  const asOf = ctx.sample && isMonth(ctx.sample.asOf) ? ctx.sample.asOf : null;
+  const known = new Map(
+    (
+      await trx.selectFrom('regions').select(['id', 'comparison_type', 'sample', 'sample_as_of']).execute()
+    ).map((r) => [r.id, r]),
+  );
   const hasData: boolean[] = [];
+  let changed = false;
   for (const r of rows.regions) {
-    const sample = ctx.sample ? 1 : 0;
-    const asOf = ctx.sample ? ctx.sample.asOf : null;
-    const existing = getRegion.get(r.id) as
-      | { comparison_type: string | null; sample: number; sample_as_of: string | null }
-      | undefined;
+    const existing = known.get(r.id);
     if (!existing) {
-      insertRegion.run(r.id, r.name ?? r.id, r.comparisonType, sample, asOf);
-      for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
-      regionsChanged = true;
+      await trx
+        .insertInto('regions')
+        .values({
+          id: r.id,
+          name: r.name ?? r.id,
+          kind: 'jobcenter',
+          comparison_type: r.comparisonType,
+          sample,
+          sample_as_of: asOf,
+        })
+        .execute();
+      await writeAliases(trx, r);
+      changed = true;
       hasData.push(false);
       continue;
     }
-    for (const a of r.aliases ?? []) if (a !== r.id) insertAlias.run(a, r.id);
+    await writeAliases(trx, r);
     const type = r.comparisonType ?? existing.comparison_type;
     if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
-      updateRegion.run(type, sample, asOf, r.id);
-      regionsChanged = true;
+      await trx
+        .updateTable('regions')
+        .set({ comparison_type: type, sample, sample_as_of: asOf })
+        .where('id', '=', r.id)
+        .execute();
+      changed = true;
     }
-    hasData.push(regionHasData.get(r.id) !== undefined);
+    const any = await trx
+      .selectFrom('observations')
+      .select('id')
+      .where('region_id', '=', r.id)
+      .limit(1)
+      .execute();
+    hasData.push(any.length > 0);
   }
-  return { regionsChanged, hasData };
+  return { hasData, changed };
 }
 
-/** Inserts new observations (batched where the region had none) and revises changed ones. */
-function writeRows(
-  st: Statements,
-  rows: ObservationRows,
-  ctx: WriteContext,
-  fileId: number,
-  hasData: readonly boolean[],
-): { inserted: number; updated: number; unchanged: number } {
-  const { insertObs, insertBatch, findObs, updateObs, insertRevision } = st;
-  const regionIds = rows.regions.map((r) => r.id);
-  const codes = rows.indicators.map((i) => i.code);
-  const n = rows.length;
-  const { region, indicator, gender, month, value, flag, provisional } = rows;
-  const batch: (string | number | null)[] = [];
-  let inserted = 0;
-  let updated = 0;
-  let unchanged = 0;
-  for (let i = 0; i < n; i++) {
-    const regionIdx = region[i] ?? 0;
-    const rid = regionIds[regionIdx] ?? '';
-    const code = codes[indicator[i] ?? 0] ?? '';
-    const g = GENDER_CODES[gender[i] ?? 0] ?? 'total';
-    const m = monthString(month[i] ?? 0);
-    const f = FLAG_CODES[flag[i] ?? 0] ?? null;
-    const v = f === null ? (value[i] ?? 0) : null;
-    const p = provisional[i] ?? 0;
-    if (!hasData[regionIdx]) {
-      // Fast path: the region had no observations before this file, so every key is new
-      // (the file itself has no key twice: ObservationRows drops or rejects repeats).
-      batch.push(rid, code, g, m, v, f, fileId, ctx.now, p);
-      if (batch.length === INSERT_BATCH * 9) {
-        insertBatch.run(batch);
-        batch.length = 0;
-      }
-      inserted++;
-    } else {
-      const old = findObs.get(rid, code, g, m) as ObsRow | undefined;
-      if (old === undefined) {
-        insertObs.run(rid, code, g, m, v, f, fileId, ctx.now, p);
-        inserted++;
-      } else if (old[1] === v && old[2] === f && old[3] === p) {
-        unchanged++;
-      } else {
-        // A final value replacing a provisional one (even an equal number) is a revision too.
-        updateObs.run(v, f, p, fileId, ctx.now, old[0]);
-        insertRevision.run(
-          old[0],
-          rid,
-          code,
-          g,
-          m,
-          old[1],
-          old[2],
-          v,
-          f,
-          ctx.now,
-          fileId,
-          ctx.runId,
-          old[3],
-          p,
-        );
-        updated++;
-      }
-    }
-    if (ctx.onProgress && (i + 1) % 50_000 === 0) ctx.onProgress(i + 1, n);
-  }
-  for (let k = 0; k < batch.length; k += 9) insertObs.run(batch.slice(k, k + 9));
-  return { inserted, updated, unchanged };
+/** Other keys of the region named in the file (the BA Jobcenter id beside the Kreis key). */
+async function writeAliases(trx: Kysely<Database>, r: ObservationRows['regions'][number]): Promise<void> {
+  const aliases = (r.aliases ?? []).filter((a) => a !== r.id);
+  if (aliases.length === 0) return;
+  await trx
+    .insertInto('region_aliases')
+    .values(aliases.map((alias) => ({ alias, region_id: r.id, source: 'file' })))
+    .onConflict((oc) => oc.column('alias').doNothing())
+    .execute();
+}
+
+interface Counts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
 }
 
 /**
- * Runs the write with SQLite's foreign-key checks off: they cost three index lookups per
- * observation (region, indicator, file) and cannot fail here, since the transaction inserts the
- * regions and the file row itself and the indicators are validated against the table before
- * (etl/rows.ts). The pragma is per connection and cannot change inside a transaction; the write
- * is synchronous, so no other statement of this connection runs while the checks are off.
- * Measured: see docs/benchmarks.md (write path).
+ * A region that had observations before: compares each row with the stored one; new keys are
+ * inserted, changed values updated with a revision row, equal ones counted as unchanged.
  */
-function withoutForeignKeyChecks<T>(sqlite: SqliteDatabase.Database, write: () => T): T {
-  const was = sqlite.pragma('foreign_keys', { simple: true }) === 1;
-  if (!was || sqlite.inTransaction) return write();
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    return write();
-  } finally {
-    sqlite.pragma('foreign_keys = ON');
+async function mergeRegion(
+  tx: {
+    trx: Kysely<Database>;
+    insertRows: (
+      t: 'observations' | 'revisions',
+      c: readonly string[],
+      r: Iterable<BulkRow>,
+    ) => Promise<void>;
+  },
+  regionId: string,
+  indices: readonly number[],
+  decode: (i: number) => Decoded,
+  ctx: WriteContext & { fileId: number },
+  counts: Counts,
+): Promise<void> {
+  const stored = new Map<
+    string,
+    { id: number; value: number | null; flag: string | null; provisional: number }
+  >();
+  const old = await tx.trx
+    .selectFrom('observations')
+    .select(['id', 'indicator_code', 'gender', 'month', 'value', 'flag', 'provisional'])
+    .where('region_id', '=', regionId)
+    .execute();
+  for (const o of old) stored.set(`${o.indicator_code}|${o.gender}|${o.month}`, o);
+  const inserts: BulkRow[] = [];
+  const revisions: BulkRow[] = [];
+  for (const i of indices) {
+    const d = decode(i);
+    const before = stored.get(`${d.code}|${d.g}|${d.m}`);
+    if (before === undefined) {
+      inserts.push([d.rid, d.code, d.g, d.m, d.v, d.f, ctx.fileId, ctx.now, 0, d.p]);
+      counts.inserted++;
+    } else if (before.value === d.v && before.flag === d.f && before.provisional === d.p) {
+      counts.unchanged++;
+    } else {
+      await tx.trx
+        .updateTable('observations')
+        .set((eb) => ({
+          value: d.v,
+          flag: d.f as never,
+          provisional: d.p,
+          source_file_id: ctx.fileId,
+          loaded_at: ctx.now,
+          revision_count: eb('revision_count', '+', 1),
+        }))
+        .where('id', '=', before.id)
+        .execute();
+      revisions.push([
+        before.id,
+        d.rid,
+        d.code,
+        d.g,
+        d.m,
+        before.value,
+        before.flag,
+        d.v,
+        d.f,
+        ctx.now,
+        ctx.fileId,
+        ctx.runId,
+        before.provisional,
+        d.p,
+      ]);
+      counts.updated++;
+    }
   }
+  if (inserts.length > 0) await tx.insertRows('observations', OBS_COLUMNS, inserts);
+  if (revisions.length > 0) await tx.insertRows('revisions', REVISION_COLUMNS, revisions);
+}
+
+export async function writeObservations(
+  db: Db,
+  rows: ObservationRows,
+  ctx: WriteContext,
+): Promise<WriteResult> {
+  return withWriteTransaction(db, async (tx) => {
+    const { trx } = tx;
+    const file = await trx
+      .insertInto('imported_files')
+      .values({
+        run_id: ctx.runId,
+        path: ctx.path,
+        sha256: ctx.sha256,
+        size: ctx.size,
+        status: 'imported',
+        rows_inserted: 0,
+        rows_updated: 0,
+        rows_unchanged: 0,
+        error: null,
+        sample: ctx.sample ? 1 : 0,
+        imported_at: ctx.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const fileId = file.id;
+    const regions = await writeRegions(trx, rows, ctx);
+    const decode = decoder(rows);
+    const n = rows.length;
+    const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+    let done = 0;
+    const progress = () => {
+      done++;
+      if (ctx.onProgress && done % 50_000 === 0) ctx.onProgress(done, n);
+    };
+
+    // Regions without observations before this file: every key is new (the file itself has no
+    // key twice: ObservationRows drops or rejects repeats), so they stream straight into the bulk
+    // loader. The other regions are merged one at a time.
+    const merge = new Map<number, number[]>();
+    const fresh = function* (): Generator<BulkRow> {
+      const row: (string | number | null)[] = [];
+      for (let i = 0; i < n; i++) {
+        const regionIdx = rows.region[i] ?? 0;
+        if (regions.hasData[regionIdx]) {
+          const list = merge.get(regionIdx);
+          if (list) list.push(i);
+          else merge.set(regionIdx, [i]);
+          continue;
+        }
+        const d = decode(i);
+        row.length = 0;
+        row.push(d.rid, d.code, d.g, d.m, d.v, d.f, fileId, ctx.now, 0, d.p);
+        counts.inserted++;
+        progress();
+        yield row;
+      }
+    };
+    await tx.insertRows('observations', OBS_COLUMNS, fresh());
+    for (const [regionIdx, indices] of merge) {
+      await mergeRegion(tx, rows.regions[regionIdx]?.id ?? '', indices, decode, { ...ctx, fileId }, counts);
+      for (let k = 0; k < indices.length; k++) progress();
+    }
+
+    await trx
+      .updateTable('imported_files')
+      .set({ rows_inserted: counts.inserted, rows_updated: counts.updated, rows_unchanged: counts.unchanged })
+      .where('id', '=', fileId)
+      .execute();
+    const changed = counts.inserted + counts.updated > 0 || regions.changed;
+    if (changed) {
+      const version = await bumpDataVersion(trx);
+      await ctx.afterChange?.(trx, version);
+    }
+    return { fileId, ...counts, changed };
+  });
 }

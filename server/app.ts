@@ -8,6 +8,7 @@
 import { Hono } from 'hono';
 import { authenticate } from './auth/middleware.js';
 import { type Auth, createAuth } from './auth/service.js';
+import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
 import { waitForWritableDb } from './http/busy-writes.js';
 import type { AppEnv } from './http/env.js';
@@ -74,6 +75,16 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Request id, request logger, security headers (CSP for the built app), one log line.
   app.use('*', envelope(deps.logger));
   app.onError(onError);
+  if (deps.db.dialect === 'postgres') {
+    // Several instances share the database: every API request first learns the current data
+    // version (one query shared by the requests of a moment), so an import in another instance
+    // turns this instance's caches over by the next request.
+    app.use('/api/*', async (c, next) => {
+      // Not for the load balancer's probes: they must answer even when the schema is not there yet.
+      if (!c.req.path.startsWith('/api/health/')) await syncDataVersion(deps.db);
+      await next();
+    });
+  }
   app.use(
     '/api/*',
     waitForWritableDb(deps.db, (path) => path === '/api/imports'),

@@ -61,6 +61,12 @@ async function main(): Promise<void> {
   } else {
     target = arg;
   }
+  if (config.DATABASE_URL) {
+    console.error(
+      'DATABASE_URL ist gesetzt: PostgreSQL wird mit pg_dump gesichert (siehe README, "Sicherung").',
+    );
+    process.exit(2);
+  }
   const { path, bytes } = await backupDatabase(resolve(config.DATABASE_PATH), resolve(target));
   console.log(`Backup written: ${path} (${(bytes / 1024 / 1024).toFixed(1)} MB, integrity ok)`);
 }

@@ -79,6 +79,14 @@ export const envSchema = z.object({
   HOST: z.string().optional().default('127.0.0.1'),
   PORT: int(8080, 0, 65535),
   DATABASE_PATH: z.string().optional().default('data/zielmonitor.db'),
+  /** postgres://user:password@host:5432/db — set: PostgreSQL (several instances); unset: SQLite at DATABASE_PATH. */
+  DATABASE_URL: optionalText.refine((v) => v === null || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL (or unset for SQLite)',
+  }),
+  /** Connections in each instance's PostgreSQL pool (an import holds two: its lock and its transaction). */
+  DATABASE_POOL_SIZE: int(10, 4, 200),
+  /** PostgreSQL: how often an instance that does not run the schedule and alert delivery tries to take them over. */
+  LEADER_POLL_SECONDS: int(15, 1, 60),
   /** Bearer token for every write. Unset: writes are disabled. */
   ADMIN_TOKEN: optionalText.refine((v) => v === null || v.length >= 16, {
     message: 'must be at least 16 characters (or unset to disable writes)',

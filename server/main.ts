@@ -16,13 +16,19 @@ import {
   seedIfEmpty,
   startSchedule,
 } from '../etl/index.js';
+import { ImportBusyError } from '../etl/lock.js';
 import { createAlertService } from './alerts/service.js';
 import { createApp } from './app.js';
 import { type Config, ConfigError, importLimits, loadConfig } from './config.js';
 import { setDefaultBusyWait } from './db/busy.js';
-import { openDatabase } from './db/connection.js';
+import { openConfiguredDatabase } from './db/connection.js';
+import { serialised } from './db/dialect/index.js';
 import { createGoalService } from './goals/service.js';
+import { startLeadership } from './leader.js';
 import { createLogger } from './logger.js';
+
+/** Key of the advisory lock under which an empty PostgreSQL database is seeded by one instance. */
+const SEED_LOCK = 7_301_004;
 
 /** How long shutdown waits for running requests (an upload being imported) before closing them. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -49,14 +55,42 @@ function webBuild(): { root: string | null; build: string } {
   return { root: relative(process.cwd(), dist) || '.', build };
 }
 
+/**
+ * Before serving: the Jobcenter directory, the sample data on an empty database (one instance at a
+ * time), and runs left 'running' by a killed importer closed as aborted.
+ */
+async function prepareData(config: Config, etl: EtlDeps): Promise<void> {
+  const { db, logger } = etl;
+  try {
+    await loadJobcenterDirectory(db);
+  } catch (e) {
+    logger.warn({ err: e }, 'Jobcenter directory not loaded');
+  }
+  if (config.LOAD_SAMPLE_ON_EMPTY) {
+    try {
+      if (await serialised(db, SEED_LOCK, () => seedIfEmpty(etl))) {
+        logger.info('empty database: sample data (Beispieldaten) and targets loaded');
+      }
+    } catch (err) {
+      if (!(err instanceof ImportBusyError)) throw err;
+      logger.info('another instance is importing; no sample data loaded here');
+    }
+  }
+  // A run left 'running' by a killed importer shows as 'abgebrochen' from now on.
+  const aborted = await recoverAbortedRuns(etl);
+  if (aborted > 0)
+    logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   // Buffered: one write per batch of request lines, not one blocking write per request.
   const logger = createLogger(config.LOG_LEVEL, { buffered: true });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const db = await openDatabase(config.DATABASE_PATH);
-  logger.info({ database: db.path }, 'database open, migrations applied');
+  // Several instances starting together: migrations and the first-start seeding run one at a time.
+  const db = await openConfiguredDatabase(config);
+  logger.info({ database: db.path, dialect: db.dialect }, 'database open, migrations applied');
   const clock = () => new Date();
   // Requests read from the sockets in one event-loop turn share one data-version read.
   let importing = false;
@@ -101,22 +135,11 @@ async function main(): Promise<void> {
     },
   };
 
-  try {
-    await loadJobcenterDirectory(db);
-  } catch (e) {
-    logger.warn({ err: e }, 'Jobcenter directory not loaded');
-  }
-  if (config.LOAD_SAMPLE_ON_EMPTY && (await seedIfEmpty(etl))) {
-    logger.info('empty database: sample data (Beispieldaten) and targets loaded');
-  }
-
-  // A run left 'running' by a killed importer shows as 'abgebrochen' from now on.
-  const aborted = recoverAbortedRuns(etl);
-  if (aborted > 0)
-    logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
+  await prepareData(config, etl);
   // From here on the event loop never waits for SQLite's busy timeout: writes meeting an import
-  // retry asynchronously (server/db/busy.ts) and answer 503 when it takes too long.
-  db.sqlite.pragma('busy_timeout = 0');
+  // retry asynchronously (server/db/busy.ts) and answer 503 when it takes too long. (PostgreSQL
+  // waits for row locks without blocking the loop; imports run in-process there, see etl/isolated.ts.)
+  if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');
   setDefaultBusyWait(config.DB_BUSY_WAIT_MS);
 
   const web = webBuild();
@@ -130,7 +153,6 @@ async function main(): Promise<void> {
     { webRoot: web.root },
   );
 
-  const schedule = config.SCHEDULE_ENABLED ? startSchedule(etl, config) : null;
   const listening = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
   });
@@ -143,10 +165,25 @@ async function main(): Promise<void> {
   logger.flush();
   // For the person at the terminal; on stderr, so that stdout stays one JSON object per line.
   console.error(`Zielmonitor läuft auf http://${config.HOST}:${port}`);
-  alerts.start();
+  // The schedule and the alert timers run in one instance at a time (the leader).
+  let schedule: { stop(): Promise<void> } | null = null;
+  const leadership = startLeadership(db, {
+    pollMs: config.LEADER_POLL_SECONDS * 1000,
+    logger,
+    onAcquire: () => {
+      if (config.SCHEDULE_ENABLED) schedule = startSchedule(etl, config);
+      alerts.start();
+    },
+    onLose: async () => {
+      const running = schedule;
+      schedule = null;
+      await running?.stop();
+      await alerts.pause();
+    },
+  });
   prepareGoals();
 
-  handleShutdownSignals({ logger, schedule, server, alerts, db });
+  handleShutdownSignals({ logger, leadership, server, alerts, db });
 }
 
 /**
@@ -155,12 +192,12 @@ async function main(): Promise<void> {
  */
 function handleShutdownSignals(parts: {
   logger: ReturnType<typeof createLogger>;
-  schedule: ReturnType<typeof startSchedule> | null;
+  leadership: ReturnType<typeof startLeadership>;
   server: Server;
   alerts: ReturnType<typeof createAlertService>;
-  db: Awaited<ReturnType<typeof openDatabase>>;
+  db: Awaited<ReturnType<typeof openConfiguredDatabase>>;
 }): void {
-  const { logger, schedule, server, alerts, db } = parts;
+  const { logger, leadership, server, alerts, db } = parts;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -170,7 +207,8 @@ function handleShutdownSignals(parts: {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // 1. No new scheduled imports; a running one is finished (each file is one transaction).
-    await schedule?.stop();
+    //    Another instance takes over the schedule and alert delivery.
+    await leadership.stop();
     // 2. No new connections; idle keep-alive connections closed, running requests finish.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

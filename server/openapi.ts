@@ -206,6 +206,21 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    path: '/api/health/live',
+    summary: 'Liveness for a load balancer: the process answers (no database access)',
+    responses: { 200: { description: 'Live', schema: res.liveResponse } },
+  },
+  {
+    method: 'get',
+    path: '/api/health/ready',
+    summary: 'Readiness for a load balancer: database reachable and migrations current (503 otherwise)',
+    responses: {
+      200: { description: 'Ready', schema: res.readyResponse },
+      503: { description: 'Not ready', schema: res.readyResponse },
+    },
+  },
+  {
+    method: 'get',
     path: '/api/version',
     summary: 'Data version and build (ETag; 304 on If-None-Match) for polling displays',
     responses: {

@@ -41,14 +41,26 @@ export interface DeliveryDeps {
   retryMaxMinutes: number;
 }
 
-/** Sends every digest whose next attempt is due. */
+/**
+ * How long a claimed digest stays with the instance sending it: another instance retries it only
+ * after this (when the sender died between claiming and marking it).
+ */
+const CLAIM_LEASE_MS = 10 * 60_000;
+
+/** Sends every digest whose next attempt is due, each claimed first (exactly once across instances). */
 export async function deliverDue(deps: DeliveryDeps): Promise<DeliverySummary> {
   const { db, transport, clock, log } = deps;
   const summary: DeliverySummary = { attempted: 0, sent: 0, failed: 0 };
-  const due = await dueDigests(db, clock().toISOString());
+  const now = clock();
+  const due = await dueDigests(db, now.toISOString());
   for (const d of due) {
+    const attempts = await markAttempt(db, d.id, {
+      now: now.toISOString(),
+      leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
+    });
+    // Another instance on the same database claimed it first (or sent it meanwhile).
+    if (attempts === null) continue;
     summary.attempted++;
-    const attempts = await markAttempt(db, d.id);
     try {
       const result = await transport.send({
         from: deps.from,

@@ -1,5 +1,6 @@
 /** The alert tables, as plain functions taking the Kysely handle (or a transaction) first. */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { stringAgg } from '../db/dialect/index.js';
 import type { AlertGoalStatus, AlertKind, AlertState, Database } from '../db/schema.js';
 import type { Mute } from './alert-config.js';
 import type { Month } from './types.js';
@@ -228,14 +229,25 @@ export async function dueDigests(db: Q, now: string): Promise<DueDigest[]> {
 }
 
 /** Counts an attempt before it is made, so a crash mid-send still shows in the history. */
-export async function markAttempt(db: Q, digestId: number): Promise<number> {
+/**
+ * Claims a due digest for one sending attempt: counts the attempt and moves its next attempt
+ * `leaseUntil` ahead, only if it is still unsent and due. Returns the attempt number, or null when
+ * another instance claimed (or sent) it first, so that two instances never send the same digest.
+ */
+export async function markAttempt(
+  db: Q,
+  digestId: number,
+  claim: { now: string; leaseUntil: string },
+): Promise<number | null> {
   const row = await db
     .updateTable('alert_digests')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: claim.leaseUntil }))
     .where('id', '=', digestId)
+    .where('state', '!=', 'sent')
+    .where('next_attempt_at', '<=', claim.now)
     .returning('attempts')
-    .executeTakeFirstOrThrow();
-  return row.attempts;
+    .executeTakeFirst();
+  return row?.attempts ?? null;
 }
 
 export async function markDigestSent(db: Q, digestId: number, response: string, now: string): Promise<void> {
@@ -288,9 +300,9 @@ async function refreshAlerts(db: Q, digestId: number): Promise<void> {
         then (select max(g.sent_at) from alert_deliveries d join alert_digests g on g.id = d.digest_id
               where d.alert_id = alerts.id)
         else null end,
-      message_id = (select group_concat(message_id, ' ') from (
+      message_id = (select ${stringAgg(db, sql`m.message_id`, ' ')} from (
                       select g.message_id from alert_deliveries d join alert_digests g on g.id = d.digest_id
-                      where d.alert_id = alerts.id order by g.id))
+                      where d.alert_id = alerts.id order by g.id) as m)
     where id in (select alert_id from alert_deliveries where digest_id = ${digestId})
   `.execute(db);
 }

@@ -82,7 +82,12 @@ export interface AlertService {
   readonly transport: MailTransport;
   /** Starts the timers: retries of failed mails, the daily missing-data check and evaluation, the data-version watch. */
   start(): void;
-  /** Stops the timers and waits for a running operation to finish. */
+  /**
+   * Stops the timers and waits for a running operation to finish; `start()` may follow (another
+   * instance took over the schedule and alert delivery).
+   */
+  pause(): Promise<void>;
+  /** Stops the timers, waits for a running operation to finish and closes the mail transport. */
   stop(): Promise<void>;
 }
 
@@ -213,6 +218,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         { transport: transport.description, recipients: recipients.length, mutes: book.fileMutes.length },
         'alerts started',
       );
+    },
+    async pause() {
+      stopTimers?.();
+      stopTimers = null;
+      await queue.idle();
     },
     async stop() {
       stopTimers?.();

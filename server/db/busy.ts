@@ -6,14 +6,15 @@
  * then gives up with DatabaseBusyError, which the API answers with 503 + Retry-After.
  * Reads never wait: in WAL mode readers do not block on a writer.
  */
+import { DomainError } from '../domain/errors.js';
 
 /** The database stayed locked by another writer for longer than the wait allows. */
-export class DatabaseBusyError extends Error {
+export class DatabaseBusyError extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
     message = 'Ein Import läuft gerade; die Datenbank ist für Änderungen belegt. Bitte in einigen Sekunden erneut versuchen.',
   ) {
-    super(message);
+    super('database_busy', message);
     this.name = 'DatabaseBusyError';
   }
 }

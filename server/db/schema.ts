@@ -240,6 +240,7 @@ export interface Database {
   alert_mutes: AlertMutesTable;
   region_summaries: RegionSummariesTable;
   goal_snapshots: GoalSnapshotsTable;
+  backtest_pools: BacktestPoolsTable;
   users: UsersTable;
   role_mappings: RoleMappingsTable;
   sessions: SessionsTable;
@@ -273,6 +274,27 @@ export interface GoalSnapshotsTable {
   data_month: Month | null;
   /** The goal objects as JSON (GoalEvaluation[]). */
   body: string;
+}
+
+/**
+ * The forecast backtest cases of one pool, indicator, gender and origin month, stored once per
+ * data version (goals/backtest-cache): JSON arrays in the order the cases were computed.
+ */
+export interface BacktestPoolsTable {
+  /** `<data_version>:<format>:<build id>`; meta.backtest_build names the build served. */
+  build_key: string;
+  /** 1 for sample regions (pooled apart from real ones). */
+  sample: number;
+  indicator_code: string;
+  gender: Gender;
+  origin_month: number;
+  cases: number;
+  /** JSON number[]: each case's year. */
+  years: string;
+  /** JSON number[]: each case's error, actual − forecast (percentage points). */
+  errors: string;
+  /** JSON { regions: string[], actual: number[], forecast: number[], naive: number[] }. */
+  detail: string;
 }
 
 export type AlertState = 'pending' | 'sent' | 'failed';

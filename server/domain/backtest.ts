@@ -104,34 +104,84 @@ export function backtestRegion(
 /** The pooled errors of a key, ascending; `excludeYear` leaves that year's cases out. */
 export interface ErrorPool {
   errors(indicator: string, gender: Gender, originMonth: number, excludeYear?: number): readonly number[];
+}
+
+/** A pool that also keeps its cases (for the report: forecast, naive baseline, region). */
+export interface CasePool extends ErrorPool {
   cases(indicator: string, gender: Gender, originMonth: number): readonly BacktestCase[];
 }
 
-export function errorPool(all: readonly BacktestCase[]): ErrorPool {
+const poolKey = (indicator: string, gender: Gender, originMonth: number) =>
+  `${indicator}|${gender}|${originMonth}`;
+
+/**
+ * Sorted errors memoised per key and excluded year, from `source(key)`: the errors and their
+ * years in case order.
+ */
+function sortedErrors(
+  source: (key: string) => { errors: ArrayLike<number>; years: ArrayLike<number> } | undefined,
+): ErrorPool['errors'] {
+  const sorted = new Map<string, number[]>();
+  return (indicator, gender, originMonth, excludeYear) => {
+    const key = poolKey(indicator, gender, originMonth);
+    const memoKey = `${key}|${excludeYear ?? ''}`;
+    let s = sorted.get(memoKey);
+    if (!s) {
+      s = [];
+      const src = source(key);
+      if (src) {
+        for (let i = 0; i < src.errors.length; i++) {
+          if (src.years[i] !== excludeYear) s.push(src.errors[i] ?? Number.NaN);
+        }
+      }
+      s.sort((a, b) => a - b);
+      sorted.set(memoKey, s);
+    }
+    return s;
+  };
+}
+
+export function errorPool(all: readonly BacktestCase[]): CasePool {
   const byKey = new Map<string, BacktestCase[]>();
   for (const c of all) {
-    const key = `${c.indicator}|${c.gender}|${c.originMonth}`;
+    const key = poolKey(c.indicator, c.gender, c.originMonth);
     const list = byKey.get(key) ?? [];
     list.push(c);
     byKey.set(key, list);
   }
-  const sorted = new Map<string, number[]>();
   return {
-    cases: (indicator, gender, originMonth) => byKey.get(`${indicator}|${gender}|${originMonth}`) ?? [],
-    errors(indicator, gender, originMonth, excludeYear) {
-      const key = `${indicator}|${gender}|${originMonth}`;
-      const memoKey = `${key}|${excludeYear ?? ''}`;
-      let s = sorted.get(memoKey);
-      if (!s) {
-        s = (byKey.get(key) ?? [])
-          .filter((c) => c.year !== excludeYear)
-          .map((c) => c.actualPct - c.forecastPct)
-          .sort((a, b) => a - b);
-        sorted.set(memoKey, s);
-      }
-      return s;
-    },
+    cases: (indicator, gender, originMonth) => byKey.get(poolKey(indicator, gender, originMonth)) ?? [],
+    errors: sortedErrors((key) => {
+      const list = byKey.get(key);
+      if (!list) return undefined;
+      return { errors: list.map((c) => c.actualPct - c.forecastPct), years: list.map((c) => c.year) };
+    }),
   };
+}
+
+/** The errors of one key of a pool: each case's error (actual − forecast) and year, in case order. */
+export interface PoolErrors {
+  indicator: string;
+  gender: Gender;
+  originMonth: number;
+  errors: readonly number[];
+  years: readonly number[];
+}
+
+/**
+ * A pool from its errors alone, kept compactly (8 bytes of error and 2 of year per case, no object
+ * per case): what a server holds in memory to build forecast intervals. Its `errors` equal those
+ * of `errorPool` over the same cases.
+ */
+export function errorPoolOf(keys: Iterable<PoolErrors>): ErrorPool {
+  const byKey = new Map<string, { errors: Float64Array; years: Int16Array }>();
+  for (const k of keys) {
+    byKey.set(poolKey(k.indicator, k.gender, k.originMonth), {
+      errors: Float64Array.from(k.errors),
+      years: Int16Array.from(k.years),
+    });
+  }
+  return { errors: sortedErrors((key) => byKey.get(key)) };
 }
 
 export interface IntervalEstimate {
@@ -180,7 +230,7 @@ export interface BacktestRow {
  * reported (e.g. to one region); the intervals still come from the whole pool (leave one out).
  */
 export function backtestReport(
-  pool: ErrorPool,
+  pool: CasePool,
   indicator: string,
   gender: Gender,
   only: (c: BacktestCase) => boolean = () => true,

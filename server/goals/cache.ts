@@ -74,6 +74,8 @@ export function lru<T>(limit: number): PromiseCache<T> {
  */
 export function createTurnVersionReader(db: Db): () => string {
   const read = createDataVersionReader(db);
+  // PostgreSQL's reader is already a memory read (refreshed once per request).
+  if (db.dialect !== 'sqlite') return read;
   const totalChanges = db.sqlite.prepare<[], number>('select total_changes()').pluck();
   let version: string | null = null;
   let changes = -1;

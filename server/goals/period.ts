@@ -3,8 +3,8 @@
  * year read. Pure functions: the service passes in what it knows of the region.
  */
 import { makeMonth, yearOf } from '../../core/months.js';
+import { DomainError } from '../domain/errors.js';
 import type { Month } from '../domain/types.js';
-import { ApiError } from '../errors.js';
 
 export interface PeriodQuery {
   year?: number | undefined;
@@ -33,8 +33,7 @@ export function goalWindow(year: number): { from: Month; to: Month } {
 /** A month query must lie in the year asked for (400 otherwise). */
 function checkMonthInYear(q: PeriodQuery): void {
   if (q.month !== undefined && q.year !== undefined && q.year !== yearOf(q.month)) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'bad_request',
       `Invalid query parameter: month ${q.month} does not lie in year ${q.year}`,
     );

@@ -20,9 +20,9 @@ import { type RegionInfo, type RegionListItem, toRegionInfo } from '../db/reposi
 import type { Region } from '../db/schema.js';
 import { type BacktestRow, backtestReport, MIN_ERRORS } from '../domain/backtest.js';
 import type { LzbShareComparison } from '../domain/comparison.js';
+import { DomainError } from '../domain/errors.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
 import type { GoalEvaluation, GoalOptions, GoalSeriesPoint, GoalSpec, Month } from '../domain/types.js';
-import { ApiError } from '../errors.js';
 import { type BacktestCache, createBacktestCache, historyFor } from './backtest-cache.js';
 import { createTurnVersionReader, LIMITS, lru, memo, once, versionedState } from './cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
@@ -290,12 +290,12 @@ async function loadRegion(
 ): Promise<LoadedRegion & { summary: RegionSummary | undefined }> {
   const key = regionId ?? (await s.defaultRegion());
   if (key === undefined)
-    throw new ApiError(404, 'no_data', 'No region has been loaded yet: import data first.');
+    throw new DomainError('no_data', 'No region has been loaded yet: import data first.');
   const [catalog, derived] = await Promise.all([s.catalog(), s.derived()]);
   // Any key of a region finds it: `t11522` and `01060` alike.
   const id = catalog.regions.has(key) ? key : (catalog.aliases.get(key.toLowerCase()) ?? key);
   const region = catalog.regions.get(id);
-  if (!region) throw new ApiError(404, 'region_not_found', `Unknown region: ${id}`);
+  if (!region) throw new DomainError('region_not_found', `Unknown region: ${id}`);
   const summary = derived.summaries.get(id);
   const latest = (summary?.latestDataMonth ?? null) as Month | null;
   return {
@@ -392,11 +392,16 @@ async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<GoalsRes
 }
 
 /** The backtest of a goal's forecast: over the pool of its kind of data, and over its own region. */
-function backtestOf(
+async function backtestOf(
   { goal, region, year }: SeriesResult,
-  pools: Awaited<ReturnType<BacktestCache['pools']>>,
-): BacktestResult {
+  backtests: BacktestCache,
+  version: string,
+): Promise<BacktestResult> {
   const sample = region.sample;
+  const [pools, pool] = await Promise.all([
+    backtests.pools(version),
+    backtests.casePool(version, sample, goal.indicator, goal.gender),
+  ]);
   return {
     region,
     year,
@@ -404,13 +409,8 @@ function backtestOf(
     method: 'yoy3',
     minErrors: MIN_ERRORS,
     pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
-    rows: backtestReport(sample ? pools.sample : pools.real, goal.indicator, goal.gender),
-    regionRows: backtestReport(
-      sample ? pools.sample : pools.real,
-      goal.indicator,
-      goal.gender,
-      (c) => c.region === region.id,
-    ),
+    rows: backtestReport(pool, goal.indicator, goal.gender),
+    regionRows: backtestReport(pool, goal.indicator, goal.gender, (c) => c.region === region.id),
   };
 }
 
@@ -491,8 +491,7 @@ export function createGoalService({
       const spec = input.specs.find((g) => g.id === q.id) ?? input.planSpecs.find((g) => g.id === q.id);
       if (!goal || !spec) {
         const known = result.goals.map((g) => g.id).join(', ') || 'none';
-        throw new ApiError(
-          404,
+        throw new DomainError(
           'goal_not_found',
           `No goal ${q.id} for region ${result.region.id} in ${result.year} (goals: ${known})`,
         );
@@ -510,7 +509,7 @@ export function createGoalService({
   async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
     const s = current();
     const series = await getSeries(q);
-    return backtestOf(series, await backtests.pools(s.version));
+    return backtestOf(series, backtests, s.version);
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -519,7 +518,7 @@ export function createGoalService({
     return memo(s.months, loaded.region.id, async () => {
       const defs = (await s.catalog()).defs;
       const codes = monthRowCodes(defs.get('K2'), defs.get('K3'));
-      const series = buildRegionSeries(readHistory(loaded.region.id));
+      const series = buildRegionSeries(await readHistory(loaded.region.id));
       return { region: loaded.info, rows: computeMonthRows(series, codes) };
     });
   }

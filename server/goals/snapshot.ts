@@ -26,7 +26,7 @@ import {
 } from '../db/repositories/region-summaries.js';
 import type { Database } from '../db/schema.js';
 import type { GoalEvaluation, GoalOptions, Month } from '../domain/types.js';
-import { type BacktestPools, computeBacktestPools, historyFor } from './backtest-cache.js';
+import { type BacktestPools, historyFor, obtainBacktestPools } from './backtest-cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { computeRegionGoals, GOAL_FORMAT } from './compute.js';
 import { goalWindow } from './period.js';
@@ -117,8 +117,8 @@ async function snapshotsValid(
 export async function ensureDerived(
   db: Kysely<Database>,
   options: GoalOptions,
-  /** The backtest of the data version (the goal service's cache; default: computed here). */
-  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+  /** The backtest of the data version (the goal service's cache; default: read or built here). */
+  pools?: () => Promise<BacktestPools>,
 ): Promise<Derived> {
   return (await startDerived(db, options, pools)).complete;
 }
@@ -131,9 +131,11 @@ export async function ensureDerived(
 export async function startDerived(
   db: Kysely<Database>,
   options: GoalOptions,
-  pools: () => Promise<BacktestPools> = () => computeBacktestPools(db),
+  backtest?: () => Promise<BacktestPools>,
 ): Promise<{ derived: Derived; complete: Promise<Derived> }> {
   const version = await getDataVersion(db);
+  let stored: Promise<BacktestPools> | null = null;
+  const pools = backtest ?? (() => (stored ??= obtainBacktestPools(db, version)));
   const key = snapshotKey(version, options);
   let summaries = await readRegionSummaries(db, version);
   const storedSummaries = summaries !== null;

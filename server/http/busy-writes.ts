@@ -14,6 +14,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `skip`: paths with their own answer to a running import (POST /api/imports says 409 at once).
  */
 export function waitForWritableDb(db: Db, skip: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+  // PostgreSQL: row locks, no database-wide write lock to wait for; the pg driver never blocks the loop.
+  if (db.dialect !== 'sqlite') return (_c, next) => next();
   const { sqlite } = db;
   const probe = () => {
     // Nothing to probe inside an open transaction of this connection, nor for an in-memory database.

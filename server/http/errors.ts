@@ -5,12 +5,14 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../../core/error-codes.js';
 import { DatabaseBusyError, isBusyError } from '../db/busy.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../domain/errors.js';
+import { HTTP_STATUS, type HttpErrorStatus, httpStatusOf } from '../errors.js';
 import type { AppEnv } from './env.js';
 
 export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
@@ -26,7 +28,7 @@ export function describeZodError(
   return `Invalid ${where}: ${parts.join('; ')}`;
 }
 
-function errorJson(c: Context, status: ApiError['status'], code: string, message: string, details?: unknown) {
+function errorJson(c: Context, status: HttpErrorStatus, code: ErrorCode, message: string, details?: unknown) {
   const body: ErrorBody = { error: details === undefined ? { code, message } : { code, message, details } };
   return c.json(body, status);
 }
@@ -39,14 +41,16 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     c.var.logger?.warn({ path: c.req.path, method: c.req.method }, 'database busy: answered 503');
     return errorJson(
       c,
-      503,
+      HTTP_STATUS.database_busy,
       'database_busy',
       err instanceof DatabaseBusyError ? err.message : new DatabaseBusyError(retry).message,
     );
   }
-  if (err instanceof ApiError) {
-    if (err.status >= 500) c.var.logger?.error({ err, path: c.req.path }, err.message);
-    return errorJson(c, err.status, err.code, err.message, err.details);
+  if (err instanceof DomainError) {
+    // A service's domain error or a route's ApiError: the code decides the status.
+    const status = httpStatusOf(err);
+    if (status >= 500) c.var.logger?.error({ err, path: c.req.path }, err.message);
+    return errorJson(c, status, err.code, err.message, err.details);
   }
   if (err instanceof z.ZodError) {
     return errorJson(c, 400, 'bad_request', describeZodError('input', err));

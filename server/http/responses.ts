@@ -220,6 +220,16 @@ export const healthResponse = z.object({
   build: z.string(),
 });
 
+export const liveResponse = z.object({ status: z.literal('live') });
+
+export const readyResponse = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  database: z.enum(['sqlite', 'postgres']),
+  reachable: z.boolean(),
+  pendingMigrations: z.array(z.string()),
+  error: z.string().nullable(),
+});
+
 export const versionResponse = z.object({ dataVersion: z.string(), build: z.string() });
 
 export const regionsResponse = z.object({

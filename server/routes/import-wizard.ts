@@ -74,8 +74,8 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
             name,
             new Uint8Array(await form.file.arrayBuffer()),
             {
-              catalog: loadCatalog(deps.etl),
-              reference: loadReference(deps.db),
+              catalog: await loadCatalog(deps.etl),
+              reference: await loadReference(deps.db),
             },
             spec,
           );

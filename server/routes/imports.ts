@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../../core/redact.js';
-import { ImportBusyError, type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
+import { type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
 import { actorName, audit } from '../auth/audit.js';
 import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
@@ -90,41 +90,36 @@ export function importsRoutes(deps: AppDeps, auth: Auth) {
         const { file } = c.req.valid('form');
         const { action } = c.req.valid('json');
         let summary: ImportSummary;
-        try {
-          if (file) {
-            if (file.size > maxBytes) {
-              throw new ApiError(
-                413,
-                'payload_too_large',
-                `The file is larger than the limit of ${maxBytes} bytes.`,
-              );
-            }
-            const name = safeUploadName(file.name);
-            const data = new Uint8Array(await file.arrayBuffer());
-            summary = await runImport(deps.etl, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
-          } else if (action === 'run-sources') {
-            const ran = await runScheduledImport(deps.etl, deps.config, 'api');
-            if (ran === null) {
-              return c.json(
-                {
-                  changed: false,
-                  files: [],
-                  message: 'Nothing to import: the inbox is empty and no SOURCE_URLS are set.',
-                },
-                200,
-              );
-            }
-            summary = ran;
-          } else {
+        if (file) {
+          if (file.size > maxBytes) {
             throw new ApiError(
-              400,
-              'bad_request',
-              'Send multipart/form-data with a field "file", or JSON {"action":"run-sources"}.',
+              413,
+              'payload_too_large',
+              `The file is larger than the limit of ${maxBytes} bytes.`,
             );
           }
-        } catch (err) {
-          if (err instanceof ImportBusyError) throw new ApiError(409, 'import_busy', err.message);
-          throw err;
+          const name = safeUploadName(file.name);
+          const data = new Uint8Array(await file.arrayBuffer());
+          summary = await runImport(deps.etl, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
+        } else if (action === 'run-sources') {
+          const ran = await runScheduledImport(deps.etl, deps.config, 'api');
+          if (ran === null) {
+            return c.json(
+              {
+                changed: false,
+                files: [],
+                message: 'Nothing to import: the inbox is empty and no SOURCE_URLS are set.',
+              },
+              200,
+            );
+          }
+          summary = ran;
+        } else {
+          throw new ApiError(
+            400,
+            'bad_request',
+            'Send multipart/form-data with a field "file", or JSON {"action":"run-sources"}.',
+          );
         }
         c.var.logger.info(
           {

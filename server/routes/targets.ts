@@ -3,6 +3,7 @@ import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import { getIndicator } from '../db/repositories/indicators.js';
+import { syncDataVersion } from '../db/repositories/meta.js';
 import { listPlanTargets, toPlanTargetInfo } from '../db/repositories/plan-targets.js';
 import { resolveRegionKey } from '../db/repositories/regions.js';
 import { listTargetHistory, listTargets, toTargetInfo, upsertTarget } from '../db/repositories/targets.js';
@@ -68,6 +69,7 @@ export function targetsRoutes(deps: AppDeps, auth: Auth) {
           },
           deps.clock(),
         );
+        if (result.changed || result.created) await syncDataVersion(deps.db);
         c.var.logger.info(
           {
             target: result.target.id,

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { formatChange, formatCount, formatPercent } from '../../core/format.js';
 import { month as M } from '../../core/months.js';
 import type { Month } from '../../core/vocabulary.js';
+import { all } from '../helpers/db.js';
 import {
   alertRows,
   FixtureGoals,
@@ -121,7 +122,7 @@ describe('a missed target', () => {
       expect(p.headers.get('x-zielmonitor-alert-keys')).toBe('01060|K2-female|2024-06|missed');
     }
 
-    const rows = alertRows(db);
+    const rows = await alertRows(db);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       key: '01060|K2-female|2024-06|missed',
@@ -175,14 +176,14 @@ describe('never twice', () => {
     expect(await restarted.evaluate('daily')).toMatchObject({ changes: 0, alertsCreated: 0 });
     expect(await restarted.retryPending()).toEqual({ attempted: 0, sent: 0, failed: 0 });
     expect(smtp.received).toHaveLength(2);
-    expect(alertRows(db)).toHaveLength(1);
+    expect(await alertRows(db)).toHaveLength(1);
   });
 
   test('a status announced before is not announced again even when its state is lost', async () => {
     const { smtp, db, goals, alerts } = await setup({ ALERT_RECIPIENTS: 'gf@jobcenter.example' });
     goals.goals = [femaleMissed()];
     await alerts.evaluate('import');
-    db.sqlite.prepare('delete from alert_state').run();
+    await all(db, 'delete from alert_state');
     const again = await alerts.evaluate('import');
     expect(again).toMatchObject({ changes: 1, duplicates: 1, alertsCreated: 0, digestsCreated: 0 });
     expect(smtp.received).toHaveLength(1);
@@ -209,7 +210,7 @@ describe('status changes', () => {
       '01060|K2-female|2024-06|missed, 01060|K3-total|2024-06|at_risk',
     );
     // Both alerts point to the same digest mail.
-    const rows = alertRows(db);
+    const rows = await alertRows(db);
     expect(rows.map((r) => r.message_id)).toEqual([p?.messageId, p?.messageId]);
   });
 
@@ -248,7 +249,7 @@ describe('status changes', () => {
     expect(p?.text).toContain('Das Ziel ist wieder erreicht (vorher: ✕ verfehlt).');
     expect(p?.text).toContain('✓ im Ziel');
     expect(p?.text).toContain('+1,57 % (Ziel: +1,1 %)');
-    expect(alertRows(db).map((r) => [r.key, r.kind])).toEqual([
+    expect((await alertRows(db)).map((r) => [r.key, r.kind])).toEqual([
       ['01060|K2-female|2024-06|missed', 'worse'],
       ['01060|K2-female|2024-07|met', 'recovered'],
     ]);
@@ -295,7 +296,7 @@ describe('status changes', () => {
     expect(smtp.received).toHaveLength(0);
 
     // A re-import corrected June: same data month, new figures, now missed.
-    db.sqlite.prepare("update meta set value = '2' where key = 'data_version'").run();
+    await all(db, "update meta set value = '2' where key = 'data_version'");
     goals.goals = [femaleMissed()];
     const s = await alerts.evaluate('import');
     expect(s).toMatchObject({ changes: 1, dataVersion: '2' });
@@ -305,7 +306,11 @@ describe('status changes', () => {
       'Zielmonitor: Integrationsquote Frauen nach Korrektur verfehlt – Kreis Segeberg, Datenstand Juni 2024',
     );
     expect(p?.text).toContain('Korrigierte Daten für Juni 2024 ändern die Bewertung (vorher: ✓ im Ziel).');
-    expect(alertRows(db)[0]).toMatchObject({ kind: 'revision', previous_status: 'met', status: 'missed' });
+    expect((await alertRows(db))[0]).toMatchObject({
+      kind: 'revision',
+      previous_status: 'met',
+      status: 'missed',
+    });
   });
 
   test('no_data is not announced and does not hide a later recovery', async () => {
@@ -376,7 +381,7 @@ describe('delivery failures', () => {
     const second = await alerts.evaluate('import');
     expect(second.alertsCreated).toBe(1);
 
-    let rows = alertRows(db);
+    let rows = await alertRows(db);
     expect(rows.map((r) => r.state)).toEqual(['failed', 'failed']);
     expect(String(rows[0]?.last_error)).toMatch(/ECONNREFUSED/);
     // First failure: retry after 1 minute.
@@ -387,7 +392,7 @@ describe('delivery failures', () => {
     // Due (all four digests by 08:01:30), still down: the wait doubles.
     clock.advanceMinutes(1);
     expect(await alerts.retryPending()).toMatchObject({ attempted: 4, failed: 4 });
-    rows = alertRows(db);
+    rows = await alertRows(db);
     expect(rows[0]).toMatchObject({ attempts: 2, next_attempt_at: '2024-10-30T08:03:30.000Z' });
 
     smtp = await startSmtp({ port });
@@ -418,7 +423,7 @@ describe('delivery failures', () => {
       'Wed, 30 Oct 2024 08:00:30 +0000',
       'Wed, 30 Oct 2024 08:00:30 +0000',
     ]);
-    rows = alertRows(db);
+    rows = await alertRows(db);
     expect(rows.map((r) => r.state)).toEqual(['sent', 'sent']);
     // The history keeps what went wrong before.
     expect(String(rows[0]?.last_error)).toMatch(/ECONNREFUSED/);
@@ -524,7 +529,7 @@ describe('timers', () => {
     // Bounded waits for the ticks' effects (the assertions below do not depend on how long they took).
     await until(async () => (await alerts.listAlerts({ limit: 1, state: 'sent' })).length === 1);
     expect(smtp.received).toHaveLength(1);
-    expect(alertRows(db)[0]).toMatchObject({ trigger: 'daily', state: 'sent' });
+    expect((await alertRows(db))[0]).toMatchObject({ trigger: 'daily', state: 'sent' });
 
     // Same day, data unchanged: later ticks evaluate nothing. A CLI import in another process bumps
     // the data version: the next tick evaluates and mails the recovery.
@@ -541,7 +546,7 @@ describe('timers', () => {
     ];
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.received).toHaveLength(1);
-    db.sqlite.prepare("update meta set value = '7' where key = 'data_version'").run();
+    await all(db, "update meta set value = '7' where key = 'data_version'");
     await until(async () => (await alerts.listAlerts({ limit: 5, state: 'sent' })).length === 2);
     await alerts.stop();
     expect(smtp.received.map((m) => m.parsed.subject)).toEqual([

@@ -33,9 +33,11 @@ import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { issueToken } from '../../server/auth/tokens.js';
 import { openDatabase } from '../../server/db/connection.js';
+import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import type { AppDeps } from '../../server/deps.js';
 import { createGoalService } from '../../server/goals/service.js';
 import { silentLogger } from '../../server/logger.js';
+import { all, openTestDb, TEST_DB } from '../helpers/db.js';
 import { alertRows, ManualClock, smtpConfig } from './fixtures.js';
 import { startSmtp } from './smtp.js';
 
@@ -83,7 +85,10 @@ afterEach(async () => {
 
 async function setup(opts: { afterImport?: boolean } = {}) {
   const smtp = await startSmtp();
-  const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'zm-alerts-e2e-')), 'zielmonitor.db'));
+  const db =
+    TEST_DB === 'postgres'
+      ? await openTestDb()
+      : await openDatabase(join(mkdtempSync(join(tmpdir(), 'zm-alerts-e2e-')), 'zielmonitor.db'));
   const clock = new ManualClock(new Date('2024-11-20T06:00:00Z'));
   const config = smtpConfig(smtp.port, {
     ALERT_RECIPIENTS: 'gf@jobcenter.example',
@@ -111,16 +116,24 @@ async function setup(opts: { afterImport?: boolean } = {}) {
   });
   const importRows = (name: string, rows: [string, string, string, number][]) =>
     runImport(etl, [{ kind: 'buffer', name, data: csv(rows) }], { trigger: 'cli' });
-  const addTargets = () => {
-    const ins = db.sqlite.prepare(
-      `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at)
-       values ('01060', 2024, ?, ?, ?, ?, 'AIP 2024, Tabelle 3', '2024-01-15T00:00:00.000Z')`,
+  const addTargets = async () => {
+    const ins = (ind: string, gender: string, pct: number, better: string) =>
+      all(
+        db,
+        `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at)
+         values ('01060', 2024, ?, ?, ?, ?, 'AIP 2024, Tabelle 3', '2024-01-15T00:00:00.000Z')`,
+        ind,
+        gender,
+        pct,
+        better,
+      );
+    await ins('K2', 'female', 1.1, 'higher');
+    await ins('K3', 'total', 6.0, 'lower');
+    await all(
+      db,
+      `update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`,
     );
-    ins.run('K2', 'female', 1.1, 'higher');
-    ins.run('K3', 'total', 6.0, 'lower');
-    db.sqlite
-      .prepare(`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`)
-      .run();
+    await syncDataVersion(db);
   };
   return { smtp, db, clock, config, goals, alerts, etl, importRows, addTargets, logger };
 }
@@ -131,7 +144,7 @@ describe('import → goals → alerts → SMTP', () => {
 
     // Targets arrive before the data: the first import evaluates them.
     await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
-    addTargets();
+    await addTargets();
     const first = await importRows('bis-juni-2024.csv', baseRows());
     expect(first.changed).toBe(true);
 
@@ -198,7 +211,7 @@ describe('import → goals → alerts → SMTP', () => {
     expect(corrected?.text).toContain('Jahresfortschrittswert Juli 2024: 5,90 %');
     expect(corrected?.text).toContain('−15,71 % (Ziel: +1,1 %)');
 
-    expect(alertRows(db).map((r) => [r.key, r.kind, r.state])).toEqual([
+    expect((await alertRows(db)).map((r) => [r.key, r.kind, r.state])).toEqual([
       ['01060|K2-female|2024-06|missed', 'worse', 'sent'],
       ['01060|K2-female|2024-07|met', 'recovered', 'sent'],
       ['01060|K3-total|2024-07|at_risk', 'worse', 'sent'],
@@ -228,7 +241,7 @@ describe('HTTP: /api/alerts', () => {
   test('history with the documented fields; evaluate needs the admin token', async () => {
     const { app, importRows, addTargets, smtp } = await appSetup();
     await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
-    addTargets();
+    await addTargets();
     expect((await app.request('/api/alerts/evaluate', { method: 'POST' })).status).toBe(401);
     expect(
       (

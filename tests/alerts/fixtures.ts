@@ -10,37 +10,57 @@ import { type Config, testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import type { GoalEvaluation, GoalStatus, Month } from '../../server/domain/types.js';
 import { silentLogger } from '../../server/logger.js';
+import { all, openTestDb, TEST_DB } from '../helpers/db.js';
 
 export const REGION = { id: '01060', name: 'Kreis Segeberg', sample: false, sampleAsOf: null };
 
 /** A fresh database (a temp file, as in production) with Kreis Segeberg and its 2024 targets. */
 export async function freshDb(): Promise<Db> {
-  const dir = mkdtempSync(join(tmpdir(), 'zm-alerts-'));
-  const db = await openDatabase(join(dir, 'test.db'));
+  const db =
+    TEST_DB === 'postgres'
+      ? await openTestDb()
+      : await openDatabase(join(mkdtempSync(join(tmpdir(), 'zm-alerts-')), 'test.db'));
   const now = '2024-10-01T00:00:00.000Z';
-  db.sqlite
-    .prepare('insert into regions (id, name, kind, sample, sample_as_of) values (?, ?, ?, ?, ?)')
-    .run(REGION.id, REGION.name, 'kreis', 0, null);
-  const target = db.sqlite.prepare(
-    'insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, updated_at) values (?, 2024, ?, ?, ?, ?, ?)',
+  await all(
+    db,
+    'insert into regions (id, name, kind, sample, sample_as_of) values (?, ?, ?, ?, ?)',
+    REGION.id,
+    REGION.name,
+    'kreis',
+    0,
+    null,
   );
   for (const [ind, gender, pct, better] of [
     ['K2', 'female', 1.1, 'higher'],
     ['K2', 'male', -1.0, 'higher'],
     ['K3', 'total', 6.0, 'lower'],
   ] as const) {
-    target.run(REGION.id, ind, gender, pct, better, now);
+    await all(
+      db,
+      'insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, updated_at) values (?, 2024, ?, ?, ?, ?, ?)',
+      REGION.id,
+      ind,
+      gender,
+      pct,
+      better,
+      now,
+    );
   }
   return db;
 }
 
 /** Adds one observation so the missing-data check sees the region's newest month. */
-export function addObservation(db: Db, month: string, regionId = REGION.id): void {
-  db.sqlite
-    .prepare(
-      'insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at) values (?, ?, ?, ?, ?, null, ?)',
-    )
-    .run(regionId, 'ELB', 'total', month, 10400, '2024-10-01T00:00:00.000Z');
+export async function addObservation(db: Db, month: string, regionId = REGION.id): Promise<void> {
+  await all(
+    db,
+    'insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at) values (?, ?, ?, ?, ?, null, ?)',
+    regionId,
+    'ELB',
+    'total',
+    month,
+    10400,
+    '2024-10-01T00:00:00.000Z',
+  );
 }
 
 interface GoalInput {
@@ -177,7 +197,7 @@ export function makeService(
   });
 }
 
-/** Rows of the alerts table straight from SQLite (not through the code under test). */
-export function alertRows(db: Db) {
-  return db.sqlite.prepare('select * from alerts order by id').all() as Record<string, unknown>[];
+/** Rows of the alerts table straight from the database (not through the code under test). */
+export function alertRows(db: Db): Promise<Record<string, unknown>[]> {
+  return all(db, 'select * from alerts order by id');
 }

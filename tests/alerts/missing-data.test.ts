@@ -1,5 +1,6 @@
 /** "Daten für <Monat> fehlen": once per region and month, after the configured day, never for sample data. */
 import { afterEach, describe, expect, test } from 'vitest';
+import { all } from '../helpers/db.js';
 import {
   addObservation,
   alertRows,
@@ -21,14 +22,13 @@ describe('missing-data check', () => {
     const smtp = await startSmtp();
     const db = await freshDb();
     // Loaded up to May 2024. With lag 4 and day 28, June 2024 must be loaded by 28.10.2024.
-    addObservation(db, '2024-05');
+    await addObservation(db, '2024-05');
     // A sample region frozen at its own month is never reported.
-    db.sqlite
-      .prepare(
-        "insert into regions (id, name, kind, sample, sample_as_of) values ('09999', 'Beispielkreis', 'kreis', 1, '2024-09')",
-      )
-      .run();
-    addObservation(db, '2024-01', '09999');
+    await all(
+      db,
+      "insert into regions (id, name, kind, sample, sample_as_of) values ('09999', 'Beispielkreis', 'kreis', 1, '2024-09')",
+    );
+    await addObservation(db, '2024-01', '09999');
     const clock = new ManualClock(new Date('2024-10-27T20:00:00Z')); // 27.10. 21:00 in Berlin
     const config = smtpConfig(smtp.port, {
       ALERT_RECIPIENTS: 'controlling@jobcenter.example',
@@ -74,7 +74,7 @@ describe('missing-data check', () => {
     expect(smtp.received).toHaveLength(1);
 
     // June arrives; on 28.11. July is due and missing: one new mail.
-    addObservation(db, '2024-06');
+    await addObservation(db, '2024-06');
     clock.t = new Date('2024-11-27T12:00:00Z');
     expect(await alerts.checkMissingData()).toMatchObject({ expectedMonth: '2024-06', missing: 0 });
     clock.t = new Date('2024-11-28T12:00:00Z');
@@ -88,7 +88,7 @@ describe('missing-data check', () => {
       'Zielmonitor: Daten für Juni 2024 fehlen – Kreis Segeberg',
       'Zielmonitor: Daten für Juli 2024 fehlen – Kreis Segeberg',
     ]);
-    expect(alertRows(db).map((r) => [r.key, r.kind, r.state])).toEqual([
+    expect((await alertRows(db)).map((r) => [r.key, r.kind, r.state])).toEqual([
       ['01060|missing|2024-06', 'missing_data', 'sent'],
       ['01060|missing|2024-07', 'missing_data', 'sent'],
     ]);
@@ -97,7 +97,7 @@ describe('missing-data check', () => {
   test('a mute of "missing" silences the check for a region', async () => {
     const smtp = await startSmtp();
     const db = await freshDb();
-    addObservation(db, '2024-01');
+    await addObservation(db, '2024-01');
     const clock = new ManualClock(new Date('2024-10-29T08:00:00Z'));
     const alerts = makeService({
       db,

@@ -125,7 +125,7 @@ test('FbW entries below the path: one mail with the plan figures; the same file 
   expect(again.changed).toBe(false);
   expect(await alerts.evaluate('manual')).toMatchObject({ alertsCreated: 0 });
   expect(smtp.received).toHaveLength(1);
-  expect(alertRows(db).map((r) => [r.key, r.kind, r.state])).toEqual([
+  expect((await alertRows(db)).map((r) => [r.key, r.kind, r.state])).toEqual([
     ['01060|EIN_FBW-total|2024-07|at_risk', 'worse', 'sent'],
   ]);
 });

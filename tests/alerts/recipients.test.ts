@@ -68,11 +68,11 @@ describe('recipients and mutes', () => {
     expect(lzb?.text).toContain('Integrationsquote Frauen');
     expect(lzb?.text).toContain('Bestand Langzeitleistungsbeziehende insgesamt');
     // The muted goal is not recorded as an alert; its state is, so it is not sent after the mute either.
-    expect(alertRows(db).map((r) => r.key)).toEqual([
+    expect((await alertRows(db)).map((r) => r.key)).toEqual([
       '01060|K2-female|2024-06|missed',
       '01060|K3-total|2024-06|at_risk',
     ]);
-    expect(JSON.parse(String(alertRows(db)[0]?.recipients))).toEqual([
+    expect(JSON.parse(String((await alertRows(db))[0]?.recipients))).toEqual([
       'k2@jobcenter.example',
       'lzb@jobcenter.example',
     ]);
@@ -182,7 +182,10 @@ describe('outbox mode (no SMTP configured)', () => {
     );
     expect(mail.text).toContain('http://localhost:8080/ziel/K2-female?region=01060&year=2024');
     expect(mail.html).toContain('✕ verfehlt');
-    expect(alertRows(db)[0]).toMatchObject({ state: 'sent', recipients: '["zielmonitor@localhost"]' });
+    expect((await alertRows(db))[0]).toMatchObject({
+      state: 'sent',
+      recipients: '["zielmonitor@localhost"]',
+    });
   });
 });
 

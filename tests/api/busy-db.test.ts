@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { setDefaultBusyWait } from '../../server/db/busy.js';
+import { sqliteOf } from '../helpers/db.js';
 import { canonicalRows, canonicalText, tempDir } from '../reliability/helpers.js';
 import { ADMIN_TOKEN, getJson, REGION_A, setup, type TestContext } from './fixture.js';
 
@@ -36,7 +37,7 @@ async function serverOnFile(): Promise<{ ctx: TestContext; path: string; dir: st
   const path = join(tmp.dir, 'zm.db');
   const ctx = await setup({ databasePath: path });
   // As server/main.ts does after start-up.
-  ctx.db.sqlite.pragma('busy_timeout = 0');
+  sqliteOf(ctx.db).pragma('busy_timeout = 0');
   cleanups.push(tmp.cleanup, () => ctx.db.close());
   return { ctx, path, dir: tmp.dir };
 }
@@ -136,7 +137,7 @@ describe('busy database', () => {
     const statuses: number[] = [];
     let duringImport = 0;
     const lockHeld = () =>
-      ctx.db.sqlite.prepare(`select 1 from meta where key = 'import_lock'`).pluck().get() === 1;
+      sqliteOf(ctx.db).prepare(`select 1 from meta where key = 'import_lock'`).pluck().get() === 1;
     while (running) {
       const held = lockHeld();
       const put = await putTarget(ctx);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { goalsResponse, monthsResponse } from '../../server/http/responses.js';
+import { rows, sql } from '../helpers/db.js';
 import { getJson, REGION_A, setup } from './fixture.js';
 
 const bump = (ctx: Awaited<ReturnType<typeof setup>>, v: string) =>
-  ctx.db.sqlite.prepare(`update meta set value = ? where key = 'data_version'`).run(v);
+  rows(ctx.db, sql`update meta set value = ${v} where key = 'data_version'`);
 
 describe('goal results cached per data version', () => {
   it('serves the cached result until meta.data_version moves, then recomputes', async () => {
@@ -15,18 +16,17 @@ describe('goal results cached per data version', () => {
 
     // Change LZB total Dec 2024 from 618 to 630 behind the service's back, without a version bump:
     // the cached result is still served (computed once per version, not per request).
-    ctx.db.sqlite
-      .prepare(
-        `update observations set value = 630 where region_id = ? and indicator_code = 'LZB' and gender = 'total' and month = '2024-12'`,
-      )
-      .run(REGION_A);
+    await rows(
+      ctx.db,
+      sql`update observations set value = 630 where region_id = ${REGION_A} and indicator_code = 'LZB' and gender = 'total' and month = '2024-12'`,
+    );
     const cached = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(cached.goals.find((g) => g.id === 'K3-total')?.current.value).toBe(623.5);
     const cachedRows = monthsResponse.parse((await getJson(ctx, monthsPath)).body);
     expect(cachedRows.rows[0]?.lzb).toBe(618);
 
     // An import's transaction bumps the version: everything is recomputed from the database.
-    bump(ctx, '2');
+    await bump(ctx, '2');
     const fresh = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(fresh.dataVersion).toBe('2');
     // mean LZB 2024 = (629 + ... + 619 + 630) / 12 = (7482 − 618 + 630) / 12 = 7494 / 12 = 624.5
@@ -38,17 +38,19 @@ describe('goal results cached per data version', () => {
   it('moves the default region and data month when new data arrive', async () => {
     const ctx = await setup();
     expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataMonth).toBe('2024-12');
-    const ins = ctx.db.sqlite.prepare(
-      `insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at, revision_count)
-       values (?, ?, 'total', '2025-01', ?, null, '2025-02-20T06:00:00.000Z', 0)`,
-    );
-    ins.run(REGION_A, 'INT', 24);
-    ins.run(REGION_A, 'ELB', 1185);
+    const ins = (code: string, value: number) =>
+      rows(
+        ctx.db,
+        sql`insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at, revision_count)
+            values (${REGION_A}, ${code}, 'total', '2025-01', ${value}, null, '2025-02-20T06:00:00.000Z', 0)`,
+      );
+    await ins('INT', 24);
+    await ins('ELB', 1185);
     // Without LZB total, January 2025 is not yet a data month.
-    bump(ctx, '2');
+    await bump(ctx, '2');
     expect(goalsResponse.parse((await getJson(ctx, '/api/goals')).body).dataMonth).toBe('2024-12');
-    ins.run(REGION_A, 'LZB', 617);
-    bump(ctx, '3');
+    await ins('LZB', 617);
+    await bump(ctx, '3');
     const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     expect(r.dataMonth).toBe('2025-01');
     expect(r.year).toBe(2025);

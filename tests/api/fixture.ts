@@ -18,13 +18,18 @@
  * Region B '09999' named like a formula (for the CSV injection test), Vergleichstyp IIb, the same
  *   25 months, total only: INT 30, ELB 2000, LZB 1400 every month. Target 2024: K2 total +1.0.
  */
+
+import { month as M } from '../../core/months.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { type Config, testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
+import { syncDataVersion } from '../../server/db/repositories/meta.js';
+import type { Gender, ValueFlag } from '../../server/db/schema.js';
 import type { AppDeps } from '../../server/deps.js';
 import { createGoalService } from '../../server/goals/service.js';
 import { silentLogger } from '../../server/logger.js';
+import { openTestDb } from '../helpers/db.js';
 
 export const REGION_A = '01060';
 export const REGION_B = '09999';
@@ -110,41 +115,89 @@ export const TARGETS_2024: [indicator: string, gender: string, pct: number, bett
   ['K3', 'total', 6.0, 'lower'],
 ];
 
-/** Inserts the fixture into a migrated database. */
-export function insertFixture(db: Db): void {
-  const s = db.sqlite;
-  s.prepare(
-    `insert into regions (id, name, kind, comparison_type, sample, sample_as_of) values (?, ?, 'jobcenter', 'IIb', 0, null)`,
-  ).run(REGION_A, 'Kreis Segeberg');
-  s.prepare(
-    `insert into regions (id, name, kind, comparison_type, sample, sample_as_of) values (?, ?, 'jobcenter', 'IIb', 0, null)`,
-  ).run(REGION_B, REGION_B_NAME);
-  const ins = s.prepare(
-    `insert into observations (region_id, indicator_code, gender, month, value, flag, loaded_at, revision_count)
-     values (?, ?, ?, ?, ?, ?, ?, 0)`,
-  );
-  s.transaction(() => {
-    for (const r of fixtureRows()) ins.run(...r, LOADED_AT);
-  })();
-  // INT total 2024-02 was first loaded as 25 and corrected to 24 (= 22 + 2).
-  const obs = s
-    .prepare<[], { id: number }>(
-      `select id from observations where region_id = '${REGION_A}' and indicator_code = 'INT' and gender = 'total' and month = '2024-02'`,
+/** Inserts the fixture into a migrated database (SQLite or PostgreSQL). */
+export async function insertFixture(db: Db): Promise<void> {
+  const k = db.db;
+  await k
+    .insertInto('regions')
+    .values(
+      [REGION_A, REGION_B].map((id, i) => ({
+        id,
+        name: i === 0 ? 'Kreis Segeberg' : REGION_B_NAME,
+        kind: 'jobcenter',
+        comparison_type: 'IIb',
+        sample: 0,
+        sample_as_of: null,
+      })),
     )
-    .get();
+    .execute();
+  const all = fixtureRows().map(([region_id, indicator_code, gender, month, value, flag]) => ({
+    region_id,
+    indicator_code,
+    gender: gender as Gender,
+    month: M(month),
+    value,
+    flag: flag as ValueFlag | null,
+    source_file_id: null,
+    loaded_at: LOADED_AT,
+    revision_count: 0,
+    provisional: 0,
+  }));
+  for (let i = 0; i < all.length; i += 500)
+    await k
+      .insertInto('observations')
+      .values(all.slice(i, i + 500))
+      .execute();
+  // INT total 2024-02 was first loaded as 25 and corrected to 24 (= 22 + 2).
+  const obs = await k
+    .updateTable('observations')
+    .set({ revision_count: 1 })
+    .where('region_id', '=', REGION_A)
+    .where('indicator_code', '=', 'INT')
+    .where('gender', '=', 'total')
+    .where('month', '=', M('2024-02'))
+    .returning('id')
+    .executeTakeFirst();
   if (!obs) throw new Error('fixture: observation missing');
-  s.prepare('update observations set revision_count = 1 where id = ?').run(obs.id);
-  s.prepare(
-    `insert into revisions (observation_id, region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag, changed_at)
-     values (?, ?, 'INT', 'total', '2024-02', 25, null, 24, null, '2024-07-20T06:00:00.000Z')`,
-  ).run(obs.id, REGION_A);
-  const tgt = s.prepare(
-    `insert into targets (region_id, year, indicator_code, gender, target_change_pct, better, source, updated_at, updated_by)
-     values (?, 2024, ?, ?, ?, ?, 'AIP 2024, Tabelle 3', '2024-01-15T00:00:00.000Z', null)`,
-  );
-  for (const [ind, g, pct, better] of TARGETS_2024) tgt.run(REGION_A, ind, g, pct, better);
-  tgt.run(REGION_B, 'K2', 'total', 1.0, 'higher');
-  s.prepare(`update meta set value = '1' where key = 'data_version'`).run();
+  await k
+    .insertInto('revisions')
+    .values({
+      observation_id: obs.id,
+      region_id: REGION_A,
+      indicator_code: 'INT',
+      gender: 'total',
+      month: M('2024-02'),
+      old_value: 25,
+      old_flag: null,
+      old_provisional: 0,
+      new_provisional: 0,
+      new_value: 24,
+      new_flag: null,
+      changed_at: '2024-07-20T06:00:00.000Z',
+      source_file_id: null,
+      import_run_id: null,
+    })
+    .execute();
+  const target = (region: string, ind: string, g: string, pct: number, better: string) => ({
+    region_id: region,
+    year: 2024,
+    indicator_code: ind,
+    gender: g as Gender,
+    target_change_pct: pct,
+    better: better as 'higher' | 'lower',
+    source: 'AIP 2024, Tabelle 3',
+    updated_at: '2024-01-15T00:00:00.000Z',
+    updated_by: null,
+  });
+  await k
+    .insertInto('targets')
+    .values([
+      ...TARGETS_2024.map(([ind, g, pct, better]) => target(REGION_A, ind, g, pct, better)),
+      target(REGION_B, 'K2', 'total', 1.0, 'higher'),
+    ])
+    .execute();
+  await k.updateTable('meta').set({ value: '1' }).where('key', '=', 'data_version').execute();
+  await syncDataVersion(db);
 }
 
 export interface TestContext {
@@ -165,8 +218,9 @@ export async function setup(
     databasePath?: string;
   } = {},
 ): Promise<TestContext> {
-  const db = await openDatabase(options.databasePath ?? ':memory:');
-  if (options.fixture ?? true) insertFixture(db);
+  // A file path is SQLite (tests of concurrent connections); otherwise the suite's engine.
+  const db = options.databasePath ? await openDatabase(options.databasePath) : await openTestDb();
+  if (options.fixture ?? true) await insertFixture(db);
   const config = testConfig({ ADMIN_TOKEN, ...options.env });
   const logger = silentLogger();
   // 1 May 2025: before the 25th, so the BA should have published December 2024 (lag 4 + 1).

@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, month as M, makeMonth, monthRange } from '../../core/months.js';
 import { testConfig } from '../../server/config.js';
-import { type Db, openDatabase } from '../../server/db/connection.js';
+import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import {
   aggregateRegionSummaries,
   readRegionSummaries,
-  storeRegionSummariesSync,
+  storeRegionSummariesIn,
 } from '../../server/db/repositories/region-summaries.js';
 import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
 import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
@@ -36,7 +36,7 @@ function figure(r: number, code: string, g: number, k: number): number {
   return Math.round(base * (1 + r / 10) * (1 + g / 7) * (1 + ((k * 7 + r * 3) % 13) / 50));
 }
 
-async function seed(): Promise<Db> {
+async function seed(): Promise<SqliteDb> {
   const db = await openDatabase(':memory:');
   const s = db.sqlite;
   const reg = s.prepare(`insert into regions (id, name, comparison_type) values (?, ?, ?)`);
@@ -86,12 +86,12 @@ async function seed(): Promise<Db> {
   return db;
 }
 
-function service(db: Db): GoalService {
+function service(db: SqliteDb): GoalService {
   return createGoalService({ db, config: testConfig(), clock: () => new Date('2025-02-01T00:00:00Z') });
 }
 
 /** Every observation of a region (the whole history) as a lookup: the reference path. */
-function fullLookup(db: Db, regionId: string) {
+function fullLookup(db: SqliteDb, regionId: string) {
   const rows = db.sqlite
     .prepare(
       'select indicator_code, gender, month, value, flag, revision_count from observations where region_id = ?',
@@ -163,7 +163,7 @@ describe('goals from the window and the snapshot equal goals over the whole hist
 });
 
 describe('goal snapshots: computed once per data version, served from the database', () => {
-  const snapshotCount = (db: Db) =>
+  const snapshotCount = (db: SqliteDb) =>
     db.sqlite.prepare('select count(*) from goal_snapshots').pluck().get() as number;
 
   it('a fresh service serves the stored snapshot; a new version rebuilds it', async () => {
@@ -269,7 +269,7 @@ describe('comparison per Vergleichstyp and the region list', () => {
 });
 
 describe('region summaries stored by the import worker', () => {
-  it('storeRegionSummariesSync (inside the write transaction) equals aggregateRegionSummaries', async () => {
+  it('storeRegionSummariesIn (inside the write transaction) equals aggregateRegionSummaries', async () => {
     const db = await seed();
     // A region without any data and one with an incomplete month, as edge cases.
     db.sqlite.prepare(`insert into regions (id, name) values ('77777', 'Leer')`).run();
@@ -280,7 +280,7 @@ describe('region summaries stored by the import worker', () => {
       )
       .run();
     const expected = await aggregateRegionSummaries(db.db, DATA_MONTH_CODES);
-    storeRegionSummariesSync(db.sqlite, '42', DATA_MONTH_CODES);
+    await db.db.transaction().execute((trx) => storeRegionSummariesIn(trx, '42', DATA_MONTH_CODES));
     expect(await readRegionSummaries(db.db, '42')).toEqual(expected);
     expect(expected.find((s) => s.regionId === '77777')).toMatchObject({
       observations: 0,

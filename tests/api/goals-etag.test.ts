@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { goalsResponse } from '../../server/http/responses.js';
+import { rows, sql } from '../helpers/db.js';
 import { REGION_A, REGION_B, setup } from './fixture.js';
 
 describe('cached JSON answers (GET /api/goals, /api/goals/:id/series)', () => {
@@ -47,10 +48,14 @@ describe('cached JSON answers (GET /api/goals, /api/goals/:id/series)', () => {
     const ctx = await setup();
     const before = await ctx.app.request(`/api/goals?region=${REGION_A}`);
     const etag = before.headers.get('etag') ?? '';
-    ctx.db.sqlite
-      .prepare(`update targets set target_change_pct = target_change_pct + 0.5 where region_id = ?`)
-      .run(REGION_A);
-    ctx.db.sqlite.prepare(`update meta set value = value + 1 where key = 'data_version'`).run();
+    await rows(
+      ctx.db,
+      sql`update targets set target_change_pct = target_change_pct + 0.5 where region_id = ${REGION_A}`,
+    );
+    await rows(
+      ctx.db,
+      sql`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`,
+    );
     const after = await ctx.app.request(`/api/goals?region=${REGION_A}`, {
       headers: { 'If-None-Match': etag },
     });

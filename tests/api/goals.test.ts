@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGoalService } from '../../server/goals/service.js';
 import { backtestResponse, goalsResponse, seriesResponse } from '../../server/http/responses.js';
+import { rows, sql } from '../helpers/db.js';
 import { getJson, REGION_A, REGION_B, setup } from './fixture.js';
 
 // Figures below are computed by hand from the fixture rules (see fixture.ts).
@@ -175,9 +176,10 @@ describe('GET /api/goals', () => {
     expect(r.stale).toBe(true);
 
     const sample = await setup({ now: '2030-01-01T00:00:00Z' });
-    sample.db.sqlite
-      .prepare(`update regions set sample = 1, sample_as_of = '2024-12' where id = ?`)
-      .run(REGION_A);
+    await rows(
+      sample.db,
+      sql`update regions set sample = 1, sample_as_of = '2024-12' where id = ${REGION_A}`,
+    );
     const s = goalsResponse.parse((await getJson(sample, '/api/goals')).body);
     expect(s.region.sample).toBe(true);
     expect(s.region.sampleAsOf).toBe('2024-12');

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { monthsResponse } from '../../server/http/responses.js';
+import { rows, sql } from '../helpers/db.js';
 import { getJson, REGION_A, REGION_B, REGION_B_NAME, setup } from './fixture.js';
 
 describe('GET /api/months (JSON)', () => {
@@ -155,10 +156,11 @@ describe('GET /api/months?format=csv', () => {
 describe('exports of sample data say so', () => {
   it('ends CSV and XLSX with the sample note and names the file accordingly; real data carry none', async () => {
     const ctx = await setup();
-    ctx.db.sqlite
-      .prepare("update regions set sample = 1, sample_as_of = '2024-09' where id = ?")
-      .run(REGION_A);
-    ctx.db.sqlite.prepare("update meta set value = value + 1 where key = 'data_version'").run();
+    await rows(ctx.db, sql`update regions set sample = 1, sample_as_of = '2024-09' where id = ${REGION_A}`);
+    await rows(
+      ctx.db,
+      sql`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`,
+    );
     const note =
       'Beispieldaten, Stand September 2024 – synthetische Zahlen, keine Daten der Statistik der Bundesagentur für Arbeit';
 

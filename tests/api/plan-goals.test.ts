@@ -13,6 +13,7 @@ import {
   targetsResponse,
 } from '../../server/http/responses.js';
 import { tempDir, writeText } from '../etl/helpers.js';
+import { pluck } from '../helpers/db.js';
 import { getJson, setup } from './fixture.js';
 
 async function sampleApp() {
@@ -244,7 +245,7 @@ describe('targets file and finance export: bad input is rejected whole with its 
     await expect(loadTargetsFile(ctx.deps.etl, both)).rejects.toThrow(
       /Zeile 3, Spalte 'better': 'sideways' ist keine Richtung/,
     );
-    expect(ctx.db.sqlite.prepare('select count(*) as n from plan_targets').get()).toEqual({ n: 0 });
+    expect(await pluck(ctx.db, 'select count(*) as n from plan_targets')).toBe(0);
 
     const res = await ctx.app.request('/api/imports', {
       method: 'POST',
@@ -263,7 +264,7 @@ describe('targets file and finance export: bad input is rejected whole with its 
     });
     const text = await res.text();
     expect(text).toMatch(/Zeile 3, Spalte Haushaltsstelle: unbekannte Haushaltsstelle 'Kantine'/);
-    expect(ctx.db.sqlite.prepare('select count(*) as n from observations').get()).toEqual({ n: 0 });
+    expect(await pluck(ctx.db, 'select count(*) as n from observations')).toBe(0);
     t.cleanup();
   });
 });

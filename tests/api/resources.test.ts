@@ -10,6 +10,7 @@ import {
   targetsResponse,
   versionResponse,
 } from '../../server/http/responses.js';
+import { rows, sql, TEST_DB } from '../helpers/db.js';
 import { getJson, REGION_A, REGION_B, REGION_B_NAME, setup } from './fixture.js';
 
 describe('GET /api/health', () => {
@@ -40,12 +41,11 @@ describe('GET /api/health', () => {
     });
 
     const failed = await setup();
-    failed.db.sqlite
-      .prepare(
-        `insert into import_runs (started_at, finished_at, trigger, status, error) values
-         ('2025-04-30T06:00:00Z', '2025-04-30T06:00:05Z', 'cron', 'failed', 'Datei x.csv: kaputt')`,
-      )
-      .run();
+    await rows(
+      failed.db,
+      sql`insert into import_runs (started_at, finished_at, trigger, status, error) values
+          ('2025-04-30T06:00:00Z', '2025-04-30T06:00:05Z', 'cron', 'failed', 'Datei x.csv: kaputt')`,
+    );
     const f = healthResponse.parse((await getJson(failed, '/api/health')).body);
     expect(f.status).toBe('degraded');
     expect(f.lastImport).toEqual({ finishedAt: '2025-04-30T06:00:05Z', status: 'failed' });
@@ -73,7 +73,7 @@ describe('GET /api/version', () => {
     expect(await again.text()).toBe('');
 
     // Another process (an import by the CLI) bumps the version: seen at once.
-    ctx.db.sqlite.prepare(`update meta set value = '2' where key = 'data_version'`).run();
+    await rows(ctx.db, sql`update meta set value = '2' where key = 'data_version'`);
     const changed = await ctx.app.request('/api/version', { headers: { 'If-None-Match': etag ?? '' } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).toBe('"2-test-build"');
@@ -136,16 +136,17 @@ describe('GET /api/targets', () => {
 describe('GET /api/imports', () => {
   it('lists runs newest first with their files, limited', async () => {
     const ctx = await setup();
-    const s = ctx.db.sqlite;
     for (let k = 1; k <= 3; k++) {
-      s.prepare(
-        `insert into import_runs (started_at, finished_at, trigger, status, files_count, rows_inserted)
-         values (?, ?, 'cli', 'success', 1, ?)`,
-      ).run(`2025-0${k}-01T06:00:00Z`, `2025-0${k}-01T06:00:09Z`, k * 10);
-      s.prepare(
-        `insert into imported_files (run_id, path, sha256, size, status, rows_inserted, imported_at)
-         values (?, ?, ?, 100, 'imported', ?, ?)`,
-      ).run(k, `file${k}.csv`, `sha${k}`, k * 10, `2025-0${k}-01T06:00:09Z`);
+      await rows(
+        ctx.db,
+        sql`insert into import_runs (started_at, finished_at, trigger, status, files_count, rows_inserted)
+            values (${`2025-0${k}-01T06:00:00Z`}, ${`2025-0${k}-01T06:00:09Z`}, 'cli', 'success', 1, ${k * 10})`,
+      );
+      await rows(
+        ctx.db,
+        sql`insert into imported_files (run_id, path, sha256, size, status, rows_inserted, imported_at)
+            values (${k}, ${`file${k}.csv`}, ${`sha${k}`}, 100, 'imported', ${k * 10}, ${`2025-0${k}-01T06:00:09Z`})`,
+      );
     }
     const r = importsResponse.parse((await getJson(ctx, '/api/imports?limit=2')).body);
     expect(r.runs.map((x) => x.id)).toEqual([3, 2]);
@@ -214,7 +215,10 @@ describe('the HTTP envelope', () => {
 
   it('answers 500 "internal" without details when something unexpected breaks', async () => {
     const ctx = await setup();
-    ctx.db.sqlite.exec('drop table import_runs');
+    await rows(
+      ctx.db,
+      TEST_DB === 'postgres' ? sql`drop table import_runs cascade` : sql`drop table import_runs`,
+    );
     const res = await ctx.app.request('/api/imports');
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: { code: 'internal', message: 'Internal server error' } });

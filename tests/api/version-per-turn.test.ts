@@ -9,26 +9,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../../server/config.js';
-import { type Db, openDatabase } from '../../server/db/connection.js';
+import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import { createGoalService } from '../../server/goals/service.js';
 import { insertFixture } from './fixture.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const bump = (db: Db) =>
+const bump = (db: SqliteDb) =>
   db.sqlite.prepare(`update meta set value = cast(value + 1 as text) where key = 'data_version'`).run();
 
-const open: Db[] = [];
+const open: SqliteDb[] = [];
 let dir = '';
 afterEach(async () => {
   for (const db of open.splice(0)) await db.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function twoConnections(): Promise<[Db, Db]> {
+async function twoConnections(): Promise<[SqliteDb, SqliteDb]> {
   dir = mkdtempSync(join(tmpdir(), 'zm-turn-'));
   const path = join(dir, 'z.db');
   const a = await openDatabase(path);
-  insertFixture(a);
+  await insertFixture(a);
   const b = await openDatabase(path);
   open.push(a, b);
   return [a, b];

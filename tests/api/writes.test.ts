@@ -10,6 +10,7 @@ import {
   targetHistoryResponse,
   targetPutResponse,
 } from '../../server/http/responses.js';
+import { scalar, sql } from '../helpers/db.js';
 import { ADMIN_TOKEN, getJson, REGION_A, setup, type TestContext } from './fixture.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -81,7 +82,7 @@ describe('authorisation of every write endpoint', () => {
 
       // Nothing was written by any refused call.
       expect(ctx.deps.goals.dataVersion()).toBe('1');
-      expect(ctx.db.sqlite.prepare('select count(*) as n from import_runs').get()).toEqual({ n: 0 });
+      expect(await scalar(ctx.db, sql`select count(*) as n from import_runs`)).toBe(0);
     },
   );
 });
@@ -208,11 +209,9 @@ describe('POST /api/imports', () => {
     const summary = importSummaryResponse.parse(body);
     expect(summary.files[0]?.error).toMatchObject({ file: 'bad.csv', row: 3 });
     expect(ctx.deps.goals.dataVersion()).toBe('1');
-    expect(
-      ctx.db.sqlite.prepare(`select count(*) as n from observations where region_id = '05555'`).get(),
-    ).toEqual({
-      n: 0,
-    });
+    expect(await scalar(ctx.db, sql`select count(*) as n from observations where region_id = '05555'`)).toBe(
+      0,
+    );
   });
 
   it('refuses files over UPLOAD_MAX_BYTES with 413', async () => {
@@ -224,18 +223,18 @@ describe('POST /api/imports', () => {
     // Far over: refused while the body streams in.
     const huge = await upload(ctx, 'huge.csv', new Uint8Array(200 * 1024));
     expect(huge.status).toBe(413);
-    expect(ctx.db.sqlite.prepare('select count(*) as n from import_runs').get()).toEqual({ n: 0 });
+    expect(await scalar(ctx.db, sql`select count(*) as n from import_runs`)).toBe(0);
   });
 
   it('answers 409 while another import holds the lock', async () => {
     const ctx = await setup();
-    const lock = acquireImportLock(ctx.db.sqlite, () => new Date());
+    const lock = await acquireImportLock(ctx.db, () => new Date());
     try {
       const { status, body } = await upload(ctx, 'x.csv', CSV);
       expect(status).toBe(409);
       expect(body).toMatchObject({ error: { code: 'import_busy' } });
     } finally {
-      lock.release();
+      await lock.release();
     }
     expect((await upload(ctx, 'x.csv', CSV)).status).toBe(200);
   });

@@ -4,8 +4,11 @@
  *
  * Layers, lowest first; a module may import its own layer and the ones below it:
  *   core ← domain ← db ← etl / goals / alerts ← routes ← app
- * Beside them: `infra` (config, logger, errors: used from db upwards), `web` (may import core and,
+ * Beside them: `infra` (config, logger: used from db upwards), `web` (may import core and,
  * type-only, the API types of server/app.ts), and the scripts and benches (may import anything).
+ * HTTP is the routes' business: server/http, server/auth and server/errors.ts (ApiError, the status
+ * of each error code) are in the routes layer, so a service (domain, db, etl, goals, alerts,
+ * exports) that reaches for them fails; services throw DomainError (server/domain/errors.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -115,7 +118,6 @@ export function layerOf(file: string): Layer {
         return 'domain';
       case 'config.ts':
       case 'logger.ts':
-      case 'errors.ts':
         return 'infra';
       case 'db':
         return 'db';
@@ -125,6 +127,7 @@ export function layerOf(file: string): Layer {
         return 'service';
       case 'routes':
       case 'http':
+      case 'errors.ts': // ApiError and the HTTP status of each error code
       case 'auth': // who is asking: middleware, sessions, tokens (HTTP-level, beside the routes)
       case 'openapi.ts':
       case 'deps.ts': // the interface of what the routes are given
@@ -159,6 +162,8 @@ export function layerViolation(edge: ImportEdge): string | null {
     return `the web may import core/ and (type-only) the API types of server/app.ts, not ${edge.to}`;
   }
   if (to === 'web') return `${from} imports the web (${edge.to})`;
+  if (to === 'routes' && RANK[from] < RANK.routes)
+    return `${from} may not import the HTTP layer (${edge.to}): throw a DomainError (server/domain/errors.ts), the routes map it to HTTP`;
   if (RANK[to] > RANK[from]) return `${from} may not import the higher layer ${to} (${edge.to})`;
   return null;
 }

@@ -37,6 +37,9 @@ describe('layer rule', () => {
     ['server/alerts/service.ts', 'service'],
     ['server/routes/goals.ts', 'routes'],
     ['server/auth/middleware.ts', 'routes'],
+    ['server/http/errors.ts', 'routes'],
+    ['server/errors.ts', 'routes'],
+    ['server/domain/errors.ts', 'domain'],
     ['server/app.ts', 'app'],
     ['web/pages/Goal.tsx', 'web'],
   ])('%s is in layer %s', (file, layer) => {
@@ -74,9 +77,39 @@ describe('layer rule', () => {
     expect(checkLayers(tree).sort()).toEqual(
       [
         'etl/run.ts:1: service imports the web (web/pages/Goal.tsx)',
-        'server/db/repo.ts:1: db may not import the higher layer routes (server/routes/goals.ts)',
+        'server/db/repo.ts:1: db may not import the HTTP layer (server/routes/goals.ts): throw a DomainError (server/domain/errors.ts), the routes map it to HTTP',
         'web/api.ts:1: the web may import core/ and (type-only) the API types of server/app.ts, not server/app.ts',
         'web/pages/Goal.tsx:3: the web may import core/ and (type-only) the API types of server/app.ts, not server/db/repo.ts',
+      ].sort(),
+    );
+  });
+
+  test('a service, repository, domain module or the ETL importing HTTP (ApiError, server/http, routes) fails', () => {
+    const tree = plant({
+      'server/domain/errors.ts': 'export class DomainError extends Error {}\n',
+      'server/errors.ts':
+        "import { DomainError } from './domain/errors.js';\nexport class ApiError extends DomainError {}\n",
+      'server/http/errors.ts': "import { ApiError } from '../errors.js';\nexport const onError = ApiError;\n",
+      'server/routes/goals.ts': "import { ApiError } from '../errors.js';\nexport const r = ApiError;\n",
+      // allowed: a service throws the domain error
+      'server/goals/period.ts':
+        "import { DomainError } from '../domain/errors.js';\nexport const p = DomainError;\n",
+      // planted: each lower layer reaching for HTTP
+      'server/goals/service.ts': "import { ApiError } from '../errors.js';\nexport const s = ApiError;\n",
+      'server/alerts/service.ts': "import { onError } from '../http/errors.js';\nexport const a = onError;\n",
+      'server/db/repo.ts': "import type { ApiError } from '../errors.js';\nexport type D = ApiError;\n",
+      'server/domain/goals.ts': "import { r } from '../routes/goals.js';\nexport const g = r;\n",
+      'etl/lock.ts': "import { ApiError } from '../server/errors.js';\nexport const l = ApiError;\n",
+    });
+    const why = (layer: string, target: string) =>
+      `${layer} may not import the HTTP layer (${target}): throw a DomainError (server/domain/errors.ts), the routes map it to HTTP`;
+    expect(checkLayers(tree).sort()).toEqual(
+      [
+        `etl/lock.ts:1: ${why('service', 'server/errors.ts')}`,
+        `server/alerts/service.ts:1: ${why('service', 'server/http/errors.ts')}`,
+        `server/db/repo.ts:1: ${why('db', 'server/errors.ts')}`,
+        `server/domain/goals.ts:1: ${why('domain', 'server/routes/goals.ts')}`,
+        `server/goals/service.ts:1: ${why('service', 'server/errors.ts')}`,
       ].sort(),
     );
   });

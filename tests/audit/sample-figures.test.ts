@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { seedIfEmpty } from '../../etl/index.js';
 import { setup, type TestContext } from '../api/fixture.js';
+import { get as getRow } from '../helpers/db.js';
 import { checkExact, checkNumber, merge, newTally, type Tally } from './agreement.js';
 import {
   AT_RISK_BAND,
@@ -195,26 +196,28 @@ describe('the independent reader sees the sample as documented', () => {
     }
   });
 
-  test('the database holds exactly the rows of the sample files', () => {
+  test('the database holds exactly the rows of the sample files', async () => {
     // The indicators of the K2/K3 sample files (the plan-figure sample files hold other codes).
     const codes = [...new Set([...obs.values.keys()].map((k) => k.split('|')[1] ?? ''))];
     const inList = codes.map(() => '?').join(',');
     const row = z
       .object({ n: z.number() })
       .parse(
-        ctx.db.sqlite
-          .prepare(`select count(*) as n from observations where indicator_code in (${inList})`)
-          .get(...codes),
+        await getRow(
+          ctx.db,
+          `select count(*) as n from observations where indicator_code in (${inList})`,
+          ...codes,
+        ),
       );
     expect(row.n).toBe(obs.values.size);
     const markers = z
       .object({ n: z.number() })
       .parse(
-        ctx.db.sqlite
-          .prepare(
-            `select count(*) as n from observations where value is null and indicator_code in (${inList})`,
-          )
-          .get(...codes),
+        await getRow(
+          ctx.db,
+          `select count(*) as n from observations where value is null and indicator_code in (${inList})`,
+          ...codes,
+        ),
       );
     expect(markers.n).toBe([...obs.values.values()].filter((v) => v === null).length);
   });

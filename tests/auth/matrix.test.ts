@@ -11,6 +11,7 @@ import { setRoleMapping } from '../../server/db/repositories/users.js';
 import { buildOpenApi } from '../../server/openapi.js';
 import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
 import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
+import { sqliteOf } from '../helpers/db.js';
 import { expiredToken, revokedToken, sessionFor, tokenFor } from './principals.js';
 
 type Role = 'viewer' | 'controller' | 'admin';
@@ -153,7 +154,7 @@ async function ownComment(ctx: TestContext, who: Who): Promise<number> {
 
 /** Every row of every table a write could touch (volatile last-used/seen times left out). */
 function snapshot(ctx: TestContext): string {
-  const s = ctx.db.sqlite;
+  const s = sqliteOf(ctx.db);
   const q = (sql: string) => s.prepare(sql).all();
   return JSON.stringify({
     comments: q('select * from comments'),
@@ -255,7 +256,7 @@ describe('every write route of the OpenAPI document needs a role', () => {
     if (!sample) throw new Error(`no sample for ${key}`);
     const call = await sample(ctx, principal);
     const before = snapshot(ctx);
-    const auditBefore = ctx.db.sqlite.prepare('select count(*) n from audit_log').get() as { n: number };
+    const auditBefore = sqliteOf(ctx.db).prepare('select count(*) n from audit_log').get() as { n: number };
     const headers = new Headers(call.init.headers);
     for (const [k, v] of Object.entries(principal.headers)) headers.set(k, v);
     const res = await ctx.app.request(call.path, { ...call.init, headers });
@@ -264,7 +265,7 @@ describe('every write route of the OpenAPI document needs a role', () => {
     if (want.status === 200) {
       expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(200);
       expect(res.status, JSON.stringify(body)).toBeLessThan(300);
-      const auditAfter = ctx.db.sqlite.prepare('select count(*) n from audit_log').get() as { n: number };
+      const auditAfter = sqliteOf(ctx.db).prepare('select count(*) n from audit_log').get() as { n: number };
       expect(auditAfter.n, 'the write is in the audit log').toBeGreaterThan(auditBefore.n);
     } else {
       expect(res.status, JSON.stringify(body)).toBe(want.status);

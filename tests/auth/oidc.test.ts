@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION_A } from '../api/fixture.js';
+import { sqliteOf } from '../helpers/db.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc.js';
 import { CookieJar, follow, type HttpApp, jarFetch, startHttpApp } from './harness.js';
 
@@ -65,7 +66,7 @@ function postComment(jar: CookieJar, text: string, origin: string | null = app.u
 }
 
 const commentCount = () =>
-  (app.db.sqlite.prepare('select count(*) as n from comments').get() as { n: number }).n;
+  (sqliteOf(app.db).prepare('select count(*) as n from comments').get() as { n: number }).n;
 
 describe('OpenID Connect sign-in', () => {
   it('signs a controller in with a session cookie; they write a comment; sign-out ends the session', async () => {
@@ -86,7 +87,9 @@ describe('OpenID Connect sign-in', () => {
     // Only the hash of the cookie is stored.
     const cookie = jar.get(app.url, 'zm_session') ?? '';
     expect(cookie.length).toBeGreaterThan(30);
-    const stored = app.db.sqlite.prepare('select token_hash from sessions').all() as { token_hash: string }[];
+    const stored = sqliteOf(app.db).prepare('select token_hash from sessions').all() as {
+      token_hash: string;
+    }[];
     expect(stored.map((s) => s.token_hash)).not.toContain(cookie);
 
     // CSRF: a cookie write without the app's Origin is refused, and writes nothing.
@@ -103,7 +106,7 @@ describe('OpenID Connect sign-in', () => {
     expect(await created.json()).toMatchObject({
       comment: { author: 'Carla Controlling', text: 'Maßnahme X endete im Juni', canEdit: true },
     });
-    const audit = app.db.sqlite.prepare('select actor, action, via from audit_log order by id').all();
+    const audit = sqliteOf(app.db).prepare('select actor, action, via from audit_log order by id').all();
     expect(audit).toEqual([
       { actor: 'Carla Controlling', action: 'auth.sign_in', via: 'session' },
       { actor: 'Carla Controlling', action: 'comment.create', via: 'session' },

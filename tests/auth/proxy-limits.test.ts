@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, REGION_A, setup } from '../api/fixture.js';
+import { sqliteOf } from '../helpers/db.js';
 import { type HttpApp, requestFrom, startHttpApp } from './harness.js';
 import { sessionFor, tokenFor } from './principals.js';
 
@@ -46,10 +47,10 @@ describe('trusted proxy header (AUTH_PROXY_HEADER, AUTH_PROXY_TRUSTED)', () => {
       headers: { 'x-remote-user': 'mueller' },
     });
     expect(JSON.parse(me.body)).toMatchObject({ signedIn: false, name: null });
-    const before = app.db.sqlite.prepare('select count(*) n from comments').get();
+    const before = sqliteOf(app.db).prepare('select count(*) n from comments').get();
     const res = await comment('127.0.0.2');
     expect(res.status).toBe(401);
-    expect(app.db.sqlite.prepare('select count(*) n from comments').get()).toEqual(before);
+    expect(sqliteOf(app.db).prepare('select count(*) n from comments').get()).toEqual(before);
   });
 
   it('needs the Origin of PUBLIC_URL for a write through the proxy header (CSRF)', async () => {
@@ -150,7 +151,7 @@ describe('personal tokens', () => {
     const { token, info } = (await res.json()) as { token: string; info: { id: number; expiresAt: string } };
     expect(token).toMatch(/^zm_[A-Za-z0-9_-]{43}$/);
     expect(info.expiresAt).toBe('2025-05-08T10:00:00.000Z');
-    const dump = JSON.stringify(ctx.db.sqlite.prepare('select * from api_tokens').all());
+    const dump = JSON.stringify(sqliteOf(ctx.db).prepare('select * from api_tokens').all());
     expect(dump).not.toContain(token);
     const list = await ctx.app.request('/api/admin/tokens', {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -159,7 +160,7 @@ describe('personal tokens', () => {
 
     const me = await ctx.app.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
     expect(await me.json()).toMatchObject({ name: 'Import-Skript', role: 'controller', via: 'token' });
-    const row = ctx.db.sqlite.prepare('select last_used_at from api_tokens where id = ?').get(info.id);
+    const row = sqliteOf(ctx.db).prepare('select last_used_at from api_tokens where id = ?').get(info.id);
     expect(row).toEqual({ last_used_at: '2025-05-01T10:00:00.000Z' });
   });
 

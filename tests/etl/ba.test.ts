@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
 import { parseFile } from '../../etl/parse.js';
 import { loadCatalog } from '../../etl/run.js';
+import { all } from '../helpers/db.js';
 import { buf, dumpData, memoryDeps, observations, tempDir, writeText } from './helpers.js';
 
 type Row = (string | number | Date | null)[];
@@ -92,7 +93,7 @@ describe('BA-style xlsx', () => {
     const { deps, file } = await importBytes(bytes, 'ba.xlsx');
     expect(file?.error).toBeNull();
     expect(file?.inserted).toBe(6 + 6 + 3 + 3);
-    const rows = observations(deps.db);
+    const rows = await observations(deps.db);
     const get = (ind: string, g: string, m: string) =>
       rows.find((r) => r.indicator_code === ind && r.gender === g && r.month === m);
     expect(get('INT', 'total', '2024-01')).toMatchObject({ value: 213, flag: null });
@@ -106,7 +107,7 @@ describe('BA-style xlsx', () => {
     expect(get('K2_BA', 'male', '2024-01')).toMatchObject({ value: 29.7 });
     expect(get('K2_BA', 'female', '2024-01')).toMatchObject({ value: 19.4 });
     // A numeric key 1060 got its leading zero back: one region, not two.
-    expect(deps.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+    expect(await all(deps.db, 'select id, name from regions')).toEqual([
       { id: '01060', name: 'Kreis Segeberg' },
     ]);
   });
@@ -139,7 +140,7 @@ describe('BA-style xlsx', () => {
     const { deps, file } = await importBytes(bytes, 't.xlsx');
     expect(file?.error).toBeNull();
     expect(file?.inserted).toBe(16);
-    const rows = observations(deps.db);
+    const rows = await observations(deps.db);
     expect(
       rows
         .filter((r) => r.region_id === '01060' && r.gender === 'male')
@@ -163,7 +164,7 @@ describe('BA-style xlsx', () => {
       { name: 'eLb', rows: baSheet('eLb', [['Januar 2024', '01060', 'Kreis Segeberg', 10, 5, 5]]) },
     ]);
     await runImport(deps, [{ kind: 'buffer', name: 'good.xlsx', data: good }], { trigger: 'cli' });
-    const before = dumpData(deps.db);
+    const before = await dumpData(deps.db);
     const bad = await workbook([
       {
         name: 'Integrationen',
@@ -185,7 +186,7 @@ describe('BA-style xlsx', () => {
       column: 'E',
       message: "Zelle E7: Männer: '5.63x' ist keine Zahl (erwartet z. B. 1.527 oder 14,7 oder *, -, X)",
     });
-    expect(dumpData(deps.db)).toEqual(before);
+    expect(await dumpData(deps.db)).toEqual(before);
   });
 
   test.each([
@@ -204,10 +205,10 @@ describe('BA-style xlsx', () => {
   ])('rejects %j at cell %s%d', async (data, column, row, message) => {
     const bytes = await workbook([{ name: 'LZB', rows: baSheet('Langzeitleistungsbeziehende (LZB)', data) }]);
     const { deps, file } = await importBytes(bytes, 'x.xlsx');
-    expect(file, JSON.stringify(observations(deps.db))).toMatchObject({ status: 'rejected' });
+    expect(file, JSON.stringify(await observations(deps.db))).toMatchObject({ status: 'rejected' });
     expect(file?.error).toMatchObject({ sheet: 'LZB', row, column });
     expect(file?.error?.message).toContain(message);
-    expect(observations(deps.db)).toEqual([]);
+    expect(await observations(deps.db)).toEqual([]);
   });
 
   test('a data sheet the mapping does not know is rejected with the known sheets', async () => {
@@ -253,7 +254,7 @@ describe('BA-style xlsx', () => {
       const bytes = await workbook([{ name: 'Arbeitsaufnahmen', rows }]);
       const deps = await memoryDeps();
       open.push(deps.db);
-      const catalog = loadCatalog(deps);
+      const catalog = await loadCatalog(deps);
       const parsed = await parseFile('a.xlsx', bytes, { catalog, mappingPath });
       expect(parsed.rows.length).toBe(3);
       expect(parsed.rows.indicators.map((i) => i.code)).toEqual(['INT']);
@@ -286,7 +287,7 @@ describe('BA layout saved as CSV', () => {
     ].join('\r\n');
     const { deps, file } = await importBytes(buf(text), 'lzb.csv');
     expect(file?.error).toBeNull();
-    expect(observations(deps.db).map((r) => [r.gender, r.month, r.value, r.flag])).toEqual([
+    expect((await observations(deps.db)).map((r) => [r.gender, r.month, r.value, r.flag])).toEqual([
       ['female', '2024-01', 3096, null],
       ['female', '2024-02', 3154, null],
       ['male', '2024-01', 3555, null],
@@ -307,7 +308,9 @@ describe('BA layout saved as CSV', () => {
     ].join('\n');
     const a = await importBytes(buf(ok), 'k2.csv');
     expect(a.file?.error).toBeNull();
-    expect(observations(a.deps.db).map((r) => [r.region_id, r.indicator_code, r.gender, r.value])).toEqual([
+    expect(
+      (await observations(a.deps.db)).map((r) => [r.region_id, r.indicator_code, r.gender, r.value]),
+    ).toEqual([
       ['01060', 'K2_BA', 'female', 19.4],
       ['01060', 'K2_BA', 'male', 29.7],
       ['01060', 'K2_BA', 'total', 24.9],

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
+import { all, get, pluck, pluckAll } from '../helpers/db.js';
 import { buf, dataVersion, dumpData, memoryDeps, observations } from './helpers.js';
 
 const HEADER = 'region;region_name;month;indicator;gender;value;flag';
@@ -34,7 +35,7 @@ describe('canonical CSV: accepted spellings', () => {
     expect(file?.error).toBeNull();
     expect(summary.status).toBe('success');
     expect(file?.inserted).toBe(3);
-    expect(observations(deps.db)).toEqual([
+    expect(await observations(deps.db)).toEqual([
       {
         region_id: '01060',
         indicator_code: 'ELB',
@@ -63,9 +64,9 @@ describe('canonical CSV: accepted spellings', () => {
         revision_count: 0,
       },
     ]);
-    const region = deps.db.sqlite.prepare('select id, name, sample, sample_as_of from regions').get();
+    const region = await get(deps.db, 'select id, name, sample, sample_as_of from regions');
     expect(region).toEqual({ id: '01060', name: 'Kreis Segeberg', sample: 0, sample_as_of: null });
-    expect(dataVersion(deps.db)).toBe(1);
+    expect(await dataVersion(deps.db)).toBe(1);
   });
 
   test('comma separator, quoted decimal comma, CRLF, UTF-8 BOM, published percent', async () => {
@@ -74,12 +75,12 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(text);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    const rows = observations(deps.db);
+    const rows = await observations(deps.db);
     expect(rows.map((r) => [r.indicator_code, r.value])).toEqual([
       ['INT', 1527],
       ['K2_BA', 14.7],
     ]);
-    expect(deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Kreis Segeberg, Holstein');
+    expect(await pluck(deps.db, 'select name from regions')).toBe('Kreis Segeberg, Holstein');
   });
 
   test('quoted fields with doubled quotes and a line break inside', async () => {
@@ -88,7 +89,7 @@ describe('canonical CSV: accepted spellings', () => {
     open.push(deps.db);
     expect(file?.error).toBeNull();
     expect(file?.inserted).toBe(2);
-    expect(deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Kreis "Segeberg"\nNord');
+    expect(await pluck(deps.db, 'select name from regions')).toBe('Kreis "Segeberg"\nNord');
   });
 
   test('Windows-1252 with German header aliases, März and Männer', async () => {
@@ -100,7 +101,7 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(bytes);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(observations(deps.db).map((r) => [r.indicator_code, r.gender, r.month, r.value])).toEqual([
+    expect((await observations(deps.db)).map((r) => [r.indicator_code, r.gender, r.month, r.value])).toEqual([
       ['INT', 'male', '2024-03', 1527],
       ['LZB', 'female', '2024-03', 4002],
     ]);
@@ -113,8 +114,8 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(bytes);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(observations(deps.db)[0]).toMatchObject({ value: null, flag: '-' });
-    expect(deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Kreis €');
+    expect((await observations(deps.db))[0]).toMatchObject({ value: null, flag: '-' });
+    expect(await pluck(deps.db, 'select name from regions')).toBe('Kreis €');
   });
 
   test.each([
@@ -132,7 +133,7 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(`${HEADER}\n01060;K;${input};INT;total;1;\n`);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(observations(deps.db)[0]?.month).toBe(expected);
+    expect((await observations(deps.db))[0]?.month).toBe(expected);
   });
 
   test.each([
@@ -151,7 +152,7 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;INT;${input};1;\n`);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(observations(deps.db)[0]?.gender).toBe(expected);
+    expect((await observations(deps.db))[0]?.gender).toBe(expected);
   });
 
   test.each([
@@ -166,7 +167,7 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;INT;total;${value};${flag}\n`);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(observations(deps.db)[0]).toMatchObject({ value: null, flag: expected });
+    expect((await observations(deps.db))[0]).toMatchObject({ value: null, flag: expected });
   });
 
   test.each([
@@ -181,7 +182,7 @@ describe('canonical CSV: accepted spellings', () => {
     const { deps, file } = await importText(`${HEADER}\n01060;K;2024-01;${indicator};total;${input};\n`);
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(observations(deps.db)[0]?.value).toBe(expected);
+    expect((await observations(deps.db))[0]?.value).toBe(expected);
   });
 
   test('optional comparison_type column (Vergleichstyp) sets the region type', async () => {
@@ -190,7 +191,7 @@ describe('canonical CSV: accepted spellings', () => {
     );
     open.push(deps.db);
     expect(file?.error).toBeNull();
-    expect(deps.db.sqlite.prepare('select comparison_type from regions').pluck().get()).toBe('IIb');
+    expect(await pluck(deps.db, 'select comparison_type from regions')).toBe('IIb');
   });
 
   test('an exact repetition of a row is accepted once', async () => {
@@ -212,7 +213,7 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     const deps = await memoryDeps();
     open.push(deps.db);
     await importText(`${HEADER}\n01060;K;2024-01;INT;total;1;\n`, 'first.csv', deps);
-    const before = dumpData(deps.db);
+    const before = await dumpData(deps.db);
     const { file, summary } = await importText(
       `${HEADER}\n01060;K;2024-02;INT;total;2;\n01060;K;2024-03;INT;total;${value};\n`,
       'bad.csv',
@@ -222,10 +223,8 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     expect(file?.error).toMatchObject({ file: 'bad.csv', sheet: null, row, column });
     expect(file?.error?.message).toContain(message);
     expect(summary.status).toBe('failed');
-    expect(dumpData(deps.db)).toEqual(before);
-    const recorded = deps.db.sqlite
-      .prepare(`select status, error from imported_files where path = 'bad.csv'`)
-      .get();
+    expect(await dumpData(deps.db)).toEqual(before);
+    const recorded = await get(deps.db, `select status, error from imported_files where path = 'bad.csv'`);
     expect(recorded).toMatchObject({ status: 'rejected' });
     expect(String((recorded as { error: string }).error)).toContain(
       `Datei bad.csv, Zeile ${row}, Spalte '${column}'`,
@@ -244,7 +243,7 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
       column: 'Wert',
       message: expect.stringContaining("'12,3,4' ist keine Zahl"),
     });
-    expect(observations(deps.db)).toEqual([]);
+    expect(await observations(deps.db)).toEqual([]);
   });
 
   test.each([
@@ -257,8 +256,8 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     open.push(deps.db);
     expect(file?.error).toMatchObject({ row: 2, column });
     expect(file?.error?.message).toContain(message);
-    expect(observations(deps.db)).toEqual([]);
-    expect(deps.db.sqlite.prepare('select count(*) from regions').pluck().get()).toBe(0);
+    expect(await observations(deps.db)).toEqual([]);
+    expect(await pluck(deps.db, 'select count(*) from regions')).toBe(0);
   });
 
   test('unknown gender', async () => {
@@ -271,11 +270,10 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
   test('unknown indicator lists the codes the database knows (not a hard-coded list)', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);
-    deps.db.sqlite
-      .prepare(
-        `insert into indicators (code, name, unit, formula) values ('K2E4', 'Integrationsquote Alleinerziehende', 'percent', 'published')`,
-      )
-      .run();
+    await all(
+      deps.db,
+      `insert into indicators (code, name, unit, formula) values ('K2E4', 'Integrationsquote Alleinerziehende', 'percent', 'published')`,
+    );
     const { file } = await importText(
       `${HEADER}\n01060;K;2024-01;INT;total;5;\n01060;K;2024-01;FOO;total;5;\n`,
       'a.csv',
@@ -302,7 +300,7 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     expect(file?.error).toMatchObject({ row: 4 });
     expect(file?.error?.message).toContain('doppelter Eintrag für Region 01060, INT, total, 2024-01');
     expect(file?.error?.message).toContain('Zeile 2');
-    expect(observations(deps.db)).toEqual([]);
+    expect(await observations(deps.db)).toEqual([]);
   });
 
   test('missing required column, wrong field count, number and flag together, bad flag', async () => {
@@ -331,7 +329,7 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     expect(flag.file?.error?.message).toContain("unbekanntes Kennzeichen 'Q'");
     const quote = await importText(`${HEADER}\n01060;"K;2024-01;INT;total;5;\n`, 'q.csv', deps);
     expect(quote.file?.error).toMatchObject({ row: 2 });
-    expect(observations(deps.db)).toEqual([]);
+    expect(await observations(deps.db)).toEqual([]);
   });
 });
 
@@ -347,30 +345,30 @@ describe('re-imports: idempotent, revisions, never duplicates', () => {
     const deps = await memoryDeps();
     open.push(deps.db);
     await importText(base.join('\n'), 'a.csv', deps);
-    const before = dumpData(deps.db);
+    const before = await dumpData(deps.db);
     const { summary, file } = await importText(base.join('\n'), 'a-again.csv', deps);
     expect(file?.status).toBe('unchanged');
     expect(summary.status).toBe('unchanged');
     expect(summary.changed).toBe(false);
-    expect(dumpData(deps.db)).toEqual(before);
+    expect(await dumpData(deps.db)).toEqual(before);
   });
 
   test('a different file with the same values imports with everything unchanged', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);
     await importText(base.join('\n'), 'a.csv', deps);
-    const v = dataVersion(deps.db);
+    const v = await dataVersion(deps.db);
     const { summary, file } = await importText(`${base.join('\r\n')}\r\n`, 'b.csv', deps);
     expect(file).toMatchObject({ status: 'imported', inserted: 0, updated: 0, unchanged: 3 });
     expect(summary.status).toBe('unchanged');
-    expect(dataVersion(deps.db)).toBe(v);
+    expect(await dataVersion(deps.db)).toBe(v);
   });
 
   test('a corrected month updates the value and records the old one', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);
     const first = await importText(base.join('\n'), 'a.csv', deps);
-    const v = dataVersion(deps.db);
+    const v = await dataVersion(deps.db);
     const corrected = [
       HEADER,
       '01060;K;2024-01;INT;total;300;',
@@ -381,18 +379,17 @@ describe('re-imports: idempotent, revisions, never duplicates', () => {
     const { summary, file } = await importText(corrected.join('\n'), 'b.csv', deps);
     expect(file).toMatchObject({ status: 'imported', inserted: 1, updated: 2, unchanged: 1 });
     expect(summary.changed).toBe(true);
-    expect(dataVersion(deps.db)).toBe(v + 1);
-    expect(observations(deps.db).map((r) => [r.month, r.value, r.flag, r.revision_count])).toEqual([
+    expect(await dataVersion(deps.db)).toBe(v + 1);
+    expect((await observations(deps.db)).map((r) => [r.month, r.value, r.flag, r.revision_count])).toEqual([
       ['2024-01', 300, null, 0],
       ['2024-02', 315, null, 1],
       ['2024-03', 320, null, 1],
       ['2024-04', 330, null, 0],
     ]);
-    const revisions = deps.db.sqlite
-      .prepare(
-        'select month, old_value, old_flag, new_value, new_flag, import_run_id from revisions order by month',
-      )
-      .all();
+    const revisions = await all(
+      deps.db,
+      'select month, old_value, old_flag, new_value, new_flag, import_run_id from revisions order by month',
+    );
     expect(revisions).toEqual([
       {
         month: '2024-02',
@@ -412,11 +409,9 @@ describe('re-imports: idempotent, revisions, never duplicates', () => {
       },
     ]);
     expect(summary.runId).toBeGreaterThan(first.summary.runId);
-    const fileId = deps.db.sqlite.prepare(`select id from imported_files where path = 'b.csv'`).pluck().get();
-    expect(deps.db.sqlite.prepare('select distinct source_file_id from revisions').pluck().all()).toEqual([
-      fileId,
-    ]);
-    expect(deps.db.sqlite.prepare('select count(*) from observations').pluck().get()).toBe(4);
+    const fileId = await pluck(deps.db, `select id from imported_files where path = 'b.csv'`);
+    expect(await pluckAll(deps.db, 'select distinct source_file_id from revisions')).toEqual([fileId]);
+    expect(await pluck(deps.db, 'select count(*) from observations')).toBe(4);
   });
 
   test('a number replaced by a marker is a revision too', async () => {
@@ -425,7 +420,7 @@ describe('re-imports: idempotent, revisions, never duplicates', () => {
     await importText(base.join('\n'), 'a.csv', deps);
     const { file } = await importText(`${HEADER}\n01060;K;2024-01;INT;total;X;\n`, 'b.csv', deps);
     expect(file).toMatchObject({ updated: 1 });
-    expect(deps.db.sqlite.prepare('select old_value, new_value, new_flag from revisions').get()).toEqual({
+    expect(await get(deps.db, 'select old_value, new_value, new_flag from revisions')).toEqual({
       old_value: 300,
       new_value: null,
       new_flag: 'X',
@@ -447,8 +442,8 @@ describe('runs and regions', () => {
     );
     expect(summary.status).toBe('partial');
     expect(summary.files.map((f) => f.status)).toEqual(['imported', 'rejected']);
-    expect(observations(deps.db)).toHaveLength(1);
-    const run = deps.db.sqlite.prepare('select * from import_runs where id = ?').get(summary.runId);
+    expect(await observations(deps.db)).toHaveLength(1);
+    const run = await get(deps.db, 'select * from import_runs where id = ?', summary.runId);
     expect(run).toMatchObject({ status: 'partial', trigger: 'api', files_count: 2, rows_inserted: 1 });
     expect(String((run as { error: string }).error)).toContain('bad.csv');
     expect((run as { finished_at: string | null }).finished_at).not.toBeNull();
@@ -465,18 +460,18 @@ describe('runs and regions', () => {
         sample: { asOf: '2024-09' },
       },
     );
-    expect(deps.db.sqlite.prepare('select sample, sample_as_of from regions').get()).toEqual({
+    expect(await get(deps.db, 'select sample, sample_as_of from regions')).toEqual({
       sample: 1,
       sample_as_of: '2024-09',
     });
-    expect(deps.db.sqlite.prepare('select sample from imported_files').pluck().get()).toBe(1);
+    expect(await pluck(deps.db, 'select sample from imported_files')).toBe(1);
     const s = await runImport(
       deps,
       [{ kind: 'buffer', name: 'r.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
       { trigger: 'cli' },
     );
     expect(s.changed).toBe(true);
-    expect(deps.db.sqlite.prepare('select sample, sample_as_of from regions').get()).toEqual({
+    expect(await get(deps.db, 'select sample, sample_as_of from regions')).toEqual({
       sample: 0,
       sample_as_of: null,
     });

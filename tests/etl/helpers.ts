@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EtlDeps } from '../../etl/index.js';
-import { type Db, openDatabase } from '../../server/db/connection.js';
+import type { Db } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
+import { all, openTestDb, pluck } from '../helpers/db.js';
 
 export async function memoryDeps(extra: Partial<EtlDeps> = {}): Promise<EtlDeps & { db: Db }> {
-  const db = await openDatabase(':memory:');
+  const db = await openTestDb();
   return { db, logger: silentLogger(), clock: () => new Date('2024-11-20T06:00:00Z'), ...extra };
 }
 
@@ -23,10 +24,10 @@ export function writeText(dir: string, name: string, text: string): string {
 }
 
 /** Every row of the data tables, in a stable order: equal dumps mean nothing was written. */
-export function dumpData(db: Db): Record<string, unknown[]> {
+export async function dumpData(db: Db): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const t of ['regions', 'observations', 'revisions', 'targets', 'target_history', 'meta']) {
-    out[t] = db.sqlite.prepare(`select * from ${t} order by 1`).all();
+    out[t] = await all(db, `select * from ${t} order by 1`);
   }
   return out;
 }
@@ -45,14 +46,13 @@ export interface ObsRowView {
   revision_count: number;
 }
 
-export function observations(db: Db): ObsRowView[] {
-  return db.sqlite
-    .prepare(
-      'select region_id, indicator_code, gender, month, value, flag, revision_count from observations order by region_id, indicator_code, gender, month',
-    )
-    .all() as ObsRowView[];
+export function observations(db: Db): Promise<ObsRowView[]> {
+  return all<ObsRowView>(
+    db,
+    'select region_id, indicator_code, gender, month, value, flag, revision_count from observations order by region_id, indicator_code, gender, month',
+  );
 }
 
-export function dataVersion(db: Db): number {
-  return Number(db.sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get());
+export async function dataVersion(db: Db): Promise<number> {
+  return Number(await pluck(db, `select value from meta where key = 'data_version'`));
 }

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type ImportLimits } from '../../core/limits.js';
 import { type EtlDeps, type ImportSummary, runImport } from '../../etl/index.js';
 import { normalizeLabel, parseGermanNumber, stripFootnotes } from '../../etl/values.js';
 import type { Db } from '../../server/db/connection.js';
+import { pluck } from '../helpers/db.js';
 import {
   numberCell,
   rawWorkbook,
@@ -34,11 +35,11 @@ async function importBytes(
 ): Promise<{ summary: ImportSummary; deps: EtlDeps; ms: number; unchanged: boolean }> {
   const deps = await memoryDeps({ limits });
   open.push(deps.db);
-  const before = JSON.stringify(dumpData(deps.db));
+  const before = JSON.stringify(await dumpData(deps.db));
   const t = performance.now();
   const summary = await runImport(deps, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
   const ms = performance.now() - t;
-  return { summary, deps, ms, unchanged: JSON.stringify(dumpData(deps.db)) === before };
+  return { summary, deps, ms, unchanged: JSON.stringify(await dumpData(deps.db)) === before };
 }
 
 /** The one file's error, asserting that it was rejected and nothing was written. */
@@ -139,7 +140,7 @@ describe('xlsx limits, checked before exceljs loads the file', () => {
   test('a valid raw workbook passes the guard and imports', async () => {
     const r = await importBytes('ok.xlsx', rawWorkbook([{ name: 'eLb', sheetData: baSheetXml(baRows()) }]));
     expect(r.summary.files[0]?.error ?? null).toBeNull();
-    expect(observations(r.deps.db)).toMatchObject([
+    expect(await observations(r.deps.db)).toMatchObject([
       { region_id: '01060', indicator_code: 'ELB', value: 10000 },
     ]);
   });
@@ -265,7 +266,7 @@ describe('input checks', () => {
   ])('value %j for %s is accepted', async (value, indicator, expected) => {
     const r = await importBytes('ok.csv', buf(one(value, indicator)));
     expect(r.summary.files[0]?.error ?? null).toBeNull();
-    expect(observations(r.deps.db)[0]?.value).toBe(expected);
+    expect((await observations(r.deps.db))[0]?.value).toBe(expected);
   });
 
   test('parseGermanNumber still reads grouped decimals', () => {
@@ -289,13 +290,13 @@ describe('input checks', () => {
     const text = `${HEADER}\n${line(1)}\n;;;;;;\n;;;;;;;;;\n${line(2)}\n;;;;;;\n`;
     const r = await importBytes('sep.csv', buf(text));
     expect(r.summary.files[0]?.error ?? null).toBeNull();
-    expect(observations(r.deps.db)).toHaveLength(2);
+    expect(await observations(r.deps.db)).toHaveLength(2);
   });
 
   test('CR-only line endings (classic Mac) are read', async () => {
     const r = await importBytes('cr.csv', buf(`${HEADER}\r${line(7)}\r${line(8)}\r`));
     expect(r.summary.files[0]?.error ?? null).toBeNull();
-    expect(observations(r.deps.db).map((o) => o.value)).toEqual([7, 8]);
+    expect((await observations(r.deps.db)).map((o) => o.value)).toEqual([7, 8]);
   });
 
   test.each(['le', 'be'] as const)('UTF-16 %s with a byte order mark is read', async (endian) => {
@@ -305,8 +306,8 @@ describe('input checks', () => {
     const bom = endian === 'le' ? [0xff, 0xfe] : [0xfe, 0xff];
     const r = await importBytes('u16.csv', new Uint8Array([...bom, ...le]));
     expect(r.summary.files[0]?.error ?? null).toBeNull();
-    expect(observations(r.deps.db)).toMatchObject([{ gender: 'male', value: 3 }]);
-    expect(r.deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Lübeck-Süd');
+    expect(await observations(r.deps.db)).toMatchObject([{ gender: 'male', value: 3 }]);
+    expect(await pluck(r.deps.db, 'select name from regions')).toBe('Lübeck-Süd');
   });
 
   test('an invalid byte in an otherwise UTF-8 file is named with its line instead of garbling names', async () => {
@@ -325,6 +326,6 @@ describe('input checks', () => {
     const text = `${HEADER}\n01060;Lübeck;2024-01;INT;Männer;1;\n`;
     const r = await importBytes('ansi.csv', new Uint8Array(Buffer.from(text, 'latin1')));
     expect(r.summary.files[0]?.error ?? null).toBeNull();
-    expect(r.deps.db.sqlite.prepare('select name from regions').pluck().get()).toBe('Lübeck');
+    expect(await pluck(r.deps.db, 'select name from regions')).toBe('Lübeck');
   });
 });

@@ -6,7 +6,13 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ImportBusyError, runImport } from '../../etl/index.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
-import { buf, dataVersion, memoryDeps, tempDir } from './helpers.js';
+import { buf, dataVersion, tempDir } from './helpers.js';
+
+/** The SQLite lock row and file crashes are SQLite's own (PostgreSQL: tests/pg/). */
+async function memoryDeps() {
+  const db = await openDatabase(':memory:');
+  return { db, logger: silentLogger(), clock: () => new Date('2024-11-20T06:00:00Z') };
+}
 
 const CHILD = fileURLToPath(new URL('./fixtures/child.ts', import.meta.url));
 const HEADER = 'region;region_name;month;indicator;gender;value;flag';
@@ -180,7 +186,7 @@ describe('crash mid-import', () => {
     const before = {
       obs: db.sqlite.prepare('select * from observations order by id').all(),
       files: db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
-      version: dataVersion(db),
+      version: await dataVersion(db),
     };
 
     const child = startChild(['import', path, big]);
@@ -195,7 +201,7 @@ describe('crash mid-import', () => {
     expect(
       db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
     ).toBe(before.files);
-    expect(dataVersion(db)).toBe(before.version);
+    expect(await dataVersion(db)).toBe(before.version);
     // The dead importer's lock is taken over, and its run row (left 'running') is closed as aborted.
     const s = await runImport(deps, [{ kind: 'file', path: big }], { trigger: 'cli' });
     expect(s.status).toBe('success');

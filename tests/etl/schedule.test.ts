@@ -7,6 +7,7 @@ import { safeFileName } from '../../etl/fetch.js';
 import { runScheduledImport, startSchedule } from '../../etl/index.js';
 import { runScheduled } from '../../etl/schedule.js';
 import { testConfig } from '../../server/config.js';
+import { pluck } from '../helpers/db.js';
 import { memoryDeps, observations, tempDir } from './helpers.js';
 
 const HEADER = 'region;region_name;month;indicator;gender;value;flag';
@@ -63,7 +64,7 @@ describe('inbox', () => {
       ['bad.csv', 'rejected'],
       ['good.csv', 'imported'],
     ]);
-    expect(observations(deps.db)).toHaveLength(1);
+    expect(await observations(deps.db)).toHaveLength(1);
     expect(readdirSync(dirs.inbox).sort()).toEqual([
       '.hidden.csv',
       'fresh.csv',
@@ -82,7 +83,7 @@ describe('inbox', () => {
       `Datei ${join(dirs.inbox, 'bad.csv')}, Zeile 2, Spalte 'value': '12,3,4' ist keine Zahl`,
     );
     expect(s?.files[1]?.path).toBe(join(dirs.inbox, 'good.csv'));
-    expect(deps.db.sqlite.prepare('select trigger from import_runs').pluck().get()).toBe('cron');
+    expect(await pluck(deps.db, 'select trigger from import_runs')).toBe('cron');
   });
 
   test('nothing to do → null; an already imported file is archived as unchanged', async () => {
@@ -207,7 +208,7 @@ describe('source URLs', () => {
     expect(s?.files[0]?.status).toBe('rejected');
     expect(s?.files[0]?.error?.message).toMatch(/zu groß: mehr als 2 KiB/);
     expect(hits.get('/huge.csv')).toBe(1);
-    expect(observations(deps.db)).toEqual([]);
+    expect(await observations(deps.db)).toEqual([]);
   });
 });
 
@@ -229,7 +230,7 @@ describe('startSchedule', () => {
       await schedule.stop();
     }
     expect(readdirSync(dirs.inbox)).toEqual([]);
-    expect(observations(deps.db)).toHaveLength(1);
+    expect(await observations(deps.db)).toHaveLength(1);
     // Stopped: a new file stays where it is.
     drop(dirs.inbox, 'b.csv', GOOD.replace(';5;', ';6;'));
     await new Promise((r) => setTimeout(r, 1_500));

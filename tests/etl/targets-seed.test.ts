@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadTargetsFile, seedIfEmpty } from '../../etl/index.js';
 import { upsertTarget } from '../../server/db/repositories/targets.js';
+import { all, get, pluck, pluckAll } from '../helpers/db.js';
 import { dataVersion, dumpData, memoryDeps, tempDir, writeText } from './helpers.js';
 
 const TARGETS = `region;region_name;year;indicator;gender;target_change_pct;better;source
@@ -29,14 +30,13 @@ describe('loadTargetsFile', () => {
   test('loads the six AIP targets, creates the region, writes history, bumps data_version', async () => {
     const { deps, dir } = await setup();
     const path = writeText(dir, '2024.csv', TARGETS);
-    const v = dataVersion(deps.db);
+    const v = await dataVersion(deps.db);
     expect(await loadTargetsFile(deps, path, 'test')).toEqual({ inserted: 6, updated: 0, unchanged: 0 });
-    expect(dataVersion(deps.db)).toBe(v + 1);
-    const rows = deps.db.sqlite
-      .prepare(
-        'select indicator_code, gender, target_change_pct, better, updated_by from targets order by indicator_code, gender',
-      )
-      .all();
+    expect(await dataVersion(deps.db)).toBe(v + 1);
+    const rows = await all(
+      deps.db,
+      'select indicator_code, gender, target_change_pct, better, updated_by from targets order by indicator_code, gender',
+    );
     expect(rows).toEqual([
       {
         indicator_code: 'K2',
@@ -58,25 +58,20 @@ describe('loadTargetsFile', () => {
       { indicator_code: 'K3', gender: 'male', target_change_pct: 3.9, better: 'lower', updated_by: 'test' },
       { indicator_code: 'K3', gender: 'total', target_change_pct: 6, better: 'lower', updated_by: 'test' },
     ]);
-    expect(deps.db.sqlite.prepare('select id, name from regions').all()).toEqual([
+    expect(await all(deps.db, 'select id, name from regions')).toEqual([
       { id: '01060', name: 'Kreis Segeberg' },
     ]);
-    expect(
-      deps.db.sqlite
-        .prepare('select count(*) from target_history where old_change_pct is null')
-        .pluck()
-        .get(),
-    ).toBe(6);
+    expect(await pluck(deps.db, 'select count(*) from target_history where old_change_pct is null')).toBe(6);
   });
 
   test('the same file again changes nothing; a changed target is updated with history', async () => {
     const { deps, dir } = await setup();
     const path = writeText(dir, '2024.csv', TARGETS);
     await loadTargetsFile(deps, path);
-    const before = dumpData(deps.db);
+    const before = await dumpData(deps.db);
     expect(await loadTargetsFile(deps, path)).toEqual({ inserted: 0, updated: 0, unchanged: 6 });
-    expect(dumpData(deps.db)).toEqual(before);
-    const v = dataVersion(deps.db);
+    expect(await dumpData(deps.db)).toEqual(before);
+    const v = await dataVersion(deps.db);
     const changed = writeText(dir, '2024b.csv', TARGETS.replace('1,1;higher', '1,5;higher'));
     expect(await loadTargetsFile(deps, changed, 'controller@jc')).toEqual({
       inserted: 0,
@@ -84,23 +79,21 @@ describe('loadTargetsFile', () => {
       unchanged: 5,
     });
     expect(
-      deps.db.sqlite
-        .prepare(
-          'select old_change_pct, new_change_pct, changed_by from target_history where old_change_pct is not null',
-        )
-        .all(),
+      await all(
+        deps.db,
+        'select old_change_pct, new_change_pct, changed_by from target_history where old_change_pct is not null',
+      ),
     ).toEqual([{ old_change_pct: 1.1, new_change_pct: 1.5, changed_by: 'controller@jc' }]);
-    expect(dataVersion(deps.db)).toBe(v + 1);
+    expect(await dataVersion(deps.db)).toBe(v + 1);
   });
 
   test('a targets file and the API (upsertTarget) write one history by one rule', async () => {
-    const history = (db: { sqlite: { prepare(sql: string): { all(): unknown[] } } }) =>
-      db.sqlite
-        .prepare(
-          `select t.indicator_code, t.gender, h.old_change_pct, h.new_change_pct, h.changed_by, h.source
-             from target_history h join targets t on t.id = h.target_id order by h.id`,
-        )
-        .all();
+    const history = (db: Parameters<typeof all>[0]) =>
+      all(
+        db,
+        `select t.indicator_code, t.gender, h.old_change_pct, h.new_change_pct, h.changed_by, h.source
+           from target_history h join targets t on t.id = h.target_id order by h.id`,
+      );
     const viaFile = await setup();
     const viaApi = await setup();
     for (const s of [viaFile, viaApi]) await loadTargetsFile(s.deps, writeText(s.dir, '2024.csv', TARGETS));
@@ -134,9 +127,9 @@ describe('loadTargetsFile', () => {
       },
       now,
     );
-    const fileRows = history(viaFile.deps.db);
+    const fileRows = await history(viaFile.deps.db);
     expect(fileRows).toHaveLength(8); // six created, two changed
-    expect(history(viaApi.deps.db)).toEqual(fileRows);
+    expect(await history(viaApi.deps.db)).toEqual(fileRows);
     // The same file once more: no change, no history row (by either path).
     await loadTargetsFile(viaFile.deps, writeText(viaFile.dir, '2024c.csv', changed), 'controller@jc');
     await upsertTarget(
@@ -144,8 +137,8 @@ describe('loadTargetsFile', () => {
       { ...base, indicator: 'K2', gender: 'male', targetChangePct: -0.5, better: 'higher', source: null },
       now,
     );
-    expect(history(viaFile.deps.db)).toHaveLength(8);
-    expect(history(viaApi.deps.db)).toHaveLength(8);
+    expect(await history(viaFile.deps.db)).toHaveLength(8);
+    expect(await history(viaApi.deps.db)).toHaveLength(8);
   });
 
   test.each([
@@ -171,10 +164,10 @@ describe('loadTargetsFile', () => {
     const { deps, dir } = await setup();
     const good = writeText(dir, 'good.csv', TARGETS.split('\n').slice(0, 2).join('\n'));
     await loadTargetsFile(deps, good);
-    const before = dumpData(deps.db);
+    const before = await dumpData(deps.db);
     const path = writeText(dir, 'bad.csv', text);
     await expect(loadTargetsFile(deps, path)).rejects.toThrow(message);
-    expect(dumpData(deps.db)).toEqual(before);
+    expect(await dumpData(deps.db)).toEqual(before);
   });
 });
 
@@ -223,23 +216,19 @@ describe('seedIfEmpty', () => {
     writeText(targetsDir, 'README.md', '# not a targets file');
 
     expect(await seedIfEmpty(deps, { sampleDir, targetsDir })).toBe(true);
-    expect(deps.db.sqlite.prepare('select count(*) from observations').pluck().get()).toBe(5);
+    expect(await pluck(deps.db, 'select count(*) from observations')).toBe(5);
     expect(
-      deps.db.sqlite
-        .prepare('select id, sample, sample_as_of, comparison_type from regions order by id')
-        .all(),
+      await all(deps.db, 'select id, sample, sample_as_of, comparison_type from regions order by id'),
     ).toEqual([
       { id: '01060', sample: 1, sample_as_of: '2024-09', comparison_type: 'IIIb' },
       { id: '99001', sample: 1, sample_as_of: '2024-09', comparison_type: 'IIIb' },
     ]);
-    expect(deps.db.sqlite.prepare('select count(*) from targets').pluck().get()).toBe(12);
-    expect(deps.db.sqlite.prepare(`select distinct trigger from import_runs`).pluck().all()).toEqual([
-      'startup',
-    ]);
+    expect(await pluck(deps.db, 'select count(*) from targets')).toBe(12);
+    expect(await pluckAll(deps.db, `select distinct trigger from import_runs`)).toEqual(['startup']);
     // Not empty any more: a second start loads nothing.
-    const before = dumpData(deps.db);
+    const before = await dumpData(deps.db);
     expect(await seedIfEmpty(deps, { sampleDir, targetsDir })).toBe(false);
-    expect(dumpData(deps.db)).toEqual(before);
+    expect(await dumpData(deps.db)).toEqual(before);
   });
 
   test('the bundled sample (data/sample, data/targets) loads without a rejected file', async () => {
@@ -248,24 +237,20 @@ describe('seedIfEmpty', () => {
     let targetsAtAfterImport = -1;
     const withHook = {
       ...deps,
-      afterImport: () => {
-        targetsAtAfterImport = Number(deps.db.sqlite.prepare('select count(*) from targets').pluck().get());
+      afterImport: async () => {
+        targetsAtAfterImport = Number(await pluck(deps.db, 'select count(*) from targets'));
       },
     };
     expect(await seedIfEmpty(withHook)).toBe(true);
     expect(targetsAtAfterImport).toBe(6);
-    const rejected = deps.db.sqlite
-      .prepare(`select path, error from imported_files where status = 'rejected'`)
-      .all();
+    const rejected = await all(deps.db, `select path, error from imported_files where status = 'rejected'`);
     expect(rejected).toEqual([]);
+    expect(await get(deps.db, `select sample, sample_as_of from regions where id = '01060'`)).toEqual({
+      sample: 1,
+      sample_as_of: '2024-09',
+    });
     expect(
-      deps.db.sqlite.prepare(`select sample, sample_as_of from regions where id = '01060'`).get(),
-    ).toEqual({ sample: 1, sample_as_of: '2024-09' });
-    expect(
-      deps.db.sqlite
-        .prepare(`select count(*) from targets where region_id = '01060' and year = 2024`)
-        .pluck()
-        .get(),
+      await pluck(deps.db, `select count(*) from targets where region_id = '01060' and year = 2024`),
     ).toBe(6);
   });
 });

@@ -9,6 +9,7 @@ import { matchesPattern } from '../../etl/wizard-mapping.js';
 import { testConfig } from '../../server/config.js';
 import { upsertImportMapping } from '../../server/db/repositories/import-mappings.js';
 import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
+import { all, pluckAll } from '../helpers/db.js';
 import { buf, memoryDeps, tempDir } from './helpers.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -60,7 +61,7 @@ describe('layouts mapped in the wizard', () => {
     const p = await previewFile(
       'lzb-segeberg-2024-06.csv',
       buf(unknownLayoutCsv(6)),
-      { catalog: loadCatalog(d), reference: loadReference(d.db) },
+      { catalog: await loadCatalog(d), reference: await loadReference(d.db) },
       null,
     );
     expect(p.sheets[0]?.monthAxis).toEqual({ axis: 'rows', column: 0 });
@@ -70,7 +71,7 @@ describe('layouts mapped in the wizard', () => {
 
   test('the preview of a draft: observations (region from the title cell) and every failing cell named', async () => {
     const d = await segebergDeps();
-    const ctx = { catalog: loadCatalog(d), reference: loadReference(d.db) };
+    const ctx = { catalog: await loadCatalog(d), reference: await loadReference(d.db) };
     const bad = unknownLayoutCsv(6)
       .replace('Februar 2024;6610;', 'Februar 2024;66,1x;')
       .replace(';3275\n', ';\n');
@@ -128,19 +129,16 @@ describe('layouts mapped in the wizard', () => {
     });
     const s = await runScheduledImport(d, config, 'cron');
     expect(s?.files[0]).toMatchObject({ status: 'imported', inserted: 21, error: null });
-    const july = d.db.sqlite
-      .prepare(
-        "select gender, value from observations where indicator_code = 'LZB' and month = '2024-07' order by gender",
-      )
-      .all();
+    const july = await all(
+      d.db,
+      "select gender, value from observations where indicator_code = 'LZB' and month = '2024-07' order by gender",
+    );
     expect(july).toEqual([
       { gender: 'female', value: 3380 },
       { gender: 'male', value: 3280 },
       { gender: 'total', value: 6660 },
     ]);
-    expect(d.db.sqlite.prepare('select distinct region_id from observations').pluck().all()).toEqual([
-      '01060',
-    ]);
+    expect(await pluckAll(d.db, 'select distinct region_id from observations order by 1')).toEqual(['01060']);
   });
 
   test('a marker column marks the values of its months provisional (stocks only)', async () => {
@@ -152,7 +150,7 @@ describe('layouts mapped in the wizard', () => {
     const p = await previewFile(
       'x.csv',
       buf(csv),
-      { catalog: loadCatalog(d), reference: loadReference(d.db) },
+      { catalog: await loadCatalog(d), reference: await loadReference(d.db) },
       spec,
     );
     expect(p.result?.issues).toEqual([]);

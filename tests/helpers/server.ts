@@ -17,6 +17,7 @@
  *       start()    starts again on the SAME port and database (e.g. after stop(), to test recovery)
  *       restart()  stop() + start()
  *       dispose()  stop() and delete the temp directory (call in afterAll)
+ *       pid()      the running server process's pid (null when stopped)
  *
  *   launchBrowser(options?) → Promise<Browser>   (playwright-core Browser)
  *     Headless Chromium with --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -54,6 +55,8 @@ export interface TestServer {
   start(): Promise<void>;
   restart(): Promise<void>;
   dispose(): Promise<void>;
+  /** The running server process's pid (null when stopped), e.g. to SIGKILL it. */
+  pid(): number | null;
 }
 
 export interface StartOptions {
@@ -195,6 +198,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     dir,
     logs,
+    pid: () => (child as ChildProcess | null)?.pid ?? null,
     stop,
     start: async () => {
       if (child) throw new Error('server is already running');

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { testConfig } from '../../server/config.js';
-import { type Db, openDatabase } from '../../server/db/connection.js';
+import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import type { AppDeps } from '../../server/deps.js';
 import { createGoalService } from '../../server/goals/service.js';
 import { ADMIN_TOKEN, insertFixture, REGION_A } from '../api/fixture.js';
@@ -123,7 +123,7 @@ describe('API under load during imports (reliability)', () => {
   const tmp = tempDir('zm-load-');
   const dbPath = join(tmp.dir, 'load.db');
   const logLines: string[] = [];
-  let db: Db;
+  let db: SqliteDb;
   let deps: AppDeps;
   let base = '';
   let close: () => Promise<void> = async () => undefined;

@@ -16,7 +16,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtlDeps, type ImportSummary, runImport } from '../../etl/index.js';
-import { type Db, openDatabase } from '../../server/db/connection.js';
+import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
 import {
   type Obs,
@@ -907,7 +907,7 @@ interface Snapshot {
   dataVersion: number;
 }
 
-function snapshot(db: Db): Snapshot {
+function snapshot(db: SqliteDb): Snapshot {
   const s = db.sqlite;
   return {
     checksum: dataChecksum(s),
@@ -918,7 +918,7 @@ function snapshot(db: Db): Snapshot {
 }
 
 /** Database-wide rules that must hold after every accepted file. */
-function invariantViolations(db: Db): string[] {
+function invariantViolations(db: SqliteDb): string[] {
   const checks: [string, string][] = [
     [
       'value and flag both set or both null',
@@ -949,7 +949,7 @@ function invariantViolations(db: Db): string[] {
   return out;
 }
 
-function dbValue(db: Db, o: Obs): { value: number | null; flag: string | null } | undefined {
+function dbValue(db: SqliteDb, o: Obs): { value: number | null; flag: string | null } | undefined {
   return db.sqlite
     .prepare<[string, string, string, string], { value: number | null; flag: string | null }>(
       'select value, flag from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
@@ -959,7 +959,7 @@ function dbValue(db: Db, o: Obs): { value: number | null; flag: string | null } 
 
 describe('fuzzed input files (reliability)', () => {
   const tmp = tempDir('zm-fuzz-');
-  let db: Db;
+  let db: SqliteDb;
   let deps: EtlDeps;
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);

@@ -24,6 +24,7 @@ import type { AppDeps } from '../../server/deps.js';
 import { createGoalService } from '../../server/goals/service.js';
 import { silentLogger } from '../../server/logger.js';
 import { ADMIN_TOKEN } from '../api/fixture.js';
+import { sqliteOf } from '../helpers/db.js';
 import { integrityCheck, observationsChecksum, tempDir } from './helpers.js';
 import { CORPUS_LIMITS, type CorpusFile, hostileCorpus } from './hostile-corpus.js';
 
@@ -34,7 +35,7 @@ const BATCH = 300;
 /** A cheap fingerprint of the data: any insert, update or revision changes it. */
 function fingerprint(db: Db): string {
   return JSON.stringify(
-    db.sqlite
+    sqliteOf(db)
       .prepare(
         `select (select count(*) from observations) as n, (select max(id) from observations) as last,
                 (select total(value) from observations) as sum, (select count(*) from revisions) as revisions,
@@ -84,7 +85,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
 
   beforeAll(async () => {
     db = await openDatabase(join(tmp.dir, 'zm.db'));
-    db.sqlite.pragma('busy_timeout = 0');
+    sqliteOf(db).pragma('busy_timeout = 0');
     config = testConfig({
       ADMIN_TOKEN,
       INBOX_DIR: join(tmp.dir, 'inbox'),
@@ -196,12 +197,12 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
         accepted.map((c) => ({ kind: 'buffer' as const, name: c.name, data: c.data })),
         { trigger: 'upload' },
       );
-      expect(observationsChecksum(db.sqlite)).toBe(observationsChecksum(ref.sqlite));
+      expect(observationsChecksum(sqliteOf(db))).toBe(observationsChecksum(ref.sqlite));
       console.log(`/api/health so far: ${health.polls} polls, slowest ${health.max.toFixed(0)} ms`);
     } finally {
       await ref.close();
     }
-    expect(integrityCheck(db.sqlite)).toBe('ok');
+    expect(integrityCheck(sqliteOf(db))).toBe('ok');
   }, 600_000);
 
   it('through HTTP upload: 422 naming file and place for each rejection, nothing written by it', async () => {

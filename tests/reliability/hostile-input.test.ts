@@ -20,6 +20,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
 import { integrityCheck, tablesChecksum, tempDir } from './helpers.js';
 
+/** This suite checks SQLite's own files (integrity, sqlite_master); the PostgreSQL run leaves it out. */
+function sqliteOf(ctx: TestContext) {
+  if (ctx.db.dialect !== 'sqlite') throw new Error('hostile-input runs on SQLite only');
+  return ctx.db.sqlite;
+}
+
 const HOSTILE = [
   "' OR 1=1 --",
   '"; DROP TABLE observations; --',
@@ -122,7 +128,7 @@ function isErrorBody(v: unknown): boolean {
 }
 
 function allTables(ctx: TestContext): string[] {
-  return ctx.db.sqlite
+  return sqliteOf(ctx)
     .prepare(`select name from sqlite_master where type = 'table' order by name`)
     .pluck()
     .all()
@@ -130,7 +136,7 @@ function allTables(ctx: TestContext): string[] {
 }
 
 /** Checksum of every table (also the run log: a read must not even log an import). */
-const wholeDb = (ctx: TestContext) => tablesChecksum(ctx.db.sqlite, allTables(ctx));
+const wholeDb = (ctx: TestContext) => tablesChecksum(sqliteOf(ctx), allTables(ctx));
 
 function canonicalCsv(region: string, value = 100): string {
   return `region;region_name;month;indicator;gender;value\n${region};Testkreis;2024-01;INT;total;${value}\n`;
@@ -296,7 +302,7 @@ describe('hostile input on every endpoint (reliability)', () => {
     );
     expect(allTables(ctx)).toEqual(tablesBefore);
     expect(wholeDb(ctx)).toBe(before);
-    expect(integrityCheck(ctx.db.sqlite)).toBe('ok');
+    expect(integrityCheck(sqliteOf(ctx))).toBe('ok');
   }, 120_000);
 
   it('refuses every write without a token or with a wrong one (401) and writes nothing', async () => {
@@ -577,7 +583,7 @@ describe('hostile input on every endpoint (reliability)', () => {
   it('stores SQL metacharacters in written text fields literally and keeps every table', async () => {
     const counts = () =>
       ['observations', 'regions', 'targets', 'revisions'].map((t) =>
-        ctx.db.sqlite.prepare(`select count(*) from ${t}`).pluck().get(),
+        sqliteOf(ctx).prepare(`select count(*) from ${t}`).pluck().get(),
       );
     const before = counts();
     const evil = '"; DROP TABLE observations; --';
@@ -599,7 +605,7 @@ describe('hostile input on every endpoint (reliability)', () => {
       }),
     });
     expect(res.status).toBe(200);
-    const row = ctx.db.sqlite
+    const row = sqliteOf(ctx)
       .prepare<[], { source: string | null; updated_by: string | null }>(
         `select source, updated_by from targets where region_id = '${REGION_A}' and year = 2024 and indicator_code = 'K3' and gender = 'female'`,
       )
@@ -620,7 +626,7 @@ describe('hostile input on every endpoint (reliability)', () => {
       }),
     });
     expect(bad.status).toBe(400);
-    expect(integrityCheck(ctx.db.sqlite)).toBe('ok');
+    expect(integrityCheck(sqliteOf(ctx))).toBe('ok');
   });
 
   it('stores hostile upload file names sanitised and writes no file outside the intended folders', async () => {
@@ -702,7 +708,7 @@ describe('hostile input on every endpoint (reliability)', () => {
         if (!isErrorBody(body)) problems.push(`${where}: ${res.status} without the error shape`);
         continue;
       }
-      const stored = ctx.db.sqlite
+      const stored = sqliteOf(ctx)
         .prepare('select path from imported_files order by id desc limit 1')
         .pluck()
         .get();

@@ -20,6 +20,7 @@ import {
 import { testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
+import { sqliteOf } from '../helpers/db.js';
 import {
   canonicalRows,
   canonicalText,
@@ -64,7 +65,7 @@ function bigCsv(regions: number): Uint8Array {
 }
 
 const lockRow = (db: Db) =>
-  db.sqlite.prepare(`select value from meta where key = 'import_lock'`).pluck().get();
+  sqliteOf(db).prepare(`select value from meta where key = 'import_lock'`).pluck().get();
 
 describe('imports in a worker thread', () => {
   test('give the same database as an import in the calling thread, with progress reported', async () => {
@@ -80,14 +81,14 @@ describe('imports in a worker thread', () => {
     const inThread = await runImport(deps(b.db), [{ kind: 'file', path: SAMPLE }], { trigger: 'cli' });
     expect(inWorker.status).toBe('success');
     expect(inWorker.inserted).toBe(inThread.inserted);
-    expect(observationsChecksum(a.db.sqlite)).toBe(observationsChecksum(b.db.sqlite));
+    expect(observationsChecksum(sqliteOf(a.db))).toBe(observationsChecksum(sqliteOf(b.db)));
     expect(progress).toContain('write');
     expect(lockRow(a.db)).toBeUndefined();
   });
 
   test('a worker out of memory is an aborted run with the file rejected; the lock is freed, the next import works', async () => {
     const { db } = await fileDb();
-    const before = dataChecksum(db.sqlite);
+    const before = dataChecksum(sqliteOf(db));
     const data = bigCsv(2500); // 270,000 rows: far more than a 24 MB heap holds
     const summary = await runImport(
       deps(db, { maxOldGenerationSizeMb: 24 }),
@@ -100,13 +101,13 @@ describe('imports in a worker thread', () => {
     expect(summary.files[0]?.error?.message).toBe(
       'Import abgebrochen: die Datei braucht mehr Speicher als erlaubt (Grenze IMPORT_WORKER_MAX_MB)',
     );
-    expect(db.sqlite.prepare('select status from import_runs where id = ?').pluck().get(summary.runId)).toBe(
-      'aborted',
-    );
     expect(
-      db.sqlite.prepare('select error from imported_files where run_id = ?').pluck().get(summary.runId),
+      sqliteOf(db).prepare('select status from import_runs where id = ?').pluck().get(summary.runId),
+    ).toBe('aborted');
+    expect(
+      sqliteOf(db).prepare('select error from imported_files where run_id = ?').pluck().get(summary.runId),
     ).toContain('Datei gross.csv: Import abgebrochen');
-    expect(dataChecksum(db.sqlite)).toBe(before);
+    expect(dataChecksum(sqliteOf(db))).toBe(before);
     expect(lockRow(db)).toBeUndefined();
 
     const next = await runImport(
@@ -152,12 +153,12 @@ describe('poison files and dead runs', () => {
     mkdirSync(inProgressDir(config), { recursive: true });
     writeFileSync(join(inProgressDir(config), 'gift.xlsx'), 'whatever killed the last run');
     // The dead run's row, as a SIGKILL leaves it.
-    db.sqlite
+    sqliteOf(db)
       .prepare(
         `insert into import_runs (started_at, trigger, status, files_count) values (?, 'cron', 'running', 1)`,
       )
       .run('2024-11-19T06:00:00.000Z');
-    const before = dataChecksum(db.sqlite);
+    const before = dataChecksum(sqliteOf(db));
     const d = { ...deps(db), clock: () => new Date(Date.now() + 60_000) };
     const summary = await runScheduledImport(d, config);
     expect(summary?.files).toMatchObject([
@@ -166,7 +167,7 @@ describe('poison files and dead runs', () => {
         error: { message: ABORTED_MESSAGE, file: join(inProgressDir(config), 'gift.xlsx') },
       },
     ]);
-    expect(dataChecksum(db.sqlite)).toBe(before);
+    expect(dataChecksum(sqliteOf(db))).toBe(before);
     expect(existsSync(inProgressDir(config))).toBe(false);
     const rejected = readdirSync(config.REJECTED_DIR).sort();
     expect(rejected.map((n) => n.replace(/^\d{8}T\d{6}Z_/, ''))).toEqual([
@@ -174,7 +175,7 @@ describe('poison files and dead runs', () => {
       'gift.xlsx.error.txt',
     ]);
     expect(readFileSync(join(config.REJECTED_DIR, rejected[1] ?? ''), 'utf8')).toContain(ABORTED_MESSAGE);
-    expect(db.sqlite.prepare('select status, error from import_runs order by id').all()).toEqual([
+    expect(sqliteOf(db).prepare('select status, error from import_runs order by id').all()).toEqual([
       { status: 'aborted', error: ABORTED_MESSAGE },
       { status: 'failed', error: expect.stringContaining(ABORTED_MESSAGE) },
     ]);
@@ -182,29 +183,31 @@ describe('poison files and dead runs', () => {
 
   test("at start-up a run left 'running' shows as aborted, unless an import holds the lock", async () => {
     const { db } = await fileDb();
-    const insert = db.sqlite.prepare(
+    const insert = sqliteOf(db).prepare(
       `insert into import_runs (started_at, trigger, status, files_count) values ('2024-11-19T06:00:00.000Z', 'cli', 'running', 1)`,
     );
     insert.run();
-    expect(recoverAbortedRuns(deps(db))).toBe(1);
-    expect(db.sqlite.prepare('select status, error from import_runs').get()).toEqual({
+    expect(await recoverAbortedRuns(deps(db))).toBe(1);
+    expect(sqliteOf(db).prepare('select status, error from import_runs').get()).toEqual({
       status: 'aborted',
       error: ABORTED_MESSAGE,
     });
     // A live importer (another process) holds the lock: its run stays 'running'.
     insert.run();
-    db.sqlite.prepare(`insert into meta (key, value) values ('import_lock', ?)`).run(
-      JSON.stringify({
-        pid: process.ppid,
-        host: (await import('node:os')).hostname(),
-        token: 'x',
-        since: new Date().toISOString(),
-        heartbeat: new Date().toISOString(),
-      }),
-    );
-    expect(recoverAbortedRuns({ db: db, clock: () => new Date() })).toBe(0);
-    expect(db.sqlite.prepare(`select count(*) from import_runs where status = 'running'`).pluck().get()).toBe(
-      1,
-    );
+    sqliteOf(db)
+      .prepare(`insert into meta (key, value) values ('import_lock', ?)`)
+      .run(
+        JSON.stringify({
+          pid: process.ppid,
+          host: (await import('node:os')).hostname(),
+          token: 'x',
+          since: new Date().toISOString(),
+          heartbeat: new Date().toISOString(),
+        }),
+      );
+    expect(await recoverAbortedRuns({ db: db, clock: () => new Date() })).toBe(0);
+    expect(
+      sqliteOf(db).prepare(`select count(*) from import_runs where status = 'running'`).pluck().get(),
+    ).toBe(1);
   });
 });

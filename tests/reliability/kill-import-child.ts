@@ -4,7 +4,7 @@
  * each written synchronously (fs.writeSync) so that a marker the parent reads after a SIGKILL
  * really was reached before the kill:
  *   ready         database open, import about to start (lock, run row, read, parse follow)
- *   write-begin   parse done, the writer prepares its statements (the write transaction follows)
+ *   write-begin   parse done, the write transaction begins (BEGIN IMMEDIATE)
  *   committed     the write transaction returned (it is committed)
  *   done          runImport returned (run row finished, lock released)
  * Each line is `<marker> <ms since process start>`.
@@ -25,37 +25,27 @@ const mark = (what: string) => writeSync(1, `${what} ${Math.round(performance.no
 const db = await openDatabase(dbPath);
 const sqlite = db.sqlite;
 
-// Instrumentation only (no behaviour change): the writer's first statement marks the end of
-// the parse, and the first IMMEDIATE transaction after it is the write transaction.
+// Instrumentation only (no behaviour change): the write transaction's BEGIN IMMEDIATE marks the
+// end of the parse, and its COMMIT (once it ran) marks the commit.
 let writing = false;
 let committed = false;
 const prepare = sqlite.prepare.bind(sqlite);
 sqlite.prepare = ((source: string) => {
-  if (!writing && /^\s*insert into imported_files\b/i.test(source) && source.includes("'imported'")) {
+  const stmt = prepare(source);
+  if (!writing && /^\s*begin immediate\b/i.test(source)) {
     writing = true;
     mark('write-begin');
-  }
-  return prepare(source);
-}) as typeof sqlite.prepare;
-const transaction = sqlite.transaction.bind(sqlite);
-sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
-  const tx = transaction(fn);
-  // The variants are read-only properties: hand out a wrapper with the same shape.
-  const immediate = (...args: unknown[]) => {
-    const result = tx.immediate(...args);
-    if (writing && !committed) {
+  } else if (writing && !committed && /^\s*commit\b/i.test(source)) {
+    const run = stmt.run.bind(stmt);
+    stmt.run = ((...args: unknown[]) => {
+      const result = run(...args);
       committed = true;
       mark('committed');
-    }
-    return result;
-  };
-  return Object.assign((...args: unknown[]) => tx(...args), {
-    default: tx.default,
-    deferred: tx.deferred,
-    immediate,
-    exclusive: tx.exclusive,
-  });
-}) as typeof sqlite.transaction;
+      return result;
+    }) as typeof stmt.run;
+  }
+  return stmt;
+}) as typeof sqlite.prepare;
 
 const deps = { db, logger: silentLogger() };
 mark('ready');

@@ -11,7 +11,7 @@ import { runImport } from '../../etl/index.js';
 import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
 import { testConfig } from '../../server/config.js';
-import { type Db, openDatabase } from '../../server/db/connection.js';
+import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import type { AppDeps } from '../../server/deps.js';
 import { createGoalService } from '../../server/goals/service.js';
 import { ADMIN_TOKEN, insertFixture, REGION_A } from '../api/fixture.js';
@@ -22,7 +22,7 @@ type Line = Record<string, unknown>;
 describe('structured logs (reliability)', () => {
   const tmp = tempDir('zm-logs-');
   const raw: string[] = [];
-  let db: Db;
+  let db: SqliteDb;
   let deps: AppDeps;
   let app: ReturnType<typeof createApp>;
 

@@ -1,7 +1,9 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .createTable('regions')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -26,7 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('import_runs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'text')
     .addColumn('trigger', 'text', (c) => c.notNull())
@@ -40,7 +42,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('imported_files')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('run_id', 'integer', (c) => c.notNull().references('import_runs.id'))
     .addColumn('path', 'text', (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
@@ -57,12 +59,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('observations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
     .addColumn('indicator_code', 'text', (c) => c.notNull().references('indicators.code'))
     .addColumn('gender', 'text', (c) => c.notNull())
     .addColumn('month', 'text', (c) => c.notNull())
-    .addColumn('value', 'real')
+    .addColumn('value', t.real)
     .addColumn('flag', 'text')
     .addColumn('source_file_id', 'integer', (c) => c.references('imported_files.id'))
     .addColumn('loaded_at', 'text', (c) => c.notNull())
@@ -80,15 +82,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('revisions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('observation_id', 'integer', (c) => c.notNull().references('observations.id'))
     .addColumn('region_id', 'text', (c) => c.notNull())
     .addColumn('indicator_code', 'text', (c) => c.notNull())
     .addColumn('gender', 'text', (c) => c.notNull())
     .addColumn('month', 'text', (c) => c.notNull())
-    .addColumn('old_value', 'real')
+    .addColumn('old_value', t.real)
     .addColumn('old_flag', 'text')
-    .addColumn('new_value', 'real')
+    .addColumn('new_value', t.real)
     .addColumn('new_flag', 'text')
     .addColumn('changed_at', 'text', (c) => c.notNull())
     .addColumn('source_file_id', 'integer', (c) => c.references('imported_files.id'))
@@ -102,12 +104,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('targets')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('indicator_code', 'text', (c) => c.notNull().references('indicators.code'))
     .addColumn('gender', 'text', (c) => c.notNull())
-    .addColumn('target_change_pct', 'real', (c) => c.notNull())
+    .addColumn('target_change_pct', t.real, (c) => c.notNull())
     .addColumn('better', 'text', (c) => c.notNull())
     .addColumn('source', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -123,10 +125,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('target_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('target_id', 'integer', (c) => c.notNull().references('targets.id'))
-    .addColumn('old_change_pct', 'real')
-    .addColumn('new_change_pct', 'real', (c) => c.notNull())
+    .addColumn('old_change_pct', t.real)
+    .addColumn('new_change_pct', t.real, (c) => c.notNull())
     .addColumn('changed_at', 'text', (c) => c.notNull())
     .addColumn('changed_by', 'text')
     .addColumn('source', 'text')

@@ -1,5 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 /**
  * E-mail alerts:
@@ -12,6 +13,7 @@ import { type Kysely, sql } from 'kysely';
  * - `alert_mutes`: goals muted until a date (set through the API; the config file may add more).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .createTable('alert_state')
     .addColumn('region_id', 'text', (c) => c.notNull())
@@ -27,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('alerts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('key', 'text', (c) => c.notNull().unique())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('region_id', 'text', (c) => c.notNull())
@@ -54,7 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('alert_digests')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('recipient', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('body_text', 'text', (c) => c.notNull())
@@ -85,7 +87,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('alert_mutes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('goal', 'text', (c) => c.notNull())
     .addColumn('region_id', 'text')
     .addColumn('until', 'text', (c) => c.notNull())
@@ -94,7 +96,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text')
     .execute();
   // One mute per goal and region (NULL region = every region): a PUT replaces it.
-  await sql`create unique index alert_mutes_key on alert_mutes (goal, ifnull(region_id, ''))`.execute(db);
+  await sql`create unique index alert_mutes_key on alert_mutes (goal, coalesce(region_id, ''))`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

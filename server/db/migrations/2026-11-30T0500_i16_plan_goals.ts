@@ -1,5 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 /**
  * Plan goals of the AIP beyond Tabelle 3 (issue 16): counts, money and places against an annual plan.
@@ -11,6 +12,7 @@ import { type Kysely, sql } from 'kysely';
  * - `plan_target_history`: every change of a plan, with who and when.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema.alterTable('indicators').addColumn('commitments_code', 'text').execute();
   await sql`insert into indicators (code, name, unit, formula, numerator_code, denominator_code, better, description, commitments_code) values
     ('EIN_FBW', 'Eintritte FbW', 'count', 'count', null, null, null, 'Eintritte in Förderung der beruflichen Weiterbildung (FbW) im Monat', null),
@@ -29,15 +31,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('plan_targets')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('indicator_code', 'text', (c) => c.notNull().references('indicators.code'))
     .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('plan_value', 'real', (c) => c.notNull())
+    .addColumn('plan_value', t.real, (c) => c.notNull())
     .addColumn('better', 'text', (c) => c.notNull())
-    .addColumn('tolerance_pct', 'real', (c) => c.notNull().defaultTo(0))
-    .addColumn('band_pct', 'real')
+    .addColumn('tolerance_pct', t.real, (c) => c.notNull().defaultTo(0))
+    .addColumn('band_pct', t.real)
     .addColumn('profile', 'text', (c) => c.notNull().defaultTo('pro_rata'))
     .addColumn('profile_weights', 'text')
     .addColumn('source', 'text')
@@ -57,10 +59,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('plan_target_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('plan_target_id', 'integer', (c) => c.notNull().references('plan_targets.id'))
-    .addColumn('old_plan_value', 'real')
-    .addColumn('new_plan_value', 'real', (c) => c.notNull())
+    .addColumn('old_plan_value', t.real)
+    .addColumn('new_plan_value', t.real, (c) => c.notNull())
     .addColumn('changed_at', 'text', (c) => c.notNull())
     .addColumn('changed_by', 'text')
     .addColumn('source', 'text')

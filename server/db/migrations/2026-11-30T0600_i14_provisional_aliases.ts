@@ -1,5 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 /**
  * Real BA files (issue 14):
@@ -12,6 +13,8 @@ import { type Kysely, sql } from 'kysely';
  * - `import_mappings`: layouts mapped in the import wizard, applied by file-name pattern.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // SQLite keeps its DDL; PostgreSQL gets an identity key and its own JSON check.
+  const t = columnTypes(db);
   await db.schema
     .alterTable('observations')
     .addColumn('provisional', 'integer', (c) => c.notNull().defaultTo(0))
@@ -60,14 +63,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('import_mappings')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('pattern', 'text', (c) => c.notNull())
     .addColumn('spec', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('updated_by', 'text')
-    .addCheckConstraint('import_mappings_spec_json', sql`json_valid(spec)`)
+    .addCheckConstraint(
+      'import_mappings_spec_json',
+      t.pg ? sql`(spec::jsonb) is not null` : sql`json_valid(spec)`,
+    )
     .execute();
 }
 

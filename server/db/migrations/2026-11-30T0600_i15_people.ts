@@ -1,5 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './column-types.js';
 
 /**
  * People (issue 15):
@@ -14,9 +15,11 @@ import { type Kysely, sql } from 'kysely';
  * - `import_runs.started_by`: the person who uploaded or started an import.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // SQLite keeps its DDL; PostgreSQL gets identity keys.
+  const t = columnTypes(db);
   await db.schema
     .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('email', 'text')
     .addColumn('source', 'text', (c) => c.notNull())
@@ -36,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('role_mappings')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull())
@@ -49,7 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('sessions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -62,7 +65,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('api_tokens')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -86,7 +89,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('user_id', 'integer')
     .addColumn('actor', 'text', (c) => c.notNull())
@@ -100,7 +103,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('comments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('region_id', 'text', (c) => c.notNull())
     .addColumn('goal', 'text', (c) => c.notNull())
     .addColumn('month', 'text', (c) => c.notNull())
@@ -120,7 +123,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('comment_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', t.id)
     .addColumn('comment_id', 'integer', (c) => c.notNull().references('comments.id').onDelete('cascade'))
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('replaced_at', 'text', (c) => c.notNull())

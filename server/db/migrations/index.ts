@@ -5,6 +5,7 @@ import * as i13GoalCache from './2026-11-30T0500_i13_goal_cache.js';
 import * as mI16 from './2026-11-30T0500_i16_plan_goals.js';
 import * as mI14 from './2026-11-30T0600_i14_provisional_aliases.js';
 import * as mI15 from './2026-11-30T0600_i15_people.js';
+import * as i13bBacktestPools from './2026-11-30T0800_i13b_backtest_pools.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0500_i16_plan_goals': mI16,
   '2026-11-30T0600_i14_provisional_aliases': mI14,
   '2026-11-30T0600_i15_people': mI15,
+  '2026-11-30T0800_i13b_backtest_pools': i13bBacktestPools,
 };

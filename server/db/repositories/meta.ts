@@ -10,7 +10,7 @@ import type { Db } from '../connection.js';
 import type { Database } from '../schema.js';
 
 const BUMP_SQL = `insert into meta (key, value) values ('data_version', '1')
-  on conflict(key) do update set value = cast(cast(value as integer) + 1 as text)
+  on conflict(key) do update set value = cast(cast(meta.value as integer) + 1 as text)
   returning value`;
 const READ_SQL = `select value from meta where key = 'data_version'`;
 
@@ -27,18 +27,52 @@ export function readDataVersionSync(sqlite: SqliteDatabase.Database): string {
 
 /**
  * The current data version (bumped by every transaction that changes observations or targets).
- * Read through the raw handle with a cached prepared statement: it is asked on every goal request,
- * so it must cost microseconds, not a Kysely round trip.
+ * It is asked on every goal request, so it must cost microseconds, not a Kysely round trip:
+ * SQLite reads it through the raw handle with a cached prepared statement; PostgreSQL answers
+ * from the mirror that `syncDataVersion` keeps current (every API request refreshes it first).
  */
 export function createDataVersionReader(db: Db): () => string {
+  if (db.dialect === 'postgres') {
+    const mirror = db.dataVersion;
+    return () => mirror.value;
+  }
   const stmt = db.sqlite.prepare<[], string>(READ_SQL).pluck();
   return () => stmt.get() ?? '0';
+}
+
+/**
+ * PostgreSQL: reads meta.data_version into the mirror, so that this instance's caches turn over
+ * after an import in any instance. Concurrent callers share one query. SQLite: nothing to do (the
+ * reader asks the file itself).
+ */
+export function syncDataVersion(db: Db): Promise<void> {
+  if (db.dialect === 'sqlite') return Promise.resolve();
+  const mirror = db.dataVersion;
+  mirror.inflight ??= db.db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'data_version')
+    .executeTakeFirst()
+    .then((row) => {
+      mirror.value = row?.value ?? '0';
+      return mirror.value;
+    })
+    .finally(() => {
+      mirror.inflight = null;
+    });
+  return mirror.inflight.then(() => undefined);
 }
 
 /** Increments meta.data_version inside `trx` (call it in the transaction that changes data). */
 export async function bumpDataVersion(trx: Kysely<Database> | Transaction<Database>): Promise<string> {
   const { rows } = await sql<{ value: string }>`${sql.raw(BUMP_SQL)}`.execute(trx);
   return String(rows[0]?.value ?? '1');
+}
+
+/** The data version as a number (the ETL's import summary). */
+export async function readDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<number> {
+  const n = Number(await getDataVersion(db));
+  return Number.isFinite(n) ? n : 0;
 }
 
 /** meta.data_version through Kysely (for reads inside a transaction); '0' when never bumped. */

@@ -59,68 +59,82 @@ function monthsOf(text: string): Month[] {
  * marker and revision are folded into one small integer per month in SQL. Series usually share
  * one month list: an identical JSON text is parsed once.
  */
-export function createRegionObservationsReader(db: Db): (regionId: string) => RegionObservations {
+export function createRegionObservationsReader(
+  db: Db,
+): (regionId: string) => RegionObservations | Promise<RegionObservations> {
+  const state = `case flag when '*' then ${OBS_FLAG['*']} when '-' then ${OBS_FLAG['-']}
+                           when 'X' then ${OBS_FLAG.X} else ${OBS_VALUE} end
+                 | (case when revision_count > 0 then ${OBS_REVISED} else 0 end)
+                 | (case when provisional = 1 then ${OBS_PROVISIONAL} else 0 end)`;
+  if (db.dialect === 'postgres') {
+    // The same shape from PostgreSQL: JSON texts of each series, months in order.
+    const text = `select indicator_code, gender, json_agg(month order by month)::text,
+              json_agg(value order by month)::text, json_agg((${state}) order by month)::text, max(loaded_at)
+         from observations where region_id = $1 group by indicator_code, gender`;
+    return async (regionId) => {
+      const result = await db.pool.query<unknown[]>({ text, values: [regionId], rowMode: 'array' });
+      return toRegionObservations(result.rows);
+    };
+  }
   const stmt = db.sqlite
     .prepare<[string], unknown[]>(
       `select indicator_code, gender, json_group_array(month), json_group_array(value),
-              json_group_array(case flag when '*' then ${OBS_FLAG['*']} when '-' then ${OBS_FLAG['-']}
-                                         when 'X' then ${OBS_FLAG.X} else ${OBS_VALUE} end
-                               | (case when revision_count > 0 then ${OBS_REVISED} else 0 end)
-                               | (case when provisional = 1 then ${OBS_PROVISIONAL} else 0 end)),
-              max(loaded_at)
+              json_group_array(${state}), max(loaded_at)
          from observations where region_id = ? group by indicator_code, gender`,
     )
     .raw();
-  return (regionId) => {
-    const rows = stmt.all(regionId);
-    let loadedAt: string | null = null;
-    // Pass 1: the month lists (parsed once per distinct JSON text) and their union.
-    const monthLists = new Map<string, Month[]>();
-    for (const row of rows) {
-      const text = row[2];
-      if (typeof text !== 'string') throw new Error('observations: unexpected month list');
-      if (!monthLists.has(text)) monthLists.set(text, monthsOf(text));
-      const loaded = row[5];
-      if (typeof loaded === 'string' && (loadedAt === null || loaded > loadedAt)) loadedAt = loaded;
-    }
-    let months: Month[];
-    if (monthLists.size === 1) {
-      months = [...monthLists.values()][0] ?? [];
-    } else {
-      const all = new Set<Month>();
-      for (const list of monthLists.values()) for (const m of list) all.add(m);
-      // 'YYYY-MM' sorts as text in calendar order.
-      months = [...all].sort();
-    }
-    const position = new Map<string, number>();
-    for (let i = 0; i < months.length; i++) position.set(months[i] ?? '', i);
+  return (regionId) => toRegionObservations(stmt.all(regionId));
+}
 
-    // Pass 2: values and states, aligned with `months`.
-    const series: SeriesColumns[] = [];
-    for (const [indicator, gender, monthText, valueText, stateText] of rows) {
-      if (typeof indicator !== 'string' || !isGender(gender) || typeof monthText !== 'string')
-        throw new Error('observations: unexpected series key');
-      const own = monthLists.get(monthText) ?? [];
-      const vals = parseArray(valueText, 'value');
-      const codes = parseArray(stateText, 'state');
-      if (vals.length !== own.length || codes.length !== own.length)
-        throw new Error(`observations: ragged series ${indicator}/${gender}`);
-      const values = new Float64Array(months.length).fill(Number.NaN);
-      const states = new Uint8Array(months.length);
-      const aligned = own === months;
-      for (let k = 0; k < own.length; k++) {
-        const i = aligned ? k : (position.get(own[k] ?? '') ?? -1);
-        const v = vals[k];
-        const code = codes[k];
-        if (i < 0 || typeof code !== 'number' || !(v === null || typeof v === 'number'))
-          throw new Error(`observations: unexpected value in series ${indicator}/${gender}`);
-        values[i] = v ?? Number.NaN;
-        states[i] = code;
-      }
-      series.push({ indicator, gender, values, states });
+/** Series rows (indicator, gender, JSON months, JSON values, JSON states, loaded_at) as columns. */
+function toRegionObservations(rows: unknown[][]): RegionObservations {
+  let loadedAt: string | null = null;
+  // Pass 1: the month lists (parsed once per distinct JSON text) and their union.
+  const monthLists = new Map<string, Month[]>();
+  for (const row of rows) {
+    const text = row[2];
+    if (typeof text !== 'string') throw new Error('observations: unexpected month list');
+    if (!monthLists.has(text)) monthLists.set(text, monthsOf(text));
+    const loaded = row[5];
+    if (typeof loaded === 'string' && (loadedAt === null || loaded > loadedAt)) loadedAt = loaded;
+  }
+  let months: Month[];
+  if (monthLists.size === 1) {
+    months = [...monthLists.values()][0] ?? [];
+  } else {
+    const all = new Set<Month>();
+    for (const list of monthLists.values()) for (const m of list) all.add(m);
+    // 'YYYY-MM' sorts as text in calendar order.
+    months = [...all].sort();
+  }
+  const position = new Map<string, number>();
+  for (let i = 0; i < months.length; i++) position.set(months[i] ?? '', i);
+
+  // Pass 2: values and states, aligned with `months`.
+  const series: SeriesColumns[] = [];
+  for (const [indicator, gender, monthText, valueText, stateText] of rows) {
+    if (typeof indicator !== 'string' || !isGender(gender) || typeof monthText !== 'string')
+      throw new Error('observations: unexpected series key');
+    const own = monthLists.get(monthText) ?? [];
+    const vals = parseArray(valueText, 'value');
+    const codes = parseArray(stateText, 'state');
+    if (vals.length !== own.length || codes.length !== own.length)
+      throw new Error(`observations: ragged series ${indicator}/${gender}`);
+    const values = new Float64Array(months.length).fill(Number.NaN);
+    const states = new Uint8Array(months.length);
+    const aligned = own === months;
+    for (let k = 0; k < own.length; k++) {
+      const i = aligned ? k : (position.get(own[k] ?? '') ?? -1);
+      const v = vals[k];
+      const code = codes[k];
+      if (i < 0 || typeof code !== 'number' || !(v === null || typeof v === 'number'))
+        throw new Error(`observations: unexpected value in series ${indicator}/${gender}`);
+      values[i] = v ?? Number.NaN;
+      states[i] = code;
     }
-    return { months, series, loadedAt };
-  };
+    series.push({ indicator, gender, values, states });
+  }
+  return { months, series, loadedAt };
 }
 
 /**

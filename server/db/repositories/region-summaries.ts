@@ -1,5 +1,4 @@
-import type SqliteDatabase from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Month } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
 
@@ -110,22 +109,20 @@ export async function readRegionSummaries(db: Q, dataVersion: string): Promise<R
 }
 
 /**
- * The same aggregation as aggregateRegionSummaries, stored for `dataVersion` in one statement on
- * the raw connection: for use inside a synchronous better-sqlite3 transaction (the import worker's
- * write transaction). tests/api/goal-precompute.test.ts checks that both agree.
+ * The same aggregation as aggregateRegionSummaries, stored for `dataVersion` in one statement
+ * (SQL both engines accept): for use inside an import's write transaction, so that no reader sees
+ * the new version without its summaries. tests/api/goal-precompute.test.ts checks that both agree.
  */
-export function storeRegionSummariesSync(
-  sqlite: SqliteDatabase.Database,
+export async function storeRegionSummariesIn(
+  db: Q,
   dataVersion: string,
   dataMonthCodes: readonly string[],
-): void {
-  const codes = dataMonthCodes.map(() => '?').join(', ');
-  sqlite.prepare('delete from region_summaries').run();
-  sqlite
-    .prepare(
-      `insert into region_summaries
+): Promise<void> {
+  const codes = sql.join(dataMonthCodes.map((c) => sql`${c}`));
+  await db.deleteFrom('region_summaries').execute();
+  await sql`insert into region_summaries
          (region_id, data_version, observations, first_month, last_month, latest_data_month, loaded_at)
-       select r.id, ?, coalesce(c.n, 0), c.first_month, c.last_month, l.month, c.loaded_at
+       select r.id, ${dataVersion}, coalesce(c.n, 0), c.first_month, c.last_month, l.month, c.loaded_at
        from regions r
        left join (select region_id, count(*) as n, min(month) as first_month, max(month) as last_month,
                          max(loaded_at) as loaded_at
@@ -134,8 +131,6 @@ export function storeRegionSummariesSync(
                   from (select region_id, month from observations
                         where gender = 'total' and indicator_code in (${codes})
                         group by region_id, month
-                        having count(distinct indicator_code) = ?)
-                  group by region_id) l on l.region_id = r.id`,
-    )
-    .run(dataVersion, ...dataMonthCodes, dataMonthCodes.length);
+                        having count(distinct indicator_code) = ${dataMonthCodes.length}) m
+                  group by region_id) l on l.region_id = r.id`.execute(db);
 }

@@ -1,0 +1,48 @@
+/**
+ * Every error code the API answers with (`{ error: { code, message } }`). The codes are stable:
+ * the web shows a German text per code (web/lib/error-text.ts), the server fixes one HTTP status
+ * per code (server/errors.ts). The `message` beside the code is for logs and API clients.
+ */
+export const ERROR_CODES = [
+  // the request itself
+  'bad_request',
+  'not_found',
+  'payload_too_large',
+  'export_too_large',
+  // who is asking
+  'unauthorized',
+  'invalid_token',
+  'forbidden',
+  'csrf',
+  'too_many_failures',
+  'sign_in_failed',
+  'oidc_disabled',
+  'oidc_unavailable',
+  // what was asked for
+  'no_data',
+  'region_not_found',
+  'goal_not_found',
+  'indicator_not_found',
+  'jobcenter_not_found',
+  'comment_not_found',
+  'mapping_not_found',
+  'mute_not_found',
+  'user_not_found',
+  'token_not_found',
+  'session_not_found',
+  'job_not_found',
+  // writes
+  'invalid_target',
+  'mapping_name_taken',
+  'file_rejected',
+  'import_busy',
+  'database_busy',
+  // the server
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(s: string): s is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(s);
+}

@@ -1,0 +1,166 @@
+/**
+ * PostgreSQL only, in one process: two Db handles on one database stand for two instances.
+ * Readiness, the import lock across instances, the leader lock and its takeover, exactly-once
+ * alert digests when two instances deliver at the same time.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { runImport } from '../../etl/index.js';
+import { acquireImportLock, ImportBusyError } from '../../etl/lock.js';
+import { migrate, openPostgres, type PgDb } from '../../server/db/connection.js';
+import { migrations } from '../../server/db/migrations/index.js';
+import { startLeadership } from '../../server/leader.js';
+import { silentLogger } from '../../server/logger.js';
+import { setup } from '../api/fixture.js';
+import { createPgDatabase, dropPgDatabase, pluck } from '../helpers/db.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A throw-away database and `n` handles on it (each its own pool, as separate instances have). */
+async function instances(n: number, options: { migrate?: boolean } = {}): Promise<PgDb[]> {
+  const url = await createPgDatabase();
+  const dbs: PgDb[] = [];
+  for (let i = 0; i < n; i++) {
+    dbs.push(
+      await openPostgres(url, { poolSize: 3, migrate: options.migrate, applicationName: `zm-instance-${i}` }),
+    );
+  }
+  cleanups.push(async () => {
+    for (const db of dbs) await db.close();
+    await dropPgDatabase(url);
+  });
+  return dbs;
+}
+
+const HEADER = 'region;region_name;month;indicator;gender;value;flag';
+const csv = (value: number) =>
+  new TextEncoder().encode(`${HEADER}\n01060;Kreis Segeberg;2024-01;INT;total;${value};\n`);
+
+describe('PostgreSQL: the test database really is PostgreSQL', () => {
+  test('openTestDb in this run opens PostgreSQL', async () => {
+    const ctx = await setup();
+    cleanups.push(() => ctx.db.close());
+    expect(ctx.db.dialect).toBe('postgres');
+    expect(String(await pluck(ctx.db, 'select version()'))).toMatch(/^PostgreSQL 1\d/);
+  });
+});
+
+describe('PostgreSQL: readiness', () => {
+  test('503 with the pending migrations until they ran, then 200', async () => {
+    const [db] = await instances(1, { migrate: false });
+    if (!db) throw new Error('no db');
+    const ctx = await setup({ fixture: false });
+    cleanups.push(() => ctx.db.close());
+    // The app over the unmigrated database (the same deps otherwise).
+    const { createApp } = await import('../../server/app.js');
+    const app = createApp({ ...ctx.deps, db });
+    const before = await app.request('/api/health/ready');
+    expect(before.status).toBe(503);
+    expect(await before.json()).toMatchObject({
+      status: 'not_ready',
+      database: 'postgres',
+      reachable: true,
+      pendingMigrations: Object.keys(migrations),
+    });
+    expect((await app.request('/api/health/live')).status).toBe(200);
+    const result = await migrate(db);
+    expect(result.error).toBeUndefined();
+    const after = await app.request('/api/health/ready');
+    expect(after.status).toBe(200);
+    expect(await after.json()).toMatchObject({ status: 'ready', reachable: true, pendingMigrations: [] });
+  });
+
+  test('two instances migrating at once: one runs the migrations, both end current', async () => {
+    const [a, b] = await instances(2, { migrate: false });
+    if (!a || !b) throw new Error('no db');
+    const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+    expect(ra.error).toBeUndefined();
+    expect(rb.error).toBeUndefined();
+    const ran = [...(ra.results ?? []), ...(rb.results ?? [])].filter((r) => r.status === 'Success');
+    expect(ran.map((r) => r.migrationName).sort()).toEqual(Object.keys(migrations).sort());
+  });
+});
+
+describe('PostgreSQL: imports are serialised across instances', () => {
+  test('a second instance is told the import "läuft bereits" and writes nothing; afterwards it may', async () => {
+    const [a, b] = await instances(2);
+    if (!a || !b) throw new Error('no db');
+    const lock = await acquireImportLock(a, () => new Date());
+    const err = await runImport(
+      { db: b, logger: silentLogger() },
+      [{ kind: 'buffer', name: 'x.csv', data: csv(5) }],
+      {
+        trigger: 'cli',
+      },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportBusyError);
+    expect(String(err)).toContain('läuft bereits');
+    expect(await pluck(b, 'select count(*) from import_runs')).toBe(0);
+    await lock.release();
+    const s = await runImport(
+      { db: b, logger: silentLogger() },
+      [{ kind: 'buffer', name: 'x.csv', data: csv(5) }],
+      {
+        trigger: 'cli',
+      },
+    );
+    expect(s.status).toBe('success');
+  });
+
+  test('the lock dies with its holder’s connection', async () => {
+    const [a, b] = await instances(2);
+    if (!a || !b) throw new Error('no db');
+    await acquireImportLock(a, () => new Date());
+    await expect(acquireImportLock(b, () => new Date())).rejects.toThrow(ImportBusyError);
+    // The holder's connections end as when its process is killed.
+    const ended = await pluck(
+      b,
+      `select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'zm-instance-0') t`,
+    );
+    expect(ended).toBeGreaterThan(0);
+    const lock = await acquireImportLock(b, () => new Date());
+    await lock.release();
+  });
+});
+
+describe('PostgreSQL: one leader runs the schedule and alert delivery', () => {
+  test('exactly one of two instances leads; when it stops, the other takes over within the poll time', async () => {
+    const [a, b] = await instances(2);
+    if (!a || !b) throw new Error('no db');
+    const events: string[] = [];
+    const lead = (name: string, db: PgDb) =>
+      startLeadership(db, {
+        pollMs: 200,
+        logger: silentLogger(),
+        onAcquire: () => events.push(`${name}+`),
+        onLose: async () => {
+          events.push(`${name}-`);
+        },
+      });
+    const la = lead('a', a);
+    await waitFor(() => la.isLeader(), 5000);
+    const lb = lead('b', b);
+    cleanups.push(async () => {
+      await la.stop();
+      await lb.stop();
+    });
+    await new Promise((r) => setTimeout(r, 800)); // several polls of b
+    expect(lb.isLeader()).toBe(false);
+    expect(events).toEqual(['a+']);
+    const stoppedAt = Date.now();
+    await la.stop();
+    await waitFor(() => lb.isLeader(), 5000);
+    expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    expect(events).toEqual(['a+', 'a-', 'b+']);
+  });
+});
+
+async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
