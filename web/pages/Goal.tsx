@@ -13,11 +13,13 @@ import { ChangeChart, GoalChart } from '../charts/GoalChart';
 import { CommentMarkers } from '../components/CommentMarkers';
 import { GoalCommentsFor, useGoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { PlanGoalPanel } from '../components/PlanGoalPanel';
+import { type SeriesColumn, SeriesTable } from '../components/SeriesTable';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
@@ -39,51 +41,30 @@ function GoalTable({
   formatValue: ValueFormat;
   monthHref: (month: string) => string;
 }) {
+  const columns: SeriesColumn<Point>[] = [
+    { label: String(data.year), cell: (p) => formatValue(p.current) },
+    { label: String(data.year - 1), cell: (p) => formatValue(p.previous) },
+    { label: 'Veränderung', cell: (p) => formatChange(p.changePct) },
+    { label: 'Zielpfad', cell: (p) => formatValue(p.target) },
+    { label: 'Grenze „gefährdet“', cell: (p) => formatValue(p.atRiskEdge) },
+    { label: 'Prognose', cell: (p) => (p.forecast === null ? '' : formatValue(p.forecast)) },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="data-table" data-testid="goal-table">
-        <caption>Zahlen zum Diagramm: {goalValueName(data.goal)} je Monat</caption>
-        <thead>
-          <tr>
-            <th scope="col">Monat</th>
-            {[
-              String(data.year),
-              String(data.year - 1),
-              'Veränderung',
-              'Zielpfad',
-              'Grenze „gefährdet“',
-              'Prognose',
-            ].map((h) => (
-              <th key={h} scope="col" className="num">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data.points.map((p: Point) => (
-            <tr key={p.month}>
-              <th scope="row" className="row-head">
-                <Link href={monthHref(p.month)}>{formatMonth(p.month)}</Link>
-                {p.revised && (
-                  <span className="revised-mark" title="revidiert">
-                    {' '}
-                    <span aria-hidden="true">↻</span>
-                    <span className="visually-hidden">revidiert</span>
-                  </span>
-                )}
-              </th>
-              <td className="num">{formatValue(p.current)}</td>
-              <td className="num">{formatValue(p.previous)}</td>
-              <td className="num">{formatChange(p.changePct)}</td>
-              <td className="num">{formatValue(p.target)}</td>
-              <td className="num">{formatValue(p.atRiskEdge)}</td>
-              <td className="num">{p.forecast === null ? '' : formatValue(p.forecast)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SeriesTable
+      valueName={goalValueName(data.goal)}
+      points={data.points}
+      columns={columns}
+      monthHref={monthHref}
+      mark={(p) =>
+        p.revised && (
+          <span className="revised-mark" title="revidiert">
+            {' '}
+            <span aria-hidden="true">↻</span>
+            <span className="visually-hidden">revidiert</span>
+          </span>
+        )
+      }
+    />
   );
 }
 
@@ -171,10 +152,9 @@ function ChangeGoalPanel({
   return (
     <>
       <GoalFigures goal={goal} className="figures figures-row">
-        <div className="figure">
-          <dt>Prognose Dezember</dt>
-          <dd data-field="forecast-value">{v.forecastValue}</dd>
-        </div>
+        <Figure label="Prognose Dezember" field="forecast-value">
+          {v.forecastValue}
+        </Figure>
       </GoalFigures>
       <GoalMissing goal={goal} />
       <ForecastSummary status={goal.forecast.status} v={v} />

@@ -4,7 +4,7 @@
  * Vergleichstyp panel. Goals, regions and comparison load in parallel.
  */
 import { memo, useDeferredValue, useId, useMemo } from 'react';
-import { Link, useLocation, useSearch } from 'wouter';
+import { useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
 import {
@@ -17,7 +17,9 @@ import {
   useRegions,
 } from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
+import { GoalCardHead } from '../components/GoalCardHead';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { PlanGoalCard } from '../components/PlanGoalCard';
@@ -65,15 +67,7 @@ function GoalCard({ goal, common, seriesQ }: { goal: Goal; common: CommonState; 
   const href = `/ziel/${encodeURIComponent(goal.id)}${commonSearch(common)}`;
   return (
     <article className="card goal-card" aria-labelledby={headingId} data-testid={`goal-${goal.id}`}>
-      <header className="goal-card-head">
-        <h3 id={headingId}>
-          <Link href={href}>
-            {goal.label}
-            <span className="visually-hidden"> – Details</span>
-          </Link>
-        </h3>
-        <StatusBadge status={goal.status} />
-      </header>
+      <GoalCardHead headingId={headingId} label={goal.label} href={href} status={goal.status} />
       <GoalFigures goal={goal} />
       <GoalSparkline goal={goal} seriesQ={seriesQ} />
       <ForecastSummary status={goal.forecast.status} v={v} />
@@ -136,16 +130,19 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
   return (
     <>
       <dl className="figures">
-        <div className="figure">
-          <dt>Eigener Anteil ({formatMonth(data.month)})</dt>
-          <dd data-field="own-share">{formatPercent(c.ownSharePct)}</dd>
-        </div>
-        <div className="figure">
-          <dt>
-            Mittel Vergleichstyp {data.comparisonType} ({c.peerCount} Regionen)
-          </dt>
-          <dd data-field="peer-share">{formatPercent(c.peerMeanPct)}</dd>
-        </div>
+        <Figure label={<>Eigener Anteil ({formatMonth(data.month)})</>} field="own-share">
+          {formatPercent(c.ownSharePct)}
+        </Figure>
+        <Figure
+          label={
+            <>
+              Mittel Vergleichstyp {data.comparisonType} ({c.peerCount} Regionen)
+            </>
+          }
+          field="peer-share"
+        >
+          {formatPercent(c.peerMeanPct)}
+        </Figure>
       </dl>
       <StatusBadge status={c.below ? 'met' : 'missed'} />{' '}
       {c.below ? 'unter dem Mittel (Ziel erreicht)' : 'nicht unter dem Mittel'}
