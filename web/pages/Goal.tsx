@@ -4,11 +4,11 @@
  * switch, the table of the numbers the chart is drawn from, and the forecast's track record. A click
  * on a chart point (or a month in the table) opens Monatswerte filtered to that month and gender.
  */
-import { useCallback } from 'react';
+import { memo, useCallback, useDeferredValue } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
-import { useGoalSeries, useGoals } from '../api';
+import { type GoalsResponse, useGoalSeries, useGoals } from '../api';
 import { ChangeChart, GoalChart } from '../charts/GoalChart';
 import { CommentMarkers } from '../components/CommentMarkers';
 import { GoalCommentsFor, useGoalComments } from '../components/Comments';
@@ -178,28 +178,16 @@ export default function Goal() {
   const params = useParams<{ id: string }>();
   const id = params.id ?? '';
   const search = useSearch();
-  const [, navigate] = useLocation();
   const common = parseCommon(new URLSearchParams(search));
   const q = goalQuery(common);
   // Both in parallel: the series for the chart, the goal list for the gender tabs.
   const series = useGoalSeries(id, q);
   const goals = useGoals(q);
+  // Rendered from deferred copies: the answers arrive as urgent updates; deferred, the page renders
+  // as a transition, in slices that leave the main thread free in between.
+  const data = useDeferredValue(series.data);
+  const goalsData = useDeferredValue(goals.data);
 
-  const gender = parseGoalId(id)?.gender ?? null;
-  const region = common.region ?? series.data?.region.id ?? null;
-  const unit = series.data?.goal.unit ?? 'count';
-  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
-  const plan = series.data !== undefined && isPlanGoal(series.data.goal);
-  const formatValue = useCallback(
-    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
-    [unit, plan],
-  );
-  const onMonthClick = useCallback(
-    (month: string) => navigate(monthsLinkFor(region, month, gender)),
-    [navigate, region, gender],
-  );
-
-  if (series.isPending) return <Loading what="Ziel" />;
   if (series.isError) {
     return (
       <section className="page">
@@ -211,10 +199,40 @@ export default function Goal() {
       </section>
     );
   }
-  const data = series.data;
+  if (data === undefined) return <Loading what="Ziel" />;
+  return <GoalBody id={id} data={data} goalsData={goalsData} />;
+}
+
+const GoalBody = memo(function GoalBody({
+  id,
+  data,
+  goalsData,
+}: {
+  id: string;
+  data: SeriesData;
+  goalsData: GoalsResponse | undefined;
+}) {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const common = parseCommon(new URLSearchParams(search));
+  const q = goalQuery(common);
+  const gender = parseGoalId(id)?.gender ?? null;
+  const region = common.region ?? data.region.id;
+  const unit = data.goal.unit;
+  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
+  const plan = isPlanGoal(data.goal);
+  const formatValue = useCallback(
+    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
+    [unit, plan],
+  );
+  const onMonthClick = useCallback(
+    (month: string) => navigate(monthsLinkFor(region, month, gender)),
+    [navigate, region, gender],
+  );
+
   const goal = data.goal;
   const state: CommonState = { region: data.region.id, year: data.year, month: common.month };
-  const siblings = (goals.data?.goals ?? []).filter((g) => g.indicator === goal.indicator);
+  const siblings = (goalsData?.goals ?? []).filter((g) => g.indicator === goal.indicator);
   const order = ['female', 'male', 'total'];
   siblings.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender));
   const panelId = 'goal-panel';
@@ -251,11 +269,11 @@ export default function Goal() {
         </div>
         <StatusBadge status={goal.status} size="lg" />
       </div>
-      {goals.data && (
+      {goalsData && (
         <StaleBanner
-          stale={Boolean(goals.data.stale)}
-          expectedMonth={goals.data.expectedMonth ?? null}
-          dataMonth={goals.data.dataMonth}
+          stale={Boolean(goalsData.stale)}
+          expectedMonth={goalsData.expectedMonth ?? null}
+          dataMonth={goalsData.dataMonth}
         />
       )}
 
@@ -281,4 +299,4 @@ export default function Goal() {
       )}
     </section>
   );
-}
+});
