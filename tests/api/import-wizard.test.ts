@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
-import { sqliteOf } from '../helpers/db.js';
+import { pluck } from '../helpers/db.js';
 import { ADMIN_TOKEN, getJson, setup, type TestContext } from './fixture.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -97,7 +97,7 @@ describe('import mappings and the wizard API', () => {
 
   it('preview: sheets and detected month axis; with a draft the observations and failing cells; writes nothing', async () => {
     const ctx = await setup();
-    const before = sqliteOf(ctx.db).prepare('select count(*) from observations').pluck().get();
+    const before = await pluck(ctx.db, 'select count(*) from observations');
     const plain = await getJson(ctx, '/api/import-wizard/preview', {
       method: 'POST',
       headers: auth,
@@ -123,7 +123,7 @@ describe('import mappings and the wizard API', () => {
       body: form('x.csv', 'a', '{nope'),
     });
     expect(badSpec.status).toBe(400);
-    expect(sqliteOf(ctx.db).prepare('select count(*) from observations').pluck().get()).toBe(before);
+    expect(await pluck(ctx.db, 'select count(*) from observations')).toBe(before);
   });
 
   it('background import: 202 with a job, polled to the result; a rejected file names file, row and column', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadJobcenterDirectory } from '../../etl/reference.js';
 import { baTableLines, eckwerteWorkbook, type TableValues, toBaCsv } from '../fixtures/real-ba.js';
-import { sqliteOf } from '../helpers/db.js';
+import { pluck, pluckAll } from '../helpers/db.js';
 import { ADMIN_TOKEN, getJson, REGION_A, setup, type TestContext } from './fixture.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -62,7 +62,7 @@ describe('real BA files through the API', () => {
     const up = await upload(ctx, 'ba-tabelle.csv', table(true));
     expect(up.status).toBe(200);
     await ctx.deps.alerts.evaluate('import');
-    const alertsBefore = sqliteOf(ctx.db).prepare('select count(*) from alerts').pluck().get();
+    const alertsBefore = await pluck(ctx.db, 'select count(*) from alerts');
 
     for (const key of ['t11522', REGION_A, 'T11522']) {
       const r = await getJson(ctx, `/api/months?region=${key}&from=2024-10&to=2024-12&gender=total`);
@@ -110,7 +110,7 @@ describe('real BA files through the API', () => {
     };
     expect(after.goals.map((x) => `${x.id}:${x.status}`)).toEqual(statusBefore);
     expect(after.goals.every((x) => !x.provisional)).toBe(true);
-    expect(sqliteOf(ctx.db).prepare('select count(*) from alerts').pluck().get()).toBe(alertsBefore);
+    expect(await pluck(ctx.db, 'select count(*) from alerts')).toBe(alertsBefore);
     const rev = await getJson(ctx, '/api/months/2024-12/revisions?region=t11522&indicator=ELB&gender=total');
     expect(rev.status).toBe(200);
     expect((rev.body as { revisions: { oldValue: number; newValue: number }[] }).revisions[0]).toMatchObject({
@@ -159,7 +159,7 @@ describe('real BA files through the API', () => {
     // An Eckwerte workbook for the Jobcenter lands there.
     const up = await upload(ctx, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx', await eckwerteWorkbook());
     expect(up.status).toBe(200);
-    expect(sqliteOf(ctx.db).prepare('select distinct region_id from observations').pluck().all()).toEqual([
+    expect(await pluckAll(ctx.db, 'select distinct region_id from observations order by 1')).toEqual([
       't11522',
     ]);
   });

@@ -9,7 +9,7 @@ import {
   PROVISIONAL,
   toBaCsv,
 } from '../fixtures/real-ba.js';
-import { sqliteOf } from '../helpers/db.js';
+import { all, createPgDatabase, pluck, pluckAll, TEST_DB } from '../helpers/db.js';
 import { buf, dumpData, memoryDeps } from './helpers.js';
 
 type Deps = Awaited<ReturnType<typeof memoryDeps>>;
@@ -38,13 +38,12 @@ interface Row {
   provisional: number;
   revision_count: number;
 }
-function rows(d: Deps, where = '1 = 1'): Row[] {
-  return sqliteOf(d.db)
-    .prepare(
-      `select region_id, indicator_code, gender, month, value, flag, provisional, revision_count from observations
-       where ${where} order by indicator_code, gender, month`,
-    )
-    .all() as Row[];
+function rows(d: Deps, where = '1 = 1'): Promise<Row[]> {
+  return all<Row>(
+    d.db,
+    `select region_id, indicator_code, gender, month, value, flag, provisional, revision_count from observations
+     where ${where} order by indicator_code, gender, month`,
+  );
 }
 const brief = (r: Row) =>
   `${r.region_id} ${r.indicator_code} ${r.gender} ${r.month} ${r.flag ?? r.value}${r.provisional ? ' p' : ''}`;
@@ -93,15 +92,11 @@ describe('BA statistics table (months across)', () => {
       await withSegeberg(d);
       const s = await importBuffer(d, name, await make());
       expect(s.files[0]?.error).toBeNull();
-      expect(rows(d, "indicator_code in ('ELB','LZB')").map(brief)).toEqual(EXPECTED_PROVISIONAL);
+      expect((await rows(d, "indicator_code in ('ELB','LZB')")).map(brief)).toEqual(EXPECTED_PROVISIONAL);
       // The "Frauen" row under "Ausländer" was not read; the change columns were not read.
-      expect(
-        sqliteOf(d.db).prepare('select count(*) from observations where value = 2100').pluck().get(),
-      ).toBe(0);
+      expect(await pluck(d.db, 'select count(*) from observations where value = 2100')).toBe(0);
       // The BA id became an alias of the region.
-      expect(
-        sqliteOf(d.db).prepare("select region_id from region_aliases where alias = 't11522'").pluck().get(),
-      ).toBe('01060');
+      expect(await pluck(d.db, "select region_id from region_aliases where alias = 't11522'")).toBe('01060');
     },
   );
 
@@ -117,19 +112,20 @@ describe('BA statistics table (months across)', () => {
 
     const final = await importBuffer(d, 'sep-final.csv', buf(toBaCsv(baTableLines(FINAL, { note: false }))));
     expect(final.files[0]?.error).toBeNull();
-    const lzbTotalAug = rows(d, "indicator_code = 'LZB' and gender = 'total' and month = '2024-08'")[0];
+    const lzbTotalAug = (
+      await rows(d, "indicator_code = 'LZB' and gender = 'total' and month = '2024-08'")
+    )[0];
     // Same number (6720), no longer provisional: still a revision.
     expect(lzbTotalAug).toMatchObject({ value: 6720, provisional: 0, revision_count: 1 });
-    const elbSep = rows(d, "indicator_code = 'ELB' and gender = 'total' and month = '2024-09'")[0];
+    const elbSep = (await rows(d, "indicator_code = 'ELB' and gender = 'total' and month = '2024-09'"))[0];
     expect(elbSep).toMatchObject({ value: 10590, provisional: 0, revision_count: 1 });
-    const rev = sqliteOf(d.db)
-      .prepare(
-        "select old_value, new_value, old_provisional, new_provisional from revisions where indicator_code = 'ELB' and gender = 'total' and month = '2024-09'",
-      )
-      .all();
+    const rev = await all(
+      d.db,
+      "select old_value, new_value, old_provisional, new_provisional from revisions where indicator_code = 'ELB' and gender = 'total' and month = '2024-09'",
+    );
     expect(rev).toEqual([{ old_value: 10585.41, new_value: 10590, old_provisional: 1, new_provisional: 0 }]);
     // Final months that did not change (Sep 2023) are untouched.
-    expect(rows(d, "month = '2023-09' and revision_count > 0")).toEqual([]);
+    expect(await rows(d, "month = '2023-09' and revision_count > 0")).toEqual([]);
     expect(final.files[0]).toMatchObject({ updated: 12, unchanged: 6 });
   });
 
@@ -171,7 +167,7 @@ describe('BA statistics table (months across)', () => {
       buf(toBaCsv(baTableLines(FINAL, { region: 'Land:;Schleswig-Holstein', note: false }))),
     );
     expect(s.files[0]?.error).toBeNull();
-    expect(sqliteOf(d.db).prepare('select id, name from regions').all()).toEqual([
+    expect(await all(d.db, 'select id, name from regions order by id')).toEqual([
       { id: '01', name: 'Schleswig-Holstein' },
     ]);
   });
@@ -183,7 +179,7 @@ describe('BA statistics table (time series: months down the rows)', () => {
     await withSegeberg(d);
     const s = await importBuffer(d, 'zeitreihe.csv', buf(baTimeSeriesCsv()));
     expect(s.files[0]?.error).toBeNull();
-    const got = rows(d, "indicator_code in ('ELB','LZB') and gender != 'total'").map(brief);
+    const got = (await rows(d, "indicator_code in ('ELB','LZB') and gender != 'total'")).map(brief);
     expect(got).toEqual(
       [
         '01060 ELB female 2024-01 4850 p',
@@ -209,7 +205,7 @@ describe('Eckwerte für Jobcenter workbook', () => {
     await withSegeberg(d);
     const s = await importBuffer(d, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx', await eckwerteWorkbook());
     expect(s.files[0]?.error).toBeNull();
-    expect(rows(d, "indicator_code in ('ELB','LZB')").map(brief)).toEqual([
+    expect((await rows(d, "indicator_code in ('ELB','LZB')")).map(brief)).toEqual([
       '01060 ELB female 2024-09 4942.1 p',
       '01060 ELB male 2024-09 5643.31 p',
       '01060 ELB total 2024-09 10585.41 p',
@@ -226,17 +222,17 @@ describe('Eckwerte für Jobcenter workbook', () => {
       await eckwerteWorkbook({ final: true }),
     );
     expect(final.files[0]).toMatchObject({ updated: 6, unchanged: 3, error: null });
-    expect(rows(d, 'provisional = 1')).toEqual([]);
+    expect(await rows(d, 'provisional = 1')).toEqual([]);
   });
 
   test('without any region yet: the Jobcenter from the Deckblatt becomes a region with its Kreis key as alias', async () => {
     const d = await deps();
     const s = await importBuffer(d, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx', await eckwerteWorkbook());
     expect(s.files[0]?.error).toBeNull();
-    expect(sqliteOf(d.db).prepare('select id, name from regions').all()).toEqual([
+    expect(await all(d.db, 'select id, name from regions order by id')).toEqual([
       { id: 't11522', name: 'Segeberg, JC' },
     ]);
-    expect(sqliteOf(d.db).prepare('select alias, region_id from region_aliases').all()).toEqual([
+    expect(await all(d.db, 'select alias, region_id from region_aliases order by alias')).toEqual([
       { alias: '01060', region_id: 't11522' },
     ]);
     // A canonical file keyed 01060 lands in the same region.
@@ -247,7 +243,7 @@ describe('Eckwerte für Jobcenter workbook', () => {
         'region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-09;INT;total;300;\n',
       ),
     );
-    expect(sqliteOf(d.db).prepare('select distinct region_id from observations').pluck().all()).toEqual([
+    expect(await pluckAll(d.db, 'select distinct region_id from observations order by 1')).toEqual([
       't11522',
     ]);
   });
@@ -283,7 +279,7 @@ describe('real BA files through the inbox and the CLI', () => {
       ['imported', null],
       ['imported', null],
     ]);
-    expect(rows(d, "indicator_code = 'LZB' and gender = 'male'").map(brief)).toEqual([
+    expect((await rows(d, "indicator_code = 'LZB' and gender = 'male'")).map(brief)).toEqual([
       '01060 LZB male 2023-09 -',
       '01060 LZB male 2024-06 3280',
       '01060 LZB male 2024-08 3321.2 p',
@@ -296,7 +292,8 @@ describe('real BA files through the inbox and the CLI', () => {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { fileURLToPath } = await import('node:url');
-    const { openDatabase } = await import('../../server/db/connection.js');
+    const { openDatabase, openPostgres } = await import('../../server/db/connection.js');
+    const { dropPgDatabase } = await import('../helpers/db.js');
     const { tempDir } = await import('./helpers.js');
     const t = tempDir();
     cleanups.push(t.cleanup);
@@ -304,18 +301,22 @@ describe('real BA files through the inbox and the CLI', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'ba-tabelle.csv'), toBaCsv(baTableLines(PROVISIONAL)));
     writeFileSync(join(dir, 'jc-eckwerte-t11522-0-202409-xlsx.xlsx'), await eckwerteWorkbook());
-    const env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: join(t.dir, 'zm.db') };
+    // The CLI on the database this run tests: DATABASE_URL on PostgreSQL, a file otherwise.
+    const pgUrl = TEST_DB === 'postgres' ? await createPgDatabase() : null;
+    if (pgUrl) cleanups.push(() => dropPgDatabase(pgUrl));
+    const env = {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      DATABASE_PATH: join(t.dir, 'zm.db'),
+      ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
+    };
     const cli = fileURLToPath(new URL('../../etl/cli.ts', import.meta.url));
     const r = spawnSync(process.execPath, ['--import', 'tsx', cli, dir], { env, encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    const db = await openDatabase(join(t.dir, 'zm.db'));
+    const db = pgUrl ? await openPostgres(pgUrl) : await openDatabase(join(t.dir, 'zm.db'));
     cleanups.push(() => db.close());
     // No region existed: the BA label created the Jobcenter's region; both files landed in it.
-    expect(sqliteOf(db).prepare('select distinct region_id from observations').pluck().all()).toEqual([
-      't11522',
-    ]);
-    expect(
-      sqliteOf(db).prepare('select count(*) from observations where provisional = 1').pluck().get(),
-    ).toBe(12);
+    expect(await pluckAll(db, 'select distinct region_id from observations order by 1')).toEqual(['t11522']);
+    expect(await pluck(db, 'select count(*) from observations where provisional = 1')).toBe(12);
   });
 });

@@ -9,7 +9,7 @@ import { matchesPattern } from '../../etl/wizard-mapping.js';
 import { testConfig } from '../../server/config.js';
 import { upsertImportMapping } from '../../server/db/repositories/import-mappings.js';
 import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
-import { sqliteOf } from '../helpers/db.js';
+import { all, pluckAll } from '../helpers/db.js';
 import { buf, memoryDeps, tempDir } from './helpers.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -129,19 +129,16 @@ describe('layouts mapped in the wizard', () => {
     });
     const s = await runScheduledImport(d, config, 'cron');
     expect(s?.files[0]).toMatchObject({ status: 'imported', inserted: 21, error: null });
-    const july = sqliteOf(d.db)
-      .prepare(
-        "select gender, value from observations where indicator_code = 'LZB' and month = '2024-07' order by gender",
-      )
-      .all();
+    const july = await all(
+      d.db,
+      "select gender, value from observations where indicator_code = 'LZB' and month = '2024-07' order by gender",
+    );
     expect(july).toEqual([
       { gender: 'female', value: 3380 },
       { gender: 'male', value: 3280 },
       { gender: 'total', value: 6660 },
     ]);
-    expect(sqliteOf(d.db).prepare('select distinct region_id from observations').pluck().all()).toEqual([
-      '01060',
-    ]);
+    expect(await pluckAll(d.db, 'select distinct region_id from observations order by 1')).toEqual(['01060']);
   });
 
   test('a marker column marks the values of its months provisional (stocks only)', async () => {
