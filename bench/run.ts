@@ -8,6 +8,8 @@
  *   npm run bench -- --quick one repeat each, short slices, one Lighthouse run (a smoke test)
  *   npm run bench -- --only api   only the API rows (req/s, fresh servers, RSS) and the server's
  *                            CPU profile; the other rows of the table in the docs are kept
+ *   npm run bench -- --only etl   only the ETL rows (3 interleaved runs) and the ETL CLI's CPU
+ *                            profile; the other rows are kept
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +35,8 @@ import { type Profile, type Row, writeBenchTable } from './table.js';
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'api') throw new Error(`--only: unknown section ${only} (known: api)`);
+if (only !== undefined && only !== 'api' && only !== 'etl')
+  throw new Error(`--only: unknown section ${only} (known: api, etl)`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
@@ -85,6 +88,11 @@ try {
     );
     dbPath = etl.dbPath;
     etlProfile = etl.profile;
+  }
+  if (only === 'etl') {
+    writeResults(etlProfile, null);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
   }
   // The first server after an import builds the derived data of the new version once; every
   // figure below is taken on servers that meet them already computed.
@@ -221,17 +229,34 @@ try {
     );
   }
 
+  writeResults(etlProfile, serverProfile);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The table in docs/benchmarks.md: whole after a full run; after `--only`, that section's rows and profiles. */
+function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['entries'] | null): void {
   const cpuName = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
-  const header = `${only ? 'API rows and the server profile from' : 'Latest'} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const what =
+    only === 'api'
+      ? 'API rows and the server profile from'
+      : only === 'etl'
+        ? 'ETL rows and the ETL profile from'
+        : 'Latest';
+  const header = `${what} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const profiles: Profile[] = [
-    ...(only === undefined
+    ...(only !== 'api'
       ? [{ title: 'CPU profile of `node dist/etl/cli.js national.csv`', entries: etlProfile }]
       : []),
-    {
-      title: 'CPU profile of `node dist/server/main.js` under `/api/goals`, one URL, 50 connections',
-      entries: serverProfile,
-    },
+    ...(serverProfile
+      ? [
+          {
+            title: 'CPU profile of `node dist/server/main.js` under `/api/goals`, one URL, 50 connections',
+            entries: serverProfile,
+          },
+        ]
+      : []),
   ];
   const table = writeBenchTable(join(ROOT, 'docs/benchmarks.md'), {
     header,
@@ -240,6 +265,4 @@ try {
     profiles,
   });
   log(`\n${table}\n\nwritten to docs/benchmarks.md`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
