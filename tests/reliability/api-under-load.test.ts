@@ -152,7 +152,8 @@ describe('API under load during imports (reliability)', () => {
       clock,
       goals,
       alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-      etl: { db, logger, clock },
+      // As server/main.ts: uploads are parsed and written in the import worker, off the event loop.
+      etl: { db, logger, clock, isolation: { maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB } },
       build: 'load-test',
     };
     const app = createApp(deps);
