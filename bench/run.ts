@@ -6,19 +6,25 @@
  *
  *   npm run bench            full run (about 10 minutes; the machine should be otherwise idle)
  *   npm run bench -- --quick one repeat each, short slices, one Lighthouse run (a smoke test)
+ *   npm run bench -- --only lighthouse   the Lighthouse row alone (bench/lighthouse-only.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { apiScenarios, coldFigures, rssFullScenario, type VersusBare, versusBare } from './api.js';
-import { LIGHTHOUSE_PAGES, lighthouseScores, wireBytes } from './browser.js';
+import { lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
 import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
+import { lighthouseRow, runLighthouseOnly } from './lighthouse-only.js';
 import { writeNationalFiles } from './national.js';
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'lighthouse')
+  throw new Error(`--only ${only}: only "lighthouse" is known`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
@@ -42,6 +48,14 @@ if (!existsSync(join(ROOT, 'dist/server/main.js')) || !existsSync(join(ROOT, 'di
 
 const dir = mkdtempSync(join(tmpdir(), 'zm-bench-'));
 const logFile = join(dir, 'server.log');
+if (only === 'lighthouse') {
+  try {
+    await runLighthouseOnly(dir, REPEATS, log);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   log(`== national data set (${dir})`);
   const files = writeNationalFiles(dir);
@@ -164,16 +178,9 @@ try {
       '≤ 150 KB',
       wire.wallJsBeforeTiles <= 150 * 1024,
     );
-    const scores = await lighthouseScores(web.base, quick ? 1 : 3, log);
-    add(
-      `Lighthouse 12.2.3 performance ${LIGHTHOUSE_PAGES.map((p) => `\`${p}\``).join(', ')} (median of ${quick ? 1 : 3})`,
-      LIGHTHOUSE_PAGES.map((p) => {
-        const xs = scores[p] ?? [];
-        return xs.length === 0 ? 'no score' : `${median(xs)} (${xs.join('/')})`;
-      }).join(', '),
-      '≥ 95 each',
-      LIGHTHOUSE_PAGES.every((p) => (scores[p] ?? []).length > 0 && median(scores[p] ?? []) >= 95),
-    );
+    const scores = await lighthouseScores(web.base, REPEATS, log);
+    const lh = lighthouseRow(scores, REPEATS);
+    add(lh.what, lh.figure, lh.goal, lh.ok);
   } finally {
     await web.stop();
   }
