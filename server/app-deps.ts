@@ -46,7 +46,7 @@ export interface AppDepsOptions {
 }
 
 export interface AppServices extends AppDeps {
-  /** Stores every region's goals of the current data version (not awaited; failures logged). */
+  /** Builds the derived data of the current data version in the background (failures logged). */
   prepareGoals(): void;
   /** Stops the alert timers (waiting for mails in flight), then closes the database. */
   close(): Promise<void>;
@@ -68,12 +68,22 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
     holdVersion: serve ? () => importing : undefined,
   });
   const alerts = createAlertService({ db, config, logger, clock, goals, ...options.alerts });
-  // Every region's goals of the current data version, stored once (after each import, and at
-  // start when the stored ones are outdated), so that requests read them instead of computing.
+  // The derived data of the current data version (region summaries, goal snapshots, the forecast
+  // backtest), stored once per version (after each import, and at start when outdated), so that
+  // requests read them instead of computing. "derived data ready" says that from here on goals and
+  // comparisons are reads (bench/api.ts waits for it).
   const prepareGoals = () => {
+    const started = performance.now();
     goals
       .prepare()
-      .then((err) => err !== undefined && logger.warn({ err }, 'goal snapshots not stored'))
+      .then((err) => {
+        if (err !== undefined) logger.warn({ err }, 'goal snapshots not stored');
+        else
+          logger.info(
+            { dataVersion: goals.dataVersion(), ms: Math.round(performance.now() - started) },
+            'derived data ready',
+          );
+      })
       .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
   };
   const afterImports: Record<NonNullable<AppDepsOptions['afterImport']>, EtlDeps['afterImport']> = {
