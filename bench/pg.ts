@@ -18,12 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { runImport } from '../etl/index.js';
+import { createAppDeps } from '../server/app-deps.js';
 import { testConfig } from '../server/config.js';
 import { type Db, openDatabase, openPostgres } from '../server/db/connection.js';
 import { copyDatabase } from '../server/db/copy.js';
 import { syncDataVersion } from '../server/db/repositories/meta.js';
-import { createGoalService } from '../server/goals/service.js';
-import { silentLogger } from '../server/logger.js';
 import { createPgDatabase, dropPgDatabase } from '../tests/helpers/db.js';
 import { loadNationalData, regionIds } from './api-data.js';
 import { generate } from './pg-data.js';
@@ -39,9 +38,8 @@ async function timeEtl(csv: string): Promise<number> {
   const db = await openPostgres(url);
   try {
     const t0 = performance.now();
-    const s = await runImport({ db, logger: silentLogger() }, [{ kind: 'file', path: csv }], {
-      trigger: 'cli',
-    });
+    const { etl } = await createAppDeps({ db, config: testConfig() });
+    const s = await runImport(etl, [{ kind: 'file', path: csv }], { trigger: 'cli' });
     if (s.status !== 'success') throw new Error(`import failed: ${JSON.stringify(s.files[0]?.error)}`);
     return (performance.now() - t0) / 1000;
   } finally {
@@ -133,7 +131,7 @@ async function loadTest(target: string, path: string, seconds: number) {
 
 async function coldAll(db: Db): Promise<number> {
   await syncDataVersion(db);
-  const goals = createGoalService({
+  const { goals } = await createAppDeps({
     db,
     config: testConfig(),
     clock: () => new Date('2024-11-20T10:00:00Z'),
