@@ -70,7 +70,12 @@ async function startBare(file: string): Promise<{ pid: number; base: string; sto
 }
 
 /** One autocannon slice: `paths` requested round-robin over all connections. */
-async function slice(base: string, pid: number, paths: readonly string[], seconds: number): Promise<Slice> {
+export async function slice(
+  base: string,
+  pid: number,
+  paths: readonly string[],
+  seconds: number,
+): Promise<Slice> {
   let next = 0;
   const cpu0 = processCpuMs(pid);
   const r = await autocannon({

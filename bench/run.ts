@@ -4,25 +4,38 @@
  * ratio against a baseline measured in the same run where one exists (sqlite3 .import, a bare
  * node:http server), the two interleaved and repeated; figures are medians with their range.
  *
- *   npm run bench            full run (about 10 minutes; the machine should be otherwise idle)
- *   npm run bench -- --quick one repeat each, short slices, one Lighthouse run (a smoke test)
+ *   npm run bench                full run (about 15 minutes; the machine should be otherwise idle)
+ *   npm run bench -- --quick     one repeat each, short slices, one Lighthouse run (a smoke test)
+ *   npm run bench -- --only pg   only the PostgreSQL column (bench/pg.ts; needs scripts/pg-ci.sh)
+ * The PostgreSQL figures have their own section of docs/benchmarks.md (bench:pg markers).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { apiScenarios, coldFigures, rssFullScenario, type VersusBare, versusBare } from './api.js';
 import { LIGHTHOUSE_PAGES, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
-import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
+import { median, medianRange, ROOT, serveNodeArgs, startServer, writeBenchSection } from './lib.js';
 import { writeNationalFiles } from './national.js';
+import { benchPg, pgOnly, pgTable } from './pg.js';
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'pg') throw new Error(`--only ${only}: only "pg" is known`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const machine = () =>
+  `on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
+const pgHeader = () => {
+  const version = execFileSync('psql', ['--version']).toString().trim();
+  return `Latest PostgreSQL column of \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}, ${version} (local cluster, default settings). Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+};
+const pgOptions = { repeats: REPEATS, slices: SLICES, seconds: SLICE_SECONDS, log };
 
 interface Row {
   what: string;
@@ -42,6 +55,18 @@ if (!existsSync(join(ROOT, 'dist/server/main.js')) || !existsSync(join(ROOT, 'di
 
 const dir = mkdtempSync(join(tmpdir(), 'zm-bench-'));
 const logFile = join(dir, 'server.log');
+if (only === 'pg') {
+  try {
+    log(`== PostgreSQL only (${dir})`);
+    const table = await pgOnly(dir, { ...pgOptions, header: pgHeader() });
+    log(`\n${table}`);
+    writeBenchSection('bench:pg', table);
+    log('\nwritten to docs/benchmarks.md');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   log(`== national data set (${dir})`);
   const files = writeNationalFiles(dir);
@@ -188,8 +213,10 @@ try {
     fc.ok,
   );
 
-  const cpuName = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const header = `Latest \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  log('\n== PostgreSQL: ETL vs psql \\copy, /api/goals beside SQLite, fresh-server goals');
+  const pgSection = pgTable(await benchPg(dir, files, etl.dbPath, pgOptions), pgHeader());
+
+  const header = `Latest \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const table = [
     header,
     '',
@@ -203,18 +230,9 @@ try {
     '',
     ...etl.profile.map((e) => `- ${e.pct.toFixed(1)} % \`${e.name}\` ${e.where}`),
   ].join('\n');
-  log(`\n${table}`);
-  const docs = join(ROOT, 'docs/benchmarks.md');
-  const text = readFileSync(docs, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  const next =
-    a >= 0 && b > a
-      ? `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`
-      : `${text.trimEnd()}\n\n${start}\n${table}\n${end}\n`;
-  writeFileSync(docs, next);
+  log(`\n${table}\n\n${pgSection}`);
+  writeBenchSection('bench', table);
+  writeBenchSection('bench:pg', pgSection);
   log(`\nwritten to docs/benchmarks.md`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
