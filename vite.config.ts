@@ -17,9 +17,34 @@ function precompressPlugin(): Plugin {
   };
 }
 
+/**
+ * The entry's stylesheet inlined into index.html (about 3.5 KB compressed): the first paint waits
+ * for the HTML alone instead of a second, render-blocking request. The CSP allows inline styles.
+ */
+function inlineEntryCss(): Plugin {
+  return {
+    name: 'zielmonitor-inline-css',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return html;
+        return html.replace(
+          /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/g,
+          (tag, file: string) => {
+            const asset = bundle[file];
+            return asset?.type === 'asset' ? `<style>${String(asset.source)}</style>` : tag;
+          },
+        );
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [react(), precompressPlugin()],
+  plugins: [react(), inlineEntryCss(), precompressPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -17,16 +17,8 @@ import type { ImportLimits } from '../core/limits.js';
 import type { Gender } from '../server/domain/types.js';
 import type { Cell, Sheet } from './ba.js';
 import { CsvReader } from './csv.js';
-import {
-  type BuildResult,
-  buildRows,
-  cellMonth,
-  cellText,
-  isEmptyCell,
-  isNumberCell,
-  isProvisionalNote,
-  type PlacedCell,
-} from './grid.js';
+import type { BuildResult, PlacedCell } from './grid.js';
+import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
 import { type BaMapping, rowLabelKey } from './mapping.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';

@@ -1,13 +1,13 @@
 /** Turns an xlsx workbook (exceljs) or a BA-layout CSV into sheets of plain cells for ba.ts. */
 
 import { count, DEFAULT_LIMITS, type ImportLimits } from '../core/limits.js';
+import { columnLetter } from '../core/spreadsheet.js';
 import { type Cell, parseBaSheets, type Sheet } from './ba.js';
 import { CsvReader, isBlankRecord, type Separator } from './csv.js';
 import { loadMapping } from './mapping.js';
 import type { ParseContext } from './parse-context.js';
 import type { ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
-import { columnLetter } from './values.js';
 import { checkXlsx } from './xlsx-guard.js';
 
 function plain(v: unknown): Cell {

@@ -6,6 +6,8 @@
  * - months as columns (transposed): a header row of month labels, one row per region × gender.
  * The grid comes from exceljs (ba-xlsx.ts) or from a CSV saved from the same layout.
  */
+
+import { columnLetter } from '../core/spreadsheet.js';
 import type { Gender, ValueFlag } from '../server/domain/types.js';
 import type { BaMapping } from './mapping.js';
 import {
@@ -17,7 +19,6 @@ import {
 } from './rows.js';
 import { FileRejection } from './types.js';
 import {
-  columnLetter,
   type MonthIndex,
   monthOfDateCell,
   normalizeLabel,

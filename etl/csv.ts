@@ -4,8 +4,8 @@
  * (doubled quotes, separators and line breaks inside quoted fields).
  */
 import { count, DEFAULT_LIMITS, type ImportLimits } from '../core/limits.js';
+import { columnLetter } from '../core/spreadsheet.js';
 import { FileRejection } from './types.js';
-import { columnLetter } from './values.js';
 
 export type Separator = ';' | ',' | '\t';
 

@@ -7,22 +7,17 @@
  * months): the month is read from the sheet, never from the file name. Rows the mapping does not
  * know are ignored.
  */
+
+import { columnLetter } from '../core/spreadsheet.js';
 import type { Sheet } from './ba.js';
 import { LabelHierarchy } from './ba-table.js';
-import {
-  type BuildResult,
-  buildRows,
-  cellText,
-  isEmptyCell,
-  isNumberCell,
-  isProvisionalNote,
-  type PlacedCell,
-} from './grid.js';
+import type { BuildResult, PlacedCell } from './grid.js';
+import { buildRows, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
 import type { BaMapping } from './mapping.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
 import { FileRejection } from './types.js';
-import { columnLetter, type MonthIndex, monthOfDateCell, normalizeLabel, parseMonth } from './values.js';
+import { type MonthIndex, monthOfDateCell, normalizeLabel, parseMonth } from './values.js';
 
 const MONTH_IN_TEXT =
   /\b(Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s+(\d{4})\b|\b(\d{1,2})\/(\d{4})\b/i;

@@ -4,19 +4,14 @@
  * gender and month become validated observation rows. Either the first problem rejects the file
  * (import) or every problem is collected with its cell (the wizard's live feedback).
  */
+
+import { columnLetter } from '../core/spreadsheet.js';
 import type { Gender, ValueFlag } from '../server/domain/types.js';
 import type { Cell, Sheet } from './ba.js';
 import type { ResolvedRegion } from './regions.js';
 import { genderIndex, type IndicatorCatalog, ObservationRows } from './rows.js';
 import { FileRejection } from './types.js';
-import {
-  columnLetter,
-  type MonthIndex,
-  monthOfDateCell,
-  parseGermanNumber,
-  parseMarker,
-  parseMonth,
-} from './values.js';
+import { type MonthIndex, monthOfDateCell, parseGermanNumber, parseMarker, parseMonth } from './values.js';
 
 export interface PlacedCell {
   region: ResolvedRegion;

@@ -28,6 +28,7 @@ import type {
   ImportSummary,
   IsolationOptions,
 } from './types.js';
+import { fileError, fileWithoutRows } from './types.js';
 
 /**
  * The worker opens its own connection to the database FILE: isolation is for SQLite only. On
@@ -261,16 +262,7 @@ async function recoverCrashedRun(
   const { sqlite } = deps.db;
   const files = [...done];
   if (current !== null) {
-    files.push({
-      path: current.label,
-      sha256: '',
-      size: 0,
-      status: 'rejected',
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      error: { file: current.label, sheet: null, row: null, column: null, message: reason },
-    });
+    files.push(fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)));
   }
   await waitForWrite(() => {
     sqlite

@@ -27,6 +27,8 @@ import {
   type EtlDeps,
   FileRejection,
   type FileResult,
+  fileError,
+  fileWithoutRows,
   formatImportError,
   type ImportErrorInfo,
   type ImportOptions,
@@ -273,13 +275,7 @@ async function rejectFile(
   const error: ImportErrorInfo =
     e instanceof FileRejection
       ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
-      : {
-          file: source.label,
-          sheet: null,
-          row: null,
-          column: null,
-          message: e instanceof Error ? e.message : String(e),
-        };
+      : fileError(source.label, e instanceof Error ? e.message : String(e));
   if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
     ctx.deps.logger.error(
       { err: e, file: source.label, runId: ctx.runId },
@@ -293,16 +289,7 @@ async function rejectFile(
     status: 'rejected',
     error: formatImportError(error),
   });
-  return {
-    path: source.label,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    sha256,
-    size,
-    status: 'rejected',
-    error,
-  };
+  return fileWithoutRows(source.label, { sha256, size }, error);
 }
 
 /** Parse and validate the whole file, then write it in one transaction. */
@@ -367,17 +354,7 @@ async function importOneFile(
   const size = bytes.byteLength;
   if (await ctx.isKnown(sha256)) {
     await ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
-    const result: FileResult = {
-      path: source.label,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      sha256,
-      size,
-      status: 'unchanged',
-      error: null,
-    };
-    return { result, bytes, changed: false };
+    return { result: fileWithoutRows(source.label, { sha256, size }, null), bytes, changed: false };
   }
   try {
     const { changed, ...result } = await parseAndWrite(ctx, source, bytes, sha256);

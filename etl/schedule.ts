@@ -17,6 +17,8 @@ import {
   type EtlDeps,
   FileRejection,
   type FileResult,
+  fileError,
+  fileWithoutRows,
   formatImportError,
   type ImportSource,
   type ImportSummary,
@@ -135,16 +137,7 @@ export async function rejectInProgress(config: Config, when: Date, reason: strin
     await writeFile(
       `${dest}.error.txt`,
       errorText(
-        {
-          path: basename(path),
-          sha256: '',
-          size: 0,
-          status: 'rejected',
-          inserted: 0,
-          updated: 0,
-          unchanged: 0,
-          error: { file: basename(path), sheet: null, row: null, column: null, message: reason },
-        },
+        fileWithoutRows(basename(path), { sha256: '', size: 0 }, fileError(basename(path), reason)),
         when,
       ),
       'utf8',

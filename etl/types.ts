@@ -38,6 +38,21 @@ export interface FileResult {
   error: ImportErrorInfo | null;
 }
 
+/** A file's result that wrote no row: unchanged (known content) or rejected. */
+export function fileWithoutRows(
+  path: string,
+  file: { sha256: string; size: number },
+  error: ImportErrorInfo | null,
+): FileResult {
+  const status = error === null ? 'unchanged' : 'rejected';
+  return { path, ...file, status, inserted: 0, updated: 0, unchanged: 0, error };
+}
+
+/** The error of a whole file, with no place in it (aborted, unreadable). */
+export function fileError(file: string, message: string): ImportErrorInfo {
+  return { file, sheet: null, row: null, column: null, message };
+}
+
 export interface ImportSummary {
   runId: number;
   status: ImportRunStatus;

@@ -238,15 +238,3 @@ export function parseRegionKey(input: string): string | null {
   const s = input.trim();
   return /^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$/.test(s) ? s : null;
 }
-
-/** Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA. */
-export function columnLetter(index0: number): string {
-  let n = index0 + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}

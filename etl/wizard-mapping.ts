@@ -6,21 +6,14 @@
  * more month row or column, nothing else moves.
  */
 import { z } from 'zod';
+import { columnLetter } from '../core/spreadsheet.js';
 import type { Sheet } from './ba.js';
-import {
-  type BuildResult,
-  buildRows,
-  cellMonth,
-  cellText,
-  isEmptyCell,
-  isNumberCell,
-  isProvisionalNote,
-  type PlacedCell,
-} from './grid.js';
+import type { BuildResult, PlacedCell } from './grid.js';
+import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
 import { FileRejection } from './types.js';
-import { columnLetter, normalizeLabel } from './values.js';
+import { normalizeLabel } from './values.js';
 
 const line = z.number().int().min(0).max(100_000);
 

@@ -7,8 +7,8 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import { count, type ImportLimits, megabytes } from '../core/limits.js';
+import { columnLetter } from '../core/spreadsheet.js';
 import { FileRejection } from './types.js';
-import { columnLetter } from './values.js';
 
 interface ZipEntry {
   name: string;

@@ -6,7 +6,6 @@ import {
   keepPreviousData,
   type QueryClient,
   useMutation,
-  useQueries,
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
@@ -137,13 +136,14 @@ export function useGoalBacktest(id: string, q: GoalQuery) {
   });
 }
 
-/** The series of several goals, fetched in parallel (the overview's sparklines). */
-export function useGoalSeriesMany(ids: readonly string[], q: GoalQuery) {
-  return useQueries({
-    queries: ids.map((id) => ({
-      queryKey: queryKeys.goalSeries(id, q),
-      queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
-    })),
+/**
+ * One goal's series for an overview card's sparkline: each card asks for its own (all in
+ * parallel), so the answer redraws that card only. No placeholder: a new month shows its own line.
+ */
+export function useGoalSparkline(id: string, q: GoalQuery) {
+  return useQuery({
+    queryKey: queryKeys.goalSeries(id, q),
+    queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
   });
 }
 

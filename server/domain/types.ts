@@ -13,19 +13,8 @@ import type {
   ValueFlag,
 } from '../../core/vocabulary.js';
 
+export type * from '../../core/vocabulary.js';
 export { GENDERS } from '../../core/vocabulary.js';
-export type {
-  Better,
-  Direction,
-  Gender,
-  GoalKind,
-  GoalStatus,
-  GoalUnit,
-  IndicatorFormula,
-  Month,
-  PlanGoalKind,
-  ValueFlag,
-};
 
 /** One stored value: a number, or NULL with the BA marker that stood in its place. */
 export interface Obs {

@@ -39,17 +39,10 @@ export const MONTH_COLUMNS = [
   'revised',
 ] as const;
 export type MonthColumn = (typeof MONTH_COLUMNS)[number];
-export const SORTABLE_COLUMNS = [
-  'month',
-  'gender',
-  'int',
-  'elb',
-  'lzb',
-  'k2',
-  'jfw',
-  'k3',
-  'revised',
-] as const;
+/** Every column but the region's name sorts. */
+export const SORTABLE_COLUMNS = MONTH_COLUMNS.filter(
+  (c): c is Exclude<MonthColumn, 'region'> => c !== 'region',
+);
 
 export interface MonthRowCodes {
   int: string;

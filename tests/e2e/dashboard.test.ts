@@ -33,6 +33,7 @@ import type {
   MonthsResponse,
   RevisionsResponse,
 } from '../../web/api';
+import { ERROR_TEXT } from '../../web/lib/error-text';
 import {
   artifactPath,
   launchBrowser,
@@ -283,10 +284,19 @@ describe('dashboard on the sample data', () => {
       ]) {
         expect(svgText).toContain(label);
       }
-      // The change chart: one more SVG, with the target line and the change line.
-      expect(
-        await page.locator('[data-testid="change-chart"] svg path[stroke="#D55E00"]').count(),
-      ).toBeGreaterThan(0);
+      // The change chart, further down: drawn once it comes into view (charts below the fold wait
+      // for the scroll, so the page's first paint does not pay for them). Before: an empty box of
+      // its final height, so nothing moves when it is drawn.
+      const changeChart = page.locator('[data-testid="change-chart"]');
+      expect(await changeChart.locator('svg').count()).toBe(0);
+      const boxBefore = await changeChart.boundingBox();
+      expect(boxBefore?.height ?? 0).toBeGreaterThan(200);
+      await changeChart.scrollIntoViewIfNeeded();
+      await page.waitForSelector('[data-testid="change-chart"] svg path[stroke="#D55E00"]', {
+        state: 'attached',
+      });
+      expect(await changeChart.locator('svg path[stroke="#D55E00"]').count()).toBeGreaterThan(0);
+      expect((await changeChart.boundingBox())?.height).toBe(boxBefore?.height);
       const ariaLabel = await chart.getAttribute('aria-label');
       expect(ariaLabel).toContain(formatPercent(series.goal.current.value));
 
@@ -652,13 +662,30 @@ describe('dashboard on the sample data', () => {
       const alert = page.getByRole('alert');
       await alert.waitFor({ timeout: 20_000 });
       expect(await alert.textContent()).toContain('Fehler beim Laden (Ziele).');
-      expect(await alert.textContent()).toContain('Testfehler');
+      // The German text of the code, not the server's message.
+      expect(await alert.textContent()).toContain(ERROR_TEXT.internal);
+      expect(await alert.textContent()).not.toContain('Testfehler');
       await page.screenshot({ path: artifactPath('dashboard-error.png') });
       fail = false;
       await page.getByRole('button', { name: 'Erneut versuchen' }).click();
       await page.waitForSelector('article[data-testid^="goal-"]');
       // Only the intercepted failures were reported.
       expect(errors.filter((e) => !/500/.test(e))).toEqual([]);
+      errors.length = 0;
+
+      // A real 4xx of the server (an unknown goal: 404 goal_not_found, English message) is shown
+      // with the German text of its code.
+      const unknown = await fetch(`${server.url}/api/goals/K9-total/series`);
+      expect(unknown.status).toBe(404);
+      const body = (await unknown.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('goal_not_found');
+      await page.goto(`${server.url}/ziel/K9-total`);
+      const notFound = page.getByRole('alert');
+      await notFound.waitFor({ timeout: 20_000 });
+      expect(await notFound.textContent()).toContain('Fehler beim Laden (Ziel).');
+      expect(await notFound.textContent()).toContain(ERROR_TEXT.goal_not_found);
+      expect(await notFound.textContent()).not.toContain(body.error.message);
+      expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
       errors.length = 0;
 
       // The sample suppresses women's integrations of May 2021: '*' with its meaning, never 0.

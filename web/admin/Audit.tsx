@@ -2,6 +2,7 @@
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { actionText, viaText } from '../../core/people';
+import { DataTable } from '../components/DataTable';
 import { ErrorState, Loading } from '../components/States';
 import { type AuditFilter, auditCsvUrl, useAudit } from './api';
 
@@ -52,31 +53,22 @@ export function Audit() {
         <ErrorState error={audit.error} what="Protokoll" retry={() => void audit.refetch()} />
       ) : (
         <div className="table-wrap">
-          <table className="data-table" data-testid="audit-table">
-            <caption>Neueste zuerst (höchstens 200; die CSV-Datei enthält bis zu 10.000)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Zeitpunkt</th>
-                <th scope="col">Person</th>
-                <th scope="col">Anmeldung über</th>
-                <th scope="col">Aktion</th>
-                <th scope="col">Gegenstand</th>
-                <th scope="col">Details</th>
+          <DataTable
+            testId="audit-table"
+            caption="Neueste zuerst (höchstens 200; die CSV-Datei enthält bis zu 10.000)"
+            columns={['Zeitpunkt', 'Person', 'Anmeldung über', 'Aktion', 'Gegenstand', 'Details']}
+          >
+            {audit.data.entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.at)}</td>
+                <td>{e.actor}</td>
+                <td>{viaText(e.via)}</td>
+                <td title={e.action}>{actionText(e.action)}</td>
+                <td>{e.subject ?? ''}</td>
+                <td className="audit-detail">{e.detail ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {audit.data.entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>{viaText(e.via)}</td>
-                  <td title={e.action}>{actionText(e.action)}</td>
-                  <td>{e.subject ?? ''}</td>
-                  <td className="audit-detail">{e.detail ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       )}
     </section>

@@ -1,7 +1,8 @@
 /** Users (role set by hand, disable), role mappings (user name or group → role), and sessions. */
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
-import { errorText } from '../components/States';
+import { DataTable } from '../components/DataTable';
+import { errorText } from '../lib/error-text';
 import {
   useDeleteMapping,
   useMappings,
@@ -11,7 +12,8 @@ import {
   useUpdateUser,
   useUsers,
 } from './api';
-import { ROLE_OPTIONS, ROLE_TEXT, roleOf } from './roles';
+import { ItemWithAction, RoleSelect, TextField } from './fields';
+import { ROLE_TEXT, type RoleOption } from './roles';
 
 export function Users() {
   const users = useUsers();
@@ -21,52 +23,36 @@ export function Users() {
       <h2 id="users-h">Personen</h2>
       {update.isError && <p className="error-text">{errorText(update.error)}</p>}
       <div className="table-wrap">
-        <table className="data-table">
-          <caption>Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Quelle</th>
-              <th scope="col">Rolle aus Zuordnung</th>
-              <th scope="col">Rolle festgelegt</th>
-              <th scope="col">Zuletzt gesehen</th>
-              <th scope="col">Zugang</th>
+        <DataTable
+          caption="Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung"
+          columns={['Name', 'Quelle', 'Rolle aus Zuordnung', 'Rolle festgelegt', 'Zuletzt gesehen', 'Zugang']}
+        >
+          {(users.data?.users ?? []).map((u) => (
+            <tr key={u.id}>
+              <td>{u.name}</td>
+              <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
+              <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
+              <td>
+                <RoleSelect
+                  ariaLabel={`Rolle von ${u.name}`}
+                  unset="aus Zuordnung"
+                  value={u.role}
+                  onChange={(role) => update.mutate({ id: u.id, role })}
+                />
+              </td>
+              <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
+              <td>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
+                >
+                  {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(users.data?.users ?? []).map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
-                <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
-                <td>
-                  <select
-                    aria-label={`Rolle von ${u.name}`}
-                    value={u.role ?? ''}
-                    onChange={(e) => update.mutate({ id: u.id, role: roleOf(e.target.value) })}
-                  >
-                    <option value="">aus Zuordnung</option>
-                    {ROLE_OPTIONS.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_TEXT[r]}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
-                  >
-                    {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </section>
   );
@@ -76,12 +62,12 @@ export function Mappings() {
   const mappings = useMappings();
   const set = useSetMapping();
   const del = useDeleteMapping();
-  const ids = { kind: useId(), value: useId(), role: useId() };
-  const [form, setForm] = useState<{
-    kind: 'user' | 'group';
-    value: string;
-    role: 'viewer' | 'controller' | 'admin';
-  }>({ kind: 'group', value: '', role: 'viewer' });
+  const kindId = useId();
+  const [form, setForm] = useState<{ kind: 'user' | 'group'; value: string; role: RoleOption }>({
+    kind: 'group',
+    value: '',
+    role: 'viewer',
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     set.mutate(form, { onSuccess: () => setForm({ ...form, value: '' }) });
@@ -94,34 +80,21 @@ export function Mappings() {
         Benutzername vom Proxy oder aus OpenID Connect. Die höchste zutreffende Rolle gilt.
       </p>
       <form className="admin-form" onSubmit={submit}>
-        <label htmlFor={ids.kind}>Art</label>
+        <label htmlFor={kindId}>Art</label>
         <select
-          id={ids.kind}
+          id={kindId}
           value={form.kind}
           onChange={(e) => setForm({ ...form, kind: e.target.value === 'user' ? 'user' : 'group' })}
         >
           <option value="group">Gruppe</option>
           <option value="user">Benutzer</option>
         </select>
-        <label htmlFor={ids.value}>Wert</label>
-        <input
-          id={ids.value}
-          required
-          value={form.value}
-          onChange={(e) => setForm({ ...form, value: e.target.value })}
-        />
-        <label htmlFor={ids.role}>Rolle</label>
-        <select
-          id={ids.role}
+        <TextField label="Wert" value={form.value} onChange={(value) => setForm({ ...form, value })} />
+        <RoleSelect
+          label="Rolle"
           value={form.role}
-          onChange={(e) => setForm({ ...form, role: roleOf(e.target.value) ?? 'viewer' })}
-        >
-          {ROLE_OPTIONS.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_TEXT[r]}
-            </option>
-          ))}
-        </select>
+          onChange={(role) => setForm({ ...form, role: role ?? 'viewer' })}
+        />
         <button type="submit" disabled={set.isPending}>
           Zuordnen
         </button>
@@ -129,12 +102,9 @@ export function Mappings() {
       {(set.isError || del.isError) && <p className="error-text">{errorText(set.error ?? del.error)}</p>}
       <ul className="plain">
         {(mappings.data?.mappings ?? []).map((m) => (
-          <li key={m.id}>
-            {m.kind === 'group' ? 'Gruppe' : 'Benutzer'} „{m.value}“ → {ROLE_TEXT[m.role]}{' '}
-            <button type="button" className="secondary" onClick={() => del.mutate(m.id)}>
-              Entfernen
-            </button>
-          </li>
+          <ItemWithAction key={m.id} action="Entfernen" onAction={() => del.mutate(m.id)}>
+            {m.kind === 'group' ? 'Gruppe' : 'Benutzer'} „{m.value}“ → {ROLE_TEXT[m.role]}
+          </ItemWithAction>
         ))}
       </ul>
     </section>
@@ -149,13 +119,10 @@ export function Sessions() {
       <h2 id="sessions-h">Angemeldete Sitzungen</h2>
       <ul className="plain">
         {(sessions.data?.sessions ?? []).map((s) => (
-          <li key={s.id}>
+          <ItemWithAction key={s.id} action="Beenden" onAction={() => revoke.mutate(s.id)}>
             {s.user}, seit {formatDateTime(s.createdAt)}, zuletzt {formatDateTime(s.lastSeenAt)}
-            {s.address ? ` (${s.address})` : ''}{' '}
-            <button type="button" className="secondary" onClick={() => revoke.mutate(s.id)}>
-              Beenden
-            </button>
-          </li>
+            {s.address ? ` (${s.address})` : ''}
+          </ItemWithAction>
         ))}
       </ul>
     </section>

@@ -1,10 +1,42 @@
 /**
- * The one ECharts lifecycle wrapper: init on mount, setOption on change, resize with the container
+ * The one ECharts lifecycle wrapper: init, setOption on change, resize with the container
  * (ResizeObserver), dispose on unmount — so no chart instance, observer or listener outlives its page.
+ *
+ * A chart is drawn when its box comes into view (IntersectionObserver), and ECharts itself (the bulk
+ * of a chart page's code) is fetched then, once for all charts: a page paints its figures and text
+ * first, and drawing a chart further down — hundreds of milliseconds of main-thread work on a slow
+ * phone — waits until someone scrolls to it. The box keeps its height meanwhile (no layout shift).
  */
 import { useEffect, useRef } from 'react';
 
-import { type ChartOption, echarts } from './echarts';
+import type { ChartOption, echarts as EChartsCore } from './echarts';
+
+type ChartInstance = ReturnType<typeof EChartsCore.init>;
+
+let echartsModule: Promise<typeof import('./echarts')> | null = null;
+/** ECharts (tree-shaken, web/charts/echarts.ts), fetched on first use and then shared. */
+export function loadECharts(): Promise<typeof import('./echarts')> {
+  echartsModule ??= import('./echarts');
+  return echartsModule;
+}
+
+/** Calls `show` once `node` is within `margin` of the viewport; returns the cancel function. */
+function whenInView(node: Element, margin: string, show: () => void): () => void {
+  if (typeof IntersectionObserver === 'undefined') {
+    show();
+    return () => {};
+  }
+  const io = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      io.disconnect();
+      show();
+    },
+    { rootMargin: margin },
+  );
+  io.observe(node);
+  return () => io.disconnect();
+}
 
 export interface EChartProps {
   option: ChartOption;
@@ -20,42 +52,68 @@ export interface EChartProps {
   testId?: string;
 }
 
+/** Wires the click and pointer handlers to a new instance; returns their removal. */
+function attachHandlers(
+  instance: ChartInstance,
+  clickRef: { current: ((index: number) => void) | undefined },
+): () => void {
+  const zr = instance.getZr();
+  const onZrClick = (e: { offsetX: number; offsetY: number }) => {
+    const point = [e.offsetX, e.offsetY];
+    if (!clickRef.current || !instance.containPixel('grid', point)) return;
+    // In grid coordinates [x, y]; on a category x axis, x is the category's index.
+    const data = instance.convertFromPixel({ gridIndex: 0 }, point);
+    const i = Array.isArray(data) ? data[0] : null;
+    if (typeof i === 'number' && Number.isFinite(i)) clickRef.current(Math.round(i));
+  };
+  zr.on('click', onZrClick);
+  // Show that the plot is clickable.
+  const onZrMove = (e: { offsetX: number; offsetY: number }) => {
+    const over = Boolean(clickRef.current) && instance.containPixel('grid', [e.offsetX, e.offsetY]);
+    zr.setCursorStyle(over ? 'pointer' : 'default');
+  };
+  zr.on('mousemove', onZrMove);
+  return () => {
+    zr.off('click', onZrClick);
+    zr.off('mousemove', onZrMove);
+  };
+}
+
 export function EChart({ option, ariaLabel, onCategoryClick, className, height = 360, testId }: EChartProps) {
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  // The latest click handler, read by the one listener registered at init.
+  const chart = useRef<ChartInstance | null>(null);
+  // The latest option and click handler, read when the chart is created and by its one listener.
+  const optionRef = useRef(option);
+  optionRef.current = option;
   const clickRef = useRef(onCategoryClick);
   clickRef.current = onCategoryClick;
 
   useEffect(() => {
     const node = el.current;
     if (!node) return;
-    const instance = echarts.init(node, null, { renderer: 'svg', locale: 'EN' });
-    chart.current = instance;
-    const zr = instance.getZr();
-    const onZrClick = (e: { offsetX: number; offsetY: number }) => {
-      const point = [e.offsetX, e.offsetY];
-      if (!clickRef.current || !instance.containPixel('grid', point)) return;
-      // In grid coordinates [x, y]; on a category x axis, x is the category's index.
-      const data = instance.convertFromPixel({ gridIndex: 0 }, point);
-      const i = Array.isArray(data) ? data[0] : null;
-      if (typeof i === 'number' && Number.isFinite(i)) clickRef.current(Math.round(i));
-    };
-    zr.on('click', onZrClick);
-    // Show that the plot is clickable.
-    const onZrMove = (e: { offsetX: number; offsetY: number }) => {
-      const over = Boolean(clickRef.current) && instance.containPixel('grid', [e.offsetX, e.offsetY]);
-      zr.setCursorStyle(over ? 'pointer' : 'default');
-    };
-    zr.on('mousemove', onZrMove);
-    const ro = new ResizeObserver(() => instance.resize());
-    ro.observe(node);
+    let disposed = false;
+    let teardown = () => {};
+    const cancel = whenInView(node, '0px', () => {
+      void loadECharts().then(({ echarts }) => {
+        if (disposed) return;
+        const instance = echarts.init(node, null, { renderer: 'svg', locale: 'EN' });
+        chart.current = instance;
+        const detach = attachHandlers(instance, clickRef);
+        const ro = new ResizeObserver(() => instance.resize());
+        ro.observe(node);
+        instance.setOption(optionRef.current, { notMerge: true });
+        teardown = () => {
+          detach();
+          ro.disconnect();
+          instance.dispose();
+          chart.current = null;
+        };
+      });
+    });
     return () => {
-      zr.off('click', onZrClick);
-      zr.off('mousemove', onZrMove);
-      ro.disconnect();
-      instance.dispose();
-      chart.current = null;
+      disposed = true;
+      cancel();
+      teardown();
     };
   }, []);
 

@@ -14,7 +14,7 @@ import {
   useEditComment,
   useMe,
 } from '../api';
-import { errorText } from './States';
+import { errorText } from '../lib/error-text';
 
 export const COMMENT_MAX = 2000;
 

@@ -4,15 +4,17 @@
  * and of the naive "current change persists" baseline, and how often the 80 % interval held the
  * actual December change.
  */
+import { useDeferredValue } from 'react';
 import { formatCount, formatNumber, formatShare, monthName } from '../../core/format';
 import { type GoalQuery, useGoalBacktest } from '../api';
 import { ErrorState, Loading } from './States';
 
 export function ForecastQuality({ id, query }: { id: string; query: GoalQuery }) {
   const bt = useGoalBacktest(id, query);
-  if (bt.isPending) return <Loading what="Prognosegüte" />;
+  // The table renders from a deferred copy (as a transition, in slices), see pages/Goal.tsx.
+  const r = useDeferredValue(bt.data);
   if (bt.isError) return <ErrorState error={bt.error} what="Prognosegüte" retry={() => void bt.refetch()} />;
-  const r = bt.data;
+  if (r === undefined) return <Loading what="Prognosegüte" />;
   const pool = r.pool.sample ? 'der Beispielregionen' : 'aller geladenen Regionen';
   return (
     <section className="card forecast-quality" aria-labelledby="fq-h" data-testid="forecast-quality">

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { formatMonth } from '../../core/format';
 import { type GoalFacts, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
 import { PROVISIONAL_FOOTNOTE } from '../lib/provisional';
+import { Figure } from './Figure';
 import { ChangeVsTarget } from './StatusBadge';
 
 export function GoalFigures({
@@ -21,23 +22,24 @@ export function GoalFigures({
   const v = goalCardView(goal);
   return (
     <dl className={className}>
-      <div className="figure figure-main">
-        <dt>
-          {goalValueName(goal)} {formatMonth(goal.current.month)}
-          {goal.provisional && ' *'}
-        </dt>
-        <dd data-field="current">{v.current}</dd>
-      </div>
-      <div className="figure">
-        <dt>Vorjahr ({formatMonth(goal.previous.month)})</dt>
-        <dd data-field="previous">{v.previous}</dd>
-      </div>
-      <div className="figure">
-        <dt>Veränderung</dt>
-        <dd data-field="change">
-          <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
-        </dd>
-      </div>
+      <Figure
+        main
+        label={
+          <>
+            {goalValueName(goal)} {formatMonth(goal.current.month)}
+            {goal.provisional && ' *'}
+          </>
+        }
+        field="current"
+      >
+        {v.current}
+      </Figure>
+      <Figure label={<>Vorjahr ({formatMonth(goal.previous.month)})</>} field="previous">
+        {v.previous}
+      </Figure>
+      <Figure label="Veränderung" field="change">
+        <ChangeVsTarget change={goal.changePct} target={goal.targetChangePct} />
+      </Figure>
       {children}
       {goal.provisional && (
         <div className="figure provisional-note muted" data-field="provisional">

@@ -1,9 +1,10 @@
 /** A card of a plan goal (Eingliederung und Budget): Ist, Plan bis Monat, Jahresplan, status, forecast, pace. */
 import { useId } from 'react';
-import { Link } from 'wouter';
 import type { Goal } from '../api';
-import { missingLines } from '../lib/goal-view';
-import { planCardView } from '../lib/plan-view';
+import { type PlanCardView, planCardView } from '../lib/plan-view';
+import { Figure } from './Figure';
+import { GoalCardHead } from './GoalCardHead';
+import { GoalMissing } from './GoalFigures';
 import { StatusBadge } from './StatusBadge';
 
 export function PlanGoalCard({ goal, href }: { goal: Goal; href: string }) {
@@ -15,36 +16,15 @@ export function PlanGoalCard({ goal, href }: { goal: Goal; href: string }) {
       aria-labelledby={headingId}
       data-testid={`plan-goal-${goal.id}`}
     >
-      <header className="goal-card-head">
-        <h3 id={headingId}>
-          <Link href={href}>
-            {goal.label}
-            <span className="visually-hidden"> – Details</span>
-          </Link>
-        </h3>
-        <StatusBadge status={goal.status} />
-      </header>
+      <GoalCardHead headingId={headingId} label={goal.label} href={href} status={goal.status} />
       <dl className="figures">
-        <div className="figure figure-main">
-          <dt>{v.currentLabel}</dt>
-          <dd data-field="current">{v.current}</dd>
-        </div>
-        <div className="figure">
-          <dt>{v.planToDateLabel}</dt>
-          <dd data-field="plan-to-date">{v.planToDate}</dd>
-        </div>
+        <PlanToDateFigures v={v} />
         {goal.kind !== 'capacity' && (
-          <div className="figure">
-            <dt>Jahresplan</dt>
-            <dd data-field="plan">{v.plan}</dd>
-          </div>
+          <Figure label="Jahresplan" field="plan">
+            {v.plan}
+          </Figure>
         )}
-        {v.extra && (
-          <div className="figure">
-            <dt>{v.extra.label}</dt>
-            <dd data-field="extra">{v.extra.value}</dd>
-          </div>
-        )}
+        <PlanExtraFigure v={v} />
       </dl>
       <p className="plan-deviation" data-field="deviation">
         {v.deviation}
@@ -57,21 +37,37 @@ export function PlanGoalCard({ goal, href }: { goal: Goal; href: string }) {
           <StatusBadge status={goal.forecast.status} size="sm" />
         </div>
       )}
-      {goal.status === 'no_data' && goal.missing.length > 0 && (
-        <div className="missing">
-          <p>Es fehlen Werte:</p>
-          <ul className="missing-list">
-            {missingLines(goal).map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <GoalMissing goal={goal} />
       {v.pace && (
         <p className="plan-pace" data-field="pace">
           {v.pace}
         </p>
       )}
     </article>
+  );
+}
+
+/** What the plan card and the plan goal page both show first: the figure to date and the plan to date. */
+export function PlanToDateFigures({ v }: { v: PlanCardView }) {
+  return (
+    <>
+      <Figure main label={v.currentLabel} field="current">
+        {v.current}
+      </Figure>
+      <Figure label={v.planToDateLabel} field="plan-to-date">
+        {v.planToDate}
+      </Figure>
+    </>
+  );
+}
+
+/** The kind's extra figure (spending rate, places filled), if it has one. */
+export function PlanExtraFigure({ v }: { v: PlanCardView }) {
+  return (
+    v.extra && (
+      <Figure label={v.extra.label} field="extra">
+        {v.extra.value}
+      </Figure>
+    )
   );
 }

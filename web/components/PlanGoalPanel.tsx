@@ -1,14 +1,11 @@
-/**
- * The Ziel page body of a plan goal (cumulative, budget, capacity): the figures against the plan,
- * the year-to-date figure against the plan path and last year (forecast dashed), and the table of
- * the numbers the chart is drawn from.
- */
-import { Link } from 'wouter';
-import { formatGoalValue, formatMonth } from '../../core/format';
+import { formatGoalValue } from '../../core/format';
 import type { GoalSeriesResponse } from '../api';
 import { GoalChart } from '../charts/GoalChart';
-import { missingLines } from '../lib/goal-view';
 import { planCardView } from '../lib/plan-view';
+import { Figure } from './Figure';
+import { GoalMissing } from './GoalFigures';
+import { PlanExtraFigure, PlanToDateFigures } from './PlanGoalCard';
+import { type SeriesColumn, SeriesTable } from './SeriesTable';
 import { StatusBadge } from './StatusBadge';
 
 const SIDE: Record<string, string> = {
@@ -44,16 +41,7 @@ export function PlanGoalPanel({
           {v.pace}
         </p>
       )}
-      {goal.status === 'no_data' && goal.missing.length > 0 && (
-        <div className="missing">
-          <p>Es fehlen Werte:</p>
-          <ul className="missing-list">
-            {missingLines(goal).map((l) => (
-              <li key={l}>{l}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <GoalMissing goal={goal} />
 
       <figure className="card chart-card">
         <GoalChart
@@ -87,35 +75,18 @@ function PlanFigures({
 }) {
   return (
     <dl className="figures figures-row">
-      <div className="figure figure-main">
-        <dt>{v.currentLabel}</dt>
-        <dd data-field="current">{v.current}</dd>
-      </div>
-      <div className="figure">
-        <dt>{v.planToDateLabel}</dt>
-        <dd data-field="plan-to-date">{v.planToDate}</dd>
-      </div>
-      <div className="figure">
-        <dt>Jahresplan</dt>
-        <dd data-field="plan">{v.plan}</dd>
-      </div>
-      <div className="figure">
-        <dt>Abweichung</dt>
-        <dd data-field="deviation">{v.deviation}</dd>
-      </div>
-      {v.extra && (
-        <div className="figure">
-          <dt>{v.extra.label}</dt>
-          <dd data-field="extra">{v.extra.value}</dd>
-        </div>
-      )}
+      <PlanToDateFigures v={v} />
+      <Figure label="Jahresplan" field="plan">
+        {v.plan}
+      </Figure>
+      <Figure label="Abweichung" field="deviation">
+        {v.deviation}
+      </Figure>
+      <PlanExtraFigure v={v} />
       {v.forecast && (
-        <div className="figure projection">
-          <dt>{v.forecast.label} (Hochrechnung)</dt>
-          <dd data-field="projection">
-            {v.forecast.value} ({v.forecast.change}) <StatusBadge status={status} size="sm" />
-          </dd>
-        </div>
+        <Figure className="projection" label={`${v.forecast.label} (Hochrechnung)`} field="projection">
+          {v.forecast.value} ({v.forecast.change}) <StatusBadge status={status} size="sm" />
+        </Figure>
       )}
     </dl>
   );
@@ -133,46 +104,19 @@ function PlanTable({
 }) {
   // The table gives whole amounts ("1.095.412 €"); the chart's axis the compact form.
   const full = (n: number | null) => formatGoalValue(n, data.goal.unit);
-  const valueName = capacity ? 'Ø Belegung seit Januar' : 'Ist seit Januar (kumuliert)';
+  const columns: SeriesColumn<GoalSeriesResponse['points'][number]>[] = [
+    { label: String(data.year), cell: (p) => full(p.current) },
+    { label: String(data.year - 1), cell: (p) => full(p.previous) },
+    { label: capacity ? 'Geplante Plätze' : 'Planpfad', cell: (p) => full(p.target) },
+    { label: 'Grenze „gefährdet“', cell: (p) => full(p.atRiskEdge) },
+    { label: 'Prognose', cell: (p) => (p.forecast === null ? '' : full(p.forecast)) },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="data-table" data-testid="goal-table">
-        <caption>Zahlen zum Diagramm: {valueName} je Monat</caption>
-        <thead>
-          <tr>
-            <th scope="col">Monat</th>
-            <th scope="col" className="num">
-              {data.year}
-            </th>
-            <th scope="col" className="num">
-              {data.year - 1}
-            </th>
-            <th scope="col" className="num">
-              {capacity ? 'Geplante Plätze' : 'Planpfad'}
-            </th>
-            <th scope="col" className="num">
-              Grenze „gefährdet“
-            </th>
-            <th scope="col" className="num">
-              Prognose
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.points.map((p) => (
-            <tr key={p.month}>
-              <th scope="row" className="row-head">
-                <Link href={monthLink(p.month)}>{formatMonth(p.month)}</Link>
-              </th>
-              <td className="num">{full(p.current)}</td>
-              <td className="num">{full(p.previous)}</td>
-              <td className="num">{full(p.target)}</td>
-              <td className="num">{full(p.atRiskEdge)}</td>
-              <td className="num">{p.forecast === null ? '' : full(p.forecast)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SeriesTable
+      valueName={capacity ? 'Ø Belegung seit Januar' : 'Ist seit Januar (kumuliert)'}
+      points={data.points}
+      columns={columns}
+      monthHref={monthLink}
+    />
   );
 }

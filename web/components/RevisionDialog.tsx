@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { formatCount, formatDateTime, formatMonth, GENDER_TEXT } from '../../core/format';
 import { FLAG_TEXT } from '../../core/vocabulary';
 import { useRevisions } from '../api';
+import { DataTable, num } from './DataTable';
 import { ErrorState, Loading } from './States';
 
 function valueText(value: number | null, flag: string | null): string {
@@ -57,34 +58,23 @@ export function RevisionDialog({ target, onClose }: { target: RevisionTarget | n
           ) : rev.data.revisions.length === 0 ? (
             <p className="state state-empty">Für diesen Wert ist keine Änderung gespeichert.</p>
           ) : (
-            <table className="data-table">
-              <caption className="visually-hidden">Änderungen, älteste zuerst</caption>
-              <thead>
-                <tr>
-                  <th scope="col">geändert am</th>
-                  <th scope="col" className="num">
-                    alt
-                  </th>
-                  <th scope="col" className="num">
-                    neu
-                  </th>
-                  <th scope="col">Datei</th>
+            <DataTable
+              caption="Änderungen, älteste zuerst"
+              hiddenCaption
+              columns={['geändert am', num('alt'), num('neu'), 'Datei']}
+            >
+              {rev.data.revisions.map((r) => (
+                <tr key={r.id}>
+                  <td>{formatDateTime(r.changedAt)}</td>
+                  <td className="num">{valueText(r.oldValue, r.oldFlag)}</td>
+                  <td className="num">
+                    <span aria-hidden="true">→ </span>
+                    {valueText(r.newValue, r.newFlag)}
+                  </td>
+                  <td className="file">{r.sourceFile ?? '–'}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rev.data.revisions.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatDateTime(r.changedAt)}</td>
-                    <td className="num">{valueText(r.oldValue, r.oldFlag)}</td>
-                    <td className="num">
-                      <span aria-hidden="true">→ </span>
-                      {valueText(r.newValue, r.newFlag)}
-                    </td>
-                    <td className="file">{r.sourceFile ?? '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
           <form method="dialog">
             <button type="submit">Schließen</button>

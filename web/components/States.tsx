@@ -1,7 +1,7 @@
 /** Loading, empty and error states, the same on every view. */
 import type { ReactNode } from 'react';
 
-import { ApiRequestError } from '../api';
+import { errorText } from '../lib/error-text';
 
 /** `what` is a bare noun: "Lade Monatswerte …". */
 export function Loading({ what }: { what: string }) {
@@ -14,16 +14,6 @@ export function Loading({ what }: { what: string }) {
 
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="state state-empty">{children}</p>;
-}
-
-export function errorText(err: unknown): string {
-  if (err instanceof ApiRequestError) {
-    if (err.status === 404) return `Nicht gefunden: ${err.message}`;
-    if (err.status >= 500) return `Der Server hat einen Fehler gemeldet (${err.status}): ${err.message}`;
-    return err.message;
-  }
-  if (err instanceof TypeError) return 'Der Server ist nicht erreichbar. Bitte Verbindung prüfen.';
-  return err instanceof Error ? err.message : String(err);
 }
 
 export function ErrorState({ error, what, retry }: { error: unknown; what: string; retry?: () => void }) {

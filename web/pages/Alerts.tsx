@@ -2,6 +2,7 @@
 
 import { formatDateTime, formatMonth } from '../../core/format';
 import { useAlerts } from '../api';
+import { DataTable } from '../components/DataTable';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
@@ -33,48 +34,47 @@ export default function Alerts() {
         <Empty>Noch keine Hinweise versendet.</Empty>
       ) : (
         <section className="table-scroll" aria-label="Hinweise">
-          <table className="data-table sticky" data-testid="alerts-table">
-            <thead>
-              <tr>
-                <th scope="col">erstellt</th>
-                <th scope="col">Art</th>
-                <th scope="col">Status</th>
-                <th scope="col">Betreff</th>
-                <th scope="col">Datenstand</th>
-                <th scope="col">Empfänger</th>
-                <th scope="col">Zustand</th>
-                <th scope="col">versendet</th>
-              </tr>
-            </thead>
-            <tbody>
-              {alerts.data.alerts.map((a) => {
-                const st = STATE_TEXT[a.state] ?? { icon: '?', word: a.state, tone: 'none' };
-                return (
-                  <tr key={a.id}>
-                    <td>{formatDateTime(a.createdAt)}</td>
-                    <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
-                    <td>
-                      {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
-                      {a.previousStatus && a.status && a.previousStatus !== a.status && (
-                        <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
-                      )}
-                    </td>
-                    <td>{a.subject}</td>
-                    <td>{formatMonth(a.dataMonth)}</td>
-                    <td>{a.recipients.join(', ') || '–'}</td>
-                    <td>
-                      <span className={`status status-${st.tone} status-sm`}>
-                        <span aria-hidden="true">{st.icon}</span> {st.word}
-                      </span>
-                      {a.attempts > 1 && <span className="muted"> ({a.attempts} Versuche)</span>}
-                      {a.lastError && <p className="errors">{a.lastError}</p>}
-                    </td>
-                    <td>{a.sentAt ? formatDateTime(a.sentAt) : '–'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            variant="sticky"
+            testId="alerts-table"
+            columns={[
+              'erstellt',
+              'Art',
+              'Status',
+              'Betreff',
+              'Datenstand',
+              'Empfänger',
+              'Zustand',
+              'versendet',
+            ]}
+          >
+            {alerts.data.alerts.map((a) => {
+              const st = STATE_TEXT[a.state] ?? { icon: '?', word: a.state, tone: 'none' };
+              return (
+                <tr key={a.id}>
+                  <td>{formatDateTime(a.createdAt)}</td>
+                  <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
+                  <td>
+                    {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
+                    {a.previousStatus && a.status && a.previousStatus !== a.status && (
+                      <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
+                    )}
+                  </td>
+                  <td>{a.subject}</td>
+                  <td>{formatMonth(a.dataMonth)}</td>
+                  <td>{a.recipients.join(', ') || '–'}</td>
+                  <td>
+                    <span className={`status status-${st.tone} status-sm`}>
+                      <span aria-hidden="true">{st.icon}</span> {st.word}
+                    </span>
+                    {a.attempts > 1 && <span className="muted"> ({a.attempts} Versuche)</span>}
+                    {a.lastError && <p className="errors">{a.lastError}</p>}
+                  </td>
+                  <td>{a.sentAt ? formatDateTime(a.sentAt) : '–'}</td>
+                </tr>
+              );
+            })}
+          </DataTable>
         </section>
       )}
     </section>

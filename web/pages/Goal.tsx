@@ -4,20 +4,22 @@
  * switch, the table of the numbers the chart is drawn from, and the forecast's track record. A click
  * on a chart point (or a month in the table) opens Monatswerte filtered to that month and gender.
  */
-import { useCallback } from 'react';
+import { memo, useCallback, useDeferredValue } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
-import { useGoalSeries, useGoals } from '../api';
+import { type GoalsResponse, useGoalSeries, useGoals } from '../api';
 import { ChangeChart, GoalChart } from '../charts/GoalChart';
 import { CommentMarkers } from '../components/CommentMarkers';
 import { GoalCommentsFor, useGoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { PlanGoalPanel } from '../components/PlanGoalPanel';
+import { type SeriesColumn, SeriesTable } from '../components/SeriesTable';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
@@ -39,51 +41,30 @@ function GoalTable({
   formatValue: ValueFormat;
   monthHref: (month: string) => string;
 }) {
+  const columns: SeriesColumn<Point>[] = [
+    { label: String(data.year), cell: (p) => formatValue(p.current) },
+    { label: String(data.year - 1), cell: (p) => formatValue(p.previous) },
+    { label: 'Veränderung', cell: (p) => formatChange(p.changePct) },
+    { label: 'Zielpfad', cell: (p) => formatValue(p.target) },
+    { label: 'Grenze „gefährdet“', cell: (p) => formatValue(p.atRiskEdge) },
+    { label: 'Prognose', cell: (p) => (p.forecast === null ? '' : formatValue(p.forecast)) },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="data-table" data-testid="goal-table">
-        <caption>Zahlen zum Diagramm: {goalValueName(data.goal)} je Monat</caption>
-        <thead>
-          <tr>
-            <th scope="col">Monat</th>
-            {[
-              String(data.year),
-              String(data.year - 1),
-              'Veränderung',
-              'Zielpfad',
-              'Grenze „gefährdet“',
-              'Prognose',
-            ].map((h) => (
-              <th key={h} scope="col" className="num">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data.points.map((p: Point) => (
-            <tr key={p.month}>
-              <th scope="row" className="row-head">
-                <Link href={monthHref(p.month)}>{formatMonth(p.month)}</Link>
-                {p.revised && (
-                  <span className="revised-mark" title="revidiert">
-                    {' '}
-                    <span aria-hidden="true">↻</span>
-                    <span className="visually-hidden">revidiert</span>
-                  </span>
-                )}
-              </th>
-              <td className="num">{formatValue(p.current)}</td>
-              <td className="num">{formatValue(p.previous)}</td>
-              <td className="num">{formatChange(p.changePct)}</td>
-              <td className="num">{formatValue(p.target)}</td>
-              <td className="num">{formatValue(p.atRiskEdge)}</td>
-              <td className="num">{p.forecast === null ? '' : formatValue(p.forecast)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SeriesTable
+      valueName={goalValueName(data.goal)}
+      points={data.points}
+      columns={columns}
+      monthHref={monthHref}
+      mark={(p) =>
+        p.revised && (
+          <span className="revised-mark" title="revidiert">
+            {' '}
+            <span aria-hidden="true">↻</span>
+            <span className="visually-hidden">revidiert</span>
+          </span>
+        )
+      }
+    />
   );
 }
 
@@ -171,10 +152,9 @@ function ChangeGoalPanel({
   return (
     <>
       <GoalFigures goal={goal} className="figures figures-row">
-        <div className="figure">
-          <dt>Prognose Dezember</dt>
-          <dd data-field="forecast-value">{v.forecastValue}</dd>
-        </div>
+        <Figure label="Prognose Dezember" field="forecast-value">
+          {v.forecastValue}
+        </Figure>
       </GoalFigures>
       <GoalMissing goal={goal} />
       <ForecastSummary status={goal.forecast.status} v={v} />
@@ -198,28 +178,16 @@ export default function Goal() {
   const params = useParams<{ id: string }>();
   const id = params.id ?? '';
   const search = useSearch();
-  const [, navigate] = useLocation();
   const common = parseCommon(new URLSearchParams(search));
   const q = goalQuery(common);
   // Both in parallel: the series for the chart, the goal list for the gender tabs.
   const series = useGoalSeries(id, q);
   const goals = useGoals(q);
+  // Rendered from deferred copies: the answers arrive as urgent updates; deferred, the page renders
+  // as a transition, in slices that leave the main thread free in between.
+  const data = useDeferredValue(series.data);
+  const goalsData = useDeferredValue(goals.data);
 
-  const gender = parseGoalId(id)?.gender ?? null;
-  const region = common.region ?? series.data?.region.id ?? null;
-  const unit = series.data?.goal.unit ?? 'count';
-  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
-  const plan = series.data !== undefined && isPlanGoal(series.data.goal);
-  const formatValue = useCallback(
-    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
-    [unit, plan],
-  );
-  const onMonthClick = useCallback(
-    (month: string) => navigate(monthsLinkFor(region, month, gender)),
-    [navigate, region, gender],
-  );
-
-  if (series.isPending) return <Loading what="Ziel" />;
   if (series.isError) {
     return (
       <section className="page">
@@ -231,10 +199,40 @@ export default function Goal() {
       </section>
     );
   }
-  const data = series.data;
+  if (data === undefined) return <Loading what="Ziel" />;
+  return <GoalBody id={id} data={data} goalsData={goalsData} />;
+}
+
+const GoalBody = memo(function GoalBody({
+  id,
+  data,
+  goalsData,
+}: {
+  id: string;
+  data: SeriesData;
+  goalsData: GoalsResponse | undefined;
+}) {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const common = parseCommon(new URLSearchParams(search));
+  const q = goalQuery(common);
+  const gender = parseGoalId(id)?.gender ?? null;
+  const region = common.region ?? data.region.id;
+  const unit = data.goal.unit;
+  // Plan goals (euros, places) in their unit, compact; Tabelle 3 goals as the dashboard formats them.
+  const plan = isPlanGoal(data.goal);
+  const formatValue = useCallback(
+    (v: number | null) => (plan ? formatInUnit(v, unit, { compact: true }) : formatGoalValue({ unit }, v)),
+    [unit, plan],
+  );
+  const onMonthClick = useCallback(
+    (month: string) => navigate(monthsLinkFor(region, month, gender)),
+    [navigate, region, gender],
+  );
+
   const goal = data.goal;
   const state: CommonState = { region: data.region.id, year: data.year, month: common.month };
-  const siblings = (goals.data?.goals ?? []).filter((g) => g.indicator === goal.indicator);
+  const siblings = (goalsData?.goals ?? []).filter((g) => g.indicator === goal.indicator);
   const order = ['female', 'male', 'total'];
   siblings.sort((a, b) => order.indexOf(a.gender) - order.indexOf(b.gender));
   const panelId = 'goal-panel';
@@ -271,11 +269,11 @@ export default function Goal() {
         </div>
         <StatusBadge status={goal.status} size="lg" />
       </div>
-      {goals.data && (
+      {goalsData && (
         <StaleBanner
-          stale={Boolean(goals.data.stale)}
-          expectedMonth={goals.data.expectedMonth ?? null}
-          dataMonth={goals.data.dataMonth}
+          stale={Boolean(goalsData.stale)}
+          expectedMonth={goalsData.expectedMonth ?? null}
+          dataMonth={goalsData.dataMonth}
         />
       )}
 
@@ -301,4 +299,4 @@ export default function Goal() {
       )}
     </section>
   );
-}
+});

@@ -7,6 +7,7 @@
 import { useState } from 'react';
 import { formatCount, formatDateTime } from '../../core/format';
 import { type ImportsResponse, useImports } from '../api';
+import { type Column, DataTable, num } from '../components/DataTable';
 import { PageHeading } from '../components/PageHeading';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { JobcenterSetup } from './imports/JobcenterSetup';
@@ -36,6 +37,17 @@ const FILE_STATUS_TEXT: Record<string, string> = {
   unchanged: 'unverändert',
   rejected: 'abgelehnt',
 };
+
+const RUN_COLUMNS: Column[] = [
+  'Zeitpunkt',
+  'Auslöser',
+  'Dateien',
+  num('neu'),
+  num('geändert'),
+  num('unverändert'),
+  'Status',
+  'Fehler',
+];
 
 function readToken(): string {
   try {
@@ -130,31 +142,11 @@ export default function Imports() {
           <Empty>Noch keine Importe.</Empty>
         ) : (
           <section className="table-scroll" aria-label="Importprotokoll">
-            <table className="data-table sticky" data-testid="imports-table">
-              <thead>
-                <tr>
-                  <th scope="col">Zeitpunkt</th>
-                  <th scope="col">Auslöser</th>
-                  <th scope="col">Dateien</th>
-                  <th scope="col" className="num">
-                    neu
-                  </th>
-                  <th scope="col" className="num">
-                    geändert
-                  </th>
-                  <th scope="col" className="num">
-                    unverändert
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Fehler</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.data.runs.map((r) => (
-                  <RunRow key={r.id} run={r} />
-                ))}
-              </tbody>
-            </table>
+            <DataTable variant="sticky" testId="imports-table" columns={RUN_COLUMNS}>
+              {runs.data.runs.map((r) => (
+                <RunRow key={r.id} run={r} />
+              ))}
+            </DataTable>
           </section>
         )}
       </section>

@@ -4,10 +4,10 @@
  * rows in view); column visibility is local and goes into the URL and the export. The pieces:
  * months/MonthsFilters (the form), months/MonthsTable (columns, table, pager), months/MonthsExport.
  */
-import { useCallback, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { formatCount } from '../../core/format';
-import { type MonthRow, useComments, useMonths } from '../api';
+import { type CommentItem, type MonthRow, type MonthsResponse, useComments, useMonths } from '../api';
 import { useCommentsColumn } from '../components/CommentsCell';
 import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
@@ -36,13 +36,50 @@ import { PlanMonths } from './months/PlanMonths';
 
 export default function Months() {
   const search = useSearch();
+  const params = new URLSearchParams(search);
+  const region = parseCommon(params).region;
+  const months = useMonths(monthsServerQuery(region, parseMonthsTable(params)));
+  const regionId = region ?? months.data?.region.id ?? null;
+  const comments = useComments(regionId ? { region: regionId } : null).data?.comments;
+  // The page renders from deferred copies: answers (and a new URL) arrive as urgent updates; the
+  // table then renders as a transition, in slices that leave the main thread free in between.
+  const deferredSearch = useDeferredValue(search);
+  const data = useDeferredValue(months.data);
+  const deferredComments = useDeferredValue(comments);
+  const fetching = useDeferredValue(months.isFetching);
+  return (
+    <MonthsBody
+      search={deferredSearch}
+      data={data}
+      comments={deferredComments}
+      fetching={fetching}
+      error={months.isError ? months.error : null}
+      retry={months.refetch}
+    />
+  );
+}
+
+const MonthsBody = memo(function MonthsBody({
+  search,
+  data,
+  comments,
+  fetching,
+  error,
+  retry,
+}: {
+  search: string;
+  data: MonthsResponse | undefined;
+  comments: readonly CommentItem[] | undefined;
+  fetching: boolean;
+  error: Error | null;
+  retry: () => unknown;
+}) {
   const [, navigate] = useLocation();
   const params = new URLSearchParams(search);
   const region = parseCommon(params).region;
   const state = parseMonthsTable(params);
-  const months = useMonths(monthsServerQuery(region, state));
   const [history, setHistory] = useState<RevisionTarget | null>(null);
-  const regionId = region ?? months.data?.region.id ?? null;
+  const regionId = region ?? data?.region.id ?? null;
 
   const update = (patch: Partial<MonthsTableState>, resetPage = true) => {
     const next: MonthsTableState = { ...state, ...patch, ...(resetPage ? { page: patch.page ?? 1 } : {}) };
@@ -59,15 +96,13 @@ export default function Months() {
       }),
     [regionId],
   );
-  const rows = months.data?.rows ?? [];
+  const rows = data?.rows ?? [];
   // A "Kommentare" column only when the region has comments.
-  const commentColumns = useCommentsColumn(
-    useComments(regionId ? { region: regionId } : null).data?.comments,
-  );
+  const commentColumns = useCommentsColumn(comments);
   const table = useMonthsTable(rows, state, update, openHistory, commentColumns);
-  const total = months.data?.total ?? 0;
+  const total = data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / MONTHS_PAGE_SIZE));
-  const regionName = months.data?.region.name;
+  const regionName = data?.region.name;
 
   return (
     <section className="page months-page" aria-labelledby="months-h">
@@ -77,11 +112,8 @@ export default function Months() {
           <p className="meta">
             Integrationen (INT), erwerbsfähige Leistungsberechtigte (eLb) und Langzeitleistungsbeziehende
             (LZB) je Monat und Geschlecht, mit K2, JFW und K3.{' '}
-            {months.data && (
-              <SampleBadge
-                sample={Boolean(months.data.region.sample)}
-                asOf={months.data.region.sampleAsOf ?? null}
-              />
+            {data && (
+              <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
             )}
           </p>
         </div>
@@ -90,10 +122,10 @@ export default function Months() {
 
       <MonthsFilters state={state} update={update} table={table} />
 
-      {months.isPending ? (
+      {error !== null ? (
+        <ErrorState error={error} what="Monatswerte" retry={() => void retry()} />
+      ) : data === undefined ? (
         <Loading what="Monatswerte" />
-      ) : months.isError ? (
-        <ErrorState error={months.error} what="Monatswerte" retry={() => void months.refetch()} />
       ) : rows.length === 0 ? (
         <Empty>Keine Monatswerte für diese Filter. Filter zurücksetzen oder den Zeitraum erweitern.</Empty>
       ) : (
@@ -103,7 +135,7 @@ export default function Months() {
             {pages > 1
               ? `, Seite ${state.page} von ${pages} (der Export enthält alle ${formatCount(total)} Zeilen)`
               : ''}
-            {months.isFetching ? ' – aktualisiere …' : ''}
+            {fetching ? ' – aktualisiere …' : ''}
           </p>
           <MonthsTableView table={table} />
           <Pager page={state.page} pages={pages} go={(page) => update({ page })} />
@@ -114,4 +146,4 @@ export default function Months() {
       <RevisionDialog target={history} onClose={() => setHistory(null)} />
     </section>
   );
-}
+});

@@ -3,13 +3,23 @@
  * selector to see the goals as they stood then, the sample badge, the stale banner and the
  * Vergleichstyp panel. Goals, regions and comparison load in parallel.
  */
-import { useId } from 'react';
-import { Link, useLocation, useSearch } from 'wouter';
+import { memo, useDeferredValue, useId, useMemo } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
-import { type Goal, useComparison, useGoalSeriesMany, useGoals, useRegions } from '../api';
+import {
+  type Goal,
+  type GoalQuery,
+  type GoalsResponse,
+  useComparison,
+  useGoalSparkline,
+  useGoals,
+  useRegions,
+} from '../api';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
+import { GoalCardHead } from '../components/GoalCardHead';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { PlanGoalCard } from '../components/PlanGoalCard';
@@ -25,35 +35,41 @@ const INDICATOR_TITLE: Record<string, string> = {
   K3: 'K3 Bestand Langzeitleistungsbeziehende (LZB)',
 };
 
-type SeriesState = { current: (number | null)[]; previous: (number | null)[]; target: number | null } | null;
+/**
+ * A card's sparkline. Each card fetches its own series (all in parallel once the goals are known),
+ * so an arriving series redraws one small SVG, not the whole overview.
+ */
+function GoalSparkline({ goal, seriesQ }: { goal: Goal; seriesQ: GoalQuery }) {
+  const s = useGoalSparkline(goal.id, seriesQ).data;
+  const line = useMemo(() => {
+    if (!s) return null;
+    return {
+      current: s.points.map((p) => p.current),
+      previous: s.points.map((p) => p.previous),
+      target: s.points[s.points.length - 1]?.target ?? null,
+    };
+  }, [s]);
+  if (!line) return <div className="sparkline sparkline-placeholder" aria-hidden="true" />;
+  const gender = goal.gender in GENDER_TEXT ? GENDER_TEXT[goal.gender] : goal.gender;
+  return (
+    <Sparkline
+      current={line.current}
+      previous={line.previous}
+      target={line.target}
+      label={`Verlauf ${gender}: durchgezogen ${yearOf(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
+    />
+  );
+}
 
-function GoalCard({ goal, common, series }: { goal: Goal; common: CommonState; series: SeriesState }) {
+function GoalCard({ goal, common, seriesQ }: { goal: Goal; common: CommonState; seriesQ: GoalQuery }) {
   const v = goalCardView(goal);
   const headingId = useId();
-  const gender = goal.gender in GENDER_TEXT ? GENDER_TEXT[goal.gender] : goal.gender;
   const href = `/ziel/${encodeURIComponent(goal.id)}${commonSearch(common)}`;
   return (
     <article className="card goal-card" aria-labelledby={headingId} data-testid={`goal-${goal.id}`}>
-      <header className="goal-card-head">
-        <h3 id={headingId}>
-          <Link href={href}>
-            {goal.label}
-            <span className="visually-hidden"> – Details</span>
-          </Link>
-        </h3>
-        <StatusBadge status={goal.status} />
-      </header>
+      <GoalCardHead headingId={headingId} label={goal.label} href={href} status={goal.status} />
       <GoalFigures goal={goal} />
-      {series ? (
-        <Sparkline
-          current={series.current}
-          previous={series.previous}
-          target={series.target}
-          label={`Verlauf ${gender}: durchgezogen ${yearOf(goal.current.month)}, gepunktet Vorjahr, gestrichelt Zielwert Dezember`}
-        />
-      ) : (
-        <div className="sparkline sparkline-placeholder" aria-hidden="true" />
-      )}
+      <GoalSparkline goal={goal} seriesQ={seriesQ} />
       <ForecastSummary status={goal.forecast.status} v={v} />
       <GoalMissing goal={goal} />
     </article>
@@ -114,16 +130,19 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
   return (
     <>
       <dl className="figures">
-        <div className="figure">
-          <dt>Eigener Anteil ({formatMonth(data.month)})</dt>
-          <dd data-field="own-share">{formatPercent(c.ownSharePct)}</dd>
-        </div>
-        <div className="figure">
-          <dt>
-            Mittel Vergleichstyp {data.comparisonType} ({c.peerCount} Regionen)
-          </dt>
-          <dd data-field="peer-share">{formatPercent(c.peerMeanPct)}</dd>
-        </div>
+        <Figure label={<>Eigener Anteil ({formatMonth(data.month)})</>} field="own-share">
+          {formatPercent(c.ownSharePct)}
+        </Figure>
+        <Figure
+          label={
+            <>
+              Mittel Vergleichstyp {data.comparisonType} ({c.peerCount} Regionen)
+            </>
+          }
+          field="peer-share"
+        >
+          {formatPercent(c.peerMeanPct)}
+        </Figure>
       </dl>
       <StatusBadge status={c.below ? 'met' : 'missed'} />{' '}
       {c.below ? 'unter dem Mittel (Ziel erreicht)' : 'nicht unter dem Mittel'}
@@ -208,21 +227,13 @@ function PeriodControls({
 
 export default function Overview() {
   const search = useSearch();
-  const [, navigate] = useLocation();
-  const common = parseCommon(new URLSearchParams(search));
-  const q = goalQuery(common);
-  const goals = useGoals(q);
+  const goals = useGoals(goalQuery(parseCommon(new URLSearchParams(search))));
   const regions = useRegions();
-  // Sparklines for the Tabelle 3 goals; the plan goals show their figures against the plan.
-  const ids = goals.data?.goals.filter((g) => !isPlanGoal(g)).map((g) => g.id) ?? [];
-  // The sparklines need the goal ids, so they start when the goals arrive — all six in parallel.
-  const seriesQ = {
-    ...q,
-    ...(goals.data ? { year: String(goals.data.year), month: goals.data.dataMonth ?? '' } : {}),
-  };
-  if (!seriesQ.month) delete seriesQ.month;
-  const series = useGoalSeriesMany(ids, seriesQ);
-  if (goals.isPending) return <Loading what="Ziele" />;
+  // The page renders from deferred copies of the answers: react-query delivers them as urgent
+  // updates (rendered in one blocking task); deferred, the cards render as a transition, in slices
+  // that leave the main thread free in between.
+  const data = useDeferredValue(goals.data);
+  const regionList = useDeferredValue(regions.data?.regions);
   if (goals.isError) {
     return (
       <section className="page">
@@ -231,8 +242,36 @@ export default function Overview() {
       </section>
     );
   }
-  const data = goals.data;
-  const regionInfo = regions.data?.regions.find((r) => r.id === data.region.id);
+  if (data === undefined) return <Loading what="Ziele" />;
+  return (
+    <>
+      <OverviewBody data={data} regionList={regionList} />
+      {goals.isFetching && (
+        <p className="visually-hidden" role="status">
+          Aktualisiere …
+        </p>
+      )}
+    </>
+  );
+}
+
+type RegionList = NonNullable<ReturnType<typeof useRegions>['data']>['regions'];
+
+const OverviewBody = memo(function OverviewBody({
+  data,
+  regionList,
+}: {
+  data: GoalsResponse;
+  regionList: RegionList | undefined;
+}) {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const common = parseCommon(new URLSearchParams(search));
+  // The sparklines show the goals' year up to their data month.
+  const seriesQ: GoalQuery = { ...goalQuery(common), year: String(data.year) };
+  if (data.dataMonth) seriesQ.month = data.dataMonth;
+  else delete seriesQ.month;
+  const regionInfo = regionList?.find((r) => r.id === data.region.id);
   const first = parseMonth(regionInfo?.firstMonth ?? '');
   const latest = parseMonth(regionInfo?.lastMonth ?? '');
   const lastOfYear = latest !== null && yearOf(latest) === data.year ? latest : makeMonth(data.year, 12);
@@ -249,18 +288,6 @@ export default function Overview() {
     navigate(`/${commonSearch({ ...state, ...patch })}`, { replace: false });
   };
 
-  const seriesById = new Map<string, SeriesState>();
-  ids.forEach((id, i) => {
-    const s = series[i]?.data;
-    if (!s) return;
-    const last = s.points[s.points.length - 1];
-    seriesById.set(id, {
-      current: s.points.map((p) => p.current),
-      previous: s.points.map((p) => p.previous),
-      target: last?.target ?? null,
-    });
-  });
-
   return (
     <section className="page overview" aria-labelledby="overview-h">
       <div className="page-head">
@@ -276,7 +303,7 @@ export default function Overview() {
           </p>
         </div>
         <PeriodControls
-          regions={regions.data?.regions ?? []}
+          regions={regionList ?? []}
           state={state}
           years={years}
           months={months}
@@ -291,11 +318,6 @@ export default function Overview() {
         expectedMonth={data.expectedMonth ?? null}
         dataMonth={latest ?? data.dataMonth}
       />
-      {goals.isFetching && !goals.isPending && (
-        <p className="visually-hidden" role="status">
-          Aktualisiere …
-        </p>
-      )}
 
       {data.goals.length === 0 ? (
         <Empty>
@@ -308,7 +330,7 @@ export default function Overview() {
             <ul className="cards">
               {group.goals.map((g) => (
                 <li key={g.id}>
-                  <GoalCard goal={g} common={state} series={seriesById.get(g.id) ?? null} />
+                  <GoalCard goal={g} common={state} seriesQ={seriesQ} />
                 </li>
               ))}
             </ul>
@@ -321,4 +343,4 @@ export default function Overview() {
       <ComparisonPanel common={state} month={data.dataMonth} />
     </section>
   );
-}
+});

@@ -6,7 +6,7 @@
  */
 import '../wall/wall.css';
 
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useDeferredValue, useMemo } from 'react';
 
 import { parseWallParams } from '../wall/params';
 import { THEMES, themeCssVars } from '../wall/theme';
@@ -30,7 +30,9 @@ export default function Wall() {
   const colors = THEMES[params.theme];
   const style = useMemo(() => themeCssVars(params.theme), [params.theme]);
 
-  const data = state.data;
+  // The tiles render from a deferred copy of the figures: the engine's update is urgent (a store);
+  // deferred, the tiles render as a transition, in slices that leave the main thread free.
+  const data = useDeferredValue(state.data);
   const goals = data?.goals ?? null;
   const page = state.pages[state.pageIndex];
   const goal = page?.kind === 'goal' ? goals?.goals.find((g) => g.id === page.goalId) : undefined;

@@ -1,28 +1,20 @@
 /** The audit log: one row per write, with who and when. */
 import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { AuditLogTable, Database } from '../schema.js';
 
-export interface AuditEntry {
+/** A row of the log as the API shows it (the columns of audit_log, `user_id` as `userId`). */
+export type AuditEntry = Pick<
+  AuditLogTable,
+  'at' | 'actor' | 'via' | 'action' | 'subject' | 'detail' | 'address'
+> & {
   id: number;
-  at: string;
   userId: number | null;
-  actor: string;
-  via: string;
-  action: string;
-  subject: string | null;
-  detail: string | null;
-  address: string | null;
-}
+};
 
-export interface NewAuditEntry {
-  userId: number | null;
-  actor: string;
-  via: string;
-  action: string;
-  subject: string | null;
+/** An entry to record; `detail` is stored as JSON. */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'detail'> & {
   detail?: Record<string, unknown> | null;
-  address: string | null;
-}
+};
 
 export async function recordAudit(db: Kysely<Database>, entry: NewAuditEntry, now: Date): Promise<void> {
   await db

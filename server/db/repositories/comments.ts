@@ -1,6 +1,8 @@
 /** Comments on a goal (or a whole indicator) and month, with their edit history. */
 import type { Kysely } from 'kysely';
+import { groupBy } from '../../../core/group-by.js';
 import type { Comment, Database } from '../schema.js';
+import { stampOnce } from './stamps.js';
 
 export interface CommentEdit {
   /** The text before the edit. */
@@ -54,22 +56,18 @@ export async function listComments(db: Kysely<Database>, q: CommentQuery): Promi
 
 async function withHistory(db: Kysely<Database>, rows: Comment[]): Promise<CommentInfo[]> {
   if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
   const edits = await db
     .selectFrom('comment_history')
     .selectAll()
-    .where(
-      'comment_id',
-      'in',
-      rows.map((r) => r.id),
-    )
+    .where('comment_id', 'in', ids)
     .orderBy('id')
     .execute();
-  const byComment = new Map<number, CommentEdit[]>();
-  for (const e of edits) {
-    const list = byComment.get(e.comment_id) ?? [];
-    list.push({ text: e.text, replacedAt: e.replaced_at, replacedBy: e.replaced_by });
-    byComment.set(e.comment_id, list);
-  }
+  const byComment = groupBy(
+    edits,
+    (e) => e.comment_id,
+    (e): CommentEdit => ({ text: e.text, replacedAt: e.replaced_at, replacedBy: e.replaced_by }),
+  );
   return rows.map((r) => ({
     id: r.id,
     region: r.region_id,
@@ -96,14 +94,7 @@ export async function getComment(db: Kysely<Database>, id: number): Promise<Comm
 
 export async function createComment(
   db: Kysely<Database>,
-  input: {
-    region: string;
-    goal: string;
-    month: string;
-    text: string;
-    authorId: number | null;
-    author: string;
-  },
+  input: Pick<CommentInfo, 'region' | 'goal' | 'month' | 'text' | 'authorId' | 'author'>,
   now: Date,
 ): Promise<CommentInfo> {
   const row = await db
@@ -151,12 +142,6 @@ export async function editComment(
 }
 
 /** Marks the comment deleted (it disappears everywhere; the audit log keeps its text). */
-export async function deleteComment(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
-  const res = await db
-    .updateTable('comments')
-    .set({ deleted_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+export function deleteComment(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
+  return stampOnce(db, { table: 'comments', column: 'deleted_at' }, id, now);
 }

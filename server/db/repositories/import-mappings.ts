@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, ImportMappingsTable } from '../schema.js';
 
 /** A saved wizard mapping as the API shows it (`spec` parsed JSON, validated by the caller). */
 export interface ImportMappingRow {
@@ -12,15 +12,7 @@ export interface ImportMappingRow {
   updatedBy: string | null;
 }
 
-function toRow(r: {
-  id: number;
-  name: string;
-  pattern: string;
-  spec: string;
-  created_at: string;
-  updated_at: string;
-  updated_by: string | null;
-}): ImportMappingRow {
+function toRow(r: Selectable<ImportMappingsTable>): ImportMappingRow {
   return {
     id: r.id,
     name: r.name,

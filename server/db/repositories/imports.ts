@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { groupBy } from '../../../core/group-by.js';
 import type { Database, ImportedFileStatus, ImportRunStatus, ImportTrigger } from '../schema.js';
 
 export interface ImportFileInfo {
@@ -41,20 +42,17 @@ export async function listImportRuns(db: Kysely<Database>, limit: number): Promi
     .limit(limit)
     .execute();
   if (runs.length === 0) return [];
+  const ids = runs.map((r) => r.id);
   const files = await db
     .selectFrom('imported_files')
     .selectAll()
-    .where(
-      'run_id',
-      'in',
-      runs.map((r) => r.id),
-    )
+    .where('run_id', 'in', ids)
     .orderBy('id')
     .execute();
-  const byRun = new Map<number, ImportFileInfo[]>();
-  for (const f of files) {
-    const list = byRun.get(f.run_id) ?? [];
-    list.push({
+  const byRun = groupBy(
+    files,
+    (f) => f.run_id,
+    (f): ImportFileInfo => ({
       id: f.id,
       path: f.path,
       sha256: f.sha256,
@@ -66,9 +64,8 @@ export async function listImportRuns(db: Kysely<Database>, limit: number): Promi
       error: f.error,
       sample: f.sample === 1,
       importedAt: f.imported_at,
-    });
-    byRun.set(f.run_id, list);
-  }
+    }),
+  );
   return runs.map((r) => ({
     id: r.id,
     startedAt: r.started_at,

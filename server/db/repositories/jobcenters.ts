@@ -60,23 +60,10 @@ export async function chooseHomeJobcenter(db: Kysely<Database>, jobcenterId: str
     const own = await trx.selectFrom('regions').select('id').where('id', '=', jc.id).executeTakeFirst();
     let regionId = own?.id ?? alias?.region_id ?? null;
     if (regionId === null && jc.kreis_ags !== null) {
-      const shared = await trx
-        .selectFrom('jobcenters')
-        .select('id')
-        .where('kreis_ags', '=', jc.kreis_ags)
-        .execute();
-      const kreis = await trx
-        .selectFrom('regions')
-        .select('id')
-        .where('id', '=', jc.kreis_ags)
-        .executeTakeFirst();
-      if (shared.length === 1 && kreis) {
-        regionId = kreis.id;
-        await trx
-          .insertInto('region_aliases')
-          .values({ alias: jc.id, region_id: kreis.id, source: 'setup' })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+      const kreis = await kreisKey(trx, jc.kreis_ags);
+      if (kreis.alone && kreis.regionExists) {
+        regionId = jc.kreis_ags;
+        await addSetupAlias(trx, jc.id, jc.kreis_ags);
       }
     }
     if (regionId === null) {
@@ -93,23 +80,8 @@ export async function chooseHomeJobcenter(db: Kysely<Database>, jobcenterId: str
         })
         .execute();
       if (jc.kreis_ags !== null) {
-        const shared = await trx
-          .selectFrom('jobcenters')
-          .select('id')
-          .where('kreis_ags', '=', jc.kreis_ags)
-          .execute();
-        const taken = await trx
-          .selectFrom('regions')
-          .select('id')
-          .where('id', '=', jc.kreis_ags)
-          .executeTakeFirst();
-        if (shared.length === 1 && !taken) {
-          await trx
-            .insertInto('region_aliases')
-            .values({ alias: jc.kreis_ags, region_id: jc.id, source: 'setup' })
-            .onConflict((oc) => oc.doNothing())
-            .execute();
-        }
+        const kreis = await kreisKey(trx, jc.kreis_ags);
+        if (kreis.alone && !kreis.regionExists) await addSetupAlias(trx, jc.kreis_ags, jc.id);
       }
     }
     await trx
@@ -121,4 +93,22 @@ export async function chooseHomeJobcenter(db: Kysely<Database>, jobcenterId: str
     await bumpDataVersion(trx);
     return regionId;
   });
+}
+
+/** Whether a Kreis key belongs to one Jobcenter alone, and whether a region has it as its id. */
+async function kreisKey(
+  trx: Kysely<Database>,
+  kreisAgs: string,
+): Promise<{ alone: boolean; regionExists: boolean }> {
+  const shared = await trx.selectFrom('jobcenters').select('id').where('kreis_ags', '=', kreisAgs).execute();
+  const region = await trx.selectFrom('regions').select('id').where('id', '=', kreisAgs).executeTakeFirst();
+  return { alone: shared.length === 1, regionExists: region !== undefined };
+}
+
+async function addSetupAlias(trx: Kysely<Database>, alias: string, regionId: string): Promise<void> {
+  await trx
+    .insertInto('region_aliases')
+    .values({ alias, region_id: regionId, source: 'setup' })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

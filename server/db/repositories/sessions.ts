@@ -1,6 +1,7 @@
 /** Browser sessions (only the hash of the cookie is stored) and OIDC sign-ins in progress. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { stampOnce, touchEveryMinute } from './stamps.js';
 
 export interface SessionInfo {
   id: number;
@@ -61,24 +62,12 @@ export async function findSession(db: Kysely<Database>, tokenHash: string) {
 }
 
 /** Last-seen time (the idle timeout counts from it), written at most once a minute. */
-export async function touchSession(db: Kysely<Database>, id: number, now: Date): Promise<void> {
-  const cutoff = new Date(now.getTime() - 60_000).toISOString();
-  await db
-    .updateTable('sessions')
-    .set({ last_seen_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('last_seen_at', '<', cutoff)
-    .execute();
+export function touchSession(db: Kysely<Database>, id: number, now: Date): Promise<void> {
+  return touchEveryMinute(db, { table: 'sessions', column: 'last_seen_at' }, id, now);
 }
 
-export async function revokeSession(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
-  const res = await db
-    .updateTable('sessions')
-    .set({ revoked_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+export function revokeSession(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
+  return stampOnce(db, { table: 'sessions', column: 'revoked_at' }, id, now);
 }
 
 /** Sessions that are neither revoked nor past their absolute end, newest first. */

@@ -48,16 +48,8 @@ export async function listTargets(
     .execute();
 }
 
-export interface TargetInput {
-  region: string;
-  year: number;
-  indicator: string;
-  gender: Gender;
-  targetChangePct: number;
-  better: Better;
-  source: string | null;
-  changedBy: string | null;
-}
+/** A target to write (file or API): its fields, and who changed it. */
+export type TargetInput = Omit<TargetInfo, 'id' | 'updatedAt' | 'updatedBy'> & { changedBy: string | null };
 
 /** The stored fields of a target that the write rule compares. */
 export interface StoredTarget {

@@ -1,6 +1,7 @@
 /** People, their role mappings and personal API tokens. */
 import type { Kysely } from 'kysely';
 import type { Database, Role, User, UserSource } from '../schema.js';
+import { stampOnce, touchEveryMinute } from './stamps.js';
 
 export interface UserInfo {
   id: number;
@@ -263,22 +264,10 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string) {
 }
 
 /** Last-used time, written at most once a minute per token (reads stay cheap). */
-export async function touchApiToken(db: Kysely<Database>, id: number, now: Date): Promise<void> {
-  const cutoff = new Date(now.getTime() - 60_000).toISOString();
-  await db
-    .updateTable('api_tokens')
-    .set({ last_used_at: now.toISOString() })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)]))
-    .execute();
+export function touchApiToken(db: Kysely<Database>, id: number, now: Date): Promise<void> {
+  return touchEveryMinute(db, { table: 'api_tokens', column: 'last_used_at' }, id, now);
 }
 
-export async function revokeApiToken(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
-  const res = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+export function revokeApiToken(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
+  return stampOnce(db, { table: 'api_tokens', column: 'revoked_at' }, id, now);
 }

@@ -6,7 +6,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 
 import { invalidateData } from '../../api';
-import { errorText } from '../../components/States';
+import { type Message, MessageBanner } from '../../components/MessageBanner';
+import { errorText } from '../../lib/error-text';
 import { chooseHome, fetchJobcenters } from './wizard-api';
 
 export function JobcenterSetup({ token }: { token: string }) {
@@ -14,7 +15,7 @@ export function JobcenterSetup({ token }: { token: string }) {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['jobcenters'], queryFn: fetchJobcenters, staleTime: 60 * 60_000 });
   const [choice, setChoice] = useState('');
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<Message | null>(null);
   const home = q.data?.jobcenters.find((j) => j.regionId !== null && j.regionId === q.data?.home);
 
   const submit = () => {
@@ -51,16 +52,7 @@ export function JobcenterSetup({ token }: { token: string }) {
         Als eigenes Jobcenter festlegen
       </button>
       {!token && <p className="muted">Zum Festlegen oben das Admin-Token eingeben.</p>}
-      <div aria-live="polite">
-        {result && (
-          <p
-            className={result.ok ? 'banner banner-ok' : 'banner banner-error'}
-            role={result.ok ? 'status' : 'alert'}
-          >
-            {result.text}
-          </p>
-        )}
-      </div>
+      <MessageBanner message={result} />
     </section>
   );
 }

@@ -5,7 +5,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../../core/format';
-import { errorText } from '../../components/States';
+import { DataTable } from '../../components/DataTable';
+import { type Message, MessageBanner } from '../../components/MessageBanner';
+import { errorText } from '../../lib/error-text';
 import {
   deleteMapping,
   fetchMappings,
@@ -25,7 +27,7 @@ export function Mappings({ token }: { token: string }) {
   const qc = useQueryClient();
   const fileId = useId();
   const q = useQuery({ queryKey: ['import-mappings'], queryFn: fetchMappings });
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['import-mappings'] });
 
@@ -64,52 +66,42 @@ export function Mappings({ token }: { token: string }) {
       <h2 id="mappings-h">Layout-Zuordnungen</h2>
       {q.isError && <p role="alert">{errorText(q.error)}</p>}
       {q.data && (
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Dateimuster</th>
-              <th scope="col">Geändert</th>
-              <th scope="col">Aktion</th>
+        <DataTable variant="compact" columns={['Name', 'Dateimuster', 'Geändert', 'Aktion']}>
+          {q.data.builtin.map((b) => (
+            <tr key={b.name}>
+              <td>
+                {b.name} <span className="muted">(eingebaut)</span>
+                <br />
+                <span className="muted">{b.description}</span>
+              </td>
+              <td>
+                <code>{b.pattern}</code>
+              </td>
+              <td>–</td>
+              <td>–</td>
             </tr>
-          </thead>
-          <tbody>
-            {q.data.builtin.map((b) => (
-              <tr key={b.name}>
-                <td>
-                  {b.name} <span className="muted">(eingebaut)</span>
-                  <br />
-                  <span className="muted">{b.description}</span>
-                </td>
-                <td>
-                  <code>{b.pattern}</code>
-                </td>
-                <td>–</td>
-                <td>–</td>
-              </tr>
-            ))}
-            {q.data.mappings.map((m) =>
-              editing?.id === m.id ? (
-                <EditRow
-                  key={m.id}
-                  mapping={m}
-                  editing={editing}
-                  onChange={setEditing}
-                  onSave={() => saveEdit(m.spec)}
-                  onCancel={() => setEditing(null)}
-                />
-              ) : (
-                <MappingRow
-                  key={m.id}
-                  mapping={m}
-                  disabled={!token}
-                  onEdit={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
-                  onRemove={() => remove(m.id, m.name)}
-                />
-              ),
-            )}
-          </tbody>
-        </table>
+          ))}
+          {q.data.mappings.map((m) =>
+            editing?.id === m.id ? (
+              <EditRow
+                key={m.id}
+                mapping={m}
+                editing={editing}
+                onChange={setEditing}
+                onSave={() => saveEdit(m.spec)}
+                onCancel={() => setEditing(null)}
+              />
+            ) : (
+              <MappingRow
+                key={m.id}
+                mapping={m}
+                disabled={!token}
+                onEdit={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
+                onRemove={() => remove(m.id, m.name)}
+              />
+            ),
+          )}
+        </DataTable>
       )}
       <p>
         <a href={mappingsExportPath()} download>
@@ -205,21 +197,5 @@ function MappingRow({
         </button>
       </td>
     </tr>
-  );
-}
-
-/** The outcome of the last action, read out politely (success) or at once (error). */
-function MessageBanner({ message }: { message: { ok: boolean; text: string } | null }) {
-  return (
-    <div aria-live="polite">
-      {message && (
-        <p
-          className={message.ok ? 'banner banner-ok' : 'banner banner-error'}
-          role={message.ok ? 'status' : 'alert'}
-        >
-          {message.text}
-        </p>
-      )}
-    </div>
   );
 }

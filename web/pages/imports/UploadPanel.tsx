@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { formatCount, formatNumber } from '../../../core/format';
 import { invalidateData } from '../../api';
-import { errorText } from '../../components/States';
+import { errorText } from '../../lib/error-text';
 import { fetchImportJob, type ImportJob, startImportJob } from './wizard-api';
 
 const POLL_MS = 400;

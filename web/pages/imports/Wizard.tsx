@@ -8,8 +8,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
+import { columnLetter } from '../../../core/spreadsheet';
 import { client, read } from '../../api';
-import { errorText } from '../../components/States';
+import { DataTable, num } from '../../components/DataTable';
+import { errorText } from '../../lib/error-text';
 import { JobState, useJob } from './UploadPanel';
 import { WizardGrid } from './WizardGrid';
 import {
@@ -20,7 +22,7 @@ import {
   saveMapping,
   startImportJob,
 } from './wizard-api';
-import { columnName, type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
+import { type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
 
 function useLoadableIndicators() {
   return useQuery({
@@ -283,7 +285,7 @@ function WizardControls({
 
 function DraftSummary({ draft, onChange }: { draft: Draft; onChange: (d: Draft) => void }) {
   const axisWord = draft.monthAxis === 'rows' ? 'Spalte' : 'Zeile';
-  const lineName = (line: number) => (draft.monthAxis === 'rows' ? columnName(line) : String(line));
+  const lineName = (line: number) => (draft.monthAxis === 'rows' ? columnLetter(line) : String(line));
   return (
     <ul className="plain wizard-summary" data-testid="wizard-summary">
       <li>
@@ -294,7 +296,7 @@ function DraftSummary({ draft, onChange }: { draft: Draft; onChange: (d: Draft) 
         {draft.region === null
           ? 'noch nicht gewählt'
           : draft.region.from === 'cell'
-            ? `Zelle ${columnName(draft.region.col)}${draft.region.row}`
+            ? `Zelle ${columnLetter(draft.region.col)}${draft.region.row}`
             : draft.region.from}
       </li>
       {draft.series.map((s) => (
@@ -359,33 +361,24 @@ function LiveResult(props: {
             </ul>
           )}
           {r.observations.length > 0 && (
-            <table className="data-table compact" data-testid="wizard-observations">
-              <thead>
-                <tr>
-                  <th scope="col">Region</th>
-                  <th scope="col">Monat</th>
-                  <th scope="col">Kennzahl</th>
-                  <th scope="col">Geschlecht</th>
-                  <th scope="col" className="num">
-                    Wert
-                  </th>
+            <DataTable
+              variant="compact"
+              testId="wizard-observations"
+              columns={['Region', 'Monat', 'Kennzahl', 'Geschlecht', num('Wert')]}
+            >
+              {r.observations.slice(0, 24).map((o) => (
+                <tr key={`${o.region}-${o.indicator}-${o.gender}-${o.month}`}>
+                  <td>{o.region}</td>
+                  <td>{formatMonth(o.month)}</td>
+                  <td>{o.indicator}</td>
+                  <td>{GENDER_TEXT[o.gender as 'total'] ?? o.gender}</td>
+                  <td className="num">
+                    {o.flag ??
+                      (o.provisional ? `≈ ${formatNumber(o.value, 2)} (vorläufig)` : formatCount(o.value))}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {r.observations.slice(0, 24).map((o) => (
-                  <tr key={`${o.region}-${o.indicator}-${o.gender}-${o.month}`}>
-                    <td>{o.region}</td>
-                    <td>{formatMonth(o.month)}</td>
-                    <td>{o.indicator}</td>
-                    <td>{GENDER_TEXT[o.gender as 'total'] ?? o.gender}</td>
-                    <td className="num">
-                      {o.flag ??
-                        (o.provisional ? `≈ ${formatNumber(o.value, 2)} (vorläufig)` : formatCount(o.value))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         </>
       )}

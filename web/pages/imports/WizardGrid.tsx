@@ -3,8 +3,9 @@
  * Marked: the month line, the mapped series (with their label), the region cell, number cells.
  */
 import { GENDER_TEXT } from '../../../core/format';
+import { columnLetter } from '../../../core/spreadsheet';
 import type { PreviewResponse } from './wizard-api';
-import { columnName, type Draft } from './wizard-draft';
+import type { Draft } from './wizard-draft';
 
 type SheetPreview = PreviewResponse['sheets'][number];
 
@@ -39,8 +40,8 @@ export function WizardGrid({
           <tr>
             <th scope="col">Zeile</th>
             {Array.from({ length: width }, (_, c) => (
-              <th key={columnName(c)} scope="col">
-                {columnName(c)}
+              <th key={columnLetter(c)} scope="col">
+                {columnLetter(c)}
                 {draft.monthAxis === 'rows' && roleOf(-1, c) && (
                   <span className="wizard-role"> ({roleOf(-1, c)})</span>
                 )}
@@ -67,12 +68,14 @@ export function WizardGrid({
                   .join(' ')
                   .trim();
                 return (
-                  <td key={columnName(c)} className={cls || undefined}>
+                  <td key={columnLetter(c)} className={cls || undefined}>
                     <button
                       type="button"
                       className="wizard-cell"
-                      data-cell={`${columnName(c)}${r.number}`}
-                      title={role ? `${columnName(c)}${r.number}: ${role}` : `${columnName(c)}${r.number}`}
+                      data-cell={`${columnLetter(c)}${r.number}`}
+                      title={
+                        role ? `${columnLetter(c)}${r.number}: ${role}` : `${columnLetter(c)}${r.number}`
+                      }
                       onClick={() => onCell(r.number, c)}
                     >
                       {text || '\u00a0'}

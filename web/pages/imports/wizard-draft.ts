@@ -49,15 +49,3 @@ export function draftFromPreview(p: PreviewResponse): Draft {
 export function defaultPattern(fileName: string): string {
   return fileName.replace(/(?:19|20)\d{2}(?:[-_.]?\d{2}){0,2}/g, '*').replace(/\*(?:[-_.]?\*)+/g, '*');
 }
-
-/** Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA. */
-export function columnName(index0: number): string {
-  let n = index0 + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}

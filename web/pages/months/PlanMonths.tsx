@@ -2,6 +2,7 @@
  * Monatswerte, section Planwerte: the series of the plan goals (entries, spending, commitments,
  * places) by month, newest first, with CSV and XLSX export of the same rows.
  */
+import { useDeferredValue } from 'react';
 import { formatGoalValue, formatMonth } from '../../../core/format';
 import { usePlanMonths } from '../../api';
 import { ErrorState, Loading } from '../../components/States';
@@ -15,10 +16,12 @@ function exportUrl(region: string | null, format: 'csv' | 'xlsx'): string {
 
 export function PlanMonths({ region }: { region: string | null }) {
   const plan = usePlanMonths(region ? { region } : {});
-  if (plan.isPending) return <Loading what="Planwerte" />;
+  // Rendered from a deferred copy (as a transition, in slices), see pages/Months.tsx.
+  const data = useDeferredValue(plan.data);
   if (plan.isError)
     return <ErrorState error={plan.error} what="Planwerte" retry={() => void plan.refetch()} />;
-  const { columns, rows } = plan.data;
+  if (data === undefined) return <Loading what="Planwerte" />;
+  const { columns, rows } = data;
   if (columns.length === 0) return null;
   return (
     <section className="plan-months" aria-labelledby="plan-months-h" data-testid="plan-months">

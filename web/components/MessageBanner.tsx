@@ -1,0 +1,20 @@
+/** The outcome of the last action, read out politely (success) or at once (error). */
+export interface Message {
+  ok: boolean;
+  text: string;
+}
+
+export function MessageBanner({ message }: { message: Message | null }) {
+  return (
+    <div aria-live="polite">
+      {message && (
+        <p
+          className={message.ok ? 'banner banner-ok' : 'banner banner-error'}
+          role={message.ok ? 'status' : 'alert'}
+        >
+          {message.text}
+        </p>
+      )}
+    </div>
+  );
+}
