@@ -9,12 +9,13 @@
  * - /api/comparison for every region (fresh server), and for a quarter of them (linearity);
  * - /api/regions, first answer and median of repeated ones.
  */
-import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { median, processCpuMs, processRss, ROOT, startServer, timedGet } from './lib.js';
 import { regionIds, SPREAD_MONTHS } from './national.js';
+import { topEntries } from './profile-top.js';
 
 export interface Slice {
   reqPerSec: number;
@@ -243,4 +244,71 @@ export async function rssFullScenario(
   } finally {
     await s.stop();
   }
+}
+
+/**
+ * The national database as a user makes it: the ETL bundle on the CSV, then the targets (untimed;
+ * `npm run bench -- --only api` uses it instead of the ETL rows' database).
+ */
+export function nationalDatabase(dir: string, files: { csv: string; targets: string }): string {
+  const dbPath = join(dir, 'national.db');
+  for (const args of [[files.csv], ['--targets', files.targets]]) {
+    execFileSync(process.execPath, ['dist/etl/cli.js', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+  }
+  return dbPath;
+}
+
+/**
+ * Starts the production server once on a database fresh from an import and waits for its log line
+ * "derived data ready" (summaries, goal snapshots and the forecast backtest of the new data
+ * version, built once and stored); returns the milliseconds from start to that line. Every server
+ * started later meets an already-computed database, as after the first start following an import.
+ */
+export async function prepareDerived(
+  dbPath: string,
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<number> {
+  const logFile = join(dir, 'prepare.log');
+  rmSync(logFile, { force: true });
+  const t0 = performance.now();
+  const s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false', ...env });
+  try {
+    for (;;) {
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+      if (log.includes('"derived data ready"')) return performance.now() - t0;
+      if (log.includes('"goal snapshots not stored"') || log.includes('"goal snapshots failed"'))
+        throw new Error(`derived data not built:\n${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await s.stop();
+  }
+}
+
+/**
+ * Where the production server's CPU goes under the one-URL scenario (autocannon, 50 connections,
+ * `seconds`), from `node --cpu-prof`: the top entries by self time, start-up included.
+ */
+export async function apiProfile(
+  dbPath: string,
+  dir: string,
+  seconds: number,
+): Promise<{ name: string; where: string; pct: number }[]> {
+  const profDir = join(dir, 'api-profile');
+  const s = await startServer(dbPath, join(dir, 'profile.log'), { ALERTS_ENABLED: 'false' }, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profDir}`,
+  ]);
+  try {
+    await slice(s.base, s.pid, apiScenarios().one, seconds);
+  } finally {
+    await s.stop();
+  }
+  const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  return prof ? topEntries(join(profDir, prof), 12) : [];
 }

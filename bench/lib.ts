@@ -3,7 +3,7 @@
  * from /proc, median and range of repeated figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -113,22 +113,4 @@ export function serveNodeArgs(): string[] {
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
   const m = /^node\s+(.*?)\s*dist\/server\/main\.js$/.exec(pkg.scripts.serve ?? '');
   return m?.[1] ? m[1].split(/\s+/) : [];
-}
-
-/**
- * Replaces the text between `<!-- <marker>:start -->` and `<!-- <marker>:end -->` in
- * docs/benchmarks.md (appending the section when it is missing); the notes around it are kept.
- */
-export function writeBenchSection(marker: string, table: string): void {
-  const docs = `${ROOT}docs/benchmarks.md`;
-  const text = readFileSync(docs, 'utf8');
-  const start = `<!-- ${marker}:start -->`;
-  const end = `<!-- ${marker}:end -->`;
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  const next =
-    a >= 0 && b > a
-      ? `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`
-      : `${text.trimEnd()}\n\n${start}\n${table}\n${end}\n`;
-  writeFileSync(docs, next);
 }

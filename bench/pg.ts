@@ -19,9 +19,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openPostgres } from '../server/db/connection.js';
 import { createPgDatabase, dropPgDatabase, testDatabaseUrl } from '../tests/helpers/db.js';
-import { type Slice, slice } from './api.js';
+import { prepareDerived, type Slice, slice } from './api.js';
 import { median, medianRange, processCpuMs, ROOT, startServer, timedGet } from './lib.js';
-import { type NationalFiles, regionIds, writeNationalFiles } from './national.js';
+import { type NationalFiles, regionIds } from './national.js';
 
 export interface PgSlice extends Slice {
   /** CPU of the PostgreSQL backends serving the server, µs per request (0 on SQLite). */
@@ -39,6 +39,8 @@ export interface PgBenchResult {
   goals: { sqlite: PgSlice[]; postgres: PgSlice[] };
   /** Goals of all regions on a fresh server, ms per run. */
   cold: { sqlite: number[]; postgres: number[] };
+  /** The first server's building of the derived data on PostgreSQL, ms. */
+  derivedMs: number;
 }
 
 /** Runs a command to its exit; returns seconds. */
@@ -173,6 +175,7 @@ export async function benchPg(
     ratios: [],
     goals: { sqlite: [], postgres: [] },
     cold: { sqlite: [], postgres: [] },
+    derivedMs: Number.NaN,
   };
   const copyFile = join(dir, 'national-psql.csv');
   const regions = psqlCsv(files.csv, copyFile);
@@ -200,6 +203,10 @@ export async function benchPg(
     // The API benches need the targets too, loaded the way a user loads them.
     timed(process.execPath, ['dist/etl/cli.js', '--targets', files.targets], { DATABASE_URL: apiUrl });
     const dbName = new URL(apiUrl).pathname.slice(1);
+    // As on SQLite (bench/run.ts): the first server after the import builds the derived data once.
+    const prepared = await prepareDerived(sqliteDb, dir, { DATABASE_URL: apiUrl });
+    res.derivedMs = prepared;
+    log(`  derived data built by the first server on PostgreSQL in ${(prepared / 1000).toFixed(1)} s`);
 
     log('  /api/goals at 50 connections: SQLite and PostgreSQL in alternating slices');
     const logFile = join(dir, 'server-pg.log');
@@ -284,6 +291,12 @@ export function pgTable(res: PgBenchResult, header: string): string {
       null,
     ],
     [
+      'derived data of the new data version on PostgreSQL (summaries, goal snapshots, backtest), built once by the first server',
+      `${(res.derivedMs / 1000).toFixed(1)} s from the server's start`,
+      '',
+      null,
+    ],
+    [
       'goals of all 404 regions, fresh server, over HTTP, sequential: PostgreSQL vs SQLite',
       `${range(res.cold.postgres, 0, ' ms')} vs ${range(res.cold.sqlite, 0, ' ms')}`,
       '',
@@ -300,20 +313,4 @@ export function pgTable(res: PgBenchResult, header: string): string {
         `| ${what} | ${figure} | ${goal} | ${ok === null ? '' : ok ? 'yes' : 'NO'} |`,
     ),
   ].join('\n');
-}
-
-/**
- * `npm run bench -- --only pg`: the national files, the same data in SQLite (loaded by the ETL CLI,
- * not timed: the SQLite side of the API rows), then benchPg; returns the table.
- */
-export async function pgOnly(
-  dir: string,
-  options: { repeats: number; slices: number; seconds: number; log: (s: string) => void; header: string },
-): Promise<string> {
-  const files = writeNationalFiles(dir);
-  options.log(`${files.rows.toLocaleString('en')} rows; loading them into SQLite for the API rows`);
-  const sqliteDb = join(dir, 'national.db');
-  timed(process.execPath, ['dist/etl/cli.js', files.csv], { DATABASE_PATH: sqliteDb });
-  timed(process.execPath, ['dist/etl/cli.js', '--targets', files.targets], { DATABASE_PATH: sqliteDb });
-  return pgTable(await benchPg(dir, files, sqliteDb, options), options.header);
 }

@@ -4,45 +4,47 @@
  * ratio against a baseline measured in the same run where one exists (sqlite3 .import, a bare
  * node:http server), the two interleaved and repeated; figures are medians with their range.
  *
- *   npm run bench                full run (about 15 minutes; the machine should be otherwise idle)
- *   npm run bench -- --quick     one repeat each, short slices, one Lighthouse run (a smoke test)
- *   npm run bench -- --only pg   only the PostgreSQL column (bench/pg.ts; needs scripts/pg-ci.sh)
- * The PostgreSQL figures have their own section of docs/benchmarks.md (bench:pg markers).
+ *   npm run bench            full run (about 10 minutes; the machine should be otherwise idle)
+ *   npm run bench -- --quick one repeat each, short slices, one Lighthouse run (a smoke test)
+ *   npm run bench -- --only api   only the API rows (req/s, fresh servers, RSS) and the server's
+ *                            CPU profile; the other rows of the table in the docs are kept
+ *   npm run bench -- --only pg    only the PostgreSQL section (bench/pg.ts; needs the PostgreSQL of
+ *                            scripts/pg-ci.sh); a full run writes it too
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { apiScenarios, coldFigures, rssFullScenario, type VersusBare, versusBare } from './api.js';
+import {
+  apiProfile,
+  apiScenarios,
+  coldFigures,
+  nationalDatabase,
+  prepareDerived,
+  rssFullScenario,
+  type VersusBare,
+  versusBare,
+} from './api.js';
 import { LIGHTHOUSE_PAGES, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
-import { median, medianRange, ROOT, serveNodeArgs, startServer, writeBenchSection } from './lib.js';
-import { writeNationalFiles } from './national.js';
-import { benchPg, pgOnly, pgTable } from './pg.js';
+import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
+import { type NationalFiles, writeNationalFiles } from './national.js';
+import { benchPg, pgTable } from './pg.js';
+import { type Profile, type Row, writeBenchSection, writeBenchTable } from './table.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'pg') throw new Error(`--only ${only}: only "pg" is known`);
+if (only !== undefined && only !== 'api' && only !== 'pg')
+  throw new Error(`--only: unknown section ${only} (known: api, pg)`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const machine = () =>
-  `on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
-const pgHeader = () => {
-  const version = execFileSync('psql', ['--version']).toString().trim();
-  return `Latest PostgreSQL column of \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}, ${version} (local cluster, default settings). Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
-};
-const pgOptions = { repeats: REPEATS, slices: SLICES, seconds: SLICE_SECONDS, log };
+  `on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end`;
 
-interface Row {
-  what: string;
-  figure: string;
-  goal: string;
-  ok: boolean | null;
-}
 const rows: Row[] = [];
 const add = (what: string, figure: string, goal: string, ok: boolean | null) =>
   rows.push({ what, figure, goal, ok });
@@ -55,47 +57,63 @@ if (!existsSync(join(ROOT, 'dist/server/main.js')) || !existsSync(join(ROOT, 'di
 
 const dir = mkdtempSync(join(tmpdir(), 'zm-bench-'));
 const logFile = join(dir, 'server.log');
-if (only === 'pg') {
-  try {
-    log(`== PostgreSQL only (${dir})`);
-    const table = await pgOnly(dir, { ...pgOptions, header: pgHeader() });
-    log(`\n${table}`);
-    writeBenchSection('bench:pg', table);
-    log('\nwritten to docs/benchmarks.md');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
 try {
   log(`== national data set (${dir})`);
   const files = writeNationalFiles(dir);
   log(`${files.rows.toLocaleString('en')} rows`);
 
-  log('\n== ETL: npm run etl vs sqlite3 .import, whole processes');
-  const etl = await benchEtl(dir, files, { repeats: REPEATS, log });
-  const etlRatio = median(etl.ratios);
+  if (only === 'pg') {
+    log('\n== national database in SQLite (ETL bundle, untimed), for the SQLite side');
+    const sqliteDb = nationalDatabase(dir, files);
+    await prepareDerived(sqliteDb, dir);
+    await pgSection(dir, files, sqliteDb);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+
+  let dbPath: string;
+  let etlProfile: { name: string; where: string; pct: number }[] = [];
+  if (only === 'api') {
+    log('\n== national database (ETL bundle, untimed)');
+    dbPath = nationalDatabase(dir, files);
+  } else {
+    log('\n== ETL: npm run etl vs sqlite3 .import, whole processes');
+    const etl = await benchEtl(dir, files, { repeats: REPEATS, log });
+    const etlRatio = median(etl.ratios);
+    add(
+      '`npm run etl` of the 436k-row national CSV vs `sqlite3` plain `.import` of the same rows, end to end',
+      `${medianRange(etl.ratios)}× (${median(etl.npm).toFixed(2)} s vs ${median(etl.sqlitePlain).toFixed(2)} s)`,
+      '≤ 1.5×',
+      etlRatio <= 1.5,
+    );
+    add(
+      '… the bundle without npm (`node dist/etl/cli.js`) vs the same',
+      `${(median(etl.bundle) / median(etl.sqlitePlain)).toFixed(2)}× (${medianRange(etl.bundle)} s)`,
+      '',
+      null,
+    );
+    add(
+      '… `sqlite3 .import` into a table of the observations’ shape (AUTOINCREMENT, unique key) vs plain',
+      `${(median(etl.sqliteShaped) / median(etl.sqlitePlain)).toFixed(2)}× (${medianRange(etl.sqliteShaped)} s)`,
+      '',
+      null,
+    );
+    dbPath = etl.dbPath;
+    etlProfile = etl.profile;
+  }
+  // The first server after an import builds the derived data of the new version once; every
+  // figure below is taken on servers that meet them already computed.
+  const prepared = await prepareDerived(dbPath, dir);
+  log(`derived data built by the first server in ${(prepared / 1000).toFixed(1)} s`);
   add(
-    '`npm run etl` of the 436k-row national CSV vs `sqlite3` plain `.import` of the same rows, end to end',
-    `${medianRange(etl.ratios)}× (${median(etl.npm).toFixed(2)} s vs ${median(etl.sqlitePlain).toFixed(2)} s)`,
-    '≤ 1.5×',
-    etlRatio <= 1.5,
-  );
-  add(
-    '… the bundle without npm (`node dist/etl/cli.js`) vs the same',
-    `${(median(etl.bundle) / median(etl.sqlitePlain)).toFixed(2)}× (${medianRange(etl.bundle)} s)`,
-    '',
-    null,
-  );
-  add(
-    '… `sqlite3 .import` into a table of the observations’ shape (AUTOINCREMENT, unique key) vs plain',
-    `${(median(etl.sqliteShaped) / median(etl.sqlitePlain)).toFixed(2)}× (${medianRange(etl.sqliteShaped)} s)`,
+    'derived data of a new data version (region summaries, goal snapshots of 404 regions, forecast backtest), built once by the first server and stored',
+    `${(prepared / 1000).toFixed(1)} s from the server's start`,
     '',
     null,
   );
 
   log('\n== API over HTTP: production server vs bare node:http with the same bytes');
-  const server = await startServer(etl.dbPath, logFile, { ALERTS_ENABLED: 'false' });
+  const server = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
   let one: VersusBare;
   let spread: VersusBare;
   try {
@@ -132,7 +150,7 @@ try {
   );
 
   log('\n== fresh servers: goals of all regions, comparisons, region list');
-  const cold = await coldFigures(etl.dbPath, logFile, REPEATS);
+  const cold = await coldFigures(dbPath, logFile, REPEATS);
   add(
     'goals of all 404 regions, fresh server, over HTTP, sequential',
     `${medianRange(cold.goalsAll, 0, ' ms')}`,
@@ -157,7 +175,7 @@ try {
   log('\n== RSS under the full scenario');
   const outbox = join(dir, 'outbox');
   mkdirSync(outbox, { recursive: true });
-  const rss = await rssFullScenario(etl.dbPath, logFile, outbox);
+  const rss = await rssFullScenario(dbPath, logFile, outbox);
   add(
     'server RSS (`node dist/server/main.js`), 404 regions × 120 months, goals (all months), all month tables, comparisons, alerts on',
     `${rss.rssMb.toFixed(0)} MB (peak ${rss.peakMb.toFixed(0)} MB) after ${rss.requests.toLocaleString('en')} requests`,
@@ -165,7 +183,7 @@ try {
     rss.peakMb <= 150,
   );
   const flags = serveNodeArgs();
-  const rssServe = await rssFullScenario(etl.dbPath, logFile, outbox, flags);
+  const rssServe = await rssFullScenario(dbPath, logFile, outbox, flags);
   add(
     `… the same as \`npm run serve\` starts it (\`node ${flags.join(' ')} dist/server/main.js\`)`,
     `${rssServe.rssMb.toFixed(0)} MB (peak ${rssServe.peakMb.toFixed(0)} MB)`,
@@ -173,67 +191,87 @@ try {
     rssServe.peakMb <= 150,
   );
 
-  log('\n== browser: bytes over the wire, Lighthouse');
-  const web = await startServer(etl.dbPath, logFile, { ALERTS_ENABLED: 'false' });
-  try {
-    const wire = await wireBytes(web.base);
+  log('\n== CPU profile of the production server, one URL');
+  const serverProfile = await apiProfile(dbPath, dir, SLICE_SECONDS * 2);
+
+  if (only === undefined) {
+    log('\n== browser: bytes over the wire, Lighthouse');
+    const web = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    try {
+      const wire = await wireBytes(web.base);
+      add(
+        `JS sent for \`/\` (Chromium, Accept-Encoding: ${wire.acceptEncoding})`,
+        `${kb(wire.overviewJs)} (all resources ${kb(wire.overviewAll)})`,
+        '≤ 120 KB',
+        wire.overviewJs <= 120 * 1024,
+      );
+      add(
+        'JS sent for `/wall` before its first tiles',
+        `${kb(wire.wallJsBeforeTiles)} (all resources ${kb(wire.wallAllBeforeTiles)})`,
+        '≤ 150 KB',
+        wire.wallJsBeforeTiles <= 150 * 1024,
+      );
+      const scores = await lighthouseScores(web.base, quick ? 1 : 3, log);
+      add(
+        `Lighthouse 12.2.3 performance ${LIGHTHOUSE_PAGES.map((p) => `\`${p}\``).join(', ')} (median of ${quick ? 1 : 3})`,
+        LIGHTHOUSE_PAGES.map((p) => {
+          const xs = scores[p] ?? [];
+          return xs.length === 0 ? 'no score' : `${median(xs)} (${xs.join('/')})`;
+        }).join(', '),
+        '≥ 95 each',
+        LIGHTHOUSE_PAGES.every((p) => (scores[p] ?? []).length > 0 && median(scores[p] ?? []) >= 95),
+      );
+    } finally {
+      await web.stop();
+    }
+
+    log('\n== forecast: backtest coverage of the 80 % interval on the national data');
+    const fc = await benchForecast({ log });
+    const coverages = fc.rows.map((r) => 100 * r.coverage);
     add(
-      `JS sent for \`/\` (Chromium, Accept-Encoding: ${wire.acceptEncoding})`,
-      `${kb(wire.overviewJs)} (all resources ${kb(wire.overviewAll)})`,
-      '≤ 120 KB',
-      wire.overviewJs <= 120 * 1024,
+      `80 % forecast interval: share of backtest cases (${fc.regionYears} region-years) whose actual December change lies inside, per origin month 1..11`,
+      `${Math.min(...coverages).toFixed(1)} … ${Math.max(...coverages).toFixed(1)} % (MAE yoy3 ${fc.rows.map((r) => r.maeForecast.toFixed(2)).join('/')} pp; naive ${fc.rows.map((r) => r.maeNaive.toFixed(2)).join('/')} pp)`,
+      '80 % ± 7 % in every origin month',
+      fc.ok,
     );
-    add(
-      'JS sent for `/wall` before its first tiles',
-      `${kb(wire.wallJsBeforeTiles)} (all resources ${kb(wire.wallAllBeforeTiles)})`,
-      '≤ 150 KB',
-      wire.wallJsBeforeTiles <= 150 * 1024,
-    );
-    const scores = await lighthouseScores(web.base, quick ? 1 : 3, log);
-    add(
-      `Lighthouse 12.2.3 performance ${LIGHTHOUSE_PAGES.map((p) => `\`${p}\``).join(', ')} (median of ${quick ? 1 : 3})`,
-      LIGHTHOUSE_PAGES.map((p) => {
-        const xs = scores[p] ?? [];
-        return xs.length === 0 ? 'no score' : `${median(xs)} (${xs.join('/')})`;
-      }).join(', '),
-      '≥ 95 each',
-      LIGHTHOUSE_PAGES.every((p) => (scores[p] ?? []).length > 0 && median(scores[p] ?? []) >= 95),
-    );
-  } finally {
-    await web.stop();
   }
 
-  log('\n== forecast: backtest coverage of the 80 % interval on the national data');
-  const fc = await benchForecast({ log });
-  const coverages = fc.rows.map((r) => 100 * r.coverage);
-  add(
-    `80 % forecast interval: share of backtest cases (${fc.regionYears} region-years) whose actual December change lies inside, per origin month 1..11`,
-    `${Math.min(...coverages).toFixed(1)} … ${Math.max(...coverages).toFixed(1)} % (MAE yoy3 ${fc.rows.map((r) => r.maeForecast.toFixed(2)).join('/')} pp; naive ${fc.rows.map((r) => r.maeNaive.toFixed(2)).join('/')} pp)`,
-    '80 % ± 7 % in every origin month',
-    fc.ok,
-  );
-
-  log('\n== PostgreSQL: ETL vs psql \\copy, /api/goals beside SQLite, fresh-server goals');
-  const pgSection = pgTable(await benchPg(dir, files, etl.dbPath, pgOptions), pgHeader());
-
-  const header = `Latest \`npm run bench\`${quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
-  const table = [
+  const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
+  const header = `${only ? 'API rows and the server profile from' : 'Latest'} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const profiles: Profile[] = [
+    ...(only === undefined
+      ? [{ title: 'CPU profile of `node dist/etl/cli.js national.csv`', entries: etlProfile }]
+      : []),
+    {
+      title: 'CPU profile of `node dist/server/main.js` under `/api/goals`, one URL, 50 connections',
+      entries: serverProfile,
+    },
+  ];
+  const table = writeBenchTable(join(ROOT, 'docs/benchmarks.md'), {
     header,
-    '',
-    '| what | measured | goal | met |',
-    '|---|---|---|---|',
-    ...rows.map(
-      (r) => `| ${r.what} | ${r.figure} | ${r.goal} | ${r.ok === null ? '' : r.ok ? 'yes' : 'NO'} |`,
-    ),
-    '',
-    'CPU profile of `node dist/etl/cli.js national.csv` (self time, top entries):',
-    '',
-    ...etl.profile.map((e) => `- ${e.pct.toFixed(1)} % \`${e.name}\` ${e.where}`),
-  ].join('\n');
-  log(`\n${table}\n\n${pgSection}`);
-  writeBenchSection('bench', table);
-  writeBenchSection('bench:pg', pgSection);
-  log(`\nwritten to docs/benchmarks.md`);
+    partial: only !== undefined,
+    rows,
+    profiles,
+  });
+  log(`\n${table}\n\nwritten to docs/benchmarks.md`);
+  if (only === undefined) await pgSection(dir, files, dbPath);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The PostgreSQL section (bench/pg.ts) beside the SQLite database `sqliteDb`, into the docs. */
+async function pgSection(dir: string, files: NationalFiles, sqliteDb: string): Promise<void> {
+  log('\n== PostgreSQL: npm run etl vs psql \\copy, /api/goals beside SQLite, fresh-server goals');
+  const res = await benchPg(dir, files, sqliteDb, {
+    repeats: REPEATS,
+    slices: SLICES,
+    seconds: SLICE_SECONDS,
+    log,
+  });
+  const version = execFileSync('psql', ['--version']).toString().trim();
+  const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
+  const header = `PostgreSQL section of ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}, ${version} (the local cluster, default settings). Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const table = pgTable(res, header);
+  writeBenchSection(join(ROOT, 'docs/benchmarks.md'), 'bench:pg', table);
+  log(`\n${table}\n\nwritten to docs/benchmarks.md`);
 }

@@ -23,9 +23,9 @@ import { type Config, ConfigError, importLimits, loadConfig } from './config.js'
 import { setDefaultBusyWait } from './db/busy.js';
 import { openConfiguredDatabase } from './db/connection.js';
 import { serialised } from './db/dialect/index.js';
-import { createGoalService } from './goals/service.js';
+import { createGoalService, type GoalService } from './goals/service.js';
 import { startLeadership } from './leader.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 
 /** Key of the advisory lock under which an empty PostgreSQL database is seeded by one instance. */
 const SEED_LOCK = 7_301_004;
@@ -82,6 +82,29 @@ async function prepareData(config: Config, etl: EtlDeps): Promise<void> {
     logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
 }
 
+/**
+ * Builds (or checks) the derived data of the current data version behind the requests: region
+ * summaries, goal snapshots and the forecast backtest, stored once per version. The line
+ * "derived data ready" says that from here on goals and comparisons are reads (bench/api.ts
+ * waits for it).
+ */
+function goalPreparer(goals: GoalService, logger: Logger): () => void {
+  return () => {
+    const started = performance.now();
+    goals
+      .prepare()
+      .then((err) => {
+        if (err !== undefined) logger.warn({ err }, 'goal snapshots not stored');
+        else
+          logger.info(
+            { dataVersion: goals.dataVersion(), ms: Math.round(performance.now() - started) },
+            'derived data ready',
+          );
+      })
+      .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
+  };
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   // Buffered: one write per batch of request lines, not one blocking write per request.
@@ -104,12 +127,7 @@ async function main(): Promise<void> {
   const alerts = createAlertService({ db, config, logger, clock, goals });
   // Every region's goals of the current data version, stored once (after each import, and now
   // when the stored ones are outdated), so that requests read them instead of computing.
-  const prepareGoals = () => {
-    goals
-      .prepare()
-      .then((err) => err !== undefined && logger.warn({ err }, 'goal snapshots not stored'))
-      .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
-  };
+  const prepareGoals = goalPreparer(goals, logger);
   const etl: EtlDeps = {
     db,
     logger,

@@ -159,7 +159,12 @@ const storable = (pools: Iterable<StoredPool>) => {
  * key, published when the data version is still `version` and no other build of it was published
  * meanwhile. Only the errors stay in memory afterwards.
  */
-async function buildAndStore(db: Kysely<Database>, version: string): Promise<BacktestPools> {
+async function buildAndStore(
+  db: Kysely<Database>,
+  version: string,
+  /** The stored build of `version` this one replaces (one found invalid), '' when none. */
+  replacing = '',
+): Promise<BacktestPools> {
   const [specs, regions] = await Promise.all([backtestSpecs(db), listAllRegions(db)]);
   const collectors = { sample: new PoolCollector(true), real: new PoolCollector(false) };
   for (const region of regions) {
@@ -171,7 +176,7 @@ async function buildAndStore(db: Kysely<Database>, version: string): Promise<Bac
   if (storable(all)) {
     const buildKey = `${version}:${BACKTEST_FORMAT}:${randomUUID()}`;
     // Not stored (a read-only database, a lock held too long): the pools still serve this process.
-    await store(db, version, buildKey, all).catch(() => deleteBacktestBuild(db, buildKey).catch(() => {}));
+    await store(db, { version, buildKey, replacing }, all).catch(() => deleteBacktestBuild(db, buildKey).catch(() => {}));
   }
   return poolsOf(all, regions);
 }
@@ -186,15 +191,15 @@ function poolsOf(all: readonly StoredPoolErrors[], regions: readonly Region[]): 
 
 async function store(
   db: Kysely<Database>,
-  version: string,
-  buildKey: string,
+  { version, buildKey, replacing }: { version: string; buildKey: string; replacing: string },
   pools: readonly StoredPool[],
 ): Promise<void> {
   await insertBacktestPools(db, buildKey, pools);
   const published = await db.transaction().execute(async (trx) => {
     if ((await getDataVersion(trx)) !== version) return false;
     // Another process published a build of this version first: its cases are the same.
-    if ((await readBacktestBuild(trx)).startsWith(`${version}:${BACKTEST_FORMAT}:`)) return false;
+    const current = await readBacktestBuild(trx);
+    if (current !== replacing && current.startsWith(`${version}:${BACKTEST_FORMAT}:`)) return false;
     await publishBacktestBuild(trx, buildKey);
     return true;
   });
@@ -244,7 +249,7 @@ export async function obtainBacktestPools(db: Kysely<Database>, version: string)
     const [stored, regions] = await Promise.all([readBacktestErrors(db, build), listAllRegions(db)]);
     if (await storedBuildValid(db, stored, regions)) return poolsOf(stored, regions);
   }
-  return buildAndStore(db, version);
+  return buildAndStore(db, version, build);
 }
 
 /** One pool with its cases, from the stored build of `version` (computed when there is none). */

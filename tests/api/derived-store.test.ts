@@ -1,0 +1,232 @@
+/**
+ * Derived data (region summaries, goal snapshots, the forecast backtest) are computed once per
+ * data version and stored; a fresh server reads them. Reading must not change a single byte: a
+ * fresh server on the stored data answers exactly as one that recomputes everything from the
+ * observations, and a stored backtest made by other rules is rebuilt, not served.
+ * Runs on SQLite and (npm run test:pg) on PostgreSQL.
+ */
+import { describe, expect, it } from 'vitest';
+import { month as M, monthRange } from '../../core/months.js';
+import { createAlertService } from '../../server/alerts/service.js';
+import { createApp } from '../../server/app.js';
+import { testConfig } from '../../server/config.js';
+import type { Db } from '../../server/db/connection.js';
+import { syncDataVersion } from '../../server/db/repositories/meta.js';
+import type { AppDeps } from '../../server/deps.js';
+import type { Gender } from '../../server/domain/types.js';
+import { createGoalService } from '../../server/goals/service.js';
+import { silentLogger } from '../../server/logger.js';
+import { all, openTestDb, pluck, pluckAll } from '../helpers/db.js';
+
+const GENDERS: Gender[] = ['total', 'female', 'male'];
+const REGIONS = Array.from({ length: 6 }, (_, i) => `t2${String(1000 + i)}`);
+const MONTHS = monthRange(M('2019-01'), M('2024-09'));
+
+/** Deterministic figures that differ by region, gender and month (so the backtest errors do). */
+function figure(r: number, code: string, g: number, k: number): number {
+  const base = { INT: 40, ELB: 2000, LZB: 1300 }[code] ?? 1;
+  return Math.round(base * (1 + r / 9) * (1 + g / 7) * (1 + ((k * 7 + r * 5 + g * 3) % 17) / 60));
+}
+
+async function seed(db: Db): Promise<void> {
+  const k = db.db;
+  await k
+    .insertInto('regions')
+    .values(
+      REGIONS.map((id, r) => ({
+        id,
+        name: `Jobcenter ${r}`,
+        kind: 'jobcenter',
+        comparison_type: r % 2 === 0 ? 'Ia' : 'IIb',
+        sample: 0,
+        sample_as_of: null,
+      })),
+    )
+    .execute();
+  const rows = REGIONS.flatMap((id, r) =>
+    MONTHS.flatMap((month, m) =>
+      GENDERS.flatMap((gender, g) =>
+        ['INT', 'ELB', 'LZB'].map((code) => ({
+          region_id: id,
+          indicator_code: code,
+          gender,
+          month,
+          value: figure(r, code, g, m),
+          flag: null,
+          source_file_id: null,
+          loaded_at: `2024-1${r % 2}-0${(m % 9) + 1}T06:00:00.000Z`,
+          revision_count: 0,
+          provisional: 0,
+        })),
+      ),
+    ),
+  );
+  for (let i = 0; i < rows.length; i += 500)
+    await k
+      .insertInto('observations')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  const targets: [string, Gender, number, 'higher' | 'lower'][] = [
+    ['K2', 'total', -0.4, 'higher'],
+    ['K2', 'female', 1.1, 'higher'],
+    ['K3', 'male', 3.9, 'lower'],
+    ['K3', 'total', 6.0, 'lower'],
+  ];
+  await k
+    .insertInto('targets')
+    .values(
+      REGIONS.flatMap((id) =>
+        targets.map(([indicator_code, gender, target_change_pct, better]) => ({
+          region_id: id,
+          year: 2024,
+          indicator_code,
+          gender,
+          target_change_pct,
+          better,
+          source: 'AIP 2024, Tabelle 3',
+          updated_at: '2024-01-15T00:00:00.000Z',
+          updated_by: null,
+        })),
+      ),
+    )
+    .execute();
+  await k.updateTable('meta').set({ value: '5' }).where('key', '=', 'data_version').execute();
+  await syncDataVersion(db);
+}
+
+/** A server's app and goal service on `db`, as a freshly started process has them. */
+function server(db: Db) {
+  const config = testConfig();
+  const logger = silentLogger();
+  const now = new Date('2025-02-01T10:00:00Z');
+  const clock = () => now;
+  const goals = createGoalService({ db, config, clock });
+  const deps: AppDeps = {
+    db,
+    config,
+    logger,
+    clock,
+    goals,
+    alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
+    etl: { db, logger, clock },
+    build: 'test-build',
+  };
+  return { app: createApp(deps), goals };
+}
+
+const PATHS = [
+  '/api/regions',
+  ...REGIONS.flatMap((id) => [
+    `/api/goals?region=${id}`,
+    `/api/goals?region=${id}&month=2024-05`,
+    `/api/goals?region=${id}&year=2023`,
+    `/api/goals/K2-total/series?region=${id}`,
+    `/api/goals/K3-male/backtest?region=${id}`,
+    `/api/comparison?region=${id}`,
+  ]),
+];
+
+/** Every answer's bytes, in PATHS order. */
+async function answers(app: ReturnType<typeof server>['app']): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of PATHS) {
+    const res = await app.request(path);
+    expect(res.status, path).toBe(200);
+    out.push(await res.text());
+  }
+  return out;
+}
+
+async function stored(db: Db) {
+  return {
+    build: await pluck<string>(db, `select value from meta where key = 'backtest_build'`),
+    pools: await pluck<number>(db, 'select count(*) from backtest_pools'),
+    snapshots: await all<{ region_id: string; snapshot_key: string; body: string }>(
+      db,
+      'select region_id, snapshot_key, body from goal_snapshots order by region_id',
+    ),
+  };
+}
+
+async function clearDerived(db: Db): Promise<void> {
+  for (const table of ['goal_snapshots', 'backtest_pools', 'region_summaries'] as const)
+    await db.db.deleteFrom(table).execute();
+  await db.db.deleteFrom('meta').where('key', '=', 'backtest_build').execute();
+}
+
+describe('derived data stored once per data version', () => {
+  it('a fresh server on the stored data answers byte for byte as one that recomputes them', async () => {
+    const db = await openTestDb();
+    await seed(db);
+
+    // The first server builds and stores everything of version 5.
+    const first = server(db);
+    expect(await first.goals.prepare()).toBeUndefined();
+    const built = await stored(db);
+    expect(built.build).toMatch(/^5:/);
+    expect(Number(built.pools)).toBeGreaterThan(0);
+    expect(built.snapshots.map((s) => s.region_id)).toEqual(REGIONS);
+    const reference = await answers(first.app);
+    // The answers carry forecast intervals, so the stored backtest is part of what is compared.
+    const goals = JSON.parse(reference[1] ?? '{}') as { goals: { forecast: { interval: unknown } }[] };
+    expect(goals.goals.some((g) => g.forecast.interval !== null)).toBe(true);
+
+    // A fresh server reads them: the same bytes, and nothing was rebuilt.
+    const fresh = server(db);
+    expect(await answers(fresh.app)).toEqual(reference);
+    expect(await fresh.goals.prepare()).toBeUndefined();
+    expect(await stored(db)).toEqual(built);
+
+    // Without any stored derived data, a fresh server recomputes them: the same bytes again,
+    // and what it stores equals what was stored before (but for the new build's id).
+    await clearDerived(db);
+    const recomputing = server(db);
+    expect(await answers(recomputing.app)).toEqual(reference);
+    expect(await recomputing.goals.prepare()).toBeUndefined();
+    const rebuilt = await stored(db);
+    expect(rebuilt.snapshots).toEqual(built.snapshots);
+    expect(rebuilt.pools).toEqual(built.pools);
+    expect(rebuilt.build).not.toBe(built.build);
+  });
+
+  it('a stored backtest that this code would not compute is rebuilt, not served', async () => {
+    const db = await openTestDb();
+    await seed(db);
+    const first = server(db);
+    await first.goals.prepare();
+    const reference = await answers(first.app);
+    const { build } = await stored(db);
+
+    // Every pool's first error (the first region's case) as if computed by other forecast rules;
+    // the goal snapshots go too, so that goals are computed from the pools.
+    for (const row of await all<{
+      origin_month: number;
+      indicator_code: string;
+      gender: string;
+      errors: string;
+      sample: number;
+    }>(db, 'select sample, indicator_code, gender, origin_month, errors from backtest_pools')) {
+      const errors = JSON.parse(row.errors) as number[];
+      errors[0] = (errors[0] ?? 0) + 5;
+      await db.db
+        .updateTable('backtest_pools')
+        .set({ errors: JSON.stringify(errors) })
+        .where('sample', '=', row.sample)
+        .where('indicator_code', '=', row.indicator_code)
+        .where('gender', '=', row.gender as Gender)
+        .where('origin_month', '=', row.origin_month)
+        .execute();
+    }
+    await db.db.deleteFrom('goal_snapshots').execute();
+
+    const fresh = server(db);
+    expect(await answers(fresh.app)).toEqual(reference);
+    await fresh.goals.prepare();
+    const after = await stored(db);
+    expect(after.build).toMatch(/^5:/);
+    expect(after.build).not.toBe(build);
+    expect(await pluckAll<string>(db, 'select distinct build_key from backtest_pools')).toEqual([
+      after.build,
+    ]);
+  });
+});
