@@ -42,6 +42,8 @@ const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const runFlags = [quick ? '--quick' : '', only ? `--only ${only}` : ''].filter(Boolean).join(' ');
+const runName = `\`npm run bench${runFlags ? ` -- ${runFlags}` : ''}\``;
 const machine = () =>
   `on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end`;
 
@@ -236,7 +238,6 @@ try {
     );
   }
 
-  const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
   const header = `${only ? 'API rows and the server profile from' : 'Latest'} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const profiles: Profile[] = [
     ...(only === undefined
@@ -269,7 +270,6 @@ async function pgSection(dir: string, files: NationalFiles, sqliteDb: string): P
     log,
   });
   const version = execFileSync('psql', ['--version']).toString().trim();
-  const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
   const header = `PostgreSQL section of ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}, ${version} (the local cluster, default settings). Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const table = pgTable(res, header);
   writeBenchSection(join(ROOT, 'docs/benchmarks.md'), 'bench:pg', table);
