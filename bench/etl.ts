@@ -1,6 +1,6 @@
 /**
  * The ETL as people run it: `npm run etl -- national.csv` as a whole process (npm, node start-up,
- * migrations, parse, validation, one transaction, the goal snapshots, exit) against Debian's
+ * migrations, parse, validation, one transaction, exit) against Debian's
  * `sqlite3` importing the same rows with a plain `.import` (the issue's baseline: a table made
  * from the CSV header, no constraints), each into a fresh database file. Beside them: the bundle
  * without npm (`node dist/etl/cli.js`), and sqlite3 into a table of the observations' shape

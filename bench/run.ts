@@ -8,6 +8,8 @@
  *   npm run bench -- --quick one repeat each, short slices, one Lighthouse run (a smoke test)
  *   npm run bench -- --only api   only the API rows (req/s, fresh servers, RSS) and the server's
  *                            CPU profile; the other rows of the table in the docs are kept
+ *   npm run bench -- --only etl   only the ETL rows (3 interleaved runs) and the ETL CLI's CPU
+ *                            profile; the other rows are kept
  *   npm run bench -- --only pg    only the PostgreSQL section (bench/pg.ts; needs the PostgreSQL of
  *                            scripts/pg-ci.sh); a full run writes it too
  */
@@ -36,8 +38,8 @@ import { type Profile, type Row, writeBenchSection, writeBenchTable } from './ta
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'api' && only !== 'pg')
-  throw new Error(`--only: unknown section ${only} (known: api, pg)`);
+if (only !== undefined && only !== 'api' && only !== 'etl' && only !== 'pg')
+  throw new Error(`--only: unknown section ${only} (known: api, etl, pg)`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
@@ -102,6 +104,11 @@ try {
     );
     dbPath = etl.dbPath;
     etlProfile = etl.profile;
+  }
+  if (only === 'etl') {
+    writeResults(etlProfile, null);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
   }
   // The first server after an import builds the derived data of the new version once; every
   // figure below is taken on servers that meet them already computed.
@@ -238,15 +245,33 @@ try {
     );
   }
 
-  const header = `${only ? 'API rows and the server profile from' : 'Latest'} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  writeResults(etlProfile, serverProfile);
+  if (only === undefined) await pgSection(dir, files, dbPath);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The table in docs/benchmarks.md: whole after a full run; after `--only`, that section's rows and profiles. */
+function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['entries'] | null): void {
+  const what =
+    only === 'api'
+      ? 'API rows and the server profile from'
+      : only === 'etl'
+        ? 'ETL rows and the ETL profile from'
+        : 'Latest';
+  const header = `${what} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const profiles: Profile[] = [
-    ...(only === undefined
+    ...(only !== 'api'
       ? [{ title: 'CPU profile of `node dist/etl/cli.js national.csv`', entries: etlProfile }]
       : []),
-    {
-      title: 'CPU profile of `node dist/server/main.js` under `/api/goals`, one URL, 50 connections',
-      entries: serverProfile,
-    },
+    ...(serverProfile
+      ? [
+          {
+            title: 'CPU profile of `node dist/server/main.js` under `/api/goals`, one URL, 50 connections',
+            entries: serverProfile,
+          },
+        ]
+      : []),
   ];
   const table = writeBenchTable(join(ROOT, 'docs/benchmarks.md'), {
     header,
@@ -255,9 +280,6 @@ try {
     profiles,
   });
   log(`\n${table}\n\nwritten to docs/benchmarks.md`);
-  if (only === undefined) await pgSection(dir, files, dbPath);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** The PostgreSQL section (bench/pg.ts) beside the SQLite database `sqliteDb`, into the docs. */

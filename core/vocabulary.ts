@@ -31,10 +31,10 @@ export const GOAL_UNITS: readonly GoalUnit[] = ['count', 'eur', 'places', 'perce
 export type ValueFlag = '*' | '-' | 'X';
 export const VALUE_FLAGS: readonly ValueFlag[] = ['*', '-', 'X'];
 
-/** A calendar month as 'YYYY-MM'. */
-declare const monthBrand: unique symbol;
-/** Made only by the parsers in core/months.ts (isMonth, parseMonth) and its arithmetic. */
-export type Month = string & { readonly [monthBrand]: true };
+/**
+ * A calendar month as 'YYYY-MM'. Made only by the parsers in core/months.ts (isMonth, parseMonth) and its arithmetic.
+ */
+export type Month = string & { readonly __brand: 'Month' };
 
 export type GoalStatus = 'met' | 'at_risk' | 'missed' | 'no_data';
 export const GOAL_STATUSES: readonly GoalStatus[] = ['met', 'at_risk', 'missed', 'no_data'];

@@ -112,7 +112,12 @@ export class ObservationRows {
   readonly indicators: IndicatorInfo[] = [];
   private readonly regionIndex = new Map<string, number>();
   private readonly indicatorIndex = new Map<string, number>();
-  private readonly keys = new Map<number, number>();
+  /**
+   * Per region: key (indicator, gender, month) → row. One small map per region keeps the keys
+   * small integers (a single map's keys over all regions outgrew V8's small integers: every
+   * lookup then hashed a heap number, the parse's hottest line).
+   */
+  private readonly keys: Map<number, number>[] = [];
 
   /**
    * @param describe turns a row's `source` tag and a column hint into a position for errors.
@@ -251,8 +256,13 @@ export class ObservationRows {
         );
       }
     }
-    const key = ((regionIdx * 1024 + indicatorIdx) * 4 + genderIdx) * 2048 + (month - MONTH_BASE);
-    const prev = this.keys.get(key);
+    const key = (indicatorIdx * 4 + genderIdx) * 2048 + (month - MONTH_BASE);
+    let seen = this.keys[regionIdx];
+    if (seen === undefined) {
+      seen = new Map();
+      this.keys[regionIdx] = seen;
+    }
+    const prev = seen.get(key);
     if (prev !== undefined) {
       const sameFlag = this.flag[prev] === flagIdx;
       if (sameFlag && (flagIdx !== 0 || this.value[prev] === value)) {
@@ -271,7 +281,7 @@ export class ObservationRows {
     }
     if (this.length === this.region.length) this.grow();
     const i = this.length++;
-    this.keys.set(key, i);
+    seen.set(key, i);
     this.region[i] = regionIdx;
     this.indicator[i] = indicatorIdx;
     this.gender[i] = genderIdx;

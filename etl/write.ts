@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { isMonth } from '../core/months.js';
 import type { Db } from '../server/db/connection.js';
-import { type BulkRow, withWriteTransaction } from '../server/db/dialect/index.js';
+import { type BulkRow, withBulkWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion } from '../server/db/repositories/meta.js';
 import type { Database } from '../server/db/schema.js';
 import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
@@ -249,7 +249,8 @@ export async function writeObservations(
   rows: ObservationRows,
   ctx: WriteContext,
 ): Promise<WriteResult> {
-  return withWriteTransaction(db, async (tx) => {
+  // Bulk: the keys were validated (etl/rows.ts); the regions and the file row are written here.
+  return withBulkWriteTransaction(db, async (tx) => {
     const { trx } = tx;
     const file = await trx
       .insertInto('imported_files')
@@ -283,25 +284,11 @@ export async function writeObservations(
     // key twice: ObservationRows drops or rejects repeats), so they stream straight into the bulk
     // loader. The other regions are merged one at a time.
     const merge = new Map<number, number[]>();
-    const fresh = function* (): Generator<BulkRow> {
-      const row: (string | number | null)[] = [];
-      for (let i = 0; i < n; i++) {
-        const regionIdx = rows.region[i] ?? 0;
-        if (regions.hasData[regionIdx]) {
-          const list = merge.get(regionIdx);
-          if (list) list.push(i);
-          else merge.set(regionIdx, [i]);
-          continue;
-        }
-        const d = decode(i);
-        row.length = 0;
-        row.push(d.rid, d.code, d.g, d.m, d.v, d.f, fileId, ctx.now, 0, d.p);
-        counts.inserted++;
-        progress();
-        yield row;
-      }
-    };
-    await tx.insertRows('observations', OBS_COLUMNS, fresh());
+    const fresh = freshRows(rows, regions.hasData, merge, { fileId, now: ctx.now }, () => {
+      counts.inserted++;
+      progress();
+    });
+    await tx.insertRows('observations', OBS_COLUMNS, fresh);
     for (const [regionIdx, indices] of merge) {
       await mergeRegion(tx, rows.regions[regionIdx]?.id ?? '', indices, decode, { ...ctx, fileId }, counts);
       for (let k = 0; k < indices.length; k++) progress();
@@ -319,4 +306,42 @@ export async function writeObservations(
     }
     return { fileId, ...counts, changed };
   });
+}
+
+/**
+ * The rows of regions without observations before this file, as observation rows (one array,
+ * refilled per row: no object per row); every key is new, since the file itself has no key
+ * twice. The rows of the other regions are collected in `merge` by region.
+ */
+function* freshRows(
+  rows: ObservationRows,
+  hasData: readonly boolean[],
+  merge: Map<number, number[]>,
+  file: { fileId: number; now: string },
+  onRow: () => void,
+): Generator<BulkRow> {
+  const regionIds = rows.regions.map((r) => r.id);
+  const codes = rows.indicators.map((i) => i.code);
+  const { region, indicator, gender, month, value, flag, provisional } = rows;
+  // In the order of OBS_COLUMNS.
+  const row: (string | number | null)[] = ['', '', '', '', null, null, file.fileId, file.now, 0, 0];
+  for (let i = 0; i < rows.length; i++) {
+    const regionIdx = region[i] ?? 0;
+    if (hasData[regionIdx]) {
+      const list = merge.get(regionIdx);
+      if (list) list.push(i);
+      else merge.set(regionIdx, [i]);
+      continue;
+    }
+    const f = FLAG_CODES[flag[i] ?? 0] ?? null;
+    row[0] = regionIds[regionIdx] ?? '';
+    row[1] = codes[indicator[i] ?? 0] ?? '';
+    row[2] = GENDER_CODES[gender[i] ?? 0] ?? 'total';
+    row[3] = monthString(month[i] ?? 0);
+    row[4] = f === null ? (value[i] ?? 0) : null;
+    row[5] = f;
+    row[9] = provisional[i] ?? 0;
+    onRow();
+    yield row;
+  }
 }

@@ -27,6 +27,17 @@ export function withWriteTransaction<T>(db: Db, fn: (tx: WriteTx) => Promise<T>)
     : pgWriteTransaction(db.pool, fn);
 }
 
+/**
+ * The same for many rows whose keys the caller has validated (an import file): on SQLite the
+ * transaction checks no foreign keys and gets a larger page cache (see dialect/sqlite.ts);
+ * PostgreSQL loads with COPY either way.
+ */
+export function withBulkWriteTransaction<T>(db: Db, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+  return db.dialect === 'sqlite'
+    ? sqliteWriteTransaction(db.db, db.sqlite, fn, { bulk: true })
+    : pgWriteTransaction(db.pool, fn);
+}
+
 /** `group_concat(expr, sep)` on SQLite, `string_agg(expr, sep)` on PostgreSQL. */
 export function stringAgg(
   db: Kysely<Database>,

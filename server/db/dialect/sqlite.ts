@@ -34,39 +34,99 @@ function insertRowsSync(
   const one = prepared(handle, head + tuple);
   const many = prepared(handle, head + Array(BATCH).fill(tuple).join(', '));
   const width = columns.length;
-  const batch: (string | number | null)[] = [];
+  const size = BATCH * width;
+  const batch: (string | number | null)[] = new Array(size);
+  let n = 0;
   for (const row of rows) {
-    for (let i = 0; i < width; i++) batch.push(row[i] ?? null);
-    if (batch.length === BATCH * width) {
+    for (let i = 0; i < width; i++) batch[n++] = row[i] ?? null;
+    if (n === size) {
       many.run(batch);
-      batch.length = 0;
+      n = 0;
     }
   }
-  for (let k = 0; k < batch.length; k += width) one.run(batch.slice(k, k + width));
+  for (let k = 0; k < n; k += width) one.run(batch.slice(k, k + width));
+}
+
+/**
+ * The table's own indexes (not those SQLite makes for a UNIQUE or PRIMARY KEY clause) as the
+ * statements that created them.
+ */
+function indexDefinitions(handle: SqliteDatabase.Database, table: string): { name: string; sql: string }[] {
+  return prepared(
+    handle,
+    `select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null order by name`,
+  ).all(table) as { name: string; sql: string }[];
+}
+
+/**
+ * Bulk insert into `table`. Into an empty table (the first load of a database) the indexes are
+ * dropped first and made again from their own definitions once the rows are in: building an
+ * index from all rows at once is cheaper than growing it row by row (measured: docs/benchmarks.md).
+ * All of it inside the caller's transaction, so a failure or crash leaves table and indexes as
+ * they were, and a duplicate key still fails the unique index (and with it the transaction).
+ */
+function bulkInsert(
+  handle: SqliteDatabase.Database,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<BulkRow>,
+): void {
+  const empty = prepared(handle, `select not exists (select 1 from "${table}")`).pluck().get() === 1;
+  const deferred = empty ? indexDefinitions(handle, table) : [];
+  for (const d of deferred) handle.exec(`drop index "${d.name}"`);
+  insertRowsSync(handle, table, columns, rows);
+  for (const d of deferred) handle.exec(d.sql);
+}
+
+/** Page cache of a bulk write (KiB, as SQLite's negative cache_size): the indexes being built stay in memory. */
+const BULK_CACHE_KIB = 64 * 1024;
+
+/**
+ * Connection settings for a bulk write, restored afterwards. Foreign-key checks off: they cost
+ * index lookups per row and cannot fail for a bulk write whose keys the caller validated (the
+ * ETL: regions and the file row inserted in the same transaction, indicators checked against
+ * the table). The pragma is per connection and has no effect inside a transaction, so it is set
+ * before BEGIN, while this write holds the connection.
+ */
+function bulkSettings(handle: SqliteDatabase.Database): () => void {
+  const fk = handle.pragma('foreign_keys', { simple: true }) === 1;
+  const cache = handle.pragma('cache_size', { simple: true }) as number;
+  if (fk) handle.pragma('foreign_keys = OFF');
+  handle.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  return () => {
+    handle.pragma(`cache_size = ${cache}`);
+    if (fk) handle.pragma('foreign_keys = ON');
+  };
 }
 
 /**
  * Runs `fn` in one BEGIN IMMEDIATE transaction (the write lock is taken at BEGIN, so a concurrent
  * writer fails fast instead of mid-way). Kysely's connection is the raw handle's connection, so
- * the bulk statements run inside the same transaction.
+ * the bulk statements run inside the same transaction. `bulk`: see `bulkSettings`.
  */
 export async function sqliteWriteTransaction<T>(
   db: Kysely<Database>,
   handle: SqliteDatabase.Database,
   fn: (tx: WriteTx) => Promise<T>,
+  options: { bulk?: boolean } = {},
 ): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
+    const restore = options.bulk === true && !handle.inTransaction ? bulkSettings(handle) : null;
     try {
-      const result = await fn({
-        trx: conn,
-        insertRows: async (table, columns, rows) => insertRowsSync(handle, table, columns, rows),
-      });
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (e) {
-      if (handle.inTransaction) await sql`rollback`.execute(conn);
-      throw e;
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn({
+          trx: conn,
+          insertRows: async (table, columns, rows) => bulkInsert(handle, table, columns, rows),
+        });
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (e) {
+        if (handle.inTransaction) await sql`rollback`.execute(conn);
+        throw e;
+      }
+    } finally {
+      restore?.();
     }
   });
 }
