@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
 import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import type { AppDeps } from '../../server/deps.js';
@@ -144,17 +144,7 @@ describe('API under load during imports (reliability)', () => {
     });
     const logger = pino({ level: 'info' }, sink);
     const clock = () => new Date('2025-05-01T10:00:00Z');
-    const goals = createGoalService({ db, config, clock });
-    deps = {
-      db,
-      config,
-      logger,
-      clock,
-      goals,
-      alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-      etl: { db, logger, clock },
-      build: 'load-test',
-    };
+    deps = await createAppDeps({ db, config, logger, clock, build: 'load-test' });
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
