@@ -12,6 +12,8 @@
  *                            profile; the other rows are kept
  *   npm run bench -- --only lighthouse   only the browser rows (bytes sent, Lighthouse), on the
  *                            same national database; the other rows are kept
+ *   npm run bench -- --only pg    only the PostgreSQL section (bench/pg.ts; needs the PostgreSQL of
+ *                            scripts/pg-ci.sh); a full run writes it too
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,18 +33,24 @@ import { lighthouseRow, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
 import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
-import { writeNationalFiles } from './national.js';
-import { type Profile, type Row, writeBenchTable } from './table.js';
+import { type NationalFiles, writeNationalFiles } from './national.js';
+import { benchPg, pgTable } from './pg.js';
+import { type Profile, type Row, writeBenchSection, writeBenchTable } from './table.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'api' && only !== 'etl' && only !== 'lighthouse')
-  throw new Error(`--only: unknown section ${only} (known: api, etl, lighthouse)`);
+const SECTIONS = ['api', 'etl', 'lighthouse', 'pg'];
+if (only !== undefined && !SECTIONS.includes(only))
+  throw new Error(`--only: unknown section ${only} (known: ${SECTIONS.join(', ')})`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const runFlags = [quick ? '--quick' : '', only ? `--only ${only}` : ''].filter(Boolean).join(' ');
+const runName = `\`npm run bench${runFlags ? ` -- ${runFlags}` : ''}\``;
+const machine = () =>
+  `on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end`;
 
 const rows: Row[] = [];
 const add = (what: string, figure: string, goal: string, ok: boolean | null) =>
@@ -60,6 +68,15 @@ try {
   log(`== national data set (${dir})`);
   const files = writeNationalFiles(dir);
   log(`${files.rows.toLocaleString('en')} rows`);
+
+  if (only === 'pg') {
+    log('\n== national database in SQLite (ETL bundle, untimed), for the SQLite side');
+    const sqliteDb = nationalDatabase(dir, files);
+    await prepareDerived(sqliteDb, dir);
+    await pgSection(dir, files, sqliteDb);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
 
   let dbPath: string;
   let etlProfile: { name: string; where: string; pct: number }[] = [];
@@ -210,6 +227,7 @@ try {
   }
 
   writeResults(etlProfile, serverProfile);
+  if (only === undefined) await pgSection(dir, files, dbPath);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -241,8 +259,6 @@ async function browserRows(dbPath: string): Promise<void> {
 
 /** The table in docs/benchmarks.md: whole after a full run; after `--only`, that section's rows and profiles. */
 function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['entries'] | null): void {
-  const cpuName = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
   const what =
     only === 'api'
       ? 'API rows and the server profile from'
@@ -251,7 +267,7 @@ function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['en
         : only === 'lighthouse'
           ? 'Browser rows (bytes sent, Lighthouse) from'
           : 'Latest';
-  const header = `${what} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const header = `${what} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const profiles: Profile[] = [
     ...(only === undefined || only === 'etl'
       ? [{ title: 'CPU profile of `node dist/etl/cli.js national.csv`', entries: etlProfile }]
@@ -271,5 +287,21 @@ function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['en
     rows,
     profiles,
   });
+  log(`\n${table}\n\nwritten to docs/benchmarks.md`);
+}
+
+/** The PostgreSQL section (bench/pg.ts) beside the SQLite database `sqliteDb`, into the docs. */
+async function pgSection(dir: string, files: NationalFiles, sqliteDb: string): Promise<void> {
+  log('\n== PostgreSQL: npm run etl vs psql \\copy, /api/goals beside SQLite, fresh-server goals');
+  const res = await benchPg(dir, files, sqliteDb, {
+    repeats: REPEATS,
+    slices: SLICES,
+    seconds: SLICE_SECONDS,
+    log,
+  });
+  const version = execFileSync('psql', ['--version']).toString().trim();
+  const header = `PostgreSQL section of ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}, ${version} (the local cluster, default settings). Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const table = pgTable(res, header);
+  writeBenchSection(join(ROOT, 'docs/benchmarks.md'), 'bench:pg', table);
   log(`\n${table}\n\nwritten to docs/benchmarks.md`);
 }
