@@ -176,7 +176,9 @@ async function buildAndStore(
   if (storable(all)) {
     const buildKey = `${version}:${BACKTEST_FORMAT}:${randomUUID()}`;
     // Not stored (a read-only database, a lock held too long): the pools still serve this process.
-    await store(db, { version, buildKey, replacing }, all).catch(() => deleteBacktestBuild(db, buildKey).catch(() => {}));
+    await store(db, { version, buildKey, replacing }, all).catch(() =>
+      deleteBacktestBuild(db, buildKey).catch(() => {}),
+    );
   }
   return poolsOf(all, regions);
 }
