@@ -44,29 +44,27 @@ export default function Alerts() {
               'versendet',
             ]}
           >
-            {alerts.data.alerts.map((a) => {
-              return (
-                <tr key={a.id}>
-                  <td>{formatDateTime(a.createdAt)}</td>
-                  <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
-                  <td>
-                    {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
-                    {a.previousStatus && a.status && a.previousStatus !== a.status && (
-                      <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
-                    )}
-                  </td>
-                  <td>{a.subject}</td>
-                  <td>{formatMonth(a.dataMonth)}</td>
-                  <td>{a.recipients.join(', ') || '–'}</td>
-                  <td>
-                    <StateBadge of="mail" state={a.state} />
-                    {a.attempts > 1 && <span className="muted"> ({a.attempts} Versuche)</span>}
-                    {a.lastError && <p className="errors">{a.lastError}</p>}
-                  </td>
-                  <td>{a.sentAt ? formatDateTime(a.sentAt) : '–'}</td>
-                </tr>
-              );
-            })}
+            {alerts.data.alerts.map((a) => (
+              <tr key={a.id}>
+                <td>{formatDateTime(a.createdAt)}</td>
+                <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
+                <td>
+                  {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
+                  {a.previousStatus && a.status && a.previousStatus !== a.status && (
+                    <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
+                  )}
+                </td>
+                <td>{a.subject}</td>
+                <td>{formatMonth(a.dataMonth)}</td>
+                <td>{a.recipients.join(', ') || '–'}</td>
+                <td>
+                  <StateBadge of="mail" state={a.state} />
+                  {a.attempts > 1 && <span className="muted"> ({a.attempts} Versuche)</span>}
+                  {a.lastError && <p className="errors">{a.lastError}</p>}
+                </td>
+                <td>{a.sentAt ? formatDateTime(a.sentAt) : '–'}</td>
+              </tr>
+            ))}
           </DataTable>
         </section>
       )}
