@@ -4,7 +4,10 @@
  * `node` runs them without the tsx loader, whose on-the-fly TypeScript transform costs about 45 MB
  * of resident memory and (measured for the CLI) over a second of start-up before any work.
  * npm packages stay external (resolved from node_modules at run time), so the bundle holds only
- * our own code and a dynamic `import('exceljs')` still loads exceljs on first use.
+ * our own code and a dynamic `import('exceljs')` still loads exceljs on first use. The ETL
+ * bundles take kysely and zod in (pure ES modules of our code's own use): loading their several
+ * hundred files cost the command line about 0.15 s of CPU in each of its two threads (measured:
+ * docs/benchmarks.md), a third of its fixed start-up.
  *
  * Source modules find files next to the project with `new URL('../data/…', import.meta.url)`
  * (server/main.ts, etl/seed.ts, etl/mapping.ts): they all sit one folder below the project root.
@@ -15,7 +18,7 @@
  *   npm run build:server   (part of `npm run build`)
  */
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const SOURCE_URL = '__zielmonitorSourceUrl';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,7 +28,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * folders below the root), each with the import worker beside it: etl/isolated.ts starts
  * ./import-worker.js relative to the bundle's own URL (__zielmonitorBundleUrl).
  */
-async function bundle(entries: Record<string, string>, outdir: string, sourceModule: string): Promise<void> {
+async function bundle(
+  entries: Record<string, string>,
+  outdir: string,
+  sourceModule: string,
+  inline: readonly string[] = [],
+): Promise<void> {
   await build({
     absWorkingDir: ROOT,
     entryPoints: { ...entries, 'import-worker': 'etl/import-worker.ts' },
@@ -34,7 +42,9 @@ async function bundle(entries: Record<string, string>, outdir: string, sourceMod
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    ...(inline.length === 0
+      ? { packages: 'external' as const }
+      : { plugins: [packagesExternalExcept(inline)] }),
     sourcemap: true,
     define: { 'import.meta.url': SOURCE_URL },
     banner: {
@@ -42,6 +52,20 @@ async function bundle(entries: Record<string, string>, outdir: string, sourceMod
     },
     logLevel: 'warning',
   });
+}
+
+/** npm packages external (as `packages: 'external'`), except those named in `inline`. */
+function packagesExternalExcept(inline: readonly string[]): Plugin {
+  return {
+    name: 'packages-external-except',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        const parts = args.path.split('/');
+        const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? '');
+        return inline.includes(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
 }
 
 /** Builds dist/server/main.js and import-worker.js (with source maps); returns main.js's path. */
@@ -52,7 +76,7 @@ export async function buildServer(): Promise<string> {
 
 /** Builds dist/etl/cli.js (and its import worker), the command line `npm run etl` runs (no tsx). */
 export async function buildEtlCli(): Promise<string> {
-  await bundle({ cli: 'etl/main.ts' }, 'dist/etl', 'etl/main.js');
+  await bundle({ cli: 'etl/main.ts' }, 'dist/etl', 'etl/main.js', ['kysely', 'zod']);
   return `${ROOT}dist/etl/cli.js`;
 }
 

@@ -17,15 +17,13 @@ import {
   startSchedule,
 } from '../etl/index.js';
 import { ImportBusyError } from '../etl/lock.js';
-import { createAlertService } from './alerts/service.js';
 import { createApp } from './app.js';
-import { type Config, ConfigError, importLimits, loadConfig } from './config.js';
+import { type AppServices, createAppDeps } from './app-deps.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { setDefaultBusyWait } from './db/busy.js';
-import { openConfiguredDatabase } from './db/connection.js';
 import { serialised } from './db/dialect/index.js';
-import { createGoalService, type GoalService } from './goals/service.js';
 import { startLeadership } from './leader.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger } from './logger.js';
 
 /** Key of the advisory lock under which an empty PostgreSQL database is seeded by one instance. */
 const SEED_LOCK = 7_301_004;
@@ -82,29 +80,6 @@ async function prepareData(config: Config, etl: EtlDeps): Promise<void> {
     logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
 }
 
-/**
- * Builds (or checks) the derived data of the current data version behind the requests: region
- * summaries, goal snapshots and the forecast backtest, stored once per version. The line
- * "derived data ready" says that from here on goals and comparisons are reads (bench/api.ts
- * waits for it).
- */
-function goalPreparer(goals: GoalService, logger: Logger): () => void {
-  return () => {
-    const started = performance.now();
-    goals
-      .prepare()
-      .then((err) => {
-        if (err !== undefined) logger.warn({ err }, 'goal snapshots not stored');
-        else
-          logger.info(
-            { dataVersion: goals.dataVersion(), ms: Math.round(performance.now() - started) },
-            'derived data ready',
-          );
-      })
-      .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
-  };
-}
-
 async function main(): Promise<void> {
   const config = readConfig();
   // Buffered: one write per batch of request lines, not one blocking write per request.
@@ -112,46 +87,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   // Several instances starting together: migrations and the first-start seeding run one at a time.
-  const db = await openConfiguredDatabase(config);
+  const web = webBuild();
+  const deps = await createAppDeps({ config, logger, build: web.build, serve: true });
+  const { db, alerts, etl } = deps;
   logger.info({ database: db.path, dialect: db.dialect }, 'database open, migrations applied');
-  const clock = () => new Date();
-  // Requests read from the sockets in one event-loop turn share one data-version read.
-  let importing = false;
-  const goals = createGoalService({
-    db,
-    config,
-    clock,
-    versionOncePerTurn: true,
-    holdVersion: () => importing,
-  });
-  const alerts = createAlertService({ db, config, logger, clock, goals });
-  // Every region's goals of the current data version, stored once (after each import, and now
-  // when the stored ones are outdated), so that requests read them instead of computing.
-  const prepareGoals = goalPreparer(goals, logger);
-  const etl: EtlDeps = {
-    db,
-    logger,
-    clock,
-    limits: importLimits(config),
-    // Uploads, the inbox and SOURCE_URLS are parsed and written in a worker thread with its own
-    // heap: the API keeps answering, a hostile file kills the worker, not the server.
-    isolation: {
-      maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
-      goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
-      onRunning: (running) => {
-        importing = running;
-      },
-    },
-    // Every run that changed data re-evaluates the goals and mails what changed. Not awaited: an
-    // upload's answer must not wait for a slow SMTP server (the alert service runs its operations
-    // one at a time, and shutdown waits for them in alerts.stop()).
-    afterImport: () => {
-      prepareGoals();
-      alerts
-        .evaluate('import')
-        .catch((err: unknown) => logger.error({ err }, 'alert evaluation after import failed'));
-    },
-  };
 
   await prepareData(config, etl);
   // From here on the event loop never waits for SQLite's busy timeout: writes meeting an import
@@ -160,16 +99,12 @@ async function main(): Promise<void> {
   if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');
   setDefaultBusyWait(config.DB_BUSY_WAIT_MS);
 
-  const web = webBuild();
   if (web.root === null) {
     logger.warn(
       'dist/web is missing: the API works, the dashboard does not. Run `npm run build` (or `npm run dev`).',
     );
   }
-  const app = createApp(
-    { db, config, logger, clock, goals, alerts, etl, build: web.build },
-    { webRoot: web.root },
-  );
+  const app = createApp(deps, { webRoot: web.root });
 
   const listening = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
@@ -199,9 +134,9 @@ async function main(): Promise<void> {
       await alerts.pause();
     },
   });
-  prepareGoals();
+  deps.prepareGoals();
 
-  handleShutdownSignals({ logger, leadership, server, alerts, db });
+  handleShutdownSignals({ logger, leadership, server, deps });
 }
 
 /**
@@ -212,10 +147,9 @@ function handleShutdownSignals(parts: {
   logger: ReturnType<typeof createLogger>;
   leadership: ReturnType<typeof startLeadership>;
   server: Server;
-  alerts: ReturnType<typeof createAlertService>;
-  db: Awaited<ReturnType<typeof openConfiguredDatabase>>;
+  deps: AppServices;
 }): void {
-  const { logger, leadership, server, alerts, db } = parts;
+  const { logger, leadership, server, deps } = parts;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -239,8 +173,7 @@ function handleShutdownSignals(parts: {
       server.closeAllConnections();
     }
     // 3. Alert timers and mails in flight, then the database.
-    await alerts.stop();
-    await db.close();
+    await deps.close();
     logger.info('stopped');
     logger.flush();
     process.exit(0);

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, prefetchRoute } from './App';
 import { ApiRequestError } from './api';
 import { applyCssVars, PAGE_CSS_VARS } from './lib/palette';
 import './styles.css';
@@ -19,6 +19,7 @@ const queryClient = new QueryClient({
 
 // The stylesheet's colours, from the one palette (web/lib/palette.ts).
 applyCssVars(document.documentElement, PAGE_CSS_VARS);
+prefetchRoute(queryClient, window.location.pathname, window.location.search);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing in index.html');

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { maskPassword } from '../../core/redact.js';
 import { withSessionLock } from './dialect/postgres.js';
 import { migrations } from './migrations/index.js';
@@ -88,19 +88,21 @@ export interface PgOpenOptions {
 
 // bigint (count(*), sum of integers) and numeric come back as strings by default; every such
 // value here is far below 2^53, and the code expects numbers as better-sqlite3 returns them.
-const pgTypes = {
+const pgTypes = (types: typeof pg.types) => ({
   getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
+    if (oid === types.builtins.INT8 || oid === types.builtins.NUMERIC) return (v: string) => Number(v);
+    return types.getTypeParser(oid, format);
   },
-};
+});
 
 /** Opens a pool on the PostgreSQL database at `url` and runs the migrations (under a lock). */
 export async function openPostgres(url: string, options: PgOpenOptions = {}): Promise<PgDb> {
+  // Loaded here, not at start-up: a SQLite process (the ETL command line) never pays for pg.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    types: pgTypes,
+    types: pgTypes(pg.types),
     application_name: options.applicationName ?? 'zielmonitor',
     keepAlive: true,
   });

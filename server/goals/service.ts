@@ -23,6 +23,7 @@ import type { LzbShareComparison } from '../domain/comparison.js';
 import { DomainError } from '../domain/errors.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
 import type { GoalEvaluation, GoalOptions, GoalSeriesPoint, GoalSpec, Month } from '../domain/types.js';
+import { type JsonAnswer, jsonAnswer, parseAnswer } from './answer.js';
 import { type BacktestCache, createBacktestCache, historyFor } from './backtest-cache.js';
 import { createTurnVersionReader, LIMITS, lru, memo, once, versionedState } from './cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
@@ -35,6 +36,11 @@ import { type Derived, readGoalSeries, startDerived } from './snapshot.js';
 
 export interface GoalQuery extends PeriodQuery {
   region?: string | undefined;
+}
+
+export interface ComparisonQuery {
+  region?: string | undefined;
+  month?: Month | undefined;
 }
 
 export interface GoalsResult {
@@ -113,12 +119,16 @@ export interface LoadedRegion {
 
 export interface GoalService {
   getGoals(q: GoalQuery): Promise<GoalsResult>;
+  /** `getGoals` serialised once per data version (what the route sends). */
+  goalsAnswer(q: GoalQuery): Promise<JsonAnswer<GoalsResult>>;
   getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult>;
+  seriesAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<SeriesResult>>;
   getMonths(q: { region?: string | undefined }): Promise<MonthsResult>;
   /** The forecast's backtest report for a goal (pooled over the regions of the same kind). */
   getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult>;
   /** The region's LZB share (total) against the mean of the other regions of its Vergleichstyp. */
-  getComparison(q: { region?: string | undefined; month?: Month | undefined }): Promise<ComparisonResult>;
+  getComparison(q: ComparisonQuery): Promise<ComparisonResult>;
+  comparisonAnswer(q: ComparisonQuery): Promise<JsonAnswer<ComparisonResult>>;
   /** Every region with how much data it has, and the default region (from the summaries). */
   getRegions(): Promise<RegionsResult>;
   /** The region's metadata and freshness (used by the health and export endpoints). */
@@ -163,12 +173,12 @@ interface State {
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
   windows: ReturnType<typeof lru<RegionSeries>>;
-  queries: ReturnType<typeof lru<GoalsResult>>;
-  results: ReturnType<typeof lru<GoalsResult>>;
-  series: ReturnType<typeof lru<SeriesResult>>;
+  queries: ReturnType<typeof lru<JsonAnswer<GoalsResult>>>;
+  results: ReturnType<typeof lru<JsonAnswer<GoalsResult>>>;
+  series: ReturnType<typeof lru<JsonAnswer<SeriesResult>>>;
   months: ReturnType<typeof lru<MonthsResult>>;
   peerTables: ReturnType<typeof lru<PeerTable>>;
-  comparisons: ReturnType<typeof lru<ComparisonResult>>;
+  comparisons: ReturnType<typeof lru<JsonAnswer<ComparisonResult>>>;
 }
 
 /**
@@ -357,7 +367,7 @@ async function latestGoals(
   return computeRegionGoals(await goalInput(r, s, regionId, year, latest));
 }
 
-async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<GoalsResult> {
+async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<JsonAnswer<GoalsResult>> {
   const loaded = await loadRegion(r, s, q.region);
   const latest = loaded.freshness.latestDataMonth;
   const year = queryYear(q, latest, r.today());
@@ -378,7 +388,7 @@ async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<GoalsRes
       onLatest && dataMonth !== null
         ? await latestGoals(r, s, loaded.region.id, year, dataMonth)
         : computeRegionGoals(await goalInput(r, s, loaded.region.id, year, dataMonth));
-    return {
+    return jsonAnswer<GoalsResult>({
       region: loaded.info,
       year,
       dataMonth,
@@ -387,8 +397,29 @@ async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<GoalsRes
       expectedMonth: loaded.freshness.expectedMonth,
       stale: loaded.freshness.stale,
       goals,
-    };
+    });
   });
+}
+
+/** The 12 chart points of goal `id` in the period of `result`. */
+async function computeSeries(r: Reader, s: State, result: GoalsResult, id: string): Promise<SeriesResult> {
+  const goal = result.goals.find((g) => g.id === id);
+  const input = await goalInput(r, s, result.region.id, result.year, result.dataMonth);
+  const spec = input.specs.find((g) => g.id === id) ?? input.planSpecs.find((g) => g.id === id);
+  if (!goal || !spec) {
+    const known = result.goals.map((g) => g.id).join(', ') || 'none';
+    throw new DomainError(
+      'goal_not_found',
+      `No goal ${id} for region ${result.region.id} in ${result.year} (goals: ${known})`,
+    );
+  }
+  return {
+    region: result.region,
+    year: result.year,
+    dataMonth: result.dataMonth,
+    goal,
+    points: computeGoalSeries(spec, input, goal.forecast.interval),
+  };
 }
 
 /** The backtest of a goal's forecast: over the pool of its kind of data, and over its own region. */
@@ -474,37 +505,21 @@ export function createGoalService({
   };
 
   /**
-   * The goals for a query as asked (defaults unresolved): a repeated request is one map lookup.
+   * The goals for a query as asked (defaults unresolved), serialised: a repeated request is one
+   * map lookup. The caches hold answers (bytes), not objects; `getGoals` parses one.
    */
-  function getGoals(q: GoalQuery): Promise<GoalsResult> {
+  function goalsAnswer(q: GoalQuery): Promise<JsonAnswer<GoalsResult>> {
     const s = current();
     return memo(s.queries, `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}`, () => computeGoals(r, s, q));
   }
+  const getGoals = async (q: GoalQuery) => parseAnswer(await goalsAnswer(q));
 
-  async function getSeries(q: GoalQuery & { id: string }): Promise<SeriesResult> {
+  function seriesAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<SeriesResult>> {
     const s = current();
-    const result = await getGoals(q);
-    const key = `${result.region.id}|${result.year}|${result.dataMonth ?? ''}|${q.id}`;
-    return memo(s.series, key, async () => {
-      const goal = result.goals.find((g) => g.id === q.id);
-      const input = await goalInput(r, s, result.region.id, result.year, result.dataMonth);
-      const spec = input.specs.find((g) => g.id === q.id) ?? input.planSpecs.find((g) => g.id === q.id);
-      if (!goal || !spec) {
-        const known = result.goals.map((g) => g.id).join(', ') || 'none';
-        throw new DomainError(
-          'goal_not_found',
-          `No goal ${q.id} for region ${result.region.id} in ${result.year} (goals: ${known})`,
-        );
-      }
-      return {
-        region: result.region,
-        year: result.year,
-        dataMonth: result.dataMonth,
-        goal,
-        points: computeGoalSeries(spec, input, goal.forecast.interval),
-      };
-    });
+    const key = `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}|${q.id}`;
+    return memo(s.series, key, async () => jsonAnswer(await computeSeries(r, s, await getGoals(q), q.id)));
   }
+  const getSeries = async (q: GoalQuery & { id: string }) => parseAnswer(await seriesAnswer(q));
 
   async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
     const s = current();
@@ -523,19 +538,22 @@ export function createGoalService({
     });
   }
 
-  async function getComparison(q: { region?: string | undefined; month?: Month | undefined }) {
+  async function comparisonAnswer(q: ComparisonQuery): Promise<JsonAnswer<ComparisonResult>> {
     const s = current();
     const loaded = await loadRegion(r, s, q.region);
     const month = q.month ?? loaded.freshness.latestDataMonth;
-    return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, () =>
-      computeComparison(kdb, s, loaded, month),
+    return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, async () =>
+      jsonAnswer(await computeComparison(kdb, s, loaded, month)),
     );
   }
 
   return {
     getGoals,
-    getComparison,
+    goalsAnswer,
+    getComparison: async (q) => parseAnswer(await comparisonAnswer(q)),
+    comparisonAnswer,
     getSeries,
+    seriesAnswer,
     getMonths,
     getBacktest,
     getRegions: () => current().regions(),

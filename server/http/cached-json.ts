@@ -9,37 +9,26 @@
  * A request whose If-None-Match carries the ETag gets a 304 without a body (the wall display and
  * browsers revalidate with it).
  */
-import { createHash } from 'node:crypto';
 import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
+import { type JsonAnswer, jsonAnswer } from '../goals/answer.js';
 import { COMPRESS_MIN_BYTES, chooseEncoding, compressBody, type Encoding } from './compress.js';
 import type { AppEnv } from './env.js';
 import { markComplete, SECURITY_HEADERS } from './envelope.js';
 
-interface Prepared {
-  body: Uint8Array<ArrayBuffer>;
-  length: string;
-  etag: string;
-  /** Compressed copies, made on the first request that accepts them (large bodies only). */
-  br?: Uint8Array<ArrayBuffer>;
-  gzip?: Uint8Array<ArrayBuffer>;
-}
-
-/** The body to send for `encoding`: compressed once per cached result, then kept. */
-function encoded(p: Prepared, encoding: Encoding | null): Uint8Array<ArrayBuffer> | null {
+/** The body to send for `encoding`: compressed once per cached answer, then kept. */
+function encoded(p: JsonAnswer<unknown>, encoding: Encoding | null): Uint8Array<ArrayBuffer> | null {
   if (encoding === null || p.body.byteLength < COMPRESS_MIN_BYTES) return null;
   p[encoding] ??= compressBody(p.body, encoding);
   return p[encoding];
 }
 
-const prepared = new WeakMap<object, Prepared>();
+const prepared = new WeakMap<object, JsonAnswer<unknown>>();
 
-function prepare(value: object): Prepared {
-  let p = prepared.get(value);
+function prepare<T extends object>(value: T): JsonAnswer<T> {
+  let p = prepared.get(value) as JsonAnswer<T> | undefined;
   if (p === undefined) {
-    const body = Buffer.from(JSON.stringify(value), 'utf8');
-    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-    p = { body, length: String(body.byteLength), etag };
+    p = jsonAnswer(value);
     prepared.set(value, p);
   }
   return p;
@@ -70,7 +59,15 @@ export function cachedJson<T extends object>(
   value: T,
   extraHeaders: Record<string, string> = {},
 ): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
-  const p = prepare(value);
+  return cachedAnswer(c, prepare(value), extraHeaders);
+}
+
+/** The response for an answer serialised once (`jsonAnswer`), with its ETag and compression. */
+export function cachedAnswer<T>(
+  c: Context<AppEnv>,
+  p: JsonAnswer<T>,
+  extraHeaders: Record<string, string> = {},
+): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
   const etag = extraHeaders.etag ?? p.etag;
   const notModified = etagMatches(ifNoneMatch(c), etag);
   const large = p.body.byteLength >= COMPRESS_MIN_BYTES;
@@ -80,7 +77,7 @@ export function cachedJson<T extends object>(
   const headers: Record<string, string> = notModified
     ? { 'cache-control': 'no-cache', etag, ...SECURITY_HEADERS, 'x-request-id': c.get('requestId') }
     : {
-        'content-length': compressed === null ? p.length : String(compressed.byteLength),
+        'content-length': String((compressed ?? p.body).byteLength),
         'content-type': 'application/json',
         // Revalidate every time (with the ETag): the data change with each import.
         'cache-control': 'no-cache',

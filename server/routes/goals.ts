@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
-import { cachedJson } from '../http/cached-json.js';
+import { cachedAnswer, cachedJson } from '../http/cached-json.js';
 import type { AppEnv } from '../http/env.js';
 import { goalParam, goalsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
@@ -12,11 +12,11 @@ import { validate } from '../http/validate.js';
 export function goalsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/', validate('query', goalsQuery), async (c) => {
-      return cachedJson(c, await deps.goals.getGoals(c.req.valid('query')));
+      return cachedAnswer(c, await deps.goals.goalsAnswer(c.req.valid('query')));
     })
     .get('/:id/series', validate('param', goalParam), validate('query', goalsQuery), async (c) => {
       const { id } = c.req.valid('param');
-      return cachedJson(c, await deps.goals.getSeries({ ...c.req.valid('query'), id }));
+      return cachedAnswer(c, await deps.goals.seriesAnswer({ ...c.req.valid('query'), id }));
     })
     .get('/:id/backtest', validate('param', goalParam), validate('query', goalsQuery), async (c) => {
       const { id } = c.req.valid('param');

@@ -29,14 +29,11 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { forecastLine, paceSentence } from '../../core/steering-text.js';
 import { runImport } from '../../etl/index.js';
 import { escapeHtml } from '../../server/alerts/compose.js';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { issueToken } from '../../server/auth/tokens.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
-import type { AppDeps } from '../../server/deps.js';
-import { createGoalService } from '../../server/goals/service.js';
-import { silentLogger } from '../../server/logger.js';
 import { all, openTestDb, TEST_DB } from '../helpers/db.js';
 import { alertRows, ManualClock, smtpConfig } from './fixtures.js';
 import { startSmtp } from './smtp.js';
@@ -95,23 +92,16 @@ async function setup(opts: { afterImport?: boolean } = {}) {
     ADMIN_TOKEN,
     AT_RISK_BAND_PCT: '1',
   });
-  const logger = silentLogger();
-  const goals = createGoalService({ db, config, clock: clock.now });
-  const alerts = createAlertService({ db, config, logger, clock: clock.now, goals, alertConfig: null });
-  const etl = {
+  const deps = await createAppDeps({
     db,
-    logger,
+    config,
     clock: clock.now,
-    afterImport:
-      opts.afterImport === false
-        ? undefined
-        : async () => {
-            await alerts.evaluate('import');
-          },
-  };
+    build: 'test',
+    afterImport: opts.afterImport === false ? 'none' : 'await',
+  });
+  const { goals, alerts, etl, logger } = deps;
   cleanups.push(async () => {
-    await alerts.stop();
-    await db.close();
+    await deps.close();
     await smtp.close();
   });
   const importRows = (name: string, rows: [string, string, string, number][]) =>
@@ -135,7 +125,7 @@ async function setup(opts: { afterImport?: boolean } = {}) {
     );
     await syncDataVersion(db);
   };
-  return { smtp, db, clock, config, goals, alerts, etl, importRows, addTargets, logger };
+  return { smtp, db, clock, config, goals, alerts, etl, importRows, addTargets, logger, deps };
 }
 
 describe('import → goals → alerts → SMTP', () => {
@@ -224,17 +214,7 @@ describe('HTTP: /api/alerts', () => {
   async function appSetup() {
     // No import hook here: the evaluate endpoint is what finds the changes.
     const s = await setup({ afterImport: false });
-    const deps: AppDeps = {
-      db: s.db,
-      config: s.config,
-      logger: s.logger,
-      clock: s.clock.now,
-      goals: s.goals,
-      alerts: s.alerts,
-      etl: s.etl,
-      build: 'test',
-    };
-    return { ...s, app: createApp(deps) };
+    return { ...s, app: createApp(s.deps) };
   }
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -350,17 +330,7 @@ describe('HTTP: /api/alerts', () => {
 describe('comments in the next alert mail', () => {
   test('a comment a controller writes through the API is quoted in the next mail about that goal and month', async () => {
     const s = await setup();
-    const deps: AppDeps = {
-      db: s.db,
-      config: s.config,
-      logger: s.logger,
-      clock: s.clock.now,
-      goals: s.goals,
-      alerts: s.alerts,
-      etl: s.etl,
-      build: 'test',
-    };
-    const app = createApp(deps);
+    const app = createApp(s.deps);
     await s.importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
     s.addTargets();
     await s.importRows('bis-juni-2024.csv', baseRows());

@@ -15,10 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { loadTargetsFile, runImport } from '../../etl/index.js';
-import { createAlertService } from '../../server/alerts/service.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { openDatabase } from '../../server/db/connection.js';
-import { createGoalService } from '../../server/goals/service.js';
-import { silentLogger } from '../../server/logger.js';
 import { alertRows, ManualClock, smtpConfig } from './fixtures.js';
 import { startSmtp } from './smtp.js';
 
@@ -53,20 +51,10 @@ test('FbW entries below the path: one mail with the plan figures; the same file 
   const db = await openDatabase(join(dir, 'zielmonitor.db'));
   const clock = new ManualClock(new Date('2024-11-20T06:00:00Z'));
   const config = smtpConfig(smtp.port, { ALERT_RECIPIENTS: 'gf@jobcenter.example' });
-  const logger = silentLogger();
-  const goals = createGoalService({ db, config, clock: clock.now });
-  const alerts = createAlertService({ db, config, logger, clock: clock.now, goals, alertConfig: null });
-  const etl = {
-    db,
-    logger,
-    clock: clock.now,
-    afterImport: async () => {
-      await alerts.evaluate('import');
-    },
-  };
+  const deps = await createAppDeps({ db, config, clock: clock.now, afterImport: 'await' });
+  const { goals, alerts, etl } = deps;
   cleanups.push(async () => {
-    await alerts.stop();
-    await db.close();
+    await deps.close();
     await smtp.close();
   });
 

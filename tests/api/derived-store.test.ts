@@ -7,15 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { month as M, monthRange } from '../../core/months.js';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
 import type { Db } from '../../server/db/connection.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
-import type { AppDeps } from '../../server/deps.js';
 import type { Gender } from '../../server/domain/types.js';
-import { createGoalService } from '../../server/goals/service.js';
-import { silentLogger } from '../../server/logger.js';
 import { all, openTestDb, pluck, pluckAll } from '../helpers/db.js';
 
 const GENDERS: Gender[] = ['total', 'female', 'male'];
@@ -95,23 +92,10 @@ async function seed(db: Db): Promise<void> {
 }
 
 /** A server's app and goal service on `db`, as a freshly started process has them. */
-function server(db: Db) {
-  const config = testConfig();
-  const logger = silentLogger();
+async function server(db: Db) {
   const now = new Date('2025-02-01T10:00:00Z');
-  const clock = () => now;
-  const goals = createGoalService({ db, config, clock });
-  const deps: AppDeps = {
-    db,
-    config,
-    logger,
-    clock,
-    goals,
-    alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-    etl: { db, logger, clock },
-    build: 'test-build',
-  };
-  return { app: createApp(deps), goals };
+  const deps = await createAppDeps({ db, config: testConfig(), clock: () => now, build: 'test-build' });
+  return { app: createApp(deps), goals: deps.goals };
 }
 
 const PATHS = [
@@ -127,7 +111,7 @@ const PATHS = [
 ];
 
 /** Every answer's bytes, in PATHS order. */
-async function answers(app: ReturnType<typeof server>['app']): Promise<string[]> {
+async function answers(app: Awaited<ReturnType<typeof server>>['app']): Promise<string[]> {
   const out: string[] = [];
   for (const path of PATHS) {
     const res = await app.request(path);
@@ -160,7 +144,7 @@ describe('derived data stored once per data version', () => {
     await seed(db);
 
     // The first server builds and stores everything of version 5.
-    const first = server(db);
+    const first = await server(db);
     expect(await first.goals.prepare()).toBeUndefined();
     const built = await stored(db);
     expect(built.build).toMatch(/^5:/);
@@ -172,7 +156,7 @@ describe('derived data stored once per data version', () => {
     expect(goals.goals.some((g) => g.forecast.interval !== null)).toBe(true);
 
     // A fresh server reads them: the same bytes, and nothing was rebuilt.
-    const fresh = server(db);
+    const fresh = await server(db);
     expect(await answers(fresh.app)).toEqual(reference);
     expect(await fresh.goals.prepare()).toBeUndefined();
     expect(await stored(db)).toEqual(built);
@@ -180,7 +164,7 @@ describe('derived data stored once per data version', () => {
     // Without any stored derived data, a fresh server recomputes them: the same bytes again,
     // and what it stores equals what was stored before (but for the new build's id).
     await clearDerived(db);
-    const recomputing = server(db);
+    const recomputing = await server(db);
     expect(await answers(recomputing.app)).toEqual(reference);
     expect(await recomputing.goals.prepare()).toBeUndefined();
     const rebuilt = await stored(db);
@@ -192,7 +176,7 @@ describe('derived data stored once per data version', () => {
   it('a stored backtest that this code would not compute is rebuilt, not served', async () => {
     const db = await openTestDb();
     await seed(db);
-    const first = server(db);
+    const first = await server(db);
     await first.goals.prepare();
     const reference = await answers(first.app);
     const { build } = await stored(db);
@@ -219,7 +203,7 @@ describe('derived data stored once per data version', () => {
     }
     await db.db.deleteFrom('goal_snapshots').execute();
 
-    const fresh = server(db);
+    const fresh = await server(db);
     expect(await answers(fresh.app)).toEqual(reference);
     await fresh.goals.prepare();
     const after = await stored(db);

@@ -20,15 +20,13 @@
  */
 
 import { month as M } from '../../core/months.js';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { type Config, testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import type { Gender, ValueFlag } from '../../server/db/schema.js';
 import type { AppDeps } from '../../server/deps.js';
-import { createGoalService } from '../../server/goals/service.js';
-import { silentLogger } from '../../server/logger.js';
 import { openTestDb } from '../helpers/db.js';
 
 export const REGION_A = '01060';
@@ -222,21 +220,9 @@ export async function setup(
   const db = options.databasePath ? await openDatabase(options.databasePath) : await openTestDb();
   if (options.fixture ?? true) await insertFixture(db);
   const config = testConfig({ ADMIN_TOKEN, ...options.env });
-  const logger = silentLogger();
   // 1 May 2025: before the 25th, so the BA should have published December 2024 (lag 4 + 1).
   const now = new Date(options.now ?? '2025-05-01T10:00:00Z');
-  const clock = () => now;
-  const goals = createGoalService({ db, config, clock });
-  const deps: AppDeps = {
-    db,
-    config,
-    logger,
-    clock,
-    goals,
-    alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-    etl: { db, logger, clock },
-    build: 'test-build',
-  };
+  const deps = await createAppDeps({ db, config, clock: () => now, build: 'test-build' });
   return {
     app: createApp(deps, { maxExportRows: options.maxExportRows }),
     deps,

@@ -8,12 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
-import { openDatabase } from '../../server/db/connection.js';
-import { createGoalService } from '../../server/goals/service.js';
-import { silentLogger } from '../../server/logger.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'i15-cli-'));
@@ -27,27 +24,13 @@ function cli(...args: string[]) {
 }
 
 async function me(token: string) {
-  const db = await openDatabase(DATABASE_PATH);
+  // The configured database (DATABASE_PATH), opened as the server opens it.
+  const deps = await createAppDeps({ config: testConfig({ DATABASE_PATH }), build: 't' });
   try {
-    const config = testConfig({ DATABASE_PATH });
-    const logger = silentLogger();
-    const clock = () => new Date();
-    const goals = createGoalService({ db, config, clock });
-    const alerts = createAlertService({ db, config, logger, clock, goals, alertConfig: null });
-    const app = createApp({
-      db,
-      config,
-      logger,
-      clock,
-      goals,
-      alerts,
-      etl: { db, logger, clock },
-      build: 't',
-    });
-    const res = await app.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    const res = await createApp(deps).request('/api/me', { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   } finally {
-    await db.close();
+    await deps.close();
   }
 }
 

@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
 import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import type { AppDeps } from '../../server/deps.js';
@@ -144,17 +144,9 @@ describe('API under load during imports (reliability)', () => {
     });
     const logger = pino({ level: 'info' }, sink);
     const clock = () => new Date('2025-05-01T10:00:00Z');
-    const goals = createGoalService({ db, config, clock });
-    deps = {
-      db,
-      config,
-      logger,
-      clock,
-      goals,
-      alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-      etl: { db, logger, clock },
-      build: 'load-test',
-    };
+    // As server/main.ts (serve): uploads are parsed and written in the import worker, off the event
+    // loop (in-process, a 5 s block let the server's keep-alive sockets reset under load).
+    deps = await createAppDeps({ db, config, logger, clock, build: 'load-test', serve: true });
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -265,7 +257,8 @@ describe('API under load during imports (reliability)', () => {
     expect(u.status, u.body.slice(0, 300)).toBe(200);
     expect(r.duringImport).toBeGreaterThan(0);
     expect(r.versions.get(versionBefore) ?? 0).toBeGreaterThan(0);
-    expect(r.versions.size).toBeGreaterThanOrEqual(2);
+    // The server holds the old version for requests while its own import runs (holdVersion): the
+    // new one shows once the import has settled (waitForVersion below), never a mix within a request.
     expect(r.errors.slice(0, 10)).toEqual([]);
     expect(r.locked).toBe(0);
     expect(logLines.filter((l) => /database is locked|SQLITE_BUSY|"level":50/i.test(l)).slice(0, 5)).toEqual(

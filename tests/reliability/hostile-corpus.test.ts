@@ -16,12 +16,10 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtlDeps, type FileResult, runImport } from '../../etl/index.js';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { type Config, testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
-import type { AppDeps } from '../../server/deps.js';
-import { createGoalService } from '../../server/goals/service.js';
 import { silentLogger } from '../../server/logger.js';
 import { ADMIN_TOKEN } from '../api/fixture.js';
 import { sqliteOf } from '../helpers/db.js';
@@ -91,27 +89,11 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
       INBOX_DIR: join(tmp.dir, 'inbox'),
       ARCHIVE_DIR: join(tmp.dir, 'archive'),
       REJECTED_DIR: join(tmp.dir, 'rejected'),
+      IMPORT_WORKER_MAX_MB: '512',
     });
-    const logger = silentLogger();
-    const clock = () => new Date();
-    const goals = createGoalService({ db, config, clock });
-    etl = {
-      db,
-      logger,
-      clock,
-      limits: CORPUS_LIMITS,
-      isolation: { maxOldGenerationSizeMb: 512 },
-    };
-    const deps: AppDeps = {
-      db,
-      config,
-      logger,
-      clock,
-      goals,
-      alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-      etl,
-      build: 'test',
-    };
+    // As the server runs: imports in the worker thread (here with a 512 MB heap).
+    const deps = await createAppDeps({ db, config, serve: true, afterImport: 'none', limits: CORPUS_LIMITS });
+    etl = deps.etl;
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));

@@ -8,12 +8,11 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../etl/index.js';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
+import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
 import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
 import type { AppDeps } from '../../server/deps.js';
-import { createGoalService } from '../../server/goals/service.js';
 import { ADMIN_TOKEN, insertFixture, REGION_A } from '../api/fixture.js';
 import { tempDir } from './helpers.js';
 
@@ -49,17 +48,7 @@ describe('structured logs (reliability)', () => {
       sink,
     );
     const clock = () => new Date('2025-05-01T10:00:00Z');
-    const goals = createGoalService({ db, config, clock });
-    deps = {
-      db,
-      config,
-      logger,
-      clock,
-      goals,
-      alerts: createAlertService({ db, config, logger, clock, goals, alertConfig: null }),
-      etl: { db, logger, clock },
-      build: 'logs-test',
-    };
+    deps = await createAppDeps({ db, config, logger, clock, build: 'logs-test' });
     app = createApp(deps);
   });
   afterAll(async () => {

@@ -8,13 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlertService } from '../../server/alerts/service.js';
 import { createApp } from '../../server/app.js';
-import { importLimits, testConfig } from '../../server/config.js';
+import { type AppServices, createAppDeps } from '../../server/app-deps.js';
+import { testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
-import type { AppDeps } from '../../server/deps.js';
-import { createGoalService } from '../../server/goals/service.js';
-import { silentLogger } from '../../server/logger.js';
 import { ADMIN_TOKEN, insertFixture, REGION_A } from '../api/fixture.js';
 import { canonicalRows, canonicalText, tempDir } from './helpers.js';
 
@@ -35,6 +32,7 @@ function bigUpload(): Uint8Array<ArrayBuffer> {
 describe('the API stays responsive during a big upload (reliability)', () => {
   const tmp = tempDir('zm-upload-');
   let db: Db;
+  let deps: AppServices | undefined;
   let base = '';
   let close: () => Promise<void> = async () => undefined;
 
@@ -43,44 +41,9 @@ describe('the API stays responsive during a big upload (reliability)', () => {
     insertFixture(db);
     db.sqlite.pragma('busy_timeout = 0');
     const config = testConfig({ ADMIN_TOKEN, UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) });
-    const logger = silentLogger();
-    const clock = () => new Date('2025-05-01T10:00:00Z');
-    let importing = false;
-    const goals = createGoalService({
-      db,
-      config,
-      clock,
-      versionOncePerTurn: true,
-      holdVersion: () => importing,
-    });
-    const alerts = createAlertService({ db, config, logger, clock, goals, alertConfig: null });
-    const deps: AppDeps = {
-      db,
-      config,
-      logger,
-      clock,
-      goals,
-      alerts,
-      etl: {
-        db,
-        logger,
-        clock,
-        limits: importLimits(config),
-        isolation: {
-          maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
-          goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
-          onRunning: (running) => {
-            importing = running;
-          },
-        },
-        // As server/main.ts: store the goals of the new data version, evaluate the alerts.
-        afterImport: () => {
-          goals.prepare().catch(() => undefined);
-          alerts.evaluate('import').catch(() => undefined);
-        },
-      },
-      build: 'test',
-    };
+    // As server/main.ts: imports in a worker thread; after one, the goals of the new data version
+    // are stored and the alerts evaluated.
+    deps = await createAppDeps({ db, config, clock: () => new Date('2025-05-01T10:00:00Z'), serve: true });
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -90,7 +53,7 @@ describe('the API stays responsive during a big upload (reliability)', () => {
   });
   afterAll(async () => {
     await close();
-    await db?.close();
+    await (deps ? deps.close() : db?.close());
     tmp.cleanup();
   });
 

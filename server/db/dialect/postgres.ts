@@ -6,7 +6,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../schema.js';
 import type { BulkRow, WriteTx } from './types.js';
 
@@ -55,6 +54,8 @@ async function copyRows(
   rows: Iterable<BulkRow>,
 ): Promise<void> {
   const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  // Loaded on first use: a SQLite process (the ETL command line) never pays for it.
+  const { from: copyFrom } = await import('pg-copy-streams');
   const stream = client.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(copyChunks(rows)), stream);
 }
