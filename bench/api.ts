@@ -71,7 +71,12 @@ async function startBare(file: string): Promise<{ pid: number; base: string; sto
 }
 
 /** One autocannon slice: `paths` requested round-robin over all connections. */
-async function slice(base: string, pid: number, paths: readonly string[], seconds: number): Promise<Slice> {
+export async function slice(
+  base: string,
+  pid: number,
+  paths: readonly string[],
+  seconds: number,
+): Promise<Slice> {
   let next = 0;
   const cpu0 = processCpuMs(pid);
   const r = await autocannon({
@@ -263,11 +268,15 @@ export function nationalDatabase(dir: string, files: { csv: string; targets: str
  * version, built once and stored); returns the milliseconds from start to that line. Every server
  * started later meets an already-computed database, as after the first start following an import.
  */
-export async function prepareDerived(dbPath: string, dir: string): Promise<number> {
+export async function prepareDerived(
+  dbPath: string,
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<number> {
   const logFile = join(dir, 'prepare.log');
   rmSync(logFile, { force: true });
   const t0 = performance.now();
-  const s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+  const s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false', ...env });
   try {
     for (;;) {
       const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';

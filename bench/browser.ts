@@ -8,6 +8,7 @@
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium, type Request } from 'playwright-core';
+import { median } from './lib.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'];
@@ -65,6 +66,23 @@ export async function wireBytes(base: string): Promise<WireBytes> {
 }
 
 export const LIGHTHOUSE_PAGES = ['/', '/wall', '/monate', '/ziel/K2-female'] as const;
+
+/** The table row of the scores: the median (and every run) per page; met when each median is ≥ 95. */
+export function lighthouseRow(
+  scores: Record<string, number[]>,
+  runs: number,
+): { what: string; figure: string; goal: string; ok: boolean } {
+  const figure = LIGHTHOUSE_PAGES.map((p) => {
+    const xs = scores[p] ?? [];
+    return xs.length === 0 ? 'no score' : `${median(xs)} (${xs.join('/')})`;
+  }).join(', ');
+  return {
+    what: `Lighthouse 12.2.3 performance ${LIGHTHOUSE_PAGES.map((p) => `\`${p}\``).join(', ')} (median of ${runs})`,
+    figure,
+    goal: '≥ 95 each',
+    ok: LIGHTHOUSE_PAGES.every((p) => (scores[p] ?? []).length > 0 && median(scores[p] ?? []) >= 95),
+  };
+}
 
 /** Lighthouse performance scores (0–100) per page, one array entry per run that produced one. */
 export async function lighthouseScores(

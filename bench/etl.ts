@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, ROOT } from './lib.js';
 import type { NationalFiles } from './national.js';
-import { topEntries } from './profile-top.js';
+import { topEntriesOfThreads } from './profile-top.js';
 
 export interface EtlBenchResult {
   rows: number;
@@ -138,8 +138,12 @@ export async function benchEtl(
     DATABASE_PATH: profDb,
   });
   removeDb(profDb);
-  const prof = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  if (prof) res.profile = topEntries(join(profDir, prof), 12);
+  // One profile per thread: the command line's and its import worker's (summed, idle left out).
+  const profiles = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+  res.profile = topEntriesOfThreads(
+    profiles.map((f) => join(profDir, f)),
+    12,
+  );
   // The API benches need the targets too, loaded the way a user loads them.
   timed(process.execPath, ['dist/etl/cli.js', '--targets', files.targets], { DATABASE_PATH: res.dbPath });
   log(`  ratio npm run etl / sqlite3 plain .import: median ${median(res.ratios).toFixed(2)}`);

@@ -1,95 +1,123 @@
 /**
- * The PostgreSQL column of the benchmarks (`npm run bench` can print it beside SQLite):
- * - ETL: the national canonical file (436,320 rows, bench/etl.ts) imported with runImport into a
- *   fresh PostgreSQL database, against `psql \copy` of the same rows into the same table
- *   (see timePsql); goal: ratio ≤ 2.0;
- * - /api/goals at 50 connections on PostgreSQL and on SQLite (the same national data set, copied
- *   with db:copy): requests/s, p99 and server CPU per request;
- * - the goals of all 404 regions from a cold cache on PostgreSQL beside SQLite.
- * Needs the PostgreSQL of scripts/pg-ci.sh (TEST_DATABASE_URL, as the tests).
- *
- *   npx tsx bench/pg.ts [--repeats 2] [--seconds 8]
+ * The PostgreSQL column of `npm run bench` (bench/run.ts; `npm run bench -- --only pg` runs just
+ * this part). Needs the PostgreSQL of scripts/pg-ci.sh (TEST_DATABASE_URL, as the tests); every
+ * database is a throw-away one, dropped at the end.
+ * - ETL: `npm run etl -- national.csv` (the national file of bench/national.ts, 436,320 rows) as a
+ *   whole process into a fresh PostgreSQL database (DATABASE_URL; migrations at start included),
+ *   against `psql \copy` of the same rows into the product's own `observations` table (a migrated
+ *   database with the regions and the file's import row in place: the same columns, checks,
+ *   foreign keys and unique index the ETL writes into), in turn; goal ≤ 2.0. Beside them `psql
+ *   \copy` into a bare table without foreign keys, to show what the schema itself costs.
+ * - `/api/goals` at 50 connections: the production server on PostgreSQL and on SQLite (the same
+ *   national data, both loaded by the ETL), in alternating slices; req/s, p99, and CPU per
+ *   request of the server process (from /proc) plus, on PostgreSQL, of its database backends.
+ * - Goals of all 404 regions on a freshly started server, sequentially over HTTP, on both.
  */
-import { execFileSync, fork } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { runImport } from '../etl/index.js';
-import { createAppDeps } from '../server/app-deps.js';
-import { testConfig } from '../server/config.js';
-import { type Db, openDatabase, openPostgres } from '../server/db/connection.js';
-import { copyDatabase } from '../server/db/copy.js';
-import { syncDataVersion } from '../server/db/repositories/meta.js';
-import { createPgDatabase, dropPgDatabase } from '../tests/helpers/db.js';
-import { loadNationalData, regionIds } from './api-data.js';
-import { generate } from './pg-data.js';
+import pg from 'pg';
+import { openPostgres } from '../server/db/connection.js';
+import { createPgDatabase, dropPgDatabase, testDatabaseUrl } from '../tests/helpers/db.js';
+import { prepareDerived, type Slice, slice } from './api.js';
+import { median, medianRange, processCpuMs, ROOT, startServer, timedGet } from './lib.js';
+import { type NationalFiles, regionIds } from './national.js';
+
+export interface PgSlice extends Slice {
+  /** CPU of the PostgreSQL backends serving the server, µs per request (0 on SQLite). */
+  dbCpuUsPerReq: number;
+}
 
 export interface PgBenchResult {
-  etl: { rows: number; seconds: number; psqlSeconds: number; bareTableSeconds: number; ratio: number };
-  goals: Record<'sqlite' | 'postgres', { rps: number; p99: number; cpuUsPerRequest: number }>;
-  coldAllRegionsMs: Record<'sqlite' | 'postgres', number>;
+  rows: number;
+  /** Seconds per run, in turn. */
+  etl: number[];
+  psql: number[];
+  psqlBare: number[];
+  /** etl / psql per run. */
+  ratios: number[];
+  goals: { sqlite: PgSlice[]; postgres: PgSlice[] };
+  /** Goals of all regions on a fresh server, ms per run. */
+  cold: { sqlite: number[]; postgres: number[] };
+  /** The first server's building of the derived data on PostgreSQL, ms. */
+  derivedMs: number;
 }
 
-async function timeEtl(csv: string): Promise<number> {
-  const url = await createPgDatabase();
-  const db = await openPostgres(url);
-  try {
-    const t0 = performance.now();
-    const { etl } = await createAppDeps({ db, config: testConfig() });
-    const s = await runImport(etl, [{ kind: 'file', path: csv }], { trigger: 'cli' });
-    if (s.status !== 'success') throw new Error(`import failed: ${JSON.stringify(s.files[0]?.error)}`);
-    return (performance.now() - t0) / 1000;
-  } finally {
-    await db.close();
-    await dropPgDatabase(url);
-  }
+/** Runs a command to its exit; returns seconds. */
+function timed(cmd: string, args: string[], env: Record<string, string> = {}): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return seconds;
 }
 
-/**
- * psql \copy of the same rows into the product's own `observations` table (a migrated database
- * with the file's regions and an import_runs/imported_files row in place): the same columns,
- * constraints, foreign keys and indexes the ETL writes into. The foreign-key checks are most of
- * PostgreSQL's cost here (a bare table without them loads about 3× faster), so comparing against a
- * bare table would measure the schema, not the ETL; `bareSeconds` reports that figure too.
- */
+function psql(url: string, sqlText: string): string {
+  return execFileSync('psql', [url, '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sqlText], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .toString()
+    .trim();
+}
+
+const OBS_COLUMNS =
+  'region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional';
+
+/** The national rows in the column order of OBS_COLUMNS, as psql's \copy reads them (CSV, ';'). */
+function psqlCsv(csv: string, out: string): string[] {
+  const lines = readFileSync(csv, 'utf8').trimEnd().split('\n').slice(1);
+  const loadedAt = '2024-11-20T06:00:00.000Z';
+  const regions = new Set<string>();
+  const rows = lines.map((line) => {
+    const [region = '', , month, ind, g, value, flag] = line.split(';');
+    regions.add(region);
+    const isFlag = value === '*' || value === '-' || value === 'X';
+    // An empty unquoted field is NULL in COPY's CSV format.
+    return `${region};${ind};${g};${month};${isFlag ? '' : value};${isFlag ? value : flag};1;${loadedAt};0;0`;
+  });
+  writeFileSync(out, `${rows.join('\n')}\n`);
+  return [...regions];
+}
+
+/** psql \copy into a migrated database's observations table, and into a bare table; seconds each. */
 async function timePsql(
-  cliCsv: string,
+  file: string,
   rows: number,
   regions: readonly string[],
 ): Promise<{ seconds: number; bareSeconds: number }> {
   const url = await createPgDatabase();
-  const db = await openPostgres(url);
-  await db.close();
-  const psql = (sqlText: string) =>
-    execFileSync('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sqlText], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
   try {
+    // The product's schema.
+    await (await openPostgres(url, { poolSize: 2 })).close();
     psql(
-      `insert into import_runs (id, started_at, trigger, status) overriding system value values (1, 'x', 'cli', 'running')`,
+      url,
+      `insert into import_runs (id, started_at, trigger, status) overriding system value values (1, 'x', 'cli', 'running');
+       insert into imported_files (id, run_id, path, sha256, size, status, imported_at) overriding system value values (1, 1, 'x', 'x', 1, 'imported', 'x');
+       insert into regions (id, name) values ${regions.map((r) => `('${r}', 'x')`).join(',')}`,
     );
     psql(
-      `insert into imported_files (id, run_id, path, sha256, size, status, imported_at) overriding system value values (1, 1, 'x', 'x', 1, 'imported', 'x')`,
+      url,
+      `create table bare (id integer generated by default as identity primary key, region_id text not null,
+        indicator_code text not null, gender text not null, month text not null, value double precision,
+        flag text, source_file_id integer, loaded_at text not null, revision_count integer not null default 0,
+        provisional integer not null default 0);
+       create unique index bare_key on bare (region_id, indicator_code, gender, month)`,
     );
-    psql(`insert into regions (id, name) values ${regions.map((r) => `('${r}', 'x')`).join(',')}`);
-    psql(`create table bare (id integer primary key, region_id text not null, indicator_code text not null,
-      gender text not null, month text not null, value double precision, flag text, source_file_id integer,
-      loaded_at text not null, revision_count integer not null default 0);
-      create unique index bare_key on bare (region_id, indicator_code, gender, month)`);
     const copy = (table: string) => {
-      const t0 = performance.now();
-      psql(
-        `\\copy ${table} (id, region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count) from '${cliCsv}' with (format csv, delimiter ';')`,
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      const n = Number(
-        execFileSync('psql', [url, '-At', '-c', `select count(*) from ${table}`])
-          .toString()
-          .trim(),
-      );
+      const seconds = timed('psql', [
+        url,
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `\\copy ${table} (${OBS_COLUMNS}) from '${file}' with (format csv, delimiter ';')`,
+      ]);
+      const n = Number(psql(url, `select count(*) from ${table}`));
       if (n !== rows) throw new Error(`psql copied ${n} rows into ${table}, expected ${rows}`);
       return seconds;
     };
@@ -99,134 +127,190 @@ async function timePsql(
   }
 }
 
-async function loadTest(target: string, path: string, seconds: number) {
-  const server = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [target, path], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  try {
-    const [ready] = (await once(server, 'message')) as [{ honoPort: number }];
-    const cpu = async () => {
-      server.send('cpu');
-      for (;;) {
-        const [m] = (await once(server, 'message')) as [{ type: string; cpu: number }];
-        if (m.type === 'cpu') return m.cpu;
-      }
-    };
-    const url = `http://127.0.0.1:${ready.honoPort}${path}`;
-    await autocannon({ url, connections: 50, duration: 1 }); // warm-up
-    const before = await cpu();
-    const r = await autocannon({ url, connections: 50, duration: seconds });
-    const used = (await cpu()) - before;
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return {
-      rps: r.requests.average,
-      p99: r.latency.p99,
-      cpuUsPerRequest: used / Math.max(1, r.requests.total),
-    };
-  } finally {
-    server.kill('SIGKILL');
+/** CPU milliseconds so far of every backend connected to `database`, by pid. */
+async function backendCpu(admin: pg.Client, database: string): Promise<Map<number, number>> {
+  const r = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
+    database,
+  ]);
+  const out = new Map<number, number>();
+  for (const { pid } of r.rows) {
+    try {
+      out.set(pid, processCpuMs(pid));
+    } catch {
+      // ended in between
+    }
   }
+  return out;
 }
 
-async function coldAll(db: Db): Promise<number> {
-  await syncDataVersion(db);
-  const { goals } = await createAppDeps({
-    db,
-    config: testConfig(),
-    clock: () => new Date('2024-11-20T10:00:00Z'),
-  });
-  const t0 = performance.now();
-  for (const id of regionIds()) await goals.getGoals({ region: id });
-  return performance.now() - t0;
+/** One slice of `slice()` plus the CPU the PostgreSQL backends spent meanwhile (none on SQLite). */
+async function pgSlice(
+  server: { pid: number; base: string },
+  paths: readonly string[],
+  seconds: number,
+  db: { admin: pg.Client; name: string } | null,
+): Promise<PgSlice> {
+  const before = db ? await backendCpu(db.admin, db.name) : new Map<number, number>();
+  const s = await slice(server.base, server.pid, paths, seconds);
+  const after = db ? await backendCpu(db.admin, db.name) : new Map<number, number>();
+  let dbMs = 0;
+  for (const [pid, ms] of after) dbMs += ms - (before.get(pid) ?? 0);
+  const n = Math.max(1, s.reqPerSec * seconds);
+  return { ...s, dbCpuUsPerReq: (dbMs * 1000) / n };
 }
 
 export async function benchPg(
-  options: { repeats?: number; seconds?: number; log?: (line: string) => void } = {},
+  dir: string,
+  files: NationalFiles,
+  /** A SQLite file holding the same national data and targets (the SQLite side of the API rows). */
+  sqliteDb: string,
+  options: { repeats: number; slices: number; seconds: number; log: (s: string) => void },
 ): Promise<PgBenchResult> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const dir = mkdtempSync(join(tmpdir(), 'zm-bench-pg-'));
-  const urls: string[] = [];
+  const { log } = options;
+  const res: PgBenchResult = {
+    rows: files.rows,
+    etl: [],
+    psql: [],
+    psqlBare: [],
+    ratios: [],
+    goals: { sqlite: [], postgres: [] },
+    cold: { sqlite: [], postgres: [] },
+    derivedMs: Number.NaN,
+  };
+  const copyFile = join(dir, 'national-psql.csv');
+  const regions = psqlCsv(files.csv, copyFile);
+  let apiUrl: string | null = null;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+  await admin.connect();
   try {
-    // ETL vs psql \copy.
-    const { csv, cliCsv, rows } = generate(dir);
-    const regions = [
-      ...new Set(
-        readFileSync(cliCsv, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.split(';')[1] ?? ''),
-      ),
-    ];
-    const ours: number[] = [];
-    const psql: number[] = [];
-    const bare: number[] = [];
-    for (let i = 0; i < Math.max(1, options.repeats ?? 2); i++) {
-      ours.push(await timeEtl(csv));
-      const p = await timePsql(cliCsv, rows, regions);
-      psql.push(p.seconds);
-      bare.push(p.bareSeconds);
-    }
-    const etl = {
-      rows,
-      seconds: Math.min(...ours),
-      psqlSeconds: Math.min(...psql),
-      bareTableSeconds: Math.min(...bare),
-      ratio: 0,
-    };
-    etl.ratio = etl.seconds / etl.psqlSeconds;
-    log(
-      `ETL ${rows} rows into PostgreSQL: ours ${etl.seconds.toFixed(2)} s (${ours.map((s) => s.toFixed(2)).join(', ')}), psql \\copy into the same table ${etl.psqlSeconds.toFixed(2)} s (${psql.map((s) => s.toFixed(2)).join(', ')}), ratio ${etl.ratio.toFixed(2)} (goal ≤ 2.0: ${etl.ratio <= 2 ? 'met' : 'NOT met'}); psql \\copy into a bare table without foreign keys ${etl.bareTableSeconds.toFixed(2)} s`,
-    );
-
-    // The national API data set in SQLite, copied to PostgreSQL.
-    const sqlitePath = join(dir, 'api.db');
-    const src = await openDatabase(sqlitePath);
-    loadNationalData(src);
-    await src.close();
-    const pgUrl = await createPgDatabase();
-    urls.push(pgUrl);
-    const copySrc = await openDatabase(sqlitePath, { readonly: true, migrate: false });
-    const copyDst = await openPostgres(pgUrl);
-    await copyDatabase(copySrc, copyDst);
-    await copySrc.close();
-
-    const path = `/api/goals?region=${regionIds()[0]}`;
-    const seconds = options.seconds ?? 8;
-    const goals = {
-      sqlite: await loadTest(sqlitePath, path, seconds),
-      postgres: await loadTest(pgUrl, path, seconds),
-    };
-    for (const [k, g] of Object.entries(goals)) {
+    for (let run = 0; run < options.repeats; run++) {
+      const url = await createPgDatabase();
+      res.etl.push(timed('npm', ['run', '--silent', 'etl', '--', files.csv], { DATABASE_URL: url }));
+      const n = Number(psql(url, 'select count(*) from observations'));
+      if (n !== files.rows)
+        throw new Error(`npm run etl wrote ${n} rows into PostgreSQL, expected ${files.rows}`);
+      const p = await timePsql(copyFile, files.rows, regions);
+      res.psql.push(p.seconds);
+      res.psqlBare.push(p.bareSeconds);
+      res.ratios.push((res.etl.at(-1) ?? 0) / p.seconds);
       log(
-        `/api/goals at 50 connections, ${k.padEnd(8)}: ${Math.round(g.rps)} req/s, p99 ${g.p99} ms, server CPU ${g.cpuUsPerRequest.toFixed(0)} µs/request`,
+        `  run ${run + 1}: npm run etl into PostgreSQL ${res.etl.at(-1)?.toFixed(2)} s, psql \\copy ${p.seconds.toFixed(2)} s (bare table ${p.bareSeconds.toFixed(2)} s)`,
       );
+      if (apiUrl === null) apiUrl = url;
+      else await dropPgDatabase(url);
     }
-    log(`req/s PostgreSQL / SQLite = ${(goals.postgres.rps / goals.sqlite.rps).toFixed(2)}`);
+    if (apiUrl === null) throw new Error('no PostgreSQL database loaded');
+    // The API benches need the targets too, loaded the way a user loads them.
+    timed(process.execPath, ['dist/etl/cli.js', '--targets', files.targets], { DATABASE_URL: apiUrl });
+    const dbName = new URL(apiUrl).pathname.slice(1);
+    // As on SQLite (bench/run.ts): the first server after the import builds the derived data once.
+    const prepared = await prepareDerived(sqliteDb, dir, { DATABASE_URL: apiUrl });
+    res.derivedMs = prepared;
+    log(`  derived data built by the first server on PostgreSQL in ${(prepared / 1000).toFixed(1)} s`);
 
-    const sqliteDb = await openDatabase(sqlitePath, { readonly: true, migrate: false });
-    const coldAllRegionsMs = { sqlite: await coldAll(sqliteDb), postgres: await coldAll(copyDst) };
-    await sqliteDb.close();
-    await copyDst.close();
-    log(
-      `goals of all 404 regions, cold: SQLite ${coldAllRegionsMs.sqlite.toFixed(0)} ms, PostgreSQL ${coldAllRegionsMs.postgres.toFixed(0)} ms`,
-    );
-    return { etl, goals, coldAllRegionsMs };
+    log('  /api/goals at 50 connections: SQLite and PostgreSQL in alternating slices');
+    const logFile = join(dir, 'server-pg.log');
+    const env = { ALERTS_ENABLED: 'false' };
+    const lite = await startServer(sqliteDb, logFile, env);
+    const post = await startServer(sqliteDb, logFile, { ...env, DATABASE_URL: apiUrl });
+    try {
+      const paths = ['/api/goals'];
+      await pgSlice(lite, paths, 1, null);
+      await pgSlice(post, paths, 1, { admin, name: dbName });
+      for (let i = 0; i < options.slices; i++) {
+        const liteFirst = i % 2 === 0;
+        if (liteFirst) res.goals.sqlite.push(await pgSlice(lite, paths, options.seconds, null));
+        res.goals.postgres.push(await pgSlice(post, paths, options.seconds, { admin, name: dbName }));
+        if (!liteFirst) res.goals.sqlite.push(await pgSlice(lite, paths, options.seconds, null));
+      }
+    } finally {
+      await lite.stop();
+      await post.stop();
+    }
+
+    log('  goals of all 404 regions on a fresh server: SQLite and PostgreSQL in turn');
+    const goals = regionIds().map((id) => `/api/goals?region=${id}`);
+    const cold = async (extra: Record<string, string>) => {
+      const s = await startServer(sqliteDb, logFile, { ...env, ...extra });
+      try {
+        const t0 = performance.now();
+        for (const p of goals) await timedGet(s.base + p);
+        return performance.now() - t0;
+      } finally {
+        await s.stop();
+      }
+    };
+    for (let run = 0; run < options.repeats; run++) {
+      res.cold.sqlite.push(await cold({}));
+      res.cold.postgres.push(await cold({ DATABASE_URL: apiUrl }));
+    }
+    return res;
   } finally {
-    for (const u of urls) await dropPgDatabase(u).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await admin.end();
+    if (apiUrl) await dropPgDatabase(apiUrl).catch(() => undefined);
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  const num = (name: string, def: number) => {
-    const i = process.argv.indexOf(`--${name}`);
-    const n = i >= 0 ? Number(process.argv[i + 1]) : def;
-    return Number.isFinite(n) ? n : def;
+const range = (xs: readonly number[], digits: number, unit = '') => medianRange(xs, digits, unit);
+
+/** The PostgreSQL table of docs/benchmarks.md. */
+export function pgTable(res: PgBenchResult, header: string): string {
+  const g = (side: 'sqlite' | 'postgres') => {
+    const xs = res.goals[side];
+    return {
+      rps: median(xs.map((s) => s.reqPerSec)),
+      p99: median(xs.map((s) => s.p99Ms)),
+      cpu: median(xs.map((s) => s.cpuUsPerReq)),
+      db: median(xs.map((s) => s.dbCpuUsPerReq)),
+      errors: xs.reduce((n, s) => n + s.errors, 0),
+    };
   };
-  benchPg({ repeats: num('repeats', 2), seconds: num('seconds', 8) }).catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  });
+  const lite = g('sqlite');
+  const post = g('postgres');
+  const pairs = res.goals.postgres.map(
+    (p, i) => p.reqPerSec / (res.goals.sqlite[i]?.reqPerSec ?? Number.NaN),
+  );
+  const ratio = median(res.ratios);
+  const rows: [string, string, string, boolean | null][] = [
+    [
+      `\`npm run etl\` of the ${res.rows.toLocaleString('en')}-row national CSV into a fresh PostgreSQL database vs \`psql \\copy\` of the same rows into the same \`observations\` table, end to end`,
+      `${range(res.ratios, 2)}× (${median(res.etl).toFixed(2)} s vs ${median(res.psql).toFixed(2)} s)`,
+      '≤ 2.0×',
+      ratio <= 2,
+    ],
+    [
+      '… `psql \\copy` into a bare table (no foreign keys, no checks) vs into `observations`',
+      `${(median(res.psqlBare) / median(res.psql)).toFixed(2)}× (${range(res.psqlBare, 2, ' s')})`,
+      '',
+      null,
+    ],
+    [
+      '`/api/goals` at 50 connections, PostgreSQL vs SQLite (production server, same data, alternating slices)',
+      `req/s ${range(pairs, 2)} (${Math.round(post.rps)} vs ${Math.round(lite.rps)} req/s); p99 ${post.p99} vs ${lite.p99} ms; server CPU ${post.cpu.toFixed(0)} vs ${lite.cpu.toFixed(0)} µs per request, + ${post.db.toFixed(0)} µs in PostgreSQL's backends; ${post.errors + lite.errors} errors`,
+      'nearly equal (goal cache)',
+      null,
+    ],
+    [
+      'derived data of the new data version on PostgreSQL (summaries, goal snapshots, backtest), built once by the first server',
+      `${(res.derivedMs / 1000).toFixed(1)} s from the server's start`,
+      '',
+      null,
+    ],
+    [
+      'goals of all 404 regions, fresh server, over HTTP, sequential: PostgreSQL vs SQLite',
+      `${range(res.cold.postgres, 0, ' ms')} vs ${range(res.cold.sqlite, 0, ' ms')}`,
+      '',
+      null,
+    ],
+  ];
+  return [
+    header,
+    '',
+    '| what | measured | goal | met |',
+    '|---|---|---|---|',
+    ...rows.map(
+      ([what, figure, goal, ok]) =>
+        `| ${what} | ${figure} | ${goal} | ${ok === null ? '' : ok ? 'yes' : 'NO'} |`,
+    ),
+  ].join('\n');
 }

@@ -14,23 +14,51 @@ interface Node {
 }
 
 export function topEntries(file: string, n = 15): { name: string; where: string; pct: number }[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[] };
-  const self = new Map<number, number>();
-  for (const s of profile.samples) self.set(s, (self.get(s) ?? 0) + 1);
-  const byName = new Map<string, { name: string; where: string; hits: number }>();
-  for (const node of profile.nodes) {
-    const hits = self.get(node.id) ?? 0;
-    if (hits === 0) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^.*\/(node_modules\/)?/, '$1')}:${lineNumber + 1}` : '';
-    const name = functionName || '(anonymous)';
-    const key = `${name}@${where}`;
-    const e = byName.get(key) ?? { name, where, hits: 0 };
-    e.hits += hits;
-    byName.set(key, e);
+  return top(selfTimes([file]), n, false);
+}
+
+/**
+ * The same over the profiles of several threads of one process (`--cpu-prof` writes one per
+ * thread), summed, without `(idle)`: a thread waiting for another is not where time goes.
+ */
+export function topEntriesOfThreads(
+  files: readonly string[],
+  n = 15,
+): { name: string; where: string; pct: number }[] {
+  return top(selfTimes(files), n, true);
+}
+
+interface Hits {
+  name: string;
+  where: string;
+  hits: number;
+}
+
+function selfTimes(files: readonly string[]): Map<string, Hits> {
+  const byName = new Map<string, Hits>();
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[] };
+    const self = new Map<number, number>();
+    for (const s of profile.samples) self.set(s, (self.get(s) ?? 0) + 1);
+    for (const node of profile.nodes) {
+      const hits = self.get(node.id) ?? 0;
+      if (hits === 0) continue;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const where = url ? `${url.replace(/^.*\/(node_modules\/)?/, '$1')}:${lineNumber + 1}` : '';
+      const name = functionName || '(anonymous)';
+      const key = `${name}@${where}`;
+      const e = byName.get(key) ?? { name, where, hits: 0 };
+      e.hits += hits;
+      byName.set(key, e);
+    }
   }
-  const total = profile.samples.length || 1;
-  return [...byName.values()]
+  return byName;
+}
+
+function top(byName: Map<string, Hits>, n: number, withoutIdle: boolean) {
+  const entries = [...byName.values()].filter((e) => !withoutIdle || e.name !== '(idle)');
+  const total = entries.reduce((a, e) => a + e.hits, 0) || 1;
+  return entries
     .sort((a, b) => b.hits - a.hits)
     .slice(0, n)
     .map((e) => ({ name: e.name, where: e.where, pct: (100 * e.hits) / total }));

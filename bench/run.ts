@@ -10,6 +10,10 @@
  *                            CPU profile; the other rows of the table in the docs are kept
  *   npm run bench -- --only etl   only the ETL rows (3 interleaved runs) and the ETL CLI's CPU
  *                            profile; the other rows are kept
+ *   npm run bench -- --only lighthouse   only the browser rows (bytes sent, Lighthouse), on the
+ *                            same national database; the other rows are kept
+ *   npm run bench -- --only pg    only the PostgreSQL section (bench/pg.ts; needs the PostgreSQL of
+ *                            scripts/pg-ci.sh); a full run writes it too
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,22 +29,28 @@ import {
   type VersusBare,
   versusBare,
 } from './api.js';
-import { LIGHTHOUSE_PAGES, lighthouseScores, wireBytes } from './browser.js';
+import { lighthouseRow, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
 import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
-import { writeNationalFiles } from './national.js';
-import { type Profile, type Row, writeBenchTable } from './table.js';
+import { type NationalFiles, writeNationalFiles } from './national.js';
+import { benchPg, pgTable } from './pg.js';
+import { type Profile, type Row, writeBenchSection, writeBenchTable } from './table.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'api' && only !== 'etl')
-  throw new Error(`--only: unknown section ${only} (known: api, etl)`);
+const SECTIONS = ['api', 'etl', 'lighthouse', 'pg'];
+if (only !== undefined && !SECTIONS.includes(only))
+  throw new Error(`--only: unknown section ${only} (known: ${SECTIONS.join(', ')})`);
 const REPEATS = quick ? 1 : 3;
 const SLICES = quick ? 2 : 5;
 const SLICE_SECONDS = quick ? 2 : 4;
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const runFlags = [quick ? '--quick' : '', only ? `--only ${only}` : ''].filter(Boolean).join(' ');
+const runName = `\`npm run bench${runFlags ? ` -- ${runFlags}` : ''}\``;
+const machine = () =>
+  `on: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end`;
 
 const rows: Row[] = [];
 const add = (what: string, figure: string, goal: string, ok: boolean | null) =>
@@ -59,9 +69,18 @@ try {
   const files = writeNationalFiles(dir);
   log(`${files.rows.toLocaleString('en')} rows`);
 
+  if (only === 'pg') {
+    log('\n== national database in SQLite (ETL bundle, untimed), for the SQLite side');
+    const sqliteDb = nationalDatabase(dir, files);
+    await prepareDerived(sqliteDb, dir);
+    await pgSection(dir, files, sqliteDb);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+
   let dbPath: string;
   let etlProfile: { name: string; where: string; pct: number }[] = [];
-  if (only === 'api') {
+  if (only === 'api' || only === 'lighthouse') {
     log('\n== national database (ETL bundle, untimed)');
     dbPath = nationalDatabase(dir, files);
   } else {
@@ -98,6 +117,12 @@ try {
   // figure below is taken on servers that meet them already computed.
   const prepared = await prepareDerived(dbPath, dir);
   log(`derived data built by the first server in ${(prepared / 1000).toFixed(1)} s`);
+  if (only === 'lighthouse') {
+    await browserRows(dbPath);
+    writeResults([], null);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
   add(
     'derived data of a new data version (region summaries, goal snapshots of 404 regions, forecast backtest), built once by the first server and stored',
     `${(prepared / 1000).toFixed(1)} s from the server's start`,
@@ -178,8 +203,8 @@ try {
   const flags = serveNodeArgs();
   const rssServe = await rssFullScenario(dbPath, logFile, outbox, flags);
   add(
-    `… the same as \`npm run serve\` starts it (\`node ${flags.join(' ')} dist/server/main.js\`)`,
-    `${rssServe.rssMb.toFixed(0)} MB (peak ${rssServe.peakMb.toFixed(0)} MB)`,
+    '… the same as `npm run serve` starts it',
+    `${rssServe.rssMb.toFixed(0)} MB (peak ${rssServe.peakMb.toFixed(0)} MB) with \`node ${flags.join(' ')} dist/server/main.js\``,
     '≤ 150 MB',
     rssServe.peakMb <= 150,
   );
@@ -188,35 +213,7 @@ try {
   const serverProfile = await apiProfile(dbPath, dir, SLICE_SECONDS * 2);
 
   if (only === undefined) {
-    log('\n== browser: bytes over the wire, Lighthouse');
-    const web = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
-    try {
-      const wire = await wireBytes(web.base);
-      add(
-        `JS sent for \`/\` (Chromium, Accept-Encoding: ${wire.acceptEncoding})`,
-        `${kb(wire.overviewJs)} (all resources ${kb(wire.overviewAll)})`,
-        '≤ 120 KB',
-        wire.overviewJs <= 120 * 1024,
-      );
-      add(
-        'JS sent for `/wall` before its first tiles',
-        `${kb(wire.wallJsBeforeTiles)} (all resources ${kb(wire.wallAllBeforeTiles)})`,
-        '≤ 150 KB',
-        wire.wallJsBeforeTiles <= 150 * 1024,
-      );
-      const scores = await lighthouseScores(web.base, quick ? 1 : 3, log);
-      add(
-        `Lighthouse 12.2.3 performance ${LIGHTHOUSE_PAGES.map((p) => `\`${p}\``).join(', ')} (median of ${quick ? 1 : 3})`,
-        LIGHTHOUSE_PAGES.map((p) => {
-          const xs = scores[p] ?? [];
-          return xs.length === 0 ? 'no score' : `${median(xs)} (${xs.join('/')})`;
-        }).join(', '),
-        '≥ 95 each',
-        LIGHTHOUSE_PAGES.every((p) => (scores[p] ?? []).length > 0 && median(scores[p] ?? []) >= 95),
-      );
-    } finally {
-      await web.stop();
-    }
+    await browserRows(dbPath);
 
     log('\n== forecast: backtest coverage of the 80 % interval on the national data');
     const fc = await benchForecast({ log });
@@ -230,23 +227,49 @@ try {
   }
 
   writeResults(etlProfile, serverProfile);
+  if (only === undefined) await pgSection(dir, files, dbPath);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Bytes of JavaScript as Chromium receives them, and the Lighthouse scores of the four pages. */
+async function browserRows(dbPath: string): Promise<void> {
+  log('\n== browser: bytes over the wire, Lighthouse');
+  const web = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+  try {
+    const wire = await wireBytes(web.base);
+    add(
+      `JS sent for \`/\` (Chromium, Accept-Encoding: ${wire.acceptEncoding})`,
+      `${kb(wire.overviewJs)} (all resources ${kb(wire.overviewAll)})`,
+      '≤ 120 KB',
+      wire.overviewJs <= 120 * 1024,
+    );
+    add(
+      'JS sent for `/wall` before its first tiles',
+      `${kb(wire.wallJsBeforeTiles)} (all resources ${kb(wire.wallAllBeforeTiles)})`,
+      '≤ 150 KB',
+      wire.wallJsBeforeTiles <= 150 * 1024,
+    );
+    const lh = lighthouseRow(await lighthouseScores(web.base, REPEATS, log), REPEATS);
+    add(lh.what, lh.figure, lh.goal, lh.ok);
+  } finally {
+    await web.stop();
+  }
+}
+
 /** The table in docs/benchmarks.md: whole after a full run; after `--only`, that section's rows and profiles. */
 function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['entries'] | null): void {
-  const cpuName = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const runName = `\`npm run bench${quick ? ' -- --quick' : ''}${only ? ` -- --only ${only}` : ''}\``;
   const what =
     only === 'api'
       ? 'API rows and the server profile from'
       : only === 'etl'
         ? 'ETL rows and the ETL profile from'
-        : 'Latest';
-  const header = `${what} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, on: ${cpuName}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+        : only === 'lighthouse'
+          ? 'Browser rows (bytes sent, Lighthouse) from'
+          : 'Latest';
+  const header = `${what} ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}. Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
   const profiles: Profile[] = [
-    ...(only !== 'api'
+    ...(only === undefined || only === 'etl'
       ? [{ title: 'CPU profile of `node dist/etl/cli.js national.csv`', entries: etlProfile }]
       : []),
     ...(serverProfile
@@ -264,5 +287,21 @@ function writeResults(etlProfile: Profile['entries'], serverProfile: Profile['en
     rows,
     profiles,
   });
+  log(`\n${table}\n\nwritten to docs/benchmarks.md`);
+}
+
+/** The PostgreSQL section (bench/pg.ts) beside the SQLite database `sqliteDb`, into the docs. */
+async function pgSection(dir: string, files: NationalFiles, sqliteDb: string): Promise<void> {
+  log('\n== PostgreSQL: npm run etl vs psql \\copy, /api/goals beside SQLite, fresh-server goals');
+  const res = await benchPg(dir, files, sqliteDb, {
+    repeats: REPEATS,
+    slices: SLICES,
+    seconds: SLICE_SECONDS,
+    log,
+  });
+  const version = execFileSync('psql', ['--version']).toString().trim();
+  const header = `PostgreSQL section of ${runName}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}, ${version} (the local cluster, default settings). Figures are medians (range) of ${REPEATS} runs or ${SLICES} slices.`;
+  const table = pgTable(res, header);
+  writeBenchSection(join(ROOT, 'docs/benchmarks.md'), 'bench:pg', table);
   log(`\n${table}\n\nwritten to docs/benchmarks.md`);
 }

@@ -82,10 +82,23 @@ export function writeBenchTable(
     run.partial && old !== ''
       ? mergedBlock(old, `Partial run: ${run.header}`, run.rows, run.profiles)
       : fullBlock(run.header, run.rows, run.profiles);
+  writeBenchSection(docs, 'bench', block);
+  return block;
+}
+
+/**
+ * Replaces the text between `<!-- <marker>:start -->` and `<!-- <marker>:end -->` in `docs` with
+ * `block` (appending the section when it is missing); everything around it is kept.
+ */
+export function writeBenchSection(docs: string, marker: string, block: string): void {
+  const text = readFileSync(docs, 'utf8');
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
   const next =
     a >= 0 && b > a
-      ? `${text.slice(0, a + START.length)}\n${block}\n${text.slice(b)}`
-      : `${text.trimEnd()}\n\n${START}\n${block}\n${END}\n`;
+      ? `${text.slice(0, a + start.length)}\n${block}\n${text.slice(b)}`
+      : `${text.trimEnd()}\n\n${start}\n${block}\n${end}\n`;
   writeFileSync(docs, next);
-  return block;
 }

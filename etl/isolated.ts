@@ -192,7 +192,8 @@ async function spawn(
   };
   const worker = new Worker(await workerEntry(), {
     workerData: job,
-    execArgv: [],
+    // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both threads).
+    execArgv: process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
     resourceLimits: { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb },
     stdout: false,
     stderr: false,

@@ -8,14 +8,23 @@ set -euo pipefail
 ROLE="${PG_TEST_ROLE:-zielmonitor_test}"
 PASSWORD="${PG_TEST_PASSWORD:-zielmonitor_test}"
 
-if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
-  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
-  if [ -z "$cluster" ]; then
-    echo "no PostgreSQL cluster on this machine" >&2
+if ! command -v pg_lsclusters >/dev/null 2>&1; then
+  echo "PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)" >&2
+  exit 1
+fi
+if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+  # A fresh install without a cluster (e.g. a container where postinst skipped it): create one.
+  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  if [ -z "$version" ]; then
+    echo "no PostgreSQL server binaries under /usr/lib/postgresql" >&2
     exit 1
   fi
+  pg_createcluster "$version" main >&2
+fi
+if ! pg_lsclusters -h | grep -q online; then
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
   # shellcheck disable=SC2086
-  pg_ctlcluster $cluster start
+  pg_ctlcluster $cluster start >&2
 fi
 pg_lsclusters >&2
 PORT=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')

@@ -11,6 +11,9 @@ import type { Logger } from './logger.js';
 /** Key of the leader's session advisory lock. */
 export const LEADER_LOCK = 7_301_003;
 
+/** How long the leader's check of its connection may take before it gives up leading. */
+const LEADER_QUERY_TIMEOUT_MS = 10_000;
+
 export interface LeadershipOptions {
   pollMs: number;
   logger: Logger;
@@ -66,6 +69,9 @@ export function startLeadership(db: Db, opts: LeadershipOptions): Leadership {
         const c = new pg.Client({
           connectionString: db.url,
           keepAlive: true,
+          keepAliveInitialDelayMillis: 5_000,
+          // A leader that cannot reach its database stops leading instead of waiting for TCP.
+          query_timeout: LEADER_QUERY_TIMEOUT_MS,
           application_name: `zielmonitor-leader-${process.pid}`,
         });
         c.on('error', (err) => {
@@ -73,6 +79,12 @@ export function startLeadership(db: Db, opts: LeadershipOptions): Leadership {
         });
         await c.connect();
         client = c;
+        // A process killed on its host closes its socket, and PostgreSQL frees the lock at once. A
+        // host that vanishes (power, network) sends nothing: these make the server drop this
+        // session, and the lock with it, within about 20 s instead of the OS default of 2 hours.
+        await c.query(
+          'set tcp_keepalives_idle = 5; set tcp_keepalives_interval = 5; set tcp_keepalives_count = 3; set tcp_user_timeout = 15000',
+        );
       }
       if (leading) {
         await client.query('select 1');

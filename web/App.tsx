@@ -4,22 +4,61 @@
  * the landing page, is part of the main chunk: it is fetched with it (modulepreload) instead of
  * after it has run, one round trip less before the first goals show.
  */
+import type { QueryClient } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 
-import { hasRole, useDataVersionWatcher, useMe } from './api';
+import { hasRole, pageQueries, useDataVersionWatcher, useMe } from './api';
 import { AuthStatus } from './components/AuthStatus';
 import { announceNavigation, PageHeading } from './components/PageHeading';
 import { Loading } from './components/States';
-import { commonSearch, parseCommon } from './lib/url-state';
+import { commonSearch, goalQuery, monthsServerQuery, parseCommon, parseMonthsTable } from './lib/url-state';
 import Overview from './pages/Overview';
 
-const Goal = lazy(() => import('./pages/Goal'));
-const Months = lazy(() => import('./pages/Months'));
+const loadGoal = () => import('./pages/Goal');
+const loadMonths = () => import('./pages/Months');
+const loadWall = () => import('./pages/Wall');
+const Goal = lazy(loadGoal);
+const Months = lazy(loadMonths);
 const Imports = lazy(() => import('./pages/Imports'));
 const Alerts = lazy(() => import('./pages/Alerts'));
-const Wall = lazy(() => import('./pages/Wall'));
+const Wall = lazy(loadWall);
 const Admin = lazy(() => import('./pages/Admin'));
+
+/**
+ * Starts what the page at `path` needs before React renders it: its code and its first API answers,
+ * all at once. Left to the page, each waits for the one before (main chunk → page chunk → the
+ * page's requests → render), a round trip or two on a phone. The queries are the pages' own
+ * (pageQueries), with the parameters parsed as the pages parse them, so the pages find the answers
+ * in the cache (or the requests already on their way).
+ */
+export function prefetchRoute(qc: QueryClient, path: string, search: string): void {
+  const params = new URLSearchParams(search);
+  const common = parseCommon(params);
+  const q = goalQuery(common);
+  const goalId = /^\/ziel\/([^/]+)$/.exec(path)?.[1];
+  if (path === '/') {
+    void qc.prefetchQuery(pageQueries.goals(q));
+    void qc.prefetchQuery(pageQueries.regions());
+  } else if (goalId !== undefined) {
+    void loadGoal();
+    let id: string;
+    try {
+      id = decodeURIComponent(goalId);
+    } catch {
+      return; // not a goal id; the page says so
+    }
+    void qc.prefetchQuery(pageQueries.goalSeries(id, q));
+    void qc.prefetchQuery(pageQueries.goals(q));
+    void qc.prefetchQuery(pageQueries.goalBacktest(id, q));
+  } else if (path === '/monate') {
+    void loadMonths();
+    void qc.prefetchQuery(pageQueries.months(monthsServerQuery(common.region, parseMonthsTable(params))));
+    void qc.prefetchQuery(pageQueries.planMonths(common.region ? { region: common.region } : {}));
+  } else if (path === '/wall') {
+    void loadWall();
+  }
+}
 
 const NAV = [
   { href: '/', label: 'Überblick', match: (p: string) => p === '/' || p.startsWith('/ziel/') },

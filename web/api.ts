@@ -5,6 +5,7 @@
 import {
   keepPreviousData,
   type QueryClient,
+  queryOptions,
   useMutation,
   useQuery,
   useQueryClient,
@@ -111,29 +112,55 @@ export const queryKeys = {
   alerts: ['alerts'] as const,
 };
 
+/**
+ * The queries a page starts with, shared by its hooks and the route prefetch (web/App.tsx), so a
+ * prefetched answer is the one the page asks for.
+ */
+export const pageQueries = {
+  goals: (q: GoalQuery) =>
+    queryOptions({
+      queryKey: queryKeys.goals(q),
+      queryFn: async () => read(await client.api.goals.$get({ query: q })),
+    }),
+  goalSeries: (id: string, q: GoalQuery) =>
+    queryOptions({
+      queryKey: queryKeys.goalSeries(id, q),
+      queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
+    }),
+  goalBacktest: (id: string, q: GoalQuery) =>
+    queryOptions({
+      queryKey: queryKeys.goalBacktest(id, q),
+      queryFn: async () => read(await client.api.goals[':id'].backtest.$get({ param: { id }, query: q })),
+    }),
+  months: (q: MonthsQuery) =>
+    queryOptions({
+      queryKey: queryKeys.months(q),
+      queryFn: async () => read(await client.api.months.$get({ query: q })),
+    }),
+  planMonths: (q: { region?: string }) =>
+    queryOptions({
+      queryKey: ['plan-months', q] as const,
+      queryFn: async () => read(await client.api.months.plan.$get({ query: q })),
+    }),
+  regions: () =>
+    queryOptions({
+      queryKey: queryKeys.regions,
+      queryFn: async () => read(await client.api.regions.$get()),
+      staleTime: 10 * 60_000,
+    }),
+};
+
 export function useGoals(q: GoalQuery) {
-  return useQuery({
-    queryKey: queryKeys.goals(q),
-    queryFn: async () => read(await client.api.goals.$get({ query: q })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...pageQueries.goals(q), placeholderData: keepPreviousData });
 }
 
 export function useGoalSeries(id: string, q: GoalQuery) {
-  return useQuery({
-    queryKey: queryKeys.goalSeries(id, q),
-    queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...pageQueries.goalSeries(id, q), placeholderData: keepPreviousData });
 }
 
 /** The forecast's backtest report of one goal (Prognosegüte). */
 export function useGoalBacktest(id: string, q: GoalQuery) {
-  return useQuery({
-    queryKey: queryKeys.goalBacktest(id, q),
-    queryFn: async () => read(await client.api.goals[':id'].backtest.$get({ param: { id }, query: q })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...pageQueries.goalBacktest(id, q), placeholderData: keepPreviousData });
 }
 
 /**
@@ -141,18 +168,11 @@ export function useGoalBacktest(id: string, q: GoalQuery) {
  * parallel), so the answer redraws that card only. No placeholder: a new month shows its own line.
  */
 export function useGoalSparkline(id: string, q: GoalQuery) {
-  return useQuery({
-    queryKey: queryKeys.goalSeries(id, q),
-    queryFn: async () => read(await client.api.goals[':id'].series.$get({ param: { id }, query: q })),
-  });
+  return useQuery(pageQueries.goalSeries(id, q));
 }
 
 export function useMonths(q: MonthsQuery) {
-  return useQuery({
-    queryKey: queryKeys.months(q),
-    queryFn: async () => read(await client.api.months.$get({ query: q })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...pageQueries.months(q), placeholderData: keepPreviousData });
 }
 
 export function useRevisions(month: string | null, q: Record<string, string>) {
@@ -166,10 +186,7 @@ export function useRevisions(month: string | null, q: Record<string, string>) {
 
 /** The series of the plan goals by month (Monatswerte, section Planwerte). */
 export function usePlanMonths(q: { region?: string }) {
-  return useQuery({
-    queryKey: ['plan-months', q] as const,
-    queryFn: async () => read(await client.api.months.plan.$get({ query: q })),
-  });
+  return useQuery(pageQueries.planMonths(q));
 }
 
 export function useComparison(q: { region?: string; month?: string }) {
@@ -180,11 +197,7 @@ export function useComparison(q: { region?: string; month?: string }) {
 }
 
 export function useRegions() {
-  return useQuery({
-    queryKey: queryKeys.regions,
-    queryFn: async () => read(await client.api.regions.$get()),
-    staleTime: 10 * 60_000,
-  });
+  return useQuery(pageQueries.regions());
 }
 
 export function useImports() {

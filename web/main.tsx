@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, prefetchRoute } from './App';
 import { ApiRequestError } from './api';
 import './styles.css';
 
@@ -15,6 +15,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+prefetchRoute(queryClient, window.location.pathname, window.location.search);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing in index.html');

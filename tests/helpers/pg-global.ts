@@ -1,9 +1,12 @@
 /**
  * vitest globalSetup of the PostgreSQL run: fails the whole run at once when PostgreSQL is not
- * reachable (no test is skipped), and drops this run's throw-away databases at the end.
+ * reachable (no test is skipped), migrates the template every test database is copied from, and
+ * drops this run's throw-away databases at the end.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PG_TEST_PREFIX, testDatabaseUrl } from './db.js';
+import { openPostgres } from '../../server/db/connection.js';
+import { createPgDatabase, PG_TEST_PREFIX, testDatabaseUrl } from './db.js';
 
 async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
@@ -15,9 +18,8 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-import { randomBytes } from 'node:crypto';
-
 const run = randomBytes(3).toString('hex');
+let reachable = false;
 
 export async function setup(): Promise<void> {
   process.env.TEST_DB = 'postgres';
@@ -25,14 +27,22 @@ export async function setup(): Promise<void> {
   process.env.ZM_TEST_RUN = run;
   try {
     await withAdmin((c) => c.query('select 1'));
+    reachable = true;
   } catch (e) {
     throw new Error(
       `TEST_DB=postgres: PostgreSQL is not available (${e instanceof Error ? e.message : String(e)}). Start it with: bash scripts/pg-ci.sh`,
     );
   }
+  // Migrated once; openTestPostgres copies it (CREATE DATABASE … TEMPLATE). Its name matches the
+  // run's prefix, so the teardown drops it too.
+  const template = `${PG_TEST_PREFIX}${run}_template`;
+  const db = await openPostgres(await createPgDatabase({ name: template }), { poolSize: 2 });
+  await db.close();
+  process.env.ZM_TEST_TEMPLATE = template;
 }
 
 export async function teardown(): Promise<void> {
+  if (!reachable) return; // setup has already failed the run, naming the cause
   await withAdmin(async (c) => {
     const r = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [
       `${PG_TEST_PREFIX}${run}_%`,

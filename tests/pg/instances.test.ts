@@ -224,9 +224,14 @@ describe('two instances on one PostgreSQL database', () => {
     expect(next).toBe(other.pid());
     // LEADER_POLL_SECONDS=1 here; production's 15 s keeps it well within a minute.
     expect(Date.now() - killedAt).toBeLessThan(10_000);
-    expect(
-      other.logs.some((l) => l.includes('leading: schedule and alert delivery run in this instance')),
-    ).toBe(true);
+    // The server writes its log lines in batches (at the latest every 200 ms): the lock can be
+    // seen in pg_locks before the line that reports it has reached us.
+    await waitFor(
+      'the new leader to report that it leads',
+      async () =>
+        other.logs.some((l) => l.includes('leading: schedule and alert delivery run in this instance')),
+      10_000,
+    );
     expect((await json(other, '/api/health/ready')).status).toBe(200);
   }, 90_000);
 });

@@ -144,7 +144,9 @@ describe('API under load during imports (reliability)', () => {
     });
     const logger = pino({ level: 'info' }, sink);
     const clock = () => new Date('2025-05-01T10:00:00Z');
-    deps = await createAppDeps({ db, config, logger, clock, build: 'load-test' });
+    // As server/main.ts (serve): uploads are parsed and written in the import worker, off the event
+    // loop (in-process, a 5 s block let the server's keep-alive sockets reset under load).
+    deps = await createAppDeps({ db, config, logger, clock, build: 'load-test', serve: true });
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -255,7 +257,8 @@ describe('API under load during imports (reliability)', () => {
     expect(u.status, u.body.slice(0, 300)).toBe(200);
     expect(r.duringImport).toBeGreaterThan(0);
     expect(r.versions.get(versionBefore) ?? 0).toBeGreaterThan(0);
-    expect(r.versions.size).toBeGreaterThanOrEqual(2);
+    // The server holds the old version for requests while its own import runs (holdVersion): the
+    // new one shows once the import has settled (waitForVersion below), never a mix within a request.
     expect(r.errors.slice(0, 10)).toEqual([]);
     expect(r.locked).toBe(0);
     expect(logLines.filter((l) => /database is locked|SQLITE_BUSY|"level":50/i.test(l)).slice(0, 5)).toEqual(

@@ -260,5 +260,5 @@ describe('SIGKILL during an import (reliability)', () => {
     // The plan must really have hit the write transaction and the time before it.
     expect(landed.duringWrite).toBeGreaterThanOrEqual(3);
     expect(landed.beforeWrite).toBeGreaterThanOrEqual(3);
-  }, 170_000);
+  }, 480_000);
 });

@@ -22,6 +22,7 @@ export default defineConfig({
       'tests/api/goal-precompute.test.ts',
       'tests/etl/lock-crash.test.ts',
       'tests/etl/cli.test.ts',
+      'tests/etl/sqlite-bulk.test.ts',
       'tests/reliability/**',
     ],
     globalSetup: ['tests/helpers/pg-global.ts'],

@@ -14,6 +14,7 @@ import type { TimerApi } from '../../web/wall/timing';
 
 interface Goals {
   stale: boolean;
+  dataVersion: number;
   goals: { id: string; value: number }[];
 }
 interface Points {
@@ -43,7 +44,11 @@ class FakeServer implements WallApi<Goals, Points> {
   }
   async goals(signal: AbortSignal): Promise<Goals> {
     this.check('goals', signal);
-    return { stale: this.stale, goals: this.ids.map((id) => ({ id, value: this.dataVersion * 10 })) };
+    return {
+      stale: this.stale,
+      dataVersion: this.dataVersion,
+      goals: this.ids.map((id) => ({ id, value: this.dataVersion * 10 })),
+    };
   }
   async series(id: string, signal: AbortSignal): Promise<Points> {
     this.check(`series:${id}`, signal);
@@ -88,6 +93,39 @@ describe('WallController', () => {
     expect(s.pages.map((p) => p.key)).toEqual(['overview', ...server.ids.map((id) => `goal:${id}`)]);
     expect([...(s.data?.series.keys() ?? [])]).toEqual(server.ids);
     expect(s.offlineSince).toBeNull();
+    ctl.stop();
+  });
+
+  test('the first load asks for the goals beside the version, once', async () => {
+    const server = new FakeServer();
+    const { ctl } = make(server);
+    ctl.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // Both on their way before either answers (the version's answer used to come first).
+    expect(server.calls.slice(0, 2)).toEqual(['goals', 'version']);
+    expect(server.calls.filter((c) => c === 'goals')).toHaveLength(1);
+    expect(ctl.getState().data?.goals.goals[0]?.value).toBe(10);
+    ctl.stop();
+  });
+
+  test('goals of another data version than the version answer are asked for again', async () => {
+    const server = new FakeServer();
+    // An import lands between the two early answers: the goals still show version 1.
+    const goals = server.goals.bind(server);
+    let first = true;
+    server.goals = (signal) => {
+      const g = goals(signal);
+      if (first) server.dataVersion = 2;
+      first = false;
+      return g;
+    };
+    const { ctl } = make(server);
+    ctl.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.calls.filter((c) => c === 'goals')).toHaveLength(2);
+    const s = ctl.getState();
+    expect(s.data?.dataVersion).toBe('2');
+    expect(s.data?.goals.goals[0]?.value).toBe(20);
     ctl.stop();
   });
 

@@ -31,6 +31,8 @@ export type VersionResult =
 export interface GoalsLike {
   /** `kind` is 'change' for Tabelle 3 goals (own chart pages); plan goals share one page. */
   goals: readonly { id: string; kind?: string }[];
+  /** The data version the goals were computed from (the API sends it). */
+  dataVersion?: string | number;
 }
 
 /** The wall's view of the API, already bound to its region and year (see api.ts). */
@@ -206,6 +208,9 @@ export class WallController<G extends GoalsLike, S> {
 
   private async refresh(signal: AbortSignal): Promise<void> {
     const current = this.state.data;
+    // Nothing shown yet: the goals are asked for beside the version, one round trip less before the
+    // first tiles. They are used only if they carry the data version the version answer names.
+    const early = current ? null : this.api.goals(signal).catch(() => null);
     const v = await this.api.version(current ? this.etag : null, signal);
     if (v.status === 'not-modified') {
       if (!current) throw new Error('304 ohne geladene Daten');
@@ -226,7 +231,11 @@ export class WallController<G extends GoalsLike, S> {
       return;
     }
 
-    const goals = await this.api.goals(signal);
+    const earlyGoals = early ? await early : null;
+    const goals =
+      earlyGoals !== null && String(earlyGoals.dataVersion) === dataVersion
+        ? earlyGoals
+        : await this.api.goals(signal);
     const isChange = (g: { kind?: string }) => g.kind === undefined || g.kind === 'change';
     const { pages, unknown } = resolvePages(
       this.options.pages,
