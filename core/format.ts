@@ -21,7 +21,20 @@ const MONTH_NAMES = [
   'Dezember',
 ] as const;
 
-const intFmt = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 });
+/**
+ * Made on first use: building an Intl formatter (the date ones load time-zone data) costs
+ * milliseconds, paid at start-up by every process that imports this module, most of which (the
+ * ETL command line and its worker) format a handful of numbers.
+ */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+const intFmt = lazy(() => new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 }));
 const decFmt = new Map<number, Intl.NumberFormat>();
 function dec(digits: number): Intl.NumberFormat {
   let f = decFmt.get(digits);
@@ -37,7 +50,7 @@ export const DASH = '–';
 
 /** A count: 1527 → "1.527". */
 export function formatCount(n: number | null | undefined): string {
-  return n == null || !Number.isFinite(n) ? DASH : intFmt.format(n);
+  return n == null || !Number.isFinite(n) ? DASH : intFmt().format(n);
 }
 
 /** A decimal number: 1527.25 → "1.527,3" (1 digit by default). */
@@ -85,40 +98,48 @@ function toDate(d: Date | string): Date {
   return typeof d === 'string' ? new Date(d) : d;
 }
 
-const dateFmt = new Intl.DateTimeFormat('de-DE', {
-  timeZone: TZ,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-});
-const dateTimeFmt = new Intl.DateTimeFormat('de-DE', {
-  timeZone: TZ,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const timeFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+const dateFmt = lazy(
+  () =>
+    new Intl.DateTimeFormat('de-DE', {
+      timeZone: TZ,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    }),
+);
+const dateTimeFmt = lazy(
+  () =>
+    new Intl.DateTimeFormat('de-DE', {
+      timeZone: TZ,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+);
+const timeFmt = lazy(
+  () => new Intl.DateTimeFormat('de-DE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }),
+);
 
 /** A date → "04.07.2024" (Europe/Berlin). */
 export function formatDate(d: Date | string | null | undefined): string {
   if (d == null) return DASH;
   const date = toDate(d);
-  return Number.isNaN(date.getTime()) ? DASH : dateFmt.format(date);
+  return Number.isNaN(date.getTime()) ? DASH : dateFmt().format(date);
 }
 
 /** A timestamp → "04.07.2024, 06:00" (Europe/Berlin). */
 export function formatDateTime(d: Date | string | null | undefined): string {
   if (d == null) return DASH;
   const date = toDate(d);
-  return Number.isNaN(date.getTime()) ? DASH : dateTimeFmt.format(date);
+  return Number.isNaN(date.getTime()) ? DASH : dateTimeFmt().format(date);
 }
 
 /** A time of day → "06:00" (Europe/Berlin). */
 export function formatTime(d: Date | string): string {
   const date = toDate(d);
-  return Number.isNaN(date.getTime()) ? DASH : timeFmt.format(date);
+  return Number.isNaN(date.getTime()) ? DASH : timeFmt().format(date);
 }
 
 /** The status union under the name the web helpers use. */
@@ -137,7 +158,7 @@ export function sampleLabel(asOf: string | null | undefined): string {
 export function formatEuro(n: number | null | undefined, opts: { compact?: boolean } = {}): string {
   if (n == null || !Number.isFinite(n)) return DASH;
   if (opts.compact && Math.abs(n) >= 1e6) return `${dec(2).format(n / 1e6)} Mio €`;
-  return `${intFmt.format(n)} €`;
+  return `${intFmt().format(n)} €`;
 }
 
 /**

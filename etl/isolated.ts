@@ -193,7 +193,7 @@ async function spawn(
   const worker = new Worker(await workerEntry(), {
     workerData: job,
     // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both threads).
-    execArgv: process.execArgv.filter((a) => a.startsWith('--cpu-prof')),
+    execArgv: process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
     resourceLimits: { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb },
     stdout: false,
     stderr: false,

@@ -8,6 +8,7 @@ import type { EtlDeps } from '../etl/index.js';
 import { type AlertServiceDeps, createAlertService } from './alerts/service.js';
 import { type Config, importLimits } from './config.js';
 import { type Db, openConfiguredDatabase } from './db/connection.js';
+import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
 import { createGoalService } from './goals/service.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -56,6 +57,9 @@ export interface AppServices extends AppDeps {
 export async function createAppDeps(options: AppDepsOptions): Promise<AppServices> {
   const { config, serve = false } = options;
   const db = options.db ?? (await openConfiguredDatabase(config));
+  // PostgreSQL: this process's mirror of the data version starts from the database's, so that the
+  // derived data built at start, the first alerts and goals are of the current version, not '0'.
+  await syncDataVersion(db);
   const logger = options.logger ?? silentLogger();
   const clock = options.clock ?? (() => new Date());
   // True while this process's import worker runs: requests keep the version they have.

@@ -157,6 +157,33 @@ describe('PostgreSQL: one leader runs the schedule and alert delivery', () => {
   });
 });
 
+describe('PostgreSQL: a starting instance works on the current data version', () => {
+  test('the derived data built at start belong to the version in the database, not to version 0', async () => {
+    const [importer, starting] = await instances(2);
+    if (!importer || !starting) throw new Error('no db');
+    const first = await runImport(
+      { db: importer, logger: silentLogger() },
+      [{ kind: 'buffer', name: 'a.csv', data: csv(10) }],
+      { trigger: 'upload' },
+    );
+    const second = await runImport(
+      { db: importer, logger: silentLogger() },
+      [{ kind: 'buffer', name: 'b.csv', data: csv(11) }],
+      { trigger: 'upload' },
+    );
+    expect(Number(second.dataVersion)).toBeGreaterThan(Number(first.dataVersion));
+    // `starting` opened before the imports, as a second instance would have: it has not seen them.
+    const { createAppDeps } = await import('../../server/app-deps.js');
+    const { testConfig } = await import('../../server/config.js');
+    const deps = await createAppDeps({ config: testConfig(), db: starting });
+    expect(deps.goals.dataVersion()).toBe(String(second.dataVersion));
+    expect(await deps.goals.prepare()).toBeUndefined();
+    const build = await pluck<string>(starting, "select value from meta where key = 'backtest_build'");
+    expect(build?.startsWith(`${second.dataVersion}:`)).toBe(true);
+    await deps.alerts.stop();
+  });
+});
+
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (!cond()) {
