@@ -50,7 +50,8 @@ function mergedBlock(old: string, note: string, rows: readonly Row[], profiles: 
   let lastRow = -1;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (line.startsWith('Partial run: ')) continue;
+    // The line of an earlier partial run of the same rows (another section's line stays).
+    if (line.startsWith('Partial run: ') && line.split(' from ')[0] === note.split(' from ')[0]) continue;
     const title = profiles.find((p) => line.startsWith(`${p.title} (`));
     if (title) {
       // Skip the old section: its title, the blank line and the entries.

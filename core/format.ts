@@ -6,7 +6,8 @@
 import { GENDER_TEXT, type GoalStatus, type GoalUnit, STATUS_TEXT } from './vocabulary.js';
 
 const TZ = 'Europe/Berlin';
-const MONTH_NAMES = [
+/** The German month names, January first. */
+export const MONTH_NAMES = [
   'Januar',
   'Februar',
   'März',

@@ -18,6 +18,17 @@ export function redactUrl(url: string): string {
   return `${u.protocol}//${u.host}${u.pathname}${hidden ? '?…' : ''}`;
 }
 
+/** A connection URL (database, SMTP) with its password as `***`, for logs; not a URL: `scheme://(invalid URL)`. */
+export function maskPassword(url: string, scheme: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return `${scheme}://(invalid URL)`;
+  }
+}
+
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s'"<>]+/g;
 
 /** Every http(s) URL inside a text, redacted (error messages quote the URL they failed on). */

@@ -148,6 +148,20 @@ export function parsePlanRow(
   };
 }
 
+/** The stored columns of a plan row (plan_targets) besides its key and who changed it when. */
+export function planTargetColumns(t: PlanTargetRow) {
+  return {
+    kind: t.kind,
+    plan_value: t.plan,
+    better: t.better,
+    tolerance_pct: t.tolerancePct,
+    band_pct: t.bandPct,
+    profile: t.profile,
+    profile_weights: t.weights,
+    source: t.source,
+  };
+}
+
 /** Upserts the plan rows (inside the caller's transaction); counts like the change targets. */
 export async function writePlanTargets(
   trx: Kysely<Database>,
@@ -186,18 +200,7 @@ export async function writePlanTargets(
       .where('year', '=', t.year)
       .where('indicator_code', '=', t.indicator)
       .executeTakeFirst();
-    const values = {
-      kind: t.kind,
-      plan_value: t.plan,
-      better: t.better,
-      tolerance_pct: t.tolerancePct,
-      band_pct: t.bandPct,
-      profile: t.profile,
-      profile_weights: t.weights,
-      source: t.source,
-      updated_at: now,
-      updated_by: by,
-    };
+    const values = { ...planTargetColumns(t), updated_at: now, updated_by: by };
     if (!old) {
       const row = await trx
         .insertInto('plan_targets')

@@ -22,19 +22,15 @@ import {
   loadSavedMappings,
 } from './reference.js';
 import { IndicatorCatalog, type IndicatorInfo } from './rows.js';
-import {
-  ABORTED_MESSAGE,
-  type EtlDeps,
-  FileRejection,
-  type FileResult,
-  fileError,
-  fileWithoutRows,
-  formatImportError,
-  type ImportErrorInfo,
-  type ImportOptions,
-  type ImportSource,
-  type ImportSummary,
+import type {
+  EtlDeps,
+  FileResult,
+  ImportErrorInfo,
+  ImportOptions,
+  ImportSource,
+  ImportSummary,
 } from './types.js';
+import { ABORTED_MESSAGE, FileRejection, fileError, fileWithoutRows, formatImportError } from './types.js';
 import { writeObservations } from './write.js';
 
 /** A source ready to be read: how it is named in results and how to get its bytes. */

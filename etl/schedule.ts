@@ -12,17 +12,8 @@ import { safeFileName, safeNameFromUrl } from './fetch.js';
 import { isolatable, runIsolated } from './isolated.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, type PreparedSource, prepareSources, type RunHooks } from './run.js';
-import {
-  ABORTED_MESSAGE,
-  type EtlDeps,
-  FileRejection,
-  type FileResult,
-  fileError,
-  fileWithoutRows,
-  formatImportError,
-  type ImportSource,
-  type ImportSummary,
-} from './types.js';
+import type { EtlDeps, FileResult, ImportSource, ImportSummary } from './types.js';
+import { ABORTED_MESSAGE, FileRejection, fileError, fileWithoutRows, formatImportError } from './types.js';
 
 /** Files younger than this may still be being written (copy, upload) and wait for the next run. */
 export const INBOX_SETTLE_MS = 5_000;

@@ -20,13 +20,6 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { formatMonth } from '../core/format.js';
 import { addMonths, month as M, monthIndex, monthOfYear, monthRange, yearOf } from '../core/months.js';
-import {
-  evaluatePlanTargets,
-  financeCsv,
-  generatePlanSample,
-  PLAN_FILES,
-  planCountsCsv,
-} from '../data/sample-plan.js';
 import { lzbShareComparison } from '../server/domain/comparison.js';
 import { evaluateGoal, makeGoalSpec } from '../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../server/domain/kennzahlen.js';
@@ -39,6 +32,13 @@ import type {
   Month,
   SeriesLookup,
 } from '../server/domain/types.js';
+import {
+  evaluatePlanTargets,
+  financeCsv,
+  generatePlanSample,
+  PLAN_FILES,
+  planCountsCsv,
+} from './sample-plan.js';
 
 export const SAMPLE_AS_OF: Month = M('2024-09');
 export const SAMPLE_FIRST: Month = M('2021-01');
@@ -579,7 +579,7 @@ export async function readTargets(file: string): Promise<TargetRow[]> {
   const text = await readFile(file, 'utf8');
   const [header, ...lines] = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const cols = (header ?? '').split(';');
-  // Plan goals (kind cumulative, budget, capacity) are evaluated by data/sample-plan.ts.
+  // Plan goals (kind cumulative, budget, capacity) are evaluated by scripts/sample-plan.ts.
   const kindAt = cols.indexOf('kind');
   const isChange = (line: string) => {
     const kind = kindAt < 0 ? '' : (line.split(';')[kindAt] ?? '');

@@ -3,6 +3,7 @@ import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, prefetchRoute } from './App';
 import { ApiRequestError } from './api';
+import { applyCssVars, PAGE_CSS_VARS } from './lib/palette';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -16,6 +17,8 @@ const queryClient = new QueryClient({
   },
 });
 
+// The stylesheet's colours, from the one palette (web/lib/palette.ts).
+applyCssVars(document.documentElement, PAGE_CSS_VARS);
 prefetchRoute(queryClient, window.location.pathname, window.location.search);
 
 const root = document.getElementById('root');

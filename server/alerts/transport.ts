@@ -5,6 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SendMailOptions, Transporter } from 'nodemailer';
+import { maskPassword } from '../../core/redact.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -93,16 +94,6 @@ function lazyTransporter<T extends Pick<Transporter, 'close'>>(
   };
 }
 
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'smtp://(invalid URL)';
-  }
-}
-
 /** True when SMTP is configured (SMTP_URL or SMTP_HOST). */
 export function smtpConfigured(config: Config): boolean {
   return config.SMTP_URL !== null || config.SMTP_HOST !== null;
@@ -125,7 +116,7 @@ export function createSmtpTransport(config: Config): MailTransport {
         }),
   );
   const description = config.SMTP_URL
-    ? redactUrl(config.SMTP_URL)
+    ? maskPassword(config.SMTP_URL, 'smtp')
     : `smtp${config.SMTP_SECURE ? 's' : ''}://${config.SMTP_USER ? `${config.SMTP_USER}@` : ''}${config.SMTP_HOST}:${config.SMTP_PORT}`;
   return {
     kind: 'smtp',

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type pg from 'pg';
+import { maskPassword } from '../../core/redact.js';
 import { withSessionLock } from './dialect/postgres.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -85,17 +86,6 @@ export interface PgOpenOptions {
   applicationName?: string;
 }
 
-/** The URL with its password replaced, for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(invalid URL)';
-  }
-}
-
 // bigint (count(*), sum of integers) and numeric come back as strings by default; every such
 // value here is far below 2^53, and the code expects numbers as better-sqlite3 returns them.
 const pgTypes = (types: typeof pg.types) => ({
@@ -124,7 +114,7 @@ export async function openPostgres(url: string, options: PgOpenOptions = {}): Pr
     db,
     pool,
     url,
-    path: redactUrl(url),
+    path: maskPassword(url, 'postgres'),
     dataVersion: { value: '0', inflight: null },
     async close() {
       await db.destroy(); // ends the pool

@@ -3,20 +3,11 @@
  * SQLite file at DATABASE_PATH) and prints what ran. The server also migrates at start-up (on
  * PostgreSQL under an advisory lock); this is for deployments that migrate explicitly first.
  */
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { migrate, openConfiguredDatabase } from './connection.js';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const db = await openConfiguredDatabase(config, { migrate: false });
   try {
     const result = await migrate(db);

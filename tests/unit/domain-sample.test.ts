@@ -9,8 +9,8 @@ import path from 'node:path';
 
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MONTH_NAMES } from '../../core/format.js';
 import { month as M, monthRange } from '../../core/months.js';
-import { PLAN_FILES } from '../../data/sample-plan.js';
 import {
   CSV_LAST,
   evaluateTargets,
@@ -20,6 +20,7 @@ import {
   TARGETS_2024,
   writeSample,
 } from '../../scripts/generate-sample.js';
+import { PLAN_FILES } from '../../scripts/sample-plan.js';
 import { lzbShareComparison } from '../../server/domain/comparison.js';
 import { comparePublished } from '../../server/domain/goals.js';
 import { rateTwelveMonth, seriesRef } from '../../server/domain/kennzahlen.js';
@@ -27,20 +28,6 @@ import { buildSeriesLookup, type ObservationRow } from '../../server/domain/seri
 import type { Gender, GoalEvaluation, Month, SeriesLookup } from '../../server/domain/types.js';
 
 const SAMPLE_DIR = path.resolve('data/sample');
-const MONTHS_DE = [
-  'Januar',
-  'Februar',
-  'März',
-  'April',
-  'Mai',
-  'Juni',
-  'Juli',
-  'August',
-  'September',
-  'Oktober',
-  'November',
-  'Dezember',
-];
 
 interface Row extends ObservationRow {
   region: string;
@@ -71,7 +58,7 @@ function parseCanonical(text: string): Row[] {
 
 function germanMonth(label: string): Month {
   const [name, year] = label.split(' ');
-  const i = MONTHS_DE.indexOf(name ?? '');
+  const i = MONTH_NAMES.findIndex((n) => n === name);
   if (i < 0 || !year) throw new Error(`not a German month: ${label}`);
   return M(`${year}-${String(i + 1).padStart(2, '0')}`);
 }

@@ -52,24 +52,23 @@ export function Audit() {
       ) : audit.isError ? (
         <ErrorState error={audit.error} what="Protokoll" retry={() => void audit.refetch()} />
       ) : (
-        <div className="table-wrap">
-          <DataTable
-            testId="audit-table"
-            caption="Neueste zuerst (höchstens 200; die CSV-Datei enthält bis zu 10.000)"
-            columns={['Zeitpunkt', 'Person', 'Anmeldung über', 'Aktion', 'Gegenstand', 'Details']}
-          >
-            {audit.data.entries.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDateTime(e.at)}</td>
-                <td>{e.actor}</td>
-                <td>{viaText(e.via)}</td>
-                <td title={e.action}>{actionText(e.action)}</td>
-                <td>{e.subject ?? ''}</td>
-                <td className="audit-detail">{e.detail ?? ''}</td>
-              </tr>
-            ))}
-          </DataTable>
-        </div>
+        <DataTable
+          wrap
+          testId="audit-table"
+          caption="Neueste zuerst (höchstens 200; die CSV-Datei enthält bis zu 10.000)"
+          columns={['Zeitpunkt', 'Person', 'Anmeldung über', 'Aktion', 'Gegenstand', 'Details']}
+        >
+          {audit.data.entries.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.at)}</td>
+              <td>{e.actor}</td>
+              <td>{viaText(e.via)}</td>
+              <td title={e.action}>{actionText(e.action)}</td>
+              <td>{e.subject ?? ''}</td>
+              <td className="audit-detail">{e.detail ?? ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

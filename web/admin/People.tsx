@@ -22,38 +22,37 @@ export function Users() {
     <section className="card" aria-labelledby="users-h">
       <h2 id="users-h">Personen</h2>
       {update.isError && <p className="error-text">{errorText(update.error)}</p>}
-      <div className="table-wrap">
-        <DataTable
-          caption="Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung"
-          columns={['Name', 'Quelle', 'Rolle aus Zuordnung', 'Rolle festgelegt', 'Zuletzt gesehen', 'Zugang']}
-        >
-          {(users.data?.users ?? []).map((u) => (
-            <tr key={u.id}>
-              <td>{u.name}</td>
-              <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
-              <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
-              <td>
-                <RoleSelect
-                  ariaLabel={`Rolle von ${u.name}`}
-                  unset="aus Zuordnung"
-                  value={u.role}
-                  onChange={(role) => update.mutate({ id: u.id, role })}
-                />
-              </td>
-              <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
-              <td>
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
-                >
-                  {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </div>
+      <DataTable
+        wrap
+        caption="Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung"
+        columns={['Name', 'Quelle', 'Rolle aus Zuordnung', 'Rolle festgelegt', 'Zuletzt gesehen', 'Zugang']}
+      >
+        {(users.data?.users ?? []).map((u) => (
+          <tr key={u.id}>
+            <td>{u.name}</td>
+            <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
+            <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
+            <td>
+              <RoleSelect
+                ariaLabel={`Rolle von ${u.name}`}
+                unset="aus Zuordnung"
+                value={u.role}
+                onChange={(role) => update.mutate({ id: u.id, role })}
+              />
+            </td>
+            <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
+            <td>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
+              >
+                {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

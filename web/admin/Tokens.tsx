@@ -56,31 +56,30 @@ export function Tokens() {
           <code className="token-value">{shown.token}</code>
         </div>
       )}
-      <div className="table-wrap">
-        <DataTable
-          caption="Tokens (nur ein Hash wird gespeichert)"
-          columns={['Person', 'Zweck', 'Rolle', 'Gültig bis', 'Zuletzt benutzt', 'Status']}
-        >
-          {(tokens.data?.tokens ?? []).map((t) => (
-            <tr key={t.id}>
-              <td>{t.user}</td>
-              <td>{t.name}</td>
-              <td>{ROLE_TEXT[t.role]}</td>
-              <td>{t.expiresAt ? formatDateTime(t.expiresAt) : 'unbegrenzt'}</td>
-              <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'nie'}</td>
-              <td>
-                {t.revokedAt ? (
-                  <>widerrufen {formatDateTime(t.revokedAt)}</>
-                ) : (
-                  <button type="button" className="secondary" onClick={() => revoke.mutate(t.id)}>
-                    Widerrufen
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      </div>
+      <DataTable
+        wrap
+        caption="Tokens (nur ein Hash wird gespeichert)"
+        columns={['Person', 'Zweck', 'Rolle', 'Gültig bis', 'Zuletzt benutzt', 'Status']}
+      >
+        {(tokens.data?.tokens ?? []).map((t) => (
+          <tr key={t.id}>
+            <td>{t.user}</td>
+            <td>{t.name}</td>
+            <td>{ROLE_TEXT[t.role]}</td>
+            <td>{t.expiresAt ? formatDateTime(t.expiresAt) : 'unbegrenzt'}</td>
+            <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'nie'}</td>
+            <td>
+              {t.revokedAt ? (
+                <>widerrufen {formatDateTime(t.revokedAt)}</>
+              ) : (
+                <button type="button" className="secondary" onClick={() => revoke.mutate(t.id)}>
+                  Widerrufen
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

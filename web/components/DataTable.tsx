@@ -17,6 +17,7 @@ export function DataTable({
   hiddenCaption = false,
   variant,
   testId,
+  wrap = false,
   children,
 }: {
   columns: readonly Column[];
@@ -25,10 +26,12 @@ export function DataTable({
   hiddenCaption?: boolean;
   variant?: 'sticky' | 'compact';
   testId?: string;
+  /** In a `table-wrap` box that scrolls sideways on narrow screens. */
+  wrap?: boolean;
   /** The body rows. */
   children: ReactNode;
 }) {
-  return (
+  const table = (
     <table className={variant ? `data-table ${variant}` : 'data-table'} data-testid={testId}>
       {caption !== undefined && (
         <caption className={hiddenCaption ? 'visually-hidden' : undefined}>{caption}</caption>
@@ -51,4 +54,5 @@ export function DataTable({
       <tbody>{children}</tbody>
     </table>
   );
+  return wrap ? <div className="table-wrap">{table}</div> : table;
 }

@@ -6,6 +6,7 @@
 import { FORECAST_LABEL } from '../../core/steering-text';
 import type { GoalCardView } from '../lib/goal-view';
 import { StatusBadge } from './StatusBadge';
+import { Suffix } from './Suffix';
 
 export function ForecastSummary({ status, v }: { status: string; v: GoalCardView }) {
   return (
@@ -15,22 +16,12 @@ export function ForecastSummary({ status, v }: { status: string; v: GoalCardView
         <span className="nowrap" data-field="forecast-change">
           {v.forecastChange}
         </span>
-        {v.forecastInterval !== null && (
-          <>
-            {' '}
-            <span className="nowrap" data-field="forecast-interval">
-              (80 %: {v.forecastInterval})
-            </span>
-          </>
-        )}
-        {v.forecastProbability !== null && (
-          <>
-            {' · '}
-            <span className="nowrap" data-field="forecast-probability">
-              {v.forecastProbability}
-            </span>
-          </>
-        )}{' '}
+        <Suffix
+          sep=" "
+          value={v.forecastInterval === null ? null : `(80 %: ${v.forecastInterval})`}
+          data={{ 'data-field': 'forecast-interval' }}
+        />
+        <Suffix sep=" · " value={v.forecastProbability} data={{ 'data-field': 'forecast-probability' }} />{' '}
         <StatusBadge status={status} size="sm" prefix="voraussichtlich" />
       </p>
       {v.forecastNote !== null && (

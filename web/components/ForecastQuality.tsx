@@ -7,6 +7,7 @@
 import { useDeferredValue } from 'react';
 import { formatCount, formatNumber, formatShare, monthName } from '../../core/format';
 import { type GoalQuery, useGoalBacktest } from '../api';
+import { DataTable, num } from './DataTable';
 import { ErrorState, Loading } from './States';
 
 export function ForecastQuality({ id, query }: { id: string; query: GoalQuery }) {
@@ -26,51 +27,34 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
         aktuellen Veränderung, und der Anteil der Fälle im 80 %-Intervall. Ein Intervall braucht mindestens{' '}
         {r.minErrors} Vergleichsfälle. Die letzten beiden Spalten zeigen nur die Jahre von {r.region.name}.
       </p>
-      <div className="table-wrap">
-        <table className="data-table" data-testid="forecast-quality-table">
-          <caption>Prognosegüte {r.goal.label}: Abweichungen in Prozentpunkten der Veränderung</caption>
-          <thead>
-            <tr>
-              <th scope="col">Prognose aus Monat</th>
-              <th scope="col" className="num">
-                Fälle
-              </th>
-              <th scope="col" className="num">
-                Abweichung Prognose
-              </th>
-              <th scope="col" className="num">
-                Abweichung naiv
-              </th>
-              <th scope="col" className="num">
-                im 80 %-Intervall
-              </th>
-              <th scope="col" className="num">
-                Fälle {r.region.name}
-              </th>
-              <th scope="col" className="num">
-                Abweichung Prognose {r.region.name}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.rows.map((row, i) => (
-              <tr key={row.originMonth}>
-                <th scope="row" className="row-head">
-                  {monthName(row.originMonth)}
-                </th>
-                <td className="num">{formatCount(row.cases)}</td>
-                <td className="num">{formatNumber(row.maeForecast, 2)}</td>
-                <td className="num">{formatNumber(row.maeNaive, 2)}</td>
-                <td className="num">
-                  {row.coverage === null ? 'zu wenig Historie' : formatShare(row.coverage)}
-                </td>
-                <td className="num">{formatCount(r.regionRows[i]?.cases ?? 0)}</td>
-                <td className="num">{formatNumber(r.regionRows[i]?.maeForecast ?? null, 2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        wrap
+        testId="forecast-quality-table"
+        caption={`Prognosegüte ${r.goal.label}: Abweichungen in Prozentpunkten der Veränderung`}
+        columns={[
+          'Prognose aus Monat',
+          num('Fälle'),
+          num('Abweichung Prognose'),
+          num('Abweichung naiv'),
+          num('im 80 %-Intervall'),
+          num(`Fälle ${r.region.name}`),
+          num(`Abweichung Prognose ${r.region.name}`),
+        ]}
+      >
+        {r.rows.map((row, i) => (
+          <tr key={row.originMonth}>
+            <th scope="row" className="row-head">
+              {monthName(row.originMonth)}
+            </th>
+            <td className="num">{formatCount(row.cases)}</td>
+            <td className="num">{formatNumber(row.maeForecast, 2)}</td>
+            <td className="num">{formatNumber(row.maeNaive, 2)}</td>
+            <td className="num">{row.coverage === null ? 'zu wenig Historie' : formatShare(row.coverage)}</td>
+            <td className="num">{formatCount(r.regionRows[i]?.cases ?? 0)}</td>
+            <td className="num">{formatNumber(r.regionRows[i]?.maeForecast ?? null, 2)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -25,26 +25,25 @@ export function SeriesTable<P extends { month: string }>({
   mark?: (point: P) => ReactNode;
 }) {
   return (
-    <div className="table-wrap">
-      <DataTable
-        testId="goal-table"
-        caption={`Zahlen zum Diagramm: ${valueName} je Monat`}
-        columns={['Monat', ...columns.map((c) => num(c.label))]}
-      >
-        {points.map((p) => (
-          <tr key={p.month}>
-            <th scope="row" className="row-head">
-              <Link href={monthHref(p.month)}>{formatMonth(p.month)}</Link>
-              {mark?.(p)}
-            </th>
-            {columns.map((c) => (
-              <td key={c.label} className="num">
-                {c.cell(p)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </DataTable>
-    </div>
+    <DataTable
+      wrap
+      testId="goal-table"
+      caption={`Zahlen zum Diagramm: ${valueName} je Monat`}
+      columns={['Monat', ...columns.map((c) => num(c.label))]}
+    >
+      {points.map((p) => (
+        <tr key={p.month}>
+          <th scope="row" className="row-head">
+            <Link href={monthHref(p.month)}>{formatMonth(p.month)}</Link>
+            {mark?.(p)}
+          </th>
+          {columns.map((c) => (
+            <td key={c.label} className="num">
+              {c.cell(p)}
+            </td>
+          ))}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

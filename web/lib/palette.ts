@@ -49,6 +49,74 @@ export const STATUS_COLORS = {
   none: { fg: '#333333', bg: '#e9ebee', border: '#6b6f76' },
 } as const;
 
+/**
+ * Every colour the dashboard's stylesheet uses (web/styles.css reads them as `var(--name)` and
+ * declares none of its own); main.tsx sets them on the root element. The contrast test reads these
+ * and the stylesheet's rules.
+ */
+export const PAGE_COLORS = {
+  bg: PAGE_BG,
+  surface: SURFACE,
+  text: TEXT,
+  muted: TEXT_MUTED,
+  link: LINK,
+  border: '#c9ced6',
+  focus: OKABE_ITO.blue,
+  /** Text on a `--focus` background (primary buttons). */
+  onFocus: '#ffffff',
+  danger: '#b42318',
+  headerBg: '#1c3d5a',
+  headerText: '#ffffff',
+  headerMuted: '#c9d7e6',
+  /** The current page's tab in the header (a light veil over `--header-bg`). */
+  headerCurrentBg: 'rgba(255, 255, 255, 0.14)',
+  brand: OKABE_ITO.blue,
+  tableRule: '#e3e6ea',
+  tableHeadBg: '#eef1f5',
+  rowHoverBg: '#f3f6fa',
+  codeBg: '#f3f4f6',
+  backdrop: 'rgba(0, 0, 0, 0.45)',
+  shadow: 'rgba(0, 0, 0, 0.25)',
+  sparkCurrent: GOAL_SERIES.current.color,
+  sparkPrevious: GOAL_SERIES.previous.color,
+  sparkTarget: GOAL_SERIES.target.color,
+  revised: GOAL_SERIES.revised.color,
+  wizardNumberBg: 'rgba(26, 95, 180, 0.06)',
+  wizardMarkedBg: 'rgba(38, 162, 105, 0.22)',
+  okFg: STATUS_COLORS.ok.fg,
+  okBg: STATUS_COLORS.ok.bg,
+  okBorder: STATUS_COLORS.ok.border,
+  warnFg: STATUS_COLORS.warn.fg,
+  warnBg: STATUS_COLORS.warn.bg,
+  warnBorder: STATUS_COLORS.warn.border,
+  badFg: STATUS_COLORS.bad.fg,
+  badBg: STATUS_COLORS.bad.bg,
+  badBorder: STATUS_COLORS.bad.border,
+  noneFg: STATUS_COLORS.none.fg,
+  noneBg: STATUS_COLORS.none.bg,
+  noneBorder: STATUS_COLORS.none.border,
+} as const;
+
+/** Colours as CSS custom properties: `headerBg` → `--{prefix}header-bg`. */
+export function cssVars(colors: Readonly<Record<string, string>>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(colors)) {
+    out[`--${prefix}${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] = v;
+  }
+  return out;
+}
+
+/** The dashboard's custom properties, as set on the root element. */
+export const PAGE_CSS_VARS = cssVars(PAGE_COLORS);
+
+/** Sets custom properties on an element (the page root, the wall). */
+export function applyCssVars(
+  el: { style: { setProperty(name: string, value: string): void } },
+  vars: Record<string, string>,
+): void {
+  for (const [name, value] of Object.entries(vars)) el.style.setProperty(name, value);
+}
+
 function channel(c: number): number {
   const s = c / 255;
   return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;

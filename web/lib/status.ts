@@ -29,3 +29,32 @@ export function statusView(status: string): StatusView {
 export function missingReasonText(reason: string): string {
   return MISSING_REASON_TEXT[reason] ?? reason;
 }
+
+/** A state of an e-mail or an import run: icon, word and tone. */
+export interface StateView {
+  icon: string;
+  word: string;
+  tone: Tone;
+}
+
+/** The states of the alert mails and of the import runs, in one table. */
+const STATE_TEXT: Record<'mail' | 'run', Record<string, StateView>> = {
+  mail: {
+    sent: { icon: '✓', word: 'versendet', tone: 'ok' },
+    pending: { icon: '…', word: 'wartet auf Versand', tone: 'none' },
+    failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
+  },
+  run: {
+    running: { icon: '…', word: 'läuft', tone: 'none' },
+    success: { icon: '✓', word: 'erfolgreich', tone: 'ok' },
+    unchanged: { icon: '=', word: 'unverändert', tone: 'none' },
+    partial: { icon: '▲', word: 'teilweise', tone: 'warn' },
+    failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
+    aborted: { icon: '✕', word: 'abgebrochen', tone: 'bad' },
+  },
+};
+
+/** How a mail's or run's state is shown; an unknown state as itself with a question mark. */
+export function stateView(of: 'mail' | 'run', state: string): StateView {
+  return STATE_TEXT[of][state] ?? { icon: '?', word: state, tone: 'none' };
+}

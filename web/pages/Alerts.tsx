@@ -4,6 +4,7 @@ import { formatDateTime, formatMonth } from '../../core/format';
 import { useAlerts } from '../api';
 import { DataTable } from '../components/DataTable';
 import { PageHeading } from '../components/PageHeading';
+import { StateBadge } from '../components/StateBadge';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { statusView } from '../lib/status';
@@ -13,11 +14,6 @@ const KIND_TEXT: Record<string, string> = {
   recovered: 'wieder im Ziel',
   revision: 'Werte revidiert',
   missing_data: 'Daten fehlen',
-};
-const STATE_TEXT: Record<string, { icon: string; word: string; tone: string }> = {
-  sent: { icon: '✓', word: 'versendet', tone: 'ok' },
-  pending: { icon: '…', word: 'wartet auf Versand', tone: 'none' },
-  failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
 };
 
 export default function Alerts() {
@@ -48,32 +44,27 @@ export default function Alerts() {
               'versendet',
             ]}
           >
-            {alerts.data.alerts.map((a) => {
-              const st = STATE_TEXT[a.state] ?? { icon: '?', word: a.state, tone: 'none' };
-              return (
-                <tr key={a.id}>
-                  <td>{formatDateTime(a.createdAt)}</td>
-                  <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
-                  <td>
-                    {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
-                    {a.previousStatus && a.status && a.previousStatus !== a.status && (
-                      <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
-                    )}
-                  </td>
-                  <td>{a.subject}</td>
-                  <td>{formatMonth(a.dataMonth)}</td>
-                  <td>{a.recipients.join(', ') || '–'}</td>
-                  <td>
-                    <span className={`status status-${st.tone} status-sm`}>
-                      <span aria-hidden="true">{st.icon}</span> {st.word}
-                    </span>
-                    {a.attempts > 1 && <span className="muted"> ({a.attempts} Versuche)</span>}
-                    {a.lastError && <p className="errors">{a.lastError}</p>}
-                  </td>
-                  <td>{a.sentAt ? formatDateTime(a.sentAt) : '–'}</td>
-                </tr>
-              );
-            })}
+            {alerts.data.alerts.map((a) => (
+              <tr key={a.id}>
+                <td>{formatDateTime(a.createdAt)}</td>
+                <td>{KIND_TEXT[a.kind] ?? a.kind}</td>
+                <td>
+                  {a.status ? <StatusBadge status={a.status} size="sm" /> : '–'}
+                  {a.previousStatus && a.status && a.previousStatus !== a.status && (
+                    <span className="muted"> (vorher {statusView(a.previousStatus).word})</span>
+                  )}
+                </td>
+                <td>{a.subject}</td>
+                <td>{formatMonth(a.dataMonth)}</td>
+                <td>{a.recipients.join(', ') || '–'}</td>
+                <td>
+                  <StateBadge of="mail" state={a.state} />
+                  {a.attempts > 1 && <span className="muted"> ({a.attempts} Versuche)</span>}
+                  {a.lastError && <p className="errors">{a.lastError}</p>}
+                </td>
+                <td>{a.sentAt ? formatDateTime(a.sentAt) : '–'}</td>
+              </tr>
+            ))}
           </DataTable>
         </section>
       )}

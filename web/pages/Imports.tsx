@@ -9,6 +9,7 @@ import { formatCount, formatDateTime } from '../../core/format';
 import { type ImportsResponse, useImports } from '../api';
 import { type Column, DataTable, num } from '../components/DataTable';
 import { PageHeading } from '../components/PageHeading';
+import { StateBadge } from '../components/StateBadge';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { JobcenterSetup } from './imports/JobcenterSetup';
 import { Mappings } from './imports/Mappings';
@@ -23,14 +24,6 @@ const TRIGGER_TEXT: Record<string, string> = {
   upload: 'Upload',
   api: 'API',
   startup: 'Start (Beispieldaten)',
-};
-const RUN_STATUS_TEXT: Record<string, { icon: string; word: string; tone: string }> = {
-  running: { icon: '…', word: 'läuft', tone: 'none' },
-  success: { icon: '✓', word: 'erfolgreich', tone: 'ok' },
-  unchanged: { icon: '=', word: 'unverändert', tone: 'none' },
-  partial: { icon: '▲', word: 'teilweise', tone: 'warn' },
-  failed: { icon: '✕', word: 'fehlgeschlagen', tone: 'bad' },
-  aborted: { icon: '✕', word: 'abgebrochen', tone: 'bad' },
 };
 const FILE_STATUS_TEXT: Record<string, string> = {
   imported: 'importiert',
@@ -64,7 +57,6 @@ function fileName(path: string): string {
 }
 
 function RunRow({ run }: { run: Run }) {
-  const st = RUN_STATUS_TEXT[run.status] ?? { icon: '?', word: run.status, tone: 'none' };
   const errors = run.files.filter((f) => f.error);
   return (
     <tr data-run={run.id}>
@@ -94,9 +86,7 @@ function RunRow({ run }: { run: Run }) {
       <td className="num">{formatCount(run.rowsUpdated)}</td>
       <td className="num">{formatCount(run.rowsUnchanged)}</td>
       <td>
-        <span className={`status status-${st.tone} status-sm`}>
-          <span aria-hidden="true">{st.icon}</span> {st.word}
-        </span>
+        <StateBadge of="run" state={run.status} />
       </td>
       <td className="errors">
         {/* The run's error repeats the files' errors; show it only when no file carries one. */}

@@ -6,7 +6,8 @@
  */
 import '../wall/wall.css';
 
-import { lazy, Suspense, useDeferredValue, useMemo } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo } from 'react';
+import { applyCssVars } from '../lib/palette';
 
 import { parseWallParams } from '../wall/params';
 import { THEMES, themeCssVars } from '../wall/theme';
@@ -29,6 +30,8 @@ export default function Wall() {
   const u = useViewportUnit();
   const colors = THEMES[params.theme];
   const style = useMemo(() => themeCssVars(params.theme), [params.theme]);
+  // The page behind the wall (html, body) takes the theme's background too.
+  useEffect(() => applyCssVars(document.documentElement, style), [style]);
 
   // The tiles render from a deferred copy of the figures: the engine's update is urgent (a store);
   // deferred, the tiles render as a transition, in slices that leave the main thread free.

@@ -7,6 +7,7 @@ import { formatChange, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
 import { FORECAST_LABEL } from '../../core/steering-text';
 import type { CommentItem } from '../api';
+import { Suffix } from '../components/Suffix';
 import { type GoalCardView, goalCardView, goalValueCaption, groupGoals } from '../lib/goal-view';
 import type { WallGoals } from './api';
 import { latestComment, oneLine, useWallComments } from './comments';
@@ -53,14 +54,11 @@ function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null 
       </dl>
       <p className="wall-tile-line wall-tile-wrap">
         <span data-testid="wall-forecast-interval">{forecastUncertainty(goal, v)}</span>
-        {v.forecastProbability !== null && (
-          <>
-            {' · '}
-            <span className="nowrap" data-testid="wall-forecast-probability">
-              {v.forecastProbability}
-            </span>
-          </>
-        )}
+        <Suffix
+          sep=" · "
+          value={v.forecastProbability}
+          data={{ 'data-testid': 'wall-forecast-probability' }}
+        />
       </p>
       {v.paceShort !== null && (
         <p className="wall-tile-line" data-testid="wall-pace">

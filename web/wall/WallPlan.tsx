@@ -5,22 +5,10 @@
  */
 import { formatMonthShort } from '../../core/format';
 import { isPlanGoal, planCardView } from '../lib/plan-view';
-import { statusView } from '../lib/status';
 import type { WallGoals } from './api';
+import { WallStatus } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
-
-function Status({ status, className = '' }: { status: string; className?: string }) {
-  const v = statusView(status);
-  return (
-    <span className={`wall-status wall-tone-${v.tone} ${className}`} data-status={status}>
-      <span className="wall-status-icon" aria-hidden="true">
-        {v.icon}
-      </span>{' '}
-      <span className="wall-status-word">{v.word}</span>
-    </span>
-  );
-}
 
 function PlanTile({ goal }: { goal: Goal }) {
   const v = planCardView(goal);
@@ -32,7 +20,7 @@ function PlanTile({ goal }: { goal: Goal }) {
         <span className="wall-plan-value" data-testid="wall-value">
           {v.current}
         </span>
-        <Status status={goal.status} className="wall-plan-status" />
+        <WallStatus status={goal.status} className="wall-plan-status" />
       </p>
       <p className="wall-plan-fact">
         {goal.kind === 'capacity' ? 'Plätze' : `Plan ${month}`}{' '}
@@ -52,7 +40,7 @@ function PlanTile({ goal }: { goal: Goal }) {
       {v.forecast && (
         <p className="wall-plan-fact">
           Prognose <strong data-testid="wall-forecast">{v.forecast.value}</strong>{' '}
-          <Status status={goal.forecast.status} className="wall-status-sm" />
+          <WallStatus status={goal.forecast.status} className="wall-status-sm" />
         </p>
       )}
     </article>

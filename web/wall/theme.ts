@@ -3,6 +3,7 @@
  * come from here, and a unit test checks every text/background pair against WCAG AA (4.5:1 for
  * text, 3:1 for chart lines). Status colours are only an extra: icon and word carry the meaning.
  */
+import { cssVars } from '../lib/palette';
 import type { WallTheme } from './params';
 
 export interface WallColors {
@@ -82,9 +83,5 @@ export const THEMES: Record<WallTheme, WallColors> = {
 
 /** The colours as CSS custom properties (`--wall-bg`, ...) for the wall's root element. */
 export function themeCssVars(theme: WallTheme): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(THEMES[theme])) {
-    out[`--wall-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] = v;
-  }
-  return out;
+  return cssVars({ ...THEMES[theme] }, 'wall-');
 }

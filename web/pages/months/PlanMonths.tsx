@@ -5,6 +5,7 @@
 import { useDeferredValue } from 'react';
 import { formatGoalValue, formatMonth } from '../../../core/format';
 import { usePlanMonths } from '../../api';
+import { DataTable, num } from '../../components/DataTable';
 import { ErrorState, Loading } from '../../components/States';
 import { goalUnitOfIndicator } from '../../lib/plan-view';
 
@@ -42,37 +43,27 @@ export function PlanMonths({ region }: { region: string | null }) {
           ))}
         </div>
       </div>
-      <div className="table-wrap">
-        <table className="data-table" data-testid="plan-months-table">
-          <caption>Eintritte, Ausgaben, Bindungen und Belegung je Monat (insgesamt)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Monat</th>
-              {columns.map((c) => (
-                <th key={c.code} scope="col" className="num" title={c.code}>
-                  {c.name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.month}>
-                <th scope="row" className="row-head">
-                  {formatMonth(r.month)}
-                </th>
-                {columns.map((c) => (
-                  <td key={c.code} className="num" data-code={c.code}>
-                    {r.values[c.code] == null
-                      ? (r.flags[c.code] ?? '')
-                      : formatGoalValue(r.values[c.code], goalUnitOfIndicator(c.unit))}
-                  </td>
-                ))}
-              </tr>
+      <DataTable
+        wrap
+        testId="plan-months-table"
+        caption="Eintritte, Ausgaben, Bindungen und Belegung je Monat (insgesamt)"
+        columns={['Monat', ...columns.map((c) => num(c.name, { key: c.code, title: c.code }))]}
+      >
+        {rows.map((r) => (
+          <tr key={r.month}>
+            <th scope="row" className="row-head">
+              {formatMonth(r.month)}
+            </th>
+            {columns.map((c) => (
+              <td key={c.code} className="num" data-code={c.code}>
+                {r.values[c.code] == null
+                  ? (r.flags[c.code] ?? '')
+                  : formatGoalValue(r.values[c.code], goalUnitOfIndicator(c.unit))}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

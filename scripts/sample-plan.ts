@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatNumber } from '../core/format.js';
 import { makeMonth, monthRange, month as toMonth } from '../core/months.js';
+import { planTargetColumns } from '../etl/plan-targets.js';
 import { parseTargets } from '../etl/targets.js';
 import { toPlanGoalSpec } from '../server/db/repositories/plan-targets.js';
 import { evaluatePlanGoal } from '../server/domain/plan-goals.js';
@@ -210,14 +211,7 @@ export async function evaluatePlanTargets(
         region_id: t.region,
         year: t.year,
         indicator_code: t.indicator,
-        kind: t.kind,
-        plan_value: t.plan,
-        better: t.better,
-        tolerance_pct: t.tolerancePct,
-        band_pct: t.bandPct,
-        profile: t.profile,
-        profile_weights: t.weights,
-        source: t.source,
+        ...planTargetColumns(t),
         updated_at: '',
         updated_by: null,
         commitments_code: COMMITMENTS[t.indicator] ?? null,
