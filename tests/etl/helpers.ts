@@ -3,13 +3,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EtlDeps } from '../../etl/index.js';
+import { createAppDeps } from '../../server/app-deps.js';
+import { testConfig } from '../../server/config.js';
 import type { Db } from '../../server/db/connection.js';
-import { silentLogger } from '../../server/logger.js';
 import { all, openTestDb, pluck } from '../helpers/db.js';
 
+/** The ETL deps of the app (createAppDeps) on a fresh database of the run's engine. */
 export async function memoryDeps(extra: Partial<EtlDeps> = {}): Promise<EtlDeps & { db: Db }> {
-  const db = await openTestDb();
-  return { db, logger: silentLogger(), clock: () => new Date('2024-11-20T06:00:00Z'), ...extra };
+  const { etl } = await createAppDeps({
+    db: await openTestDb(),
+    config: testConfig(),
+    clock: () => new Date('2024-11-20T06:00:00Z'),
+  });
+  return { ...etl, db: etl.db, ...extra };
 }
 
 export function tempDir(prefix = 'zm-etl-'): { dir: string; cleanup(): void } {

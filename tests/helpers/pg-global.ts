@@ -43,10 +43,17 @@ export async function setup(): Promise<void> {
 
 export async function teardown(): Promise<void> {
   if (!reachable) return; // setup has already failed the run, naming the cause
-  await withAdmin(async (c) => {
+  const names = await withAdmin(async (c) => {
     const r = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [
       `${PG_TEST_PREFIX}${run}_%`,
     ]);
-    for (const { datname } of r.rows) await c.query(`drop database if exists "${datname}" with (force)`);
+    return r.rows.map((row) => row.datname);
   });
+  // Databases the tests left open (about a hundred): four connections drop them side by side.
+  const drop = () =>
+    withAdmin(async (c) => {
+      for (let name = names.pop(); name !== undefined; name = names.pop())
+        await c.query(`drop database if exists "${name}" with (force)`);
+    });
+  await Promise.all([drop(), drop(), drop(), drop()]);
 }

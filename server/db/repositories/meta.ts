@@ -48,13 +48,12 @@ export function createDataVersionReader(db: Db): () => string {
 export function syncDataVersion(db: Db): Promise<void> {
   if (db.dialect === 'sqlite') return Promise.resolve();
   const mirror = db.dataVersion;
-  mirror.inflight ??= db.db
-    .selectFrom('meta')
-    .select('value')
-    .where('key', '=', 'data_version')
-    .executeTakeFirst()
-    .then((row) => {
-      mirror.value = row?.value ?? '0';
+  // Every API request waits for this: a named statement on the pool (parsed and planned once per
+  // connection), without building the query through Kysely each time.
+  mirror.inflight ??= db.pool
+    .query<{ value: string }>({ name: 'zielmonitor_data_version', text: READ_SQL })
+    .then(({ rows }) => {
+      mirror.value = rows[0]?.value ?? '0';
       return mirror.value;
     })
     .finally(() => {
