@@ -8,7 +8,7 @@
  * The four run in turn, `repeats` times; figures are medians with their range.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, ROOT } from './lib.js';
 import type { NationalFiles } from './national.js';
@@ -22,6 +22,13 @@ export interface EtlBenchResult {
   sqliteShaped: number[];
   /** npm run etl / plain .import, per run. */
   ratios: number[];
+  /**
+   * CPU seconds (user + system, the process and its children, by /usr/bin/time) of `npm run etl`
+   * and of the plain `.import`, per run: beside the wall times, a figure that moves less with the
+   * load of a shared machine. Empty without /usr/bin/time.
+   */
+  npmCpu: number[];
+  sqlitePlainCpu: number[];
   /** The database the last `npm run etl` built, with the targets loaded: the API benches use it. */
   dbPath: string;
   profile: { name: string; where: string; pct: number }[];
@@ -39,10 +46,24 @@ function removeDb(path: string): void {
   for (const s of ['', '-wal', '-shm']) rmSync(`${path}${s}`, { force: true });
 }
 
-/** Runs a command to its exit; returns seconds. */
-function timed(cmd: string, args: string[], env: Record<string, string> = {}, input?: string): number {
+const TIME = '/usr/bin/time';
+
+/**
+ * Runs a command to its exit; returns seconds. With `cpu` (and /usr/bin/time present) the
+ * command runs under /usr/bin/time and its CPU seconds (user + system, children included) are
+ * pushed to `cpu.into`.
+ */
+function timed(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+  cpu?: { file: string; into: number[] },
+): number {
+  const measured = cpu !== undefined && existsSync(TIME);
+  const [command, argv] = measured ? [TIME, ['-f', '%U %S', '-o', cpu.file, cmd, ...args]] : [cmd, args];
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, {
+  const r = spawnSync(command, argv, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     input,
@@ -51,6 +72,10 @@ function timed(cmd: string, args: string[], env: Record<string, string> = {}, in
   });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (measured) {
+    const [user, system] = readFileSync(cpu.file, 'utf8').trim().split(/\s+/).map(Number);
+    cpu.into.push((user ?? 0) + (system ?? 0));
+  }
   return seconds;
 }
 
@@ -96,19 +121,30 @@ export async function benchEtl(
     sqlitePlain: [],
     sqliteShaped: [],
     ratios: [],
+    npmCpu: [],
+    sqlitePlainCpu: [],
     dbPath: join(dir, 'npm.db'),
     profile: [],
   };
   for (let run = 0; run < options.repeats; run++) {
     const npmDb = res.dbPath;
     removeDb(npmDb);
-    res.npm.push(timed('npm', ['run', '--silent', 'etl', '--', files.csv], { DATABASE_PATH: npmDb }));
+    const timeFile = join(dir, 'time.txt');
+    res.npm.push(
+      timed('npm', ['run', '--silent', 'etl', '--', files.csv], { DATABASE_PATH: npmDb }, undefined, {
+        file: timeFile,
+        into: res.npmCpu,
+      }),
+    );
     if (count(npmDb, 'observations') !== files.rows) throw new Error('npm run etl: wrong row count');
 
     const plainDb = join(dir, 'plain.db');
     removeDb(plainDb);
     res.sqlitePlain.push(
-      timed('sqlite3', [plainDb], {}, `.mode csv\n.separator ;\n.import ${files.csv} observations\n`),
+      timed('sqlite3', [plainDb], {}, `.mode csv\n.separator ;\n.import ${files.csv} observations\n`, {
+        file: timeFile,
+        into: res.sqlitePlainCpu,
+      }),
     );
     if (count(plainDb, 'observations') !== files.rows) throw new Error('sqlite3 plain: wrong row count');
     removeDb(plainDb);

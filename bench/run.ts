@@ -89,7 +89,7 @@ try {
     const etlRatio = median(etl.ratios);
     add(
       '`npm run etl` of the 436k-row national CSV vs `sqlite3` plain `.import` of the same rows, end to end',
-      `${medianRange(etl.ratios)}× (${median(etl.npm).toFixed(2)} s vs ${median(etl.sqlitePlain).toFixed(2)} s)`,
+      `${medianRange(etl.ratios)}× (${median(etl.npm).toFixed(2)} s vs ${median(etl.sqlitePlain).toFixed(2)} s)${cpuFigure(etl.npmCpu, etl.sqlitePlainCpu)}`,
       '≤ 1.5×',
       etlRatio <= 1.5,
     );
@@ -304,4 +304,12 @@ async function pgSection(dir: string, files: NationalFiles, sqliteDb: string): P
   const table = pgTable(res, header);
   writeBenchSection(join(ROOT, 'docs/benchmarks.md'), 'bench:pg', table);
   log(`\n${table}\n\nwritten to docs/benchmarks.md`);
+}
+
+/** "; CPU a s vs b s (r×)": CPU seconds beside the wall-time ratio, when they were measured. */
+function cpuFigure(ours: readonly number[], baseline: readonly number[]): string {
+  if (ours.length === 0 || baseline.length === 0) return '';
+  const a = median(ours);
+  const b = median(baseline);
+  return `; CPU ${a.toFixed(2)} s vs ${b.toFixed(2)} s (${(a / b).toFixed(2)}×)`;
 }

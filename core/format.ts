@@ -99,25 +99,10 @@ function toDate(d: Date | string): Date {
   return typeof d === 'string' ? new Date(d) : d;
 }
 
-const dateFmt = lazy(
-  () =>
-    new Intl.DateTimeFormat('de-DE', {
-      timeZone: TZ,
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-    }),
-);
+const DAY = { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+const dateFmt = lazy(() => new Intl.DateTimeFormat('de-DE', DAY));
 const dateTimeFmt = lazy(
-  () =>
-    new Intl.DateTimeFormat('de-DE', {
-      timeZone: TZ,
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    }),
+  () => new Intl.DateTimeFormat('de-DE', { ...DAY, hour: '2-digit', minute: '2-digit' }),
 );
 const timeFmt = lazy(
   () => new Intl.DateTimeFormat('de-DE', { timeZone: TZ, hour: '2-digit', minute: '2-digit' }),

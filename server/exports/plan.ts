@@ -3,6 +3,7 @@ import { formatMonth } from '../../core/format.js';
 import type { PlanMonths } from '../goals/plan-rows.js';
 import { type ExportRegion, exportNote } from './columns.js';
 import { csvNumber, neutraliseFormula } from './csv.js';
+import { addNote, sheetWithHeaders, workbookBytes } from './workbook.js';
 
 const UNIT_SUFFIX: Record<string, string> = { eur: ' (€)', places: ' (Plätze)' };
 
@@ -35,13 +36,11 @@ export async function planRowsToXlsx(
   data: PlanMonths,
   region: ExportRegion,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Zielmonitor';
-  wb.title = `Planwerte ${region.name}`;
-  const ws = wb.addWorksheet('Planwerte', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = headers(data).map((h) => ({ header: h, width: Math.max(12, Math.min(40, h.length + 2)) }));
-  ws.getRow(1).font = { bold: true };
+  const { wb, ws } = await sheetWithHeaders(
+    'Planwerte',
+    `Planwerte ${region.name}`,
+    headers(data).map((header) => ({ header })),
+  );
   for (const row of data.rows) {
     const r = ws.addRow([
       region.name,
@@ -53,12 +52,8 @@ export async function planRowsToXlsx(
         r.getCell(i + 3).numFmt = c.unit === 'eur' ? '#,##0.00' : '#,##0';
     });
   }
-  const note = exportNote(region);
-  if (note) {
-    ws.addRow([]);
-    ws.addRow([note]).font = { italic: true };
-  }
-  return new Uint8Array(await wb.xlsx.writeBuffer());
+  addNote(ws, exportNote(region));
+  return workbookBytes(wb);
 }
 
 /** A safe download name for the Planwerte export. */

@@ -3,6 +3,7 @@
  * built from the targets (one query per year for every region). Rebuilt when the version moves.
  */
 import type { Kysely } from 'kysely';
+import { groupBy } from '../../core/group-by.js';
 import { listIndicators } from '../db/repositories/indicators.js';
 import { getHomeRegion } from '../db/repositories/jobcenters.js';
 import { listPlanTargets, toPlanGoalSpec } from '../db/repositories/plan-targets.js';
@@ -53,43 +54,21 @@ export async function loadCatalog(db: Kysely<Database>): Promise<Catalog> {
     getHomeRegion(db),
   ]);
   const defs = new Map(indicators.map((i) => [i.code, i]));
-  const byYear = new Map<number, Promise<Map<string, GoalSpec[]>>>();
-  const specsOfYear = (year: number) => {
-    let p = byYear.get(year);
-    if (!p) {
-      p = listTargets(db, { year }).then((rows) => {
-        const byRegion = new Map<string, Target[]>();
-        for (const t of rows) {
-          const list = byRegion.get(t.region_id) ?? [];
-          list.push(t);
-          byRegion.set(t.region_id, list);
-        }
-        return new Map([...byRegion].map(([id, list]) => [id, specsOf(defs, list)]));
-      });
-      byYear.set(year, p);
-      // A failed read is not kept for the rest of the version.
-      p.catch(() => byYear.delete(year));
-    }
-    return p;
-  };
-  const planByYear = new Map<number, Promise<Map<string, PlanGoalSpec[]>>>();
-  const planSpecsOfYear = (year: number) => {
-    let p = planByYear.get(year);
-    if (!p) {
-      p = listPlanTargets(db, { year }).then((rows) => {
-        const byRegion = new Map<string, PlanGoalSpec[]>();
-        for (const t of rows) {
-          const def = defs.get(t.indicator_code);
-          if (!def) continue; // FK guarantees it exists
-          byRegion.set(t.region_id, [...(byRegion.get(t.region_id) ?? []), toPlanGoalSpec(t, def)]);
-        }
-        return byRegion;
-      });
-      planByYear.set(year, p);
-      p.catch(() => planByYear.delete(year));
-    }
-    return p;
-  };
+  const specsOfYear = perYear(async (year) => {
+    const byRegion = groupBy(await listTargets(db, { year }), (t) => t.region_id);
+    return new Map([...byRegion].map(([id, list]) => [id, specsOf(defs, list)]));
+  });
+  const planSpecsOfYear = perYear(async (year) => {
+    const specs = (await listPlanTargets(db, { year })).flatMap((t) => {
+      const def = defs.get(t.indicator_code); // the foreign key guarantees it exists
+      return def ? [{ region: t.region_id, spec: toPlanGoalSpec(t, def) }] : [];
+    });
+    return groupBy(
+      specs,
+      (s) => s.region,
+      (s): PlanGoalSpec => s.spec,
+    );
+  });
   return {
     defs,
     regions: new Map(regions.map((r) => [r.id, r])),
@@ -97,5 +76,19 @@ export async function loadCatalog(db: Kysely<Database>): Promise<Catalog> {
     home,
     specs: async (regionId, year) => (await specsOfYear(year)).get(regionId) ?? [],
     planSpecs: async (regionId, year) => (await planSpecsOfYear(year)).get(regionId) ?? [],
+  };
+}
+
+/** A year's value read once and shared by every caller; a failed read is not kept. */
+function perYear<T>(read: (year: number) => Promise<T>): (year: number) => Promise<T> {
+  const byYear = new Map<number, Promise<T>>();
+  return (year) => {
+    let p = byYear.get(year);
+    if (!p) {
+      p = read(year);
+      byYear.set(year, p);
+      p.catch(() => byYear.delete(year));
+    }
+    return p;
   };
 }

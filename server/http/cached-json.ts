@@ -13,7 +13,7 @@ import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
 import { type JsonAnswer, jsonAnswer } from '../goals/answer.js';
 import { COMPRESS_MIN_BYTES, chooseEncoding, compressBody, type Encoding } from './compress.js';
-import type { AppEnv } from './env.js';
+import { type AppEnv, requestHeader } from './env.js';
 import { markComplete, SECURITY_HEADERS } from './envelope.js';
 
 /** The body to send for `encoding`: compressed once per cached answer, then kept. */
@@ -32,16 +32,6 @@ function prepare<T extends object>(value: T): JsonAnswer<T> {
     prepared.set(value, p);
   }
   return p;
-}
-
-/** The request's If-None-Match (from Node's parsed headers when served by @hono/node-server). */
-function ifNoneMatch(c: Context<AppEnv>): string | undefined {
-  const incoming = c.env?.incoming;
-  if (incoming) {
-    const v = incoming.headers['if-none-match'];
-    return typeof v === 'string' ? v : undefined;
-  }
-  return c.req.header('if-none-match');
 }
 
 /** True when `header` (an If-None-Match value) lists `etag` (weak comparison, as RFC 9110 asks). */
@@ -69,7 +59,7 @@ export function cachedAnswer<T>(
   extraHeaders: Record<string, string> = {},
 ): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
   const etag = extraHeaders.etag ?? p.etag;
-  const notModified = etagMatches(ifNoneMatch(c), etag);
+  const notModified = etagMatches(requestHeader(c, 'if-none-match'), etag);
   const large = p.body.byteLength >= COMPRESS_MIN_BYTES;
   const compressed = notModified || !large ? null : encoded(p, chooseEncoding(c));
   const encoding = compressed === null ? null : compressed === p.br ? 'br' : 'gzip';

@@ -5,26 +5,16 @@
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
-import type { AppEnv } from './env.js';
+import { type AppEnv, requestHeader } from './env.js';
 
 /** Smaller answers go out as they are: compressing them saves less than it costs. */
 export const COMPRESS_MIN_BYTES = 1024;
 
 export type Encoding = 'br' | 'gzip';
 
-/** The request's Accept-Encoding (from Node's parsed headers when served by @hono/node-server). */
-function acceptEncoding(c: Context<AppEnv>): string | undefined {
-  const incoming = c.env?.incoming;
-  if (incoming) {
-    const v = incoming.headers['accept-encoding'];
-    return typeof v === 'string' ? v : undefined;
-  }
-  return c.req.header('accept-encoding');
-}
-
 /** The best encoding the client accepts (q > 0): brotli, else gzip, else none. */
 export function chooseEncoding(c: Context<AppEnv>): Encoding | null {
-  const header = acceptEncoding(c);
+  const header = requestHeader(c, 'accept-encoding');
   if (header === undefined || header === '') return null;
   let gzip = false;
   for (const part of header.split(',')) {

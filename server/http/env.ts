@@ -1,4 +1,5 @@
 import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
@@ -8,4 +9,17 @@ export interface AppEnv {
   /** Node's request and response under @hono/node-server; absent under `app.request()` in tests. */
   Bindings: Partial<HttpBindings>;
   Variables: RequestIdVariables & { logger: Logger; principal: Principal };
+}
+
+/**
+ * A request header, read from Node's parsed headers when served by @hono/node-server (no Headers
+ * object is built for it), else from the request (`app.request()` in tests). `name` in lower case.
+ */
+export function requestHeader(c: Context<AppEnv>, name: string): string | undefined {
+  const incoming = c.env?.incoming;
+  if (incoming) {
+    const v = incoming.headers[name];
+    return typeof v === 'string' ? v : undefined;
+  }
+  return c.req.header(name);
 }

@@ -258,24 +258,24 @@ export const indicatorsResponse = z.object({
   ),
 });
 
-export const targetInfo = z.object({
-  id: z.number().int(),
-  region: z.string(),
-  year: z.number().int(),
-  indicator: z.string(),
-  gender,
-  targetChangePct: z.number(),
-  better,
+/** What a change target and a plan target both have: the key first, who changed it last. */
+const targetKey = { id: z.number().int(), region: z.string(), year: z.number().int(), indicator: z.string() };
+const targetStamp = {
   source: z.string().nullable(),
   updatedAt: z.string(),
   updatedBy: z.string().nullable(),
+};
+
+export const targetInfo = z.object({
+  ...targetKey,
+  gender,
+  targetChangePct: z.number(),
+  better,
+  ...targetStamp,
 });
 
 export const planTargetInfo = z.object({
-  id: z.number().int(),
-  region: z.string(),
-  year: z.number().int(),
-  indicator: z.string(),
+  ...targetKey,
   kind: z.enum(['cumulative', 'budget', 'capacity']),
   plan: z.number(),
   better: z.enum(['higher', 'lower', 'both']),
@@ -283,9 +283,7 @@ export const planTargetInfo = z.object({
   bandPct: num,
   profile: z.enum(['pro_rata', 'last_year', 'explicit']),
   profileWeights: z.array(z.number()).nullable(),
-  source: z.string().nullable(),
-  updatedAt: z.string(),
-  updatedBy: z.string().nullable(),
+  ...targetStamp,
 });
 export const targetsResponse = z.object({
   targets: z.array(targetInfo),

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Month } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
+import { replaceAllRows } from './replace-all.js';
 
 export interface GoalSnapshotRow {
   regionId: string;
@@ -18,22 +19,14 @@ export async function replaceGoalSnapshots(
   key: string,
   rows: readonly GoalSnapshotRow[],
 ): Promise<void> {
-  await db.deleteFrom('goal_snapshots').execute();
-  for (let i = 0; i < rows.length; i += 200) {
-    const chunk = rows.slice(i, i + 200);
-    await db
-      .insertInto('goal_snapshots')
-      .values(
-        chunk.map((r) => ({
-          region_id: r.regionId,
-          snapshot_key: key,
-          year: r.year,
-          data_month: r.dataMonth,
-          body: r.body,
-        })),
-      )
-      .execute();
-  }
+  const stored = rows.map((r) => ({
+    region_id: r.regionId,
+    snapshot_key: key,
+    year: r.year,
+    data_month: r.dataMonth,
+    body: r.body,
+  }));
+  await replaceAllRows(db, 'goal_snapshots', stored, 200);
 }
 
 /** True when the stored snapshots were built under `key`. */

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Month } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
+import { replaceAllRows } from './replace-all.js';
 
 /** What a region holds, as /api/regions and the default period need it. */
 export interface RegionSummary {
@@ -73,25 +74,16 @@ export async function replaceRegionSummaries(
   dataVersion: string,
   rows: readonly RegionSummary[],
 ): Promise<void> {
-  await db.deleteFrom('region_summaries').execute();
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    if (chunk.length === 0) break;
-    await db
-      .insertInto('region_summaries')
-      .values(
-        chunk.map((r) => ({
-          region_id: r.regionId,
-          data_version: dataVersion,
-          observations: r.observations,
-          first_month: r.firstMonth,
-          last_month: r.lastMonth,
-          latest_data_month: r.latestDataMonth,
-          loaded_at: r.loadedAt,
-        })),
-      )
-      .execute();
-  }
+  const stored = rows.map((r) => ({
+    region_id: r.regionId,
+    data_version: dataVersion,
+    observations: r.observations,
+    first_month: r.firstMonth,
+    last_month: r.lastMonth,
+    latest_data_month: r.latestDataMonth,
+    loaded_at: r.loadedAt,
+  }));
+  await replaceAllRows(db, 'region_summaries', stored, 500);
 }
 
 /** The stored summaries when they were built from `dataVersion`; null when outdated or absent. */
