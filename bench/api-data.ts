@@ -6,6 +6,7 @@
  */
 
 import { month, monthRange } from '../core/months.js';
+import { mulberry32 } from '../scripts/mulberry32.js';
 import type { SqliteDb } from '../server/db/connection.js';
 
 export const REGION_COUNT = 404;
@@ -22,17 +23,6 @@ const TARGETS: [string, string, number, string][] = [
   ['K3', 'total', 6.0, 'lower'],
 ];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function regionIds(): string[] {
   return Array.from({ length: REGION_COUNT }, (_, i) => String(10001 + i));
 }
@@ -40,7 +30,7 @@ export function regionIds(): string[] {
 /** Inserts the data set; returns the number of observations written. */
 export function loadNationalData(db: SqliteDb): number {
   const s = db.sqlite;
-  const random = rng(20240901);
+  const random = mulberry32(20240901);
   const months = monthRange(FIRST_MONTH, LAST_MONTH);
   const loadedAt = '2025-01-20T06:00:00.000Z';
   const insRegion = s.prepare(

@@ -32,6 +32,7 @@ import type {
   Month,
   SeriesLookup,
 } from '../server/domain/types.js';
+import { mulberry32 } from './mulberry32.js';
 import {
   evaluatePlanTargets,
   financeCsv,
@@ -83,18 +84,6 @@ export const SAMPLE_INDICATORS: Record<'K2' | 'K3', IndicatorDef> = {
 
 // ---------------------------------------------------------------------------------------------
 // Randomness and shapes
-
-/** mulberry32: a small, well-known 32-bit seeded PRNG; uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Piecewise-linear interpolation between (month, value) anchors, flat outside them. */
 function interp(anchors: readonly (readonly [Month, number])[], month: Month): number {

@@ -1,8 +1,8 @@
 import { formatGoalValue } from '../../core/format';
 import type { GoalSeriesResponse } from '../api';
-import { GoalChart } from '../charts/GoalChart';
 import { planCardView } from '../lib/plan-view';
 import { Figure } from './Figure';
+import { GoalChartCard } from './GoalChartCard';
 import { GoalMissing } from './GoalFigures';
 import { PlanExtraFigure, PlanToDateFigures } from './PlanGoalCard';
 import { type SeriesColumn, SeriesTable } from './SeriesTable';
@@ -43,22 +43,22 @@ export function PlanGoalPanel({
       )}
       <GoalMissing goal={goal} />
 
-      <figure className="card chart-card">
-        <GoalChart
-          points={data.points}
-          year={data.year}
-          formatValue={formatValue}
-          ariaLabel={summary}
-          onMonthClick={onMonthClick}
-        />
-        <figcaption>
-          {capacity
-            ? `Mittlere Belegung seit Januar gegen die geplanten ${v.plan} Plätze.`
-            : `Ist seit Januar gegen den Planpfad zum Jahresplan ${v.plan} (${rule?.profile === 'last_year' ? 'Verlauf des Vorjahres' : rule?.profile === 'explicit' ? 'Monatsverlauf laut Zieldatei' : 'gleichmäßig je Monat'}); gestrichelt die Prognose: die restlichen Monate im Verlauf des Vorjahres, skaliert mit dem Verhältnis der letzten drei Monate.`}{' '}
-          {rule &&
-            `Im Ziel bis ${rule.tolerancePct} % Abweichung, gefährdet bis ${rule.tolerancePct + rule.bandPct} %; ${SIDE[goal.better] ?? ''}.`}
-        </figcaption>
-      </figure>
+      <GoalChartCard
+        points={data.points}
+        year={data.year}
+        formatValue={formatValue}
+        ariaLabel={summary}
+        onMonthClick={onMonthClick}
+        caption={
+          <>
+            {capacity
+              ? `Mittlere Belegung seit Januar gegen die geplanten ${v.plan} Plätze.`
+              : `Ist seit Januar gegen den Planpfad zum Jahresplan ${v.plan} (${rule?.profile === 'last_year' ? 'Verlauf des Vorjahres' : rule?.profile === 'explicit' ? 'Monatsverlauf laut Zieldatei' : 'gleichmäßig je Monat'}); gestrichelt die Prognose: die restlichen Monate im Verlauf des Vorjahres, skaliert mit dem Verhältnis der letzten drei Monate.`}{' '}
+            {rule &&
+              `Im Ziel bis ${rule.tolerancePct} % Abweichung, gefährdet bis ${rule.tolerancePct + rule.bandPct} %; ${SIDE[goal.better] ?? ''}.`}
+          </>
+        }
+      />
 
       <PlanTable data={data} capacity={capacity} monthLink={monthLink} />
     </>

@@ -9,13 +9,14 @@ import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
 import { type GoalsResponse, useGoalSeries, useGoals } from '../api';
-import { ChangeChart, GoalChart } from '../charts/GoalChart';
+import { ChangeChart } from '../charts/GoalChart';
 import { CommentMarkers } from '../components/CommentMarkers';
 import { GoalCommentsFor, useGoalComments } from '../components/Comments';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
+import { GoalChartCard } from '../components/GoalChartCard';
 import { GoalFigures, GoalMissing } from '../components/GoalFigures';
 import { PageHeading } from '../components/PageHeading';
 import { PlanGoalPanel } from '../components/PlanGoalPanel';
@@ -89,25 +90,26 @@ function GoalChartFigure({
     (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +
     'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
   return (
-    <figure className="card chart-card">
-      <GoalChart
-        points={data.points}
-        year={data.year}
-        formatValue={formatValue}
-        ariaLabel={summary}
-        onMonthClick={onMonthClick}
-        comments={comments}
-      />
+    <GoalChartCard
+      points={data.points}
+      year={data.year}
+      formatValue={formatValue}
+      ariaLabel={summary}
+      onMonthClick={onMonthClick}
+      comments={comments}
+      caption={
+        <>
+          Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
+          {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
+          Ziel). Prognose (gestrichelt): die letzten drei Monate im Verhältnis zum Vorjahr, mit den
+          Vorjahresmonaten bis Dezember fortgeschrieben; die Fläche darum zeigt das 80 %-Intervall aus der
+          Rückrechnung (im Dezember, davor zur Orientierung aufgeweitet). Ein Klick auf einen Monat öffnet die
+          Monatswerte.
+        </>
+      }
+    >
       <CommentMarkers months={data.points.map((p) => p.month)} comments={comments} />
-      <figcaption>
-        Ziel: {formatChange(goal.targetChangePct)} gegenüber dem Vorjahr (
-        {goal.better === 'higher' ? 'höher ist besser' : 'niedriger ist besser'}). Zielpfad = Vorjahr × (1 +
-        Ziel). Prognose (gestrichelt): die letzten drei Monate im Verhältnis zum Vorjahr, mit den
-        Vorjahresmonaten bis Dezember fortgeschrieben; die Fläche darum zeigt das 80 %-Intervall aus der
-        Rückrechnung (im Dezember, davor zur Orientierung aufgeweitet). Ein Klick auf einen Monat öffnet die
-        Monatswerte.
-      </figcaption>
-    </figure>
+    </GoalChartCard>
   );
 }
 

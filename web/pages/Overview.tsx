@@ -16,6 +16,7 @@ import {
   useGoals,
   useRegions,
 } from '../api';
+import { SelectControl } from '../components/Controls';
 import { SampleBadge, StaleBanner } from '../components/DataNotices';
 import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
@@ -168,59 +169,32 @@ function PeriodControls({
   month: string | null;
   setParam: (patch: Partial<CommonState>) => void;
 }) {
-  const monthSelectId = useId();
-  const regionSelectId = useId();
-  const yearSelectId = useId();
   return (
     <form className="controls" onSubmit={(e) => e.preventDefault()}>
       {regions.length > 1 && (
-        <div className="control">
-          <label htmlFor={regionSelectId}>Region</label>
-          <select
-            id={regionSelectId}
-            value={state.region ?? ''}
-            onChange={(e) => setParam({ region: e.target.value, month: null })}
-          >
-            {regions.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectControl
+          label="Region"
+          value={state.region ?? ''}
+          options={regions.map((r) => [r.id, r.name] as const)}
+          onChange={(region) => setParam({ region, month: null })}
+        />
       )}
       {years.length > 1 && (
-        <div className="control">
-          <label htmlFor={yearSelectId}>Jahr</label>
-          <select
-            id={yearSelectId}
-            value={state.year ?? ''}
-            onChange={(e) => setParam({ year: Number(e.target.value), month: null })}
-          >
-            {years.map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectControl
+          label="Jahr"
+          value={state.year === null ? '' : String(state.year)}
+          options={years.map((y) => [String(y), String(y)] as const)}
+          onChange={(y) => setParam({ year: Number(y), month: null })}
+        />
       )}
-      <div className="control">
-        <label htmlFor={monthSelectId}>Stand zum Monat</label>
-        <select
-          id={monthSelectId}
-          value={month ?? ''}
-          onChange={(e) => setParam({ month: e.target.value || null })}
-          data-testid="month-select"
-        >
-          <option value="">neuester ({formatMonth(latest)})</option>
-          {months.map((m) => (
-            <option key={m} value={m}>
-              {formatMonth(m)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectControl
+        label="Stand zum Monat"
+        value={month ?? ''}
+        empty={`neuester (${formatMonth(latest)})`}
+        options={months.map((m) => [m, formatMonth(m)] as const)}
+        onChange={(m) => setParam({ month: m || null })}
+        testId="month-select"
+      />
     </form>
   );
 }

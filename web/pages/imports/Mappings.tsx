@@ -142,20 +142,16 @@ function EditRow({
 }) {
   return (
     <tr>
-      <td>
-        <input
-          aria-label="Name der Zuordnung"
-          value={editing.name}
-          onChange={(e) => onChange({ ...editing, name: e.target.value })}
-        />
-      </td>
-      <td>
-        <input
-          aria-label="Dateimuster"
-          value={editing.pattern}
-          onChange={(e) => onChange({ ...editing, pattern: e.target.value })}
-        />
-      </td>
+      <InputCell
+        label="Name der Zuordnung"
+        value={editing.name}
+        onChange={(name) => onChange({ ...editing, name })}
+      />
+      <InputCell
+        label="Dateimuster"
+        value={editing.pattern}
+        onChange={(pattern) => onChange({ ...editing, pattern })}
+      />
       <td>{formatDateTime(mapping.updatedAt)}</td>
       <td>
         <button type="button" onClick={onSave}>
@@ -166,6 +162,23 @@ function EditRow({
         </button>
       </td>
     </tr>
+  );
+}
+
+/** A table cell holding a text input, labelled for screen readers. */
+function InputCell({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <td>
+      <input aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} />
+    </td>
   );
 }
 

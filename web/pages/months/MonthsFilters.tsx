@@ -3,6 +3,7 @@ import type { Table } from '@tanstack/react-table';
 import { useId } from 'react';
 import { GENDER_TEXT } from '../../../core/format';
 import type { MonthRow } from '../../api';
+import { MonthControl } from '../../components/Controls';
 import { GENDER_ORDER, MONTH_COLUMN_LABEL, type MonthsTableState } from '../../lib/url-state';
 import { isMonthColumn } from './MonthsTable';
 
@@ -15,34 +16,26 @@ export function MonthsFilters({
   update: (patch: Partial<MonthsTableState>) => void;
   table: Table<MonthRow>;
 }) {
-  const ids = { from: useId(), to: useId(), filters: useId() };
+  const filtersId = useId();
   return (
-    <form className="filters card" aria-labelledby={ids.filters} onSubmit={(e) => e.preventDefault()}>
-      <h2 id={ids.filters} className="visually-hidden">
+    <form className="filters card" aria-labelledby={filtersId} onSubmit={(e) => e.preventDefault()}>
+      <h2 id={filtersId} className="visually-hidden">
         Filter
       </h2>
-      <div className="control">
-        <label htmlFor={ids.from}>von Monat</label>
-        <input
-          id={ids.from}
-          type="month"
-          value={state.from ?? ''}
-          max={state.to ?? undefined}
-          onChange={(e) => update({ from: e.target.value || null })}
-          data-testid="filter-from"
-        />
-      </div>
-      <div className="control">
-        <label htmlFor={ids.to}>bis Monat</label>
-        <input
-          id={ids.to}
-          type="month"
-          value={state.to ?? ''}
-          min={state.from ?? undefined}
-          onChange={(e) => update({ to: e.target.value || null })}
-          data-testid="filter-to"
-        />
-      </div>
+      <MonthControl
+        label="von Monat"
+        value={state.from}
+        max={state.to}
+        onChange={(from) => update({ from })}
+        testId="filter-from"
+      />
+      <MonthControl
+        label="bis Monat"
+        value={state.to}
+        min={state.from}
+        onChange={(to) => update({ to })}
+        testId="filter-to"
+      />
       <fieldset className="control-group">
         <legend>Geschlecht</legend>
         {GENDER_ORDER.map((g) => (
