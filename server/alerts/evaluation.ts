@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { addMonths } from '../../core/months.js';
 import type { Database } from '../db/schema.js';
+import { yieldToLoop } from '../db/yield.js';
 import { expectedDataMonth, isStale } from '../domain/staleness.js';
 import type { Logger } from '../logger.js';
 import { decideStatusChange, goalAlertKey, missingAlertKey } from './changes.js';
@@ -81,6 +82,7 @@ export async function collectGoalChanges(
   const { db, goals, log } = deps;
   const out: GoalChanges = { items: [], updates: [], regions: 0, goals: 0 };
   for (const regionId of await regionsWithTargets(db)) {
+    await yieldToLoop();
     let res: GoalsResult;
     try {
       res = await goals.getGoals({ region: regionId });

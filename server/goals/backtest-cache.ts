@@ -32,6 +32,7 @@ import { getDataVersion } from '../db/repositories/meta.js';
 import { readRegionWindow } from '../db/repositories/observations.js';
 import { listAllRegions } from '../db/repositories/regions.js';
 import type { Database, Region } from '../db/schema.js';
+import { yieldToLoop } from '../db/yield.js';
 import {
   type BacktestCase,
   backtestRegion,
@@ -71,8 +72,6 @@ export interface BacktestCache {
 
 /** Every month a region can have. */
 const ALL = { from: month('0000-01'), to: month('9999-12') };
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The quantities the backtest runs for: every rate and stock indicator, every gender. */
 async function backtestSpecs(db: Kysely<Database>): Promise<QuantitySpec[]> {
@@ -225,6 +224,7 @@ async function storedBuildValid(
 ): Promise<boolean> {
   const specs = await backtestSpecs(db);
   for (const region of regions) {
+    await yieldToLoop();
     const collector = new PoolCollector(region.sample === 1);
     for (const c of await regionCases(db, region.id, specs)) collector.add(c);
     if (collector.pools.size === 0) continue;

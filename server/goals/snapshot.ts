@@ -25,6 +25,7 @@ import {
   replaceRegionSummaries,
 } from '../db/repositories/region-summaries.js';
 import type { Database } from '../db/schema.js';
+import { yieldToLoop } from '../db/yield.js';
 import type { GoalEvaluation, GoalOptions, Month } from '../domain/types.js';
 import { type BacktestPools, historyFor, obtainBacktestPools } from './backtest-cache.js';
 import { type Catalog, loadCatalog } from './catalog.js';
@@ -168,7 +169,7 @@ async function buildSnapshots(
     if (s.latestDataMonth === null) continue; // no data: the clock decides the year, not stored
     // Back to the event loop now and then: the queries are synchronous under the awaits, and a
     // thousand regions after a big import would otherwise hold every request for seconds.
-    if (i % 8 === 7) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (i > 0) await yieldToLoop();
     const goals = await computeLatest(db, catalog, s.regionId, s.latestDataMonth, options, backtest);
     rows.push({
       regionId: s.regionId,

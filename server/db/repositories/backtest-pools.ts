@@ -8,6 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Gender } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
+import { yieldToLoop } from '../yield.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -43,6 +44,7 @@ export async function insertBacktestPools(
   pools: readonly StoredPool[],
 ): Promise<void> {
   for (let i = 0; i < pools.length; i += CHUNK) {
+    if (i > 0) await yieldToLoop();
     await db
       .insertInto('backtest_pools')
       .values(

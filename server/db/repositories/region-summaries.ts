@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Month } from '../../../core/vocabulary.js';
 import type { Database } from '../schema.js';
+import { yieldToLoop } from '../yield.js';
 import { replaceAllRows } from './replace-all.js';
 
 /** What a region holds, as /api/regions and the default period need it. */
@@ -16,17 +17,34 @@ export interface RegionSummary {
 
 type Q = Kysely<Database> | Transaction<Database>;
 
+/** Regions aggregated per read: each read is short, so a server's event loop stays responsive. */
+const REGIONS_PER_READ = 32;
+
 /**
- * Aggregates every region's observations (two grouped reads over the covering index, once per
- * data version). `dataMonthCodes` are the base counts that must all be present (gender total)
- * for a month to count as a data month.
+ * Aggregates every region's observations (two grouped reads over the covering index per group of
+ * regions, once per data version, yielding to the event loop between groups: one read over the
+ * whole national table blocked a server's requests for seconds). `dataMonthCodes` are the base
+ * counts that must all be present (gender total) for a month to count as a data month.
  */
 export async function aggregateRegionSummaries(
   db: Q,
   dataMonthCodes: readonly string[],
 ): Promise<RegionSummary[]> {
-  const [regions, counts, latest] = await Promise.all([
-    db.selectFrom('regions').select('id').orderBy('id').execute(),
+  const regions = (await db.selectFrom('regions').select('id').orderBy('id').execute()).map((r) => r.id);
+  const out: RegionSummary[] = [];
+  for (let i = 0; i < regions.length; i += REGIONS_PER_READ) {
+    if (i > 0) await yieldToLoop();
+    out.push(...(await aggregateGroup(db, regions.slice(i, i + REGIONS_PER_READ), dataMonthCodes)));
+  }
+  return out;
+}
+
+async function aggregateGroup(
+  db: Q,
+  regions: readonly string[],
+  dataMonthCodes: readonly string[],
+): Promise<RegionSummary[]> {
+  const [counts, latest] = await Promise.all([
     db
       .selectFrom('observations')
       .select((eb) => [
@@ -36,6 +54,7 @@ export async function aggregateRegionSummaries(
         eb.fn.max<Month>('month').as('last_month'),
         eb.fn.max<string>('loaded_at').as('loaded_at'),
       ])
+      .where('region_id', 'in', [...regions])
       .groupBy('region_id')
       .execute(),
     db
@@ -43,6 +62,7 @@ export async function aggregateRegionSummaries(
         eb
           .selectFrom('observations')
           .select(['region_id', 'month'])
+          .where('region_id', 'in', [...regions])
           .where('gender', '=', 'total')
           .where('indicator_code', 'in', [...dataMonthCodes])
           .groupBy(['region_id', 'month'])
@@ -55,7 +75,7 @@ export async function aggregateRegionSummaries(
   ]);
   const byRegion = new Map(counts.map((c) => [c.region_id, c]));
   const latestBy = new Map(latest.map((l) => [l.region_id, l.month]));
-  return regions.map(({ id }) => {
+  return regions.map((id) => {
     const c = byRegion.get(id);
     return {
       regionId: id,
