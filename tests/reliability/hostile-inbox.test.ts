@@ -137,9 +137,7 @@ describe('hostile inbox and URL source names (reliability)', () => {
     expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
 
     // Everything else sits directly in archive/ or rejected/ with a safe, visible name.
-    const all = listAll(tmp.dir).filter(
-      (p) => !p.startsWith('inbox') && !p.startsWith('outside'),
-    );
+    const all = listAll(tmp.dir).filter((p) => !p.startsWith('inbox') && !p.startsWith('outside'));
     const problems: string[] = [];
     for (const p of all) {
       const [dir, name, ...rest] = p.split('/');
