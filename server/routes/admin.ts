@@ -62,7 +62,12 @@ export const tokenBody = z.object({
     .describe('Unset: 90 days; null: never'),
 });
 export const auditQuery = z.object({
-  actor: z.string().max(200).optional(),
+  // No control characters: no actor name holds one, and PostgreSQL refuses NUL in text (→ 500).
+  actor: z
+    .string()
+    .max(200)
+    .regex(/^\P{Cc}*$/u, 'must not contain control characters')
+    .optional(),
   action: z
     .string()
     .regex(/^[a-z_.]{1,64}$/, 'must be an action such as comment.create or comment')

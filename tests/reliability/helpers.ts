@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { formatMonth, monthName } from '../../core/format.js';
+import type { Db } from '../../server/db/connection.js';
+import { all, pluckAll } from '../helpers/db.js';
 
 /** mulberry32: small, fast, good enough to spread mutations; same seed → same run. */
 export function prng(seed: number) {
@@ -44,12 +46,7 @@ const BOOKKEEPING = new Set(['import_runs', 'imported_files', 'sqlite_sequence']
 
 /** Every table holding data (all tables except the import bookkeeping and migration tables). */
 export function dataTables(sqlite: SqliteDatabase.Database): string[] {
-  const names = sqlite
-    .prepare(`select name from sqlite_master where type = 'table' order by name`)
-    .pluck()
-    .all()
-    .filter((n): n is string => typeof n === 'string');
-  return names.filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_'));
+  return tableNames(sqlite).filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_'));
 }
 
 /**
@@ -210,4 +207,51 @@ export function logicalChecksum(sqlite: SqliteDatabase.Database, only?: readonly
 
 export function dataVersionOf(sqlite: SqliteDatabase.Database): number {
   return Number(sqlite.prepare(`select value from meta where key = 'data_version'`).pluck().get() ?? 0);
+}
+
+/** The tables of a database of either engine, by name (migration tables included). */
+export async function tableNamesOf(db: Db): Promise<string[]> {
+  return db.dialect === 'sqlite'
+    ? tableNames(db.sqlite)
+    : pluckAll<string>(
+        db,
+        `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`,
+      );
+}
+
+function tableNames(sqlite: SqliteDatabase.Database): string[] {
+  return sqlite
+    .prepare(`select name from sqlite_master where type = 'table' order by name`)
+    .pluck()
+    .all()
+    .filter((n): n is string => typeof n === 'string');
+}
+
+/** tablesChecksum on either engine: every row as JSON, sorted, hashed, per table. */
+export async function tablesChecksumOf(db: Db, tables: readonly string[]): Promise<string> {
+  if (db.dialect === 'sqlite') return tablesChecksum(db.sqlite, tables);
+  const h = createHash('sha256');
+  for (const t of tables) {
+    const rows = (await all(db, `select * from "${t.replace(/"/g, '""')}"`))
+      .map((r) => JSON.stringify(Object.values(r)))
+      .sort();
+    h.update(`${t}\n${rows.length}\n`);
+    for (const r of rows) h.update(`${r}\n`);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * 'ok' when the database is sound: SQLite's `pragma integrity_check`; on PostgreSQL (whose storage
+ * is the server's business) every table of the schema must still answer a full read.
+ */
+export async function integrityOf(db: Db): Promise<string> {
+  if (db.dialect === 'sqlite') return integrityCheck(db.sqlite);
+  const problems: string[] = [];
+  for (const t of await tableNamesOf(db)) {
+    await all(db, `select count(*) from "${t.replace(/"/g, '""')}"`).catch((e: unknown) =>
+      problems.push(`${t}: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+  return problems.length === 0 ? 'ok' : problems.join('; ');
 }

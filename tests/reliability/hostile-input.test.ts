@@ -18,13 +18,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
-import { integrityCheck, tablesChecksum, tempDir } from './helpers.js';
-
-/** This suite checks SQLite's own files (integrity, sqlite_master); the PostgreSQL run leaves it out. */
-function sqliteOf(ctx: TestContext) {
-  if (ctx.db.dialect !== 'sqlite') throw new Error('hostile-input runs on SQLite only');
-  return ctx.db.sqlite;
-}
+import { get, pluck } from '../helpers/db.js';
+import { integrityOf, tableNamesOf, tablesChecksumOf, tempDir } from './helpers.js';
 
 const HOSTILE = [
   "' OR 1=1 --",
@@ -127,16 +122,10 @@ function isErrorBody(v: unknown): boolean {
   );
 }
 
-function allTables(ctx: TestContext): string[] {
-  return sqliteOf(ctx)
-    .prepare(`select name from sqlite_master where type = 'table' order by name`)
-    .pluck()
-    .all()
-    .filter((n): n is string => typeof n === 'string');
-}
+const allTables = (ctx: TestContext): Promise<string[]> => tableNamesOf(ctx.db);
 
 /** Checksum of every table (also the run log: a read must not even log an import). */
-const wholeDb = (ctx: TestContext) => tablesChecksum(sqliteOf(ctx), allTables(ctx));
+const wholeDb = async (ctx: TestContext) => tablesChecksumOf(ctx.db, await allTables(ctx));
 
 function canonicalCsv(region: string, value = 100): string {
   return `region;region_name;month;indicator;gender;value\n${region};Testkreis;2024-01;INT;total;${value}\n`;
@@ -245,8 +234,8 @@ describe('hostile input on every endpoint (reliability)', () => {
     await ctx.app.request('/api/health');
     await ctx.app.request('/api/goals');
     await ctx.deps.goals.prepare();
-    const before = wholeDb(ctx);
-    const tablesBefore = allTables(ctx);
+    const before = await wholeDb(ctx);
+    const tablesBefore = await allTables(ctx);
     const problems: string[] = [];
     const statuses = new Map<number, number>();
     let requests = 0;
@@ -300,9 +289,9 @@ describe('hostile input on every endpoint (reliability)', () => {
     console.log(
       `hostile GET parameters: ${requests} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
     );
-    expect(allTables(ctx)).toEqual(tablesBefore);
-    expect(wholeDb(ctx)).toBe(before);
-    expect(integrityCheck(sqliteOf(ctx))).toBe('ok');
+    expect(await allTables(ctx)).toEqual(tablesBefore);
+    expect(await wholeDb(ctx)).toBe(before);
+    expect(await integrityOf(ctx.db)).toBe('ok');
   }, 120_000);
 
   it('refuses every write without a token or with a wrong one (401) and writes nothing', async () => {
@@ -314,7 +303,7 @@ describe('hostile input on every endpoint (reliability)', () => {
       body: JSON.stringify({ goal: 'K3-total', region: REGION_A, until: '2099-01-01' }),
     });
     expect(mute.status).toBe(200);
-    const before = wholeDb(ctx);
+    const before = await wholeDb(ctx);
     const variants: { name: string; header: string | null; expect: number[] }[] = [
       { name: 'missing', header: null, expect: [401] },
       { name: 'empty', header: '', expect: [401] },
@@ -350,7 +339,7 @@ describe('hostile input on every endpoint (reliability)', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(wholeDb(ctx)).toBe(before);
+    expect(await wholeDb(ctx)).toBe(before);
 
     // The same requests with the right token get through: it was the token that stopped them.
     for (const op of writes) {
@@ -375,7 +364,7 @@ describe('hostile input on every endpoint (reliability)', () => {
   it('refuses every write when no ADMIN_TOKEN is configured (401), whatever token is sent', async () => {
     const off = await setup({ env: { ...dirs, ADMIN_TOKEN: '', AUTH_MAX_FAILURES_PER_MINUTE: '1000' } });
     try {
-      const before = wholeDb(off);
+      const before = await wholeDb(off);
       for (const op of ops.filter((o) => o.method !== 'GET' && o.role !== null)) {
         for (const header of [null, `Bearer ${ADMIN_TOKEN}`, 'Bearer ', 'Bearer null', 'Bearer undefined']) {
           const w = validWrite(op, 1);
@@ -389,14 +378,14 @@ describe('hostile input on every endpoint (reliability)', () => {
           );
         }
       }
-      expect(wholeDb(off)).toBe(before);
+      expect(await wholeDb(off)).toBe(before);
     } finally {
       await off.db.close();
     }
   });
 
   it('answers oversized bodies with 413 (declared length, streamed without length, file over the limit)', async () => {
-    const before = wholeDb(ctx);
+    const before = await wholeDb(ctx);
     const check = async (what: string, res: Response) => {
       const body: unknown = await res.json().catch(() => null);
       expect(res.status, what).toBe(413);
@@ -463,11 +452,11 @@ describe('hostile input on every endpoint (reliability)', () => {
         }),
       );
     }
-    expect(wholeDb(ctx)).toBe(before);
+    expect(await wholeDb(ctx)).toBe(before);
   });
 
   it('answers wrong content types and malformed JSON with 400', async () => {
-    const before = wholeDb(ctx);
+    const before = await wholeDb(ctx);
     const problems: string[] = [];
     const expect400 = async (what: string, init: RequestInit, path = '/api/imports') => {
       const res = await ctx.app.request(path, init);
@@ -544,13 +533,13 @@ describe('hostile input on every endpoint (reliability)', () => {
     }
     expect(problems).toEqual([]);
     expect(Reflect.get(Object.prototype, 'polluted')).toBeUndefined();
-    expect(wholeDb(ctx)).toBe(before);
+    expect(await wholeDb(ctx)).toBe(before);
   }, 60_000);
 
   it('answers hostile path parameters of write endpoints (with the token) with 4xx and changes nothing', async () => {
     const writes = ops.filter((o) => o.method !== 'GET' && o.params.some((p) => p.in === 'path'));
     expect(writes.length).toBeGreaterThan(0);
-    const before = wholeDb(ctx);
+    const before = await wholeDb(ctx);
     const problems: string[] = [];
     for (const op of writes) {
       for (const p of op.params.filter((x) => x.in === 'path')) {
@@ -577,15 +566,17 @@ describe('hostile input on every endpoint (reliability)', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(wholeDb(ctx)).toBe(before);
+    expect(await wholeDb(ctx)).toBe(before);
   });
 
   it('stores SQL metacharacters in written text fields literally and keeps every table', async () => {
     const counts = () =>
-      ['observations', 'regions', 'targets', 'revisions'].map((t) =>
-        sqliteOf(ctx).prepare(`select count(*) from ${t}`).pluck().get(),
+      Promise.all(
+        ['observations', 'regions', 'targets', 'revisions'].map(async (t) =>
+          Number(await pluck(ctx.db, `select count(*) from ${t}`)),
+        ),
       );
-    const before = counts();
+    const before = await counts();
     const evil = '"; DROP TABLE observations; --';
     const res = await ctx.app.request('/api/targets', {
       method: 'PUT',
@@ -605,13 +596,13 @@ describe('hostile input on every endpoint (reliability)', () => {
       }),
     });
     expect(res.status).toBe(200);
-    const row = sqliteOf(ctx)
-      .prepare<[], { source: string | null; updated_by: string | null }>(
-        `select source, updated_by from targets where region_id = '${REGION_A}' and year = 2024 and indicator_code = 'K3' and gender = 'female'`,
-      )
-      .get();
+    const row = await get<{ source: string | null; updated_by: string | null }>(
+      ctx.db,
+      `select source, updated_by from targets where region_id = ? and year = 2024 and indicator_code = 'K3' and gender = 'female'`,
+      REGION_A,
+    );
     expect(row).toEqual({ source: evil, updated_by: "Robert'); DROP TABLE targets;--" });
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
     // A hostile region in the body is refused by validation, not passed on.
     const bad = await ctx.app.request('/api/targets', {
       method: 'PUT',
@@ -626,7 +617,7 @@ describe('hostile input on every endpoint (reliability)', () => {
       }),
     });
     expect(bad.status).toBe(400);
-    expect(integrityCheck(sqliteOf(ctx))).toBe('ok');
+    expect(await integrityOf(ctx.db)).toBe('ok');
   });
 
   it('stores hostile upload file names sanitised and writes no file outside the intended folders', async () => {
@@ -708,10 +699,7 @@ describe('hostile input on every endpoint (reliability)', () => {
         if (!isErrorBody(body)) problems.push(`${where}: ${res.status} without the error shape`);
         continue;
       }
-      const stored = sqliteOf(ctx)
-        .prepare('select path from imported_files order by id desc limit 1')
-        .pluck()
-        .get();
+      const stored = await pluck(ctx.db, 'select path from imported_files order by id desc limit 1');
       if (typeof stored !== 'string') {
         problems.push(`${where}: nothing recorded`);
         continue;
@@ -757,7 +745,7 @@ describe('hostile input on every endpoint (reliability)', () => {
     expect(ok.headers.get('x-request-id')).toBe('client-id-123');
 
     await ctx.deps.goals.prepare(); // the goal snapshot cache of this version settles first
-    const before = wholeDb(ctx);
+    const before = await wholeDb(ctx);
     const long = 'q'.repeat(100_000);
     for (const url of [
       `/api/months?region=${REGION_A}&junk=${long}`,
@@ -771,6 +759,6 @@ describe('hostile input on every endpoint (reliability)', () => {
       expect(res.status, url.slice(0, 80)).toBeLessThan(500);
       if (res.status >= 400) expect(isErrorBody(await res.json()), url.slice(0, 80)).toBe(true);
     }
-    expect(wholeDb(ctx)).toBe(before);
+    expect(await wholeDb(ctx)).toBe(before);
   });
 });

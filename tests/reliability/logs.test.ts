@@ -11,9 +11,10 @@ import { runImport } from '../../etl/index.js';
 import { createApp } from '../../server/app.js';
 import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
-import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
+import type { Db } from '../../server/db/connection.js';
 import type { AppDeps } from '../../server/deps.js';
 import { ADMIN_TOKEN, insertFixture, REGION_A } from '../api/fixture.js';
+import { openTestDb } from '../helpers/db.js';
 import { tempDir } from './helpers.js';
 
 type Line = Record<string, unknown>;
@@ -21,7 +22,7 @@ type Line = Record<string, unknown>;
 describe('structured logs (reliability)', () => {
   const tmp = tempDir('zm-logs-');
   const raw: string[] = [];
-  let db: SqliteDb;
+  let db: Db;
   let deps: AppDeps;
   let app: ReturnType<typeof createApp>;
 
@@ -34,8 +35,8 @@ describe('structured logs (reliability)', () => {
     });
 
   beforeAll(async () => {
-    db = await openDatabase(':memory:');
-    insertFixture(db);
+    db = await openTestDb();
+    await insertFixture(db);
     const config = testConfig({ ADMIN_TOKEN, OUTBOX_DIR: join(tmp.dir, 'outbox') });
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {

@@ -14,6 +14,9 @@ export default defineConfig({
       'tests/etl/**/*.test.ts',
       'tests/alerts/**/*.test.ts',
       'tests/pg/**/*.test.ts',
+      // The reliability tests that are not about SQLite's file mechanics.
+      'tests/reliability/logs.test.ts',
+      'tests/reliability/hostile-input.test.ts',
     ],
     // SQLite's own mechanics (a second connection to the file, the lock row, file crashes, the CLI
     // on DATABASE_PATH): their PostgreSQL counterparts are in tests/pg/.
@@ -23,7 +26,6 @@ export default defineConfig({
       'tests/etl/lock-crash.test.ts',
       'tests/etl/cli.test.ts',
       'tests/etl/sqlite-bulk.test.ts',
-      'tests/reliability/**',
     ],
     globalSetup: ['tests/helpers/pg-global.ts'],
     env: { TEST_DB: 'postgres' },

@@ -44,8 +44,7 @@ export function PlanGoalPanel({
       <GoalMissing goal={goal} />
 
       <GoalChartCard
-        points={data.points}
-        year={data.year}
+        series={data}
         formatValue={formatValue}
         ariaLabel={summary}
         onMonthClick={onMonthClick}

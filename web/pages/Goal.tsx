@@ -91,8 +91,7 @@ function GoalChartFigure({
     'Die Zahlen stehen in der Tabelle unter dem Diagramm.';
   return (
     <GoalChartCard
-      points={data.points}
-      year={data.year}
+      series={data}
       formatValue={formatValue}
       ariaLabel={summary}
       onMonthClick={onMonthClick}
