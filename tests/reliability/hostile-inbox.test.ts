@@ -23,8 +23,8 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduled } from '../../etl/schedule.js';
 import { testConfig } from '../../server/config.js';
-import { openDatabase } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
+import { openTestDb } from '../helpers/db.js';
 import { tempDir } from './helpers.js';
 
 const csv = (region: string, value: number) =>
@@ -100,7 +100,7 @@ describe('hostile inbox and URL source names (reliability)', () => {
     const targetStat = statSync(target);
     const beforeOutside = listAll(outside);
 
-    const db = await openDatabase(join(tmp.dir, 'inbox.db'));
+    const db = await openTestDb();
     const config = testConfig({
       INBOX_DIR: inbox,
       ARCHIVE_DIR: archive,
@@ -138,7 +138,7 @@ describe('hostile inbox and URL source names (reliability)', () => {
 
     // Everything else sits directly in archive/ or rejected/ with a safe, visible name.
     const all = listAll(tmp.dir).filter(
-      (p) => !p.startsWith('inbox') && !p.startsWith('outside') && !p.startsWith('inbox.db'),
+      (p) => !p.startsWith('inbox') && !p.startsWith('outside'),
     );
     const problems: string[] = [];
     for (const p of all) {

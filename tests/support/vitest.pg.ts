@@ -17,6 +17,7 @@ export default defineConfig({
       // The reliability tests that are not about SQLite's file mechanics.
       'tests/reliability/logs.test.ts',
       'tests/reliability/hostile-input.test.ts',
+      'tests/reliability/hostile-inbox.test.ts',
     ],
     // SQLite's own mechanics (a second connection to the file, the lock row, file crashes, the CLI
     // on DATABASE_PATH): their PostgreSQL counterparts are in tests/pg/.
