@@ -105,6 +105,9 @@ export async function openPostgres(url: string, options: PgOpenOptions = {}): Pr
     types: pgTypes(pg.types),
     application_name: options.applicationName ?? 'zielmonitor',
     keepAlive: true,
+    // An unreachable database host fails a checkout after 5 s (the pool's default waits forever):
+    // /api/health/ready answers 503 instead of hanging.
+    connectionTimeoutMillis: 5_000,
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);

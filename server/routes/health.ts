@@ -30,15 +30,27 @@ export interface Readiness {
   error: string | null;
 }
 
+/** How long the readiness check waits for the database before it answers 503. */
+const READY_TIMEOUT_MS = 3_000;
+
+/** `p`, or a rejection naming `what` after `ms` (the load balancer needs an answer, not a hang). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 async function readiness(deps: AppDeps): Promise<Readiness> {
   const base = { database: deps.db.dialect, pendingMigrations: [] as string[] };
   try {
-    await sql`select 1`.execute(deps.db.db);
+    await within(sql`select 1`.execute(deps.db.db), READY_TIMEOUT_MS, 'select 1');
   } catch (e) {
     return { ...base, status: 'not_ready', reachable: false, error: `database: ${errorMessage(e)}` };
   }
   try {
-    const pending = await pendingMigrations(deps.db.db);
+    const pending = await within(pendingMigrations(deps.db.db), READY_TIMEOUT_MS, 'migrations');
     return {
       ...base,
       status: pending.length === 0 ? 'ready' : 'not_ready',

@@ -3,6 +3,7 @@
  * Readiness, the import lock across instances, the leader lock and its takeover, exactly-once
  * alert digests when two instances deliver at the same time.
  */
+import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
 import { acquireImportLock, ImportBusyError } from '../../etl/lock.js';
@@ -70,6 +71,34 @@ describe('PostgreSQL: readiness', () => {
     const after = await app.request('/api/health/ready');
     expect(after.status).toBe(200);
     expect(await after.json()).toMatchObject({ status: 'ready', reachable: true, pendingMigrations: [] });
+  });
+
+  test('a database host that accepts but never answers: 503 not reachable, not a hang', async () => {
+    // A TCP server that takes connections and says nothing (a hung host behind a firewall).
+    const sockets: Socket[] = [];
+    const blackhole = createServer((s) => {
+      sockets.push(s);
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const address = blackhole.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => blackhole.close(() => resolve()));
+    });
+    const hung = await openPostgres(`postgres://zm:zm@127.0.0.1:${address.port}/zm`, {
+      poolSize: 2,
+      migrate: false,
+    });
+    cleanups.push(() => hung.close());
+    const ctx = await setup({ fixture: false });
+    cleanups.push(() => ctx.db.close());
+    const { createApp } = await import('../../server/app.js');
+    const app = createApp({ ...ctx.deps, db: hung });
+    const res = await app.request('/api/health/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'not_ready', database: 'postgres', reachable: false });
+    expect((await app.request('/api/health/live')).status).toBe(200);
   });
 
   test('two instances migrating at once: one runs the migrations, both end current', async () => {
