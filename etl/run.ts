@@ -244,14 +244,14 @@ async function runContext(
         .insertInto('imported_files')
         .values({
           run_id: runId,
-          path: f.path,
+          path: storableText(f.path),
           sha256: f.sha256,
           size: f.size,
           status: f.status,
           rows_inserted: 0,
           rows_updated: 0,
           rows_unchanged: 0,
-          error: f.error,
+          error: f.error === null ? null : storableText(f.error),
           sample,
           imported_at: clock().toISOString(),
         })
@@ -382,7 +382,7 @@ async function finishRun(
       rows_inserted: sum('inserted'),
       rows_updated: sum('updated'),
       rows_unchanged: sum('unchanged'),
-      error: errorText,
+      error: errorText === null ? null : storableText(errorText),
     })
     .where('id', '=', runId)
     .execute();
@@ -468,7 +468,7 @@ export async function executeImport(
         .set({
           finished_at: clock().toISOString(),
           status: 'failed',
-          error: e instanceof Error ? e.message : String(e),
+          error: storableText(e instanceof Error ? e.message : String(e)),
         })
         .where('id', '=', runId)
         .execute()
@@ -494,4 +494,12 @@ export async function executeImport(
   await syncDataVersion(deps.db);
   await announce(deps, options, summary, started);
   return summary;
+}
+
+/**
+ * Text as both databases can store it: PostgreSQL refuses NUL in text, and a rejection message
+ * quotes the offending cell (which may hold one) — shown as U+FFFD instead.
+ */
+function storableText(text: string): string {
+  return text.replace(/\u0000/g, '\uFFFD');
 }

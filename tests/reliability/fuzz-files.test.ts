@@ -16,8 +16,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtlDeps, type ImportSummary, runImport } from '../../etl/index.js';
-import { openDatabase, type SqliteDb } from '../../server/db/connection.js';
+import { type Db, openDatabase } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
+import { get, openTestDb, pluck, TEST_DB } from '../helpers/db.js';
 import {
   type Obs,
   obsKey,
@@ -43,9 +44,9 @@ import {
   type CanonicalRow,
   canonicalRows,
   canonicalText,
-  dataChecksum,
+  dataChecksumOf,
   germanMonth,
-  integrityCheck,
+  integrityOf,
   type Prng,
   prng,
   tempDir,
@@ -907,18 +908,17 @@ interface Snapshot {
   dataVersion: number;
 }
 
-function snapshot(db: SqliteDb): Snapshot {
-  const s = db.sqlite;
+async function snapshot(db: Db): Promise<Snapshot> {
   return {
-    checksum: dataChecksum(s),
-    observations: Number(s.prepare('select count(*) from observations').pluck().get()),
-    revisions: Number(s.prepare('select count(*) from revisions').pluck().get()),
-    dataVersion: Number(s.prepare(`select value from meta where key = 'data_version'`).pluck().get() ?? 0),
+    checksum: await dataChecksumOf(db),
+    observations: Number(await pluck(db, 'select count(*) from observations')),
+    revisions: Number(await pluck(db, 'select count(*) from revisions')),
+    dataVersion: Number((await pluck(db, `select value from meta where key = 'data_version'`)) ?? 0),
   };
 }
 
 /** Database-wide rules that must hold after every accepted file. */
-function invariantViolations(db: SqliteDb): string[] {
+async function invariantViolations(db: Db): Promise<string[]> {
   const checks: [string, string][] = [
     [
       'value and flag both set or both null',
@@ -931,7 +931,7 @@ function invariantViolations(db: SqliteDb): string[] {
     ],
     [
       'month not YYYY-MM',
-      `select count(*) from observations where month not glob '[12][0-9][0-9][0-9]-[01][0-9]'
+      `select count(*) from observations where ${db.dialect === 'sqlite' ? "month not glob '[12][0-9][0-9][0-9]-[01][0-9]'" : "month !~ '^[12][0-9]{3}-[01][0-9]$'"}
        or cast(substr(month, 6, 2) as integer) not between 1 and 12`,
     ],
     [
@@ -943,30 +943,34 @@ function invariantViolations(db: SqliteDb): string[] {
   ];
   const out: string[] = [];
   for (const [what, q] of checks) {
-    const n = Number(db.sqlite.prepare(q).pluck().get());
+    const n = Number(await pluck(db, q));
     if (n !== 0) out.push(`${what}: ${n}`);
   }
   return out;
 }
 
-function dbValue(db: SqliteDb, o: Obs): { value: number | null; flag: string | null } | undefined {
-  return db.sqlite
-    .prepare<[string, string, string, string], { value: number | null; flag: string | null }>(
-      'select value, flag from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
-    )
-    .get(o.region, o.indicator, o.gender, o.month);
+function dbValue(db: Db, o: Obs): Promise<{ value: number | null; flag: string | null } | undefined> {
+  return get<{ value: number | null; flag: string | null }>(
+    db,
+    'select value, flag from observations where region_id = ? and indicator_code = ? and gender = ? and month = ?',
+    o.region,
+    o.indicator,
+    o.gender,
+    o.month,
+  );
 }
 
 describe('fuzzed input files (reliability)', () => {
   const tmp = tempDir('zm-fuzz-');
-  let db: SqliteDb;
+  let db: Db;
   let deps: EtlDeps;
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    db = await openDatabase(`${tmp.dir}/fuzz.db`);
+    // SQLite: a file, so that its integrity_check covers what 1,000+ imports wrote to disk.
+    db = TEST_DB === 'sqlite' ? await openDatabase(`${tmp.dir}/fuzz.db`) : await openTestDb();
     deps = {
       db,
       logger: silentLogger(),
@@ -1007,15 +1011,17 @@ describe('fuzzed input files (reliability)', () => {
 
     const failures: string[] = [];
     const outcomes = new Map<string, { rejected: number; imported: number; unchanged: number }>();
-    const lastFile = db.sqlite.prepare<[], { status: string; error: string | null; path: string }>(
-      'select status, error, path from imported_files order by id desc limit 1',
-    );
+    const lastFile = () =>
+      get<{ status: string; error: string | null; path: string }>(
+        db,
+        'select status, error, path from imported_files order by id desc limit 1',
+      );
     let maxMessage = 0;
     const started = performance.now();
 
     for (const c of cases) {
       const fail = (msg: string) => failures.push(`${c.name} [${c.expect.kind}]: ${msg}`);
-      const before = snapshot(db);
+      const before = await snapshot(db);
       let summary: ImportSummary;
       try {
         summary = await runImport(deps, [{ kind: 'buffer', name: c.name, data: c.data }], {
@@ -1039,7 +1045,7 @@ describe('fuzzed input files (reliability)', () => {
       outcomes.set(c.category, tally);
 
       if (f.status === 'rejected') {
-        const after = snapshot(db);
+        const after = await snapshot(db);
         if (c.expect.kind === 'accept') fail(`valid file rejected: ${f.error?.message.slice(0, 300)}`);
         if (after.checksum !== before.checksum) fail('data tables changed although the file was rejected');
         if (summary.status !== 'failed') fail(`run status ${summary.status}, expected failed`);
@@ -1050,7 +1056,7 @@ describe('fuzzed input files (reliability)', () => {
         }
         if (e.file !== c.name) fail(`error names file '${e.file}', expected '${c.name}'`);
         if (e.message.trim() === '') fail('empty error message');
-        const stored = lastFile.get();
+        const stored = await lastFile();
         if (stored?.status !== 'rejected' || !stored.error?.startsWith(`Datei ${c.name}`)) {
           fail(
             `imported_files does not record the rejection with the file name: ${JSON.stringify(stored)?.slice(0, 200)}`,
@@ -1093,7 +1099,7 @@ describe('fuzzed input files (reliability)', () => {
         }
         expected = ref;
       }
-      const after = snapshot(db);
+      const after = await snapshot(db);
       if (f.status === 'unchanged') {
         // Bytes imported before are skipped by checksum, even if a later file changed the values
         // since (by design: "the same file imported again changes nothing").
@@ -1116,7 +1122,7 @@ describe('fuzzed input files (reliability)', () => {
           fail(`data_version moved by ${bumped}, changed=${summary.changed}`);
       }
       for (const o of expected) {
-        const got = dbValue(db, o);
+        const got = await dbValue(db, o);
         if (!got || got.value !== o.value || got.flag !== o.flag) {
           fail(
             `${obsKey(o)}: database has ${JSON.stringify(got)}, file says ${JSON.stringify({ value: o.value, flag: o.flag })}`,
@@ -1124,11 +1130,11 @@ describe('fuzzed input files (reliability)', () => {
           break;
         }
       }
-      for (const v of invariantViolations(db)) fail(v);
+      for (const v of await invariantViolations(db)) fail(v);
     }
     const ms = performance.now() - started;
 
-    expect(integrityCheck(db.sqlite)).toBe('ok');
+    expect(await integrityOf(db)).toBe('ok');
     const table = [...outcomes.entries()].map(([category, t]) => ({
       category,
       ...t,

@@ -255,3 +255,10 @@ export async function integrityOf(db: Db): Promise<string> {
   }
   return problems.length === 0 ? 'ok' : problems.join('; ');
 }
+
+/** dataChecksum on either engine (every data table, see dataTables). */
+export async function dataChecksumOf(db: Db): Promise<string> {
+  if (db.dialect === 'sqlite') return dataChecksum(db.sqlite);
+  const tables = (await tableNamesOf(db)).filter((n) => !BOOKKEEPING.has(n) && !n.startsWith('kysely_'));
+  return tablesChecksumOf(db, tables);
+}
