@@ -501,5 +501,5 @@ export async function executeImport(
  * quotes the offending cell (which may hold one) — shown as U+FFFD instead.
  */
 function storableText(text: string): string {
-  return text.replace(/\u0000/g, '\uFFFD');
+  return text.replaceAll('\u0000', '\uFFFD');
 }
