@@ -13,6 +13,7 @@ import { type AppServices, createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import { ADMIN_TOKEN, insertFixture, REGION_A } from '../api/fixture.js';
+import { openTestDb, TEST_DB } from '../helpers/db.js';
 import { canonicalRows, canonicalText, tempDir } from './helpers.js';
 
 const REGIONS = 1235; // × 3 years × 108 rows = 400,140 rows, plus region A's 216
@@ -37,9 +38,11 @@ describe('the API stays responsive during a big upload (reliability)', () => {
   let close: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    db = await openDatabase(join(tmp.dir, 'zm.db'));
-    insertFixture(db);
-    db.sqlite.pragma('busy_timeout = 0');
+    // SQLite: a file the worker thread writes while the server's connection reads, with no busy
+    // timeout; PostgreSQL: the run's database (imports run in the server process there).
+    db = TEST_DB === 'sqlite' ? await openDatabase(join(tmp.dir, 'zm.db')) : await openTestDb();
+    await insertFixture(db);
+    if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');
     const config = testConfig({ ADMIN_TOKEN, UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) });
     // As server/main.ts: imports in a worker thread; after one, the goals of the new data version
     // are stored and the alerts evaluated.

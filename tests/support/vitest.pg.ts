@@ -20,6 +20,7 @@ export default defineConfig({
       'tests/reliability/hostile-input.test.ts',
       'tests/reliability/hostile-inbox.test.ts',
       'tests/reliability/fuzz-files.test.ts',
+      'tests/reliability/upload-responsive.test.ts',
     ],
     // SQLite's own mechanics (a second connection to the file, the lock row, file crashes, the CLI
     // on DATABASE_PATH): their PostgreSQL counterparts are in tests/pg/.
@@ -39,9 +40,7 @@ export default defineConfig({
       // - tests/reliability/api-under-load.test.ts: the ETL CLI as a second process on the same
       //   SQLite file (DATABASE_PATH), the SQLITE_BUSY case, then `pragma integrity_check`;
       // - tests/reliability/shutdown.test.ts: a server process on DATABASE_PATH killed mid-import,
-      //   the file's integrity and a `.backup()` copy of it;
-      // - tests/reliability/upload-responsive.test.ts: the upload in the worker thread against a
-      //   SQLite file with busy_timeout 0 (the reader never waits on the writer's file lock).
+      //   the file's integrity and a `.backup()` copy of it.
     ],
     globalSetup: ['tests/helpers/pg-global.ts'],
     env: { TEST_DB: 'postgres' },
