@@ -5,7 +5,6 @@
  * with different values.
  */
 
-import type { ImportLimits } from '../core/limits.js';
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
