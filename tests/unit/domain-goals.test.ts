@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { month as M } from '../../core/months.js';
-
+import { SAMPLE_INDICATORS } from '../../scripts/generate-sample.js';
 import {
   comparePublished,
   evaluateGoal,
@@ -29,24 +29,8 @@ import {
   withCell,
 } from './domain-fixtures.js';
 
-const K2: IndicatorDef = {
-  code: 'K2',
-  name: 'Integrationsquote',
-  unit: 'percent',
-  formula: 'rate',
-  numeratorCode: 'INT',
-  denominatorCode: 'ELB',
-  better: 'higher',
-};
-const K3: IndicatorDef = {
-  code: 'K3',
-  name: 'Bestand Langzeitleistungsbeziehende',
-  unit: 'count',
-  formula: 'stock',
-  numeratorCode: 'LZB',
-  denominatorCode: null,
-  better: 'lower',
-};
+// The indicators as the initial migration defines them: one definition, the sample generator's.
+const { K2, K3 } = SAMPLE_INDICATORS;
 const OPTIONS = { atRiskBandPct: 1 };
 
 function spec(
