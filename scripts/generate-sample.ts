@@ -158,54 +158,42 @@ function simulateGender(model: GenderModel, rnd: () => number, months: readonly 
 // ---------------------------------------------------------------------------------------------
 // The regions
 
+/** A model's anchor month: per gender its ELB stock and LZB share (straight lines in between). */
+interface Anchor {
+  month: string;
+  female: readonly [elb: number, lzbShare: number];
+  male: readonly [elb: number, lzbShare: number];
+}
+
+/** One gender's model from the anchors. */
+function genderModel(anchors: readonly Anchor[], gender: 'female' | 'male', annualRate: number): GenderModel {
+  return {
+    elb: anchors.map((a) => [M(a.month), a[gender][0]] as const),
+    lzbShare: anchors.map((a) => [M(a.month), a[gender][1]] as const),
+    annualRate,
+  };
+}
+
+/**
+ * About 10,400 ELB in mid-2023, 46-47 % women; a fall until spring 2022, then the move of refugees
+ * from Ukraine into SGB II (June 2022) lifts the stock, women more than men.
+ */
+const SEGEBERG_ANCHORS: readonly Anchor[] = [
+  { month: '2021-01', female: [4720, 0.63], male: [5750, 0.62] },
+  { month: '2021-12', female: [4600, 0.655], male: [5560, 0.645] },
+  { month: '2022-05', female: [4480, 0.66], male: [5380, 0.65] },
+  { month: '2022-09', female: [4880, 0.605], male: [5560, 0.625] },
+  { month: '2023-06', female: [4860, 0.6], male: [5540, 0.62] },
+  { month: '2023-12', female: [4880, 0.605], male: [5580, 0.62] },
+  { month: '2024-09', female: [4950, 0.625], male: [5660, 0.625] },
+];
+
 const SEGEBERG_MODEL: RegionModel = {
   id: SEGEBERG.id,
   name: SEGEBERG.name,
   seed: 1060,
-  // About 10,400 ELB in mid-2023, 46-47 % women; a fall until spring 2022, then the move of
-  // refugees from Ukraine into SGB II (June 2022) lifts the stock, women more than men.
-  female: {
-    elb: [
-      [M('2021-01'), 4720],
-      [M('2021-12'), 4600],
-      [M('2022-05'), 4480],
-      [M('2022-09'), 4880],
-      [M('2023-06'), 4860],
-      [M('2023-12'), 4880],
-      [M('2024-09'), 4950],
-    ],
-    lzbShare: [
-      [M('2021-01'), 0.63],
-      [M('2021-12'), 0.655],
-      [M('2022-05'), 0.66],
-      [M('2022-09'), 0.605],
-      [M('2023-06'), 0.6],
-      [M('2023-12'), 0.605],
-      [M('2024-09'), 0.625],
-    ],
-    annualRate: 0.193,
-  },
-  male: {
-    elb: [
-      [M('2021-01'), 5750],
-      [M('2021-12'), 5560],
-      [M('2022-05'), 5380],
-      [M('2022-09'), 5560],
-      [M('2023-06'), 5540],
-      [M('2023-12'), 5580],
-      [M('2024-09'), 5660],
-    ],
-    lzbShare: [
-      [M('2021-01'), 0.62],
-      [M('2021-12'), 0.645],
-      [M('2022-05'), 0.65],
-      [M('2022-09'), 0.625],
-      [M('2023-06'), 0.62],
-      [M('2023-12'), 0.62],
-      [M('2024-09'), 0.625],
-    ],
-    annualRate: 0.295,
-  },
+  female: genderModel(SEGEBERG_ANCHORS, 'female', 0.193),
+  male: genderModel(SEGEBERG_ANCHORS, 'male', 0.295),
 };
 
 /** Scales a model: ELB by `size`, LZB share shifted by `lzbShift`, integration rate times `rate`. */

@@ -2,7 +2,7 @@
  * The admin API behind /verwaltung (role admin): users and their roles, role mappings, personal
  * tokens, browser sessions, and the audit log (JSON or CSV).
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
@@ -83,9 +83,20 @@ export const auditQuery = z.object({
   format: z.enum(['json', 'csv']).optional(),
 });
 
+/** What can be revoked by id, and the stamp that revokes it. */
+const REVOKE = { token: revokeApiToken, session: revokeSession } as const;
+
 export function adminRoutes(deps: AppDeps, auth: Auth) {
   const admin = requireRole(deps, 'admin');
   const db = deps.db.db;
+  /** Ends a token or a session now (404 when there is no active one with that id), audited. */
+  const revoke = async (c: Context<AppEnv>, kind: keyof typeof REVOKE, id: number) => {
+    if (!(await REVOKE[kind](db, id, deps.clock()))) {
+      throw new ApiError(404, `${kind}_not_found`, `No active ${kind} with id ${id}`);
+    }
+    await audit(deps, auth, c, `${kind}.revoke`, `${kind} ${id}`);
+    return id;
+  };
   return new Hono<AppEnv>()
     .use('*', admin)
     .get('/users', async (c) => c.json({ users: await listUsers(db) }))
@@ -139,23 +150,13 @@ export function adminRoutes(deps: AppDeps, auth: Auth) {
       });
       return c.json({ token: issued.token, info: issued.info }, 201);
     })
-    .delete('/tokens/:id', validate('param', idParam), async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await revokeApiToken(db, id, deps.clock()))) {
-        throw new ApiError(404, 'token_not_found', `No active token with id ${id}`);
-      }
-      await audit(deps, auth, c, 'token.revoke', `token ${id}`);
-      return c.json({ revoked: id });
-    })
+    .delete('/tokens/:id', validate('param', idParam), async (c) =>
+      c.json({ revoked: await revoke(c, 'token', c.req.valid('param').id) }),
+    )
     .get('/sessions', async (c) => c.json({ sessions: await listActiveSessions(db, deps.clock()) }))
-    .delete('/sessions/:id', validate('param', idParam), async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await revokeSession(db, id, deps.clock()))) {
-        throw new ApiError(404, 'session_not_found', `No active session with id ${id}`);
-      }
-      await audit(deps, auth, c, 'session.revoke', `session ${id}`);
-      return c.json({ revoked: id });
-    })
+    .delete('/sessions/:id', validate('param', idParam), async (c) =>
+      c.json({ revoked: await revoke(c, 'session', c.req.valid('param').id) }),
+    )
     .get('/audit', validate('query', auditQuery), async (c) => {
       const q = c.req.valid('query');
       const entries = await listAudit(db, {

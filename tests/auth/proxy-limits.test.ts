@@ -134,6 +134,28 @@ describe('sessions', () => {
   });
 });
 
+describe('revoking a token or a session by id', () => {
+  it.each(['token', 'session'] as const)('a %s: ended once and audited; again: 404', async (kind) => {
+    const ctx = await setup();
+    const id =
+      kind === 'token'
+        ? (await tokenFor(ctx, 'Sabine', 'viewer')).tokenId
+        : (await sessionFor(ctx, 'Sabine', 'viewer')).sessionId;
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const revoke = () => ctx.app.request(`/api/admin/${kind}s/${id}`, { method: 'DELETE', headers: admin });
+    const first = await revoke();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ revoked: id });
+    const again = await revoke();
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ error: { code: `${kind}_not_found` } });
+    const log = await ctx.app.request(`/api/admin/audit?action=${kind}.revoke`, { headers: admin });
+    expect((await log.json()).entries).toEqual([
+      expect.objectContaining({ action: `${kind}.revoke`, subject: `${kind} ${id}` }),
+    ]);
+  });
+});
+
 describe('personal tokens', () => {
   it('are shown once, stored as SHA-256 only, and record their last use', async () => {
     const ctx = await setup();
