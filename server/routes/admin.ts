@@ -83,17 +83,24 @@ export const auditQuery = z.object({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-/** What can be revoked by id, and the stamp that revokes it. */
-const REVOKE = { token: revokeApiToken, session: revokeSession } as const;
+/** What can be revoked by id: the stamp that revokes it, the error when there is no active one. */
+const REVOKE = {
+  token: {
+    stamp: revokeApiToken,
+    notFound: (id: number) => new ApiError(404, 'token_not_found', `No active token with id ${id}`),
+  },
+  session: {
+    stamp: revokeSession,
+    notFound: (id: number) => new ApiError(404, 'session_not_found', `No active session with id ${id}`),
+  },
+} as const;
 
 export function adminRoutes(deps: AppDeps, auth: Auth) {
   const admin = requireRole(deps, 'admin');
   const db = deps.db.db;
   /** Ends a token or a session now (404 when there is no active one with that id), audited. */
   const revoke = async (c: Context<AppEnv>, kind: keyof typeof REVOKE, id: number) => {
-    if (!(await REVOKE[kind](db, id, deps.clock()))) {
-      throw new ApiError(404, `${kind}_not_found`, `No active ${kind} with id ${id}`);
-    }
+    if (!(await REVOKE[kind].stamp(db, id, deps.clock()))) throw REVOKE[kind].notFound(id);
     await audit(deps, auth, c, `${kind}.revoke`, `${kind} ${id}`);
     return id;
   };
