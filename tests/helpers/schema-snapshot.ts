@@ -5,7 +5,10 @@
  * seed (`indicators`, `meta`). The text the DDL was written in (quoting, spacing, clause order)
  * is not part of it; what the engine made of it is. Kysely's own bookkeeping tables are left out.
  */
-import { Migrator } from 'kysely';
+
+import { readFileSync } from 'node:fs';
+import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely';
+import { describe, expect, test } from 'vitest';
 import { type Db, openDatabase, openPostgres } from '../../server/db/connection.js';
 import { migrations } from '../../server/db/migrations/index.js';
 import { all, createPgDatabase, dropPgDatabase } from './db.js';
@@ -133,41 +136,112 @@ async function postgresTables(db: Db): Promise<Record<string, unknown>> {
   return tables;
 }
 
+/** Tables (and views, triggers) of `db` with their columns, indexes and constraints. */
+function tablesOf(db: Db): Promise<Record<string, unknown>> {
+  return db.dialect === 'sqlite' ? sqliteTables(db) : postgresTables(db);
+}
+
 /** The snapshot of `db` (already migrated by the caller). */
 export async function snapshotOf(db: Db, ran: string[]): Promise<SchemaSnapshot> {
   const seed: Record<string, unknown[]> = {};
   for (const [table, query] of Object.entries(SEED_QUERIES)) seed[table] = await all(db, query);
   return {
     migrations: ran,
-    tables: db.dialect === 'sqlite' ? await sqliteTables(db) : await postgresTables(db),
+    tables: await tablesOf(db),
     seed,
   };
 }
 
-/**
- * A fresh database of `dialect` migrated with exactly the migrations `names` (in that order, as
- * registered in server/db/migrations/index.ts), and its snapshot. Migrations registered later do not
- * enter it, so the snapshot of the frozen migrations stays what it is while new ones are added.
- */
-export async function migratedSnapshot(dialect: Db['dialect'], names: string[]): Promise<SchemaSnapshot> {
+function registered(names: string[]): Record<string, Migration> {
   const missing = names.filter((n) => !(n in migrations));
   if (missing.length > 0) throw new Error(`migrations no longer registered: ${missing.join(', ')}`);
-  const picked = Object.fromEntries(names.map((n) => [n, migrations[n]]));
+  return Object.fromEntries(names.map((n) => [n, migrations[n] as Migration]));
+}
+
+/** Runs `fn` on a fresh, unmigrated database of `dialect` (dropped again afterwards). */
+async function withFreshDb<T>(dialect: Db['dialect'], fn: (db: Db) => Promise<T>): Promise<T> {
   const url = dialect === 'postgres' ? await createPgDatabase() : null;
   const db =
     url === null
       ? await openDatabase(':memory:', { migrate: false })
       : await openPostgres(url, { migrate: false, poolSize: 1 });
   try {
-    const result = await new Migrator({
-      db: db.db,
-      provider: { getMigrations: async () => picked },
-    }).migrateToLatest();
-    if (result.error) throw result.error;
-    const ran = (result.results ?? []).map((r) => r.migrationName);
-    return await snapshotOf(db, ran);
+    return await fn(db);
   } finally {
     await db.close();
     if (url !== null) await dropPgDatabase(url);
   }
+}
+
+function check(result: MigrationResultSet): string[] {
+  if (result.error) throw result.error;
+  return (result.results ?? []).map((r) => r.migrationName);
+}
+
+/**
+ * A fresh database of `dialect` migrated with exactly the migrations `names` (as registered in
+ * server/db/migrations/index.ts), and its snapshot. Migrations registered later do not enter it, so
+ * the snapshot of the frozen migrations stays what it is while new ones are added.
+ */
+export function migratedSnapshot(dialect: Db['dialect'], names: string[]): Promise<SchemaSnapshot> {
+  const provider = { getMigrations: async () => registered(names) };
+  return withFreshDb(dialect, async (db) =>
+    snapshotOf(db, check(await new Migrator({ db: db.db, provider }).migrateToLatest())),
+  );
+}
+
+/**
+ * The same, but each migration's `down()` is run after the `up()`s (newest first) and then every
+ * `up()` again: `reverted` lists the migrations undone and `left` the tables they left behind.
+ */
+export function downAndUpAgain(
+  dialect: Db['dialect'],
+  names: string[],
+): Promise<{ reverted: string[]; left: string[]; snapshot: SchemaSnapshot }> {
+  const provider = { getMigrations: async () => registered(names) };
+  return withFreshDb(dialect, async (db) => {
+    const migrator = new Migrator({ db: db.db, provider });
+    check(await migrator.migrateToLatest());
+    const reverted = check(await migrator.migrateTo(NO_MIGRATIONS));
+    const left = Object.keys(await tablesOf(db));
+    const snapshot = await snapshotOf(db, check(await migrator.migrateToLatest()));
+    return { reverted, left, snapshot };
+  });
+}
+
+/** Asserts `actual` is `expected`, table by table (so that a failure names the table). */
+export function expectSameSchema(actual: SchemaSnapshot, expected: SchemaSnapshot): void {
+  expect(actual.migrations).toEqual(expected.migrations);
+  expect(Object.keys(actual.tables)).toEqual(Object.keys(expected.tables));
+  for (const table of Object.keys(expected.tables)) {
+    expect({ table, ...(actual.tables[table] as object) }).toEqual({
+      table,
+      ...(expected.tables[table] as object),
+    });
+  }
+  expect(actual.seed).toEqual(expected.seed);
+}
+
+/**
+ * The tests that the frozen migrations still give a fresh `dialect` database the schema of the
+ * fixture `tests/fixtures/migrations-schema.<dialect>.json`, also after every `down()` and `up()`
+ * again. `left` is what a full `down()` may leave (SQLite keeps its own sqlite_sequence).
+ */
+export function describeFrozenMigrations(dialect: Db['dialect'], left: string[]): SchemaSnapshot {
+  const fixture = JSON.parse(
+    readFileSync(new URL(`../fixtures/migrations-schema.${dialect}.json`, import.meta.url), 'utf8'),
+  ) as SchemaSnapshot;
+  describe(`frozen migrations on ${dialect}`, () => {
+    test('a fresh database gets exactly the schema and seed rows of the fixture', async () => {
+      expectSameSchema(await migratedSnapshot(dialect, fixture.migrations), fixture);
+    });
+
+    test('down() undoes every migration, and up() again gives the same schema', async () => {
+      const result = await downAndUpAgain(dialect, fixture.migrations);
+      expect(result.reverted).toEqual([...fixture.migrations].reverse());
+      expect(result.left).toEqual(left);
+      expectSameSchema(result.snapshot, fixture);
+    });
+  });
+  return fixture;
 }
