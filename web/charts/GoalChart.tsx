@@ -9,7 +9,7 @@ import { useMemo } from 'react';
 import { formatChange, formatMonth } from '../../core/format';
 import type { GoalSeriesResponse } from '../api';
 import { GOAL_SERIES, TEXT } from '../lib/palette';
-import { EChart } from './EChart';
+import { EChart, type EChartProps } from './EChart';
 import type { ChartOption, LineSeriesOption } from './echarts';
 import {
   BAND_NAME,
@@ -199,17 +199,28 @@ export function buildGoalChartOption(
   });
 }
 
-export function GoalChart({ points, year, formatValue, ariaLabel, onMonthClick, comments }: GoalChartProps) {
+export function GoalChart(props: GoalChartProps) {
+  const { points, year, formatValue, comments } = props;
   const option = useMemo(
     () => buildGoalChartOption(points, year, formatValue, comments),
     [points, year, formatValue, comments],
   );
+  return <MonthsChart {...props} option={option} testId="goal-chart" height="min(60vh, 520px)" />;
+}
+
+/** A chart with a month per category: a click on a month's column passes that month on. */
+function MonthsChart({
+  points,
+  onMonthClick,
+  ...chart
+}: Pick<GoalChartProps, 'points' | 'onMonthClick'> &
+  Pick<EChartProps, 'option' | 'ariaLabel' | 'testId' | 'height'>) {
   return (
     <EChart
-      option={option}
-      ariaLabel={ariaLabel}
-      testId="goal-chart"
-      height="min(60vh, 520px)"
+      option={chart.option}
+      ariaLabel={chart.ariaLabel}
+      testId={chart.testId}
+      height={chart.height}
       onCategoryClick={(i) => {
         const p = points[i];
         if (p && onMonthClick) onMonthClick(p.month);
@@ -258,27 +269,11 @@ export function buildChangeChartOption(
   });
 }
 
-export function ChangeChart({
-  points,
-  targetChangePct,
-  atRiskEdgePct,
-  ariaLabel,
-  onMonthClick,
-}: ChangeChartProps) {
+export function ChangeChart(props: ChangeChartProps) {
+  const { points, targetChangePct, atRiskEdgePct } = props;
   const option = useMemo(
     () => buildChangeChartOption(points, targetChangePct, atRiskEdgePct),
     [points, targetChangePct, atRiskEdgePct],
   );
-  return (
-    <EChart
-      option={option}
-      ariaLabel={ariaLabel}
-      testId="change-chart"
-      height="min(40vh, 340px)"
-      onCategoryClick={(i) => {
-        const p = points[i];
-        if (p && onMonthClick) onMonthClick(p.month);
-      }}
-    />
-  );
+  return <MonthsChart {...props} option={option} testId="change-chart" height="min(40vh, 340px)" />;
 }

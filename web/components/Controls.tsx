@@ -65,3 +65,36 @@ export function MonthControl({
     </div>
   );
 }
+
+/**
+ * A period of two month inputs; each end bounds the other, so `from` cannot pass `to`. `onChange`
+ * gets the end that changed; the inputs' test ids are `${testId}-from` and `${testId}-to`.
+ */
+export function PeriodControls({
+  from,
+  to,
+  onChange,
+  testId,
+}: {
+  from: string | null;
+  to: string | null;
+  onChange: (change: { from: string | null } | { to: string | null }) => void;
+  testId: string;
+}) {
+  const ends = [
+    { end: 'from', label: 'von Monat', value: from, max: to },
+    { end: 'to', label: 'bis Monat', value: to, min: from },
+  ] as const;
+  return (
+    <>
+      {ends.map(({ end, ...control }) => (
+        <MonthControl
+          key={end}
+          {...control}
+          onChange={(v) => onChange(end === 'from' ? { from: v } : { to: v })}
+          testId={`${testId}-${end}`}
+        />
+      ))}
+    </>
+  );
+}

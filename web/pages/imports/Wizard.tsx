@@ -9,7 +9,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
 import { columnLetter } from '../../../core/spreadsheet';
+import { GENDERS, type Gender } from '../../../core/vocabulary';
 import { client, read } from '../../api';
+import { SelectControl } from '../../components/Controls';
 import { DataTable, num } from '../../components/DataTable';
 import { errorText } from '../../lib/error-text';
 import { JobState, useJob } from './UploadPanel';
@@ -61,15 +63,12 @@ function useLivePreview(file: File, spec: GridSpec | null, token: string) {
 export function Wizard({ file, token, onClose }: { file: File; token: string; onClose: () => void }) {
   const ids = { name: useId(), pattern: useId() };
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [tool, setTool] = useState<Tool>('month');
-  const [indicator, setIndicator] = useState('LZB');
-  const [gender, setGender] = useState<Gender>('total');
+  const [marking, setMarking] = useState<Marking>({ tool: 'month', indicator: 'LZB', gender: 'total' });
   const [name, setName] = useState(() => file.name.replace(/\.[^.]+$/, ''));
   const [pattern, setPattern] = useState(() => defaultPattern(file.name));
   const [saveError, setSaveError] = useState<unknown>(null);
   const [started, setStarted] = useState<ImportJob | null>(null);
   const job = useJob(started);
-  const indicators = useLoadableIndicators();
   const spec = useMemo(() => (draft ? toSpec(draft) : null), [draft]);
   const live = useLivePreview(file, spec, token);
 
@@ -83,6 +82,7 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
 
   const onCell = (row: number, col: number) => {
     if (!draft) return;
+    const { tool, indicator, gender } = marking;
     const line = draft.monthAxis === 'rows' ? col : row;
     if (tool === 'month') setDraft({ ...draft, monthLine: line });
     else if (tool === 'region') setDraft({ ...draft, region: { from: 'cell', row, col } });
@@ -127,18 +127,10 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
         Vorschau rechnet bei jeder Änderung neu.
       </p>
       {draft && (
-        <WizardControls
-          draft={draft}
-          onDraft={setDraft}
-          sheets={sheets}
-          tool={tool}
-          onTool={setTool}
-          indicator={indicator}
-          onIndicator={setIndicator}
-          gender={gender}
-          onGender={setGender}
-          indicators={indicators.data ?? []}
-        />
+        <div className="wizard-controls">
+          <DraftControls draft={draft} onDraft={setDraft} sheets={sheets} />
+          <MarkingControls marking={marking} onMarking={setMarking} monthAxis={draft.monthAxis} />
+        </div>
       )}
       {draft && sheet && <WizardGrid sheet={sheet} draft={draft} onCell={onCell} />}
       {draft && <DraftSummary draft={draft} onChange={setDraft} />}
@@ -175,52 +167,32 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
   );
 }
 
-type Gender = 'total' | 'female' | 'male';
+/** What a click in the grid sets, and the indicator and gender a clicked series line gets. */
+interface Marking {
+  tool: Tool;
+  indicator: string;
+  gender: Gender;
+}
 
-/** The wizard's choices: sheet, month axis, what a click sets, and the series' indicator and gender. */
-function WizardControls({
+/** The draft's choices: the sheet and where the months stand (each resets the marked lines). */
+function DraftControls({
   draft,
   onDraft,
   sheets,
-  tool,
-  onTool,
-  indicator,
-  onIndicator,
-  gender,
-  onGender,
-  indicators,
 }: {
   draft: Draft;
   onDraft: (d: Draft) => void;
   sheets: PreviewResponse['sheets'];
-  tool: Tool;
-  onTool: (t: Tool) => void;
-  indicator: string;
-  onIndicator: (code: string) => void;
-  gender: Gender;
-  onGender: (g: Gender) => void;
-  indicators: NonNullable<ReturnType<typeof useLoadableIndicators>['data']>;
 }) {
-  const ids = { sheet: useId(), indicator: useId(), gender: useId() };
   return (
-    <div className="wizard-controls">
+    <>
       {sheets.length > 1 && (
-        <div className="control">
-          <label htmlFor={ids.sheet}>Blatt</label>
-          <select
-            id={ids.sheet}
-            value={draft.sheet ?? ''}
-            onChange={(e) =>
-              onDraft({ ...draft, sheet: e.target.value || null, series: [], monthLine: null })
-            }
-          >
-            {sheets.map((s) => (
-              <option key={s.name ?? ''} value={s.name ?? ''}>
-                {s.name ?? '(CSV)'}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectControl
+          label="Blatt"
+          value={draft.sheet ?? ''}
+          options={sheets.map((s) => [s.name ?? '', s.name ?? '(CSV)'] as const)}
+          onChange={(v) => onDraft({ ...draft, sheet: v || null, series: [], monthLine: null })}
+        />
       )}
       <fieldset className="control-group">
         <legend>Monate stehen</legend>
@@ -236,50 +208,56 @@ function WizardControls({
           </label>
         ))}
       </fieldset>
+    </>
+  );
+}
+
+/** What a click sets, and the indicator and gender of a series line marked by a click. */
+function MarkingControls({
+  marking,
+  onMarking,
+  monthAxis,
+}: {
+  marking: Marking;
+  onMarking: (m: Marking) => void;
+  monthAxis: Draft['monthAxis'];
+}) {
+  const indicators = useLoadableIndicators().data ?? [];
+  const line = monthAxis === 'rows' ? 'Spalte' : 'Zeile';
+  const tools: readonly (readonly [Tool, string])[] = [
+    ['month', monthAxis === 'rows' ? 'Monatsspalte' : 'Monatszeile'],
+    ['series', `${line} = Kennzahl + Geschlecht`],
+    ['region', 'Zelle mit der Region'],
+  ];
+  return (
+    <>
       <fieldset className="control-group">
         <legend>Klick in die Tabelle legt fest</legend>
-        {(
-          [
-            ['month', draft.monthAxis === 'rows' ? 'Monatsspalte' : 'Monatszeile'],
-            [
-              'series',
-              draft.monthAxis === 'rows' ? 'Spalte = Kennzahl + Geschlecht' : 'Zeile = Kennzahl + Geschlecht',
-            ],
-            ['region', 'Zelle mit der Region'],
-          ] as const
-        ).map(([t, label]) => (
+        {tools.map(([t, label]) => (
           <label key={t}>
-            <input type="radio" name="tool" checked={tool === t} onChange={() => onTool(t)} /> {label}
+            <input
+              type="radio"
+              name="tool"
+              checked={marking.tool === t}
+              onChange={() => onMarking({ ...marking, tool: t })}
+            />{' '}
+            {label}
           </label>
         ))}
       </fieldset>
-      <div className="control">
-        <label htmlFor={ids.indicator}>Kennzahl</label>
-        <select id={ids.indicator} value={indicator} onChange={(e) => onIndicator(e.target.value)}>
-          {indicators.map((i) => (
-            <option key={i.code} value={i.code}>
-              {i.code} – {i.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="control">
-        <label htmlFor={ids.gender}>Geschlecht</label>
-        <select
-          id={ids.gender}
-          value={gender}
-          onChange={(e) =>
-            onGender(e.target.value === 'female' ? 'female' : e.target.value === 'male' ? 'male' : 'total')
-          }
-        >
-          {(['total', 'female', 'male'] as const).map((g) => (
-            <option key={g} value={g}>
-              {GENDER_TEXT[g]}
-            </option>
-          ))}
-        </select>
-      </div>
-    </div>
+      <SelectControl
+        label="Kennzahl"
+        value={marking.indicator}
+        options={indicators.map((i) => [i.code, `${i.code} – ${i.name}`] as const)}
+        onChange={(indicator) => onMarking({ ...marking, indicator })}
+      />
+      <SelectControl
+        label="Geschlecht"
+        value={marking.gender}
+        options={GENDERS.map((g) => [g, GENDER_TEXT[g]] as const)}
+        onChange={(v) => onMarking({ ...marking, gender: GENDERS.find((g) => g === v) ?? 'total' })}
+      />
+    </>
   );
 }
 

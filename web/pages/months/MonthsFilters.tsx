@@ -3,7 +3,7 @@ import type { Table } from '@tanstack/react-table';
 import { useId } from 'react';
 import { GENDER_TEXT } from '../../../core/format';
 import type { MonthRow } from '../../api';
-import { MonthControl } from '../../components/Controls';
+import { PeriodControls } from '../../components/Controls';
 import { GENDER_ORDER, MONTH_COLUMN_LABEL, type MonthsTableState } from '../../lib/url-state';
 import { isMonthColumn } from './MonthsTable';
 
@@ -22,20 +22,7 @@ export function MonthsFilters({
       <h2 id={filtersId} className="visually-hidden">
         Filter
       </h2>
-      <MonthControl
-        label="von Monat"
-        value={state.from}
-        max={state.to}
-        onChange={(from) => update({ from })}
-        testId="filter-from"
-      />
-      <MonthControl
-        label="bis Monat"
-        value={state.to}
-        min={state.from}
-        onChange={(to) => update({ to })}
-        testId="filter-to"
-      />
+      <PeriodControls from={state.from} to={state.to} onChange={update} testId="filter" />
       <fieldset className="control-group">
         <legend>Geschlecht</legend>
         {GENDER_ORDER.map((g) => (
