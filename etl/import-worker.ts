@@ -1,12 +1,12 @@
 /**
  * Entry of the import worker thread (see isolated.ts): opens its own connection to the database
- * file, runs one import job, reports progress, finished files and log lines to the parent and
+ * (the SQLite file, or a pool on PostgreSQL), runs one import job, reports progress, finished files and log lines to the parent and
  * ends with the summary. Its heap is limited by the parent (resourceLimits): a hostile file that
  * still gets past the parsers' limits kills this thread, not the server.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
-import { openDatabase } from '../server/db/connection.js';
+import { type Db, openDatabase, openPostgres } from '../server/db/connection.js';
 import { storeRegionSummariesIn } from '../server/db/repositories/region-summaries.js';
 import { DATA_MONTH_CODES } from '../server/goals/region-data.js';
 import { ensureDerived } from '../server/goals/snapshot.js';
@@ -25,7 +25,16 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
     { level: job.logLevel === '' ? 'info' : job.logLevel },
     { write: (line: string) => post({ type: 'log', line }) },
   );
-  const db = await openDatabase(job.dbPath, { migrate: false, busyTimeoutMs: job.busyTimeoutMs });
+  const { database } = job;
+  // PostgreSQL: a pool of its own (the write transaction, the lock's session, a reader).
+  const db: Db =
+    database.dialect === 'sqlite'
+      ? await openDatabase(database.path, { migrate: false, busyTimeoutMs: job.busyTimeoutMs })
+      : await openPostgres(database.url, {
+          migrate: false,
+          poolSize: 3,
+          applicationName: 'zielmonitor-import',
+        });
   const deps: EtlDeps = {
     db,
     logger,

@@ -36,13 +36,8 @@ export async function runImport(
   hooks: Pick<RunHooks, 'onProgress' | 'onFile'> = {},
 ): Promise<ImportSummary> {
   const isolated = isolatable(deps);
-  if (isolated?.isolation) {
-    const summary = await runIsolated(
-      isolated,
-      isolated.isolation,
-      { kind: 'sources', sources, options },
-      hooks,
-    );
+  if (isolated) {
+    const summary = await runIsolated(isolated, { kind: 'sources', sources, options }, hooks);
     if (summary === null) throw new Error('import worker returned no summary');
     return summary;
   }

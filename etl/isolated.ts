@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
-import type { SqliteDb } from '../server/db/connection.js';
-import { readDataVersionSync } from '../server/db/repositories/meta.js';
+import type { Db } from '../server/db/connection.js';
+import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
@@ -31,16 +31,29 @@ import type {
 import { fileError, fileWithoutRows } from './types.js';
 
 /**
- * The worker opens its own connection to the database FILE: isolation is for SQLite only. On
- * PostgreSQL imports run in-process (the pg driver does not block the event loop the way the
- * synchronous better-sqlite3 does, and parsing is bounded by the same limits).
+ * Where the worker opens its own connection: the SQLite file, or the PostgreSQL database (a pool of
+ * its own). On both, parsing, validation, the write and the derived data of the new version happen
+ * off the server's event loop. An in-memory SQLite database cannot be shared: imports into one run
+ * in-process.
  */
-export type SqliteEtlDeps = EtlDeps & { db: SqliteDb };
+export type WorkerDatabase = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
 
-/** `deps` when its import can run in a worker thread (a SQLite file database), else null. */
-export function isolatable(deps: EtlDeps): SqliteEtlDeps | null {
-  const { db } = deps;
-  return deps.isolation && db.dialect === 'sqlite' && db.sqlite.name !== ':memory:' ? { ...deps, db } : null;
+function workerDatabase(db: Db): WorkerDatabase | null {
+  if (db.dialect === 'postgres') return { dialect: 'postgres', url: db.url };
+  return db.sqlite.name === ':memory:' ? null : { dialect: 'sqlite', path: db.sqlite.name };
+}
+
+/** The in-process guard's key: one import per database at a time in this process. */
+function guardKey(database: WorkerDatabase): string {
+  return database.dialect === 'sqlite' ? resolve(database.path) : `postgres:${database.url}`;
+}
+
+export type IsolatedEtlDeps = EtlDeps & { database: WorkerDatabase; isolation: IsolationOptions };
+
+/** `deps` when its import can run in a worker thread (isolation asked for, a shareable database), else null. */
+export function isolatable(deps: EtlDeps): IsolatedEtlDeps | null {
+  const database = workerDatabase(deps.db);
+  return deps.isolation && database ? { ...deps, database, isolation: deps.isolation } : null;
 }
 
 export type WorkerTask =
@@ -50,7 +63,7 @@ export type WorkerTask =
 /** Everything the worker needs, structured-clone safe. */
 export interface WorkerJob {
   task: WorkerTask;
-  dbPath: string;
+  database: WorkerDatabase;
   logLevel: string;
   clockOffsetMs: number;
   busyTimeoutMs: number;
@@ -144,18 +157,21 @@ function crashReason(err: unknown): string {
 
 /** Runs `task` in a worker; resolves with its summary (null: scheduled run with nothing to do). */
 export async function runIsolated(
-  deps: SqliteEtlDeps,
-  isolation: IsolationOptions,
+  deps: IsolatedEtlDeps,
   task: WorkerTask,
   hooks: RunHooks = {},
 ): Promise<ImportSummary | null> {
-  const release = holdInProcess(resolve(deps.db.sqlite.name));
+  const { isolation } = deps;
+  const release = holdInProcess(guardKey(deps.database));
   try {
     isolation.onRunning?.(true);
     let summary: ImportSummary | null;
     try {
       summary = await spawn(deps, isolation, task, hooks);
     } finally {
+      // PostgreSQL: this process's mirror of the data version learns the worker's commits before
+      // requests stop holding their version.
+      await syncDataVersion(deps.db).catch(() => undefined);
       isolation.onRunning?.(false);
     }
     if (summary?.changed && deps.afterImport) {
@@ -172,7 +188,7 @@ export async function runIsolated(
 }
 
 async function spawn(
-  deps: SqliteEtlDeps,
+  deps: IsolatedEtlDeps,
   isolation: IsolationOptions,
   task: WorkerTask,
   hooks: RunHooks,
@@ -180,7 +196,7 @@ async function spawn(
   const clock = deps.clock ?? (() => new Date());
   const job: WorkerJob = {
     task,
-    dbPath: deps.db.sqlite.name,
+    database: deps.database,
     logLevel: deps.logger.level,
     clockOffsetMs: clock().getTime() - Date.now(),
     busyTimeoutMs: 10_000,
@@ -249,10 +265,12 @@ async function spawn(
 
 /**
  * After a worker death: the run becomes 'aborted', the file being read is recorded as rejected
- * with the reason, and the lock row the worker held (same process id) is removed.
+ * with the reason, and (SQLite) the lock row the worker held (same process id) is removed. On
+ * PostgreSQL the worker's connections ended with it: its transaction rolled back and its session
+ * lock is free.
  */
 async function recoverCrashedRun(
-  deps: SqliteEtlDeps,
+  deps: IsolatedEtlDeps,
   runId: number,
   current: { index: number; label: string } | null,
   done: readonly FileResult[],
@@ -260,34 +278,49 @@ async function recoverCrashedRun(
 ): Promise<ImportSummary> {
   const clock = deps.clock ?? (() => new Date());
   const now = clock().toISOString();
-  const { sqlite } = deps.db;
   const files = [...done];
   if (current !== null) {
     files.push(fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)));
   }
-  await waitForWrite(() => {
-    sqlite
-      .transaction(() => {
-        if (runId > 0) {
-          sqlite
-            .prepare(`update import_runs set status = 'aborted', finished_at = ?, error = ? where id = ?`)
-            .run(now, current ? `Datei ${current.label}: ${reason}` : reason, runId);
-          if (current) {
-            sqlite
-              .prepare(
-                `insert into imported_files (run_id, path, sha256, size, status, error, sample, imported_at)
-                 values (?, ?, '', 0, 'rejected', ?, 0, ?)`,
-              )
-              .run(runId, current.label, `Datei ${current.label}: ${reason}`, now);
-          }
+  const runError = current ? `Datei ${current.label}: ${reason}` : reason;
+  const { db } = deps;
+  // SQLite: the server's connection has no busy timeout; waitForWrite retries a busy write.
+  await waitForWrite(() =>
+    db.db.transaction().execute(async (trx) => {
+      if (runId > 0) {
+        await trx
+          .updateTable('import_runs')
+          .set({ status: 'aborted', finished_at: now, error: runError })
+          .where('id', '=', runId)
+          .execute();
+        if (current) {
+          await trx
+            .insertInto('imported_files')
+            .values({
+              run_id: runId,
+              path: current.label,
+              sha256: '',
+              size: 0,
+              status: 'rejected',
+              rows_inserted: 0,
+              rows_updated: 0,
+              rows_unchanged: 0,
+              error: runError,
+              sample: 0,
+              imported_at: now,
+            })
+            .execute();
         }
-        const raw: unknown = sqlite.prepare('select value from meta where key = ?').pluck().get(LOCK_KEY);
-        if (typeof raw === 'string' && raw.includes(`"pid":${process.pid},`)) {
-          sqlite.prepare('delete from meta where key = ?').run(LOCK_KEY);
-        }
-      })
-      .immediate();
-  });
+      }
+      if (db.dialect === 'sqlite') {
+        await trx
+          .deleteFrom('meta')
+          .where('key', '=', LOCK_KEY)
+          .where('value', 'like', `%"pid":${process.pid},%`)
+          .execute();
+      }
+    }),
+  );
   const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
   return {
     runId,
@@ -299,6 +332,6 @@ async function recoverCrashedRun(
     updated: sum('updated'),
     unchanged: sum('unchanged'),
     changed: files.some((f) => f.status === 'imported' && f.inserted + f.updated > 0),
-    dataVersion: readDataVersionSync(sqlite),
+    dataVersion: await getDataVersion(db.db),
   };
 }

@@ -255,8 +255,8 @@ export async function runScheduledImport(
   trigger: ImportTrigger = 'cron',
 ): Promise<ImportSummary | null> {
   const isolated = isolatable(deps);
-  if (isolated?.isolation) {
-    const summary = await runIsolated(isolated, isolated.isolation, { kind: 'scheduled', config, trigger });
+  if (isolated) {
+    const summary = await runIsolated(isolated, { kind: 'scheduled', config, trigger });
     if (summary?.status === 'aborted') {
       const reason = summary.files.find((f) => f.error)?.error?.message ?? ABORTED_MESSAGE;
       await rejectInProgress(config, deps.clock?.() ?? new Date(), reason);

@@ -27,8 +27,8 @@ export interface AppDepsOptions {
   /** Build id of the dashboard (default 'dev'). */
   build?: string;
   /**
-   * The HTTP server's set-up: imports run in a worker thread with its own heap (IMPORT_WORKER_MAX_MB;
-   * a SQLite file only, PostgreSQL imports in-process), requests keep their data version while an
+   * The HTTP server's set-up: imports run in a worker thread with its own heap (IMPORT_WORKER_MAX_MB)
+   * and its own connection (the SQLite file, or a PostgreSQL pool), requests keep their data version while an
    * import of this process runs, the version is read once per event-loop turn. Default false:
    * imports in-process, every call reads the version.
    */

@@ -143,10 +143,12 @@ describe('PostgreSQL: imports are serialised across instances', () => {
     if (!a || !b) throw new Error('no db');
     await acquireImportLock(a, () => new Date());
     await expect(acquireImportLock(b, () => new Date())).rejects.toThrow(ImportBusyError);
-    // The holder's connections end as when its process is killed.
+    // The holder's connections end as when its process is killed. With a timeout,
+    // pg_terminate_backend waits until the backend has exited (and so released its locks): without
+    // it, it only sends the signal, and the next statement may still find the lock held.
     const ended = await pluck(
       b,
-      `select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'zm-instance-0') t`,
+      `select count(*) from (select pg_terminate_backend(pid, 5000) from pg_stat_activity where application_name = 'zm-instance-0') t`,
     );
     expect(ended).toBeGreaterThan(0);
     const lock = await acquireImportLock(b, () => new Date());

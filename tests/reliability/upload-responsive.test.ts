@@ -1,7 +1,7 @@
 /**
  * Acceptance of issue 11: while a 400,000-row upload imports, /api/goals polled every 200 ms never
  * takes longer than 500 ms and never fails. A real HTTP server (createApp + @hono/node-server, port
- * 0) over a file database, wired as server/main.ts wires it: imports in a worker thread, no SQLite
+ * 0) over a file database (or PostgreSQL), wired as server/main.ts wires it: imports in a worker thread, no SQLite
  * busy timeout on the server's connection, alert evaluation after the import.
  */
 import type { AddressInfo } from 'node:net';
@@ -39,7 +39,7 @@ describe('the API stays responsive during a big upload (reliability)', () => {
 
   beforeAll(async () => {
     // SQLite: a file the worker thread writes while the server's connection reads, with no busy
-    // timeout; PostgreSQL: the run's database (imports run in the server process there).
+    // timeout; PostgreSQL: the run's database, which the worker reaches through a pool of its own.
     db = TEST_DB === 'sqlite' ? await openDatabase(join(tmp.dir, 'zm.db')) : await openTestDb();
     await insertFixture(db);
     if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');

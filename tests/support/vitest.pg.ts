@@ -34,7 +34,7 @@ export default defineConfig({
       // - tests/reliability/kill-import.test.ts: SIGKILL at points inside a SQLite write
       //   transaction, then `pragma integrity_check` of the file (PostgreSQL: tests/pg/kill-import);
       // - tests/reliability/import-worker.test.ts: the import worker thread writing the SQLite file
-      //   through its own connection (PostgreSQL imports run in the server process);
+      //   through its own connection, its lock row (PostgreSQL: tests/pg/import-worker);
       // - tests/reliability/hostile-corpus.test.ts: the corpus through that worker thread against
       //   a file with busy_timeout 0, checked with `pragma integrity_check`;
       // - tests/reliability/api-under-load.test.ts: the ETL CLI as a second process on the same

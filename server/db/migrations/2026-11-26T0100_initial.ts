@@ -1,144 +1,74 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
-import { columnTypes } from './column-types.js';
+import { runDdl } from './ddl.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const t = columnTypes(db);
-  await db.schema
-    .createTable('regions')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('jobcenter'))
-    .addColumn('comparison_type', 'text')
-    .addColumn('sample', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('sample_as_of', 'text')
-    .execute();
+  await runDdl(
+    db,
+    ({ id, real }) => `
+    create table regions (
+      id text primary key, name text not null, kind text not null default 'jobcenter',
+      comparison_type text, sample integer not null default 0, sample_as_of text
+    );
+    create table indicators (
+      code text primary key, name text not null, unit text not null, formula text not null,
+      numerator_code text, denominator_code text, better text, description text
+    );
+    create table import_runs (
+      id ${id}, started_at text not null, finished_at text, trigger text not null, status text not null,
+      files_count integer not null default 0,
+      rows_inserted integer not null default 0, rows_updated integer not null default 0,
+      rows_unchanged integer not null default 0, error text
+    );
+    create table imported_files (
+      id ${id}, run_id integer not null references import_runs (id),
+      path text not null, sha256 text not null, size integer not null, status text not null,
+      rows_inserted integer not null default 0, rows_updated integer not null default 0,
+      rows_unchanged integer not null default 0, error text,
+      sample integer not null default 0, imported_at text not null
+    );
+    create index imported_files_sha256 on imported_files (sha256);
 
-  await db.schema
-    .createTable('indicators')
-    .addColumn('code', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('unit', 'text', (c) => c.notNull())
-    .addColumn('formula', 'text', (c) => c.notNull())
-    .addColumn('numerator_code', 'text')
-    .addColumn('denominator_code', 'text')
-    .addColumn('better', 'text')
-    .addColumn('description', 'text')
-    .execute();
+    create table observations (
+      id ${id},
+      region_id text not null references regions (id),
+      indicator_code text not null references indicators (code),
+      gender text not null, month text not null, value ${real}, flag text,
+      source_file_id integer references imported_files (id),
+      loaded_at text not null, revision_count integer not null default 0,
+      constraint observations_gender check (gender in ('total','female','male')),
+      constraint observations_flag check (flag is null or flag in ('*','-','X')),
+      constraint observations_value_or_flag check ((value is null) = (flag is not null))
+    );
+    create unique index observations_key on observations (region_id, indicator_code, gender, month);
 
-  await db.schema
-    .createTable('import_runs')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('started_at', 'text', (c) => c.notNull())
-    .addColumn('finished_at', 'text')
-    .addColumn('trigger', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('files_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('rows_inserted', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('rows_updated', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('rows_unchanged', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('error', 'text')
-    .execute();
+    create table revisions (
+      id ${id}, observation_id integer not null references observations (id),
+      region_id text not null, indicator_code text not null, gender text not null, month text not null,
+      old_value ${real}, old_flag text, new_value ${real}, new_flag text, changed_at text not null,
+      source_file_id integer references imported_files (id),
+      import_run_id integer references import_runs (id)
+    );
+    create index revisions_region_month on revisions (region_id, month);
 
-  await db.schema
-    .createTable('imported_files')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('run_id', 'integer', (c) => c.notNull().references('import_runs.id'))
-    .addColumn('path', 'text', (c) => c.notNull())
-    .addColumn('sha256', 'text', (c) => c.notNull())
-    .addColumn('size', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('rows_inserted', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('rows_updated', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('rows_unchanged', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('error', 'text')
-    .addColumn('sample', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('imported_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('imported_files_sha256').on('imported_files').column('sha256').execute();
+    create table targets (
+      id ${id},
+      region_id text not null references regions (id), year integer not null,
+      indicator_code text not null references indicators (code), gender text not null,
+      target_change_pct ${real} not null, better text not null, source text,
+      updated_at text not null, updated_by text,
+      constraint targets_better check (better in ('higher','lower'))
+    );
+    create unique index targets_key on targets (region_id, year, indicator_code, gender);
 
-  await db.schema
-    .createTable('observations')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
-    .addColumn('indicator_code', 'text', (c) => c.notNull().references('indicators.code'))
-    .addColumn('gender', 'text', (c) => c.notNull())
-    .addColumn('month', 'text', (c) => c.notNull())
-    .addColumn('value', t.real)
-    .addColumn('flag', 'text')
-    .addColumn('source_file_id', 'integer', (c) => c.references('imported_files.id'))
-    .addColumn('loaded_at', 'text', (c) => c.notNull())
-    .addColumn('revision_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addCheckConstraint('observations_gender', sql`gender in ('total','female','male')`)
-    .addCheckConstraint('observations_flag', sql`flag is null or flag in ('*','-','X')`)
-    .addCheckConstraint('observations_value_or_flag', sql`(value is null) = (flag is not null)`)
-    .execute();
-  await db.schema
-    .createIndex('observations_key')
-    .unique()
-    .on('observations')
-    .columns(['region_id', 'indicator_code', 'gender', 'month'])
-    .execute();
-
-  await db.schema
-    .createTable('revisions')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('observation_id', 'integer', (c) => c.notNull().references('observations.id'))
-    .addColumn('region_id', 'text', (c) => c.notNull())
-    .addColumn('indicator_code', 'text', (c) => c.notNull())
-    .addColumn('gender', 'text', (c) => c.notNull())
-    .addColumn('month', 'text', (c) => c.notNull())
-    .addColumn('old_value', t.real)
-    .addColumn('old_flag', 'text')
-    .addColumn('new_value', t.real)
-    .addColumn('new_flag', 'text')
-    .addColumn('changed_at', 'text', (c) => c.notNull())
-    .addColumn('source_file_id', 'integer', (c) => c.references('imported_files.id'))
-    .addColumn('import_run_id', 'integer', (c) => c.references('import_runs.id'))
-    .execute();
-  await db.schema
-    .createIndex('revisions_region_month')
-    .on('revisions')
-    .columns(['region_id', 'month'])
-    .execute();
-
-  await db.schema
-    .createTable('targets')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
-    .addColumn('year', 'integer', (c) => c.notNull())
-    .addColumn('indicator_code', 'text', (c) => c.notNull().references('indicators.code'))
-    .addColumn('gender', 'text', (c) => c.notNull())
-    .addColumn('target_change_pct', t.real, (c) => c.notNull())
-    .addColumn('better', 'text', (c) => c.notNull())
-    .addColumn('source', 'text')
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('updated_by', 'text')
-    .addCheckConstraint('targets_better', sql`better in ('higher','lower')`)
-    .execute();
-  await db.schema
-    .createIndex('targets_key')
-    .unique()
-    .on('targets')
-    .columns(['region_id', 'year', 'indicator_code', 'gender'])
-    .execute();
-
-  await db.schema
-    .createTable('target_history')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('target_id', 'integer', (c) => c.notNull().references('targets.id'))
-    .addColumn('old_change_pct', t.real)
-    .addColumn('new_change_pct', t.real, (c) => c.notNull())
-    .addColumn('changed_at', 'text', (c) => c.notNull())
-    .addColumn('changed_by', 'text')
-    .addColumn('source', 'text')
-    .execute();
-
-  await db.schema
-    .createTable('meta')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .execute();
+    create table target_history (
+      id ${id}, target_id integer not null references targets (id),
+      old_change_pct ${real}, new_change_pct ${real} not null,
+      changed_at text not null, changed_by text, source text
+    );
+    create table meta (key text primary key, value text not null);
+  `,
+  );
 
   // The indicators every installation knows. More (K2E1.., K3E1..) are rows, not code.
   await sql`insert into indicators (code, name, unit, formula, numerator_code, denominator_code, better, description) values
@@ -154,17 +84,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of [
-    'meta',
-    'target_history',
-    'targets',
-    'revisions',
-    'observations',
-    'imported_files',
-    'import_runs',
-    'indicators',
-    'regions',
-  ]) {
-    await db.schema.dropTable(t).execute();
-  }
+  await runDdl(
+    db,
+    `drop table meta; drop table target_history; drop table targets; drop table revisions;
+     drop table observations; drop table imported_files; drop table import_runs;
+     drop table indicators; drop table regions;`,
+  );
 }

@@ -1,6 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
-import { type Kysely, sql } from 'kysely';
-import { columnTypes } from './column-types.js';
+import type { Kysely } from 'kysely';
+import { runDdl } from './ddl.js';
 
 /**
  * E-mail alerts:
@@ -13,94 +13,58 @@ import { columnTypes } from './column-types.js';
  * - `alert_mutes`: goals muted until a date (set through the API; the config file may add more).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const t = columnTypes(db);
-  await db.schema
-    .createTable('alert_state')
-    .addColumn('region_id', 'text', (c) => c.notNull())
-    .addColumn('year', 'integer', (c) => c.notNull())
-    .addColumn('goal_id', 'text', (c) => c.notNull())
-    .addColumn('last_status', 'text', (c) => c.notNull())
-    .addColumn('last_data_month', 'text', (c) => c.notNull())
-    .addColumn('last_data_version', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('alert_state_pk', ['region_id', 'year', 'goal_id'])
-    .addCheckConstraint('alert_state_status', sql`last_status in ('met','at_risk','missed','no_data')`)
-    .execute();
+  await runDdl(
+    db,
+    ({ id }) => `
+    create table alert_state (
+      region_id text not null, year integer not null, goal_id text not null,
+      last_status text not null, last_data_month text not null, last_data_version text not null,
+      updated_at text not null,
+      constraint alert_state_pk primary key (region_id, year, goal_id),
+      constraint alert_state_status check (last_status in ('met','at_risk','missed','no_data'))
+    );
 
-  await db.schema
-    .createTable('alerts')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('key', 'text', (c) => c.notNull().unique())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('region_id', 'text', (c) => c.notNull())
-    .addColumn('goal_id', 'text')
-    .addColumn('year', 'integer')
-    .addColumn('data_month', 'text', (c) => c.notNull())
-    .addColumn('status', 'text')
-    .addColumn('previous_status', 'text')
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('recipients', 'text', (c) => c.notNull())
-    .addColumn('trigger', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending'))
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('last_error', 'text')
-    .addColumn('next_attempt_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('sent_at', 'text')
-    .addColumn('message_id', 'text')
-    .addCheckConstraint('alerts_kind', sql`kind in ('worse','recovered','revision','missing_data')`)
-    .addCheckConstraint('alerts_state', sql`state in ('pending','sent','failed')`)
-    .execute();
-  await db.schema.createIndex('alerts_created').on('alerts').column('created_at').execute();
+    create table alerts (
+      id ${id}, key text not null unique, kind text not null, region_id text not null,
+      goal_id text, year integer, data_month text not null, status text, previous_status text,
+      subject text not null, body text not null, recipients text not null, trigger text not null,
+      state text not null default 'pending', attempts integer not null default 0, last_error text,
+      next_attempt_at text, created_at text not null, sent_at text, message_id text,
+      constraint alerts_kind check (kind in ('worse','recovered','revision','missing_data')),
+      constraint alerts_state check (state in ('pending','sent','failed'))
+    );
+    create index alerts_created on alerts (created_at);
 
-  await db.schema
-    .createTable('alert_digests')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('recipient', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('body_text', 'text', (c) => c.notNull())
-    .addColumn('body_html', 'text', (c) => c.notNull())
-    .addColumn('message_id', 'text', (c) => c.notNull().unique())
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending'))
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('last_error', 'text')
-    .addColumn('next_attempt_at', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('sent_at', 'text')
-    .addColumn('smtp_response', 'text')
-    .addCheckConstraint('alert_digests_state', sql`state in ('pending','sent','failed')`)
-    .execute();
-  await db.schema
-    .createIndex('alert_digests_due')
-    .on('alert_digests')
-    .columns(['state', 'next_attempt_at'])
-    .execute();
+    create table alert_digests (
+      id ${id}, recipient text not null, subject text not null,
+      body_text text not null, body_html text not null, message_id text not null unique,
+      state text not null default 'pending', attempts integer not null default 0, last_error text,
+      next_attempt_at text not null, created_at text not null, sent_at text, smtp_response text,
+      constraint alert_digests_state check (state in ('pending','sent','failed'))
+    );
+    create index alert_digests_due on alert_digests (state, next_attempt_at);
 
-  await db.schema
-    .createTable('alert_deliveries')
-    .addColumn('alert_id', 'integer', (c) => c.notNull().references('alerts.id').onDelete('cascade'))
-    .addColumn('digest_id', 'integer', (c) => c.notNull().references('alert_digests.id').onDelete('cascade'))
-    .addPrimaryKeyConstraint('alert_deliveries_pk', ['alert_id', 'digest_id'])
-    .execute();
-  await db.schema.createIndex('alert_deliveries_digest').on('alert_deliveries').column('digest_id').execute();
+    create table alert_deliveries (
+      alert_id integer not null references alerts (id) on delete cascade,
+      digest_id integer not null references alert_digests (id) on delete cascade,
+      constraint alert_deliveries_pk primary key (alert_id, digest_id)
+    );
+    create index alert_deliveries_digest on alert_deliveries (digest_id);
 
-  await db.schema
-    .createTable('alert_mutes')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('goal', 'text', (c) => c.notNull())
-    .addColumn('region_id', 'text')
-    .addColumn('until', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'text')
-    .execute();
-  // One mute per goal and region (NULL region = every region): a PUT replaces it.
-  await sql`create unique index alert_mutes_key on alert_mutes (goal, coalesce(region_id, ''))`.execute(db);
+    create table alert_mutes (
+      id ${id}, goal text not null, region_id text, until text not null, reason text,
+      created_at text not null, created_by text
+    );
+    -- One mute per goal and region (NULL region = every region): a PUT replaces it.
+    create unique index alert_mutes_key on alert_mutes (goal, coalesce(region_id, ''));
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['alert_mutes', 'alert_deliveries', 'alert_digests', 'alerts', 'alert_state']) {
-    await db.schema.dropTable(t).execute();
-  }
+  await runDdl(
+    db,
+    `drop table alert_mutes; drop table alert_deliveries; drop table alert_digests;
+     drop table alerts; drop table alert_state;`,
+  );
 }

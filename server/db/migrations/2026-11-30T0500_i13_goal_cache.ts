@@ -1,5 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import type { Kysely } from 'kysely';
+import { runDdl } from './ddl.js';
 
 /**
  * Read paths that must not grow with the history (see docs/decisions/003-goal-precompute.md):
@@ -12,35 +13,24 @@ import type { Kysely } from 'kysely';
  *   `snapshot_key` is the data version plus the format of the goal objects.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createIndex('observations_region_month')
-    .on('observations')
-    .columns(['region_id', 'month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count'])
-    .execute();
-
-  await db.schema
-    .createTable('region_summaries')
-    .addColumn('region_id', 'text', (c) => c.primaryKey())
-    .addColumn('data_version', 'text', (c) => c.notNull())
-    .addColumn('observations', 'integer', (c) => c.notNull())
-    .addColumn('first_month', 'text')
-    .addColumn('last_month', 'text')
-    .addColumn('latest_data_month', 'text')
-    .addColumn('loaded_at', 'text')
-    .execute();
-
-  await db.schema
-    .createTable('goal_snapshots')
-    .addColumn('region_id', 'text', (c) => c.primaryKey())
-    .addColumn('snapshot_key', 'text', (c) => c.notNull())
-    .addColumn('year', 'integer', (c) => c.notNull())
-    .addColumn('data_month', 'text')
-    .addColumn('body', 'text', (c) => c.notNull())
-    .execute();
+  await runDdl(
+    db,
+    `create index observations_region_month
+       on observations (region_id, month, indicator_code, gender, value, flag, revision_count);
+    create table region_summaries (
+      region_id text primary key, data_version text not null, observations integer not null,
+      first_month text, last_month text, latest_data_month text, loaded_at text
+    );
+    create table goal_snapshots (
+      region_id text primary key, snapshot_key text not null, year integer not null, data_month text,
+      body text not null
+    );`,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('goal_snapshots').execute();
-  await db.schema.dropTable('region_summaries').execute();
-  await db.schema.dropIndex('observations_region_month').execute();
+  await runDdl(
+    db,
+    'drop table goal_snapshots; drop table region_summaries; drop index observations_region_month;',
+  );
 }

@@ -1,6 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import { type Kysely, sql } from 'kysely';
-import { columnTypes } from './column-types.js';
+import { runDdl } from './ddl.js';
 
 /**
  * Plan goals of the AIP beyond Tabelle 3 (issue 16): counts, money and places against an annual plan.
@@ -12,8 +12,7 @@ import { columnTypes } from './column-types.js';
  * - `plan_target_history`: every change of a plan, with who and when.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const t = columnTypes(db);
-  await db.schema.alterTable('indicators').addColumn('commitments_code', 'text').execute();
+  await runDdl(db, 'alter table indicators add column commitments_code text');
   await sql`insert into indicators (code, name, unit, formula, numerator_code, denominator_code, better, description, commitments_code) values
     ('EIN_FBW', 'Eintritte FbW', 'count', 'count', null, null, null, 'Eintritte in Förderung der beruflichen Weiterbildung (FbW) im Monat', null),
     ('EIN_FBW_ABS', 'Eintritte FbW abschlussorientiert', 'count', 'count', null, null, null, 'Eintritte in abschlussorientierte FbW (Umschulung, Teilqualifizierung) im Monat', null),
@@ -29,51 +28,37 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ('BELEGT_JA', 'Belegung Plätze Jugendamt', 'places', 'count', null, null, null, 'Belegte Plätze der Produktionsschule in Kooperation mit dem Jugendamt im Monat', null)
   `.execute(db);
 
-  await db.schema
-    .createTable('plan_targets')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id'))
-    .addColumn('year', 'integer', (c) => c.notNull())
-    .addColumn('indicator_code', 'text', (c) => c.notNull().references('indicators.code'))
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('plan_value', t.real, (c) => c.notNull())
-    .addColumn('better', 'text', (c) => c.notNull())
-    .addColumn('tolerance_pct', t.real, (c) => c.notNull().defaultTo(0))
-    .addColumn('band_pct', t.real)
-    .addColumn('profile', 'text', (c) => c.notNull().defaultTo('pro_rata'))
-    .addColumn('profile_weights', 'text')
-    .addColumn('source', 'text')
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('updated_by', 'text')
-    .addCheckConstraint('plan_targets_kind', sql`kind in ('cumulative','budget','capacity')`)
-    .addCheckConstraint('plan_targets_better', sql`better in ('higher','lower','both')`)
-    .addCheckConstraint('plan_targets_profile', sql`profile in ('pro_rata','last_year','explicit')`)
-    .addCheckConstraint('plan_targets_plan', sql`plan_value >= 0`)
-    .execute();
-  await db.schema
-    .createIndex('plan_targets_key')
-    .unique()
-    .on('plan_targets')
-    .columns(['region_id', 'year', 'indicator_code'])
-    .execute();
+  await runDdl(
+    db,
+    ({ id, real }) => `
+    create table plan_targets (
+      id ${id},
+      region_id text not null references regions (id), year integer not null,
+      indicator_code text not null references indicators (code),
+      kind text not null, plan_value ${real} not null, better text not null,
+      tolerance_pct ${real} not null default 0, band_pct ${real},
+      profile text not null default 'pro_rata', profile_weights text, source text,
+      updated_at text not null, updated_by text,
+      constraint plan_targets_kind check (kind in ('cumulative','budget','capacity')),
+      constraint plan_targets_better check (better in ('higher','lower','both')),
+      constraint plan_targets_profile check (profile in ('pro_rata','last_year','explicit')),
+      constraint plan_targets_plan check (plan_value >= 0)
+    );
+    create unique index plan_targets_key on plan_targets (region_id, year, indicator_code);
 
-  await db.schema
-    .createTable('plan_target_history')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('plan_target_id', 'integer', (c) => c.notNull().references('plan_targets.id'))
-    .addColumn('old_plan_value', t.real)
-    .addColumn('new_plan_value', t.real, (c) => c.notNull())
-    .addColumn('changed_at', 'text', (c) => c.notNull())
-    .addColumn('changed_by', 'text')
-    .addColumn('source', 'text')
-    .execute();
+    create table plan_target_history (
+      id ${id}, plan_target_id integer not null references plan_targets (id),
+      old_plan_value ${real}, new_plan_value ${real} not null,
+      changed_at text not null, changed_by text, source text
+    );
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('plan_target_history').execute();
-  await db.schema.dropTable('plan_targets').execute();
+  await runDdl(db, 'drop table plan_target_history; drop table plan_targets;');
   await sql`delete from indicators where code in ('EIN_FBW','EIN_FBW_ABS','EIN_EQ','EIN_EF','EGT_IST','EGT_BIND','FBW_IST','FBW_BIND','PLAETZE_AC','BELEGT_AC','BELEGT_MN','BELEGT_JA')`.execute(
     db,
   );
-  await db.schema.alterTable('indicators').dropColumn('commitments_code').execute();
+  await runDdl(db, 'alter table indicators drop column commitments_code');
 }

@@ -1,6 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
-import { type Kysely, sql } from 'kysely';
-import { columnTypes } from './column-types.js';
+import type { Kysely } from 'kysely';
+import { runDdl } from './ddl.js';
 
 /**
  * Real BA files (issue 14):
@@ -14,80 +14,44 @@ import { columnTypes } from './column-types.js';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   // SQLite keeps its DDL; PostgreSQL gets an identity key and its own JSON check.
-  const t = columnTypes(db);
-  await db.schema
-    .alterTable('observations')
-    .addColumn('provisional', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
-  await db.schema
-    .alterTable('revisions')
-    .addColumn('old_provisional', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
-  await db.schema
-    .alterTable('revisions')
-    .addColumn('new_provisional', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
+  await runDdl(
+    db,
+    ({ id, isJson }) => `
+    alter table observations add column provisional integer not null default 0;
+    alter table revisions add column old_provisional integer not null default 0;
+    alter table revisions add column new_provisional integer not null default 0;
 
-  // The goal read's covering index (issue 13) must cover the new column too.
-  await db.schema.dropIndex('observations_region_month').ifExists().execute();
-  await db.schema
-    .createIndex('observations_region_month')
-    .on('observations')
-    .columns([
-      'region_id',
-      'month',
-      'indicator_code',
-      'gender',
-      'value',
-      'flag',
-      'revision_count',
-      'provisional',
-    ])
-    .execute();
+    -- The goal read's covering index (issue 13) must cover the new column too.
+    drop index if exists observations_region_month;
+    create index observations_region_month on observations
+      (region_id, month, indicator_code, gender, value, flag, revision_count, provisional);
 
-  await db.schema
-    .createTable('region_aliases')
-    .addColumn('alias', 'text', (c) => c.primaryKey())
-    .addColumn('region_id', 'text', (c) => c.notNull().references('regions.id').onDelete('cascade'))
-    .addColumn('source', 'text', (c) => c.notNull().defaultTo('directory'))
-    .execute();
-  await db.schema.createIndex('region_aliases_region').on('region_aliases').column('region_id').execute();
+    create table region_aliases (
+      alias text primary key, region_id text not null references regions (id) on delete cascade,
+      source text not null default 'directory'
+    );
+    create index region_aliases_region on region_aliases (region_id);
 
-  await db.schema
-    .createTable('jobcenters')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name_ba', 'text', (c) => c.notNull())
-    .addColumn('kreis_ags', 'text')
-    .addColumn('kreis_name', 'text')
-    .execute();
+    create table jobcenters (id text primary key, name_ba text not null, kreis_ags text, kreis_name text);
 
-  await db.schema
-    .createTable('import_mappings')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('name', 'text', (c) => c.notNull().unique())
-    .addColumn('pattern', 'text', (c) => c.notNull())
-    .addColumn('spec', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('updated_by', 'text')
-    .addCheckConstraint(
-      'import_mappings_spec_json',
-      t.pg ? sql`(spec::jsonb) is not null` : sql`json_valid(spec)`,
-    )
-    .execute();
+    create table import_mappings (
+      id ${id}, name text not null unique, pattern text not null, spec text not null,
+      created_at text not null, updated_at text not null, updated_by text,
+      constraint import_mappings_spec_json check (${isJson('spec')})
+    );
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('import_mappings').execute();
-  await db.schema.dropTable('jobcenters').execute();
-  await db.schema.dropTable('region_aliases').execute();
-  await db.schema.dropIndex('observations_region_month').ifExists().execute();
-  await db.schema
-    .createIndex('observations_region_month')
-    .on('observations')
-    .columns(['region_id', 'month', 'indicator_code', 'gender', 'value', 'flag', 'revision_count'])
-    .execute();
-  await db.schema.alterTable('revisions').dropColumn('new_provisional').execute();
-  await db.schema.alterTable('revisions').dropColumn('old_provisional').execute();
-  await db.schema.alterTable('observations').dropColumn('provisional').execute();
+  await runDdl(
+    db,
+    `drop table import_mappings; drop table jobcenters; drop table region_aliases;
+    drop index if exists observations_region_month;
+    create index observations_region_month
+      on observations (region_id, month, indicator_code, gender, value, flag, revision_count);
+    alter table revisions drop column new_provisional;
+    alter table revisions drop column old_provisional;
+    alter table observations drop column provisional;`,
+  );
 }

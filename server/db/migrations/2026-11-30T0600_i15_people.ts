@@ -1,6 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
-import { type Kysely, sql } from 'kysely';
-import { columnTypes } from './column-types.js';
+import type { Kysely } from 'kysely';
+import { runDdl } from './ddl.js';
 
 /**
  * People (issue 15):
@@ -16,135 +16,69 @@ import { columnTypes } from './column-types.js';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   // SQLite keeps its DDL; PostgreSQL gets identity keys.
-  const t = columnTypes(db);
-  await db.schema
-    .createTable('users')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('email', 'text')
-    .addColumn('source', 'text', (c) => c.notNull())
-    .addColumn('external_id', 'text', (c) => c.notNull().unique())
-    .addColumn('role', 'text')
-    .addColumn('mapped_role', 'text')
-    .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('last_seen_at', 'text')
-    .addCheckConstraint('users_source', sql`source in ('oidc','proxy','local')`)
-    .addCheckConstraint('users_role', sql`role is null or role in ('viewer','controller','admin')`)
-    .addCheckConstraint(
-      'users_mapped_role',
-      sql`mapped_role is null or mapped_role in ('viewer','controller','admin')`,
-    )
-    .execute();
+  await runDdl(
+    db,
+    ({ id }) => `
+    create table users (
+      id ${id}, name text not null, email text, source text not null,
+      external_id text not null unique, role text, mapped_role text,
+      disabled integer not null default 0, created_at text not null, last_seen_at text,
+      constraint users_source check (source in ('oidc','proxy','local')),
+      constraint users_role check (role is null or role in ('viewer','controller','admin')),
+      constraint users_mapped_role check (mapped_role is null or mapped_role in ('viewer','controller','admin'))
+    );
+    create table role_mappings (
+      id ${id}, kind text not null, value text not null, role text not null,
+      created_at text not null, created_by text,
+      constraint role_mappings_unique unique (kind, value),
+      constraint role_mappings_kind check (kind in ('user','group')),
+      constraint role_mappings_role check (role in ('viewer','controller','admin'))
+    );
+    create table sessions (
+      id ${id}, token_hash text not null unique,
+      user_id integer not null references users (id) on delete cascade,
+      created_at text not null, last_seen_at text not null, expires_at text not null, revoked_at text,
+      address text, user_agent text
+    );
+    create table api_tokens (
+      id ${id}, token_hash text not null unique,
+      user_id integer not null references users (id) on delete cascade,
+      name text not null, role text not null, created_at text not null, created_by text,
+      expires_at text, last_used_at text, revoked_at text,
+      constraint api_tokens_role check (role in ('viewer','controller','admin'))
+    );
+    create table login_flows (
+      state text primary key, code_verifier text not null, nonce text not null,
+      return_to text not null, created_at text not null
+    );
 
-  await db.schema
-    .createTable('role_mappings')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'text')
-    .addUniqueConstraint('role_mappings_unique', ['kind', 'value'])
-    .addCheckConstraint('role_mappings_kind', sql`kind in ('user','group')`)
-    .addCheckConstraint('role_mappings_role', sql`role in ('viewer','controller','admin')`)
-    .execute();
+    create table audit_log (
+      id ${id}, at text not null, user_id integer, actor text not null, via text not null,
+      action text not null, subject text, detail text, address text
+    );
+    create index audit_log_at on audit_log (at);
 
-  await db.schema
-    .createTable('sessions')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('last_seen_at', 'text', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('revoked_at', 'text')
-    .addColumn('address', 'text')
-    .addColumn('user_agent', 'text')
-    .execute();
+    create table comments (
+      id ${id}, region_id text not null, goal text not null, month text not null, text text not null,
+      author_id integer, author text not null, created_at text not null, edited_at text, deleted_at text,
+      constraint comments_text check (length(text) between 1 and 2000)
+    );
+    create index comments_region_month on comments (region_id, month);
+    create table comment_history (
+      id ${id}, comment_id integer not null references comments (id) on delete cascade,
+      text text not null, replaced_at text not null, replaced_by text not null
+    );
 
-  await db.schema
-    .createTable('api_tokens')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'text')
-    .addColumn('expires_at', 'text')
-    .addColumn('last_used_at', 'text')
-    .addColumn('revoked_at', 'text')
-    .addCheckConstraint('api_tokens_role', sql`role in ('viewer','controller','admin')`)
-    .execute();
-
-  await db.schema
-    .createTable('login_flows')
-    .addColumn('state', 'text', (c) => c.primaryKey())
-    .addColumn('code_verifier', 'text', (c) => c.notNull())
-    .addColumn('nonce', 'text', (c) => c.notNull())
-    .addColumn('return_to', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-
-  await db.schema
-    .createTable('audit_log')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'integer')
-    .addColumn('actor', 'text', (c) => c.notNull())
-    .addColumn('via', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text')
-    .addColumn('detail', 'text')
-    .addColumn('address', 'text')
-    .execute();
-  await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
-
-  await db.schema
-    .createTable('comments')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('region_id', 'text', (c) => c.notNull())
-    .addColumn('goal', 'text', (c) => c.notNull())
-    .addColumn('month', 'text', (c) => c.notNull())
-    .addColumn('text', 'text', (c) => c.notNull())
-    .addColumn('author_id', 'integer')
-    .addColumn('author', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('edited_at', 'text')
-    .addColumn('deleted_at', 'text')
-    .addCheckConstraint('comments_text', sql`length(text) between 1 and 2000`)
-    .execute();
-  await db.schema
-    .createIndex('comments_region_month')
-    .on('comments')
-    .columns(['region_id', 'month'])
-    .execute();
-
-  await db.schema
-    .createTable('comment_history')
-    .addColumn('id', 'integer', t.id)
-    .addColumn('comment_id', 'integer', (c) => c.notNull().references('comments.id').onDelete('cascade'))
-    .addColumn('text', 'text', (c) => c.notNull())
-    .addColumn('replaced_at', 'text', (c) => c.notNull())
-    .addColumn('replaced_by', 'text', (c) => c.notNull())
-    .execute();
-
-  await db.schema.alterTable('import_runs').addColumn('started_by', 'text').execute();
+    alter table import_runs add column started_by text;
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('import_runs').dropColumn('started_by').execute();
-  for (const t of [
-    'comment_history',
-    'comments',
-    'audit_log',
-    'login_flows',
-    'api_tokens',
-    'sessions',
-    'role_mappings',
-    'users',
-  ]) {
-    await db.schema.dropTable(t).execute();
-  }
+  await runDdl(
+    db,
+    `alter table import_runs drop column started_by;
+    drop table comment_history; drop table comments; drop table audit_log; drop table login_flows;
+    drop table api_tokens; drop table sessions; drop table role_mappings; drop table users;`,
+  );
 }

@@ -1,5 +1,6 @@
 // Frozen in time: migrations never import app code. Edit by adding a new migration.
 import type { Kysely } from 'kysely';
+import { runDdl } from './ddl.js';
 
 /**
  * `backtest_pools`: the forecast backtest of every region (every past year and origin month: the
@@ -13,27 +14,17 @@ import type { Kysely } from 'kysely';
  * (see docs/decisions/003-goal-precompute.md).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('backtest_pools')
-    .addColumn('build_key', 'text', (c) => c.notNull())
-    .addColumn('sample', 'integer', (c) => c.notNull())
-    .addColumn('indicator_code', 'text', (c) => c.notNull())
-    .addColumn('gender', 'text', (c) => c.notNull())
-    .addColumn('origin_month', 'integer', (c) => c.notNull())
-    .addColumn('cases', 'integer', (c) => c.notNull())
-    .addColumn('years', 'text', (c) => c.notNull())
-    .addColumn('errors', 'text', (c) => c.notNull())
-    .addColumn('detail', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('backtest_pools_pk', [
-      'build_key',
-      'sample',
-      'indicator_code',
-      'gender',
-      'origin_month',
-    ])
-    .execute();
+  await runDdl(
+    db,
+    `create table backtest_pools (
+      build_key text not null, sample integer not null, indicator_code text not null,
+      gender text not null, origin_month integer not null, cases integer not null,
+      years text not null, errors text not null, detail text not null,
+      constraint backtest_pools_pk primary key (build_key, sample, indicator_code, gender, origin_month)
+    )`,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('backtest_pools').execute();
+  await runDdl(db, 'drop table backtest_pools');
 }
