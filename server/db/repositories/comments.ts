@@ -1,7 +1,7 @@
 /** Comments on a goal (or a whole indicator) and month, with their edit history. */
 import type { Kysely } from 'kysely';
-import { groupBy } from '../../../core/group-by.js';
 import type { Comment, Database } from '../schema.js';
+import { childrenByParent } from './children.js';
 import { stampOnce } from './stamps.js';
 
 export interface CommentEdit {
@@ -55,17 +55,10 @@ export async function listComments(db: Kysely<Database>, q: CommentQuery): Promi
 }
 
 async function withHistory(db: Kysely<Database>, rows: Comment[]): Promise<CommentInfo[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const edits = await db
-    .selectFrom('comment_history')
-    .selectAll()
-    .where('comment_id', 'in', ids)
-    .orderBy('id')
-    .execute();
-  const byComment = groupBy(
-    edits,
-    (e) => e.comment_id,
+  const byComment = await childrenByParent(
+    db,
+    { table: 'comment_history', parent: 'comment_id' },
+    rows.map((r) => r.id),
     (e): CommentEdit => ({ text: e.text, replacedAt: e.replaced_at, replacedBy: e.replaced_by }),
   );
   return rows.map((r) => ({
