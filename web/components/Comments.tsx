@@ -14,7 +14,7 @@ import {
   useEditComment,
   useMe,
 } from '../api';
-import { errorText } from '../lib/error-text';
+import { ActionError } from './States';
 
 export const COMMENT_MAX = 2000;
 
@@ -119,7 +119,7 @@ function CommentEntry({ comment }: { comment: CommentItem }) {
           )}
         </div>
       )}
-      {(edit.isError || del.isError) && <p className="error-text">{errorText(edit.error ?? del.error)}</p>}
+      <ActionError error={edit.error ?? del.error} />
     </li>
   );
 }
@@ -168,7 +168,7 @@ function NewComment({
           )
         }
       />
-      {create.isError && <p className="error-text">{errorText(create.error)}</p>}
+      <ActionError error={create.error} />
     </div>
   );
 }
