@@ -4,6 +4,7 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import { formatCount, formatDateTime, formatMonth } from '../../core/format';
+import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
 import {
   type CommentItem,
   hasRole,
@@ -140,7 +141,7 @@ function NewComment({
   const [month, setMonth] = useState(months.includes(defaultMonth) ? defaultMonth : (months[0] ?? ''));
   const [whole, setWhole] = useState(false);
   const [key, setKey] = useState(0);
-  const indicator = goal.split('-')[0] ?? goal;
+  const indicator = indicatorOfGoalOrIndicator(goal);
   return (
     <div className="comment-new">
       <h3>Kommentar schreiben</h3>

@@ -1,5 +1,7 @@
 /** Comments on a goal (or a whole indicator) and month, with their edit history. */
+
 import type { Kysely } from 'kysely';
+import { indicatorOfGoalOrIndicator } from '../../../core/goal-id.js';
 import type { Comment, Database } from '../schema.js';
 import { childrenByParent } from './children.js';
 import { stampOnce } from './stamps.js';
@@ -33,10 +35,6 @@ export interface CommentQuery {
   month?: string;
 }
 
-function indicatorOf(goal: string): string {
-  return goal.split('-')[0] ?? goal;
-}
-
 export async function listComments(db: Kysely<Database>, q: CommentQuery): Promise<CommentInfo[]> {
   let sel = db
     .selectFrom('comments')
@@ -44,7 +42,7 @@ export async function listComments(db: Kysely<Database>, q: CommentQuery): Promi
     .where('region_id', '=', q.region)
     .where('deleted_at', 'is', null);
   if (q.goal !== undefined) {
-    const goals = [...new Set([q.goal, indicatorOf(q.goal)])];
+    const goals = [...new Set([q.goal, indicatorOfGoalOrIndicator(q.goal)])];
     sel = sel.where('goal', 'in', goals);
   }
   if (q.year !== undefined)
