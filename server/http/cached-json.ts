@@ -11,17 +11,10 @@
  */
 import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
-import { type JsonAnswer, jsonAnswer } from '../goals/answer.js';
-import { COMPRESS_MIN_BYTES, chooseEncoding, compressBody, type Encoding } from './compress.js';
+import { encodedBody, type JsonAnswer, jsonAnswer, rawBody } from '../goals/answer.js';
+import { chooseEncoding } from './compress.js';
 import { type AppEnv, requestHeader } from './env.js';
 import { markComplete, SECURITY_HEADERS } from './envelope.js';
-
-/** The body to send for `encoding`: compressed once per cached answer, then kept. */
-function encoded(p: JsonAnswer<unknown>, encoding: Encoding | null): Uint8Array<ArrayBuffer> | null {
-  if (encoding === null || p.body.byteLength < COMPRESS_MIN_BYTES) return null;
-  p[encoding] ??= compressBody(p.body, encoding);
-  return p[encoding];
-}
 
 const prepared = new WeakMap<object, JsonAnswer<unknown>>();
 
@@ -60,14 +53,16 @@ export function cachedAnswer<T>(
 ): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
   const etag = extraHeaders.etag ?? p.etag;
   const notModified = etagMatches(requestHeader(c, 'if-none-match'), etag);
-  const large = p.body.byteLength >= COMPRESS_MIN_BYTES;
-  const compressed = notModified || !large ? null : encoded(p, chooseEncoding(c));
-  const encoding = compressed === null ? null : compressed === p.br ? 'br' : 'gzip';
+  const large = p.small === null;
+  const accepted = notModified || !large ? null : chooseEncoding(c);
+  const compressed = accepted === null ? null : encodedBody(p, accepted);
+  const encoding = compressed === null ? null : accepted;
+  const body = notModified ? null : (compressed ?? rawBody(p));
   // One object literal per response (no intermediate spreads): this runs for every cached answer.
   const headers: Record<string, string> = notModified
     ? { 'cache-control': 'no-cache', etag, ...SECURITY_HEADERS, 'x-request-id': c.get('requestId') }
     : {
-        'content-length': String((compressed ?? p.body).byteLength),
+        'content-length': String(body?.byteLength ?? 0),
         'content-type': 'application/json',
         // Revalidate every time (with the ETag): the data change with each import.
         'cache-control': 'no-cache',
@@ -81,7 +76,7 @@ export function cachedAnswer<T>(
     const v = extraHeaders[name];
     if (v !== undefined) headers[name] = v;
   }
-  const res = new Response(notModified ? null : (compressed ?? p.body), {
+  const res = new Response(body, {
     status: notModified ? 304 : 200,
     headers,
   });

@@ -3,14 +3,9 @@
  * gzip). Cached answers (`cachedJson`) compress once per cached result and keep the bytes; other
  * JSON answers are compressed as they go out (the envelope calls `compressJsonResponse`).
  */
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
+import { COMPRESS_MIN_BYTES, compressBody, type Encoding } from '../goals/answer.js';
 import { type AppEnv, requestHeader } from './env.js';
-
-/** Smaller answers go out as they are: compressing them saves less than it costs. */
-export const COMPRESS_MIN_BYTES = 1024;
-
-export type Encoding = 'br' | 'gzip';
 
 /** The best encoding the client accepts (q > 0): brotli, else gzip, else none. */
 export function chooseEncoding(c: Context<AppEnv>): Encoding | null {
@@ -24,31 +19,6 @@ export function chooseEncoding(c: Context<AppEnv>): Encoding | null {
     if (name === 'gzip' || name === '*') gzip = true;
   }
   return gzip ? 'gzip' : null;
-}
-
-/**
- * Compresses `body` with settings for small per-answer work: brotli quality 5 with a window no
- * larger than the body, gzip level 6 with a small window and memory level. The encoder's memory
- * follows its window and hash sizes, and every call allocates it anew: with the defaults
- * (4 MB brotli window, 256 KB deflate state) compressing thousands of answers left the server's
- * resident memory 80–100 MB higher (measured with bench/api.ts's RSS scenario).
- */
-export function compressBody(body: Uint8Array, encoding: Encoding): Uint8Array<ArrayBuffer> {
-  const window = Math.min(22, Math.max(16, Math.ceil(Math.log2(body.byteLength + 1))));
-  const out =
-    encoding === 'br'
-      ? brotliCompressSync(body, {
-          params: {
-            [constants.BROTLI_PARAM_QUALITY]: 5,
-            [constants.BROTLI_PARAM_LGWIN]: window,
-            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-            [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
-          },
-        })
-      : gzipSync(body, { level: 6, windowBits: Math.min(15, window), memLevel: 7 });
-  // A copy of exactly the compressed size: zlib's output is a view into its 16 KB output chunk,
-  // and a cached view would keep the whole chunk alive (16 KB per cached answer of 1 KB).
-  return new Uint8Array(out);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { COMPRESS_MIN_BYTES } from '../../server/http/compress.js';
+import { COMPRESS_MIN_BYTES } from '../../server/goals/answer.js';
 import { setup } from './fixture.js';
 
 const decoders: Record<string, (b: Buffer) => Buffer> = {
