@@ -29,6 +29,14 @@ export function parseGoalId(id: string): GoalRef | null {
   return { indicator: m[1] as string, gender: m[2] as Gender };
 }
 
+/**
+ * The indicator a comment (or other note) is about: the indicator of a goal id ('K2-female' → 'K2'),
+ * or the code itself when it names a whole indicator ('K2').
+ */
+export function indicatorOfGoalOrIndicator(goalOrIndicator: string): string {
+  return parseGoalId(goalOrIndicator)?.indicator ?? goalOrIndicator;
+}
+
 export function isGoalId(id: string): boolean {
   return GOAL_ID_RE.test(id);
 }

@@ -15,13 +15,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import {
-  findUserByName,
-  listApiTokens,
-  listUsers,
-  revokeApiToken,
-  updateUser,
-} from '../db/repositories/users.js';
+import { revokeCredential } from '../db/repositories/credentials.js';
+import { findUserByName, listApiTokens, listUsers, updateUser } from '../db/repositories/users.js';
 import { roleSchema } from './roles.js';
 import { issueToken } from './tokens.js';
 
@@ -106,7 +101,8 @@ async function run(argv: string[]): Promise<void> {
       console.table(await listApiTokens(db.db));
     } else if (group === 'token' && command === 'revoke') {
       const id = positive(need(values.id, 'id'), 'id');
-      if (!(await revokeApiToken(db.db, id, now))) throw new Error(`kein aktiver Token mit der Nummer ${id}`);
+      if (!(await revokeCredential(db.db, 'token', id, now)))
+        throw new Error(`kein aktiver Token mit der Nummer ${id}`);
       await log('token.revoke', `token ${id}`, {});
       console.log(`Token ${id} widerrufen.`);
     } else if (group === 'user' && command === 'list') {

@@ -5,8 +5,8 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { findSession, touchSession } from '../db/repositories/sessions.js';
-import { findApiToken, findUserByExternalId, touchApiToken, upsertUser } from '../db/repositories/users.js';
+import { findApiToken, findSession, touchCredential } from '../db/repositories/credentials.js';
+import { findUserByExternalId, upsertUser } from '../db/repositories/users.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { tokenMatches } from '../http/auth.js';
@@ -111,7 +111,7 @@ export async function principalFromBearer(
     auth.failed(c, problem ?? 'unknown token');
     invalidToken(c, `The token is not valid (${problem ?? 'unknown token'}).`);
   }
-  await touchApiToken(deps.db.db, row.id, now);
+  await touchCredential(deps.db.db, 'token', row.id, now);
   return {
     kind: 'person',
     userId: row.user_id,
@@ -135,7 +135,7 @@ export async function principalFromSession(
   if (!s || s.revoked_at !== null || s.user_disabled === 1) return null;
   const idleEnd = Date.parse(s.last_seen_at) + deps.config.SESSION_IDLE_MINUTES * 60_000;
   if (s.expires_at <= now.toISOString() || idleEnd <= now.getTime()) return null;
-  await touchSession(deps.db.db, s.id, now);
+  await touchCredential(deps.db.db, 'session', s.id, now);
   return {
     kind: 'person',
     userId: s.user_id,

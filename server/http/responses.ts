@@ -11,6 +11,9 @@ const status = z.enum(['met', 'at_risk', 'missed', 'no_data']);
 const flag = z.enum(['*', '-', 'X']).nullable();
 const num = z.number().nullable();
 const formula = z.enum(['count', 'rate', 'stock', 'published']);
+/** An import run's and an imported file's outcome (server/db/schema.ts: ImportRunStatus, ImportedFileStatus). */
+const runStatus = z.enum(['running', 'success', 'unchanged', 'failed', 'partial', 'aborted']);
+const fileStatus = z.enum(['imported', 'unchanged', 'rejected']);
 
 export const regionInfo = z.object({
   id: z.string(),
@@ -313,7 +316,7 @@ const importFile = z.object({
   path: z.string(),
   sha256: z.string(),
   size: z.number().int(),
-  status: z.enum(['imported', 'unchanged', 'rejected']),
+  status: fileStatus,
   rowsInserted: z.number().int(),
   rowsUpdated: z.number().int(),
   rowsUnchanged: z.number().int(),
@@ -329,7 +332,7 @@ export const importsResponse = z.object({
       startedAt: z.string(),
       finishedAt: z.string().nullable(),
       trigger: z.enum(['cron', 'cli', 'upload', 'api', 'startup']),
-      status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial', 'aborted']),
+      status: runStatus,
       filesCount: z.number().int(),
       rowsInserted: z.number().int(),
       rowsUpdated: z.number().int(),
@@ -344,7 +347,7 @@ export const importsResponse = z.object({
 /** The ImportSummary of etl/ as answered by POST /api/imports. */
 export const importSummaryResponse = z.object({
   runId: z.number().int(),
-  status: z.enum(['running', 'success', 'unchanged', 'failed', 'partial', 'aborted']),
+  status: runStatus,
   startedAt: z.string(),
   finishedAt: z.string(),
   files: z.array(
@@ -352,7 +355,7 @@ export const importSummaryResponse = z.object({
       path: z.string(),
       sha256: z.string(),
       size: z.number().int(),
-      status: z.enum(['imported', 'unchanged', 'rejected']),
+      status: fileStatus,
       inserted: z.number().int(),
       updated: z.number().int(),
       unchanged: z.number().int(),

@@ -10,13 +10,13 @@ import { roleSchema } from '../auth/roles.js';
 import type { Auth } from '../auth/service.js';
 import { issueToken } from '../auth/tokens.js';
 import { listAudit } from '../db/repositories/audit.js';
-import { listActiveSessions, revokeSession } from '../db/repositories/sessions.js';
+import { type CredentialKind, revokeCredential } from '../db/repositories/credentials.js';
+import { listActiveSessions } from '../db/repositories/sessions.js';
 import {
   deleteRoleMapping,
   listApiTokens,
   listRoleMappings,
   listUsers,
-  revokeApiToken,
   setRoleMapping,
   toUserInfo,
   updateUser,
@@ -83,24 +83,18 @@ export const auditQuery = z.object({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-/** What can be revoked by id: the stamp that revokes it, the error when there is no active one. */
-const REVOKE = {
-  token: {
-    stamp: revokeApiToken,
-    notFound: (id: number) => new ApiError(404, 'token_not_found', `No active token with id ${id}`),
-  },
-  session: {
-    stamp: revokeSession,
-    notFound: (id: number) => new ApiError(404, 'session_not_found', `No active session with id ${id}`),
-  },
-} as const;
+/** The answer when there is no active token or session with the id to revoke. */
+const NOT_ACTIVE: Record<CredentialKind, (id: number) => ApiError> = {
+  token: (id) => new ApiError(404, 'token_not_found', `No active token with id ${id}`),
+  session: (id) => new ApiError(404, 'session_not_found', `No active session with id ${id}`),
+};
 
 export function adminRoutes(deps: AppDeps, auth: Auth) {
   const admin = requireRole(deps, 'admin');
   const db = deps.db.db;
   /** Ends a token or a session now (404 when there is no active one with that id), audited. */
-  const revoke = async (c: Context<AppEnv>, kind: keyof typeof REVOKE, id: number) => {
-    if (!(await REVOKE[kind].stamp(db, id, deps.clock()))) throw REVOKE[kind].notFound(id);
+  const revoke = async (c: Context<AppEnv>, kind: CredentialKind, id: number) => {
+    if (!(await revokeCredential(db, kind, id, deps.clock()))) throw NOT_ACTIVE[kind](id);
     await audit(deps, auth, c, `${kind}.revoke`, `${kind} ${id}`);
     return id;
   };

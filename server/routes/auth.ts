@@ -12,7 +12,8 @@ import { effectiveRole, mappedRole } from '../auth/role-map.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import type { Auth } from '../auth/service.js';
 import { recordAudit } from '../db/repositories/audit.js';
-import { createSession, revokeSession, saveLoginFlow, takeLoginFlow } from '../db/repositories/sessions.js';
+import { revokeCredential } from '../db/repositories/credentials.js';
+import { createSession, saveLoginFlow, takeLoginFlow } from '../db/repositories/sessions.js';
 import { upsertUser } from '../db/repositories/users.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -148,7 +149,7 @@ export function authRoutes(deps: AppDeps, auth: Auth) {
         if (isAmbient(p) && c.req.header('origin') !== new URL(config.PUBLIC_URL).origin) {
           throw new ApiError(403, 'csrf', 'The request did not come from this application (Origin).');
         }
-        await revokeSession(deps.db.db, p.sessionId, deps.clock());
+        await revokeCredential(deps.db.db, 'session', p.sessionId, deps.clock());
         await audit(deps, auth, c, 'auth.sign_out', p.name);
       }
       deleteCookie(c, auth.cookieName, { path: '/', secure: auth.secureCookie });

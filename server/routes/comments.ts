@@ -2,9 +2,11 @@
  * Comments on the figures: GET /api/comments (anyone who may read), POST (controller),
  * PATCH/DELETE /api/comments/:id (the author, or an admin).
  */
+
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { indicatorOfGoalOrIndicator } from '../../core/goal-id.js';
 import { actorName, audit } from '../auth/audit.js';
 import { personOf, requireRole } from '../auth/middleware.js';
 import { roleAtLeast } from '../auth/roles.js';
@@ -99,7 +101,7 @@ export function commentsRoutes(deps: AppDeps, auth: Auth) {
       if (!(await getRegion(deps.db.db, body.region))) {
         throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
       }
-      const indicator = body.goal.split('-')[0] ?? body.goal;
+      const indicator = indicatorOfGoalOrIndicator(body.goal);
       if (!(await getIndicator(deps.db.db, indicator))) {
         throw new ApiError(404, 'indicator_not_found', `Unknown indicator: ${indicator}`);
       }

@@ -5,13 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Db } from '../../server/db/connection.js';
 import { createComment, deleteComment, getComment } from '../../server/db/repositories/comments.js';
-import { createSession, revokeSession, touchSession } from '../../server/db/repositories/sessions.js';
-import {
-  createApiToken,
-  revokeApiToken,
-  touchApiToken,
-  upsertUser,
-} from '../../server/db/repositories/users.js';
+import { revokeCredential, touchCredential } from '../../server/db/repositories/credentials.js';
+import { createSession } from '../../server/db/repositories/sessions.js';
+import { createApiToken, upsertUser } from '../../server/db/repositories/users.js';
 import { get, openTestDb } from '../helpers/db.js';
 
 const T0 = new Date('2026-03-02T10:00:00.000Z');
@@ -41,13 +37,13 @@ describe('stamps', () => {
     const seen = async () =>
       (await get<{ last_seen_at: string }>(db, 'select last_seen_at from sessions where id = ?', id))
         ?.last_seen_at;
-    await touchSession(db.db, id, later(30_000));
+    await touchCredential(db.db, 'session', id, later(30_000));
     expect(await seen()).toBe(T0.toISOString());
-    await touchSession(db.db, id, later(61_000));
+    await touchCredential(db.db, 'session', id, later(61_000));
     expect(await seen()).toBe(later(61_000).toISOString());
-    expect(await revokeSession(db.db, id, later(70_000))).toBe(true);
-    expect(await revokeSession(db.db, id, later(80_000))).toBe(false);
-    expect(await revokeSession(db.db, id + 1000, later(80_000))).toBe(false);
+    expect(await revokeCredential(db.db, 'session', id, later(70_000))).toBe(true);
+    expect(await revokeCredential(db.db, 'session', id, later(80_000))).toBe(false);
+    expect(await revokeCredential(db.db, 'session', id + 1000, later(80_000))).toBe(false);
     const row = await get<{ revoked_at: string }>(db, 'select revoked_at from sessions where id = ?', id);
     expect(row?.revoked_at).toBe(later(70_000).toISOString());
   });
@@ -67,12 +63,12 @@ describe('stamps', () => {
         )
       )?.last_used_at;
     expect(await used()).toBeNull();
-    await touchApiToken(db.db, token.id, later(1_000));
+    await touchCredential(db.db, 'token', token.id, later(1_000));
     expect(await used()).toBe(later(1_000).toISOString());
-    await touchApiToken(db.db, token.id, later(2_000));
+    await touchCredential(db.db, 'token', token.id, later(2_000));
     expect(await used()).toBe(later(1_000).toISOString());
-    expect(await revokeApiToken(db.db, token.id, later(3_000))).toBe(true);
-    expect(await revokeApiToken(db.db, token.id, later(4_000))).toBe(false);
+    expect(await revokeCredential(db.db, 'token', token.id, later(3_000))).toBe(true);
+    expect(await revokeCredential(db.db, 'token', token.id, later(4_000))).toBe(false);
   });
 
   test('a comment is deleted once and then no longer found', async () => {

@@ -295,3 +295,35 @@ describe('POST /api/imports {"action":"run-sources"}', () => {
     }
   });
 });
+
+describe('comments keep their edit history', () => {
+  it('lists each comment with its own earlier texts, oldest first (none: an empty history)', async () => {
+    const ctx = await setup();
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const post = async (text: string) => {
+      const res = await getJson(ctx, '/api/comments', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ region: REGION_A, goal: 'K3', month: '2024-05', text }),
+      });
+      return (res.body as { comment: { id: number } }).comment.id;
+    };
+    const edited = await post('erste Fassung');
+    const untouched = await post('unverändert');
+    for (const text of ['zweite Fassung', 'dritte Fassung']) {
+      const res = await getJson(ctx, `/api/comments/${edited}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ text }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const list = await getJson(ctx, `/api/comments?region=${REGION_A}`);
+    const comments = (list.body as { comments: { id: number; text: string; history: { text: string }[] }[] })
+      .comments;
+    expect(comments.map((c) => [c.id, c.text, c.history.map((h) => h.text)])).toEqual([
+      [edited, 'dritte Fassung', ['erste Fassung', 'zweite Fassung']],
+      [untouched, 'unverändert', []],
+    ]);
+  });
+});

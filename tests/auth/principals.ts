@@ -2,8 +2,9 @@
 
 import { newApiToken, randomSecret, sha256Hex } from '../../server/auth/secrets.js';
 import { issueToken } from '../../server/auth/tokens.js';
+import { revokeCredential } from '../../server/db/repositories/credentials.js';
 import { createSession } from '../../server/db/repositories/sessions.js';
-import { createApiToken, revokeApiToken, upsertUser } from '../../server/db/repositories/users.js';
+import { createApiToken, upsertUser } from '../../server/db/repositories/users.js';
 import type { Role } from '../../server/db/schema.js';
 import type { TestContext } from '../api/fixture.js';
 
@@ -47,7 +48,7 @@ export async function expiredToken(ctx: TestContext, role: Role): Promise<string
 
 export async function revokedToken(ctx: TestContext, role: Role): Promise<string> {
   const t = await tokenFor(ctx, 'widerrufen', role);
-  await revokeApiToken(ctx.db.db, t.tokenId, ctx.deps.clock());
+  await revokeCredential(ctx.db.db, 'token', t.tokenId, ctx.deps.clock());
   return t.token;
 }
 

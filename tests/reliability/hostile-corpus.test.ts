@@ -78,7 +78,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   let etl: EtlDeps;
   let base = '';
   let close: () => Promise<void> = async () => undefined;
-  const health = { max: 0, failures: [] as string[], polls: 0 };
+  const health = { max: 0, failures: [] as string[], polls: 0, phase: 'start', slowestIn: '' };
   let poller: ReturnType<typeof setInterval> | null = null;
 
   beforeAll(async () => {
@@ -91,9 +91,13 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
       REJECTED_DIR: join(tmp.dir, 'rejected'),
     });
     const deps = await createAppDeps({ db, config, limits: CORPUS_LIMITS });
-    // Imports in a worker thread with a 512 MB heap; nothing derived stored after them (this test
-    // is about the parsers and the write path, not the goal snapshots).
-    etl = { ...deps.etl, isolation: { maxOldGenerationSizeMb: 512 } };
+    // Imports in a worker thread with a 512 MB heap, wired as the server wires them: the worker
+    // stores the region summaries of each new data version in its write transaction, so that the
+    // server's /api/health reads them instead of aggregating every observation on its event loop.
+    etl = {
+      ...deps.etl,
+      isolation: { maxOldGenerationSizeMb: 512, goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT } },
+    };
     deps.etl = etl;
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -114,7 +118,9 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
         })
         .catch((e: unknown) => health.failures.push(String(e)))
         .finally(() => {
-          health.max = Math.max(health.max, performance.now() - t);
+          const ms = performance.now() - t;
+          if (ms > health.max) health.slowestIn = health.phase;
+          health.max = Math.max(health.max, ms);
           health.polls++;
           inFlight = false;
         });
@@ -144,6 +150,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   const viaWorker = corpus.filter((c) => !taken.has(c));
 
   it('through the import worker: every file as its case demands, nothing written by a rejected one', async () => {
+    health.phase = 'worker';
     const problems: string[] = [];
     const accepted: CorpusFile[] = [];
     const started = performance.now();
@@ -168,6 +175,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
 
     // No partial writes: the same data as an in-thread import of exactly the accepted files.
     const ref = await openDatabase(join(tmp.dir, 'ref.db'));
+    health.phase = 'reference import';
     try {
       // Also in a worker: this process is the server, its event loop stays free.
       await runImport(
@@ -189,6 +197,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 600_000);
 
   it('through HTTP upload: 422 naming file and place for each rejection, nothing written by it', async () => {
+    health.phase = 'upload';
     const problems: string[] = [];
     const started = performance.now();
     for (const c of viaUpload) {
@@ -216,6 +225,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 300_000);
 
   it('through the inbox: rejected files moved aside with an error file naming them, nothing written by them', async () => {
+    health.phase = 'inbox';
     mkdirSync(config.INBOX_DIR, { recursive: true });
     const old = new Date(Date.now() - 60_000);
     for (const c of viaInbox) {
@@ -245,6 +255,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 300_000);
 
   it('through the command line (another process): exit 1, every rejected file named', async () => {
+    health.phase = 'cli';
     const dir = join(tmp.dir, 'cli');
     mkdirSync(dir);
     for (const c of viaCli) writeFileSync(join(dir, c.name), c.data);
@@ -273,6 +284,9 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 300_000);
 
   it('kept /api/health under 1 s throughout, without a failed request', () => {
+    console.log(
+      `/api/health: ${health.polls} polls, slowest ${health.max.toFixed(0)} ms (${health.slowestIn})`,
+    );
     expect(health.polls).toBeGreaterThan(50);
     expect(health.failures).toEqual([]);
     expect(health.max).toBeLessThan(1000);

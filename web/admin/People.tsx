@@ -2,7 +2,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { DataTable } from '../components/DataTable';
-import { errorText } from '../lib/error-text';
+import { ActionError } from '../components/States';
 import {
   useDeleteMapping,
   useMappings,
@@ -15,42 +15,51 @@ import {
 import { ItemWithAction, RoleSelect, TextField } from './fields';
 import { ROLE_TEXT, type RoleOption } from './roles';
 
+type UserItem = NonNullable<ReturnType<typeof useUsers>['data']>['users'][number];
+
+/** A person: where they sign in from, their roles (the one set by hand changeable), lock. */
+function UserRow({ user: u, update }: { user: UserItem; update: ReturnType<typeof useUpdateUser> }) {
+  return (
+    <tr>
+      <td>{u.name}</td>
+      <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
+      <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
+      <td>
+        <RoleSelect
+          ariaLabel={`Rolle von ${u.name}`}
+          unset="aus Zuordnung"
+          value={u.role}
+          onChange={(role) => update.mutate({ id: u.id, role })}
+        />
+      </td>
+      <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
+      <td>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
+        >
+          {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
 export function Users() {
   const users = useUsers();
   const update = useUpdateUser();
   return (
     <section className="card" aria-labelledby="users-h">
       <h2 id="users-h">Personen</h2>
-      {update.isError && <p className="error-text">{errorText(update.error)}</p>}
+      <ActionError error={update.error} />
       <DataTable
         wrap
         caption="Rolle „aus Zuordnung“ folgt den Gruppen bzw. dem Benutzernamen bei der Anmeldung"
         columns={['Name', 'Quelle', 'Rolle aus Zuordnung', 'Rolle festgelegt', 'Zuletzt gesehen', 'Zugang']}
       >
         {(users.data?.users ?? []).map((u) => (
-          <tr key={u.id}>
-            <td>{u.name}</td>
-            <td>{u.source === 'oidc' ? 'OpenID Connect' : u.source === 'proxy' ? 'Proxy' : 'lokal'}</td>
-            <td>{u.mappedRole ? ROLE_TEXT[u.mappedRole] : 'keine'}</td>
-            <td>
-              <RoleSelect
-                ariaLabel={`Rolle von ${u.name}`}
-                unset="aus Zuordnung"
-                value={u.role}
-                onChange={(role) => update.mutate({ id: u.id, role })}
-              />
-            </td>
-            <td>{u.lastSeenAt ? formatDateTime(u.lastSeenAt) : '–'}</td>
-            <td>
-              <button
-                type="button"
-                className="secondary"
-                onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}
-              >
-                {u.disabled ? 'Gesperrt – entsperren' : 'Sperren'}
-              </button>
-            </td>
-          </tr>
+          <UserRow key={u.id} user={u} update={update} />
         ))}
       </DataTable>
     </section>
@@ -98,7 +107,7 @@ export function Mappings() {
           Zuordnen
         </button>
       </form>
-      {(set.isError || del.isError) && <p className="error-text">{errorText(set.error ?? del.error)}</p>}
+      <ActionError error={set.error ?? del.error} />
       <ul className="plain">
         {(mappings.data?.mappings ?? []).map((m) => (
           <ItemWithAction key={m.id} action="Entfernen" onAction={() => del.mutate(m.id)}>

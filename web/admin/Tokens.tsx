@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { DataTable } from '../components/DataTable';
-import { errorText } from '../lib/error-text';
+import { ActionError } from '../components/States';
 import { type NewToken, useCreateToken, useRevokeToken, useTokens } from './api';
 import { RoleSelect, TextField } from './fields';
 import { ROLE_TEXT, type RoleOption } from './roles';
@@ -47,7 +47,7 @@ export function Tokens() {
           Token erstellen
         </button>
       </form>
-      {create.isError && <p className="error-text">{errorText(create.error)}</p>}
+      <ActionError error={create.error} />
       {shown && (
         <div className="notice" role="status" data-testid="new-token">
           <p>

@@ -4,6 +4,7 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import { formatCount, formatDateTime, formatMonth } from '../../core/format';
+import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
 import {
   type CommentItem,
   hasRole,
@@ -14,7 +15,7 @@ import {
   useEditComment,
   useMe,
 } from '../api';
-import { errorText } from '../lib/error-text';
+import { ActionError } from './States';
 
 export const COMMENT_MAX = 2000;
 
@@ -119,7 +120,7 @@ function CommentEntry({ comment }: { comment: CommentItem }) {
           )}
         </div>
       )}
-      {(edit.isError || del.isError) && <p className="error-text">{errorText(edit.error ?? del.error)}</p>}
+      <ActionError error={edit.error ?? del.error} />
     </li>
   );
 }
@@ -140,7 +141,7 @@ function NewComment({
   const [month, setMonth] = useState(months.includes(defaultMonth) ? defaultMonth : (months[0] ?? ''));
   const [whole, setWhole] = useState(false);
   const [key, setKey] = useState(0);
-  const indicator = goal.split('-')[0] ?? goal;
+  const indicator = indicatorOfGoalOrIndicator(goal);
   return (
     <div className="comment-new">
       <h3>Kommentar schreiben</h3>
@@ -168,7 +169,7 @@ function NewComment({
           )
         }
       />
-      {create.isError && <p className="error-text">{errorText(create.error)}</p>}
+      <ActionError error={create.error} />
     </div>
   );
 }

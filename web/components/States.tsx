@@ -30,3 +30,8 @@ export function ErrorState({ error, what, retry }: { error: unknown; what: strin
     </div>
   );
 }
+
+/** Why an action (a form's save, change or delete) failed, under it; nothing while none has failed. */
+export function ActionError({ error }: { error: unknown }) {
+  return error ? <p className="error-text">{errorText(error)}</p> : null;
+}

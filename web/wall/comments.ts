@@ -3,6 +3,7 @@
  * indicator), refreshed every minute like the figures, cut to one clean line.
  */
 import { useQuery } from '@tanstack/react-query';
+import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
 
 import { type CommentItem, client, read } from '../api';
 
@@ -24,7 +25,7 @@ export function latestComment(
   comments: readonly CommentItem[] | undefined,
   goalId: string,
 ): CommentItem | null {
-  const indicator = goalId.split('-')[0] ?? goalId;
+  const indicator = indicatorOfGoalOrIndicator(goalId);
   let best: CommentItem | null = null;
   for (const c of comments ?? []) {
     if (c.goal !== goalId && c.goal !== indicator) continue;

@@ -1,7 +1,9 @@
 /** Comments on a goal (or a whole indicator) and month, with their edit history. */
+
 import type { Kysely } from 'kysely';
-import { groupBy } from '../../../core/group-by.js';
+import { indicatorOfGoalOrIndicator } from '../../../core/goal-id.js';
 import type { Comment, Database } from '../schema.js';
+import { childrenByParent } from './children.js';
 import { stampOnce } from './stamps.js';
 
 export interface CommentEdit {
@@ -33,10 +35,6 @@ export interface CommentQuery {
   month?: string;
 }
 
-function indicatorOf(goal: string): string {
-  return goal.split('-')[0] ?? goal;
-}
-
 export async function listComments(db: Kysely<Database>, q: CommentQuery): Promise<CommentInfo[]> {
   let sel = db
     .selectFrom('comments')
@@ -44,7 +42,7 @@ export async function listComments(db: Kysely<Database>, q: CommentQuery): Promi
     .where('region_id', '=', q.region)
     .where('deleted_at', 'is', null);
   if (q.goal !== undefined) {
-    const goals = [...new Set([q.goal, indicatorOf(q.goal)])];
+    const goals = [...new Set([q.goal, indicatorOfGoalOrIndicator(q.goal)])];
     sel = sel.where('goal', 'in', goals);
   }
   if (q.year !== undefined)
@@ -55,17 +53,10 @@ export async function listComments(db: Kysely<Database>, q: CommentQuery): Promi
 }
 
 async function withHistory(db: Kysely<Database>, rows: Comment[]): Promise<CommentInfo[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const edits = await db
-    .selectFrom('comment_history')
-    .selectAll()
-    .where('comment_id', 'in', ids)
-    .orderBy('id')
-    .execute();
-  const byComment = groupBy(
-    edits,
-    (e) => e.comment_id,
+  const byComment = await childrenByParent(
+    db,
+    { table: 'comment_history', parent: 'comment_id' },
+    rows.map((r) => r.id),
     (e): CommentEdit => ({ text: e.text, replacedAt: e.replaced_at, replacedBy: e.replaced_by }),
   );
   return rows.map((r) => ({

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { groupBy } from '../../../core/group-by.js';
 import type { Database, ImportedFileStatus, ImportRunStatus, ImportTrigger } from '../schema.js';
+import { childrenByParent } from './children.js';
 
 export interface ImportFileInfo {
   id: number;
@@ -41,17 +41,10 @@ export async function listImportRuns(db: Kysely<Database>, limit: number): Promi
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  if (runs.length === 0) return [];
-  const ids = runs.map((r) => r.id);
-  const files = await db
-    .selectFrom('imported_files')
-    .selectAll()
-    .where('run_id', 'in', ids)
-    .orderBy('id')
-    .execute();
-  const byRun = groupBy(
-    files,
-    (f) => f.run_id,
+  const byRun = await childrenByParent(
+    db,
+    { table: 'imported_files', parent: 'run_id' },
+    runs.map((r) => r.id),
     (f): ImportFileInfo => ({
       id: f.id,
       path: f.path,

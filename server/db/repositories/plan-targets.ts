@@ -3,23 +3,23 @@ import { goalUnitOf } from '../../domain/goals.js';
 import { makePlanGoalSpec } from '../../domain/plan-goals.js';
 import type { IndicatorDef, PathProfile, PlanGoalSpec } from '../../domain/types.js';
 import type { Database, PlanTarget } from '../schema.js';
+import { type TargetFilter, targetFilterWhere } from './targets.js';
 
 /** A plan target with the commitments series of its indicator (budgets). */
 export type PlanTargetRow = PlanTarget & { commitments_code: string | null };
 
 /** Plan targets (kind cumulative, budget, capacity), ordered by region, year and kind. */
-export async function listPlanTargets(
-  db: Kysely<Database>,
-  filter: { region?: string | undefined; year?: number | undefined },
-): Promise<PlanTargetRow[]> {
-  let q = db
+export async function listPlanTargets(db: Kysely<Database>, filter: TargetFilter): Promise<PlanTargetRow[]> {
+  return db
     .selectFrom('plan_targets as p')
     .innerJoin('indicators as i', 'i.code', 'p.indicator_code')
     .selectAll('p')
-    .select('i.commitments_code');
-  if (filter.region !== undefined) q = q.where('p.region_id', '=', filter.region);
-  if (filter.year !== undefined) q = q.where('p.year', '=', filter.year);
-  return q.orderBy('p.region_id').orderBy('p.year').orderBy('p.id').execute();
+    .select('i.commitments_code')
+    .where(targetFilterWhere(filter, 'p'))
+    .orderBy('p.region_id')
+    .orderBy('p.year')
+    .orderBy('p.id')
+    .execute();
 }
 
 function profileOf(t: PlanTarget): PathProfile {

@@ -1,7 +1,6 @@
 /** Browser sessions (only the hash of the cookie is stored) and OIDC sign-ins in progress. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { stampOnce, touchEveryMinute } from './stamps.js';
 
 export interface SessionInfo {
   id: number;
@@ -40,34 +39,6 @@ export async function createSession(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-export async function findSession(db: Kysely<Database>, tokenHash: string) {
-  return db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.id',
-      's.user_id',
-      's.last_seen_at',
-      's.expires_at',
-      's.revoked_at',
-      'u.name as user_name',
-      'u.role as user_role',
-      'u.mapped_role as user_mapped_role',
-      'u.disabled as user_disabled',
-    ])
-    .where('s.token_hash', '=', tokenHash)
-    .executeTakeFirst();
-}
-
-/** Last-seen time (the idle timeout counts from it), written at most once a minute. */
-export function touchSession(db: Kysely<Database>, id: number, now: Date): Promise<void> {
-  return touchEveryMinute(db, { table: 'sessions', column: 'last_seen_at' }, id, now);
-}
-
-export function revokeSession(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
-  return stampOnce(db, { table: 'sessions', column: 'revoked_at' }, id, now);
 }
 
 /** Sessions that are neither revoked nor past their absolute end, newest first. */

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Better, Gender } from '../../domain/types.js';
 import type { Database, Target } from '../schema.js';
 import { bumpDataVersion } from './meta.js';
@@ -32,15 +32,31 @@ export function toTargetInfo(t: Target): TargetInfo {
   };
 }
 
+/** Which targets a list holds: those of one region, of one year, of both, or all. */
+export interface TargetFilter {
+  region?: string | undefined;
+  year?: number | undefined;
+}
+
+/**
+ * The filter as a condition on a table with `region_id` and `year` (the change targets, the plan
+ * targets), named by `alias` where the query joins.
+ */
+export function targetFilterWhere(filter: TargetFilter, alias?: 't' | 'p') {
+  const column = (name: 'region_id' | 'year') => sql.ref(alias ? `${alias}.${name}` : name);
+  const parts = [
+    ...(filter.region !== undefined ? [sql`${column('region_id')} = ${filter.region}`] : []),
+    ...(filter.year !== undefined ? [sql`${column('year')} = ${filter.year}`] : []),
+  ];
+  return parts.length > 0 ? sql<SqlBool>`${sql.join(parts, sql` and `)}` : sql<SqlBool>`1 = 1`;
+}
+
 /** Targets ordered by region, year, indicator and gender (insgesamt, Frauen, Männer). */
-export async function listTargets(
-  db: Kysely<Database>,
-  filter: { region?: string | undefined; year?: number | undefined },
-): Promise<Target[]> {
-  let q = db.selectFrom('targets').selectAll();
-  if (filter.region !== undefined) q = q.where('region_id', '=', filter.region);
-  if (filter.year !== undefined) q = q.where('year', '=', filter.year);
-  return q
+export async function listTargets(db: Kysely<Database>, filter: TargetFilter): Promise<Target[]> {
+  return db
+    .selectFrom('targets')
+    .selectAll()
+    .where(targetFilterWhere(filter))
     .orderBy('region_id')
     .orderBy('year')
     .orderBy('indicator_code')
@@ -159,27 +175,17 @@ export interface TargetHistoryItem {
 /** History rows of the targets, newest first. */
 export async function listTargetHistory(
   db: Kysely<Database>,
-  filter: { region?: string | undefined; year?: number | undefined },
+  filter: TargetFilter,
 ): Promise<TargetHistoryItem[]> {
-  let q = db
+  const rows = await db
     .selectFrom('target_history as h')
     .innerJoin('targets as t', 't.id', 'h.target_id')
-    .select([
-      'h.id',
-      'h.target_id',
-      't.region_id',
-      't.year',
-      't.indicator_code',
-      't.gender',
-      'h.old_change_pct',
-      'h.new_change_pct',
-      'h.changed_at',
-      'h.changed_by',
-      'h.source',
-    ]);
-  if (filter.region !== undefined) q = q.where('t.region_id', '=', filter.region);
-  if (filter.year !== undefined) q = q.where('t.year', '=', filter.year);
-  const rows = await q.orderBy('h.changed_at', 'desc').orderBy('h.id', 'desc').execute();
+    .selectAll('h')
+    .select(['t.region_id', 't.year', 't.indicator_code', 't.gender'])
+    .where(targetFilterWhere(filter, 't'))
+    .orderBy('h.changed_at', 'desc')
+    .orderBy('h.id', 'desc')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     targetId: r.target_id,

@@ -1,7 +1,6 @@
 /** People, their role mappings and personal API tokens. */
 import type { Kysely } from 'kysely';
 import type { Database, Role, User, UserSource } from '../schema.js';
-import { stampOnce, touchEveryMinute } from './stamps.js';
 
 export interface UserInfo {
   id: number;
@@ -242,32 +241,4 @@ export async function listApiTokens(db: Kysely<Database>): Promise<ApiTokenInfo[
     lastUsedAt: r.last_used_at,
     revokedAt: r.revoked_at,
   }));
-}
-
-/** The token with this hash and its user (revoked and expired ones too: the caller decides). */
-export async function findApiToken(db: Kysely<Database>, tokenHash: string) {
-  return db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select([
-      't.id',
-      't.user_id',
-      't.role',
-      't.expires_at',
-      't.revoked_at',
-      't.last_used_at',
-      'u.name as user_name',
-      'u.disabled as user_disabled',
-    ])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
-}
-
-/** Last-used time, written at most once a minute per token (reads stay cheap). */
-export function touchApiToken(db: Kysely<Database>, id: number, now: Date): Promise<void> {
-  return touchEveryMinute(db, { table: 'api_tokens', column: 'last_used_at' }, id, now);
-}
-
-export function revokeApiToken(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
-  return stampOnce(db, { table: 'api_tokens', column: 'revoked_at' }, id, now);
 }
