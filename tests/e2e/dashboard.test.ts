@@ -34,6 +34,8 @@ import type {
   RevisionsResponse,
 } from '../../web/api';
 import { ERROR_TEXT } from '../../web/lib/error-text';
+import { moreRows, ROWS_AT_ONCE, rowCountText } from '../../web/lib/months-view';
+import { MONTHS_PAGE_SIZE } from '../../web/lib/url-state';
 import {
   artifactPath,
   launchBrowser,
@@ -501,6 +503,74 @@ describe('dashboard on the sample data', () => {
         expect(formatPercent(Number(r[4]))).toBe(cells[4]);
         expect(formatPercent(Number(r[5]))).toBe(cells[5]);
       });
+
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Monatswerte: a screenful of rows at once, the rest by scrolling or "Weitere Zeilen anzeigen" (keyboard); the export holds every row',
+    async () => {
+      const { page, context, errors } = await open(browser, 1366, 768);
+      const all = await api<MonthsResponse>(server, `/api/months?pageSize=${MONTHS_PAGE_SIZE}`);
+      const onPage = all.rows.length;
+      // Enough rows for two steps and the "Alle" button after the first.
+      expect(onPage).toBeGreaterThan(3 * ROWS_AT_ONCE);
+      const rows = page.locator('[data-testid="months-table"] tbody tr');
+      const shownMonths = async () =>
+        (await tableCells(page, '[data-testid="months-table"]')).map((r) => r[0]);
+      const apiMonths = (n: number) => all.rows.slice(0, n).map((r) => formatMonth(r.month));
+
+      await page.goto(`${server.url}/monate`);
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(ROWS_AT_ONCE);
+      expect(await shownMonths()).toEqual(apiMonths(ROWS_AT_ONCE));
+      expect(await page.getByTestId('row-count').textContent()).toBe(
+        rowCountText({ total: all.total, page: 1, pages: 1, shown: ROWS_AT_ONCE, onPage }),
+      );
+
+      // Scrolling to the end of the table's box shows the next rows; the focus stays where it was.
+      await page.locator('.table-scroll').evaluate((box) => {
+        box.scrollTop = box.scrollHeight;
+      });
+      await expect.poll(() => rows.count(), POLL).toBe(moreRows(ROWS_AT_ONCE, onPage));
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BODY');
+
+      // By keyboard (after a reload: a screenful again): the button adds the next rows and moves
+      // the focus to the first of them.
+      await page.reload();
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(ROWS_AT_ONCE);
+      await tabTo(page, (el) => el.tag === 'BUTTON' && el.text.startsWith('Weitere'));
+      await page.keyboard.press('Enter');
+      await expect.poll(() => rows.count(), POLL).toBe(moreRows(ROWS_AT_ONCE, onPage));
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('scope'))).toBe('row');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+        apiMonths(ROWS_AT_ONCE + 1)[ROWS_AT_ONCE],
+      );
+      // "Alle … anzeigen": every row of the page, in the server's order; the buttons are gone.
+      await page
+        .getByRole('button', { name: `Alle ${formatCount(onPage)} Zeilen dieser Seite anzeigen` })
+        .click();
+      await expect.poll(() => rows.count(), POLL).toBe(onPage);
+      expect(await shownMonths()).toEqual(apiMonths(onPage));
+      expect(await page.getByTestId('more-rows').count()).toBe(0);
+
+      // The CSV export holds every row, not the rows rendered.
+      const [csvDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-csv').click(),
+      ]);
+      const csv = await readFile(await csvDownload.path(), 'utf8');
+      const [table = ''] = csv.slice(1).split('\r\n\r\n');
+      expect(table.split('\r\n').slice(1)).toHaveLength(all.total);
+
+      // Another sort is another query: a screenful again, from the top.
+      await page.locator('th[data-col="int"]').getByRole('button').click();
+      await page.waitForURL(/sort=int/);
+      await expect.poll(() => rows.count(), POLL).toBe(ROWS_AT_ONCE);
 
       expect(errors).toEqual([]);
       await context.close();

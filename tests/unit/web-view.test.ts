@@ -8,6 +8,7 @@ import {
   groupGoals,
   missingLines,
 } from '../../web/lib/goal-view';
+import { moreRows, ROWS_AT_ONCE, rowCountText } from '../../web/lib/months-view';
 import { sparkline } from '../../web/lib/sparkline';
 import { statusView } from '../../web/lib/status';
 import {
@@ -273,5 +274,35 @@ describe('URL state', () => {
       '/monate?region=01060&from=2024-03&to=2024-03&gender=female',
     );
     expect(monthsLinkFor(null, M('2024-03'), null)).toBe('/monate?from=2024-03&to=2024-03');
+  });
+});
+
+describe('Monatswerte: rows shown on demand', () => {
+  test.each([
+    [0, 200, ROWS_AT_ONCE],
+    [36, 200, 36 + ROWS_AT_ONCE],
+    [180, 200, 200],
+    [200, 200, 200],
+    [0, 20, 20],
+  ])('from %i shown of %i on the page, one step more shows %i', (shown, onPage, next) => {
+    expect(moreRows(shown, onPage)).toBe(next);
+  });
+
+  test.each([
+    [{ total: 27, page: 1, pages: 1, shown: 27, onPage: 27 }, '27 Zeilen'],
+    [
+      { total: 120, page: 1, pages: 1, shown: 36, onPage: 120 },
+      '120 Zeilen, 36 angezeigt (der Export enthält alle 120 Zeilen)',
+    ],
+    [
+      { total: 1080, page: 2, pages: 6, shown: 72, onPage: 200 },
+      '1.080 Zeilen, Seite 2 von 6, 72 von 200 dieser Seite angezeigt (der Export enthält alle 1.080 Zeilen)',
+    ],
+    [
+      { total: 1080, page: 6, pages: 6, shown: 80, onPage: 80 },
+      '1.080 Zeilen, Seite 6 von 6 (der Export enthält alle 1.080 Zeilen)',
+    ],
+  ])('%o → %s', (counts, text) => {
+    expect(rowCountText(counts)).toBe(text);
   });
 });

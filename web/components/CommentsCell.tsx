@@ -43,9 +43,14 @@ export function CommentsCell({
   );
 }
 
-/** The comments column while there are comments (memoised, so the table keeps its columns). */
+const NO_COLUMNS: ColumnDef<MonthRow>[] = [];
+
+/**
+ * The comments column while there are comments (memoised, so the table keeps its columns; the same
+ * empty list before the comments arrive and when there are none, so their arrival re-renders nothing).
+ */
 export function useCommentsColumn(comments: readonly CommentItem[] | undefined): ColumnDef<MonthRow>[] {
-  return useMemo(() => (comments?.length ? [commentsColumn(comments)] : []), [comments]);
+  return useMemo(() => (comments?.length ? [commentsColumn(comments)] : NO_COLUMNS), [comments]);
 }
 
 /** The "Kommentare" column of the Monatswerte table (not sortable, not hideable). */

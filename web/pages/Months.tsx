@@ -1,18 +1,19 @@
 /**
  * Monatswerte: the monthly figures behind the goals (month × gender) in a TanStack Table. Sorting
  * and filtering run on the server (the export uses the same parameters, so it holds exactly the
- * rows in view); column visibility is local and goes into the URL and the export. The pieces:
+ * rows in view); column visibility is local and goes into the URL and the export. A screenful of the
+ * page's rows renders at once, the rest on demand (web/lib/months-view). The pieces:
  * months/MonthsFilters (the form), months/MonthsTable (columns, table, pager), months/MonthsExport.
  */
 import { memo, useCallback, useDeferredValue, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
-import { formatCount } from '../../core/format';
 import { type CommentItem, type MonthRow, type MonthsResponse, useComments, useMonths } from '../api';
 import { useCommentsColumn } from '../components/CommentsCell';
 import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { rowCountText } from '../lib/months-view';
 import {
   MONTH_COLUMN_LABEL,
   MONTHS_PAGE_SIZE,
@@ -29,8 +30,10 @@ import {
   INDICATOR_OF,
   MarkerLegend,
   MonthsTableView,
+  MoreRows,
   Pager,
   useMonthsTable,
+  useShownRows,
 } from './months/MonthsTable';
 import { PlanMonths } from './months/PlanMonths';
 
@@ -42,14 +45,19 @@ export default function Months() {
   const regionId = region ?? months.data?.region.id ?? null;
   const comments = useComments(regionId ? { region: regionId } : null).data?.comments;
   // The page renders from deferred copies: answers (and a new URL) arrive as urgent updates; the
-  // table then renders as a transition, in slices that leave the main thread free in between.
+  // table then renders as a transition, in slices that leave the main thread free in between. The
+  // first render goes without the rows even when the answer is there already (prefetched), so the
+  // heading paints before the table is built (`null`: React takes an initial value only when it is
+  // not undefined). The region (heading, sample badge) comes at once, so the heading keeps its size.
   const deferredSearch = useDeferredValue(search);
-  const data = useDeferredValue(months.data);
+  const data = useDeferredValue<MonthsResponse | null | undefined>(months.data, null) ?? undefined;
+  const place = useDeferredValue(months.data?.region);
   const deferredComments = useDeferredValue(comments);
   const fetching = useDeferredValue(months.isFetching);
   return (
     <MonthsBody
       search={deferredSearch}
+      place={place}
       data={data}
       comments={deferredComments}
       fetching={fetching}
@@ -61,6 +69,7 @@ export default function Months() {
 
 const MonthsBody = memo(function MonthsBody({
   search,
+  place,
   data,
   comments,
   fetching,
@@ -68,6 +77,8 @@ const MonthsBody = memo(function MonthsBody({
   retry,
 }: {
   search: string;
+  /** The region of the answer (it may come a render before `data`). */
+  place: MonthsResponse['region'] | undefined;
   data: MonthsResponse | undefined;
   comments: readonly CommentItem[] | undefined;
   fetching: boolean;
@@ -79,7 +90,7 @@ const MonthsBody = memo(function MonthsBody({
   const region = parseCommon(params).region;
   const state = parseMonthsTable(params);
   const [history, setHistory] = useState<RevisionTarget | null>(null);
-  const regionId = region ?? data?.region.id ?? null;
+  const regionId = region ?? place?.id ?? null;
 
   const update = (patch: Partial<MonthsTableState>, resetPage = true) => {
     const next: MonthsTableState = { ...state, ...patch, ...(resetPage ? { page: patch.page ?? 1 } : {}) };
@@ -102,7 +113,8 @@ const MonthsBody = memo(function MonthsBody({
   const table = useMonthsTable(rows, state, update, openHistory, commentColumns);
   const total = data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / MONTHS_PAGE_SIZE));
-  const regionName = data?.region.name;
+  const regionName = place?.name;
+  const rowsShown = useShownRows(JSON.stringify(monthsServerQuery(region, state)), rows.length);
 
   return (
     <section className="page months-page" aria-labelledby="months-h">
@@ -112,9 +124,7 @@ const MonthsBody = memo(function MonthsBody({
           <p className="meta">
             Integrationen (INT), erwerbsfähige Leistungsberechtigte (eLb) und Langzeitleistungsbeziehende
             (LZB) je Monat und Geschlecht, mit K2, JFW und K3.{' '}
-            {data && (
-              <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
-            )}
+            {place && <SampleBadge sample={Boolean(place.sample)} asOf={place.sampleAsOf ?? null} />}
           </p>
         </div>
         <MonthsExport region={region} state={state} />
@@ -131,13 +141,11 @@ const MonthsBody = memo(function MonthsBody({
       ) : (
         <>
           <p className="table-info" role="status" data-testid="row-count">
-            {formatCount(total)} Zeilen
-            {pages > 1
-              ? `, Seite ${state.page} von ${pages} (der Export enthält alle ${formatCount(total)} Zeilen)`
-              : ''}
+            {rowCountText({ total, page: state.page, pages, shown: rowsShown.shown, onPage: rows.length })}
             {fetching ? ' – aktualisiere …' : ''}
           </p>
-          <MonthsTableView table={table} />
+          <MonthsTableView table={table} rows={rowsShown} />
+          <MoreRows rows={rowsShown} />
           <Pager page={state.page} pages={pages} go={(page) => update({ page })} />
           <MarkerLegend />
         </>

@@ -1,6 +1,7 @@
 /**
  * The months table (TanStack Table): columns, server-side sorting, column visibility in the URL,
- * the pager and the marker legend. Sorting and paging run on the server; this only renders.
+ * the pager, the rows shown on demand (web/lib/months-view) and the marker legend. Sorting and
+ * paging run on the server; this only renders.
  */
 import {
   type ColumnDef,
@@ -13,10 +14,11 @@ import {
   useReactTable,
   type VisibilityState,
 } from '@tanstack/react-table';
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../../core/format';
 import { FLAG_TEXT, VALUE_FLAGS } from '../../../core/vocabulary';
 import type { MonthRow } from '../../api';
+import { moreRows, ROWS_AT_ONCE } from '../../lib/months-view';
 import { formatProvisionalCount } from '../../lib/provisional';
 import {
   MONTH_COLUMN_LABEL,
@@ -185,9 +187,34 @@ function HeaderRow({ table, sortCount }: { table: Table<MonthRow>; sortCount: nu
   );
 }
 
-export function MonthsTableView({ table }: { table: Table<MonthRow> }) {
+/** Focuses a row head as it mounts: the first of the rows "Weitere Zeilen anzeigen" added. */
+const focusOnMount = (el: HTMLElement | null) => el?.focus();
+
+/**
+ * The table with the first `rows.shown` rows of the page; scrolling to the end of its box shows
+ * the next ones (the buttons of MoreRows do the same by keyboard).
+ */
+export function MonthsTableView({ table, rows }: { table: Table<MonthRow>; rows: ShownRows }) {
+  const { shown, focusRow } = rows;
+  const box = useRef<HTMLElement>(null);
+  const query = useRef(rows.query);
+  // Another query starts at the top of the box. Left where it was, the box would be clamped to the
+  // shorter table, and that scroll event would show the next rows at once.
+  useLayoutEffect(() => {
+    if (query.current === rows.query) return;
+    query.current = rows.query;
+    if (box.current) box.current.scrollTop = 0;
+  });
   return (
-    <section className="table-scroll" aria-label="Tabelle der Monatswerte">
+    <section
+      ref={box}
+      className="table-scroll"
+      aria-label="Tabelle der Monatswerte"
+      onScroll={(e) => {
+        const box = e.currentTarget;
+        if (box.scrollTop + box.clientHeight >= box.scrollHeight - NEAR_END_PX) rows.more();
+      }}
+    >
       <table className="data-table sticky" data-testid="months-table">
         <caption className="visually-hidden">
           Monatswerte; Spaltenköpfe sortieren (Umschalt für mehrere Spalten)
@@ -196,25 +223,92 @@ export function MonthsTableView({ table }: { table: Table<MonthRow> }) {
           <HeaderRow table={table} sortCount={table.getState().sorting.length} />
         </thead>
         <tbody>
-          {table.getRowModel().rows.map((r) => (
-            <tr key={r.id} data-month={r.original.month} data-gender={r.original.gender}>
-              {r.getVisibleCells().map((c) => {
-                const numeric = c.column.columnDef.meta?.numeric;
-                return c.column.id === 'month' ? (
-                  <th key={c.id} scope="row" className="row-head" data-col="month">
-                    {flexRender(c.column.columnDef.cell, c.getContext())}
-                  </th>
-                ) : (
-                  <td key={c.id} className={numeric ? 'num' : undefined} data-col={c.column.id}>
-                    {flexRender(c.column.columnDef.cell, c.getContext())}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+          {table
+            .getRowModel()
+            .rows.slice(0, shown)
+            .map((r, i) => (
+              <tr key={r.id} data-month={r.original.month} data-gender={r.original.gender}>
+                {r.getVisibleCells().map((c) => {
+                  const numeric = c.column.columnDef.meta?.numeric;
+                  const focus = i === focusRow;
+                  return c.column.id === 'month' ? (
+                    <th
+                      key={c.id}
+                      scope="row"
+                      className="row-head"
+                      data-col="month"
+                      tabIndex={focus ? -1 : undefined}
+                      ref={focus ? focusOnMount : undefined}
+                    >
+                      {flexRender(c.column.columnDef.cell, c.getContext())}
+                    </th>
+                  ) : (
+                    <td key={c.id} className={numeric ? 'num' : undefined} data-col={c.column.id}>
+                      {flexRender(c.column.columnDef.cell, c.getContext())}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** How close (px) to the end of the table's box scrolling shows the next rows. */
+const NEAR_END_PX = 120;
+
+export interface ShownRows {
+  /** The query the rows belong to (filters, sort, page). */
+  query: string;
+  /** Rows rendered, of `onPage` on the page. */
+  shown: number;
+  onPage: number;
+  /** The row whose head takes the focus as it appears (the first one a button added), or null. */
+  focusRow: number | null;
+  /** Shows `rows` rows, the focus on the first new one (the buttons). */
+  show: (rows: number) => void;
+  /** Shows the next rows, the focus where it is (scrolling). */
+  more: () => void;
+}
+
+/**
+ * How many of the page's rows are rendered: `ROWS_AT_ONCE`, more on demand; back to that when the
+ * query (`key`: filters, sort, page) changes. A refetch of the same query keeps what was opened.
+ */
+export function useShownRows(key: string, onPage: number): ShownRows {
+  const [state, setState] = useState({ key, rows: ROWS_AT_ONCE, focus: null as number | null });
+  const current = state.key === key ? state : { key, rows: ROWS_AT_ONCE, focus: null };
+  const shown = Math.min(current.rows, onPage);
+  return {
+    query: key,
+    shown,
+    onPage,
+    focusRow: current.focus,
+    show: (rows) => setState({ key, rows, focus: shown }),
+    more: () => {
+      if (shown < onPage) setState({ key, rows: moreRows(shown, onPage), focus: null });
+    },
+  };
+}
+
+/** The buttons under a table showing part of its page: the next rows, or all of them. */
+export function MoreRows({ rows }: { rows: ShownRows }) {
+  const { shown, onPage, show } = rows;
+  if (shown >= onPage) return null;
+  const next = moreRows(shown, onPage);
+  return (
+    <div className="more-rows" data-testid="more-rows">
+      <button type="button" onClick={() => show(next)}>
+        Weitere {formatCount(next - shown)} Zeilen anzeigen
+      </button>
+      {next < onPage && (
+        <button type="button" className="secondary" onClick={() => show(onPage)}>
+          Alle {formatCount(onPage)} Zeilen dieser Seite anzeigen
+        </button>
+      )}
+    </div>
   );
 }
 
