@@ -34,6 +34,10 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
           migrate: false,
           poolSize: 3,
           applicationName: 'zielmonitor-import',
+          // A statement that hangs (a lost connection, a lock never granted) ends the import
+          // instead of holding this instance's data version for ever; the national file's COPY
+          // takes about 30 s.
+          statementTimeoutMs: 10 * 60_000,
         });
   const deps: EtlDeps = {
     db,
@@ -61,11 +65,19 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
             ...(job.task.settleMs !== undefined ? { settleMs: job.task.settleMs } : {}),
             hooks,
           });
-    // The goals of the new data version, stored here rather than on the server's event loop.
+    // The import is committed: the parent learns its outcome now, so that a death in what follows
+    // (out of memory while building the goals) does not turn a successful run into an aborted one.
+    post({ type: 'done', summary });
+    // The goals of the new data version, stored here rather than on the server's event loop. A
+    // failure is logged; the server builds them itself when it finds them missing.
     if (summary?.changed && job.goalOptions) {
-      const derived = await ensureDerived(db.db, job.goalOptions);
-      if (derived.storeError !== undefined)
-        logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
+      try {
+        const derived = await ensureDerived(db.db, job.goalOptions);
+        if (derived.storeError !== undefined)
+          logger.warn({ err: derived.storeError }, 'goal snapshots not stored');
+      } catch (err) {
+        logger.warn({ err }, 'goal snapshots not built');
+      }
     }
     return summary;
   } finally {
@@ -74,7 +86,7 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
 }
 
 run(workerData as WorkerJob).then(
-  (summary) => post({ type: 'done', summary }),
+  () => undefined, // 'done' was posted as soon as the import was committed
   (e: unknown) =>
     post({
       type: 'failed',

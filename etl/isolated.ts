@@ -243,7 +243,8 @@ async function spawn(
           outcome = { summary: m.summary };
           break;
         case 'failed':
-          outcome = { failed: m.message, busy: m.busy };
+          // After 'done' (the import committed), a later failure is the worker's own clean-up.
+          outcome ??= { failed: m.message, busy: m.busy };
           break;
       }
     });
@@ -292,6 +293,7 @@ async function recoverCrashedRun(
           .updateTable('import_runs')
           .set({ status: 'aborted', finished_at: now, error: runError })
           .where('id', '=', runId)
+          .where('status', '=', 'running') // a run the worker finished keeps its outcome
           .execute();
         if (current) {
           await trx

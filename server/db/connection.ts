@@ -84,6 +84,8 @@ export interface PgOpenOptions {
   migrate?: boolean;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Statement timeout of every connection (ms; default none). */
+  statementTimeoutMs?: number;
 }
 
 // bigint (count(*), sum of integers) and numeric come back as strings by default; every such
@@ -104,6 +106,7 @@ export async function openPostgres(url: string, options: PgOpenOptions = {}): Pr
     max: options.poolSize ?? 10,
     types: pgTypes(pg.types),
     application_name: options.applicationName ?? 'zielmonitor',
+    ...(options.statementTimeoutMs !== undefined ? { statement_timeout: options.statementTimeoutMs } : {}),
     keepAlive: true,
     // An unreachable database host fails a checkout after 5 s (the pool's default waits forever):
     // /api/health/ready answers 503 instead of hanging.

@@ -96,7 +96,10 @@ export function rawBody(answer: JsonAnswer<unknown>): Buffer {
   if (lastRaw !== null && lastRaw.answer === answer) return lastRaw.bytes;
   let bytes = rawCopies.get(answer);
   if (bytes === undefined) {
-    bytes = decoded(answer);
+    // A copy of exactly its size: zlib's output is a view into its 16 KB output chunk, and a kept
+    // view would hold the whole chunk (counted here as the answer's size only).
+    bytes = Buffer.allocUnsafeSlow(answer.size);
+    decoded(answer).copy(bytes);
     rawBytesHeld += bytes.byteLength;
     for (const [old, b] of rawCopies) {
       if (rawBytesHeld <= RAW_BUDGET_BYTES) break;

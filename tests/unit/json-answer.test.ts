@@ -34,6 +34,8 @@ describe('cached answers', () => {
     expect(encodedBody(a, 'gzip')).toBe(gz); // made once
     expect(rawBody(a).toString()).toBe(json);
     expect(rawBody(a)).toBe(rawBody(a));
+    // The kept copy holds exactly its bytes, not zlib's 16 KB output chunk it was decompressed into.
+    expect(rawBody(a).buffer.byteLength).toBe(a.size);
     expect(parseAnswer(a)).toEqual(large);
     expect(parseAnswer(a)).not.toBe(parseAnswer(a)); // a fresh object each time
   });
