@@ -10,7 +10,7 @@ import { type EtlDeps, type IsolationOptions, runImport } from '../../etl/index.
 import type { Db } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
 import { all, openTestPostgres, pluck } from '../helpers/db.js';
-import { canonicalRows, canonicalText, utf8 } from '../reliability/helpers.js';
+import { manyRegionsCsv } from '../reliability/helpers.js';
 
 const SAMPLE = new URL('../../data/sample/segeberg-sample.csv', import.meta.url).pathname;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -37,16 +37,6 @@ const observations = (db: Db) =>
     db,
     'select region_id, month, indicator_code, gender, value, flag from observations order by 1, 2, 3, 4',
   );
-
-/** A canonical CSV of `regions` × 12 months × 3 indicators × 3 genders rows. */
-function bigCsv(regions: number): Uint8Array {
-  const parts: string[] = [];
-  for (let i = 0; i < regions; i++) {
-    const text = canonicalText(canonicalRows(`R${String(i).padStart(5, '0')}`, `Region ${i}`, 2023));
-    parts.push(i === 0 ? text : text.slice(text.indexOf('\n') + 1));
-  }
-  return utf8(parts.join(''));
-}
 
 describe('PostgreSQL: imports in a worker thread', () => {
   test('give the same database as an import in the calling thread; the worker’s connections end with it', async () => {
@@ -84,7 +74,7 @@ describe('PostgreSQL: imports in a worker thread', () => {
     const version = await pluck(db, `select value from meta where key = 'data_version'`);
     const summary = await runImport(
       deps(db, { maxOldGenerationSizeMb: 24 }),
-      [{ kind: 'buffer', name: 'gross.csv', data: bigCsv(2500) }], // 270,000 rows: more than 24 MB hold
+      [{ kind: 'buffer', name: 'gross.csv', data: manyRegionsCsv(2500) }], // 270,000 rows: more than 24 MB hold
       { trigger: 'upload' },
     );
     expect(summary.status).toBe('aborted');
@@ -103,7 +93,7 @@ describe('PostgreSQL: imports in a worker thread', () => {
     // The advisory lock went with the dead worker's session: the next import (in a worker) runs.
     const next = await runImport(
       deps(db, { maxOldGenerationSizeMb: 256 }),
-      [{ kind: 'buffer', name: 'klein.csv', data: bigCsv(2) }],
+      [{ kind: 'buffer', name: 'klein.csv', data: manyRegionsCsv(2) }],
       { trigger: 'cli' },
     );
     expect(next.status).toBe('success');

@@ -164,6 +164,16 @@ export function canonicalText(rows: readonly CanonicalRow[], eol = '\n'): string
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
 
+/** One canonical file of `regions` regions R00000… × 12 months of `year` × 3 indicators × 3 genders. */
+export function manyRegionsCsv(regions: number, year = 2023): Uint8Array {
+  const parts: string[] = [];
+  for (let i = 0; i < regions; i++) {
+    const text = canonicalText(canonicalRows(`R${String(i).padStart(5, '0')}`, `Region ${i}`, year));
+    parts.push(i === 0 ? text : text.slice(text.indexOf('\n') + 1));
+  }
+  return utf8(parts.join(''));
+}
+
 /** Columns that differ between two runs that loaded the same data (timestamps, row ids, links to runs). */
 function incidental(col: { name: string; type: string; pk: number }): boolean {
   return (

@@ -21,14 +21,7 @@ import { testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
 import { sqliteOf } from '../helpers/db.js';
-import {
-  canonicalRows,
-  canonicalText,
-  dataChecksum,
-  observationsChecksum,
-  tempDir,
-  utf8,
-} from './helpers.js';
+import { dataChecksum, manyRegionsCsv, observationsChecksum, tempDir } from './helpers.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SAMPLE = `${ROOT}data/sample/segeberg-sample.csv`;
@@ -53,16 +46,6 @@ const deps = (db: Db, isolation?: IsolationOptions): EtlDeps => ({
   clock: () => new Date('2024-11-20T06:00:00Z'),
   ...(isolation ? { isolation } : {}),
 });
-
-/** A canonical CSV of `regions` × 12 months × 3 indicators × 3 genders rows. */
-function bigCsv(regions: number): Uint8Array {
-  const parts: string[] = [];
-  for (let i = 0; i < regions; i++) {
-    const text = canonicalText(canonicalRows(`R${String(i).padStart(5, '0')}`, `Region ${i}`, 2023));
-    parts.push(i === 0 ? text : text.slice(text.indexOf('\n') + 1));
-  }
-  return utf8(parts.join(''));
-}
 
 const lockRow = (db: Db) =>
   sqliteOf(db).prepare(`select value from meta where key = 'import_lock'`).pluck().get();
@@ -89,7 +72,7 @@ describe('imports in a worker thread', () => {
   test('a worker out of memory is an aborted run with the file rejected; the lock is freed, the next import works', async () => {
     const { db } = await fileDb();
     const before = dataChecksum(sqliteOf(db));
-    const data = bigCsv(2500); // 270,000 rows: far more than a 24 MB heap holds
+    const data = manyRegionsCsv(2500); // 270,000 rows: far more than a 24 MB heap holds
     const summary = await runImport(
       deps(db, { maxOldGenerationSizeMb: 24 }),
       [{ kind: 'buffer', name: 'gross.csv', data }],
@@ -128,7 +111,7 @@ describe('imports in a worker thread', () => {
       REJECTED_DIR: join(dir, 'rejected'),
     });
     mkdirSync(config.INBOX_DIR, { recursive: true });
-    writeFileSync(join(config.INBOX_DIR, 'gift.csv'), bigCsv(2500));
+    writeFileSync(join(config.INBOX_DIR, 'gift.csv'), manyRegionsCsv(2500));
     const d = { ...deps(db, { maxOldGenerationSizeMb: 24 }), clock: () => new Date(Date.now() + 60_000) };
     const summary = await runScheduledImport(d, config);
     expect(summary?.status).toBe('aborted');
