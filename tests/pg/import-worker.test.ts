@@ -9,7 +9,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { type EtlDeps, type IsolationOptions, runImport } from '../../etl/index.js';
 import type { Db } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
-import { all, openTestPostgres, pluck } from '../helpers/db.js';
+import { dataVersion, observations } from '../etl/helpers.js';
+import { openTestPostgres, pluck } from '../helpers/db.js';
 import { manyRegionsCsv } from '../reliability/helpers.js';
 
 const SAMPLE = new URL('../../data/sample/segeberg-sample.csv', import.meta.url).pathname;
@@ -31,13 +32,6 @@ const deps = (db: Db, isolation?: IsolationOptions): EtlDeps => ({
   ...(isolation ? { isolation } : {}),
 });
 
-/** Every observation, in key order: what two databases must agree on. */
-const observations = (db: Db) =>
-  all(
-    db,
-    'select region_id, month, indicator_code, gender, value, flag from observations order by 1, 2, 3, 4',
-  );
-
 describe('PostgreSQL: imports in a worker thread', () => {
   test('give the same database as an import in the calling thread; the worker’s connections end with it', async () => {
     const a = await database();
@@ -56,9 +50,7 @@ describe('PostgreSQL: imports in a worker thread', () => {
     expect(await observations(a)).toEqual(await observations(b));
     expect(progress).toContain('write');
     // This process's mirror of the data version has the worker's commit.
-    expect(a.dialect === 'postgres' && a.dataVersion.value).toBe(
-      await pluck(a, `select value from meta where key = 'data_version'`),
-    );
+    expect(a.dialect === 'postgres' && Number(a.dataVersion.value)).toBe(await dataVersion(a));
     expect(
       await pluck(
         a,
@@ -71,7 +63,7 @@ describe('PostgreSQL: imports in a worker thread', () => {
     const db = await database();
     await runImport(deps(db), [{ kind: 'file', path: SAMPLE }], { trigger: 'cli' });
     const before = await observations(db);
-    const version = await pluck(db, `select value from meta where key = 'data_version'`);
+    const version = await dataVersion(db);
     const summary = await runImport(
       deps(db, { maxOldGenerationSizeMb: 24 }),
       [{ kind: 'buffer', name: 'gross.csv', data: manyRegionsCsv(2500) }], // 270,000 rows: more than 24 MB hold
@@ -88,7 +80,7 @@ describe('PostgreSQL: imports in a worker thread', () => {
       'Datei gross.csv: Import abgebrochen',
     );
     expect(await observations(db)).toEqual(before);
-    expect(await pluck(db, `select value from meta where key = 'data_version'`)).toBe(version);
+    expect(await dataVersion(db)).toBe(version);
 
     // The advisory lock went with the dead worker's session: the next import (in a worker) runs.
     const next = await runImport(
