@@ -14,13 +14,13 @@ import type { WorkerJob, WorkerMessage } from './isolated.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, prepareSources, type RunHooks } from './run.js';
 import { runScheduled } from './schedule.js';
-import type { EtlDeps, ImportSummary } from './types.js';
+import type { EtlDeps } from './types.js';
 
 const port = parentPort;
 if (port === null) throw new Error('etl/import-worker.ts runs only as a worker thread');
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-async function run(job: WorkerJob): Promise<ImportSummary | null> {
+async function run(job: WorkerJob): Promise<void> {
   const logger = pino(
     { level: job.logLevel === '' ? 'info' : job.logLevel },
     { write: (line: string) => post({ type: 'log', line }) },
@@ -79,7 +79,6 @@ async function run(job: WorkerJob): Promise<ImportSummary | null> {
         logger.warn({ err }, 'goal snapshots not built');
       }
     }
-    return summary;
   } finally {
     await db.close();
   }

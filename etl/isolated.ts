@@ -18,7 +18,7 @@ import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
-import type { ImportProgress, RunHooks } from './run.js';
+import { type ImportProgress, type RunHooks, storableText } from './run.js';
 import type {
   EtlDeps,
   FetchOptions,
@@ -167,7 +167,7 @@ export async function runIsolated(
     isolation.onRunning?.(true);
     let summary: ImportSummary | null;
     try {
-      summary = await spawn(deps, isolation, task, hooks);
+      summary = await spawn(deps, task, hooks);
     } finally {
       // PostgreSQL: this process's mirror of the data version learns the worker's commits before
       // requests stop holding their version.
@@ -189,10 +189,10 @@ export async function runIsolated(
 
 async function spawn(
   deps: IsolatedEtlDeps,
-  isolation: IsolationOptions,
   task: WorkerTask,
   hooks: RunHooks,
 ): Promise<ImportSummary | null> {
+  const { isolation } = deps;
   const clock = deps.clock ?? (() => new Date());
   const job: WorkerJob = {
     task,
@@ -283,7 +283,8 @@ async function recoverCrashedRun(
   if (current !== null) {
     files.push(fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)));
   }
-  const runError = current ? `Datei ${current.label}: ${reason}` : reason;
+  // As the in-process path stores them: PostgreSQL refuses NUL in text (a file name may hold one).
+  const runError = storableText(current ? `Datei ${current.label}: ${reason}` : reason);
   const { db } = deps;
   // SQLite: the server's connection has no busy timeout; waitForWrite retries a busy write.
   await waitForWrite(() =>
@@ -300,7 +301,7 @@ async function recoverCrashedRun(
             .insertInto('imported_files')
             .values({
               run_id: runId,
-              path: current.label,
+              path: storableText(current.label),
               sha256: '',
               size: 0,
               status: 'rejected',

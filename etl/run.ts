@@ -500,6 +500,6 @@ export async function executeImport(
  * Text as both databases can store it: PostgreSQL refuses NUL in text, and a rejection message
  * quotes the offending cell (which may hold one) — shown as U+FFFD instead.
  */
-function storableText(text: string): string {
+export function storableText(text: string): string {
   return text.replaceAll('\u0000', '\uFFFD');
 }

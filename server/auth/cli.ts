@@ -12,7 +12,7 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { revokeCredential } from '../db/repositories/credentials.js';
@@ -69,7 +69,7 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const db = await openDatabase(config.DATABASE_PATH);
   const now = new Date();
   const actor = `cli (${userInfo().username})`;
@@ -126,10 +126,6 @@ async function run(argv: string[]): Promise<void> {
 run(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError || (err instanceof TypeError && 'code' in err)) {
     console.error(`Aufruffehler: ${err.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (err instanceof ConfigError) {
-    console.error(err.message);
     process.exit(2);
   }
   console.error(`Fehler: ${err instanceof Error ? err.message : String(err)}`);

@@ -87,13 +87,10 @@ export function parseAnswer<T>(answer: JsonAnswer<T>): T {
 const RAW_BUDGET_BYTES = 32 * 1024 * 1024;
 const rawCopies = new Map<JsonAnswer<unknown>, Buffer>();
 let rawBytesHeld = 0;
-let lastRaw: { answer: JsonAnswer<unknown>; bytes: Buffer } | null = null;
 
 /** The JSON bytes to send to a client that takes no encoding. */
 export function rawBody(answer: JsonAnswer<unknown>): Buffer {
   if (answer.small !== null) return answer.small;
-  // The same answer again (one URL polled): no reordering needed.
-  if (lastRaw !== null && lastRaw.answer === answer) return lastRaw.bytes;
   let bytes = rawCopies.get(answer);
   if (bytes === undefined) {
     // A copy of exactly its size: zlib's output is a view into its 16 KB output chunk, and a kept
@@ -110,7 +107,6 @@ export function rawBody(answer: JsonAnswer<unknown>): Buffer {
     rawCopies.delete(answer);
   }
   rawCopies.set(answer, bytes);
-  lastRaw = { answer, bytes };
   return bytes;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Compression of JSON answers above a threshold, by the client's Accept-Encoding (brotli, else
- * gzip). Cached answers (`cachedJson`) compress once per cached result and keep the bytes; other
+ * gzip). Cached answers (`cachedJson`) are held compressed (server/goals/answer.ts); other
  * JSON answers are compressed as they go out (the envelope calls `compressJsonResponse`).
  */
 import type { Context } from 'hono';

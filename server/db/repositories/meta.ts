@@ -1,10 +1,8 @@
 /**
  * The data version (meta.data_version): bumped by every transaction that changes observations,
- * region metadata or targets, read by every cache. The one place it is written and read; the ETL's
- * synchronous better-sqlite3 transactions and the server's Kysely transactions run the same SQL.
+ * region metadata or targets, read by every cache. The one place it is written and read.
  * It is a decimal counter kept as text, and always handed out as a string.
  */
-import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Db } from '../connection.js';
 import type { Database } from '../schema.js';
@@ -13,17 +11,6 @@ const BUMP_SQL = `insert into meta (key, value) values ('data_version', '1')
   on conflict(key) do update set value = cast(cast(meta.value as integer) + 1 as text)
   returning value`;
 const READ_SQL = `select value from meta where key = 'data_version'`;
-
-/** Increments the data version inside the caller's (synchronous) transaction; returns the new one. */
-export function bumpDataVersionSync(sqlite: SqliteDatabase.Database): string {
-  return String(sqlite.prepare(BUMP_SQL).pluck().get());
-}
-
-/** The current data version through the raw handle; '0' when never bumped. */
-export function readDataVersionSync(sqlite: SqliteDatabase.Database): string {
-  const v: unknown = sqlite.prepare(READ_SQL).pluck().get();
-  return typeof v === 'string' ? v : '0';
-}
 
 /**
  * The current data version (bumped by every transaction that changes observations or targets).
