@@ -8,9 +8,9 @@
  * The four run in turn, `repeats` times; figures are medians with their range.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, ROOT } from './lib.js';
+import { median, timed } from './lib.js';
 import type { NationalFiles } from './national.js';
 import { topEntriesOfThreads } from './profile-top.js';
 
@@ -44,39 +44,6 @@ function ensureSqlite3(log: (s: string) => void): void {
 
 function removeDb(path: string): void {
   for (const s of ['', '-wal', '-shm']) rmSync(`${path}${s}`, { force: true });
-}
-
-const TIME = '/usr/bin/time';
-
-/**
- * Runs a command to its exit; returns seconds. With `cpu` (and /usr/bin/time present) the
- * command runs under /usr/bin/time and its CPU seconds (user + system, children included) are
- * pushed to `cpu.into`.
- */
-function timed(
-  cmd: string,
-  args: string[],
-  env: Record<string, string> = {},
-  input?: string,
-  cpu?: { file: string; into: number[] },
-): number {
-  const measured = cpu !== undefined && existsSync(TIME);
-  const [command, argv] = measured ? [TIME, ['-f', '%U %S', '-o', cpu.file, cmd, ...args]] : [cmd, args];
-  const t0 = performance.now();
-  const r = spawnSync(command, argv, {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    input,
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  if (measured) {
-    const [user, system] = readFileSync(cpu.file, 'utf8').trim().split(/\s+/).map(Number);
-    cpu.into.push((user ?? 0) + (system ?? 0));
-  }
-  return seconds;
 }
 
 function count(db: string, table: string): number {

@@ -2,8 +2,8 @@
  * Helpers of the user-path benchmarks: the production server as a process, process CPU and memory
  * from /proc, median and range of repeated figures.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -113,4 +113,37 @@ export function serveNodeArgs(): string[] {
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
   const m = /^node\s+(.*?)\s*dist\/server\/main\.js$/.exec(pkg.scripts.serve ?? '');
   return m?.[1] ? m[1].split(/\s+/) : [];
+}
+
+const TIME = '/usr/bin/time';
+
+/**
+ * Runs a command to its exit; returns seconds. With `cpu` (and /usr/bin/time present) the
+ * command runs under /usr/bin/time and its CPU seconds (user + system, children included) are
+ * pushed to `cpu.into`.
+ */
+export function timed(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+  cpu?: { file: string; into: number[] },
+): number {
+  const measured = cpu !== undefined && existsSync(TIME);
+  const [command, argv] = measured ? [TIME, ['-f', '%U %S', '-o', cpu.file, cmd, ...args]] : [cmd, args];
+  const t0 = performance.now();
+  const r = spawnSync(command, argv, {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (measured) {
+    const [user, system] = readFileSync(cpu.file, 'utf8').trim().split(/\s+/).map(Number);
+    cpu.into.push((user ?? 0) + (system ?? 0));
+  }
+  return seconds;
 }

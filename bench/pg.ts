@@ -13,14 +13,14 @@
  *   request of the server process (from /proc) plus, on PostgreSQL, of its database backends.
  * - Goals of all 404 regions on a freshly started server, sequentially over HTTP, on both.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openPostgres } from '../server/db/connection.js';
 import { createPgDatabase, dropPgDatabase, testDatabaseUrl } from '../tests/helpers/db.js';
 import { prepareDerived, type Slice, slice } from './api.js';
-import { median, medianRange, processCpuMs, ROOT, startServer, timedGet } from './lib.js';
+import { median, medianRange, processCpuMs, startServer, timed, timedGet } from './lib.js';
 import { type NationalFiles, regionIds } from './national.js';
 
 export interface PgSlice extends Slice {
@@ -41,20 +41,6 @@ export interface PgBenchResult {
   cold: { sqlite: number[]; postgres: number[] };
   /** The first server's building of the derived data on PostgreSQL, ms. */
   derivedMs: number;
-}
-
-/** Runs a command to its exit; returns seconds. */
-function timed(cmd: string, args: string[], env: Record<string, string> = {}): number {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return seconds;
 }
 
 function psql(url: string, sqlText: string): string {
@@ -251,8 +237,6 @@ export async function benchPg(
   }
 }
 
-const range = (xs: readonly number[], digits: number, unit = '') => medianRange(xs, digits, unit);
-
 /** The PostgreSQL table of docs/benchmarks.md. */
 export function pgTable(res: PgBenchResult, header: string): string {
   const g = (side: 'sqlite' | 'postgres') => {
@@ -274,19 +258,19 @@ export function pgTable(res: PgBenchResult, header: string): string {
   const rows: [string, string, string, boolean | null][] = [
     [
       `\`npm run etl\` of the ${res.rows.toLocaleString('en')}-row national CSV into a fresh PostgreSQL database vs \`psql \\copy\` of the same rows into the same \`observations\` table, end to end`,
-      `${range(res.ratios, 2)}× (${median(res.etl).toFixed(2)} s vs ${median(res.psql).toFixed(2)} s)`,
+      `${medianRange(res.ratios, 2)}× (${median(res.etl).toFixed(2)} s vs ${median(res.psql).toFixed(2)} s)`,
       '≤ 2.0×',
       ratio <= 2,
     ],
     [
       '… `psql \\copy` into a bare table (no foreign keys, no checks) vs into `observations`',
-      `${(median(res.psqlBare) / median(res.psql)).toFixed(2)}× (${range(res.psqlBare, 2, ' s')})`,
+      `${(median(res.psqlBare) / median(res.psql)).toFixed(2)}× (${medianRange(res.psqlBare, 2, ' s')})`,
       '',
       null,
     ],
     [
-      '`/api/goals` at 50 connections, PostgreSQL vs SQLite (production server, same data, alternating slices)',
-      `req/s ${range(pairs, 2)} (${Math.round(post.rps)} vs ${Math.round(lite.rps)} req/s); p99 ${post.p99} vs ${lite.p99} ms; server CPU ${post.cpu.toFixed(0)} vs ${lite.cpu.toFixed(0)} µs per request, + ${post.db.toFixed(0)} µs in PostgreSQL's backends; ${post.errors + lite.errors} errors`,
+      '`/api/goals` at 50 connections, PostgreSQL vs SQLite (production server, same data, alternating slices; one URL, so after the first request a goal-cache hit that still reads the data version from the database)',
+      `req/s ${medianRange(pairs, 2)} (${Math.round(post.rps)} vs ${Math.round(lite.rps)} req/s); p99 ${post.p99} vs ${lite.p99} ms; server CPU ${post.cpu.toFixed(0)} vs ${lite.cpu.toFixed(0)} µs per request, + ${post.db.toFixed(0)} µs in PostgreSQL's backends; ${post.errors + lite.errors} errors`,
       'nearly equal (goal cache)',
       null,
     ],
@@ -298,7 +282,7 @@ export function pgTable(res: PgBenchResult, header: string): string {
     ],
     [
       'goals of all 404 regions, fresh server, over HTTP, sequential: PostgreSQL vs SQLite',
-      `${range(res.cold.postgres, 0, ' ms')} vs ${range(res.cold.sqlite, 0, ' ms')}`,
+      `${medianRange(res.cold.postgres, 0, ' ms')} vs ${medianRange(res.cold.sqlite, 0, ' ms')}`,
       '',
       null,
     ],
