@@ -3,6 +3,8 @@
  * sample data, starts the HTTP server, the import schedule and the alert timers, and shuts all of
  * it down in order on SIGTERM/SIGINT.
  */
+// First: V8's heap settings must be in place before anything is allocated.
+import './heap-settings.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Server } from 'node:http';
