@@ -1,16 +1,19 @@
 /**
  * The API as clients meet it: HTTP against the production server (`node dist/server/main.js`,
- * started as `npm run serve` starts it, log lines to a file) on the national database.
+ * log lines to a file) on the national database.
  * - req/s against a bare node:http server sending the same bytes (bench/bare-server.mjs), for one
  *   URL and for requests spread over 404 regions × 9 data months; autocannon with 50 connections,
  *   the two servers in alternating slices so that other load on the machine hits both alike;
  *   CPU per request from /proc of each server process;
- * - the goals of all 404 regions on a freshly started server, sequentially over HTTP;
- * - /api/comparison for every region (fresh server), and for a quarter of them (linearity);
+ * - the goals of all 404 regions on a freshly started server, sequentially over one keep-alive
+ *   connection (curl), against the bare server replaying that server's answers the same way;
+ * - /api/comparison for every region (fresh server, the same), and for a quarter of them
+ *   (linearity);
  * - /api/regions, first answer and median of repeated ones.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { median, processCpuMs, processRss, ROOT, startServer, timedGet } from './lib.js';
@@ -134,18 +137,100 @@ export async function versusBare(
   return out;
 }
 
-/** Sequential GETs of `paths` against `base`; total milliseconds. */
-async function sequential(base: string, paths: readonly string[]): Promise<number> {
+/** The Accept-Encoding of the sequential fresh-server runs (what browsers and the wall send). */
+const SEQUENTIAL_ENCODING = 'br, gzip';
+
+/**
+ * Sequential GETs of `paths` against `base` over one keep-alive connection, by curl: a C client,
+ * whose own cost per request is small against node's fetch (which needs about 0.7 ms per request
+ * by itself, more than the server's answer). Total milliseconds of the curl process; every answer
+ * must be 200.
+ */
+export function curlSequential(base: string, paths: readonly string[]): number {
+  const args = ['-s', '-H', `Accept-Encoding: ${SEQUENTIAL_ENCODING}`, '-w', '%{stderr}%{http_code}\n'];
   const t0 = performance.now();
-  for (const p of paths) await timedGet(base + p);
-  return performance.now() - t0;
+  const r = spawnSync('curl', [...args, ...paths.map((p) => base + p)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - t0;
+  const codes = String(r.stderr).trim().split('\n');
+  const bad = codes.filter((c) => c !== '200');
+  if (r.status !== 0 || codes.length !== paths.length || bad.length > 0)
+    throw new Error(
+      `curl: exit ${r.status}, ${codes.length} answers, not 200: ${bad.slice(0, 3).join(', ')}`,
+    );
+  return ms;
+}
+
+/**
+ * Each path's answer as sent on the wire (Accept-Encoding of the sequential runs, bytes not
+ * decoded), for the bare server that replays them.
+ */
+async function recordWire(base: string, paths: readonly string[]): Promise<Record<string, Recorded>> {
+  const out: Record<string, Recorded> = {};
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (const path of paths) {
+      out[path] = await new Promise<Recorded>((resolve, reject) => {
+        httpGet(base + path, { agent, headers: { 'accept-encoding': SEQUENTIAL_ENCODING } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (
+                typeof v === 'string' &&
+                !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)
+              )
+                headers[k] = v;
+            headers['content-length'] = String(body.byteLength);
+            resolve({ status: res.statusCode ?? 0, headers, body: body.toString('base64') });
+          });
+        }).on('error', reject);
+      });
+    }
+  } finally {
+    agent.destroy();
+  }
+  return out;
+}
+
+/** One sequential run on a fresh production server, then the same against the bare server. */
+async function freshAndBare(
+  dbPath: string,
+  logFile: string,
+  dir: string,
+  paths: readonly string[],
+): Promise<{ fresh: number; bare: number }> {
+  const s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+  let fresh: number;
+  const file = join(dir, 'recorded-sequential.json');
+  try {
+    fresh = curlSequential(s.base, paths);
+    writeFileSync(file, JSON.stringify(await recordWire(s.base, paths)));
+  } finally {
+    await s.stop();
+  }
+  const bare = await startBare(file);
+  try {
+    return { fresh, bare: curlSequential(bare.base, paths) };
+  } finally {
+    bare.stop();
+    rmSync(file, { force: true });
+  }
 }
 
 export interface ColdFigures {
   /** Goals of all regions, fresh server each time, ms per run. */
   goalsAll: number[];
+  /** The same paths against the bare server sending the same bytes, ms per run (the floor). */
+  goalsBare: number[];
   /** Comparison of all regions on a fresh server, ms per run. */
   comparisonAll: number[];
+  comparisonBare: number[];
   /** Comparison of the first quarter of the regions on a fresh server, ms per run. */
   comparisonQuarter: number[];
   /** /api/regions: the first answer of a fresh server, and the median of 50 after it (ms). */
@@ -153,37 +238,49 @@ export interface ColdFigures {
   regionsWarm: number[];
 }
 
-/** Figures on freshly started servers: what the first users after a start (or an import) meet. */
-export async function coldFigures(dbPath: string, logFile: string, repeats: number): Promise<ColdFigures> {
+/**
+ * Figures on freshly started servers: what the first users after a start (or an import) meet.
+ * Each sequential run on a fresh server is followed by the same requests against the bare server
+ * replaying that server's answers, so the floor (client, loopback, node:http) is measured in the
+ * same minute.
+ */
+export async function coldFigures(
+  dbPath: string,
+  logFile: string,
+  dir: string,
+  repeats: number,
+): Promise<ColdFigures> {
   const ids = regionIds();
   const goals = ids.map((id) => `/api/goals?region=${id}`);
   const comparison = ids.map((id) => `/api/comparison?region=${id}`);
   const out: ColdFigures = {
     goalsAll: [],
+    goalsBare: [],
     comparisonAll: [],
+    comparisonBare: [],
     comparisonQuarter: [],
     regionsFirst: [],
     regionsWarm: [],
   };
   for (let run = 0; run < repeats; run++) {
-    let s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    const s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
     out.regionsFirst.push(await timedGet(`${s.base}/api/regions`));
     const warm: number[] = [];
     for (let i = 0; i < 50; i++) warm.push(await timedGet(`${s.base}/api/regions`));
     out.regionsWarm.push(median(warm));
     await s.stop();
 
-    s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
-    out.goalsAll.push(await sequential(s.base, goals));
-    await s.stop();
+    const g = await freshAndBare(dbPath, logFile, dir, goals);
+    out.goalsAll.push(g.fresh);
+    out.goalsBare.push(g.bare);
 
-    s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
-    out.comparisonAll.push(await sequential(s.base, comparison));
-    await s.stop();
+    const c = await freshAndBare(dbPath, logFile, dir, comparison);
+    out.comparisonAll.push(c.fresh);
+    out.comparisonBare.push(c.bare);
 
-    s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
-    out.comparisonQuarter.push(await sequential(s.base, comparison.slice(0, ids.length / 4)));
-    await s.stop();
+    const q = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+    out.comparisonQuarter.push(curlSequential(q.base, comparison.slice(0, ids.length / 4)));
+    await q.stop();
   }
   return out;
 }

@@ -11,7 +11,8 @@
  * - `/api/goals` at 50 connections: the production server on PostgreSQL and on SQLite (the same
  *   national data, both loaded by the ETL), in alternating slices; req/s, p99, and CPU per
  *   request of the server process (from /proc) plus, on PostgreSQL, of its database backends.
- * - Goals of all 404 regions on a freshly started server, sequentially over HTTP, on both.
+ * - Goals of all 404 regions on a freshly started server, sequentially over one keep-alive
+ *   connection (curl, as in bench/api.ts), on both.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,8 +20,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openPostgres } from '../server/db/connection.js';
 import { createPgDatabase, dropPgDatabase, testDatabaseUrl } from '../tests/helpers/db.js';
-import { prepareDerived, type Slice, slice } from './api.js';
-import { median, medianRange, processCpuMs, startServer, timed, timedGet } from './lib.js';
+import { curlSequential, prepareDerived, type Slice, slice } from './api.js';
+import { median, medianRange, processCpuMs, startServer, timed } from './lib.js';
 import { type NationalFiles, regionIds } from './national.js';
 
 export interface PgSlice extends Slice {
@@ -214,14 +215,12 @@ export async function benchPg(
       await post.stop();
     }
 
-    log('  goals of all 404 regions on a fresh server: SQLite and PostgreSQL in turn');
+    log('  goals of all 404 regions on a fresh server (curl, one connection): SQLite and PostgreSQL in turn');
     const goals = regionIds().map((id) => `/api/goals?region=${id}`);
     const cold = async (extra: Record<string, string>) => {
       const s = await startServer(sqliteDb, logFile, { ...env, ...extra });
       try {
-        const t0 = performance.now();
-        for (const p of goals) await timedGet(s.base + p);
-        return performance.now() - t0;
+        return curlSequential(s.base, goals);
       } finally {
         await s.stop();
       }

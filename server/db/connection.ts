@@ -5,6 +5,7 @@ import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, SqliteDiale
 import type pg from 'pg';
 import { maskPassword } from '../../core/redact.js';
 import { withSessionLock } from './dialect/postgres.js';
+import { kyselyDatabase } from './dialect/sqlite.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -63,7 +64,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
     sqlite.pragma('synchronous = NORMAL');
   }
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselyDatabase(sqlite) }) });
   const handle: SqliteDb = {
     dialect: 'sqlite',
     db,

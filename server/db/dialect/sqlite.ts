@@ -130,3 +130,44 @@ export async function sqliteWriteTransaction<T>(
     }
   });
 }
+
+/** Prepared statements kept per connection for Kysely's queries (distinct SQL texts). */
+const KYSELY_STATEMENTS = 256;
+
+/**
+ * The handle as Kysely's SqliteDialect sees it, with its prepared statements kept: Kysely's driver
+ * prepares every query anew, which cost a fresh server more than running the query (about 40 µs
+ * per request on the goal read; bench/api.ts's fresh-server profile, docs/benchmarks.md). A
+ * statement is reused only when it is not busy (an open `iterate()` of a streamed query); at most
+ * KYSELY_STATEMENTS texts are kept, least recently used out first. SQLite prepares a kept
+ * statement again by itself after a schema change.
+ */
+export function kyselyDatabase(handle: SqliteDatabase.Database): {
+  prepare(sql: string): SqliteDatabase.Statement;
+  close(): void;
+} {
+  const kept = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(text) {
+      const stmt = kept.get(text);
+      if (stmt !== undefined && !stmt.busy) {
+        kept.delete(text);
+        kept.set(text, stmt);
+        return stmt;
+      }
+      const fresh = handle.prepare(text);
+      if (stmt === undefined) {
+        kept.set(text, fresh);
+        if (kept.size > KYSELY_STATEMENTS) {
+          const oldest = kept.keys().next().value;
+          if (oldest !== undefined) kept.delete(oldest);
+        }
+      }
+      return fresh;
+    },
+    close() {
+      kept.clear();
+      handle.close();
+    },
+  };
+}
