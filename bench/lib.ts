@@ -46,7 +46,8 @@ export interface ServerProcess {
 /**
  * Starts the production server as `npm run serve` does (`node dist/server/main.js`) on `dbPath`,
  * its JSON log lines to `logFile` (as a service manager would keep them), and resolves once it
- * listens. `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
+ * listens. `nodeArgs` go to node before the script (e.g. `--cpu-prof`, or the flags of
+ * `npm run serve`, see `serveNodeArgs`).
  */
 export function startServer(
   dbPath: string,
@@ -105,6 +106,13 @@ export async function timedGet(url: string, headers: Record<string, string> = {}
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return performance.now() - t0;
+}
+
+/** The node flags `npm run serve` passes (package.json), so that a bench can start it the same way. */
+export function serveNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  const m = /^node\s+(.*?)\s*dist\/server\/main\.js$/.exec(pkg.scripts.serve ?? '');
+  return m?.[1] ? m[1].split(/\s+/) : [];
 }
 
 const TIME = '/usr/bin/time';

@@ -32,7 +32,7 @@ import {
 import { lighthouseRow, lighthouseScores, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
-import { median, medianRange, ROOT, startServer } from './lib.js';
+import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
 import { type NationalFiles, writeNationalFiles } from './national.js';
 import { benchPg, pgTable } from './pg.js';
 import { type Profile, type Row, writeBenchSection, writeBenchTable } from './table.js';
@@ -201,6 +201,14 @@ try {
     `${rss.rssMb.toFixed(0)} MB (peak ${rss.peakMb.toFixed(0)} MB) after ${rss.requests.toLocaleString('en')} requests`,
     '≤ 150 MB',
     rss.peakMb <= 150,
+  );
+  const flags = serveNodeArgs();
+  const rssServe = await rssFullScenario(dbPath, logFile, outbox, flags);
+  add(
+    '… the same as `npm start` and `npm run serve` start it',
+    `${rssServe.rssMb.toFixed(0)} MB (peak ${rssServe.peakMb.toFixed(0)} MB) with \`node ${flags.join(' ')} dist/server/main.js\``,
+    '≤ 150 MB',
+    rssServe.peakMb <= 150,
   );
 
   log('\n== CPU profile of the production server, one URL');

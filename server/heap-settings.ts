@@ -1,27 +1,34 @@
 /**
  * V8 heap settings of the server process, applied as the first thing `dist/server/main.js` does,
- * so that `node dist/server/main.js` (a systemd unit, a container's CMD) runs with them without
- * command-line flags: the old generation grows in steps of 20 % (`--heap-growing-percent=20`)
- * instead of V8's default factor of up to 4. The server's live heap is small (about 35 MB with
- * every cache of a national installation filled), but its caches of answers are medium-lived
- * objects that die in the old generation, and the default growth let their dead space pile up:
- * peak RSS of the bench's full scenario 205–225 → 136–138 MB, with the young generation left at
- * its default, so the CPU per request stays as it was (a 1 MB young generation or
- * `--optimize-for-size` gave the same RSS for 20–30 % more CPU per cached request; measured side
- * by side, docs/benchmarks.md, ADR 004). V8 applies it from the next heap resize on, so it is set
- * before anything is allocated.
+ * so that `node dist/server/main.js` without flags (a systemd unit or a container written without
+ * them) keeps its resident memory near its live heap:
+ * - the old generation grows in steps of 20 % (`--heap-growing-percent=20`) instead of V8's
+ *   default factor of up to 4: the cached answers are medium-lived objects that die in the old
+ *   generation, and the default growth let their dead space pile up;
+ * - the young generation grows in small steps (`--semi-space-growth-factor=1`; 4 MB under load
+ *   in tests/ops/heap-settings.test.ts) instead of doubling to 16 MB semi-spaces full of request
+ *   garbage.
+ * Peak RSS of the bench's full scenario 205–225 → 155–158 MB, CPU per cached request as before
+ * (measured side by side, docs/benchmarks.md, ADR 004). V8 reads both from the next heap resize
+ * on, so they are set before anything is allocated. A cap on the young generation
+ * (`--max-semi-space-size`) is read only at start: `npm start` and `npm run serve` pass
+ * `--max-semi-space-size=2 --heap-growing-percent=20` on node's command line (143–146 MB).
  *
- * The operator's own node flags win: when `--heap-growing-percent` or V8's memory-saving mode
- * (`--optimize-for-size`) is given on node's command line (or, for flags node allows there, in
- * NODE_OPTIONS), nothing is changed here.
+ * The operator's own node flags win: when one of these, or V8's memory-saving mode
+ * (`--optimize-for-size`), is given on node's command line, nothing is changed here.
  */
 import { setFlagsFromString } from 'node:v8';
 
-const FLAGS = ['--heap-growing-percent=20'];
+const FLAGS = ['--heap-growing-percent=20', '--semi-space-growth-factor=1'];
 
 export function applyHeapSettings(argv: readonly string[], nodeOptions: string | undefined): string[] {
   const given = `${argv.join(' ')} ${nodeOptions ?? ''}`;
-  if (/--(heap[-_]growing[-_]percent|optimize[-_]for[-_]size)\b/.test(given)) return [];
+  if (
+    /--(heap[-_]growing[-_]percent|(max|min)[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor|optimize[-_]for[-_]size)\b/.test(
+      given,
+    )
+  )
+    return [];
   for (const flag of FLAGS) setFlagsFromString(flag);
   return FLAGS;
 }

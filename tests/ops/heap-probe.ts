@@ -2,9 +2,10 @@
  * Child of heap-settings.test.ts: applies the server's heap settings when told to (the way
  * dist/server/main.js does, by importing the module), then keeps a rolling window of
  * medium-lived objects, as the server's caches of answers do (they survive the young generation
- * and die in the old one), and prints the largest heap V8 had meanwhile.
+ * and die in the old one), and prints the largest heap V8 had meanwhile and the young
+ * generation's size at the end.
  */
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 if (process.argv[2] === 'apply') await import('../../server/heap-settings.js');
 const WINDOW = 50_000;
@@ -14,4 +15,5 @@ for (let i = 0; i < 3_000_000; i++) {
   ring[i % WINDOW] = { i, s: `answer ${i} ${'x'.repeat(100)}` };
   if (i % 10_000 === 0) peak = Math.max(peak, getHeapStatistics().total_heap_size);
 }
-process.stdout.write(JSON.stringify({ peakHeapBytes: peak, kept: ring.length }));
+const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? -1;
+process.stdout.write(JSON.stringify({ peakHeapBytes: peak, newSpaceBytes: young, kept: ring.length }));
