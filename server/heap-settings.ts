@@ -8,11 +8,12 @@
  * - the young generation grows in small steps (`--semi-space-growth-factor=1`; 4 MB under load
  *   in tests/ops/heap-settings.test.ts) instead of doubling to 16 MB semi-spaces full of request
  *   garbage.
- * Peak RSS of the bench's full scenario 205–225 → 155–158 MB, CPU per cached request as before
- * (measured side by side, docs/benchmarks.md, ADR 004). V8 reads both from the next heap resize
- * on, so they are set before anything is allocated. A cap on the young generation
+ * Peak RSS of the bench's full scenario 205–225 → 155–169 MB, CPU per cached request as with the
+ * defaults (measured side by side, docs/benchmarks.md, ADR 004). V8 reads both from the next heap
+ * resize on, so they are set before anything is allocated. A cap on the young generation
  * (`--max-semi-space-size`) is read only at start: `npm start` and `npm run serve` pass
- * `--max-semi-space-size=2 --heap-growing-percent=20` on node's command line (143–146 MB).
+ * `--max-semi-space-size=1 --optimize-for-size` on node's command line (136–139 MB, for 20–30 %
+ * more CPU per cached request).
  *
  * The operator's own node flags win: when one of these, or V8's memory-saving mode
  * (`--optimize-for-size`), is given on node's command line, nothing is changed here.
