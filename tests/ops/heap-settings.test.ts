@@ -19,14 +19,13 @@ function probe(args: string[], nodeArgs: string[] = []): Probe {
 }
 
 describe('server heap settings (server/heap-settings.ts)', () => {
-  it('keeps dead space from piling up in the old generation and the young one small', () => {
+  it('keeps the dead space of medium-lived objects from piling up in the old generation', () => {
     const plain = probe([]);
     const applied = probe(['apply']);
-    // Measured: 130–155 MB plain, 43 MB applied (the window itself holds about 15 MB).
-    expect(applied.peakHeapBytes).toBeLessThan(plain.peakHeapBytes * 0.7);
-    // The young generation (both semi-spaces) under this load: 32 MB plain, 4 MB applied.
-    expect(plain.newSpaceBytes).toBeGreaterThan(16 * 1024 * 1024);
-    expect(applied.newSpaceBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+    // Measured: 130–155 MB plain, 98–100 MB applied (the window itself holds about 15 MB).
+    expect(applied.peakHeapBytes).toBeLessThan(plain.peakHeapBytes * 0.9);
+    // The young generation is left at V8's default (both semi-spaces grow to 16 MB here).
+    expect(applied.newSpaceBytes).toBeGreaterThan(8 * 1024 * 1024);
   });
 
   it("leaves the operator's own node flags alone", () => {
