@@ -280,7 +280,7 @@ export function pgTable(res: PgBenchResult, header: string): string {
       null,
     ],
     [
-      'goals of all 404 regions, fresh server, over HTTP, sequential: PostgreSQL vs SQLite',
+      'goals of all 404 regions, fresh server, over HTTP, sequential (curl, one keep-alive connection): PostgreSQL vs SQLite',
       `${medianRange(res.cold.postgres, 0, ' ms')} vs ${medianRange(res.cold.sqlite, 0, ' ms')}`,
       '',
       null,
