@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   formatChange,
@@ -49,6 +49,17 @@ const E2E_TIMEOUT = 180_000;
 /** Per wait: generous, as CI machines (2 cores) run the server, Chromium and other tests at once. */
 const WAIT_TIMEOUT = 60_000;
 const POLL = { timeout: 20_000 };
+
+/**
+ * Sets a checkbox the page controls through its URL state. Playwright's check()/uncheck() fail
+ * when the box has not flipped by the time the click returns ("Clicking the checkbox did not
+ * change its state"); the page re-renders from the URL a moment later, so this clicks once and
+ * waits for the state.
+ */
+async function setChecked(box: Locator, checked: boolean): Promise<void> {
+  if ((await box.isChecked()) !== checked) await box.click();
+  await expect.poll(() => box.isChecked(), POLL).toBe(checked);
+}
 
 async function api<T>(server: TestServer, path: string): Promise<T> {
   const res = await fetch(`${server.url}${path}`);
@@ -402,7 +413,7 @@ describe('dashboard on the sample data', () => {
       expect(desc).toEqual([...desc].sort((a, b) => b - a));
 
       // Filter: without men.
-      await page.getByTestId('filter-gender-male').uncheck();
+      await setChecked(page.getByTestId('filter-gender-male'), false);
       await page.waitForURL(/gender=female%2Ctotal|gender=female,total/);
       await page.waitForFunction(
         () =>
@@ -428,14 +439,14 @@ describe('dashboard on the sample data', () => {
         .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
         .toBe(narrowed.total);
       // "nur revidierte" on untouched sample data: nothing, and an empty state says so.
-      await page.getByTestId('filter-revised').check();
+      await setChecked(page.getByTestId('filter-revised'), true);
       await page.waitForSelector('text=Keine Monatswerte für diese Filter');
-      await page.getByTestId('filter-revised').uncheck();
+      await setChecked(page.getByTestId('filter-revised'), false);
       await page.waitForSelector('[data-testid="months-table"] tbody tr');
 
       // Column visibility: hide eLb and K3.
-      await page.getByTestId('col-elb').uncheck();
-      await page.getByTestId('col-k3').uncheck();
+      await setChecked(page.getByTestId('col-elb'), false);
+      await setChecked(page.getByTestId('col-k3'), false);
       await page.waitForURL(/cols=/);
       const headers = await tableHeaders(page, '[data-testid="months-table"]');
       expect(headers).toEqual(['month', 'gender', 'int', 'lzb', 'k2', 'jfw']);
