@@ -12,11 +12,7 @@
 import { isMonth, makeMonth, yearOf } from '../../core/months.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
-import {
-  type GoalSnapshotRow,
-  readGoalSnapshot,
-  readGoalSnapshots,
-} from '../db/repositories/goal-snapshots.js';
+import { readGoalSnapshot } from '../db/repositories/goal-snapshots.js';
 import { createDataVersionReader } from '../db/repositories/meta.js';
 import { createRegionObservationsReader } from '../db/repositories/observations.js';
 import type { RegionSummary } from '../db/repositories/region-summaries.js';
@@ -183,13 +179,6 @@ interface State {
   months: ReturnType<typeof lru<MonthsResult>>;
   peerTables: ReturnType<typeof lru<PeerTable>>;
   comparisons: ReturnType<typeof lru<JsonAnswer<ComparisonResult>>>;
-  /**
-   * The stored goal snapshots not yet made into an answer, read at once on the first goals
-   * request of the version (one query instead of one per region; a fresh server's first answers,
-   * docs/benchmarks.md). Each leaves the map when its answer is made: the answer cache holds it
-   * from then on, and a region whose answer was evicted reads its own row again.
-   */
-  snapshots: () => Promise<Map<string, GoalSnapshotRow>>;
 }
 
 /**
@@ -241,7 +230,6 @@ function newState(version: string, kdb: Db['db'], options: GoalOptions, backtest
     months: lru(LIMITS.months),
     peerTables: lru(LIMITS.peerTables),
     comparisons: lru(LIMITS.comparisons),
-    snapshots: once(async () => readGoalSnapshots(kdb, (await derived()).key)),
   };
   return s;
 }
@@ -376,9 +364,7 @@ async function latestGoalsJson(
 ): Promise<string> {
   const derived = await s.derived();
   if (derived.version === s.version) {
-    const waiting = await s.snapshots();
-    const row = waiting.get(regionId) ?? (await readGoalSnapshot(r.kdb, regionId, derived.key));
-    waiting.delete(regionId);
+    const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
     if (row && row.dataMonth === latest && row.year === year) return row.body;
   }
   return JSON.stringify(computeRegionGoals(await goalInput(r, s, regionId, year, latest)));

@@ -17,6 +17,7 @@ import {
 import { lzbShareComparison, lzbSharePct } from '../../server/domain/comparison.js';
 import { buildSeriesLookup, type ObservationRow } from '../../server/domain/series.js';
 import type { Gender, Month } from '../../server/domain/types.js';
+import { rawBody } from '../../server/goals/answer.js';
 import { computeBacktestPools, historyFor } from '../../server/goals/backtest-cache.js';
 import { loadCatalog } from '../../server/goals/catalog.js';
 import { computeRegionGoals, GOAL_FORMAT } from '../../server/goals/compute.js';
@@ -188,6 +189,12 @@ describe('goal snapshots: computed once per data version, served from the databa
       .run(JSON.stringify(stored), victim);
     const fresh = await service(db).getGoals({ region: victim });
     expect(fresh.goals.map((g) => g.label)).toEqual(stored.map(() => 'aus dem Speicher'));
+    // The stored goals go into the answer as text: its bytes are exactly JSON.stringify of the
+    // whole result, the stored goals as they were written, last.
+    const text = rawBody(await service(db).goalsAnswer({ region: victim })).toString('utf8');
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    expect(text.endsWith(`,"goals":${JSON.stringify(stored)}}`)).toBe(true);
+    expect(JSON.parse(text)).toEqual(fresh);
 
     // An import bumps the version: everything is computed again.
     db.sqlite.prepare(`update meta set value = '8' where key = 'data_version'`).run();

@@ -49,18 +49,3 @@ export async function readGoalSnapshot(
     .executeTakeFirst();
   return row && { regionId: row.region_id, year: row.year, dataMonth: row.data_month, body: row.body };
 }
-
-/** Every region's snapshot under `key` (one read instead of one per region). */
-export async function readGoalSnapshots(db: Q, key: string): Promise<Map<string, GoalSnapshotRow>> {
-  const rows = await db
-    .selectFrom('goal_snapshots')
-    .select(['region_id', 'year', 'data_month', 'body'])
-    .where('snapshot_key', '=', key)
-    .execute();
-  return new Map(
-    rows.map((row) => [
-      row.region_id,
-      { regionId: row.region_id, year: row.year, dataMonth: row.data_month, body: row.body },
-    ]),
-  );
-}
