@@ -40,18 +40,44 @@ interface Recorded {
   body: string;
 }
 
-/** Records each path's answer from the production server (warming its caches as a client would). */
-async function record(base: string, paths: readonly string[]): Promise<Record<string, Recorded>> {
+/**
+ * Records each path's answer from the production server as it goes over the wire (warming its
+ * caches as a client would): bytes not decoded, so that the bare server replays exactly what was
+ * sent. `acceptEncoding`: what the client asks for (none: the uncompressed answers autocannon
+ * gets, as it sends no Accept-Encoding).
+ */
+async function record(
+  base: string,
+  paths: readonly string[],
+  acceptEncoding?: string,
+): Promise<Record<string, Recorded>> {
   const out: Record<string, Recorded> = {};
-  for (const path of paths) {
-    const res = await fetch(base + path);
-    const body = Buffer.from(await res.arrayBuffer());
-    const headers: Record<string, string> = {};
-    res.headers.forEach((v, k) => {
-      if (!['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)) headers[k] = v;
-    });
-    headers['content-length'] = String(body.byteLength);
-    out[path] = { status: res.status, headers, body: body.toString('base64') };
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
+  try {
+    for (const path of paths) {
+      out[path] = await new Promise<Recorded>((resolve, reject) => {
+        httpGet(base + path, { agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const kept: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (
+                typeof v === 'string' &&
+                !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)
+              )
+                kept[k] = v;
+            kept['content-length'] = String(body.byteLength);
+            resolve({ status: res.statusCode ?? 0, headers: kept, body: body.toString('base64') });
+          });
+        }).on('error', reject);
+      });
+    }
+  } finally {
+    agent.destroy();
   }
   return out;
 }
@@ -163,41 +189,6 @@ export function curlSequential(base: string, paths: readonly string[]): number {
   return ms;
 }
 
-/**
- * Each path's answer as sent on the wire (Accept-Encoding of the sequential runs, bytes not
- * decoded), for the bare server that replays them.
- */
-async function recordWire(base: string, paths: readonly string[]): Promise<Record<string, Recorded>> {
-  const out: Record<string, Recorded> = {};
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    for (const path of paths) {
-      out[path] = await new Promise<Recorded>((resolve, reject) => {
-        httpGet(base + path, { agent, headers: { 'accept-encoding': SEQUENTIAL_ENCODING } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const body = Buffer.concat(chunks);
-            const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers))
-              if (
-                typeof v === 'string' &&
-                !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)
-              )
-                headers[k] = v;
-            headers['content-length'] = String(body.byteLength);
-            resolve({ status: res.statusCode ?? 0, headers, body: body.toString('base64') });
-          });
-        }).on('error', reject);
-      });
-    }
-  } finally {
-    agent.destroy();
-  }
-  return out;
-}
-
 /** One sequential run on a fresh production server, then the same against the bare server. */
 async function freshAndBare(
   dbPath: string,
@@ -210,7 +201,7 @@ async function freshAndBare(
   const file = join(dir, 'recorded-sequential.json');
   try {
     fresh = curlSequential(s.base, paths);
-    writeFileSync(file, JSON.stringify(await recordWire(s.base, paths)));
+    writeFileSync(file, JSON.stringify(await record(s.base, paths, SEQUENTIAL_ENCODING)));
   } finally {
     await s.stop();
   }
