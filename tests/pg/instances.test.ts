@@ -5,6 +5,7 @@
  * reach the SMTP sink once although both instances evaluate.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LEADER_LOCK } from '../../server/leader.js';
 import { startSmtp, type TestSmtp } from '../alerts/smtp.js';
 import { createPgDatabase, dropPgDatabase } from '../helpers/db.js';
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.js';
@@ -70,8 +71,11 @@ async function leaderOf(dbUrl: string): Promise<number | null> {
   await c.connect();
   try {
     const r = await c.query<{ application_name: string }>(
+      // pg_locks is cluster-wide: other test files' servers hold the same key in their own
+      // databases, so only this database's holder counts.
       `select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
-        where l.locktype = 'advisory' and l.objid = 7301003 and l.granted`,
+        where l.locktype = 'advisory' and l.objid = ${LEADER_LOCK} and l.granted
+          and l.database = (select oid from pg_database where datname = current_database())`,
     );
     const name = r.rows[0]?.application_name ?? '';
     const m = /^zielmonitor-leader-(\d+)$/.exec(name);
