@@ -107,6 +107,10 @@ async function main(): Promise<void> {
     );
   }
   const app = createApp(deps, { webRoot: web.root });
+  // The stored goals of the current data version are checked against this code before the first
+  // request (about 100 ms; a build after an import goes on behind the requests).
+  deps.prepareGoals();
+  await deps.goals.storedGoalsChecked().catch(() => false); // a failure is logged by prepareGoals
 
   const listening = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
@@ -136,7 +140,6 @@ async function main(): Promise<void> {
       await alerts.pause();
     },
   });
-  deps.prepareGoals();
 
   handleShutdownSignals({ logger, leadership, server, deps });
 }

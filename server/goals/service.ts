@@ -141,6 +141,11 @@ export interface GoalService {
    * waits for them: after an import, and at start-up. Resolves with the store error, if any.
    */
   prepare(): Promise<unknown>;
+  /**
+   * Resolves once the stored goals of the current data version are known to be servable or not
+   * (the check of `prepare`, about 100 ms on a national database), without waiting for a build.
+   */
+  storedGoalsChecked(): Promise<boolean>;
 }
 
 export interface GoalServiceDeps {
@@ -169,6 +174,8 @@ interface State {
   derived: () => Promise<Derived>;
   /** The goal snapshots' build of this version (resolves when stored, or with storeError). */
   built: () => Promise<Derived>;
+  /** Whether stored goal snapshots may be served: checked at start, or built and stored since. */
+  storedGoals: () => Promise<boolean>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -214,12 +221,23 @@ interface Reader {
 /** The empty caches of one data version; derived data are computed on first use. */
 function newState(version: string, kdb: Db['db'], options: GoalOptions, backtests: BacktestCache): State {
   const catalog = once(() => loadCatalog(kdb));
-  const started = once(() => startDerived(kdb, options, () => backtests.pools(version)));
+  let stored = false;
+  const started = once(async () => {
+    const start = await startDerived(kdb, options, () => backtests.pools(version));
+    start.complete.then(
+      (d) => {
+        if (d.storeError === undefined) stored = true;
+      },
+      () => undefined,
+    );
+    return start;
+  });
   const derived = once(async () => (await started()).derived);
   const s: State = {
     version,
     derived,
     built: once(async () => (await started()).complete),
+    storedGoals: async () => stored || (await (await derived()).storedGoals),
     catalog,
     defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
     regions: once(async () => listRegionItems(s)),
@@ -363,7 +381,7 @@ async function latestGoalsJson(
   latest: Month,
 ): Promise<string> {
   const derived = await s.derived();
-  if (derived.version === s.version) {
+  if (derived.version === s.version && (await s.storedGoals())) {
     const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
     if (row && row.dataMonth === latest && row.year === year) return row.body;
   }
@@ -575,5 +593,6 @@ export function createGoalService({
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
     prepare: async () => (await current().built()).storeError,
+    storedGoalsChecked: () => current().storedGoals(),
   };
 }

@@ -38,6 +38,13 @@ export interface Derived {
   /** Key of the stored goal snapshots (data version, goal format, at-risk band). */
   key: string;
   summaries: ReadonlyMap<string, RegionSummary>;
+  /**
+   * Resolves to whether the stored goal snapshots of `key` may be served: true once they passed
+   * the start-up check (`snapshotsValid`), false when they are missing or failed it. Requests do
+   * not serve a stored snapshot before this says so: a deployment that changed the goal rules
+   * must not answer with the old rules' goals even for the first few requests.
+   */
+  storedGoals: Promise<boolean>;
   /** Set when the build could not be stored (the caller may log it). */
   storeError?: unknown;
 }
@@ -141,16 +148,25 @@ export async function startDerived(
   let summaries = await readRegionSummaries(db, version);
   const storedSummaries = summaries !== null;
   summaries ??= await aggregateRegionSummaries(db, DATA_MONTH_CODES);
-  const derived = { version, key, summaries: new Map(summaries.map((s) => [s.regionId, s])) };
   const all = summaries;
-  // Stored snapshots are served at once; whether this code would compute the same (a probe that
-  // needs the backtest of every region) is checked behind them, and they are rebuilt if not.
-  const complete =
+  // Stored snapshots are served once this code would compute the same (a probe of one region,
+  // which needs the backtest of every region: about 100 ms); a failed check rebuilds them. The
+  // server waits for the check before it listens (server/main.ts).
+  const checked: Promise<boolean> =
     storedSummaries && (await hasGoalSnapshots(db, key))
-      ? snapshotsValid(db, key, all, options, pools).then((valid) =>
-          valid ? derived : buildSnapshots(db, derived, all, options, pools),
-        )
-      : buildSnapshots(db, derived, all, options, pools);
+      ? snapshotsValid(db, key, all, options, pools)
+      : Promise.resolve(false);
+  // A failing check is no reason to fail requests: they compute per region.
+  const storedGoals = checked.catch(() => false);
+  const derived: Derived = {
+    version,
+    key,
+    summaries: new Map(summaries.map((s) => [s.regionId, s])),
+    storedGoals,
+  };
+  const complete = checked.then((valid) =>
+    valid ? derived : buildSnapshots(db, derived, all, options, pools),
+  );
   complete.catch(() => undefined); // awaited by prepare(); no unhandled rejection when nobody asks
   return { derived, complete };
 }
@@ -190,5 +206,6 @@ async function buildSnapshots(
     // the summaries in hand still hold, and goals are computed per region until a later build.
     return { ...derived, storeError: err };
   }
-  return derived;
+  // Built by this code and stored: from here on requests read them.
+  return { ...derived, storedGoals: Promise.resolve(true) };
 }

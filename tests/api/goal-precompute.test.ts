@@ -207,6 +207,39 @@ describe('goal snapshots: computed once per data version, served from the databa
     ]);
   });
 
+  it('snapshots that this code would not compute are not served, not even to the first request', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    // Every stored goal as an older version of the goal rules might have written it.
+    const rows = db.sqlite.prepare('select region_id, body from goal_snapshots').all() as {
+      region_id: string;
+      body: string;
+    }[];
+    const update = db.sqlite.prepare('update goal_snapshots set body = ? where region_id = ?');
+    for (const r of rows) {
+      const goals = JSON.parse(r.body) as { label: string }[];
+      for (const g of goals) g.label = 'alte Regeln';
+      update.run(JSON.stringify(goals), r.region_id);
+    }
+    const marked = () =>
+      db.sqlite.prepare(`select count(*) from goal_snapshots where body like '%alte Regeln%'`).pluck().get();
+    expect(marked()).toBe(rows.length);
+
+    // A fresh service's very first request, before anything was checked: computed, not read.
+    const fresh = service(db);
+    const first = await fresh.getGoals({ region: REGIONS[3] ?? '' });
+    expect(first.goals.length).toBeGreaterThan(0);
+    expect(first.goals.every((g) => g.label !== 'alte Regeln')).toBe(true);
+    expect(await fresh.storedGoalsChecked()).toBe(false);
+    // The check failed, so the snapshots are built again, and served from then on.
+    await fresh.prepare();
+    expect(marked()).toBe(0);
+    expect(await fresh.storedGoalsChecked()).toBe(true);
+    expect(await fresh.getGoals({ region: REGIONS[4] ?? '' })).toEqual(
+      await service(db).getGoals({ region: REGIONS[4] ?? '' }),
+    );
+  });
+
   it('an import that lands while the snapshot is computed is not overwritten by the old one', async () => {
     const db = await seed();
     const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
