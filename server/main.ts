@@ -108,9 +108,14 @@ async function main(): Promise<void> {
   }
   const app = createApp(deps, { webRoot: web.root });
   // The stored goals of the current data version are checked against this code before the first
-  // request (about 100 ms; a build after an import goes on behind the requests).
+  // request (about 100 ms; a build after an import goes on behind the requests). When the check
+  // itself must first rebuild the forecast backtest (new code), the server listens after at most
+  // STARTUP_CHECK_WAIT_MS all the same, for its health probes; goal requests wait for the check.
   deps.prepareGoals();
-  await deps.goals.storedGoalsChecked().catch(() => false); // a failure is logged by prepareGoals
+  await Promise.race([
+    deps.goals.storedGoalsChecked().catch(() => false), // a failure is logged by prepareGoals
+    new Promise((resolve) => setTimeout(resolve, STARTUP_CHECK_WAIT_MS).unref()),
+  ]);
 
   const listening = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
@@ -143,6 +148,9 @@ async function main(): Promise<void> {
 
   handleShutdownSignals({ logger, leadership, server, deps });
 }
+
+/** The longest start-up waits for the check of the stored goals before it listens. */
+const STARTUP_CHECK_WAIT_MS = 3000;
 
 /**
  * On SIGTERM/SIGINT: stops the schedule, lets running requests finish (up to a timeout), stops the
