@@ -225,8 +225,8 @@ function newState(version: string, kdb: Db['db'], options: GoalOptions, backtest
   const started = once(async () => {
     const start = await startDerived(kdb, options, () => backtests.pools(version));
     start.complete.then(
-      (d) => {
-        if (d.storeError === undefined) stored = true;
+      async (d) => {
+        stored = await d.storedGoals;
       },
       () => undefined,
     );

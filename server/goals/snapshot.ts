@@ -195,17 +195,20 @@ async function buildSnapshots(
     });
   }
   const all = summaries;
+  let written = false;
   try {
     await db.transaction().execute(async (trx) => {
       if ((await getDataVersion(trx)) !== version) return;
       await replaceRegionSummaries(trx, version, all);
       await replaceGoalSnapshots(trx, key, rows);
+      written = true;
     });
   } catch (err) {
     // Not stored (a read-only database, or another writer held the lock past the busy timeout):
     // the summaries in hand still hold, and goals are computed per region until a later build.
     return { ...derived, storeError: err };
   }
-  // Built by this code and stored: from here on requests read them.
-  return { ...derived, storedGoals: Promise.resolve(true) };
+  // Built by this code and stored: from here on requests read them. (Not written when the data
+  // moved on meanwhile: rows of this key, if any, are still the ones that failed the check.)
+  return written ? { ...derived, storedGoals: Promise.resolve(true) } : derived;
 }

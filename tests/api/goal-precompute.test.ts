@@ -259,6 +259,8 @@ describe('goal snapshots: computed once per data version, served from the databa
     expect(committed).toBe(true);
     expect(derived.version).toBe('7');
     expect(snapshotCount(db)).toBe(0);
+    // Nothing was written, so nothing of this build may be served as stored.
+    expect(await derived.storedGoals).toBe(false);
   });
 });
 
