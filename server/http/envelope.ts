@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Logger } from '../logger.js';
+import { type Logger, requestLogger } from '../logger.js';
 import { compressJson } from './compress.js';
 import type { AppEnv } from './env.js';
 
@@ -75,8 +75,7 @@ export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
       : c.req.header('x-request-id');
     const requestId = incoming !== undefined && SANE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
-    const log = logger.child({ requestId });
-    c.set('logger', log);
+    c.set('logger', requestLogger(logger, requestId));
     await next();
     if (!complete.has(c.res)) await compressJson(c);
     const res = c.res;
@@ -87,13 +86,15 @@ export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
       }
       res.headers.set('x-request-id', requestId);
     }
+    // The request id first, where the child logger's binding would put it: the same line.
     const line = {
+      requestId,
       method: c.req.method,
       path: c.req.path,
       status: res.status,
       ms: Math.round((performance.now() - start) * 10) / 10,
     };
-    if (res.status >= 500) log.error(line, 'request failed');
-    else log.info(line, 'request');
+    if (res.status >= 500) logger.error(line, 'request failed');
+    else logger.info(line, 'request');
   };
 }

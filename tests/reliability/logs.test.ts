@@ -95,6 +95,32 @@ describe('structured logs (reliability)', () => {
     }
   });
 
+  it("a handler's own lines carry the request id too, and the request line reads as before", async () => {
+    const from = raw.length;
+    const res = await app.request('/api/targets', {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer not-a-token', 'X-Request-Id': 'handler-line-7' },
+    });
+    expect(res.status).toBe(401);
+    const lines = linesSince(from);
+    const failed = lines.filter((l) => l.msg === 'authentication failed');
+    expect(failed, JSON.stringify(lines)).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ level: 40, app: 'zielmonitor', requestId: 'handler-line-7' });
+    // The request line: the same keys in the same order as a child logger's line would have.
+    const line = raw.slice(from).find((l) => l.includes('"msg":"request"')) ?? '';
+    expect(Object.keys(JSON.parse(line) as Line)).toEqual([
+      'level',
+      'time',
+      'app',
+      'requestId',
+      'method',
+      'path',
+      'status',
+      'ms',
+      'msg',
+    ]);
+  });
+
   it('logs exactly one summary line per import run, also for several files with a rejection', async () => {
     const from = raw.length;
     const ok = new TextEncoder().encode(
