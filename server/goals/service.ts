@@ -221,22 +221,23 @@ interface Reader {
 /** The empty caches of one data version; derived data are computed on first use. */
 function newState(version: string, kdb: Db['db'], options: GoalOptions, backtests: BacktestCache): State {
   const catalog = once(() => loadCatalog(kdb));
+  // Set once the snapshots were checked or built and stored: by `built` before it resolves (so
+  // that requests after `prepare()` read them), and behind the build when nobody awaits it.
   let stored = false;
+  const settle = async (d: Derived) => {
+    if (await d.storedGoals) stored = true;
+    return d;
+  };
   const started = once(async () => {
     const start = await startDerived(kdb, options, () => backtests.pools(version));
-    start.complete.then(
-      async (d) => {
-        stored = await d.storedGoals;
-      },
-      () => undefined,
-    );
+    start.complete.then(settle, () => undefined);
     return start;
   });
   const derived = once(async () => (await started()).derived);
   const s: State = {
     version,
     derived,
-    built: once(async () => (await started()).complete),
+    built: once(async () => settle(await (await started()).complete)),
     storedGoals: async () => stored || (await (await derived()).storedGoals),
     catalog,
     defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
@@ -593,6 +594,6 @@ export function createGoalService({
     defaultRegionId: () => current().defaultRegion(),
     dataVersion: () => current().version,
     prepare: async () => (await current().built()).storeError,
-    storedGoalsChecked: () => current().storedGoals(),
+    storedGoalsChecked: async () => current().storedGoals(),
   };
 }

@@ -164,7 +164,8 @@ export async function startDerived(
     summaries: new Map(summaries.map((s) => [s.regionId, s])),
     storedGoals,
   };
-  const complete = checked.then((valid) =>
+  // A check that failed with an error counts as a failed check: the snapshots are built again.
+  const complete = storedGoals.then((valid) =>
     valid ? derived : buildSnapshots(db, derived, all, options, pools),
   );
   complete.catch(() => undefined); // awaited by prepare(); no unhandled rejection when nobody asks

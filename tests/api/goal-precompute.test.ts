@@ -235,9 +235,37 @@ describe('goal snapshots: computed once per data version, served from the databa
     await fresh.prepare();
     expect(marked()).toBe(0);
     expect(await fresh.storedGoalsChecked()).toBe(true);
-    expect(await fresh.getGoals({ region: REGIONS[4] ?? '' })).toEqual(
-      await service(db).getGoals({ region: REGIONS[4] ?? '' }),
-    );
+    // From here on the same service reads the rebuilt rows: mark one it has not answered yet.
+    const later = REGIONS[5] ?? '';
+    const rebuilt = JSON.parse(
+      db.sqlite.prepare('select body from goal_snapshots where region_id = ?').pluck().get(later) as string,
+    ) as { label: string }[];
+    for (const g of rebuilt) g.label = 'neu gespeichert';
+    update.run(JSON.stringify(rebuilt), later);
+    const read = await fresh.getGoals({ region: later });
+    expect(read.goals.map((g) => g.label)).toEqual(rebuilt.map(() => 'neu gespeichert'));
+  });
+
+  it('a check that fails with an error rebuilds the snapshots instead of leaving them unused', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
+    const marker = 'vor dem Fehler';
+    db.sqlite.prepare(`update goal_snapshots set body = replace(body, '"label":"', '"label":"${marker} ')`).run();
+    const markedRows = () =>
+      db.sqlite.prepare(`select count(*) from goal_snapshots where body like '%${marker}%'`).pluck().get();
+    expect(markedRows()).toBe(REGIONS.length);
+    // The check's backtest read fails once (a transient database error); the build's succeeds.
+    let calls = 0;
+    const pools = () => {
+      calls++;
+      return calls === 1 ? Promise.reject(new Error('disk I/O error')) : computeBacktestPools(db.db);
+    };
+    const derived = await ensureDerived(db.db, options, pools);
+    expect(calls).toBe(2);
+    expect(derived.storeError).toBeUndefined();
+    expect(await derived.storedGoals).toBe(true);
+    expect(markedRows()).toBe(0);
   });
 
   it('an import that lands while the snapshot is computed is not overwritten by the old one', async () => {
