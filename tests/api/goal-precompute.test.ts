@@ -251,7 +251,9 @@ describe('goal snapshots: computed once per data version, served from the databa
     await service(db).prepare();
     const options = { atRiskBandPct: testConfig().AT_RISK_BAND_PCT };
     const marker = 'vor dem Fehler';
-    db.sqlite.prepare(`update goal_snapshots set body = replace(body, '"label":"', '"label":"${marker} ')`).run();
+    db.sqlite
+      .prepare(`update goal_snapshots set body = replace(body, '"label":"', '"label":"${marker} ')`)
+      .run();
     const markedRows = () =>
       db.sqlite.prepare(`select count(*) from goal_snapshots where body like '%${marker}%'`).pluck().get();
     expect(markedRows()).toBe(REGIONS.length);
