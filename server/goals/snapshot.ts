@@ -196,13 +196,13 @@ async function buildSnapshots(
     });
   }
   const all = summaries;
-  let written = false;
+  let written: boolean;
   try {
-    await db.transaction().execute(async (trx) => {
-      if ((await getDataVersion(trx)) !== version) return;
+    written = await db.transaction().execute(async (trx) => {
+      if ((await getDataVersion(trx)) !== version) return false;
       await replaceRegionSummaries(trx, version, all);
       await replaceGoalSnapshots(trx, key, rows);
-      written = true;
+      return true;
     });
   } catch (err) {
     // Not stored (a read-only database, or another writer held the lock past the busy timeout):
