@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { relative } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import {
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   deps.prepareGoals();
   await Promise.race([
     deps.goals.storedGoalsChecked().catch(() => false), // a failure is logged by prepareGoals
-    new Promise((resolve) => setTimeout(resolve, STARTUP_CHECK_WAIT_MS).unref()),
+    delay(STARTUP_CHECK_WAIT_MS, false, { ref: false }),
   ]);
 
   const listening = await new Promise<ServerType>((resolve) => {
