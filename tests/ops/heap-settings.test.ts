@@ -9,8 +9,8 @@ interface Probe {
 
 /** The largest heap and the young generation of a fresh node process under a cache-like load. */
 function probe(args: string[], nodeArgs: string[] = []): Probe {
-  const probe = [...nodeArgs, '--import', 'tsx', 'tests/ops/heap-probe.ts', ...args];
-  const out = spawnSync(process.execPath, probe, {
+  const argv = [...nodeArgs, '--import', 'tsx', 'tests/ops/heap-probe.ts', ...args];
+  const out = spawnSync(process.execPath, argv, {
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
   });
