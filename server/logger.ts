@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import pino from 'pino';
 
 export type Logger = pino.Logger;
@@ -9,7 +10,7 @@ const FLUSH_MS = 200;
  * The process logger: JSON lines on stdout, one per event. `buffered` (the server) collects lines
  * and writes them at most every FLUSH_MS or per 4 KB, instead of one blocking write() per line:
  * with one line per request that write was the largest cost of a request after the socket's own
- * (docs/benchmarks.md). Warnings and errors are written at once; pino flushes the rest at exit.
+ * (docs/benchmarks.md). Warnings and errors are written at once; the rest at the latest at exit.
  */
 export function createLogger(
   level: string = process.env.LOG_LEVEL ?? 'info',
@@ -17,20 +18,92 @@ export function createLogger(
 ): Logger {
   const base = { level, base: { app: 'zielmonitor' }, timestamp: isoTimePerMs() };
   if (!options.buffered) return pino(base);
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => dest.flush(), FLUSH_MS).unref();
+  const lines = new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 0 }), BATCH_CHARS);
+  setInterval(() => lines.flush(), FLUSH_MS).unref();
+  process.once('exit', () => lines.flushSync());
   return pino(
     {
       ...base,
       hooks: {
         logMethod(args, method, lvl) {
           method.apply(this, args);
-          if (lvl >= 40) dest.flush();
+          if (lvl >= 40) lines.flush();
         },
       },
     },
-    dest,
+    lines,
   );
+}
+
+/** Characters of log lines collected before they go to the destination together. */
+const BATCH_CHARS = 4096;
+
+/** What LineBatch needs of its destination (pino's SonicBoom). */
+export interface LineSink {
+  write(text: string): boolean;
+  flush(cb?: (err?: Error | null) => void): void;
+  flushSync(): void;
+  /** SonicBoom sets it once closed (its typings leave it out). */
+  readonly destroyed?: boolean;
+}
+
+/**
+ * Collects log lines and hands them to `sink` joined, once `minChars` have come together (or on
+ * flush). SonicBoom's own minLength buffering appends each line to one string and measures that
+ * whole string (Buffer.byteLength) on every write, which flattened and copied up to 4 KB per log
+ * line: a fifth of a cached request's allocation (docs/benchmarks.md, issue 13, fifth round).
+ * Here a line costs an array slot until the batch is joined once.
+ */
+export class LineBatch {
+  #lines: string[] = [];
+  #chars = 0;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly minChars: number,
+    /** Where lines go when the sink has already been closed (at exit). */
+    private readonly fd = 1,
+  ) {}
+
+  write(line: string): boolean {
+    this.#lines.push(line);
+    this.#chars += line.length;
+    if (this.#chars >= this.minChars) this.#drain();
+    return true;
+  }
+
+  /** Hands the collected lines to the sink and lets it write them. */
+  flush(cb?: (err?: Error | null) => void): void {
+    this.#drain();
+    if (this.sink.destroyed === true) cb?.(null);
+    else this.sink.flush(cb);
+  }
+
+  /** Writes every collected line before returning (exit). */
+  flushSync(): void {
+    const rest = this.#take();
+    if (this.sink.destroyed === true) {
+      if (rest !== '') writeSync(this.fd, rest);
+      return;
+    }
+    if (rest !== '') this.sink.write(rest);
+    this.sink.flushSync();
+  }
+
+  #drain(): void {
+    const text = this.#take();
+    if (text === '') return;
+    if (this.sink.destroyed === true) writeSync(this.fd, text);
+    else this.sink.write(text);
+  }
+
+  #take(): string {
+    if (this.#lines.length === 0) return '';
+    const text = this.#lines.length === 1 ? (this.#lines[0] as string) : this.#lines.join('');
+    this.#lines = [];
+    this.#chars = 0;
+    return text;
+  }
 }
 
 /**

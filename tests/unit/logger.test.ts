@@ -1,8 +1,15 @@
-/** The logger's per-millisecond timestamp and the lazily made request logger (server/logger.ts). */
+/**
+ * The logger's per-millisecond timestamp, the lazily made request logger and the server's line
+ * batch (server/logger.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { isoTimePerMs, requestLogger } from '../../server/logger.js';
+import { isoTimePerMs, LineBatch, requestLogger } from '../../server/logger.js';
 
 describe('isoTimePerMs', () => {
   it("writes what pino's isoTime writes, made anew when the millisecond moves on", () => {
@@ -53,5 +60,91 @@ describe('requestLogger', () => {
     ]);
     expect(lines[0]?.a).toBe(1);
     expect(lines[2]?.err).toMatchObject({ message: 'drei' });
+  });
+});
+
+describe("LineBatch (the server's buffered log lines)", () => {
+  const line = (i: number) => `${JSON.stringify({ i, msg: 'x'.repeat(90) })}\n`;
+  /** Characters of lines from..to-1 together. */
+  const chars = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) n += line(i).length;
+    return n;
+  };
+
+  it('hands lines to SonicBoom together per batch, in order, and all of them on flush', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zm-log-'));
+    try {
+      const file = join(dir, 'out.log');
+      const dest = pino.destination({ dest: file, sync: true, minLength: 0 });
+      const writes: number[] = [];
+      const write = dest.write.bind(dest);
+      dest.write = ((text: string) => {
+        writes.push(text.length);
+        return write(text);
+      }) as typeof dest.write;
+      const batch = new LineBatch(dest, 1000);
+      // Lines of 107 characters: the first batch goes out with the tenth (1,070 >= 1,000).
+      for (let i = 0; i < 9; i++) batch.write(line(i));
+      expect(writes).toEqual([]);
+      expect(readFileSync(file, 'utf8')).toBe('');
+      batch.write(line(9));
+      expect(writes).toEqual([chars(0, 10)]);
+      for (let i = 10; i < 13; i++) batch.write(line(i));
+      expect(writes).toEqual([chars(0, 10)]);
+      await new Promise<void>((resolve, reject) => batch.flush((err) => (err ? reject(err) : resolve())));
+      expect(writes).toEqual([chars(0, 10), chars(10, 13)]);
+      const got = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).i);
+      expect(got).toEqual([...Array(13).keys()]);
+      // A flush with nothing collected writes nothing.
+      batch.flush();
+      expect(writes).toEqual([chars(0, 10), chars(10, 13)]);
+      dest.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the collected lines itself once its SonicBoom is closed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zm-log-'));
+    try {
+      const file = join(dir, 'out.log');
+      const dest = pino.destination({ dest: file, sync: true, minLength: 0 });
+      const batch = new LineBatch(dest, 1000, (dest as unknown as { fd: number }).fd);
+      batch.write(line(0));
+      // Closed from outside (as pino's exit handler closes it) while a line is still collected.
+      dest.flushSync();
+      (dest as unknown as { destroyed: boolean }).destroyed = true;
+      batch.write(line(1));
+      batch.flushSync();
+      expect(
+        readFileSync(file, 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l).i),
+      ).toEqual([0, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['process.exit()', 'exit', 0],
+    ['an uncaught exception', 'throw', 1],
+    ['an empty event loop', 'drain', 0],
+  ])('loses no collected line when the process ends by %s', (_label, how, status) => {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', 'tests/ops/log-batch-probe.ts', how, '7'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(out.status, out.stderr).toBe(status);
+    const lines = out.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.msg, l.i])).toEqual([...Array(7).keys()].map((i) => ['zeile', i]));
   });
 });
