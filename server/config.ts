@@ -79,6 +79,14 @@ export const envSchema = z.object({
   HOST: z.string().optional().default('127.0.0.1'),
   PORT: int(8080, 0, 65535),
   DATABASE_PATH: z.string().optional().default('data/zielmonitor.db'),
+  /**
+   * SQLite page cache of the server's (and the command line's) connection, in MB: SQLite's own
+   * default. The kernel caches the file anyway, and the server answers from its own caches and the
+   * stored goals; better-sqlite3's default of 16 MB held 14 MB more RSS under the bench's full
+   * scenario, at the same fresh-server times (docs/benchmarks.md). Imports write through their
+   * own connection with 16 MB.
+   */
+  SQLITE_CACHE_MB: int(2, 1, 1024),
   /** postgres://user:password@host:5432/db — set: PostgreSQL (several instances); unset: SQLite at DATABASE_PATH. */
   DATABASE_URL: optionalText.refine((v) => v === null || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
     message: 'must be a postgres:// or postgresql:// URL (or unset for SQLite)',

@@ -8,18 +8,51 @@
  * per request (docs/benchmarks.md, ADR 004). V8 reads it from the next heap resize on, so it is
  * set before anything is allocated.
  *
- * The young generation is left alone: a cap on it (`--max-semi-space-size`) is read only at start,
- * and keeping it small at run time (`--semi-space-growth-factor=1`: 155–169 MB) cost CPU per
- * request in the bench's one-URL runs (ratio to the bare server 0.69–0.72 against 0.81–0.86).
- * `npm start` and `npm run serve` pass `--max-semi-space-size=1 --optimize-for-size` on node's
- * command line: 136–139 MB, for 20–30 % more CPU per cached request.
+ * The young generation is capped at 16 MB (semi-spaces of 8 MB), half of V8's default. V8 reads
+ * its own cap (`--max-semi-space-size`) only at start, so the cap is kept here by stopping the
+ * growth once the young generation has reached it (`capYoungGeneration`). Under the bench's full
+ * scenario V8's 32 MB held about 23 MB more RSS than 16 MB. Interleaved against the bare server
+ * (one URL, four rounds), 16 MB cost about 0.03 of the req/s ratio (0.82–0.94 against 0.88–0.98),
+ * 8 MB about 0.08, and 2 MB (`--semi-space-growth-factor=1` from the start) about 0.1
+ * (docs/benchmarks.md, issue 13, fifth round). `npm start` and `npm run serve` pass
+ * `--max-semi-space-size=1 --optimize-for-size` on node's command line, for the least memory.
  *
  * The operator's own node flags win: when one of these, or V8's memory-saving mode
- * (`--optimize-for-size`), is given on node's command line, nothing is changed here.
+ * (`--optimize-for-size`), is given on node's command line, nothing is changed here (the young
+ * generation then keeps what the command line says).
  */
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 const FLAGS = ['--heap-growing-percent=20'];
+
+/** Memory the young generation (both semi-spaces) may take: half of V8's default of 32 MB. */
+export const YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
+
+/** Memory committed to the young generation now (both semi-spaces). */
+export function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * Stops the young generation's growth once it has reached `capBytes`. V8 grows it (from 2 MB) as
+ * survivors accumulate and reads its own cap only at start, but reads the growth factor at every
+ * growth: after each garbage collection the committed size is compared with the cap, and at the
+ * cap the factor becomes 1 (no further growth). Returns a function that stops watching.
+ */
+export function capYoungGeneration(capBytes: number): () => void {
+  const reached = () => {
+    if (youngGenerationBytes() < capBytes) return false;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    return true;
+  };
+  if (reached()) return () => {};
+  const observer = new PerformanceObserver(() => {
+    if (reached()) observer.disconnect();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
+}
 
 export function applyHeapSettings(argv: readonly string[], nodeOptions: string | undefined): string[] {
   const given = `${argv.join(' ')} ${nodeOptions ?? ''}`;
@@ -30,7 +63,8 @@ export function applyHeapSettings(argv: readonly string[], nodeOptions: string |
   )
     return [];
   for (const flag of FLAGS) setFlagsFromString(flag);
-  return FLAGS;
+  capYoungGeneration(YOUNG_GENERATION_CAP_BYTES);
+  return [...FLAGS, `--semi-space-growth-factor=1 at ${YOUNG_GENERATION_CAP_BYTES} bytes`];
 }
 
 applyHeapSettings(process.execArgv, process.env.NODE_OPTIONS);

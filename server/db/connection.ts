@@ -47,6 +47,8 @@ export interface OpenOptions {
   /** Run pending migrations (default true). */
   migrate?: boolean;
   readonly?: boolean;
+  /** SQLite page cache in MB (unset: better-sqlite3's default, 16 MB). */
+  cacheMb?: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
     sqlite.pragma('synchronous = NORMAL');
   }
   sqlite.pragma('foreign_keys = ON');
+  if (options.cacheMb !== undefined) sqlite.pragma(`cache_size = -${Math.trunc(options.cacheMb * 1024)}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselyDatabase(sqlite) }) });
   const handle: SqliteDb = {
     dialect: 'sqlite',
@@ -133,12 +136,17 @@ export async function openPostgres(url: string, options: PgOpenOptions = {}): Pr
 
 /** DATABASE_URL set: PostgreSQL; otherwise the SQLite file at DATABASE_PATH. */
 export function openConfiguredDatabase(
-  config: { DATABASE_URL: string | null; DATABASE_PATH: string; DATABASE_POOL_SIZE: number },
+  config: {
+    DATABASE_URL: string | null;
+    DATABASE_PATH: string;
+    DATABASE_POOL_SIZE: number;
+    SQLITE_CACHE_MB: number;
+  },
   options: { migrate?: boolean } = {},
 ): Promise<Db> {
   return config.DATABASE_URL
     ? openPostgres(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, ...options })
-    : openDatabase(config.DATABASE_PATH, options);
+    : openDatabase(config.DATABASE_PATH, { ...options, cacheMb: config.SQLITE_CACHE_MB });
 }
 
 async function migrateOrClose(handle: Db): Promise<void> {

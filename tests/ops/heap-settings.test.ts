@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { applyHeapSettings } from '../../server/heap-settings.js';
+import { applyHeapSettings, YOUNG_GENERATION_CAP_BYTES } from '../../server/heap-settings.js';
 
 interface Probe {
   peakHeapBytes: number;
@@ -24,8 +24,10 @@ describe('server heap settings (server/heap-settings.ts)', () => {
     const applied = probe(['apply']);
     // Measured: 130–155 MB plain, 98–100 MB applied (the window itself holds about 15 MB).
     expect(applied.peakHeapBytes).toBeLessThan(plain.peakHeapBytes * 0.9);
-    // The young generation is left at V8's default (both semi-spaces grow to 16 MB here).
-    expect(applied.newSpaceBytes).toBeGreaterThan(8 * 1024 * 1024);
+    // The young generation stops at its cap; without the settings it grows to V8's 32 MB here.
+    expect(applied.newSpaceBytes).toBeLessThanOrEqual(YOUNG_GENERATION_CAP_BYTES);
+    expect(applied.newSpaceBytes).toBeGreaterThan(YOUNG_GENERATION_CAP_BYTES / 4);
+    expect(plain.newSpaceBytes).toBeGreaterThan(YOUNG_GENERATION_CAP_BYTES);
   });
 
   it("leaves the operator's own node flags alone", () => {
