@@ -10,7 +10,7 @@
  *
  * The young generation is capped at 16 MB (semi-spaces of 8 MB), half of V8's default. V8 reads
  * its own cap (`--max-semi-space-size`) only at start, so the cap is kept here by stopping the
- * growth once the young generation has reached it (`capYoungGeneration`). Under the bench's full
+ * growth whenever the young generation has reached it (`capYoungGeneration`). Under the bench's full
  * scenario V8's 32 MB held about 23 MB more RSS than 16 MB. Interleaved against the bare server
  * (one URL, four rounds), 16 MB cost about 0.03 of the req/s ratio (0.82–0.94 against 0.88–0.98),
  * 8 MB about 0.08, and 2 MB (`--semi-space-growth-factor=1` from the start) about 0.1
@@ -34,24 +34,44 @@ export function youngGenerationBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
+/** What capYoungGeneration reads and sets (V8's own by default). */
+export interface YoungGenerationControl {
+  /** Memory committed to the young generation now. */
+  size(): number;
+  /** Sets V8's semi-space growth factor (1: no growth; 2: V8's default). */
+  setGrowthFactor(factor: 1 | 2): void;
+}
+
+const v8Control: YoungGenerationControl = {
+  size: youngGenerationBytes,
+  setGrowthFactor: (factor) => setFlagsFromString(`--semi-space-growth-factor=${factor}`),
+};
+
 /**
- * Stops the young generation's growth once it has reached `capBytes`. V8 grows it (from 2 MB) as
- * survivors accumulate and reads its own cap only at start, but reads the growth factor at every
- * growth: after each garbage collection the committed size is compared with the cap, and at the
- * cap the factor becomes 1 (no further growth). Returns a function that stops watching.
+ * Keeps the young generation at `capBytes` at most. V8 grows it (from 2 MB) as survivors
+ * accumulate and reads its own cap only at start, but reads the growth factor at every growth.
+ * After each garbage collection the committed size is compared with the cap: at the cap the
+ * factor becomes 1 (no further growth); below it, V8's 2 again. The second half matters after
+ * quiet hours: V8 shrinks the young generation when little is allocated, and it must be able to
+ * grow back under load. `check` runs the comparison once (tests). Returns a function that stops
+ * watching.
  */
-export function capYoungGeneration(capBytes: number): () => void {
-  const reached = () => {
-    if (youngGenerationBytes() < capBytes) return false;
-    setFlagsFromString('--semi-space-growth-factor=1');
-    return true;
+export function capYoungGeneration(
+  capBytes: number,
+  control: YoungGenerationControl = v8Control,
+): { check: () => void; stop: () => void } {
+  let factor: 1 | 2 = 2;
+  const check = () => {
+    const wanted = control.size() >= capBytes ? 1 : 2;
+    if (wanted !== factor) {
+      factor = wanted;
+      control.setGrowthFactor(wanted);
+    }
   };
-  if (reached()) return () => {};
-  const observer = new PerformanceObserver(() => {
-    if (reached()) observer.disconnect();
-  });
+  check();
+  const observer = new PerformanceObserver(check);
   observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
+  return { check, stop: () => observer.disconnect() };
 }
 
 export function applyHeapSettings(argv: readonly string[], nodeOptions: string | undefined): string[] {

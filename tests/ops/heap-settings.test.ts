@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { applyHeapSettings, YOUNG_GENERATION_CAP_BYTES } from '../../server/heap-settings.js';
+import {
+  applyHeapSettings,
+  capYoungGeneration,
+  YOUNG_GENERATION_CAP_BYTES,
+} from '../../server/heap-settings.js';
 
 interface Probe {
   peakHeapBytes: number;
@@ -38,5 +42,34 @@ describe('server heap settings (server/heap-settings.ts)', () => {
     const own = probe(['apply'], ['--heap-growing-percent=300']);
     const applied = probe(['apply']);
     expect(own.peakHeapBytes).toBeGreaterThan(applied.peakHeapBytes * 1.1);
+  });
+
+  it('stops the young generation at its cap, and lets it grow back after V8 has shrunk it', () => {
+    const MB = 1024 * 1024;
+    let size = 2 * MB;
+    const factors: number[] = [];
+    const cap = capYoungGeneration(16 * MB, {
+      size: () => size,
+      setGrowthFactor: (f) => factors.push(f),
+    });
+    try {
+      // Below the cap V8's own factor (2) stands: nothing to set.
+      expect(factors).toEqual([]);
+      for (size of [4 * MB, 8 * MB]) cap.check();
+      expect(factors).toEqual([]);
+      size = 16 * MB;
+      cap.check();
+      cap.check();
+      expect(factors).toEqual([1]);
+      // Quiet hours: V8 shrank the young generation; it may grow again, up to the cap.
+      size = 2 * MB;
+      cap.check();
+      expect(factors).toEqual([1, 2]);
+      size = 16 * MB;
+      cap.check();
+      expect(factors).toEqual([1, 2, 1]);
+    } finally {
+      cap.stop();
+    }
   });
 });
