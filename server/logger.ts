@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import pino from 'pino';
 
 export type Logger = pino.Logger;
@@ -8,9 +7,11 @@ const FLUSH_MS = 200;
 
 /**
  * The process logger: JSON lines on stdout, one per event. `buffered` (the server) collects lines
- * and writes them at most every FLUSH_MS or per 4 KB, instead of one blocking write() per line:
- * with one line per request that write was the largest cost of a request after the socket's own
+ * and writes them at most every FLUSH_MS or per 4 KB, instead of one write() per line: with one
+ * line per request that write was the largest cost of a request after the socket's own
  * (docs/benchmarks.md). Warnings and errors are written at once; the rest at the latest at exit.
+ * Each batch is one synchronous write (SonicBoom, as pino writes by default): in order, retried on
+ * EAGAIN and partial writes, and complete when the exit handler returns.
  */
 export function createLogger(
   level: string = process.env.LOG_LEVEL ?? 'info',
@@ -18,7 +19,7 @@ export function createLogger(
 ): Logger {
   const base = { level, base: { app: 'zielmonitor' }, timestamp: isoTimePerMs() };
   if (!options.buffered) return pino(base);
-  const lines = new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 0 }), BATCH_CHARS);
+  const lines = new LineBatch(pino.destination({ dest: 1, sync: true, minLength: 0 }), BATCH_CHARS);
   setInterval(() => lines.flush(), FLUSH_MS).unref();
   process.once('exit', () => lines.flushSync());
   return pino(
@@ -43,15 +44,13 @@ export interface LineSink {
   write(text: string): boolean;
   flush(cb?: (err?: Error | null) => void): void;
   flushSync(): void;
-  /** SonicBoom sets it once closed (its typings leave it out). */
-  readonly destroyed?: boolean;
 }
 
 /**
  * Collects log lines and hands them to `sink` joined, once `minChars` have come together (or on
  * flush). SonicBoom's own minLength buffering appends each line to one string and measures that
  * whole string (Buffer.byteLength) on every write, which flattened and copied up to 4 KB per log
- * line: a fifth of a cached request's allocation (docs/benchmarks.md, issue 13, fifth round).
+ * line: a sixth of a cached request's allocation (docs/benchmarks.md, issue 13, fifth round).
  * Here a line costs an array slot until the batch is joined once.
  */
 export class LineBatch {
@@ -61,8 +60,6 @@ export class LineBatch {
   constructor(
     private readonly sink: LineSink,
     private readonly minChars: number,
-    /** Where lines go when the sink has already been closed (at exit). */
-    private readonly fd = 1,
   ) {}
 
   write(line: string): boolean {
@@ -75,34 +72,21 @@ export class LineBatch {
   /** Hands the collected lines to the sink and lets it write them. */
   flush(cb?: (err?: Error | null) => void): void {
     this.#drain();
-    if (this.sink.destroyed === true) cb?.(null);
-    else this.sink.flush(cb);
+    this.sink.flush(cb);
   }
 
-  /** Writes every collected line before returning (exit). */
+  /** Hands the collected lines to the sink and has it write everything before returning (exit). */
   flushSync(): void {
-    const rest = this.#take();
-    if (this.sink.destroyed === true) {
-      if (rest !== '') writeSync(this.fd, rest);
-      return;
-    }
-    if (rest !== '') this.sink.write(rest);
+    this.#drain();
     this.sink.flushSync();
   }
 
   #drain(): void {
-    const text = this.#take();
-    if (text === '') return;
-    if (this.sink.destroyed === true) writeSync(this.fd, text);
-    else this.sink.write(text);
-  }
-
-  #take(): string {
-    if (this.#lines.length === 0) return '';
+    if (this.#lines.length === 0) return;
     const text = this.#lines.length === 1 ? (this.#lines[0] as string) : this.#lines.join('');
     this.#lines = [];
     this.#chars = 0;
-    return text;
+    this.sink.write(text);
   }
 }
 

@@ -108,43 +108,44 @@ describe("LineBatch (the server's buffered log lines)", () => {
     }
   });
 
-  it('writes the collected lines itself once its SonicBoom is closed', async () => {
+  it('has every collected line written when flushSync returns (the exit handler)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zm-log-'));
     try {
       const file = join(dir, 'out.log');
+      // The server's destination: synchronous SonicBoom, no buffering of its own.
       const dest = pino.destination({ dest: file, sync: true, minLength: 0 });
-      const batch = new LineBatch(dest, 1000, (dest as unknown as { fd: number }).fd);
-      batch.write(line(0));
-      // Closed from outside (as pino's exit handler closes it) while a line is still collected.
-      dest.flushSync();
-      (dest as unknown as { destroyed: boolean }).destroyed = true;
-      batch.write(line(1));
+      const batch = new LineBatch(dest, 1000);
+      for (let i = 0; i < 12; i++) batch.write(line(i));
+      // The first ten went out as one batch; two are still collected.
+      expect(readFileSync(file, 'utf8').length).toBe(chars(0, 10));
       batch.flushSync();
-      expect(
-        readFileSync(file, 'utf8')
-          .trimEnd()
-          .split('\n')
-          .map((l) => JSON.parse(l).i),
-      ).toEqual([0, 1]);
+      const got = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).i);
+      expect(got).toEqual([...Array(12).keys()]);
+      dest.end();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it.each([
-    ['process.exit()', 'exit', 0],
-    ['an uncaught exception', 'throw', 1],
-    ['an empty event loop', 'drain', 0],
-  ])('loses no collected line when the process ends by %s', (_label, how, status) => {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'tests/ops/log-batch-probe.ts', how, '7'], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    ['process.exit()', 'exit', 0, 7],
+    ['process.exit() after many lines (more than a pipe holds)', 'exit', 0, 3000],
+    ['an uncaught exception', 'throw', 1, 7],
+    ['an empty event loop', 'drain', 0, 7],
+  ])('loses no line when the process ends by %s', (_label, how, status, count) => {
+    const out = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tests/ops/log-batch-probe.ts', how, String(count)],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 16 * 1024 * 1024 },
+    );
     expect(out.status, out.stderr).toBe(status);
     const lines = out.stdout
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.msg, l.i])).toEqual([...Array(7).keys()].map((i) => ['zeile', i]));
+    expect(lines.map((l) => [l.msg, l.i])).toEqual([...Array(count).keys()].map((i) => ['zeile', i]));
   });
 });
