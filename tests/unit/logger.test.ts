@@ -71,12 +71,33 @@ describe("LineBatch (the server's buffered log lines)", () => {
     for (let i = from; i < to; i++) n += line(i).length;
     return n;
   };
-
-  it('hands lines to SonicBoom together per batch, in order, and all of them on flush', async () => {
+  /** The line numbers in `file`, in order. */
+  const written = (file: string) =>
+    readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).i as number);
+  /**
+   * Runs `body` with the server's destination (synchronous SonicBoom, no buffering of its own)
+   * writing to a temporary file.
+   */
+  const withDestination = async (
+    body: (dest: ReturnType<typeof pino.destination>, file: string) => unknown,
+  ) => {
     const dir = mkdtempSync(join(tmpdir(), 'zm-log-'));
+    const file = join(dir, 'out.log');
+    const dest = pino.destination({ dest: file, sync: true, minLength: 0 });
     try {
-      const file = join(dir, 'out.log');
-      const dest = pino.destination({ dest: file, sync: true, minLength: 0 });
+      await body(dest, file);
+    } finally {
+      dest.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('hands lines to SonicBoom together per batch, in order, and all of them on flush', () =>
+    withDestination(async (dest, file) => {
       const writes: number[] = [];
       const write = dest.write.bind(dest);
       dest.write = ((text: string) => {
@@ -94,41 +115,21 @@ describe("LineBatch (the server's buffered log lines)", () => {
       expect(writes).toEqual([chars(0, 10)]);
       await new Promise<void>((resolve, reject) => batch.flush((err) => (err ? reject(err) : resolve())));
       expect(writes).toEqual([chars(0, 10), chars(10, 13)]);
-      const got = readFileSync(file, 'utf8')
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l).i);
-      expect(got).toEqual([...Array(13).keys()]);
+      expect(written(file)).toEqual([...Array(13).keys()]);
       // A flush with nothing collected writes nothing.
       batch.flush();
       expect(writes).toEqual([chars(0, 10), chars(10, 13)]);
-      dest.end();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('has every collected line written when flushSync returns (the exit handler)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zm-log-'));
-    try {
-      const file = join(dir, 'out.log');
-      // The server's destination: synchronous SonicBoom, no buffering of its own.
-      const dest = pino.destination({ dest: file, sync: true, minLength: 0 });
+  it('has every collected line written when flushSync returns (the exit handler)', () =>
+    withDestination((dest, file) => {
       const batch = new LineBatch(dest, 1000);
       for (let i = 0; i < 12; i++) batch.write(line(i));
       // The first ten went out as one batch; two are still collected.
       expect(readFileSync(file, 'utf8').length).toBe(chars(0, 10));
       batch.flushSync();
-      const got = readFileSync(file, 'utf8')
-        .trimEnd()
-        .split('\n')
-        .map((l) => JSON.parse(l).i);
-      expect(got).toEqual([...Array(12).keys()]);
-      dest.end();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      expect(written(file)).toEqual([...Array(12).keys()]);
+    }));
 
   it.each([
     ['process.exit()', 'exit', 0, 7],
