@@ -1,5 +1,6 @@
 /**
- * V8 heap settings of the server process, applied as the first thing `dist/server/main.js` does,
+ * V8 heap settings of the server process, applied as the first thing `dist/server/main.js` does
+ * (`server/apply-heap-settings.ts`; this module itself changes nothing when imported),
  * so that `node dist/server/main.js` without flags (a systemd unit or a container written without
  * them) keeps its resident memory nearer its live heap: the old generation grows in steps of 20 %
  * (`--heap-growing-percent=20`) instead of V8's default factor of up to 4. The cached answers are
@@ -94,5 +95,3 @@ export function applyHeapSettings(argv: readonly string[], nodeOptions: string |
   capYoungGeneration(YOUNG_GENERATION_CAP_BYTES);
   return FLAGS;
 }
-
-applyHeapSettings(process.execArgv, process.env.NODE_OPTIONS);

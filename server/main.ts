@@ -4,7 +4,7 @@
  * it down in order on SIGTERM/SIGINT.
  */
 // First: V8's heap settings must be in place before anything is allocated.
-import './heap-settings.js';
+import './apply-heap-settings.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Server } from 'node:http';

@@ -6,9 +6,10 @@
  * generation's size at the end. It lets the event loop turn every 10,000 objects, as a server
  * does between requests (the young generation's cap is kept from a garbage-collection observer).
  */
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { getHeapStatistics } from 'node:v8';
+import { youngGenerationBytes } from '../../server/heap-settings.js';
 
-if (process.argv[2] === 'apply') await import('../../server/heap-settings.js');
+if (process.argv[2] === 'apply') await import('../../server/apply-heap-settings.js');
 const WINDOW = 50_000;
 const ring = new Array<unknown>(WINDOW);
 let peak = 0;
@@ -19,5 +20,6 @@ for (let i = 0; i < 3_000_000; i++) {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
-const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? -1;
-process.stdout.write(JSON.stringify({ peakHeapBytes: peak, newSpaceBytes: young, kept: ring.length }));
+process.stdout.write(
+  JSON.stringify({ peakHeapBytes: peak, newSpaceBytes: youngGenerationBytes(), kept: ring.length }),
+);
