@@ -81,10 +81,10 @@ export const envSchema = z.object({
   DATABASE_PATH: z.string().optional().default('data/zielmonitor.db'),
   /**
    * SQLite page cache of the server's (and the command line's) connection, in MB: about SQLite's
-   * own default (2,000 KiB). The kernel caches the file anyway, and the server answers from its own caches and the
-   * stored goals; better-sqlite3's default of 16 MB held 14 MB more RSS under the bench's full
-   * scenario, at the same fresh-server times (docs/benchmarks.md). Imports write through their
-   * own connection with 16 MB.
+   * own default (2,000 KiB). The kernel caches the file anyway, and the server answers from its
+   * own caches and the stored goals; better-sqlite3's default of 16 MB held 12–14 MB more RSS
+   * under the bench's full scenario, at the same fresh-server times (docs/benchmarks.md).
+   * Imports write through their own connection with 16 MB.
    */
   SQLITE_CACHE_MB: int(2, 1, 1024),
   /** postgres://user:password@host:5432/db — set: PostgreSQL (several instances); unset: SQLite at DATABASE_PATH. */
