@@ -10,7 +10,7 @@ import { type Config, importLimits } from './config.js';
 import { type Db, openConfiguredDatabase } from './db/connection.js';
 import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
-import { createGoalService } from './goals/service.js';
+import { createGoalService, type GoalService } from './goals/service.js';
 import { type Logger, silentLogger } from './logger.js';
 
 export interface AppDepsOptions {
@@ -47,8 +47,12 @@ export interface AppDepsOptions {
 }
 
 export interface AppServices extends AppDeps {
-  /** Builds the derived data of the current data version in the background (failures logged). */
-  prepareGoals(): void;
+  /**
+   * Builds the derived data of the current data version in the background (failures logged), then
+   * reads every region's stored goals into memory (`preload`, default true; the start-up does that
+   * itself, after its warm-up).
+   */
+  prepareGoals(options?: { preload?: boolean }): void;
   /** Stops the alert timers (waiting for mails in flight), then closes the database. */
   close(): Promise<void>;
 }
@@ -76,17 +80,20 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
   // backtest), stored once per version (after each import, and at start when outdated), so that
   // requests read them instead of computing. "derived data ready" says that from here on goals and
   // comparisons are reads (bench/api.ts waits for it).
-  const prepareGoals = () => {
+  const prepareGoals = ({ preload = true } = {}) => {
     const started = performance.now();
     goals
       .prepare()
-      .then((err) => {
-        if (err !== undefined) logger.warn({ err }, 'goal snapshots not stored');
-        else
-          logger.info(
-            { dataVersion: goals.dataVersion(), ms: Math.round(performance.now() - started) },
-            'derived data ready',
-          );
+      .then(async (err) => {
+        if (err !== undefined) {
+          logger.warn({ err }, 'goal snapshots not stored');
+          return;
+        }
+        logger.info(
+          { dataVersion: goals.dataVersion(), ms: Math.round(performance.now() - started) },
+          'derived data ready',
+        );
+        if (preload) await preloadGoals(goals, logger);
       })
       .catch((err: unknown) => logger.error({ err }, 'goal snapshots failed'));
   };
@@ -135,4 +142,11 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
       await db.close();
     },
   };
+}
+
+/** Reads every region's stored goals into memory (GoalService.preloadLatestGoals) and logs it. */
+export async function preloadGoals(goals: GoalService, logger: Logger): Promise<void> {
+  const started = performance.now();
+  const regions = await goals.preloadLatestGoals();
+  logger.info({ regions, ms: Math.round(performance.now() - started) }, 'stored goals read into memory');
 }

@@ -15,6 +15,7 @@ export interface PromiseCache<T> {
   get(key: string): Promise<T> | undefined;
   set(key: string, value: Promise<T>): unknown;
   delete(key: string): boolean;
+  clear(): void;
 }
 
 /**

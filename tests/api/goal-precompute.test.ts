@@ -246,6 +246,63 @@ describe('goal snapshots: computed once per data version, served from the databa
     expect(read.goals.map((g) => g.label)).toEqual(rebuilt.map(() => 'neu gespeichert'));
   });
 
+  it('preloadLatestGoals reads the stored goals of every region into memory; forgetAnswers empties it', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    const fresh = service(db);
+    expect(await fresh.preloadLatestGoals()).toBe(REGIONS.length);
+    // Every stored goal marked afterwards: the preloaded answers do not show it, for every region.
+    const update = db.sqlite.prepare('update goal_snapshots set body = ? where region_id = ?');
+    const rows = db.sqlite.prepare('select region_id, body from goal_snapshots').all() as {
+      region_id: string;
+      body: string;
+    }[];
+    for (const r of rows) {
+      const goals = JSON.parse(r.body) as { label: string }[];
+      for (const g of goals) g.label = 'nach dem Vorladen';
+      update.run(JSON.stringify(goals), r.region_id);
+    }
+    for (const region of REGIONS) {
+      const goals = (await fresh.getGoals({ region })).goals;
+      expect(goals.length).toBeGreaterThan(0);
+      expect(goals.some((g) => g.label === 'nach dem Vorladen')).toBe(false);
+    }
+    // Forgotten: the next request reads the stored row again.
+    fresh.forgetAnswers();
+    const again = (await fresh.getGoals({ region: REGIONS[2] ?? '' })).goals;
+    expect(again.map((g) => g.label)).toEqual(again.map(() => 'nach dem Vorladen'));
+  });
+
+  it('preloadLatestGoals reads nothing while the stored goals may not be served, and stops at a new version', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    db.sqlite.prepare(`update goal_snapshots set body = replace(body, '"label":"', '"label":"alt ')`).run();
+    // The check of a fresh service fails: nothing is read (it would be computed instead).
+    expect(await service(db).preloadLatestGoals()).toBe(0);
+
+    // An import commits while the third region's stored goals are read: the rest is not read.
+    const other = await seed();
+    await service(other).prepare();
+    let armed = false;
+    let reads = 0;
+    const racing = other.db.withPlugin({
+      transformQuery(args) {
+        if (armed && JSON.stringify(args.node).includes('"goal_snapshots"') && ++reads === 3)
+          other.sqlite.prepare(`update meta set value = '8' where key = 'data_version'`).run();
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const preloading = createGoalService({
+      db: { ...other, db: racing },
+      config: testConfig(),
+      clock: () => new Date('2025-02-01T00:00:00Z'),
+    });
+    expect(await preloading.storedGoalsChecked()).toBe(true);
+    armed = true;
+    expect(await preloading.preloadLatestGoals()).toBe(3);
+  });
+
   it('a check that fails with an error rebuilds the snapshots instead of leaving them unused', async () => {
     const db = await seed();
     await service(db).prepare();
