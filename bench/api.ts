@@ -195,8 +195,10 @@ async function freshAndBare(
   logFile: string,
   dir: string,
   paths: readonly string[],
-): Promise<{ fresh: number; bare: number }> {
+): Promise<{ fresh: number; bare: number; start: number }> {
+  const started = performance.now();
   const s = await startServer(dbPath, logFile, { ALERTS_ENABLED: 'false' });
+  const start = performance.now() - started;
   let fresh: number;
   const file = join(dir, 'recorded-sequential.json');
   try {
@@ -207,7 +209,7 @@ async function freshAndBare(
   }
   const bare = await startBare(file);
   try {
-    return { fresh, bare: curlSequential(bare.base, paths) };
+    return { fresh, bare: curlSequential(bare.base, paths), start };
   } finally {
     bare.stop();
     rmSync(file, { force: true });
@@ -219,6 +221,11 @@ export interface ColdFigures {
   goalsAll: number[];
   /** The same paths against the bare server sending the same bytes, ms per run (the floor). */
   goalsBare: number[];
+  /**
+   * Those servers' start, from spawning node to the line that says they listen (ms): the start-up
+   * reading of every region's stored goals into memory happens before it.
+   */
+  goalsStart: number[];
   /** Comparison of all regions on a fresh server, ms per run. */
   comparisonAll: number[];
   comparisonBare: number[];
@@ -247,6 +254,7 @@ export async function coldFigures(
   const out: ColdFigures = {
     goalsAll: [],
     goalsBare: [],
+    goalsStart: [],
     comparisonAll: [],
     comparisonBare: [],
     comparisonQuarter: [],
@@ -264,6 +272,7 @@ export async function coldFigures(
     const g = await freshAndBare(dbPath, logFile, dir, goals);
     out.goalsAll.push(g.fresh);
     out.goalsBare.push(g.bare);
+    out.goalsStart.push(g.start);
 
     const c = await freshAndBare(dbPath, logFile, dir, comparison);
     out.comparisonAll.push(c.fresh);

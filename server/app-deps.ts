@@ -50,7 +50,7 @@ export interface AppServices extends AppDeps {
   /**
    * Builds the derived data of the current data version in the background (failures logged), then
    * reads every region's stored goals into memory (`preload`, default true; the start-up does that
-   * itself, after its warm-up).
+   * itself, before it listens).
    */
   prepareGoals(options?: { preload?: boolean }): void;
   /** Stops the alert timers (waiting for mails in flight), then closes the database. */

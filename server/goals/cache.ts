@@ -15,7 +15,6 @@ export interface PromiseCache<T> {
   get(key: string): Promise<T> | undefined;
   set(key: string, value: Promise<T>): unknown;
   delete(key: string): boolean;
-  clear(): void;
 }
 
 /**

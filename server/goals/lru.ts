@@ -37,8 +37,4 @@ export class LruMap<K, V> {
   delete(key: K): boolean {
     return this.#map.delete(key);
   }
-
-  clear(): void {
-    this.#map.clear();
-  }
 }
