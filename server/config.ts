@@ -87,11 +87,6 @@ export const envSchema = z.object({
    * Imports write through their own connection with 16 MB.
    */
   SQLITE_CACHE_MB: int(2, 1, 1024),
-  /**
-   * Requests the server sends itself before it listens, to warm its request path (server/warm-up.ts);
-   * 0 turns the warm-up off. It stops after WARM_UP_MAX_MS in any case.
-   */
-  WARM_UP_REQUESTS: int(1000, 0, 100_000),
   /** postgres://user:password@host:5432/db — set: PostgreSQL (several instances); unset: SQLite at DATABASE_PATH. */
   DATABASE_URL: optionalText.refine((v) => v === null || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
     message: 'must be a postgres:// or postgresql:// URL (or unset for SQLite)',

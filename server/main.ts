@@ -27,7 +27,6 @@ import { setDefaultBusyWait } from './db/busy.js';
 import { serialised } from './db/dialect/index.js';
 import { startLeadership } from './leader.js';
 import { createLogger } from './logger.js';
-import { warmUp, warmUpPaths } from './warm-up.js';
 
 /** Key of the advisory lock under which an empty PostgreSQL database is seeded by one instance. */
 const SEED_LOCK = 7_301_004;
@@ -118,13 +117,12 @@ async function main(): Promise<void> {
     deps.goals.storedGoalsChecked().catch(() => false), // a failure is logged by prepareGoals
     delay(STARTUP_CHECK_WAIT_MS, false, { ref: false }),
   ]);
-  // Then every region's stored goals are read into memory (about 65 ms for 404 regions) and the
-  // request path is warmed with requests for them, so that the first users after a start meet
-  // answers in memory and warm code. Only on stored goals that may be served: else they would be
-  // computed; they are read into memory once the check (or the rebuild) is done, behind the requests.
+  // Then every region's stored goals are read into memory (about 65 ms for 404 regions), so that
+  // the first users after a start meet answers in memory. Only on stored goals that may be served:
+  // else they would be computed; they are read into memory once the check (or the rebuild) is
+  // done, behind the requests.
   if (checked) {
     await preloadGoals(deps.goals, logger);
-    await warmRequestPath(app, deps, config, logger);
   } else {
     deps.goals
       .prepare()
@@ -162,41 +160,6 @@ async function main(): Promise<void> {
   });
 
   handleShutdownSignals({ logger, leadership, server, deps });
-}
-
-/** The longest the start-up warm-up may take (it stops between two requests). */
-const WARM_UP_MAX_MS = 2000;
-
-/** Regions (with data) whose goals the warm-up requests, spread over the list. */
-const WARM_UP_REGIONS = 32;
-
-/**
- * Warms the request path before listening (server/warm-up.ts). A failure here only costs the
- * warm-up: it is logged and the server starts all the same.
- */
-async function warmRequestPath(
-  app: ReturnType<typeof createApp>,
-  deps: AppServices,
-  config: Config,
-  logger: ReturnType<typeof createLogger>,
-): Promise<void> {
-  if (config.WARM_UP_REQUESTS === 0) return;
-  try {
-    const withData = (await deps.goals.getRegions()).regions.filter((r) => r.observations > 0);
-    const step = Math.max(1, Math.floor(withData.length / WARM_UP_REGIONS));
-    const ids = withData
-      .filter((_, i) => i % step === 0)
-      .slice(0, WARM_UP_REGIONS)
-      .map((r) => r.id);
-    const result = await warmUp(app, {
-      paths: warmUpPaths(ids),
-      requests: config.WARM_UP_REQUESTS,
-      budgetMs: WARM_UP_MAX_MS,
-    });
-    logger.info({ ...result, regions: ids.length }, 'request path warmed up');
-  } catch (err) {
-    logger.warn({ err }, 'warm-up failed; starting without it');
-  }
 }
 
 /** The longest start-up waits for the check of the stored goals before it listens. */

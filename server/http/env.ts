@@ -6,12 +6,8 @@ import type { RequestLogger } from '../logger.js';
 
 /** Hono environment shared by every route: the request id and a request-scoped logger. */
 export interface AppEnv {
-  /**
-   * Node's request and response under @hono/node-server; absent under `app.request()` in tests.
-   * `warmUp`: a request of the start-up warm-up (server/warm-up.ts), set by its server, never by a
-   * client; it writes no request log line unless it failed.
-   */
-  Bindings: Partial<HttpBindings> & { warmUp?: true };
+  /** Node's request and response under @hono/node-server; absent under `app.request()` in tests. */
+  Bindings: Partial<HttpBindings>;
   Variables: RequestIdVariables & { logger: RequestLogger; principal: Principal };
 }
 

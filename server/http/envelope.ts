@@ -95,6 +95,6 @@ export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
       ms: Math.round((performance.now() - start) * 10) / 10,
     };
     if (res.status >= 500) logger.error(line, 'request failed');
-    else if (c.env?.warmUp !== true) logger.info(line, 'request');
+    else logger.info(line, 'request');
   };
 }
