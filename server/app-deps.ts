@@ -10,7 +10,7 @@ import { type Config, importLimits } from './config.js';
 import { type Db, openConfiguredDatabase } from './db/connection.js';
 import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
-import { createGoalService, type GoalService } from './goals/service.js';
+import { createGoalService, type GoalService, type PreloadResult } from './goals/service.js';
 import { type Logger, silentLogger } from './logger.js';
 
 export interface AppDepsOptions {
@@ -144,9 +144,25 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
   };
 }
 
-/** Reads every region's stored goals into memory (GoalService.preloadLatestGoals) and logs it. */
+/** The reads already logged: the start-up and the build after an import may ask for the same one. */
+const loggedPreloads = new WeakSet<Promise<PreloadResult>>();
+
+/**
+ * Reads every region's stored goals into memory (GoalService.preloadLatestGoals, once per data
+ * version) and logs the outcome once. Never rejects: a failure only costs the read ahead.
+ */
 export async function preloadGoals(goals: GoalService, logger: Logger): Promise<void> {
   const started = performance.now();
-  const regions = await goals.preloadLatestGoals();
-  logger.info({ regions, ms: Math.round(performance.now() - started) }, 'stored goals read into memory');
+  const running = goals.preloadLatestGoals();
+  const first = !loggedPreloads.has(running);
+  loggedPreloads.add(running);
+  try {
+    const { regions, stopped } = await running;
+    if (!first) return;
+    const ms = Math.round(performance.now() - started);
+    if (stopped === 'not servable') logger.info({ stopped }, 'stored goals not read into memory');
+    else logger.info({ regions, stopped, ms }, 'stored goals read into memory');
+  } catch (err) {
+    if (first) logger.warn({ err }, 'stored goals not read into memory');
+  }
 }

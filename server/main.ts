@@ -112,23 +112,17 @@ async function main(): Promise<void> {
   // request (about 100 ms; a build after an import goes on behind the requests). When the check
   // itself must first rebuild the forecast backtest (new code), the server listens after at most
   // STARTUP_CHECK_WAIT_MS all the same, for its health probes; goal requests wait for the check.
-  deps.prepareGoals({ preload: false });
   const checked = await Promise.race([
     deps.goals.storedGoalsChecked().catch(() => false), // a failure is logged by prepareGoals
     delay(STARTUP_CHECK_WAIT_MS, false, { ref: false }),
   ]);
-  // Then every region's stored goals are read into memory (about 65 ms for 404 regions), so that
-  // the first users after a start meet answers in memory. Only on stored goals that may be served:
-  // else they would be computed; they are read into memory once the check (or the rebuild) is
-  // done, behind the requests.
-  if (checked) {
-    await preloadGoals(deps.goals, logger);
-  } else {
-    deps.goals
-      .prepare()
-      .then(() => preloadGoals(deps.goals, logger))
-      .catch((err: unknown) => logger.warn({ err }, 'stored goals not read into memory'));
-  }
+  // Once checked, every region's stored goals are read into memory before listening (about 65 ms
+  // for 404 regions on SQLite), so that the first users after a start meet answers in memory; a
+  // slow read (PostgreSQL, a loaded machine) goes on behind the requests after PRELOAD_WAIT_MS.
+  // Not checked yet: the goals are read once the check (or the rebuild) is done, behind the requests.
+  deps.prepareGoals({ preload: !checked });
+  if (checked)
+    await Promise.race([preloadGoals(deps.goals, logger), delay(PRELOAD_WAIT_MS, undefined, { ref: false })]);
 
   const listening = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
@@ -164,6 +158,9 @@ async function main(): Promise<void> {
 
 /** The longest start-up waits for the check of the stored goals before it listens. */
 const STARTUP_CHECK_WAIT_MS = 3000;
+
+/** The longest start-up waits for the stored goals to be read into memory before it listens. */
+const PRELOAD_WAIT_MS = 2000;
 
 /**
  * On SIGTERM/SIGINT: stops the schedule, lets running requests finish (up to a timeout), stops the

@@ -148,12 +148,14 @@ export interface GoalService {
   storedGoalsChecked(): Promise<boolean>;
   /**
    * Puts every region's goals at its latest data month into the answer cache, from the stored
-   * snapshots (404 regions in about 65 ms on the national data): the first request for a region's goals after a start or an
-   * import is then a memory read. Reads one region at a time, so requests are served in between;
-   * stops when the data version moves on. Resolves with the number of regions read; does nothing
-   * while the stored goals may not be served (they would be computed).
+   * snapshots only (404 regions in about 65 ms on SQLite; one query per region on PostgreSQL): the
+   * first request for a region's goals after a start or an import is then a memory read. Reads one
+   * region at a time, so requests are served in between; once per data version (a second call
+   * gets the first call's promise). Never computes goals: it stops when the stored goals may not
+   * be served, at the first region without a stored row, and when the data version moves on or
+   * this process's import starts (`stopped` says which).
    */
-  preloadLatestGoals(): Promise<number>;
+  preloadLatestGoals(): Promise<PreloadResult>;
 }
 
 export interface GoalServiceDeps {
@@ -184,6 +186,8 @@ interface State {
   built: () => Promise<Derived>;
   /** Whether stored goal snapshots may be served: checked at start, or built and stored since. */
   storedGoals: () => Promise<boolean>;
+  /** The read of the stored goals into the caches, once per state (`preloadLatestGoals`). */
+  preloaded: (make: () => Promise<PreloadResult>) => Promise<PreloadResult>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -242,11 +246,22 @@ function newState(version: string, kdb: Db['db'], options: GoalOptions, backtest
     return start;
   });
   const derived = once(async () => (await started()).derived);
+  let preload: Promise<PreloadResult> | null = null;
   const s: State = {
     version,
     derived,
     built: once(async () => settle(await (await started()).complete)),
     storedGoals: async () => stored || (await (await derived()).storedGoals),
+    preloaded: (make) => {
+      if (preload === null) {
+        const made = make();
+        preload = made;
+        made.catch(() => {
+          if (preload === made) preload = null;
+        });
+      }
+      return preload;
+    },
     catalog,
     defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
     regions: once(async () => listRegionItems(s)),
@@ -427,19 +442,83 @@ async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<JsonAnsw
       onLatest && dataMonth !== null
         ? await latestGoalsJson(r, s, loaded.region.id, year, dataMonth)
         : JSON.stringify(computeRegionGoals(await goalInput(r, s, loaded.region.id, year, dataMonth)));
-    return goalsAnswerOf(
-      {
-        region: loaded.info,
-        year,
-        dataMonth,
-        loadedAt: loaded.loadedAt,
-        dataVersion: s.version,
-        expectedMonth: loaded.freshness.expectedMonth,
-        stale: loaded.freshness.stale,
-      },
-      goalsJson,
-    );
+    return goalsAnswerOf(goalsHead(s, loaded, year, dataMonth), goalsJson);
   });
+}
+
+/** Everything of a goals answer but its goals. */
+function goalsHead(
+  s: State,
+  loaded: LoadedRegion,
+  year: number,
+  dataMonth: Month | null,
+): Omit<GoalsResult, 'goals'> {
+  return {
+    region: loaded.info,
+    year,
+    dataMonth,
+    loadedAt: loaded.loadedAt,
+    dataVersion: s.version,
+    expectedMonth: loaded.freshness.expectedMonth,
+    stale: loaded.freshness.stale,
+  };
+}
+
+/** What `preloadLatestGoals` read, and why it stopped before the last region (null: it did not). */
+export interface PreloadResult {
+  regions: number;
+  stopped: 'not servable' | 'not stored' | 'version moved' | null;
+}
+
+/**
+ * The answer a request for the region's goals (no year, no month) gets, made from its stored
+ * snapshot only, with the cache keys it is kept under; null when no stored row may serve it (the
+ * request would compute). Never computes goals.
+ */
+async function storedGoalsAnswer(
+  r: Reader,
+  s: State,
+  regionId: string,
+): Promise<{ query: string; result: string; answer: JsonAnswer<GoalsResult> } | null> {
+  const loaded = await loadRegion(r, s, regionId);
+  const latest = loaded.freshness.latestDataMonth;
+  if (latest === null) return null;
+  const year = queryYear({}, latest, r.today());
+  const derived = await s.derived();
+  if (yearOf(latest) !== year || derived.version !== s.version || !(await s.storedGoals())) return null;
+  const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
+  if (!row || row.dataMonth !== latest || row.year !== year) return null;
+  return {
+    query: `${regionId}||`,
+    result: `${regionId}|${year}|${latest}`,
+    answer: goalsAnswerOf(goalsHead(s, loaded, year, latest), row.body),
+  };
+}
+
+/**
+ * Reads every region's stored goals into the state's answer caches, one region at a time, from
+ * the stored snapshots only (GoalService.preloadLatestGoals).
+ */
+async function preloadStoredGoals(r: Reader, s: State, stillCurrent: () => boolean): Promise<PreloadResult> {
+  if (!(await s.storedGoals())) return { regions: 0, stopped: 'not servable' };
+  const { summaries } = await s.derived();
+  let regions = 0;
+  for (const summary of summaries.values()) {
+    if (summary.latestDataMonth === null) continue;
+    if (regions >= Math.min(LIMITS.results, LIMITS.queries)) break;
+    // A new data version, or this process's import running: its rows are being replaced.
+    if (!stillCurrent()) return { regions, stopped: 'version moved' };
+    const stored = await storedGoalsAnswer(r, s, summary.regionId);
+    // A missing row: the snapshots are being replaced (or were never complete); requests compute.
+    if (stored === null) return { regions, stopped: 'not stored' };
+    // A request may have answered the region meanwhile: its answer stays.
+    if (s.results.get(stored.result) === undefined)
+      s.results.set(stored.result, Promise.resolve(stored.answer));
+    if (s.queries.get(stored.query) === undefined)
+      s.queries.set(stored.query, Promise.resolve(stored.answer));
+    regions++;
+  }
+  return { regions, stopped: null };
 }
 
 /** The 12 chart points of goal `id` in the period of `result`. */
@@ -603,22 +682,9 @@ export function createGoalService({
     dataVersion: () => current().version,
     prepare: async () => (await current().built()).storeError,
     storedGoalsChecked: async () => current().storedGoals(),
-    preloadLatestGoals: async () => {
+    preloadLatestGoals: () => {
       const s = current();
-      if (!(await s.storedGoals())) return 0;
-      const { summaries } = await s.derived();
-      let read = 0;
-      for (const summary of summaries.values()) {
-        if (summary.latestDataMonth === null) continue;
-        if (read >= LIMITS.results || current() !== s) break;
-        try {
-          await goalsAnswer({ region: summary.regionId });
-          read++;
-        } catch {
-          // Not cached (memo drops failures): the region's request reports the error itself.
-        }
-      }
-      return read;
+      return s.preloaded(() => preloadStoredGoals(r, s, () => !holdVersion() && current() === s));
     },
   };
 }

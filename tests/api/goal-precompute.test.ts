@@ -250,7 +250,7 @@ describe('goal snapshots: computed once per data version, served from the databa
     const db = await seed();
     await service(db).prepare();
     const fresh = service(db);
-    expect(await fresh.preloadLatestGoals()).toBe(REGIONS.length);
+    expect(await fresh.preloadLatestGoals()).toEqual({ regions: REGIONS.length, stopped: null });
     // The stored goals marked afterwards (all but the first region's, which the start-up check of a
     // fresh service compares with its own): the preloaded answers do not show it, for any region.
     const update = db.sqlite.prepare('update goal_snapshots set body = ? where region_id = ?');
@@ -280,7 +280,7 @@ describe('goal snapshots: computed once per data version, served from the databa
     await service(db).prepare();
     db.sqlite.prepare(`update goal_snapshots set body = replace(body, '"label":"', '"label":"alt ')`).run();
     // The check of a fresh service fails: nothing is read (it would be computed instead).
-    expect(await service(db).preloadLatestGoals()).toBe(0);
+    expect(await service(db).preloadLatestGoals()).toEqual({ regions: 0, stopped: 'not servable' });
 
     // An import commits while the third region's stored goals are read: the rest is not read.
     const other = await seed();
@@ -302,7 +302,39 @@ describe('goal snapshots: computed once per data version, served from the databa
     });
     expect(await preloading.storedGoalsChecked()).toBe(true);
     armed = true;
-    expect(await preloading.preloadLatestGoals()).toBe(3);
+    expect(await preloading.preloadLatestGoals()).toEqual({ regions: 3, stopped: 'version moved' });
+  });
+
+  it('preloadLatestGoals never computes: it stops at the first region without a stored row, once per version', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    // Queries that read observations: what computing goals needs, and reading stored ones does not.
+    let observationReads = 0;
+    const counting = db.db.withPlugin({
+      transformQuery(args) {
+        if (JSON.stringify(args.node).includes('"observations"')) observationReads++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const fresh = createGoalService({
+      db: { ...db, db: counting },
+      config: testConfig(),
+      clock: () => new Date('2025-02-01T00:00:00Z'),
+    });
+    expect(await fresh.storedGoalsChecked()).toBe(true);
+    // The rows of the fourth region on are gone (snapshots being replaced): the three before it are
+    // read, nothing is computed, and the rest is left to the requests.
+    db.sqlite.prepare('delete from goal_snapshots where region_id >= ?').run(REGIONS[3]);
+    const before = observationReads;
+    const first = fresh.preloadLatestGoals();
+    expect(await first).toEqual({ regions: 3, stopped: 'not stored' });
+    expect(observationReads).toBe(before);
+    // The control: a request for the fourth region computes, and reads observations.
+    await fresh.getGoals({ region: REGIONS[3] ?? '' });
+    expect(observationReads).toBeGreaterThan(before);
+    // A second call in the same data version gets the same read, not a new one.
+    expect(fresh.preloadLatestGoals()).toBe(first);
   });
 
   it('a check that fails with an error rebuilds the snapshots instead of leaving them unused', async () => {

@@ -1,7 +1,8 @@
 /**
- * The real server process on the sample data reads every region's stored goals into memory:
- * before it says it listens when they are stored and checked, and behind the first requests when
- * they must first be built (the first start after the sample data were loaded).
+ * The real server process on the sample data reads every region's stored goals into memory, once
+ * per start: before it says it listens when they are stored and pass the start-up check, and behind
+ * the first requests when they must first be built (the first start after the sample data were
+ * loaded; a start whose settings the stored goals were not computed with).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -9,6 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 interface Line {
   msg?: string;
   regions?: number;
+  stopped?: string | null;
 }
 
 function jsonLines(logs: readonly string[]): Line[] {
@@ -20,26 +22,57 @@ afterAll(async () => {
   for (const s of servers) await s.dispose();
 });
 
+/** The index of the only line with `msg` (the test fails when there is none, or more than one). */
+function only(lines: Line[], msg: string): number {
+  const at = lines.flatMap((l, i) => (l.msg === msg ? [i] : []));
+  expect(at, `lines "${msg}"`).toHaveLength(1);
+  return at[0] ?? -1;
+}
+
+/** The index of the first line with `msg` (the test fails when there is none). */
+function first(lines: Line[], msg: string): number {
+  const i = lines.findIndex((l) => l.msg === msg);
+  expect(i, `line "${msg}"`).toBeGreaterThanOrEqual(0);
+  return i;
+}
+
+const PRELOADED = 'stored goals read into memory';
+
 describe('start-up of the production server', () => {
-  it('reads the stored goals into memory: after building them on the first start, before listening on the next', async () => {
+  it('reads the stored goals into memory: before listening when they are stored, behind the requests when they must be built', async () => {
     const server = await startServer();
     servers.push(server);
-    const preloaded = (lines: Line[]) => lines.findIndex((l) => l.msg === 'stored goals read into memory');
-    // First start: the sample data were just loaded, their goals are built behind the requests.
+    // First start: the sample data were just loaded, their goals are built, then read.
     await expect
-      .poll(() => jsonLines(server.logs)[preloaded(jsonLines(server.logs))]?.regions, { timeout: 30_000 })
-      .toBeGreaterThan(0);
-    const first = jsonLines(server.logs);
-    expect(preloaded(first)).toBeGreaterThan(first.findIndex((l) => l.msg === 'derived data ready'));
-    expect(preloaded(first)).toBeGreaterThan(first.findIndex((l) => l.msg === 'listening'));
+      .poll(() => jsonLines(server.logs).some((l) => l.msg === PRELOADED), { timeout: 30_000 })
+      .toBe(true);
+    const firstStart = jsonLines(server.logs);
+    const regions = firstStart[only(firstStart, PRELOADED)]?.regions ?? 0;
+    expect(regions).toBeGreaterThan(0);
+    expect(firstStart[only(firstStart, PRELOADED)]).toMatchObject({ stopped: null });
+    expect(only(firstStart, PRELOADED)).toBeGreaterThan(first(firstStart, 'derived data ready'));
 
     // Second start, on the stored goals: read into memory before it listens.
     server.logs.length = 0;
     await server.restart();
-    const lines = jsonLines(server.logs);
-    expect(lines[preloaded(lines)]?.regions).toBe(first[preloaded(first)]?.regions);
-    expect(preloaded(lines)).toBeLessThan(lines.findIndex((l) => l.msg === 'listening'));
+    const second = jsonLines(server.logs);
+    expect(second[only(second, PRELOADED)]).toMatchObject({ regions, stopped: null });
+    expect(only(second, PRELOADED)).toBeLessThan(only(second, 'listening'));
     const res = await fetch(`${server.url}/api/goals`);
     expect(res.status).toBe(200);
+    await server.stop();
+
+    // Third start, the same database under another at-risk band: the stored goals fail the check and
+    // are rebuilt behind the requests, then read into memory.
+    const other = await startServer({
+      env: { DATABASE_PATH: `${server.dir}/zielmonitor.db`, AT_RISK_BAND_PCT: '2.5' },
+    });
+    servers.push(other);
+    await expect
+      .poll(() => jsonLines(other.logs).some((l) => l.msg === PRELOADED), { timeout: 30_000 })
+      .toBe(true);
+    const third = jsonLines(other.logs);
+    expect(third[only(third, PRELOADED)]).toMatchObject({ regions, stopped: null });
+    expect(only(third, PRELOADED)).toBeGreaterThan(first(third, 'derived data ready'));
   }, 120_000);
 });
