@@ -148,8 +148,9 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
 const loggedPreloads = new WeakSet<Promise<PreloadResult>>();
 
 /**
- * Reads every region's stored goals into memory (GoalService.preloadLatestGoals, once per data
- * version) and logs the outcome once. Never rejects: a failure only costs the read ahead.
+ * Reads every region's stored goals into memory, then makes every region's comparison
+ * (GoalService.preloadLatestGoals, once per data version) and logs the outcome once. Never
+ * rejects: a failure only costs the read ahead.
  */
 export async function preloadGoals(goals: GoalService, logger: Logger): Promise<void> {
   const started = performance.now();
@@ -157,11 +158,11 @@ export async function preloadGoals(goals: GoalService, logger: Logger): Promise<
   const first = !loggedPreloads.has(running);
   loggedPreloads.add(running);
   try {
-    const { regions, stopped } = await running;
+    const { regions, comparisons, stopped } = await running;
     if (!first) return;
     const ms = Math.round(performance.now() - started);
     if (stopped === 'not servable') logger.info({ stopped }, 'stored goals not read into memory');
-    else logger.info({ regions, stopped, ms }, 'stored goals read into memory');
+    else logger.info({ regions, comparisons, stopped, ms }, 'stored goals read into memory');
   } catch (err) {
     if (first) logger.warn({ err }, 'stored goals not read into memory');
   }

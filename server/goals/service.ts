@@ -153,7 +153,9 @@ export interface GoalService {
    * region at a time, so requests are served in between; once per data version (a second call
    * gets the first call's promise). Never computes goals: it stops when the stored goals may not
    * be served, at the first region without a stored row, and when the data version moves on or
-   * this process's import starts (`stopped` says which).
+   * this process's import starts (`stopped` says which). When every region's goals are read, the
+   * comparison of each region at its latest month is made the same way (one peer-table read per
+   * Vergleichstyp, computed once as its first request would).
    */
   preloadLatestGoals(): Promise<PreloadResult>;
 }
@@ -464,9 +466,13 @@ function goalsHead(
   };
 }
 
-/** What `preloadLatestGoals` read, and why it stopped before the last region (null: it did not). */
+/**
+ * What `preloadLatestGoals` read: the regions whose stored goals are in memory, the regions whose
+ * comparison at their latest month is, and why it stopped before the last region (null: it did not).
+ */
 export interface PreloadResult {
   regions: number;
+  comparisons: number;
   stopped: 'not servable' | 'not stored' | 'version moved' | null;
 }
 
@@ -497,20 +503,22 @@ async function storedGoalsAnswer(
 
 /**
  * Reads every region's stored goals into the state's answer caches, one region at a time, from
- * the stored snapshots only (GoalService.preloadLatestGoals).
+ * the stored snapshots only (GoalService.preloadLatestGoals); when all are read, the comparison of
+ * every region at its latest month follows (one peer-table read per Vergleichstyp, each region's
+ * answer made from it: what the first request for it would do). Stops when the version moves.
  */
 async function preloadStoredGoals(r: Reader, s: State, stillCurrent: () => boolean): Promise<PreloadResult> {
-  if (!(await s.storedGoals())) return { regions: 0, stopped: 'not servable' };
+  if (!(await s.storedGoals())) return { regions: 0, comparisons: 0, stopped: 'not servable' };
   const { summaries } = await s.derived();
   let regions = 0;
   for (const summary of summaries.values()) {
     if (summary.latestDataMonth === null) continue;
     if (regions >= Math.min(LIMITS.results, LIMITS.queries)) break;
     // A new data version, or this process's import running: its rows are being replaced.
-    if (!stillCurrent()) return { regions, stopped: 'version moved' };
+    if (!stillCurrent()) return { regions, comparisons: 0, stopped: 'version moved' };
     const stored = await storedGoalsAnswer(r, s, summary.regionId);
     // A missing row: the snapshots are being replaced (or were never complete); requests compute.
-    if (stored === null) return { regions, stopped: 'not stored' };
+    if (stored === null) return { regions, comparisons: 0, stopped: 'not stored' };
     // A request may have answered the region meanwhile: its answer stays.
     if (s.results.get(stored.result) === undefined)
       s.results.set(stored.result, Promise.resolve(stored.answer));
@@ -518,7 +526,16 @@ async function preloadStoredGoals(r: Reader, s: State, stillCurrent: () => boole
       s.queries.set(stored.query, Promise.resolve(stored.answer));
     regions++;
   }
-  return { regions, stopped: null };
+  let comparisons = 0;
+  for (const summary of summaries.values()) {
+    if (summary.latestDataMonth === null) continue;
+    if (comparisons >= LIMITS.comparisons) break;
+    if (!stillCurrent()) return { regions, comparisons, stopped: 'version moved' };
+    const loaded = await loadRegion(r, s, summary.regionId);
+    await comparisonOf(r, s, loaded, loaded.freshness.latestDataMonth);
+    comparisons++;
+  }
+  return { regions, comparisons, stopped: null };
 }
 
 /** The 12 chart points of goal `id` in the period of `result`. */
@@ -563,6 +580,18 @@ async function backtestOf(
     rows: backtestReport(pool, goal.indicator, goal.gender),
     regionRows: backtestReport(pool, goal.indicator, goal.gender, (c) => c.region === region.id),
   };
+}
+
+/** The comparison answer of a region at `month`, made once per data version (cached). */
+function comparisonOf(
+  r: Reader,
+  s: State,
+  loaded: LoadedRegion,
+  month: Month | null,
+): Promise<JsonAnswer<ComparisonResult>> {
+  return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, async () =>
+    jsonAnswer(await computeComparison(r.kdb, s, loaded, month)),
+  );
 }
 
 /** The region's figures beside those of its comparison type's peers in `month`. */
@@ -661,10 +690,7 @@ export function createGoalService({
   async function comparisonAnswer(q: ComparisonQuery): Promise<JsonAnswer<ComparisonResult>> {
     const s = current();
     const loaded = await loadRegion(r, s, q.region);
-    const month = q.month ?? loaded.freshness.latestDataMonth;
-    return memo(s.comparisons, `${loaded.region.id}|${month ?? ''}`, async () =>
-      jsonAnswer(await computeComparison(kdb, s, loaded, month)),
-    );
+    return comparisonOf(r, s, loaded, q.month ?? loaded.freshness.latestDataMonth);
   }
 
   return {

@@ -250,7 +250,11 @@ describe('goal snapshots: computed once per data version, served from the databa
     const db = await seed();
     await service(db).prepare();
     const fresh = service(db);
-    expect(await fresh.preloadLatestGoals()).toEqual({ regions: REGIONS.length, stopped: null });
+    expect(await fresh.preloadLatestGoals()).toEqual({
+      regions: REGIONS.length,
+      comparisons: REGIONS.length,
+      stopped: null,
+    });
     // The stored goals marked afterwards (all but the first region's, which the start-up check of a
     // fresh service compares with its own): the preloaded answers do not show it, for any region.
     const update = db.sqlite.prepare('update goal_snapshots set body = ? where region_id = ?');
@@ -275,12 +279,42 @@ describe('goal snapshots: computed once per data version, served from the databa
     expect(again.map((g) => g.label)).toEqual(again.map(() => 'nach dem Vorladen'));
   });
 
+  it('preloadLatestGoals makes the comparison of every region at its latest month, the same as a request would', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    const fresh = service(db);
+    const reference = service(db);
+    // What requests of a service that did not preload answer, before anything changes.
+    const expected = new Map<string, unknown>();
+    for (const region of REGIONS) expected.set(region, await reference.getComparison({ region }));
+    expect(await fresh.preloadLatestGoals()).toEqual({
+      regions: REGIONS.length,
+      comparisons: REGIONS.length,
+      stopped: null,
+    });
+    // The figures change under the same data version (no import): answers made before stay.
+    db.sqlite.prepare(`update observations set value = value + 100 where indicator_code = 'LZB'`).run();
+    for (const [r, region] of REGIONS.entries()) {
+      expect(await fresh.getComparison({ region })).toEqual(expected.get(region));
+      // Asked with its latest month spelled out: the same cached answer.
+      const latest = r === 4 ? addMonths(LAST, -2) : LAST;
+      expect(await fresh.getComparison({ region, month: latest })).toEqual(expected.get(region));
+    }
+    // The control: a service that did not preload computes from the changed figures.
+    const control = await service(db).getComparison({ region: REGIONS[0] ?? '' });
+    expect(control.own.lzb).toBe(((expected.get(REGIONS[0] ?? '') as typeof control).own.lzb ?? 0) + 100);
+  });
+
   it('preloadLatestGoals reads nothing while the stored goals may not be served, and stops at a new version', async () => {
     const db = await seed();
     await service(db).prepare();
     db.sqlite.prepare(`update goal_snapshots set body = replace(body, '"label":"', '"label":"alt ')`).run();
     // The check of a fresh service fails: nothing is read (it would be computed instead).
-    expect(await service(db).preloadLatestGoals()).toEqual({ regions: 0, stopped: 'not servable' });
+    expect(await service(db).preloadLatestGoals()).toEqual({
+      regions: 0,
+      comparisons: 0,
+      stopped: 'not servable',
+    });
 
     // An import commits while the third region's stored goals are read: the rest is not read.
     const other = await seed();
@@ -302,7 +336,11 @@ describe('goal snapshots: computed once per data version, served from the databa
     });
     expect(await preloading.storedGoalsChecked()).toBe(true);
     armed = true;
-    expect(await preloading.preloadLatestGoals()).toEqual({ regions: 3, stopped: 'version moved' });
+    expect(await preloading.preloadLatestGoals()).toEqual({
+      regions: 3,
+      comparisons: 0,
+      stopped: 'version moved',
+    });
   });
 
   it('preloadLatestGoals never computes: it stops at the first region without a stored row, once per version', async () => {
@@ -328,7 +366,7 @@ describe('goal snapshots: computed once per data version, served from the databa
     db.sqlite.prepare('delete from goal_snapshots where region_id >= ?').run(REGIONS[3]);
     const before = observationReads;
     const first = fresh.preloadLatestGoals();
-    expect(await first).toEqual({ regions: 3, stopped: 'not stored' });
+    expect(await first).toEqual({ regions: 3, comparisons: 0, stopped: 'not stored' });
     expect(observationReads).toBe(before);
     // The control: a request for the fourth region computes, and reads observations.
     await fresh.getGoals({ region: REGIONS[3] ?? '' });

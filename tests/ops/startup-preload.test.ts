@@ -10,6 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 interface Line {
   msg?: string;
   regions?: number;
+  comparisons?: number;
   stopped?: string | null;
 }
 
@@ -49,14 +50,15 @@ describe('start-up of the production server', () => {
     const firstStart = jsonLines(server.logs);
     const regions = firstStart[only(firstStart, PRELOADED)]?.regions ?? 0;
     expect(regions).toBeGreaterThan(0);
-    expect(firstStart[only(firstStart, PRELOADED)]).toMatchObject({ stopped: null });
+    // Every region's comparison at its latest month follows the goals.
+    expect(firstStart[only(firstStart, PRELOADED)]).toMatchObject({ comparisons: regions, stopped: null });
     expect(only(firstStart, PRELOADED)).toBeGreaterThan(first(firstStart, 'derived data ready'));
 
     // Second start, on the stored goals: read into memory before it listens.
     server.logs.length = 0;
     await server.restart();
     const second = jsonLines(server.logs);
-    expect(second[only(second, PRELOADED)]).toMatchObject({ regions, stopped: null });
+    expect(second[only(second, PRELOADED)]).toMatchObject({ regions, comparisons: regions, stopped: null });
     expect(only(second, PRELOADED)).toBeLessThan(only(second, 'listening'));
     const res = await fetch(`${server.url}/api/goals`);
     expect(res.status).toBe(200);
@@ -72,7 +74,7 @@ describe('start-up of the production server', () => {
       .poll(() => jsonLines(other.logs).some((l) => l.msg === PRELOADED), { timeout: 30_000 })
       .toBe(true);
     const third = jsonLines(other.logs);
-    expect(third[only(third, PRELOADED)]).toMatchObject({ regions, stopped: null });
+    expect(third[only(third, PRELOADED)]).toMatchObject({ regions, comparisons: regions, stopped: null });
     expect(only(third, PRELOADED)).toBeGreaterThan(first(third, 'derived data ready'));
   }, 120_000);
 });
