@@ -164,6 +164,7 @@ export async function preloadGoals(goals: GoalService, logger: Logger): Promise<
     if (stopped === 'not servable') logger.info({ stopped }, 'stored goals not read into memory');
     else logger.info({ regions, comparisons, stopped, ms }, 'stored goals read into memory');
   } catch (err) {
-    if (first) logger.warn({ err }, 'stored goals not read into memory');
+    // The goals may have been read before the comparisons failed; the requests make what is missing.
+    if (first) logger.warn({ err }, 'stored goals or comparisons not read into memory');
   }
 }

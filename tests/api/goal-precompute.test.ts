@@ -305,6 +305,26 @@ describe('goal snapshots: computed once per data version, served from the databa
     expect(control.own.lzb).toBe(((expected.get(REGIONS[0] ?? '') as typeof control).own.lzb ?? 0) + 100);
   });
 
+  it('preloadLatestGoals goes back to the event loop between regions (SQLite queries are synchronous)', async () => {
+    const db = await seed();
+    await service(db).prepare();
+    const fresh = service(db);
+    expect(await fresh.storedGoalsChecked()).toBe(true);
+    // Turns of the event loop while the read runs: a request or a timer could run in each.
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const read = await fresh.preloadLatestGoals();
+    counting = false;
+    expect(read).toEqual({ regions: REGIONS.length, comparisons: REGIONS.length, stopped: null });
+    // One turn at least before each region's goals and each region's comparison.
+    expect(turns).toBeGreaterThanOrEqual(2 * REGIONS.length);
+  });
+
   it('preloadLatestGoals reads nothing while the stored goals may not be served, and stops at a new version', async () => {
     const db = await seed();
     await service(db).prepare();
