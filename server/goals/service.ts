@@ -190,8 +190,6 @@ interface State {
   built: () => Promise<Derived>;
   /** Whether stored goal snapshots may be served: checked at start, or built and stored since. */
   storedGoals: () => Promise<boolean>;
-  /** The read of the stored goals into the caches, once per state (`preloadLatestGoals`). */
-  preloaded: (make: () => Promise<PreloadResult>) => Promise<PreloadResult>;
   catalog: () => Promise<Catalog>;
   defaultRegion: () => Promise<string | undefined>;
   regions: () => Promise<RegionsResult>;
@@ -250,22 +248,11 @@ function newState(version: string, kdb: Db['db'], options: GoalOptions, backtest
     return start;
   });
   const derived = once(async () => (await started()).derived);
-  let preload: Promise<PreloadResult> | null = null;
   const s: State = {
     version,
     derived,
     built: once(async () => settle(await (await started()).complete)),
     storedGoals: async () => stored || (await (await derived()).storedGoals),
-    preloaded: (make) => {
-      if (preload === null) {
-        const made = make();
-        preload = made;
-        made.catch(() => {
-          if (preload === made) preload = null;
-        });
-      }
-      return preload;
-    },
     catalog,
     defaultRegion: once(async () => mostData((await derived()).summaries, await catalog())),
     regions: once(async () => listRegionItems(s)),
@@ -408,12 +395,37 @@ async function latestGoalsJson(
   year: number,
   latest: Month,
 ): Promise<string> {
+  return (
+    (await storedGoalsJson(r, s, regionId, year, latest)) ??
+    JSON.stringify(computeRegionGoals(await goalInput(r, s, regionId, year, latest)))
+  );
+}
+
+/**
+ * The JSON of the region's stored goals for `year` at `latest`, or null when no stored row may
+ * serve them (not checked yet or being rebuilt, another version's build, another month or year).
+ */
+async function storedGoalsJson(
+  r: Reader,
+  s: State,
+  regionId: string,
+  year: number,
+  latest: Month,
+): Promise<string | null> {
   const derived = await s.derived();
-  if (derived.version === s.version && (await s.storedGoals())) {
-    const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
-    if (row && row.dataMonth === latest && row.year === year) return row.body;
-  }
-  return JSON.stringify(computeRegionGoals(await goalInput(r, s, regionId, year, latest)));
+  if (derived.version !== s.version || !(await s.storedGoals())) return null;
+  const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
+  return row && row.dataMonth === latest && row.year === year ? row.body : null;
+}
+
+/** The key of a goals query as asked (defaults unresolved), in the state's `queries` cache. */
+function queryKey(q: GoalQuery): string {
+  return `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}`;
+}
+
+/** The key of a region's goals for `year` at `dataMonth`, in the state's `results` cache. */
+function resultKey(regionId: string, year: number, dataMonth: Month | null): string {
+  return `${regionId}|${year}|${dataMonth ?? ''}`;
 }
 
 /**
@@ -441,7 +453,7 @@ async function computeGoals(r: Reader, s: State, q: GoalQuery): Promise<JsonAnsw
       r.today(),
     ));
   }
-  return memo(s.results, `${loaded.region.id}|${year}|${dataMonth ?? ''}`, async () => {
+  return memo(s.results, resultKey(loaded.region.id, year, dataMonth), async () => {
     const goalsJson =
       onLatest && dataMonth !== null
         ? await latestGoalsJson(r, s, loaded.region.id, year, dataMonth)
@@ -492,14 +504,13 @@ async function storedGoalsAnswer(
   const latest = loaded.freshness.latestDataMonth;
   if (latest === null) return null;
   const year = queryYear({}, latest, r.today());
-  const derived = await s.derived();
-  if (yearOf(latest) !== year || derived.version !== s.version || !(await s.storedGoals())) return null;
-  const row = await readGoalSnapshot(r.kdb, regionId, derived.key);
-  if (!row || row.dataMonth !== latest || row.year !== year) return null;
+  if (yearOf(latest) !== year) return null;
+  const body = await storedGoalsJson(r, s, regionId, year, latest);
+  if (body === null) return null;
   return {
-    query: `${regionId}||`,
-    result: `${regionId}|${year}|${latest}`,
-    answer: goalsAnswerOf(goalsHead(s, loaded, year, latest), row.body),
+    query: queryKey({ region: regionId }),
+    result: resultKey(regionId, year, latest),
+    answer: goalsAnswerOf(goalsHead(s, loaded, year, latest), body),
   };
 }
 
@@ -645,6 +656,8 @@ export function createGoalService({
   const r: Reader = { kdb, options, backtests, expectedNow, today };
 
   const stateOf = versionedState((version) => newState(version, kdb, options, backtests));
+  /** The read ahead of each state (`preloadLatestGoals`): once per data version, forgotten if it fails. */
+  const preloads = new WeakMap<State, () => Promise<PreloadResult>>();
 
   /**
    * The state of the current data version. Reading the version costs one prepared statement (a
@@ -667,7 +680,7 @@ export function createGoalService({
    */
   function goalsAnswer(q: GoalQuery): Promise<JsonAnswer<GoalsResult>> {
     const s = current();
-    return memo(s.queries, `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}`, () => computeGoals(r, s, q));
+    return memo(s.queries, queryKey(q), () => computeGoals(r, s, q));
   }
   const getGoals = async (q: GoalQuery) => parseAnswer(await goalsAnswer(q));
 
@@ -718,7 +731,12 @@ export function createGoalService({
     storedGoalsChecked: async () => current().storedGoals(),
     preloadLatestGoals: () => {
       const s = current();
-      return s.preloaded(() => preloadStoredGoals(r, s, () => !holdVersion() && current() === s));
+      let read = preloads.get(s);
+      if (read === undefined) {
+        read = once(() => preloadStoredGoals(r, s, () => !holdVersion() && current() === s));
+        preloads.set(s, read);
+      }
+      return read();
     },
   };
 }

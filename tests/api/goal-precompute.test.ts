@@ -91,6 +91,18 @@ function service(db: SqliteDb): GoalService {
   return createGoalService({ db, config: testConfig(), clock: () => new Date('2025-02-01T00:00:00Z') });
 }
 
+/** A service over `db` that hands `seen` the tree of each query (as JSON) before it runs. */
+function watchedService(db: SqliteDb, seen: (query: string) => void): GoalService {
+  const watched = db.db.withPlugin({
+    transformQuery(args) {
+      seen(JSON.stringify(args.node));
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  return service({ ...db, db: watched });
+}
+
 /** Every observation of a region (the whole history) as a lookup: the reference path. */
 function fullLookup(db: SqliteDb, regionId: string) {
   const rows = db.sqlite
@@ -341,18 +353,9 @@ describe('goal snapshots: computed once per data version, served from the databa
     await service(other).prepare();
     let armed = false;
     let reads = 0;
-    const racing = other.db.withPlugin({
-      transformQuery(args) {
-        if (armed && JSON.stringify(args.node).includes('"goal_snapshots"') && ++reads === 3)
-          other.sqlite.prepare(`update meta set value = '8' where key = 'data_version'`).run();
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    });
-    const preloading = createGoalService({
-      db: { ...other, db: racing },
-      config: testConfig(),
-      clock: () => new Date('2025-02-01T00:00:00Z'),
+    const preloading = watchedService(other, (query) => {
+      if (armed && query.includes('"goal_snapshots"') && ++reads === 3)
+        other.sqlite.prepare(`update meta set value = '8' where key = 'data_version'`).run();
     });
     expect(await preloading.storedGoalsChecked()).toBe(true);
     armed = true;
@@ -368,17 +371,8 @@ describe('goal snapshots: computed once per data version, served from the databa
     await service(db).prepare();
     // Queries that read observations: what computing goals needs, and reading stored ones does not.
     let observationReads = 0;
-    const counting = db.db.withPlugin({
-      transformQuery(args) {
-        if (JSON.stringify(args.node).includes('"observations"')) observationReads++;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    });
-    const fresh = createGoalService({
-      db: { ...db, db: counting },
-      config: testConfig(),
-      clock: () => new Date('2025-02-01T00:00:00Z'),
+    const fresh = watchedService(db, (query) => {
+      if (query.includes('"observations"')) observationReads++;
     });
     expect(await fresh.storedGoalsChecked()).toBe(true);
     // The rows of the fourth region on are gone (snapshots being replaced): the three before it are
