@@ -61,16 +61,18 @@ function shapedCsv(csv: string, out: string): void {
   const rows = lines.map((line, i) => {
     const [region, , month, ind, g, value, flag] = line.split(';');
     const isFlag = value === '*' || value === '-' || value === 'X';
-    return `${i + 1};${region};${ind};${g};${month};${isFlag ? '' : value};${isFlag ? value : flag};1;${loadedAt};0`;
+    return `${region};${ind};${g};${month};${isFlag ? '' : value};${isFlag ? value : flag};1;${loadedAt};0;0`;
   });
   writeFileSync(out, `${rows.join('\n')}\n`);
 }
 
 // No CHECKs: sqlite3's .import writes empty fields as '' (not NULL), which they would reject.
-const SHAPED_SCHEMA = `CREATE TABLE observations (id integer primary key autoincrement, region_id text not null,
+// The shape of migration i13c: keyed by (region_id, month, indicator_code, gender), WITHOUT ROWID.
+const SHAPED_SCHEMA = `CREATE TABLE observations (region_id text not null,
   indicator_code text not null, gender text not null, month text not null, value real, flag text,
-  source_file_id integer, loaded_at text not null, revision_count integer not null default 0);
-CREATE UNIQUE INDEX observations_key ON observations (region_id, indicator_code, gender, month);`;
+  source_file_id integer, loaded_at text not null, revision_count integer not null default 0,
+  provisional integer not null default 0,
+  PRIMARY KEY (region_id, month, indicator_code, gender)) WITHOUT ROWID;`;
 
 export async function benchEtl(
   dir: string,

@@ -26,7 +26,7 @@ export async function seedIfEmpty(
   deps: EtlDeps,
   opts: { sampleDir?: string; targetsDir?: string } = {},
 ): Promise<boolean> {
-  const any = await deps.db.db.selectFrom('observations').select('id').limit(1).execute();
+  const any = await deps.db.db.selectFrom('observations').select('month').limit(1).execute();
   if (any.length > 0) return false;
   const sampleDir = opts.sampleDir ?? DEFAULT_SAMPLE_DIR;
   const targetsDir = opts.targetsDir ?? DEFAULT_TARGETS_DIR;

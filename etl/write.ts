@@ -5,7 +5,8 @@
  * through the dialect's loader (SQLite: multi-row prepared statements, PostgreSQL: COPY).
  */
 import type { Kysely } from 'kysely';
-import { isMonth } from '../core/months.js';
+import { isMonth, type Month } from '../core/months.js';
+import type { Gender } from '../core/vocabulary.js';
 import type { Db } from '../server/db/connection.js';
 import { type BulkRow, withBulkWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion } from '../server/db/repositories/meta.js';
@@ -50,7 +51,6 @@ const OBS_COLUMNS = [
 ] as const;
 
 const REVISION_COLUMNS = [
-  'observation_id',
   'region_id',
   'indicator_code',
   'gender',
@@ -143,7 +143,7 @@ async function writeRegions(
     }
     const any = await trx
       .selectFrom('observations')
-      .select('id')
+      .select('month')
       .where('region_id', '=', r.id)
       .limit(1)
       .execute();
@@ -188,13 +188,10 @@ async function mergeRegion(
   ctx: WriteContext & { fileId: number },
   counts: Counts,
 ): Promise<void> {
-  const stored = new Map<
-    string,
-    { id: number; value: number | null; flag: string | null; provisional: number }
-  >();
+  const stored = new Map<string, { value: number | null; flag: string | null; provisional: number }>();
   const old = await tx.trx
     .selectFrom('observations')
-    .select(['id', 'indicator_code', 'gender', 'month', 'value', 'flag', 'provisional'])
+    .select(['indicator_code', 'gender', 'month', 'value', 'flag', 'provisional'])
     .where('region_id', '=', regionId)
     .execute();
   for (const o of old) stored.set(`${o.indicator_code}|${o.gender}|${o.month}`, o);
@@ -219,10 +216,13 @@ async function mergeRegion(
           loaded_at: ctx.now,
           revision_count: eb('revision_count', '+', 1),
         }))
-        .where('id', '=', before.id)
+        // The observation's key (SQLite: its primary key; PostgreSQL: observations_key).
+        .where('region_id', '=', d.rid)
+        .where('month', '=', d.m as Month)
+        .where('indicator_code', '=', d.code)
+        .where('gender', '=', d.g as Gender)
         .execute();
       revisions.push([
-        before.id,
         d.rid,
         d.code,
         d.g,

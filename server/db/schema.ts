@@ -57,8 +57,11 @@ export interface IndicatorsTable {
   commitments_code: string | null;
 }
 
+/**
+ * One value per (region_id, month, indicator_code, gender), the key of the row (SQLite: the
+ * primary key of a WITHOUT ROWID table; PostgreSQL keeps an unused identity column beside it).
+ */
 export interface ObservationsTable {
-  id: Generated<number>;
   region_id: string;
   indicator_code: string;
   gender: Gender;
@@ -76,7 +79,7 @@ export interface ObservationsTable {
 
 export interface RevisionsTable {
   id: Generated<number>;
-  observation_id: number;
+  /** The observation changed: its key. */
   region_id: string;
   indicator_code: string;
   gender: Gender;

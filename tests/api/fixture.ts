@@ -154,13 +154,12 @@ export async function insertFixture(db: Db): Promise<void> {
     .where('indicator_code', '=', 'INT')
     .where('gender', '=', 'total')
     .where('month', '=', M('2024-02'))
-    .returning('id')
+    .returning('month')
     .executeTakeFirst();
   if (!obs) throw new Error('fixture: observation missing');
   await k
     .insertInto('revisions')
     .values({
-      observation_id: obs.id,
       region_id: REGION_A,
       indicator_code: 'INT',
       gender: 'total',

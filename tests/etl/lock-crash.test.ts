@@ -184,7 +184,9 @@ describe('crash mid-import', () => {
     const big = join(dir, 'big.csv');
     const rows = bigCsv(big, 60, 120);
     const before = {
-      obs: db.sqlite.prepare('select * from observations order by id').all(),
+      obs: db.sqlite
+        .prepare('select * from observations order by region_id, month, indicator_code, gender')
+        .all(),
       files: db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
       version: await dataVersion(db),
     };
@@ -197,7 +199,9 @@ describe('crash mid-import', () => {
     expect(child.child.signalCode).toBe('SIGKILL');
 
     expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(db.sqlite.prepare('select * from observations order by id').all()).toEqual(before.obs);
+    expect(
+      db.sqlite.prepare('select * from observations order by region_id, month, indicator_code, gender').all(),
+    ).toEqual(before.obs);
     expect(
       db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
     ).toBe(before.files);

@@ -937,7 +937,8 @@ async function invariantViolations(db: Db): Promise<string[]> {
     [
       'revision_count differs from the revisions rows',
       `select count(*) from observations o
-       where o.revision_count != (select count(*) from revisions r where r.observation_id = o.id)`,
+       where o.revision_count != (select count(*) from revisions r where r.region_id = o.region_id
+         and r.indicator_code = o.indicator_code and r.gender = o.gender and r.month = o.month)`,
     ],
     ['import lock left behind', `select count(*) from meta where key = 'import_lock'`],
   ];

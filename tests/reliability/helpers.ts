@@ -179,7 +179,7 @@ function incidental(col: { name: string; type: string; pk: number }): boolean {
   return (
     (col.pk > 0 && /int/i.test(col.type) && col.name === 'id') ||
     col.name.endsWith('_at') ||
-    ['source_file_id', 'import_run_id', 'observation_id', 'run_id'].includes(col.name)
+    ['source_file_id', 'import_run_id', 'run_id'].includes(col.name)
   );
 }
 

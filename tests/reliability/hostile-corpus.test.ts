@@ -35,7 +35,7 @@ function fingerprint(db: Db): string {
   return JSON.stringify(
     sqliteOf(db)
       .prepare(
-        `select (select count(*) from observations) as n, (select max(id) from observations) as last,
+        `select (select count(*) from observations) as n, (select max(loaded_at) from observations) as last,
                 (select total(value) from observations) as sum, (select count(*) from revisions) as revisions,
                 (select count(*) from regions) as regions, (select value from meta where key = 'data_version') as version`,
       )

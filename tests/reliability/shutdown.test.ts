@@ -183,8 +183,16 @@ describe('the server process: structured logs and graceful shutdown (reliability
     expect(bad.status).toBe(400);
     const badId = bad.headers.get('x-request-id');
 
-    // Give pino a moment to flush, then check every stdout line.
-    await new Promise((r) => setTimeout(r, 200));
+    // The request log is written in batches (flushed every 200 ms, server/logger.ts): wait until
+    // the three request lines are out (at most 5 s), then check every stdout line.
+    const ids = ['shutdown-test-1', generatedId, badId];
+    for (let waited = 0; waited < 5000; waited += 50) {
+      const seen = server.stdout
+        .map(parseJson)
+        .filter((o) => o !== null && ids.includes(String(o.requestId)));
+      if (seen.length >= ids.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const nonJson = server.stdout.filter((l) => l.trim() !== '' && parseJson(l) === null);
     expect(nonJson, 'stdout lines that are not JSON').toEqual([]);
     const lines = server.stdout.map(parseJson).filter((o): o is Record<string, unknown> => o !== null);

@@ -21,8 +21,9 @@ describe('the SQLite schema fixture', () => {
     >;
     expect(Object.keys(tables).length).toBeGreaterThanOrEqual(30);
     expect(tables.observations?.checks).toHaveLength(3);
-    expect(tables.observations?.indexes.length).toBeGreaterThanOrEqual(2);
-    expect(tables.observations?.autoincrement).toBe(true);
+    // WITHOUT ROWID: the key is the table's own primary-key index (origin 'pk').
+    expect(tables.observations?.indexes).toEqual([expect.objectContaining({ origin: 'pk', unique: 1 })]);
+    expect(tables.revisions?.autoincrement).toBe(true);
     expect(tables.sessions?.foreignKeys).toHaveLength(1);
     expect(fixture.seed.indicators?.length).toBeGreaterThanOrEqual(19);
   });

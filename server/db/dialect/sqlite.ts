@@ -48,22 +48,11 @@ function insertRowsSync(
 }
 
 /**
- * The table's own indexes (not those SQLite makes for a UNIQUE or PRIMARY KEY clause) as the
- * statements that created them.
- */
-function indexDefinitions(handle: SqliteDatabase.Database, table: string): { name: string; sql: string }[] {
-  return prepared(
-    handle,
-    `select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null order by name`,
-  ).all(table) as { name: string; sql: string }[];
-}
-
-/**
- * Bulk insert into `table`. Into an empty table (the first load of a database) the indexes are
- * dropped first and made again from their own definitions once the rows are in: building an
- * index from all rows at once is cheaper than growing it row by row (measured: docs/benchmarks.md).
- * All of it inside the caller's transaction, so a failure or crash leaves table and indexes as
- * they were, and a duplicate key still fails the unique index (and with it the transaction).
+ * Bulk insert into `table`, inside the caller's transaction (a failure or crash leaves the table
+ * as it was; a duplicate key fails the insert and with it the transaction). The observations
+ * table has no index beside its key since migration i13c (WITHOUT ROWID, keyed by region, month,
+ * indicator, gender), so there is no index to drop and build again after a first load, as there
+ * was before (docs/benchmarks.md, "Issue 13, eighth round").
  */
 function bulkInsert(
   handle: SqliteDatabase.Database,
@@ -71,11 +60,7 @@ function bulkInsert(
   columns: readonly string[],
   rows: Iterable<BulkRow>,
 ): void {
-  const empty = prepared(handle, `select not exists (select 1 from "${table}")`).pluck().get() === 1;
-  const deferred = empty ? indexDefinitions(handle, table) : [];
-  for (const d of deferred) handle.exec(`drop index "${d.name}"`);
   insertRowsSync(handle, table, columns, rows);
-  for (const d of deferred) handle.exec(d.sql);
 }
 
 /** Page cache of a bulk write (KiB, as SQLite's negative cache_size): the indexes being built stay in memory. */

@@ -6,6 +6,7 @@ import * as mI16 from './2026-11-30T0500_i16_plan_goals.js';
 import * as mI14 from './2026-11-30T0600_i14_provisional_aliases.js';
 import * as mI15 from './2026-11-30T0600_i15_people.js';
 import * as i13bBacktestPools from './2026-11-30T0800_i13b_backtest_pools.js';
+import * as i13cObservationsByKey from './2026-12-01T0600_i13c_observations_by_key.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0600_i14_provisional_aliases': mI14,
   '2026-11-30T0600_i15_people': mI15,
   '2026-11-30T0800_i13b_backtest_pools': i13bBacktestPools,
+  '2026-12-01T0600_i13c_observations_by_key': i13cObservationsByKey,
 };

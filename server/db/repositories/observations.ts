@@ -78,8 +78,11 @@ export function createRegionObservationsReader(
   }
   const stmt = db.sqlite
     .prepare<[string], unknown[]>(
-      `select indicator_code, gender, json_group_array(month), json_group_array(value),
-              json_group_array(${state}), max(loaded_at)
+      // Months in order whatever plan SQLite picks (the key leads with region and month, so the
+      // groups come from a temporary B-tree, whose order within a group is not promised).
+      `select indicator_code, gender, json_group_array(month order by month),
+              json_group_array(value order by month), json_group_array(${state} order by month),
+              max(loaded_at)
          from observations where region_id = ? group by indicator_code, gender`,
     )
     .raw();
@@ -139,9 +142,9 @@ function toRegionObservations(rows: unknown[][]): RegionObservations {
 
 /**
  * Reads the months `from`..`to` of one region (every indicator and gender): the goal read, which
- * needs about 25 months, not the whole history. The index `observations_region_month` covers it
- * (region and month lead, every column read is in it), so the cost follows the window, not the
- * history. `loadedAt` is left null (the region summary carries it).
+ * needs about 25 months, not the whole history. SQLite's table is keyed (region_id, month, …)
+ * and PostgreSQL's covering index `observations_region_month` leads with the same columns, so the
+ * read is one range of one B-tree and its cost follows the window, not the history. `loadedAt` is left null (the region summary carries it).
  */
 export async function readRegionWindow(
   db: Kysely<Database>,
