@@ -58,6 +58,7 @@ export async function checkObservationsByKey(dialect: Db['dialect']): Promise<vo
     for (const [v0, v1, at] of [
       [25, 23, '2024-03-21T06:00:00.000Z'],
       [23, 24, '2024-04-21T06:00:00.000Z'],
+      [24, 26, '2024-05-21T06:00:00.000Z'],
     ] as const) {
       await sql
         .raw(`insert into revisions (observation_id, region_id, indicator_code, gender, month, old_value,
@@ -65,6 +66,10 @@ export async function checkObservationsByKey(dialect: Db['dialect']): Promise<vo
         (${Number(target?.id)}, '01001', 'INT', 'total', '2024-02', ${v0}, null, ${v1}, null, '${at}')`)
         .execute(k);
     }
+    // The newest revision deleted: its id must not be handed out again after the migration.
+    const [newest] = await rows(k, 'select max(id) as id from revisions');
+    const deletedId = Number(newest?.id);
+    await sql.raw(`delete from revisions where id = ${deletedId}`).execute(k);
     const obsBefore = await rows(k, OBS);
     const revBefore = await rows(k, REV);
 
@@ -103,7 +108,22 @@ export async function checkObservationsByKey(dialect: Db['dialect']): Promise<vo
         new_value, new_flag, changed_at) values ('01001', 'INT', 'total', '2024-02', 24, null, 22, null, 'z')`)
       .execute(k);
     const ids = (await rows(k, REV)).map((r) => Number(r.id));
-    expect(ids[2]).toBeGreaterThan(Math.max(Number(revBefore[0]?.id), Number(revBefore[1]?.id)));
+    expect(ids).toHaveLength(3);
+    expect(ids[2]).toBeGreaterThan(deletedId);
+
+    // A revision whose observation is gone cannot be linked: down() fails and changes nothing.
+    await sql
+      .raw(`insert into revisions (region_id, indicator_code, gender, month, old_value, old_flag,
+        new_value, new_flag, changed_at) values ('01002', 'ELB', 'total', '2024-01', 1, null, 2, null, 'o')`)
+      .execute(k);
+    const refused = await new Migrator({
+      db: k,
+      provider: { getMigrations: async () => migrations },
+    }).migrateDown();
+    expect(refused.error).toBeDefined();
+    expect(await rows(k, OBS)).toEqual(obsBefore);
+    expect(await rows(k, REV)).toHaveLength(4);
+    await sql.raw(`delete from revisions where changed_at = 'o'`).execute(k);
 
     // down(): each revision names its observation by id again.
     const down = await new Migrator({

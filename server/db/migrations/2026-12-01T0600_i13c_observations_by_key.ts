@@ -31,6 +31,13 @@ async function inTransaction(db: Kysely<unknown>, script: string): Promise<void>
   }
 }
 
+/**
+ * The AUTOINCREMENT counter of `from` for its copy `to`: copying rows sets it to their largest id,
+ * which would hand out again the ids of revisions deleted at the end.
+ */
+const carrySequence = (from: string, to: string) => `delete from sqlite_sequence where name = '${to}';
+    insert into sqlite_sequence (name, seq) select '${to}', seq from sqlite_sequence where name = '${from}';`;
+
 /** True when revisions still has observation_id (the migration's rebuild has not run). */
 async function revisionsHaveObservationId(db: Kysely<unknown>): Promise<boolean> {
   const r = await sql<{
@@ -67,6 +74,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       old_provisional integer not null default 0, new_provisional integer not null default 0
     );
     insert into revisions_new (id, ${REVISION_COLUMNS}) select id, ${REVISION_COLUMNS} from revisions order by id;
+    ${carrySequence('revisions', 'revisions_new')}
     drop table revisions;
     alter table revisions_new rename to revisions;
     create index revisions_region_month on revisions (region_id, month);
@@ -124,9 +132,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       import_run_id integer references import_runs (id),
       old_provisional integer not null default 0, new_provisional integer not null default 0
     );
+    -- A revision whose observation is gone gets no id: NOT NULL fails and nothing changes.
     insert into revisions_old (id, observation_id, ${REVISION_COLUMNS})
       select r.id, o.id, ${REVISION_COLUMNS.replace(/(\w+)/g, 'r.$1')}
-      from revisions r join observations_old o using (region_id, indicator_code, gender, month) order by r.id;
+      from revisions r left join observations_old o using (region_id, indicator_code, gender, month) order by r.id;
+    ${carrySequence('revisions', 'revisions_old')}
     drop table revisions;
     drop table observations;
     alter table observations_old rename to observations;
