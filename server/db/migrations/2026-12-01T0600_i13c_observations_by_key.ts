@@ -50,7 +50,14 @@ const OBS_COLUMNS =
   'region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional';
 const REVISION_COLUMNS = `region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag,
   changed_at, source_file_id, import_run_id, old_provisional, new_provisional`;
-const OBS_CHECKS = `constraint observations_gender check (gender in ('total','female','male')),
+/** The observations' columns and checks, as both shapes of the table declare them. */
+const OBS_DEFINITION = `region_id text not null references regions (id),
+      indicator_code text not null references indicators (code),
+      gender text not null, month text not null, value real, flag text,
+      source_file_id integer references imported_files (id),
+      loaded_at text not null, revision_count integer not null default 0,
+      provisional integer not null default 0,
+      constraint observations_gender check (gender in ('total','female','male')),
       constraint observations_flag check (flag is null or flag in ('*','-','X')),
       constraint observations_value_or_flag check ((value is null) = (flag is not null))`;
 
@@ -80,13 +87,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index revisions_region_month on revisions (region_id, month);
 
     create table observations_new (
-      region_id text not null references regions (id),
-      indicator_code text not null references indicators (code),
-      gender text not null, month text not null, value real, flag text,
-      source_file_id integer references imported_files (id),
-      loaded_at text not null, revision_count integer not null default 0,
-      provisional integer not null default 0,
-      ${OBS_CHECKS},
+      ${OBS_DEFINITION},
       primary key (region_id, month, indicator_code, gender)
     ) without rowid;
     insert into observations_new (${OBS_COLUMNS})
@@ -113,13 +114,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     db,
     `create table observations_old (
       id integer primary key autoincrement,
-      region_id text not null references regions (id),
-      indicator_code text not null references indicators (code),
-      gender text not null, month text not null, value real, flag text,
-      source_file_id integer references imported_files (id),
-      loaded_at text not null, revision_count integer not null default 0,
-      provisional integer not null default 0,
-      ${OBS_CHECKS}
+      ${OBS_DEFINITION}
     );
     insert into observations_old (${OBS_COLUMNS})
       select ${OBS_COLUMNS} from observations order by region_id, indicator_code, gender, month;
