@@ -58,7 +58,7 @@ function count(db: string, table: string): number {
 function shapedCsv(csv: string, out: string): void {
   const lines = readFileSync(csv, 'utf8').trimEnd().split('\n').slice(1);
   const loadedAt = '2024-11-20T06:00:00.000Z';
-  const rows = lines.map((line, i) => {
+  const rows = lines.map((line) => {
     const [region, , month, ind, g, value, flag] = line.split(';');
     const isFlag = value === '*' || value === '-' || value === 'X';
     return `${region};${ind};${g};${month};${isFlag ? '' : value};${isFlag ? value : flag};1;${loadedAt};0;0`;
