@@ -172,6 +172,9 @@ describe('one import at a time', () => {
   });
 });
 
+/** Every observation, in the order of its key. */
+const ALL_OBSERVATIONS = 'select * from observations order by region_id, month, indicator_code, gender';
+
 describe('crash mid-import', () => {
   test('SIGKILL inside the write transaction leaves the database as before the file', async () => {
     const { dir, path, db, deps } = await fileDb();
@@ -184,9 +187,7 @@ describe('crash mid-import', () => {
     const big = join(dir, 'big.csv');
     const rows = bigCsv(big, 60, 120);
     const before = {
-      obs: db.sqlite
-        .prepare('select * from observations order by region_id, month, indicator_code, gender')
-        .all(),
+      obs: db.sqlite.prepare(ALL_OBSERVATIONS).all(),
       files: db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
       version: await dataVersion(db),
     };
@@ -199,9 +200,7 @@ describe('crash mid-import', () => {
     expect(child.child.signalCode).toBe('SIGKILL');
 
     expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(
-      db.sqlite.prepare('select * from observations order by region_id, month, indicator_code, gender').all(),
-    ).toEqual(before.obs);
+    expect(db.sqlite.prepare(ALL_OBSERVATIONS).all()).toEqual(before.obs);
     expect(
       db.sqlite.prepare(`select count(*) from imported_files where status = 'imported'`).pluck().get(),
     ).toBe(before.files);

@@ -152,14 +152,14 @@ export async function snapshotOf(db: Db, ran: string[]): Promise<SchemaSnapshot>
   };
 }
 
-function registered(names: string[]): Record<string, Migration> {
+export function registered(names: string[]): Record<string, Migration> {
   const missing = names.filter((n) => !(n in migrations));
   if (missing.length > 0) throw new Error(`migrations no longer registered: ${missing.join(', ')}`);
   return Object.fromEntries(names.map((n) => [n, migrations[n] as Migration]));
 }
 
 /** Runs `fn` on a fresh, unmigrated database of `dialect` (dropped again afterwards). */
-async function withFreshDb<T>(dialect: Db['dialect'], fn: (db: Db) => Promise<T>): Promise<T> {
+export async function withFreshDb<T>(dialect: Db['dialect'], fn: (db: Db) => Promise<T>): Promise<T> {
   const url = dialect === 'postgres' ? await createPgDatabase() : null;
   const db =
     url === null
