@@ -70,8 +70,8 @@ const REVISION_COLUMNS = [
 interface Decoded {
   rid: string;
   code: string;
-  g: string;
-  m: string;
+  g: Gender;
+  m: Month;
   v: number | null;
   f: string | null;
   /** 1: provisional (a BA projection). */
@@ -88,7 +88,7 @@ function decoder(rows: ObservationRows): (i: number) => Decoded {
       rid: regionIds[region[i] ?? 0] ?? '',
       code: codes[indicator[i] ?? 0] ?? '',
       g: GENDER_CODES[gender[i] ?? 0] ?? 'total',
-      m: monthString(month[i] ?? 0),
+      m: monthString(month[i] ?? 0) as Month,
       v: f === null ? (value[i] ?? 0) : null,
       f,
       p: provisional[i] ?? 0,
@@ -218,9 +218,9 @@ async function mergeRegion(
         }))
         // The observation's key (SQLite: its primary key; PostgreSQL: observations_key).
         .where('region_id', '=', d.rid)
-        .where('month', '=', d.m as Month)
+        .where('month', '=', d.m)
         .where('indicator_code', '=', d.code)
-        .where('gender', '=', d.g as Gender)
+        .where('gender', '=', d.g)
         .execute();
       revisions.push([
         d.rid,

@@ -23,6 +23,10 @@ function prepared(handle: SqliteDatabase.Database, text: string): SqliteDatabase
   return stmt;
 }
 
+/**
+ * Bulk insert into `table`, inside the caller's transaction (a failure or crash leaves the table
+ * as it was; a duplicate key fails the insert and with it the transaction).
+ */
 function insertRowsSync(
   handle: SqliteDatabase.Database,
   table: string,
@@ -48,22 +52,11 @@ function insertRowsSync(
 }
 
 /**
- * Bulk insert into `table`, inside the caller's transaction (a failure or crash leaves the table
- * as it was; a duplicate key fails the insert and with it the transaction). The observations
- * table has no index beside its key since migration i13c (WITHOUT ROWID, keyed by region, month,
- * indicator, gender), so there is no index to drop and build again after a first load, as there
- * was before (docs/benchmarks.md, "Issue 13, eighth round").
+ * Page cache of a bulk write (KiB, as SQLite's negative cache_size): the transaction's pages stay
+ * in memory until the commit instead of spilling into the WAL halfway (the national file's 30 MB
+ * fit). The observations have no index beside their key since migration i13c, so a first load
+ * has no index to drop and build again (docs/benchmarks.md, "Issue 13, eighth round").
  */
-function bulkInsert(
-  handle: SqliteDatabase.Database,
-  table: string,
-  columns: readonly string[],
-  rows: Iterable<BulkRow>,
-): void {
-  insertRowsSync(handle, table, columns, rows);
-}
-
-/** Page cache of a bulk write (KiB, as SQLite's negative cache_size): the indexes being built stay in memory. */
 const BULK_CACHE_KIB = 64 * 1024;
 
 /**
@@ -102,7 +95,7 @@ export async function sqliteWriteTransaction<T>(
       try {
         const result = await fn({
           trx: conn,
-          insertRows: async (table, columns, rows) => bulkInsert(handle, table, columns, rows),
+          insertRows: async (table, columns, rows) => insertRowsSync(handle, table, columns, rows),
         });
         await sql`commit`.execute(conn);
         return result;

@@ -50,6 +50,12 @@ const OBS_COLUMNS =
   'region_id, indicator_code, gender, month, value, flag, source_file_id, loaded_at, revision_count, provisional';
 const REVISION_COLUMNS = `region_id, indicator_code, gender, month, old_value, old_flag, new_value, new_flag,
   changed_at, source_file_id, import_run_id, old_provisional, new_provisional`;
+/** The revisions' columns after `id` (and, before this migration, `observation_id`). */
+const REVISION_DEFINITION = `region_id text not null, indicator_code text not null, gender text not null,
+      month text not null, old_value real, old_flag text, new_value real, new_flag text,
+      changed_at text not null, source_file_id integer references imported_files (id),
+      import_run_id integer references import_runs (id),
+      old_provisional integer not null default 0, new_provisional integer not null default 0`;
 /** The observations' columns and checks, as both shapes of the table declare them. */
 const OBS_DEFINITION = `region_id text not null references regions (id),
       indicator_code text not null references indicators (code),
@@ -74,11 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
     `create table revisions_new (
       id integer primary key autoincrement,
-      region_id text not null, indicator_code text not null, gender text not null, month text not null,
-      old_value real, old_flag text, new_value real, new_flag text, changed_at text not null,
-      source_file_id integer references imported_files (id),
-      import_run_id integer references import_runs (id),
-      old_provisional integer not null default 0, new_provisional integer not null default 0
+      ${REVISION_DEFINITION}
     );
     insert into revisions_new (id, ${REVISION_COLUMNS}) select id, ${REVISION_COLUMNS} from revisions order by id;
     ${carrySequence('revisions', 'revisions_new')}
@@ -121,11 +123,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 
     create table revisions_old (
       id integer primary key autoincrement, observation_id integer not null references observations_old (id),
-      region_id text not null, indicator_code text not null, gender text not null, month text not null,
-      old_value real, old_flag text, new_value real, new_flag text, changed_at text not null,
-      source_file_id integer references imported_files (id),
-      import_run_id integer references import_runs (id),
-      old_provisional integer not null default 0, new_provisional integer not null default 0
+      ${REVISION_DEFINITION}
     );
     -- A revision whose observation is gone gets no id: NOT NULL fails and nothing changes.
     insert into revisions_old (id, observation_id, ${REVISION_COLUMNS})

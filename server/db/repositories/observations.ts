@@ -144,7 +144,8 @@ function toRegionObservations(rows: unknown[][]): RegionObservations {
  * Reads the months `from`..`to` of one region (every indicator and gender): the goal read, which
  * needs about 25 months, not the whole history. SQLite's table is keyed (region_id, month, …)
  * and PostgreSQL's covering index `observations_region_month` leads with the same columns, so the
- * read is one range of one B-tree and its cost follows the window, not the history. `loadedAt` is left null (the region summary carries it).
+ * read is one range of one B-tree and its cost follows the window, not the history. `loadedAt` is
+ * left null (the region summary carries it).
  */
 export async function readRegionWindow(
   db: Kysely<Database>,
