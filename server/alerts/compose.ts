@@ -7,6 +7,7 @@ import {
   formatChange,
   formatCount,
   formatDate,
+  formatGoalValue,
   formatMonth,
   formatPercent,
   STATUS_TEXT,
@@ -262,6 +263,16 @@ export function digestSubject(items: readonly AlertItem[]): string {
   return subject;
 }
 
+/**
+ * Above this many changes a digest lists each change on one line (region, goal, assessment, its key
+ * figure, a link to the goal) instead of as a block of rows. One Jobcenter's whole AIP (its six
+ * goals by gender and its plan figures) still arrives in full; a recipient who follows many
+ * regions gets an overview they can read (997 blocks made a mail of 1.8 MB, which mail clients
+ * clip and which the server held in memory three times while encoding it). Every change is listed
+ * either way, and each one's block stays on its alert row (GET /api/alerts).
+ */
+export const DIGEST_DETAIL_LIMIT = 30;
+
 /** The digest mail to one recipient: every change of one evaluation they follow. */
 export function composeDigest(
   items: readonly AlertItem[],
@@ -270,7 +281,6 @@ export function composeDigest(
   const subject = digestSubject(items);
   const greeting = opts.name ? `Guten Tag ${opts.name},` : 'Guten Tag,';
   const count = items.length === 1 ? 'eine Änderung' : `${items.length} Änderungen`;
-  const intro = `der Zielmonitor meldet ${count}:`;
   const samples = [
     ...new Set(items.filter((i) => i.region.sample).map((i) => sampleLabel(i.region.sampleAsOf))),
   ];
@@ -285,13 +295,22 @@ export function composeDigest(
   // Per-change sample labels only in a mail that mixes sample and real regions.
   const perItemSample = sampleNote !== null && !items.every((i) => i.region.sample);
 
+  const overview = items.length > DIGEST_DETAIL_LIMIT;
+  const regions = new Set(items.map((i) => i.region.id)).size;
+  const intro = overview
+    ? `der Zielmonitor meldet ${count} in ${regions === 1 ? 'einer Region' : `${regions} Regionen`}, ` +
+      'jede in einer Zeile. Prognose, was es noch braucht, und Kommentare zeigt der Link zum Ziel.'
+    : `der Zielmonitor meldet ${count}:`;
+
   const text = [
     greeting,
     '',
     intro,
     ...(sampleNote ? ['', sampleNote] : []),
     '',
-    items.map((i) => itemText(i, opts.publicUrl, { sampleNote: perItemSample })).join('\n\n'),
+    overview
+      ? overviewText(items, opts.publicUrl, perItemSample)
+      : items.map((i) => itemText(i, opts.publicUrl, { sampleNote: perItemSample })).join('\n\n'),
     '',
     '-- ',
     footer,
@@ -305,11 +324,140 @@ export function composeDigest(
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1a1a1a">' +
     `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(intro)}</p>` +
     (sampleNote ? `<p style="padding:6px 8px;background:#fff4ce">${escapeHtml(sampleNote)}</p>` : '') +
-    items.map((i) => itemHtml(i, opts.publicUrl, perItemSample)).join('') +
+    (overview
+      ? overviewHtml(items, opts.publicUrl, perItemSample)
+      : items.map((i) => itemHtml(i, opts.publicUrl, perItemSample)).join('')) +
     `<hr style="margin-top:24px"><p style="color:#555;font-size:12px">${escapeHtml(footer)} ` +
     `<a href="${escapeHtml(`${base}/`)}">Zielmonitor</a></p></body></html>`;
 
   return { subject, text, html };
+}
+
+/** "Jobcenter 1 (01001)", marked when a mail mixes sample and real regions. */
+function regionLabel(region: AlertRegion, sampleNote: boolean): string {
+  return `${region.name} (${region.id})${region.sample && sampleNote ? ' (Beispieldaten)' : ''}`;
+}
+
+/** The assessment in a few words: "✕ verfehlt (vorher: ▲ gefährdet)", "✓ wieder im Ziel (vorher: …)". */
+function assessment(item: GoalChangeItem): string {
+  const now =
+    item.kind === 'recovered'
+      ? `${STATUS_TEXT[item.goal.status].icon} wieder im Ziel`
+      : `${item.kind === 'revision' ? 'nach Korrektur ' : ''}${statusText(item.goal.status)}`;
+  const before = item.previousStatus ? ` (vorher: ${statusText(item.previousStatus)})` : '';
+  return `${now}${before}`;
+}
+
+/** The change's value, and how it compares: with last year and the target, or with the plan. */
+function keyFigures(item: GoalChangeItem): { value: string; comparison: string } {
+  const g = item.goal;
+  if (g.kind !== 'change') {
+    const v = (n: number | null) => formatGoalValue(n, g.unit);
+    return {
+      value: v(g.current.value),
+      comparison: `Plan bis ${formatMonth(g.current.month)}: ${v(g.planToDate)} (${formatChange(g.changePct, 1)})`,
+    };
+  }
+  return {
+    value: `${formatValue(g.current.value, item.unit)}${g.provisional ? ' (vorläufig)' : ''}`,
+    comparison: `${formatChange(g.changePct, 2)} zum Vorjahr (Ziel: ${formatChange(g.targetChangePct)})`,
+  };
+}
+
+/** "ein Kommentar", "2 Kommentare", or '' without comments. */
+function commentCount(item: GoalChangeItem): string {
+  const n = item.comments?.length ?? 0;
+  return n === 0 ? '' : n === 1 ? 'ein Kommentar' : `${n} Kommentare`;
+}
+
+function goalName(item: GoalChangeItem): string {
+  return `${item.goal.label} (${item.goal.indicator}, ${item.year})`;
+}
+
+/** The plain-text overview: one line (and the goal's link) per change, goals first. */
+function overviewText(items: readonly AlertItem[], publicUrl: string, sampleNote: boolean): string {
+  const goals = items.filter((i): i is GoalChangeItem => i.type === 'goal');
+  const missing = items.filter((i): i is MissingDataItem => i.type === 'missing');
+  const blocks: string[] = [];
+  if (goals.length > 0) {
+    blocks.push(
+      [
+        `Ziele (${goals.length}):`,
+        ...goals.map((i) => {
+          const f = keyFigures(i);
+          return (
+            `■ ${regionLabel(i.region, sampleNote)} – ${goalName(i)}: ${assessment(i)}; ${f.value}, ${f.comparison}; ` +
+            `Datenstand ${formatMonth(i.dataMonth)}${commentCount(i) ? `; ${commentCount(i)}` : ''}\n  ${goalLink(publicUrl, i)}`
+          );
+        }),
+      ].join('\n'),
+    );
+  }
+  if (missing.length > 0) {
+    blocks.push(
+      [
+        `Fehlende Daten (${missing.length}), bitte den Import prüfen:`,
+        ...missing.map(
+          (i) =>
+            `■ ${regionLabel(i.region, sampleNote)}: ${formatMonth(i.month)} fehlt, fällig bis ${formatDate(`${i.deadline}T12:00:00Z`)}; ` +
+            `neuester geladener Monat: ${i.latestMonth ? formatMonth(i.latestMonth) : 'keiner'}`,
+        ),
+      ].join('\n'),
+    );
+  }
+  return blocks.join('\n\n');
+}
+
+const CELL = 'style="padding:2px 12px 2px 0;vertical-align:top"';
+const HEAD = 'style="padding:2px 12px 2px 0;text-align:left"';
+
+function overviewTable(caption: string, head: readonly string[], rows: readonly string[]): string {
+  return (
+    `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(caption)}</h2>` +
+    `<table style="border-collapse:collapse"><tr>${head.map((h) => `<th ${HEAD}>${escapeHtml(h)}</th>`).join('')}</tr>` +
+    `${rows.join('')}</table>`
+  );
+}
+
+/** The HTML overview: a table of goal changes (each goal a link) and one of missing months. */
+function overviewHtml(items: readonly AlertItem[], publicUrl: string, sampleNote: boolean): string {
+  const goals = items.filter((i): i is GoalChangeItem => i.type === 'goal');
+  const missing = items.filter((i): i is MissingDataItem => i.type === 'missing');
+  const td = (html: string) => `<td ${CELL}>${html}</td>`;
+  let html = '';
+  if (goals.length > 0) {
+    html += overviewTable(
+      `Ziele (${goals.length})`,
+      ['Region', 'Ziel', 'Bewertung', 'Wert', 'Vergleich', 'Datenstand'],
+      goals.map((i) => {
+        const f = keyFigures(i);
+        return (
+          `<tr>${td(escapeHtml(regionLabel(i.region, sampleNote)))}` +
+          td(
+            `<a href="${escapeHtml(goalLink(publicUrl, i))}">${escapeHtml(goalName(i))}</a>` +
+              (commentCount(i) ? ` (${escapeHtml(commentCount(i))})` : ''),
+          ) +
+          td(`<strong style="color:${STATUS_COLOR[i.goal.status]}">${escapeHtml(assessment(i))}</strong>`) +
+          td(escapeHtml(f.value)) +
+          td(escapeHtml(f.comparison)) +
+          `${td(escapeHtml(formatMonth(i.dataMonth)))}</tr>`
+        );
+      }),
+    );
+  }
+  if (missing.length > 0) {
+    html += overviewTable(
+      `Fehlende Daten (${missing.length}), bitte den Import prüfen`,
+      ['Region', 'Fehlender Monat', 'Fällig bis', 'Neuester geladener Monat'],
+      missing.map(
+        (i) =>
+          `<tr>${td(escapeHtml(regionLabel(i.region, sampleNote)))}${td(escapeHtml(formatMonth(i.month)))}` +
+          td(escapeHtml(formatDate(`${i.deadline}T12:00:00Z`))) +
+          `${td(escapeHtml(i.latestMonth ? formatMonth(i.latestMonth) : 'keiner'))}</tr>`,
+      ),
+    );
+  }
+  return html;
 }
 
 /** The Message-ID of a digest, derived from its alert keys and its recipient (stable across retries). */
