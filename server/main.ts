@@ -7,11 +7,11 @@
 import './apply-heap-settings.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type ServerType, serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import {
   type EtlDeps,
   loadJobcenterDirectory,
@@ -25,6 +25,7 @@ import { type AppServices, createAppDeps, preloadGoals } from './app-deps.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { setDefaultBusyWait } from './db/busy.js';
 import { serialised } from './db/dialect/index.js';
+import { withGoalsFastPath } from './http/goals-fast-path.js';
 import { startLeadership } from './leader.js';
 import { createLogger } from './logger.js';
 
@@ -125,11 +126,12 @@ async function main(): Promise<void> {
   if (checked)
     await Promise.race([preloadGoals(deps.goals, logger), delay(PRELOAD_WAIT_MS, undefined, { ref: false })]);
 
-  const listening = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
-  });
-  if (!(listening instanceof Server)) throw new Error('expected an HTTP/1.1 server');
-  const server = listening;
+  // @hono/node-server's listener (what its serve() builds), with GET /api/goals without
+  // credentials answered before it (server/http/goals-fast-path.ts).
+  const server = createServer(
+    withGoalsFastPath(deps, logger, getRequestListener(app.fetch, { hostname: config.HOST })),
+  );
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   // PORT=0 asks the OS for a free port: report the one it gave.
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;

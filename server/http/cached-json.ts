@@ -12,7 +12,7 @@
 import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
 import { encodedBody, type JsonAnswer, jsonAnswer, rawBody } from '../goals/answer.js';
-import { chooseEncoding } from './compress.js';
+import { encodingFor } from './compress.js';
 import { type AppEnv, requestHeader } from './env.js';
 import { markComplete, SECURITY_HEADERS } from './envelope.js';
 
@@ -51,16 +51,43 @@ export function cachedAnswer<T>(
   p: JsonAnswer<T>,
   extraHeaders: Record<string, string> = {},
 ): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
+  const a = answerParts(
+    p,
+    {
+      ifNoneMatch: requestHeader(c, 'if-none-match'),
+      acceptEncoding: requestHeader(c, 'accept-encoding'),
+      requestId: c.get('requestId'),
+    },
+    extraHeaders,
+  );
+  const res = new Response(a.body, { status: a.status, headers: a.headers });
+  // TypedResponse only carries the body type for the typed client (hc); the object is a Response.
+  return markComplete(res) as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+}
+
+/** What a cached answer's response is made of: the same for Hono and for server/http/goals-fast-path.ts. */
+export interface AnswerParts {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Uint8Array | null;
+}
+
+/** The status, headers (the envelope's included) and body of a cached answer to one request. */
+export function answerParts<T>(
+  p: JsonAnswer<T>,
+  request: { ifNoneMatch: string | undefined; acceptEncoding: string | undefined; requestId: string },
+  extraHeaders: Record<string, string> = {},
+): AnswerParts {
   const etag = extraHeaders.etag ?? p.etag;
-  const notModified = etagMatches(requestHeader(c, 'if-none-match'), etag);
+  const notModified = etagMatches(request.ifNoneMatch, etag);
   const large = p.small === null;
-  const accepted = notModified || !large ? null : chooseEncoding(c);
+  const accepted = notModified || !large ? null : encodingFor(request.acceptEncoding);
   const compressed = accepted === null ? null : encodedBody(p, accepted);
   const encoding = compressed === null ? null : accepted;
   const body = notModified ? null : (compressed ?? rawBody(p));
   // One object literal per response (no intermediate spreads): this runs for every cached answer.
   const headers: Record<string, string> = notModified
-    ? { 'cache-control': 'no-cache', etag, ...SECURITY_HEADERS, 'x-request-id': c.get('requestId') }
+    ? { 'cache-control': 'no-cache', etag, ...SECURITY_HEADERS, 'x-request-id': request.requestId }
     : {
         'content-length': String(body?.byteLength ?? 0),
         'content-type': 'application/json',
@@ -68,7 +95,7 @@ export function cachedAnswer<T>(
         'cache-control': 'no-cache',
         etag,
         ...SECURITY_HEADERS,
-        'x-request-id': c.get('requestId'),
+        'x-request-id': request.requestId,
       };
   if (large) headers.vary = 'Accept-Encoding';
   if (encoding !== null) headers['content-encoding'] = encoding;
@@ -76,10 +103,5 @@ export function cachedAnswer<T>(
     const v = extraHeaders[name];
     if (v !== undefined) headers[name] = v;
   }
-  const res = new Response(body, {
-    status: notModified ? 304 : 200,
-    headers,
-  });
-  // TypedResponse only carries the body type for the typed client (hc); the object is a Response.
-  return markComplete(res) as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+  return { status: notModified ? 304 : 200, headers, body };
 }

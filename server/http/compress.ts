@@ -9,7 +9,11 @@ import { type AppEnv, requestHeader } from './env.js';
 
 /** The best encoding the client accepts (q > 0): brotli, else gzip, else none. */
 export function chooseEncoding(c: Context<AppEnv>): Encoding | null {
-  const header = requestHeader(c, 'accept-encoding');
+  return encodingFor(requestHeader(c, 'accept-encoding'));
+}
+
+/** The same, from the Accept-Encoding header's value. */
+export function encodingFor(header: string | undefined): Encoding | null {
   if (header === undefined || header === '') return null;
   let gzip = false;
   for (const part of header.split(',')) {

@@ -62,6 +62,26 @@ export function envelopeHeaders(c: Context<AppEnv>): Record<string, string> {
 
 const SANE_ID = /^[\w\-=]{1,255}$/;
 
+/** The request id: a sane incoming X-Request-Id, else a new UUID. */
+export function requestIdFrom(incoming: string | undefined): string {
+  return incoming !== undefined && SANE_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** The one log line of a request (5xx as errors, everything else at info). */
+export function logRequest(
+  logger: Logger,
+  requestId: string,
+  method: string,
+  path: string,
+  status: number,
+  start: number,
+): void {
+  // The request id first, where the child logger's binding would put it: the same line.
+  const line = { requestId, method, path, status, ms: Math.round((performance.now() - start) * 10) / 10 };
+  if (status >= 500) logger.error(line, 'request failed');
+  else logger.info(line, 'request');
+}
+
 export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now();
@@ -73,7 +93,7 @@ export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
         ? raw
         : undefined
       : c.req.header('x-request-id');
-    const requestId = incoming !== undefined && SANE_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(incoming);
     c.set('requestId', requestId);
     c.set('logger', requestLogger(logger, requestId));
     await next();
@@ -86,15 +106,6 @@ export function envelope(logger: Logger): MiddlewareHandler<AppEnv> {
       }
       res.headers.set('x-request-id', requestId);
     }
-    // The request id first, where the child logger's binding would put it: the same line.
-    const line = {
-      requestId,
-      method: c.req.method,
-      path: c.req.path,
-      status: res.status,
-      ms: Math.round((performance.now() - start) * 10) / 10,
-    };
-    if (res.status >= 500) logger.error(line, 'request failed');
-    else logger.info(line, 'request');
+    logRequest(logger, requestId, c.req.method, c.req.path, res.status, start);
   };
 }

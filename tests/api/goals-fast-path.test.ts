@@ -1,0 +1,216 @@
+/**
+ * GET /api/goals past Hono (server/http/goals-fast-path.ts): over real sockets, the same status,
+ * headers and bytes as the app itself gives, the same log line, and Hono for everything it must
+ * not take (credentials, anonymous reading off, bad or encoded queries, errors, other methods).
+ */
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { getRequestListener } from '@hono/node-server';
+import pino from 'pino';
+import { afterEach, describe, expect, test } from 'vitest';
+import { withGoalsFastPath } from '../../server/http/goals-fast-path.js';
+import { goalsResponse } from '../../server/http/responses.js';
+import { rows, sql } from '../helpers/db.js';
+import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from './fixture.js';
+
+interface Raw {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function get(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = request(base + path, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+interface Servers {
+  ctx: TestContext;
+  /** With the fast path in front of the app. */
+  fast: string;
+  /** The app alone (as before the fast path). */
+  app: string;
+  /** Requests the fast path handed to the app. */
+  handedOn: string[];
+  /** The fast path's log lines. */
+  lines: Record<string, unknown>[];
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+});
+
+async function start(env: Record<string, string> = {}): Promise<Servers> {
+  const ctx = await setup({ env });
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = pino({ level: 'info' }, sink);
+  const listener = getRequestListener(ctx.app.fetch);
+  const handedOn: string[] = [];
+  const fastServer = createServer(
+    withGoalsFastPath(ctx.deps, logger, (req, res) => {
+      handedOn.push(`${req.method} ${req.url}`);
+      void listener(req, res);
+    }),
+  );
+  const appServer = createServer(listener);
+  servers.push(fastServer, appServer);
+  return { ctx, fast: await listen(fastServer), app: await listen(appServer), handedOn, lines };
+}
+
+/** Status, body and headers, without the two that differ per response (date, request id). */
+function comparable(r: Raw) {
+  const { date: _date, 'x-request-id': _id, ...headers } = r.headers;
+  return { status: r.status, headers, body: r.body.toString('base64') };
+}
+
+describe('GET /api/goals past Hono', () => {
+  test('the same status, headers and bytes as the app, for queries, encodings and revalidation; Hono not called', async () => {
+    const s = await start();
+    const queries = [
+      '',
+      `?region=${REGION_A}`,
+      `?region=${REGION_A}&month=2024-06`,
+      `?region=${REGION_A}&year=2024`,
+      `?month=2024-06&region=${REGION_A}&unknown=1`,
+    ];
+    const encodings: Record<string, string>[] = [
+      {},
+      { 'accept-encoding': 'gzip' },
+      { 'accept-encoding': 'br, gzip' },
+      { 'accept-encoding': 'br;q=0, gzip;q=0' },
+    ];
+    let answered = 0;
+    for (const q of queries) {
+      for (const e of encodings) {
+        const viaApp = await get(s.app, `/api/goals${q}`, e);
+        const viaFast = await get(s.fast, `/api/goals${q}`, e);
+        expect(viaFast.status).toBe(200);
+        expect(comparable(viaFast)).toEqual(comparable(viaApp));
+        answered++;
+      }
+      // Revalidation with the ETag: 304 without a body, from both.
+      const first = await get(s.app, `/api/goals${q}`);
+      const etag = String(first.headers.etag);
+      const viaApp = await get(s.app, `/api/goals${q}`, { 'if-none-match': etag });
+      const viaFast = await get(s.fast, `/api/goals${q}`, { 'if-none-match': etag });
+      expect(viaFast.status).toBe(304);
+      // @hono/node-server gives an empty answer its default Content-Type; a 304 needs none.
+      expect(viaApp.headers['content-type']).toBe('text/plain; charset=UTF-8');
+      delete viaApp.headers['content-type'];
+      expect(comparable(viaFast)).toEqual(comparable(viaApp));
+      answered++;
+    }
+    // Some answers are compressed (the check above compared real encodings, not only identity).
+    const br = await get(s.fast, `/api/goals?region=${REGION_A}`, { 'accept-encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(s.handedOn).toEqual([]);
+
+    // One log line per answer, as the envelope writes it; a sane incoming request id is kept.
+    expect(s.lines.filter((l) => l.msg === 'request')).toHaveLength(answered + 1);
+    const mine = await get(s.fast, '/api/goals', { 'x-request-id': 'wall-7' });
+    expect(mine.headers['x-request-id']).toBe('wall-7');
+    expect(s.lines.at(-1)).toMatchObject({
+      requestId: 'wall-7',
+      method: 'GET',
+      path: '/api/goals',
+      status: 200,
+      msg: 'request',
+    });
+    const generated = await get(s.fast, '/api/goals', { 'x-request-id': 'bad id with spaces' });
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('Hono answers what the fast path must not: errors, odd queries, other methods and paths', async () => {
+    const s = await start();
+    const cases: [string, Record<string, string>, string, number][] = [
+      ['/api/goals?region=99999', {}, 'GET', 404], // unknown region: the service's error
+      ['/api/goals?month=2024-13', {}, 'GET', 400],
+      [`/api/goals?region=${REGION_A}&region=09999`, {}, 'GET', 400],
+      [`/api/goals?region=%30${REGION_A.slice(1)}`, {}, 'GET', 200], // needs decoding
+      [`/api/goals?region=${REGION_A}`, {}, 'HEAD', 200],
+      ['/api/goals/', {}, 'GET', 404],
+      ['/api/goalsx', {}, 'GET', 404],
+      [`/api/goals/K2-female/series?region=${REGION_A}`, {}, 'GET', 200],
+    ];
+    for (const [path, headers, method, status] of cases) {
+      const viaApp = await get(s.app, path, headers, method);
+      const viaFast = await get(s.fast, path, headers, method);
+      expect(viaApp.status, path).toBe(status);
+      expect(comparable(viaFast), path).toEqual(comparable(viaApp));
+    }
+    expect(s.handedOn).toEqual(cases.map(([path, , method]) => `${method} ${path}`));
+    // The service's 404 went to Hono after the fast path tried: Hono logged it, the fast path did not.
+    expect(s.lines.filter((l) => l.msg === 'request')).toEqual([]);
+  });
+
+  test('credentials go to Hono: a bad token is refused, not answered', async () => {
+    const s = await start();
+    const bad = await get(s.fast, '/api/goals', { authorization: 'Bearer wrong' });
+    expect(bad.status).toBe(401);
+    const admin = await get(s.fast, '/api/goals', { authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect(admin.status).toBe(200);
+    const cookie = await get(s.fast, '/api/goals', { cookie: 'zm_session=nonsense' });
+    expect(cookie.status).toBe(200);
+    expect(s.handedOn).toEqual(['GET /api/goals', 'GET /api/goals', 'GET /api/goals']);
+  });
+
+  test('with anonymous reading off, nothing is answered without signing in', async () => {
+    const s = await start({ ANONYMOUS_READ: 'false' });
+    const anonymous = await get(s.fast, `/api/goals?region=${REGION_A}`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="zielmonitor"');
+    expect(s.handedOn).toEqual([`GET /api/goals?region=${REGION_A}`]);
+  });
+
+  test('the proxy user header goes to Hono when a proxy is trusted', async () => {
+    const s = await start({ AUTH_PROXY_HEADER: 'X-Remote-User', AUTH_PROXY_TRUSTED: '127.0.0.1' });
+    await get(s.fast, '/api/goals', { 'x-remote-user': 'carla' });
+    await get(s.fast, '/api/goals');
+    expect(s.handedOn).toEqual(['GET /api/goals']);
+  });
+
+  test('a new data version is served at once (the service’s own check, not a cache of its own)', async () => {
+    const s = await start();
+    const k3 = (r: Raw) =>
+      goalsResponse.parse(JSON.parse(r.body.toString('utf8'))).goals.find((g) => g.id === 'K3-total')?.current
+        .value;
+    const before = await get(s.fast, '/api/goals');
+    expect(k3(before)).toBe(623.5);
+    // LZB total Dec 2024 618 → 630, and the version bump an import's transaction makes.
+    await rows(
+      s.ctx.db,
+      sql`update observations set value = 630 where region_id = ${REGION_A} and indicator_code = 'LZB' and gender = 'total' and month = '2024-12'`,
+    );
+    await rows(s.ctx.db, sql`update meta set value = '2' where key = 'data_version'`);
+    const after = await get(s.fast, '/api/goals');
+    expect(k3(after)).toBe(624.5); // (7482 − 618 + 630) / 12
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(comparable(after)).toEqual(comparable(await get(s.app, '/api/goals')));
+    expect(s.handedOn).toEqual([]);
+  });
+});
