@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { withGoalsFastPath } from '../../server/http/goals-fast-path.js';
 import { goalsResponse } from '../../server/http/responses.js';
 import { rows, sql } from '../helpers/db.js';
@@ -156,6 +156,9 @@ describe('GET /api/goals past Hono', () => {
       ['/api/goals/', {}, 'GET', 404],
       ['/api/goalsx', {}, 'GET', 404],
       [`/api/goals/K2-female/series?region=${REGION_A}`, {}, 'GET', 200],
+      [`/api/goals?region=${REGION_A}&${'x'.repeat(200)}=1`, {}, 'GET', 200], // long: not cached
+      ['/api/goals', { host: 'a/b' }, 'GET', 400], // @hono/node-server refuses the Host
+      ['/api/goals', { host: 'x@evil' }, 'GET', 400],
     ];
     for (const [path, headers, method, status] of cases) {
       const viaApp = await get(s.app, path, headers, method);
@@ -166,6 +169,20 @@ describe('GET /api/goals past Hono', () => {
     expect(s.handedOn).toEqual(cases.map(([path, , method]) => `${method} ${path}`));
     // The service's 404 went to Hono after the fast path tried: Hono logged it, the fast path did not.
     expect(s.lines.filter((l) => l.msg === 'request')).toEqual([]);
+  });
+
+  test('a service error is answered by the app with that error, not computed a second time', async () => {
+    const s = await start();
+    const calls = vi.spyOn(s.ctx.deps.goals, 'goalsAnswer');
+    const viaFast = await get(s.fast, '/api/goals?region=99999');
+    expect(viaFast.status).toBe(404);
+    expect(JSON.parse(viaFast.body.toString('utf8'))).toMatchObject({ error: { code: 'region_not_found' } });
+    expect(calls).toHaveBeenCalledTimes(1);
+    expect(s.handedOn).toEqual(['GET /api/goals?region=99999']);
+    // The app alone computes it once as well, and answers the same.
+    const viaApp = await get(s.app, '/api/goals?region=99999');
+    expect(calls).toHaveBeenCalledTimes(2);
+    expect(comparable(viaFast)).toEqual(comparable(viaApp));
   });
 
   test('credentials go to Hono: a bad token is refused, not answered', async () => {
