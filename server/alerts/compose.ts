@@ -268,8 +268,8 @@ export function digestSubject(items: readonly AlertItem[]): string {
  * figure, a link to the goal) instead of as a block of rows. One Jobcenter's whole AIP (its six
  * goals by gender and its plan figures) still arrives in full; a recipient who follows many
  * regions gets an overview they can read (997 blocks made a mail of 1.8 MB, which mail clients
- * clip and which the server held in memory three times while encoding it). Every change is listed
- * either way, and each one's block stays on its alert row (GET /api/alerts).
+ * clip, and whose encoding took about 16 MB of memory; docs/benchmarks.md). Every change is
+ * listed either way, and each one's block stays on its alert row (GET /api/alerts).
  */
 export const DIGEST_DETAIL_LIMIT = 30;
 
