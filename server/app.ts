@@ -14,7 +14,7 @@ import { waitForWritableDb } from './http/busy-writes.js';
 import type { AppEnv } from './http/env.js';
 import { envelope } from './http/envelope.js';
 import { apiNotFound, onError } from './http/errors.js';
-import { answerFastPathError } from './http/goals-fast-path.js';
+import { answerFastPathError } from './http/fast-path.js';
 import { mountStatic } from './http/static.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertsRoutes } from './routes/alerts.js';
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Request id, request logger, security headers (CSP for the built app), one log line.
   app.use('*', envelope(deps.logger));
   app.onError(onError);
-  app.use('/api/goals', answerFastPathError);
+  app.use('/api/*', answerFastPathError);
   if (deps.db.dialect === 'postgres') {
     // Several instances share the database: every API request first learns the current data
     // version (one query shared by the requests of a moment), so an import in another instance

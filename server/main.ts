@@ -25,7 +25,7 @@ import { type AppServices, createAppDeps, preloadGoals } from './app-deps.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { setDefaultBusyWait } from './db/busy.js';
 import { serialised } from './db/dialect/index.js';
-import { withGoalsFastPath } from './http/goals-fast-path.js';
+import { withFastPath } from './http/fast-path.js';
 import { startLeadership } from './leader.js';
 import { createLogger } from './logger.js';
 
@@ -126,10 +126,10 @@ async function main(): Promise<void> {
   if (checked)
     await Promise.race([preloadGoals(deps.goals, logger), delay(PRELOAD_WAIT_MS, undefined, { ref: false })]);
 
-  // @hono/node-server's listener (what its serve() builds), with GET /api/goals without
-  // credentials answered before it (server/http/goals-fast-path.ts).
+  // @hono/node-server's listener (what its serve() builds), with GET /api/goals and
+  // /api/comparison without credentials answered before it (server/http/fast-path.ts).
   const server = createServer(
-    withGoalsFastPath(deps, logger, getRequestListener(app.fetch, { hostname: config.HOST })),
+    withFastPath(deps, logger, getRequestListener(app.fetch, { hostname: config.HOST })),
   );
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();

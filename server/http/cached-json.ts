@@ -65,7 +65,7 @@ export function cachedAnswer<T>(
   return markComplete(res) as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }
 
-/** What a cached answer's response is made of: the same for Hono and for server/http/goals-fast-path.ts. */
+/** What a cached answer's response is made of: the same for Hono and for server/http/fast-path.ts. */
 export interface AnswerParts {
   status: 200 | 304;
   headers: Record<string, string>;

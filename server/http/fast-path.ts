@@ -1,34 +1,36 @@
 /**
- * GET /api/goals answered by node:http itself, before Hono: the wall and the dashboards ask for it
- * most, and for a cached answer Hono's request and response objects, its router and the middleware
- * chain cost about as much CPU again as the answer (docs/benchmarks.md, ninth round).
+ * GET /api/goals and GET /api/comparison answered by node:http itself, before Hono: the wall and
+ * the dashboards ask for them most, and for a cached answer Hono's request and response objects,
+ * its router and the middleware chain cost about as much CPU again as the answer
+ * (docs/benchmarks.md, ninth round).
  *
- * It takes only requests whose answer cannot differ from Hono's: GET of exactly /api/goals with a
- * query that needs no decoding and passes the route's own schema, anonymous reading on, and no
- * credentials (Authorization, a cookie, the proxy's user header), so there is no one to
+ * It takes only requests whose answer cannot differ from Hono's: GET of exactly one of those paths
+ * with a query that needs no decoding and passes the route's own schema, anonymous reading on, and
+ * no credentials (Authorization, a cookie, the proxy's user header), so there is no one to
  * authenticate. The answer comes from the same service call the route makes (the same data version
  * check and caches), its status, headers and body from the same function (`answerParts`), and the
- * log line is the envelope's. Anything else, and any error of the service, goes to Hono, which
- * answers it (or the error) as always.
+ * log line is the envelope's. Anything else goes to Hono, which answers it as always; an error of
+ * the service is handed to the app with the request, which answers it (`answerFastPathError`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
 import { syncDataVersion } from '../db/repositories/meta.js';
 import type { AppDeps } from '../deps.js';
+import type { JsonAnswer } from '../goals/answer.js';
 import type { Logger } from '../logger.js';
 import { answerParts } from './cached-json.js';
 import type { AppEnv } from './env.js';
 import { logRequest, requestIdFrom } from './envelope.js';
-import { goalsQuery } from './schemas.js';
+import { comparisonQuery, goalsQuery } from './schemas.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
-type GoalsQuery = ReturnType<typeof goalsQuery.parse>;
 
 /** Requests whose service call failed in the fast path, with the error, for Hono to answer. */
 const failed = new WeakMap<IncomingMessage, unknown>();
 
 /**
- * The app's middleware for /api/goals (first after the envelope): a request the fast path handed
+ * The app's middleware for /api/* (first after the envelope): a request the fast path handed
  * on after its service call failed is answered with that error by the app's error handler.
  */
 export const answerFastPathError: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -41,48 +43,85 @@ export const answerFastPathError: MiddlewareHandler<AppEnv> = async (c, next) =>
   await next();
 };
 
-const PATH = '/api/goals';
 /** Only characters that need no percent-decoding, in key=value pairs. */
 const PLAIN_QUERY = /^[A-Za-z0-9_.~=&-]*$/;
-const KEYS = new Set(Object.keys(goalsQuery.shape));
 /** Validated queries by their raw text (a pure function of it), up to this many; emptied when full. */
 const MAX_QUERIES = 4096;
 const MAX_QUERY_LENGTH = 128;
 const MAX_HOSTS = 64;
 
+/** The service call of a validated query. */
+type Answer = () => Promise<JsonAnswer<unknown>>;
+
+interface FastRoute {
+  path: string;
+  /** The query's keys the route's schema knows (others it drops). */
+  keys: ReadonlySet<string>;
+  /** The service call for a query object as the route's validator builds it; null when invalid. */
+  prepare(value: Record<string, string | string[]>): Answer | null;
+}
+
+function fastRoute<S extends z.ZodObject>(
+  path: string,
+  schema: S,
+  answer: (q: z.output<S>) => Promise<JsonAnswer<unknown>>,
+): FastRoute {
+  return {
+    path,
+    keys: new Set(Object.keys(schema.shape)),
+    prepare(value) {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) return null;
+      const q = parsed.data;
+      return () => answer(q);
+    },
+  };
+}
+
+/** The routes taken, each as its Hono route does it (server/routes/goals.ts, comparison.ts). */
+function fastRoutes(deps: AppDeps): Map<string, FastRoute> {
+  return new Map(
+    [
+      fastRoute('/api/goals', goalsQuery, (q) => deps.goals.goalsAnswer(q)),
+      fastRoute('/api/comparison', comparisonQuery, (q) => deps.goals.comparisonAnswer(q)),
+    ].map((r) => [r.path, r]),
+  );
+}
+
 /**
  * The request listener: `fallback` is Hono's (@hono/node-server), for every request this one does
  * not take, and for one whose service call fails.
  */
-export function withGoalsFastPath(deps: AppDeps, logger: Logger, fallback: Listener): Listener {
+export function withFastPath(deps: AppDeps, logger: Logger, fallback: Listener): Listener {
   const proxyHeader = deps.config.AUTH_PROXY_HEADER?.toLowerCase() ?? null;
-  const queries = new Map<string, GoalsQuery>();
+  const routes = fastRoutes(deps);
+  const queries = new Map<string, Answer>();
   const hosts = new Set<string>();
 
-  /** The validated query, or null when Hono should answer (and explain) it. */
-  function query(raw: string): GoalsQuery | null {
-    const known = queries.get(raw);
+  /** The service call of a valid query, or null when Hono should answer (and explain) it. */
+  function prepared(route: FastRoute, raw: string): Answer | null {
+    const key = `${route.path}?${raw}`;
+    const known = queries.get(key);
     if (known !== undefined) return known;
-    // A real goals query is a few dozen characters; a longer one (unknown keys) goes to Hono, so
-    // that what this cache holds stays small.
+    // A real query is a few dozen characters; a longer one (unknown keys) goes to Hono, so that
+    // what this cache holds stays small.
     if (raw.length > MAX_QUERY_LENGTH || !PLAIN_QUERY.test(raw)) return null;
-
     // The route's validator builds the same object: a repeated key becomes an array (and fails).
     // Other keys are dropped by the schema there; here they are not collected.
     const value: Record<string, string | string[]> = {};
     for (const pair of raw.split('&')) {
       const at = pair.indexOf('=');
-      const key = at < 0 ? pair : pair.slice(0, at);
-      if (!KEYS.has(key)) continue;
+      const name = at < 0 ? pair : pair.slice(0, at);
+      if (!route.keys.has(name)) continue;
       const v = at < 0 ? '' : pair.slice(at + 1);
-      const before = value[key];
-      value[key] = before === undefined ? v : Array.isArray(before) ? [...before, v] : [before, v];
+      const before = value[name];
+      value[name] = before === undefined ? v : Array.isArray(before) ? [...before, v] : [before, v];
     }
-    const parsed = goalsQuery.safeParse(value);
-    if (!parsed.success) return null;
+    const answer = route.prepare(value);
+    if (answer === null) return null;
     if (queries.size >= MAX_QUERIES) queries.clear();
-    queries.set(raw, parsed.data);
-    return parsed.data;
+    queries.set(key, answer);
+    return answer;
   }
 
   /** @hono/node-server's own check of the Host header (newRequest), cached per host. */
@@ -103,7 +142,12 @@ export function withGoalsFastPath(deps: AppDeps, logger: Logger, fallback: Liste
     return ok;
   }
 
-  async function answer(req: IncomingMessage, res: ServerResponse, q: GoalsQuery): Promise<void> {
+  async function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    answer: Answer,
+  ): Promise<void> {
     const start = performance.now();
     let parts: ReturnType<typeof answerParts>;
     const h = req.headers;
@@ -111,7 +155,7 @@ export function withGoalsFastPath(deps: AppDeps, logger: Logger, fallback: Liste
     const requestId = requestIdFrom(typeof rawId === 'string' ? rawId : undefined);
     try {
       if (deps.db.dialect === 'postgres') await syncDataVersion(deps.db);
-      const p = await deps.goals.goalsAnswer(q);
+      const p = await answer();
       parts = answerParts(p, {
         ifNoneMatch: typeof h['if-none-match'] === 'string' ? h['if-none-match'] : undefined,
         acceptEncoding: typeof h['accept-encoding'] === 'string' ? h['accept-encoding'] : undefined,
@@ -128,7 +172,7 @@ export function withGoalsFastPath(deps: AppDeps, logger: Logger, fallback: Liste
       res.writeHead(parts.status, parts.headers);
       if (parts.body === null) res.end();
       else res.end(parts.body);
-      logRequest(logger, requestId, 'GET', PATH, parts.status, start);
+      logRequest(logger, requestId, 'GET', path, parts.status, start);
     } catch (error) {
       logger.error({ err: error, requestId }, 'request failed');
       res.destroy();
@@ -136,21 +180,22 @@ export function withGoalsFastPath(deps: AppDeps, logger: Logger, fallback: Liste
   }
 
   return (req, res) => {
-    const url = req.url ?? '';
-    if (
-      req.method === 'GET' &&
-      url.startsWith(PATH) &&
-      (url.length === PATH.length || url.charCodeAt(PATH.length) === 63) && // '?'
-      deps.config.ANONYMOUS_READ &&
-      hostAccepted(req.headers.host) &&
-      req.headers.authorization === undefined &&
-      req.headers.cookie === undefined &&
-      (proxyHeader === null || req.headers[proxyHeader] === undefined)
-    ) {
-      const q = query(url.slice(PATH.length + 1));
-      if (q !== null) {
-        void answer(req, res, q);
-        return;
+    if (req.method === 'GET' && deps.config.ANONYMOUS_READ) {
+      const url = req.url ?? '';
+      const at = url.indexOf('?');
+      const route = routes.get(at < 0 ? url : url.slice(0, at));
+      if (
+        route !== undefined &&
+        hostAccepted(req.headers.host) &&
+        req.headers.authorization === undefined &&
+        req.headers.cookie === undefined &&
+        (proxyHeader === null || req.headers[proxyHeader] === undefined)
+      ) {
+        const answer = prepared(route, at < 0 ? '' : url.slice(at + 1));
+        if (answer !== null) {
+          void respond(req, res, route.path, answer);
+          return;
+        }
       }
     }
     fallback(req, res);
