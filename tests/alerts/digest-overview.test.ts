@@ -12,16 +12,7 @@ import {
   type GoalChangeItem,
 } from '../../server/alerts/compose.js';
 import { all } from '../helpers/db.js';
-import {
-  addObservation,
-  alertRows,
-  FixtureGoals,
-  freshDb,
-  goal,
-  ManualClock,
-  makeService,
-  smtpConfig,
-} from './fixtures.js';
+import { addObservation, alertRows, freshDb, goal, ManualClock, missingDataService } from './fixtures.js';
 import { startSmtp } from './smtp.js';
 
 const URL = 'https://zielmonitor.jobcenter.example';
@@ -188,17 +179,7 @@ test('over SMTP: 35 regions without June get one overview mail; each alert row k
     await addObservation(db, i === 7 ? '2024-04' : '2024-05', r.id);
   }
   const clock = new ManualClock(new Date('2024-10-28T08:00:00Z'));
-  const config = smtpConfig(smtp.port, {
-    ALERT_RECIPIENTS: 'controlling@jobcenter.example',
-    ALERT_MISSING_DATA_DAY: '28',
-    BA_LAG_MONTHS: '4',
-  });
-  const alerts = makeService({ db, config, goals: new FixtureGoals(), clock: clock.now });
-  cleanups.push(async () => {
-    await alerts.stop();
-    await db.close();
-    await smtp.close();
-  });
+  const alerts = missingDataService(db, smtp, clock, cleanups);
 
   expect(await alerts.checkMissingData()).toMatchObject({
     expectedMonth: '2024-06',

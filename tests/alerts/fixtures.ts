@@ -11,6 +11,7 @@ import { type Db, openDatabase } from '../../server/db/connection.js';
 import type { GoalEvaluation, GoalStatus, Month } from '../../server/domain/types.js';
 import { silentLogger } from '../../server/logger.js';
 import { all, openTestDb, TEST_DB } from '../helpers/db.js';
+import type { TestSmtp } from './smtp.js';
 
 export const REGION = { id: '01060', name: 'Kreis Segeberg', sample: false, sampleAsOf: null };
 
@@ -195,6 +196,31 @@ export function makeService(
     alertConfig: null,
     ...overrides,
   });
+}
+
+/**
+ * The missing-data check as its tests run it, against a real SMTP server: one recipient, the
+ * month due on the 28th, the BA's lag 4 months. `cleanups` gets the stop of the service, the
+ * database and the SMTP server.
+ */
+export function missingDataService(
+  db: Db,
+  smtp: TestSmtp,
+  clock: ManualClock,
+  cleanups: (() => Promise<void>)[],
+) {
+  const config = smtpConfig(smtp.port, {
+    ALERT_RECIPIENTS: 'controlling@jobcenter.example',
+    ALERT_MISSING_DATA_DAY: '28',
+    BA_LAG_MONTHS: '4',
+  });
+  const alerts = makeService({ db, config, goals: new FixtureGoals(), clock: clock.now });
+  cleanups.push(async () => {
+    await alerts.stop();
+    await db.close();
+    await smtp.close();
+  });
+  return alerts;
 }
 
 /** Rows of the alerts table straight from the database (not through the code under test). */

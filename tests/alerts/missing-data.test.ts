@@ -8,6 +8,7 @@ import {
   freshDb,
   ManualClock,
   makeService,
+  missingDataService,
   smtpConfig,
 } from './fixtures.js';
 import { startSmtp } from './smtp.js';
@@ -30,17 +31,7 @@ describe('missing-data check', () => {
     );
     await addObservation(db, '2024-01', '09999');
     const clock = new ManualClock(new Date('2024-10-27T20:00:00Z')); // 27.10. 21:00 in Berlin
-    const config = smtpConfig(smtp.port, {
-      ALERT_RECIPIENTS: 'controlling@jobcenter.example',
-      ALERT_MISSING_DATA_DAY: '28',
-      BA_LAG_MONTHS: '4',
-    });
-    const alerts = makeService({ db, config, goals: new FixtureGoals(), clock: clock.now });
-    cleanups.push(async () => {
-      await alerts.stop();
-      await db.close();
-      await smtp.close();
-    });
+    const alerts = missingDataService(db, smtp, clock, cleanups);
 
     const before = await alerts.checkMissingData();
     expect(before).toMatchObject({ expectedMonth: '2024-05', regionsChecked: 1, missing: 0 });
