@@ -155,11 +155,20 @@ function latestStock(item: GoalChangeItem): number | null {
   return item.unit === 'count' ? item.goal.monthly.value : null;
 }
 
+/** The day the month should have been loaded by, "28.10.2024". */
+function deadlineText(item: MissingDataItem): string {
+  return formatDate(`${item.deadline}T12:00:00Z`);
+}
+
+/** The newest month loaded for the region, or "keiner". */
+function latestText(item: MissingDataItem): string {
+  return item.latestMonth ? formatMonth(item.latestMonth) : 'keiner';
+}
+
 function missingText(item: MissingDataItem): string {
-  const latest = item.latestMonth ? formatMonth(item.latestMonth) : 'keiner';
   return (
-    `Die Zahlen für ${formatMonth(item.month)} hätten bis zum ${formatDate(`${item.deadline}T12:00:00Z`)} ` +
-    `geladen sein sollen. Neuester geladener Monat: ${latest}. Bitte den Import prüfen.`
+    `Die Zahlen für ${formatMonth(item.month)} hätten bis zum ${deadlineText(item)} ` +
+    `geladen sein sollen. Neuester geladener Monat: ${latestText(item)}. Bitte den Import prüfen.`
   );
 }
 
@@ -174,7 +183,7 @@ export function itemText(item: AlertItem, publicUrl: string, opts: { sampleNote?
   const rows = goalRows(item, goalLink(publicUrl, item));
   const width = Math.max(...rows.map((r) => r.label.length));
   const lines = [
-    `■ ${item.goal.label} (${item.goal.indicator}, ${item.year}): ${headline(item)}`,
+    `■ ${goalName(item)}: ${headline(item)}`,
     `  ${kindLine(item)}`,
     ...rows.map(
       (r) => `  ${`${r.label}:`.padEnd(width + 2)}${r.value.replace(/\n/g, `\n  ${' '.repeat(width + 2)}`)}`,
@@ -227,7 +236,7 @@ function itemHtml(item: AlertItem, publicUrl: string, sampleNote: boolean): stri
     })
     .join('');
   return (
-    `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(`${item.goal.label} (${item.goal.indicator}, ${item.year}): ${headline(item)}`)}</h2>` +
+    `<h2 style="font-size:16px;margin:20px 0 6px">${escapeHtml(`${goalName(item)}: ${headline(item)}`)}</h2>` +
     `<p style="margin:0 0 6px">${escapeHtml(kindLine(item))}</p>` +
     `<table style="border-collapse:collapse">${rows}</table>` +
     (item.region.sample && sampleNote
@@ -242,6 +251,14 @@ export interface DigestMail {
   html: string;
 }
 
+/** The goal changes and the missing months of a digest, in their order. */
+function split(items: readonly AlertItem[]): { goals: GoalChangeItem[]; missing: MissingDataItem[] } {
+  return {
+    goals: items.filter((i): i is GoalChangeItem => i.type === 'goal'),
+    missing: items.filter((i): i is MissingDataItem => i.type === 'missing'),
+  };
+}
+
 function regionPart(items: readonly AlertItem[]): string {
   const names = [...new Set(items.map((i) => i.region.name))];
   return names.length === 1 ? (names[0] ?? '') : `${names.length} Regionen`;
@@ -249,8 +266,7 @@ function regionPart(items: readonly AlertItem[]): string {
 
 /** The subject of a digest: the single change, or counts of changes. */
 export function digestSubject(items: readonly AlertItem[]): string {
-  const goals = items.filter((i): i is GoalChangeItem => i.type === 'goal');
-  const missing = items.filter((i): i is MissingDataItem => i.type === 'missing');
+  const { goals, missing } = split(items);
   const parts: string[] = [];
   if (goals.length === 1 && goals[0]) parts.push(`${goals[0].goal.label} ${headline(goals[0])}`);
   else if (goals.length > 1) parts.push(`${goals.length} Ziele verändert`);
@@ -376,8 +392,7 @@ function goalName(item: GoalChangeItem): string {
 
 /** The plain-text overview: one line (and the goal's link) per change, goals first. */
 function overviewText(items: readonly AlertItem[], publicUrl: string, sampleNote: boolean): string {
-  const goals = items.filter((i): i is GoalChangeItem => i.type === 'goal');
-  const missing = items.filter((i): i is MissingDataItem => i.type === 'missing');
+  const { goals, missing } = split(items);
   const blocks: string[] = [];
   if (goals.length > 0) {
     blocks.push(
@@ -385,9 +400,10 @@ function overviewText(items: readonly AlertItem[], publicUrl: string, sampleNote
         `Ziele (${goals.length}):`,
         ...goals.map((i) => {
           const f = keyFigures(i);
+          const comments = commentCount(i);
           return (
             `■ ${regionLabel(i.region, sampleNote)} – ${goalName(i)}: ${assessment(i)}; ${f.value}, ${f.comparison}; ` +
-            `Datenstand ${formatMonth(i.dataMonth)}${commentCount(i) ? `; ${commentCount(i)}` : ''}\n  ${goalLink(publicUrl, i)}`
+            `Datenstand ${formatMonth(i.dataMonth)}${comments ? `; ${comments}` : ''}\n  ${goalLink(publicUrl, i)}`
           );
         }),
       ].join('\n'),
@@ -399,8 +415,8 @@ function overviewText(items: readonly AlertItem[], publicUrl: string, sampleNote
         `Fehlende Daten (${missing.length}), bitte den Import prüfen:`,
         ...missing.map(
           (i) =>
-            `■ ${regionLabel(i.region, sampleNote)}: ${formatMonth(i.month)} fehlt, fällig bis ${formatDate(`${i.deadline}T12:00:00Z`)}; ` +
-            `neuester geladener Monat: ${i.latestMonth ? formatMonth(i.latestMonth) : 'keiner'}`,
+            `■ ${regionLabel(i.region, sampleNote)}: ${formatMonth(i.month)} fehlt, fällig bis ${deadlineText(i)}; ` +
+            `neuester geladener Monat: ${latestText(i)}`,
         ),
       ].join('\n'),
     );
@@ -421,8 +437,7 @@ function overviewTable(caption: string, head: readonly string[], rows: readonly 
 
 /** The HTML overview: a table of goal changes (each goal a link) and one of missing months. */
 function overviewHtml(items: readonly AlertItem[], publicUrl: string, sampleNote: boolean): string {
-  const goals = items.filter((i): i is GoalChangeItem => i.type === 'goal');
-  const missing = items.filter((i): i is MissingDataItem => i.type === 'missing');
+  const { goals, missing } = split(items);
   const td = (html: string) => `<td ${CELL}>${html}</td>`;
   let html = '';
   if (goals.length > 0) {
@@ -431,11 +446,12 @@ function overviewHtml(items: readonly AlertItem[], publicUrl: string, sampleNote
       ['Region', 'Ziel', 'Bewertung', 'Wert', 'Vergleich', 'Datenstand'],
       goals.map((i) => {
         const f = keyFigures(i);
+        const comments = commentCount(i);
         return (
           `<tr>${td(escapeHtml(regionLabel(i.region, sampleNote)))}` +
           td(
             `<a href="${escapeHtml(goalLink(publicUrl, i))}">${escapeHtml(goalName(i))}</a>` +
-              (commentCount(i) ? ` (${escapeHtml(commentCount(i))})` : ''),
+              (comments ? ` (${escapeHtml(comments)})` : ''),
           ) +
           td(`<strong style="color:${STATUS_COLOR[i.goal.status]}">${escapeHtml(assessment(i))}</strong>`) +
           td(escapeHtml(f.value)) +
@@ -452,8 +468,7 @@ function overviewHtml(items: readonly AlertItem[], publicUrl: string, sampleNote
       missing.map(
         (i) =>
           `<tr>${td(escapeHtml(regionLabel(i.region, sampleNote)))}${td(escapeHtml(formatMonth(i.month)))}` +
-          td(escapeHtml(formatDate(`${i.deadline}T12:00:00Z`))) +
-          `${td(escapeHtml(i.latestMonth ? formatMonth(i.latestMonth) : 'keiner'))}</tr>`,
+          `${td(escapeHtml(deadlineText(i)))}${td(escapeHtml(latestText(i)))}</tr>`,
       ),
     );
   }

@@ -49,6 +49,7 @@ const PLAIN_QUERY = /^[A-Za-z0-9_.~=&-]*$/;
 const MAX_QUERIES = 4096;
 const MAX_QUERY_LENGTH = 128;
 const MAX_HOSTS = 64;
+const MAX_HOST_LENGTH = 255;
 
 /** The service call of a validated query. */
 type Answer = () => Promise<JsonAnswer<unknown>>;
@@ -135,7 +136,7 @@ export function withFastPath(deps: AppDeps, logger: Logger, fallback: Listener):
     } catch {
       ok = false;
     }
-    if (ok && host.length <= MAX_QUERY_LENGTH) {
+    if (ok && host.length <= MAX_HOST_LENGTH) {
       if (hosts.size >= MAX_HOSTS) hosts.clear();
       hosts.add(host);
     }
