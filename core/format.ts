@@ -23,27 +23,49 @@ export const MONTH_NAMES = [
 ] as const;
 
 /**
- * Made on first use: building an Intl formatter (the date ones load time-zone data) costs
- * milliseconds, paid at start-up by every process that imports this module, most of which (the
- * ETL command line and its worker) format a handful of numbers.
+ * de-DE numbers and Europe/Berlin times are written here, not by `Intl`: a page's first `Intl`
+ * formatter initialises ICU (19–29 ms in Chromium, a time-zone date format 36 ms; about four times
+ * that on the phone Lighthouse simulates), inside the task that first renders the overview's
+ * figures. The output is Intl's own, character for character: tests/unit/format-intl.test.ts
+ * compares both over the values and instants that matter. Intl stays the fallback for instants
+ * outside the years whose Berlin rule is written out below.
  */
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
+
+/**
+ * |x| rounded to `digits` fraction digits as ICU rounds (what `Intl.NumberFormat` shows): the
+ * shortest decimal that reads back as x (`String(x)`), rounded half away from zero, so that 1.005
+ * gives "1,01" where `toFixed` gives "1.00"; thousands grouped with dots, decimal comma, a minus
+ * (U+002D) for negative numbers and negative zero, as Intl's signDisplay "auto".
+ */
+function formatFixed(x: number, digits: number): string {
+  const text = String(Math.abs(x));
+  const e = text.indexOf('e');
+  const mantissa = e < 0 ? text : text.slice(0, e);
+  const dot = mantissa.indexOf('.');
+  let all = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  // The number is 0.all × 10^point: `point` digits of `all` stand before the decimal point.
+  let point = (dot < 0 ? mantissa.length : dot) + (e < 0 ? 0 : Number(text.slice(e + 1)));
+  if (point <= 0) {
+    all = '0'.repeat(1 - point) + all;
+    point = 1;
+  }
+  const keep = point + digits;
+  let kept = all.length <= keep ? all + '0'.repeat(keep - all.length) : all.slice(0, keep);
+  if (all.length > keep && all.charCodeAt(keep) >= 53 /* '5' */) kept = incremented(kept);
+  const intEnd = kept.length - digits;
+  const int = kept.slice(0, intEnd).replace(/^0+(?=\d)/, '');
+  let grouped = int.slice(0, ((int.length - 1) % 3) + 1);
+  for (let i = grouped.length; i < int.length; i += 3) grouped += `.${int.slice(i, i + 3)}`;
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  return digits > 0 ? `${sign}${grouped},${kept.slice(intEnd)}` : `${sign}${grouped}`;
 }
 
-const intFmt = lazy(() => new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 }));
-const decFmt = new Map<number, Intl.NumberFormat>();
-function dec(digits: number): Intl.NumberFormat {
-  let f = decFmt.get(digits);
-  if (!f) {
-    f = new Intl.NumberFormat('de-DE', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-    decFmt.set(digits, f);
-  }
-  return f;
+/** A string of decimal digits plus one in its last place ("199" → "200", "99" → "100"). */
+function incremented(digitsText: string): string {
+  let i = digitsText.length - 1;
+  while (i >= 0 && digitsText[i] === '9') i--;
+  if (i < 0) return `1${'0'.repeat(digitsText.length)}`;
+  return `${digitsText.slice(0, i)}${String.fromCharCode(digitsText.charCodeAt(i) + 1)}${'0'.repeat(digitsText.length - i - 1)}`;
 }
 
 /** Placeholder shown where a value is missing. */
@@ -51,23 +73,23 @@ export const DASH = '–';
 
 /** A count: 1527 → "1.527". */
 export function formatCount(n: number | null | undefined): string {
-  return n == null || !Number.isFinite(n) ? DASH : intFmt().format(n);
+  return n == null || !Number.isFinite(n) ? DASH : formatFixed(n, 0);
 }
 
 /** A decimal number: 1527.25 → "1.527,3" (1 digit by default). */
 export function formatNumber(n: number | null | undefined, digits = 1): string {
-  return n == null || !Number.isFinite(n) ? DASH : dec(digits).format(n);
+  return n == null || !Number.isFinite(n) ? DASH : formatFixed(n, digits);
 }
 
 /** A rate or share in percent: 14.734 → "14,7 %". */
 export function formatPercent(n: number | null | undefined, digits = 1): string {
-  return n == null || !Number.isFinite(n) ? DASH : `${dec(digits).format(n)} %`;
+  return n == null || !Number.isFinite(n) ? DASH : `${formatFixed(n, digits)} %`;
 }
 
 /** A relative change in percent, always signed: 1.1 → "+1,1 %", -0.4 → "−0,4 %", 0 → "±0,0 %". */
 export function formatChange(n: number | null | undefined, digits = 1): string {
   if (n == null || !Number.isFinite(n)) return DASH;
-  const abs = dec(digits).format(Math.abs(n));
+  const abs = formatFixed(Math.abs(n), digits);
   // Compare the rounded figure so that -0.04 does not read "−0,0 %".
   if (Number(Math.abs(n).toFixed(digits)) === 0) return `±${abs} %`;
   return `${n > 0 ? '+' : '−'}${abs} %`;
@@ -99,7 +121,49 @@ function toDate(d: Date | string): Date {
   return typeof d === 'string' ? new Date(d) : d;
 }
 
+/**
+ * Europe/Berlin's offset from UTC in ms at `t`, by the EU rule (summer time from the last Sunday
+ * of March to the last Sunday of October, both at 01:00 UTC), which the time-zone database gives
+ * Berlin from 1996 on and for every later year; null outside FIRST_RULE_YEAR..LAST_RULE_YEAR.
+ */
+function berlinOffsetMs(t: number): number | null {
+  const year = new Date(t).getUTCFullYear();
+  if (year < FIRST_RULE_YEAR || year > LAST_RULE_YEAR) return null;
+  const summer = t >= lastSundayOneUtc(year, 2) && t < lastSundayOneUtc(year, 9);
+  return (summer ? 2 : 1) * 3_600_000;
+}
+const FIRST_RULE_YEAR = 1996;
+const LAST_RULE_YEAR = 2099;
+
+/** 01:00 UTC on the last Sunday of `month0` (0-based) of `year`, in ms. */
+function lastSundayOneUtc(year: number, month0: number): number {
+  const lastDay = new Date(Date.UTC(year, month0 + 1, 0));
+  return Date.UTC(year, month0, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** The wall-clock fields of `date` in Berlin, or null where the rule above does not reach. */
+function berlinClock(date: Date): { day: string; time: string } | null {
+  const t = date.getTime();
+  const offset = berlinOffsetMs(t);
+  if (offset === null) return null;
+  const local = new Date(t + offset);
+  return {
+    day: `${two(local.getUTCDate())}.${two(local.getUTCMonth() + 1)}.${local.getUTCFullYear()}`,
+    time: `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`,
+  };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
 const DAY = { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+/** Intl for instants outside the written-out rule's years (made only when one is met). */
 const dateFmt = lazy(() => new Intl.DateTimeFormat('de-DE', DAY));
 const dateTimeFmt = lazy(
   () => new Intl.DateTimeFormat('de-DE', { ...DAY, hour: '2-digit', minute: '2-digit' }),
@@ -112,20 +176,24 @@ const timeFmt = lazy(
 export function formatDate(d: Date | string | null | undefined): string {
   if (d == null) return DASH;
   const date = toDate(d);
-  return Number.isNaN(date.getTime()) ? DASH : dateFmt().format(date);
+  if (Number.isNaN(date.getTime())) return DASH;
+  return berlinClock(date)?.day ?? dateFmt().format(date);
 }
 
 /** A timestamp → "04.07.2024, 06:00" (Europe/Berlin). */
 export function formatDateTime(d: Date | string | null | undefined): string {
   if (d == null) return DASH;
   const date = toDate(d);
-  return Number.isNaN(date.getTime()) ? DASH : dateTimeFmt().format(date);
+  if (Number.isNaN(date.getTime())) return DASH;
+  const clock = berlinClock(date);
+  return clock ? `${clock.day}, ${clock.time}` : dateTimeFmt().format(date);
 }
 
 /** A time of day → "06:00" (Europe/Berlin). */
 export function formatTime(d: Date | string): string {
   const date = toDate(d);
-  return Number.isNaN(date.getTime()) ? DASH : timeFmt().format(date);
+  if (Number.isNaN(date.getTime())) return DASH;
+  return berlinClock(date)?.time ?? timeFmt().format(date);
 }
 
 /** The status union under the name the web helpers use. */
@@ -143,8 +211,8 @@ export function sampleLabel(asOf: string | null | undefined): string {
  */
 export function formatEuro(n: number | null | undefined, opts: { compact?: boolean } = {}): string {
   if (n == null || !Number.isFinite(n)) return DASH;
-  if (opts.compact && Math.abs(n) >= 1e6) return `${dec(2).format(n / 1e6)} Mio €`;
-  return `${intFmt().format(n)} €`;
+  if (opts.compact && Math.abs(n) >= 1e6) return `${formatFixed(n / 1e6, 2)} Mio €`;
+  return `${formatFixed(n, 0)} €`;
 }
 
 /**
