@@ -173,11 +173,25 @@ describe('dashboard on the sample data', () => {
       const cmp = await api<ComparisonResponse>(server, '/api/comparison');
       expect(goals.goals).toHaveLength(6);
       const { page, context, errors } = await open(browser);
+      // The sparklines' series, started by the route prefetch as soon as the goals are known: each
+      // asked for once (the cards find them in the cache), with the goals' year and data month.
+      const seriesRequests: string[] = [];
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (!/^\/api\/goals\/[^/]+\/series$/.test(url.pathname)) return;
+        url.searchParams.sort();
+        seriesRequests.push(`${url.pathname}?${url.searchParams}`);
+      });
       await page.goto(`${server.url}/`);
       await page.waitForSelector('article[data-testid^="goal-"]');
       // Wait for the sparklines too (they load after the goals, in parallel).
       await page.waitForFunction(
         () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+      );
+      expect(seriesRequests.sort()).toEqual(
+        goals.goals
+          .map((g) => `/api/goals/${g.id}/series?month=${goals.dataMonth}&year=${goals.year}`)
+          .sort(),
       );
 
       expect(await page.locator('article[data-testid^="goal-"]').count()).toBe(6);
@@ -257,11 +271,19 @@ describe('dashboard on the sample data', () => {
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
       }
       // A shared URL restores the same state.
+      seriesRequests.length = 0;
       await page.reload();
       await page.waitForSelector('article[data-testid^="goal-"]');
       expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
         `Datenstand: ${formatMonth(june)}`,
       );
+      await page.waitForFunction(
+        () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+      );
+      // The prefetch asks for June's series, as the cards do: six requests, none twice.
+      expect(seriesRequests).toHaveLength(6);
+      expect(new Set(seriesRequests).size).toBe(6);
+      expect(seriesRequests.every((u) => u.includes(`month=${june}`))).toBe(true);
 
       expect(errors).toEqual([]);
       await context.close();

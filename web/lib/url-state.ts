@@ -50,6 +50,21 @@ export function goalQuery(s: CommonState): { region?: string; year?: string; mon
   return q;
 }
 
+/**
+ * The query of the overview's sparklines: the goals' year (as the goals answer gives it) up to
+ * their data month. Shared by the overview and the route prefetch (web/App.tsx), so that the
+ * prefetched series are the ones the cards ask for.
+ */
+export function sparklineQuery(
+  s: CommonState,
+  goals: { year: number; dataMonth: string | null },
+): { region?: string; year?: string; month?: string } {
+  const q = { ...goalQuery(s), year: String(goals.year) };
+  if (goals.dataMonth) q.month = goals.dataMonth;
+  else delete q.month;
+  return q;
+}
+
 /** Builds a query string from the set values, keeping the order given (stable, shareable URLs). */
 export function toSearch(values: Record<string, string | number | null | undefined>): string {
   const p = new URLSearchParams();

@@ -29,7 +29,7 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { goalCardView, groupGoals } from '../lib/goal-view';
 import { isPlanGoal } from '../lib/plan-view';
-import { type CommonState, commonSearch, goalQuery, parseCommon } from '../lib/url-state';
+import { type CommonState, commonSearch, goalQuery, parseCommon, sparklineQuery } from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
   K2: 'K2 Integrationsquote',
@@ -242,9 +242,7 @@ const OverviewBody = memo(function OverviewBody({
   const [, navigate] = useLocation();
   const common = parseCommon(new URLSearchParams(search));
   // The sparklines show the goals' year up to their data month.
-  const seriesQ: GoalQuery = { ...goalQuery(common), year: String(data.year) };
-  if (data.dataMonth) seriesQ.month = data.dataMonth;
-  else delete seriesQ.month;
+  const seriesQ: GoalQuery = sparklineQuery(common, data);
   const regionInfo = regionList?.find((r) => r.id === data.region.id);
   const first = parseMonth(regionInfo?.firstMonth ?? '');
   const latest = parseMonth(regionInfo?.lastMonth ?? '');
