@@ -16,6 +16,7 @@ import { isPlanGoal } from './lib/plan-view';
 import {
   type CommonState,
   commonSearch,
+  comparisonQuery,
   goalQuery,
   monthsServerQuery,
   parseCommon,
@@ -46,6 +47,11 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
   const common = parseCommon(params);
   const q = goalQuery(common);
   const goalId = /^\/ziel\/([^/]+)$/.exec(path)?.[1];
+  if (path !== '/wall') {
+    // The header's (Chrome) own queries, otherwise started only once the header has rendered.
+    void qc.prefetchQuery(pageQueries.me());
+    void qc.prefetchQuery(pageQueries.version());
+  }
   if (path === '/') {
     qc.fetchQuery(pageQueries.goals(q)).then(
       (goals) => prefetchSparklines(qc, common, goals),
@@ -60,12 +66,24 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     } catch {
       return; // not a goal id; the page says so
     }
-    void qc.prefetchQuery(pageQueries.goalSeries(id, q));
+    qc.fetchQuery(pageQueries.goalSeries(id, q)).then(
+      // The goal's comments (chart markers and the comments section), keyed by the series' own
+      // region and year, as soon as they are known.
+      (s) =>
+        void qc.prefetchQuery(
+          pageQueries.comments({ region: s.region.id, goal: s.goal.id, year: String(s.year) }),
+        ),
+      () => undefined, // the page shows the error of its own query
+    );
     void qc.prefetchQuery(pageQueries.goals(q));
     void qc.prefetchQuery(pageQueries.goalBacktest(id, q));
   } else if (path === '/monate') {
     void loadMonths();
-    void qc.prefetchQuery(pageQueries.months(monthsServerQuery(common.region, parseMonthsTable(params))));
+    qc.fetchQuery(pageQueries.months(monthsServerQuery(common.region, parseMonthsTable(params)))).then(
+      // The region's comments (the table's comment column), as the page asks for them.
+      (months) => void qc.prefetchQuery(pageQueries.comments({ region: common.region ?? months.region.id })),
+      () => undefined, // the page shows the error of its own query
+    );
     void qc.prefetchQuery(pageQueries.planMonths(common.region ? { region: common.region } : {}));
   } else if (path === '/wall') {
     void loadWall();
@@ -79,6 +97,10 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
  * in it (a CPU profile of the page at 4× throttling), blocking input while the overview appears.
  */
 function prefetchSparklines(qc: QueryClient, common: CommonState, goals: GoalsResponse): void {
+  // The Vergleichstyp panel's query, as the overview builds it (its region is the goals' region).
+  void qc.prefetchQuery(
+    pageQueries.comparison(comparisonQuery(common.region ?? goals.region.id, goals.dataMonth)),
+  );
   const q = sparklineQuery(common, goals);
   for (const g of goals.goals) {
     if (isPlanGoal(g)) continue; // plan cards show no sparkline

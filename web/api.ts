@@ -148,6 +148,25 @@ export const pageQueries = {
       queryFn: async () => read(await client.api.regions.$get()),
       staleTime: 10 * 60_000,
     }),
+  comparison: (q: { region?: string; month?: string }) =>
+    queryOptions({
+      queryKey: queryKeys.comparison(q),
+      queryFn: async () => read(await client.api.comparison.$get({ query: q })),
+    }),
+  /** The data version the dashboard polls (useDataVersionWatcher). */
+  version: () => queryOptions({ queryKey: queryKeys.version, queryFn: readDataVersion }),
+  /** Who is signed in (the header's sign-in status, the admin link, the comment forms). */
+  me: () =>
+    queryOptions({
+      queryKey: peopleKeys.me,
+      queryFn: async () => read(await client.api.me.$get()),
+      staleTime: 60_000,
+    }),
+  comments: (q: CommentsQuery) =>
+    queryOptions({
+      queryKey: peopleKeys.comments(q),
+      queryFn: async () => read(await client.api.comments.$get({ query: q })),
+    }),
 };
 
 export function useGoals(q: GoalQuery) {
@@ -190,10 +209,7 @@ export function usePlanMonths(q: { region?: string }) {
 }
 
 export function useComparison(q: { region?: string; month?: string }) {
-  return useQuery({
-    queryKey: queryKeys.comparison(q),
-    queryFn: async () => read(await client.api.comparison.$get({ query: q })),
-  });
+  return useQuery(pageQueries.comparison(q));
 }
 
 export function useRegions() {
@@ -242,8 +258,7 @@ async function readDataVersion(): Promise<string> {
 export function useDataVersionWatcher(intervalMs = VERSION_POLL_MS): void {
   const qc = useQueryClient();
   const version = useQuery({
-    queryKey: queryKeys.version,
-    queryFn: readDataVersion,
+    ...pageQueries.version(),
     refetchInterval: intervalMs,
     refetchIntervalInBackground: false,
   });
@@ -279,11 +294,7 @@ export const peopleKeys = {
 };
 
 export function useMe() {
-  return useQuery({
-    queryKey: peopleKeys.me,
-    queryFn: async () => read(await client.api.me.$get()),
-    staleTime: 60_000,
-  });
+  return useQuery(pageQueries.me());
 }
 
 /** Ends the session on the server; the page then reloads as nobody. */
@@ -304,11 +315,7 @@ export interface CommentsQuery {
 }
 
 export function useComments(q: CommentsQuery | null) {
-  return useQuery({
-    queryKey: peopleKeys.comments(q ?? { region: '' }),
-    queryFn: async () => read(await client.api.comments.$get({ query: q ?? { region: '' } })),
-    enabled: q !== null && q.region !== '',
-  });
+  return useQuery({ ...pageQueries.comments(q ?? { region: '' }), enabled: q !== null && q.region !== '' });
 }
 
 function invalidateComments(qc: QueryClient) {

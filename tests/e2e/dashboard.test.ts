@@ -175,9 +175,13 @@ describe('dashboard on the sample data', () => {
       const { page, context, errors } = await open(browser);
       // The sparklines' series, started by the route prefetch as soon as the goals are known: each
       // asked for once (the cards find them in the cache), with the goals' year and data month.
+      // Every other answer the overview needs is asked for once too: the route prefetch and the
+      // components share their queries (a different key would show as a second request).
       const seriesRequests: string[] = [];
+      const apiRequests: string[] = [];
       page.on('request', (r) => {
         const url = new URL(r.url());
+        if (url.pathname.startsWith('/api/')) apiRequests.push(url.pathname);
         if (!/^\/api\/goals\/[^/]+\/series$/.test(url.pathname)) return;
         url.searchParams.sort();
         seriesRequests.push(`${url.pathname}?${url.searchParams}`);
@@ -193,6 +197,14 @@ describe('dashboard on the sample data', () => {
           .map((g) => `/api/goals/${g.id}/series?month=${goals.dataMonth}&year=${goals.year}`)
           .sort(),
       );
+      await page.waitForSelector('[data-field="peer-share"]');
+      expect(apiRequests.filter((p) => !p.endsWith('/series')).sort()).toEqual([
+        '/api/comparison',
+        '/api/goals',
+        '/api/me',
+        '/api/regions',
+        '/api/version',
+      ]);
 
       expect(await page.locator('article[data-testid^="goal-"]').count()).toBe(6);
       const header = await page.locator('.page-head').textContent();
@@ -296,8 +308,24 @@ describe('dashboard on the sample data', () => {
     async () => {
       const series = await api<GoalSeriesResponse>(server, '/api/goals/K2-female/series');
       const { page, context, errors } = await open(browser);
+      const apiRequests: string[] = [];
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.pathname.startsWith('/api/')) apiRequests.push(url.pathname);
+      });
       await page.goto(`${server.url}/ziel/K2-female`);
       await page.waitForSelector('[data-testid="goal-chart"] svg path', { state: 'attached' });
+      // The page's answers, each asked for once: the route prefetch (the comments as soon as the
+      // series names the goal's region and year) and the components share their queries.
+      await page.waitForLoadState('networkidle');
+      expect(apiRequests.sort()).toEqual([
+        '/api/comments',
+        '/api/goals',
+        '/api/goals/K2-female/backtest',
+        '/api/goals/K2-female/series',
+        '/api/me',
+        '/api/version',
+      ]);
 
       // The chart: an SVG with the lines (this year in Okabe-Ito blue), legend entries in German.
       const chart = page.locator('[data-testid="goal-chart"]');

@@ -65,6 +65,17 @@ export function sparklineQuery(
   return q;
 }
 
+/** The overview's Vergleichstyp query: its region and the goals' data month (each when known). */
+export function comparisonQuery(
+  region: string | null,
+  month: string | null,
+): { region?: string; month?: string } {
+  const q: { region?: string; month?: string } = {};
+  if (region) q.region = region;
+  if (month) q.month = month;
+  return q;
+}
+
 /** Builds a query string from the set values, keeping the order given (stable, shareable URLs). */
 export function toSearch(values: Record<string, string | number | null | undefined>): string {
   const p = new URLSearchParams();

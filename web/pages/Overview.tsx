@@ -29,7 +29,14 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { goalCardView, groupGoals } from '../lib/goal-view';
 import { isPlanGoal } from '../lib/plan-view';
-import { type CommonState, commonSearch, goalQuery, parseCommon, sparklineQuery } from '../lib/url-state';
+import {
+  type CommonState,
+  commonSearch,
+  comparisonQuery,
+  goalQuery,
+  parseCommon,
+  sparklineQuery,
+} from '../lib/url-state';
 
 const INDICATOR_TITLE: Record<string, string> = {
   K2: 'K2 Integrationsquote',
@@ -95,19 +102,18 @@ function PlanGoalsSection({ goals, common }: { goals: Goal[]; common: CommonStat
 }
 
 function ComparisonPanel({ common, month }: { common: CommonState; month: string | null }) {
-  const q: { region?: string; month?: string } = {};
-  if (common.region) q.region = common.region;
-  if (month) q.month = month;
-  const cmp = useComparison(q);
+  const cmp = useComparison(comparisonQuery(common.region, month));
+  // Deferred, as the page's other answers: its arrival re-renders the panel as a transition.
+  const data = useDeferredValue(cmp.data);
   return (
     <section className="card comparison" aria-labelledby="cmp-h">
       <h2 id="cmp-h">Vergleichstyp: Anteil LZB an eLb</h2>
-      {cmp.isPending ? (
-        <Loading what="Vergleich" />
-      ) : cmp.isError ? (
+      {cmp.isError ? (
         <ErrorState error={cmp.error} what="Vergleich" retry={() => void cmp.refetch()} />
+      ) : data === undefined ? (
+        <Loading what="Vergleich" />
       ) : (
-        <ComparisonBody data={cmp.data} />
+        <ComparisonBody data={data} />
       )}
     </section>
   );
