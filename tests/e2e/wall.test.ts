@@ -345,8 +345,30 @@ describe('wall display keeps itself up to date', () => {
     await upload(server, 'testkreis-alt.csv', canonicalCsv(rows));
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    // The layout shifts while the wall loads: the loading line is painted first (the goals held
+    // back half a second), then the banner and the first page come together. The loading line is
+    // replaced, not pushed down by the banner.
+    await page.addInitScript(() => {
+      const shifts: number[] = [];
+      Object.assign(window, { __shifts: shifts });
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & {
+          value: number;
+          hadRecentInput: boolean;
+        })[])
+          if (!e.hadRecentInput) shifts.push(e.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.route('**/api/goals?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+    });
     await page.goto(`${server.url}/wall?region=09001&pages=overview`);
+    await page.waitForSelector('.wall-empty');
     await page.waitForSelector('[data-testid="wall-stale"]');
+    await page.waitForTimeout(300);
+    const shifts = (await page.evaluate(() => Reflect.get(window, '__shifts'))) as number[];
+    expect(shifts.reduce((a, b) => a + b, 0)).toBeLessThan(0.01);
     const text = await page.textContent('[data-testid="wall-stale"]');
     expect(text).toMatch(/Daten veraltet: \S+ \d{4} fehlt, gezeigt wird der Datenstand Juni 2023\./);
     await expect(page.textContent('[data-testid="wall-datamonth"]')).resolves.toBe('Datenstand: Juni 2023');

@@ -73,7 +73,9 @@ export default function Wall() {
         }
         stale={goals?.stale ? { dataMonth: goals.dataMonth, expectedMonth: goals.expectedMonth } : null}
       />
-      <div className="wall-body">
+      {/* Keyed by whether the goals are there: the loading line is replaced by the first page, not
+          moved down by a data banner arriving with it (a layout shift on the screen). */}
+      <div className="wall-body" key={goals ? 'goals' : 'loading'}>
         {!goals ? (
           <p className="wall-empty">
             {state.offlineSince === null ? 'Zielmonitor wird geladen …' : 'Warte auf den Server …'}
