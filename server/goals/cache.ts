@@ -28,6 +28,8 @@ export const LIMITS = {
   queries: 5000,
   windows: 1500,
   series: 2048,
+  /** A goal's forecast backtest as its page asks for it (the report over its pool, a few kB). */
+  backtests: 512,
   months: 16,
   comparisons: 1024,
   peerTables: 256,

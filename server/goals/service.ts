@@ -127,6 +127,7 @@ export interface GoalService {
   getMonths(q: { region?: string | undefined }): Promise<MonthsResult>;
   /** The forecast's backtest report for a goal (pooled over the regions of the same kind). */
   getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult>;
+  backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>>;
   /** The region's LZB share (total) against the mean of the other regions of its Vergleichstyp. */
   getComparison(q: ComparisonQuery): Promise<ComparisonResult>;
   comparisonAnswer(q: ComparisonQuery): Promise<JsonAnswer<ComparisonResult>>;
@@ -197,6 +198,7 @@ interface State {
   queries: ReturnType<typeof lru<JsonAnswer<GoalsResult>>>;
   results: ReturnType<typeof lru<JsonAnswer<GoalsResult>>>;
   series: ReturnType<typeof lru<JsonAnswer<SeriesResult>>>;
+  backtests: ReturnType<typeof lru<JsonAnswer<BacktestResult>>>;
   months: ReturnType<typeof lru<MonthsResult>>;
   peerTables: ReturnType<typeof lru<PeerTable>>;
   comparisons: ReturnType<typeof lru<JsonAnswer<ComparisonResult>>>;
@@ -260,6 +262,7 @@ function newState(version: string, kdb: Db['db'], options: GoalOptions, backtest
     queries: lru(LIMITS.queries),
     results: lru(LIMITS.results),
     series: lru(LIMITS.series),
+    backtests: lru(LIMITS.backtests),
     months: lru(LIMITS.months),
     peerTables: lru(LIMITS.peerTables),
     comparisons: lru(LIMITS.comparisons),
@@ -691,10 +694,17 @@ export function createGoalService({
   }
   const getSeries = async (q: GoalQuery & { id: string }) => parseAnswer(await seriesAnswer(q));
 
-  async function getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult> {
+  /**
+   * A goal's backtest report, serialised once per data version and query: the report runs over
+   * the whole pool of backtest cases of the goal's kind (about 30 ms on the national database),
+   * and every visit to a goal's page asks for it.
+   */
+  function backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>> {
     const s = current();
-    const series = await getSeries(q);
-    return backtestOf(series, backtests, s.version);
+    const key = `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}|${q.id}`;
+    return memo(s.backtests, key, async () =>
+      jsonAnswer(await backtestOf(await getSeries(q), backtests, s.version)),
+    );
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -722,7 +732,8 @@ export function createGoalService({
     getSeries,
     seriesAnswer,
     getMonths,
-    getBacktest,
+    getBacktest: async (q) => parseAnswer(await backtestAnswer(q)),
+    backtestAnswer,
     getRegions: () => current().regions(),
     getRegionData: (regionId) => loadRegion(r, current(), regionId),
     defaultRegionId: () => current().defaultRegion(),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
-import { cachedAnswer, cachedJson } from '../http/cached-json.js';
+import { cachedAnswer } from '../http/cached-json.js';
 import type { AppEnv } from '../http/env.js';
 import { goalParam, goalsQuery } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
@@ -20,6 +20,6 @@ export function goalsRoutes(deps: AppDeps) {
     })
     .get('/:id/backtest', validate('param', goalParam), validate('query', goalsQuery), async (c) => {
       const { id } = c.req.valid('param');
-      return cachedJson(c, await deps.goals.getBacktest({ ...c.req.valid('query'), id }));
+      return cachedAnswer(c, await deps.goals.backtestAnswer({ ...c.req.valid('query'), id }));
     });
 }

@@ -5,6 +5,7 @@
  * which the schema rejects with the one error shape.
  */
 import { describe, expect, it } from 'vitest';
+import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import { goalsResponse } from '../../server/http/responses.js';
 import { rows, sql } from '../helpers/db.js';
 import { REGION_A, REGION_B, setup } from './fixture.js';
@@ -72,6 +73,33 @@ describe('cached JSON answers (GET /api/goals, /api/goals/:id/series)', () => {
       headers: { 'If-None-Match': etag },
     });
     expect(again.status).toBe(304);
+  });
+
+  it('serves the backtest endpoint the same way, its report made once per data version and query', async () => {
+    const ctx = await setup();
+    const path = `/api/goals/K2-total/backtest?region=${REGION_A}&year=2024`;
+    const r = await ctx.app.request(path);
+    expect(r.status).toBe(200);
+    const text = await r.text();
+    expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    const etag = r.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^W\/"[\w-]{22}"$/);
+    const again = await ctx.app.request(path, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    // The cached answer itself: the same object for the same query, a new one for another region
+    // or once the data version moves on.
+    const q = { id: 'K2-total', region: REGION_A, year: 2024 };
+    const first = await ctx.deps.goals.backtestAnswer(q);
+    expect(await ctx.deps.goals.backtestAnswer(q)).toBe(first);
+    expect(first.etag).toBe(etag);
+    expect(await ctx.deps.goals.backtestAnswer({ ...q, region: REGION_B })).not.toBe(first);
+    await rows(
+      ctx.db,
+      sql`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`,
+    );
+    // (On PostgreSQL every request reads the data version first; this call is not a request.)
+    await syncDataVersion(ctx.db);
+    expect(await ctx.deps.goals.backtestAnswer(q)).not.toBe(first);
   });
 });
 
