@@ -124,7 +124,11 @@ function toDate(d: Date | string): Date {
 /**
  * Europe/Berlin's offset from UTC in ms at `t`, by the EU rule (summer time from the last Sunday
  * of March to the last Sunday of October, both at 01:00 UTC), which the time-zone database gives
- * Berlin from 1996 on and for every later year; null outside FIRST_RULE_YEAR..LAST_RULE_YEAR.
+ * Berlin from 1996 on and, as of today's database, for every later year; null outside
+ * FIRST_RULE_YEAR..LAST_RULE_YEAR. Should the EU end the changes of time, this rule must follow
+ * (browsers and node would get it with their time-zone data, this code would not):
+ * tests/unit/format-intl.test.ts compares it with the running node's Intl, so it fails once that
+ * data knows the new rule.
  */
 function berlinOffsetMs(t: number): number | null {
   const year = new Date(t).getUTCFullYear();

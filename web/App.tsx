@@ -54,7 +54,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
   }
   if (path === '/') {
     qc.fetchQuery(pageQueries.goals(q)).then(
-      (goals) => prefetchSparklines(qc, common, goals),
+      (goals) => prefetchOverviewAnswers(qc, common, goals),
       () => undefined, // the page shows the error of its own query
     );
     void qc.prefetchQuery(pageQueries.regions());
@@ -91,12 +91,12 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
 }
 
 /**
- * Starts the overview's sparkline series as soon as its goals are known, each in a task of its
- * own. Left to the cards, all of them start in the one task that runs the cards' effects after
+ * Starts the overview's comparison and sparkline series as soon as its goals are known (their keys
+ * need the goals' region, year and data month), each series in a task of its own. Left to the cards, all of them start in the one task that runs the cards' effects after
  * their first commit: on a phone's CPU that task took about 100 ms longer with the six fetches
  * in it (a CPU profile of the page at 4× throttling), blocking input while the overview appears.
  */
-function prefetchSparklines(qc: QueryClient, common: CommonState, goals: GoalsResponse): void {
+function prefetchOverviewAnswers(qc: QueryClient, common: CommonState, goals: GoalsResponse): void {
   // The Vergleichstyp panel's query, as the overview builds it (its region is the goals' region).
   void qc.prefetchQuery(
     pageQueries.comparison(comparisonQuery(common.region ?? goals.region.id, goals.dataMonth)),

@@ -126,7 +126,10 @@ export interface GoalService {
   seriesAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<SeriesResult>>;
   getMonths(q: { region?: string | undefined }): Promise<MonthsResult>;
   /** The forecast's backtest report for a goal (pooled over the regions of the same kind). */
-  getBacktest(q: GoalQuery & { id: string }): Promise<BacktestResult>;
+  /**
+   * The backtest report of a goal's forecast (over the pool of its kind of data and over its own
+   * region), serialised once per data version, region, year and goal.
+   */
   backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>>;
   /** The region's LZB share (total) against the mean of the other regions of its Vergleichstyp. */
   getComparison(q: ComparisonQuery): Promise<ComparisonResult>;
@@ -699,12 +702,13 @@ export function createGoalService({
    * the whole pool of backtest cases of the goal's kind (about 30 ms on the national database),
    * and every visit to a goal's page asks for it.
    */
-  function backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>> {
+  async function backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>> {
     const s = current();
-    const key = `${q.region ?? ''}|${q.year ?? ''}|${q.month ?? ''}|${q.id}`;
-    return memo(s.backtests, key, async () =>
-      jsonAnswer(await backtestOf(await getSeries(q), backtests, s.version)),
-    );
+    // Keyed by what the report depends on, as the series resolved it (a query with or without
+    // the default region, any month of the year: one answer).
+    const series = await getSeries(q);
+    const key = `${series.region.id}|${series.year}|${series.goal.id}`;
+    return memo(s.backtests, key, async () => jsonAnswer(await backtestOf(series, backtests, s.version)));
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
@@ -732,7 +736,6 @@ export function createGoalService({
     getSeries,
     seriesAnswer,
     getMonths,
-    getBacktest: async (q) => parseAnswer(await backtestAnswer(q)),
     backtestAnswer,
     getRegions: () => current().regions(),
     getRegionData: (regionId) => loadRegion(r, current(), regionId),

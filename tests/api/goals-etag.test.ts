@@ -5,6 +5,7 @@
  * which the schema rejects with the one error shape.
  */
 import { describe, expect, it } from 'vitest';
+import { month } from '../../core/months.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import { goalsResponse } from '../../server/http/responses.js';
 import { rows, sql } from '../helpers/db.js';
@@ -92,6 +93,8 @@ describe('cached JSON answers (GET /api/goals, /api/goals/:id/series)', () => {
     const first = await ctx.deps.goals.backtestAnswer(q);
     expect(await ctx.deps.goals.backtestAnswer(q)).toBe(first);
     expect(first.etag).toBe(etag);
+    // The report does not depend on the month: a month of the same year is the same answer.
+    expect(await ctx.deps.goals.backtestAnswer({ ...q, month: month('2024-03') })).toBe(first);
     expect(await ctx.deps.goals.backtestAnswer({ ...q, region: REGION_B })).not.toBe(first);
     await rows(
       ctx.db,

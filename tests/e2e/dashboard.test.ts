@@ -198,6 +198,7 @@ describe('dashboard on the sample data', () => {
           .sort(),
       );
       await page.waitForSelector('[data-field="peer-share"]');
+      await page.waitForLoadState('networkidle');
       expect(apiRequests.filter((p) => !p.endsWith('/series')).sort()).toEqual([
         '/api/comparison',
         '/api/goals',

@@ -2,7 +2,7 @@
  * Comments under a goal: the list (text as plain React text, never HTML), the form to write one
  * (controllers and admins), and editing or deleting by the author (admins: any).
  */
-import { type FormEvent, useDeferredValue, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { formatCount, formatDateTime, formatMonth } from '../../core/format';
 import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
 import {
@@ -222,11 +222,11 @@ export interface CommentedSeries {
 
 /** The comments of the goal's year (one query, shared by the chart markers and this list). */
 export function useGoalComments(series: CommentedSeries) {
-  // Deferred: the answer arrives as an urgent update, which would re-render the chart and the
-  // comments section in one blocking task; deferred, they re-render as a transition, in slices.
-  return useDeferredValue(
-    useComments({ region: series.region.id, goal: series.goal.id, year: String(series.year) }).data?.comments,
-  );
+  // Not deferred: after a comment is posted, edited or deleted the list must follow at once (the
+  // route prefetch starts this query with the page, so its first answer is usually there before
+  // the page body renders).
+  return useComments({ region: series.region.id, goal: series.goal.id, year: String(series.year) }).data
+    ?.comments;
 }
 
 /** The comments section under a goal, fetching what it needs. */

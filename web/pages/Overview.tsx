@@ -103,8 +103,11 @@ function PlanGoalsSection({ goals, common }: { goals: Goal[]; common: CommonStat
 
 function ComparisonPanel({ common, month }: { common: CommonState; month: string | null }) {
   const cmp = useComparison(comparisonQuery(common.region, month));
-  // Deferred, as the page's other answers: its arrival re-renders the panel as a transition.
-  const data = useDeferredValue(cmp.data);
+  // Deferred, as the page's other answers: its arrival re-renders the panel as a transition. Never
+  // an answer of another region or month: until the deferred copy is the current answer, the
+  // panel says it is loading.
+  const deferred = useDeferredValue(cmp.data);
+  const data = deferred === cmp.data ? deferred : undefined;
   return (
     <section className="card comparison" aria-labelledby="cmp-h">
       <h2 id="cmp-h">Vergleichstyp: Anteil LZB an eLb</h2>
