@@ -79,7 +79,9 @@ function GoalChartFigure({
   formatValue: ValueFormat;
   onMonthClick: (month: string) => void;
 }) {
-  const comments = useGoalComments(data);
+  // Deferred for the chart: comments arriving after the page body would otherwise redraw the
+  // chart in one blocking task. (The comments section itself follows a new comment at once.)
+  const comments = useDeferredValue(useGoalComments(data));
   const goal = data.goal;
   const v = goalCardView(goal);
   const lastPoint = data.points.filter((p) => p.current !== null).at(-1);
