@@ -90,8 +90,8 @@ export function formatPercent(n: number | null | undefined, digits = 1): string 
 export function formatChange(n: number | null | undefined, digits = 1): string {
   if (n == null || !Number.isFinite(n)) return DASH;
   const abs = formatFixed(Math.abs(n), digits);
-  // Compare the rounded figure so that -0.04 does not read "−0,0 %".
-  if (Number(Math.abs(n).toFixed(digits)) === 0) return `±${abs} %`;
+  // The figure as written decides (one rounding), so that -0.04 does not read "−0,0 %".
+  if (/^[0.,]+$/.test(abs)) return `±${abs} %`;
   return `${n > 0 ? '+' : '−'}${abs} %`;
 }
 

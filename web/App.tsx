@@ -8,7 +8,15 @@ import type { QueryClient } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 
-import { type GoalsResponse, hasRole, pageQueries, useDataVersionWatcher, useMe } from './api';
+import {
+  type GoalsResponse,
+  goalCommentsQuery,
+  hasRole,
+  pageQueries,
+  regionCommentsQuery,
+  useDataVersionWatcher,
+  useMe,
+} from './api';
 import { AuthStatus } from './components/AuthStatus';
 import { announceNavigation, PageHeading } from './components/PageHeading';
 import { Loading } from './components/States';
@@ -69,10 +77,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     qc.fetchQuery(pageQueries.goalSeries(id, q)).then(
       // The goal's comments (chart markers and the comments section), keyed by the series' own
       // region and year, as soon as they are known.
-      (s) =>
-        void qc.prefetchQuery(
-          pageQueries.comments({ region: s.region.id, goal: s.goal.id, year: String(s.year) }),
-        ),
+      (s) => void qc.prefetchQuery(pageQueries.comments(goalCommentsQuery(s))),
       () => undefined, // the page shows the error of its own query
     );
     void qc.prefetchQuery(pageQueries.goals(q));
@@ -81,7 +86,10 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     void loadMonths();
     qc.fetchQuery(pageQueries.months(monthsServerQuery(common.region, parseMonthsTable(params)))).then(
       // The region's comments (the table's comment column), as the page asks for them.
-      (months) => void qc.prefetchQuery(pageQueries.comments({ region: common.region ?? months.region.id })),
+      (months) => {
+        const c = regionCommentsQuery(common.region, months);
+        if (c !== null) void qc.prefetchQuery(pageQueries.comments(c));
+      },
       () => undefined, // the page shows the error of its own query
     );
     void qc.prefetchQuery(pageQueries.planMonths(common.region ? { region: common.region } : {}));
@@ -91,16 +99,14 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
 }
 
 /**
- * Starts the overview's comparison and sparkline series as soon as its goals are known (their keys
- * need the goals' region, year and data month), each series in a task of its own. Left to the cards, all of them start in the one task that runs the cards' effects after
- * their first commit: on a phone's CPU that task took about 100 ms longer with the six fetches
- * in it (a CPU profile of the page at 4× throttling), blocking input while the overview appears.
+ * Starts the overview's comparison and sparkline series as soon as its goals are known (their
+ * keys need the goals' region, year and data month), each series in a task of its own. Left to
+ * the cards, all of them start in the one task that runs the cards' effects after their first
+ * commit: on a phone's CPU that task took about 100 ms longer with the six fetches in it (a CPU
+ * profile of the page at 4× throttling), blocking input while the overview appears.
  */
 function prefetchOverviewAnswers(qc: QueryClient, common: CommonState, goals: GoalsResponse): void {
-  // The Vergleichstyp panel's query, as the overview builds it (its region is the goals' region).
-  void qc.prefetchQuery(
-    pageQueries.comparison(comparisonQuery(common.region ?? goals.region.id, goals.dataMonth)),
-  );
+  void qc.prefetchQuery(pageQueries.comparison(comparisonQuery(common, goals)));
   const q = sparklineQuery(common, goals);
   for (const g of goals.goals) {
     if (isPlanGoal(g)) continue; // plan cards show no sparkline

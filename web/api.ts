@@ -314,6 +314,24 @@ export interface CommentsQuery {
   year?: string;
 }
 
+/** The comments of a goal's year, keyed by the goal's series as the server resolved it. */
+export function goalCommentsQuery(series: {
+  region: { id: string };
+  goal: { id: string };
+  year: number;
+}): CommentsQuery {
+  return { region: series.region.id, goal: series.goal.id, year: String(series.year) };
+}
+
+/** The comments of the month table's region: the chosen one, else the one the months answer is of. */
+export function regionCommentsQuery(
+  region: string | null,
+  months: { region: { id: string } } | undefined,
+): CommentsQuery | null {
+  const id = region ?? months?.region.id ?? null;
+  return id ? { region: id } : null;
+}
+
 export function useComments(q: CommentsQuery | null) {
   return useQuery({ ...pageQueries.comments(q ?? { region: '' }), enabled: q !== null && q.region !== '' });
 }

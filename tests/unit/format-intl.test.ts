@@ -120,6 +120,19 @@ describe('numbers as Intl.NumberFormat de-DE writes them', () => {
     expect(checked).toBe(20_000);
   });
 
+  test('figures worked out by hand', () => {
+    // Rounded on the decimal that reads back as the number, half away from zero.
+    expect(formatNumber(1.005, 2)).toBe('1,01');
+    expect(formatNumber(-2.5, 0)).toBe('-3');
+    expect(formatNumber(999_999.95, 1)).toBe('1.000.000,0');
+    expect(formatNumber(1e21, 0)).toBe('1.000.000.000.000.000.000.000');
+    expect(formatNumber(1e-7, 2)).toBe('0,00');
+    expect(formatCount(-0.4)).toBe('-0');
+    expect(formatChange(0.05, 1)).toBe('+0,1 %');
+    expect(formatChange(-0.049, 1)).toBe('±0,0 %');
+    expect(formatPercent(624.5, 0)).toBe('625 %');
+  });
+
   test('percent, change and euro forms are built on the same digits', () => {
     expect(formatPercent(1.005, 2)).toBe(`${intl(2).format(1.005)} %`);
     expect(formatPercent(14.75)).toBe('14,8 %');
@@ -170,6 +183,17 @@ describe('Europe/Berlin dates and times as Intl.DateTimeFormat de-DE writes them
     const from = Date.UTC(1996, 0, 1);
     const to = Date.UTC(2100, 0, 1);
     for (let i = 0; i < 5_000; i++) expectLikeIntl(from + Math.floor(next() * (to - from)));
+  });
+
+  test('the changes of 2024, worked out by hand: 31 March and 27 October at 01:00 UTC', () => {
+    // Winter time (UTC+1) until 31 March 01:00 UTC, when 02:00 local becomes 03:00.
+    expect(formatDateTime('2024-03-31T00:59:00Z')).toBe('31.03.2024, 01:59');
+    expect(formatDateTime('2024-03-31T01:00:00Z')).toBe('31.03.2024, 03:00');
+    // Summer time (UTC+2) until 27 October 01:00 UTC, when 03:00 local becomes 02:00 again.
+    expect(formatDateTime('2024-10-27T00:59:00Z')).toBe('27.10.2024, 02:59');
+    expect(formatDateTime('2024-10-27T01:00:00Z')).toBe('27.10.2024, 02:00');
+    expect(formatTime('2024-07-01T22:30:00Z')).toBe('00:30');
+    expect(formatDate('2024-07-01T22:30:00Z')).toBe('02.07.2024');
   });
 
   test('instants outside those years, ISO strings and invalid dates', () => {

@@ -7,6 +7,7 @@ import { formatCount, formatDateTime, formatMonth } from '../../core/format';
 import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
 import {
   type CommentItem,
+  goalCommentsQuery,
   hasRole,
   type MeResponse,
   useComments,
@@ -225,8 +226,7 @@ export function useGoalComments(series: CommentedSeries) {
   // Not deferred: after a comment is posted, edited or deleted the list must follow at once (the
   // route prefetch starts this query with the page, so its first answer is usually there before
   // the page body renders).
-  return useComments({ region: series.region.id, goal: series.goal.id, year: String(series.year) }).data
-    ?.comments;
+  return useComments(goalCommentsQuery(series)).data?.comments;
 }
 
 /** The comments section under a goal, fetching what it needs. */

@@ -65,14 +65,16 @@ export function sparklineQuery(
   return q;
 }
 
-/** The overview's Vergleichstyp query: its region and the goals' data month (each when known). */
+/**
+ * The overview's Vergleichstyp query: the chosen region (else the goals' own) at the goals' data
+ * month. Shared by the overview and the route prefetch, as sparklineQuery.
+ */
 export function comparisonQuery(
-  region: string | null,
-  month: string | null,
+  s: CommonState,
+  goals: { region: { id: string }; dataMonth: string | null },
 ): { region?: string; month?: string } {
-  const q: { region?: string; month?: string } = {};
-  if (region) q.region = region;
-  if (month) q.month = month;
+  const q: { region?: string; month?: string } = { region: s.region ?? goals.region.id };
+  if (goals.dataMonth) q.month = goals.dataMonth;
   return q;
 }
 

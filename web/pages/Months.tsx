@@ -7,7 +7,14 @@
  */
 import { memo, useCallback, useDeferredValue, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
-import { type CommentItem, type MonthRow, type MonthsResponse, useComments, useMonths } from '../api';
+import {
+  type CommentItem,
+  type MonthRow,
+  type MonthsResponse,
+  regionCommentsQuery,
+  useComments,
+  useMonths,
+} from '../api';
 import { useCommentsColumn } from '../components/CommentsCell';
 import { SampleBadge } from '../components/DataNotices';
 import { PageHeading } from '../components/PageHeading';
@@ -42,8 +49,7 @@ export default function Months() {
   const params = new URLSearchParams(search);
   const region = parseCommon(params).region;
   const months = useMonths(monthsServerQuery(region, parseMonthsTable(params)));
-  const regionId = region ?? months.data?.region.id ?? null;
-  const comments = useComments(regionId ? { region: regionId } : null).data?.comments;
+  const comments = useComments(regionCommentsQuery(region, months.data)).data?.comments;
   // The page renders from deferred copies: answers (and a new URL) arrive as urgent updates; the
   // table then renders as a transition, in slices that leave the main thread free in between. The
   // first render goes without the rows even when the answer is there already (prefetched), so the

@@ -101,22 +101,17 @@ function PlanGoalsSection({ goals, common }: { goals: Goal[]; common: CommonStat
   );
 }
 
-function ComparisonPanel({ common, month }: { common: CommonState; month: string | null }) {
-  const cmp = useComparison(comparisonQuery(common.region, month));
-  // Deferred, as the page's other answers: its arrival re-renders the panel as a transition. Never
-  // an answer of another region or month: until the deferred copy is the current answer, the
-  // panel says it is loading.
-  const deferred = useDeferredValue(cmp.data);
-  const data = deferred === cmp.data ? deferred : undefined;
+function ComparisonPanel({ q }: { q: ReturnType<typeof comparisonQuery> }) {
+  const cmp = useComparison(q);
   return (
     <section className="card comparison" aria-labelledby="cmp-h">
       <h2 id="cmp-h">Vergleichstyp: Anteil LZB an eLb</h2>
-      {cmp.isError ? (
-        <ErrorState error={cmp.error} what="Vergleich" retry={() => void cmp.refetch()} />
-      ) : data === undefined ? (
+      {cmp.isPending ? (
         <Loading what="Vergleich" />
+      ) : cmp.isError ? (
+        <ErrorState error={cmp.error} what="Vergleich" retry={() => void cmp.refetch()} />
       ) : (
-        <ComparisonBody data={data} />
+        <ComparisonBody data={cmp.data} />
       )}
     </section>
   );
@@ -321,7 +316,7 @@ const OverviewBody = memo(function OverviewBody({
 
       <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={state} />
 
-      <ComparisonPanel common={state} month={data.dataMonth} />
+      <ComparisonPanel q={comparisonQuery(common, data)} />
     </section>
   );
 });
