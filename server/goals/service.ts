@@ -702,13 +702,16 @@ export function createGoalService({
    * the whole pool of backtest cases of the goal's kind (about 30 ms on the national database),
    * and every visit to a goal's page asks for it.
    */
-  async function backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>> {
+  function backtestAnswer(q: GoalQuery & { id: string }): Promise<JsonAnswer<BacktestResult>> {
     const s = current();
-    // Keyed by what the report depends on, as the series resolved it (a query with or without
-    // the default region, any month of the year: one answer).
-    const series = await getSeries(q);
-    const key = `${series.region.id}|${series.year}|${series.goal.id}`;
-    return memo(s.backtests, key, async () => jsonAnswer(await backtestOf(series, backtests, s.version)));
+    // One answer per what the report depends on, as the series resolved it (a query with or
+    // without the default region, any month of the year); a repeated query finds it by its own
+    // key, without reading the series again.
+    return memo(s.backtests, `query|${queryKey(q)}|${q.id}`, async () => {
+      const series = await getSeries(q);
+      const key = `answer|${series.region.id}|${series.year}|${series.goal.id}`;
+      return memo(s.backtests, key, async () => jsonAnswer(await backtestOf(series, backtests, s.version)));
+    });
   }
 
   async function getMonths(q: { region?: string | undefined }): Promise<MonthsResult> {
