@@ -38,6 +38,18 @@ describe('parseWallParams', () => {
     expect(p.speed).toBe(5);
   });
 
+  test('values are read without the blanks around them', () => {
+    expect(
+      parseWallParams('region=%2001060%20&year=%202024&theme=%20light&pages=%20K2-total%20'),
+    ).toMatchObject({
+      region: '01060',
+      year: 2024,
+      theme: 'light',
+      pages: { kind: 'list', tokens: ['K2-total'] },
+      warnings: [],
+    });
+  });
+
   test('"all" anywhere in pages means every page', () => {
     expect(parseWallParams('pages=overview,all').pages).toEqual({ kind: 'all' });
   });
@@ -51,6 +63,9 @@ describe('parseWallParams', () => {
     ['region=%3Cscript%3E', 'region', { region: null }],
     ['pages=overview,K2 total', 'pages', { pages: { kind: 'all' } }],
     ['speed=1000', 'speed', { speed: 1 }],
+    ['interval=Infinity', 'interval', { intervalMs: 20_000 }],
+    ['year=1999', 'year', { year: null }],
+    ['pages=%2C%3B', 'pages', { pages: { kind: 'all' } }],
   ])('%s falls back to the default with a warning naming %s', (query, key, expected) => {
     const p = parseWallParams(query);
     expect(p).toMatchObject(expected);

@@ -1,25 +1,34 @@
 /**
  * Shareable URL state: region, year, month, gender and the table filters live in the query string.
- * Every parameter is untrusted input (a bookmark, a pasted link): each is validated on its own with
- * zod, and a bad one falls back to its default instead of breaking the page.
+ * Every parameter is untrusted input (a bookmark, a pasted link): each is validated on its own (a
+ * pattern or a closed set of values), and a bad one falls back to its default instead of breaking
+ * the page. Plain checks rather than zod: zod's schemas were built on every page load inside the
+ * main chunk's first task (docs/benchmarks.md, "Issue 13, eleventh round").
  */
-import * as z from 'zod/mini';
 
 export type Gender = 'total' | 'female' | 'male';
 export const GENDER_ORDER: readonly Gender[] = ['female', 'male', 'total'];
 
-const monthSchema = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/));
-const yearSchema = z.pipe(
-  z.string().check(z.regex(/^\d{4}$/)),
-  z.transform((s) => Number(s)),
-);
-const regionSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/));
-const genderSchema = z.enum(['total', 'female', 'male']);
+/** A parameter's check: the value it stands for, or null when the text is not one. */
+type Check<T> = (raw: string) => T | null;
 
-function parseWith<T>(schema: z.ZodMiniType<T, string>, raw: string | null): T | null {
+const matching =
+  (pattern: RegExp): Check<string> =>
+  (raw) =>
+    pattern.test(raw) ? raw : null;
+
+function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  return (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : null);
+}
+
+const monthCheck = matching(/^\d{4}-(0[1-9]|1[0-2])$/);
+const yearCheck: Check<number> = (raw) => (/^\d{4}$/.test(raw) ? Number(raw) : null);
+const regionCheck = matching(/^[A-Za-z0-9_-]{1,32}$/);
+const genderCheck = oneOf<Gender>(['total', 'female', 'male']);
+
+function parseWith<T>(check: Check<T>, raw: string | null): T | null {
   if (raw === null || raw === '') return null;
-  const r = z.safeParse(schema, raw);
-  return r.success ? r.data : null;
+  return check(raw);
 }
 
 /** The state every dashboard page shares. `null` means "the server's default". */
@@ -30,15 +39,15 @@ export interface CommonState {
 }
 
 export function parseCommon(params: URLSearchParams): CommonState {
-  const month = parseWith(monthSchema, params.get('month'));
-  let year = parseWith(yearSchema, params.get('year'));
+  const month = parseWith(monthCheck, params.get('month'));
+  let year = parseWith(yearCheck, params.get('year'));
   // A month outside the chosen year contradicts it: the month wins, it is the more specific one.
   if (month !== null && year !== null && Number(month.slice(0, 4)) !== year) year = Number(month.slice(0, 4));
-  return { region: parseWith(regionSchema, params.get('region')), year, month };
+  return { region: parseWith(regionCheck, params.get('region')), year, month };
 }
 
 export function parseGender(raw: string | null): Gender | null {
-  return parseWith(genderSchema, raw);
+  return parseWith(genderCheck, raw);
 }
 
 /** The query for the goal endpoints: only the parameters that are set. */
@@ -108,7 +117,7 @@ export const MONTH_COLUMN_LABEL: Record<MonthColumn, string> = {
   jfw: 'JFW',
   k3: 'K3',
 };
-const columnSchema = z.enum(MONTH_COLUMNS);
+const columnCheck = oneOf(MONTH_COLUMNS);
 
 export interface SortEntry {
   id: MonthColumn;
@@ -132,12 +141,12 @@ export const DEFAULT_SORT: SortEntry[] = [
   { id: 'gender', desc: false },
 ];
 
-function parseList<T>(raw: string | null, item: z.ZodMiniType<T, string>): T[] {
+function parseList<T>(raw: string | null, item: Check<T>): T[] {
   if (!raw) return [];
   const out: T[] = [];
   for (const part of raw.split(',')) {
-    const r = z.safeParse(item, part.trim());
-    if (r.success && !out.includes(r.data)) out.push(r.data);
+    const value = item(part.trim());
+    if (value !== null && !out.includes(value)) out.push(value);
   }
   return out;
 }
@@ -147,10 +156,10 @@ export function parseSort(raw: string | null): SortEntry[] {
   const out: SortEntry[] = [];
   for (const part of raw.split(',')) {
     const [id, dir] = part.split(':');
-    const col = z.safeParse(columnSchema, id);
-    if (!col.success || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) continue;
-    if (out.some((s) => s.id === col.data)) continue;
-    out.push({ id: col.data, desc: dir === 'desc' });
+    const col = id === undefined ? null : columnCheck(id);
+    if (col === null || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) continue;
+    if (out.some((s) => s.id === col)) continue;
+    out.push({ id: col, desc: dir === 'desc' });
   }
   return out.length ? out : DEFAULT_SORT;
 }
@@ -160,11 +169,11 @@ export function serializeSort(sort: readonly SortEntry[]): string {
 }
 
 export function parseMonthsTable(params: URLSearchParams): MonthsTableState {
-  let from = parseWith(monthSchema, params.get('from'));
-  let to = parseWith(monthSchema, params.get('to'));
+  let from = parseWith(monthCheck, params.get('from'));
+  let to = parseWith(monthCheck, params.get('to'));
   if (from !== null && to !== null && from > to) [from, to] = [to, from];
-  const genders = parseList(params.get('gender'), genderSchema);
-  const cols = parseList(params.get('cols'), columnSchema);
+  const genders = parseList(params.get('gender'), genderCheck);
+  const cols = parseList(params.get('cols'), columnCheck);
   const pageRaw = Number(params.get('page'));
   return {
     from,

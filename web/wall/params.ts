@@ -3,7 +3,6 @@
  * safe default and a bad value falls back to it with a visible German warning instead of a blank
  * screen. Documented in docs/wall.md.
  */
-import { z } from 'zod';
 import { GOAL_ID_PATTERN } from '../../core/goal-id';
 
 export type WallTheme = 'dark' | 'light';
@@ -42,41 +41,44 @@ export const MAX_SPEED = 100;
  */
 export const PAGE_TOKEN_RE = new RegExp(`^(overview|plan|${GOAL_ID_PATTERN})$`);
 
-const seconds = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .transform((s) => Number(s.replace(',', '.')))
-    .pipe(z.number().finite().min(min).max(max));
+/** A parameter's check on its trimmed text: the value, or null when the text is not one. */
+type Check<T> = (text: string) => T | null;
 
-const schemas = {
-  region: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
-  year: z
-    .string()
-    .trim()
-    .regex(/^\d{4}$/)
-    .transform(Number)
-    .pipe(z.number().int().min(2000).max(2100)),
+/** Seconds (or a factor): a number, decimal point or comma, within [min, max]. */
+const seconds =
+  (min: number, max: number): Check<number> =>
+  (text) => {
+    const n = Number(text.replace(',', '.'));
+    return Number.isFinite(n) && n >= min && n <= max ? n : null;
+  };
+
+const REGION_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Plain checks rather than zod: the wall's chunk carried zod's classic build (about a third of
+ * its bytes) for these seven parameters (docs/benchmarks.md, "Issue 13, eleventh round").
+ */
+const checks = {
+  region: (text) => (REGION_RE.test(text) ? text : null),
+  year: (text) => {
+    if (!/^\d{4}$/.test(text)) return null;
+    const year = Number(text);
+    return year >= 2000 && year <= 2100 ? year : null;
+  },
   interval: seconds(MIN_INTERVAL_S, MAX_INTERVAL_S),
   poll: seconds(MIN_POLL_S, MAX_POLL_S),
   speed: seconds(1, MAX_SPEED),
-  theme: z.enum(['dark', 'light']),
-  pages: z
-    .string()
-    .trim()
-    .transform((s) =>
-      s
-        .split(/[,;\s]+/)
-        .map((t) => t.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(PAGE_TOKEN_RE).or(z.literal('all'))).min(1)),
-};
+  theme: (text) => (text === 'dark' || text === 'light' ? text : null),
+  pages: (text) => {
+    const tokens = text
+      .split(/[,;\s]+/)
+      .map((t) => t.trim())
+      .filter(Boolean);
+    return tokens.length > 0 && tokens.every((t) => t === 'all' || PAGE_TOKEN_RE.test(t)) ? tokens : null;
+  },
+} satisfies Record<string, Check<unknown>>;
 
-const RULES: Record<keyof typeof schemas, string> = {
+const RULES: Record<keyof typeof checks, string> = {
   region: 'Regionsschlüssel aus Buchstaben und Ziffern',
   year: 'Jahr, z. B. 2024',
   interval: `Sekunden von ${MIN_INTERVAL_S} bis ${MAX_INTERVAL_S}`,
@@ -91,26 +93,26 @@ export function parseWallParams(search: string | URLSearchParams): WallParams {
   const q = typeof search === 'string' ? new URLSearchParams(search) : search;
   const warnings: string[] = [];
 
-  function read<K extends keyof typeof schemas, T>(key: K, schema: z.ZodType<T>): T | null {
+  function read<K extends keyof typeof checks, T>(key: K, check: Check<T>): T | null {
     const raw = q.get(key);
     if (raw === null || raw.trim() === '') return null;
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return parsed.data;
+    const value = check(raw.trim());
+    if (value !== null) return value;
     warnings.push(`${key}=${raw.slice(0, 40)} ignoriert (erwartet: ${RULES[key]})`);
     return null;
   }
 
-  const speed = read('speed', schemas.speed) ?? 1;
-  const interval = read('interval', schemas.interval) ?? DEFAULT_INTERVAL_S;
-  const poll = read('poll', schemas.poll) ?? DEFAULT_POLL_S;
-  const tokens = read('pages', schemas.pages);
+  const speed = read('speed', checks.speed) ?? 1;
+  const interval = read('interval', checks.interval) ?? DEFAULT_INTERVAL_S;
+  const poll = read('poll', checks.poll) ?? DEFAULT_POLL_S;
+  const tokens = read('pages', checks.pages);
 
   return {
-    region: read('region', schemas.region),
-    year: read('year', schemas.year),
+    region: read('region', checks.region),
+    year: read('year', checks.year),
     intervalMs: Math.round((interval * 1000) / speed),
     pages: tokens === null || tokens.includes('all') ? { kind: 'all' } : { kind: 'list', tokens },
-    theme: read('theme', schemas.theme) ?? 'dark',
+    theme: read('theme', checks.theme) ?? 'dark',
     pollMs: Math.round((poll * 1000) / speed),
     speed,
     warnings,
