@@ -22,7 +22,6 @@ import { announceNavigation, PageHeading } from './components/PageHeading';
 import { Loading } from './components/States';
 import { isPlanGoal } from './lib/plan-view';
 import {
-  type CommonState,
   commonSearch,
   comparisonQuery,
   goalQuery,
@@ -62,7 +61,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
   }
   if (path === '/') {
     qc.fetchQuery(pageQueries.goals(q)).then(
-      (goals) => prefetchOverviewAnswers(qc, common, goals),
+      (goals) => prefetchOverviewAnswers(qc, goals),
       () => undefined, // the page shows the error of its own query
     );
     void qc.prefetchQuery(pageQueries.regions());
@@ -87,7 +86,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     qc.fetchQuery(pageQueries.months(monthsServerQuery(common.region, parseMonthsTable(params)))).then(
       // The region's comments (the table's comment column), as the page asks for them.
       (months) => {
-        const c = regionCommentsQuery(common.region, months);
+        const c = regionCommentsQuery(months);
         if (c !== null) void qc.prefetchQuery(pageQueries.comments(c));
       },
       () => undefined, // the page shows the error of its own query
@@ -105,9 +104,9 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
  * commit: on a phone's CPU that task took about 100 ms longer with the six fetches in it (a CPU
  * profile of the page at 4× throttling), blocking input while the overview appears.
  */
-function prefetchOverviewAnswers(qc: QueryClient, common: CommonState, goals: GoalsResponse): void {
-  void qc.prefetchQuery(pageQueries.comparison(comparisonQuery(common, goals)));
-  const q = sparklineQuery(common, goals);
+function prefetchOverviewAnswers(qc: QueryClient, goals: GoalsResponse): void {
+  void qc.prefetchQuery(pageQueries.comparison(comparisonQuery(goals)));
+  const q = sparklineQuery(goals);
   for (const g of goals.goals) {
     if (isPlanGoal(g)) continue; // plan cards show no sparkline
     setTimeout(() => void qc.prefetchQuery(pageQueries.goalSeries(g.id, q)), 0);

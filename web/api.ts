@@ -323,13 +323,12 @@ export function goalCommentsQuery(series: {
   return { region: series.region.id, goal: series.goal.id, year: String(series.year) };
 }
 
-/** The comments of the month table's region: the chosen one, else the one the months answer is of. */
-export function regionCommentsQuery(
-  region: string | null,
-  months: { region: { id: string } } | undefined,
-): CommentsQuery | null {
-  const id = region ?? months?.region.id ?? null;
-  return id ? { region: id } : null;
+/**
+ * The comments of the month table's region: the region the months answer is of, so that while a
+ * newly chosen region's table loads, the previous table keeps its own comments beside it.
+ */
+export function regionCommentsQuery(months: { region: { id: string } } | undefined): CommentsQuery | null {
+  return months ? { region: months.region.id } : null;
 }
 
 export function useComments(q: CommentsQuery | null) {

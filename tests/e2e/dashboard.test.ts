@@ -194,7 +194,10 @@ describe('dashboard on the sample data', () => {
       );
       expect(seriesRequests.sort()).toEqual(
         goals.goals
-          .map((g) => `/api/goals/${g.id}/series?month=${goals.dataMonth}&year=${goals.year}`)
+          .map(
+            (g) =>
+              `/api/goals/${g.id}/series?month=${goals.dataMonth}&region=${goals.region.id}&year=${goals.year}`,
+          )
           .sort(),
       );
       await page.waitForSelector('[data-field="peer-share"]');
@@ -769,6 +772,149 @@ describe('dashboard on the sample data', () => {
         expect(errors).toEqual([]);
         await context.close();
       }
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'another region: while its goals load, the cards keep the previous answer with its own sparklines and comparison',
+    async () => {
+      const regions = (await api<{ regions: { id: string }[] }>(server, '/api/regions')).regions;
+      const latest = await api<GoalsResponse>(server, '/api/goals');
+      // The overview as it stood at June; choosing a region goes back to its latest month.
+      const june = `${latest.year}-06`;
+      const first = await api<GoalsResponse>(server, `/api/goals?month=${june}`);
+      const other = regions.find((r) => r.id !== first.region.id);
+      if (!other) throw new Error('the sample data has one region');
+      const next = await api<GoalsResponse>(server, `/api/goals?region=${other.id}&year=${first.year}`);
+      // The two answers differ in their data month, so a key mixing them would show.
+      expect(next.dataMonth).not.toBe(first.dataMonth);
+
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/?month=${june}`);
+      await page.waitForSelector('[data-field="peer-share"]');
+      await page.waitForFunction(
+        () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+      );
+      const firstCurrent = await page.locator('[data-field="current"]').first().textContent();
+      // Hold the new region's goals back; record every request the page makes meanwhile.
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let arrived = () => {};
+      const asked = new Promise<void>((r) => {
+        arrived = r;
+      });
+      await page.route(
+        (url) => url.pathname === '/api/goals' && url.searchParams.get('region') === other.id,
+        async (route) => {
+          arrived();
+          await held;
+          await route.continue();
+        },
+      );
+      const requests: string[] = [];
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.pathname.startsWith('/api/')) requests.push(`${url.pathname}${url.search}`);
+      });
+      await page.getByLabel('Region').selectOption(other.id);
+      await asked;
+      // Whatever the page asks for while the new goals are out, it asks for nothing of the new
+      // region but those goals (the cards show the previous answer: its series and comparison).
+      await page.waitForTimeout(500);
+      expect(
+        requests.filter((u) => u.includes(`region=${other.id}`) && !u.startsWith('/api/goals?')),
+      ).toEqual([]);
+      expect(await page.locator('[data-field="current"]').first().textContent()).toBe(firstCurrent);
+      expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
+        `Datenstand: ${formatMonth(first.dataMonth)}`,
+      );
+
+      release();
+      await page.waitForFunction(
+        (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Datenstand: ${m}`,
+        formatMonth(next.dataMonth),
+      );
+      // Then the new region's answers: its cards (the sample's peer regions have no targets, so
+      // none), any series at its own year and data month, and its comparison at its data month.
+      expect(await page.locator('article[data-testid^="goal-"]').count()).toBe(
+        next.goals.filter((g) => g.kind === 'change').length,
+      );
+      for (const u of requests.filter((x) => /^\/api\/goals\/[^/]+\/series\?/.test(x))) {
+        const q = new URL(u, server.url).searchParams;
+        expect([q.get('region'), q.get('year'), q.get('month')]).toEqual([
+          other.id,
+          String(next.year),
+          next.dataMonth,
+        ]);
+      }
+      const nextCmp = await api<ComparisonResponse>(
+        server,
+        `/api/comparison?region=${other.id}&month=${next.dataMonth}`,
+      );
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-field="peer-share"]')?.textContent === t,
+        formatPercent(nextCmp.peerMeanPct),
+      );
+      const cmp = requests.filter((u) => u.startsWith('/api/comparison?'));
+      expect(cmp.map((u) => new URL(u, server.url).searchParams.toString())).toEqual([
+        new URLSearchParams({ region: other.id, month: next.dataMonth ?? '' }).toString(),
+      ]);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    'Monatswerte of another region: while its table loads, the previous table keeps its own comments',
+    async () => {
+      const regions = (await api<{ regions: { id: string }[] }>(server, '/api/regions')).regions;
+      const own = await api<GoalsResponse>(server, '/api/goals');
+      const other = regions.find((r) => r.id !== own.region.id);
+      if (!other) throw new Error('the sample data has one region');
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/monate`);
+      await page.waitForSelector('table.data-table tbody tr');
+      await page.waitForLoadState('networkidle');
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let arrived = () => {};
+      const asked = new Promise<void>((r) => {
+        arrived = r;
+      });
+      await page.route(
+        (url) => url.pathname === '/api/months' && url.searchParams.get('region') === other.id,
+        async (route) => {
+          arrived();
+          await held;
+          await route.continue();
+        },
+      );
+      const requests: string[] = [];
+      page.on('request', (r) => {
+        const url = new URL(r.url());
+        if (url.pathname.startsWith('/api/')) requests.push(`${url.pathname}${url.search}`);
+      });
+      // Another region by the browser's history (as the back button or a carried link moves it).
+      await page.evaluate((id) => {
+        history.pushState(null, '', `/monate?region=${id}`);
+        dispatchEvent(new PopStateEvent('popstate'));
+      }, other.id);
+      await asked;
+      await page.waitForTimeout(500);
+      expect(requests.filter((u) => u.startsWith('/api/comments'))).toEqual([]);
+      release();
+      await page.waitForRequest((r) => new URL(r.url()).pathname === '/api/comments');
+      expect(requests.filter((u) => u.startsWith('/api/comments'))).toEqual([
+        `/api/comments?region=${other.id}`,
+      ]);
+      expect(errors).toEqual([]);
+      await context.close();
     },
     E2E_TIMEOUT,
   );

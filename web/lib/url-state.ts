@@ -60,29 +60,35 @@ export function goalQuery(s: CommonState): { region?: string; year?: string; mon
 }
 
 /**
- * The query of the overview's sparklines: the goals' year (as the goals answer gives it) up to
- * their data month. Shared by the overview and the route prefetch (web/App.tsx), so that the
+ * The query of the overview's sparklines: the goals answer's own region and year, up to its data
+ * month. Taken from the answer alone, not from the page's state: while a newly chosen region's
+ * goals load, the overview still shows the previous answer, and its cards must keep that answer's
+ * series (a key mixing the new region with the old year and month asked for figures no card
+ * belonged to). Shared by the overview and the route prefetch (web/App.tsx), so that the
  * prefetched series are the ones the cards ask for.
  */
-export function sparklineQuery(
-  s: CommonState,
-  goals: { year: number; dataMonth: string | null },
-): { region?: string; year?: string; month?: string } {
-  const q = { ...goalQuery(s), year: String(goals.year) };
+export function sparklineQuery(goals: { region: { id: string }; year: number; dataMonth: string | null }): {
+  region: string;
+  year: string;
+  month?: string;
+} {
+  const q: { region: string; year: string; month?: string } = {
+    region: goals.region.id,
+    year: String(goals.year),
+  };
   if (goals.dataMonth) q.month = goals.dataMonth;
-  else delete q.month;
   return q;
 }
 
 /**
- * The overview's Vergleichstyp query: the chosen region (else the goals' own) at the goals' data
- * month. Shared by the overview and the route prefetch, as sparklineQuery.
+ * The overview's Vergleichstyp query: the goals answer's region at its data month (from the
+ * answer alone, as sparklineQuery). Shared by the overview and the route prefetch.
  */
-export function comparisonQuery(
-  s: CommonState,
-  goals: { region: { id: string }; dataMonth: string | null },
-): { region?: string; month?: string } {
-  const q: { region?: string; month?: string } = { region: s.region ?? goals.region.id };
+export function comparisonQuery(goals: { region: { id: string }; dataMonth: string | null }): {
+  region: string;
+  month?: string;
+} {
+  const q: { region: string; month?: string } = { region: goals.region.id };
   if (goals.dataMonth) q.month = goals.dataMonth;
   return q;
 }

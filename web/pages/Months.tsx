@@ -49,7 +49,7 @@ export default function Months() {
   const params = new URLSearchParams(search);
   const region = parseCommon(params).region;
   const months = useMonths(monthsServerQuery(region, parseMonthsTable(params)));
-  const comments = useComments(regionCommentsQuery(region, months.data)).data?.comments;
+  const comments = useComments(regionCommentsQuery(months.data)).data?.comments;
   // The page renders from deferred copies: answers (and a new URL) arrive as urgent updates; the
   // table then renders as a transition, in slices that leave the main thread free in between. The
   // first render goes without the rows even when the answer is there already (prefetched), so the

@@ -246,7 +246,7 @@ const OverviewBody = memo(function OverviewBody({
   const [, navigate] = useLocation();
   const common = parseCommon(new URLSearchParams(search));
   // The sparklines show the goals' year up to their data month.
-  const seriesQ: GoalQuery = sparklineQuery(common, data);
+  const seriesQ: GoalQuery = sparklineQuery(data);
   const regionInfo = regionList?.find((r) => r.id === data.region.id);
   const first = parseMonth(regionInfo?.firstMonth ?? '');
   const latest = parseMonth(regionInfo?.lastMonth ?? '');
@@ -316,7 +316,7 @@ const OverviewBody = memo(function OverviewBody({
 
       <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={state} />
 
-      <ComparisonPanel q={comparisonQuery(common, data)} />
+      <ComparisonPanel q={comparisonQuery(data)} />
     </section>
   );
 });
