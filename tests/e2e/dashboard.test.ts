@@ -115,6 +115,35 @@ async function open(browser: Browser, width = 1366, height = 768): Promise<Sessi
   return { context, page, errors: trackConsoleErrors(page) };
 }
 
+/**
+ * Holds back the browser's request for `path` of `region` until `release()`; `asked` resolves when
+ * the page has made it. `requests` records every /api/ request the page makes from now on.
+ */
+async function holdBack(page: Page, path: string, region: string) {
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  let arrived = () => {};
+  const asked = new Promise<void>((r) => {
+    arrived = r;
+  });
+  await page.route(
+    (url) => url.pathname === path && url.searchParams.get('region') === region,
+    async (route) => {
+      arrived();
+      await held;
+      await route.continue();
+    },
+  );
+  const requests: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/')) requests.push(`${url.pathname}${url.search}`);
+  });
+  return { asked, release, requests };
+}
+
 /** The visible text of each cell of the table's body rows (screen-reader-only text removed). */
 async function tableCells(page: Page, selector: string): Promise<string[][]> {
   return page.$$eval(`${selector} tbody tr`, (rows) =>
@@ -798,27 +827,7 @@ describe('dashboard on the sample data', () => {
       );
       const firstCurrent = await page.locator('[data-field="current"]').first().textContent();
       // Hold the new region's goals back; record every request the page makes meanwhile.
-      let release = () => {};
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let arrived = () => {};
-      const asked = new Promise<void>((r) => {
-        arrived = r;
-      });
-      await page.route(
-        (url) => url.pathname === '/api/goals' && url.searchParams.get('region') === other.id,
-        async (route) => {
-          arrived();
-          await held;
-          await route.continue();
-        },
-      );
-      const requests: string[] = [];
-      page.on('request', (r) => {
-        const url = new URL(r.url());
-        if (url.pathname.startsWith('/api/')) requests.push(`${url.pathname}${url.search}`);
-      });
+      const { asked, release, requests } = await holdBack(page, '/api/goals', other.id);
       await page.getByLabel('Region').selectOption(other.id);
       await asked;
       // Whatever the page asks for while the new goals are out, it asks for nothing of the new
@@ -879,27 +888,7 @@ describe('dashboard on the sample data', () => {
       await page.goto(`${server.url}/monate`);
       await page.waitForSelector('table.data-table tbody tr');
       await page.waitForLoadState('networkidle');
-      let release = () => {};
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let arrived = () => {};
-      const asked = new Promise<void>((r) => {
-        arrived = r;
-      });
-      await page.route(
-        (url) => url.pathname === '/api/months' && url.searchParams.get('region') === other.id,
-        async (route) => {
-          arrived();
-          await held;
-          await route.continue();
-        },
-      );
-      const requests: string[] = [];
-      page.on('request', (r) => {
-        const url = new URL(r.url());
-        if (url.pathname.startsWith('/api/')) requests.push(`${url.pathname}${url.search}`);
-      });
+      const { asked, release, requests } = await holdBack(page, '/api/months', other.id);
       // Another region by the browser's history (as the back button or a carried link moves it).
       await page.evaluate((id) => {
         history.pushState(null, '', `/monate?region=${id}`);
