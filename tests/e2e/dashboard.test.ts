@@ -806,104 +806,163 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
-    'another region: while its goals load, the cards keep the previous answer with its own sparklines and comparison',
+    'another region: while its goals load, the cards keep the previous answer with its own sparklines, links and comparison',
     async () => {
       const regions = (await api<{ regions: { id: string }[] }>(server, '/api/regions')).regions;
       const latest = await api<GoalsResponse>(server, '/api/goals');
       // The overview as it stood at June; choosing a region goes back to its latest month.
       const june = `${latest.year}-06`;
       const first = await api<GoalsResponse>(server, `/api/goals?month=${june}`);
-      const other = regions.find((r) => r.id !== first.region.id);
+      const own = first.region.id;
+      const other = regions.find((r) => r.id !== own);
       if (!other) throw new Error('the sample data has one region');
       const next = await api<GoalsResponse>(server, `/api/goals?region=${other.id}&year=${first.year}`);
-      // The two answers differ in their data month, so a key mixing them would show.
+      // The answers differ in their data month, so a key mixing them would show.
       expect(next.dataMonth).not.toBe(first.dataMonth);
+      const back = await api<GoalsResponse>(server, `/api/goals?region=${own}&year=${next.year}`);
+      expect(back.dataMonth).not.toBe(first.dataMonth);
+      const backCards = back.goals.filter((g) => g.kind === 'change');
+      expect(backCards).toHaveLength(6);
+      /** The [goal, region, year, month] of each sparkline series request, sorted. */
+      const seriesKeys = (requests: string[]) =>
+        requests
+          .map((u) => new URL(u, server.url))
+          .filter((u) => /^\/api\/goals\/[^/]+\/series$/.test(u.pathname))
+          .map((u) => [
+            u.pathname.split('/')[3],
+            u.searchParams.get('region'),
+            u.searchParams.get('year'),
+            u.searchParams.get('month'),
+          ])
+          .sort((a, b) => String(a).localeCompare(String(b)));
+      /** The comparison panel's own-share label (it names the month) and the peers' mean. */
+      const comparisonShows = (month: string | null, cmp: ComparisonResponse) =>
+        page.waitForFunction(
+          ([label, peers]) =>
+            (document.querySelector('.comparison')?.textContent ?? '').includes(label ?? '') &&
+            document.querySelector('[data-field="peer-share"]')?.textContent === peers,
+          [`Eigener Anteil (${formatMonth(month)})`, formatPercent(cmp.peerMeanPct)] as const,
+        );
 
       const { page, context, errors } = await open(browser);
-      await page.goto(`${server.url}/?month=${june}`);
-      await page.waitForSelector('[data-field="peer-share"]');
-      await page.waitForFunction(
-        () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
-      );
-      const firstCurrent = await page.locator('[data-field="current"]').first().textContent();
-      // Hold the new region's goals back; record every request the page makes meanwhile.
-      const { asked, release, requests } = await holdBack(page, '/api/goals', other.id);
-      await page.getByLabel('Region').selectOption(other.id);
-      await asked;
-      // Whatever the page asks for while the new goals are out, it asks for nothing of the new
-      // region but those goals (the cards show the previous answer: its series and comparison).
-      await page.waitForTimeout(500);
-      expect(
-        requests.filter((u) => u.includes(`region=${other.id}`) && !u.startsWith('/api/goals?')),
-      ).toEqual([]);
-      expect(await page.locator('[data-field="current"]').first().textContent()).toBe(firstCurrent);
-      expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
-        `Datenstand: ${formatMonth(first.dataMonth)}`,
-      );
+      const releases: (() => void)[] = [];
+      try {
+        await page.goto(`${server.url}/?month=${june}`);
+        await page.waitForSelector('[data-field="peer-share"]');
+        await page.waitForFunction(
+          () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+        );
+        const firstCurrent = await page.locator('[data-field="current"]').first().textContent();
+        // Hold the new region's goals back; record every request the page makes meanwhile.
+        const toOther = await holdBack(page, '/api/goals', other.id);
+        releases.push(toOther.release);
+        await page.getByLabel('Region').selectOption(other.id);
+        await toOther.asked;
+        // Whatever the page asks for while the new goals are out, it asks for nothing of the new
+        // region but those goals: the cards show the previous answer, with its series, its
+        // comparison and links to its own goals.
+        await page.waitForTimeout(500);
+        expect(
+          toOther.requests.filter((u) => u.includes(`region=${other.id}`) && !u.startsWith('/api/goals?')),
+        ).toEqual([]);
+        expect(await page.locator('[data-field="current"]').first().textContent()).toBe(firstCurrent);
+        expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
+          `Datenstand: ${formatMonth(first.dataMonth)}`,
+        );
+        const link = await page
+          .locator('article[data-testid="goal-K2-female"] a')
+          .first()
+          .getAttribute('href');
+        expect(new URL(link ?? '', server.url).searchParams.get('region')).toBe(own);
 
-      release();
-      await page.waitForFunction(
-        (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Datenstand: ${m}`,
-        formatMonth(next.dataMonth),
-      );
-      // Then the new region's answers: its cards (the sample's peer regions have no targets, so
-      // none), any series at its own year and data month, and its comparison at its data month.
-      expect(await page.locator('article[data-testid^="goal-"]').count()).toBe(
-        next.goals.filter((g) => g.kind === 'change').length,
-      );
-      for (const u of requests.filter((x) => /^\/api\/goals\/[^/]+\/series\?/.test(x))) {
-        const q = new URL(u, server.url).searchParams;
-        expect([q.get('region'), q.get('year'), q.get('month')]).toEqual([
-          other.id,
-          String(next.year),
-          next.dataMonth,
-        ]);
+        toOther.release();
+        await page.waitForFunction(
+          (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Datenstand: ${m}`,
+          formatMonth(next.dataMonth),
+        );
+        // Then the new region's answers: its cards (the sample's peer regions have no targets, so
+        // none, and no series) and its comparison at its own data month.
+        const nextCmp = await api<ComparisonResponse>(
+          server,
+          `/api/comparison?region=${other.id}&month=${next.dataMonth}`,
+        );
+        await comparisonShows(next.dataMonth, nextCmp);
+        expect(await page.locator('article[data-testid^="goal-"]').count()).toBe(0);
+        expect(seriesKeys(toOther.requests)).toEqual([]);
+        expect(
+          toOther.requests
+            .filter((u) => u.startsWith('/api/comparison?'))
+            .map((u) => new URL(u, server.url).searchParams.toString()),
+        ).toEqual([new URLSearchParams({ region: other.id, month: next.dataMonth ?? '' }).toString()]);
+
+        // Back to the first region, again held back: nothing of it is asked for meanwhile; then
+        // its six cards, each with its series at the answer's own region, year and data month.
+        const toOwn = await holdBack(page, '/api/goals', own);
+        releases.push(toOwn.release);
+        await page.getByLabel('Region').selectOption(own);
+        await toOwn.asked;
+        await page.waitForTimeout(500);
+        expect(
+          toOwn.requests.filter((u) => u.includes(`region=${own}`) && !u.startsWith('/api/goals?')),
+        ).toEqual([]);
+        toOwn.release();
+        await page.waitForFunction(
+          () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
+        );
+        const backCmp = await api<ComparisonResponse>(
+          server,
+          `/api/comparison?region=${own}&month=${back.dataMonth}`,
+        );
+        await comparisonShows(back.dataMonth, backCmp);
+        expect(seriesKeys(toOwn.requests)).toEqual(
+          seriesKeys(
+            backCards.map(
+              (g) => `/api/goals/${g.id}/series?region=${own}&year=${back.year}&month=${back.dataMonth}`,
+            ),
+          ),
+        );
+        expect(errors).toEqual([]);
+      } finally {
+        for (const release of releases) release();
+        await context.close();
       }
-      const nextCmp = await api<ComparisonResponse>(
-        server,
-        `/api/comparison?region=${other.id}&month=${next.dataMonth}`,
-      );
-      await page.waitForFunction(
-        (t) => document.querySelector('[data-field="peer-share"]')?.textContent === t,
-        formatPercent(nextCmp.peerMeanPct),
-      );
-      const cmp = requests.filter((u) => u.startsWith('/api/comparison?'));
-      expect(cmp.map((u) => new URL(u, server.url).searchParams.toString())).toEqual([
-        new URLSearchParams({ region: other.id, month: next.dataMonth ?? '' }).toString(),
-      ]);
-      expect(errors).toEqual([]);
-      await context.close();
     },
     E2E_TIMEOUT,
   );
 
   test(
-    'Monatswerte of another region: while its table loads, the previous table keeps its own comments',
+    'Monatswerte of another region: its comments are asked for once its table is there, not beside the previous table',
     async () => {
       const regions = (await api<{ regions: { id: string }[] }>(server, '/api/regions')).regions;
       const own = await api<GoalsResponse>(server, '/api/goals');
       const other = regions.find((r) => r.id !== own.region.id);
       if (!other) throw new Error('the sample data has one region');
       const { page, context, errors } = await open(browser);
-      await page.goto(`${server.url}/monate`);
-      await page.waitForSelector('table.data-table tbody tr');
-      await page.waitForLoadState('networkidle');
-      const { asked, release, requests } = await holdBack(page, '/api/months', other.id);
-      // Another region by the browser's history (as the back button or a carried link moves it).
-      await page.evaluate((id) => {
-        history.pushState(null, '', `/monate?region=${id}`);
-        dispatchEvent(new PopStateEvent('popstate'));
-      }, other.id);
-      await asked;
-      await page.waitForTimeout(500);
-      expect(requests.filter((u) => u.startsWith('/api/comments'))).toEqual([]);
-      release();
-      await page.waitForRequest((r) => new URL(r.url()).pathname === '/api/comments');
-      expect(requests.filter((u) => u.startsWith('/api/comments'))).toEqual([
-        `/api/comments?region=${other.id}`,
-      ]);
-      expect(errors).toEqual([]);
-      await context.close();
+      let release = () => {};
+      try {
+        await page.goto(`${server.url}/monate`);
+        await page.waitForSelector('table.data-table tbody tr');
+        await page.waitForLoadState('networkidle');
+        const held = await holdBack(page, '/api/months', other.id);
+        release = held.release;
+        // Another region by the browser's history (as the back button or a carried link moves it).
+        await page.evaluate((id) => {
+          history.pushState(null, '', `/monate?region=${id}`);
+          dispatchEvent(new PopStateEvent('popstate'));
+        }, other.id);
+        await held.asked;
+        await page.waitForTimeout(500);
+        expect(held.requests.filter((u) => u.startsWith('/api/comments'))).toEqual([]);
+        held.release();
+        await page.waitForRequest((r) => new URL(r.url()).pathname === '/api/comments');
+        expect(held.requests.filter((u) => u.startsWith('/api/comments'))).toEqual([
+          `/api/comments?region=${other.id}`,
+        ]);
+        expect(errors).toEqual([]);
+      } finally {
+        release();
+        await context.close();
+      }
     },
     E2E_TIMEOUT,
   );

@@ -109,9 +109,10 @@ const MonthsBody = memo(function MonthsBody({
         indicator: INDICATOR_OF[k],
         indicatorLabel: MONTH_COLUMN_LABEL[k],
         gender: row.gender,
-        region: regionId,
+        // The region of the table on screen (while another region loads, the previous one).
+        region: place?.id ?? regionId,
       }),
-    [regionId],
+    [place?.id, regionId],
   );
   const rows = data?.rows ?? [];
   // A "Kommentare" column only when the region has comments.

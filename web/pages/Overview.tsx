@@ -259,6 +259,9 @@ const OverviewBody = memo(function OverviewBody({
     year: data.year,
     month: common.month,
   };
+  // The cards link to the goals of the answer they show (while another region loads, that is the
+  // previous one); the controls show the URL's choice.
+  const shown: CommonState = { ...state, region: data.region.id };
 
   const setParam = (patch: Partial<CommonState>) => {
     navigate(`/${commonSearch({ ...state, ...patch })}`, { replace: false });
@@ -306,7 +309,7 @@ const OverviewBody = memo(function OverviewBody({
             <ul className="cards">
               {group.goals.map((g) => (
                 <li key={g.id}>
-                  <GoalCard goal={g} common={state} seriesQ={seriesQ} />
+                  <GoalCard goal={g} common={shown} seriesQ={seriesQ} />
                 </li>
               ))}
             </ul>
@@ -314,7 +317,7 @@ const OverviewBody = memo(function OverviewBody({
         ))
       )}
 
-      <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={state} />
+      <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={shown} />
 
       <ComparisonPanel q={comparisonQuery(data)} />
     </section>

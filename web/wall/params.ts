@@ -55,8 +55,8 @@ const seconds =
 const REGION_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /**
- * Plain checks rather than zod: the wall's chunk carried zod's classic build (about a third of
- * its bytes) for these seven parameters (docs/benchmarks.md, "Issue 13, eleventh round").
+ * Plain checks rather than zod: the wall's chunk carried zod's classic build (about two thirds
+ * of its bytes) for these seven parameters (docs/benchmarks.md, "Issue 13, eleventh round").
  */
 const checks = {
   region: (text) => (REGION_RE.test(text) ? text : null),
