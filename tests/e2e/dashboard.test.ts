@@ -755,6 +755,13 @@ describe('dashboard on the sample data', () => {
           await page.goto(`${server.url}${path}`);
           await page.waitForSelector('main h1');
           await page.waitForLoadState('networkidle');
+          // The tab's icon is a PNG file of the build (an SVG icon cost the page a task of its own
+          // on the main thread to build its image document).
+          const icon = await page.evaluate(() =>
+            document.querySelector('link[rel="icon"]')?.getAttribute('href'),
+          );
+          const iconRes = await fetch(new URL(icon ?? '', server.url));
+          expect([iconRes.status, iconRes.headers.get('content-type')]).toEqual([200, 'image/png']);
           const report = await page.evaluate(() => {
             const name = (el: Element): string => {
               const aria = el.getAttribute('aria-label') ?? '';
