@@ -115,6 +115,14 @@ async function open(browser: Browser, width = 1366, height = 768): Promise<Sessi
   return { context, page, errors: trackConsoleErrors(page) };
 }
 
+/** A region of the server's other than `id` (the sample has its own region and four peers). */
+async function anotherRegion(server: TestServer, id: string): Promise<{ id: string }> {
+  const { regions } = await api<{ regions: { id: string }[] }>(server, '/api/regions');
+  const other = regions.find((r) => r.id !== id);
+  if (!other) throw new Error('the sample data has one region');
+  return other;
+}
+
 /**
  * Holds back the browser's request for `path` of `region` until `release()`; `asked` resolves when
  * the page has made it. `requests` records every /api/ request the page makes from now on.
@@ -815,14 +823,12 @@ describe('dashboard on the sample data', () => {
   test(
     'another region: while its goals load, the cards keep the previous answer with its own sparklines, links and comparison',
     async () => {
-      const regions = (await api<{ regions: { id: string }[] }>(server, '/api/regions')).regions;
       const latest = await api<GoalsResponse>(server, '/api/goals');
       // The overview as it stood at June; choosing a region goes back to its latest month.
       const june = `${latest.year}-06`;
       const first = await api<GoalsResponse>(server, `/api/goals?month=${june}`);
       const own = first.region.id;
-      const other = regions.find((r) => r.id !== own);
-      if (!other) throw new Error('the sample data has one region');
+      const other = await anotherRegion(server, own);
       const next = await api<GoalsResponse>(server, `/api/goals?region=${other.id}&year=${first.year}`);
       // The answers differ in their data month, so a key mixing them would show.
       expect(next.dataMonth).not.toBe(first.dataMonth);
@@ -940,10 +946,8 @@ describe('dashboard on the sample data', () => {
   test(
     'Monatswerte of another region: its comments are asked for once its table is there, not beside the previous table',
     async () => {
-      const regions = (await api<{ regions: { id: string }[] }>(server, '/api/regions')).regions;
       const own = await api<GoalsResponse>(server, '/api/goals');
-      const other = regions.find((r) => r.id !== own.region.id);
-      if (!other) throw new Error('the sample data has one region');
+      const other = await anotherRegion(server, own.region.id);
       const { page, context, errors } = await open(browser);
       let release = () => {};
       try {

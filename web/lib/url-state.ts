@@ -2,24 +2,12 @@
  * Shareable URL state: region, year, month, gender and the table filters live in the query string.
  * Every parameter is untrusted input (a bookmark, a pasted link): each is validated on its own (a
  * pattern or a closed set of values), and a bad one falls back to its default instead of breaking
- * the page. Plain checks rather than zod: zod's schemas were built on every page load inside the
- * main chunk's first task (docs/benchmarks.md, "Issue 13, eleventh round").
+ * the page (web/lib/param-checks.ts).
  */
+import { type Check, matching, oneOf } from './param-checks';
 
 export type Gender = 'total' | 'female' | 'male';
 export const GENDER_ORDER: readonly Gender[] = ['female', 'male', 'total'];
-
-/** A parameter's check: the value it stands for, or null when the text is not one. */
-type Check<T> = (raw: string) => T | null;
-
-const matching =
-  (pattern: RegExp): Check<string> =>
-  (raw) =>
-    pattern.test(raw) ? raw : null;
-
-function oneOf<T extends string>(values: readonly T[]): Check<T> {
-  return (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : null);
-}
 
 const monthCheck = matching(/^\d{4}-(0[1-9]|1[0-2])$/);
 const yearCheck: Check<number> = (raw) => (/^\d{4}$/.test(raw) ? Number(raw) : null);
@@ -72,12 +60,7 @@ export function sparklineQuery(goals: { region: { id: string }; year: number; da
   year: string;
   month?: string;
 } {
-  const q: { region: string; year: string; month?: string } = {
-    region: goals.region.id,
-    year: String(goals.year),
-  };
-  if (goals.dataMonth) q.month = goals.dataMonth;
-  return q;
+  return { ...comparisonQuery(goals), year: String(goals.year) };
 }
 
 /**

@@ -110,9 +110,9 @@ const MonthsBody = memo(function MonthsBody({
         indicatorLabel: MONTH_COLUMN_LABEL[k],
         gender: row.gender,
         // The region of the table on screen (while another region loads, the previous one).
-        region: place?.id ?? regionId,
+        region: place?.id ?? region,
       }),
-    [place?.id, regionId],
+    [place?.id, region],
   );
   const rows = data?.rows ?? [];
   // A "Kommentare" column only when the region has comments.

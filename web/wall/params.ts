@@ -4,6 +4,7 @@
  * screen. Documented in docs/wall.md.
  */
 import { GOAL_ID_PATTERN } from '../../core/goal-id';
+import { type Check, matching, oneOf } from '../lib/param-checks';
 
 export type WallTheme = 'dark' | 'light';
 
@@ -41,9 +42,6 @@ export const MAX_SPEED = 100;
  */
 export const PAGE_TOKEN_RE = new RegExp(`^(overview|plan|${GOAL_ID_PATTERN})$`);
 
-/** A parameter's check on its trimmed text: the value, or null when the text is not one. */
-type Check<T> = (text: string) => T | null;
-
 /** Seconds (or a factor): a number, decimal point or comma, within [min, max]. */
 const seconds =
   (min: number, max: number): Check<number> =>
@@ -52,14 +50,9 @@ const seconds =
     return Number.isFinite(n) && n >= min && n <= max ? n : null;
   };
 
-const REGION_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-/**
- * Plain checks rather than zod: the wall's chunk carried zod's classic build (about two thirds
- * of its bytes) for these seven parameters (docs/benchmarks.md, "Issue 13, eleventh round").
- */
+/** Each parameter's check, on its trimmed text (web/lib/param-checks.ts). */
 const checks = {
-  region: (text) => (REGION_RE.test(text) ? text : null),
+  region: matching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
   year: (text) => {
     if (!/^\d{4}$/.test(text)) return null;
     const year = Number(text);
@@ -68,7 +61,7 @@ const checks = {
   interval: seconds(MIN_INTERVAL_S, MAX_INTERVAL_S),
   poll: seconds(MIN_POLL_S, MAX_POLL_S),
   speed: seconds(1, MAX_SPEED),
-  theme: (text) => (text === 'dark' || text === 'light' ? text : null),
+  theme: oneOf<WallTheme>(['dark', 'light']),
   pages: (text) => {
     const tokens = text
       .split(/[,;\s]+/)
