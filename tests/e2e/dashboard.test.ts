@@ -1038,6 +1038,62 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    'the region select: a fixed width that holds every Jobcenter name of the BA list, within a phone screen',
+    async () => {
+      const csv = await readFile(new URL('../../data/reference/ba-jobcenters.csv', import.meta.url), 'utf8');
+      const names = csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(';')[1] ?? '');
+      expect(names.length).toBeGreaterThan(400);
+      for (const [width, height] of [
+        [1366, 768],
+        [360, 740],
+      ] as const) {
+        const { page, context, errors } = await open(browser, width, height);
+        await page.goto(server.url);
+        const select = page.getByLabel('Region');
+        await select.waitFor();
+        const m = await select.evaluate((el, names) => {
+          // The same select without the fixed width, holding one name at a time: the width that
+          // name needs.
+          const probe = el.cloneNode(false) as HTMLSelectElement;
+          probe.removeAttribute('class');
+          probe.removeAttribute('id');
+          el.after(probe);
+          let widest = 0;
+          for (const n of names) {
+            probe.replaceChildren(new Option(n));
+            widest = Math.max(widest, probe.getBoundingClientRect().width);
+          }
+          probe.remove();
+          const box = el.getBoundingClientRect();
+          return {
+            width: box.width,
+            right: box.right,
+            rem: Number.parseFloat(getComputedStyle(document.documentElement).fontSize),
+            widest,
+            pageWidth: document.documentElement.scrollWidth,
+          };
+        }, names);
+        // The page does not scroll sideways, and the select ends inside it.
+        expect(m.pageWidth).toBe(width);
+        expect(m.right).toBeLessThanOrEqual(width);
+        if (width > 1000) {
+          expect(m.width).toBe(23 * m.rem);
+          expect(m.widest).toBeLessThanOrEqual(m.width);
+          // Not a width that merely follows the names: the widest one fills most of it.
+          expect(m.widest).toBeGreaterThan(0.9 * m.width);
+        }
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'Importe and Hinweise show the run log and the alert history (or its empty state)',
     async () => {
       const alerts = await api<AlertsResponse>(server, '/api/alerts');

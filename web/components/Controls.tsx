@@ -1,7 +1,14 @@
 /** Labelled form controls of the filter bars (`div.control`: the label above its control). */
 import { useId } from 'react';
 
-/** A select of `options` ([value, text]); `empty` adds a first option with the value ''. */
+/**
+ * A select of `options` ([value, text]); `empty` adds a first option with the value ''.
+ *
+ * `long`: a list of hundreds (the regions). Without a fixed width Chromium measures every option's
+ * text to size the closed select: for the 404 Jobcenter names of the BA's list, style and layout of
+ * the select took 100–116 ms of a phone's CPU (4× throttled) against 41–53 ms with the fixed width
+ * of `.control-long`, in the task that first shows the overview (docs/benchmarks.md).
+ */
 export function SelectControl({
   label,
   value,
@@ -9,6 +16,7 @@ export function SelectControl({
   onChange,
   empty,
   testId,
+  long = false,
 }: {
   label: string;
   value: string;
@@ -16,10 +24,11 @@ export function SelectControl({
   onChange: (value: string) => void;
   empty?: string;
   testId?: string;
+  long?: boolean;
 }) {
   const id = useId();
   return (
-    <div className="control">
+    <div className={long ? 'control control-long' : 'control'}>
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
         {empty !== undefined && <option value="">{empty}</option>}

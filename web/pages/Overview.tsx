@@ -181,6 +181,7 @@ function PeriodControls({
           value={state.region ?? ''}
           options={regions.map((r) => [r.id, r.name] as const)}
           onChange={(region) => setParam({ region, month: null })}
+          long
         />
       )}
       {years.length > 1 && (
