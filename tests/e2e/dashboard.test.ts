@@ -1038,8 +1038,33 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
-    'the region select: a fixed width that holds every Jobcenter name of the BA list, within a phone screen',
+    'the region select: every region in order with the shown one chosen; a fixed width that holds every Jobcenter name of the BA list, within a phone screen',
     async () => {
+      const { regions } = await api<{ regions: { id: string; name: string }[] }>(server, '/api/regions');
+      expect(regions.length).toBeGreaterThan(1);
+      const goals = await api<GoalsResponse>(server, '/api/goals');
+      const other = await anotherRegion(server, goals.region.id);
+      // The options are made by the DOM, not React (web/components/Controls.tsx): the list holds
+      // each region once, in the API's order, with the URL's region chosen.
+      for (const [query, chosen] of [
+        ['', goals.region.id],
+        [`?region=${other.id}`, other.id],
+      ] as const) {
+        const { page, context, errors } = await open(browser);
+        await page.goto(`${server.url}/${query}`);
+        const select = page.getByLabel('Region');
+        await expect
+          .poll(() => select.evaluate((el: HTMLSelectElement) => el.options.length), POLL)
+          .toBe(regions.length);
+        const listed = await select.evaluate((el: HTMLSelectElement) =>
+          Array.from(el.options, (o) => ({ id: o.value, name: o.text })),
+        );
+        expect(listed).toEqual(regions.map((r) => ({ id: r.id, name: r.name })));
+        expect(await select.inputValue()).toBe(chosen);
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+
       const csv = await readFile(new URL('../../data/reference/ba-jobcenters.csv', import.meta.url), 'utf8');
       const names = csv
         .trim()

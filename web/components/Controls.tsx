@@ -1,13 +1,21 @@
 /** Labelled form controls of the filter bars (`div.control`: the label above its control). */
-import { useId } from 'react';
+import { useId, useLayoutEffect, useRef } from 'react';
+
+type Options = readonly (readonly [value: string, text: string])[];
 
 /**
  * A select of `options` ([value, text]); `empty` adds a first option with the value ''.
  *
- * `long`: a list of hundreds (the regions). Without a fixed width Chromium measures every option's
- * text to size the closed select: for the 404 Jobcenter names of the BA's list, style and layout of
- * the select took 100–116 ms of a phone's CPU (4× throttled) against 41–53 ms with the fixed width
- * of `.control-long`, in the task that first shows the overview (docs/benchmarks.md).
+ * `long`: a list of hundreds (the regions), made cheaper for the task that first shows the page:
+ * - a set width (`.control-long`): without one Chromium measures every option's text to size the
+ *   closed select (for the 404 names of the BA's list 100–116 ms of a phone's CPU, 4× throttled,
+ *   against 41–53 ms);
+ * - the options are made by the DOM (`new Option`), not by React, whose element, fiber and
+ *   properties per option cost more than the options themselves.
+ * Adding the options after the first paint instead was tried: the page laid itself out a second
+ * time for them (docs/benchmarks.md).
+ * React still controls the select's `value` (it selects the matching option on every render).
+ * Pass `options` of a stable identity (useMemo): a new array makes the list anew.
  */
 export function SelectControl({
   label,
@@ -20,23 +28,37 @@ export function SelectControl({
 }: {
   label: string;
   value: string;
-  options: readonly (readonly [value: string, text: string])[];
+  options: Options;
   onChange: (value: string) => void;
   empty?: string;
   testId?: string;
   long?: boolean;
 }) {
   const id = useId();
+  const ref = useRef<HTMLSelectElement>(null);
+  const made = useRef<{ options: Options; empty: string | undefined } | null>(null);
+  useLayoutEffect(() => {
+    const select = ref.current;
+    if (!long || select === null) return;
+    if (made.current?.options === options && made.current.empty === empty) return;
+    made.current = { options, empty };
+    const list = options.map(([v, text]) => new Option(text, v));
+    if (empty !== undefined) list.unshift(new Option(empty, ''));
+    select.replaceChildren(...list);
+    // React chose among the options there were when it set the value; choose again.
+    select.value = value;
+  }, [long, options, empty, value]);
   return (
     <div className={long ? 'control control-long' : 'control'}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        {empty !== undefined && <option value="">{empty}</option>}
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
+      <select ref={ref} id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {!long && empty !== undefined && <option value="">{empty}</option>}
+        {!long &&
+          options.map(([v, text]) => (
+            <option key={v} value={v}>
+              {text}
+            </option>
+          ))}
       </select>
     </div>
   );

@@ -173,13 +173,15 @@ function PeriodControls({
   month: string | null;
   setParam: (patch: Partial<CommonState>) => void;
 }) {
+  // One array per region list: the select makes its options anew for a new one.
+  const regionOptions = useMemo(() => regions.map((r) => [r.id, r.name] as const), [regions]);
   return (
     <form className="controls" onSubmit={(e) => e.preventDefault()}>
       {regions.length > 1 && (
         <SelectControl
           label="Region"
           value={state.region ?? ''}
-          options={regions.map((r) => [r.id, r.name] as const)}
+          options={regionOptions}
           onChange={(region) => setParam({ region, month: null })}
           long
         />
