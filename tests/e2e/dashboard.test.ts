@@ -25,6 +25,8 @@ import {
   sampleLabel,
 } from '../../core/format.js';
 import { paceSentence } from '../../core/steering-text.js';
+import { CsvReader } from '../../etl/csv.js';
+import { DEFAULT_JOBCENTERS_PATH } from '../../etl/reference.js';
 import type {
   AlertsResponse,
   ComparisonResponse,
@@ -1038,7 +1040,7 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
-    'the region select: every region in order with the shown one chosen; a fixed width that holds every Jobcenter name of the BA list, within a phone screen',
+    'the region select: every region in order with the shown one chosen, also after a choice and back; a set width that holds every Jobcenter name of the BA list, in one row of controls, within a phone screen',
     async () => {
       const { regions } = await api<{ regions: { id: string; name: string }[] }>(server, '/api/regions');
       expect(regions.length).toBeGreaterThan(1);
@@ -1061,16 +1063,28 @@ describe('dashboard on the sample data', () => {
         );
         expect(listed).toEqual(regions.map((r) => ({ id: r.id, name: r.name })));
         expect(await select.inputValue()).toBe(chosen);
+        if (query === '') {
+          // A choice, then the browser's back button: the same select, its value set by React
+          // among options React did not make.
+          await select.selectOption(other.id);
+          await page.waitForURL((u) => u.searchParams.get('region') === other.id);
+          expect(await select.inputValue()).toBe(other.id);
+          await page.goBack();
+          await page.waitForURL((u) => !u.searchParams.has('region'));
+          await expect.poll(() => select.inputValue(), POLL).toBe(goals.region.id);
+        }
         expect(errors).toEqual([]);
         await context.close();
       }
 
-      const csv = await readFile(new URL('../../data/reference/ba-jobcenters.csv', import.meta.url), 'utf8');
-      const names = csv
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(';')[1] ?? '');
+      // The BA's names, read with the product's own CSV reader.
+      const reader = new CsvReader(
+        (await readFile(DEFAULT_JOBCENTERS_PATH, 'utf8')).replace(/^\uFEFF/, ''),
+        ';',
+      );
+      const column = (reader.next() ?? []).indexOf('name_ba');
+      const names: string[] = [];
+      for (let f = reader.next(); f !== null; f = reader.next()) names.push(f[column] ?? '');
       expect(names.length).toBeGreaterThan(400);
       for (const [width, height] of [
         [1366, 768],
@@ -1081,12 +1095,11 @@ describe('dashboard on the sample data', () => {
         const select = page.getByLabel('Region');
         await select.waitFor();
         const m = await select.evaluate((el, names) => {
-          // The same select without the fixed width, holding one name at a time: the width that
-          // name needs.
-          const probe = el.cloneNode(false) as HTMLSelectElement;
-          probe.removeAttribute('class');
-          probe.removeAttribute('id');
-          el.after(probe);
+          // A select as the page styles them, but outside the filter bar (no set width), holding
+          // one name at a time: the width each name needs.
+          const probe = document.createElement('select');
+          probe.style.position = 'absolute';
+          document.body.append(probe);
           let widest = 0;
           for (const n of names) {
             probe.replaceChildren(new Option(n));
@@ -1100,6 +1113,9 @@ describe('dashboard on the sample data', () => {
             rem: Number.parseFloat(getComputedStyle(document.documentElement).fontSize),
             widest,
             pageWidth: document.documentElement.scrollWidth,
+            controlTops: Array.from(document.querySelectorAll('form.controls .control'), (c) =>
+              Math.round(c.getBoundingClientRect().top),
+            ),
           };
         }, names);
         // The page does not scroll sideways, and the select ends inside it.
@@ -1110,6 +1126,9 @@ describe('dashboard on the sample data', () => {
           expect(m.widest).toBeLessThanOrEqual(m.width);
           // Not a width that merely follows the names: the widest one fills most of it.
           expect(m.widest).toBeGreaterThan(0.9 * m.width);
+          // Region, year and month side by side.
+          expect(m.controlTops.length).toBe(3);
+          expect(new Set(m.controlTops).size).toBe(1);
         }
         expect(errors).toEqual([]);
         await context.close();

@@ -6,16 +6,13 @@ type Options = readonly (readonly [value: string, text: string])[];
 /**
  * A select of `options` ([value, text]); `empty` adds a first option with the value ''.
  *
- * `long`: a list of hundreds (the regions), made cheaper for the task that first shows the page:
- * - a set width (`.control-long`): without one Chromium measures every option's text to size the
- *   closed select (for the 404 names of the BA's list 100–116 ms of a phone's CPU, 4× throttled,
- *   against 41–53 ms);
- * - the options are made by the DOM (`new Option`), not by React, whose element, fiber and
- *   properties per option cost more than the options themselves.
- * Adding the options after the first paint instead was tried: the page laid itself out a second
- * time for them (docs/benchmarks.md).
- * React still controls the select's `value` (it selects the matching option on every render).
- * Pass `options` of a stable identity (useMemo): a new array makes the list anew.
+ * `long`: a list of hundreds (the regions), made cheaper for the task that first shows the page
+ * (docs/benchmarks.md, twelfth round): a set width (`.control-long`), so that Chromium does not
+ * measure every option's text, and options made by the DOM (`new Option`), not by React, whose
+ * element, fiber and properties per option cost more than the options themselves. React still
+ * controls the select's `value` (it selects the matching option on every render). Pass `options` of
+ * a stable identity (useMemo): a new array makes the list anew. `long` is fixed for a select's life
+ * (the select is made anew if it changes).
  */
 export function SelectControl({
   label,
@@ -36,22 +33,34 @@ export function SelectControl({
 }) {
   const id = useId();
   const ref = useRef<HTMLSelectElement>(null);
-  const made = useRef<{ options: Options; empty: string | undefined } | null>(null);
+  const made = useRef<{ select: HTMLSelectElement; options: Options; empty: string | undefined } | null>(
+    null,
+  );
   useLayoutEffect(() => {
     const select = ref.current;
     if (!long || select === null) return;
-    if (made.current?.options === options && made.current.empty === empty) return;
-    made.current = { options, empty };
+    const m = made.current;
+    if (m !== null && m.select === select && m.options === options && m.empty === empty) return;
+    made.current = { select, options, empty };
     const list = options.map(([v, text]) => new Option(text, v));
     if (empty !== undefined) list.unshift(new Option(empty, ''));
     select.replaceChildren(...list);
-    // React chose among the options there were when it set the value; choose again.
+    // React chose among the options there were when it set the value; choose again, as React
+    // does: the first option when none has the value.
     select.value = value;
+    if (select.selectedIndex < 0 && list.length > 0) select.selectedIndex = 0;
   }, [long, options, empty, value]);
   return (
     <div className={long ? 'control control-long' : 'control'}>
       <label htmlFor={id}>{label}</label>
-      <select ref={ref} id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+      <select
+        key={long ? 'long' : 'short'}
+        ref={ref}
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      >
         {!long && empty !== undefined && <option value="">{empty}</option>}
         {!long &&
           options.map(([v, text]) => (
