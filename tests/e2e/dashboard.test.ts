@@ -1046,8 +1046,7 @@ describe('dashboard on the sample data', () => {
       expect(regions.length).toBeGreaterThan(1);
       const goals = await api<GoalsResponse>(server, '/api/goals');
       const other = await anotherRegion(server, goals.region.id);
-      // The options are made by the DOM, not React (web/components/Controls.tsx): the list holds
-      // each region once, in the API's order, with the URL's region chosen.
+      // The list holds each region once, in the API's order, with the URL's region chosen.
       for (const [query, chosen] of [
         ['', goals.region.id],
         [`?region=${other.id}`, other.id],
@@ -1064,8 +1063,7 @@ describe('dashboard on the sample data', () => {
         expect(listed).toEqual(regions.map((r) => ({ id: r.id, name: r.name })));
         expect(await select.inputValue()).toBe(chosen);
         if (query === '') {
-          // A choice, then the browser's back button: the same select, its value set by React
-          // among options React did not make.
+          // A choice, then the browser's back button: the same select follows the URL.
           await select.selectOption(other.id);
           await page.waitForURL((u) => u.searchParams.get('region') === other.id);
           expect(await select.inputValue()).toBe(other.id);

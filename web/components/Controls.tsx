@@ -1,18 +1,10 @@
 /** Labelled form controls of the filter bars (`div.control`: the label above its control). */
-import { useId, useLayoutEffect, useRef } from 'react';
-
-type Options = readonly (readonly [value: string, text: string])[];
+import { useId } from 'react';
 
 /**
- * A select of `options` ([value, text]); `empty` adds a first option with the value ''.
- *
- * `long`: a list of hundreds (the regions), made cheaper for the task that first shows the page
- * (docs/benchmarks.md, twelfth round): a set width (`.control-long`), so that Chromium does not
- * measure every option's text, and options made by the DOM (`new Option`), not by React, whose
- * element, fiber and properties per option cost more than the options themselves. React still
- * controls the select's `value` (it selects the matching option on every render). Pass `options` of
- * a stable identity (useMemo): a new array makes the list anew. `long` is fixed for a select's life
- * (the select is made anew if it changes).
+ * A select of `options` ([value, text]); `empty` adds a first option with the value ''. `long`: a
+ * list of hundreds (the regions), given a set width (`.control-long`) so that Chromium does not
+ * measure every option's text to size it (docs/benchmarks.md, twelfth round).
  */
 export function SelectControl({
   label,
@@ -25,49 +17,23 @@ export function SelectControl({
 }: {
   label: string;
   value: string;
-  options: Options;
+  options: readonly (readonly [value: string, text: string])[];
   onChange: (value: string) => void;
   empty?: string;
   testId?: string;
   long?: boolean;
 }) {
   const id = useId();
-  const ref = useRef<HTMLSelectElement>(null);
-  const made = useRef<{ select: HTMLSelectElement; options: Options; empty: string | undefined } | null>(
-    null,
-  );
-  useLayoutEffect(() => {
-    const select = ref.current;
-    if (!long || select === null) return;
-    const m = made.current;
-    if (m !== null && m.select === select && m.options === options && m.empty === empty) return;
-    made.current = { select, options, empty };
-    const list = options.map(([v, text]) => new Option(text, v));
-    if (empty !== undefined) list.unshift(new Option(empty, ''));
-    select.replaceChildren(...list);
-    // React chose among the options there were when it set the value; choose again, as React
-    // does: the first option when none has the value.
-    select.value = value;
-    if (select.selectedIndex < 0 && list.length > 0) select.selectedIndex = 0;
-  }, [long, options, empty, value]);
   return (
     <div className={long ? 'control control-long' : 'control'}>
       <label htmlFor={id}>{label}</label>
-      <select
-        key={long ? 'long' : 'short'}
-        ref={ref}
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        data-testid={testId}
-      >
-        {!long && empty !== undefined && <option value="">{empty}</option>}
-        {!long &&
-          options.map(([v, text]) => (
-            <option key={v} value={v}>
-              {text}
-            </option>
-          ))}
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {empty !== undefined && <option value="">{empty}</option>}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
       </select>
     </div>
   );

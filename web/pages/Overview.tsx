@@ -173,15 +173,13 @@ function PeriodControls({
   month: string | null;
   setParam: (patch: Partial<CommonState>) => void;
 }) {
-  // One array per region list: the select makes its options anew for a new one.
-  const regionOptions = useMemo(() => regions.map((r) => [r.id, r.name] as const), [regions]);
   return (
     <form className="controls" onSubmit={(e) => e.preventDefault()}>
       {regions.length > 1 && (
         <SelectControl
           label="Region"
           value={state.region ?? ''}
-          options={regionOptions}
+          options={regions.map((r) => [r.id, r.name] as const)}
           onChange={(region) => setParam({ region, month: null })}
           long
         />
