@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isGoalId } from '../../core/goal-id.js';
 import { isMonth, type Month } from '../../core/months.js';
+import { REGION_ID_MAX_LENGTH, REGION_ID_RE } from '../../core/region-id.js';
 import { GENDERS } from '../domain/types.js';
 import { MONTH_COLUMNS, SORTABLE_COLUMNS } from '../goals/month-rows.js';
 
@@ -14,8 +15,8 @@ export const regionId = z
   .string()
   .trim()
   .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a region key (letters, digits, "_", "-", ".")')
+  .max(REGION_ID_MAX_LENGTH)
+  .regex(REGION_ID_RE, 'must be a region key (letters, digits, "_", "-", ".")')
   .describe('Region key (BA Jobcenter number or official regional key, e.g. 01060)');
 
 export const month = z

@@ -4,6 +4,7 @@
  * pattern or a closed set of values), and a bad one falls back to its default instead of breaking
  * the page (web/lib/param-checks.ts).
  */
+import { REGION_ID_RE } from '../../core/region-id';
 import { type Check, matching, oneOf } from './param-checks';
 
 export type Gender = 'total' | 'female' | 'male';
@@ -11,7 +12,7 @@ export const GENDER_ORDER: readonly Gender[] = ['female', 'male', 'total'];
 
 const monthCheck = matching(/^\d{4}-(0[1-9]|1[0-2])$/);
 const yearCheck: Check<number> = (raw) => (/^\d{4}$/.test(raw) ? Number(raw) : null);
-const regionCheck = matching(/^[A-Za-z0-9_-]{1,32}$/);
+const regionCheck = matching(REGION_ID_RE);
 const genderCheck = oneOf<Gender>(['total', 'female', 'male']);
 
 function parseWith<T>(check: Check<T>, raw: string | null): T | null {

@@ -4,6 +4,7 @@
  * screen. Documented in docs/wall.md.
  */
 import { GOAL_ID_PATTERN } from '../../core/goal-id';
+import { REGION_ID_RE } from '../../core/region-id';
 import { type Check, matching, oneOf } from '../lib/param-checks';
 
 export type WallTheme = 'dark' | 'light';
@@ -52,7 +53,7 @@ const seconds =
 
 /** Each parameter's check, on its trimmed text (web/lib/param-checks.ts). */
 const checks = {
-  region: matching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+  region: matching(REGION_ID_RE),
   year: (text) => {
     if (!/^\d{4}$/.test(text)) return null;
     const year = Number(text);
