@@ -103,6 +103,12 @@ export function formatMonth(month: string | null | undefined): string {
   return m && idx >= 0 && idx < 12 ? `${MONTH_NAMES[idx]} ${m[1]}` : month;
 }
 
+/** A month 'YYYY-MM' as Germans type it into a field: "06.2024" ('' for none). */
+export function formatMonthNumeric(month: string | null | undefined): string {
+  const m = month ? /^(\d{4})-(\d{2})$/.exec(month) : null;
+  return m ? `${m[2]}.${m[1]}` : (month ?? '');
+}
+
 /** A short month for chart axes: 'YYYY-MM' → "Jun." / with year "Jun. 2024". */
 export function formatMonthShort(month: string, withYear = false): string {
   const m = /^(\d{4})-(\d{2})$/.exec(month);

@@ -24,7 +24,7 @@ import {
   normalizeLabel,
   parseGermanNumber,
   parseMarker,
-  parseMonth,
+  parseMonthText,
   parseRegionKey,
   stripMarkers,
 } from './values.js';
@@ -63,7 +63,7 @@ function firstText(row: readonly Cell[]): string {
 
 function monthOfCell(c: Cell | undefined): MonthIndex | null {
   if (c instanceof Date) return monthOfDateCell(c);
-  if (typeof c === 'string') return parseMonth(stripMarkers(c));
+  if (typeof c === 'string') return parseMonthText(stripMarkers(c));
   return null;
 }
 

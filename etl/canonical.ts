@@ -15,7 +15,7 @@ import {
   parseGender,
   parseGermanNumber,
   parseMarker,
-  parseMonth,
+  parseMonthText,
   parseRegionKey,
 } from './values.js';
 
@@ -241,7 +241,7 @@ function keyParsers(
       return idx;
     },
     month: memo((raw, line) => {
-      const m = parseMonth(raw);
+      const m = parseMonthText(raw);
       if (m === null) {
         throw reject(
           `'${raw}' ist kein gültiger Monat (erwartet z. B. 2024-03, 03/2024 oder März 2024)`,

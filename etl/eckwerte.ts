@@ -17,7 +17,7 @@ import type { BaMapping } from './mapping.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
 import { FileRejection } from './types.js';
-import { type MonthIndex, monthOfDateCell, normalizeLabel, parseMonth } from './values.js';
+import { type MonthIndex, monthOfDateCell, normalizeLabel, parseMonthText } from './values.js';
 
 const MONTH_IN_TEXT =
   /\b(Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s+(\d{4})\b|\b(\d{1,2})\/(\d{4})\b/i;
@@ -39,7 +39,7 @@ function sheetMonth(sheet: Sheet, searchRows: number): MonthIndex | null {
       if (typeof c !== 'string') continue;
       const hit = MONTH_IN_TEXT.exec(c);
       if (!hit) continue;
-      const m = hit[1] ? parseMonth(`${hit[1]} ${hit[2]}`) : parseMonth(`${hit[3]}/${hit[4]}`);
+      const m = hit[1] ? parseMonthText(`${hit[1]} ${hit[2]}`) : parseMonthText(`${hit[3]}/${hit[4]}`);
       if (m !== null) return m;
     }
   }

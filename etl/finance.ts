@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
-import { normalizeLabel, parseGermanNumber, parseMonth, parseRegionKey } from './values.js';
+import { normalizeLabel, parseGermanNumber, parseMonthText, parseRegionKey } from './values.js';
 
 export const DEFAULT_FINANCE_MAPPING_PATH = fileURLToPath(
   new URL('../data/finance-mapping.json', import.meta.url),
@@ -121,7 +121,7 @@ export function parseFinanceCsv(
   for (let fields = reader.next(); fields !== null; fields = reader.next()) {
     const line = reader.line;
     if (isBlankRecord(fields)) continue;
-    const month = parseMonth(cell(fields, 'month'));
+    const month = parseMonthText(cell(fields, 'month'));
     if (month === null) {
       throw new FileRejection(
         `'${cell(fields, 'month')}' ist kein gültiger Monat (erwartet z. B. 01.2024 oder 2024-01)`,

@@ -11,7 +11,13 @@ import type { Cell, Sheet } from './ba.js';
 import type { ResolvedRegion } from './regions.js';
 import { genderIndex, type IndicatorCatalog, ObservationRows } from './rows.js';
 import { FileRejection } from './types.js';
-import { type MonthIndex, monthOfDateCell, parseGermanNumber, parseMarker, parseMonth } from './values.js';
+import {
+  type MonthIndex,
+  monthOfDateCell,
+  parseGermanNumber,
+  parseMarker,
+  parseMonthText,
+} from './values.js';
 
 export interface PlacedCell {
   region: ResolvedRegion;
@@ -51,7 +57,7 @@ export function cellMonth(c: Cell | undefined): MonthIndex | null {
   if (c instanceof Date) return monthOfDateCell(c);
   const t = cellText(c);
   if (t === '') return null;
-  return parseMonth(t.replace(/\s+\d{1,2}\)$/, ''));
+  return parseMonthText(t.replace(/\s+\d{1,2}\)$/, ''));
 }
 
 /** A number or marker in a cell; a string saying what is wrong otherwise. */

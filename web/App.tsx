@@ -30,6 +30,7 @@ import {
   parseMonthsTable,
   sparklineQuery,
 } from './lib/url-state';
+import { MonthsPageLoading } from './pages/months/MonthsIntro';
 import Overview from './pages/Overview';
 
 const loadGoal = () => import('./pages/Goal');
@@ -205,7 +206,11 @@ export function App() {
           <Switch>
             <Route path="/" component={Overview} />
             <Route path="/ziel/:id" component={Goal} />
-            <Route path="/monate" component={Months} />
+            <Route path="/monate">
+              <Suspense fallback={<MonthsPageLoading />}>
+                <Months />
+              </Suspense>
+            </Route>
             <Route path="/importe" component={Imports} />
             <Route path="/hinweise" component={Alerts} />
             <Route path="/verwaltung" component={Admin} />

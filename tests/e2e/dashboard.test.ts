@@ -521,9 +521,15 @@ describe('dashboard on the sample data', () => {
       await expect
         .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
         .toBe(noMen.total);
-      // Narrow the range with the month inputs.
-      await page.getByTestId('filter-from').fill(`${year}-04`);
+      // The month fields show the URL's period as Germans write it.
+      const fromField = page.getByTestId('filter-from');
+      const toField = page.getByTestId('filter-to');
+      expect(await fromField.inputValue()).toBe(`01.${year}`);
+      expect(await toField.inputValue()).toBe(`09.${year}`);
+      // Narrow the range: "4.<year>" typed, applied, and shown as "04.<year>".
+      await fromField.fill(`4.${year}`);
       await page.waitForURL(new RegExp(`from=${year}-04`));
+      await expect.poll(() => fromField.inputValue(), POLL).toBe(`04.${year}`);
       const narrowed = await api<MonthsResponse>(
         server,
         `/api/months?from=${year}-04&to=${to}&gender=female,total&pageSize=1000`,
@@ -531,6 +537,30 @@ describe('dashboard on the sample data', () => {
       await expect
         .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
         .toBe(narrowed.total);
+      // A text that is no month, or a "bis" before the "von": the reason under the field once it is
+      // left, marked invalid, and the filter (URL and rows) as it was.
+      const before = page.url();
+      await toField.fill('13.2024');
+      await toField.press('Tab');
+      await expect
+        .poll(() => page.getByTestId('filter-to-problem').textContent(), POLL)
+        .toBe('Kein Monat: bitte als MM.JJJJ eingeben, z. B. 04.2024.');
+      expect(await toField.getAttribute('aria-invalid')).toBe('true');
+      const describedBy = await toField.getAttribute('aria-describedby');
+      expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('MM.JJJJ');
+      await toField.fill(`03.${year}`);
+      await toField.press('Enter');
+      await expect
+        .poll(() => page.getByTestId('filter-to-problem').textContent(), POLL)
+        .toBe(`Frühestens ${formatMonth(`${year}-04`)}.`);
+      expect(page.url()).toBe(before);
+      expect(await page.locator('[data-testid="months-table"] tbody tr').count()).toBe(narrowed.total);
+      // Put right: applied, the reason gone.
+      await toField.fill(`09.${year}`);
+      await toField.press('Tab');
+      await expect.poll(() => page.getByTestId('filter-to-problem').count(), POLL).toBe(0);
+      expect(await toField.getAttribute('aria-invalid')).toBeNull();
+      expect(page.url()).toBe(before);
       // "nur revidierte" on untouched sample data: nothing, and an empty state says so.
       await setChecked(page.getByTestId('filter-revised'), true);
       await page.waitForSelector('text=Keine Monatswerte für diese Filter');
@@ -709,6 +739,99 @@ describe('dashboard on the sample data', () => {
       expect(scripts.size).toBeGreaterThan(1); // code-split: the page is its own chunk
       expect(gzipped).toBeLessThanOrEqual(250 * 1024);
       expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
+    "Monatswerte: the heading and description paint while the page's code loads; the focus goes to the page's own heading",
+    async () => {
+      // 1366 px: on a phone the heading may wrap once the region's name joins it, which moves the
+      // description whether or not a stand-in came first.
+      const { page, context, errors } = await open(browser);
+      // The page's chunk held back until released.
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let chunkAsked = false;
+      await page.route(
+        (url) => /^\/assets\/Months-[^/]*\.js$/.test(url.pathname),
+        async (route) => {
+          chunkAsked = true;
+          await held;
+          await route.continue();
+        },
+      );
+      await page.addInitScript(() => {
+        const w = window as unknown as { lcp: string[] };
+        w.lcp = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries() as (PerformanceEntry & { element?: Element | null })[])
+            w.lcp.push(`${e.element?.tagName}.${e.element?.className}`);
+        }).observe({ type: 'largest-contentful-paint', buffered: true });
+      });
+      const description =
+        'Integrationen (INT), erwerbsfähige Leistungsberechtigte (eLb) und Langzeitleistungsbeziehende (LZB) je Monat und Geschlecht, mit K2, JFW und K3.';
+
+      // A direct load: heading, description and a loading line before the chunk has come.
+      await page.goto(`${server.url}/monate`);
+      await page.waitForSelector('main h1[data-placeholder]');
+      expect(chunkAsked).toBe(true);
+      expect(await page.locator('main h1').textContent()).toBe('Monatswerte');
+      expect((await page.locator('main p.meta').textContent())?.trim()).toBe(description);
+      expect(await page.locator('main [role="status"]').textContent()).toContain('Lade Monatswerte');
+      await expect.poll(() => page.title(), POLL).toBe('Monatswerte – Zielmonitor');
+      // The description is the largest text painted so far (what a browser reports as the page's
+      // largest contentful paint).
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { lcp: string[] }).lcp.at(-1)), POLL)
+        .toBe('P.meta');
+      const placeholderBox = await page.locator('main p.meta').boundingBox();
+      release();
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      expect(await page.locator('main h1[data-placeholder]').count()).toBe(0);
+      expect(await page.locator('main h1').count()).toBe(1);
+      expect((await page.locator('main p.meta').textContent())?.trim()).toContain(description);
+      // The page's own head stands where the stand-in stood.
+      const pageBox = await page.locator('main p.meta').boundingBox();
+      expect(pageBox?.x).toBe(placeholderBox?.x);
+      expect(pageBox?.y).toBe(placeholderBox?.y);
+
+      // A navigation by the menu, with the chunk held again (a fresh page): the stand-in's heading
+      // does not take the focus; the page's own heading does once it is there.
+      const second = await context.newPage();
+      const secondErrors = trackConsoleErrors(second);
+      let release2 = () => {};
+      const held2 = new Promise<void>((r) => {
+        release2 = r;
+      });
+      await second.route(
+        (url) => /^\/assets\/Months-[^/]*\.js$/.test(url.pathname),
+        async (route) => {
+          await held2;
+          await route.continue();
+        },
+      );
+      await second.goto(`${server.url}/`);
+      await second.waitForSelector('article[data-testid^="goal-"]');
+      await second.getByRole('link', { name: 'Monatswerte' }).click();
+      await second.waitForSelector('main h1[data-placeholder]');
+      expect(await second.evaluate(() => document.activeElement?.hasAttribute('data-placeholder'))).toBe(
+        false,
+      );
+      release2();
+      await second.waitForSelector('[data-testid="months-table"] tbody tr');
+      await second.waitForFunction(
+        () =>
+          document.activeElement?.tagName === 'H1' &&
+          !document.activeElement.hasAttribute('data-placeholder'),
+      );
+      expect(await second.evaluate(() => document.activeElement?.textContent)).toMatch(/^Monatswerte/);
+
+      expect(errors).toEqual([]);
+      expect(secondErrors).toEqual([]);
       await context.close();
     },
     E2E_TIMEOUT,

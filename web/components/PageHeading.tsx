@@ -10,7 +10,7 @@ let pendingFocus = false;
 /** Called by the app chrome when the user navigated to another page. */
 export function announceNavigation(): void {
   // Only a rendered heading: while the next page loads, React may keep the old one hidden.
-  const h1 = Array.from(document.querySelectorAll<HTMLElement>('main h1')).find(
+  const h1 = Array.from(document.querySelectorAll<HTMLElement>('main h1:not([data-placeholder])')).find(
     (h) => h.getClientRects().length > 0,
   );
   h1?.focus({ preventScroll: true });
@@ -18,19 +18,33 @@ export function announceNavigation(): void {
   pendingFocus = !h1 || document.activeElement !== h1;
 }
 
-export function PageHeading({ id, title, children }: { id?: string; title: string; children?: ReactNode }) {
+export function PageHeading({
+  id,
+  title,
+  children,
+  placeholder = false,
+}: {
+  id?: string;
+  title: string;
+  children?: ReactNode;
+  /**
+   * A stand-in shown while the page's code loads (App.tsx): it does not take a pending focus, which
+   * belongs to the page's own heading (the stand-in is gone a moment later, and the focus with it).
+   */
+  placeholder?: boolean;
+}) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} – Zielmonitor`;
   }, [title]);
   useEffect(() => {
-    if (pendingFocus && ref.current) {
+    if (pendingFocus && !placeholder && ref.current) {
       ref.current.focus({ preventScroll: true });
       pendingFocus = false;
     }
-  }, []);
+  }, [placeholder]);
   return (
-    <h1 id={id} ref={ref} tabIndex={-1}>
+    <h1 id={id} ref={ref} tabIndex={-1} data-placeholder={placeholder || undefined}>
       {children ?? title}
     </h1>
   );

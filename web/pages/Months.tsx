@@ -17,7 +17,6 @@ import {
 } from '../api';
 import { useCommentsColumn } from '../components/CommentsCell';
 import { SampleBadge } from '../components/DataNotices';
-import { PageHeading } from '../components/PageHeading';
 import { RevisionDialog, type RevisionTarget } from '../components/RevisionDialog';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { rowCountText } from '../lib/months-view';
@@ -32,6 +31,7 @@ import {
 } from '../lib/url-state';
 import { MonthsExport } from './months/MonthsExport';
 import { MonthsFilters } from './months/MonthsFilters';
+import { MONTHS_HEADING_ID, MonthsIntro } from './months/MonthsIntro';
 import {
   type CountKey,
   INDICATOR_OF,
@@ -124,16 +124,12 @@ const MonthsBody = memo(function MonthsBody({
   const rowsShown = useShownRows(JSON.stringify(monthsServerQuery(region, state)), rows.length);
 
   return (
-    <section className="page months-page" aria-labelledby="months-h">
+    <section className="page months-page" aria-labelledby={MONTHS_HEADING_ID}>
       <div className="page-head">
-        <div>
-          <PageHeading id="months-h" title={`Monatswerte${regionName ? ` · ${regionName}` : ''}`} />
-          <p className="meta">
-            Integrationen (INT), erwerbsfähige Leistungsberechtigte (eLb) und Langzeitleistungsbeziehende
-            (LZB) je Monat und Geschlecht, mit K2, JFW und K3.{' '}
-            {place && <SampleBadge sample={Boolean(place.sample)} asOf={place.sampleAsOf ?? null} />}
-          </p>
-        </div>
+        <MonthsIntro
+          regionName={regionName}
+          badge={place && <SampleBadge sample={Boolean(place.sample)} asOf={place.sampleAsOf ?? null} />}
+        />
         <MonthsExport region={region} state={state} />
       </div>
 
