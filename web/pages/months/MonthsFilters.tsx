@@ -3,7 +3,7 @@ import type { Table } from '@tanstack/react-table';
 import { useId } from 'react';
 import { GENDER_TEXT } from '../../../core/format';
 import type { MonthRow } from '../../api';
-import { PeriodControls } from '../../components/Controls';
+import { PeriodControls } from '../../components/PeriodControls';
 import { GENDER_ORDER, MONTH_COLUMN_LABEL, type MonthsTableState } from '../../lib/url-state';
 import { isMonthColumn } from './MonthsTable';
 
