@@ -7,7 +7,7 @@
 const MIN_YEAR = 1990;
 const MAX_YEAR = 2100;
 
-/** The month as a linear index (year × 12 + month − 1), or null when `s` is no month. */
+/** A month as a linear index, year × 12 + month − 1 (core/months' `monthIndex`). */
 export type MonthIndex = number;
 
 const MONTH_NAMES: Record<string, number> = {};
@@ -77,14 +77,5 @@ export function monthOfDateCell(d: Date): MonthIndex | null {
   return toIndex(d.getUTCFullYear(), d.getUTCMonth() + 1);
 }
 
-const monthStrings = new Map<MonthIndex, string>();
-/** 'YYYY-MM' for a month index (cached: a file has few distinct months). */
-export function monthString(i: MonthIndex): string {
-  let s = monthStrings.get(i);
-  if (s === undefined) {
-    const y = Math.floor(i / 12);
-    s = `${y}-${String(i - y * 12 + 1).padStart(2, '0')}`;
-    monthStrings.set(i, s);
-  }
-  return s;
-}
+/** 'YYYY-MM' for a month index (the same index as core/months). */
+export { fromMonthIndex as monthString } from './months.js';

@@ -526,8 +526,10 @@ describe('dashboard on the sample data', () => {
       const toField = page.getByTestId('filter-to');
       expect(await fromField.inputValue()).toBe(`01.${year}`);
       expect(await toField.inputValue()).toBe(`09.${year}`);
-      // Narrow the range: "4.<year>" typed, applied, and shown as "04.<year>".
+      // Narrow the range: "4.<year>" typed (applied on Enter: a one-digit month may still be on its
+      // way to two digits), then shown as "04.<year>".
       await fromField.fill(`4.${year}`);
+      await fromField.press('Enter');
       await page.waitForURL(new RegExp(`from=${year}-04`));
       await expect.poll(() => fromField.inputValue(), POLL).toBe(`04.${year}`);
       const narrowed = await api<MonthsResponse>(
@@ -538,29 +540,61 @@ describe('dashboard on the sample data', () => {
         .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
         .toBe(narrowed.total);
       // A text that is no month, or a "bis" before the "von": the reason under the field once it is
-      // left, marked invalid, and the filter (URL and rows) as it was.
+      // left (a live region), marked invalid, and the filter (URL and rows) as it was.
       const before = page.url();
+      const toProblem = page.getByTestId('filter-to-problem');
       await toField.fill('13.2024');
       await toField.press('Tab');
       await expect
-        .poll(() => page.getByTestId('filter-to-problem').textContent(), POLL)
-        .toBe('Kein Monat: bitte als MM.JJJJ eingeben, z. B. 04.2024.');
+        .poll(() => toProblem.textContent(), POLL)
+        .toBe('Kein gültiger Monat. Bitte als MM.JJJJ eingeben, z. B. 04.2024.');
+      expect(await toProblem.getAttribute('aria-live')).toBe('polite');
       expect(await toField.getAttribute('aria-invalid')).toBe('true');
-      const describedBy = await toField.getAttribute('aria-describedby');
-      expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('MM.JJJJ');
+      const describedBy = (await toField.getAttribute('aria-describedby'))?.split(' ') ?? [];
+      expect(describedBy).toContain(await toProblem.getAttribute('id'));
+      expect(await page.locator(`[id="${describedBy.at(-1)}"]`).textContent()).toContain('MM.JJJJ');
       await toField.fill(`03.${year}`);
       await toField.press('Enter');
       await expect
-        .poll(() => page.getByTestId('filter-to-problem').textContent(), POLL)
-        .toBe(`Frühestens ${formatMonth(`${year}-04`)}.`);
+        .poll(() => toProblem.textContent(), POLL)
+        .toBe(`Nicht vor dem von-Monat (${formatMonth(`${year}-04`)}).`);
       expect(page.url()).toBe(before);
       expect(await page.locator('[data-testid="months-table"] tbody tr').count()).toBe(narrowed.total);
-      // Put right: applied, the reason gone.
-      await toField.fill(`09.${year}`);
-      await toField.press('Tab');
-      await expect.poll(() => page.getByTestId('filter-to-problem').count(), POLL).toBe(0);
-      expect(await toField.getAttribute('aria-invalid')).toBeNull();
+      // Put right, in another spelling: applied when the field is left, shown as the field writes it.
+      await toField.fill(`August ${year}`);
       expect(page.url()).toBe(before);
+      await toField.press('Tab');
+      await page.waitForURL(new RegExp(`to=${year}-08`));
+      await expect.poll(() => toProblem.textContent(), POLL).toBe('');
+      expect(await toField.getAttribute('aria-invalid')).toBeNull();
+      await expect.poll(() => toField.inputValue(), POLL).toBe(`08.${year}`);
+      // The month edited in place, key by key: "1" of "12" is not applied on its way.
+      const asked: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        const u = new URL(r.url());
+        if (u.pathname === '/api/months') asked.push(u.searchParams.get('to') ?? '');
+      };
+      page.on('request', onRequest);
+      await toField.click();
+      await toField.press('Home');
+      await toField.press('Delete');
+      await toField.press('Delete');
+      await toField.pressSequentially('12');
+      await page.waitForURL(new RegExp(`to=${year}-12`));
+      await expect.poll(() => toField.inputValue(), POLL).toBe(`12.${year}`);
+      page.off('request', onRequest);
+      expect(asked.filter((t) => t !== `${year}-12`)).toEqual([]);
+      // Back: the field shows the month of the URL again, not what was typed.
+      await page.goBack();
+      await page.waitForURL(new RegExp(`to=${year}-08`));
+      await expect.poll(() => toField.inputValue(), POLL).toBe(`08.${year}`);
+      const narrowedTo = await api<MonthsResponse>(
+        server,
+        `/api/months?from=${year}-04&to=${year}-08&gender=female,total&pageSize=1000`,
+      );
+      await expect
+        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
+        .toBe(narrowedTo.total);
       // "nur revidierte" on untouched sample data: nothing, and an empty state says so.
       await setChecked(page.getByTestId('filter-revised'), true);
       await page.waitForSelector('text=Keine Monatswerte für diese Filter');
@@ -796,6 +830,8 @@ describe('dashboard on the sample data', () => {
       expect((await page.locator('main p.meta').textContent())?.trim()).toContain(description);
       // The page's own head stands where the stand-in stood.
       const pageBox = await page.locator('main p.meta').boundingBox();
+      expect(placeholderBox).not.toBeNull();
+      expect(pageBox).not.toBeNull();
       expect(pageBox?.x).toBe(placeholderBox?.x);
       expect(pageBox?.y).toBe(placeholderBox?.y);
 

@@ -12,28 +12,43 @@ export type MonthFieldReading = { ok: true; month: string | null } | { ok: false
 
 export const MONTH_FIELD_FORMAT = 'MM.JJJJ';
 
+/** A bound of the field: the month, and what it is ("von-Monat") for the reason. */
+export type MonthBound = { month: string | null | undefined; name?: string };
+
 /** The month of `text` ('YYYY-MM'; null for an empty field) within `min`..`max`, or why not. */
 export function readMonthField(
   text: string,
-  bounds: { min?: string | null | undefined; max?: string | null | undefined } = {},
+  bounds: { min?: MonthBound | undefined; max?: MonthBound | undefined } = {},
 ): MonthFieldReading {
   const t = text.trim();
   if (t === '') return { ok: true, month: null };
   const index = parseMonthText(t);
   if (index === null)
-    return { ok: false, problem: `Kein Monat: bitte als ${MONTH_FIELD_FORMAT} eingeben, z. B. 04.2024.` };
+    return {
+      ok: false,
+      problem: `Kein gültiger Monat. Bitte als ${MONTH_FIELD_FORMAT} eingeben, z. B. 04.2024.`,
+    };
   const month = monthString(index);
-  if (bounds.min && month < bounds.min)
-    return { ok: false, problem: `Frühestens ${formatMonth(bounds.min)}.` };
-  if (bounds.max && month > bounds.max)
-    return { ok: false, problem: `Spätestens ${formatMonth(bounds.max)}.` };
+  const { min, max } = bounds;
+  if (min?.month && month < min.month)
+    return { ok: false, problem: boundProblem('vor', min.month, min.name) };
+  if (max?.month && month > max.month)
+    return { ok: false, problem: boundProblem('nach', max.month, max.name) };
   return { ok: true, month };
 }
 
+function boundProblem(side: 'vor' | 'nach', month: string, name: string | undefined): string {
+  const when = formatMonth(month);
+  if (name) return `Nicht ${side} dem ${name} (${when}).`;
+  return side === 'vor' ? `Frühestens ${when}.` : `Spätestens ${when}.`;
+}
+
 /**
- * Whether a valid text may be applied while it is being typed. "2024-1" is January, but its writer
- * may be on the way to "2024-11": such a text is applied when the field is left (or on Enter).
+ * Whether a valid text is applied while it is typed: only a month written as the field shows it
+ * ("04.2024"). Anything else waits until the field is left (or Enter): "1.2024" may be on its way
+ * to "12.2024" (a month edited in place), "2024-1" to "2024-11", and an emptied field to a new
+ * month.
  */
 export function settledMonthText(text: string): boolean {
-  return !/^\d{4}\s*-\s*\d$/.test(text.trim());
+  return /^\d{2}\.\d{4}$/.test(text.trim());
 }

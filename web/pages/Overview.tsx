@@ -156,7 +156,7 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
 }
 
 /** Region, year and "as at month" selectors; each choice goes into the URL. */
-function PeriodControls({
+function OverviewControls({
   regions,
   state,
   years,
@@ -282,7 +282,7 @@ const OverviewBody = memo(function OverviewBody({
             <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
           </p>
         </div>
-        <PeriodControls
+        <OverviewControls
           regions={regionList ?? []}
           state={state}
           years={years}

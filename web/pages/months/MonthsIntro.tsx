@@ -1,8 +1,8 @@
 /**
- * The month table's heading and description. Part of the main chunk: the route shows it, with a
+ * The month table's heading and description. Part of the main chunk: the route shows them, with a
  * loading line, while the page's own chunk loads (App.tsx), so the page's largest text paints with
- * the app's first paint instead of after a second download; the page renders the same head once
- * it has loaded.
+ * the app's first paint instead of after a second download. The page renders the same component,
+ * with the region's name in the heading and the sample badge once its answer is there.
  */
 import type { ReactNode } from 'react';
 import { PageHeading } from '../../components/PageHeading';
