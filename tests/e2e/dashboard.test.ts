@@ -557,7 +557,7 @@ describe('dashboard on the sample data', () => {
       await toField.press('Enter');
       await expect
         .poll(() => toProblem.textContent(), POLL)
-        .toBe(`Nicht vor dem von-Monat (${formatMonth(`${year}-04`)}).`);
+        .toBe(`Liegt vor dem Beginn des Zeitraums (${formatMonth(`${year}-04`)}).`);
       expect(page.url()).toBe(before);
       expect(await page.locator('[data-testid="months-table"] tbody tr').count()).toBe(narrowed.total);
       // Put right, in another spelling: applied when the field is left, shown as the field writes it.
@@ -568,33 +568,43 @@ describe('dashboard on the sample data', () => {
       await expect.poll(() => toProblem.textContent(), POLL).toBe('');
       expect(await toField.getAttribute('aria-invalid')).toBeNull();
       await expect.poll(() => toField.inputValue(), POLL).toBe(`08.${year}`);
-      // The month edited in place, key by key: "1" of "12" is not applied on its way.
-      const asked: string[] = [];
-      const onRequest = (r: { url(): string }) => {
-        const u = new URL(r.url());
-        if (u.pathname === '/api/months') asked.push(u.searchParams.get('to') ?? '');
-      };
-      page.on('request', onRequest);
-      await toField.click();
-      await toField.press('Home');
-      await toField.press('Delete');
-      await toField.press('Delete');
-      await toField.pressSequentially('12');
+      // The month edited in place, key by key: "1.<year>" (January, within the period) on the way
+      // to "11.<year>" is not applied; one history entry for the one month applied.
+      await toField.fill(`12.${year}`);
+      await toField.press('Enter');
       await page.waitForURL(new RegExp(`to=${year}-12`));
-      await expect.poll(() => toField.inputValue(), POLL).toBe(`12.${year}`);
-      page.off('request', onRequest);
-      expect(asked.filter((t) => t !== `${year}-12`)).toEqual([]);
-      // Back: the field shows the month of the URL again, not what was typed.
-      await page.goBack();
-      await page.waitForURL(new RegExp(`to=${year}-08`));
-      await expect.poll(() => toField.inputValue(), POLL).toBe(`08.${year}`);
-      const narrowedTo = await api<MonthsResponse>(
+      const toDecember = await api<MonthsResponse>(
         server,
-        `/api/months?from=${year}-04&to=${year}-08&gender=female,total&pageSize=1000`,
+        `/api/months?from=${year}-04&to=${year}-12&gender=female,total&pageSize=1000`,
       );
       await expect
         .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
-        .toBe(narrowedTo.total);
+        .toBe(toDecember.total);
+      const asked: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        const u = new URL(r.url());
+        if (u.pathname === '/api/months') asked.push(u.searchParams.get('from') ?? '');
+      };
+      page.on('request', onRequest);
+      const entries = await page.evaluate(() => history.length);
+      await fromField.click();
+      await fromField.press('Home');
+      await fromField.press('Delete');
+      await fromField.press('Delete');
+      await fromField.pressSequentially('11');
+      await page.waitForURL(new RegExp(`from=${year}-11`));
+      await expect.poll(() => fromField.inputValue(), POLL).toBe(`11.${year}`);
+      await page.waitForSelector('text=Keine Monatswerte für diese Filter');
+      page.off('request', onRequest);
+      expect(asked.filter((f) => f !== `${year}-11`)).toEqual([]);
+      expect(await page.evaluate(() => history.length)).toBe(entries + 1);
+      // Back: the field shows the month of the URL again, not what was typed.
+      await page.goBack();
+      await page.waitForURL(new RegExp(`from=${year}-04`));
+      await expect.poll(() => fromField.inputValue(), POLL).toBe(`04.${year}`);
+      await expect
+        .poll(() => page.locator('[data-testid="months-table"] tbody tr').count(), POLL)
+        .toBe(toDecember.total);
       // "nur revidierte" on untouched sample data: nothing, and an empty state says so.
       await setChecked(page.getByTestId('filter-revised'), true);
       await page.waitForSelector('text=Keine Monatswerte für diese Filter');

@@ -40,18 +40,18 @@ describe('readMonthField', () => {
 
   test('the bounds of the period: inclusive, and the reason names the other end and its month', () => {
     const bounds = {
-      min: { month: '2024-03', name: 'von-Monat' },
-      max: { month: '2024-09', name: 'bis-Monat' },
+      min: { month: '2024-03', name: 'Beginn des Zeitraums' },
+      max: { month: '2024-09', name: 'Ende des Zeitraums' },
     };
     expect(readMonthField('03.2024', bounds)).toEqual({ ok: true, month: '2024-03' });
     expect(readMonthField('09.2024', bounds)).toEqual({ ok: true, month: '2024-09' });
     expect(readMonthField('02.2024', bounds)).toEqual({
       ok: false,
-      problem: 'Nicht vor dem von-Monat (März 2024).',
+      problem: 'Liegt vor dem Beginn des Zeitraums (März 2024).',
     });
     expect(readMonthField('10.2024', bounds)).toEqual({
       ok: false,
-      problem: 'Nicht nach dem bis-Monat (September 2024).',
+      problem: 'Liegt nach dem Ende des Zeitraums (September 2024).',
     });
     // A bound without a name.
     expect(readMonthField('02.2024', { min: { month: '2024-03' } })).toEqual({

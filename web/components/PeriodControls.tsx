@@ -6,15 +6,16 @@ import { useId, useState } from 'react';
 import { formatMonthNumeric } from '../../core/format';
 import { MONTH_FIELD_FORMAT, type MonthBound, readMonthField, settledMonthText } from '../lib/month-field';
 
-/** What is typed in a month field, the month the field applied from it (if any), and whether its reason shows. */
-type Draft = { text: string; applied: string | null | undefined; told: boolean };
+/** What is typed in a month field, and the reason shown for it (set when the field is left). */
+type Draft = { text: string; problem: string | null };
 
 /**
  * A month field ('YYYY-MM' in and out, null for none) with optional bounds: a text field that reads
  * "04.2024", "4/2024", "April 2024" or "2024-04" (web/lib/month-field). A month written as the field
  * shows it ("04.2024") is applied as it is typed, any other spelling when the field is left or on
  * Enter. A text that is no month, or out of bounds, stays in the field with the reason under it
- * (announced), and the filter stays as it was.
+ * (announced), and the filter stays as it was. `value` must follow the URL as it is now (not a
+ * deferred copy): any change of it or of a bound drops what was typed.
  */
 export function MonthControl({
   label,
@@ -34,31 +35,25 @@ export function MonthControl({
   const id = useId();
   const hintId = useId();
   const problemId = useId();
-  // A change of the value or of a bound that this field did not make (the URL, the back button, the
-  // other end of the period) drops what was typed: the field shows the filter as it is.
   const [draft, setDraft] = useState<Draft | null>(null);
+  // A new value or bound (this field's own month, the back button, the other end of the period):
+  // the field shows the filter as it is. A month applied while typing reads as it was typed.
   const [seen, setSeen] = useState({ value, min: min?.month, max: max?.month });
   if (seen.value !== value || seen.min !== min?.month || seen.max !== max?.month) {
     setSeen({ value, min: min?.month, max: max?.month });
-    const own = draft !== null && draft.applied !== undefined && draft.applied === value;
-    if (!own) setDraft(null);
+    setDraft(null);
   }
-  const reading = draft ? readMonthField(draft.text, { min, max }) : null;
-  const problem = draft?.told && reading && !reading.ok ? reading.problem : null;
+  const problem = draft?.problem ?? null;
 
   const apply = (text: string, leaving: boolean) => {
     const r = readMonthField(text, { min, max });
-    let applied = draft?.applied;
-    // Not twice: the value may not have caught up yet with what this field applied a moment ago.
-    if (r.ok && (leaving || settledMonthText(text)) && r.month !== value && r.month !== applied) {
-      onChange(r.month);
-      applied = r.month;
-    }
-    if (leaving && r.ok) {
-      // Left with a month: written as the field writes every month ("4.2024" → "04.2024").
-      setDraft(r.month === value ? null : { text: formatMonthNumeric(r.month), applied, told: false });
+    if (r.ok && (leaving || settledMonthText(text)) && r.month !== value) onChange(r.month);
+    if (leaving) {
+      // Left with a month: shown as the field writes every month ("4.2024" → "04.2024").
+      setDraft(r.ok ? null : { text, problem: r.problem });
     } else {
-      setDraft({ text, applied, told: !r.ok && (leaving || Boolean(draft?.told)) });
+      // While typing, a reason once shown stays until the text is a month (no announcement per key).
+      setDraft({ text, problem: r.ok ? null : problem });
     }
   };
 
@@ -83,7 +78,7 @@ export function MonthControl({
         data-testid={testId}
       />
       <span id={hintId} className="visually-hidden">
-        Format {MONTH_FIELD_FORMAT}, z. B. 04.2024
+        Format {MONTH_FIELD_FORMAT}, zum Beispiel 04.2024
       </span>
       <span
         id={problemId}
@@ -113,8 +108,8 @@ export function PeriodControls({
   testId: string;
 }) {
   const ends = [
-    { end: 'from', label: 'von Monat', value: from, max: { month: to, name: 'bis-Monat' } },
-    { end: 'to', label: 'bis Monat', value: to, min: { month: from, name: 'von-Monat' } },
+    { end: 'from', label: 'von Monat', value: from, max: { month: to, name: 'Ende des Zeitraums' } },
+    { end: 'to', label: 'bis Monat', value: to, min: { month: from, name: 'Beginn des Zeitraums' } },
   ] as const;
   return (
     <>

@@ -12,7 +12,7 @@ export type MonthFieldReading = { ok: true; month: string | null } | { ok: false
 
 export const MONTH_FIELD_FORMAT = 'MM.JJJJ';
 
-/** A bound of the field: the month, and what it is ("von-Monat") for the reason. */
+/** A bound of the field: the month, and what it is ("Beginn des Zeitraums") for the reason. */
 export type MonthBound = { month: string | null | undefined; name?: string };
 
 /** The month of `text` ('YYYY-MM'; null for an empty field) within `min`..`max`, or why not. */
@@ -39,7 +39,7 @@ export function readMonthField(
 
 function boundProblem(side: 'vor' | 'nach', month: string, name: string | undefined): string {
   const when = formatMonth(month);
-  if (name) return `Nicht ${side} dem ${name} (${when}).`;
+  if (name) return `Liegt ${side} dem ${name} (${when}).`;
   return side === 'vor' ? `Frühestens ${when}.` : `Spätestens ${when}.`;
 }
 

@@ -99,7 +99,10 @@ const MonthsBody = memo(function MonthsBody({
   const regionId = region ?? place?.id ?? null;
 
   const update = (patch: Partial<MonthsTableState>, resetPage = true) => {
-    const next: MonthsTableState = { ...state, ...patch, ...(resetPage ? { page: patch.page ?? 1 } : {}) };
+    // From the URL as it is now, not the deferred copy this render has: a change made a moment ago
+    // (not yet rendered) is kept, not undone by this one.
+    const now = parseMonthsTable(new URLSearchParams(window.location.search));
+    const next: MonthsTableState = { ...now, ...patch, ...(resetPage ? { page: patch.page ?? 1 } : {}) };
     navigate(`/monate${monthsTableSearch(regionId, next)}`);
   };
   const openHistory = useCallback(

@@ -1,11 +1,26 @@
 /** The filter form of the months table: period, genders, revised only, visible columns. */
 import type { Table } from '@tanstack/react-table';
 import { useId } from 'react';
+import { useSearch } from 'wouter';
 import { GENDER_TEXT } from '../../../core/format';
 import type { MonthRow } from '../../api';
 import { PeriodControls } from '../../components/PeriodControls';
-import { GENDER_ORDER, MONTH_COLUMN_LABEL, type MonthsTableState } from '../../lib/url-state';
+import {
+  GENDER_ORDER,
+  MONTH_COLUMN_LABEL,
+  type MonthsTableState,
+  parseMonthsTable,
+} from '../../lib/url-state';
 import { isMonthColumn } from './MonthsTable';
+
+/**
+ * The period fields follow the URL as it is now (not the page's deferred copy), so that a month a
+ * field has just applied is its value in the very next render.
+ */
+function PeriodOfUrl({ update }: { update: (patch: Partial<MonthsTableState>) => void }) {
+  const { from, to } = parseMonthsTable(new URLSearchParams(useSearch()));
+  return <PeriodControls from={from} to={to} onChange={update} testId="filter" />;
+}
 
 export function MonthsFilters({
   state,
@@ -22,7 +37,7 @@ export function MonthsFilters({
       <h2 id={filtersId} className="visually-hidden">
         Filter
       </h2>
-      <PeriodControls from={state.from} to={state.to} onChange={update} testId="filter" />
+      <PeriodOfUrl update={update} />
       <fieldset className="control-group">
         <legend>Geschlecht</legend>
         {GENDER_ORDER.map((g) => (
