@@ -1157,5 +1157,7 @@ describe('fuzzed input files (reliability)', () => {
     // The mix must really exercise both paths.
     expect(total.rejected).toBeGreaterThan(500);
     expect(total.imported + total.unchanged).toBeGreaterThan(50);
-  }, 240_000);
+    // A guard against a hang, not a speed check: on PostgreSQL the run takes 138–146 s in CI on two
+    // cores, and went past 240 s once while other work shared the machine.
+  }, 600_000);
 });
