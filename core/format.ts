@@ -95,27 +95,33 @@ export function formatChange(n: number | null | undefined, digits = 1): string {
   return `${n > 0 ? '+' : '−'}${abs} %`;
 }
 
+/** The year and month texts of a 'YYYY-MM' month ("2024", "06"), or null. */
+function monthParts(month: string): [year: string, month: string] | null {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  return m?.[1] && m[2] ? [m[1], m[2]] : null;
+}
+
 /** A month 'YYYY-MM' → "Juni 2024". */
 export function formatMonth(month: string | null | undefined): string {
   if (!month) return DASH;
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  const idx = m ? Number(m[2]) - 1 : -1;
-  return m && idx >= 0 && idx < 12 ? `${MONTH_NAMES[idx]} ${m[1]}` : month;
+  const m = monthParts(month);
+  const idx = m ? Number(m[1]) - 1 : -1;
+  return m && idx >= 0 && idx < 12 ? `${MONTH_NAMES[idx]} ${m[0]}` : month;
 }
 
 /** A month 'YYYY-MM' as Germans type it into a field: "06.2024" ('' for none). */
 export function formatMonthNumeric(month: string | null | undefined): string {
-  const m = month ? /^(\d{4})-(\d{2})$/.exec(month) : null;
-  return m ? `${m[2]}.${m[1]}` : (month ?? '');
+  const m = month ? monthParts(month) : null;
+  return m ? `${m[1]}.${m[0]}` : (month ?? '');
 }
 
 /** A short month for chart axes: 'YYYY-MM' → "Jun." / with year "Jun. 2024". */
 export function formatMonthShort(month: string, withYear = false): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  const m = monthParts(month);
   if (!m) return month;
-  const name = MONTH_NAMES[Number(m[2]) - 1] ?? '';
+  const name = MONTH_NAMES[Number(m[1]) - 1] ?? '';
   const short = name.length > 4 ? `${name.slice(0, 3)}.` : name;
-  return withYear ? `${short} ${m[1]}` : short;
+  return withYear ? `${short} ${m[0]}` : short;
 }
 
 /** The German month name for 1..12. */
