@@ -126,32 +126,41 @@ async function anotherRegion(server: TestServer, id: string): Promise<{ id: stri
 }
 
 /**
- * Holds back the browser's request for `path` of `region` until `release()`; `asked` resolves when
- * the page has made it. `requests` records every /api/ request the page makes from now on.
+ * Holds back the browser's requests that `matches` until `release()`; `asked` resolves (and
+ * `isAsked()` is true) when the page has made one. `requests` records every /api/ request the page makes from now on.
  */
-async function holdBack(page: Page, path: string, region: string) {
+async function holdRequests(page: Page, matches: (url: URL) => boolean) {
   let release = () => {};
   const held = new Promise<void>((r) => {
     release = r;
   });
   let arrived = () => {};
+  let wasAsked = false;
   const asked = new Promise<void>((r) => {
     arrived = r;
   });
-  await page.route(
-    (url) => url.pathname === path && url.searchParams.get('region') === region,
-    async (route) => {
-      arrived();
-      await held;
-      await route.continue();
-    },
-  );
+  await page.route(matches, async (route) => {
+    wasAsked = true;
+    arrived();
+    await held;
+    await route.continue();
+  });
   const requests: string[] = [];
   page.on('request', (r) => {
     const url = new URL(r.url());
     if (url.pathname.startsWith('/api/')) requests.push(`${url.pathname}${url.search}`);
   });
-  return { asked, release, requests };
+  return { asked, isAsked: () => wasAsked, release, requests };
+}
+
+/** Holds back the browser's request for `path` of `region` (holdRequests). */
+function holdBack(page: Page, path: string, region: string) {
+  return holdRequests(page, (url) => url.pathname === path && url.searchParams.get('region') === region);
+}
+
+/** Holds back the month table's chunk (holdRequests). */
+function holdMonthsChunk(page: Page) {
+  return holdRequests(page, (url) => /^\/assets\/Months-[^/]*\.js$/.test(url.pathname));
 }
 
 /** The visible text of each cell of the table's body rows (screen-reader-only text removed). */
@@ -795,19 +804,7 @@ describe('dashboard on the sample data', () => {
       // description whether or not a stand-in came first.
       const { page, context, errors } = await open(browser);
       // The page's chunk held back until released.
-      let release = () => {};
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let chunkAsked = false;
-      await page.route(
-        (url) => /^\/assets\/Months-[^/]*\.js$/.test(url.pathname),
-        async (route) => {
-          chunkAsked = true;
-          await held;
-          await route.continue();
-        },
-      );
+      const chunk = await holdMonthsChunk(page);
       await page.addInitScript(() => {
         const w = window as unknown as { lcp: string[] };
         w.lcp = [];
@@ -822,7 +819,7 @@ describe('dashboard on the sample data', () => {
       // A direct load: heading, description and a loading line before the chunk has come.
       await page.goto(`${server.url}/monate`);
       await page.waitForSelector('main h1[data-placeholder]');
-      expect(chunkAsked).toBe(true);
+      expect(chunk.isAsked()).toBe(true);
       expect(await page.locator('main h1').textContent()).toBe('Monatswerte');
       expect((await page.locator('main p.meta').textContent())?.trim()).toBe(description);
       expect(await page.locator('main [role="status"]').textContent()).toContain('Lade Monatswerte');
@@ -833,7 +830,7 @@ describe('dashboard on the sample data', () => {
         .poll(() => page.evaluate(() => (window as unknown as { lcp: string[] }).lcp.at(-1)), POLL)
         .toBe('P.meta');
       const placeholderBox = await page.locator('main p.meta').boundingBox();
-      release();
+      chunk.release();
       await page.waitForSelector('[data-testid="months-table"] tbody tr');
       expect(await page.locator('main h1[data-placeholder]').count()).toBe(0);
       expect(await page.locator('main h1').count()).toBe(1);
@@ -849,17 +846,7 @@ describe('dashboard on the sample data', () => {
       // does not take the focus; the page's own heading does once it is there.
       const second = await context.newPage();
       const secondErrors = trackConsoleErrors(second);
-      let release2 = () => {};
-      const held2 = new Promise<void>((r) => {
-        release2 = r;
-      });
-      await second.route(
-        (url) => /^\/assets\/Months-[^/]*\.js$/.test(url.pathname),
-        async (route) => {
-          await held2;
-          await route.continue();
-        },
-      );
+      const chunk2 = await holdMonthsChunk(second);
       await second.goto(`${server.url}/`);
       await second.waitForSelector('article[data-testid^="goal-"]');
       await second.getByRole('link', { name: 'Monatswerte' }).click();
@@ -867,7 +854,7 @@ describe('dashboard on the sample data', () => {
       expect(await second.evaluate(() => document.activeElement?.hasAttribute('data-placeholder'))).toBe(
         false,
       );
-      release2();
+      chunk2.release();
       await second.waitForSelector('[data-testid="months-table"] tbody tr');
       await second.waitForFunction(
         () =>
