@@ -17,14 +17,22 @@ export function createLogger(
   level: string = process.env.LOG_LEVEL ?? 'info',
   options: { buffered?: boolean } = {},
 ): Logger {
-  const base = { level, base: { app: 'zielmonitor' }, timestamp: isoTimePerMs() };
-  if (!options.buffered) return pino(base);
+  if (!options.buffered) return pino(loggerOptions(level));
   const lines = new LineBatch(pino.destination({ dest: 1, sync: true, minLength: 0 }), BATCH_CHARS);
   setInterval(() => lines.flush(), FLUSH_MS).unref();
   process.once('exit', () => lines.flushSync());
-  return pino(
+  return batchedLogger(lines, level);
+}
+
+function loggerOptions(level: string): pino.LoggerOptions {
+  return { level, base: { app: 'zielmonitor' }, timestamp: isoTimePerMs() };
+}
+
+/** A logger writing into `lines`, warnings and errors flushed at once (the server's, see createLogger). */
+export function batchedLogger(lines: LineBatch, level = 'info'): Logger {
+  const logger = pino(
     {
-      ...base,
+      ...loggerOptions(level),
       hooks: {
         logMethod(args, method, lvl) {
           method.apply(this, args);
@@ -34,10 +42,35 @@ export function createLogger(
     },
     lines,
   );
+  batches.set(logger, lines);
+  return logger;
+}
+
+/** The line batch of each buffered logger (`withoutRequestLines`). */
+const batches = new WeakMap<Logger, LineBatch>();
+
+/**
+ * Runs `fn` with the request lines (`"msg":"request"`, one per answered request) of `logger`
+ * dropped, every other line kept: the server's warm-up before it listens (server/http/warm-up.ts)
+ * runs the real request path, logging included, without its requests appearing in the log. For a
+ * logger that is not buffered, `fn` runs with its lines as they are.
+ */
+export async function withoutRequestLines<T>(logger: Logger, fn: () => Promise<T>): Promise<T> {
+  const lines = batches.get(logger);
+  if (lines === undefined) return fn();
+  lines.dropRequestLines = true;
+  try {
+    return await fn();
+  } finally {
+    lines.dropRequestLines = false;
+  }
 }
 
 /** Characters of log lines collected before they go to the destination together. */
 const BATCH_CHARS = 4096;
+
+/** What pino writes into a request line (server/http/envelope.ts, `logRequest`). */
+const REQUEST_MSG = '"msg":"request"';
 
 /** What LineBatch needs of its destination (pino's SonicBoom). */
 export interface LineSink {
@@ -56,6 +89,8 @@ export interface LineSink {
 export class LineBatch {
   #lines: string[] = [];
   #chars = 0;
+  /** While true, request lines are dropped (`withoutRequestLines`). */
+  dropRequestLines = false;
 
   constructor(
     private readonly sink: LineSink,
@@ -63,6 +98,7 @@ export class LineBatch {
   ) {}
 
   write(line: string): boolean {
+    if (this.dropRequestLines && line.includes(REQUEST_MSG)) return true;
     this.#lines.push(line);
     this.#chars += line.length;
     if (this.#chars >= this.minChars) this.#drain();

@@ -12,6 +12,10 @@ interface Line {
   regions?: number;
   comparisons?: number;
   stopped?: string | null;
+  requests?: number;
+  ok?: number;
+  failed?: string | null;
+  path?: string;
 }
 
 function jsonLines(logs: readonly string[]): Line[] {
@@ -38,6 +42,7 @@ function first(lines: Line[], msg: string): number {
 }
 
 const PRELOADED = 'stored goals read into memory';
+const WARMED = 'request path warmed up';
 
 describe('start-up of the production server', () => {
   it('reads the stored goals into memory: before listening when they are stored, behind the requests when they must be built', async () => {
@@ -60,8 +65,26 @@ describe('start-up of the production server', () => {
     const second = jsonLines(server.logs);
     expect(second[only(second, PRELOADED)]).toMatchObject({ regions, comparisons: regions, stopped: null });
     expect(only(second, PRELOADED)).toBeLessThan(only(second, 'listening'));
+    // With the answers in memory, the request path ran before listening: every answer a 200, and
+    // none of its requests in the log.
+    expect(second[only(second, WARMED)]).toMatchObject({ requests: 256, ok: 256, failed: null });
+    expect(only(second, WARMED)).toBeGreaterThan(only(second, PRELOADED));
+    expect(only(second, WARMED)).toBeLessThan(only(second, 'listening'));
+    expect(second.filter((l) => l.msg === 'request')).toEqual([]);
     const res = await fetch(`${server.url}/api/goals`);
     expect(res.status).toBe(200);
+    // A real request after it is logged again.
+    await expect
+      .poll(
+        () =>
+          jsonLines(server.logs)
+            .filter((l) => l.msg === 'request')
+            .map((l) => l.path),
+        {
+          timeout: 5_000,
+        },
+      )
+      .toEqual(['/api/goals']);
     await server.stop();
 
     // Third start, the same database under another at-risk band: the stored goals fail the check and
@@ -76,5 +99,7 @@ describe('start-up of the production server', () => {
     const third = jsonLines(other.logs);
     expect(third[only(third, PRELOADED)]).toMatchObject({ regions, comparisons: regions, stopped: null });
     expect(only(third, PRELOADED)).toBeGreaterThan(first(third, 'derived data ready'));
+    // Nothing to warm before listening (the answers were not in memory yet), so no warm-up.
+    expect(third.filter((l) => l.msg === WARMED)).toEqual([]);
   }, 120_000);
 });

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { isoTimePerMs, LineBatch, requestLogger } from '../../server/logger.js';
+import {
+  batchedLogger,
+  isoTimePerMs,
+  LineBatch,
+  requestLogger,
+  withoutRequestLines,
+} from '../../server/logger.js';
 
 describe('isoTimePerMs', () => {
   it("writes what pino's isoTime writes, made anew when the millisecond moves on", () => {
@@ -148,5 +154,74 @@ describe("LineBatch (the server's buffered log lines)", () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.msg, l.i])).toEqual([...Array(count).keys()].map((i) => ['zeile', i]));
+  });
+});
+
+describe('withoutRequestLines (the warm-up before the server listens)', () => {
+  /** A buffered logger as the server makes it, its batch writing into `out`. */
+  const collecting = () => {
+    const out: string[] = [];
+    const lines = new LineBatch(
+      {
+        write: (t) => {
+          out.push(t);
+          return true;
+        },
+        flush: () => {},
+        flushSync: () => {},
+      },
+      0,
+    );
+    const logger = batchedLogger(lines);
+    return {
+      logger,
+      lines,
+      out: () =>
+        out
+          .join('')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+    };
+  };
+
+  it("drops the request lines while it runs and keeps every other line, also a failed request's", async () => {
+    const { logger, lines, out } = collecting();
+    const result = await withoutRequestLines(logger, async () => {
+      logger.info({ path: '/api/goals', status: 200 }, 'request');
+      logger.info({ path: '/api/goals?region=%22msg%22:%22request%22' }, 'something else');
+      logger.error({ path: '/api/goals', status: 500 }, 'request failed');
+      logger.warn('a warning');
+      return 42;
+    });
+    expect(result).toBe(42);
+    logger.info({ path: '/api/goals', status: 200 }, 'request');
+    expect(out().map((l) => l.msg)).toEqual(['something else', 'request failed', 'a warning', 'request']);
+    expect(lines.dropRequestLines).toBe(false);
+  });
+
+  it('leaves a logger without a line batch as it is', async () => {
+    const out: string[] = [];
+    const plain = pino(
+      new Writable({
+        write: (c, _e, done) => {
+          out.push(String(c));
+          done();
+        },
+      }),
+    );
+    await withoutRequestLines(plain, async () => plain.info('request'));
+    expect(out.join('')).toContain('"msg":"request"');
+  });
+
+  it('keeps the lines again when the function throws', async () => {
+    const { logger, out } = collecting();
+    await expect(
+      withoutRequestLines(logger, async () => {
+        throw new Error('kaputt');
+      }),
+    ).rejects.toThrow('kaputt');
+    logger.info('request');
+    expect(out().map((l) => l.msg)).toEqual(['request']);
   });
 });
