@@ -50,7 +50,7 @@ export function batchedLogger(lines: LineBatch, level = 'info'): Logger {
 const batches = new WeakMap<Logger, LineBatch>();
 
 /**
- * Runs `fn` with the request lines (`"msg":"request"`, one per answered request) of `logger`
+ * Runs `fn` with the request lines (message `request`, one per answered request) of `logger`
  * dropped, every other line kept: the server's warm-up before it listens (server/http/warm-up.ts)
  * runs the real request path, logging included, without its requests appearing in the log. For a
  * logger that is not buffered, `fn` runs with its lines as they are.
@@ -69,8 +69,8 @@ export async function withoutRequestLines<T>(logger: Logger, fn: () => Promise<T
 /** Characters of log lines collected before they go to the destination together. */
 const BATCH_CHARS = 4096;
 
-/** What pino writes into a request line (server/http/envelope.ts, `logRequest`). */
-const REQUEST_MSG = '"msg":"request"';
+/** How pino ends a request line (server/http/envelope.ts, `logRequest`): the message comes last. */
+const REQUEST_LINE_END = '"msg":"request"}\n';
 
 /** What LineBatch needs of its destination (pino's SonicBoom). */
 export interface LineSink {
@@ -98,7 +98,7 @@ export class LineBatch {
   ) {}
 
   write(line: string): boolean {
-    if (this.dropRequestLines && line.includes(REQUEST_MSG)) return true;
+    if (this.dropRequestLines && line.endsWith(REQUEST_LINE_END)) return true;
     this.#lines.push(line);
     this.#chars += line.length;
     if (this.#chars >= this.minChars) this.#drain();

@@ -125,8 +125,12 @@ async function main(): Promise<void> {
   // slow read (PostgreSQL, a loaded machine) goes on behind the requests after PRELOAD_WAIT_MS.
   // Not checked yet: the goals are read once the check (or the rebuild) is done, behind the requests.
   deps.prepareGoals({ preload: !checked });
-  if (checked)
-    await Promise.race([preloadGoals(deps.goals, logger), delay(PRELOAD_WAIT_MS, undefined, { ref: false })]);
+  const preloaded =
+    checked &&
+    (await Promise.race([
+      preloadGoals(deps.goals, logger).then(() => true),
+      delay(PRELOAD_WAIT_MS, false, { ref: false }),
+    ]));
 
   // @hono/node-server's listener (what its serve() builds), with GET /api/goals and
   // /api/comparison without credentials answered before it (server/http/fast-path.ts).
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
   // With the answers in memory, the request path runs a few hundred times before the first user
   // comes (server/http/warm-up.ts): about 0.1 s (0.3 s on PostgreSQL), and the first answers of a
   // fresh server come nearly as quickly as later ones (docs/benchmarks.md, fourteenth round).
-  if (checked && config.ANONYMOUS_READ) await warmUpRequestPath(deps, logger, listener);
+  if (preloaded && config.ANONYMOUS_READ) await warmUpRequestPath(deps, logger, listener);
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
@@ -171,22 +175,28 @@ const WARM_UP_REGIONS = 8;
 
 /**
  * The goals and comparisons of the first WARM_UP_REGIONS regions, WARM_UP_REQUESTS requests in
- * all, answered by `listener` before the server listens; the result goes to the log.
+ * all, answered by `listener` before the server listens (only once the stored answers are in
+ * memory, so nothing is computed); the result goes to the log. Never throws.
  */
 async function warmUpRequestPath(
   deps: AppServices,
   logger: ReturnType<typeof createLogger>,
   listener: RequestListener,
 ): Promise<void> {
-  const regions = (await listAllRegions(deps.db.db)).slice(0, WARM_UP_REGIONS).map((r) => r.id);
-  if (regions.length === 0) return;
-  const paths: string[] = [];
-  for (let i = 0; paths.length < WARM_UP_REQUESTS; i++) {
-    const region = regions[Math.floor(i / 2) % regions.length];
-    paths.push(`${i % 2 === 0 ? '/api/goals' : '/api/comparison'}?region=${region}`);
+  try {
+    const regions = (await listAllRegions(deps.db.db)).slice(0, WARM_UP_REGIONS).map((r) => r.id);
+    if (regions.length === 0) return;
+    const paths: string[] = [];
+    for (let i = 0; paths.length < WARM_UP_REQUESTS; i++) {
+      const region = regions[Math.floor(i / 2) % regions.length];
+      paths.push(`${i % 2 === 0 ? '/api/goals' : '/api/comparison'}?region=${region}`);
+    }
+    const result = await withoutRequestLines(logger, () => warmUp(listener, paths));
+    logger.info({ ...result, ms: Math.round(result.ms) }, 'request path warmed up');
+  } catch (err) {
+    // Only a colder start: the server listens all the same.
+    logger.warn({ err }, 'request path not warmed up');
   }
-  const result = await withoutRequestLines(logger, () => warmUp(listener, paths));
-  logger.info({ ...result, ms: Math.round(result.ms) }, 'request path warmed up');
 }
 
 /** The longest start-up waits for the check of the stored goals before it listens. */

@@ -5,8 +5,9 @@
  * are all cold in a fresh process). docs/benchmarks.md, "Issue 13, fourteenth round".
  *
  * The listener the server will use answers the warm-up's requests on a private server on the
- * loopback interface (port 0), which closes before the real one listens: no outside request meets
- * it, and no real request is kept out of the log. The client is a plain TCP socket writing HTTP/1.1
+ * loopback interface (port 0), which closes before the real one listens. It answers only the
+ * warm-up's own connection (another local process that finds the port has its connection closed
+ * unanswered), so no other request meets it or is kept out of the log. The client is a plain TCP socket writing HTTP/1.1
  * requests by hand, one after the other on one keep-alive connection as a browser does: node's own
  * HTTP client in the same process would teach V8 a second shape on code the server shares with it
  * (OutgoingMessage, the HTTP parser), which cost the cached answers 5–10 % of their throughput
@@ -37,6 +38,7 @@ export interface WarmUpResult {
 /**
  * Sends `paths` in turn (each answered before the next is sent) to `listener` on a private
  * loopback server and closes it. Never throws: a failure or a timeout only means a colder start.
+ * (After a timeout, the request still being answered may finish later and write its log line.)
  */
 export async function warmUp(
   listener: RequestListener,
@@ -44,7 +46,15 @@ export async function warmUp(
   options: { timeoutMs?: number } = {},
 ): Promise<WarmUpResult> {
   const started = performance.now();
-  const server = createServer(listener);
+  // The local port of the warm-up's own connection, once it is open.
+  let own: number | undefined;
+  const server = createServer((req, res) => {
+    if (own === undefined || req.socket.remotePort !== own) {
+      req.socket.destroy();
+      return;
+    }
+    listener(req, res);
+  });
   let requests = 0;
   let ok = 0;
   let failed: string | null = null;
@@ -68,6 +78,7 @@ export async function warmUp(
         socket.once('connect', resolve);
         socket.once('error', reject);
       });
+      own = socket.localPort;
       for (const path of paths) {
         const encoding = ENCODINGS[requests % ENCODINGS.length];
         socket.write(
@@ -92,8 +103,9 @@ export async function warmUp(
 
 /**
  * Reads the answers from `socket` one at a time: each has a Content-Length (every answer of the
- * fast path, and Hono's JSON answers, carry one). Resolves to the status; rejects when the
- * connection ends or an answer has no length.
+ * fast path, and Hono's JSON answers, carry one) and a body of that length (the warm-up sends
+ * neither HEAD nor If-None-Match, so no answer comes without its body). Resolves to the status;
+ * rejects when the connection ends or an answer has no length.
  */
 function responses(socket: Socket): { next(): Promise<number> } {
   let buffered: Buffer = Buffer.alloc(0);

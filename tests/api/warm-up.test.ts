@@ -69,6 +69,53 @@ describe('warmUp', () => {
     expect(await refused(seen[0]?.localPort ?? 0)).toBe(true);
   });
 
+  it('reads answers larger than one socket read', async () => {
+    const big = 'x'.repeat(300_000);
+    const seen: string[] = [];
+    const result = await warmUp(
+      (req, res) => {
+        seen.push(req.url ?? '');
+        const body = req.url === '/big' ? big : 'klein';
+        res.writeHead(200, { 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+      ['/big', '/small', '/big', '/small'],
+    );
+    expect(result).toMatchObject({ requests: 4, ok: 4, failed: null });
+    expect(seen).toEqual(['/big', '/small', '/big', '/small']);
+  });
+
+  it('answers only its own connection: another local client is closed unanswered', async () => {
+    const seen: string[] = [];
+    let foreign: Promise<string> | null = null;
+    const result = await warmUp(
+      (req, res) => {
+        seen.push(req.url ?? '');
+        const port = req.socket.localPort ?? 0;
+        // While the warm-up runs, another process on the machine finds its port and asks.
+        foreign ??= new Promise<string>((resolve) => {
+          const s = connect(port, '127.0.0.1', () =>
+            s.write('GET /api/goals?region=fremd HTTP/1.1\r\nHost: x\r\n\r\n'),
+          );
+          let got = '';
+          s.on('data', (c: Buffer) => {
+            got += String(c);
+          });
+          s.on('error', () => {});
+          s.on('close', () => resolve(got));
+        });
+        void foreign.then(() => {
+          res.writeHead(200, { 'content-length': 2 });
+          res.end('ok');
+        });
+      },
+      ['/a', '/b'],
+    );
+    expect(await foreign).toBe('');
+    expect(seen).toEqual(['/a', '/b']);
+    expect(result).toMatchObject({ requests: 2, ok: 2, failed: null });
+  });
+
   it('counts only 200 answers as ok, and goes on after the others', async () => {
     const { listener, seen } = recording();
     const result = await warmUp(listener, ['/a', '/missing', '/b']);

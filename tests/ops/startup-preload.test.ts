@@ -67,7 +67,11 @@ describe('start-up of the production server', () => {
     expect(only(second, PRELOADED)).toBeLessThan(only(second, 'listening'));
     // With the answers in memory, the request path ran before listening: every answer a 200, and
     // none of its requests in the log.
-    expect(second[only(second, WARMED)]).toMatchObject({ requests: 256, ok: 256, failed: null });
+    // (Under a heavy load it may stop at its 2 s limit: then every request but the last was answered.)
+    const warmed = second[only(second, WARMED)] ?? {};
+    if (warmed.failed === null) expect(warmed).toMatchObject({ requests: 256, ok: 256 });
+    else expect(warmed).toMatchObject({ failed: 'warm-up: timed out', ok: (warmed.requests ?? 0) - 1 });
+    expect(warmed.ok).toBeGreaterThan(0);
     expect(only(second, WARMED)).toBeGreaterThan(only(second, PRELOADED));
     expect(only(second, WARMED)).toBeLessThan(only(second, 'listening'));
     expect(second.filter((l) => l.msg === 'request')).toEqual([]);

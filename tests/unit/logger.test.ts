@@ -190,13 +190,20 @@ describe('withoutRequestLines (the warm-up before the server listens)', () => {
     const result = await withoutRequestLines(logger, async () => {
       logger.info({ path: '/api/goals', status: 200 }, 'request');
       logger.info({ path: '/api/goals?region=%22msg%22:%22request%22' }, 'something else');
+      logger.info({ err: { msg: 'request' } }, 'nested');
       logger.error({ path: '/api/goals', status: 500 }, 'request failed');
       logger.warn('a warning');
       return 42;
     });
     expect(result).toBe(42);
     logger.info({ path: '/api/goals', status: 200 }, 'request');
-    expect(out().map((l) => l.msg)).toEqual(['something else', 'request failed', 'a warning', 'request']);
+    expect(out().map((l) => l.msg)).toEqual([
+      'something else',
+      'nested',
+      'request failed',
+      'a warning',
+      'request',
+    ]);
     expect(lines.dropRequestLines).toBe(false);
   });
 
