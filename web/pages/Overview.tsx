@@ -3,7 +3,7 @@
  * selector to see the goals as they stood then, the sample badge, the stale banner and the
  * Vergleichstyp panel. Goals, regions and comparison load in parallel.
  */
-import { memo, useDeferredValue, useId, useMemo } from 'react';
+import { memo, startTransition, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
@@ -236,6 +236,21 @@ export default function Overview() {
 
 type RegionList = NonNullable<ReturnType<typeof useRegions>['data']>['regions'];
 
+/**
+ * False for the first render, true from a transition in the task after it: the page's first
+ * commit (with its style and layout) carries the head and the first group of cards, the rest
+ * follows in a task of its own (docs/benchmarks.md, fourteenth round).
+ */
+function useRestOfPage(): boolean {
+  const [rest, setRest] = useState(false);
+  useEffect(() => {
+    if (rest) return;
+    const t = setTimeout(() => startTransition(() => setRest(true)), 0);
+    return () => clearTimeout(t);
+  }, [rest]);
+  return rest;
+}
+
 const OverviewBody = memo(function OverviewBody({
   data,
   regionList,
@@ -245,6 +260,7 @@ const OverviewBody = memo(function OverviewBody({
 }) {
   const search = useSearch();
   const [, navigate] = useLocation();
+  const rest = useRestOfPage();
   const common = parseCommon(new URLSearchParams(search));
   // The sparklines show the goals' year up to their data month.
   const seriesQ: GoalQuery = sparklineQuery(data);
@@ -304,23 +320,25 @@ const OverviewBody = memo(function OverviewBody({
           Für {data.year} sind keine Ziele hinterlegt. Zielwerte werden als Datei unter data/targets geladen.
         </Empty>
       ) : (
-        groupGoals(data.goals.filter((g) => !isPlanGoal(g))).map((group) => (
-          <section key={group.indicator} className="goal-group" aria-labelledby={`grp-${group.indicator}`}>
-            <h2 id={`grp-${group.indicator}`}>{INDICATOR_TITLE[group.indicator] ?? group.indicator}</h2>
-            <ul className="cards">
-              {group.goals.map((g) => (
-                <li key={g.id}>
-                  <GoalCard goal={g} common={shown} seriesQ={seriesQ} />
-                </li>
-              ))}
-            </ul>
-          </section>
-        ))
+        groupGoals(data.goals.filter((g) => !isPlanGoal(g)))
+          .slice(0, rest ? undefined : 1)
+          .map((group) => (
+            <section key={group.indicator} className="goal-group" aria-labelledby={`grp-${group.indicator}`}>
+              <h2 id={`grp-${group.indicator}`}>{INDICATOR_TITLE[group.indicator] ?? group.indicator}</h2>
+              <ul className="cards">
+                {group.goals.map((g) => (
+                  <li key={g.id}>
+                    <GoalCard goal={g} common={shown} seriesQ={seriesQ} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))
       )}
 
-      <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={shown} />
+      {rest && <PlanGoalsSection goals={data.goals.filter(isPlanGoal)} common={shown} />}
 
-      <ComparisonPanel q={comparisonQuery(data)} />
+      {rest && <ComparisonPanel q={comparisonQuery(data)} />}
     </section>
   );
 });
