@@ -7,11 +7,12 @@
  * The listener the server will use answers the warm-up's requests on a private server on the
  * loopback interface (port 0), which closes before the real one listens. It answers only the
  * warm-up's own connection (another local process that finds the port has its connection closed
- * unanswered), so no other request meets it or is kept out of the log. The client is a plain TCP socket writing HTTP/1.1
- * requests by hand, one after the other on one keep-alive connection as a browser does: node's own
- * HTTP client in the same process would teach V8 a second shape on code the server shares with it
- * (OutgoingMessage, the HTTP parser), which cost the cached answers 5–10 % of their throughput
- * when this was tried with it (sixth round).
+ * unanswered), so no other request meets it or is kept out of the log.
+ *
+ * The client is a plain TCP socket writing HTTP/1.1 requests by hand, one after the other on one
+ * keep-alive connection as a browser does: node's own HTTP client in the same process would teach
+ * V8 a second shape on code the server shares with it (OutgoingMessage, the HTTP parser), which
+ * cost the cached answers 5–10 % of their throughput when this was tried with it (sixth round).
  *
  * Only answers already in memory are asked for (the goals and comparisons of a few regions, read
  * before listening), with the encodings browsers accept, so the warm-up computes nothing and keeps
