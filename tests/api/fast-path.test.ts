@@ -5,13 +5,12 @@
  */
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
-import pino from 'pino';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { withFastPath } from '../../server/http/fast-path.js';
 import { goalsResponse } from '../../server/http/responses.js';
 import { rows, sql } from '../helpers/db.js';
+import { collectingLogger } from '../helpers/log-lines.js';
 import { ADMIN_TOKEN, REGION_A, REGION_B, setup, type TestContext } from './fixture.js';
 
 interface Raw {
@@ -61,14 +60,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string> = {}): Promise<Servers> {
   const ctx = await setup({ env });
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  const logger = pino({ level: 'info' }, sink);
+  const { logger, lines } = collectingLogger();
   const listener = getRequestListener(ctx.app.fetch);
   const handedOn: string[] = [];
   const fastServer = createServer(

@@ -8,12 +8,11 @@
 
 import type { RequestListener } from 'node:http';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { withFastPath } from '../../server/http/fast-path.js';
 import { warmUp } from '../../server/http/warm-up.js';
+import { collectingLogger } from '../helpers/log-lines.js';
 import { REGION_A, REGION_B, setup } from './fixture.js';
 
 interface Seen {
@@ -154,17 +153,7 @@ describe('warmUp', () => {
 
   it('warms the app’s own path: cached 200s from the fast path, logged by its logger', async () => {
     const ctx = await setup();
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'info' },
-      new Writable({
-        write(chunk, _enc, done) {
-          for (const l of String(chunk).split('\n'))
-            if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
-          done();
-        },
-      }),
-    );
+    const { logger, lines } = collectingLogger();
     const handedOn: string[] = [];
     const hono = getRequestListener(ctx.app.fetch);
     const listener = withFastPath(ctx.deps, logger, (req, res) => {

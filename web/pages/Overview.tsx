@@ -244,10 +244,9 @@ type RegionList = NonNullable<ReturnType<typeof useRegions>['data']>['regions'];
 function useRestOfPage(): boolean {
   const [rest, setRest] = useState(false);
   useEffect(() => {
-    if (rest) return;
     const t = setTimeout(() => startTransition(() => setRest(true)), 0);
     return () => clearTimeout(t);
-  }, [rest]);
+  }, []);
   return rest;
 }
 
