@@ -3,19 +3,26 @@ import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { precompress } from './scripts/compress-web.js';
+import { writePageShells } from './scripts/page-shells.js';
 
 const apiPort = Number(process.env.PORT ?? 8080);
 
 /** The test file that runs after all others, alone (see `projects` below). */
 const ALONE = 'tests/reliability/hostile-corpus.test.ts';
 
-/** Brotli and gzip copies of every built file, served by Accept-Encoding (server/http/static.ts). */
-function precompressPlugin(): Plugin {
+/**
+ * After the bundle: the page shells (core/page-shells.ts, each page's first render written into
+ * its HTML), then brotli and gzip copies of every built file, served by Accept-Encoding
+ * (server/http/static.ts). One hook, so the shells exist before they are compressed.
+ */
+function finishPlugin(): Plugin {
   return {
-    name: 'zielmonitor-precompress',
+    name: 'zielmonitor-finish',
     apply: 'build',
-    closeBundle() {
-      precompress(fileURLToPath(new URL('./dist/web', import.meta.url)));
+    async closeBundle() {
+      const out = fileURLToPath(new URL('./dist/web', import.meta.url));
+      await writePageShells(out, fileURLToPath(new URL('./web', import.meta.url)));
+      precompress(out);
     },
   };
 }
@@ -47,7 +54,7 @@ function inlineEntryCss(): Plugin {
 
 export default defineConfig({
   root: 'web',
-  plugins: [react(), inlineEntryCss(), precompressPlugin()],
+  plugins: [react(), inlineEntryCss(), finishPlugin()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -2,11 +2,14 @@
  * Serves the built dashboard (dist/web): hashed files under /assets/ are cached for a year, the
  * HTML never (so a new deployment is picked up at once), and every other GET that is not under
  * /api answers with index.html so that client routes like /ziel/K2-female or /wall work on reload.
+ * A page with a shell (core/page-shells.ts) gets its shell instead: the same HTML with the page's
+ * first render in it, painted before the scripts have run (a build without shells: index.html).
  * Files are sent precompressed (brotli, else gzip, as the browser accepts; written at build time
  * by scripts/compress-web.ts), so nothing is compressed per request.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono, MiddlewareHandler } from 'hono';
+import { SHELL_DIR, shellFor } from '../../core/page-shells.js';
 import type { AppEnv } from './env.js';
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
@@ -27,6 +30,15 @@ export function mountStatic(app: Hono<AppEnv>, root: string): void {
       if (c.req.path.startsWith('/assets/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
       else if ((c.res.headers.get('content-type') ?? '').startsWith('text/html'))
         c.header('Cache-Control', 'no-cache');
+    }),
+  );
+  app.get(
+    '*',
+    outsideApi(async (c, next) => {
+      const shell = shellFor(c.req.path);
+      if (shell === null) return next();
+      // A missing file (a build from before the shells) falls through to index.html below.
+      return serveStatic<AppEnv>({ root, path: `${SHELL_DIR}/${shell.file}`, precompressed: true })(c, next);
     }),
   );
   app.get('*', outsideApi(serveStatic<AppEnv>({ root, precompressed: true })));

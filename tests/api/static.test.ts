@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PAGE_SHELLS, SHELL_DIR } from '../../core/page-shells.js';
 import { precompress } from '../../scripts/compress-web.js';
 import { createApp } from '../../server/app.js';
 import { setup } from './fixture.js';
@@ -14,12 +15,26 @@ writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
 const BIG = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `Wort ${i % 37}`))};\n`;
 writeFileSync(join(dir, 'assets', 'chunk-big.js'), BIG);
 precompress(dir);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function app() {
+/** A build with page shells (core/page-shells.ts): each names its file in its root. */
+const withShells = mkdtempSync(join(tmpdir(), 'zm-web-shells-'));
+mkdirSync(join(withShells, SHELL_DIR));
+writeFileSync(join(withShells, 'index.html'), '<!doctype html><div id="root"></div>');
+for (const s of PAGE_SHELLS)
+  writeFileSync(
+    join(withShells, SHELL_DIR, s.file),
+    `<!doctype html><div id="root"><main>${s.file} ${'Shell '.repeat(200)}</main></div>`,
+  );
+precompress(withShells);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(withShells, { recursive: true, force: true });
+});
+
+async function app(root = dir) {
   const ctx = await setup();
   // serve-static takes a root relative to the working directory.
-  return createApp(ctx.deps, { webRoot: relative(process.cwd(), dir) });
+  return createApp(ctx.deps, { webRoot: relative(process.cwd(), root) });
 }
 
 describe('the built dashboard', () => {
@@ -71,5 +86,39 @@ describe('the built dashboard', () => {
       if (encoding !== null) expect(body.byteLength).toBeLessThan(BIG.length / 3);
       expect(decode(body).toString()).toBe(BIG);
     }
+  });
+
+  it('answers a page with its shell (precompressed, never cached), any other client route with index.html', async () => {
+    const a = await app(withShells);
+    const cases: [string, string][] = [
+      ['/', 'overview.html'],
+      ['/?region=01001&year=2024', 'overview.html'],
+      ['/monate', 'monate.html'],
+      ['/monate?from=2024-04&to=2024-08', 'monate.html'],
+      ['/ziel/K2-female', 'ziel.html'],
+      ['/importe', 'importe.html'],
+      ['/hinweise', 'hinweise.html'],
+      ['/verwaltung', 'verwaltung.html'],
+    ];
+    for (const [path, file] of cases) {
+      const res = await a.request(path, { headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain('text/html');
+      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(res.headers.get('content-encoding'), path).toBe('br');
+      expect(res.headers.get('vary'), path).toContain('Accept-Encoding');
+      expect(brotliDecompressSync(Buffer.from(await res.arrayBuffer())).toString(), path).toContain(
+        `<main>${file} `,
+      );
+    }
+    for (const path of ['/wall', '/monate/', '/ziel/a/b', '/unbekannt']) {
+      const res = await a.request(path);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toBe('<!doctype html><div id="root"></div>');
+    }
+    // A build without shells (the fixture above): every page gets index.html.
+    const bare = await app();
+    for (const path of ['/', '/monate', '/ziel/K2-female'])
+      expect(await (await bare.request(path)).text(), path).toContain('<div id="root"></div>');
   });
 });

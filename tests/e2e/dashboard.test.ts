@@ -871,6 +871,65 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    "page shells: a page's HTML paints the chrome and the page's loading state before any script; React's first render is the same markup and replaces it",
+    async () => {
+      // Without JavaScript at all: what the HTML alone paints.
+      const still = await browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width: 1366, height: 768 },
+      });
+      const plain = await still.newPage();
+      await plain.goto(`${server.url}/monate`);
+      expect(await plain.locator('main h1').textContent()).toBe('Monatswerte');
+      expect(await plain.locator('main p.meta').isVisible()).toBe(true);
+      expect(await plain.locator('main [role="status"]').textContent()).toContain('Lade Monatswerte');
+      expect(await plain.locator('nav a[aria-current="page"]').textContent()).toBe('Monatswerte');
+      await plain.goto(`${server.url}/`);
+      expect(await plain.locator('nav a[aria-current="page"]').textContent()).toBe('Überblick');
+      expect(await plain.locator('main [role="status"]').textContent()).toContain('Lade Ziele');
+      await plain.goto(`${server.url}/wall`);
+      expect(await plain.locator('#root').innerHTML()).toBe('');
+      await still.close();
+
+      // With JavaScript, the page's code and every API answer held: the markup React commits
+      // first is the shell's, node for node, and it replaces the shell (one header, one heading).
+      const { page, context, errors } = await open(browser);
+      const chunk = await holdMonthsChunk(page);
+      const answers = await holdRequests(page, (url) => url.pathname.startsWith('/api/'));
+      await page.addInitScript(() => {
+        const w = window as unknown as { shell?: { html: string; first: Element | null } };
+        document.addEventListener('readystatechange', () => {
+          const root = document.getElementById('root');
+          // "interactive": the HTML is parsed, no module script has run yet.
+          if (document.readyState === 'interactive' && root && !w.shell)
+            w.shell = { html: root.innerHTML, first: root.firstElementChild };
+        });
+      });
+      await page.goto(`${server.url}/monate`);
+      await page.waitForFunction(() => {
+        const w = window as unknown as { shell?: { first: Element | null } };
+        const first = document.getElementById('root')?.firstElementChild;
+        return w.shell !== undefined && first != null && first !== w.shell.first;
+      });
+      const [shell, first] = await page.evaluate(() => [
+        (window as unknown as { shell: { html: string } }).shell.html,
+        document.getElementById('root')?.innerHTML ?? '',
+      ]);
+      expect(shell).toContain('<h1 id="months-h" tabindex="-1" data-placeholder="true">Monatswerte</h1>');
+      expect(first).toBe(shell);
+      chunk.release();
+      answers.release();
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      expect(await page.locator('header.app-header').count()).toBe(1);
+      expect(await page.locator('h1').count()).toBe(1);
+      expect(await page.locator('footer.app-footer').count()).toBe(1);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'keyboard: skip link, controls, card links and table sorting are reachable without a mouse',
     async () => {
       const { page, context, errors } = await open(browser);

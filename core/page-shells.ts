@@ -1,0 +1,52 @@
+/**
+ * The pages whose first paint is written into HTML at build time (a "shell"): the app's header,
+ * navigation and footer with the page's own loading state, as React renders them before any code
+ * or data has arrived. The server sends a page's shell instead of the bare index.html, so the
+ * browser paints it as soon as the HTML is parsed, while the scripts download; React replaces it
+ * with the same markup on its first commit. The build (vite.config.ts, web/shell.tsx) renders
+ * each shell from the app's own components; the server (server/http/static.ts) picks the file.
+ *
+ * The wall has no shell: it shows nothing until its tiles come, full screen, without the chrome.
+ */
+
+export interface PageShell {
+  /** File name under dist/web/shells/. */
+  readonly file: string;
+  /** The path the build renders the app at for this shell. */
+  readonly renderPath: string;
+}
+
+const SHELLS = {
+  overview: { file: 'overview.html', renderPath: '/' },
+  months: { file: 'monate.html', renderPath: '/monate' },
+  goal: { file: 'ziel.html', renderPath: '/ziel/ziel' },
+  imports: { file: 'importe.html', renderPath: '/importe' },
+  alerts: { file: 'hinweise.html', renderPath: '/hinweise' },
+  admin: { file: 'verwaltung.html', renderPath: '/verwaltung' },
+} as const satisfies Record<string, PageShell>;
+
+/** Every shell the build writes. */
+export const PAGE_SHELLS: readonly PageShell[] = Object.values(SHELLS);
+
+/** The directory under dist/web that holds the shells. */
+export const SHELL_DIR = 'shells';
+
+/**
+ * The shell of a request path (as the client router matches it: exact paths, a goal's page by its
+ * one segment), or null for any other path, which gets the bare index.html.
+ */
+export function shellFor(path: string): PageShell | null {
+  switch (path) {
+    case '/':
+      return SHELLS.overview;
+    case '/monate':
+      return SHELLS.months;
+    case '/importe':
+      return SHELLS.imports;
+    case '/hinweise':
+      return SHELLS.alerts;
+    case '/verwaltung':
+      return SHELLS.admin;
+  }
+  return /^\/ziel\/[^/]+$/.test(path) ? SHELLS.goal : null;
+}
