@@ -19,7 +19,9 @@ function finishPlugin(): Plugin {
   return {
     name: 'zielmonitor-finish',
     apply: 'build',
-    async closeBundle() {
+    async closeBundle(error) {
+      // Also called after a failed build: its error is the one to see, not a missing index.html.
+      if (error) return;
       const out = fileURLToPath(new URL('./dist/web', import.meta.url));
       await writePageShells(out, fileURLToPath(new URL('./web', import.meta.url)));
       precompress(out);

@@ -32,8 +32,9 @@ export const PAGE_SHELLS: readonly PageShell[] = Object.values(SHELLS);
 export const SHELL_DIR = 'shells';
 
 /**
- * The shell of a request path (as the client router matches it: exact paths, a goal's page by its
- * one segment), or null for any other path, which gets the bare index.html.
+ * The shell of a request path: the paths as the app links them (a goal's page by its one
+ * segment), or null for any other, which gets the bare index.html. The client router also takes a
+ * trailing slash or other letter case; those pages come without a shell, only later.
  */
 export function shellFor(path: string): PageShell | null {
   switch (path) {

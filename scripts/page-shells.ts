@@ -1,7 +1,9 @@
 /**
  * Writes the page shells (core/page-shells.ts) of a built dashboard: each is the built index.html
  * with the page's first render (web/shell.tsx, rendered in Node through Vite's SSR module loader)
- * inside `#root`. Run by the Vite build (vite.config.ts) before the files are precompressed.
+ * inside `#root` and the stylesheet's colours in its head. Run by the Vite build (vite.config.ts)
+ * before the files are precompressed. Vite's server here is its own (no config file, the React
+ * plugin only): the shells need the app's modules, not the build's plugins.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,13 +12,30 @@ import { createServer } from 'vite';
 import { PAGE_SHELLS, SHELL_DIR } from '../core/page-shells.js';
 
 const EMPTY_ROOT = '<div id="root"></div>';
+const HEAD_END = '</head>';
 
-/** `html` (the built index.html) with `markup` in its empty `#root`; throws if there is none. */
-export function withShell(html: string, markup: string): string {
-  const at = html.indexOf(EMPTY_ROOT);
-  if (at < 0 || html.indexOf(EMPTY_ROOT, at + 1) >= 0)
-    throw new Error(`index.html must hold exactly one ${EMPTY_ROOT}`);
-  return `${html.slice(0, at)}<div id="root">${markup}</div>${html.slice(at + EMPTY_ROOT.length)}`;
+/** The one place of `part` in `html`; throws if it is not there exactly once. */
+function onlyPlace(html: string, part: string): number {
+  const at = html.indexOf(part);
+  if (at < 0 || html.indexOf(part, at + 1) >= 0) throw new Error(`index.html must hold exactly one ${part}`);
+  return at;
+}
+
+/**
+ * `html` (the built index.html) with `markup` in its empty `#root` and `head` at the end of its
+ * head; throws if either place is missing or not unique.
+ */
+export function withShell(html: string, markup: string, head = ''): string {
+  const root = onlyPlace(html, EMPTY_ROOT);
+  const headEnd = onlyPlace(html, HEAD_END);
+  if (headEnd > root) throw new Error('index.html: the head must come before #root');
+  return [
+    html.slice(0, headEnd),
+    head,
+    html.slice(headEnd, root),
+    `<div id="root">${markup}</div>`,
+    html.slice(root + EMPTY_ROOT.length),
+  ].join('');
 }
 
 /** Renders every page shell into `outDir`/shells from the sources in `webRoot`; returns how many. */
@@ -27,17 +46,25 @@ export async function writePageShells(outDir: string, webRoot: string): Promise<
     root: webRoot,
     logLevel: 'warn',
     appType: 'custom',
-    server: { middlewareMode: true, hmr: false, ws: false },
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
     optimizeDeps: { noDiscovery: true, include: [] },
     plugins: [react()],
   });
   try {
-    const { renderShell } = (await vite.ssrLoadModule('/shell.tsx')) as {
+    const { renderShell, shellStyle } = (await vite.ssrLoadModule('/shell.tsx')) as {
       renderShell: (path: string) => string;
+      shellStyle: () => string;
     };
+    const head = shellStyle();
     mkdirSync(join(outDir, SHELL_DIR), { recursive: true });
+    // Synchronous renders, one after the other: a lazy page's module has not loaded by the time
+    // its shell is rendered, so every shell holds the page's loading state, as the browser's first
+    // render does.
     for (const shell of PAGE_SHELLS)
-      writeFileSync(join(outDir, SHELL_DIR, shell.file), withShell(html, renderShell(shell.renderPath)));
+      writeFileSync(
+        join(outDir, SHELL_DIR, shell.file),
+        withShell(html, renderShell(shell.renderPath), head),
+      );
   } finally {
     await vite.close();
   }

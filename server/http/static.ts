@@ -41,7 +41,13 @@ export function mountStatic(app: Hono<AppEnv>, root: string): void {
       return serveStatic<AppEnv>({ root, path: `${SHELL_DIR}/${shell.file}`, precompressed: true })(c, next);
     }),
   );
-  app.get('*', outsideApi(serveStatic<AppEnv>({ root, precompressed: true })));
+  const files = serveStatic<AppEnv>({ root, precompressed: true });
+  // The shells are sent for their pages only; by their own path they are not the app's.
+  const shellPath = `/${SHELL_DIR}/`;
+  app.get(
+    '*',
+    outsideApi((c, next) => (c.req.path.startsWith(shellPath) ? next() : files(c, next))),
+  );
   // SPA fallback: any other non-API GET gets index.html; the client router decides what it means.
   app.get(
     '*',

@@ -111,7 +111,7 @@ describe('the built dashboard', () => {
         `<main>${file} `,
       );
     }
-    for (const path of ['/wall', '/monate/', '/ziel/a/b', '/unbekannt']) {
+    for (const path of ['/wall', '/monate/', '/ziel/a/b', '/unbekannt', '/shells/monate.html']) {
       const res = await a.request(path);
       expect(res.status, path).toBe(200);
       expect(await res.text(), path).toBe('<!doctype html><div id="root"></div>');

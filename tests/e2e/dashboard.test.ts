@@ -37,6 +37,7 @@ import type {
 } from '../../web/api';
 import { ERROR_TEXT } from '../../web/lib/error-text';
 import { moreRows, ROWS_AT_ONCE, rowCountText } from '../../web/lib/months-view';
+import { PAGE_COLORS } from '../../web/lib/palette';
 import { MONTHS_PAGE_SIZE } from '../../web/lib/url-state';
 import {
   artifactPath,
@@ -86,6 +87,12 @@ async function focusOutline(page: Page): Promise<string> {
     const a = document.activeElement;
     return a ? getComputedStyle(a).outlineStyle : 'none';
   });
+}
+
+/** '#1c3d5a' as getComputedStyle writes it: 'rgb(28, 61, 90)'. */
+function rgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
 }
 
 /** "1.527" → 1527, "24,8 %" → 24.8, "+8,8 %" / "−0,4 %" → signed numbers. */
@@ -882,12 +889,25 @@ describe('dashboard on the sample data', () => {
       await plain.goto(`${server.url}/monate`);
       expect(await plain.locator('main h1').textContent()).toBe('Monatswerte');
       expect(await plain.locator('main p.meta').isVisible()).toBe(true);
-      expect(await plain.locator('main [role="status"]').textContent()).toContain('Lade Monatswerte');
       expect(await plain.locator('nav a[aria-current="page"]').textContent()).toBe('Monatswerte');
+      // In the palette's colours (which the main script would otherwise set), with the notice
+      // that the app needs JavaScript instead of a loading line that would never end.
+      const headerBg = await plain
+        .locator('header.app-header')
+        .evaluate((h) => getComputedStyle(h).backgroundColor);
+      expect(headerBg).toBe(rgb(PAGE_COLORS.headerBg));
+      expect(await plain.locator('main [role="status"]').textContent()).toContain('Lade Monatswerte');
+      expect(await plain.locator('main [role="status"]').isVisible()).toBe(false);
+      const notice = plain.locator('body > noscript > p.banner');
+      expect(await notice.textContent()).toContain('Der Zielmonitor braucht JavaScript.');
+      expect(await notice.isVisible()).toBe(true);
       await plain.goto(`${server.url}/`);
       expect(await plain.locator('nav a[aria-current="page"]').textContent()).toBe('Überblick');
       expect(await plain.locator('main [role="status"]').textContent()).toContain('Lade Ziele');
       await plain.goto(`${server.url}/wall`);
+      expect(await plain.locator('#root').innerHTML()).toBe('');
+      // A shell by its own path is not a page: index.html, which the app answers as unknown.
+      expect((await plain.goto(`${server.url}/shells/monate.html`))?.status()).toBe(200);
       expect(await plain.locator('#root').innerHTML()).toBe('');
       await still.close();
 

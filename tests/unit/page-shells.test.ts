@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { PAGE_SHELLS, SHELL_DIR, shellFor } from '../../core/page-shells.js';
 import { withShell, writePageShells } from '../../scripts/page-shells.js';
+import { PAGE_CSS_VARS } from '../../web/lib/palette';
 
 describe('shellFor', () => {
   test.each([
@@ -38,17 +39,21 @@ describe('shellFor', () => {
 
 describe('withShell', () => {
   const html =
-    '<!doctype html><head><title>Z</title></head><body><div id="root"></div><noscript>x</noscript></body>';
+    '<!doctype html><head><title>Z</title></head><body><noscript>x</noscript><div id="root"></div></body>';
 
-  test('puts the markup into the empty root and leaves the rest as it was', () => {
-    expect(withShell(html, '<main>M</main>')).toBe(
-      '<!doctype html><head><title>Z</title></head><body><div id="root"><main>M</main></div><noscript>x</noscript></body>',
+  test('puts the markup into the empty root, the head part at the end of the head, and leaves the rest', () => {
+    expect(withShell(html, '<main>M</main>', '<style>:root{--a:#fff}</style>')).toBe(
+      '<!doctype html><head><title>Z</title><style>:root{--a:#fff}</style></head><body><noscript>x</noscript><div id="root"><main>M</main></div></body>',
     );
   });
 
-  test('refuses an index.html without exactly one empty root', () => {
-    expect(() => withShell('<div id="root">x</div>', 'm')).toThrow(/exactly one/);
-    expect(() => withShell(`${html}<div id="root"></div>`, 'm')).toThrow(/exactly one/);
+  test('refuses an index.html without exactly one empty root and one head before it', () => {
+    expect(() => withShell('<head></head><div id="root">x</div>', 'm')).toThrow(
+      /exactly one <div id="root">/,
+    );
+    expect(() => withShell(`${html}<div id="root"></div>`, 'm')).toThrow(/exactly one <div id="root">/);
+    expect(() => withShell('<div id="root"></div>', 'm')).toThrow(/exactly one <\/head>/);
+    expect(() => withShell('<div id="root"></div><head></head>', 'm')).toThrow(/before #root/);
   });
 });
 
@@ -65,10 +70,16 @@ describe('writePageShells (the build step)', () => {
     const current = (html: string) =>
       /<a aria-current="page" href="([^"]*)">([^<]*)<\/a>/.exec(html)?.slice(1);
 
+    // The stylesheet's colours, which the browser otherwise gets from the main script.
+    const style = `<style>:root{${Object.entries(PAGE_CSS_VARS)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(';')}}</style>`;
+    expect(style).toContain('--header-bg:#');
     for (const s of PAGE_SHELLS) {
       const html = shell(s.file);
-      // index.html around it, unchanged; the chrome inside the root.
-      expect(html.startsWith(index.slice(0, index.indexOf('<div id="root">')))).toBe(true);
+      // index.html around it, unchanged; the colours at the end of the head, the chrome in the root.
+      const head = `${index.slice(0, index.indexOf('</head>'))}${style}</head><body><div id="root">`;
+      expect(html.startsWith(head)).toBe(true);
       expect(html.endsWith('</div></body></html>')).toBe(true);
       expect(html).toContain('<header class="app-header">');
       expect(html).toContain('<nav aria-label="Hauptnavigation">');
@@ -76,6 +87,7 @@ describe('writePageShells (the build step)', () => {
       expect(html).toContain('<footer class="app-footer">');
       // No script in the markup: the shell is what React renders, nothing more.
       expect(html.match(/<script/g)?.length).toBe(1);
+      expect(html.match(/<style>/g)?.length).toBe(1);
     }
     expect(current(shell('overview.html'))).toEqual(['/', 'Überblick']);
     expect(current(shell('ziel.html'))).toEqual(['/', 'Überblick']);
