@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -16,14 +16,20 @@ const ALONE = 'tests/reliability/hostile-corpus.test.ts';
  * (server/http/static.ts). One hook, so the shells exist before they are compressed.
  */
 function finishPlugin(): Plugin {
+  let out = '';
+  let webRoot = '';
   return {
     name: 'zielmonitor-finish',
     apply: 'build',
+    configResolved(config) {
+      // The build's own output directory (dist/web, or what --outDir says).
+      out = resolve(config.root, config.build.outDir);
+      webRoot = config.root;
+    },
     async closeBundle(error) {
       // Also called after a failed build: its error is the one to see, not a missing index.html.
       if (error) return;
-      const out = fileURLToPath(new URL('./dist/web', import.meta.url));
-      await writePageShells(out, fileURLToPath(new URL('./web', import.meta.url)));
+      await writePageShells(out, webRoot);
       precompress(out);
     },
   };

@@ -3,7 +3,10 @@
  * - bytes of JavaScript as sent over the wire (Chromium's own Accept-Encoding, encoded sizes)
  *   for `/` (everything the overview loads) and for `/wall` up to its first tiles;
  * - Lighthouse 12.2.3 performance scores (its default mobile profile, simulated throttling) of
- *   `/`, `/wall`, `/monate` and `/ziel/K2-female` with Debian's Chromium, median of `runs`.
+ *   `/`, `/wall`, `/monate` and `/ziel/K2-female` with Debian's Chromium, median of `runs`;
+ * - the first and largest contentful paint of the same pages as Chromium observes them under its
+ *   own throttling (Lighthouse's mobile figures applied: 150 ms round trip, 1.6 Mbit/s, 4× CPU),
+ *   beside Lighthouse's estimates, which it simulates from an unthrottled load.
  */
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -121,4 +124,73 @@ export async function lighthouseScores(
     }
   }
   return out;
+}
+
+/** Chromium's own throttling for the observed paints: Lighthouse's mobile profile's figures. */
+const THROTTLING = { latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8, cpu: 4 };
+
+/** The page's largest contentful paint, kept up to date on `window.lcpAt` (ms, -1: none yet). */
+const RECORD_LCP = `window.lcpAt = -1;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.lcpAt = e.startTime; })
+  .observe({ type: 'largest-contentful-paint', buffered: true });`;
+const READ_PAINTS = `({
+  fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
+  lcp: window.lcpAt,
+})`;
+
+export interface ObservedPaints {
+  /** Per page, ms from navigation start, one entry per run. */
+  fcp: Record<string, number[]>;
+  lcp: Record<string, number[]>;
+}
+
+/**
+ * The first and largest contentful paint of each Lighthouse page as observed (PerformanceObserver)
+ * in Chromium with THROTTLING, a fresh context (no cache) per run, a phone's viewport.
+ */
+export async function observedPaints(base: string, runs: number): Promise<ObservedPaints> {
+  const out: ObservedPaints = { fcp: {}, lcp: {} };
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const path of LIGHTHOUSE_PAGES) {
+        const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+        try {
+          const page = await context.newPage();
+          // Browser code as text: this file is type-checked without the DOM's types.
+          await page.addInitScript({ content: RECORD_LCP });
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Network.enable');
+          await cdp.send('Network.emulateNetworkConditions', {
+            offline: false,
+            latency: THROTTLING.latency,
+            downloadThroughput: THROTTLING.downloadThroughput,
+            uploadThroughput: THROTTLING.uploadThroughput,
+          });
+          await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLING.cpu });
+          await page.goto(base + path, { waitUntil: 'networkidle', timeout: 60_000 });
+          // The largest paint is final once the page has had input or a moment without change.
+          await page.waitForTimeout(300);
+          const paint = (await page.evaluate(READ_PAINTS)) as { fcp: number; lcp: number };
+          if (paint.fcp >= 0) (out.fcp[path] ??= []).push(Math.round(paint.fcp));
+          if (paint.lcp >= 0) (out.lcp[path] ??= []).push(Math.round(paint.lcp));
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+/** The table row of the observed paints: median (range) per page, first / largest. */
+export function observedPaintsRow(p: ObservedPaints, runs: number): { what: string; figure: string } {
+  const fig = (xs: number[] | undefined) =>
+    xs === undefined || xs.length === 0 ? 'none' : `${median(xs)} (${Math.min(...xs)}–${Math.max(...xs)})`;
+  return {
+    what: `first / largest contentful paint in ms as observed in Chromium with its own throttling (150 ms RTT, 1.6 Mbit/s, 4× CPU; median of ${runs}) ${LIGHTHOUSE_PAGES.map((x) => `\`${x}\``).join(', ')}`,
+    figure: LIGHTHOUSE_PAGES.map((x) => `${fig(p.fcp[x])} / ${fig(p.lcp[x])}`).join(', '),
+  };
 }

@@ -29,7 +29,7 @@ import {
   type VersusBare,
   versusBare,
 } from './api.js';
-import { lighthouseRow, lighthouseScores, wireBytes } from './browser.js';
+import { lighthouseRow, lighthouseScores, observedPaints, observedPaintsRow, wireBytes } from './browser.js';
 import { benchEtl } from './etl.js';
 import { benchForecast } from './forecast.js';
 import { median, medianRange, ROOT, serveNodeArgs, startServer } from './lib.js';
@@ -254,6 +254,9 @@ async function browserRows(dbPath: string): Promise<void> {
     );
     const lh = lighthouseRow(await lighthouseScores(web.base, REPEATS, log), REPEATS);
     add(lh.what, lh.figure, lh.goal, lh.ok);
+    log('  observed paints (Chromium, throttled)');
+    const paints = observedPaintsRow(await observedPaints(web.base, REPEATS), REPEATS);
+    add(paints.what, paints.figure, '', null);
   } finally {
     await web.stop();
   }
