@@ -172,8 +172,8 @@ export async function observedPaints(base: string, runs: number): Promise<Observ
           // The largest paint is final once the page has had input or a moment without change.
           await page.waitForTimeout(300);
           const paint = (await page.evaluate(READ_PAINTS)) as { fcp: number; lcp: number };
-          if (paint.fcp >= 0) (out.fcp[path] ??= []).push(Math.round(paint.fcp));
-          if (paint.lcp >= 0) (out.lcp[path] ??= []).push(Math.round(paint.lcp));
+          if (paint.fcp >= 0) out.fcp[path] = [...(out.fcp[path] ?? []), Math.round(paint.fcp)];
+          if (paint.lcp >= 0) out.lcp[path] = [...(out.lcp[path] ?? []), Math.round(paint.lcp)];
         } finally {
           await context.close();
         }
