@@ -31,23 +31,18 @@ export const PAGE_SHELLS: readonly PageShell[] = Object.values(SHELLS);
 /** The directory under dist/web that holds the shells. */
 export const SHELL_DIR = 'shells';
 
+/** A goal's page: `/ziel/` and the goal's id, one segment. */
+const GOAL_PAGE = /^\/ziel\/[^/]+$/;
+/** The shells of exact paths (all but the goal's): each by the path it is rendered at. */
+const BY_PATH = new Map<string, PageShell>(
+  PAGE_SHELLS.filter((s) => s !== SHELLS.goal).map((s) => [s.renderPath, s]),
+);
+
 /**
  * The shell of a request path: the paths as the app links them (a goal's page by its one
  * segment), or null for any other, which gets the bare index.html. The client router also takes a
  * trailing slash or other letter case; those pages come without a shell, only later.
  */
 export function shellFor(path: string): PageShell | null {
-  switch (path) {
-    case '/':
-      return SHELLS.overview;
-    case '/monate':
-      return SHELLS.months;
-    case '/importe':
-      return SHELLS.imports;
-    case '/hinweise':
-      return SHELLS.alerts;
-    case '/verwaltung':
-      return SHELLS.admin;
-  }
-  return /^\/ziel\/[^/]+$/.test(path) ? SHELLS.goal : null;
+  return BY_PATH.get(path) ?? (GOAL_PAGE.test(path) ? SHELLS.goal : null);
 }

@@ -9,7 +9,7 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono, MiddlewareHandler } from 'hono';
-import { SHELL_DIR, shellFor } from '../../core/page-shells.js';
+import { PAGE_SHELLS, SHELL_DIR, shellFor } from '../../core/page-shells.js';
 import type { AppEnv } from './env.js';
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
@@ -32,13 +32,20 @@ export function mountStatic(app: Hono<AppEnv>, root: string): void {
         c.header('Cache-Control', 'no-cache');
     }),
   );
+  // One handler per shell, made once. A missing file (a build from before the shells) falls
+  // through to index.html below.
+  const shells = new Map(
+    PAGE_SHELLS.map((shell) => [
+      shell,
+      serveStatic<AppEnv>({ root, path: `${SHELL_DIR}/${shell.file}`, precompressed: true }),
+    ]),
+  );
   app.get(
     '*',
-    outsideApi(async (c, next) => {
+    outsideApi((c, next) => {
       const shell = shellFor(c.req.path);
-      if (shell === null) return next();
-      // A missing file (a build from before the shells) falls through to index.html below.
-      return serveStatic<AppEnv>({ root, path: `${SHELL_DIR}/${shell.file}`, precompressed: true })(c, next);
+      const serve = shell === null ? undefined : shells.get(shell);
+      return serve === undefined ? next() : serve(c, next);
     }),
   );
   const files = serveStatic<AppEnv>({ root, precompressed: true });
@@ -49,11 +56,12 @@ export function mountStatic(app: Hono<AppEnv>, root: string): void {
     outsideApi((c, next) => (c.req.path.startsWith(shellPath) ? next() : files(c, next))),
   );
   // SPA fallback: any other non-API GET gets index.html; the client router decides what it means.
+  const index = serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true });
   app.get(
     '*',
-    outsideApi(async (c, next) => {
-      if (c.req.path.startsWith('/assets/')) return next(); // a missing asset is a 404, not the app
-      return serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true })(c, next);
-    }),
+    outsideApi((c, next) =>
+      // A missing asset is a 404, not the app.
+      c.req.path.startsWith('/assets/') ? next() : index(c, next),
+    ),
   );
 }
