@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { addCompileHints, type ChunkInfo } from './scripts/compile-hints.js';
 import { precompress } from './scripts/compress-web.js';
 import { writePageShells } from './scripts/page-shells.js';
 
@@ -11,13 +12,15 @@ const apiPort = Number(process.env.PORT ?? 8080);
 const ALONE = 'tests/reliability/hostile-corpus.test.ts';
 
 /**
- * After the bundle: the page shells (core/page-shells.ts, each page's first render written into
- * its HTML), then brotli and gzip copies of every built file, served by Accept-Encoding
- * (server/http/static.ts). One hook, so the shells exist before they are compressed.
+ * After the bundle: V8's compile hint on the chunks every page runs at load
+ * (scripts/compile-hints.ts), the page shells (core/page-shells.ts, each page's first render
+ * written into its HTML), then brotli and gzip copies of every built file, served by
+ * Accept-Encoding (server/http/static.ts). In this order, so what is compressed is final.
  */
 function finishPlugin(): Plugin {
   let out = '';
   let webRoot = '';
+  let chunks: ChunkInfo[] = [];
   return {
     name: 'zielmonitor-finish',
     apply: 'build',
@@ -26,9 +29,14 @@ function finishPlugin(): Plugin {
       out = resolve(config.root, config.build.outDir);
       webRoot = config.root;
     },
+    writeBundle(_options, bundle) {
+      // After Vite's own plugins, which prepend to the entry chunk up to the end of generateBundle.
+      chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []));
+    },
     async closeBundle(error) {
       // Also called after a failed build: its error is the one to see, not a missing index.html.
       if (error) return;
+      addCompileHints(out, chunks);
       await writePageShells(out, webRoot);
       precompress(out);
     },

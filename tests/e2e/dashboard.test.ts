@@ -950,6 +950,50 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    "compile hint: the scripts every page runs at load begin with V8's hint as the browser gets them, a page's own chunk does not",
+    async () => {
+      const { page, context, errors } = await open(browser);
+      // The scripts the HTML names (the entry and the chunks it preloads), taken when the HTML is
+      // parsed and before any module has run (the page's own chunks are preloaded later, by it).
+      await page.addInitScript(() => {
+        document.addEventListener('readystatechange', () => {
+          const w = window as unknown as { startup?: string[] };
+          if (document.readyState !== 'interactive' || w.startup) return;
+          w.startup = [
+            ...[...document.querySelectorAll<HTMLScriptElement>('script[type="module"][src]')].map(
+              (s) => s.src,
+            ),
+            ...[...document.querySelectorAll<HTMLLinkElement>('link[rel="modulepreload"]')].map(
+              (l) => l.href,
+            ),
+          ];
+        });
+      });
+      await page.goto(`${server.url}/monate`);
+      await page.waitForSelector('[data-testid="months-table"] tbody tr');
+      // Each fetched again by the page (brotli, as Chromium asks for it) and read as the browser
+      // does; beside them the month table's own chunk.
+      const scripts = await page.evaluate(async () => {
+        const startup = (window as unknown as { startup: string[] }).startup;
+        const months = performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((n) => /\/assets\/Months-[^/]+\.js$/.test(n));
+        const head = async (url: string) => (await (await fetch(url)).text()).slice(0, 40);
+        return { startup: await Promise.all(startup.map(head)), months: await Promise.all(months.map(head)) };
+      });
+      expect(scripts.startup.length).toBeGreaterThanOrEqual(2);
+      for (const text of scripts.startup)
+        expect(text.startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true);
+      expect(scripts.months).toHaveLength(1);
+      expect(scripts.months[0]).not.toContain('allFunctionsCalledOnLoad');
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'keyboard: skip link, controls, card links and table sorting are reachable without a mouse',
     async () => {
       const { page, context, errors } = await open(browser);
