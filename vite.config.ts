@@ -29,14 +29,18 @@ function finishPlugin(): Plugin {
       out = resolve(config.root, config.build.outDir);
       webRoot = config.root;
     },
-    writeBundle(_options, bundle) {
-      // After Vite's own plugins, which prepend to the entry chunk up to the end of generateBundle.
+    writeBundle(options, bundle) {
+      // The chunks as written: after Vite's own plugins, which prepend to the entry chunk up to
+      // the end of generateBundle. Where they were written, if the output options say.
+      if (options.dir) out = resolve(options.dir);
       chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []));
     },
     async closeBundle(error) {
       // Also called after a failed build: its error is the one to see, not a missing index.html.
+      const written = chunks;
+      chunks = []; // a build that writes nothing (watch mode's next round, write: false) hints nothing
       if (error) return;
-      addCompileHints(out, chunks);
+      addCompileHints(out, written);
       await writePageShells(out, webRoot);
       precompress(out);
     },
@@ -75,7 +79,7 @@ export default defineConfig({
     outDir: '../dist/web',
     emptyOutDir: true,
     sourcemap: false,
-    // bench/sizes.ts reads the manifest to report the JS each page loads.
+    // dist/web/.vite/manifest.json: each page's module and the chunks it loads, to look them up.
     manifest: true,
     chunkSizeWarningLimit: 800,
   },

@@ -44,7 +44,9 @@ export function withCompileHint(code: string): string {
 /**
  * Prepends the hint to the startup chunks as written in `dir`; returns their file names. Runs
  * after the bundle is written (Vite's own plugins prepend to the entry up to then) and before the
- * copies are compressed.
+ * copies are compressed. The chunks' file names were hashed before: a chunk has the same name
+ * with and without the hint. A source map of a hinted chunk would be one line off; the build
+ * writes none (vite.config.ts, `sourcemap: false`).
  */
 export function addCompileHints(dir: string, chunks: readonly ChunkInfo[]): string[] {
   const names = startupChunks(chunks);
