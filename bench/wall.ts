@@ -8,7 +8,8 @@
  * How a reading is taken, and why:
  * - On the overview, only once the last chart is gone (no <svg> left): `gc()` twice in the page,
  *   then CDP Runtime.getHeapUsage; the reading is dropped if the page turned meanwhile (the wall
- *   turns a page every 0.2 s). The smallest of three readings (three passes of the overview) is
+ *   turns a page every 0.2 s). The page itself waits for the turn to the overview (a
+ *   MutationObserver), not a poll from outside, which missed most of its 0.2 s. The smallest of three readings (three passes of the overview) is
  *   kept. (performance.memory is no use here: its figure does not change within a task.)
  * - V8 runs with --jitless. With the JIT on, V8 keeps compiling more of the wall's functions to
  *   faster tiers for the first thousand or so rotations; that grows the heap's code space by
@@ -66,22 +67,53 @@ interface Reading {
   rotation: number;
 }
 
+/**
+ * Waits in the page for the wall's next turn to the overview and takes the page's part of a
+ * reading there: `gc()` twice, the number of elements, the rotation. Null when the moment is not
+ * comparable. The page's own observer sees every turn; waiting from outside (Playwright polling
+ * `main.wall[data-page="overview"]`) saw the 0.2 s of the overview in about one pass of five in
+ * the jitless page, and too late for the reading in most of those.
+ */
+function overviewInPage(): Promise<{ nodes: number; rotation: string | null } | null> {
+  return new Promise((resolve, reject) => {
+    const root = document.querySelector('main.wall');
+    const gc: unknown = Reflect.get(window, 'gc');
+    if (!root) return reject(new Error('wall bench: no main.wall'));
+    if (typeof gc !== 'function')
+      return reject(new Error('gc() missing: launch Chromium with WALL_BENCH_BROWSER_ARGS'));
+    let away = root.getAttribute('data-page') !== 'overview';
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error('wall bench: no turn to the overview within 30 s'));
+    }, 30_000);
+    const observer = new MutationObserver(() => {
+      if (root.getAttribute('data-page') !== 'overview') {
+        away = true;
+        return;
+      }
+      if (!away) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      // One task later, once the previous page's effects (the chart's disposal) have run.
+      setTimeout(() => {
+        // Still on the overview, and the last chart gone: otherwise not a comparable moment.
+        if (root.getAttribute('data-page') !== 'overview' || document.querySelector('svg'))
+          return resolve(null);
+        gc();
+        gc();
+        resolve({
+          nodes: document.getElementsByTagName('*').length,
+          rotation: root.getAttribute('data-rotations'),
+        });
+      }, 0);
+    });
+    observer.observe(root, { attributes: true, attributeFilter: ['data-page'] });
+  });
+}
+
 /** One reading on the overview (see the file comment); null when the moment was missed. */
 async function tryReading(page: Page, cdp: CDPSession): Promise<Reading | null> {
-  const before = await page.evaluate(() => {
-    const root = document.querySelector('main.wall');
-    // Still building or disposing the chart of the previous page: not a comparable moment.
-    if (root?.getAttribute('data-page') !== 'overview' || document.querySelector('svg')) return null;
-    const gc: unknown = Reflect.get(window, 'gc');
-    if (typeof gc !== 'function')
-      throw new Error('gc() missing: launch Chromium with WALL_BENCH_BROWSER_ARGS');
-    gc();
-    gc();
-    return {
-      nodes: document.getElementsByTagName('*').length,
-      rotation: root.getAttribute('data-rotations'),
-    };
-  });
+  const before = await page.evaluate(overviewInPage);
   if (before === null) return null;
   const usage = await cdp.send('Runtime.getHeapUsage');
   // The page turned in between: the figure may include the next page.
@@ -95,8 +127,6 @@ async function measure(page: Page, cdp: CDPSession, samples: number): Promise<Re
   const readings: Reading[] = [];
   for (let attempt = 0; readings.length < samples; attempt++) {
     if (attempt > samples * 20) throw new Error('wall bench: no stable moment on the overview');
-    await page.waitForSelector('main.wall:not([data-page="overview"])', { timeout: 30_000 });
-    await page.waitForSelector('main.wall[data-page="overview"]', { timeout: 30_000 });
     const r = await tryReading(page, cdp);
     if (r) readings.push(r);
   }
