@@ -9,8 +9,9 @@
  * - On the overview, only once the last chart is gone (no <svg> left): `gc()` twice in the page,
  *   then CDP Runtime.getHeapUsage; the reading is dropped if the page turned meanwhile (the wall
  *   turns a page every 0.2 s). The page itself waits for the turn to the overview (a
- *   MutationObserver), not a poll from outside, which missed most of its 0.2 s. The smallest of three readings (three passes of the overview) is
- *   kept. (performance.memory is no use here: its figure does not change within a task.)
+ *   MutationObserver), not a poll from outside, which missed most of its 0.2 s. The smallest of
+ *   three readings (three passes of the overview) is kept. (performance.memory is no use here:
+ *   its figure does not change within a task.)
  * - V8 runs with --jitless. With the JIT on, V8 keeps compiling more of the wall's functions to
  *   faster tiers for the first thousand or so rotations; that grows the heap's code space by
  *   1–2 MB and then stops (measured with heap-snapshot diffs: new code of distinct functions,
