@@ -17,6 +17,7 @@ import type { Db } from '../server/db/connection.js';
 import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
+import { releaseYoungGeneration } from '../server/heap-settings.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import { type ImportProgress, type RunHooks, storableText } from './run.js';
 import type {
@@ -206,14 +207,25 @@ async function spawn(
     ...(deps.limits ? { limits: deps.limits } : {}),
     ...(hooks.retryBackoffMs !== undefined ? { retryBackoffMs: hooks.retryBackoffMs } : {}),
   };
-  const worker = new Worker(await workerEntry(), {
-    workerData: job,
-    // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both threads).
-    execArgv: process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
-    resourceLimits: { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb },
-    stdout: false,
-    stderr: false,
-  });
+  const entry = await workerEntry();
+  // The server holds its young generation small (server/heap-settings.ts); the flag is the
+  // process's, so it is released while the worker parses, and held again once it has exited.
+  const holdAgain = releaseYoungGeneration();
+  let worker: Worker;
+  try {
+    worker = new Worker(entry, {
+      workerData: job,
+      // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both threads).
+      execArgv: process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
+      resourceLimits: { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb },
+      stdout: false,
+      stderr: false,
+    });
+  } catch (e) {
+    holdAgain();
+    throw e;
+  }
+  worker.once('exit', holdAgain);
   let runId = 0;
   let current: { index: number; label: string } | null = null;
   const files: FileResult[] = [];

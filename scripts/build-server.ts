@@ -1,6 +1,7 @@
 /**
  * Bundles the server (server/main.ts and everything it imports from server/ and etl/) into one ES
- * module, dist/server/main.js, and the ETL command line (etl/main.ts) into dist/etl/cli.js: plain
+ * module, dist/server/server.js, started by its entry dist/server/main.js (server/entry.ts: V8's heap
+ * settings before the server's npm packages load), and the ETL command line (etl/main.ts) into dist/etl/cli.js: plain
  * `node` runs them without the tsx loader, whose on-the-fly TypeScript transform costs about 45 MB
  * of resident memory and (measured for the CLI) over a second of start-up before any work.
  * npm packages stay external (resolved from node_modules at run time), so the bundle holds only
@@ -33,6 +34,7 @@ async function bundle(
   outdir: string,
   sourceModule: string,
   inline: readonly string[] = [],
+  plugins: Plugin[] = [],
 ): Promise<void> {
   await build({
     absWorkingDir: ROOT,
@@ -43,8 +45,8 @@ async function bundle(
     format: 'esm',
     target: 'node20',
     ...(inline.length === 0
-      ? { packages: 'external' as const }
-      : { plugins: [packagesExternalExcept(inline)] }),
+      ? { packages: 'external' as const, plugins }
+      : { plugins: [...plugins, packagesExternalExcept(inline)] }),
     sourcemap: true,
     define: { 'import.meta.url': SOURCE_URL },
     banner: {
@@ -68,9 +70,31 @@ function packagesExternalExcept(inline: readonly string[]): Plugin {
   };
 }
 
-/** Builds dist/server/main.js and import-worker.js (with source maps); returns main.js's path. */
+/**
+ * server/entry.ts's import of the server: the bundle dist/server/server.js beside it, not bundled
+ * into the entry (whose V8 heap settings must be applied before the server's npm packages load).
+ */
+const serverBesideEntry: Plugin = {
+  name: 'server-beside-entry',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/server\.js$/ }, (args) =>
+      args.importer.endsWith('server/entry.ts') ? { path: './server.js', external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * Builds dist/server/main.js (the entry: heap settings, then the server), server.js (the server)
+ * and import-worker.js, with source maps; returns main.js's path.
+ */
 export async function buildServer(): Promise<string> {
-  await bundle({ main: 'server/main.ts' }, 'dist/server', 'server/main.js');
+  await bundle(
+    { main: 'server/entry.ts', server: 'server/main.ts' },
+    'dist/server',
+    'server/main.js',
+    [],
+    [serverBesideEntry],
+  );
   return `${ROOT}dist/server/main.js`;
 }
 

@@ -9,13 +9,13 @@
  * per request (docs/benchmarks.md, ADR 004). V8 reads it from the next heap resize on, so it is
  * set before anything is allocated.
  *
- * The young generation is capped at 16 MB (semi-spaces of 8 MB), half of V8's default. V8 reads
- * its own cap (`--max-semi-space-size`) only at start, so the cap is kept here by stopping the
- * growth whenever the young generation has reached it (`capYoungGeneration`). Under the bench's full
- * scenario V8's 32 MB held about 23 MB more RSS than 16 MB. Interleaved against the bare server
- * (one URL, four rounds), 16 MB cost about 0.03 of the req/s ratio (0.82–0.94 against 0.88–0.98),
- * 8 MB about 0.08, and 2 MB (`--semi-space-growth-factor=1` from the start) about 0.1
- * (docs/benchmarks.md, issue 13, fifth round). `npm start` and `npm run serve` pass
+ * The young generation keeps the size V8 starts it with (about 4 MB) instead of growing to V8's
+ * 32 MB: a server whose caches fill up keeps enough objects alive for V8 to double the young
+ * generation at every step, though what it allocates per request dies young. V8 reads its own cap
+ * (`--max-semi-space-size`) only at start, but its growth factor at every growth, so the factor is
+ * set to 1 (no growth; `holdYoungGeneration`). Under the bench's full scenario this is 12–15 MB
+ * less peak RSS than the cap of 16 MB it replaces, at the same req/s against the bare server
+ * (docs/benchmarks.md, issue 13, seventeenth round). `npm start` and `npm run serve` pass
  * `--max-semi-space-size=1 --optimize-for-size` on node's command line, for the least memory.
  *
  * The operator's own node flags win: when one of these, or V8's memory-saving mode
@@ -27,60 +27,86 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 const FLAGS = ['--heap-growing-percent=20'];
 
-/** Memory the young generation (both semi-spaces) may take: half of V8's default of 32 MB. */
-export const YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
-
 /** Memory committed to the young generation now (both semi-spaces). */
 export function youngGenerationBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
-/** What capYoungGeneration reads and sets (V8's own by default). */
+/** What holdYoungGeneration sets (V8's own by default). */
 export interface YoungGenerationControl {
-  /** Memory committed to the young generation now. */
-  size(): number;
   /** Sets V8's semi-space growth factor (1: no growth; 2: V8's default). */
   setGrowthFactor(factor: 1 | 2): void;
 }
 
 const v8Control: YoungGenerationControl = {
-  size: youngGenerationBytes,
   setGrowthFactor: (factor) => setFlagsFromString(`--semi-space-growth-factor=${factor}`),
 };
 
+export interface YoungGenerationHold {
+  /** Sets the factor to 1 again, unless released (the observer calls it after every collection). */
+  check(): void;
+  /**
+   * Lets the young generation grow as V8 would until the returned function is called: for the
+   * time a worker thread runs (the flag is the process's, so the hold would also stop the
+   * worker's young generation, and V8 resets it when it creates the worker's isolate anyway).
+   */
+  release(): () => void;
+  stop(): void;
+}
+
 /**
- * Keeps the young generation at `capBytes` at most. V8 grows it (from 2 MB) as survivors
- * accumulate and reads its own cap only at start, but reads the growth factor at every growth.
- * After each garbage collection the committed size is compared with the cap: at the cap the
- * factor becomes 1 (no further growth); below it, V8's 2 again. The second half matters after
- * quiet hours: V8 shrinks the young generation when little is allocated, and it must be able to
- * grow back under load. `check` runs the comparison once (tests); `stop` stops watching.
- *
- * The cap is kept between event-loop turns: node delivers the observer's entries after the
- * current task, so one long synchronous task can still grow the young generation past the cap
- * (to V8's 32 MB), where it then stays until V8 shrinks it. The server's start-up and requests
- * run in short tasks (measured: 16 MB at start-up and after the bench's full scenario).
+ * Keeps the young generation at its size of now: V8's growth factor becomes 1 at once and again
+ * after every garbage collection (2.5 µs), because V8 sets it back to its minimum of 2 whenever it
+ * creates an isolate, that is whenever a worker thread starts. While a release is out
+ * (`release`), V8's 2 stands. Node delivers the observer's entries after the current task: one
+ * collection of the main thread between a worker's start and the next entry could still grow the
+ * young generation one step, where it stays until V8 shrinks it in a quiet moment.
  */
-export function capYoungGeneration(
-  capBytes: number,
-  control: YoungGenerationControl = v8Control,
-): { check: () => void; stop: () => void } {
-  let factor: 1 | 2 = 2;
+export function holdYoungGeneration(control: YoungGenerationControl = v8Control): YoungGenerationHold {
+  let released = 0;
   const check = () => {
-    const wanted = control.size() >= capBytes ? 1 : 2;
-    if (wanted !== factor) {
-      factor = wanted;
-      control.setGrowthFactor(wanted);
-    }
+    if (released === 0) control.setGrowthFactor(1);
   };
   check();
   const observer = new PerformanceObserver(check);
   observer.observe({ entryTypes: ['gc'] });
-  return { check, stop: () => observer.disconnect() };
+  return {
+    check,
+    release() {
+      released++;
+      if (released === 1) control.setGrowthFactor(2);
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        released--;
+        check();
+      };
+    },
+    stop: () => observer.disconnect(),
+  };
 }
 
 /**
- * Sets FLAGS and keeps the young generation's cap, unless heap flags were given on node's command
+ * The hold applyHeapSettings made in this process, if any. Kept on the global object: the built
+ * server has this module twice, in its entry (dist/server/main.js) and in the server's bundle
+ * (scripts/build-server.ts), and both must find the one hold.
+ */
+const HOLD = Symbol.for('zielmonitor.youngGenerationHold');
+const processHold = (): YoungGenerationHold | undefined =>
+  (globalThis as { [HOLD]?: YoungGenerationHold })[HOLD];
+
+/**
+ * Lets the young generation grow while a worker thread of this process runs (etl/isolated.ts):
+ * returns the function to call once it has exited. Nothing to do where the heap settings were not
+ * applied (the command line, tests, an operator's own flags).
+ */
+export function releaseYoungGeneration(): () => void {
+  return processHold()?.release() ?? (() => undefined);
+}
+
+/**
+ * Sets FLAGS and holds the young generation, unless heap flags were given on node's command
  * line (`argv`, `nodeOptions`). Returns the flags it set.
  */
 export function applyHeapSettings(argv: readonly string[], nodeOptions: string | undefined): string[] {
@@ -92,6 +118,7 @@ export function applyHeapSettings(argv: readonly string[], nodeOptions: string |
   )
     return [];
   for (const flag of FLAGS) setFlagsFromString(flag);
-  capYoungGeneration(YOUNG_GENERATION_CAP_BYTES);
+  const global = globalThis as { [HOLD]?: YoungGenerationHold };
+  global[HOLD] ??= holdYoungGeneration();
   return FLAGS;
 }

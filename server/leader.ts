@@ -4,7 +4,7 @@
  * connection; the one holding it leads until its connection ends (shutdown, crash, kill -9), and
  * the others, polling every LEADER_POLL_SECONDS, take over within that time.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Db } from './db/connection.js';
 import type { Logger } from './logger.js';
 
@@ -66,7 +66,9 @@ export function startLeadership(db: Db, opts: LeadershipOptions): Leadership {
     if (stopped) return;
     try {
       if (!client) {
-        const c = new pg.Client({
+        // Loaded here, not at the module's top: a server on SQLite never needs the driver.
+        const { default: driver } = await import('pg');
+        const c = new driver.Client({
           connectionString: db.url,
           keepAlive: true,
           keepAliveInitialDelayMillis: 5_000,

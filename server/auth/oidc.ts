@@ -3,8 +3,15 @@
  * The provider's metadata is discovered on the first sign-in and kept; a failed discovery is
  * retried on the next sign-in rather than failing the server's start.
  */
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { Config } from '../config.js';
+
+/** openid-client, loaded on the first sign-in: a server without OIDC never needs it. */
+let library: Promise<typeof Oidc> | null = null;
+const openidClient = () => {
+  library ??= import('openid-client');
+  return library;
+};
 
 export interface OidcClaims {
   subject: string;
@@ -48,15 +55,17 @@ export function createOidcClient(config: Config): OidcClient | null {
   const issuerUrl = new URL(issuer);
   // Plain http only to a provider on this machine (development and the tests).
   const insecure = issuerUrl.protocol === 'http:' && LOOPBACK.has(issuerUrl.hostname);
-  let discovered: Promise<oidc.Configuration> | null = null;
+  let discovered: Promise<Oidc.Configuration> | null = null;
   const configuration = () => {
-    discovered ??= oidc
-      .discovery(
-        issuerUrl,
-        clientId,
-        config.OIDC_CLIENT_SECRET ?? undefined,
-        config.OIDC_CLIENT_SECRET ? oidc.ClientSecretPost(config.OIDC_CLIENT_SECRET) : oidc.None(),
-        insecure ? { execute: [oidc.allowInsecureRequests] } : undefined,
+    discovered ??= openidClient()
+      .then((oidc) =>
+        oidc.discovery(
+          issuerUrl,
+          clientId,
+          config.OIDC_CLIENT_SECRET ?? undefined,
+          config.OIDC_CLIENT_SECRET ? oidc.ClientSecretPost(config.OIDC_CLIENT_SECRET) : oidc.None(),
+          insecure ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        ),
       )
       .catch((err: unknown) => {
         discovered = null;
@@ -67,6 +76,7 @@ export function createOidcClient(config: Config): OidcClient | null {
   return {
     async start() {
       const conf = await configuration();
+      const oidc = await openidClient();
       const codeVerifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
@@ -82,6 +92,7 @@ export function createOidcClient(config: Config): OidcClient | null {
     },
     async finish(callbackUrl, checks) {
       const conf = await configuration();
+      const oidc = await openidClient();
       const tokens = await oidc.authorizationCodeGrant(conf, callbackUrl, {
         pkceCodeVerifier: checks.codeVerifier,
         expectedState: checks.state,

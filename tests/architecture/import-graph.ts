@@ -118,6 +118,7 @@ export function layerOf(file: string): Layer {
         return 'domain';
       case 'config.ts':
       case 'logger.ts':
+      case 'heap-settings.ts': // V8's heap of this process (the import worker releases its hold)
         return 'infra';
       case 'db':
         return 'db';

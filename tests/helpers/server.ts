@@ -68,6 +68,8 @@ export interface StartOptions {
   entry?: string;
   /** A fixed port (e.g. from freePort(), when PUBLIC_URL must name it); default 0: any free port. */
   port?: number;
+  /** node's arguments before the entry (default `--import tsx`; the built server needs none). */
+  nodeArgs?: readonly string[];
 }
 
 export function assertWebBuilt(): void {
@@ -120,7 +122,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const launch = () =>
     new Promise<void>((resolve, reject) => {
       const entry = options.entry ?? process.env.E2E_SERVER_ENTRY ?? 'server/main.ts';
-      const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
+      const proc = spawn(process.execPath, [...(options.nodeArgs ?? ['--import', 'tsx']), entry], {
         cwd: ROOT,
         env: { ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL ?? 'http://127.0.0.1' },
         stdio: ['ignore', 'pipe', 'pipe'],

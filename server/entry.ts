@@ -1,0 +1,12 @@
+/**
+ * The built server's entry, dist/server/main.js: V8's heap settings first, then the server
+ * (dist/server/server.js, the bundle of server/main.ts). The server's bundle imports its npm
+ * packages at its top, and an ES module's imports are evaluated before any of its own code: applied
+ * inside that bundle, the settings came after those packages had loaded, and V8 had grown the
+ * young generation to 16 MB meanwhile (docs/benchmarks.md, issue 13, seventeenth round). This
+ * file only works built: scripts/build-server.ts resolves `./server.js` to that bundle.
+ */
+import './apply-heap-settings.js';
+
+// @ts-expect-error: dist/server/server.js exists only in the build, beside the built entry.
+await import('./server.js');
