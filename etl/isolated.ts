@@ -17,7 +17,6 @@ import type { Db } from '../server/db/connection.js';
 import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
-import { releaseYoungGeneration } from '../server/heap-settings.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import { type ImportProgress, type RunHooks, storableText } from './run.js';
 import type {
@@ -208,9 +207,7 @@ async function spawn(
     ...(hooks.retryBackoffMs !== undefined ? { retryBackoffMs: hooks.retryBackoffMs } : {}),
   };
   const entry = await workerEntry();
-  // The server holds its young generation small (server/heap-settings.ts); the flag is the
-  // process's, so it is released while the worker parses, and held again once it has exited.
-  const holdAgain = releaseYoungGeneration();
+  const afterWorker = isolation.aroundWorker?.() ?? (() => undefined);
   let worker: Worker;
   try {
     worker = new Worker(entry, {
@@ -222,10 +219,10 @@ async function spawn(
       stderr: false,
     });
   } catch (e) {
-    holdAgain();
+    afterWorker();
     throw e;
   }
-  worker.once('exit', holdAgain);
+  worker.once('exit', afterWorker);
   let runId = 0;
   let current: { index: number; label: string } | null = null;
   const files: FileResult[] = [];

@@ -143,4 +143,10 @@ export interface IsolationOptions {
   goalOptions?: GoalOptions;
   /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
   onRunning?: (running: boolean) => void;
+  /**
+   * Called just before the worker thread is created; the function it returns is called once the
+   * thread has exited (or could not be created). The server releases its hold on V8's young
+   * generation for that time (server/heap-settings.ts).
+   */
+  aroundWorker?: () => () => void;
 }

@@ -1,7 +1,8 @@
 /**
  * Bundles the server (server/main.ts and everything it imports from server/ and etl/) into one ES
  * module, dist/server/server.js, started by its entry dist/server/main.js (server/entry.ts: V8's heap
- * settings before the server's npm packages load), and the ETL command line (etl/main.ts) into dist/etl/cli.js: plain
+ * settings before the server's npm packages load; so in stack traces server.js is server/main.ts's
+ * bundle and main.js the entry), and the ETL command line (etl/main.ts) into dist/etl/cli.js: plain
  * `node` runs them without the tsx loader, whose on-the-fly TypeScript transform costs about 45 MB
  * of resident memory and (measured for the CLI) over a second of start-up before any work.
  * npm packages stay external (resolved from node_modules at run time), so the bundle holds only
@@ -18,6 +19,7 @@
  *
  *   npm run build:server   (part of `npm run build`)
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -33,8 +35,7 @@ async function bundle(
   entries: Record<string, string>,
   outdir: string,
   sourceModule: string,
-  inline: readonly string[] = [],
-  plugins: Plugin[] = [],
+  { inline = [], plugins = [] }: { inline?: readonly string[]; plugins?: Plugin[] } = {},
 ): Promise<void> {
   await build({
     absWorkingDir: ROOT,
@@ -71,14 +72,18 @@ function packagesExternalExcept(inline: readonly string[]): Plugin {
 }
 
 /**
- * server/entry.ts's import of the server: the bundle dist/server/server.js beside it, not bundled
- * into the entry (whose V8 heap settings must be applied before the server's npm packages load).
+ * server/entry.ts's import of the server (`./main.js`, server/main.ts): the bundle
+ * dist/server/server.js beside it, not bundled into the entry, whose V8 heap settings must be
+ * applied before the server's npm packages load.
  */
+const ENTRY = join(ROOT, 'server/entry.ts');
 const serverBesideEntry: Plugin = {
   name: 'server-beside-entry',
   setup(b) {
-    b.onResolve({ filter: /^\.\/server\.js$/ }, (args) =>
-      args.importer.endsWith('server/entry.ts') ? { path: './server.js', external: true } : undefined,
+    b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+      args.importer === ENTRY && args.kind === 'dynamic-import'
+        ? { path: './server.js', external: true }
+        : undefined,
     );
   },
 };
@@ -88,19 +93,15 @@ const serverBesideEntry: Plugin = {
  * and import-worker.js, with source maps; returns main.js's path.
  */
 export async function buildServer(): Promise<string> {
-  await bundle(
-    { main: 'server/entry.ts', server: 'server/main.ts' },
-    'dist/server',
-    'server/main.js',
-    [],
-    [serverBesideEntry],
-  );
+  await bundle({ main: 'server/entry.ts', server: 'server/main.ts' }, 'dist/server', 'server/main.js', {
+    plugins: [serverBesideEntry],
+  });
   return `${ROOT}dist/server/main.js`;
 }
 
 /** Builds dist/etl/cli.js (and its import worker), the command line `npm run etl` runs (no tsx). */
 export async function buildEtlCli(): Promise<string> {
-  await bundle({ cli: 'etl/main.ts' }, 'dist/etl', 'etl/main.js', ['kysely', 'zod']);
+  await bundle({ cli: 'etl/main.ts' }, 'dist/etl', 'etl/main.js', { inline: ['kysely', 'zod'] });
   return `${ROOT}dist/etl/cli.js`;
 }
 

@@ -11,6 +11,7 @@ import { type Db, openConfiguredDatabase } from './db/connection.js';
 import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
 import { createGoalService, type GoalService, type PreloadResult } from './goals/service.js';
+import { releaseYoungGeneration } from './heap-settings.js';
 import { type Logger, silentLogger } from './logger.js';
 
 export interface AppDepsOptions {
@@ -125,6 +126,8 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
       onRunning: (running) => {
         importing = running;
       },
+      // V8's growth factor is the process's: the worker's young generation grows as V8's own.
+      aroundWorker: releaseYoungGeneration,
     };
   }
   return {

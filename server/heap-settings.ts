@@ -9,14 +9,18 @@
  * per request (docs/benchmarks.md, ADR 004). V8 reads it from the next heap resize on, so it is
  * set before anything is allocated.
  *
- * The young generation keeps the size V8 starts it with (about 4 MB) instead of growing to V8's
- * 32 MB: a server whose caches fill up keeps enough objects alive for V8 to double the young
- * generation at every step, though what it allocates per request dies young. V8 reads its own cap
- * (`--max-semi-space-size`) only at start, but its growth factor at every growth, so the factor is
- * set to 1 (no growth; `holdYoungGeneration`). Under the bench's full scenario this is 12–15 MB
- * less peak RSS than the cap of 16 MB it replaces, at the same req/s against the bare server
- * (docs/benchmarks.md, issue 13, seventeenth round). `npm start` and `npm run serve` pass
- * `--max-semi-space-size=1 --optimize-for-size` on node's command line, for the least memory.
+ * The young generation keeps the size V8 starts it with (1 MB, 2 MB after the first collection)
+ * instead of growing to V8's 32 MB: a server whose caches fill up keeps enough objects alive for
+ * V8 to double the young generation at every step, though what it allocates per request dies
+ * young. V8 reads its own cap (`--max-semi-space-size`) only at start, but its growth factor at
+ * every growth, so the factor is set to 1 (no growth; `holdYoungGeneration`). Under the bench's
+ * full scenario this is 12–15 MB less peak RSS than the cap of 16 MB it replaces, for more time in
+ * the garbage collector: CPU per cached request 25 → 29 µs (the bare server 18–20 µs), the
+ * collector 4 → 13 % of the one-URL profile (docs/benchmarks.md, issue 13, seventeenth round).
+ * While an import worker runs, the hold is released (the factor is the process's); the young
+ * generation may grow meanwhile and keeps that size until V8 shrinks it in a quieter moment.
+ * `npm start` and `npm run serve` pass `--max-semi-space-size=1 --optimize-for-size` on node's
+ * command line, for the least memory.
  *
  * The operator's own node flags win: when one of these, or V8's memory-saving mode
  * (`--optimize-for-size`), is given on node's command line, nothing is changed here (the young
@@ -97,9 +101,9 @@ const processHold = (): YoungGenerationHold | undefined =>
   (globalThis as { [HOLD]?: YoungGenerationHold })[HOLD];
 
 /**
- * Lets the young generation grow while a worker thread of this process runs (etl/isolated.ts):
- * returns the function to call once it has exited. Nothing to do where the heap settings were not
- * applied (the command line, tests, an operator's own flags).
+ * Lets the young generation grow while a worker thread of this process runs (the server's
+ * `aroundWorker`, etl/isolated.ts): returns the function to call once it has exited. Nothing to
+ * do where the heap settings were not applied (the command line, tests, an operator's own flags).
  */
 export function releaseYoungGeneration(): () => void {
   return processHold()?.release() ?? (() => undefined);

@@ -4,7 +4,7 @@
  *
  * Layers, lowest first; a module may import its own layer and the ones below it:
  *   core ← domain ← db ← etl / goals / alerts ← routes ← app
- * Beside them: `infra` (config, logger: used from db upwards), `web` (may import core and,
+ * Beside them: `infra` (config, logger, heap settings: used from db upwards), `web` (may import core and,
  * type-only, the API types of server/app.ts), and the scripts and benches (may import anything).
  * HTTP is the routes' business: server/http, server/auth and server/errors.ts (ApiError, the status
  * of each error code) are in the routes layer, so a service (domain, db, etl, goals, alerts,
@@ -118,7 +118,7 @@ export function layerOf(file: string): Layer {
         return 'domain';
       case 'config.ts':
       case 'logger.ts':
-      case 'heap-settings.ts': // V8's heap of this process (the import worker releases its hold)
+      case 'heap-settings.ts': // V8's heap settings of this process (node's modules only)
         return 'infra';
       case 'db':
         return 'db';

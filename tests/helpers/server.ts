@@ -5,7 +5,8 @@
  * Used by tests/e2e/dashboard*.test.ts and tests/e2e/wall*.test.ts — keep these exports stable:
  *
  *   startServer(options?)  → Promise<TestServer>
- *     Spawns `node --import tsx server/main.ts` with DATABASE_PATH, INBOX_DIR, ... in a fresh temp
+ *     Spawns `node --import tsx server/main.ts` (options.entry and options.nodeArgs change what
+ *     runs, e.g. the built `dist/server/main.js` without tsx) with DATABASE_PATH, INBOX_DIR, ... in a fresh temp
  *     directory, PORT=0 (a free port), HOST=127.0.0.1, LOAD_SAMPLE_ON_EMPTY=true (the sample data
  *     are loaded on first start), SCHEDULE_ENABLED=false and ADMIN_TOKEN=TEST_ADMIN_TOKEN; waits
  *     for the JSON log line with msg 'listening'. `options.env` adds or overrides variables.
