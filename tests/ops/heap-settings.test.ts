@@ -36,22 +36,26 @@ afterAll(async () => {
  * size from before the server's code loaded (tests/ops/young-generation-probe.mjs).
  */
 async function builtServerYoungGeneration(nodeArgs: string[] = []): Promise<number> {
+  // The probe's file is named before the server (and its temporary directory) exists.
   const dir = mkdtempSync(join(tmpdir(), 'zielmonitor-young-'));
+  const out = join(dir, 'young-generation.json');
   try {
-    return await youngGenerationIn(dir, nodeArgs);
+    const server = await startServer({
+      entry: 'dist/server/main.js',
+      nodeArgs: [...nodeArgs, '--import', './tests/ops/young-generation-probe.mjs'],
+      env: { YOUNG_GENERATION_PROBE_OUT: out },
+    });
+    servers.push(server);
+    await requestEveryPage(server);
+    await server.stop();
+    return (JSON.parse(readFileSync(out, 'utf8')) as { largestNewSpaceBytes: number }).largestNewSpaceBytes;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function youngGenerationIn(dir: string, nodeArgs: string[]): Promise<number> {
-  const out = join(dir, 'young-generation.json');
-  const server = await startServer({
-    entry: 'dist/server/main.js',
-    nodeArgs: [...nodeArgs, '--import', './tests/ops/young-generation-probe.mjs'],
-    env: { YOUNG_GENERATION_PROBE_OUT: out },
-  });
-  servers.push(server);
+/** Every page's API requests for each region of the sample data, three rounds. */
+async function requestEveryPage(server: TestServer): Promise<void> {
   const regions = (await (await fetch(`${server.url}/api/regions`)).json()) as { regions: { id: string }[] };
   expect(regions.regions.length).toBeGreaterThan(0);
   for (let round = 0; round < 3; round++) {
@@ -70,9 +74,6 @@ async function youngGenerationIn(dir: string, nodeArgs: string[]): Promise<numbe
       }
     }
   }
-  await server.stop();
-  const written = JSON.parse(readFileSync(out, 'utf8')) as { largestNewSpaceBytes: number };
-  return written.largestNewSpaceBytes;
 }
 
 describe('server heap settings (server/heap-settings.ts)', () => {
