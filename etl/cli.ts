@@ -156,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     pino.destination(2),
   );
   const db = await openConfiguredDatabase(config);
-  // Parsed and written in a worker thread with its own heap limit and connection:
+  // Parsed and written in a worker process with its own heap limit and connection:
   // a file needing more memory is reported as rejected instead of killing the CLI.
   const deps: EtlDeps = {
     db,

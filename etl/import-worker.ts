@@ -1,10 +1,10 @@
 /**
- * Entry of the import worker thread (see isolated.ts): opens its own connection to the database
- * (the SQLite file, or a pool on PostgreSQL), runs one import job, reports progress, finished files and log lines to the parent and
- * ends with the summary. Its heap is limited by the parent (resourceLimits): a hostile file that
- * still gets past the parsers' limits kills this thread, not the server.
+ * Entry of the import worker process (see isolated.ts; started with `fork`): receives one import
+ * job as its first message, opens its own connection to the database (the SQLite file, or a pool
+ * on PostgreSQL), runs the job, reports progress, finished files and log lines to the parent and
+ * ends with the summary. Its heap is limited by the parent (`--max-old-space-size`): a hostile
+ * file that still gets past the parsers' limits kills this process, not the server.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { type Db, openDatabase, openPostgres } from '../server/db/connection.js';
 import { storeRegionSummariesIn } from '../server/db/repositories/region-summaries.js';
@@ -16,9 +16,18 @@ import { executeImport, prepareSources, type RunHooks } from './run.js';
 import { runScheduled } from './schedule.js';
 import type { EtlDeps } from './types.js';
 
-const port = parentPort;
-if (port === null) throw new Error('etl/import-worker.ts runs only as a worker thread');
-const post = (m: WorkerMessage) => port.postMessage(m);
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error('etl/import-worker.ts runs only as a child process (fork)');
+/** Resolves when the last message sent so far is written to the channel (messages keep their order). */
+let sent: Promise<void> = Promise.resolve();
+const post = (m: WorkerMessage) => {
+  sent = new Promise((resolve) => send(m, undefined, undefined, () => resolve()));
+};
+
+// The parent is gone (killed): end here, so that a transaction not yet committed rolls back, as it
+// did when the worker was a thread of the server. Between statements; SQLite's synchronous write
+// runs to its end first.
+process.on('disconnect', () => process.exit(70));
 
 async function run(job: WorkerJob): Promise<void> {
   const logger = pino(
@@ -84,12 +93,19 @@ async function run(job: WorkerJob): Promise<void> {
   }
 }
 
-run(workerData as WorkerJob).then(
-  () => undefined, // 'done' was posted as soon as the import was committed
-  (e: unknown) =>
-    post({
-      type: 'failed',
-      busy: e instanceof ImportBusyError,
-      message: e instanceof Error ? e.message : String(e),
-    }),
-);
+process.once('message', (job: WorkerJob) => {
+  run(job)
+    .then(
+      () => undefined, // 'done' was posted as soon as the import was committed
+      (e: unknown) =>
+        post({
+          type: 'failed',
+          busy: e instanceof ImportBusyError,
+          message: e instanceof Error ? e.message : String(e),
+        }),
+    )
+    // The channel keeps this process alive (the 'disconnect' listener): it ends once its last
+    // message is written.
+    .then(() => sent)
+    .then(() => process.exit(0));
+});

@@ -1,15 +1,20 @@
 /**
- * Runs an import job in a worker thread with its own heap limit and its own database connection,
- * so that parsing and the one-transaction write never block the server's event loop, and a crash
- * or out-of-memory of the worker becomes an import error instead of a server death.
+ * Runs an import job in a child process (the import worker) with its own heap limit and its own
+ * database connection, so that parsing and the one-transaction write never block the server's
+ * event loop, and a crash or out-of-memory of the worker becomes an import error instead of a
+ * server death. A process, not a worker thread: V8 ends the whole process when one of its isolates
+ * exhausts the heap in the middle of a large allocation (Node's grace for a worker's heap limit is
+ * 16 MB; a split of a big file into lines needs more at once), and what the import allocated
+ * returns to the system when it exits.
  *
  * The parent keeps the in-process guard (one import per database file at a time), forwards
  * progress and log lines, and after a worker death closes the run as 'aborted', records the file
  * that was being read as rejected and frees the cross-process lock the worker held.
  */
+import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
@@ -50,7 +55,7 @@ function guardKey(database: WorkerDatabase): string {
 
 export type IsolatedEtlDeps = EtlDeps & { database: WorkerDatabase; isolation: IsolationOptions };
 
-/** `deps` when its import can run in a worker thread (isolation asked for, a shareable database), else null. */
+/** `deps` when its import can run in the worker process (isolation asked for, a shareable database), else null. */
 export function isolatable(deps: EtlDeps): IsolatedEtlDeps | null {
   const database = workerDatabase(deps.db);
   return deps.isolation && database ? { ...deps, database, isolation: deps.isolation } : null;
@@ -60,7 +65,7 @@ export type WorkerTask =
   | { kind: 'sources'; sources: ImportSource[]; options: ImportOptions }
   | { kind: 'scheduled'; config: Config; trigger: ImportTrigger; settleMs?: number };
 
-/** Everything the worker needs, structured-clone safe. */
+/** Everything the worker needs, structured-clone safe (sent as its first message). */
 export interface WorkerJob {
   task: WorkerTask;
   database: WorkerDatabase;
@@ -147,9 +152,9 @@ function logFromWorker(deps: EtlDeps, line: string): void {
   }
 }
 
-function crashReason(err: unknown): string {
-  const code = err instanceof Error && 'code' in err ? err.code : undefined;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+/** The reason stored for a child that died; V8 reports running out of heap on stderr. */
+function crashReason(stderr: string): string {
+  if (/JavaScript heap out of memory|Reached heap limit/.test(stderr)) {
     return 'Import abgebrochen: die Datei braucht mehr Speicher als erlaubt (Grenze IMPORT_WORKER_MAX_MB)';
   }
   return 'Import abgebrochen: der Import-Prozess ist unerwartet beendet worden';
@@ -187,6 +192,9 @@ export async function runIsolated(
   }
 }
 
+/** How much of the child's stderr is kept for the crash reason and the log (its last bytes). */
+const STDERR_TAIL = 8 * 1024;
+
 async function spawn(
   deps: IsolatedEtlDeps,
   task: WorkerTask,
@@ -207,29 +215,41 @@ async function spawn(
     ...(hooks.retryBackoffMs !== undefined ? { retryBackoffMs: hooks.retryBackoffMs } : {}),
   };
   const entry = await workerEntry();
-  const afterWorker = isolation.aroundWorker?.() ?? (() => undefined);
-  let worker: Worker;
-  try {
-    worker = new Worker(entry, {
-      workerData: job,
-      // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both threads).
-      execArgv: process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
-      resourceLimits: { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb },
-      stdout: false,
-      stderr: false,
-    });
-  } catch (e) {
-    afterWorker();
-    throw e;
+  const child = fork(fileURLToPath(entry), [], {
+    // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both processes).
+    execArgv: [
+      ...process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
+      `--max-old-space-size=${isolation.maxOldGenerationSizeMb}`,
+    ],
+    // Buffers (an upload) and the summary's dates cross as they are (structured clone).
+    serialization: 'advanced',
+    // Its log lines come as messages; stray output goes where the parent's does; stderr is read
+    // for V8's out-of-memory report.
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  if (isolation.niceness !== undefined && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, isolation.niceness);
+    } catch (err) {
+      deps.logger.warn({ err }, 'import worker priority not set');
+    }
   }
-  worker.once('exit', afterWorker);
+  // The child ends with this process: at its exit (a shutdown, process.exit) it is killed, and it
+  // exits itself when the channel closes (this process killed). Its transaction then rolls back.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL);
+  });
   let runId = 0;
   let current: { index: number; label: string } | null = null;
   const files: FileResult[] = [];
   let outcome: { summary: ImportSummary | null } | { failed: string; busy: boolean } | null = null;
   let error: unknown = null;
   return new Promise((resolvePromise, rejectPromise) => {
-    worker.on('message', (m: WorkerMessage) => {
+    child.on('message', (m: WorkerMessage) => {
       switch (m.type) {
         case 'log':
           logFromWorker(deps, m.line);
@@ -252,35 +272,56 @@ async function spawn(
           outcome = { summary: m.summary };
           break;
         case 'failed':
-          // After 'done' (the import committed), a later failure is the worker's own clean-up.
+          // After 'done' (the import committed), a later failure is the child's own clean-up.
           outcome ??= { failed: m.message, busy: m.busy };
           break;
       }
     });
-    worker.on('error', (e) => {
-      error = e;
+    child.on('error', (e) => {
+      error ??= e;
     });
-    worker.on('exit', () => {
+    child.send(job, (e) => {
+      if (e) error ??= e;
+    });
+    // 'close': the child has exited and its channel and stderr are read to the end, so every
+    // message it sent has arrived.
+    child.on('close', (code, signal) => {
+      process.removeListener('exit', killChild);
       const o: typeof outcome = outcome;
       if (o !== null && 'summary' in o) return resolvePromise(o.summary);
       if (o !== null && 'failed' in o) {
         return rejectPromise(o.busy ? new ImportBusyError(o.failed) : new Error(o.failed));
       }
-      const reason = crashReason(error);
-      deps.logger.error({ err: error, runId, file: current?.label }, 'import worker died');
-      recoverCrashedRun(deps, runId, current, files, reason).then(resolvePromise, rejectPromise);
+      const reason = crashReason(stderr);
+      deps.logger.error(
+        {
+          err: error,
+          code,
+          signal,
+          stderr: stderr.trim().slice(-2000),
+          pid: child.pid,
+          runId,
+          file: current?.label,
+        },
+        'import process died',
+      );
+      recoverCrashedRun(deps, child.pid ?? 0, runId, current, files, reason).then(
+        resolvePromise,
+        rejectPromise,
+      );
     });
   });
 }
 
 /**
  * After a worker death: the run becomes 'aborted', the file being read is recorded as rejected
- * with the reason, and (SQLite) the lock row the worker held (same process id) is removed. On
+ * with the reason, and (SQLite) the lock row the worker held (its process id) is removed. On
  * PostgreSQL the worker's connections ended with it: its transaction rolled back and its session
  * lock is free.
  */
 async function recoverCrashedRun(
   deps: IsolatedEtlDeps,
+  childPid: number,
   runId: number,
   current: { index: number; label: string } | null,
   done: readonly FileResult[],
@@ -328,7 +369,7 @@ async function recoverCrashedRun(
         await trx
           .deleteFrom('meta')
           .where('key', '=', LOCK_KEY)
-          .where('value', 'like', `%"pid":${process.pid},%`)
+          .where('value', 'like', `%"pid":${childPid},%`)
           .execute();
       }
     }),

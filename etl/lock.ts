@@ -9,6 +9,7 @@
  *   import; PostgreSQL releases it when the holder's connection ends (also on kill -9).
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
@@ -58,13 +59,24 @@ export function holdInProcess(path: string): () => void {
   };
 }
 
-function processAlive(pid: number): boolean {
+/**
+ * Whether process `pid` of this host still runs. A zombie does not: an import worker whose server
+ * was killed is reparented to the system's init, and an init that does not reap (a container's
+ * or a micro-VM's) leaves it a zombie, which signal 0 still finds (Linux: its state in /proc).
+ */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     // EPERM: it exists but belongs to someone else.
     return e instanceof Error && 'code' in e && e.code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // Gone since the signal, or no /proc (not Linux: signal 0 is all there is).
+    return !existsSync('/proc/self/stat');
   }
 }
 

@@ -82,8 +82,8 @@ export interface EtlDeps {
   /** Parser limits (DEFAULT_LIMITS for what is not set). */
   limits?: Partial<ImportLimits>;
   /**
-   * Set: runImport and runScheduledImport run in a worker thread with this heap limit (file
-   * databases only; an in-memory database cannot be shared with a thread).
+   * Set: runImport and runScheduledImport run in a worker process with this heap limit (file
+   * databases only; an in-memory database cannot be shared with another process).
    */
   isolation?: IsolationOptions;
   /**
@@ -133,8 +133,13 @@ export function formatImportError(e: ImportErrorInfo): string {
 
 /** How the worker is isolated; absent in EtlDeps: imports run in the calling thread. */
 export interface IsolationOptions {
-  /** Heap limit of the worker (resourceLimits.maxOldGenerationSizeMb). */
+  /** Heap limit of the worker process (`--max-old-space-size`, MB). */
   maxOldGenerationSizeMb: number;
+  /**
+   * Set (the server): the worker's scheduling priority (nice value, 0 to 19, higher is lower
+   * priority), so that the server's requests win the CPU from a large import on a small machine.
+   */
+  niceness?: number;
   /**
    * Set (the server): after a run that changed data the worker also stores the region summaries
    * and goal snapshots of the new data version, so that the server's first requests read them
@@ -143,10 +148,4 @@ export interface IsolationOptions {
   goalOptions?: GoalOptions;
   /** Told when a worker starts (true) and when it has ended (false), before afterImport. */
   onRunning?: (running: boolean) => void;
-  /**
-   * Called just before the worker thread is created; the function it returns is called once the
-   * thread has exited (or could not be created). The server releases its hold on V8's young
-   * generation for that time (server/heap-settings.ts).
-   */
-  aroundWorker?: () => () => void;
 }

@@ -11,7 +11,6 @@ import { type Db, openConfiguredDatabase } from './db/connection.js';
 import { syncDataVersion } from './db/repositories/meta.js';
 import type { AppDeps } from './deps.js';
 import { createGoalService, type GoalService, type PreloadResult } from './goals/service.js';
-import { releaseYoungGeneration } from './heap-settings.js';
 import { type Logger, silentLogger } from './logger.js';
 
 export interface AppDepsOptions {
@@ -28,7 +27,7 @@ export interface AppDepsOptions {
   /** Build id of the dashboard (default 'dev'). */
   build?: string;
   /**
-   * The HTTP server's set-up: imports run in a worker thread with its own heap (IMPORT_WORKER_MAX_MB)
+   * The HTTP server's set-up: imports run in a worker process with its own heap (IMPORT_WORKER_MAX_MB)
    * and its own connection (the SQLite file, or a PostgreSQL pool), requests keep their data version while an
    * import of this process runs, the version is read once per event-loop turn. Default false:
    * imports in-process, every call reads the version.
@@ -118,16 +117,16 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
     afterImport: afterImports[options.afterImport ?? (serve ? 'background' : 'none')],
   };
   if (serve) {
-    // Uploads, the inbox and SOURCE_URLS are parsed and written in a worker thread with its own
-    // heap: the API keeps answering, a hostile file kills the worker, not the server.
+    // Uploads, the inbox and SOURCE_URLS are parsed and written in a child process with its own
+    // heap: the API keeps answering, a hostile file kills that process, not the server.
     etl.isolation = {
       maxOldGenerationSizeMb: config.IMPORT_WORKER_MAX_MB,
+      // Requests first: on two cores the import's parsing would otherwise delay answers.
+      niceness: 10,
       goalOptions: { atRiskBandPct: config.AT_RISK_BAND_PCT },
       onRunning: (running) => {
         importing = running;
       },
-      // V8's growth factor is the process's: the worker's young generation grows as V8's own.
-      aroundWorker: releaseYoungGeneration,
     };
   }
   return {

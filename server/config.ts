@@ -118,7 +118,7 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   LOAD_SAMPLE_ON_EMPTY: bool(true),
 
-  /** Heap limit of the import worker thread; a file needing more is rejected, the server lives on. */
+  /** Heap limit of the import worker process; a file needing more is rejected, the server lives on. */
   IMPORT_WORKER_MAX_MB: int(1024, 64, 16_384),
   /** How long a write waits (asynchronously) for a database busy with an import before 503. */
   DB_BUSY_WAIT_MS: int(10_000, 0, 120_000),

@@ -17,8 +17,7 @@
  * full scenario this is 12–15 MB less peak RSS than the cap of 16 MB it replaces, for more time in
  * the garbage collector: CPU per cached request 25 → 29 µs (the bare server 18–20 µs), the
  * collector 4 → 13 % of the one-URL profile (docs/benchmarks.md, issue 13, seventeenth round).
- * While an import worker runs, the hold is released (the factor is the process's); the young
- * generation may grow meanwhile and keeps that size until V8 shrinks it in a quieter moment.
+ * Imports run in a process of their own (etl/isolated.ts) with V8's own settings.
  * `npm start` and `npm run serve` pass `--max-semi-space-size=1 --optimize-for-size` on node's
  * command line, for the least memory.
  *
@@ -47,67 +46,32 @@ const v8Control: YoungGenerationControl = {
 };
 
 export interface YoungGenerationHold {
-  /** Sets the factor to 1 again, unless released (the observer calls it after every collection). */
+  /** Sets the factor to 1 again (the observer calls it after every collection). */
   check(): void;
-  /**
-   * Lets the young generation grow as V8 would until the returned function is called: for the
-   * time a worker thread runs (the flag is the process's, so the hold would also stop the
-   * worker's young generation, and V8 resets it when it creates the worker's isolate anyway).
-   */
-  release(): () => void;
   stop(): void;
 }
 
 /**
  * Keeps the young generation at its size of now: V8's growth factor becomes 1 at once and again
  * after every garbage collection (2.5 µs), because V8 sets it back to its minimum of 2 whenever it
- * creates an isolate, that is whenever a worker thread starts. While a release is out
- * (`release`), V8's 2 stands. Node delivers the observer's entries after the current task: one
- * collection of the main thread between a worker's start and the next entry could still grow the
- * young generation one step, where it stays until V8 shrinks it in a quiet moment.
+ * creates an isolate (a worker thread of a library, say). Node delivers the observer's entries
+ * after the current task: one collection between such a reset and the next entry could still grow
+ * the young generation one step, where it stays until V8 shrinks it in a quiet moment.
  */
 export function holdYoungGeneration(control: YoungGenerationControl = v8Control): YoungGenerationHold {
-  let released = 0;
-  const check = () => {
-    if (released === 0) control.setGrowthFactor(1);
-  };
+  const check = () => control.setGrowthFactor(1);
   check();
   const observer = new PerformanceObserver(check);
   observer.observe({ entryTypes: ['gc'] });
-  return {
-    check,
-    release() {
-      released++;
-      if (released === 1) control.setGrowthFactor(2);
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        released--;
-        check();
-      };
-    },
-    stop: () => observer.disconnect(),
-  };
+  return { check, stop: () => observer.disconnect() };
 }
 
 /**
  * The hold applyHeapSettings made in this process, if any. Kept on the global object: the built
  * server has this module twice, in its entry (dist/server/main.js) and in the server's bundle
- * (scripts/build-server.ts), and both must find the one hold.
+ * (scripts/build-server.ts), and the second application must find the first one's hold.
  */
 const HOLD = Symbol.for('zielmonitor.youngGenerationHold');
-const processHold = (): YoungGenerationHold | undefined =>
-  (globalThis as { [HOLD]?: YoungGenerationHold })[HOLD];
-
-/**
- * Lets the young generation grow while a worker thread of this process runs (the server's
- * `aroundWorker`, etl/isolated.ts): returns the function to call once it has exited. Nothing to
- * do where the heap settings were not applied (the command line, tests, an operator's own flags).
- */
-export function releaseYoungGeneration(): () => void {
-  return processHold()?.release() ?? (() => undefined);
-}
 
 /**
  * Sets FLAGS and holds the young generation, unless heap flags were given on node's command

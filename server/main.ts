@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   await prepareData(config, etl);
   // From here on the event loop never waits for SQLite's busy timeout: writes meeting an import
   // retry asynchronously (server/db/busy.ts) and answer 503 when it takes too long. (PostgreSQL
-  // waits for row locks without blocking the loop.) Imports run in a worker thread on both (etl/isolated.ts).
+  // waits for row locks without blocking the loop.) Imports run in a worker process on both (etl/isolated.ts).
   if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');
   setDefaultBusyWait(config.DB_BUSY_WAIT_MS);
 

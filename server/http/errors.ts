@@ -35,7 +35,7 @@ function errorJson(c: Context, status: HttpErrorStatus, code: ErrorCode, message
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof DatabaseBusyError || isBusyError(err)) {
-    // An import (worker thread or another process) holds the write lock: try again shortly.
+    // An import (the import worker or another process) holds the write lock: try again shortly.
     const retry = err instanceof DatabaseBusyError ? err.retryAfterSeconds : 5;
     c.header('Retry-After', String(retry));
     c.var.logger?.warn({ path: c.req.path, method: c.req.method }, 'database busy: answered 503');

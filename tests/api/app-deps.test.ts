@@ -49,6 +49,7 @@ describe('createAppDeps', () => {
       const served = await createAppDeps({ db, config, serve: true });
       expect(served.etl.isolation).toMatchObject({
         maxOldGenerationSizeMb: 256,
+        niceness: 10,
         goalOptions: { atRiskBandPct: 2 },
       });
       expect(served.etl.afterImport).toBeTypeOf('function');

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL: imports in the worker thread (as the server runs them). The worker opens a pool of
+ * PostgreSQL: imports in the worker process (as the server runs them). The worker opens a pool of
  * its own on the same database: the result equals an import in the calling thread, and a worker
  * that runs out of memory mid-import becomes an aborted run with the file rejected; its connections
  * end with it, so PostgreSQL rolls its transaction back and frees the import lock, and the next
@@ -32,7 +32,7 @@ const deps = (db: Db, isolation?: IsolationOptions): EtlDeps => ({
   ...(isolation ? { isolation } : {}),
 });
 
-describe('PostgreSQL: imports in a worker thread', () => {
+describe('PostgreSQL: imports in a worker process', () => {
   test('give the same database as an import in the calling thread; the worker’s connections end with it', async () => {
     const a = await database();
     const b = await database();

@@ -91,7 +91,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
       REJECTED_DIR: join(tmp.dir, 'rejected'),
     });
     const deps = await createAppDeps({ db, config, limits: CORPUS_LIMITS });
-    // Imports in a worker thread with a 512 MB heap, wired as the server wires them: the worker
+    // Imports in a worker process with a 512 MB heap, wired as the server wires them: the worker
     // stores the region summaries of each new data version in its write transaction, so that the
     // server's /api/health reads them instead of aggregating every observation on its event loop.
     etl = {

@@ -1,5 +1,5 @@
 /**
- * Imports in a worker thread (issue 11): the same result as in the calling thread; a worker that
+ * Imports in a worker process (issue 11): the same result as in the calling thread; a worker that
  * runs out of memory becomes an aborted run with the file rejected, the lock freed and the next
  * import working; poison files left in the inbox's in-progress folder are rejected, not retried;
  * runs left 'running' by a dead importer show as 'aborted' after a restart.
@@ -50,7 +50,7 @@ const deps = (db: Db, isolation?: IsolationOptions): EtlDeps => ({
 const lockRow = (db: Db) =>
   sqliteOf(db).prepare(`select value from meta where key = 'import_lock'`).pluck().get();
 
-describe('imports in a worker thread', () => {
+describe('imports in a worker process', () => {
   test('give the same database as an import in the calling thread, with progress reported', async () => {
     const a = await fileDb();
     const b = await fileDb();

@@ -1,7 +1,7 @@
 /**
  * Acceptance of issue 11: while a 400,000-row upload imports, /api/goals polled every 200 ms never
  * takes longer than 500 ms and never fails. A real HTTP server (createApp + @hono/node-server, port
- * 0) over a file database (or PostgreSQL), wired as server/main.ts wires it: imports in a worker thread, no SQLite
+ * 0) over a file database (or PostgreSQL), wired as server/main.ts wires it: imports in a worker process, no SQLite
  * busy timeout on the server's connection, alert evaluation after the import.
  */
 import type { AddressInfo } from 'node:net';
@@ -38,13 +38,13 @@ describe('the API stays responsive during a big upload (reliability)', () => {
   let close: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    // SQLite: a file the worker thread writes while the server's connection reads, with no busy
+    // SQLite: a file the worker process writes while the server's connection reads, with no busy
     // timeout; PostgreSQL: the run's database, which the worker reaches through a pool of its own.
     db = TEST_DB === 'sqlite' ? await openDatabase(join(tmp.dir, 'zm.db')) : await openTestDb();
     await insertFixture(db);
     if (db.dialect === 'sqlite') db.sqlite.pragma('busy_timeout = 0');
     const config = testConfig({ ADMIN_TOKEN, UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) });
-    // As server/main.ts: imports in a worker thread; after one, the goals of the new data version
+    // As server/main.ts: imports in a worker process; after one, the goals of the new data version
     // are stored and the alerts evaluated.
     deps = await createAppDeps({ db, config, clock: () => new Date('2025-05-01T10:00:00Z'), serve: true });
     const app = createApp(deps);

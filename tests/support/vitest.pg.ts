@@ -33,9 +33,9 @@ export default defineConfig({
       // Not in `include`, so not run here (SQLite-only, each for the reason given):
       // - tests/reliability/kill-import.test.ts: SIGKILL at points inside a SQLite write
       //   transaction, then `pragma integrity_check` of the file (PostgreSQL: tests/pg/kill-import);
-      // - tests/reliability/import-worker.test.ts: the import worker thread writing the SQLite file
+      // - tests/reliability/import-worker.test.ts: the import worker process writing the SQLite file
       //   through its own connection, its lock row (PostgreSQL: tests/pg/import-worker);
-      // - tests/reliability/hostile-corpus.test.ts: the corpus through that worker thread against
+      // - tests/reliability/hostile-corpus.test.ts: the corpus through that worker process against
       //   a file with busy_timeout 0, checked with `pragma integrity_check`;
       // - tests/reliability/api-under-load.test.ts: the ETL CLI as a second process on the same
       //   SQLite file (DATABASE_PATH), the SQLITE_BUSY case, then `pragma integrity_check`;
