@@ -107,7 +107,7 @@ export default defineConfig({
       },
       {
         // After the suite, with nothing beside it: the hostile corpus times the server's
-        // /api/health (under 1 s) while imports run in a worker thread, and another test file
+        // /api/health (under 1 s) while imports run in the worker process, and another test file
         // beside it on the 2 cores (module loading, Chromium) stretched that to 957 and 1,060 ms
         // in two of ten CI runs (153-1,060 ms over the ten), against 137-192 ms alone.
         extends: true,

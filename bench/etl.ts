@@ -143,7 +143,7 @@ export async function benchEtl(
     DATABASE_PATH: profDb,
   });
   removeDb(profDb);
-  // One profile per thread: the command line's and its import worker's (summed, idle left out).
+  // One profile per process: the command line's and its import worker's (summed, idle left out).
   const profiles = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
   res.profile = topEntriesOfThreads(
     profiles.map((f) => join(profDir, f)),

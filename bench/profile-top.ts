@@ -18,8 +18,9 @@ export function topEntries(file: string, n = 15): { name: string; where: string;
 }
 
 /**
- * The same over the profiles of several threads of one process (`--cpu-prof` writes one per
- * thread), summed, without `(idle)`: a thread waiting for another is not where time goes.
+ * The same over several profiles of one run (`--cpu-prof` writes one per thread and per process:
+ * the CLI and its import worker process), summed, without `(idle)`: one waiting for another is
+ * not where time goes.
  */
 export function topEntriesOfThreads(
   files: readonly string[],

@@ -5,6 +5,8 @@
  * ends with the summary. Its heap is limited by the parent (`--max-old-space-size`): a hostile
  * file that still gets past the parsers' limits kills this process, not the server.
  */
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import pino from 'pino';
 import { type Db, openDatabase, openPostgres } from '../server/db/connection.js';
 import { storeRegionSummariesIn } from '../server/db/repositories/region-summaries.js';
@@ -23,6 +25,10 @@ let sent: Promise<void> = Promise.resolve();
 const post = (m: WorkerMessage) => {
   sent = new Promise((resolve) => send(m, undefined, undefined, () => resolve()));
 };
+
+// Its parent decides when it ends: a signal to the whole process group (Ctrl+C, systemd's stop)
+// reaches this process too, and would end the import the server's shutdown waits for.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
 
 // The parent is gone (killed): end here, so that a transaction not yet committed rolls back, as it
 // did when the worker was a thread of the server. Between statements; SQLite's synchronous write
@@ -93,7 +99,28 @@ async function run(job: WorkerJob): Promise<void> {
   }
 }
 
+/**
+ * Every thread of this process at `niceness` (Linux: a nice value is a thread's; the parent set
+ * the main thread's, V8's helper threads were started before). Best effort.
+ */
+function lowerPriority(niceness: number): void {
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    tasks = [String(process.pid)];
+  }
+  for (const tid of tasks) {
+    try {
+      setPriority(Number(tid), niceness);
+    } catch {
+      // gone, or not allowed: the main thread's priority stands
+    }
+  }
+}
+
 process.once('message', (job: WorkerJob) => {
+  if (job.niceness !== undefined) lowerPriority(job.niceness);
   run(job)
     .then(
       () => undefined, // 'done' was posted as soon as the import was committed

@@ -11,7 +11,8 @@
  * progress and log lines, and after a worker death closes the run as 'aborted', records the file
  * that was being read as rejected and frees the cross-process lock the worker held.
  */
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,6 +74,8 @@ export interface WorkerJob {
   clockOffsetMs: number;
   busyTimeoutMs: number;
   progress: boolean;
+  /** The nice value of all the worker's threads (IsolationOptions.niceness). */
+  niceness?: number;
   goalOptions?: GoalOptions;
   fetchOptions?: FetchOptions;
   limits?: Partial<ImportLimits>;
@@ -152,9 +155,9 @@ function logFromWorker(deps: EtlDeps, line: string): void {
   }
 }
 
-/** The reason stored for a child that died; V8 reports running out of heap on stderr. */
-function crashReason(stderr: string): string {
-  if (/JavaScript heap out of memory|Reached heap limit/.test(stderr)) {
+/** The reason stored for a child that died (V8 reports an exhausted heap on its stderr). */
+function crashReason(outOfMemory: boolean): string {
+  if (outOfMemory) {
     return 'Import abgebrochen: die Datei braucht mehr Speicher als erlaubt (Grenze IMPORT_WORKER_MAX_MB)';
   }
   return 'Import abgebrochen: der Import-Prozess ist unerwartet beendet worden';
@@ -192,8 +195,71 @@ export async function runIsolated(
   }
 }
 
-/** How much of the child's stderr is kept for the crash reason and the log (its last bytes). */
+/** How much of the child's stderr is kept for the log (its last bytes). */
 const STDERR_TAIL = 8 * 1024;
+/** V8's report of a heap exhausted ("Reached heap limit", "Ineffective mark-compacts near heap limit"). */
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit|near heap limit/;
+
+interface StartedChild {
+  child: ChildProcess;
+  /** The last bytes the child wrote to stderr. */
+  stderrTail(): string;
+  /** Whether V8 reported an exhausted heap on the child's stderr. */
+  outOfMemory(): boolean;
+  /** Called once the child has closed: this process no longer kills it at exit. */
+  detach(): void;
+}
+
+/**
+ * Starts the worker process (it waits for its job), or throws when no process could be started
+ * (EAGAIN at a process limit, EMFILE, ENOENT): Node reports those as an 'error' event, after which
+ * no 'close' ever comes.
+ */
+async function startChild(deps: IsolatedEtlDeps): Promise<StartedChild> {
+  const { isolation } = deps;
+  const entry = await workerEntry();
+  const child = fork(fileURLToPath(entry), [], {
+    // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both processes).
+    execArgv: [
+      ...process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
+      `--max-old-space-size=${isolation.maxOldGenerationSizeMb}`,
+    ],
+    // Buffers (an upload) and the summary's dates cross as they are (structured clone).
+    serialization: 'advanced',
+    // Its log lines come as messages; stray output goes where the parent's does; stderr is
+    // read for V8's out-of-memory report and logged (not passed on: V8's report is a page).
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  if (child.pid === undefined) {
+    const [err] = (await once(child, 'error')) as [Error];
+    throw err;
+  }
+  if (isolation.niceness !== undefined) {
+    // Its main thread at once; the child sets its other threads when the job comes.
+    try {
+      setPriority(child.pid, isolation.niceness);
+    } catch (err) {
+      deps.logger.warn({ err }, 'import worker priority not set');
+    }
+  }
+  // The child ends with this process: at its exit (a shutdown, process.exit) it is killed, and it
+  // exits itself when the channel closes (this process killed). Its transaction then rolls back.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  let stderr = '';
+  let outOfMemory = false;
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    outOfMemory ||= OUT_OF_MEMORY.test(stderr);
+  });
+  return {
+    child,
+    stderrTail: () => stderr,
+    outOfMemory: () => outOfMemory,
+    detach: () => process.removeListener('exit', killChild),
+  };
+}
 
 async function spawn(
   deps: IsolatedEtlDeps,
@@ -209,40 +275,14 @@ async function spawn(
     clockOffsetMs: clock().getTime() - Date.now(),
     busyTimeoutMs: 10_000,
     progress: hooks.onProgress !== undefined,
+    ...(isolation.niceness !== undefined ? { niceness: isolation.niceness } : {}),
     ...(isolation.goalOptions ? { goalOptions: isolation.goalOptions } : {}),
     ...(deps.fetchOptions ? { fetchOptions: deps.fetchOptions } : {}),
     ...(deps.limits ? { limits: deps.limits } : {}),
     ...(hooks.retryBackoffMs !== undefined ? { retryBackoffMs: hooks.retryBackoffMs } : {}),
   };
-  const entry = await workerEntry();
-  const child = fork(fileURLToPath(entry), [], {
-    // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both processes).
-    execArgv: [
-      ...process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
-      `--max-old-space-size=${isolation.maxOldGenerationSizeMb}`,
-    ],
-    // Buffers (an upload) and the summary's dates cross as they are (structured clone).
-    serialization: 'advanced',
-    // Its log lines come as messages; stray output goes where the parent's does; stderr is read
-    // for V8's out-of-memory report.
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
-  if (isolation.niceness !== undefined && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, isolation.niceness);
-    } catch (err) {
-      deps.logger.warn({ err }, 'import worker priority not set');
-    }
-  }
-  // The child ends with this process: at its exit (a shutdown, process.exit) it is killed, and it
-  // exits itself when the channel closes (this process killed). Its transaction then rolls back.
-  const killChild = () => child.kill('SIGKILL');
-  process.once('exit', killChild);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL);
-  });
+  const started = await startChild(deps);
+  const { child } = started;
   let runId = 0;
   let current: { index: number; label: string } | null = null;
   const files: FileResult[] = [];
@@ -280,25 +320,34 @@ async function spawn(
     child.on('error', (e) => {
       error ??= e;
     });
-    child.send(job, (e) => {
-      if (e) error ??= e;
-    });
+    try {
+      child.send(job, (e) => {
+        if (e) error ??= e;
+      });
+    } catch (e) {
+      // Not sendable (a value that cannot be cloned): the child, waiting for its job, is ended.
+      outcome = { failed: e instanceof Error ? e.message : String(e), busy: false };
+      child.kill('SIGKILL');
+    }
     // 'close': the child has exited and its channel and stderr are read to the end, so every
     // message it sent has arrived.
     child.on('close', (code, signal) => {
-      process.removeListener('exit', killChild);
+      started.detach();
+      const said = started.stderrTail().trim();
       const o: typeof outcome = outcome;
+      if (o !== null && said !== '')
+        deps.logger.warn({ stderr: said.slice(-2000) }, 'import worker wrote to stderr');
       if (o !== null && 'summary' in o) return resolvePromise(o.summary);
       if (o !== null && 'failed' in o) {
         return rejectPromise(o.busy ? new ImportBusyError(o.failed) : new Error(o.failed));
       }
-      const reason = crashReason(stderr);
+      const reason = crashReason(started.outOfMemory());
       deps.logger.error(
         {
           err: error,
           code,
           signal,
-          stderr: stderr.trim().slice(-2000),
+          stderr: started.stderrTail().trim().slice(-2000),
           pid: child.pid,
           runId,
           file: current?.label,

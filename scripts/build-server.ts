@@ -8,8 +8,8 @@
  * npm packages stay external (resolved from node_modules at run time), so the bundle holds only
  * our own code and a dynamic `import('exceljs')` still loads exceljs on first use. The ETL
  * bundles take kysely and zod in (pure ES modules of our code's own use): loading their several
- * hundred files cost the command line about 0.15 s of CPU in each of its two threads (measured:
- * docs/benchmarks.md), a third of its fixed start-up.
+ * hundred files cost the command line about 0.15 s of CPU in each of its two threads, now its two
+ * processes (measured: docs/benchmarks.md), a third of its fixed start-up.
  *
  * Source modules find files next to the project with `new URL('../data/…', import.meta.url)`
  * (server/main.ts, etl/seed.ts, etl/mapping.ts): they all sit one folder below the project root.

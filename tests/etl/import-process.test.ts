@@ -4,7 +4,7 @@
  * that an import whose server was killed is all-in or all-out and leaves no process behind.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getPriority } from 'node:os';
@@ -82,8 +82,18 @@ describe('the import worker process', () => {
     );
     expect(workerPid).not.toBe(parent.pid);
     expect(processAlive(workerPid)).toBe(true);
-    expect(getPriority(workerPid)).toBe(10);
+    // Every thread of it at nice 10 (V8's helper threads too), its parent as it was.
+    const niceOfThreads = readdirSync(`/proc/${workerPid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${workerPid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(niceOfThreads.length).toBeGreaterThan(1);
+    expect(new Set(niceOfThreads)).toEqual(new Set([10]));
     expect(getPriority(parent.pid)).toBe(getPriority());
+    // A signal to the whole process group (Ctrl+C, systemd's stop) is its parent's to act on.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.kill(workerPid, signal);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processAlive(workerPid)).toBe(true);
     parent.kill('SIGKILL');
     await until('the worker process to end', () => (processAlive(workerPid) ? null : true), 20_000);
   }, 60_000);
@@ -120,6 +130,30 @@ describe('the import worker process', () => {
     );
     expect(next.status).toBe('success');
   }, 120_000);
+
+  test('a worker process that cannot be started fails the import at once, and the next one runs', async () => {
+    const tmp = tempDir('zm-import-process-');
+    cleanups.push(tmp.cleanup);
+    const db = await openDatabase(join(tmp.dir, 'zm.db'));
+    cleanups.push(() => db.close());
+    const deps = { db, logger: silentLogger(), isolation: { maxOldGenerationSizeMb: 256 } };
+    const source = (year = 2022) => [
+      { kind: 'buffer' as const, name: `klein-${year}.csv`, data: manyRegionsCsv(1, year) },
+    ];
+    expect((await runImport(deps, source(), { trigger: 'cli' })).status).toBe('success');
+    const exitListeners = process.listenerCount('exit');
+    const execPath = process.execPath;
+    process.execPath = join(tmp.dir, 'no-node-here'); // fork's ENOENT: an 'error' event and no 'close'
+    try {
+      await expect(runImport(deps, source(), { trigger: 'cli' })).rejects.toThrow(/ENOENT/);
+    } finally {
+      process.execPath = execPath;
+    }
+    expect(process.listenerCount('exit')).toBe(exitListeners);
+    const next = await runImport(deps, source(2021), { trigger: 'cli' });
+    expect(next.status).toBe('success');
+    expect(next.inserted).toBe(108);
+  });
 
   test('a zombie is not alive: an init that does not reap cannot keep a dead worker’s lock', async () => {
     // `sleep 5` replaces the shell and never reaps the shell's background child: it stays a zombie.
