@@ -45,3 +45,6 @@ export const count = (n: number): string => formatCount(n);
 export function megabytes(n: number): string {
   return `${formatCount(Math.round(n / (1024 * 1024)))} MB`;
 }
+
+/** IMPORT_WORKER_MAX_MB: the import worker's heap limit in MB (server/config.ts, etl/cli-entry.ts). */
+export const IMPORT_WORKER_HEAP_MB = { default: 1024, min: 64, max: 16_384 } as const;

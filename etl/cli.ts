@@ -229,9 +229,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exit;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  main(process.argv.slice(2)).then(
+/** Runs the command line on `argv` and sets the process's exit code (an unexpected error: 1). */
+export function runCommandLine(argv: readonly string[]): Promise<void> {
+  return main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -243,3 +243,6 @@ if (isMain) {
     },
   );
 }
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) void runCommandLine(process.argv.slice(2));

@@ -11,7 +11,7 @@
  * progress and log lines, and after a worker death closes the run as 'aborted', records the file
  * that was being read as rejected and frees the cross-process lock the worker held.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,7 @@ import type {
   IsolationOptions,
 } from './types.js';
 import { fileError, fileWithoutRows } from './types.js';
+import { forkWorker, takePrestartedWorker } from './worker-process.js';
 
 /**
  * Where the worker opens its own connection: the SQLite file, or the PostgreSQL database (a pool of
@@ -211,25 +212,19 @@ interface StartedChild {
 }
 
 /**
- * Starts the worker process (it waits for its job), or throws when no process could be started
+ * Starts the worker process (it waits for its job), or takes the one the command line's entry
+ * started early (etl/worker-process.ts), or throws when no process could be started
  * (EAGAIN at a process limit, EMFILE, ENOENT): Node reports those as an 'error' event, after which
  * no 'close' ever comes.
  */
 async function startChild(deps: IsolatedEtlDeps): Promise<StartedChild> {
   const { isolation } = deps;
   const entry = await workerEntry();
-  const child = fork(fileURLToPath(entry), [], {
-    // Nothing of the parent's flags but the CPU profiler's (bench/etl.ts profiles both processes).
-    execArgv: [
-      ...process.execArgv.filter((a) => a === '--cpu-prof' || /^--cpu-prof-[a-z]+=/.test(a)),
-      `--max-old-space-size=${isolation.maxOldGenerationSizeMb}`,
-    ],
-    // Buffers (an upload) and the summary's dates cross as they are (structured clone).
-    serialization: 'advanced',
-    // Its log lines come as messages; stray output goes where the parent's does; stderr is
-    // read for V8's out-of-memory report and logged (not passed on: V8's report is a page).
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
+  const entryPath = fileURLToPath(entry);
+  const options = { maxOldGenerationSizeMb: isolation.maxOldGenerationSizeMb };
+  const prestarted = takePrestartedWorker(entryPath, options);
+  const child = prestarted ?? forkWorker(entryPath, options);
+  deps.logger.debug({ pid: child.pid, prestarted: prestarted !== null }, 'import worker process');
   if (child.pid === undefined) {
     const [err] = (await once(child, 'error')) as [Error];
     throw err;

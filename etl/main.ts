@@ -1,15 +1,11 @@
 /**
- * Entry of the bundled command line (dist/etl/cli.js, built by scripts/build-server.ts): what
- * `npm run etl` runs with plain node, without the tsx loader and its start-up cost.
+ * The bundled command line (dist/etl/cli-main.js, loaded by its entry dist/etl/cli.js,
+ * etl/cli-entry.ts; built by scripts/build-server.ts): what `npm run etl` runs with plain node,
+ * without the tsx loader and its start-up cost.
  */
-import { main } from './cli.js';
+import { runCommandLine } from './cli.js';
+import { discardPrestartedWorker } from './worker-process.js';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`Unerwarteter Fehler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+// A worker the entry started for an import that did not come (a usage error, only targets) is
+// killed at the end.
+void runCommandLine(process.argv.slice(2)).finally(discardPrestartedWorker);

@@ -72,21 +72,24 @@ function packagesExternalExcept(inline: readonly string[]): Plugin {
 }
 
 /**
- * server/entry.ts's import of the server (`./main.js`, server/main.ts): the bundle
- * dist/server/server.js beside it, not bundled into the entry, whose V8 heap settings must be
- * applied before the server's npm packages load.
+ * An entry's dynamic import of `./main.js` (server/entry.ts: server/main.ts; etl/cli-entry.ts:
+ * etl/main.ts) is the bundle `target` beside it, not bundled into the entry: the entry does its
+ * work (V8's heap settings; the import worker's early start) before that bundle's npm packages
+ * load.
  */
-const ENTRY = join(ROOT, 'server/entry.ts');
-const serverBesideEntry: Plugin = {
-  name: 'server-beside-entry',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
-      args.importer === ENTRY && args.kind === 'dynamic-import'
-        ? { path: './server.js', external: true }
-        : undefined,
-    );
-  },
-};
+function bundleBesideEntry(entry: string, target: string): Plugin {
+  const file = join(ROOT, entry);
+  return {
+    name: `beside-${entry}`,
+    setup(b) {
+      b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+        args.importer === file && args.kind === 'dynamic-import'
+          ? { path: target, external: true }
+          : undefined,
+      );
+    },
+  };
+}
 
 /**
  * Builds dist/server/main.js (the entry: heap settings, then the server), server.js (the server)
@@ -94,14 +97,20 @@ const serverBesideEntry: Plugin = {
  */
 export async function buildServer(): Promise<string> {
   await bundle({ main: 'server/entry.ts', server: 'server/main.ts' }, 'dist/server', 'server/main.js', {
-    plugins: [serverBesideEntry],
+    plugins: [bundleBesideEntry('server/entry.ts', './server.js')],
   });
   return `${ROOT}dist/server/main.js`;
 }
 
-/** Builds dist/etl/cli.js (and its import worker), the command line `npm run etl` runs (no tsx). */
+/**
+ * Builds dist/etl/cli.js (the entry: the import worker's early start, then the command line),
+ * cli-main.js (the command line) and import-worker.js: what `npm run etl` runs (no tsx).
+ */
 export async function buildEtlCli(): Promise<string> {
-  await bundle({ cli: 'etl/main.ts' }, 'dist/etl', 'etl/main.js', { inline: ['kysely', 'zod'] });
+  await bundle({ cli: 'etl/cli-entry.ts', 'cli-main': 'etl/main.ts' }, 'dist/etl', 'etl/main.js', {
+    inline: ['kysely', 'zod'],
+    plugins: [bundleBesideEntry('etl/cli-entry.ts', './cli-main.js')],
+  });
   return `${ROOT}dist/etl/cli.js`;
 }
 

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { ImportLimits } from '../core/limits.js';
+import { IMPORT_WORKER_HEAP_MB, type ImportLimits } from '../core/limits.js';
 
 const bool = (def: boolean) =>
   z
@@ -119,7 +119,11 @@ export const envSchema = z.object({
   LOAD_SAMPLE_ON_EMPTY: bool(true),
 
   /** Heap limit of the import worker process; a file needing more is rejected, the server lives on. */
-  IMPORT_WORKER_MAX_MB: int(1024, 64, 16_384),
+  IMPORT_WORKER_MAX_MB: int(
+    IMPORT_WORKER_HEAP_MB.default,
+    IMPORT_WORKER_HEAP_MB.min,
+    IMPORT_WORKER_HEAP_MB.max,
+  ),
   /** How long a write waits (asynchronously) for a database busy with an import before 503. */
   DB_BUSY_WAIT_MS: int(10_000, 0, 120_000),
   /** Limits of one import file (a file past one is rejected with the limit named). */
