@@ -15,9 +15,13 @@ declare const __zielmonitorBundleUrl: string | undefined;
 
 const heapMb = workerHeapMb(process.env.IMPORT_WORKER_MAX_MB);
 if (typeof __zielmonitorBundleUrl === 'string' && heapMb !== null && namesFiles(process.argv.slice(2))) {
-  prestartWorker(fileURLToPath(new URL('./import-worker.js', __zielmonitorBundleUrl)), {
-    maxOldGenerationSizeMb: heapMb,
-  });
+  try {
+    prestartWorker(fileURLToPath(new URL('./import-worker.js', __zielmonitorBundleUrl)), {
+      maxOldGenerationSizeMb: heapMb,
+    });
+  } catch {
+    // fork() threw (ENOMEM, say): the import forks its own worker and reports what happens then.
+  }
 }
 
 // Built, this is dist/etl/cli-main.js (scripts/build-server.ts); under tsx, etl/main.ts.

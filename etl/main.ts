@@ -6,6 +6,6 @@
 import { runCommandLine } from './cli.js';
 import { discardPrestartedWorker } from './worker-process.js';
 
-// A worker the entry started for an import that did not come (a usage error, only targets) is
-// killed at the end.
+// A worker the entry started for an import that did not come (a usage error, a database the
+// import cannot share with a process) is killed at the end.
 void runCommandLine(process.argv.slice(2)).finally(discardPrestartedWorker);

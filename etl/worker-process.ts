@@ -7,10 +7,11 @@
  *
  * The prestarted worker is kept on the global object because this module sits in both bundles
  * (the entry and the command line, scripts/build-server.ts). It is taken only by an import with
- * the same heap limit and priority; otherwise, or when the command line ends without an import,
+ * the same entry and heap limit; otherwise, or when the command line ends without an import,
  * it is killed.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import type { Socket } from 'node:net';
 
 export interface WorkerProcessOptions {
   /** `--max-old-space-size` of the worker (MB). */
@@ -54,8 +55,10 @@ export function prestartWorker(entryPath: string, options: WorkerProcessOptions)
   child.on('error', () => {
     prestarted.failed = true;
   });
+  // Its process, channel and stderr pipe: none keeps this process alive until it is taken.
   child.unref();
   child.channel?.unref();
+  (child.stderr as Socket | null)?.unref();
   slot[PRESTARTED] = prestarted;
 }
 
@@ -81,6 +84,7 @@ export function takePrestartedWorker(entryPath: string, options: WorkerProcessOp
   }
   p.child.ref();
   p.child.channel?.ref();
+  (p.child.stderr as Socket | null)?.ref();
   return p.child;
 }
 

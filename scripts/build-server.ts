@@ -2,7 +2,8 @@
  * Bundles the server (server/main.ts and everything it imports from server/ and etl/) into one ES
  * module, dist/server/server.js, started by its entry dist/server/main.js (server/entry.ts: V8's heap
  * settings before the server's npm packages load; so in stack traces server.js is server/main.ts's
- * bundle and main.js the entry), and the ETL command line (etl/main.ts) into dist/etl/cli.js: plain
+ * bundle and main.js the entry), and the ETL command line (etl/main.ts) into dist/etl/cli-main.js,
+ * started by its entry dist/etl/cli.js (etl/cli-entry.ts: the import worker forked first): plain
  * `node` runs them without the tsx loader, whose on-the-fly TypeScript transform costs about 45 MB
  * of resident memory and (measured for the CLI) over a second of start-up before any work.
  * npm packages stay external (resolved from node_modules at run time), so the bundle holds only

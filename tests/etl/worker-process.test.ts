@@ -3,7 +3,7 @@
  * with the same heap limit, killed when it does not fit or is not needed; the built command line's
  * entry starts it before its own bundle loads, and imports through it.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,20 @@ const ECHO = fileURLToPath(new URL('./fixtures/echo-worker.mjs', import.meta.url
 const CLI = fileURLToPath(new URL('../../dist/etl/cli.js', import.meta.url));
 afterEach(discardPrestartedWorker);
 
+/** The worker waiting in the slot (etl/worker-process.ts keeps it on the global object). */
+const SLOT = Symbol.for('zielmonitor.prestartedImportWorker');
+function waiting(): ChildProcess {
+  const p = (globalThis as { [SLOT]?: { child: ChildProcess } })[SLOT];
+  if (!p) throw new Error('no prestarted worker');
+  return p.child;
+}
+
+/** Resolves once `child` has ended by SIGKILL. */
+async function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  expect(child.signalCode).toBe('SIGKILL');
+}
+
 describe('a prestarted import worker', () => {
   test('is taken by an import with the same entry and heap limit, and answers', async () => {
     prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
@@ -29,32 +43,45 @@ describe('a prestarted import worker', () => {
     expect(answer).toEqual({ echo: { job: 1 }, pid: child.pid, execArgv: ['--max-old-space-size=128'] });
   });
 
-  test('that does not fit, or has died, is not taken; one that does not fit is killed', async () => {
+  test('one that does not fit is killed, not taken; so is one replaced by a second start', async () => {
     prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    const other = takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 256 });
-    expect(other).toBeNull();
+    const misfit = waiting();
+    expect(takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 256 })).toBeNull();
+    await killed(misfit);
     prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
+    const otherEntry = waiting();
     expect(takePrestartedWorker(`${ECHO}.other`, { maxOldGenerationSizeMb: 128 })).toBeNull();
-
+    await killed(otherEntry);
     prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    const dead = takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    if (dead === null) throw new Error('not taken');
-    dead.kill('SIGKILL');
-    await once(dead, 'exit');
+    const replaced = waiting();
     prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    // The one just started is taken; a second prestart killed the first.
-    const first = takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    expect(first?.pid).not.toBe(dead.pid);
-    first?.kill('SIGKILL');
+    await killed(replaced);
+    const second = waiting();
+    expect(takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 128 })).toBe(second);
+    second.kill('SIGKILL');
   });
+
+  test('one that died while waiting is not taken', async () => {
+    prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
+    const child = waiting();
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    expect(takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 128 })).toBeNull();
+  });
+
+  test('one not taken keeps nothing alive: a process that only started it ends by itself', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/prestart-only.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture], {
+      timeout: 20_000,
+    });
+    expect(stdout).toBe('prestarted\n');
+  }, 30_000);
 
   test('a discarded one is killed', async () => {
     prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    const child = takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 128 });
-    if (child === null) throw new Error('not taken');
-    child.kill('SIGKILL');
-    prestartWorker(ECHO, { maxOldGenerationSizeMb: 128 });
+    const child = waiting();
     discardPrestartedWorker();
+    await killed(child);
     expect(takePrestartedWorker(ECHO, { maxOldGenerationSizeMb: 128 })).toBeNull();
   });
 });
