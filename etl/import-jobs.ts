@@ -5,7 +5,7 @@
  */
 import { ImportBusyError, type ImportSummary } from './index.js';
 import { executeImport, type ImportProgress, prepareSources } from './run.js';
-import { type EtlDeps, formatImportError } from './types.js';
+import { type EtlDeps, formatImportError, type ImportSource } from './types.js';
 
 export interface ImportJob {
   id: string;
@@ -23,7 +23,8 @@ export interface ImportJob {
 }
 
 export interface ImportJobs {
-  start(name: string, data: Uint8Array): ImportJob;
+  /** `done` runs when the import has ended, whatever its outcome (an upload's temporary file removed). */
+  start(name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob;
   get(id: string): ImportJob | undefined;
   list(): ImportJob[];
 }
@@ -33,7 +34,7 @@ const KEEP = 50;
 export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
   const jobs = new Map<string, ImportJob>();
   let seq = 0;
-  const start = (name: string, data: Uint8Array): ImportJob => {
+  const start = (name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob => {
     seq++;
     const job: ImportJob = {
       id: `${clock().getTime().toString(36)}-${seq}`,
@@ -58,12 +59,7 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
     };
     // Started on the next turn: the caller answers with the job first.
     setImmediate(() => {
-      executeImport(
-        etl,
-        prepareSources(etl, [{ kind: 'buffer', name, data }]),
-        { trigger: 'upload' },
-        { onProgress },
-      )
+      executeImport(etl, prepareSources(etl, [source]), { trigger: 'upload' }, { onProgress })
         .then((summary) => {
           job.summary = summary;
           job.state = summary.status === 'failed' ? 'failed' : 'done';
@@ -81,8 +77,13 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
                 ? e.message
                 : String(e);
         })
-        .finally(() => {
+        .finally(async () => {
           job.finishedAt = clock().toISOString();
+          try {
+            await done?.();
+          } catch {
+            // Clean-up of a temporary file: nothing a poller of the job could act on.
+          }
         });
     });
     return job;

@@ -73,8 +73,8 @@ export function prepareSources(
     switch (s.kind) {
       case 'file':
         return {
-          label: s.path,
-          name: basename(s.path),
+          label: s.name ?? s.path,
+          name: basename(s.name ?? s.path),
           load: async () => new Uint8Array(await readFile(s.path)),
         };
       case 'buffer':

@@ -8,7 +8,8 @@ import type { GoalOptions } from '../server/domain/types.js';
 import type { Logger } from '../server/logger.js';
 
 export type ImportSource =
-  | { kind: 'file'; path: string }
+  /** `name`: what the run log shows instead of the path (an upload held in a temporary file). */
+  | { kind: 'file'; path: string; name?: string }
   | { kind: 'buffer'; name: string; data: Uint8Array }
   | { kind: 'url'; url: string };
 

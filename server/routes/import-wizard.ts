@@ -13,19 +13,13 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
+import { receiveUpload } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 import { safeUploadName } from './imports.js';
 
 const MULTIPART_OVERHEAD = 64 * 1024;
-const fileForm = z.object({ file: z.instanceof(File, { message: 'must be a file' }) });
-const previewForm = z.object({
-  file: z.instanceof(File, { message: 'must be a file' }),
-  /** The draft mapping as JSON text (absent: only the file's preview). */
-  spec: z
-    .string()
-    .max(256 * 1024)
-    .optional(),
-});
+/** The draft mapping's largest JSON text, in bytes (form field "spec"). */
+const SPEC_MAX_BYTES = 256 * 1024;
 export const jobParam = z.object({ id: z.string().min(1).max(40) });
 
 function parseSpec(text: string | undefined) {
@@ -53,54 +47,55 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   const controller = requireRole(deps, 'controller');
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   const jobs = createImportJobs(deps.etl, deps.clock);
-  const tooLarge = (f: File) => {
-    if (f.size > maxBytes)
-      throw new ApiError(413, 'payload_too_large', `The file is larger than the limit of ${maxBytes} bytes.`);
+  /** The form's file (read as a stream into a temporary file) and text fields; 400 without a file. */
+  const receive = async (req: Request, fields?: Record<string, number>) => {
+    const upload = await receiveUpload(req, {
+      fileField: 'file',
+      maxFileBytes: maxBytes,
+      ...(fields ? { fields } : {}),
+    });
+    if (upload.file === null) {
+      await upload.dispose();
+      throw new ApiError(400, 'bad_request', 'form field file: Required (a file)');
+    }
+    return { upload, file: upload.file };
   };
   return new Hono<AppEnv>()
-    .post(
-      '/preview',
-      controller,
-      limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
-      validate('form', previewForm),
-      async (c) => {
-        const form = c.req.valid('form');
-        tooLarge(form.file);
-        const spec = parseSpec(form.spec);
-        const name = safeUploadName(form.file.name);
-        await loadJobcenterDirectory(deps.db);
-        try {
-          const result = await previewFile(
-            name,
-            new Uint8Array(await form.file.arrayBuffer()),
-            {
-              catalog: await loadCatalog(deps.etl),
-              reference: await loadReference(deps.db),
-            },
-            spec,
-          );
-          await audit(deps, auth, c, 'import.preview', name);
-          return c.json({ file: name, ...result });
-        } catch (e) {
-          if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', `${name}: ${e.message}`);
-          throw e;
-        }
-      },
-    )
-    .post(
-      '/jobs',
-      controller,
-      limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
-      validate('form', fileForm),
-      async (c) => {
-        const { file } = c.req.valid('form');
-        tooLarge(file);
-        const name = safeUploadName(file.name);
-        const job = jobs.start(name, new Uint8Array(await file.arrayBuffer()));
-        await audit(deps, auth, c, 'import.upload', name, { via: 'wizard' });
-        return c.json({ job }, 202);
-      },
-    )
+    .post('/preview', controller, limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'), async (c) => {
+      const { upload, file } = await receive(c.req.raw, { spec: SPEC_MAX_BYTES });
+      let data: Uint8Array;
+      try {
+        data = await upload.bytes();
+      } finally {
+        await upload.dispose();
+      }
+      const spec = parseSpec(upload.fields.spec);
+      const name = safeUploadName(file.filename);
+      await loadJobcenterDirectory(deps.db);
+      try {
+        const result = await previewFile(
+          name,
+          data,
+          {
+            catalog: await loadCatalog(deps.etl),
+            reference: await loadReference(deps.db),
+          },
+          spec,
+        );
+        await audit(deps, auth, c, 'import.preview', name);
+        return c.json({ file: name, ...result });
+      } catch (e) {
+        if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', `${name}: ${e.message}`);
+        throw e;
+      }
+    })
+    .post('/jobs', controller, limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'), async (c) => {
+      const { upload, file } = await receive(c.req.raw);
+      const name = safeUploadName(file.filename);
+      const job = jobs.start(name, { kind: 'file', path: file.path, name }, upload.dispose);
+      await audit(deps, auth, c, 'import.upload', name, { via: 'wizard' });
+      return c.json({ job }, 202);
+    })
     .get('/jobs', (c) => c.json({ jobs: jobs.list() }))
     .get('/jobs/:id', validate('param', jobParam), (c) => {
       const job = jobs.get(c.req.valid('param').id);

@@ -11,12 +11,12 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
+import { isMultipart, receiveUpload } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 
 /** Multipart envelope allowance on top of the file itself (boundaries, part headers). */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-const uploadForm = z.object({ file: z.instanceof(File, { message: 'must be a file' }).optional() });
 const actionBody = z.object({ action: z.literal('run-sources').optional() });
 
 /**
@@ -84,24 +84,26 @@ export function importsRoutes(deps: AppDeps, auth: Auth) {
       '/',
       requireRole(deps, 'controller'),
       limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
-      validate('form', uploadForm),
       validate('json', actionBody),
       async (c) => {
-        const { file } = c.req.valid('form');
         const { action } = c.req.valid('json');
+        // A form is read as a stream into a temporary file, which the import worker reads itself.
+        const upload = isMultipart(c.req.raw)
+          ? await receiveUpload(c.req.raw, { fileField: 'file', maxFileBytes: maxBytes })
+          : null;
+        const file = upload?.file ?? null;
+        if (upload && !file) await upload.dispose();
+        const name = file ? safeUploadName(file.filename) : null;
         let summary: ImportSummary;
-        if (file) {
-          if (file.size > maxBytes) {
-            throw new ApiError(
-              413,
-              'payload_too_large',
-              `The file is larger than the limit of ${maxBytes} bytes.`,
-            );
+        if (file && name !== null) {
+          try {
+            summary = await runImport(deps.etl, [{ kind: 'file', path: file.path, name }], {
+              trigger: 'upload',
+            });
+          } finally {
+            await upload?.dispose();
           }
-          const name = safeUploadName(file.name);
-          const data = new Uint8Array(await file.arrayBuffer());
-          summary = await runImport(deps.etl, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
-        } else if (action === 'run-sources') {
+        } else if (!upload && action === 'run-sources') {
           const ran = await runScheduledImport(deps.etl, deps.config, 'api');
           if (ran === null) {
             return c.json(
@@ -132,19 +134,12 @@ export function importsRoutes(deps: AppDeps, auth: Auth) {
         );
         const by = actorName(c, null);
         await setImportRunStartedBy(deps.db.db, summary.runId, by);
-        await audit(
-          deps,
-          auth,
-          c,
-          file ? 'import.upload' : 'import.run_sources',
-          file ? safeUploadName(file.name) : null,
-          {
-            runId: summary.runId,
-            status: summary.status,
-            inserted: summary.inserted,
-            updated: summary.updated,
-          },
-        );
+        await audit(deps, auth, c, name !== null ? 'import.upload' : 'import.run_sources', name, {
+          runId: summary.runId,
+          status: summary.status,
+          inserted: summary.inserted,
+          updated: summary.updated,
+        });
         if (summary.files.some((f) => f.status === 'rejected')) {
           return c.json(
             { ...summary, error: { code: 'file_rejected', message: rejectedMessage(summary) } },
