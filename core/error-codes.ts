@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'not_found',
   'payload_too_large',
   'export_too_large',
+  'upload_interrupted',
   // who is asking
   'unauthorized',
   'invalid_token',
@@ -38,6 +39,7 @@ export const ERROR_CODES = [
   'import_busy',
   'database_busy',
   // the server
+  'upload_storage',
   'internal',
 ] as const;
 

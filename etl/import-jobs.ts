@@ -3,8 +3,8 @@
  * the upload answers at once with a job id, the page shows progress and may be left; the run
  * log holds the result. One registry per app instance (no module state).
  */
-import { ImportBusyError, type ImportSummary } from './index.js';
-import { executeImport, type ImportProgress, prepareSources } from './run.js';
+import { ImportBusyError, type ImportSummary, runImport } from './index.js';
+import type { ImportProgress } from './run.js';
 import { type EtlDeps, formatImportError, type ImportSource } from './types.js';
 
 export interface ImportJob {
@@ -59,7 +59,8 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
     };
     // Started on the next turn: the caller answers with the job first.
     setImmediate(() => {
-      executeImport(etl, prepareSources(etl, [source]), { trigger: 'upload' }, { onProgress })
+      // As every upload: in the import worker when the server has one (its own heap and core).
+      runImport(etl, [source], { trigger: 'upload' }, { onProgress })
         .then((summary) => {
           job.summary = summary;
           job.state = summary.status === 'failed' ? 'failed' : 'done';

@@ -15,6 +15,7 @@ export const HTTP_STATUS = {
   not_found: 404,
   payload_too_large: 413,
   export_too_large: 422,
+  upload_interrupted: 400,
   unauthorized: 401,
   invalid_token: 401,
   forbidden: 403,
@@ -40,6 +41,7 @@ export const HTTP_STATUS = {
   file_rejected: 422,
   import_busy: 409,
   database_busy: 503,
+  upload_storage: 503,
   internal: 500,
 } as const satisfies Record<ErrorCode, HttpErrorStatus>;
 

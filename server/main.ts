@@ -27,6 +27,7 @@ import { setDefaultBusyWait } from './db/busy.js';
 import { serialised } from './db/dialect/index.js';
 import { listAllRegions } from './db/repositories/regions.js';
 import { withFastPath } from './http/fast-path.js';
+import { sweepUploads } from './http/upload.js';
 import { warmUp } from './http/warm-up.js';
 import { startLeadership } from './leader.js';
 import { createLogger, withoutRequestLines } from './logger.js';
@@ -84,7 +85,13 @@ async function prepareData(config: Config, etl: EtlDeps): Promise<void> {
   const aborted = await recoverAbortedRuns(etl);
   if (aborted > 0)
     logger.warn({ runs: aborted }, "import runs left 'running' by a dead importer marked aborted");
+  // Uploads a stopped server was still importing (removed by age: instances may share TMPDIR).
+  const swept = await sweepUploads(STALE_UPLOAD_MS);
+  if (swept > 0) logger.info({ directories: swept }, 'temporary upload files of an earlier run removed');
 }
+
+/** An upload directory this old belongs to no running import (imports take seconds to minutes). */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = readConfig();

@@ -4,27 +4,44 @@
  * (a whole-body `Request.formData()` parsed a 17.5 MB body in one go, and the route then copied
  * the file and handed the copy to the import worker) and never sits in the server's memory.
  *
- * Text fields are accepted by name with a byte limit each; other text fields and file parts under
- * other names are read past and ignored, as a form schema ignores unknown keys.
+ * The body's size is counted here as it streams (hono's bodyLimit reads a body without a
+ * Content-Length whole into memory before the route runs, so the upload routes check only the
+ * declared length up front: `limitDeclaredBody`). Text fields are accepted by name with a byte
+ * limit each; other text fields and file parts under other names are read past and ignored, as a
+ * form schema ignores unknown keys.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
+import type { AppEnv } from './env.js';
+
+/** The temporary directories' name prefix (a server start removes stale ones: `sweepUploads`). */
+export const UPLOAD_DIR_PREFIX = 'zielmonitor-upload-';
+/** Multipart envelope allowance on top of the file itself (boundaries, part headers, fields). */
+export const MULTIPART_OVERHEAD = 64 * 1024;
+/** The most parts a form may have. */
+const MAX_PARTS = 100;
 
 export interface UploadOptions {
   /** The form field that carries the file. */
   fileField: string;
   /** The largest file accepted, in bytes: one more is a 413. */
   maxFileBytes: number;
+  /** The largest body, multipart envelope included, counted as it streams: one more is a 413. */
+  maxBodyBytes: number;
   /** Text fields read, each with its largest length in bytes (longer is a 400). */
   fields?: Readonly<Record<string, number>>;
-  /** Where the temporary directory is made (default: the system's). */
+  /** Where the temporary directory is made (default: the system's, `TMPDIR`). */
   tmpDir?: string;
+  /** Opens the temporary file for writing (default: a new file, mode 0600). */
+  openFile?: (path: string) => Writable;
 }
 
 export interface ReceivedUpload {
@@ -55,122 +72,244 @@ function badForm(message: string): ApiError {
   return new ApiError(400, 'bad_request', message);
 }
 
+function tooLarge(what: string, maxBytes: number): ApiError {
+  return new ApiError(413, 'payload_too_large', `${what} is larger than the limit of ${maxBytes} bytes.`);
+}
+
+/** A failure of the server's own storage (a full or read-only disk): not the client's fault. */
+function storageFailed(e: unknown): ApiError {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return new ApiError(
+    503,
+    'upload_storage',
+    `The upload cannot be stored on the server for the import${code ? ` (${code})` : ''}.`,
+  );
+}
+
 /**
- * Reads a multipart/form-data request to its end. Rejects with a 400 for a body that is not a
- * well-formed form (or whose named field is not what it should be), a 413 for a file over the
- * limit; on any rejection nothing is left on disk. The caller disposes of the upload when done.
+ * 413 for a body whose Content-Length is over the limit, before anything is read. A body without
+ * one is counted as it streams by `receiveUpload` (never buffered whole, as hono's bodyLimit does).
  */
-export async function receiveUpload(req: Request, options: UploadOptions): Promise<Upload> {
-  const contentType = req.headers.get('content-type') ?? '';
-  if (!isMultipart(req)) throw badForm('Send multipart/form-data.');
-  const wanted = options.fields ?? {};
-  const longest = Math.max(0, ...Object.values(wanted));
-  let parser: busboy.Busboy;
+export function limitDeclaredBody(maxBytes: number, what = 'The upload'): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(what, maxBytes);
+    await next();
+  };
+}
+
+/** What the parser's events found (closures set it, so kept in an object the compiler does not narrow). */
+interface FormState {
+  file: ReceivedUpload | null;
+  fields: Record<string, string>;
+  /** The file's write, settled (its error is recorded in `storage`). */
+  written: Promise<void> | null;
+  /** The first thing wrong with the form as sent (a 4xx). */
+  problem: ApiError | null;
+  /** busboy's own error: a form that is not well formed. */
+  malformed: Error | null;
+  /** The temporary file could not be written. */
+  storage: Error | null;
+  /** Settles when the parser has read the whole form (rejects with its error). */
+  closed: Promise<unknown>;
+}
+
+function openParser(contentType: string, options: UploadOptions): busboy.Busboy {
+  const longest = Math.max(0, ...Object.values(options.fields ?? {}));
   try {
-    parser = busboy({
+    return busboy({
       headers: { 'content-type': contentType },
       // Browsers send a file name's UTF-8 bytes as they are (Umlauts in German file names).
       defParamCharset: 'utf8',
-      // busboy reports its limit when a file reaches it: one byte more tells a file just at the
-      // largest size allowed from one over it (and a field at its limit from one over it).
-      limits: { fileSize: options.maxFileBytes + 1, fieldSize: longest + 1, parts: 100, fieldNameSize: 200 },
+      // busboy reports a limit when it is reached: one more tells a file just at the largest size
+      // allowed (a field at its limit, a form of MAX_PARTS parts) from one over it.
+      limits: { fileSize: options.maxFileBytes + 1, fieldSize: longest + 1, parts: MAX_PARTS + 1 },
     });
   } catch (e) {
     throw badForm(`The multipart body cannot be read: ${e instanceof Error ? e.message : String(e)}.`);
   }
+}
 
-  const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'zielmonitor-upload-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
-  const fields: Record<string, string> = {};
-  // Set by the parser's events (closures, so kept in an object the compiler does not narrow).
-  const got: {
-    file: ReceivedUpload | null;
-    written: Promise<void> | null;
-    problem: ApiError | null;
-    malformed: Error | null;
-  } = { file: null, written: null, problem: null, malformed: null };
-  const fail = (e: ApiError) => {
-    got.problem ??= e;
+/** Follows the parser's events: the file part into `dir`, the text fields asked for, every problem. */
+function listen(parser: busboy.Busboy, dir: string, options: UploadOptions): FormState {
+  const wanted = options.fields ?? {};
+  const openFile =
+    options.openFile ?? ((path: string) => createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+  const closed = once(parser, 'close');
+  closed.catch(() => undefined);
+  const state: FormState = {
+    file: null,
+    fields: {},
+    written: null,
+    problem: null,
+    malformed: null,
+    storage: null,
+    closed,
   };
-
-  parser.on('file', (name, stream, info) => {
-    if (name !== options.fileField) {
-      stream.resume();
-      return;
-    }
-    if (got.file !== null) {
-      fail(badForm(`form field ${name}: one file only`));
-      stream.resume();
-      return;
-    }
-    const received: ReceivedUpload = { filename: info.filename ?? '', path: join(dir, 'upload'), size: 0 };
-    got.file = received;
-    stream.on('data', (chunk: Buffer) => {
-      received.size += chunk.length;
-    });
-    stream.on('limit', () => {
-      fail(
-        new ApiError(
-          413,
-          'payload_too_large',
-          `The file is larger than the limit of ${options.maxFileBytes} bytes.`,
-        ),
-      );
-    });
-    got.written = pipeline(stream, createWriteStream(received.path, { flags: 'wx', mode: 0o600 }));
-    // Awaited after the body; a write error until then must not be unhandled.
-    got.written.catch(() => undefined);
-  });
-  parser.on('field', (name, value, info) => {
+  const fail = (e: ApiError) => {
+    state.problem ??= e;
+  };
+  const field = (name: string, value: string, truncated: boolean) => {
     if (name === options.fileField) {
       fail(badForm(`form field ${name}: must be a file`));
       return;
     }
     const limit = wanted[name];
     if (limit === undefined) return;
-    if (info.valueTruncated || Buffer.byteLength(value) > limit) {
+    if (truncated || Buffer.byteLength(value) > limit) {
       fail(badForm(`form field ${name}: longer than ${limit} bytes`));
       return;
     }
-    fields[name] = value;
-  });
-  parser.on('partsLimit', () => fail(badForm('The form has too many parts.')));
-  parser.on('error', (e: Error) => {
-    got.malformed ??= e;
-  });
-  const closed = once(parser, 'close');
-  closed.catch(() => undefined);
-
-  try {
-    const body = req.body;
-    if (body === null) throw badForm('The multipart body is empty.');
-    try {
-      // The body's own errors (the body limit, a dropped connection) pass as they are.
-      const reader = body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (!parser.write(value)) await once(parser, 'drain');
-      }
-      parser.end();
-      await closed;
-      if (got.written !== null) await got.written;
-    } catch (e) {
-      if (got.malformed !== null)
-        throw badForm(`The multipart body cannot be read: ${got.malformed.message}.`);
-      throw e;
+    state.fields[name] = value;
+  };
+  /** A text field busboy delivers as a stream: read up to its limit (one byte more tells). */
+  const streamedField = (name: string, stream: NodeJS.ReadableStream) => {
+    const limit = name === options.fileField ? 0 : (wanted[name] ?? 0);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      if (size <= limit) chunks.push(chunk);
+      size += chunk.length;
+    });
+    stream.on('end', () => field(name, Buffer.concat(chunks).toString('utf8'), size > limit));
+  };
+  parser.on('file', (name, stream, info) => {
+    // busboy counts a part of type application/octet-stream as a file even without a file name;
+    // a form (and the WHATWG parser before this one) has it as a text field.
+    if (info.filename === undefined) return streamedField(name, stream);
+    if (name !== options.fileField) return stream.resume();
+    if (state.file !== null) {
+      fail(badForm(`form field ${name}: one file only`));
+      return stream.resume();
     }
-    if (got.problem !== null) throw got.problem;
+    const received: ReceivedUpload = { filename: info.filename, path: join(dir, 'upload'), size: 0 };
+    state.file = received;
+    stream.on('data', (chunk: Buffer) => {
+      received.size += chunk.length;
+    });
+    stream.on('limit', () => fail(tooLarge('The file', options.maxFileBytes)));
+    const out = openFile(received.path);
+    out.once('error', (e: Error) => {
+      // A form that broke off: busboy ended the file stream with its error first, and the
+      // pipeline passed it on to the writer. Otherwise the disk refused the file, and busboy
+      // would wait for ever for a file stream that no longer reads: the parser is ended here
+      // (its write and close then reject, and the read loop stops).
+      if (stream.errored) return;
+      state.storage ??= e;
+      parser.destroy(e);
+    });
+    // Awaited after the body (its error is handled above).
+    state.written = pipeline(stream, out).catch(() => undefined);
+  });
+  parser.on('field', (name, value, info) => field(name, value, info.valueTruncated));
+  parser.on('partsLimit', () => fail(badForm(`The form has more than ${MAX_PARTS} parts.`)));
+  parser.on('error', (e: Error) => {
+    state.malformed ??= e;
+  });
+  return state;
+}
+
+/** Writes the body into the parser as it arrives, counting it, and waits for the form's end. */
+async function feed(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  parser: busboy.Busboy,
+  state: FormState,
+  maxBodyBytes: number,
+): Promise<void> {
+  let received = 0;
+  for (;;) {
+    let step: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      step = await reader.read();
+    } catch (e) {
+      // The client went away or the connection broke: nobody to blame on this side.
+      throw new ApiError(
+        400,
+        'upload_interrupted',
+        `The upload broke off: ${e instanceof Error ? e.message : String(e)}.`,
+      );
+    }
+    if (step.done) break;
+    received += step.value.length;
+    if (received > maxBodyBytes) throw tooLarge('The upload', maxBodyBytes);
+    // Ended by a failed write (listen): a write now would neither fail nor drain.
+    if (parser.destroyed) throw state.storage ?? new Error('the form parser has ended');
+    if (!parser.write(step.value)) await once(parser, 'drain');
+  }
+  if (parser.destroyed) throw state.storage ?? new Error('the form parser has ended');
+  parser.end();
+  await state.closed;
+  await state.written;
+  if (state.storage !== null) throw storageFailed(state.storage);
+  if (state.problem !== null) throw state.problem;
+}
+
+/**
+ * Reads a multipart/form-data request to its end. Rejects with a 400 for a body that is not a
+ * well-formed form (or whose named field is not what it should be) and for one that breaks off,
+ * a 413 for a file or body over its limit, a 503 when the temporary file cannot be written; on
+ * any rejection nothing is left on disk. The caller disposes of the upload when done with it.
+ */
+export async function receiveUpload(req: Request, options: UploadOptions): Promise<Upload> {
+  if (!isMultipart(req)) throw badForm('Send multipart/form-data.');
+  const body = req.body;
+  if (body === null) throw badForm('The multipart body is empty.');
+  const parser = openParser(req.headers.get('content-type') ?? '', options);
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), UPLOAD_DIR_PREFIX));
   } catch (e) {
+    throw storageFailed(e);
+  }
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  const state = listen(parser, dir, options);
+  const reader = body.getReader();
+  try {
+    await feed(reader, parser, state, options.maxBodyBytes);
+  } catch (e) {
+    await reader.cancel().catch(() => undefined);
     parser.destroy();
+    await state.written;
     await dispose();
+    if (state.storage !== null) throw storageFailed(state.storage);
+    if (e instanceof ApiError) throw e;
+    if (state.malformed !== null)
+      throw badForm(`The multipart body cannot be read: ${state.malformed.message}.`);
     throw e;
   }
-  const { file } = got;
+  const { file, fields } = state;
   return {
     file,
     fields,
     bytes: async () => (file === null ? new Uint8Array(0) : new Uint8Array(await readFile(file.path))),
     dispose,
   };
+}
+
+/**
+ * Removes upload directories older than `maxAgeMs` under the temporary directory: those of a
+ * server that stopped mid-import (a crash, a kill, a shutdown that did not wait for a background
+ * job). By age, not all of them: other instances may share the directory. Returns how many.
+ */
+export async function sweepUploads(maxAgeMs: number, now = Date.now(), dir = tmpdir()): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(UPLOAD_DIR_PREFIX)) continue;
+    const path = join(dir, name);
+    try {
+      const s = await stat(path);
+      if (!s.isDirectory() || now - s.mtimeMs < maxAgeMs) continue;
+      await rm(path, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Gone meanwhile, or not ours to remove: left alone.
+    }
+  }
+  return removed;
 }

@@ -11,13 +11,11 @@ import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { receiveUpload } from '../http/upload.js';
+import { limitDeclaredBody, MULTIPART_OVERHEAD, receiveUpload } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 import { safeUploadName } from './imports.js';
 
-const MULTIPART_OVERHEAD = 64 * 1024;
 /** The draft mapping's largest JSON text, in bytes (form field "spec"). */
 const SPEC_MAX_BYTES = 256 * 1024;
 export const jobParam = z.object({ id: z.string().min(1).max(40) });
@@ -52,6 +50,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
     const upload = await receiveUpload(req, {
       fileField: 'file',
       maxFileBytes: maxBytes,
+      maxBodyBytes: maxBytes + MULTIPART_OVERHEAD,
       ...(fields ? { fields } : {}),
     });
     if (upload.file === null) {
@@ -61,7 +60,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
     return { upload, file: upload.file };
   };
   return new Hono<AppEnv>()
-    .post('/preview', controller, limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'), async (c) => {
+    .post('/preview', controller, limitDeclaredBody(maxBytes + MULTIPART_OVERHEAD), async (c) => {
       const { upload, file } = await receive(c.req.raw, { spec: SPEC_MAX_BYTES });
       let data: Uint8Array;
       try {
@@ -89,7 +88,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
         throw e;
       }
     })
-    .post('/jobs', controller, limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'), async (c) => {
+    .post('/jobs', controller, limitDeclaredBody(maxBytes + MULTIPART_OVERHEAD), async (c) => {
       const { upload, file } = await receive(c.req.raw);
       const name = safeUploadName(file.filename);
       const job = jobs.start(name, { kind: 'file', path: file.path, name }, upload.dispose);

@@ -11,11 +11,11 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
-import { isMultipart, receiveUpload } from '../http/upload.js';
+import { isMultipart, limitDeclaredBody, MULTIPART_OVERHEAD, receiveUpload } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 
-/** Multipart envelope allowance on top of the file itself (boundaries, part headers). */
-const MULTIPART_OVERHEAD = 64 * 1024;
+/** The largest JSON body (`{"action":"run-sources"}`). */
+const JSON_MAX_BYTES = 64 * 1024;
 
 const actionBody = z.object({ action: z.literal('run-sources').optional() });
 
@@ -73,6 +73,10 @@ export function importRunView(run: ImportRunInfo, admin: boolean): ImportRunInfo
 /** GET /api/imports (run log with files), POST /api/imports (admin: upload or run the sources). */
 export function importsRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
+  const maxFormBytes = maxBytes + MULTIPART_OVERHEAD;
+  // A form is counted as it streams (receiveUpload); the JSON alternative is small.
+  const formLimit = limitDeclaredBody(maxFormBytes);
+  const jsonLimit = limitBody(JSON_MAX_BYTES, 'The request body');
   return new Hono<AppEnv>()
     .get('/', validate('query', importsQuery), async (c) => {
       const { limit } = c.req.valid('query');
@@ -83,13 +87,17 @@ export function importsRoutes(deps: AppDeps, auth: Auth) {
     .post(
       '/',
       requireRole(deps, 'controller'),
-      limitBody(maxBytes + MULTIPART_OVERHEAD, 'The upload'),
+      (c, next) => (isMultipart(c.req.raw) ? formLimit(c, next) : jsonLimit(c, next)),
       validate('json', actionBody),
       async (c) => {
         const { action } = c.req.valid('json');
         // A form is read as a stream into a temporary file, which the import worker reads itself.
         const upload = isMultipart(c.req.raw)
-          ? await receiveUpload(c.req.raw, { fileField: 'file', maxFileBytes: maxBytes })
+          ? await receiveUpload(c.req.raw, {
+              fileField: 'file',
+              maxFileBytes: maxBytes,
+              maxBodyBytes: maxFormBytes,
+            })
           : null;
         const file = upload?.file ?? null;
         if (upload && !file) await upload.dispose();

@@ -4,13 +4,27 @@
  * is left on disk, whatever the outcome. Real multipart bodies (undici's FormData encoder), real
  * files in a directory of the test's own.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../server/errors.js';
 import { importSummaryResponse, importsResponse } from '../../server/http/responses.js';
-import { receiveUpload } from '../../server/http/upload.js';
+import { receiveUpload, sweepUploads, UPLOAD_DIR_PREFIX } from '../../server/http/upload.js';
 import { ADMIN_TOKEN, getJson, setup } from './fixture.js';
 
 let dir = '';
@@ -48,7 +62,7 @@ describe('receiveUpload', () => {
         ['other', 'ignored'],
         ['file', csv(text, 'Eingliederungsquote März.csv')],
       ]),
-      { fileField: 'file', maxFileBytes: 1024, fields: { spec: 100 }, tmpDir: dir },
+      { fileField: 'file', maxFileBytes: 1024, maxBodyBytes: 1 << 20, fields: { spec: 100 }, tmpDir: dir },
     );
     expect(upload.fields).toEqual({ spec: '{"a":1}' });
     expect(upload.file).toMatchObject({ filename: 'Eingliederungsquote März.csv', size: text.length });
@@ -66,6 +80,7 @@ describe('receiveUpload', () => {
     const upload = await receiveUpload(formRequest([['attachment', csv('x')]]), {
       fileField: 'file',
       maxFileBytes: 1024,
+      maxBodyBytes: 1 << 20,
       tmpDir: dir,
     });
     expect(upload.file).toBeNull();
@@ -77,6 +92,7 @@ describe('receiveUpload', () => {
     const ok = await receiveUpload(formRequest([['file', csv('x'.repeat(100))]]), {
       fileField: 'file',
       maxFileBytes: 100,
+      maxBodyBytes: 1 << 20,
       tmpDir: dir,
     });
     expect(ok.file?.size).toBe(100);
@@ -85,6 +101,7 @@ describe('receiveUpload', () => {
       receiveUpload(formRequest([['file', csv('x'.repeat(101))]]), {
         fileField: 'file',
         maxFileBytes: 100,
+        maxBodyBytes: 1 << 20,
         tmpDir: dir,
       }),
     );
@@ -109,6 +126,7 @@ describe('receiveUpload', () => {
       receiveUpload(formRequest(parts), {
         fileField: 'file',
         maxFileBytes: 1024,
+        maxBodyBytes: 1 << 20,
         fields: { spec: 10 },
         tmpDir: dir,
       }),
@@ -118,12 +136,47 @@ describe('receiveUpload', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a part of type application/octet-stream without a file name is a text field, as a form has it', async () => {
+    const body = (name: string) =>
+      [
+        '--b0',
+        `Content-Disposition: form-data; name="${name}"`,
+        'Content-Type: application/octet-stream',
+        '',
+        '{"sheet":1}',
+        '--b0--',
+        '',
+      ].join('\r\n');
+    const req = (name: string) =>
+      new Request('http://x/', {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b0' },
+        body: body(name),
+      });
+    const options = {
+      fileField: 'file',
+      maxFileBytes: 100,
+      maxBodyBytes: 1000,
+      fields: { spec: 20 },
+      tmpDir: dir,
+    };
+    const spec = await receiveUpload(req('spec'), options);
+    expect(spec.file).toBeNull();
+    expect(spec.fields).toEqual({ spec: '{"sheet":1}' });
+    await spec.dispose();
+    const e = await rejection(receiveUpload(req('file'), options));
+    expect(e.message).toBe('form field file: must be a file');
+    const long = await rejection(receiveUpload(req('spec'), { ...options, fields: { spec: 5 } }));
+    expect(long.message).toBe('form field spec: longer than 5 bytes');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a cut-off body and a body that is not a form are 400s; nothing stays on disk', async () => {
     const whole = formRequest([['file', csv('y'.repeat(5000))]]);
     const bytes = new Uint8Array(await whole.arrayBuffer());
     const raw = (contentType: string, body: BodyInit) =>
       new Request('http://x/', { method: 'POST', headers: { 'content-type': contentType }, body });
-    const options = { fileField: 'file', maxFileBytes: 10_000, tmpDir: dir };
+    const options = { fileField: 'file', maxFileBytes: 10_000, maxBodyBytes: 1 << 20, tmpDir: dir };
     const cut = raw(whole.headers.get('content-type') ?? '', bytes.slice(0, 3000));
     const e = await rejection(receiveUpload(cut, options));
     expect(e.status).toBe(400);
@@ -137,28 +190,181 @@ describe('receiveUpload', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("the body's own error (a limit, a dropped connection) passes as it is, and nothing stays on disk", async () => {
+  /** A multipart body whose first `cut` bytes arrive, then `then` happens to the stream. */
+  async function streamed(cut: number, then: (c: ReadableStreamDefaultController<Uint8Array>) => void) {
     const whole = formRequest([['file', csv('z'.repeat(5000))]]);
     const bytes = new Uint8Array(await whole.arrayBuffer());
-    const dropped = new Error('connection reset');
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(bytes.slice(0, 2000));
-        controller.error(dropped);
+        for (let at = 0; at < Math.min(cut, bytes.length); at += 500)
+          controller.enqueue(bytes.slice(at, Math.min(at + 500, cut)));
+        then(controller);
       },
     });
-    const req = new Request('http://x/', {
+    return new Request('http://x/', {
       method: 'POST',
       headers: { 'content-type': whole.headers.get('content-type') ?? '' },
       body,
       duplex: 'half',
     } as RequestInit);
-    const e = await receiveUpload(req, { fileField: 'file', maxFileBytes: 10_000, tmpDir: dir }).then(
-      () => null,
-      (err: unknown) => err,
+  }
+
+  it('a body that breaks off is a 400 "upload_interrupted"; nothing stays on disk', async () => {
+    const req = await streamed(2000, (c) => c.error(new Error('connection reset')));
+    const e = await rejection(
+      receiveUpload(req, { fileField: 'file', maxFileBytes: 10_000, maxBodyBytes: 1 << 20, tmpDir: dir }),
     );
-    expect(e).toBe(dropped);
+    expect(e.status).toBe(400);
+    expect(e.code).toBe('upload_interrupted');
+    expect(e.message).toBe('The upload broke off: connection reset.');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a body without a length is counted as it streams: one over maxBodyBytes is a 413', async () => {
+    const ok = await receiveUpload(await streamed(Number.POSITIVE_INFINITY, (c) => c.close()), {
+      fileField: 'file',
+      maxFileBytes: 10_000,
+      maxBodyBytes: 6000,
+      tmpDir: dir,
+    });
+    expect(ok.file?.size).toBe(5000);
+    await ok.dispose();
+    const e = await rejection(
+      receiveUpload(await streamed(Number.POSITIVE_INFINITY, (c) => c.close()), {
+        fileField: 'file',
+        maxFileBytes: 10_000,
+        maxBodyBytes: 5100,
+        tmpDir: dir,
+      }),
+    );
+    expect(e.status).toBe(413);
+    expect(e.message).toBe('The upload is larger than the limit of 5100 bytes.');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a disk that refuses the file is a 503 "upload_storage", promptly, and nothing stays on disk', async () => {
+    // 3 MB: the file stream's buffer fills, busboy waits on it, and the body on busboy.
+    const big = csv('w'.repeat(3 << 20));
+    const full = (after: number) => () => {
+      let written = 0;
+      return new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          written += chunk.length;
+          if (written > after) cb(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+          else setTimeout(cb, 1);
+        },
+      });
+    };
+    for (const after of [0, 1 << 20]) {
+      const e = await rejection(
+        receiveUpload(formRequest([['file', big]]), {
+          fileField: 'file',
+          maxFileBytes: 4 << 20,
+          maxBodyBytes: 5 << 20,
+          tmpDir: dir,
+          openFile: full(after),
+        }),
+      );
+      expect(e.status).toBe(503);
+      expect(e.code).toBe('upload_storage');
+      expect(e.message).toBe('The upload cannot be stored on the server for the import (ENOSPC).');
+      expect(readdirSync(dir)).toEqual([]);
+    }
+    // No directory to be made (a read-only or missing TMPDIR): the same answer.
+    const missing = await rejection(
+      receiveUpload(formRequest([['file', csv('x')]]), {
+        fileField: 'file',
+        maxFileBytes: 10,
+        maxBodyBytes: 1 << 20,
+        tmpDir: join(dir, 'not-there'),
+      }),
+    );
+    expect(missing.status).toBe(503);
+    expect(missing.message).toMatch(/\(ENOENT\)\.$/);
+  });
+
+  it(`a form of ${100} parts is read, one more is a 400`, async () => {
+    const parts = (n: number): [string, string][] => Array.from({ length: n }, (_, i) => [`f${i}`, 'x']);
+    const ok = await receiveUpload(formRequest(parts(100)), {
+      fileField: 'file',
+      maxFileBytes: 10,
+      maxBodyBytes: 1 << 20,
+      tmpDir: dir,
+    });
+    await ok.dispose();
+    const e = await rejection(
+      receiveUpload(formRequest(parts(101)), {
+        fileField: 'file',
+        maxFileBytes: 10,
+        maxBodyBytes: 1 << 20,
+        tmpDir: dir,
+      }),
+    );
+    expect(e.message).toBe('The form has more than 100 parts.');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('over real HTTP with a Content-Length: a 6 MB file arrives whole, in many chunks', async () => {
+    const data = new Uint8Array(6 << 20);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 11)) & 0xff;
+    const app = new Hono().post('/', async (c) => {
+      const upload = await receiveUpload(c.req.raw, {
+        fileField: 'file',
+        maxFileBytes: 8 << 20,
+        maxBodyBytes: 9 << 20,
+        tmpDir: dir,
+      });
+      const stored = readFileSync(upload.file?.path ?? '');
+      const dirMode = statSync(join(upload.file?.path ?? '', '..')).mode & 0o777;
+      await upload.dispose();
+      return c.json({
+        size: upload.file?.size,
+        sha256: createHash('sha256').update(stored).digest('hex'),
+        dirMode,
+      });
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    });
+    try {
+      const form = formRequest([['file', new File([data], 'gross.bin')]]);
+      const contentType = form.headers.get('content-type') ?? '';
+      const body = new Uint8Array(await form.arrayBuffer());
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'content-length': String(body.length) },
+        body,
+      });
+      expect(await res.json()).toEqual({
+        size: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        dirMode: 0o700,
+      });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('sweepUploads', () => {
+  it('removes upload directories older than the age given, and nothing else', async () => {
+    const old = (Date.now() - 2 * 3600_000) / 1000;
+    for (const name of [`${UPLOAD_DIR_PREFIX}old1`, `${UPLOAD_DIR_PREFIX}old2`, 'other-old']) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'upload'), 'x');
+      utimesSync(join(dir, name), old, old);
+    }
+    mkdirSync(join(dir, `${UPLOAD_DIR_PREFIX}fresh`));
+    writeFileSync(join(dir, `${UPLOAD_DIR_PREFIX}file`), 'not a directory');
+    utimesSync(join(dir, `${UPLOAD_DIR_PREFIX}file`), old, old);
+    expect(await sweepUploads(3600_000, Date.now(), dir)).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual([
+      'other-old',
+      `${UPLOAD_DIR_PREFIX}file`,
+      `${UPLOAD_DIR_PREFIX}fresh`,
+    ]);
+    expect(await sweepUploads(3600_000, Date.now(), join(dir, 'missing'))).toBe(0);
   });
 });
 

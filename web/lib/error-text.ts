@@ -11,6 +11,7 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   not_found: 'Diese Adresse gibt es nicht.',
   payload_too_large: 'Die Datei ist größer als erlaubt.',
   export_too_large: 'Der Export wäre zu groß. Bitte Zeitraum oder Geschlecht eingrenzen.',
+  upload_interrupted: 'Die Übertragung der Datei wurde unterbrochen. Bitte erneut hochladen.',
   unauthorized: 'Bitte zuerst anmelden.',
   invalid_token: 'Der Zugangsschlüssel (Token) ist ungültig oder abgelaufen.',
   forbidden: 'Dafür fehlt die Berechtigung.',
@@ -37,6 +38,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   import_busy: 'Ein anderer Import läuft gerade. Bitte später erneut versuchen.',
   database_busy:
     'Ein Import läuft gerade; die Datenbank ist belegt. Bitte in einigen Sekunden erneut versuchen.',
+  upload_storage:
+    'Der Server kann die Datei gerade nicht zwischenspeichern. Bitte später erneut versuchen oder die IT verständigen.',
   internal: 'Auf dem Server ist ein Fehler aufgetreten.',
 };
 
