@@ -22,8 +22,6 @@
  * Import 3 corrects INT female 2024-07 from 30 to 5 (same data month):
  *   JFW_2024(7) = 100 × 59 / 1000 = 5,90 % → 100 × (5,9 / 7,0 − 1) = −15,71 % → missed, as a correction
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { forecastLine, paceSentence } from '../../core/steering-text.js';
@@ -35,6 +33,7 @@ import { issueToken } from '../../server/auth/tokens.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { syncDataVersion } from '../../server/db/repositories/meta.js';
 import { all, openTestDb, TEST_DB } from '../helpers/db.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { alertRows, ManualClock, smtpConfig } from './fixtures.js';
 import { startSmtp } from './smtp.js';
 
@@ -85,7 +84,7 @@ async function setup(opts: { afterImport?: boolean } = {}) {
   const db =
     TEST_DB === 'postgres'
       ? await openTestDb()
-      : await openDatabase(join(mkdtempSync(join(tmpdir(), 'zm-alerts-e2e-')), 'zielmonitor.db'));
+      : await openDatabase(join(scratchDir('zm-alerts-e2e-'), 'zielmonitor.db'));
   const clock = new ManualClock(new Date('2024-11-20T06:00:00Z'));
   const config = smtpConfig(smtp.port, {
     ALERT_RECIPIENTS: 'gf@jobcenter.example',

@@ -1,7 +1,5 @@
 /** Shared set-up for the alert tests: a migrated SQLite database, goals we control, a clock we move. */
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { month as M } from '../../core/months.js';
 import { type AlertServiceDeps, createAlertService } from '../../server/alerts/service.js';
@@ -11,6 +9,7 @@ import { type Db, openDatabase } from '../../server/db/connection.js';
 import type { GoalEvaluation, GoalStatus, Month } from '../../server/domain/types.js';
 import { silentLogger } from '../../server/logger.js';
 import { all, openTestDb, TEST_DB } from '../helpers/db.js';
+import { scratchDir } from '../helpers/scratch.js';
 import type { TestSmtp } from './smtp.js';
 
 export const REGION = { id: '01060', name: 'Kreis Segeberg', sample: false, sampleAsOf: null };
@@ -20,7 +19,7 @@ export async function freshDb(): Promise<Db> {
   const db =
     TEST_DB === 'postgres'
       ? await openTestDb()
-      : await openDatabase(join(mkdtempSync(join(tmpdir(), 'zm-alerts-')), 'test.db'));
+      : await openDatabase(join(scratchDir('zm-alerts-'), 'test.db'));
   const now = '2024-10-01T00:00:00.000Z';
   await all(
     db,

@@ -10,13 +10,13 @@
  *   forecast: ratio (20+20+2)/(20+20+20) = 0,7; 122 + 0,7 × 5 × 20 = 192 → −20,0 % zum Plan, verfehlt
  *   pace: 240 − 122 = 118 over 5 months = 23,6 → "noch 118 Eintritte FbW bis Dezember, 24 je Monat"
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { loadTargetsFile, runImport } from '../../etl/index.js';
 import { createAppDeps } from '../../server/app-deps.js';
 import { openDatabase } from '../../server/db/connection.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { alertRows, ManualClock, smtpConfig } from './fixtures.js';
 import { startSmtp } from './smtp.js';
 
@@ -47,7 +47,7 @@ function baseRows(ms: string[]): [string, string, number][] {
 
 test('FbW entries below the path: one mail with the plan figures; the same file again: none', async () => {
   const smtp = await startSmtp();
-  const dir = mkdtempSync(join(tmpdir(), 'zm-plan-alerts-'));
+  const dir = scratchDir('zm-plan-alerts-');
   const db = await openDatabase(join(dir, 'zielmonitor.db'));
   const clock = new ManualClock(new Date('2024-11-20T06:00:00Z'));
   const config = smtpConfig(smtp.port, { ALERT_RECIPIENTS: 'gf@jobcenter.example' });

@@ -1,7 +1,6 @@
 /** Who gets what: per-goal and per-region recipient lists, mutes from the file and the API, the config file. */
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { month as M } from '../../core/months.js';
@@ -9,6 +8,7 @@ import { AlertConfigError, loadAlertConfigFile } from '../../server/alerts/alert
 import { createAlertService } from '../../server/alerts/service.js';
 import { testConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/logger.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { alertRows, FixtureGoals, freshDb, goal, ManualClock, makeService, smtpConfig } from './fixtures.js';
 import { parseMail, startSmtp } from './smtp.js';
 
@@ -148,7 +148,7 @@ describe('recipients and mutes', () => {
 
 describe('outbox mode (no SMTP configured)', () => {
   test('writes one .eml per mail, addressed to the sender when nobody is configured, counted as sent', async () => {
-    const outbox = mkdtempSync(join(tmpdir(), 'zm-outbox-'));
+    const outbox = scratchDir('zm-outbox-');
     const db = await freshDb();
     const goals = new FixtureGoals();
     const alerts = createAlertService({
@@ -191,7 +191,7 @@ describe('outbox mode (no SMTP configured)', () => {
 
 describe('alert configuration file', () => {
   const write = (content: string) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'zm-alertcfg-')), 'alerts.json');
+    const file = join(scratchDir('zm-alertcfg-'), 'alerts.json');
     writeFileSync(file, content);
     return file;
   };

@@ -1,14 +1,14 @@
 /** Which role the mappings give: highest wins; '*' means everyone signed in; bad files are named. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadStaticRoleMap, mappedRole, RoleMapError } from '../../server/auth/role-map.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { setRoleMapping } from '../../server/db/repositories/users.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 function file(content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'i15-rolemap-'));
+  const dir = scratchDir('i15-rolemap-');
   const path = join(dir, 'roles.json');
   writeFileSync(path, content);
   return path;

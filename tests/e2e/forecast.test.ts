@@ -5,8 +5,6 @@
  * interval, the probability and the pace exactly as the API's goal formatted de-DE; the wall still
  * fits the screen with the longer lines. Needs dist/web (`npx vite build`).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -22,6 +20,7 @@ import {
 import { driversSentence, paceSentence, paceShort } from '../../core/steering-text.js';
 import { openDatabase } from '../../server/db/connection.js';
 import type { GoalBacktestResponse, GoalsResponse } from '../../web/api';
+import { scratchDir } from '../helpers/scratch.js';
 import {
   artifactPath,
   launchBrowser,
@@ -64,7 +63,7 @@ describe('forecast on the national bench data', () => {
   let goals: GoalsResponse;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'zielmonitor-forecast-'));
+    const dir = scratchDir('zielmonitor-forecast-');
     const dbPath = path.join(dir, 'national.db');
     const db = await openDatabase(dbPath);
     loadNationalData(db);
