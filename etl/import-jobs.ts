@@ -5,7 +5,7 @@
  */
 import { ImportBusyError, type ImportSummary, runImport } from './index.js';
 import type { ImportProgress } from './run.js';
-import { type EtlDeps, formatImportError, type ImportSource } from './types.js';
+import { ABORTED_MESSAGE, type EtlDeps, formatImportError, type ImportSource } from './types.js';
 
 export interface ImportJob {
   id: string;
@@ -63,9 +63,15 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
       runImport(etl, [source], { trigger: 'upload' }, { onProgress })
         .then((summary) => {
           job.summary = summary;
-          job.state = summary.status === 'failed' ? 'failed' : 'done';
+          // 'aborted': the import worker died (out of memory, killed), perhaps outside a file.
+          const ended = summary.status === 'failed' || summary.status === 'aborted';
+          job.state = ended ? 'failed' : 'done';
           const failed = summary.files.find((f) => f.error)?.error;
-          job.error = failed ? formatImportError(failed) : null;
+          job.error = failed
+            ? formatImportError(failed)
+            : summary.status === 'aborted'
+              ? ABORTED_MESSAGE
+              : null;
           job.rows = summary.inserted + summary.updated + summary.unchanged;
           job.percent = 100;
         })

@@ -79,11 +79,13 @@ function tooLarge(what: string, maxBytes: number): ApiError {
 /** A failure of the server's own storage (a full or read-only disk): not the client's fault. */
 function storageFailed(e: unknown): ApiError {
   const code = (e as NodeJS.ErrnoException | null)?.code;
-  return new ApiError(
+  const error = new ApiError(
     503,
     'upload_storage',
     `The upload cannot be stored on the server for the import${code ? ` (${code})` : ''}.`,
   );
+  // Logged with the answer (a 5xx): the path and the system's own words.
+  return Object.assign(error, { cause: e });
 }
 
 /**
@@ -174,8 +176,13 @@ function listen(parser: busboy.Busboy, dir: string, options: UploadOptions): For
     stream.on('end', () => field(name, Buffer.concat(chunks).toString('utf8'), size > limit));
   };
   parser.on('file', (name, stream, info) => {
-    // busboy counts a part of type application/octet-stream as a file even without a file name;
-    // a form (and the WHATWG parser before this one) has it as a text field.
+    // busboy ends the part being read with an error when the form breaks off or the parser is
+    // ended; with no listener that error would end the server process. It is the parser's own
+    // (state.malformed) or one this side caused (the limit, a failed write), handled there.
+    stream.on('error', () => undefined);
+    // busboy counts a part of type application/octet-stream as a file even without a file name
+    // (and drops an empty one, as a browser sends for a file input left empty): a text field
+    // here, so `file` sent that way is a 400 "must be a file".
     if (info.filename === undefined) return streamedField(name, stream);
     if (name !== options.fileField) return stream.resume();
     if (state.file !== null) {
@@ -189,14 +196,21 @@ function listen(parser: busboy.Busboy, dir: string, options: UploadOptions): For
     });
     stream.on('limit', () => fail(tooLarge('The file', options.maxFileBytes)));
     const out = openFile(received.path);
-    out.once('error', (e: Error) => {
+    // Both registered before the pipeline's own listeners, so they run before it ends the file
+    // stream in turn.
+    const writerEnded = (e: Error | null) => {
       // A form that broke off: busboy ended the file stream with its error first, and the
-      // pipeline passed it on to the writer. Otherwise the disk refused the file, and busboy
-      // would wait for ever for a file stream that no longer reads: the parser is ended here
-      // (its write and close then reject, and the read loop stops).
-      if (stream.errored) return;
-      state.storage ??= e;
-      parser.destroy(e);
+      // pipeline passed it on to the writer. Otherwise the disk refused the file (or the writer
+      // closed before it was written), and busboy would wait for ever for a file stream that no
+      // longer reads: the parser is ended here (its write and close then reject, the read loop
+      // stops).
+      if (stream.errored || state.storage !== null) return;
+      state.storage = e ?? new Error('the temporary file was closed before the upload was in it');
+      parser.destroy(state.storage);
+    };
+    out.once('error', (e: Error) => writerEnded(e));
+    out.once('close', () => {
+      if (!out.writableFinished) writerEnded(null);
     });
     // Awaited after the body (its error is handled above).
     state.written = pipeline(stream, out).catch(() => undefined);
@@ -255,6 +269,8 @@ export async function receiveUpload(req: Request, options: UploadOptions): Promi
   const body = req.body;
   if (body === null) throw badForm('The multipart body is empty.');
   const parser = openParser(req.headers.get('content-type') ?? '', options);
+  // Before the directory: a body that something has read already fails here, leaving nothing.
+  const reader = body.getReader();
   let dir: string;
   try {
     dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), UPLOAD_DIR_PREFIX));
@@ -263,7 +279,6 @@ export async function receiveUpload(req: Request, options: UploadOptions): Promi
   }
   const dispose = () => rm(dir, { recursive: true, force: true });
   const state = listen(parser, dir, options);
-  const reader = body.getReader();
   try {
     await feed(reader, parser, state, options.maxBodyBytes);
   } catch (e) {

@@ -24,7 +24,12 @@ import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../server/errors.js';
 import { importSummaryResponse, importsResponse } from '../../server/http/responses.js';
-import { receiveUpload, sweepUploads, UPLOAD_DIR_PREFIX } from '../../server/http/upload.js';
+import {
+  limitDeclaredBody,
+  receiveUpload,
+  sweepUploads,
+  UPLOAD_DIR_PREFIX,
+} from '../../server/http/upload.js';
 import { ADMIN_TOKEN, getJson, setup } from './fixture.js';
 
 let dir = '';
@@ -191,14 +196,21 @@ describe('receiveUpload', () => {
   });
 
   /** A multipart body whose first `cut` bytes arrive, then `then` happens to the stream. */
-  async function streamed(cut: number, then: (c: ReadableStreamDefaultController<Uint8Array>) => void) {
-    const whole = formRequest([['file', csv('z'.repeat(5000))]]);
+  async function streamed(
+    cut: number,
+    then: (c: ReadableStreamDefaultController<Uint8Array>) => void,
+    parts: [string, string | File][] = [['file', csv('z'.repeat(5000))]],
+  ) {
+    const whole = formRequest(parts);
     const bytes = new Uint8Array(await whole.arrayBuffer());
+    const end = Math.min(cut, bytes.length);
+    let at = 0;
+    // Pulled chunk by chunk, as a socket delivers it: every byte before the cut reaches the parser.
     const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let at = 0; at < Math.min(cut, bytes.length); at += 500)
-          controller.enqueue(bytes.slice(at, Math.min(at + 500, cut)));
-        then(controller);
+      pull(controller) {
+        if (at >= end) return then(controller);
+        controller.enqueue(bytes.slice(at, Math.min(at + 500, end)));
+        at += 500;
       },
     });
     return new Request('http://x/', {
@@ -209,7 +221,7 @@ describe('receiveUpload', () => {
     } as RequestInit);
   }
 
-  it('a body that breaks off is a 400 "upload_interrupted"; nothing stays on disk', async () => {
+  it('a body that breaks off in the file is a 400 "upload_interrupted"; nothing stays on disk', async () => {
     const req = await streamed(2000, (c) => c.error(new Error('connection reset')));
     const e = await rejection(
       receiveUpload(req, { fileField: 'file', maxFileBytes: 10_000, maxBodyBytes: 1 << 20, tmpDir: dir }),
@@ -304,25 +316,87 @@ describe('receiveUpload', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('over real HTTP with a Content-Length: a 6 MB file arrives whole, in many chunks', async () => {
+  it('a form that breaks off inside a part it reads past or as text is a 4xx, not a crash', async () => {
+    // busboy ends the part being read with an error: without a listener on it, an uncaught
+    // exception (the server process ended).
+    const ignored: [string, string | File][] = [
+      ['attachment', csv('a'.repeat(5000), 'anhang.csv')],
+      ['file', csv('x')],
+    ];
+    const second: [string, string | File][] = [
+      ['file', csv('x')],
+      ['file', csv('b'.repeat(5000))],
+    ];
+    const options = { fileField: 'file', maxFileBytes: 10_000, maxBodyBytes: 1 << 20, tmpDir: dir };
+    for (const parts of [ignored, second]) {
+      const cutOff = await rejection(receiveUpload(await streamed(3000, (c) => c.close(), parts), options));
+      expect(cutOff.message).toMatch(/^The multipart body cannot be read: Unexpected end of form/);
+      const broken = await rejection(
+        receiveUpload(await streamed(3000, (c) => c.error(new Error('reset')), parts), options),
+      );
+      expect(broken.code).toBe('upload_interrupted');
+      const over = await rejection(
+        receiveUpload(await streamed(Number.POSITIVE_INFINITY, (c) => c.close(), parts), {
+          ...options,
+          maxBodyBytes: 3000,
+        }),
+      );
+      expect(over.status).toBe(413);
+    }
+    // Still here: the test process, like the server, lives on.
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a writer that closes before the file is in it is a 503 too, not a wait for ever', async () => {
+    const e = await rejection(
+      receiveUpload(formRequest([['file', csv('w'.repeat(3 << 20))]]), {
+        fileField: 'file',
+        maxFileBytes: 4 << 20,
+        maxBodyBytes: 5 << 20,
+        tmpDir: dir,
+        // Closed, without an error, instead of taking its first chunk.
+        openFile: () => {
+          const w: Writable = new Writable({ write: () => w.destroy() });
+          return w;
+        },
+      }),
+    );
+    expect(e.code).toBe('upload_storage');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('over real HTTP with a Content-Length: a 6 MB file arrives whole; a declared length over the limit is a 413 at once', async () => {
     const data = new Uint8Array(6 << 20);
     for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 11)) & 0xff;
-    const app = new Hono().post('/', async (c) => {
-      const upload = await receiveUpload(c.req.raw, {
-        fileField: 'file',
-        maxFileBytes: 8 << 20,
-        maxBodyBytes: 9 << 20,
-        tmpDir: dir,
+    let reached = 0;
+    const app = new Hono()
+      .onError((e, c) => c.json({ code: (e as ApiError).code }, (e as ApiError).status))
+      .post('/small', limitDeclaredBody(1000), async (c) => {
+        reached++;
+        await receiveUpload(c.req.raw, {
+          fileField: 'file',
+          maxFileBytes: 10,
+          maxBodyBytes: 1000,
+          tmpDir: dir,
+        });
+        return c.json({});
+      })
+      .post('/', async (c) => {
+        const upload = await receiveUpload(c.req.raw, {
+          fileField: 'file',
+          maxFileBytes: 8 << 20,
+          maxBodyBytes: 9 << 20,
+          tmpDir: dir,
+        });
+        const stored = readFileSync(upload.file?.path ?? '');
+        const dirMode = statSync(join(upload.file?.path ?? '', '..')).mode & 0o777;
+        await upload.dispose();
+        return c.json({
+          size: upload.file?.size,
+          sha256: createHash('sha256').update(stored).digest('hex'),
+          dirMode,
+        });
       });
-      const stored = readFileSync(upload.file?.path ?? '');
-      const dirMode = statSync(join(upload.file?.path ?? '', '..')).mode & 0o777;
-      await upload.dispose();
-      return c.json({
-        size: upload.file?.size,
-        sha256: createHash('sha256').update(stored).digest('hex'),
-        dirMode,
-      });
-    });
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
     });
@@ -340,6 +414,19 @@ describe('receiveUpload', () => {
         sha256: createHash('sha256').update(data).digest('hex'),
         dirMode: 0o700,
       });
+      const small = formRequest([['file', csv('s'.repeat(2000))]]);
+      const smallBody = new Uint8Array(await small.arrayBuffer());
+      const refused = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/small`, {
+        method: 'POST',
+        headers: {
+          'content-type': small.headers.get('content-type') ?? '',
+          'content-length': String(smallBody.length),
+        },
+        body: smallBody,
+      });
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toEqual({ code: 'payload_too_large' });
+      expect(reached).toBe(0);
     } finally {
       await new Promise((r) => server.close(r));
     }

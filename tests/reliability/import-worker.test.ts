@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { createImportJobs } from '../../etl/import-jobs.js';
 import {
   ABORTED_MESSAGE,
   type EtlDeps,
@@ -101,6 +102,33 @@ describe('imports in a worker process', () => {
       },
     );
     expect(next.status).toBe('success');
+  }, 60_000);
+
+  test("the wizard's background job imports in the worker: out of memory fails the job with the reason", async () => {
+    const { db, dir } = await fileDb();
+    const before = dataChecksum(sqliteOf(db));
+    const path = join(dir, 'upload-temp');
+    writeFileSync(path, manyRegionsCsv(2500));
+    let cleaned = 0;
+    const jobs = createImportJobs(
+      deps(db, { maxOldGenerationSizeMb: 24 }),
+      () => new Date('2024-11-20T06:00:00Z'),
+    );
+    const started = jobs.start('gross.csv', { kind: 'file', path, name: 'gross.csv' }, () => {
+      cleaned++;
+    });
+    for (let i = 0; i < 600 && jobs.get(started.id)?.finishedAt === null; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    // In the server's own process (the job's import before) the file imported: no heap limit.
+    expect(jobs.get(started.id)).toMatchObject({
+      state: 'failed',
+      file: 'gross.csv',
+      error: expect.stringContaining('die Datei braucht mehr Speicher als erlaubt'),
+    });
+    expect(jobs.get(started.id)?.summary?.status).toBe('aborted');
+    expect(dataChecksum(sqliteOf(db))).toBe(before);
+    for (let i = 0; i < 40 && cleaned === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(cleaned).toBe(1);
   }, 60_000);
 
   test('an inbox file that kills the worker is moved to the rejected folder with the reason, once', async () => {
