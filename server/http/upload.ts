@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from './env.js';
 
@@ -95,9 +95,26 @@ function storageFailed(e: unknown): ApiError {
 export function limitDeclaredBody(maxBytes: number, what = 'The upload'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(what, maxBytes);
+    if (declared !== undefined && Number(declared) > maxBytes) {
+      c.header('Connection', 'close');
+      throw tooLarge(what, maxBytes);
+    }
     await next();
   };
+}
+
+/**
+ * `receiveUpload` for a route. A failure may be answered before the client has sent the whole
+ * body, and the server then drops the rest of it with the connection: the answer says so
+ * (`Connection: close`), so that a client does not send its next request on that connection.
+ */
+export async function receiveUploadIn(c: Context<AppEnv>, options: UploadOptions): Promise<Upload> {
+  try {
+    return await receiveUpload(c.req.raw, options);
+  } catch (e) {
+    c.header('Connection', 'close');
+    throw e;
+  }
 }
 
 /** What the parser's events found (closures set it, so kept in an object the compiler does not narrow). */
@@ -133,7 +150,12 @@ function openParser(contentType: string, options: UploadOptions): busboy.Busboy 
 }
 
 /** Follows the parser's events: the file part into `dir`, the text fields asked for, every problem. */
-function listen(parser: busboy.Busboy, dir: string, options: UploadOptions): FormState {
+function listen(
+  parser: busboy.Busboy,
+  dir: string,
+  options: UploadOptions,
+  stopReading: () => void,
+): FormState {
   const wanted = options.fields ?? {};
   const openFile =
     options.openFile ?? ((path: string) => createWriteStream(path, { flags: 'wx', mode: 0o600 }));
@@ -207,6 +229,8 @@ function listen(parser: busboy.Busboy, dir: string, options: UploadOptions): For
       if (stream.errored || state.storage !== null) return;
       state.storage = e ?? new Error('the temporary file was closed before the upload was in it');
       parser.destroy(state.storage);
+      // Answered now, not when the client sends its next chunk (a paused client held it open).
+      stopReading();
     };
     out.once('error', (e: Error) => writerEnded(e));
     out.once('close', () => {
@@ -271,21 +295,24 @@ export async function receiveUpload(req: Request, options: UploadOptions): Promi
   const parser = openParser(req.headers.get('content-type') ?? '', options);
   // Before the directory: a body that something has read already fails here, leaving nothing.
   const reader = body.getReader();
+  const stopReading = () => reader.cancel().catch(() => undefined);
   let dir: string;
   try {
     dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), UPLOAD_DIR_PREFIX));
   } catch (e) {
+    await stopReading();
     throw storageFailed(e);
   }
   const dispose = () => rm(dir, { recursive: true, force: true });
-  const state = listen(parser, dir, options);
+  const state = listen(parser, dir, options, () => void stopReading());
   try {
     await feed(reader, parser, state, options.maxBodyBytes);
   } catch (e) {
-    await reader.cancel().catch(() => undefined);
+    await stopReading();
     parser.destroy();
     await state.written;
-    await dispose();
+    // The answer is the failure above, not a directory that could not be removed.
+    await dispose().catch(() => undefined);
     if (state.storage !== null) throw storageFailed(state.storage);
     if (e instanceof ApiError) throw e;
     if (state.malformed !== null)

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { createImportJobs } from '../../etl/import-jobs.js';
 import { previewFile } from '../../etl/layouts.js';
@@ -12,7 +12,7 @@ import type { Auth } from '../auth/service.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/env.js';
-import { limitDeclaredBody, MULTIPART_OVERHEAD, receiveUpload } from '../http/upload.js';
+import { limitDeclaredBody, MULTIPART_OVERHEAD, receiveUploadIn } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 import { safeUploadName } from './imports.js';
 
@@ -46,8 +46,8 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   const jobs = createImportJobs(deps.etl, deps.clock);
   /** The form's file (read as a stream into a temporary file) and text fields; 400 without a file. */
-  const receive = async (req: Request, fields?: Record<string, number>) => {
-    const upload = await receiveUpload(req, {
+  const receive = async (c: Context<AppEnv>, fields?: Record<string, number>) => {
+    const upload = await receiveUploadIn(c, {
       fileField: 'file',
       maxFileBytes: maxBytes,
       maxBodyBytes: maxBytes + MULTIPART_OVERHEAD,
@@ -61,7 +61,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   };
   return new Hono<AppEnv>()
     .post('/preview', controller, limitDeclaredBody(maxBytes + MULTIPART_OVERHEAD), async (c) => {
-      const { upload, file } = await receive(c.req.raw, { spec: SPEC_MAX_BYTES });
+      const { upload, file } = await receive(c, { spec: SPEC_MAX_BYTES });
       let data: Uint8Array;
       try {
         data = await upload.bytes();
@@ -89,7 +89,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
       }
     })
     .post('/jobs', controller, limitDeclaredBody(maxBytes + MULTIPART_OVERHEAD), async (c) => {
-      const { upload, file } = await receive(c.req.raw);
+      const { upload, file } = await receive(c);
       const name = safeUploadName(file.filename);
       const job = jobs.start(name, { kind: 'file', path: file.path, name }, upload.dispose);
       await audit(deps, auth, c, 'import.upload', name, { via: 'wizard' });

@@ -11,7 +11,7 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
-import { isMultipart, limitDeclaredBody, MULTIPART_OVERHEAD, receiveUpload } from '../http/upload.js';
+import { isMultipart, limitDeclaredBody, MULTIPART_OVERHEAD, receiveUploadIn } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 
 /** The largest JSON body (`{"action":"run-sources"}`). */
@@ -93,7 +93,7 @@ export function importsRoutes(deps: AppDeps, auth: Auth) {
         const { action } = c.req.valid('json');
         // A form is read as a stream into a temporary file, which the import worker reads itself.
         const upload = isMultipart(c.req.raw)
-          ? await receiveUpload(c.req.raw, {
+          ? await receiveUploadIn(c, {
               fileField: 'file',
               maxFileBytes: maxBytes,
               maxBodyBytes: maxFormBytes,

@@ -233,10 +233,11 @@ describe('receiveUpload', () => {
   });
 
   it('a body without a length is counted as it streams: one over maxBodyBytes is a 413', async () => {
+    const length = (await formRequest([['file', csv('z'.repeat(5000))]]).arrayBuffer()).byteLength;
     const ok = await receiveUpload(await streamed(Number.POSITIVE_INFINITY, (c) => c.close()), {
       fileField: 'file',
       maxFileBytes: 10_000,
-      maxBodyBytes: 6000,
+      maxBodyBytes: length,
       tmpDir: dir,
     });
     expect(ok.file?.size).toBe(5000);
@@ -245,12 +246,12 @@ describe('receiveUpload', () => {
       receiveUpload(await streamed(Number.POSITIVE_INFINITY, (c) => c.close()), {
         fileField: 'file',
         maxFileBytes: 10_000,
-        maxBodyBytes: 5100,
+        maxBodyBytes: length - 1,
         tmpDir: dir,
       }),
     );
     expect(e.status).toBe(413);
-    expect(e.message).toBe('The upload is larger than the limit of 5100 bytes.');
+    expect(e.message).toBe(`The upload is larger than the limit of ${length - 1} bytes.`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -347,6 +348,26 @@ describe('receiveUpload', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a disk that refuses the file while the client pauses is answered at once, not at its next chunk', async () => {
+    // 1000 bytes of the form arrive, then nothing more (a paused client; the stream never ends).
+    const paused = await streamed(1000, () => undefined);
+    const e = await rejection(
+      receiveUpload(paused, {
+        fileField: 'file',
+        maxFileBytes: 10_000,
+        maxBodyBytes: 1 << 20,
+        tmpDir: dir,
+        openFile: () =>
+          new Writable({
+            write: (_c, _e, cb) =>
+              cb(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })),
+          }),
+      }),
+    );
+    expect(e.code).toBe('upload_storage');
+    expect(readdirSync(dir)).toEqual([]);
+  }, 10_000);
+
   it('a writer that closes before the file is in it is a 503 too, not a wait for ever', async () => {
     const e = await rejection(
       receiveUpload(formRequest([['file', csv('w'.repeat(3 << 20))]]), {
@@ -425,6 +446,8 @@ describe('receiveUpload', () => {
         body: smallBody,
       });
       expect(refused.status).toBe(413);
+      // Answered before the body was read: the client must not send its next request here.
+      expect(refused.headers.get('connection')).toBe('close');
       expect(await refused.json()).toEqual({ code: 'payload_too_large' });
       expect(reached).toBe(0);
     } finally {
@@ -527,7 +550,7 @@ describe('uploads through the API leave no temporary file behind', () => {
       file: '',
       finishedAt: null,
     };
-    for (let i = 0; i < 200 && job.finishedAt === null; i++) {
+    for (let i = 0; i < 1200 && job.finishedAt === null; i++) {
       await new Promise((r) => setTimeout(r, 25));
       job = ((await getJson(ctx, `/api/import-wizard/jobs/${id}`)).body as { job: typeof job }).job;
     }
@@ -540,5 +563,5 @@ describe('uploads through the API leave no temporary file behind', () => {
     expect(noFile.status).toBe(400);
     expect(noFile.body).toMatchObject({ error: { message: 'form field file: Required (a file)' } });
     expect(readdirSync(dir)).toEqual([]);
-  });
+  }, 60_000);
 });

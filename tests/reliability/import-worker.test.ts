@@ -114,11 +114,16 @@ describe('imports in a worker process', () => {
       deps(db, { maxOldGenerationSizeMb: 24 }),
       () => new Date('2024-11-20T06:00:00Z'),
     );
+    // The job's clean-up runs once it has ended, whatever the outcome: awaited, not polled.
+    let ended: () => void = () => undefined;
+    const end = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
     const started = jobs.start('gross.csv', { kind: 'file', path, name: 'gross.csv' }, () => {
       cleaned++;
+      ended();
     });
-    for (let i = 0; i < 600 && jobs.get(started.id)?.finishedAt === null; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await end;
     // In the server's own process (the job's import before) the file imported: no heap limit.
     expect(jobs.get(started.id)).toMatchObject({
       state: 'failed',
@@ -127,7 +132,6 @@ describe('imports in a worker process', () => {
     });
     expect(jobs.get(started.id)?.summary?.status).toBe('aborted');
     expect(dataChecksum(sqliteOf(db))).toBe(before);
-    for (let i = 0; i < 40 && cleaned === 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(cleaned).toBe(1);
   }, 60_000);
 
