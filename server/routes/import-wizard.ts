@@ -46,12 +46,16 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   const jobs = createImportJobs(deps.etl, deps.clock);
   /** The form's file (read as a stream into a temporary file) and text fields; 400 without a file. */
-  const receive = async (c: Context<AppEnv>, fields?: Record<string, number>) => {
+  /** The largest form: the file, the envelope and the text fields at their limits. */
+  const formBytes = (fields: Record<string, number>) =>
+    maxBytes + MULTIPART_OVERHEAD + Object.values(fields).reduce((a, b) => a + b, 0);
+  const previewFields = { spec: SPEC_MAX_BYTES };
+  const receive = async (c: Context<AppEnv>, fields: Record<string, number> = {}) => {
     const upload = await receiveUploadIn(c, {
       fileField: 'file',
       maxFileBytes: maxBytes,
-      maxBodyBytes: maxBytes + MULTIPART_OVERHEAD,
-      ...(fields ? { fields } : {}),
+      maxBodyBytes: formBytes(fields),
+      fields,
     });
     if (upload.file === null) {
       await upload.dispose();
@@ -60,8 +64,8 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
     return { upload, file: upload.file };
   };
   return new Hono<AppEnv>()
-    .post('/preview', controller, limitDeclaredBody(maxBytes + MULTIPART_OVERHEAD), async (c) => {
-      const { upload, file } = await receive(c, { spec: SPEC_MAX_BYTES });
+    .post('/preview', controller, limitDeclaredBody(formBytes(previewFields)), async (c) => {
+      const { upload, file } = await receive(c, previewFields);
       let data: Uint8Array;
       try {
         data = await upload.bytes();
@@ -88,7 +92,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
         throw e;
       }
     })
-    .post('/jobs', controller, limitDeclaredBody(maxBytes + MULTIPART_OVERHEAD), async (c) => {
+    .post('/jobs', controller, limitDeclaredBody(formBytes({})), async (c) => {
       const { upload, file } = await receive(c);
       const name = safeUploadName(file.filename);
       const job = jobs.start(name, { kind: 'file', path: file.path, name }, upload.dispose);

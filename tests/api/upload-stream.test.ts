@@ -559,6 +559,15 @@ describe('uploads through the API leave no temporary file behind', () => {
     for (let i = 0; i < 40 && readdirSync(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(readdirSync(dir)).toEqual([]);
 
+    // A file near the limit with a draft spec near its own (256 KB) is read, not refused as too large.
+    const small = await setup({ env: { UPLOAD_MAX_BYTES: '4096' } });
+    const bigSpec = await post(small, '/api/import-wizard/preview', [
+      ['spec', `{${' '.repeat(200 * 1024)}`],
+      ['file', csv(good.padEnd(4000, '#'))],
+    ]);
+    expect(bigSpec.status).toBe(400);
+    expect(bigSpec.body).toMatchObject({ error: { message: 'form field spec: not valid JSON' } });
+
     const noFile = await post(ctx, '/api/import-wizard/jobs', [['spec', '{}']]);
     expect(noFile.status).toBe(400);
     expect(noFile.body).toMatchObject({ error: { message: 'form field file: Required (a file)' } });
