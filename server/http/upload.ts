@@ -20,12 +20,18 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
+import { payloadTooLarge } from './body-limit.js';
 import type { AppEnv } from './env.js';
 
 /** The temporary directories' name prefix (a server start removes stale ones: `sweepUploads`). */
 export const UPLOAD_DIR_PREFIX = 'zielmonitor-upload-';
-/** Multipart envelope allowance on top of the file itself (boundaries, part headers, fields). */
-export const MULTIPART_OVERHEAD = 64 * 1024;
+/** Multipart envelope allowance on top of the file and the text fields (boundaries, part headers). */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+/** The largest form: the file, the envelope and the text fields asked for, each at its limit. */
+export function formLimit(maxFileBytes: number, fields: Readonly<Record<string, number>> = {}): number {
+  return maxFileBytes + MULTIPART_OVERHEAD + Object.values(fields).reduce((a, b) => a + b, 0);
+}
 /** The most parts a form may have. */
 const MAX_PARTS = 100;
 
@@ -72,10 +78,6 @@ function badForm(message: string): ApiError {
   return new ApiError(400, 'bad_request', message);
 }
 
-function tooLarge(what: string, maxBytes: number): ApiError {
-  return new ApiError(413, 'payload_too_large', `${what} is larger than the limit of ${maxBytes} bytes.`);
-}
-
 /** A failure of the server's own storage (a full or read-only disk): not the client's fault. */
 function storageFailed(e: unknown): ApiError {
   const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -97,7 +99,7 @@ export function limitDeclaredBody(maxBytes: number, what = 'The upload'): Middle
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes) {
       c.header('Connection', 'close');
-      throw tooLarge(what, maxBytes);
+      throw payloadTooLarge(what, maxBytes);
     }
     await next();
   };
@@ -216,7 +218,7 @@ function listen(
     stream.on('data', (chunk: Buffer) => {
       received.size += chunk.length;
     });
-    stream.on('limit', () => fail(tooLarge('The file', options.maxFileBytes)));
+    stream.on('limit', () => fail(payloadTooLarge('The file', options.maxFileBytes)));
     const out = openFile(received.path);
     // Both registered before the pipeline's own listeners, so they run before it ends the file
     // stream in turn.
@@ -269,7 +271,7 @@ async function feed(
     }
     if (step.done) break;
     received += step.value.length;
-    if (received > maxBodyBytes) throw tooLarge('The upload', maxBodyBytes);
+    if (received > maxBodyBytes) throw payloadTooLarge('The upload', maxBodyBytes);
     // Ended by a failed write (listen): a write now would neither fail nor drain.
     if (parser.destroyed) throw state.storage ?? new Error('the form parser has ended');
     if (!parser.write(step.value)) await once(parser, 'drain');

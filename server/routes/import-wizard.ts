@@ -12,7 +12,7 @@ import type { Auth } from '../auth/service.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/env.js';
-import { limitDeclaredBody, MULTIPART_OVERHEAD, receiveUploadIn } from '../http/upload.js';
+import { formLimit, limitDeclaredBody, receiveUploadIn } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 import { safeUploadName } from './imports.js';
 
@@ -46,15 +46,12 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   const jobs = createImportJobs(deps.etl, deps.clock);
   /** The form's file (read as a stream into a temporary file) and text fields; 400 without a file. */
-  /** The largest form: the file, the envelope and the text fields at their limits. */
-  const formBytes = (fields: Record<string, number>) =>
-    maxBytes + MULTIPART_OVERHEAD + Object.values(fields).reduce((a, b) => a + b, 0);
   const previewFields = { spec: SPEC_MAX_BYTES };
   const receive = async (c: Context<AppEnv>, fields: Record<string, number> = {}) => {
     const upload = await receiveUploadIn(c, {
       fileField: 'file',
       maxFileBytes: maxBytes,
-      maxBodyBytes: formBytes(fields),
+      maxBodyBytes: formLimit(maxBytes, fields),
       fields,
     });
     if (upload.file === null) {
@@ -64,7 +61,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
     return { upload, file: upload.file };
   };
   return new Hono<AppEnv>()
-    .post('/preview', controller, limitDeclaredBody(formBytes(previewFields)), async (c) => {
+    .post('/preview', controller, limitDeclaredBody(formLimit(maxBytes, previewFields)), async (c) => {
       const { upload, file } = await receive(c, previewFields);
       let data: Uint8Array;
       try {
@@ -92,7 +89,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
         throw e;
       }
     })
-    .post('/jobs', controller, limitDeclaredBody(formBytes({})), async (c) => {
+    .post('/jobs', controller, limitDeclaredBody(formLimit(maxBytes)), async (c) => {
       const { upload, file } = await receive(c);
       const name = safeUploadName(file.filename);
       const job = jobs.start(name, { kind: 'file', path: file.path, name }, upload.dispose);

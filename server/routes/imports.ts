@@ -11,7 +11,7 @@ import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { importsQuery } from '../http/schemas.js';
-import { isMultipart, limitDeclaredBody, MULTIPART_OVERHEAD, receiveUploadIn } from '../http/upload.js';
+import { formLimit, isMultipart, limitDeclaredBody, receiveUploadIn } from '../http/upload.js';
 import { validate } from '../http/validate.js';
 
 /** The largest JSON body (`{"action":"run-sources"}`). */
@@ -73,9 +73,9 @@ export function importRunView(run: ImportRunInfo, admin: boolean): ImportRunInfo
 /** GET /api/imports (run log with files), POST /api/imports (admin: upload or run the sources). */
 export function importsRoutes(deps: AppDeps, auth: Auth) {
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
-  const maxFormBytes = maxBytes + MULTIPART_OVERHEAD;
+  const maxFormBytes = formLimit(maxBytes);
   // A form is counted as it streams (receiveUpload); the JSON alternative is small.
-  const formLimit = limitDeclaredBody(maxFormBytes);
+  const declaredFormLimit = limitDeclaredBody(maxFormBytes);
   const jsonLimit = limitBody(JSON_MAX_BYTES, 'The request body');
   return new Hono<AppEnv>()
     .get('/', validate('query', importsQuery), async (c) => {
@@ -87,7 +87,7 @@ export function importsRoutes(deps: AppDeps, auth: Auth) {
     .post(
       '/',
       requireRole(deps, 'controller'),
-      (c, next) => (isMultipart(c.req.raw) ? formLimit(c, next) : jsonLimit(c, next)),
+      (c, next) => (isMultipart(c.req.raw) ? declaredFormLimit(c, next) : jsonLimit(c, next)),
       validate('json', actionBody),
       async (c) => {
         const { action } = c.req.valid('json');
