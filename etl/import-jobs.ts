@@ -27,12 +27,25 @@ export interface ImportJobs {
   start(name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob;
   get(id: string): ImportJob | undefined;
   list(): ImportJob[];
+  /**
+   * Resolves true once no job runs (each one's `done` included), or false after `timeoutMs` with
+   * jobs still running. A shutdown waits here as it waits for requests.
+   */
+  settle(timeoutMs: number): Promise<boolean>;
+  /**
+   * Runs the `done` of every job still running (an upload's temporary file removed), for a
+   * shutdown that stops waiting: the process's exit then kills the import worker, whose
+   * transaction rolls back.
+   */
+  abandon(): Promise<void>;
 }
 
 const KEEP = 50;
 
 export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
   const jobs = new Map<string, ImportJob>();
+  /** The clean-up of each running job, run once: by the job's end or by `abandon`. */
+  const running = new Map<string, { ended: Promise<void>; cleanUp: () => Promise<void> }>();
   let seq = 0;
   const start = (name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob => {
     seq++;
@@ -57,47 +70,66 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
       job.total = p.total;
       job.percent = Math.round((p.phase === 'parse' ? p.fraction * 50 : 50 + p.fraction * 50) * 10) / 10;
     };
+    let cleaned: Promise<void> | undefined;
+    const cleanUp = () => {
+      cleaned ??= (async () => {
+        try {
+          await done?.();
+        } catch {
+          // Clean-up of a temporary file: nothing a poller of the job could act on.
+        }
+      })();
+      return cleaned;
+    };
     // Started on the next turn: the caller answers with the job first.
-    setImmediate(() => {
+    const ended = new Promise<void>((resolve) => setImmediate(resolve))
       // As every upload: in the import worker when the server has one (its own heap and core).
-      runImport(etl, [source], { trigger: 'upload' }, { onProgress })
-        .then((summary) => {
-          job.summary = summary;
-          // 'aborted': the import worker died (out of memory, killed), perhaps outside a file.
-          const ended = summary.status === 'failed' || summary.status === 'aborted';
-          job.state = ended ? 'failed' : 'done';
-          const failed = summary.files.find((f) => f.error)?.error;
-          job.error = failed
-            ? formatImportError(failed)
-            : summary.status === 'aborted'
-              ? ABORTED_MESSAGE
-              : null;
-          job.rows = summary.inserted + summary.updated + summary.unchanged;
-          job.percent = 100;
-        })
-        .catch((e: unknown) => {
-          job.state = 'failed';
-          job.error =
-            e instanceof ImportBusyError
-              ? 'Es läuft bereits ein Import; bitte gleich noch einmal versuchen.'
-              : e instanceof Error
-                ? e.message
-                : String(e);
-        })
-        .finally(async () => {
-          job.finishedAt = clock().toISOString();
-          try {
-            await done?.();
-          } catch {
-            // Clean-up of a temporary file: nothing a poller of the job could act on.
-          }
-        });
-    });
+      .then(() => runImport(etl, [source], { trigger: 'upload' }, { onProgress }))
+      .then((summary) => {
+        job.summary = summary;
+        // 'aborted': the import worker died (out of memory, killed), perhaps outside a file.
+        const failed = summary.status === 'failed' || summary.status === 'aborted';
+        job.state = failed ? 'failed' : 'done';
+        const error = summary.files.find((f) => f.error)?.error;
+        job.error = error ? formatImportError(error) : summary.status === 'aborted' ? ABORTED_MESSAGE : null;
+        job.rows = summary.inserted + summary.updated + summary.unchanged;
+        job.percent = 100;
+      })
+      .catch((e: unknown) => {
+        job.state = 'failed';
+        job.error =
+          e instanceof ImportBusyError
+            ? 'Es läuft bereits ein Import; bitte gleich noch einmal versuchen.'
+            : e instanceof Error
+              ? e.message
+              : String(e);
+      })
+      .then(async () => {
+        job.finishedAt = clock().toISOString();
+        await cleanUp();
+        running.delete(job.id);
+      });
+    running.set(job.id, { ended, cleanUp });
     return job;
   };
   return {
     start,
     get: (id) => jobs.get(id),
     list: () => [...jobs.values()].reverse(),
+    settle: async (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const all = Promise.all([...running.values()].map((r) => r.ended)).then(() => true as const);
+      try {
+        return await Promise.race([all, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    abandon: async () => {
+      await Promise.all([...running.values()].map((r) => r.cleanUp()));
+    },
   };
 }

@@ -4,6 +4,7 @@
  * and the benches all build their `AppDeps` here, so a test runs what the server runs.
  */
 import type { ImportLimits } from '../core/limits.js';
+import { createImportJobs } from '../etl/import-jobs.js';
 import type { EtlDeps } from '../etl/index.js';
 import { type AlertServiceDeps, createAlertService } from './alerts/service.js';
 import { type Config, importLimits } from './config.js';
@@ -137,6 +138,7 @@ export async function createAppDeps(options: AppDepsOptions): Promise<AppService
     goals,
     alerts,
     etl,
+    importJobs: createImportJobs(etl, clock),
     build: options.build ?? 'dev',
     prepareGoals,
     close: async () => {

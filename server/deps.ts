@@ -1,5 +1,6 @@
 /** Everything the HTTP app needs, injected: tests pass a fresh in-memory DB and a fixed clock. */
 
+import type { ImportJobs } from '../etl/import-jobs.js';
 import type { EtlDeps } from '../etl/index.js';
 import type { AlertService } from './alerts/service.js';
 import type { Config } from './config.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   alerts: AlertService;
   /** What the import endpoints pass to runImport / runScheduledImport. */
   etl: EtlDeps;
+  /** The import wizard's background imports (one registry per app; a shutdown waits for them). */
+  importJobs: ImportJobs;
   /** Build id (sha256 of the built index.html, or 'dev'): the wall display reloads when it changes. */
   build: string;
 }

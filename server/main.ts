@@ -35,7 +35,10 @@ import { createLogger, withoutRequestLines } from './logger.js';
 /** Key of the advisory lock under which an empty PostgreSQL database is seeded by one instance. */
 const SEED_LOCK = 7_301_004;
 
-/** How long shutdown waits for running requests (an upload being imported) before closing them. */
+/**
+ * How long shutdown waits for running requests (an upload being imported) and the wizard's
+ * background imports, together, before closing them.
+ */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 function readConfig(): Config {
@@ -213,8 +216,9 @@ const STARTUP_CHECK_WAIT_MS = 3000;
 const PRELOAD_WAIT_MS = 2000;
 
 /**
- * On SIGTERM/SIGINT: stops the schedule, lets running requests finish (up to a timeout), stops the
- * alert timers and closes the database, in that order. A second signal exits at once.
+ * On SIGTERM/SIGINT: stops the schedule, lets running requests and the wizard's background imports
+ * finish (up to a timeout each), stops the alert timers and closes the database, in that order. A
+ * second signal exits at once.
  */
 function handleShutdownSignals(parts: {
   logger: ReturnType<typeof createLogger>;
@@ -231,6 +235,8 @@ function handleShutdownSignals(parts: {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // One budget for requests and background imports (README's unit: TimeoutStopSec=60).
+    const deadline = performance.now() + SHUTDOWN_TIMEOUT_MS;
     // 1. No new scheduled imports; a running one is finished (each file is one transaction).
     //    Another instance takes over the schedule and alert delivery.
     await leadership.stop();
@@ -245,7 +251,13 @@ function handleShutdownSignals(parts: {
       logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'requests still running at shutdown; closing them');
       server.closeAllConnections();
     }
-    // 3. Alert timers and mails in flight, then the database.
+    // 3. The wizard's background imports finish too (each file is one transaction). Past the
+    //    timeout their uploads are removed; the exit kills the import worker, which rolls back.
+    if (!(await deps.importJobs.settle(Math.max(0, deadline - performance.now())))) {
+      logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'imports still running at shutdown; abandoning them');
+      await deps.importJobs.abandon();
+    }
+    // 4. Alert timers and mails in flight, then the database.
     await deps.close();
     logger.info('stopped');
     logger.flush();

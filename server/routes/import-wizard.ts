@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { createImportJobs } from '../../etl/import-jobs.js';
 import { previewFile } from '../../etl/layouts.js';
 import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
@@ -44,7 +43,7 @@ function parseSpec(text: string | undefined) {
 export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   const controller = requireRole(deps, 'controller');
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
-  const jobs = createImportJobs(deps.etl, deps.clock);
+  const jobs = deps.importJobs;
   /** The form's file (read as a stream into a temporary file) and text fields; 400 without a file. */
   const previewFields = { spec: SPEC_MAX_BYTES };
   const receive = async (c: Context<AppEnv>, fields: Record<string, number> = {}) => {

@@ -6,10 +6,12 @@
  *   the database passes integrity_check;
  * - SIGTERM while an uploaded big file is being imported: the process exits, and the database
  *   holds all of that file or none of it (logical checksum against both states); if the client
- *   was told 200, the data must be there.
+ *   was told 200, the data must be there;
+ * - SIGTERM right after the import wizard accepted a background job (202): the shutdown waits for
+ *   the job as for a request, so its file is imported, and its temporary upload is removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,13 +142,13 @@ async function startServer(env: Record<string, string>): Promise<Running> {
   return running;
 }
 
-function bigCsv(): string {
+function bigCsv(regions = 200, prefix = '4'): string {
   const rows: CanonicalRow[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < regions; i++) {
     for (const y of [2021, 2022, 2023, 2024])
-      rows.push(...canonicalRows(`4${String(i).padStart(4, '0')}`, `Kreis ${i}`, y, i));
+      rows.push(...canonicalRows(`${prefix}${String(i).padStart(4, '0')}`, `Kreis ${i}`, y, i));
   }
-  return canonicalText(rows); // 200 × 48 × 9 = 86,400 rows
+  return canonicalText(rows); // 200 × 48 × 9 = 86,400 rows by default
 }
 
 describe('the server process: structured logs and graceful shutdown (reliability)', () => {
@@ -160,7 +162,16 @@ describe('the server process: structured logs and graceful shutdown (reliability
     BACKUP_DIR: join(tmp.dir, 'backups'),
   };
   for (const d of Object.values(dirs).slice(1)) mkdirSync(d, { recursive: true });
-  const env = { ...dirs, LOAD_SAMPLE_ON_EMPTY: 'true', SCHEDULE_ENABLED: 'true', SCHEDULE_CRON: '0 6 * * *' };
+  // The server's own temporary directory: where its uploads are spooled (os.tmpdir()).
+  const uploads = join(tmp.dir, 'tmp');
+  mkdirSync(uploads);
+  const env = {
+    ...dirs,
+    TMPDIR: uploads,
+    LOAD_SAMPLE_ON_EMPTY: 'true',
+    SCHEDULE_ENABLED: 'true',
+    SCHEDULE_CRON: '0 6 * * *',
+  };
   const started: Running[] = [];
   afterAll(() => {
     for (const s of started)
@@ -294,6 +305,51 @@ describe('the server process: structured logs and graceful shutdown (reliability
       expect(final.sqlite.prepare(`select count(*) from meta where key = 'import_lock'`).pluck().get()).toBe(
         0,
       );
+    } finally {
+      await final.close();
+    }
+  }, 150_000);
+
+  it("on SIGTERM right after a wizard job's 202 waits for the job: imported, its upload removed", async () => {
+    // Regions of their own (prefix 6), so the job's import is seen in the data whatever came before.
+    const data = new TextEncoder().encode(bigCsv(40, '6'));
+    const server = await startServer(env);
+    started.push(server);
+    const form = new FormData();
+    form.append('file', new File([data], 'hintergrund.csv', { type: 'text/csv' }));
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/import-wizard/jobs`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      body: form,
+    });
+    expect(res.status).toBe(202);
+    // At once: the job's worker is only starting, no run row or import lock yet.
+    server.sigtermAt = performance.now();
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    const msgs = server.stdout.map(parseJson).map((o) => o?.msg);
+    console.log(
+      `SIGTERM after a wizard job: exit code ${exit.code} after ${Math.round(exit.ms)} ms; ${msgs.filter((m) => ['import finished', 'shutting down', 'stopped'].includes(String(m))).join(' → ')}`,
+    );
+    expect(exit.code).toBe(0);
+    expect(msgs.at(-1)).toBe('stopped');
+    expect(msgs).not.toContain('imports still running at shutdown; abandoning them');
+    // Before the shutdown waited for jobs, the exit killed the worker: no rows, the upload left.
+    expect(readdirSync(uploads).filter((n) => n.startsWith('zielmonitor-upload-'))).toEqual([]);
+    const final = await openDatabase(dirs.DATABASE_PATH);
+    try {
+      expect(integrityCheck(final.sqlite)).toBe('ok');
+      const rows = final.sqlite
+        .prepare(`select count(*) from observations where region_id like '6%'`)
+        .pluck()
+        .get();
+      expect(rows).toBe(40 * 48 * 9);
+      expect(
+        final.sqlite
+          .prepare(`select status from imported_files where path = 'hintergrund.csv'`)
+          .pluck()
+          .all(),
+      ).toEqual(['imported']);
     } finally {
       await final.close();
     }

@@ -1,0 +1,66 @@
+/**
+ * The import wizard's background jobs (etl/import-jobs.ts) as a shutdown meets them: `settle`
+ * waits for every running job, its clean-up included, and says false when the time is up;
+ * `abandon` runs each running job's clean-up once, and the job's own end does not run it again.
+ * On both engines (TEST_DATABASE_URL), in-process imports of the sample file.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createImportJobs } from '../../etl/import-jobs.js';
+import { silentLogger } from '../../server/logger.js';
+import { openTestDb } from '../helpers/db.js';
+
+const SAMPLE = fileURLToPath(new URL('../../data/sample/segeberg-sample.csv', import.meta.url));
+const clock = () => new Date('2024-11-20T06:00:00Z');
+
+describe('import jobs: settle and abandon (the shutdown)', () => {
+  it('settle waits for a running job and its clean-up; false while it runs, true once done', async () => {
+    const db = await openTestDb();
+    try {
+      const jobs = createImportJobs({ db, logger: silentLogger() }, clock);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let cleaned = 0;
+      const job = jobs.start('sample.csv', { kind: 'file', path: SAMPLE, name: 'sample.csv' }, async () => {
+        await gate;
+        cleaned++;
+      });
+      // The clean-up is held: the job has not ended, whatever its import did.
+      expect(await jobs.settle(100)).toBe(false);
+      expect(cleaned).toBe(0);
+      release();
+      expect(await jobs.settle(30_000)).toBe(true);
+      expect(cleaned).toBe(1);
+      expect(jobs.get(job.id)).toMatchObject({ state: 'done', error: null, percent: 100 });
+      expect(jobs.get(job.id)?.finishedAt).not.toBeNull();
+      // Nothing running: at once.
+      expect(await jobs.settle(0)).toBe(true);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it('abandon runs the clean-up of a job still running once; its end does not run it again', async () => {
+    const db = await openTestDb();
+    try {
+      const jobs = createImportJobs({ db, logger: silentLogger() }, clock);
+      let cleaned = 0;
+      const job = jobs.start('sample.csv', { kind: 'file', path: SAMPLE, name: 'sample.csv' }, () => {
+        cleaned++;
+      });
+      // As a shutdown that stops waiting: the job's import has not even begun (next turn).
+      expect(jobs.get(job.id)?.state).toBe('running');
+      await jobs.abandon();
+      expect(cleaned).toBe(1);
+      expect(await jobs.settle(30_000)).toBe(true);
+      expect(cleaned).toBe(1);
+      // Nothing left to abandon.
+      await jobs.abandon();
+      expect(cleaned).toBe(1);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
