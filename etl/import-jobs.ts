@@ -23,13 +23,16 @@ export interface ImportJob {
 }
 
 export interface ImportJobs {
-  /** `done` runs when the import has ended, whatever its outcome (an upload's temporary file removed). */
+  /**
+   * `done` runs once: when the import has ended, whatever its outcome, or earlier by `abandon` (an
+   * upload's temporary file removed).
+   */
   start(name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob;
   get(id: string): ImportJob | undefined;
   list(): ImportJob[];
   /**
-   * Resolves true once no job runs (each one's `done` included), or false after `timeoutMs` with
-   * jobs still running. A shutdown waits here as it waits for requests.
+   * Resolves true once no job runs (each one's `done` included; jobs started meanwhile too), or
+   * false after `timeoutMs` with jobs still running. A shutdown waits here as it waits for requests.
    */
   settle(timeoutMs: number): Promise<boolean>;
   /**
@@ -121,9 +124,13 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
       const timedOut = new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       });
-      const all = Promise.all([...running.values()].map((r) => r.ended)).then(() => true as const);
       try {
-        return await Promise.race([all, timedOut]);
+        // Again while jobs remain: one may start while others are awaited (a request still running).
+        while (running.size > 0) {
+          const all = Promise.all([...running.values()].map((r) => r.ended)).then(() => true as const);
+          if (!(await Promise.race([all, timedOut]))) return false;
+        }
+        return true;
       } finally {
         clearTimeout(timer);
       }

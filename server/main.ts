@@ -217,8 +217,9 @@ const PRELOAD_WAIT_MS = 2000;
 
 /**
  * On SIGTERM/SIGINT: stops the schedule, lets running requests and the wizard's background imports
- * finish (up to a timeout each), stops the alert timers and closes the database, in that order. A
- * second signal exits at once.
+ * finish (within one timeout for both), stops the alert timers and closes the database, in that
+ * order. A second signal exits at once (an upload of a job still running is then left for the next
+ * start's sweep).
  */
 function handleShutdownSignals(parts: {
   logger: ReturnType<typeof createLogger>;
@@ -237,6 +238,7 @@ function handleShutdownSignals(parts: {
     logger.info({ signal }, 'shutting down');
     // One budget for requests and background imports (README's unit: TimeoutStopSec=60).
     const deadline = performance.now() + SHUTDOWN_TIMEOUT_MS;
+    const remaining = () => Math.max(0, deadline - performance.now());
     // 1. No new scheduled imports; a running one is finished (each file is one transaction).
     //    Another instance takes over the schedule and alert delivery.
     await leadership.stop();
@@ -245,7 +247,7 @@ function handleShutdownSignals(parts: {
     server.closeIdleConnections();
     const timedOut = await Promise.race([
       closed.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), SHUTDOWN_TIMEOUT_MS).unref()),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), remaining()).unref()),
     ]);
     if (timedOut) {
       logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'requests still running at shutdown; closing them');
@@ -253,8 +255,13 @@ function handleShutdownSignals(parts: {
     }
     // 3. The wizard's background imports finish too (each file is one transaction). Past the
     //    timeout their uploads are removed; the exit kills the import worker, which rolls back.
-    if (!(await deps.importJobs.settle(Math.max(0, deadline - performance.now())))) {
-      logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'imports still running at shutdown; abandoning them');
+    const jobsFrom = performance.now();
+    if (!(await deps.importJobs.settle(remaining()))) {
+      const running = deps.importJobs.list().filter((j) => j.state === 'running').length;
+      logger.warn(
+        { waitedMs: Math.round(performance.now() - jobsFrom), running },
+        'imports still running at shutdown; abandoning them',
+      );
       await deps.importJobs.abandon();
     }
     // 4. Alert timers and mails in flight, then the database.

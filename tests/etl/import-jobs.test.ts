@@ -42,6 +42,38 @@ describe('import jobs: settle and abandon (the shutdown)', () => {
     }
   }, 60_000);
 
+  it('settle also waits for a job started while it waits', async () => {
+    const db = await openTestDb();
+    try {
+      const jobs = createImportJobs({ db, logger: silentLogger() }, clock);
+      let cleanedA = 0;
+      const a = jobs.start('a.csv', { kind: 'file', path: SAMPLE, name: 'a.csv' }, () => {
+        cleanedA++;
+      });
+      let result: boolean | undefined;
+      const settled = jobs.settle(30_000).then((r) => {
+        result = r;
+        return r;
+      });
+      let releaseB: () => void = () => undefined;
+      const gateB = new Promise<void>((resolve) => {
+        releaseB = resolve;
+      });
+      const b = jobs.start('b.csv', { kind: 'file', path: SAMPLE, name: 'b.csv' }, () => gateB);
+      // The first job ends (its clean-up ran); the second is held by its clean-up.
+      for (let i = 0; i < 600 && jobs.get(a.id)?.finishedAt == null; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(cleanedA).toBe(1);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(result).toBeUndefined();
+      releaseB();
+      expect(await settled).toBe(true);
+      expect(jobs.get(b.id)?.finishedAt).not.toBeNull();
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
   it('abandon runs the clean-up of a job still running once; its end does not run it again', async () => {
     const db = await openTestDb();
     try {
@@ -54,6 +86,8 @@ describe('import jobs: settle and abandon (the shutdown)', () => {
       expect(jobs.get(job.id)?.state).toBe('running');
       await jobs.abandon();
       expect(cleaned).toBe(1);
+      // Cleaned up at once, not at the job's end: the job is still running.
+      expect(jobs.get(job.id)).toMatchObject({ state: 'running', finishedAt: null });
       expect(await jobs.settle(30_000)).toBe(true);
       expect(cleaned).toBe(1);
       // Nothing left to abandon.

@@ -313,6 +313,8 @@ describe('the server process: structured logs and graceful shutdown (reliability
   it("on SIGTERM right after a wizard job's 202 waits for the job: imported, its upload removed", async () => {
     // Regions of their own (prefix 6), so the job's import is seen in the data whatever came before.
     const data = new TextEncoder().encode(bigCsv(40, '6'));
+    const spooled = () => readdirSync(uploads).filter((n) => n.startsWith('zielmonitor-upload-'));
+    const before = spooled();
     const server = await startServer(env);
     started.push(server);
     const form = new FormData();
@@ -335,7 +337,7 @@ describe('the server process: structured logs and graceful shutdown (reliability
     expect(msgs.at(-1)).toBe('stopped');
     expect(msgs).not.toContain('imports still running at shutdown; abandoning them');
     // Before the shutdown waited for jobs, the exit killed the worker: no rows, the upload left.
-    expect(readdirSync(uploads).filter((n) => n.startsWith('zielmonitor-upload-'))).toEqual([]);
+    expect(spooled().filter((n) => !before.includes(n))).toEqual([]);
     const final = await openDatabase(dirs.DATABASE_PATH);
     try {
       expect(integrityCheck(final.sqlite)).toBe('ok');
