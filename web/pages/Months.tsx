@@ -31,7 +31,7 @@ import {
 } from '../lib/url-state';
 import { MonthsExport } from './months/MonthsExport';
 import { MonthsFilters } from './months/MonthsFilters';
-import { MONTHS_HEADING_ID, MonthsIntro } from './months/MonthsIntro';
+import { MONTHS_DESCRIPTION_ID, MONTHS_HEADING_ID, MonthsIntro } from './months/MonthsIntro';
 import {
   type CountKey,
   INDICATOR_OF,
@@ -127,7 +127,11 @@ const MonthsBody = memo(function MonthsBody({
   const rowsShown = useShownRows(JSON.stringify(monthsServerQuery(region, state)), rows.length);
 
   return (
-    <section className="page months-page" aria-labelledby={MONTHS_HEADING_ID}>
+    <section
+      className="page months-page"
+      aria-labelledby={MONTHS_HEADING_ID}
+      aria-describedby={MONTHS_DESCRIPTION_ID}
+    >
       <div className="page-head">
         <MonthsIntro
           regionName={regionName}

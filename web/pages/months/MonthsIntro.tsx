@@ -9,6 +9,8 @@ import { PageHeading } from '../../components/PageHeading';
 import { Loading } from '../../components/States';
 
 export const MONTHS_HEADING_ID = 'months-h';
+/** The description's id: the section names it as its description, and tests find its paints by it. */
+export const MONTHS_DESCRIPTION_ID = 'months-d';
 
 export function MonthsIntro({
   regionName,
@@ -27,7 +29,7 @@ export function MonthsIntro({
         title={`Monatswerte${regionName ? ` · ${regionName}` : ''}`}
         placeholder={placeholder}
       />
-      <p className="meta">
+      <p className="meta" id={MONTHS_DESCRIPTION_ID}>
         Integrationen (INT), erwerbsfähige Leistungsberechtigte (eLb) und Langzeitleistungsbeziehende (LZB) je
         Monat und Geschlecht, mit K2, JFW und K3. {badge}
       </p>
@@ -38,7 +40,11 @@ export function MonthsIntro({
 /** What the route shows while the page's chunk loads: the same head, then a loading line. */
 export function MonthsPageLoading() {
   return (
-    <section className="page months-page" aria-labelledby={MONTHS_HEADING_ID}>
+    <section
+      className="page months-page"
+      aria-labelledby={MONTHS_HEADING_ID}
+      aria-describedby={MONTHS_DESCRIPTION_ID}
+    >
       <div className="page-head">
         <MonthsIntro placeholder />
       </div>
