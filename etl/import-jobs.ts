@@ -38,9 +38,9 @@ export interface ImportJobs {
   /**
    * Runs the `done` of every job still running (an upload's temporary file removed), for a
    * shutdown that stops waiting: the process's exit then kills the import worker, whose
-   * transaction rolls back.
+   * transaction rolls back. Resolves to the number of those jobs.
    */
-  abandon(): Promise<void>;
+  abandon(): Promise<number>;
 }
 
 const KEEP = 50;
@@ -90,11 +90,14 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
       .then(() => runImport(etl, [source], { trigger: 'upload' }, { onProgress }))
       .then((summary) => {
         job.summary = summary;
-        // 'aborted': the import worker died (out of memory, killed), perhaps outside a file.
-        const failed = summary.status === 'failed' || summary.status === 'aborted';
-        job.state = failed ? 'failed' : 'done';
+        // 'aborted': the import worker died (out of memory, killed), perhaps outside a file. Its
+        // file stands as imported when the worker had committed it (etl/isolated.ts).
         const error = summary.files.find((f) => f.error)?.error;
-        job.error = error ? formatImportError(error) : summary.status === 'aborted' ? ABORTED_MESSAGE : null;
+        const failed =
+          summary.status === 'failed' ||
+          (summary.status === 'aborted' && (error !== undefined || summary.files.length === 0));
+        job.state = failed ? 'failed' : 'done';
+        job.error = error ? formatImportError(error) : failed ? ABORTED_MESSAGE : null;
         job.rows = summary.inserted + summary.updated + summary.unchanged;
         job.percent = 100;
       })
@@ -136,7 +139,9 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
       }
     },
     abandon: async () => {
-      await Promise.all([...running.values()].map((r) => r.cleanUp()));
+      const left = [...running.values()];
+      await Promise.all(left.map((r) => r.cleanUp()));
+      return left.length;
     },
   };
 }

@@ -16,12 +16,13 @@ import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Transaction } from 'kysely';
 import type { ImportLimits } from '../core/limits.js';
 import type { Config } from '../server/config.js';
 import { waitForWrite } from '../server/db/busy.js';
 import type { Db } from '../server/db/connection.js';
 import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
-import type { ImportTrigger } from '../server/db/schema.js';
+import type { Database, ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import { type ImportProgress, type RunHooks, storableText } from './run.js';
@@ -358,12 +359,44 @@ async function spawn(
 }
 
 /**
+ * The result of `label`, the file a dead worker was reading, from the row the worker wrote for it
+ * in run `runId`, or null when it wrote none (the file's transaction rolled back). The rows of
+ * earlier files of the same name in the run are those the worker reported (`done`).
+ */
+async function fileRecordedBy(
+  trx: Transaction<Database>,
+  runId: number,
+  label: string,
+  done: readonly FileResult[],
+): Promise<FileResult | null> {
+  const rows = await trx
+    .selectFrom('imported_files')
+    .select(['sha256', 'size', 'status', 'rows_inserted', 'rows_updated', 'rows_unchanged', 'error'])
+    .where('run_id', '=', runId)
+    .where('path', '=', storableText(label))
+    .orderBy('id')
+    .execute();
+  const row = rows[done.filter((f) => f.path === label).length];
+  if (row === undefined) return null;
+  return {
+    path: label,
+    sha256: row.sha256,
+    size: Number(row.size),
+    status: row.status,
+    inserted: Number(row.rows_inserted),
+    updated: Number(row.rows_updated),
+    unchanged: Number(row.rows_unchanged),
+    error: row.error === null ? null : fileError(label, row.error),
+  };
+}
+
+/**
  * After a worker death: the run becomes 'aborted', the file being read is recorded as rejected
- * with the reason, and (SQLite) the lock row the worker held (its process id) is removed. On
+ * with the reason (unless the worker had committed it: then as the worker recorded it), and (SQLite) the lock row the worker held (its process id) is removed. On
  * PostgreSQL the worker's connections ended with it: its transaction rolled back and its session
  * lock is free.
  */
-async function recoverCrashedRun(
+export async function recoverCrashedRun(
   deps: IsolatedEtlDeps,
   childPid: number,
   runId: number,
@@ -373,16 +406,16 @@ async function recoverCrashedRun(
 ): Promise<ImportSummary> {
   const clock = deps.clock ?? (() => new Date());
   const now = clock().toISOString();
-  const files = [...done];
-  if (current !== null) {
-    files.push(fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)));
-  }
   // As the in-process path stores them: PostgreSQL refuses NUL in text (a file name may hold one).
   const runError = storableText(current ? `Datei ${current.label}: ${reason}` : reason);
   const { db } = deps;
+  // The file being read when the worker died, as the database has it: recorded by the worker
+  // when it died after the file's commit but before it could say so, else null.
+  let recorded: FileResult | null = null;
   // SQLite: the server's connection has no busy timeout; waitForWrite retries a busy write.
   await waitForWrite(() =>
     db.db.transaction().execute(async (trx) => {
+      recorded = null;
       if (runId > 0) {
         await trx
           .updateTable('import_runs')
@@ -390,7 +423,8 @@ async function recoverCrashedRun(
           .where('id', '=', runId)
           .where('status', '=', 'running') // a run the worker finished keeps its outcome
           .execute();
-        if (current) {
+        if (current) recorded = await fileRecordedBy(trx, runId, current.label, done);
+        if (current && recorded === null) {
           await trx
             .insertInto('imported_files')
             .values({
@@ -418,6 +452,12 @@ async function recoverCrashedRun(
       }
     }),
   );
+  const files = [...done];
+  if (current !== null) {
+    files.push(
+      recorded ?? fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)),
+    );
+  }
   const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
   return {
     runId,

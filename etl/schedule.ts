@@ -3,10 +3,12 @@
  * schedule with an explicit time zone. Inbox files end up in the archive (imported or
  * unchanged) or in the rejected folder with `<name>.error.txt` beside them.
  */
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import cron from 'node-cron';
 import type { Config } from '../server/config.js';
+import type { Db } from '../server/db/connection.js';
 import type { ImportTrigger } from '../server/db/schema.js';
 import { safeFileName, safeNameFromUrl } from './fetch.js';
 import { isolatable, runIsolated } from './isolated.js';
@@ -116,14 +118,39 @@ interface Entry {
 }
 
 /**
- * Moves every file in the in-progress folder to REJECTED_DIR with `reason` beside it (after a
- * worker crash the parent calls this; the next run would otherwise do it).
+ * Whether the database holds `bytes` as an imported inbox file: an import that died after the
+ * file's commit but before it could move the file on left it in the in-progress folder.
  */
-export async function rejectInProgress(config: Config, when: Date, reason: string): Promise<number> {
+async function committedBefore(db: Db, bytes: Uint8Array): Promise<boolean> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const row = await db.db
+    .selectFrom('imported_files')
+    .select('id')
+    .where('sha256', '=', sha256)
+    .where('status', '=', 'imported')
+    .where('sample', '=', 0)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Settles every file in the in-progress folder after a worker crash (the parent calls this; the
+ * next run would otherwise do it): one the database holds as imported (committed before the
+ * crash) goes to the archive, every other one to REJECTED_DIR with `reason` beside it.
+ */
+export async function settleInProgress(db: Db, config: Config, when: Date, reason: string): Promise<number> {
   const stale = await listInProgress(inProgressDir(config));
-  await mkdir(config.REJECTED_DIR, { recursive: true });
+  let rejected = 0;
   for (const path of stale) {
-    const dest = await freeName(config.REJECTED_DIR, `${stamp(when)}_${safeFileName(basename(path))}`);
+    const name = `${stamp(when)}_${safeFileName(basename(path))}`;
+    if (await committedBefore(db, new Uint8Array(await readFile(path)))) {
+      await mkdir(config.ARCHIVE_DIR, { recursive: true });
+      await moveFile(path, await freeName(config.ARCHIVE_DIR, name));
+      continue;
+    }
+    await mkdir(config.REJECTED_DIR, { recursive: true });
+    const dest = await freeName(config.REJECTED_DIR, name);
     await moveFile(path, dest);
     await writeFile(
       `${dest}.error.txt`,
@@ -133,9 +160,10 @@ export async function rejectInProgress(config: Config, when: Date, reason: strin
       ),
       'utf8',
     );
+    rejected++;
   }
   await rmdir(inProgressDir(config)).catch(() => undefined);
-  return stale.length;
+  return rejected;
 }
 
 /** Internal form of runScheduledImport with knobs for tests. */
@@ -178,10 +206,17 @@ export async function runScheduled(
     return prepared.map((p, i): PreparedSource => {
       const entry = entries[i];
       if (entry === undefined || entry.source.kind !== 'file') return p;
-      if (entry.current !== null) {
+      // Left by a dead run: rejected, not retried (it may be what killed the run), unless the
+      // database holds it as imported (the run died after its commit): then it is unchanged.
+      const left = entry.current;
+      if (left !== null) {
         return {
           ...p,
-          load: () => Promise.reject(new FileRejection(ABORTED_MESSAGE)),
+          load: async () => {
+            const bytes = new Uint8Array(await readFile(left));
+            if (await committedBefore(deps.db, bytes)) return bytes;
+            throw new FileRejection(ABORTED_MESSAGE);
+          },
         };
       }
       const from = entry.source.path;
@@ -258,8 +293,10 @@ export async function runScheduledImport(
   if (isolated) {
     const summary = await runIsolated(isolated, { kind: 'scheduled', config, trigger });
     if (summary?.status === 'aborted') {
-      const reason = summary.files.find((f) => f.error)?.error?.message ?? ABORTED_MESSAGE;
-      await rejectInProgress(config, deps.clock?.() ?? new Date(), reason);
+      // The file being read when the worker died is the last one (isolated.ts); files rejected
+      // before it are already in the rejected folder.
+      const reason = summary.files.at(-1)?.error?.message ?? ABORTED_MESSAGE;
+      await settleInProgress(deps.db, config, deps.clock?.() ?? new Date(), reason);
     }
     return summary;
   }

@@ -257,12 +257,9 @@ function handleShutdownSignals(parts: {
     //    timeout their uploads are removed; the exit kills the import worker, which rolls back.
     const jobsFrom = performance.now();
     if (!(await deps.importJobs.settle(remaining()))) {
-      const running = deps.importJobs.list().filter((j) => j.state === 'running').length;
-      logger.warn(
-        { waitedMs: Math.round(performance.now() - jobsFrom), running },
-        'imports still running at shutdown; abandoning them',
-      );
-      await deps.importJobs.abandon();
+      const waitedMs = Math.round(performance.now() - jobsFrom);
+      const running = await deps.importJobs.abandon();
+      logger.warn({ waitedMs, running }, 'imports still running at shutdown; abandoned them');
     }
     // 4. Alert timers and mails in flight, then the database.
     await deps.close();

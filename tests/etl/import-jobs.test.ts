@@ -99,14 +99,14 @@ describe('import jobs: settle and abandon (the shutdown)', () => {
         });
         // As a shutdown that stops waiting: the job's import has not even begun (next turn).
         expect(jobs.get(job.id)?.state).toBe('running');
-        await jobs.abandon();
+        expect(await jobs.abandon()).toBe(1);
         expect(cleaned).toBe(1);
         // Cleaned up at once, not at the job's end: the job is still running.
         expect(jobs.get(job.id)).toMatchObject({ state: 'running', finishedAt: null });
         expect(await jobs.settle(30_000)).toBe(true);
         expect(cleaned).toBe(1);
         // Nothing left to abandon.
-        await jobs.abandon();
+        expect(await jobs.abandon()).toBe(0);
         expect(cleaned).toBe(1);
       }),
     60_000,

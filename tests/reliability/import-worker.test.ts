@@ -18,6 +18,8 @@ import {
   runImport,
   runScheduledImport,
 } from '../../etl/index.js';
+import { recoverCrashedRun } from '../../etl/isolated.js';
+import { settleInProgress } from '../../etl/schedule.js';
 import { testConfig } from '../../server/config.js';
 import { type Db, openDatabase } from '../../server/db/connection.js';
 import { silentLogger } from '../../server/logger.js';
@@ -47,6 +49,14 @@ const deps = (db: Db, isolation?: IsolationOptions): EtlDeps => ({
   clock: () => new Date('2024-11-20T06:00:00Z'),
   ...(isolation ? { isolation } : {}),
 });
+
+/** The inbox, archive and rejected folders under `dir`. */
+const inboxConfig = (dir: string) =>
+  testConfig({
+    INBOX_DIR: join(dir, 'inbox'),
+    ARCHIVE_DIR: join(dir, 'archive'),
+    REJECTED_DIR: join(dir, 'rejected'),
+  });
 
 const lockRow = (db: Db) =>
   sqliteOf(db).prepare(`select value from meta where key = 'import_lock'`).pluck().get();
@@ -135,13 +145,80 @@ describe('imports in a worker process', () => {
     expect(cleaned).toBe(1);
   }, 60_000);
 
+  test('a worker that died after its file committed: the run is aborted, the file stands as imported', async () => {
+    const { db } = await fileDb();
+    // What a worker killed between its file's commit and its report leaves: the file's row and
+    // observations committed, the run still 'running'.
+    const data = readFileSync(SAMPLE);
+    const imported = await runImport(deps(db), [{ kind: 'buffer', name: 'segeberg.csv', data }], {
+      trigger: 'upload',
+    });
+    expect(imported.inserted).toBeGreaterThan(0);
+    sqliteOf(db)
+      .prepare(`update import_runs set status = 'running', finished_at = null where id = ?`)
+      .run(imported.runId);
+    const afterCommit = dataChecksum(sqliteOf(db));
+    const isolated = {
+      ...deps(db),
+      database: { dialect: 'sqlite', path: '' } as const,
+      isolation: { maxOldGenerationSizeMb: 256 },
+    };
+    const reason = 'Importprozess beendet (SIGKILL)';
+    const fileRows = () =>
+      sqliteOf(db)
+        .prepare('select status, rows_inserted from imported_files where run_id = ? order by id')
+        .all(imported.runId);
+
+    const summary = await recoverCrashedRun(
+      isolated,
+      0,
+      imported.runId,
+      { index: 0, label: 'segeberg.csv' },
+      [],
+      reason,
+    );
+    expect(summary.status).toBe('aborted');
+    expect(summary.files).toEqual([
+      {
+        path: 'segeberg.csv',
+        sha256: imported.files[0]?.sha256,
+        size: data.length,
+        status: 'imported',
+        inserted: imported.inserted,
+        updated: 0,
+        unchanged: 0,
+        error: null,
+      },
+    ]);
+    expect(summary.inserted).toBe(imported.inserted);
+    expect(summary.changed).toBe(true);
+    expect(fileRows()).toEqual([{ status: 'imported', rows_inserted: imported.inserted }]);
+    expect(
+      sqliteOf(db).prepare('select status from import_runs where id = ?').pluck().get(imported.runId),
+    ).toBe('aborted');
+    expect(dataChecksum(sqliteOf(db))).toBe(afterCommit);
+
+    // A second file of the same name, reported done before it: this one's row is not there, so it
+    // is rejected with the reason.
+    const second = await recoverCrashedRun(
+      isolated,
+      0,
+      imported.runId,
+      { index: 1, label: 'segeberg.csv' },
+      summary.files,
+      reason,
+    );
+    expect(second.files.map((f) => f.status)).toEqual(['imported', 'rejected']);
+    expect(second.files[1]?.error?.message).toBe(reason);
+    expect(fileRows()).toEqual([
+      { status: 'imported', rows_inserted: imported.inserted },
+      { status: 'rejected', rows_inserted: 0 },
+    ]);
+  });
+
   test('an inbox file that kills the worker is moved to the rejected folder with the reason, once', async () => {
     const { db, dir } = await fileDb();
-    const config = testConfig({
-      INBOX_DIR: join(dir, 'inbox'),
-      ARCHIVE_DIR: join(dir, 'archive'),
-      REJECTED_DIR: join(dir, 'rejected'),
-    });
+    const config = inboxConfig(dir);
     mkdirSync(config.INBOX_DIR, { recursive: true });
     writeFileSync(join(config.INBOX_DIR, 'gift.csv'), manyRegionsCsv(2500));
     const d = { ...deps(db, { maxOldGenerationSizeMb: 24 }), clock: () => new Date(Date.now() + 60_000) };
@@ -158,13 +235,47 @@ describe('imports in a worker process', () => {
 });
 
 describe('poison files and dead runs', () => {
+  test('a file left in progress that the database holds as imported (the run died after its commit) is archived, not rejected', async () => {
+    const { db, dir } = await fileDb();
+    const config = inboxConfig(dir);
+    const committed = manyRegionsCsv(3);
+    const first = await runImport(deps(db), [{ kind: 'buffer', name: 'mai.csv', data: committed }], {
+      trigger: 'cron',
+    });
+    expect(first.status).toBe('success');
+    const after = dataChecksum(sqliteOf(db));
+    const stamped = (d: string) => readdirSync(d).map((n) => n.replace(/^\d{8}T\d{6}Z_/, ''));
+
+    // Found by the next run: unchanged, archived.
+    mkdirSync(inProgressDir(config), { recursive: true });
+    writeFileSync(join(inProgressDir(config), 'mai.csv'), committed);
+    const d = { ...deps(db), clock: () => new Date(Date.now() + 60_000) };
+    const summary = await runScheduledImport(d, config);
+    expect(summary?.files).toMatchObject([{ status: 'unchanged', error: null }]);
+    expect(stamped(config.ARCHIVE_DIR)).toEqual(['mai.csv']);
+    expect(existsSync(config.REJECTED_DIR) ? readdirSync(config.REJECTED_DIR) : []).toEqual([]);
+    expect(existsSync(inProgressDir(config))).toBe(false);
+
+    // Settled after a worker crash: the committed file to the archive, the other one rejected.
+    mkdirSync(inProgressDir(config), { recursive: true });
+    writeFileSync(join(inProgressDir(config), 'mai.csv'), committed);
+    writeFileSync(join(inProgressDir(config), 'juni.csv'), manyRegionsCsv(4));
+    const rejected = await settleInProgress(
+      db,
+      config,
+      new Date('2024-11-21T06:00:00Z'),
+      'Importprozess beendet',
+    );
+    expect(rejected).toBe(1);
+    expect(stamped(config.ARCHIVE_DIR)).toEqual(['mai.csv', 'mai.csv']);
+    expect(stamped(config.REJECTED_DIR).sort()).toEqual(['juni.csv', 'juni.csv.error.txt']);
+    expect(existsSync(inProgressDir(config))).toBe(false);
+    expect(dataChecksum(sqliteOf(db))).toBe(after);
+  });
+
   test("a file left in the inbox's in-progress folder is rejected with 'Import abgebrochen (Absturz oder Neustart)'", async () => {
     const { db, dir } = await fileDb();
-    const config = testConfig({
-      INBOX_DIR: join(dir, 'inbox'),
-      ARCHIVE_DIR: join(dir, 'archive'),
-      REJECTED_DIR: join(dir, 'rejected'),
-    });
+    const config = inboxConfig(dir);
     mkdirSync(inProgressDir(config), { recursive: true });
     writeFileSync(join(inProgressDir(config), 'gift.xlsx'), 'whatever killed the last run');
     // The dead run's row, as a SIGKILL leaves it.

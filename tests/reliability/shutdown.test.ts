@@ -335,7 +335,7 @@ describe('the server process: structured logs and graceful shutdown (reliability
     );
     expect(exit.code).toBe(0);
     expect(msgs.at(-1)).toBe('stopped');
-    expect(msgs).not.toContain('imports still running at shutdown; abandoning them');
+    expect(msgs).not.toContain('imports still running at shutdown; abandoned them');
     // Before the shutdown waited for jobs, the exit killed the worker: no rows, the upload left.
     expect(spooled().filter((n) => !before.includes(n))).toEqual([]);
     const final = await openDatabase(dirs.DATABASE_PATH);
