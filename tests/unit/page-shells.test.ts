@@ -102,7 +102,9 @@ describe('writePageShells (the build step)', () => {
     expect(shell('overview.html')).toContain('Lade Ziele …');
     const months = shell('monate.html');
     expect(months).toContain('<h1 id="months-h" tabindex="-1" data-placeholder="true">Monatswerte</h1>');
-    expect(months).toContain('<p class="meta">Integrationen (INT), erwerbsfähige Leistungsberechtigte');
+    expect(months).toContain(
+      '<p class="meta" id="months-d">Integrationen (INT), erwerbsfähige Leistungsberechtigte',
+    );
     expect(months).toContain('Lade Monatswerte …');
     for (const f of ['ziel.html', 'importe.html', 'hinweise.html', 'verwaltung.html'])
       expect(shell(f), f).toContain('Lade Seite …');
