@@ -392,9 +392,9 @@ async function fileRecordedBy(
 
 /**
  * After a worker death: the run becomes 'aborted', the file being read is recorded as rejected
- * with the reason (unless the worker had committed it: then as the worker recorded it), and (SQLite) the lock row the worker held (its process id) is removed. On
- * PostgreSQL the worker's connections ended with it: its transaction rolled back and its session
- * lock is free.
+ * with the reason (unless the worker had committed it: then as the worker recorded it), and
+ * (SQLite) the lock row the worker held (its process id) is removed. On PostgreSQL the worker's
+ * connections ended with it: its transaction rolled back and its session lock is free.
  */
 export async function recoverCrashedRun(
   deps: IsolatedEtlDeps,

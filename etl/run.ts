@@ -40,6 +40,34 @@ export interface PreparedSource {
   /** A plain file name (for format hints and archive names). */
   name: string;
   load(): Promise<Uint8Array>;
+  /**
+   * A file a dead run left behind (the inbox's in-progress folder): never parsed again, since it
+   * may be what killed the run. Unchanged when its content is imported already (the run died after
+   * its commit), else rejected with this message.
+   */
+  leftByDeadRun?: string;
+}
+
+/** The checksum a file is known by (imported_files.sha256). */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Whether a file with this checksum was imported (of sample data, or of real data). */
+export async function isImportedContent(
+  db: Kysely<Database>,
+  sha256: string,
+  sample: 0 | 1,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('imported_files')
+    .select('id')
+    .where('sha256', '=', sha256)
+    .where('status', '=', 'imported')
+    .where('sample', '=', sample)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Progress of one file; each phase starts with an event with `rows: 0`. */
@@ -228,17 +256,7 @@ async function runContext(
     runId,
     catalog: await loadCatalog(deps),
     mappings: await loadSavedMappings(deps.db),
-    isKnown: async (sha256) =>
-      (
-        await db
-          .selectFrom('imported_files')
-          .select('id')
-          .where('sha256', '=', sha256)
-          .where('status', '=', 'imported')
-          .where('sample', '=', sample)
-          .limit(1)
-          .execute()
-      ).length > 0,
+    isKnown: (sha256) => isImportedContent(db, sha256, sample),
     recordFile: async (f) => {
       await db
         .insertInto('imported_files')
@@ -346,11 +364,15 @@ async function importOneFile(
         : new FileRejection(`Datei nicht lesbar: ${e instanceof Error ? e.message : String(e)}`);
     return { result: await rejectFile(ctx, source, '', 0, err), bytes: null, changed: false };
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = contentHash(bytes);
   const size = bytes.byteLength;
   if (await ctx.isKnown(sha256)) {
     await ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
     return { result: fileWithoutRows(source.label, { sha256, size }, null), bytes, changed: false };
+  }
+  if (source.leftByDeadRun !== undefined) {
+    const err = new FileRejection(source.leftByDeadRun);
+    return { result: await rejectFile(ctx, source, sha256, size, err), bytes, changed: false };
   }
   try {
     const { changed, ...result } = await parseAndWrite(ctx, source, bytes, sha256);

@@ -3,7 +3,6 @@
  * schedule with an explicit time zone. Inbox files end up in the archive (imported or
  * unchanged) or in the rejected folder with `<name>.error.txt` beside them.
  */
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import cron from 'node-cron';
@@ -13,7 +12,14 @@ import type { ImportTrigger } from '../server/db/schema.js';
 import { safeFileName, safeNameFromUrl } from './fetch.js';
 import { isolatable, runIsolated } from './isolated.js';
 import { ImportBusyError } from './lock.js';
-import { executeImport, type PreparedSource, prepareSources, type RunHooks } from './run.js';
+import {
+  contentHash,
+  executeImport,
+  isImportedContent,
+  type PreparedSource,
+  prepareSources,
+  type RunHooks,
+} from './run.js';
 import type { EtlDeps, FileResult, ImportSource, ImportSummary } from './types.js';
 import { ABORTED_MESSAGE, FileRejection, fileError, fileWithoutRows, formatImportError } from './types.js';
 
@@ -118,23 +124,6 @@ interface Entry {
 }
 
 /**
- * Whether the database holds `bytes` as an imported inbox file: an import that died after the
- * file's commit but before it could move the file on left it in the in-progress folder.
- */
-async function committedBefore(db: Db, bytes: Uint8Array): Promise<boolean> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const row = await db.db
-    .selectFrom('imported_files')
-    .select('id')
-    .where('sha256', '=', sha256)
-    .where('status', '=', 'imported')
-    .where('sample', '=', 0)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/**
  * Settles every file in the in-progress folder after a worker crash (the parent calls this; the
  * next run would otherwise do it): one the database holds as imported (committed before the
  * crash) goes to the archive, every other one to REJECTED_DIR with `reason` beside it.
@@ -144,7 +133,8 @@ export async function settleInProgress(db: Db, config: Config, when: Date, reaso
   let rejected = 0;
   for (const path of stale) {
     const name = `${stamp(when)}_${safeFileName(basename(path))}`;
-    if (await committedBefore(db, new Uint8Array(await readFile(path)))) {
+    // Committed before the crash: the worker died before it could move the file on.
+    if (await isImportedContent(db.db, contentHash(new Uint8Array(await readFile(path))), 0)) {
       await mkdir(config.ARCHIVE_DIR, { recursive: true });
       await moveFile(path, await freeName(config.ARCHIVE_DIR, name));
       continue;
@@ -206,17 +196,12 @@ export async function runScheduled(
     return prepared.map((p, i): PreparedSource => {
       const entry = entries[i];
       if (entry === undefined || entry.source.kind !== 'file') return p;
-      // Left by a dead run: rejected, not retried (it may be what killed the run), unless the
-      // database holds it as imported (the run died after its commit): then it is unchanged.
       const left = entry.current;
       if (left !== null) {
         return {
           ...p,
-          load: async () => {
-            const bytes = new Uint8Array(await readFile(left));
-            if (await committedBefore(deps.db, bytes)) return bytes;
-            throw new FileRejection(ABORTED_MESSAGE);
-          },
+          load: async () => new Uint8Array(await readFile(left)),
+          leftByDeadRun: ABORTED_MESSAGE,
         };
       }
       const from = entry.source.path;

@@ -153,7 +153,10 @@ describe('imports in a worker process', () => {
     const imported = await runImport(deps(db), [{ kind: 'buffer', name: 'segeberg.csv', data }], {
       trigger: 'upload',
     });
-    expect(imported.inserted).toBeGreaterThan(0);
+    // Every data line of the sample is one new observation (a header and 324 lines).
+    const lines = data.toString('utf8').trimEnd().split('\n').length - 1;
+    expect(lines).toBe(324);
+    expect(imported.inserted).toBe(lines);
     sqliteOf(db)
       .prepare(`update import_runs set status = 'running', finished_at = null where id = ?`)
       .run(imported.runId);
@@ -184,7 +187,7 @@ describe('imports in a worker process', () => {
         sha256: imported.files[0]?.sha256,
         size: data.length,
         status: 'imported',
-        inserted: imported.inserted,
+        inserted: 324,
         updated: 0,
         unchanged: 0,
         error: null,
