@@ -74,3 +74,8 @@ export const MISSING_REASON_TEXT: Record<string, string> = {
   not_possible: FLAG_TEXT.X,
   zero_denominator: 'Nenner ist null',
 };
+
+/** The import result's note when real figures replaced the synthetic ones of sample regions. */
+export function replacedSampleText(regionIds: readonly string[]): string {
+  return `Beispieldaten ersetzt: Die synthetischen Werte von ${regionIds.join(', ')} sind gelöscht; dort zählen nur noch importierte Zahlen.`;
+}

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { formatCount } from '../core/format.js';
+import { replacedSampleText } from '../core/vocabulary.js';
 import { ConfigError, importLimits, loadConfig } from '../server/config.js';
 import { openConfiguredDatabase } from '../server/db/connection.js';
 import { runImport } from './index.js';
@@ -197,6 +198,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`\n${table(rows, new Set([2, 3, 4]))}\n\n`);
       const rejected = summary.files.filter((f) => f.error);
       for (const f of rejected) if (f.error) process.stdout.write(`Fehler: ${formatImportError(f.error)}\n`);
+      for (const f of summary.files) {
+        if (f.replacedSample) process.stdout.write(`${f.path}: ${replacedSampleText(f.replacedSample)}\n`);
+      }
       process.stdout.write(
         `Importlauf #${summary.runId}: ${summary.status}, Datenstand-Version ${summary.dataVersion}${summary.changed ? '' : ' (keine Änderung)'}\n`,
       );

@@ -345,6 +345,7 @@ async function parseAndWrite(
     updated: w.updated,
     unchanged: w.unchanged,
     error: null,
+    ...(w.replacedSample.length > 0 ? { replacedSample: w.replacedSample } : {}),
     changed: w.changed,
   };
 }

@@ -37,6 +37,8 @@ export interface FileResult {
   updated: number;
   unchanged: number;
   error: ImportErrorInfo | null;
+  /** Sample regions whose synthetic observations this file replaced (absent: none). */
+  replacedSample?: string[];
 }
 
 /** A file's result that wrote no row: unchanged (known content) or rejected. */

@@ -35,6 +35,8 @@ export interface WriteResult {
   unchanged: number;
   /** Observations or region metadata changed (data_version was bumped). */
   changed: boolean;
+  /** Sample regions whose synthetic observations this file replaced (deleted before its rows). */
+  replacedSample: string[];
 }
 
 const OBS_COLUMNS = [
@@ -101,7 +103,7 @@ async function writeRegions(
   trx: Kysely<Database>,
   rows: ObservationRows,
   ctx: WriteContext,
-): Promise<{ hasData: boolean[]; changed: boolean }> {
+): Promise<{ hasData: boolean[]; changed: boolean; replacedSample: string[] }> {
   const sample = ctx.sample ? 1 : 0;
   // Checked as a month by executeImport.
   const asOf = ctx.sample && isMonth(ctx.sample.asOf) ? ctx.sample.asOf : null;
@@ -111,6 +113,7 @@ async function writeRegions(
     ).map((r) => [r.id, r]),
   );
   const hasData: boolean[] = [];
+  const replacedSample: string[] = [];
   let changed = false;
   for (const r of rows.regions) {
     const existing = known.get(r.id);
@@ -132,7 +135,15 @@ async function writeRegions(
       continue;
     }
     await writeAliases(trx, r);
-    const type = r.comparisonType ?? existing.comparison_type;
+    // Real figures for a region of the bundled sample replace all of its synthetic ones: no real
+    // month may be compared with an invented one, and nothing invented may keep counting once
+    // the "Beispieldaten" label is gone. The sample's comparison type goes with them.
+    const replacesSample = existing.sample === 1 && sample === 0;
+    if (replacesSample) {
+      await dropObservationsOf(trx, r.id);
+      replacedSample.push(r.id);
+    }
+    const type = r.comparisonType ?? (replacesSample ? null : existing.comparison_type);
     if (type !== existing.comparison_type || sample !== existing.sample || asOf !== existing.sample_as_of) {
       await trx
         .updateTable('regions')
@@ -140,6 +151,10 @@ async function writeRegions(
         .where('id', '=', r.id)
         .execute();
       changed = true;
+    }
+    if (replacesSample) {
+      hasData.push(false);
+      continue;
     }
     const any = await trx
       .selectFrom('observations')
@@ -149,7 +164,13 @@ async function writeRegions(
       .execute();
     hasData.push(any.length > 0);
   }
-  return { hasData, changed };
+  return { hasData, changed, replacedSample };
+}
+
+/** Deletes a region's observations and their revisions (the synthetic history of a sample region). */
+async function dropObservationsOf(trx: Kysely<Database>, regionId: string): Promise<void> {
+  await trx.deleteFrom('revisions').where('region_id', '=', regionId).execute();
+  await trx.deleteFrom('observations').where('region_id', '=', regionId).execute();
 }
 
 /** Other keys of the region named in the file (the BA Jobcenter id beside the Kreis key). */
@@ -304,7 +325,7 @@ export async function writeObservations(
       const version = await bumpDataVersion(trx);
       await ctx.afterChange?.(trx, version);
     }
-    return { fileId, ...counts, changed };
+    return { fileId, ...counts, changed, replacedSample: regions.replacedSample };
   });
 }
 

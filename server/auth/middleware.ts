@@ -10,9 +10,21 @@ import { ANONYMOUS, isAmbient, type Principal } from './principal.js';
 import { type Role, roleAtLeast } from './roles.js';
 import { type Auth, principalFromBearer, principalFromProxy, principalFromSession } from './service.js';
 
-/** API paths that answer without a person even when ANONYMOUS_READ=false (sign-in and health). */
+/**
+ * API paths that answer without a person even when ANONYMOUS_READ=false: sign-in, version and the
+ * health checks, the liveness and readiness probes of load balancers and containers included.
+ */
 const OPEN_PATHS = new Set(['/api/health', '/api/version', '/api/me', '/api/openapi.json']);
-const isOpen = (path: string) => OPEN_PATHS.has(path) || path.startsWith('/api/auth/');
+const isOpen = (path: string) =>
+  OPEN_PATHS.has(path) || path.startsWith('/api/auth/') || path.startsWith('/api/health/');
+
+/**
+ * An Authorization header this server answers: `Bearer …`, or one naming no scheme at all (it is
+ * refused as malformed). Other schemes (Basic, Negotiate, NTLM) belong to a proxy in front, which
+ * forwards them: they are not ours to judge, and the request goes on as if they were absent.
+ */
+const isOurs = (authorization: string) =>
+  !/^\s*[A-Za-z][\w.~+/-]*\s+\S/.test(authorization) || /^\s*bearer\s/i.test(authorization);
 
 /** A request header, read from Node's parsed headers when there are any (cheaper on the hot path). */
 function header(c: Context<AppEnv>, name: string): string | undefined {
@@ -26,7 +38,7 @@ function header(c: Context<AppEnv>, name: string): string | undefined {
 
 async function resolve(deps: AppDeps, auth: Auth, c: Context<AppEnv>): Promise<Principal> {
   const authorization = header(c, 'authorization');
-  if (authorization !== undefined && authorization.trim() !== '') {
+  if (authorization !== undefined && authorization.trim() !== '' && isOurs(authorization)) {
     return principalFromBearer(deps, auth, c, authorization);
   }
   if (header(c, 'cookie') !== undefined) {

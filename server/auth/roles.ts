@@ -21,6 +21,11 @@ export function highestRole(roles: Iterable<Role | null | undefined>): Role | nu
   return best;
 }
 
+/** The lower of two roles. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
 /** German names of the roles (admin page, header). */
 export const ROLE_TEXT: Record<Role, string> = {
   viewer: 'Lesen',

@@ -16,6 +16,7 @@ import { createOidcClient, type OidcClient } from './oidc.js';
 import { ADMIN_TOKEN_NAME, type Principal } from './principal.js';
 import { createFailureLimiter, type FailureLimiter } from './rate-limit.js';
 import { effectiveRole, loadStaticRoleMap, mappedRole, type StaticRoleMap } from './role-map.js';
+import { lowerRole, type Role } from './roles.js';
 import { sha256Hex } from './secrets.js';
 
 export interface Auth {
@@ -116,10 +117,27 @@ export async function principalFromBearer(
     kind: 'person',
     userId: row.user_id,
     name: row.user_name,
-    role: row.role,
+    role: tokenRole(row),
     via: 'token',
     tokenId: row.id,
   };
+}
+
+/**
+ * A token acts with its own role, never above its owner's current one: demoting a person demotes
+ * their tokens at once. A local user made only to own tokens has no role of their own (the
+ * token's counts); a signed-in person whom no mapping gives a role any more can only read.
+ */
+function tokenRole(row: {
+  role: Role;
+  user_role: Role | null;
+  user_mapped_role: Role | null;
+  user_source: string;
+}): Role {
+  const owner =
+    effectiveRole({ role: row.user_role, mapped_role: row.user_mapped_role }) ??
+    (row.user_source === 'local' ? row.role : 'viewer');
+  return lowerRole(row.role, owner);
 }
 
 /** The session cookie, when it names a live session (else null: the cookie is ignored). */

@@ -28,14 +28,20 @@ export interface PeerTable {
 /** The base counts the share is made of. */
 const CODES = { lzb: 'LZB', elb: 'ELB' } as const;
 
+/**
+ * The members of comparison type `type` at `month`: the regions of that type that are, like the
+ * region compared, sample regions (`sample` 1) or real ones (0) — invented figures never stand
+ * beside real ones.
+ */
 export async function readPeerTable(
   db: Kysely<Database>,
   regions: Iterable<Region>,
-  type: string,
+  peers: { type: string; sample: number },
   month: Month,
 ): Promise<PeerTable> {
+  const { type, sample } = peers;
   const inType = [...regions]
-    .filter((r) => r.comparison_type === type)
+    .filter((r) => r.comparison_type === type && r.sample === sample)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const values = await readTotalsAt(
     db,

@@ -630,7 +630,10 @@ async function computeComparison(
   let table: PeerTable | null = null;
   if (type !== null && month !== null) {
     const regions = (await s.catalog()).regions.values();
-    table = await memo(s.peerTables, `${type}|${month}`, () => readPeerTable(kdb, regions, type, month));
+    const peers = { type, sample: loaded.region.sample };
+    table = await memo(s.peerTables, `${type}|${peers.sample}|${month}`, () =>
+      readPeerTable(kdb, regions, peers, month),
+    );
   }
   const own = await ownFigures(kdb, loaded.region.id, month, table);
   return {

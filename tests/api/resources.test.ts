@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bumpDataVersion } from '../../server/db/repositories/meta.js';
 import {
   comparisonResponse,
   healthResponse,
@@ -195,6 +196,22 @@ describe('GET /api/comparison', () => {
     expect(b.peerMeanPct).toBeCloseTo((100 * 612) / 1060, 12);
     expect(b.below).toBe(false);
     expect((await getJson(ctx, '/api/comparison?month=2023')).status).toBe(400);
+  });
+
+  it('never puts sample regions beside real ones: peers share the sample mark', async () => {
+    const ctx = await setup();
+    // B becomes a sample region of the same type (as the bundled Beispieldaten would be).
+    await rows(ctx.db, sql`update regions set sample = 1 where id = ${REGION_B}`);
+    await bumpDataVersion(ctx.db.db);
+    const a = comparisonResponse.parse((await getJson(ctx, '/api/comparison')).body);
+    expect(a.comparisonType).toBe('IIb');
+    expect(a.own).toEqual({ lzb: 618, elb: 1180 });
+    expect(a.peers).toEqual([]);
+    expect(a.peerCount).toBe(0);
+    expect(a.peerMeanPct).toBeNull();
+    const b = comparisonResponse.parse((await getJson(ctx, `/api/comparison?region=${REGION_B}`)).body);
+    expect(b.peers).toEqual([]);
+    expect(b.peerMeanPct).toBeNull();
   });
 });
 

@@ -191,8 +191,12 @@ export function renderWorkedExample(o: Observations, targets: Target[]): string 
     `- **Status:** im Ziel, wenn die Veränderung das Ziel erreicht (K2: ≥ Ziel, K3: ≤ Ziel); gefährdet, wenn sie es um weniger als ${de(AT_RISK_BAND, 1)} Prozentpunkte verfehlt (Toleranzband, einstellbar mit \`AT_RISK_BAND_PCT\`); sonst verfehlt.`,
   );
   L.push(
-    '- **Prognose (Jahresende, yoy3):** je Grundgröße X (INT, eLb, LZB) `r = Σ X_t(m−2..m) / Σ X_t−1(m−2..m)`,',
+    '- **Prognose (Jahresende, yoy3):** je Grundgröße X (INT, eLb, LZB) `r = Σ X_t(m−2..m) / Σ X_t−1(m−2..m)`',
   );
+  L.push(
+    '  über die Monate m−2..m **des Jahres t** (im Januar nur der Januar, im Februar Januar und Februar), ohne',
+  );
+  L.push('  Monate mit Lücke oder Sperrzeichen in einem der beiden Jahre;');
   L.push(
     '  die übrigen Monate `X_t−1(k) × r`; daraus JFW Dezember bzw. `Ø LZB` Jan–Dez. Immer eine Prognose,',
   );

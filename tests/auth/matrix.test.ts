@@ -294,3 +294,41 @@ describe('comments: the author changes their own, an admin any', () => {
     expect(snapshot(ctx)).toBe(before);
   });
 });
+
+describe('a personal token never acts above its owner', () => {
+  it('demoting the owner demotes the token at once; setting the role back restores it', async () => {
+    const ctx = await setup();
+    const carla = await tokenFor(ctx, 'Carla', 'controller');
+    const asCarla = { authorization: `Bearer ${carla.token}`, 'content-type': 'application/json' };
+    const me = async () =>
+      ((await (await ctx.app.request('/api/me', { headers: asCarla })).json()) as { role: string | null })
+        .role;
+    const comment = () =>
+      ctx.app.request('/api/comments', {
+        method: 'POST',
+        headers: asCarla,
+        body: JSON.stringify({ region: REGION_A, goal: 'K2-female', month: '2024-09', text: 'Notiz' }),
+      });
+    // A local user made to own the token has no role of its own: the token's counts.
+    expect(await me()).toBe('controller');
+    expect((await comment()).status).toBe(201);
+
+    const setRole = (role: string) =>
+      ctx.app.request(`/api/admin/users/${carla.userId}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role }),
+      });
+    expect((await setRole('viewer')).status).toBe(200);
+    expect(await me()).toBe('viewer');
+    const before = snapshot(ctx);
+    const refused = await comment();
+    expect(refused.status).toBe(403);
+    expect(snapshot(ctx)).toBe(before);
+
+    // Promoting the owner above the token does not raise the token.
+    expect((await setRole('admin')).status).toBe(200);
+    expect(await me()).toBe('controller');
+    expect((await comment()).status).toBe(201);
+  });
+});

@@ -53,6 +53,26 @@ describe('trusted proxy header (AUTH_PROXY_HEADER, AUTH_PROXY_TRUSTED)', () => {
     expect(sqliteOf(app.db).prepare('select count(*) n from comments').get()).toEqual(before);
   });
 
+  it("passes a proxy's own Authorization scheme (Negotiate, Basic) by: the person is the header's", async () => {
+    for (const scheme of ['Negotiate YIIabc', 'Basic bXVlbGxlcjpnZWhlaW0=', 'NTLM TlRMTVNTUAAB']) {
+      const me = await requestFrom('127.0.0.1', `${app.url}/api/me`, {
+        headers: { 'x-remote-user': 'mueller', authorization: scheme },
+      });
+      expect(JSON.parse(me.body), scheme).toMatchObject({ signedIn: true, name: 'mueller', via: 'proxy' });
+    }
+    const res = await requestFrom('127.0.0.1', `${app.url}/api/comments`, {
+      method: 'POST',
+      headers: {
+        'x-remote-user': 'mueller',
+        authorization: 'Negotiate YIIabc',
+        'content-type': 'application/json',
+        origin: app.url,
+      },
+      body: JSON.stringify({ region: REGION_A, goal: 'K3', month: '2024-05', text: 'mit Kerberos' }),
+    });
+    expect(res.status, res.body).toBe(201);
+  });
+
   it('needs the Origin of PUBLIC_URL for a write through the proxy header (CSRF)', async () => {
     const res = await requestFrom('127.0.0.1', `${app.url}/api/comments`, {
       method: 'POST',
@@ -92,6 +112,32 @@ describe('brute force', () => {
       expect((await requestFrom('127.0.0.1', `${app.url}/api/me`, { headers: right })).status).toBe(429);
       const other = await requestFrom('127.0.0.2', `${app.url}/api/me`, { headers: right });
       expect(JSON.parse(other.body)).toMatchObject({ name: 'ADMIN_TOKEN', role: 'admin' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('brute force: what is not a guess', () => {
+  it("another scheme's Authorization header is no failed sign-in: no 401 on reads, no 429 after", async () => {
+    const app = await startHttpApp();
+    try {
+      for (let i = 1; i <= 15; i++) {
+        const res = await requestFrom('127.0.0.1', `${app.url}/api/regions`, {
+          headers: { authorization: 'Basic YW5uYTpnZWhlaW0=' },
+        });
+        expect(res.status, `attempt ${i}`).toBe(200);
+      }
+      // A write with it is anonymous: 401, and still no block.
+      const write = await requestFrom('127.0.0.1', `${app.url}/api/targets`, {
+        method: 'PUT',
+        headers: { authorization: 'Basic YW5uYTpnZWhlaW0=' },
+      });
+      expect(write.status).toBe(401);
+      const right = await requestFrom('127.0.0.1', `${app.url}/api/me`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(JSON.parse(right.body)).toMatchObject({ name: 'ADMIN_TOKEN', role: 'admin' });
     } finally {
       await app.close();
     }
@@ -267,7 +313,14 @@ describe('ANONYMOUS_READ=false', () => {
     const anon = await ctx.app.request('/api/goals');
     expect(anon.status).toBe(401);
     expect(anon.headers.get('www-authenticate')).toContain('Bearer');
-    for (const open of ['/api/health', '/api/version', '/api/me', '/api/openapi.json']) {
+    for (const open of [
+      '/api/health',
+      '/api/health/live',
+      '/api/health/ready',
+      '/api/version',
+      '/api/me',
+      '/api/openapi.json',
+    ]) {
       expect((await ctx.app.request(open)).status, open).toBeLessThan(400);
     }
     const viewer = await tokenFor(ctx, 'Vera', 'viewer');

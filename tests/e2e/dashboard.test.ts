@@ -46,6 +46,7 @@ import {
   TEST_ADMIN_TOKEN,
   type TestServer,
   trackConsoleErrors,
+  treatSampleAsReal,
 } from '../helpers/server';
 
 const E2E_TIMEOUT = 180_000;
@@ -1480,7 +1481,7 @@ describe('dashboard on the sample data', () => {
 });
 
 describe('a revised value shows its history', () => {
-  // Its own server: the upload changes the data (and ends the sample marking) for everything after.
+  // Its own server: the upload changes the data for everything after.
   let server: TestServer;
   let browser: Browser;
 
@@ -1490,6 +1491,8 @@ describe('a revised value shows its history', () => {
       startServer({ env: { ALERTS_ENABLED: 'false' } }),
       launchBrowser(),
     ]);
+    // Corrections are made to real figures.
+    treatSampleAsReal(server);
   }, E2E_TIMEOUT);
 
   afterAll(async () => {

@@ -449,32 +449,105 @@ describe('runs and regions', () => {
     expect((run as { finished_at: string | null }).finished_at).not.toBeNull();
   });
 
-  test('sample import marks regions; a later real import clears the mark', async () => {
+  test('sample import marks regions; real figures for a sample region replace all its synthetic ones', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const TYPED = `${HEADER};comparison_type`;
+    // The sample: two regions of one comparison type, 01060 with a revised value.
+    const sampleRows = (lzb: number) =>
+      [
+        TYPED,
+        `01060;K;2023-01;LZB;total;${lzb};;IIIb`,
+        '01060;K;2024-01;INT;total;5;;IIIb',
+        '99001;Beispiel A;2024-01;INT;total;7;;IIIb',
+      ].join('\n');
+    for (const [name, lzb] of [
+      ['s1.csv', 3000],
+      ['s2.csv', 3100],
+    ] as const) {
+      await runImport(deps, [{ kind: 'buffer', name, data: buf(sampleRows(lzb)) }], {
+        trigger: 'startup',
+        sample: { asOf: '2024-09' },
+      });
+    }
+    expect(
+      await all(deps.db, 'select id, sample, sample_as_of, comparison_type from regions order by id'),
+    ).toEqual([
+      { id: '01060', sample: 1, sample_as_of: '2024-09', comparison_type: 'IIIb' },
+      { id: '99001', sample: 1, sample_as_of: '2024-09', comparison_type: 'IIIb' },
+    ]);
+    expect(await pluck(deps.db, 'select count(*) from revisions where region_id = ?', '01060')).toBe(1);
+    expect(await pluckAll(deps.db, 'select sample from imported_files')).toEqual([1, 1]);
+    const before = await dataVersion(deps.db);
+
+    // One real month for 01060: its synthetic history (2023, its revision) is gone, the real row
+    // is all it holds, and the other sample region keeps its data and its mark.
+    const s = await runImport(
+      deps,
+      [{ kind: 'buffer', name: 'r.csv', data: buf(`${HEADER}\n01060;K;2024-02;INT;total;6;\n`) }],
+      { trigger: 'cli' },
+    );
+    expect(s.changed).toBe(true);
+    expect(s.files[0]).toMatchObject({
+      status: 'imported',
+      inserted: 1,
+      updated: 0,
+      replacedSample: ['01060'],
+    });
+    expect(await dataVersion(deps.db)).not.toBe(before);
+    expect(
+      await all(deps.db, 'select id, sample, sample_as_of, comparison_type from regions order by id'),
+    ).toEqual([
+      { id: '01060', sample: 0, sample_as_of: null, comparison_type: null },
+      { id: '99001', sample: 1, sample_as_of: '2024-09', comparison_type: 'IIIb' },
+    ]);
+    expect(
+      (await observations(deps.db)).map((o) => [
+        o.region_id,
+        o.indicator_code,
+        o.month,
+        o.value,
+        o.revision_count,
+      ]),
+    ).toEqual([
+      ['01060', 'INT', '2024-02', 6, 0],
+      ['99001', 'INT', '2024-01', 7, 0],
+    ]);
+    expect(await pluck(deps.db, 'select count(*) from revisions where region_id = ?', '01060')).toBe(0);
+
+    // Real data for a real region: merged as always, nothing replaced.
+    const again = await runImport(
+      deps,
+      [{ kind: 'buffer', name: 'r2.csv', data: buf(`${HEADER}\n01060;K;2024-02;INT;total;8;\n`) }],
+      { trigger: 'cli' },
+    );
+    expect(again.files[0]).toMatchObject({ status: 'imported', inserted: 0, updated: 1 });
+    expect(again.files[0]?.replacedSample).toBeUndefined();
+    expect(await pluck(deps.db, 'select count(*) from revisions where region_id = ?', '01060')).toBe(1);
+  });
+
+  test('a rejected real file leaves a sample region and its synthetic data as they were', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);
     await runImport(
       deps,
       [{ kind: 'buffer', name: 's.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
-      {
-        trigger: 'startup',
-        sample: { asOf: '2024-09' },
-      },
+      { trigger: 'startup', sample: { asOf: '2024-09' } },
     );
-    expect(await get(deps.db, 'select sample, sample_as_of from regions')).toEqual({
-      sample: 1,
-      sample_as_of: '2024-09',
-    });
-    expect(await pluck(deps.db, 'select sample from imported_files')).toBe(1);
+    const before = await dumpData(deps.db);
     const s = await runImport(
       deps,
-      [{ kind: 'buffer', name: 'r.csv', data: buf(`${HEADER}\n01060;K;2024-01;INT;total;5;\n`) }],
+      [
+        {
+          kind: 'buffer',
+          name: 'bad.csv',
+          data: buf(`${HEADER}\n01060;K;2024-02;INT;total;6;\n01060;K;2024-13;INT;total;6;\n`),
+        },
+      ],
       { trigger: 'cli' },
     );
-    expect(s.changed).toBe(true);
-    expect(await get(deps.db, 'select sample, sample_as_of from regions')).toEqual({
-      sample: 0,
-      sample_as_of: null,
-    });
+    expect(s.files[0]?.status).toBe('rejected');
+    expect(await dumpData(deps.db)).toEqual(before);
   });
 
   test('afterImport is called after a change only', async () => {

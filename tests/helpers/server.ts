@@ -38,6 +38,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 import { type Browser, chromium, type LaunchOptions, type Page } from 'playwright-core';
 
@@ -257,4 +258,21 @@ export function trackConsoleErrors(page: Page): string[] {
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, name);
+}
+
+/**
+ * Lets the bundled sample's figures stand in for real ones on a running test server: its regions
+ * unmarked, as a real import leaves them, and the data version bumped, as every write does, so
+ * that the server reads them anew. For tests of corrections to real figures (real figures for a
+ * sample region replace all of its synthetic ones: etl/write.ts).
+ */
+export function treatSampleAsReal(server: TestServer): void {
+  const db = new Database(path.join(server.dir, 'zielmonitor.db'));
+  try {
+    db.exec(`update regions set sample = 0, sample_as_of = null;
+      update imported_files set sample = 0;
+      update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version';`);
+  } finally {
+    db.close();
+  }
 }

@@ -3,8 +3,13 @@
  * of the data month, last year's, the change against the target, and what is missing (if anything).
  */
 import type { ReactNode } from 'react';
-import { formatMonth } from '../../core/format';
-import { type GoalFacts, goalCardView, goalValueName, missingLines } from '../lib/goal-view';
+import {
+  type GoalFacts,
+  goalCardView,
+  goalPreviousCaption,
+  goalValueCaption,
+  missingLines,
+} from '../lib/goal-view';
 import { PROVISIONAL_FOOTNOTE } from '../lib/provisional';
 import { Figure } from './Figure';
 import { ChangeVsTarget } from './StatusBadge';
@@ -26,7 +31,7 @@ export function GoalFigures({
         main
         label={
           <>
-            {goalValueName(goal)} {formatMonth(goal.current.month)}
+            {goalValueCaption(goal, goal.current.month)}
             {goal.provisional && ' *'}
           </>
         }
@@ -34,7 +39,7 @@ export function GoalFigures({
       >
         {v.current}
       </Figure>
-      <Figure label={<>Vorjahr ({formatMonth(goal.previous.month)})</>} field="previous">
+      <Figure label={goalPreviousCaption(goal, goal.previous.month)} field="previous">
         {v.previous}
       </Figure>
       <Figure label="Veränderung" field="change">

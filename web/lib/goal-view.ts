@@ -51,6 +51,12 @@ export function goalValueCaption(goal: Pick<GoalFacts, 'formula'>, month: string
   return goal.formula === 'rate' ? `Jahresfortschrittswert bis ${m}` : `Ø Bestand Januar bis ${m}`;
 }
 
+/** The caption of the previous year's value ("Vorjahr (bis Juni 2023)", "Vorjahr (Januar bis Juni 2023)"). */
+export function goalPreviousCaption(goal: Pick<GoalFacts, 'formula'>, month: string): string {
+  const m = formatMonth(month);
+  return goal.formula === 'rate' ? `Vorjahr (bis ${m})` : `Vorjahr (Januar bis ${m})`;
+}
+
 /** "−0,8 % (Ziel: −1,0 %)" */
 export function formatChangeVsTarget(changePct: number | null, targetChangePct: number): string {
   return `${formatChange(changePct)} (Ziel: ${formatChange(targetChangePct)})`;

@@ -24,7 +24,7 @@ import { type SeriesColumn, SeriesTable } from '../components/SeriesTable';
 import { ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { Tabs } from '../components/Tabs';
-import { formatGoalValue, goalCardView, goalValueName } from '../lib/goal-view';
+import { formatGoalValue, goalCardView, goalValueCaption, goalValueName } from '../lib/goal-view';
 import { isPlanGoal } from '../lib/plan-view';
 import { type CommonState, commonSearch, goalQuery, monthsLinkFor, parseCommon } from '../lib/url-state';
 
@@ -86,7 +86,7 @@ function GoalChartFigure({
   const v = goalCardView(goal);
   const lastPoint = data.points.filter((p) => p.current !== null).at(-1);
   const summary =
-    `Diagramm ${goal.label} ${data.year}: ${goalValueName(goal)} ${formatMonth(goal.current.month)} ${v.current}, ` +
+    `Diagramm ${goal.label} ${data.year}: ${goalValueCaption(goal, goal.current.month)} ${v.current}, ` +
     `Vorjahr ${v.previous}, Veränderung ${v.change}. ` +
     `Prognose Dezember ${v.forecastValue} (${v.forecastChange}). ` +
     (lastPoint ? `Letzter Monat mit Daten: ${formatMonth(lastPoint.month)}. ` : '') +

@@ -6,6 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { formatCount, formatNumber } from '../../../core/format';
+import { replacedSampleText } from '../../../core/vocabulary';
 import { invalidateData } from '../../api';
 import { errorText } from '../../lib/error-text';
 import { fetchImportJob, type ImportJob, startImportJob } from './wizard-api';
@@ -123,6 +124,13 @@ export function JobState({ job, onOpenWizard }: { job: ImportJob; onOpenWizard: 
       <div className="banner banner-ok" role="status">
         <strong>Import abgeschlossen.</strong> {formatCount(s.inserted)} neu, {formatCount(s.updated)}{' '}
         geändert, {formatCount(s.unchanged)} unverändert.
+        {s.files.map((f) =>
+          f.replacedSample ? (
+            <p key={f.path} data-testid="replaced-sample">
+              {replacedSampleText(f.replacedSample)}
+            </p>
+          ) : null,
+        )}
       </div>
     );
   }
