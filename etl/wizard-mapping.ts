@@ -66,13 +66,35 @@ export const savedMappingSchema = z.object({
 });
 export type SavedMapping = z.infer<typeof savedMappingSchema>;
 
-/** Whether a file name matches a glob (`jc-eckwerte-*-xlsx.xlsx`); case-insensitive, whole name. */
+/**
+ * Whether a file name matches a glob (`jc-eckwerte-*-xlsx.xlsx`); case-insensitive, whole name.
+ * Matched without a regular expression: a backtracking RegExp of `*-*-*-*-*-*.csv` against a long
+ * name of dashes takes seconds to hours (the name is chosen by whoever uploads). This walk goes
+ * back only to the last `*`, so it takes at most pattern × name steps.
+ */
 export function matchesPattern(pattern: string, fileName: string): boolean {
-  const re = pattern
-    .split('')
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${re}$`, 'i').test(fileName);
+  const p = [...pattern.toLowerCase()];
+  const s = [...fileName.toLowerCase()];
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let resume = 0;
+  while (i < s.length) {
+    if (j < p.length && (p[j] === '?' || (p[j] !== '*' && p[j] === s[i]))) {
+      i++;
+      j++;
+    } else if (j < p.length && p[j] === '*') {
+      star = j++;
+      resume = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (j < p.length && p[j] === '*') j++;
+  return j === p.length;
 }
 
 /** The first saved mapping whose pattern matches the file name. */

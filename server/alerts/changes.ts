@@ -7,8 +7,9 @@
  *   silently (the next mail comes when it is met again or slips back).
  * - Any status change for the data month already evaluated (a revision of the figures, or a
  *   changed target): mailed as a revision, whichever the direction, because the earlier mail was wrong.
- * - `no_data` is never mailed and never replaces the last known status, so that a suppressed month
- *   does not produce a "recovered" mail afterwards (missing months have their own check).
+ * - `no_data` is never mailed and never replaces the last known status nor its data month, so
+ *   that a suppressed month does not produce a "recovered" mail afterwards and the first figures
+ *   of a month are not taken for a revision (missing months have their own check).
  * - No previous state (the first evaluation of a goal in a year): the baseline. Goals that are
  *   `at_risk` or `missed` are mailed (people want to know), `met` goals are not.
  */
@@ -49,6 +50,19 @@ export function decideStatusChange(
   if (RANK[status] > RANK[known]) return { kind: 'worse', previousStatus: known, nextStatus: status };
   if (status === 'met') return { kind: 'recovered', previousStatus: known, nextStatus: status };
   return { kind: null, previousStatus: known, nextStatus: status };
+}
+
+/**
+ * The data month to store beside the decision's status. A `no_data` evaluation keeps the last
+ * known status, and with it that status's month: were the current month stored, the first figures
+ * of that month (a plan or finance file arriving after the BA data) would count as a revision of
+ * a status no one had announced for it ("nach Korrektur"), and a better-but-still-short change
+ * would be mailed.
+ */
+export function nextStateMonth(prior: PriorState | undefined, status: GoalStatus, dataMonth: Month): Month {
+  return status === 'no_data' && prior !== undefined && prior.status !== 'no_data'
+    ? prior.dataMonth
+    : dataMonth;
 }
 
 /** The alert key of a goal change: the same change is never mailed twice. */

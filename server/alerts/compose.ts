@@ -94,6 +94,13 @@ function valueLabel(item: GoalChangeItem, month: Month): string {
     : `Ø Bestand Januar bis ${formatMonth(month)}`;
 }
 
+/** The previous year's value: the same span a year earlier (K3: a mean over January to the month). */
+function previousLabel(item: GoalChangeItem, month: Month): string {
+  return item.unit === 'percent'
+    ? `Vorjahr (${formatMonth(month)})`
+    : `Vorjahr (Ø Januar bis ${formatMonth(month)})`;
+}
+
 /** The deep link to the goal page. */
 export function goalLink(publicUrl: string, item: GoalChangeItem): string {
   const base = publicUrl.replace(/\/+$/, '');
@@ -132,7 +139,7 @@ function goalRows(item: GoalChangeItem, link: string): Row[] {
         ? `${formatValue(g.current.value, item.unit)} (vorläufig: enthält hochgerechnete BA-Werte, endgültige folgen)`
         : formatValue(g.current.value, item.unit),
     },
-    { label: `Vorjahr (${formatMonth(g.previous.month)})`, value: formatValue(g.previous.value, item.unit) },
+    { label: previousLabel(item, g.previous.month), value: formatValue(g.previous.value, item.unit) },
     {
       label: 'Veränderung zum Vorjahr',
       value: `${formatChange(g.changePct, 2)} (Ziel: ${formatChange(g.targetChangePct)})`,

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.js';
 import { yieldToLoop } from '../db/yield.js';
 import { expectedDataMonth, isStale } from '../domain/staleness.js';
 import type { Logger } from '../logger.js';
-import { decideStatusChange, goalAlertKey, missingAlertKey } from './changes.js';
+import { decideStatusChange, goalAlertKey, missingAlertKey, nextStateMonth } from './changes.js';
 import { monthComments } from './comments.js';
 import type { AlertRegion, GoalChangeItem, MissingDataItem } from './compose.js';
 import { errorText } from './delivery.js';
@@ -42,10 +42,11 @@ async function regionChanges(
   for (const goal of res.goals) {
     const before = prior.get(goal.id);
     const decision = decideStatusChange(before, goal.status, dataMonth);
+    const stateMonth = nextStateMonth(before, goal.status, dataMonth);
     if (
       !before ||
       before.status !== decision.nextStatus ||
-      before.dataMonth !== dataMonth ||
+      before.dataMonth !== stateMonth ||
       before.dataVersion !== dataVersion
     ) {
       updates.push({
@@ -53,7 +54,7 @@ async function regionChanges(
         year: res.year,
         goalId: goal.id,
         status: decision.nextStatus,
-        dataMonth,
+        dataMonth: stateMonth,
         dataVersion,
       });
     }

@@ -53,7 +53,7 @@ export function goalForecast(
   const est = intervalEstimate(point.changePct, errors, spec);
   const few =
     est.interval === null
-      ? `zu wenig Historie (${est.cases} Vergleichsfälle, mindestens ${MIN_ERRORS} nötig).`
+      ? `zu wenig Historie (${est.cases} ${est.cases === 1 ? 'Vergleichsfall' : 'Vergleichsfälle'}, mindestens ${MIN_ERRORS} nötig).`
       : null;
   return {
     ...base,

@@ -184,10 +184,12 @@ describe('import → goals → alerts → SMTP', () => {
     const july = smtp.received[1]?.parsed;
     expect(july?.subject).toBe('Zielmonitor: 2 Ziele verändert – Kreis Segeberg, Datenstand Juli 2024');
     expect(july?.text).toContain('Integrationsquote Frauen (K2, 2024): wieder im Ziel');
-    expect(july?.text).toContain('Jahresfortschrittswert Juli 2024: 8,40 %');
+    expect(july?.text).toMatch(/Jahresfortschrittswert Juli 2024: +8,40 %/);
     expect(july?.text).toContain('+20,00 % (Ziel: +1,1 %)');
     expect(july?.text).toContain('Bestand Langzeitleistungsbeziehende insgesamt (K3, 2024): gefährdet');
-    expect(july?.text).toContain('Ø Bestand Januar bis Juli 2024: 640');
+    expect(july?.text).toMatch(/Ø Bestand Januar bis Juli 2024: +640\n/);
+    // The previous year's figure is the same span's mean, and says so.
+    expect(july?.text).toMatch(/Vorjahr \(Ø Januar bis Juli 2023\): +600\n/);
     expect(july?.text).toContain('+6,67 % (Ziel: +6,0 %)');
 
     // A correction of July turns K2 Frauen back to missed for the same data month.

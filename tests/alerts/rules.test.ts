@@ -3,7 +3,12 @@
 import { describe, expect, test } from 'vitest';
 import { month as M } from '../../core/months.js';
 import { findMute, follows, type Mute, resolveRecipients } from '../../server/alerts/alert-config.js';
-import { decideStatusChange, goalAlertKey, missingAlertKey } from '../../server/alerts/changes.js';
+import {
+  decideStatusChange,
+  goalAlertKey,
+  missingAlertKey,
+  nextStateMonth,
+} from '../../server/alerts/changes.js';
 import { digestMessageId } from '../../server/alerts/compose.js';
 import { retryDelayMs } from '../../server/alerts/service.js';
 import type { GoalStatus, Month } from '../../server/domain/types.js';
@@ -122,6 +127,32 @@ describe('decideStatusChange', () => {
     ],
   ])('%s', (_name, prior, status, month, expected) => {
     expect(decideStatusChange(prior, status, month)).toEqual(expected);
+  });
+
+  test('a month without data keeps the month of the status it keeps: later first figures are no revision', () => {
+    const SEPT = M('2024-09');
+    const OCT = M('2024-10');
+    // September announced; October's plan figures are not there yet (no_data): met and September stay.
+    let prior: Prior = { status: 'met', dataMonth: SEPT };
+    expect(decideStatusChange(prior, 'no_data', OCT).nextStatus).toBe('met');
+    expect(nextStateMonth(prior, 'no_data', OCT)).toBe(SEPT);
+    prior = { status: 'met', dataMonth: nextStateMonth(prior, 'no_data', OCT) };
+    // October's figures arrive: worse than September's met, not a "correction" of October.
+    expect(decideStatusChange(prior, 'missed', OCT)).toEqual({
+      kind: 'worse',
+      previousStatus: 'met',
+      nextStatus: 'missed',
+    });
+    expect(nextStateMonth(prior, 'missed', OCT)).toBe(OCT);
+    // Missed in September, then no data, then at risk in October: better but short, silent.
+    const missed: Prior = {
+      status: 'missed',
+      dataMonth: nextStateMonth({ status: 'missed', dataMonth: SEPT }, 'no_data', OCT),
+    };
+    expect(decideStatusChange(missed, 'at_risk', OCT).kind).toBeNull();
+    // A goal never known keeps the month it was evaluated in.
+    expect(nextStateMonth(undefined, 'no_data', OCT)).toBe(OCT);
+    expect(nextStateMonth({ status: 'no_data', dataMonth: SEPT }, 'no_data', OCT)).toBe(OCT);
   });
 
   test('keys', () => {

@@ -220,6 +220,10 @@ describe('backtest: quantiles, interval, probability', () => {
     );
     expect(e.forecast.interval).toBeNull();
     expect(e.forecast.reason).toBe('zu wenig Historie (9 Vergleichsfälle, mindestens 10 nötig).');
+    const one = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () =>
+      errors.slice(0, 1),
+    );
+    expect(one.forecast.reason).toBe('zu wenig Historie (1 Vergleichsfall, mindestens 10 nötig).');
     const full = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () => errors);
     const f = full.forecast.changePct ?? Number.NaN;
     expect(full.forecast.interval?.lowPct).toBeCloseTo(f - 1.55, 10);
