@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { savedMappingSchema } from '../../etl/wizard-mapping.js';
+import { type SavedMapping, savedMappingSchema } from '../../etl/wizard-mapping.js';
 import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
@@ -40,6 +40,26 @@ export const BUILTIN_MAPPINGS = [
 ] as const;
 
 /**
+ * Refuses a mapping whose series name an indicator the database does not know: every file it
+ * caught would be rejected with a message about the file, not about the mapping.
+ */
+async function checkIndicators(deps: AppDeps, mappings: readonly SavedMapping[]): Promise<void> {
+  const known = new Set(
+    (await deps.db.db.selectFrom('indicators').select('code').execute()).map((r) => r.code),
+  );
+  for (const m of mappings) {
+    const i = m.spec.series.findIndex((s) => !known.has(s.indicator));
+    if (i >= 0) {
+      throw new ApiError(
+        400,
+        'bad_request',
+        `Mapping '${m.name}', series ${i + 1}: unknown indicator '${m.spec.series[i]?.indicator}' (known: ${[...known].sort().join(', ')}).`,
+      );
+    }
+  }
+}
+
+/**
  * /api/import-mappings: layouts mapped in the import wizard. GET lists them (and the built-in
  * ones), GET /export gives them as JSON for another installation; writes need the admin token.
  */
@@ -67,6 +87,7 @@ export function importMappingsRoutes(deps: AppDeps, auth: Auth) {
       validate('json', savedMappingSchema),
       async (c) => {
         const body = c.req.valid('json');
+        await checkIndicators(deps, [body]);
         const id = await upsertImportMapping(
           deps.db.db,
           body,
@@ -85,6 +106,7 @@ export function importMappingsRoutes(deps: AppDeps, auth: Auth) {
       validate('json', mappingsImportBody),
       async (c) => {
         const by = actorName(c, c.req.valid('header')['x-changed-by'] ?? null);
+        await checkIndicators(deps, c.req.valid('json').mappings);
         const ids: number[] = [];
         for (const m of c.req.valid('json').mappings)
           ids.push(await upsertImportMapping(deps.db.db, m, now(), by));
@@ -102,6 +124,7 @@ export function importMappingsRoutes(deps: AppDeps, auth: Auth) {
       async (c) => {
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
+        await checkIndicators(deps, [body]);
         const same = (await listImportMappings(deps.db.db)).find((m) => m.name === body.name && m.id !== id);
         if (same) {
           throw new ApiError(

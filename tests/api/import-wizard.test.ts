@@ -43,6 +43,27 @@ describe('import mappings and the wizard API', () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('monthAxis');
+    // A series naming an indicator the database does not know: refused, nothing saved.
+    const nope = {
+      ...UNKNOWN_LAYOUT_SPEC,
+      series: [{ ...UNKNOWN_LAYOUT_SPEC.series[0], indicator: 'NOPE' }],
+    };
+    const unknown = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...m, pattern: '*', spec: nope }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain("series 1: unknown indicator 'NOPE'");
+    const viaImport = await getJson(ctx, '/api/import-mappings/import', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ mappings: [m, { ...m, name: 'kaputt', spec: nope }] }),
+    });
+    expect(viaImport.status).toBe(400);
+    expect(((await getJson(ctx, '/api/import-mappings')).body as { mappings: unknown[] }).mappings).toEqual(
+      [],
+    );
     const created = await getJson(ctx, '/api/import-mappings', {
       method: 'POST',
       headers: json,
