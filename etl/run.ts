@@ -70,6 +70,40 @@ export async function isImportedContent(
   return row !== undefined;
 }
 
+/**
+ * For a file a person chose (upload, command line): whether its content was imported and no file
+ * imported since changed any observation. Then the database still holds what it says and it is
+ * skipped as unchanged. Otherwise it is merged again: re-uploading the right file after a wrong
+ * correction puts its values back (as revisions), where a plain "known" check answered
+ * "unchanged" and kept the wrong ones. Scheduled sources keep the plain check: a source that
+ * still serves last month's file must not undo this month's corrections.
+ */
+export async function isCurrentContent(
+  db: Kysely<Database>,
+  sha256: string,
+  sample: 0 | 1,
+): Promise<boolean> {
+  const last = await db
+    .selectFrom('imported_files')
+    .select('id')
+    .where('sha256', '=', sha256)
+    .where('status', '=', 'imported')
+    .where('sample', '=', sample)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (last === undefined) return false;
+  const changedSince = await db
+    .selectFrom('imported_files')
+    .select('id')
+    .where('id', '>', last.id)
+    .where('status', '=', 'imported')
+    .where((eb) => eb.or([eb('rows_inserted', '>', 0), eb('rows_updated', '>', 0)]))
+    .limit(1)
+    .executeTakeFirst();
+  return changedSince === undefined;
+}
+
 /** Progress of one file; each phase starts with an event with `rows: 0`. */
 export interface ImportProgress {
   file: string;
@@ -256,7 +290,10 @@ async function runContext(
     runId,
     catalog: await loadCatalog(deps),
     mappings: await loadSavedMappings(deps.db),
-    isKnown: (sha256) => isImportedContent(db, sha256, sample),
+    isKnown: (sha256) =>
+      options.trigger === 'upload' || options.trigger === 'cli'
+        ? isCurrentContent(db, sha256, sample)
+        : isImportedContent(db, sha256, sample),
     recordFile: async (f) => {
       await db
         .insertInto('imported_files')

@@ -65,7 +65,12 @@ export async function read<R extends ClientResponse<unknown, number, string>>(re
   if (!res.ok) throw await toApiError(res);
   // The typed client knows the JSON shape of a 2xx answer; this only narrows away the non-JSON
   // variants (the CSV/XLSX bodies of the same route), which a JSON request never receives.
-  return res.json() as Promise<JsonOf<R>>;
+  try {
+    return (await res.json()) as JsonOf<R>;
+  } catch {
+    // A 2xx that is not JSON: a sign-in page of a proxy in front, a captive portal.
+    throw new ApiRequestError(res.status, 'bad_response', '');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1478,6 +1478,33 @@ describe('dashboard on the sample data', () => {
     },
     E2E_TIMEOUT,
   );
+
+  test(
+    'a link from far down a page opens the next page at its top, its heading focused',
+    async () => {
+      const { page, context, errors } = await open(browser);
+      await page.goto(`${server.url}/`);
+      const links = page.locator('main a[href^="/ziel/"]');
+      await links.first().waitFor();
+      const last = links.last();
+      await last.scrollIntoViewIfNeeded();
+      const scrolled = await page.evaluate(() => window.scrollY);
+      expect(scrolled).toBeGreaterThan(300);
+      const href = (await last.getAttribute('href')) ?? '';
+      await last.click();
+      await page.waitForURL((u) => u.pathname === href.split('?')[0]);
+      await page.waitForSelector('main h1:not([data-placeholder])');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), POLL).toBe('H1');
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      const top = await page.evaluate(
+        () => document.querySelector('main h1')?.getBoundingClientRect().top ?? -1,
+      );
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
 });
 
 describe('a revised value shows its history', () => {

@@ -353,6 +353,32 @@ describe('re-imports: idempotent, revisions, never duplicates', () => {
     expect(await dumpData(deps.db)).toEqual(before);
   });
 
+  test('the earlier file again after a correction puts its values back (by hand); a schedule does not', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    const nov = [HEADER, '01060;K;2024-11;INT;female;300;'].join('\n');
+    const corrected = [HEADER, '01060;K;2024-11;INT;female;20;'].join('\n');
+    await importText(nov, 'nov.csv', deps);
+    await importText(corrected, 'nov-korrektur.csv', deps);
+    const value = () => pluck(deps.db, "select value from observations where month = '2024-11'");
+    expect(await value()).toBe(20);
+    // The inbox or a source serving the old file again: known content, skipped.
+    const scheduled = await runImport(deps, [{ kind: 'buffer', name: 'nov.csv', data: buf(nov) }], {
+      trigger: 'cron',
+    });
+    expect(scheduled.files[0]?.status).toBe('unchanged');
+    expect(await value()).toBe(20);
+    // A person uploading it again: merged, the value back, with its revision.
+    const { file, summary } = await importText(nov, 'nov.csv', deps);
+    expect(file).toMatchObject({ status: 'imported', inserted: 0, updated: 1, unchanged: 0 });
+    expect(summary.changed).toBe(true);
+    expect(await value()).toBe(300);
+    expect(await pluckAll(deps.db, 'select new_value from revisions order by id')).toEqual([20, 300]);
+    // And once more: nothing changed since, so it is unchanged.
+    const again = await importText(nov, 'nov.csv', deps);
+    expect(again.file?.status).toBe('unchanged');
+  });
+
   test('a different file with the same values imports with everything unchanged', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ERROR_CODES } from '../../core/error-codes.js';
-import { ApiRequestError } from '../../web/api';
+import { ApiRequestError, read } from '../../web/api';
 import { ERROR_TEXT, errorText } from '../../web/lib/error-text';
 import { sourceFiles } from '../architecture/import-graph.js';
 
@@ -88,5 +88,22 @@ describe('German error texts', () => {
     expect(errorText(new TypeError('Failed to fetch'))).toBe(
       'Der Server ist nicht erreichbar. Bitte Verbindung prüfen.',
     );
+  });
+
+  test('a 2xx answer that is not JSON (a proxy sign-in page) is a German error, never the parser’s English', async () => {
+    const page = new Response('<html>login</html>', {
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+    });
+    const err = await read(page as unknown as Parameters<typeof read>[0]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiRequestError);
+    expect(errorText(err)).toBe('Der Server hat eine unerwartete Antwort geschickt.');
+    let parse: unknown;
+    try {
+      JSON.parse('<html>');
+    } catch (e) {
+      parse = e;
+    }
+    expect(errorText(parse)).toBe('Der Server hat eine unerwartete Antwort geschickt.');
   });
 });

@@ -290,6 +290,7 @@ describe('Monatswerte: rows shown on demand', () => {
 
   test.each([
     [{ total: 27, page: 1, pages: 1, shown: 27, onPage: 27 }, '27 Zeilen'],
+    [{ total: 1, page: 1, pages: 1, shown: 1, onPage: 1 }, '1 Zeile'],
     [
       { total: 120, page: 1, pages: 1, shown: 36, onPage: 120 },
       '120 Zeilen, 36 angezeigt (der Export enthält alle 120 Zeilen)',

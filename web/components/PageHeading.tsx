@@ -9,6 +9,11 @@ let pendingFocus = false;
 
 /** Called by the app chrome when the user navigated to another page. */
 export function announceNavigation(): void {
+  // A new page starts at its top: the browser keeps the old page's scroll position (clamped to
+  // the loading state's height), which left the new page's heading and the navigation scrolled
+  // out of view. (Back and Forward too: the browser restores their position while the old page is
+  // still shown, so it would be clamped to that page's height anyway.)
+  window.scrollTo(0, 0);
   // Only a rendered heading: while the next page loads, React may keep the old one hidden.
   const h1 = Array.from(document.querySelectorAll<HTMLElement>('main h1:not([data-placeholder])')).find(
     (h) => h.getClientRects().length > 0,

@@ -79,6 +79,8 @@ export function errorText(err: unknown): string {
   if (isApiFailure(err)) return apiErrorText(err);
   // fetch rejects with a TypeError when the server cannot be reached
   if (err instanceof TypeError) return 'Der Server ist nicht erreichbar. Bitte Verbindung prüfen.';
+  // JSON.parse of an answer that is not JSON (a proxy's sign-in page): never the parser's English
+  if (err instanceof SyntaxError) return apiErrorText({ status: 200, code: 'bad_response', message: '' });
   // the web's own errors (a timeout, a file that is not JSON) are German already
   return err instanceof Error ? err.message : String(err);
 }

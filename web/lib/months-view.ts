@@ -25,7 +25,7 @@ export function rowCountText(a: {
   shown: number;
   onPage: number;
 }): string {
-  const parts = [`${formatCount(a.total)} Zeilen`];
+  const parts = [`${formatCount(a.total)} ${a.total === 1 ? 'Zeile' : 'Zeilen'}`];
   if (a.pages > 1) parts.push(`Seite ${a.page} von ${a.pages}`);
   if (a.shown < a.onPage)
     parts.push(

@@ -301,7 +301,9 @@ export function MoreRows({ rows }: { rows: ShownRows }) {
   return (
     <div className="more-rows" data-testid="more-rows">
       <button type="button" onClick={() => show(next)}>
-        Weitere {formatCount(next - shown)} Zeilen anzeigen
+        {next - shown === 1
+          ? 'Eine weitere Zeile anzeigen'
+          : `Weitere ${formatCount(next - shown)} Zeilen anzeigen`}
       </button>
       {next < onPage && (
         <button type="button" className="secondary" onClick={() => show(onPage)}>
