@@ -16,7 +16,7 @@ import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { revokeCredential } from '../db/repositories/credentials.js';
-import { findUserByName, listApiTokens, listUsers, updateUser } from '../db/repositories/users.js';
+import { findUsersByName, listApiTokens, listUsers, updateUser } from '../db/repositories/users.js';
 import { roleSchema } from './roles.js';
 import { issueToken } from './tokens.js';
 
@@ -109,7 +109,10 @@ async function run(argv: string[]): Promise<void> {
       console.table(await listUsers(db.db));
     } else if (group === 'user' && command === 'role') {
       const name = need(values.user, 'user');
-      const user = await findUserByName(db.db, name);
+      const named = await findUsersByName(db.db, name);
+      if (named.length > 1)
+        throw new Error(`${named.length} Personen heißen "${name}"; Rolle auf /verwaltung setzen`);
+      const user = named[0];
       if (!user) throw new Error(`keine Person namens "${name}"`);
       const r = values.role === 'none' ? null : role(values.role);
       await updateUser(db.db, user.id, { role: r });

@@ -1,7 +1,14 @@
 /** Issuing personal API tokens (admin page and `npm run user -- token create`). */
 import type { Kysely } from 'kysely';
-import { type ApiTokenInfo, createApiToken, findUserByName, upsertUser } from '../db/repositories/users.js';
+import {
+  type ApiTokenInfo,
+  createApiToken,
+  findUsersByName,
+  getUser,
+  upsertUser,
+} from '../db/repositories/users.js';
 import type { Database, Role } from '../db/schema.js';
+import { ApiError } from '../errors.js';
 import { newApiToken, sha256Hex } from './secrets.js';
 
 export interface IssuedToken {
@@ -10,17 +17,42 @@ export interface IssuedToken {
   info: ApiTokenInfo;
 }
 
+/** The owner of a new token: by id, else the one user of that name (two of one name: refused). */
+async function tokenOwner(db: Kysely<Database>, input: { user: string; userId?: number | undefined }) {
+  if (input.userId !== undefined) {
+    const byId = await getUser(db, input.userId);
+    if (!byId) throw new ApiError(404, 'user_not_found', `Unknown user: ${input.userId}`);
+    return byId;
+  }
+  const named = await findUsersByName(db, input.user);
+  if (named.length > 1) {
+    throw new ApiError(
+      400,
+      'bad_request',
+      `${named.length} people are named '${input.user}' (ids ${named.map((u) => u.id).join(', ')}): give userId.`,
+    );
+  }
+  return named[0];
+}
+
 /**
- * A new token for the user of this name (created as a local user when there is none). Only its
- * SHA-256 is stored.
+ * A new token for the user of this id, or of this name (created as a local user when there is
+ * none). Only its SHA-256 is stored.
  */
 export async function issueToken(
   db: Kysely<Database>,
-  input: { user: string; role: Role; name: string; expiresInDays: number | null; by: string },
+  input: {
+    user: string;
+    userId?: number;
+    role: Role;
+    name: string;
+    expiresInDays: number | null;
+    by: string;
+  },
   now: Date,
 ): Promise<IssuedToken> {
   const user =
-    (await findUserByName(db, input.user)) ??
+    (await tokenOwner(db, input)) ??
     (await upsertUser(
       db,
       { externalId: `local:${input.user}`, name: input.user, email: null, source: 'local', mappedRole: null },

@@ -50,6 +50,12 @@ export const roleMappingBody = z.object({
 });
 export const tokenBody = z.object({
   user: name.describe('User name (created as a local user when unknown)'),
+  userId: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('The user by id: needed when two people share the name'),
   name: name.describe('What the token is for, e.g. "Import-Skript"'),
   role: roleSchema,
   expiresInDays: z
@@ -136,6 +142,7 @@ export function adminRoutes(deps: AppDeps, auth: Auth) {
         db,
         {
           user: body.user,
+          ...(body.userId !== undefined ? { userId: body.userId } : {}),
           role: body.role,
           name: body.name,
           expiresInDays: body.expiresInDays === undefined ? 90 : body.expiresInDays,

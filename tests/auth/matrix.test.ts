@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createComment } from '../../server/db/repositories/comments.js';
 import { upsertImportMapping } from '../../server/db/repositories/import-mappings.js';
-import { setRoleMapping } from '../../server/db/repositories/users.js';
+import { setRoleMapping, upsertUser } from '../../server/db/repositories/users.js';
 import { buildOpenApi } from '../../server/openapi.js';
 import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
 import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
@@ -330,5 +330,42 @@ describe('a personal token never acts above its owner', () => {
     expect((await setRole('admin')).status).toBe(200);
     expect(await me()).toBe('controller');
     expect((await comment()).status).toBe(201);
+  });
+});
+
+describe('a token for one of two people of the same name', () => {
+  it('is refused by name alone, naming the ids; issued by userId, it belongs to that person', async () => {
+    const ctx = await setup();
+    const now = ctx.deps.clock();
+    const person = (sub: string) =>
+      upsertUser(
+        ctx.db.db,
+        {
+          externalId: `oidc:https://idp|${sub}`,
+          name: 'Thomas Müller',
+          email: null,
+          source: 'oidc',
+          mappedRole: 'controller',
+        },
+        now,
+      );
+    const first = await person('a');
+    const second = await person('b');
+    const create = (body: Record<string, unknown>) =>
+      ctx.app.request('/api/admin/tokens', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Skript', role: 'controller', ...body }),
+      });
+    const ambiguous = await create({ user: 'Thomas Müller' });
+    expect(ambiguous.status).toBe(400);
+    expect(JSON.stringify(await ambiguous.json())).toContain(`ids ${first.id}, ${second.id}`);
+    const owned = await create({ user: 'Thomas Müller', userId: second.id });
+    expect(owned.status).toBe(201);
+    const { info } = (await owned.json()) as { info: { id: number; userId: number } };
+    expect(info.userId).toBe(second.id);
+    const rows = await ctx.db.db.selectFrom('api_tokens').select(['id', 'user_id']).execute();
+    expect(rows).toEqual([{ id: info.id, user_id: second.id }]);
+    expect((await create({ user: 'Thomas Müller', userId: 9999 })).status).toBe(404);
   });
 });

@@ -34,8 +34,9 @@ export async function getUser(db: Kysely<Database>, id: number): Promise<User | 
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findUserByName(db: Kysely<Database>, name: string): Promise<User | undefined> {
-  return db.selectFrom('users').selectAll().where('name', '=', name).orderBy('id').executeTakeFirst();
+/** Every user of this display name (names are not unique: two people may share one). */
+export async function findUsersByName(db: Kysely<Database>, name: string): Promise<User[]> {
+  return db.selectFrom('users').selectAll().where('name', '=', name).orderBy('id').execute();
 }
 
 export async function findUserByExternalId(
