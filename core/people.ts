@@ -11,6 +11,12 @@ export const AUTH_VIA_TEXT: Readonly<Record<string, string>> = {
 export const AUDIT_ACTION_TEXT: Readonly<Record<string, string>> = {
   'import.upload': 'Datei importiert',
   'import.run_sources': 'Quellen importiert',
+  'import.preview': 'Vorschau im Zuordnungsassistenten',
+  'mapping.save': 'Layout-Zuordnung gespeichert',
+  'mapping.update': 'Layout-Zuordnung geändert',
+  'mapping.delete': 'Layout-Zuordnung gelöscht',
+  'mapping.import': 'Layout-Zuordnungen eingelesen',
+  'setup.home': 'eigenes Jobcenter festgelegt',
   'target.update': 'Ziel geändert',
   'mute.set': 'Hinweise stummgeschaltet',
   'mute.delete': 'Stummschaltung gelöscht',

@@ -30,7 +30,14 @@ import { auditToCsv } from './admin-csv.js';
 
 /** Admin bodies are small; the limit only stops floods. */
 const BODY_LIMIT = 64 * 1024;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD');
+/** A calendar day: the shape, and a day that exists (2024-13-45 and 2023-02-29 are refused). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+  }, 'must be a day of the calendar');
 export const idParam = z.object({
   id: z.string().regex(/^\d+$/, 'must be an id').transform(Number).pipe(z.number().int().min(1)),
 });

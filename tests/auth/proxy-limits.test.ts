@@ -304,6 +304,12 @@ describe('audit log export', () => {
     expect(lines[1]).toMatch(/^01\.05\.2025, 12:00;/);
     const anon = await ctx.app.request('/api/admin/audit?format=csv');
     expect(anon.status).toBe(401);
+    // Days that do not exist are refused, not read as some other day.
+    for (const bad of ['2024-13-45', '2023-02-29', '2024-04-31']) {
+      const res = await ctx.app.request(`/api/admin/audit?from=${bad}`, { headers: admin });
+      expect(res.status, bad).toBe(400);
+    }
+    expect((await ctx.app.request('/api/admin/audit?from=2024-02-29', { headers: admin })).status).toBe(200);
   });
 });
 
