@@ -129,9 +129,10 @@ interface Row {
 
 function goalRows(item: GoalChangeItem, link: string): Row[] {
   const g = item.goal;
-  if (g.kind !== 'change') return planGoalRows(g, item.dataMonth, link);
+  const region = { label: 'Region', value: `${item.region.name} (${item.region.id})` };
+  if (g.kind !== 'change') return [region, ...planGoalRows(g, item.dataMonth, link)];
   return [
-    { label: 'Region', value: `${item.region.name} (${item.region.id})` },
+    region,
     { label: 'Status', value: statusText(g.status) },
     {
       label: valueLabel(item, g.current.month),

@@ -96,6 +96,7 @@ test('FbW entries below the path: one mail with the plan figures; the same file 
   const mail = smtp.received[0]?.parsed;
   expect(mail?.subject).toBe('Zielmonitor: Eintritte FbW gefährdet – Kreis Segeberg, Datenstand Juli 2024');
   expect(mail?.text).toContain('Eintritte FbW (EIN_FBW, 2024): gefährdet');
+  expect(mail?.text).toMatch(/Region: +Kreis Segeberg \(01060\)\n/);
   expect(mail?.text).toMatch(/Ist Januar bis Juli 2024: +122\n/);
   expect(mail?.text).toMatch(/Plan bis Juli 2024: +140\n/);
   expect(mail?.text).toMatch(/Abweichung vom Plan: +−12,9 %\n/);
