@@ -65,9 +65,21 @@ export function nextStateMonth(prior: PriorState | undefined, status: GoalStatus
     : dataMonth;
 }
 
-/** The alert key of a goal change: the same change is never mailed twice. */
-export function goalAlertKey(regionId: string, goalId: string, dataMonth: Month, status: GoalStatus): string {
-  return `${regionId}|${goalId}|${dataMonth}|${status}`;
+/**
+ * The alert key of a goal change: the same change is never mailed twice. A revision also names the
+ * data version that brought it: a second correction back to an announced status of the same month
+ * (met, corrected to missed, corrected back to met) is news again, and would otherwise share the
+ * key of the first mail and stay silent, leaving the reader believing the goal missed.
+ */
+export function goalAlertKey(
+  regionId: string,
+  goalId: string,
+  dataMonth: Month,
+  status: GoalStatus,
+  revisionOf?: { dataVersion: string },
+): string {
+  const base = `${regionId}|${goalId}|${dataMonth}|${status}`;
+  return revisionOf ? `${base}|v${revisionOf.dataVersion}` : base;
 }
 
 /** The alert key of a missing data month. */

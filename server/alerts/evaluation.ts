@@ -61,7 +61,13 @@ async function regionChanges(
     if (decision.kind === null) continue;
     items.push({
       type: 'goal',
-      key: goalAlertKey(region.id, goal.id, dataMonth, goal.status),
+      key: goalAlertKey(
+        region.id,
+        goal.id,
+        dataMonth,
+        goal.status,
+        decision.kind === 'revision' ? { dataVersion } : undefined,
+      ),
       kind: decision.kind,
       region,
       year: res.year,

@@ -202,11 +202,23 @@ describe('import → goals → alerts → SMTP', () => {
     expect(corrected?.text).toContain('Jahresfortschrittswert Juli 2024: 5,90 %');
     expect(corrected?.text).toContain('−15,71 % (Ziel: +1,1 %)');
 
-    expect((await alertRows(db)).map((r) => [r.key, r.kind, r.state])).toEqual([
+    // And corrected back: met again for July is news again (its key names the data version).
+    await importRows('juli-2024-korrigiert-2.csv', [['2024-07', 'INT', 'female', 30]]);
+    expect(smtp.received).toHaveLength(4);
+    expect(smtp.received[3]?.parsed.subject).toBe(
+      'Zielmonitor: Integrationsquote Frauen nach Korrektur im Ziel – Kreis Segeberg, Datenstand Juli 2024',
+    );
+    // The same figures once more (a re-evaluation): nothing new.
+    expect(await alerts.evaluate('manual')).toMatchObject({ alertsCreated: 0 });
+    expect(smtp.received).toHaveLength(4);
+
+    const rows = (await alertRows(db)).map((r) => [r.key.replace(/\|v\d+$/, '|v*'), r.kind, r.state]);
+    expect(rows).toEqual([
       ['01060|K2-female|2024-06|missed', 'worse', 'sent'],
       ['01060|K2-female|2024-07|met', 'recovered', 'sent'],
       ['01060|K3-total|2024-07|at_risk', 'worse', 'sent'],
-      ['01060|K2-female|2024-07|missed', 'revision', 'sent'],
+      ['01060|K2-female|2024-07|missed|v*', 'revision', 'sent'],
+      ['01060|K2-female|2024-07|met|v*', 'revision', 'sent'],
     ]);
   });
 });
