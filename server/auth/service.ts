@@ -112,7 +112,7 @@ export async function principalFromBearer(
     auth.failed(c, problem ?? 'unknown token');
     invalidToken(c, `The token is not valid (${problem ?? 'unknown token'}).`);
   }
-  await touchCredential(deps.db.db, 'token', row.id, now);
+  await touchCredential(deps.db.db, 'token', row.id, now, row.last_used_at);
   return {
     kind: 'person',
     userId: row.user_id,
@@ -153,7 +153,7 @@ export async function principalFromSession(
   if (!s || s.revoked_at !== null || s.user_disabled === 1) return null;
   const idleEnd = Date.parse(s.last_seen_at) + deps.config.SESSION_IDLE_MINUTES * 60_000;
   if (s.expires_at <= now.toISOString() || idleEnd <= now.getTime()) return null;
-  await touchCredential(deps.db.db, 'session', s.id, now);
+  await touchCredential(deps.db.db, 'session', s.id, now, s.last_seen_at);
   return {
     kind: 'person',
     userId: s.user_id,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { setDefaultBusyWait } from '../../server/db/busy.js';
+import { sessionFor, tokenFor } from '../auth/principals.js';
 import { sqliteOf } from '../helpers/db.js';
 import { canonicalRows, canonicalText, tempDir } from '../reliability/helpers.js';
 import { ADMIN_TOKEN, getJson, REGION_A, setup, type TestContext } from './fixture.js';
@@ -93,6 +94,32 @@ describe('busy database', () => {
     expect(goals.status).toBe(200);
     expect(performance.now() - r).toBeLessThan(1000);
     other.exec('ROLLBACK');
+  });
+
+  test("a signed-in person's reads answer while an import holds the write lock (their last-seen stamp waits)", async () => {
+    const { ctx, path } = await serverOnFile();
+    // Last seen two minutes ago: the stamp is due, and its write meets the import.
+    const before = new Date(ctx.deps.clock().getTime() - 120_000);
+    const session = await sessionFor(ctx, 'Sabine', 'controller', { lastSeenAt: before });
+    const token = await tokenFor(ctx, 'Skript', 'viewer');
+    const other = new SqliteDatabase(path);
+    cleanups.push(() => other.close());
+    other.exec('BEGIN IMMEDIATE'); // an import holding the write lock
+    const viaSession = await getJson(ctx, `/api/goals?region=${REGION_A}&year=2024`, {
+      headers: { cookie: `zm_session=${session.cookie}` },
+    });
+    expect(viaSession.status).toBe(200);
+    const viaToken = await getJson(ctx, '/api/me', { headers: { authorization: `Bearer ${token.token}` } });
+    expect(viaToken.status).toBe(200);
+    expect(viaToken.body).toMatchObject({ name: 'Skript' });
+    other.exec('ROLLBACK');
+    // Once the import is done, the next request writes the stamp.
+    await getJson(ctx, '/api/me', { headers: { cookie: `zm_session=${session.cookie}` } });
+    const seen = sqliteOf(ctx.db)
+      .prepare('select last_seen_at from sessions where id = ?')
+      .pluck()
+      .get(session.sessionId);
+    expect(seen).toBe(ctx.deps.clock().toISOString());
   });
 
   test('a write answers 2xx once the other writer commits within the wait', async () => {

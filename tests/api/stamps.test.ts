@@ -37,9 +37,9 @@ describe('stamps', () => {
     const seen = async () =>
       (await get<{ last_seen_at: string }>(db, 'select last_seen_at from sessions where id = ?', id))
         ?.last_seen_at;
-    await touchCredential(db.db, 'session', id, later(30_000));
+    await touchCredential(db.db, 'session', id, later(30_000), null);
     expect(await seen()).toBe(T0.toISOString());
-    await touchCredential(db.db, 'session', id, later(61_000));
+    await touchCredential(db.db, 'session', id, later(61_000), null);
     expect(await seen()).toBe(later(61_000).toISOString());
     expect(await revokeCredential(db.db, 'session', id, later(70_000))).toBe(true);
     expect(await revokeCredential(db.db, 'session', id, later(80_000))).toBe(false);
@@ -63,9 +63,12 @@ describe('stamps', () => {
         )
       )?.last_used_at;
     expect(await used()).toBeNull();
-    await touchCredential(db.db, 'token', token.id, later(1_000));
+    await touchCredential(db.db, 'token', token.id, later(1_000), null);
     expect(await used()).toBe(later(1_000).toISOString());
-    await touchCredential(db.db, 'token', token.id, later(2_000));
+    await touchCredential(db.db, 'token', token.id, later(2_000), null);
+    expect(await used()).toBe(later(1_000).toISOString());
+    // Read as recent with the token: no write at all (the SQL would not move it either).
+    await touchCredential(db.db, 'token', token.id, later(70_000), later(30_000).toISOString());
     expect(await used()).toBe(later(1_000).toISOString());
     expect(await revokeCredential(db.db, 'token', token.id, later(3_000))).toBe(true);
     expect(await revokeCredential(db.db, 'token', token.id, later(4_000))).toBe(false);

@@ -4,6 +4,7 @@
  * its last use (at most once a minute, so that reads stay cheap), and revoking stamps it once.
  */
 import type { Kysely } from 'kysely';
+import { isBusyError } from '../busy.js';
 import type { Database } from '../schema.js';
 import { stampOnce, touchEveryMinute } from './stamps.js';
 
@@ -34,13 +35,30 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string) {
     .executeTakeFirst();
 }
 
-/** Last use (a session's idle timeout counts from it), written when empty or over a minute old. */
-export function touchCredential(db: Kysely<Database>, kind: CredentialKind, id: number, now: Date) {
+/**
+ * Last use (a session's idle timeout counts from it), written when empty or over a minute old.
+ * `lastSeen` is the value read with the credential: when it is recent, nothing is written, so a
+ * signed-in person's reads take no write lock. A database busy with an import leaves the stamp for
+ * a later request: a person's reading must not fail (503) because of an import, and an idle
+ * window of SESSION_IDLE_MINUTES is not shortened noticeably by one import's duration.
+ */
+export async function touchCredential(
+  db: Kysely<Database>,
+  kind: CredentialKind,
+  id: number,
+  now: Date,
+  lastSeen: string | null,
+): Promise<void> {
+  if (lastSeen !== null && Date.parse(lastSeen) > now.getTime() - 60_000) return;
   const seen =
     kind === 'session'
       ? ({ table: 'sessions', column: 'last_seen_at' } as const)
       : ({ table: 'api_tokens', column: 'last_used_at' } as const);
-  return touchEveryMinute(db, seen, id, now);
+  try {
+    await touchEveryMinute(db, seen, id, now);
+  } catch (e) {
+    if (!isBusyError(e)) throw e;
+  }
 }
 
 /** Revokes the credential now; false: no such one, or revoked before. */
