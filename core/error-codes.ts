@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'file_rejected',
   'import_busy',
   'database_busy',
+  'preview_busy',
   // the server
   'upload_storage',
   'internal',

@@ -1,4 +1,8 @@
-/** Bytes → text: UTF-16 with BOM, UTF-8 (with or without BOM) when valid, else Windows-1252. */
+/**
+ * Bytes → text: UTF-16 with BOM, UTF-8 (with or without BOM) when valid, else Windows-1252. Text
+ * holding a NUL character is no text file of any reader (UTF-16 without byte order mark, a binary
+ * file under a text name): rejected here, for the import and the wizard's preview alike.
+ */
 import { FileRejection } from './types.js';
 
 // Windows-1252 differs from Latin-1 in 0x80–0x9F (€, „, –, …). Node's small ICU decodes
@@ -62,12 +66,47 @@ function normaliseLineEnds(text: string): string {
   return text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? text.replace(/\r/g, '\n') : text;
 }
 
+/** How much of a text's start decides whether its NUL characters make it UTF-16 without BOM. */
+const UTF16_PROBE_CHARS = 4096;
+
+/**
+ * `text` unless it holds a NUL character: no reader's format has one (PostgreSQL cannot even
+ * store it). UTF-16 without a byte order mark decodes as UTF-8 with a NUL beside every ASCII
+ * character; it is named as such. The line is that of the first NUL.
+ */
+function withoutNul(decoded: { text: string; encoding: TextEncoding }): {
+  text: string;
+  encoding: TextEncoding;
+} {
+  const { text } = decoded;
+  const at = text.indexOf('\0');
+  if (at < 0) return decoded;
+  const head = text.slice(0, UTF16_PROBE_CHARS);
+  let nuls = 0;
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nuls++;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  throw new FileRejection(
+    nuls * 3 >= head.length
+      ? 'Format nicht erkannt: die Datei ist offenbar UTF-16 ohne Byte-Order-Mark (bitte als UTF-8 oder als UTF-16 mit BOM speichern)'
+      : 'Format nicht erkannt: die Datei enthält ein Null-Byte (keine Textdatei; erwartet CSV als UTF-8, UTF-16 mit BOM oder Windows-1252)',
+    null,
+    line,
+    null,
+  );
+}
+
 /**
  * Decodes a text file: UTF-16 with a byte order mark, UTF-8 (a leading BOM is dropped), else
  * Windows-1252. A file that is UTF-8 except for a broken byte is rejected with that byte's line
- * (decoding it as Windows-1252 would garble every umlaut in it).
+ * (decoding it as Windows-1252 would garble every umlaut in it), a text with a NUL character as
+ * no text file (withoutNul).
  */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
+  return withoutNul(decodeBytes(bytes));
+}
+
+function decodeBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     let le = bytes.subarray(2);
     if (bytes[0] === 0xfe) {

@@ -3,20 +3,23 @@
  * job as its first message, opens its own connection to the database (the SQLite file, or a pool
  * on PostgreSQL), runs the job, reports progress, finished files and log lines to the parent and
  * ends with the summary. Its heap is limited by the parent (`--max-old-space-size`): a hostile
- * file that still gets past the parsers' limits kills this process, not the server.
+ * file that still gets past the parsers' limits kills this process, not the server. A preview job
+ * (the import wizard's) opens no database: it reads the file, answers with the preview and ends.
  */
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import pino from 'pino';
 import { type Db, openDatabase, openPostgres } from '../server/db/connection.js';
 import { storeRegionSummariesIn } from '../server/db/repositories/region-summaries.js';
 import { DATA_MONTH_CODES } from '../server/goals/region-data.js';
 import { ensureDerived } from '../server/goals/snapshot.js';
-import type { WorkerJob, WorkerMessage } from './isolated.js';
+import type { ImportTask, PreviewTask, WorkerDatabase, WorkerJob, WorkerMessage } from './isolated.js';
+import { previewOf } from './layouts.js';
 import { ImportBusyError } from './lock.js';
 import { executeImport, prepareSources, type RunHooks } from './run.js';
 import { runScheduled } from './schedule.js';
-import type { EtlDeps } from './types.js';
+import { type EtlDeps, FileRejection } from './types.js';
 
 const send = process.send?.bind(process);
 if (send === undefined) throw new Error('etl/import-worker.ts runs only as a child process (fork)');
@@ -35,12 +38,29 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 // runs to its end first.
 process.on('disconnect', () => process.exit(70));
 
+/** The wizard's preview: the file read and mapped here, a rejection reported with its place. */
+async function preview(task: PreviewTask): Promise<void> {
+  const bytes = await readFile(task.path);
+  try {
+    post({ type: 'preview', result: await previewOf(bytes, task.request) });
+  } catch (e) {
+    if (!(e instanceof FileRejection)) throw e;
+    post({ type: 'rejected', error: { message: e.message, sheet: e.sheet, row: e.row, column: e.column } });
+  }
+}
+
 async function run(job: WorkerJob): Promise<void> {
+  const { task, database } = job;
+  if (task.kind === 'preview') return preview(task);
+  if (database === null) throw new Error('an import job needs a database');
+  return runImportJob(job, task, database);
+}
+
+async function runImportJob(job: WorkerJob, task: ImportTask, database: WorkerDatabase): Promise<void> {
   const logger = pino(
     { level: job.logLevel === '' ? 'info' : job.logLevel },
     { write: (line: string) => post({ type: 'log', line }) },
   );
-  const { database } = job;
   // PostgreSQL: a pool of its own (the write transaction, the lock's session, a reader).
   const db: Db =
     database.dialect === 'sqlite'
@@ -73,11 +93,11 @@ async function run(job: WorkerJob): Promise<void> {
   };
   try {
     const summary =
-      job.task.kind === 'sources'
-        ? await executeImport(deps, prepareSources(deps, job.task.sources, hooks), job.task.options, hooks)
-        : await runScheduled(deps, job.task.config, {
-            trigger: job.task.trigger,
-            ...(job.task.settleMs !== undefined ? { settleMs: job.task.settleMs } : {}),
+      task.kind === 'sources'
+        ? await executeImport(deps, prepareSources(deps, task.sources, hooks), task.options, hooks)
+        : await runScheduled(deps, task.config, {
+            trigger: task.trigger,
+            ...(task.settleMs !== undefined ? { settleMs: task.settleMs } : {}),
             hooks,
           });
     // The import is committed: the parent learns its outcome now, so that a death in what follows
@@ -123,7 +143,7 @@ process.once('message', (job: WorkerJob) => {
   if (job.niceness !== undefined) lowerPriority(job.niceness);
   run(job)
     .then(
-      () => undefined, // 'done' was posted as soon as the import was committed
+      () => undefined, // 'done' (or the preview) was posted as soon as it was known
       (e: unknown) =>
         post({
           type: 'failed',

@@ -10,9 +10,14 @@
  * The parent keeps the in-process guard (one import per database file at a time), forwards
  * progress and log lines, and after a worker death closes the run as 'aborted', records the file
  * that was being read as rejected and frees the cross-process lock the worker held.
+ *
+ * The import wizard's preview (runPreview) reads and maps an uploaded file in the same worker
+ * process, with the same heap limit, and writes nothing: it needs no database, no import lock and
+ * no guard (the route limits how many run at once); its death is a rejection of the file.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +29,7 @@ import type { Db } from '../server/db/connection.js';
 import { getDataVersion, syncDataVersion } from '../server/db/repositories/meta.js';
 import type { Database, ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
+import { type PreviewRequest, type PreviewResult, previewOf } from './layouts.js';
 import { holdInProcess, ImportBusyError, LOCK_KEY } from './lock.js';
 import { type ImportProgress, type RunHooks, storableText } from './run.js';
 import type {
@@ -35,7 +41,7 @@ import type {
   ImportSummary,
   IsolationOptions,
 } from './types.js';
-import { fileError, fileWithoutRows } from './types.js';
+import { FileRejection, fileError, fileWithoutRows } from './types.js';
 import { forkWorker, takePrestartedWorker } from './worker-process.js';
 
 /**
@@ -64,14 +70,24 @@ export function isolatable(deps: EtlDeps): IsolatedEtlDeps | null {
   return deps.isolation && database ? { ...deps, database, isolation: deps.isolation } : null;
 }
 
-export type WorkerTask =
+/** The wizard's preview of the uploaded file at `path` (read, mapped, nothing written). */
+export interface PreviewTask {
+  kind: 'preview';
+  path: string;
+  request: PreviewRequest;
+}
+
+export type ImportTask =
   | { kind: 'sources'; sources: ImportSource[]; options: ImportOptions }
   | { kind: 'scheduled'; config: Config; trigger: ImportTrigger; settleMs?: number };
+
+export type WorkerTask = ImportTask | PreviewTask;
 
 /** Everything the worker needs, structured-clone safe (sent as its first message). */
 export interface WorkerJob {
   task: WorkerTask;
-  database: WorkerDatabase;
+  /** null for a preview: it opens no database. */
+  database: WorkerDatabase | null;
   logLevel: string;
   clockOffsetMs: number;
   busyTimeoutMs: number;
@@ -91,7 +107,14 @@ export type WorkerMessage =
   | { type: 'file'; index: number; result: FileResult }
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; summary: ImportSummary | null }
-  | { type: 'failed'; busy: boolean; message: string };
+  | { type: 'failed'; busy: boolean; message: string }
+  /** A preview's answer. */
+  | { type: 'preview'; result: PreviewResult }
+  /** A preview's file is not acceptable (a FileRejection: message and place). */
+  | {
+      type: 'rejected';
+      error: { message: string; sheet: string | null; row: number | null; column: string | null };
+    };
 
 /**
  * Set by scripts/build-server.ts in the bundle's banner: the bundle's own URL. The worker entry
@@ -138,7 +161,7 @@ async function workerEntry(): Promise<URL> {
   return bundleFromSource();
 }
 
-function logFromWorker(deps: EtlDeps, line: string): void {
+function logFromWorker(deps: Pick<EtlDeps, 'logger'>, line: string): void {
   try {
     const {
       level,
@@ -168,7 +191,7 @@ function crashReason(outOfMemory: boolean): string {
 /** Runs `task` in a worker; resolves with its summary (null: scheduled run with nothing to do). */
 export async function runIsolated(
   deps: IsolatedEtlDeps,
-  task: WorkerTask,
+  task: ImportTask,
   hooks: RunHooks = {},
 ): Promise<ImportSummary | null> {
   const { isolation } = deps;
@@ -218,7 +241,9 @@ interface StartedChild {
  * (EAGAIN at a process limit, EMFILE, ENOENT): Node reports those as an 'error' event, after which
  * no 'close' ever comes.
  */
-async function startChild(deps: IsolatedEtlDeps): Promise<StartedChild> {
+async function startChild(
+  deps: Pick<EtlDeps, 'logger'> & { isolation: IsolationOptions },
+): Promise<StartedChild> {
   const { isolation } = deps;
   const entry = await workerEntry();
   const entryPath = fileURLToPath(entry);
@@ -259,7 +284,7 @@ async function startChild(deps: IsolatedEtlDeps): Promise<StartedChild> {
 
 async function spawn(
   deps: IsolatedEtlDeps,
-  task: WorkerTask,
+  task: ImportTask,
   hooks: RunHooks,
 ): Promise<ImportSummary | null> {
   const { isolation } = deps;
@@ -471,4 +496,127 @@ export async function recoverCrashedRun(
     changed: files.some((f) => f.status === 'imported' && f.inserted + f.updated > 0),
     dataVersion: await getDataVersion(db.db),
   };
+}
+
+/** How long a preview may take in the worker before it is stopped (a draft's preview is interactive). */
+export const PREVIEW_TIMEOUT_MS = 120_000;
+
+export interface PreviewOptions {
+  /** Aborted (the client went away): the worker is killed, the promise rejects with the reason. */
+  signal?: AbortSignal;
+  /** PREVIEW_TIMEOUT_MS unless set. */
+  timeoutMs?: number;
+}
+
+/**
+ * The import wizard's preview of the file at `path`: read and mapped in the worker process when
+ * `deps` ask for isolation (also over an in-memory database: the preview reads none), else here.
+ * A file the readers refuse, or one that needs more memory or time than the worker has, rejects
+ * with a FileRejection; the caller removes the file.
+ */
+export async function runPreview(
+  deps: Pick<EtlDeps, 'logger' | 'isolation'>,
+  path: string,
+  request: PreviewRequest,
+  options: PreviewOptions = {},
+): Promise<PreviewResult> {
+  const { isolation } = deps;
+  if (!isolation) return previewOf(new Uint8Array(await readFile(path)), request);
+  return previewInWorker({ logger: deps.logger, isolation }, { kind: 'preview', path, request }, options);
+}
+
+/** Why a preview's worker ended without an answer. */
+function previewStopReason(stopped: 'timeout' | 'aborted' | null, outOfMemory: boolean, ms: number): string {
+  if (outOfMemory) {
+    return 'Vorschau abgebrochen: die Datei braucht mehr Speicher als erlaubt (Grenze IMPORT_WORKER_MAX_MB)';
+  }
+  if (stopped === 'timeout') {
+    return `Vorschau abgebrochen: die Datei braucht länger als ${Math.round(ms / 1000)} Sekunden`;
+  }
+  return 'Vorschau abgebrochen: der Vorschau-Prozess ist unerwartet beendet worden';
+}
+
+type PreviewOutcome =
+  | { result: PreviewResult }
+  | { rejected: Extract<WorkerMessage, { type: 'rejected' }>['error'] }
+  | { failed: string };
+
+function previewSettled(outcome: PreviewOutcome): Promise<PreviewResult> {
+  if ('result' in outcome) return Promise.resolve(outcome.result);
+  if ('rejected' in outcome) {
+    const { message, sheet, row, column } = outcome.rejected;
+    return Promise.reject(new FileRejection(message, sheet, row, column));
+  }
+  return Promise.reject(new Error(outcome.failed));
+}
+
+async function previewInWorker(
+  deps: Pick<EtlDeps, 'logger'> & { isolation: IsolationOptions },
+  task: PreviewTask,
+  options: PreviewOptions,
+): Promise<PreviewResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const timeoutMs = options.timeoutMs ?? PREVIEW_TIMEOUT_MS;
+  const job: WorkerJob = {
+    task,
+    database: null,
+    logLevel: deps.logger.level,
+    clockOffsetMs: 0,
+    busyTimeoutMs: 0,
+    progress: false,
+    ...(deps.isolation.niceness !== undefined ? { niceness: deps.isolation.niceness } : {}),
+  };
+  const started = await startChild(deps);
+  const { child } = started;
+  let outcome: PreviewOutcome | null = null;
+  let stopped: 'timeout' | 'aborted' | null = null;
+  let error: unknown = null;
+  const stop = (why: 'timeout' | 'aborted') => {
+    stopped ??= why;
+    child.kill('SIGKILL');
+  };
+  const timer = setTimeout(() => stop('timeout'), timeoutMs);
+  const onAbort = () => stop('aborted');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) stop('aborted');
+  return new Promise((resolvePromise, rejectPromise) => {
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'log') logFromWorker(deps, m.line);
+      else if (m.type === 'preview') outcome ??= { result: m.result };
+      else if (m.type === 'rejected') outcome ??= { rejected: m.error };
+      else if (m.type === 'failed') outcome ??= { failed: m.message };
+    });
+    child.on('error', (e) => {
+      error ??= e;
+    });
+    try {
+      child.send(job, (e) => {
+        if (e) error ??= e;
+      });
+    } catch (e) {
+      outcome = { failed: e instanceof Error ? e.message : String(e) };
+      child.kill('SIGKILL');
+    }
+    child.on('close', (code, signalName) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      started.detach();
+      const o: PreviewOutcome | null = outcome;
+      if (o !== null) return previewSettled(o).then(resolvePromise, rejectPromise);
+      if (stopped === 'aborted') return rejectPromise(signal?.reason ?? new Error('Vorschau abgebrochen'));
+      const reason = previewStopReason(stopped, started.outOfMemory(), timeoutMs);
+      deps.logger.warn(
+        {
+          err: error,
+          code,
+          signal: signalName,
+          stderr: started.stderrTail().trim().slice(-2000),
+          pid: child.pid,
+        },
+        'preview process ended without an answer',
+      );
+      rejectPromise(new FileRejection(reason));
+    });
+  });
 }

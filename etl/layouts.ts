@@ -3,7 +3,8 @@
  * BA "Eckwerte für Jobcenter" workbook and the BA statistics table (by content). Also the
  * wizard's preview: the sheets of any file and what a draft mapping would make of them.
  */
-import type { Sheet } from './ba.js';
+import { type ImportLimits, resolveLimits } from '../core/limits.js';
+import type { Cell, Sheet } from './ba.js';
 import { csvSheet, isBaTableSheet, parseBaTable } from './ba-table.js';
 import { decodeText } from './decode.js';
 import { isEckwerteWorkbook, parseEckwerte } from './eckwerte.js';
@@ -11,7 +12,7 @@ import type { CellIssue } from './grid.js';
 import { loadMapping } from './mapping.js';
 import type { ParseContext } from './parse-context.js';
 import { type ReferenceData, RegionResolver } from './regions.js';
-import { GENDER_CODES, type ParsedFile } from './rows.js';
+import { GENDER_CODES, IndicatorCatalog, type IndicatorInfo, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 import { monthString } from './values.js';
 import {
@@ -58,14 +59,67 @@ export async function parseSheetsByLayout(
   return null;
 }
 
-/** The sheets of a file for the wizard: an xlsx's worksheets, or a text file's one grid. */
-export async function readSheets(bytes: Uint8Array): Promise<Sheet[]> {
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+const ZIP = [0x50, 0x4b, 0x03, 0x04] as const;
+const OLE = [0xd0, 0xcf, 0x11, 0xe0] as const;
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * The sheets of a file for the wizard: an xlsx's worksheets, or a text file's one grid. The
+ * checks and messages are the import's (etl/parse.ts): an empty file, an old .xls, a file named
+ * .xlsx that is no ZIP archive, a text that is no text (a NUL: UTF-16 without byte order mark)
+ * are rejected, not shown as rows of garbage; the limits are the configured ones.
+ */
+export async function readSheets(
+  name: string,
+  bytes: Uint8Array,
+  limits: ImportLimits = resolveLimits(),
+): Promise<Sheet[]> {
+  if (bytes.length === 0) throw new FileRejection('Datei ist leer');
+  if (startsWith(bytes, ZIP)) {
     const { readWorkbook } = await import('./ba-xlsx.js');
-    return readWorkbook(bytes);
+    return readWorkbook(bytes, limits);
   }
+  if (startsWith(bytes, OLE)) {
+    throw new FileRejection(
+      'altes Excel-Format (.xls) wird nicht unterstützt: bitte als .xlsx oder CSV speichern',
+    );
+  }
+  if (/\.xlsx$/i.test(name)) throw new FileRejection('keine gültige .xlsx-Datei (kein ZIP-Archiv)');
   const { text } = decodeText(bytes);
-  return [csvSheet(text)];
+  if (text.trim() === '') throw new FileRejection('Datei ist leer');
+  return [csvSheet(text, limits)];
+}
+
+/** Rows shown per sheet. */
+export const PREVIEW_ROWS = 60;
+/** Cells shown of one row (an xlsx has at most 1,000 columns; a CSV line may have a million fields). */
+export const PREVIEW_MAX_COLUMNS = 1_000;
+/** Cells shown of the whole file: the answer stays a few MB whatever the file (50 sheets of 1,000 columns). */
+export const PREVIEW_MAX_CELLS = 100_000;
+/** Observations of a draft mapping shown. */
+export const PREVIEW_MAX_OBSERVATIONS = 500;
+/** Failing cells of a draft mapping listed (`issueCount` counts them all). */
+export const PREVIEW_MAX_ISSUES = 1_000;
+
+/**
+ * The part of the sheets the preview shows: the first rows (one more: the header detection looks
+ * at the row below), each cut to PREVIEW_MAX_COLUMNS cells, until PREVIEW_MAX_CELLS are shown.
+ */
+function shownPart(sheets: readonly Sheet[]): Sheet[] {
+  let budget = PREVIEW_MAX_CELLS;
+  return sheets.map((sheet) => {
+    const rows: Cell[][] = [];
+    for (const row of sheet.rows.slice(0, PREVIEW_ROWS + 1)) {
+      const cells = row.length > PREVIEW_MAX_COLUMNS ? row.slice(0, PREVIEW_MAX_COLUMNS) : row;
+      if (cells.length > budget) break;
+      budget -= cells.length;
+      rows.push(cells);
+    }
+    return { name: sheet.name, rows, rowNumbers: sheet.rowNumbers.slice(0, rows.length) };
+  });
 }
 
 export interface PreviewObservation {
@@ -81,7 +135,40 @@ export interface PreviewObservation {
 export interface PreviewResult {
   sheets: SheetPreview[];
   /** What the draft mapping makes of the file (null without a draft). */
-  result: { count: number; observations: PreviewObservation[]; issues: CellIssue[] } | null;
+  result: {
+    count: number;
+    observations: PreviewObservation[];
+    /** The first PREVIEW_MAX_ISSUES failing cells. */
+    issues: CellIssue[];
+    /** All failing cells. */
+    issueCount: number;
+  } | null;
+}
+
+/**
+ * What the preview needs besides the file, structured-clone safe: the import worker reads the file
+ * and answers with the PreviewResult (etl/isolated.ts, runPreview).
+ */
+export interface PreviewRequest {
+  /** The file's name (a region key in it may name the region; `.xlsx` must be a ZIP archive). */
+  name: string;
+  spec: GridSpec | null;
+  /** The indicators the database knows (IndicatorCatalog.all); only read with a spec. */
+  indicators: readonly IndicatorInfo[];
+  /** Regions, aliases and the Jobcenter directory; only read with a spec. */
+  reference: ReferenceData;
+  /** The configured parser limits (DEFAULT_LIMITS for what is not set). */
+  limits?: Partial<ImportLimits>;
+}
+
+/** The preview of `bytes` as `request` asks (in the import worker, or in the server without isolation). */
+export function previewOf(bytes: Uint8Array, request: PreviewRequest): Promise<PreviewResult> {
+  const ctx: ParseContext = {
+    catalog: new IndicatorCatalog(request.indicators),
+    reference: request.reference,
+    limits: resolveLimits(request.limits),
+  };
+  return previewFile(request.name, bytes, ctx, request.spec);
 }
 
 /** The wizard's view of a file, and the observations and failing cells of a draft mapping. */
@@ -90,11 +177,10 @@ export async function previewFile(
   bytes: Uint8Array,
   ctx: ParseContext,
   spec: GridSpec | null,
-  maxObservations = 500,
+  maxObservations = PREVIEW_MAX_OBSERVATIONS,
 ): Promise<PreviewResult> {
-  if (bytes.length === 0) throw new FileRejection('Datei ist leer');
-  const sheets = await readSheets(bytes);
-  const preview = previewSheets(sheets);
+  const sheets = await readSheets(name, bytes, ctx.limits);
+  const preview = previewSheets(shownPart(sheets), PREVIEW_ROWS);
   if (spec === null) return { sheets: preview, result: null };
   const mapping = await loadMapping(ctx.mappingPath);
   try {
@@ -115,7 +201,11 @@ export async function previewFile(
         provisional: rows.provisional[i] === 1,
       });
     }
-    return { sheets: preview, result: { count: rows.length, observations, issues } };
+    const shown = issues.length > PREVIEW_MAX_ISSUES ? issues.slice(0, PREVIEW_MAX_ISSUES) : issues;
+    return {
+      sheets: preview,
+      result: { count: rows.length, observations, issues: shown, issueCount: issues.length },
+    };
   } catch (e) {
     if (!(e instanceof FileRejection)) throw e;
     return {
@@ -124,6 +214,7 @@ export async function previewFile(
         count: 0,
         observations: [],
         issues: [{ sheet: e.sheet, row: e.row, column: e.column, message: e.message }],
+        issueCount: 1,
       },
     };
   }

@@ -72,8 +72,8 @@ export async function isImportedContent(
 
 /**
  * For a file a person chose (upload, command line): whether its content was imported and no file
- * imported since changed any observation. Then the database still holds what it says and it is
- * skipped as unchanged. Otherwise it is merged again: re-uploading the right file after a wrong
+ * imported since changed a value (wrote a revision; files adding new keys change none). Then the
+ * database still holds what it says and it is skipped as unchanged. Otherwise it is merged again: re-uploading the right file after a wrong
  * correction puts its values back (as revisions), where a plain "known" check answered
  * "unchanged" and kept the wrong ones. Scheduled sources keep the plain check: a source that
  * still serves last month's file must not undo this month's corrections.
@@ -93,12 +93,11 @@ export async function isCurrentContent(
     .limit(1)
     .executeTakeFirst();
   if (last === undefined) return false;
+  // A value changed since (a revision written by a later file); new keys change no value of it.
   const changedSince = await db
-    .selectFrom('imported_files')
+    .selectFrom('revisions')
     .select('id')
-    .where('id', '>', last.id)
-    .where('status', '=', 'imported')
-    .where((eb) => eb.or([eb('rows_inserted', '>', 0), eb('rows_updated', '>', 0)]))
+    .where('source_file_id', '>', last.id)
     .limit(1)
     .executeTakeFirst();
   return changedSince === undefined;

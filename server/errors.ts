@@ -41,6 +41,7 @@ export const HTTP_STATUS = {
   file_rejected: 422,
   import_busy: 409,
   database_busy: 503,
+  preview_busy: 503,
   upload_storage: 503,
   internal: 500,
 } as const satisfies Record<ErrorCode, HttpErrorStatus>;

@@ -1,10 +1,11 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { previewFile } from '../../etl/layouts.js';
+import { runPreview } from '../../etl/isolated.js';
+import type { PreviewRequest } from '../../etl/layouts.js';
 import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
 import { FileRejection } from '../../etl/types.js';
-import { gridSpecSchema } from '../../etl/wizard-mapping.js';
+import { type GridSpec, gridSpecSchema } from '../../etl/wizard-mapping.js';
 import { audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
@@ -35,6 +36,87 @@ function parseSpec(text: string | undefined) {
   return parsed.data;
 }
 
+/** Previews whose file is read at once (each in a worker process with IMPORT_WORKER_MAX_MB of heap). */
+export const PREVIEWS_RUNNING = 2;
+/** Previews that wait for one of those; one more is a 503. */
+export const PREVIEWS_WAITING = 4;
+
+/**
+ * At most `running` previews at a time, `waiting` more queued (first come, first served; a client
+ * that goes away leaves the queue); beyond, a 503 with Retry-After. Resolves with the release.
+ */
+export function previewSlots(running = PREVIEWS_RUNNING, waiting = PREVIEWS_WAITING) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const releaser = () => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = queue.shift();
+      if (next) next();
+      else active--;
+    };
+  };
+  return async (c: Context<AppEnv>, signal: AbortSignal): Promise<() => void> => {
+    if (active < running) {
+      active++;
+      return releaser();
+    }
+    if (queue.length >= waiting) {
+      c.header('Retry-After', '5');
+      throw new ApiError(
+        503,
+        'preview_busy',
+        `Zu viele Dateivorschauen gleichzeitig (${running} laufen, ${waiting} warten): bitte in einigen Sekunden erneut versuchen`,
+      );
+    }
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        const i = queue.indexOf(go);
+        if (i >= 0) queue.splice(i, 1);
+        reject(signal.reason);
+      };
+      queue.push(go);
+      signal.addEventListener('abort', leave, { once: true });
+    });
+    return releaser();
+  };
+}
+
+/** "a.xlsx, Blatt eLb, Zeile 5, Spalte C: …": a rejected file as POST /api/imports names it. */
+function rejectedText(file: string, e: FileRejection): string {
+  const where = [
+    file,
+    e.sheet && `Blatt ${e.sheet}`,
+    e.row !== null && `Zeile ${e.row}`,
+    e.column && `Spalte ${e.column}`,
+  ];
+  return `${where.filter(Boolean).join(', ')}: ${e.message}`;
+}
+
+/** What the worker needs besides the file: the catalog and the regions only for a draft. */
+async function previewRequest(deps: AppDeps, name: string, spec: GridSpec | null): Promise<PreviewRequest> {
+  const request: PreviewRequest = {
+    name,
+    spec,
+    indicators: [],
+    reference: { regions: [], aliases: [], jobcenters: [] },
+    ...(deps.etl.limits ? { limits: deps.etl.limits } : {}),
+  };
+  if (spec === null) return request;
+  await loadJobcenterDirectory(deps.db);
+  return {
+    ...request,
+    indicators: (await loadCatalog(deps.etl)).all,
+    reference: await loadReference(deps.db),
+  };
+}
+
 /**
  * /api/import-wizard: POST /preview (a file's sheets, first rows, detected headers and month
  * axis, and what a draft mapping makes of it: observations and every failing cell; nothing is
@@ -44,6 +126,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   const controller = requireRole(deps, 'controller');
   const maxBytes = deps.config.UPLOAD_MAX_BYTES;
   const jobs = deps.importJobs;
+  const slots = previewSlots();
   /** The form's file (read as a stream into a temporary file) and text fields; 400 without a file. */
   const previewFields = { spec: SPEC_MAX_BYTES };
   const receive = async (c: Context<AppEnv>, fields: Record<string, number> = {}) => {
@@ -62,31 +145,30 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   return new Hono<AppEnv>()
     .post('/preview', controller, limitDeclaredBody(formLimit(maxBytes, previewFields)), async (c) => {
       const { upload, file } = await receive(c, previewFields);
-      let data: Uint8Array;
+      const name = safeUploadName(file.filename);
+      let result: Awaited<ReturnType<typeof runPreview>>;
       try {
-        data = await upload.bytes();
+        const request = await previewRequest(deps, name, parseSpec(upload.fields.spec));
+        // The file is read in the import worker (isolation on, as for imports): the server's
+        // event loop and heap never hold the parse; a file too big for its heap is a 422.
+        const signal = c.req.raw.signal;
+        const release = await slots(c, signal);
+        try {
+          result = await runPreview(deps.etl, file.path, request, { signal });
+        } finally {
+          release();
+        }
+      } catch (e) {
+        if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', rejectedText(name, e));
+        // The client went away (its worker was killed): nobody reads the answer; no error to log.
+        if (c.req.raw.signal.aborted)
+          throw new ApiError(400, 'upload_interrupted', 'The request was aborted.');
+        throw e;
       } finally {
         await upload.dispose();
       }
-      const spec = parseSpec(upload.fields.spec);
-      const name = safeUploadName(file.filename);
-      await loadJobcenterDirectory(deps.db);
-      try {
-        const result = await previewFile(
-          name,
-          data,
-          {
-            catalog: await loadCatalog(deps.etl),
-            reference: await loadReference(deps.db),
-          },
-          spec,
-        );
-        await audit(deps, auth, c, 'import.preview', name);
-        return c.json({ file: name, ...result });
-      } catch (e) {
-        if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', `${name}: ${e.message}`);
-        throw e;
-      }
+      await audit(deps, auth, c, 'import.preview', name);
+      return c.json({ file: name, ...result });
     })
     .post('/jobs', controller, limitDeclaredBody(formLimit(maxBytes)), async (c) => {
       const { upload, file } = await receive(c);

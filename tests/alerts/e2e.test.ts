@@ -212,7 +212,7 @@ describe('import → goals → alerts → SMTP', () => {
     expect(await alerts.evaluate('manual')).toMatchObject({ alertsCreated: 0 });
     expect(smtp.received).toHaveLength(4);
 
-    const rows = (await alertRows(db)).map((r) => [r.key.replace(/\|v\d+$/, '|v*'), r.kind, r.state]);
+    const rows = (await alertRows(db)).map((r) => [String(r.key).replace(/\|v\d+$/, '|v*'), r.kind, r.state]);
     expect(rows).toEqual([
       ['01060|K2-female|2024-06|missed', 'worse', 'sent'],
       ['01060|K2-female|2024-07|met', 'recovered', 'sent'],
