@@ -3,6 +3,7 @@
  * the upload answers at once with a job id, the page shows progress and may be left; the run
  * log holds the result. One registry per app instance (no module state).
  */
+import { setImportRunStartedBy } from '../server/db/repositories/imports.js';
 import { ImportBusyError, type ImportSummary, runImport } from './index.js';
 import type { ImportProgress } from './run.js';
 import { ABORTED_MESSAGE, type EtlDeps, formatImportError, type ImportSource } from './types.js';
@@ -27,7 +28,13 @@ export interface ImportJobs {
    * `done` runs once: when the import has ended, whatever its outcome, or earlier by `abandon` (an
    * upload's temporary file removed).
    */
-  start(name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob;
+  start(
+    name: string,
+    source: ImportSource,
+    done?: () => Promise<void> | void,
+    /** Who uploaded it, for the run log (`import_runs.started_by`). */
+    startedBy?: string | null,
+  ): ImportJob;
   get(id: string): ImportJob | undefined;
   list(): ImportJob[];
   /**
@@ -50,7 +57,12 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
   /** The clean-up of each running job, run once: by the job's end or by `abandon`. */
   const running = new Map<string, { ended: Promise<void>; cleanUp: () => Promise<void> }>();
   let seq = 0;
-  const start = (name: string, source: ImportSource, done?: () => Promise<void> | void): ImportJob => {
+  const start = (
+    name: string,
+    source: ImportSource,
+    done?: () => Promise<void> | void,
+    startedBy: string | null = null,
+  ): ImportJob => {
     seq++;
     const job: ImportJob = {
       id: `${clock().getTime().toString(36)}-${seq}`,
@@ -88,7 +100,9 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
     const ended = new Promise<void>((resolve) => setImmediate(resolve))
       // As every upload: in the import worker when the server has one (its own heap and core).
       .then(() => runImport(etl, [source], { trigger: 'upload' }, { onProgress }))
-      .then((summary) => {
+      .then(async (summary) => {
+        // The run log names the person, as for an upload through POST /api/imports.
+        if (startedBy !== null) await setImportRunStartedBy(etl.db.db, summary.runId, startedBy);
         job.summary = summary;
         // 'aborted': the import worker died (out of memory, killed), perhaps outside a file. Its
         // file stands as imported when the worker had committed it (etl/isolated.ts).

@@ -6,7 +6,7 @@ import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
 import { FileRejection } from '../../etl/types.js';
 import { type GridSpec, gridSpecSchema } from '../../etl/wizard-mapping.js';
-import { audit } from '../auth/audit.js';
+import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import type { AppDeps } from '../deps.js';
@@ -173,7 +173,12 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
     .post('/jobs', controller, limitDeclaredBody(formLimit(maxBytes)), async (c) => {
       const { upload, file } = await receive(c);
       const name = safeUploadName(file.filename);
-      const job = jobs.start(name, { kind: 'file', path: file.path, name }, upload.dispose);
+      const job = jobs.start(
+        name,
+        { kind: 'file', path: file.path, name },
+        upload.dispose,
+        actorName(c, null),
+      );
       await audit(deps, auth, c, 'import.upload', name, { via: 'wizard' });
       return c.json({ job }, 202);
     })

@@ -171,6 +171,9 @@ describe('import mappings and the wizard API', () => {
     });
     const done = await waitForJob(ctx, (ok.body as { job: { id: string } }).job.id);
     expect(done).toMatchObject({ state: 'done', percent: 100, error: null });
+    // The run log names who uploaded, both the rejected and the imported file's run.
+    const runs = (await getJson(ctx, '/api/imports')).body as { runs: { startedBy: string | null }[] };
+    expect(runs.runs.slice(0, 2).map((r) => r.startedBy)).toEqual(['ADMIN_TOKEN', 'ADMIN_TOKEN']);
     expect((await getJson(ctx, '/api/import-wizard/jobs/nope')).status).toBe(404);
   });
 });

@@ -3,13 +3,16 @@
  * this process), driven by Chromium. A controller signs in, sees their name in the header, writes
  * a comment (a hostile one: it must show as text), finds it on the chart marker (by keyboard), in
  * Monatswerte and on the wall, and signs out. A person whose groups map to no role cannot write.
+ * On /importe a signed-in controller uploads and an admin maps layouts and chooses the home
+ * Jobcenter without any token; a viewer is told which role an upload needs.
  *
  * Needs dist/web (run `npx vite build` first; `npm test` does).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { freePort } from '../alerts/smtp';
+import { unknownLayoutCsv } from '../fixtures/unknown-layout';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc';
 import {
   artifactPath,
@@ -35,6 +38,7 @@ beforeAll(async () => {
       carla: { name: 'Carla Controlling', email: 'carla@jc.example', groups: ['zm-controlling'] },
       nora: { name: 'Nora Ohnerolle', email: 'nora@jc.example', groups: ['gaeste'] },
       adam: { name: 'Adam Admin', email: 'adam@jc.example', groups: ['zm-admins'] },
+      vera: { name: 'Vera Lesend', email: 'vera@jc.example', groups: ['zm-lesen'] },
     },
     `${url}/api/auth/callback`,
   );
@@ -46,7 +50,7 @@ beforeAll(async () => {
       OIDC_CLIENT_ID: provider.clientId,
       OIDC_CLIENT_SECRET: provider.clientSecret,
       OIDC_SCOPES: 'openid profile email groups',
-      OIDC_ROLE_MAP: 'zm-controlling=controller,zm-admins=admin',
+      OIDC_ROLE_MAP: 'zm-controlling=controller,zm-admins=admin,zm-lesen=viewer',
       ALERTS_ENABLED: 'false',
     },
   });
@@ -213,4 +217,154 @@ describe('people in the browser', () => {
     },
     TIMEOUT,
   );
+
+  test(
+    'Importe with a session: a controller uploads without a token; a viewer is told the role it needs',
+    async () => {
+      const context = await browser.newContext({ locale: 'de-DE' });
+      const page = await context.newPage();
+      await signIn(page, 'carla');
+      const errors = trackConsoleErrors(page);
+      // A region other than the sample's: real figures for 01060 would replace its sample data,
+      // which the other tests of this file read.
+      const csv = [
+        'region;region_name;month;indicator;gender;value;flag;comparison_type',
+        '01062;Kreis Stormarn;2023-06;INT;female;123;;IIIb',
+        '',
+      ].join('\n');
+
+      await page.goto(`${server.url}/importe`);
+      await page.getByTestId('auth-status').waitFor(WAIT);
+      const upload = page.getByRole('region', { name: /Datei hochladen/ });
+      await upload.getByLabel('Datei', { exact: true }).waitFor(WAIT);
+      // The session is enough: no token field in the way.
+      expect(await page.getByLabel('Admin-Token').filter({ visible: true }).count()).toBe(0);
+      await upload.getByLabel('Datei', { exact: true }).setInputFiles({
+        name: 'personen-controlling.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv, 'utf8'),
+      });
+      await upload.getByRole('button', { name: 'Importieren' }).click();
+      await page.getByText('Import abgeschlossen.').waitFor(WAIT);
+      expect(await page.getByTestId('upload-result').textContent()).toContain('1 neu');
+      await page
+        .getByTestId('imports-table')
+        .locator('tr', { hasText: 'personen-controlling.csv' })
+        .first()
+        .waitFor(WAIT);
+      // A layout nothing knows: the wizard previews with the session; saving needs Verwaltung.
+      await upload.getByLabel('Datei', { exact: true }).setInputFiles({
+        name: 'lzb-unbekannt-2024-06.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(unknownLayoutCsv(6), 'utf8'),
+      });
+      await upload.getByRole('button', { name: 'Importieren' }).click();
+      await page.getByRole('button', { name: 'Im Zuordnungsassistenten öffnen' }).click(WAIT);
+      const wizard = page.getByTestId('wizard');
+      await wizard.getByTestId('wizard-grid').waitFor(WAIT);
+      await expectDisabled(wizard.getByRole('button', { name: 'Zuordnung speichern und importieren' }));
+      expect(await wizard.textContent()).toContain(
+        'Zuordnungen speichern dürfen nur Personen mit der Rolle Verwaltung.',
+      );
+      // Nothing was stored for a token; layouts and the home Jobcenter need the role Verwaltung.
+      expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
+      expect(await page.getByTestId('mappings').textContent()).toContain('Rolle Verwaltung');
+      expect(await page.getByTestId('jobcenter-setup').textContent()).toContain('Rolle Verwaltung');
+      await expectDisabled(page.getByRole('button', { name: 'Als eigenes Jobcenter festlegen' }));
+      await page.screenshot({ path: artifactPath('people-imports-controller.png'), fullPage: true });
+      expect(withoutBusyPolls(errors)).toEqual([]);
+      await context.close();
+
+      const viewer = await browser.newContext({ locale: 'de-DE' });
+      const vpage = await viewer.newPage();
+      await signIn(vpage, 'vera');
+      const verrors = trackConsoleErrors(vpage);
+      await vpage.goto(`${server.url}/importe`);
+      const need = vpage.getByText(
+        'Hochladen dürfen nur Personen mit der Rolle Controlling oder Verwaltung.',
+      );
+      await need.waitFor(WAIT);
+      expect(await vpage.getByRole('button', { name: 'Importieren' }).count()).toBe(0);
+      expect(await vpage.getByLabel('Admin-Token').filter({ visible: true }).count()).toBe(0);
+      expect(await vpage.getByRole('region', { name: /Datei hochladen/ }).textContent()).toContain(
+        'Vera Lesend (Lesen)',
+      );
+      await vpage.screenshot({ path: artifactPath('people-imports-viewer.png'), fullPage: true });
+      expect(verrors).toEqual([]);
+      await viewer.close();
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'Importe with a session: an admin maps layouts and chooses the home Jobcenter without a token',
+    async () => {
+      const context = await browser.newContext({ locale: 'de-DE' });
+      const page = await context.newPage();
+      await signIn(page, 'adam');
+      const errors = trackConsoleErrors(page);
+      await page.goto(`${server.url}/importe`);
+      const setup = page.getByTestId('jobcenter-setup');
+      await setup.getByLabel('Jobcenter aus dem Verzeichnis der BA').selectOption('t11522', WAIT);
+      const choose = setup.getByRole('button', { name: 'Als eigenes Jobcenter festlegen' });
+      expect(await choose.isEnabled()).toBe(true);
+      await choose.click();
+      await setup.getByText('Eigenes Jobcenter festgelegt (Region 01060).').waitFor(WAIT);
+
+      const mappings = page.getByTestId('mappings');
+      const load = mappings.getByLabel('Zuordnungen aus einer JSON-Datei übernehmen');
+      expect(await load.isEnabled()).toBe(true);
+      const spec = {
+        kind: 'grid',
+        sheet: null,
+        monthAxis: 'rows',
+        monthLine: 0,
+        series: [{ line: 1, indicator: 'LZB', gender: 'total' }],
+        region: { from: 'fixed', region: '01060' },
+      };
+      await load.setInputFiles({
+        name: 'zuordnungen.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(
+          JSON.stringify({ mappings: [{ name: 'Personen-Test', pattern: 'personen-*.csv', spec }] }),
+        ),
+      });
+      await mappings.getByText('1 Zuordnungen übernommen.').waitFor(WAIT);
+      const row = mappings.locator('tr', { hasText: 'Personen-Test' });
+      await row.waitFor(WAIT);
+      expect(await row.getByRole('button', { name: 'Bearbeiten' }).isEnabled()).toBe(true);
+      expect(await row.getByRole('button', { name: 'Löschen' }).isEnabled()).toBe(true);
+      expect(await page.getByLabel('Admin-Token').filter({ visible: true }).count()).toBe(0);
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      await page.screenshot({ path: artifactPath('people-imports-admin.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TIMEOUT,
+  );
 });
+
+async function expectDisabled(button: Locator): Promise<void> {
+  await button.waitFor(WAIT);
+  expect(await button.isDisabled()).toBe(true);
+}
+
+/**
+ * A progress poll may meet a 503 database_busy: a signed-in request stamps the session's last
+ * use (at most once a minute), and that write waits for the running import's write lock. The
+ * page polls again (useJob), so such answers (and the browser's console line for them) are not
+ * failures of the page; every other error still is.
+ */
+function withoutBusyPolls(errors: string[]): string[] {
+  const poll = /^HTTP 503 .*\/api\/import-wizard\/jobs\//;
+  const polls = errors.filter((e) => poll.test(e)).length;
+  let consoleLines = polls;
+  return errors.filter((e) => {
+    if (poll.test(e)) return false;
+    if (consoleLines > 0 && e.includes('status of 503')) {
+      consoleLines -= 1;
+      return false;
+    }
+    return true;
+  });
+}

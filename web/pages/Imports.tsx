@@ -1,18 +1,22 @@
 /**
  * Importe: the run log (when, trigger, files, rows inserted/updated/unchanged, status, errors per
- * file) and, for holders of the admin token, a file upload with progress, the import wizard for
- * unknown layouts, the saved layout mappings and the choice of one's own Jobcenter. The token stays in sessionStorage only
- * (gone when the tab closes) and is sent only with the upload.
+ * file), a file upload with progress, the import wizard for unknown layouts, the saved layout
+ * mappings and the choice of one's own Jobcenter. A signed-in person writes with their session as
+ * far as their role goes (upload: Controlling; mappings and Jobcenter: Verwaltung) and is told the
+ * role a write needs otherwise; anonymous visitors type the admin token into the upload form. The
+ * token stays in sessionStorage only (gone when the tab closes) and is sent only with writes.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { formatCount, formatDateTime } from '../../core/format';
-import { type ImportsResponse, useImports } from '../api';
+import { hasRole, type ImportsResponse, type MeResponse, useImports, useMe } from '../api';
 import { type Column, DataTable, num } from '../components/DataTable';
 import { PageHeading } from '../components/PageHeading';
 import { StateBadge } from '../components/StateBadge';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { accessFor, isSignedIn } from './imports/access';
 import { JobcenterSetup } from './imports/JobcenterSetup';
 import { Mappings } from './imports/Mappings';
+import { TokenDetails } from './imports/TokenField';
 import { UploadPanel } from './imports/UploadPanel';
 import { Wizard } from './imports/Wizard';
 
@@ -111,14 +115,46 @@ function storeToken(t: string): void {
   }
 }
 
+/** The access of each write on the page, from who is signed in and the token of this tab. */
+function usePageAccess(me: MeResponse | undefined, token: string) {
+  return useMemo(
+    () => ({
+      upload: accessFor(me, token, 'controller', 'Hochladen'),
+      mappings: accessFor(
+        me,
+        token,
+        'admin',
+        'Layout-Zuordnungen ändern',
+        'Zum Ändern oben das Admin-Token eingeben.',
+      ),
+      mappingSave: accessFor(me, token, 'admin', 'Zuordnungen speichern'),
+      home: accessFor(
+        me,
+        token,
+        'admin',
+        'Das eigene Jobcenter festlegen',
+        'Zum Festlegen oben das Admin-Token eingeben.',
+      ),
+    }),
+    [me, token],
+  );
+}
+
 export default function Imports() {
   const runs = useImports();
+  const me = useMe();
   const [token, setToken] = useState(readToken);
   const [wizardFile, setWizardFile] = useState<File | null>(null);
   const onToken = (t: string) => {
     setToken(t);
     storeToken(t);
   };
+  // Until /api/me answers, it is not known whether to ask for a token; a failed answer counts as
+  // nobody signed in (the token field then still works).
+  const who = me.isPending ? null : me.data;
+  const signedIn = isSignedIn(who ?? undefined);
+  const access = usePageAccess(who ?? undefined, token);
+  const upload = access.upload.credential;
   return (
     <section className="page" aria-labelledby="imports-h">
       <PageHeading id="imports-h" title="Importe" />
@@ -140,17 +176,29 @@ export default function Imports() {
           </section>
         )}
       </section>
-      <UploadPanel token={token} onToken={onToken} onOpenWizard={setWizardFile} />
-      {wizardFile && token && (
-        <Wizard
-          key={`${wizardFile.name}-${wizardFile.size}`}
-          file={wizardFile}
-          token={token}
-          onClose={() => setWizardFile(null)}
-        />
+      {who === null ? (
+        <Loading what="Anmeldestatus" />
+      ) : (
+        <>
+          <UploadPanel
+            access={access.upload}
+            token={signedIn ? null : { value: token, onChange: onToken }}
+            onOpenWizard={setWizardFile}
+          />
+          {wizardFile && upload && (
+            <Wizard
+              key={`${wizardFile.name}-${wizardFile.size}`}
+              file={wizardFile}
+              upload={upload}
+              saveAccess={access.mappingSave}
+              onClose={() => setWizardFile(null)}
+            />
+          )}
+          <Mappings access={access.mappings} />
+          <JobcenterSetup access={access.home} />
+          {signedIn && !hasRole(who, 'admin') && <TokenDetails token={token} onToken={onToken} />}
+        </>
       )}
-      <Mappings token={token} />
-      <JobcenterSetup token={token} />
     </section>
   );
 }

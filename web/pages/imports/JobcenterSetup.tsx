@@ -1,6 +1,7 @@
 /**
  * First set-up: choose one's own Jobcenter from the BA's directory (404 Jobcenters). Its files
- * then land in one region whether they name it `t11522` or by its Kreis key `01060`.
+ * then land in one region whether they name it `t11522` or by its Kreis key `01060`. Needs the
+ * role Verwaltung (the session) or the admin token.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
@@ -8,9 +9,10 @@ import { useId, useState } from 'react';
 import { invalidateData } from '../../api';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
 import { errorText } from '../../lib/error-text';
+import type { Access } from './access';
 import { chooseHome, fetchJobcenters } from './wizard-api';
 
-export function JobcenterSetup({ token }: { token: string }) {
+export function JobcenterSetup({ access }: { access: Access }) {
   const id = useId();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['jobcenters'], queryFn: fetchJobcenters, staleTime: 60 * 60_000 });
@@ -18,8 +20,10 @@ export function JobcenterSetup({ token }: { token: string }) {
   const [result, setResult] = useState<Message | null>(null);
   const home = q.data?.jobcenters.find((j) => j.regionId !== null && j.regionId === q.data?.home);
 
+  const { credential, reason } = access;
   const submit = () => {
-    chooseHome(choice, token)
+    if (!credential) return;
+    chooseHome(choice, credential)
       .then((region) => {
         setResult({ ok: true, text: `Eigenes Jobcenter festgelegt (Region ${region}).` });
         void qc.invalidateQueries({ queryKey: ['jobcenters'] });
@@ -48,10 +52,10 @@ export function JobcenterSetup({ token }: { token: string }) {
           ))}
         </select>
       </div>
-      <button type="button" disabled={!choice || !token} onClick={submit}>
+      <button type="button" disabled={!choice || !credential} onClick={submit}>
         Als eigenes Jobcenter festlegen
       </button>
-      {!token && <p className="muted">Zum Festlegen oben das Admin-Token eingeben.</p>}
+      {reason && <p className="muted">{reason}</p>}
       <MessageBanner message={result} />
     </section>
   );

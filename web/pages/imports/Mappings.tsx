@@ -1,6 +1,7 @@
 /**
  * Saved layout mappings: the built-in BA layouts and those made in the wizard, with their file
- * patterns; delete (admin), export as JSON, import JSON from another installation.
+ * patterns; edit, delete and import JSON from another installation (role Verwaltung or the admin
+ * token), export as JSON (everyone).
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
@@ -8,6 +9,7 @@ import { formatDateTime } from '../../../core/format';
 import { DataTable } from '../../components/DataTable';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
 import { errorText } from '../../lib/error-text';
+import type { Access } from './access';
 import {
   deleteMapping,
   fetchMappings,
@@ -23,24 +25,25 @@ interface Editing {
   pattern: string;
 }
 
-export function Mappings({ token }: { token: string }) {
+export function Mappings({ access }: { access: Access }) {
   const qc = useQueryClient();
   const fileId = useId();
   const q = useQuery({ queryKey: ['import-mappings'], queryFn: fetchMappings });
   const [message, setMessage] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['import-mappings'] });
+  const { credential, reason } = access;
 
   const remove = (id: number, name: string) => {
-    if (!window.confirm(`Zuordnung „${name}“ löschen?`)) return;
-    deleteMapping(id, token)
+    if (!credential || !window.confirm(`Zuordnung „${name}“ löschen?`)) return;
+    deleteMapping(id, credential)
       .then(() => setMessage({ ok: true, text: `Zuordnung „${name}“ gelöscht.` }))
       .catch((e: unknown) => setMessage({ ok: false, text: errorText(e) }))
       .finally(refresh);
   };
   const saveEdit = (spec: unknown) => {
-    if (!editing) return;
-    updateMapping(editing.id, { name: editing.name, pattern: editing.pattern, spec }, token)
+    if (!editing || !credential) return;
+    updateMapping(editing.id, { name: editing.name, pattern: editing.pattern, spec }, credential)
       .then(() => {
         setMessage({ ok: true, text: `Zuordnung „${editing.name}“ gespeichert.` });
         setEditing(null);
@@ -49,8 +52,9 @@ export function Mappings({ token }: { token: string }) {
       .finally(refresh);
   };
   const load = async (file: File) => {
+    if (!credential) return;
     try {
-      const n = await importMappings(JSON.parse(await file.text()), token);
+      const n = await importMappings(JSON.parse(await file.text()), credential);
       setMessage({ ok: true, text: `${n} Zuordnungen übernommen.` });
     } catch (e) {
       setMessage({
@@ -66,42 +70,44 @@ export function Mappings({ token }: { token: string }) {
       <h2 id="mappings-h">Layout-Zuordnungen</h2>
       {q.isError && <p role="alert">{errorText(q.error)}</p>}
       {q.data && (
-        <DataTable variant="compact" columns={['Name', 'Dateimuster', 'Geändert', 'Aktion']}>
-          {q.data.builtin.map((b) => (
-            <tr key={b.name}>
-              <td>
-                {b.name} <span className="muted">(eingebaut)</span>
-                <br />
-                <span className="muted">{b.description}</span>
-              </td>
-              <td>
-                <code>{b.pattern}</code>
-              </td>
-              <td>–</td>
-              <td>–</td>
-            </tr>
-          ))}
-          {q.data.mappings.map((m) =>
-            editing?.id === m.id ? (
-              <EditRow
-                key={m.id}
-                mapping={m}
-                editing={editing}
-                onChange={setEditing}
-                onSave={() => saveEdit(m.spec)}
-                onCancel={() => setEditing(null)}
-              />
-            ) : (
-              <MappingRow
-                key={m.id}
-                mapping={m}
-                disabled={!token}
-                onEdit={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
-                onRemove={() => remove(m.id, m.name)}
-              />
-            ),
-          )}
-        </DataTable>
+        <div className="table-scroll">
+          <DataTable variant="compact" columns={['Name', 'Dateimuster', 'Geändert', 'Aktion']}>
+            {q.data.builtin.map((b) => (
+              <tr key={b.name}>
+                <td>
+                  {b.name} <span className="muted">(eingebaut)</span>
+                  <br />
+                  <span className="muted">{b.description}</span>
+                </td>
+                <td>
+                  <code>{b.pattern}</code>
+                </td>
+                <td>–</td>
+                <td>–</td>
+              </tr>
+            ))}
+            {q.data.mappings.map((m) =>
+              editing?.id === m.id ? (
+                <EditRow
+                  key={m.id}
+                  mapping={m}
+                  editing={editing}
+                  onChange={setEditing}
+                  onSave={() => saveEdit(m.spec)}
+                  onCancel={() => setEditing(null)}
+                />
+              ) : (
+                <MappingRow
+                  key={m.id}
+                  mapping={m}
+                  disabled={!credential}
+                  onEdit={() => setEditing({ id: m.id, name: m.name, pattern: m.pattern })}
+                  onRemove={() => remove(m.id, m.name)}
+                />
+              ),
+            )}
+          </DataTable>
+        </div>
       )}
       <p>
         <a href={mappingsExportPath()} download>
@@ -114,13 +120,14 @@ export function Mappings({ token }: { token: string }) {
           id={fileId}
           type="file"
           accept=".json,application/json"
-          disabled={!token}
+          disabled={!credential}
           onChange={(e) => {
             const f = e.target.files?.[0];
             if (f) void load(f);
           }}
         />
       </div>
+      {reason && <p className="muted">{reason}</p>}
       <MessageBanner message={message} />
     </section>
   );

@@ -1,7 +1,9 @@
 /**
- * Upload as admin: the file is imported in the background while the page shows its progress
- * (rows, percent; polled). The page may be left: the run log shows the result. A file whose
- * layout is not recognised can be opened in the import wizard from here.
+ * Upload (role Controlling or Verwaltung, or the admin token): the file is imported in the
+ * background while the page shows its progress (rows, percent; polled). The page may be left: the
+ * run log shows the result. A file whose layout is not recognised can be opened in the import
+ * wizard from here. A signed-in person uploads with their session; an anonymous visitor types the
+ * admin token into the form; a signed-in person whose role is too low is told which role it needs.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
@@ -9,6 +11,8 @@ import { formatCount, formatNumber } from '../../../core/format';
 import { replacedSampleText } from '../../../core/vocabulary';
 import { invalidateData } from '../../api';
 import { errorText } from '../../lib/error-text';
+import type { Access } from './access';
+import { TokenField } from './TokenField';
 import { fetchImportJob, type ImportJob, startImportJob } from './wizard-api';
 
 const POLL_MS = 400;
@@ -34,27 +38,29 @@ export function useJob(initial: ImportJob | null): ImportJob | null {
 }
 
 export function UploadPanel(props: {
-  token: string;
-  onToken: (t: string) => void;
+  access: Access;
+  /** For anonymous visitors: the admin token, asked for in the form (required). */
+  token: { value: string; onChange: (t: string) => void } | null;
   onOpenWizard: (file: File) => void;
 }) {
-  const ids = { token: useId(), file: useId(), help: useId() };
+  const ids = { file: useId(), help: useId() };
   const fileRef = useRef<HTMLInputElement>(null);
   const [started, setStarted] = useState<ImportJob | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [startError, setStartError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const job = useJob(started);
+  const { credential, reason } = props.access;
+  const token = props.token;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const f = fileRef.current?.files?.[0];
-    if (!f || !props.token) return;
-    props.onToken(props.token);
+    if (running || !f || !credential) return;
     setFile(f);
     setStartError(null);
     setPending(true);
-    startImportJob(f, props.token)
+    startImportJob(f, credential)
       .then(setStarted)
       .catch(setStartError)
       .finally(() => setPending(false));
@@ -63,37 +69,34 @@ export function UploadPanel(props: {
 
   return (
     <section className="card upload" aria-labelledby="upload-h">
-      <h2 id="upload-h">Datei hochladen (Administration)</h2>
+      <h2 id="upload-h">Datei hochladen</h2>
       <p id={ids.help} className="muted">
         BA-Kennzahlen als XLSX oder CSV (Semikolon): BA-Statistiktabellen, „Eckwerte für Jobcenter“, das
-        kanonische CSV oder ein im Assistenten zugeordnetes Layout. Das Admin-Token wird nur in diesem
-        Browser-Tab gespeichert.
+        kanonische CSV oder ein im Assistenten zugeordnetes Layout.
+        {token && ' Das Admin-Token wird nur in diesem Browser-Tab gespeichert.'}
       </p>
-      <form onSubmit={onSubmit} aria-describedby={ids.help}>
-        <div className="control">
-          <label htmlFor={ids.token}>Admin-Token</label>
-          <input
-            id={ids.token}
-            type="password"
-            autoComplete="off"
-            required
-            value={props.token}
-            onChange={(e) => props.onToken(e.target.value)}
-          />
-        </div>
-        <div className="control">
-          <label htmlFor={ids.file}>Datei</label>
-          <input id={ids.file} ref={fileRef} type="file" required accept=".xlsx,.csv,.txt" />
-        </div>
-        <button type="submit" disabled={running}>
-          {running ? 'Wird importiert …' : 'Importieren'}
-        </button>
-        {props.token && (
-          <button type="button" className="secondary" onClick={() => props.onToken('')}>
-            Token vergessen
+      {token === null && credential === null ? (
+        <p className="banner" data-testid="upload-needs-role">
+          {reason}
+        </p>
+      ) : (
+        <form onSubmit={onSubmit} aria-describedby={ids.help}>
+          {token && <TokenField token={token.value} onToken={token.onChange} required />}
+          <div className="control">
+            <label htmlFor={ids.file}>Datei</label>
+            <input id={ids.file} ref={fileRef} type="file" required accept=".xlsx,.csv,.txt" />
+          </div>
+          {/* aria-disabled, not disabled: a disabled button loses the keyboard focus to the page. */}
+          <button type="submit" aria-disabled={running}>
+            {running ? 'Wird importiert …' : 'Importieren'}
           </button>
-        )}
-      </form>
+          {token?.value && (
+            <button type="button" className="secondary" onClick={() => token.onChange('')}>
+              Token vergessen
+            </button>
+          )}
+        </form>
+      )}
       <div aria-live="polite" data-testid="upload-result">
         {startError !== null && (
           <div className="banner banner-error" role="alert">

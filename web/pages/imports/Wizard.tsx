@@ -4,6 +4,7 @@
  * which cell names the region. Every change is previewed on the server at once: the observations
  * that would result and every cell that would fail, named. Saved under a name with a file-name
  * pattern, the mapping imports every later file of that pattern (upload, inbox, SOURCE_URLS).
+ * Previewing needs the role Controlling, saving a mapping the role Verwaltung (or the admin token).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
@@ -14,6 +15,7 @@ import { client, read } from '../../api';
 import { SelectControl } from '../../components/Controls';
 import { DataTable, num } from '../../components/DataTable';
 import { errorText } from '../../lib/error-text';
+import type { Access, Credential } from './access';
 import { JobState, useJob } from './UploadPanel';
 import { WizardGrid } from './WizardGrid';
 import {
@@ -26,6 +28,9 @@ import {
 } from './wizard-api';
 import { type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
 
+/** Failing cells listed under the result (the count says how many there are in all). */
+const ISSUES_LISTED = 50;
+
 function useLoadableIndicators() {
   return useQuery({
     queryKey: ['indicators'],
@@ -36,7 +41,7 @@ function useLoadableIndicators() {
 }
 
 /** Debounced live preview of the draft on the server. */
-function useLivePreview(file: File, spec: GridSpec | null, token: string) {
+function useLivePreview(file: File, spec: GridSpec | null, credential: Credential) {
   const [state, setState] = useState<{ data: PreviewResponse | null; error: unknown; busy: boolean }>({
     data: null,
     error: null,
@@ -48,7 +53,7 @@ function useLivePreview(file: File, spec: GridSpec | null, token: string) {
     let live = true;
     setState((s) => ({ ...s, busy: true }));
     const t = setTimeout(() => {
-      previewFile(file, spec, token)
+      previewFile(file, spec, credential)
         .then((data) => live && setState({ data, error: null, busy: false }))
         .catch((error: unknown) => live && setState({ data: null, error, busy: false }));
     }, 250);
@@ -56,11 +61,20 @@ function useLivePreview(file: File, spec: GridSpec | null, token: string) {
       live = false;
       clearTimeout(t);
     };
-  }, [file, key, token]);
+  }, [file, key, credential]);
   return state;
 }
 
-export function Wizard({ file, token, onClose }: { file: File; token: string; onClose: () => void }) {
+interface WizardProps {
+  file: File;
+  /** Previews and the import (role Controlling, or the admin token). */
+  upload: Credential;
+  /** Saving the mapping (role Verwaltung, or the admin token). */
+  saveAccess: Access;
+  onClose: () => void;
+}
+
+export function Wizard({ file, upload, saveAccess, onClose }: WizardProps) {
   const ids = { name: useId(), pattern: useId() };
   const [draft, setDraft] = useState<Draft | null>(null);
   const [marking, setMarking] = useState<Marking>({ tool: 'month', indicator: 'LZB', gender: 'total' });
@@ -70,7 +84,7 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
   const [started, setStarted] = useState<ImportJob | null>(null);
   const job = useJob(started);
   const spec = useMemo(() => (draft ? toSpec(draft) : null), [draft]);
-  const live = useLivePreview(file, spec, token);
+  const live = useLivePreview(file, spec, upload);
 
   // The first answer (without a draft) seeds the draft with the detected month axis.
   useEffect(() => {
@@ -96,10 +110,11 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
   };
 
   const save = () => {
-    if (!spec) return;
+    const credential = saveAccess.credential;
+    if (!spec || !credential) return;
     setSaveError(null);
-    saveMapping({ name, pattern, spec }, token)
-      .then(() => startImportJob(file, token))
+    saveMapping({ name, pattern, spec }, credential)
+      .then(() => startImportJob(file, upload))
       .then(setStarted)
       .catch(setSaveError);
   };
@@ -146,7 +161,13 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
         </div>
         <button
           type="button"
-          disabled={!spec || !name.trim() || !pattern.trim() || (live.data?.result?.issues.length ?? 1) > 0}
+          disabled={
+            !saveAccess.credential ||
+            !spec ||
+            !name.trim() ||
+            !pattern.trim() ||
+            (live.data?.result?.issues.length ?? 1) > 0
+          }
           onClick={save}
         >
           Zuordnung speichern und importieren
@@ -154,6 +175,7 @@ export function Wizard({ file, token, onClose }: { file: File; token: string; on
         <button type="button" className="secondary" onClick={onClose}>
           Schließen
         </button>
+        {saveAccess.reason && <p className="muted">{saveAccess.reason}</p>}
       </div>
       <div aria-live="polite">
         {saveError !== null && (
@@ -310,10 +332,12 @@ function LiveResult(props: {
         <>
           <p>
             <strong data-testid="wizard-count">{formatCount(r.count)} Werte</strong>
-            {r.issues.length > 0 ? (
+            {r.issueCount > 0 ? (
               <span>
                 {' '}
-                · <span aria-hidden="true">✕</span> {formatCount(r.issues.length)} fehlerhafte Zellen
+                · <span aria-hidden="true">✕</span> {formatCount(r.issueCount)}{' '}
+                {r.issueCount === 1 ? 'fehlerhafte Zelle' : 'fehlerhafte Zellen'}
+                {r.issueCount > ISSUES_LISTED && ` (die ersten ${ISSUES_LISTED} unten)`}
               </span>
             ) : (
               <span>
@@ -324,7 +348,7 @@ function LiveResult(props: {
           </p>
           {r.issues.length > 0 && (
             <ul className="errors" data-testid="wizard-issues">
-              {r.issues.slice(0, 50).map((i) => (
+              {r.issues.slice(0, ISSUES_LISTED).map((i) => (
                 <li key={`${i.sheet}-${i.row}-${i.column}-${i.message}`}>
                   {[
                     i.sheet && `Blatt ${i.sheet}`,

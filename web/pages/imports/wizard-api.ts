@@ -2,10 +2,13 @@
  * Requests of the import wizard, the background upload and the Jobcenter set-up. Multipart
  * requests go through fetch and FormData (the typed client does not model file fields); the
  * paths come from the typed client and the answers' types are inferred from the server's routes.
+ * Each write takes a Credential: the session (same-origin fetch sends the cookie and the Origin
+ * header on its own) or the pasted admin token (see access.ts).
  */
 import type { InferResponseType } from 'hono/client';
 
 import { ApiRequestError, client, read, toApiError } from '../../api';
+import { authHeaders, type Credential } from './access';
 
 const wizard = client.api['import-wizard'];
 export type PreviewResponse = InferResponseType<typeof wizard.preview.$post, 200>;
@@ -17,15 +20,13 @@ export type GridSpec = Extract<
   { json: unknown }
 >['json']['spec'];
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-
 async function postForm<T>(
   path: string,
   form: FormData,
-  token: string,
+  credential: Credential,
   isT: (x: unknown) => x is T,
 ): Promise<T> {
-  const res = await fetch(path, { method: 'POST', body: form, headers: bearer(token) });
+  const res = await fetch(path, { method: 'POST', body: form, headers: authHeaders(credential) });
   if (!res.ok) throw await toApiError(res);
   const body: unknown = await res.json();
   if (!isT(body)) throw new ApiRequestError(res.status, 'bad_response', 'Unerwartete Antwort des Servers.');
@@ -38,18 +39,22 @@ const hasKey =
     typeof x === 'object' && x !== null && key in x;
 
 /** What the wizard shows of a file, and (with a draft) what the draft makes of it. */
-export function previewFile(file: File, spec: GridSpec | null, token: string): Promise<PreviewResponse> {
+export function previewFile(
+  file: File,
+  spec: GridSpec | null,
+  credential: Credential,
+): Promise<PreviewResponse> {
   const form = new FormData();
   form.append('file', file);
   if (spec) form.append('spec', JSON.stringify(spec));
-  return postForm(wizard.preview.$path(), form, token, hasKey('sheets')<PreviewResponse>);
+  return postForm(wizard.preview.$path(), form, credential, hasKey('sheets')<PreviewResponse>);
 }
 
 /** Starts an import in the background; the page polls its progress. */
-export async function startImportJob(file: File, token: string): Promise<ImportJob> {
+export async function startImportJob(file: File, credential: Credential): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file);
-  const r = await postForm(wizard.jobs.$path(), form, token, hasKey('job')<{ job: ImportJob }>);
+  const r = await postForm(wizard.jobs.$path(), form, credential, hasKey('job')<{ job: ImportJob }>);
   return r.job;
 }
 
@@ -63,16 +68,18 @@ export async function fetchMappings(): Promise<MappingsResponse> {
 
 export async function saveMapping(
   m: { name: string; pattern: string; spec: GridSpec },
-  token: string,
+  credential: Credential,
 ): Promise<void> {
-  await read(await client.api['import-mappings'].$post({ json: m, header: {} }, { headers: bearer(token) }));
+  await read(
+    await client.api['import-mappings'].$post({ json: m, header: {} }, { headers: authHeaders(credential) }),
+  );
 }
 
-export async function deleteMapping(id: number, token: string): Promise<void> {
+export async function deleteMapping(id: number, credential: Credential): Promise<void> {
   await read(
     await client.api['import-mappings'][':id'].$delete(
       { param: { id: String(id) } },
-      { headers: bearer(token) },
+      { headers: authHeaders(credential) },
     ),
   );
 }
@@ -81,22 +88,22 @@ export async function deleteMapping(id: number, token: string): Promise<void> {
 export async function updateMapping(
   id: number,
   m: { name: string; pattern: string; spec: unknown },
-  token: string,
+  credential: Credential,
 ): Promise<void> {
   const res = await fetch(`${client.api['import-mappings'].$path()}/${id}`, {
     method: 'PUT',
     body: JSON.stringify(m),
-    headers: { ...bearer(token), 'Content-Type': 'application/json' },
+    headers: { ...authHeaders(credential), 'Content-Type': 'application/json' },
   });
   if (!res.ok) throw await toApiError(res);
 }
 
 /** Loads mappings exported from another installation (the JSON of GET /export). */
-export async function importMappings(json: unknown, token: string): Promise<number> {
+export async function importMappings(json: unknown, credential: Credential): Promise<number> {
   const res = await fetch(client.api['import-mappings'].import.$path(), {
     method: 'POST',
     body: JSON.stringify(json),
-    headers: { ...bearer(token), 'Content-Type': 'application/json' },
+    headers: { ...authHeaders(credential), 'Content-Type': 'application/json' },
   });
   if (!res.ok) throw await toApiError(res);
   const body: unknown = await res.json();
@@ -111,9 +118,9 @@ export async function fetchJobcenters(): Promise<JobcentersResponse> {
   return read(await client.api.jobcenters.$get());
 }
 
-export async function chooseHome(jobcenter: string, token: string): Promise<string> {
+export async function chooseHome(jobcenter: string, credential: Credential): Promise<string> {
   const r = await read(
-    await client.api.jobcenters.home.$post({ json: { jobcenter } }, { headers: bearer(token) }),
+    await client.api.jobcenters.home.$post({ json: { jobcenter } }, { headers: authHeaders(credential) }),
   );
   return r.home;
 }
