@@ -1013,6 +1013,12 @@ describe('dashboard on the sample data', () => {
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Zum Inhalt springen');
       expect(await focusOutline(page)).not.toBe('none');
+      // It appears over the navy header: its ring is the header's white (the blue ring was 2.2:1 there).
+      expect(
+        await page.evaluate(() =>
+          document.activeElement ? getComputedStyle(document.activeElement).outlineColor : '',
+        ),
+      ).toBe(rgb(PAGE_COLORS.headerText));
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 
@@ -1480,6 +1486,23 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    'Importe on a phone (360 and 320 px): nothing runs past the edge',
+    async () => {
+      for (const width of [360, 320]) {
+        const { page, context, errors } = await open(browser, width, 740);
+        await page.goto(`${server.url}/importe`);
+        await page.waitForSelector('[data-testid="mappings"] table');
+        await page.waitForSelector('[data-testid="imports-table"] tbody tr');
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(over, `${width} px`).toBeLessThanOrEqual(0);
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'a link from far down a page opens the next page at its top, its heading focused',
     async () => {
       const { page, context, errors } = await open(browser);
@@ -1599,6 +1622,8 @@ describe('a revised value shows its history', () => {
       await page.getByRole('button', { name: 'Importieren' }).click();
       await page.waitForSelector('text=Import abgeschlossen.');
       expect(await page.getByTestId('upload-result').textContent()).toContain('1 geändert');
+      // The focus stays on the button (a disabled button while importing dropped it to the page).
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Importieren');
       // The token stays in this tab's sessionStorage only.
       expect(await page.evaluate(() => sessionStorage.getItem('zielmonitor.adminToken'))).toBe(
         TEST_ADMIN_TOKEN,

@@ -47,6 +47,11 @@ export interface EChartProps {
    * the first x axis. A whole column is a much larger target than an 8-pixel symbol.
    */
   onCategoryClick?: (index: number) => void;
+  /**
+   * The parts of the option that depend on the chart's width (legend rows, grid, labels): merged
+   * over `option` before it is drawn, and again when the width changes them.
+   */
+  layout?: (width: number) => ChartOption;
   className?: string;
   height?: number | string;
   testId?: string;
@@ -79,12 +84,41 @@ function attachHandlers(
   };
 }
 
-export function EChart({ option, ariaLabel, onCategoryClick, className, height = 360, testId }: EChartProps) {
+/**
+ * Draws `option` with its width-dependent parts on `instance`: `draw(true)` the whole option anew,
+ * `draw(false)` (on a resize) only parts that changed with the width, then the new size.
+ */
+function drawer(
+  instance: ChartInstance,
+  node: HTMLElement,
+  props: { current: Pick<EChartProps, 'option' | 'layout'> },
+): (whole: boolean) => void {
+  let applied = '';
+  return (whole) => {
+    const part = props.current.layout?.(node.clientWidth);
+    const key = part === undefined ? '' : JSON.stringify(part);
+    // Both setOption calls draw once: the first waits (lazyUpdate) for the second or the resize.
+    if (whole) instance.setOption(props.current.option, { notMerge: true, lazyUpdate: part !== undefined });
+    if (part !== undefined && (whole || key !== applied)) instance.setOption(part, { lazyUpdate: !whole });
+    applied = key;
+    if (!whole) instance.resize();
+  };
+}
+
+export function EChart({
+  option,
+  ariaLabel,
+  onCategoryClick,
+  layout,
+  className,
+  height = 360,
+  testId,
+}: EChartProps) {
   const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<ChartInstance | null>(null);
-  // The latest option and click handler, read when the chart is created and by its one listener.
-  const optionRef = useRef(option);
-  optionRef.current = option;
+  const draw = useRef<((whole: boolean) => void) | null>(null);
+  // The latest option, layout and click handler, read when the chart is drawn and by its listeners.
+  const propsRef = useRef({ option, layout });
+  propsRef.current = { option, layout };
   const clickRef = useRef(onCategoryClick);
   clickRef.current = onCategoryClick;
 
@@ -97,16 +131,17 @@ export function EChart({ option, ariaLabel, onCategoryClick, className, height =
       void loadECharts().then(({ echarts }) => {
         if (disposed) return;
         const instance = echarts.init(node, null, { renderer: 'svg', locale: 'EN' });
-        chart.current = instance;
+        const redraw = drawer(instance, node, propsRef);
+        draw.current = redraw;
         const detach = attachHandlers(instance, clickRef);
-        const ro = new ResizeObserver(() => instance.resize());
+        const ro = new ResizeObserver(() => redraw(false));
         ro.observe(node);
-        instance.setOption(optionRef.current, { notMerge: true });
+        redraw(true);
         teardown = () => {
           detach();
           ro.disconnect();
           instance.dispose();
-          chart.current = null;
+          draw.current = null;
         };
       });
     });
@@ -118,8 +153,10 @@ export function EChart({ option, ariaLabel, onCategoryClick, className, height =
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
+    // A new option or layout (already in propsRef since this render): drawn anew.
+    propsRef.current = { option, layout };
+    draw.current?.(true);
+  }, [option, layout]);
 
   return (
     <div

@@ -5,7 +5,7 @@
  * Series differ by colour, line style and symbol; tooltips and axes are German (web/format.ts).
  */
 
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { formatChange, formatMonth } from '../../core/format';
 import type { GoalSeriesResponse } from '../api';
 import { GOAL_SERIES, TEXT } from '../lib/palette';
@@ -17,6 +17,7 @@ import {
   bandSeries,
   forecastBandSeries,
   forecastEndLabel,
+  frameLayout,
   monthChartFrame,
   styledLine,
 } from './scaffold';
@@ -177,7 +178,6 @@ export function buildGoalChartOption(
   };
   return monthChartFrame({
     months: points.map((p) => p.month),
-    top: 56,
     legend: [
       SERIES_NAMES.current(year),
       SERIES_NAMES.previous(year),
@@ -208,16 +208,22 @@ export function GoalChart(props: GoalChartProps) {
   return <MonthsChart {...props} option={option} testId="goal-chart" height="min(60vh, 520px)" />;
 }
 
-/** A chart with a month per category: a click on a month's column passes that month on. */
+/**
+ * A chart with a month per category, laid out for its width (frameLayout): a click on a month's
+ * column passes that month on.
+ */
 function MonthsChart({
   points,
   onMonthClick,
   ...chart
 }: Pick<GoalChartProps, 'points' | 'onMonthClick'> &
   Pick<EChartProps, 'option' | 'ariaLabel' | 'testId' | 'height'>) {
+  const { option } = chart;
+  const layout = useCallback((width: number) => frameLayout(option, width), [option]);
   return (
     <EChart
-      option={chart.option}
+      option={option}
+      layout={layout}
       ariaLabel={chart.ariaLabel}
       testId={chart.testId}
       height={chart.height}
@@ -248,7 +254,6 @@ export function buildChangeChartOption(
   const constant = (v: number) => points.map(() => v);
   return monthChartFrame({
     months: points.map((p) => p.month),
-    top: 40,
     legend: ['Veränderung', 'Ziel', bandLegendItem, 'Prognose'],
     tooltip: { valueFormatter: (v) => (typeof v === 'number' ? formatChange(v) : '–') },
     formatY: (v) => formatChange(v),
