@@ -38,6 +38,24 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 // runs to its end first.
 process.on('disconnect', () => process.exit(70));
 
+/** The process that forked this one (the server, or the command line). */
+const parentPid = process.ppid;
+
+/**
+ * Ends this process when its parent is gone. A SIGKILL of the command line alone leaves this
+ * process running, and its 'disconnect' is not seen while the parse and the write keep the event
+ * loop busy: without this check the orphan committed the import its user had killed. Checked at
+ * each progress step and before each file's commit (a signal 0 is one cheap system call).
+ */
+function endIfOrphaned(): void {
+  try {
+    process.kill(parentPid, 0);
+  } catch (e) {
+    // EPERM: it lives, under another user (it cannot: the parent forked this process).
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') process.exit(70);
+  }
+}
+
 /** The wizard's preview: the file read and mapped here, a rejection reported with its place. */
 async function preview(task: PreviewTask): Promise<void> {
   const bytes = await readFile(task.path);
@@ -83,12 +101,16 @@ async function runImportJob(job: WorkerJob, task: ImportTask, database: WorkerDa
     ...(job.goalOptions
       ? { afterChange: (trx, version) => storeRegionSummariesIn(trx, version, DATA_MONTH_CODES) }
       : {}),
+    beforeCommit: endIfOrphaned,
   };
   const hooks: RunHooks = {
     onRunStart: (runId) => post({ type: 'run', runId }),
     onFileStart: (index, label) => post({ type: 'file-start', index, label }),
     onFile: (index, result) => post({ type: 'file', index, result }),
-    ...(job.progress ? { onProgress: (p) => post({ type: 'progress', progress: p }) } : {}),
+    onProgress: (p) => {
+      endIfOrphaned();
+      if (job.progress) post({ type: 'progress', progress: p });
+    },
     ...(job.retryBackoffMs !== undefined ? { retryBackoffMs: job.retryBackoffMs } : {}),
   };
   try {

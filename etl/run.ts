@@ -371,6 +371,7 @@ async function parseAndWrite(
     now: ctx.clock().toISOString(),
     onProgress: onProgress ? (rows, total) => progress('write', rows, total, rows / total) : undefined,
     ...(ctx.deps.afterChange ? { afterChange: ctx.deps.afterChange } : {}),
+    ...(ctx.deps.beforeCommit ? { beforeCommit: ctx.deps.beforeCommit } : {}),
   });
   return {
     path: source.label,

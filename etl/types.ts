@@ -95,6 +95,11 @@ export interface EtlDeps {
    * version without them (and aggregates the whole table on the server's event loop).
    */
   afterChange?: (trx: Kysely<Database>, dataVersion: string) => Promise<void>;
+  /**
+   * Runs inside each file's write transaction just before its commit (and may end the process
+   * there: nothing of the file is committed). The import worker checks that its parent lives.
+   */
+  beforeCommit?: () => void;
 }
 
 /** Why a run or file was closed that a dead importer left behind. */

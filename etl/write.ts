@@ -26,6 +26,8 @@ export interface WriteContext {
   onProgress?: (written: number, total: number) => void;
   /** Runs inside the transaction after a data version bump (the new version as stored text). */
   afterChange?: (trx: Kysely<Database>, dataVersion: string) => Promise<void>;
+  /** Runs last inside the transaction, before the commit (EtlDeps.beforeCommit). */
+  beforeCommit?: () => void;
 }
 
 export interface WriteResult {
@@ -325,6 +327,7 @@ export async function writeObservations(
       const version = await bumpDataVersion(trx);
       await ctx.afterChange?.(trx, version);
     }
+    ctx.beforeCommit?.();
     return { fileId, ...counts, changed, replacedSample: regions.replacedSample };
   });
 }
