@@ -5,21 +5,27 @@
  * after it has run, one round trip less before the first goals show.
  */
 import type { QueryClient } from '@tanstack/react-query';
-import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
+import { type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 
 import {
+  ApiRequestError,
+  client,
   type GoalsResponse,
   goalCommentsQuery,
   hasRole,
   pageQueries,
   regionCommentsQuery,
+  toApiError,
   useDataVersionWatcher,
   useMe,
 } from './api';
 import { AuthStatus } from './components/AuthStatus';
+import { PageErrorBoundary, WallCodeWaiting } from './components/PageError';
 import { announceNavigation, PageHeading } from './components/PageHeading';
 import { Loading } from './components/States';
+import { lazyPage, WALL_POLICY } from './lib/lazy';
+import { noteBuildOf } from './lib/lazy-build';
 import { isPlanGoal } from './lib/plan-view';
 import {
   commonSearch,
@@ -33,15 +39,30 @@ import {
 import { MonthsPageLoading } from './pages/months/MonthsIntro';
 import Overview from './pages/Overview';
 
-const loadGoal = () => import('./pages/Goal');
-const loadMonths = () => import('./pages/Months');
-const loadWall = () => import('./pages/Wall');
-const Goal = lazy(loadGoal);
-const Months = lazy(loadMonths);
-const Imports = lazy(() => import('./pages/Imports'));
-const Alerts = lazy(() => import('./pages/Alerts'));
-const Wall = lazy(loadWall);
-const Admin = lazy(() => import('./pages/Admin'));
+// Each page's download is retried; when it still fails, the page area says so (PageErrorBoundary)
+// and the navigation keeps working. The wall retries until its code has loaded (web/lib/lazy.ts).
+const Goal = lazyPage(() => import('./pages/Goal'));
+const Months = lazyPage(() => import('./pages/Months'));
+const Imports = lazyPage(() => import('./pages/Imports'));
+const Alerts = lazyPage(() => import('./pages/Alerts'));
+const Wall = lazyPage(() => import('./pages/Wall'), WALL_POLICY);
+const Admin = lazyPage(() => import('./pages/Admin'));
+
+/**
+ * The data version, as the header's watcher reads it (pageQueries.version), noting the build on
+ * the way: the build this document belongs to, to tell a deployment when a page's code is missing.
+ */
+async function readVersionNotingBuild(): Promise<string> {
+  const res = await client.api.version.$get();
+  if (!res.ok) throw await toApiError(res);
+  const body: unknown = await res.json();
+  noteBuildOf(body);
+  if (typeof body === 'object' && body !== null && 'dataVersion' in body) {
+    const v = body.dataVersion;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+  }
+  throw new ApiRequestError(res.status, 'bad_response', 'Unerwartete Antwort von /api/version.');
+}
 
 /**
  * Starts what the page at `path` needs before React renders it: its code and its first API answers,
@@ -58,7 +79,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
   if (path !== '/wall') {
     // The header's (Chrome) own queries, otherwise started only once the header has rendered.
     void qc.prefetchQuery(pageQueries.me());
-    void qc.prefetchQuery(pageQueries.version());
+    void qc.prefetchQuery({ ...pageQueries.version(), queryFn: readVersionNotingBuild });
   }
   if (path === '/') {
     qc.fetchQuery(pageQueries.goals(q)).then(
@@ -67,7 +88,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     );
     void qc.prefetchQuery(pageQueries.regions());
   } else if (goalId !== undefined) {
-    void loadGoal();
+    Goal.preload();
     let id: string;
     try {
       id = decodeURIComponent(goalId);
@@ -83,7 +104,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     void qc.prefetchQuery(pageQueries.goals(q));
     void qc.prefetchQuery(pageQueries.goalBacktest(id, q));
   } else if (path === '/monate') {
-    void loadMonths();
+    Months.preload();
     qc.fetchQuery(pageQueries.months(monthsServerQuery(common.region, parseMonthsTable(params)))).then(
       // The region's comments (the table's comment column), as the page asks for them.
       (months) => {
@@ -94,7 +115,7 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
     );
     void qc.prefetchQuery(pageQueries.planMonths(common.region ? { region: common.region } : {}));
   } else if (path === '/wall') {
-    void loadWall();
+    Wall.preload();
   }
 }
 
@@ -172,7 +193,9 @@ function Chrome({ children }: { children: ReactNode }) {
         <AuthStatus />
       </header>
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading what="Seite" />}>{children}</Suspense>
+        <PageErrorBoundary resetKey={path}>
+          <Suspense fallback={<Loading what="Seite" />}>{children}</Suspense>
+        </PageErrorBoundary>
       </main>
       <footer className="app-footer">
         Zielmonitor · Kennzahlen nach § 48a SGB II · Zahlen: Statistik der Bundesagentur für Arbeit bzw.
@@ -197,7 +220,7 @@ export function App() {
   return (
     <Switch>
       <Route path="/wall">
-        <Suspense fallback={null}>
+        <Suspense fallback={<WallCodeWaiting loader={Wall.loader} />}>
           <Wall />
         </Suspense>
       </Route>

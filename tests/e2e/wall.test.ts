@@ -14,6 +14,7 @@ import {
   TEST_ADMIN_TOKEN,
   type TestServer,
   trackConsoleErrors,
+  treatSampleAsReal,
 } from '../helpers/server';
 import { checkLayout, minFontPx, wallState } from './wall-checks';
 
@@ -207,6 +208,102 @@ describe('wall display on the sample data', () => {
     expect(await page.getAttribute('main.wall', 'data-theme')).toBe('dark');
     await page.close();
   });
+
+  test('a well-formed region the server does not know is ignored and named, not taken for an outage', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${server.url}/wall?region=99999&pages=overview`);
+    await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]');
+    const warning = await page.textContent('[data-testid="wall-warnings"]');
+    expect(warning).toBe('Lesezeichen prüfen: region=99999 ignoriert (Region unbekannt)');
+    // The server's default region instead, named in the header.
+    const regions = await (await fetch(`${server.url}/api/regions`)).json();
+    const fallback = regions.regions.find((r: { id: string }) => r.id === regions.defaultRegion);
+    await expect(page.textContent('.wall-region')).resolves.toBe(fallback.name);
+    expect(await page.$('[data-testid="wall-offline"]')).toBeNull();
+    expect(await page.$('[data-testid="wall-server-error"]')).toBeNull();
+    expectClean(await checkLayout(page, minFontPx(768)));
+    await page.screenshot({ path: artifactPath('wall-unknown-region.png') });
+    await page.close();
+  });
+
+  test('a server error is named as such, a request without any answer as a lost connection', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    let mode: 'error' | 'unreachable' | 'up' = 'error';
+    await page.route(
+      (url) => url.pathname.startsWith('/api/'),
+      (route) => {
+        if (mode === 'unreachable') return route.abort('internetdisconnected');
+        if (mode === 'error' && new URL(route.request().url()).pathname === '/api/goals')
+          return route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'boom' } } });
+        return route.continue();
+      },
+    );
+    await page.goto(`${server.url}/wall?region=${REGION}&pages=overview&poll=1`);
+    // The server answers /api/version but fails /api/goals: a server error, not an outage.
+    const serverError = page.getByTestId('wall-server-error');
+    await serverError.waitFor({ timeout: 10_000 });
+    expect(await serverError.textContent()).toMatch(
+      /^⚠ Serverfehler \(Status 500\) seit \d{2}:\d{2} – neuer Versuch läuft\.$/,
+    );
+    expect(await page.textContent('.wall-empty')).toBe(
+      'Auf dem Server ist ein Fehler aufgetreten. Neuer Versuch läuft …',
+    );
+    expect(await page.$('[data-testid="wall-offline"]')).toBeNull();
+    expect((await wallState(page)).offline).toBe(false);
+    expectClean(await checkLayout(page, minFontPx(768)));
+    await page.screenshot({ path: artifactPath('wall-server-error.png') });
+
+    // No answer at all (the network): that is a lost connection, as before.
+    mode = 'unreachable';
+    const offline = page.getByTestId('wall-offline');
+    await offline.waitFor({ timeout: 10_000 });
+    expect(await offline.textContent()).toMatch(
+      /^⚠ Verbindung unterbrochen seit \d{2}:\d{2} – neuer Versuch läuft\.$/,
+    );
+    expect(await page.textContent('.wall-empty')).toBe('Warte auf den Server …');
+    expect(await page.$('[data-testid="wall-server-error"]')).toBeNull();
+    expect((await wallState(page)).offline).toBe(true);
+
+    mode = 'up';
+    await page.waitForSelector('[data-testid="wall-overview"] article[data-goal]', { timeout: 15_000 });
+    expect(await page.$('[data-testid="wall-offline"]')).toBeNull();
+    expect(await page.$('[data-testid="wall-server-error"]')).toBeNull();
+    await page.close();
+  });
+});
+
+describe('wall display on an empty database', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startServer({ env: { LOAD_SAMPLE_ON_EMPTY: 'false' } }),
+      launchBrowser(),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  test('says that there are no data yet (the server answers), not that the connection is lost', async () => {
+    expect((await fetch(`${server.url}/api/goals`)).status).toBe(404);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${server.url}/wall?poll=1`);
+    const banner = page.getByTestId('wall-server-error');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toMatch(
+      /^⚠ Keine Daten auf dem Server seit \d{2}:\d{2} – neuer Versuch läuft\.$/,
+    );
+    expect(await page.textContent('.wall-empty')).toBe(
+      'Es sind noch keine Daten geladen. Bitte zuerst Daten importieren. Neuer Versuch läuft …',
+    );
+    expect(await page.$('[data-testid="wall-offline"]')).toBeNull();
+    expectClean(await checkLayout(page, minFontPx(1080)));
+    await page.screenshot({ path: artifactPath('wall-no-data.png') });
+    await page.close();
+  });
 });
 
 /** A canonical CSV (the ETL's long format) with German numbers. */
@@ -245,6 +342,8 @@ describe('wall display keeps itself up to date', () => {
   });
 
   test('a new import appears without a reload', async () => {
+    // A correction of real figures (real ones for a sample region replace all of its own).
+    treatSampleAsReal(server);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors = trackConsoleErrors(page);
     await page.goto(`${server.url}/wall?region=${REGION}&pages=overview&poll=1`);

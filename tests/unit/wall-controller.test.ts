@@ -22,19 +22,32 @@ interface Points {
   version: number;
 }
 
+/** A failed answer as web/api.ts reports it (ApiRequestError: status and error code). */
+class AnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`Der Server antwortete mit Status ${status}.`);
+  }
+}
+
 /** A tiny fake server: a data version, a build, and a switch to take it down. */
 class FakeServer implements WallApi<Goals, Points> {
   dataVersion = 1;
   build = 'b1';
   up = true;
   stale = false;
+  /** The goals' answer when it is an error (the version answers all the same). */
+  goalsError: AnswerError | null = null;
   ids = ['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'];
   calls: string[] = [];
 
-  private check(what: string, signal: AbortSignal) {
+  protected check(what: string, signal: AbortSignal) {
     this.calls.push(what);
     signal.throwIfAborted();
     if (!this.up) throw new TypeError('Failed to fetch');
+    if (what !== 'version' && this.goalsError) throw this.goalsError;
   }
   async version(etag: string | null, signal: AbortSignal): Promise<VersionResult> {
     this.check('version', signal);
@@ -92,7 +105,7 @@ describe('WallController', () => {
     expect(s.data?.dataVersion).toBe('1');
     expect(s.pages.map((p) => p.key)).toEqual(['overview', ...server.ids.map((id) => `goal:${id}`)]);
     expect([...(s.data?.series.keys() ?? [])]).toEqual(server.ids);
-    expect(s.offlineSince).toBeNull();
+    expect(s.failingSince).toBeNull();
     ctl.stop();
   });
 
@@ -171,7 +184,7 @@ describe('WallController', () => {
     server.up = false;
     const downAt = Date.now() + 60_000;
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(ctl.getState().offlineSince).toBe(downAt);
+    expect(ctl.getState().failingSince).toBe(downAt);
     expect(ctl.getState().failures).toBe(1);
     expect(ctl.getState().lastError).toBe('Failed to fetch');
     expect(ctl.getState().data).toBe(good);
@@ -188,12 +201,12 @@ describe('WallController', () => {
       }
     }
     expect(retryTimes).toEqual([1000, 3000, 7000, 15_000, 31_000, 63_000, 123_000, 183_000, 243_000]);
-    expect(ctl.getState().offlineSince).toBe(downAt);
+    expect(ctl.getState().failingSince).toBe(downAt);
     expect(ctl.getState().data).toBe(good);
 
     server.up = true;
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(ctl.getState().offlineSince).toBeNull();
+    expect(ctl.getState().failingSince).toBeNull();
     expect(ctl.getState().failures).toBe(0);
     ctl.stop();
   });
@@ -205,11 +218,11 @@ describe('WallController', () => {
     ctl.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(ctl.getState().data).toBeNull();
-    expect(ctl.getState().offlineSince).not.toBeNull();
+    expect(ctl.getState().failingSince).not.toBeNull();
     server.up = true;
     await vi.advanceTimersByTimeAsync(1000);
     expect(ctl.getState().data?.dataVersion).toBe('1');
-    expect(ctl.getState().offlineSince).toBeNull();
+    expect(ctl.getState().failingSince).toBeNull();
     ctl.stop();
   });
 
@@ -313,7 +326,7 @@ describe('WallController', () => {
     expect(aborted).toBe(true);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(vi.getTimerCount()).toBe(0);
-    expect(ctl.getState().offlineSince).toBeNull();
+    expect(ctl.getState().failingSince).toBeNull();
 
     server.goals = original;
     ctl.start();
@@ -321,5 +334,86 @@ describe('WallController', () => {
     expect(ctl.getState().data?.dataVersion).toBe('1');
     ctl.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  test('an error answer is named as such, not as a lost connection; a network failure is', async () => {
+    const server = new FakeServer();
+    server.goalsError = new AnswerError(500, 'internal');
+    const { ctl } = make(server, { pollMs: 5000 });
+    ctl.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ctl.getState().failure).toEqual({ kind: 'answer', status: 500, code: 'internal' });
+    expect(ctl.getState().failingSince).not.toBeNull();
+    // Retried like an outage: the server may recover by itself.
+    server.goalsError = new AnswerError(404, 'no_data');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ctl.getState().failure).toEqual({ kind: 'answer', status: 404, code: 'no_data' });
+    expect(ctl.getState().failures).toBe(2);
+    server.goalsError = null;
+    server.up = false;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(ctl.getState().failure).toEqual({ kind: 'offline' });
+    server.up = true;
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(ctl.getState().failure).toBeNull();
+    expect(ctl.getState().failingSince).toBeNull();
+    expect(ctl.getState().data?.dataVersion).toBe('1');
+    ctl.stop();
+  });
+
+  test('a timeout counts as no answer', async () => {
+    const server = new FakeServer();
+    server.version = (_etag, signal) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const { ctl } = make(server, { requestTimeoutMs: 15_000 });
+    ctl.start();
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(ctl.getState().failure).toEqual({ kind: 'offline' });
+    ctl.stop();
+  });
+
+  test("a bookmark's unknown region is ignored: the default region is shown, and retried with new data", async () => {
+    const byDefault = new FakeServer();
+    byDefault.ids = ['K2-total'];
+    class Bookmarked extends FakeServer {
+      known = false;
+      protected override check(what: string, signal: AbortSignal) {
+        super.check(what, signal);
+        if (what !== 'version' && !this.known) throw new AnswerError(404, 'region_not_found');
+      }
+      withoutRegion() {
+        return byDefault;
+      }
+    }
+    const server = new Bookmarked();
+    const { ctl } = make(server);
+    ctl.start();
+    await vi.advanceTimersByTimeAsync(0);
+    let s = ctl.getState();
+    expect(s.regionIgnored).toBe(true);
+    expect(s.failure).toBeNull();
+    expect(s.pages.map((p) => p.key)).toEqual(['overview', 'goal:K2-total']);
+    expect(byDefault.calls).toContain('series:K2-total');
+
+    // An import brings the region: with the next data version the bookmark's region is back.
+    server.known = true;
+    server.dataVersion = 2;
+    byDefault.dataVersion = 2;
+    await vi.advanceTimersByTimeAsync(60_000);
+    s = ctl.getState();
+    expect(s.regionIgnored).toBe(false);
+    expect(s.pages).toHaveLength(1 + server.ids.length);
+    ctl.stop();
+  });
+
+  test('reports the build of the first version answer once', async () => {
+    const server = new FakeServer();
+    const onBuild = vi.fn();
+    const { ctl } = make(server, { onBuild, pollMs: 1000 });
+    ctl.start();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(onBuild).toHaveBeenCalledTimes(1);
+    expect(onBuild).toHaveBeenCalledWith('b1');
+    ctl.stop();
   });
 });

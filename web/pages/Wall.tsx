@@ -6,19 +6,21 @@
  */
 import '../wall/wall.css';
 
-import { lazy, Suspense, useDeferredValue, useEffect, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo } from 'react';
+import { CodeLoader, useCode, WALL_POLICY } from '../lib/lazy';
 import { applyCssVars } from '../lib/palette';
 
-import { parseWallParams } from '../wall/params';
+import { parseWallParams, unknownRegionWarning } from '../wall/params';
 import { THEMES, themeCssVars } from '../wall/theme';
 import { useViewportUnit, useWallController } from '../wall/useWall';
 import { WallOverview } from '../wall/WallGoals';
-import { WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
+import { failureBodyText, WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
 import { WallPlanPage } from '../wall/WallPlan';
 
 // The chart page carries ECharts (the bulk of the wall's code): fetched when the rotation first
-// reaches a chart page, so the overview tiles paint with a fraction of the bytes.
-const WallGoalPage = lazy(() => import('../wall/WallGoalPage'));
+// reaches a chart page, so the overview tiles paint with a fraction of the bytes. A failed download
+// is retried until it succeeds (web/lib/lazy.ts); meanwhile the overview stands in for the charts.
+const chartCode = new CodeLoader(() => import('../wall/WallGoalPage'), WALL_POLICY);
 
 /** Smallest text on the wall, in units of `--u` (1 % of the 16:9 height): 26 px at 1080p. */
 export const MIN_TEXT_U = 2.4;
@@ -39,11 +41,18 @@ export default function Wall() {
   const goals = data?.goals ?? null;
   const page = state.pages[state.pageIndex];
   const goal = page?.kind === 'goal' ? goals?.goals.find((g) => g.id === page.goalId) : undefined;
-  const pageTitle = goal ? goal.label : page?.kind === 'plan' ? 'Eingliederung und Budget' : 'Überblick';
   const warnings = [
     ...params.warnings,
+    ...(state.regionIgnored && params.region !== null ? [unknownRegionWarning(params.region)] : []),
     ...state.unknownPages.map((id) => `pages: Ziel ${id} gibt es hier nicht`),
   ];
+  const chart = useCode(chartCode, goal !== undefined);
+  const ChartPage = chart.module?.default;
+  // The chart's code could not be loaded (yet): the overview stands in, and says so.
+  const standIn = goal !== undefined && !ChartPage && chart.failures > 0;
+  const pageTitle =
+    goal && !standIn ? goal.label : page?.kind === 'plan' ? 'Eingliederung und Budget' : 'Überblick';
+  const failure = state.failure;
 
   return (
     <main
@@ -52,7 +61,9 @@ export default function Wall() {
       data-page={page?.key ?? 'loading'}
       data-rotations={state.rotations}
       data-data-version={data?.dataVersion ?? ''}
-      data-offline={state.offlineSince === null ? 'false' : 'true'}
+      data-offline={failure?.kind === 'offline' ? 'true' : 'false'}
+      data-failure={failure === null ? '' : failure.kind === 'offline' ? 'offline' : String(failure.status)}
+      data-error={state.lastError ?? ''}
       style={style}
       aria-label="Zielmonitor – Wandanzeige"
     >
@@ -66,11 +77,12 @@ export default function Wall() {
       />
       <WallBanners
         now={state.now}
-        offline={
-          state.offlineSince === null
+        failing={
+          state.failingSince === null || failure === null
             ? null
-            : { since: state.offlineSince, reason: state.lastError, hasData: data !== null }
+            : { since: state.failingSince, failure, hasData: data !== null }
         }
+        chartCodeMissing={standIn}
         stale={goals?.stale ? { dataMonth: goals.dataMonth, expectedMonth: goals.expectedMonth } : null}
       />
       {/* Keyed by whether the goals are there: the loading line is replaced by the first page, not
@@ -78,18 +90,18 @@ export default function Wall() {
       <div className="wall-body" key={goals ? 'goals' : 'loading'}>
         {!goals ? (
           <p className="wall-empty">
-            {state.offlineSince === null ? 'Zielmonitor wird geladen …' : 'Warte auf den Server …'}
+            {failure === null ? 'Zielmonitor wird geladen …' : failureBodyText(failure)}
           </p>
-        ) : goal ? (
-          <Suspense fallback={<p className="wall-empty">Verlauf wird geladen …</p>}>
-            <WallGoalPage
-              goal={goal}
-              series={data?.series.get(goal.id)}
-              year={goals.year}
-              colors={colors}
-              fontPx={Math.round(u * MIN_TEXT_U)}
-            />
-          </Suspense>
+        ) : goal && ChartPage ? (
+          <ChartPage
+            goal={goal}
+            series={data?.series.get(goal.id)}
+            year={goals.year}
+            colors={colors}
+            fontPx={Math.round(u * MIN_TEXT_U)}
+          />
+        ) : goal && !standIn ? (
+          <p className="wall-empty">Verlauf wird geladen …</p>
         ) : page?.kind === 'plan' ? (
           <WallPlanPage goals={goals} />
         ) : (

@@ -1,9 +1,12 @@
 /**
  * The always-visible parts of the wall: the header (region, year, Datenstand, when loaded, the
- * sample badge, the clock), the banners (stale data, lost connection) and the footer (page
- * position, configuration warnings). Everything is text: nothing depends on hover or colour.
+ * sample badge, the clock), the banners (stale data, a lost connection or a server error, chart
+ * code that could not be loaded) and the footer (page position, configuration warnings).
+ * Everything is text: nothing depends on hover or colour.
  */
 import { formatDate, formatDateTime, formatMonth, formatTime, sampleLabel } from '../../core/format';
+import { apiErrorText } from '../lib/error-text';
+import type { WallFailure } from './controller';
 import type { WallPage } from './params';
 
 export interface HeaderProps {
@@ -54,21 +57,58 @@ export function offlineSinceText(since: number, now: number): string {
   return formatDate(a) === formatDate(b) ? formatTime(a) : formatDateTime(a);
 }
 
+/**
+ * What went wrong, in a few words: a lost connection only when the server did not answer at all;
+ * an answer with an error status is named as what it is, so that nobody looks for a network fault.
+ */
+export function failureHeadline(f: WallFailure): string {
+  if (f.kind === 'offline') return 'Verbindung unterbrochen';
+  if (f.code === 'no_data') return 'Keine Daten auf dem Server';
+  if (f.status === 401 || f.status === 403) return `Kein Zugriff (Status ${f.status})`;
+  if (f.status >= 500) return `Serverfehler (Status ${f.status})`;
+  return `Anfrage abgelehnt (Status ${f.status})`;
+}
+
+/** The line in the body while there are no figures yet and the requests fail. */
+export function failureBodyText(f: WallFailure): string {
+  if (f.kind === 'offline') return 'Warte auf den Server …';
+  const text = apiErrorText({ status: f.status, code: f.code ?? `http_${f.status}`, message: '' });
+  return `${text} Neuer Versuch läuft …`;
+}
+
 export interface BannerProps {
   stale: { dataMonth: string | null; expectedMonth: string | null } | null;
-  offline: { since: number; reason: string | null; hasData: boolean } | null;
+  /** The current run of failed requests: since when, the last failure, whether figures are shown. */
+  failing: { since: number; failure: WallFailure; hasData: boolean } | null;
+  /** The chart pages' code could not be loaded yet (the overview stands in for them). */
+  chartCodeMissing?: boolean;
   now: number;
 }
 
-export function WallBanners({ stale, offline, now }: BannerProps) {
-  if (!stale && !offline) return null;
+export function WallBanners({ stale, failing, chartCodeMissing = false, now }: BannerProps) {
+  if (!stale && !failing && !chartCodeMissing) return null;
+  const offline = failing?.failure.kind === 'offline';
   return (
     <div className="wall-banners">
-      {offline && (
-        <p className="wall-banner wall-banner-offline" role="alert" data-testid="wall-offline">
+      {failing && (
+        <p
+          className="wall-banner wall-banner-offline"
+          role="alert"
+          data-testid={offline ? 'wall-offline' : 'wall-server-error'}
+          data-status={failing.failure.kind === 'answer' ? failing.failure.status : undefined}
+        >
           <span aria-hidden="true">⚠ </span>
-          <strong>Verbindung unterbrochen seit {offlineSinceText(offline.since, now)}</strong>
-          {offline.hasData ? ' – gezeigt werden die zuletzt geladenen Zahlen.' : ' – neuer Versuch läuft.'}
+          <strong>
+            {failureHeadline(failing.failure)} seit {offlineSinceText(failing.since, now)}
+          </strong>
+          {failing.hasData ? ' – gezeigt werden die zuletzt geladenen Zahlen.' : ' – neuer Versuch läuft.'}
+        </p>
+      )}
+      {chartCodeMissing && !failing && (
+        <p className="wall-banner wall-banner-offline" role="status" data-testid="wall-chart-code">
+          <span aria-hidden="true">⚠ </span>
+          <strong>Verlaufsdiagramme noch nicht geladen</strong> – gezeigt wird der Überblick, neuer Versuch
+          läuft.
         </p>
       )}
       {stale && (

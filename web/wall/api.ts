@@ -34,5 +34,9 @@ export function createWallApi(opts: {
     async series(id, signal) {
       return read(await client.api.goals[':id'].series.$get({ param: { id }, query }, { init: { signal } }));
     },
+    // The server's default region, for a bookmark whose region the server does not know.
+    ...(opts.region === null
+      ? {}
+      : { withoutRegion: () => createWallApi({ region: null, year: opts.year }) }),
   };
 }

@@ -41,7 +41,19 @@ export interface WallApi<G extends GoalsLike, S> {
   /** The goals with the region's Datenstand, freshness and sample flag. */
   goals(signal: AbortSignal): Promise<G>;
   series(goalId: string, signal: AbortSignal): Promise<S>;
+  /**
+   * The same API for the server's default region, when this one is bound to a region of the
+   * bookmark (used when the server does not know that region); absent otherwise.
+   */
+  withoutRegion?(): WallApi<G, S>;
 }
+
+/**
+ * Why the last request failed: no answer at all ('offline': the network, a stopped server, a
+ * timeout), or an answer with an error status from the server (`status` and the API's error
+ * `code`, e.g. 404 `no_data` for an empty database, 500 for a fault on the server).
+ */
+export type WallFailure = { kind: 'offline' } | { kind: 'answer'; status: number; code: string | null };
 
 /** One consistent set of figures, all fetched for the same data version. */
 export interface WallData<G, S> {
@@ -60,11 +72,20 @@ export interface WallState<G, S> {
   pageIndex: number;
   /** Pages shown since start (a counter, for tests; nothing is kept per rotation). */
   rotations: number;
-  /** When the first of the current run of failed requests happened (epoch ms), or null when online. */
-  offlineSince: number | null;
+  /**
+   * When the first of the current run of failed requests happened (epoch ms), or null while the
+   * server answers. `failure` says what kind of failure the last one was.
+   */
+  failingSince: number | null;
+  failure: WallFailure | null;
   failures: number;
-  /** Short technical reason of the last failure, shown small under the banner. */
+  /** Short technical reason of the last failure (for diagnostics: the root's data-error). */
   lastError: string | null;
+  /**
+   * True while the bookmark's region is unknown to the server and the default region is shown
+   * instead (tried again whenever the data change: an import may bring the region).
+   */
+  regionIgnored: boolean;
   /** The clock, updated on the full minute (epoch ms). */
   now: number;
 }
@@ -82,6 +103,8 @@ export interface WallOptions {
   reload?: () => void;
   /** Called for errors that are bugs rather than outages (default console.error). */
   onError?: (err: unknown) => void;
+  /** Called once with the build of the first version answer (the build this page belongs to). */
+  onBuild?: (build: string) => void;
 }
 
 type TaskKey = 'poll' | 'rotate' | 'clock' | 'timeout';
@@ -90,6 +113,26 @@ type TaskKey = 'poll' | 'rotate' | 'clock' | 'timeout';
 function describe(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
+}
+
+/** The HTTP status and error code of a failed API answer (web/api.ts ApiRequestError), if any. */
+function answerOf(err: unknown): { status: number; code: string | null } | null {
+  if (typeof err !== 'object' || err === null || !('status' in err)) return null;
+  const status = err.status;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100) return null;
+  const code = 'code' in err && typeof err.code === 'string' ? err.code : null;
+  return { status, code };
+}
+
+/** What kind of failure `err` is: an answer of the server with an error status, or no answer. */
+export function classifyFailure(err: unknown, timedOut: boolean): WallFailure {
+  const answer = timedOut ? null : answerOf(err);
+  return answer ? { kind: 'answer', ...answer } : { kind: 'offline' };
+}
+
+function isUnknownRegion(err: unknown): boolean {
+  const a = answerOf(err);
+  return a !== null && a.status === 404 && a.code === 'region_not_found';
 }
 
 export class WallController<G extends GoalsLike, S> {
@@ -103,11 +146,14 @@ export class WallController<G extends GoalsLike, S> {
   private readonly timers: TimerApi;
   private readonly recheckEveryMs: number;
   private readonly requestTimeoutMs: number;
+  /** The API in use: the bookmark's, or the default region's while the bookmark's is unknown. */
+  private api: WallApi<G, S>;
 
   constructor(
-    private readonly api: WallApi<G, S>,
+    private readonly bookmarkApi: WallApi<G, S>,
     private readonly options: WallOptions,
   ) {
+    this.api = bookmarkApi;
     this.timers = options.timers ?? realTimers;
     this.recheckEveryMs = options.recheckEveryMs ?? Math.max(options.pollMs, 15 * 60_000);
     this.requestTimeoutMs = options.requestTimeoutMs ?? Math.min(15_000, Math.max(2000, options.pollMs));
@@ -117,9 +163,11 @@ export class WallController<G extends GoalsLike, S> {
       unknownPages: [],
       pageIndex: 0,
       rotations: 0,
-      offlineSince: null,
+      failingSince: null,
+      failure: null,
       failures: 0,
       lastError: null,
+      regionIgnored: false,
       now: this.timers.now(),
     };
   }
@@ -185,16 +233,23 @@ export class WallController<G extends GoalsLike, S> {
     try {
       await this.refresh(ctl.signal);
       if (this.scheduler !== scheduler) return;
-      if (this.state.offlineSince !== null || this.state.lastError !== null) {
-        this.set({ offlineSince: null, failures: 0, lastError: null });
+      if (this.state.failingSince !== null || this.state.lastError !== null) {
+        this.set({ failingSince: null, failure: null, failures: 0, lastError: null });
       }
       scheduler.schedule('poll', this.options.pollMs, () => void this.poll());
     } catch (err) {
       // Stopped while the request ran: not an outage, and nothing to schedule.
       if (this.scheduler !== scheduler) return;
       const failures = this.state.failures + 1;
-      const reason = ctl.signal.aborted ? describe(ctl.signal.reason) : describe(err);
-      this.set({ failures, offlineSince: this.state.offlineSince ?? this.timers.now(), lastError: reason });
+      const timedOut = ctl.signal.aborted;
+      const reason = timedOut ? describe(ctl.signal.reason) : describe(err);
+      // An answer with an error status is not a lost connection: the banner names what it is.
+      this.set({
+        failures,
+        failingSince: this.state.failingSince ?? this.timers.now(),
+        failure: classifyFailure(err, timedOut),
+        lastError: reason,
+      });
       scheduler.schedule(
         'poll',
         retryDelayMs(failures, wallBackoff(this.options.pollMs)),
@@ -217,8 +272,10 @@ export class WallController<G extends GoalsLike, S> {
       await this.recheckGoalsIfDue(signal, current);
       return;
     }
-    if (this.build === null) this.build = v.version.build;
-    else if (v.version.build !== this.build) {
+    if (this.build === null) {
+      this.build = v.version.build;
+      this.options.onBuild?.(this.build);
+    } else if (v.version.build !== this.build) {
       // A new deployment: its web code may not match this page any more.
       this.stop();
       (this.options.reload ?? (() => window.location.reload()))();
@@ -235,7 +292,7 @@ export class WallController<G extends GoalsLike, S> {
     const goals =
       earlyGoals !== null && String(earlyGoals.dataVersion) === dataVersion
         ? earlyGoals
-        : await this.api.goals(signal);
+        : await this.fetchGoals(signal);
     const isChange = (g: { kind?: string }) => g.kind === undefined || g.kind === 'change';
     const { pages, unknown } = resolvePages(
       this.options.pages,
@@ -265,6 +322,27 @@ export class WallController<G extends GoalsLike, S> {
     });
     if (pages.length > 1 && !hadRotation) this.scheduleRotation();
     if (pages.length <= 1) this.scheduler?.cancel('rotate');
+  }
+
+  /**
+   * The goals; when the server does not know the bookmark's region, those of its default region
+   * (the bookmark's region is tried again with every new data version: an import may bring it).
+   */
+  private async fetchGoals(signal: AbortSignal): Promise<G> {
+    const fallback = this.bookmarkApi.withoutRegion;
+    if (this.api !== this.bookmarkApi) this.api = this.bookmarkApi;
+    try {
+      const goals = await this.api.goals(signal);
+      if (this.state.regionIgnored) this.set({ regionIgnored: false });
+      return goals;
+    } catch (err) {
+      if (!fallback || !isUnknownRegion(err)) throw err;
+      const api = fallback.call(this.bookmarkApi);
+      const goals = await api.goals(signal);
+      this.api = api;
+      if (!this.state.regionIgnored) this.set({ regionIgnored: true });
+      return goals;
+    }
   }
 
   private async recheckGoalsIfDue(signal: AbortSignal, current: WallData<G, S>): Promise<void> {

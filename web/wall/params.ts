@@ -82,6 +82,14 @@ const RULES: Record<keyof typeof checks, string> = {
   pages: '"all" oder z. B. "overview,plan,K2-total,K3-total"',
 };
 
+/**
+ * The warning for a well-formed region the server does not know (a typo, or a region whose data are
+ * not loaded yet): the format is checked here, whether it exists only the server can say.
+ */
+export function unknownRegionWarning(region: string): string {
+  return `region=${region.slice(0, 40)} ignoriert (Region unbekannt)`;
+}
+
 /** Parses the wall's query string. Never throws: bad values are replaced by defaults and reported. */
 export function parseWallParams(search: string | URLSearchParams): WallParams {
   const q = typeof search === 'string' ? new URLSearchParams(search) : search;

@@ -1,6 +1,7 @@
 /** React bindings of the wall engine: one controller per mounted wall, and the viewport's text unit. */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 
+import { noteBuild } from '../lib/lazy-build';
 import { createWallApi, type WallGoals, type WallSeries } from './api';
 import { WallController, type WallState } from './controller';
 import type { WallParams } from './params';
@@ -19,6 +20,9 @@ export function useWallController(params: WallParams): WallViewState {
         pages: params.pages,
         intervalMs: params.intervalMs,
         pollMs: params.pollMs,
+        // The build this page belongs to: a chart page's code that fails to load is fetched anew
+        // or the page reloaded when the server runs another build (web/lib/lazy.ts).
+        onBuild: noteBuild,
       }),
   );
   useEffect(() => {
