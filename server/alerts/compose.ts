@@ -312,9 +312,12 @@ export function composeDigest(
     samples.length > 0
       ? `Hinweis: ${samples.join(', ')}. Die Zahlen sind synthetisch und stammen nicht von der Statistik der BA.`
       : null;
+  // The forecast's method only where the mail shows a forecast (a missing-data mail has none).
   const footer =
-    'Diese Nachricht wurde automatisch vom Zielmonitor versandt. Jede Änderung wird nur einmal gemeldet; ' +
-    'Prognosen tragen das Verhältnis der letzten drei Monate zum Vorjahr bis Dezember fort; das 80-%-Intervall stammt aus früheren Prognosefehlern.';
+    'Diese Nachricht wurde automatisch vom Zielmonitor versandt. Jede Änderung wird nur einmal gemeldet.' +
+    (items.some((i) => i.type === 'goal')
+      ? ' Prognosen tragen das Verhältnis der letzten drei Monate zum Vorjahr bis Dezember fort; das 80-%-Intervall stammt aus früheren Prognosefehlern.'
+      : '');
   const base = opts.publicUrl.replace(/\/+$/, '');
   // Per-change sample labels only in a mail that mixes sample and real regions.
   const perItemSample = sampleNote !== null && !items.every((i) => i.region.sample);

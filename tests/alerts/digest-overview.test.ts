@@ -43,6 +43,23 @@ describe('digest overview', () => {
     const items = Array.from({ length: DIGEST_DETAIL_LIMIT }, (_, i) => k2(i + 1));
     const detailed = composeDigest(items, { publicUrl: URL, name: null });
     expect(detailed.text).toContain(`der Zielmonitor meldet ${DIGEST_DETAIL_LIMIT} Änderungen:`);
+    expect(detailed.text).toContain('Jede Änderung wird nur einmal gemeldet. Prognosen tragen');
+    // A mail about a missing month only shows no forecast, and says nothing about forecasts.
+    const missing = composeDigest(
+      [
+        {
+          type: 'missing',
+          key: 'm',
+          region: region(1),
+          month: M('2024-07'),
+          latestMonth: M('2024-06'),
+          deadline: '2024-09-30',
+        },
+      ],
+      { publicUrl: URL, name: null },
+    );
+    expect(missing.text).toContain('Jede Änderung wird nur einmal gemeldet.');
+    expect(missing.text).not.toContain('Prognose');
     expect(count(detailed.text, 'Prognose Dezember 2024:')).toBe(DIGEST_DETAIL_LIMIT);
     expect(detailed.html).not.toContain('<th style="padding:2px 12px 2px 0;text-align:left">Bewertung</th>');
 
