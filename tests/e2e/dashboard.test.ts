@@ -1508,11 +1508,12 @@ describe('dashboard on the sample data', () => {
       const { page, context, errors } = await open(browser);
       await page.goto(`${server.url}/`);
       const links = page.locator('main a[href^="/ziel/"]');
-      await links.first().waitFor();
+      // Every goal card is there (the plan goals' section comes after the K2/K3 cards).
+      const goals = await api<GoalsResponse>(server, '/api/goals');
+      await expect.poll(() => page.locator('main article').count(), POLL).toBe(goals.goals.length);
       const last = links.last();
       await last.scrollIntoViewIfNeeded();
-      const scrolled = await page.evaluate(() => window.scrollY);
-      expect(scrolled).toBeGreaterThan(300);
+      await expect.poll(() => page.evaluate(() => window.scrollY), POLL).toBeGreaterThan(300);
       const href = (await last.getAttribute('href')) ?? '';
       await last.click();
       await page.waitForURL((u) => u.pathname === href.split('?')[0]);
