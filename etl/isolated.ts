@@ -220,6 +220,23 @@ export async function runIsolated(
   }
 }
 
+/**
+ * Sends the child its job; an error of the channel goes to `onError`. A job that cannot be sent at
+ * all (a value that cannot be cloned) ends the child, which waits for its job, and is returned as
+ * the reason (else null).
+ */
+function sendJob(child: ChildProcess, job: WorkerJob, onError: (e: Error) => void): string | null {
+  try {
+    child.send(job, (e) => {
+      if (e) onError(e);
+    });
+    return null;
+  } catch (e) {
+    child.kill('SIGKILL');
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** How much of the child's stderr is kept for the log (its last bytes). */
 const STDERR_TAIL = 8 * 1024;
 /** V8's report of a heap exhausted ("Reached heap limit", "Ineffective mark-compacts near heap limit"). */
@@ -341,15 +358,10 @@ async function spawn(
     child.on('error', (e) => {
       error ??= e;
     });
-    try {
-      child.send(job, (e) => {
-        if (e) error ??= e;
-      });
-    } catch (e) {
-      // Not sendable (a value that cannot be cloned): the child, waiting for its job, is ended.
-      outcome = { failed: e instanceof Error ? e.message : String(e), busy: false };
-      child.kill('SIGKILL');
-    }
+    const unsendable = sendJob(child, job, (e) => {
+      error ??= e;
+    });
+    if (unsendable !== null) outcome = { failed: unsendable, busy: false };
     // 'close': the child has exited and its channel and stderr are read to the end, so every
     // message it sent has arrived.
     child.on('close', (code, signal) => {
@@ -590,14 +602,10 @@ async function previewInWorker(
     child.on('error', (e) => {
       error ??= e;
     });
-    try {
-      child.send(job, (e) => {
-        if (e) error ??= e;
-      });
-    } catch (e) {
-      outcome = { failed: e instanceof Error ? e.message : String(e) };
-      child.kill('SIGKILL');
-    }
+    const unsendable = sendJob(child, job, (e) => {
+      error ??= e;
+    });
+    if (unsendable !== null) outcome = { failed: unsendable };
     child.on('close', (code, signalName) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

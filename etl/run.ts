@@ -53,37 +53,13 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Whether a file with this checksum was imported (of sample data, or of real data). */
-export async function isImportedContent(
+/** The newest file imported with this checksum (of sample data, or of real data), if any. */
+async function lastImportOf(
   db: Kysely<Database>,
   sha256: string,
   sample: 0 | 1,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('imported_files')
-    .select('id')
-    .where('sha256', '=', sha256)
-    .where('status', '=', 'imported')
-    .where('sample', '=', sample)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/**
- * For a file a person chose (upload, command line): whether its content was imported and no file
- * imported since changed a value (wrote a revision; files adding new keys change none). Then the
- * database still holds what it says and it is skipped as unchanged. Otherwise it is merged again: re-uploading the right file after a wrong
- * correction puts its values back (as revisions), where a plain "known" check answered
- * "unchanged" and kept the wrong ones. Scheduled sources keep the plain check: a source that
- * still serves last month's file must not undo this month's corrections.
- */
-export async function isCurrentContent(
-  db: Kysely<Database>,
-  sha256: string,
-  sample: 0 | 1,
-): Promise<boolean> {
-  const last = await db
+): Promise<{ id: number } | undefined> {
+  return db
     .selectFrom('imported_files')
     .select('id')
     .where('sha256', '=', sha256)
@@ -92,6 +68,31 @@ export async function isCurrentContent(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** Whether a file with this checksum was imported (of sample data, or of real data). */
+export async function isImportedContent(
+  db: Kysely<Database>,
+  sha256: string,
+  sample: 0 | 1,
+): Promise<boolean> {
+  return (await lastImportOf(db, sha256, sample)) !== undefined;
+}
+
+/**
+ * For a file a person chose (upload, command line): whether its content was imported and no file
+ * imported since changed a value (wrote a revision; files adding new keys change none). Then the
+ * database still holds what it says and it is skipped as unchanged. Otherwise it is merged again:
+ * re-uploading the right file after a wrong correction puts its values back (as revisions), where
+ * a plain "known" check answered "unchanged" and kept the wrong ones. Scheduled sources keep the
+ * plain check: a source that still serves last month's file must not undo this month's corrections.
+ */
+export async function isCurrentContent(
+  db: Kysely<Database>,
+  sha256: string,
+  sample: 0 | 1,
+): Promise<boolean> {
+  const last = await lastImportOf(db, sha256, sample);
   if (last === undefined) return false;
   // A value changed since (a revision written by a later file); new keys change no value of it.
   const changedSince = await db
