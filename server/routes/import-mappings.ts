@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { loadCatalog } from '../../etl/run.js';
+import { FileRejection } from '../../etl/types.js';
 import { type SavedMapping, savedMappingSchema } from '../../etl/wizard-mapping.js';
 import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
@@ -40,22 +42,21 @@ export const BUILTIN_MAPPINGS = [
 ] as const;
 
 /**
- * Refuses a mapping whose series name an indicator the database does not know: every file it
- * caught would be rejected with a message about the file, not about the mapping.
+ * Refuses a mapping whose series name an indicator the import would refuse (unknown, or computed
+ * rather than loaded), with the import's own message: every file it caught would be rejected with
+ * a message about the file, not about the mapping. Codes are matched as the import matches them.
  */
 async function checkIndicators(deps: AppDeps, mappings: readonly SavedMapping[]): Promise<void> {
-  const known = new Set(
-    (await deps.db.db.selectFrom('indicators').select('code').execute()).map((r) => r.code),
-  );
+  const catalog = await loadCatalog(deps.etl);
   for (const m of mappings) {
-    const i = m.spec.series.findIndex((s) => !known.has(s.indicator));
-    if (i >= 0) {
-      throw new ApiError(
-        400,
-        'bad_request',
-        `Mapping '${m.name}', series ${i + 1}: unknown indicator '${m.spec.series[i]?.indicator}' (known: ${[...known].sort().join(', ')}).`,
-      );
-    }
+    m.spec.series.forEach((s, i) => {
+      try {
+        catalog.resolve(s.indicator, { sheet: null, row: null, column: null });
+      } catch (e) {
+        if (!(e instanceof FileRejection)) throw e;
+        throw new ApiError(400, 'bad_request', `Mapping '${m.name}', series ${i + 1}: ${e.message}`);
+      }
+    });
   }
 }
 

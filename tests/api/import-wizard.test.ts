@@ -54,7 +54,35 @@ describe('import mappings and the wizard API', () => {
       body: JSON.stringify({ ...m, pattern: '*', spec: nope }),
     });
     expect(unknown.status).toBe(400);
-    expect(JSON.stringify(unknown.body)).toContain("series 1: unknown indicator 'NOPE'");
+    expect(JSON.stringify(unknown.body)).toContain("series 1: unbekannte Kennzahl 'NOPE'");
+    // Matched as the import matches codes (case and spaces aside); a computed one is refused too.
+    const lower = {
+      ...UNKNOWN_LAYOUT_SPEC,
+      series: [{ ...UNKNOWN_LAYOUT_SPEC.series[0], indicator: ' lzb ' }],
+    };
+    const computed = {
+      ...UNKNOWN_LAYOUT_SPEC,
+      series: [{ ...UNKNOWN_LAYOUT_SPEC.series[0], indicator: 'K2' }],
+    };
+    const refusedComputed = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...m, name: 'berechnet', spec: computed }),
+    });
+    expect(refusedComputed.status).toBe(400);
+    expect(JSON.stringify(refusedComputed.body)).toContain(
+      "Kennzahl 'K2' wird aus den Grundzahlen berechnet",
+    );
+    const lowerCase = await getJson(ctx, '/api/import-mappings', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...m, name: 'klein', pattern: 'klein-*.csv', spec: lower }),
+    });
+    expect(lowerCase.status).toBe(201);
+    await getJson(ctx, `/api/import-mappings/${(lowerCase.body as { mapping: { id: number } }).mapping.id}`, {
+      method: 'DELETE',
+      headers: json,
+    });
     const viaImport = await getJson(ctx, '/api/import-mappings/import', {
       method: 'POST',
       headers: json,
