@@ -26,10 +26,15 @@ import {
   saveMapping,
   startImportJob,
 } from './wizard-api';
-import { type Draft, defaultPattern, draftFromPreview, type Tool, toSpec } from './wizard-draft';
-
-/** Failing cells listed under the result (the count says how many there are in all). */
-const ISSUES_LISTED = 50;
+import {
+  type Draft,
+  defaultPattern,
+  draftFromPreview,
+  ISSUES_LISTED,
+  issueCountText,
+  type Tool,
+  toSpec,
+} from './wizard-draft';
 
 function useLoadableIndicators() {
   return useQuery({
@@ -335,9 +340,7 @@ function LiveResult(props: {
             {r.issueCount > 0 ? (
               <span>
                 {' '}
-                · <span aria-hidden="true">✕</span> {formatCount(r.issueCount)}{' '}
-                {r.issueCount === 1 ? 'fehlerhafte Zelle' : 'fehlerhafte Zellen'}
-                {r.issueCount > ISSUES_LISTED && ` (die ersten ${ISSUES_LISTED} unten)`}
+                · <span aria-hidden="true">✕</span> {issueCountText(r.issueCount)}
               </span>
             ) : (
               <span>

@@ -1,4 +1,5 @@
 /** The wizard's draft mapping (possibly incomplete) and its turn into a spec the server accepts. */
+import { formatCount } from '../../../core/format';
 import type { GridSpec, PreviewResponse } from './wizard-api';
 
 export type Tool = 'month' | 'series' | 'region';
@@ -48,4 +49,14 @@ export function draftFromPreview(p: PreviewResponse): Draft {
  */
 export function defaultPattern(fileName: string): string {
   return fileName.replace(/(?:19|20)\d{2}(?:[-_.]?\d{2}){0,2}/g, '*').replace(/\*(?:[-_.]?\*)+/g, '*');
+}
+
+/** Failing cells listed under the wizard's result (the count says how many there are in all). */
+export const ISSUES_LISTED = 50;
+
+/** "1.200 fehlerhafte Zellen (die ersten 50 unten)": every failing cell counted, not only those listed. */
+export function issueCountText(count: number): string {
+  const cells = count === 1 ? 'fehlerhafte Zelle' : 'fehlerhafte Zellen';
+  const listed = count > ISSUES_LISTED ? ` (die ersten ${ISSUES_LISTED} unten)` : '';
+  return `${formatCount(count)} ${cells}${listed}`;
 }
