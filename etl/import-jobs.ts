@@ -3,6 +3,7 @@
  * the upload answers at once with a job id, the page shows progress and may be left; the run
  * log holds the result. One registry per app instance (no module state).
  */
+import { waitForWrite } from '../server/db/busy.js';
 import { setImportRunStartedBy } from '../server/db/repositories/imports.js';
 import { ImportBusyError, type ImportSummary, runImport } from './index.js';
 import type { ImportProgress } from './run.js';
@@ -101,9 +102,16 @@ export function createImportJobs(etl: EtlDeps, clock: () => Date): ImportJobs {
       // As every upload: in the import worker when the server has one (its own heap and core).
       .then(() => runImport(etl, [source], { trigger: 'upload' }, { onProgress }))
       .then(async (summary) => {
-        // The run log names the person, as for an upload through POST /api/imports.
-        if (startedBy !== null) await setImportRunStartedBy(etl.db.db, summary.runId, startedBy);
         job.summary = summary;
+        // The run log names the person, as for an upload through POST /api/imports: before the job
+        // says it has ended (a poller then finds the name), best effort, so that a failure to note
+        // it never turns a committed import into a failed job (a busy database is waited for).
+        if (startedBy !== null) {
+          await waitForWrite(() => setImportRunStartedBy(etl.db.db, summary.runId, startedBy)).catch(
+            (err: unknown) =>
+              etl.logger.warn({ err, runId: summary.runId }, 'uploader not noted in the run log'),
+          );
+        }
         // 'aborted': the import worker died (out of memory, killed), perhaps outside a file. Its
         // file stands as imported when the worker had committed it (etl/isolated.ts).
         const error = summary.files.find((f) => f.error)?.error;
