@@ -59,6 +59,8 @@ export function previewSlots(running = PREVIEWS_RUNNING, waiting = PREVIEWS_WAIT
     };
   };
   return async (c: Context<AppEnv>, signal: AbortSignal): Promise<() => void> => {
+    // A client gone while its upload was received takes no place (nor waits in the queue).
+    signal.throwIfAborted();
     if (active < running) {
       active++;
       return releaser();

@@ -151,4 +151,18 @@ describe('previewSlots: a few previews at a time', () => {
     gates[2]?.();
     expect((await fourth).status).toBe(200);
   });
+
+  it('a client gone before it asks takes no place, not even a free one', async () => {
+    const slots = previewSlots(1, 1);
+    const gone = new AbortController();
+    gone.abort();
+    const app = new Hono<AppEnv>().get('/', async (c) => {
+      await expect(slots(c, gone.signal)).rejects.toThrow();
+      // The slot it would have taken is still free.
+      const release = await slots(c, new AbortController().signal);
+      release();
+      return c.text('ok');
+    });
+    expect((await app.request('/')).status).toBe(200);
+  });
 });

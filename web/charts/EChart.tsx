@@ -154,7 +154,6 @@ export function EChart({
 
   useEffect(() => {
     // A new option or layout (already in propsRef since this render): drawn anew.
-    propsRef.current = { option, layout };
     draw.current?.(true);
   }, [option, layout]);
 

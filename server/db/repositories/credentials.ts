@@ -49,13 +49,12 @@ export async function touchCredential(
   now: Date,
   lastSeen: string | null,
 ): Promise<void> {
-  if (lastSeen !== null && Date.parse(lastSeen) > now.getTime() - 60_000) return;
   const seen =
     kind === 'session'
       ? ({ table: 'sessions', column: 'last_seen_at' } as const)
       : ({ table: 'api_tokens', column: 'last_used_at' } as const);
   try {
-    await touchEveryMinute(db, seen, id, now);
+    await touchEveryMinute(db, seen, id, now, lastSeen);
   } catch (e) {
     if (!isBusyError(e)) throw e;
   }

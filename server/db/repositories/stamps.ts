@@ -25,14 +25,22 @@ export async function stampOnce(
 
 type Seen = { table: 'sessions'; column: 'last_seen_at' } | { table: 'api_tokens'; column: 'last_used_at' };
 
-/** Sets `column` of row `id` to `now` when it is empty or more than a minute old. */
+/** How often a last-seen or last-used stamp moves at most. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Sets `column` of row `id` to `now` when it is empty or more than a minute old. `lastSeen`, the
+ * value read with the row: when it is recent, nothing is written (no write lock taken at all).
+ */
 export async function touchEveryMinute(
   db: Kysely<Database>,
   { table, column }: Seen,
   id: number,
   now: Date,
+  lastSeen: string | null = null,
 ): Promise<void> {
-  const cutoff = new Date(now.getTime() - 60_000).toISOString();
+  if (lastSeen !== null && Date.parse(lastSeen) > now.getTime() - TOUCH_EVERY_MS) return;
+  const cutoff = new Date(now.getTime() - TOUCH_EVERY_MS).toISOString();
   await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${now.toISOString()}
     where id = ${id} and (${sql.ref(column)} is null or ${sql.ref(column)} < ${cutoff})`.execute(db);
 }
