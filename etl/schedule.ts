@@ -21,7 +21,7 @@ import {
   type RunHooks,
 } from './run.js';
 import type { EtlDeps, FileResult, ImportSource, ImportSummary } from './types.js';
-import { ABORTED_MESSAGE, FileRejection, fileError, fileWithoutRows, formatImportError } from './types.js';
+import { ABORTED_MESSAGE, fileError, fileWithoutRows, formatImportError } from './types.js';
 
 /** Files younger than this may still be being written (copy, upload) and wait for the next run. */
 export const INBOX_SETTLE_MS = 5_000;

@@ -58,7 +58,7 @@ function parseCanonical(text: string): Row[] {
 
 function germanMonth(label: string): Month {
   const [name, year] = label.split(' ');
-  const i = MONTH_NAMES.findIndex((n) => n === name);
+  const i = (MONTH_NAMES as readonly string[]).indexOf(name ?? '');
   if (i < 0 || !year) throw new Error(`not a German month: ${label}`);
   return M(`${year}-${String(i + 1).padStart(2, '0')}`);
 }

@@ -118,7 +118,6 @@ export function EChart({
   const draw = useRef<((whole: boolean) => void) | null>(null);
   // The latest option, layout and click handler, read when the chart is drawn and by its listeners.
   const propsRef = useRef({ option, layout });
-  propsRef.current = { option, layout };
   const clickRef = useRef(onCategoryClick);
   clickRef.current = onCategoryClick;
 
@@ -153,7 +152,8 @@ export function EChart({
   }, []);
 
   useEffect(() => {
-    // A new option or layout (already in propsRef since this render): drawn anew.
+    // A new option or layout: kept for later redraws (resize) and drawn anew.
+    propsRef.current = { option, layout };
     draw.current?.(true);
   }, [option, layout]);
 
