@@ -106,6 +106,7 @@ async function runImportJob(job: WorkerJob, task: ImportTask, database: WorkerDa
   const hooks: RunHooks = {
     onRunStart: (runId) => post({ type: 'run', runId }),
     onFileStart: (index, label) => post({ type: 'file-start', index, label }),
+    onFileRead: (index, content) => post({ type: 'file-read', index, ...content }),
     onFile: (index, result) => post({ type: 'file', index, result }),
     onProgress: (p) => {
       endIfOrphaned();

@@ -104,6 +104,7 @@ export type WorkerMessage =
   | { type: 'log'; line: string }
   | { type: 'run'; runId: number }
   | { type: 'file-start'; index: number; label: string }
+  | { type: 'file-read'; index: number; sha256: string; size: number }
   | { type: 'file'; index: number; result: FileResult }
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; summary: ImportSummary | null }
@@ -322,7 +323,7 @@ async function spawn(
   const started = await startChild(deps);
   const { child } = started;
   let runId = 0;
-  let current: { index: number; label: string } | null = null;
+  let current: CurrentFile | null = null;
   const files: FileResult[] = [];
   let outcome: { summary: ImportSummary | null } | { failed: string; busy: boolean } | null = null;
   let error: unknown = null;
@@ -337,6 +338,9 @@ async function spawn(
           break;
         case 'file-start':
           current = { index: m.index, label: m.label };
+          break;
+        case 'file-read':
+          if (current?.index === m.index) current = { ...current, sha256: m.sha256, size: m.size };
           break;
         case 'file':
           current = null;
@@ -427,6 +431,14 @@ async function fileRecordedBy(
   };
 }
 
+/** The file a worker was reading, as far as it told: its checksum and size once it had read it. */
+interface CurrentFile {
+  index: number;
+  label: string;
+  sha256?: string;
+  size?: number;
+}
+
 /**
  * After a worker death: the run becomes 'aborted', the file being read is recorded as rejected
  * with the reason (unless the worker had committed it: then as the worker recorded it), and
@@ -437,7 +449,7 @@ export async function recoverCrashedRun(
   deps: IsolatedEtlDeps,
   childPid: number,
   runId: number,
-  current: { index: number; label: string } | null,
+  current: CurrentFile | null,
   done: readonly FileResult[],
   reason: string,
 ): Promise<ImportSummary> {
@@ -449,11 +461,18 @@ export async function recoverCrashedRun(
   // The file being read when the worker died, as the database has it: recorded by the worker
   // when it died after the file's commit but before it could say so, else null.
   let recorded: FileResult | null = null;
+  let startedAt = now;
   // SQLite: the server's connection has no busy timeout; waitForWrite retries a busy write.
   await waitForWrite(() =>
     db.db.transaction().execute(async (trx) => {
       recorded = null;
       if (runId > 0) {
+        const run = await trx
+          .selectFrom('import_runs')
+          .select('started_at')
+          .where('id', '=', runId)
+          .executeTakeFirst();
+        startedAt = run?.started_at ?? now;
         await trx
           .updateTable('import_runs')
           .set({ status: 'aborted', finished_at: now, error: runError })
@@ -467,8 +486,8 @@ export async function recoverCrashedRun(
             .values({
               run_id: runId,
               path: storableText(current.label),
-              sha256: '',
-              size: 0,
+              sha256: current.sha256 ?? '',
+              size: current.size ?? 0,
               status: 'rejected',
               rows_inserted: 0,
               rows_updated: 0,
@@ -492,14 +511,19 @@ export async function recoverCrashedRun(
   const files = [...done];
   if (current !== null) {
     files.push(
-      recorded ?? fileWithoutRows(current.label, { sha256: '', size: 0 }, fileError(current.label, reason)),
+      recorded ??
+        fileWithoutRows(
+          current.label,
+          { sha256: current.sha256 ?? '', size: current.size ?? 0 },
+          fileError(current.label, reason),
+        ),
     );
   }
   const sum = (k: 'inserted' | 'updated' | 'unchanged') => files.reduce((a, f) => a + f[k], 0);
   return {
     runId,
     status: 'aborted',
-    startedAt: now,
+    startedAt,
     finishedAt: now,
     files,
     inserted: sum('inserted'),

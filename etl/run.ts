@@ -120,6 +120,8 @@ export interface RunHooks {
   onRunStart?: (runId: number) => void;
   /** A file is about to be loaded and parsed. */
   onFileStart?: (index: number, label: string) => void;
+  /** A file's bytes are read: their checksum and size (before the parse). */
+  onFileRead?: (index: number, content: { sha256: string; size: number }) => void;
   /** Called after each file with its bytes (null when they could not be read). */
   onFile?: (index: number, result: FileResult, bytes: Uint8Array | null) => Promise<void> | void;
   /** Backoff base for URL retries (tests shorten it). */
@@ -392,6 +394,7 @@ async function parseAndWrite(
 async function importOneFile(
   ctx: RunContext,
   source: PreparedSource,
+  onRead: (content: { sha256: string; size: number }) => void,
 ): Promise<{ result: FileResult; bytes: Uint8Array | null; changed: boolean }> {
   let bytes: Uint8Array;
   try {
@@ -405,6 +408,7 @@ async function importOneFile(
   }
   const sha256 = contentHash(bytes);
   const size = bytes.byteLength;
+  onRead({ sha256, size });
   if (await ctx.isKnown(sha256)) {
     await ctx.recordFile({ path: source.label, sha256, size, status: 'unchanged', error: null });
     return { result: fileWithoutRows(source.label, { sha256, size }, null), bytes, changed: false };
@@ -516,7 +520,7 @@ export async function executeImport(
     for (const [index, source] of sources.entries()) {
       lock.touch();
       hooks.onFileStart?.(index, source.label);
-      const one = await importOneFile(ctx, source);
+      const one = await importOneFile(ctx, source, (content) => hooks.onFileRead?.(index, content));
       changed ||= one.changed;
       files.push(one.result);
       await hooks.onFile?.(index, one.result, one.bytes);

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { indicatorOfGoalOrIndicator } from '../../core/goal-id.js';
+import { monthOfDate } from '../../core/months.js';
 import { actorName, audit } from '../auth/audit.js';
 import { personOf, requireRole } from '../auth/middleware.js';
 import { roleAtLeast } from '../auth/roles.js';
@@ -98,6 +99,11 @@ export function commentsRoutes(deps: AppDeps, auth: Auth) {
     })
     .post('/', controller, limitBody(32 * 1024), validate('json', commentBody), async (c) => {
       const body = c.req.valid('json');
+      // A comment explains a month's figures: a month still to come has none yet.
+      const current = monthOfDate(deps.clock());
+      if (body.month > current) {
+        throw new ApiError(400, 'bad_request', `Month ${body.month} lies after the current month ${current}`);
+      }
       if (!(await getRegion(deps.db.db, body.region))) {
         throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
       }

@@ -327,3 +327,26 @@ describe('comments keep their edit history', () => {
     ]);
   });
 });
+
+describe('comments explain figures that can exist', () => {
+  it.each([
+    ['2099-12', 400],
+    ['2025-06', 400],
+    ['2025-05', 201],
+  ])('a comment for %s (the clock says May 2025) answers %i', async (month, status) => {
+    const ctx = await setup();
+    const res = await getJson(ctx, '/api/comments', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ region: REGION_A, goal: 'K3', month, text: 'Maßnahme läuft' }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    if (status === 400) {
+      expect(res.body).toMatchObject({
+        error: { code: 'bad_request', message: `Month ${month} lies after the current month 2025-05` },
+      });
+      const list = await getJson(ctx, `/api/comments?region=${REGION_A}`);
+      expect((list.body as { comments: unknown[] }).comments).toEqual([]);
+    }
+  });
+});

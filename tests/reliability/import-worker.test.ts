@@ -4,6 +4,7 @@
  * import working; poison files left in the inbox's in-progress folder are rejected, not retried;
  * runs left 'running' by a dead importer show as 'aborted' after a restart.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -84,8 +85,9 @@ describe('imports in a worker process', () => {
     const { db } = await fileDb();
     const before = dataChecksum(sqliteOf(db));
     const data = manyRegionsCsv(2500); // 270,000 rows: far more than a 24 MB heap holds
+    // A running clock: the run's start and its abort differ.
     const summary = await runImport(
-      deps(db, { maxOldGenerationSizeMb: 24 }),
+      { ...deps(db, { maxOldGenerationSizeMb: 24 }), clock: () => new Date() },
       [{ kind: 'buffer', name: 'gross.csv', data }],
       { trigger: 'upload' },
     );
@@ -101,6 +103,18 @@ describe('imports in a worker process', () => {
     expect(
       sqliteOf(db).prepare('select error from imported_files where run_id = ?').pluck().get(summary.runId),
     ).toContain('Datei gross.csv: Import abgebrochen');
+    // The record names the file's content (the worker had read it), and the run its real start.
+    const content = { sha256: createHash('sha256').update(data).digest('hex'), size: data.byteLength };
+    expect(summary.files[0]).toMatchObject(content);
+    expect(
+      sqliteOf(db).prepare('select sha256, size from imported_files where run_id = ?').get(summary.runId),
+    ).toEqual(content);
+    const run = sqliteOf(db)
+      .prepare('select started_at, finished_at from import_runs where id = ?')
+      .get(summary.runId) as { started_at: string; finished_at: string };
+    expect(summary.startedAt).toBe(run.started_at);
+    expect(summary.finishedAt).toBe(run.finished_at);
+    expect(summary.startedAt < summary.finishedAt).toBe(true);
     expect(dataChecksum(sqliteOf(db))).toBe(before);
     expect(lockRow(db)).toBeUndefined();
 

@@ -1,7 +1,7 @@
 /**
  * What the month charts share: the frame (grid, legend, axis tooltip, a month category axis and a
  * value axis in German formats), its layout at the chart's width (frameLayout: the legend's rows
- * and the grid below them), the at-risk band (an invisible base stacked with its filled width) and
+ * and the grid below them), the at-risk band (a base line stacked with its filled width, edged in dots) and
  * lines drawn in the palette's goal styles. The option builders only say what differs.
  */
 import { formatMonthShort } from '../../core/format';
@@ -188,9 +188,18 @@ export function frameLayout(
   };
 }
 
-/** The at-risk band from `lower` to `lower + width` per month (null: no band that month). */
+/**
+ * The at-risk band from `lower` to `lower + width` per month (null: no band that month). Its light
+ * fill is edged by thin dotted lines in the target's colour: the fill alone is below 3:1 against
+ * the background (WCAG 1.4.11), the edges are not. One edge lies under the target line.
+ */
 export function bandSeries(lower: (number | null)[], width: (number | null)[]): LineSeriesOption[] {
-  const hidden = { stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true } as const;
+  const hidden = {
+    stack: 'band',
+    symbol: 'none',
+    lineStyle: { color: GOAL_SERIES.target.color, width: 1, type: 'dotted' },
+    silent: true,
+  } as const;
   return [
     { id: 'band-base', name: BAND_NAME, type: 'line', data: lower, ...hidden, tooltip: { show: false } },
     {

@@ -85,8 +85,15 @@ export function buildWallChartOption({
       p.dataIndex === index && typeof p.value === 'number' ? `${prefix}${formatValue(p.value)}` : '',
   });
 
+  // The band's edges: thin dotted lines in the target's colour (the translucent fill alone is
+  // below 3:1 on the tile, WCAG 1.4.11); one edge lies under the target line.
+  const bandEdge = {
+    color: colors.target,
+    width: Math.max(1, Math.round(fontPx / 12)),
+    type: 'dotted',
+  } as const;
   const series: LineSeriesOption[] = [
-    // The band: an invisible base line and, stacked on it, the band's width filled.
+    // The band: a base line and, stacked on it, the band's width filled.
     {
       id: 'band-base',
       name: 'band-base',
@@ -96,7 +103,7 @@ export function buildWallChartOption({
       ),
       stack: 'band',
       symbol: 'none',
-      lineStyle: { opacity: 0 },
+      lineStyle: bandEdge,
       silent: true,
     },
     {
@@ -108,7 +115,7 @@ export function buildWallChartOption({
       ),
       stack: 'band',
       symbol: 'none',
-      lineStyle: { opacity: 0 },
+      lineStyle: bandEdge,
       areaStyle: { color: colors.band, opacity: 1 },
       itemStyle: { color: colors.band },
       silent: true,
