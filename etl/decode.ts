@@ -137,3 +137,32 @@ function decodeBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding 
   }
   return { text: normaliseLineEnds(decodeWindows1252(bytes)), encoding: 'windows-1252' };
 }
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04] as const;
+const OLE = [0xd0, 0xcf, 0x11, 0xe0] as const;
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/**
+ * What a file is, from its bytes (and, for a workbook, its name): an xlsx (a ZIP archive) or a
+ * text, decoded. The one place the import and the wizard's preview refuse an empty file, an old
+ * binary .xls, an .xlsx that is no ZIP archive and a text that is no text (decodeText).
+ */
+export function sniffFile(
+  name: string,
+  bytes: Uint8Array,
+): { kind: 'xlsx' } | { kind: 'text'; text: string } {
+  if (bytes.length === 0) throw new FileRejection('Datei ist leer');
+  if (startsWith(bytes, ZIP)) return { kind: 'xlsx' };
+  if (startsWith(bytes, OLE)) {
+    throw new FileRejection(
+      'altes Excel-Format (.xls) wird nicht unterstützt: bitte als .xlsx oder CSV speichern',
+    );
+  }
+  if (/\.xlsx$/i.test(name)) throw new FileRejection('keine gültige .xlsx-Datei (kein ZIP-Archiv)');
+  const { text } = decodeText(bytes);
+  if (text.trim() === '') throw new FileRejection('Datei ist leer');
+  return { kind: 'text', text };
+}

@@ -6,7 +6,7 @@
 import { type ImportLimits, resolveLimits } from '../core/limits.js';
 import type { Cell, Sheet } from './ba.js';
 import { csvSheet, isBaTableSheet, parseBaTable } from './ba-table.js';
-import { decodeText } from './decode.js';
+import { sniffFile } from './decode.js';
 import { isEckwerteWorkbook, parseEckwerte } from './eckwerte.js';
 import type { CellIssue } from './grid.js';
 import { loadMapping } from './mapping.js';
@@ -59,38 +59,22 @@ export async function parseSheetsByLayout(
   return null;
 }
 
-const ZIP = [0x50, 0x4b, 0x03, 0x04] as const;
-const OLE = [0xd0, 0xcf, 0x11, 0xe0] as const;
-
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
-
 /**
- * The sheets of a file for the wizard: an xlsx's worksheets, or a text file's one grid. The
- * checks and messages are the import's (etl/parse.ts): an empty file, an old .xls, a file named
- * .xlsx that is no ZIP archive, a text that is no text (a NUL: UTF-16 without byte order mark)
- * are rejected, not shown as rows of garbage; the limits are the configured ones.
+ * The sheets of a file for the wizard: an xlsx's worksheets, or a text file's one grid. It refuses
+ * what the import refuses, with the same messages (sniffFile), rather than show rows of garbage;
+ * the limits are the configured ones.
  */
 export async function readSheets(
   name: string,
   bytes: Uint8Array,
   limits: ImportLimits = resolveLimits(),
 ): Promise<Sheet[]> {
-  if (bytes.length === 0) throw new FileRejection('Datei ist leer');
-  if (startsWith(bytes, ZIP)) {
+  const file = sniffFile(name, bytes);
+  if (file.kind === 'xlsx') {
     const { readWorkbook } = await import('./ba-xlsx.js');
     return readWorkbook(bytes, limits);
   }
-  if (startsWith(bytes, OLE)) {
-    throw new FileRejection(
-      'altes Excel-Format (.xls) wird nicht unterstützt: bitte als .xlsx oder CSV speichern',
-    );
-  }
-  if (/\.xlsx$/i.test(name)) throw new FileRejection('keine gültige .xlsx-Datei (kein ZIP-Archiv)');
-  const { text } = decodeText(bytes);
-  if (text.trim() === '') throw new FileRejection('Datei ist leer');
-  return [csvSheet(text, limits)];
+  return [csvSheet(file.text, limits)];
 }
 
 /** Rows shown per sheet. */

@@ -1,17 +1,12 @@
 /** Recognises a file's format from its bytes and hands it to the right parser. */
 import { looksCanonical, parseCanonicalCsv } from './canonical.js';
-import { decodeText } from './decode.js';
+import { sniffFile } from './decode.js';
 import { loadFinanceMapping, looksFinance, parseFinanceCsv } from './finance.js';
 import type { ParseContext } from './parse-context.js';
 import { canonicaliseRegions, RegionResolver } from './regions.js';
 import type { ParsedFile } from './rows.js';
-import { FileRejection } from './types.js';
 
 export type { ParseContext };
-
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
 
 /** Parses a file by its layout, then maps its region keys to the regions they mean. */
 export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseContext): Promise<ParsedFile> {
@@ -21,8 +16,8 @@ export async function parseFile(name: string, bytes: Uint8Array, ctx: ParseConte
 }
 
 async function parseByLayout(name: string, bytes: Uint8Array, ctx: ParseContext): Promise<ParsedFile> {
-  if (bytes.length === 0) throw new FileRejection('Datei ist leer');
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
+  const file = sniffFile(name, bytes);
+  if (file.kind === 'xlsx') {
     const { readWorkbook } = await import('./ba-xlsx.js');
     const sheets = await readWorkbook(bytes, ctx.limits);
     const { parseSheetsByLayout } = await import('./layouts.js');
@@ -34,14 +29,7 @@ async function parseByLayout(name: string, bytes: Uint8Array, ctx: ParseContext)
     ]);
     return parseBaSheets(sheets, await loadMapping(ctx.mappingPath), ctx.catalog, 'ba-xlsx');
   }
-  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
-    throw new FileRejection(
-      'altes Excel-Format (.xls) wird nicht unterstützt: bitte als .xlsx oder CSV speichern',
-    );
-  }
-  if (/\.xlsx$/i.test(name)) throw new FileRejection('keine gültige .xlsx-Datei (kein ZIP-Archiv)');
-  const { text } = decodeText(bytes);
-  if (text.trim() === '') throw new FileRejection('Datei ist leer');
+  const { text } = file;
   const { hasSavedMapping, parseSheetsByLayout } = await import('./layouts.js');
   const { csvSheet, looksLikeBaTableText } = await import('./ba-table.js');
   if (hasSavedMapping(name, ctx) || looksLikeBaTableText(text)) {

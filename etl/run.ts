@@ -30,7 +30,14 @@ import type {
   ImportSource,
   ImportSummary,
 } from './types.js';
-import { ABORTED_MESSAGE, FileRejection, fileError, fileWithoutRows, formatImportError } from './types.js';
+import {
+  ABORTED_MESSAGE,
+  FileRejection,
+  fileError,
+  fileWithoutRows,
+  formatImportError,
+  rejectionInfo,
+} from './types.js';
 import { writeObservations } from './write.js';
 
 /** A source ready to be read: how it is named in results and how to get its bytes. */
@@ -327,7 +334,7 @@ async function rejectFile(
 ): Promise<FileResult> {
   const error: ImportErrorInfo =
     e instanceof FileRejection
-      ? { file: source.label, sheet: e.sheet, row: e.row, column: e.column, message: e.message }
+      ? rejectionInfo(source.label, e)
       : fileError(source.label, e instanceof Error ? e.message : String(e));
   if (!(e instanceof FileRejection) && !(e instanceof Error && e.name === 'FetchError')) {
     ctx.deps.logger.error(

@@ -2,6 +2,7 @@
 
 import type { Kysely } from 'kysely';
 import type { ImportLimits } from '../core/limits.js';
+import { placeText } from '../core/spreadsheet.js';
 import type { Db } from '../server/db/connection.js';
 import type { Database, ImportRunStatus, ImportTrigger } from '../server/db/schema.js';
 import type { GoalOptions } from '../server/domain/types.js';
@@ -132,11 +133,21 @@ export function clipMessage(message: string): string {
 
 /** "Datei a.csv, Blatt eLb, Zeile 17, Spalte E: …" — the one-line form stored and shown. */
 export function formatImportError(e: ImportErrorInfo): string {
-  const parts = [`Datei ${e.file}`];
-  if (e.sheet !== null) parts.push(`Blatt '${e.sheet}'`);
-  if (e.row !== null) parts.push(`Zeile ${e.row}`);
-  if (e.column !== null) parts.push(`Spalte '${e.column}'`);
-  return `${parts.join(', ')}: ${e.message}`;
+  return rejectionText(e, 'log');
+}
+
+/**
+ * A rejection with its place, in German. `log` (the run log, the CLI, the e-mail):
+ * "Datei a.xlsx, Blatt 'Daten', Zeile 4, Spalte 'Wert': …"; `answer` (an HTTP error's message,
+ * where the file is the one just sent): "a.xlsx, Blatt Daten, Zeile 4, Spalte Wert: …".
+ */
+export function rejectionText(e: ImportErrorInfo, style: 'log' | 'answer'): string {
+  return `${placeText(e, style)}: ${e.message}`;
+}
+
+/** A rejection of file `file` as the run log stores it (place and message). */
+export function rejectionInfo(file: string, e: FileRejection): ImportErrorInfo {
+  return { file, sheet: e.sheet, row: e.row, column: e.column, message: e.message };
 }
 
 /** How the worker is isolated; absent in EtlDeps: imports run in the calling thread. */

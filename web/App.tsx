@@ -9,14 +9,12 @@ import { type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 
 import {
-  ApiRequestError,
-  client,
   type GoalsResponse,
   goalCommentsQuery,
   hasRole,
   pageQueries,
+  readDataVersion,
   regionCommentsQuery,
-  toApiError,
   useDataVersionWatcher,
   useMe,
 } from './api';
@@ -49,22 +47,6 @@ const Wall = lazyPage(() => import('./pages/Wall'), WALL_POLICY);
 const Admin = lazyPage(() => import('./pages/Admin'));
 
 /**
- * The data version, as the header's watcher reads it (pageQueries.version), noting the build on
- * the way: the build this document belongs to, to tell a deployment when a page's code is missing.
- */
-async function readVersionNotingBuild(): Promise<string> {
-  const res = await client.api.version.$get();
-  if (!res.ok) throw await toApiError(res);
-  const body: unknown = await res.json();
-  noteBuildOf(body);
-  if (typeof body === 'object' && body !== null && 'dataVersion' in body) {
-    const v = body.dataVersion;
-    if (typeof v === 'string' || typeof v === 'number') return String(v);
-  }
-  throw new ApiRequestError(res.status, 'bad_response', 'Unerwartete Antwort von /api/version.');
-}
-
-/**
  * Starts what the page at `path` needs before React renders it: its code and its first API answers,
  * all at once. Left to the page, each waits for the one before (main chunk → page chunk → the
  * page's requests → render), a round trip or two on a phone. The queries are the pages' own
@@ -79,7 +61,8 @@ export function prefetchRoute(qc: QueryClient, path: string, search: string): vo
   if (path !== '/wall') {
     // The header's (Chrome) own queries, otherwise started only once the header has rendered.
     void qc.prefetchQuery(pageQueries.me());
-    void qc.prefetchQuery({ ...pageQueries.version(), queryFn: readVersionNotingBuild });
+    // The version read notes the server's build: the one this document belongs to (lazy-build).
+    void qc.prefetchQuery({ ...pageQueries.version(), queryFn: () => readDataVersion(noteBuildOf) });
   }
   if (path === '/') {
     qc.fetchQuery(pageQueries.goals(q)).then(

@@ -159,7 +159,7 @@ export const pageQueries = {
       queryFn: async () => read(await client.api.comparison.$get({ query: q })),
     }),
   /** The data version the dashboard polls (useDataVersionWatcher). */
-  version: () => queryOptions({ queryKey: queryKeys.version, queryFn: readDataVersion }),
+  version: () => queryOptions({ queryKey: queryKeys.version, queryFn: () => readDataVersion() }),
   /** Who is signed in (the header's sign-in status, the admin link, the comment forms). */
   me: () =>
     queryOptions({
@@ -246,12 +246,14 @@ export function invalidateData(qc: QueryClient): Promise<void> {
 
 /**
  * The data version from /api/version. Checked at run time: the route answers a 304 as a bare
- * Response (for its ETag), which leaves the client without an inferred body type.
+ * Response (for its ETag), which leaves the client without an inferred body type. `seeBody` gets
+ * the whole answer first (the dashboard notes the server's build from it).
  */
-async function readDataVersion(): Promise<string> {
+export async function readDataVersion(seeBody?: (body: unknown) => void): Promise<string> {
   const res = await client.api.version.$get();
   if (!res.ok) throw await toApiError(res);
   const body: unknown = await res.json();
+  seeBody?.(body);
   if (typeof body === 'object' && body !== null && 'dataVersion' in body) {
     const v = body.dataVersion;
     if (typeof v === 'string' || typeof v === 'number') return String(v);

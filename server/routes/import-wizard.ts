@@ -4,7 +4,7 @@ import { runPreview } from '../../etl/isolated.js';
 import type { PreviewRequest } from '../../etl/layouts.js';
 import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
-import { FileRejection } from '../../etl/types.js';
+import { FileRejection, rejectionInfo, rejectionText } from '../../etl/types.js';
 import { type GridSpec, gridSpecSchema } from '../../etl/wizard-mapping.js';
 import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
@@ -90,17 +90,6 @@ export function previewSlots(running = PREVIEWS_RUNNING, waiting = PREVIEWS_WAIT
   };
 }
 
-/** "a.xlsx, Blatt eLb, Zeile 5, Spalte C: …": a rejected file as POST /api/imports names it. */
-function rejectedText(file: string, e: FileRejection): string {
-  const where = [
-    file,
-    e.sheet && `Blatt ${e.sheet}`,
-    e.row !== null && `Zeile ${e.row}`,
-    e.column && `Spalte ${e.column}`,
-  ];
-  return `${where.filter(Boolean).join(', ')}: ${e.message}`;
-}
-
 /** What the worker needs besides the file: the catalog and the regions only for a draft. */
 async function previewRequest(deps: AppDeps, name: string, spec: GridSpec | null): Promise<PreviewRequest> {
   const request: PreviewRequest = {
@@ -161,7 +150,8 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
           release();
         }
       } catch (e) {
-        if (e instanceof FileRejection) throw new ApiError(422, 'file_rejected', rejectedText(name, e));
+        if (e instanceof FileRejection)
+          throw new ApiError(422, 'file_rejected', rejectionText(rejectionInfo(name, e), 'answer'));
         // The client went away (its worker was killed): nobody reads the answer; no error to log.
         if (c.req.raw.signal.aborted)
           throw new ApiError(400, 'upload_interrupted', 'The request was aborted.');

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../../core/redact.js';
 import { type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
+import { rejectionText } from '../../etl/types.js';
 import { actorName, audit } from '../auth/audit.js';
 import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
@@ -35,20 +36,7 @@ export function safeUploadName(raw: string): string {
 }
 
 function rejectedMessage(summary: ImportSummary): string {
-  const errors = summary.files.flatMap((f) => (f.error ? [f.error] : []));
-  return errors
-    .map((e) => {
-      const where = [
-        e.file,
-        e.sheet && `Blatt ${e.sheet}`,
-        e.row !== null && `Zeile ${e.row}`,
-        e.column && `Spalte ${e.column}`,
-      ]
-        .filter(Boolean)
-        .join(', ');
-      return `${where}: ${e.message}`;
-    })
-    .join('; ');
+  return summary.files.flatMap((f) => (f.error ? [rejectionText(f.error, 'answer')] : [])).join('; ');
 }
 
 /**

@@ -9,7 +9,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
-import { columnLetter } from '../../../core/spreadsheet';
+import { columnLetter, placeText } from '../../../core/spreadsheet';
 import { GENDERS, type Gender } from '../../../core/vocabulary';
 import { client, read } from '../../api';
 import { SelectControl } from '../../components/Controls';
@@ -353,14 +353,7 @@ function LiveResult(props: {
             <ul className="errors" data-testid="wizard-issues">
               {r.issues.slice(0, ISSUES_LISTED).map((i) => (
                 <li key={`${i.sheet}-${i.row}-${i.column}-${i.message}`}>
-                  {[
-                    i.sheet && `Blatt ${i.sheet}`,
-                    i.row !== null && `Zeile ${i.row}`,
-                    i.column && `Spalte ${i.column}`,
-                  ]
-                    .filter(Boolean)
-                    .join(', ')}
-                  : {i.message}
+                  {placeText(i, 'answer')}: {i.message}
                 </li>
               ))}
             </ul>
