@@ -1,8 +1,9 @@
 /**
  * The SYNTHETIC sample series of the AIP plan goals beyond Tabelle 3 (issue 16), for Kreis
  * Segeberg, January 2023 to September 2024: entries (FbW, FbW abschlussorientiert, EQ,
- * Einzelförderungen) and occupied places as canonical CSV, spending and commitments of the
- * Eingliederungstitel and of FbW as a finance export. Invented figures in plausible magnitudes,
+ * Einzelförderungen, BaE) and occupied places (Aktivcenter, Maßnahmeplätze, Produktionsschule,
+ * AsA) as canonical CSV, spending and commitments of the Eingliederungstitel and of FbW as a
+ * finance export. Invented figures in plausible magnitudes,
  * labelled Beispieldaten by the manifest; not figures of the Jobcenter.
  *
  * Shapes: FbW entries peak in early spring and after the summer; FbW spending follows the entries
@@ -41,6 +42,9 @@ const UNITS: Record<string, 'count' | 'eur' | 'places'> = {
   BELEGT_AC: 'places',
   BELEGT_MN: 'places',
   BELEGT_JA: 'places',
+  // Migration 2026-12-03T0600_i16b_training_goals.
+  EIN_BAE: 'count',
+  BELEGT_ASA: 'places',
 };
 const COMMITMENTS: Record<string, string> = { EGT_IST: 'EGT_BIND', FBW_IST: 'FBW_BIND' };
 
@@ -54,6 +58,9 @@ const FBW_SHAPE = [6, 10, 11, 8, 6, 5, 5, 11, 14, 11, 8, 5];
 /** EQ starts: with the training year. */
 const EQ_2023 = [0, 0, 0, 0, 1, 1, 1, 4, 3, 1, 1, 0];
 const EQ_2024 = [0, 0, 0, 0, 0, 1, 1, 3, 3];
+/** BaE entries: all with the training year's start on 1 September. */
+const BAE_2023 = [0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0];
+const BAE_2024 = [0, 0, 0, 0, 0, 0, 0, 0, 2];
 /** EGT spending by month of year: few bookings in January, year-end payments (sums to 100). */
 const EGT_SHAPE = [5, 7, 8, 8, 8, 8, 8, 8, 9, 9, 10, 12];
 
@@ -115,6 +122,11 @@ export function generatePlanSample(): PlanSample {
     [
       'BELEGT_JA',
       yearSeries([26, 27, 28, 29, 29, 28, 26, 27, 29, 30, 30, 28], [27, 28, 29, 29, 30, 30, 28, 29, 30]),
+    ],
+    ['EIN_BAE', yearSeries(BAE_2023, BAE_2024)],
+    [
+      'BELEGT_ASA',
+      yearSeries([31, 32, 33, 34, 34, 33, 30, 31, 35, 36, 37, 36], [33, 35, 36, 37, 38, 37, 35, 34, 37]),
     ],
   ]);
   const rows: ObservationRow[] = [];

@@ -35,7 +35,7 @@ function sumCsv(file: string, code: string, months: string[]): number {
 const JAN_SEP = Array.from({ length: 9 }, (_, i) => `2024-0${i + 1}`);
 
 describe('plan goals in /api/goals', () => {
-  it('lists the nine plan goals of AIP 2024 after Tabelle 3, with kind, unit, plan and path', async () => {
+  it('lists the eleven plan goals of AIP 2024 after Tabelle 3, with kind, unit, plan and path', async () => {
     const ctx = await sampleApp();
     const { status, body } = await getJson(ctx, '/api/goals');
     expect(status).toBe(200);
@@ -49,9 +49,11 @@ describe('plan goals in /api/goals', () => {
       ['EIN_FBW_ABS-total', 'cumulative', 'count', 55, 'total'],
       ['EIN_EQ-total', 'cumulative', 'count', 10, 'total'],
       ['EIN_EF-total', 'cumulative', 'count', 1000, 'total'],
+      ['EIN_BAE-total', 'cumulative', 'count', 2, 'total'],
       ['BELEGT_MN-total', 'capacity', 'places', 300, 'total'],
       ['BELEGT_AC-total', 'capacity', 'places', 140, 'total'],
       ['BELEGT_JA-total', 'capacity', 'places', 30, 'total'],
+      ['BELEGT_ASA-total', 'capacity', 'places', 40, 'total'],
     ]);
     const change = r.goals.filter((g) => g.kind === 'change');
     expect(change).toHaveLength(6);
@@ -126,6 +128,28 @@ describe('plan goals in /api/goals', () => {
     expect(g?.pace).toBeNull();
   });
 
+  it('the youth offers of Abschnitt 5.3.1: BaE entries against a September path, AsA under its ceiling of 40', async () => {
+    const ctx = await sampleApp();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const file = 'data/sample/segeberg-plan-sample.csv';
+    // BaE: all entries planned for the training start on 1 September, so the path is 0 until
+    // August and the whole plan (2) from September.
+    const bae = r.goals.find((x) => x.id === 'EIN_BAE-total');
+    expect(bae?.current.value).toBe(sumCsv(file, 'EIN_BAE', JAN_SEP));
+    expect(sumCsv(file, 'EIN_BAE', JAN_SEP.slice(0, 8))).toBe(0);
+    expect(bae?.planToDate).toBe(2);
+    expect(bae?.current.value).toBe(2);
+    expect(bae?.status).toBe('met');
+    // AsA: "bis zu 40" is a ceiling (better: lower): the mean occupancy under 40 is im Ziel.
+    const asa = r.goals.find((x) => x.id === 'BELEGT_ASA-total');
+    const mean = sumCsv(file, 'BELEGT_ASA', JAN_SEP) / 9;
+    expect(mean).toBeLessThan(40);
+    expect(asa?.current.value).toBeCloseTo(mean, 9);
+    expect(asa?.planToDate).toBe(40);
+    expect(asa?.better).toBe('lower');
+    expect(asa?.status).toBe('met');
+  });
+
   it('series of a plan goal: 12 points with the path, cumulative actuals and the forecast path', async () => {
     const ctx = await sampleApp();
     const { status, body } = await getJson(ctx, '/api/goals/EIN_FBW-total/series');
@@ -164,9 +188,11 @@ describe('GET /api/targets lists the plan targets beside Tabelle 3', () => {
       ['EIN_FBW_ABS', 55],
       ['EIN_EQ', 10],
       ['EIN_EF', 1000],
+      ['EIN_BAE', 2],
       ['BELEGT_MN', 300],
       ['BELEGT_AC', 140],
       ['BELEGT_JA', 30],
+      ['BELEGT_ASA', 40],
     ]);
   });
 });
@@ -180,10 +206,12 @@ describe('GET /api/months/plan (Monatswerte, Planwerte)', () => {
     expect(r.columns.map((c) => c.code).sort()).toEqual(
       [
         'BELEGT_AC',
+        'BELEGT_ASA',
         'BELEGT_JA',
         'BELEGT_MN',
         'EGT_BIND',
         'EGT_IST',
+        'EIN_BAE',
         'EIN_EF',
         'EIN_EQ',
         'EIN_FBW',

@@ -52,7 +52,7 @@ afterAll(async () => {
 const v = (g: ApiGoal, n: number | null) => formatGoalValue(n, g.unit, { compact: true });
 
 describe('plan goals in the browser', () => {
-  test('the API has the nine plan goals of the sample, with euros, counts and places', () => {
+  test('the API has the eleven plan goals of the sample, with euros, counts and places', () => {
     expect(goals.map((g) => g.unit)).toEqual([
       'eur',
       'eur',
@@ -60,6 +60,8 @@ describe('plan goals in the browser', () => {
       'count',
       'count',
       'count',
+      'count',
+      'places',
       'places',
       'places',
       'places',

@@ -7,6 +7,7 @@ import * as mI14 from './2026-11-30T0600_i14_provisional_aliases.js';
 import * as mI15 from './2026-11-30T0600_i15_people.js';
 import * as i13bBacktestPools from './2026-11-30T0800_i13b_backtest_pools.js';
 import * as i13cObservationsByKey from './2026-12-01T0600_i13c_observations_by_key.js';
+import * as mI16b from './2026-12-03T0600_i16b_training_goals.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0600_i15_people': mI15,
   '2026-11-30T0800_i13b_backtest_pools': i13bBacktestPools,
   '2026-12-01T0600_i13c_observations_by_key': i13cObservationsByKey,
+  '2026-12-03T0600_i16b_training_goals': mI16b,
 };
