@@ -159,19 +159,44 @@ describe('plan goals in the browser', () => {
   });
 
   describe.each(VIEWPORTS)('wall plan page at %i×%i', (width, height) => {
-    test('every plan goal as a tile with the API’s figures; fits the screen; text large enough', async () => {
+    test('every plan goal as a tile with the API’s figures, on two pages; each fits the screen; text large enough', async () => {
       const page = await browser.newPage({ viewport: { width, height } });
       const errors = trackConsoleErrors(page);
-      await page.goto(`${server.url}/wall?region=01060&pages=plan`);
-      await page.waitForSelector('[data-testid="wall-plan"] article[data-goal]');
-      const tiles = await page.$$eval('[data-testid="wall-plan"] article[data-goal]', (as) =>
-        as.map((a) => ({
-          id: a.getAttribute('data-goal'),
-          value: a.querySelector('[data-testid="wall-value"]')?.textContent ?? '',
-          path: a.querySelector('[data-testid="wall-plan-to-date"]')?.textContent ?? '',
-          status: a.querySelector('.wall-plan-main .wall-status-word')?.textContent ?? '',
-        })),
-      );
+      // Eleven plan goals: more than one page holds (nine), so two pages of six and five tiles.
+      await page.goto(`${server.url}/wall?region=01060&pages=plan&interval=5&speed=2`);
+      const tiles: { id: string | null; value: string; path: string; status: string }[] = [];
+      for (const [part, count] of [
+        [1, 6],
+        [2, 5],
+      ] as const) {
+        await page.waitForSelector(`main.wall[data-page="plan:${part}"] [data-testid="wall-plan"] article`, {
+          timeout: 15_000,
+        });
+        expect(await page.locator('[data-testid="wall-plan"] h2').textContent()).toContain(
+          `(Teil ${part} von 2)`,
+        );
+        const shown = await page.$$eval('[data-testid="wall-plan"] article[data-goal]', (as) =>
+          as.map((a) => ({
+            id: a.getAttribute('data-goal'),
+            value: a.querySelector('[data-testid="wall-value"]')?.textContent ?? '',
+            path: a.querySelector('[data-testid="wall-plan-to-date"]')?.textContent ?? '',
+            status: a.querySelector('.wall-plan-main .wall-status-word')?.textContent ?? '',
+          })),
+        );
+        expect(shown).toHaveLength(count);
+        tiles.push(...shown);
+        const report = await checkLayout(page, minFontPx(height));
+        console.log(
+          `wall plan ${part}/2 ${width}×${height}: ${report.textElements} texts, smallest ${report.smallestFontPx} px`,
+        );
+        expect(report.scroll.width).toBeLessThanOrEqual(report.viewport.width);
+        expect(report.scroll.height).toBeLessThanOrEqual(report.viewport.height);
+        expect(report.outside).toEqual([]);
+        expect(report.small).toEqual([]);
+        expect(report.truncated).toEqual([]);
+        expect(report.lowContrast).toEqual([]);
+        await page.screenshot({ path: artifactPath(`wall-plan-${part}-${width}x${height}.png`) });
+      }
       expect(tiles.map((t) => t.id)).toEqual(goals.map((g) => g.id));
       for (const g of goals) {
         const t = tiles.find((x) => x.id === g.id);
@@ -179,36 +204,26 @@ describe('plan goals in the browser', () => {
         expect(t?.path, g.id).toBe(v(g, g.planToDate));
         expect(t?.status, g.id).toBe(STATUS_TEXT[g.status].word);
       }
-      const report = await checkLayout(page, minFontPx(height));
-      console.log(
-        `wall plan ${width}×${height}: ${report.textElements} texts, smallest ${report.smallestFontPx} px`,
-      );
-      expect(report.scroll.width).toBeLessThanOrEqual(report.viewport.width);
-      expect(report.scroll.height).toBeLessThanOrEqual(report.viewport.height);
-      expect(report.outside).toEqual([]);
-      expect(report.small).toEqual([]);
-      expect(report.truncated).toEqual([]);
-      expect(report.lowContrast).toEqual([]);
-      await page.screenshot({ path: artifactPath(`wall-plan-${width}x${height}.png`) });
       expect(errors).toEqual([]);
       await page.close();
     });
   });
 
-  test('pages=all rotates from the overview to the plan page, then the Tabelle 3 goals', async () => {
+  test('pages=all rotates from the overview to the plan pages, then the Tabelle 3 goals', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const errors = trackConsoleErrors(page);
     await page.goto(`${server.url}/wall?region=01060&interval=2&speed=2`);
     await page.waitForSelector('main.wall[data-page="overview"]');
-    // Overview, the plan page, then the six Tabelle 3 goals: 8 pages, the plan page second.
+    // Overview, the two plan pages, then the six Tabelle 3 goals: 9 pages, the plan pages second.
     await page.waitForFunction(
       () =>
-        document.querySelector('main.wall')?.getAttribute('data-page') === 'plan' &&
+        document.querySelector('main.wall')?.getAttribute('data-page') === 'plan:1' &&
         document.querySelector('[data-testid="wall-page-title"]')?.textContent ===
-          'Eingliederung und Budget · 2/8',
+          'Eingliederung und Budget (Teil 1 von 2) · 2/9',
       undefined,
       { timeout: 15_000 },
     );
+    await page.waitForSelector('main.wall[data-page="plan:2"]', { timeout: 10_000 });
     await page.waitForSelector('main.wall[data-page="goal:K2-female"]', { timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();

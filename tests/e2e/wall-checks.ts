@@ -27,7 +27,7 @@ export interface LayoutReport {
 
 /**
  * Walks every visible element: box inside the viewport, font size of text ≥ minPx, no truncated
- * text, text contrast ≥ 4.5:1 against the nearest opaque background (SVG text: its fill).
+ * text and no box that clips its content (a tile whose last lines are cut off), text contrast ≥ 4.5:1 against the nearest opaque background (SVG text: its fill).
  */
 export async function checkLayout(page: Page, minPx: number): Promise<LayoutReport> {
   // tsx (esbuild keepNames) wraps the inner helpers below in `__name(...)`, which does not exist in
@@ -77,6 +77,15 @@ export async function checkLayout(page: Page, minPx: number): Promise<LayoutRepo
         outside.push(
           `${name(el)} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`,
         );
+      }
+      // A box that clips (overflow hidden) and holds more than it shows: a tile's last lines cut off.
+      if (
+        el instanceof HTMLElement &&
+        cs.overflow !== 'visible' &&
+        (el.textContent ?? '').trim() !== '' &&
+        (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)
+      ) {
+        truncated.push(`${name(el)} clips ${el.scrollHeight - el.clientHeight} px`);
       }
       const ownText = [...el.childNodes].some(
         (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',

@@ -175,8 +175,8 @@ describe('wall display on the sample data', () => {
     const seen = new Set<string>();
     const start = Date.now();
     // 'loading' is not a page: only count pages once the data are there.
-    // Overview, the plan page (Eingliederung und Budget) and the six Tabelle 3 charts.
-    while (seen.size < 8 && Date.now() - start < 20_000) {
+    // Overview, the two plan pages (Eingliederung und Budget) and the six Tabelle 3 charts.
+    while (seen.size < 9 && Date.now() - start < 20_000) {
       const s = await wallState(page);
       if (s.page && s.page !== 'loading') seen.add(s.page);
       await page.waitForTimeout(150);
@@ -184,11 +184,12 @@ describe('wall display on the sample data', () => {
     expect([...seen].sort()).toEqual(
       [
         'overview',
-        'plan',
+        'plan:1',
+        'plan:2',
         ...['K2-female', 'K2-male', 'K2-total', 'K3-female', 'K3-male', 'K3-total'].map((id) => `goal:${id}`),
       ].sort(),
     );
-    expect((await wallState(page)).rotations).toBeGreaterThanOrEqual(7);
+    expect((await wallState(page)).rotations).toBeGreaterThanOrEqual(8);
     // Only one chart exists at any time: the page's chart is reused from goal to goal.
     await page.waitForSelector('[data-page^="goal:"] [data-testid="wall-chart"]');
     expect(await page.$$eval('[data-testid="wall-chart"]', (els) => els.length)).toBe(1);

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 
-import { parseWallParams, resolvePages } from '../../web/wall/params';
+import {
+  PLAN_TILES_PER_PAGE,
+  parseWallParams,
+  planGoalsOfPart,
+  planPages,
+  resolvePages,
+} from '../../web/wall/params';
 
 describe('parseWallParams', () => {
   test('an empty bookmark gives the documented defaults', () => {
@@ -90,6 +96,35 @@ describe('resolvePages', () => {
     );
     expect(pages.map((p) => p.key)).toEqual(['goal:K3-total', 'overview']);
     expect(unknown).toEqual(['K9-total']);
+  });
+
+  test.each([
+    [0, []],
+    [1, ['plan']],
+    [9, ['plan']],
+    [10, ['plan:1', 'plan:2']],
+    [11, ['plan:1', 'plan:2']],
+    [19, ['plan:1', 'plan:2', 'plan:3']],
+  ] as const)('%i plan goals: plan pages %o after the overview (at most nine tiles each)', (count, keys) => {
+    const all = resolvePages({ kind: 'all' }, ids, count).pages.map((p) => p.key);
+    expect(all).toEqual(['overview', ...keys, ...ids.map((id) => `goal:${id}`)]);
+    const listed = resolvePages({ kind: 'list', tokens: ['plan', 'K2-total'] }, ids, count).pages;
+    expect(listed.map((p) => p.key)).toEqual(count === 0 ? ['goal:K2-total'] : [...keys, 'goal:K2-total']);
+  });
+
+  test('the plan goals split evenly over their pages, each goal once, in order', () => {
+    for (const count of [1, 5, 9, 10, 11, 17, 18, 19, 30]) {
+      const goals = Array.from({ length: count }, (_, i) => i);
+      const pages = planPages(count).flatMap((p) => (p.kind === 'plan' ? [p] : []));
+      const parts = pages.map((p) => planGoalsOfPart(goals, p.part, p.parts));
+      expect(parts.flat()).toEqual(goals);
+      const sizes = parts.map((x) => x.length);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(PLAN_TILES_PER_PAGE);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    }
+    expect(planGoalsOfPart([...'abcdefghijk'], 0, 2).join('')).toBe('abcdef');
+    expect(planGoalsOfPart([...'abcdefghijk'], 1, 2).join('')).toBe('ghijk');
   });
 
   test('never leaves the screen empty: nothing known falls back to the overview', () => {

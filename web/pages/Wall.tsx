@@ -15,7 +15,7 @@ import { THEMES, themeCssVars } from '../wall/theme';
 import { useViewportUnit, useWallController } from '../wall/useWall';
 import { WallOverview } from '../wall/WallGoals';
 import { failureBodyText, WallBanners, WallFooter, WallHeader } from '../wall/WallParts';
-import { WallPlanPage } from '../wall/WallPlan';
+import { planTitle, WallPlanPage } from '../wall/WallPlan';
 
 // The chart page carries ECharts (the bulk of the wall's code): fetched when the rotation first
 // reaches a chart page, so the overview tiles paint with a fraction of the bytes. A failed download
@@ -51,7 +51,7 @@ export default function Wall() {
   // The chart's code could not be loaded (yet): the overview stands in, and says so.
   const standIn = goal !== undefined && !ChartPage && chart.failures > 0;
   const pageTitle =
-    goal && !standIn ? goal.label : page?.kind === 'plan' ? 'Eingliederung und Budget' : 'Überblick';
+    goal && !standIn ? goal.label : page?.kind === 'plan' ? planTitle(page.part, page.parts) : 'Überblick';
   const failure = state.failure;
 
   return (
@@ -103,7 +103,7 @@ export default function Wall() {
         ) : goal && !standIn ? (
           <p className="wall-empty">Verlauf wird geladen …</p>
         ) : page?.kind === 'plan' ? (
-          <WallPlanPage goals={goals} />
+          <WallPlanPage goals={goals} part={page.part} parts={page.parts} />
         ) : (
           <WallOverview goals={goals} />
         )}

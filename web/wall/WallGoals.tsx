@@ -2,7 +2,7 @@
  * The wall's overview page: all goals at once as tiles. The chart page (one goal with its chart)
  * is WallGoalPage.tsx, loaded with ECharts only when the rotation first reaches it.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { formatChange, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
 import { FORECAST_LABEL } from '../../core/steering-text';
@@ -11,6 +11,7 @@ import { Suffix } from '../components/Suffix';
 import { type GoalCardView, goalCardView, goalValueCaption, groupGoals } from '../lib/goal-view';
 import type { WallGoals } from './api';
 import { latestComment, oneLine, useWallComments } from './comments';
+import { useFitTiles } from './fit-tiles';
 import { WallStatus as Status } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
@@ -95,6 +96,8 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
   // Tabelle 3 only: the plan goals have their own page (WallPlan.tsx).
   const groups = useMemo(() => groupGoals(goals.goals.filter((g) => g.kind === 'change')), [goals.goals]);
   const comments = useWallComments(goals.region.id, goals.year).data?.comments;
+  const overview = useRef<HTMLDivElement>(null);
+  useFitTiles(overview, groups, comments);
   if (groups.length === 0) {
     return (
       <section className="wall-empty" aria-label="Überblick">
@@ -104,7 +107,7 @@ export function WallOverview({ goals }: { goals: WallGoals }) {
   }
   const columns = Math.max(...groups.map((g) => g.goals.length));
   return (
-    <div className="wall-overview" data-testid="wall-overview">
+    <div className="wall-overview" data-testid="wall-overview" ref={overview}>
       {groups.map((g) => {
         const first = g.goals[0];
         return (

@@ -6,6 +6,7 @@
 import { formatMonthShort } from '../../core/format';
 import { isPlanGoal, planCardView } from '../lib/plan-view';
 import type { WallGoals } from './api';
+import { planGoalsOfPart } from './params';
 import { WallStatus } from './WallStatus';
 
 type Goal = WallGoals['goals'][number];
@@ -47,8 +48,22 @@ function PlanTile({ goal }: { goal: Goal }) {
   );
 }
 
-export function WallPlanPage({ goals }: { goals: WallGoals }) {
-  const plan = goals.goals.filter(isPlanGoal);
+/** "Eingliederung und Budget", with "(Teil 1 von 2)" when the plan goals fill several pages. */
+export function planTitle(part: number, parts: number): string {
+  return parts > 1 ? `Eingliederung und Budget (Teil ${part + 1} von ${parts})` : 'Eingliederung und Budget';
+}
+
+/** One plan page: part `part` of `parts` of the plan goals (planGoalsOfPart), one tile each. */
+export function WallPlanPage({
+  goals,
+  part = 0,
+  parts = 1,
+}: {
+  goals: WallGoals;
+  part?: number;
+  parts?: number;
+}) {
+  const plan = planGoalsOfPart(goals.goals.filter(isPlanGoal), part, parts);
   if (plan.length === 0) {
     return (
       <section className="wall-empty" aria-label="Eingliederung und Budget">
@@ -59,7 +74,10 @@ export function WallPlanPage({ goals }: { goals: WallGoals }) {
   const columns = plan.length > 4 ? 3 : 2;
   return (
     <section className="wall-plan" aria-label="Eingliederung und Budget" data-testid="wall-plan">
-      <h2 className="wall-group-title">Eingliederung und Budget – Ist seit Januar gegen den Plan</h2>
+      <h2 className="wall-group-title">
+        Eingliederung und Budget – Ist seit Januar gegen den Plan
+        {parts > 1 ? ` (Teil ${part + 1} von ${parts})` : ''}
+      </h2>
       <div
         className="wall-tiles wall-plan-tiles"
         style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}

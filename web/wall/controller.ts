@@ -297,7 +297,7 @@ export class WallController<G extends GoalsLike, S> {
     const { pages, unknown } = resolvePages(
       this.options.pages,
       goals.goals.filter(isChange).map((g) => g.id),
-      goals.goals.some((g) => !isChange(g)),
+      goals.goals.filter((g) => !isChange(g)).length,
     );
     const seriesIds = pages.flatMap((p) => (p.kind === 'goal' ? [p.goalId] : []));
     const seriesList = await Promise.all(seriesIds.map((id) => this.api.series(id, signal)));

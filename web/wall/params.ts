@@ -123,24 +123,47 @@ export function parseWallParams(search: string | URLSearchParams): WallParams {
 
 export type WallPage =
   | { kind: 'overview'; key: 'overview' }
-  | { kind: 'plan'; key: 'plan' }
+  /** Part `part` (0-based) of `parts` plan pages; key 'plan', or 'plan:1', 'plan:2', … when split. */
+  | { kind: 'plan'; key: string; part: number; parts: number }
   | { kind: 'goal'; key: string; goalId: string };
 
+/** Plan tiles on one page at most: three rows of three stay readable from three metres. */
+export const PLAN_TILES_PER_PAGE = 9;
+
+/** The plan pages for `count` plan goals: as few as hold them, filled evenly (11 → 6 + 5). */
+export function planPages(count: number): WallPage[] {
+  const parts = Math.ceil(count / PLAN_TILES_PER_PAGE);
+  return Array.from({ length: parts }, (_, part) => ({
+    kind: 'plan' as const,
+    key: parts === 1 ? 'plan' : `plan:${part + 1}`,
+    part,
+    parts,
+  }));
+}
+
+/** The plan goals of one plan page: an even split, the first pages one larger (11 → 6 + 5). */
+export function planGoalsOfPart<T>(goals: readonly T[], part: number, parts: number): T[] {
+  const base = Math.floor(goals.length / Math.max(1, parts));
+  const extra = goals.length % Math.max(1, parts);
+  const start = part * base + Math.min(part, extra);
+  return goals.slice(start, start + base + (part < extra ? 1 : 0));
+}
+
 /**
- * The pages to rotate through, given the Tabelle 3 goal ids the server knows and whether it has
- * plan goals (one page for all of them, after the overview). Unknown goal ids are dropped and
- * reported; when nothing is left the overview is shown, so a TV never goes blank.
+ * The pages to rotate through, given the Tabelle 3 goal ids the server knows and how many plan
+ * goals it has (after the overview, on as many pages as they need: planPages). Unknown goal ids
+ * are dropped and reported; when nothing is left the overview is shown, so a TV never goes blank.
  */
 export function resolvePages(
   spec: PageSpec,
   goalIds: readonly string[],
-  hasPlanGoals = false,
+  planGoalCount = 0,
 ): { pages: WallPage[]; unknown: string[] } {
   const overview: WallPage = { kind: 'overview', key: 'overview' };
-  const plan: WallPage = { kind: 'plan', key: 'plan' };
+  const plan = planPages(planGoalCount);
   const goal = (id: string): WallPage => ({ kind: 'goal', key: `goal:${id}`, goalId: id });
   if (spec.kind === 'all') {
-    return { pages: [overview, ...(hasPlanGoals ? [plan] : []), ...goalIds.map(goal)], unknown: [] };
+    return { pages: [overview, ...plan, ...goalIds.map(goal)], unknown: [] };
   }
 
   const known = new Set(goalIds);
@@ -151,7 +174,7 @@ export function resolvePages(
     if (seen.has(token)) continue;
     seen.add(token);
     if (token === 'overview') pages.push(overview);
-    else if (token === 'plan' && hasPlanGoals) pages.push(plan);
+    else if (token === 'plan') pages.push(...plan);
     else if (known.has(token)) pages.push(goal(token));
     else unknown.push(token);
   }
