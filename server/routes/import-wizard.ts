@@ -37,13 +37,16 @@ function parseSpec(text: string | undefined) {
 }
 
 /** Previews whose file is read at once (each in a worker process with IMPORT_WORKER_MAX_MB of heap). */
-export const PREVIEWS_RUNNING = 2;
+const PREVIEWS_RUNNING = 2;
 /** Previews that wait for one of those; one more is a 503. */
-export const PREVIEWS_WAITING = 4;
+const PREVIEWS_WAITING = 4;
 
 /**
  * At most `running` previews at a time, `waiting` more queued (first come, first served; a client
  * that goes away leaves the queue); beyond, a 503 with Retry-After. Resolves with the release.
+ * `refuseIfFull` gives that 503 at once when no place is free: called before an upload is
+ * received, a flood costs neither disk nor queries (the place itself is taken after the upload,
+ * so that a slow sender holds none).
  */
 export function previewSlots(running = PREVIEWS_RUNNING, waiting = PREVIEWS_WAITING) {
   let active = 0;
@@ -58,21 +61,25 @@ export function previewSlots(running = PREVIEWS_RUNNING, waiting = PREVIEWS_WAIT
       else active--;
     };
   };
-  return async (c: Context<AppEnv>, signal: AbortSignal): Promise<() => void> => {
+  const refuse = (c: Context<AppEnv>): never => {
+    c.header('Retry-After', '5');
+    throw new ApiError(
+      503,
+      'preview_busy',
+      `Zu viele Dateivorschauen gleichzeitig (${running} laufen, ${waiting} warten): bitte in einigen Sekunden erneut versuchen`,
+    );
+  };
+  const refuseIfFull = (c: Context<AppEnv>): void => {
+    if (active >= running && queue.length >= waiting) refuse(c);
+  };
+  const acquire = async (c: Context<AppEnv>, signal: AbortSignal): Promise<() => void> => {
     // A client gone while its upload was received takes no place (nor waits in the queue).
     signal.throwIfAborted();
     if (active < running) {
       active++;
       return releaser();
     }
-    if (queue.length >= waiting) {
-      c.header('Retry-After', '5');
-      throw new ApiError(
-        503,
-        'preview_busy',
-        `Zu viele Dateivorschauen gleichzeitig (${running} laufen, ${waiting} warten): bitte in einigen Sekunden erneut versuchen`,
-      );
-    }
+    if (queue.length >= waiting) refuse(c);
     await new Promise<void>((resolve, reject) => {
       const go = () => {
         signal.removeEventListener('abort', leave);
@@ -88,6 +95,7 @@ export function previewSlots(running = PREVIEWS_RUNNING, waiting = PREVIEWS_WAIT
     });
     return releaser();
   };
+  return Object.assign(acquire, { refuseIfFull });
 }
 
 /** What the worker needs besides the file: the catalog and the regions only for a draft. */
@@ -135,6 +143,7 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
   };
   return new Hono<AppEnv>()
     .post('/preview', controller, limitDeclaredBody(formLimit(maxBytes, previewFields)), async (c) => {
+      slots.refuseIfFull(c);
       const { upload, file } = await receive(c, previewFields);
       const name = safeUploadName(file.filename);
       let result: Awaited<ReturnType<typeof runPreview>>;

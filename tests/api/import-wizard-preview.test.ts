@@ -152,6 +152,34 @@ describe('previewSlots: a few previews at a time', () => {
     expect((await fourth).status).toBe(200);
   });
 
+  it('refuseIfFull: a 503 before the upload is read when every place is taken, nothing while one is free', async () => {
+    const slots = previewSlots(1, 1);
+    const held: (() => void)[] = [];
+    const app = new Hono<AppEnv>()
+      .get('/check', (c) => {
+        slots.refuseIfFull(c);
+        return c.text('free');
+      })
+      .get('/take', async (c) => {
+        held.push(await slots(c, new AbortController().signal));
+        return c.text('taken');
+      });
+    app.onError(onError);
+    expect((await app.request('/check')).status).toBe(200);
+    await app.request('/take'); // running
+    expect((await app.request('/check')).status).toBe(200); // a place in the queue is free
+    const queued = app.request('/take');
+    await new Promise((r) => setImmediate(r));
+    const full = await app.request('/check');
+    expect(full.status).toBe(503);
+    expect(full.headers.get('Retry-After')).toBe('5');
+    expect(((await full.json()) as { error: { code: string } }).error.code).toBe('preview_busy');
+    held[0]?.(); // the queued one runs: a place in the queue again
+    expect((await queued).status).toBe(200);
+    expect((await app.request('/check')).status).toBe(200);
+    for (const release of held) release();
+  });
+
   it('a client gone before it asks takes no place, not even a free one', async () => {
     const slots = previewSlots(1, 1);
     const gone = new AbortController();
