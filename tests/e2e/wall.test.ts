@@ -17,6 +17,7 @@ import {
   treatSampleAsReal,
 } from '../helpers/server';
 import { checkLayout, minFontPx, wallState } from './wall-checks';
+import { expectClean } from './wall-expect';
 
 const REGION = '01060';
 const VIEWPORTS = [
@@ -24,15 +25,6 @@ const VIEWPORTS = [
   [3840, 2160],
   [1366, 768],
 ] as const;
-
-function expectClean(report: Awaited<ReturnType<typeof checkLayout>>) {
-  expect(report.scroll.width).toBeLessThanOrEqual(report.viewport.width);
-  expect(report.scroll.height).toBeLessThanOrEqual(report.viewport.height);
-  expect(report.outside).toEqual([]);
-  expect(report.small).toEqual([]);
-  expect(report.truncated).toEqual([]);
-  expect(report.lowContrast).toEqual([]);
-}
 
 async function tileTexts(page: Page) {
   return page.$$eval('[data-testid="wall-overview"] article[data-goal]', (tiles) =>
