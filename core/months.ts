@@ -112,6 +112,16 @@ export function yearsBetween(from: number, to: number): number[] {
   return out;
 }
 
+/** The calendar day of a date in Berlin, as YYYY-MM-DD (mutes last to the end of such a day). */
+export function berlinDay(d: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Berlin',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
+}
+
 /** The calendar month of a date in a time zone (default Europe/Berlin). */
 export function monthOfDate(date: Date, timeZone = 'Europe/Berlin'): Month {
   const parts = new Intl.DateTimeFormat('en-CA', {

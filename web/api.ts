@@ -97,6 +97,13 @@ export type ComparisonResponse = InferResponseType<typeof client.api.comparison.
 export type RegionsResponse = InferResponseType<typeof client.api.regions.$get, 200>;
 export type ImportsResponse = InferResponseType<typeof client.api.imports.$get, 200>;
 export type AlertsResponse = InferResponseType<typeof client.api.alerts.$get, 200>;
+export type MutesResponse = InferResponseType<typeof client.api.alerts.mutes.$get, 200>;
+export type Mute = MutesResponse['mutes'][number];
+/** The body of PUT /api/alerts/mutes (goal, region?, until, reason?), as the server's schema types it. */
+export type MuteInput = Extract<
+  Parameters<typeof client.api.alerts.mutes.$put>[0],
+  { json: unknown }
+>['json'];
 
 // ---------------------------------------------------------------------------------------------
 // Query hooks: one per endpoint
@@ -113,8 +120,10 @@ export const queryKeys = {
   revisions: (month: string, q: Record<string, string>) => ['revisions', month, q] as const,
   comparison: (q: { region?: string; month?: string }) => ['comparison', q] as const,
   regions: ['regions'] as const,
+  indicators: ['indicators'] as const,
   imports: ['imports'] as const,
   alerts: ['alerts'] as const,
+  mutes: ['alert-mutes'] as const,
 };
 
 /**
@@ -151,6 +160,13 @@ export const pageQueries = {
     queryOptions({
       queryKey: queryKeys.regions,
       queryFn: async () => read(await client.api.regions.$get()),
+      staleTime: 10 * 60_000,
+    }),
+  /** The indicator catalog (names, units, formulas): the wizard's series, the mutes' goal names. */
+  indicators: () =>
+    queryOptions({
+      queryKey: queryKeys.indicators,
+      queryFn: async () => read(await client.api.indicators.$get()),
       staleTime: 10 * 60_000,
     }),
   comparison: (q: { region?: string; month?: string }) =>
@@ -232,6 +248,38 @@ export function useAlerts() {
   return useQuery({
     queryKey: queryKeys.alerts,
     queryFn: async () => read(await client.api.alerts.$get({ query: {} })),
+  });
+}
+
+/** The alert mutes (configuration file and API), with whether each is active today. */
+export function useMutes() {
+  return useQuery({
+    queryKey: queryKeys.mutes,
+    queryFn: async () => read(await client.api.alerts.mutes.$get()),
+  });
+}
+
+/**
+ * Sets a mute (replacing the one of the same goal and region). `headers` authenticate the write:
+ * none for the session, the admin token otherwise (web/pages/imports/access.ts, authHeaders).
+ */
+export function useSetMute() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ mute, headers }: { mute: MuteInput; headers: Record<string, string> }) =>
+      read(await client.api.alerts.mutes.$put({ json: mute, header: {} }, { headers })),
+    // Also after a failure: a 404 or a replaced mute means the list shown is out of date.
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.mutes }),
+  });
+}
+
+/** Removes a mute made through the API (those of the configuration file are changed there). */
+export function useDeleteMute() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, headers }: { id: number; headers: Record<string, string> }) =>
+      read(await client.api.alerts.mutes[':id'].$delete({ param: { id: String(id) } }, { headers })),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.mutes }),
   });
 }
 

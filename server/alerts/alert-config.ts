@@ -178,12 +178,4 @@ export function findMute(mutes: readonly Mute[], s: AlertSubject, today: string)
   return null;
 }
 
-/** Today's date in Europe/Berlin as 'YYYY-MM-DD'. */
-export function berlinDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Berlin',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
-}
+export { berlinDay } from '../../core/months.js';

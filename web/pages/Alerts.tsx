@@ -1,4 +1,7 @@
-/** Hinweise: the history of e-mail alerts (sent, pending, failed), newest first. */
+/**
+ * Hinweise: the history of e-mail alerts (sent, pending, failed), newest first, and the mutes that
+ * hold alerts back (alerts/Mutes.tsx).
+ */
 
 import { formatDateTime, formatMonth } from '../../core/format';
 import { useAlerts } from '../api';
@@ -8,6 +11,7 @@ import { StateBadge } from '../components/StateBadge';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { statusView } from '../lib/status';
+import { Mutes } from './alerts/Mutes';
 
 const KIND_TEXT: Record<string, string> = {
   worse: 'Ziel verschlechtert',
@@ -17,11 +21,21 @@ const KIND_TEXT: Record<string, string> = {
 };
 
 export default function Alerts() {
-  const alerts = useAlerts();
   return (
     <section className="page" aria-labelledby="alerts-h">
       <PageHeading id="alerts-h" title="Hinweise" />
       <p className="meta">E-Mail-Hinweise bei verfehlten, gefährdeten und wieder erreichten Zielen.</p>
+      <AlertHistory />
+      <Mutes />
+    </section>
+  );
+}
+
+function AlertHistory() {
+  const alerts = useAlerts();
+  return (
+    <section aria-labelledby="alert-history-h">
+      <h2 id="alert-history-h">Verlauf</h2>
       {alerts.isPending ? (
         <Loading what="Hinweise" />
       ) : alerts.isError ? (

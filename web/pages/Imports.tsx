@@ -4,7 +4,8 @@
  * mappings and the choice of one's own Jobcenter. A signed-in person writes with their session as
  * far as their role goes (upload: Controlling; mappings and Jobcenter: Verwaltung) and is told the
  * role a write needs otherwise; anonymous visitors type the admin token into the upload form. The
- * token stays in sessionStorage only (gone when the tab closes) and is sent only with writes.
+ * token stays in sessionStorage only (gone when the tab closes; web/lib/admin-token.ts) and is sent
+ * only with writes.
  */
 import { useMemo, useState } from 'react';
 import { formatCount, formatDateTime } from '../../core/format';
@@ -13,14 +14,13 @@ import { type Column, DataTable, num } from '../components/DataTable';
 import { PageHeading } from '../components/PageHeading';
 import { StateBadge } from '../components/StateBadge';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { useAdminToken } from '../lib/admin-token';
 import { accessFor, isSignedIn } from './imports/access';
 import { JobcenterSetup } from './imports/JobcenterSetup';
 import { Mappings } from './imports/Mappings';
 import { TokenDetails } from './imports/TokenField';
 import { UploadPanel } from './imports/UploadPanel';
 import { Wizard } from './imports/Wizard';
-
-const TOKEN_KEY = 'zielmonitor.adminToken';
 
 const TRIGGER_TEXT: Record<string, string> = {
   cron: 'Zeitplan',
@@ -45,14 +45,6 @@ const RUN_COLUMNS: Column[] = [
   'Status',
   'Fehler',
 ];
-
-function readToken(): string {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
 
 type Run = ImportsResponse['runs'][number];
 
@@ -106,15 +98,6 @@ function RunRow({ run }: { run: Run }) {
   );
 }
 
-function storeToken(t: string): void {
-  try {
-    if (t) sessionStorage.setItem(TOKEN_KEY, t);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Storage disabled: the token then lives only in this page.
-  }
-}
-
 /** The access of each write on the page, from who is signed in and the token of this tab. */
 function usePageAccess(me: MeResponse | undefined, token: string) {
   return useMemo(
@@ -143,12 +126,8 @@ function usePageAccess(me: MeResponse | undefined, token: string) {
 export default function Imports() {
   const runs = useImports();
   const me = useMe();
-  const [token, setToken] = useState(readToken);
+  const [token, onToken] = useAdminToken();
   const [wizardFile, setWizardFile] = useState<File | null>(null);
-  const onToken = (t: string) => {
-    setToken(t);
-    storeToken(t);
-  };
   // Until /api/me answers, it is not known whether to ask for a token; a failed answer counts as
   // nobody signed in (the token field then still works).
   const who = me.isPending ? null : me.data;

@@ -11,7 +11,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatMonth, formatNumber, GENDER_TEXT } from '../../../core/format';
 import { columnLetter, placeText } from '../../../core/spreadsheet';
 import { GENDERS, type Gender } from '../../../core/vocabulary';
-import { client, read } from '../../api';
+import { pageQueries } from '../../api';
 import { SelectControl } from '../../components/Controls';
 import { DataTable, num } from '../../components/DataTable';
 import { errorText } from '../../lib/error-text';
@@ -38,10 +38,8 @@ import {
 
 function useLoadableIndicators() {
   return useQuery({
-    queryKey: ['indicators'],
-    queryFn: async () => read(await client.api.indicators.$get()),
+    ...pageQueries.indicators(),
     select: (d) => d.indicators.filter((i) => i.formula === 'count' || i.formula === 'published'),
-    staleTime: 10 * 60_000,
   });
 }
 

@@ -1,0 +1,202 @@
+/**
+ * The form that adds a mute: goal (or a whole indicator, or the missing-data check), optionally one
+ * region, the last muted day and a reason. A mute of the same goal and region replaces the one
+ * before (the server's rule). Whether the day lies in the past is the server's to say: its answer
+ * (a 400 with its reason) is shown under the form, read out at once.
+ */
+import { type FormEvent, useId, useState } from 'react';
+
+import { type MuteInput, useSetMute } from '../../api';
+import { SelectControl } from '../../components/Controls';
+import { errorText } from '../../lib/error-text';
+import {
+  type GoalNames,
+  type GoalOptionGroup,
+  muteGoalText,
+  muteRegionText,
+  muteUntilText,
+  pastUntilText,
+  rejectedReason,
+} from '../../lib/mute-view';
+import { type Access, authHeaders } from '../imports/access';
+import { TokenField } from '../imports/TokenField';
+
+interface Fields {
+  goal: string;
+  region: string;
+  until: string;
+  reason: string;
+}
+const EMPTY: Fields = { goal: '', region: '', until: '', reason: '' };
+
+/** The outcome of the last save; `detail` is the server's own (English) reason for a rejection. */
+interface Outcome {
+  ok: boolean;
+  text: string;
+  detail: string | null;
+}
+
+/** The request body: an empty region (all) and an empty reason are left out. */
+function muteInput(f: Fields): MuteInput {
+  const reason = f.reason.trim();
+  return {
+    goal: f.goal,
+    until: f.until,
+    ...(f.region ? { region: f.region } : {}),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+function GoalSelect({
+  value,
+  groups,
+  onChange,
+}: {
+  value: string;
+  groups: readonly GoalOptionGroup[];
+  onChange: (goal: string) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="control">
+      <label htmlFor={id}>Ziel</label>
+      <select id={id} required value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">– bitte wählen –</option>
+        {groups.map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.options.map(([v, text]) => (
+              <option key={v} value={v}>
+                {text}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function OutcomeBanner({ outcome }: { outcome: Outcome | null }) {
+  return (
+    <div aria-live="polite" data-testid="mute-form-result">
+      {outcome && (
+        <p
+          className={outcome.ok ? 'banner banner-ok' : 'banner banner-error'}
+          role={outcome.ok ? 'status' : 'alert'}
+        >
+          {outcome.text}
+          {outcome.detail && (
+            <>
+              {' '}
+              Begründung des Servers: <span lang="en">{outcome.detail}</span>
+            </>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function MuteForm(props: {
+  access: Access;
+  /** For anonymous visitors: the admin token, asked for in the form (required). */
+  token: { value: string; onChange: (t: string) => void } | null;
+  goalOptions: readonly GoalOptionGroup[];
+  regions: readonly { id: string; name: string }[];
+  names: GoalNames;
+  regionNames: ReadonlyMap<string, string>;
+}) {
+  const ids = { help: useId(), until: useId(), reason: useId() };
+  const save = useSetMute();
+  const [fields, setFields] = useState<Fields>(EMPTY);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const { credential, reason } = props.access;
+  const token = props.token;
+  const set = (patch: Partial<Fields>) => setFields((f) => ({ ...f, ...patch }));
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!credential || save.isPending) return;
+    const past = pastUntilText(fields.until, new Date());
+    if (past !== null) {
+      setOutcome({ ok: false, text: past, detail: null });
+      return;
+    }
+    save.mutate(
+      { mute: muteInput(fields), headers: authHeaders(credential) },
+      {
+        onSuccess: ({ mute }) => {
+          const what = `${muteGoalText(mute.goal, props.names)}, Region ${muteRegionText(mute.regionId, props.regionNames)}`;
+          setOutcome({
+            ok: true,
+            text: `Stummgeschaltet: ${what}, bis einschließlich ${muteUntilText(mute.until)}.`,
+            detail: null,
+          });
+          setFields(EMPTY);
+        },
+        onError: (err) => setOutcome({ ok: false, text: errorText(err), detail: rejectedReason(err) }),
+      },
+    );
+  };
+
+  return (
+    <section className="card mute-form" aria-labelledby="mute-add-h" data-testid="mute-form">
+      <h3 id="mute-add-h">Stummschaltung anlegen</h3>
+      {token === null && credential === null ? (
+        <p className="banner" data-testid="mutes-need-role">
+          {reason}
+        </p>
+      ) : (
+        <form onSubmit={onSubmit} aria-describedby={ids.help}>
+          <p id={ids.help} className="muted">
+            Eine Stummschaltung für dasselbe Ziel und dieselbe Region ersetzt die bisherige.
+            {token && ' Das Admin-Token wird nur in diesem Browser-Tab gespeichert.'}
+          </p>
+          <div className="controls">
+            {token && <TokenField token={token.value} onToken={token.onChange} required />}
+            <GoalSelect value={fields.goal} groups={props.goalOptions} onChange={(goal) => set({ goal })} />
+            <SelectControl
+              label="Region"
+              value={fields.region}
+              empty="alle Regionen"
+              options={props.regions.map((r) => [r.id, `${r.name} (${r.id})`] as const)}
+              onChange={(region) => set({ region })}
+              long
+            />
+            <div className="control">
+              <label htmlFor={ids.until}>bis (einschließlich)</label>
+              <input
+                id={ids.until}
+                type="date"
+                required
+                value={fields.until}
+                onChange={(e) => set({ until: e.target.value })}
+              />
+            </div>
+            <div className="control">
+              <label htmlFor={ids.reason}>Grund (freiwillig)</label>
+              <input
+                id={ids.reason}
+                type="text"
+                value={fields.reason}
+                onChange={(e) => set({ reason: e.target.value })}
+              />
+            </div>
+          </div>
+          <div className="button-row">
+            {/* aria-disabled, not disabled: a disabled button loses the keyboard focus to the page. */}
+            <button type="submit" aria-disabled={save.isPending}>
+              {save.isPending ? 'Wird gespeichert …' : 'Stummschalten'}
+            </button>
+            {token?.value && (
+              <button type="button" className="secondary" onClick={() => token.onChange('')}>
+                Token vergessen
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      <OutcomeBanner outcome={outcome} />
+    </section>
+  );
+}
