@@ -48,3 +48,6 @@ export function megabytes(n: number): string {
 
 /** IMPORT_WORKER_MAX_MB: the import worker's heap limit in MB (server/config.ts, etl/cli-entry.ts). */
 export const IMPORT_WORKER_HEAP_MB = { default: 1024, min: 64, max: 16_384 } as const;
+
+/** Characters of a mute's reason (the API, the configuration file and the Hinweise form). */
+export const MUTE_REASON_MAX = 500;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isGoalId, isIndicatorCode } from '../../core/goal-id.js';
+import { MUTE_REASON_MAX } from '../../core/limits.js';
 
 /** A goal id ('K2-female'), an indicator code ('K2': every gender) or 'missing' (missing-data alerts). */
 export const goalRefSchema = z.string().refine((s) => s === 'missing' || isIndicatorCode(s) || isGoalId(s), {
@@ -43,7 +44,7 @@ export const muteSchema = z
     region: regionIdSchema.optional(),
     /** Last muted day (inclusive). */
     until: daySchema,
-    reason: z.string().trim().min(1).optional(),
+    reason: z.string().trim().min(1).max(MUTE_REASON_MAX, `at most ${MUTE_REASON_MAX} characters`).optional(),
   })
   .strict();
 

@@ -20,6 +20,7 @@
  *
  * Pure functions over a `SeriesLookup`, no I/O.
  */
+import { formatMonth } from '../../core/format.js';
 import { addMonths, makeMonth, monthOfYear, monthRange, yearOf } from '../../core/months.js';
 import { goalId } from './goals.js';
 import { meanOver, mergeMissing, type SeriesRef, seriesRef, sumOver, valueAt } from './kennzahlen.js';
@@ -273,7 +274,16 @@ function planSteering(
       : sumOver(inp.ref, monthRange(makeMonth(spec.year - 1, m + 1), makeMonth(spec.year - 1, 12))).value;
   const pace = paceOf(spec.plan, ytd, m, { lastYearRest, forecast: f.value });
   if (f.value === null) {
-    return { forecast: none('Keine Prognose: es fehlen Vorjahreswerte.'), pace };
+    // Last year's months are there but sum to 0 (a series with a season, such as BaE entries in
+    // September only): nothing to scale this year's months by.
+    const zero = f.missing.some((x) => x.reason === 'zero_denominator');
+    const from = formatMonth(addMonths(basisMonths[0] ?? month, -12));
+    const to = formatMonth(addMonths(month, -12));
+    const span = from === to ? to : `${from} bis ${to}`;
+    const why = zero
+      ? `die Vergleichsmonate des Vorjahres (${span}) sind alle 0`
+      : 'es fehlen Vorjahreswerte';
+    return { forecast: none(`Keine Prognose: ${why}.`), pace };
   }
   const dev = deviationPct(f.value, spec.plan);
   return {

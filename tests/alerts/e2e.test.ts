@@ -309,6 +309,9 @@ describe('HTTP: /api/alerts', () => {
     expect(msg).toContain('until: must be a date');
     expect((await put({ goal: 'K2-female', until: '2024-11-19' })).status).toBe(400); // in the past
     expect((await put({ goal: 'K2-female', region: '99999', until: '2024-12-31' })).status).toBe(404);
+    const long = await put({ goal: 'K2-female', until: '2024-12-31', reason: 'x'.repeat(501) });
+    expect(long.status).toBe(400);
+    expect((await long.json()).error.message).toContain('reason: at most 500 characters');
 
     const ok = await put(
       { goal: 'K2-female', region: '01060', until: '2024-12-31', reason: 'Sondereffekt' },

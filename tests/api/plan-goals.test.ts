@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seedIfEmpty } from '../../etl/index.js';
+import { planStatus } from '../../server/domain/plan-goals.js';
 import {
   goalsResponse,
   planMonthsResponse,
@@ -128,7 +129,7 @@ describe('plan goals in /api/goals', () => {
     expect(g?.pace).toBeNull();
   });
 
-  it('the youth offers of Abschnitt 5.3.1: BaE entries against a September path, AsA under its ceiling of 40', async () => {
+  it('the youth offers of Abschnitt 5.3.1: BaE entries against a September path, AsA places for up to 40', async () => {
     const ctx = await sampleApp();
     const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
     const file = 'data/sample/segeberg-plan-sample.csv';
@@ -140,14 +141,22 @@ describe('plan goals in /api/goals', () => {
     expect(bae?.planToDate).toBe(2);
     expect(bae?.current.value).toBe(2);
     expect(bae?.status).toBe('met');
-    // AsA: "bis zu 40" is a ceiling (better: lower): the mean occupancy under 40 is im Ziel.
+    // With two places, one entry short (-50 %) is gefährdet and none (-100 %) verfehlt: the band
+    // of the targets file reaches past 50 %.
+    const rule = bae?.planRule;
+    expect(rule?.tolerancePct).toBe(0);
+    expect(planStatus(-50, 'higher', 0, rule?.bandPct ?? 0)).toBe('at_risk');
+    expect(planStatus(-100, 'higher', 0, rule?.bandPct ?? 0)).toBe('missed');
+    // AsA: money for up to 40 young people; unused places warn like too many (better: both).
+    // A mean of 35.8 is 10.6 % under the plan: past the tolerance of 10 %, inside the band of 15.
     const asa = r.goals.find((x) => x.id === 'BELEGT_ASA-total');
     const mean = sumCsv(file, 'BELEGT_ASA', JAN_SEP) / 9;
     expect(mean).toBeLessThan(40);
     expect(asa?.current.value).toBeCloseTo(mean, 9);
     expect(asa?.planToDate).toBe(40);
-    expect(asa?.better).toBe('lower');
-    expect(asa?.status).toBe('met');
+    expect(asa?.better).toBe('both');
+    expect(100 * (mean / 40 - 1)).toBeCloseTo(-10.56, 2);
+    expect(asa?.status).toBe('at_risk');
   });
 
   it('series of a plan goal: 12 points with the path, cumulative actuals and the forecast path', async () => {

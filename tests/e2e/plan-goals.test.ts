@@ -160,11 +160,14 @@ describe('plan goals in the browser', () => {
   });
 
   describe.each(VIEWPORTS)('wall plan page at %i×%i', (width, height) => {
-    test('every plan goal as a tile with the API’s figures, on two pages; each fits the screen; text large enough', async () => {
+    test('every plan goal as a tile with the API’s figures, on two pages; each fits the screen; text large enough', {
+      timeout: 60_000,
+    }, async () => {
       const page = await browser.newPage({ viewport: { width, height } });
       const errors = trackConsoleErrors(page);
       // Eleven plan goals: more than one page holds (nine), so two pages of six and five tiles.
-      await page.goto(`${server.url}/wall?region=01060&pages=plan&interval=5&speed=2`);
+      // Each page stays 8 s: time for the checks below, which must all read the same page.
+      await page.goto(`${server.url}/wall?region=01060&pages=plan&interval=8`);
       const tiles: { id: string | null; value: string; path: string; status: string }[] = [];
       for (const [part, count] of [
         [1, 6],
@@ -192,6 +195,8 @@ describe('plan goals in the browser', () => {
         );
         expectClean(report);
         await page.screenshot({ path: artifactPath(`wall-plan-${part}-${width}x${height}.png`) });
+        // Still the same page: the tiles, the layout and the screenshot belong to part `part`.
+        expect(await page.getAttribute('main.wall', 'data-page')).toBe(`plan:${part}`);
       }
       expect(tiles.map((t) => t.id)).toEqual(goals.map((g) => g.id));
       for (const g of goals) {

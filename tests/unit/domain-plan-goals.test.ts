@@ -228,6 +228,28 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(g.pace).toBeNull();
   });
 
+  test('entries only in September (BaE): before it no forecast, and the reason says last year was 0 then', () => {
+    // 2023: two entries in September; 2024 so far: none (January to June).
+    const bae = series(M('2023-01'), [0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const weights = [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0];
+    const g = evaluatePlanGoal(
+      spec('EIN_BAE', 'cumulative', 2, {
+        tolerancePct: 0,
+        bandPct: 60,
+        profile: { type: 'explicit', weights },
+      }),
+      lookupOf({ EIN_BAE: { total: bae } }),
+      M('2024-06'),
+      OPTIONS,
+    );
+    expect(g.current.value).toBe(0);
+    expect(g.planToDate).toBe(0);
+    expect(g.forecast.value).toBeNull();
+    expect(g.forecast.reason).toBe(
+      'Keine Prognose: die Vergleichsmonate des Vorjahres (April 2023 bis Juni 2023) sind alle 0.',
+    );
+  });
+
   test('a seasonal profile needs all of last year: a suppressed month means keine Daten', () => {
     const s = withCell(series(M('2023-01'), [...FBW_2023, ...FBW_2024]), M('2023-05'), '*');
     const g = evaluatePlanGoal(

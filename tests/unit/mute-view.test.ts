@@ -1,10 +1,9 @@
 /**
  * How the Hinweise page shows a mute: the goal in the API's German names (a goal's label, a whole
  * indicator, the missing-data check), the region, the day, the source, active or expired as icon
- * and word, the goal select's choices and the server's reason for a rejected input.
+ * and word, the goal select's choices, and a last day in the past refused in German.
  */
 import { describe, expect, test } from 'vitest';
-import { ApiRequestError } from '../../web/api';
 import {
   goalNames,
   MUTE_SOURCE_TEXT,
@@ -14,7 +13,6 @@ import {
   muteStateView,
   muteUntilText,
   pastUntilText,
-  rejectedReason,
 } from '../../web/lib/mute-view';
 
 const GOALS = [
@@ -111,18 +109,5 @@ describe('mute view', () => {
     expect(pastUntilText('2025-01-01', now)).toBeNull();
     expect(pastUntilText('2026-06-30', now)).toBeNull();
     expect(pastUntilText('', now)).toBeNull();
-  });
-
-  test("the server's reason is shown for a rejected input only", () => {
-    const past = new ApiRequestError(
-      400,
-      'bad_request',
-      'until: 2020-01-01 is in the past (delete the mute instead)',
-    );
-    expect(rejectedReason(past)).toBe('until: 2020-01-01 is in the past (delete the mute instead)');
-    expect(rejectedReason(new ApiRequestError(403, 'forbidden', 'admin role required'))).toBeNull();
-    expect(rejectedReason(new ApiRequestError(400, 'bad_request', ''))).toBeNull();
-    expect(rejectedReason(new TypeError('Failed to fetch'))).toBeNull();
-    expect(rejectedReason('bad_request')).toBeNull();
   });
 });

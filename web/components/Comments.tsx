@@ -5,6 +5,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { formatCount, formatDateTime, formatMonth } from '../../core/format';
 import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
+import { monthOfDate } from '../../core/months';
 import {
   type CommentItem,
   goalCommentsQuery,
@@ -229,6 +230,11 @@ export function useGoalComments(series: CommentedSeries) {
   return useComments(goalCommentsQuery(series)).data?.comments;
 }
 
+/** The months of `months` up to `last` (YYYY-MM strings compare as months). */
+export function monthsUpTo(months: readonly string[], last: string): string[] {
+  return months.filter((m) => m <= last);
+}
+
 /** The comments section under a goal, fetching what it needs. */
 export function GoalCommentsFor({ series }: { series: CommentedSeries }) {
   const me = useMe();
@@ -236,7 +242,11 @@ export function GoalCommentsFor({ series }: { series: CommentedSeries }) {
     <GoalComments
       region={series.region.id}
       goal={series.goal.id}
-      months={series.points.map((p) => p.month)}
+      // Comments explain figures: months still to come have none (the server refuses them).
+      months={monthsUpTo(
+        series.points.map((p) => p.month),
+        monthOfDate(new Date()),
+      )}
       defaultMonth={series.goal.current.month}
       comments={useGoalComments(series)}
       me={me.data}

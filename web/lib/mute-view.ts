@@ -102,13 +102,3 @@ export function pastUntilText(until: string, now: Date): string | null {
   if (until === '' || until >= today) return null;
   return `Das Datum „bis“ (${muteUntilText(until)}) liegt in der Vergangenheit: bitte heute (${muteUntilText(today)}) oder später wählen, oder die Stummschaltung aufheben.`;
 }
-
-/**
- * The server's own reason for rejecting an input (the `message` of a 400 `bad_request`, e.g.
- * "until: 2020-01-01 is in the past (delete the mute instead)"), or null. It is English: the page
- * shows it after the German text of the error, marked as English.
- */
-export function rejectedReason(err: unknown): string | null {
-  if (!(err instanceof Error) || !('code' in err) || err.code !== 'bad_request') return null;
-  return err.message === '' ? null : err.message;
-}

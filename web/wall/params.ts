@@ -174,7 +174,7 @@ export function resolvePages(
     if (seen.has(token)) continue;
     seen.add(token);
     if (token === 'overview') pages.push(overview);
-    else if (token === 'plan') pages.push(...plan);
+    else if (token === 'plan' && plan.length > 0) pages.push(...plan);
     else if (known.has(token)) pages.push(goal(token));
     else unknown.push(token);
   }

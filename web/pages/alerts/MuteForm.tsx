@@ -1,11 +1,13 @@
 /**
  * The form that adds a mute: goal (or a whole indicator, or the missing-data check), optionally one
  * region, the last muted day and a reason. A mute of the same goal and region replaces the one
- * before (the server's rule). Whether the day lies in the past is the server's to say: its answer
- * (a 400 with its reason) is shown under the form, read out at once.
+ * before (the server's rule). A last day before today is refused here, in German, before anything
+ * is sent (the server checks the same); any other refusal is shown by its German error text. The
+ * outcome is shown under the form and read out at once.
  */
 import { type FormEvent, useId, useState } from 'react';
 
+import { MUTE_REASON_MAX } from '../../../core/limits';
 import { type MuteInput, useSetMute } from '../../api';
 import { SelectControl } from '../../components/Controls';
 import { errorText } from '../../lib/error-text';
@@ -16,7 +18,6 @@ import {
   muteRegionText,
   muteUntilText,
   pastUntilText,
-  rejectedReason,
 } from '../../lib/mute-view';
 import { type Access, authHeaders } from '../imports/access';
 import { TokenField } from '../imports/TokenField';
@@ -29,11 +30,10 @@ interface Fields {
 }
 const EMPTY: Fields = { goal: '', region: '', until: '', reason: '' };
 
-/** The outcome of the last save; `detail` is the server's own (English) reason for a rejection. */
+/** The outcome of the last save, in German. */
 interface Outcome {
   ok: boolean;
   text: string;
-  detail: string | null;
 }
 
 /** The request body: an empty region (all) and an empty reason are left out. */
@@ -85,12 +85,6 @@ function OutcomeBanner({ outcome }: { outcome: Outcome | null }) {
           role={outcome.ok ? 'status' : 'alert'}
         >
           {outcome.text}
-          {outcome.detail && (
-            <>
-              {' '}
-              Begründung des Servers: <span lang="en">{outcome.detail}</span>
-            </>
-          )}
         </p>
       )}
     </div>
@@ -119,7 +113,7 @@ export function MuteForm(props: {
     if (!credential || save.isPending) return;
     const past = pastUntilText(fields.until, new Date());
     if (past !== null) {
-      setOutcome({ ok: false, text: past, detail: null });
+      setOutcome({ ok: false, text: past });
       return;
     }
     save.mutate(
@@ -130,11 +124,10 @@ export function MuteForm(props: {
           setOutcome({
             ok: true,
             text: `Stummgeschaltet: ${what}, bis einschließlich ${muteUntilText(mute.until)}.`,
-            detail: null,
           });
           setFields(EMPTY);
         },
-        onError: (err) => setOutcome({ ok: false, text: errorText(err), detail: rejectedReason(err) }),
+        onError: (err) => setOutcome({ ok: false, text: errorText(err) }),
       },
     );
   };
@@ -178,6 +171,7 @@ export function MuteForm(props: {
               <input
                 id={ids.reason}
                 type="text"
+                maxLength={MUTE_REASON_MAX}
                 value={fields.reason}
                 onChange={(e) => set({ reason: e.target.value })}
               />
