@@ -7,17 +7,13 @@
  * place (the same transform). Screenshots go to test-artifacts/charts-narrow-*.png.
  * Needs dist/web (`npx vite build`).
  */
+
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { SERIES_NAMES } from '../../web/charts/GoalChart';
 import { BAND_NAME } from '../../web/charts/scaffold';
-import {
-  artifactPath,
-  launchBrowser,
-  startServer,
-  type TestServer,
-  trackConsoleErrors,
-} from '../helpers/server';
+import { withServerAndBrowser } from '../helpers/e2e-suite';
+import { artifactPath, type TestServer, trackConsoleErrors } from '../helpers/server';
 
 const E2E_TIMEOUT = 180_000;
 const YEAR = 2024; // the sample's year
@@ -156,13 +152,10 @@ function layoutProblems(g: Geometry, legend: string[]): string[] {
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+withServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 }, E2E_TIMEOUT);
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
 
 describe('goal charts from 320 px to 4K', () => {
   test.each(VIEWPORTS)(

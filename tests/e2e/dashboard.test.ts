@@ -39,6 +39,7 @@ import { ERROR_TEXT } from '../../web/lib/error-text';
 import { moreRows, ROWS_AT_ONCE, rowCountText } from '../../web/lib/months-view';
 import { PAGE_COLORS } from '../../web/lib/palette';
 import { MONTHS_PAGE_SIZE } from '../../web/lib/url-state';
+import { withServerAndBrowser } from '../helpers/e2e-suite';
 import {
   artifactPath,
   launchBrowser,
@@ -211,14 +212,10 @@ describe('dashboard on the sample data', () => {
   let server: TestServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   }, E2E_TIMEOUT);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
 
   test(
     'Überblick: six goal cards whose figures equal the API, header, sample badge, month selector',

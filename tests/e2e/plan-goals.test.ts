@@ -4,16 +4,12 @@
  * figures formatted de-DE (€ and counts), and the wall page fits the screen from 1366×768 to 4K
  * with text large enough to read from three metres.
  */
+
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { formatGoalValue, formatMonth, formatPace, STATUS_TEXT, type StatusWord } from '../../core/format.js';
-import {
-  artifactPath,
-  launchBrowser,
-  startServer,
-  type TestServer,
-  trackConsoleErrors,
-} from '../helpers/server';
+import { withServerAndBrowser } from '../helpers/e2e-suite';
+import { artifactPath, type TestServer, trackConsoleErrors } from '../helpers/server';
 import { checkLayout, minFontPx } from './wall-checks';
 import { expectClean } from './wall-expect';
 
@@ -40,14 +36,11 @@ let server: TestServer;
 let browser: Browser;
 let goals: ApiGoal[];
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+withServerAndBrowser(async (s, b) => {
+  server = s;
+  browser = b;
   const body = (await (await fetch(`${server.url}/api/goals?region=01060`)).json()) as { goals: ApiGoal[] };
   goals = body.goals.filter((g) => g.kind !== 'change');
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
 });
 
 const v = (g: ApiGoal, n: number | null) => formatGoalValue(n, g.unit, { compact: true });

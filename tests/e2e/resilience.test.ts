@@ -6,8 +6,9 @@
  */
 
 import type { Browser, Page, Request, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { artifactPath, launchBrowser, startServer, type TestServer } from '../helpers/server';
+import { describe, expect, test } from 'vitest';
+import { withServerAndBrowser } from '../helpers/e2e-suite';
+import { artifactPath, type TestServer } from '../helpers/server';
 
 const REGION = '01060';
 
@@ -57,12 +58,9 @@ describe('the wall when its chart code fails to download', () => {
   let server: TestServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('the overview stands in while the chart page is retried, then the chart shows; polling goes on', async () => {
@@ -130,12 +128,9 @@ describe('the dashboard when a page fails to download', () => {
   let server: TestServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   const nav = (page: Page, name: string) =>

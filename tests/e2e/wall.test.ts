@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatChange, formatCount, formatPercent, STATUS_TEXT, type StatusWord } from '../../core/format.js';
+import { withServerAndBrowser } from '../helpers/e2e-suite';
 import {
   artifactPath,
   launchBrowser,
@@ -53,12 +54,9 @@ describe('wall display on the sample data', () => {
   let server: TestServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   describe.each(VIEWPORTS)('at %i×%i', (width, height) => {
@@ -326,12 +324,9 @@ describe('wall display keeps itself up to date', () => {
   let server: TestServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
   });
 
   test('a new import appears without a reload', async () => {
