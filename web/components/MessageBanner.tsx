@@ -4,9 +4,9 @@ export interface Message {
   text: string;
 }
 
-export function MessageBanner({ message }: { message: Message | null }) {
+export function MessageBanner({ message, testId }: { message: Message | null; testId?: string }) {
   return (
-    <div aria-live="polite">
+    <div aria-live="polite" data-testid={testId}>
       {message && (
         <p
           className={message.ok ? 'banner banner-ok' : 'banner banner-error'}

@@ -10,6 +10,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { MUTE_REASON_MAX } from '../../../core/limits';
 import { type MuteInput, useSetMute } from '../../api';
 import { SelectControl } from '../../components/Controls';
+import { type Message, MessageBanner } from '../../components/MessageBanner';
 import { errorText } from '../../lib/error-text';
 import {
   type GoalNames,
@@ -29,12 +30,6 @@ interface Fields {
   reason: string;
 }
 const EMPTY: Fields = { goal: '', region: '', until: '', reason: '' };
-
-/** The outcome of the last save, in German. */
-interface Outcome {
-  ok: boolean;
-  text: string;
-}
 
 /** The request body: an empty region (all) and an empty reason are left out. */
 function muteInput(f: Fields): MuteInput {
@@ -76,21 +71,6 @@ function GoalSelect({
   );
 }
 
-function OutcomeBanner({ outcome }: { outcome: Outcome | null }) {
-  return (
-    <div aria-live="polite" data-testid="mute-form-result">
-      {outcome && (
-        <p
-          className={outcome.ok ? 'banner banner-ok' : 'banner banner-error'}
-          role={outcome.ok ? 'status' : 'alert'}
-        >
-          {outcome.text}
-        </p>
-      )}
-    </div>
-  );
-}
-
 export function MuteForm(props: {
   access: Access;
   /** For anonymous visitors: the admin token, asked for in the form (required). */
@@ -103,7 +83,7 @@ export function MuteForm(props: {
   const ids = { help: useId(), until: useId(), reason: useId() };
   const save = useSetMute();
   const [fields, setFields] = useState<Fields>(EMPTY);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [outcome, setOutcome] = useState<Message | null>(null);
   const { credential, reason } = props.access;
   const token = props.token;
   const set = (patch: Partial<Fields>) => setFields((f) => ({ ...f, ...patch }));
@@ -190,7 +170,7 @@ export function MuteForm(props: {
           </div>
         </form>
       )}
-      <OutcomeBanner outcome={outcome} />
+      <MessageBanner message={outcome} testId="mute-form-result" />
     </section>
   );
 }
