@@ -4,26 +4,14 @@
  * dashboard's white and on both wall themes.
  */
 import { describe, expect, test } from 'vitest';
-import { month as M } from '../../core/months.js';
-import { buildGoalChartOption } from '../../web/charts/GoalChart';
+import { buildGoalChartOption, type GoalChartPoint } from '../../web/charts/GoalChart';
 import { contrastRatio, GOAL_SERIES } from '../../web/lib/palette';
 import { buildWallChartOption } from '../../web/wall/chart';
 import { THEMES } from '../../web/wall/theme';
+import { GOAL_POINTS } from './goal-points.js';
 
-const point = {
-  month: M('2024-01'),
-  current: 2.1,
-  previous: 2.0,
-  target: 2.022,
-  atRiskEdge: 2.002,
-  forecast: null,
-  forecastLow: null,
-  forecastHigh: null,
-  changePct: 5,
-  forecastChangePct: null,
-  revised: false,
-  provisional: false,
-};
+// A K2 month with target +1.1 % and a band of 1 point (tests/unit/goal-points.ts).
+const point = GOAL_POINTS[0] as GoalChartPoint;
 
 interface Line {
   id?: string;
