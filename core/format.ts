@@ -257,10 +257,18 @@ export function formatGoalValue(
 /**
  * What a plan still asks for, in words: "noch 84 Eintritte FbW bis Dezember, 28 je Monat",
  * "noch 1,93 Mio € bis Dezember, 0,64 Mio € je Monat", "Jahresplan erreicht". `what` names the
- * counted thing (the indicator's name); euros need no noun.
+ * counted thing (the indicator's name); euros need no noun. A profiled path (`pathNext`) makes
+ * the monthly figure an average and names the path's next step: "noch 2 Eintritte BaE bis
+ * Dezember, im Schnitt 0,3 je Monat; laut Planpfad 2 bis September 2024" (not when that step is
+ * December: then it is the total again).
  */
 export function formatPace(
-  pace: { total: number; months: number; perMonth: number },
+  pace: {
+    total: number;
+    months: number;
+    perMonth: number;
+    pathNext?: { month: string; needed: number } | null;
+  },
   unit: GoalUnit,
   what: string,
 ): string {
@@ -274,7 +282,10 @@ export function formatPace(
       ? 'Jahresplan erreicht'
       : `Jahresplan um ${amount(-pace.total)}${noun} überschritten`;
   }
-  return `noch ${amount(pace.total)}${noun} bis Dezember, ${amount(pace.perMonth)} je Monat`;
+  const head = `noch ${amount(pace.total)}${noun} bis Dezember`;
+  const step = pace.pathNext;
+  if (!step || step.month.endsWith('-12')) return `${head}, ${amount(pace.perMonth)} je Monat`;
+  return `${head}, im Schnitt ${amount(pace.perMonth)} je Monat; laut Planpfad ${amount(step.needed)} bis ${formatMonth(step.month)}`;
 }
 
 /** A range of changes: (0.94, 2.61) → "+0,9 … +2,6 %" (one unit sign at the end). */

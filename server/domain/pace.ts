@@ -55,6 +55,7 @@ export function goalPace(
       previousYearPerMonth: perMonth(sumOver(num, restLastYear).value),
       forecastPerMonth: perMonth(sumOver(numF, rest).value),
       months,
+      pathNext: null,
     };
   }
   const [stock] = actual.inputs;
@@ -71,5 +72,6 @@ export function goalPace(
     previousYearPerMonth: meanOver(stock, restLastYear).value,
     forecastPerMonth: stockF ? meanOver(stockF, rest).value : null,
     months,
+    pathNext: null,
   };
 }

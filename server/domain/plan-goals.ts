@@ -38,6 +38,7 @@ import type {
   MissingPoint,
   Month,
   PathProfile,
+  PathStep,
   PlanGoalKind,
   PlanGoalSpec,
   SeriesLookup,
@@ -190,13 +191,20 @@ export function forecastYearEnd(ref: SeriesRef, month: Month): Computed & { rati
  * What is left of the plan after month m (1..12) and how much per remaining month (the pace shape
  * of the Tabelle 3 goals, kind `plan_remaining`): `total` = plan − ytd (negative when the plan is
  * exceeded), `perMonth` = max(total, 0) / months; beside it last year's and the forecast's figure
- * per remaining month. Null in December: the year is decided.
+ * per remaining month. With a profiled path (`path`: its cumulative shares), `pathNext` is the
+ * first month after m whose path lies above ytd, with what is needed by then: an even spread
+ * says "0,3 je Monat" for two BaE places that the path wants in September. Null in December:
+ * the year is decided.
  */
 export function paceOf(
   plan: number,
   ytd: number,
   m: number,
-  beside: { lastYearRest?: number | null; forecast?: number | null } = {},
+  beside: {
+    lastYearRest?: number | null;
+    forecast?: number | null;
+    path?: { year: number; shares: readonly number[] } | null;
+  } = {},
 ): Pace | null {
   const months = 12 - m;
   if (months <= 0) return null;
@@ -211,7 +219,24 @@ export function paceOf(
       beside.forecast === null || beside.forecast === undefined ? null : beside.forecast - ytd,
     ),
     months,
+    pathNext: total > 0 && beside.path ? nextPathStep(plan, beside.path, ytd, m) : null,
   };
+}
+
+/** The first month k > m whose path plan × shares[k] lies above ytd, and path − ytd (see paceOf). */
+function nextPathStep(
+  plan: number,
+  path: { year: number; shares: readonly number[] },
+  ytd: number,
+  m: number,
+): PathStep | null {
+  // A path equal to ytd up to rounding of the shares is reached, not "0,00 still needed".
+  const eps = 1e-9 * Math.max(1, Math.abs(plan));
+  for (let k = m + 1; k <= 12; k++) {
+    const due = pathAt('cumulative', plan, path.shares, k);
+    if (due !== null && due - ytd > eps) return { month: makeMonth(path.year, k), needed: due - ytd };
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +297,10 @@ function planSteering(
     m === 12
       ? null
       : sumOver(inp.ref, monthRange(makeMonth(spec.year - 1, m + 1), makeMonth(spec.year - 1, 12))).value;
-  const pace = paceOf(spec.plan, ytd, m, { lastYearRest, forecast: f.value });
+  // An even path asks perMonth each month; a profiled one may ask nothing until September.
+  const path =
+    spec.profile.type === 'pro_rata' || inp.shares === null ? null : { year: spec.year, shares: inp.shares };
+  const pace = paceOf(spec.plan, ytd, m, { lastYearRest, forecast: f.value, path });
   if (f.value === null) {
     // Last year's months are there but sum to 0 (a series with a season, such as BaE entries in
     // September only): nothing to scale this year's months by.

@@ -232,4 +232,17 @@ export interface Pace<K extends string = PaceKind> {
   forecastPerMonth: number | null;
   /** Months left: 12 − m. */
   months: number;
+  /**
+   * Plan goals whose path follows a profile (last year's months, or the targets file's): the first
+   * month after m whose path lies above the year so far, and how much is still needed by then.
+   * Null for the other kinds, an even path (there `perMonth` is what the path asks), or a plan
+   * already reached.
+   */
+  pathNext: PathStep | null;
+}
+
+/** A month of a plan path and what is still needed to reach the path by then. */
+export interface PathStep {
+  month: Month;
+  needed: number;
 }

@@ -82,6 +82,12 @@ export const goalEvaluation = z.object({
       previousYearPerMonth: num,
       forecastPerMonth: num,
       months: z.number().int(),
+      pathNext: z
+        .object({ month, needed: z.number() })
+        .nullable()
+        .describe(
+          'Plan goals with a profiled path: the first month whose path lies above the year so far, and what is still needed by then',
+        ),
     })
     .nullable(),
   drivers: z

@@ -62,6 +62,7 @@ const femaleMissed = () =>
       previousYearPerMonth: 151.2,
       forecastPerMonth: 149.6,
       months: 6,
+      pathNext: null,
     },
   });
 const maleMet = () => goal({ id: 'K2-male', status: 'met', current: 16.1, previous: 16.0, changePct: 0.625 });

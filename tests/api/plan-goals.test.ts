@@ -93,7 +93,20 @@ describe('plan goals in /api/goals', () => {
       months: 3,
       perMonth: (250 - ytd) / 3,
     });
-    expect(g?.planRule).toEqual({ profile: 'last_year', tolerancePct: 5, bandPct: 10 });
+    // The path's next step: the first month from October whose path 250 × (2023 Jan..k / 2023)
+    // lies above the year so far (the status is gefährdet, so October's already does).
+    const pathAt = (k: number) =>
+      (250 *
+        sumCsv(
+          file,
+          'EIN_FBW',
+          Array.from({ length: k }, (_, i) => `2023-${String(i + 1).padStart(2, '0')}`),
+        )) /
+      lastYear;
+    const k = [10, 11, 12].find((m) => pathAt(m) > ytd);
+    expect(k).toBe(10);
+    expect(g?.pace?.pathNext?.month).toBe('2024-10');
+    expect(g?.pace?.pathNext?.needed).toBeCloseTo(pathAt(10) - ytd, 9);
   });
 
   it('budget goals read the finance export (amounts with decimal comma) and show the commitments', async () => {

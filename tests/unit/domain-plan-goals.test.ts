@@ -200,6 +200,42 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(g.pace?.perMonth).toBeCloseTo(perMonth, 9);
   });
 
+  test.each([
+    // June 2024, ytd 102. Last year's path (2023 sums to 240, so the path is 2023's running sum):
+    // July 110 → 8 by July.
+    [LAST_YEAR, { month: '2024-07', needed: 8 }],
+    // weights 1×6, 2×6 (sum 18): July 240 × 8/18 = 106,67 → 4,67 by July
+    [EXPLICIT, { month: '2024-07', needed: (240 * 8) / 18 - 102 }],
+    // an even path asks perMonth each month: no step of its own
+    [PRO_RATA, null],
+  ] as const)('the path’s next step with profile %o: %o', (profile, step) => {
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240, { profile }), fbw(), M('2024-06'), OPTIONS);
+    expect(g.pace?.total).toBe(138);
+    expect(g.pace?.perMonth).toBe(23);
+    if (step === null) expect(g.pace?.pathNext).toBeNull();
+    else {
+      expect(g.pace?.pathNext?.month).toBe(step.month);
+      expect(g.pace?.pathNext?.needed).toBeCloseTo(step.needed, 9);
+    }
+  });
+
+  test.each([
+    // 2023's running sum: Jul 110, Aug 130, …, Nov 230, Dec 240
+    [125, { month: '2024-08', needed: 5 }], // ahead of July's path: August is the next step
+    [102, { month: '2024-07', needed: 8 }],
+    [235, { month: '2024-12', needed: 5 }], // only December's path lies above
+    [240, null], // plan reached
+    [250, null], // plan exceeded
+  ] as const)('paceOf with last year’s path, ytd %f in June → %o', (ytd, step) => {
+    const { shares } = cumulativeShares(
+      LAST_YEAR,
+      FBW_2023.map((v) => ({ value: v, missing: [] })),
+    );
+    const pace = paceOf(240, ytd, 6, { path: shares && { year: 2024, shares } });
+    expect(pace?.pathNext?.month ?? null).toBe(step?.month ?? null);
+    if (step !== null) expect(pace?.pathNext?.needed).toBeCloseTo(step.needed, 9);
+  });
+
   test('pace: 250 − 166 = 84 over 3 months = 28; exceeded; none in December', () => {
     // beside it: last year's remaining 60 → 20 a month; the forecast 226 → (226 − 166) / 3 = 20
     expect(paceOf(250, 166, 9, { lastYearRest: 60, forecast: 226 })).toEqual({
@@ -209,6 +245,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
       previousYearPerMonth: 20,
       forecastPerMonth: 20,
       months: 3,
+      pathNext: null,
     });
     expect(paceOf(10, 12, 6)).toMatchObject({ total: -2, months: 6, perMonth: 0 });
     expect(paceOf(10, 8, 12)).toBeNull();
@@ -248,6 +285,8 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(g.forecast.reason).toBe(
       'Keine Prognose: die Vergleichsmonate des Vorjahres (April 2023 bis Juni 2023) sind alle 0.',
     );
+    // The path wants both places in September, not 2 / 6 = 0,33 each month from July.
+    expect(g.pace).toMatchObject({ total: 2, months: 6, pathNext: { month: '2024-09', needed: 2 } });
   });
 
   test('a seasonal profile needs all of last year: a suppressed month means keine Daten', () => {
@@ -317,6 +356,7 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
       previousYearPerMonth: 100_000,
       forecastPerMonth: expect.closeTo(90_000, 6),
       months: 9,
+      pathNext: null,
     });
     expect(g.commitments).toBe(450_000);
   });

@@ -13,7 +13,12 @@ export interface PlanGoalFigures {
   planToDate: number | null;
   changePct: number | null;
   commitments: number | null;
-  pace: { total: number; months: number; perMonth: number } | null;
+  pace: {
+    total: number;
+    months: number;
+    perMonth: number;
+    pathNext?: { month: string; needed: number } | null;
+  } | null;
   current: { month: string; value: number | null };
   monthly: { value: number | null };
   forecast: { value: number | null; changePct: number | null; status: string };
