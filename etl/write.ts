@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { isMonth, type Month } from '../core/months.js';
 import type { Gender } from '../core/vocabulary.js';
 import type { Db } from '../server/db/connection.js';
-import { type BulkRow, withBulkWriteTransaction } from '../server/db/dialect/index.js';
+import { type BulkFixed, type BulkRow, withBulkWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion } from '../server/db/repositories/meta.js';
 import type { Database } from '../server/db/schema.js';
 import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
@@ -41,6 +41,7 @@ export interface WriteResult {
   replacedSample: string[];
 }
 
+/** The columns of a new observation that differ by row; the others come from `obsFixed`. */
 const OBS_COLUMNS = [
   'region_id',
   'indicator_code',
@@ -48,11 +49,15 @@ const OBS_COLUMNS = [
   'month',
   'value',
   'flag',
-  'source_file_id',
-  'loaded_at',
-  'revision_count',
   'provisional',
 ] as const;
+
+/** The columns of a new observation that one file writes alike (see BulkFixed). */
+const obsFixed = (file: { fileId: number; now: string }): BulkFixed => ({
+  source_file_id: file.fileId,
+  loaded_at: file.now,
+  revision_count: 0,
+});
 
 const REVISION_COLUMNS = [
   'region_id',
@@ -203,6 +208,7 @@ async function mergeRegion(
       t: 'observations' | 'revisions',
       c: readonly string[],
       r: Iterable<BulkRow>,
+      fixed?: BulkFixed,
     ) => Promise<void>;
   },
   regionId: string,
@@ -224,7 +230,7 @@ async function mergeRegion(
     const d = decode(i);
     const before = stored.get(`${d.code}|${d.g}|${d.m}`);
     if (before === undefined) {
-      inserts.push([d.rid, d.code, d.g, d.m, d.v, d.f, ctx.fileId, ctx.now, 0, d.p]);
+      inserts.push([d.rid, d.code, d.g, d.m, d.v, d.f, d.p]);
       counts.inserted++;
     } else if (before.value === d.v && before.flag === d.f && before.provisional === d.p) {
       counts.unchanged++;
@@ -263,7 +269,7 @@ async function mergeRegion(
       counts.updated++;
     }
   }
-  if (inserts.length > 0) await tx.insertRows('observations', OBS_COLUMNS, inserts);
+  if (inserts.length > 0) await tx.insertRows('observations', OBS_COLUMNS, inserts, obsFixed(ctx));
   if (revisions.length > 0) await tx.insertRows('revisions', REVISION_COLUMNS, revisions);
 }
 
@@ -307,11 +313,11 @@ export async function writeObservations(
     // key twice: ObservationRows drops or rejects repeats), so they stream straight into the bulk
     // loader. The other regions are merged one at a time.
     const merge = new Map<number, number[]>();
-    const fresh = freshRows(rows, regions.hasData, merge, { fileId, now: ctx.now }, () => {
+    const fresh = freshRows(rows, regions.hasData, merge, () => {
       counts.inserted++;
       progress();
     });
-    await tx.insertRows('observations', OBS_COLUMNS, fresh);
+    await tx.insertRows('observations', OBS_COLUMNS, fresh, obsFixed({ fileId, now: ctx.now }));
     for (const [regionIdx, indices] of merge) {
       await mergeRegion(tx, rows.regions[regionIdx]?.id ?? '', indices, decode, { ...ctx, fileId }, counts);
       for (let k = 0; k < indices.length; k++) progress();
@@ -341,14 +347,13 @@ function* freshRows(
   rows: ObservationRows,
   hasData: readonly boolean[],
   merge: Map<number, number[]>,
-  file: { fileId: number; now: string },
   onRow: () => void,
 ): Generator<BulkRow> {
   const regionIds = rows.regions.map((r) => r.id);
   const codes = rows.indicators.map((i) => i.code);
   const { region, indicator, gender, month, value, flag, provisional } = rows;
   // In the order of OBS_COLUMNS.
-  const row: (string | number | null)[] = ['', '', '', '', null, null, file.fileId, file.now, 0, 0];
+  const row: (string | number | null)[] = ['', '', '', '', null, null, 0];
   for (let i = 0; i < rows.length; i++) {
     const regionIdx = region[i] ?? 0;
     if (hasData[regionIdx]) {
@@ -364,7 +369,7 @@ function* freshRows(
     row[3] = monthString(month[i] ?? 0);
     row[4] = f === null ? (value[i] ?? 0) : null;
     row[5] = f;
-    row[9] = provisional[i] ?? 0;
+    row[6] = provisional[i] ?? 0;
     onRow();
     yield row;
   }

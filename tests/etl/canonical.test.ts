@@ -402,8 +402,22 @@ describe('re-imports: idempotent, revisions, never duplicates', () => {
       '01060;K;2024-03;INT;total;320;',
       '01060;K;2024-04;INT;total;330;',
     ];
-    const { summary, file } = await importText(corrected.join('\n'), 'b.csv', deps);
+    const later = { ...deps, clock: () => new Date('2024-12-20T06:00:00Z') };
+    const { summary, file } = await importText(corrected.join('\n'), 'b.csv', later);
     expect(file).toMatchObject({ status: 'imported', inserted: 1, updated: 2, unchanged: 1 });
+    // Each observation names the file and time that last wrote it: the new key and the two
+    // corrections b.csv, the unchanged month a.csv (the bulk insert's fixed columns).
+    const byFile = await all(
+      deps.db,
+      `select o.month, f.path, o.loaded_at, o.revision_count from observations o
+         join imported_files f on f.id = o.source_file_id order by o.month`,
+    );
+    expect(byFile).toEqual([
+      { month: '2024-01', path: 'a.csv', loaded_at: '2024-11-20T06:00:00.000Z', revision_count: 0 },
+      { month: '2024-02', path: 'b.csv', loaded_at: '2024-12-20T06:00:00.000Z', revision_count: 1 },
+      { month: '2024-03', path: 'b.csv', loaded_at: '2024-12-20T06:00:00.000Z', revision_count: 1 },
+      { month: '2024-04', path: 'b.csv', loaded_at: '2024-12-20T06:00:00.000Z', revision_count: 0 },
+    ]);
     expect(summary.changed).toBe(true);
     expect(await dataVersion(deps.db)).toBe(v + 1);
     expect((await observations(deps.db)).map((r) => [r.month, r.value, r.flag, r.revision_count])).toEqual([

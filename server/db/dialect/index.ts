@@ -10,7 +10,7 @@ import { pgWriteTransaction, withSessionLock } from './postgres.js';
 import { sqliteWriteTransaction } from './sqlite.js';
 import type { WriteTx } from './types.js';
 
-export type { BulkRow, WriteTx } from './types.js';
+export type { BulkFixed, BulkRow, WriteTx } from './types.js';
 
 /** True when `db` (a Kysely handle or transaction) talks to PostgreSQL. */
 export function isPostgres(db: Kysely<Database>): boolean {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../schema.js';
-import type { BulkRow, WriteTx } from './types.js';
+import type { BulkFixed, BulkRow, WriteTx } from './types.js';
 
 /** A Kysely handle on one checked-out client (the transaction's connection). */
 function kyselyOn(client: pg.PoolClient): Kysely<Database> {
@@ -32,12 +32,14 @@ function copyField(v: string | number | null): string {
 
 const CHUNK_CHARS = 256 * 1024;
 
-function* copyChunks(rows: Iterable<BulkRow>): Generator<string> {
+function* copyChunks(rows: Iterable<BulkRow>, fixed: readonly (string | number)[]): Generator<string> {
+  // The fixed columns end every line alike.
+  const tail = fixed.map((v) => `\t${copyField(v)}`).join('');
   let chunk = '';
   for (const row of rows) {
     let line = '';
     for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i] ?? null);
-    chunk += `${line}\n`;
+    chunk += `${line}${tail}\n`;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';
@@ -52,12 +54,14 @@ async function copyRows(
   table: string,
   columns: readonly string[],
   rows: Iterable<BulkRow>,
+  fixed: BulkFixed = {},
 ): Promise<void> {
   const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
   // Loaded on first use: a SQLite process (the ETL command line) never pays for it.
   const { from: copyFrom } = await import('pg-copy-streams');
-  const stream = client.query(copyFrom(`COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(copyChunks(rows)), stream);
+  const all = [...columns, ...Object.keys(fixed)];
+  const stream = client.query(copyFrom(`COPY ${ident(table)} (${all.map(ident).join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(copyChunks(rows, Object.values(fixed))), stream);
 }
 
 /** Runs `fn` in one transaction on one client: all of it commits, or none of it. */
@@ -74,7 +78,7 @@ export async function pgWriteTransaction<T>(pool: pg.Pool, fn: (tx: WriteTx) => 
     const trx = kyselyOn(client);
     const result = await fn({
       trx,
-      insertRows: (table, columns, rows) => copyRows(client, table, columns, rows),
+      insertRows: (table, columns, rows, fixed) => copyRows(client, table, columns, rows, fixed),
     });
     await client.query('commit');
     return result;

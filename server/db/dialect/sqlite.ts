@@ -2,7 +2,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import type { BulkRow, WriteTx } from './types.js';
+import type { BulkFixed, BulkRow, WriteTx } from './types.js';
 
 /** Rows per multi-row INSERT: the driver's per-call overhead is the bulk path's main cost. */
 const BATCH = 64;
@@ -32,11 +32,15 @@ function insertRowsSync(
   table: string,
   columns: readonly string[],
   rows: Iterable<BulkRow>,
+  fixed: BulkFixed = {},
 ): void {
-  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const one = prepared(handle, head + tuple);
-  const many = prepared(handle, head + Array(BATCH).fill(tuple).join(', '));
+  const fixedColumns = Object.keys(fixed);
+  const head = `insert into "${table}" (${[...columns, ...fixedColumns].map((c) => `"${c}"`).join(', ')}) values `;
+  const tuple = `(${[...columns.map(() => '?'), ...fixedColumns.map((c) => sqlLiteral(fixed[c]))].join(', ')})`;
+  // Statements with an import's own values are used by that import only: not kept.
+  const prepare = (text: string) => (fixedColumns.length > 0 ? handle.prepare(text) : prepared(handle, text));
+  const one = prepare(head + tuple);
+  const many = prepare(head + Array(BATCH).fill(tuple).join(', '));
   const width = columns.length;
   const size = BATCH * width;
   const batch: (string | number | null)[] = new Array(size);
@@ -49,6 +53,16 @@ function insertRowsSync(
     }
   }
   for (let k = 0; k < n; k += width) one.run(batch.slice(k, k + width));
+}
+
+/** A value as an SQL literal: a finite number as is, a text quoted with its quotes doubled. */
+function sqlLiteral(v: string | number | undefined): string {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new RangeError(`bulk insert: ${v} is not a finite number`);
+    return String(v);
+  }
+  if (typeof v !== 'string') throw new TypeError('bulk insert: a fixed value is a number or a text');
+  return `'${v.replaceAll("'", "''")}'`;
 }
 
 /**
@@ -95,7 +109,8 @@ export async function sqliteWriteTransaction<T>(
       try {
         const result = await fn({
           trx: conn,
-          insertRows: async (table, columns, rows) => insertRowsSync(handle, table, columns, rows),
+          insertRows: async (table, columns, rows, fixed) =>
+            insertRowsSync(handle, table, columns, rows, fixed),
         });
         await sql`commit`.execute(conn);
         return result;
