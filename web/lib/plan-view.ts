@@ -46,8 +46,9 @@ export function goalUnitOfIndicator(unit: string): PlanGoalFigures['unit'] {
   return unit === 'eur' || unit === 'places' || unit === 'percent' ? unit : 'count';
 }
 
-export function isPlanGoal(goal: { kind: string }): boolean {
-  return goal.kind !== 'change';
+/** A plan goal (cumulative, budget, capacity); a goal without `kind` is a Tabelle 3 change goal. */
+export function isPlanGoal(goal: { kind?: string }): boolean {
+  return goal.kind !== undefined && goal.kind !== 'change';
 }
 
 function monthWord(month: string): string {

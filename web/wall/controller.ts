@@ -6,6 +6,7 @@
  * useSyncExternalStore (see useWall.ts).
  */
 
+import { isPlanGoal } from '../lib/plan-view';
 import { type PageSpec, resolvePages, type WallPage } from './params';
 import {
   msUntilNextMinute,
@@ -293,11 +294,10 @@ export class WallController<G extends GoalsLike, S> {
       earlyGoals !== null && String(earlyGoals.dataVersion) === dataVersion
         ? earlyGoals
         : await this.fetchGoals(signal);
-    const isChange = (g: { kind?: string }) => g.kind === undefined || g.kind === 'change';
     const { pages, unknown } = resolvePages(
       this.options.pages,
-      goals.goals.filter(isChange).map((g) => g.id),
-      goals.goals.filter((g) => !isChange(g)).length,
+      goals.goals.filter((g) => !isPlanGoal(g)).map((g) => g.id),
+      goals.goals.filter(isPlanGoal).length,
     );
     const seriesIds = pages.flatMap((p) => (p.kind === 'goal' ? [p.goalId] : []));
     const seriesList = await Promise.all(seriesIds.map((id) => this.api.series(id, signal)));

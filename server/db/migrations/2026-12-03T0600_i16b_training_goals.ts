@@ -17,6 +17,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  // What the server derived from the two goals: their last announced status (an up() again starts
+  // from a fresh baseline, not from a status of the removed goal) and the stored goal objects,
+  // which the first server builds again from the data.
+  await sql`delete from alert_state where goal_id in ('EIN_BAE-total','BELEGT_ASA-total')`.execute(db);
+  await sql`delete from goal_snapshots`.execute(db);
   for (const table of ['revisions', 'observations']) {
     await sql`delete from ${sql.table(table)} where indicator_code in ('EIN_BAE','BELEGT_ASA')`.execute(db);
   }
