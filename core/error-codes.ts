@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'comment_not_found',
   'mapping_not_found',
   'mute_not_found',
+  'recipient_not_found',
   'user_not_found',
   'token_not_found',
   'session_not_found',
@@ -35,6 +36,7 @@ export const ERROR_CODES = [
   // writes
   'invalid_target',
   'mapping_name_taken',
+  'recipient_exists',
   'file_rejected',
   'import_busy',
   'database_busy',

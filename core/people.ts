@@ -20,6 +20,8 @@ export const AUDIT_ACTION_TEXT: Readonly<Record<string, string>> = {
   'target.update': 'Ziel geändert',
   'mute.set': 'Hinweise stummgeschaltet',
   'mute.delete': 'Stummschaltung gelöscht',
+  'recipient.add': 'Empfänger hinzugefügt',
+  'recipient.delete': 'Empfänger entfernt',
   'alert.evaluate': 'Hinweise geprüft',
   'comment.create': 'Kommentar geschrieben',
   'comment.update': 'Kommentar geändert',

@@ -9,7 +9,7 @@ import { errorBodySchema } from './http/errors.js';
 import * as res from './http/responses.js';
 import * as req from './http/schemas.js';
 import { auditQuery, idParam, roleMappingBody, tokenBody, userPatchBody } from './routes/admin.js';
-import { alertsQuery, muteBody, muteIdParam } from './routes/alerts.js';
+import { alertsQuery, muteBody, muteIdParam, recipientBody, recipientIdParam } from './routes/alerts.js';
 import { callbackQuery, loginQuery } from './routes/auth.js';
 import { commentBody, commentIdParam, commentPatchBody, commentsQuery } from './routes/comments.js';
 import { mappingIdParam, mappingsImportBody } from './routes/import-mappings.js';
@@ -101,6 +101,9 @@ const ENDPOINTS: Endpoint[] = [
   op('get /api/alerts/mutes', 'Active and past mutes (file and API)', { 200: 'Mutes' }),
   op('put /api/alerts/mutes', 'Mute alerts of a goal until a day', { 200: 'The mute' }, { role: 'admin', body: json(muteBody) }),
   op('delete /api/alerts/mutes/{id}', 'Delete a mute', { 200: 'Deleted', 404: 'No such mute' }, { role: 'admin', params: muteIdParam }),
+  op('get /api/alerts/recipients', 'Alert recipients with their source (environment, configuration file, API)', { 200: 'Recipients' }, { role: 'admin' }),
+  op('post /api/alerts/recipients', 'Add an alert recipient', { 201: 'The recipient', 404: 'Unknown region', 409: 'The address is already a recipient' }, { role: 'admin', body: json(recipientBody) }),
+  op('delete /api/alerts/recipients/{id}', 'Remove a recipient added through the API', { 200: 'Deleted', 404: 'No such recipient' }, { role: 'admin', params: recipientIdParam }),
   op('get /api/comments', 'Comments of a region (a goal includes those on its whole indicator), oldest month first', { 200: 'Comments with edit history and canEdit for the asking person' }, { query: commentsQuery }),
   op('post /api/comments', 'Write a comment on a goal (or indicator) and month; plain text, at most 2,000 characters', { 201: 'The comment', 400: 'Invalid body, or a month after the current calendar month', 404: 'Unknown region or indicator' }, { role: 'controller', body: json(commentBody) }),
   op('patch /api/comments/{id}', 'Change the text of a comment (its author, or an admin); the old text goes to the history', { 200: 'The comment', 404: 'No such comment' }, { role: 'controller', params: commentIdParam, body: json(commentPatchBody) }),

@@ -99,6 +99,13 @@ export type ImportsResponse = InferResponseType<typeof client.api.imports.$get, 
 export type AlertsResponse = InferResponseType<typeof client.api.alerts.$get, 200>;
 export type MutesResponse = InferResponseType<typeof client.api.alerts.mutes.$get, 200>;
 export type Mute = MutesResponse['mutes'][number];
+export type RecipientsResponse = InferResponseType<typeof client.api.alerts.recipients.$get, 200>;
+export type AlertRecipient = RecipientsResponse['recipients'][number];
+/** The body of POST /api/alerts/recipients (email, name?, regions?, goals?), as the server's schema types it. */
+export type RecipientInput = Extract<
+  Parameters<typeof client.api.alerts.recipients.$post>[0],
+  { json: unknown }
+>['json'];
 /** The body of PUT /api/alerts/mutes (goal, region?, until, reason?), as the server's schema types it. */
 export type MuteInput = Extract<
   Parameters<typeof client.api.alerts.mutes.$put>[0],
@@ -124,6 +131,7 @@ export const queryKeys = {
   imports: ['imports'] as const,
   alerts: ['alerts'] as const,
   mutes: ['alert-mutes'] as const,
+  recipients: ['alert-recipients'] as const,
 };
 
 /**
@@ -280,6 +288,44 @@ export function useDeleteMute() {
     mutationFn: async ({ id, headers }: { id: number; headers: Record<string, string> }) =>
       read(await client.api.alerts.mutes[':id'].$delete({ param: { id: String(id) } }, { headers })),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.mutes }),
+  });
+}
+
+/**
+ * The alert recipients (environment, configuration file, API). Admins only: the addresses are
+ * personal data. `headers` authenticate the read like the writes (none for the session, the admin
+ * token otherwise); `enabled` false while it is known that the reader may not read them.
+ */
+export function useRecipients(headers: Record<string, string>, enabled: boolean) {
+  return useQuery({
+    queryKey: [...queryKeys.recipients, headers.Authorization ?? ''] as const,
+    queryFn: async () => read(await client.api.alerts.recipients.$get(undefined, { headers })),
+    enabled,
+  });
+}
+
+/** Adds a recipient (409 `recipient_exists` when the address is listed already). */
+export function useAddRecipient() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({
+      recipient,
+      headers,
+    }: {
+      recipient: RecipientInput;
+      headers: Record<string, string>;
+    }) => read(await client.api.alerts.recipients.$post({ json: recipient, header: {} }, { headers })),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.recipients }),
+  });
+}
+
+/** Removes a recipient added through the API (the others are changed where they are configured). */
+export function useDeleteRecipient() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, headers }: { id: number; headers: Record<string, string> }) =>
+      read(await client.api.alerts.recipients[':id'].$delete({ param: { id: String(id) } }, { headers })),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.recipients }),
   });
 }
 

@@ -29,8 +29,8 @@ const regionIdSchema = z.string().trim().min(1, 'must not be empty');
 
 export const recipientSchema = z
   .object({
-    email: z.email('must be an e-mail address'),
-    name: z.string().trim().min(1).optional(),
+    email: z.email('must be an e-mail address').max(254, 'at most 254 characters'),
+    name: z.string().trim().min(1).max(200, 'at most 200 characters').optional(),
     /** Region ids followed; absent: every region. */
     regions: z.array(regionIdSchema).min(1, 'leave out "regions" to follow every region').optional(),
     /** Goals followed ('K2-female', 'K3'); absent: every goal. Missing-data alerts reach everyone following the region. */
@@ -58,6 +58,7 @@ export const alertConfigFileSchema = z
 
 export type AlertConfigFile = z.output<typeof alertConfigFileSchema>;
 export type MuteInput = z.output<typeof muteSchema>;
+export type RecipientInput = z.output<typeof recipientSchema>;
 
 export class AlertConfigError extends Error {
   constructor(
@@ -108,12 +109,19 @@ export interface Recipient {
 }
 
 /**
- * Merges ALERT_RECIPIENTS (follow everything) with the file's recipients. An address listed more
- * than once (case-insensitively) follows the union of its entries.
+ * Merges ALERT_RECIPIENTS (follow everything) with the file's recipients and those added through
+ * the API (`stored`). An address listed more than once (case-insensitively) follows the union of
+ * its entries.
  */
 export function resolveRecipients(
   envRecipients: readonly string[],
   file: AlertConfigFile | null,
+  stored: readonly {
+    email: string;
+    name: string | null;
+    regions: string[] | null;
+    goals: string[] | null;
+  }[] = [],
 ): Recipient[] {
   const byEmail = new Map<
     string,
@@ -137,6 +145,7 @@ export function resolveRecipients(
   };
   for (const email of envRecipients) add(email, null, null, null);
   for (const r of file?.recipients ?? []) add(r.email, r.name ?? null, r.regions ?? null, r.goals ?? null);
+  for (const r of stored) add(r.email, r.name, r.regions, r.goals);
   return [...byEmail.values()];
 }
 

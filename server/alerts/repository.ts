@@ -421,3 +421,59 @@ export async function deleteMute(db: Q, id: number): Promise<boolean> {
   const r = await db.deleteFrom('alert_mutes').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** A recipient added through the API; `regions`/`goals` null: follows every region / goal. */
+export interface StoredRecipient {
+  id: number;
+  email: string;
+  name: string | null;
+  regions: string[] | null;
+  goals: string[] | null;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+function jsonList(text: string | null): string[] | null {
+  if (text === null) return null;
+  const v: unknown = JSON.parse(text);
+  return Array.isArray(v) ? v.map(String) : null;
+}
+
+export async function listStoredRecipients(db: Q): Promise<StoredRecipient[]> {
+  const rows = await db.selectFrom('alert_recipients').selectAll().orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    regions: jsonList(r.regions),
+    goals: jsonList(r.goals),
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  }));
+}
+
+/** Adds a recipient; a second entry for the same address (any case) fails on the unique index. */
+export async function insertRecipient(
+  db: Q,
+  r: Omit<StoredRecipient, 'id' | 'createdAt'>,
+  now: string,
+): Promise<StoredRecipient> {
+  const row = await db
+    .insertInto('alert_recipients')
+    .values({
+      email: r.email,
+      name: r.name,
+      regions: r.regions === null ? null : JSON.stringify(r.regions),
+      goals: r.goals === null ? null : JSON.stringify(r.goals),
+      created_at: now,
+      created_by: r.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...r, id: row.id, createdAt: now };
+}
+
+export async function deleteRecipient(db: Q, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('alert_recipients').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

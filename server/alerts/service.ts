@@ -14,15 +14,16 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
-import type { AlertConfigFile, MuteInput, Recipient } from './alert-config.js';
+import type { AlertConfigFile, MuteInput, RecipientInput } from './alert-config.js';
 import type { AlertItem } from './compose.js';
 import { type DeliverySummary, deliverDue, NO_DELIVERY } from './delivery.js';
 import { collectGoalChanges, collectMissingData } from './evaluation.js';
 import {
   createRecipientBook,
-  installRecipients,
   type MuteView,
   type RecipientBook,
+  type RecipientList,
+  type RecipientView,
   readAlertConfig,
 } from './recipients.js';
 import { NOTHING_RECORDED, type RecordSummary, recordAlerts } from './record.js';
@@ -32,7 +33,7 @@ import { createTransportFromConfig, type MailTransport } from './transport.js';
 import type { AlertDeliveryState, AlertTrigger, Clock, GoalsSource } from './types.js';
 
 export { type DeliverySummary, retryDelayMs } from './delivery.js';
-export type { MuteView } from './recipients.js';
+export type { MuteView, RecipientList, RecipientView } from './recipients.js';
 
 export interface AlertServiceDeps {
   db: Db;
@@ -78,7 +79,10 @@ export interface AlertService {
   listMutes(): Promise<MuteView[]>;
   setMute(input: MuteInput, createdBy: string | null): Promise<MuteView>;
   deleteMute(id: number): Promise<boolean>;
-  readonly recipients: readonly Recipient[];
+  /** Every recipient entry with its source, and where mails go while there is none. */
+  listRecipients(): Promise<RecipientList>;
+  addRecipient(input: RecipientInput, createdBy: string | null): Promise<RecipientView | 'duplicate'>;
+  deleteRecipient(id: number): Promise<boolean>;
   readonly transport: MailTransport;
   /** Starts the timers: retries of failed mails, the daily missing-data check and evaluation, the data-version watch. */
   start(): void;
@@ -184,8 +188,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   const log = deps.logger.child({ component: 'alerts' });
   const transport = deps.transport ?? createTransportFromConfig(config, log);
   const file = readAlertConfig(config, deps.alertConfig);
-  const recipients = installRecipients(config, file, transport.kind, log);
-  const book = createRecipientBook({ db, recipients, file, log });
+  const book = createRecipientBook({ db, config, file, transportKind: transport.kind, log });
   const engine: Engine = { deps, db, log, transport, book, lastEvaluatedVersion: null };
   const queue = createSerialQueue();
   let stopTimers: (() => void) | null = null;
@@ -199,7 +202,9 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     listMutes: () => book.listMutes(clock()),
     setMute: (input, createdBy) => book.setMute(input, createdBy, clock()),
     deleteMute: (id) => book.deleteMute(id),
-    recipients,
+    listRecipients: () => book.listRecipients(),
+    addRecipient: (input, createdBy) => book.addRecipient(input, createdBy, clock()),
+    deleteRecipient: (id) => book.deleteRecipient(id),
     transport,
     start() {
       if (!config.ALERTS_ENABLED || stopTimers) return;
@@ -215,9 +220,18 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         { clock, log, periods: deps.timers },
       );
       log.info(
-        { transport: transport.description, recipients: recipients.length, mutes: book.fileMutes.length },
+        {
+          transport: transport.description,
+          recipients: book.configured.length,
+          mutes: book.fileMutes.length,
+        },
         'alerts started',
       );
+      if (book.configured.length === 0 && transport.kind !== 'outbox') {
+        log.warn(
+          'no alert recipients in ALERT_RECIPIENTS or ALERT_CONFIG_FILE: mails go only to those added on the Hinweise page',
+        );
+      }
     },
     async pause() {
       stopTimers?.();

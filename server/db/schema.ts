@@ -241,6 +241,7 @@ export interface Database {
   alert_digests: AlertDigestsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_mutes: AlertMutesTable;
+  alert_recipients: AlertRecipientsTable;
   region_summaries: RegionSummariesTable;
   goal_snapshots: GoalSnapshotsTable;
   backtest_pools: BacktestPoolsTable;
@@ -378,6 +379,20 @@ export interface AlertMutesTable {
   /** Last muted day, 'YYYY-MM-DD' (inclusive, Europe/Berlin). */
   until: string;
   reason: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+/** A recipient added on the Hinweise page (ALERT_RECIPIENTS and the configuration file add more). */
+export interface AlertRecipientsTable {
+  id: Generated<number>;
+  /** Unique case-insensitively. */
+  email: string;
+  name: string | null;
+  /** JSON array of region ids followed; NULL: every region. */
+  regions: string | null;
+  /** JSON array of goal references ('K2-female', 'K3', 'missing'); NULL: every goal. */
+  goals: string | null;
   created_at: string;
   created_by: string | null;
 }

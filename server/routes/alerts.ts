@@ -1,11 +1,12 @@
 /**
  * GET /api/alerts (history), POST /api/alerts/evaluate (admin), GET/PUT /api/alerts/mutes,
- * DELETE /api/alerts/mutes/:id (admin). Writes need the admin bearer token like every write.
+ * DELETE /api/alerts/mutes/:id (admin), GET/POST /api/alerts/recipients and DELETE
+ * /api/alerts/recipients/:id (admin: the addresses are personal data). Writes need the admin role.
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { HIDDEN_EMAIL, hideEmails } from '../../core/redact.js';
-import { berlinDay, muteSchema } from '../alerts/alert-config.js';
+import { berlinDay, muteSchema, recipientSchema } from '../alerts/alert-config.js';
 import { actorName, audit } from '../auth/audit.js';
 import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
@@ -35,6 +36,14 @@ export const muteBody = muteSchema.describe(
 
 export const muteIdParam = z.object({
   id: z.string().regex(/^\d+$/, 'must be a mute id').transform(Number).pipe(z.number().int().min(1)),
+});
+
+export const recipientBody = recipientSchema.describe(
+  'An alert recipient: the address, a name, and the regions and goals followed (left out: all of them)',
+);
+
+export const recipientIdParam = z.object({
+  id: z.string().regex(/^\d+$/, 'must be a recipient id').transform(Number).pipe(z.number().int().min(1)),
 });
 
 const changedBy = z.object({ 'x-changed-by': z.string().trim().min(1).max(100).optional() });
@@ -106,6 +115,46 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
         );
       }
       await audit(deps, auth, c, 'mute.delete', `mute ${id}`);
+      return c.json({ deleted: id });
+    })
+    .get('/recipients', admin, async (c) => c.json(await deps.alerts.listRecipients()))
+    .post(
+      '/recipients',
+      admin,
+      limitBody(16 * 1024),
+      validate('header', changedBy),
+      validate('json', recipientBody),
+      async (c) => {
+        const body = c.req.valid('json');
+        for (const region of body.regions ?? []) {
+          if (!(await getRegion(deps.db.db, region))) {
+            throw new ApiError(404, 'region_not_found', `Unknown region: ${region}`);
+          }
+        }
+        const recipient = await deps.alerts.addRecipient(
+          body,
+          actorName(c, c.req.valid('header')['x-changed-by'] ?? null),
+        );
+        if (recipient === 'duplicate') {
+          throw new ApiError(409, 'recipient_exists', `${body.email} is already a recipient`);
+        }
+        await audit(deps, auth, c, 'recipient.add', body.email, {
+          regions: body.regions ?? null,
+          goals: body.goals ?? null,
+        });
+        return c.json({ recipient }, 201);
+      },
+    )
+    .delete('/recipients/:id', admin, validate('param', recipientIdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await deps.alerts.deleteRecipient(id))) {
+        throw new ApiError(
+          404,
+          'recipient_not_found',
+          `No recipient with id ${id} (ALERT_RECIPIENTS and the configuration file are changed there)`,
+        );
+      }
+      await audit(deps, auth, c, 'recipient.delete', `recipient ${id}`);
       return c.json({ deleted: id });
     });
 }

@@ -101,6 +101,15 @@ const SAMPLES: Record<string, (ctx: TestContext, who: Who) => Promise<Call>> = {
     const mute = await ctx.deps.alerts.setMute({ goal: 'K3-total', until: '2025-07-31' }, 'test');
     return { path: `/api/alerts/mutes/${mute.id}`, init: { method: 'DELETE' } };
   },
+  'post /api/alerts/recipients': async () => ({
+    path: '/api/alerts/recipients',
+    init: json('POST', { email: 'neu@jc.example', goals: ['K3'] }),
+  }),
+  'delete /api/alerts/recipients/{id}': async (ctx) => {
+    const r = await ctx.deps.alerts.addRecipient({ email: 'weg@jc.example' }, 'test');
+    if (r === 'duplicate') throw new Error('sample recipient already there');
+    return { path: `/api/alerts/recipients/${r.id}`, init: { method: 'DELETE' } };
+  },
   'post /api/comments': async () => ({
     path: '/api/comments',
     init: json('POST', { region: REGION_A, goal: 'K2-female', month: '2024-09', text: 'Maßnahme X endete' }),
@@ -164,6 +173,7 @@ function snapshot(ctx: TestContext): string {
     runs: q('select * from import_runs'),
     observations: q('select count(*) n from observations'),
     mutes: q('select * from alert_mutes'),
+    recipients: q('select * from alert_recipients'),
     alerts: q('select count(*) n from alerts'),
     users: q('select id, name, role, disabled from users'),
     mappings: q('select * from role_mappings'),

@@ -9,6 +9,7 @@ import * as i13bBacktestPools from './2026-11-30T0800_i13b_backtest_pools.js';
 import * as i13cObservationsByKey from './2026-12-01T0600_i13c_observations_by_key.js';
 import * as mI16b from './2026-12-03T0600_i16b_training_goals.js';
 import * as revisionsByFile from './2026-12-03T0700_revisions_by_file.js';
+import * as alertRecipients from './2026-12-03T1300_alert_recipients.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T0600_i13c_observations_by_key': i13cObservationsByKey,
   '2026-12-03T0600_i16b_training_goals': mI16b,
   '2026-12-03T0700_revisions_by_file': revisionsByFile,
+  '2026-12-03T1300_alert_recipients': alertRecipients,
 };
