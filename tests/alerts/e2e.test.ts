@@ -341,6 +341,130 @@ describe('HTTP: /api/alerts', () => {
     ).toBe(404);
     expect((await (await app.request('/api/alerts/mutes')).json()).mutes).toEqual([]);
   });
+
+  test('recipients: validated, admin only, listed with their source, deleted', async () => {
+    const { app, importRows, db } = await appSetup();
+    await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
+    const post = (body: unknown, headers: Record<string, string> = auth) =>
+      app.request('/api/alerts/recipients', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    // The addresses are personal data: reading them needs the admin role too.
+    expect((await app.request('/api/alerts/recipients')).status).toBe(401);
+    expect((await post({ email: 'a@jobcenter.example' }, {})).status).toBe(401);
+
+    const bad = await post({ email: 'kein-mail', goals: ['K2-divers'], regions: [] });
+    expect(bad.status).toBe(400);
+    const msg = (await bad.json()).error.message;
+    expect(msg).toContain('email: must be an e-mail address');
+    expect(msg).toContain('goals.0: must be a goal id');
+    expect(msg).toContain('regions: leave out "regions" to follow every region');
+    expect((await post({ email: 'a@jobcenter.example', regions: ['99999'] })).status).toBe(404);
+    // Listed already in ALERT_RECIPIENTS (in another case): a conflict, nothing stored.
+    const dup = await post({ email: 'GF@jobcenter.example' });
+    expect(dup.status).toBe(409);
+    expect((await dup.json()).error.code).toBe('recipient_exists');
+    expect(await all(db, 'select * from alert_recipients')).toEqual([]);
+
+    const ok = await post(
+      { email: 'controlling@jobcenter.example', name: 'Controlling', regions: ['01060'], goals: ['K3'] },
+      { ...auth, 'X-Changed-By': 'Frau Admin' },
+    );
+    expect(ok.status).toBe(201);
+    const { recipient } = await ok.json();
+    expect(recipient).toMatchObject({
+      email: 'controlling@jobcenter.example',
+      name: 'Controlling',
+      regions: ['01060'],
+      goals: ['K3'],
+      source: 'api',
+      createdBy: 'Frau Admin',
+      createdAt: '2024-11-20T06:00:00.000Z',
+    });
+    expect((await post({ email: 'Controlling@Jobcenter.example' })).status).toBe(409);
+
+    const list = await (await app.request('/api/alerts/recipients', { headers: auth })).json();
+    expect(list).toEqual({
+      recipients: [
+        {
+          id: null,
+          email: 'gf@jobcenter.example',
+          name: null,
+          regions: null,
+          goals: null,
+          source: 'env',
+          createdAt: null,
+          createdBy: null,
+        },
+        recipient,
+      ],
+      fallback: null,
+    });
+    const del = (id: number, headers: Record<string, string> = auth) =>
+      app.request(`/api/alerts/recipients/${id}`, { method: 'DELETE', headers });
+    expect((await del(recipient.id, {})).status).toBe(401);
+    expect((await del(recipient.id)).status).toBe(200);
+    expect((await del(recipient.id)).status).toBe(404);
+    expect(await all(db, 'select * from alert_recipients')).toEqual([]);
+    const actions = await all(
+      db,
+      `select action, subject from audit_log where action like 'recipient.%' order by id`,
+    );
+    expect(actions).toEqual([
+      { action: 'recipient.add', subject: 'controlling@jobcenter.example' },
+      { action: 'recipient.delete', subject: `recipient ${recipient.id}` },
+    ]);
+  });
+
+  test('a recipient added through the API gets the mails of what it follows, until removed', async () => {
+    const { app, importRows, addTargets, smtp } = await appSetup();
+    await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
+    await addTargets();
+    const add = async (body: unknown) => {
+      const res = await app.request('/api/alerts/recipients', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()).recipient as { id: number };
+    };
+    await add({ email: 'lzb@jobcenter.example', goals: ['K3'] });
+    const k2 = await add({ email: 'k2@jobcenter.example', regions: ['01060'], goals: ['K2-female'] });
+    const evaluate = () => app.request('/api/alerts/evaluate', { method: 'POST', headers: auth });
+    const to = (from: number) =>
+      smtp.received
+        .slice(from)
+        .flatMap((m) => m.rcptTo)
+        .sort();
+
+    // June: only K2 Frauen changes (missed; K3 is met on the baseline).
+    await importRows('bis-juni-2024.csv', baseRows());
+    expect((await evaluate()).status).toBe(200);
+    expect(to(0)).toEqual(['gf@jobcenter.example', 'k2@jobcenter.example']);
+    const sent = smtp.received.length;
+
+    // Removed: the July digest (K2 Frauen recovers, K3 at risk) reaches everyone else following it.
+    expect(
+      (await app.request(`/api/alerts/recipients/${k2.id}`, { method: 'DELETE', headers: auth })).status,
+    ).toBe(200);
+    await importRows('juli-2024.csv', [
+      ['2023-07', 'INT', 'female', 10],
+      ['2024-06', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'female', 30],
+      ['2024-07', 'ELB', 'female', 1000],
+      ['2024-07', 'INT', 'total', 40],
+      ['2024-07', 'ELB', 'total', 2000],
+      ['2024-07', 'LZB', 'total', 700],
+    ]);
+    expect((await evaluate()).status).toBe(200);
+    expect(to(sent)).toEqual(['gf@jobcenter.example', 'lzb@jobcenter.example']);
+    const lzbMail = smtp.received.slice(sent).find((m) => m.rcptTo.includes('lzb@jobcenter.example'));
+    expect(lzbMail?.parsed?.subject).toContain('Langzeitleistungsbeziehende');
+    expect(lzbMail?.parsed?.text).not.toContain('Integrationsquote Frauen');
+  });
 });
 
 describe('comments in the next alert mail', () => {

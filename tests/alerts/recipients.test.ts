@@ -187,6 +187,38 @@ describe('outbox mode (no SMTP configured)', () => {
       recipients: '["zielmonitor@localhost"]',
     });
   });
+
+  test('the list names the sender as the fallback until somebody is added; then mails go to them', async () => {
+    const outbox = scratchDir('zm-outbox-');
+    const db = await freshDb();
+    const goals = new FixtureGoals();
+    const alerts = createAlertService({
+      db,
+      goals,
+      logger: silentLogger(),
+      clock: () => new Date('2024-10-30T08:00:00Z'),
+      config: testConfig({ OUTBOX_DIR: outbox }),
+      alertConfig: null,
+    });
+    cleanups.push(async () => {
+      await alerts.stop();
+      await db.close();
+    });
+    expect(await alerts.listRecipients()).toEqual({ recipients: [], fallback: 'zielmonitor@localhost' });
+    const added = await alerts.addRecipient({ email: 'controlling@jobcenter.example' }, 'admin');
+    expect(added).toMatchObject({ source: 'api', email: 'controlling@jobcenter.example' });
+    expect(await alerts.addRecipient({ email: 'CONTROLLING@jobcenter.example' }, 'admin')).toBe('duplicate');
+    expect((await alerts.listRecipients()).fallback).toBeNull();
+    goals.goals = [
+      goal({ id: 'K2-female', status: 'missed', current: 10.25, previous: 10.8, changePct: -5.09 }),
+    ];
+    await alerts.evaluate('import');
+    const files = readdirSync(outbox);
+    expect(files).toHaveLength(1);
+    expect(parseMail(readFileSync(join(outbox, files[0] ?? ''), 'utf8')).to).toBe(
+      'controlling@jobcenter.example',
+    );
+  });
 });
 
 describe('alert configuration file', () => {
