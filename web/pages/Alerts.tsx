@@ -1,6 +1,6 @@
 /**
- * Hinweise: the history of e-mail alerts (sent, pending, failed), newest first, and the mutes that
- * hold alerts back (alerts/Mutes.tsx).
+ * Hinweise: the history of e-mail alerts (sent, pending, failed), newest first, the mutes that
+ * hold alerts back (alerts/Mutes.tsx) and who receives them (alerts/Recipients.tsx).
  */
 
 import { formatDateTime, formatMonth } from '../../core/format';
@@ -12,6 +12,7 @@ import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { statusView } from '../lib/status';
 import { Mutes } from './alerts/Mutes';
+import { Recipients } from './alerts/Recipients';
 
 const KIND_TEXT: Record<string, string> = {
   worse: 'Ziel verschlechtert',
@@ -27,6 +28,7 @@ export default function Alerts() {
       <p className="meta">E-Mail-Hinweise bei verfehlten, gefährdeten und wieder erreichten Zielen.</p>
       <AlertHistory />
       <Mutes />
+      <Recipients />
     </section>
   );
 }

@@ -1,0 +1,103 @@
+/**
+ * A choice of several from a long list (the regions, the goals), by keyboard alike: a select and a
+ * button that takes its choice into the list below, each chosen item with a button that takes it
+ * out again. A select of several (`multiple`) would need Ctrl+Space, which few people know. An
+ * empty choice means "all" and says so.
+ */
+import { useId, useRef, useState } from 'react';
+
+import type { GoalOptionGroup } from '../../lib/mute-view';
+import { remainingOptions } from '../../lib/recipient-view';
+
+export function PickList({
+  legend,
+  label,
+  allText,
+  groups,
+  chosen,
+  textOf,
+  onChange,
+}: {
+  /** The group's name ("Regionen (freiwillig)"). */
+  legend: string;
+  /** The select's label, one item's kind ("Region"); the button reads "<label> hinzufügen". */
+  label: string;
+  /** Said while nothing is chosen ("Keine Auswahl: alle Regionen."). */
+  allText: string;
+  /** The choices; a group without a label is shown without an optgroup. */
+  groups: readonly GoalOptionGroup[];
+  chosen: readonly string[];
+  textOf: (value: string) => string;
+  onChange: (chosen: string[]) => void;
+}) {
+  const id = useId();
+  const [pick, setPick] = useState('');
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const left = remainingOptions(groups, chosen);
+
+  const add = () => {
+    if (pick === '' || chosen.includes(pick)) return;
+    onChange([...chosen, pick]);
+    setPick('');
+  };
+  const remove = (value: string) => {
+    onChange(chosen.filter((v) => v !== value));
+    // The item's button goes away with it: the focus goes back to the select.
+    selectRef.current?.focus();
+  };
+
+  return (
+    <fieldset className="control-group pick-list">
+      <legend>{legend}</legend>
+      <div className="pick-list-add">
+        <div className="control">
+          <label htmlFor={id}>{label}</label>
+          <select id={id} ref={selectRef} value={pick} onChange={(e) => setPick(e.target.value)}>
+            <option value="">– bitte wählen –</option>
+            {left.map((g) =>
+              g.label === '' ? (
+                g.options.map(([v, text]) => (
+                  <option key={v} value={v}>
+                    {text}
+                  </option>
+                ))
+              ) : (
+                <optgroup key={g.label} label={g.label}>
+                  {g.options.map(([v, text]) => (
+                    <option key={v} value={v}>
+                      {text}
+                    </option>
+                  ))}
+                </optgroup>
+              ),
+            )}
+          </select>
+        </div>
+        <button type="button" className="secondary" onClick={add}>
+          {label} hinzufügen
+        </button>
+      </div>
+      <div aria-live="polite">
+        {chosen.length === 0 ? (
+          <p className="muted">{allText}</p>
+        ) : (
+          <ul className="pick-list-items">
+            {chosen.map((v) => (
+              <li key={v}>
+                <span>{textOf(v)}</span>
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={`Abwählen: ${textOf(v)}`}
+                  onClick={() => remove(v)}
+                >
+                  Abwählen
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </fieldset>
+  );
+}
