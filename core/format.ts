@@ -259,7 +259,7 @@ export function formatGoalValue(
  * "noch 1,93 Mio € bis Dezember, 0,64 Mio € je Monat", "Jahresplan erreicht". `what` names the
  * counted thing (the indicator's name); euros need no noun. A profiled path (`pathNext`) makes
  * the monthly figure an average and names the path's next step: "noch 2 Eintritte BaE bis
- * Dezember, im Schnitt 0,3 je Monat; laut Planpfad 2 bis September 2024" (not when that step is
+ * Dezember, im Schnitt 0,3 je Monat; laut Planpfad noch 2 bis September 2024" (not when that step is
  * December: then it is the total again).
  */
 export function formatPace(
@@ -285,7 +285,7 @@ export function formatPace(
   const head = `noch ${amount(pace.total)}${noun} bis Dezember`;
   const step = pace.pathNext;
   if (!step || step.month.endsWith('-12')) return `${head}, ${amount(pace.perMonth)} je Monat`;
-  return `${head}, im Schnitt ${amount(pace.perMonth)} je Monat; laut Planpfad ${amount(step.needed)} bis ${formatMonth(step.month)}`;
+  return `${head}, im Schnitt ${amount(pace.perMonth)} je Monat; laut Planpfad noch ${amount(step.needed)} bis ${formatMonth(step.month)}`;
 }
 
 /** A range of changes: (0.94, 2.61) → "+0,9 … +2,6 %" (one unit sign at the end). */

@@ -291,6 +291,16 @@ export function useDeleteMute() {
   });
 }
 
+/** A short non-secret key of the request's credential: 'session', or a hash of the token. */
+function credentialKey(headers: Record<string, string>): string {
+  const auth = headers.Authorization;
+  if (auth === undefined) return 'session';
+  // FNV-1a, 32 bit: tells tokens apart in the query cache; not a protection of the token.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < auth.length; i++) h = Math.imul(h ^ auth.charCodeAt(i), 0x01000193);
+  return `token-${(h >>> 0).toString(16)}`;
+}
+
 /**
  * The alert recipients (environment, configuration file, API). Admins only: the addresses are
  * personal data. `headers` authenticate the read like the writes (none for the session, the admin
@@ -298,7 +308,8 @@ export function useDeleteMute() {
  */
 export function useRecipients(headers: Record<string, string>, enabled: boolean) {
   return useQuery({
-    queryKey: [...queryKeys.recipients, headers.Authorization ?? ''] as const,
+    // Keyed by who reads (another token, another answer), without the token itself in the cache.
+    queryKey: [...queryKeys.recipients, credentialKey(headers)] as const,
     queryFn: async () => read(await client.api.alerts.recipients.$get(undefined, { headers })),
     enabled,
   });

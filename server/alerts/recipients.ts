@@ -91,7 +91,8 @@ export interface RecipientBook {
     createdBy: string | null,
     now: Date,
   ): Promise<RecipientView | 'duplicate'>;
-  deleteRecipient(id: number): Promise<boolean>;
+  /** The removed address, or null when no recipient added through the API has this id. */
+  deleteRecipient(id: number): Promise<string | null>;
 }
 
 /** The address inside a From header ('Name <a@b>' → 'a@b'). */

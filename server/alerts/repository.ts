@@ -473,7 +473,12 @@ export async function insertRecipient(
   return { ...r, id: row.id, createdAt: now };
 }
 
-export async function deleteRecipient(db: Q, id: number): Promise<boolean> {
-  const r = await db.deleteFrom('alert_recipients').where('id', '=', id).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+/** Removes a recipient; its address, or null when there was none with this id. */
+export async function deleteRecipient(db: Q, id: number): Promise<string | null> {
+  const row = await db
+    .deleteFrom('alert_recipients')
+    .where('id', '=', id)
+    .returning('email')
+    .executeTakeFirst();
+  return row?.email ?? null;
 }

@@ -82,7 +82,8 @@ export interface AlertService {
   /** Every recipient entry with its source, and where mails go while there is none. */
   listRecipients(): Promise<RecipientList>;
   addRecipient(input: RecipientInput, createdBy: string | null): Promise<RecipientView | 'duplicate'>;
-  deleteRecipient(id: number): Promise<boolean>;
+  /** The removed address, or null when no recipient added through the API has this id. */
+  deleteRecipient(id: number): Promise<string | null>;
   readonly transport: MailTransport;
   /** Starts the timers: retries of failed mails, the daily missing-data check and evaluation, the data-version watch. */
   start(): void;
@@ -228,9 +229,17 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         'alerts started',
       );
       if (book.configured.length === 0 && transport.kind !== 'outbox') {
-        log.warn(
-          'no alert recipients in ALERT_RECIPIENTS or ALERT_CONFIG_FILE: mails go only to those added on the Hinweise page',
-        );
+        // Recipients may be kept on the Hinweise page only: warn when there is nobody at all.
+        book
+          .listRecipients()
+          .then((list) => {
+            if (list.recipients.length === 0) {
+              log.warn(
+                'no alert recipients (ALERT_RECIPIENTS, ALERT_CONFIG_FILE, Hinweise page): changes are tracked but not mailed',
+              );
+            }
+          })
+          .catch((e: unknown) => log.warn({ err: e }, 'alert recipients could not be read'));
       }
     },
     async pause() {

@@ -223,18 +223,23 @@ export function paceOf(
   };
 }
 
-/** The first month k > m whose path plan × shares[k] lies above ytd, and path − ytd (see paceOf). */
+/**
+ * The first month k > m whose path plan × shares[k] lies above ytd, and what is still needed by
+ * then in whole units (entries, euros), rounded up: a path of 102,02 against 102 entries so far
+ * needs one more entry, not "0,0". A path equal to ytd up to the shares' float error is reached.
+ */
 function nextPathStep(
   plan: number,
   path: { year: number; shares: readonly number[] },
   ytd: number,
   m: number,
 ): PathStep | null {
-  // A path equal to ytd up to rounding of the shares is reached, not "0,00 still needed".
   const eps = 1e-9 * Math.max(1, Math.abs(plan));
   for (let k = m + 1; k <= 12; k++) {
     const due = pathAt('cumulative', plan, path.shares, k);
-    if (due !== null && due - ytd > eps) return { month: makeMonth(path.year, k), needed: due - ytd };
+    if (due !== null && due - ytd > eps) {
+      return { month: makeMonth(path.year, k), needed: Math.ceil(due - ytd - eps) };
+    }
   }
   return null;
 }

@@ -147,14 +147,15 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
     )
     .delete('/recipients/:id', admin, validate('param', recipientIdParam), async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await deps.alerts.deleteRecipient(id))) {
+      const email = await deps.alerts.deleteRecipient(id);
+      if (email === null) {
         throw new ApiError(
           404,
           'recipient_not_found',
           `No recipient with id ${id} (ALERT_RECIPIENTS and the configuration file are changed there)`,
         );
       }
-      await audit(deps, auth, c, 'recipient.delete', `recipient ${id}`);
+      await audit(deps, auth, c, 'recipient.delete', email, { id });
       return c.json({ deleted: id });
     });
 }

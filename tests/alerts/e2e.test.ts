@@ -414,7 +414,7 @@ describe('HTTP: /api/alerts', () => {
     );
     expect(actions).toEqual([
       { action: 'recipient.add', subject: 'controlling@jobcenter.example' },
-      { action: 'recipient.delete', subject: `recipient ${recipient.id}` },
+      { action: 'recipient.delete', subject: 'controlling@jobcenter.example' },
     ]);
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { month as M } from '../../core/months.js';
 import { AlertConfigError, loadAlertConfigFile } from '../../server/alerts/alert-config.js';
-import { createAlertService } from '../../server/alerts/service.js';
+import { createAlertService, type RecipientView } from '../../server/alerts/service.js';
 import { testConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/logger.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -209,6 +209,20 @@ describe('outbox mode (no SMTP configured)', () => {
     expect(added).toMatchObject({ source: 'api', email: 'controlling@jobcenter.example' });
     expect(await alerts.addRecipient({ email: 'CONTROLLING@jobcenter.example' }, 'admin')).toBe('duplicate');
     expect((await alerts.listRecipients()).fallback).toBeNull();
+    // Two admins (or two instances) adding one address at once: one entry, the other a duplicate.
+    const both = await Promise.all([
+      alerts.addRecipient({ email: 'zwei@jobcenter.example' }, 'a'),
+      alerts.addRecipient({ email: 'Zwei@jobcenter.example' }, 'b'),
+    ]);
+    expect(both.filter((r) => r === 'duplicate')).toHaveLength(1);
+    expect((await alerts.listRecipients()).recipients.map((r) => r.email.toLowerCase())).toEqual([
+      'controlling@jobcenter.example',
+      'zwei@jobcenter.example',
+    ]);
+    const zwei = both.find((r): r is RecipientView => r !== 'duplicate');
+    if (zwei?.id == null) throw new Error('one of the two adds must succeed');
+    expect(await alerts.deleteRecipient(zwei.id)).toBe(zwei.email);
+    expect(await alerts.deleteRecipient(zwei.id)).toBeNull();
     goals.goals = [
       goal({ id: 'K2-female', status: 'missed', current: 10.25, previous: 10.8, changePct: -5.09 }),
     ];

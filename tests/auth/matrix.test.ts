@@ -285,6 +285,44 @@ describe('every write route of the OpenAPI document needs a role', () => {
   });
 });
 
+// The reads that need a role (the admin pages, the alert recipients: personal data).
+const roleReads = Object.entries(doc.paths).flatMap(([path, ops]) =>
+  Object.entries(ops)
+    .filter(([method, op]) => method === 'get' && op['x-role'] !== undefined)
+    .map(([, op]) => ({ path, role: op['x-role'] as Role })),
+);
+
+describe('every read route of the OpenAPI document with a role answers only that role', () => {
+  it('finds them, none with a path parameter', () => {
+    expect(roleReads.map((r) => r.path)).toContain('/api/alerts/recipients');
+    expect(roleReads.length).toBeGreaterThanOrEqual(6);
+    for (const r of roleReads) expect(r.path).not.toContain('{');
+  });
+
+  it.each(roleReads.flatMap((r) => PRINCIPALS.map((p) => [r.path, p, r.role] as const)))(
+    'GET %s as %s',
+    async (path, p, role) => {
+      const ctx = await setup({
+        env: {
+          AUTH_PROXY_HEADER: 'X-Remote-User',
+          AUTH_PROXY_TRUSTED: '10.9.9.9',
+          AUTH_MAX_FAILURES_PER_MINUTE: '1000',
+        },
+      });
+      const principal = await who(ctx, p);
+      const res = await ctx.app.request(path, { headers: principal.headers });
+      const want = expected(p, role);
+      if (want.status === 200) {
+        expect(res.status).toBe(200);
+      } else {
+        const body = (await res.json()) as { error?: { code: string } };
+        expect(res.status, JSON.stringify(body)).toBe(want.status);
+        expect(body.error?.code).toBe(want.code);
+      }
+    },
+  );
+});
+
 describe('comments: the author changes their own, an admin any', () => {
   it('a controller cannot change or delete a comment of another controller', async () => {
     const ctx = await setup();

@@ -96,7 +96,7 @@ describe('plan goals in the browser', () => {
     expect(
       await page.locator('[data-testid="plan-goal-EIN_FBW-total"] [data-field="pace"]').textContent(),
     ).toMatch(
-      /^noch \d+ Eintritte FbW bis Dezember, im Schnitt \d+ je Monat; laut Planpfad \d+ bis Oktober 2024$/,
+      /^noch \d+ Eintritte FbW bis Dezember, im Schnitt \d+ je Monat; laut Planpfad noch \d+ bis Oktober 2024$/,
     );
     expect(fbw?.current.month).toBe('2024-09');
     // No horizontal overflow of the page at 1366 px.

@@ -29,6 +29,9 @@ describe('migration i16b down()', () => {
          values ('01060', '3:5:10', 2024, '2024-09', '[]')`,
       );
 
+      const version = async () =>
+        Number(await pluck(db, `select value from meta where key = 'data_version'`));
+      const versionBefore = await version();
       const before = names[names.indexOf(I16B) - 1] ?? '';
       const down = await migrator.migrateTo(before);
       expect(down.error).toBeUndefined();
@@ -38,6 +41,8 @@ describe('migration i16b down()', () => {
         { goal_id: 'K2-female' },
       ]);
       expect(await pluck(db, 'select count(*) from goal_snapshots')).toBe(0);
+      // A new data version, so that everything else derived from the data is built again.
+      expect(await version()).toBe(versionBefore + 1);
       expect(await pluck(db, `select count(*) from indicators where code in ('EIN_BAE', 'BELEGT_ASA')`)).toBe(
         0,
       );

@@ -204,8 +204,8 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     // June 2024, ytd 102. Last year's path (2023 sums to 240, so the path is 2023's running sum):
     // July 110 → 8 by July.
     [LAST_YEAR, { month: '2024-07', needed: 8 }],
-    // weights 1×6, 2×6 (sum 18): July 240 × 8/18 = 106,67 → 4,67 by July
-    [EXPLICIT, { month: '2024-07', needed: (240 * 8) / 18 - 102 }],
+    // weights 1×6, 2×6 (sum 18): July 240 × 8/18 = 106,67 → 4,67 by July, so 5 more entries
+    [EXPLICIT, { month: '2024-07', needed: 5 }],
     // an even path asks perMonth each month: no step of its own
     [PRO_RATA, null],
   ] as const)('the path’s next step with profile %o: %o', (profile, step) => {
@@ -215,7 +215,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     if (step === null) expect(g.pace?.pathNext).toBeNull();
     else {
       expect(g.pace?.pathNext?.month).toBe(step.month);
-      expect(g.pace?.pathNext?.needed).toBeCloseTo(step.needed, 9);
+      expect(g.pace?.pathNext?.needed).toBe(step.needed);
     }
   });
 
@@ -224,6 +224,8 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     [125, { month: '2024-08', needed: 5 }], // ahead of July's path: August is the next step
     [102, { month: '2024-07', needed: 8 }],
     [235, { month: '2024-12', needed: 5 }], // only December's path lies above
+    [129.98, { month: '2024-08', needed: 1 }], // August's path 130 is 0,02 above: one more, not "0,0"
+    [130, { month: '2024-09', needed: 40 }], // on August's path exactly: September's 170 is next
     [240, null], // plan reached
     [250, null], // plan exceeded
   ] as const)('paceOf with last year’s path, ytd %f in June → %o', (ytd, step) => {
@@ -233,7 +235,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     );
     const pace = paceOf(240, ytd, 6, { path: shares && { year: 2024, shares } });
     expect(pace?.pathNext?.month ?? null).toBe(step?.month ?? null);
-    if (step !== null) expect(pace?.pathNext?.needed).toBeCloseTo(step.needed, 9);
+    if (step !== null) expect(pace?.pathNext?.needed).toBe(step.needed);
   });
 
   test('pace: 250 − 166 = 84 over 3 months = 28; exceeded; none in December', () => {

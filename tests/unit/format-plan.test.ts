@@ -60,13 +60,13 @@ describe('pace', () => {
       { total: 2, months: 6, perMonth: 2 / 6, pathNext: { month: '2024-09', needed: 2 } },
       'count',
       'Eintritte BaE',
-      'noch 2 Eintritte BaE bis Dezember, im Schnitt 0,3 je Monat; laut Planpfad 2 bis September 2024',
+      'noch 2 Eintritte BaE bis Dezember, im Schnitt 0,3 je Monat; laut Planpfad noch 2 bis September 2024',
     ],
     [
       { total: 1_930_000, months: 3, perMonth: 643_333.33, pathNext: { month: '2024-10', needed: 712_400 } },
       'eur',
       'Ausgaben',
-      'noch 1,93 Mio € bis Dezember, im Schnitt 643.333 € je Monat; laut Planpfad 712.400 € bis Oktober 2024',
+      'noch 1,93 Mio € bis Dezember, im Schnitt 643.333 € je Monat; laut Planpfad noch 712.400 € bis Oktober 2024',
     ],
     // the next step is December: it is the total again, so the plain sentence
     [

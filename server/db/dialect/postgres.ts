@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../schema.js';
-import type { BulkFixed, BulkRow, WriteTx } from './types.js';
+import { type BulkFixed, type BulkRow, checkFixed, type WriteTx } from './types.js';
 
 /** A Kysely handle on one checked-out client (the transaction's connection). */
 function kyselyOn(client: pg.PoolClient): Kysely<Database> {
@@ -56,6 +56,7 @@ async function copyRows(
   rows: Iterable<BulkRow>,
   fixed: BulkFixed = {},
 ): Promise<void> {
+  checkFixed(fixed);
   const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
   // Loaded on first use: a SQLite process (the ETL command line) never pays for it.
   const { from: copyFrom } = await import('pg-copy-streams');

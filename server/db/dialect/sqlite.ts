@@ -2,7 +2,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
-import type { BulkFixed, BulkRow, WriteTx } from './types.js';
+import { type BulkFixed, type BulkRow, checkFixed, type WriteTx } from './types.js';
 
 /** Rows per multi-row INSERT: the driver's per-call overhead is the bulk path's main cost. */
 const BATCH = 64;
@@ -24,6 +24,35 @@ function prepared(handle: SqliteDatabase.Database, text: string): SqliteDatabase
 }
 
 /**
+ * Statements with an import's own values (BulkFixed): the last one of each shape per connection,
+ * replaced when the values change, so that the cache does not grow with every import while the
+ * regions one file merges (one call each) share them.
+ */
+const fixedStatements = new WeakMap<
+  SqliteDatabase.Database,
+  Map<string, { text: string; stmt: SqliteDatabase.Statement }>
+>();
+
+function preparedFixed(
+  handle: SqliteDatabase.Database,
+  shape: string,
+  text: string,
+): SqliteDatabase.Statement {
+  let byShape = fixedStatements.get(handle);
+  if (!byShape) {
+    byShape = new Map();
+    fixedStatements.set(handle, byShape);
+  }
+  const last = byShape.get(shape);
+  if (last?.text === text) return last.stmt;
+  const stmt = handle.prepare(text);
+  byShape.set(shape, { text, stmt });
+  return stmt;
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
  * Bulk insert into `table`, inside the caller's transaction (a failure or crash leaves the table
  * as it was; a duplicate key fails the insert and with it the transaction).
  */
@@ -34,13 +63,14 @@ function insertRowsSync(
   rows: Iterable<BulkRow>,
   fixed: BulkFixed = {},
 ): void {
+  checkFixed(fixed);
   const fixedColumns = Object.keys(fixed);
-  const head = `insert into "${table}" (${[...columns, ...fixedColumns].map((c) => `"${c}"`).join(', ')}) values `;
+  const head = `insert into ${ident(table)} (${[...columns, ...fixedColumns].map(ident).join(', ')}) values `;
   const tuple = `(${[...columns.map(() => '?'), ...fixedColumns.map((c) => sqlLiteral(fixed[c]))].join(', ')})`;
-  // Statements with an import's own values are used by that import only: not kept.
-  const prepare = (text: string) => (fixedColumns.length > 0 ? handle.prepare(text) : prepared(handle, text));
-  const one = prepare(head + tuple);
-  const many = prepare(head + Array(BATCH).fill(tuple).join(', '));
+  const prepare = (text: string, kind: string) =>
+    fixedColumns.length > 0 ? preparedFixed(handle, `${head}${kind}`, text) : prepared(handle, text);
+  // Prepared when first needed: a merge of a few rows never prepares the batch statement.
+  let many: SqliteDatabase.Statement | null = null;
   const width = columns.length;
   const size = BATCH * width;
   const batch: (string | number | null)[] = new Array(size);
@@ -48,21 +78,19 @@ function insertRowsSync(
   for (const row of rows) {
     for (let i = 0; i < width; i++) batch[n++] = row[i] ?? null;
     if (n === size) {
+      many ??= prepare(head + Array(BATCH).fill(tuple).join(', '), 'many');
       many.run(batch);
       n = 0;
     }
   }
+  if (n === 0) return;
+  const one = prepare(head + tuple, 'one');
   for (let k = 0; k < n; k += width) one.run(batch.slice(k, k + width));
 }
 
-/** A value as an SQL literal: a finite number as is, a text quoted with its quotes doubled. */
+/** A fixed value (checked by checkFixed) as an SQL literal: a number as is, a text quoted with its quotes doubled. */
 function sqlLiteral(v: string | number | undefined): string {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new RangeError(`bulk insert: ${v} is not a finite number`);
-    return String(v);
-  }
-  if (typeof v !== 'string') throw new TypeError('bulk insert: a fixed value is a number or a text');
-  return `'${v.replaceAll("'", "''")}'`;
+  return typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
 }
 
 /**

@@ -11,6 +11,21 @@ export type BulkRow = readonly (string | number | null)[];
  */
 export type BulkFixed = Readonly<Record<string, string | number>>;
 
+/**
+ * Refuses fixed values neither engine stores faithfully (NaN, ±Infinity, anything not a number or
+ * a text), before a row is written: checked once here for both engines, since PostgreSQL would
+ * take 'NaN' into a float column without a word.
+ */
+export function checkFixed(fixed: BulkFixed): void {
+  for (const [column, v] of Object.entries(fixed)) {
+    if (typeof v === 'number' ? !Number.isFinite(v) : typeof v !== 'string') {
+      throw new RangeError(
+        `bulk insert: the fixed value of ${column} must be a finite number or a text (got ${String(v)})`,
+      );
+    }
+  }
+}
+
 /** A write transaction: Kysely on the transaction's connection plus the dialect's bulk loader. */
 export interface WriteTx {
   trx: Kysely<Database>;

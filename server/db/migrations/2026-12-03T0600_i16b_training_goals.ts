@@ -22,6 +22,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   // which the first server builds again from the data.
   await sql`delete from alert_state where goal_id in ('EIN_BAE-total','BELEGT_ASA-total')`.execute(db);
   await sql`delete from goal_snapshots`.execute(db);
+  // A new data version: everything else derived from the data (region summaries, caches of other
+  // instances) is built again too.
+  await sql`update meta set value = cast(cast(value as integer) + 1 as text) where key = 'data_version'`.execute(
+    db,
+  );
   for (const table of ['revisions', 'observations']) {
     await sql`delete from ${sql.table(table)} where indicator_code in ('EIN_BAE','BELEGT_ASA')`.execute(db);
   }
