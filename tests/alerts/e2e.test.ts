@@ -74,6 +74,19 @@ function baseRows(): [string, string, string, number][] {
   return rows;
 }
 
+/** July 2024: K2 Frauen recovers (INT 30), K3 slips into the at-risk band (LZB 700). */
+function julyRows(): [string, string, string, number][] {
+  return [
+    ['2023-07', 'INT', 'female', 10],
+    ['2024-06', 'ELB', 'female', 1000],
+    ['2024-07', 'INT', 'female', 30],
+    ['2024-07', 'ELB', 'female', 1000],
+    ['2024-07', 'INT', 'total', 40],
+    ['2024-07', 'ELB', 'total', 2000],
+    ['2024-07', 'LZB', 'total', 700],
+  ];
+}
+
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -171,15 +184,7 @@ describe('import → goals → alerts → SMTP', () => {
     expect(smtp.received).toHaveLength(1);
 
     // July: K2 Frauen recovers, K3 slips into the at-risk band: one digest with both.
-    await importRows('juli-2024.csv', [
-      ['2023-07', 'INT', 'female', 10],
-      ['2024-06', 'ELB', 'female', 1000],
-      ['2024-07', 'INT', 'female', 30],
-      ['2024-07', 'ELB', 'female', 1000],
-      ['2024-07', 'INT', 'total', 40],
-      ['2024-07', 'ELB', 'total', 2000],
-      ['2024-07', 'LZB', 'total', 700],
-    ]);
+    await importRows('juli-2024.csv', julyRows());
     expect(smtp.received).toHaveLength(2);
     const july = smtp.received[1]?.parsed;
     expect(july?.subject).toBe('Zielmonitor: 2 Ziele verändert – Kreis Segeberg, Datenstand Juli 2024');
@@ -450,15 +455,7 @@ describe('HTTP: /api/alerts', () => {
     expect(
       (await app.request(`/api/alerts/recipients/${k2.id}`, { method: 'DELETE', headers: auth })).status,
     ).toBe(200);
-    await importRows('juli-2024.csv', [
-      ['2023-07', 'INT', 'female', 10],
-      ['2024-06', 'ELB', 'female', 1000],
-      ['2024-07', 'INT', 'female', 30],
-      ['2024-07', 'ELB', 'female', 1000],
-      ['2024-07', 'INT', 'total', 40],
-      ['2024-07', 'ELB', 'total', 2000],
-      ['2024-07', 'LZB', 'total', 700],
-    ]);
+    await importRows('juli-2024.csv', julyRows());
     expect((await evaluate()).status).toBe(200);
     expect(to(sent)).toEqual(['gf@jobcenter.example', 'lzb@jobcenter.example']);
     const lzbMail = smtp.received.slice(sent).find((m) => m.rcptTo.includes('lzb@jobcenter.example'));
@@ -489,15 +486,7 @@ describe('comments in the next alert mail', () => {
     });
     expect(res.status).toBe(201);
 
-    await s.importRows('juli-2024.csv', [
-      ['2023-07', 'INT', 'female', 10],
-      ['2024-06', 'ELB', 'female', 1000],
-      ['2024-07', 'INT', 'female', 30],
-      ['2024-07', 'ELB', 'female', 1000],
-      ['2024-07', 'INT', 'total', 40],
-      ['2024-07', 'ELB', 'total', 2000],
-      ['2024-07', 'LZB', 'total', 700],
-    ]);
+    await s.importRows('juli-2024.csv', julyRows());
     expect(s.smtp.received).toHaveLength(2);
     const july = s.smtp.received[1]?.parsed;
     const k2 = (july?.text ?? '').split('■').find((b) => b.includes('Integrationsquote Frauen')) ?? '';

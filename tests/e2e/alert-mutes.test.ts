@@ -28,6 +28,7 @@ import {
   type TestServer,
   trackConsoleErrors,
 } from '../helpers/server';
+import { focused, tableCells } from './page-reads';
 
 const TIMEOUT = 180_000;
 const WAIT = { timeout: 60_000 };
@@ -105,29 +106,6 @@ async function open(width = 1366, headers: Record<string, string> = {}) {
   return { context, page, errors: trackConsoleErrors(page) };
 }
 
-/** The visible text of each cell of the mutes table (screen-reader-only text left out). */
-async function mutesTable(page: Page): Promise<string[][]> {
-  return page.$$eval('[data-testid="mutes-table"] tbody tr', (rows) =>
-    rows.map((r) =>
-      Array.from(r.children).map((cell) => {
-        const copy = cell.cloneNode(true);
-        if (copy instanceof Element) for (const h of copy.querySelectorAll('.visually-hidden')) h.remove();
-        return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
-      }),
-    ),
-  );
-}
-
-/** What the focused element is: its tag and its label (or text). */
-function focused(page: Page) {
-  return page.evaluate(() => {
-    const a = document.activeElement;
-    if (!a) return { tag: '', name: '' };
-    const label = a.id ? document.querySelector(`label[for="${a.id}"]`)?.textContent : null;
-    return { tag: a.tagName.toLowerCase(), name: (label ?? a.textContent ?? '').trim() };
-  });
-}
-
 /** Presses Tab until the field labelled `name` has the focus (at most three times). */
 async function tabTo(page: Page, name: string): Promise<void> {
   for (let i = 0; i < 3; i++) {
@@ -158,7 +136,7 @@ describe('Stummschaltungen on the Hinweise page', () => {
       const { page, context, errors } = await open();
       await page.goto(`${server.url}/hinweise`);
       await page.locator('[data-testid="mutes-table"] tbody tr').first().waitFor(WAIT);
-      const rows = await mutesTable(page);
+      const rows = await tableCells(page, 'mutes-table');
       // Ziel, Region, bis, Grund, Quelle, angelegt von, Zustand, Aktion
       expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[7]])).toEqual([
         [
@@ -224,10 +202,10 @@ describe('Stummschaltungen on the Hinweise page', () => {
       );
       // The focus stays where the person was; the form is empty for the next one.
       expect(await focused(page)).toEqual({ tag: 'input', name: 'Grund (freiwillig)' });
-      expect(await page.getByLabel('Ziel').inputValue()).toBe('');
+      expect(await page.getByLabel('Ziel', { exact: true }).inputValue()).toBe('');
       const added = page.locator('[data-testid="mutes-table"] tbody tr', { hasText: 'Test per Tastatur' });
       await added.waitFor(WAIT);
-      expect((await mutesTable(page))[4]?.slice(0, 5)).toEqual([
+      expect((await tableCells(page, 'mutes-table'))[4]?.slice(0, 5)).toEqual([
         label('K3-female'),
         'alle',
         LATER_DE,
@@ -236,7 +214,7 @@ describe('Stummschaltungen on the Hinweise page', () => {
       ]);
 
       // A day in the past: the form refuses it in German before asking the server.
-      await page.getByLabel('Ziel').focus();
+      await page.getByLabel('Ziel', { exact: true }).focus();
       await page.keyboard.type('Integrationsquote F');
       await page.getByLabel('bis (einschließlich)').focus();
       await page.keyboard.type('01012020');
@@ -276,7 +254,7 @@ describe('Stummschaltungen on the Hinweise page', () => {
         ['api', 'K2-female', '01060', LATER, null],
         ['api', 'K3-female', null, LATER, 'Test per Tastatur'],
       ]);
-      expect((await mutesTable(page)).map((r) => r[0])).toEqual([
+      expect((await tableCells(page, 'mutes-table')).map((r) => r[0])).toEqual([
         'Integrationsquote Männer',
         'Fehlende Daten',
         label('K2-female'),

@@ -95,7 +95,13 @@ describe('recipient view', () => {
     expect(recipientInput({ ...EMPTY_RECIPIENT, email: '  a@jc.example ', name: '   ' })).toEqual({
       email: 'a@jc.example',
     });
-    const full = { email: 'a@jc.example', name: ' Anna ', regions: ['01060'], goals: ['K2', 'missing'] };
+    const full = {
+      ...EMPTY_RECIPIENT,
+      email: 'a@jc.example',
+      name: ' Anna ',
+      regions: ['01060'],
+      goals: ['K2', 'missing'],
+    };
     expect(recipientInput(full)).toEqual({
       email: 'a@jc.example',
       name: 'Anna',
@@ -107,6 +113,23 @@ describe('recipient view', () => {
     expect(
       recipientSchema.safeParse(recipientInput({ ...EMPTY_RECIPIENT, email: 'a@jc.example' })).success,
     ).toBe(true);
+  });
+
+  test('a pick shown in a select but not added yet counts (once), so it never widens to "alle"', () => {
+    const body = recipientInput({
+      ...EMPTY_RECIPIENT,
+      email: 'a@jc.example',
+      regionPick: '01060',
+      goals: ['K2'],
+      goalPick: 'K2',
+    });
+    expect(body).toEqual({ email: 'a@jc.example', regions: ['01060'], goals: ['K2'] });
+    expect(
+      recipientInput({ ...EMPTY_RECIPIENT, email: 'a@jc.example', goals: ['K3'], goalPick: 'missing' }),
+    ).toEqual({
+      email: 'a@jc.example',
+      goals: ['K3', 'missing'],
+    });
   });
 
   test('the select offers only what is not chosen yet; a group left empty goes', () => {
@@ -129,6 +152,10 @@ describe('recipient view', () => {
       '„anna@jobcenter“ ist keine gültige E-Mail-Adresse (Beispiel: vorname.nachname@jobcenter.de).',
     ],
     ['anna@jobcenter.de', null],
+    [
+      `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}.de`,
+      'Eine E-Mail-Adresse hat höchstens 254 Zeichen.',
+    ],
     [' anna.amsel+hinweise@kreis-segeberg.de ', null],
   ])('the address "%s" is refused with %j', (email, problem) => {
     expect(emailProblem(email)).toBe(problem);
@@ -145,6 +172,8 @@ describe('recipient view', () => {
     'anna@-jobcenter.de',
     'anna amsel@jobcenter.de',
     'anna@jobcenter.d',
+    // 255 characters: the server's limit is 254
+    `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}.de`,
   ])('"%s": refused here exactly when the server refuses it', (email) => {
     const server = recipientSchema.safeParse({ email }).success;
     expect(emailProblem(email) === null).toBe(server);

@@ -1,7 +1,8 @@
 /**
  * The admin token pasted into this browser tab (the break-glass ADMIN_TOKEN), shared by the pages
  * that write with it (Importe, Hinweise). It stays in sessionStorage only: gone when the tab
- * closes, and sent only with writes (web/pages/imports/access.ts). It is one value per tab: every
+ * closes, and sent with writes (web/pages/imports/access.ts) and the reads that need the role
+ * (the recipient list). It is one value per tab: every
  * component that asks for it sees a change at once (on Hinweise the token typed into the mute form
  * also opens the recipient list), not only after a reload.
  */

@@ -77,6 +77,14 @@ export function apiErrorText(err: ApiFailure): string {
   return `Der Server hat die Anfrage abgelehnt (Status ${err.status}).`;
 }
 
+/**
+ * Whether asking again with the same credential can help: not after 401 or 403 (a wrong token is
+ * sent again and counts as another failure against the server's limiter), nor after another 4xx.
+ */
+export function worthRetrying(err: unknown): boolean {
+  return !isApiFailure(err) || err.status >= 500;
+}
+
 /** The German text for anything a request can fail with. */
 export function errorText(err: unknown): string {
   if (isApiFailure(err)) return apiErrorText(err);

@@ -59,6 +59,10 @@ export function noRecipientsText(fallback: string | null): string {
     : `Noch keine Empfänger eingetragen: Ohne SMTP-Server werden die Hinweise als Dateien im Postausgang abgelegt, adressiert an ${fallback}.`;
 }
 
+/** The longest address and name the server takes (recipientSchema). */
+export const EMAIL_MAX = 254;
+export const NAME_MAX = 200;
+
 /**
  * Why the form refuses an address without asking the server, in German; null when it is one.
  * The test is the server's own (zod's e-mail pattern, as `z.email()` in recipientSchema uses it).
@@ -66,23 +70,45 @@ export function noRecipientsText(fallback: string | null): string {
 export function emailProblem(email: string): string | null {
   const address = email.trim();
   if (address === '') return 'Bitte eine E-Mail-Adresse eingeben.';
+  if (address.length > EMAIL_MAX) return `Eine E-Mail-Adresse hat höchstens ${EMAIL_MAX} Zeichen.`;
   if (!regexes.email.test(address)) {
     return `„${address}“ ist keine gültige E-Mail-Adresse (Beispiel: vorname.nachname@jobcenter.de).`;
   }
   return null;
 }
 
-/** The form's fields: regions and goals chosen so far (none: all). */
+/**
+ * The form's fields: regions and goals chosen so far (none: all), and what each select shows but
+ * was not taken into its list yet (`regionPick`, `goalPick`).
+ */
 export interface RecipientFields {
   email: string;
   name: string;
   regions: readonly string[];
   goals: readonly string[];
+  regionPick: string;
+  goalPick: string;
 }
 
-export const EMPTY_RECIPIENT: RecipientFields = { email: '', name: '', regions: [], goals: [] };
+export const EMPTY_RECIPIENT: RecipientFields = {
+  email: '',
+  name: '',
+  regions: [],
+  goals: [],
+  regionPick: '',
+  goalPick: '',
+};
 
-/** The request body: the address trimmed; a blank name and an empty choice (= all) left out. */
+/** The chosen items plus a pick shown in the select but not added yet (it was meant), once each. */
+function withPick(chosen: readonly string[], pick: string): string[] {
+  return pick === '' || chosen.includes(pick) ? [...chosen] : [...chosen, pick];
+}
+
+/**
+ * The request body: the address trimmed; a blank name and an empty choice (= all) left out. A
+ * region or goal chosen in its select without pressing "hinzufügen" counts as added: left out, the
+ * person would get the hints of every region instead of the one shown.
+ */
 export function recipientInput(f: RecipientFields): {
   email: string;
   name?: string;
@@ -90,11 +116,13 @@ export function recipientInput(f: RecipientFields): {
   goals?: string[];
 } {
   const name = f.name.trim();
+  const regions = withPick(f.regions, f.regionPick);
+  const goals = withPick(f.goals, f.goalPick);
   return {
     email: f.email.trim(),
     ...(name ? { name } : {}),
-    ...(f.regions.length > 0 ? { regions: [...f.regions] } : {}),
-    ...(f.goals.length > 0 ? { goals: [...f.goals] } : {}),
+    ...(regions.length > 0 ? { regions } : {}),
+    ...(goals.length > 0 ? { goals } : {}),
   };
 }
 

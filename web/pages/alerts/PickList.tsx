@@ -4,41 +4,52 @@
  * out again. A select of several (`multiple`) would need Ctrl+Space, which few people know. An
  * empty choice means "all" and says so.
  */
-import { useId, useRef, useState } from 'react';
+import { useId, useRef } from 'react';
 
 import type { GoalOptionGroup } from '../../lib/mute-view';
 import { remainingOptions } from '../../lib/recipient-view';
 
 export function PickList({
   legend,
-  label,
+  kind,
   allText,
   groups,
   chosen,
+  pick,
+  onPick,
   textOf,
   onChange,
 }: {
   /** The group's name ("Regionen (freiwillig)"). */
   legend: string;
-  /** The select's label, one item's kind ("Region"); the button reads "<label> hinzufügen". */
-  label: string;
+  /**
+   * One item's kind ("Region"): the select reads "<kind> auswählen" (no other field of the page has
+   * that label: speech input reaches a field by it), the button "<kind> hinzufügen".
+   */
+  kind: string;
   /** Said while nothing is chosen ("Keine Auswahl: alle Regionen."). */
   allText: string;
   /** The choices; a group without a label is shown without an optgroup. */
   groups: readonly GoalOptionGroup[];
   chosen: readonly string[];
+  /** What the select shows (kept by the form: a pick not added yet still counts when it is sent). */
+  pick: string;
+  onPick: (value: string) => void;
   textOf: (value: string) => string;
   onChange: (chosen: string[]) => void;
 }) {
   const id = useId();
-  const [pick, setPick] = useState('');
   const selectRef = useRef<HTMLSelectElement>(null);
   const left = remainingOptions(groups, chosen);
 
   const add = () => {
-    if (pick === '' || chosen.includes(pick)) return;
+    if (pick === '' || chosen.includes(pick)) {
+      // Nothing to take: back to the select, which says what to do first.
+      selectRef.current?.focus();
+      return;
+    }
     onChange([...chosen, pick]);
-    setPick('');
+    onPick('');
   };
   const remove = (value: string) => {
     onChange(chosen.filter((v) => v !== value));
@@ -51,8 +62,8 @@ export function PickList({
       <legend>{legend}</legend>
       <div className="pick-list-add">
         <div className="control">
-          <label htmlFor={id}>{label}</label>
-          <select id={id} ref={selectRef} value={pick} onChange={(e) => setPick(e.target.value)}>
+          <label htmlFor={id}>{kind} auswählen</label>
+          <select id={id} ref={selectRef} value={pick} onChange={(e) => onPick(e.target.value)}>
             <option value="">– bitte wählen –</option>
             {left.map((g) =>
               g.label === '' ? (
@@ -74,7 +85,7 @@ export function PickList({
           </select>
         </div>
         <button type="button" className="secondary" onClick={add}>
-          {label} hinzufügen
+          {kind} hinzufügen
         </button>
       </div>
       <div aria-live="polite">

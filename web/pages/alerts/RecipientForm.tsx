@@ -12,8 +12,10 @@ import { type Message, MessageBanner } from '../../components/MessageBanner';
 import { errorText } from '../../lib/error-text';
 import { type GoalNames, type GoalOptionGroup, muteGoalText, muteRegionText } from '../../lib/mute-view';
 import {
+  EMAIL_MAX,
   EMPTY_RECIPIENT,
   emailProblem,
+  NAME_MAX,
   type RecipientFields,
   recipientGoalsText,
   recipientInput,
@@ -83,6 +85,7 @@ export function RecipientForm(props: {
               type="email"
               required
               autoComplete="off"
+              maxLength={EMAIL_MAX}
               aria-invalid={invalid}
               value={fields.email}
               onChange={(e) => {
@@ -97,6 +100,7 @@ export function RecipientForm(props: {
               id={ids.name}
               type="text"
               autoComplete="off"
+              maxLength={NAME_MAX}
               value={fields.name}
               onChange={(e) => set({ name: e.target.value })}
             />
@@ -105,21 +109,23 @@ export function RecipientForm(props: {
         <div className="pick-lists">
           <PickList
             legend="Regionen (freiwillig)"
-            label="Region"
+            kind="Region"
             allText="Keine Auswahl: alle Regionen."
             groups={regionOptions}
             chosen={fields.regions}
+            pick={fields.regionPick}
+            onPick={(regionPick) => set({ regionPick })}
             textOf={(id) => muteRegionText(id, props.regionNames)}
             onChange={(regions) => set({ regions })}
           />
-          {/* "Kennzahl", not "Ziel": the mute form's select is called "Ziel", and each label on the
-              page names one field (speech input says a label to reach it). */}
           <PickList
             legend="Ziele (freiwillig)"
-            label="Kennzahl"
+            kind="Ziel"
             allText="Keine Auswahl: alle Ziele."
             groups={props.goalOptions}
             chosen={fields.goals}
+            pick={fields.goalPick}
+            onPick={(goalPick) => set({ goalPick })}
             textOf={(ref) => muteGoalText(ref, props.names)}
             onChange={(goals) => set({ goals })}
           />

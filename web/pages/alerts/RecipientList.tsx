@@ -114,9 +114,10 @@ export function RecipientList({
             caption="Empfänger der E-Mail-Hinweise"
             hiddenCaption
           >
-            {list.recipients.map((r) => (
+            {list.recipients.map((r, i) => (
               <RecipientRow
-                key={r.id ?? `${r.source}-${r.email}`}
+                // The file may list an address more than once (per region or goal): its place, then.
+                key={r.id ?? `${r.source}-${i}`}
                 recipient={r}
                 names={names}
                 regionNames={regionNames}

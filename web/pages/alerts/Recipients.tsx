@@ -12,6 +12,7 @@ import { useRef } from 'react';
 import { ROLE_TEXT } from '../../admin/roles';
 import { useRecipients } from '../../api';
 import { ErrorState, Loading } from '../../components/States';
+import { worthRetrying } from '../../lib/error-text';
 import { authHeaders, type Credential } from '../imports/access';
 import { useAdminAccess, useReadCredential } from './admin-access';
 import { useAlertNames } from './alert-names';
@@ -40,7 +41,12 @@ function RecipientsForAdmin({
       {recipients.isPending ? (
         <Loading what="Empfänger" />
       ) : recipients.isError ? (
-        <ErrorState error={recipients.error} what="Empfänger" retry={() => void recipients.refetch()} />
+        <ErrorState
+          error={recipients.error}
+          what="Empfänger"
+          // A wrong token is corrected in the token field, not sent again.
+          {...(worthRetrying(recipients.error) ? { retry: () => void recipients.refetch() } : {})}
+        />
       ) : (
         <RecipientList
           list={recipients.data}
