@@ -184,6 +184,13 @@ function snapshot(ctx: TestContext): string {
   });
 }
 
+/** The proxy and limiter settings every matrix case runs with (a trusted proxy that is not the caller). */
+const MATRIX_ENV = {
+  AUTH_PROXY_HEADER: 'X-Remote-User',
+  AUTH_PROXY_TRUSTED: '10.9.9.9',
+  AUTH_MAX_FAILURES_PER_MINUTE: '1000',
+};
+
 const RANK: Record<Role, number> = { viewer: 1, controller: 2, admin: 3 };
 
 type Principal = 'anonymous' | Role | 'admin_token' | 'expired' | 'revoked' | 'untrusted_proxy';
@@ -254,13 +261,7 @@ describe('every write route of the OpenAPI document needs a role', () => {
     .flatMap((w) => PRINCIPALS.map((p) => [w.key, p, w.role as Role] as const));
 
   it.each(cases)('%s as %s', async (key, p, role) => {
-    const ctx = await setup({
-      env: {
-        AUTH_PROXY_HEADER: 'X-Remote-User',
-        AUTH_PROXY_TRUSTED: '10.9.9.9',
-        AUTH_MAX_FAILURES_PER_MINUTE: '1000',
-      },
-    });
+    const ctx = await setup({ env: MATRIX_ENV });
     const principal = await who(ctx, p);
     const sample = SAMPLES[key];
     if (!sample) throw new Error(`no sample for ${key}`);
@@ -302,13 +303,7 @@ describe('every read route of the OpenAPI document with a role answers only that
   it.each(roleReads.flatMap((r) => PRINCIPALS.map((p) => [r.path, p, r.role] as const)))(
     'GET %s as %s',
     async (path, p, role) => {
-      const ctx = await setup({
-        env: {
-          AUTH_PROXY_HEADER: 'X-Remote-User',
-          AUTH_PROXY_TRUSTED: '10.9.9.9',
-          AUTH_MAX_FAILURES_PER_MINUTE: '1000',
-        },
-      });
+      const ctx = await setup({ env: MATRIX_ENV });
       const principal = await who(ctx, p);
       const res = await ctx.app.request(path, { headers: principal.headers });
       const want = expected(p, role);

@@ -22,6 +22,7 @@ import {
 } from '../../lib/mute-view';
 import { type Access, authHeaders } from '../imports/access';
 import { TokenField } from '../imports/TokenField';
+import { OptionGroups } from './OptionGroups';
 
 interface Fields {
   goal: string;
@@ -57,15 +58,7 @@ function GoalSelect({
       <label htmlFor={id}>Ziel</label>
       <select id={id} required value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">– bitte wählen –</option>
-        {groups.map((g) => (
-          <optgroup key={g.label} label={g.label}>
-            {g.options.map(([v, text]) => (
-              <option key={v} value={v}>
-                {text}
-              </option>
-            ))}
-          </optgroup>
-        ))}
+        <OptionGroups groups={groups} />
       </select>
     </div>
   );

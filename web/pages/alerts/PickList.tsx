@@ -8,6 +8,7 @@ import { useId, useRef } from 'react';
 
 import type { GoalOptionGroup } from '../../lib/mute-view';
 import { remainingOptions } from '../../lib/recipient-view';
+import { OptionGroups } from './OptionGroups';
 
 export function PickList({
   legend,
@@ -65,23 +66,7 @@ export function PickList({
           <label htmlFor={id}>{kind} auswählen</label>
           <select id={id} ref={selectRef} value={pick} onChange={(e) => onPick(e.target.value)}>
             <option value="">– bitte wählen –</option>
-            {left.map((g) =>
-              g.label === '' ? (
-                g.options.map(([v, text]) => (
-                  <option key={v} value={v}>
-                    {text}
-                  </option>
-                ))
-              ) : (
-                <optgroup key={g.label} label={g.label}>
-                  {g.options.map(([v, text]) => (
-                    <option key={v} value={v}>
-                      {text}
-                    </option>
-                  ))}
-                </optgroup>
-              ),
-            )}
+            <OptionGroups groups={left} />
           </select>
         </div>
         <button type="button" className="secondary" onClick={add}>
