@@ -11,8 +11,12 @@
  *    clients fold it.)
  * timers.ts runs all of it one operation at a time and notices imports by other processes.
  */
+import type { Kysely } from 'kysely';
+import { indicatorOfGoalOrIndicator } from '../../core/goal-id.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
+import { listIndicators } from '../db/repositories/indicators.js';
+import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { AlertConfigFile, MuteInput, RecipientInput } from './alert-config.js';
 import type { AlertItem } from './compose.js';
@@ -183,6 +187,33 @@ async function checkMissingNow(e: Engine): Promise<MissingDataSummary> {
   return summary;
 }
 
+/**
+ * The configuration file's goal references are checked for their shape only when it is read; one
+ * naming no indicator ('K9-female', a typo) would follow or mute nothing, silently. Said once at
+ * start, since the indicators live in the database.
+ */
+function warnUnknownGoalRefs(db: Kysely<Database>, file: AlertConfigFile | null, log: Logger): void {
+  const refs = [
+    ...(file?.recipients ?? []).flatMap((r) => (r.goals ?? []).map((g) => ({ ref: g, where: r.email }))),
+    ...(file?.mutes ?? []).map((m) => ({ ref: m.goal, where: 'mutes' })),
+  ].filter((r) => r.ref !== 'missing');
+  if (refs.length === 0) return;
+  listIndicators(db)
+    .then((list) => {
+      const known = new Set(list.map((i) => i.code));
+      for (const r of refs) {
+        const code = indicatorOfGoalOrIndicator(r.ref);
+        if (!known.has(code)) {
+          log.warn(
+            { goal: r.ref, in: r.where },
+            `ALERT_CONFIG_FILE: unknown indicator ${code}: it matches no alert`,
+          );
+        }
+      }
+    })
+    .catch((e: unknown) => log.warn({ err: e }, 'indicators could not be read'));
+}
+
 export function createAlertService(deps: AlertServiceDeps): AlertService {
   const { config, clock } = deps;
   const db = deps.db.db;
@@ -228,6 +259,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         },
         'alerts started',
       );
+      warnUnknownGoalRefs(db, file, log);
       if (book.configured.length === 0 && transport.kind !== 'outbox') {
         // Recipients may be kept on the Hinweise page only: warn when there is nobody at all.
         book

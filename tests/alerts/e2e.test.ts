@@ -297,7 +297,7 @@ describe('HTTP: /api/alerts', () => {
   });
 
   test('mutes: validated, admin only, listed, deleted', async () => {
-    const { app, importRows } = await appSetup();
+    const { app, importRows, db } = await appSetup();
     await importRows('regions.csv', [['2022-12', 'ELB', 'female', 1000]]);
     const put = (body: unknown, headers: Record<string, string> = auth) =>
       app.request('/api/alerts/mutes', {
@@ -314,6 +314,20 @@ describe('HTTP: /api/alerts', () => {
     expect(msg).toContain('until: must be a date');
     expect((await put({ goal: 'K2-female', until: '2024-11-19' })).status).toBe(400); // in the past
     expect((await put({ goal: 'K2-female', region: '99999', until: '2024-12-31' })).status).toBe(404);
+    // The right shape, but no such indicator: it would mute nothing, so it is refused.
+    const unknown = await put({ goal: 'K9-female', until: '2024-12-31' });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error).toEqual({
+      code: 'indicator_not_found',
+      message: 'Unknown indicator K9 in goal reference K9-female',
+    });
+    expect((await put({ goal: 'K2', until: '2024-12-31' })).status).toBe(200);
+    expect((await put({ goal: 'missing', until: '2024-12-31' })).status).toBe(200);
+    expect(await all(db, 'select goal from alert_mutes order by goal')).toEqual([
+      { goal: 'K2' },
+      { goal: 'missing' },
+    ]);
+    await all(db, 'delete from alert_mutes');
     const long = await put({ goal: 'K2-female', until: '2024-12-31', reason: 'x'.repeat(501) });
     expect(long.status).toBe(400);
     expect((await long.json()).error.message).toContain('reason: at most 500 characters');
@@ -367,6 +381,9 @@ describe('HTTP: /api/alerts', () => {
     expect(msg).toContain('goals.0: must be a goal id');
     expect(msg).toContain('regions: leave out "regions" to follow every region');
     expect((await post({ email: 'a@jobcenter.example', regions: ['99999'] })).status).toBe(404);
+    const unknownGoal = await post({ email: 'a@jobcenter.example', goals: ['K3', 'K9-female'] });
+    expect(unknownGoal.status).toBe(404);
+    expect((await unknownGoal.json()).error.code).toBe('indicator_not_found');
     // Listed already in ALERT_RECIPIENTS (in another case): a conflict, nothing stored.
     const dup = await post({ email: 'GF@jobcenter.example' });
     expect(dup.status).toBe(409);

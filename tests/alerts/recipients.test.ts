@@ -8,6 +8,7 @@ import { AlertConfigError, loadAlertConfigFile } from '../../server/alerts/alert
 import { createAlertService, type RecipientView } from '../../server/alerts/service.js';
 import { testConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/logger.js';
+import { collectingLogger } from '../helpers/log-lines.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { alertRows, FixtureGoals, freshDb, goal, ManualClock, makeService, smtpConfig } from './fixtures.js';
 import { parseMail, startSmtp } from './smtp.js';
@@ -287,5 +288,36 @@ describe('alert configuration file', () => {
         config: testConfig({ ALERT_CONFIG_FILE: '/nonexistent/alerts.json' }),
       }),
     ).toThrow(AlertConfigError);
+  });
+
+  test('a goal reference naming no indicator is warned about at start, once per entry', async () => {
+    const db = await freshDb();
+    const { logger, lines } = collectingLogger('warn');
+    const alerts = makeService({
+      db,
+      goals: new FixtureGoals(),
+      logger,
+      config: testConfig({ ALERTS_ENABLED: 'true', ALERT_RECIPIENTS: 'gf@jobcenter.example' }),
+      alertConfig: {
+        recipients: [{ email: 'k9@jobcenter.example', goals: ['K2', 'K9-female', 'missing'] }],
+        mutes: [
+          { goal: 'LZBX', until: '2099-12-31' },
+          { goal: 'K3-total', until: '2099-12-31' },
+        ],
+      },
+      timers: { firstCheckDelayMs: 60_000, checkIntervalMs: 60_000, retryIntervalMs: 60_000 },
+    });
+    cleanups.push(async () => {
+      await alerts.stop();
+      await db.close();
+    });
+    alerts.start();
+    const unknown = () =>
+      lines.filter((l) => String(l.msg).startsWith('ALERT_CONFIG_FILE: unknown indicator'));
+    for (let i = 0; i < 200 && unknown().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(unknown().map((l) => [l.goal, l.in, l.msg])).toEqual([
+      ['K9-female', 'k9@jobcenter.example', 'ALERT_CONFIG_FILE: unknown indicator K9: it matches no alert'],
+      ['LZBX', 'mutes', 'ALERT_CONFIG_FILE: unknown indicator LZBX: it matches no alert'],
+    ]);
   });
 });
