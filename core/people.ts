@@ -36,5 +36,12 @@ export const AUDIT_ACTION_TEXT: Readonly<Record<string, string>> = {
   'auth.sign_out': 'abgemeldet',
 };
 
+/** The name the break-glass ADMIN_TOKEN writes under (audit log, mutes, recipients, comments). */
+export const ADMIN_TOKEN_NAME = 'ADMIN_TOKEN';
+
+/** Who wrote something, for people: the shared token reads as what it is, not as a variable name. */
+export const actorText = (name: string): string =>
+  name === ADMIN_TOKEN_NAME ? 'Admin-Token (Notfallzugang)' : name;
+
 export const viaText = (via: string): string => AUTH_VIA_TEXT[via] ?? via;
 export const actionText = (action: string): string => AUDIT_ACTION_TEXT[action] ?? action;

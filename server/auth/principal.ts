@@ -22,9 +22,6 @@ export type Person = Extract<Principal, { kind: 'person' }>;
 
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
-/** The name the break-glass token writes under in the audit log and histories. */
-export const ADMIN_TOKEN_NAME = 'ADMIN_TOKEN';
-
 /** Cookies and proxy headers are sent by the browser on its own: their writes need an Origin check. */
 export function isAmbient(p: Principal): boolean {
   return p.kind === 'person' && (p.via === 'session' || p.via === 'proxy');

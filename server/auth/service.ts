@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { ADMIN_TOKEN_NAME } from '../../core/people.js';
 import { findApiToken, findSession, touchCredential } from '../db/repositories/credentials.js';
 import { findUserByExternalId, upsertUser } from '../db/repositories/users.js';
 import type { AppDeps } from '../deps.js';
@@ -13,7 +14,7 @@ import { tokenMatches } from '../http/auth.js';
 import type { AppEnv } from '../http/env.js';
 import { type AddressSet, addressSet, clientAddress, peerAddress } from './network.js';
 import { createOidcClient, type OidcClient } from './oidc.js';
-import { ADMIN_TOKEN_NAME, type Principal } from './principal.js';
+import type { Principal } from './principal.js';
 import { createFailureLimiter, type FailureLimiter } from './rate-limit.js';
 import { effectiveRole, loadStaticRoleMap, mappedRole, type StaticRoleMap } from './role-map.js';
 import { lowerRole, type Role } from './roles.js';

@@ -168,8 +168,8 @@ describe('Stummschaltungen on the Hinweise page', () => {
         ],
         [label('K2-female'), region, LATER_DE, '–', 'Oberfläche', '● aktiv', '–'],
       ]);
-      // Made with the admin token: "ADMIN_TOKEN" and when.
-      expect(rows[2]?.[5]).toMatch(/^ADMIN_TOKEN \(\d\d\.\d\d\.\d{4}, \d\d:\d\d\)$/);
+      // Made with the admin token: named as such for people (not "ADMIN_TOKEN"), and when.
+      expect(rows[2]?.[5]).toMatch(/^Admin-Token \(Notfallzugang\) \(\d\d\.\d\d\.\d{4}, \d\d:\d\d\)$/);
       // The state is a word with its icon, not a colour alone.
       expect(
         await page.locator('[data-testid="mutes-table"] [aria-hidden="true"]').first().textContent(),

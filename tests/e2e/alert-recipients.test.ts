@@ -205,7 +205,7 @@ describe('Empfänger on the Hinweise page', () => {
         'Oberfläche',
       ]);
       // Added with the admin token, today (Berlin); only this entry can be removed here.
-      expect(rows[2]?.[5]).toMatch(/^\d\d\.\d\d\.\d{4} von ADMIN_TOKEN$/);
+      expect(rows[2]?.[5]).toMatch(/^\d\d\.\d\d\.\d{4} von Admin-Token \(Notfallzugang\)$/);
       expect(rows[2]?.[6]).toBe('Entfernen');
       expect(await remove.count()).toBe(1);
 

@@ -70,9 +70,11 @@ describe('recipient view', () => {
 
   test('added: the Berlin day and who; configured entries: a dash', () => {
     // 23:30 UTC on 31 December is already 1 January in Berlin.
+    // The shared break-glass token reads as what it is, not as the variable's name.
     expect(recipientCreatedText('2026-12-31T23:30:00.000Z', 'ADMIN_TOKEN')).toBe(
-      '01.01.2027 von ADMIN_TOKEN',
+      '01.01.2027 von Admin-Token (Notfallzugang)',
     );
+    expect(recipientCreatedText('2026-06-15T10:00:00.000Z', 'Frau Admin')).toBe('15.06.2026 von Frau Admin');
     expect(recipientCreatedText('2026-06-15T10:00:00.000Z', null)).toBe('15.06.2026');
     expect(recipientCreatedText(null, null)).toBe('–');
   });

@@ -1,7 +1,7 @@
 /** The audit log: filters (person, action, days) and the CSV download with the same filters. */
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
-import { actionText, viaText } from '../../core/people';
+import { actionText, actorText, viaText } from '../../core/people';
 import { DataTable } from '../components/DataTable';
 import { ErrorState, Loading } from '../components/States';
 import { type AuditFilter, auditCsvUrl, useAudit } from './api';
@@ -61,7 +61,7 @@ export function Audit() {
           {audit.data.entries.map((e) => (
             <tr key={e.id}>
               <td>{formatDateTime(e.at)}</td>
-              <td>{e.actor}</td>
+              <td>{actorText(e.actor)}</td>
               <td>{viaText(e.via)}</td>
               <td title={e.action}>{actionText(e.action)}</td>
               <td>{e.subject ?? ''}</td>

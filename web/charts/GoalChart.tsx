@@ -7,6 +7,7 @@
 
 import { useCallback, useMemo } from 'react';
 import { formatChange, formatMonth } from '../../core/format';
+import { actorText } from '../../core/people';
 import type { GoalSeriesResponse } from '../api';
 import { GOAL_SERIES, TEXT } from '../lib/palette';
 import { EChart, type EChartProps } from './EChart';
@@ -168,7 +169,7 @@ export function buildGoalChartOption(
     const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     const notes = (commented.get(p.month) ?? []).map((c) => {
       const text = [...c.text].length > TIP_CHARS ? `${[...c.text].slice(0, TIP_CHARS).join('')} …` : c.text;
-      return `${esc(SERIES_NAMES.comment)} (${esc(c.author)}): ${esc(text)}`;
+      return `${esc(SERIES_NAMES.comment)} (${esc(actorText(c.author))}): ${esc(text)}`;
     });
     return [
       `<strong>${esc(formatMonth(p.month))}</strong>${p.revised ? ' (revidiert)' : ''}${p.provisional ? ' (vorläufig)' : ''}`,

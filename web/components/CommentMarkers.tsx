@@ -5,6 +5,7 @@
  */
 import { useId } from 'react';
 import { formatMonth, formatMonthShort } from '../../core/format';
+import { actorText } from '../../core/people';
 import type { CommentItem } from '../api';
 
 function Marker({ month, comments, left }: { month: string; comments: CommentItem[]; left: string }) {
@@ -18,7 +19,7 @@ function Marker({ month, comments, left }: { month: string; comments: CommentIte
         {comments.map((c) => (
           <p key={c.id}>
             <strong>
-              {formatMonth(c.month)}, {c.author}:
+              {formatMonth(c.month)}, {actorText(c.author)}:
             </strong>{' '}
             {c.text}
           </p>

@@ -6,6 +6,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { formatCount, formatDateTime, formatMonth } from '../../core/format';
 import { indicatorOfGoalOrIndicator } from '../../core/goal-id';
 import { monthOfDate } from '../../core/months';
+import { actorText } from '../../core/people';
 import {
   type CommentItem,
   goalCommentsQuery,
@@ -76,7 +77,7 @@ function CommentEntry({ comment }: { comment: CommentItem }) {
   return (
     <li className="comment" data-comment={comment.id}>
       <p className="comment-meta">
-        <strong>{formatMonth(comment.month)}</strong> · {comment.goal} · {comment.author},{' '}
+        <strong>{formatMonth(comment.month)}</strong> · {comment.goal} · {actorText(comment.author)},{' '}
         {formatDateTime(comment.createdAt)}
         {comment.editedAt && <> (bearbeitet {formatDateTime(comment.editedAt)})</>}
       </p>

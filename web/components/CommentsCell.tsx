@@ -4,7 +4,7 @@
  */
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
-
+import { actorText } from '../../core/people';
 import type { CommentItem, MonthRow } from '../api';
 
 export function commentsOf(
@@ -34,7 +34,7 @@ export function CommentsCell({
         <li key={c.id}>
           <span aria-hidden="true">✎ </span>
           <span className="muted">
-            {c.goal}, {c.author}:
+            {c.goal}, {actorText(c.author)}:
           </span>{' '}
           {c.text}
         </li>

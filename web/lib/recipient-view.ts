@@ -6,6 +6,7 @@
 import { regexes } from 'zod/v4/core';
 
 import { formatDate } from '../../core/format';
+import { actorText } from '../../core/people';
 import {
   type GoalNames,
   type GoalOptionGroup,
@@ -40,11 +41,11 @@ export function recipientGoalsText(goals: readonly string[] | null, names: GoalN
   return goals === null ? 'alle' : goals.map((ref) => muteGoalText(ref, names)).join(', ');
 }
 
-/** When and by whom an entry was added on the page ("03.12.2026 von ADMIN_TOKEN"); '–' for the others. */
+/** When and by whom an entry was added on the page ("03.12.2026 von Frau Admin"); '–' for the others. */
 export function recipientCreatedText(createdAt: string | null, createdBy: string | null): string {
   if (createdAt === null) return '–';
   const day = formatDate(createdAt);
-  return createdBy ? `${day} von ${createdBy}` : day;
+  return createdBy ? `${day} von ${actorText(createdBy)}` : day;
 }
 
 /** The person in a message: "Name <address>", or the address alone. */

@@ -5,6 +5,7 @@
 import { useMemo, useRef } from 'react';
 import { formatChange, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
+import { actorText } from '../../core/people';
 import { FORECAST_LABEL } from '../../core/steering-text';
 import type { CommentItem } from '../api';
 import { Suffix } from '../components/Suffix';
@@ -69,7 +70,7 @@ function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null 
       {comment && (
         <p className="wall-comment" data-testid="wall-comment">
           <span aria-hidden="true">✎ </span>
-          {comment.author}: {oneLine(comment.text)}
+          {actorText(comment.author)}: {oneLine(comment.text)}
         </p>
       )}
     </article>

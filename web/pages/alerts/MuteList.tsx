@@ -6,6 +6,7 @@
 import { useState } from 'react';
 
 import { formatDateTime } from '../../../core/format';
+import { actorText } from '../../../core/people';
 import { type Mute, useDeleteMute, type useMutes } from '../../api';
 import { DataTable } from '../../components/DataTable';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
@@ -56,7 +57,7 @@ function MuteRow({
       <td>{mute.reason ?? '–'}</td>
       <td>{MUTE_SOURCE_TEXT[mute.source]}</td>
       <td>
-        {mute.createdBy ?? '–'}
+        {mute.createdBy === null ? '–' : actorText(mute.createdBy)}
         {mute.createdAt && <span className="muted"> ({formatDateTime(mute.createdAt)})</span>}
       </td>
       <td>
