@@ -243,9 +243,21 @@ describe('Empfänger on the Hinweise page', () => {
       expect(posts()).toBe(2);
       expect(await table.count()).toBe(3);
 
-      // Remove the one added here by keyboard: its row goes, the focus goes to the heading.
+      // Remove the one added here by keyboard, in two steps: the first Enter only asks, with the
+      // focus kept on the button; Escape takes the question back and nothing is sent.
+      const deletes = () => asked.filter((a) => a.startsWith('DELETE ')).length;
       await remove.focus();
       expect(await focused(page)).toEqual({ tag: 'button', name: `Entfernen: ${NEW_ADDRESS}` });
+      await page.keyboard.press('Enter');
+      expect(await focused(page)).toEqual({ tag: 'button', name: `Wirklich entfernen: ${NEW_ADDRESS}` });
+      expect(await page.getByRole('button', { name: `Abbrechen: ${NEW_ADDRESS}` }).count()).toBe(1);
+      await page.keyboard.press('Escape');
+      expect(await focused(page)).toEqual({ tag: 'button', name: `Entfernen: ${NEW_ADDRESS}` });
+      expect(await page.getByRole('button', { name: /^Abbrechen/ }).count()).toBe(0);
+      expect(deletes()).toBe(0);
+      expect(await table.count()).toBe(3);
+      // Confirmed: its row goes, the focus goes to the heading.
+      await page.keyboard.press('Enter');
       await page.keyboard.press('Enter');
       await page.getByTestId('recipient-list-result').getByRole('status').waitFor(WAIT);
       expect(await page.getByTestId('recipient-list-result').textContent()).toBe(
@@ -255,6 +267,7 @@ describe('Empfänger on the Hinweise page', () => {
         .locator('[data-testid="recipients-table"] tbody tr', { hasText: NEW_ADDRESS })
         .waitFor({ state: 'detached', ...WAIT });
       expect(await focused(page)).toEqual({ tag: 'h2', name: 'Empfänger' });
+      expect(deletes()).toBe(1);
       expect(await tableCells(page, 'recipients-table')).toEqual([ENV_ROW, FILE_ROW]);
       await page.screenshot({ path: artifactPath('alert-recipients.png'), fullPage: true });
       const after = await api<RecipientsResponse>(`${server.url}${RECIPIENTS_PATH}`, { headers: ADMIN });

@@ -25,20 +25,60 @@ import { authHeaders, type Credential } from '../imports/access';
 
 const COLUMNS = ['Adresse', 'Name', 'Regionen', 'Ziele', 'Quelle', 'Angelegt', 'Aktion'];
 
+function RemoveButtons({
+  email,
+  busy,
+  confirming,
+  onAsk,
+  onRemove,
+  onCancel,
+}: {
+  email: string;
+  busy: boolean;
+  confirming: boolean;
+  onAsk: () => void;
+  onRemove: () => void;
+  onCancel: () => void;
+}) {
+  // One button in the same place for both steps, so the keyboard focus stays on it: "Entfernen",
+  // then "Wirklich entfernen" beside "Abbrechen" (Escape cancels too). aria-disabled, not
+  // disabled: a disabled button loses the focus to the page. Each name starts with the visible
+  // words (WCAG 2.5.3) and says whom it removes.
+  return (
+    <span className="button-row">
+      <button
+        type="button"
+        className={confirming ? 'danger' : 'secondary'}
+        aria-label={`${confirming ? 'Wirklich entfernen' : 'Entfernen'}: ${email}`}
+        aria-disabled={busy}
+        onClick={confirming ? onRemove : onAsk}
+        onKeyDown={(e) => {
+          if (confirming && e.key === 'Escape') onCancel();
+        }}
+      >
+        {confirming ? 'Wirklich entfernen' : 'Entfernen'}
+      </button>
+      {confirming && (
+        <button type="button" className="secondary" aria-label={`Abbrechen: ${email}`} onClick={onCancel}>
+          Abbrechen
+        </button>
+      )}
+    </span>
+  );
+}
+
 function RecipientRow({
   recipient: r,
   names,
   regionNames,
-  busy,
-  onRemove,
+  remove,
 }: {
   recipient: AlertRecipient;
   names: GoalNames;
   regionNames: ReadonlyMap<string, string>;
-  busy: boolean;
-  onRemove: (id: number) => void;
+  /** The removal's two steps for an entry added here; null for the others. */
+  remove: Omit<Parameters<typeof RemoveButtons>[0], 'email'> | null;
 }) {
-  const id = r.id;
   return (
     <tr>
       <td>{r.email}</td>
@@ -50,18 +90,8 @@ function RecipientRow({
       <td>
         {r.source !== 'api' ? (
           <span className="muted">{RECIPIENT_FIXED_TEXT[r.source]}</span>
-        ) : id !== null ? (
-          // aria-disabled, not disabled: a disabled button loses the keyboard focus to the page.
-          // The name starts with the visible word (WCAG 2.5.3) and says whom it removes.
-          <button
-            type="button"
-            className="secondary"
-            aria-label={`Entfernen: ${r.email}`}
-            aria-disabled={busy}
-            onClick={() => onRemove(id)}
-          >
-            Entfernen
-          </button>
+        ) : remove !== null ? (
+          <RemoveButtons email={r.email} {...remove} />
         ) : (
           '–'
         )}
@@ -86,9 +116,12 @@ export function RecipientList({
 }) {
   const remove = useDeleteRecipient();
   const [message, setMessage] = useState<Message | null>(null);
+  /** The entry whose removal waits for its second click. */
+  const [confirming, setConfirming] = useState<number | null>(null);
 
   const onRemove = (r: AlertRecipient, id: number) => {
     if (remove.isPending) return;
+    setConfirming(null);
     remove.mutate(
       { id, headers: authHeaders(credential) },
       {
@@ -114,17 +147,32 @@ export function RecipientList({
             caption="Empfänger der E-Mail-Hinweise"
             hiddenCaption
           >
-            {list.recipients.map((r, i) => (
-              <RecipientRow
-                // The file may list an address more than once (per region or goal): its place, then.
-                key={r.id ?? `${r.source}-${i}`}
-                recipient={r}
-                names={names}
-                regionNames={regionNames}
-                busy={remove.isPending}
-                onRemove={(id) => onRemove(r, id)}
-              />
-            ))}
+            {list.recipients.map((r, i) => {
+              const id = r.id;
+              return (
+                <RecipientRow
+                  // The file may list an address more than once (per region or goal): its place, then.
+                  key={r.id ?? `${r.source}-${i}`}
+                  recipient={r}
+                  names={names}
+                  regionNames={regionNames}
+                  remove={
+                    id === null
+                      ? null
+                      : {
+                          busy: remove.isPending,
+                          confirming: confirming === id,
+                          onAsk: () => {
+                            setMessage(null);
+                            setConfirming(id);
+                          },
+                          onRemove: () => onRemove(r, id),
+                          onCancel: () => setConfirming(null),
+                        }
+                  }
+                />
+              );
+            })}
           </DataTable>
         </section>
       )}
