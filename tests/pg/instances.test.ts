@@ -208,6 +208,50 @@ describe('two instances on one PostgreSQL database', () => {
     expect(allKeys.length).toBe(new Set(allKeys).size);
   }, 120_000);
 
+  test('recipients kept on the Hinweise page: added on one instance, seen and removed on the other', async () => {
+    const [a, b] = servers as [TestServer, TestServer];
+    const post = (s: TestServer, email: string) =>
+      json(s, '/api/alerts/recipients', {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, goals: ['K2-female'] }),
+      });
+    const apiEntries = async (s: TestServer) =>
+      (
+        (await json(s, '/api/alerts/recipients', { headers: auth })).body.recipients as {
+          source: string;
+          email: string;
+          id: number;
+        }[]
+      )
+        .filter((r) => r.source === 'api')
+        .map((r) => ({ id: r.id, email: r.email }));
+
+    const added = await post(a, 'controlling@jobcenter.example');
+    expect(added.status).toBe(201);
+    expect(await apiEntries(b)).toEqual(await apiEntries(a));
+    expect((await apiEntries(b)).map((r) => r.email)).toEqual(['controlling@jobcenter.example']);
+
+    // The same address added on both instances at the same moment, in two spellings: one entry
+    // (the unique index decides), and the other request learns that it is listed already.
+    const raced = await Promise.all([post(a, 'Team@jobcenter.example'), post(b, 'team@JOBCENTER.example')]);
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(raced.find((r) => r.status === 409)?.body).toMatchObject({ error: { code: 'recipient_exists' } });
+    expect((await apiEntries(a)).map((r) => r.email.toLowerCase())).toEqual([
+      'controlling@jobcenter.example',
+      'team@jobcenter.example',
+    ]);
+
+    // Removed on b: a lists it no more, and a second removal on a finds nothing.
+    const id = (added.body.recipient as { id: number }).id;
+    expect((await json(b, `/api/alerts/recipients/${id}`, { method: 'DELETE', headers: auth })).status).toBe(
+      200,
+    );
+    expect((await apiEntries(a)).map((r) => r.email.toLowerCase())).toEqual(['team@jobcenter.example']);
+    const again = await json(a, `/api/alerts/recipients/${id}`, { method: 'DELETE', headers: auth });
+    expect(again).toMatchObject({ status: 404, body: { error: { code: 'recipient_not_found' } } });
+  }, 60_000);
+
   test('SIGKILL the instance that runs schedule and alerts: the other takes over', async () => {
     const pids = servers.map((s) => s.pid());
     const leader = await waitFor('a leader', () => leaderOf(url), 10_000);
