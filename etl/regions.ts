@@ -6,6 +6,7 @@
  */
 import type { ObservationRows } from './rows.js';
 import { FileRejection } from './types.js';
+import { parseRegionKey } from './values.js';
 
 export interface JobcenterEntry {
   /** BA id, `t` + five digits. */
@@ -125,6 +126,10 @@ export class RegionResolver {
       if (other) return { ...other, aliases: [key] };
       return { id: key, name: byAgs.kreisName, aliases: [byAgs.id] };
     }
+    // A new region's id: the same shape every other route checks (a key from a saved mapping or
+    // a cell must not bring '../x' or markup into the regions).
+    if (parseRegionKey(key) === null)
+      throw new FileRejection(`'${key}' ist kein Regionalschlüssel (erwartet z. B. 01060 oder t11522)`);
     return { id: key, name: null, aliases: [] };
   }
 

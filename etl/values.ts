@@ -152,7 +152,10 @@ export function normalizeLabel(input: string): string {
 }
 
 /** A region key as stored: digits and letters (e.g. '01060', '36201'); null when not acceptable. */
+/** A region key as files and mappings may give it: letters and digits, then also '_', '.', '-'. */
+export const REGION_KEY_RE = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$/;
+
 export function parseRegionKey(input: string): string | null {
   const s = input.trim();
-  return /^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$/.test(s) ? s : null;
+  return REGION_KEY_RE.test(s) ? s : null;
 }

@@ -13,7 +13,7 @@ import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisiona
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
 import { FileRejection } from './types.js';
-import { normalizeLabel } from './values.js';
+import { normalizeLabel, REGION_KEY_RE } from './values.js';
 
 const line = z.number().int().min(0).max(100_000);
 
@@ -44,7 +44,10 @@ export const gridSpecSchema = z.object({
     /** A metadata line `Key:; value` (e.g. `Jobcenter`). */
     z.object({ from: z.literal('metadata'), key: z.string().min(1).max(60) }),
     /** Always this region key. */
-    z.object({ from: z.literal('fixed'), region: z.string().min(1).max(32) }),
+    z.object({
+      from: z.literal('fixed'),
+      region: z.string().regex(REGION_KEY_RE, 'must be a region key (letters, digits, "_", "-", ".")'),
+    }),
     /** A key in the file name (`t11522`, `01060`). */
     z.object({ from: z.literal('fileName') }),
   ]),

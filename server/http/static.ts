@@ -5,7 +5,8 @@
  * A page with a shell (core/page-shells.ts) gets its shell instead: the same HTML with the page's
  * first render in it, painted before the scripts have run (a build without shells: index.html).
  * Files are sent precompressed (brotli, else gzip, as the browser accepts; written at build time
- * by scripts/compress-web.ts), so nothing is compressed per request.
+ * by scripts/compress-web.ts), so nothing is compressed per request. A Range header is ignored: the
+ * whole file is sent with 200.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono, MiddlewareHandler } from 'hono';
@@ -23,6 +24,9 @@ export function mountStatic(app: Hono<AppEnv>, root: string): void {
   app.use(
     '*',
     outsideApi(async (c, next) => {
+      // Ranges are ignored (RFC 9110 allows it): the files are small, sent whole and precompressed,
+      // and serveStatic's own handling answers a range past the end with a 500.
+      if (c.req.raw.headers.has('range')) c.req.raw.headers.delete('range');
       await next();
       if (c.res.status !== 200) return;
       // Every static answer depends on Accept-Encoding (the identity one included), for caches.

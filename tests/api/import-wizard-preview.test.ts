@@ -6,6 +6,8 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { RegionResolver } from '../../etl/regions.js';
+import { FileRejection } from '../../etl/types.js';
 import type { AppEnv } from '../../server/http/env.js';
 import { onError } from '../../server/http/errors.js';
 import { previewSlots } from '../../server/routes/import-wizard.js';
@@ -106,6 +108,27 @@ describe("the import wizard's preview reads a file as the import does", () => {
     expect(result?.count).toBe(0);
     expect(result?.issues).toHaveLength(1000);
     expect(result?.issueCount).toBe(1200);
+  });
+});
+
+describe('a region key from a mapping', () => {
+  it('a fixed region must be a region key: path-like or markup keys are refused with 400 naming the field', async () => {
+    const ctx = await setup();
+    for (const region of ['../../x', '<b>x</b>', 'a b', '=cmd']) {
+      const spec = { ...UNKNOWN_LAYOUT_SPEC, region: { from: 'fixed', region } };
+      const r = await post(ctx, '/api/import-wizard/preview', form('x.csv', 'Monat;LZB\n2024-01;5\n', spec));
+      expect(r.status, region).toBe(400);
+      expect(JSON.stringify(r.body), region).toContain('region.region: must be a region key');
+    }
+  });
+
+  it('a key that is no region key never becomes a region, whichever way it arrives', () => {
+    const resolver = new RegionResolver({ regions: [], aliases: [], jobcenters: [] });
+    expect(resolver.byKey('01060')).toEqual({ id: '01060', name: null, aliases: [] });
+    for (const key of ['../../x', '<b>x</b>', 'a b', '=cmd', '']) {
+      expect(() => resolver.byKey(key), key).toThrow(FileRejection);
+      expect(() => resolver.byKey(key), key).toThrow('ist kein Regionalschlüssel');
+    }
   });
 });
 

@@ -51,6 +51,26 @@ describe('the built dashboard', () => {
     expect(asset.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
+  it('ignores Range headers: the whole file with 200, never a 500 for a range past the end', async () => {
+    const a = await app();
+    const whole = await (await a.request('/assets/index-abc123.js')).text();
+    for (const range of [
+      'bytes=20000-30000',
+      'bytes=100-50',
+      'bytes=-10',
+      'bytes=0-0',
+      'bytes=abc',
+      'bytes=14-',
+    ]) {
+      for (const path of ['/assets/index-abc123.js', '/', '/wall']) {
+        const res = await a.request(path, { headers: { Range: range } });
+        expect(res.status, `${path} ${range}`).toBe(200);
+        expect(res.headers.get('content-range'), `${path} ${range}`).toBeNull();
+        if (path.startsWith('/assets/')) expect(await res.text()).toBe(whole);
+      }
+    }
+  });
+
   it('answers client routes with index.html, but not missing assets or API paths', async () => {
     const a = await app();
     for (const path of ['/wall', '/ziel/K2-female', '/monatswerte?gender=total']) {
