@@ -145,6 +145,48 @@ export async function acquireImportLock(db: Db, now: () => Date): Promise<Import
   };
 }
 
+/**
+ * The busy message when the lock row names another import that still runs (its process alive on
+ * this host, or its heartbeat fresh); null when the row is free, ours (a leftover), dead or stale.
+ */
+function heldByOther(current: LockValue | null | 'invalid', now: () => Date, staleMs: number): string | null {
+  if (current === null || current === 'invalid') return null;
+  const host = hostname();
+  const age = now().getTime() - Date.parse(current.heartbeat);
+  const dead = current.host === host && current.pid !== process.pid && !processAlive(current.pid);
+  const sameProcessLeftover = current.host === host && current.pid === process.pid;
+  if (dead || sameProcessLeftover || age > staleMs) return null;
+  return `Ein anderer Import läuft gerade (Prozess ${current.pid} auf ${current.host}, seit ${current.since}); bitte später erneut versuchen.`;
+}
+
+/**
+ * Whether an import runs now on `db` (in this process, another process or another instance): the
+ * busy message, or null. Only a look, claiming nothing: an import may start right after it, and
+ * then the import's own claim refuses. It lets a background import answer 409 before it starts.
+ */
+export async function importInProgress(db: Db, now: () => Date): Promise<string | null> {
+  if (db.dialect === 'postgres') {
+    if (inProcessByPool.has(db.pool))
+      return 'Ein anderer Import läuft bereits in diesem Prozess; bitte warten, bis er fertig ist.';
+    // Advisory locks belong to a database; a bigint key shows in pg_locks as classid (high half),
+    // objid (low half), objsubid 1.
+    const r = await db.pool.query<{ held: boolean }>(
+      `select exists (select 1 from pg_locks where locktype = 'advisory' and granted
+        and database = (select oid from pg_database where datname = current_database())
+        and classid = $1 and objid = $2 and objsubid = 1) as held`,
+      [Math.floor(PG_IMPORT_LOCK / 2 ** 32), PG_IMPORT_LOCK % 2 ** 32],
+    );
+    return r.rows[0]?.held
+      ? 'Ein anderer Import läuft bereits (in dieser oder einer anderen Instanz); bitte später erneut versuchen.'
+      : null;
+  }
+  const sqlite = db.sqlite;
+  if (sqlite.memory ? inProcessByHandle.has(sqlite) : inProcessByPath.has(resolve(sqlite.name))) {
+    return 'Ein anderer Import läuft gerade in diesem Prozess; bitte warten, bis er fertig ist.';
+  }
+  return heldByOther(readLock(sqlite), now, STALE_LOCK_MS);
+}
+
 /** SQLite: claims both guards or throws ImportBusyError saying who holds the lock. */
 export function acquireSqliteImportLock(
   sqlite: SqliteDatabase.Database,
@@ -161,17 +203,8 @@ export function acquireSqliteImportLock(
   const token = randomUUID();
   const host = hostname();
   const claim = sqlite.transaction(() => {
-    const current = readLock(sqlite);
-    if (current !== null && current !== 'invalid') {
-      const age = now().getTime() - Date.parse(current.heartbeat);
-      const dead = current.host === host && current.pid !== process.pid && !processAlive(current.pid);
-      const sameProcessLeftover = current.host === host && current.pid === process.pid;
-      if (!dead && !sameProcessLeftover && !(age > staleMs)) {
-        throw new ImportBusyError(
-          `Ein anderer Import läuft gerade (Prozess ${current.pid} auf ${current.host}, seit ${current.since}); bitte später erneut versuchen.`,
-        );
-      }
-    }
+    const held = heldByOther(readLock(sqlite), now, staleMs);
+    if (held !== null) throw new ImportBusyError(held);
     const stamp = now().toISOString();
     const value: LockValue = { pid: process.pid, host, token, since: stamp, heartbeat: stamp };
     sqlite

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { runPreview } from '../../etl/isolated.js';
 import type { PreviewRequest } from '../../etl/layouts.js';
+import { importInProgress } from '../../etl/lock.js';
 import { loadJobcenterDirectory, loadReference } from '../../etl/reference.js';
 import { loadCatalog } from '../../etl/run.js';
 import { FileRejection, rejectionInfo, rejectionText } from '../../etl/types.js';
@@ -172,6 +173,13 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
       return c.json({ file: name, ...result });
     })
     .post('/jobs', controller, limitDeclaredBody(formLimit(maxBytes)), async (c) => {
+      // Another import running (a job of this instance, an upload, the schedule, the command
+      // line, another instance): 409 before the file is received, as POST /api/imports answers,
+      // rather than a job that fails at once. One starting right after is refused by its lock.
+      const busy = jobs.list().some((j) => j.state === 'running')
+        ? 'Ein anderer Import läuft gerade; bitte warten, bis er fertig ist.'
+        : await importInProgress(deps.db, deps.clock);
+      if (busy !== null) throw new ApiError(409, 'import_busy', busy);
       const { upload, file } = await receive(c);
       const name = safeUploadName(file.filename);
       const job = jobs.start(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { acquireImportLock } from '../../etl/lock.js';
 import { UNKNOWN_LAYOUT_SPEC, unknownLayoutCsv } from '../fixtures/unknown-layout.js';
 import { pluck } from '../helpers/db.js';
 import { ADMIN_TOKEN, getJson, setup, type TestContext } from './fixture.js';
@@ -203,5 +204,41 @@ describe('import mappings and the wizard API', () => {
     const runs = (await getJson(ctx, '/api/imports')).body as { runs: { startedBy: string | null }[] };
     expect(runs.runs.slice(0, 2).map((r) => r.startedBy)).toEqual(['ADMIN_TOKEN', 'ADMIN_TOKEN']);
     expect((await getJson(ctx, '/api/import-wizard/jobs/nope')).status).toBe(404);
+  });
+
+  it('background import while another import runs: 409 import_busy up front, no job, no run; 202 once it is over', async () => {
+    const ctx = await setup();
+    const file = () =>
+      form('c.csv', 'region;region_name;month;indicator;gender;value;flag\n01060;K;2025-02;INT;total;16;\n');
+    const runsBefore = await pluck(ctx.db, 'select count(*) from import_runs');
+    // Another import holds the lock (the command line, the schedule, another instance).
+    const lock = await acquireImportLock(ctx.db, () => new Date());
+    try {
+      const busy = await getJson(ctx, '/api/import-wizard/jobs', {
+        method: 'POST',
+        headers: auth,
+        body: file(),
+      });
+      expect(busy.status).toBe(409);
+      expect(busy.body).toMatchObject({ error: { code: 'import_busy' } });
+      expect((await getJson(ctx, '/api/import-wizard/jobs')).body).toEqual({ jobs: [] });
+    } finally {
+      await lock.release();
+    }
+    // A job of this instance still running: the second is refused the same way.
+    const first = await getJson(ctx, '/api/import-wizard/jobs', {
+      method: 'POST',
+      headers: auth,
+      body: file(),
+    });
+    const second = await getJson(ctx, '/api/import-wizard/jobs', {
+      method: 'POST',
+      headers: auth,
+      body: file(),
+    });
+    expect([first.status, second.status]).toEqual([202, 409]);
+    const done = await waitForJob(ctx, (first.body as { job: { id: string } }).job.id);
+    expect(done).toMatchObject({ state: 'done', error: null });
+    expect(await pluck(ctx.db, 'select count(*) from import_runs')).toBe(Number(runsBefore) + 1);
   });
 });

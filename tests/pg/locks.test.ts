@@ -6,7 +6,7 @@
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
-import { acquireImportLock, ImportBusyError } from '../../etl/lock.js';
+import { acquireImportLock, ImportBusyError, importInProgress } from '../../etl/lock.js';
 import { migrate, openPostgres, type PgDb } from '../../server/db/connection.js';
 import { migrations } from '../../server/db/migrations/index.js';
 import { startLeadership } from '../../server/leader.js';
@@ -136,6 +136,23 @@ describe('PostgreSQL: imports are serialised across instances', () => {
       },
     );
     expect(s.status).toBe('success');
+  });
+
+  test('importInProgress sees another instance’s import (and not one of another database) without claiming', async () => {
+    const [a, b] = await instances(2);
+    const [other] = await instances(1);
+    if (!a || !b || !other) throw new Error('no db');
+    expect(await importInProgress(b, () => new Date())).toBeNull();
+    const elsewhere = await acquireImportLock(other, () => new Date());
+    expect(await importInProgress(b, () => new Date())).toBeNull();
+    const lock = await acquireImportLock(a, () => new Date());
+    expect(await importInProgress(b, () => new Date())).toContain('läuft bereits');
+    expect(await importInProgress(a, () => new Date())).toContain('in diesem Prozess');
+    await lock.release();
+    await elsewhere.release();
+    expect(await importInProgress(b, () => new Date())).toBeNull();
+    // Only a look: b may claim right after.
+    await (await acquireImportLock(b, () => new Date())).release();
   });
 
   test('the lock dies with its holder’s connection', async () => {
