@@ -49,7 +49,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof DomainError) {
     // A service's domain error or a route's ApiError: the code decides the status.
     const status = httpStatusOf(err);
-    if (status >= 500) c.var.logger?.error({ err, path: c.req.path }, err.message);
+    // Previews refused while every place is taken are load shed on purpose: a warning without a
+    // stack. Other 5xx (storage full, identity provider down) are faults for IT to see.
+    if (err.code === 'preview_busy') c.var.logger?.warn({ code: err.code, path: c.req.path }, err.message);
+    else if (status >= 500) c.var.logger?.error({ err, path: c.req.path }, err.message);
     return errorJson(c, status, err.code, err.message, err.details);
   }
   if (err instanceof z.ZodError) {

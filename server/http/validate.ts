@@ -85,8 +85,22 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
   return zodValidate(target, schema);
 }
 
+/** application/json, or a JSON type with a suffix (application/merge-patch+json), any parameters. */
+const JSON_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i;
+
 function zodValidate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) fail(target, result.error);
+  return zValidator(target, schema, (result, c) => {
+    if (result.success) return;
+    // Hono's validator reads a body of another type as `{}`: the reason would be a missing field
+    // (a route that also takes a form, POST /api/imports, is valid with `{}` and never gets here).
+    const type = c.req.header('content-type') ?? '';
+    if (target === 'json' && !JSON_TYPE.test(type)) {
+      throw new ApiError(
+        400,
+        'bad_request',
+        `Send the body as JSON with "Content-Type: application/json" (got ${type === '' ? 'no Content-Type' : JSON.stringify(type.slice(0, 100))})`,
+      );
+    }
+    fail(target, result.error);
   });
 }

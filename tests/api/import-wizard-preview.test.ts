@@ -12,6 +12,7 @@ import type { AppEnv } from '../../server/http/env.js';
 import { onError } from '../../server/http/errors.js';
 import { previewSlots } from '../../server/routes/import-wizard.js';
 import { UNKNOWN_LAYOUT_SPEC } from '../fixtures/unknown-layout.js';
+import { collectingLogger } from '../helpers/log-lines.js';
 import { ADMIN_TOKEN, getJson, setup, type TestContext } from './fixture.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -178,7 +179,12 @@ describe('previewSlots: a few previews at a time', () => {
   it('refuseIfFull: a 503 before the upload is read when every place is taken, nothing while one is free', async () => {
     const slots = previewSlots(1, 1);
     const held: (() => void)[] = [];
+    const { logger, lines } = collectingLogger('info');
     const app = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('logger', logger as unknown as AppEnv['Variables']['logger']);
+        await next();
+      })
       .get('/check', (c) => {
         slots.refuseIfFull(c);
         return c.text('free');
@@ -197,6 +203,8 @@ describe('previewSlots: a few previews at a time', () => {
     expect(full.status).toBe(503);
     expect(full.headers.get('Retry-After')).toBe('5');
     expect(((await full.json()) as { error: { code: string } }).error.code).toBe('preview_busy');
+    // Load shed on purpose: a warning without a stack, not an error for IT to chase.
+    expect(lines.map((l) => [l.level, l.code, 'err' in l])).toEqual([[40, 'preview_busy', false]]);
     held[0]?.(); // the queued one runs: a place in the queue again
     expect((await queued).status).toBe(200);
     expect((await app.request('/check')).status).toBe(200);
