@@ -19,9 +19,17 @@ export const regionId = z
   .regex(REGION_ID_RE, 'must be a region key (letters, digits, "_", "-", ".")')
   .describe('Region key (BA Jobcenter number or official regional key, e.g. 01060)');
 
+/** The years the API answers for (`year`); a month outside them names nothing it holds. */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
 export const month = z
   .string()
-  .refine(isMonth, 'must be a month as YYYY-MM, e.g. 2024-06')
+  .refine(isMonth, { message: 'must be a month as YYYY-MM, e.g. 2024-06', abort: true })
+  .refine((s) => {
+    const y = Number(s.slice(0, 4));
+    return y >= FIRST_YEAR && y <= LAST_YEAR;
+  }, `must be a month from ${FIRST_YEAR}-01 to ${LAST_YEAR}-12`)
   .transform((s) => s as Month) // checked by isMonth just above (zod's refine does not narrow)
   .describe('A calendar month as YYYY-MM');
 
@@ -29,10 +37,19 @@ export const year = z
   .string()
   .regex(/^\d{4}$/, 'must be a four-digit year, e.g. 2024')
   .transform(Number)
-  .pipe(z.number().int().min(2000).max(2100))
+  .pipe(z.number().int().min(FIRST_YEAR).max(LAST_YEAR))
   .describe('A calendar year, e.g. 2024');
 
-export const yearNumber = z.number().int().min(2000).max(2100);
+/** For `.refine(...)` of a query with `from` and `to` (months or days, compared as text). */
+export const fromNotAfterTo: [
+  (q: { from?: string | undefined; to?: string | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (q) => q.from === undefined || q.to === undefined || q.from <= q.to,
+  { message: 'from must not be after to', path: ['from'] },
+];
+
+export const yearNumber = z.number().int().min(FIRST_YEAR).max(LAST_YEAR);
 
 export const gender = z.enum(GENDERS);
 
@@ -125,10 +142,7 @@ export const monthsQuery = z
       .describe(`Export columns: ${MONTH_COLUMNS.join(', ')}`),
     format: z.enum(['json', 'csv', 'xlsx']).optional().default('json'),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+  .refine(...fromNotAfterTo);
 
 /** GET /api/months/plan: the series of the plan goals by month (JSON, CSV or XLSX). */
 export const planMonthsQuery = z
@@ -138,10 +152,7 @@ export const planMonthsQuery = z
     to: month.optional(),
     format: z.enum(['json', 'csv', 'xlsx']).optional().default('json'),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
+  .refine(...fromNotAfterTo);
 
 export const revisionsParam = z.object({ month });
 export const revisionsQuery = z.object({

@@ -25,6 +25,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
+import { fromNotAfterTo } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 import { auditToCsv } from './admin-csv.js';
 
@@ -74,27 +75,29 @@ export const tokenBody = z.object({
     .optional()
     .describe('Unset: 90 days; null: never'),
 });
-export const auditQuery = z.object({
-  // No control characters: no actor name holds one, and PostgreSQL refuses NUL in text (→ 500).
-  actor: z
-    .string()
-    .max(200)
-    .regex(/^\P{Cc}*$/u, 'must not contain control characters')
-    .optional(),
-  action: z
-    .string()
-    .regex(/^[a-z_.]{1,64}$/, 'must be an action such as comment.create or comment')
-    .optional(),
-  from: day.optional(),
-  to: day.optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number from 1 to 10000')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(10_000))
-    .optional(),
-  format: z.enum(['json', 'csv']).optional(),
-});
+export const auditQuery = z
+  .object({
+    // No control characters: no actor name holds one, and PostgreSQL refuses NUL in text (→ 500).
+    actor: z
+      .string()
+      .max(200)
+      .regex(/^\P{Cc}*$/u, 'must not contain control characters')
+      .optional(),
+    action: z
+      .string()
+      .regex(/^[a-z_.]{1,64}$/, 'must be an action such as comment.create or comment')
+      .optional(),
+    from: day.optional(),
+    to: day.optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 1 to 10000')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(10_000))
+      .optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  })
+  .refine(...fromNotAfterTo);
 
 /** The answer when there is no active token or session with the id to revoke. */
 const NOT_ACTIVE: Record<CredentialKind, (id: number) => ApiError> = {

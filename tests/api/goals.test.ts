@@ -155,6 +155,9 @@ describe('GET /api/goals', () => {
       ['/api/goals?year=24', /year/],
       ['/api/goals?month=2024-13', /month/],
       ['/api/goals?month=June', /month/],
+      // The years the API answers for: a month outside them names nothing it holds.
+      ['/api/goals?month=0000-01', /month: must be a month from 2000-01 to 2100-12/],
+      ['/api/goals?month=9999-12', /month: must be a month from 2000-01 to 2100-12/],
       ['/api/goals?region=%27%3B%20drop%20table%20observations%3B--', /region/],
       ['/api/goals?year=2023&month=2024-03', /month 2024-03 does not lie in year 2023/],
     ];

@@ -349,4 +349,19 @@ describe('comments explain figures that can exist', () => {
       expect((list.body as { comments: unknown[] }).comments).toEqual([]);
     }
   });
+
+  it('a comment for a month before the years the API holds (0000-01, 1999-12) is refused, nothing stored', async () => {
+    const ctx = await setup();
+    for (const month of ['0000-01', '1999-12']) {
+      const res = await getJson(ctx, '/api/comments', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ region: REGION_A, goal: 'K3', month, text: 'Maßnahme läuft' }),
+      });
+      expect(res.status, month).toBe(400);
+      expect(JSON.stringify(res.body)).toContain('month: must be a month from 2000-01 to 2100-12');
+    }
+    const list = await getJson(ctx, `/api/comments?region=${REGION_A}`);
+    expect((list.body as { comments: unknown[] }).comments).toEqual([]);
+  });
 });
