@@ -49,6 +49,17 @@ export const fromNotAfterTo: [
   { message: 'from must not be after to', path: ['from'] },
 ];
 
+/** A path's `:id` of stored rows: digits only (not ' 1', '1.0', '1e3' or '0x10'), from 1. */
+export function idParamOf(what: string) {
+  return z.object({
+    id: z
+      .string()
+      .regex(/^\d+$/, `must be ${what}`)
+      .transform(Number)
+      .pipe(z.number().int(`must be ${what}`).min(1, `must be ${what}`)),
+  });
+}
+
 export const yearNumber = z.number().int().min(FIRST_YEAR).max(LAST_YEAR);
 
 export const gender = z.enum(GENDERS);

@@ -25,7 +25,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { fromNotAfterTo } from '../http/schemas.js';
+import { fromNotAfterTo, idParamOf } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 import { auditToCsv } from './admin-csv.js';
 
@@ -39,9 +39,7 @@ const day = z
     const t = new Date(`${d}T00:00:00Z`);
     return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
   }, 'must be a day of the calendar');
-export const idParam = z.object({
-  id: z.string().regex(/^\d+$/, 'must be an id').transform(Number).pipe(z.number().int().min(1)),
-});
+export const idParam = idParamOf('an id');
 const name = z.string().trim().min(1).max(200);
 
 export const userPatchBody = z

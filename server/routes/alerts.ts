@@ -17,6 +17,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
+import { idParamOf } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
 /**
@@ -60,17 +61,13 @@ export const muteBody = muteSchema.describe(
   'Mute a goal (or indicator, or "missing") until a day, inclusive',
 );
 
-export const muteIdParam = z.object({
-  id: z.string().regex(/^\d+$/, 'must be a mute id').transform(Number).pipe(z.number().int().min(1)),
-});
+export const muteIdParam = idParamOf('a mute id');
 
 export const recipientBody = recipientSchema.describe(
   'An alert recipient: the address, a name, and the regions and goals followed (left out: all of them)',
 );
 
-export const recipientIdParam = z.object({
-  id: z.string().regex(/^\d+$/, 'must be a recipient id').transform(Number).pipe(z.number().int().min(1)),
-});
+export const recipientIdParam = idParamOf('a recipient id');
 
 const changedBy = z.object({ 'x-changed-by': z.string().trim().min(1).max(100).optional() });
 

@@ -26,7 +26,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { month, regionId, year } from '../http/schemas.js';
+import { idParamOf, month, regionId, year } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
 export const COMMENT_MAX_CHARS = 2000;
@@ -61,9 +61,7 @@ export const commentsQuery = z
 
 export const commentBody = z.object({ region: regionId, goal: commentGoal, month, text: commentText });
 export const commentPatchBody = z.object({ text: commentText });
-export const commentIdParam = z.object({
-  id: z.string().regex(/^\d+$/, 'must be a comment id').transform(Number).pipe(z.number().int().min(1)),
-});
+export const commentIdParam = idParamOf('a comment id');
 
 /** The comment as the API answers it, with whether the asking person may change it. */
 function view(comment: CommentInfo, c: Context<AppEnv>) {

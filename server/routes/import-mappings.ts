@@ -17,11 +17,25 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { changedByHeader } from '../http/schemas.js';
+import { changedByHeader, idParamOf } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
-export const mappingIdParam = z.object({ id: z.coerce.number().int().min(1) });
-export const mappingsImportBody = z.object({ mappings: z.array(savedMappingSchema).min(1).max(100) });
+export const mappingIdParam = idParamOf('a mapping id');
+export const mappingsImportBody = z.object({
+  mappings: z
+    .array(savedMappingSchema)
+    .min(1)
+    .max(100)
+    .superRefine((list, ctx) => {
+      // Saved by name: a second entry of one name would silently replace the first.
+      const seen = new Set<string>();
+      list.forEach((m, i) => {
+        if (seen.has(m.name))
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${m.name}" is given twice` });
+        seen.add(m.name);
+      });
+    }),
+});
 
 /** The layouts recognised by content, configured in data/ba-mapping.json (shown, not editable here). */
 export const BUILTIN_MAPPINGS = [

@@ -90,9 +90,23 @@ describe('import mappings and the wizard API', () => {
       body: JSON.stringify({ mappings: [m, { ...m, name: 'kaputt', spec: nope }] }),
     });
     expect(viaImport.status).toBe(400);
+    // One name twice in one file: the second would silently replace the first.
+    const twice = await getJson(ctx, '/api/import-mappings/import', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ mappings: [m, { ...m, pattern: 'anders-*.csv' }] }),
+    });
+    expect(twice.status).toBe(400);
+    expect(JSON.stringify(twice.body)).toContain('mappings.1.name: \\"LZB Segeberg\\" is given twice');
     expect(((await getJson(ctx, '/api/import-mappings')).body as { mappings: unknown[] }).mappings).toEqual(
       [],
     );
+    // Ids are digits only: ' 1', '1.0', '1e3' and '0x10' name no mapping (they were read as numbers).
+    for (const id of ['%201', '1.0', '1e3', '0x10', '-1', '0']) {
+      const r = await getJson(ctx, `/api/import-mappings/${id}`, { method: 'DELETE', headers: json });
+      expect(r.status, id).toBe(400);
+      expect(JSON.stringify(r.body), id).toContain('id: must be a mapping id');
+    }
     const created = await getJson(ctx, '/api/import-mappings', {
       method: 'POST',
       headers: json,
