@@ -247,8 +247,13 @@ export class ObservationRows {
         prov = true;
       } else if (!Number.isInteger(value)) {
         const p = this.describe(source, 'value');
+        // A stock may hold a decimal only as a projection the file marks as such; a count never.
+        const why =
+          info.stock === true
+            ? `${info.code} (${info.name}) ist ein Bestand, und Dezimalwerte gibt es nur bei Werten, die die Datei als vorläufig kennzeichnet (BA-Hinweis „vorläufige Daten“ oder die Vorläufig-Angabe einer Zuordnung)`
+            : `${info.code} (${info.name}) ist eine Anzahl von Ereignissen (Dezimalwerte nur bei als vorläufig gekennzeichneten Beständen wie ELB, LZB)`;
         throw new FileRejection(
-          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${info.code} (${info.name}) ist eine Anzahl von Ereignissen (Dezimalwerte nur bei Beständen wie ELB, LZB)`,
+          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${why}`,
           p.sheet,
           p.row,
           p.column,

@@ -231,6 +231,21 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     );
   });
 
+  test('a decimal is refused with the reason that fits the indicator: a count, or a stock not marked provisional', async () => {
+    const text = (ind: string) => `${HEADER}\n01060;K;2024-01;${ind};total;1,5;\n`;
+    const count = await importText(text('INT'), 'int.csv');
+    open.push(count.deps.db);
+    expect(count.file?.error?.message).toBe(
+      '1,5 ist keine ganze Zahl, INT (Integrationen) ist eine Anzahl von Ereignissen (Dezimalwerte nur bei als vorläufig gekennzeichneten Beständen wie ELB, LZB)',
+    );
+    // ELB is a stock: not "an amount of events", which contradicted the hint in brackets.
+    const stock = await importText(text('ELB'), 'elb.csv');
+    open.push(stock.deps.db);
+    expect(stock.file?.error?.message).toBe(
+      '1,5 ist keine ganze Zahl, ELB (Erwerbsfähige Leistungsberechtigte) ist ein Bestand, und Dezimalwerte gibt es nur bei Werten, die die Datei als vorläufig kennzeichnet (BA-Hinweis „vorläufige Daten“ oder die Vorläufig-Angabe einer Zuordnung)',
+    );
+  });
+
   test('German error message names the file column as written in the header', async () => {
     const { deps, file } = await importText(
       'Region;Name;Monat;Kennzahl;Geschlecht;Wert;Kennzeichen\n01060;K;2024-01;INT;total;5;\n01060;K;2024-02;INT;total;12,3,4;\n',
