@@ -30,7 +30,14 @@ const regionIdSchema = z.string().trim().min(1, 'must not be empty');
 export const recipientSchema = z
   .object({
     email: z.email('must be an e-mail address').max(254, 'at most 254 characters'),
-    name: z.string().trim().min(1).max(200, 'at most 200 characters').optional(),
+    // Greeted by name in every mail: one line, no control characters.
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200, 'at most 200 characters')
+      .regex(/^\P{Cc}*$/u, 'must not contain control characters (line breaks, tabs)')
+      .optional(),
     /** Region ids followed; absent: every region. */
     regions: z.array(regionIdSchema).min(1, 'leave out "regions" to follow every region').optional(),
     /** Goals followed ('K2-female', 'K3'); absent: every goal. Missing-data alerts reach everyone following the region. */

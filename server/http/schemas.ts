@@ -194,8 +194,31 @@ export const targetBody = z.object({
   changedBy: z.string().trim().min(1).max(100).optional(),
 });
 
+/**
+ * A header's text: HTTP carries bytes, which Node hands over one per character (Latin-1). A name
+ * a client sent as UTF-8 ('Müller') is decoded as such; bytes that are not UTF-8 stay Latin-1.
+ */
+function headerText(raw: string): string {
+  // Header values hold no character above U+00FF (Headers refuses them), so latin1 is lossless.
+  if (!/[\u0080-\u00ff]/.test(raw)) return raw;
+  const text = Buffer.from(raw, 'latin1').toString('utf8');
+  return text.includes('\uFFFD') ? raw : text;
+}
+
+/** Who made a change, named by the client (the shared ADMIN_TOKEN's writes are recorded under it). */
 export const changedByHeader = z.object({
-  'x-changed-by': z.string().trim().min(1).max(100).optional(),
+  'x-changed-by': z
+    .string()
+    .transform(headerText)
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .regex(/^\P{Cc}*$/u, 'must not contain control characters'),
+    )
+    .optional(),
 });
 
 export const runSourcesBody = z.object({ action: z.literal('run-sources') });

@@ -17,7 +17,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { idParamOf } from '../http/schemas.js';
+import { changedByHeader, idParamOf } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
 
 /**
@@ -69,8 +69,6 @@ export const recipientBody = recipientSchema.describe(
 
 export const recipientIdParam = idParamOf('a recipient id');
 
-const changedBy = z.object({ 'x-changed-by': z.string().trim().min(1).max(100).optional() });
-
 export function alertsRoutes(deps: AppDeps, auth: Auth) {
   const admin = requireRole(deps, 'admin');
   return new Hono<AppEnv>()
@@ -106,7 +104,7 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
       '/mutes',
       admin,
       limitBody(16 * 1024),
-      validate('header', changedBy),
+      validate('header', changedByHeader),
       validate('json', muteBody),
       async (c) => {
         const body = c.req.valid('json');
@@ -143,7 +141,7 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
       '/recipients',
       admin,
       limitBody(16 * 1024),
-      validate('header', changedBy),
+      validate('header', changedByHeader),
       validate('json', recipientBody),
       async (c) => {
         const body = c.req.valid('json');

@@ -336,7 +336,8 @@ describe('HTTP: /api/alerts', () => {
       { goal: 'K2-female', region: '01060', until: '2024-12-31', reason: 'Sondereffekt' },
       {
         ...auth,
-        'X-Changed-By': 'Controlling',
+        // As a client sends it in UTF-8 (header bytes reach the server one per character).
+        'X-Changed-By': Buffer.from('Controlling Süd', 'utf8').toString('latin1'),
       },
     );
     expect(ok.status).toBe(200);
@@ -346,7 +347,7 @@ describe('HTTP: /api/alerts', () => {
       regionId: '01060',
       until: '2024-12-31',
       source: 'api',
-      createdBy: 'Controlling',
+      createdBy: 'Controlling Süd',
     });
 
     const list = await (await app.request('/api/alerts/mutes')).json();
@@ -406,6 +407,10 @@ describe('HTTP: /api/alerts', () => {
       createdAt: '2024-11-20T06:00:00.000Z',
     });
     expect((await post({ email: 'Controlling@Jobcenter.example' })).status).toBe(409);
+    // A name is greeted in every mail: line breaks would start new lines there, so they are refused.
+    const twoLines = await post({ email: 'x@jobcenter.example', name: 'Evil\r\nBcc: z@z.example' });
+    expect(twoLines.status).toBe(400);
+    expect((await twoLines.json()).error.message).toContain('name: must not contain control characters');
 
     const list = await (await app.request('/api/alerts/recipients', { headers: auth })).json();
     expect(list).toEqual({
