@@ -28,7 +28,7 @@ import {
   type StoredPoolErrors,
 } from '../db/repositories/backtest-pools.js';
 import { listIndicators } from '../db/repositories/indicators.js';
-import { getDataVersion } from '../db/repositories/meta.js';
+import { backtestBaseOf, getDataVersion } from '../db/repositories/meta.js';
 import { readRegionWindow } from '../db/repositories/observations.js';
 import { listAllRegions } from '../db/repositories/regions.js';
 import type { Database, Region } from '../db/schema.js';
@@ -160,6 +160,7 @@ const storable = (pools: Iterable<StoredPool>) => {
  */
 async function buildAndStore(
   db: Kysely<Database>,
+  /** The backtest base of the data version asked for (`backtestBaseOf`). */
   version: string,
   /** The stored build of `version` this one replaces (one found invalid), '' when none. */
   replacing = '',
@@ -197,7 +198,8 @@ async function store(
 ): Promise<void> {
   await insertBacktestPools(db, buildKey, pools);
   const published = await db.transaction().execute(async (trx) => {
-    if ((await getDataVersion(trx)) !== version) return false;
+    // Published while the data it was computed from are current (a target change since keeps them).
+    if ((await backtestBaseOf(trx, await getDataVersion(trx))) !== version) return false;
     // Another process published a build of this version first: its cases are the same.
     const current = await readBacktestBuild(trx);
     if (current !== replacing && current.startsWith(`${version}:${BACKTEST_FORMAT}:`)) return false;
@@ -207,10 +209,10 @@ async function store(
   if (!published) await deleteBacktestBuild(db, buildKey);
 }
 
-/** The stored build of `version` made by this code's rules ('' when there is none). */
-async function storedBuild(db: Kysely<Database>, version: string): Promise<string> {
+/** The stored build of base `base` made by this code's rules ('' when there is none). */
+async function storedBuild(db: Kysely<Database>, base: string): Promise<string> {
   const build = await readBacktestBuild(db);
-  return build.startsWith(`${version}:${BACKTEST_FORMAT}:`) ? build : '';
+  return build.startsWith(`${base}:${BACKTEST_FORMAT}:`) ? build : '';
 }
 
 /**
@@ -244,14 +246,22 @@ async function storedBuildValid(
   return stored.length === 0;
 }
 
-/** The pools of `version`: the stored build when there is a valid one, else computed and stored. */
-export async function obtainBacktestPools(db: Kysely<Database>, version: string): Promise<BacktestPools> {
-  const build = await storedBuild(db, version);
+/**
+ * The pools of data version `version`: the stored build of its base (itself, or the version before
+ * a change of targets only) when there is a valid one, else computed and stored.
+ */
+export async function obtainBacktestPools(
+  db: Kysely<Database>,
+  version: string,
+  base?: string,
+): Promise<BacktestPools> {
+  const of = base ?? (await backtestBaseOf(db, version));
+  const build = await storedBuild(db, of);
   if (build !== '') {
     const [stored, regions] = await Promise.all([readBacktestErrors(db, build), listAllRegions(db)]);
     if (await storedBuildValid(db, stored, regions)) return poolsOf(stored, regions);
   }
-  return buildAndStore(db, version, build);
+  return buildAndStore(db, of, build);
 }
 
 /** One pool with its cases, from the stored build of `version` (computed when there is none). */
@@ -262,7 +272,7 @@ async function readCasePool(
   indicator: string,
   gender: Gender,
 ): Promise<CasePool> {
-  const build = await storedBuild(db, version);
+  const build = await storedBuild(db, await backtestBaseOf(db, version));
   if (build === '') {
     const pools = await computeBacktestPools(db);
     return sample ? pools.sample : pools.real;
@@ -298,13 +308,20 @@ export function historyFor(pools: BacktestPools, sample: boolean, year: number):
 const CASE_POOLS = 4;
 
 export function createBacktestCache(db: Kysely<Database>): BacktestCache {
-  let cached: { version: string; pools: Promise<BacktestPools> } | null = null;
+  /** A later version on the same backtest base (a change of targets only) keeps the pools. */
+  let cached: { version: string; base: Promise<string>; pools: Promise<BacktestPools> } | null = null;
   let reports: { version: string; pools: Map<string, Promise<CasePool>> } | null = null;
   return {
     pools(version) {
       if (cached?.version !== version) {
-        const pools = obtainBacktestPools(db, version);
-        cached = { version, pools };
+        const previous = cached;
+        const base = backtestBaseOf(db, version);
+        const pools = base.then(async (b) =>
+          previous !== null && (await previous.base.catch(() => null)) === b
+            ? previous.pools
+            : obtainBacktestPools(db, version, b),
+        );
+        cached = { version, base, pools };
         pools.catch(() => {
           if (cached?.pools === pools) cached = null;
         });

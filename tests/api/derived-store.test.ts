@@ -11,7 +11,8 @@ import { createApp } from '../../server/app.js';
 import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
 import type { Db } from '../../server/db/connection.js';
-import { syncDataVersion } from '../../server/db/repositories/meta.js';
+import { bumpDataVersion, syncDataVersion } from '../../server/db/repositories/meta.js';
+import { upsertTarget } from '../../server/db/repositories/targets.js';
 import type { Gender } from '../../server/domain/types.js';
 import { all, openTestDb, pluck, pluckAll } from '../helpers/db.js';
 
@@ -212,5 +213,61 @@ describe('derived data stored once per data version', () => {
     expect(await pluckAll<string>(db, 'select distinct build_key from backtest_pools')).toEqual([
       after.build,
     ]);
+  });
+
+  it('a change of targets keeps the stored backtest (the observations are the same); any other bump builds it again', async () => {
+    const db = await openTestDb();
+    await seed(db);
+    const first = await server(db);
+    await first.goals.prepare();
+    const before = await stored(db);
+    expect(before.build).toMatch(/^5:/);
+    const region = REGIONS[0] ?? '';
+
+    // A controller changes one target: version 6 on the base of 5.
+    const saved = await upsertTarget(
+      db.db,
+      {
+        region,
+        year: 2024,
+        indicator: 'K2',
+        gender: 'female',
+        targetChangePct: 2.5,
+        better: 'higher',
+        source: null,
+        changedBy: 'Controlling',
+      },
+      new Date('2025-02-01T10:00:00Z'),
+    );
+    expect(saved.changed).toBe(true);
+    await syncDataVersion(db);
+    expect(await pluck<string>(db, `select value from meta where key = 'data_version'`)).toBe('6');
+    const afterTarget = await answers(first.app);
+    await first.goals.prepare();
+    // The backtest was not built again (the same build, the same rows) ...
+    expect(await pluck<string>(db, `select value from meta where key = 'backtest_build'`)).toBe(before.build);
+    expect(await pluckAll<string>(db, 'select distinct build_key from backtest_pools')).toEqual([
+      before.build,
+    ]);
+    // ... the goal shows the new target ...
+    const goal = (
+      JSON.parse(afterTarget[1] ?? '{}') as { goals: { id: string; targetChangePct: number }[] }
+    ).goals.find((g) => g.id === 'K2-female');
+    expect(goal?.targetChangePct).toBe(2.5);
+    // ... and every answer, forecast intervals included, is what a server computing everything
+    // of version 6 from nothing answers.
+    await clearDerived(db);
+    const recomputing = await server(db);
+    expect(await answers(recomputing.app)).toEqual(afterTarget);
+    await recomputing.goals.prepare();
+    const rebuiltOfTarget = await stored(db);
+    expect(rebuiltOfTarget.build).toMatch(/^5:/); // stored under its base, which version 6 names
+
+    // Any other bump (an import, a migration's raw SQL) names no base: the backtest is built again.
+    await db.db.transaction().execute((trx) => bumpDataVersion(trx));
+    await syncDataVersion(db);
+    const later = await server(db);
+    await later.goals.prepare();
+    expect(await pluck<string>(db, `select value from meta where key = 'backtest_build'`)).toMatch(/^7:/);
   });
 });

@@ -55,6 +55,50 @@ export async function bumpDataVersion(trx: Kysely<Database> | Transaction<Databa
   return String(rows[0]?.value ?? '1');
 }
 
+const BACKTEST_BASE_KEY = 'backtest_base';
+
+/**
+ * The data version whose observations and regions `version` has, for the forecast backtest (which
+ * reads nothing else): `version` itself, unless only targets changed since (see
+ * `bumpDataVersionKeepingObservations`). Any other bump, by whatever code (an import, a migration's
+ * raw SQL), leaves the record naming an older version, so the answer is then `version` again.
+ */
+export async function backtestBaseOf(
+  db: Kysely<Database> | Transaction<Database>,
+  version: string,
+): Promise<string> {
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', BACKTEST_BASE_KEY)
+    .executeTakeFirst();
+  if (row === undefined) return version;
+  try {
+    const record = JSON.parse(row.value) as { version?: unknown; base?: unknown };
+    return record.version === version && typeof record.base === 'string' ? record.base : version;
+  } catch {
+    return version;
+  }
+}
+
+/**
+ * Increments meta.data_version for a change of targets only (no observation, region or indicator
+ * changed): every cache turns over, but the forecast backtest of the version before still holds,
+ * and is recorded as the new version's base. A controller's target change then costs the goals of
+ * every region again, not the backtest of the whole database (seconds for a national load).
+ */
+export async function bumpDataVersionKeepingObservations(trx: Transaction<Database>): Promise<string> {
+  const base = await backtestBaseOf(trx, await getDataVersion(trx));
+  const version = await bumpDataVersion(trx);
+  const value = JSON.stringify({ version, base });
+  await trx
+    .insertInto('meta')
+    .values({ key: BACKTEST_BASE_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+  return version;
+}
+
 /** The data version as a number (the ETL's import summary). */
 export async function readDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<number> {
   const n = Number(await getDataVersion(db));

@@ -1,7 +1,7 @@
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Better, Gender } from '../../domain/types.js';
 import type { Database, Target } from '../schema.js';
-import { bumpDataVersion } from './meta.js';
+import { bumpDataVersionKeepingObservations } from './meta.js';
 
 /** A target as the API shows it. */
 export interface TargetInfo {
@@ -153,7 +153,7 @@ export async function upsertTarget(
       .insertInto('target_history')
       .values({ target_id: target.id, ...write.history, changed_at: at, changed_by: input.changedBy })
       .execute();
-    await bumpDataVersion(trx);
+    await bumpDataVersionKeepingObservations(trx);
     return { target, created: existing === undefined, changed: true };
   });
 }
