@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   // the request itself
   'bad_request',
   'not_found',
+  'method_not_allowed',
   'payload_too_large',
   'export_too_large',
   'upload_interrupted',

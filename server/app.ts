@@ -15,6 +15,7 @@ import type { AppEnv } from './http/env.js';
 import { envelope } from './http/envelope.js';
 import { apiNotFound, onError } from './http/errors.js';
 import { answerFastPathError } from './http/fast-path.js';
+import { methodsByPath } from './http/methods.js';
 import { mountStatic } from './http/static.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertsRoutes } from './routes/alerts.js';
@@ -91,8 +92,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     '/api/*',
     waitForWritableDb(deps.db, (path) => path === '/api/imports'),
   );
-  app.route('/', createApi(deps, options));
+  const api = createApi(deps, options);
+  app.route('/', api);
   if (options.webRoot) mountStatic(app, options.webRoot);
-  app.notFound(apiNotFound);
+  app.notFound(apiNotFound(methodsByPath(api.routes)));
   return app;
 }

@@ -76,5 +76,22 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   return errorJson(c, 500, 'internal', 'Internal server error');
 };
 
-export const apiNotFound: NotFoundHandler<AppEnv> = (c) =>
-  errorJson(c, 404, 'not_found', `No such endpoint: ${c.req.method} ${c.req.path}`);
+/**
+ * No route answered: 405 with Allow when the path exists for other methods (POST /api/goals),
+ * else 404.
+ */
+export function apiNotFound(allowed: (path: string) => string[]): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const methods = c.req.path.startsWith('/api/') ? allowed(c.req.path) : [];
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
+      c.header('Allow', methods.join(', '));
+      return errorJson(
+        c,
+        405,
+        'method_not_allowed',
+        `${c.req.method} is not answered at ${c.req.path} (it answers ${methods.join(', ')})`,
+      );
+    }
+    return errorJson(c, 404, 'not_found', `No such endpoint: ${c.req.method} ${c.req.path}`);
+  };
+}

@@ -8,6 +8,7 @@ import { type ErrorCode, isErrorCode } from '../../core/error-codes';
 
 export const ERROR_TEXT: Record<ErrorCode, string> = {
   bad_request: 'Die Anfrage ist ungültig. Bitte die Eingaben prüfen.',
+  method_not_allowed: 'Diese Anfrage ist an dieser Stelle nicht möglich.',
   not_found: 'Diese Adresse gibt es nicht.',
   payload_too_large: 'Die Datei ist größer als erlaubt.',
   export_too_large: 'Der Export wäre zu groß. Bitte Zeitraum oder Geschlecht eingrenzen.',
