@@ -81,7 +81,6 @@ describe('alerts after an import by the CLI', () => {
       LOG_LEVEL: 'warn',
     });
     expect(cli.code, cli.out).toBe(0);
-    const importedAt = Date.now();
 
     // The server may also mail that this month's BA figures are missing (it runs on today's
     // date): the mail about the import is the one that names the goal.
@@ -89,13 +88,13 @@ describe('alerts after an import by the CLI', () => {
       mailbox.received
         .slice(before)
         .find((m) => (m.parsed.text ?? '').includes('Bestand Langzeitleistungsbeziehende'));
+    // Waited for at most 60 s: a hang guard (the watch looks every 20 s), not a speed check.
     await waitFor('the mail about the CLI import', () => aboutImport() !== undefined, 60_000);
-    expect(Date.now() - importedAt).toBeLessThan(60_000);
     const mail = aboutImport();
     expect(mail?.rcptTo).toEqual(['gf@jobcenter.example']);
     expect(mail?.parsed.text).toContain('Bestand Langzeitleistungsbeziehende');
     expect(mail?.parsed.text).toContain('verfehlt');
     // Which evaluation noticed the import (the 20 s data-version watch, or the missing-data check
-    // that also evaluates) depends on timing; what counts is the mail within 60 s, asserted above.
+    // that also evaluates) depends on timing; what counts is that the mail came, waited for above.
   }, 150_000);
 });

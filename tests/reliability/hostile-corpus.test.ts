@@ -3,9 +3,9 @@
  * worker, HTTP upload, the inbox and the command line, while a real HTTP server over the same
  * database answers /api/health:
  *   - no server death (the server is this process: a death ends the test run),
- *   - /api/health keeps answering: no failed poll, and no answer held for seconds (parsing on the
- *     server's event loop held it for over a minute; the 5 s bound is a liveness check with room for a
- *     loaded CI machine, not a speed figure: speed is measured in bench/),
+ *   - /api/health keeps answering: no failed poll, and in no phase a stretch without an answer as
+ *     long as a third of that phase (parsing on the server's event loop held it for over a minute).
+ *     No latency is asserted: speed is measured in bench/,
  *   - no partial writes: the data equal an in-thread import of exactly the accepted files,
  *   - every rejection names the file, and the sheet/row/column where the case knows it.
  * Most files go through the worker in batches (one worker per batch, every file still its own
@@ -80,7 +80,23 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   let etl: EtlDeps;
   let base = '';
   let close: () => Promise<void> = async () => undefined;
-  const health = { max: 0, failures: [] as string[], polls: 0, phase: 'start', slowestIn: '' };
+  const health = {
+    max: 0,
+    failures: [] as string[],
+    polls: 0,
+    phase: 'start',
+    slowestIn: '',
+    /** When each poll was answered, and when each phase ran: where the answers fell. */
+    answeredAt: [] as number[],
+    phases: [] as { name: string; from: number; to: number }[],
+  };
+  const enterPhase = (name: string) => {
+    const now = performance.now();
+    const last = health.phases.at(-1);
+    if (last) last.to = now;
+    if (name !== 'end') health.phases.push({ name, from: now, to: Number.POSITIVE_INFINITY });
+    health.phase = name;
+  };
   let poller: ReturnType<typeof setInterval> | null = null;
 
   beforeAll(async () => {
@@ -124,6 +140,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
           if (ms > health.max) health.slowestIn = health.phase;
           health.max = Math.max(health.max, ms);
           health.polls++;
+          health.answeredAt.push(performance.now());
           inFlight = false;
         });
     }, 100);
@@ -152,7 +169,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   const viaWorker = corpus.filter((c) => !taken.has(c));
 
   it('through the import worker: every file as its case demands, nothing written by a rejected one', async () => {
-    health.phase = 'worker';
+    enterPhase('worker');
     const problems: string[] = [];
     const accepted: CorpusFile[] = [];
     const started = performance.now();
@@ -177,7 +194,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
 
     // No partial writes: the same data as an in-thread import of exactly the accepted files.
     const ref = await openDatabase(join(tmp.dir, 'ref.db'));
-    health.phase = 'reference import';
+    enterPhase('reference import');
     try {
       // Also in a worker: this process is the server, its event loop stays free.
       await runImport(
@@ -199,7 +216,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 600_000);
 
   it('through HTTP upload: 422 naming file and place for each rejection, nothing written by it', async () => {
-    health.phase = 'upload';
+    enterPhase('upload');
     const problems: string[] = [];
     const started = performance.now();
     for (const c of viaUpload) {
@@ -227,7 +244,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 300_000);
 
   it('through the inbox: rejected files moved aside with an error file naming them, nothing written by them', async () => {
-    health.phase = 'inbox';
+    enterPhase('inbox');
     mkdirSync(config.INBOX_DIR, { recursive: true });
     const old = new Date(Date.now() - 60_000);
     for (const c of viaInbox) {
@@ -257,7 +274,7 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 300_000);
 
   it('through the command line (another process): exit 1, every rejected file named', async () => {
-    health.phase = 'cli';
+    enterPhase('cli');
     const dir = join(tmp.dir, 'cli');
     mkdirSync(dir);
     for (const c of viaCli) writeFileSync(join(dir, c.name), c.data);
@@ -286,11 +303,23 @@ describe('hostile corpus through worker, upload, inbox and CLI (reliability)', (
   }, 300_000);
 
   it('kept /api/health answering throughout, without a failed request', () => {
+    enterPhase('end');
+    // Per phase, the longest stretch without an answer (from the phase's start to the first, between
+    // two, from the last to its end), as a share of the phase: answers kept coming all through it
+    // unless something held the event loop (or the health answers) for a good part of its time.
+    const stretches = health.phases.map((p) => {
+      const times = [p.from, ...health.answeredAt.filter((t) => t >= p.from && t < p.to), p.to];
+      let longest = 0;
+      for (let i = 1; i < times.length; i++)
+        longest = Math.max(longest, (times[i] ?? 0) - (times[i - 1] ?? 0));
+      return { phase: p.name, answers: times.length - 2, share: longest / (p.to - p.from) };
+    });
     console.log(
-      `/api/health: ${health.polls} polls, slowest ${health.max.toFixed(0)} ms (${health.slowestIn})`,
+      `/api/health: ${health.polls} polls, slowest ${health.max.toFixed(0)} ms (${health.slowestIn}); per phase the answers and the longest stretch without one: ${stretches.map((x) => `${x.phase} ${x.answers}, ${(100 * x.share).toFixed(1)} %`).join('; ')}`,
     );
     expect(health.polls).toBeGreaterThan(50);
     expect(health.failures).toEqual([]);
-    expect(health.max).toBeLessThan(5_000);
+    expect(stretches.length).toBeGreaterThan(0);
+    expect(stretches.filter((x) => !(x.share < 1 / 3))).toEqual([]);
   });
 });

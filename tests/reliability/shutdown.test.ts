@@ -2,8 +2,9 @@
  * The real server process (`node --import tsx server/main.ts`) on a temporary database:
  * - every line it writes to stdout is a JSON log object; request lines carry the request id that
  *   the response returns in X-Request-Id;
- * - SIGTERM while idle: exit code 0 within a few seconds, 'shutting down' and 'stopped' logged,
- *   the database passes integrity_check;
+ * - SIGTERM while idle: exit code 0 without waiting for anything ('shutting down' and 'stopped'
+ *   logged, no warning that requests or imports outlived the shutdown's budget), the database
+ *   passes integrity_check;
  * - SIGTERM while an uploaded big file is being imported: the process exits, and the database
  *   holds all of that file or none of it (logical checksum against both states); if the client
  *   was told 200, the data must be there;
@@ -35,6 +36,13 @@ const TOKEN = 'shutdown-test-admin-token-0123456789';
  * state: a consequence of the new data, not part of the file's all-or-nothing.)
  */
 const IMPORT_TABLES = ['regions', 'observations', 'revisions'];
+/** What the shutdown logs when its budget (30 s) ran out before requests or imports finished. */
+const BUDGET_RAN_OUT = [
+  'requests still running at shutdown; closing them',
+  'imports still running at shutdown; abandoned them',
+];
+/** A hang guard, not a speed check: past this, a SIGTERMed server is taken to hang. */
+const EXIT_GUARD_MS = 60_000;
 
 interface Running {
   child: ChildProcess;
@@ -142,6 +150,29 @@ async function startServer(env: Record<string, string>): Promise<Running> {
   return running;
 }
 
+/** SIGTERM, then the exit; a clear failure instead of the test's timeout when the server hangs. */
+async function terminate(server: Running): Promise<Awaited<Running['exited']>> {
+  server.sigtermAt = performance.now();
+  server.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the server did not exit within ${EXIT_GUARD_MS / 1000} s of SIGTERM: hung\n${[...server.stdout, ...server.stderr].slice(-20).join('\n')}`,
+          ),
+        ),
+      EXIT_GUARD_MS,
+    );
+  });
+  try {
+    return await Promise.race([server.exited, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function bigCsv(regions = 200, prefix = '4'): string {
   const rows: CanonicalRow[] = [];
   for (let i = 0; i < regions; i++) {
@@ -222,15 +253,20 @@ describe('the server process: structured logs and graceful shutdown (reliability
       expect(reqLines[0]).toMatchObject({ method: 'GET', status });
     }
 
-    server.sigtermAt = performance.now();
-    server.child.kill('SIGTERM');
-    const exit = await server.exited;
+    const exit = await terminate(server);
     console.log(`idle SIGTERM: exit code ${exit.code} after ${Math.round(exit.ms)} ms`);
     expect(exit.code).toBe(0);
-    expect(exit.ms).toBeLessThan(5000);
     const msgs = server.stdout.map(parseJson).map((o) => o?.msg);
-    expect(msgs).toContain('shutting down');
-    expect(msgs).toContain('stopped');
+    // An idle server waits for nothing: shutting down, then stopped, and the budget never ran out.
+    expect(msgs.filter((m) => m === 'shutting down' || m === 'stopped')).toEqual([
+      'shutting down',
+      'stopped',
+    ]);
+    expect(msgs.at(-1)).toBe('stopped');
+    expect(
+      msgs.filter((m) => BUDGET_RAN_OUT.includes(String(m))),
+      'the budget ran out',
+    ).toEqual([]);
     const db = await openDatabase(dirs.DATABASE_PATH);
     expect(integrityCheck(db.sqlite)).toBe('ok');
     await db.close();
@@ -275,15 +311,17 @@ describe('the server process: structured logs and graceful shutdown (reliability
     );
     // Let the body arrive and the import start, then ask the server to stop.
     await new Promise((r) => setTimeout(r, 400));
-    server.sigtermAt = performance.now();
-    server.child.kill('SIGTERM');
-    const [exit, answer] = await Promise.all([server.exited, upload]);
+    const [exit, answer] = await Promise.all([terminate(server), upload]);
     console.log(
       `SIGTERM during upload: exit code ${exit.code} after ${Math.round(exit.ms)} ms; client got ${answer.status}`,
     );
     expect(exit.code).toBe(0);
-    expect(exit.ms).toBeLessThan(30_000);
     const msgs = server.stdout.map(parseJson).map((o) => o?.msg);
+    // The running import settled within the shutdown's budget: nothing was cut off at its end.
+    expect(
+      msgs.filter((m) => BUDGET_RAN_OUT.includes(String(m))),
+      'the budget ran out',
+    ).toEqual([]);
     console.log(
       `server log order: ${msgs.filter((m) => ['import finished', 'shutting down', 'stopped'].includes(String(m))).join(' → ')}`,
     );
@@ -326,9 +364,7 @@ describe('the server process: structured logs and graceful shutdown (reliability
     });
     expect(res.status).toBe(202);
     // At once: the job's worker is only starting, no run row or import lock yet.
-    server.sigtermAt = performance.now();
-    server.child.kill('SIGTERM');
-    const exit = await server.exited;
+    const exit = await terminate(server);
     const msgs = server.stdout.map(parseJson).map((o) => o?.msg);
     console.log(
       `SIGTERM after a wizard job: exit code ${exit.code} after ${Math.round(exit.ms)} ms; ${msgs.filter((m) => ['import finished', 'shutting down', 'stopped'].includes(String(m))).join(' → ')}`,
