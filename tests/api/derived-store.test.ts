@@ -222,6 +222,11 @@ describe('derived data stored once per data version', () => {
     await first.goals.prepare();
     const before = await stored(db);
     expect(before.build).toMatch(/^5:/);
+    const summariesBefore = await all<{ data_version: string }>(
+      db,
+      'select * from region_summaries order by region_id',
+    );
+    expect(new Set(summariesBefore.map((r) => r.data_version))).toEqual(new Set(['5']));
     const region = REGIONS[0] ?? '';
 
     // A controller changes one target: version 6 on the base of 5.
@@ -240,6 +245,13 @@ describe('derived data stored once per data version', () => {
       new Date('2025-02-01T10:00:00Z'),
     );
     expect(saved.changed).toBe(true);
+    // The region summaries (the observations' counts and months) are carried over to version 6.
+    const summaries = await all<{ data_version: string }>(
+      db,
+      'select * from region_summaries order by region_id',
+    );
+    expect(new Set(summaries.map((r) => r.data_version))).toEqual(new Set(['6']));
+    expect(summaries.map((r) => ({ ...r, data_version: '5' }))).toEqual(summariesBefore);
     await syncDataVersion(db);
     expect(await pluck<string>(db, `select value from meta where key = 'data_version'`)).toBe('6');
     const afterTarget = await answers(first.app);

@@ -84,17 +84,25 @@ export async function backtestBaseOf(
 /**
  * Increments meta.data_version for a change of targets only (no observation, region or indicator
  * changed): every cache turns over, but the forecast backtest of the version before still holds,
- * and is recorded as the new version's base. A controller's target change then costs the goals of
- * every region again, not the backtest of the whole database (seconds for a national load).
+ * and is recorded as the new version's base, and the stored region summaries are carried over. A
+ * controller's target change then costs the goals of every region again, not the backtest of the
+ * whole database (seconds for a national load).
  */
 export async function bumpDataVersionKeepingObservations(trx: Transaction<Database>): Promise<string> {
-  const base = await backtestBaseOf(trx, await getDataVersion(trx));
+  const before = await getDataVersion(trx);
+  const base = await backtestBaseOf(trx, before);
   const version = await bumpDataVersion(trx);
   const value = JSON.stringify({ version, base });
   await trx
     .insertInto('meta')
     .values({ key: BACKTEST_BASE_KEY, value })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+  // The region summaries (counts and months of the observations) hold for the new version too.
+  await trx
+    .updateTable('region_summaries')
+    .set({ data_version: version })
+    .where('data_version', '=', before)
     .execute();
   return version;
 }
