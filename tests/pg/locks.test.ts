@@ -10,6 +10,12 @@ import { runImport } from '../../etl/index.js';
 import { acquireImportLock, ImportBusyError, importInProgress } from '../../etl/lock.js';
 import { migrate, openPostgres, type PgDb } from '../../server/db/connection.js';
 import { migrations } from '../../server/db/migrations/index.js';
+import {
+  backtestBaseOf,
+  bumpDataVersion,
+  bumpDataVersionKeepingObservations,
+  getDataVersion,
+} from '../../server/db/repositories/meta.js';
 import { LEADER_LOCK, startLeadership } from '../../server/leader.js';
 import { silentLogger } from '../../server/logger.js';
 import { setup } from '../api/fixture.js';
@@ -171,6 +177,45 @@ describe('PostgreSQL: imports are serialised across instances', () => {
     expect(ended).toBeGreaterThan(0);
     const lock = await acquireImportLock(b, () => new Date());
     await lock.release();
+  });
+});
+
+describe('PostgreSQL: a target change racing an import in another instance', () => {
+  test('the target change lands on the import’s version, and names it as its backtest base', async () => {
+    const [a, b] = await instances(2);
+    if (!a || !b) throw new Error('no db');
+    const v0 = Number(await getDataVersion(a.db));
+    // Instance a: an import's transaction has bumped the version and not committed yet.
+    let commitImport = () => {};
+    const held = new Promise<void>((r) => {
+      commitImport = r;
+    });
+    let bumped = () => {};
+    const importBumped = new Promise<void>((r) => {
+      bumped = r;
+    });
+    const importDone = a.db.transaction().execute(async (trx) => {
+      await bumpDataVersion(trx);
+      bumped();
+      await held;
+    });
+    await importBumped;
+    // Instance b: a controller saves a target meanwhile; its bump waits for the import's row lock.
+    const target = b.db.transaction().execute((trx) => bumpDataVersionKeepingObservations(trx));
+    for (let i = 0; i < 200; i++) {
+      const waiting = await pluck(
+        a,
+        `select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (Number(waiting) > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    commitImport();
+    await importDone;
+    const version = await target;
+    expect(version).toBe(String(v0 + 2));
+    // The import's observations are in version v0 + 1: the backtest of v0 must not be reused.
+    expect(await backtestBaseOf(b.db, version)).toBe(String(v0 + 1));
   });
 });
 

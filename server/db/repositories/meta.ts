@@ -89,9 +89,12 @@ export async function backtestBaseOf(
  * whole database (seconds for a national load).
  */
 export async function bumpDataVersionKeepingObservations(trx: Transaction<Database>): Promise<string> {
-  const before = await getDataVersion(trx);
-  const base = await backtestBaseOf(trx, before);
+  // Bumped first: the counter's row is then held by this transaction, and the version before is
+  // the one this change lands on, even when an import in another instance committed in between
+  // (a version read before the bump could be that import's predecessor).
   const version = await bumpDataVersion(trx);
+  const before = String(Number(version) - 1);
+  const base = await backtestBaseOf(trx, before);
   const value = JSON.stringify({ version, base });
   await trx
     .insertInto('meta')
