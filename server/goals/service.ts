@@ -208,23 +208,18 @@ interface State {
 }
 
 /**
- * The Jobcenter chosen at set-up once it has data; else the real region (not the bundled sample)
- * with the most observations, else the sample region with the most (ties: the lowest id), else
- * the first region. Real data loaded beside the sample make a real region the default, however
- * long the sample's history.
+ * The Jobcenter chosen at set-up once it has data; else the region with the most observations
+ * (ties: the lowest id), else the first region.
  */
 function mostData(summaries: ReadonlyMap<string, RegionSummary>, catalog: Catalog): string | undefined {
   if (catalog.home !== null && (summaries.get(catalog.home)?.observations ?? 0) > 0) return catalog.home;
-  const real = (s: RegionSummary) => (catalog.regions.get(s.regionId)?.sample === 1 ? 0 : 1);
   let best: RegionSummary | undefined;
   for (const s of summaries.values()) {
     if (s.observations === 0) continue;
     if (
       !best ||
-      real(s) > real(best) ||
-      (real(s) === real(best) &&
-        (s.observations > best.observations ||
-          (s.observations === best.observations && s.regionId < best.regionId)))
+      s.observations > best.observations ||
+      (s.observations === best.observations && s.regionId < best.regionId)
     )
       best = s;
   }

@@ -481,25 +481,6 @@ describe('comparison per Vergleichstyp and the region list', () => {
     expect(defaultRegion).toBe(REGIONS[0]);
     expect(makeMonth(2024, 9)).toBe(LAST);
   });
-
-  it('the default region is a real one as soon as real data are there, however long the sample history', async () => {
-    const db = await seed();
-    // Every seeded region is the bundled sample, but the last; that one has the fewest observations.
-    const real = REGIONS.at(-1) ?? '';
-    db.sqlite.prepare('update regions set sample = 1 where id <> ?').run(real);
-    const firstMonth = db.sqlite.prepare('select min(month) from observations').pluck().get() as string;
-    db.sqlite.prepare('delete from observations where region_id = ? and month = ?').run(real, firstMonth);
-    const counts = db.sqlite
-      .prepare('select region_id as id, count(*) as n from observations group by region_id')
-      .all() as { id: string; n: number }[];
-    const realCount = counts.find((c) => c.id === real)?.n ?? 0;
-    expect(realCount).toBeGreaterThan(0);
-    expect(Math.max(...counts.map((c) => c.n))).toBeGreaterThan(realCount);
-    expect((await service(db).getRegions()).defaultRegion).toBe(real);
-    // Only sample regions: the one with the most observations, as before.
-    db.sqlite.prepare('update regions set sample = 1').run();
-    expect((await service(db).getRegions()).defaultRegion).toBe(REGIONS[0]);
-  });
 });
 
 describe('region summaries stored by the import worker', () => {
