@@ -5,44 +5,18 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { indicatorOfGoalOrIndicator } from '../../core/goal-id.js';
 import { HIDDEN_EMAIL, hideEmails } from '../../core/redact.js';
 import { berlinDay, muteSchema, recipientSchema } from '../alerts/alert-config.js';
 import { actorName, audit } from '../auth/audit.js';
 import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
-import { getIndicator } from '../db/repositories/indicators.js';
-import { getRegion } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { changedByHeader, idParamOf } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
-
-/**
- * Refuses a region or goal reference that names nothing: the shape alone ('K9-female') would be
- * stored, and then silently match no alert. A goal id names a known indicator; 'missing' is always
- * known.
- */
-async function checkKnown(
-  deps: AppDeps,
-  regions: readonly string[],
-  goals: readonly string[],
-): Promise<void> {
-  for (const region of regions) {
-    if (!(await getRegion(deps.db.db, region))) {
-      throw new ApiError(404, 'region_not_found', `Unknown region: ${region}`);
-    }
-  }
-  for (const ref of goals) {
-    if (ref === 'missing') continue;
-    const code = indicatorOfGoalOrIndicator(ref);
-    if (!(await getIndicator(deps.db.db, code))) {
-      throw new ApiError(404, 'indicator_not_found', `Unknown indicator ${code} in goal reference ${ref}`);
-    }
-  }
-}
+import { requireKnown } from './known-refs.js';
 
 export const alertsQuery = z
   .object({
@@ -115,7 +89,10 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
             `until: ${body.until} is in the past (delete the mute instead)`,
           );
         }
-        await checkKnown(deps, body.region === undefined ? [] : [body.region], [body.goal]);
+        await requireKnown(deps.db.db, {
+          regions: body.region === undefined ? [] : [body.region],
+          goals: [body.goal],
+        });
         const mute = await deps.alerts.setMute(
           body,
           actorName(c, c.req.valid('header')['x-changed-by'] ?? null),
@@ -145,7 +122,7 @@ export function alertsRoutes(deps: AppDeps, auth: Auth) {
       validate('json', recipientBody),
       async (c) => {
         const body = c.req.valid('json');
-        await checkKnown(deps, body.regions ?? [], body.goals ?? []);
+        await requireKnown(deps.db.db, { regions: body.regions ?? [], goals: body.goals ?? [] });
         const recipient = await deps.alerts.addRecipient(
           body,
           actorName(c, c.req.valid('header')['x-changed-by'] ?? null),

@@ -6,7 +6,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { indicatorOfGoalOrIndicator } from '../../core/goal-id.js';
 import { monthOfDate } from '../../core/months.js';
 import { actorName, audit } from '../auth/audit.js';
 import { personOf, requireRole } from '../auth/middleware.js';
@@ -20,14 +19,13 @@ import {
   getComment,
   listComments,
 } from '../db/repositories/comments.js';
-import { getIndicator } from '../db/repositories/indicators.js';
-import { getRegion } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import type { AppEnv } from '../http/env.js';
 import { idParamOf, month, regionId, year } from '../http/schemas.js';
 import { validate } from '../http/validate.js';
+import { requireKnown } from './known-refs.js';
 
 export const COMMENT_MAX_CHARS = 2000;
 
@@ -102,13 +100,7 @@ export function commentsRoutes(deps: AppDeps, auth: Auth) {
       if (body.month > current) {
         throw new ApiError(400, 'bad_request', `Month ${body.month} lies after the current month ${current}`);
       }
-      if (!(await getRegion(deps.db.db, body.region))) {
-        throw new ApiError(404, 'region_not_found', `Unknown region: ${body.region}`);
-      }
-      const indicator = indicatorOfGoalOrIndicator(body.goal);
-      if (!(await getIndicator(deps.db.db, indicator))) {
-        throw new ApiError(404, 'indicator_not_found', `Unknown indicator: ${indicator}`);
-      }
+      await requireKnown(deps.db.db, { regions: [body.region], goals: [body.goal] });
       const p = personOf(c);
       const comment = await createComment(
         deps.db.db,
