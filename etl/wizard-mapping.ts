@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { columnLetter } from '../core/spreadsheet.js';
+import { ONE_LINE_RE } from '../core/text.js';
 import type { Sheet } from './ba.js';
 import type { BuildResult, PlacedCell } from './grid.js';
 import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
@@ -62,9 +63,9 @@ export const gridSpecSchema = z.object({
 export type GridSpec = z.infer<typeof gridSpecSchema>;
 
 export const savedMappingSchema = z.object({
-  name: z.string().trim().min(1).max(120),
+  name: z.string().trim().min(1).max(120).regex(ONE_LINE_RE, 'must not contain control characters'),
   /** File-name glob: `*` any characters, `?` one character, case-insensitive. */
-  pattern: z.string().trim().min(1).max(200),
+  pattern: z.string().trim().min(1).max(200).regex(ONE_LINE_RE, 'must not contain control characters'),
   spec: gridSpecSchema,
 });
 export type SavedMapping = z.infer<typeof savedMappingSchema>;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isGoalId, isIndicatorCode } from '../../core/goal-id.js';
 import { MUTE_REASON_MAX } from '../../core/limits.js';
+import { ONE_LINE_RE } from '../../core/text.js';
 
 /** A goal id ('K2-female'), an indicator code ('K2': every gender) or 'missing' (missing-data alerts). */
 export const goalRefSchema = z.string().refine((s) => s === 'missing' || isIndicatorCode(s) || isGoalId(s), {
@@ -36,7 +37,7 @@ export const recipientSchema = z
       .trim()
       .min(1)
       .max(200, 'at most 200 characters')
-      .regex(/^\P{Cc}*$/u, 'must not contain control characters (line breaks, tabs)')
+      .regex(ONE_LINE_RE, 'must not contain control characters (line breaks, tabs)')
       .optional(),
     /** Region ids followed; absent: every region. */
     regions: z.array(regionIdSchema).min(1, 'leave out "regions" to follow every region').optional(),
@@ -51,7 +52,13 @@ export const muteSchema = z
     region: regionIdSchema.optional(),
     /** Last muted day (inclusive). */
     until: daySchema,
-    reason: z.string().trim().min(1).max(MUTE_REASON_MAX, `at most ${MUTE_REASON_MAX} characters`).optional(),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(MUTE_REASON_MAX, `at most ${MUTE_REASON_MAX} characters`)
+      .regex(ONE_LINE_RE, 'must not contain control characters (line breaks, tabs)')
+      .optional(),
   })
   .strict();
 

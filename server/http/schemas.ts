@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isGoalId } from '../../core/goal-id.js';
 import { isMonth, type Month } from '../../core/months.js';
 import { REGION_ID_MAX_LENGTH, REGION_ID_RE } from '../../core/region-id.js';
+import { ONE_LINE_RE } from '../../core/text.js';
 import { GENDERS } from '../domain/types.js';
 import { MONTH_COLUMNS, SORTABLE_COLUMNS } from '../goals/month-rows.js';
 
@@ -178,6 +179,9 @@ export const targetsQuery = z.object({ region: regionId.optional(), year: year.o
 
 export const importsQuery = z.object({ limit: positiveInt(20, 200) });
 
+/** Who made a change, as a client names it: one line of 1..100 characters. */
+const actorText = z.string().trim().min(1).max(100).regex(ONE_LINE_RE, 'must not contain control characters');
+
 export const targetBody = z.object({
   region: regionId,
   year: yearNumber,
@@ -190,8 +194,8 @@ export const targetBody = z.object({
     .max(1000)
     .describe('Planned relative change in percent (1.1 = +1.1 %)'),
   better: z.enum(['higher', 'lower']),
-  source: z.string().trim().max(500).optional(),
-  changedBy: z.string().trim().min(1).max(100).optional(),
+  source: z.string().trim().max(500).regex(ONE_LINE_RE, 'must not contain control characters').optional(),
+  changedBy: actorText.optional(),
 });
 
 /**
@@ -207,18 +211,7 @@ function headerText(raw: string): string {
 
 /** Who made a change, named by the client (the shared ADMIN_TOKEN's writes are recorded under it). */
 export const changedByHeader = z.object({
-  'x-changed-by': z
-    .string()
-    .transform(headerText)
-    .pipe(
-      z
-        .string()
-        .trim()
-        .min(1)
-        .max(100)
-        .regex(/^\P{Cc}*$/u, 'must not contain control characters'),
-    )
-    .optional(),
+  'x-changed-by': z.string().transform(headerText).pipe(actorText).optional(),
 });
 
 export const runSourcesBody = z.object({ action: z.literal('run-sources') });

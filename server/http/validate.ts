@@ -88,9 +88,29 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
 /** application/json, or a JSON type with a suffix (application/merge-patch+json), any parameters. */
 const JSON_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i;
 
+/**
+ * The path of the first string in a JSON value that holds a NUL character, or null. PostgreSQL
+ * refuses NUL in text (a 500 at the insert), and no text of this product has one, so a JSON body
+ * with NUL in any string, key or value, is refused whatever its schema lets through.
+ */
+export function nulPathOf(value: unknown, path: readonly PropertyKey[] = []): PropertyKey[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? [...path] : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key];
+    const found = nulPathOf(v, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 function zodValidate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result, c) => {
-    if (result.success) return;
+    if (result.success) {
+      const nul = target === 'json' ? nulPathOf(result.data) : null;
+      if (nul) fail(target, { issues: [{ path: nul, message: 'must not contain NUL characters' }] });
+      return;
+    }
     // Hono's validator reads a body of another type as `{}`: the reason would be a missing field
     // (a route that also takes a form, POST /api/imports, is valid with `{}` and never gets here).
     const type = c.req.header('content-type') ?? '';

@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { ONE_LINE_RE } from '../../core/text.js';
 import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
 import { roleSchema } from '../auth/roles.js';
@@ -40,7 +41,7 @@ const day = z
     return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
   }, 'must be a day of the calendar');
 export const idParam = idParamOf('an id');
-const name = z.string().trim().min(1).max(200);
+const name = z.string().trim().min(1).max(200).regex(ONE_LINE_RE, 'must not contain control characters');
 
 export const userPatchBody = z
   .object({
@@ -76,11 +77,7 @@ export const tokenBody = z.object({
 export const auditQuery = z
   .object({
     // No control characters: no actor name holds one, and PostgreSQL refuses NUL in text (→ 500).
-    actor: z
-      .string()
-      .max(200)
-      .regex(/^\P{Cc}*$/u, 'must not contain control characters')
-      .optional(),
+    actor: z.string().max(200).regex(ONE_LINE_RE, 'must not contain control characters').optional(),
     action: z
       .string()
       .regex(/^[a-z_.]{1,64}$/, 'must be an action such as comment.create or comment')

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, REGION_A, setup, type TestContext } from '../api/fixture.js';
+import { UNKNOWN_LAYOUT_SPEC } from '../fixtures/unknown-layout.js';
 import { get, pluck } from '../helpers/db.js';
 import { integrityOf, tableNamesOf, tablesChecksumOf, tempDir } from './helpers.js';
 
@@ -542,6 +543,110 @@ describe('hostile input on every endpoint (reliability)', () => {
     }
     expect(problems).toEqual([]);
     expect(Reflect.get(Object.prototype, 'polluted')).toBeUndefined();
+    expect(await wholeDb(ctx)).toBe(before);
+  }, 60_000);
+
+  it('refuses NUL in every string of every JSON write, and line breaks in one-line text, with 400 naming the field', async () => {
+    // A valid body per JSON write; a new JSON write must be added here. Path ids need not exist:
+    // the body is checked first. (PostgreSQL answered 500 to NUL in a target's source.)
+    const valid: Record<string, unknown> = {
+      'PUT /api/targets': {
+        region: REGION_A,
+        year: 2024,
+        indicator: 'K2',
+        gender: 'total',
+        targetChangePct: 2.5,
+        better: 'higher',
+        source: 'AIP 2024',
+        changedBy: 'Petra Plan',
+      },
+      'POST /api/imports': { action: 'run-sources' },
+      'POST /api/import-mappings': { name: 'LZB', pattern: 'lzb-*.csv', spec: UNKNOWN_LAYOUT_SPEC },
+      'POST /api/import-mappings/import': {
+        mappings: [{ name: 'LZB', pattern: 'lzb-*.csv', spec: UNKNOWN_LAYOUT_SPEC }],
+      },
+      'PUT /api/import-mappings/{id}': { name: 'LZB', pattern: 'lzb-*.csv', spec: UNKNOWN_LAYOUT_SPEC },
+      'POST /api/jobcenters/home': { jobcenter: 't11522' },
+      'PUT /api/alerts/mutes': { goal: 'K2-total', region: REGION_A, until: '2099-12-31', reason: 'Umbau' },
+      'POST /api/alerts/recipients': {
+        email: 'a@jobcenter.example',
+        name: 'Anna',
+        regions: [REGION_A],
+        goals: ['K2'],
+      },
+      'POST /api/comments': { region: REGION_A, goal: 'K2-total', month: '2024-03', text: 'Notiz' },
+      'PATCH /api/comments/{id}': { text: 'Notiz' },
+      'PATCH /api/admin/users/{id}': { role: 'viewer' },
+      'PUT /api/admin/role-mappings': { kind: 'group', value: 'controlling', role: 'controller' },
+      'POST /api/admin/tokens': { user: 'Skript', name: 'Import-Skript', role: 'controller' },
+    };
+    const oneLine = new Set([
+      'PUT /api/targets source',
+      'PUT /api/targets changedBy',
+      'PUT /api/alerts/mutes reason',
+      'POST /api/alerts/recipients name',
+      'POST /api/import-mappings name',
+      'POST /api/import-mappings pattern',
+      'PUT /api/admin/role-mappings value',
+      'POST /api/admin/tokens user',
+      'POST /api/admin/tokens name',
+    ]);
+    const leaves = (v: unknown, path: (string | number)[] = []): (string | number)[][] =>
+      typeof v === 'string'
+        ? [path]
+        : isRecord(v)
+          ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, Array.isArray(v) ? Number(k) : k]))
+          : [];
+    const withLeaf = (v: unknown, path: (string | number)[], text: (old: string) => string): unknown => {
+      if (path.length === 0) return typeof v === 'string' ? text(v) : v;
+      const [head, ...rest] = path;
+      const copy: object = Array.isArray(v) ? [...v] : { ...(v as object) };
+      Reflect.set(
+        copy,
+        head as PropertyKey,
+        withLeaf(Reflect.get(v as object, head as PropertyKey), rest, text),
+      );
+      return copy;
+    };
+    const jsonWrites = ops.filter(
+      (o) => o.method !== 'GET' && o.method !== 'DELETE' && o.body.includes('application/json'),
+    );
+    expect(jsonWrites.map((o) => `${o.method} ${o.path}`).filter((k) => !(k in valid))).toEqual([]);
+    const before = await wholeDb(ctx);
+    const problems: string[] = [];
+    let sent = 0;
+    const send = async (op: Operation, body: unknown, what: string, field: string) => {
+      const res = await ctx.app.request(fillPath(op), {
+        method: op.method,
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      sent++;
+      const text = await res.text();
+      if (res.status !== 400 || !text.includes(field))
+        problems.push(`${what}: ${res.status} ${text.slice(0, 200)}`);
+    };
+    for (const op of jsonWrites) {
+      const key = `${op.method} ${op.path}`;
+      for (const path of leaves(valid[key])) {
+        const field = path.join('.');
+        await send(
+          op,
+          withLeaf(valid[key], path, (old) => `${old}\u0000x`),
+          `${key} ${field} with NUL`,
+          field,
+        );
+        if (oneLine.has(`${key} ${field}`))
+          await send(
+            op,
+            withLeaf(valid[key], path, (old) => `${old}\nzweite Zeile`),
+            `${key} ${field} with a line break`,
+            field,
+          );
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(sent).toBeGreaterThan(40);
     expect(await wholeDb(ctx)).toBe(before);
   }, 60_000);
 
