@@ -14,7 +14,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/env.js';
 import { formLimit, limitDeclaredBody, receiveUploadIn } from '../http/upload.js';
-import { validate } from '../http/validate.js';
+import { nulPathOf, validate } from '../http/validate.js';
 import { safeUploadName } from './imports.js';
 
 /** The draft mapping's largest JSON text, in bytes (form field "spec"). */
@@ -34,6 +34,13 @@ function parseSpec(text: string | undefined) {
     const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ');
     throw new ApiError(400, 'bad_request', `form field spec: ${why}`);
   }
+  const nul = nulPathOf(parsed.data);
+  if (nul)
+    throw new ApiError(
+      400,
+      'bad_request',
+      `form field spec: ${nul.join('.')}: must not contain NUL characters`,
+    );
   return parsed.data;
 }
 

@@ -187,6 +187,15 @@ describe('import mappings and the wizard API', () => {
       body: form('x.csv', 'a', '{nope'),
     });
     expect(badSpec.status).toBe(400);
+    const nulSpec = await getJson(ctx, '/api/import-wizard/preview', {
+      method: 'POST',
+      headers: auth,
+      body: form('x.csv', 'a', { ...UNKNOWN_LAYOUT_SPEC, sheet: 'Daten\u0000' }),
+    });
+    expect(nulSpec).toMatchObject({
+      status: 400,
+      body: { error: { message: 'form field spec: sheet: must not contain NUL characters' } },
+    });
     expect(await pluck(ctx.db, 'select count(*) from observations')).toBe(before);
   });
 
