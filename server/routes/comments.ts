@@ -19,6 +19,7 @@ import {
   getComment,
   listComments,
 } from '../db/repositories/comments.js';
+import { resolveRegionKey } from '../db/repositories/regions.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
@@ -86,8 +87,11 @@ export function commentsRoutes(deps: AppDeps, auth: Auth) {
   return new Hono<AppEnv>()
     .get('/', validate('query', commentsQuery), async (c) => {
       const q = c.req.valid('query');
+      // A key that names no region is a 404, as for the goals; an alias (t11522) names its region.
+      const region = await resolveRegionKey(deps.db.db, q.region);
+      if (region === undefined) throw new ApiError(404, 'region_not_found', `Unknown region: ${q.region}`);
       const comments = await listComments(deps.db.db, {
-        region: q.region,
+        region,
         ...(q.goal ? { goal: q.goal } : {}),
         ...(q.year ? { year: q.year } : {}),
       });

@@ -16,9 +16,16 @@ import { validate } from '../http/validate.js';
 
 /** GET /api/targets, GET /api/targets/history, PUT /api/targets (admin). */
 export function targetsRoutes(deps: AppDeps, auth: Auth) {
-  /** `region=t11522` means the region that key is an alias of. */
-  const canonicalRegion = async <Q extends { region?: string | undefined }>(q: Q): Promise<Q> =>
-    q.region === undefined ? q : { ...q, region: (await resolveRegionKey(deps.db.db, q.region)) ?? q.region };
+  /**
+   * `region=t11522` means the region that key is an alias of; a key that names no region is a
+   * 404, as for the goals (an empty list would read as "no targets set").
+   */
+  const canonicalRegion = async <Q extends { region?: string | undefined }>(q: Q): Promise<Q> => {
+    if (q.region === undefined) return q;
+    const region = await resolveRegionKey(deps.db.db, q.region);
+    if (region === undefined) throw new ApiError(404, 'region_not_found', `Unknown region: ${q.region}`);
+    return { ...q, region };
+  };
   return new Hono<AppEnv>()
     .get('/', validate('query', targetsQuery), async (c) => {
       const q = await canonicalRegion(c.req.valid('query'));

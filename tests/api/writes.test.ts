@@ -365,3 +365,33 @@ describe('comments explain figures that can exist', () => {
     expect((list.body as { comments: unknown[] }).comments).toEqual([]);
   });
 });
+
+describe('reads of targets and comments name an unknown region', () => {
+  it('answers 404 region_not_found where the goals do, and an alias reads its region', async () => {
+    const ctx = await setup();
+    for (const path of ['/api/targets', '/api/targets/history', '/api/comments']) {
+      const none = await getJson(ctx, `${path}?region=zz999`);
+      expect(none, path).toMatchObject({
+        status: 404,
+        body: { error: { code: 'region_not_found', message: 'Unknown region: zz999' } },
+      });
+      const known = await getJson(ctx, `${path}?region=${REGION_A}`);
+      expect(known.status, path).toBe(200);
+    }
+    expect((await getJson(ctx, '/api/goals?region=zz999')).status).toBe(404);
+    // Kreis Segeberg's BA Jobcenter number is an alias of its regional key.
+    await ctx.db.db
+      .insertInto('region_aliases')
+      .values({ alias: 't11522', region_id: REGION_A, source: 'manual' })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const comment = await getJson(ctx, '/api/comments', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ region: REGION_A, goal: 'K2-total', month: '2024-03', text: 'Aktion im März' }),
+    });
+    expect(comment.status).toBe(201);
+    const byAlias = await getJson(ctx, '/api/comments?region=t11522');
+    expect(byAlias).toMatchObject({ status: 200, body: { comments: [{ text: 'Aktion im März' }] } });
+  });
+});
