@@ -56,7 +56,7 @@ type Answer = () => Promise<JsonAnswer<unknown>>;
 
 interface FastRoute {
   path: string;
-  /** The query's keys the route's schema knows (others it drops). */
+  /** The query's keys the route's schema knows (others it refuses). */
   keys: ReadonlySet<string>;
   /** The service call for a query object as the route's validator builds it; null when invalid. */
   prepare(value: Record<string, string | string[]>): Answer | null;
@@ -108,12 +108,14 @@ export function withFastPath(deps: AppDeps, logger: Logger, fallback: Listener):
     // what this cache holds stays small.
     if (raw.length > MAX_QUERY_LENGTH || !PLAIN_QUERY.test(raw)) return null;
     // The route's validator builds the same object: a repeated key becomes an array (and fails).
-    // Other keys are dropped by the schema there; here they are not collected.
+    // A key the schema does not know is refused there (400): Hono answers it. Empty names
+    // (`&&`, `=1`) are skipped by both.
     const value: Record<string, string | string[]> = {};
     for (const pair of raw.split('&')) {
       const at = pair.indexOf('=');
       const name = at < 0 ? pair : pair.slice(0, at);
-      if (!route.keys.has(name)) continue;
+      if (name === '') continue;
+      if (!route.keys.has(name)) return null;
       const v = at < 0 ? '' : pair.slice(at + 1);
       const before = value[name];
       value[name] = before === undefined ? v : Array.isArray(before) ? [...before, v] : [before, v];

@@ -11,7 +11,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Env, MiddlewareHandler, ValidationTargets } from 'hono';
 import type { InferInput } from 'hono/validator';
-import type { z } from 'zod';
+import { ZodObject, type z } from 'zod';
 import { ApiError } from '../errors.js';
 import { describeZodError } from './errors.js';
 
@@ -38,6 +38,25 @@ function fail(target: keyof ValidationTargets, error: Parameters<typeof describe
   throw new ApiError(400, 'bad_request', describeZodError(WHERE[target], error));
 }
 
+/**
+ * The keys a query schema knows, or null when it takes any (a `z.looseObject`, such as the
+ * identity provider's callback). A key the schema does not know is refused rather than ignored:
+ * `?regoin=01062` would otherwise answer with the default region's figures as if they were asked for.
+ */
+function knownKeysOf(schema: z.ZodType): ReadonlySet<string> | null {
+  if (!(schema instanceof ZodObject) || schema._zod.def.catchall !== undefined) return null;
+  return new Set(Object.keys(schema.shape));
+}
+
+function failUnknown(key: string, known: ReadonlySet<string>): never {
+  const list = [...known].join(', ');
+  throw new ApiError(
+    400,
+    'bad_request',
+    `Invalid query parameter: ${key.slice(0, 100)}: unknown parameter (${list === '' ? 'this endpoint takes none' : `known: ${list}`})`,
+  );
+}
+
 /** Query and path schemas are objects; anything else is a programming error in the route. */
 function asObject(data: unknown): object {
   if (typeof data !== 'object' || data === null)
@@ -58,12 +77,14 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
   schema: T,
 ) {
   if (target === 'query') {
+    const known = knownKeysOf(schema);
     const mw: MiddlewareHandler = async (c, next) => {
       // The same shape as hono/validator: a repeated key becomes an array.
       const value: Record<string, string | string[]> = {};
       const all = c.req.queries();
       for (const key in all) {
         const v = all[key];
+        if (known !== null && !known.has(key)) failUnknown(key, known);
         if (v !== undefined) value[key] = v.length === 1 ? (v[0] ?? '') : v;
       }
       const result = schema.safeParse(value);

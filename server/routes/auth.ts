@@ -27,8 +27,9 @@ const returnTo = z
   .regex(/^\/(?![/\\])[^\s]*$/, 'must be a path of this application starting with a single /')
   .optional();
 
-export const loginQuery = z.object({ returnTo });
-export const callbackQuery = z.object({
+// Loose: a link may carry other parameters, and identity providers add their own (iss, session_state).
+export const loginQuery = z.looseObject({ returnTo });
+export const callbackQuery = z.looseObject({
   code: z.string().max(4096).optional(),
   state: z.string().max(512).optional(),
   error: z.string().max(200).optional(),

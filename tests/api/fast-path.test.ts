@@ -88,7 +88,7 @@ describe('GET /api/goals and /api/comparison past Hono', () => {
       `/api/goals?region=${REGION_A}`,
       `/api/goals?region=${REGION_A}&month=2024-06`,
       `/api/goals?region=${REGION_A}&year=2024`,
-      `/api/goals?month=2024-06&region=${REGION_A}&unknown=1`,
+      `/api/goals?month=2024-06&region=${REGION_A}&`,
       '/api/comparison',
       `/api/comparison?region=${REGION_A}`,
       `/api/comparison?region=${REGION_A}&month=2024-06`,
@@ -156,7 +156,9 @@ describe('GET /api/goals and /api/comparison past Hono', () => {
       ['/api/goals/', {}, 'GET', 404],
       ['/api/goalsx', {}, 'GET', 404],
       [`/api/goals/K2-female/series?region=${REGION_A}`, {}, 'GET', 200],
-      [`/api/goals?region=${REGION_A}&${'x'.repeat(200)}=1`, {}, 'GET', 200], // long: not cached
+      [`/api/goals?region=${REGION_A}&${'x'.repeat(200)}=1`, {}, 'GET', 400], // an unknown key, long
+      [`/api/goals?region=${REGION_A}&regoin=09999`, {}, 'GET', 400], // a typo is no filter
+      [`/api/comparison?month=2024-06&year=2024`, {}, 'GET', 400],
       ['/api/goals', { host: 'a/b' }, 'GET', 400], // @hono/node-server refuses the Host
       ['/api/goals', { host: 'x@evil' }, 'GET', 400],
     ];

@@ -546,6 +546,30 @@ describe('hostile input on every endpoint (reliability)', () => {
     expect(await wholeDb(ctx)).toBe(before);
   }, 60_000);
 
+  it('refuses a query key a read does not know (400 naming it and the known ones) instead of ignoring it', async () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const op of ops.filter((o) => o.method === 'GET' && o.params.some((p) => p.in === 'query'))) {
+      // The identity provider adds parameters of its own to the sign-in's return.
+      if (op.path.startsWith('/api/auth/')) continue;
+      const res = await ctx.app.request(`${fillPath(op)}?regoin=01062`, { headers: op.role ? auth : {} });
+      const text = await res.text();
+      const names = op.params.filter((p) => p.in === 'query').map((p) => p.name);
+      if (
+        res.status !== 400 ||
+        !text.includes('regoin: unknown parameter') ||
+        !names.every((n) => text.includes(n))
+      )
+        problems.push(`${op.method} ${op.path}: ${res.status} ${text.slice(0, 200)}`);
+      checked++;
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(10);
+    // The sign-in keeps what identity providers and links add.
+    const login = await ctx.app.request('/api/auth/login?returnTo=%2F&utm_source=mail');
+    expect(login.status).not.toBe(400);
+  });
+
   it('refuses NUL in every string of every JSON write, and line breaks in one-line text, with 400 naming the field', async () => {
     // A valid body per JSON write; a new JSON write must be added here. Path ids need not exist:
     // the body is checked first. (PostgreSQL answered 500 to NUL in a target's source.)
