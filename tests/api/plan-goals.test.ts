@@ -268,6 +268,8 @@ describe('GET /api/months/plan (Monatswerte, Planwerte)', () => {
     expect(text).toContain('Beispieldaten, Stand September 2024');
     // Euros with decimal comma and no thousands separator (Excel reads them back as numbers).
     expect(first).toMatch(/;\d+,\d{1,2};/);
+    // No binary noise in any amount (1246628,5700000001 was printed for 1246628.57).
+    expect(text.match(/\d+,\d{3,}/g) ?? []).toEqual([]);
 
     const bad = await ctx.app.request('/api/months/plan?from=2024-09&to=2024-01');
     expect(bad.status).toBe(400);
