@@ -8,7 +8,8 @@
  *   percentage points of last year's total mean stock: 100 × (mean F_t − mean F_{t-1}) / mean T_{t-1}
  *   and the same for men. They add up to the total change when women + men = total (as the BA
  *   publishes them).
- * - Other goals (K3 Frauen/Männer): none. Pure.
+ * - Other goals (K3 Frauen/Männer): none. None either when a needed month of the goal's own
+ *   series is missing (its change is "keine Daten"). Pure.
  */
 import { addMonths, makeMonth, monthRange, yearOf } from '../../core/months.js';
 import { meanOver, relativeChangeOf, seriesRef, sumOver } from './kennzahlen.js';
@@ -39,6 +40,9 @@ export function goalDrivers(spec: QuantitySpec, lookup: SeriesLookup, m: Month):
   const months = monthRange(january, m);
   const last = shift(months);
   const totalLast = meanOver(stock, last).value;
+  // Without the total's own change (a month suppressed or missing) there is nothing to explain:
+  // parts of a change the goal itself reports as "keine Daten" would read as a change.
+  if (meanOver(stock, months).value === null) return null;
   const pp = (gender: 'female' | 'male') => {
     const ref = seriesRef(lookup, stock.indicator, gender);
     const cur = meanOver(ref, months).value;

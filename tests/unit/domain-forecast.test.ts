@@ -345,6 +345,17 @@ describe('drivers: why it moved', () => {
     ).toBeCloseTo(e.changePct ?? Number.NaN, 12);
     // Women's and men's own goals have no drivers split.
     expect(evaluateGoal(spec(K3, 7.8, 'lower', 'female'), lookup, M('2024-02'), OPTIONS).drivers).toBeNull();
+    // The total of February missing (suppressed, say): the goal has no change, so no parts of one,
+    // although women's and men's series are complete.
+    const gap = series(M('2023-01'), [300, 300, ...Array(10).fill(300), 300, null]);
+    const noTotal = evaluateGoal(
+      spec(K3, 6, 'lower', 'total'),
+      lookupOf({ LZB: { female: f, male: m, total: gap } }),
+      M('2024-02'),
+      OPTIONS,
+    );
+    expect(noTotal.status).toBe('no_data');
+    expect(noTotal.drivers).toBeNull();
   });
 });
 
