@@ -242,13 +242,22 @@ function handleShutdownSignals(parts: {
     // 1. No new scheduled imports; a running one is finished (each file is one transaction).
     //    Another instance takes over the schedule and alert delivery.
     await leadership.stop();
-    // 2. No new connections; idle keep-alive connections closed, running requests finish.
+    // 2. No new connections; idle keep-alive connections closed, running requests finish. A
+    //    connection whose request was running becomes idle when it is answered: closed then too,
+    //    and a request that still arrives on one is answered with "Connection: close". A kept
+    //    connection would otherwise be used on (a wall polling every few seconds) and hold the
+    //    process for the whole budget, answering as if nothing were stopping.
+    server.prependListener('request', (_req, res) => {
+      res.shouldKeepAlive = false;
+    });
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
     const timedOut = await Promise.race([
       closed.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), remaining()).unref()),
     ]);
+    clearInterval(idleCloser);
     if (timedOut) {
       logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'requests still running at shutdown; closing them');
       server.closeAllConnections();

@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -270,6 +271,63 @@ describe('the server process: structured logs and graceful shutdown (reliability
     const db = await openDatabase(dirs.DATABASE_PATH);
     expect(integrityCheck(db.sqlite)).toBe('ok');
     await db.close();
+  }, 150_000);
+
+  it('on SIGTERM closes a kept-alive connection once its running request is answered, instead of serving on it', async () => {
+    const server = await startServer(env);
+    started.push(server);
+    // A browser's kept connection (the wall polls on one) with a request under way at SIGTERM: its
+    // body arrives after the signal.
+    const socket = connect(server.port, '127.0.0.1');
+    const received: string[] = [];
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => received.push(chunk));
+    const socketClosed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const body = JSON.stringify({
+      region: '01060',
+      year: 2024,
+      indicator: 'K2',
+      gender: 'total',
+      targetChangePct: 1.5,
+      better: 'higher',
+    });
+    socket.write(
+      `PUT /api/targets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    server.sigtermAt = performance.now();
+    server.child.kill('SIGTERM');
+    await server.waitForMsg('shutting down');
+    socket.write(body.slice(10));
+    // The answer to the running request, then (as a polling page does) the next request at once.
+    for (let i = 0; i < 200 && !received.join('').includes('"target"'); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(received.join('')).toMatch(/^HTTP\/1\.1 200 /);
+    if (!socket.destroyed) socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const exit = await Promise.race([
+      server.exited,
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error('the server did not exit within 60 s of SIGTERM: hung')),
+          EXIT_GUARD_MS,
+        ),
+      ),
+    ]);
+    await socketClosed;
+    expect(exit.code).toBe(0);
+    // Either the next request found the connection closed, or its answer closed it: no answer
+    // after the first keeps the connection, and nothing waited for the budget to run out.
+    const answers = received.join('').split(/(?=HTTP\/1\.1 )/);
+    expect(answers.length).toBeLessThanOrEqual(2);
+    if (answers.length === 2) expect(answers[1]).toMatch(/\r\nconnection: close\r\n/i);
+    const msgs = server.stdout.map(parseJson).map((o) => o?.msg);
+    expect(
+      msgs.filter((m) => BUDGET_RAN_OUT.includes(String(m))),
+      'the budget ran out',
+    ).toEqual([]);
+    expect(msgs.at(-1)).toBe('stopped');
   }, 150_000);
 
   it('on SIGTERM during an upload import exits and leaves that file all-in or all-out', async () => {
