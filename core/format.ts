@@ -76,6 +76,24 @@ export function formatCount(n: number | null | undefined): string {
   return n == null || !Number.isFinite(n) ? DASH : formatFixed(n, 0);
 }
 
+/** Slack for floating-point noise before rounding up or down (203.0000000001 is 203). */
+const slack = (n: number) => 1e-9 * Math.max(1, Math.abs(n));
+
+/**
+ * A count still needed, rounded up: 202.46 integrations more → "203" (202 would fall short).
+ * `digits` decimals for small averages: 2.31 → "2,4".
+ */
+export function formatCountAtLeast(n: number | null | undefined, digits = 0): string {
+  if (n == null || !Number.isFinite(n)) return DASH;
+  const f = 10 ** digits;
+  return formatFixed(Math.ceil(n * f - slack(n * f)) / f, digits);
+}
+
+/** A count allowed at most, rounded down: an average of at most 3,584.58 → "3.584" (3.585 is over). */
+export function formatCountAtMost(n: number | null | undefined): string {
+  return n == null || !Number.isFinite(n) ? DASH : formatFixed(Math.floor(n + slack(n)), 0);
+}
+
 /** A decimal number: 1527.25 → "1.527,3" (1 digit by default). */
 export function formatNumber(n: number | null | undefined, digits = 1): string {
   return n == null || !Number.isFinite(n) ? DASH : formatFixed(n, digits);
@@ -93,6 +111,25 @@ export function formatChange(n: number | null | undefined, digits = 1): string {
   // The figure as written decides (one rounding), so that -0.04 does not read "−0,0 %".
   if (/^[0.,]+$/.test(abs)) return `±${abs} %`;
   return `${n > 0 ? '+' : '−'}${abs} %`;
+}
+
+/**
+ * A change and its target side by side, with as many decimals as it takes for them to read as
+ * they compare: at least `minDigits` (1), the target's own decimals (a target of +1,25 % is not
+ * "+1,3 %"), and one more, up to 3, while a change that is not the target would read the same
+ * (−0,406 % against a target of −0,4 % is "−0,41 %", not "−0,4 %" beside "gefährdet").
+ */
+export function formatChangePair(
+  changePct: number | null | undefined,
+  targetPct: number,
+  minDigits = 1,
+): { change: string; target: string } {
+  const targetDigits = (String(Number(targetPct.toFixed(3))).split('.')[1] ?? '').length;
+  let digits = Math.max(minDigits, Math.min(targetDigits, 3));
+  if (changePct != null && Number.isFinite(changePct) && changePct !== targetPct) {
+    while (digits < 3 && formatChange(changePct, digits) === formatChange(targetPct, digits)) digits++;
+  }
+  return { change: formatChange(changePct, digits), target: formatChange(targetPct, digits) };
 }
 
 /** The year and month texts of a 'YYYY-MM' month ("2024", "06"), or null. */
@@ -276,16 +313,21 @@ export function formatPace(
     if (unit === 'eur') return formatEuro(n, { compact: true });
     return Math.abs(n) >= 10 || Number.isInteger(n) ? formatCount(Math.round(n)) : formatNumber(n, 1);
   };
+  // What is still needed is rounded up: the amount shown is enough (75.33 a month → 76).
+  const needed = (n: number) => {
+    if (unit === 'eur') return formatEuro(n, { compact: true });
+    return formatCountAtLeast(n, Math.abs(n) >= 10 || Number.isInteger(n) ? 0 : 1);
+  };
   const noun = unit === 'eur' ? '' : ` ${what}`;
   if (pace.total <= 0) {
     return pace.total === 0
       ? 'Jahresplan erreicht'
       : `Jahresplan um ${amount(-pace.total)}${noun} überschritten`;
   }
-  const head = `noch ${amount(pace.total)}${noun} bis Dezember`;
+  const head = `noch ${needed(pace.total)}${noun} bis Dezember`;
   const step = pace.pathNext;
-  if (!step || step.month.endsWith('-12')) return `${head}, ${amount(pace.perMonth)} je Monat`;
-  return `${head}, im Schnitt ${amount(pace.perMonth)} je Monat; laut Planpfad noch ${amount(step.needed)} bis ${formatMonth(step.month)}`;
+  if (!step || step.month.endsWith('-12')) return `${head}, ${needed(pace.perMonth)} je Monat`;
+  return `${head}, im Schnitt ${needed(pace.perMonth)} je Monat; laut Planpfad noch ${needed(step.needed)} bis ${formatMonth(step.month)}`;
 }
 
 /** A range of changes: (0.94, 2.61) → "+0,9 … +2,6 %" (one unit sign at the end). */

@@ -8,6 +8,8 @@ import {
   formatChange,
   formatChangeRange,
   formatCount,
+  formatCountAtLeast,
+  formatCountAtMost,
   formatMonthShort,
   formatPercentPoints,
   formatShare,
@@ -79,7 +81,8 @@ export function remainingMonthsText(dataMonth: Month, months: number): string {
 }
 
 /**
- * The pace as a sentence. K2: "Für das Ziel fehlen noch 1.020 Integrationen bis Dezember (340 je
+ * The pace as a sentence; what is still needed is rounded up and what is allowed at most down, so
+ * that the number shown meets the target (202.46 integrations → 203; at most 3,584.58 → 3.584). K2: "Für das Ziel fehlen noch 1.020 Integrationen bis Dezember (340 je
  * Monat; Vorjahr Okt.–Dez.: 298 je Monat; Prognose: 310 je Monat)". K3: "Der LZB-Bestand darf
  * Okt.–Dez. im Schnitt höchstens 3.150 betragen (zuletzt 3.292)".
  */
@@ -94,13 +97,13 @@ export function paceSentence(p: PaceLike, dataMonth: Month, latestStock: number 
       p.forecastPerMonth === null ? null : `Prognose: ${formatCount(p.forecastPerMonth)} je Monat`,
     ].filter((s): s is string => s !== null);
     return (
-      `Für das Ziel fehlen noch ${formatCount(p.total)} Integrationen bis Dezember ` +
-      `(${[`${formatCount(p.perMonth)} je Monat`, ...extra].join('; ')}).`
+      `Für das Ziel fehlen noch ${formatCountAtLeast(p.total)} Integrationen bis Dezember ` +
+      `(${[`${formatCountAtLeast(p.perMonth)} je Monat`, ...extra].join('; ')}).`
     );
   }
   if (p.perMonth <= 0) return `Das Ziel ist rechnerisch nicht mehr erreichbar (${span}).`;
   const latest = latestStock === null ? '' : ` (zuletzt ${formatCount(latestStock)})`;
-  return `Der LZB-Bestand darf ${span} im Schnitt höchstens ${formatCount(p.perMonth)} betragen${latest}.`;
+  return `Der LZB-Bestand darf ${span} im Schnitt höchstens ${formatCountAtMost(p.perMonth)} betragen${latest}.`;
 }
 
 /**
@@ -123,9 +126,9 @@ export function paceShort(p: PaceLike, latestStock: number | null = null): strin
   if (p.kind === 'integrations_needed') {
     return p.total <= 0
       ? 'Ziel gesichert bei erwartetem eLb-Bestand'
-      : `Bedarf: ${formatCount(p.perMonth)} Integrationen je Monat`;
+      : `Bedarf: ${formatCountAtLeast(p.perMonth)} Integrationen je Monat`;
   }
   if (p.perMonth <= 0) return 'Ziel rechnerisch nicht mehr erreichbar';
   const latest = latestStock === null ? '' : ` (zuletzt ${formatCount(latestStock)})`;
-  return `Ø LZB höchstens ${formatCount(p.perMonth)}${latest}`;
+  return `Ø LZB höchstens ${formatCountAtMost(p.perMonth)}${latest}`;
 }

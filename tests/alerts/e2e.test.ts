@@ -163,7 +163,7 @@ describe('import → goals → alerts → SMTP', () => {
       'Prognose Dezember 2024:           Prognose Dez.: −10,0 % · zu wenig Historie (0 Vergleichsfälle, mindestens 10 nötig); Dezemberwert 10,80 % (✕ voraussichtlich verfehlt) – Prognose, keine Ist-Zahl',
     );
     expect(june?.text).toContain(
-      'Was es noch braucht:              Für das Ziel fehlen noch 67 Integrationen bis Dezember (11 je Monat; Vorjahr Juli–Dez.: 10 je Monat; Prognose: 9 je Monat).',
+      'Was es noch braucht:              Für das Ziel fehlen noch 68 Integrationen bis Dezember (12 je Monat; Vorjahr Juli–Dez.: 10 je Monat; Prognose: 9 je Monat).',
     );
     expect(june?.text).toContain(
       'https://zielmonitor.jobcenter.example/ziel/K2-female?region=01060&year=2024',

@@ -60,7 +60,7 @@ describe('pace', () => {
       { total: 2, months: 6, perMonth: 2 / 6, pathNext: { month: '2024-09', needed: 2 } },
       'count',
       'Eintritte BaE',
-      'noch 2 Eintritte BaE bis Dezember, im Schnitt 0,3 je Monat; laut Planpfad noch 2 bis September 2024',
+      'noch 2 Eintritte BaE bis Dezember, im Schnitt 0,4 je Monat; laut Planpfad noch 2 bis September 2024',
     ],
     [
       { total: 1_930_000, months: 3, perMonth: 643_333.33, pathNext: { month: '2024-10', needed: 712_400 } },
@@ -73,7 +73,7 @@ describe('pace', () => {
       { total: 5, months: 6, perMonth: 5 / 6, pathNext: { month: '2024-12', needed: 5 } },
       'count',
       'Eintritte',
-      'noch 5 Eintritte bis Dezember, 0,8 je Monat',
+      'noch 5 Eintritte bis Dezember, 0,9 je Monat',
     ],
     [{ total: 0, months: 3, perMonth: 0, pathNext: null }, 'count', 'Eintritte', 'Jahresplan erreicht'],
     [

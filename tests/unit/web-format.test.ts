@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 
 import {
   formatChange,
+  formatChangePair,
   formatCount,
   formatDate,
   formatDateTime,
@@ -88,5 +89,21 @@ describe('de-DE formatting (web/format.ts)', () => {
     expect(STATUS_TEXT.met).toEqual({ icon: '✓', word: 'im Ziel' });
     expect(STATUS_TEXT.at_risk.word).toBe('gefährdet');
     expect(sampleLabel('2024-09')).toBe('Beispieldaten, Stand September 2024');
+  });
+});
+
+describe('formatChangePair: a change and its target read as they compare', () => {
+  test('one decimal where it tells them apart, more where it would not (up to three)', () => {
+    expect(formatChangePair(-0.8, -1)).toEqual({ change: '−0,8 %', target: '−1,0 %' });
+    // The audit's K2 insgesamt of March 2024: −0,406 % is short of −0,4 % (gefährdet).
+    expect(formatChangePair(-0.40583, -0.4)).toEqual({ change: '−0,41 %', target: '−0,40 %' });
+    expect(formatChangePair(1.1004, 1.1)).toEqual({ change: '+1,100 %', target: '+1,100 %' });
+    // Exactly the target: one decimal is the truth.
+    expect(formatChangePair(-0.4, -0.4)).toEqual({ change: '−0,4 %', target: '−0,4 %' });
+  });
+  test("the target's own decimals are kept; no change yet is a dash", () => {
+    expect(formatChangePair(2.4, 1.25)).toEqual({ change: '+2,40 %', target: '+1,25 %' });
+    expect(formatChangePair(null, 1.25)).toEqual({ change: '–', target: '+1,25 %' });
+    expect(formatChangePair(-0.40583, -0.4, 2)).toEqual({ change: '−0,41 %', target: '−0,40 %' });
   });
 });

@@ -86,8 +86,9 @@ describe('goal figures', () => {
       forecastProbability: '72 % Zielerreichung',
       forecastValue: '27,1 %',
       forecastNote: null,
-      pace: 'Für das Ziel fehlen noch 1.020 Integrationen bis Dezember (170 je Monat; Vorjahr Juli–Dez.: 151 je Monat; Prognose: 150 je Monat).',
-      paceShort: 'Bedarf: 170 Integrationen je Monat',
+      // Still needed, rounded up: 1,020 more (170 a month) would fall short of 1,020.4.
+      pace: 'Für das Ziel fehlen noch 1.021 Integrationen bis Dezember (171 je Monat; Vorjahr Juli–Dez.: 151 je Monat; Prognose: 150 je Monat).',
+      paceShort: 'Bedarf: 171 Integrationen je Monat',
       drivers: 'Integrationen +3,2 %, eLb-Bestand +5,0 % → Quote −0,8 %',
     });
   });
@@ -115,6 +116,18 @@ describe('goal figures', () => {
       'Der LZB-Bestand darf Okt.–Dez. im Schnitt höchstens 3.150 betragen (zuletzt 3.292).',
     );
     expect(paceShort(k3Pace, 3292)).toBe('Ø LZB höchstens 3.150 (zuletzt 3.292)');
+    // What is allowed at most is rounded down, what is still needed up; floating-point noise is
+    // not a unit (the audit's K3-male of September 2024: at most 3,584.578, and 3,585 misses).
+    const atMost = { ...k3Pace, total: 3 * 3584.578, perMonth: 3584.578 };
+    expect(paceShort(atMost, null)).toBe('Ø LZB höchstens 3.584');
+    expect(paceSentence(atMost, M('2024-09'))).toContain('höchstens 3.584 betragen');
+    expect(paceShort({ ...k3Pace, perMonth: 3150.9999999999995 }, null)).toBe('Ø LZB höchstens 3.151');
+    const needed = { ...k2.pace, total: 202.46, perMonth: 202.46 / 3, months: 3 };
+    expect(paceSentence(needed, M('2024-09'))).toMatch(
+      /^Für das Ziel fehlen noch 203 Integrationen bis Dezember \(68 je Monat;/,
+    );
+    expect(paceShort(needed)).toBe('Bedarf: 68 Integrationen je Monat');
+    expect(paceShort({ ...needed, perMonth: 67.00000000001 })).toBe('Bedarf: 67 Integrationen je Monat');
     expect(paceSentence({ ...k2.pace, total: -5, perMonth: -1 }, M('2024-06'))).toBe(
       'Ziel bereits gesichert, wenn der eLb-Bestand wie erwartet verläuft.',
     );

@@ -3,7 +3,7 @@
  * `formula`): K2 goals are tracked on the JFW (a rate in percent, shown as "14,7 %"), K3 goals on
  * the year-to-date mean LZB stock (a count, shown as "6.512").
  */
-import { formatChange, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
+import { formatChangePair, formatCount, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
 import { parseMonth } from '../../core/months';
 import {
   type DriversLike,
@@ -57,9 +57,10 @@ export function goalPreviousCaption(goal: Pick<GoalFacts, 'formula'>, month: str
   return goal.formula === 'rate' ? `Vorjahr (bis ${m})` : `Vorjahr (Januar bis ${m})`;
 }
 
-/** "−0,8 % (Ziel: −1,0 %)" */
+/** "−0,8 % (Ziel: −1,0 %)"; "−0,41 % (Ziel: −0,40 %)" where one decimal would read the same. */
 export function formatChangeVsTarget(changePct: number | null, targetChangePct: number): string {
-  return `${formatChange(changePct)} (Ziel: ${formatChange(targetChangePct)})`;
+  const p = formatChangePair(changePct, targetChangePct);
+  return `${p.change} (Ziel: ${p.target})`;
 }
 
 function genderText(g: string): string {

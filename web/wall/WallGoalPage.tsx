@@ -5,7 +5,7 @@
  * when the rotation first reaches a chart page: the overview tiles need none of it.
  */
 import { useMemo } from 'react';
-import { formatChange, formatMonth } from '../../core/format';
+import { formatChangePair, formatMonth } from '../../core/format';
 import { FORECAST_LABEL } from '../../core/steering-text';
 import { EChart } from '../charts/EChart';
 import { formatGoalValue, goalCardView } from '../lib/goal-view';
@@ -27,6 +27,7 @@ export interface GoalPageProps {
 
 export default function WallGoalPage({ goal, series, year, colors, fontPx }: GoalPageProps) {
   const v = goalCardView(goal);
+  const pair = formatChangePair(goal.changePct, goal.targetChangePct);
   const unit = goal.unit;
   const formatValue = useMemo(() => (n: number | null) => formatGoalValue({ unit }, n), [unit]);
   const option = useMemo(
@@ -40,8 +41,7 @@ export default function WallGoalPage({ goal, series, year, colors, fontPx }: Goa
         <Status status={goal.status} className="wall-status-lg" />
         <p className="wall-goal-figures">
           {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
-          Veränderung <strong>{formatChange(goal.changePct)}</strong> · Ziel{' '}
-          {formatChange(goal.targetChangePct)}
+          Veränderung <strong>{pair.change}</strong> · Ziel {pair.target}
           {goal.provisional && (
             <span data-testid="wall-provisional"> · * vorläufig (hochgerechnete BA-Werte)</span>
           )}

@@ -3,7 +3,7 @@
  * is WallGoalPage.tsx, loaded with ECharts only when the rotation first reaches it.
  */
 import { useMemo, useRef } from 'react';
-import { formatChange, GENDER_TEXT } from '../../core/format';
+import { formatChangePair, GENDER_TEXT } from '../../core/format';
 import { monthOfYear } from '../../core/months';
 import { actorText } from '../../core/people';
 import { FORECAST_LABEL } from '../../core/steering-text';
@@ -19,6 +19,7 @@ type Goal = WallGoals['goals'][number];
 
 function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null }) {
   const v = goalCardView(goal);
+  const pair = formatChangePair(goal.changePct, goal.targetChangePct);
   const gender =
     goal.gender === 'female' || goal.gender === 'male' || goal.gender === 'total'
       ? GENDER_TEXT[goal.gender]
@@ -43,9 +44,9 @@ function GoalTile({ goal, comment }: { goal: Goal; comment?: CommentItem | null 
       <dl className="wall-tile-facts">
         <dt>Veränderung</dt>
         <dd className="wall-fact-num" data-testid="wall-change">
-          {formatChange(goal.changePct)}
+          {pair.change}
         </dd>
-        <dd>Ziel {formatChange(goal.targetChangePct)}</dd>
+        <dd>Ziel {pair.target}</dd>
         <dt>{FORECAST_LABEL}</dt>
         <dd className="wall-fact-num" data-testid="wall-forecast-change">
           {v.forecastChange}
