@@ -241,8 +241,9 @@ export function useComparison(q: { region?: string; month?: string }) {
   return useQuery(pageQueries.comparison(q));
 }
 
-export function useRegions() {
-  return useQuery(pageQueries.regions());
+/** The region list; `enabled` false: not asked for (yet). */
+export function useRegions(enabled = true) {
+  return useQuery({ ...pageQueries.regions(), enabled });
 }
 
 export function useImports() {

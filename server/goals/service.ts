@@ -327,6 +327,7 @@ async function listRegionItems(s: State): Promise<RegionsResult> {
       observations: sum?.observations ?? 0,
       firstMonth: sum?.firstMonth ?? null,
       lastMonth: sum?.lastMonth ?? null,
+      latestDataMonth: sum?.latestDataMonth ?? null,
     };
   });
   return { defaultRegion: defaultRegion ?? null, regions };

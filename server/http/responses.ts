@@ -248,6 +248,8 @@ export const regionsResponse = z.object({
       observations: z.number().int(),
       firstMonth: month.nullable(),
       lastMonth: month.nullable(),
+      /** The newest month with every figure the goals need (their default data month). */
+      latestDataMonth: month.nullable(),
     }),
   ),
 });

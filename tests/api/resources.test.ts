@@ -92,6 +92,13 @@ describe('GET /api/regions, /api/indicators', () => {
       [REGION_B, 75, '2022-12', '2024-12'],
     ]);
     expect(r.regions[1]?.name).toBe(REGION_B_NAME);
+    // The goals' default data month, as the goals answer names it: the pages tell it from a
+    // chosen month by it.
+    for (const x of r.regions) {
+      const goals = await getJson(ctx, `/api/goals?region=${x.id}`);
+      expect(x.latestDataMonth, x.id).toBe((goals.body as { dataMonth: string | null }).dataMonth);
+    }
+    expect(r.regions.map((x) => x.latestDataMonth)).toEqual(['2024-12', '2024-12']);
   });
 
   it('lists the indicator definitions', async () => {

@@ -27,3 +27,25 @@ export function StaleBanner({
     </div>
   );
 }
+
+/**
+ * Which month the figures stand at: "Datenstand: September 2024" when it is the region's newest
+ * loaded month (or that is not known yet). A month chosen before it, or a year's December, is
+ * not the Datenstand: "Stand zum Monat: Juni 2024 · Datenstand: September 2024"; a month after it
+ * says that it has no data yet.
+ */
+export function PeriodMeta({ dataMonth, latest }: { dataMonth: string | null; latest: string | null }) {
+  if (latest === null || dataMonth === null || dataMonth === latest) {
+    return <span data-field="data-month">Datenstand: {formatMonth(dataMonth)}</span>;
+  }
+  return (
+    <>
+      <span data-field="data-month">
+        Stand zum Monat: {formatMonth(dataMonth)}
+        {dataMonth > latest ? ' (noch keine Daten)' : ''}
+      </span>
+      <span aria-hidden="true"> · </span>
+      <span data-field="latest-month">Datenstand: {formatMonth(latest)}</span>
+    </>
+  );
+}

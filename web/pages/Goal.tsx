@@ -8,11 +8,11 @@ import { memo, useCallback, useDeferredValue } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import { formatChange, formatGoalValue as formatInUnit, formatMonth, GENDER_TEXT } from '../../core/format';
 import { parseGoalId } from '../../core/goal-id';
-import { type GoalsResponse, useGoalSeries, useGoals } from '../api';
+import { type GoalsResponse, useGoalSeries, useGoals, useRegions } from '../api';
 import { ChangeChart } from '../charts/GoalChart';
 import { CommentMarkers } from '../components/CommentMarkers';
 import { GoalCommentsFor, useGoalComments } from '../components/Comments';
-import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { PeriodMeta, SampleBadge, StaleBanner } from '../components/DataNotices';
 import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
 import { ForecastQuality } from '../components/ForecastQuality';
@@ -234,6 +234,13 @@ const GoalBody = memo(function GoalBody({
   );
 
   const goal = data.goal;
+  // The region's newest month, to tell a chosen month from the Datenstand: asked for only when a
+  // month or year is chosen (otherwise the goal stands at the newest month).
+  const chosen = common.month !== null || common.year !== null;
+  const regions = useRegions(chosen);
+  const latest = chosen
+    ? (regions.data?.regions.find((r) => r.id === data.region.id)?.latestDataMonth ?? null)
+    : null;
   const state: CommonState = { region: data.region.id, year: data.year, month: common.month };
   const siblings = (goalsData?.goals ?? []).filter((g) => g.indicator === goal.indicator);
   const order = ['female', 'male', 'total'];
@@ -266,7 +273,7 @@ const GoalBody = memo(function GoalBody({
         <div>
           <PageHeading id="goal-h" title={`${goal.label} ${data.year}`} />
           <p className="meta">
-            {data.region.name} · Datenstand: {formatMonth(data.dataMonth)}{' '}
+            {data.region.name} · <PeriodMeta dataMonth={data.dataMonth} latest={latest} />{' '}
             <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />
           </p>
         </div>

@@ -17,7 +17,7 @@ import {
   useRegions,
 } from '../api';
 import { SelectControl } from '../components/Controls';
-import { SampleBadge, StaleBanner } from '../components/DataNotices';
+import { PeriodMeta, SampleBadge, StaleBanner } from '../components/DataNotices';
 import { Figure } from '../components/Figure';
 import { ForecastSummary } from '../components/Forecast';
 import { GoalCardHead } from '../components/GoalCardHead';
@@ -126,8 +126,8 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
           Eigener Anteil {formatMonth(data.month)}: <strong>{formatPercent(c.ownSharePct)}</strong>
         </p>
         <Empty>
-          Keine Vergleichswerte: Für den Vergleichstyp {data.comparisonType ?? '(unbekannt)'} sind keine
-          anderen Regionen geladen.
+          Keine Vergleichswerte: Vom Vergleichstyp {data.comparisonType ?? '(unbekannt)'} hat keine andere
+          Region Zahlen für {formatMonth(data.month)} (LZB und eLb).
         </Empty>
       </>
     );
@@ -291,7 +291,7 @@ const OverviewBody = memo(function OverviewBody({
             {data.region.name} · Ziele {data.year}
           </PageHeading>
           <p className="meta">
-            <span data-field="data-month">Datenstand: {formatMonth(data.dataMonth)}</span>
+            <PeriodMeta dataMonth={data.dataMonth} latest={regionInfo?.latestDataMonth ?? null} />
             <span aria-hidden="true"> · </span>
             <span data-field="loaded-at">geladen am {formatDateTime(data.loadedAt)}</span>{' '}
             <SampleBadge sample={Boolean(data.region.sample)} asOf={data.region.sampleAsOf ?? null} />

@@ -28,6 +28,8 @@ export interface RegionListItem extends RegionInfo {
   observations: number;
   firstMonth: string | null;
   lastMonth: string | null;
+  /** The newest month with every figure the goals need (their default data month). */
+  latestDataMonth: string | null;
 }
 
 /** Every region, ordered by id. */
