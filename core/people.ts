@@ -45,3 +45,86 @@ export const actorText = (name: string): string =>
 
 export const viaText = (via: string): string => AUTH_VIA_TEXT[via] ?? via;
 export const actionText = (action: string): string => AUDIT_ACTION_TEXT[action] ?? action;
+
+/** German names of the keys an audit entry's details carry (the rest keep their own name). */
+const DETAIL_KEY_TEXT: Readonly<Record<string, string>> = {
+  runId: 'Lauf',
+  status: 'Ergebnis',
+  inserted: 'neu',
+  updated: 'geändert',
+  unchanged: 'unverändert',
+  file: 'Datei',
+  via: 'über',
+  id: 'Nr.',
+  ids: 'Nr.',
+  deleted: 'entfernt Nr.',
+  imported: 'eingelesen',
+  regions: 'Regionen',
+  goals: 'Ziele',
+  until: 'bis',
+  reason: 'Grund',
+  role: 'Rolle',
+  home: 'eigenes Jobcenter',
+  pattern: 'Dateimuster',
+  text: 'Text',
+  email: 'E-Mail',
+  name: 'Name',
+  user: 'Person',
+  mapping: 'Zuordnung',
+  mute: 'Stummschaltung',
+  tokens: 'Tokens',
+  signedOut: 'abgemeldet',
+  evaluation: 'Bewertung',
+  missingData: 'fehlende Daten',
+  targetChangePct: 'Zielwert (%)',
+  source: 'Quelle',
+};
+
+const DETAIL_VALUE_TEXT: Readonly<Record<string, string>> = {
+  success: 'erfolgreich',
+  failed: 'fehlgeschlagen',
+  partial: 'teilweise',
+  wizard: 'Zuordnungsassistent',
+  viewer: 'Lesen',
+  controller: 'Controlling',
+  admin: 'Verwaltung',
+};
+
+function detailValueText(v: unknown, depth: number): string {
+  if (v === null || v === undefined) return 'alle';
+  if (typeof v === 'boolean') return v ? 'ja' : 'nein';
+  if (typeof v === 'number') return Number.isFinite(v) ? v.toLocaleString('de-DE') : String(v);
+  if (typeof v === 'string') return DETAIL_VALUE_TEXT[v] ?? v;
+  if (Array.isArray(v)) {
+    if (v.every((x) => typeof x !== 'object' || x === null))
+      return v.map((x) => detailValueText(x, depth)).join(', ');
+    return `${v.length} ${v.length === 1 ? 'Eintrag' : 'Einträge'}`;
+  }
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    // A nested record (a mapping, a mute, a person): what names it, not all its fields.
+    const label = o.name ?? o.email ?? o.goal ?? (o.id !== undefined ? `Nr. ${String(o.id)}` : undefined);
+    if (depth > 0 && label !== undefined) return String(label);
+    return Object.entries(o)
+      .map(([k, x]) => `${DETAIL_KEY_TEXT[k] ?? k}: ${detailValueText(x, depth + 1)}`)
+      .join(' · ');
+  }
+  return String(v);
+}
+
+/**
+ * An audit entry's details (stored as JSON) as people read them: `{"runId":3,"status":"success",
+ * "inserted":0}` → "Lauf: 3 · Ergebnis: erfolgreich · neu: 0"; text that is not a JSON object as it is.
+ */
+export function auditDetailText(detail: string | null): string {
+  if (detail === null || detail === '') return '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? detailValueText(parsed, 0)
+    : detail;
+}

@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   formatChange,
+  formatChangePair,
   formatChangeRange,
   formatCount,
   formatDateTime,
@@ -278,9 +279,8 @@ describe('dashboard on the sample data', () => {
         const text = async (field: string) => card.locator(`[data-field="${field}"]`).first().textContent();
         expect(await text('current')).toBe(goalValue(g.unit, g.current.value));
         expect(await text('previous')).toBe(goalValue(g.unit, g.previous.value));
-        expect(await text('change')).toBe(
-          `${formatChange(g.changePct)} (Ziel: ${formatChange(g.targetChangePct)})`,
-        );
+        const pair = formatChangePair(g.changePct, g.targetChangePct);
+        expect(await text('change')).toBe(`${pair.change} (Ziel: ${pair.target})`);
         expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText(g.status));
         // The forecast, labelled, with its interval and probability from the sample regions' history.
         expect(await card.locator('.forecast-label').textContent()).toBe('Prognose Dez.:');
@@ -326,9 +326,13 @@ describe('dashboard on the sample data', () => {
       const june = `${goals.year}-06`;
       await page.getByLabel('Stand zum Monat').selectOption(june);
       await page.waitForURL(/month=\d{4}-06/);
+      // June is not the Datenstand: both are named.
       await page.waitForFunction(
-        (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Datenstand: ${m}`,
+        (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Stand zum Monat: ${m}`,
         formatMonth(june),
+      );
+      expect(await page.locator('[data-field="latest-month"]').textContent()).toBe(
+        `Datenstand: ${formatMonth(goals.dataMonth)}`,
       );
       const atJune = await api<GoalsResponse>(server, `/api/goals?month=${june}`);
       expect(atJune.dataMonth).toBe(june);
@@ -344,7 +348,7 @@ describe('dashboard on the sample data', () => {
       await page.reload();
       await page.waitForSelector('article[data-testid^="goal-"]');
       expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
-        `Datenstand: ${formatMonth(june)}`,
+        `Stand zum Monat: ${formatMonth(june)}`,
       );
       await page.waitForFunction(
         () => document.querySelectorAll('svg.sparkline path.spark-current').length === 6,
@@ -1172,8 +1176,9 @@ describe('dashboard on the sample data', () => {
           toOther.requests.filter((u) => u.includes(`region=${other.id}`) && !u.startsWith('/api/goals?')),
         ).toEqual([]);
         expect(await page.locator('[data-field="current"]').first().textContent()).toBe(firstCurrent);
+        // A chosen month (June) is named as such, beside the Datenstand.
         expect(await page.locator('[data-field="data-month"]').textContent()).toBe(
-          `Datenstand: ${formatMonth(first.dataMonth)}`,
+          `Stand zum Monat: ${formatMonth(first.dataMonth)}`,
         );
         const link = await page
           .locator('article[data-testid="goal-K2-female"] a')
@@ -1183,6 +1188,7 @@ describe('dashboard on the sample data', () => {
 
         toOther.release();
         await page.waitForFunction(
+          // Another region goes back to its newest month: the Datenstand.
           (m) => document.querySelector('[data-field="data-month"]')?.textContent === `Datenstand: ${m}`,
           formatMonth(next.dataMonth),
         );
@@ -1275,10 +1281,11 @@ describe('dashboard on the sample data', () => {
     'error and flag states: a failing API shows an error with a retry; BA markers are shown, not zeros',
     async () => {
       const { page, context, errors } = await open(browser);
-      // The goals endpoint fails (intercepted in the browser); the page says so and offers a retry.
+      // The goals and the region list fail (intercepted in the browser); the page says so and
+      // offers a retry, which brings back both (the region choice was missing after it).
       let fail = true;
       await page.route(
-        (url) => url.pathname === '/api/goals',
+        (url) => url.pathname === '/api/goals' || url.pathname === '/api/regions',
         (route) =>
           fail
             ? route.fulfill({
@@ -1299,6 +1306,10 @@ describe('dashboard on the sample data', () => {
       fail = false;
       await page.getByRole('button', { name: 'Erneut versuchen' }).click();
       await page.waitForSelector('article[data-testid^="goal-"]');
+      await page.getByLabel('Region').waitFor({ timeout: 20_000 });
+      await expect
+        .poll(() => page.getByLabel('Region').locator('option').count(), { timeout: 20_000 })
+        .toBe(5);
       // Only the intercepted failures were reported.
       expect(errors.filter((e) => !/500/.test(e))).toEqual([]);
       errors.length = 0;

@@ -197,6 +197,8 @@ describe('people in the browser', () => {
       expect(await audit.locator('img, b').count()).toBe(0);
 
       const tokens = page.getByRole('region', { name: 'Persönliche API-Tokens' });
+      // No token yet: the table says so instead of standing empty under its header.
+      await tokens.getByText('Noch kein Token erstellt.').waitFor(WAIT);
       await tokens.getByLabel('Person', { exact: true }).fill('Import-Skript');
       await tokens.getByLabel('Zweck', { exact: true }).fill('Nachtlauf');
       await tokens.getByRole('button', { name: 'Token erstellen' }).click();
@@ -204,6 +206,8 @@ describe('people in the browser', () => {
       await shown.waitFor(WAIT);
       const token = (await shown.locator('code').textContent()) ?? '';
       expect(token).toMatch(/^zm_/);
+      await tokens.locator('tbody tr', { hasText: 'Nachtlauf' }).waitFor(WAIT);
+      expect(await tokens.getByText('Noch kein Token erstellt.').count()).toBe(0);
       const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(await me.json()).toMatchObject({ name: 'Import-Skript', role: 'controller' });
       await page.screenshot({ path: artifactPath('people-admin.png'), fullPage: true });

@@ -189,6 +189,14 @@ describe('plan goals in the browser', () => {
           `wall plan ${part}/2 ${width}×${height}: ${report.textElements} texts, smallest ${report.smallestFontPx} px`,
         );
         expectClean(report);
+        // Each line of a tile stays inside it ("Plan Sep. 4,41 Mio € · Jahr 6,40 Mio €" ran 15 px
+        // past the tile's content at 1920×1080).
+        const overflowing = await page.$$eval('[data-testid="wall-plan"] .wall-plan-fact', (ps) =>
+          ps
+            .filter((p) => p.scrollWidth > p.clientWidth + 1)
+            .map((p) => `${p.textContent}: ${p.scrollWidth} > ${p.clientWidth}`),
+        );
+        expect(overflowing).toEqual([]);
         await page.screenshot({ path: artifactPath(`wall-plan-${part}-${width}x${height}.png`) });
         // Still the same page: the tiles, the layout and the screenshot belong to part `part`.
         expect(await page.getAttribute('main.wall', 'data-page')).toBe(`plan:${part}`);

@@ -6,7 +6,13 @@
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatChange, formatCount, formatPercent, STATUS_TEXT, type StatusWord } from '../../core/format.js';
+import {
+  formatChangePair,
+  formatCount,
+  formatPercent,
+  STATUS_TEXT,
+  type StatusWord,
+} from '../../core/format.js';
 import { withServerAndBrowser } from '../helpers/e2e-suite';
 import {
   artifactPath,
@@ -73,7 +79,7 @@ describe('wall display on the sample data', () => {
       for (const t of tiles) {
         expect(t.status).toMatch(/^(im Ziel|gefährdet|verfehlt|keine Daten)$/);
         expect(t.value).toMatch(/^[\d.]+(,\d)?( %)?$/);
-        expect(t.change).toMatch(/^([+−]\d+,\d|±0,0) %$/);
+        expect(t.change).toMatch(/^([+−]\d+,\d{1,3}|±0,0) %$/);
       }
       // The figures are the API's, formatted de-DE.
       const api = await (await fetch(`${server.url}/api/goals?region=${REGION}`)).json();
@@ -88,13 +94,14 @@ describe('wall display on the sample data', () => {
         unit: string;
         status: StatusWord;
         changePct: number | null;
+        targetChangePct: number;
         current: { value: number | null };
       }[] = api.goals.filter((g: { kind: string }) => g.kind === 'change');
       for (const g of goals) {
         const t = tiles.find((x) => x.id === g.id);
         const value = g.unit === 'percent' ? formatPercent(g.current.value) : formatCount(g.current.value);
         expect(t?.value, g.id).toBe(value);
-        expect(t?.change, g.id).toBe(formatChange(g.changePct));
+        expect(t?.change, g.id).toBe(formatChangePair(g.changePct, g.targetChangePct).change);
         expect(t?.status, g.id).toBe(STATUS_TEXT[g.status].word);
       }
 
@@ -197,6 +204,9 @@ describe('wall display on the sample data', () => {
     expect(warning).toContain('theme=pink ignoriert');
     expect(warning).toContain('Ziel K9-total gibt es hier nicht');
     expect(await page.getAttribute('main.wall', 'data-theme')).toBe('dark');
+    // Three problems at once are read in full, and the page's name beside them too (they ended in
+    // "…", and the page name shrank to "Ü…").
+    expectClean(await checkLayout(page, minFontPx(768)));
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 /** The audit log: filters (person, action, days) and the CSV download with the same filters. */
 import { useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
-import { actionText, actorText, viaText } from '../../core/people';
+import { actionText, actorText, auditDetailText, viaText } from '../../core/people';
 import { DataTable } from '../components/DataTable';
 import { ErrorState, Loading } from '../components/States';
 import { type AuditFilter, auditCsvUrl, useAudit } from './api';
@@ -65,7 +65,7 @@ export function Audit() {
               <td>{viaText(e.via)}</td>
               <td title={e.action}>{actionText(e.action)}</td>
               <td>{e.subject ?? ''}</td>
-              <td className="audit-detail">{e.detail ?? ''}</td>
+              <td className="audit-detail">{auditDetailText(e.detail ?? null)}</td>
             </tr>
           ))}
         </DataTable>

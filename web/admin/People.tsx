@@ -2,7 +2,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { DataTable } from '../components/DataTable';
-import { ActionError } from '../components/States';
+import { ActionError, Empty, ErrorState } from '../components/States';
 import {
   useDeleteMapping,
   useMappings,
@@ -125,6 +125,12 @@ export function Sessions() {
   return (
     <section className="card" aria-labelledby="sessions-h">
       <h2 id="sessions-h">Angemeldete Sitzungen</h2>
+      {sessions.isError && (
+        <ErrorState error={sessions.error} what="Sitzungen" retry={() => void sessions.refetch()} />
+      )}
+      {sessions.data?.sessions.length === 0 && (
+        <Empty>Niemand ist angemeldet (Zugriffe mit einem Token sind keine Sitzung).</Empty>
+      )}
       <ul className="plain">
         {(sessions.data?.sessions ?? []).map((s) => (
           <ItemWithAction key={s.id} action="Beenden" onAction={() => revoke.mutate(s.id)}>

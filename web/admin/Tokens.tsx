@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { formatDateTime } from '../../core/format';
 import { DataTable } from '../components/DataTable';
-import { ActionError } from '../components/States';
+import { ActionError, Empty, ErrorState } from '../components/States';
 import { type NewToken, useCreateToken, useRevokeToken, useTokens } from './api';
 import { RoleSelect, TextField } from './fields';
 import { ROLE_TEXT, type RoleOption } from './roles';
@@ -80,6 +80,10 @@ export function Tokens() {
           </tr>
         ))}
       </DataTable>
+      {tokens.isError && (
+        <ErrorState error={tokens.error} what="Tokens" retry={() => void tokens.refetch()} />
+      )}
+      {tokens.data?.tokens.length === 0 && <Empty>Noch kein Token erstellt.</Empty>}
     </section>
   );
 }

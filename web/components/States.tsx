@@ -1,4 +1,5 @@
 /** Loading, empty and error states, the same on every view. */
+import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 
 import { errorText } from '../lib/error-text';
@@ -16,14 +17,24 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="state state-empty">{children}</p>;
 }
 
+/**
+ * What could not be loaded, with "Erneut versuchen": it asks again for this answer and for every
+ * other answer of the page that failed with it (the region list, the signed-in person), so that
+ * the page is whole again and not only the part whose button was pressed.
+ */
 export function ErrorState({ error, what, retry }: { error: unknown; what: string; retry?: () => void }) {
+  const qc = useQueryClient();
+  const again = () => {
+    retry?.();
+    void qc.refetchQueries({ predicate: (q) => q.state.status === 'error' });
+  };
   return (
     <div className="state state-error" role="alert">
       <p>
         <strong>Fehler beim Laden ({what}).</strong> {errorText(error)}
       </p>
       {retry && (
-        <button type="button" onClick={retry}>
+        <button type="button" onClick={again}>
           Erneut versuchen
         </button>
       )}

@@ -24,24 +24,26 @@ function PlanTile({ goal }: { goal: Goal }) {
         <WallStatus status={goal.status} className="wall-plan-status" />
       </p>
       <p className="wall-plan-fact">
-        {goal.kind === 'capacity' ? 'Plätze' : `Plan ${month}`}{' '}
-        <strong data-testid="wall-plan-to-date">{v.planToDate}</strong>
+        <span>
+          {goal.kind === 'capacity' ? 'Plätze' : `Plan ${month}`}{' '}
+          <strong data-testid="wall-plan-to-date">{v.planToDate}</strong>
+        </span>{' '}
         {goal.kind === 'capacity' ? (
-          <>
-            {' '}
+          <span>
             · belegt {month} <strong>{v.extra?.value}</strong>
-          </>
+          </span>
         ) : (
-          <>
-            {' '}
+          <span>
             · Jahr <strong data-testid="wall-plan">{v.plan}</strong>
-          </>
+          </span>
         )}
       </p>
       {v.forecast && (
         <p className="wall-plan-fact">
-          Prognose <strong data-testid="wall-forecast">{v.forecast.value}</strong>{' '}
-          <WallStatus status={goal.forecast.status} className="wall-status-sm" />
+          <span>
+            Prognose <strong data-testid="wall-forecast">{v.forecast.value}</strong>{' '}
+            <WallStatus status={goal.forecast.status} className="wall-status-sm" />
+          </span>
         </p>
       )}
     </article>
