@@ -29,7 +29,7 @@ function plain(v: unknown): Cell {
 }
 
 /**
- * The sheets of an xlsx as plain cells. The file is checked against the limits first
+ * The visible sheets of an xlsx as plain cells. The file is checked against the limits first
  * (xlsx-guard.ts), and only rows that exist are visited: a sheet with one cell in row 1,048,576
  * costs one row, not a million.
  */
@@ -52,6 +52,9 @@ export async function readWorkbook(
   }
   const sheets: Sheet[] = [];
   wb.eachSheet((ws) => {
+    // What Excel shows is what is imported: a hidden sheet (helper data, an old copy) is neither
+    // read as figures nor a reason to refuse the file the person sees.
+    if (ws.state === 'hidden' || ws.state === 'veryHidden') return;
     const rows: Cell[][] = [];
     const rowNumbers: number[] = [];
     let previous = 0;
@@ -66,7 +69,9 @@ export async function readWorkbook(
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         // Merged cells: only the top-left one carries the value.
         cells[col - 1] =
-          cell.type === ExcelJS.ValueType.Merge ? null : cellValue(cell.value, ws.name, r, col, limits);
+          cell.type === ExcelJS.ValueType.Merge
+            ? null
+            : asShown(cellValue(cell.value, ws.name, r, col, limits), cell.numFmt);
       });
       for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
       rows.push(cells);
@@ -75,6 +80,20 @@ export async function readWorkbook(
     sheets.push({ name: ws.name, rows, rowNumbers });
   });
   return sheets;
+}
+
+/** Whether a number format shows its number as a percentage (a `%` outside quotes and brackets). */
+export function isPercentFormat(numFmt: string | undefined): boolean {
+  if (!numFmt?.includes('%')) return false;
+  return numFmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '').includes('%');
+}
+
+/**
+ * A number as the sheet shows it: a cell formatted as a percentage holds the fraction (0.249 for
+ * "24,9 %"), and the BA's rates are percentages (K2_BA 24.9). Other cells as they are.
+ */
+function asShown(c: Cell, numFmt: string | undefined): Cell {
+  return typeof c === 'number' && isPercentFormat(numFmt) ? Number((c * 100).toPrecision(12)) : c;
 }
 
 function cellValue(v: unknown, sheet: string, row: number, col: number, limits: ImportLimits): Cell {

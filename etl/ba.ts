@@ -22,10 +22,10 @@ import {
   type MonthIndex,
   monthOfDateCell,
   normalizeLabel,
+  parseFileRegionKey,
   parseGermanNumber,
   parseMarker,
   parseMonthText,
-  parseRegionKey,
   stripMarkers,
 } from './values.js';
 
@@ -225,7 +225,7 @@ class SheetReader {
         col,
       );
     }
-    const key = parseRegionKey(text(c ?? null));
+    const key = parseFileRegionKey(text(c ?? null), this.mapping.regionKeyDigits);
     if (key === null)
       this.reject(`'${text(c ?? null)}' ist kein Regionalschlüssel (erwartet z. B. 01060)`, i, col);
     return key;

@@ -12,11 +12,11 @@ import { FileRejection } from './types.js';
 import {
   GENDER_WORDS,
   normalizeLabel,
+  parseFileRegionKey,
   parseGender,
   parseGermanNumber,
   parseMarker,
   parseMonthText,
-  parseRegionKey,
 } from './values.js';
 
 export type CanonicalField =
@@ -209,7 +209,7 @@ function keyParsers(
   const reject = (message: string, line: number, c: number | undefined) =>
     new FileRejection(message, null, line, label(c ?? 0));
   const regionIdOf = memo((raw, line) => {
-    const id = parseRegionKey(raw);
+    const id = parseFileRegionKey(raw);
     if (id === null)
       throw reject(`'${raw}' ist kein Regionalschlüssel (erwartet z. B. 01060)`, line, col.region);
     return id;

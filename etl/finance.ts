@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
-import { normalizeLabel, parseGermanNumber, parseMonthText, parseRegionKey } from './values.js';
+import { normalizeLabel, parseFileRegionKey, parseGermanNumber, parseMonthText } from './values.js';
 
 export const DEFAULT_FINANCE_MAPPING_PATH = fileURLToPath(
   new URL('../data/finance-mapping.json', import.meta.url),
@@ -140,7 +140,7 @@ export function parseFinanceCsv(
       );
     }
     const regionText = cell(fields, 'region');
-    const region = regionText === '' ? mapping.region.id : parseRegionKey(regionText);
+    const region = regionText === '' ? mapping.region.id : parseFileRegionKey(regionText);
     if (region === null)
       throw new FileRejection(`'${regionText}' ist kein Regionalschlüssel`, null, line, label('region'));
     const amount = parseGermanNumber(cell(fields, 'amount'));

@@ -5,6 +5,7 @@
  * with different values.
  */
 
+import { formatMonth } from '../core/format.js';
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
@@ -124,6 +125,26 @@ export class ObservationRows {
   constructor(private readonly describe: (source: number, what: 'value' | 'key') => SourcePosition) {}
 
   /**
+   * The current month (UTC): no BA figure can be for a month after it. A file with one (a typo,
+   * 2030 for 2023) would otherwise make that month the region's Datenstand and its year the one
+   * the dashboard shows, with no goals in it, until the rows were removed by hand.
+   */
+  private readonly lastMonth = (() => {
+    const now = new Date();
+    return now.getUTCFullYear() * 12 + now.getUTCMonth();
+  })();
+
+  private rejectFuture(month: MonthIndex, source: number): never {
+    const p = this.describe(source, 'key');
+    throw new FileRejection(
+      `Monat ${formatMonth(monthString(month))} liegt in der Zukunft (aktueller Monat: ${formatMonth(monthString(this.lastMonth))}): dafür gibt es noch keine Werte`,
+      p.sheet,
+      p.row,
+      p.column,
+    );
+  }
+
+  /**
    * Index of a region, registering it on first sight (name and comparison type: first non-empty
    * wins). Names and comparison types longer than MAX_NAME_CHARS are rejected at `at`.
    */
@@ -227,6 +248,7 @@ export class ObservationRows {
     percentSign = false,
     provisional = false,
   ): void {
+    if (month > this.lastMonth) this.rejectFuture(month, source);
     const flagIdx = flag === null ? 0 : FLAG_INDEX[flag];
     const info = this.indicators[indicatorIdx];
     if (flagIdx === 0 && info) this.checkRange(info, value, source, percentSign);

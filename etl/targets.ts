@@ -13,7 +13,13 @@ import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
 import { decodeText } from './decode.js';
 import { PLAN_KINDS, type PlanTargetRow, parsePlanRow, writePlanTargets } from './plan-targets.js';
 import { type EtlDeps, FileRejection, formatImportError } from './types.js';
-import { GENDER_WORDS, normalizeLabel, parseGender, parseGermanNumber, parseRegionKey } from './values.js';
+import {
+  GENDER_WORDS,
+  normalizeLabel,
+  parseFileRegionKey,
+  parseGender,
+  parseGermanNumber,
+} from './values.js';
 
 type Field =
   | 'region'
@@ -183,7 +189,7 @@ function parseRowKey(
   line: number,
   indicators: ReadonlyMap<string, IndicatorEntry>,
 ): { region: string; year: number; ind: IndicatorEntry } {
-  const region = parseRegionKey(get(fields, 'region'));
+  const region = parseFileRegionKey(get(fields, 'region'));
   if (region === null)
     throw new FileRejection(
       `'${get(fields, 'region')}' ist kein Regionalschlüssel`,

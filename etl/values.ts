@@ -159,3 +159,13 @@ export function parseRegionKey(input: string): string | null {
   const s = input.trim();
   return REGION_KEY_RE.test(s) ? s : null;
 }
+
+/**
+ * A region key from a file's cell, with the leading zero back that a spreadsheet dropped:
+ * '1062' (Excel's 01062 saved as CSV) is '01062' when keys have `digits` (5) digits, as a numeric
+ * xlsx cell 1062 already was. Other keys as parseRegionKey gives them.
+ */
+export function parseFileRegionKey(input: string, digits = 5): string | null {
+  const key = parseRegionKey(input);
+  return key !== null && key.length === digits - 1 && /^\d+$/.test(key) ? `0${key}` : key;
+}

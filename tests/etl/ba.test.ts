@@ -8,16 +8,25 @@ import { buf, dumpData, memoryDeps, observations, tempDir, writeText } from './h
 
 type Row = (string | number | Date | null)[];
 
-async function workbook(sheets: { name: string; rows: Row[]; merges?: string[] }[]): Promise<Uint8Array> {
+async function workbook(
+  sheets: {
+    name: string;
+    rows: Row[];
+    merges?: string[];
+    numFmt?: Record<string, string>;
+    hidden?: boolean;
+  }[],
+): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   for (const s of sheets) {
-    const ws = wb.addWorksheet(s.name);
+    const ws = wb.addWorksheet(s.name, s.hidden ? { state: 'hidden' } : {});
     s.rows.forEach((r, i) => {
       const row = ws.getRow(i + 1);
       r.forEach((v, c) => {
         if (v !== null) row.getCell(c + 1).value = v;
       });
     });
+    for (const [address, fmt] of Object.entries(s.numFmt ?? {})) ws.getCell(address).numFmt = fmt;
     for (const m of s.merges ?? []) ws.mergeCells(m);
   }
   return new Uint8Array(await wb.xlsx.writeBuffer());
@@ -110,6 +119,58 @@ describe('BA-style xlsx', () => {
     expect(await all(deps.db, 'select id, name from regions')).toEqual([
       { id: '01060', name: 'Kreis Segeberg' },
     ]);
+  });
+
+  test('a rate in cells formatted as percentages is read as the sheet shows it, not as the fraction', async () => {
+    // Excel shows 0.249 formatted 0.0% as "24,9 %"; stored as 0.249 it was 100 times too small.
+    const bytes = await workbook([
+      {
+        name: 'Integrationsquote (K2)',
+        rows: baSheet('Integrationsquote (K2)', [
+          ['Januar 2024', '01060', 'Kreis Segeberg', 0.249, 0.297, 0.194],
+        ]),
+        numFmt: { D6: '0.0%', E6: '0.00 %', F6: '0.0"%"' },
+      },
+      {
+        name: 'Veränderung LZB (K3)',
+        rows: baSheet('Veränderung LZB gegenüber Vorjahresmonat (K3)', [
+          ['Januar 2024', '01060', 'Kreis Segeberg', -0.034, -0.021, -0.047],
+        ]),
+        numFmt: { D6: '0.0%', E6: '0.0%', F6: '0.0%' },
+      },
+    ]);
+    const { deps, file } = await importBytes(bytes, 'quoten.xlsx');
+    expect(file?.error).toBeNull();
+    const rows = await observations(deps.db);
+    const value = (ind: string, g: string) =>
+      rows.find((r) => r.indicator_code === ind && r.gender === g && r.month === '2024-01')?.value;
+    expect([value('K2_BA', 'total'), value('K2_BA', 'male')]).toEqual([24.9, 29.7]);
+    // A literal "%" in quotes is text of the format: the number is what the cell holds.
+    expect(value('K2_BA', 'female')).toBe(0.194);
+    expect([value('K3_BA', 'total'), value('K3_BA', 'male'), value('K3_BA', 'female')]).toEqual([
+      -3.4, -2.1, -4.7,
+    ]);
+  });
+
+  test('hidden sheets are neither read as figures nor a reason to refuse the file', async () => {
+    const bytes = await workbook([
+      {
+        name: 'Integrationen',
+        rows: baSheet('Integrationen (INT)', [['März 2023', '01060', 'Kreis Segeberg', 213, 136, 77]]),
+      },
+      {
+        name: 'eLb',
+        hidden: true,
+        rows: baSheet('Erwerbsfähige Leistungsberechtigte (eLb)', [
+          ['März 2023', '01060', 'Kreis Segeberg', 99999, 50000, 49999],
+        ]),
+      },
+      { name: 'Tabelle2', hidden: true, rows: [['Hilfsrechnung'], [1, 2, 3]] },
+    ]);
+    const { deps, file } = await importBytes(bytes, 'versteckt.xlsx');
+    expect(file?.error).toBeNull();
+    expect(file?.inserted).toBe(3);
+    expect([...new Set((await observations(deps.db)).map((r) => r.indicator_code))]).toEqual(['INT']);
   });
 
   test('transposed layout: months as columns, one row per region and gender', async () => {

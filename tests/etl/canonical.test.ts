@@ -246,6 +246,43 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     );
   });
 
+  test('a month after the current one is refused (no figure can exist for it yet), and nothing is written', async () => {
+    const deps = await memoryDeps();
+    open.push(deps.db);
+    await importText(`${HEADER}\n01060;K;2024-01;INT;total;1;\n`, 'first.csv', deps);
+    const before = await dumpData(deps.db);
+    const now = new Date();
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const month = next.toISOString().slice(0, 7);
+    const { file } = await importText(
+      `${HEADER}\n01060;K;2024-02;INT;total;2;\n01060;K;${month};INT;total;3;\n`,
+      'typo.csv',
+      deps,
+    );
+    expect(file?.status).toBe('rejected');
+    expect(file?.error).toMatchObject({ file: 'typo.csv', row: 3 });
+    expect(file?.error?.message).toMatch(
+      /^Monat \S+ \d{4} liegt in der Zukunft \(aktueller Monat: \S+ \d{4}\)/,
+    );
+    expect(await dumpData(deps.db)).toEqual(before);
+    // The current month itself is accepted.
+    const current = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const { file: ok } = await importText(`${HEADER}\n01060;K;${current};INT;total;3;\n`, 'now.csv', deps);
+    expect(ok?.error).toBeNull();
+  });
+
+  test('a four-digit key is the five-digit one whose leading zero a spreadsheet dropped: one region, not two', async () => {
+    const { deps, file } = await importText(
+      `${HEADER}\n01062;Kreis Stormarn;2024-01;INT;total;5;\n1062;Kreis Stormarn;2024-02;INT;total;6;\n`,
+    );
+    open.push(deps.db);
+    expect(file?.error).toBeNull();
+    expect(await pluckAll(deps.db, 'select id from regions order by id')).toEqual(['01062']);
+    expect(
+      await pluckAll(deps.db, "select month from observations where region_id = '01062' order by month"),
+    ).toEqual(['2024-01', '2024-02']);
+  });
+
   test('German error message names the file column as written in the header', async () => {
     const { deps, file } = await importText(
       'Region;Name;Monat;Kennzahl;Geschlecht;Wert;Kennzeichen\n01060;K;2024-01;INT;total;5;\n01060;K;2024-02;INT;total;12,3,4;\n',
