@@ -442,7 +442,7 @@ export function parseBaSheets(
     throw new FileRejection(
       format === 'ba-csv'
         ? 'Format nicht erkannt: weder eine Kopfzeile region;region_name;month;indicator;gender;value;flag noch eine BA-Tabelle mit Berichtsmonat'
-        : `keine Tabelle mit Daten gefunden (Blätter: ${sheets.map((s) => s.name).join(', ')}; bekannt: ${mapping.knownSheets.join(', ')})`,
+        : `keine Tabelle mit Daten gefunden (Blätter: ${sheets.map((s) => s.name).join(', ')}; bekannt: ${mapping.knownSheets.join(', ')}). Eine Tabelle mit den Spalten region;region_name;month;indicator;gender;value bitte als CSV speichern; andere Layouts ordnet der Zuordnungsassistent unter /importe zu.`,
     );
   }
   return { format, rows: out };
