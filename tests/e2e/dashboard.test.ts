@@ -1278,6 +1278,25 @@ describe('dashboard on the sample data', () => {
   );
 
   test(
+    'a change that misses its target by less than a rounding step reads apart from it, beside "gefährdet"',
+    async () => {
+      const { page, context, errors } = await open(browser);
+      const march = await api<GoalsResponse>(server, '/api/goals?month=2024-03');
+      const k2 = march.goals.find((g) => g.id === 'K2-total');
+      // The sample's K2 insgesamt in March 2024: −0,406 % against −0,4 %, gefährdet.
+      expect(k2?.status).toBe('at_risk');
+      await page.goto(`${server.url}/?month=2024-03`);
+      const card = page.locator('[data-testid="goal-K2-total"]');
+      await card.waitFor({ timeout: 20_000 });
+      expect(await card.locator('[data-field="change"]').textContent()).toBe('−0,41 % (Ziel: −0,40 %)');
+      expect(await card.locator('.goal-card-head [data-status]').textContent()).toBe(statusText('at_risk'));
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  test(
     'error and flag states: a failing API shows an error with a retry; BA markers are shown, not zeros',
     async () => {
       const { page, context, errors } = await open(browser);

@@ -1,4 +1,4 @@
-import { formatChange } from '../../core/format';
+import { formatChangePair } from '../../core/format';
 import { statusView } from '../lib/status';
 
 /**
@@ -26,11 +26,12 @@ export function StatusBadge({
 }
 
 /** "−0,8 % (Ziel: −1,0 %)", wrapping only between the change and the target. */
+/** "−0,41 % (Ziel: −0,40 %)": as many decimals as tell the change from its target (formatChangePair). */
 export function ChangeVsTarget({ change, target }: { change: number | null; target: number }) {
+  const pair = formatChangePair(change, target);
   return (
     <>
-      <span className="nowrap">{formatChange(change)}</span>{' '}
-      <span className="nowrap">(Ziel: {formatChange(target)})</span>
+      <span className="nowrap">{pair.change}</span> <span className="nowrap">(Ziel: {pair.target})</span>
     </>
   );
 }
