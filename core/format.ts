@@ -309,15 +309,14 @@ export function formatPace(
   unit: GoalUnit,
   what: string,
 ): string {
-  const amount = (n: number) => {
+  // Whole numbers from 10 on, one decimal below. What is still needed is rounded up, so that the
+  // amount shown is enough (75.33 a month → 76); an amount over the plan to nearest.
+  const amount = (n: number, up = false) => {
     if (unit === 'eur') return formatEuro(n, { compact: true });
-    return Math.abs(n) >= 10 || Number.isInteger(n) ? formatCount(Math.round(n)) : formatNumber(n, 1);
+    const digits = Math.abs(n) >= 10 || Number.isInteger(n) ? 0 : 1;
+    return up ? formatCountAtLeast(n, digits) : formatNumber(n, digits);
   };
-  // What is still needed is rounded up: the amount shown is enough (75.33 a month → 76).
-  const needed = (n: number) => {
-    if (unit === 'eur') return formatEuro(n, { compact: true });
-    return formatCountAtLeast(n, Math.abs(n) >= 10 || Number.isInteger(n) ? 0 : 1);
-  };
+  const needed = (n: number) => amount(n, true);
   const noun = unit === 'eur' ? '' : ` ${what}`;
   if (pace.total <= 0) {
     return pace.total === 0
