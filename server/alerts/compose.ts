@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   formatChange,
+  formatChangePair,
   formatCount,
   formatDate,
   formatGoalValue,
@@ -143,7 +144,7 @@ function goalRows(item: GoalChangeItem, link: string): Row[] {
     { label: previousLabel(item, g.previous.month), value: formatValue(g.previous.value, item.unit) },
     {
       label: 'Veränderung zum Vorjahr',
-      value: `${formatChange(g.changePct, 2)} (Ziel: ${formatChange(g.targetChangePct)})`,
+      value: changeVsTarget(g.changePct, g.targetChangePct, ''),
     },
     {
       label: `Prognose Dezember ${item.year}`,
@@ -375,6 +376,15 @@ function assessment(item: GoalChangeItem): string {
   return `${now}${before}`;
 }
 
+/**
+ * "−5,06 % zum Vorjahr (Ziel: +1,10 %)": the change and its target with the same decimals (two at
+ * least, more until they differ), as the dashboard shows them (formatChangePair).
+ */
+function changeVsTarget(changePct: number | null, targetPct: number, between: string): string {
+  const pair = formatChangePair(changePct, targetPct, 2);
+  return `${pair.change}${between} (Ziel: ${pair.target})`;
+}
+
 /** The change's value, and how it compares: with last year and the target, or with the plan. */
 function keyFigures(item: GoalChangeItem): { value: string; comparison: string } {
   const g = item.goal;
@@ -387,7 +397,7 @@ function keyFigures(item: GoalChangeItem): { value: string; comparison: string }
   }
   return {
     value: `${formatValue(g.current.value, item.unit)}${g.provisional ? ' (vorläufig)' : ''}`,
-    comparison: `${formatChange(g.changePct, 2)} zum Vorjahr (Ziel: ${formatChange(g.targetChangePct)})`,
+    comparison: changeVsTarget(g.changePct, g.targetChangePct, ' zum Vorjahr'),
   };
 }
 

@@ -15,8 +15,11 @@ export interface LzbShareComparison {
   peerMeanPct: number | null;
   /** How many other regions entered the mean (those with LZB and a positive ELB). */
   peerCount: number;
-  /** True when the own share lies strictly below the peer mean (the AIP's aim). */
-  below: boolean;
+  /**
+   * True when the own share lies strictly below the peer mean (the AIP's aim), false when not;
+   * null when either share is unknown (no verdict can be given, and "not below" would be one).
+   */
+  below: boolean | null;
 }
 
 /** 100 × LZB / ELB, or null when either is missing or ELB is not positive. */
@@ -44,6 +47,6 @@ export function lzbShareComparison(
     ownSharePct,
     peerMeanPct,
     peerCount: shares.length,
-    below: ownSharePct !== null && peerMeanPct !== null && ownSharePct < peerMeanPct,
+    below: ownSharePct === null || peerMeanPct === null ? null : ownSharePct < peerMeanPct,
   };
 }

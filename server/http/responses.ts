@@ -215,7 +215,7 @@ export const comparisonResponse = z.object({
   ownSharePct: num,
   peerMeanPct: num,
   peerCount: z.number().int(),
-  below: z.boolean(),
+  below: z.boolean().nullable(),
 });
 
 export const healthResponse = z.object({

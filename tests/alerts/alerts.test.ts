@@ -99,7 +99,7 @@ describe('a missed target', () => {
       for (const body of [p.text, p.html]) {
         expect(body).toContain('10,25 %');
         expect(body).toContain('10,80 %');
-        expect(body).toContain('−5,06 % (Ziel: +1,1 %)');
+        expect(body).toContain('−5,06 % (Ziel: +1,10 %)');
         expect(body).toContain('✕ verfehlt');
         expect(body).toContain('Prognose Dezember 2024');
         expect(body).toContain('Prognose Dez.: −4,2 % (80 %: −5,3 … −3,0 %) · 4 % Zielerreichung');
@@ -156,7 +156,7 @@ describe('a missed target', () => {
     expect(text).toContain('Ø Bestand Januar bis Juni 2024:');
     expect(text).toContain('6.812');
     expect(text).toContain('6.300');
-    expect(text).toContain(`${formatChange(change, 2)} (Ziel: +6,0 %)`);
+    expect(text).toContain(`${formatChange(change, 2)} (Ziel: +6,00 %)`);
     expect(text).toContain('+8,13 %');
     expect(text).toContain('▲ gefährdet');
   });
@@ -250,7 +250,7 @@ describe('status changes', () => {
     );
     expect(p?.text).toContain('Das Ziel ist wieder erreicht (vorher: ✕ verfehlt).');
     expect(p?.text).toContain('✓ im Ziel');
-    expect(p?.text).toContain('+1,57 % (Ziel: +1,1 %)');
+    expect(p?.text).toContain('+1,57 % (Ziel: +1,10 %)');
     expect((await alertRows(db)).map((r) => [r.key, r.kind])).toEqual([
       ['01060|K2-female|2024-06|missed', 'worse'],
       ['01060|K2-female|2024-07|met', 'recovered'],

@@ -71,7 +71,7 @@ describe('digest overview', () => {
       `Guten Tag Carla,\n\nder Zielmonitor meldet ${n} Änderungen in ${n} Regionen, jede in einer Zeile. ` +
         'Prognose, was es noch braucht, und Kommentare zeigt der Link zum Ziel.\n\n' +
         `Ziele (${n}):\n` +
-        '■ Jobcenter 1 (01001) – Integrationsquote Frauen (K2, 2024): ▲ gefährdet; 23,88 %, −4,05 % zum Vorjahr (Ziel: +1,1 %); Datenstand Juni 2024\n' +
+        '■ Jobcenter 1 (01001) – Integrationsquote Frauen (K2, 2024): ▲ gefährdet; 23,88 %, −4,05 % zum Vorjahr (Ziel: +1,10 %); Datenstand Juni 2024\n' +
         `  ${URL}/ziel/K2-female?region=01001&year=2024\n`,
     );
     expect(overview.text).not.toContain('Prognose Dezember');
@@ -152,13 +152,13 @@ describe('digest overview', () => {
     const mail = composeDigest(items, { publicUrl: URL, name: null });
     const line = (start: string) => mail.text.split('\n').find((l) => l.startsWith(start));
     expect(line('■ Kreis <Nord> & Süd (01099) – Integrationsquote Männer')).toBe(
-      '■ Kreis <Nord> & Süd (01099) – Integrationsquote Männer (K2, 2024): ✓ wieder im Ziel (vorher: ✕ verfehlt); 24,10 %, +0,42 % zum Vorjahr (Ziel: −1,0 %); Datenstand Juni 2024',
+      '■ Kreis <Nord> & Süd (01099) – Integrationsquote Männer (K2, 2024): ✓ wieder im Ziel (vorher: ✕ verfehlt); 24,10 %, +0,42 % zum Vorjahr (Ziel: −1,00 %); Datenstand Juni 2024',
     );
     expect(line('■ Kreis <Nord> & Süd (01099) – Integrationsquote Frauen')).toBe(
-      '■ Kreis <Nord> & Süd (01099) – Integrationsquote Frauen (K2, 2024): nach Korrektur ✕ verfehlt (vorher: ▲ gefährdet); 22,50 % (vorläufig), −9,64 % zum Vorjahr (Ziel: +1,1 %); Datenstand Juni 2024; ein Kommentar',
+      '■ Kreis <Nord> & Süd (01099) – Integrationsquote Frauen (K2, 2024): nach Korrektur ✕ verfehlt (vorher: ▲ gefährdet); 22,50 % (vorläufig), −9,64 % zum Vorjahr (Ziel: +1,10 %); Datenstand Juni 2024; ein Kommentar',
     );
     expect(line('■ Kreis <Nord> & Süd (01099) – Bestand')).toBe(
-      '■ Kreis <Nord> & Süd (01099) – Bestand Langzeitleistungsbeziehende insgesamt (K3, 2024): ✕ verfehlt (vorher: ✓ im Ziel); 10.585, +8,01 % zum Vorjahr (Ziel: +6,0 %); Datenstand Juni 2024; 2 Kommentare',
+      '■ Kreis <Nord> & Süd (01099) – Bestand Langzeitleistungsbeziehende insgesamt (K3, 2024): ✕ verfehlt (vorher: ✓ im Ziel); 10.585, +8,01 % zum Vorjahr (Ziel: +6,00 %); Datenstand Juni 2024; 2 Kommentare',
     );
     expect(line('■ Kreis <Nord> & Süd (01099) – Eintritte FbW')).toBe(
       '■ Kreis <Nord> & Süd (01099) – Eintritte FbW (FbW, 2024): ✕ verfehlt; 105, Plan bis Juni 2024: 120 (−12,9 %); Datenstand Juni 2024',

@@ -158,7 +158,7 @@ describe('import → goals → alerts → SMTP', () => {
     );
     expect(june?.text).toContain('Jahresfortschrittswert Juni 2024: 5,40 %');
     expect(june?.text).toContain('Vorjahr (Juni 2023):              6,00 %');
-    expect(june?.text).toContain('−10,00 % (Ziel: +1,1 %)');
+    expect(june?.text).toContain('−10,00 % (Ziel: +1,10 %)');
     expect(june?.text).toContain(
       'Prognose Dezember 2024:           Prognose Dez.: −10,0 % · zu wenig Historie (0 Vergleichsfälle, mindestens 10 nötig); Dezemberwert 10,80 % (✕ voraussichtlich verfehlt) – Prognose, keine Ist-Zahl',
     );
@@ -190,12 +190,12 @@ describe('import → goals → alerts → SMTP', () => {
     expect(july?.subject).toBe('Zielmonitor: 2 Ziele verändert – Kreis Segeberg, Datenstand Juli 2024');
     expect(july?.text).toContain('Integrationsquote Frauen (K2, 2024): wieder im Ziel');
     expect(july?.text).toMatch(/Jahresfortschrittswert Juli 2024: +8,40 %/);
-    expect(july?.text).toContain('+20,00 % (Ziel: +1,1 %)');
+    expect(july?.text).toContain('+20,00 % (Ziel: +1,10 %)');
     expect(july?.text).toContain('Bestand Langzeitleistungsbeziehende insgesamt (K3, 2024): gefährdet');
     expect(july?.text).toMatch(/Ø Bestand Januar bis Juli 2024: +640\n/);
     // The previous year's figure is the same span's mean, and says so.
     expect(july?.text).toMatch(/Vorjahr \(Ø Januar bis Juli 2023\): +600\n/);
-    expect(july?.text).toContain('+6,67 % (Ziel: +6,0 %)');
+    expect(july?.text).toContain('+6,67 % (Ziel: +6,00 %)');
 
     // A correction of July turns K2 Frauen back to missed for the same data month.
     await importRows('juli-2024-korrigiert.csv', [['2024-07', 'INT', 'female', 5]]);
@@ -205,7 +205,7 @@ describe('import → goals → alerts → SMTP', () => {
       'Zielmonitor: Integrationsquote Frauen nach Korrektur verfehlt – Kreis Segeberg, Datenstand Juli 2024',
     );
     expect(corrected?.text).toContain('Jahresfortschrittswert Juli 2024: 5,90 %');
-    expect(corrected?.text).toContain('−15,71 % (Ziel: +1,1 %)');
+    expect(corrected?.text).toContain('−15,71 % (Ziel: +1,10 %)');
 
     // And corrected back: met again for July is news again (its key names the data version).
     await importRows('juli-2024-korrigiert-2.csv', [['2024-07', 'INT', 'female', 30]]);

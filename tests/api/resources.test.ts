@@ -220,6 +220,27 @@ describe('GET /api/comparison', () => {
     expect(b.peers).toEqual([]);
     expect(b.peerMeanPct).toBeNull();
   });
+
+  it('gives no verdict (below: null) when a share is unknown, with or without peers', async () => {
+    const ctx = await setup();
+    // A's LZB of December 2024 suppressed: A has no share, B still has one.
+    await rows(
+      ctx.db,
+      sql`update observations set value = null, flag = '*'
+          where region_id = ${REGION_A} and indicator_code = 'LZB' and gender = 'total' and month = '2024-12'`,
+    );
+    await bumpDataVersion(ctx.db.db);
+    const a = comparisonResponse.parse((await getJson(ctx, '/api/comparison?month=2024-12')).body);
+    expect(a.ownSharePct).toBeNull();
+    expect(a.peerMeanPct).toBe(70);
+    expect(a.below).toBeNull();
+    // B against A, whose share is now unknown: no peer enters the mean, so no verdict either.
+    const b = comparisonResponse.parse(
+      (await getJson(ctx, `/api/comparison?region=${REGION_B}&month=2024-12`)).body,
+    );
+    expect(b.peerCount).toBe(0);
+    expect(b.below).toBeNull();
+  });
 });
 
 describe('the HTTP envelope', () => {

@@ -110,7 +110,7 @@ const comparisonSchema = z.object({
   ownSharePct: num,
   peerMeanPct: num,
   peerCount: z.number(),
-  below: z.boolean(),
+  below: z.boolean().nullable(),
 });
 
 let ctx: TestContext;

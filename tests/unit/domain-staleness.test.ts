@@ -100,7 +100,7 @@ describe('lzbShareComparison', () => {
     expect(r.below).toBe(true);
   });
 
-  test('regions without usable figures are left out; no peers → not below', () => {
+  test('regions without usable figures are left out; no peers or no own share → no verdict (null)', () => {
     const r = lzbShareComparison({ lzb: 700, elb: 1000 }, [
       { regionId: 'a', lzb: null, elb: 1000 },
       { regionId: 'b', lzb: 500, elb: 0 },
@@ -111,7 +111,14 @@ describe('lzbShareComparison', () => {
       ownSharePct: 50,
       peerMeanPct: null,
       peerCount: 0,
-      below: false,
+      below: null,
+    });
+    // Peers with figures but no own share: neither below nor not below.
+    expect(lzbShareComparison({ lzb: null, elb: 1000 }, [{ regionId: 'c', lzb: 600, elb: 1000 }])).toEqual({
+      ownSharePct: null,
+      peerMeanPct: 60,
+      peerCount: 1,
+      below: null,
     });
     expect(lzbSharePct({ lzb: 5, elb: null })).toBeNull();
   });

@@ -149,8 +149,17 @@ function ComparisonBody({ data }: { data: NonNullable<ReturnType<typeof useCompa
           {formatPercent(c.peerMeanPct)}
         </Figure>
       </dl>
-      <StatusBadge status={c.below ? 'met' : 'missed'} />{' '}
-      {c.below ? 'unter dem Mittel (Ziel erreicht)' : 'nicht unter dem Mittel'}
+      {c.below === null ? (
+        <Empty>
+          Kein Vergleich möglich: Für {formatMonth(data.month)} fehlt der eigene Anteil (LZB oder eLb ohne
+          Wert).
+        </Empty>
+      ) : (
+        <>
+          <StatusBadge status={c.below ? 'met' : 'missed'} />{' '}
+          {c.below ? 'unter dem Mittel (Ziel erreicht)' : 'nicht unter dem Mittel'}
+        </>
+      )}
     </>
   );
 }
