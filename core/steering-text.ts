@@ -115,7 +115,18 @@ export function driversSentence(d: DriversLike, changePct: number | null): strin
   if ('numeratorChangePct' in d) {
     return `Integrationen ${formatChange(d.numeratorChangePct)}, eLb-Bestand ${formatChange(d.denominatorChangePct)} → Quote ${total}`;
   }
-  return `Frauen ${formatPercentPoints(d.femalePp)}, Männer ${formatPercentPoints(d.malePp)} → Bestand ${total}`;
+  const parts = `Frauen ${formatPercentPoints(d.femalePp)}, Männer ${formatPercentPoints(d.malePp)} → Bestand ${total}`;
+  // The two contributions add up to the change exactly; rounded separately they may miss the
+  // rounded total by a tenth ("+2,9 + +1,4 → +4,4 %"), which the sentence then says.
+  const shown = (n: number) =>
+    Number(
+      formatChange(n)
+        .replace(/[^\d,−+]/g, '')
+        .replace('−', '-')
+        .replace(',', '.'),
+    );
+  const adds = changePct === null || Math.abs(shown(d.femalePp) + shown(d.malePp) - shown(changePct)) < 0.05;
+  return adds ? parts : `${parts} (Summe weicht durch Runden ab)`;
 }
 
 /**

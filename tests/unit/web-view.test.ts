@@ -134,6 +134,13 @@ describe('goal figures', () => {
     expect(driversSentence({ femalePp: 10 / 3, malePp: -7 / 3 }, 1)).toBe(
       'Frauen +3,3 Prozentpunkte, Männer −2,3 Prozentpunkte → Bestand +1,0 %',
     );
+    // 2.94 + 1.44 = 4.38: the parts read +2,9 and +1,4, the total +4,4 — said, not hidden.
+    expect(driversSentence({ femalePp: 2.94, malePp: 1.44 }, 4.38)).toBe(
+      'Frauen +2,9 Prozentpunkte, Männer +1,4 Prozentpunkte → Bestand +4,4 % (Summe weicht durch Runden ab)',
+    );
+    expect(driversSentence({ femalePp: -0.04, malePp: 1.24 }, 1.2)).toBe(
+      'Frauen ±0,0 Prozentpunkte, Männer +1,2 Prozentpunkte → Bestand +1,2 %',
+    );
   });
   test('missing inputs are named', () => {
     expect(
