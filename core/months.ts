@@ -105,6 +105,17 @@ export function monthsOfYearUpTo(year: number, last: Month | null): Month[] {
   return monthRange(makeMonth(year, 1), last !== null && last < december ? last : december);
 }
 
+/**
+ * The months of `year` that have data, given a region's first and last month with data: the
+ * month choice of a year. Empty when the year lies wholly before or after the data.
+ */
+export function dataMonthsOfYear(year: number, first: Month | null, last: Month | null): Month[] {
+  if (first === null || last === null) return [];
+  const from = first > makeMonth(year, 1) ? first : makeMonth(year, 1);
+  const to = last < makeMonth(year, 12) ? last : makeMonth(year, 12);
+  return from > to ? [] : monthRange(from, to);
+}
+
 /** The years from `from` to `to`, newest first (empty when `to` is before `from`). */
 export function yearsBetween(from: number, to: number): number[] {
   const out: number[] = [];

@@ -357,6 +357,20 @@ describe('dashboard on the sample data', () => {
       expect(seriesRequests).toHaveLength(6);
       expect(new Set(seriesRequests).size).toBe(6);
       expect(seriesRequests.every((u) => u.includes(`month=${june}`))).toBe(true);
+      // The month choice offers the months with data: the newest is named, a year after the data
+      // offers none and says so (it listed "neuester (Dezember <year>)" and twelve empty months).
+      const monthSelect = page.getByLabel('Stand zum Monat');
+      expect(await monthSelect.locator('option').first().textContent()).toBe(
+        `neuester (${formatMonth(goals.dataMonth)})`,
+      );
+      await page.goto(`${server.url}/?year=${goals.year + 1}`);
+      await page.waitForFunction(
+        (y) => document.querySelector('#overview-h')?.textContent?.includes(String(y)),
+        goals.year + 1,
+      );
+      expect(await monthSelect.locator('option').allTextContents()).toEqual([
+        `keine Daten für ${goals.year + 1}`,
+      ]);
 
       expect(errors).toEqual([]);
       await context.close();

@@ -6,7 +6,7 @@
 import { memo, startTransition, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { formatDateTime, formatMonth, formatPercent, GENDER_TEXT } from '../../core/format';
-import { makeMonth, monthsOfYearUpTo, parseMonth, yearOf, yearsBetween } from '../../core/months';
+import { dataMonthsOfYear, parseMonth, yearOf, yearsBetween } from '../../core/months';
 import {
   type Goal,
   type GoalQuery,
@@ -170,7 +170,6 @@ function OverviewControls({
   state,
   years,
   months,
-  latest,
   month,
   setParam,
 }: {
@@ -178,7 +177,6 @@ function OverviewControls({
   state: CommonState;
   years: readonly number[];
   months: readonly string[];
-  latest: string;
   month: string | null;
   setParam: (patch: Partial<CommonState>) => void;
 }) {
@@ -204,7 +202,11 @@ function OverviewControls({
       <SelectControl
         label="Stand zum Monat"
         value={month ?? ''}
-        empty={`neuester (${formatMonth(latest)})`}
+        empty={
+          months.length > 0
+            ? `neuester (${formatMonth(months[months.length - 1])})`
+            : `keine Daten für ${state.year}`
+        }
         options={months.map((m) => [m, formatMonth(m)] as const)}
         onChange={(m) => setParam({ month: m || null })}
         testId="month-select"
@@ -275,8 +277,7 @@ const OverviewBody = memo(function OverviewBody({
   const regionInfo = regionList?.find((r) => r.id === data.region.id);
   const first = parseMonth(regionInfo?.firstMonth ?? '');
   const latest = parseMonth(regionInfo?.lastMonth ?? '');
-  const lastOfYear = latest !== null && yearOf(latest) === data.year ? latest : makeMonth(data.year, 12);
-  const months = monthsOfYearUpTo(data.year, lastOfYear);
+  const months = dataMonthsOfYear(data.year, first, latest);
   // A year needs the year before it (the targets are changes against last year).
   const years = first && latest ? yearsBetween(yearOf(first) + 1, yearOf(latest)) : [data.year];
   const state: CommonState = {
@@ -311,7 +312,6 @@ const OverviewBody = memo(function OverviewBody({
           state={state}
           years={years}
           months={months}
-          latest={lastOfYear}
           month={common.month}
           setParam={setParam}
         />
