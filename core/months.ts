@@ -99,12 +99,6 @@ export function monthRange(from: Month, to: Month): Month[] {
   return out;
 }
 
-/** Months of `year` from January up to and including `last` (or December when null). */
-export function monthsOfYearUpTo(year: number, last: Month | null): Month[] {
-  const december = makeMonth(year, 12);
-  return monthRange(makeMonth(year, 1), last !== null && last < december ? last : december);
-}
-
 /**
  * The months of `year` that have data, given a region's first and last month with data: the
  * month choice of a year. Empty when the year lies wholly before or after the data.

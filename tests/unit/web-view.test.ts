@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { addMonths, dataMonthsOfYear, month as M, monthsOfYearUpTo, yearsBetween } from '../../core/months';
+import { addMonths, dataMonthsOfYear, month as M, yearsBetween } from '../../core/months';
 import { driversSentence, forecastLine, paceSentence, paceShort } from '../../core/steering-text';
 import {
   formatChangeVsTarget,
@@ -170,8 +170,11 @@ describe('goal figures', () => {
 
 describe('months helpers', () => {
   test('months of the year up to the data month', () => {
-    expect(monthsOfYearUpTo(2024, M('2024-03'))).toEqual([M('2024-01'), M('2024-02'), M('2024-03')]);
-    expect(monthsOfYearUpTo(2023, null)).toHaveLength(12);
+    expect(dataMonthsOfYear(2024, M('2023-01'), M('2024-03'))).toEqual([
+      M('2024-01'),
+      M('2024-02'),
+      M('2024-03'),
+    ]);
     // The month choice of a year: only months with data (data from Nov 2022 to Sep 2024).
     expect(dataMonthsOfYear(2024, M('2022-11'), M('2024-09'))).toHaveLength(9);
     expect(dataMonthsOfYear(2022, M('2022-11'), M('2024-09'))).toEqual([M('2022-11'), M('2022-12')]);
