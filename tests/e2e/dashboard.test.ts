@@ -1358,6 +1358,9 @@ describe('dashboard on the sample data', () => {
       await notFound.waitFor({ timeout: 20_000 });
       expect(await notFound.textContent()).toContain('Fehler beim Laden (Ziel).');
       expect(await notFound.textContent()).toContain(ERROR_TEXT.goal_not_found);
+      // Asking again cannot bring a goal that does not exist: no retry, the way back instead.
+      expect(await page.getByRole('button', { name: 'Erneut versuchen' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Zurück zum Überblick' }).count()).toBe(1);
       expect(await notFound.textContent()).not.toContain(body.error.message);
       expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
       errors.length = 0;

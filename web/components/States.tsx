@@ -2,7 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 
-import { errorText } from '../lib/error-text';
+import { errorText, worthRetrying } from '../lib/error-text';
 
 /** `what` is a bare noun: "Lade Monatswerte …". */
 export function Loading({ what }: { what: string }) {
@@ -33,7 +33,8 @@ export function ErrorState({ error, what, retry }: { error: unknown; what: strin
       <p>
         <strong>Fehler beim Laden ({what}).</strong> {errorText(error)}
       </p>
-      {retry && (
+      {/* A 4xx (an unknown goal, a bad address) comes back the same way: no button that cannot help. */}
+      {retry && worthRetrying(error) && (
         <button type="button" onClick={again}>
           Erneut versuchen
         </button>
