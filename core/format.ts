@@ -146,6 +146,16 @@ export function formatMonth(month: string | null | undefined): string {
   return m && idx >= 0 && idx < 12 ? `${MONTH_NAMES[idx]} ${m[0]}` : month;
 }
 
+/**
+ * The Datenstand: the newest month with integrations, eLb and LZB, or what is missing when no
+ * month has all three (a region with only some series loaded), instead of a bare dash; `short`
+ * for the wall's header.
+ */
+export function formatDataMonth(month: string | null | undefined, short = false): string {
+  if (month) return formatMonth(month);
+  return short ? 'noch kein vollständiger Monat' : 'noch kein Monat mit Integrationen, eLb und LZB';
+}
+
 /** A month 'YYYY-MM' as Germans type it into a field: "06.2024" ('' for none). */
 export function formatMonthNumeric(month: string | null | undefined): string {
   const m = month ? monthParts(month) : null;

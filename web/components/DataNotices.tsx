@@ -1,5 +1,5 @@
 /** The sample-data badge and the stale banner: shown wherever figures are shown. */
-import { formatMonth, sampleLabel } from '../../core/format';
+import { formatDataMonth, formatMonth, sampleLabel } from '../../core/format';
 
 export function SampleBadge({ sample, asOf }: { sample: boolean; asOf: string | null }) {
   if (!sample) return null;
@@ -36,7 +36,7 @@ export function StaleBanner({
  */
 export function PeriodMeta({ dataMonth, latest }: { dataMonth: string | null; latest: string | null }) {
   if (latest === null || dataMonth === null || dataMonth === latest) {
-    return <span data-field="data-month">Datenstand: {formatMonth(dataMonth)}</span>;
+    return <span data-field="data-month">Datenstand: {formatDataMonth(dataMonth)}</span>;
   }
   return (
     <>
@@ -45,7 +45,7 @@ export function PeriodMeta({ dataMonth, latest }: { dataMonth: string | null; la
         {dataMonth > latest ? ' (noch keine Daten)' : ''}
       </span>
       <span aria-hidden="true"> · </span>
-      <span data-field="latest-month">Datenstand: {formatMonth(latest)}</span>
+      <span data-field="latest-month">Datenstand: {formatDataMonth(latest)}</span>
     </>
   );
 }
