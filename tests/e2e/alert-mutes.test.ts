@@ -226,9 +226,27 @@ describe('Stummschaltungen on the Hinweise page', () => {
       );
       expect(await alert.locator('[lang="en"]').count()).toBe(0);
 
-      // Lift the indicator-wide mute by keyboard: its row goes, the focus goes to the heading.
+      // Lift the indicator-wide mute by keyboard, in two steps: Enter asks, the same button then
+      // reads "Wirklich aufheben" (Escape cancels), Enter again lifts. Its row goes, the focus goes
+      // to the heading.
       const k3 = page.getByRole('button', { name: /^Aufheben: Bestand Langzeitleistungsbeziehende \(ganze/ });
       await k3.focus();
+      await page.keyboard.press('Enter');
+      const sure = page.getByRole('button', {
+        name: /^Wirklich aufheben: Bestand Langzeitleistungsbeziehende/,
+      });
+      await sure.waitFor(WAIT);
+      expect(await focused(page)).toEqual({
+        tag: 'button',
+        name: 'Wirklich aufheben: Bestand Langzeitleistungsbeziehende (ganze Kennzahl), Region alle',
+      });
+      expect(await page.getByRole('button', { name: /^Abbrechen: Bestand/ }).count()).toBe(1);
+      await page.keyboard.press('Escape');
+      await k3.waitFor(WAIT);
+      expect(await sure.count()).toBe(0);
+      expect((await api<MutesResponse>('/api/alerts/mutes', { headers: ADMIN })).mutes).toHaveLength(5);
+      await page.keyboard.press('Enter');
+      await sure.waitFor(WAIT);
       await page.keyboard.press('Enter');
       await page
         .getByRole('status')
@@ -290,6 +308,9 @@ describe('Stummschaltungen on the Hinweise page', () => {
       await lift.waitFor(WAIT);
       expect(await admin.page.getByLabel('Admin-Token').count()).toBe(0);
       await lift.click();
+      await admin.page
+        .getByRole('button', { name: /^Wirklich aufheben: Integrationsquote insgesamt/ })
+        .click();
       await admin.page
         .locator('[data-testid="mutes-table"] tbody tr', { hasText: 'Probe mit Sitzung' })
         .waitFor({ state: 'detached', ...WAIT });

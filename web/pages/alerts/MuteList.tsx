@@ -1,6 +1,7 @@
 /**
  * The table of mutes: what each silences, the region, the last muted day, the reason, where it
- * comes from, who made it and whether it still holds; an "Aufheben" button for each mute made here
+ * comes from, who made it and whether it still holds; an "Aufheben" button (then "Wirklich
+aufheben") for each mute made here
  * (to whoever may write), a note on each mute of the configuration file.
  */
 import { useState } from 'react';
@@ -8,6 +9,7 @@ import { useState } from 'react';
 import { formatDateTime } from '../../../core/format';
 import { actorText } from '../../../core/people';
 import { type Mute, useDeleteMute, type useMutes } from '../../api';
+import { ConfirmButtons, type ConfirmSteps } from '../../components/ConfirmButtons';
 import { DataTable } from '../../components/DataTable';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
 import { Empty, ErrorState, Loading } from '../../components/States';
@@ -38,16 +40,13 @@ function MuteRow({
   mute,
   goal,
   region,
-  canLift,
-  busy,
-  onLift,
+  lift,
 }: {
   mute: Mute;
   goal: string;
   region: string;
-  canLift: boolean;
-  busy: boolean;
-  onLift: () => void;
+  /** The lift's two steps for a mute made here, to whoever may write; null otherwise. */
+  lift: ConfirmSteps | null;
 }) {
   return (
     <tr>
@@ -66,18 +65,8 @@ function MuteRow({
       <td>
         {mute.source === 'file' ? (
           <span className="muted">Nur in der Konfigurationsdatei änderbar</span>
-        ) : canLift ? (
-          // aria-disabled, not disabled: a disabled button loses the keyboard focus to the page.
-          // The name starts with the visible word (WCAG 2.5.3) and says which mute it lifts.
-          <button
-            type="button"
-            className="secondary"
-            aria-label={`Aufheben: ${goal}, Region ${region}`}
-            aria-disabled={busy}
-            onClick={onLift}
-          >
-            Aufheben
-          </button>
+        ) : lift !== null ? (
+          <ConfirmButtons verb="Aufheben" what={`${goal}, Region ${region}`} {...lift} />
         ) : (
           '–'
         )}
@@ -102,9 +91,12 @@ export function MuteList({
 }) {
   const lift = useDeleteMute();
   const [message, setMessage] = useState<Message | null>(null);
+  /** The mute whose lift waits for its second click. */
+  const [confirming, setConfirming] = useState<number | null>(null);
 
   const onLift = (id: number, what: string) => {
     if (!credential || lift.isPending) return;
+    setConfirming(null);
     lift.mutate(
       { id, headers: authHeaders(credential) },
       {
@@ -138,9 +130,20 @@ export function MuteList({
                   mute={m}
                   goal={goal}
                   region={region}
-                  canLift={credential !== null && id !== null}
-                  busy={lift.isPending}
-                  onLift={() => id !== null && onLift(id, `${goal}, Region ${region}`)}
+                  lift={
+                    credential === null || id === null
+                      ? null
+                      : {
+                          busy: lift.isPending,
+                          confirming: confirming === id,
+                          onAsk: () => {
+                            setMessage(null);
+                            setConfirming(id);
+                          },
+                          onConfirm: () => onLift(id, `${goal}, Region ${region}`),
+                          onCancel: () => setConfirming(null),
+                        }
+                  }
                 />
               );
             })}

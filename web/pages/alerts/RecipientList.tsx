@@ -7,6 +7,7 @@
 import { useState } from 'react';
 
 import { type AlertRecipient, type RecipientsResponse, useDeleteRecipient } from '../../api';
+import { ConfirmButtons, type ConfirmSteps } from '../../components/ConfirmButtons';
 import { DataTable } from '../../components/DataTable';
 import { type Message, MessageBanner } from '../../components/MessageBanner';
 import { Empty } from '../../components/States';
@@ -25,48 +26,6 @@ import { authHeaders, type Credential } from '../imports/access';
 
 const COLUMNS = ['Adresse', 'Name', 'Regionen', 'Ziele', 'Quelle', 'Angelegt', 'Aktion'];
 
-function RemoveButtons({
-  email,
-  busy,
-  confirming,
-  onAsk,
-  onRemove,
-  onCancel,
-}: {
-  email: string;
-  busy: boolean;
-  confirming: boolean;
-  onAsk: () => void;
-  onRemove: () => void;
-  onCancel: () => void;
-}) {
-  // One button in the same place for both steps, so the keyboard focus stays on it: "Entfernen",
-  // then "Wirklich entfernen" beside "Abbrechen" (Escape cancels too). aria-disabled, not
-  // disabled: a disabled button loses the focus to the page. Each name starts with the visible
-  // words (WCAG 2.5.3) and says whom it removes.
-  return (
-    <span className="button-row">
-      <button
-        type="button"
-        className={confirming ? 'danger' : 'secondary'}
-        aria-label={`${confirming ? 'Wirklich entfernen' : 'Entfernen'}: ${email}`}
-        aria-disabled={busy}
-        onClick={confirming ? onRemove : onAsk}
-        onKeyDown={(e) => {
-          if (confirming && e.key === 'Escape') onCancel();
-        }}
-      >
-        {confirming ? 'Wirklich entfernen' : 'Entfernen'}
-      </button>
-      {confirming && (
-        <button type="button" className="secondary" aria-label={`Abbrechen: ${email}`} onClick={onCancel}>
-          Abbrechen
-        </button>
-      )}
-    </span>
-  );
-}
-
 function RecipientRow({
   recipient: r,
   names,
@@ -77,7 +36,7 @@ function RecipientRow({
   names: GoalNames;
   regionNames: ReadonlyMap<string, string>;
   /** The removal's two steps for an entry added here; null for the others. */
-  remove: Omit<Parameters<typeof RemoveButtons>[0], 'email'> | null;
+  remove: ConfirmSteps | null;
 }) {
   return (
     <tr>
@@ -91,7 +50,7 @@ function RecipientRow({
         {r.source !== 'api' ? (
           <span className="muted">{RECIPIENT_FIXED_TEXT[r.source]}</span>
         ) : remove !== null ? (
-          <RemoveButtons email={r.email} {...remove} />
+          <ConfirmButtons verb="Entfernen" what={r.email} {...remove} />
         ) : (
           '–'
         )}
@@ -166,7 +125,7 @@ export function RecipientList({
                             setMessage(null);
                             setConfirming(id);
                           },
-                          onRemove: () => onRemove(r, id),
+                          onConfirm: () => onRemove(r, id),
                           onCancel: () => setConfirming(null),
                         }
                   }
