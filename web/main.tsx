@@ -1,6 +1,7 @@
 import { startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, prefetchRoute } from './App';
+import { installGermanValidity } from './lib/german-validity';
 import { applyCssVars, PAGE_CSS_VARS } from './lib/palette';
 import { createQueryClient, Root } from './Root';
 import './styles.css';
@@ -11,6 +12,8 @@ const queryClient = createQueryClient();
 // its HTML already (web/shell.tsx); index.html (the wall, unknown paths) gets them here.
 applyCssVars(document.documentElement, PAGE_CSS_VARS);
 prefetchRoute(queryClient, window.location.pathname, window.location.search);
+// The browser's form checks in German, whatever the browser's language.
+installGermanValidity(document);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing in index.html');

@@ -326,6 +326,39 @@ describe('Stummschaltungen on the Hinweise page', () => {
   );
 
   test(
+    "in an English browser the form's own checks speak German, and nothing is sent",
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'en-US' });
+      context.setDefaultTimeout(WAIT.timeout);
+      const page = await context.newPage();
+      const errors = trackConsoleErrors(page);
+      const writes: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() !== 'GET') writes.push(`${r.method()} ${r.url()}`);
+      });
+      await page.goto(`${server.url}/hinweise`);
+      await page.getByLabel('Admin-Token').fill(TEST_ADMIN_TOKEN);
+      const submit = page.getByRole('button', { name: 'Stummschalten' });
+      const message = (label: string) =>
+        page
+          .getByLabel(label, { exact: true })
+          .evaluate((el) => (el as HTMLInputElement | HTMLSelectElement).validationMessage);
+      // No goal chosen: the browser stops the form, with a German message (English browser).
+      await submit.click();
+      expect(await message('Ziel')).toBe('Bitte einen Eintrag der Liste wählen.');
+      // A goal chosen: the choice clears it; the empty day is next.
+      await page.getByLabel('Ziel', { exact: true }).selectOption({ index: 1 });
+      expect(await message('Ziel')).toBe('');
+      await submit.click();
+      expect(await message('bis (einschließlich)')).toBe('Bitte dieses Feld ausfüllen.');
+      expect(writes).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TIMEOUT,
+  );
+
+  test(
     'at 320 px nothing runs past the edge, with and without the token',
     async () => {
       const { page, context, errors } = await open(320);
