@@ -145,6 +145,13 @@ describe('plan goals in the browser', () => {
     expect(await first.locator('td[data-code="EGT_IST"]').textContent()).toBe(
       formatGoalValue(api.rows[0]?.values.EGT_IST, 'eur'),
     );
+    // The column heads' tooltips say what the code is, not a bare internal code.
+    const titles = await page.$$eval('[data-testid="plan-months-table"] thead th[title]', (ths) =>
+      ths.map((th) => th.getAttribute('title')),
+    );
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles).toContain('Kürzel in Importdateien: EIN_FBW');
+    expect(titles.every((t) => t?.startsWith('Kürzel in Importdateien: '))).toBe(true);
     expect(await page.getAttribute('[data-testid="plan-export-csv"]', 'href')).toBe(
       '/api/months/plan?format=csv&region=01060',
     );

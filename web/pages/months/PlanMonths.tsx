@@ -47,7 +47,10 @@ export function PlanMonths({ region }: { region: string | null }) {
         wrap
         testId="plan-months-table"
         caption="Eintritte, Ausgaben, Bindungen und Belegung je Monat (insgesamt)"
-        columns={['Monat', ...columns.map((c) => num(c.name, { key: c.code, title: c.code }))]}
+        columns={[
+          'Monat',
+          ...columns.map((c) => num(c.name, { key: c.code, title: `Kürzel in Importdateien: ${c.code}` })),
+        ]}
       >
         {rows.map((r) => (
           <tr key={r.month}>
