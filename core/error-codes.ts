@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'not_found',
   'method_not_allowed',
   'payload_too_large',
+  'headers_too_large',
+  'request_timeout',
   'export_too_large',
   'upload_interrupted',
   // who is asking

@@ -7,7 +7,7 @@
 import type { ErrorCode } from '../core/error-codes.js';
 import { DomainError } from './domain/errors.js';
 
-export type HttpErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 429 | 500 | 503;
+export type HttpErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 503;
 
 /** The HTTP status of each error code. */
 export const HTTP_STATUS = {
@@ -15,6 +15,8 @@ export const HTTP_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
+  headers_too_large: 431,
+  request_timeout: 408,
   export_too_large: 422,
   upload_interrupted: 400,
   unauthorized: 401,

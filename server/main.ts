@@ -26,6 +26,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { setDefaultBusyWait } from './db/busy.js';
 import { serialised } from './db/dialect/index.js';
 import { listAllRegions } from './db/repositories/regions.js';
+import { answerClientErrors } from './http/client-error.js';
 import { withFastPath } from './http/fast-path.js';
 import { sweepUploads } from './http/upload.js';
 import { warmUp } from './http/warm-up.js';
@@ -150,6 +151,9 @@ async function main(): Promise<void> {
   // fresh server come nearly as quickly as later ones (docs/benchmarks.md, fourteenth round).
   if (preloaded && config.ANONYMOUS_READ) await warmUpRequestPath(deps, logger, listener);
   const server = createServer(listener);
+  // What node's parser refuses (a malformed request line or header, headers over 16 KB) is
+  // answered in the API's error shape with its reason, instead of a bare status line.
+  answerClientErrors(server, logger);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   // PORT=0 asks the OS for a free port: report the one it gave.

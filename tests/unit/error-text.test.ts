@@ -22,6 +22,7 @@ function codesInSource(): Map<string, string[]> {
     /errorJson\(\s*c,\s*[\w.]+,\s*'([a-z_]+)'/g, // the error handler's own answers
     /error: \{ code: '([a-z_]+)'/g, // an error body built by a route
     /'([a-z_]+)'\s*:\s*'bad_request'/g, // a code chosen in a conditional
+    /\brefused\(\s*'([a-z_]+)'/g, // a request node's parser refused (server/http/client-error.ts)
   ];
   const found = new Map<string, string[]>();
   for (const file of sourceFiles(ROOT, ['server', 'etl', 'core'])) {

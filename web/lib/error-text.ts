@@ -11,6 +11,9 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   method_not_allowed: 'Diese Anfrage ist an dieser Stelle nicht möglich.',
   not_found: 'Diese Adresse gibt es nicht.',
   payload_too_large: 'Die Datei ist größer als erlaubt.',
+  headers_too_large:
+    'Die Anfrage hat zu große Kopfzeilen (oft zu viele Cookies). Bitte Cookies dieser Seite löschen.',
+  request_timeout: 'Die Anfrage kam nicht rechtzeitig vollständig an. Bitte erneut versuchen.',
   export_too_large: 'Der Export wäre zu groß. Bitte Zeitraum oder Geschlecht eingrenzen.',
   upload_interrupted: 'Die Übertragung der Datei wurde unterbrochen. Bitte erneut hochladen.',
   unauthorized: 'Bitte zuerst anmelden.',
