@@ -46,6 +46,14 @@ function text(c: Cell | undefined): string {
   return String(c);
 }
 
+/**
+ * A cell as the file shows it, for messages: a CSV field's text as written (`1.234,5`), a
+ * spreadsheet number with the German decimal comma (1234.5 → `1234,5`).
+ */
+export function shownCell(c: Cell | undefined): string {
+  return typeof c === 'number' ? String(c).replace('.', ',') : text(c);
+}
+
 function isEmpty(c: Cell | undefined): boolean {
   return c === null || c === undefined || (typeof c === 'string' && c.trim() === '');
 }
@@ -428,11 +436,17 @@ export function parseBaSheets(
   format: 'ba-xlsx' | 'ba-csv',
 ): ParsedFile {
   const positions: number[] = [];
-  const out = new ObservationRows((pos) => {
+  const out = new ObservationRows((pos, what) => {
     const sheet = sheets[positions[pos * 3] ?? 0];
     const i = positions[pos * 3 + 1] ?? 0;
     const col = positions[pos * 3 + 2] ?? 0;
-    return { sheet: sheet?.name ?? null, row: sheet?.rowNumbers[i] ?? i + 1, column: columnLetter(col) };
+    const shown = what === 'value' ? shownCell(sheet?.rows[i]?.[col]) : '';
+    return {
+      sheet: sheet?.name ?? null,
+      row: sheet?.rowNumbers[i] ?? i + 1,
+      column: columnLetter(col),
+      ...(shown !== '' ? { text: shown } : {}),
+    };
   });
   let used = 0;
   sheets.forEach((sheet, idx) => {

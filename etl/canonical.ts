@@ -6,7 +6,7 @@
 
 import type { ImportLimits } from '../core/limits.js';
 import type { ValueFlag } from '../core/vocabulary.js';
-import { CsvReader, detectSeparator, firstLine, isBlankRecord } from './csv.js';
+import { CsvReader, detectSeparator, firstLine, isBlankRecord, recordAtLine } from './csv.js';
 import { type IndicatorCatalog, ObservationRows, type ParsedFile } from './rows.js';
 import { FileRejection } from './types.js';
 import {
@@ -283,11 +283,13 @@ export function parseCanonicalCsv(
   const label = (i: number) => labels[i] ?? String(i + 1);
   const where = { line: 0, valueColumn: label(cValue), flagColumn: label(cFlag) };
 
-  const rows = new ObservationRows((line, what) => ({
-    sheet: null,
-    row: line,
-    column: what === 'value' ? label(cValue) : null,
-  }));
+  // Called only for an error: a value's message quotes the field as written ('1.234,5', not the
+  // parsed 1234.5), read again from the text rather than kept for every one of 400,000 rows.
+  const rows = new ObservationRows((line, what) => {
+    if (what !== 'value') return { sheet: null, row: line, column: null };
+    const shown = recordAtLine(text, sep, line, limits)?.[cValue]?.trim();
+    return { sheet: null, row: line, column: label(cValue), ...(shown ? { text: shown } : {}) };
+  });
   const keys = keyParsers(rows, catalog, col, label);
   const total = text.length;
   let count = 0;

@@ -199,6 +199,25 @@ export class CsvReader {
   }
 }
 
+/**
+ * The fields of the record that starts at `line`, read again from the start of the text: for an
+ * error message that quotes a field as the file shows it. Linear in the file, so only for the
+ * error path; the parse itself keeps nothing per record.
+ */
+export function recordAtLine(
+  text: string,
+  sep: Separator,
+  line: number,
+  limits: ImportLimits = DEFAULT_LIMITS,
+): string[] | null {
+  const reader = new CsvReader(text, sep, limits);
+  for (let fields = reader.next(); fields !== null; fields = reader.next()) {
+    if (reader.line === line) return fields;
+    if (reader.line > line) break;
+  }
+  return null;
+}
+
 /** True when every field is empty or blank. */
 export function isBlankRecord(fields: readonly string[]): boolean {
   for (const f of fields) if (f.trim() !== '') return false;

@@ -7,7 +7,7 @@
 
 import { columnLetter } from '../core/spreadsheet.js';
 import type { Gender, ValueFlag } from '../server/domain/types.js';
-import type { Cell, Sheet } from './ba.js';
+import { type Cell, type Sheet, shownCell } from './ba.js';
 import type { ResolvedRegion } from './regions.js';
 import { genderIndex, type IndicatorCatalog, ObservationRows } from './rows.js';
 import { FileRejection } from './types.js';
@@ -102,10 +102,16 @@ export function buildRows(
   opts: { collect: boolean; note: boolean; edgeMonths: number },
 ): BuildResult {
   const issues: CellIssue[] = [];
-  const positions: { sheet: string | null; row: number; col: number }[] = [];
-  const rows = new ObservationRows((source) => {
+  const positions: PlacedCell[] = [];
+  const rows = new ObservationRows((source, what) => {
     const p = positions[source];
-    return { sheet: p?.sheet ?? null, row: p?.row ?? 0, column: p ? columnLetter(p.col) : null };
+    const shown = what === 'value' ? shownCell(p?.cell) : '';
+    return {
+      sheet: p?.sheet ?? null,
+      row: p?.row ?? 0,
+      column: p ? columnLetter(p.col) : null,
+      ...(shown !== '' ? { text: shown } : {}),
+    };
   });
   let latest = Number.NEGATIVE_INFINITY;
   for (const c of cells) if (c.month > latest) latest = c.month;
@@ -137,7 +143,7 @@ export function buildRows(
     const projected = typeof v.value === 'number' && !Number.isInteger(v.value) && opts.note;
     const provisional = info.stock === true && (c.provisional || atEdge || projected);
     const source = positions.length;
-    positions.push({ sheet: c.sheet, row: c.row, col: c.col });
+    positions.push(c);
     try {
       rows.push(
         rows.regionOf(c.region.id, c.region.name, null),

@@ -5,7 +5,7 @@
  * with different values.
  */
 
-import { formatMonth } from '../core/format.js';
+import { formatCount, formatMonth } from '../core/format.js';
 import type { Gender, IndicatorFormula, ValueFlag } from '../server/domain/types.js';
 import { FileRejection } from './types.js';
 import { type MonthIndex, monthString } from './values.js';
@@ -91,6 +91,17 @@ export interface SourcePosition {
   sheet: string | null;
   row: number;
   column: string | null;
+  /**
+   * For a value: the cell as the file shows it (`1.234,5`, not the parsed 1234.5), so that a
+   * person finds it. Looked up only here, on the error path; absent where no single cell holds
+   * the value (a finance export's sums).
+   */
+  text?: string;
+}
+
+/** A parsed number in German notation (decimal comma), for messages about a value without its text. */
+function germanNumber(value: number): string {
+  return String(value).replace('.', ',');
 }
 
 const MONTH_BASE = 1990 * 12;
@@ -214,20 +225,26 @@ export class ObservationRows {
 
   /** Finite, plausible, and a count never written as a percentage. */
   private checkRange(info: IndicatorInfo, value: number, source: number, percentSign: boolean): void {
-    let problem: string | null = null;
-    if (!Number.isFinite(value)) problem = `keine endliche Zahl für ${info.code}`;
+    type Problem = (shown: string) => string;
+    let problem: Problem | null = null;
+    if (!Number.isFinite(value)) problem = () => `keine endliche Zahl für ${info.code}`;
     else if (info.unit === 'count' && percentSign)
-      problem = `Prozentangabe für ${info.code} (${info.name}): erwartet eine Anzahl, kein %`;
+      problem = () => `Prozentangabe für ${info.code} (${info.name}): erwartet eine Anzahl, kein %`;
     else if (info.unit === 'count' && value > MAX_COUNT)
-      problem = `unplausibel große Anzahl ${value} für ${info.code}: erwartet höchstens ${MAX_COUNT}`;
+      problem = (shown) =>
+        `unplausibel große Anzahl ${shown} für ${info.code}: erwartet höchstens ${formatCount(MAX_COUNT)}`;
     else if (info.unit === 'percent' && info.percentKind === 'rate' && (value < 0 || value > 100))
-      problem = `${info.code} ist eine Quote: erwartet 0 bis 100, nicht ${value}`;
+      problem = (shown) => `${info.code} ist eine Quote: erwartet 0 bis 100, nicht ${shown}`;
     else if (info.unit === 'percent' && (value < -100 || value > MAX_CHANGE_PCT))
-      problem = `${info.code}: ${value} % liegt außerhalb von −100 bis ${MAX_CHANGE_PCT}`;
-    if (problem !== null) {
-      const p = this.describe(source, 'value');
-      throw new FileRejection(problem, p.sheet, p.row, p.column);
-    }
+      problem = (shown) =>
+        `${info.code}: ${shown.endsWith('%') ? shown : `${shown} %`} liegt außerhalb von −100 bis ${MAX_CHANGE_PCT}`;
+    if (problem !== null) this.rejectValue(value, source, problem);
+  }
+
+  /** A rejection of a value, quoting the value as the file shows it (the parsed number without it). */
+  private rejectValue(value: number, source: number, message: (shown: string) => string): never {
+    const p = this.describe(source, 'value');
+    throw new FileRejection(message(p.text ?? germanNumber(value)), p.sheet, p.row, p.column);
   }
 
   /**
@@ -255,12 +272,10 @@ export class ObservationRows {
     let prov = provisional && flagIdx === 0;
     if (flagIdx === 0 && info && info.unit === 'count') {
       if (value < 0) {
-        const p = this.describe(source, 'value');
-        throw new FileRejection(
-          `negative Anzahl ${value} für ${info.code} (${info.name}): erwartet eine Zahl ≥ 0`,
-          p.sheet,
-          p.row,
-          p.column,
+        this.rejectValue(
+          value,
+          source,
+          (shown) => `negative Anzahl ${shown} für ${info.code} (${info.name}): erwartet eine Zahl ≥ 0`,
         );
       }
       // A decimal is a provisional (projected) stock: accepted only where the file says so (the
@@ -268,18 +283,12 @@ export class ObservationRows {
       if (!Number.isInteger(value) && info.stock === true && prov) {
         prov = true;
       } else if (!Number.isInteger(value)) {
-        const p = this.describe(source, 'value');
         // A stock may hold a decimal only as a projection the file marks as such; a count never.
         const why =
           info.stock === true
             ? `${info.code} (${info.name}) ist ein Bestand, und Dezimalwerte gibt es nur bei Werten, die die Datei als vorläufig kennzeichnet (BA-Hinweis „vorläufige Daten“ oder die Vorläufig-Angabe einer Zuordnung)`
             : `${info.code} (${info.name}) ist eine Anzahl von Ereignissen (Dezimalwerte nur bei als vorläufig gekennzeichneten Beständen wie ELB, LZB)`;
-        throw new FileRejection(
-          `${String(value).replace('.', ',')} ist keine ganze Zahl, ${why}`,
-          p.sheet,
-          p.row,
-          p.column,
-        );
+        this.rejectValue(value, source, (shown) => `${shown} ist keine ganze Zahl, ${why}`);
       }
     }
     const key = (indicatorIdx * 4 + genderIdx) * 2048 + (month - MONTH_BASE);

@@ -382,6 +382,34 @@ describe('BA layout saved as CSV', () => {
     expect(b.file?.error, JSON.stringify(b.file?.error)).toMatchObject({ sheet: null, row: 5, column: 'C' });
   });
 
+  test('a refused value is quoted as the cell shows it: the text of a CSV, the number of an xlsx cell with a decimal comma', async () => {
+    const csv = [
+      'Integrationen (INT)',
+      'Jobcenter Kreis Segeberg (01060)',
+      '',
+      'Berichtsmonat;Insgesamt;Männer;Frauen',
+      'Januar 2024;1.234,5;600;634',
+      '',
+    ].join('\n');
+    const a = await importBytes(buf(csv), 'int.csv');
+    expect(a.file?.error).toMatchObject({ sheet: null, row: 5, column: 'B' });
+    expect(a.file?.error?.message).toMatch(/^1\.234,5 ist keine ganze Zahl/);
+    const rate = await importBytes(
+      buf(csv.replace('Integrationen (INT)', 'Integrationsquote (K2)').replace('1.234,5', '1.024,9')),
+      'k2.csv',
+    );
+    expect(rate.file?.error?.message).toBe('K2_BA ist eine Quote: erwartet 0 bis 100, nicht 1.024,9');
+    const xlsx = await workbook([
+      {
+        name: 'Integrationen',
+        rows: baSheet('Integrationen (INT)', [['Januar 2024', '01060', 'K', 1234.5, 600, 634]]),
+      },
+    ]);
+    const b = await importBytes(xlsx, 'int.xlsx');
+    expect(b.file?.error).toMatchObject({ sheet: 'Integrationen', row: 6, column: 'D' });
+    expect(b.file?.error?.message).toMatch(/^1234,5 ist keine ganze Zahl/);
+  });
+
   test('neither canonical nor BA: a clear format error', async () => {
     const { file } = await importBytes(buf('foo;bar\n1;2\n'), 'x.csv');
     expect(file?.error?.message).toContain('Format nicht erkannt');

@@ -246,6 +246,22 @@ describe('canonical CSV: rejections name row and column and write nothing', () =
     );
   });
 
+  test.each([
+    ['INT', '1.234,5', '1.234,5 ist keine ganze Zahl'],
+    ['INT', '−1.234', 'negative Anzahl −1.234 für INT'],
+    ['ELB', '200.000.000', 'unplausibel große Anzahl 200.000.000 für ELB'],
+    ['K2_BA', '1.200,5', 'K2_BA ist eine Quote: erwartet 0 bis 100, nicht 1.200,5'],
+    ['K3_BA', '2.000,5 %', 'K3_BA: 2.000,5 % liegt außerhalb von −100 bis 1000'],
+    ['K3_BA', '"2.000,5"', 'K3_BA: 2.000,5 % liegt außerhalb von −100 bis 1000'],
+  ])('a refused %s value is quoted as the file writes it: %s', async (indicator, value, message) => {
+    // A quoted field spanning lines before it: the line is that of the record, re-read as such.
+    const text = `${HEADER}\n01060;"Kreis\nSegeberg";2024-01;INT;total;1;\n01060;K;2024-02;${indicator};total;${value};\n`;
+    const { deps, file } = await importText(text, 'shown.csv');
+    open.push(deps.db);
+    expect(file?.error).toMatchObject({ row: 4, column: 'value' });
+    expect(file?.error?.message).toContain(message);
+  });
+
   test('a month after the current one is refused (no figure can exist for it yet), and nothing is written', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);

@@ -148,6 +148,22 @@ describe('BA statistics table (months across)', () => {
     expect(await dumpData(d.db)).toEqual(before);
   });
 
+  test('a refused figure is quoted as the table writes it (1.312,5, not the parsed 1312,5)', async () => {
+    const d = await deps();
+    await withSegeberg(d);
+    const v = {
+      ...PROVISIONAL,
+      int: [
+        ['1.312,5', '300', '290'],
+        ['150', '140', '130'],
+        ['162', '160', '160'],
+      ] as [string, string, string][],
+    };
+    const s = await importBuffer(d, 'int.csv', buf(toBaCsv(baTableLines(v))));
+    expect(s.files[0]?.error).toMatchObject({ row: 18, column: 'B' });
+    expect(s.files[0]?.error?.message).toMatch(/^1\.312,5 ist keine ganze Zahl/);
+  });
+
   test('a region the directory does not know is rejected naming the metadata line', async () => {
     const d = await deps();
     const s = await importBuffer(
