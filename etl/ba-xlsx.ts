@@ -67,6 +67,7 @@ export async function readWorkbook(
       previous = r;
       const cells: Cell[] = [];
       row.eachCell({ includeEmpty: false }, (cell, col) => {
+        if (cell.type === ExcelJS.ValueType.Formula && cell.result === undefined) uncomputed(ws.name, r, col);
         // Merged cells: only the top-left one carries the value.
         cells[col - 1] =
           cell.type === ExcelJS.ValueType.Merge
@@ -80,6 +81,21 @@ export async function readWorkbook(
     sheets.push({ name: ws.name, rows, rowNumbers });
   });
   return sheets;
+}
+
+/**
+ * A formula without a stored result: the file was written by a tool that does not calculate (a
+ * script, an export library), so what Excel would show is not in it. Read as empty it would be
+ * reported as an empty cell or, in a key column, silently read as none; so it refuses the file,
+ * in any visible sheet, with what to do.
+ */
+function uncomputed(sheet: string, row: number, col: number): never {
+  throw new FileRejection(
+    `Zelle ${columnLetter(col - 1)}${row} enthält eine Formel ohne gespeichertes Ergebnis: Datei in Excel öffnen, neu berechnen und speichern`,
+    sheet,
+    row,
+    columnLetter(col - 1),
+  );
 }
 
 /** Whether a number format shows its number as a percentage (a `%` outside quotes and brackets). */

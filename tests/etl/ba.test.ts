@@ -410,6 +410,37 @@ describe('BA layout saved as CSV', () => {
     expect(b.file?.error?.message).toMatch(/^1234,5 ist keine ganze Zahl/);
   });
 
+  test('a formula without a stored result (written by a tool that does not calculate) says so; with its result it is read', async () => {
+    const build = async (result: number | undefined) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('Integrationen');
+      baSheet('Integrationen (INT)', [['Januar 2024', '01060', 'K', 213, 136, 77]]).forEach((r, i) => {
+        r.forEach((v, c) => {
+          if (v !== null) ws.getCell(i + 1, c + 1).value = v;
+        });
+      });
+      ws.getCell('D6').value = result === undefined ? { formula: 'E6+F6' } : { formula: 'E6+F6', result };
+      return new Uint8Array(await wb.xlsx.writeBuffer());
+    };
+    const bad = await importBytes(await build(undefined), 'formel.xlsx');
+    expect(bad.file?.error).toEqual({
+      file: 'formel.xlsx',
+      sheet: 'Integrationen',
+      row: 6,
+      column: 'D',
+      message:
+        'Zelle D6 enthält eine Formel ohne gespeichertes Ergebnis: Datei in Excel öffnen, neu berechnen und speichern',
+    });
+    expect(await observations(bad.deps.db)).toEqual([]);
+    const good = await importBytes(await build(213), 'formel.xlsx');
+    expect(good.file?.error).toBeNull();
+    expect((await observations(good.deps.db)).map((r) => [r.gender, r.value])).toEqual([
+      ['female', 77],
+      ['male', 136],
+      ['total', 213],
+    ]);
+  });
+
   test('neither canonical nor BA: a clear format error', async () => {
     const { file } = await importBytes(buf('foo;bar\n1;2\n'), 'x.csv');
     expect(file?.error?.message).toContain('Format nicht erkannt');
