@@ -190,7 +190,12 @@ class SheetReader {
         const m = monthOfCell(c ?? null);
         if (m !== null) monthCols.push({ col, month: m, label: text(c ?? null) });
       });
-      if (monthCols.length >= 2) {
+      // Two months make a header; a single month only beside a region or gender column. A note
+      // row with one month ("Datenstand; Juni 2024") above a months-as-rows table is no header,
+      // nor is a BA table's "Merkmal; September 2024; Veränderung …" (its rows are indicators by
+      // label, read by ba-table.ts when its metadata lines are there, else not at all).
+      const single = base.keyCol >= 0 || base.nameCol >= 0 || base.genderCol >= 0;
+      if (monthCols.length >= 2 || (monthCols.length === 1 && single)) {
         const seen = new Map<MonthIndex, number>();
         for (const m of monthCols) {
           const prev = seen.get(m.month);

@@ -218,6 +218,81 @@ describe('BA-style xlsx', () => {
     });
   });
 
+  test('transposed layout with a single month column, in xlsx and as CSV', async () => {
+    const grid: Row[] = [
+      ['Langzeitleistungsbeziehende (LZB)'],
+      [],
+      ['Regionalschlüssel', 'Region', 'Geschlecht', 'März 2024'],
+      ['01060', 'Kreis Segeberg', 'Insgesamt', 6759],
+      ['01060', 'Kreis Segeberg', 'Männer', '*'],
+      ['01060', 'Kreis Segeberg', 'Frauen', '3.174'],
+      [],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const expected = [
+      ['01060', 'LZB', 'female', '2024-03', 3174, null],
+      ['01060', 'LZB', 'male', '2024-03', null, '*'],
+      ['01060', 'LZB', 'total', '2024-03', 6759, null],
+    ];
+    const brief = (rows: Awaited<ReturnType<typeof observations>>) =>
+      rows.map((r) => [r.region_id, r.indicator_code, r.gender, r.month, r.value, r.flag]);
+    const x = await importBytes(await workbook([{ name: 'Tabelle 1', rows: grid }]), 'm.xlsx');
+    expect(x.file?.error).toBeNull();
+    expect(brief(await observations(x.deps.db))).toEqual(expected);
+    const csv = grid.map((r) => r.map((c) => (c === null ? '' : String(c))).join(';')).join('\n');
+    const c = await importBytes(buf(csv), 'm.csv');
+    expect(c.file?.error).toBeNull();
+    expect(brief(await observations(c.deps.db))).toEqual(expected);
+  });
+
+  test('a single month is no header without a region or gender column: a note row above a table, a BA table without its metadata', async () => {
+    const rowsLayout = baSheet('Langzeitleistungsbeziehende (LZB)', [
+      ['Januar 2024', '01060', 'K', 6651, 3555, 3096],
+    ]);
+    // A note with one month between the subtitle and the months-as-rows header.
+    rowsLayout.splice(2, 1, ['Datenstand', 'Juni 2024']);
+    const bytes = await workbook([
+      { name: 'LZB', rows: rowsLayout },
+      {
+        // The BA's statistics table layout without its `Key:; value` lines, on a sheet the mapping
+        // does not know: no data sheet (as before), not a months-as-columns table of indicators.
+        name: 'Übersicht',
+        rows: [
+          ['Merkmal', 'September 2024', 'Veränderung gegenüber Vorjahresmonat absolut', 'in %'],
+          ['Erwerbsfähige Leistungsberechtigte', 10585, 484, 5],
+          ['Frauen', 4942, 242, 5],
+        ],
+      },
+    ]);
+    const { deps, file } = await importBytes(bytes, 'note.xlsx');
+    expect(file?.error).toBeNull();
+    expect((await observations(deps.db)).map((r) => [r.indicator_code, r.gender, r.month, r.value])).toEqual([
+      ['LZB', 'female', '2024-01', 3096],
+      ['LZB', 'male', '2024-01', 3555],
+      ['LZB', 'total', '2024-01', 6651],
+    ]);
+  });
+
+  test('the BA statistics table with one month and change columns is still read as such (metadata, rows by label)', async () => {
+    const text = [
+      'Jobcenter:;Segeberg, JC',
+      'Berichtsmonat:;September 2024',
+      '',
+      'Ausgewählte Merkmale;September 2024;Veränderung September 2024 zum Vorjahresmonat absolut;Veränderung September 2024 zum Vorjahresmonat in %;',
+      'Erwerbsfähige Leistungsberechtigte;10.585;484;5;',
+      'Frauen;4.942;242;5;',
+      'Männer;5.643;242;4,5;',
+      '© Statistik der Bundesagentur für Arbeit',
+    ].join('\n');
+    const { deps, file } = await importBytes(buf(text), 'tabelle.csv');
+    expect(file?.error).toBeNull();
+    expect((await observations(deps.db)).map((r) => [r.indicator_code, r.gender, r.month, r.value])).toEqual([
+      ['ELB', 'female', '2024-09', 4942],
+      ['ELB', 'male', '2024-09', 5643],
+      ['ELB', 'total', '2024-09', 10585],
+    ]);
+  });
+
   test('a bad cell names the sheet, the column letter and the row; nothing is written', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);
