@@ -250,7 +250,12 @@ export function applyGridSpec(
   const note =
     spec.provisional === 'auto' &&
     sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
-  return buildRows(cells, catalog, { collect: opts.collect, note, edgeMonths: opts.edgeMonths });
+  return buildRows(cells, catalog, {
+    collect: opts.collect,
+    note,
+    edgeMonths: opts.edgeMonths,
+    sheets: [sheet],
+  });
 }
 
 /** What the wizard shows of a file before it is mapped. */

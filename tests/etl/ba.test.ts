@@ -293,6 +293,104 @@ describe('BA-style xlsx', () => {
     ]);
   });
 
+  test('a region key and name merged over the rows Insgesamt/Männer/Frauen apply to each of them', async () => {
+    const bytes = await workbook([
+      {
+        name: 'LZB',
+        rows: [
+          ['Langzeitleistungsbeziehende (LZB)'],
+          [],
+          ['Regionalschlüssel', 'Region', 'Geschlecht', 'Januar 2024', 'Februar 2024'],
+          ['01060', 'Kreis Segeberg', 'Insgesamt', 6651, 6729],
+          [null, null, 'Männer', 3555, 3575],
+          [null, null, 'Frauen', 3096, 3154],
+          ['01062', 'Stormarn', 'Insgesamt', 4000, 4010],
+          [null, null, 'Männer', 2100, 2110],
+          [null, null, 'Frauen', 1900, 1900],
+        ],
+        merges: ['A4:A6', 'B4:B6', 'A7:A9', 'B7:B9'],
+      },
+    ]);
+    const { deps, file } = await importBytes(bytes, 'verbunden.xlsx');
+    expect(file?.error).toBeNull();
+    const rows = await observations(deps.db);
+    expect(rows.filter((r) => r.month === '2024-02').map((r) => [r.region_id, r.gender, r.value])).toEqual([
+      ['01060', 'female', 3154],
+      ['01060', 'male', 3575],
+      ['01060', 'total', 6729],
+      ['01062', 'female', 1900],
+      ['01062', 'male', 2110],
+      ['01062', 'total', 4010],
+    ]);
+    expect(await all(deps.db, 'select id, name from regions order by id')).toEqual([
+      { id: '01060', name: 'Kreis Segeberg' },
+      { id: '01062', name: 'Stormarn' },
+    ]);
+  });
+
+  test('a figure merged over rows is refused naming the cell and the range; header cells merged down still read as one header', async () => {
+    const rows = baSheet('Langzeitleistungsbeziehende (LZB)', [
+      ['Januar 2024', '01060', 'Kreis Segeberg', 6651, 3555, 3096],
+      ['Februar 2024', '01060', 'Kreis Segeberg', 6651, 3575, 3154],
+    ]);
+    const header = ['A4:A5', 'B4:B5', 'C4:C5', 'D4:D5', 'E4:F4'];
+    const ok = await importBytes(await workbook([{ name: 'LZB', rows, merges: header }]), 'kopf.xlsx');
+    expect(ok.file?.error).toBeNull();
+    expect(ok.file?.inserted).toBe(6);
+    const bad = await importBytes(
+      await workbook([{ name: 'LZB', rows, merges: [...header, 'D6:D7'] }]),
+      'zahl.xlsx',
+    );
+    expect(bad.file?.error).toEqual({
+      file: 'zahl.xlsx',
+      sheet: 'LZB',
+      row: 7,
+      column: 'D',
+      message: 'Zelle D7 ist mit D6 verbunden (D6:D7): verbundene Zahlenzellen bitte aufheben',
+    });
+    expect(await observations(bad.deps.db)).toEqual([]);
+  });
+
+  test('in the BA statistics table a figure merged over rows is refused too; a label merged down applies to its rows', async () => {
+    const rows: Row[] = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      ['Berichtsmonat:', 'September 2024'],
+      [],
+      ['Ausgewählte Merkmale', 'September 2024', 'August 2024'],
+      ['Erwerbsfähige Leistungsberechtigte', 10585, 10570],
+      ['Frauen', 4942, 4932],
+      ['Männer', 5643, 5638],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const bad = await importBytes(await workbook([{ name: 'Tabelle', rows, merges: ['C6:C7'] }]), 't.xlsx');
+    expect(bad.file?.error).toEqual({
+      file: 't.xlsx',
+      sheet: 'Tabelle',
+      row: 7,
+      column: 'C',
+      message: 'Zelle C7 ist mit C6 verbunden (C6:C7): verbundene Zahlenzellen bitte aufheben',
+    });
+    // The time-series variant: 'Berichtsmonat' merged down over the gender row of the header.
+    const series: Row[] = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      [],
+      ['Berichtsmonat', 'Erwerbsfähige Leistungsberechtigte', null, null],
+      [null, 'Insgesamt', 'Frauen', 'Männer'],
+      ['September 2024', 10585, 4942, 5643],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const ok = await importBytes(
+      await workbook([{ name: 'Zeitreihe', rows: series, merges: ['A3:A4'] }]),
+      'z.xlsx',
+    );
+    expect(ok.file?.error).toBeNull();
+    expect((await observations(ok.deps.db)).map((r) => [r.indicator_code, r.gender, r.value])).toEqual([
+      ['ELB', 'female', 4942],
+      ['ELB', 'male', 5643],
+      ['ELB', 'total', 10585],
+    ]);
+  });
+
   test('a bad cell names the sheet, the column letter and the row; nothing is written', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);
