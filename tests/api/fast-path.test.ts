@@ -3,7 +3,7 @@
  * headers and bytes as the app itself gives, the same log line, and Hono for everything it must
  * not take (credentials, anonymous reading off, bad or encoded queries, errors, other methods).
  */
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -11,27 +11,10 @@ import { withFastPath } from '../../server/http/fast-path.js';
 import { goalsResponse } from '../../server/http/responses.js';
 import { rows, sql } from '../helpers/db.js';
 import { collectingLogger } from '../helpers/log-lines.js';
+import { type RawAnswer, rawRequest } from '../helpers/raw-http.js';
 import { ADMIN_TOKEN, REGION_A, REGION_B, setup, type TestContext } from './fixture.js';
 
-interface Raw {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function get(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(base + path, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = rawRequest;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,7 +58,7 @@ async function start(env: Record<string, string> = {}): Promise<Servers> {
 }
 
 /** Status, body and headers, without the two that differ per response (date, request id). */
-function comparable(r: Raw) {
+function comparable(r: RawAnswer) {
   const { date: _date, 'x-request-id': _id, ...headers } = r.headers;
   return { status: r.status, headers, body: r.body.toString('base64') };
 }
@@ -215,7 +198,7 @@ describe('GET /api/goals and /api/comparison past Hono', () => {
 
   test('a new data version is served at once (the service’s own check, not a cache of its own)', async () => {
     const s = await start();
-    const k3 = (r: Raw) =>
+    const k3 = (r: RawAnswer) =>
       goalsResponse.parse(JSON.parse(r.body.toString('utf8'))).goals.find((g) => g.id === 'K3-total')?.current
         .value;
     const before = await get(s.fast, '/api/goals');

@@ -7,35 +7,17 @@
  * without a body.
  */
 import { readdirSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../server/app.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { assertWebBuilt, ROOT } from '../helpers/server.js';
 import { setup } from './fixture.js';
 
-interface Raw {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** One request with exactly these headers (node:http adds no Accept-Encoding and decodes nothing). */
-function send(base: string, p: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(base + p, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const send = rawRequest;
 
 const ENCODINGS = {
   br: { 'accept-encoding': 'gzip, deflate, br, zstd' },
