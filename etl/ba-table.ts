@@ -15,7 +15,7 @@
  */
 import type { ImportLimits } from '../core/limits.js';
 import type { Gender } from '../server/domain/types.js';
-import { type Cell, mergedAt, type Sheet } from './ba.js';
+import type { Cell, Sheet } from './ba.js';
 import { CsvReader } from './csv.js';
 import type { BuildResult, PlacedCell } from './grid.js';
 import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
@@ -193,10 +193,8 @@ function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): Place
   const header = sheet.rows[t.headerIndex] ?? [];
   const below = sheet.rows[t.headerIndex + 1] ?? [];
   // A second header row (empty first cell, gender labels) splits each indicator into genders.
-  // A header cell merged down into the second row (mergedAt) is no label of that row.
-  const belowRow = sheet.rowNumbers[t.headerIndex + 1] ?? t.headerIndex + 2;
-  const blankBelow = (c: number) => isEmptyCell(below[c]) || mergedAt(sheet, belowRow, c) !== undefined;
-  const twoRows = blankBelow(0) && below.some((c) => mapping.gender(rowLabelKey(cellText(c))) !== null);
+  const twoRows =
+    isEmptyCell(below[0]) && below.some((c) => mapping.gender(rowLabelKey(cellText(c))) !== null);
   const series: SeriesColumn[] = [];
   const hierarchy = new LabelHierarchy(mapping);
   let top: string | null = null;
@@ -204,7 +202,7 @@ function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): Place
   for (let c = 1; c < width; c++) {
     if (twoRows) {
       if (!isEmptyCell(header[c])) top = mapping.rowIndicator(cellText(header[c]));
-      const gender = blankBelow(c) ? 'total' : mapping.gender(rowLabelKey(cellText(below[c])));
+      const gender = isEmptyCell(below[c]) ? 'total' : mapping.gender(rowLabelKey(cellText(below[c])));
       if (top !== null && gender !== null) series.push({ col: c, indicator: top, gender });
     } else {
       const placed = hierarchy.place(cellText(header[c]), true);
@@ -278,5 +276,5 @@ export function parseBaTable(
       'die Tabelle enthält keine bekannte Zeile (erwartet z. B. "Erwerbsfähige Leistungsberechtigte", "Langzeitleistungsbezieher"; siehe rowLabels in data/ba-mapping.json)',
     );
   }
-  return buildRows(cells, catalog, { collect, note, edgeMonths: mapping.provisionalEdgeMonths, sheets });
+  return buildRows(cells, catalog, { collect, note, edgeMonths: mapping.provisionalEdgeMonths });
 }

@@ -2,7 +2,7 @@
 
 import { count, DEFAULT_LIMITS, type ImportLimits } from '../core/limits.js';
 import { columnLetter } from '../core/spreadsheet.js';
-import { type Cell, type MergedCell, mergeKey, parseBaSheets, type Sheet } from './ba.js';
+import { type Cell, parseBaSheets, type Sheet } from './ba.js';
 import { CsvReader, isBlankRecord, type Separator } from './csv.js';
 import { loadMapping } from './mapping.js';
 import type { ParseContext } from './parse-context.js';
@@ -57,8 +57,6 @@ export async function readWorkbook(
     if (ws.state === 'hidden' || ws.state === 'veryHidden') return;
     const rows: Cell[][] = [];
     const rowNumbers: number[] = [];
-    const merged = new Map<number, MergedCell>();
-    const ranges = mergeRanges(ws);
     let previous = 0;
     ws.eachRow({ includeEmpty: false }, (row, r) => {
       // Rows in between are empty: one empty row keeps "a blank line ends the table" intact.
@@ -69,44 +67,20 @@ export async function readWorkbook(
       previous = r;
       const cells: Cell[] = [];
       row.eachCell({ includeEmpty: false }, (cell, col) => {
-        const source = cell.type === ExcelJS.ValueType.Merge ? cell.master : cell;
-        if (source.type === ExcelJS.ValueType.Formula && source.result === undefined) {
-          uncomputed(ws.name, Number(source.row), Number(source.col));
-        }
-        let shown = true;
-        if (source !== cell) {
-          // A merged range shows its top-left value: down its column (a label or key merged
-          // over rows applies to each row); readers of figures refuse any cell of the range.
-          merged.set(mergeKey(r, col - 1), {
-            master: source.address,
-            range: ranges.get(source.address) ?? source.address,
-          });
-          shown = Number(source.col) === col;
-        }
-        cells[col - 1] = shown
-          ? asShown(cellValue(source.value, ws.name, r, col, limits), source.numFmt)
-          : null;
+        if (cell.type === ExcelJS.ValueType.Formula && cell.result === undefined) uncomputed(ws.name, r, col);
+        // Merged cells: only the top-left one carries the value.
+        cells[col - 1] =
+          cell.type === ExcelJS.ValueType.Merge
+            ? null
+            : asShown(cellValue(cell.value, ws.name, r, col, limits), cell.numFmt);
       });
       for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
       rows.push(cells);
       rowNumbers.push(r);
     });
-    sheets.push({ name: ws.name, rows, rowNumbers, ...(merged.size > 0 ? { merged } : {}) });
+    sheets.push({ name: ws.name, rows, rowNumbers });
   });
   return sheets;
-}
-
-/**
- * The merged ranges of a worksheet by their top-left cell ('A4' → 'A4:A6'). exceljs keeps them in
- * `_merges`; its public `model.merges` would first copy every row of the sheet.
- */
-function mergeRanges(ws: object): Map<string, string> {
-  const out = new Map<string, string>();
-  const merges = (ws as { _merges?: Record<string, { range?: unknown }> })._merges ?? {};
-  for (const [master, m] of Object.entries(merges)) {
-    if (typeof m?.range === 'string') out.set(master, m.range);
-  }
-  return out;
 }
 
 /**

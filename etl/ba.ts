@@ -37,43 +37,6 @@ export interface Sheet {
   /** rows[i] is spreadsheet row rowNumbers[i]; cells by 0-based column. */
   rows: Cell[][];
   rowNumbers: number[];
-  /**
-   * The cells of merged ranges other than their top-left one (xlsx only), by mergeKey. A cell
-   * below the top-left one in its column holds its value (a label or key merged over rows applies
-   * to each row); the others are empty.
-   */
-  merged?: ReadonlyMap<number, MergedCell>;
-}
-
-/** A cell inside a merged range: the range's top-left cell ('D4') and the range ('D4:D6'). */
-export interface MergedCell {
-  master: string;
-  range: string;
-}
-
-/** The key of Sheet.merged: spreadsheet row number and 0-based column. */
-export function mergeKey(rowNumber: number, col: number): number {
-  return rowNumber * 16_384 + col;
-}
-
-/** The merged range a cell lies in (not its top-left cell), or undefined. */
-export function mergedAt(sheet: Sheet, rowNumber: number, col: number): MergedCell | undefined {
-  return sheet.merged?.get(mergeKey(rowNumber, col));
-}
-
-/**
- * A value read from a merged range: copying it would count one figure for several rows or
- * columns, and which row it belongs to is a guess. Refused, naming the cell and the range.
- */
-export function mergedValueRejection(sheet: Sheet, rowNumber: number, col: number): FileRejection | null {
-  const m = mergedAt(sheet, rowNumber, col);
-  if (m === undefined) return null;
-  return new FileRejection(
-    `Zelle ${columnLetter(col)}${rowNumber} ist mit ${m.master} verbunden (${m.range}): verbundene Zahlenzellen bitte aufheben`,
-    sheet.name,
-    rowNumber,
-    columnLetter(col),
-  );
 }
 
 function text(c: Cell | undefined): string {
@@ -185,11 +148,8 @@ class SheetReader {
       const monthCol = find('month');
       if (monthCol >= 0) {
         const sub = rows[i + 1] ?? [];
-        // The row below continues the header when its month cell is empty (or the header's cell
-        // merged down into it) and it names genders.
         const continuation =
-          (isEmpty(sub[monthCol]) || mergedAt(this.sheet, this.rowNo(i + 1), monthCol) !== undefined) &&
-          sub.some((c) => typeof c === 'string' && this.mapping.gender(c) !== null);
+          isEmpty(sub[monthCol]) && sub.some((c) => typeof c === 'string' && this.mapping.gender(c) !== null);
         const genderCols: Layout['genderCols'] = [];
         const width = Math.max(row.length, continuation ? sub.length : 0);
         for (let col = 0; col < width; col++) {
@@ -290,8 +250,6 @@ class SheetReader {
     col: number,
     what: string,
   ): { value: number; flag: ValueFlag | null; percent?: boolean } {
-    const merged = mergedValueRejection(this.sheet, this.rowNo(i), col);
-    if (merged !== null) throw merged;
     if (typeof c === 'number') {
       if (!Number.isFinite(c)) this.reject(`${what}: keine gültige Zahl`, i, col);
       return { value: c, flag: null };

@@ -142,10 +142,5 @@ export function parseEckwerte(
     );
   }
   for (const c of noted) cells.push({ ...c, provisional: true });
-  return buildRows(cells, catalog, {
-    collect,
-    note: false,
-    edgeMonths: mapping.provisionalEdgeMonths,
-    sheets,
-  });
+  return buildRows(cells, catalog, { collect, note: false, edgeMonths: mapping.provisionalEdgeMonths });
 }

@@ -7,7 +7,7 @@
 
 import { columnLetter } from '../core/spreadsheet.js';
 import type { Gender, ValueFlag } from '../server/domain/types.js';
-import { type Cell, mergedValueRejection, type Sheet, shownCell } from './ba.js';
+import { type Cell, type Sheet, shownCell } from './ba.js';
 import type { ResolvedRegion } from './regions.js';
 import { genderIndex, type IndicatorCatalog, ObservationRows } from './rows.js';
 import { FileRejection } from './types.js';
@@ -99,7 +99,7 @@ export interface BuildResult {
 export function buildRows(
   cells: readonly PlacedCell[],
   catalog: IndicatorCatalog,
-  opts: { collect: boolean; note: boolean; edgeMonths: number; sheets?: readonly Sheet[] },
+  opts: { collect: boolean; note: boolean; edgeMonths: number },
 ): BuildResult {
   const issues: CellIssue[] = [];
   const positions: PlacedCell[] = [];
@@ -125,17 +125,7 @@ export function buildRows(
     if (!opts.collect) throw e;
     issues.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
   };
-  // Sheets with merged cells, by name: a figure read from a merged range is refused.
-  const mergedSheets = new Map<string, Sheet>();
-  for (const sh of opts.sheets ?? []) if (sh.name !== null && sh.merged) mergedSheets.set(sh.name, sh);
   for (const c of cells) {
-    const sheet = mergedSheets.size > 0 && c.sheet !== null ? mergedSheets.get(c.sheet) : undefined;
-    const merged = sheet ? mergedValueRejection(sheet, c.row, c.col) : null;
-    if (merged !== null) {
-      if (!opts.collect) throw merged;
-      issues.push({ sheet: merged.sheet, row: merged.row, column: merged.column, message: merged.message });
-      continue;
-    }
     const v = cellValue(c.cell);
     if (typeof v === 'string') {
       fail(c, v);

@@ -250,12 +250,7 @@ export function applyGridSpec(
   const note =
     spec.provisional === 'auto' &&
     sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
-  return buildRows(cells, catalog, {
-    collect: opts.collect,
-    note,
-    edgeMonths: opts.edgeMonths,
-    sheets: [sheet],
-  });
+  return buildRows(cells, catalog, { collect: opts.collect, note, edgeMonths: opts.edgeMonths });
 }
 
 /** What the wizard shows of a file before it is mapped. */
