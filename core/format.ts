@@ -148,12 +148,11 @@ export function formatMonth(month: string | null | undefined): string {
 
 /**
  * The Datenstand: the newest month with integrations, eLb and LZB, or what is missing when no
- * month has all three (a region with only some series loaded), instead of a bare dash; `short`
- * for the wall's header.
+ * month has all three (a region with only some series loaded), instead of a bare dash. Not on the
+ * wall: its header shows the month before the goals arrive, and a long text there shifts the layout.
  */
-export function formatDataMonth(month: string | null | undefined, short = false): string {
-  if (month) return formatMonth(month);
-  return short ? 'noch kein vollständiger Monat' : 'noch kein Monat mit Integrationen, eLb und LZB';
+export function formatDataMonth(month: string | null | undefined): string {
+  return month ? formatMonth(month) : 'noch kein Monat mit Integrationen, eLb und LZB';
 }
 
 /** A month 'YYYY-MM' as Germans type it into a field: "06.2024" ('' for none). */

@@ -125,7 +125,11 @@ export function driversSentence(d: DriversLike, changePct: number | null): strin
         .replace('−', '-')
         .replace(',', '.'),
     );
-  const adds = changePct === null || Math.abs(shown(d.femalePp) + shown(d.malePp) - shown(changePct)) < 0.05;
+  // Said only where the gap is rounding's: where the exact parts add up to the change.
+  const adds =
+    changePct === null ||
+    Math.abs(d.femalePp + d.malePp - changePct) > 1e-6 ||
+    Math.abs(shown(d.femalePp) + shown(d.malePp) - shown(changePct)) < 0.05;
   return adds ? parts : `${parts} (Summe weicht durch Runden ab)`;
 }
 

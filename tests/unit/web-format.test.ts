@@ -74,7 +74,6 @@ describe('de-DE formatting (web/format.ts)', () => {
   test('the Datenstand names what is missing instead of a dash', () => {
     expect(formatDataMonth('2024-09')).toBe('September 2024');
     expect(formatDataMonth(null)).toBe('noch kein Monat mit Integrationen, eLb und LZB');
-    expect(formatDataMonth(null, true)).toBe('noch kein vollständiger Monat');
   });
 
   test('short months for chart axes', () => {

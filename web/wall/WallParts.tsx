@@ -4,14 +4,7 @@
  * code that could not be loaded) and the footer (page position, configuration warnings).
  * Everything is text: nothing depends on hover or colour.
  */
-import {
-  formatDataMonth,
-  formatDate,
-  formatDateTime,
-  formatMonth,
-  formatTime,
-  sampleLabel,
-} from '../../core/format';
+import { formatDate, formatDateTime, formatMonth, formatTime, sampleLabel } from '../../core/format';
 import { apiErrorText } from '../lib/error-text';
 import type { WallFailure } from './controller';
 import type { WallPage } from './params';
@@ -41,7 +34,7 @@ export function WallHeader({ regionName, year, dataMonth, loadedAt, sample, now 
       </div>
       <div className="wall-meta">
         <p className="wall-datamonth" data-testid="wall-datamonth">
-          Datenstand: <strong>{formatDataMonth(dataMonth, true)}</strong>
+          Datenstand: <strong>{formatMonth(dataMonth)}</strong>
         </p>
         <p className="wall-loaded" data-testid="wall-loaded">
           geladen: {formatDateTime(loadedAt)}

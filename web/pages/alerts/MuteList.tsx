@@ -1,8 +1,8 @@
 /**
  * The table of mutes: what each silences, the region, the last muted day, the reason, where it
  * comes from, who made it and whether it still holds; an "Aufheben" button (then "Wirklich
-aufheben") for each mute made here
- * (to whoever may write), a note on each mute of the configuration file.
+ * aufheben") for each mute made here (to whoever may write), a note on each mute of the
+ * configuration file.
  */
 import { useState } from 'react';
 
