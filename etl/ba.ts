@@ -12,6 +12,7 @@ import type { Gender, ValueFlag } from '../server/domain/types.js';
 import type { BaMapping } from './mapping.js';
 import {
   genderIndex,
+  germanNumber,
   type IndicatorCatalog,
   type IndicatorInfo,
   ObservationRows,
@@ -51,7 +52,7 @@ function text(c: Cell | undefined): string {
  * spreadsheet number with the German decimal comma (1234.5 → `1234,5`).
  */
 export function shownCell(c: Cell | undefined): string {
-  return typeof c === 'number' ? String(c).replace('.', ',') : text(c);
+  return typeof c === 'number' ? germanNumber(c) : text(c);
 }
 
 function isEmpty(c: Cell | undefined): boolean {

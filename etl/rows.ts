@@ -99,8 +99,11 @@ export interface SourcePosition {
   text?: string;
 }
 
-/** A parsed number in German notation (decimal comma), for messages about a value without its text. */
-function germanNumber(value: number): string {
+/**
+ * A parsed number in German notation (decimal comma, no grouping: 1234.5 → `1234,5`), for
+ * messages about a value without its text.
+ */
+export function germanNumber(value: number): string {
   return String(value).replace('.', ',');
 }
 
