@@ -13,7 +13,7 @@
  * again only after a deployment changed it.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { PAGE_SHELLS, SHELL_DIR, shellFor } from '../../core/page-shells.js';
@@ -29,23 +29,32 @@ function outsideApi(handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEn
 
 /**
  * The strong ETag of a file as sent, by its path (a .br or .gz copy is a file of its own, and its
- * encoding is named in the tag too): made from its bytes at its first answer and kept, since the
- * files of a build do not change while the server runs. Null when the file cannot be read.
+ * encoding is named in the tag too): made from its bytes and kept while the file's size and
+ * modification time stay the same (one stat per answer), so that a build rewritten under a
+ * running server is not revalidated with the old bytes' tag. Null when the file cannot be read.
  */
 function fileTags(): (file: string, encoding: string | null) => Promise<string | null> {
-  const tags = new Map<string, Promise<string>>();
-  return (file, encoding) => {
-    let tag = tags.get(file);
-    if (tag === undefined) {
-      tag = readFile(file).then((bytes) => {
+  const tags = new Map<string, { stamp: string; tag: Promise<string> }>();
+  return async (file, encoding) => {
+    let stamp: string;
+    try {
+      const s = await stat(file);
+      stamp = `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return null;
+    }
+    let entry = tags.get(file);
+    if (entry === undefined || entry.stamp !== stamp) {
+      const tag = readFile(file).then((bytes) => {
         const hash = createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
         return `"${hash}${encoding === null ? '' : `-${encoding}`}"`;
       });
-      tags.set(file, tag);
+      entry = { stamp, tag };
+      tags.set(file, entry);
       // A failed read is tried again at the next answer (the file is sent all the same).
       tag.catch(() => tags.delete(file));
     }
-    return tag.catch(() => null);
+    return entry.tag.catch(() => null);
   };
 }
 

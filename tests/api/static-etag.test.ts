@@ -6,9 +6,10 @@
  * with the caching headers (and the Content-Type) of the 200; any other tag gets the whole file. HEAD answers as GET
  * without a body.
  */
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -142,5 +143,33 @@ describe('ETags and 304 for the built dashboard', () => {
     }
     const missing = await send(base, '/assets/missing-123.js', { 'if-none-match': '*' });
     expect(missing.status).toBe(404);
+  });
+
+  test('a file rewritten under the running server (a new build) gets a new tag; its old one no longer matches', async () => {
+    // A copy of the build, so the rewrite touches no file the other tests read.
+    const root = mkdtempSync(path.join(tmpdir(), 'zielmonitor-etag-'));
+    cpSync(WEB, root, { recursive: true });
+    const ctx = await setup();
+    const app = createApp(ctx.deps, { webRoot: path.relative(process.cwd(), root) });
+    const copy = createServer(getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => copy.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(copy.address() as AddressInfo).port}`;
+    try {
+      const before = await send(at, asset);
+      expect(before.status).toBe(200);
+      const file = path.join(root, asset);
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\n// rebuilt\n`);
+      const after = await send(at, asset, { 'if-none-match': String(before.headers.etag) });
+      expect(after.status).toBe(200);
+      expect(after.headers.etag).toMatch(/^"[\w-]+"$/);
+      expect(after.headers.etag).not.toBe(before.headers.etag);
+      expect(after.body.toString('utf8').endsWith('// rebuilt\n')).toBe(true);
+      // The new tag is kept while the file stays as it is.
+      expect((await send(at, asset, { 'if-none-match': String(after.headers.etag) })).status).toBe(304);
+    } finally {
+      copy.closeAllConnections();
+      await new Promise<void>((resolve) => copy.close(() => resolve()));
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
