@@ -25,6 +25,11 @@ const refused = (code: ErrorCode, message: string): Refusal => ({ code, message 
 /** node's parse and timeout errors (llhttp adds `reason`, its text without "Parse Error: "). */
 type ClientError = Error & { code?: string; reason?: unknown };
 
+/** Whether node refused the request (llhttp's HPE_ codes, the request timeout), not the socket. */
+export function isRefusable(err: ClientError): boolean {
+  return err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || (err.code?.startsWith('HPE_') ?? false);
+}
+
 /** The answer to a refused request, by node's error code: the statuses node itself answers with. */
 export function refusalOf(err: ClientError): Refusal {
   switch (err.code) {
@@ -73,12 +78,14 @@ function answerStarted(socket: Duplex): boolean {
 
 /**
  * Answers what node's parser refuses on `server` (see the module comment), logged as one warning
- * line without a stack. A reset connection, or one that can no longer be written to, is closed
- * without an answer (and a reset, a client that went away, is not logged).
+ * line without a stack. A connection that can no longer be written to is closed without an
+ * answer; a socket error that is no refusal (a reset, EPIPE) is neither answered nor logged.
  */
 export function answerClientErrors(server: Server, logger: Logger): void {
   server.on('clientError', (err: ClientError, socket: Duplex) => {
-    if (err.code === 'ECONNRESET') {
+    // Only what the parser refused, or a request that timed out, is answered and logged; a reset,
+    // or a write error (EPIPE) on a connection whose answer is under way, is a client gone.
+    if (!isRefusable(err)) {
       socket.destroy();
       return;
     }

@@ -4,7 +4,7 @@
  * message. The socket side is tested against the real server in tests/reliability/client-error.test.ts.
  */
 import { describe, expect, test } from 'vitest';
-import { refusalOf, refusalResponse } from '../../server/http/client-error.js';
+import { isRefusable, refusalOf, refusalResponse } from '../../server/http/client-error.js';
 import { errorBodySchema } from '../../server/http/errors.js';
 
 const parseError = (code: string, reason: string) =>
@@ -51,5 +51,20 @@ describe('refusalOf / refusalResponse', () => {
     expect(parsed.error.code).toBe(code);
     if (code === 'bad_request')
       expect(parsed.error.message).toContain(err.message.replace('Parse Error: ', ''));
+  });
+});
+
+describe('which socket errors are refusals', () => {
+  test.each([
+    ['HPE_INVALID_METHOD', true],
+    ['HPE_HEADER_OVERFLOW', true],
+    ['ERR_HTTP_REQUEST_TIMEOUT', true],
+    // A client gone while its answer was being written: no "malformed request" in the log.
+    ['EPIPE', false],
+    ['ECONNRESET', false],
+    ['ETIMEDOUT', false],
+    [undefined, false],
+  ])('%s → %s', (code, expected) => {
+    expect(isRefusable(Object.assign(new Error('x'), { code }))).toBe(expected);
   });
 });
