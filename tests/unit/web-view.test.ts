@@ -138,6 +138,11 @@ describe('goal figures', () => {
     expect(driversSentence({ femalePp: 2.94, malePp: 1.44 }, 4.38)).toBe(
       'Frauen +2,9 Prozentpunkte, Männer +1,4 Prozentpunkte → Bestand +4,4 % (Summe weicht durch Runden ab)',
     );
+    // Parts that do not add up exactly (a revised total, people of unknown gender): the gap is
+    // not rounding's, and the sentence does not blame it (2.94 + 1.44 = 4.38, the change 5.0).
+    expect(driversSentence({ femalePp: 2.94, malePp: 1.44 }, 5)).toBe(
+      'Frauen +2,9 Prozentpunkte, Männer +1,4 Prozentpunkte → Bestand +5,0 %',
+    );
     expect(driversSentence({ femalePp: -0.04, malePp: 1.24 }, 1.2)).toBe(
       'Frauen ±0,0 Prozentpunkte, Männer +1,2 Prozentpunkte → Bestand +1,2 %',
     );

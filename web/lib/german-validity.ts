@@ -53,6 +53,9 @@ export function installGermanValidity(doc: Document): void {
     (e) => {
       const el = e.target;
       if (!isChecked(el)) return;
+      // Our own earlier message first cleared, so it cannot keep a field invalid whose value was
+      // set without an input event: the browser's checks decide afresh.
+      el.setCustomValidity('');
       const text = germanValidityMessage({
         tag: el.tagName.toLowerCase(),
         type: el.type,
