@@ -247,6 +247,15 @@ describe('Stummschaltungen on the Hinweise page', () => {
       expect((await api<MutesResponse>('/api/alerts/mutes', { headers: ADMIN })).mutes).toHaveLength(5);
       await page.keyboard.press('Enter');
       await sure.waitFor(WAIT);
+      // "Abbrechen" by click: it goes away, and the focus goes back to the "Aufheben" button.
+      await page.getByRole('button', { name: /^Abbrechen: Bestand/ }).click();
+      await k3.waitFor(WAIT);
+      expect(await focused(page)).toEqual({
+        tag: 'button',
+        name: 'Aufheben: Bestand Langzeitleistungsbeziehende (ganze Kennzahl), Region alle',
+      });
+      await page.keyboard.press('Enter');
+      await sure.waitFor(WAIT);
       await page.keyboard.press('Enter');
       await page
         .getByRole('status')

@@ -5,6 +5,8 @@
  * disabled: a disabled button loses the focus to the page. Each name starts with the visible words
  * (WCAG 2.5.3) and says what it acts on.
  */
+import { useRef } from 'react';
+
 export interface ConfirmSteps {
   busy: boolean;
   /** Whether the first click was made and the second is awaited. */
@@ -29,9 +31,11 @@ export function ConfirmButtons({
   what: string;
 }) {
   const label = confirming ? `Wirklich ${verb.toLowerCase()}` : verb;
+  const main = useRef<HTMLButtonElement>(null);
   return (
     <span className="button-row">
       <button
+        ref={main}
         type="button"
         className={confirming ? 'danger' : 'secondary'}
         aria-label={`${label}: ${what}`}
@@ -44,7 +48,16 @@ export function ConfirmButtons({
         {label}
       </button>
       {confirming && (
-        <button type="button" className="secondary" aria-label={`Abbrechen: ${what}`} onClick={onCancel}>
+        <button
+          type="button"
+          className="secondary"
+          aria-label={`Abbrechen: ${what}`}
+          // "Abbrechen" goes away with the click: the focus goes back to the first step's button.
+          onClick={() => {
+            onCancel();
+            main.current?.focus();
+          }}
+        >
           Abbrechen
         </button>
       )}
