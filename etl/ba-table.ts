@@ -276,5 +276,5 @@ export function parseBaTable(
       'die Tabelle enthält keine bekannte Zeile (erwartet z. B. "Erwerbsfähige Leistungsberechtigte", "Langzeitleistungsbezieher"; siehe rowLabels in data/ba-mapping.json)',
     );
   }
-  return buildRows(cells, catalog, { collect, note, edgeMonths: mapping.provisionalEdgeMonths });
+  return buildRows(cells, catalog, { collect, note, edgeMonths: mapping.provisionalEdgeMonths, sheets });
 }

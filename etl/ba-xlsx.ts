@@ -2,7 +2,7 @@
 
 import { count, DEFAULT_LIMITS, type ImportLimits } from '../core/limits.js';
 import { columnLetter } from '../core/spreadsheet.js';
-import { type Cell, parseBaSheets, type Sheet } from './ba.js';
+import { type Cell, type MergedCell, mergeKey, parseBaSheets, type Sheet } from './ba.js';
 import { CsvReader, isBlankRecord, type Separator } from './csv.js';
 import { loadMapping } from './mapping.js';
 import type { ParseContext } from './parse-context.js';
@@ -57,6 +57,7 @@ export async function readWorkbook(
     if (ws.state === 'hidden' || ws.state === 'veryHidden') return;
     const rows: Cell[][] = [];
     const rowNumbers: number[] = [];
+    const merged = new Map<number, MergedCell>();
     let previous = 0;
     ws.eachRow({ includeEmpty: false }, (row, r) => {
       // Rows in between are empty: one empty row keeps "a blank line ends the table" intact.
@@ -68,17 +69,27 @@ export async function readWorkbook(
       const cells: Cell[] = [];
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         if (cell.type === ExcelJS.ValueType.Formula && cell.result === undefined) uncomputed(ws.name, r, col);
-        // Merged cells: only the top-left one carries the value.
-        cells[col - 1] =
-          cell.type === ExcelJS.ValueType.Merge
-            ? null
-            : asShown(cellValue(cell.value, ws.name, r, col, limits), cell.numFmt);
+        if (cell.type === ExcelJS.ValueType.Merge) {
+          // Stored empty, as in the file; keys and labels merged down are read through keyCell.
+          cells[col - 1] = null;
+          const master = cell.master;
+          merged.set(mergeKey(r, col - 1), {
+            master: master.address,
+            down: Number(master.col) === col && Number(master.row) < r,
+            value: asShown(
+              cellValue(master.value, ws.name, Number(master.row), Number(master.col), limits),
+              master.numFmt,
+            ),
+          });
+          return;
+        }
+        cells[col - 1] = asShown(cellValue(cell.value, ws.name, r, col, limits), cell.numFmt);
       });
       for (let c = 0; c < cells.length; c++) if (cells[c] === undefined) cells[c] = null;
       rows.push(cells);
       rowNumbers.push(r);
     });
-    sheets.push({ name: ws.name, rows, rowNumbers });
+    sheets.push({ name: ws.name, rows, rowNumbers, ...(merged.size > 0 ? { merged } : {}) });
   });
   return sheets;
 }

@@ -38,6 +38,51 @@ export interface Sheet {
   /** rows[i] is spreadsheet row rowNumbers[i]; cells by 0-based column. */
   rows: Cell[][];
   rowNumbers: number[];
+  /**
+   * xlsx only: the cells of merged ranges other than the range's top-left one, by mergeKey. Their
+   * own value in `rows` is empty, as the file stores it; readers of keys and labels use `keyCell`.
+   */
+  merged?: ReadonlyMap<number, MergedCell>;
+}
+
+/** A cell inside a merged range, not its top-left one. */
+export interface MergedCell {
+  /** The range's top-left cell ('A4'), whose value Excel shows across the range. */
+  master: string;
+  /** In the top-left cell's column, below it: the range is merged down over rows. */
+  down: boolean;
+  /** The top-left cell's value. */
+  value: Cell;
+}
+
+/** The key of Sheet.merged: spreadsheet row number and 0-based column. */
+export function mergeKey(rowNumber: number, col: number): number {
+  return rowNumber * 16_384 + col;
+}
+
+/** The merged range cell (rowNumber, col) lies in, other than as its top-left cell; else undefined. */
+export function mergedAt(sheet: Sheet, rowNumber: number, col: number): MergedCell | undefined {
+  return sheet.merged?.get(mergeKey(rowNumber, col));
+}
+
+/**
+ * A key or label cell of data row i (a region, month, gender or indicator) as Excel shows it: a
+ * label merged down over rows (a region over its Insgesamt/Männer/Frauen rows) applies to each
+ * of them. Only keys: header rows and figures are read as stored, so a header merged down is
+ * still one header and a figure is never counted twice.
+ */
+export function keyCell(sheet: Sheet, i: number, col: number): Cell | undefined {
+  const c = sheet.rows[i]?.[col];
+  if (sheet.merged === undefined || !isEmpty(c)) return c;
+  const m = mergedAt(sheet, sheet.rowNumbers[i] ?? i + 1, col);
+  return m?.down === true ? m.value : c;
+}
+
+/** Why an empty figure cell is empty when it lies in a merged range (else null). */
+export function mergedFigureProblem(sheet: Sheet | undefined, rowNumber: number, col: number): string | null {
+  const m = sheet === undefined ? undefined : mergedAt(sheet, rowNumber, col);
+  if (m === undefined) return null;
+  return `mit ${m.master} verbunden: jede Zahl braucht ihre eigene Zelle (Zellverbund in Excel aufheben)`;
 }
 
 function text(c: Cell | undefined): string {
@@ -256,7 +301,10 @@ class SheetReader {
       return { value: c, flag: null };
     }
     const t = text(c ?? null);
-    if (t === '') this.reject(`${what}: leere Zelle, erwartet eine Zahl oder *, -, X`, i, col);
+    if (t === '') {
+      const merged = mergedFigureProblem(this.sheet, this.rowNo(i), col);
+      this.reject(`${what}: ${merged ?? 'leere Zelle, erwartet eine Zahl oder *, -, X'}`, i, col);
+    }
     const flag = parseMarker(t);
     if (flag !== null) return { value: 0, flag };
     const v = parseGermanNumber(t);
@@ -327,13 +375,13 @@ class SheetReader {
   }
 
   /** The region of data row i: its key column, else the sheet's subtitle. */
-  private regionOfRow(plan: SheetPlan, row: readonly Cell[], i: number): number {
+  private regionOfRow(plan: SheetPlan, i: number): number {
     const { layout, fallbackRegion } = plan;
-    const keyCell = layout.keyCol >= 0 ? row[layout.keyCol] : undefined;
-    if (layout.keyCol >= 0 && !isEmpty(keyCell)) {
-      const key = this.regionKey(keyCell, i, layout.keyCol);
-      const nm = layout.nameCol >= 0 ? text(row[layout.nameCol] ?? null) : '';
-      return this.out.regionOf(key, nm || (fallbackRegion?.key === key ? fallbackRegion.name : null), null, {
+    const key = layout.keyCol >= 0 ? keyCell(this.sheet, i, layout.keyCol) : undefined;
+    if (layout.keyCol >= 0 && !isEmpty(key)) {
+      const id = this.regionKey(key, i, layout.keyCol);
+      const nm = layout.nameCol >= 0 ? text(keyCell(this.sheet, i, layout.nameCol) ?? null) : '';
+      return this.out.regionOf(id, nm || (fallbackRegion?.key === id ? fallbackRegion.name : null), null, {
         sheet: this.label,
         row: this.rowNo(i),
         column: columnLetter(Math.max(0, layout.nameCol)),
@@ -343,9 +391,11 @@ class SheetReader {
     return this.out.regionOf(fallbackRegion.key, fallbackRegion.name || null, null);
   }
 
-  private indicatorOfRow(plan: SheetPlan, row: readonly Cell[], i: number): number {
+  private indicatorOfRow(plan: SheetPlan, i: number): number {
     const col = plan.layout.indicatorCol;
-    return plan.sheetIndicator ?? this.out.indicatorOf(this.indicatorFromCell(row[col], i, col));
+    return (
+      plan.sheetIndicator ?? this.out.indicatorOf(this.indicatorFromCell(keyCell(this.sheet, i, col), i, col))
+    );
   }
 
   /** One data row; 'footer' when it turns out to be free text below the table. */
@@ -353,7 +403,7 @@ class SheetReader {
     const { layout } = plan;
     const lone = blankSeen && nonEmptyCount(row) === 1;
     if (layout.kind === 'rows') {
-      const monthCell = row[layout.monthCol];
+      const monthCell = keyCell(this.sheet, i, layout.monthCol);
       const month = monthOfCell(monthCell);
       if (month === null) {
         if (lone) return 'footer';
@@ -363,8 +413,8 @@ class SheetReader {
           layout.monthCol,
         );
       }
-      const region = this.regionOfRow(plan, row, i);
-      const ind = this.indicatorOfRow(plan, row, i);
+      const region = this.regionOfRow(plan, i);
+      const ind = this.indicatorOfRow(plan, i);
       for (const g of layout.genderCols) {
         const v = this.value(row[g.col], i, g.col, this.headerLabel(layout.headerRow + 1, g.col) || g.label);
         this.push(region, ind, g.gender, month, v, i, g.col);
@@ -373,7 +423,7 @@ class SheetReader {
     }
     let gender: Gender = 'total';
     if (layout.genderCol >= 0) {
-      const gCell = row[layout.genderCol];
+      const gCell = keyCell(this.sheet, i, layout.genderCol);
       const g = typeof gCell === 'string' ? this.mapping.gender(gCell) : null;
       if (g === null) {
         if (lone) return 'footer';
@@ -387,8 +437,8 @@ class SheetReader {
     } else if (lone) {
       return 'footer';
     }
-    const region = this.regionOfRow(plan, row, i);
-    const ind = this.indicatorOfRow(plan, row, i);
+    const region = this.regionOfRow(plan, i);
+    const ind = this.indicatorOfRow(plan, i);
     for (const m of layout.monthCols) {
       const v = this.value(row[m.col], i, m.col, m.label);
       this.push(region, ind, gender, m.month, v, i, m.col);

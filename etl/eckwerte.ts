@@ -142,5 +142,10 @@ export function parseEckwerte(
     );
   }
   for (const c of noted) cells.push({ ...c, provisional: true });
-  return buildRows(cells, catalog, { collect, note: false, edgeMonths: mapping.provisionalEdgeMonths });
+  return buildRows(cells, catalog, {
+    collect,
+    note: false,
+    edgeMonths: mapping.provisionalEdgeMonths,
+    sheets,
+  });
 }

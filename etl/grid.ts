@@ -7,7 +7,7 @@
 
 import { columnLetter } from '../core/spreadsheet.js';
 import type { Gender, ValueFlag } from '../server/domain/types.js';
-import { type Cell, type Sheet, shownCell } from './ba.js';
+import { type Cell, mergedFigureProblem, type Sheet, shownCell } from './ba.js';
 import type { ResolvedRegion } from './regions.js';
 import { genderIndex, type IndicatorCatalog, ObservationRows } from './rows.js';
 import { FileRejection } from './types.js';
@@ -99,7 +99,13 @@ export interface BuildResult {
 export function buildRows(
   cells: readonly PlacedCell[],
   catalog: IndicatorCatalog,
-  opts: { collect: boolean; note: boolean; edgeMonths: number },
+  opts: {
+    collect: boolean;
+    note: boolean;
+    edgeMonths: number;
+    /** The sheets read (xlsx): an empty figure inside a merged range is refused as such. */
+    sheets?: readonly Sheet[];
+  },
 ): BuildResult {
   const issues: CellIssue[] = [];
   const positions: PlacedCell[] = [];
@@ -125,10 +131,14 @@ export function buildRows(
     if (!opts.collect) throw e;
     issues.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
   };
+  const merged = new Map<string, Sheet>();
+  for (const sh of opts.sheets ?? [])
+    if (sh.name !== null && sh.merged !== undefined) merged.set(sh.name, sh);
   for (const c of cells) {
     const v = cellValue(c.cell);
     if (typeof v === 'string') {
-      fail(c, v);
+      const sheet = merged.size > 0 && c.sheet !== null ? merged.get(c.sheet) : undefined;
+      fail(c, (isEmptyCell(c.cell) ? mergedFigureProblem(sheet, c.row, c.col) : null) ?? v);
       continue;
     }
     let info: ReturnType<IndicatorCatalog['resolve']>;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { columnLetter } from '../core/spreadsheet.js';
 import { ONE_LINE_RE } from '../core/text.js';
-import type { Sheet } from './ba.js';
+import { keyCell, type Sheet } from './ba.js';
 import type { BuildResult, PlacedCell } from './grid.js';
 import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
@@ -184,7 +184,8 @@ function place(sheet: Sheet, spec: GridSpec, region: ResolvedRegion, all: boolea
   if (spec.monthAxis === 'rows') {
     for (let i = 0; i < sheet.rows.length; i++) {
       const row = sheet.rows[i] ?? [];
-      const month = cellMonth(row[spec.monthLine]);
+      // A month merged down over rows names each of them (keyCell), as Excel shows it.
+      const month = cellMonth(keyCell(sheet, i, spec.monthLine));
       if (month === null) continue;
       const marked = spec.provisionalLine !== null && !isEmptyCell(row[spec.provisionalLine]);
       for (const s of spec.series) {
@@ -250,7 +251,12 @@ export function applyGridSpec(
   const note =
     spec.provisional === 'auto' &&
     sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
-  return buildRows(cells, catalog, { collect: opts.collect, note, edgeMonths: opts.edgeMonths });
+  return buildRows(cells, catalog, {
+    collect: opts.collect,
+    note,
+    edgeMonths: opts.edgeMonths,
+    sheets: [sheet],
+  });
 }
 
 /** What the wizard shows of a file before it is mapped. */

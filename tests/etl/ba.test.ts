@@ -293,6 +293,134 @@ describe('BA-style xlsx', () => {
     ]);
   });
 
+  test('a region key and name merged over the rows Insgesamt/Männer/Frauen apply to each of them', async () => {
+    const rows: Row[] = [
+      ['Langzeitleistungsbeziehende (LZB)'],
+      [],
+      ['Regionalschlüssel', 'Region', 'Geschlecht', 'Januar 2024', 'Februar 2024'],
+      ['01060', 'Kreis Segeberg', 'Insgesamt', 6651, 6729],
+      [null, null, 'Männer', 3555, 3575],
+      [null, null, 'Frauen', 3096, 3154],
+      ['01062', 'Stormarn', 'Insgesamt', 4000, 4010],
+      [null, null, 'Männer', 2100, 2110],
+      [null, null, 'Frauen', 1900, 1900],
+    ];
+    // Unmerged, the rows without a key are refused: the merge is what names their region.
+    const plain = await importBytes(await workbook([{ name: 'LZB', rows }]), 'ohne.xlsx');
+    expect(plain.file?.error?.message).toBe('Zelle A5: Regionalschlüssel fehlt');
+    const merges = ['A4:A6', 'B4:B6', 'A7:A9', 'B7:B9'];
+    const { deps, file } = await importBytes(
+      await workbook([{ name: 'LZB', rows, merges }]),
+      'verbunden.xlsx',
+    );
+    expect(file?.error).toBeNull();
+    const stored = await observations(deps.db);
+    expect(stored.filter((r) => r.month === '2024-02').map((r) => [r.region_id, r.gender, r.value])).toEqual([
+      ['01060', 'female', 3154],
+      ['01060', 'male', 3575],
+      ['01060', 'total', 6729],
+      ['01062', 'female', 1900],
+      ['01062', 'male', 2110],
+      ['01062', 'total', 4010],
+    ]);
+    expect(stored).toHaveLength(12);
+    expect(await all(deps.db, 'select id, name from regions order by id')).toEqual([
+      { id: '01060', name: 'Kreis Segeberg' },
+      { id: '01062', name: 'Stormarn' },
+    ]);
+  });
+
+  test('a month merged down over the rows of several regions applies to each of them', async () => {
+    const rows: Row[] = [
+      ['Erwerbsfähige Leistungsberechtigte (eLb)'],
+      [],
+      ['Berichtsmonat', 'Regionalschlüssel', 'Region', 'Insgesamt', 'Männer', 'Frauen'],
+      ['Januar 2024', '01060', 'Kreis Segeberg', 10557, 5631, 4926],
+      [null, '01062', 'Stormarn', 8000, 4100, 3900],
+      ['Februar 2024', '01060', 'Kreis Segeberg', 10584, 5634, 4950],
+      [null, '01062', 'Stormarn', 8010, 4105, 3905],
+    ];
+    const { deps, file } = await importBytes(
+      await workbook([{ name: 'eLb', rows, merges: ['A4:A5', 'A6:A7'] }]),
+      'monate.xlsx',
+    );
+    expect(file?.error).toBeNull();
+    expect(
+      (await observations(deps.db))
+        .filter((r) => r.gender === 'total')
+        .map((r) => [r.region_id, r.month, r.value]),
+    ).toEqual([
+      ['01060', '2024-01', 10557],
+      ['01060', '2024-02', 10584],
+      ['01062', '2024-01', 8000],
+      ['01062', '2024-02', 8010],
+    ]);
+  });
+
+  test('a figure merged over rows is refused naming the cell; header cells merged down still head one column', async () => {
+    const rows = baSheet('Langzeitleistungsbeziehende (LZB)', [
+      ['Januar 2024', '01060', 'Kreis Segeberg', 6651, 3555, 3096],
+      ['Februar 2024', '01060', 'Kreis Segeberg', 6651, 3575, 3154],
+    ]);
+    const header = ['A4:A5', 'B4:B5', 'C4:C5', 'D4:D5', 'E4:F4'];
+    const ok = await importBytes(await workbook([{ name: 'LZB', rows, merges: header }]), 'kopf.xlsx');
+    expect(ok.file?.error).toBeNull();
+    expect(ok.file?.inserted).toBe(6);
+    const bad = await importBytes(
+      await workbook([{ name: 'LZB', rows, merges: [...header, 'D6:D7'] }]),
+      'zahl.xlsx',
+    );
+    expect(bad.file?.error).toEqual({
+      file: 'zahl.xlsx',
+      sheet: 'LZB',
+      row: 7,
+      column: 'D',
+      message:
+        'Zelle D7: insgesamt: mit D6 verbunden: jede Zahl braucht ihre eigene Zelle (Zellverbund in Excel aufheben)',
+    });
+    expect(await observations(bad.deps.db)).toEqual([]);
+  });
+
+  test('in the BA statistics table a figure merged over rows is refused too; Berichtsmonat merged down heads the months', async () => {
+    const rows: Row[] = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      ['Berichtsmonat:', 'September 2024'],
+      [],
+      ['Ausgewählte Merkmale', 'September 2024', 'August 2024'],
+      ['Erwerbsfähige Leistungsberechtigte', 10585, 10570],
+      ['Frauen', 4942, 4932],
+      ['Männer', 5643, 5638],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const bad = await importBytes(await workbook([{ name: 'Tabelle', rows, merges: ['C6:C7'] }]), 't.xlsx');
+    expect(bad.file?.error).toEqual({
+      file: 't.xlsx',
+      sheet: 'Tabelle',
+      row: 7,
+      column: 'C',
+      message:
+        'Zelle C7: mit C6 verbunden: jede Zahl braucht ihre eigene Zelle (Zellverbund in Excel aufheben)',
+    });
+    const series: Row[] = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      [],
+      ['Berichtsmonat', 'Erwerbsfähige Leistungsberechtigte', null, null],
+      [null, 'Insgesamt', 'Frauen', 'Männer'],
+      ['September 2024', 10585, 4942, 5643],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const ok = await importBytes(
+      await workbook([{ name: 'Zeitreihe', rows: series, merges: ['A3:A4', 'B3:D3'] }]),
+      'z.xlsx',
+    );
+    expect(ok.file?.error).toBeNull();
+    expect((await observations(ok.deps.db)).map((r) => [r.indicator_code, r.gender, r.value])).toEqual([
+      ['ELB', 'female', 4942],
+      ['ELB', 'male', 5643],
+      ['ELB', 'total', 10585],
+    ]);
+  });
+
   test('a bad cell names the sheet, the column letter and the row; nothing is written', async () => {
     const deps = await memoryDeps();
     open.push(deps.db);

@@ -1,5 +1,6 @@
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport, runScheduledImport } from '../../etl/index.js';
 import { previewFile } from '../../etl/layouts.js';
@@ -122,6 +123,33 @@ describe('layouts mapped in the wizard', () => {
         column: 'A',
         message: expect.stringContaining("'LZB-Bestand Atlantis' nennt keine bekannte Region"),
       }),
+    ]);
+  });
+
+  test('xlsx with merged cells: a month merged down names each of its rows, a merged figure is named as such', async () => {
+    const d = await segebergDeps();
+    const ctx = { catalog: await loadCatalog(d), reference: await loadReference(d.db) };
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('LZB');
+    const lines = unknownLayoutCsv(4).trim().split('\n');
+    lines.forEach((line, i) => {
+      line.split(';').forEach((v, c) => {
+        if (v !== '') ws.getCell(i + 1, c + 1).value = /^\d+$/.test(v) ? Number(v) : v;
+      });
+    });
+    // Row 5 ("Februar 2024") loses its month to a merge with "Januar 2024" above: two different
+    // values for January. Read as stored, the row had no month and was skipped without a word.
+    ws.getCell('A5').value = null;
+    ws.mergeCells('A4:A5');
+    ws.getCell('B7').value = null;
+    ws.mergeCells('B6:B7');
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    const p = await previewFile('lzb.xlsx', bytes, ctx, { ...UNKNOWN_LAYOUT_SPEC, sheet: 'LZB' });
+    expect(p.result?.issues.map((i) => `${i.row}${i.column}: ${i.message}`)).toEqual([
+      '5B: doppelter Eintrag für Region 01060, LZB, total, 2024-01 mit anderem Wert (schon in Zeile 4)',
+      '5C: doppelter Eintrag für Region 01060, LZB, female, 2024-01 mit anderem Wert (schon in Zeile 4)',
+      '5D: doppelter Eintrag für Region 01060, LZB, male, 2024-01 mit anderem Wert (schon in Zeile 4)',
+      '7B: Zelle B7: mit B6 verbunden: jede Zahl braucht ihre eigene Zelle (Zellverbund in Excel aufheben)',
     ]);
   });
 
