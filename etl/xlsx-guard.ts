@@ -204,6 +204,42 @@ function checkWorksheet(xml: string, sheet: string, sharedCount: number, limits:
   }
 }
 
+/**
+ * Cells merged in one sheet, at most: exceljs makes an object for every cell of a merged range,
+ * so one `<mergeCell ref="A1:XFD1048576"/>` in a 7 KB file kept the import worker busy until
+ * its heap ran out (19 s). A BA table merges a few hundred cells (a region over its gender rows).
+ */
+export const MAX_MERGED_CELLS = 200_000;
+
+/** The merged ranges of a sheet: inside its row and column limits, and not too many cells in all. */
+function checkMerges(xml: string, sheet: string, limits: ImportLimits): void {
+  let cells = 0;
+  for (const tag of startTags(xml, 'mergeCell')) {
+    const ref = attributes(tag).get('ref') ?? '';
+    const [from, to = from] = ref.split(':');
+    const a = parseRef(from ?? '');
+    const b = parseRef(to ?? '');
+    if (a === null || b === null) {
+      throw new FileRejection(`${UNREADABLE}: verbundener Bereich '${ref}' hat keine gültige Adresse`, sheet);
+    }
+    const rows = Math.abs(b.row - a.row) + 1;
+    const cols = Math.abs(b.col - a.col) + 1;
+    if (Math.max(a.row, b.row) > limits.xlsxMaxRows || Math.max(a.col, b.col) >= limits.xlsxMaxColumns) {
+      throw new FileRejection(
+        `Tabellenblatt '${sheet}': der verbundene Bereich ${ref} reicht über ${count(limits.xlsxMaxRows)} Zeilen oder ${count(limits.xlsxMaxColumns)} Spalten hinaus`,
+        sheet,
+      );
+    }
+    cells += rows * cols;
+    if (cells > MAX_MERGED_CELLS) {
+      throw new FileRejection(
+        `Tabellenblatt '${sheet}' hat mehr als ${count(MAX_MERGED_CELLS)} verbundene Zellen (zuletzt ${ref})`,
+        sheet,
+      );
+    }
+  }
+}
+
 function checkCellContent(
   type: string,
   content: string,
@@ -282,5 +318,6 @@ export function checkXlsx(bytes: Uint8Array, limits: ImportLimits): void {
   for (const e of worksheets) {
     const xml = xmlOf(e);
     checkWorksheet(xml, names.get(e.name) ?? e.name, sharedCount, limits);
+    checkMerges(xml, names.get(e.name) ?? e.name, limits);
   }
 }

@@ -129,6 +129,36 @@ describe('xlsx limits, checked before exceljs loads the file', () => {
     );
   });
 
+  test('merged ranges beyond the sheet limits or of too many cells are refused before exceljs makes a cell of each', async () => {
+    const merged = (...refs: string[]) =>
+      rawWorkbook([
+        {
+          name: 'eLb',
+          sheetData: baSheetXml(baRows()),
+          after: `<mergeCells count="${refs.length}">${refs.map((r) => `<mergeCell ref="${r}"/>`).join('')}</mergeCells>`,
+        },
+      ]);
+    // A 7 KB file with this one merge kept the import worker busy until its heap ran out.
+    const huge = await excelLoads(() => rejection('huge.xlsx', merged('A4:XFD1048576')));
+    expect(huge.loads).toBe(0);
+    expect(huge.result.error).toMatchObject({ sheet: 'eLb', row: null, column: null });
+    expect(huge.result.error?.message).toBe(
+      "Tabellenblatt 'eLb': der verbundene Bereich A4:XFD1048576 reicht über 100.000 Zeilen oder 1.000 Spalten hinaus",
+    );
+    // Inside the limits, but 250 ranges of 1,000 cells each: more than MAX_MERGED_CELLS in all.
+    const many = Array.from({ length: 250 }, (_, k) => `D${4 + k * 100}:M${103 + k * 100}`);
+    const { error } = await rejection('many.xlsx', merged(...many));
+    expect(error?.message).toBe(
+      "Tabellenblatt 'eLb' hat mehr als 200.000 verbundene Zellen (zuletzt D20004:M20103)",
+    );
+    expect((await rejection('bad.xlsx', merged('A4:ZZZZ9'))).error?.message).toBe(
+      "keine lesbare .xlsx-Datei: verbundener Bereich 'A4:ZZZZ9' hat keine gültige Adresse",
+    );
+    // A merge of a few cells passes the guard.
+    const fine = await importBytes('fine.xlsx', merged('D1:E1'));
+    expect(fine.summary.files[0]?.error ?? null).toBeNull();
+  });
+
   test('a cell longer than MAX_CELL_CHARS is named with sheet and cell', async () => {
     const data = rawWorkbook([
       { name: 'eLb', sheetData: baSheetXml(baRows([textCell('D3', 'x'.repeat(150))])) },

@@ -76,7 +76,11 @@ const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 
 /** A minimal workbook from the sheets' raw `<sheetData>` XML. */
 export function rawWorkbook(
-  sheets: readonly { name: string; sheetData: string }[],
+  sheets: readonly {
+    name: string;
+    sheetData: string /** XML after sheetData (mergeCells). */;
+    after?: string;
+  }[],
   extra: readonly ZipPart[] = [],
 ): Uint8Array {
   const files: ZipPart[] = [
@@ -107,7 +111,7 @@ export function rawWorkbook(
     ...sheets.map((s, i) => ({
       name: `xl/worksheets/sheet${i + 1}.xml`,
       data: enc(
-        `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${s.sheetData}</sheetData></worksheet>`,
+        `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${s.sheetData}</sheetData>${s.after ?? ''}</worksheet>`,
       ),
     })),
     ...extra,
