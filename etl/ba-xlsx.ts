@@ -45,7 +45,7 @@ export async function readWorkbook(
   try {
     const copy = new ArrayBuffer(bytes.byteLength);
     new Uint8Array(copy).set(bytes);
-    await wb.xlsx.load(copy);
+    await wb.xlsx.load(copy, { ignoreNodes: IGNORED_SHEET_PARTS });
   } catch {
     // exceljs' own messages are JavaScript internals ("Cannot read properties of undefined").
     throw new FileRejection('keine lesbare .xlsx-Datei: der Inhalt ist beschädigt');
@@ -93,6 +93,33 @@ export async function readWorkbook(
   });
   return sheets;
 }
+
+/**
+ * Parts of a worksheet the import never reads, skipped while exceljs parses: besides the time,
+ * some expand ranges into one entry per cell (a data validation over `A1:XFD1048576` in a 7 KB
+ * file kept the import worker busy for minutes until its heap ran out). Kept: the cells
+ * (sheetData), the merged ranges (checked by xlsx-guard) and the sheet's properties.
+ */
+const IGNORED_SHEET_PARTS = [
+  'dimension',
+  'sheetViews',
+  'sheetFormatPr',
+  'cols',
+  'autoFilter',
+  'rowBreaks',
+  'hyperlinks',
+  'pageMargins',
+  'dataValidations',
+  'pageSetup',
+  'headerFooter',
+  'printOptions',
+  'picture',
+  'drawing',
+  'sheetProtection',
+  'tableParts',
+  'conditionalFormatting',
+  'extLst',
+];
 
 /**
  * A formula without a stored result: the file was written by a tool that does not calculate (a

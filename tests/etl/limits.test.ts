@@ -159,6 +159,27 @@ describe('xlsx limits, checked before exceljs loads the file', () => {
     expect(fine.summary.files[0]?.error ?? null).toBeNull();
   });
 
+  test('data validations, conditional formats and hyperlinks over the whole sheet are skipped, not expanded cell by cell', async () => {
+    // exceljs expands a data validation's range into one entry per cell: this 7 KB sheet kept the
+    // import busy for minutes until its heap ran out. The import reads none of these parts.
+    const whole = 'A1:XFD1048576';
+    const data = rawWorkbook([
+      {
+        name: 'eLb',
+        sheetData: baSheetXml(baRows()),
+        after:
+          `<conditionalFormatting sqref="${whole}"><cfRule type="cellIs" dxfId="0" priority="1" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>` +
+          `<dataValidations count="1"><dataValidation type="whole" allowBlank="1" sqref="${whole}"><formula1>0</formula1></dataValidation></dataValidations>` +
+          '<hyperlinks><hyperlink ref="A1" location="eLb!A1"/></hyperlinks>',
+      },
+    ]);
+    const r = await importBytes('validiert.xlsx', data);
+    expect(r.summary.files[0]?.error ?? null).toBeNull();
+    expect(await observations(r.deps.db)).toMatchObject([
+      { region_id: '01060', indicator_code: 'ELB', value: 10000 },
+    ]);
+  });
+
   test('a cell longer than MAX_CELL_CHARS is named with sheet and cell', async () => {
     const data = rawWorkbook([
       { name: 'eLb', sheetData: baSheetXml(baRows([textCell('D3', 'x'.repeat(150))])) },
