@@ -17,6 +17,7 @@ import { ensureDerived } from '../server/goals/snapshot.js';
 import type { ImportTask, PreviewTask, WorkerDatabase, WorkerJob, WorkerMessage } from './isolated.js';
 import { previewOf } from './layouts.js';
 import { ImportBusyError } from './lock.js';
+import { watchParentFromThread } from './parent-watch.js';
 import { executeImport, prepareSources, type RunHooks } from './run.js';
 import { runScheduled } from './schedule.js';
 import { type EtlDeps, FileRejection } from './types.js';
@@ -40,6 +41,8 @@ process.on('disconnect', () => process.exit(70));
 
 /** The process that forked this one (the server, or the command line). */
 const parentPid = process.ppid;
+// Also while the main thread is busy in one long step (parent-watch.ts).
+watchParentFromThread(parentPid);
 
 /**
  * Ends this process when its parent is gone. A SIGKILL of the command line alone leaves this
