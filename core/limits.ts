@@ -13,6 +13,8 @@ export interface ImportLimits {
   /** Rows per worksheet: counted rows and the highest row number both. */
   xlsxMaxRows: number;
   xlsxMaxColumns: number;
+  /** Cells of all worksheets together (exceljs holds an object per cell: about 200 bytes each). */
+  xlsxMaxCells: number;
   /** Records of a CSV file. */
   csvMaxRows: number;
   /** Characters of one CSV line. */
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: ImportLimits = Object.freeze({
   xlsxMaxSheets: 50,
   xlsxMaxRows: 100_000,
   xlsxMaxColumns: 1_000,
+  xlsxMaxCells: 2_000_000,
   csvMaxRows: 2_000_000,
   csvMaxLineChars: 1_000_000,
   maxCellChars: 10_000,

@@ -151,7 +151,13 @@ function parseRef(ref: string): { col: number; row: number } | null {
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** Scans one worksheet: extent, duplicates, unreadable cells. Linear in the XML's length. */
-function checkWorksheet(xml: string, sheet: string, sharedCount: number, limits: ImportLimits): void {
+function checkWorksheet(
+  xml: string,
+  sheet: string,
+  sharedCount: number,
+  limits: ImportLimits,
+  cells: { left: number },
+): void {
   const tooMany = (what: string) =>
     new FileRejection(`Tabellenblatt '${sheet}' hat mehr als ${what}`, sheet, null, null);
   let rows = 0;
@@ -185,6 +191,14 @@ function checkWorksheet(xml: string, sheet: string, sharedCount: number, limits:
       }
       col = pos.col;
       if (col >= limits.xlsxMaxColumns) throw tooMany(`${count(limits.xlsxMaxColumns)} Spalten`);
+      if (--cells.left < 0) {
+        throw new FileRejection(
+          `die .xlsx-Datei hat mehr als ${count(limits.xlsxMaxCells)} Zellen (Grenze XLSX_MAX_CELLS; überschritten in Tabellenblatt '${sheet}', Zeile ${count(pos.row)})`,
+          sheet,
+          pos.row,
+          null,
+        );
+      }
       const selfClosing = body.charCodeAt(cTagEnd - 1) === 47;
       const cEnd = selfClosing ? cTagEnd + 1 : body.indexOf('</c>', cTagEnd);
       const content = selfClosing ? '' : body.slice(cTagEnd + 1, cEnd < 0 ? body.length : cEnd);
@@ -315,9 +329,10 @@ export function checkXlsx(bytes: Uint8Array, limits: ImportLimits): void {
   let sharedCount = 0;
   if (shared !== undefined) for (const _ of startTags(shared, 'si')) sharedCount++;
   const names = sheetNames(parts);
+  const cells = { left: limits.xlsxMaxCells };
   for (const e of worksheets) {
     const xml = xmlOf(e);
-    checkWorksheet(xml, names.get(e.name) ?? e.name, sharedCount, limits);
+    checkWorksheet(xml, names.get(e.name) ?? e.name, sharedCount, limits, cells);
     checkMerges(xml, names.get(e.name) ?? e.name, limits);
   }
 }

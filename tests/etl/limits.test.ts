@@ -129,6 +129,29 @@ describe('xlsx limits, checked before exceljs loads the file', () => {
     );
   });
 
+  test('cells of all sheets together past XLSX_MAX_CELLS are refused before exceljs loads the file', async () => {
+    // Each sheet is within the row and column limits; together they hold 3 × 4 = 12 cells.
+    const sheet = (n: number) => ({
+      name: `S${n}`,
+      sheetData: baSheetXml([
+        [numberCell(`A${n}`, '1'), numberCell(`B${n}`, '2')],
+        [numberCell(`A${n + 1}`, '3'), numberCell(`B${n + 1}`, '4')],
+      ]),
+    });
+    const many = rawWorkbook([sheet(1), sheet(3), sheet(5)]);
+    const { result, loads } = await excelLoads(() => rejection('viele.xlsx', many, { xlsxMaxCells: 10 }));
+    expect(loads).toBe(0);
+    // The eleventh cell: A6 of the third sheet.
+    expect(result.error).toMatchObject({ sheet: 'S5', row: 6, column: null });
+    expect(result.error?.message).toBe(
+      "die .xlsx-Datei hat mehr als 10 Zellen (Grenze XLSX_MAX_CELLS; überschritten in Tabellenblatt 'S5', Zeile 6)",
+    );
+    expect(
+      (await importBytes('genau.xlsx', rawWorkbook([sheet(1), sheet(3)]), { xlsxMaxCells: 8 })).summary
+        .files[0]?.error?.message,
+    ).not.toContain('XLSX_MAX_CELLS');
+  });
+
   test('merged ranges beyond the sheet limits or of too many cells are refused before exceljs makes a cell of each', async () => {
     const merged = (...refs: string[]) =>
       rawWorkbook([
@@ -262,6 +285,7 @@ describe('CSV limits', () => {
       xlsxMaxSheets: 50,
       xlsxMaxRows: 100_000,
       xlsxMaxColumns: 1000,
+      xlsxMaxCells: 2_000_000,
       csvMaxRows: 2_000_000,
       csvMaxLineChars: 1_000_000,
       maxCellChars: 10_000,
