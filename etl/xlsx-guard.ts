@@ -302,11 +302,25 @@ export function checkXlsx(bytes: Uint8Array, limits: ImportLimits): void {
   const text = new TextDecoder('utf-8');
   const parts = new Map<string, string>();
   let budget = limits.xlsxMaxUnpackedBytes;
+  if (!entries.some((e) => e.name === 'xl/workbook.xml')) {
+    throw new FileRejection(
+      'keine .xlsx-Datei: das ZIP-Archiv enthält keine Arbeitsmappe (xl/workbook.xml fehlt)',
+    );
+  }
   const xmlOf = (e: ZipEntry): string => {
     const data = inflateEntry(bytes, e, budget);
     if (data === null) throw tooBig();
     budget -= data.length;
-    return text.decode(data);
+    const xml = text.decode(data);
+    // Excel writes no DTD; one is only there to expand entities or reach for outside files. It
+    // stands before the root element (the prologue is searched, not the whole part).
+    const root = xml.search(/<[A-Za-z_]/);
+    if (/<!DOCTYPE/i.test(root < 0 ? xml : xml.slice(0, root))) {
+      throw new FileRejection(
+        `${UNREADABLE}: der Teil ${e.name} enthält eine DTD (<!DOCTYPE …>), die Excel nie schreibt`,
+      );
+    }
+    return xml;
   };
   // The small parts first (names, shared string count), then the sheets one at a time.
   for (const e of entries) {

@@ -15,6 +15,7 @@ import { normalizeLabel, parseGermanNumber, stripFootnotes } from '../../etl/val
 import type { Db } from '../../server/db/connection.js';
 import { pluck } from '../helpers/db.js';
 import {
+  deflatedZip,
   numberCell,
   rawWorkbook,
   sparseWorkbook,
@@ -126,6 +127,29 @@ describe('xlsx limits, checked before exceljs loads the file', () => {
     const wide = rawWorkbook([{ name: 'eLb', sheetData: `<row r="1">${textCell('ZZ1', 'x')}</row>` }]);
     expect((await rejection('wide.xlsx', wide, { xlsxMaxColumns: 100 })).error?.message).toBe(
       "Tabellenblatt 'eLb' hat mehr als 100 Spalten",
+    );
+  });
+
+  test('a zip without a workbook and a part with a DTD are named as such before exceljs loads them', async () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const readme = deflatedZip([{ name: 'readme.txt', data: enc('kein Excel') }]);
+    const noBook = await excelLoads(() => rejection('archiv.xlsx', readme));
+    expect(noBook.loads).toBe(0);
+    expect(noBook.result.error?.message).toBe(
+      'keine .xlsx-Datei: das ZIP-Archiv enthält keine Arbeitsmappe (xl/workbook.xml fehlt)',
+    );
+    // A billion-laughs entity in the shared strings (exceljs refused it as "beschädigt", naming nothing).
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+      '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&b;</t></si></sst>';
+    const dtd = rawWorkbook(
+      [{ name: 'eLb', sheetData: baSheetXml(baRows()) }],
+      [{ name: 'xl/sharedStrings.xml', data: enc(laughs) }],
+    );
+    const withDtd = await excelLoads(() => rejection('lachen.xlsx', dtd));
+    expect(withDtd.loads).toBe(0);
+    expect(withDtd.result.error?.message).toBe(
+      'keine lesbare .xlsx-Datei: der Teil xl/sharedStrings.xml enthält eine DTD (<!DOCTYPE …>), die Excel nie schreibt',
     );
   });
 
