@@ -51,6 +51,11 @@ const LAENDER: ReadonlyArray<readonly [string, string]> = [
   ['16', 'Thüringen'],
 ];
 
+/** The kind of a region new to the database: a Land by its two-digit key, else a Jobcenter (keyed by its Kreis key or BA id). */
+export function regionKind(id: string): 'land' | 'jobcenter' {
+  return LAENDER.some(([key]) => key === id) ? 'land' : 'jobcenter';
+}
+
 const JC_ID = /\bt\d{5}\b/i;
 const AGS = /(?:^|[^\d])(\d{5})(?:[^\d]|$)/;
 

@@ -11,6 +11,7 @@ import type { Db } from '../server/db/connection.js';
 import { type BulkFixed, type BulkRow, withBulkWriteTransaction } from '../server/db/dialect/index.js';
 import { bumpDataVersion } from '../server/db/repositories/meta.js';
 import type { Database } from '../server/db/schema.js';
+import { regionKind } from './regions.js';
 import { FLAG_CODES, GENDER_CODES, type ObservationRows } from './rows.js';
 import { monthString } from './values.js';
 
@@ -130,7 +131,7 @@ async function writeRegions(
         .values({
           id: r.id,
           name: r.name ?? r.id,
-          kind: 'jobcenter',
+          kind: regionKind(r.id),
           comparison_type: r.comparisonType,
           sample,
           sample_as_of: asOf,

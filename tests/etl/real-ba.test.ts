@@ -183,8 +183,8 @@ describe('BA statistics table (months across)', () => {
       buf(toBaCsv(baTableLines(FINAL, { region: 'Land:;Schleswig-Holstein', note: false }))),
     );
     expect(s.files[0]?.error).toBeNull();
-    expect(await all(d.db, 'select id, name from regions order by id')).toEqual([
-      { id: '01', name: 'Schleswig-Holstein' },
+    expect(await all(d.db, 'select id, name, kind from regions order by id')).toEqual([
+      { id: '01', name: 'Schleswig-Holstein', kind: 'land' },
     ]);
   });
 });
