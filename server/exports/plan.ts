@@ -3,7 +3,7 @@ import { formatMonth } from '../../core/format.js';
 import type { PlanMonths } from '../goals/plan-rows.js';
 import { type ExportRegion, exportNote } from './columns.js';
 import { csvNumber, neutraliseFormula } from './csv.js';
-import { addNote, sheetWithHeaders, workbookBytes } from './workbook.js';
+import { addNote, MONTH_FORMAT, monthDate, sheetWithHeaders, workbookBytes } from './workbook.js';
 
 const UNIT_SUFFIX: Record<string, string> = { eur: ' (€)', places: ' (Plätze)' };
 
@@ -44,9 +44,10 @@ export async function planRowsToXlsx(
   for (const row of data.rows) {
     const r = ws.addRow([
       region.name,
-      formatMonth(row.month),
+      monthDate(row.month),
       ...data.columns.map((c) => row.values[c.code] ?? row.flags[c.code] ?? ''),
     ]);
+    r.getCell(2).numFmt = MONTH_FORMAT;
     data.columns.forEach((c, i) => {
       if (typeof row.values[c.code] === 'number')
         r.getCell(i + 3).numFmt = c.unit === 'eur' ? '#,##0.00' : '#,##0';

@@ -18,6 +18,16 @@ export async function sheetWithHeaders(
   return { wb, ws };
 }
 
+/**
+ * A month as a date cell (the 1st, UTC) shown as "September 2024" in a German Excel: a date
+ * sorts and filters by time, a text "Dezember 2024" alphabetically before "Januar 2025".
+ */
+export const MONTH_FORMAT = 'mmmm yyyy';
+
+export function monthDate(month: string): Date {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1));
+}
+
 /** A note under the rows (after an empty row, in italics); nothing for null. */
 export function addNote(ws: Worksheet, note: string | null): void {
   if (!note) return;

@@ -1,7 +1,7 @@
 /** XLSX export of the Monatswerte with typed numeric cells and German headers (exceljs). */
 import type { MonthColumn, MonthRow } from '../goals/month-rows.js';
 import { COLUMN_HEADERS, cellOf, type ExportRegion, exportNote, provisionalNote } from './columns.js';
-import { addNote, sheetWithHeaders, workbookBytes } from './workbook.js';
+import { addNote, MONTH_FORMAT, monthDate, sheetWithHeaders, workbookBytes } from './workbook.js';
 
 const COUNT_FORMAT = '#,##0';
 const PERCENT_FORMAT = '0.0';
@@ -18,9 +18,10 @@ export async function monthRowsToXlsx(
   );
   for (const row of rows) {
     const cells = columns.map((c) => cellOf(row, c, region));
-    const r = ws.addRow(cells.map((cell) => cell.value));
+    const r = ws.addRow(columns.map((c, i) => (c === 'month' ? monthDate(row.month) : cells[i]?.value)));
     cells.forEach((cell, i) => {
-      if (cell.kind === 'number') r.getCell(i + 1).numFmt = cell.percent ? PERCENT_FORMAT : COUNT_FORMAT;
+      if (columns[i] === 'month') r.getCell(i + 1).numFmt = MONTH_FORMAT;
+      else if (cell.kind === 'number') r.getCell(i + 1).numFmt = cell.percent ? PERCENT_FORMAT : COUNT_FORMAT;
     });
   }
   addNote(ws, provisionalNote(rows));

@@ -226,6 +226,9 @@ describe('GET /api/months?format=xlsx', () => {
       expect(r.getCell(9).value).toBe(row.k3);
       expect(r.getCell(8).numFmt).toBe('0.0');
     });
-    expect(ws.getRow(2).getCell(2).value).toBe('Dezember 2024');
+    // The month as a date cell shown "Dezember 2024": it sorts by time in Excel, not alphabetically.
+    expect(ws.getRow(2).getCell(2).value).toEqual(new Date(Date.UTC(2024, 11, 1)));
+    expect(ws.getRow(2).getCell(2).numFmt).toBe('mmmm yyyy');
+    expect(ws.getRow(1 + json.total).getCell(2).value).toEqual(new Date(Date.UTC(2024, 0, 1)));
   });
 });

@@ -274,6 +274,41 @@ describe('GET /api/months/plan (Monatswerte, Planwerte)', () => {
     const bad = await ctx.app.request('/api/months/plan?from=2024-09&to=2024-01');
     expect(bad.status).toBe(400);
   });
+
+  it('exports the same series as XLSX: months as date cells, amounts as numbers', async () => {
+    const ctx = await sampleApp();
+    const r = planMonthsResponse.parse(
+      (await getJson(ctx, '/api/months/plan?region=01060&from=2024-01&to=2024-09')).body,
+    );
+    const res = await ctx.app.request('/api/months/plan?region=01060&from=2024-01&to=2024-09&format=xlsx');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(
+      'zielmonitor-planwerte_01060_beispieldaten.xlsx',
+    );
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('Planwerte');
+    if (!ws) throw new Error('sheet Planwerte missing');
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 2)).toEqual(['Region', 'Monat']);
+    const fbw = header.indexOf('Eintritte FbW (EIN_FBW)') + 1;
+    const egt = header.indexOf('Ausgaben Eingliederungstitel (EGT_IST) (€)') + 1;
+    expect(fbw).toBeGreaterThan(2);
+    r.rows.forEach((row, k) => {
+      const cells = ws.getRow(k + 2);
+      expect(cells.getCell(1).value).toBe('Kreis Segeberg');
+      // A date cell shown "September 2024": Excel sorts it by time, not alphabetically.
+      expect(cells.getCell(2).value).toEqual(new Date(`${row.month}-01T00:00:00Z`));
+      expect(cells.getCell(2).numFmt).toBe('mmmm yyyy');
+      expect(cells.getCell(fbw).value).toBe(row.values.EIN_FBW);
+      expect(cells.getCell(egt).value).toBe(row.values.EGT_IST);
+      expect(cells.getCell(egt).numFmt).toBe('#,##0.00');
+    });
+    expect(ws.getRow(2).getCell(fbw).value).toBe(
+      sumCsv('data/sample/segeberg-plan-sample.csv', 'EIN_FBW', ['2024-09']),
+    );
+  });
 });
 
 describe('targets file and finance export: bad input is rejected whole with its position', () => {
