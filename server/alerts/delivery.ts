@@ -51,9 +51,12 @@ const CLAIM_LEASE_MS = 10 * 60_000;
 export async function deliverDue(deps: DeliveryDeps): Promise<DeliverySummary> {
   const { db, transport, clock, log } = deps;
   const summary: DeliverySummary = { attempted: 0, sent: 0, failed: 0 };
-  const now = clock();
-  const due = await dueDigests(db, now.toISOString());
+  const due = await dueDigests(db, clock().toISOString());
   for (const d of due) {
+    // The lease counts from this claim, not from the run's start: a run of slow sends (a
+    // greylisting server, 60 s socket timeouts) would otherwise claim later digests with a lease
+    // already run out, free for another instance to send again.
+    const now = clock();
     const attempts = await markAttempt(db, d.id, {
       now: now.toISOString(),
       leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),

@@ -351,6 +351,38 @@ describe('status changes', () => {
 });
 
 describe('delivery failures', () => {
+  test('a delivery run longer than the claim lease: a mail claimed late is not sent again by another instance', async () => {
+    const db = await freshDb();
+    const goals = new FixtureGoals();
+    const clock = new ManualClock(new Date('2024-10-30T08:00:00Z'));
+    const instances: ReturnType<typeof makeService>[] = [];
+    const otherRuns: unknown[] = [];
+    const smtp = await startSmtp({
+      onMail: async (index) => {
+        // The first mail takes 11 minutes (a slow, greylisting server): longer than the lease.
+        if (index === 0) clock.advanceMinutes(11);
+        // While the second is being sent, the other instance looks for due mail.
+        const other = instances[1];
+        if (index === 1 && other) otherRuns.push(await other.retryPending());
+      },
+    });
+    const config = smtpConfig(smtp.port);
+    instances.push(makeService({ db, config, goals, clock: clock.now }));
+    instances.push(makeService({ db, config, goals, clock: clock.now }));
+    cleanups.push(async () => {
+      for (const a of instances) await a.stop();
+      await db.close();
+      await smtp.close();
+    });
+    goals.goals = [femaleMissed()];
+    const first = await instances[0]?.evaluate('import');
+    expect(first?.delivery).toEqual({ attempted: 2, sent: 2, failed: 0 });
+    // The second digest was claimed at 08:11 until 08:21; its lease counted from the run's start
+    // (08:00 + 10 min) had already run out, and the other instance sent it a second time.
+    expect(otherRuns).toEqual([{ attempted: 0, sent: 0, failed: 0 }]);
+    expect(smtp.received).toHaveLength(2);
+  });
+
   test('SMTP server down, then up: every pending mail is delivered exactly once', async () => {
     const port = await freePort();
     const db = await freshDb();

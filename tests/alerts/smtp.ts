@@ -36,7 +36,12 @@ export function freePort(): Promise<number> {
 }
 
 export async function startSmtp(
-  opts: { port?: number; auth?: { user: string; pass: string } } = {},
+  opts: {
+    port?: number;
+    auth?: { user: string; pass: string };
+    /** Runs before a mail is accepted (the sender waits): mail `index` counts from 0. */
+    onMail?: (index: number) => Promise<void> | void;
+  } = {},
 ): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   const logins: { user: string; ok: boolean }[] = [];
@@ -60,14 +65,16 @@ export async function startSmtp(
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
         const raw = Buffer.concat(chunks).toString('utf8');
+        const index = received.length;
         received.push({
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           raw,
           parsed: parseMail(raw),
         });
+        await opts.onMail?.(index);
         cb();
       });
     },
