@@ -165,4 +165,52 @@ describe('import wizard', () => {
     },
     E2E_TIMEOUT,
   );
+
+  test(
+    'an upload whose progress no instance can tell (another instance took it, then went away): the page stops asking and points to the log',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'de-DE' });
+      context.setDefaultTimeout(60_000);
+      const page = await context.newPage();
+      const errors = trackConsoleErrors(page);
+      // Every poll of the job reaches an instance that does not hold it: its real answer.
+      let polls = 0;
+      await page.route('**/api/import-wizard/jobs/*', (route) => {
+        polls++;
+        return route.fulfill({
+          status: 404,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            error: {
+              code: 'job_not_found',
+              message: 'Unknown import job (jobs are kept while the server runs).',
+            },
+          }),
+        });
+      });
+      await page.goto(`${server.url}/importe`);
+      await page.getByLabel('Admin-Token').fill(TEST_ADMIN_TOKEN);
+      await page.getByLabel('Datei', { exact: true }).setInputFiles({
+        name: 'ba-tabelle-verloren.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(toBaCsv(baTableLines(PROVISIONAL)), 'utf8'),
+      });
+      await page.getByRole('button', { name: 'Importieren' }).click();
+      const lost = page.getByTestId('import-progress-lost');
+      await lost.waitFor();
+      expect(await lost.textContent()).toContain('Fortschritt nicht abrufbar');
+      expect(await lost.textContent()).toContain('ba-tabelle-verloren.csv');
+      // It stopped asking: 25 failed polls, and no more after a second.
+      const asked = polls;
+      expect(asked).toBe(25);
+      await page.waitForTimeout(1000);
+      expect(polls).toBe(asked);
+      // The form is free again, and the run log shows the import the server did.
+      expect(await page.getByRole('button', { name: 'Importieren' }).count()).toBe(1);
+      await page.getByText('ba-tabelle-verloren.csv').first().waitFor();
+      expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
 });

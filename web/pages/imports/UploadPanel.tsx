@@ -16,25 +16,47 @@ import { TokenField } from './TokenField';
 import { fetchImportJob, type ImportJob, startImportJob } from './wizard-api';
 
 const POLL_MS = 400;
+/**
+ * Polls in a row that may fail before the page stops asking (about 10 s). A job's progress is
+ * kept by the instance that took the upload: behind a round-robin balancer every other poll
+ * reaches an instance that does not know it (404), and if that instance goes away no poll will.
+ */
+const MAX_FAILED_POLLS = 25;
 
-/** Polls a running job until it is done or failed. */
-export function useJob(initial: ImportJob | null): ImportJob | null {
+/**
+ * Polls a running job until it is done or failed; `lost` when its progress could not be read
+ * MAX_FAILED_POLLS times in a row (the import goes on; the run log shows its result).
+ */
+export function useJob(initial: ImportJob | null): { job: ImportJob | null; lost: boolean } {
   const [job, setJob] = useState(initial);
+  const [failed, setFailed] = useState(0);
   const qc = useQueryClient();
-  useEffect(() => setJob(initial), [initial]);
   useEffect(() => {
-    if (job === null || job.state !== 'running') return;
+    setJob(initial);
+    setFailed(0);
+  }, [initial]);
+  const lost = failed >= MAX_FAILED_POLLS;
+  useEffect(() => {
+    if (job === null || job.state !== 'running' || lost) return;
     const t = setTimeout(() => {
       fetchImportJob(job.id)
         .then((j) => {
+          setFailed(0);
           setJob(j);
           if (j.state !== 'running') void invalidateData(qc);
         })
-        .catch(() => setJob({ ...job })); // transient: try again
+        .catch(() => {
+          // Transient (another instance, a restart): try again, up to MAX_FAILED_POLLS in a row.
+          setFailed((n) => n + 1);
+          setJob({ ...job });
+        });
     }, POLL_MS);
     return () => clearTimeout(t);
-  }, [job, qc]);
-  return job;
+  }, [job, qc, lost]);
+  useEffect(() => {
+    if (lost) void invalidateData(qc);
+  }, [lost, qc]);
+  return { job, lost };
 }
 
 export function UploadPanel(props: {
@@ -49,7 +71,7 @@ export function UploadPanel(props: {
   const [file, setFile] = useState<File | null>(null);
   const [startError, setStartError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
-  const job = useJob(started);
+  const { job, lost } = useJob(started);
   const { credential, reason } = props.access;
   const token = props.token;
 
@@ -65,7 +87,7 @@ export function UploadPanel(props: {
       .catch(setStartError)
       .finally(() => setPending(false));
   };
-  const running = pending || job?.state === 'running';
+  const running = pending || (job?.state === 'running' && !lost);
 
   return (
     <section className="card upload" aria-labelledby="upload-h">
@@ -103,13 +125,32 @@ export function UploadPanel(props: {
             <strong>Import fehlgeschlagen:</strong> {errorText(startError)}
           </div>
         )}
-        {job && <JobState job={job} onOpenWizard={file ? () => props.onOpenWizard(file) : null} />}
+        {job && (
+          <JobState job={job} lost={lost} onOpenWizard={file ? () => props.onOpenWizard(file) : null} />
+        )}
       </div>
     </section>
   );
 }
 
-export function JobState({ job, onOpenWizard }: { job: ImportJob; onOpenWizard: (() => void) | null }) {
+export function JobState({
+  job,
+  lost,
+  onOpenWizard,
+}: {
+  job: ImportJob;
+  lost: boolean;
+  onOpenWizard: (() => void) | null;
+}) {
+  if (job.state === 'running' && lost) {
+    return (
+      <div className="banner" role="status" data-testid="import-progress-lost">
+        <strong>Fortschritt nicht abrufbar:</strong> Der Server, der {job.file} angenommen hat, antwortet
+        nicht mehr auf die Nachfrage. Der Import wird trotzdem ganz oder gar nicht geschrieben; das Protokoll
+        unten zeigt sein Ergebnis.
+      </div>
+    );
+  }
   if (job.state === 'running') {
     return (
       <div className="banner" role="status" data-testid="import-progress">

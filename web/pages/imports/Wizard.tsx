@@ -85,7 +85,7 @@ export function Wizard({ file, upload, saveAccess, onClose }: WizardProps) {
   const [pattern, setPattern] = useState(() => defaultPattern(file.name));
   const [saveError, setSaveError] = useState<unknown>(null);
   const [started, setStarted] = useState<ImportJob | null>(null);
-  const job = useJob(started);
+  const { job, lost } = useJob(started);
   const spec = useMemo(() => (draft ? toSpec(draft) : null), [draft]);
   const live = useLivePreview(file, spec, upload);
 
@@ -186,7 +186,7 @@ export function Wizard({ file, upload, saveAccess, onClose }: WizardProps) {
             {errorText(saveError)}
           </div>
         )}
-        {job && <JobState job={job} onOpenWizard={null} />}
+        {job && <JobState job={job} lost={lost} onOpenWizard={null} />}
       </div>
     </section>
   );
