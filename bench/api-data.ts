@@ -5,7 +5,7 @@
  * integrations ≈ 2 % of ELB a month with spring/autumn peaks and a December dip).
  */
 
-import { month, monthRange } from '../core/months.js';
+import { type Month, month, monthRange } from '../core/months.js';
 import { mulberry32 } from '../scripts/mulberry32.js';
 import type { SqliteDb } from '../server/db/connection.js';
 
@@ -27,11 +27,18 @@ export function regionIds(): string[] {
   return Array.from({ length: REGION_COUNT }, (_, i) => String(10001 + i));
 }
 
-/** Inserts the data set; returns the number of observations written. */
-export function loadNationalData(db: SqliteDb): number {
+/**
+ * Inserts the data set; returns the number of observations written. `firstMonth` starts it
+ * earlier (tests that need backtest errors from at least three other years); the benchmarks use
+ * the default.
+ */
+export function loadNationalData(
+  db: SqliteDb,
+  { firstMonth = FIRST_MONTH }: { firstMonth?: Month } = {},
+): number {
   const s = db.sqlite;
   const random = mulberry32(20240901);
-  const months = monthRange(FIRST_MONTH, LAST_MONTH);
+  const months = monthRange(firstMonth, LAST_MONTH);
   const loadedAt = '2025-01-20T06:00:00.000Z';
   const insRegion = s.prepare(
     `insert into regions (id, name, kind, comparison_type, sample, sample_as_of) values (?, ?, 'jobcenter', ?, 0, null)`,

@@ -7,8 +7,10 @@
  *
  * A goal's interval for year t is built from the errors of every *other* year: a year in progress
  * has no errors of its own anyway, and a past year is then judged only by the history it did not
- * produce. The report's coverage judges each case by the interval from all *other* cases (leave
- * one out), so that a database with a single complete year can still be checked.
+ * produce. Errors of one year share that year's effect, so an interval needs errors from
+ * MIN_YEARS distinct years besides MIN_ERRORS cases. The report's coverage judges each case by the
+ * interval from all *other* cases (leave one out), so that a database with a single complete year
+ * can still be checked.
  * See docs/decisions/012-forecast-yoy3-backtest.md. Pure.
  */
 import { makeMonth } from '../../core/months.js';
@@ -19,6 +21,12 @@ import type { Better, Gender, SeriesLookup } from './types.js';
 
 /** Fewer pooled errors than this: no interval and no probability ("zu wenig Historie"). */
 export const MIN_ERRORS = 10;
+/**
+ * Errors from fewer distinct years than this: no interval and no probability either. The errors
+ * of one year share that year's effect (all regions had the same economy), so the number of years,
+ * not of cases, is what the interval learns from; see docs/decisions/016-forecast-interval-years.md.
+ */
+export const MIN_YEARS = 3;
 /** Origin months of the backtest: in December the year is decided. */
 export const ORIGIN_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
 
@@ -101,9 +109,17 @@ export function backtestRegion(
   return out;
 }
 
+/** Pooled errors (ascending) and the number of distinct years they come from. */
+export interface PooledErrors {
+  errors: readonly number[];
+  years: number;
+}
+
 /** The pooled errors of a key, ascending; `excludeYear` leaves that year's cases out. */
 export interface ErrorPool {
   errors(indicator: string, gender: Gender, originMonth: number, excludeYear?: number): readonly number[];
+  /** The errors with the number of distinct years among them (`excludeYear` left out). */
+  pooled(indicator: string, gender: Gender, originMonth: number, excludeYear?: number): PooledErrors;
 }
 
 /** A pool that also keeps its cases (for the report: forecast, naive baseline, region). */
@@ -115,29 +131,34 @@ const poolKey = (indicator: string, gender: Gender, originMonth: number) =>
   `${indicator}|${gender}|${originMonth}`;
 
 /**
- * Sorted errors memoised per key and excluded year, from `source(key)`: the errors and their
- * years in case order.
+ * Sorted errors and their count of distinct years, memoised per key and excluded year, from
+ * `source(key)`: the errors and their years in case order.
  */
 function sortedErrors(
   source: (key: string) => { errors: ArrayLike<number>; years: ArrayLike<number> } | undefined,
-): ErrorPool['errors'] {
-  const sorted = new Map<string, number[]>();
+): ErrorPool['pooled'] {
+  const sorted = new Map<string, PooledErrors>();
   return (indicator, gender, originMonth, excludeYear) => {
     const key = poolKey(indicator, gender, originMonth);
     const memoKey = `${key}|${excludeYear ?? ''}`;
-    let s = sorted.get(memoKey);
-    if (!s) {
-      s = [];
+    let p = sorted.get(memoKey);
+    if (!p) {
+      const errors: number[] = [];
+      const years = new Set<number>();
       const src = source(key);
       if (src) {
         for (let i = 0; i < src.errors.length; i++) {
-          if (src.years[i] !== excludeYear) s.push(src.errors[i] ?? Number.NaN);
+          const year = src.years[i] ?? Number.NaN;
+          if (year === excludeYear) continue;
+          errors.push(src.errors[i] ?? Number.NaN);
+          years.add(year);
         }
       }
-      s.sort((a, b) => a - b);
-      sorted.set(memoKey, s);
+      errors.sort((a, b) => a - b);
+      p = { errors, years: years.size };
+      sorted.set(memoKey, p);
     }
-    return s;
+    return p;
   };
 }
 
@@ -149,13 +170,15 @@ export function errorPool(all: readonly BacktestCase[]): CasePool {
     list.push(c);
     byKey.set(key, list);
   }
+  const pooled = sortedErrors((key) => {
+    const list = byKey.get(key);
+    if (!list) return undefined;
+    return { errors: list.map((c) => c.actualPct - c.forecastPct), years: list.map((c) => c.year) };
+  });
   return {
     cases: (indicator, gender, originMonth) => byKey.get(poolKey(indicator, gender, originMonth)) ?? [],
-    errors: sortedErrors((key) => {
-      const list = byKey.get(key);
-      if (!list) return undefined;
-      return { errors: list.map((c) => c.actualPct - c.forecastPct), years: list.map((c) => c.year) };
-    }),
+    errors: (...args) => pooled(...args).errors,
+    pooled,
   };
 }
 
@@ -181,7 +204,8 @@ export function errorPoolOf(keys: Iterable<PoolErrors>): ErrorPool {
       years: Int16Array.from(k.years),
     });
   }
-  return { errors: sortedErrors((key) => byKey.get(key)) };
+  const pooled = sortedErrors((key) => byKey.get(key));
+  return { errors: (...args) => pooled(...args).errors, pooled };
 }
 
 export interface IntervalEstimate {
@@ -190,15 +214,26 @@ export interface IntervalEstimate {
   probabilityMet: number | null;
   /** How many errors were pooled. */
   cases: number;
+  /** From how many distinct years. */
+  years: number;
 }
 
-/** The 80 % interval and the probability of meeting the target from ascending pooled `errors`. */
+/** True when pooled errors are enough for an interval: MIN_ERRORS cases from MIN_YEARS years. */
+export function enoughHistory(p: PooledErrors): boolean {
+  return p.errors.length >= MIN_ERRORS && p.years >= MIN_YEARS;
+}
+
+/**
+ * The 80 % interval and the probability of meeting the target from the pooled errors (ascending);
+ * none without enough history (`enoughHistory`).
+ */
 export function intervalEstimate(
   changePct: number,
-  errors: readonly number[],
+  pooled: PooledErrors,
   target: { targetChangePct: number; better: Better },
 ): IntervalEstimate {
-  if (errors.length < MIN_ERRORS) return { interval: null, probabilityMet: null, cases: errors.length };
+  const { errors, years } = pooled;
+  if (!enoughHistory(pooled)) return { interval: null, probabilityMet: null, cases: errors.length, years };
   let met = 0;
   for (const e of errors) {
     if (goalStatus(changePct + e, target.targetChangePct, target.better, 0) === 'met') met++;
@@ -207,6 +242,7 @@ export function intervalEstimate(
     interval: { lowPct: changePct + quantile(errors, 0.1), highPct: changePct + quantile(errors, 0.9) },
     probabilityMet: met / errors.length,
     cases: errors.length,
+    years,
   };
 }
 

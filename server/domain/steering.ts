@@ -4,7 +4,13 @@
  * Pure; the goal evaluation calls it once per goal.
  */
 import { monthOfYear } from '../../core/months.js';
-import { intervalEstimate, MIN_ERRORS } from './backtest.js';
+import {
+  type IntervalEstimate,
+  intervalEstimate,
+  MIN_ERRORS,
+  MIN_YEARS,
+  type PooledErrors,
+} from './backtest.js';
 import { goalDrivers } from './drivers.js';
 import { FORECAST_METHOD, type PointForecast, pointForecast } from './forecast.js';
 import { goalPace } from './pace.js';
@@ -13,19 +19,38 @@ import type { GoalForecast, GoalOptions, GoalSpec, GoalSteering, Month, SeriesLo
 
 /**
  * The pooled backtest errors (actual − forecast change, ascending) of an indicator, gender and
- * origin month; the caller leaves out the goal's own year.
+ * origin month with the number of distinct years they come from; the caller leaves out the goal's
+ * own year.
  */
 export type ForecastHistory = (
   indicator: string,
   gender: GoalSpec['gender'],
   originMonth: number,
-) => readonly number[];
+) => PooledErrors;
+
+const NO_HISTORY: PooledErrors = { errors: [], years: 0 };
 
 const DECIDED = 'Dezember: das Jahr ist entschieden, der Wert ist das Ist.';
 
 function joinReasons(...parts: (string | null)[]): string | null {
   const text = parts.filter((p): p is string => p !== null && p !== '').join(' ');
   return text === '' ? null : text;
+}
+
+/**
+ * Why there is no interval (German, for people): too few cases, errors from too few other years,
+ * or both. Null with an interval.
+ */
+export function fewHistoryReason(est: IntervalEstimate): string | null {
+  if (est.interval !== null) return null;
+  const cases = `${est.cases} ${est.cases === 1 ? 'Vergleichsfall' : 'Vergleichsfälle'}`;
+  const years = est.years === 1 ? 'einem anderen Jahr' : `${est.years} anderen Jahren`;
+  if (est.cases >= MIN_ERRORS) {
+    return `zu wenig Historie (Prognosefehler aus nur ${years}, mindestens ${MIN_YEARS} nötig).`;
+  }
+  if (est.years >= MIN_YEARS) return `zu wenig Historie (${cases}, mindestens ${MIN_ERRORS} nötig).`;
+  const from = est.years === 0 ? '' : ` aus nur ${years}`;
+  return `zu wenig Historie (${cases}${from}; mindestens ${MIN_ERRORS} aus ${MIN_YEARS} anderen Jahren nötig).`;
 }
 
 /** The forecast object of the API from a point forecast and the pooled errors. */
@@ -49,12 +74,9 @@ export function goalForecast(
   if (monthOfYear(m) === 12) {
     return { ...base, status, interval: null, probabilityMet: null, reason: DECIDED };
   }
-  const errors = history?.(spec.indicator.code, spec.gender, monthOfYear(m)) ?? [];
-  const est = intervalEstimate(point.changePct, errors, spec);
-  const few =
-    est.interval === null
-      ? `zu wenig Historie (${est.cases} ${est.cases === 1 ? 'Vergleichsfall' : 'Vergleichsfälle'}, mindestens ${MIN_ERRORS} nötig).`
-      : null;
+  const pooled = history?.(spec.indicator.code, spec.gender, monthOfYear(m)) ?? NO_HISTORY;
+  const est = intervalEstimate(point.changePct, pooled, spec);
+  const few = fewHistoryReason(est);
   return {
     ...base,
     status,

@@ -301,7 +301,7 @@ async function readCasePool(
  */
 export function historyFor(pools: BacktestPools, sample: boolean, year: number): ForecastHistory {
   const pool = sample ? pools.sample : pools.real;
-  return (indicator, gender, originMonth) => pool.errors(indicator, gender, originMonth, year);
+  return (indicator, gender, originMonth) => pool.pooled(indicator, gender, originMonth, year);
 }
 
 /** Report pools kept per version (each one indicator and gender with its cases). */

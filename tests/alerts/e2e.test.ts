@@ -160,7 +160,7 @@ describe('import → goals → alerts → SMTP', () => {
     expect(june?.text).toContain('Vorjahr (Juni 2023):              6,00 %');
     expect(june?.text).toContain('−10,00 % (Ziel: +1,10 %)');
     expect(june?.text).toContain(
-      'Prognose Dezember 2024:           Prognose Dez.: −10,0 % · zu wenig Historie (0 Vergleichsfälle, mindestens 10 nötig); Dezemberwert 10,80 % (✕ voraussichtlich verfehlt) – Prognose, keine Ist-Zahl',
+      'Prognose Dezember 2024:           Prognose Dez.: −10,0 % · zu wenig Historie (0 Vergleichsfälle; mindestens 10 aus 3 anderen Jahren nötig); Dezemberwert 10,80 % (✕ voraussichtlich verfehlt) – Prognose, keine Ist-Zahl',
     );
     expect(june?.text).toContain(
       'Was es noch braucht:              Für das Ziel fehlen noch 68 Integrationen bis Dezember (12 je Monat; Vorjahr Juli–Dez.: 10 je Monat; Prognose: 9 je Monat).',

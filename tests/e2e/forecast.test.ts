@@ -1,6 +1,8 @@
 /**
- * The forecast end to end (issue 12), on the national bench data (bench/api-data.ts: 404 regions,
- * so every goal has a backtest history and an 80 % interval): the real server as a child process
+ * The forecast end to end (issue 12), on the national bench data (bench/api-data.ts: 404 regions),
+ * started in January 2018 so that every goal of 2024 has backtest errors from enough other years
+ * for an 80 % interval (K3: 2019–2023, K2: 2020–2023; the JFW of 2019 needs December 2018's ELB,
+ * the change of 2019 the JFW of 2018): the real server as a child process
  * and a real Chromium. The overview card, the wall tile and the goal page show the forecast, its
  * interval, the probability and the pace exactly as the API's goal formatted de-DE; the wall still
  * fits the screen with the longer lines. Needs dist/web (`npx vite build`).
@@ -17,6 +19,7 @@ import {
   formatShare,
   monthName,
 } from '../../core/format.js';
+import { month } from '../../core/months.js';
 import { driversSentence, paceSentence, paceShort } from '../../core/steering-text.js';
 import { openDatabase } from '../../server/db/connection.js';
 import type { GoalBacktestResponse, GoalsResponse } from '../../web/api';
@@ -67,7 +70,7 @@ describe('forecast on the national bench data', () => {
     const dir = scratchDir('zielmonitor-forecast-');
     const dbPath = path.join(dir, 'national.db');
     const db = await openDatabase(dbPath);
-    loadNationalData(db);
+    loadNationalData(db, { firstMonth: month('2018-01') });
     await db.close();
     [server, browser] = await Promise.all([
       startServer({ env: { DATABASE_PATH: dbPath, LOAD_SAMPLE_ON_EMPTY: 'false' } }),
@@ -176,8 +179,8 @@ describe('forecast on the national bench data', () => {
           formatNumber(bt.regionRows[i]?.maeForecast ?? null, 2),
         ]),
       );
-      // The region's own history: one complete K2 year (2023) per origin month.
-      expect(bt.regionRows.every((r) => r.cases === 1)).toBe(true);
+      // The region's own history: four complete K2 years (2020–2023) per origin month.
+      expect(bt.regionRows.every((r) => r.cases === 4)).toBe(true);
       expect(bt.rows.every((r) => r.coverage !== null)).toBe(true);
       await page.screenshot({ path: artifactPath('forecast-goal.png'), fullPage: true });
       expect(errors).toEqual([]);

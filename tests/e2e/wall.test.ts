@@ -40,6 +40,8 @@ async function tileTexts(page: Page) {
       status: t.querySelector('.wall-tile-head [data-status] .wall-status-word')?.textContent ?? '',
       value: t.querySelector('[data-testid="wall-value"]')?.textContent ?? '',
       change: t.querySelector('[data-testid="wall-change"]')?.textContent ?? '',
+      uncertainty: t.querySelector('[data-testid="wall-forecast-interval"]')?.textContent ?? '',
+      probability: t.querySelector('[data-testid="wall-forecast-probability"]')?.textContent ?? null,
     })),
   );
 }
@@ -80,6 +82,10 @@ describe('wall display on the sample data', () => {
         expect(t.status).toMatch(/^(im Ziel|gefährdet|verfehlt|keine Daten)$/);
         expect(t.value).toMatch(/^[\d.]+(,\d)?( %)?$/);
         expect(t.change).toMatch(/^([+−]\d+,\d{1,3}|±0,0) %$/);
+        // The sample's forecast errors come from two other years only: no 80 % interval and no
+        // "x % Zielerreichung", said in words.
+        expect(t.uncertainty).toBe('zu wenig Historie');
+        expect(t.probability).toBeNull();
       }
       // The figures are the API's, formatted de-DE.
       const api = await (await fetch(`${server.url}/api/goals?region=${REGION}`)).json();

@@ -22,6 +22,7 @@ import { goalPace } from '../../server/domain/pace.js';
 import { goalQuantity, ytdChange } from '../../server/domain/quantity.js';
 import { goalSteering } from '../../server/domain/steering.js';
 import type { Better, Gender, GoalSpec, IndicatorDef, Series } from '../../server/domain/types.js';
+import { historyFor } from '../../server/goals/backtest-cache.js';
 import {
   ELB_2023,
   ELB_2024,
@@ -144,7 +145,10 @@ describe('yoy3 forecast: K3 (mean LZB of January..December)', () => {
     const lzb = series(M('2023-01'), [...LZB_2023, ...LZB_2024, 1014, 1020, 1026]);
     const lookup = lookupOf({ LZB: { female: lzb } });
     const s = spec(K3, 7.8, 'lower');
-    const e = evaluateGoal(s, lookup, M('2024-12'), OPTIONS, () => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const e = evaluateGoal(s, lookup, M('2024-12'), OPTIONS, () => ({
+      errors: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      years: 3,
+    }));
     const mean = (sum(LZB_2024) + 1014 + 1020 + 1026) / 12;
     expect(e.forecast.value).toBeCloseTo(mean, 10);
     expect(e.forecast.changePct).toBeCloseTo(e.changePct ?? Number.NaN, 10);
@@ -199,35 +203,53 @@ describe('backtest: quantiles, interval, probability', () => {
   });
 
   const errors = [-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3];
+  /** The errors as pooled from `years` distinct years. */
+  const from = (xs: number[], years = 3) => ({ errors: xs, years });
   test('80 % interval = forecast + q10 .. forecast + q90; probability = share of errors meeting the target', () => {
     // Forecast +1,0 %, target +1,1 % (higher is better): met when 1 + e >= 1.1, e >= 0.1: 5 of 10.
-    const est = intervalEstimate(1, errors, { targetChangePct: 1.1, better: 'higher' });
+    const est = intervalEstimate(1, from(errors), { targetChangePct: 1.1, better: 'higher' });
     expect(est.interval?.lowPct).toBeCloseTo(1 - 1.55, 12);
     expect(est.interval?.highPct).toBeCloseTo(1 + 2.1, 12);
     expect(est.probabilityMet).toBe(5 / 10);
     // Lower is better, target +6 %: forecast +5 % meets it when 5 + e <= 6, e <= 1: 7 of 10.
-    expect(intervalEstimate(5, errors, { targetChangePct: 6, better: 'lower' }).probabilityMet).toBe(7 / 10);
+    expect(intervalEstimate(5, from(errors), { targetChangePct: 6, better: 'lower' }).probabilityMet).toBe(
+      7 / 10,
+    );
   });
 
   test('fewer than 10 errors: no interval, and the goal says "zu wenig Historie"', () => {
-    expect(intervalEstimate(1, errors.slice(1), { targetChangePct: 1.1, better: 'higher' })).toEqual({
+    expect(intervalEstimate(1, from(errors.slice(1)), { targetChangePct: 1.1, better: 'higher' })).toEqual({
       interval: null,
       probabilityMet: null,
       cases: 9,
+      years: 3,
     });
     const e = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () =>
-      errors.slice(1),
+      from(errors.slice(1)),
     );
     expect(e.forecast.interval).toBeNull();
     expect(e.forecast.reason).toBe('zu wenig Historie (9 Vergleichsfälle, mindestens 10 nötig).');
     const one = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () =>
-      errors.slice(0, 1),
+      from(errors.slice(0, 1), 1),
     );
-    expect(one.forecast.reason).toBe('zu wenig Historie (1 Vergleichsfall, mindestens 10 nötig).');
-    const full = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () => errors);
+    expect(one.forecast.reason).toBe(
+      'zu wenig Historie (1 Vergleichsfall aus nur einem anderen Jahr; mindestens 10 aus 3 anderen Jahren nötig).',
+    );
+    const full = evaluateGoal(spec(K2, 1.1, 'higher'), fixture().lookup, M('2024-09'), OPTIONS, () =>
+      from(errors),
+    );
     const f = full.forecast.changePct ?? Number.NaN;
     expect(full.forecast.interval?.lowPct).toBeCloseTo(f - 1.55, 10);
     expect(full.forecast.reason).toBeNull();
+  });
+
+  test('ten errors from two years: no interval (MIN_YEARS = 3)', () => {
+    expect(intervalEstimate(1, from(errors, 2), { targetChangePct: 1.1, better: 'higher' })).toEqual({
+      interval: null,
+      probabilityMet: null,
+      cases: 10,
+      years: 2,
+    });
   });
 
   test('backtestRegion: one case per origin month 1..11 with actual, forecast and naive change', () => {
@@ -271,6 +293,101 @@ describe('backtest: quantiles, interval, probability', () => {
     // −1.55 .. 2.1, inside (7 cases); without 2: .. 1.5 + 0.15, outside; without 3: .. 1.55, outside.
     expect(row?.covered).toBe(11);
     expect(row?.coverage).toBeCloseTo(7 / 11, 12);
+  });
+});
+
+describe('backtest: errors must come from enough distinct years', () => {
+  // K2 Frauen as of September 2024 (forecast f from the fixture), target +1,1 % (higher is better).
+  // The errors of origin month 9 cluster by year, as the audit found on the sample data: each
+  // year's five regions share the year's effect.
+  const byYear: Record<number, number[]> = {
+    2021: [2.0, 2.1, 2.2, 2.3, 2.4],
+    2022: [-1.2, -1.1, -1.0, -0.9, -0.8],
+    2023: [0.8, 0.9, 1.0, 1.1, 1.2],
+  };
+  const caseOf = (year: number, region: number, e: number): BacktestCase => ({
+    region: `r${region}`,
+    year,
+    originMonth: 9,
+    indicator: 'K2',
+    gender: 'female',
+    actualPct: e,
+    forecastPct: 0,
+    naivePct: 0,
+  });
+  const evaluate = (years: number[]) => {
+    const pool = errorPool(years.flatMap((y) => (byYear[y] ?? []).map((e, r) => caseOf(y, r, e))));
+    const pools = { sample: pool, real: pool, regions: { sample: 0, real: 5 } };
+    return evaluateGoal(
+      spec(K2, 1.1, 'higher'),
+      fixture().lookup,
+      M('2024-09'),
+      OPTIONS,
+      historyFor(pools, false, 2024),
+    );
+  };
+
+  test('5 regions × 2 years = 10 errors: no interval, no probability, the reason names the years', () => {
+    const e = evaluate([2022, 2023]);
+    expect(e.forecast.changePct).not.toBeNull();
+    expect(e.forecast.interval).toBeNull();
+    expect(e.forecast.probabilityMet).toBeNull();
+    expect(e.forecast.reason).toBe(
+      'zu wenig Historie (Prognosefehler aus nur 2 anderen Jahren, mindestens 3 nötig).',
+    );
+  });
+
+  test('its own year does not count: 2021, 2022 and 2024 are two other years for 2024', () => {
+    const pool = errorPool([
+      ...[2021, 2022].flatMap((y) => (byYear[y] ?? []).map((e, r) => caseOf(y, r, e))),
+      ...[0.1, 0.2, 0.3, 0.4, 0.5].map((e, r) => caseOf(2024, r, e)),
+    ]);
+    const pools = { sample: pool, real: pool, regions: { sample: 0, real: 5 } };
+    const e = evaluateGoal(
+      spec(K2, 1.1, 'higher'),
+      fixture().lookup,
+      M('2024-09'),
+      OPTIONS,
+      historyFor(pools, false, 2024),
+    );
+    expect(e.forecast.interval).toBeNull();
+    expect(e.forecast.reason).toBe(
+      'zu wenig Historie (Prognosefehler aus nur 2 anderen Jahren, mindestens 3 nötig).',
+    );
+  });
+
+  test('one other year: "aus nur einem anderen Jahr"', () => {
+    const pool = errorPool(
+      [...(byYear[2022] ?? []), ...(byYear[2023] ?? [])].map((e, r) => caseOf(2023, r, e)),
+    );
+    const pools = { sample: pool, real: pool, regions: { sample: 0, real: 10 } };
+    const e = evaluateGoal(
+      spec(K2, 1.1, 'higher'),
+      fixture().lookup,
+      M('2024-09'),
+      OPTIONS,
+      historyFor(pools, false, 2024),
+    );
+    expect(e.forecast.interval).toBeNull();
+    expect(e.forecast.reason).toBe(
+      'zu wenig Historie (Prognosefehler aus nur einem anderen Jahr, mindestens 3 nötig).',
+    );
+  });
+
+  test('5 regions × 3 years = 15 errors: interval from the pooled quantiles, probability', () => {
+    const e = evaluate([2021, 2022, 2023]);
+    const f = e.forecast.changePct ?? Number.NaN;
+    // Ascending: −1,2 −1,1 −1,0 −0,9 −0,8 0,8 0,9 1,0 1,1 1,2 2,0 2,1 2,2 2,3 2,4 (n = 15).
+    // q10: h = 14 × 0,1 = 1,4 → −1,1 + 0,4 × (−1,0 − (−1,1)) = −1,06.
+    // q90: h = 14 × 0,9 = 12,6 → 2,2 + 0,6 × (2,3 − 2,2) = 2,26.
+    expect(e.forecast.interval?.lowPct).toBeCloseTo(f - 1.06, 10);
+    expect(e.forecast.interval?.highPct).toBeCloseTo(f + 2.26, 10);
+    // Met when f + e ≥ 1,1.
+    const met = Object.values(byYear)
+      .flat()
+      .filter((x) => f + x >= 1.1).length;
+    expect(e.forecast.probabilityMet).toBe(met / 15);
+    expect(e.forecast.reason).toBeNull();
   });
 });
 
