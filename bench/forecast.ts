@@ -11,8 +11,8 @@
  * September 2024. Complete years with a complete previous year: K3 2022 and 2023 (808
  * region-years); K2 2023 only (404: the JFW of 2022 needs the ELB of December 2020). Each case is
  * judged by the interval from every other case's error (leave one out). With errors from two
- * years (K2 one) these data give no live interval (ADR 016: errors from three other years); the
- * figure is the quantile method's calibration under iid noise.
+ * years (K2 one) these data give no live interval and no leave-one-year-out coverage (ADR 016:
+ * errors from three other years); the figure is the quantile method's calibration under iid noise.
  *
  * Run alone: `npx tsx bench/forecast.ts`.
  */

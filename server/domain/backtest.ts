@@ -8,9 +8,10 @@
  * A goal's interval for year t is built from the errors of every *other* year: a year in progress
  * has no errors of its own anyway, and a past year is then judged only by the history it did not
  * produce. Errors of one year share that year's effect, so an interval needs errors from
- * MIN_YEARS distinct years besides MIN_ERRORS cases. The report's coverage judges each case by the
- * interval from all *other* cases (leave one out), so that a database with a single complete year
- * can still be checked.
+ * MIN_YEARS distinct years besides MIN_ERRORS cases. The report gives two coverages: each case
+ * judged by the interval from all *other* cases (leave one out; checkable with a single complete
+ * year, optimistic when years differ) and by the interval from the *other years* (leave one year
+ * out: what a goal shows).
  * See docs/decisions/012-forecast-yoy3-backtest.md. Pure.
  */
 import { makeMonth } from '../../core/months.js';
@@ -255,10 +256,41 @@ export interface BacktestRow {
   maeForecast: number | null;
   /** Mean |actual − current change| of the naive "current change persists" baseline. */
   maeNaive: number | null;
-  /** Share (0..1) of cases whose actual change lay inside their 80 % interval; null without intervals. */
+  /**
+   * Share (0..1) of cases whose actual change lay inside the 80 % interval from every other case
+   * (leave one case out); null without intervals. Optimistic when the years differ: a case's own
+   * year's other regions share its year's effect.
+   */
   coverage: number | null;
-  /** Cases that had an interval (≥ MIN_ERRORS errors of the other cases). */
+  /** Cases that had such an interval (≥ MIN_ERRORS errors of the other cases). */
   covered: number;
+  /**
+   * Share (0..1) of cases whose actual change lay inside the 80 % interval from the errors of the
+   * other years only (leave one year out), the interval a goal actually shows; null when no case
+   * had enough history of other years (MIN_ERRORS errors from MIN_YEARS years).
+   */
+  yearCoverage: number | null;
+  /** Cases that had such an interval. */
+  yearCovered: number;
+}
+
+/** Leave one year out: how many of `cases` had an interval from the other years, how many held. */
+function yearCoverageOf(
+  pool: CasePool,
+  cases: readonly BacktestCase[],
+  key: { indicator: string; gender: Gender; originMonth: number },
+): { covered: number; inside: number } {
+  let covered = 0;
+  let inside = 0;
+  for (const c of cases) {
+    const other = pool.pooled(key.indicator, key.gender, key.originMonth, c.year);
+    if (!enoughHistory(other)) continue;
+    covered++;
+    const low = c.forecastPct + quantile(other.errors, 0.1);
+    const high = c.forecastPct + quantile(other.errors, 0.9);
+    if (c.actualPct >= low && c.actualPct <= high) inside++;
+  }
+  return { covered, inside };
 }
 
 /**
@@ -291,6 +323,7 @@ export function backtestReport(
       if (c.actualPct >= low && c.actualPct <= high) inside++;
     }
     const n = cases.length;
+    const byYear = yearCoverageOf(pool, cases, { indicator, gender, originMonth: m });
     return {
       originMonth: m,
       cases: n,
@@ -298,6 +331,8 @@ export function backtestReport(
       maeNaive: n === 0 ? null : absN / n,
       coverage: covered === 0 ? null : inside / covered,
       covered,
+      yearCoverage: byYear.covered === 0 ? null : byYear.inside / byYear.covered,
+      yearCovered: byYear.covered,
     };
   });
 }

@@ -19,7 +19,7 @@ import type { RegionSummary } from '../db/repositories/region-summaries.js';
 import { type RegionInfo, type RegionListItem, toRegionInfo } from '../db/repositories/regions.js';
 import type { Region } from '../db/schema.js';
 import { yieldToLoop } from '../db/yield.js';
-import { type BacktestRow, backtestReport, MIN_ERRORS } from '../domain/backtest.js';
+import { type BacktestRow, backtestReport, MIN_ERRORS, MIN_YEARS } from '../domain/backtest.js';
 import type { LzbShareComparison } from '../domain/comparison.js';
 import { DomainError } from '../domain/errors.js';
 import { expectedDataMonth, isStale, sampleExpectedMonth } from '../domain/staleness.js';
@@ -90,6 +90,8 @@ export interface BacktestResult {
   method: 'yoy3';
   /** Errors needed for an interval. */
   minErrors: number;
+  /** Distinct years (besides the goal's own) the errors must come from. */
+  minYears: number;
   /** Whose history: the sample regions' or the real regions', and how many regions. */
   pool: { sample: boolean; regions: number };
   /** Over every region of the pool. */
@@ -602,6 +604,7 @@ async function backtestOf(
     goal: { id: goal.id, label: goal.label, indicator: goal.indicator, gender: goal.gender },
     method: 'yoy3',
     minErrors: MIN_ERRORS,
+    minYears: MIN_YEARS,
     pool: { sample, regions: sample ? pools.regions.sample : pools.regions.real },
     rows: backtestReport(pool, goal.indicator, goal.gender),
     regionRows: backtestReport(pool, goal.indicator, goal.gender, (c) => c.region === region.id),

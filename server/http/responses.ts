@@ -137,8 +137,10 @@ const backtestRow = z.object({
   cases: z.number().int(),
   maeForecast: num,
   maeNaive: num,
-  coverage: z.number().min(0).max(1).nullable(),
+  coverage: z.number().min(0).max(1).nullable().describe('leave one case out'),
   covered: z.number().int(),
+  yearCoverage: z.number().min(0).max(1).nullable().describe('leave one year out: the interval a goal shows'),
+  yearCovered: z.number().int(),
 });
 
 export const backtestResponse = z.object({
@@ -147,6 +149,7 @@ export const backtestResponse = z.object({
   goal: z.object({ id: z.string(), label: z.string(), indicator: z.string(), gender }),
   method: z.literal('yoy3'),
   minErrors: z.number().int(),
+  minYears: z.number().int(),
   pool: z.object({ sample: z.boolean(), regions: z.number().int() }),
   rows: z.array(backtestRow),
   regionRows: z.array(backtestRow),

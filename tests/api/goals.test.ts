@@ -283,6 +283,10 @@ describe('GET /api/goals/:id/backtest', () => {
     // Two cases in all: one other error is fewer than 10, so no interval to cover.
     expect(mar?.covered).toBe(0);
     expect(mar?.coverage).toBeNull();
+    // Nor from other years: one backtest year in all.
+    expect(r.minYears).toBe(3);
+    expect(mar?.yearCovered).toBe(0);
+    expect(mar?.yearCoverage).toBeNull();
     // The region's own rows: region A's single case.
     const own = r.regionRows[2];
     expect(own?.cases).toBe(1);

@@ -175,13 +175,16 @@ describe('forecast on the national bench data', () => {
           formatNumber(r.maeForecast, 2),
           formatNumber(r.maeNaive, 2),
           r.coverage === null ? 'zu wenig Historie' : formatShare(r.coverage),
+          r.yearCoverage === null ? 'zu wenig Historie' : formatShare(r.yearCoverage),
           formatCount(bt.regionRows[i]?.cases ?? 0),
           formatNumber(bt.regionRows[i]?.maeForecast ?? null, 2),
         ]),
       );
-      // The region's own history: four complete K2 years (2020–2023) per origin month.
+      // The region's own history: four complete K2 years (2020–2023) per origin month; each judged
+      // by the other three years' errors too.
       expect(bt.regionRows.every((r) => r.cases === 4)).toBe(true);
-      expect(bt.rows.every((r) => r.coverage !== null)).toBe(true);
+      expect(bt.rows.every((r) => r.coverage !== null && r.yearCoverage !== null)).toBe(true);
+      expect(bt.rows.every((r) => r.yearCovered === r.cases)).toBe(true);
       await page.screenshot({ path: artifactPath('forecast-goal.png'), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();

@@ -293,6 +293,32 @@ describe('backtest: quantiles, interval, probability', () => {
     // −1.55 .. 2.1, inside (7 cases); without 2: .. 1.5 + 0.15, outside; without 3: .. 1.55, outside.
     expect(row?.covered).toBe(11);
     expect(row?.coverage).toBeCloseTo(7 / 11, 12);
+    // Leave one year out: each year sees only the other one, fewer than 3 years: no coverage.
+    expect(row?.yearCovered).toBe(0);
+    expect(row?.yearCoverage).toBeNull();
+  });
+
+  test('backtestReport: coverage leave one year out, the interval a goal shows', () => {
+    const mk = (year: number, e: number, region: string): BacktestCase => ({
+      region,
+      year,
+      originMonth: 1,
+      indicator: 'K3',
+      gender: 'total',
+      actualPct: e,
+      forecastPct: 0,
+      naivePct: 0,
+    });
+    // Four regions, four years; every region's error is its year's effect: 2020 0, 2021 1, 2022 2, 2023 3.
+    const cases = [2020, 2021, 2022, 2023].flatMap((y) =>
+      ['a', 'b', 'c', 'd'].map((r) => mk(y, y - 2020, r)),
+    );
+    const [row] = backtestReport(errorPool(cases), 'K3', 'total');
+    // 2020 against the 12 errors 1 1 1 1 2 2 2 2 3 3 3 3: q10 (h = 1,1) = 1, q90 (h = 9,9) = 3,
+    // 0 outside. 2021 against 0 … 0 2 … 2 3 … 3: 0 .. 3, inside; 2022 likewise 0 .. 3, inside;
+    // 2023 against 0 … 0 1 … 1 2 … 2: 0 .. 2, 3 outside. 8 of 16.
+    expect(row?.yearCovered).toBe(16);
+    expect(row?.yearCoverage).toBe(8 / 16);
   });
 });
 

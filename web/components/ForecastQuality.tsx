@@ -2,7 +2,8 @@
  * Prognosegüte: how good the yoy3 forecast has been in the product's own history, by origin month
  * (the backtest report of GET /api/goals/:id/backtest): the mean absolute error of the forecast
  * and of the naive "current change persists" baseline, and how often the 80 % interval held the
- * actual December change.
+ * actual December change: built from every other case, and built from the other years only (what
+ * a goal's interval is; the one that shows a common year effect).
  */
 import { useDeferredValue } from 'react';
 import { formatCount, formatNumber, formatShare, monthName } from '../../core/format';
@@ -24,8 +25,11 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
         Rückrechnung der Prognose (letzte drei Monate gegen Vorjahr, bis Dezember fortgeschrieben) für jedes
         vergangene Jahr {pool} ({formatCount(r.pool.regions)} Regionen), je Prognosemonat: mittlere absolute
         Abweichung von der tatsächlichen Dezember-Veränderung, zum Vergleich die naive Fortschreibung der
-        aktuellen Veränderung, und der Anteil der Fälle im 80 %-Intervall. Ein Intervall braucht mindestens{' '}
-        {r.minErrors} Vergleichsfälle. Die letzten beiden Spalten zeigen nur die Jahre von {r.region.name}.
+        aktuellen Veränderung, und der Anteil der Fälle im 80 %-Intervall – einmal mit dem Intervall aus allen
+        anderen Fällen („je Fall“), einmal nur aus den anderen Jahren („je Jahr“, so wie das Intervall der
+        Prognose gebildet wird). Die Fehler eines Jahres hängen zusammen (alle Regionen hatten dieselbe Lage),
+        daher braucht ein Intervall mindestens {r.minErrors} Vergleichsfälle aus mindestens {r.minYears}{' '}
+        anderen Jahren. Die letzten beiden Spalten zeigen nur die Jahre von {r.region.name}.
       </p>
       <DataTable
         wrap
@@ -36,7 +40,8 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
           num('Fälle'),
           num('Abweichung Prognose'),
           num('Abweichung naiv'),
-          num('im 80 %-Intervall'),
+          num('im 80 %-Intervall je Fall'),
+          num('im 80 %-Intervall je Jahr'),
           num(`Fälle ${r.region.name}`),
           num(`Abweichung Prognose ${r.region.name}`),
         ]}
@@ -50,6 +55,9 @@ export function ForecastQuality({ id, query }: { id: string; query: GoalQuery })
             <td className="num">{formatNumber(row.maeForecast, 2)}</td>
             <td className="num">{formatNumber(row.maeNaive, 2)}</td>
             <td className="num">{row.coverage === null ? 'zu wenig Historie' : formatShare(row.coverage)}</td>
+            <td className="num">
+              {row.yearCoverage === null ? 'zu wenig Historie' : formatShare(row.yearCoverage)}
+            </td>
             <td className="num">{formatCount(r.regionRows[i]?.cases ?? 0)}</td>
             <td className="num">{formatNumber(r.regionRows[i]?.maeForecast ?? null, 2)}</td>
           </tr>
