@@ -28,22 +28,92 @@ export function isEckwerteWorkbook(sheets: readonly Sheet[], mapping: BaMapping)
   return sheets.some((s) => s.name !== null && normalizeLabel(s.name) === main);
 }
 
-/** The reference month a sheet states in its first rows ("Berichtsmonat: Juni 2024", a date cell). */
-function sheetMonth(sheet: Sheet, searchRows: number): MonthIndex | null {
-  for (let i = 0; i < Math.min(sheet.rows.length, searchRows); i++) {
-    for (const c of sheet.rows[i] ?? []) {
-      if (c instanceof Date) {
-        const m = monthOfDateCell(c);
-        if (m !== null) return m;
+/** Lines naming another date than the reference month (`Datenstand: September 2024`). */
+const OTHER_DATE_LABEL =
+  /^(?:datenstand|gebietsstand|erstellungsdatum|erstellt|stand|abrufdatum|veröffentlicht|veröffentlichung)(?:\s|$)/;
+
+/** A month stated above a sheet's table. */
+interface StatedMonth {
+  month: MonthIndex;
+  row: number;
+  col: number;
+  shown: string;
+}
+
+function monthInText(text: string): MonthIndex | null {
+  const whole = parseMonthText(text.trim());
+  if (whole !== null) return whole;
+  const hit = MONTH_IN_TEXT.exec(text);
+  if (!hit) return null;
+  return hit[1] ? parseMonthText(`${hit[1]} ${hit[2]}`) : parseMonthText(`${hit[3]}/${hit[4]}`);
+}
+
+/**
+ * The label a text cell starts with (`Berichtsmonat: Juni 2024`, `Datenstand:`, `Stand 18.09.2024`):
+ * 'reference' for a month header of the mapping (Berichtsmonat, Monat, Berichtszeitraum), 'other'
+ * for a date that is not the reference month; null for no known label. `rest` follows the label.
+ */
+function lineLabel(text: string, mapping: BaMapping): { kind: 'reference' | 'other'; rest: string } | null {
+  const colon = text.indexOf(':');
+  const key = colon > 0 && colon <= 40 ? text.slice(0, colon) : (text.split(/\s/, 1)[0] ?? '');
+  const k = normalizeLabel(key);
+  const kind = mapping.headerRole(k) === 'month' ? 'reference' : OTHER_DATE_LABEL.test(k) ? 'other' : null;
+  return kind === null ? null : { kind, rest: text.slice(key.length).replace(/^\s*:?/, '') };
+}
+
+/**
+ * The months stated in the rows above a sheet's table: those labelled as its reference month
+ * (`Berichtsmonat: Juni 2024`, or `Berichtsmonat:` with the month in a cell to the right) and the
+ * unlabelled ones (`Juni 2024`, a date cell). Months of a `Datenstand`, `Gebietsstand`,
+ * `Erstellungsdatum` or `Stand` line are not the sheet's month and are left out.
+ */
+function statedMonths(sheet: Sheet, above: number, mapping: BaMapping) {
+  const labelled: StatedMonth[] = [];
+  const unlabelled: StatedMonth[] = [];
+  for (let i = 0; i < above; i++) {
+    const row = sheet.rows[i] ?? [];
+    const rowNumber = sheet.rowNumbers[i] ?? i + 1;
+    // The label of the cells to the right ('Berichtsmonat:' | 'Juni 2024').
+    let kind: 'reference' | 'other' | null = null;
+    for (let col = 0; col < row.length; col++) {
+      const c = row[col];
+      let month: MonthIndex | null = null;
+      if (c instanceof Date) month = monthOfDateCell(c);
+      else if (typeof c === 'string' && c.trim() !== '') {
+        const label = lineLabel(c.trim(), mapping);
+        if (label !== null) kind = label.kind;
+        month = monthInText(label === null ? c : label.rest);
       }
-      if (typeof c !== 'string') continue;
-      const hit = MONTH_IN_TEXT.exec(c);
-      if (!hit) continue;
-      const m = hit[1] ? parseMonthText(`${hit[1]} ${hit[2]}`) : parseMonthText(`${hit[3]}/${hit[4]}`);
-      if (m !== null) return m;
+      if (month === null || kind === 'other') continue;
+      const seen = { month, row: rowNumber, col, shown: cellText(c) };
+      (kind === 'reference' ? labelled : unlabelled).push(seen);
     }
   }
-  return null;
+  return { labelled, unlabelled };
+}
+
+/** The reference month a sheet states above its table; two different ones are an error. */
+function sheetMonth(sheet: Sheet, above: number, mapping: BaMapping): MonthIndex {
+  const { labelled, unlabelled } = statedMonths(sheet, above, mapping);
+  const stated = labelled.length > 0 ? labelled : unlabelled;
+  const first = stated[0];
+  if (first === undefined) {
+    throw new FileRejection(
+      'das Blatt nennt keinen Berichtsmonat in seinen ersten Zeilen (erwartet z. B. "Berichtsmonat: September 2024")',
+      sheet.name,
+    );
+  }
+  const other = stated.find((m) => m.month !== first.month);
+  if (other !== undefined) {
+    const cell = (m: StatedMonth) => `Zelle ${columnLetter(m.col)}${m.row} '${m.shown}'`;
+    throw new FileRejection(
+      `${labelled.length > 0 ? 'zwei verschiedene Berichtsmonate' : "kein 'Berichtsmonat: …' und zwei verschiedene Monate über der Tabelle"}: ${cell(first)} und ${cell(other)}`,
+      sheet.name,
+      other.row,
+      columnLetter(other.col),
+    );
+  }
+  return first.month;
 }
 
 /** The region named on the sheet or the Deckblatt (`Segeberg, JC`, `t11522`), else in the file name. */
@@ -70,13 +140,6 @@ function placeSheet(
   region: ResolvedRegion,
   mapping: BaMapping,
 ): { cells: PlacedCell[]; note: boolean } {
-  const month = sheetMonth(sheet, mapping.headerSearchRows);
-  if (month === null) {
-    throw new FileRejection(
-      'das Blatt nennt keinen Berichtsmonat in seinen ersten Zeilen (erwartet z. B. "Berichtsmonat: September 2024")',
-      sheet.name,
-    );
-  }
   const wanted = new Set(mapping.eckwerte.valueColumn.map(normalizeLabel));
   let headerIndex = -1;
   let valueCol = -1;
@@ -94,6 +157,8 @@ function placeSheet(
       sheet.name,
     );
   }
+  // The month is stated above the table, where the metadata lines are.
+  const month = sheetMonth(sheet, headerIndex, mapping);
   const note = sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
   const hierarchy = new LabelHierarchy(mapping);
   const cells: PlacedCell[] = [];

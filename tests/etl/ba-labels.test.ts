@@ -1,0 +1,169 @@
+/**
+ * Labels in the BA's own layouts (the statistics table, the Eckwerte workbook): which line names a
+ * sheet's month, which row labels are an indicator, labels merged down over their gender rows and
+ * indicator labels repeated under a sub-population. Every stored figure is compared with the file.
+ */
+import ExcelJS from 'exceljs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { runImport } from '../../etl/index.js';
+import { all } from '../helpers/db.js';
+import { dumpData, memoryDeps } from './helpers.js';
+
+type Deps = Awaited<ReturnType<typeof memoryDeps>>;
+type Row = (string | number | Date | null)[];
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function deps(): Promise<Deps> {
+  const d = await memoryDeps();
+  cleanups.push(() => d.db.close());
+  return d;
+}
+
+async function workbook(sheets: { name: string; rows: Row[]; merges?: string[] }[]): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name);
+    s.rows.forEach((r, i) => {
+      const row = ws.getRow(i + 1);
+      r.forEach((v, c) => {
+        if (v !== null) row.getCell(c + 1).value = v;
+      });
+    });
+    for (const m of s.merges ?? []) ws.mergeCells(m);
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+async function importFile(d: Deps, name: string, data: Uint8Array) {
+  const s = await runImport(d, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
+  return s.files[0];
+}
+
+/** Every stored observation as `indicator gender month value`. */
+async function stored(d: Deps): Promise<string[]> {
+  const rows = await all<{
+    region_id: string;
+    indicator_code: string;
+    gender: string;
+    month: string;
+    value: number | null;
+    flag: string | null;
+  }>(
+    d.db,
+    `select region_id, indicator_code, gender, month, value, flag from observations
+     order by region_id, indicator_code, gender, month`,
+  );
+  return rows.map((r) => `${r.region_id} ${r.indicator_code} ${r.gender} ${r.month} ${r.flag ?? r.value}`);
+}
+
+const NAME = 'jc-eckwerte-t11522-0-202406-xlsx.xlsx';
+
+/** "1.1 Eckwerte" for June 2024 (ELB by gender). */
+const ECKWERTE_11: Row[] = [
+  ['Eckwerte für Jobcenter'],
+  ['Segeberg, JC (t11522)'],
+  ['Berichtsmonat: Juni 2024'],
+  [],
+  ['Merkmal', 'Rechtskreis SGB II'],
+  ['Erwerbsfähige Leistungsberechtigte', 10585],
+  ['Frauen', 4942],
+  ['Männer', 5643],
+];
+
+/** "3.4 Langzeitleistungsbezug" with the given lines above its table. */
+function sheet34(top: Row[]): Row[] {
+  return [
+    ['3.4 Langzeitleistungsbezug'],
+    ['Segeberg, JC (t11522)'],
+    ...top,
+    [],
+    ['Merkmal', 'Rechtskreis SGB II'],
+    ['Langzeitleistungsbezieher 1)', 6650],
+    ['Frauen', 3370],
+    ['Männer', 3280],
+  ];
+}
+
+function eckwerte(top34: Row[]): Promise<Uint8Array> {
+  return workbook([
+    { name: '1.1 Eckwerte', rows: ECKWERTE_11 },
+    { name: '3.4 Langzeitleistungsbezug', rows: sheet34(top34) },
+  ]);
+}
+
+const EXPECTED_ECKWERTE = [
+  't11522 ELB female 2024-06 4942',
+  't11522 ELB male 2024-06 5643',
+  't11522 ELB total 2024-06 10585',
+  't11522 LZB female 2024-03 3370',
+  't11522 LZB male 2024-03 3280',
+  't11522 LZB total 2024-03 6650',
+];
+
+describe('Eckwerte: the month of a sheet is its Berichtsmonat', () => {
+  test.each([
+    ['a date cell "Erstellungsdatum:" first', [['Erstellungsdatum:', new Date(Date.UTC(2024, 8, 18))]]],
+    ['the text "Datenstand: September 2024" first', [['Datenstand: September 2024']]],
+    ['the text "Gebietsstand: Juni 2024" first', [['Gebietsstand: Juni 2024']]],
+    ['a cell "Stand:" with a month beside it first', [['Stand:', 'Oktober 2024']]],
+  ])('%s, then "Berichtsmonat: März 2024": stored under März 2024', async (_k, before) => {
+    const d = await deps();
+    const f = await importFile(d, NAME, await eckwerte([...(before as Row[]), ['Berichtsmonat: März 2024']]));
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual(EXPECTED_ECKWERTE);
+  });
+
+  test('"Berichtsmonat:" in one cell, the month in the next (text or date), after a Datenstand line', async () => {
+    for (const month of ['März 2024', new Date(Date.UTC(2024, 2, 1))]) {
+      const d = await deps();
+      const f = await importFile(
+        d,
+        NAME,
+        await eckwerte([
+          ['Datenstand:', 'September 2024'],
+          ['Berichtsmonat:', month],
+        ]),
+      );
+      expect(f?.error).toBeNull();
+      expect(await stored(d)).toEqual(EXPECTED_ECKWERTE);
+    }
+  });
+
+  test('two different Berichtsmonat lines: refused naming both cells; nothing is written', async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const f = await importFile(
+      d,
+      NAME,
+      await eckwerte([['Berichtsmonat: März 2024'], [null, 'Berichtsmonat: Juni 2024']]),
+    );
+    expect(f?.status).toBe('rejected');
+    expect(f?.error).toMatchObject({ sheet: '3.4 Langzeitleistungsbezug', row: 4, column: 'B' });
+    expect(f?.error?.message).toBe(
+      "zwei verschiedene Berichtsmonate: Zelle A3 'Berichtsmonat: März 2024' und Zelle B4 'Berichtsmonat: Juni 2024'",
+    );
+    expect(await dumpData(d.db)).toEqual(before);
+  });
+
+  test('no Berichtsmonat line and two different months above the table: refused naming both', async () => {
+    const d = await deps();
+    const f = await importFile(d, NAME, await eckwerte([['März 2024'], ['Juni 2024']]));
+    expect(f?.status).toBe('rejected');
+    expect(f?.error).toMatchObject({ sheet: '3.4 Langzeitleistungsbezug', row: 4, column: 'A' });
+    expect(f?.error?.message).toBe(
+      "kein 'Berichtsmonat: …' und zwei verschiedene Monate über der Tabelle: Zelle A3 'März 2024' und Zelle A4 'Juni 2024'",
+    );
+  });
+
+  test('only a Datenstand line: refused (its month is not the reference month)', async () => {
+    const d = await deps();
+    const f = await importFile(d, NAME, await eckwerte([['Datenstand: September 2024']]));
+    expect(f?.status).toBe('rejected');
+    expect(f?.error?.sheet).toBe('3.4 Langzeitleistungsbezug');
+    expect(f?.error?.message).toContain('nennt keinen Berichtsmonat');
+  });
+});
