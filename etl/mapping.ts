@@ -50,7 +50,8 @@ export const mappingSchema = z.object({
   headerSearchRows: z.number().int().min(1).max(500).default(25),
   /**
    * Row labels of the BA statistics table and the Eckwerte workbook (exact, after footnote
-   * markers and a trailing abbreviation in brackets are stripped) → indicator code. A gender row
+   * markers are stripped; a trailing abbreviation of the same indicator in brackets, "(LZB)", is
+   * allowed, any other bracketed text is another row) → indicator code. A gender row
    * below such a row belongs to it; rows not listed here are ignored.
    */
   rowLabels: z.record(z.string().min(1), z.string().min(1)).default({}),
@@ -93,13 +94,55 @@ export interface BaMapping {
   eckwerte: { sheets: string[]; valueColumn: string[] };
 }
 
-/** A row label reduced for lookups: markers, a leading "darunter"/"davon", a trailing "(eLb)" go. */
+/**
+ * A row label reduced for lookups: footnote markers and a leading "darunter"/"davon" go. Bracketed
+ * text stays: "Integrationen (Jahressumme)" is another figure than "Integrationen".
+ */
 export function rowLabelKey(label: string): string {
   return normalizeLabel(label)
     .replace(/^(?:darunter|davon|dar\.)\s*:?\s*/, '')
-    .replace(/\s*\([^()]*\)$/, '')
     .replace(/(?:\s+\d{1,2}\))+$/, '')
     .trim();
+}
+
+/**
+ * The abbreviations of each indicator that may follow its row label in brackets
+ * ("Langzeitleistungsbeziehende (LZB)"): the code, a "(…)" of its titleContains, a one-word row
+ * label of the same code ("eLb").
+ */
+function abbreviations(m: MappingFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const i of m.indicators) {
+    out.set(normalizeLabel(i.code), i.code);
+    for (const t of i.titleContains) {
+      const inner = /^\(([^()\s]+)\)$/.exec(t.trim())?.[1];
+      if (inner !== undefined) out.set(normalizeLabel(inner), i.code);
+    }
+  }
+  for (const [label, code] of Object.entries(m.rowLabels)) {
+    if (!/\s/.test(label.trim())) out.set(normalizeLabel(label), code);
+  }
+  return out;
+}
+
+/**
+ * The indicator of a row label: the label as listed in rowLabels, or a listed label followed by
+ * an abbreviation of the same indicator in brackets. Any other bracketed text (a sum, a share, a
+ * sub-population: "Integrationen (Summe Januar bis Berichtsmonat)", "Integrationen (LZB)") is not
+ * the indicator's monthly figure: null.
+ */
+function rowIndicatorOf(
+  label: string,
+  rowLabels: ReadonlyMap<string, string>,
+  abbrev: ReadonlyMap<string, string>,
+): string | null {
+  const key = rowLabelKey(label);
+  const exact = rowLabels.get(key);
+  if (exact !== undefined) return exact;
+  const bracket = /^(.*\S)\s*\(([^()]*)\)$/.exec(key);
+  if (!bracket) return null;
+  const code = rowLabels.get(rowLabelKey(bracket[1] ?? ''));
+  return code !== undefined && abbrev.get((bracket[2] ?? '').trim()) === code ? code : null;
 }
 
 function capped(text: string): string {
@@ -125,6 +168,7 @@ export function compileMapping(m: MappingFile): BaMapping {
   const ignored = new Set(m.ignoreSheets.map(normalizeLabel));
   const rowLabels = new Map<string, string>();
   for (const [label, code] of Object.entries(m.rowLabels)) rowLabels.set(rowLabelKey(label), code);
+  const abbrev = abbreviations(m);
   const subtitle = m.subtitleRegion === null ? null : new RegExp(m.subtitleRegion, 'u');
   const byTitle = (title: string): string | null => {
     const t = normalizeLabel(title);
@@ -153,7 +197,7 @@ export function compileMapping(m: MappingFile): BaMapping {
     regionKeyDigits: m.regionKeyDigits,
     headerSearchRows: m.headerSearchRows,
     knownSheets: m.indicators.flatMap((i) => i.sheetNames.slice(0, 1).map((s) => `${s} (${i.code})`)),
-    rowIndicator: (label) => rowLabels.get(rowLabelKey(label)) ?? null,
+    rowIndicator: (label) => rowIndicatorOf(label, rowLabels, abbrev),
     regionMetadata: m.regionMetadata,
     provisionalEdgeMonths: m.provisionalEdgeMonths,
     eckwerte: m.eckwerte,

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
 import { all } from '../helpers/db.js';
-import { dumpData, memoryDeps } from './helpers.js';
+import { buf, dumpData, memoryDeps } from './helpers.js';
 
 type Deps = Awaited<ReturnType<typeof memoryDeps>>;
 type Row = (string | number | Date | null)[];
@@ -165,5 +165,70 @@ describe('Eckwerte: the month of a sheet is its Berichtsmonat', () => {
     expect(f?.status).toBe('rejected');
     expect(f?.error?.sheet).toBe('3.4 Langzeitleistungsbezug');
     expect(f?.error?.message).toContain('nennt keinen Berichtsmonat');
+  });
+});
+
+/** A BA statistics table as CSV (months across), every line ending in ';'. */
+function tableCsv(rows: string[][]): Uint8Array {
+  const lines = [
+    ['Jobcenter:', 'Segeberg, JC'],
+    ['Berichtsmonat:', 'Juni 2024'],
+    [],
+    ['Ausgewählte Merkmale', 'Juni 2024', 'Mai 2024'],
+    ...rows,
+    [],
+    ['© Statistik der Bundesagentur für Arbeit'],
+  ];
+  return buf(`${lines.map((l) => (l.length === 0 ? '' : `${l.join(';')};`)).join('\r\n')}\r\n`);
+}
+
+describe('row labels: only an abbreviation in brackets is stripped', () => {
+  test('statistics table: "(eLb)", "(LZB) 1)" are read; "(Summe Januar bis Berichtsmonat)", "(LZB)" after Integrationen and "Frauen (Anteil in %)" are not the monthly figures', async () => {
+    const d = await deps();
+    const f = await importFile(
+      d,
+      'tabelle.csv',
+      tableCsv([
+        ['Erwerbsfähige Leistungsberechtigte (eLb)', '10.585', '10.570'],
+        ['Frauen', '4.942', '4.932'],
+        ['Männer', '5.643', '5.638'],
+        ['Frauen (Anteil in %)', '46,7', '46,7'],
+        ['Langzeitleistungsbeziehende (LZB) 1)', '6.730', '6.720'],
+        ['Integrationen (Summe Januar bis Berichtsmonat)', '1.834', '1.522'],
+        ['Integrationen (LZB)', '12', '11'],
+      ]),
+    );
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual([
+      't11522 ELB female 2024-05 4932',
+      't11522 ELB female 2024-06 4942',
+      't11522 ELB male 2024-05 5638',
+      't11522 ELB male 2024-06 5643',
+      't11522 ELB total 2024-05 10570',
+      't11522 ELB total 2024-06 10585',
+      't11522 LZB total 2024-05 6720',
+      't11522 LZB total 2024-06 6730',
+    ]);
+  });
+
+  test('Eckwerte: "Integrationen (Jahressumme)" is not June\'s INT; "Integrationen (INT)" is', async () => {
+    const d = await deps();
+    const f = await importFile(
+      d,
+      NAME,
+      await workbook([
+        {
+          name: '1.1 Eckwerte',
+          rows: [...ECKWERTE_11, ['Integrationen (Jahressumme)', 1234], ['Integrationen (INT)', 120]],
+        },
+      ]),
+    );
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual([
+      't11522 ELB female 2024-06 4942',
+      't11522 ELB male 2024-06 5643',
+      't11522 ELB total 2024-06 10585',
+      't11522 INT total 2024-06 120',
+    ]);
   });
 });
