@@ -14,8 +14,9 @@
  * The region comes from the metadata (`Jobcenter:; Segeberg, JC`), never from a column.
  */
 import type { ImportLimits } from '../core/limits.js';
+import { columnLetter } from '../core/spreadsheet.js';
 import type { Gender } from '../server/domain/types.js';
-import type { Cell, Sheet } from './ba.js';
+import { type Cell, keyCell, mergedAt, type Sheet } from './ba.js';
 import { CsvReader } from './csv.js';
 import type { BuildResult, PlacedCell } from './grid.js';
 import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
@@ -63,18 +64,78 @@ export function csvSheet(text: string, limits?: ImportLimits): Sheet {
   return { name: null, rows, rowNumbers };
 }
 
+/** The label of a data row and the gender label beside it. */
+export interface RowLabel {
+  label: string;
+  /** The label comes from a merged range above the row (the cell itself is empty). */
+  merged: boolean;
+  gender: string | null;
+}
+
+/**
+ * The label of data row i as Excel shows it, in column A (a label merged down over rows names each
+ * of them), and a gender label beside it in the columns before the first figure
+ * (`Erwerbsfähige Leistungsberechtigte | Frauen | 4.942`), if any.
+ */
+export function rowLabelAt(sheet: Sheet, i: number, firstFigure: number, mapping: BaMapping): RowLabel {
+  const own = cellText(sheet.rows[i]?.[0]);
+  const label = own !== '' ? own : cellText(keyCell(sheet, i, 0));
+  let gender: string | null = null;
+  for (let c = 1; c < firstFigure && gender === null; c++) {
+    const t = cellText(keyCell(sheet, i, c));
+    if (t !== '' && mapping.gender(rowLabelKey(t)) !== null) gender = t;
+  }
+  return { label, merged: own === '' && label !== '', gender };
+}
+
+/**
+ * A row with figures the readers cannot place is refused, never skipped: an empty label, or a
+ * label merged down over a row that names no gender (its figure would be a second total).
+ * `figureCol`: a column of the row holding a number or marker, or -1 (a sub-header row `absolut`).
+ */
+export function checkRowLabel(
+  sheet: Sheet,
+  i: number,
+  row: RowLabel,
+  figureCol: number,
+  mapping: BaMapping,
+): void {
+  if (figureCol < 0 || row.gender !== null) return;
+  const rowNumber = sheet.rowNumbers[i] ?? i + 1;
+  if (row.label === '') {
+    throw new FileRejection(
+      `Zelle A${rowNumber} ist leer, aber Zelle ${columnLetter(figureCol)}${rowNumber} hat eine Zahl: jede Zeile mit Zahlen braucht ihre Beschriftung (z. B. 'Frauen')`,
+      sheet.name,
+      rowNumber,
+      'A',
+    );
+  }
+  if (row.merged && mapping.rowIndicator(row.label) !== null) {
+    const master = mergedAt(sheet, rowNumber, 0)?.master ?? 'A';
+    throw new FileRejection(
+      `Zelle A${rowNumber}: mit ${master} verbunden ('${row.label}'), aber die Zeile nennt kein Geschlecht (erwartet Insgesamt, Frauen oder Männer in einer Spalte vor der Zahl); Zellverbund in Excel aufheben oder das Geschlecht daneben angeben`,
+      sheet.name,
+      rowNumber,
+      'A',
+    );
+  }
+}
+
 /**
  * Reads indicator and gender from labels by position: an indicator label starts a block, a gender
  * label below it belongs to it, anything else ends the block (its gender rows are someone else's).
  */
 export class LabelHierarchy {
   private current: string | null = null;
+  /** The label that opened the current block, normalised (a label repeated on its gender rows). */
+  private currentLabel = '';
   constructor(private readonly mapping: BaMapping) {}
 
   place(label: string, hasNumbers: boolean): { indicator: string; gender: Gender } | null {
     const code = this.mapping.rowIndicator(label);
     if (code !== null) {
       this.current = code;
+      this.currentLabel = normalizeLabel(label);
       return { indicator: code, gender: 'total' };
     }
     const gender = this.mapping.gender(rowLabelKey(label));
@@ -82,7 +143,20 @@ export class LabelHierarchy {
     // A sub-heading without numbers ("darunter nach Geschlecht:") keeps the block open.
     if (!hasNumbers && /^(darunter|davon|nach)\b/.test(normalizeLabel(label))) return null;
     this.current = null;
+    this.currentLabel = '';
     return null;
+  }
+
+  /**
+   * A data row with its label and a gender beside it: the label (repeated, merged down or only
+   * on the first row) names the block, the gender cell the row's gender.
+   */
+  placeRow(row: RowLabel, hasNumbers: boolean): { indicator: string; gender: Gender } | null {
+    if (row.gender === null) return this.place(row.label, hasNumbers);
+    if (row.label !== '' && normalizeLabel(row.label) !== this.currentLabel)
+      this.place(row.label, hasNumbers);
+    const gender = this.mapping.gender(rowLabelKey(row.gender));
+    return this.current === null || gender === null ? null : { indicator: this.current, gender };
   }
 }
 
@@ -156,12 +230,15 @@ function monthsAcross(t: Table, region: ResolvedRegion, mapping: BaMapping): Pla
   }
   const hierarchy = new LabelHierarchy(mapping);
   const out: PlacedCell[] = [];
+  const firstFigure = Math.min(...cols.map(({ col }) => col));
   for (let i = t.headerIndex + 1; i < sheet.rows.length; i++) {
     const row = sheet.rows[i] ?? [];
     if (rowIsBlank(row)) continue;
     if (isFooterRow(row, mapping)) break;
     const hasNumbers = cols.some(({ col }) => isNumberCell(row[col]));
-    const placed = hierarchy.place(cellText(row[0]), hasNumbers);
+    const label = rowLabelAt(sheet, i, firstFigure, mapping);
+    checkRowLabel(sheet, i, label, cols.find(({ col }) => isNumberCell(row[col]))?.col ?? -1, mapping);
+    const placed = hierarchy.placeRow(label, hasNumbers);
     // A category row carries no number: it only opens a block.
     if (placed === null || cols.every(({ col }) => isEmptyCell(row[col]))) continue;
     const rowNumber = sheet.rowNumbers[i] ?? i + 1;

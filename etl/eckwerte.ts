@@ -10,7 +10,7 @@
 
 import { columnLetter } from '../core/spreadsheet.js';
 import type { Sheet } from './ba.js';
-import { LabelHierarchy } from './ba-table.js';
+import { checkRowLabel, LabelHierarchy, rowLabelAt } from './ba-table.js';
 import type { BuildResult, PlacedCell } from './grid.js';
 import { buildRows, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
 import type { BaMapping } from './mapping.js';
@@ -164,10 +164,12 @@ function placeSheet(
   const cells: PlacedCell[] = [];
   for (let i = headerIndex + 1; i < sheet.rows.length; i++) {
     const row = sheet.rows[i] ?? [];
-    const label = cellText(row[0]);
-    if (label === '' || label.startsWith('©') || mapping.isFooter(label)) continue;
     const value = row[valueCol];
-    const placed = hierarchy.place(label, isNumberCell(value));
+    const label = rowLabelAt(sheet, i, valueCol, mapping);
+    if (label.label.startsWith('©') || mapping.isFooter(label.label)) continue;
+    checkRowLabel(sheet, i, label, isNumberCell(value) ? valueCol : -1, mapping);
+    if (label.label === '' && label.gender === null) continue;
+    const placed = hierarchy.placeRow(label, isNumberCell(value));
     if (placed === null || isEmptyCell(value)) continue;
     cells.push({
       region,

@@ -232,3 +232,187 @@ describe('row labels: only an abbreviation in brackets is stripped', () => {
     ]);
   });
 });
+
+const ELB_LZB_JUNE = [
+  't11522 ELB female 2024-06 4942.1',
+  't11522 ELB male 2024-06 5643.31',
+  't11522 ELB total 2024-06 10585.41',
+  't11522 LZB female 2024-06 3401.2',
+  't11522 LZB male 2024-06 3329.39',
+  't11522 LZB total 2024-06 6730.59',
+];
+
+describe('labels merged down over their gender rows', () => {
+  test('Eckwerte: label merged A6:A8 over Insgesamt/Frauen/Männer in B, value under "Rechtskreis" → "SGB II": all six figures', async () => {
+    const d = await deps();
+    const rows: Row[] = [
+      ['Eckwerte für Jobcenter – Segeberg, JC (t11522)'],
+      ['Berichtsmonat: Juni 2024'],
+      [],
+      ['Merkmal', null, 'Insgesamt', 'Rechtskreis', null],
+      [null, null, null, 'SGB III', 'SGB II'],
+      ['Erwerbsfähige Leistungsberechtigte', 'Insgesamt', null, null, '10.585,41'],
+      [null, 'Frauen', null, null, '4.942,10'],
+      [null, 'Männer', null, null, '5.643,31'],
+      ['Langzeitleistungsbezieher', 'Insgesamt', null, null, '6.730,59'],
+      [null, 'Frauen', null, null, '3.401,20'],
+      [null, 'Männer', null, null, '3.329,39'],
+      [],
+      ['Am aktuellen Rand werden vorläufige Daten ausgewiesen.'],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const merges = ['A4:B5', 'C4:C5', 'D4:E4', 'A6:A8', 'A9:A11'];
+    const f = await importFile(d, NAME, await workbook([{ name: '1.1 Eckwerte', rows, merges }]));
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual(ELB_LZB_JUNE);
+  });
+
+  test('Eckwerte without merges: the label repeated on each gender row, or written once above them', async () => {
+    for (const repeat of [true, false]) {
+      const d = await deps();
+      const label = (l: string) => (repeat ? l : null);
+      const rows: Row[] = [
+        ['Eckwerte für Jobcenter – Segeberg, JC (t11522)'],
+        ['Berichtsmonat: Juni 2024'],
+        [],
+        ['Merkmal', '', 'Rechtskreis SGB II'],
+        ['Erwerbsfähige Leistungsberechtigte', 'Insgesamt', '10.585,41'],
+        [label('Erwerbsfähige Leistungsberechtigte'), 'Frauen', '4.942,10'],
+        [label('Erwerbsfähige Leistungsberechtigte'), 'Männer', '5.643,31'],
+        ['Arbeitslose', 'Insgesamt', '5.800'],
+        [label('Arbeitslose'), 'Frauen', '2.600'],
+        ['Langzeitleistungsbezieher', 'Insgesamt', '6.730,59'],
+        [label('Langzeitleistungsbezieher'), 'Frauen', '3.401,20'],
+        [label('Langzeitleistungsbezieher'), 'Männer', '3.329,39'],
+        ['Am aktuellen Rand werden vorläufige Daten ausgewiesen.'],
+      ];
+      const f = await importFile(d, NAME, await workbook([{ name: '1.1 Eckwerte', rows }]));
+      expect(f?.error, `repeat=${repeat}`).toBeNull();
+      expect(await stored(d)).toEqual(ELB_LZB_JUNE);
+    }
+  });
+
+  test('statistics table (xlsx): label merged A5:A7 over the gender rows in B: all figures of both months', async () => {
+    const d = await deps();
+    const rows: Row[] = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      ['Berichtsmonat:', 'Juni 2024'],
+      [],
+      ['Ausgewählte Merkmale', null, 'Juni 2024', 'Mai 2024'],
+      ['Erwerbsfähige Leistungsberechtigte', 'Insgesamt', 10585, 10570],
+      [null, 'Frauen', 4942, 4932],
+      [null, 'Männer', 5643, 5638],
+      ['Langzeitleistungsbezieher', 'Insgesamt', 6730, 6720],
+      [],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    const f = await importFile(
+      d,
+      'tabelle.xlsx',
+      await workbook([{ name: 'Tabelle', rows, merges: ['A4:B4', 'A5:A7'] }]),
+    );
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual([
+      't11522 ELB female 2024-05 4932',
+      't11522 ELB female 2024-06 4942',
+      't11522 ELB male 2024-05 5638',
+      't11522 ELB male 2024-06 5643',
+      't11522 ELB total 2024-05 10570',
+      't11522 ELB total 2024-06 10585',
+      't11522 LZB total 2024-05 6720',
+      't11522 LZB total 2024-06 6730',
+    ]);
+  });
+
+  test('statistics table (xlsx): a month merged over "absolut | Anteil in %" is no label problem: the sub-header row has no numbers', async () => {
+    const d = await deps();
+    const rows: Row[] = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      ['Berichtsmonat:', 'Juni 2024'],
+      [],
+      ['Ausgewählte Merkmale', 'Juni 2024', null, 'Juni 2023', null],
+      [null, 'absolut', 'Anteil in %', 'absolut', 'Anteil in %'],
+      ['Erwerbsfähige Leistungsberechtigte', 10585, 100, 10101, 100],
+      ['Frauen', 4942, 46.7, 4700, 46.5],
+    ];
+    const f = await importFile(
+      d,
+      'tabelle.xlsx',
+      await workbook([{ name: 'Tabelle', rows, merges: ['B4:C4', 'D4:E4'] }]),
+    );
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual([
+      't11522 ELB female 2023-06 4700',
+      't11522 ELB female 2024-06 4942',
+      't11522 ELB total 2023-06 10101',
+      't11522 ELB total 2024-06 10585',
+    ]);
+  });
+
+  test('statistics table (CSV): the label written once, the genders in the column beside it', async () => {
+    const d = await deps();
+    const lines = [
+      ['Jobcenter:', 'Segeberg, JC'],
+      ['Berichtsmonat:', 'Juni 2024'],
+      [],
+      ['Ausgewählte Merkmale', '', 'Juni 2024', 'Mai 2024'],
+      ['Erwerbsfähige Leistungsberechtigte', 'Insgesamt', '10.585', '10.570'],
+      ['', 'Frauen', '4.942', '4.932'],
+      ['', 'Männer', '5.643', '5.638'],
+    ];
+    const f = await importFile(d, 't.csv', buf(`${lines.map((l) => `${l.join(';')};`).join('\n')}\n`));
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toHaveLength(6);
+    expect(await stored(d)).toContain('t11522 ELB male 2024-05 5638');
+  });
+
+  test('a label merged down over rows that name no gender: refused naming the cell; nothing is written', async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const rows: Row[] = [
+      ['Segeberg, JC (t11522)'],
+      ['Berichtsmonat: Juni 2024'],
+      [],
+      ['Merkmal', 'Rechtskreis SGB II'],
+      ['Erwerbsfähige Leistungsberechtigte', 10585],
+      [null, 4942],
+      [null, 5643],
+    ];
+    const f = await importFile(d, NAME, await workbook([{ name: '1.1 Eckwerte', rows, merges: ['A5:A7'] }]));
+    expect(f?.status).toBe('rejected');
+    expect(f?.error).toMatchObject({ sheet: '1.1 Eckwerte', row: 6, column: 'A' });
+    expect(f?.error?.message).toBe(
+      "Zelle A6: mit A5 verbunden ('Erwerbsfähige Leistungsberechtigte'), aber die Zeile nennt kein Geschlecht (erwartet Insgesamt, Frauen oder Männer in einer Spalte vor der Zahl); Zellverbund in Excel aufheben oder das Geschlecht daneben angeben",
+    );
+    expect(await dumpData(d.db)).toEqual(before);
+  });
+
+  test('a row with a figure but no label: refused naming the row, in both readers', async () => {
+    const d = await deps();
+    const rows: Row[] = [
+      ['Segeberg, JC (t11522)'],
+      ['Berichtsmonat: Juni 2024'],
+      [],
+      ['Merkmal', 'Rechtskreis SGB II'],
+      ['Erwerbsfähige Leistungsberechtigte', 10585],
+      [null, 4942],
+    ];
+    const f = await importFile(d, NAME, await workbook([{ name: '1.1 Eckwerte', rows }]));
+    expect(f?.error).toMatchObject({ sheet: '1.1 Eckwerte', row: 6, column: 'A' });
+    expect(f?.error?.message).toBe(
+      "Zelle A6 ist leer, aber Zelle B6 hat eine Zahl: jede Zeile mit Zahlen braucht ihre Beschriftung (z. B. 'Frauen')",
+    );
+    const g = await importFile(
+      d,
+      't.csv',
+      tableCsv([
+        ['Erwerbsfähige Leistungsberechtigte', '10.585', '10.570'],
+        ['', '4.942', '4.932'],
+      ]),
+    );
+    expect(g?.error).toMatchObject({ row: 6, column: 'A' });
+    expect(g?.error?.message).toBe(
+      "Zelle A6 ist leer, aber Zelle B6 hat eine Zahl: jede Zeile mit Zahlen braucht ihre Beschriftung (z. B. 'Frauen')",
+    );
+  });
+});
