@@ -121,43 +121,96 @@ export function checkRowLabel(
   }
 }
 
+/** Where a data row sits: its number, and whether it holds nothing but its label (a heading). */
+export interface RowPlace {
+  row: number;
+  heading: boolean;
+}
+
+type Placed = { indicator: string; gender: Gender } | null;
+
 /**
  * Reads indicator and gender from labels by position: an indicator label starts a block, a gender
  * label below it belongs to it, anything else ends the block (its gender rows are someone else's).
+ * A heading row naming a sub-population (`Ausländer`, `unter 25 Jahre`: subPopulations in the
+ * mapping) starts rows that are that group's, not the totals: its indicator rows are skipped until
+ * a heading that is none (`Insgesamt`). An indicator repeated after another heading is refused.
  */
 export class LabelHierarchy {
   private current: string | null = null;
   /** The label that opened the current block, normalised (a label repeated on its gender rows). */
   private currentLabel = '';
-  constructor(private readonly mapping: BaMapping) {}
+  /** The sub-population heading whose rows are being skipped. */
+  private subPopulation: string | null = null;
+  /** The last heading that is no sub-population, for the message on a repeated indicator. */
+  private lastHeading: { label: string; row: number } | null = null;
+  /** The row each indicator was first read at as a total. */
+  private readonly seen = new Map<string, number>();
 
-  place(label: string, hasNumbers: boolean): { indicator: string; gender: Gender } | null {
+  constructor(
+    private readonly mapping: BaMapping,
+    private readonly sheet: string | null = null,
+  ) {}
+
+  /** `at`: the data row (header columns of the time series have none: no headings, no repeats). */
+  place(label: string, hasNumbers: boolean, at?: RowPlace): Placed {
     const code = this.mapping.rowIndicator(label);
-    if (code !== null) {
-      this.current = code;
-      this.currentLabel = normalizeLabel(label);
-      return { indicator: code, gender: 'total' };
-    }
+    if (code !== null) return this.open(code, label, at);
     const gender = this.mapping.gender(rowLabelKey(label));
-    if (gender !== null) return this.current === null ? null : { indicator: this.current, gender };
+    if (gender !== null) {
+      // "Insgesamt" as a heading: the totals follow.
+      if (at?.heading === true && gender === 'total') this.subPopulation = null;
+      return this.current === null ? null : { indicator: this.current, gender };
+    }
     // A sub-heading without numbers ("darunter nach Geschlecht:") keeps the block open.
     if (!hasNumbers && /^(darunter|davon|nach)\b/.test(normalizeLabel(label))) return null;
+    if (at?.heading === true) {
+      const sub = this.mapping.isSubPopulation(label);
+      this.subPopulation = sub ? label : null;
+      if (!sub) this.lastHeading = { label, row: at.row };
+    }
     this.current = null;
     this.currentLabel = '';
     return null;
+  }
+
+  private open(code: string, label: string, at: RowPlace | undefined): Placed {
+    this.currentLabel = normalizeLabel(label);
+    if (this.subPopulation !== null) {
+      this.current = null;
+      return null;
+    }
+    const first = this.seen.get(code);
+    const heading = this.lastHeading;
+    if (at !== undefined && first !== undefined && heading !== null && heading.row > first) {
+      throw new FileRejection(
+        `'${label}' steht zum zweiten Mal (zuerst in Zeile ${first}), jetzt unter '${heading.label}' (Zeile ${heading.row}): Zeilen unter einer Teilgruppe sind nicht die Zahlen insgesamt. Ist '${heading.label}' eine Teilgruppe, bitte in subPopulations in data/ba-mapping.json aufnehmen`,
+        this.sheet,
+        at.row,
+        'A',
+      );
+    }
+    if (at !== undefined && first === undefined) this.seen.set(code, at.row);
+    this.current = code;
+    return { indicator: code, gender: 'total' };
   }
 
   /**
    * A data row with its label and a gender beside it: the label (repeated, merged down or only
    * on the first row) names the block, the gender cell the row's gender.
    */
-  placeRow(row: RowLabel, hasNumbers: boolean): { indicator: string; gender: Gender } | null {
-    if (row.gender === null) return this.place(row.label, hasNumbers);
+  placeRow(row: RowLabel, hasNumbers: boolean, at: RowPlace): Placed {
+    if (row.gender === null) return this.place(row.label, hasNumbers, at);
     if (row.label !== '' && normalizeLabel(row.label) !== this.currentLabel)
-      this.place(row.label, hasNumbers);
+      this.place(row.label, hasNumbers, at);
     const gender = this.mapping.gender(rowLabelKey(row.gender));
     return this.current === null || gender === null ? null : { indicator: this.current, gender };
   }
+}
+
+/** A row holding nothing but its own label in column A (a heading like `Ausländer`). */
+export function isHeadingRow(row: readonly Cell[], label: RowLabel): boolean {
+  return label.label !== '' && !label.merged && row.every((c, k) => k === 0 || isEmptyCell(c));
 }
 
 interface Table {
@@ -228,7 +281,7 @@ function monthsAcross(t: Table, region: ResolvedRegion, mapping: BaMapping): Pla
       sheet.rowNumbers[t.headerIndex] ?? null,
     );
   }
-  const hierarchy = new LabelHierarchy(mapping);
+  const hierarchy = new LabelHierarchy(mapping, sheet.name);
   const out: PlacedCell[] = [];
   const firstFigure = Math.min(...cols.map(({ col }) => col));
   for (let i = t.headerIndex + 1; i < sheet.rows.length; i++) {
@@ -238,10 +291,13 @@ function monthsAcross(t: Table, region: ResolvedRegion, mapping: BaMapping): Pla
     const hasNumbers = cols.some(({ col }) => isNumberCell(row[col]));
     const label = rowLabelAt(sheet, i, firstFigure, mapping);
     checkRowLabel(sheet, i, label, cols.find(({ col }) => isNumberCell(row[col]))?.col ?? -1, mapping);
-    const placed = hierarchy.placeRow(label, hasNumbers);
+    const rowNumber = sheet.rowNumbers[i] ?? i + 1;
+    const placed = hierarchy.placeRow(label, hasNumbers, {
+      row: rowNumber,
+      heading: isHeadingRow(row, label),
+    });
     // A category row carries no number: it only opens a block.
     if (placed === null || cols.every(({ col }) => isEmptyCell(row[col]))) continue;
-    const rowNumber = sheet.rowNumbers[i] ?? i + 1;
     for (const { col, month } of cols) {
       out.push({
         region,

@@ -10,7 +10,7 @@
 
 import { columnLetter } from '../core/spreadsheet.js';
 import type { Sheet } from './ba.js';
-import { checkRowLabel, LabelHierarchy, rowLabelAt } from './ba-table.js';
+import { checkRowLabel, isHeadingRow, LabelHierarchy, rowLabelAt } from './ba-table.js';
 import type { BuildResult, PlacedCell } from './grid.js';
 import { buildRows, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
 import type { BaMapping } from './mapping.js';
@@ -160,7 +160,7 @@ function placeSheet(
   // The month is stated above the table, where the metadata lines are.
   const month = sheetMonth(sheet, headerIndex, mapping);
   const note = sheet.rows.some((r) => r.some((c) => typeof c === 'string' && isProvisionalNote(c)));
-  const hierarchy = new LabelHierarchy(mapping);
+  const hierarchy = new LabelHierarchy(mapping, sheet.name);
   const cells: PlacedCell[] = [];
   for (let i = headerIndex + 1; i < sheet.rows.length; i++) {
     const row = sheet.rows[i] ?? [];
@@ -169,7 +169,8 @@ function placeSheet(
     if (label.label.startsWith('©') || mapping.isFooter(label.label)) continue;
     checkRowLabel(sheet, i, label, isNumberCell(value) ? valueCol : -1, mapping);
     if (label.label === '' && label.gender === null) continue;
-    const placed = hierarchy.placeRow(label, isNumberCell(value));
+    const at = { row: sheet.rowNumbers[i] ?? i + 1, heading: isHeadingRow(row, label) };
+    const placed = hierarchy.placeRow(label, isNumberCell(value), at);
     if (placed === null || isEmptyCell(value)) continue;
     cells.push({
       region,

@@ -55,6 +55,13 @@ export const mappingSchema = z.object({
    * below such a row belongs to it; rows not listed here are ignored.
    */
   rowLabels: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /**
+   * Heading rows (a label and nothing else) that open a sub-population: the indicator rows below
+   * them ("Ausländer" → "Erwerbsfähige Leistungsberechtigte") are that group's, not the totals,
+   * and are skipped until a heading that is none ("Insgesamt"). Patterns, case-insensitive, on
+   * the label without footnote markers.
+   */
+  subPopulations: z.array(regex).default([]),
   /** Metadata keys of a BA statistics table that name the region, in order of preference. */
   regionMetadata: z.array(z.string().min(1)).default(['Jobcenter', 'Kreis', 'Land', 'Region']),
   /** With the note "vorläufige Daten": the stocks of this many latest months are provisional. */
@@ -89,6 +96,8 @@ export interface BaMapping {
   knownSheets: string[];
   /** The indicator a BA table row label stands for, or null (row ignored). */
   rowIndicator(label: string): string | null;
+  /** A heading row label naming a sub-population (subPopulations). */
+  isSubPopulation(label: string): boolean;
   regionMetadata: string[];
   provisionalEdgeMonths: number;
   eckwerte: { sheets: string[]; valueColumn: string[] };
@@ -165,6 +174,7 @@ export function compileMapping(m: MappingFile): BaMapping {
   for (const g of ['total', 'male', 'female'] as const)
     for (const l of m.genders[g]) genders.set(normalizeLabel(l), g);
   const footer = m.footer.map((f) => new RegExp(f, 'iu'));
+  const subPopulations = m.subPopulations.map((f) => new RegExp(f, 'iu'));
   const ignored = new Set(m.ignoreSheets.map(normalizeLabel));
   const rowLabels = new Map<string, string>();
   for (const [label, code] of Object.entries(m.rowLabels)) rowLabels.set(rowLabelKey(label), code);
@@ -198,6 +208,10 @@ export function compileMapping(m: MappingFile): BaMapping {
     headerSearchRows: m.headerSearchRows,
     knownSheets: m.indicators.flatMap((i) => i.sheetNames.slice(0, 1).map((s) => `${s} (${i.code})`)),
     rowIndicator: (label) => rowIndicatorOf(label, rowLabels, abbrev),
+    isSubPopulation: (label) => {
+      const t = capped(rowLabelKey(label));
+      return subPopulations.some((r) => r.test(t));
+    },
     regionMetadata: m.regionMetadata,
     provisionalEdgeMonths: m.provisionalEdgeMonths,
     eckwerte: m.eckwerte,

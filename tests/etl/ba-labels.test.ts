@@ -416,3 +416,84 @@ describe('labels merged down over their gender rows', () => {
     );
   });
 });
+
+describe('indicator labels repeated under a sub-population', () => {
+  const totals = [
+    ['Erwerbsfähige Leistungsberechtigte', '10.585', '10.570'],
+    ['Frauen', '4.942', '4.932'],
+    ['Männer', '5.643', '5.638'],
+    ['Langzeitleistungsbezieher', '6.730', '6.720'],
+  ];
+  const foreigners = [
+    ['Erwerbsfähige Leistungsberechtigte', '3.100', '3.090'],
+    ['Frauen', '1.400', '1.395'],
+    ['Männer', '1.700', '1.695'],
+    ['Langzeitleistungsbezieher', '1.800', '1.790'],
+    ['Integrationen', '40', '38'],
+  ];
+  const expected = [
+    't11522 ELB female 2024-05 4932',
+    't11522 ELB female 2024-06 4942',
+    't11522 ELB male 2024-05 5638',
+    't11522 ELB male 2024-06 5643',
+    't11522 ELB total 2024-05 10570',
+    't11522 ELB total 2024-06 10585',
+    't11522 LZB total 2024-05 6720',
+    't11522 LZB total 2024-06 6730',
+  ];
+
+  test.each([
+    ['"Insgesamt" first, then "Ausländer"', [['Insgesamt'], ...totals, ['Ausländer'], ...foreigners]],
+    ['"Ausländer" first, then "Insgesamt"', [['Ausländer'], ...foreigners, ['Insgesamt'], ...totals]],
+    ['"unter 25 Jahre" after the totals', [...totals, ['unter 25 Jahre'], ...foreigners]],
+  ])(
+    'statistics table, %s: the sub-population block is skipped, the totals are stored exactly',
+    async (_k, rows) => {
+      const d = await deps();
+      const f = await importFile(d, 'tabelle.csv', tableCsv(rows));
+      expect(f?.error).toBeNull();
+      expect(await stored(d)).toEqual(expected);
+    },
+  );
+
+  test('Eckwerte: "Ausländer" as a heading row, the labels repeated below it with genders beside (merged)', async () => {
+    const d = await deps();
+    const rows: Row[] = [
+      ['Segeberg, JC (t11522)'],
+      ['Berichtsmonat: Juni 2024'],
+      [],
+      ['Merkmal', null, 'Rechtskreis SGB II'],
+      ['Erwerbsfähige Leistungsberechtigte', 'Insgesamt', '10.585,41'],
+      [null, 'Frauen', '4.942,10'],
+      [null, 'Männer', '5.643,31'],
+      ['Langzeitleistungsbezieher', 'Insgesamt', '6.730,59'],
+      [null, 'Frauen', '3.401,20'],
+      [null, 'Männer', '3.329,39'],
+      ['Ausländer'],
+      ['Erwerbsfähige Leistungsberechtigte', 'Insgesamt', '3.100'],
+      [null, 'Frauen', '1.400'],
+      [null, 'Männer', '1.700'],
+      ['Am aktuellen Rand werden vorläufige Daten ausgewiesen.'],
+    ];
+    const merges = ['A5:A7', 'A8:A10', 'A12:A14'];
+    const f = await importFile(d, NAME, await workbook([{ name: '1.1 Eckwerte', rows, merges }]));
+    expect(f?.error).toBeNull();
+    expect(await stored(d)).toEqual(ELB_LZB_JUNE);
+  });
+
+  test('a heading not known as a sub-population, then an indicator again: refused naming the heading', async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const f = await importFile(
+      d,
+      'tabelle.csv',
+      tableCsv([...totals, ['Personen im Haushaltskontext X'], ...foreigners]),
+    );
+    expect(f?.status).toBe('rejected');
+    expect(f?.error).toMatchObject({ row: 10, column: 'A' });
+    expect(f?.error?.message).toBe(
+      "'Erwerbsfähige Leistungsberechtigte' steht zum zweiten Mal (zuerst in Zeile 5), jetzt unter 'Personen im Haushaltskontext X' (Zeile 9): Zeilen unter einer Teilgruppe sind nicht die Zahlen insgesamt. Ist 'Personen im Haushaltskontext X' eine Teilgruppe, bitte in subPopulations in data/ba-mapping.json aufnehmen",
+    );
+    expect(await dumpData(d.db)).toEqual(before);
+  });
+});
