@@ -6,6 +6,7 @@
 import {
   DASH,
   formatChange,
+  formatChangePair,
   formatChangeRange,
   formatCount,
   formatCountAtLeast,
@@ -42,7 +43,7 @@ export type DriversLike =
 export const FORECAST_LABEL = 'Prognose Dez.';
 
 export interface ForecastParts {
-  /** "+1,8 %" */
+  /** "+1,8 %"; "−1,03 %" beside a target of −1,0 % (as many decimals as tell them apart). */
   change: string;
   /** "+0,9 … +2,6 %", or null without an interval. */
   interval: string | null;
@@ -54,9 +55,14 @@ export interface ForecastParts {
   note: string | null;
 }
 
-export function forecastParts(f: ForecastLike): ForecastParts {
+/**
+ * The forecast's parts. Its change takes the digits of formatChangePair against the goal's target,
+ * as the current change does: a forecast of −1,03 % against −1,0 % is short of it ("gefährdet")
+ * and must not read "−1,0 %". `minDigits` as there (the mails show two at least).
+ */
+export function forecastParts(f: ForecastLike, targetChangePct: number, minDigits = 1): ForecastParts {
   return {
-    change: formatChange(f.changePct),
+    change: formatChangePair(f.changePct, targetChangePct, minDigits).change,
     interval: f.interval === null ? null : formatChangeRange(f.interval.lowPct, f.interval.highPct),
     probability: f.probabilityMet === null ? null : `${formatShare(f.probabilityMet)} Zielerreichung`,
     status: f.changePct === null ? STATUS_TEXT.no_data.word : `voraussichtlich ${STATUS_TEXT[f.status].word}`,
@@ -65,8 +71,8 @@ export function forecastParts(f: ForecastLike): ForecastParts {
 }
 
 /** "Prognose Dez.: +1,8 % (80 %: +0,9 … +2,6 %) · 72 % Zielerreichung" (without interval: the reason). */
-export function forecastLine(f: ForecastLike): string {
-  const p = forecastParts(f);
+export function forecastLine(f: ForecastLike, targetChangePct: number, minDigits = 1): string {
+  const p = forecastParts(f, targetChangePct, minDigits);
   let line = `${FORECAST_LABEL}: ${p.change}`;
   if (p.interval !== null) line += ` (80 %: ${p.interval})`;
   if (p.probability !== null) line += ` · ${p.probability}`;

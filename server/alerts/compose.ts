@@ -148,7 +148,7 @@ function goalRows(item: GoalChangeItem, link: string): Row[] {
     },
     {
       label: `Prognose Dezember ${item.year}`,
-      value: `${forecastLine(g.forecast).replace(/\.$/, '')}; Dezemberwert ${formatValue(g.forecast.value, item.unit)} (${forecastStatusText(g.forecast.status)}) – Prognose, keine Ist-Zahl`,
+      value: `${forecastLine(g.forecast, g.targetChangePct).replace(/\.$/, '')}; Dezemberwert ${formatValue(g.forecast.value, item.unit)} (${forecastStatusText(g.forecast.status)}) – Prognose, keine Ist-Zahl`,
     },
     ...(g.pace === null
       ? []

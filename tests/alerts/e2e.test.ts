@@ -173,7 +173,9 @@ describe('import → goals → alerts → SMTP', () => {
     const apiGoal = (await goals.getGoals({ region: '01060' })).goals.find((g) => g.id === 'K2-female');
     if (!apiGoal?.pace) throw new Error('K2-female with a pace expected');
     for (const body of [june?.text ?? '', june?.html ?? '']) {
-      expect(body).toContain(escapeHtml(forecastLine(apiGoal.forecast).replace(/\.$/, '')));
+      expect(body).toContain(
+        escapeHtml(forecastLine(apiGoal.forecast, apiGoal.targetChangePct).replace(/\.$/, '')),
+      );
       expect(body).toContain(escapeHtml(paceSentence(apiGoal.pace, apiGoal.current.month)));
     }
 

@@ -285,7 +285,9 @@ describe('dashboard on the sample data', () => {
         // but two years' effects), K2 from 2023 alone (the JFW of 2021 lacks December 2020). No
         // interval, no probability, and the card says why.
         expect(await card.locator('.forecast-label').textContent()).toBe('Prognose Dez.:');
-        expect(await text('forecast-change')).toBe(formatChange(g.forecast.changePct));
+        expect(await text('forecast-change')).toBe(
+          formatChangePair(g.forecast.changePct, g.targetChangePct).change,
+        );
         expect(g.forecast.interval).toBeNull();
         expect(g.forecast.probabilityMet).toBeNull();
         expect(g.forecast.reason).toBe(

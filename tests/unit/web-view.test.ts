@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { addMonths, dataMonthsOfYear, month as M, yearsBetween } from '../../core/months';
 import { driversSentence, forecastLine, paceSentence, paceShort } from '../../core/steering-text';
+import { itemText } from '../../server/alerts/compose';
 import {
   formatChangeVsTarget,
   formatGoalValue,
@@ -22,6 +23,7 @@ import {
   parseMonthsTable,
   parseSort,
 } from '../../web/lib/url-state';
+import { goal as alertGoal } from '../alerts/fixtures';
 
 const qs = (s: string) => new URLSearchParams(s);
 
@@ -93,16 +95,19 @@ describe('goal figures', () => {
     });
   });
   test('steering sentences: forecast line, K3 pace, secured pace, drivers of K3 insgesamt', () => {
-    expect(forecastLine(k2.forecast)).toBe(
+    expect(forecastLine(k2.forecast, k2.targetChangePct)).toBe(
       'Prognose Dez.: +1,8 % (80 %: +0,9 … +2,6 %) · 72 % Zielerreichung',
     );
     expect(
-      forecastLine({
-        ...k2.forecast,
-        interval: null,
-        probabilityMet: null,
-        reason: 'zu wenig Historie (3 Vergleichsfälle, mindestens 10 nötig).',
-      }),
+      forecastLine(
+        {
+          ...k2.forecast,
+          interval: null,
+          probabilityMet: null,
+          reason: 'zu wenig Historie (3 Vergleichsfälle, mindestens 10 nötig).',
+        },
+        k2.targetChangePct,
+      ),
     ).toBe('Prognose Dez.: +1,8 % · zu wenig Historie (3 Vergleichsfälle, mindestens 10 nötig).');
     const k3Pace = {
       kind: 'max_mean_stock',
@@ -146,6 +151,50 @@ describe('goal figures', () => {
     expect(driversSentence({ femalePp: -0.04, malePp: 1.24 }, 1.2)).toBe(
       'Frauen ±0,0 Prozentpunkte, Männer +1,2 Prozentpunkte → Bestand +1,2 %',
     );
+  });
+  test('the forecast change takes as many decimals as tell it from the target (audit finding 2)', () => {
+    // 99001 K2 Männer, September 2024: forecast −1,0315 % against the target −1,0 % is short by
+    // 0,03 pp ("gefährdet"); rounded alone it read "−1,0 %" beside "Ziel −1,0 %".
+    const male = {
+      ...k2,
+      targetChangePct: -1,
+      changePct: -0.8,
+      forecast: { ...k2.forecast, changePct: -1.0315, status: 'at_risk' as const },
+    };
+    expect(goalCardView(male).forecastChange).toBe('−1,03 %');
+    expect(goalCardView(male).change).toBe('−0,8 % (Ziel: −1,0 %)');
+    expect(forecastLine(male.forecast, -1)).toBe(
+      'Prognose Dez.: −1,03 % (80 %: +0,9 … +2,6 %) · 72 % Zielerreichung',
+    );
+    // 01060 2023-08 K2 insgesamt: −0,427 % against −0,4 %.
+    expect(forecastLine({ ...male.forecast, changePct: -0.427 }, -0.4)).toMatch(/^Prognose Dez\.: −0,43 % /);
+    // Far from the target: one decimal as before; the mails ask for two at least.
+    expect(forecastLine(k2.forecast, 1.1)).toMatch(/^Prognose Dez\.: \+1,8 % /);
+    expect(forecastLine(k2.forecast, 1.1, 2)).toMatch(/^Prognose Dez\.: \+1,84 % /);
+    // The alert mail says the same.
+    const mail = itemText(
+      {
+        type: 'goal',
+        key: 'k',
+        kind: 'worse',
+        region: { id: '99001', name: 'Beispiel-Jobcenter A', sample: true, sampleAsOf: null },
+        year: 2024,
+        dataMonth: M('2024-09'),
+        previousStatus: 'met',
+        goal: alertGoal({
+          id: 'K2-male',
+          month: M('2024-09'),
+          status: 'met',
+          current: 28.5,
+          previous: 28.7,
+          changePct: -0.8,
+          forecast: { changePct: -1.0315, status: 'at_risk', interval: null, probabilityMet: null },
+        }),
+        unit: 'percent',
+      },
+      'http://x',
+    );
+    expect(mail).toContain('Prognose Dez.: −1,03 %');
   });
   test('missing inputs are named', () => {
     expect(

@@ -102,7 +102,7 @@ function latestStock(goal: GoalFacts): number | null {
 }
 
 function forecastView(goal: GoalFacts) {
-  const p = forecastParts(goal.forecast);
+  const p = forecastParts(goal.forecast, goal.targetChangePct);
   return {
     forecastChange: p.change,
     forecastInterval: p.interval,
