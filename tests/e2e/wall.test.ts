@@ -157,6 +157,21 @@ describe('wall display on the sample data', () => {
     });
   });
 
+  test('a goal page labels the year-to-date value as the cards do (audit finding 5)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // K3: 6.805 is the mean LZB stock of January to September 2024 (6.804,56), not September's
+    // stock (6.928); K2: 19,3 % is the Jahresfortschrittswert, September's own K2 is 24,8 %.
+    for (const [id, text] of [
+      ['K3-total', 'Ø Bestand Januar bis September 2024: 6.805 · Veränderung +6,7 % · Ziel +6,0 %'],
+      ['K2-total', 'Jahresfortschrittswert bis September 2024: 19,3 % · Veränderung −0,1 % · Ziel −0,4 %'],
+    ] as const) {
+      await page.goto(`${server.url}/wall?region=${REGION}&pages=${id}`);
+      await page.waitForSelector('.wall-goal-figures [data-testid="wall-value"]');
+      await expect(page.textContent('.wall-goal-figures')).resolves.toBe(text);
+    }
+    await page.close();
+  });
+
   test('the light theme fits and keeps AA contrast too', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.goto(`${server.url}/wall?region=${REGION}&pages=overview,K2-female&interval=3&theme=light`);

@@ -5,10 +5,10 @@
  * when the rotation first reaches a chart page: the overview tiles need none of it.
  */
 import { useMemo } from 'react';
-import { formatChangePair, formatMonth } from '../../core/format';
+import { formatChangePair } from '../../core/format';
 import { FORECAST_LABEL } from '../../core/steering-text';
 import { EChart } from '../charts/EChart';
-import { formatGoalValue, goalCardView } from '../lib/goal-view';
+import { formatGoalValue, goalCardView, goalValueCaption } from '../lib/goal-view';
 import type { WallGoals, WallSeries } from './api';
 import { buildWallChartOption } from './chart';
 import type { WallColors } from './theme';
@@ -40,8 +40,9 @@ export default function WallGoalPage({ goal, series, year, colors, fontPx }: Goa
         <h2 className="wall-goal-title">{goal.label}</h2>
         <Status status={goal.status} className="wall-status-lg" />
         <p className="wall-goal-figures">
-          {formatMonth(goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong> ·
-          Veränderung <strong>{pair.change}</strong> · Ziel {pair.target}
+          {/* The year-to-date value, labelled as the cards label it: not the month's own figure. */}
+          {goalValueCaption(goal, goal.current.month)}: <strong data-testid="wall-value">{v.current}</strong>{' '}
+          · Veränderung <strong>{pair.change}</strong> · Ziel {pair.target}
           {goal.provisional && (
             <span data-testid="wall-provisional"> · * vorläufig (hochgerechnete BA-Werte)</span>
           )}
