@@ -512,6 +512,9 @@ describe('dashboard on the sample data', () => {
       expect(await page.locator('.badge-sample').textContent()).toBe('Beispieldaten, Stand September 2024');
       const all = await api<MonthsResponse>(server, `/api/months?from=${from}&to=${to}&pageSize=1000`);
       expect(await page.locator('[data-testid="months-table"] tbody tr').count()).toBe(all.total);
+      // The column's K3 is the month against the same month a year earlier, not the goal's K3
+      // (the change of the year-to-date mean): the header says so (audit finding 10).
+      expect(await page.locator('th[data-col="k3"]').textContent()).toContain('K3 (ggü. Vorjahresmonat)');
 
       // Sort by Integrationen: ascending, then descending; aria-sort and the URL follow.
       const intHeader = page.locator('th[data-col="int"]');

@@ -105,7 +105,9 @@ export const MONTH_COLUMN_LABEL: Record<MonthColumn, string> = {
   lzb: 'LZB',
   k2: 'K2 (12 Monate)',
   jfw: 'JFW',
-  k3: 'K3',
+  // The month's LZB against the same month a year earlier: not the goal's K3 (the change of the
+  // year-to-date mean), which the cards show under the same code.
+  k3: 'K3 (ggü. Vorjahresmonat)',
 };
 const columnCheck = oneOf(MONTH_COLUMNS);
 
