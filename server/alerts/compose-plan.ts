@@ -6,6 +6,9 @@ import { formatChange, formatGoalValue, formatMonth, formatPace, STATUS_TEXT } f
 import type { GoalEvaluation, Month } from './types.js';
 
 const word = (s: GoalEvaluation['status']) => `${STATUS_TEXT[s].icon} ${STATUS_TEXT[s].word}`;
+/** A forecast's status reads as one, as for the Tabelle 3 goals: "✓ voraussichtlich im Ziel". */
+const forecastWord = (s: GoalEvaluation['status']) =>
+  s === 'no_data' ? word(s) : `${STATUS_TEXT[s].icon} voraussichtlich ${STATUS_TEXT[s].word}`;
 
 /** Label/value rows for a plan goal; `dataMonth` and `link` as in the change goal's rows. */
 export function planGoalRows(
@@ -32,7 +35,7 @@ export function planGoalRows(
   if (g.forecast.value !== null) {
     rows.push({
       label: `Prognose Dezember ${g.current.month.slice(0, 4)}`,
-      value: `${v(g.forecast.value)} (${formatChange(g.forecast.changePct, 1)} zum Plan, ${word(g.forecast.status)}) – Prognose, keine Ist-Zahl`,
+      value: `${v(g.forecast.value)} (${formatChange(g.forecast.changePct, 1)} zum Plan, ${forecastWord(g.forecast.status)}) – Prognose, keine Ist-Zahl`,
     });
   }
   if (g.pace !== null) rows.push({ label: 'Noch zu erreichen', value: formatPace(g.pace, g.unit, g.label) });

@@ -102,7 +102,7 @@ test('FbW entries below the path: one mail with the plan figures; the same file 
   expect(mail?.text).toMatch(/Abweichung vom Plan: +−12,9 %\n/);
   expect(mail?.text).toMatch(/Jahresplan: +240\n/);
   expect(mail?.text).toMatch(
-    /Prognose Dezember 2024: +192 \(−20,0 % zum Plan, ✕ verfehlt\) – Prognose, keine Ist-Zahl/,
+    /Prognose Dezember 2024: +192 \(−20,0 % zum Plan, ✕ voraussichtlich verfehlt\) – Prognose, keine Ist-Zahl/,
   );
   expect(mail?.text).toMatch(/Noch zu erreichen: +noch 118 Eintritte FbW bis Dezember, 24 je Monat/);
   expect(mail?.text).toContain(

@@ -79,8 +79,14 @@ describe('plan goals in the browser', () => {
       expect(await card.locator('.goal-card-head [data-status] .status-word').textContent(), g.id).toBe(
         STATUS_TEXT[g.status].word,
       );
-      if (g.forecast.value !== null)
+      if (g.forecast.value !== null) {
         expect(await text('projection-value'), g.id).toBe(v(g, g.forecast.value));
+        // A forecast's status reads as one, as on the Tabelle 3 cards (audit finding 8).
+        expect(
+          await card.locator('[data-field="projection"] [data-status] .status-word').textContent(),
+          g.id,
+        ).toBe(`voraussichtlich ${STATUS_TEXT[g.forecast.status].word}`);
+      }
       if (g.pace !== null) expect(await text('pace'), g.id).toBe(formatPace(g.pace, g.unit, g.label));
     }
     // de-DE: euros in millions with a decimal comma, counts with thousands dots.

@@ -34,7 +34,7 @@ export function PlanGoalCard({ goal, href }: { goal: Goal; href: string }) {
           <span className="projection-label">{v.forecast.label}</span>{' '}
           <span data-field="projection-value">{v.forecast.value}</span>{' '}
           <span data-field="projection-change">({v.forecast.change})</span>{' '}
-          <StatusBadge status={goal.forecast.status} size="sm" />
+          <StatusBadge status={goal.forecast.status} size="sm" prefix="voraussichtlich" />
         </div>
       )}
       <GoalMissing goal={goal} />

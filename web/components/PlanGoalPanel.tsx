@@ -84,7 +84,8 @@ function PlanFigures({
       <PlanExtraFigure v={v} />
       {v.forecast && (
         <Figure className="projection" label={`${v.forecast.label} (Hochrechnung)`} field="projection">
-          {v.forecast.value} ({v.forecast.change}) <StatusBadge status={status} size="sm" />
+          {v.forecast.value} ({v.forecast.change}){' '}
+          <StatusBadge status={status} size="sm" prefix="voraussichtlich" />
         </Figure>
       )}
     </dl>
