@@ -278,8 +278,10 @@ export function formatEuro(n: number | null | undefined, opts: { compact?: boole
 }
 
 /**
- * A goal's value in its unit (the API's `unit`): counts "1.527" (rounded to whole ones), places
- * "135,3" (a mean occupancy; whole numbers without decimals), euros as formatEuro, percent "14,73 %".
+ * A goal's value in its unit (the API's `unit`): counts "1.527", and a path or forecast between
+ * whole ones with one decimal ("42,4": rounded to "42" it read as on the plan beside "−0,9 % zum
+ * Plan"); places "135,3" (a mean occupancy; whole numbers without decimals), euros as
+ * formatEuro, percent "14,73 %".
  */
 export function formatGoalValue(
   n: number | null | undefined,
@@ -292,11 +294,11 @@ export function formatGoalValue(
       return formatEuro(n, opts);
     case 'percent':
       return formatPercent(n, 2);
-    case 'places':
-      return Number.isInteger(n) ? formatCount(n) : formatNumber(n, 1);
-    default:
-      // Counts are whole: a path or forecast of 191,04 entries reads "191".
-      return formatCount(n);
+    default: {
+      // Whole up to floating-point noise (a path of 55 × 47/47): no decimals.
+      const whole = Math.round(n);
+      return Math.abs(n - whole) <= slack(n) ? formatCount(whole) : formatNumber(n, 1);
+    }
   }
 }
 

@@ -98,6 +98,12 @@ describe('plan goals in the browser', () => {
     expect(
       await page.locator('[data-testid="plan-goal-EIN_EF-total"] [data-field="plan"]').textContent(),
     ).toBe('1.000');
+    // A path between whole entries keeps its decimal beside the deviation (audit finding 7):
+    // 55 × Σ2023(Jan–Sep) / Σ2023 = 55 × 47 / 61 = 42,38 against 42 so far, −0,9 % zum Plan.
+    const abs = page.locator('[data-testid="plan-goal-EIN_FBW_ABS-total"]');
+    expect(await abs.locator('[data-field="plan-to-date"]').textContent()).toBe('42,4');
+    expect(await abs.locator('[data-field="current"]').textContent()).toBe('42');
+    expect(await abs.locator('[data-field="deviation"]').textContent()).toBe('−0,9 % zum Plan');
     const fbw = goals.find((g) => g.id === 'EIN_FBW-total');
     expect(
       await page.locator('[data-testid="plan-goal-EIN_FBW-total"] [data-field="pace"]').textContent(),

@@ -20,7 +20,13 @@ describe('goal values by unit', () => {
   test.each([
     [250, 'count', '250'],
     [1527, 'count', '1.527'],
-    [191.04, 'count', '191'],
+    // A path or forecast between whole counts keeps a decimal, as the deviation beside it does
+    // (audit finding 7: path 55 × 47/61 = 42,377 read "42" beside "−0,9 % zum Plan").
+    [(55 * 47) / 61, 'count', '42,4'],
+    [9.75, 'count', '9,8'],
+    [191.04, 'count', '191,0'],
+    [55 * (61 / 61), 'count', '55'],
+    [42.00000000001, 'count', '42'],
     [135.33, 'places', '135,3'],
     [140, 'places', '140'],
     [4_460_706.3, 'eur', '4.460.706 €'],
