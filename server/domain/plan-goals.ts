@@ -14,9 +14,10 @@
  * band of the goal on the bad side (`higher`: falling short is bad, `lower`: going over is bad,
  * `both`: either, e.g. a budget whose unspent money is returned at year end).
  *
- * Forecast of the year end (cumulative, budget): the year so far plus last year's remaining
- * months, scaled by the recent ratio: Σ x_t(m−2..m) / Σ x_{t−1}(m−2..m) (fewer months in
- * January and February). Pace: what is left of the plan and how much that is per remaining month.
+ * Forecast of the year end (cumulative, budget), by the path's profile: `last_year` the year so
+ * far plus last year's remaining months, scaled by the recent ratio Σ x_t(m−2..m) / Σ x_{t−1}(m−2..m)
+ * (fewer months in January and February); `pro_rata` and explicit weights the year so far
+ * carried along the goal's own path (ytd / share(m)). Pace: what is left of the plan and how much that is per remaining month.
  *
  * Pure functions over a `SeriesLookup`, no I/O.
  */
@@ -188,6 +189,24 @@ export function forecastYearEnd(ref: SeriesRef, month: Month): Computed & { rati
 }
 
 /**
+ * The year-end forecast along the goal's own path (profiles `pro_rata` and `explicit`): the year
+ * so far carried to the year by the path, ytd(m) + r × (plan − path(m)) with r = ytd / path(m),
+ * which is ytd / share(m). A goal on its path is forecast at its plan, so the forecast's status
+ * says what the current one says: last year's months (yoy3) would contradict the controllers'
+ * profile (one EQ grant a month later than last year gave "Prognose 0 von 10" on the path).
+ * Null when the path asks nothing by m (share 0): there is nothing to scale.
+ */
+export function forecastAlongPath(ytd: number, shares: readonly number[], m: number): number | null {
+  const share = shares[m - 1];
+  return share === undefined || !(share > 0) ? null : ytd / share;
+}
+
+/** The forecast follows the goal's own path, not last year's months (see forecastAlongPath). */
+function forecastsAlongPath(spec: PlanGoalSpec): boolean {
+  return spec.profile.type !== 'last_year';
+}
+
+/**
  * What is left of the plan after month m (1..12) and how much per remaining month (the pace shape
  * of the Tabelle 3 goals, kind `plan_remaining`): `total` = plan − ytd (negative when the plan is
  * exceeded), `perMonth` = max(total, 0) / months; beside it last year's and the forecast's figure
@@ -271,10 +290,46 @@ function planInputs(spec: PlanGoalSpec, lookup: SeriesLookup, options: GoalOptio
   return { ref, ytd, shares, sharesMissing, bandPct: spec.bandPct ?? options.atRiskBandPct };
 }
 
+/** A forecast of the year end before it is judged against the plan, or why there is none. */
+type YearEnd =
+  | { value: number; method: GoalForecast['method']; basisMonths: Month[] }
+  | { value: null; reason: string };
+
 /**
- * The year-end forecast against the annual plan (cumulative, budget; `yoy3`-like: last year's
- * remaining months scaled by the recent ratio) and the pace. Capacity has neither: a mean of
- * places does not add up. `ytd` null: no current figure, so neither.
+ * The year end of a cumulative or budget goal at month m: along the goal's own path (pro rata,
+ * explicit weights: forecastAlongPath, over Jan..m), or for a path learnt from last year's months
+ * by those months scaled by the recent ratio (forecastYearEnd, over m−2..m).
+ */
+function yearEnd(spec: PlanGoalSpec, inp: PlanInputs, month: Month, ytd: number): YearEnd {
+  const m = monthOfYear(month);
+  if (forecastsAlongPath(spec) && inp.shares !== null) {
+    const value = forecastAlongPath(ytd, inp.shares, m);
+    if (value === null) {
+      return {
+        value: null,
+        reason: `Keine Prognose: laut Planpfad ist bis ${formatMonth(month)} noch nichts fällig.`,
+      };
+    }
+    const basisMonths = m === 12 ? [] : monthRange(makeMonth(spec.year, 1), month);
+    return { value, method: 'plan_path', basisMonths };
+  }
+  const f = forecastYearEnd(inp.ref, month);
+  const basisMonths = monthRange(makeMonth(spec.year, Math.max(1, m - 2)), month);
+  if (f.value !== null) return { value: f.value, method: 'yoy3', basisMonths: m === 12 ? [] : basisMonths };
+  // Last year's months are there but sum to 0 (a series with a season, such as BaE entries in
+  // September only): nothing to scale this year's months by.
+  const zero = f.missing.some((x) => x.reason === 'zero_denominator');
+  const from = formatMonth(addMonths(basisMonths[0] ?? month, -12));
+  const to = formatMonth(addMonths(month, -12));
+  const span = from === to ? to : `${from} bis ${to}`;
+  const why = zero ? `die Vergleichsmonate des Vorjahres (${span}) sind alle 0` : 'es fehlen Vorjahreswerte';
+  return { value: null, reason: `Keine Prognose: ${why}.` };
+}
+
+/**
+ * The year-end forecast against the annual plan (cumulative, budget; see yearEnd) and the pace.
+ * Capacity has neither: a mean of places does not add up. `ytd` null: no current figure, so
+ * neither.
  */
 function planSteering(
   spec: PlanGoalSpec,
@@ -283,8 +338,8 @@ function planSteering(
   ytd: number | null,
 ): { forecast: GoalForecast; pace: Pace | null } {
   const m = monthOfYear(month);
-  const none = (reason: string): GoalForecast => ({
-    method: 'yoy3',
+  const none = (reason: string, method: GoalForecast['method'] = 'yoy3'): GoalForecast => ({
+    method,
     value: null,
     changePct: null,
     status: 'no_data',
@@ -296,8 +351,7 @@ function planSteering(
   if (spec.kind === 'capacity')
     return { forecast: none('Keine Prognose für Plätze (Ø Belegung).'), pace: null };
   if (ytd === null) return { forecast: none('Keine Prognose: es fehlen Monatswerte.'), pace: null };
-  const f = forecastYearEnd(inp.ref, month);
-  const basisMonths = monthRange(makeMonth(spec.year, Math.max(1, m - 2)), month);
+  const f = yearEnd(spec, inp, month, ytd);
   const lastYearRest =
     m === 12
       ? null
@@ -307,27 +361,18 @@ function planSteering(
     spec.profile.type === 'pro_rata' || inp.shares === null ? null : { year: spec.year, shares: inp.shares };
   const pace = paceOf(spec.plan, ytd, m, { lastYearRest, forecast: f.value, path });
   if (f.value === null) {
-    // Last year's months are there but sum to 0 (a series with a season, such as BaE entries in
-    // September only): nothing to scale this year's months by.
-    const zero = f.missing.some((x) => x.reason === 'zero_denominator');
-    const from = formatMonth(addMonths(basisMonths[0] ?? month, -12));
-    const to = formatMonth(addMonths(month, -12));
-    const span = from === to ? to : `${from} bis ${to}`;
-    const why = zero
-      ? `die Vergleichsmonate des Vorjahres (${span}) sind alle 0`
-      : 'es fehlen Vorjahreswerte';
-    return { forecast: none(`Keine Prognose: ${why}.`), pace };
+    return { forecast: none(f.reason, forecastsAlongPath(spec) ? 'plan_path' : 'yoy3'), pace };
   }
   const dev = deviationPct(f.value, spec.plan);
   return {
     forecast: {
-      method: 'yoy3',
+      method: f.method,
       value: f.value,
       changePct: Number.isFinite(dev) ? dev : null,
       status: planStatus(dev, spec.better, spec.tolerancePct, inp.bandPct),
       interval: null,
       probabilityMet: null,
-      basisMonths: m === 12 ? [] : basisMonths,
+      basisMonths: f.basisMonths,
       reason: null,
     },
     pace,
@@ -412,7 +457,8 @@ export function evaluatePlanGoal(
  * The 12 monthly points of a plan goal's chart as known at `dataMonth`: `current` the
  * year-to-date figure, `previous` last year's, `target` the path, `atRiskEdge` the edge of the
  * band on the bad side (the under side for `both`), `forecast` the forecast path from the data
- * month on (cumulative and budget: ytd(m) + r × Σ x_{t−1}(m+1..k)).
+ * month on (cumulative and budget: ytd(m) + r × Σ x_{t−1}(m+1..k) for `last_year`, else
+ * ytd(m) × share(k) / share(m)).
  */
 export function planGoalSeries(
   spec: PlanGoalSpec,
@@ -424,8 +470,16 @@ export function planGoalSeries(
   const inp = planInputs(spec, lookup, options);
   const dataInYear = yearOf(dataMonth) === year;
   const m = monthOfYear(dataMonth);
-  const forecast = dataInYear && spec.kind !== 'capacity' ? forecastYearEnd(inp.ref, dataMonth) : null;
+  const alongPath = forecastsAlongPath(spec) && inp.shares !== null;
+  const forecast =
+    dataInYear && spec.kind !== 'capacity' && !alongPath ? forecastYearEnd(inp.ref, dataMonth) : null;
   const curAtData = dataInYear ? inp.ytd(dataMonth).value : null;
+  // Along the goal's own path: ytd(m) × share(k) / share(m) (forecastAlongPath).
+  const shareAtData = inp.shares?.[m - 1] ?? 0;
+  const pathScale =
+    dataInYear && spec.kind !== 'capacity' && alongPath && curAtData !== null && shareAtData > 0
+      ? curAtData / shareAtData
+      : null;
   const edge = edgeFactor(spec.better, spec.tolerancePct, inp.bandPct);
   const points: GoalSeriesPoint[] = [];
   let restSoFar = 0;
@@ -433,7 +487,8 @@ export function planGoalSeries(
     const month = makeMonth(year, k);
     const path = pathAt(spec.kind, spec.plan, inp.shares, k);
     let projection: number | null = null;
-    if (dataInYear && k === m && forecast?.value != null) projection = curAtData;
+    if (dataInYear && k === m && (forecast?.value != null || pathScale !== null)) projection = curAtData;
+    if (dataInYear && k > m && pathScale !== null) projection = pathScale * (inp.shares?.[k - 1] ?? 0);
     if (dataInYear && k > m && forecast?.ratio != null && curAtData !== null) {
       restSoFar += valueAt(inp.ref, makeMonth(year - 1, k)).value ?? 0;
       projection = curAtData + forecast.ratio * restSoFar;

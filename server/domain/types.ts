@@ -165,7 +165,11 @@ export interface PlanGoalSpec {
 
 /** The December forecast of a goal (see server/domain/forecast.ts and backtest.ts). */
 export interface GoalForecast {
-  method: 'yoy3';
+  /**
+   * `yoy3`: last year's months scaled by this year's ratio to them; `plan_path` (plan goals with
+   * an even or explicit path): the year so far carried to the year along that path.
+   */
+  method: 'yoy3' | 'plan_path';
   /** Forecast December value (JFW or mean stock). */
   value: number | null;
   /** Forecast change against last year's December value, in percent. */
@@ -176,7 +180,7 @@ export interface GoalForecast {
   interval: { lowPct: number; highPct: number } | null;
   /** Share (0..1) of backtest errors with which the target would be met. */
   probabilityMet: number | null;
-  /** The months the year-on-year ratios were taken over. */
+  /** The months the ratios were taken over (yoy3: the year-on-year ratio; plan_path: ytd / path). */
   basisMonths: Month[];
   /** German: why there is no forecast or interval, or what the basis left out; null otherwise. */
   reason: string | null;

@@ -65,7 +65,7 @@ export const goalEvaluation = z.object({
   missing: z.array(missingPoint),
   monthly: z.object({ value: num, changePct: num }),
   forecast: z.object({
-    method: z.literal('yoy3'),
+    method: z.enum(['yoy3', 'plan_path']),
     value: num,
     changePct: num,
     status,

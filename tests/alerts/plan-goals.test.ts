@@ -101,8 +101,9 @@ test('FbW entries below the path: one mail with the plan figures; the same file 
   expect(mail?.text).toMatch(/Plan bis Juli 2024: +140\n/);
   expect(mail?.text).toMatch(/Abweichung vom Plan: +−12,9 %\n/);
   expect(mail?.text).toMatch(/Jahresplan: +240\n/);
+  // Along the even path: 122 / (7/12) = 209,14, −12,9 % like the year so far: gefährdet.
   expect(mail?.text).toMatch(
-    /Prognose Dezember 2024: +192 \(−20,0 % zum Plan, ✕ voraussichtlich verfehlt\) – Prognose, keine Ist-Zahl/,
+    /Prognose Dezember 2024: +209,1 \(−12,9 % zum Plan, ▲ voraussichtlich gefährdet\) – Prognose, keine Ist-Zahl/,
   );
   expect(mail?.text).toMatch(/Noch zu erreichen: +noch 118 Eintritte FbW bis Dezember, 24 je Monat/);
   expect(mail?.text).toContain(

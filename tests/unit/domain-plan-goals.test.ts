@@ -189,16 +189,24 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     ['2024-02', 240, 0, 210, 10, 21],
     // January: ratio 12/10 = 1.2; rest of 2023 = 230 → 12 + 276
     ['2024-01', 288, 20, 228, 11, 228 / 11],
-  ] as const)('forecast and pace at %s', (month, forecast, dev, remaining, months, perMonth) => {
-    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(), M(month), OPTIONS);
-    expect(g.forecast.method).toBe('yoy3');
-    expect(g.forecast.value).toBeCloseTo(forecast, 9);
-    expect(g.forecast.changePct).toBeCloseTo(dev, 9);
-    expect(g.pace?.kind).toBe('plan_remaining');
-    expect(g.pace?.total).toBe(remaining);
-    expect(g.pace?.months).toBe(months);
-    expect(g.pace?.perMonth).toBeCloseTo(perMonth, 9);
-  });
+  ] as const)(
+    'forecast (last year’s profile) and pace at %s',
+    (month, forecast, dev, remaining, months, perMonth) => {
+      const g = evaluatePlanGoal(
+        spec('EIN_FBW', 'cumulative', 240, { profile: LAST_YEAR }),
+        fbw(),
+        M(month),
+        OPTIONS,
+      );
+      expect(g.forecast.method).toBe('yoy3');
+      expect(g.forecast.value).toBeCloseTo(forecast, 9);
+      expect(g.forecast.changePct).toBeCloseTo(dev, 9);
+      expect(g.pace?.kind).toBe('plan_remaining');
+      expect(g.pace?.total).toBe(remaining);
+      expect(g.pace?.months).toBe(months);
+      expect(g.pace?.perMonth).toBeCloseTo(perMonth, 9);
+    },
+  );
 
   test.each([
     // June 2024, ytd 102. Last year's path (2023 sums to 240, so the path is 2023's running sum):
@@ -267,7 +275,7 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(g.pace).toBeNull();
   });
 
-  test('entries only in September (BaE): before it no forecast, and the reason says last year was 0 then', () => {
+  test('entries only in September (BaE): before it no forecast, and the reason says the path asks nothing yet', () => {
     // 2023: two entries in September; 2024 so far: none (January to June).
     const bae = series(M('2023-01'), [0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     const weights = [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0];
@@ -284,11 +292,23 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(g.current.value).toBe(0);
     expect(g.planToDate).toBe(0);
     expect(g.forecast.value).toBeNull();
+    expect(g.forecast.reason).toBe('Keine Prognose: laut Planpfad ist bis Juni 2024 noch nichts fällig.');
+    // The path wants both places in September, not 2 / 6 = 0,33 each month from July.
+    expect(g.pace).toMatchObject({ total: 2, months: 6, pathNext: { month: '2024-09', needed: 2 } });
+  });
+
+  test('a path learnt from last year: its months April to June were 0, so nothing to scale either', () => {
+    const bae = series(M('2023-01'), [0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const g = evaluatePlanGoal(
+      spec('EIN_BAE', 'cumulative', 2, { tolerancePct: 0, bandPct: 60, profile: LAST_YEAR }),
+      lookupOf({ EIN_BAE: { total: bae } }),
+      M('2024-06'),
+      OPTIONS,
+    );
+    expect(g.forecast.value).toBeNull();
     expect(g.forecast.reason).toBe(
       'Keine Prognose: die Vergleichsmonate des Vorjahres (April 2023 bis Juni 2023) sind alle 0.',
     );
-    // The path wants both places in September, not 2 / 6 = 0,33 each month from July.
-    expect(g.pace).toMatchObject({ total: 2, months: 6, pathNext: { month: '2024-09', needed: 2 } });
   });
 
   test('a seasonal profile needs all of last year: a suppressed month means keine Daten', () => {
@@ -305,7 +325,38 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     ]);
   });
 
+  test('pro rata: the forecast follows the even path, 102 / (6/12) = 204 (−15 %, the band edge: verfehlt)', () => {
+    // The year so far against the path (102 of 120) carried to the year: 240 × 102 / 120.
+    const g = evaluatePlanGoal(spec('EIN_FBW', 'cumulative', 240), fbw(), M('2024-06'), OPTIONS);
+    expect(g.forecast.method).toBe('plan_path');
+    expect(g.forecast.value).toBeCloseTo(204, 9);
+    expect(g.forecast.changePct).toBeCloseTo(-15, 9);
+    expect(g.forecast.status).toBe('missed');
+    expect(g.forecast.basisMonths).toEqual([
+      '2024-01',
+      '2024-02',
+      '2024-03',
+      '2024-04',
+      '2024-05',
+      '2024-06',
+    ]);
+    expect(g.forecast.reason).toBeNull();
+  });
+
   test('chart points: path, year to date, last year, forecast path', () => {
+    const pts = planGoalSeries(
+      spec('EIN_FBW', 'cumulative', 240, { profile: LAST_YEAR }),
+      fbw(),
+      2024,
+      M('2024-06'),
+      OPTIONS,
+    );
+    expect(pts[2]?.target).toBe(60); // 240 × 60/240, 2023's running sum
+    expect(pts[11]?.forecast).toBeCloseTo(259.5, 9);
+    expect(pts[6]?.forecast).toBeCloseTo(102 + 1.125 * 10, 9); // July 2023 was 10
+  });
+
+  test('chart points of an even path: the forecast path runs along it, 102 × share(k) / share(6)', () => {
     const pts = planGoalSeries(spec('EIN_FBW', 'cumulative', 240), fbw(), 2024, M('2024-06'), OPTIONS);
     expect(pts).toHaveLength(12);
     expect(pts[2]?.target).toBe(60); // 240 × 3/12
@@ -315,9 +366,63 @@ describe('cumulative goal (FbW entries, plan 240, June 2024: 102 so far)', () =>
     expect(pts[5]?.forecast).toBe(102);
     expect(pts[4]?.forecast).toBeNull();
     expect(pts[6]?.current).toBeNull();
-    expect(pts[6]?.forecast).toBeCloseTo(102 + 1.125 * 10, 9); // July 2023 was 10
-    expect(pts[11]?.forecast).toBeCloseTo(259.5, 9);
+    expect(pts[6]?.forecast).toBeCloseTo(119, 9); // 102 × 7/6
+    expect(pts[11]?.forecast).toBeCloseTo(204, 9);
     expect(pts[11]?.previous).toBe(240);
+  });
+});
+
+describe('EQ grants on an explicit profile (audit finding 3: plan 10, weights 0|0|0|0|0|1|1|3|3|1|1|0)', () => {
+  // 2023: 0 0 0 0 1 1 1 4 3 1 1 0; 2024: 0 0 0 0 0 1 1 3 3. One grant a month later than last
+  // year: the old yoy3 forecast said 0 in May (0/1 × …) and 6 in June while on the plan path.
+  const EQ = [0, 0, 0, 0, 1, 1, 1, 4, 3, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 3, 3];
+  const eq = spec('EIN_EQ', 'cumulative', 10, {
+    tolerancePct: 10,
+    bandPct: 20,
+    profile: { type: 'explicit', weights: [0, 0, 0, 0, 0, 1, 1, 3, 3, 1, 1, 0] },
+  });
+  const lookup = lookupOf({ EIN_EQ: { total: series(M('2023-01'), EQ) } });
+
+  test.each([
+    // month, ytd, path = 10 × share(m), forecast = ytd / share(m)
+    ['2024-06', 1, 1, 10],
+    ['2024-07', 2, 2, 10],
+    ['2024-08', 5, 5, 10],
+    ['2024-09', 8, 8, 10],
+  ] as const)(
+    '%s: %f so far on a path of %f → forecast %f, voraussichtlich im Ziel',
+    (m, ytd, path, forecast) => {
+      const g = evaluatePlanGoal(eq, lookup, M(m), OPTIONS);
+      expect(g.current.value).toBe(ytd);
+      expect(g.planToDate).toBeCloseTo(path, 9);
+      expect(g.status).toBe('met');
+      expect(g.forecast.method).toBe('plan_path');
+      expect(g.forecast.value).toBeCloseTo(forecast, 9);
+      expect(g.forecast.changePct).toBeCloseTo(0, 9);
+      expect(g.forecast.status).toBe('met');
+    },
+  );
+
+  test('May: the path asks nothing yet, so nothing to scale: no forecast, and the card says why', () => {
+    const g = evaluatePlanGoal(eq, lookup, M('2024-05'), OPTIONS);
+    expect(g.status).toBe('met');
+    expect(g.forecast.value).toBeNull();
+    expect(g.forecast.status).toBe('no_data');
+    expect(g.forecast.reason).toBe('Keine Prognose: laut Planpfad ist bis Mai 2024 noch nichts fällig.');
+  });
+
+  test('a grant short in July: 1 of 2 → forecast 5 (−50 %, verfehlt), as the current status says', () => {
+    const short = lookupOf({ EIN_EQ: { total: series(M('2023-01'), [...EQ.slice(0, 18), 0, 1]) } });
+    const g = evaluatePlanGoal(eq, short, M('2024-07'), OPTIONS);
+    expect(g.changePct).toBeCloseTo(-50, 9);
+    expect(g.status).toBe('missed');
+    expect(g.forecast.value).toBeCloseTo(5, 9);
+    expect(g.forecast.status).toBe('missed');
+  });
+
+  test('chart points in June: the forecast path follows the profile, 1 × share(k) / share(6)', () => {
+    const pts = planGoalSeries(eq, lookup, 2024, M('2024-06'), OPTIONS);
+    expect(pts.map((p) => p.forecast)).toEqual([null, null, null, null, null, 1, 2, 5, 8, 9, 10, 10]);
   });
 });
 

@@ -14,6 +14,13 @@ const SIDE: Record<string, string> = {
   both: 'Unter- und Überschreiten sind kritisch (nicht verausgabte Mittel verfallen)',
 };
 
+/** How the dashed forecast is made: along the goal's own path, or along last year's months. */
+function forecastCaption(profile: string | undefined): string {
+  return profile === 'last_year'
+    ? 'die restlichen Monate im Verlauf des Vorjahres, skaliert mit dem Verhältnis der letzten drei Monate'
+    : 'der weitere Planpfad, skaliert mit dem Verhältnis von Ist zu Planpfad seit Januar';
+}
+
 export function PlanGoalPanel({
   data,
   formatValue,
@@ -52,7 +59,7 @@ export function PlanGoalPanel({
           <>
             {capacity
               ? `Mittlere Belegung seit Januar gegen die geplanten ${v.plan} Plätze.`
-              : `Ist seit Januar gegen den Planpfad zum Jahresplan ${v.plan} (${rule?.profile === 'last_year' ? 'Verlauf des Vorjahres' : rule?.profile === 'explicit' ? 'Monatsverlauf laut Zieldatei' : 'gleichmäßig je Monat'}); gestrichelt die Prognose: die restlichen Monate im Verlauf des Vorjahres, skaliert mit dem Verhältnis der letzten drei Monate.`}{' '}
+              : `Ist seit Januar gegen den Planpfad zum Jahresplan ${v.plan} (${rule?.profile === 'last_year' ? 'Verlauf des Vorjahres' : rule?.profile === 'explicit' ? 'Monatsverlauf laut Zieldatei' : 'gleichmäßig je Monat'}); gestrichelt die Prognose: ${forecastCaption(rule?.profile)}.`}{' '}
             {rule &&
               `Im Ziel bis ${rule.tolerancePct} % Abweichung, gefährdet bis ${rule.tolerancePct + rule.bandPct} %; ${SIDE[goal.better] ?? ''}.`}
           </>
