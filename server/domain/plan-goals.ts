@@ -17,7 +17,8 @@
  * Forecast of the year end (cumulative, budget), by the path's profile: `last_year` the year so
  * far plus last year's remaining months, scaled by the recent ratio Σ x_t(m−2..m) / Σ x_{t−1}(m−2..m)
  * (fewer months in January and February); `pro_rata` and explicit weights the year so far
- * carried along the goal's own path (ytd / share(m)). Pace: what is left of the plan and how much that is per remaining month.
+ * carried along the goal's own path (ytd / share(m)). A budget's year end above its plan is never
+ * im Ziel. Pace: what is left of the plan and how much that is per remaining month.
  *
  * Pure functions over a `SeriesLookup`, no I/O.
  */
@@ -116,20 +117,24 @@ const RANK: Record<Exclude<GoalStatus, 'no_data'>, number> = { met: 0, at_risk: 
 /**
  * The status of a deviation from the path (percent of the path): within `tolerancePct` on the bad
  * side `met`, then `at_risk` for less than `bandPct` more, `missed` beyond (the band edge itself is
- * missed, as for the change goals). `both` takes the worse of the two sides.
+ * missed, as for the change goals). `both` takes the worse of the two sides. `overTolerancePct`
+ * replaces the tolerance on the over side (a budget's year end: 0, see planSteering).
  */
 export function planStatus(
   deviation: number,
   better: Direction,
   tolerancePct: number,
   bandPct: number,
+  overTolerancePct = tolerancePct,
 ): Exclude<GoalStatus, 'no_data'> {
   if (Number.isNaN(deviation)) throw new RangeError('planStatus: deviation is NaN');
-  if (!(tolerancePct >= 0)) throw new RangeError(`planStatus: tolerance must be >= 0 (got ${tolerancePct})`);
+  for (const t of [tolerancePct, overTolerancePct]) {
+    if (!(t >= 0)) throw new RangeError(`planStatus: tolerance must be >= 0 (got ${t})`);
+  }
   // An infinite deviation (a path of 0) lies beyond every band on its side, and inside on the other.
   const d = Math.max(-1e12, Math.min(1e12, deviation));
   const low = () => goalStatus(d, -tolerancePct, 'higher', bandPct);
-  const high = () => goalStatus(d, tolerancePct, 'lower', bandPct);
+  const high = () => goalStatus(d, overTolerancePct, 'lower', bandPct);
   if (better === 'higher') return low();
   if (better === 'lower') return high();
   const a = low();
@@ -329,7 +334,9 @@ function yearEnd(spec: PlanGoalSpec, inp: PlanInputs, month: Month, ytd: number)
 /**
  * The year-end forecast against the annual plan (cumulative, budget; see yearEnd) and the pace.
  * Capacity has neither: a mean of places does not add up. `ytd` null: no current figure, so
- * neither.
+ * neither. A budget's plan is the money available: a year end above it is never im Ziel (no
+ * tolerance on the over side; the band as for the current status), whatever the tolerance that
+ * lets the spending run a little ahead of its path during the year.
  */
 function planSteering(
   spec: PlanGoalSpec,
@@ -364,12 +371,13 @@ function planSteering(
     return { forecast: none(f.reason, forecastsAlongPath(spec) ? 'plan_path' : 'yoy3'), pace };
   }
   const dev = deviationPct(f.value, spec.plan);
+  const over = spec.kind === 'budget' ? 0 : spec.tolerancePct;
   return {
     forecast: {
       method: f.method,
       value: f.value,
       changePct: Number.isFinite(dev) ? dev : null,
-      status: planStatus(dev, spec.better, spec.tolerancePct, inp.bandPct),
+      status: planStatus(dev, spec.better, spec.tolerancePct, inp.bandPct, over),
       interval: null,
       probabilityMet: null,
       basisMonths: f.basisMonths,

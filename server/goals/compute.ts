@@ -20,7 +20,7 @@ import type {
 } from '../domain/types.js';
 
 /** Version of the shape and rules of the goal objects; part of the snapshot key. */
-export const GOAL_FORMAT = '8'; // 3: plan goals (issue 16); 4: goals and points carry `provisional` (issue 14); 5: a plan goal's pace carries `pathNext`; 6: no drivers for a K3 insgesamt without its own change; 7: no forecast interval from errors of fewer than 3 other years; 8: plan forecasts along an even or explicit path (`plan_path`)
+export const GOAL_FORMAT = '8'; // 3: plan goals (issue 16); 4: goals and points carry `provisional` (issue 14); 5: a plan goal's pace carries `pathNext`; 6: no drivers for a K3 insgesamt without its own change; 7: no forecast interval from errors of fewer than 3 other years; 8: plan forecasts along an even or explicit path (`plan_path`), a budget's year end above its plan not im Ziel
 
 export interface RegionGoalInput {
   specs: readonly GoalSpec[];

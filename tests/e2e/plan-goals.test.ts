@@ -98,6 +98,15 @@ describe('plan goals in the browser', () => {
     expect(
       await page.locator('[data-testid="plan-goal-EIN_EF-total"] [data-field="plan"]').textContent(),
     ).toBe('1.000');
+    // The Eingliederungstitel's 6,4 Mio € are the money available (audit finding 4): the forecast
+    // 4.460.705,50 + r × Σ2023(Oct–Dec) = 6.472.082,79 € lies 72.083 € above it: not im Ziel.
+    const egtCard = page.locator('[data-testid="plan-goal-EGT_IST-total"]');
+    expect(await egtCard.locator('[data-field="projection-change"]').textContent()).toBe(
+      '(+1,1 % zum Jahresplan, 72.083 € darüber)',
+    );
+    expect(await egtCard.locator('[data-field="projection"] [data-status]').textContent()).toBe(
+      '▲ voraussichtlich gefährdet',
+    );
     // A path between whole entries keeps its decimal beside the deviation (audit finding 7):
     // 55 × Σ2023(Jan–Sep) / Σ2023 = 55 × 47 / 61 = 42,38 against 42 so far, −0,9 % zum Plan.
     const abs = page.locator('[data-testid="plan-goal-EIN_FBW_ABS-total"]');

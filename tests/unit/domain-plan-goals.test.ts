@@ -468,6 +468,39 @@ describe('budget goal with both sides bad (plan 1.200.000 €, tolerance 5 %, ba
     expect(g.commitments).toBe(450_000);
   });
 
+  test.each([
+    // spend Jan..Mar → ytd, current status (tolerance 5 % on both sides), forecast = ytd × 4
+    // against the plan 1.200.000: above it no tolerance (the plan is the money available), the
+    // band of 10 % as for the current status; below it the 5 % tolerance as before.
+    [[100_000, 100_000, 110_000], 'met', 1_240_000, 10 / 3, 'at_risk'], // was im Ziel
+    [[110_000, 110_000, 110_000], 'at_risk', 1_320_000, 10, 'missed'], // the band edge
+    [[100_000, 100_000, 100_000], 'met', 1_200_000, 0, 'met'], // on the plan exactly
+    [[95_000, 95_000, 95_000], 'met', 1_140_000, -5, 'met'], // underspend within the tolerance
+  ] as const)(
+    'budget year end above the plan (audit finding 4): spend %o, now %s, forecast %d (%d %%) %s',
+    (spend, current, forecast, dev, status) => {
+      const g = evaluatePlanGoal(fbwBudget, budget([...spend]), M('2024-03'), OPTIONS);
+      expect(g.status).toBe(current);
+      expect(g.forecast.value).toBeCloseTo(forecast, 6);
+      expect(g.forecast.changePct).toBeCloseTo(dev, 9);
+      expect(g.forecast.status).toBe(status);
+    },
+  );
+
+  test('an entry goal may end above its plan: its tolerance holds on both sides of `both`', () => {
+    const g = evaluatePlanGoal(
+      spec('EIN_FBW', 'cumulative', 240, { better: 'both' }),
+      fbw(),
+      M('2024-06'),
+      OPTIONS,
+    );
+    // 102 against the even path 120 carried to the year: 204, −15 %: the under side decides.
+    expect(g.forecast.status).toBe('missed');
+    expect(planStatus(3, 'both', 5, 10)).toBe('met');
+    expect(planStatus(3, 'both', 5, 10, 0)).toBe('at_risk');
+    expect(planStatus(-3, 'both', 5, 10, 0)).toBe('met');
+  });
+
   test('without commitments in the export the field is null', () => {
     const g = evaluatePlanGoal(fbwBudget, budget([80_000, 90_000, 100_000]), M('2024-03'), OPTIONS);
     expect(g.commitments).toBeNull();

@@ -10,6 +10,7 @@ import {
   missingLines,
 } from '../../web/lib/goal-view';
 import { moreRows, ROWS_AT_ONCE, rowCountText } from '../../web/lib/months-view';
+import { planCardView } from '../../web/lib/plan-view';
 import { sparkline } from '../../web/lib/sparkline';
 import { statusView } from '../../web/lib/status';
 import {
@@ -219,6 +220,33 @@ describe('goal figures', () => {
       ['K2', ['female', 'male', 'total']],
       ['K3', ['female', 'male', 'total']],
     ]);
+  });
+});
+
+describe('plan card', () => {
+  // Ausgaben Eingliederungstitel, September 2024 (audit finding 4): ytd 4.460.705,50 €, path
+  // 4.411.024,42 €, forecast 6.472.082,79 € against the 6,4 Mio € available.
+  const egt = {
+    kind: 'budget',
+    unit: 'eur' as const,
+    label: 'Ausgaben Eingliederungstitel',
+    plan: 6_400_000,
+    planToDate: 4_411_024.42,
+    changePct: 1.126,
+    commitments: null,
+    pace: null,
+    current: { month: '2024-09', value: 4_460_705.5 },
+    monthly: { value: 500_000 },
+    forecast: { value: 6_472_082.79, changePct: 1.126, status: 'at_risk' },
+  };
+  test('a budget forecast above the plan says by how much', () => {
+    expect(planCardView(egt).forecast).toEqual({
+      label: 'Prognose Dezember',
+      value: '6,47 Mio €',
+      change: '+1,1 % zum Jahresplan, 72.083 € darüber',
+    });
+    const under = { ...egt, forecast: { value: 6_300_000, changePct: -1.5625, status: 'met' } };
+    expect(planCardView(under).forecast?.change).toBe('−1,6 % zum Jahresplan');
   });
 });
 

@@ -62,6 +62,8 @@ export function PlanGoalPanel({
               : `Ist seit Januar gegen den Planpfad zum Jahresplan ${v.plan} (${rule?.profile === 'last_year' ? 'Verlauf des Vorjahres' : rule?.profile === 'explicit' ? 'Monatsverlauf laut Zieldatei' : 'gleichmäßig je Monat'}); gestrichelt die Prognose: ${forecastCaption(rule?.profile)}.`}{' '}
             {rule &&
               `Im Ziel bis ${rule.tolerancePct} % Abweichung, gefährdet bis ${rule.tolerancePct + rule.bandPct} %; ${SIDE[goal.better] ?? ''}.`}
+            {goal.kind === 'budget' &&
+              ' Eine Prognose über dem Jahresplan ist nie im Ziel: der Plan ist das verfügbare Mittelvolumen.'}
           </>
         }
       />

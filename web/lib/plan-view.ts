@@ -55,6 +55,17 @@ function monthWord(month: string): string {
   return formatMonth(month).split(' ')[0] ?? month;
 }
 
+/**
+ * ", 72.083 € darüber" when a budget's forecast lies above its plan (the money available: an
+ * overspend to be seen in euros, not only as "+1,1 %"); '' otherwise.
+ */
+function overBudget(goal: PlanGoalFigures, v: (n: number | null) => string): string {
+  const f = goal.forecast.value;
+  return goal.kind === 'budget' && goal.plan !== null && f !== null && f > goal.plan
+    ? `, ${v(f - goal.plan)} darüber`
+    : '';
+}
+
 export function planCardView(
   goal: PlanGoalFigures,
   opts: { compact?: boolean } = { compact: true },
@@ -81,7 +92,7 @@ export function planCardView(
         : {
             label: 'Prognose Dezember',
             value: v(goal.forecast.value),
-            change: `${formatChange(goal.forecast.changePct)} zum Jahresplan`,
+            change: `${formatChange(goal.forecast.changePct)} zum Jahresplan${overBudget(goal, v)}`,
           },
     pace: goal.pace === null ? null : formatPace(goal.pace, goal.unit, goal.label),
   };
