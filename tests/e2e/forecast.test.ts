@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadNationalData } from '../../bench/api-data.js';
 import {
-  formatChange,
+  formatChangePair,
   formatChangeRange,
   formatCount,
   formatNumber,
@@ -53,7 +53,8 @@ function expected(g: Goal) {
   }
   const latest = g.indicator === 'K3' ? g.monthly.value : null;
   return {
-    change: formatChange(f.changePct),
+    // As many decimals as tell it from the target, like the current change (formatChangePair).
+    change: formatChangePair(f.changePct, g.targetChangePct).change,
     interval: formatChangeRange(f.interval.lowPct, f.interval.highPct),
     probability: `${formatShare(f.probabilityMet)} Zielerreichung`,
     pace: paceSentence(g.pace, g.current.month, latest),
