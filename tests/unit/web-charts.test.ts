@@ -58,6 +58,15 @@ describe('change chart', () => {
     expect(byId(option, 'forecast')).toEqual([null, 0, 0]);
   });
 
+  test('the tooltip tells a change from the target as the cards do (audit finding 2)', () => {
+    const option = buildChangeChartOption(points, -1, -2);
+    const format = (option.tooltip as { valueFormatter: (v: unknown) => string }).valueFormatter;
+    expect(format(-1.0315)).toBe('−1,03 %');
+    expect(format(-1)).toBe('−1,0 %');
+    expect(format(-0.8)).toBe('−0,8 %');
+    expect(format(null)).toBe('–');
+  });
+
   test('target and band as constant lines', () => {
     const option = buildChangeChartOption(points, 1.1, 0.1);
     expect(byId(option, 'target')).toEqual([1.1, 1.1, 1.1]);

@@ -6,7 +6,7 @@
  */
 
 import { useCallback, useMemo } from 'react';
-import { formatChange, formatMonth } from '../../core/format';
+import { formatChange, formatChangePair, formatMonth } from '../../core/format';
 import { actorText } from '../../core/people';
 import type { GoalSeriesResponse } from '../api';
 import { GOAL_SERIES, TEXT } from '../lib/palette';
@@ -256,7 +256,11 @@ export function buildChangeChartOption(
   return monthChartFrame({
     months: points.map((p) => p.month),
     legend: ['Veränderung', 'Ziel', bandLegendItem, 'Prognose'],
-    tooltip: { valueFormatter: (v) => (typeof v === 'number' ? formatChange(v) : '–') },
+    // Beside the target with as many decimals as tell a value from it (formatChangePair): a
+    // forecast of −1,03 % against −1,0 % must not read "−1,0 %".
+    tooltip: {
+      valueFormatter: (v) => (typeof v === 'number' ? formatChangePair(v, targetChangePct).change : '–'),
+    },
     formatY: (v) => formatChange(v),
     series: [
       ...bandSeries(
