@@ -172,6 +172,46 @@ describe('plan goals in /api/goals', () => {
     expect(asa?.status).toBe('at_risk');
   });
 
+  it('EQ grants along the file’s profile (audit finding 3): May no forecast, June to September 10 of 10', async () => {
+    const ctx = await sampleApp();
+    const file = 'data/sample/segeberg-plan-sample.csv';
+    // The sample: 2024 Jan–May 0 grants, then 1, 1, 3, 3; the profile 0|0|0|0|0|1|1|3|3|1|1|0
+    // asks 0 by May, 1 by June, 2 by July, 5 by August, 8 by September: on the path each month.
+    expect(sumCsv(file, 'EIN_EQ', JAN_SEP.slice(0, 5))).toBe(0);
+    const eqAt = async (month: string) =>
+      goalsResponse
+        .parse((await getJson(ctx, `/api/goals?month=${month}`)).body)
+        .goals.find((x) => x.id === 'EIN_EQ-total');
+    const may = await eqAt('2024-05');
+    expect(may?.status).toBe('met');
+    expect(may?.forecast.value).toBeNull();
+    expect(may?.forecast.reason).toBe('Keine Prognose: laut Planpfad ist bis Mai 2024 noch nichts fällig.');
+    for (const [month, ytd] of [
+      ['2024-06', 1],
+      ['2024-07', 2],
+      ['2024-08', 5],
+      ['2024-09', 8],
+    ] as const) {
+      const g = await eqAt(month);
+      expect(g?.current.value, month).toBe(ytd);
+      expect(g?.forecast.method, month).toBe('plan_path');
+      expect(g?.forecast.value, month).toBeCloseTo(10, 9); // ytd / share = ytd / (ytd / 10)
+      expect(g?.forecast.status, month).toBe('met');
+    }
+  });
+
+  it('the Eingliederungstitel forecast above the 6,4 Mio € available is gefährdet (audit finding 4)', async () => {
+    const ctx = await sampleApp();
+    const r = goalsResponse.parse((await getJson(ctx, '/api/goals')).body);
+    const g = r.goals.find((x) => x.id === 'EGT_IST-total');
+    // 4.460.705,50 + r × Σ2023(Oct–Dec) = 6.472.082,79 € (the audit's hand computation), +1,13 %.
+    expect(g?.status).toBe('met'); // +1,1 % ahead of the path: within its 5 %
+    expect(g?.forecast.method).toBe('yoy3');
+    expect(g?.forecast.value).toBeCloseTo(6_472_082.79, 1);
+    expect(g?.forecast.changePct).toBeCloseTo(1.126, 3);
+    expect(g?.forecast.status).toBe('at_risk');
+  });
+
   it('series of a plan goal: 12 points with the path, cumulative actuals and the forecast path', async () => {
     const ctx = await sampleApp();
     const { status, body } = await getJson(ctx, '/api/goals/EIN_FBW-total/series');
