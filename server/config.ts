@@ -172,6 +172,8 @@ export const envSchema = z.object({
   SESSION_MAX_HOURS: int(12, 1, 24 * 30),
   /** Wrong tokens or failed sign-ins per address and minute before 429. */
   AUTH_MAX_FAILURES_PER_MINUTE: int(10, 1, 1000),
+  /** OIDC sign-ins started per address and minute before 429 (each keeps a row for 10 minutes). */
+  AUTH_MAX_LOGIN_STARTS_PER_MINUTE: int(30, 1, 10_000),
   /** OpenID Connect issuer (discovery at <issuer>/.well-known/openid-configuration). Unset: no OIDC. */
   OIDC_ISSUER: optionalText.refine((v) => v === null || isHttpUrl(v), { message: 'must be an http(s) URL' }),
   OIDC_CLIENT_ID: optionalText,

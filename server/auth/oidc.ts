@@ -16,7 +16,11 @@ const openidClient = () => {
 export interface OidcClaims {
   subject: string;
   issuer: string;
-  name: string;
+  /**
+   * The `name` claim, else preferred_username; never an e-mail address (it would be shown to
+   * anonymous readers as an author): null then, and the caller names the person by their id.
+   */
+  name: string | null;
   /** preferred_username (matched against user mappings), else null. */
   username: string | null;
   email: string | null;
@@ -38,6 +42,11 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function redirectUri(config: Config): string {
   return `${config.PUBLIC_URL.replace(/\/+$/, '')}/api/auth/callback`;
+}
+
+/** An e-mail address (or a UPN, which looks like one): not a name to show. */
+function looksLikeEmail(s: string): boolean {
+  return /\S@\S/.test(s);
 }
 
 function claimStrings(v: unknown): string[] {
@@ -108,7 +117,7 @@ export function createOidcClient(config: Config): OidcClient | null {
       return {
         subject: claims.sub,
         issuer: claims.iss,
-        name: str('name') ?? str('preferred_username') ?? str('email') ?? claims.sub,
+        name: [str('name'), str('preferred_username')].find((n) => n !== null && !looksLikeEmail(n)) ?? null,
         username: str('preferred_username'),
         email: str('email'),
         groups: claimStrings(claims[config.OIDC_ROLE_CLAIM]),

@@ -22,10 +22,14 @@ import { sha256Hex } from './secrets.js';
 
 export interface Auth {
   limiter: FailureLimiter;
+  /** OIDC sign-ins started per address (each stores a login flow): AUTH_MAX_LOGIN_STARTS_PER_MINUTE. */
+  loginStarts: FailureLimiter;
   trusted: AddressSet;
   roleMap: StaticRoleMap;
   oidc: OidcClient | null;
   cookieName: string;
+  /** The cookie that binds a sign-in to the browser that started it (path /api/auth unless __Host-). */
+  loginCookie: { name: string; path: string };
   secureCookie: boolean;
   /** The address rate limits and the audit log use. */
   address(c: Context<AppEnv>): string;
@@ -47,11 +51,17 @@ export function createAuth(deps: Pick<AppDeps, 'config' | 'clock'>): Auth {
   const address = (c: Context<AppEnv>) => clientAddress(c, trusted);
   return {
     limiter,
+    loginStarts: createFailureLimiter({
+      max: config.AUTH_MAX_LOGIN_STARTS_PER_MINUTE,
+      windowMs: 60_000,
+      clock: deps.clock,
+    }),
     trusted,
     roleMap: loadStaticRoleMap(config.OIDC_ROLE_MAP, config.ROLE_MAP_FILE),
     oidc: createOidcClient(config),
     // __Host-: the browser keeps it only when Secure, path /, and no Domain (no subdomain can set it).
     cookieName: secure ? '__Host-zm_session' : 'zm_session',
+    loginCookie: secure ? { name: '__Host-zm_login', path: '/' } : { name: 'zm_login', path: '/api/auth' },
     secureCookie: secure,
     address,
     failed(c, reason) {

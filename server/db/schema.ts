@@ -418,8 +418,13 @@ export interface UsersTable {
   external_id: string;
   /** Role an admin set by hand; NULL: the role comes from the mappings. */
   role: Role | null;
-  /** Role from the mappings at the last sign-in (claim/group or user name). */
+  /**
+   * Role from the mappings: set at sign-in, and worked out again for everyone from `claims` when
+   * an admin changes the role mappings.
+   */
   mapped_role: Role | null;
+  /** JSON `{ userNames, groups }` of the last OIDC sign-in (NULL: not known). */
+  claims: string | null;
   disabled: number;
   created_at: string;
   last_seen_at: string | null;
@@ -469,6 +474,8 @@ export interface LoginFlowsTable {
   nonce: string;
   return_to: string;
   created_at: string;
+  /** SHA-256 of the login cookie of the browser that started the sign-in (NULL: before it existed). */
+  browser_hash: string | null;
 }
 
 export interface AuditLogTable {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ONE_LINE_RE } from '../../core/text.js';
 import { actorName, audit } from '../auth/audit.js';
 import { requireRole } from '../auth/middleware.js';
+import { recomputeMappedRoles } from '../auth/role-map.js';
 import { roleSchema } from '../auth/roles.js';
 import type { Auth } from '../auth/service.js';
 import { issueToken } from '../auth/tokens.js';
@@ -129,15 +130,26 @@ export function adminRoutes(deps: AppDeps, auth: Auth) {
     .get('/role-mappings', async (c) => c.json({ mappings: await listRoleMappings(db) }))
     .put('/role-mappings', limitBody(BODY_LIMIT), validate('json', roleMappingBody), async (c) => {
       const body = c.req.valid('json');
-      const mapping = await setRoleMapping(db, { ...body, by: actorName(c, null) ?? 'admin' }, deps.clock());
-      await audit(deps, auth, c, 'user.role_mapping', `${body.kind} ${body.value}`, { role: body.role });
+      // One transaction: no mapping change without everyone's role worked out again.
+      const { mapping, changed } = await db.transaction().execute(async (trx) => ({
+        mapping: await setRoleMapping(trx, { ...body, by: actorName(c, null) ?? 'admin' }, deps.clock()),
+        changed: await recomputeMappedRoles(trx, auth.roleMap),
+      }));
+      await audit(deps, auth, c, 'user.role_mapping', `${body.kind} ${body.value}`, {
+        role: body.role,
+        usersChanged: changed,
+      });
       return c.json({ mapping });
     })
     .delete('/role-mappings/:id', validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await deleteRoleMapping(db, id)))
-        throw new ApiError(404, 'mapping_not_found', `No mapping ${id}`);
-      await audit(deps, auth, c, 'user.role_mapping_delete', `mapping ${id}`);
+      const changed = await db
+        .transaction()
+        .execute(async (trx) =>
+          (await deleteRoleMapping(trx, id)) ? recomputeMappedRoles(trx, auth.roleMap) : null,
+        );
+      if (changed === null) throw new ApiError(404, 'mapping_not_found', `No mapping ${id}`);
+      await audit(deps, auth, c, 'user.role_mapping_delete', `mapping ${id}`, { usersChanged: changed });
       return c.json({ deleted: id });
     })
     .get('/tokens', async (c) => c.json({ tokens: await listApiTokens(db) }))

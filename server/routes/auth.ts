@@ -4,17 +4,18 @@
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { audit } from '../auth/audit.js';
+import type { OidcClaims } from '../auth/oidc.js';
 import { isAmbient } from '../auth/principal.js';
 import { effectiveRole, mappedRole } from '../auth/role-map.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import type { Auth } from '../auth/service.js';
 import { recordAudit } from '../db/repositories/audit.js';
 import { revokeCredential } from '../db/repositories/credentials.js';
-import { createSession, saveLoginFlow, takeLoginFlow } from '../db/repositories/sessions.js';
-import { upsertUser } from '../db/repositories/users.js';
+import { createSession, FLOW_TTL_MS, saveLoginFlow, takeLoginFlow } from '../db/repositories/sessions.js';
+import { findUserByExternalId, renameUser, upsertUser } from '../db/repositories/users.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/env.js';
@@ -40,35 +41,99 @@ function signInFailed(c: Context<AppEnv>, auth: Auth, reason: string): never {
   throw new ApiError(400, 'sign_in_failed', `Anmeldung fehlgeschlagen: ${reason}`);
 }
 
+const LOGIN_COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * GET /login: the provider URL, and a login flow stored in the database (several instances) with
+ * the hash of a random value in a short-lived cookie of this browser: the callback is accepted only
+ * with that cookie, so nobody can finish a sign-in they started in someone else's browser (login
+ * CSRF). A browser that still has the cookie keeps its value (sign-ins started in two tabs).
+ */
+async function startLogin(
+  deps: AppDeps,
+  auth: Auth,
+  c: Context<AppEnv>,
+  oidc: NonNullable<Auth['oidc']>,
+  returnTo: string,
+) {
+  auth.checkBlocked(c);
+  const address = auth.address(c);
+  const wait = auth.loginStarts.blockedFor(address);
+  if (wait !== null) {
+    c.header('Retry-After', String(wait));
+    c.var.logger.warn({ address, retryAfter: wait }, 'sign-in starts limited');
+    throw new ApiError(
+      429,
+      'too_many_failures',
+      `Zu viele Anmeldungen von dieser Adresse begonnen; bitte in ${wait} s erneut versuchen.`,
+    );
+  }
+  auth.loginStarts.fail(address);
+  let flow: Awaited<ReturnType<NonNullable<Auth['oidc']>['start']>>;
+  try {
+    flow = await oidc.start();
+  } catch (err) {
+    c.var.logger.error({ err }, 'OIDC provider unreachable (discovery)');
+    throw new ApiError(
+      503,
+      'oidc_unavailable',
+      'The identity provider cannot be reached; please try again later.',
+    );
+  }
+  const held = getCookie(c, auth.loginCookie.name);
+  const browser = held !== undefined && LOGIN_COOKIE_VALUE.test(held) ? held : randomSecret();
+  await saveLoginFlow(
+    deps.db.db,
+    {
+      state: flow.state,
+      nonce: flow.nonce,
+      codeVerifier: flow.codeVerifier,
+      returnTo,
+      browserHash: sha256Hex(browser),
+    },
+    deps.clock(),
+  );
+  setCookie(c, auth.loginCookie.name, browser, {
+    httpOnly: true,
+    secure: auth.secureCookie,
+    sameSite: 'Lax',
+    path: auth.loginCookie.path,
+    maxAge: FLOW_TTL_MS / 1000,
+  });
+  return c.redirect(flow.url, 302);
+}
+
+/** The person of a confirmed sign-in, created or updated with the role their mappings give now. */
+async function signedInUser(deps: AppDeps, auth: Auth, claims: OidcClaims, now: Date) {
+  const keys = {
+    userNames: [claims.username, claims.email].filter((x): x is string => x !== null),
+    groups: claims.groups,
+  };
+  const externalId = `oidc:${claims.issuer}|${claims.subject}`;
+  const input = {
+    externalId,
+    email: claims.email,
+    source: 'oidc' as const,
+    mappedRole: await mappedRole(deps.db.db, auth.roleMap, keys),
+    claims: JSON.stringify(keys),
+  };
+  if (claims.name !== null) return upsertUser(deps.db.db, { ...input, name: claims.name }, now);
+  // No name that is not an e-mail address: the person is shown by their number.
+  const known = await findUserByExternalId(deps.db.db, externalId);
+  const user = await upsertUser(deps.db.db, { ...input, name: known?.name ?? UNNAMED }, now);
+  if (user.name !== UNNAMED && !/\S@\S/.test(user.name)) return user;
+  return (await renameUser(deps.db.db, user.id, `${UNNAMED} #${user.id}`)) ?? user;
+}
+
+const UNNAMED = 'Nutzer·in';
+
 export function authRoutes(deps: AppDeps, auth: Auth) {
   const { config } = deps;
   return new Hono<AppEnv>()
     .get('/login', validate('query', loginQuery), async (c) => {
       if (!auth.oidc)
         throw new ApiError(404, 'oidc_disabled', 'OpenID Connect is not configured (OIDC_ISSUER).');
-      auth.checkBlocked(c);
-      let flow: Awaited<ReturnType<NonNullable<Auth['oidc']>['start']>>;
-      try {
-        flow = await auth.oidc.start();
-      } catch (err) {
-        c.var.logger.error({ err }, 'OIDC provider unreachable (discovery)');
-        throw new ApiError(
-          503,
-          'oidc_unavailable',
-          'The identity provider cannot be reached; please try again later.',
-        );
-      }
-      await saveLoginFlow(
-        deps.db.db,
-        {
-          state: flow.state,
-          nonce: flow.nonce,
-          codeVerifier: flow.codeVerifier,
-          returnTo: c.req.valid('query').returnTo ?? '/',
-        },
-        deps.clock(),
-      );
-      return c.redirect(flow.url, 302);
+      return startLogin(deps, auth, c, auth.oidc, c.req.valid('query').returnTo ?? '/');
     })
     .get('/callback', validate('query', callbackQuery), async (c) => {
       if (!auth.oidc)
@@ -79,6 +144,15 @@ export function authRoutes(deps: AppDeps, auth: Auth) {
       if (!q.state || !q.code) signInFailed(c, auth, 'code or state missing');
       const flow = await takeLoginFlow(deps.db.db, q.state, deps.clock());
       if (!flow) signInFailed(c, auth, 'unknown or expired sign-in (state); please start again');
+      const browser = getCookie(c, auth.loginCookie.name);
+      if (browser === undefined || flow.browserHash === null || sha256Hex(browser) !== flow.browserHash) {
+        signInFailed(
+          c,
+          auth,
+          'Die Anmeldung wurde nicht in diesem Browser begonnen (oder sein Anmelde-Cookie fehlt). Bitte die Anmeldung hier neu starten.',
+        );
+      }
+      deleteCookie(c, auth.loginCookie.name, { path: auth.loginCookie.path, secure: auth.secureCookie });
       const callbackUrl = new URL(`${config.PUBLIC_URL.replace(/\/+$/, '')}/api/auth/callback`);
       callbackUrl.search = new URL(c.req.url).search;
       let claims: Awaited<ReturnType<NonNullable<Auth['oidc']>['finish']>>;
@@ -92,22 +166,8 @@ export function authRoutes(deps: AppDeps, auth: Auth) {
         c.var.logger.warn({ err }, 'OIDC code exchange failed');
         signInFailed(c, auth, 'the identity provider did not confirm the sign-in');
       }
-      const role = await mappedRole(deps.db.db, auth.roleMap, {
-        userNames: [claims.username, claims.email].filter((x): x is string => x !== null),
-        groups: claims.groups,
-      });
       const now = deps.clock();
-      const user = await upsertUser(
-        deps.db.db,
-        {
-          externalId: `oidc:${claims.issuer}|${claims.subject}`,
-          name: claims.name,
-          email: claims.email,
-          source: 'oidc',
-          mappedRole: role,
-        },
-        now,
-      );
+      const user = await signedInUser(deps, auth, claims, now);
       if (user.disabled === 1) signInFailed(c, auth, 'this user is disabled');
       const secret = randomSecret();
       const maxMs = config.SESSION_MAX_HOURS * 3_600_000;

@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
 export interface TestAccount {
-  name: string;
+  /** Left out of the claims when undefined (an IdP that sends no name). */
+  name?: string;
+  /** preferred_username: the login by default; null leaves it out. */
+  username?: string | null;
   email: string;
   groups: string[];
 }
@@ -74,7 +77,16 @@ export async function startOidcProvider(
       if (!a) return undefined;
       return {
         accountId: id,
-        claims: () => ({ sub: id, name: a.name, preferred_username: id, email: a.email, groups: a.groups }),
+        claims: () => {
+          const username = a.username === undefined ? id : a.username;
+          return {
+            sub: id,
+            ...(a.name !== undefined ? { name: a.name } : {}),
+            ...(username !== null ? { preferred_username: username } : {}),
+            email: a.email,
+            groups: a.groups,
+          };
+        },
       };
     },
     loadExistingGrant: grantAll,

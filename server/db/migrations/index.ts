@@ -10,6 +10,7 @@ import * as i13cObservationsByKey from './2026-12-01T0600_i13c_observations_by_k
 import * as mI16b from './2026-12-03T0600_i16b_training_goals.js';
 import * as revisionsByFile from './2026-12-03T0700_revisions_by_file.js';
 import * as alertRecipients from './2026-12-03T1300_alert_recipients.js';
+import * as signInClaims from './2026-12-04T0500_sign_in_claims.js';
 
 /**
  * All migrations, in order. Names are timestamps so that they sort; add new ones at the end.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0600_i16b_training_goals': mI16b,
   '2026-12-03T0700_revisions_by_file': revisionsByFile,
   '2026-12-03T1300_alert_recipients': alertRecipients,
+  '2026-12-04T0500_sign_in_claims': signInClaims,
 };

@@ -75,11 +75,11 @@ export async function listActiveSessions(db: Kysely<Database>, now: Date): Promi
 // ---------------------------------------------------------------------------------------------
 // OIDC sign-ins in progress (state, nonce, PKCE verifier), kept for 10 minutes
 
-const FLOW_TTL_MS = 10 * 60_000;
+export const FLOW_TTL_MS = 10 * 60_000;
 
 export async function saveLoginFlow(
   db: Kysely<Database>,
-  flow: { state: string; codeVerifier: string; nonce: string; returnTo: string },
+  flow: { state: string; codeVerifier: string; nonce: string; returnTo: string; browserHash: string },
   now: Date,
 ): Promise<void> {
   await db
@@ -94,15 +94,23 @@ export async function saveLoginFlow(
       nonce: flow.nonce,
       return_to: flow.returnTo,
       created_at: now.toISOString(),
+      browser_hash: flow.browserHash,
     })
     .execute();
 }
 
-/** The flow of this state, removed (a state is good for one callback only); undefined when unknown or old. */
+/**
+ * The flow of this state, removed in one statement (a state is good for one callback only, also
+ * when two instances get it at once); undefined when unknown or old.
+ */
 export async function takeLoginFlow(db: Kysely<Database>, state: string, now: Date) {
-  const row = await db.selectFrom('login_flows').selectAll().where('state', '=', state).executeTakeFirst();
+  const row = await db.deleteFrom('login_flows').where('state', '=', state).returningAll().executeTakeFirst();
   if (!row) return undefined;
-  await db.deleteFrom('login_flows').where('state', '=', state).execute();
   if (Date.parse(row.created_at) < now.getTime() - FLOW_TTL_MS) return undefined;
-  return { codeVerifier: row.code_verifier, nonce: row.nonce, returnTo: row.return_to };
+  return {
+    codeVerifier: row.code_verifier,
+    nonce: row.nonce,
+    returnTo: row.return_to,
+    browserHash: row.browser_hash,
+  };
 }

@@ -63,6 +63,8 @@ export async function upsertUser(
     email: string | null;
     source: UserSource;
     mappedRole: Role | null;
+    /** JSON user names and groups of an OIDC sign-in (kept as they are when not given). */
+    claims?: string;
   },
   now: Date,
 ): Promise<User> {
@@ -75,6 +77,7 @@ export async function upsertUser(
       email: input.email,
       source: input.source,
       mapped_role: input.mappedRole,
+      claims: input.claims ?? null,
       role: null,
       disabled: 0,
       created_at: at,
@@ -85,6 +88,7 @@ export async function upsertUser(
         name: input.name,
         email: input.email,
         mapped_role: input.mappedRole,
+        ...(input.claims !== undefined ? { claims: input.claims } : {}),
         last_seen_at: at,
       }),
     )
@@ -94,6 +98,12 @@ export async function upsertUser(
     .selectAll()
     .where('external_id', '=', input.externalId)
     .executeTakeFirstOrThrow();
+}
+
+/** A new display name (a person the identity provider sent no usable name for). */
+export async function renameUser(db: Kysely<Database>, id: number, name: string): Promise<User | undefined> {
+  await db.updateTable('users').set({ name }).where('id', '=', id).execute();
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Sets the role an admin chose (null: back to the mappings) and the disabled flag. */
