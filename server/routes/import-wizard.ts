@@ -8,14 +8,14 @@ import { loadCatalog } from '../../etl/run.js';
 import { FileRejection, rejectionInfo, rejectionText } from '../../etl/types.js';
 import { type GridSpec, gridSpecSchema } from '../../etl/wizard-mapping.js';
 import { actorName, audit } from '../auth/audit.js';
-import { requireRole } from '../auth/middleware.js';
+import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../http/env.js';
 import { formLimit, limitDeclaredBody, receiveUploadIn } from '../http/upload.js';
 import { nulPathOf, validate } from '../http/validate.js';
-import { safeUploadName } from './imports.js';
+import { importJobView, safeUploadName } from './imports.js';
 
 /** The draft mapping's largest JSON text, in bytes (form field "spec"). */
 const SPEC_MAX_BYTES = 256 * 1024;
@@ -198,11 +198,11 @@ export function importWizardRoutes(deps: AppDeps, auth: Auth) {
       await audit(deps, auth, c, 'import.upload', name, { via: 'wizard' });
       return c.json({ job }, 202);
     })
-    .get('/jobs', (c) => c.json({ jobs: jobs.list() }))
+    .get('/jobs', (c) => c.json({ jobs: jobs.list().map((j) => importJobView(j, isAdmin(c))) }))
     .get('/jobs/:id', validate('param', jobParam), (c) => {
       const job = jobs.get(c.req.valid('param').id);
       if (!job)
         throw new ApiError(404, 'job_not_found', 'Unknown import job (jobs are kept while the server runs).');
-      return c.json({ job });
+      return c.json({ job: importJobView(job, isAdmin(c)) });
     });
 }

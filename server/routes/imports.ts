@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../../core/redact.js';
+import type { ImportJob } from '../../etl/import-jobs.js';
 import { type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
 import { rejectionText } from '../../etl/types.js';
 import { actorName, audit } from '../auth/audit.js';
@@ -40,22 +41,45 @@ function rejectedMessage(summary: ImportSummary): string {
 }
 
 /**
- * What a reader may see of a run: URLs never with user info or query; anonymous readers see file
- * names instead of server paths and no e-mail addresses; admins see the paths.
+ * What a reader may see of an import's texts: URLs never with user info or query; anonymous
+ * readers see file names instead of server paths (`paths`) and no e-mail addresses.
  */
+function readerText(admin: boolean, paths: readonly string[]) {
+  return (t: string | null) => (t === null ? null : admin ? redactUrlsIn(t) : redactForAnonymous(t, paths));
+}
+
+const readerPath = (admin: boolean, path: string) => (admin ? redactUrl(path) : fileName(redactUrl(path)));
+
+/** What a reader may see of a run (see readerText); admins see the paths. */
 export function importRunView(run: ImportRunInfo, admin: boolean): ImportRunInfo {
-  const paths = run.files.map((f) => f.path);
-  const text = (t: string | null) =>
-    t === null ? null : admin ? redactUrlsIn(t) : redactForAnonymous(t, paths);
+  const text = readerText(
+    admin,
+    run.files.map((f) => f.path),
+  );
   return {
     ...run,
     error: text(run.error),
-    files: run.files.map((f) => ({
+    files: run.files.map((f) => ({ ...f, path: readerPath(admin, f.path), error: text(f.error) })),
+  };
+}
+
+/** What a reader may see of a background import (the wizard's job): the same rule as the run log. */
+export function importJobView(job: ImportJob, admin: boolean): ImportJob {
+  const paths = job.summary?.files.map((f) => f.path) ?? [];
+  const text = readerText(admin, paths);
+  const summary = job.summary && {
+    ...job.summary,
+    files: job.summary.files.map((f) => ({
       ...f,
-      path: admin ? redactUrl(f.path) : fileName(redactUrl(f.path)),
-      error: text(f.error),
+      path: readerPath(admin, f.path),
+      error: f.error && {
+        ...f.error,
+        file: readerPath(admin, f.error.file),
+        message: text(f.error.message) ?? '',
+      },
     })),
   };
+  return { ...job, file: text(job.file) ?? '', error: text(job.error), summary };
 }
 
 /** GET /api/imports (run log with files), POST /api/imports (admin: upload or run the sources). */

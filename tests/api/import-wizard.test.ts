@@ -229,6 +229,31 @@ describe('import mappings and the wizard API', () => {
     expect((await getJson(ctx, '/api/import-wizard/jobs/nope')).status).toBe(404);
   });
 
+  it('background import: anonymous readers see no e-mail address and no server path in the job, as in the import log', async () => {
+    const ctx = await setup();
+    const start = await getJson(ctx, '/api/import-wizard/jobs', {
+      method: 'POST',
+      headers: auth,
+      body: form(
+        'bad-mail.csv',
+        'region;region_name;month;indicator;gender;value;flag\n01060;K;2024-08;INT;total;max.mustermann@jc.example;\n',
+      ),
+    });
+    const id = (start.body as { job: { id: string } }).job.id;
+    const job = await waitForJob(ctx, id);
+    expect(job.state).toBe('failed');
+    for (const path of [`/api/import-wizard/jobs/${id}`, '/api/import-wizard/jobs']) {
+      const anonymous = JSON.stringify((await getJson(ctx, path)).body);
+      expect(anonymous).not.toContain('max.mustermann@jc.example');
+      expect(anonymous).toContain('(E-Mail-Adresse verborgen)');
+      expect(anonymous).not.toMatch(/"path":"[^"]*\//);
+    }
+    // An admin sees the cell as it was (as in the import log).
+    expect(
+      JSON.stringify((await getJson(ctx, `/api/import-wizard/jobs/${id}`, { headers: auth })).body),
+    ).toContain('max.mustermann@jc.example');
+  });
+
   it('background import while another import runs: 409 import_busy up front, no job, no run; 202 once it is over', async () => {
     const ctx = await setup();
     const file = () =>
