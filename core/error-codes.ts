@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'file_rejected',
   'import_busy',
   'database_busy',
+  'database_unavailable',
   'preview_busy',
   // the server
   'upload_storage',

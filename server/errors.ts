@@ -46,6 +46,7 @@ export const HTTP_STATUS = {
   file_rejected: 422,
   import_busy: 409,
   database_busy: 503,
+  database_unavailable: 503,
   preview_busy: 503,
   upload_storage: 503,
   internal: 500,

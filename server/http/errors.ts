@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../core/error-codes.js';
 import { DatabaseBusyError, isBusyError } from '../db/busy.js';
+import { isUnavailableError } from '../db/unavailable.js';
 import { DomainError } from '../domain/errors.js';
 import { HTTP_STATUS, type HttpErrorStatus, httpStatusOf } from '../errors.js';
 import type { AppEnv } from './env.js';
@@ -44,6 +45,19 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       HTTP_STATUS.database_busy,
       'database_busy',
       err instanceof DatabaseBusyError ? err.message : new DatabaseBusyError(retry).message,
+    );
+  }
+  if (isUnavailableError(err)) {
+    c.header('Retry-After', '5');
+    c.var.logger?.error(
+      { err, path: c.req.path, method: c.req.method },
+      'database unreachable: answered 503',
+    );
+    return errorJson(
+      c,
+      HTTP_STATUS.database_unavailable,
+      'database_unavailable',
+      'Die Datenbank ist gerade nicht erreichbar. Bitte in einigen Sekunden erneut versuchen.',
     );
   }
   if (err instanceof DomainError) {

@@ -44,6 +44,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   import_busy: 'Ein anderer Import läuft gerade. Bitte später erneut versuchen.',
   database_busy:
     'Ein Import läuft gerade; die Datenbank ist belegt. Bitte in einigen Sekunden erneut versuchen.',
+  database_unavailable:
+    'Die Datenbank ist gerade nicht erreichbar. Bitte in einigen Sekunden erneut versuchen.',
   preview_busy: 'Gerade werden zu viele Dateivorschauen gelesen. Bitte in einigen Sekunden erneut versuchen.',
   upload_storage:
     'Der Server kann die Datei gerade nicht zwischenspeichern. Bitte später erneut versuchen oder die IT verständigen.',
