@@ -174,6 +174,11 @@ export const envSchema = z.object({
   AUTH_MAX_FAILURES_PER_MINUTE: int(10, 1, 1000),
   /** OIDC sign-ins started per address and minute before 429 (each keeps a row for 10 minutes). */
   AUTH_MAX_LOGIN_STARTS_PER_MINUTE: int(30, 1, 10_000),
+  /**
+   * Days after an OIDC person's last sign-in after which their personal tokens act at most as
+   * viewer (group changes at the provider are seen only at a sign-in); 0: no limit.
+   */
+  TOKEN_REVALIDATE_DAYS: int(30, 0, 3650),
   /** OpenID Connect issuer (discovery at <issuer>/.well-known/openid-configuration). Unset: no OIDC. */
   OIDC_ISSUER: optionalText.refine((v) => v === null || isHttpUrl(v), { message: 'must be an http(s) URL' }),
   OIDC_CLIENT_ID: optionalText,

@@ -128,25 +128,44 @@ export async function principalFromBearer(
     kind: 'person',
     userId: row.user_id,
     name: row.user_name,
-    role: tokenRole(row),
+    role: tokenRole(row, revalidated(row, now, deps.config.TOKEN_REVALIDATE_DAYS)),
     via: 'token',
     tokenId: row.id,
   };
 }
 
 /**
+ * Whether the owner's mapped role is recent enough for a token: an OIDC person's groups are
+ * learnt only at sign-in, so after TOKEN_REVALIDATE_DAYS without one (a leaver, removed from the
+ * group at the provider, never signs in again) the mappings no longer count for their tokens.
+ */
+function revalidated(
+  row: { user_source: string; user_last_seen_at: string | null },
+  now: Date,
+  days: number,
+): boolean {
+  if (row.user_source !== 'oidc' || days === 0) return true;
+  if (row.user_last_seen_at === null) return false;
+  return now.getTime() - Date.parse(row.user_last_seen_at) < days * 86_400_000;
+}
+
+/**
  * A token acts with its own role, never above its owner's current one: demoting a person demotes
  * their tokens at once. A local user made only to own tokens has no role of their own (the
- * token's counts); a signed-in person whom no mapping gives a role any more can only read.
+ * token's counts); a signed-in person whom no mapping gives a role any more, or whose mapped role
+ * is too old (see revalidated), can only read; a role an admin set on the person still counts.
  */
-function tokenRole(row: {
-  role: Role;
-  user_role: Role | null;
-  user_mapped_role: Role | null;
-  user_source: string;
-}): Role {
+function tokenRole(
+  row: {
+    role: Role;
+    user_role: Role | null;
+    user_mapped_role: Role | null;
+    user_source: string;
+  },
+  mappingCurrent: boolean,
+): Role {
   const owner =
-    effectiveRole({ role: row.user_role, mapped_role: row.user_mapped_role }) ??
+    effectiveRole({ role: row.user_role, mapped_role: mappingCurrent ? row.user_mapped_role : null }) ??
     (row.user_source === 'local' ? row.role : 'viewer');
   return lowerRole(row.role, owner);
 }

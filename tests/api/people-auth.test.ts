@@ -18,6 +18,7 @@ beforeAll(async () => {
     provider = await startOidcProvider(
       {
         vera: { name: 'Vera Viewer', email: 'vera@jc.example', groups: ['gaeste'] },
+        cora: { name: 'Cora Controlling', email: 'cora@jc.example', groups: ['zm-controlling'] },
         ella: { email: 'ella.schmidt@jc.example', username: null, groups: ['zm-controlling'] },
         upn: { email: 'u.pn@jc.example', username: 'u.pn@jc.example', groups: ['zm-controlling'] },
       },
@@ -112,6 +113,33 @@ describe('roles from group mappings', () => {
       users: { id: number; mappedRole: string | null }[];
     };
     expect(users.users.find((u) => u.id === who.userId)?.mappedRole).toBeNull();
+  }, 60_000);
+});
+
+describe('tokens of people who have not signed in for a while', () => {
+  it('act at most as viewer after TOKEN_REVALIDATE_DAYS without a sign-in, and get their role back at the next one', async () => {
+    const cora = await signIn('cora');
+    const who = await me(cora);
+    const issued = await asAdmin('/api/admin/tokens', {
+      method: 'POST',
+      body: JSON.stringify({
+        user: 'Cora Controlling',
+        userId: who.userId,
+        name: 'Skript',
+        role: 'controller',
+      }),
+    });
+    const { token } = (await issued.json()) as { token: string };
+    expect(await tokenMe(token)).toMatchObject({ role: 'controller' });
+    // The last sign-in long ago: the groups of then may be gone at the provider.
+    await app.db.db
+      .updateTable('users')
+      .set({ last_seen_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', who.userId)
+      .execute();
+    expect(await tokenMe(token)).toMatchObject({ role: 'viewer', via: 'token' });
+    await signIn('cora');
+    expect(await tokenMe(token)).toMatchObject({ role: 'controller' });
   }, 60_000);
 });
 

@@ -30,7 +30,13 @@ export async function findApiToken(db: Kysely<Database>, tokenHash: string) {
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .selectAll('t')
-    .select([...OWNER, 'u.role as user_role', 'u.mapped_role as user_mapped_role', 'u.source as user_source'])
+    .select([
+      ...OWNER,
+      'u.role as user_role',
+      'u.mapped_role as user_mapped_role',
+      'u.source as user_source',
+      'u.last_seen_at as user_last_seen_at',
+    ])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
