@@ -7,8 +7,9 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { monthOfDate } from '../../core/months.js';
+import { hideEmails } from '../../core/redact.js';
 import { actorName, audit } from '../auth/audit.js';
-import { personOf, requireRole } from '../auth/middleware.js';
+import { isAdmin, personOf, requireRole } from '../auth/middleware.js';
 import { roleAtLeast } from '../auth/roles.js';
 import type { Auth } from '../auth/service.js';
 import {
@@ -63,8 +64,10 @@ export const commentPatchBody = z.object({ text: commentText });
 export const commentIdParam = idParamOf('a comment id');
 
 /** The comment as the API answers it, with whether the asking person may change it. */
+/** A comment as this reader sees it: the author's name without an e-mail address except for admins. */
 function view(comment: CommentInfo, c: Context<AppEnv>) {
-  return { ...comment, canEdit: mayChange(c, comment) };
+  const author = isAdmin(c) ? comment.author : hideEmails(comment.author);
+  return { ...comment, author, canEdit: mayChange(c, comment) };
 }
 
 function mayChange(c: Context<AppEnv>, comment: CommentInfo): boolean {

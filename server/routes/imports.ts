@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { fileName, redactForAnonymous, redactUrl, redactUrlsIn } from '../../core/redact.js';
+import { fileName, hideEmails, redactForAnonymous, redactUrl, redactUrlsIn } from '../../core/redact.js';
 import type { ImportJob } from '../../etl/import-jobs.js';
 import { type ImportSummary, runImport, runScheduledImport } from '../../etl/index.js';
 import { rejectionText } from '../../etl/types.js';
@@ -59,6 +59,7 @@ export function importRunView(run: ImportRunInfo, admin: boolean): ImportRunInfo
   return {
     ...run,
     error: text(run.error),
+    startedBy: admin || run.startedBy === null ? run.startedBy : hideEmails(run.startedBy),
     files: run.files.map((f) => ({ ...f, path: readerPath(admin, f.path), error: text(f.error) })),
   };
 }

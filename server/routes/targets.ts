@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
+import { hideEmails } from '../../core/redact.js';
 import { actorName, audit } from '../auth/audit.js';
-import { requireRole } from '../auth/middleware.js';
+import { isAdmin, requireRole } from '../auth/middleware.js';
 import type { Auth } from '../auth/service.js';
 import { getIndicator } from '../db/repositories/indicators.js';
 import { syncDataVersion } from '../db/repositories/meta.js';
@@ -33,8 +34,14 @@ export function targetsRoutes(deps: AppDeps, auth: Auth) {
       return c.json({ targets: rows.map(toTargetInfo), planTargets: plans.map(toPlanTargetInfo) });
     })
     .get('/history', validate('query', targetsQuery), async (c) => {
+      const history = await listTargetHistory(deps.db.db, await canonicalRegion(c.req.valid('query')));
+      // Names are public; an e-mail address in one (stored before names stopped being addresses) is not.
+      const admin = isAdmin(c);
       return c.json({
-        history: await listTargetHistory(deps.db.db, await canonicalRegion(c.req.valid('query'))),
+        history: history.map((h) => ({
+          ...h,
+          changedBy: admin || h.changedBy === null ? h.changedBy : hideEmails(h.changedBy),
+        })),
       });
     })
     .put(

@@ -184,6 +184,30 @@ describe('no e-mail address as a public name', () => {
   }, 60_000);
 });
 
+describe('names stored as e-mail addresses before', () => {
+  it('anonymous readers see comment authors without their address (uploaders and target changes alike); admins see it', async () => {
+    // A person whose address became their name before (the sign-in no longer does that).
+    const jar = await signIn('ella');
+    const who = await me(jar);
+    await app.db.db
+      .updateTable('users')
+      .set({ name: 'ella.schmidt@jc.example' })
+      .where('id', '=', who.userId)
+      .execute();
+    const created = await jarFetch(jar, `${app.url}/api/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: app.url },
+      body: JSON.stringify({ region: REGION_A, goal: 'K2-female', month: '2024-10', text: 'alt benannt' }),
+    });
+    expect(created.status).toBe(201);
+    const anonymous = await (await fetch(`${app.url}/api/comments?region=${REGION_A}`)).text();
+    expect(anonymous).not.toContain('ella.schmidt@jc.example');
+    expect(anonymous).toContain('(E-Mail-Adresse verborgen)');
+    const admin = await (await asAdmin(`/api/comments?region=${REGION_A}`)).text();
+    expect(admin).toContain('ella.schmidt@jc.example');
+  }, 60_000);
+});
+
 describe('starting sign-ins is limited per address', () => {
   it(`after ${LOGIN_STARTS} starts a minute the next gets 429 and no flow is stored`, async () => {
     const count = async () =>
