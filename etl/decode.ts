@@ -61,9 +61,16 @@ function lineOf(bytes: Uint8Array, at: number): number {
   return line;
 }
 
-/** Classic Mac files end lines with CR alone: read them as LF. */
+/**
+ * A CR not followed by LF ends a line as well (classic Mac files; a file edited on several systems
+ * mixes CRLF, LF and CR alone): each becomes LF, so every reader sees the lines an editor shows.
+ * CRLF stays as it is; a text without a lone CR is returned unchanged (no copy).
+ */
 function normaliseLineEnds(text: string): string {
-  return text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? text.replace(/\r/g, '\n') : text;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return text.replace(/\r(?!\n)/g, '\n');
+  }
+  return text;
 }
 
 /** How much of a text's start decides whether its NUL characters make it UTF-16 without BOM. */

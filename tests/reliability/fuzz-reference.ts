@@ -27,6 +27,8 @@ export function decodeBytes(bytes: Uint8Array): string {
   } catch {
     text = new TextDecoder('windows-1252').decode(bytes);
   }
+  // Line ends CRLF, LF or CR alone (docs/input-formats.md), mixed too: a lone CR ends a line.
+  text = text.replace(/\r(?!\n)/g, '\n');
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 

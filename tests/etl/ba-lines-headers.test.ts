@@ -1,0 +1,116 @@
+/**
+ * Line ends and header shapes of real BA files (outside audit F2, F4, F6, F8): such a file is
+ * imported exactly, every figure as the file writes it, or refused whole with the cell named.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { runImport } from '../../etl/index.js';
+import { baTableLines, PROVISIONAL } from '../fixtures/real-ba.js';
+import { all } from '../helpers/db.js';
+import { buf, dumpData, memoryDeps } from './helpers.js';
+
+type Deps = Awaited<ReturnType<typeof memoryDeps>>;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function deps(): Promise<Deps> {
+  const d = await memoryDeps();
+  cleanups.push(() => d.db.close());
+  // Region 01060 exists, as with the sample data: the BA label 'Segeberg, JC' lands in it.
+  await importBuffer(
+    d,
+    'seed.csv',
+    buf(
+      'region;region_name;month;indicator;gender;value;flag\n01060;Kreis Segeberg;2024-01;INT;total;300;\n',
+    ),
+  );
+  return d;
+}
+
+function importBuffer(d: Deps, name: string, data: Uint8Array) {
+  return runImport(d, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
+}
+
+/** Stored ELB/LZB rows as `indicator gender month value-or-flag`, sorted. */
+async function stored(d: Deps): Promise<string[]> {
+  const rows = await all<{ i: string; g: string; m: string; v: number | null; f: string | null }>(
+    d.db,
+    `select indicator_code i, gender g, month m, value v, flag f from observations
+     where indicator_code in ('ELB', 'LZB') order by 1, 2, 3`,
+  );
+  return rows.map((r) => `${r.i} ${r.g} ${r.m} ${r.f ?? r.v}`);
+}
+
+/** A figure as the BA writes it ('10.585,41', '-') as it must be stored (10585.41, '-'). */
+function figure(s: string): string {
+  return s === '-' ? '-' : String(Number(s.replace(/\./g, '').replace(',', '.')));
+}
+
+const GENDERS = ['total', 'female', 'male'] as const;
+
+/** What the PROVISIONAL table must become: every cell of the ELB and LZB blocks. */
+function expectedProvisional(months: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [code, block] of [
+    ['ELB', PROVISIONAL.elb],
+    ['LZB', PROVISIONAL.lzb],
+  ] as const) {
+    block.forEach((cells, g) => {
+      cells.forEach((cell, m) => {
+        out.push(`${code} ${GENDERS[g]} ${months[m]} ${figure(cell)}`);
+      });
+    });
+  }
+  return out.sort();
+}
+const TABLE_MONTHS = ['2024-09', '2024-08', '2023-09'];
+
+/** The lines joined with CRLF, LF and CR alone in turn (each row still ends with ';'). */
+function mixedLineEnds(lines: string[][]): string {
+  const ends = ['\r\n', '\n', '\r'];
+  return lines.map((l, i) => `${l.length === 0 ? '' : `${l.join(';')};`}${ends[i % 3]}`).join('');
+}
+
+describe('line ends (F2)', () => {
+  test('a BA table with CRLF, LF and CR alone mixed is imported whole, cell by cell', async () => {
+    const d = await deps();
+    const text = mixedLineEnds(baTableLines(PROVISIONAL));
+    expect(text).toMatch(/[^\n]\r[^\n]/); // a lone CR ends a line in the file
+    const s = await importBuffer(d, 'gemischt.csv', buf(text));
+    expect(s.files[0]?.error).toBeNull();
+    expect(await stored(d)).toEqual(expectedProvisional(TABLE_MONTHS));
+    // The 'Frauen' row under 'Ausländer' (2.100) stays unread, as with uniform line ends.
+    expect(await all(d.db, 'select * from observations where value = 2100')).toEqual([]);
+  });
+
+  test('a refused cell in such a file is named by the line an editor shows', async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const lines = baTableLines(PROVISIONAL);
+    // Line 12 (1-based) is the 'Männer' row of the ELB block; put a bad figure in its first month.
+    expect(lines[11]?.[0]).toBe('Männer');
+    lines[11] = ['Männer', '5.643x31', '5.637,47', '5.401,00', '242,31', '4,5'];
+    const s = await importBuffer(d, 'gemischt.csv', buf(mixedLineEnds(lines)));
+    expect(s.files[0]?.status).toBe('rejected');
+    expect(s.files[0]?.error).toMatchObject({ row: 12, column: 'B' });
+    expect(s.files[0]?.error?.message).toContain("'5.643x31' ist keine Zahl");
+    expect(await dumpData(d.db)).toEqual(before);
+  });
+
+  test('a canonical CSV with a lone CR between LF lines is imported whole', async () => {
+    const d = await deps();
+    const text =
+      'region;region_name;month;indicator;gender;value;flag\r\n' +
+      '01060;Kreis Segeberg;2024-02;ELB;total;10420;\r' +
+      '01060;Kreis Segeberg;2024-02;ELB;female;4860;\n' +
+      '01060;Kreis Segeberg;2024-02;ELB;male;5560;\r';
+    const s = await importBuffer(d, 'kanonisch.csv', buf(text));
+    expect(s.files[0]?.error).toBeNull();
+    expect(await stored(d)).toEqual([
+      'ELB female 2024-02 4860',
+      'ELB male 2024-02 5560',
+      'ELB total 2024-02 10420',
+    ]);
+  });
+});
