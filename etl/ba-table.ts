@@ -19,7 +19,15 @@ import type { Gender } from '../server/domain/types.js';
 import { type Cell, keyCell, mergedAt, type Sheet } from './ba.js';
 import { CsvReader } from './csv.js';
 import type { BuildResult, PlacedCell } from './grid.js';
-import { buildRows, cellMonth, cellText, isEmptyCell, isNumberCell, isProvisionalNote } from './grid.js';
+import {
+  buildRows,
+  cellMonth,
+  cellText,
+  isEmptyCell,
+  isNumberCell,
+  isProvisionalNote,
+  startsWithMonth,
+} from './grid.js';
 import { type BaMapping, rowLabelKey } from './mapping.js';
 import type { RegionResolver, ResolvedRegion } from './regions.js';
 import type { IndicatorCatalog } from './rows.js';
@@ -270,9 +278,18 @@ function monthsAcross(t: Table, region: ResolvedRegion, mapping: BaMapping): Pla
   const header = sheet.rows[t.headerIndex] ?? [];
   const cols: { col: number; month: MonthIndex }[] = [];
   for (let c = 1; c < header.length; c++) {
-    if (/^veränderung/i.test(cellText(header[c]))) continue;
+    const label = cellText(header[c]);
+    if (/^veränderung/i.test(label)) continue;
     const month = cellMonth(header[c]);
     if (month !== null) cols.push({ col: c, month });
+    else if (startsWithMonth(label)) {
+      throw new FileRejection(
+        `Kopfzeile: '${label}' ist als Monat nicht lesbar (erwartet z. B. "September 2024", auch mit Fußnoten wie "September 2024 1)")`,
+        sheet.name,
+        sheet.rowNumbers[t.headerIndex] ?? t.headerIndex + 1,
+        columnLetter(c),
+      );
+    }
   }
   if (cols.length === 0) {
     throw new FileRejection(
@@ -320,6 +337,56 @@ interface SeriesColumn {
   gender: Gender;
 }
 
+/**
+ * The series of a time-series header: one row of indicator/gender labels, or two (an indicator
+ * over its Insgesamt/Frauen/Männer columns; an empty sub-header under the indicator is its total).
+ * A column with no header text at all (the empty field after the BA's trailing `;`) is no series.
+ */
+function seriesColumns(
+  header: readonly Cell[],
+  below: readonly Cell[],
+  twoRows: boolean,
+  mapping: BaMapping,
+): SeriesColumn[] {
+  const series: SeriesColumn[] = [];
+  const hierarchy = new LabelHierarchy(mapping);
+  let top: string | null = null;
+  const width = Math.max(header.length, twoRows ? below.length : 0);
+  for (let c = 1; c < width; c++) {
+    if (twoRows) {
+      const topEmpty = isEmptyCell(header[c]);
+      if (!topEmpty) top = mapping.rowIndicator(cellText(header[c]));
+      if (topEmpty && isEmptyCell(below[c])) continue;
+      const gender = isEmptyCell(below[c]) ? 'total' : mapping.gender(rowLabelKey(cellText(below[c])));
+      if (top !== null && gender !== null) series.push({ col: c, indicator: top, gender });
+    } else {
+      const placed = hierarchy.place(cellText(header[c]), true);
+      if (placed) series.push({ col: c, ...placed });
+    }
+  }
+  return series;
+}
+
+/**
+ * A figure in a column without any header text is refused: it cannot be read, and skipping it
+ * would store the file without it.
+ */
+function checkUnnamedColumns(t: Table, i: number, twoRows: boolean): void {
+  const { sheet } = t;
+  const header = sheet.rows[t.headerIndex] ?? [];
+  const below = twoRows ? (sheet.rows[t.headerIndex + 1] ?? []) : [];
+  const row = sheet.rows[i] ?? [];
+  for (let c = 1; c < row.length; c++) {
+    if (isEmptyCell(row[c]) || !isEmptyCell(header[c]) || !isEmptyCell(below[c])) continue;
+    throw new FileRejection(
+      `Zelle ${columnLetter(c)}${sheet.rowNumbers[i] ?? i + 1}: '${cellText(row[c])}' steht in einer Spalte ohne Überschrift (keine Überschrift in der Kopfzeile, daher keiner Kennzahl zuzuordnen)`,
+      sheet.name,
+      sheet.rowNumbers[i] ?? i + 1,
+      columnLetter(c),
+    );
+  }
+}
+
 /** The time-series variant: `Berichtsmonat` heads the first column, series run across. */
 function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): PlacedCell[] {
   const { sheet } = t;
@@ -328,20 +395,7 @@ function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): Place
   // A second header row (empty first cell, gender labels) splits each indicator into genders.
   const twoRows =
     isEmptyCell(below[0]) && below.some((c) => mapping.gender(rowLabelKey(cellText(c))) !== null);
-  const series: SeriesColumn[] = [];
-  const hierarchy = new LabelHierarchy(mapping);
-  let top: string | null = null;
-  const width = Math.max(header.length, twoRows ? below.length : 0);
-  for (let c = 1; c < width; c++) {
-    if (twoRows) {
-      if (!isEmptyCell(header[c])) top = mapping.rowIndicator(cellText(header[c]));
-      const gender = isEmptyCell(below[c]) ? 'total' : mapping.gender(rowLabelKey(cellText(below[c])));
-      if (top !== null && gender !== null) series.push({ col: c, indicator: top, gender });
-    } else {
-      const placed = hierarchy.place(cellText(header[c]), true);
-      if (placed) series.push({ col: c, ...placed });
-    }
-  }
+  const series = seriesColumns(header, below, twoRows, mapping);
   const out: PlacedCell[] = [];
   for (let i = t.headerIndex + (twoRows ? 2 : 1); i < sheet.rows.length; i++) {
     const row = sheet.rows[i] ?? [];
@@ -357,6 +411,7 @@ function monthsDown(t: Table, region: ResolvedRegion, mapping: BaMapping): Place
         'A',
       );
     }
+    checkUnnamedColumns(t, i, twoRows);
     for (const s of series) {
       out.push({
         region,

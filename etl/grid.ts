@@ -17,6 +17,7 @@ import {
   parseGermanNumber,
   parseMarker,
   parseMonthText,
+  stripMarkers,
 } from './values.js';
 
 export interface PlacedCell {
@@ -52,12 +53,26 @@ export function isEmptyCell(c: Cell | undefined): boolean {
   return cellText(c) === '';
 }
 
-/** A month in a cell: a spreadsheet date or a label (`September 2024`, `2024-09`, `09/2024`). */
+/**
+ * A month in a cell: a spreadsheet date or a label (`September 2024`, `2024-09`, `09/2024`), with
+ * any footnote markers after it (`Juni 2026 1) 2)`, `Juni 2026¹`).
+ */
 export function cellMonth(c: Cell | undefined): MonthIndex | null {
   if (c instanceof Date) return monthOfDateCell(c);
   const t = cellText(c);
   if (t === '') return null;
-  return parseMonthText(t.replace(/\s+\d{1,2}\)$/, ''));
+  return parseMonthText(stripMarkers(t));
+}
+
+/**
+ * A text that begins with one month (`September 2024 (vorl.)`, `06/2026 p`) without being one: a
+ * header cell like this is refused rather than skipped, so no month column is lost unseen.
+ */
+export function startsWithMonth(text: string): boolean {
+  const t = text.trim();
+  const m = /^(\S+\s+\d{4}|\d{1,2}\s*[/.]\s*\d{4}|\d{4}-\d{1,2})(?!\d)/.exec(t);
+  // A range or comparison ('Jan 2026 - Jun 2026') names a second year: no month column.
+  return m?.[1] !== undefined && parseMonthText(m[1]) !== null && !/\d{4}/.test(t.slice(m[1].length));
 }
 
 /** A number or marker in a cell; a string saying what is wrong otherwise. */

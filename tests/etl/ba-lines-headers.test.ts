@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
-import { baTableLines, PROVISIONAL } from '../fixtures/real-ba.js';
+import { baTableLines, NOTE, PROVISIONAL, toBaCsv } from '../fixtures/real-ba.js';
 import { all } from '../helpers/db.js';
 import { buf, dumpData, memoryDeps } from './helpers.js';
 
@@ -112,5 +112,80 @@ describe('line ends (F2)', () => {
       'ELB male 2024-02 5560',
       'ELB total 2024-02 10420',
     ]);
+  });
+});
+
+/** The time series with two header rows, as the table service writes it (every row ends with ';'). */
+function twoRowSeries(extra: { data?: string[] } = {}): string {
+  const lines = [
+    ['Jobcenter:', 'Segeberg, JC'],
+    ['Rechtskreis:', 'SGB II'],
+    ['Hinweis:', NOTE],
+    [],
+    ['Berichtsmonat', 'Erwerbsfähige Leistungsberechtigte', '', '', 'Langzeitleistungsbezieher', '', ''],
+    ['', 'Insgesamt', 'Frauen', 'Männer', 'Insgesamt', 'Frauen', 'Männer'],
+    ['Januar 2024', '10.400', '4.850', '5.550', '6.600', '3.350', '3.250', ...(extra.data ?? [])],
+    ['Februar 2024', '10.420', '4.860', '5.560', '6.610', '3.355', '-'],
+    ['März 2024', '10.455,50', '4.875,25', '5.580,25', '6.625,75', '3.360,50', '3.265,25'],
+    [],
+    ['© Statistik der Bundesagentur für Arbeit'],
+  ];
+  return toBaCsv(lines);
+}
+
+describe('time series with two header rows (F6)', () => {
+  test("the BA's trailing ';' makes no phantom column: all 18 figures are stored as written", async () => {
+    const d = await deps();
+    const s = await importBuffer(d, 'zeitreihe.csv', buf(twoRowSeries()));
+    expect(s.files[0]?.error).toBeNull();
+    const data = [
+      ['2024-01', '10.400', '4.850', '5.550', '6.600', '3.350', '3.250'],
+      ['2024-02', '10.420', '4.860', '5.560', '6.610', '3.355', '-'],
+      ['2024-03', '10.455,50', '4.875,25', '5.580,25', '6.625,75', '3.360,50', '3.265,25'],
+    ];
+    const expected = data.flatMap(([month, ...cells]) =>
+      cells.map(
+        (c, k) => `${k < 3 ? 'ELB' : 'LZB'} ${['total', 'female', 'male'][k % 3]} ${month} ${figure(c)}`,
+      ),
+    );
+    expect(await stored(d)).toEqual(expected.sort());
+  });
+
+  test('a figure in a column without any header is refused naming the cell', async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const s = await importBuffer(d, 'zeitreihe.csv', buf(twoRowSeries({ data: ['123'] })));
+    expect(s.files[0]?.status).toBe('rejected');
+    expect(s.files[0]?.error).toMatchObject({ row: 7, column: 'H' });
+    expect(s.files[0]?.error?.message).toContain('keine Überschrift');
+    expect(await dumpData(d.db)).toEqual(before);
+  });
+});
+
+describe('month headers with footnote markers (F8)', () => {
+  function withHeader(first: string): string {
+    const lines = baTableLines(PROVISIONAL);
+    const h = lines.findIndex((l) => l[0] === 'Ausgewählte Merkmale');
+    const header = lines[h];
+    if (!header) throw new Error('no header');
+    header[1] = first;
+    return toBaCsv(lines);
+  }
+
+  test("'September 2024 1) 2)' is the month September 2024: its column is stored", async () => {
+    const d = await deps();
+    const s = await importBuffer(d, 'fussnoten.csv', buf(withHeader('September 2024 1) 2)')));
+    expect(s.files[0]?.error).toBeNull();
+    expect(await stored(d)).toEqual(expectedProvisional(TABLE_MONTHS));
+  });
+
+  test('a header cell that starts with a month but does not read as one is refused, not skipped', async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const s = await importBuffer(d, 'fussnoten.csv', buf(withHeader('September 2024 (vorl.)')));
+    expect(s.files[0]?.status).toBe('rejected');
+    expect(s.files[0]?.error).toMatchObject({ row: 8, column: 'B' });
+    expect(s.files[0]?.error?.message).toContain("'September 2024 (vorl.)'");
+    expect(await dumpData(d.db)).toEqual(before);
   });
 });
