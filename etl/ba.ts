@@ -121,6 +121,11 @@ function monthOfCell(c: Cell | undefined): MonthIndex | null {
   return null;
 }
 
+/** Header roles that may head a group of gender columns (the others name key columns). */
+function groupRole(role: string | null | undefined): boolean {
+  return role === 'gender' || role === 'indicator';
+}
+
 interface SheetPlan {
   layout: Layout;
   /** The indicator of the whole sheet (null: a column names it per row). */
@@ -199,10 +204,14 @@ class SheetReader {
         const genderCols: Layout['genderCols'] = [];
         const width = Math.max(row.length, continuation ? sub.length : 0);
         for (let col = 0; col < width; col++) {
-          if (col === monthCol || (roles[col] ?? null) !== null) continue;
+          if (col === monthCol) continue;
           const subLabel = continuation ? text(sub[col]) : '';
+          const subGender = subLabel === '' ? null : this.mapping.gender(subLabel);
+          // A group header over the genders ('Geschlecht' over Insgesamt | Männer | Frauen): the
+          // gender below it names the column, not the group header's role.
+          if ((roles[col] ?? null) !== null && !(subGender !== null && groupRole(roles[col]))) continue;
           const label = subLabel !== '' ? subLabel : text(row[col]);
-          const gender = label === '' ? null : this.mapping.gender(label);
+          const gender = subGender ?? (label === '' ? null : this.mapping.gender(label));
           if (gender === null) continue;
           const dup = genderCols.find((g) => g.gender === gender);
           if (dup) {
@@ -221,8 +230,19 @@ class SheetReader {
             null,
           );
         }
+        // A group header column that holds figures is no key column of the rows.
+        const figureCol = (c: number) => (genderCols.some((g) => g.col === c) ? -1 : c);
+        if (figureCol(base.genderCol) >= 0) {
+          this.reject(
+            `Spalte '${text(row[base.genderCol])}' neben Spalten für Insgesamt/Männer/Frauen: unklar, welche das Geschlecht angibt`,
+            i,
+            base.genderCol,
+          );
+        }
         return {
           ...base,
+          genderCol: figureCol(base.genderCol),
+          indicatorCol: figureCol(base.indicatorCol),
           kind: 'rows',
           dataStart: i + (continuation ? 2 : 1),
           monthCol,

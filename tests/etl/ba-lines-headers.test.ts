@@ -2,6 +2,7 @@
  * Line ends and header shapes of real BA files (outside audit F2, F4, F6, F8): such a file is
  * imported exactly, every figure as the file writes it, or refused whole with the cell named.
  */
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
 import { baTableLines, NOTE, PROVISIONAL, toBaCsv } from '../fixtures/real-ba.js';
@@ -186,6 +187,71 @@ describe('month headers with footnote markers (F8)', () => {
     expect(s.files[0]?.status).toBe('rejected');
     expect(s.files[0]?.error).toMatchObject({ row: 8, column: 'B' });
     expect(s.files[0]?.error?.message).toContain("'September 2024 (vorl.)'");
+    expect(await dumpData(d.db)).toEqual(before);
+  });
+});
+
+describe("a 'Geschlecht' group header over Insgesamt/Männer/Frauen (F4)", () => {
+  async function sheetOf(rows: (string | number | null)[][], merge?: string): Promise<Uint8Array> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('eLb');
+    rows.forEach((r, i) => {
+      r.forEach((v, c) => {
+        if (v !== null) ws.getRow(i + 1).getCell(c + 1).value = v;
+      });
+    });
+    if (merge !== undefined) ws.mergeCells(merge);
+    return new Uint8Array(await wb.xlsx.writeBuffer());
+  }
+
+  function groupHeaderSheet(merged: boolean): Promise<Uint8Array> {
+    const rows: (string | number | null)[][] = [
+      ['Erwerbsfähige Leistungsberechtigte (eLb) 1)'],
+      ['Jobcenter Kreis Segeberg (01060)'],
+      [],
+      ['Berichtsmonat', 'Regionalschlüssel', 'Region', 'Geschlecht', null, null],
+      [null, null, null, 'Insgesamt', 'Männer', 'Frauen 1)'],
+      ['Januar 2024', '01060', 'Kreis Segeberg', 10400, 5550, 4850],
+      ['Februar 2024', '01060', 'Kreis Segeberg', 10420, 5560, 4860],
+      [],
+      ['© Statistik der Bundesagentur für Arbeit'],
+    ];
+    return sheetOf(rows, merged ? 'D4:F4' : undefined);
+  }
+
+  test.each([
+    ['merged', true],
+    ['not merged', false],
+  ])('%s: Insgesamt, Männer and Frauen are all stored', async (_k, merged) => {
+    const d = await deps();
+    const s = await importBuffer(d, 'elb.xlsx', await groupHeaderSheet(merged));
+    expect(s.files[0]?.error).toBeNull();
+    expect(await stored(d)).toEqual([
+      'ELB female 2024-01 4850',
+      'ELB female 2024-02 4860',
+      'ELB male 2024-01 5550',
+      'ELB male 2024-02 5560',
+      'ELB total 2024-01 10400',
+      'ELB total 2024-02 10420',
+    ]);
+  });
+
+  test("a 'Geschlecht' column beside Insgesamt/Männer/Frauen columns is refused naming it", async () => {
+    const d = await deps();
+    const before = await dumpData(d.db);
+    const bytes = await sheetOf([
+      ['Erwerbsfähige Leistungsberechtigte (eLb)'],
+      ['Jobcenter Kreis Segeberg (01060)'],
+      [],
+      ['Berichtsmonat', 'Regionalschlüssel', 'Geschlecht', 'Insgesamt', 'Männer', 'Frauen'],
+      ['Januar 2024', '01060', 'Frauen', 10400, 5550, 4850],
+    ]);
+    const s = await importBuffer(d, 'elb.xlsx', bytes);
+    expect(s.files[0]?.status).toBe('rejected');
+    expect(s.files[0]?.error).toMatchObject({ sheet: 'eLb', row: 4, column: 'C' });
+    expect(s.files[0]?.error?.message).toContain(
+      "Spalte 'Geschlecht' neben Spalten für Insgesamt/Männer/Frauen",
+    );
     expect(await dumpData(d.db)).toEqual(before);
   });
 });
