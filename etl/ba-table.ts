@@ -36,11 +36,22 @@ import { type MonthIndex, normalizeLabel } from './values.js';
 
 const META_LINE = /^\s*"?[\p{L}][\p{L} .()/-]{0,40}:"?\s*;/u;
 
-/** A text whose first non-empty line is a metadata line `Key:; value` (a BA table as CSV). */
+/** Title lines the BA may put above the metadata (`Grundsicherung für Arbeitsuchende …`). */
+const MAX_TITLE_ROWS = 2;
+
+/**
+ * A text whose first non-empty line is a metadata line `Key:; value` (a BA table as CSV), or
+ * whose one or two title lines (text in the first field only) are followed by one.
+ */
 export function looksLikeBaTableText(text: string): boolean {
   const head = text.slice(0, 2000).replace(/^\uFEFF/, '');
-  const first = head.split(/\r?\n/).find((l) => l.trim() !== '');
-  return first !== undefined && META_LINE.test(first);
+  const lines = head.split(/\r?\n|\r/).filter((l) => l.trim() !== '');
+  for (let i = 0; i <= MAX_TITLE_ROWS && i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (META_LINE.test(line)) return true;
+    if (!/^[^;]*;*\s*$/.test(line)) return false; // not a title line
+  }
+  return false;
 }
 
 function isMetaRow(row: readonly Cell[] | undefined): boolean {
@@ -53,10 +64,27 @@ function rowIsBlank(row: readonly Cell[] | undefined): boolean {
   return !row || row.every((c) => isEmptyCell(c));
 }
 
-/** A sheet that starts (after blank rows) with a metadata line and has a table after it. */
-export function isBaTableSheet(sheet: Sheet): boolean {
+function isTitleRow(row: readonly Cell[] | undefined): boolean {
+  return row !== undefined && !isEmptyCell(row[0]) && row.every((c, k) => k === 0 || isEmptyCell(c));
+}
+
+/**
+ * The index of a sheet's first metadata row: after blank rows and at most two title rows right
+ * above it; -1 when the sheet does not start that way.
+ */
+function metadataStart(sheet: Sheet): number {
   const first = sheet.rows.findIndex((r) => !rowIsBlank(r));
-  return first >= 0 && isMetaRow(sheet.rows[first]);
+  if (first < 0) return -1;
+  for (let i = first; i <= first + MAX_TITLE_ROWS && i < sheet.rows.length; i++) {
+    if (isMetaRow(sheet.rows[i])) return i;
+    if (!isTitleRow(sheet.rows[i])) return -1;
+  }
+  return -1;
+}
+
+/** A sheet that starts (after blank rows and title rows) with a metadata line. */
+export function isBaTableSheet(sheet: Sheet): boolean {
+  return metadataStart(sheet) >= 0;
 }
 
 /** The rows of a BA table saved as CSV (`;`, or tab). */
@@ -230,7 +258,7 @@ interface Table {
 
 function readMetadata(sheet: Sheet): Table {
   const meta = new Map<string, { value: string; row: number }>();
-  let i = sheet.rows.findIndex((r) => !rowIsBlank(r));
+  let i = Math.max(0, metadataStart(sheet));
   for (; i < sheet.rows.length && isMetaRow(sheet.rows[i]); i++) {
     const row = sheet.rows[i] ?? [];
     const key = normalizeLabel(cellText(row[0]).replace(/:$/, ''));

@@ -374,7 +374,7 @@ class SheetReader {
     }
     if (code === null && layout.indicatorCol < 0) {
       this.reject(
-        `keiner Kennzahl zugeordnet: ${name !== null ? `Blattname '${name}' und ` : ''}Titel '${title}' stehen nicht in data/ba-mapping.json (bekannt: ${this.mapping.knownSheets.join(', ')})`,
+        `keiner Kennzahl zugeordnet: ${name !== null ? `Blattname '${name}' und ` : ''}Titel '${title}' ${name !== null ? 'stehen' : 'steht'} nicht in data/ba-mapping.json (bekannt: ${this.mapping.knownSheets.join(', ')})`,
         null,
         null,
       );

@@ -116,6 +116,20 @@ describe('line ends (F2)', () => {
   });
 });
 
+describe('a title line above the metadata (audit F9, R10e)', () => {
+  test('one or two title lines before "Jobcenter:; …" are read as the BA table they head', async () => {
+    const d = await deps();
+    const lines = [
+      ['Grundsicherung für Arbeitsuchende (SGB II) - Eckwerte'],
+      ['Tabelle 1'],
+      ...baTableLines(PROVISIONAL),
+    ];
+    const s = await importBuffer(d, 'titel.csv', buf(toBaCsv(lines)));
+    expect(s.files[0]?.error).toBeNull();
+    expect(await stored(d)).toEqual(expectedProvisional(TABLE_MONTHS));
+  });
+});
+
 /** The time series with two header rows, as the table service writes it (every row ends with ';'). */
 function twoRowSeries(extra: { data?: string[] } = {}): string {
   const lines = [
