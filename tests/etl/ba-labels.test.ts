@@ -1,16 +1,9 @@
-/**
- * Labels in the BA's own layouts (the statistics table, the Eckwerte workbook): which line names a
- * sheet's month, which row labels are an indicator, labels merged down over their gender rows and
- * indicator labels repeated under a sub-population. Every stored figure is compared with the file.
- */
-import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runImport } from '../../etl/index.js';
-import { all } from '../helpers/db.js';
-import { buf, dumpData, memoryDeps } from './helpers.js';
+import { buf, dumpData, memoryDeps, observations, type XlsxRow, xlsxWorkbook } from './helpers.js';
 
 type Deps = Awaited<ReturnType<typeof memoryDeps>>;
-type Row = (string | number | Date | null)[];
+type Row = XlsxRow;
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,41 +16,18 @@ async function deps(): Promise<Deps> {
   return d;
 }
 
-async function workbook(sheets: { name: string; rows: Row[]; merges?: string[] }[]): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  for (const s of sheets) {
-    const ws = wb.addWorksheet(s.name);
-    s.rows.forEach((r, i) => {
-      const row = ws.getRow(i + 1);
-      r.forEach((v, c) => {
-        if (v !== null) row.getCell(c + 1).value = v;
-      });
-    });
-    for (const m of s.merges ?? []) ws.mergeCells(m);
-  }
-  return new Uint8Array(await wb.xlsx.writeBuffer());
-}
+const workbook = xlsxWorkbook;
 
 async function importFile(d: Deps, name: string, data: Uint8Array) {
   const s = await runImport(d, [{ kind: 'buffer', name, data }], { trigger: 'upload' });
   return s.files[0];
 }
 
-/** Every stored observation as `indicator gender month value`. */
+/** Every stored observation as `region indicator gender month value-or-flag`. */
 async function stored(d: Deps): Promise<string[]> {
-  const rows = await all<{
-    region_id: string;
-    indicator_code: string;
-    gender: string;
-    month: string;
-    value: number | null;
-    flag: string | null;
-  }>(
-    d.db,
-    `select region_id, indicator_code, gender, month, value, flag from observations
-     order by region_id, indicator_code, gender, month`,
+  return (await observations(d.db)).map(
+    (r) => `${r.region_id} ${r.indicator_code} ${r.gender} ${r.month} ${r.flag ?? r.value}`,
   );
-  return rows.map((r) => `${r.region_id} ${r.indicator_code} ${r.gender} ${r.month} ${r.flag ?? r.value}`);
 }
 
 const NAME = 'jc-eckwerte-t11522-0-202406-xlsx.xlsx';

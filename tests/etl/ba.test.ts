@@ -4,33 +4,19 @@ import { runImport } from '../../etl/index.js';
 import { parseFile } from '../../etl/parse.js';
 import { loadCatalog } from '../../etl/run.js';
 import { all } from '../helpers/db.js';
-import { buf, dumpData, memoryDeps, observations, tempDir, writeText } from './helpers.js';
+import {
+  buf,
+  dumpData,
+  memoryDeps,
+  observations,
+  tempDir,
+  writeText,
+  type XlsxRow,
+  xlsxWorkbook,
+} from './helpers.js';
 
-type Row = (string | number | Date | null)[];
-
-async function workbook(
-  sheets: {
-    name: string;
-    rows: Row[];
-    merges?: string[];
-    numFmt?: Record<string, string>;
-    hidden?: boolean;
-  }[],
-): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  for (const s of sheets) {
-    const ws = wb.addWorksheet(s.name, s.hidden ? { state: 'hidden' } : {});
-    s.rows.forEach((r, i) => {
-      const row = ws.getRow(i + 1);
-      r.forEach((v, c) => {
-        if (v !== null) row.getCell(c + 1).value = v;
-      });
-    });
-    for (const [address, fmt] of Object.entries(s.numFmt ?? {})) ws.getCell(address).numFmt = fmt;
-    for (const m of s.merges ?? []) ws.mergeCells(m);
-  }
-  return new Uint8Array(await wb.xlsx.writeBuffer());
-}
+type Row = XlsxRow;
+const workbook = xlsxWorkbook;
 
 /** The layout of a BA table as described in docs/input-formats.md. */
 function baSheet(

@@ -1,7 +1,9 @@
 /** Shared helpers for the ETL tests: fresh databases, temp dirs, table dumps. */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { EtlDeps } from '../../etl/index.js';
 import { createAppDeps } from '../../server/app-deps.js';
 import { testConfig } from '../../server/config.js';
@@ -61,4 +63,32 @@ export function observations(db: Db): Promise<ObsRowView[]> {
 
 export async function dataVersion(db: Db): Promise<number> {
   return Number(await pluck(db, `select value from meta where key = 'data_version'`));
+}
+
+/** A row of an xlsx test sheet: null leaves the cell empty. */
+export type XlsxRow = (string | number | Date | null)[];
+
+/** An xlsx workbook of `sheets` (rows from A1; merges, number formats and hidden sheets as given). */
+export async function xlsxWorkbook(
+  sheets: {
+    name: string;
+    rows: XlsxRow[];
+    merges?: string[];
+    numFmt?: Record<string, string>;
+    hidden?: boolean;
+  }[],
+): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name, s.hidden ? { state: 'hidden' } : {});
+    s.rows.forEach((r, i) => {
+      const row = ws.getRow(i + 1);
+      r.forEach((v, c) => {
+        if (v !== null) row.getCell(c + 1).value = v;
+      });
+    });
+    for (const [address, fmt] of Object.entries(s.numFmt ?? {})) ws.getCell(address).numFmt = fmt;
+    for (const m of s.merges ?? []) ws.mergeCells(m);
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
 }
