@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar, follow, type HttpApp, jarFetch, startHttpApp } from '../auth/harness.js';
-import { startOidcProvider, type TestProvider } from '../helpers/oidc.js';
+import { oidcEnv, startOidcProvider, type TestProvider } from '../helpers/oidc.js';
 import { ADMIN_TOKEN, REGION_A } from './fixture.js';
 
 let provider: TestProvider;
@@ -25,11 +25,7 @@ beforeAll(async () => {
       `${url}/api/auth/callback`,
     );
     return {
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_SCOPES: 'openid profile email groups',
-      OIDC_ROLE_MAP: 'zm-controlling=controller',
+      ...oidcEnv(provider, 'zm-controlling=controller'),
       AUTH_MAX_LOGIN_STARTS_PER_MINUTE: String(LOGIN_STARTS),
     };
   });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION_A } from '../api/fixture.js';
 import { sqliteOf } from '../helpers/db.js';
-import { startOidcProvider, type TestProvider } from '../helpers/oidc.js';
+import { oidcEnv, startOidcProvider, type TestProvider } from '../helpers/oidc.js';
 import { CookieJar, follow, type HttpApp, jarFetch, startHttpApp } from './harness.js';
 
 let provider: TestProvider;
@@ -21,11 +21,7 @@ beforeAll(async () => {
       `${url}/api/auth/callback`,
     );
     return {
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_SCOPES: 'openid profile email groups',
-      OIDC_ROLE_MAP: 'zm-controlling=controller,zm-admins=admin',
+      ...oidcEnv(provider, 'zm-controlling=controller,zm-admins=admin'),
     };
   });
 }, 60_000);

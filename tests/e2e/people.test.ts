@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { freePort } from '../alerts/smtp';
 import { unknownLayoutCsv } from '../fixtures/unknown-layout';
-import { startOidcProvider, type TestProvider } from '../helpers/oidc';
+import { oidcEnv, startOidcProvider, type TestProvider } from '../helpers/oidc';
 import {
   artifactPath,
   launchBrowser,
@@ -46,11 +46,7 @@ beforeAll(async () => {
     port,
     env: {
       PUBLIC_URL: url,
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_SCOPES: 'openid profile email groups',
-      OIDC_ROLE_MAP: 'zm-controlling=controller,zm-admins=admin,zm-lesen=viewer',
+      ...oidcEnv(provider, 'zm-controlling=controller,zm-admins=admin,zm-lesen=viewer'),
       ALERTS_ENABLED: 'false',
     },
   });

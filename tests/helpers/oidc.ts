@@ -38,6 +38,17 @@ async function grantAll(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
+/** The app's OIDC settings for `provider`, with the scopes the provider grants and `roleMap`. */
+export function oidcEnv(provider: TestProvider, roleMap: string): Record<string, string> {
+  return {
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: provider.clientId,
+    OIDC_CLIENT_SECRET: provider.clientSecret,
+    OIDC_SCOPES: 'openid profile email groups',
+    OIDC_ROLE_MAP: roleMap,
+  };
+}
+
 /** Starts the provider; `redirectUri` is the app's /api/auth/callback. */
 export async function startOidcProvider(
   accounts: Record<string, TestAccount>,
